@@ -1,0 +1,1 @@
+"""Content: policy packs (``knowledge/``) and decision flows (``flows/``) loaded as data."""

@@ -1,0 +1,187 @@
+"""The catalogue: every pack and flow under a content root, and outcomes resolved per library.
+
+Faces never read YAML: they ask the catalogue for a library's pack, a flow, and an outcome
+already filled in with that library's titles and its own clause text.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.content.expressions import render
+from bot.content.flows import Escalation, Flow, Outcome, load_flow
+from bot.content.packs import Pack, load_pack
+from bot.content.schema import validator
+from bot.errors import ContentError, Problem, UnknownName
+
+DEMO_LIBRARY = "mount-prospect"
+
+
+@dataclass(frozen=True)
+class Citation:
+    clause: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ResolvedOutcome:
+    """An outcome as one library's staff see it."""
+
+    id: str
+    headline: str
+    decision: str
+    do: tuple[str, ...]
+    never: tuple[str, ...]
+    say: str
+    citations: tuple[Citation, ...]
+    escalate: Escalation
+    form: str | None
+    hold: dict[str, Any] | None
+    reviewed: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "headline": self.headline,
+            "decision": self.decision,
+            "do": list(self.do),
+            "never": list(self.never),
+            "say": self.say,
+            "citations": [{"clause": c.clause, "title": c.title, "text": c.text} for c in self.citations],
+            "escalate": {"roles": list(self.escalate.roles), "urgency": self.escalate.urgency},
+            "form": self.form,
+            "hold": self.hold,
+            "reviewed": self.reviewed,
+        }
+
+
+def find_content_root(explicit: Path | None = None) -> Path:
+    """Where ``knowledge/`` and ``flows/`` live: argument, $FRONTDESK_CONTENT, cwd upward, or the checkout."""
+    candidates: list[Path] = []
+    if explicit is not None:
+        return explicit
+    if env := os.environ.get("FRONTDESK_CONTENT"):
+        return Path(env)
+    here = Path.cwd().resolve()
+    candidates.extend([here, *here.parents])
+    candidates.append(Path(__file__).resolve().parents[2])
+    for candidate in candidates:
+        if (candidate / "flows").is_dir() and (candidate / "knowledge").is_dir():
+            return candidate
+    raise ContentError(
+        Problem(here, 0, "no flows/ and knowledge/ found here or above; set FRONTDESK_CONTENT")
+    )
+
+
+def merged_outcome_spec(pack: Pack, flow: Flow, outcome: Outcome) -> dict[str, Any]:
+    """The flow's outcome with the pack's override (if any) laid over it."""
+    override = pack.overrides.get(f"{flow.id}/{outcome.id}")
+    return {**outcome.spec, **override} if override else outcome.spec
+
+
+def citations_for(pack: Pack, spec: dict[str, Any]) -> tuple[Citation, ...]:
+    """Clause ids in order, without repeats: facts' clauses first, then literal clause ids."""
+    ids: list[str] = []
+    for fact_name in spec.get("cite", ()):
+        ids.extend(pack.facts[fact_name].cite)
+    ids.extend(spec.get("cite_clauses", ()))
+    unique = list(dict.fromkeys(ids))
+    return tuple(
+        Citation(cid, pack.clauses[cid].title, pack.clauses[cid].text) for cid in unique
+    )
+
+
+def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome) -> ResolvedOutcome:
+    spec = merged_outcome_spec(pack, flow, outcome)
+    context = pack.template_context()
+    escalate = spec.get("escalate") or {"roles": [], "urgency": "none"}
+    form_fact = spec.get("form")
+    form = pack.facts[form_fact].value if form_fact else None
+    return ResolvedOutcome(
+        id=outcome.id,
+        headline=render(spec["headline"], context),
+        decision=spec["decision"],
+        do=tuple(render(s, context) for s in spec["do"]),
+        never=tuple(render(s, context) for s in spec.get("never", ())),
+        say=render(spec["say"], context),
+        citations=citations_for(pack, spec),
+        escalate=Escalation(tuple(escalate["roles"]), escalate["urgency"]),
+        form=str(form) if form else None,
+        hold=dict(spec["hold"]) if spec.get("hold") else None,
+        reviewed=flow.last_reviewed,
+    )
+
+
+def validate_outcome_spec(spec: dict[str, Any]) -> list[str]:
+    """Schema messages for a merged (flow + override) outcome."""
+    schema = validator("flow").schema
+    sub = {**schema["$defs"]["outcome"], "$defs": schema["$defs"]}
+    from jsonschema import Draft202012Validator
+
+    return [e.message for e in Draft202012Validator(sub).iter_errors(spec)]
+
+
+@dataclass
+class Catalogue:
+    """All packs and flows under one root. ``problems`` holds what failed to load."""
+
+    root: Path
+    packs: dict[str, Pack] = field(default_factory=dict)
+    flows: dict[str, Flow] = field(default_factory=dict)
+    library_flows: dict[str, dict[str, Flow]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, root: Path | None = None, *, strict: bool = True) -> Catalogue:
+        catalogue = cls(find_content_root(root))
+        catalogue._load_all()
+        if strict and catalogue.problems:
+            raise ContentError(catalogue.problems)
+        return catalogue
+
+    def _load_all(self) -> None:
+        knowledge = self.root / "knowledge"
+        for folder in sorted(p for p in knowledge.iterdir() if (p / "pack.yaml").is_file()):
+            try:
+                self.packs[folder.name] = load_pack(folder)
+            except ContentError as exc:
+                self.problems.extend(exc.problems)
+            extra = folder / "flows"
+            if extra.is_dir():
+                for path in sorted(extra.glob("*.yaml")):
+                    try:
+                        flow = load_flow(path)
+                        self.library_flows.setdefault(folder.name, {})[flow.id] = flow
+                    except ContentError as exc:
+                        self.problems.extend(exc.problems)
+        for path in sorted((self.root / "flows").glob("*.yaml")):
+            try:
+                flow = load_flow(path)
+                self.flows[flow.id] = flow
+            except ContentError as exc:
+                self.problems.extend(exc.problems)
+
+    # --- lookups used by every face -------------------------------------------------------
+
+    def pack(self, library: str) -> Pack:
+        try:
+            return self.packs[library]
+        except KeyError:
+            known = ", ".join(sorted(self.packs))
+            raise UnknownName(f"unknown library {library!r} (known: {known})") from None
+
+    def flows_for(self, library: str) -> dict[str, Flow]:
+        """The shared flows plus any the library's pack adds (a pack flow wins on the same id)."""
+        return {**self.flows, **self.library_flows.get(library, {})}
+
+    def flow(self, library: str, flow_id: str) -> Flow:
+        flows = self.flows_for(library)
+        try:
+            return flows[flow_id]
+        except KeyError:
+            known = ", ".join(sorted(flows))
+            raise UnknownName(f"unknown flow {flow_id!r} (known: {known})") from None

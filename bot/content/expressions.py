@@ -1,0 +1,88 @@
+"""Safe expressions and text templates over a library's facts and a conversation's answers.
+
+Branch conditions are written by content authors, not programmers, and are never trusted to
+Python's ``eval``: they compile in Jinja2's immutable sandbox, which cannot call unsafe
+attributes or mutate anything. The same environment renders outcome text, so a flow can say
+"call the {{ pic }}" and each library fills in its own title.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jinja2 import StrictUndefined, nodes
+from jinja2.exceptions import TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+class ExpressionError(ValueError):
+    """An expression or template that does not parse or cannot be evaluated."""
+
+
+@cache
+def _compiled_expression(source: str):
+    try:
+        return _ENV.compile_expression(source, undefined_to_none=False)
+    except TemplateError as exc:
+        raise ExpressionError(f"invalid expression {source!r}: {exc}") from exc
+
+
+@cache
+def _compiled_template(source: str):
+    try:
+        return _ENV.from_string(source)
+    except TemplateError as exc:
+        raise ExpressionError(f"invalid template {source!r}: {exc}") from exc
+
+
+def evaluate(source: str, context: dict[str, Any]) -> Any:
+    """Evaluate a condition such as ``facts.emergency_release and answers.sworn == 'yes'``."""
+    try:
+        return _compiled_expression(source)(**context)
+    except TemplateError as exc:
+        raise ExpressionError(f"cannot evaluate {source!r}: {exc}") from exc
+
+
+def render(source: str, context: dict[str, Any]) -> str:
+    """Render outcome text; plain text without ``{{`` is returned as it is, cheaply."""
+    if "{{" not in source and "{%" not in source:
+        return source
+    try:
+        return _compiled_template(source).render(**context)
+    except TemplateError as exc:
+        raise ExpressionError(f"cannot render {source!r}: {exc}") from exc
+
+
+def check_syntax(source: str, *, template: bool = False) -> str | None:
+    """The parse error message for ``source``, or None when it parses."""
+    try:
+        if template:
+            _ENV.parse(source)
+        else:
+            _ENV.parse("{{ " + source + " }}")
+    except TemplateError as exc:
+        return str(exc)
+    return None
+
+
+def names_used(source: str, root: str, *, template: bool = False) -> set[str]:
+    """Attribute or item names read from ``root`` (``facts.x`` or ``facts['x']``) in ``source``.
+
+    Lets the checker prove that every fact a flow reads exists in every pack that runs it.
+    """
+    try:
+        tree = _ENV.parse(source if template else "{{ " + source + " }}")
+    except TemplateError:
+        return set()
+    found: set[str] = set()
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        target = node.node
+        if isinstance(target, nodes.Name) and target.name == root:
+            if isinstance(node, nodes.Getattr):
+                found.add(node.attr)
+            elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                found.add(node.arg.value)
+    return found

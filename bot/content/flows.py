@@ -1,0 +1,160 @@
+"""Flows: one situation at the desk as a decision tree, loaded from ``flows/<id>.yaml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.content.schema import validate
+from bot.content.yamlio import LineMap, load_yaml
+from bot.errors import ContentError, Problem
+
+NOT_SURE = "not-sure"
+DECISIONS = ("withhold", "disclose", "disclose-limited", "comply", "report", "refer")
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+    synonyms: tuple[str, ...]
+    next: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    ask: str
+    help: str
+    choices: tuple[Choice, ...]
+    line: int
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One arm of a branch: ``when`` is None for ``otherwise``."""
+
+    when: str | None
+    next: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Branch:
+    id: str
+    rules: tuple[Rule, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Escalation:
+    roles: tuple[str, ...]
+    urgency: str  # immediate | prompt | none
+
+    @property
+    def pages(self) -> bool:
+        return bool(self.roles) and self.urgency != "none"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An outcome as written in the flow, before a library's text and citations fill it in."""
+
+    id: str
+    spec: dict[str, Any]
+    line: int
+
+
+Node = Question | Branch | Outcome
+
+
+@dataclass(frozen=True)
+class Flow:
+    id: str
+    title: str
+    description: str
+    triggers: tuple[str, ...]
+    start: str
+    nodes: dict[str, Node]
+    path: Path
+    owner: str | None = None
+    last_reviewed: str | None = None
+    review_every_days: int | None = None
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def outcomes(self) -> list[Outcome]:
+        return [n for n in self.nodes.values() if isinstance(n, Outcome)]
+
+    def questions(self) -> list[Question]:
+        return [n for n in self.nodes.values() if isinstance(n, Question)]
+
+
+def _node(node_id: str, spec: LineMap, line: int) -> Node:
+    if "ask" in spec:
+        choices = spec["choices"]
+        return Question(
+            id=node_id,
+            ask=spec["ask"],
+            help=spec.get("help", ""),
+            choices=tuple(
+                Choice(
+                    c["id"], c["label"], tuple(c.get("synonyms", ())), c["next"], choices.line_of(i)
+                )
+                for i, c in enumerate(choices)
+            ),
+            line=line,
+        )
+    if "branch" in spec:
+        arms = spec["branch"]
+        return Branch(
+            node_id,
+            tuple(
+                Rule(arm.get("when"), arm.get("next") or arm.get("otherwise"), arms.line_of(i))
+                for i, arm in enumerate(arms)
+            ),
+            line,
+        )
+    return Outcome(node_id, dict(spec["outcome"]), spec["outcome"].line or line)
+
+
+def load_flow(path: Path) -> Flow:
+    """Load one flow file; schema problems come back together, each with its line."""
+    doc = load_yaml(path)
+    problems = validate("flow", doc, path)
+    if problems:
+        raise ContentError(problems)
+    assert isinstance(doc, LineMap)
+    if doc["id"] != path.stem:
+        problems.append(
+            Problem(path, doc.line_of("id"), f"id {doc['id']!r} must match file name {path.stem!r}")
+        )
+    node_docs: LineMap = doc["nodes"]
+    nodes = {nid: _node(nid, spec, node_docs.line_of(nid)) for nid, spec in node_docs.items()}
+    for question in (n for n in nodes.values() if isinstance(n, Question)):
+        seen: set[str] = set()
+        for choice in question.choices:
+            if choice.id in seen:
+                problems.append(
+                    Problem(path, choice.line, f"question {question.id}: duplicate choice {choice.id!r}")
+                )
+            seen.add(choice.id)
+    if problems:
+        raise ContentError(problems)
+    return Flow(
+        id=doc["id"],
+        title=doc["title"],
+        description=doc["description"],
+        triggers=tuple(doc["triggers"]),
+        start=doc["start"],
+        nodes=nodes,
+        path=path,
+        owner=doc.get("owner"),
+        last_reviewed=doc.get("last_reviewed"),
+        review_every_days=doc.get("review_every_days"),
+        lines={"start": doc.line_of("start"), "id": doc.line_of("id"), "nodes": doc.line_of("nodes")},
+    )

@@ -1,0 +1,75 @@
+"""Conversation state: everything needed to resume, and nothing that identifies a patron.
+
+The position in the flow is not stored: it is derived by walking the flow with the answers.
+That makes "back", "start over" and changing an earlier answer trivial and always consistent,
+and a stored conversation can never point at a node that a content update removed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One answer as given: the question, the choice it matched, and the (redacted) words."""
+
+    question: str
+    choice: str
+    said: str
+    prefilled: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"question": self.question, "choice": self.choice, "said": self.said}
+        if self.prefilled:
+            data["prefilled"] = True
+        return data
+
+
+@dataclass(frozen=True)
+class Conversation:
+    library: str
+    flow: str
+    answers: tuple[tuple[str, str], ...] = ()
+    transcript: tuple[Turn, ...] = ()
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @property
+    def answer_map(self) -> dict[str, str]:
+        return dict(self.answers)
+
+    def with_answer(self, question: str, choice: str, turn: Turn) -> Conversation:
+        """Record (or change) one answer; answers to later questions are kept if still relevant."""
+        answers = tuple((q, c) for q, c in self.answers if q != question) + ((question, choice),)
+        return replace(self, answers=answers, transcript=(*self.transcript, turn))
+
+    def without_answer(self, question: str, turn: Turn) -> Conversation:
+        answers = tuple((q, c) for q, c in self.answers if q != question)
+        return replace(self, answers=answers, transcript=(*self.transcript, turn))
+
+    def cleared(self, turn: Turn) -> Conversation:
+        return replace(self, answers=(), transcript=(*self.transcript, turn))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "library": self.library,
+            "flow": self.flow,
+            "answers": [list(pair) for pair in self.answers],
+            "transcript": [t.to_json() for t in self.transcript],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Conversation:
+        return cls(
+            library=data["library"],
+            flow=data["flow"],
+            answers=tuple((q, c) for q, c in data.get("answers", ())),
+            transcript=tuple(
+                Turn(t["question"], t["choice"], t["said"], t.get("prefilled", False))
+                for t in data.get("transcript", ())
+            ),
+            id=data["id"],
+        )

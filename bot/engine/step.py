@@ -1,0 +1,91 @@
+"""One step of a conversation: a pure function of (catalogue, conversation, input).
+
+Every face (terminal, scripted JSON, Slack) calls these functions and only renders the
+``View`` they return, so a conversation reads the same wherever it happens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
+from bot.content.flows import Outcome, Question
+from bot.engine.conversation import Conversation, Turn
+from bot.engine.matching import match_choice, normalise
+from bot.engine.walk import walk
+from bot.privacy.redact import redact
+
+BACK_WORDS = frozenset({"back", "go back", "undo", "previous"})
+RESTART_WORDS = frozenset({"start over", "restart", "reset", "startover", "begin again"})
+
+
+@dataclass(frozen=True)
+class View:
+    """What a face shows after a step."""
+
+    conversation: Conversation
+    question: Question | None
+    outcome: ResolvedOutcome | None
+    path: tuple[tuple[str, str], ...]
+    not_understood: str | None = None  # the (redacted) words we could not match
+
+    @property
+    def status(self) -> str:
+        return "done" if self.outcome is not None else "asking"
+
+
+def view(catalogue: Catalogue, conversation: Conversation, not_understood: str | None = None) -> View:
+    """Where ``conversation`` stands now."""
+    pack = catalogue.pack(conversation.library)
+    flow = catalogue.flow(conversation.library, conversation.flow)
+    position = walk(pack, flow, conversation.answer_map)
+    if isinstance(position.node, Outcome):
+        return View(conversation, None, resolve_outcome(pack, flow, position.node), position.path)
+    return View(conversation, position.node, None, position.path, not_understood)
+
+
+def start(catalogue: Catalogue, library: str, flow_id: str) -> View:
+    catalogue.flow(library, flow_id)  # raises UnknownName early, before any state exists
+    catalogue.pack(library)
+    return view(catalogue, Conversation(library=library, flow=flow_id))
+
+
+def back(catalogue: Catalogue, conversation: Conversation) -> View:
+    """Undo the last answer on the current path (answers off the path are already ignored)."""
+    current = view(catalogue, conversation)
+    if not current.path:
+        return current
+    question_id, _ = current.path[-1]
+    return view(catalogue, conversation.without_answer(question_id, Turn(question_id, "back", "back")))
+
+
+def start_over(catalogue: Catalogue, conversation: Conversation) -> View:
+    return view(catalogue, conversation.cleared(Turn("", "start-over", "start over")))
+
+
+def answer(catalogue: Catalogue, conversation: Conversation, question_id: str, choice_id: str,
+           said: str | None = None, *, prefilled: bool = False) -> View:
+    """Answer (or re-answer) ``question_id`` with a known choice id, e.g. from a button."""
+    flow = catalogue.flow(conversation.library, conversation.flow)
+    question = flow.nodes.get(question_id)
+    if not isinstance(question, Question) or question.choice(choice_id) is None:
+        return view(catalogue, conversation, not_understood=redact(said or choice_id))
+    turn = Turn(question_id, choice_id, redact(said if said is not None else choice_id), prefilled)
+    return view(catalogue, conversation.with_answer(question_id, choice_id, turn))
+
+
+def step(catalogue: Catalogue, conversation: Conversation, text: str) -> View:
+    """Apply typed input: a command (back, start over), a choice id, a number or free words."""
+    said = redact(text)
+    command = normalise(said)
+    if command in BACK_WORDS:
+        return back(catalogue, conversation)
+    if command in RESTART_WORDS:
+        return start_over(catalogue, conversation)
+    current = view(catalogue, conversation)
+    if current.question is None:
+        return current  # the outcome stands; only back or start over change it
+    choice = match_choice(current.question, said)
+    if choice is None:
+        return view(catalogue, conversation, not_understood=said)
+    return answer(catalogue, conversation, current.question.id, choice.id, said)

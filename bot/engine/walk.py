@@ -1,0 +1,53 @@
+"""Walk a flow for one library with a set of answers, to the next question or the outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.content.expressions import evaluate
+from bot.content.flows import Branch, Flow, Outcome, Question
+from bot.content.packs import Pack
+
+
+class FlowError(RuntimeError):
+    """A flow that cannot be walked (a branch with no matching arm, a loop). ``check`` prevents it."""
+
+
+@dataclass(frozen=True)
+class Position:
+    path: tuple[tuple[str, str], ...]  # (question id, choice id) actually on the way here
+    node: Question | Outcome
+
+
+def branch_context(pack: Pack, answers: dict[str, str]) -> dict[str, Any]:
+    return {**pack.template_context(), "answers": answers}
+
+
+def follow_branch(pack: Pack, branch: Branch, answers: dict[str, str]) -> str:
+    context = branch_context(pack, answers)
+    for rule in branch.rules:
+        if rule.when is None or evaluate(rule.when, context):
+            return rule.next
+    raise FlowError(f"branch {branch.id}: no arm matched and there is no 'otherwise'")
+
+
+def walk(pack: Pack, flow: Flow, answers: dict[str, str]) -> Position:
+    """Follow answered questions and branches from the start; stop at the first open question."""
+    node_id = flow.start
+    path: list[tuple[str, str]] = []
+    on_path: dict[str, str] = {}
+    for _ in range(len(flow.nodes) + 1):
+        node = flow.nodes[node_id]
+        if isinstance(node, Outcome):
+            return Position(tuple(path), node)
+        if isinstance(node, Branch):
+            node_id = follow_branch(pack, node, on_path)
+            continue
+        choice = node.choice(answers.get(node.id, ""))
+        if choice is None:
+            return Position(tuple(path), node)
+        path.append((node.id, choice.id))
+        on_path[node.id] = choice.id
+        node_id = choice.next
+    raise FlowError(f"flow {flow.id}: loop detected while walking")

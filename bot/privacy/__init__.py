@@ -1,0 +1,1 @@
+"""Keeping patron-identifying data out of everything the bot stores or logs."""
