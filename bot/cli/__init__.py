@@ -1,0 +1,30 @@
+"""The ``frontdesk`` command. Each sub-command lives in its own module beside this one.
+
+Adding a command: write ``bot/cli/<name>.py`` with a click command, import it below and add
+it to ``COMMANDS``. Commands load content through ``bot.cli.common`` so that an unknown
+library or flow is one clear line and exit code 2 everywhere.
+"""
+
+from __future__ import annotations
+
+import click
+
+from bot import __version__
+from bot.cli.chat import chat
+from bot.cli.check import check
+from bot.cli.run import run
+
+COMMANDS: list[click.Command] = [check, chat, run]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="frontdesk")
+def main() -> None:
+    """Patron-privacy guidance for public-library front-line staff.
+
+    Start with `frontdesk chat` (no configuration needed: it uses the bundled demo library).
+    """
+
+
+for _command in COMMANDS:
+    main.add_command(_command)

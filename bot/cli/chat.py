@@ -1,0 +1,26 @@
+"""`frontdesk chat`: talk to the bot in the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bot.cli.common import clear_errors, content_option, load_catalogue
+from bot.content.catalogue import DEMO_LIBRARY
+from bot.faces.terminal.chat import TerminalChat
+from bot.store import ConversationStore, Database
+
+
+@click.command()
+@click.option("--library", default=DEMO_LIBRARY, show_default=True, help="Library (pack) id.")
+@click.option("--database-url", envvar="FRONTDESK_DATABASE_URL", default=None,
+              help="Where conversations are kept (default: SQLite in your data folder).")
+@content_option
+@clear_errors
+def chat(library: str, database_url: str | None, content: Path | None) -> None:
+    """Talk through a situation at the desk, step by step."""
+    catalogue = load_catalogue(content)
+    catalogue.pack(library)
+    store = ConversationStore(Database(database_url))
+    TerminalChat(catalogue, library, store, read=lambda p: input(p), say=click.echo).run()

@@ -1,0 +1,1 @@
+"""Faces: thin adapters that render the engine's views (terminal, scripted JSON, Slack)."""

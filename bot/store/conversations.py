@@ -1,0 +1,85 @@
+"""Conversations survive restarts: every step's state is saved, already redacted by the engine."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, select, update
+
+from bot.engine.conversation import Conversation
+from bot.store.database import Database
+from bot.store.schema import conversations
+
+
+@dataclass(frozen=True)
+class StoredConversation:
+    conversation: Conversation
+    user_id: str
+    channel: str | None
+    face: str
+    status: str
+    outcome: str | None
+    updated_at: datetime
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ConversationStore:
+    def __init__(self, database: Database):
+        self.db = database
+
+    def save(self, conversation: Conversation, *, user_id: str, face: str, status: str,
+             outcome: str | None = None, channel: str | None = None) -> None:
+        """Insert or update; the state JSON holds only redacted text (the engine redacts input)."""
+        values = {
+            "library": conversation.library,
+            "flow": conversation.flow,
+            "user_id": user_id,
+            "channel": channel,
+            "face": face,
+            "status": status,
+            "outcome": outcome,
+            "state": json.dumps(conversation.to_json()),
+            "updated_at": now(),
+        }
+        with self.db.engine.begin() as conn:
+            changed = conn.execute(
+                update(conversations).where(conversations.c.id == conversation.id).values(**values)
+            ).rowcount
+            if not changed:
+                conn.execute(
+                    insert(conversations).values(id=conversation.id, created_at=now(), **values)
+                )
+
+    def load(self, conversation_id: str) -> StoredConversation | None:
+        with self.db.engine.connect() as conn:
+            row = conn.execute(
+                select(conversations).where(conversations.c.id == conversation_id)
+            ).mappings().first()
+        return _stored(row) if row else None
+
+    def recent(self, user_id: str, limit: int = 5) -> list[StoredConversation]:
+        with self.db.engine.connect() as conn:
+            rows = conn.execute(
+                select(conversations)
+                .where(conversations.c.user_id == user_id)
+                .order_by(conversations.c.updated_at.desc())
+                .limit(limit)
+            ).mappings().all()
+        return [_stored(r) for r in rows]
+
+
+def _stored(row) -> StoredConversation:  # type: ignore[no-untyped-def]
+    return StoredConversation(
+        conversation=Conversation.from_json(json.loads(row["state"])),
+        user_id=row["user_id"],
+        channel=row["channel"],
+        face=row["face"],
+        status=row["status"],
+        outcome=row["outcome"],
+        updated_at=row["updated_at"],
+    )
