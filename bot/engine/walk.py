@@ -20,8 +20,15 @@ class Position:
     node: Question | Outcome
 
 
+class Answers(dict):
+    """Answers on the path so far; a question not (yet) answered reads as None, not an error."""
+
+    def __missing__(self, key: str) -> None:
+        return None
+
+
 def branch_context(pack: Pack, answers: dict[str, str]) -> dict[str, Any]:
-    return {**pack.template_context(), "answers": answers}
+    return {**pack.template_context(), "answers": Answers(answers)}
 
 
 def follow_branch(pack: Pack, branch: Branch, answers: dict[str, str]) -> str:
