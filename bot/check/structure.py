@@ -10,9 +10,9 @@ from bot.errors import Problem
 def _edges(flow: Flow, node_id: str) -> list[tuple[str, int]]:
     node = flow.nodes[node_id]
     if isinstance(node, Question):
-        return [(c.next, c.line) for c in node.choices]
+        return [(c.next, c.next_line) for c in node.choices]
     if isinstance(node, Branch):
-        return [(r.next, r.line) for r in node.rules]
+        return [(r.next, r.next_line) for r in node.rules]
     return []
 
 
@@ -125,7 +125,7 @@ def check_not_sure(flow: Flow) -> list[Problem]:
             pages = "privacy-in-charge" in escalate.get("roles", ()) and escalate.get("urgency") in (
                 "immediate", "prompt")
             if not (safe and pages):
-                problems.append(Problem(flow.path, choice.line,
+                problems.append(Problem(flow.path, choice.next_line,
                                         f"question {question.id}: '{NOT_SURE}' leads to outcome "
                                         f"{outcome.id}, which must withhold or refer and page "
                                         "the privacy-in-charge"))

@@ -12,9 +12,10 @@ import click
 from bot import __version__
 from bot.cli.chat import chat
 from bot.cli.check import check
+from bot.cli.coverage import coverage
 from bot.cli.run import run
 
-COMMANDS: list[click.Command] = [check, chat, run]
+COMMANDS: list[click.Command] = [check, chat, run, coverage]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

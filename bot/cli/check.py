@@ -16,7 +16,7 @@ def check(path: Path | None, quiet: bool) -> None:
     """Check every pack and flow under PATH (default: this checkout). Exit 1 on any error."""
     report = run_checks(path)
     for problem in report.problems:
-        click.echo(str(problem), err=problem.severity == "error")
+        click.echo(str(problem))
     if not quiet:
         click.echo(report.summary())
     raise SystemExit(1 if report.errors else 0)

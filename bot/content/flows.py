@@ -21,6 +21,7 @@ class Choice:
     synonyms: tuple[str, ...]
     next: str
     line: int
+    next_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Rule:
     when: str | None
     next: str
     line: int
+    next_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,12 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
             help=spec.get("help", ""),
             choices=tuple(
                 Choice(
-                    c["id"], c["label"], tuple(c.get("synonyms", ())), c["next"], choices.line_of(i)
+                    c["id"],
+                    c["label"],
+                    tuple(c.get("synonyms", ())),
+                    c["next"],
+                    choices.line_of(i),
+                    c.line_of("next"),
                 )
                 for i, c in enumerate(choices)
             ),
@@ -114,12 +121,17 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
         return Branch(
             node_id,
             tuple(
-                Rule(arm.get("when"), arm.get("next") or arm.get("otherwise"), arms.line_of(i))
+                Rule(
+                    arm.get("when"),
+                    arm.get("next") or arm.get("otherwise"),
+                    arms.line_of(i),
+                    arm.line_of("next" if "next" in arm else "otherwise"),
+                )
                 for i, arm in enumerate(arms)
             ),
             line,
         )
-    return Outcome(node_id, dict(spec["outcome"]), spec["outcome"].line or line)
+    return Outcome(node_id, dict(spec["outcome"]), line)
 
 
 def load_flow(path: Path) -> Flow:

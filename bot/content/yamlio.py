@@ -87,7 +87,9 @@ def load_yaml(path: Path) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # The context mark is where the broken construct starts (e.g. an unclosed '['),
+        # which is the line an author must fix; the problem mark is where parsing gave up.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else 0
         raise ContentError(Problem(path, line, f"invalid YAML: {exc.problem or exc}")) from exc
     except yaml.YAMLError as exc:

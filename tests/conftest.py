@@ -1,0 +1,31 @@
+"""Shared fixtures: the real catalogue (loaded once) and a copy of the small test content."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "content"
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return Catalogue.load(ROOT)
+
+
+@pytest.fixture(scope="session")
+def fixture_catalogue() -> Catalogue:
+    return Catalogue.load(FIXTURE_CONTENT)
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fixture content, for breaking one thing at a time."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, target)
+    return target

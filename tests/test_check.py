@@ -1,0 +1,100 @@
+"""`frontdesk check`: each check fires on one broken fixture, at the right file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.check import run_checks
+from bot.cli import main
+from tests.conftest import FIXTURE_CONTENT, ROOT
+
+FLOW = "flows/desk-request.yaml"
+PACK = "knowledge/testville/pack.yaml"
+
+
+def break_file(root: Path, relative: str, old: str, new: str) -> Path:
+    path = root / relative
+    text = path.read_text()
+    assert old in text, f"fixture no longer contains {old!r}"
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def test_fixture_content_is_clean() -> None:
+    report = run_checks(FIXTURE_CONTENT)
+    assert report.errors == []
+    assert report.paths == 5
+
+
+def test_repository_content_is_clean() -> None:
+    """The shipped packs and flows pass every check (the suite runs `frontdesk check`)."""
+    result = CliRunner().invoke(main, ["check", str(ROOT)])
+    assert result.exit_code == 0, result.output
+
+
+# (file, old text, new text, line marker (text on the expected line), expected message part)
+BROKEN = {
+    "invalid-yaml": (FLOW, "  who:\n    ask: Who is asking?", "  who:\n    ask: [Who is asking?",
+                     "ask: [Who is asking?", "invalid YAML"),
+    "schema": (FLOW, "decision: withhold\n      do: [Refer", "decision: maybe\n      do: [Refer",
+               "decision: maybe", "'maybe' is not one of"),
+    "unknown-next": (FLOW, "next: document", "next: documents  # here", "# here",
+                     "next 'documents' is not a node of this flow"),
+    "unreachable": (FLOW, "        next: fines-only", "        next: withhold", "  fines-only:",
+                    "node fines-only is unreachable"),
+    "cycle": (FLOW, "      - id: nothing\n        label: Nothing\n        next: withhold",
+              "      - id: nothing\n        label: Nothing\n        next: who  # here", "# here",
+              "cycle: node document leads back to who"),
+    "no-outcome-end": (FLOW, "      - otherwise: withhold", "      - when: \"false\"\n        next: withhold",
+                       "  parent-rule:", "a path can end without an outcome"),
+    "no-not-sure": (FLOW, "      - id: not-sure\n        label: Not sure\n        next: unsure\n  document:",
+                    "  document:", "  who:", "question who has no 'not-sure' choice"),
+    "not-sure-unsafe": (FLOW, "      - id: not-sure\n        label: Not sure\n        next: unsure\n  parent-rule",
+                        "      - id: not-sure\n        label: Not sure\n        next: comply  # here\n  parent-rule",
+                        "# here", "must withhold or refer and page"),
+    "no-citation": (FLOW, "      cite: [parent_access]\n", "", "  fines-only:", "outcome fines-only cites nothing"),
+    "missing-clause": (FLOW, "      cite: [parent_access]", "      cite_clauses: [\"9\"]", "  fines-only:",
+                       "cites clause '9' missing from pack testville"),
+    "missing-fact": (FLOW, "facts.parent_access == 'fines-and-fees'", "facts.parent_rule == 'x'",
+                     "facts.parent_rule", "fact 'parent_rule' is used here but missing from pack testville"),
+    "fact-missing-clause": (PACK, "    cite: [\"3\"]\n  court_order", "    cite: [\"7\"]\n  court_order",
+                            "  parent_access:", "fact parent_access cites missing clause '7'"),
+    "clause-not-verbatim": (PACK, "from: \"3. A parent may learn\"", "from: \"3. A parent can learn\"",
+                            "  \"3\":", "'from' text not found verbatim"),
+    "safety-rule": (FLOW, "- id: nothing\n        label: Nothing\n        next: withhold",
+                    "- id: nothing\n        label: Nothing\n        next: comply", "  comply:",
+                    "safety rule no-disclosure-without-order broken for testville"),
+    "id-mismatch": (FLOW, "id: desk-request", "id: desk-requests", "id: desk-requests",
+                    "must match file name"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_each_check_names_file_and_line(name: str, content_copy: Path) -> None:
+    relative, old, new, marker, message = BROKEN[name]
+    path = break_file(content_copy, relative, old, new)
+    report = run_checks(content_copy)
+    expected_line = line_of(path, marker)
+    matching = [p for p in report.errors if message in p.message]
+    assert matching, f"no error containing {message!r}; got: {[str(p) for p in report.problems]}"
+    assert any(Path(p.path) == path and p.line == expected_line for p in matching), (
+        f"expected {path}:{expected_line}; got {[str(p) for p in matching]}"
+    )
+
+
+def test_cli_exits_1_with_file_line_lines(content_copy: Path) -> None:
+    break_file(content_copy, FLOW, "next: document", "next: documents")
+    result = CliRunner().invoke(main, ["check", str(content_copy)])
+    assert result.exit_code == 1
+    assert f"{content_copy / FLOW}:" in result.output
+    assert "is not a node of this flow" in result.output
