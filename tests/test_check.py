@@ -46,8 +46,8 @@ def test_repository_content_is_clean() -> None:
 BROKEN = {
     "invalid-yaml": (FLOW, "  who:\n    ask: Who is asking?", "  who:\n    ask: [Who is asking?",
                      "ask: [Who is asking?", "invalid YAML"),
-    "schema": (FLOW, "decision: withhold\n      do: [Refer", "decision: maybe\n      do: [Refer",
-               "decision: maybe", "'maybe' is not one of"),
+    "schema": (FLOW, "decision: disclose-limited", "decision: maybe", "decision: maybe",
+               "'maybe' is not one of"),
     "unknown-next": (FLOW, "next: document", "next: documents  # here", "# here",
                      "next 'documents' is not a node of this flow"),
     "unreachable": (FLOW, "        next: fines-only", "        next: withhold", "  fines-only:",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import ValidationError, best_match
 
 from bot.content.yamlio import LineList, LineMap
 from bot.errors import Problem
@@ -41,15 +41,15 @@ def line_at(document: Any, path: list[Any] | tuple[Any, ...]) -> int:
 
 def _describe(error: ValidationError) -> str:
     where = "/".join(str(p) for p in error.absolute_path) or "top level"
-    if error.validator == "oneOf" and isinstance(error.instance, dict):
-        # "is not valid under any of the given schemas" helps nobody; say what kinds exist.
-        best = min(error.context, key=lambda e: len(e.message), default=None)
-        hint = f" ({best.message})" if best else ""
-        return f"{where}: does not match any allowed form{hint}"
     return f"{where}: {error.message}"
 
 
 def validate(name: str, document: Any, path: Path) -> list[Problem]:
-    """All schema problems in ``document``, each with its file and line."""
-    errors = sorted(validator(name).iter_errors(document), key=lambda e: list(e.absolute_path))
+    """All schema problems in ``document``, each with its file and line.
+
+    A node is a oneOf (question, branch or outcome); "not valid under any of the given
+    schemas" helps nobody, so ``best_match`` descends to the most specific error instead.
+    """
+    errors = [best_match([e]) for e in validator(name).iter_errors(document)]
+    errors.sort(key=lambda e: [str(p) for p in e.absolute_path])
     return [Problem(path, line_at(document, list(e.absolute_path)), _describe(e)) for e in errors]
