@@ -79,12 +79,19 @@ def _positive_int(value: Any, key: str, minimum: int = 1) -> int:
     return value
 
 
-KNOWN_KEYS = {"library", "database_url", "slash_command", "roles", "escalation",
-              "retention_days", "contacts"}
+KNOWN_KEYS = {
+    "library",
+    "database_url",
+    "slash_command",
+    "roles",
+    "escalation",
+    "retention_days",
+    "contacts",
+}
 
 
 def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
-    """Validate a TOML document's data into a Config. Unknown top-level keys are kept in ``extra``."""
+    """Validate a TOML document's data; unknown top-level keys are kept in ``extra``."""
     library = _expect(data.get("library", "mount-prospect"), str, "library", "a library id")
     database_url = data.get("database_url")
     if database_url is not None:
@@ -109,8 +116,12 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
     if channel is not None:
         _expect(channel, str, "escalation.channel", "a Slack channel id")
     timeouts = dict(DEFAULT_ACK_TIMEOUTS)
-    given = _expect(esc.get("ack_timeout_seconds", {}), dict, "escalation.ack_timeout_seconds",
-                    "a table like { immediate = 180, prompt = 900 }")
+    given = _expect(
+        esc.get("ack_timeout_seconds", {}),
+        dict,
+        "escalation.ack_timeout_seconds",
+        "a table like { immediate = 180, prompt = 900 }",
+    )
     for urgency, seconds in given.items():
         key = f"escalation.ack_timeout_seconds.{urgency}"
         if urgency not in DEFAULT_ACK_TIMEOUTS:

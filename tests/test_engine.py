@@ -26,7 +26,9 @@ def test_start_asks_the_first_question(fixture_catalogue: Catalogue) -> None:
 
 
 @pytest.mark.parametrize("said", ["parent", "1", "A parent", "mom", "a parnet", "  MOM  "])
-def test_answers_by_id_number_label_synonym_or_typo(fixture_catalogue: Catalogue, said: str) -> None:
+def test_answers_by_id_number_label_synonym_or_typo(
+    fixture_catalogue: Catalogue, said: str
+) -> None:
     current = step(fixture_catalogue, start(fixture_catalogue, LIB, FLOW).conversation, said)
     assert current.outcome is not None, current.not_understood
     assert current.outcome.id == "fines-only"
@@ -90,7 +92,9 @@ def test_not_sure_is_always_safe(fixture_catalogue: Catalogue) -> None:
 
 def test_transcript_keeps_only_redacted_words(fixture_catalogue: Catalogue) -> None:
     first = start(fixture_catalogue, LIB, FLOW)
-    current = step(fixture_catalogue, first.conversation, "mom of patron named Jane Doe 21234000123456")
+    current = step(
+        fixture_catalogue, first.conversation, "mom of patron named Jane Doe 21234000123456"
+    )
     text = json.dumps(current.conversation.to_json())
     assert "Jane" not in text and "21234000123456" not in text
 
@@ -105,8 +109,9 @@ def test_unknown_library_or_flow(fixture_catalogue: Catalogue) -> None:
 def test_conversation_survives_a_restart(tmp_path, fixture_catalogue: Catalogue) -> None:
     url = f"sqlite:///{tmp_path / 'fd.db'}"
     current = step(fixture_catalogue, start(fixture_catalogue, LIB, FLOW).conversation, "officer")
-    ConversationStore(Database(url)).save(current.conversation, user_id="U1", face="test",
-                                          status=current.status)
+    ConversationStore(Database(url)).save(
+        current.conversation, user_id="U1", face="test", status=current.status
+    )
     reopened = ConversationStore(Database(url)).load(current.conversation.id)  # a new process
     assert reopened is not None
     assert reopened.conversation == current.conversation
@@ -128,12 +133,32 @@ def test_run_prints_the_json_contract() -> None:
     assert data["status"] == "asking" and data["outcome"] is None
     assert data["question"]["id"] == "document"
     assert {"id": "court-order", "label": "A court order"} in data["question"]["choices"]
-    done = json.loads(run_cli("run", "--library", LIB, "--flow", FLOW, "--say", "officer",
-                              "--say", "court-order", "--json").output)
+    done = json.loads(
+        run_cli(
+            "run",
+            "--library",
+            LIB,
+            "--flow",
+            FLOW,
+            "--say",
+            "officer",
+            "--say",
+            "court-order",
+            "--json",
+        ).output
+    )
     assert done["status"] == "done" and done["question"] is None
     outcome = done["outcome"]
-    assert set(outcome) >= {"id", "headline", "decision", "do", "never", "say", "citations",
-                            "escalate"}
+    assert set(outcome) >= {
+        "id",
+        "headline",
+        "decision",
+        "do",
+        "never",
+        "say",
+        "citations",
+        "escalate",
+    }
     assert outcome["citations"][0]["clause"] == "2"
     assert outcome["escalate"] == {"roles": ["privacy-in-charge"], "urgency": "immediate"}
     assert [t["choice"] for t in done["transcript"]] == ["officer", "court-order"]

@@ -57,8 +57,11 @@ def check_template_syntax(flow: Flow) -> list[Problem]:
     for outcome in flow.outcomes():
         for text in _texts(outcome.spec):
             if err := check_syntax(text, template=True):
-                problems.append(Problem(flow.path, outcome.line,
-                                        f"outcome {outcome.id}: invalid template: {err}"))
+                problems.append(
+                    Problem(
+                        flow.path, outcome.line, f"outcome {outcome.id}: invalid template: {err}"
+                    )
+                )
     return problems
 
 
@@ -67,9 +70,13 @@ def check_flow_for_pack(catalogue: Catalogue, pack: Pack, flow: Flow) -> list[Pr
     problems: list[Problem] = []
     missing = {name: line for name, line in facts_read(flow).items() if name not in pack.facts}
     for name, line in sorted(missing.items(), key=lambda item: item[1]):
-        problems.append(Problem(flow.path, line,
-                                f"fact {name!r} is used here but missing from pack {pack.id} "
-                                f"({pack.path})"))
+        problems.append(
+            Problem(
+                flow.path,
+                line,
+                f"fact {name!r} is used here but missing from pack {pack.id} ({pack.path})",
+            )
+        )
     if missing:
         return problems
     try:
@@ -98,9 +105,11 @@ def _check_outcome(pack: Pack, flow: Flow, outcome: Outcome) -> list[Problem]:
             problems.append(Problem(path, line, f"{where}: cites fact {name!r} missing from pack"))
     for clause_id in spec.get("cite_clauses", ()):
         if clause_id not in pack.clauses:
-            problems.append(Problem(path, line,
-                                    f"{where}: cites clause {clause_id!r} missing from pack "
-                                    f"{pack.id}"))
+            problems.append(
+                Problem(
+                    path, line, f"{where}: cites clause {clause_id!r} missing from pack {pack.id}"
+                )
+            )
     if problems:
         return problems
     if not citations_for(pack, spec):
@@ -110,9 +119,14 @@ def _check_outcome(pack: Pack, flow: Flow, outcome: Outcome) -> list[Problem]:
     except ExpressionError as exc:
         return [*problems, Problem(path, line, f"{where}: {exc}")]
     if len(resolved.headline) > 120:
-        problems.append(Problem(path, line,
-                                f"{where}: headline is {len(resolved.headline)} characters "
-                                "after filling in the library's titles (limit 120)"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"{where}: headline is {len(resolved.headline)} characters "
+                "after filling in the library's titles (limit 120)",
+            )
+        )
     return problems
 
 
@@ -125,8 +139,11 @@ def check_overrides(catalogue: Catalogue, pack: Pack) -> list[Problem]:
         if flow is None:
             problems.append(Problem(pack.path, line, f"override {key}: no flow {flow_id!r}"))
         elif not isinstance(flow.nodes.get(outcome_id), Outcome):
-            problems.append(Problem(pack.path, line,
-                                    f"override {key}: flow {flow_id} has no outcome {outcome_id!r}"))
+            problems.append(
+                Problem(
+                    pack.path, line, f"override {key}: flow {flow_id} has no outcome {outcome_id!r}"
+                )
+            )
     return problems
 
 

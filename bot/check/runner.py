@@ -46,8 +46,10 @@ class Report:
         return [p for p in self.problems if p.severity != "error"]
 
     def summary(self) -> str:
-        return (f"{self.packs} packs, {self.flows} flows, {self.paths} paths: "
-                f"{len(self.errors)} errors, {len(self.warnings)} warnings")
+        return (
+            f"{self.packs} packs, {self.flows} flows, {self.paths} paths: "
+            f"{len(self.errors)} errors, {len(self.warnings)} warnings"
+        )
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -62,8 +64,11 @@ def run_checks(root: Path | None = None) -> Report:
     report = Report(list(catalogue.problems), len(catalogue.packs), len(catalogue.flows))
     structural_errors: set[str] = set()
     for library in [None, *sorted(catalogue.packs)]:
-        flows = catalogue.flows.values() if library is None else catalogue.library_flows.get(
-            library, {}).values()
+        flows = (
+            catalogue.flows.values()
+            if library is None
+            else catalogue.library_flows.get(library, {}).values()
+        )
         for flow in flows:
             found = [p for check in PER_FLOW for p in check(flow)]
             if any(p.severity == "error" for p in found):

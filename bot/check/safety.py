@@ -54,14 +54,25 @@ def load_rules(root: Path) -> tuple[list[SafetyRule], list[Problem]]:
             continue
         for key in ("when", "require"):
             if err := check_syntax(item[key]):
-                problems.append(Problem(path, item.line_of(key), f"rule {item['id']}: {key}: {err}"))
-        rules.append(SafetyRule(item["id"], tuple(item["flows"]), item["when"], item["require"],
-                                item["message"], line))
+                problems.append(
+                    Problem(path, item.line_of(key), f"rule {item['id']}: {key}: {err}")
+                )
+        rules.append(
+            SafetyRule(
+                item["id"],
+                tuple(item["flows"]),
+                item["when"],
+                item["require"],
+                item["message"],
+                line,
+            )
+        )
     return rules, problems
 
 
-def path_context(outcome: dict[str, Any], answers: dict[str, str], facts: dict[str, Any],
-                 library: str) -> dict[str, Any]:
+def path_context(
+    outcome: dict[str, Any], answers: dict[str, str], facts: dict[str, Any], library: str
+) -> dict[str, Any]:
     return {
         "outcome": outcome,
         "answers": Answers(answers),
@@ -82,8 +93,9 @@ def check_safety(catalogue: Catalogue) -> list[Problem]:
     for rule in rules:
         for flow_id in rule.flows:
             if flow_id not in known_flows:
-                problems.append(Problem(rules_path, rule.line,
-                                        f"rule {rule.id}: no flow {flow_id!r} to govern"))
+                problems.append(
+                    Problem(rules_path, rule.line, f"rule {rule.id}: no flow {flow_id!r} to govern")
+                )
     for library, pack in sorted(catalogue.packs.items()):
         facts = pack.fact_values()
         for flow in catalogue.flows_for(library).values():
@@ -110,8 +122,12 @@ def check_safety(catalogue: Catalogue) -> list[Problem]:
                         problems.append(Problem(rules_path, rule.line, f"rule {rule.id}: {exc}"))
                         continue
                     if not holds:
-                        problems.append(Problem(
-                            flow.path, outcome.line,
-                            f"safety rule {rule.id} broken for {library}: {rule.message} "
-                            f"(path: {path.describe()})"))
+                        problems.append(
+                            Problem(
+                                flow.path,
+                                outcome.line,
+                                f"safety rule {rule.id} broken for {library}: {rule.message} "
+                                f"(path: {path.describe()})",
+                            )
+                        )
     return problems

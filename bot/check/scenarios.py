@@ -63,7 +63,9 @@ def load_scenarios(folder: Path, libraries: list[str]) -> list[Scenario]:
             expect = case.get("expect") or {}
             unknown = set(expect) - {"default", *libraries}
             if unknown:
-                problems.append(Problem(path, line, f"expect names unknown libraries {sorted(unknown)}"))
+                problems.append(
+                    Problem(path, line, f"expect names unknown libraries {sorted(unknown)}")
+                )
             for library in case.get("libraries") or libraries:
                 if library not in libraries:
                     problems.append(Problem(path, line, f"unknown library {library!r}"))
@@ -71,10 +73,20 @@ def load_scenarios(folder: Path, libraries: list[str]) -> list[Scenario]:
                 merged = {**(expect.get("default") or {}), **(expect.get(library) or {})}
                 bad = set(merged) - set(EXPECT_FIELDS)
                 if bad:
-                    problems.append(Problem(path, line, f"unknown expectation fields {sorted(bad)}"))
-                scenarios.append(Scenario(doc["flow"], str(case.get("name", f"case {index + 1}")),
-                                          library, tuple(str(s) for s in case.get("say", ())),
-                                          merged, path, line))
+                    problems.append(
+                        Problem(path, line, f"unknown expectation fields {sorted(bad)}")
+                    )
+                scenarios.append(
+                    Scenario(
+                        doc["flow"],
+                        str(case.get("name", f"case {index + 1}")),
+                        library,
+                        tuple(str(s) for s in case.get("say", ())),
+                        merged,
+                        path,
+                        line,
+                    )
+                )
     if problems:
         raise ContentError(problems)
     return scenarios
@@ -85,13 +97,16 @@ def run_scenario(catalogue: Catalogue, scenario: Scenario) -> ScenarioResult:
     view = start(catalogue, scenario.library, scenario.flow)
     for number, text in enumerate(scenario.say, 1):
         if view.outcome is not None:
-            result.failures.append(f"input {number} {text!r} given after the outcome "
-                                   f"{view.outcome.id} was reached")
+            result.failures.append(
+                f"input {number} {text!r} given after the outcome {view.outcome.id} was reached"
+            )
             return result
         view = step(catalogue, view.conversation, text)
         if view.not_understood is not None:
-            result.failures.append(f"input {number} {text!r} was not understood at question "
-                                   f"{view.question.id if view.question else '?'}")
+            result.failures.append(
+                f"input {number} {text!r} was not understood at question "
+                f"{view.question.id if view.question else '?'}"
+            )
             return result
     if view.outcome is None:
         assert view.question is not None
@@ -113,7 +128,9 @@ def run_scenario(catalogue: Catalogue, scenario: Scenario) -> ScenarioResult:
         elif key == "escalate":
             wanted_norm = {"roles": list(wanted.get("roles", [])), "urgency": wanted.get("urgency")}
             if wanted_norm != actual["escalate"]:
-                result.failures.append(f"escalate: expected {wanted_norm}, got {actual['escalate']}")
+                result.failures.append(
+                    f"escalate: expected {wanted_norm}, got {actual['escalate']}"
+                )
         elif actual[key] != (list(wanted) if isinstance(wanted, list) else wanted):
             result.failures.append(f"{key}: expected {wanted!r}, got {actual[key]!r}")
     return result
@@ -144,8 +161,12 @@ class Coverage:
         return [p for paths in self.paths.values() for p in paths if p not in self.covered]
 
 
-def measure_coverage(catalogue: Catalogue, results: list[ScenarioResult],
-                     flows: list[str] | None = None, libraries: list[str] | None = None) -> Coverage:
+def measure_coverage(
+    catalogue: Catalogue,
+    results: list[ScenarioResult],
+    flows: list[str] | None = None,
+    libraries: list[str] | None = None,
+) -> Coverage:
     paths: dict[tuple[str, str], list[FlowPath]] = {}
     for library, pack in sorted(catalogue.packs.items()):
         if libraries and library not in libraries:

@@ -19,13 +19,21 @@ def _edges(flow: Flow, node_id: str) -> list[tuple[str, int]]:
 def check_targets(flow: Flow) -> list[Problem]:
     problems = []
     if flow.start not in flow.nodes:
-        problems.append(Problem(flow.path, flow.lines.get("start", 1),
-                                f"start node {flow.start!r} does not exist"))
+        problems.append(
+            Problem(
+                flow.path, flow.lines.get("start", 1), f"start node {flow.start!r} does not exist"
+            )
+        )
     for node_id in flow.nodes:
         for target, line in _edges(flow, node_id):
             if target not in flow.nodes:
-                problems.append(Problem(flow.path, line,
-                                        f"node {node_id}: next {target!r} is not a node of this flow"))
+                problems.append(
+                    Problem(
+                        flow.path,
+                        line,
+                        f"node {node_id}: next {target!r} is not a node of this flow",
+                    )
+                )
     return problems
 
 
@@ -56,8 +64,9 @@ def check_cycles(flow: Flow) -> list[Problem]:
             if target not in flow.nodes:
                 continue
             if state.get(target) == 1:
-                problems.append(Problem(flow.path, line,
-                                        f"cycle: node {node_id} leads back to {target}"))
+                problems.append(
+                    Problem(flow.path, line, f"cycle: node {node_id} leads back to {target}")
+                )
             elif target not in state:
                 visit(target)
         state[node_id] = 2
@@ -74,17 +83,28 @@ def check_dead_ends(flow: Flow) -> list[Problem]:
     for node in flow.nodes.values():
         if isinstance(node, Branch):
             if node.rules[-1].when is not None:
-                problems.append(Problem(flow.path, node.line,
-                                        f"branch {node.id}: a path can end without an outcome "
-                                        "(the last arm must be 'otherwise')"))
+                problems.append(
+                    Problem(
+                        flow.path,
+                        node.line,
+                        f"branch {node.id}: a path can end without an outcome "
+                        "(the last arm must be 'otherwise')",
+                    )
+                )
             for rule in node.rules[:-1]:
                 if rule.when is None:
-                    problems.append(Problem(flow.path, rule.line,
-                                            f"branch {node.id}: 'otherwise' must be the last arm"))
+                    problems.append(
+                        Problem(
+                            flow.path,
+                            rule.line,
+                            f"branch {node.id}: 'otherwise' must be the last arm",
+                        )
+                    )
             for rule in node.rules:
                 if rule.when is not None and (err := check_syntax(rule.when)):
-                    problems.append(Problem(flow.path, rule.line,
-                                            f"branch {node.id}: invalid condition: {err}"))
+                    problems.append(
+                        Problem(flow.path, rule.line, f"branch {node.id}: invalid condition: {err}")
+                    )
     return problems
 
 
@@ -110,31 +130,47 @@ def check_not_sure(flow: Flow) -> list[Problem]:
     for question in flow.questions():
         choice = question.choice(NOT_SURE)
         if choice is None:
-            problems.append(Problem(flow.path, question.line,
-                                    f"question {question.id} has no '{NOT_SURE}' choice"))
+            problems.append(
+                Problem(
+                    flow.path, question.line, f"question {question.id} has no '{NOT_SURE}' choice"
+                )
+            )
             continue
         outcomes = _outcomes_after(flow, choice.next)
         if not outcomes:
-            problems.append(Problem(flow.path, choice.line,
-                                    f"question {question.id}: '{NOT_SURE}' must lead straight to "
-                                    "an outcome (withhold or refer, paging the privacy-in-charge)"))
+            problems.append(
+                Problem(
+                    flow.path,
+                    choice.line,
+                    f"question {question.id}: '{NOT_SURE}' must lead straight to "
+                    "an outcome (withhold or refer, paging the privacy-in-charge)",
+                )
+            )
             continue
         for outcome in outcomes:
             escalate = outcome.spec.get("escalate") or {}
             safe = outcome.spec["decision"] in ("withhold", "refer")
-            pages = "privacy-in-charge" in escalate.get("roles", ()) and escalate.get("urgency") in (
-                "immediate", "prompt")
+            pages = "privacy-in-charge" in escalate.get("roles", ()) and escalate.get(
+                "urgency"
+            ) in ("immediate", "prompt")
             if not (safe and pages):
-                problems.append(Problem(flow.path, choice.next_line,
-                                        f"question {question.id}: '{NOT_SURE}' leads to outcome "
-                                        f"{outcome.id}, which must withhold or refer and page "
-                                        "the privacy-in-charge"))
+                problems.append(
+                    Problem(
+                        flow.path,
+                        choice.next_line,
+                        f"question {question.id}: '{NOT_SURE}' leads to outcome "
+                        f"{outcome.id}, which must withhold or refer and page "
+                        "the privacy-in-charge",
+                    )
+                )
     return problems
 
 
 def check_outcome_citations(flow: Flow) -> list[Problem]:
     return [
-        Problem(flow.path, outcome.line, f"outcome {outcome.id} cites nothing (add cite: [fact, …])")
+        Problem(
+            flow.path, outcome.line, f"outcome {outcome.id} cites nothing (add cite: [fact, …])"
+        )
         for outcome in flow.outcomes()
         if not outcome.spec.get("cite") and not outcome.spec.get("cite_clauses")
     ]

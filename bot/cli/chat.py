@@ -14,8 +14,12 @@ from bot.store import ConversationStore, Database
 
 @click.command()
 @click.option("--library", default=DEMO_LIBRARY, show_default=True, help="Library (pack) id.")
-@click.option("--database-url", envvar="FRONTDESK_DATABASE_URL", default=None,
-              help="Where conversations are kept (default: SQLite in your data folder).")
+@click.option(
+    "--database-url",
+    envvar="FRONTDESK_DATABASE_URL",
+    default=None,
+    help="Where conversations are kept (default: SQLite in your data folder).",
+)
 @content_option
 @clear_errors
 def chat(library: str, database_url: str | None, content: Path | None) -> None:

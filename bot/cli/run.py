@@ -19,8 +19,9 @@ from bot.faces.script import run_script, view_to_json
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the default).")
 @content_option
 @clear_errors
-def run(library: str, flow_id: str, inputs: tuple[str, ...], as_json: bool,
-        content: Path | None) -> None:
+def run(
+    library: str, flow_id: str, inputs: tuple[str, ...], as_json: bool, content: Path | None
+) -> None:
     """Run a conversation from scripted answers and print where it ends up."""
     catalogue = load_catalogue(content)
     view = run_script(catalogue, library, flow_id, list(inputs))

@@ -51,7 +51,9 @@ class ResolvedOutcome:
             "do": list(self.do),
             "never": list(self.never),
             "say": self.say,
-            "citations": [{"clause": c.clause, "title": c.title, "text": c.text} for c in self.citations],
+            "citations": [
+                {"clause": c.clause, "title": c.title, "text": c.text} for c in self.citations
+            ],
             "escalate": {"roles": list(self.escalate.roles), "urgency": self.escalate.urgency},
             "form": self.form,
             "hold": self.hold,
@@ -60,7 +62,10 @@ class ResolvedOutcome:
 
 
 def find_content_root(explicit: Path | None = None) -> Path:
-    """Where ``knowledge/`` and ``flows/`` live: argument, $FRONTDESK_CONTENT, cwd upward, or the checkout."""
+    """Where ``knowledge/`` and ``flows/`` live.
+
+    In order: the argument, $FRONTDESK_CONTENT, the working folder or a parent, the checkout.
+    """
     candidates: list[Path] = []
     if explicit is not None:
         return explicit
@@ -90,9 +95,7 @@ def citations_for(pack: Pack, spec: dict[str, Any]) -> tuple[Citation, ...]:
         ids.extend(pack.facts[fact_name].cite)
     ids.extend(spec.get("cite_clauses", ()))
     unique = list(dict.fromkeys(ids))
-    return tuple(
-        Citation(cid, pack.clauses[cid].title, pack.clauses[cid].text) for cid in unique
-    )
+    return tuple(Citation(cid, pack.clauses[cid].title, pack.clauses[cid].text) for cid in unique)
 
 
 def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome) -> ResolvedOutcome:

@@ -152,7 +152,9 @@ def load_flow(path: Path) -> Flow:
         for choice in question.choices:
             if choice.id in seen:
                 problems.append(
-                    Problem(path, choice.line, f"question {question.id}: duplicate choice {choice.id!r}")
+                    Problem(
+                        path, choice.line, f"question {question.id}: duplicate choice {choice.id!r}"
+                    )
                 )
             seen.add(choice.id)
     if problems:
@@ -168,5 +170,9 @@ def load_flow(path: Path) -> Flow:
         owner=doc.get("owner"),
         last_reviewed=doc.get("last_reviewed"),
         review_every_days=doc.get("review_every_days"),
-        lines={"start": doc.line_of("start"), "id": doc.line_of("id"), "nodes": doc.line_of("nodes")},
+        lines={
+            "start": doc.line_of("start"),
+            "id": doc.line_of("id"),
+            "nodes": doc.line_of("nodes"),
+        },
     )

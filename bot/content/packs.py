@@ -52,7 +52,7 @@ class Role:
 
     @property
     def display(self) -> str:
-        """Titles joined for a sentence: "Privacy In-Charge, Executive Director or Deputy Director"."""
+        """Titles for a sentence: "Privacy In-Charge, Executive Director or Deputy Director"."""
         if len(self.titles) == 1:
             return self.titles[0]
         return ", ".join(self.titles[:-1]) + " or " + self.titles[-1]
@@ -148,7 +148,11 @@ def load_pack(folder: Path) -> Pack:
     for name, spec in fact_docs.items():
         line = fact_docs.line_of(name)
         facts[name] = Fact(
-            name, spec["value"], cited(spec["cite"], f"fact {name}", line), spec.get("note", ""), line
+            name,
+            spec["value"],
+            cited(spec["cite"], f"fact {name}", line),
+            spec.get("note", ""),
+            line,
         )
 
     roles: dict[str, Role] = {}

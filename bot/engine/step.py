@@ -34,7 +34,9 @@ class View:
         return "done" if self.outcome is not None else "asking"
 
 
-def view(catalogue: Catalogue, conversation: Conversation, not_understood: str | None = None) -> View:
+def view(
+    catalogue: Catalogue, conversation: Conversation, not_understood: str | None = None
+) -> View:
     """Where ``conversation`` stands now."""
     pack = catalogue.pack(conversation.library)
     flow = catalogue.flow(conversation.library, conversation.flow)
@@ -56,15 +58,24 @@ def back(catalogue: Catalogue, conversation: Conversation) -> View:
     if not current.path:
         return current
     question_id, _ = current.path[-1]
-    return view(catalogue, conversation.without_answer(question_id, Turn(question_id, "back", "back")))
+    return view(
+        catalogue, conversation.without_answer(question_id, Turn(question_id, "back", "back"))
+    )
 
 
 def start_over(catalogue: Catalogue, conversation: Conversation) -> View:
     return view(catalogue, conversation.cleared(Turn("", "start-over", "start over")))
 
 
-def answer(catalogue: Catalogue, conversation: Conversation, question_id: str, choice_id: str,
-           said: str | None = None, *, prefilled: bool = False) -> View:
+def answer(
+    catalogue: Catalogue,
+    conversation: Conversation,
+    question_id: str,
+    choice_id: str,
+    said: str | None = None,
+    *,
+    prefilled: bool = False,
+) -> View:
     """Answer (or re-answer) ``question_id`` with a known choice id, e.g. from a button."""
     flow = catalogue.flow(conversation.library, conversation.flow)
     question = flow.nodes.get(question_id)

@@ -11,7 +11,7 @@ from bot.content.packs import Pack
 
 
 class FlowError(RuntimeError):
-    """A flow that cannot be walked (a branch with no matching arm, a loop). ``check`` prevents it."""
+    """A flow that cannot be walked (no branch arm matched, a loop); ``check`` prevents it."""
 
 
 @dataclass(frozen=True)

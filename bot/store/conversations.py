@@ -32,8 +32,16 @@ class ConversationStore:
     def __init__(self, database: Database):
         self.db = database
 
-    def save(self, conversation: Conversation, *, user_id: str, face: str, status: str,
-             outcome: str | None = None, channel: str | None = None) -> None:
+    def save(
+        self,
+        conversation: Conversation,
+        *,
+        user_id: str,
+        face: str,
+        status: str,
+        outcome: str | None = None,
+        channel: str | None = None,
+    ) -> None:
         """Insert or update; the state JSON holds only redacted text (the engine redacts input)."""
         values = {
             "library": conversation.library,
@@ -57,19 +65,25 @@ class ConversationStore:
 
     def load(self, conversation_id: str) -> StoredConversation | None:
         with self.db.engine.connect() as conn:
-            row = conn.execute(
-                select(conversations).where(conversations.c.id == conversation_id)
-            ).mappings().first()
+            row = (
+                conn.execute(select(conversations).where(conversations.c.id == conversation_id))
+                .mappings()
+                .first()
+            )
         return _stored(row) if row else None
 
     def recent(self, user_id: str, limit: int = 5) -> list[StoredConversation]:
         with self.db.engine.connect() as conn:
-            rows = conn.execute(
-                select(conversations)
-                .where(conversations.c.user_id == user_id)
-                .order_by(conversations.c.updated_at.desc())
-                .limit(limit)
-            ).mappings().all()
+            rows = (
+                conn.execute(
+                    select(conversations)
+                    .where(conversations.c.user_id == user_id)
+                    .order_by(conversations.c.updated_at.desc())
+                    .limit(limit)
+                )
+                .mappings()
+                .all()
+            )
         return [_stored(r) for r in rows]
 
 

@@ -23,8 +23,10 @@ def environment() -> Environment:
 
 
 def render_question(question: Question, not_understood: str | None = None) -> str:
-    return environment().get_template("question.j2").render(
-        question=question, not_understood=not_understood
+    return (
+        environment()
+        .get_template("question.j2")
+        .render(question=question, not_understood=not_understood)
     )
 
 
@@ -33,6 +35,8 @@ def paged_roles(pack: Pack, outcome: ResolvedOutcome) -> str:
 
 
 def render_outcome(pack: Pack, outcome: ResolvedOutcome) -> str:
-    return environment().get_template("outcome.j2").render(
-        outcome=outcome, library=pack.library, paged=paged_roles(pack, outcome)
+    return (
+        environment()
+        .get_template("outcome.j2")
+        .render(outcome=outcome, library=pack.library, paged=paged_roles(pack, outcome))
     )
