@@ -24,6 +24,8 @@ from sqlalchemy import (
     select,
 )
 
+from bot.store.paging_migrations import PAGING_MIGRATIONS
+
 
 def _v1_conversations(conn: Connection) -> None:
     meta = MetaData()
@@ -49,6 +51,7 @@ Migration = tuple[int, str, Callable[[Connection], None]]
 
 MIGRATIONS: list[Migration] = [
     (1, "conversations", _v1_conversations),
+    *PAGING_MIGRATIONS,  # 10–19: escalation, outbox, holds, audit, aggregates
 ]
 
 _meta = MetaData()

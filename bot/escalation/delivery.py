@@ -1,0 +1,295 @@
+"""Delivering the outbox: retries with backoff, Slack's Retry-After, and no double posts.
+
+The worker claims one row at a time (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), delivers it
+outside any transaction, then records the result. If an earlier attempt may have reached Slack
+(its process died mid-delivery, or the connection broke after sending), the worker first looks
+for the message by the idempotency key in its metadata (``conversations.history`` or
+``conversations.replies`` with ``include_all_metadata``) and posts only if it is not there.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import random
+import threading
+import time
+import urllib.error
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Connection, select
+
+from bot.escalation import messages
+from bot.store.audit import append_event
+from bot.store.database import Database
+from bot.store.outbox import OutboxRow, OutboxStore, wait_for_work, worker_identity
+from bot.store.paging_tables import escalations
+from bot.store.txn import utcnow
+
+log = logging.getLogger("frontdesk.delivery")
+
+RETRYABLE_SLACK_ERRORS = frozenset({
+    "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
+    "team_added_to_org",
+})
+
+
+class DeliveryError(Exception):
+    """A delivery that did not succeed. ``maybe_sent``: Slack may have accepted it anyway."""
+
+    def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None,
+                 maybe_sent: bool = False):
+        super().__init__(message)
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.maybe_sent = maybe_sent
+
+
+Posted = tuple[str, str]  # (channel id, message ts)
+
+
+class Transport(Protocol):
+    def channel_for(self, target: str) -> str: ...
+    def post(self, channel: str, payload: dict[str, Any], thread_ts: str | None) -> Posted: ...
+    def update(self, channel: str, ts: str, payload: dict[str, Any]) -> None: ...
+    def find(self, channel: str, key: str, oldest: float,
+             thread_ts: str | None) -> Posted | None: ...
+
+
+def _header(headers: Any, name: str) -> str | None:
+    if not headers:
+        return None
+    for key, value in dict(headers).items():
+        if key.lower() == name.lower():
+            return value[0] if isinstance(value, list) else value
+    return None
+
+
+class SlackTransport:
+    """Slack Web API calls for the worker. Retries are the outbox's job, so this uses a copy
+    of the given client with slack_sdk's own retry handlers off (a blind re-send after a
+    broken connection could post twice)."""
+
+    def __init__(self, client: WebClient, timeout: int = 15):
+        self.client = WebClient(token=client.token, base_url=client.base_url, timeout=timeout,
+                                retry_handlers=[], logger=client.logger)
+        self._dm: dict[str, str] = {}
+
+    def _call(self, method: str, **kwargs: Any) -> Any:
+        try:
+            return self.client.api_call(method, json=kwargs)
+        except SlackApiError as exc:
+            status = exc.response.status_code
+            error = (exc.response.data or {}).get("error") if isinstance(
+                exc.response.data, dict) else None
+            if status == 429 or error == "ratelimited":
+                after = _header(exc.response.headers, "Retry-After")
+                try:
+                    delay = float(after) if after is not None else 1.0
+                except ValueError:
+                    delay = 1.0
+                raise DeliveryError(f"{method}: rate limited (Retry-After {after})",
+                                    retryable=True, retry_after=delay) from None
+            if status >= 500:
+                raise DeliveryError(f"{method}: HTTP {status}", retryable=True,
+                                    maybe_sent=True) from None
+            if error in RETRYABLE_SLACK_ERRORS:
+                raise DeliveryError(f"{method}: {error}", retryable=True, maybe_sent=True) from None
+            raise DeliveryError(f"{method}: {error or status}", retryable=False) from None
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            raise DeliveryError(f"{method}: connection problem: {exc}", retryable=True,
+                                maybe_sent=True) from None
+
+    def channel_for(self, target: str) -> str:
+        if target[:1] not in ("U", "W"):
+            return target
+        if target not in self._dm:
+            response = self._call("conversations.open", users=target)
+            self._dm[target] = response["channel"]["id"]
+        return self._dm[target]
+
+    def post(self, channel: str, payload: dict[str, Any], thread_ts: str | None) -> Posted:
+        args = dict(channel=channel, text=payload["text"], blocks=payload.get("blocks"),
+                    metadata=payload.get("metadata"), unfurl_links=False)
+        if thread_ts:
+            args["thread_ts"] = thread_ts
+        response = self._call("chat.postMessage", **args)
+        return response["channel"], response["ts"]
+
+    def update(self, channel: str, ts: str, payload: dict[str, Any]) -> None:
+        self._call("chat.update", channel=channel, ts=ts, text=payload["text"],
+                   blocks=payload.get("blocks"), metadata=payload.get("metadata"))
+
+    def find(self, channel: str, key: str, oldest: float, thread_ts: str | None) -> Posted | None:
+        cursor = None
+        for _ in range(20):
+            args: dict[str, Any] = dict(channel=channel, include_all_metadata=True, limit=200,
+                                        oldest=f"{oldest:.6f}")
+            if cursor:
+                args["cursor"] = cursor
+            if thread_ts:
+                response = self._call("conversations.replies", ts=thread_ts, **args)
+            else:
+                response = self._call("conversations.history", **args)
+            for message in response.get("messages", []):
+                payload = (message.get("metadata") or {}).get("event_payload") or {}
+                if payload.get("idempotency_key") == key:
+                    return channel, message["ts"]
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor or not response.get("has_more", True):
+                return None
+        return None
+
+
+@dataclass
+class WorkerStats:
+    sent: int = 0
+    recovered: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+class OutboxWorker:
+    """Delivers queued messages through a transport."""
+
+    def __init__(self, database: Database, transport: Transport, *,
+                 clock: Callable[[], datetime] | None = None, lease_seconds: float = 60.0,
+                 base_backoff: float = 1.0, max_backoff: float = 300.0,
+                 max_attempts: int = 25, poll_seconds: float = 0.25):
+        self.db = database
+        self.transport = transport
+        self.store = OutboxStore(database)
+        self.clock = clock or utcnow
+        self.lease = timedelta(seconds=lease_seconds)
+        self.base_backoff = base_backoff
+        self.max_backoff = max_backoff
+        self.max_attempts = max_attempts
+        self.poll_seconds = poll_seconds
+        self.identity = worker_identity()
+        self.stats = WorkerStats()
+        self._paused_until = 0.0
+        self.store.recover(self.identity, self.clock())
+
+    # --- one pass ------------------------------------------------------------------------
+
+    def run_once(self) -> int:
+        """Deliver every row that is due now; returns how many were delivered."""
+        delivered = 0
+        while time.monotonic() >= self._paused_until:
+            row = self.store.claim(self.identity, self.clock(), self.lease)
+            if row is None:
+                break
+            if self._deliver(row):
+                delivered += 1
+        return delivered
+
+    def run_forever(self, stop: threading.Event) -> None:
+        last_recover = time.monotonic()
+        while not stop.is_set():
+            try:
+                if time.monotonic() - last_recover > 5:
+                    self.store.recover(self.identity, self.clock())
+                    last_recover = time.monotonic()
+                if self.run_once():
+                    continue
+            except Exception:  # the database went away for a moment: log, wait, carry on
+                log.exception("outbox worker pass failed")
+            wait_for_work(self.poll_seconds)
+
+    # --- one row -------------------------------------------------------------------------
+
+    def _backoff(self, attempts: int) -> float:
+        delay = min(self.max_backoff, self.base_backoff * (2 ** max(0, attempts - 1)))
+        return delay * random.uniform(0.8, 1.2)
+
+    def _deliver(self, row: OutboxRow) -> bool:
+        stage = "lookup"
+        try:
+            if row.method == "update":
+                return self._deliver_update(row)
+            channel = self.transport.channel_for(row.target)
+            if row.maybe_sent:
+                oldest = row.created_at.timestamp() - 60
+                found = self.transport.find(channel, row.key, oldest, row.thread_ts)
+                if found is not None:
+                    self.stats.recovered += 1
+                    self._sent(row, found, recovered=True)
+                    return True
+            stage = "post"
+            posted = self.transport.post(channel, row.payload, row.thread_ts)
+            self._sent(row, posted)
+            return True
+        except DeliveryError as exc:
+            # After a lookup that found nothing, only this post's own outcome counts.
+            maybe = row.maybe_sent if stage == "lookup" else exc.maybe_sent
+            self._failed_attempt(row, exc, maybe)
+            return False
+
+    def _deliver_update(self, row: OutboxRow) -> bool:
+        ref = self.store.sent_message(row.ref_key or "")
+        if ref is None:  # the page itself is not out yet: edit it once it is
+            self.store.mark_retry(row.id, self.identity, self.clock() + timedelta(seconds=2),
+                                  "waiting for the page to be sent", maybe_sent=False)
+            return False
+        if ref is False:
+            self.store.mark_skipped(row.id, self.identity, "the page was never sent")
+            return False
+        payload = self._current_page(row)
+        if payload is None:
+            self.store.mark_skipped(row.id, self.identity, "escalation purged")
+            return False
+        self.transport.update(ref[0], ref[1], payload)
+        self._sent(row, ref)
+        return True
+
+    def _current_page(self, row: OutboxRow) -> dict[str, Any] | None:
+        """The page as it should look now (rendered at delivery, so edits never go stale)."""
+        with self.db.engine.connect() as conn:
+            esc = conn.execute(select(escalations)
+                               .where(escalations.c.id == row.escalation_id)).first()
+        if esc is None or esc.packet is None:
+            return None
+        from bot.escalation.service import _state
+
+        page_key = row.payload["page_key"]
+        _, _, level, repeat, _ = page_key.split(":", 4)
+        return messages.page_message(json.loads(esc.packet), escalation_id=esc.id, key=page_key,
+                                     level=int(level), repeat=int(repeat), state=_state(esc))
+
+    def _sent(self, row: OutboxRow, posted: Posted, recovered: bool = False) -> None:
+        def record(conn: Connection, current: OutboxRow) -> None:
+            if row.kind in ("page", "notice", "reminder"):
+                append_event(conn, self.db, f"{row.kind}.sent", escalation_id=row.escalation_id,
+                             data={"key": row.key, "recipient": row.target,
+                                   "attempts": row.attempts, "found_existing": recovered})
+
+        if self.store.mark_sent(row.id, self.identity, self.clock(), posted[0], posted[1],
+                                then=record):
+            self.stats.sent += 1
+
+    def _failed_attempt(self, row: OutboxRow, exc: DeliveryError, maybe_sent: bool) -> None:
+        if exc.retryable and row.attempts < self.max_attempts:
+            if exc.retry_after is not None:
+                delay = exc.retry_after
+                self._paused_until = time.monotonic() + delay
+            else:
+                delay = self._backoff(row.attempts)
+            self.stats.retried += 1
+            log.warning("delivery %s: %s; retrying in %.1fs", row.key, exc, delay)
+            self.store.mark_retry(row.id, self.identity,
+                                  self.clock() + timedelta(seconds=delay), str(exc), maybe_sent)
+            return
+
+        def record(conn: Connection, current: OutboxRow, error: str = str(exc)) -> None:
+            append_event(conn, self.db, f"{row.kind}.failed", escalation_id=row.escalation_id,
+                         data={"key": row.key, "recipient": row.target, "error": error})
+
+        self.stats.failed += 1
+        log.error("delivery %s failed for good: %s", row.key, exc)
+        self.store.mark_failed(row.id, self.identity, str(exc), then=record)

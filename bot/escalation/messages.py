@@ -1,0 +1,212 @@
+"""Slack messages for paging, built with slack_sdk's Block Kit models.
+
+Every message carries the outbox idempotency key in its ``metadata`` (``event_type``
+``frontdesk_page`` etc.), so a delivery whose result is unknown can be found in the channel's
+history instead of being posted twice. The packet holds only redacted text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.metadata import Metadata
+from slack_sdk.models.views import View
+
+ACK_ACTION = "escalation_ack"
+RESOLVE_ACTION = "escalation_resolve"
+RESOLVE_MODAL = "escalation_resolve_modal"
+NOTE_BLOCK = "resolve_note"
+NOTE_ACTION = "note"
+
+EVENT_TYPES = {
+    "page": "frontdesk_page",
+    "notice": "frontdesk_notice",
+    "status": "frontdesk_status",
+    "reminder": "frontdesk_reminder",
+}
+SECTION_LIMIT = 2900
+URGENCY_LABEL = {"immediate": "IMMEDIATE", "prompt": "prompt", "none": "prompt"}
+
+
+def _cut(text: str, limit: int = SECTION_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _md(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=_cut(text)))
+
+
+def _when(stamp: datetime | str | None) -> str:
+    if stamp is None:
+        return ""
+    if isinstance(stamp, str):
+        stamp = datetime.fromisoformat(stamp)
+    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def who(user_id: str | None) -> str:
+    """A Slack mention for a Slack user id, the plain id for anyone else (the terminal)."""
+    if user_id and user_id[:1] in ("U", "W") and user_id.isalnum():
+        return f"<@{user_id}>"
+    return user_id or "someone"
+
+
+def where(channel_id: str) -> str:
+    return f"<#{channel_id}>" if channel_id[:1] in ("C", "G") else who(channel_id)
+
+
+def metadata(kind: str, key: str, escalation_id: str | None) -> dict[str, Any]:
+    payload: dict[str, Any] = {"idempotency_key": key}
+    if escalation_id:
+        payload["escalation_id"] = escalation_id
+    return Metadata(event_type=EVENT_TYPES.get(kind, "frontdesk_message"),
+                    event_payload=payload).to_dict()
+
+
+def packet_blocks(packet: dict[str, Any]) -> list[Block]:
+    """Situation, urgency, who asked and where, the path of answers, the outcome and citations."""
+    blocks: list[Block] = []
+    asked = f"*Asked by* {who(packet.get('asked_by'))} ({packet.get('face', 'slack')})"
+    if packet.get("permalink"):
+        asked += f" — <{packet['permalink']}|open the thread>"
+    blocks.append(_md(
+        f"*Situation:* {packet.get('situation_title') or 'Unrouted question'}\n"
+        f"*Urgency:* {URGENCY_LABEL.get(packet.get('urgency', ''), packet.get('urgency'))}\n"
+        f"*Why paged:* {packet.get('reason_text', packet.get('reason'))}\n{asked}"
+    ))
+    if packet.get("question"):
+        blocks.append(_md(f"*What staff asked (redacted):* {packet['question']}"))
+    path = packet.get("path") or []
+    if path:
+        lines = []
+        for step in path:
+            line = f"• {step['question']} → *{step['answer']}*"
+            if step.get("said"):
+                line += f" (typed: “{step['said']}”)"
+            lines.append(line)
+        blocks.append(_md("*Answers so far:*\n" + "\n".join(lines)))
+    outcome = packet.get("outcome")
+    if outcome:
+        text = f"*Outcome:* {outcome['headline']} — decision *{outcome['decision']}*"
+        if outcome.get("do"):
+            text += "\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(outcome["do"], 1))
+        blocks.append(_md(text))
+        cites = outcome.get("citations") or []
+        if cites:
+            lines = [f"*[{c['clause']}] {c['title']}* — {_cut(c['text'], 400)}" for c in cites]
+            blocks.append(_md(f"*Policy ({packet.get('library_name', '')}):*\n" + "\n".join(lines)))
+    if packet.get("hold"):
+        hold = packet["hold"]
+        blocks.append(_md(f"*Deadline started:* {hold['kind']}, {hold['days']} days "
+                          f"(due {_when(hold.get('due_at'))})."))
+    return blocks
+
+
+def page_message(packet: dict[str, Any], *, escalation_id: str, key: str, level: int,
+                 repeat: int, state: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The page (DM or channel post). ``state`` set: the same page after ack/resolve/expiry."""
+    urgent = packet.get("urgency") == "immediate"
+    situation = packet.get("situation_title") or "question from the desk"
+    title = f"{'🚨 ' if urgent else ''}Page: {situation}"
+    level_text = "privacy in-charge" if level == 1 else "director (no acknowledgement in time)"
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=_cut(title, 150))),
+        ContextBlock(elements=[MarkdownTextObject(
+            text=f"Escalation `{escalation_id}` · paging the {level_text}"
+                 + (f" · repeat {repeat}" if repeat else "")
+        )]),
+        *packet_blocks(packet),
+        DividerBlock(),
+    ]
+    if state is None or state.get("state") == "triggered":
+        blocks.append(ActionsBlock(block_id=f"escalation:{escalation_id}", elements=[
+            ButtonElement(text="Acknowledge", action_id=ACK_ACTION, value=escalation_id,
+                          style="primary"),
+            ButtonElement(text="Resolve", action_id=RESOLVE_ACTION, value=escalation_id),
+        ]))
+    else:
+        blocks.append(_md(state_line(state)))
+        if state.get("state") in ("acknowledged", "expired"):
+            blocks.append(ActionsBlock(block_id=f"escalation:{escalation_id}", elements=[
+                ButtonElement(text="Resolve", action_id=RESOLVE_ACTION, value=escalation_id),
+            ]))
+    fallback = (f"Page ({packet.get('urgency')}): {packet.get('situation_title') or 'question'}"
+                f" — asked by {who(packet.get('asked_by'))}. Escalation {escalation_id}.")
+    return {"text": fallback, "blocks": [b.to_dict() for b in blocks],
+            "metadata": metadata("page", key, escalation_id)}
+
+
+def state_line(state: dict[str, Any]) -> str:
+    s = state.get("state")
+    if s == "acknowledged":
+        return f"✅ Acknowledged by {who(state.get('acked_by'))} at {_when(state.get('acked_at'))}."
+    if s == "resolved":
+        line = (f"☑️ Resolved by {who(state.get('resolved_by'))} "
+                f"at {_when(state.get('resolved_at'))}.")
+        if state.get("resolve_note"):
+            line += f"\nNote: {state['resolve_note']}"
+        return line
+    if s == "expired":
+        return f"⚠️ Nobody acknowledged in time; expired at {_when(state.get('expired_at'))}."
+    return ""
+
+
+def notice_message(packet: dict[str, Any], *, escalation_id: str, key: str) -> dict[str, Any]:
+    """The director's automatic notice: the same packet, no buttons (it is not a page)."""
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=_cut(
+            f"For your information: {packet.get('situation_title') or 'question from the desk'}",
+            150))),
+        ContextBlock(elements=[MarkdownTextObject(
+            text=f"Escalation `{escalation_id}` · the privacy in-charge is being paged. You will "
+                 "be paged if nobody acknowledges in time."
+        )]),
+        *packet_blocks(packet),
+    ]
+    return {"text": f"Notice: escalation {escalation_id} "
+                    f"({packet.get('situation_title') or 'question'}) — the privacy in-charge "
+                    "is being paged.",
+            "blocks": [b.to_dict() for b in blocks],
+            "metadata": metadata("notice", key, escalation_id)}
+
+
+def text_message(kind: str, text: str, *, key: str, escalation_id: str | None) -> dict[str, Any]:
+    """A short status or reminder (asker's thread, channel, DM)."""
+    return {"text": _cut(text, 3000), "blocks": [_md(text).to_dict()],
+            "metadata": metadata(kind, key, escalation_id)}
+
+
+def resolve_modal(escalation_id: str) -> dict[str, Any]:
+    return View(
+        type="modal",
+        callback_id=RESOLVE_MODAL,
+        private_metadata=escalation_id,
+        title=PlainTextObject(text="Resolve escalation"),
+        submit=PlainTextObject(text="Resolve"),
+        close=PlainTextObject(text="Cancel"),
+        blocks=[
+            _md(f"Resolve escalation `{escalation_id}`. Do not type patron names, card numbers "
+                "or contact details: the note is kept in the case record."),
+            InputBlock(
+                block_id=NOTE_BLOCK,
+                optional=True,
+                label=PlainTextObject(text="Note (optional)"),
+                element=PlainTextInputElement(action_id=NOTE_ACTION, multiline=True,
+                                              max_length=1000),
+            ),
+        ],
+    ).to_dict()

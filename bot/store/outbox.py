@@ -1,0 +1,199 @@
+"""The outbox: every outgoing Slack message, written in the same transaction as the decision.
+
+A row is ``pending`` until a worker claims it (``sending``, with a lease), then ``sent`` or,
+after a permanent error, ``failed``. Claims use ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so
+two instances never take the same row. A row reclaimed after its claimer died is flagged
+``maybe_sent``: the worker looks for the message in Slack before posting it again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.store.database import Database
+from bot.store.paging_tables import outbox
+from bot.store.txn import as_utc, locked, write_transaction
+
+_doorbell = threading.Event()
+
+
+def ring() -> None:
+    """Wake in-process workers: new rows are committed."""
+    _doorbell.set()
+
+
+def wait_for_work(timeout: float) -> None:
+    _doorbell.wait(timeout)
+    _doorbell.clear()
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    key: str
+    escalation_id: str | None
+    kind: str
+    method: str
+    target: str
+    thread_ts: str | None
+    ref_key: str | None
+    payload: dict[str, Any]
+    attempts: int
+    maybe_sent: bool
+    created_at: datetime
+
+
+def _row(r: Any) -> OutboxRow:
+    return OutboxRow(r.id, r.idempotency_key, r.escalation_id, r.kind, r.method, r.target,
+                     r.thread_ts, r.ref_key, json.loads(r.payload), r.attempts, r.maybe_sent,
+                     as_utc(r.created_at))  # type: ignore[arg-type]
+
+
+def enqueue(conn: Connection, db: Database, *, key: str, kind: str, target: str,
+            payload: dict[str, Any], now: datetime, escalation_id: str | None = None,
+            method: str = "post", thread_ts: str | None = None,
+            ref_key: str | None = None) -> bool:
+    """Queue one message in the caller's transaction; a key already queued is left alone."""
+    values = dict(
+        idempotency_key=key, escalation_id=escalation_id, kind=kind, method=method,
+        target=target, thread_ts=thread_ts, ref_key=ref_key, payload=json.dumps(payload),
+        status="pending", attempts=0, maybe_sent=False, next_attempt_at=now, created_at=now,
+    )
+    dialect = postgresql if db.dialect == "postgresql" else sqlite
+    stmt = dialect.insert(outbox).values(**values).on_conflict_do_nothing(
+        index_elements=["idempotency_key"]
+    )
+    return bool(conn.execute(stmt).rowcount)
+
+
+def worker_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _claimer_dead(claimed_by: str | None, me: str) -> bool:
+    """A claim made on this host by a process that no longer runs (e.g. killed with SIGKILL)."""
+    if not claimed_by:
+        return True
+    try:
+        host, pid_text, nonce = claimed_by.rsplit(":", 2)
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if host != socket.gethostname():
+        return False
+    my_host, my_pid, my_nonce = me.rsplit(":", 2)
+    if pid == int(my_pid):
+        return nonce != my_nonce  # our pid, an earlier life
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class OutboxStore:
+    def __init__(self, database: Database):
+        self.db = database
+
+    def recover(self, worker: str, now: datetime) -> int:
+        """Free rows claimed by a process on this host that has died (e.g. SIGKILL)."""
+        with self.db.engine.connect() as conn:
+            rows = conn.execute(
+                select(outbox.c.id, outbox.c.claimed_by).where(outbox.c.status == "sending")
+            ).all()
+        dead = [r.id for r in rows
+                if r.claimed_by != worker and _claimer_dead(r.claimed_by, worker)]
+        if dead:
+            with write_transaction(self.db) as conn:
+                conn.execute(update(outbox).where(
+                    outbox.c.id.in_(dead), outbox.c.status == "sending"
+                ).values(lease_until=now, maybe_sent=True))
+        return len(dead)
+
+    def claim(self, worker: str, now: datetime, lease: timedelta) -> OutboxRow | None:
+        """Take the next due row: pending, or sending whose lease ran out (its claimer died)."""
+        due = or_(
+            and_(outbox.c.status == "pending", outbox.c.next_attempt_at <= now),
+            and_(outbox.c.status == "sending", outbox.c.lease_until <= now),
+        )
+        query = select(outbox).where(due).order_by(outbox.c.next_attempt_at, outbox.c.id).limit(1)
+        with write_transaction(self.db) as conn:
+            r = conn.execute(locked(query, self.db, skip_locked=True)).first()
+            if r is None:
+                return None
+            # A row taken over from a claimer that may have reached Slack: look before posting.
+            maybe = bool(r.maybe_sent or r.status == "sending")
+            conn.execute(update(outbox).where(outbox.c.id == r.id).values(
+                status="sending", claimed_by=worker, lease_until=now + lease,
+                attempts=r.attempts + 1, maybe_sent=maybe,
+            ))
+        row = _row(r)
+        return OutboxRow(**{**row.__dict__, "attempts": r.attempts + 1, "maybe_sent": maybe})
+
+    def _settle(self, row_id: int, worker: str, values: dict[str, Any],
+                then: Any = None) -> bool:
+        """Record the result of our attempt, unless another worker has taken the row over."""
+        with write_transaction(self.db) as conn:
+            current = conn.execute(
+                locked(select(outbox).where(outbox.c.id == row_id), self.db)
+            ).one()
+            if current.status != "sending" or current.claimed_by != worker:
+                return False
+            conn.execute(update(outbox).where(outbox.c.id == row_id).values(
+                claimed_by=None, lease_until=None, **values
+            ))
+            if then is not None:
+                then(conn, _row(current))
+            return True
+
+    def mark_sent(self, row_id: int, worker: str, now: datetime, channel: str | None,
+                  ts: str | None, then: Any = None) -> bool:
+        return self._settle(row_id, worker, dict(
+            status="sent", sent_at=now, result_channel=channel, result_ts=ts, last_error=None,
+        ), then)
+
+    def mark_retry(self, row_id: int, worker: str, when: datetime, error: str,
+                   maybe_sent: bool) -> bool:
+        return self._settle(row_id, worker, dict(
+            status="pending", next_attempt_at=when, last_error=error[:500], maybe_sent=maybe_sent,
+        ))
+
+    def mark_skipped(self, row_id: int, worker: str, why: str) -> bool:
+        return self._settle(row_id, worker, dict(status="skipped", last_error=why[:500]))
+
+    def mark_failed(self, row_id: int, worker: str, error: str, then: Any = None) -> bool:
+        return self._settle(row_id, worker, dict(status="failed", last_error=error[:500]), then)
+
+    def sent_message(self, key: str) -> tuple[str, str] | None | bool:
+        """(channel, ts) of a sent row; None while it is not sent yet; False if it never will be."""
+        with self.db.engine.connect() as conn:
+            r = conn.execute(
+                select(outbox.c.status, outbox.c.result_channel, outbox.c.result_ts)
+                .where(outbox.c.idempotency_key == key)
+            ).first()
+        if r is None or r.status in ("failed",):
+            return False
+        if r.status == "sent":
+            return (r.result_channel, r.result_ts) if r.result_ts else False
+        return None
+
+    def counts(self) -> dict[str, int]:
+        with self.db.engine.connect() as conn:
+            rows = conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
+            return {status: n for status, n in rows}
+
+    def pending(self) -> int:
+        counts = self.counts()
+        return counts.get("pending", 0) + counts.get("sending", 0)

@@ -1,0 +1,59 @@
+"""Write transactions that behave the same on SQLite and PostgreSQL.
+
+pysqlite starts a transaction only at the first INSERT/UPDATE, so a SELECT followed by an
+UPDATE is not atomic there. ``write_transaction`` opens SQLite transactions with
+``BEGIN IMMEDIATE`` (one writer at a time, waiting on the busy timeout); on PostgreSQL the
+callers take row locks (``FOR UPDATE``, ``SKIP LOCKED`` for work queues).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Select
+
+from bot.store.database import Database
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """Datetimes read back from SQLite are naive; every stored time is UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def to_db(value: datetime | None) -> datetime | None:
+    """UTC, and naive for SQLite so stored strings compare in time order."""
+    if value is None:
+        return None
+    value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return value
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Connection]:
+    """A transaction that commits on success and rolls back on any error."""
+    with db.engine.connect() as conn:
+        if db.dialect == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+
+def locked(stmt: Select, db: Database, *, skip_locked: bool = False) -> Select:
+    """``FOR UPDATE`` (optionally ``SKIP LOCKED``) on PostgreSQL; SQLite serialises writers."""
+    if db.dialect == "postgresql":
+        return stmt.with_for_update(skip_locked=skip_locked)
+    return stmt
