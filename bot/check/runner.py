@@ -22,12 +22,14 @@ from bot.check.structure import FLOW_CHECKS
 from bot.content.catalogue import Catalogue
 from bot.content.flows import Flow
 from bot.errors import ContentError, Problem
+from bot.review.drift import check_drift
+from bot.review.ownership import check_reviews
 
 FlowCheck = Callable[[Flow], list[Problem]]
 CatalogueCheck = Callable[[Catalogue], list[Problem]]
 
 PER_FLOW: tuple[FlowCheck, ...] = (*FLOW_CHECKS, check_template_syntax)
-WHOLE_CATALOGUE: list[CatalogueCheck] = [check_safety]
+WHOLE_CATALOGUE: list[CatalogueCheck] = [check_safety, check_drift, check_reviews]
 
 
 @dataclass

@@ -10,12 +10,13 @@ from __future__ import annotations
 import click
 
 from bot import __version__
+from bot.cli.approve import approve
 from bot.cli.chat import chat
 from bot.cli.check import check
 from bot.cli.coverage import coverage
 from bot.cli.run import run
 
-COMMANDS: list[click.Command] = [check, chat, run, coverage]
+COMMANDS: list[click.Command] = [check, chat, run, coverage, approve]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
