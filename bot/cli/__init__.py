@@ -14,9 +14,10 @@ from bot.cli.approve import approve
 from bot.cli.chat import chat
 from bot.cli.check import check
 from bot.cli.coverage import coverage
+from bot.cli.diagram import diagram
 from bot.cli.run import run
 
-COMMANDS: list[click.Command] = [check, chat, run, coverage, approve]
+COMMANDS: list[click.Command] = [check, chat, run, coverage, approve, diagram]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
