@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from bot.store.paging_migrations import PAGING_MIGRATIONS
+from bot.store.slack_migrations import SLACK_MIGRATIONS
 
 
 def _v1_conversations(conn: Connection) -> None:
@@ -52,6 +53,7 @@ Migration = tuple[int, str, Callable[[Connection], None]]
 MIGRATIONS: list[Migration] = [
     (1, "conversations", _v1_conversations),
     *PAGING_MIGRATIONS,  # 10–19: escalation, outbox, holds, audit, aggregates
+    *SLACK_MIGRATIONS,  # 20–29: Slack threads, processed idempotency keys
 ]
 
 _meta = MetaData()

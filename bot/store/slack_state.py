@@ -1,0 +1,254 @@
+"""The Slack face's state: which thread holds which conversation, and what was processed.
+
+Two jobs, both shared by every bot instance through the database:
+
+* **Threads.** Guidance runs in a Slack thread; ``slack_threads`` maps (channel, thread ts) to
+  the conversation there, with a revision number. A change (an answer, back, start over) is a
+  compare-and-swap on that revision (``advance``), so of two clicks on the same question —
+  a double click, or two people, or two instances — exactly one wins.
+* **Idempotency keys.** ``claim(key)`` inserts a key once; Slack's retried events
+  (``event_id``), the same message seen as a mention and as a channel message
+  (``client_msg_id``), re-delivered clicks (action timestamps) and replayed signatures all
+  find their key taken and do nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from bot.engine.conversation import Conversation
+from bot.store.database import Database
+
+metadata = MetaData()
+
+slack_threads = Table(
+    "slack_threads",
+    metadata,
+    Column("channel", String(64), primary_key=True),
+    Column("thread_ts", String(32), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("library", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("rev", Integer, nullable=False),
+    Column("conversation_id", String(64)),
+    Column("state", Text),
+    Column("live_ts", String(32)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+slack_processed = Table(
+    "slack_processed",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+KEEP_KEYS = timedelta(days=2)  # Slack retries for about an hour; signatures are stale in 5 min
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class SlackThread:
+    channel: str
+    thread_ts: str
+    user_id: str
+    kind: str  # dm | channel
+    library: str
+    status: str  # picking | asking | done | moved
+    rev: int
+    conversation: Conversation | None
+    live_ts: str | None
+
+    @property
+    def moved(self) -> bool:
+        return self.status == "moved"
+
+
+class SlackState:
+    """Query objects for ``slack_threads`` and ``slack_processed``."""
+
+    def __init__(self, database: Database):
+        self.db = database
+        self._last_prune = 0.0
+
+    # --- idempotency ------------------------------------------------------------------------
+
+    def claim(self, *keys: str) -> bool:
+        """Record ``keys`` as processed, all or none. False when any was already taken."""
+        if not keys:
+            return True
+        stamp = now()
+        try:
+            with self.db.engine.begin() as conn:
+                conn.execute(
+                    insert(slack_processed),
+                    [{"key": k[:200], "created_at": stamp} for k in dict.fromkeys(keys)],
+                )
+        except IntegrityError:
+            return False
+        self._maybe_prune(stamp)
+        return True
+
+    def claimed(self, key: str) -> bool:
+        with self.db.engine.connect() as conn:
+            found = conn.execute(
+                select(slack_processed.c.key).where(slack_processed.c.key == key[:200])
+            ).first()
+        return found is not None
+
+    def _maybe_prune(self, stamp: datetime) -> None:
+        moment = stamp.timestamp()
+        if moment - self._last_prune < 600:
+            return
+        self._last_prune = moment
+        with self.db.engine.begin() as conn:
+            conn.execute(
+                delete(slack_processed).where(slack_processed.c.created_at < stamp - KEEP_KEYS)
+            )
+
+    # --- threads ----------------------------------------------------------------------------
+
+    def thread(self, channel: str, thread_ts: str) -> SlackThread | None:
+        with self.db.engine.connect() as conn:
+            row = (
+                conn.execute(
+                    select(slack_threads).where(
+                        slack_threads.c.channel == channel, slack_threads.c.thread_ts == thread_ts
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        return _thread(row) if row else None
+
+    def open_thread(
+        self,
+        channel: str,
+        thread_ts: str,
+        *,
+        user_id: str,
+        kind: str,
+        library: str,
+        conversation: Conversation | None = None,
+        live_ts: str | None = None,
+        status: str | None = None,
+    ) -> SlackThread:
+        """Create the thread's row (rev 0) or return the one already there."""
+        stamp = now()
+        values = {
+            "channel": channel,
+            "thread_ts": thread_ts,
+            "user_id": user_id,
+            "kind": kind,
+            "library": library,
+            "status": status or ("asking" if conversation else "picking"),
+            "rev": 0,
+            "conversation_id": conversation.id if conversation else None,
+            "state": json.dumps(conversation.to_json()) if conversation else None,
+            "live_ts": live_ts,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        try:
+            with self.db.engine.begin() as conn:
+                conn.execute(insert(slack_threads).values(**values))
+        except IntegrityError:
+            pass
+        found = self.thread(channel, thread_ts)
+        assert found is not None
+        return found
+
+    def advance(
+        self, thread: SlackThread, *, conversation: Conversation | None, status: str
+    ) -> SlackThread | None:
+        """Swap in the next state if nobody else changed the thread first (rev unchanged).
+
+        Returns the new row, or None when another click, message or instance won.
+        """
+        values = {
+            "rev": thread.rev + 1,
+            "status": status,
+            "conversation_id": conversation.id if conversation else None,
+            "state": json.dumps(conversation.to_json()) if conversation else None,
+            "updated_at": now(),
+        }
+        with self.db.engine.begin() as conn:
+            changed = conn.execute(
+                update(slack_threads)
+                .where(
+                    slack_threads.c.channel == thread.channel,
+                    slack_threads.c.thread_ts == thread.thread_ts,
+                    slack_threads.c.rev == thread.rev,
+                )
+                .values(**values)
+            ).rowcount
+        if changed != 1:
+            return None
+        return SlackThread(
+            thread.channel,
+            thread.thread_ts,
+            thread.user_id,
+            thread.kind,
+            thread.library,
+            status,
+            thread.rev + 1,
+            conversation,
+            thread.live_ts,
+        )
+
+    def set_live(self, thread: SlackThread, live_ts: str | None) -> None:
+        """Remember which message carries the current buttons (only if the rev still holds)."""
+        with self.db.engine.begin() as conn:
+            conn.execute(
+                update(slack_threads)
+                .where(
+                    slack_threads.c.channel == thread.channel,
+                    slack_threads.c.thread_ts == thread.thread_ts,
+                    slack_threads.c.rev == thread.rev,
+                )
+                .values(live_ts=live_ts)
+            )
+
+    def count(self) -> dict[str, int]:
+        """Row counts (for tests and health checks)."""
+        with self.db.engine.connect() as conn:
+            threads = len(conn.execute(select(slack_threads.c.channel)).all())
+            keys = len(conn.execute(select(slack_processed.c.key)).all())
+        return {"threads": threads, "processed": keys}
+
+
+def _thread(row) -> SlackThread:  # type: ignore[no-untyped-def]
+    state = row["state"]
+    return SlackThread(
+        channel=row["channel"],
+        thread_ts=row["thread_ts"],
+        user_id=row["user_id"],
+        kind=row["kind"],
+        library=row["library"],
+        status=row["status"],
+        rev=row["rev"],
+        conversation=Conversation.from_json(json.loads(state)) if state else None,
+        live_ts=row["live_ts"],
+    )
