@@ -106,8 +106,9 @@ def block_errors(blocks: Any, *, surface: str = "message") -> list[str]:
         block_id = block.get("block_id")
         if block_id is not None:
             if len(block_id) > MAX_ID:
-                errors.append(f"must be less than {MAX_ID} characters "
-                              f"[json-pointer:{where}/block_id]")
+                errors.append(
+                    f"must be less than {MAX_ID} characters [json-pointer:{where}/block_id]"
+                )
             if block_id in block_ids:
                 errors.append(f"duplicate block_id [json-pointer:{where}/block_id]")
             block_ids.add(block_id)
@@ -119,8 +120,9 @@ def block_errors(blocks: Any, *, surface: str = "message") -> list[str]:
             if text is not None:
                 body = _text_of(text)
                 if not body:
-                    errors.append(f"must be more than 0 characters "
-                                  f"[json-pointer:{where}/text/text]")
+                    errors.append(
+                        f"must be more than 0 characters [json-pointer:{where}/text/text]"
+                    )
                 if len(body) > MAX_SECTION_TEXT:
                     errors.append(
                         f"must be less than {MAX_SECTION_TEXT + 1} characters "
@@ -172,8 +174,9 @@ def _element_errors(element: dict[str, Any], where: str) -> list[str]:
         if not text or len(text) > MAX_BUTTON_TEXT:
             errors.append(f"must be 1-{MAX_BUTTON_TEXT} characters [json-pointer:{where}/text]")
         if len(str(element.get("value", ""))) > MAX_BUTTON_VALUE:
-            errors.append(f"must be less than {MAX_BUTTON_VALUE} characters "
-                          f"[json-pointer:{where}/value]")
+            errors.append(
+                f"must be less than {MAX_BUTTON_VALUE} characters [json-pointer:{where}/value]"
+            )
         if len(str(element.get("action_id", ""))) > MAX_ID:
             errors.append(f"must be less than {MAX_ID} characters [json-pointer:{where}/action_id]")
         if confirm := element.get("confirm"):
@@ -193,8 +196,9 @@ def view_errors(view: Any) -> list[str]:
     if view["type"] == "modal":
         for key in ("title", "submit", "close"):
             if key in view and len(_text_of(view[key])) > MAX_VIEW_TITLE:
-                errors.append(f"must be less than {MAX_VIEW_TITLE + 1} characters "
-                              f"[json-pointer:/view/{key}]")
+                errors.append(
+                    f"must be less than {MAX_VIEW_TITLE + 1} characters [json-pointer:/view/{key}]"
+                )
         if "title" not in view:
             errors.append("missing required field: title [json-pointer:/view]")
     if len(view.get("private_metadata", "")) > MAX_PRIVATE_METADATA:
@@ -213,8 +217,16 @@ class _Failure:
 class FakeSlack:
     """A fake Slack workspace on 127.0.0.1 (Web API + Socket Mode), recording every call."""
 
-    def __init__(self, *, bot_user_id: str = "UBOT", bot_id: str = "BBOT", team_id: str = "T0001",
-                 tokens: set[str] | None = None, host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self,
+        *,
+        bot_user_id: str = "UBOT",
+        bot_id: str = "BBOT",
+        team_id: str = "T0001",
+        tokens: set[str] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ):
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
         self.team_id = team_id
@@ -251,8 +263,12 @@ class FakeSlack:
         return f"{self.base_url}/api/"
 
     def start(self) -> FakeSlack:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="fakeslack",
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever,
+            name="fakeslack",
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -280,23 +296,37 @@ class FakeSlack:
 
     def calls_to(self, method: str, predicate: Callable[[Call], bool] | None = None) -> list[Call]:
         with self._lock:
-            return [c for c in self.calls
-                    if c.method == method and (predicate is None or predicate(c))]
+            return [
+                c for c in self.calls if c.method == method and (predicate is None or predicate(c))
+            ]
 
-    def wait_for(self, method: str, predicate: Callable[[Call], bool] | None = None, *,
-                 count: int = 1, timeout: float = 5.0) -> list[Call]:
+    def wait_for(
+        self,
+        method: str,
+        predicate: Callable[[Call], bool] | None = None,
+        *,
+        count: int = 1,
+        timeout: float = 5.0,
+    ) -> list[Call]:
         """Block until at least ``count`` matching calls were answered; return them all."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                found = [c for c in self.calls if c.method == method and c.response is not None
-                         and (predicate is None or predicate(c))]
+                found = [
+                    c
+                    for c in self.calls
+                    if c.method == method
+                    and c.response is not None
+                    and (predicate is None or predicate(c))
+                ]
                 if len(found) >= count:
                     return found
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    seen = [(c.method, c.args.get("channel"), str(c.args.get("text", ""))[:60])
-                            for c in self.calls]
+                    seen = [
+                        (c.method, c.args.get("channel"), str(c.args.get("text", ""))[:60])
+                        for c in self.calls
+                    ]
                     raise AssertionError(
                         f"timed out waiting for {count} x {method}; got {len(found)}. Calls: {seen}"
                     )
@@ -305,16 +335,26 @@ class FakeSlack:
     def thread(self, channel: str, thread_ts: str) -> list[Message]:
         """Messages in a thread (the parent included), oldest first."""
         with self._lock:
-            found = [m for m in self.messages.values() if m.channel == channel
-                     and (m.ts == thread_ts or m.thread_ts == thread_ts)]
+            found = [
+                m
+                for m in self.messages.values()
+                if m.channel == channel and (m.ts == thread_ts or m.thread_ts == thread_ts)
+            ]
         return sorted(found, key=lambda m: float(m.ts))
 
     def message(self, channel: str, ts: str) -> Message:
         with self._lock:
             return self.messages[(channel, ts)]
 
-    def fail(self, method: str, *, times: int = 1, status: int = 429, retry_after: int | None = 1,
-             error: str | None = None) -> None:
+    def fail(
+        self,
+        method: str,
+        *,
+        times: int = 1,
+        status: int = 429,
+        retry_after: int | None = 1,
+        error: str | None = None,
+    ) -> None:
         """Answer the next ``times`` calls to ``method`` with HTTP ``status``.
 
         A 429 carries ``Retry-After: retry_after`` (seconds) like Slack's rate limiting.
@@ -330,9 +370,16 @@ class FakeSlack:
 
     # --- Socket Mode ----------------------------------------------------------------------
 
-    def send_envelope(self, kind: str, payload: dict[str, Any], *, envelope_id: str | None = None,
-                      retry_attempt: int = 0, retry_reason: str = "",
-                      accepts_response_payload: bool | None = None) -> str:
+    def send_envelope(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        envelope_id: str | None = None,
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+        accepts_response_payload: bool | None = None,
+    ) -> str:
         """Push one Socket Mode envelope (``events_api``, ``slash_commands``, ``interactive``)."""
         envelope_id = envelope_id or str(uuid.uuid4())
         if accepts_response_payload is None:
@@ -380,8 +427,9 @@ class FakeSlack:
     def _next_ts(self) -> str:
         return f"{1_700_000_000 + next(self._ts)}.{next(self._ids):06d}"
 
-    def handle(self, method: str, args: dict[str, Any], token: str | None
-               ) -> tuple[int, dict[str, str], dict[str, Any]]:
+    def handle(
+        self, method: str, args: dict[str, Any], token: str | None
+    ) -> tuple[int, dict[str, str], dict[str, Any]]:
         call = Call(method, args, token)
         with self._lock:
             self.calls.append(call)
@@ -449,9 +497,16 @@ class FakeSlack:
         return None
 
     def _api_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "url": "https://fake.slack.invalid/", "team": "Fake Library",
-                "user": "frontdesk", "team_id": self.team_id, "user_id": self.bot_user_id,
-                "bot_id": self.bot_id, "is_enterprise_install": False}
+        return {
+            "ok": True,
+            "url": "https://fake.slack.invalid/",
+            "team": "Fake Library",
+            "user": "frontdesk",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "is_enterprise_install": False,
+        }
 
     def _api_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         if error := self._message_errors(args):
@@ -461,14 +516,30 @@ class FakeSlack:
             channel = self.dm_channel(channel)
         ts = self._next_ts()
         thread_ts = args.get("thread_ts") or None
-        message = Message(channel, ts, args.get("text") or "", args.get("blocks") or [],
-                          thread_ts, self.bot_user_id)
+        message = Message(
+            channel,
+            ts,
+            args.get("text") or "",
+            args.get("blocks") or [],
+            thread_ts,
+            self.bot_user_id,
+        )
         with self._lock:
             self.messages[(channel, ts)] = message
-        return {"ok": True, "channel": channel, "ts": ts,
-                "message": {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id,
-                            "text": message.text, "ts": ts, "thread_ts": thread_ts,
-                            "blocks": message.blocks}}
+        return {
+            "ok": True,
+            "channel": channel,
+            "ts": ts,
+            "message": {
+                "type": "message",
+                "user": self.bot_user_id,
+                "bot_id": self.bot_id,
+                "text": message.text,
+                "ts": ts,
+                "thread_ts": thread_ts,
+                "blocks": message.blocks,
+            },
+        }
 
     def _api_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         if error := self._message_errors(args):
@@ -509,8 +580,9 @@ class FakeSlack:
     def _api_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = args.get("channel")
         with self._lock:
-            found = [m for m in self.messages.values()
-                     if m.channel == channel and m.thread_ts is None]
+            found = [
+                m for m in self.messages.values() if m.channel == channel and m.thread_ts is None
+            ]
         found.sort(key=lambda m: float(m.ts), reverse=True)
         return {"ok": True, "messages": [_message_json(m) for m in found], "has_more": False}
 
@@ -520,8 +592,15 @@ class FakeSlack:
 
     def _api_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = args.get("user")
-        return {"ok": True, "user": {"id": user, "name": f"user-{user}", "tz": "America/Chicago",
-                                     "real_name": f"Staff {user}"}}
+        return {
+            "ok": True,
+            "user": {
+                "id": user,
+                "name": f"user-{user}",
+                "tz": "America/Chicago",
+                "real_name": f"Staff {user}",
+            },
+        }
 
     def _view_call(self, args: dict[str, Any], *, needs_trigger: bool) -> dict[str, Any]:
         self._decode(args, "view")
@@ -531,8 +610,11 @@ class FakeSlack:
         if needs_trigger and not args.get("trigger_id"):
             return {"ok": False, "error": "invalid_trigger_id"}
         if errors := view_errors(view):
-            return {"ok": False, "error": "invalid_arguments",
-                    "response_metadata": {"messages": errors}}
+            return {
+                "ok": False,
+                "error": "invalid_arguments",
+                "response_metadata": {"messages": errors},
+            }
         view_id = args.get("view_id") or f"V{next(self._ids):08d}"
         stored = {**view, "id": view_id}
         with self._lock:
@@ -577,8 +659,13 @@ class FakeSlack:
 
 
 def _message_json(m: Message) -> dict[str, Any]:
-    data: dict[str, Any] = {"type": "message", "user": m.user, "text": m.text, "ts": m.ts,
-                            "blocks": m.blocks}
+    data: dict[str, Any] = {
+        "type": "message",
+        "user": m.user,
+        "text": m.text,
+        "ts": m.ts,
+        "blocks": m.blocks,
+    }
     if m.thread_ts:
         data["thread_ts"] = m.thread_ts
     return data
@@ -598,8 +685,9 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             return self.rfile.read(length) if length else b""
 
-        def _reply(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
-                   ) -> None:
+        def _reply(
+            self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+        ) -> None:
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -610,7 +698,7 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def _api(self, query: str, body: bytes) -> None:
-            method = urlparse(self.path).path[len("/api/"):].strip("/")
+            method = urlparse(self.path).path[len("/api/") :].strip("/")
             args: dict[str, Any] = {k: v[-1] for k, v in parse_qs(query).items()}
             kind = self.headers.get("Content-Type", "")
             if body:
@@ -633,8 +721,10 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             parsed = urlparse(self.path)
             if parsed.path.startswith("/api/"):
                 self._api(parsed.query, b"")
-            elif (parsed.path.startswith("/link")
-                  and "websocket" in self.headers.get("Upgrade", "").lower()):
+            elif (
+                parsed.path.startswith("/link")
+                and "websocket" in self.headers.get("Upgrade", "").lower()
+            ):
                 self._websocket()
             else:
                 self._reply(404, {"ok": False, "error": "not_found"})
@@ -668,9 +758,16 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             ws = _WebSocket(self.connection, fake._on_socket_text)
             with fake._lock:
                 fake._sockets.append(ws)
-            ws.send_text(json.dumps({"type": "hello", "num_connections": 1,
-                                     "connection_info": {"app_id": "AFAKE"},
-                                     "debug_info": {"host": "fakeslack"}}))
+            ws.send_text(
+                json.dumps(
+                    {
+                        "type": "hello",
+                        "num_connections": 1,
+                        "connection_info": {"app_id": "AFAKE"},
+                        "debug_info": {"host": "fakeslack"},
+                    }
+                )
+            )
             fake.socket_connected.set()
             ws.serve()  # until the client closes
             self.close_connection = True

@@ -14,10 +14,12 @@ from bot.cli.approve import approve
 from bot.cli.chat import chat
 from bot.cli.check import check
 from bot.cli.coverage import coverage
-from bot.cli.diagram import diagram
+from bot.cli.manifest import manifest  # slack
 from bot.cli.run import run
+from bot.cli.serve import serve  # slack
 
-COMMANDS: list[click.Command] = [check, chat, run, coverage, approve, diagram]
+COMMANDS: list[click.Command] = [check, chat, run, coverage, approve]
+COMMANDS += [serve, manifest]  # slack
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,470 @@
+"""Engine views as Block Kit messages, built with slack_sdk's models (which enforce Slack's limits).
+
+Nothing here decides anything: a ``View`` (question or outcome) comes from the engine and is
+only laid out. Every message stays within ``MAX_BLOCKS`` (Slack's 50) and every text within its
+element's limit; a long clause is shortened, with a **Show full text** button that opens it
+whole in a modal.
+
+Buttons carry a small JSON value: the thread (``t``) and the thread's revision (``r``) when the
+message was drawn, so a click on a stale message or a second click is recognised, plus what
+was chosen.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.content.catalogue import ResolvedOutcome
+from bot.content.flows import NOT_SURE, Flow, Question
+from bot.content.packs import Pack
+
+MAX_BLOCKS = 50  # Slack's limit for a message
+MAX_VIEW_BLOCKS = 100  # ... and for a modal or the Home tab
+SECTION_LIMIT = 3000
+BUTTON_LIMIT = 75
+CLAUSE_PREVIEW = 500  # characters of a clause shown in the thread before "Show full text"
+ACTIONS_PER_BLOCK = 25
+
+# action ids (a prefix and, after ":", what was chosen)
+CHOICE = "fd_choice"
+NOT_SURE_ACTION = "fd_not_sure"
+BACK = "fd_back"
+START_OVER = "fd_start_over"
+PICK = "fd_pick"
+PAGE_NOW = "fd_page_now"
+FORM = "fd_form"
+FULL_TEXT = "fd_full_text"
+CONTINUE_DM = "fd_continue_dm"
+CHANGE = "fd_change"
+HOME_START = "fd_home_start"
+
+Blocks = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Message:
+    """What chat.postMessage / chat.update need: notification text and blocks."""
+
+    text: str
+    blocks: Blocks
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Who is being paged about an outcome and how it stands, as the Slack face shows it."""
+
+    who: str  # e.g. "Privacy Officer or Library Director"
+    urgency: str
+    status: str  # one line: "paged — waiting for acknowledgement", "not set up here: call ..."
+    escalation_id: str | None = None
+
+
+# --- text helpers ------------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn control characters (&, <, >) as entities, so content text shows literally."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to fit ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def quote(text: str) -> str:
+    return "\n".join("> " + line if line.strip() else ">" for line in text.splitlines() or [""])
+
+
+def chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Split long mrkdwn into pieces of at most ``limit`` characters, at line or word breaks."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        if cut < limit // 2:
+            cut = rest.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        pieces.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n ")
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def value(**data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), sort_keys=True)
+
+
+def parse_value(raw: str | None) -> dict[str, Any]:
+    """A button's value; anything that is not our JSON object is treated as empty."""
+    try:
+        data = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def md(text: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=text)
+
+
+def section(text: str, **kwargs: Any) -> SectionBlock:
+    return SectionBlock(text=md(text), **kwargs)
+
+
+def sections(text: str) -> list[SectionBlock]:
+    return [section(piece) for piece in chunks(text)]
+
+
+def context(*texts: str) -> ContextBlock:
+    return ContextBlock(elements=[md(clip(t, SECTION_LIMIT)) for t in texts[:10]])
+
+
+def button(
+    label: str,
+    action_id: str,
+    data: str,
+    style: str | None = None,
+    confirm: ConfirmObject | None = None,
+) -> ButtonElement:
+    return ButtonElement(
+        text=PlainTextObject(text=clip(label, BUTTON_LIMIT), emoji=True),
+        action_id=action_id,
+        value=data,
+        style=style,
+        confirm=confirm,
+    )
+
+
+def action_rows(
+    buttons: Sequence[ButtonElement], block_id: str | None = None
+) -> list[ActionsBlock]:
+    rows = [buttons[i : i + ACTIONS_PER_BLOCK] for i in range(0, len(buttons), ACTIONS_PER_BLOCK)]
+    return [
+        ActionsBlock(elements=list(row), block_id=f"{block_id}-{n}" if block_id else None)
+        for n, row in enumerate(rows)
+    ]
+
+
+def render(blocks: Iterable[Block], *, limit: int = MAX_BLOCKS) -> Blocks:
+    """Block models to dicts (slack_sdk validates each one here)."""
+    out = [block.to_dict() for block in blocks]
+    if len(out) > limit:  # a bug, not content: every builder below fits itself
+        raise ValueError(f"{len(out)} blocks exceed Slack's limit of {limit}")
+    return out
+
+
+# --- situations ----------------------------------------------------------------------------------
+
+
+def situation_buttons(
+    flows: Sequence[Flow], action: str, data: dict[str, Any]
+) -> list[ButtonElement]:
+    return [button(flow.title, f"{action}:{flow.id}", value(**data, f=flow.id)) for flow in flows]
+
+
+def picker(
+    flows: Sequence[Flow],
+    *,
+    thread_ts: str,
+    rev: int,
+    intro: str,
+    candidates: Sequence[Flow] = (),
+    offer_page: bool = False,
+) -> Message:
+    """Which situation? Candidates first (from the router) or every situation."""
+    shown = list(candidates) or list(flows)
+    blocks: list[Block] = [section(intro)]
+    blocks += action_rows(situation_buttons(shown, PICK, {"t": thread_ts, "r": rev}), "pick")
+    if candidates and len(candidates) < len(flows):
+        blocks.append(
+            context(
+                "None of these? Type what is happening in other words, or pick "
+                "from every situation in the App Home tab."
+            )
+        )
+    if offer_page:
+        blocks += action_rows(
+            [page_button(thread_ts, rev, "None of these — page the privacy in-charge")], "page"
+        )
+    return Message(text=intro, blocks=render(blocks))
+
+
+def page_button(
+    thread_ts: str, rev: int, label: str = "Page the privacy in-charge now"
+) -> ButtonElement:
+    return button(
+        f"📟 {label}",
+        PAGE_NOW,
+        value(t=thread_ts, r=rev),
+        style="danger",
+        confirm=ConfirmObject(
+            title="Page the privacy in-charge?",
+            text="They will get a page with this case (no patron details).",
+            confirm="Page now",
+            deny="Cancel",
+        ),
+    )
+
+
+# --- questions -----------------------------------------------------------------------------------
+
+
+def question(
+    question: Question,
+    *,
+    thread_ts: str,
+    rev: int,
+    number: int,
+    can_go_back: bool,
+    prefilled: Sequence[tuple[Question, str]] = (),
+) -> Message:
+    """One question: a button per choice, then Not sure, Back and Start over."""
+    blocks: list[Block] = []
+    if prefilled:
+        lines = [f"• {escape(q.ask)} → *{escape(label)}*" for q, label in prefilled]
+        blocks.append(section("*From what you wrote, I understood:*\n" + "\n".join(lines)))
+        changes = [
+            button(
+                f"Change: {clip(q.ask, 60)}", f"{CHANGE}:{q.id}", value(t=thread_ts, r=rev, q=q.id)
+            )
+            for q, _ in prefilled
+        ]
+        blocks += action_rows(changes, "change")
+    blocks.append(section(f"*{number}. {escape(question.ask)}*", block_id="question"))
+    if question.help:
+        blocks.append(context(escape(question.help)))
+    choices = [c for c in question.choices if c.id != NOT_SURE]
+    buttons = [
+        button(c.label, f"{CHOICE}:{c.id}", value(t=thread_ts, r=rev, q=question.id, x=c.id))
+        for c in choices
+    ]
+    blocks += action_rows(buttons, "choices")
+    controls = [button("🤔 Not sure", NOT_SURE_ACTION, value(t=thread_ts, r=rev, q=question.id))]
+    if can_go_back:
+        controls.append(button("↩️ Back", BACK, value(t=thread_ts, r=rev)))
+    controls.append(button("🔄 Start over", START_OVER, value(t=thread_ts, r=rev)))
+    blocks += action_rows(controls, "controls")
+    blocks.append(
+        context(
+            "Tap a button, or reply in this thread in your own words "
+            "(“back” and “start over” work too)."
+        )
+    )
+    return Message(text=question.ask, blocks=render(blocks))
+
+
+def reask(question: Question, *, thread_ts: str, rev: int) -> Message:
+    """An earlier question asked again so its answer can be changed."""
+    blocks: list[Block] = [section(f"*Change your answer:* {escape(question.ask)}")]
+    buttons = [
+        button(c.label, f"{CHOICE}:{c.id}", value(t=thread_ts, r=rev, q=question.id, x=c.id))
+        for c in question.choices
+    ]
+    blocks += action_rows(buttons, "choices")
+    return Message(text=question.ask, blocks=render(blocks))
+
+
+def answered(question: Question, label: str, user: str, *, number: int) -> Message:
+    """The question message once answered: a line of the thread's record, without buttons."""
+    blocks = [
+        section(f"*{number}. {escape(question.ask)}*\n✅ *{escape(label)}*"),
+        context(f"Answered by <@{user}>"),
+    ]
+    return Message(text=f"{question.ask} — {label}", blocks=render(blocks))
+
+
+def superseded(question: Question, how: str, user: str, *, number: int) -> Message:
+    """The question message after Back / Start over: kept as a record, buttons removed."""
+    blocks = [section(f"*{number}. {escape(question.ask)}*"), context(f"{how} by <@{user}>")]
+    return Message(text=question.ask, blocks=render(blocks))
+
+
+def not_understood(question: Question, said: str) -> Message:
+    labels = ", ".join(f"“{c.label}”" for c in question.choices)
+    text = (
+        f"I didn't catch “{escape(clip(said, 200))}”. For *{escape(question.ask)}* "
+        f"tap a button above or type one of: {escape(labels)}."
+    )
+    return Message(text=text, blocks=render([section(clip(text, SECTION_LIMIT))]))
+
+
+def note(text: str, *extra: str) -> Message:
+    """A short line in the thread (status, hints)."""
+    blocks: list[Block] = sections(text)
+    if extra:
+        blocks.append(context(*extra))
+    return Message(text=clip(text, 3000), blocks=render(blocks))
+
+
+# --- outcomes ------------------------------------------------------------------------------------
+
+
+def outcome(
+    pack: Pack,
+    result: ResolvedOutcome,
+    *,
+    thread_ts: str,
+    rev: int,
+    paging: Paging | None,
+    can_go_back: bool = True,
+) -> Message:
+    """The answer: headline, decision, never / do, what to say, the cited clauses, paging."""
+    urgent = result.escalate.urgency == "immediate"
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip(result.headline, 150)))]
+    blocks.append(
+        section(
+            f"*Decision:* {result.decision.replace('-', ' ').upper()}  ·  _{escape(pack.library)}_"
+        )
+    )
+    never = "*⛔ Never*\n" + "\n".join(f"• {escape(item)}" for item in result.never)
+    do = "*✅ Do now*\n" + "\n".join(f"{n}. {escape(step)}" for n, step in enumerate(result.do, 1))
+    ordered = [never, do] if urgent else [do, never]
+    for part in ordered:
+        if part.startswith("*⛔") and not result.never:
+            continue
+        blocks += sections(part)
+    blocks += sections("*💬 Say*\n" + quote(escape(result.say)))
+    if paging is not None:
+        blocks.append(
+            section(
+                f"*📟 Paging ({paging.urgency}):* {escape(paging.who)}\n{paging.status}",
+                block_id="paging",
+            )
+        )
+    controls = [page_button(thread_ts, rev)]
+    if result.form:
+        controls.append(button(f"📄 {result.form}", FORM, value(t=thread_ts, r=rev)))
+    if can_go_back:
+        controls.append(button("↩️ Back", BACK, value(t=thread_ts, r=rev)))
+    controls.append(button("🔄 Start over", START_OVER, value(t=thread_ts, r=rev)))
+    tail: list[Block] = [*action_rows(controls, "outcome")]
+    if result.reviewed:
+        tail.append(
+            context(f"Guidance last reviewed {result.reviewed}. Policy: {escape(pack.title)}.")
+        )
+    blocks.append(DividerBlock())
+    blocks.append(section(f"*📖 What your policy says* ({escape(pack.library)})"))
+    room = MAX_BLOCKS - len(blocks) - len(tail)
+    blocks += citation_blocks(pack, result, room)
+    blocks += tail
+    return Message(text=result.headline, blocks=render(blocks))
+
+
+def citation_blocks(pack: Pack, result: ResolvedOutcome, room: int) -> list[Block]:
+    """One section per cited clause (quoted, shortened with a Show full text button).
+
+    With more clauses than ``room`` allows, the last block lists the rest by id with a button
+    that opens them all.
+    """
+    citations = list(result.citations)
+    shown = citations if len(citations) <= room else citations[: max(room - 1, 0)]
+    blocks: list[Block] = []
+    for c in shown:
+        text = clip(c.text, CLAUSE_PREVIEW)
+        body = f"*[{escape(c.clause)}] {escape(c.title)}*\n{quote(escape(text))}"
+        accessory = None
+        if text != c.text:
+            accessory = button(
+                "Show full text", f"{FULL_TEXT}:{c.clause}", value(l=pack.id, c=[c.clause])
+            )
+        blocks.append(section(clip(body, SECTION_LIMIT), accessory=accessory))
+    rest = citations[len(shown) :]
+    if rest:
+        ids = ", ".join(c.clause for c in rest)
+        blocks.append(
+            section(
+                f"Also cited: {escape(ids)}",
+                accessory=button(
+                    "Show all clauses",
+                    f"{FULL_TEXT}:all",
+                    value(l=pack.id, c=[c.clause for c in rest]),
+                ),
+            )
+        )
+    return blocks
+
+
+def clause_modal(pack: Pack, clause_ids: Sequence[str]) -> dict[str, Any]:
+    """A modal quoting whole clauses of the library's policy (split into Slack-sized sections)."""
+    blocks: list[Block] = []
+    for clause_id in clause_ids:
+        clause = pack.clauses.get(clause_id)
+        if clause is None:
+            continue
+        blocks.append(section(f"*[{escape(clause.id)}] {escape(clause.title)}*"))
+        blocks += sections(quote(escape(clause.text)))
+    if not blocks:
+        blocks.append(section("That clause is no longer in the policy pack."))
+    blocks.append(context(f"{escape(pack.library)} — {escape(pack.title)}"))
+    if len(blocks) > MAX_VIEW_BLOCKS:
+        blocks = [*blocks[: MAX_VIEW_BLOCKS - 1], context("(cut: open the policy for the rest)")]
+    return {
+        "type": "modal",
+        "title": PlainTextObject(text="Policy text").to_dict(),
+        "close": PlainTextObject(text="Close").to_dict(),
+        "blocks": render(blocks, limit=MAX_VIEW_BLOCKS),
+    }
+
+
+def form_modal(pack: Pack, form: str, pic: str) -> dict[str, Any]:
+    blocks = [
+        section(f"*📄 {escape(form)}*"),
+        section(
+            f"This is the form your policy names for this situation at "
+            f"{escape(pack.library)}. Hand it to the requester to fill in; "
+            f"the {escape(pic)} reviews it. Do not release anything yourself."
+        ),
+    ]
+    return {
+        "type": "modal",
+        "title": PlainTextObject(text="Form").to_dict(),
+        "close": PlainTextObject(text="Close").to_dict(),
+        "blocks": render(blocks, limit=MAX_VIEW_BLOCKS),
+    }
+
+
+# --- channel notice ------------------------------------------------------------------------------
+
+
+def channel_notice(*, thread_ts: str) -> Message:
+    text = (
+        "🔒 This is a channel: please don't type patron names, card numbers or other "
+        "details here. I can continue this privately in a DM."
+    )
+    blocks = [section(text)]
+    blocks += action_rows(
+        [button("Continue in DM", CONTINUE_DM, value(t=thread_ts), style="primary")], "dm"
+    )
+    return Message(text=text, blocks=render(blocks))
+
+
+def moved_notice(user: str) -> Message:
+    return note(f"➡️ Continued in a direct message with <@{user}>. Please carry on there.")

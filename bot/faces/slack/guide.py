@@ -1,0 +1,614 @@
+"""Guidance in a Slack thread: Slack events in, engine calls, rendered views out.
+
+This is the Slack face's controller. It holds no policy: every decision comes from the engine
+(``start``, ``step``, ``answer``, ``back``, ``start_over``) and the router; this module only
+keeps track of which thread holds which conversation and posts what the engine returns.
+
+A change to a conversation is a compare-and-swap on the thread's revision in the store
+(``SlackState.advance``): of two clicks on the same question (a double click, two people,
+two instances), exactly one moves the conversation on; the other is told the question was
+already answered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.content.flows import NOT_SURE, Flow, Question
+from bot.engine import View, back, start, start_over, step, view
+from bot.engine.step import answer
+from bot.faces.slack import blocks
+from bot.faces.slack.blocks import Paging
+from bot.privacy.redact import redact
+from bot.store.slack_state import SlackThread
+
+log = logging.getLogger("frontdesk.slack")
+
+MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def strip_mentions(text: str) -> str:
+    return MENTION.sub("", text or "").strip()
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a thread lives and who is acting in it."""
+
+    channel: str
+    thread_ts: str
+    user: str
+
+
+class Guide:
+    """Runs guided conversations in Slack threads for one library."""
+
+    def __init__(self, services: Any):
+        self.services = services
+        self.catalogue = services.catalogue
+        self.config = services.config
+        self.library = services.config.library
+        self.pack = self.catalogue.pack(self.library)
+        self.state = services.slack_state
+        self.store = services.conversations
+        self.router = services.router
+        self.flows: list[Flow] = sorted(
+            self.catalogue.flows_for(self.library).values(), key=lambda f: f.title
+        )
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def flow(self, flow_id: str) -> Flow | None:
+        return self.catalogue.flows_for(self.library).get(flow_id)
+
+    def pic(self) -> str:
+        return self.pack.roles["privacy-in-charge"].display
+
+    def post(self, client: WebClient, place: Place, message: blocks.Message) -> str | None:
+        response = client.chat_postMessage(
+            channel=place.channel, thread_ts=place.thread_ts, **message.kwargs()
+        )
+        return response.get("ts")
+
+    def update(
+        self, client: WebClient, channel: str, ts: str | None, message: blocks.Message
+    ) -> None:
+        if not ts:
+            return
+        try:
+            client.chat_update(channel=channel, ts=ts, **message.kwargs())
+        except SlackApiError as exc:  # the record line is cosmetic; the case goes on
+            log.warning("chat.update failed: %s", exc.response.get("error"))
+
+    def tell(self, client: WebClient, place: Place, text: str) -> None:
+        """A line only the acting user sees (stale clicks and the like)."""
+        try:
+            client.chat_postEphemeral(
+                channel=place.channel, user=place.user, text=text, thread_ts=place.thread_ts
+            )
+        except SlackApiError as exc:
+            log.warning("chat.postEphemeral failed: %s", exc.response.get("error"))
+
+    def save(self, thread: SlackThread, current: View, place: Place) -> None:
+        self.store.save(
+            current.conversation,
+            user_id=thread.user_id,
+            face="slack",
+            status=current.status,
+            outcome=current.outcome.id if current.outcome else None,
+            channel=place.channel,
+        )
+
+    # --- entry points ---------------------------------------------------------------------------
+
+    def open_dm(self, client: WebClient, user: str) -> str:
+        return client.conversations_open(users=user)["channel"]["id"]
+
+    def start_in_dm(
+        self,
+        client: WebClient,
+        user: str,
+        text: str = "",
+        flow_id: str | None = None,
+        origin: str = "",
+    ) -> Place:
+        """Slash command and App Home: a new thread in the user's DM with the bot."""
+        channel = self.open_dm(client, user)
+        said = redact(text.strip())
+        lines = [f"🛡️ *Privacy guidance* — {blocks.escape(self.pack.library)}"]
+        if said:
+            lines.append(f"You asked: “{blocks.escape(blocks.clip(said, 500))}”")
+        if origin:
+            lines.append(origin)
+        root = client.chat_postMessage(channel=channel, **blocks.note("\n".join(lines)).kwargs())
+        place = Place(channel, root["ts"], user)
+        self.begin(client, place, kind="dm", text=text, flow_id=flow_id)
+        return place
+
+    def start_in_thread(self, client: WebClient, place: Place, *, kind: str, text: str) -> None:
+        """A DM to the bot or a mention in a channel: guidance in a thread under that message."""
+        if kind == "channel":
+            notice = blocks.channel_notice(thread_ts=place.thread_ts)
+            self.post(client, place, notice)
+        self.begin(client, place, kind=kind, text=text)
+
+    def begin(
+        self,
+        client: WebClient,
+        place: Place,
+        *,
+        kind: str,
+        text: str = "",
+        flow_id: str | None = None,
+    ) -> None:
+        thread = self.state.open_thread(
+            place.channel, place.thread_ts, user_id=place.user, kind=kind, library=self.library
+        )
+        if flow_id is not None:
+            self.start_flow(client, thread, place, flow_id)
+            return
+        self.route(client, thread, place, text)
+
+    def route(self, client: WebClient, thread: SlackThread, place: Place, text: str) -> None:
+        """A typed opening question goes through the router (the terminal's object too)."""
+        said = text.strip()
+        if not said:
+            self.show_picker(client, thread, place, "What is happening at the desk?")
+            return
+        if self.router is None:
+            self.show_picker(client, thread, place, "Which of these situations is it?")
+            return
+        result = self.router.route(redact(said))
+        if getattr(result, "situation", None) and self.flow(result.situation):
+            self.start_flow(
+                client, thread, place, result.situation, prefill=getattr(result, "prefill", None)
+            )
+            return
+        candidates = [f for f in (self.flow(s) for s in candidate_ids(result)) if f][:3]
+        if candidates:
+            intro = "I'm not sure which situation this is. Did you mean one of these?"
+        else:
+            intro = (
+                "I can't match that to a privacy situation I know. Pick one below, or page "
+                "the privacy in-charge if you need a person now."
+            )
+        self.show_picker(client, thread, place, intro, candidates=candidates, offer_page=True)
+
+    def show_picker(
+        self,
+        client: WebClient,
+        thread: SlackThread,
+        place: Place,
+        intro: str,
+        candidates: Sequence[Flow] = (),
+        offer_page: bool = False,
+    ) -> None:
+        message = blocks.picker(
+            self.flows,
+            thread_ts=place.thread_ts,
+            rev=thread.rev,
+            intro=intro,
+            candidates=candidates,
+            offer_page=offer_page,
+        )
+        ts = self.post(client, place, message)
+        self.state.set_live(thread, ts)
+
+    # --- moving a conversation on ---------------------------------------------------------------
+
+    def start_flow(
+        self,
+        client: WebClient,
+        thread: SlackThread,
+        place: Place,
+        flow_id: str,
+        prefill: Any = None,
+        picked_ts: str | None = None,
+    ) -> None:
+        flow = self.flow(flow_id)
+        if flow is None:
+            self.tell(client, place, "That situation is no longer available; pick another.")
+            return
+        current = start(self.catalogue, self.library, flow_id)
+        prefilled: list[tuple[Question, str]] = []
+        for question_id, choice_id in prefill_pairs(prefill):
+            node = flow.nodes.get(question_id)
+            if not isinstance(node, Question) or node.choice(choice_id) is None:
+                continue
+            current = answer(
+                self.catalogue, current.conversation, question_id, choice_id, prefilled=True
+            )
+            prefilled.append((node, node.choice(choice_id).label))  # type: ignore[union-attr]
+        won = self.state.advance(
+            thread,
+            conversation=current.conversation,
+            status="done" if current.outcome else "asking",
+        )
+        if won is None:
+            self.tell(client, place, "This case has already moved on; see the latest message.")
+            return
+        self.save(won, current, place)
+        if picked_ts:
+            self.update(
+                client,
+                place.channel,
+                picked_ts,
+                blocks.note(
+                    f"Situation: *{blocks.escape(flow.title)}*", f"Chosen by <@{place.user}>"
+                ),
+            )
+        self.show(client, won, place, current, prefilled=prefilled)
+
+    def show(
+        self,
+        client: WebClient,
+        thread: SlackThread,
+        place: Place,
+        current: View,
+        prefilled: Sequence[tuple[Question, str]] = (),
+    ) -> None:
+        """Post the view (next question or the outcome) and make it the live message."""
+        if current.outcome is not None:
+            paging = self.escalate_outcome(client, thread, place, current)
+            message = blocks.outcome(
+                self.pack,
+                current.outcome,
+                thread_ts=place.thread_ts,
+                rev=thread.rev,
+                paging=paging,
+                can_go_back=bool(current.path),
+            )
+        else:
+            assert current.question is not None
+            message = blocks.question(
+                current.question,
+                thread_ts=place.thread_ts,
+                rev=thread.rev,
+                number=len(current.path) + 1,
+                can_go_back=bool(current.path),
+                prefilled=prefilled,
+            )
+        ts = self.post(client, place, message)
+        self.state.set_live(thread, ts)
+
+    def change(
+        self,
+        client: WebClient,
+        thread: SlackThread,
+        place: Place,
+        new: View,
+        *,
+        how: str,
+        clicked_ts: str | None,
+        label: str | None = None,
+    ) -> bool:
+        """Swap the thread to ``new``; record the old question in place; post what comes next."""
+        old = view(self.catalogue, thread.conversation) if thread.conversation else None
+        won = self.state.advance(
+            thread, conversation=new.conversation, status="done" if new.outcome else "asking"
+        )
+        if won is None:
+            self.tell(client, place, "That was already answered; see the latest message.")
+            return False
+        self.save(won, new, place)
+        if old is not None and old.question is not None:
+            number = len(old.path) + 1
+            record = (
+                blocks.answered(old.question, label, place.user, number=number)
+                if how == "answer" and label is not None
+                else blocks.superseded(old.question, how, place.user, number=number)
+            )
+            self.update(client, place.channel, clicked_ts or thread.live_ts, record)
+        self.show(client, won, place, new)
+        return True
+
+    def load(self, client: WebClient, place: Place, rev: int | None) -> SlackThread | None:
+        """The thread if the click is current; otherwise tell the user why nothing happens."""
+        thread = self.state.thread(place.channel, place.thread_ts)
+        if thread is None:
+            self.tell(
+                client,
+                place,
+                "I don't have this case any more. Start a new one with "
+                f"{self.config.slash_command}.",
+            )
+            return None
+        if thread.moved:
+            self.tell(client, place, "This case continues in a direct message.")
+            return None
+        if rev is not None and thread.rev != rev:
+            self.tell(client, place, "That was already answered; see the latest message.")
+            return None
+        return thread
+
+    # --- clicks ----------------------------------------------------------------------------------
+
+    def pick(
+        self, client: WebClient, place: Place, rev: int, flow_id: str, message_ts: str | None
+    ) -> None:
+        thread = self.load(client, place, rev)
+        if thread is None:
+            return
+        if thread.conversation is not None:  # a picker offered after start: a fresh case
+            thread = self.state.advance(thread, conversation=None, status="picking")
+            if thread is None:
+                return
+        self.start_flow(client, thread, place, flow_id, picked_ts=message_ts)
+
+    def choose(
+        self,
+        client: WebClient,
+        place: Place,
+        rev: int,
+        question_id: str,
+        choice_id: str,
+        message_ts: str | None,
+    ) -> None:
+        thread = self.load(client, place, rev)
+        if thread is None or thread.conversation is None:
+            return
+        new = answer(self.catalogue, thread.conversation, question_id, choice_id)
+        node = self.catalogue.flow(self.library, thread.conversation.flow).nodes.get(question_id)
+        choice = node.choice(choice_id) if isinstance(node, Question) else None
+        if choice is None:
+            self.tell(client, place, "That choice is no longer offered; see the latest message.")
+            return
+        self.change(
+            client, thread, place, new, how="answer", clicked_ts=message_ts, label=choice.label
+        )
+
+    def not_sure(
+        self, client: WebClient, place: Place, rev: int, question_id: str, message_ts: str | None
+    ) -> None:
+        thread = self.load(client, place, rev)
+        if thread is None or thread.conversation is None:
+            return
+        node = self.catalogue.flow(self.library, thread.conversation.flow).nodes.get(question_id)
+        if isinstance(node, Question) and node.choice(NOT_SURE) is not None:
+            self.choose(client, place, rev, question_id, NOT_SURE, message_ts)
+            return
+        # The flow has no "not sure" path here: a person decides. Page, and keep the question.
+        paging = self.escalate(client, thread, place, reason="not-sure")
+        self.post(client, place, paging_note(paging))
+
+    def go_back(self, client: WebClient, place: Place, rev: int, message_ts: str | None) -> None:
+        thread = self.load(client, place, rev)
+        if thread is None or thread.conversation is None:
+            return
+        self.change(
+            client,
+            thread,
+            place,
+            back(self.catalogue, thread.conversation),
+            how="↩️ Went back",
+            clicked_ts=message_ts,
+        )
+
+    def restart(self, client: WebClient, place: Place, rev: int, message_ts: str | None) -> None:
+        thread = self.load(client, place, rev)
+        if thread is None:
+            return
+        if thread.conversation is None:
+            self.show_picker(client, thread, place, "What is happening at the desk?")
+            return
+        self.change(
+            client,
+            thread,
+            place,
+            start_over(self.catalogue, thread.conversation),
+            how="🔄 Started over",
+            clicked_ts=message_ts,
+        )
+
+    def reask(self, client: WebClient, place: Place, rev: int, question_id: str) -> None:
+        thread = self.load(client, place, rev)
+        if thread is None or thread.conversation is None:
+            return
+        node = self.catalogue.flow(self.library, thread.conversation.flow).nodes.get(question_id)
+        if isinstance(node, Question):
+            ts = self.post(
+                client, place, blocks.reask(node, thread_ts=place.thread_ts, rev=thread.rev)
+            )
+            self.state.set_live(thread, ts)
+
+    def page_now(self, client: WebClient, place: Place, rev: int | None) -> None:
+        thread = self.state.thread(place.channel, place.thread_ts)
+        if thread is None:
+            return
+        # One page per case state: a double click (same rev) pages once, on any instance.
+        if not self.state.claim(f"page:{place.channel}:{place.thread_ts}:{thread.rev}"):
+            return
+        reason = "page-now" if thread.conversation is not None else "unrouted"
+        paging = self.escalate(client, thread, place, reason=reason)
+        self.post(client, place, paging_note(paging))
+
+    def continue_in_dm(self, client: WebClient, place: Place, notice_ts: str | None) -> None:
+        thread = self.state.thread(place.channel, place.thread_ts)
+        if thread is None or thread.moved:
+            return
+        moved = self.state.advance(thread, conversation=thread.conversation, status="moved")
+        if moved is None:
+            return
+        dm = self.open_dm(client, place.user)
+        origin = f"Continuing your case from <#{place.channel}>."
+        root = client.chat_postMessage(
+            channel=dm,
+            **blocks.note(
+                f"🛡️ *Privacy guidance* — {blocks.escape(self.pack.library)}\n{origin}"
+            ).kwargs(),
+        )
+        here = Place(dm, root["ts"], place.user)
+        new = self.state.open_thread(
+            dm,
+            root["ts"],
+            user_id=place.user,
+            kind="dm",
+            library=self.library,
+            conversation=thread.conversation,
+            status=thread.status,
+        )
+        if thread.conversation is None:
+            self.show_picker(client, new, here, "What is happening at the desk?")
+        else:
+            self.show(client, new, here, view(self.catalogue, thread.conversation))
+        self.update(client, place.channel, notice_ts, blocks.moved_notice(place.user))
+
+    # --- typed replies ---------------------------------------------------------------------------
+
+    def reply(self, client: WebClient, place: Place, text: str) -> bool:
+        """A message in a thread we run. False when the thread is not ours."""
+        thread = self.state.thread(place.channel, place.thread_ts)
+        if thread is None:
+            return False
+        if thread.moved:
+            self.post(client, place, blocks.note("This case continues in a direct message."))
+            return True
+        said = strip_mentions(text)
+        if thread.conversation is None:
+            self.route(client, thread, place, said)
+            return True
+        current = view(self.catalogue, thread.conversation)
+        new = step(self.catalogue, thread.conversation, said)
+        if len(new.conversation.transcript) != len(thread.conversation.transcript):
+            label = None
+            how = "answer"
+            if new.conversation.answers and current.question is not None:
+                chosen = dict(new.conversation.answers).get(current.question.id)
+                picked = current.question.choice(chosen) if chosen else None
+                label = picked.label if picked else None
+            last = new.conversation.transcript[-1]
+            if last.choice == "back":
+                how = "↩️ Went back"
+            elif last.choice == "start-over":
+                how = "🔄 Started over"
+            self.change(client, thread, place, new, how=how, clicked_ts=None, label=label)
+        elif new.not_understood is not None and current.question is not None:
+            self.post(client, place, blocks.not_understood(current.question, new.not_understood))
+        else:
+            self.post(
+                client,
+                place,
+                blocks.note(
+                    "This case has its answer above. Type “back” to change the last answer or "
+                    "“start over” to begin again."
+                ),
+            )
+        return True
+
+    # --- escalation -----------------------------------------------------------------------------
+
+    def escalate_outcome(
+        self, client: WebClient, thread: SlackThread, place: Place, current: View
+    ) -> Paging | None:
+        result = current.outcome
+        if result is None or not result.escalate.pages:
+            return None
+        return self.escalate(client, thread, place, reason="outcome", current=current)
+
+    def escalate(
+        self,
+        client: WebClient,
+        thread: SlackThread,
+        place: Place,
+        *,
+        reason: str,
+        current: View | None = None,
+    ) -> Paging:
+        conversation = thread.conversation
+        if current is None and conversation is not None:
+            current = view(self.catalogue, conversation)
+        result = current.outcome if current else None
+        roles: Iterable[str] = (
+            result.escalate.roles if result and result.escalate.roles else ("privacy-in-charge",)
+        )
+        who = "; ".join(self.pack.roles[r].display for r in roles if r in self.pack.roles)
+        urgency = result.escalate.urgency if reason == "outcome" and result else "immediate"
+        service = getattr(self.services, "escalations", None)
+        fallback = self.pack.contacts.get("if_no_answer", "")
+        if service is None:
+            return Paging(
+                who,
+                urgency,
+                f"⚠️ Paging is not set up in this workspace: contact the "
+                f"{blocks.escape(self.pic())} yourself now. "
+                f"{blocks.escape(fallback)}".strip(),
+            )
+        permalink = None
+        with contextlib.suppress(SlackApiError):
+            permalink = client.chat_getPermalink(
+                channel=place.channel, message_ts=place.thread_ts
+            ).get("permalink")
+        try:
+            from bot.faces.slack.app import thread_ref
+
+            escalation_id = service.trigger(
+                library=self.library,
+                situation=conversation.flow if conversation else None,
+                conversation=conversation,
+                outcome=result,
+                reason=reason,
+                asked_by=place.user,
+                face="slack",
+                thread=thread_ref(place.channel, place.thread_ts, permalink),
+                urgency=None if reason == "outcome" else "immediate",
+            )
+        except Exception:  # the page must never take the guidance down with it
+            log.exception("escalation trigger failed (reason %s)", reason)
+            return Paging(
+                who,
+                urgency,
+                f"⚠️ I could not send the page: contact the "
+                f"{blocks.escape(self.pic())} yourself now. "
+                f"{blocks.escape(fallback)}".strip(),
+            )
+        return Paging(
+            who,
+            urgency,
+            "Paged — waiting for acknowledgement. Updates appear in this thread.",
+            escalation_id,
+        )
+
+
+def paging_note(paging: Paging) -> blocks.Message:
+    extra = (f"Escalation {paging.escalation_id}",) if paging.escalation_id else ()
+    return blocks.note(
+        f"📟 *Paging ({paging.urgency}):* {blocks.escape(paging.who)}\n{paging.status}", *extra
+    )
+
+
+def candidate_ids(result: Any) -> list[str]:
+    """Situation ids from a RouteResult's candidates (objects, dicts or pairs)."""
+    found: list[str] = []
+    for candidate in getattr(result, "candidates", None) or ():
+        if isinstance(candidate, str):
+            found.append(candidate)
+        elif isinstance(candidate, dict):
+            found.append(str(candidate.get("situation")))
+        elif isinstance(candidate, (tuple, list)) and candidate:
+            found.append(str(candidate[0]))
+        elif hasattr(candidate, "situation"):
+            found.append(str(candidate.situation))
+    return list(dict.fromkeys(found))
+
+
+def prefill_pairs(prefill: Any) -> list[tuple[str, str]]:
+    """(question id, choice id) pairs from a router's prefill (a mapping or pairs or objects)."""
+    if not prefill:
+        return []
+    if isinstance(prefill, dict):
+        return [(str(q), str(c)) for q, c in prefill.items()]
+    pairs: list[tuple[str, str]] = []
+    for item in prefill:
+        if isinstance(item, (tuple, list)) and len(item) >= 2:
+            pairs.append((str(item[0]), str(item[1])))
+        elif hasattr(item, "question") and hasattr(item, "choice"):
+            pairs.append((str(item.question), str(item.choice)))
+    return pairs

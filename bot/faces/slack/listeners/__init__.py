@@ -1,0 +1,27 @@
+"""Listeners by kind, in the style of slack-bolt's examples. None holds policy logic.
+
+Every listener acknowledges first and does its work in a lazy function, which Bolt runs after
+the acknowledgement has been sent: nothing slow happens inside Slack's 3-second window.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from slack_bolt import App
+
+from bot.faces.slack.guide import Guide
+from bot.faces.slack.listeners import actions, commands, events, views
+
+
+def register(app: App, services: Any, guide: Guide) -> None:
+    commands.register(app, services, guide)
+    events.register(app, services, guide)
+    actions.register(app, services, guide)
+    views.register(app, services, guide)
+    # Pages' Acknowledge / Resolve buttons belong to the escalation module (when present).
+    if importlib.util.find_spec("bot.faces.slack.listeners.escalation") is not None:
+        from bot.faces.slack.listeners import escalation
+
+        escalation.register(app, services)

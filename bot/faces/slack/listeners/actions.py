@@ -1,0 +1,124 @@
+"""Button clicks: choices, Not sure, Back, Start over, situations, paging, policy text, DM."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.faces.slack import blocks
+from bot.faces.slack.guide import Guide, Place
+from bot.faces.slack.listeners.common import acknowledge
+from bot.faces.slack.listeners.views import open_clauses, open_form
+
+Handler = Callable[[Guide, WebClient, Place, dict[str, Any], dict[str, Any]], None]
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def clicked(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], str | None, str | None]:
+    """(the action, its decoded value, the channel, the clicked message's ts)."""
+    action = body["actions"][0]
+    data = blocks.parse_value(action.get("value"))
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    return action, data, channel, container.get("message_ts")
+
+
+def register(app: App, services: Any, guide: Guide) -> None:
+    def lazy(handler: Handler) -> Callable[[dict[str, Any], WebClient], None]:
+        def run(body: dict[str, Any], client: WebClient) -> None:
+            action, data, channel, message_ts = clicked(body)
+            user = body["user"]["id"]
+            if not channel or not data.get("t"):
+                return
+            handler(
+                guide,
+                client,
+                Place(channel, str(data["t"]), user),
+                {**data, "message_ts": message_ts, "trigger_id": body.get("trigger_id")},
+                action,
+            )
+
+        run.__name__ = f"run_{handler.__name__}"  # Bolt names lazy functions by __name__
+        return run
+
+    def choice(guide: Guide, client: WebClient, place: Place, data: dict, action: dict) -> None:
+        guide.choose(
+            client,
+            place,
+            _int(data.get("r")) or 0,
+            str(data.get("q")),
+            str(data.get("x")),
+            data["message_ts"],
+        )
+
+    def not_sure(guide: Guide, client: WebClient, place: Place, data: dict, action: dict) -> None:
+        guide.not_sure(
+            client, place, _int(data.get("r")) or 0, str(data.get("q")), data["message_ts"]
+        )
+
+    def go_back(guide: Guide, client: WebClient, place: Place, data: dict, action: dict) -> None:
+        guide.go_back(client, place, _int(data.get("r")) or 0, data["message_ts"])
+
+    def restart(guide: Guide, client: WebClient, place: Place, data: dict, action: dict) -> None:
+        guide.restart(client, place, _int(data.get("r")) or 0, data["message_ts"])
+
+    def pick(guide: Guide, client: WebClient, place: Place, data: dict, action: dict) -> None:
+        guide.pick(client, place, _int(data.get("r")) or 0, str(data.get("f")), data["message_ts"])
+
+    def change(guide: Guide, client: WebClient, place: Place, data: dict, action: dict) -> None:
+        guide.reask(client, place, _int(data.get("r")) or 0, str(data.get("q")))
+
+    def page_now(guide: Guide, client: WebClient, place: Place, data: dict, action: dict) -> None:
+        guide.page_now(client, place, _int(data.get("r")))
+
+    def continue_dm(
+        guide: Guide, client: WebClient, place: Place, data: dict, action: dict
+    ) -> None:
+        guide.continue_in_dm(client, place, data["message_ts"])
+
+    def form(guide: Guide, client: WebClient, place: Place, data: dict, action: dict) -> None:
+        open_form(guide, client, place, data.get("trigger_id"))
+
+    routes: list[tuple[str, Handler]] = [
+        (blocks.CHOICE, choice),
+        (blocks.NOT_SURE_ACTION, not_sure),
+        (blocks.BACK, go_back),
+        (blocks.START_OVER, restart),
+        (blocks.PICK, pick),
+        (blocks.CHANGE, change),
+        (blocks.PAGE_NOW, page_now),
+        (blocks.CONTINUE_DM, continue_dm),
+        (blocks.FORM, form),
+    ]
+    for prefix, handler in routes:
+        app.action(re.compile(rf"^{prefix}(:.*)?$"))(ack=acknowledge, lazy=[lazy(handler)])
+
+    def full_text(body: dict[str, Any], client: WebClient) -> None:
+        action, data, _, _ = clicked(body)
+        clause_ids = data.get("c") or []
+        if isinstance(clause_ids, list) and body.get("trigger_id"):
+            open_clauses(guide, client, body["trigger_id"], [str(c) for c in clause_ids])
+
+    def home_start(body: dict[str, Any], client: WebClient) -> None:
+        action, data, _, _ = clicked(body)
+        flow_id = data.get("f")
+        if flow_id:
+            guide.start_in_dm(
+                client,
+                body["user"]["id"],
+                flow_id=str(flow_id),
+                origin="Started from the Home tab.",
+            )
+
+    app.action(re.compile(rf"^{blocks.FULL_TEXT}(:.*)?$"))(ack=acknowledge, lazy=[full_text])
+    app.action(re.compile(rf"^{blocks.HOME_START}(:.*)?$"))(ack=acknowledge, lazy=[home_start])

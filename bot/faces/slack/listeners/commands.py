@@ -1,0 +1,40 @@
+"""The slash command (``/frontdesk`` by default, ``slash_command`` in the config)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.faces.slack.guide import Guide
+
+HELP_WORDS = {"help", "?", "-h", "--help"}
+
+
+def help_text(command: str) -> str:
+    return (
+        f"*{command}* — step-by-step guidance for patron-privacy situations at the desk.\n"
+        f"• `{command}` — pick the situation from a list\n"
+        f"• `{command} cop at the desk asking what a patron borrowed` — say it in your words\n"
+        "The guidance runs privately in a direct message with me. Never type patron names "
+        "or card numbers: I don't need them."
+    )
+
+
+def register(app: App, services: Any, guide: Guide) -> None:
+    command = services.config.slash_command
+
+    def ack_command(ack: Ack, body: dict[str, Any]) -> None:
+        if body.get("text", "").strip().lower() in HELP_WORDS:
+            ack(text=help_text(command))
+        else:
+            ack(text="🛡️ I've started this in a direct message with you — open it to go on.")
+
+    def run_command(body: dict[str, Any], client: WebClient) -> None:
+        text = body.get("text", "")
+        if text.strip().lower() in HELP_WORDS:
+            return
+        guide.start_in_dm(client, body["user_id"], text=text)
+
+    app.command(command)(ack=ack_command, lazy=[run_command])

@@ -1,0 +1,83 @@
+"""Events: a DM to the bot, an @-mention in a channel, replies in our threads, the Home tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.faces.slack.guide import Guide, Place, strip_mentions
+from bot.faces.slack.home import publish_home
+from bot.faces.slack.listeners.common import acknowledge
+
+IGNORED_SUBTYPES = {
+    "message_changed",
+    "message_deleted",
+    "bot_message",
+    "channel_join",
+    "channel_leave",
+    "thread_broadcast",
+    "message_replied",
+    "ekm_access_denied",
+}
+
+
+def register(app: App, services: Any, guide: Guide) -> None:
+    state = services.slack_state
+
+    def first_time(event: dict[str, Any]) -> bool:
+        """A message can arrive as several events (mention + channel message); act once."""
+        msg_id = event.get("client_msg_id")
+        return state.claim(f"msg:{msg_id}") if msg_id else True
+
+    def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if not first_time(event):
+            return
+        user = event.get("user")
+        if not user:
+            return
+        is_dm = event.get("channel_type") == "im" or str(event.get("channel", "")).startswith("D")
+        root = event.get("thread_ts") or event["ts"]
+        place = Place(event["channel"], root, user)
+        if event.get("thread_ts") and guide.reply(client, place, event.get("text", "")):
+            return
+        guide.start_in_thread(
+            client,
+            place,
+            kind="dm" if is_dm else "channel",
+            text=strip_mentions(event.get("text", "")),
+        )
+
+    def on_message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if event.get("subtype") in IGNORED_SUBTYPES or event.get("bot_id"):
+            return
+        user = event.get("user")
+        if not user or not event.get("channel"):
+            return
+        text = event.get("text", "")
+        is_dm = event.get("channel_type") == "im"
+        if not is_dm and f"<@{context.bot_user_id}>" in text:
+            return  # the app_mention event handles it
+        if not is_dm and not event.get("thread_ts"):
+            return  # plain channel chatter is none of our business
+        if not first_time(event):
+            return
+        thread_ts = event.get("thread_ts")
+        if thread_ts and guide.reply(client, Place(event["channel"], thread_ts, user), text):
+            return
+        if is_dm:
+            guide.start_in_thread(
+                client,
+                Place(event["channel"], thread_ts or event["ts"], user),
+                kind="dm",
+                text=strip_mentions(text),
+            )
+
+    def on_home(event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") == "home" and event.get("user"):
+            publish_home(client, services, guide, event["user"])
+
+    app.event("app_mention")(ack=acknowledge, lazy=[on_mention])
+    app.event("message")(ack=acknowledge, lazy=[on_message])
+    app.event("app_home_opened")(ack=acknowledge, lazy=[on_home])

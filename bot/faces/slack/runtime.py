@@ -1,0 +1,99 @@
+"""One serving process: configuration, services, the Bolt app and the paging worker.
+
+``frontdesk serve`` (and ``http.wsgi_from_env`` for other WSGI servers) builds a ``Runtime``;
+so do the end-to-end tests, with a config object and the fake Slack's URL in the secrets.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+
+from bot.config import Config, ConfigError, SlackSecrets, load_config
+from bot.content.catalogue import Catalogue
+from bot.faces.slack.app import Services, _escalation_module, build_app, require, web_client
+from bot.faces.slack.http import HttpServer, SlackWSGI
+from bot.faces.slack.socket import SocketRunner
+from bot.store import Database
+
+log = logging.getLogger("frontdesk.slack")
+
+
+class Runtime:
+    def __init__(
+        self,
+        config: Config,
+        catalogue: Catalogue,
+        secrets: SlackSecrets,
+        *,
+        mode: str,
+        database: Database | None = None,
+    ):
+        require(secrets, mode)
+        self.config = config
+        self.secrets = secrets
+        self.mode = mode
+        self.services = Services.create(config, catalogue, database)
+        try:
+            self.app = build_app(self.services, secrets)
+        except BoltError as exc:  # auth.test refused the token
+            raise ConfigError("SLACK_BOT_TOKEN", f"Slack did not accept it ({exc})") from None
+        except OSError as exc:  # Slack (or SLACK_API_URL) unreachable
+            where = secrets.api_url or "https://slack.com/api/"
+            raise ConfigError("SLACK_API_URL", f"cannot reach Slack at {where}: {exc}") from None
+        self.stop_event = threading.Event()
+        self._worker: threading.Thread | None = None
+
+    @classmethod
+    def from_env(
+        cls, *, mode: str, config_path: Path | str | None = None, content: Path | None = None
+    ) -> Runtime:
+        config = load_config(config_path)
+        return cls(config, Catalogue.load(content), SlackSecrets.from_env(), mode=mode)
+
+    def start_worker(self) -> bool:
+        """Deliver queued pages in a background thread (when escalation is available)."""
+        module = _escalation_module()
+        if module is None or self.services.escalations is None or self._worker is not None:
+            return False
+        # The transport honours Retry-After itself: give it a client without our retry handlers.
+        client = WebClient(token=self.secrets.bot_token, base_url=self.app.client.base_url)
+        worker = module.OutboxWorker(self.services.database, module.SlackTransport(client))
+        self._worker = threading.Thread(
+            target=worker.run_forever, args=(self.stop_event,), name="frontdesk-outbox", daemon=True
+        )
+        self._worker.start()
+        return True
+
+    def wsgi(self) -> SlackWSGI:
+        return SlackWSGI(self.app, self.services, self.secrets.signing_secret)
+
+    def http_server(
+        self, host: str = "127.0.0.1", port: int = 3000, threads: int = 8
+    ) -> HttpServer:
+        return HttpServer(self.wsgi(), host=host, port=port, threads=threads)
+
+    def socket_runner(self) -> SocketRunner:
+        assert self.secrets.app_token
+        return SocketRunner(self.app, self.secrets.app_token)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        if self._worker is not None:
+            self._worker.join(timeout=5)
+        self.services.database.dispose()
+
+
+def describe(runtime: Runtime) -> dict[str, Any]:
+    return {
+        "library": runtime.config.library,
+        "mode": runtime.mode,
+        "escalation": runtime.services.escalations is not None,
+        "router": runtime.services.router is not None,
+        "client": web_client.__name__,
+    }
