@@ -4,6 +4,7 @@ in every pack that can reach it, and every outcome renders for every library."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from bot.check.paths import FlowPath, enumerate_paths
 from bot.content.catalogue import (
@@ -31,6 +32,7 @@ def _texts(spec: dict) -> Iterator[str]:
         yield from (s for s in spec.get(name, ()) if isinstance(s, str))
 
 
+@cache
 def facts_read(flow: Flow) -> dict[str, int]:
     """Fact name -> first line where the flow reads it (conditions, text, cite, form)."""
     used: dict[str, int] = {}

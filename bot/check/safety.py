@@ -106,12 +106,17 @@ def check_safety(catalogue: Catalogue) -> list[Problem]:
                 paths = list(enumerate_paths(pack, flow))
             except (ExpressionError, FlowError, KeyError):
                 continue  # reported by the reference checks
+            resolved_by_id: dict[str, dict[str, Any] | None] = {}
             for path in paths:
                 outcome = flow.nodes[path.outcome]
                 assert isinstance(outcome, Outcome)
-                try:
-                    resolved = resolve_outcome(pack, flow, outcome).to_json()
-                except (ExpressionError, KeyError):
+                if outcome.id not in resolved_by_id:
+                    try:
+                        resolved_by_id[outcome.id] = resolve_outcome(pack, flow, outcome).to_json()
+                    except (ExpressionError, KeyError):
+                        resolved_by_id[outcome.id] = None  # reported by the reference checks
+                resolved = resolved_by_id[outcome.id]
+                if resolved is None:
                     continue
                 context = path_context(resolved, path.answers, facts, library)
                 for rule in governing:

@@ -56,27 +56,32 @@ def render(source: str, context: dict[str, Any]) -> str:
         raise ExpressionError(f"cannot render {source!r}: {exc}") from exc
 
 
-def check_syntax(source: str, *, template: bool = False) -> str | None:
-    """The parse error message for ``source``, or None when it parses."""
+@cache
+def _parsed(source: str, template: bool) -> nodes.Template | str:
+    """The syntax tree of ``source`` (an expression unless ``template``), or the parse error."""
     try:
-        if template:
-            _ENV.parse(source)
-        else:
-            _ENV.parse("{{ " + source + " }}")
+        return _ENV.parse(source if template else "{{ " + source + " }}")
     except TemplateError as exc:
         return str(exc)
-    return None
 
 
-def names_used(source: str, root: str, *, template: bool = False) -> set[str]:
+def check_syntax(source: str, *, template: bool = False) -> str | None:
+    """The parse error message for ``source``, or None when it parses."""
+    tree = _parsed(source, template)
+    return tree if isinstance(tree, str) else None
+
+
+@cache
+def names_used(source: str, root: str, *, template: bool = False) -> frozenset[str]:
     """Attribute or item names read from ``root`` (``facts.x`` or ``facts['x']``) in ``source``.
 
     Lets the checker prove that every fact a flow reads exists in every pack that runs it.
     """
-    try:
-        tree = _ENV.parse(source if template else "{{ " + source + " }}")
-    except TemplateError:
-        return set()
+    if "{" not in source and template:
+        return frozenset()
+    tree = _parsed(source, template)
+    if isinstance(tree, str):
+        return frozenset()
     found: set[str] = set()
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         target = node.node
@@ -85,4 +90,4 @@ def names_used(source: str, root: str, *, template: bool = False) -> set[str]:
                 found.add(node.attr)
             elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
                 found.add(node.arg.value)
-    return found
+    return frozenset(found)

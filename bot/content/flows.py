@@ -75,7 +75,7 @@ class Outcome:
 Node = Question | Branch | Outcome
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity equality: a loaded flow is one object, cacheable
 class Flow:
     id: str
     title: str
