@@ -10,15 +10,22 @@ from __future__ import annotations
 import click
 
 from bot import __version__
+from bot.cli.ack import ack, resolve  # escalation
 from bot.cli.approve import approve
+from bot.cli.audit import audit  # escalation
 from bot.cli.chat import chat
 from bot.cli.check import check
 from bot.cli.coverage import coverage
+from bot.cli.diagram import diagram
 from bot.cli.manifest import manifest  # slack
+from bot.cli.pages import holds, pages  # escalation
+from bot.cli.purge import purge  # escalation
 from bot.cli.run import run
 from bot.cli.serve import serve  # slack
+from bot.cli.worker import worker  # escalation
 
-COMMANDS: list[click.Command] = [check, chat, run, coverage, approve]
+COMMANDS: list[click.Command] = [check, chat, run, coverage, approve, diagram]
+COMMANDS += [pages, ack, resolve, holds, audit, purge, worker]  # escalation
 COMMANDS += [serve, manifest]  # slack
 
 

@@ -7,9 +7,11 @@ from pathlib import Path
 import click
 
 from bot.cli.common import clear_errors, content_option, load_catalogue
+from bot.cli.pages import config_option, load_settings, terminal_user
 from bot.content.catalogue import DEMO_LIBRARY
+from bot.escalation import EscalationService
 from bot.faces.terminal.chat import TerminalChat
-from bot.store import ConversationStore, Database
+from bot.store import ConversationStore
 
 
 @click.command()
@@ -21,10 +23,15 @@ from bot.store import ConversationStore, Database
     help="Where conversations are kept (default: SQLite in your data folder).",
 )
 @content_option
+@config_option
 @clear_errors
-def chat(library: str, database_url: str | None, content: Path | None) -> None:
+def chat(library: str, database_url: str | None, content: Path | None,
+         config_path: Path | None) -> None:
     """Talk through a situation at the desk, step by step."""
     catalogue = load_catalogue(content)
     catalogue.pack(library)
-    store = ConversationStore(Database(database_url))
-    TerminalChat(catalogue, library, store, read=lambda p: input(p), say=click.echo).run()
+    config, database = load_settings(config_path, database_url)
+    store = ConversationStore(database)
+    escalations = EscalationService(database, config, catalogue)  # pages are shown and recorded
+    TerminalChat(catalogue, library, store, read=lambda p: input(p), say=click.echo,
+                 user_id=terminal_user(), escalations=escalations).run()

@@ -651,6 +651,48 @@ class EscalationService:
                      escalation_id=row.escalation_id, conversation_id=row.conversation_id,
                      at=now, data={"hold": row.id, "which": which, "recipients": recipients})
 
+    # --- the case trail and the terminal --------------------------------------------------
+
+    def record(self, kind: str, *, library: str, actor: str | None = None,
+               conversation_id: str | None = None, data: dict[str, Any] | None = None) -> None:
+        """Append a case event (opened, answer, outcome) to the audit trail. ``data`` must be
+        redacted already; free text in it is redacted again here."""
+        clean = {k: redact(v) if isinstance(v, str) else v for k, v in (data or {}).items()}
+        with write_transaction(self.db) as conn:
+            append_event(conn, self.db, kind, library=library, actor=actor,
+                         conversation_id=conversation_id, data=clean, at=self.clock())
+
+    def describe_page(self, escalation_id: str) -> str:
+        """What the terminal shows once a page is queued: who, what was sent, what next."""
+        summary = self.get(escalation_id)
+        packet = self.packet(escalation_id) or {}
+        if summary is None:
+            return f"No escalation {escalation_id}."
+        roles = packet.get("roles") or {}
+        level = summary.level
+        names = ", ".join(messages.where(r) for r in self.level_recipients(level))
+        role = roles.get(PIC if level == 1 else DIRECTOR, "privacy in-charge")
+        lines = [f"\n*** PAGED ({summary.urgency}) — escalation {escalation_id} ***",
+                 f"Paging the {role}: "
+                 f"{names or 'nobody is set up in Slack yet (see roles in the config)'}."]
+        if level == 1 and self.config.members(DIRECTOR):
+            lines.append(f"The {roles.get(DIRECTOR, 'director')} has been notified.")
+        lines.append(f"Sent with the page: {summary.situation_title}"
+                     + (f" — {summary.headline}" if summary.headline else "")
+                     + f"; {len(packet.get('path') or [])} answer(s), redacted.")
+        timeout = int(self.timeout(summary.urgency).total_seconds() // 60) or 1
+        lines.append(f"If nobody acknowledges within {timeout} min, the "
+                     f"{roles.get(DIRECTOR, 'director')} is paged.")
+        lines.append(f"Status: `frontdesk pages`; acknowledge: `frontdesk ack {escalation_id}`.")
+        fallback = packet.get("if_no_answer") or self.if_no_answer(summary.library)
+        lines.append(f"If nobody answers: {fallback}")
+        if packet.get("hold"):
+            hold = packet["hold"]
+            lines.append(f"Deadline recorded: {hold['kind']} hold {hold['id']}, due "
+                         f"{messages._when(hold.get('due_at'))}; reminders 7 days before and "
+                         "on the day.")
+        return "\n".join(lines)
+
     # --- reading -------------------------------------------------------------------------
 
     def open_escalations(self) -> list[EscalationSummary]:

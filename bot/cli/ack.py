@@ -1,0 +1,36 @@
+"""`frontdesk ack ID` and `frontdesk resolve ID`: answer a page from the terminal."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.pages import terminal_user, with_services
+from bot.escalation import EscalationService
+
+EXIT = {"acknowledged": 0, "resolved": 0, "already": 0, "refused": 1, "not-found": 2}
+
+
+@click.command()
+@click.argument("escalation_id")
+@click.option("--as", "as_user", default=None,
+              help="Act as this user id (must be in the privacy-in-charge or director role).")
+@with_services
+def ack(service: EscalationService, escalation_id: str, as_user: str | None) -> None:
+    """Acknowledge a page: paging stops and the asker is told."""
+    result = service.acknowledge(escalation_id, as_user or terminal_user())
+    click.echo(result.message)
+    raise SystemExit(EXIT.get(result.status, 1))
+
+
+@click.command()
+@click.argument("escalation_id")
+@click.option("--note", default=None, help="What was done (no patron details).")
+@click.option("--as", "as_user", default=None,
+              help="Act as this user id (must be in the privacy-in-charge or director role).")
+@with_services
+def resolve(service: EscalationService, escalation_id: str, note: str | None,
+            as_user: str | None) -> None:
+    """Resolve an escalation, with an optional note (redacted before it is kept)."""
+    result = service.resolve(escalation_id, as_user or terminal_user(), note)
+    click.echo(result.message)
+    raise SystemExit(EXIT.get(result.status, 1))

@@ -1,0 +1,66 @@
+"""`frontdesk worker`: deliver queued pages to Slack and act on deadlines, until stopped."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from pathlib import Path
+
+import click
+from slack_sdk import WebClient
+
+from bot.cli.common import clear_errors, content_option, fail, load_catalogue
+from bot.cli.pages import config_option, database_option, load_settings
+from bot.config import SlackSecrets
+from bot.escalation import EscalationService, OutboxWorker, SlackTransport
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="One pass (deadlines, then deliveries), then exit.")
+@click.option("--tick-seconds", type=float, default=5.0, show_default=True,
+              help="How often deadlines are checked.")
+@click.option("--poll-seconds", type=float, default=0.25, show_default=True,
+              help="How often the outbox is polled when idle.")
+@click.option("--lease-seconds", type=float, default=60.0, show_default=True,
+              help="How long a claimed delivery is reserved before another worker may retry it.")
+@click.option("--base-backoff", type=float, default=1.0, show_default=True,
+              help="First retry delay in seconds (doubles each attempt; Retry-After wins).")
+@config_option
+@database_option
+@content_option
+@clear_errors
+def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: float,
+           base_backoff: float, config_path: Path | None, database_url: str | None,
+           content: Path | None) -> None:
+    """Run the delivery worker and the deadline scheduler (several may share PostgreSQL)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    secrets = SlackSecrets.from_env()
+    if not secrets.bot_token:
+        fail("SLACK_BOT_TOKEN is not set: the worker delivers pages through Slack", 2)
+    config, database = load_settings(config_path, database_url)
+    service = EscalationService(database, config, load_catalogue(content))
+    client = WebClient(token=secrets.bot_token, **(
+        {"base_url": secrets.api_url} if secrets.api_url else {}))
+    delivery = OutboxWorker(database, SlackTransport(client), lease_seconds=lease_seconds,
+                            base_backoff=base_backoff, poll_seconds=poll_seconds)
+    if once:
+        service.tick()
+        delivery.run_once()
+        click.echo(f"delivered {delivery.stats.sent}, retrying {delivery.stats.retried}, "
+                   f"failed {delivery.stats.failed}")
+        return
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    thread = threading.Thread(target=delivery.run_forever, args=(stop,), name="outbox",
+                              daemon=True)
+    thread.start()
+    click.echo(f"frontdesk worker {delivery.identity} running", err=True)
+    while not stop.is_set():
+        try:
+            service.tick()
+        except Exception:
+            logging.getLogger("frontdesk.scheduler").exception("scheduler pass failed")
+        stop.wait(tick_seconds)
+    thread.join(timeout=30)
