@@ -15,6 +15,7 @@ from bot.cli.approve import approve
 from bot.cli.audit import audit  # escalation
 from bot.cli.chat import chat
 from bot.cli.check import check
+from bot.cli.compare import compare
 from bot.cli.coverage import coverage
 from bot.cli.diagram import diagram
 from bot.cli.manifest import manifest  # slack
@@ -24,7 +25,7 @@ from bot.cli.run import run
 from bot.cli.serve import serve  # slack
 from bot.cli.worker import worker  # escalation
 
-COMMANDS: list[click.Command] = [check, chat, run, coverage, approve, diagram]
+COMMANDS: list[click.Command] = [check, chat, run, coverage, approve, diagram, compare]
 COMMANDS += [pages, ack, resolve, holds, audit, purge, worker]  # escalation
 COMMANDS += [serve, manifest]  # slack
 
