@@ -18,6 +18,7 @@ from bot.cli.check import check
 from bot.cli.compare import compare
 from bot.cli.coverage import coverage
 from bot.cli.diagram import diagram
+from bot.cli.form import form
 from bot.cli.manifest import manifest  # slack
 from bot.cli.pages import holds, pages  # escalation
 from bot.cli.purge import purge  # escalation
@@ -25,7 +26,7 @@ from bot.cli.run import run
 from bot.cli.serve import serve  # slack
 from bot.cli.worker import worker  # escalation
 
-COMMANDS: list[click.Command] = [check, chat, run, coverage, approve, diagram, compare]
+COMMANDS: list[click.Command] = [check, chat, run, coverage, approve, diagram, compare, form]
 COMMANDS += [pages, ack, resolve, holds, audit, purge, worker]  # escalation
 COMMANDS += [serve, manifest]  # slack
 
