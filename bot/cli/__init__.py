@@ -18,6 +18,7 @@ from bot.cli.check import check
 from bot.cli.compare import compare
 from bot.cli.coverage import coverage
 from bot.cli.diagram import diagram
+from bot.cli.drill import drill
 from bot.cli.form import form
 from bot.cli.manifest import manifest  # slack
 from bot.cli.pages import holds, pages  # escalation
@@ -26,7 +27,7 @@ from bot.cli.run import run
 from bot.cli.serve import serve  # slack
 from bot.cli.worker import worker  # escalation
 
-COMMANDS: list[click.Command] = [check, chat, run, coverage, approve, diagram, compare, form]
+COMMANDS: list[click.Command] = [check, chat, run, coverage, approve, diagram, compare, form, drill]
 COMMANDS += [pages, ack, resolve, holds, audit, purge, worker]  # escalation
 COMMANDS += [serve, manifest]  # slack
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from bot.store.paging_migrations import PAGING_MIGRATIONS
+from bot.store.review_migrations import REVIEW_MIGRATIONS
 from bot.store.slack_migrations import SLACK_MIGRATIONS
 
 
@@ -54,6 +55,7 @@ MIGRATIONS: list[Migration] = [
     (1, "conversations", _v1_conversations),
     *PAGING_MIGRATIONS,  # 10–19: escalation, outbox, holds, audit, aggregates
     *SLACK_MIGRATIONS,  # 20–29: Slack threads, processed idempotency keys
+    *REVIEW_MIGRATIONS,  # 30–39: drill attempts
 ]
 
 _meta = MetaData()

@@ -1,0 +1,277 @@
+"""Drill mode: practise a realistic case from the catalogue before the real moment.
+
+A case is one root-to-outcome path of a flow for the staff member's library (never through a
+"Not sure" answer): the situation and what staff know at that point. The staff member says
+what they would do (the decision, and whom they would fetch and how fast); then they see the
+library's own answer, with its citations, and where theirs differed. A drill pages nobody: it
+only reads the catalogue, and stores a score per staff member (ids only, no patron data).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.check.paths import FlowPath, enumerate_paths
+from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
+from bot.content.flows import NOT_SURE, Outcome, Question
+
+# What staff may answer: plain words for each decision, and how urgently they'd fetch someone.
+DECISIONS: tuple[tuple[str, str], ...] = (
+    ("withhold", "Share nothing (and say so kindly)"),
+    ("disclose", "Give them what they asked for"),
+    ("disclose-limited", "Give only part of it (what the policy allows)"),
+    ("comply", "Let the legal process go ahead (don't block it)"),
+    ("report", "Report it (police, CyberTipline, the director)"),
+    ("refer", "Don't decide yourself: pass it to the person who decides"),
+)
+URGENCIES: tuple[tuple[str, str], ...] = (
+    ("none", "Nobody needs to be fetched"),
+    ("prompt", "Tell the {pic} soon (today)"),
+    ("immediate", "Get the {pic} right now"),
+)
+RELEASES = frozenset({"disclose", "disclose-limited", "comply"})
+MAX_SCORE = 3  # 2 for the decision, 1 for the urgency
+
+
+@dataclass(frozen=True)
+class Case:
+    library: str
+    library_name: str
+    flow: str
+    title: str
+    description: str
+    known: tuple[tuple[str, str], ...]  # (question asked, answer) in order
+    path: FlowPath
+
+    @property
+    def path_key(self) -> str:
+        return ";".join(f"{q}={c}" for q, c in self.path.steps)
+
+
+@dataclass(frozen=True)
+class Result:
+    case: Case
+    outcome: ResolvedOutcome
+    given_decision: str
+    given_urgency: str
+    score: int
+    differences: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def expected_urgency(self) -> str:
+        return self.outcome.escalate.urgency if self.outcome.escalate.pages else "none"
+
+    @property
+    def perfect(self) -> bool:
+        return self.score == MAX_SCORE
+
+
+def practice_paths(catalogue: Catalogue, library: str, flow_id: str | None = None) -> list:
+    flows = catalogue.flows_for(library)
+    chosen = [flows[flow_id]] if flow_id else list(flows.values())
+    pack = catalogue.pack(library)
+    return [
+        path
+        for flow in chosen
+        for path in enumerate_paths(pack, flow)
+        if all(choice != NOT_SURE for _, choice in path.steps)
+    ]
+
+
+def pick_case(
+    catalogue: Catalogue, library: str, rng: random.Random, flow_id: str | None = None
+) -> Case:
+    """A random situation (each equally likely), then a random path through it."""
+    flows = catalogue.flows_for(library)
+    if flow_id is None:
+        candidates = sorted(flows)
+        while candidates:
+            flow_id = rng.choice(candidates)
+            if practice_paths(catalogue, library, flow_id):
+                break
+            candidates.remove(flow_id)
+    if flow_id is None:
+        raise ValueError(f"{library} has no situation to practise")
+    flow = catalogue.flow(library, flow_id)
+    path = rng.choice(practice_paths(catalogue, library, flow_id))
+    known = []
+    for question_id, choice_id in path.steps:
+        question = flow.nodes[question_id]
+        assert isinstance(question, Question)
+        choice = question.choice(choice_id)
+        assert choice is not None
+        known.append((question.ask, choice.label))
+    pack = catalogue.pack(library)
+    return Case(library, pack.library, flow.id, flow.title, flow.description, tuple(known), path)
+
+
+def expected(catalogue: Catalogue, case: Case) -> ResolvedOutcome:
+    flow = catalogue.flow(case.library, case.flow)
+    node = flow.nodes[case.path.outcome]
+    assert isinstance(node, Outcome)
+    return resolve_outcome(catalogue.pack(case.library), flow, node)
+
+
+def _decision_words(decision: str) -> str:
+    return dict(DECISIONS).get(decision, decision).split(" (")[0].lower()
+
+
+def _urgency_words(urgency: str, pic: str) -> str:
+    return {
+        "none": "fetch nobody",
+        "prompt": f"tell the {pic} soon",
+        "immediate": f"get the {pic} right now",
+    }.get(urgency, urgency)
+
+
+def urgency_options(catalogue: Catalogue, library: str) -> tuple[tuple[str, str], ...]:
+    pic = catalogue.pack(library).roles["privacy-in-charge"].display
+    return tuple((key, words.format(pic=pic)) for key, words in URGENCIES)
+
+
+def grade(catalogue: Catalogue, case: Case, decision: str, urgency: str) -> Result:
+    outcome = expected(catalogue, case)
+    want_urgency = outcome.escalate.urgency if outcome.escalate.pages else "none"
+    score = 0
+    differences = []
+    if decision == outcome.decision:
+        score += 2
+    else:
+        same_side = (decision in RELEASES) == (outcome.decision in RELEASES)
+        score += 1 if same_side else 0
+        warning = ""
+        if decision in RELEASES and outcome.decision not in RELEASES:
+            warning = " Careful: you would have released information the policy protects."
+        elif outcome.decision in RELEASES and decision not in RELEASES:
+            warning = " The policy allows more here than you thought."
+        differences.append(
+            f"You would {_decision_words(decision)}; the policy says: "
+            f"{outcome.decision.upper()} — {outcome.headline}{warning}"
+        )
+    if urgency == want_urgency:
+        score += 1
+    else:
+        pic = catalogue.pack(case.library).roles["privacy-in-charge"].display
+        differences.append(
+            f"You would {_urgency_words(urgency, pic)}; "
+            f"the policy says {_urgency_words(want_urgency, pic)}."
+        )
+    return Result(case, outcome, decision, urgency, score, tuple(differences))
+
+
+# --- the terminal drill ------------------------------------------------------------------
+
+Read = Callable[[str], str]
+Say = Callable[[str], None]
+
+
+def case_text(case: Case) -> str:
+    lines = [
+        f"DRILL — {case.library_name} (practice only: nobody is paged)",
+        f"Situation: {case.title}",
+        f"  {case.description}",
+    ]
+    if case.known:
+        lines.append("What you know:")
+        lines.extend(f"  • {ask} — {answer}" for ask, answer in case.known)
+    return "\n".join(lines)
+
+
+def _choose(read: Read, say: Say, prompt: str, options: tuple[tuple[str, str], ...]) -> str:
+    say(prompt)
+    for number, (_, words) in enumerate(options, 1):
+        say(f"  {number}. {words}")
+    while True:
+        text = read("> ").strip().lower()
+        if text.isdigit() and 1 <= int(text) <= len(options):
+            return options[int(text) - 1][0]
+        for key, _ in options:
+            if text == key:
+                return key
+        say(f"Type a number from 1 to {len(options)}.")
+
+
+def run_drill(
+    catalogue: Catalogue,
+    library: str,
+    staff: str,
+    read: Read,
+    say: Say,
+    rng: random.Random,
+    record: Callable[[Result], None] | None = None,
+    flow_id: str | None = None,
+    rounds: int | None = None,
+) -> list[Result]:
+    """Ask cases until the staff member stops (or ``rounds`` are done); returns the results."""
+    from bot.faces.terminal.render import render_outcome
+
+    pack = catalogue.pack(library)
+    results: list[Result] = []
+    while rounds is None or len(results) < rounds:
+        case = pick_case(catalogue, library, rng, flow_id)
+        say("")
+        say(case_text(case))
+        decision = _choose(read, say, "What do you do?", DECISIONS)
+        urgency = _choose(
+            read, say, "Who do you fetch, and how fast?", urgency_options(catalogue, library)
+        )
+        result = grade(catalogue, case, decision, urgency)
+        results.append(result)
+        if record is not None:
+            record(result)
+        say("")
+        say(f"Score: {result.score}/{MAX_SCORE}" + ("  Exactly right." if result.perfect else ""))
+        for difference in result.differences:
+            say(f"  ≠ {difference}")
+        say("\nYour library's answer:")
+        say(render_outcome(pack, result.outcome).rstrip())
+        say("(Drill: nobody was paged.)")
+        if rounds is None:
+            try:
+                again = read("\nAnother case? [Y/n] ").strip().lower()
+            except EOFError:
+                break
+            if again in ("n", "no", "q", "quit", "exit"):
+                break
+    total = sum(r.score for r in results)
+    say(f"\n{staff}: {total}/{MAX_SCORE * len(results)} over {len(results)} case(s).")
+    return results
+
+
+def record_result(store, staff: str, face: str, result: Result) -> None:  # type: ignore[no-untyped-def]
+    """Store one attempt: staff id, situation, path and scores. No patron data exists here."""
+    store.record(
+        staff=staff,
+        face=face,
+        library=result.case.library,
+        flow=result.case.flow,
+        path=result.case.path_key[:400],
+        outcome=result.case.path.outcome,
+        expected_decision=result.outcome.decision,
+        expected_urgency=result.expected_urgency,
+        given_decision=result.given_decision,
+        given_urgency=result.given_urgency,
+        score=result.score,
+        max_score=MAX_SCORE,
+    )
+
+
+def practice_report(practice: list, catalogue: Catalogue | None = None) -> str:  # type: ignore[type-arg]
+    """Who has practised which situations (for the privacy in-charge)."""
+    if not practice:
+        return "Nobody has practised yet. Staff run `frontdesk drill` (or /frontdesk drill)."
+    lines = [f"{'staff':20} {'library':16} {'situation':36} {'tries':>5} {'score':>6}  last"]
+    for p in practice:
+        lines.append(
+            f"{p.staff[:20]:20} {p.library:16} {p.flow[:36]:36} {p.attempts:5} "
+            f"{p.percent:5.0f}%  {p.last.date().isoformat()}"
+        )
+    if catalogue is not None:
+        for library in sorted({p.library for p in practice}):
+            done = {p.flow for p in practice if p.library == library}
+            missing = sorted(set(catalogue.flows_for(library)) - done)
+            if missing:
+                lines.append(f"{library}: nobody has practised {', '.join(missing)}")
+    return "\n".join(lines)

@@ -1,0 +1,110 @@
+"""Drill mode: realistic cases, the library's answer and the differences, scores per staff
+member (no patron data), nobody paged."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from click.testing import CliRunner
+from sqlalchemy import inspect, text
+
+from bot.cli import main
+from bot.content.catalogue import Catalogue
+from bot.content.flows import NOT_SURE
+from bot.review.drill import (
+    MAX_SCORE,
+    expected,
+    grade,
+    pick_case,
+    practice_report,
+    record_result,
+    run_drill,
+)
+from bot.store import Database
+from bot.store.drills import DrillStore, drill_attempts
+
+
+def test_cases_are_real_paths_without_not_sure(catalogue: Catalogue) -> None:
+    rng = random.Random(7)
+    seen = set()
+    for _ in range(40):
+        case = pick_case(catalogue, "jackson-county", rng)
+        seen.add(case.flow)
+        assert all(choice != NOT_SURE for _, choice in case.path.steps)
+        assert len(case.known) == len(case.path.steps)
+        assert case.library_name == "Jackson County Library District"
+    assert len(seen) >= 8  # situations are drawn evenly, not by their number of paths
+
+
+def test_grading_scores_and_explains(catalogue: Catalogue) -> None:
+    rng = random.Random(1)
+    case = pick_case(catalogue, "mahomet", rng, "parent-requests-child-records")
+    outcome = expected(catalogue, case)
+    urgency = outcome.escalate.urgency if outcome.escalate.pages else "none"
+    right = grade(catalogue, case, outcome.decision, urgency)
+    assert right.perfect and right.score == MAX_SCORE and not right.differences
+
+    # Find a withhold case and answer "give them what they asked for".
+    while expected(catalogue, case).decision != "withhold":
+        case = pick_case(catalogue, "mahomet", rng, "parent-requests-child-records")
+    wrong = grade(catalogue, case, "disclose", "immediate")
+    assert wrong.score <= 1
+    assert any("Careful: you would have released" in d for d in wrong.differences)
+
+
+def test_terminal_drill_records_scores_and_pages_nobody(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'drill.db'}")
+    store = DrillStore(db)
+    said: list[str] = []
+    answers = iter(["1", "3", "withhold", "none"])
+    results = run_drill(
+        catalogue,
+        "westmont",
+        "staff-17",
+        read=lambda _prompt: next(answers),
+        say=said.append,
+        rng=random.Random(11),
+        record=lambda r: record_result(store, "staff-17", "terminal", r),
+        rounds=2,
+    )
+    assert len(results) == 2
+    output = "\n".join(said)
+    assert "practice only: nobody is paged" in output
+    assert "Your library's answer:" in output and "POLICY (Westmont Public Library)" in output
+    assert "(Drill: nobody was paged.)" in output
+    practice = store.practice("westmont")
+    assert sum(p.attempts for p in practice) == 2 and {p.staff for p in practice} == {"staff-17"}
+    tables = set(inspect(db.engine).get_table_names())
+    with db.engine.connect() as conn:
+        for table in ("escalations", "outbox", "audit_events", "conversations"):
+            if table in tables:
+                assert conn.execute(text(f"select count(*) from {table}")).scalar() == 0, table
+    # Only ids and scores are kept: no free text, nothing about a patron.
+    assert {c.name for c in drill_attempts.columns} == {
+        "id", "staff", "face", "library", "flow", "path", "outcome", "expected_decision",
+        "expected_urgency", "given_decision", "given_urgency", "score", "max_score",
+        "created_at",
+    }
+    report = practice_report(practice, catalogue)
+    assert "staff-17" in report and "nobody has practised" in report
+
+
+def test_cli_drill_and_report(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        ["drill", "--library", "calumet", "--staff", "desk-2", "--rounds", "1", "--seed", "5",
+         "--database-url", url],
+        input="1\n1\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "DRILL — Calumet Public Library" in result.output and "desk-2:" in result.output
+    report = runner.invoke(main, ["drill", "--report", "--library", "calumet",
+                                  "--database-url", url])
+    assert report.exit_code == 0 and "desk-2" in report.output
+    unknown = runner.invoke(main, ["drill", "--library", "nowhere", "--database-url", url])
+    assert unknown.exit_code == 2
