@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from jinja2 import StrictUndefined, nodes
+from jinja2 import StrictUndefined, Undefined, nodes
 from jinja2.exceptions import TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -41,15 +41,63 @@ def _compiled_template(source: str):
 def evaluate(source: str, context: dict[str, Any]) -> Any:
     """Evaluate a condition such as ``facts.emergency_release and answers.sworn == 'yes'``."""
     try:
-        return _compiled_expression(source)(**context)
+        value = _compiled_expression(source)(**context)
     except TemplateError as exc:
         raise ExpressionError(f"cannot evaluate {source!r}: {exc}") from exc
+    if isinstance(value, Undefined):  # e.g. an attribute the sandbox hides
+        raise ExpressionError(f"cannot evaluate {source!r}: the result is undefined")
+    return value
+
+
+Part = str | tuple[str, ...]  # literal text, or a lookup path such as ("facts", "counsel")
+
+
+@cache
+def _simple_parts(source: str) -> tuple[Part, ...] | None:
+    """``source`` as literal text and plain lookups, or None when it needs the full engine.
+
+    Most outcome text only interpolates ``{{ pic }}`` or ``{{ facts.x }}``. Rendering those by
+    lookup skips compiling a Python module per string, which is most of `frontdesk check`'s time
+    (every outcome is rendered for every library). Anything else goes through the sandbox.
+    """
+    tree = _parsed(source, True)
+    if isinstance(tree, str) or len(tree.body) != 1 or not isinstance(tree.body[0], nodes.Output):
+        return None
+    parts: list[Part] = []
+    for node in tree.body[0].nodes:
+        if isinstance(node, nodes.TemplateData):
+            parts.append(node.data)
+            continue
+        path: list[str] = []
+        while isinstance(node, nodes.Getattr | nodes.Getitem):
+            key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+            if not isinstance(key, str) or key.startswith("_"):
+                return None
+            path.append(key)
+            node = node.node
+        if not isinstance(node, nodes.Name):
+            return None
+        parts.append((node.name, *reversed(path)))
+    return tuple(parts)
+
+
+def _lookup(path: tuple[str, ...], context: dict[str, Any], source: str) -> str:
+    value: Any = context
+    for key in path:
+        if isinstance(value, dict) and key in value:
+            value = value[key]
+        else:
+            raise ExpressionError(f"cannot render {source!r}: {'.'.join(path)} is undefined")
+    return str(value)
 
 
 def render(source: str, context: dict[str, Any]) -> str:
     """Render outcome text; plain text without ``{{`` is returned as it is, cheaply."""
     if "{{" not in source and "{%" not in source:
         return source
+    parts = _simple_parts(source)
+    if parts is not None:
+        return "".join(p if isinstance(p, str) else _lookup(p, context, source) for p in parts)
     try:
         return _compiled_template(source).render(**context)
     except TemplateError as exc:
