@@ -1,0 +1,314 @@
+"""Escalation: state machine, levels, timeouts, repeats, triggers, packet, status, holds."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import select
+
+from bot.config import parse_config
+from bot.content.catalogue import Catalogue
+from bot.engine import start, step
+from bot.escalation import EscalationService, OutboxWorker, SlackTransport, ThreadRef
+from bot.store import Database
+from bot.store.paging_tables import escalations, holds, outbox
+from tests.escalation_support import (
+    CHANNEL,
+    DIRECTOR_USERS,
+    PIC_USERS,
+    Clock,
+    PagingFake,
+    config_toml,
+    write_content,
+)
+
+THREAD = ThreadRef("CDESK", "1700000000.000100", "https://fake.slack.invalid/archives/CDESK/p1")
+T0 = datetime(2030, 3, 1, 15, 0, tzinfo=UTC)
+
+
+class Rig:
+    def __init__(self, tmp_path: Path, fake: PagingFake, **config: object):
+        self.catalogue = Catalogue.load(write_content(tmp_path / "content"))
+        self.config = parse_config(tomllib.loads(config_toml(**config)))  # type: ignore[arg-type]
+        self.db = Database(f"sqlite:///{tmp_path / 'paging.db'}")
+        self.clock = Clock(T0)
+        self.service = EscalationService(self.db, self.config, self.catalogue, clock=self.clock)
+        self.fake = fake
+        client = WebClient(token="xoxb-test", base_url=fake.api_url)
+        self.worker = OutboxWorker(self.db, SlackTransport(client, timeout=5), clock=self.clock,
+                                   base_backoff=0.01)
+
+    def walk(self, *answers: str):  # type: ignore[no-untyped-def]
+        view = start(self.catalogue, "pagelib", "records-request")
+        for text in answers:
+            view = step(self.catalogue, view.conversation, text)
+        return view
+
+    def trigger(self, *answers: str, reason: str = "outcome", thread: ThreadRef | None = THREAD,
+                **kwargs: object) -> str:
+        view = self.walk(*answers)
+        return self.service.trigger(library="pagelib", situation="records-request",
+                                    conversation=view.conversation, outcome=view.outcome,
+                                    reason=reason, asked_by="UASKER", face="slack",
+                                    thread=thread, **kwargs)  # type: ignore[arg-type]
+
+    def deliver(self) -> int:
+        return self.worker.run_once()
+
+    def posts(self) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
+        """(channel, metadata payload) of every message Slack accepted, in order."""
+        return [(ch, meta["event_payload"]) for (ch, _), meta in self.fake.metadata.items()]
+
+    def sent_keys(self) -> list[str]:
+        return [payload["idempotency_key"] for _, payload in self.posts()]
+
+    def row(self, escalation_id: str):  # type: ignore[no-untyped-def]
+        with self.db.engine.connect() as conn:
+            return conn.execute(select(escalations).where(escalations.c.id == escalation_id)).one()
+
+
+@pytest.fixture
+def fake():  # type: ignore[no-untyped-def]
+    with PagingFake() as server:
+        yield server
+
+
+@pytest.fixture
+def rig(tmp_path: Path, fake: PagingFake) -> Rig:
+    return Rig(tmp_path, fake)
+
+
+def test_an_escalating_outcome_pages_level_one_notifies_the_director_and_tells_the_asker(
+        rig: Rig) -> None:
+    eid = rig.trigger("police", "warrant")
+    assert rig.deliver() == 5
+    keys = rig.sent_keys()
+    assert sorted(keys) == sorted([
+        f"page:{eid}:1:0:UPIC1", f"page:{eid}:1:0:UPIC2", f"page:{eid}:1:0:{CHANNEL}",
+        f"notice:{eid}:UDIR1", f"status:{eid}:paged:1:0",
+    ])
+    # DMs go to each person's DM channel, the channel post to the channel.
+    channels = {payload["idempotency_key"]: ch for ch, payload in rig.posts()}
+    assert channels[f"page:{eid}:1:0:UPIC1"] == rig.fake.dm_channel("UPIC1")
+    assert channels[f"page:{eid}:1:0:{CHANNEL}"] == CHANNEL
+    # The asker's status is a reply in their thread and names who was paged.
+    status = [m for m in rig.fake.thread("CDESK", THREAD.ts) if m.ts != THREAD.ts]
+    assert len(status) == 1 and "<@UPIC1>" in status[0].text and "<@UPIC2>" in status[0].text
+    assert "director has been notified" in status[0].text
+    row = rig.row(eid)
+    assert (row.state, row.level, row.repeat, row.urgency) == ("triggered", 1, 0, "immediate")
+
+
+def test_the_page_carries_the_whole_packet_and_the_two_buttons(rig: Rig) -> None:
+    eid = rig.trigger("police - about Ms. Jane Doe 21234567890123", "warrant")
+    rig.deliver()
+    call = rig.fake.calls_to("chat.postMessage", lambda c: c.args["channel"] == CHANNEL)[0]
+    text = json.dumps(call.args["blocks"])
+    for expected in ("Someone wants a patron's records", "IMMEDIATE", "<@UASKER>",
+                     THREAD.permalink, "Who is asking?", "A police officer",
+                     "Search warrant: get the Privacy Officer now", "comply",
+                     "Court orders to the Director", "presented to the Director"):
+        assert expected in text, expected
+    assert "Jane" not in text and "21234567890123" not in text
+    actions = [b for b in call.args["blocks"] if b["type"] == "actions"][0]["elements"]
+    assert [(a["action_id"], a["value"]) for a in actions] == [
+        ("escalation_ack", eid), ("escalation_resolve", eid)]
+    assert call.args["metadata"]["event_type"] == "frontdesk_page"
+    notice = rig.fake.calls_to("chat.postMessage",
+                               lambda c: c.args["metadata"]["event_type"] == "frontdesk_notice")
+    assert len(notice) == 1 and "actions" not in json.dumps(notice[0].args["blocks"])
+
+
+def test_trigger_is_idempotent_per_conversation_outcome_and_reason(rig: Rig) -> None:
+    view = rig.walk("police", "warrant")
+    args = dict(library="pagelib", situation="records-request", conversation=view.conversation,
+                outcome=view.outcome, asked_by="UASKER", face="slack", thread=THREAD)
+    first = rig.service.trigger(reason="outcome", **args)  # type: ignore[arg-type]
+    assert rig.service.trigger(reason="outcome", **args) == first  # type: ignore[arg-type]
+    assert rig.service.trigger(reason="page-now", **args) != first  # type: ignore[arg-type]
+    rig.deliver()
+    assert len(rig.sent_keys()) == len(set(rig.sent_keys())) == 10
+
+
+def test_levels_timeouts_and_repeats_until_expired(rig: Rig) -> None:
+    eid = rig.trigger("police", "warrant")  # immediate: 180 s per level, repeat = 2
+    rig.deliver()
+    rig.clock.advance(seconds=179)
+    assert rig.service.tick() == 0
+    steps = []
+    for _ in range(5):
+        rig.clock.advance(seconds=180)
+        assert rig.service.tick() == 1
+        row = rig.row(eid)
+        steps.append((row.level, row.repeat))
+    assert steps == [(2, 0), (1, 1), (2, 1), (1, 2), (2, 2)]
+    rig.clock.advance(seconds=180)
+    assert rig.service.tick() == 1
+    assert rig.row(eid).state == "expired"
+    rig.clock.advance(seconds=3600)
+    assert rig.service.tick() == 0
+    rig.deliver()
+    keys = rig.sent_keys()
+    assert keys.count(f"page:{eid}:2:0:UDIR1") == 1
+    assert f"page:{eid}:1:2:UPIC2" in keys and f"page:{eid}:2:2:UDIR1" in keys
+    thread = [m.text for m in rig.fake.thread("CDESK", THREAD.ts)]
+    assert any("now paging the Library Director" in t for t in thread)
+    assert any("repeat 2" in t for t in thread)
+    assert "Phone the Library Director at the number on the staff sheet" in thread[-1]
+    # Expiry edits every page so nobody clicks a dead button.
+    updated = rig.fake.calls_to("chat.update")
+    assert updated and all("expired" in json.dumps(c.args["blocks"]) for c in updated)
+
+
+def test_prompt_urgency_and_configured_timeouts(tmp_path: Path, fake: PagingFake) -> None:
+    rig = Rig(tmp_path, fake, immediate=5, prompt=7, repeat=0)
+    eid = rig.trigger("police", "preservation")  # prompt
+    rig.clock.advance(seconds=6)
+    assert rig.service.tick() == 0
+    rig.clock.advance(seconds=1)
+    assert rig.service.tick() == 1 and rig.row(eid).level == 2
+    rig.clock.advance(seconds=7)
+    rig.service.tick()
+    assert rig.row(eid).state == "expired"  # repeat = 0: one pass through the levels
+
+
+def test_acknowledge_is_role_only_idempotent_and_stops_paging(rig: Rig) -> None:
+    eid = rig.trigger("police", "warrant")
+    rig.deliver()
+    refused = rig.service.acknowledge(eid, "USTRANGER")
+    assert refused.status == "refused" and "only the Privacy Officer" in refused.message
+    assert rig.service.acknowledge("nope", "UPIC1").status == "not-found"
+    rig.clock.advance(seconds=30)
+    assert rig.service.acknowledge(eid, "UPIC2").status == "acknowledged"
+    with rig.db.engine.connect() as conn:
+        before = conn.execute(select(outbox.c.id)).all()
+    again = rig.service.acknowledge(eid, "UPIC1")
+    assert again.status == "already" and "<@UPIC2>" in again.message
+    with rig.db.engine.connect() as conn:
+        assert conn.execute(select(outbox.c.id)).all() == before  # nothing changed
+    row = rig.row(eid)
+    assert (row.state, row.acked_by) == ("acknowledged", "UPIC2")
+    rig.clock.advance(seconds=3600)
+    assert rig.service.tick() == 0
+    rig.deliver()
+    thread = [m.text for m in rig.fake.thread("CDESK", THREAD.ts)]
+    assert any("Acknowledged by <@UPIC2> at 2030-03-01 15:00 UTC" in t for t in thread)
+    # Every page is edited: no Acknowledge button any more, the acknowledgement shown.
+    edits = rig.fake.calls_to("chat.update")
+    assert len(edits) == 3
+    for edit in edits:
+        blocks = json.dumps(edit.args["blocks"])
+        assert "escalation_ack" not in blocks and "Acknowledged by <@UPIC2>" in blocks
+
+
+def test_resolve_with_a_redacted_note(rig: Rig) -> None:
+    eid = rig.trigger("police", "warrant")
+    assert rig.service.resolve(eid, "UASKER").status == "refused"
+    result = rig.service.resolve(eid, "UDIR1", "Gave records to Det. Ray; called Ms. Smith on "
+                                 "555-201-3344")
+    assert result.status == "resolved"
+    row = rig.row(eid)
+    assert row.state == "resolved" and row.acked_by == "UDIR1"
+    assert "555-201-3344" not in row.resolve_note and "Smith" not in row.resolve_note
+    assert rig.service.resolve(eid, "UDIR1").status == "already"
+    rig.deliver()
+    last = rig.fake.thread("CDESK", THREAD.ts)[-1].text
+    assert "Resolved by <@UDIR1>" in last and "[phone]" in last
+
+
+@pytest.mark.parametrize(("answers", "reason", "urgency"), [
+    (("not sure",), "not-sure", "prompt"),
+    (("patron",), "page-now", "immediate"),
+])
+def test_not_sure_and_page_now_triggers(rig: Rig, answers: tuple[str, ...], reason: str,
+                                        urgency: str) -> None:
+    eid = rig.trigger(*answers, reason=reason)
+    assert rig.row(eid).urgency == urgency
+    rig.deliver()
+    page = rig.fake.calls_to("chat.postMessage", lambda c: c.args["channel"] == CHANNEL)[0]
+    assert ("not sure" if reason == "not-sure" else "page the privacy in-charge now") in \
+        json.dumps(page.args["blocks"])
+
+
+def test_an_unrouted_question_can_be_paged(rig: Rig) -> None:
+    eid = rig.service.trigger(library="pagelib", situation=None, conversation=None, outcome=None,
+                              reason="unrouted", asked_by="UASKER", face="slack", thread=THREAD,
+                              question="a man says he is from the FBI, email agent@example.com")
+    rig.deliver()
+    page = rig.fake.calls_to("chat.postMessage", lambda c: c.args["channel"] == CHANNEL)[0]
+    blocks = json.dumps(page.args["blocks"])
+    assert "Unrouted question" in blocks and "[email]" in blocks and "agent@" not in blocks
+    assert rig.row(eid).urgency == "prompt"
+    with pytest.raises(ValueError):
+        rig.service.trigger(library="pagelib", situation=None, conversation=None, outcome=None,
+                            reason="whatever", asked_by="U", face="slack")
+
+
+def test_a_hold_records_its_deadline_and_reminds_seven_days_before_and_on_the_day(
+        rig: Rig) -> None:
+    eid = rig.trigger("police", "preservation")
+    rig.service.acknowledge(eid, "UPIC1")
+    with rig.db.engine.connect() as conn:
+        hold = conn.execute(select(holds)).one()
+    assert hold.kind == "ecpa-preservation" and hold.renewal_days == 90
+    due = hold.due_at.replace(tzinfo=UTC)
+    assert (due - T0).days == 90
+    rig.clock.advance(days=82)
+    assert rig.service.tick() == 0
+    rig.clock.advance(days=1, seconds=1)  # 83 days in: 7 days before
+    assert rig.service.tick() == 1
+    assert rig.service.tick() == 0
+    rig.clock.now = due
+    assert rig.service.tick() == 1
+    rig.clock.advance(days=3)
+    assert rig.service.tick() == 0
+    rig.deliver()
+    reminders = [k for k in rig.sent_keys() if k.startswith("reminder:")]
+    assert len(reminders) == 2 * (len(PIC_USERS) + 1)  # before + on the day, DMs + channel
+    texts = [c.args["text"] for c in rig.fake.calls_to("chat.postMessage")
+             if c.args["metadata"]["event_type"] == "frontdesk_reminder"]
+    assert any("in 7 days" in t for t in texts) and any("today" in t for t in texts)
+    # Renewal: 90 more days, reminders again.
+    assert rig.service.renew_hold(hold.id, "UASKER").status == "refused"
+    assert rig.service.renew_hold(hold.id, "UPIC1").status == "renewed"
+    [open_hold] = rig.service.open_holds()
+    assert (open_hold.due_at - due).days == 90 and open_hold.renewals == 1
+    rig.clock.now = open_hold.due_at
+    assert rig.service.tick() == 2  # both reminders of the renewed period are due
+    assert rig.service.end_hold(hold.id, "UPIC1").status == "ended"
+    assert rig.service.open_holds() == []
+
+
+def test_deadlines_survive_a_restart(tmp_path: Path, fake: PagingFake) -> None:
+    rig = Rig(tmp_path, fake)
+    eid = rig.trigger("police", "warrant")
+    rig.db.dispose()
+    again = Rig(tmp_path, fake)  # a new process: new engine, new service, same file
+    again.clock.advance(seconds=181)
+    assert again.service.tick() == 1
+    assert again.row(eid).level == 2
+
+
+def test_with_no_slack_roles_only_the_terminal_user_may_acknowledge(tmp_path: Path,
+                                                                    fake: PagingFake) -> None:
+    rig = Rig(tmp_path, fake, pic=(), director=(), channel=None)
+    eid = rig.trigger("police", "warrant", thread=None)
+    assert rig.deliver() == 0  # nobody to page in Slack; the terminal shows it
+    assert "nobody is set up in Slack" in rig.service.describe_page(eid)
+    assert rig.service.acknowledge(eid, "USOMEONE").status == "refused"
+    assert rig.service.acknowledge(eid, "terminal:alice").status == "acknowledged"
+    assert [e.id for e in rig.service.open_escalations()] == [eid]
+
+
+def test_director_is_paged_first_when_nobody_holds_level_one(tmp_path: Path,
+                                                             fake: PagingFake) -> None:
+    rig = Rig(tmp_path, fake, pic=(), channel=None)
+    eid = rig.trigger("police", "warrant")
+    rig.deliver()
+    assert f"page:{eid}:2:0:{DIRECTOR_USERS[0]}" in rig.sent_keys()
+    assert rig.row(eid).level == 2

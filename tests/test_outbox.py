@@ -1,0 +1,189 @@
+"""Delivery: retries and backoff, Retry-After on 429, 5xx and broken connections, no doubles."""
+
+from __future__ import annotations
+
+import threading
+import time
+import tomllib
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import select
+
+from bot.config import parse_config
+from bot.content.catalogue import Catalogue
+from bot.engine import start, step
+from bot.escalation import EscalationService, OutboxWorker, SlackTransport, ThreadRef
+from bot.store import Database
+from bot.store.audit import AuditLog
+from bot.store.outbox import OutboxStore
+from bot.store.paging_tables import outbox
+from bot.store.txn import utcnow
+from tests.escalation_support import PagingFake, config_toml, wait_until, write_content
+
+THREAD = ThreadRef("CDESK", "1700000000.000100", None)
+
+
+@pytest.fixture
+def fake():  # type: ignore[no-untyped-def]
+    with PagingFake() as server:
+        yield server
+
+
+class Live:
+    """A service and a worker on the real clock, the worker running in a thread."""
+
+    def __init__(self, tmp_path: Path, fake: PagingFake, **worker: float):
+        self.catalogue = Catalogue.load(write_content(tmp_path / "content"))
+        config = parse_config(tomllib.loads(config_toml()))
+        self.db = Database(f"sqlite:///{tmp_path / 'outbox.db'}")
+        self.service = EscalationService(self.db, config, self.catalogue)
+        self.fake = fake
+        self.client = WebClient(token="xoxb-test", base_url=fake.api_url)
+        options = dict(base_backoff=0.05, max_backoff=0.5, poll_seconds=0.02)
+        options.update(worker)
+        self.worker = OutboxWorker(self.db, SlackTransport(self.client, timeout=1), **options)
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def trigger(self, n: int = 1) -> list[str]:
+        ids = []
+        for _ in range(n):
+            view = start(self.catalogue, "pagelib", "records-request")
+            for text in ("police", "warrant"):
+                view = step(self.catalogue, view.conversation, text)
+            ids.append(self.service.trigger(
+                library="pagelib", situation="records-request", conversation=view.conversation,
+                outcome=view.outcome, reason="outcome", asked_by="UASKER", face="slack",
+                thread=THREAD))
+        return ids
+
+    def run(self) -> Live:
+        self.thread = threading.Thread(target=self.worker.run_forever, args=(self.stop,))
+        self.thread.start()
+        return self
+
+    def halt(self) -> None:
+        self.stop.set()
+        if self.thread:
+            self.thread.join(10)
+
+    def expected(self) -> set[str]:
+        with self.db.engine.connect() as conn:
+            return set(conn.scalars(select(outbox.c.idempotency_key)
+                                    .where(outbox.c.method == "post")))
+
+    def drained(self) -> bool:
+        return OutboxStore(self.db).pending() == 0
+
+
+def assert_exactly_once(live: Live) -> Counter[str]:
+    delivered = live.fake.delivered_keys()
+    expected = live.expected()
+    assert set(delivered) == expected, f"lost: {expected - set(delivered)}"
+    assert all(n == 1 for n in delivered.values()), f"doubled: {+(delivered - Counter(expected))}"
+    return delivered
+
+
+def test_429_honours_retry_after_and_loses_nothing(tmp_path: Path, fake: PagingFake) -> None:
+    live = Live(tmp_path, fake)
+    fake.fail("chat.postMessage", times=3, status=429, retry_after=1)
+    live.trigger(2)
+    began = time.monotonic()
+    live.run()
+    try:
+        assert wait_until(live.drained, timeout=20)
+    finally:
+        live.halt()
+    assert_exactly_once(live)
+    posts = fake.calls_to("chat.postMessage")
+    limited = [c for c in posts if c.response and c.response.get("error") == "ratelimited"]
+    assert len(limited) == 3
+    # Nothing is posted until Retry-After (1 s) has passed after each 429.
+    for call in limited:
+        after = [c.at for c in posts if c.at > call.at]
+        assert after and min(after) - call.at >= 0.95
+    assert time.monotonic() - began >= 2.9
+    assert live.worker.stats.retried >= 3
+
+
+def test_500s_and_broken_connections_are_retried_with_backoff_and_never_doubled(
+        tmp_path: Path, fake: PagingFake) -> None:
+    live = Live(tmp_path, fake)
+    fake.fail("chat.postMessage", times=4, status=500)
+    fake.fail("conversations.history", times=1, status=503)
+    live.trigger(3)
+    live.run()
+    try:
+        assert wait_until(live.drained, timeout=20)
+    finally:
+        live.halt()
+    delivered = assert_exactly_once(live)
+    assert len(delivered) == 15
+    # A 5xx may hide an accepted post: the worker looked before posting again.
+    assert fake.calls_to("conversations.history") or fake.calls_to("conversations.replies")
+
+
+def test_a_post_slack_accepted_but_never_answered_is_found_not_reposted(
+        tmp_path: Path, fake: PagingFake) -> None:
+    live = Live(tmp_path, fake)
+    fake.hang("chat.postMessage", 2.5, times=2, accept=True)  # the client times out after 1 s
+    live.trigger(1)
+    live.run()
+    try:
+        assert wait_until(live.drained, timeout=20)
+    finally:
+        live.halt()
+    assert_exactly_once(live)
+    assert live.worker.stats.recovered == 2
+    audit = [r.kind for r in AuditLog(live.db).rows()]
+    assert audit.count("page.sent") == 3
+
+
+def test_a_permanent_error_fails_the_row_and_is_audited(tmp_path: Path, fake: PagingFake) -> None:
+    live = Live(tmp_path, fake)
+    fake.fail("chat.postMessage", times=1, status=200, error="channel_not_found")
+    live.trigger(1)
+    live.worker.run_once()
+    counts = OutboxStore(live.db).counts()
+    assert counts.get("failed") == 1 and counts.get("sent") == 4
+    assert len(fake.calls_to("chat.postMessage")) == 5  # not retried
+    assert "page.failed" in [r.kind for r in AuditLog(live.db).rows()]
+
+
+def test_a_claim_whose_worker_vanished_is_taken_over_after_its_lease(
+        tmp_path: Path, fake: PagingFake) -> None:
+    live = Live(tmp_path, fake)
+    live.trigger(1)
+    store = OutboxStore(live.db)
+    # Another host's worker claimed a row and posted it, then disappeared.
+    row = store.claim("elsewhere:1:abc", utcnow(), timedelta(seconds=0.5))
+    assert row is not None
+    channel = SlackTransport(live.client).channel_for(row.target)
+    SlackTransport(live.client).post(channel, row.payload, row.thread_ts)
+    live.worker.run_once()  # the other four rows; the claimed one is still leased
+    assert fake.delivered_keys()[row.key] == 1
+    time.sleep(0.6)
+    live.worker.run_once()
+    assert live.worker.stats.recovered == 1
+    assert_exactly_once(live)
+    assert store.mark_sent(row.id, "elsewhere:1:abc", utcnow(), "C", "1.0") is False
+
+
+def test_page_edits_wait_for_the_page_itself(tmp_path: Path, fake: PagingFake) -> None:
+    live = Live(tmp_path, fake)
+    fake.fail("chat.postMessage", times=50, status=500)
+    [eid] = live.trigger(1)
+    live.worker.run_once()
+    live.service.acknowledge(eid, "UPIC1")
+    fake.reset()
+    live.run()
+    try:
+        assert wait_until(live.drained, timeout=20)
+    finally:
+        live.halt()
+    assert len(fake.calls_to("chat.update")) == 3
+    assert_exactly_once(live)
