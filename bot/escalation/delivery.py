@@ -267,7 +267,8 @@ class OutboxWorker:
             if row.kind in ("page", "notice", "reminder"):
                 append_event(conn, self.db, f"{row.kind}.sent", escalation_id=row.escalation_id,
                              data={"key": row.key, "recipient": row.target,
-                                   "attempts": row.attempts, "found_existing": recovered})
+                                   "attempts": row.attempts, "found_existing": recovered,
+                                   "worker": self.identity})
 
         if self.store.mark_sent(row.id, self.identity, self.clock(), posted[0], posted[1],
                                 then=record):
