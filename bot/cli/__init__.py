@@ -18,6 +18,7 @@ from bot.cli.check import check
 from bot.cli.compare import compare
 from bot.cli.coverage import coverage
 from bot.cli.diagram import diagram
+from bot.cli.digest import digest
 from bot.cli.drill import drill
 from bot.cli.form import form
 from bot.cli.manifest import manifest  # slack
@@ -27,7 +28,8 @@ from bot.cli.run import run
 from bot.cli.serve import serve  # slack
 from bot.cli.worker import worker  # escalation
 
-COMMANDS: list[click.Command] = [check, chat, run, coverage, approve, diagram, compare, form, drill]
+COMMANDS: list[click.Command] = [check, chat, run, coverage]
+COMMANDS += [approve, diagram, compare, form, drill, digest]  # review
 COMMANDS += [pages, ack, resolve, holds, audit, purge, worker]  # escalation
 COMMANDS += [serve, manifest]  # slack
 
