@@ -1,0 +1,84 @@
+"""The page's buttons: Acknowledge, and Resolve (a modal with an optional note).
+
+Every listener acknowledges Slack first and does its work lazily, after the acknowledgement.
+Only members of the privacy-in-charge or director roles may act; anyone else gets a polite
+ephemeral refusal (or, in the modal, an error under the note). The page edits and the asker's
+status go out through the outbox, like the page itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.escalation.messages import (
+    ACK_ACTION,
+    NOTE_ACTION,
+    NOTE_BLOCK,
+    RESOLVE_ACTION,
+    RESOLVE_MODAL,
+    resolve_modal,
+)
+
+REFUSAL = ("Sorry — only the privacy in-charge or the director can acknowledge or resolve this "
+           "page. They have been paged; stay in your thread for updates.")
+
+
+def _tell(client: WebClient, respond: Any, body: dict[str, Any], text: str) -> None:
+    """An ephemeral reply to the person who clicked (only they see it)."""
+    if body.get("response_url"):
+        respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id")
+    if channel:
+        client.chat_postEphemeral(channel=channel, user=body["user"]["id"], text=text)
+
+
+def register(app: App, services: Any) -> None:
+    def service() -> Any:
+        return getattr(services, "escalations", None)
+
+    def ack_now(ack: Any) -> None:
+        ack()
+
+    def acknowledge_page(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        if service() is None:
+            return
+        escalation_id = str(body["actions"][0].get("value") or "")
+        result = service().acknowledge(escalation_id, body["user"]["id"])
+        _tell(client, respond, body, result.message)
+
+    def open_resolve(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        if service() is None:
+            return
+        escalation_id = str(body["actions"][0].get("value") or "")
+        if not service().can_act(body["user"]["id"]):
+            _tell(client, respond, body, REFUSAL)
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=resolve_modal(escalation_id))
+
+    def check_submit(ack: Any, body: dict[str, Any]) -> None:
+        if service() is not None and not service().can_act(body["user"]["id"]):
+            ack(response_action="errors", errors={NOTE_BLOCK: REFUSAL[:150]})
+            return
+        ack()
+
+    def submit_resolve(body: dict[str, Any], client: WebClient) -> None:
+        if service() is None:
+            return
+        view = body["view"]
+        user = body["user"]["id"]
+        if not service().can_act(user):
+            return
+        note = (((view.get("state") or {}).get("values") or {}).get(NOTE_BLOCK) or {}).get(
+            NOTE_ACTION, {}).get("value")
+        result = service().resolve(str(view.get("private_metadata") or ""), user, note)
+        if result.status != "resolved":
+            client.chat_postMessage(channel=user, text=result.message)
+
+    app.action(ACK_ACTION)(ack=ack_now, lazy=[acknowledge_page])
+    app.action(RESOLVE_ACTION)(ack=ack_now, lazy=[open_resolve])
+    app.view(RESOLVE_MODAL)(ack=check_submit, lazy=[submit_resolve])
