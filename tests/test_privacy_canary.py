@@ -1,0 +1,97 @@
+"""Privacy canary: conversations full of patron details leave none of them in the database
+files, the logs, the audit export or the messages sent to Slack."""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from pathlib import Path
+
+from slack_sdk import WebClient
+
+from bot.config import parse_config
+from bot.content.catalogue import Catalogue
+from bot.escalation import EscalationService, OutboxWorker, SlackTransport, ThreadRef
+from bot.faces.terminal.chat import TerminalChat
+from bot.store import ConversationStore, Database
+from bot.store.audit import AuditLog
+from tests.escalation_support import PagingFake, config_toml, write_content
+
+CARD = "21234567890123"
+EMAIL = "jane.doe@example.org"
+PHONE = "(847) 555-0199"
+NAME = "Jane Doe"
+CANARIES = [CARD, "21234 56789 0123", EMAIL, "jane.doe", PHONE, "555-0199", "5550199", "Jane",
+            "Doe"]
+
+
+def test_patron_details_never_reach_storage_logs_or_slack(tmp_path: Path) -> None:
+    log_file = tmp_path / "frontdesk.log"
+    handler = logging.FileHandler(log_file)
+    handler.setLevel(logging.DEBUG)
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        with PagingFake() as fake:
+            run_conversations(tmp_path, fake)
+            sent = [str(c.args) for c in fake.calls]
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+        handler.close()
+
+    files = [p for p in tmp_path.glob("canary.db*")] + [log_file]
+    assert any(p.name == "canary.db" for p in files)
+    for path in files:
+        data = path.read_bytes()
+        for canary in CANARIES:
+            assert canary.encode() not in data, f"{canary!r} found in {path.name}"
+    for message in sent:
+        for canary in CANARIES:
+            assert canary not in message, f"{canary!r} was sent to Slack"
+
+
+def run_conversations(tmp_path: Path, fake: PagingFake) -> None:
+    catalogue = Catalogue.load(write_content(tmp_path / "content"))
+    db = Database(f"sqlite:///{tmp_path / 'canary.db'}")
+    service = EscalationService(db, parse_config(tomllib.loads(config_toml())), catalogue)
+    # The terminal face: typed answers carry a card number, an email, a phone and a name.
+    lines = iter([
+        "1",
+        f"police, about the patron named {NAME}, card {CARD}",
+        f"a warrant for {EMAIL} and {PHONE}",
+        "1",
+        f"patron named {NAME} wants her record, card 21234 56789 0123",
+        "page",
+        "quit",
+    ])
+    said: list[str] = []
+
+    def read(_prompt: str) -> str:
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError from None
+
+    TerminalChat(catalogue, "pagelib", ConversationStore(db), read=read, say=said.append,
+                 user_id="terminal:canary", escalations=service).run()
+    assert any("PAGED" in s for s in said)
+    # Slack: an unrouted question and a resolve note, both full of patron details.
+    eid = service.trigger(
+        library="pagelib", situation=None, conversation=None, outcome=None, reason="unrouted",
+        asked_by="UASKER", face="slack", thread=ThreadRef("CDESK", "1.000100", None),
+        question=f"Officer asks about Ms. {NAME.split()[1]} ({EMAIL}, {PHONE}, card {CARD})")
+    service.acknowledge(eid, "UPIC1")
+    service.resolve(eid, "UPIC1", f"Told Mr. Smith that the patron named {NAME} ({PHONE}) "
+                                  f"was fine; card {CARD}")
+    service.record("case.answer", library="pagelib", actor="UASKER",
+                   data={"said": f"named {NAME}, {EMAIL}"})
+    worker = OutboxWorker(db, SlackTransport(WebClient(token="xoxb-c", base_url=fake.api_url)))
+    worker.run_once()
+    assert worker.stats.sent > 5
+    export = AuditLog(db).export_csv()
+    for canary in CANARIES:
+        assert canary not in export, f"{canary!r} in the audit export"
+    db.dispose()
