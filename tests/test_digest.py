@@ -150,3 +150,24 @@ def test_cli(tmp_path: Path) -> None:
     assert html.exit_code == 0 and html.output.startswith("<!doctype html>")
     bad = runner.invoke(main, ["digest", "--since", "soon", "--database-url", url])
     assert bad.exit_code == 2
+
+
+def test_weekly_digest_dm_with_chart_file(catalogue: Catalogue, seeded: Database) -> None:
+    from types import SimpleNamespace
+
+    from slack_sdk import WebClient
+
+    from bot.config import parse_config
+    from bot.faces.slack.listeners.practice import digest_message, send_weekly_digest
+    from tests.fakeslack import FakeSlack, block_errors
+
+    text_, blocks, png = digest_message(catalogue, seeded, None, 7, now=NOW)
+    assert block_errors(blocks) == [] and png[:4] == b"\x89PNG" and "4 cases" in text_
+    config = parse_config({"library": "mahomet", "roles": {"director": ["UDIR"]}})
+    services = SimpleNamespace(config=config, catalogue=catalogue, database=seeded)
+    with FakeSlack() as fake:
+        client = WebClient(token="xoxb-test", base_url=fake.api_url)
+        assert send_weekly_digest(client, services) == 1
+        (dm,) = fake.wait_for("chat.postMessage")
+        assert dm.args["channel"] == fake.dm_channel("UDIR")
+        fake.wait_for("files.completeUploadExternal")

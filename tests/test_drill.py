@@ -108,3 +108,75 @@ def test_cli_drill_and_report(tmp_path: Path) -> None:
     assert report.exit_code == 0 and "desk-2" in report.output
     unknown = runner.invoke(main, ["drill", "--library", "nowhere", "--database-url", url])
     assert unknown.exit_code == 2
+
+
+# --- Slack: /frontdesk drill, the buttons, and the practice report ------------------------
+
+
+def test_slack_drill_blocks_are_valid(catalogue: Catalogue) -> None:
+    from bot.faces.slack.listeners.practice import decision_blocks, result_blocks, urgency_blocks
+    from tests.fakeslack import block_errors
+
+    rng = random.Random(2)
+    for library in sorted(catalogue.packs):
+        for _ in range(15):
+            case = pick_case(catalogue, library, rng)
+            assert block_errors(decision_blocks(case)) == []
+            assert block_errors(urgency_blocks(catalogue, case, "withhold")) == []
+            result = grade(catalogue, case, "disclose", "none")
+            assert block_errors(result_blocks(catalogue.pack(library), result)) == []
+
+
+def test_slack_drill_end_to_end(catalogue: Catalogue, tmp_path: Path) -> None:
+    import json as _json
+    from types import SimpleNamespace
+
+    from slack_bolt import App, BoltRequest
+    from slack_sdk import WebClient
+
+    from bot.config import parse_config
+    from bot.faces.slack.listeners import practice
+    from tests.fakeslack import FakeSlack
+    from tests.slack_support import actions_body, command_body
+
+    db = Database(f"sqlite:///{tmp_path / 'slack.db'}")
+    config = parse_config({"library": "mahomet", "roles": {"privacy-in-charge": ["UPIC"]}})
+    services = SimpleNamespace(config=config, catalogue=catalogue, database=db)
+    with FakeSlack() as fake:
+        client = WebClient(token="xoxb-test", base_url=fake.api_url)
+        app = App(client=client, signing_secret="s", request_verification_enabled=False,
+                  token_verification_enabled=False, process_before_response=True)
+        practice.register(app, services)
+
+        def dispatch(body: dict) -> dict:  # type: ignore[type-arg]
+            response = app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+            assert response.status == 200, response.body
+            try:
+                return _json.loads(response.body) if response.body else {}
+            except ValueError:
+                return {"text": response.body}
+
+        acked = dispatch(command_body("USTAFF", "drill"))
+        assert "nobody is paged" in acked["text"].lower()
+        (posted,) = fake.wait_for("chat.postMessage")
+        blocks = posted.args["blocks"]
+        blocks = _json.loads(blocks) if isinstance(blocks, str) else blocks
+        decision = blocks[-1]["elements"][0]  # "Share nothing"
+        channel, ts = posted.args["channel"], posted.response["ts"]
+        dispatch(actions_body("USTAFF", channel, ts, None, decision))
+        (updated,) = fake.wait_for("chat.update")
+        blocks = updated.args["blocks"]
+        blocks = _json.loads(blocks) if isinstance(blocks, str) else blocks
+        urgency = blocks[-1]["elements"][2]  # "Get the Director right now"
+        assert "Director" in urgency["text"]["text"]
+        dispatch(actions_body("USTAFF", channel, ts, None, urgency))
+        fake.wait_for("chat.update", lambda c: "Score" in str(c.args.get("blocks")))
+
+        practice_rows = DrillStore(db).practice("mahomet")
+        assert [p.staff for p in practice_rows] == ["USTAFF"]
+        assert not fake.calls_to("chat.postMessage", lambda c: c.args["channel"] != channel)
+
+        denied = dispatch(command_body("USTAFF", "drill report"))
+        assert "Only the privacy in-charge" in denied["text"]
+        report = dispatch(command_body("UPIC", "drill report"))
+        assert "USTAFF" in report["text"]

@@ -172,3 +172,28 @@ def test_outcomes_offer_their_form(catalogue: Catalogue, tmp_path: Path) -> None
     name, data, title = form_file(catalogue.pack("westmont"), offered["westmont"])
     assert name == "westmont-policy-acknowledgement.pdf"
     assert data.startswith(b"%PDF-") and title
+
+
+def test_slack_posts_the_form_as_a_file(catalogue: Catalogue) -> None:
+    from slack_sdk import WebClient
+
+    from bot.faces.slack.listeners.practice import post_form
+    from tests.fakeslack import FakeSlack
+
+    flow = catalogue.flows["law-enforcement-request"]
+    pack = catalogue.pack("mount-prospect")
+    with_form = next(
+        r for r in (resolve_outcome(pack, flow, o) for o in flow.outcomes())
+        if form_for_outcome(pack, r)
+    )
+    without = next(
+        r for r in (resolve_outcome(pack, flow, o) for o in flow.outcomes()) if not r.form
+    )
+    with FakeSlack() as fake:
+        client = WebClient(token="xoxb-test", base_url=fake.api_url)
+        assert post_form(client, "C1", "1.0", pack, without) is False
+        assert post_form(client, "C1", "1.0", pack, with_form) is True
+        (done,) = fake.wait_for("files.completeUploadExternal")
+        assert "mount-prospect-officer-request.pdf" in str(fake.calls_to(
+            "files.getUploadURLExternal")[0].args)
+        assert done.args.get("channel_id") == "C1"

@@ -94,8 +94,22 @@ def pick_case(
             candidates.remove(flow_id)
     if flow_id is None:
         raise ValueError(f"{library} has no situation to practise")
-    flow = catalogue.flow(library, flow_id)
-    path = rng.choice(practice_paths(catalogue, library, flow_id))
+    return make_case(catalogue, library, rng.choice(practice_paths(catalogue, library, flow_id)))
+
+
+def case_from_key(catalogue: Catalogue, library: str, flow_id: str, path_key: str) -> Case:
+    """Rebuild a case from its ids (e.g. a Slack button's value); raises ValueError if stale."""
+    steps = tuple(
+        tuple(part.split("=", 1)) for part in path_key.split(";") if "=" in part
+    )
+    for path in enumerate_paths(catalogue.pack(library), catalogue.flow(library, flow_id)):
+        if path.steps == steps:
+            return make_case(catalogue, library, path)
+    raise ValueError("that practice case no longer exists (the flow changed)")
+
+
+def make_case(catalogue: Catalogue, library: str, path: FlowPath) -> Case:
+    flow = catalogue.flow(library, path.flow)
     known = []
     for question_id, choice_id in path.steps:
         question = flow.nodes[question_id]
