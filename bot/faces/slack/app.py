@@ -2,8 +2,8 @@
 
 Listeners are registered by kind (``listeners/commands``, ``events``, ``actions``, ``views``,
 and the escalation engineer's ``listeners/escalation`` when present); none holds policy logic.
-One global middleware (``guard``) runs after Bolt's own signature check and before any
-listener:
+One middleware (``guard``) runs right after Bolt's own signature check, before Bolt's
+authorization and every listener:
 
 * a body that is not a Slack event, command or interaction is answered ``400`` and nothing is
   stored;
@@ -180,7 +180,7 @@ def request_kind(body: Any) -> str | None:
         if body["type"] == "block_actions" and not isinstance(body.get("actions"), list):
             return None
         return "interaction"
-    if body.get("type") in ("app_rate_limited",):
+    if body.get("type") in ("app_rate_limited", "url_verification"):
         return "other"
     return None
 
@@ -250,8 +250,9 @@ def build_app(
         signing_secret=secrets.signing_secret,
         request_verification_enabled=bool(secrets.signing_secret),
         process_before_response=process_before_response,
+        # After Bolt's signature check, before anything else reads the body.
+        before_authorize=guard(services.slack_state),
     )
-    app.use(guard(services.slack_state))
     guide = Guide(services)
     from bot.faces.slack.listeners import register
 

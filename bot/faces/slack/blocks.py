@@ -258,7 +258,7 @@ def question(
             for q, _ in prefilled
         ]
         blocks += action_rows(changes, "change")
-    blocks.append(section(f"*{number}. {escape(question.ask)}*", block_id="question"))
+    blocks.append(section(f"*{number}. {escape(clip(question.ask, 2800))}*", block_id="question"))
     if question.help:
         blocks.append(context(escape(question.help)))
     choices = [c for c in question.choices if c.id != NOT_SURE]
@@ -283,7 +283,7 @@ def question(
 
 def reask(question: Question, *, thread_ts: str, rev: int) -> Message:
     """An earlier question asked again so its answer can be changed."""
-    blocks: list[Block] = [section(f"*Change your answer:* {escape(question.ask)}")]
+    blocks: list[Block] = [section(f"*Change your answer:* {escape(clip(question.ask, 2800))}")]
     buttons = [
         button(c.label, f"{CHOICE}:{c.id}", value(t=thread_ts, r=rev, q=question.id, x=c.id))
         for c in question.choices
@@ -295,7 +295,7 @@ def reask(question: Question, *, thread_ts: str, rev: int) -> Message:
 def answered(question: Question, label: str, user: str, *, number: int) -> Message:
     """The question message once answered: a line of the thread's record, without buttons."""
     blocks = [
-        section(f"*{number}. {escape(question.ask)}*\n✅ *{escape(label)}*"),
+        section(f"*{number}. {escape(clip(question.ask, 2800))}*\n✅ *{escape(label)}*"),
         context(f"Answered by <@{user}>"),
     ]
     return Message(text=f"{question.ask} — {label}", blocks=render(blocks))
@@ -303,14 +303,17 @@ def answered(question: Question, label: str, user: str, *, number: int) -> Messa
 
 def superseded(question: Question, how: str, user: str, *, number: int) -> Message:
     """The question message after Back / Start over: kept as a record, buttons removed."""
-    blocks = [section(f"*{number}. {escape(question.ask)}*"), context(f"{how} by <@{user}>")]
+    blocks = [
+        section(f"*{number}. {escape(clip(question.ask, 2800))}*"),
+        context(f"{how} by <@{user}>"),
+    ]
     return Message(text=question.ask, blocks=render(blocks))
 
 
 def not_understood(question: Question, said: str) -> Message:
     labels = ", ".join(f"“{c.label}”" for c in question.choices)
     text = (
-        f"I didn't catch “{escape(clip(said, 200))}”. For *{escape(question.ask)}* "
+        f"I didn't catch “{escape(clip(said, 200))}”. For *{escape(clip(question.ask, 300))}* "
         f"tap a button above or type one of: {escape(labels)}."
     )
     return Message(text=text, blocks=render([section(clip(text, SECTION_LIMIT))]))

@@ -172,10 +172,12 @@ class Guide:
                 client, thread, place, result.situation, prefill=getattr(result, "prefill", None)
             )
             return
+        band = getattr(result, "band", None)
         candidates = [f for f in (self.flow(s) for s in candidate_ids(result)) if f][:3]
-        if candidates:
+        if candidates and band != "none":
             intro = "I'm not sure which situation this is. Did you mean one of these?"
         else:
+            candidates = []
             intro = (
                 "I can't match that to a privacy situation I know. Pick one below, or page "
                 "the privacy in-charge if you need a person now."

@@ -96,11 +96,12 @@ class SlackWSGI:
             pass
         if self.verifier is None:
             return "400 Bad Request"
-        signed = self.verifier.is_valid(
-            body=body,
-            timestamp=environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
-            signature=environ.get("HTTP_X_SLACK_SIGNATURE", ""),
-        )
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+        try:
+            signed = self.verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
+        except (TypeError, ValueError):  # no or non-numeric timestamp
+            signed = False
         return "400 Bad Request" if signed else "401 Unauthorized"
 
 

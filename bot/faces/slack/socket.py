@@ -7,6 +7,8 @@ the app-level token (``SLACK_APP_TOKEN``), calling ``apps.connections.open`` at
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 
 from slack_bolt import App
@@ -30,4 +32,11 @@ class SocketRunner:
             self.close()
 
     def close(self) -> None:
+        """Stop at once: no reconnect, and unblock the receiving thread before joining it."""
+        client = self.handler.client
+        client.auto_reconnect_enabled = False
+        sock = getattr(client.current_session, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         self.handler.close()

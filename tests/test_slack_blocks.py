@@ -1,0 +1,97 @@
+"""Block Kit limits hold for any content: checked with slack_sdk's models and the fake's
+validator (the same checks that make the fake Slack answer ``invalid_blocks``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.content.catalogue import Catalogue, Citation
+from bot.content.flows import Choice, Question
+from bot.engine import start, step
+from bot.faces.slack import blocks
+from tests.fakeslack import block_errors, view_errors
+from tests.slack_support import SLACK_CONTENT, button, buttons
+
+
+@pytest.fixture(scope="module")
+def slack_catalogue() -> Catalogue:
+    return Catalogue.load(SLACK_CONTENT)
+
+
+def outcome_view(catalogue: Catalogue):  # type: ignore[no-untyped-def]
+    current = start(catalogue, "testlib", "police-request")
+    return step(catalogue, current.conversation, "warrant").outcome
+
+
+def test_outcome_with_many_long_clauses_fits_in_50_blocks(slack_catalogue: Catalogue) -> None:
+    pack = slack_catalogue.pack("testlib")
+    result = outcome_view(slack_catalogue)
+    many = tuple(Citation(f"X.{n}", f"Clause {n}", "word " * 1500) for n in range(80))
+    huge = replace(
+        result,
+        citations=many,
+        do=tuple("step " * 200 for _ in range(30)),
+        never=tuple("never " * 200 for _ in range(30)),
+        say="say " * 1000,
+    )
+    message = blocks.outcome(
+        pack,
+        huge,
+        thread_ts="1.0",
+        rev=3,
+        paging=blocks.Paging("Privacy Officer", "immediate", "paged"),
+    )
+    assert len(message.blocks) <= 50
+    assert block_errors(message.blocks) == []
+    assert button(message.blocks, "Show all clauses")
+    assert button(message.blocks, "Page the privacy in-charge now")
+
+
+def test_long_clause_is_shortened_with_show_full_text(slack_catalogue: Catalogue) -> None:
+    pack = slack_catalogue.pack("testlib")
+    result = outcome_view(slack_catalogue)
+    message = blocks.outcome(pack, result, thread_ts="1.0", rev=1, paging=None)
+    full = pack.clauses["3"].text
+    shown = "\n".join(
+        b["text"]["text"] for b in message.blocks if "text" in b and isinstance(b["text"], dict)
+    )
+    assert full not in shown and "…" in shown
+    more = button(message.blocks, "Show full text")
+    assert blocks.parse_value(more["value"]) == {"l": "testlib", "c": ["3"]}
+    modal = blocks.clause_modal(pack, ["3"])
+    assert view_errors(modal) == []
+    text = " ".join(b["text"]["text"] for b in modal["blocks"] if b["type"] == "section")
+    assert "the people who must act on it." in text
+
+
+def test_never_first_for_urgent_outcomes(slack_catalogue: Catalogue) -> None:
+    pack = slack_catalogue.pack("testlib")
+    result = outcome_view(slack_catalogue)
+    texts = [
+        b["text"]["text"]
+        for b in blocks.outcome(pack, result, thread_ts="1", rev=1, paging=None).blocks
+        if "text" in b
+    ]
+    order = [t for t in texts if t.startswith(("*⛔", "*✅"))]
+    assert order[0].startswith("*⛔")  # immediate: the warnings come before the steps
+
+
+def test_question_with_many_choices_and_long_labels() -> None:
+    choices = tuple(Choice(f"c{n}", "label " * 20, (), "x", 1) for n in range(40))
+    question = Question("q", "ask " * 900, "help " * 900, choices, 1)
+    message = blocks.question(question, thread_ts="1.0", rev=0, number=2, can_go_back=True)
+    assert block_errors(message.blocks) == []
+    assert all(len(b["elements"]) <= 25 for b in message.blocks if b["type"] == "actions")
+    assert len(buttons(message.blocks)) == 40 + 3
+
+
+def test_text_from_content_is_escaped() -> None:
+    assert blocks.escape("<@U1> & <!channel>") == "&lt;@U1&gt; &amp; &lt;!channel&gt;"
+
+
+def test_button_values_tolerate_garbage() -> None:
+    assert blocks.parse_value("not json") == {}
+    assert blocks.parse_value('["a"]') == {}
+    assert blocks.parse_value(None) == {}

@@ -1,0 +1,321 @@
+"""Whole guided conversations in Slack, end to end, over HTTP and over Socket Mode.
+
+Each test runs twice: once with signed requests POSTed to the app served by waitress, once
+with envelopes pushed over the fake Slack's WebSocket. What the app does is read back from
+the fake Slack's record of Web API calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from bot.engine import view
+from tests.fakeslack import FakeSlack, block_errors
+from tests.slack_support import (
+    CHANNEL,
+    PIC,
+    SLACK_CONTENT,
+    STAFF,
+    SlackBot,
+    button,
+    buttons,
+    text_of,
+)
+
+
+@pytest.fixture(scope="module")
+def slack_catalogue() -> Catalogue:
+    return Catalogue.load(SLACK_CONTENT)
+
+
+@pytest.fixture(scope="module", params=["http", "socket"])
+def running(
+    request: pytest.FixtureRequest,
+    slack_catalogue: Catalogue,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[SlackBot]:
+    """One fake Slack and one app per mode for the module (starting them is the slow part)."""
+    with FakeSlack() as server:
+        started = SlackBot.start(
+            server, slack_catalogue, tmp_path_factory.mktemp(request.param), mode=request.param
+        )
+        yield started
+        started.stop()
+
+
+@pytest.fixture
+def bot(running: SlackBot) -> Iterator[SlackBot]:
+    """The module's app with a clean record of Slack calls for this test."""
+    running.settle(quiet=0.1)  # the previous test's last writes
+    running.fake.reset()
+    running.seen = 0
+    yield running
+
+
+@pytest.fixture
+def fake(bot: SlackBot) -> FakeSlack:
+    return bot.fake
+
+
+def every_message_valid(fake: FakeSlack) -> None:
+    for call in fake.calls:
+        if call.method in ("chat.postMessage", "chat.update"):
+            assert call.response and call.response.get("ok"), (call.method, call.response)
+            assert len(call.args.get("blocks") or []) <= 50
+            assert not block_errors(call.args.get("blocks") or [])
+
+
+def test_slash_command_then_buttons_to_the_outcome(bot: SlackBot, fake: FakeSlack) -> None:
+    ack = bot.command(STAFF)
+    if bot.mode == "http":
+        assert ack.status == 200 and "direct message" in ack.text
+    root, picker = bot.posts(2)
+    dm = fake.dm_channel(STAFF)
+    assert root.channel == dm and root.thread_ts is None  # guidance runs in a DM thread
+    assert picker.thread_ts == root.ts
+    assert "What is happening" in picker.body
+
+    bot.click(STAFF, picker, "Police ask about a patron")
+    first = bot.post()
+    assert "What does the officer have?" in first.body
+    labels = [b["text"]["text"] for b in buttons(first.blocks)]
+    assert labels[:2] == ["A search warrant", "Nothing in writing"]
+    assert any("Not sure" in x for x in labels) and any("Start over" in x for x in labels)
+
+    bot.click(STAFF, first, "Nothing in writing")
+    second = bot.post()
+    assert "in danger right now" in second.body
+    # The answered question now reads as a record: the answer, who gave it, no buttons.
+    record = fake.message(dm, first.ts)
+    assert record.updated and "Nothing in writing" in text_of(record.blocks)
+    assert not buttons(record.blocks)
+
+    bot.click(STAFF, second, "No")
+    outcome = bot.post()
+    body = outcome.body
+    assert outcome.blocks[0]["type"] == "header"
+    assert "Do not release anything without a court order." in outcome.text
+    assert "WITHHOLD" in body and "Do now" in body and "Never" in body
+    assert "I'm not able to share that without a court order." in body  # what to say
+    assert "[1] Patron records are confidential" in body  # clause id + quoted text
+    assert "are confidential and are not disclosed" in body
+    assert "Paging (prompt)" in body and "Privacy Officer" in body
+    assert button(outcome.blocks, "Page the privacy in-charge now")
+    assert button(outcome.blocks, "Start over")
+
+    stored = bot.runtime.services.conversations.recent(STAFF)
+    assert stored and stored[0].status == "done" and stored[0].outcome == "withhold"
+    thread = bot.state.thread(dm, root.ts)
+    assert thread is not None and thread.status == "done"
+    every_message_valid(fake)
+
+
+def test_dm_then_typed_replies_to_the_outcome(bot: SlackBot, fake: FakeSlack) -> None:
+    dm = fake.dm_channel(STAFF)
+    asked = bot.dm(STAFF, "police asking about a patron")
+    first = bot.post()
+    assert first.channel == dm and first.thread_ts == asked  # a thread under the DM
+    assert "What does the officer have?" in first.body
+
+    bot.reply(STAFF, dm, asked, "they have no paperwork")
+    second = bot.post()
+    assert "in danger right now" in second.body
+    assert "Nothing in writing" in text_of(fake.message(dm, first.ts).blocks)
+
+    bot.reply(STAFF, dm, asked, "what?? purple")
+    confused = bot.post()
+    assert "didn't catch" in confused.body
+
+    bot.reply(STAFF, dm, asked, "yes, it's an emergency")
+    outcome = bot.post()
+    assert "written emergency form" in outcome.text
+    assert button(outcome.blocks, "Officer Emergency Request form")
+    assert "Paging (immediate)" in outcome.body
+    every_message_valid(fake)
+
+
+def test_mention_in_a_channel_answers_in_thread_and_moves_to_dm(
+    bot: SlackBot, fake: FakeSlack
+) -> None:
+    asked = bot.mention(STAFF, "officer with a search warrant")
+    notice, result = bot.posts(2)
+    assert notice.channel == CHANNEL and notice.thread_ts == asked
+    assert "don't type patron names" in notice.body
+    # "a search warrant" in the opening message answered the first question already.
+    assert result.thread_ts == asked
+    assert "Do not obstruct the search" in result.text
+    bot.settle()
+    assert len(fake.calls_to("chat.postMessage")) == 2  # the duplicate message event: once
+
+    bot.click(STAFF, notice, "Continue in DM")
+    root, moved = bot.posts(2)
+    assert root.channel == fake.dm_channel(STAFF) and moved.thread_ts == root.ts
+    assert "Do not obstruct the search" in moved.text
+    assert "Continued in a direct message" in text_of(fake.message(CHANNEL, notice.ts).blocks)
+
+    bot.reply(STAFF, CHANNEL, asked, "start over")
+    assert "continues in a direct message" in bot.post().body
+
+
+def test_prefilled_answer_shown_and_changeable(bot: SlackBot, fake: FakeSlack) -> None:
+    bot.command(STAFF, "cop here wants to know what a patron checked out, no warrant")
+    root, first = bot.posts(2)
+    assert "You asked" in root.body
+    assert "I understood" in first.body and "Nothing in writing" in first.body
+    assert "in danger right now" in first.body  # the next question, the first was answered
+
+    bot.click(STAFF, first, "Change")
+    again = bot.post()
+    bot.click(STAFF, again, "A search warrant")
+    outcome = bot.post()
+    assert "Do not obstruct the search" in outcome.text
+
+
+def test_back_start_over_and_not_sure(bot: SlackBot, fake: FakeSlack) -> None:
+    bot.command(STAFF, "police")
+    _, first = bot.posts(2)
+    bot.click(STAFF, first, "Nothing in writing")
+    second = bot.post()
+    bot.click(STAFF, second, "Back")
+    again = bot.post()
+    assert "What does the officer have?" in again.body
+    assert "Went back" in text_of(fake.message(second.channel, second.ts).blocks)
+
+    bot.click(STAFF, again, "Not sure")  # the flow's own not-sure path: the safe outcome
+    outcome = bot.post()
+    assert "Don't release anything" in outcome.text
+    bot.click(STAFF, outcome, "Start over")
+    restarted = bot.post()
+    assert "What does the officer have?" in restarted.body
+
+
+def test_double_click_moves_the_conversation_once(bot: SlackBot, fake: FakeSlack) -> None:
+    bot.command(STAFF, "police")
+    _, first = bot.posts(2)
+    bot.click(STAFF, first, "Nothing in writing")
+    bot.click(STAFF, first, "A search warrant", as_posted=True)  # a second click, same question
+    second = bot.post()  # whichever click the store saw first wins; the other changes nothing
+    assert "in danger right now" in second.body or "Do not obstruct" in second.text
+    bot.settle()
+    assert len(fake.calls_to("chat.postMessage")) == bot.seen  # nothing else was posted
+    told = fake.calls_to("chat.postEphemeral")
+    assert told and "already answered" in told[0].args["text"]
+
+
+def test_show_full_text_and_form(
+    bot: SlackBot, fake: FakeSlack, slack_catalogue: Catalogue
+) -> None:
+    bot.command(STAFF, "officer with a search warrant")
+    _, outcome = bot.posts(2)
+    clause = slack_catalogue.pack("testlib").clauses["3"].text
+    assert len(clause) > 500 and clause not in outcome.body  # shortened in the thread
+    bot.click(STAFF, outcome, "Show full text")
+    modal = fake.wait_for("views.open")[0]
+    assert modal.response and modal.response["ok"]
+    shown = text_of(modal.args["view"]["blocks"]).replace("> ", "").replace("\n", " ")
+    assert clause.split(" and the people")[0][-80:] in shown
+
+    bot.command(STAFF, "police")
+    _, first = bot.posts(2)
+    bot.click(STAFF, first, "Nothing in writing")
+    bot.click(STAFF, bot.post(), "Yes, someone is in danger")
+    bot.click(STAFF, bot.post(), "Officer Emergency Request form")
+    form = fake.wait_for("views.open", count=2)[1]
+    assert "Officer Emergency Request form" in text_of(form.args["view"]["blocks"])
+
+
+def test_page_now_pages_once(bot: SlackBot, fake: FakeSlack) -> None:
+    bot.command(STAFF, "lost my phone")
+    _, first = bot.posts(2)
+    bot.click(STAFF, first, "Yes")
+    outcome = bot.post()
+    assert "Paging" not in outcome.body  # this outcome pages nobody by itself
+    bot.click(STAFF, outcome, "Page the privacy in-charge now")
+    bot.click(STAFF, outcome, "Page the privacy in-charge now")
+    paged = bot.post()
+    assert "Paging (immediate)" in paged.body and "Privacy Officer" in paged.body
+    bot.settle()
+    assert len(fake.calls_to("chat.postMessage")) == bot.seen  # one paging note, not two
+    service = bot.runtime.services.escalations
+    if service is not None:
+        mine = [e for e in service.open_escalations() if e.reason == "page-now"]
+        assert len(mine) == 1 and mine[0].asked_by == STAFF
+
+
+def test_unrouted_question_offers_the_situations_and_a_page(bot: SlackBot, fake: FakeSlack) -> None:
+    asked = bot.dm(STAFF, "what time do we close on sunday")
+    picker = bot.post()
+    assert picker.thread_ts == asked and "can't match" in picker.body
+    assert button(picker.blocks, "Police ask about a patron")
+    bot.click(STAFF, picker, "page the privacy in-charge")
+    paged = bot.post()
+    assert "Paging" in paged.body
+    service = bot.runtime.services.escalations
+    if service is not None:
+        assert "unrouted" in [e.reason for e in service.open_escalations()]
+
+
+def test_app_home(bot: SlackBot, fake: FakeSlack) -> None:
+    bot.command(STAFF, "lost my phone")
+    _, first = bot.posts(2)
+    bot.click(STAFF, first, "No")
+    bot.post()
+    event = {
+        "type": "app_home_opened",
+        "user": STAFF,
+        "channel": "DHOME",
+        "tab": "home",
+        "event_ts": "1.0",
+    }
+    from tests.slack_support import event_body
+
+    bot.deliver("events_api", event_body(event))
+    home = fake.wait_for("views.publish")[0]
+    assert home.response and home.response["ok"]
+    body = text_of(home.args["view"]["blocks"])
+    assert "Your recent cases" in body and "Someone asks about lost property" in body
+    assert "Take a note" in body  # the outcome reached
+    assert "Open escalations" not in body  # staff do not see the escalation list
+
+    bot.deliver("events_api", event_body({**event, "user": PIC}))
+    pic_home = fake.wait_for("views.publish", count=2)[1]
+    assert "Open escalations" in text_of(pic_home.args["view"]["blocks"])
+
+    start = button(home.args["view"]["blocks"], "Police ask about a patron")
+    from tests.slack_support import actions_body
+
+    bot.deliver(
+        "interactive",
+        {
+            **actions_body(STAFF, "DHOME", "0", None, start),
+            "container": {"type": "view", "view_id": "V1"},
+        },
+    )
+    _, question = bot.posts(2, timeout=5)
+    assert "What does the officer have?" in question.body
+
+
+def test_state_survives_a_restart(slack_catalogue: Catalogue, tmp_path: Path) -> None:
+    with FakeSlack() as fake:
+        restart_and_continue(fake, slack_catalogue, tmp_path)
+
+
+def restart_and_continue(fake: FakeSlack, slack_catalogue: Catalogue, tmp_path: Path) -> None:
+    first_bot = SlackBot.start(fake, slack_catalogue, tmp_path)
+    first_bot.command(STAFF, "police")
+    root, question = first_bot.posts(2)
+    first_bot.stop()
+    second_bot = SlackBot.start(fake, slack_catalogue, tmp_path)
+    second_bot.seen = first_bot.seen
+    try:
+        second_bot.click(STAFF, question, "Nothing in writing")
+        assert "in danger right now" in second_bot.post().body
+        thread = second_bot.state.thread(root.channel, root.ts)
+        assert thread is not None and thread.conversation is not None
+        assert view(slack_catalogue, thread.conversation).path == (("document", "nothing"),)
+    finally:
+        second_bot.stop()
