@@ -69,8 +69,10 @@ class Use:
     flow: Flow
     node: str
     line: int
-    how: str  # e.g. "outcome emergency-disclose-identity cites it (fact emergency_release)"
+    how: str  # "cites fact", "reads fact", "decides on fact", "cites clause"...
+    fact: str | None
     path: Path
+    kind: str = "outcome"  # outcome | branch
 
 
 @cache
@@ -113,17 +115,17 @@ def clause_uses(catalogue: Catalogue, pack: Pack) -> dict[str, list[Use]]:
                 for name, verb in _facts_in_outcome(spec).items():
                     fact = pack.facts.get(name)
                     for clause_id in fact.cite if fact else ():
-                        how = f"outcome {node.id} {verb} fact {name}"
-                        add(clause_id, Use(flow, node.id, line, how, where))
+                        add(clause_id, Use(flow, node.id, line, f"{verb} fact", name, where))
                 for clause_id in spec.get("cite_clauses", ()):
-                    add(clause_id, Use(flow, node.id, line, f"outcome {node.id} cites it", where))
+                    add(clause_id, Use(flow, node.id, line, "quotes it", None, where))
             elif isinstance(node, Branch):
                 for rule in node.rules:
                     for name in _names(rule.when or "", False):
                         fact = pack.facts.get(name)
                         for clause_id in fact.cite if fact else ():
-                            how = f"branch {node.id} decides on fact {name}"
-                            add(clause_id, Use(flow, node.id, rule.line, how, flow.path))
+                            use = Use(flow, node.id, rule.line, "decides on fact", name,
+                                      flow.path, "branch")
+                            add(clause_id, use)
     return uses
 
 
@@ -154,6 +156,21 @@ def drift(pack: Pack) -> Drift:
             result.changed.append(clause.id)
     result.removed = [cid for cid in locked if cid not in pack.clauses]
     return result
+
+
+def _how(uses: list[Use]) -> str:
+    """"cites facts emergency_release, emergency_form; reads fact emergency_probable_cause"."""
+    verbs: dict[str, list[str]] = {}
+    for use in uses:
+        verbs.setdefault(use.how, [])
+        if use.fact and use.fact not in verbs[use.how]:
+            verbs[use.how].append(use.fact)
+    parts = []
+    for how, facts in verbs.items():
+        if len(facts) > 1:
+            how = how.replace("fact", "facts")
+        parts.append(f"{how} {', '.join(facts)}".strip())
+    return "; ".join(parts)
 
 
 def check_drift(catalogue: Catalogue) -> list[Problem]:
@@ -188,13 +205,17 @@ def check_drift(catalogue: Catalogue) -> list[Problem]:
                     )
                 )
                 continue
+            grouped: dict[tuple[str, str], list[Use]] = {}
             for use in uses[clause_id]:
+                grouped.setdefault((use.flow.id, use.node), []).append(use)
+            for (flow_id, node_id), same in grouped.items():
                 problems.append(
                     Problem(
-                        use.path,
-                        use.line,
-                        f"policy drift [{library}]: {use.flow.id}: {use.how}, and "
-                        f"{library} clause {clause_id} ({clause.title}) {state}; {approve}",
+                        same[0].path,
+                        same[0].line,
+                        f"policy drift [{library}]: {flow_id}: {same[0].kind} {node_id} "
+                        f"({_how(same)}) relies on {library} clause {clause_id} "
+                        f"({clause.title}), which {state}; {approve}",
                     )
                 )
         for clause_id in found.removed:
