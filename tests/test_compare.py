@@ -110,3 +110,14 @@ def test_cli_formats(catalogue: Catalogue) -> None:
     markdown = runner.invoke(main, ["compare", PARENTS, "--format", "markdown"]).output
     assert markdown.startswith("| | Path |")
     assert runner.invoke(main, ["compare", "no-such-situation"]).exit_code == 2
+
+
+def test_every_situation_compares_and_keeps_every_path(catalogue: Catalogue) -> None:
+    for situation in sorted(catalogue.flows):
+        comparison = compare(catalogue, situation, not_sure=True)
+        assert comparison.rows, situation
+        for library, pack in catalogue.packs.items():
+            for path in enumerate_paths(pack, catalogue.flow(library, situation)):
+                rows = [r for r in comparison.rows if set(path.steps) <= set(r.steps)]
+                assert rows and all(r.cells[library].outcome == path.outcome for r in rows), (
+                    situation, library, path.describe())

@@ -86,3 +86,13 @@ def test_cli_mermaid_to_stdout_and_unknown_names() -> None:
     assert "flowchart TD" in result.output and "Mahomet Public Library" in result.output
     assert runner.invoke(main, ["diagram", "no-such-flow"]).exit_code == 2
     assert runner.invoke(main, ["diagram", FLOW, "--library", "atlantis"]).exit_code == 2
+
+
+def test_every_flow_draws_for_every_library(catalogue: Catalogue) -> None:
+    for flow_id in sorted(catalogue.flows):
+        assert "flowchart TD" in to_mermaid(build_graph(catalogue.flows[flow_id]))
+        for library, pack in catalogue.packs.items():
+            flow = catalogue.flow(library, flow_id)
+            graph = build_graph(flow, pack)
+            live = {n.id for n in graph.nodes if n.live and n.kind == "outcome"}
+            assert live == {p.outcome for p in enumerate_paths(pack, flow)}, (flow_id, library)
