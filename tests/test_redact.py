@@ -1,0 +1,237 @@
+"""Redaction: identifiers never survive; ordinary staff words are never touched.
+
+Property tests generate the identifiers (card numbers, emails, phones, names) and the staff
+sentences around them, so the rules are tested on shapes nobody thought to write down.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+
+from bot.privacy.redact import COMMON_WORDS, redact
+
+STAFF_WORDS = " ".join((
+    "cop officer police detective wants asking about records circ history checked out "
+    "warrant subpoena no paperwork at the desk patron kid mom dad parent camera footage "
+    "cctv foia request computer pc wifi logs printer reporter news card lost stolen "
+    "emergency urgent right now please help what do i do he she they said is here on phone "
+    "email wants to know if someone was in today books dvds fines holds account info the a "
+    "library director privacy complaint upset staff looked up account by mistake csam "
+    "FBI PD DA LE FOIA Police Officer Detective Warrant Subpoena I The A He She They",
+)).split(" ")
+
+staff_text = st.lists(st.sampled_from(STAFF_WORDS), min_size=1, max_size=14).map(" ".join)
+separator = st.sampled_from([" ", ", ", ": ", " - ", " #", " (", "\n"])
+
+
+def digits_of(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+# --- card numbers ----------------------------------------------------------------------------
+
+
+@st.composite
+def card_numbers(draw: st.DrawFn) -> str:
+    """Library barcodes: usually 14 digits starting with 2; any 6-16 digit run counts."""
+    if draw(st.booleans()):
+        digits = "2" + draw(st.text("0123456789", min_size=13, max_size=13))
+    else:
+        digits = draw(st.text("0123456789", min_size=6, max_size=16))
+    style = draw(st.sampled_from(["plain", "spaces", "dashes", "groups4"]))
+    if style == "spaces":
+        return " ".join(digits[i : i + 3] for i in range(0, len(digits), 3))
+    if style == "dashes":
+        return "-".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+    if style == "groups4":
+        return " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+    return digits
+
+
+def is_date_shaped(card: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4}", card))
+
+
+@settings(max_examples=400)
+@given(before=staff_text, card=card_numbers(), sep=separator, after=staff_text)
+@example(before="patron lost card", card="21234000123456", sep=" ", after="today")
+def test_card_numbers_never_survive(before: str, card: str, sep: str, after: str) -> None:
+    assume(not is_date_shaped(card))
+    out = redact(f"{before}{sep}{card} {after}")
+    assert card not in out
+    assert len(digits_of(out)) < 6, out
+
+
+@given(
+    cue=st.sampled_from(["card #", "card number ", "barcode ending in ", "acct no. ", "PIN "]),
+    digits=st.text("0123456789", min_size=3, max_size=5),
+)
+def test_short_numbers_after_a_card_cue_are_masked(cue: str, digits: str) -> None:
+    out = redact(f"patron says {cue}{digits} was stolen")
+    assert digits not in digits_of(out)
+
+
+# --- emails ----------------------------------------------------------------------------------
+
+
+@settings(max_examples=400)
+@given(before=staff_text, email=st.emails(), after=staff_text)
+@example(before="email is", email="jane.doe+lib@gmail.com", after="ok")
+def test_emails_never_survive(before: str, email: str, after: str) -> None:
+    out = redact(f"{before} {email} {after}")
+    assert email not in out
+    assert "@" not in out
+    local = email.split("@")[0]
+    if len(local) >= 4 and local not in f"{before} {after}":
+        assert local not in out
+
+
+def test_spelled_out_email_is_masked() -> None:
+    assert redact("her email is jane.doe at gmail dot com ok") == "her email is [email] ok"
+
+
+# --- phone numbers ---------------------------------------------------------------------------
+
+
+@st.composite
+def phone_numbers(draw: st.DrawFn) -> str:
+    area = draw(st.from_regex(r"[2-9]\d\d", fullmatch=True))
+    exchange = draw(st.from_regex(r"[2-9]\d\d", fullmatch=True))
+    line = draw(st.from_regex(r"\d{4}", fullmatch=True))
+    shape = draw(
+        st.sampled_from(
+            [
+                "({a}) {e}-{l}",
+                "({a}){e}-{l}",
+                "{a}-{e}-{l}",
+                "{a}.{e}.{l}",
+                "{a} {e} {l}",
+                "{a}{e}{l}",
+                "+1 {a} {e} {l}",
+                "1-{a}-{e}-{l}",
+                "+1 ({a}) {e}-{l}",
+                "{e}-{l}",
+                "+44 20 {e}{l}",
+                "+33 1 {e} {l}",
+            ]
+        )
+    )
+    return shape.format(a=area, e=exchange, l=line)
+
+
+@settings(max_examples=400)
+@given(before=staff_text, phone=phone_numbers(), after=staff_text)
+def test_phone_numbers_never_survive(before: str, phone: str, after: str) -> None:
+    out = redact(f"{before} {phone} {after}")
+    assert phone not in out
+    assert len(digits_of(out)) < 4, out
+
+
+@pytest.mark.parametrize("phone", ["(312) 555-0199", "312-555-0199", "+1 312 555 0199", "555-0199"])
+def test_phones_are_labelled_as_phones(phone: str) -> None:
+    assert redact(f"call back at {phone} please") == "call back at [phone] please"
+
+
+# --- names after cues ------------------------------------------------------------------------
+
+first_names = st.from_regex(r"[A-Z][a-z]{2,9}", fullmatch=True).filter(
+    lambda w: w.lower() not in COMMON_WORDS
+)
+surnames = st.from_regex(r"[A-Z][a-z]{2,11}(-[A-Z][a-z]{2,8})?", fullmatch=True).filter(
+    lambda w: w.lower() not in COMMON_WORDS
+)
+
+
+@settings(max_examples=300)
+@given(
+    cue=st.sampled_from(
+        [
+            "patron named",
+            "a guy named",
+            "her name is",
+            "his name's",
+            "goes by",
+            "patron",
+            "for",
+            "my son",
+            "the wife",
+            "Mr.",
+            "Mrs",
+            "Dr.",
+        ]
+    ),
+    first=first_names,
+    last=surnames,
+    lower=st.booleans(),
+    after=staff_text,
+)
+def test_names_after_cues_are_masked(
+    cue: str, first: str, last: str, lower: bool, after: str
+) -> None:
+    strong = cue in ("patron named", "a guy named", "her name is", "his name's", "goes by")
+    name = f"{first} {last}"
+    if lower and strong:
+        name = name.lower()  # staff in a hurry do not capitalise
+    out = redact(f"cop asking about {cue} {name} {after}")
+    assert first not in out and first.lower() not in out.lower().split(), out
+    assert "[name]" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("patron named jane smith checked out a book", "patron named [name] checked out a book"),
+        ("for Mr. Smith, card 21234000123456", "for Mr. [name], card [card]"),
+        ("Officer Jones wants circ records", "Officer [name] wants circ records"),
+        ("my son Jake Miller has fines", "my son [name] has fines"),
+        ("patron, John Smith, asked", "patron, [name], asked"),
+        ("a kid called Tommy is alone", "a kid called [name] is alone"),
+    ],
+)
+def test_name_examples(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+# --- what must not change ----------------------------------------------------------------------
+
+
+@settings(max_examples=500)
+@given(text=staff_text)
+def test_ordinary_staff_words_are_not_mangled(text: str) -> None:
+    assert redact(text) == text
+    assert redact(text.capitalize()) == text.capitalize()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cop here wants circ records no warrant",
+        "FBI agent asking about a patron, says it's urgent",
+        "Patron wants to know what her kid checked out",
+        "asked for FOIA docs on 2024-05-01 at 3pm",
+        "the card is 2 days overdue",
+        "I called the police",
+        "kid porn on pc 4",
+        "PD on line 2",
+        "for Police use only",
+    ],
+)
+def test_everyday_messages_are_unchanged(text: str) -> None:
+    assert redact(text) == text
+
+
+@settings(max_examples=300)
+@given(
+    before=staff_text,
+    card=card_numbers(),
+    email=st.emails(),
+    phone=phone_numbers(),
+    name=first_names,
+)
+def test_redaction_is_idempotent(before: str, card: str, email: str, phone: str, name: str) -> None:
+    once = redact(f"{before} patron named {name} {card} {email} {phone}")
+    assert redact(once) == once
