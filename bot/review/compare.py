@@ -143,7 +143,9 @@ def _order_key(flow: Flow, steps: Steps) -> tuple[tuple[int, int], ...]:
 
 
 def compare(catalogue: Catalogue, situation: str, *, not_sure: bool = False) -> Comparison:
-    libraries = sorted(catalogue.packs)
+    libraries = [lib for lib in sorted(catalogue.packs) if situation in catalogue.flows_for(lib)]
+    if not libraries:
+        catalogue.flow(sorted(catalogue.packs)[0], situation)  # raises UnknownName
     flows = {lib: catalogue.flow(lib, situation) for lib in libraries}
     paths = {lib: list(enumerate_paths(catalogue.packs[lib], flows[lib])) for lib in libraries}
     shared = catalogue.flows.get(situation) or flows[libraries[0]]
