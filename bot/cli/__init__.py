@@ -24,6 +24,7 @@ from bot.cli.form import form
 from bot.cli.manifest import manifest  # slack
 from bot.cli.pages import holds, pages  # escalation
 from bot.cli.purge import purge  # escalation
+from bot.cli.route import route  # routing
 from bot.cli.run import run
 from bot.cli.serve import serve  # slack
 from bot.cli.worker import worker  # escalation
@@ -32,6 +33,7 @@ COMMANDS: list[click.Command] = [check, chat, run, coverage]
 COMMANDS += [approve, diagram, compare, form, drill, digest]  # review
 COMMANDS += [pages, ack, resolve, holds, audit, purge, worker]  # escalation
 COMMANDS += [serve, manifest]  # slack
+COMMANDS += [route]  # routing
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -7,22 +7,37 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import clear_errors, content_option, load_catalogue
+from bot.cli.common import clear_errors, content_option, fail, load_catalogue
 from bot.content.catalogue import DEMO_LIBRARY
-from bot.faces.script import run_script, view_to_json
+from bot.faces.script import route_script, routed_to_json, run_script, view_to_json
 
 
 @click.command()
 @click.option("--library", default=DEMO_LIBRARY, show_default=True, help="Library (pack) id.")
-@click.option("--flow", "flow_id", required=True, help="Situation (flow) id.")
+@click.option("--flow", "flow_id", default=None,
+              help="Situation (flow) id. Without it the first --say is routed to a situation.")
 @click.option("--say", "inputs", multiple=True, help="Answer the current question (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the default).")
 @content_option
 @clear_errors
 def run(
-    library: str, flow_id: str, inputs: tuple[str, ...], as_json: bool, content: Path | None
+    library: str, flow_id: str | None, inputs: tuple[str, ...], as_json: bool,
+    content: Path | None,
 ) -> None:
-    """Run a conversation from scripted answers and print where it ends up."""
+    """Run a conversation from scripted answers and print where it ends up.
+
+    Without --flow the first --say is what staff would type first ("cop here with a warrant"):
+    it is routed (and the facts it states prefill answers); when the router is not confident,
+    status is "routing" and routing.candidates lists the situations to offer.
+    """
     catalogue = load_catalogue(content)
+    indent = 2 if not as_json else None
+    if flow_id is None:
+        if not inputs:
+            fail("give --flow, or a first --say describing the situation to route")
+        catalogue.pack(library)
+        result, view = route_script(catalogue, library, list(inputs))
+        click.echo(json.dumps(routed_to_json(library, result, view), indent=indent))
+        return
     view = run_script(catalogue, library, flow_id, list(inputs))
-    click.echo(json.dumps(view_to_json(view), indent=2 if not as_json else None))
+    click.echo(json.dumps(view_to_json(view), indent=indent))

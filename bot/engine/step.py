@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
-from bot.content.flows import Outcome, Question
+from bot.content.flows import Flow, Outcome, Question
 from bot.engine.conversation import Conversation, Turn
 from bot.engine.matching import match_choice, normalise
 from bot.engine.walk import walk
@@ -17,6 +17,9 @@ from bot.privacy.redact import redact
 
 BACK_WORDS = frozenset({"back", "go back", "undo", "previous"})
 RESTART_WORDS = frozenset({"start over", "restart", "reset", "startover", "begin again"})
+
+
+Understood = tuple[str, str, str, str]  # question id, choice id, question text, choice label
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,9 @@ class View:
     outcome: ResolvedOutcome | None
     path: tuple[tuple[str, str], ...]
     not_understood: str | None = None  # the (redacted) words we could not match
+    # Answers taken from the opening message and still on the path: (question id, choice id,
+    # question text, choice label). Faces show them ("I understood: ...") so staff can change them.
+    prefilled: tuple[Understood, ...] = ()
 
     @property
     def status(self) -> str:
@@ -41,15 +47,54 @@ def view(
     pack = catalogue.pack(conversation.library)
     flow = catalogue.flow(conversation.library, conversation.flow)
     position = walk(pack, flow, conversation.answer_map)
+    prefilled = _prefilled_on_path(flow, conversation, position.path)
     if isinstance(position.node, Outcome):
-        return View(conversation, None, resolve_outcome(pack, flow, position.node), position.path)
-    return View(conversation, position.node, None, position.path, not_understood)
+        outcome = resolve_outcome(pack, flow, position.node)
+        return View(conversation, None, outcome, position.path, prefilled=prefilled)
+    return View(conversation, position.node, None, position.path, not_understood, prefilled)
 
 
-def start(catalogue: Catalogue, library: str, flow_id: str) -> View:
+def _prefilled_on_path(flow: Flow, conversation: Conversation,
+                       path: tuple[tuple[str, str], ...]) -> tuple[Understood, ...]:
+    """Prefilled answers that are still the answer given on the path (not since changed)."""
+    last: dict[str, Turn] = {}
+    for turn in conversation.transcript:
+        if turn.question:
+            last[turn.question] = turn
+    out: list[Understood] = []
+    for question_id, choice_id in path:
+        turn = last.get(question_id)
+        question = flow.nodes[question_id]
+        if turn is not None and turn.prefilled and turn.choice == choice_id:
+            assert isinstance(question, Question)
+            choice = question.choice(choice_id)
+            label = choice.label if choice else choice_id
+            out.append((question_id, choice_id, question.ask, label))
+    return tuple(out)
+
+
+def start(catalogue: Catalogue, library: str, flow_id: str, prefill=()) -> View:
+    """Open ``flow_id``; ``prefill`` answers (from the router: objects with ``question``,
+    ``choice`` and ``said``) are applied first, and only those on the resulting path are kept."""
     catalogue.flow(library, flow_id)  # raises UnknownName early, before any state exists
     catalogue.pack(library)
-    return view(catalogue, Conversation(library=library, flow=flow_id))
+    conversation = Conversation(library=library, flow=flow_id)
+    if not prefill:
+        return view(catalogue, conversation)
+    answers = {item.question: item for item in prefill}
+    for item in prefill:
+        conversation = conversation.with_answer(
+            item.question, item.choice, Turn(item.question, item.choice, redact(item.said), True)
+        )
+    path = view(catalogue, conversation).path
+    kept = Conversation(library=library, flow=flow_id, id=conversation.id)
+    for question_id, _ in path:
+        item = answers.get(question_id)
+        if item is not None:
+            kept = kept.with_answer(
+                question_id, item.choice, Turn(question_id, item.choice, redact(item.said), True)
+            )
+    return view(catalogue, kept)
 
 
 def back(catalogue: Catalogue, conversation: Conversation) -> View:

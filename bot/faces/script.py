@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.content.catalogue import Catalogue
 from bot.engine import View, start, step
+from bot.router import RouteResult, router_for
 
 
 def view_to_json(view: View) -> dict[str, Any]:
@@ -28,7 +29,55 @@ def view_to_json(view: View) -> dict[str, Any]:
         }
     if view.not_understood is not None:
         data["not_understood"] = view.not_understood
+    if view.prefilled:
+        data["prefilled"] = [
+            {"question": q, "choice": c, "ask": ask, "label": label}
+            for q, c, ask, label in view.prefilled
+        ]
     return data
+
+
+def routing_to_json(result: RouteResult) -> dict[str, Any]:
+    """The router's answer: the ``route --jsonl`` object plus the band and prefilled facts."""
+    return {
+        **result.to_json(),
+        "band": result.band,
+        "prefill": [p.to_json() for p in result.prefill],
+    }
+
+
+def routed_to_json(library: str, result: RouteResult, view: View | None) -> dict[str, Any]:
+    """``run`` without ``--flow``: the usual object, with ``routing`` added.
+
+    When the router would not start a flow on its own, ``status`` is ``"routing"``, ``flow`` is
+    null and ``routing.candidates`` holds the situations to offer.
+    """
+    if view is None:
+        data: dict[str, Any] = {
+            "library": library,
+            "flow": None,
+            "status": "routing",
+            "question": None,
+            "outcome": None,
+            "transcript": [],
+        }
+    else:
+        data = view_to_json(view)
+    data["routing"] = routing_to_json(result)
+    return data
+
+
+def route_script(
+    catalogue: Catalogue, library: str, inputs: list[str]
+) -> tuple[RouteResult, View | None]:
+    """Route the first input (prefilling what it states), then feed the rest as answers."""
+    result = router_for(catalogue, library).route(inputs[0])
+    if result.situation is None:
+        return result, None
+    current = start(catalogue, library, result.situation, result.prefill)
+    for text in inputs[1:]:
+        current = step(catalogue, current.conversation, text)
+    return result, current
 
 
 def run_script(catalogue: Catalogue, library: str, flow: str, inputs: list[str]) -> View:

@@ -6,9 +6,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.content.catalogue import Catalogue
+from bot.content.flows import Question
 from bot.engine import View, start, step
-from bot.engine.matching import normalise
+from bot.engine.matching import match_choice, normalise
+from bot.engine.step import BACK_WORDS, answer
 from bot.faces.terminal.render import render_outcome, render_question
+from bot.router import PrefilledAnswer, RouteResult, router_for
 from bot.store import ConversationStore
 
 if TYPE_CHECKING:
@@ -16,6 +19,8 @@ if TYPE_CHECKING:
 
 QUIT_WORDS = frozenset({"quit", "exit", "q", "bye"})
 PAGE_WORDS = frozenset({"page", "page now", "page the privacy in charge"})
+CHANGE_WORDS = frozenset({"change", "change answer", "fix", "correct", "edit"})
+NONE_OF_THESE = "None of these — page the privacy in-charge"
 
 Prompt = Callable[[str], str]
 Say = Callable[[str], None]
@@ -39,6 +44,7 @@ class TerminalChat:
         self.say = say
         self.user_id = user_id
         self.escalations = escalations
+        self._prefill: tuple[PrefilledAnswer, ...] = ()  # facts the opening message stated
 
     def ask(self, prompt: str) -> str:
         try:
@@ -50,23 +56,68 @@ class TerminalChat:
         return text
 
     def choose_flow(self) -> str:
+        """The situation, from the staff member's own words (routed) or a menu number."""
+        flow_id, self._prefill = self.choose()
+        return flow_id
+
+    def choose(self) -> tuple[str, tuple[PrefilledAnswer, ...]]:
+        """Route what staff type; the numbered menu stays as the fallback."""
         flows = sorted(self.catalogue.flows_for(self.library).values(), key=lambda f: f.title)
-        self.say(f"\nfrontdesk — {self.pack.library}\nWhat is happening at the desk?")
+        router = router_for(self.catalogue, self.library)
+        self.say(f"\nfrontdesk — {self.pack.library}\nWhat is happening at the desk? "
+                 "Say it in your own words, or pick a number:")
         for number, flow in enumerate(flows, 1):
             self.say(f"  {number:2}. {flow.title}")
         if self.escalations is not None:
             self.say("  (or type 'page' to page the privacy in-charge about something else)")
+        offered: tuple[str, ...] = ()  # "Did you mean" choices, numbered from 1
         while True:
             text = self.ask("> ").strip()
-            if self.escalations is not None and normalise(text) in PAGE_WORDS:
-                self.page_unrouted()
+            if not text:
                 continue
+            if normalise(text) in PAGE_WORDS:
+                self.page_or_say_who()
+                continue
+            if offered and text.isdigit():
+                pick = int(text)
+                if 1 <= pick <= len(offered):
+                    return offered[pick - 1], ()
+                if pick == len(offered) + 1:
+                    self.page_or_say_who()
+                    offered = ()
+                    continue
             if text.isdigit() and 1 <= int(text) <= len(flows):
-                return flows[int(text) - 1].id
+                return flows[int(text) - 1].id, ()
             for flow in flows:
                 if normalise(text) in (flow.id, normalise(flow.title)):
-                    return flow.id
-            self.say("Type the number of the situation (or 'quit').")
+                    return flow.id, ()
+            result = router.route(text)
+            if result.situation is not None:
+                self.say(f"→ {router.flows[result.situation].title}")
+                return result.situation, result.prefill
+            offered = self.offer(result)
+
+    def offer(self, result: RouteResult) -> tuple[str, ...]:
+        """Offer "Did you mean" for an ambiguous message; say honestly it is unclear otherwise."""
+        if result.band == "ambiguous" and result.suggestions:
+            self.say("Did you mean:")
+            for number, candidate in enumerate(result.suggestions, 1):
+                self.say(f"  {number}. {candidate.title}")
+            self.say(f"  {len(result.suggestions) + 1}. {NONE_OF_THESE}")
+            return tuple(c.situation for c in result.suggestions)
+        self.say("I can't tell which situation that is. Pick a number from the list above, "
+                 "say it another way, or type 'page' to page the privacy in-charge. "
+                 "(Type 'quit' to leave.)")
+        return ()
+
+    def page_or_say_who(self) -> None:
+        """Page the privacy in-charge (when paging is set up), or say whom to call."""
+        if self.escalations is not None:
+            self.page_unrouted()
+            return
+        pic = self.pack.roles["privacy-in-charge"].display
+        contact = self.pack.contacts.get("if_no_answer", "")
+        self.say(f"Call the {pic} now. {contact}".strip())
 
     def show(self, view: View) -> None:
         if view.outcome is not None:
@@ -84,19 +135,87 @@ class TerminalChat:
                 outcome=view.outcome.id if view.outcome else None,
             )
 
-    def converse(self, flow_id: str) -> View:
-        view = start(self.catalogue, self.library, flow_id)
+    def converse(self, flow_id: str, prefill: tuple[PrefilledAnswer, ...] | None = None) -> View:
+        if prefill is None:
+            prefill, self._prefill = self._prefill, ()
+        view = start(self.catalogue, self.library, flow_id, prefill)
         self.record("case.opened", view, {"flow": flow_id, "face": "terminal"})
+        for turn in view.conversation.transcript:
+            self.record("case.answer", view, turn.to_json())  # prefilled facts
+        self.show_understood(view)
         self.show(view)
-        while view.outcome is None:
-            before = len(view.conversation.transcript)
-            view = step(self.catalogue, view.conversation, self.ask("> "))
-            for turn in view.conversation.transcript[before:]:
-                self.record("case.answer", view, turn.to_json())  # redacted by the engine
-            self.save(view)
-            self.show(view)
-        self.after_outcome(view)
+        while True:
+            while view.outcome is None:
+                view = self.answer(view, self.ask("> "))
+            self.after_outcome(view)
+            if not view.prefilled:
+                return view
+            # The outcome rests on what the opening message said: let staff correct it.
+            self.say("(Type 'change' or 'back' to correct what I understood, "
+                     "or press Enter to go on.)")
+            text = self.ask("> ")
+            if normalise(text) not in CHANGE_WORDS | BACK_WORDS:
+                return view
+            view = self.answer(view, text)
+
+    def answer(self, view: View, text: str) -> View:
+        """One typed line during a case: change, page, or an answer/command for the engine."""
+        before = len(view.conversation.transcript)
+        if normalise(text) in CHANGE_WORDS:
+            view = self.change(view)
+        elif normalise(text) in PAGE_WORDS:
+            self.page_case(view)
+            return view
+        else:
+            view = step(self.catalogue, view.conversation, text)
+        for turn in view.conversation.transcript[before:]:
+            self.record("case.answer", view, turn.to_json())  # redacted by the engine
+        self.save(view)
+        self.show(view)
         return view
+
+    def show_understood(self, view: View) -> None:
+        if view.prefilled:
+            for _, _, ask, label in view.prefilled:
+                self.say(f"I understood: {ask} → {label}")
+            self.say("(type 'change' or 'back' to correct)")
+
+    def change(self, view: View) -> View:
+        """Re-answer one of the questions already answered; later answers that still apply stay."""
+        flow = self.catalogue.flow(self.library, view.conversation.flow)
+        answered = [(flow.nodes[q], c) for q, c in view.path]
+        if not answered:
+            self.say("Nothing answered yet to change.")
+            return view
+        self.say("Which answer do you want to change?")
+        for number, (question, choice_id) in enumerate(answered, 1):
+            assert isinstance(question, Question)
+            choice = question.choice(choice_id)
+            self.say(f"  {number}. {question.ask} → {choice.label if choice else choice_id}")
+        text = self.ask("> ").strip()
+        if not (text.isdigit() and 1 <= int(text) <= len(answered)):
+            self.say("Nothing changed.")
+            return view
+        question = answered[int(text) - 1][0]
+        assert isinstance(question, Question)
+        self.say(render_question(question))
+        said = self.ask("> ")
+        choice = match_choice(question, said)
+        if choice is None:
+            self.say("Nothing changed.")
+            return view
+        return answer(self.catalogue, view.conversation, question.id, choice.id, said)
+
+    def page_case(self, view: View) -> None:
+        """'page' in the middle of a case: page the privacy in-charge about this case now."""
+        if self.escalations is None:
+            self.page_or_say_who()
+            return
+        escalation_id = self.escalations.trigger(
+            library=self.library, situation=view.conversation.flow,
+            conversation=view.conversation, outcome=None, reason="page-now",
+            asked_by=self.user_id, face="terminal")
+        self.show_paged(escalation_id)
 
     # --- paging (escalation) ---------------------------------------------------------------
 

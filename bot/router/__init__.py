@@ -1,0 +1,65 @@
+"""Free-text routing: from a staff member's words to the right flow, or an honest "not sure".
+
+One router object serves every face (terminal chat, ``frontdesk run``, ``frontdesk route``,
+Slack). Build it once per catalogue and library, then call ``route`` for each message::
+
+    from bot.router import router_for          # cached per (catalogue, library)
+    router = router_for(catalogue, "mount-prospect")
+    # or, uncached: Router.from_catalogue(catalogue, "mount-prospect")
+
+    result = router.route("cop here with a search warrant")   # redacts first
+    result.text          # the redacted message: the only form of it to store or log
+    result.band          # "confident" | "ambiguous" | "none"
+    result.situation     # flow id when band == "confident", else None
+    result.confidence    # 0..1, the top score
+    result.candidates    # up to three Candidate(situation, title, score), best first
+    result.suggestions   # the candidates worth offering in "Did you mean" (ambiguous only)
+    result.prefill       # PrefilledAnswer(question, choice, ask, label, said) per fact stated
+    result.to_json()     # {"text", "situation", "confidence", "candidates"} (route --jsonl)
+
+What a face does with each band:
+
+* ``confident`` — start ``result.situation`` with ``bot.engine.start(..., prefill=result.prefill)``
+  and show "I understood: <ask> → <label>" for each answer the view reports as prefilled
+  (``View.prefilled``), with a way to change it.
+* ``ambiguous`` — "Did you mean": ``result.suggestions`` (up to three) plus
+  "None of these — page the privacy in-charge".
+* ``none`` — say so, list ``router.situations()`` and offer to page the privacy in-charge.
+
+Free-text answers to questions use the same normalisation and phrases
+(``bot.router.choices.ChoiceMatcher``, called by ``bot.engine.matching.match_choice``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.router.choices import ChoiceMatcher, matcher
+from bot.router.prefill import PrefilledAnswer, prefill
+from bot.router.router import BANDS, Candidate, Router, RouteResult, Tuning
+
+__all__ = [
+    "BANDS",
+    "Candidate",
+    "ChoiceMatcher",
+    "PrefilledAnswer",
+    "RouteResult",
+    "Router",
+    "Tuning",
+    "matcher",
+    "prefill",
+    "router_for",
+]
+
+_ROUTERS: dict[tuple[int, str], tuple[Any, Router]] = {}
+
+
+def router_for(catalogue: Any, library: str) -> Router:
+    """The router for ``library`` over ``catalogue``, built on first use and then reused."""
+    key = (id(catalogue), library)
+    cached = _ROUTERS.get(key)
+    if cached is not None and cached[0] is catalogue:
+        return cached[1]
+    router = Router.from_catalogue(catalogue, library)
+    _ROUTERS[key] = (catalogue, router)
+    return router

@@ -1,0 +1,326 @@
+"""The router: a staff member's words -> the situation (flow) they are in, or an honest "not sure".
+
+Every phrase that describes a flow (its triggers, title and description sentences) and every line
+of ordinary desk talk (``bot/data/routing/background.txt``, a pseudo-situation that is never
+started) is normalised once (``bot.router.text``: slang, typos, stems). A message is normalised
+the same way and scored against each flow with four signals over its content words and adjacent
+word pairs ("search warrant"):
+
+* **posterior** — a naive Bayes posterior over the flows and the background (features present
+  in the flow's phrases; ``alpha`` smoothing; the background's prior is ``background_prior``).
+  It is what separates "lost library card" from "where is the lost and found".
+* **evidence** — the share of the message's information that points at the flow: each word
+  weighs its inverse document frequency over the flows (a word in every flow, like "patron",
+  weighs almost nothing; a word the catalogue never uses weighs ``unknown_weight``, so chatter
+  dilutes the evidence), times how characteristic it is of the flow (its phrase count there over
+  its largest count anywhere, saturating at ``saturation`` phrases).
+* **overlap** — the best single phrase of the flow, as an idf-weighted F-score of shared words.
+* **likeness** — rapidfuzz ``token_set_ratio`` between the message and the flow's best phrase.
+
+``score = posterior_weight * posterior + (1 - posterior_weight) * (evidence_weight * evidence +
+overlap_weight * overlap + likeness_weight * likeness)``, in 0..1. Bands:
+``none`` when the best flow does not beat the background by ``background_lead`` (or scores below
+``suggest``); ``confident`` (start the flow) when it scores ``confident`` and leads the runner-up
+(flow or background) by ``margin``; otherwise ``ambiguous`` ("Did you mean").
+The knobs are measured with ``bench/router_bench.py`` on ``tests/routing/labelled.yaml``.
+
+Everything that depends on the catalogue is built once in ``__init__``; ``route`` then costs
+dictionary lookups and one rapidfuzz pass over the phrases (well under a millisecond).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from bot.content.flows import Flow
+from bot.privacy.redact import redact
+from bot.router.prefill import PrefilledAnswer, prefill
+from bot.router.text import DATA, Normaliser, is_content, words
+
+BANDS = ("confident", "ambiguous", "none")
+BACKGROUND = "_background"  # ordinary desk talk (bot/data/routing/background.txt): never started
+
+
+@cache
+def background_phrases() -> tuple[str, ...]:
+    text = (DATA / "background.txt").read_text("utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and line[0] != "#")
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The knobs, measured on tests/routing/labelled.yaml with bench/router_bench.py."""
+
+    posterior_weight: float = 0.7
+    evidence_weight: float = 0.5  # the other three split the remaining 1 - posterior_weight
+    overlap_weight: float = 0.3
+    likeness_weight: float = 0.2
+    alpha: float = 0.3  # naive Bayes smoothing
+    background_prior: float = 4.0  # prior odds of ordinary desk talk against one flow
+    unknown_weight: float = 2.0  # weight of a word the catalogue never uses (idf units)
+    pair_weight: float = 0.5  # weight of an adjacent word pair relative to its words
+    saturation: float = 2.0  # a word counts fully for a flow once this many phrases use it
+    beta: float = 1.0  # overlap F-score: >1 favours phrases that explain all of the message
+    background_lead: float = 0.15  # the best flow must beat the background by this much
+    confident: float = 0.6
+    margin: float = 0.05
+    suggest: float = 0.15
+    suggest_floor: float = 0.1  # a runner-up below this is not worth offering in "Did you mean"
+    scorer: Any = field(default=fuzz.token_set_ratio)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    situation: str
+    title: str
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"situation": self.situation, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class RouteResult:
+    """What the router made of one message. ``situation`` is set only when ``band`` is confident."""
+
+    text: str  # the message after redaction: the only form of it anything keeps
+    situation: str | None
+    confidence: float
+    band: str
+    candidates: tuple[Candidate, ...]  # the best three flows (score > 0), best first
+    prefill: tuple[PrefilledAnswer, ...] = ()
+    suggestions: tuple[Candidate, ...] = ()  # what to offer in "Did you mean" (ambiguous only)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``frontdesk route --jsonl`` contract: text, situation, confidence, candidates."""
+        return {
+            "text": self.text,
+            "situation": self.situation,
+            "confidence": round(self.confidence, 4),
+            "candidates": [c.to_json() for c in self.candidates],
+        }
+
+
+_SENTENCE = re.compile(r"[;.!?]\s+|\s+or\s+(?=[a-z]+ [a-z]+ )")
+
+
+def _pairs(content: tuple[str, ...]) -> list[str]:
+    return [f"{a} {b}" for a, b in zip(content, content[1:], strict=False) if a != b]
+
+
+class Router:
+    """Routes free text to one of a library's flows. Build once per catalogue and library."""
+
+    def __init__(self, flows: Iterable[Flow], tuning: Tuning | None = None):
+        self.tuning = tuning or Tuning()
+        self.flows: dict[str, Flow] = {f.id: f for f in sorted(flows, key=lambda f: f.id)}
+        self._build()
+
+    @classmethod
+    def from_catalogue(cls, catalogue: Any, library: str, tuning: Tuning | None = None) -> Router:
+        catalogue.pack(library)  # unknown library -> UnknownName, before any work
+        return cls(catalogue.flows_for(library).values(), tuning)
+
+    # --- index ------------------------------------------------------------------------------
+
+    @staticmethod
+    def phrases(flow: Flow) -> list[str]:
+        """Every phrase that describes ``flow``: triggers, title, description sentences.
+
+        (Choice labels and synonyms were measured too: as routing evidence they made it worse,
+        so they serve prefill and answers only.)
+        """
+        return [*flow.triggers, flow.title, *(p for p in _SENTENCE.split(flow.description) if p)]
+
+    def _build(self) -> None:
+        t = self.tuning
+        texts = {fid: self.phrases(flow) for fid, flow in self.flows.items()}
+        if self.flows:
+            texts[BACKGROUND] = list(background_phrases())
+        vocabulary = {w for ps in texts.values() for p in ps for w in words(p) if is_content(w)}
+        self.normaliser = Normaliser(vocabulary)
+
+        counts: dict[str, Counter[str]] = defaultdict(Counter)  # feature -> class -> phrases
+        self._phrase_owner: list[str] = []
+        self._likeness_texts: list[str] = []
+        phrase_words: list[tuple[str, ...]] = []
+        for fid, phrases in texts.items():
+            for text in phrases:
+                content = self.normaliser.content(text)
+                if not content:
+                    continue
+                for feature in {*content, *_pairs(content)}:
+                    counts[feature][fid] += 1
+                self._phrase_owner.append(fid)
+                self._likeness_texts.append(" ".join(content))
+                phrase_words.append(tuple(dict.fromkeys(content)))
+
+        classes = list(texts)
+        n = len(classes)
+        self._idf: dict[str, float] = {}
+        self._share: dict[str, dict[str, float]] = {}
+        for feature, per_class in counts.items():
+            self._idf[feature] = math.log((n + 1) / (len(per_class) + 0.5))
+            top = max(per_class.values())
+            self._share[feature] = {
+                fid: (c / top) * min(1.0, c / t.saturation) for fid, c in per_class.items()
+            }
+        # Naive Bayes: log P(feature | class) for seen features, and the floor for unseen ones.
+        size = len(counts)
+        totals = Counter[str]()
+        for per_class in counts.values():
+            totals.update(per_class)
+        self._log_floor = {
+            c: math.log(t.alpha / (totals[c] + t.alpha * size)) if size else 0.0 for c in classes
+        }
+        self._log_like: dict[str, dict[str, float]] = {
+            feature: {
+                c: math.log((k + t.alpha) / (totals[c] + t.alpha * size))
+                for c, k in per_class.items()
+            }
+            for feature, per_class in counts.items()
+        }
+        self._log_prior = {c: math.log(t.background_prior) if c == BACKGROUND else 0.0
+                           for c in classes}
+        # Phrases as weighted word sets, reached from each word through a postings list.
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        self._phrase_weight: list[float] = []
+        for index, content in enumerate(phrase_words):
+            for word in content:
+                self._postings[word].append(index)
+            self._phrase_weight.append(sum(self._idf[w] for w in content) or 1.0)
+
+    # --- scoring ----------------------------------------------------------------------------
+
+    def signals(self, text: str) -> dict[str, dict[str, float]]:
+        """posterior, evidence, overlap and likeness per class (flows and ``BACKGROUND``), 0..1."""
+        content = self.normaliser.content(text)
+        unique = list(dict.fromkeys(content))
+        classes = list(self._log_prior)
+        zero = dict.fromkeys(classes, 0.0)
+        signals = {name: dict(zero) for name in ("posterior", "evidence", "overlap", "likeness")}
+        if not unique or not classes:
+            return signals
+        t = self.tuning
+        pairs = list(dict.fromkeys(_pairs(content)))
+
+        # evidence, and the shared weight of every phrase that has one of the words
+        evidence = signals["evidence"]
+        total = 0.0
+        query_weight = 0.0
+        shared: dict[int, float] = defaultdict(float)
+        for word in unique:
+            idf = self._idf.get(word)
+            if idf is None:
+                total += t.unknown_weight
+                query_weight += t.unknown_weight
+                continue
+            total += idf
+            query_weight += idf
+            for fid, share in self._share[word].items():
+                evidence[fid] += idf * share
+            for index in self._postings.get(word, ()):
+                shared[index] += idf
+        for pair in pairs:
+            idf = self._idf.get(pair)
+            if idf is None:
+                continue
+            total += idf * t.pair_weight
+            for fid, share in self._share[pair].items():
+                evidence[fid] += idf * t.pair_weight * share
+        for fid in classes:
+            evidence[fid] /= total
+
+        # overlap: the best phrase's idf-weighted F-score
+        overlap = signals["overlap"]
+        b2 = t.beta * t.beta
+        for index, common in shared.items():
+            recall = common / query_weight
+            precision = common / self._phrase_weight[index]
+            score = (1 + b2) * precision * recall / (b2 * precision + recall)
+            owner = self._phrase_owner[index]
+            if score > overlap[owner]:
+                overlap[owner] = score
+
+        # posterior: naive Bayes over the known features
+        known = [f for f in (*unique, *pairs) if f in self._log_like]
+        if known:
+            log_post = dict(self._log_prior)
+            for feature in known:
+                likes = self._log_like[feature]
+                for c in classes:
+                    log_post[c] += likes.get(c, self._log_floor[c])
+            top = max(log_post.values())
+            exp = {c: math.exp(v - top) for c, v in log_post.items()}
+            norm = sum(exp.values())
+            signals["posterior"] = {c: v / norm for c, v in exp.items()}
+
+        # likeness: rapidfuzz over every phrase, best per class
+        likeness = signals["likeness"]
+        if t.likeness_weight:
+            for _, score, index in process.extract(
+                " ".join(content), self._likeness_texts, scorer=t.scorer, processor=None,
+                limit=None, score_cutoff=1,
+            ):
+                owner = self._phrase_owner[index]
+                if score / 100 > likeness[owner]:
+                    likeness[owner] = score / 100
+        return signals
+
+    def combine(self, signals: dict[str, dict[str, float]]) -> dict[str, float]:
+        t = self.tuning
+        p = t.posterior_weight
+        return {
+            c: p * signals["posterior"][c]
+            + (1 - p) * (t.evidence_weight * signals["evidence"][c]
+                         + t.overlap_weight * signals["overlap"][c]
+                         + t.likeness_weight * signals["likeness"][c])
+            for c in signals["posterior"]
+        }
+
+    def score_all(self, text: str) -> list[tuple[str, float]]:
+        """Every flow's score (and ``BACKGROUND``'s) for already-redacted ``text``, best first."""
+        scores = self.combine(self.signals(text))
+        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+    def decide(self, everything: list[tuple[str, float]]) -> tuple[str, list[tuple[str, float]]]:
+        """The band for ranked scores, and the ranked flows (background left out)."""
+        t = self.tuning
+        background = dict(everything).get(BACKGROUND, 0.0)
+        ranked = [(fid, score) for fid, score in everything if fid != BACKGROUND]
+        top = ranked[0][1] if ranked else 0.0
+        runner_up = max(ranked[1][1] if len(ranked) > 1 else 0.0, background)
+        if top < background + t.background_lead or top < t.suggest:
+            return "none", ranked
+        if top >= t.confident and top - runner_up >= t.margin:
+            return "confident", ranked
+        return "ambiguous", ranked
+
+    def route(self, text: str, *, with_prefill: bool = True) -> RouteResult:
+        """Redact ``text``, then decide: start a flow, suggest up to three, or decline."""
+        said = redact(text)
+        band, ranked = self.decide(self.score_all(said))
+        top = ranked[0][1] if ranked else 0.0
+        candidates = tuple(
+            Candidate(fid, self.flows[fid].title, score) for fid, score in ranked[:3] if score > 0
+        )
+        suggestions = tuple(c for c in candidates if c.score >= self.tuning.suggest_floor)
+        if band != "ambiguous":
+            suggestions = ()
+        situation = ranked[0][0] if band == "confident" else None
+        filled: tuple[PrefilledAnswer, ...] = ()
+        if situation is not None and with_prefill:
+            filled = prefill(self.flows[situation], said)
+        return RouteResult(said, situation, min(1.0, top), band, candidates, filled, suggestions)
+
+    def situations(self) -> list[tuple[str, str]]:
+        """(id, title) of every flow, by title: the list shown when nothing matched."""
+        return sorted(((f.id, f.title) for f in self.flows.values()), key=lambda p: p[1])

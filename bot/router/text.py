@@ -1,0 +1,182 @@
+"""Text normalisation shared by routing, prefill and answer matching.
+
+Every string the router compares — a staff message, a flow's trigger, title and description, a
+choice's label and synonyms — goes through the same steps, so both sides meet on the same words:
+
+1. redaction placeholders (``[card]``, ``[name]``...) are dropped: they carry no meaning;
+2. lower case, accents removed, possessive ``'s`` dropped, ``w/`` and ``w/o`` spelled out;
+3. split into words on anything that is not a letter or digit;
+4. known misspellings fixed (data: ``bot/data/routing/typos.yaml``);
+5. slang and abbreviations expanded (data: ``bot/data/routing/slang.yaml``), longest match first;
+6. a light suffix stemmer (records → record, asking → ask, served → serv);
+7. (``Normaliser`` only) a word of six letters or more that the catalogue does not know is
+   corrected to the closest word it does know, if one is within one edit (two for words of nine
+   letters or more) and that closest word is unique. Shorter words are left alone: "week" is
+   not a typo for "weed". Short misspellings staff really make go in ``typos.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache, lru_cache
+from importlib.resources import files
+
+import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+DATA = files("bot") / "data" / "routing"
+
+
+_PLACEHOLDER = re.compile(r"\[(?:name|card|email|phone)\]")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_APOSTROPHE = re.compile(r"['’`]")
+_WITHOUT = re.compile(r"\bw/o\b")
+_WITH = re.compile(r"\bw/")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def stem(word: str) -> str:
+    """A deliberately small suffix stripper: enough to meet plurals and verb forms."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("ied") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("sses"):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ing") and len(word) >= 6:
+        word = _undouble(word[:-3])
+    elif word.endswith("ed") and len(word) >= 5:
+        word = _undouble(word[:-2])
+    if word.endswith("e") and len(word) >= 5:
+        word = word[:-1]
+    return word
+
+
+def _undouble(word: str) -> str:
+    if len(word) >= 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+        return word[:-1]
+    return word
+
+
+NEGATIONS = frozenset(
+    stem(word)
+    for word in (
+        "no", "not", "without", "never", "nothing", "none", "nobody", "dont", "doesnt", "didnt",
+        "isnt", "wasnt", "arent", "werent", "cant", "cannot", "wont", "hasnt", "havent", "hadnt",
+        "aint", "nope", "neither", "nor",
+    )
+)
+
+
+@cache
+def _typos() -> dict[str, str]:
+    return dict(yaml.safe_load((DATA / "typos.yaml").read_text("utf-8"))["typos"])
+
+
+@cache
+def _slang() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
+    """Slang keys as word tuples -> replacement words (not yet stemmed), and the longest key."""
+    raw = yaml.safe_load((DATA / "slang.yaml").read_text("utf-8"))["slang"]
+    table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for key, value in raw.items():
+        table[tuple(_split(str(key)))] = tuple(_split(str(value)))
+    return table, max(len(k) for k in table)
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Stemmed function words and chat filler (data: ``bot/data/routing/stopwords.txt``)."""
+    words: set[str] = set()
+    for line in (DATA / "stopwords.txt").read_text("utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        for word in _split(line):
+            words.add(stem(word))
+    return frozenset(words)
+
+
+def _split(text: str) -> list[str]:
+    text = _PLACEHOLDER.sub(" ", text)
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _POSSESSIVE.sub("", text)
+    text = _APOSTROPHE.sub("", text)
+    text = _WITHOUT.sub(" without ", text)
+    text = _WITH.sub(" with ", text)
+    return _WORD.findall(text)
+
+
+def _expand(words: list[str]) -> list[str]:
+    typos = _typos()
+    words = [typos.get(w, w) for w in words]
+    table, longest = _slang()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            key = tuple(words[i : i + size])
+            replacement = table.get(key)
+            if replacement is None and size == 1 and key[0].endswith("s"):
+                replacement = table.get((key[0][:-1],))
+            if replacement is not None:
+                out.extend(replacement)
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+@lru_cache(maxsize=8192)
+def words(text: str) -> tuple[str, ...]:
+    """Steps 1-6: the normalised words of ``text``, stopwords and negations included."""
+    return tuple(stem(w) for w in _expand(_split(text)))
+
+
+def is_content(word: str) -> bool:
+    """A word that can carry meaning for routing (not filler, not a negation, not a number)."""
+    return word not in stopwords() and word not in NEGATIONS and not word.isdigit()
+
+
+class Normaliser:
+    """``words`` plus typo correction against a known vocabulary (step 7).
+
+    Built once per vocabulary (a router's catalogue, or one question's choices); corrections are
+    memoised, so a repeated word costs a dict lookup.
+    """
+
+    def __init__(self, vocabulary: Iterable[str]):
+        self.vocabulary = frozenset(vocabulary)
+        self._choices = sorted(self.vocabulary)
+        self._fixes: dict[str, str] = {}
+
+    def correct(self, word: str) -> str:
+        if word in self.vocabulary or len(word) < 6 or not is_content(word):
+            return word
+        if word in self._fixes:
+            return self._fixes[word]
+        limit = 1 if len(word) < 9 else 2
+        best = process.extract(
+            word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=2
+        )
+        fixed = word
+        if best and (len(best) == 1 or best[0][1] < best[1][1]):
+            fixed = best[0][0]
+        if len(self._fixes) < 50_000:
+            self._fixes[word] = fixed
+        return fixed
+
+    def words(self, text: str) -> tuple[str, ...]:
+        return tuple(self.correct(w) for w in words(text))
+
+    def content(self, text: str) -> tuple[str, ...]:
+        """The meaningful words of ``text`` in order (duplicates kept)."""
+        return tuple(w for w in self.words(text) if is_content(w))
