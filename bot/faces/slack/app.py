@@ -8,9 +8,12 @@ authorization and every listener:
 * a body that is not a Slack event, command or interaction is answered ``400`` and nothing is
   stored;
 * a request whose signature was already seen (a replay) is answered ``401``;
-* an event, click or command already processed — Slack's retries (``X-Slack-Retry-Num``),
+* the delivery's idempotency keys (event id, message id, action timestamp, trigger id,
+  signature) are handed to the listener, which claims them after the acknowledgement: an
+  event, click or command already processed — Slack's retries (``X-Slack-Retry-Num``),
   Socket Mode redeliveries, a request handled by another instance — is acknowledged and
-  dropped. The keys live in the database, so this holds across instances.
+  dropped. The keys live in the database, so this holds across instances, and nothing is
+  written before the acknowledgement.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.config import Config, ConfigError, SlackSecrets
 from bot.content.catalogue import Catalogue
 from bot.faces.slack.guide import Guide
+from bot.faces.slack.listeners.common import KEYS
 from bot.store import ConversationStore, Database
 from bot.store.slack_state import SlackState
 
@@ -189,11 +193,22 @@ def idempotency_keys(body: dict[str, Any], kind: str) -> list[str]:
     """What makes this delivery the same as an earlier one."""
     if kind == "event":
         event = body["event"]
+        keys = []
+        # One message can arrive as two events (app_mention + message.channels): the message
+        # key makes it count once. A channel message that mentions someone is left to the
+        # app_mention event (the message listener ignores it), so it takes no message key.
+        msg_id = event.get("client_msg_id")
+        is_dm = event.get("channel_type") == "im"
+        if msg_id and (
+            event["type"] == "app_mention"
+            or (event["type"] == "message" and (is_dm or "<@" not in str(event.get("text", ""))))
+        ):
+            keys.append(f"msg:{msg_id}")
         key = (
             body.get("event_id")
             or f"{event.get('type')}:{event.get('event_ts') or event.get('ts')}"
         )
-        return [f"ev:{key}"]
+        return [f"ev:{key}", *keys]
     if kind == "command":
         trigger = body.get("trigger_id")
         return [f"cmd:{trigger}"] if trigger else []
@@ -215,18 +230,15 @@ def guard(state: SlackState) -> Callable[..., BoltResponse | None]:
         if kind is None:
             return BoltResponse(status=400, body="malformed Slack payload")
         keys = idempotency_keys(req.body, kind)
-        signed = None
         if req.mode == "http":  # Bolt has verified the signature; it must not be seen twice
             signature = _header(req, "x-slack-signature") or ""
             signed = "sig:" + hashlib.sha256(signature.encode()).hexdigest()
-            keys.append(signed)
-        if not state.claim(*keys):  # one insert on the common path
             retry = _header(req, "x-slack-retry-num") is not None
-            if signed is not None and not retry and state.claimed(signed):
+            if not retry and state.claimed(signed):  # a read: nothing is written before ack
                 log.warning("replayed %s request refused", kind)
                 return BoltResponse(status=401, body="replayed request")
-            log.info("duplicate %s delivery dropped", kind)
-            return BoltResponse(status=200, body="")
+            keys.append(signed)
+        req.context[KEYS] = keys  # claimed after the ack, by the listener (listeners.common)
         return next()
 
     return middleware

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -190,6 +191,31 @@ def situation_buttons(
     return [button(flow.title, f"{action}:{flow.id}", value(**data, f=flow.id)) for flow in flows]
 
 
+@lru_cache(maxsize=256)
+def _situation_button(title: str, action_id: str) -> str:
+    """A situation button rendered (and validated) once through the models, as JSON."""
+    return json.dumps(button(title, action_id, "-").to_dict())
+
+
+def situation_rows(
+    flows: Sequence[Flow], action: str, data: dict[str, Any], block_id: str
+) -> Blocks:
+    """Actions blocks of situation buttons; the rendering is cached, only values differ."""
+    elements = []
+    for flow in flows:
+        element = json.loads(_situation_button(flow.title, f"{action}:{flow.id}"))
+        element["value"] = value(**data, f=flow.id)
+        elements.append(element)
+    return [
+        {
+            "type": "actions",
+            "block_id": f"{block_id}-{n}",
+            "elements": elements[i : i + ACTIONS_PER_BLOCK],
+        }
+        for n, i in enumerate(range(0, len(elements), ACTIONS_PER_BLOCK))
+    ]
+
+
 def picker(
     flows: Sequence[Flow],
     *,
@@ -201,20 +227,24 @@ def picker(
 ) -> Message:
     """Which situation? Candidates first (from the router) or every situation."""
     shown = list(candidates) or list(flows)
-    blocks: list[Block] = [section(intro)]
-    blocks += action_rows(situation_buttons(shown, PICK, {"t": thread_ts, "r": rev}), "pick")
+    out = render([section(intro)])
+    out += situation_rows(shown, PICK, {"t": thread_ts, "r": rev}, "pick")
+    tail: list[Block] = []
     if candidates and len(candidates) < len(flows):
-        blocks.append(
+        tail.append(
             context(
                 "None of these? Type what is happening in other words, or pick "
                 "from every situation in the App Home tab."
             )
         )
     if offer_page:
-        blocks += action_rows(
+        tail += action_rows(
             [page_button(thread_ts, rev, "None of these — page the privacy in-charge")], "page"
         )
-    return Message(text=intro, blocks=render(blocks))
+    out += render(tail)
+    if len(out) > MAX_BLOCKS:
+        raise ValueError(f"{len(out)} blocks exceed Slack's limit of {MAX_BLOCKS}")
+    return Message(text=intro, blocks=out)
 
 
 def page_button(

@@ -149,15 +149,41 @@ class Guide:
         text: str = "",
         flow_id: str | None = None,
     ) -> None:
+        said = text.strip()
+        result = None
+        prefill = None
+        if flow_id is None and said and self.router is not None:
+            result = self.router.route(redact(said))
+            if getattr(result, "situation", None) and self.flow(result.situation):
+                flow_id, prefill = result.situation, getattr(result, "prefill", None)
+        if flow_id is not None and self.flow(flow_id) is not None:
+            current, prefilled = self.opening(flow_id, prefill)
+            thread = self.state.open_thread(
+                place.channel,
+                place.thread_ts,
+                user_id=place.user,
+                kind=kind,
+                library=self.library,
+                conversation=current.conversation,
+                status="done" if current.outcome else "asking",
+            )
+            mine = thread.conversation is not None and (
+                thread.conversation.id == current.conversation.id
+            )
+            if mine:  # a new thread: created with its conversation in one write
+                self.save(thread, current, place)
+                self.show(client, thread, place, current, prefilled=prefilled)
+            else:  # the thread already held a case: move it on like any other change
+                self.start_flow(client, thread, place, flow_id, prefill=prefill)
+            return
         thread = self.state.open_thread(
             place.channel, place.thread_ts, user_id=place.user, kind=kind, library=self.library
         )
-        if flow_id is not None:
-            self.start_flow(client, thread, place, flow_id)
-            return
-        self.route(client, thread, place, text)
+        self.route(client, thread, place, said, result=result)
 
-    def route(self, client: WebClient, thread: SlackThread, place: Place, text: str) -> None:
+    def route(
+        self, client: WebClient, thread: SlackThread, place: Place, text: str, result: Any = None
+    ) -> None:
         """A typed opening question goes through the router (the terminal's object too)."""
         said = text.strip()
         if not said:
@@ -166,7 +192,8 @@ class Guide:
         if self.router is None:
             self.show_picker(client, thread, place, "Which of these situations is it?")
             return
-        result = self.router.route(redact(said))
+        if result is None:
+            result = self.router.route(redact(said))
         if getattr(result, "situation", None) and self.flow(result.situation):
             self.start_flow(
                 client, thread, place, result.situation, prefill=getattr(result, "prefill", None)
@@ -206,6 +233,23 @@ class Guide:
 
     # --- moving a conversation on ---------------------------------------------------------------
 
+    def opening(self, flow_id: str, prefill: Any) -> tuple[View, list[tuple[Question, str]]]:
+        """The flow's first view, with the router's prefilled answers applied (and listed)."""
+        flow = self.flow(flow_id)
+        assert flow is not None
+        current = start(self.catalogue, self.library, flow_id)
+        prefilled: list[tuple[Question, str]] = []
+        for question_id, choice_id in prefill_pairs(prefill):
+            node = flow.nodes.get(question_id)
+            choice = node.choice(choice_id) if isinstance(node, Question) else None
+            if choice is None:
+                continue
+            current = answer(
+                self.catalogue, current.conversation, question_id, choice_id, prefilled=True
+            )
+            prefilled.append((node, choice.label))  # type: ignore[arg-type]
+        return current, prefilled
+
     def start_flow(
         self,
         client: WebClient,
@@ -219,16 +263,7 @@ class Guide:
         if flow is None:
             self.tell(client, place, "That situation is no longer available; pick another.")
             return
-        current = start(self.catalogue, self.library, flow_id)
-        prefilled: list[tuple[Question, str]] = []
-        for question_id, choice_id in prefill_pairs(prefill):
-            node = flow.nodes.get(question_id)
-            if not isinstance(node, Question) or node.choice(choice_id) is None:
-                continue
-            current = answer(
-                self.catalogue, current.conversation, question_id, choice_id, prefilled=True
-            )
-            prefilled.append((node, node.choice(choice_id).label))  # type: ignore[union-attr]
+        current, prefilled = self.opening(flow_id, prefill)
         won = self.state.advance(
             thread,
             conversation=current.conversation,

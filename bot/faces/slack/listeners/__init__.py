@@ -15,13 +15,22 @@ from bot.faces.slack.guide import Guide
 from bot.faces.slack.listeners import actions, commands, events, views
 
 
+def _optional(name: str) -> Any:
+    """A listener module another part of the project owns, if it is in this checkout."""
+    full = f"bot.faces.slack.listeners.{name}"
+    if importlib.util.find_spec(full) is None:
+        return None
+    return importlib.import_module(full)
+
+
 def register(app: App, services: Any, guide: Guide) -> None:
+    # `/frontdesk drill …` (review and practice) matches before the general command listener.
+    if practice := _optional("practice"):
+        practice.register(app, services)
     commands.register(app, services, guide)
     events.register(app, services, guide)
     actions.register(app, services, guide)
     views.register(app, services, guide)
-    # Pages' Acknowledge / Resolve buttons belong to the escalation module (when present).
-    if importlib.util.find_spec("bot.faces.slack.listeners.escalation") is not None:
-        from bot.faces.slack.listeners import escalation
-
+    # Pages' Acknowledge / Resolve buttons belong to the escalation module.
+    if escalation := _optional("escalation"):
         escalation.register(app, services)

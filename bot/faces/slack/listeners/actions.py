@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.faces.slack import blocks
 from bot.faces.slack.guide import Guide, Place
-from bot.faces.slack.listeners.common import acknowledge
+from bot.faces.slack.listeners.common import acknowledge, once
 from bot.faces.slack.listeners.views import open_clauses, open_form
 
 Handler = Callable[[Guide, WebClient, Place, dict[str, Any], dict[str, Any]], None]
@@ -101,7 +101,9 @@ def register(app: App, services: Any, guide: Guide) -> None:
         (blocks.FORM, form),
     ]
     for prefix, handler in routes:
-        app.action(re.compile(rf"^{prefix}(:.*)?$"))(ack=acknowledge, lazy=[lazy(handler)])
+        app.action(re.compile(rf"^{prefix}(:.*)?$"))(
+            ack=acknowledge, lazy=[once(services.slack_state, lazy(handler))]
+        )
 
     def full_text(body: dict[str, Any], client: WebClient) -> None:
         action, data, _, _ = clicked(body)
@@ -120,5 +122,9 @@ def register(app: App, services: Any, guide: Guide) -> None:
                 origin="Started from the Home tab.",
             )
 
-    app.action(re.compile(rf"^{blocks.FULL_TEXT}(:.*)?$"))(ack=acknowledge, lazy=[full_text])
-    app.action(re.compile(rf"^{blocks.HOME_START}(:.*)?$"))(ack=acknowledge, lazy=[home_start])
+    app.action(re.compile(rf"^{blocks.FULL_TEXT}(:.*)?$"))(
+        ack=acknowledge, lazy=[once(services.slack_state, full_text)]
+    )
+    app.action(re.compile(rf"^{blocks.HOME_START}(:.*)?$"))(
+        ack=acknowledge, lazy=[once(services.slack_state, home_start)]
+    )

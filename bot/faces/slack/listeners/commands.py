@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.faces.slack.guide import Guide
+from bot.faces.slack.listeners.common import once
 
 HELP_WORDS = {"help", "?", "-h", "--help"}
 
@@ -37,4 +38,4 @@ def register(app: App, services: Any, guide: Guide) -> None:
             return
         guide.start_in_dm(client, body["user_id"], text=text)
 
-    app.command(command)(ack=ack_command, lazy=[run_command])
+    app.command(command)(ack=ack_command, lazy=[once(services.slack_state, run_command)])

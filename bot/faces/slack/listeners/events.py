@@ -1,4 +1,8 @@
-"""Events: a DM to the bot, an @-mention in a channel, replies in our threads, the Home tab."""
+"""Events: a DM to the bot, an @-mention in a channel, replies in our threads, the Home tab.
+
+Duplicates (Slack's retries, and one message seen as both a mention and a channel message)
+never reach these listeners: the app's guard claims ``event_id`` and ``client_msg_id`` first.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.faces.slack.guide import Guide, Place, strip_mentions
 from bot.faces.slack.home import publish_home
-from bot.faces.slack.listeners.common import acknowledge
+from bot.faces.slack.listeners.common import acknowledge, once
 
 IGNORED_SUBTYPES = {
     "message_changed",
@@ -24,16 +28,7 @@ IGNORED_SUBTYPES = {
 
 
 def register(app: App, services: Any, guide: Guide) -> None:
-    state = services.slack_state
-
-    def first_time(event: dict[str, Any]) -> bool:
-        """A message can arrive as several events (mention + channel message); act once."""
-        msg_id = event.get("client_msg_id")
-        return state.claim(f"msg:{msg_id}") if msg_id else True
-
     def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        if not first_time(event):
-            return
         user = event.get("user")
         if not user:
             return
@@ -61,8 +56,6 @@ def register(app: App, services: Any, guide: Guide) -> None:
             return  # the app_mention event handles it
         if not is_dm and not event.get("thread_ts"):
             return  # plain channel chatter is none of our business
-        if not first_time(event):
-            return
         thread_ts = event.get("thread_ts")
         if thread_ts and guide.reply(client, Place(event["channel"], thread_ts, user), text):
             return
@@ -78,6 +71,7 @@ def register(app: App, services: Any, guide: Guide) -> None:
         if event.get("tab", "home") == "home" and event.get("user"):
             publish_home(client, services, guide, event["user"])
 
-    app.event("app_mention")(ack=acknowledge, lazy=[on_mention])
-    app.event("message")(ack=acknowledge, lazy=[on_message])
-    app.event("app_home_opened")(ack=acknowledge, lazy=[on_home])
+    state = services.slack_state
+    app.event("app_mention")(ack=acknowledge, lazy=[once(state, on_mention)])
+    app.event("message")(ack=acknowledge, lazy=[once(state, on_message)])
+    app.event("app_home_opened")(ack=acknowledge, lazy=[once(state, on_home)])

@@ -1,7 +1,9 @@
-"""Modals: the full text of cited clauses, and the form an outcome offers."""
+"""Modals: the full text of cited clauses; the form an outcome offers (a printable file when
+the review module can make one, else a modal naming it)."""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from typing import Any
 
@@ -40,6 +42,15 @@ def open_form(guide: Guide, client: WebClient, place: Place, trigger_id: str | N
     current = view(guide.catalogue, thread.conversation)
     if current.outcome is None or not current.outcome.form:
         return
+    practice = importlib.util.find_spec("bot.faces.slack.listeners.practice")
+    if practice is not None:  # the printable form, posted as a file into the thread
+        from bot.faces.slack.listeners.practice import post_form
+
+        try:
+            if post_form(client, place.channel, place.thread_ts, guide.pack, current.outcome):
+                return
+        except SlackApiError as exc:
+            log.warning("posting the form failed: %s", exc.response.get("error"))
     modal = blocks.form_modal(guide.pack, current.outcome.form, guide.pic())
     _open(client, trigger_id, {**modal, "callback_id": FORM_MODAL})
 

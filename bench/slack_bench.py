@@ -1,0 +1,260 @@
+"""Slack face bench: cost per event and acknowledgement latency, against a bare Bolt app.
+
+Both apps run as separate processes behind the same server (waitress, the same thread count,
+Bolt's WSGI adapter) and talk to the same fake Slack (``tests/fakeslack.py``, in this process).
+Each gets the same stream of signed Events API requests — a direct message that opens a case
+("police asking about a patron"), each with its own event id — sent open-loop at a fixed rate
+over loopback. For each app the bench reports:
+
+* **CPU per event**: the server process's user+system CPU time (``/proc/PID/stat``) over the
+  run, divided by the events sent. For frontdesk this includes everything the event causes
+  after the acknowledgement (routing, the store, the Web API calls to post the question); the
+  bench waits until every question has been posted before reading the clock. The bare app
+  only acknowledges.
+* **ack latency**: request sent → HTTP response received (Bolt acknowledges Events API
+  requests before running listeners), p50 / p99 / max.
+
+    python bench/slack_bench.py                 # 1000 events at 100/s for each app
+    python bench/slack_bench.py --events 300 --rate 50 --content tests/slack_content \\
+        --library testlib
+
+Linux only (reads /proc). Traffic goes to 127.0.0.1 only; every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SECRET = "bench-signing-secret-0123456789abcdef"
+TOKEN = "xoxb-bench"
+TEXT = "cop at the desk wants to know what a patron checked out"
+
+
+# --- the two servers (run in child processes) -----------------------------------------------------
+
+
+def serve(kind: str, api_url: str, content: str | None, library: str, threads: int) -> None:
+    from bot.config import SlackSecrets, parse_config
+    from bot.faces.slack.http import HttpServer
+
+    secrets = SlackSecrets(TOKEN, SECRET, None, api_url)
+    if kind == "bare":
+        from slack_bolt import App
+        from slack_bolt.adapter.wsgi import SlackRequestHandler
+        from slack_sdk import WebClient
+
+        app = App(client=WebClient(token=TOKEN, base_url=api_url), signing_secret=SECRET)
+
+        @app.event("message")
+        def on_message() -> None:  # acknowledged by Bolt; nothing else
+            return None
+
+        wsgi = SlackRequestHandler(app)
+        server = HttpServer(wsgi, port=0, threads=threads)  # type: ignore[arg-type]
+    else:
+        from bot.content.catalogue import Catalogue
+        from bot.faces.slack.runtime import Runtime
+
+        folder = tempfile.mkdtemp(prefix="frontdesk-bench-")
+        config = parse_config({"library": library, "database_url": f"sqlite:///{folder}/bench.db"})
+        catalogue = Catalogue.load(Path(content) if content else None)
+        runtime = Runtime(config, catalogue, secrets, mode="http")
+        server = runtime.http_server(port=0, threads=threads)
+    print(f"READY {server.port}", flush=True)
+    server.serve_forever()
+
+
+# --- the load ------------------------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def signed_event(user: str) -> tuple[bytes, dict[str, str]]:
+    ts = f"{time.time():.6f}"
+    event = {
+        "type": "message",
+        "channel": "D" + user[1:],
+        "user": user,
+        "text": TEXT,
+        "ts": ts,
+        "event_ts": ts,
+        "channel_type": "im",
+        "client_msg_id": str(uuid.uuid4()),
+    }
+    body = json.dumps(
+        {
+            "token": "x",
+            "team_id": "T0001",
+            "api_app_id": "ABENCH",
+            "type": "event_callback",
+            "event": event,
+            "event_id": "Ev" + uuid.uuid4().hex[:12].upper(),
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": "T0001", "user_id": "UBOT", "is_bot": True}],
+        }
+    ).encode()
+    stamp = str(int(time.time()))
+    digest = hmac.new(
+        SECRET.encode(), b"v0:" + stamp.encode() + b":" + body, hashlib.sha256
+    ).hexdigest()
+    return body, {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": f"v0={digest}",
+    }
+
+
+def send(url: str, user: str) -> tuple[float, int]:
+    body, headers = signed_event(user)
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    except OSError:
+        status = 0
+    return time.perf_counter() - started, status
+
+
+def run_load(url: str, events: int, rate: float) -> tuple[list[float], int]:
+    """Open loop: event i is sent at start + i / rate, whatever the earlier ones are doing."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+
+    def one(i: int) -> None:
+        nonlocal errors
+        elapsed, status = send(url, f"U{i % 500:06d}")
+        with lock:
+            latencies.append(elapsed)
+            if status != 200:
+                errors += 1
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        start = time.perf_counter()
+        for i in range(events):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(one, i)
+    return latencies, errors
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def measure(kind: str, fake, args: argparse.Namespace) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    command = [
+        sys.executable,
+        __file__,
+        "--serve",
+        kind,
+        "--api-url",
+        fake.api_url,
+        "--library",
+        args.library,
+        "--threads",
+        str(args.threads),
+    ]
+    if args.content:
+        command += ["--content", args.content]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()  # type: ignore[union-attr]
+        if not line.startswith("READY"):
+            raise SystemExit(f"{kind} server did not start: {line!r}")
+        url = f"http://127.0.0.1:{int(line.split()[1])}/slack/events"
+        expect_posts = kind == "frontdesk"
+        run_load(url, args.warmup, args.rate)  # imports, caches, first connections
+        if expect_posts:
+            fake.wait_for("chat.postMessage", count=args.warmup, timeout=60)
+        fake.reset()
+        before = cpu_seconds(process.pid)
+        latencies, errors = run_load(url, args.events, args.rate)
+        if expect_posts:  # the work after the ack counts too
+            fake.wait_for("chat.postMessage", count=args.events, timeout=120)
+        else:
+            time.sleep(0.2)
+        cpu = cpu_seconds(process.pid) - before
+        posted = len(fake.calls_to("chat.postMessage"))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    return {
+        "cpu_ms": cpu / args.events * 1000,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "max_ms": max(latencies) * 1000,
+        "mean_ms": statistics.fmean(latencies) * 1000,
+        "errors": errors,
+        "posted": posted,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=100.0, help="events per second")
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads (both apps)")
+    parser.add_argument("--content", default=None, help="content root (default: this checkout)")
+    parser.add_argument("--library", default="mount-prospect")
+    parser.add_argument("--serve", choices=["frontdesk", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--api-url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.api_url, args.content, args.library, args.threads)
+        return
+
+    from tests.fakeslack import FakeSlack
+
+    with FakeSlack() as fake:
+        results = {kind: measure(kind, fake, args) for kind in ("bare", "frontdesk")}
+    print(
+        f"Slack event bench: {args.events} signed DM events at {args.rate:g}/s per app, "
+        f"waitress {args.threads} threads, Bolt WSGI adapter, loopback, {os.cpu_count()} CPUs"
+    )
+    print(f"event: a DM that opens a case ({TEXT!r}); library {args.library}")
+    print(
+        f"{'app':<12}{'CPU/event':>11}{'ack p50':>10}{'ack p99':>10}{'ack max':>10}"
+        f"{'errors':>8}{'posted':>8}"
+    )
+    for kind, r in results.items():
+        name = "bare Bolt" if kind == "bare" else "frontdesk"
+        print(
+            f"{name:<12}{r['cpu_ms']:>9.2f}ms{r['p50_ms']:>8.2f}ms{r['p99_ms']:>8.2f}ms"
+            f"{r['max_ms']:>8.1f}ms{r['errors']:>8}{r['posted']:>8}"
+        )
+    ratio = results["frontdesk"]["cpu_ms"] / max(results["bare"]["cpu_ms"], 1e-9)
+    print(f"cost ratio (frontdesk / bare Bolt, CPU per event): {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
