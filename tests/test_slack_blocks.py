@@ -95,3 +95,16 @@ def test_button_values_tolerate_garbage() -> None:
     assert blocks.parse_value("not json") == {}
     assert blocks.parse_value('["a"]') == {}
     assert blocks.parse_value(None) == {}
+
+
+def test_cached_question_rendering_matches_a_fresh_one(slack_catalogue: Catalogue) -> None:
+    flow = slack_catalogue.flow("testlib", "police-request")
+    for node in flow.questions():
+        for rev in (0, 7, 770077):
+            fresh = blocks._question(
+                node, thread_ts="1712345678.000200", rev=rev, number=2, can_go_back=True
+            )
+            cached = blocks.question(
+                node, thread_ts="1712345678.000200", rev=rev, number=2, can_go_back=True
+            )
+            assert cached == fresh

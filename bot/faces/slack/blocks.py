@@ -13,6 +13,7 @@ was chosen.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -56,6 +57,7 @@ CHANGE = "fd_change"
 HOME_START = "fd_home_start"
 
 Blocks = list[dict[str, Any]]
+_SAFE_TS = re.compile(r"^[0-9.]{1,32}$")  # Slack timestamps: safe to splice into JSON text
 
 
 @dataclass(frozen=True)
@@ -267,6 +269,17 @@ def page_button(
 # --- questions -----------------------------------------------------------------------------------
 
 
+_T = "__fd_thread__"  # placeholders in a cached rendering (thread ts and revision)
+_R = -770077
+
+
+@lru_cache(maxsize=512)
+def _question_template(question: Question, number: int, can_go_back: bool) -> str:
+    """The question rendered once through the models (validated), with placeholder values."""
+    message = _question(question, thread_ts=_T, rev=_R, number=number, can_go_back=can_go_back)
+    return json.dumps(message.blocks)
+
+
 def question(
     question: Question,
     *,
@@ -276,7 +289,34 @@ def question(
     can_go_back: bool,
     prefilled: Sequence[tuple[Question, str]] = (),
 ) -> Message:
-    """One question: a button per choice, then Not sure, Back and Start over."""
+    """One question: a button per choice, then Not sure, Back and Start over.
+
+    Without prefilled answers the rendering is cached per question; only the button values
+    (thread and revision) are filled in.
+    """
+    if prefilled or not _SAFE_TS.match(thread_ts):
+        return _question(
+            question,
+            thread_ts=thread_ts,
+            rev=rev,
+            number=number,
+            can_go_back=can_go_back,
+            prefilled=prefilled,
+        )
+    text = _question_template(question, number, can_go_back)
+    text = text.replace(_T, thread_ts).replace(str(_R), str(int(rev)))
+    return Message(text=question.ask, blocks=json.loads(text))
+
+
+def _question(
+    question: Question,
+    *,
+    thread_ts: str,
+    rev: int,
+    number: int,
+    can_go_back: bool,
+    prefilled: Sequence[tuple[Question, str]] = (),
+) -> Message:
     blocks: list[Block] = []
     if prefilled:
         lines = [f"• {escape(q.ask)} → *{escape(label)}*" for q, label in prefilled]
