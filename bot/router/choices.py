@@ -15,7 +15,7 @@ and "a police officer" all meet a choice whose synonym is "police".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from rapidfuzz import fuzz, process
 
@@ -43,6 +43,11 @@ class Phrase:
     text: str  # as written in the flow
     words: tuple[str, ...]  # normalised, filler dropped, negations kept (for answers)
     fact_words: tuple[str, ...]  # normalised, only articles dropped (for facts in a message)
+
+    @cached_property
+    def specific(self) -> bool:
+        """Says something on its own: a content word that is not generic ("yes", "maybe")."""
+        return any(w not in GENERIC and is_content(w) for w in self.fact_words)
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,13 @@ class ChoiceMatcher:
             for cid, text in raw
         )
         self._joined = [" ".join(p.fact_words) for p in self.phrases]
+        self._by_first_fact: dict[str, list[Phrase]] = {}
+        self._by_first_answer: dict[str, list[Phrase]] = {}
+        for phrase in self.phrases:
+            if phrase.fact_words:
+                self._by_first_fact.setdefault(phrase.fact_words[0], []).append(phrase)
+            if phrase.words:
+                self._by_first_answer.setdefault(phrase.words[0], []).append(phrase)
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -144,15 +156,14 @@ class ChoiceMatcher:
     def _hits(self, said: tuple[str, ...], *, specific_only: bool, full: bool = False
               ) -> list[Hit]:
         found: list[Hit] = []
-        for phrase in self.phrases:
-            words_ = phrase.fact_words if full else phrase.words
-            size = len(words_)
-            if not size or size > len(said):
-                continue
-            if specific_only and all(w in GENERIC or not is_content(w) for w in words_):
-                continue
-            for start in range(len(said) - size + 1):
+        index = self._by_first_fact if full else self._by_first_answer
+        for start, first in enumerate(said):
+            for phrase in index.get(first, ()):
+                words_ = phrase.fact_words if full else phrase.words
+                size = len(words_)
                 if said[start : start + size] != words_:
+                    continue
+                if specific_only and not phrase.specific:
                     continue
                 before = said[max(0, start - NEGATION_REACH) : start]
                 if words_[0] not in NEGATIONS and any(w in NEGATIONS for w in before):

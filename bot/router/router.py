@@ -31,6 +31,7 @@ dictionary lookups and one rapidfuzz pass over the phrases (well under a millise
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -75,6 +76,8 @@ class Tuning:
     suggest: float = 0.15
     suggest_floor: float = 0.1  # a runner-up below this is not worth offering in "Did you mean"
     scorer: Any = field(default=fuzz.token_set_ratio)
+    likeness_top: int = 3  # likeness is computed for this many best classes only
+    background_likeness: bool = True
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,14 @@ class Router:
         }
         self._log_prior = {c: math.log(t.background_prior) if c == BACKGROUND else 0.0
                            for c in classes}
+        self._log_prior_vector = [self._log_prior[c] for c in classes]
+        self._log_vector = {
+            feature: [likes.get(c, self._log_floor[c]) for c in classes]
+            for feature, likes in self._log_like.items()
+        }
+        self._class_texts: dict[str, list[str]] = defaultdict(list)
+        for owner, text in zip(self._phrase_owner, self._likeness_texts, strict=True):
+            self._class_texts[owner].append(text)
         # Phrases as weighted word sets, reached from each word through a postings list.
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._phrase_weight: list[float] = []
@@ -250,29 +261,28 @@ class Router:
             if score > overlap[owner]:
                 overlap[owner] = score
 
-        # posterior: naive Bayes over the known features
-        known = [f for f in (*unique, *pairs) if f in self._log_like]
+        # posterior: naive Bayes over the known features (one precomputed vector per feature)
+        known = [f for f in (*unique, *pairs) if f in self._log_vector]
         if known:
-            log_post = dict(self._log_prior)
+            log_post = self._log_prior_vector
             for feature in known:
-                likes = self._log_like[feature]
-                for c in classes:
-                    log_post[c] += likes.get(c, self._log_floor[c])
-            top = max(log_post.values())
-            exp = {c: math.exp(v - top) for c, v in log_post.items()}
-            norm = sum(exp.values())
-            signals["posterior"] = {c: v / norm for c, v in exp.items()}
+                log_post = list(map(operator.add, log_post, self._log_vector[feature]))
+            top = max(log_post)
+            exp = [math.exp(v - top) for v in log_post]
+            norm = sum(exp)
+            signals["posterior"] = {c: v / norm for c, v in zip(classes, exp, strict=True)}
 
-        # likeness: rapidfuzz over every phrase, best per class
+        # likeness: rapidfuzz over the phrases of the classes still in the running (its weight
+        # is small: it can reorder close contenders, never lift a class from nowhere)
         likeness = signals["likeness"]
         if t.likeness_weight:
-            for _, score, index in process.extract(
-                " ".join(content), self._likeness_texts, scorer=t.scorer, processor=None,
-                limit=None, score_cutoff=1,
-            ):
-                owner = self._phrase_owner[index]
-                if score / 100 > likeness[owner]:
-                    likeness[owner] = score / 100
+            query = " ".join(content)
+            partial = self.combine(signals)
+            contenders = [c for c in partial if c != BACKGROUND or t.background_likeness]
+            for c in sorted(contenders, key=partial.__getitem__, reverse=True)[: t.likeness_top]:
+                best = process.extractOne(query, self._class_texts[c], scorer=t.scorer,
+                                          processor=None)
+                likeness[c] = best[1] / 100 if best else 0.0
         return signals
 
     def combine(self, signals: dict[str, dict[str, float]]) -> dict[str, float]:
