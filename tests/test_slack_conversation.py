@@ -355,3 +355,28 @@ def restart_and_continue(fake: FakeSlack, slack_catalogue: Catalogue, tmp_path: 
         assert view(slack_catalogue, thread.conversation).path == (("document", "nothing"),)
     finally:
         second_bot.stop()
+
+
+@needs_router
+@pytest.mark.skipif(
+    importlib.util.find_spec("bot.escalation") is None, reason="bot.escalation not in checkout"
+)
+def test_outcome_pages_the_privacy_in_charge_through_the_worker(
+    slack_catalogue: Catalogue, tmp_path: Path
+) -> None:
+    """The serve process's delivery worker sends the page the outcome queued."""
+    with FakeSlack() as fake:
+        bot = SlackBot.start(fake, slack_catalogue, tmp_path)
+        try:
+            assert bot.runtime.start_worker()
+            bot.command(STAFF, "officer with a search warrant")
+            _, outcome = bot.posts(2)
+            assert "Paging (immediate)" in outcome.body
+            paged = fake.wait_for(
+                "chat.postMessage",
+                lambda c: c.args.get("channel") in (fake.dm_channel(PIC), PIC),
+                timeout=10,
+            )
+            assert "Police ask about a patron" in paged[0].args.get("text", "")
+        finally:
+            bot.stop()
