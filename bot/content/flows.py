@@ -88,6 +88,7 @@ class Flow:
     last_reviewed: str | None = None
     review_every_days: int | None = None
     lines: dict[str, int] = field(default_factory=dict)
+    trigger_lines: tuple[int, ...] = ()  # the line of each trigger phrase, in order
 
     def outcomes(self) -> list[Outcome]:
         return [n for n in self.nodes.values() if isinstance(n, Outcome)]
@@ -164,6 +165,7 @@ def load_flow(path: Path) -> Flow:
         title=doc["title"],
         description=doc["description"],
         triggers=tuple(doc["triggers"]),
+        trigger_lines=tuple(doc["triggers"].line_of(i) for i in range(len(doc["triggers"]))),
         start=doc["start"],
         nodes=nodes,
         path=path,

@@ -1,0 +1,86 @@
+"""Overlap analysis: trigger phrases that read like another situation (local topic confusion).
+
+A staff member who types one flow's trigger phrase should land in that flow. For every trigger
+phrase this check asks the router (the same one every face uses) where the phrase goes, and
+warns, at the trigger's file:line, when
+
+* the router would send the phrase to another flow, or
+* another flow scores within ``MARGIN`` of the phrase's own flow (staff typing it would get
+  "Did you mean" instead of the flow), or
+* another flow has a trigger with the same normalised words (``DUPLICATE`` similarity).
+
+These are warnings: overlap is sometimes deliberate (police asking for camera footage belongs
+to two flows). Fix by rewording the trigger, moving it, or accepting the "Did you mean".
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from bot.content.catalogue import Catalogue
+from bot.content.flows import Flow
+from bot.errors import Problem
+from bot.router import Router
+
+MARGIN = 0.10  # another flow this close to the trigger's own flow is a confusion
+DUPLICATE = 92.0  # token_sort_ratio of normalised words at or above which two triggers collide
+
+
+def _line(flow: Flow, index: int) -> int:
+    lines = flow.trigger_lines
+    return lines[index] if index < len(lines) else flow.lines.get("id", 0)
+
+
+def _check_flows(flows: list[Flow]) -> list[Problem]:
+    router = Router(flows)
+    by_id = {f.id: f for f in flows}
+    problems: list[Problem] = []
+    normalised = [
+        (flow, index, " ".join(sorted(set(router.normaliser.content(trigger)))))
+        for flow in flows
+        for index, trigger in enumerate(flow.triggers)
+    ]
+    for flow, index, words in normalised:
+        trigger = flow.triggers[index]
+        where = (flow.path, _line(flow, index))
+        ranked = [(fid, s) for fid, s in router.score_all(trigger) if fid in by_id]
+        own = dict(ranked).get(flow.id, 0.0)
+        rival, rival_score = next(((fid, s) for fid, s in ranked if fid != flow.id), ("", 0.0))
+        if ranked and ranked[0][0] != flow.id:
+            problems.append(Problem(*where, (
+                f"trigger {trigger!r} routes to {rival!r} ({rival_score:.2f}) rather than "
+                f"{flow.id!r} ({own:.2f}): reword it, or move it to {rival!r}"
+            ), severity="warning"))
+        elif rival and own - rival_score < MARGIN:
+            problems.append(Problem(*where, (
+                f"trigger {trigger!r} scores close to {rival!r} ({own:.2f} vs {rival_score:.2f}): "
+                f"staff typing it may get 'Did you mean' instead of {flow.id!r}"
+            ), severity="warning"))
+        for other, other_index, other_words in normalised:
+            if other.id <= flow.id or words.count(" ") < 1 or other_words.count(" ") < 1:
+                continue
+            if fuzz.token_sort_ratio(words, other_words, processor=None) >= DUPLICATE:
+                problems.append(Problem(*where, (
+                    f"trigger {trigger!r} has the same words as {other.id!r}'s trigger "
+                    f"{other.triggers[other_index]!r} ({other.path}:{_line(other, other_index)})"
+                ), severity="warning"))
+    return problems
+
+
+def check_overlap(catalogue: Catalogue) -> list[Problem]:
+    """Warnings for trigger phrases that overlap another flow, for every library's flow set."""
+    problems: list[Problem] = []
+    seen_sets: set[tuple[int, ...]] = set()
+    libraries = sorted(catalogue.packs) or [""]
+    for library in libraries:
+        flows = list(catalogue.flows_for(library).values()) if library else list(
+            catalogue.flows.values())
+        key = tuple(sorted(id(f) for f in flows))
+        if key in seen_sets or len(flows) < 2:
+            continue
+        seen_sets.add(key)
+        problems.extend(_check_flows(flows))
+    unique: dict[tuple[str, int, str], Problem] = {}
+    for problem in problems:
+        unique.setdefault((str(problem.path), problem.line, problem.message), problem)
+    return sorted(unique.values(), key=lambda p: (str(p.path), p.line, p.message))

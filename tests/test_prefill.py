@@ -1,0 +1,168 @@
+"""Prefill: facts in the opening message answer the matching questions; staff can change them.
+
+Also the overlap warning of `frontdesk check` (bot/check/overlap.py), which uses the same router.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.check.overlap import check_overlap
+from bot.cli import main
+from bot.content.catalogue import Catalogue
+from bot.engine import start, step
+from bot.engine.step import answer
+from bot.router import router_for
+
+LIBRARY = "mount-prospect"
+LE = "law-enforcement-request"
+
+
+def prefilled(catalogue: Catalogue, text: str) -> dict[str, str]:
+    result = router_for(catalogue, LIBRARY).route(text)
+    return {p.question: p.choice for p in result.prefill}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("officer with a search warrant", {"document": "search-warrant"}),
+    ("cop at the desk with a subpena", {"document": "subpoena"}),
+    ("PD asking for circ records, no warrant", {"document": "none", "scope": "records-of-use"}),
+    ("officer says its an emergency, someone is in danger",
+     {"emergency": "yes", "danger": "yes"}),
+])
+def test_facts_in_the_opening_message_answer_questions(catalogue: Catalogue, text: str,
+                                                       expected: dict[str, str]) -> None:
+    assert prefilled(catalogue, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "cop asking about a patron",  # states nothing the questions ask
+    "officer here, not sure if it's a warrant or a subpoena",  # two documents: ask instead
+    "police asking, no emergency they say",  # "no emergency" is the no choice, not "emergency"
+])
+def test_only_clear_facts_are_prefilled(catalogue: Catalogue, text: str) -> None:
+    facts = prefilled(catalogue, text)
+    assert "document" not in facts
+    assert facts.get("emergency") in (None, "no")
+
+
+def test_search_warrant_is_not_also_what_they_searched(catalogue: Catalogue) -> None:
+    assert "scope" not in prefilled(catalogue, "officer with a search warrant")
+
+
+def test_prefilled_answers_show_and_only_those_on_the_path_are_kept(catalogue: Catalogue) -> None:
+    result = router_for(catalogue, LIBRARY).route(
+        "officer with a search warrant says its an emergency")
+    assert {p.question for p in result.prefill} == {"document", "emergency"}
+    view = start(catalogue, LIBRARY, LE, result.prefill)
+    # A search warrant goes straight to its outcome: the emergency answer is off the path.
+    assert view.outcome is not None and view.outcome.id == "search-warrant"
+    assert view.conversation.answer_map == {"document": "search-warrant"}
+    ask = "What does the officer have in writing?"
+    assert view.prefilled == (("document", "search-warrant", ask, "A search warrant"),)
+    assert view.conversation.transcript[0].prefilled
+
+
+def test_changing_a_prefilled_answer_keeps_later_answers_that_still_apply(
+        catalogue: Catalogue) -> None:
+    result = router_for(catalogue, LIBRARY).route("cop wants circ records, no paperwork")
+    view = start(catalogue, LIBRARY, LE, result.prefill)
+    assert view.conversation.answer_map.get("document") == "none"
+    assert view.question is not None and view.question.id == "emergency"
+    view = step(catalogue, view.conversation, "no")
+    # Staff correct the opening fact: the officer does have a subpoena after all.
+    changed = answer(catalogue, view.conversation, "document", "subpoena", "actually a subpoena")
+    assert changed.conversation.answer_map["document"] == "subpoena"
+    assert changed.conversation.answer_map["emergency"] == "no"  # kept
+    assert not any(q == "document" for q, *_ in changed.prefilled)  # no longer "understood"
+
+
+def test_back_undoes_a_prefilled_answer(catalogue: Catalogue) -> None:
+    result = router_for(catalogue, LIBRARY).route("officer with a search warrant")
+    view = start(catalogue, LIBRARY, LE, result.prefill)
+    back = step(catalogue, view.conversation, "back")
+    assert back.question is not None and back.question.id == "document"
+    assert back.prefilled == ()
+
+
+def test_run_json_marks_prefilled_turns() -> None:
+    out = CliRunner().invoke(main, ["run", "--say", "officer with a search warrant", "--json"])
+    data = json.loads(out.output)
+    assert data["prefilled"] == [{"question": "document", "choice": "search-warrant",
+                                  "ask": "What does the officer have in writing?",
+                                  "label": "A search warrant"}]
+    assert data["transcript"][0]["prefilled"] is True
+
+
+def test_chat_says_what_it_understood_and_lets_staff_change_it(catalogue: Catalogue) -> None:
+    from bot.faces.terminal.chat import TerminalChat
+
+    lines = iter(["cop here, no paperwork, wants circ records", "change", "1", "subpoena",
+                  "quit"])
+    said: list[str] = []
+
+    def read(_prompt: str) -> str:
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError from None
+
+    TerminalChat(catalogue, LIBRARY, None, read=read, say=said.append).run()
+    out = "\n".join(said)
+    assert "→ Police or other law enforcement ask about a patron" in out
+    assert "I understood: What does the officer have in writing? → Nothing in writing" in out
+    assert "(type 'change' or 'back' to correct)" in out
+    assert "Which answer do you want to change?" in out
+    assert out.rstrip().endswith("Bye.")
+
+
+def test_chat_did_you_mean_and_menu_fallback(catalogue: Catalogue) -> None:
+    from bot.faces.terminal.chat import TerminalChat
+
+    lines = iter(["what time do we close", "patron wants to pay a fine with a credit card", "1",
+                  "quit"])
+    said: list[str] = []
+
+    def read(_prompt: str) -> str:
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError from None
+
+    TerminalChat(catalogue, LIBRARY, None, read=read, say=said.append).run()
+    out = "\n".join(said)
+    assert "I can't tell which situation that is" in out
+    assert "Did you mean:" in out and "None of these — page the privacy in-charge" in out
+
+
+# --- overlap warnings (frontdesk check) ------------------------------------------------------
+
+def test_overlap_warns_at_the_trigger_line(content_copy: Path) -> None:
+    flows = content_copy / "flows"
+    added = "  - what did they borrow\n  - circulation records of a patron\n"
+    original = (flows / "desk-request.yaml").read_text(encoding="utf-8").replace(
+        "  - what did they borrow\n", added)
+    (flows / "desk-request.yaml").write_text(original, encoding="utf-8")
+    twin = original.replace("id: desk-request", "id: desk-twin").replace(
+        "title: Someone asks for a patron's records", "title: Someone else at the desk").replace(
+        "circulation records of a patron", "a patron's circulation records")
+    (flows / "desk-twin.yaml").write_text(twin, encoding="utf-8")
+    problems = check_overlap(Catalogue.load(content_copy))
+    assert problems and all(p.severity == "warning" for p in problems)
+    lines = twin.splitlines()
+    for problem in problems:
+        assert Path(problem.path).name in ("desk-request.yaml", "desk-twin.yaml")
+        text = (flows / Path(problem.path).name).read_text(encoding="utf-8").splitlines()
+        assert text[problem.line - 1].strip().startswith("- "), problem  # a trigger line
+    assert any("same words" in p.message for p in problems)
+    assert lines  # the twin was written
+
+
+def test_the_real_catalogue_has_few_overlap_warnings(catalogue: Catalogue) -> None:
+    problems = check_overlap(catalogue)
+    assert all(p.severity == "warning" for p in problems)
+    assert len(problems) <= 15, [str(p) for p in problems]
