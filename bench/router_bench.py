@@ -135,15 +135,17 @@ def main() -> None:
     parser.add_argument("--library", default="mount-prospect")
     parser.add_argument("--repeat", type=int, default=20, help="timed passes over the set")
     parser.add_argument("--misses", action="store_true", help="list the router's misses")
+    parser.add_argument("--set", default="labelled", choices=["labelled", "heldout"],
+                        help="labelled (the bars) or heldout (never used for tuning)")
     args = parser.parse_args()
 
     catalogue = Catalogue.load(ROOT)
-    examples = load_examples()
+    examples = load_examples(ROOT / "tests" / "routing" / f"{args.set}.yaml")
     n_in = sum(1 for e in examples if e.situation)
     started = time.perf_counter()
     router = Router.from_catalogue(catalogue, args.library)
     build_ms = (time.perf_counter() - started) * 1000
-    print(f"catalogue: {len(router.flows)} flows for {args.library}; labelled: {n_in} in scope, "
+    print(f"catalogue: {len(router.flows)} flows for {args.library}; {args.set}: {n_in} in scope, "
           f"{len(examples) - n_in} out of scope; router built in {build_ms:.0f} ms\n")
 
     ours = measure(router_decider(router), examples, args.repeat)
