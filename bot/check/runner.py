@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.check.overlap import check_overlap
 from bot.check.references import (
     all_paths,
     check_flow_for_pack,
@@ -29,7 +30,7 @@ FlowCheck = Callable[[Flow], list[Problem]]
 CatalogueCheck = Callable[[Catalogue], list[Problem]]
 
 PER_FLOW: tuple[FlowCheck, ...] = (*FLOW_CHECKS, check_template_syntax)
-WHOLE_CATALOGUE: list[CatalogueCheck] = [check_safety, check_drift, check_reviews]
+WHOLE_CATALOGUE: list[CatalogueCheck] = [check_safety, check_drift, check_reviews, check_overlap]
 
 
 @dataclass

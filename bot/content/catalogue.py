@@ -14,7 +14,7 @@ from typing import Any
 from bot.content.expressions import render
 from bot.content.flows import Escalation, Flow, Outcome, load_flow
 from bot.content.packs import Pack, load_pack
-from bot.content.schema import validator
+from bot.content.schema import schema
 from bot.errors import ContentError, Problem, UnknownName
 
 DEMO_LIBRARY = "mount-prospect"
@@ -121,8 +121,8 @@ def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome) -> ResolvedOutcome
 
 def validate_outcome_spec(spec: dict[str, Any]) -> list[str]:
     """Schema messages for a merged (flow + override) outcome."""
-    schema = validator("flow").schema
-    sub = {**schema["$defs"]["outcome"], "$defs": schema["$defs"]}
+    flow_schema = schema("flow")
+    sub = {**flow_schema["$defs"]["outcome"], "$defs": flow_schema["$defs"]}
     from jsonschema import Draft202012Validator
 
     return [e.message for e in Draft202012Validator(sub).iter_errors(spec)]

@@ -1,4 +1,10 @@
-"""JSON Schema validation whose errors point at the YAML line of the offending value."""
+"""JSON Schema validation whose errors point at the YAML line of the offending value.
+
+Two validators serve two needs. ``fastjsonschema`` compiles the schema to Python once and
+answers "valid?" quickly, which is every file on every `frontdesk check` run. Only when a
+file is invalid do we ask ``jsonschema``, slower but precise, for every error with its path,
+so the author sees each problem at its line.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +14,30 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+import fastjsonschema
 
 from bot.content.yamlio import LineList, LineMap
 from bot.errors import Problem
 
 
 @cache
-def validator(name: str) -> Draft202012Validator:
-    """The validator for ``flow`` or ``pack``, built once per process."""
+def schema(name: str) -> dict[str, Any]:
+    """The ``flow`` or ``pack`` schema document."""
     text = resources.files("bot.content.schemas").joinpath(f"{name}.schema.json").read_text()
-    return Draft202012Validator(json.loads(text))
+    return json.loads(text)
+
+
+@cache
+def _fast(name: str):  # type: ignore[no-untyped-def]
+    return fastjsonschema.compile(schema(name))
+
+
+@cache
+def validator(name: str):  # type: ignore[no-untyped-def]
+    """The detailed (jsonschema) validator, built on first use."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema(name))
 
 
 def line_at(document: Any, path: list[Any] | tuple[Any, ...]) -> int:
@@ -39,9 +57,12 @@ def line_at(document: Any, path: list[Any] | tuple[Any, ...]) -> int:
     return line
 
 
-def _describe(error: ValidationError) -> str:
-    where = "/".join(str(p) for p in error.absolute_path) or "top level"
-    return f"{where}: {error.message}"
+def is_valid(name: str, document: Any) -> bool:
+    try:
+        _fast(name)(document)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def validate(name: str, document: Any, path: Path) -> list[Problem]:
@@ -50,6 +71,17 @@ def validate(name: str, document: Any, path: Path) -> list[Problem]:
     A node is a oneOf (question, branch or outcome); "not valid under any of the given
     schemas" helps nobody, so ``best_match`` descends to the most specific error instead.
     """
+    if is_valid(name, document):
+        return []
+    from jsonschema.exceptions import best_match
+
     errors = [best_match([e]) for e in validator(name).iter_errors(document)]
     errors.sort(key=lambda e: [str(p) for p in e.absolute_path])
-    return [Problem(path, line_at(document, list(e.absolute_path)), _describe(e)) for e in errors]
+    return [
+        Problem(path, line_at(document, list(e.absolute_path)), f"{_where(e)}: {e.message}")
+        for e in errors
+    ] or [Problem(path, 1, "does not match the schema")]
+
+
+def _where(error: Any) -> str:
+    return "/".join(str(p) for p in error.absolute_path) or "top level"
