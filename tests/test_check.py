@@ -172,3 +172,60 @@ def test_cli_exits_1_with_file_line_lines(content_copy: Path) -> None:
     assert result.exit_code == 1
     assert f"{content_copy / FLOW}:" in result.output
     assert "is not a node of this flow" in result.output
+
+
+OVERRIDE = """overrides:
+  "desk-request/withhold":
+    headline: "Testville: say nothing, call the {{ pic }}"
+    do: ["Ring the Director's desk."]
+"""
+
+
+def test_pack_override_replaces_outcome_fields_for_that_library_only(content_copy: Path) -> None:
+    from bot.content.catalogue import Catalogue
+    from bot.faces.script import run_script
+
+    pack = content_copy / PACK
+    pack.write_text(pack.read_text() + OVERRIDE)
+    assert run_checks(content_copy).errors == []
+    view = run_script(Catalogue.load(content_copy), "testville", "desk-request",
+                      ["officer", "nothing"])
+    assert view.outcome is not None
+    assert view.outcome.headline == "Testville: say nothing, call the Director"
+    assert view.outcome.do == ("Ring the Director's desk.",)
+    assert view.outcome.decision == "withhold"  # fields not overridden are the flow's
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ('"desk-request/nowhere":\n    headline: Hello there', "flow desk-request has no outcome"),
+        ('"no-such-flow/withhold":\n    headline: Hello there', "no flow 'no-such-flow'"),
+        ('"desk-request/withhold":\n    decision: maybe', "'maybe' is not one of"),
+    ],
+)
+def test_broken_overrides_are_errors_at_the_pack_line(content_copy: Path, override: str,
+                                                      message: str) -> None:
+    pack = content_copy / PACK
+    pack.write_text(pack.read_text() + "overrides:\n  " + override + "  # here\n")
+    report = run_checks(content_copy)
+    expected = line_of(pack, override.splitlines()[0])
+    assert any(message in p.message and Path(p.path) == pack and p.line == expected
+               for p in report.errors), [str(p) for p in report.problems]
+
+
+def test_a_library_only_flow_is_offered_to_that_library_and_checked(content_copy: Path) -> None:
+    from bot.content.catalogue import Catalogue
+
+    folder = content_copy / "knowledge" / "testville" / "flows"
+    folder.mkdir()
+    extra = (content_copy / FLOW).read_text().replace("id: desk-request", "id: branch-only")
+    (folder / "branch-only.yaml").write_text(extra)
+    catalogue = Catalogue.load(content_copy)
+    assert "branch-only" in catalogue.flows_for("testville")
+    assert "branch-only" not in catalogue.flows
+    broken = extra.replace("next: document", "next: nowhere")
+    (folder / "branch-only.yaml").write_text(broken)
+    report = run_checks(content_copy)
+    assert any("next 'nowhere' is not a node" in p.message and "branch-only.yaml" in str(p.path)
+               for p in report.errors)
