@@ -22,10 +22,18 @@ from bot.store import ConversationStore
     default=None,
     help="Where conversations are kept (default: SQLite in your data folder).",
 )
+@click.option(
+    "--forms-dir",
+    envvar="FRONTDESK_FORMS_DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default="the current folder, or $FRONTDESK_FORMS_DIR",
+    help="Where the printable form an outcome offers is written.",
+)
 @content_option
 @config_option
 @clear_errors
-def chat(library: str, database_url: str | None, content: Path | None,
+def chat(library: str, database_url: str | None, forms_dir: Path, content: Path | None,
          config_path: Path | None) -> None:
     """Talk through a situation at the desk, step by step."""
     catalogue = load_catalogue(content)
@@ -34,4 +42,5 @@ def chat(library: str, database_url: str | None, content: Path | None,
     store = ConversationStore(database)
     escalations = EscalationService(database, config, catalogue)  # pages are shown and recorded
     TerminalChat(catalogue, library, store, read=lambda p: input(p), say=click.echo,
-                 user_id=terminal_user(), escalations=escalations).run()
+                 user_id=terminal_user(), escalations=escalations,
+                 forms_folder=forms_dir.resolve()).run()

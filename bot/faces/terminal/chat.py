@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.content.catalogue import Catalogue
@@ -11,6 +12,7 @@ from bot.engine import View, start, step
 from bot.engine.matching import match_choice, normalise
 from bot.engine.step import BACK_WORDS, answer
 from bot.faces.terminal.render import render_outcome, render_question
+from bot.review.forms import offer_form
 from bot.router import PrefilledAnswer, RouteResult, router_for
 from bot.store import ConversationStore
 
@@ -35,7 +37,7 @@ class TerminalChat:
 
     def __init__(self, catalogue: Catalogue, library: str, store: ConversationStore | None,
                  read: Prompt, say: Say, user_id: str = "terminal",
-                 escalations: EscalationService | None = None):
+                 escalations: EscalationService | None = None, forms_folder: Path | None = None):
         self.catalogue = catalogue
         self.pack = catalogue.pack(library)
         self.library = library
@@ -44,6 +46,7 @@ class TerminalChat:
         self.say = say
         self.user_id = user_id
         self.escalations = escalations
+        self.forms_folder = forms_folder  # where printable forms are written (None: not at all)
         self._prefill: tuple[PrefilledAnswer, ...] = ()  # facts the opening message stated
 
     def ask(self, prompt: str) -> str:
@@ -147,6 +150,7 @@ class TerminalChat:
         while True:
             while view.outcome is None:
                 view = self.answer(view, self.ask("> "))
+            self.write_form(view)
             self.after_outcome(view)
             if not view.prefilled:
                 return view
@@ -216,6 +220,14 @@ class TerminalChat:
             conversation=view.conversation, outcome=None, reason="page-now",
             asked_by=self.user_id, face="terminal")
         self.show_paged(escalation_id)
+
+    def write_form(self, view: View) -> None:
+        """The outcome's printable form (the officer's request, ...) as a file to print."""
+        if self.forms_folder is None or view.outcome is None or not view.outcome.form:
+            return
+        path = offer_form(self.pack, view.outcome, self.forms_folder)
+        if path is not None:
+            self.say(f"Form written to {path} (open it in a browser and print it).")
 
     # --- paging (escalation) ---------------------------------------------------------------
 
