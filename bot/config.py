@@ -16,6 +16,7 @@ from typing import Any
 ENV_CONFIG = "FRONTDESK_CONFIG"
 ENV_DATABASE_URL = "FRONTDESK_DATABASE_URL"
 DEFAULT_ACK_TIMEOUTS = {"immediate": 180, "prompt": 900}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class ConfigError(ValueError):
@@ -31,6 +32,21 @@ class EscalationConfig:
     channel: str | None = None
     ack_timeout_seconds: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_ACK_TIMEOUTS))
     repeat: int = 2
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    """The serving process's background schedule.
+
+    ``tick_seconds``: how often deadlines kept in the database (re-escalation, expiry, hold
+    reminders) are checked; a page is re-escalated at most this late. The director's weekly
+    digest goes out on ``digest_weekday`` at ``digest_hour`` (the server's local time).
+    """
+
+    tick_seconds: float = 5.0
+    weekly_digest: bool = True
+    digest_weekday: int = 0  # Monday
+    digest_hour: int = 8
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,7 @@ class Config:
     slash_command: str = "/frontdesk"
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     escalation: EscalationConfig = field(default_factory=EscalationConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     retention_days: int = 365
     contacts: dict[str, str] = field(default_factory=dict)
     source: Path | None = None
@@ -85,9 +102,32 @@ KNOWN_KEYS = {
     "slash_command",
     "roles",
     "escalation",
+    "schedule",
     "retention_days",
     "contacts",
 }
+
+
+def _schedule(data: dict[str, Any]) -> ScheduleConfig:
+    """``[schedule]``: tick_seconds, weekly_digest, digest_weekday (a day name), digest_hour."""
+    for key in data:
+        if key not in ("tick_seconds", "weekly_digest", "digest_weekday", "digest_hour"):
+            raise ConfigError(f"schedule.{key}", "unknown setting (expected tick_seconds, "
+                              "weekly_digest, digest_weekday or digest_hour)")
+    tick = _expect(data.get("tick_seconds", 5.0), (int, float), "schedule.tick_seconds",
+                   "a number of seconds")
+    if not 0 < tick <= 3600:
+        raise ConfigError("schedule.tick_seconds", f"must be between 0 and 3600, got {tick}")
+    weekly = _expect(data.get("weekly_digest", True), bool, "schedule.weekly_digest",
+                     "true or false")
+    day = _expect(data.get("digest_weekday", "monday"), str, "schedule.digest_weekday",
+                  "a day name like monday")
+    if day.lower() not in WEEKDAYS:
+        raise ConfigError("schedule.digest_weekday", f"must be a day name like monday, got {day!r}")
+    hour = _expect(data.get("digest_hour", 8), int, "schedule.digest_hour", "an hour 0-23")
+    if not 0 <= hour <= 23:
+        raise ConfigError("schedule.digest_hour", f"must be an hour 0-23, got {hour}")
+    return ScheduleConfig(float(tick), weekly, WEEKDAYS.index(day.lower()), hour)
 
 
 def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
@@ -129,6 +169,7 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
         timeouts[urgency] = _positive_int(seconds, key)
     repeat = _positive_int(esc.get("repeat", 2), "escalation.repeat", minimum=0)
 
+    schedule = _schedule(_expect(data.get("schedule", {}), dict, "schedule", "a table"))
     retention = _positive_int(data.get("retention_days", 365), "retention_days")
     contacts = _expect(data.get("contacts", {}), dict, "contacts", "a table of strings")
     for name, text in contacts.items():
@@ -140,6 +181,7 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
         slash_command=slash,
         roles=roles,
         escalation=EscalationConfig(channel, timeouts, repeat),
+        schedule=schedule,
         retention_days=retention,
         contacts=dict(contacts),
         source=source,

@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
 )
 
+from bot.store.ops_migrations import OPS_MIGRATIONS
 from bot.store.paging_migrations import PAGING_MIGRATIONS
 from bot.store.review_migrations import REVIEW_MIGRATIONS
 from bot.store.slack_migrations import SLACK_MIGRATIONS
@@ -56,6 +57,7 @@ MIGRATIONS: list[Migration] = [
     *PAGING_MIGRATIONS,  # 10–19: escalation, outbox, holds, audit, aggregates
     *SLACK_MIGRATIONS,  # 20–29: Slack threads, processed idempotency keys
     *REVIEW_MIGRATIONS,  # 30–39: drill attempts
+    *OPS_MIGRATIONS,  # 40–49: live status messages, scheduled jobs
 ]
 
 _meta = MetaData()
