@@ -26,6 +26,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Connection, select
 
 from bot.escalation import messages
+from bot.escalation.status import edited_message
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import OutboxRow, OutboxStore, wait_for_work, worker_identity
@@ -232,6 +233,8 @@ class OutboxWorker:
             return False
 
     def _deliver_update(self, row: OutboxRow) -> bool:
+        if row.kind == "status-edit":
+            return self._deliver_status_edit(row)
         ref = self.store.sent_message(row.ref_key or "")
         if ref is None:  # the page itself is not out yet: edit it once it is
             self.store.mark_retry(row.id, self.identity, self.clock() + timedelta(seconds=2),
@@ -246,6 +249,17 @@ class OutboxWorker:
             return False
         self.transport.update(ref[0], ref[1], payload)
         self._sent(row, ref)
+        return True
+
+    def _deliver_status_edit(self, row: OutboxRow) -> bool:
+        """Edit the asker's message to show the escalation's latest status line."""
+        channel, ts = row.payload["channel"], row.payload["ts"]
+        payload = edited_message(self.db, row.payload["escalation_id"], channel, ts)
+        if payload is None:
+            self.store.mark_skipped(row.id, self.identity, "the status message is gone")
+            return False
+        self.transport.update(channel, ts, payload)
+        self._sent(row, (channel, ts))
         return True
 
     def _current_page(self, row: OutboxRow) -> dict[str, Any] | None:

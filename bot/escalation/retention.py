@@ -1,9 +1,10 @@
 """Retention: case content older than the retention period is purged; counts are kept.
 
-Purged: conversations (their redacted transcripts), closed escalations with their packets and
-outbox messages, ended holds, and the data of audit events (the events themselves stay, with
-their data digests, so the hash chain still verifies). Kept: per library and month, how many
-conversations, outcomes, escalations (by reason and final state) and holds there were.
+Purged: conversations (their redacted transcripts), closed escalations with their packets,
+outbox messages and watched status messages, ended holds, and the data of audit events (the
+events themselves stay, with their data digests, so the hash chain still verifies). Kept: per
+library and month, how many conversations, outcomes, escalations (by reason and final state)
+and holds there were.
 Open escalations and active holds are never purged: someone still has to act on them.
 """
 
@@ -18,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store.audit import append_event
 from bot.store.database import Database
+from bot.store.ops_tables import status_messages
 from bot.store.paging_tables import aggregate_counts, audit_events, escalations, holds, outbox
 from bot.store.schema import conversations
 from bot.store.txn import as_utc, utcnow, write_transaction
@@ -71,6 +73,7 @@ def purge(database: Database, retention_days: int, now: datetime | None = None
                 outbox.c.escalation_id.in_(chunk),
                 outbox.c.status.in_(("sent", "failed", "skipped")),
             )).rowcount
+            conn.execute(delete(status_messages).where(status_messages.c.escalation_id.in_(chunk)))
             conn.execute(delete(escalations).where(escalations.c.id.in_(chunk)))
         removed["escalations"] = len(esc_ids)
         # Messages with no escalation (reminders of ended holds) that are long delivered.

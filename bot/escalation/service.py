@@ -29,6 +29,7 @@ from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.content.flows import Question
 from bot.engine.conversation import Conversation
 from bot.escalation import messages
+from bot.escalation.status import LiveStatus
 from bot.privacy.redact import redact
 from bot.store.audit import append_event
 from bot.store.database import Database
@@ -124,6 +125,7 @@ class EscalationService:
         self.config = config
         self.catalogue = catalogue
         self.clock = clock or utcnow
+        self.live = LiveStatus(self)  # the asker's outcome message, edited on every change
 
     # --- who -----------------------------------------------------------------------------
 
@@ -398,6 +400,7 @@ class EscalationService:
                          f"✅ Acknowledged by {messages.who(user_id)} at {messages._when(now)}. "
                          "They are on it; follow their instructions.", now)
             self._queue_updates(conn, escalation_id, "acknowledged", now)
+            self.live.queue_edits(conn, escalation_id, now)
             append_event(conn, self.db, "escalation.acknowledged", library=row.library,
                          escalation_id=escalation_id, conversation_id=row.conversation_id,
                          actor=user_id, at=now, data={"level": row.level, "repeat": row.repeat})
@@ -431,6 +434,7 @@ class EscalationService:
                 text += f" Note: {clean}"
             self._status(conn, escalation_id, packet, self._thread(row), "resolved", text, now)
             self._queue_updates(conn, escalation_id, "resolved", now)
+            self.live.queue_edits(conn, escalation_id, now)
             append_event(conn, self.db, "escalation.resolved", library=row.library,
                          escalation_id=escalation_id, conversation_id=row.conversation_id,
                          actor=user_id, at=now, data={"note": clean, "from": row.state})
@@ -498,6 +502,7 @@ class EscalationService:
                             "acknowledged. The asker was told to phone the director.",
                             key=key, escalation_id=row.id))
             self._queue_updates(conn, row.id, "expired", now)
+            self.live.queue_edits(conn, row.id, now)
             append_event(conn, self.db, "escalation.expired", **common,
                          data={"level": row.level, "repeat": row.repeat})
             return
@@ -508,6 +513,7 @@ class EscalationService:
         paged = self._queue_pages(conn, row.id, packet, level, repeat, now)
         self._status(conn, row.id, packet, self._thread(row), f"paged:{level}:{repeat}",
                      self._paged_text(packet, level, repeat, paged), now)
+        self.live.queue_edits(conn, row.id, now)
         append_event(conn, self.db, "escalation.reescalated", **common,
                      data={"level": level, "repeat": repeat})
 
