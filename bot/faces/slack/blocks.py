@@ -79,6 +79,7 @@ class Paging:
     urgency: str
     status: str  # one line: "paged — waiting for acknowledgement", "not set up here: call ..."
     escalation_id: str | None = None
+    shown: str | None = None  # the escalation state ``status`` describes (for live edits)
 
 
 # --- text helpers ------------------------------------------------------------------------------
@@ -426,12 +427,8 @@ def outcome(
         blocks += sections(part)
     blocks += sections("*💬 Say*\n" + quote(escape(result.say)))
     if paging is not None:
-        blocks.append(
-            section(
-                f"*📟 Paging ({paging.urgency}):* {escape(paging.who)}\n{paging.status}",
-                block_id="paging",
-            )
-        )
+        head = f"*📟 Paging ({paging.urgency}):* {escape(paging.who)}"
+        blocks.append(section(clip(f"{head}\n{paging.status}", SECTION_LIMIT), block_id="paging"))
     controls = [page_button(thread_ts, rev)]
     if result.form:
         controls.append(button(f"📄 {result.form}", FORM, value(t=thread_ts, r=rev)))

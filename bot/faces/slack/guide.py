@@ -12,10 +12,9 @@ already answered.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +23,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.content.flows import NOT_SURE, Flow, Question
 from bot.engine import View, back, start, start_over, step, view
+from bot.engine.conversation import Conversation
 from bot.engine.step import answer
 from bot.faces.slack import blocks
-from bot.faces.slack.blocks import Paging
+from bot.faces.slack.paging import Pager, paging_note
+from bot.faces.slack.trail import CaseTrail
 from bot.privacy.redact import redact
 from bot.store.slack_state import SlackThread
 
@@ -63,6 +64,8 @@ class Guide:
         self.flows: list[Flow] = sorted(
             self.catalogue.flows_for(self.library).values(), key=lambda f: f.title
         )
+        self.pager = Pager(services, self.pack)  # pages and the asker's live paging status
+        self.trail = CaseTrail(services, self.library)  # case events for the audit trail
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -97,7 +100,10 @@ class Guide:
         except SlackApiError as exc:
             log.warning("chat.postEphemeral failed: %s", exc.response.get("error"))
 
-    def save(self, thread: SlackThread, current: View, place: Place) -> None:
+    def save(
+        self, thread: SlackThread, current: View, place: Place, *, before: Conversation | None
+    ) -> None:
+        """Store the conversation and record what changed since ``before`` in the case trail."""
         self.store.save(
             current.conversation,
             user_id=thread.user_id,
@@ -106,6 +112,7 @@ class Guide:
             outcome=current.outcome.id if current.outcome else None,
             channel=place.channel,
         )
+        self.trail.changed(before, current, place.user)
 
     # --- entry points ---------------------------------------------------------------------------
 
@@ -171,7 +178,7 @@ class Guide:
                 thread.conversation.id == current.conversation.id
             )
             if mine:  # a new thread: created with its conversation in one write
-                self.save(thread, current, place)
+                self.save(thread, current, place, before=None)
                 self.show(client, thread, place, current, prefilled=prefilled)
             else:  # the thread already held a case: move it on like any other change
                 self.start_flow(client, thread, place, flow_id, prefill=prefill)
@@ -272,7 +279,7 @@ class Guide:
         if won is None:
             self.tell(client, place, "This case has already moved on; see the latest message.")
             return
-        self.save(won, current, place)
+        self.save(won, current, place, before=thread.conversation)
         if picked_ts:
             self.update(
                 client,
@@ -293,8 +300,9 @@ class Guide:
         prefilled: Sequence[tuple[Question, str]] = (),
     ) -> None:
         """Post the view (next question or the outcome) and make it the live message."""
+        paging = None
         if current.outcome is not None:
-            paging = self.escalate_outcome(client, thread, place, current)
+            paging = self.pager.for_outcome(client, thread, place, current)
             message = blocks.outcome(
                 self.pack,
                 current.outcome,
@@ -315,6 +323,7 @@ class Guide:
             )
         ts = self.post(client, place, message)
         self.state.set_live(thread, ts)
+        self.pager.watch(paging, place.channel, ts, message)
 
     def change(
         self,
@@ -335,7 +344,7 @@ class Guide:
         if won is None:
             self.tell(client, place, "That was already answered; see the latest message.")
             return False
-        self.save(won, new, place)
+        self.save(won, new, place, before=thread.conversation)
         if old is not None and old.question is not None:
             number = len(old.path) + 1
             record = (
@@ -413,8 +422,7 @@ class Guide:
             self.choose(client, place, rev, question_id, NOT_SURE, message_ts)
             return
         # The flow has no "not sure" path here: a person decides. Page, and keep the question.
-        paging = self.escalate(client, thread, place, reason="not-sure")
-        self.post(client, place, paging_note(paging))
+        self.post_paging(client, place, self.pager.page(client, thread, place, reason="not-sure"))
 
     def go_back(self, client: WebClient, place: Place, rev: int, message_ts: str | None) -> None:
         thread = self.load(client, place, rev)
@@ -464,8 +472,12 @@ class Guide:
         if not self.state.claim(f"page:{place.channel}:{place.thread_ts}:{thread.rev}"):
             return
         reason = "page-now" if thread.conversation is not None else "unrouted"
-        paging = self.escalate(client, thread, place, reason=reason)
-        self.post(client, place, paging_note(paging))
+        self.post_paging(client, place, self.pager.page(client, thread, place, reason=reason))
+
+    def post_paging(self, client: WebClient, place: Place, paging: blocks.Paging) -> None:
+        """The paging note in the thread, kept showing how the page stands."""
+        note = paging_note(paging)
+        self.pager.watch(paging, place.channel, self.post(client, place, note), note)
 
     def continue_in_dm(self, client: WebClient, place: Place, notice_ts: str | None) -> None:
         thread = self.state.thread(place.channel, place.thread_ts)
@@ -539,86 +551,6 @@ class Guide:
                 ),
             )
         return True
-
-    # --- escalation -----------------------------------------------------------------------------
-
-    def escalate_outcome(
-        self, client: WebClient, thread: SlackThread, place: Place, current: View
-    ) -> Paging | None:
-        result = current.outcome
-        if result is None or not result.escalate.pages:
-            return None
-        return self.escalate(client, thread, place, reason="outcome", current=current)
-
-    def escalate(
-        self,
-        client: WebClient,
-        thread: SlackThread,
-        place: Place,
-        *,
-        reason: str,
-        current: View | None = None,
-    ) -> Paging:
-        conversation = thread.conversation
-        if current is None and conversation is not None:
-            current = view(self.catalogue, conversation)
-        result = current.outcome if current else None
-        roles: Iterable[str] = (
-            result.escalate.roles if result and result.escalate.roles else ("privacy-in-charge",)
-        )
-        who = "; ".join(self.pack.roles[r].display for r in roles if r in self.pack.roles)
-        urgency = result.escalate.urgency if reason == "outcome" and result else "immediate"
-        service = getattr(self.services, "escalations", None)
-        fallback = self.pack.contacts.get("if_no_answer", "")
-        if service is None:
-            return Paging(
-                who,
-                urgency,
-                f"⚠️ Paging is not set up in this workspace: contact the "
-                f"{blocks.escape(self.pic())} yourself now. "
-                f"{blocks.escape(fallback)}".strip(),
-            )
-        permalink = None
-        with contextlib.suppress(SlackApiError):
-            permalink = client.chat_getPermalink(
-                channel=place.channel, message_ts=place.thread_ts
-            ).get("permalink")
-        try:
-            from bot.faces.slack.app import thread_ref
-
-            escalation_id = service.trigger(
-                library=self.library,
-                situation=conversation.flow if conversation else None,
-                conversation=conversation,
-                outcome=result,
-                reason=reason,
-                asked_by=place.user,
-                face="slack",
-                thread=thread_ref(place.channel, place.thread_ts, permalink),
-                urgency=None if reason == "outcome" else "immediate",
-            )
-        except Exception:  # the page must never take the guidance down with it
-            log.exception("escalation trigger failed (reason %s)", reason)
-            return Paging(
-                who,
-                urgency,
-                f"⚠️ I could not send the page: contact the "
-                f"{blocks.escape(self.pic())} yourself now. "
-                f"{blocks.escape(fallback)}".strip(),
-            )
-        return Paging(
-            who,
-            urgency,
-            "Paged — waiting for acknowledgement. Updates appear in this thread.",
-            escalation_id,
-        )
-
-
-def paging_note(paging: Paging) -> blocks.Message:
-    extra = (f"Escalation {paging.escalation_id}",) if paging.escalation_id else ()
-    return blocks.note(
-        f"📟 *Paging ({paging.urgency}):* {blocks.escape(paging.who)}\n{paging.status}", *extra
-    )
 
 
 def candidate_ids(result: Any) -> list[str]:

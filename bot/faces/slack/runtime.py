@@ -1,7 +1,10 @@
-"""One serving process: configuration, services, the Bolt app and the paging worker.
+"""One serving process: configuration, services, the Bolt app and its background threads.
 
 ``frontdesk serve`` (and ``http.wsgi_from_env`` for other WSGI servers) builds a ``Runtime``;
 so do the end-to-end tests, with a config object and the fake Slack's URL in the secrets.
+``start_worker`` starts the background: the outbox delivery worker, and the scheduler that acts
+on deadlines kept in the database (re-escalation, expiry, hold reminders) every
+``schedule.tick_seconds`` and sends the director's weekly digest when it falls due.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from bot.content.catalogue import Catalogue
 from bot.faces.slack.app import Services, _escalation_module, build_app, require, web_client
 from bot.faces.slack.http import HttpServer, SlackWSGI
 from bot.faces.slack.socket import SocketRunner
+from bot.faces.slack.weekly import weekly_digest_job
 from bot.store import Database
 
 log = logging.getLogger("frontdesk.slack")
@@ -48,6 +52,7 @@ class Runtime:
             raise ConfigError("SLACK_API_URL", f"cannot reach Slack at {where}: {exc}") from None
         self.stop_event = threading.Event()
         self._worker: threading.Thread | None = None
+        self.scheduler: Any = None
 
     @classmethod
     def from_env(
@@ -57,7 +62,8 @@ class Runtime:
         return cls(config, Catalogue.load(content), SlackSecrets.from_env(), mode=mode)
 
     def start_worker(self) -> bool:
-        """Deliver queued pages in a background thread (when escalation is available)."""
+        """Deliver queued pages and run the scheduler, each in a background thread (when
+        escalation is available). Both stop with ``stop()``."""
         module = _escalation_module()
         if module is None or self.services.escalations is None or self._worker is not None:
             return False
@@ -68,7 +74,17 @@ class Runtime:
             target=worker.run_forever, args=(self.stop_event,), name="frontdesk-outbox", daemon=True
         )
         self._worker.start()
+        self.scheduler = self.make_scheduler().start()
         return True
+
+    def make_scheduler(self) -> Any:
+        """Deadlines on every pass; the weekly digest when its slot (in the database) is due."""
+        from bot.escalation.scheduler import Scheduler
+
+        tasks: list[tuple[str, Any]] = [("deadlines", self.services.escalations.tick)]
+        if job := weekly_digest_job(self.services, self.app.client):
+            tasks.append(("weekly-digest", job))
+        return Scheduler(tasks, interval=self.config.schedule.tick_seconds, stop=self.stop_event)
 
     def wsgi(self) -> SlackWSGI:
         return SlackWSGI(self.app, self.services, self.secrets.signing_secret)
@@ -86,6 +102,8 @@ class Runtime:
         self.stop_event.set()
         if self._worker is not None:
             self._worker.join(timeout=5)
+        if self.scheduler is not None:
+            self.scheduler.stop(timeout=5)
         self.services.database.dispose()
 
 

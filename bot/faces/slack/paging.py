@@ -1,0 +1,169 @@
+"""Paging from a Slack thread: the escalation service's calls, and the asker's live status.
+
+The Slack face decides nothing here: an outcome that pages goes to
+``EscalationService.handle_outcome`` (which pages and records the outcome's hold), an outcome
+that does not page but starts a hold goes to the same call (which records the hold), and
+**Not sure** / **Page the privacy in-charge now** go to ``trigger``. The message that shows the
+page — the outcome, or a paging note — carries the service's status line and is then watched
+(``LiveStatus.watch``), so acknowledgement, re-escalation, resolution and expiry edit it in
+place through the outbox.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.engine import View, view
+from bot.faces.slack import blocks
+from bot.faces.slack.blocks import Paging
+from bot.store.slack_state import SlackThread
+
+log = logging.getLogger("frontdesk.slack")
+
+WAITING = "Paged — waiting for acknowledgement. Updates appear in this thread."
+
+
+class Pager:
+    """Pages for one library's Slack threads."""
+
+    def __init__(self, services: Any, pack: Any):
+        self.services = services
+        self.catalogue = services.catalogue
+        self.pack = pack
+        self.library = pack.id
+
+    @property
+    def service(self) -> Any:
+        return getattr(self.services, "escalations", None)
+
+    def pic(self) -> str:
+        return self.pack.roles["privacy-in-charge"].display
+
+    def for_outcome(
+        self, client: WebClient, thread: SlackThread, place: Any, current: View
+    ) -> Paging | None:
+        """Page when the outcome says so; otherwise record its hold, if it starts one."""
+        result = current.outcome
+        if result is None:
+            return None
+        if result.escalate.pages:
+            return self.page(client, thread, place, reason="outcome", current=current)
+        if result.hold and self.service is not None and current.conversation is not None:
+            try:
+                self.service.handle_outcome(
+                    library=self.library, conversation=current.conversation, outcome=result,
+                    asked_by=place.user, face="slack",
+                )
+            except Exception:  # the record must never take the guidance down with it
+                log.exception("recording the hold of outcome %s failed", result.id)
+        return None
+
+    def page(
+        self,
+        client: WebClient,
+        thread: SlackThread,
+        place: Any,
+        *,
+        reason: str,
+        current: View | None = None,
+    ) -> Paging:
+        """Trigger the escalation; a Paging saying who is paged and how it stands now."""
+        conversation = thread.conversation
+        if current is None and conversation is not None:
+            current = view(self.catalogue, conversation)
+        result = current.outcome if current else None
+        roles: Iterable[str] = (
+            result.escalate.roles if result and result.escalate.roles else ("privacy-in-charge",)
+        )
+        who = "; ".join(self.pack.roles[r].display for r in roles if r in self.pack.roles)
+        urgency = result.escalate.urgency if reason == "outcome" and result else "immediate"
+        service = self.service
+        fallback = self.pack.contacts.get("if_no_answer", "")
+        if service is None:
+            return Paging(
+                who,
+                urgency,
+                f"⚠️ Paging is not set up in this workspace: contact the "
+                f"{blocks.escape(self.pic())} yourself now. "
+                f"{blocks.escape(fallback)}".strip(),
+            )
+        permalink = None
+        with contextlib.suppress(SlackApiError):
+            permalink = client.chat_getPermalink(
+                channel=place.channel, message_ts=place.thread_ts
+            ).get("permalink")
+        try:
+            from bot.faces.slack.app import thread_ref
+
+            where = thread_ref(place.channel, place.thread_ts, permalink)
+            if reason == "outcome" and result is not None and conversation is not None:
+                escalation_id = service.handle_outcome(
+                    library=self.library, conversation=conversation, outcome=result,
+                    asked_by=place.user, face="slack", thread=where,
+                )
+            else:
+                escalation_id = service.trigger(
+                    library=self.library,
+                    situation=conversation.flow if conversation else None,
+                    conversation=conversation,
+                    outcome=result,
+                    reason=reason,
+                    asked_by=place.user,
+                    face="slack",
+                    thread=where,
+                    urgency="immediate",
+                )
+        except Exception:  # the page must never take the guidance down with it
+            log.exception("escalation trigger failed (reason %s)", reason)
+            return Paging(
+                who,
+                urgency,
+                f"⚠️ I could not send the page: contact the "
+                f"{blocks.escape(self.pic())} yourself now. "
+                f"{blocks.escape(fallback)}".strip(),
+            )
+        live = self._live(escalation_id)
+        if live is None:
+            return Paging(who, urgency, WAITING, escalation_id)
+        shown, status = live
+        return Paging(who, urgency, status, escalation_id, shown)
+
+    def _live(self, escalation_id: str | None) -> tuple[str, str] | None:
+        live = getattr(self.service, "live", None)
+        if live is None or not escalation_id:
+            return None
+        try:
+            return live.current(escalation_id)
+        except Exception:
+            log.exception("reading the status of escalation %s failed", escalation_id)
+            return None
+
+    def watch(
+        self, paging: Paging | None, channel: str, ts: str | None, message: blocks.Message
+    ) -> None:
+        """Keep the posted message's status line current (edited through the outbox)."""
+        live = getattr(self.service, "live", None)
+        if live is None or paging is None or not paging.escalation_id or not paging.shown:
+            return
+        if not ts:
+            return
+        try:
+            live.watch(paging.escalation_id, channel, ts, message.kwargs(), paging.shown)
+        except Exception:  # a status that stays put is better than guidance that stops
+            log.exception("watching the status of escalation %s failed", paging.escalation_id)
+
+
+def paging_note(paging: Paging) -> blocks.Message:
+    """The thread's note after Not sure or Page now; its status section is kept current."""
+    head = f"📟 *Paging ({paging.urgency}):* {blocks.escape(paging.who)}"
+    text = blocks.clip(f"{head}\n{paging.status}", blocks.SECTION_LIMIT)
+    parts: list[Any] = [blocks.section(text, block_id="paging")]
+    if paging.escalation_id:
+        parts.append(blocks.context(f"Escalation {paging.escalation_id}"))
+    return blocks.Message(text=blocks.clip(text, 3000), blocks=blocks.render(parts))
