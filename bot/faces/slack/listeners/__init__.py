@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.faces.slack.guide import Guide
-from bot.faces.slack.listeners import actions, commands, events, views
+from bot.faces.slack.listeners import actions, audit, commands, events, views
 
 
 def _optional(name: str) -> Any:
@@ -27,6 +27,8 @@ def register(app: App, services: Any, guide: Guide) -> None:
     # `/frontdesk drill …` (review and practice) matches before the general command listener.
     if practice := _optional("practice"):
         practice.register(app, services)
+    # `/frontdesk audit export since DATE` (the director's CSV) likewise.
+    audit.register(app, services)
     commands.register(app, services, guide)
     events.register(app, services, guide)
     actions.register(app, services, guide)

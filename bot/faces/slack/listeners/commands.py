@@ -18,6 +18,9 @@ def help_text(command: str) -> str:
         f"*{command}* — step-by-step guidance for patron-privacy situations at the desk.\n"
         f"• `{command}` — pick the situation from a list\n"
         f"• `{command} cop at the desk asking what a patron borrowed` — say it in your words\n"
+        f"• `{command} drill` — a practice case (nobody is paged)\n"
+        f"• `{command} audit export since 2025-01-31` — the audit trail as a CSV file "
+        "(the director only)\n"
         "The guidance runs privately in a direct message with me. Never type patron names "
         "or card numbers: I don't need them."
     )
