@@ -84,6 +84,9 @@ def test_an_ecpa_preservation_case_in_slack_is_trailed_held_reminded_and_digeste
             assert "hold.started" in kinds and log.verify().ok
             export = log.export_csv()
             assert CARD not in export and "555-0199" not in export
+            for path in tmp_path.glob("frontdesk.db*"):  # threads, outbox, status messages...
+                data = path.read_bytes()
+                assert CARD.encode() not in data and b"555-0199" not in data, path.name
 
             # The hold: 90 days, reminders 7 days before and on the day.
             service = bot.runtime.services.escalations

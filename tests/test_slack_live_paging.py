@@ -8,9 +8,16 @@ Deadlines come from the config (1-second acknowledgement timeouts, a 0.1-second 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bot.escalation import status as live_status
+from bot.escalation.retention import purge
+from bot.store.audit import AuditLog
+from bot.store.ops_tables import status_messages
+from bot.store.txn import utcnow
 from tests.escalation_support import CHANNEL, DIRECTOR_USERS, PIC_USERS, PagingFake
 from tests.fakeslack import block_errors
 from tests.slack_support import STAFF, Posted, actions_body, text_of
@@ -26,6 +33,12 @@ from tests.wiring_support import (
 PIC1, PIC2 = PIC_USERS
 (DIRECTOR,) = DIRECTOR_USERS
 IF_NO_ANSWER = "Phone the Library Director at the number on the staff sheet."
+
+
+def watched(database, escalation_id: str) -> int:  # type: ignore[no-untyped-def]
+    with database.engine.connect() as conn:
+        return len(conn.execute(select(status_messages.c.ts).where(
+            status_messages.c.escalation_id == escalation_id)).all())
 
 
 def edits_of(fake: PagingFake, message: Posted) -> list[str]:
@@ -111,6 +124,13 @@ def test_acknowledge_and_resolve_update_the_outcome_message_and_the_paging_note(
             assert now.blocks[0] == outcome.blocks[0]
             assert [b for b in now.blocks if b.get("type") == "actions"] == [
                 b for b in outcome.blocks if b.get("type") == "actions"]
+
+            # Retention: once the resolved case is old enough, its watched message goes too.
+            database = bot.runtime.services.database
+            [resolved] = [e for e in AuditLog(database).rows() if e.kind == "escalation.resolved"]
+            assert watched(database, resolved.escalation_id) == 1
+            purge(database, 30, now=utcnow() + timedelta(days=31))
+            assert watched(database, resolved.escalation_id) == 0
 
             # Page now on an outcome that pages nobody: the note in the thread goes live too.
             _, own = open_case(bot, "The patron themself")
