@@ -312,3 +312,32 @@ def test_director_is_paged_first_when_nobody_holds_level_one(tmp_path: Path,
     rig.deliver()
     assert f"page:{eid}:2:0:{DIRECTOR_USERS[0]}" in rig.sent_keys()
     assert rig.row(eid).level == 2
+
+
+def test_an_outcome_reached_through_not_sure_pages_as_not_sure_from_any_face(tmp_path) -> None:
+    """The reason is decided once, by the service, not by each face."""
+    from bot.config import parse_config
+    from bot.content.catalogue import Catalogue
+    from bot.engine import start, step
+    from bot.escalation import EscalationService
+    from bot.store import Database
+    from tests.conftest import FIXTURE_CONTENT
+
+    catalogue = Catalogue.load(FIXTURE_CONTENT)
+    service = EscalationService(Database(f"sqlite:///{tmp_path / 'r.db'}"),
+                                parse_config({"library": "testville"}), catalogue)
+    reasons = {}
+    for said in (["not sure"], ["officer", "nothing"]):
+        current = start(catalogue, "testville", "desk-request")
+        for text in said:
+            current = step(catalogue, current.conversation, text)
+        assert current.outcome is not None and current.outcome.escalate.pages
+        for face in ("terminal", "slack"):
+            escalation_id = service.handle_outcome(
+                library="testville", conversation=current.conversation,
+                outcome=current.outcome, asked_by="U1", face=face)
+            assert escalation_id is not None
+            summary = next(s for s in service.open_escalations() if s.id == escalation_id)
+            reasons[(said[0], face)] = summary.reason
+    assert reasons == {("not sure", "terminal"): "not-sure", ("not sure", "slack"): "not-sure",
+                       ("officer", "terminal"): "outcome", ("officer", "slack"): "outcome"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
-from bot.content.flows import Flow, Outcome, Question
+from bot.content.flows import NOT_SURE, Flow, Outcome, Question
 from bot.engine.conversation import Conversation, Turn
 from bot.engine.matching import match_choice, normalise
 from bot.engine.walk import walk
@@ -38,6 +38,11 @@ class View:
     @property
     def status(self) -> str:
         return "done" if self.outcome is not None else "asking"
+
+    @property
+    def reached_by_not_sure(self) -> bool:
+        """Staff answered **Not sure** on the way here (the page says so, whatever the face)."""
+        return any(choice == NOT_SURE for _, choice in self.path)
 
 
 def view(

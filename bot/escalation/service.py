@@ -28,6 +28,7 @@ from bot.config import Config
 from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.content.flows import Question
 from bot.engine.conversation import Conversation
+from bot.engine.step import view
 from bot.escalation import messages
 from bot.escalation.status import LiveStatus
 from bot.privacy.redact import redact
@@ -567,10 +568,16 @@ class EscalationService:
                        outcome: ResolvedOutcome, asked_by: str, face: str,
                        thread: ThreadRef | None = None) -> str | None:
         """What a face calls when a conversation reaches an outcome: page if the outcome says
-        so (a hold is then recorded by the trigger), or just record its hold."""
+        so (a hold is then recorded by the trigger), or just record its hold.
+
+        The reason is decided here, not by each face: an outcome reached through **Not sure**
+        pages as "not-sure", so the page reads the same from the terminal and from Slack.
+        """
         if outcome.escalate.pages:
+            not_sure = view(self.catalogue, conversation).reached_by_not_sure
             return self.trigger(library=library, situation=conversation.flow,
-                                conversation=conversation, outcome=outcome, reason="outcome",
+                                conversation=conversation, outcome=outcome,
+                                reason="not-sure" if not_sure else "outcome",
                                 asked_by=asked_by, face=face, thread=thread)
         self.start_hold(library=library, outcome=outcome, conversation=conversation,
                         asked_by=asked_by)

@@ -242,17 +242,12 @@ class TerminalChat:
             return
         outcome = view.outcome
         self.record("case.outcome", view, {"outcome": outcome.id, "decision": outcome.decision})
-        if outcome.escalate.pages:
-            not_sure = any(choice == "not-sure" for _, choice in view.path)
-            escalation_id = self.escalations.trigger(
-                library=self.library, situation=view.conversation.flow,
-                conversation=view.conversation, outcome=outcome,
-                reason="not-sure" if not_sure else "outcome", asked_by=self.user_id,
-                face="terminal")
+        escalation_id = self.escalations.handle_outcome(
+            library=self.library, conversation=view.conversation, outcome=outcome,
+            asked_by=self.user_id, face="terminal")
+        if escalation_id is not None:
             self.show_paged(escalation_id)
             return
-        self.escalations.start_hold(library=self.library, outcome=outcome,
-                                    conversation=view.conversation, asked_by=self.user_id)
         self.say("(Type 'page' to page the privacy in-charge now, or press Enter to go on.)")
         if normalise(self.ask("> ")) in PAGE_WORDS:
             escalation_id = self.escalations.trigger(
