@@ -10,7 +10,9 @@ from bot.check import run_checks
 
 
 @click.command()
-@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument(
+    "path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 @click.option("--quiet", is_flag=True, help="Print problems only.")
 def check(path: Path | None, quiet: bool) -> None:
     """Check every pack and flow under PATH (default: this checkout). Exit 1 on any error."""

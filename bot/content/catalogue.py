@@ -147,6 +147,12 @@ class Catalogue:
         return catalogue
 
     def _load_all(self) -> None:
+        missing = [name for name in ("knowledge", "flows") if not (self.root / name).is_dir()]
+        if missing:
+            self.problems.append(Problem(self.root, 0, f"no {' or '.join(missing)} folder here: "
+                                         "expected knowledge/<library>/pack.yaml and "
+                                         "flows/<situation>.yaml"))
+            return
         knowledge = self.root / "knowledge"
         for folder in sorted(p for p in knowledge.iterdir() if (p / "pack.yaml").is_file()):
             try:
