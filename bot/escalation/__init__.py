@@ -6,13 +6,8 @@ from bot.escalation.delivery import (
     SlackTransport,
     Transport,
 )
-from bot.escalation.service import (
-    AckResult,
-    EscalationService,
-    EscalationSummary,
-    HoldSummary,
-    ThreadRef,
-)
+from bot.escalation.records import AckResult, EscalationSummary, HoldSummary, ThreadRef
+from bot.escalation.service import EscalationService
 
 __all__ = [
     "AckResult",

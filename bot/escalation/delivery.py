@@ -23,14 +23,14 @@ from typing import Any, Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from bot.escalation import messages
+from bot.escalation.records import escalation_row, page_state
 from bot.escalation.status import edited_message
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import OutboxRow, OutboxStore, wait_for_work, worker_identity
-from bot.store.paging_tables import escalations
 from bot.store.txn import utcnow
 
 log = logging.getLogger("frontdesk.delivery")
@@ -264,17 +264,13 @@ class OutboxWorker:
 
     def _current_page(self, row: OutboxRow) -> dict[str, Any] | None:
         """The page as it should look now (rendered at delivery, so edits never go stale)."""
-        with self.db.engine.connect() as conn:
-            esc = conn.execute(select(escalations)
-                               .where(escalations.c.id == row.escalation_id)).first()
+        esc = escalation_row(self.db, row.escalation_id or "")
         if esc is None or esc.packet is None:
             return None
-        from bot.escalation.service import _state
-
         page_key = row.payload["page_key"]
         _, _, level, repeat, _ = page_key.split(":", 4)
         return messages.page_message(json.loads(esc.packet), escalation_id=esc.id, key=page_key,
-                                     level=int(level), repeat=int(repeat), state=_state(esc))
+                                     level=int(level), repeat=int(repeat), state=page_state(esc))
 
     def _sent(self, row: OutboxRow, posted: Posted, recovered: bool = False) -> None:
         def record(conn: Connection, current: OutboxRow) -> None:

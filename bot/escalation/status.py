@@ -24,6 +24,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.escalation import messages
+from bot.escalation.records import escalation_row
 from bot.store.database import Database
 from bot.store.ops_tables import status_messages
 from bot.store.outbox import enqueue, ring
@@ -107,9 +108,7 @@ class LiveStatus:
 
     def current(self, escalation_id: str) -> tuple[str, str] | None:
         """(signature, line) for an escalation now; None when there is no such escalation."""
-        with self.db.engine.connect() as conn:
-            row = conn.execute(select(escalations)
-                               .where(escalations.c.id == escalation_id)).first()
+        row = escalation_row(self.db, escalation_id)
         return (signature(row), self.line(row)) if row is not None else None
 
     def watch(self, escalation_id: str, channel: str, ts: str, message: dict[str, Any],

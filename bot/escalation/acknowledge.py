@@ -1,0 +1,93 @@
+"""People's steps on a page: acknowledge it (someone is on it) and resolve it (it is over).
+
+Only members of the privacy-in-charge or director roles may take them (``roles.can_act``);
+anyone else gets the library's refusal. A second click, on any instance, finds the row locked
+and then already moved on, and is told so: nothing is queued twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Row, update
+
+from bot.escalation import messages
+from bot.escalation.records import AckResult, thread_of
+from bot.escalation.roles import row_to_act_on
+from bot.privacy.redact import redact
+from bot.store.audit import append_event
+from bot.store.outbox import ring
+from bot.store.paging_tables import escalations
+from bot.store.txn import as_utc, write_transaction
+
+if TYPE_CHECKING:
+    from bot.escalation.service import EscalationService
+
+NOTE_LIMIT = 1000
+
+
+def acknowledge(service: EscalationService, escalation_id: str, user_id: str) -> AckResult:
+    now = service.clock()
+    with write_transaction(service.db) as conn:
+        row = row_to_act_on(conn, service.db, service.roles, escalations, escalation_id,
+                            user_id, f"No escalation {escalation_id}.")
+        if isinstance(row, AckResult):
+            return row
+        if row.state in ("acknowledged", "resolved"):
+            return AckResult("already", f"Already acknowledged by {messages.who(row.acked_by)}"
+                             f" at {messages._when(as_utc(row.acked_at))}. Nothing changed.")
+        if row.state == "expired":
+            return AckResult("already", "This page expired before anyone acknowledged it; "
+                             "the asker was told what to do next. Use Resolve to close it "
+                             "with a note.")
+        conn.execute(update(escalations).where(escalations.c.id == escalation_id).values(
+            state="acknowledged", acked_by=user_id, acked_at=now, next_action_at=None,
+            updated_at=now,
+        ))
+        _tell_everyone(service, conn, row, "acknowledged",
+                       f"✅ Acknowledged by {messages.who(user_id)} at {messages._when(now)}. "
+                       "They are on it; follow their instructions.", now)
+        append_event(conn, service.db, "escalation.acknowledged", library=row.library,
+                     escalation_id=escalation_id, conversation_id=row.conversation_id,
+                     actor=user_id, at=now, data={"level": row.level, "repeat": row.repeat})
+    ring()
+    return AckResult("acknowledged",
+                     f"You acknowledged escalation {escalation_id}. The asker has been told.")
+
+
+def resolve(service: EscalationService, escalation_id: str, user_id: str,
+            note: str | None = None) -> AckResult:
+    now = service.clock()
+    clean = redact(note.strip())[:NOTE_LIMIT] if note and note.strip() else None
+    with write_transaction(service.db) as conn:
+        row = row_to_act_on(conn, service.db, service.roles, escalations, escalation_id,
+                            user_id, f"No escalation {escalation_id}.")
+        if isinstance(row, AckResult):
+            return row
+        if row.state == "resolved":
+            return AckResult("already", f"Already resolved by {messages.who(row.resolved_by)}"
+                             f" at {messages._when(as_utc(row.resolved_at))}.")
+        values: dict[str, Any] = dict(state="resolved", resolved_by=user_id, resolved_at=now,
+                                      resolve_note=clean, next_action_at=None, updated_at=now)
+        if row.acked_by is None and row.state == "triggered":
+            values.update(acked_by=user_id, acked_at=now)
+        conn.execute(update(escalations).where(escalations.c.id == escalation_id)
+                     .values(**values))
+        text = f"☑️ Resolved by {messages.who(user_id)} at {messages._when(now)}."
+        if clean:
+            text += f" Note: {clean}"
+        _tell_everyone(service, conn, row, "resolved", text, now)
+        append_event(conn, service.db, "escalation.resolved", library=row.library,
+                     escalation_id=escalation_id, conversation_id=row.conversation_id,
+                     actor=user_id, at=now, data={"note": clean, "from": row.state})
+    ring()
+    return AckResult("resolved", f"Escalation {escalation_id} resolved.")
+
+
+def _tell_everyone(service: EscalationService, conn: Connection, row: Row[Any], event: str,
+                   text: str, now: datetime) -> None:
+    """The asker's thread, every page sent, every watched status message."""
+    service.notify.asker(conn, row.id, thread_of(row), event, text, now)
+    service.notify.page_edits(conn, row.id, event, now)
+    service.live.queue_edits(conn, row.id, now)

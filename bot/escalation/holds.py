@@ -1,0 +1,159 @@
+"""Holds: legal deadlines an outcome starts (a preservation letter's 90 days and the like).
+
+A hold is ``active`` until its due day, then ``due``, until someone ends it; a renewable hold
+can be renewed while it lasts. The privacy in-charge is reminded 7 days before the deadline and
+on its day; both reminder times are stored with the hold, so ``remind`` (called by the
+service's ``tick``) finds them after any restart.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from bot.escalation import messages
+from bot.escalation.records import AckResult, dedupe_key, new_id
+from bot.escalation.roles import Roles, row_to_act_on
+from bot.store.audit import append_event
+from bot.store.database import Database
+from bot.store.outbox import enqueue
+from bot.store.paging_tables import holds
+from bot.store.txn import as_utc, locked, write_transaction
+
+REMIND_BEFORE = timedelta(days=7)
+
+
+def reminder_times(now: datetime, due: datetime) -> tuple[datetime, datetime]:
+    """7 days before the deadline, and the start of its day (the server's local day)."""
+    local = due.astimezone()
+    start_of_day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    on_day = max(start_of_day, now)
+    return due - REMIND_BEFORE, on_day
+
+
+class Holds:
+    """Start, renew, end and remind about the holds in one database."""
+
+    def __init__(self, db: Database, roles: Roles, clock: Callable[[], datetime]):
+        self.db = db
+        self.roles = roles
+        self.clock = clock
+
+    def start(self, conn: Connection, *, library: str, hold: dict[str, Any],
+              escalation_id: str | None, conversation_id: str | None, asked_by: str,
+              now: datetime) -> str | None:
+        """Start ``hold`` in the caller's transaction; None when this case already started it."""
+        dedupe = dedupe_key("hold", conversation_id or escalation_id or uuid.uuid4().hex,
+                            hold.get("kind"))
+        exists = conn.execute(select(holds.c.id).where(holds.c.dedupe_key == dedupe)).scalar()
+        if exists:
+            return None
+        hold_id = new_id("h")
+        due = now + timedelta(days=int(hold["days"]))
+        before, on_day = reminder_times(now, due)
+        conn.execute(insert(holds).values(
+            id=hold_id, dedupe_key=dedupe, escalation_id=escalation_id,
+            conversation_id=conversation_id, library=library, kind=str(hold["kind"]),
+            started_at=now, due_at=due, renewal_days=hold.get("renewal_days"), renewals=0,
+            state="active", remind_before_at=before, remind_due_at=on_day,
+            reminded_before=before <= now, reminded_due=False, created_by=asked_by,
+            updated_at=now,
+        ))
+        append_event(conn, self.db, "hold.started", library=library, escalation_id=escalation_id,
+                     conversation_id=conversation_id, actor=asked_by, at=now,
+                     data={"hold": hold_id, "kind": hold["kind"], "days": hold["days"],
+                           "due_at": due.isoformat()})
+        return hold_id
+
+    def start_alone(self, *, library: str, hold: dict[str, Any], conversation_id: str | None,
+                    asked_by: str) -> str | None:
+        """A hold of an outcome that pages nobody, in a transaction of its own."""
+        now = self.clock()
+        with write_transaction(self.db) as conn:
+            return self.start(conn, library=library, hold=hold, escalation_id=None,
+                              conversation_id=conversation_id, asked_by=asked_by, now=now)
+
+    def renew(self, hold_id: str, user_id: str) -> AckResult:
+        now = self.clock()
+        with write_transaction(self.db) as conn:
+            row = self._to_act_on(conn, hold_id, user_id)
+            if isinstance(row, AckResult):
+                return row
+            if row.state == "ended":
+                return AckResult("already", f"Hold {hold_id} has ended.")
+            if not row.renewal_days:
+                return AckResult("refused", f"Hold {hold_id} ({row.kind}) cannot be renewed.")
+            due = as_utc(row.due_at) + timedelta(days=row.renewal_days)  # type: ignore[operator]
+            before, on_day = reminder_times(now, due)
+            conn.execute(update(holds).where(holds.c.id == hold_id).values(
+                due_at=due, renewals=row.renewals + 1, state="active", remind_before_at=before,
+                remind_due_at=on_day, reminded_before=before <= now, reminded_due=False,
+                updated_at=now))
+            append_event(conn, self.db, "hold.renewed", library=row.library,
+                         escalation_id=row.escalation_id, conversation_id=row.conversation_id,
+                         actor=user_id, at=now,
+                         data={"hold": hold_id, "due_at": due.isoformat()})
+        return AckResult("renewed", f"Hold {hold_id} renewed: now due {messages._when(due)}.")
+
+    def end(self, hold_id: str, user_id: str) -> AckResult:
+        now = self.clock()
+        with write_transaction(self.db) as conn:
+            row = self._to_act_on(conn, hold_id, user_id)
+            if isinstance(row, AckResult):
+                return row
+            conn.execute(update(holds).where(holds.c.id == hold_id).values(
+                state="ended", updated_at=now))
+            append_event(conn, self.db, "hold.ended", library=row.library,
+                         escalation_id=row.escalation_id, actor=user_id, at=now,
+                         data={"hold": hold_id})
+        return AckResult("ended", f"Hold {hold_id} ended.")
+
+    def _to_act_on(self, conn: Connection, hold_id: str, user_id: str) -> Row[Any] | AckResult:
+        return row_to_act_on(conn, self.db, self.roles, holds, hold_id, user_id,
+                             f"No hold {hold_id}.")
+
+    def remind(self, now: datetime) -> int:
+        """Queue every reminder whose time has come, one hold per transaction."""
+        done = 0
+        for which, at_col, flag in (("before", holds.c.remind_before_at, "reminded_before"),
+                                    ("due", holds.c.remind_due_at, "reminded_due")):
+            while True:
+                with write_transaction(self.db) as conn:
+                    row = conn.execute(locked(
+                        select(holds).where(holds.c.state == "active", at_col <= now,
+                                            holds.c[flag].is_(False)).limit(1),
+                        self.db, skip_locked=True,
+                    )).first()
+                    if row is None:
+                        break
+                    values: dict[str, Any] = {flag: True, "updated_at": now}
+                    if which == "due":
+                        values["state"] = "due"
+                    conn.execute(update(holds).where(holds.c.id == row.id).values(**values))
+                    self._queue_reminder(conn, row, which, now)
+                done += 1
+        return done
+
+    def _queue_reminder(self, conn: Connection, row: Row[Any], which: str,
+                        now: datetime) -> None:
+        due = as_utc(row.due_at)
+        when = "in 7 days" if which == "before" else "today"
+        renew = (f" It can be renewed for {row.renewal_days} more days: `frontdesk holds renew "
+                 f"{row.id}`." if row.renewal_days else "")
+        text = (f"⏰ Deadline {when}: {row.kind} hold `{row.id}`"
+                + (f" (escalation `{row.escalation_id}`)" if row.escalation_id else "")
+                + f" runs out {messages._when(due)}.{renew}")
+        recipients = self.roles.recipients(1)  # the privacy in-charge, as a first page
+        for recipient in recipients:
+            key = f"reminder:{row.id}:{row.renewals}:{which}:{recipient}"
+            enqueue(conn, self.db, key=key, kind="reminder", target=recipient,
+                    escalation_id=row.escalation_id, now=now,
+                    payload=messages.text_message("reminder", text, key=key,
+                                                  escalation_id=row.escalation_id))
+        append_event(conn, self.db, "hold.reminder", library=row.library,
+                     escalation_id=row.escalation_id, conversation_id=row.conversation_id,
+                     at=now, data={"hold": row.id, "which": which, "recipients": recipients})

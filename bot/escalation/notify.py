@@ -1,0 +1,112 @@
+"""What the escalation engine tells people, queued in the outbox inside each state change.
+
+Every message is written in the transaction that changes the escalation, under an idempotency
+key that names the escalation, the event and the recipient: a retried transaction or a second
+instance queues nothing twice. Pages are edited in place later (``page_edits``): the worker
+renders each edit from the escalation as it stands at delivery.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from bot.escalation import messages
+from bot.escalation.records import ThreadRef
+from bot.escalation.roles import DIRECTOR, PIC, Roles
+from bot.store.audit import append_event
+from bot.store.database import Database
+from bot.store.outbox import enqueue
+from bot.store.paging_tables import outbox
+
+
+class Notifier:
+    """Pages, the director's notice, the asker's thread and page edits, for one database."""
+
+    def __init__(self, db: Database, roles: Roles):
+        self.db = db
+        self.roles = roles
+
+    def pages(self, conn: Connection, escalation_id: str, packet: dict[str, Any], level: int,
+              repeat: int, now: datetime) -> list[str]:
+        """Page everyone at ``level``; returns who was paged."""
+        recipients = self.roles.recipients(level)
+        for recipient in recipients:
+            key = f"page:{escalation_id}:{level}:{repeat}:{recipient}"
+            enqueue(conn, self.db, key=key, kind="page", target=recipient,
+                    escalation_id=escalation_id, now=now,
+                    payload=messages.page_message(packet, escalation_id=escalation_id, key=key,
+                                                  level=level, repeat=repeat))
+            append_event(conn, self.db, "page.queued", library=packet["library"],
+                         escalation_id=escalation_id, at=now,
+                         data={"level": level, "repeat": repeat, "recipient": recipient,
+                               "key": key})
+        return recipients
+
+    def director_notices(self, conn: Connection, escalation_id: str, packet: dict[str, Any],
+                         conversation_id: str | None, now: datetime) -> None:
+        """The director hears of every escalation as soon as it opens (not a page: no buttons)."""
+        for director in self.roles.config.members(DIRECTOR):
+            key = f"notice:{escalation_id}:{director}"
+            enqueue(conn, self.db, key=key, kind="notice", target=director,
+                    escalation_id=escalation_id, now=now,
+                    payload=messages.notice_message(packet, escalation_id=escalation_id, key=key))
+            append_event(conn, self.db, "notice.queued", library=packet["library"],
+                         escalation_id=escalation_id, conversation_id=conversation_id, at=now,
+                         data={"recipient": director, "key": key})
+
+    def asker(self, conn: Connection, escalation_id: str, thread: ThreadRef | None, event: str,
+              text: str, now: datetime) -> None:
+        """Tell the asker, in their thread (Slack). The terminal face shows status itself."""
+        if thread is None:
+            return
+        key = f"status:{escalation_id}:{event}"
+        enqueue(conn, self.db, key=key, kind="status", target=thread.channel,
+                thread_ts=thread.ts, escalation_id=escalation_id, now=now,
+                payload=messages.text_message("status", text, key=key,
+                                              escalation_id=escalation_id))
+
+    def expired_in_channel(self, conn: Connection, escalation_id: str, packet: dict[str, Any],
+                           now: datetime) -> None:
+        """Say in the escalation channel (if any) that a page ran out unacknowledged."""
+        channel = self.roles.config.escalation.channel
+        if not channel:
+            return
+        key = f"expired:{escalation_id}:{channel}"
+        enqueue(conn, self.db, key=key, kind="status", target=channel,
+                escalation_id=escalation_id, now=now, payload=messages.text_message(
+                    "status", f"⚠️ Escalation `{escalation_id}` "
+                    f"({packet.get('situation_title') or 'question'}) expired: nobody "
+                    "acknowledged. The asker was told to phone the director.",
+                    key=key, escalation_id=escalation_id))
+
+    def page_edits(self, conn: Connection, escalation_id: str, event: str,
+                   now: datetime) -> None:
+        """Edit every page already queued for this escalation to show its new state."""
+        keys = conn.execute(select(outbox.c.idempotency_key).where(
+            outbox.c.escalation_id == escalation_id, outbox.c.kind == "page"
+        )).scalars().all()
+        for page_key in keys:
+            key = f"update:{event}:{page_key}"
+            enqueue(conn, self.db, key=key, kind="update", method="update", target="-",
+                    ref_key=page_key, escalation_id=escalation_id, now=now,
+                    payload={"escalation_id": escalation_id, "page_key": page_key})
+
+    def paged_text(self, packet: dict[str, Any], level: int, repeat: int,
+                   recipients: list[str]) -> str:
+        """The asker's thread line for a page at ``level`` (first, to the director, repeated)."""
+        role = packet["roles"].get(PIC if level == 1 else DIRECTOR) or (
+            "privacy in-charge" if level == 1 else "director")
+        names = ", ".join(messages.where(r) for r in recipients) or "nobody is configured"
+        if level == 1 and repeat == 0:
+            text = f"📟 Paged the {role}: {names}."
+            if self.roles.has_director():
+                text += " The director has been notified."
+        elif level == 2:
+            text = f"⏫ No acknowledgement yet — now paging the {role}: {names}."
+        else:
+            text = (f"🔁 Still no acknowledgement — paging the {role} again "
+                    f"(repeat {repeat}): {names}.")
+        return text + " Stay with the patron; do not hand anything over until someone answers."

@@ -1,0 +1,137 @@
+"""What the escalation engine stores and hands back: summaries of escalations and holds, read
+from their rows, and the small results its actions return."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, select
+
+from bot.store.database import Database
+from bot.store.paging_tables import escalations, holds
+from bot.store.txn import as_utc
+
+OPEN_STATES = ("triggered", "acknowledged")
+OPEN_HOLD_STATES = ("active", "due")
+
+
+@dataclass(frozen=True)
+class ThreadRef:
+    """The asker's Slack thread: status lines go there, and the page links to it."""
+
+    channel: str
+    ts: str
+    permalink: str | None = None
+
+
+@dataclass(frozen=True)
+class AckResult:
+    status: str  # acknowledged | already | refused | not-found  (resolve: resolved | …)
+    message: str
+
+
+@dataclass(frozen=True)
+class EscalationSummary:
+    id: str
+    library: str
+    situation: str | None
+    situation_title: str
+    reason: str
+    urgency: str
+    state: str
+    level: int
+    repeat: int
+    asked_by: str
+    face: str
+    created_at: datetime
+    next_action_at: datetime | None
+    acked_by: str | None
+    acked_at: datetime | None
+    headline: str | None
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> EscalationSummary:
+        packet = json.loads(row.packet) if row.packet else {}
+        return cls(
+            id=row.id, library=row.library, situation=row.situation,
+            situation_title=packet.get("situation_title") or "Unrouted question",
+            reason=row.reason, urgency=row.urgency, state=row.state, level=row.level,
+            repeat=row.repeat, asked_by=row.asked_by, face=row.face,
+            created_at=as_utc(row.created_at),  # type: ignore[arg-type]
+            next_action_at=as_utc(row.next_action_at), acked_by=row.acked_by,
+            acked_at=as_utc(row.acked_at),
+            headline=(packet.get("outcome") or {}).get("headline"),
+        )
+
+
+@dataclass(frozen=True)
+class HoldSummary:
+    id: str
+    library: str
+    kind: str
+    escalation_id: str | None
+    started_at: datetime
+    due_at: datetime
+    renewals: int
+    renewal_days: int | None
+    state: str
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> HoldSummary:
+        return cls(row.id, row.library, row.kind, row.escalation_id,
+                   as_utc(row.started_at), as_utc(row.due_at),  # type: ignore[arg-type]
+                   row.renewals, row.renewal_days, row.state)
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+def dedupe_key(*parts: Any) -> str:
+    """The same parts give the same key, so a retried trigger or hold finds the first one."""
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def thread_of(row: Row[Any]) -> ThreadRef | None:
+    if row.thread_channel and row.thread_ts:
+        return ThreadRef(row.thread_channel, row.thread_ts, row.thread_permalink)
+    return None
+
+
+def page_state(row: Row[Any]) -> dict[str, Any]:
+    """An escalation's state as a re-rendered page shows it (``messages.state_line``)."""
+
+    def stamp(value: datetime | None) -> str | None:
+        value = as_utc(value)
+        return value.isoformat() if value else None
+
+    return {"state": row.state, "acked_by": row.acked_by, "acked_at": stamp(row.acked_at),
+            "resolved_by": row.resolved_by, "resolved_at": stamp(row.resolved_at),
+            "resolve_note": row.resolve_note, "expired_at": stamp(row.expired_at)}
+
+
+def escalation_row(db: Database, escalation_id: str) -> Row[Any] | None:
+    with db.engine.connect() as conn:
+        return conn.execute(select(escalations).where(escalations.c.id == escalation_id)).first()
+
+
+def open_escalations(db: Database) -> list[EscalationSummary]:
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(escalations)
+            .where(escalations.c.state.in_(OPEN_STATES))
+            .order_by(escalations.c.created_at)
+        ).all()
+    return [EscalationSummary.from_row(r) for r in rows]
+
+
+def open_holds(db: Database) -> list[HoldSummary]:
+    with db.engine.connect() as conn:
+        rows = conn.execute(select(holds).where(holds.c.state.in_(OPEN_HOLD_STATES))
+                            .order_by(holds.c.due_at)).all()
+    return [HoldSummary.from_row(r) for r in rows]

@@ -1,0 +1,90 @@
+"""Who is paged at each level, who may act on a page, and what staff do when nobody answers.
+
+Level 1 is everyone in the ``privacy-in-charge`` role (and the escalation channel), level 2
+the ``director`` role. People come from the config; their titles come from the library's pack,
+so a refusal names the role the way that library's policy does.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Row, Table, select
+
+from bot.config import Config
+from bot.content.catalogue import Catalogue
+from bot.escalation.records import AckResult
+from bot.store.database import Database
+from bot.store.txn import locked
+
+PIC = "privacy-in-charge"
+DIRECTOR = "director"
+DEFAULT_IF_NO_ANSWER = ("Phone the director directly. If anyone is in danger, call 911. "
+                        "Do not hand over records or information until someone with authority "
+                        "has told you to.")
+
+
+class Roles:
+    """The config's role members and the packs' role titles, as the escalation engine asks."""
+
+    def __init__(self, config: Config, catalogue: Catalogue):
+        self.config = config
+        self.catalogue = catalogue
+
+    def recipients(self, level: int) -> list[str]:
+        """People (user ids) and the channel paged at ``level``."""
+        people = list(self.config.members(PIC if level == 1 else DIRECTOR))
+        if self.config.escalation.channel:
+            people.append(self.config.escalation.channel)
+        return people
+
+    def first_level(self) -> int:
+        """Level 1, unless it reaches nobody and a director is configured."""
+        if not self.recipients(1) and self.config.members(DIRECTOR):
+            return 2
+        return 1
+
+    def has_director(self) -> bool:
+        return bool(self.config.members(DIRECTOR))
+
+    def can_act(self, user_id: str) -> bool:
+        """Members of either role may acknowledge or resolve. With no role members configured
+        at all (the terminal demo), the local terminal user may."""
+        members = set(self.config.members(PIC)) | set(self.config.members(DIRECTOR))
+        if members:
+            return user_id in members
+        return user_id.startswith("terminal")
+
+    def refusal(self, library: str) -> str:
+        """What someone outside both roles is told when they press Acknowledge or Resolve."""
+        pack = self.catalogue.packs.get(library)
+        title = pack.roles[PIC].display if pack and PIC in pack.roles else "privacy in-charge"
+        return (f"Sorry — only the {title} or the director can acknowledge or resolve this page. "
+                "If you need them, stay in the thread: they have been paged.")
+
+    def if_no_answer(self, library: str) -> str:
+        """The deployment's advice first, then the library's pack, then a safe default."""
+        if text := self.config.contacts.get("if_no_answer"):
+            return text
+        pack = self.catalogue.packs.get(library)
+        if pack and pack.contacts.get("if_no_answer"):
+            return pack.contacts["if_no_answer"]
+        return DEFAULT_IF_NO_ANSWER
+
+    def ack_timeout(self, urgency: str) -> timedelta:
+        """How long each level waits for an acknowledgement (``prompt``'s for an unknown one)."""
+        seconds = self.config.escalation.ack_timeout_seconds
+        return timedelta(seconds=seconds.get(urgency, seconds.get("prompt", 900)))
+
+
+def row_to_act_on(conn: Connection, db: Database, roles: Roles, table: Table, row_id: str,
+                  user_id: str, missing: str) -> Row[Any] | AckResult:
+    """The row (an escalation or a hold), locked for the change; or why ``user_id`` cannot act:
+    there is no such row, or they are not in either role."""
+    row = conn.execute(locked(select(table).where(table.c.id == row_id), db)).first()
+    if row is None:
+        return AckResult("not-found", missing)
+    if not roles.can_act(user_id):
+        return AckResult("refused", roles.refusal(row.library))
+    return row
