@@ -15,7 +15,8 @@ word pairs ("search warrant"):
   dilutes the evidence), times how characteristic it is of the flow (its phrase count there over
   its largest count anywhere, saturating at ``saturation`` phrases).
 * **overlap** — the best single phrase of the flow, as an idf-weighted F-score of shared words.
-* **likeness** — rapidfuzz ``token_set_ratio`` between the message and the flow's best phrase.
+* **likeness** — rapidfuzz ``token_set_ratio`` between the message and the flow's phrases that
+  overlap it best (``likeness_phrases`` of them), for the ``likeness_top`` best classes.
 
 ``score = posterior_weight * posterior + (1 - posterior_weight) * (evidence_weight * evidence +
 overlap_weight * overlap + likeness_weight * likeness)``, in 0..1. Bands:
@@ -25,7 +26,8 @@ overlap_weight * overlap + likeness_weight * likeness)``, in 0..1. Bands:
 The knobs are measured with ``bench/router_bench.py`` on ``tests/routing/labelled.yaml``.
 
 Everything that depends on the catalogue is built once in ``__init__``; ``route`` then costs
-dictionary lookups and one rapidfuzz pass over the phrases (well under a millisecond).
+dictionary lookups over the phrases that share a word with the message and a rapidfuzz pass
+over a few dozen of them (well under a millisecond).
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class Tuning:
     suggest_floor: float = 0.1  # a runner-up below this is not worth offering in "Did you mean"
     scorer: Any = field(default=fuzz.token_set_ratio)
     likeness_top: int = 3  # likeness is computed for this many best classes only
+    likeness_phrases: int = 8  # ... against this many of their best-overlapping phrases
     background_likeness: bool = True
 
 
@@ -111,6 +114,8 @@ class RouteResult:
             "candidates": [c.to_json() for c in self.candidates],
         }
 
+
+_UNPOSTED_IDF = 0.1  # words this common (in all classes but one or none) are not posted
 
 _SENTENCE = re.compile(r"[;.!?]\s+|\s+or\s+(?=[a-z]+ [a-z]+ )")
 
@@ -178,15 +183,16 @@ class Router:
             }
         # Naive Bayes: log P(feature | class) for seen features, and the floor for unseen ones.
         size = len(counts)
+        alpha = t.alpha
         totals = Counter[str]()
         for per_class in counts.values():
             totals.update(per_class)
         self._log_floor = {
-            c: math.log(t.alpha / (totals[c] + t.alpha * size)) if size else 0.0 for c in classes
+            c: math.log(alpha / (totals[c] + alpha * size)) if size else 0.0 for c in classes
         }
         self._log_like: dict[str, dict[str, float]] = {
             feature: {
-                c: math.log((k + t.alpha) / (totals[c] + t.alpha * size))
+                c: math.log((k + alpha) / (totals[c] + alpha * size))
                 for c, k in per_class.items()
             }
             for feature, per_class in counts.items()
@@ -198,15 +204,15 @@ class Router:
             feature: [likes.get(c, self._log_floor[c]) for c in classes]
             for feature, likes in self._log_like.items()
         }
-        self._class_texts: dict[str, list[str]] = defaultdict(list)
-        for owner, text in zip(self._phrase_owner, self._likeness_texts, strict=True):
-            self._class_texts[owner].append(text)
-        # Phrases as weighted word sets, reached from each word through a postings list.
+        # Phrases as weighted word sets, reached from each word through a postings list. A word
+        # in (almost) every class ("patron": idf ~0.03) is not posted: it would add hundreds of
+        # phrases to every query's overlap pass for next to no weight.
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._phrase_weight: list[float] = []
         for index, content in enumerate(phrase_words):
             for word in content:
-                self._postings[word].append(index)
+                if self._idf[word] >= _UNPOSTED_IDF:
+                    self._postings[word].append(index)
             self._phrase_weight.append(sum(self._idf[w] for w in content) or 1.0)
 
     # --- scoring ----------------------------------------------------------------------------
@@ -250,14 +256,17 @@ class Router:
         for fid in classes:
             evidence[fid] /= total
 
-        # overlap: the best phrase's idf-weighted F-score
+        # overlap: the best phrase's idf-weighted F-score, (1 + b²)·shared / (b²·query + phrase)
         overlap = signals["overlap"]
         b2 = t.beta * t.beta
+        query_part = b2 * query_weight
+        near: dict[str, list[tuple[float, int]]] = defaultdict(list)  # class -> (F, phrase)
+        owners = self._phrase_owner
+        weights = self._phrase_weight
         for index, common in shared.items():
-            recall = common / query_weight
-            precision = common / self._phrase_weight[index]
-            score = (1 + b2) * precision * recall / (b2 * precision + recall)
-            owner = self._phrase_owner[index]
+            score = (1 + b2) * common / (query_part + weights[index])
+            owner = owners[index]
+            near[owner].append((score, index))
             if score > overlap[owner]:
                 overlap[owner] = score
 
@@ -272,16 +281,21 @@ class Router:
             norm = sum(exp)
             signals["posterior"] = {c: v / norm for c, v in zip(classes, exp, strict=True)}
 
-        # likeness: rapidfuzz over the phrases of the classes still in the running (its weight
-        # is small: it can reorder close contenders, never lift a class from nowhere)
+        # likeness: rapidfuzz between the message and the best-overlapping phrases of the classes
+        # still in the running (its weight is small: it can reorder close contenders, never lift
+        # a class from nowhere; a phrase sharing no word with the message is never the best)
         likeness = signals["likeness"]
         if t.likeness_weight:
             query = " ".join(content)
             partial = self.combine(signals)
-            contenders = [c for c in partial if c != BACKGROUND or t.background_likeness]
+            contenders = [c for c in near if c != BACKGROUND or t.background_likeness]
+            texts = self._likeness_texts
             for c in sorted(contenders, key=partial.__getitem__, reverse=True)[: t.likeness_top]:
-                best = process.extractOne(query, self._class_texts[c], scorer=t.scorer,
-                                          processor=None)
+                closest = near[c]
+                if len(closest) > t.likeness_phrases:
+                    closest = sorted(closest, reverse=True)[: t.likeness_phrases]
+                best = process.extractOne(query, [texts[i] for _, i in closest],
+                                          scorer=t.scorer, processor=None)
                 likeness[c] = best[1] / 100 if best else 0.0
         return signals
 
