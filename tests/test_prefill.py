@@ -123,8 +123,7 @@ def test_chat_says_what_it_understood_and_lets_staff_change_it(catalogue: Catalo
 def test_chat_did_you_mean_and_menu_fallback(catalogue: Catalogue) -> None:
     from bot.faces.terminal.chat import TerminalChat
 
-    lines = iter(["what time do we close", "patron wants to pay a fine with a credit card", "1",
-                  "quit"])
+    lines = iter(["what time do we close", "someone wants records about a patron", "1", "quit"])
     said: list[str] = []
 
     def read(_prompt: str) -> str:

@@ -105,7 +105,10 @@ def test_result_shape_and_redaction_first(router: Router) -> None:
 
 
 def test_ambiguous_offers_up_to_three_and_no_situation(router: Router) -> None:
-    result = router.route("patron wants to pay a fine with a credit card")
+    # who "someone" is decides the flow (officer, lawyer, the patron, a relative...): ask.
+    # (A fine paid by credit card, the example here before, is desk routine: labelled.yaml
+    # counts it out of scope, so the router now declines it.)
+    result = router.route("someone wants records about a patron")
     assert result.band == "ambiguous" and result.situation is None
     assert 1 <= len(result.suggestions) <= 3
 
@@ -144,7 +147,7 @@ def test_route_text_json_and_words() -> None:
     words = runner.invoke(main, ["route", "--library", "westmont", "thanks!"]).output
     assert "I can't tell which situation this is" in words and "privacy in-charge" in words
     assert "Did you mean" in runner.invoke(
-        main, ["route", "patron wants to pay a fine with a credit card"]).output
+        main, ["route", "someone wants records about a patron"]).output
 
 
 def test_route_usage_errors() -> None:
