@@ -7,13 +7,16 @@ the same way and scored against each flow with four signals over its content wor
 word pairs ("search warrant"):
 
 * **posterior** — a naive Bayes posterior over the flows and the background (features present
-  in the flow's phrases; ``alpha`` smoothing; the background's prior is ``background_prior``).
+  in the flow's phrases; the background's prior is ``background_prior``). Its smoothing is a
+  fixed pseudo-count mass, ``smoothing``, spread over the vocabulary, so it does not grow as
+  flows gain trigger phrases (a fixed per-feature alpha did: 400 new triggers raised it by 2/3).
   It is what separates "lost library card" from "where is the lost and found".
 * **evidence** — the share of the message's information that points at the flow: each word
   weighs its inverse document frequency over the flows (a word in every flow, like "patron",
   weighs almost nothing; a word the catalogue never uses weighs ``unknown_weight``, so chatter
-  dilutes the evidence), times how characteristic it is of the flow (its phrase count there over
-  its largest count anywhere, saturating at ``saturation`` phrases).
+  dilutes the evidence), times how characteristic it is of the flow (the share of its phrases
+  that use the word, over the largest such share anywhere, so the background's many lines do
+  not win on raw counts; saturating at ``saturation`` phrases).
 * **overlap** — the best single phrase of the flow, as an idf-weighted F-score of shared words.
 * **likeness** — rapidfuzz ``token_set_ratio`` between the message and the flow's phrases that
   overlap it best (``likeness_phrases`` of them), for the ``likeness_top`` best classes.
@@ -23,7 +26,8 @@ overlap_weight * overlap + likeness_weight * likeness)``, in 0..1. Bands:
 ``none`` when the best flow does not beat the background by ``background_lead`` (or scores below
 ``suggest``); ``confident`` (start the flow) when it scores ``confident`` and leads the runner-up
 (flow or background) by ``margin``; otherwise ``ambiguous`` ("Did you mean").
-The knobs are measured with ``bench/router_bench.py`` on ``tests/routing/labelled.yaml``.
+The knobs are measured with ``bench/router_bench.py`` on ``tests/routing/labelled.yaml`` (and
+checked on ``tests/routing/heldout.yaml``); the band thresholds sit on a plateau there.
 
 Everything that depends on the catalogue is built once in ``__init__``; ``route`` then costs
 dictionary lookups over the phrases that share a word with the message and a rapidfuzz pass
@@ -66,7 +70,8 @@ class Tuning:
     evidence_weight: float = 0.5  # the other three split the remaining 1 - posterior_weight
     overlap_weight: float = 0.3
     likeness_weight: float = 0.2
-    alpha: float = 0.3  # naive Bayes smoothing
+    smoothing: float = 800.0  # naive Bayes pseudo-counts per class, spread over the vocabulary
+    alpha: float | None = None  # per-feature smoothing instead (None: smoothing / vocabulary)
     background_prior: float = 4.0  # prior odds of ordinary desk talk against one flow
     unknown_weight: float = 2.0  # weight of a word the catalogue never uses (idf units)
     pair_weight: float = 0.5  # weight of an adjacent word pair relative to its words
@@ -175,15 +180,22 @@ class Router:
         n = len(classes)
         self._idf: dict[str, float] = {}
         self._share: dict[str, dict[str, float]] = {}
+        sizes = Counter(self._phrase_owner)  # phrases per class
         for feature, per_class in counts.items():
             self._idf[feature] = math.log((n + 1) / (len(per_class) + 0.5))
-            top = max(per_class.values())
+            # how characteristic: the share of the class's phrases that use the feature, so the
+            # background (ten times a flow's phrases) does not win on raw counts
+            rates = {fid: c / sizes[fid] for fid, c in per_class.items()}
+            top = max(rates.values())
             self._share[feature] = {
-                fid: (c / top) * min(1.0, c / t.saturation) for fid, c in per_class.items()
+                fid: (rates[fid] / top) * min(1.0, c / t.saturation)
+                for fid, c in per_class.items()
             }
         # Naive Bayes: log P(feature | class) for seen features, and the floor for unseen ones.
+        # The smoothing is a fixed pseudo-count mass spread over the vocabulary: a per-feature
+        # alpha would grow the smoothing with every trigger phrase added to the catalogue.
         size = len(counts)
-        alpha = t.alpha
+        alpha = t.alpha if t.alpha is not None else t.smoothing / max(1, size)
         totals = Counter[str]()
         for per_class in counts.values():
             totals.update(per_class)
