@@ -4,7 +4,8 @@ Every string the router compares — a staff message, a flow's trigger, title an
 choice's label and synonyms — goes through the same steps, so both sides meet on the same words:
 
 1. redaction placeholders (``[card]``, ``[name]``...) are dropped: they carry no meaning;
-2. lower case, accents removed, possessive ``'s`` dropped, ``w/`` and ``w/o`` spelled out;
+2. lower case, accents removed, possessive ``'s`` dropped, ``w/`` and ``w/o`` spelled out,
+   an abbreviation made a verb ("OD'd") kept apart from a word ("odd": "oded");
 3. split into words on anything that is not a letter or digit;
 4. known misspellings fixed (data: ``bot/data/routing/typos.yaml``);
 5. slang and abbreviations expanded (data: ``bot/data/routing/slang.yaml``), longest match first;
@@ -33,6 +34,9 @@ DATA = files("bot") / "data" / "routing"
 _PLACEHOLDER = re.compile(r"\[(?:name|card|email|phone)\]")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _APOSTROPHE = re.compile(r"['’`]")
+# "OD'd", "od'd": an abbreviation made a verb. Without this the apostrophe goes and "od'd" reads
+# "odd"; with it, "oded" (slang.yaml spells it "od'd" and meets the same word).
+_ABBREVIATION_PAST = re.compile(r"\b([A-Z]{2,4}|od)['’]d\b")
 _WITHOUT = re.compile(r"\bw/o\b")
 _WITH = re.compile(r"\bw/")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -104,6 +108,7 @@ def stopwords() -> frozenset[str]:
 
 def _split(text: str) -> list[str]:
     text = _PLACEHOLDER.sub(" ", text)
+    text = _ABBREVIATION_PAST.sub(r"\1ed", text)
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = _POSSESSIVE.sub("", text)
