@@ -7,7 +7,6 @@ the fake Slack's record of Web API calls.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import time
 from collections.abc import Iterator
@@ -27,12 +26,6 @@ from tests.slack_support import (
     button,
     buttons,
     text_of,
-)
-
-# Typed opening questions go through bot.router (built concurrently); without it they get the
-# situation list, which the first test covers.
-needs_router = pytest.mark.skipif(
-    importlib.util.find_spec("bot.router") is None, reason="bot.router is not in this checkout"
 )
 
 
@@ -123,7 +116,6 @@ def test_slash_command_then_buttons_to_the_outcome(bot: SlackBot, fake: FakeSlac
     every_message_valid(fake)
 
 
-@needs_router
 def test_dm_then_typed_replies_to_the_outcome(bot: SlackBot, fake: FakeSlack) -> None:
     dm = fake.dm_channel(STAFF)
     asked = bot.dm(STAFF, "police asking about a patron")
@@ -148,7 +140,6 @@ def test_dm_then_typed_replies_to_the_outcome(bot: SlackBot, fake: FakeSlack) ->
     every_message_valid(fake)
 
 
-@needs_router
 def test_mention_in_a_channel_answers_in_thread_and_moves_to_dm(
     bot: SlackBot, fake: FakeSlack
 ) -> None:
@@ -172,7 +163,6 @@ def test_mention_in_a_channel_answers_in_thread_and_moves_to_dm(
     assert "continues in a direct message" in bot.post().body
 
 
-@needs_router
 def test_prefilled_answer_shown_and_changeable(bot: SlackBot, fake: FakeSlack) -> None:
     bot.command(STAFF, "cop here wants to know what a patron checked out, no warrant")
     root, first = bot.posts(2)
@@ -187,7 +177,6 @@ def test_prefilled_answer_shown_and_changeable(bot: SlackBot, fake: FakeSlack) -
     assert "Do not obstruct the search" in outcome.text
 
 
-@needs_router
 def test_back_start_over_and_not_sure(bot: SlackBot, fake: FakeSlack) -> None:
     bot.command(STAFF, "police")
     _, first = bot.posts(2)
@@ -206,7 +195,6 @@ def test_back_start_over_and_not_sure(bot: SlackBot, fake: FakeSlack) -> None:
     assert "What does the officer have?" in restarted.body
 
 
-@needs_router
 def test_double_click_moves_the_conversation_once(bot: SlackBot, fake: FakeSlack) -> None:
     bot.command(STAFF, "police")
     _, first = bot.posts(2)
@@ -220,7 +208,6 @@ def test_double_click_moves_the_conversation_once(bot: SlackBot, fake: FakeSlack
     assert told and "already answered" in told[0].args["text"]
 
 
-@needs_router
 def test_show_full_text_and_form(
     bot: SlackBot, fake: FakeSlack, slack_catalogue: Catalogue
 ) -> None:
@@ -260,7 +247,6 @@ def outcome_thread(fake: FakeSlack) -> str | None:
     return posts[-1].args.get("thread_ts") if posts else None
 
 
-@needs_router
 def test_page_now_pages_once(bot: SlackBot, fake: FakeSlack) -> None:
     bot.command(STAFF, "lost my phone")
     _, first = bot.posts(2)
@@ -279,7 +265,6 @@ def test_page_now_pages_once(bot: SlackBot, fake: FakeSlack) -> None:
         assert len(mine) == 1 and mine[0].asked_by == STAFF
 
 
-@needs_router
 def test_unrouted_question_offers_the_situations_and_a_page(bot: SlackBot, fake: FakeSlack) -> None:
     asked = bot.dm(STAFF, "what time do we close on sunday")
     picker = bot.post()
@@ -293,7 +278,6 @@ def test_unrouted_question_offers_the_situations_and_a_page(bot: SlackBot, fake:
         assert "unrouted" in [e.reason for e in service.open_escalations()]
 
 
-@needs_router
 def test_app_home(bot: SlackBot, fake: FakeSlack) -> None:
     bot.command(STAFF, "lost my phone")
     _, first = bot.posts(2)
@@ -334,7 +318,6 @@ def test_app_home(bot: SlackBot, fake: FakeSlack) -> None:
     assert "What does the officer have?" in question.body
 
 
-@needs_router
 def test_state_survives_a_restart(slack_catalogue: Catalogue, tmp_path: Path) -> None:
     with FakeSlack() as fake:
         restart_and_continue(fake, slack_catalogue, tmp_path)
@@ -357,10 +340,6 @@ def restart_and_continue(fake: FakeSlack, slack_catalogue: Catalogue, tmp_path: 
         second_bot.stop()
 
 
-@needs_router
-@pytest.mark.skipif(
-    importlib.util.find_spec("bot.escalation") is None, reason="bot.escalation not in checkout"
-)
 def test_outcome_pages_the_privacy_in_charge_through_the_worker(
     slack_catalogue: Catalogue, tmp_path: Path
 ) -> None:

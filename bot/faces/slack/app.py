@@ -1,7 +1,7 @@
 """Build the Bolt app: configuration and services in, an ``App`` with every listener out.
 
 Listeners are registered by kind (``listeners/commands``, ``events``, ``actions``, ``views``,
-and the escalation engineer's ``listeners/escalation`` when present); none holds policy logic.
+and the page buttons' ``listeners/escalation``); none holds policy logic.
 One middleware (``guard``) runs right after Bolt's own signature check, before Bolt's
 authorization and every listener:
 
@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -32,11 +31,11 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.config import Config, ConfigError, SlackSecrets
-from bot.content.catalogue import Catalogue
+from bot.config import ConfigError, SlackSecrets
 from bot.faces.slack.guide import Guide
+from bot.faces.slack.listeners import register
 from bot.faces.slack.listeners.common import KEYS
-from bot.store import ConversationStore, Database
+from bot.faces.slack.services import Services
 from bot.store.slack_state import SlackState
 
 log = logging.getLogger("frontdesk.slack")
@@ -49,79 +48,6 @@ INTERACTIVE_TYPES = {
     "message_action",
     "block_suggestion",
 }
-
-
-def _escalation_module() -> Any:
-    try:
-        import bot.escalation as module
-    except ModuleNotFoundError as exc:  # not built yet in this checkout
-        if exc.name and exc.name.startswith("bot.escalation"):
-            return None
-        raise
-    return module
-
-
-def make_router(catalogue: Catalogue, library: str) -> Any:
-    """The router every face uses (``bot.router``), or None while it is not built."""
-    try:
-        import bot.router as module
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("bot.router"):
-            return None
-        raise
-    if hasattr(module, "router_for"):
-        return module.router_for(catalogue, library)
-    return module.Router.from_catalogue(catalogue, library)
-
-
-@dataclass(frozen=True)
-class _ThreadRef:
-    channel: str
-    ts: str
-    permalink: str | None = None
-
-
-def thread_ref(channel: str, ts: str, permalink: str | None = None) -> Any:
-    """The escalation service's ``ThreadRef`` (or a stand-in with the same fields)."""
-    module = _escalation_module()
-    cls = getattr(module, "ThreadRef", _ThreadRef) if module else _ThreadRef
-    return cls(channel=channel, ts=ts, permalink=permalink)
-
-
-@dataclass
-class Services:
-    """What the listeners use. Built once per process; shared by every request."""
-
-    config: Config
-    catalogue: Catalogue
-    database: Database
-    conversations: ConversationStore
-    slack_state: SlackState
-    router: Any = None
-    escalations: Any = None
-
-    @classmethod
-    def create(
-        cls, config: Config, catalogue: Catalogue, database: Database | None = None
-    ) -> Services:
-        catalogue.pack(config.library)  # an unknown library fails here, before Slack is touched
-        database = database or Database(config.database_url)
-        router = make_router(catalogue, config.library)
-        module = _escalation_module()
-        escalations = (
-            module.EscalationService(database, config, catalogue)
-            if module and hasattr(module, "EscalationService")
-            else None
-        )
-        return cls(
-            config,
-            catalogue,
-            database,
-            ConversationStore(database),
-            SlackState(database),
-            router,
-            escalations,
-        )
 
 
 def web_client(secrets: SlackSecrets) -> WebClient:
@@ -265,8 +191,5 @@ def build_app(
         # After Bolt's signature check, before anything else reads the body.
         before_authorize=guard(services.slack_state),
     )
-    guide = Guide(services)
-    from bot.faces.slack.listeners import register
-
-    register(app, services, guide)
+    register(app, services, Guide(services))
     return app

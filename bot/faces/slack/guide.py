@@ -16,7 +16,6 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -27,13 +26,17 @@ from bot.engine.conversation import Conversation
 from bot.engine.step import answer
 from bot.faces.slack import blocks
 from bot.faces.slack.paging import Pager, paging_note
+from bot.faces.slack.services import Services
 from bot.faces.slack.trail import CaseTrail
 from bot.privacy.redact import redact
+from bot.router import PrefilledAnswer, RouteResult
 from bot.store.slack_state import SlackThread
 
 log = logging.getLogger("frontdesk.slack")
 
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+WHAT_IS_HAPPENING = "What is happening at the desk?"
+ALREADY_ANSWERED = "That was already answered; see the latest message."
 
 
 def strip_mentions(text: str) -> str:
@@ -52,7 +55,7 @@ class Place:
 class Guide:
     """Runs guided conversations in Slack threads for one library."""
 
-    def __init__(self, services: Any):
+    def __init__(self, services: Services):
         self.services = services
         self.catalogue = services.catalogue
         self.config = services.config
@@ -71,6 +74,18 @@ class Guide:
 
     def flow(self, flow_id: str) -> Flow | None:
         return self.catalogue.flows_for(self.library).get(flow_id)
+
+    def question(self, conversation: Conversation, question_id: str) -> Question | None:
+        """A question of the case's flow, as a click names it; None if the flow lost it."""
+        node = self.catalogue.flow(self.library, conversation.flow).nodes.get(question_id)
+        return node if isinstance(node, Question) else None
+
+    def open_case_thread(self, client: WebClient, user: str, *lines: str) -> Place:
+        """A new thread in the user's DM with the bot, under a header naming the library."""
+        channel = self.open_dm(client, user)
+        header = "\n".join([f"🛡️ *Privacy guidance* — {blocks.escape(self.pack.library)}", *lines])
+        root = client.chat_postMessage(channel=channel, **blocks.note(header).kwargs())
+        return Place(channel, root["ts"], user)
 
     def pic(self) -> str:
         return self.pack.roles["privacy-in-charge"].display
@@ -128,15 +143,13 @@ class Guide:
         origin: str = "",
     ) -> Place:
         """Slash command and App Home: a new thread in the user's DM with the bot."""
-        channel = self.open_dm(client, user)
         said = redact(text.strip())
-        lines = [f"🛡️ *Privacy guidance* — {blocks.escape(self.pack.library)}"]
+        lines = []
         if said:
             lines.append(f"You asked: “{blocks.escape(blocks.clip(said, 500))}”")
         if origin:
             lines.append(origin)
-        root = client.chat_postMessage(channel=channel, **blocks.note("\n".join(lines)).kwargs())
-        place = Place(channel, root["ts"], user)
+        place = self.open_case_thread(client, user, *lines)
         self.begin(client, place, kind="dm", text=text, flow_id=flow_id)
         return place
 
@@ -158,11 +171,11 @@ class Guide:
     ) -> None:
         said = text.strip()
         result = None
-        prefill = None
+        prefill: Sequence[PrefilledAnswer] = ()
         if flow_id is None and said and self.router is not None:
             result = self.router.route(redact(said))
-            if getattr(result, "situation", None) and self.flow(result.situation):
-                flow_id, prefill = result.situation, getattr(result, "prefill", None)
+            if result.situation and self.flow(result.situation):
+                flow_id, prefill = result.situation, result.prefill
         if flow_id is not None and self.flow(flow_id) is not None:
             current, prefilled = self.opening(flow_id, prefill)
             thread = self.state.open_thread(
@@ -172,7 +185,7 @@ class Guide:
                 kind=kind,
                 library=self.library,
                 conversation=current.conversation,
-                status="done" if current.outcome else "asking",
+                status=current.status,
             )
             mine = thread.conversation is not None and (
                 thread.conversation.id == current.conversation.id
@@ -189,26 +202,28 @@ class Guide:
         self.route(client, thread, place, said, result=result)
 
     def route(
-        self, client: WebClient, thread: SlackThread, place: Place, text: str, result: Any = None
+        self,
+        client: WebClient,
+        thread: SlackThread,
+        place: Place,
+        text: str,
+        result: RouteResult | None = None,
     ) -> None:
         """A typed opening question goes through the router (the terminal's object too)."""
         said = text.strip()
         if not said:
-            self.show_picker(client, thread, place, "What is happening at the desk?")
+            self.show_picker(client, thread, place, WHAT_IS_HAPPENING)
             return
         if self.router is None:
             self.show_picker(client, thread, place, "Which of these situations is it?")
             return
         if result is None:
             result = self.router.route(redact(said))
-        if getattr(result, "situation", None) and self.flow(result.situation):
-            self.start_flow(
-                client, thread, place, result.situation, prefill=getattr(result, "prefill", None)
-            )
+        if result.situation and self.flow(result.situation):
+            self.start_flow(client, thread, place, result.situation, prefill=result.prefill)
             return
-        band = getattr(result, "band", None)
         candidates = [f for f in (self.flow(s) for s in candidate_ids(result)) if f][:3]
-        if candidates and band != "none":
+        if candidates and result.band != "none":
             intro = "I'm not sure which situation this is. Did you mean one of these?"
         else:
             candidates = []
@@ -240,21 +255,22 @@ class Guide:
 
     # --- moving a conversation on ---------------------------------------------------------------
 
-    def opening(self, flow_id: str, prefill: Any) -> tuple[View, list[tuple[Question, str]]]:
+    def opening(
+        self, flow_id: str, prefill: Sequence[PrefilledAnswer]
+    ) -> tuple[View, list[tuple[Question, str]]]:
         """The flow's first view, with the router's prefilled answers applied (and listed)."""
         flow = self.flow(flow_id)
         assert flow is not None
         current = start(self.catalogue, self.library, flow_id)
         prefilled: list[tuple[Question, str]] = []
-        for question_id, choice_id in prefill_pairs(prefill):
-            node = flow.nodes.get(question_id)
-            choice = node.choice(choice_id) if isinstance(node, Question) else None
-            if choice is None:
+        for item in prefill:
+            node = flow.nodes.get(item.question)
+            if not isinstance(node, Question) or (choice := node.choice(item.choice)) is None:
                 continue
             current = answer(
-                self.catalogue, current.conversation, question_id, choice_id, prefilled=True
+                self.catalogue, current.conversation, item.question, item.choice, prefilled=True
             )
-            prefilled.append((node, choice.label))  # type: ignore[arg-type]
+            prefilled.append((node, choice.label))
         return current, prefilled
 
     def start_flow(
@@ -263,7 +279,7 @@ class Guide:
         thread: SlackThread,
         place: Place,
         flow_id: str,
-        prefill: Any = None,
+        prefill: Sequence[PrefilledAnswer] = (),
         picked_ts: str | None = None,
     ) -> None:
         flow = self.flow(flow_id)
@@ -271,11 +287,7 @@ class Guide:
             self.tell(client, place, "That situation is no longer available; pick another.")
             return
         current, prefilled = self.opening(flow_id, prefill)
-        won = self.state.advance(
-            thread,
-            conversation=current.conversation,
-            status="done" if current.outcome else "asking",
-        )
+        won = self.state.advance(thread, conversation=current.conversation, status=current.status)
         if won is None:
             self.tell(client, place, "This case has already moved on; see the latest message.")
             return
@@ -338,11 +350,9 @@ class Guide:
     ) -> bool:
         """Swap the thread to ``new``; record the old question in place; post what comes next."""
         old = view(self.catalogue, thread.conversation) if thread.conversation else None
-        won = self.state.advance(
-            thread, conversation=new.conversation, status="done" if new.outcome else "asking"
-        )
+        won = self.state.advance(thread, conversation=new.conversation, status=new.status)
         if won is None:
-            self.tell(client, place, "That was already answered; see the latest message.")
+            self.tell(client, place, ALREADY_ANSWERED)
             return False
         self.save(won, new, place, before=thread.conversation)
         if old is not None and old.question is not None:
@@ -371,7 +381,7 @@ class Guide:
             self.tell(client, place, "This case continues in a direct message.")
             return None
         if rev is not None and thread.rev != rev:
-            self.tell(client, place, "That was already answered; see the latest message.")
+            self.tell(client, place, ALREADY_ANSWERED)
             return None
         return thread
 
@@ -402,8 +412,8 @@ class Guide:
         if thread is None or thread.conversation is None:
             return
         new = answer(self.catalogue, thread.conversation, question_id, choice_id)
-        node = self.catalogue.flow(self.library, thread.conversation.flow).nodes.get(question_id)
-        choice = node.choice(choice_id) if isinstance(node, Question) else None
+        node = self.question(thread.conversation, question_id)
+        choice = node.choice(choice_id) if node else None
         if choice is None:
             self.tell(client, place, "That choice is no longer offered; see the latest message.")
             return
@@ -417,8 +427,8 @@ class Guide:
         thread = self.load(client, place, rev)
         if thread is None or thread.conversation is None:
             return
-        node = self.catalogue.flow(self.library, thread.conversation.flow).nodes.get(question_id)
-        if isinstance(node, Question) and node.choice(NOT_SURE) is not None:
+        node = self.question(thread.conversation, question_id)
+        if node and node.choice(NOT_SURE) is not None:
             self.choose(client, place, rev, question_id, NOT_SURE, message_ts)
             return
         # The flow has no "not sure" path here: a person decides. Page, and keep the question.
@@ -442,7 +452,7 @@ class Guide:
         if thread is None:
             return
         if thread.conversation is None:
-            self.show_picker(client, thread, place, "What is happening at the desk?")
+            self.show_picker(client, thread, place, WHAT_IS_HAPPENING)
             return
         self.change(
             client,
@@ -457,8 +467,8 @@ class Guide:
         thread = self.load(client, place, rev)
         if thread is None or thread.conversation is None:
             return
-        node = self.catalogue.flow(self.library, thread.conversation.flow).nodes.get(question_id)
-        if isinstance(node, Question):
+        node = self.question(thread.conversation, question_id)
+        if node:
             ts = self.post(
                 client, place, blocks.reask(node, thread_ts=place.thread_ts, rev=thread.rev)
             )
@@ -486,18 +496,12 @@ class Guide:
         moved = self.state.advance(thread, conversation=thread.conversation, status="moved")
         if moved is None:
             return
-        dm = self.open_dm(client, place.user)
-        origin = f"Continuing your case from <#{place.channel}>."
-        root = client.chat_postMessage(
-            channel=dm,
-            **blocks.note(
-                f"🛡️ *Privacy guidance* — {blocks.escape(self.pack.library)}\n{origin}"
-            ).kwargs(),
+        here = self.open_case_thread(
+            client, place.user, f"Continuing your case from <#{place.channel}>."
         )
-        here = Place(dm, root["ts"], place.user)
         new = self.state.open_thread(
-            dm,
-            root["ts"],
+            here.channel,
+            here.thread_ts,
             user_id=place.user,
             kind="dm",
             library=self.library,
@@ -505,7 +509,7 @@ class Guide:
             status=thread.status,
         )
         if thread.conversation is None:
-            self.show_picker(client, new, here, "What is happening at the desk?")
+            self.show_picker(client, new, here, WHAT_IS_HAPPENING)
         else:
             self.show(client, new, here, view(self.catalogue, thread.conversation))
         self.update(client, place.channel, notice_ts, blocks.moved_notice(place.user))
@@ -553,31 +557,6 @@ class Guide:
         return True
 
 
-def candidate_ids(result: Any) -> list[str]:
-    """Situation ids from a RouteResult's candidates (objects, dicts or pairs)."""
-    found: list[str] = []
-    for candidate in getattr(result, "candidates", None) or ():
-        if isinstance(candidate, str):
-            found.append(candidate)
-        elif isinstance(candidate, dict):
-            found.append(str(candidate.get("situation")))
-        elif isinstance(candidate, (tuple, list)) and candidate:
-            found.append(str(candidate[0]))
-        elif hasattr(candidate, "situation"):
-            found.append(str(candidate.situation))
-    return list(dict.fromkeys(found))
-
-
-def prefill_pairs(prefill: Any) -> list[tuple[str, str]]:
-    """(question id, choice id) pairs from a router's prefill (a mapping or pairs or objects)."""
-    if not prefill:
-        return []
-    if isinstance(prefill, dict):
-        return [(str(q), str(c)) for q, c in prefill.items()]
-    pairs: list[tuple[str, str]] = []
-    for item in prefill:
-        if isinstance(item, (tuple, list)) and len(item) >= 2:
-            pairs.append((str(item[0]), str(item[1])))
-        elif hasattr(item, "question") and hasattr(item, "choice"):
-            pairs.append((str(item.question), str(item.choice)))
-    return pairs
+def candidate_ids(result: RouteResult) -> list[str]:
+    """The situation ids of the router's candidates, best first, each once."""
+    return list(dict.fromkeys(c.situation for c in result.candidates))

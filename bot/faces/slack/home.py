@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -12,13 +13,14 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, PlainTextO
 from bot.engine import view
 from bot.faces.slack import blocks
 from bot.faces.slack.guide import Guide
+from bot.faces.slack.services import Services
 
 log = logging.getLogger("frontdesk.slack")
 RECENT = 5
 OPEN_SHOWN = 15
 
 
-def _when(stamp: Any) -> str:
+def _when(stamp: datetime | None) -> str:
     try:
         fallback = f"{stamp:%Y-%m-%d %H:%M}"
         return f"<!date^{int(stamp.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
@@ -26,7 +28,7 @@ def _when(stamp: Any) -> str:
         return ""
 
 
-def home_view(services: Any, guide: Guide, user: str) -> dict[str, Any]:
+def home_view(services: Services, guide: Guide, user: str) -> dict[str, Any]:
     config = services.config
     items: list[Block] = [
         HeaderBlock(
@@ -68,7 +70,7 @@ def home_view(services: Any, guide: Guide, user: str) -> dict[str, Any]:
             )
         )
     in_charge = user in config.members("privacy-in-charge") or user in config.members("director")
-    service = getattr(services, "escalations", None)
+    service = services.escalations
     if in_charge and service is not None:
         items.append(DividerBlock())
         items.append(blocks.section("*Open escalations*"))
@@ -80,24 +82,22 @@ def home_view(services: Any, guide: Guide, user: str) -> dict[str, Any]:
         if not open_ones:
             items.append(blocks.context("None open."))
         for esc in open_ones[:OPEN_SHOWN]:
-            title = getattr(esc, "situation_title", None) or getattr(esc, "situation", None) or "?"
-            acked = getattr(esc, "acked_by", None)
+            title = esc.situation_title or esc.situation or "?"
             line = (
-                f"*{blocks.escape(str(title))}* · {getattr(esc, 'urgency', '')} · "
-                f"{getattr(esc, 'state', '')} · asked by <@{getattr(esc, 'asked_by', '')}>"
-                + (f" · acknowledged by <@{acked}>" if acked else "")
+                f"*{blocks.escape(title)}* · {esc.urgency} · "
+                f"{esc.state} · asked by <@{esc.asked_by}>"
+                + (f" · acknowledged by <@{esc.acked_by}>" if esc.acked_by else "")
             )
-            headline = getattr(esc, "headline", None)
-            if headline:
-                line += f"\n{blocks.escape(headline)}"
-            line += f"\n`{getattr(esc, 'id', '')}` {_when(getattr(esc, 'created_at', None))}"
+            if esc.headline:
+                line += f"\n{blocks.escape(esc.headline)}"
+            line += f"\n`{esc.id}` {_when(esc.created_at)}"
             items.append(blocks.section(blocks.clip(line, blocks.SECTION_LIMIT)))
         if len(open_ones) > OPEN_SHOWN:
             items.append(blocks.context(f"…and {len(open_ones) - OPEN_SHOWN} more."))
     return {"type": "home", "blocks": blocks.render(items, limit=blocks.MAX_VIEW_BLOCKS)}
 
 
-def publish_home(client: WebClient, services: Any, guide: Guide, user: str) -> None:
+def publish_home(client: WebClient, services: Services, guide: Guide, user: str) -> None:
     try:
         client.views_publish(user_id=user, view=home_view(services, guide, user))
     except SlackApiError as exc:

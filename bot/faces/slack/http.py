@@ -26,6 +26,8 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from waitress.server import create_server
 
+from bot.faces.slack.services import Services
+
 log = logging.getLogger("frontdesk.slack")
 
 EVENTS_PATH = "/slack/events"
@@ -38,7 +40,7 @@ StartResponse = Callable[..., Any]
 class SlackWSGI:
     """The WSGI application: ``/slack/events`` through Bolt, ``/healthz``, 404 elsewhere."""
 
-    def __init__(self, app: App, services: Any, signing_secret: str | None):
+    def __init__(self, app: App, services: Services, signing_secret: str | None):
         self.bolt = SlackRequestHandler(app, path=EVENTS_PATH)
         self.services = services
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None

@@ -14,15 +14,22 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
 
+from bot.content.packs import Pack
 from bot.engine import View, view
+from bot.escalation import EscalationService, ThreadRef
 from bot.faces.slack import blocks
 from bot.faces.slack.blocks import Paging
+from bot.faces.slack.services import Services
 from bot.store.slack_state import SlackThread
+
+if TYPE_CHECKING:
+    from bot.faces.slack.guide import Place
 
 log = logging.getLogger("frontdesk.slack")
 
@@ -32,21 +39,21 @@ WAITING = "Paged — waiting for acknowledgement. Updates appear in this thread.
 class Pager:
     """Pages for one library's Slack threads."""
 
-    def __init__(self, services: Any, pack: Any):
+    def __init__(self, services: Services, pack: Pack):
         self.services = services
         self.catalogue = services.catalogue
         self.pack = pack
         self.library = pack.id
 
     @property
-    def service(self) -> Any:
-        return getattr(self.services, "escalations", None)
+    def service(self) -> EscalationService | None:
+        return self.services.escalations
 
     def pic(self) -> str:
         return self.pack.roles["privacy-in-charge"].display
 
     def for_outcome(
-        self, client: WebClient, thread: SlackThread, place: Any, current: View
+        self, client: WebClient, thread: SlackThread, place: Place, current: View
     ) -> Paging | None:
         """Page when the outcome says so; otherwise record its hold, if it starts one."""
         result = current.outcome
@@ -68,7 +75,7 @@ class Pager:
         self,
         client: WebClient,
         thread: SlackThread,
-        place: Any,
+        place: Place,
         *,
         reason: str,
         current: View | None = None,
@@ -99,9 +106,7 @@ class Pager:
                 channel=place.channel, message_ts=place.thread_ts
             ).get("permalink")
         try:
-            from bot.faces.slack.app import thread_ref
-
-            where = thread_ref(place.channel, place.thread_ts, permalink)
+            where = ThreadRef(place.channel, place.thread_ts, permalink)
             if reason == "outcome" and result is not None and conversation is not None:
                 escalation_id = service.handle_outcome(
                     library=self.library, conversation=conversation, outcome=result,
@@ -135,11 +140,10 @@ class Pager:
         return Paging(who, urgency, status, escalation_id, shown)
 
     def _live(self, escalation_id: str | None) -> tuple[str, str] | None:
-        live = getattr(self.service, "live", None)
-        if live is None or not escalation_id:
+        if self.service is None or not escalation_id:
             return None
         try:
-            return live.current(escalation_id)
+            return self.service.live.current(escalation_id)
         except Exception:
             log.exception("reading the status of escalation %s failed", escalation_id)
             return None
@@ -148,13 +152,13 @@ class Pager:
         self, paging: Paging | None, channel: str, ts: str | None, message: blocks.Message
     ) -> None:
         """Keep the posted message's status line current (edited through the outbox)."""
-        live = getattr(self.service, "live", None)
-        if live is None or paging is None or not paging.escalation_id or not paging.shown:
+        service = self.service
+        if service is None or paging is None or not paging.escalation_id or not paging.shown:
             return
         if not ts:
             return
         try:
-            live.watch(paging.escalation_id, channel, ts, message.kwargs(), paging.shown)
+            service.live.watch(paging.escalation_id, channel, ts, message.kwargs(), paging.shown)
         except Exception:  # a status that stays put is better than guidance that stops
             log.exception("watching the status of escalation %s failed", paging.escalation_id)
 
@@ -163,7 +167,7 @@ def paging_note(paging: Paging) -> blocks.Message:
     """The thread's note after Not sure or Page now; its status section is kept current."""
     head = f"📟 *Paging ({paging.urgency}):* {blocks.escape(paging.who)}"
     text = blocks.clip(f"{head}\n{paging.status}", blocks.SECTION_LIMIT)
-    parts: list[Any] = [blocks.section(text, block_id="paging")]
+    parts: list[Block] = [blocks.section(text, block_id="paging")]
     if paging.escalation_id:
         parts.append(blocks.context(f"Escalation {paging.escalation_id}"))
     return blocks.Message(text=blocks.clip(text, 3000), blocks=blocks.render(parts))

@@ -19,8 +19,11 @@ from slack_sdk import WebClient
 
 from bot.config import Config, ConfigError, SlackSecrets, load_config
 from bot.content.catalogue import Catalogue
-from bot.faces.slack.app import Services, _escalation_module, build_app, require, web_client
+from bot.escalation import OutboxWorker, SlackTransport
+from bot.escalation.scheduler import Scheduler, Task
+from bot.faces.slack.app import build_app, require, web_client
 from bot.faces.slack.http import HttpServer, SlackWSGI
+from bot.faces.slack.services import Services
 from bot.faces.slack.socket import SocketRunner
 from bot.faces.slack.weekly import weekly_digest_job
 from bot.store import Database
@@ -52,7 +55,7 @@ class Runtime:
             raise ConfigError("SLACK_API_URL", f"cannot reach Slack at {where}: {exc}") from None
         self.stop_event = threading.Event()
         self._worker: threading.Thread | None = None
-        self.scheduler: Any = None
+        self.scheduler: Scheduler | None = None
 
     @classmethod
     def from_env(
@@ -64,12 +67,11 @@ class Runtime:
     def start_worker(self) -> bool:
         """Deliver queued pages and run the scheduler, each in a background thread (when
         escalation is available). Both stop with ``stop()``."""
-        module = _escalation_module()
-        if module is None or self.services.escalations is None or self._worker is not None:
+        if self.services.escalations is None or self._worker is not None:
             return False
         # The transport honours Retry-After itself: give it a client without our retry handlers.
         client = WebClient(token=self.secrets.bot_token, base_url=self.app.client.base_url)
-        worker = module.OutboxWorker(self.services.database, module.SlackTransport(client))
+        worker = OutboxWorker(self.services.database, SlackTransport(client))
         self._worker = threading.Thread(
             target=worker.run_forever, args=(self.stop_event,), name="frontdesk-outbox", daemon=True
         )
@@ -77,11 +79,10 @@ class Runtime:
         self.scheduler = self.make_scheduler().start()
         return True
 
-    def make_scheduler(self) -> Any:
+    def make_scheduler(self) -> Scheduler:
         """Deadlines on every pass; the weekly digest when its slot (in the database) is due."""
-        from bot.escalation.scheduler import Scheduler
-
-        tasks: list[tuple[str, Any]] = [("deadlines", self.services.escalations.tick)]
+        assert self.services.escalations is not None
+        tasks: list[tuple[str, Task]] = [("deadlines", self.services.escalations.tick)]
         if job := weekly_digest_job(self.services, self.app.client):
             tasks.append(("weekly-digest", job))
         return Scheduler(tasks, interval=self.config.schedule.tick_seconds, stop=self.stop_event)

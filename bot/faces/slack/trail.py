@@ -14,18 +14,19 @@ from typing import Any
 
 from bot.engine import View
 from bot.engine.conversation import Conversation
+from bot.faces.slack.services import Services
 
 log = logging.getLogger("frontdesk.slack")
 
 
 class CaseTrail:
-    def __init__(self, services: Any, library: str):
+    def __init__(self, services: Services, library: str):
         self.services = services
         self.library = library
 
     def changed(self, before: Conversation | None, after: View, user: str) -> None:
         """Record what moved from ``before`` to ``after`` (a new case, answers, an outcome)."""
-        service = getattr(self.services, "escalations", None)
+        service = self.services.escalations
         if service is None:
             return
         conversation = after.conversation

@@ -8,15 +8,16 @@ digest itself (text, blocks, chart file) is the review module's
 
 from __future__ import annotations
 
-from typing import Any
+from slack_sdk import WebClient
 
 from bot.escalation.scheduler import RecurringJob, weekly
 from bot.faces.slack.listeners import practice
+from bot.faces.slack.services import Services
 
 JOB_NAME = "weekly-digest"
 
 
-def weekly_digest_job(services: Any, client: Any) -> RecurringJob | None:
+def weekly_digest_job(services: Services, client: WebClient) -> RecurringJob | None:
     """The job, or None when it is turned off or there is no director to send it to."""
     schedule = services.config.schedule
     if not schedule.weekly_digest or not services.config.members("director"):

@@ -13,6 +13,7 @@ from bot.faces.slack import blocks
 from bot.faces.slack.guide import Guide, Place
 from bot.faces.slack.listeners.common import acknowledge, once
 from bot.faces.slack.listeners.views import open_clauses, open_form
+from bot.faces.slack.services import Services
 
 Handler = Callable[[Guide, WebClient, Place, dict[str, Any], dict[str, Any]], None]
 
@@ -33,7 +34,7 @@ def clicked(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], str |
     return action, data, channel, container.get("message_ts")
 
 
-def register(app: App, services: Any, guide: Guide) -> None:
+def register(app: App, services: Services, guide: Guide) -> None:
     def lazy(handler: Handler) -> Callable[[dict[str, Any], WebClient], None]:
         def run(body: dict[str, Any], client: WebClient) -> None:
             action, data, channel, message_ts = clicked(body)

@@ -17,6 +17,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.faces.slack.listeners.common import once
+from bot.faces.slack.services import Services
 from bot.store.audit import AuditLog
 
 log = logging.getLogger("frontdesk.slack")
@@ -43,7 +44,7 @@ def parse_since(text: str) -> datetime:
         raise ValueError(f"“{rest[1][:40]}” is not a date like 2025-01-31.") from None
 
 
-def register(app: App, services: Any) -> None:
+def register(app: App, services: Services) -> None:
     """Wire the ``audit`` words of the slash command (before the general command listener)."""
     command = services.config.slash_command
     pack = services.catalogue.pack(services.config.library)

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.faces.slack.guide import Guide
 from bot.faces.slack.listeners.common import once
+from bot.faces.slack.services import Services
 
 HELP_WORDS = {"help", "?", "-h", "--help"}
 
@@ -26,7 +27,7 @@ def help_text(command: str) -> str:
     )
 
 
-def register(app: App, services: Any, guide: Guide) -> None:
+def register(app: App, services: Services, guide: Guide) -> None:
     command = services.config.slash_command
 
     def ack_command(ack: Ack, body: dict[str, Any]) -> None:

@@ -7,20 +7,22 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
+
+from bot.store.slack_state import SlackState
 
 log = logging.getLogger("frontdesk.slack")
 
 KEYS = "frontdesk_keys"  # set by the app's guard: what makes this delivery unique
 
 
-def acknowledge(ack: Any) -> None:
+def acknowledge(ack: Ack) -> None:
     """The ack half of a listener whose work is all lazy: Bolt sends this response at once."""
     ack()
 
 
-def once(state: Any, work: Callable[..., None]) -> Callable[..., None]:
+def once(state: SlackState, work: Callable[..., None]) -> Callable[..., None]:
     """A lazy listener that runs ``work`` only for the first delivery of its request.
 
     The idempotency keys (event id, message id, action timestamp, trigger id, signature) are

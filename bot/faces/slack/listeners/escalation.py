@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.escalation import EscalationService
 from bot.escalation.messages import (
     ACK_ACTION,
     NOTE_ACTION,
@@ -21,6 +22,7 @@ from bot.escalation.messages import (
     RESOLVE_MODAL,
     resolve_modal,
 )
+from bot.faces.slack.services import Services
 
 REFUSAL = ("Sorry — only the privacy in-charge or the director can acknowledge or resolve this "
            "page. They have been paged; stay in your thread for updates.")
@@ -37,11 +39,11 @@ def _tell(client: WebClient, respond: Any, body: dict[str, Any], text: str) -> N
         client.chat_postEphemeral(channel=channel, user=body["user"]["id"], text=text)
 
 
-def register(app: App, services: Any) -> None:
-    def service() -> Any:
-        return getattr(services, "escalations", None)
+def register(app: App, services: Services) -> None:
+    def service() -> EscalationService | None:
+        return services.escalations
 
-    def ack_now(ack: Any) -> None:
+    def ack_now(ack: Ack) -> None:
         ack()
 
     def acknowledge_page(body: dict[str, Any], client: WebClient, respond: Any) -> None:
@@ -60,7 +62,7 @@ def register(app: App, services: Any) -> None:
             return
         client.views_open(trigger_id=body["trigger_id"], view=resolve_modal(escalation_id))
 
-    def check_submit(ack: Any, body: dict[str, Any]) -> None:
+    def check_submit(ack: Ack, body: dict[str, Any]) -> None:
         if service() is not None and not service().can_act(body["user"]["id"]):
             ack(response_action="errors", errors={NOTE_BLOCK: REFUSAL[:150]})
             return

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot.faces.slack.guide import Guide, Place, strip_mentions
 from bot.faces.slack.home import publish_home
 from bot.faces.slack.listeners.common import acknowledge, once
+from bot.faces.slack.services import Services
 
 IGNORED_SUBTYPES = {
     "message_changed",
@@ -27,7 +28,7 @@ IGNORED_SUBTYPES = {
 }
 
 
-def register(app: App, services: Any, guide: Guide) -> None:
+def register(app: App, services: Services, guide: Guide) -> None:
     def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         user = event.get("user")
         if not user:

@@ -18,8 +18,12 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
 from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.content.packs import Pack
+from bot.faces.slack.services import Services
 from bot.review.digest import build_digest, chart_png, slack_blocks
 from bot.review.drill import (
     DECISIONS,
@@ -34,6 +38,8 @@ from bot.review.drill import (
     urgency_options,
 )
 from bot.review.forms import form_file
+from bot.store.database import Database
+from bot.store.drills import DrillStore
 
 DECISION_ACTION = "frontdesk_drill_decision"
 URGENCY_ACTION = "frontdesk_drill_urgency"
@@ -142,21 +148,19 @@ def is_drill(text: str) -> bool:
     return text.strip().lower().split()[:1] == ["drill"]
 
 
-def may_see_report(services: Any, user_id: str) -> bool:
+def may_see_report(services: Services, user_id: str) -> bool:
     config = services.config
     return any(user_id in config.members(role) for role in REPORT_ROLES)
 
 
-def report_text(services: Any) -> str:
-    from bot.store.drills import DrillStore
-
+def report_text(services: Services) -> str:
     library = services.config.library
     practice = DrillStore(services.database).practice(library)
     return "```\n" + practice_report(practice, services.catalogue)[:2800] + "\n```"
 
 
 def digest_message(
-    catalogue: Catalogue, database: Any, library: str | None, days: int = 7,
+    catalogue: Catalogue, database: Database, library: str | None, days: int = 7,
     now: datetime | None = None,
 ) -> tuple[str, list[dict[str, Any]], bytes]:
     """(fallback text, blocks, chart PNG) for the weekly digest DM."""
@@ -167,7 +171,7 @@ def digest_message(
     return text, slack_blocks(digest), chart_png(digest)
 
 
-def send_weekly_digest(client: Any, services: Any, days: int = 7) -> int:
+def send_weekly_digest(client: WebClient, services: Services, days: int = 7) -> int:
     """DM the digest (and its chart as a file) to every configured director; returns count."""
     library = services.config.library
     text, blocks, png = digest_message(services.catalogue, services.database, library, days)
@@ -185,7 +189,7 @@ def send_weekly_digest(client: Any, services: Any, days: int = 7) -> int:
     return sent
 
 
-def post_form(client: Any, channel: str, thread_ts: str | None, pack: Pack,
+def post_form(client: WebClient, channel: str, thread_ts: str | None, pack: Pack,
               outcome: ResolvedOutcome) -> bool:
     """Post the outcome's printable form (PDF) into the thread; False when it has none."""
     found = form_file(pack, outcome)
@@ -203,22 +207,22 @@ def post_form(client: Any, channel: str, thread_ts: str | None, pack: Pack,
     return True
 
 
-def _new_case(services: Any) -> Case:
+def _new_case(services: Services) -> Case:
     return pick_case(services.catalogue, services.config.library, random.Random())
 
 
-def _dm(client: Any, user: str) -> str:
+def _dm(client: WebClient, user: str) -> str:
     return client.conversations_open(users=user)["channel"]["id"]
 
 
-def register(app: Any, services: Any) -> None:
+def register(app: App, services: Services) -> None:
     """Wire `/frontdesk drill`, `/frontdesk drill report` and the drill buttons into Bolt."""
     command = services.config.slash_command
 
     def drill_matcher(body: dict[str, Any]) -> bool:
         return is_drill(body.get("text", ""))
 
-    def ack_drill(ack: Any, body: dict[str, Any]) -> None:
+    def ack_drill(ack: Ack, body: dict[str, Any]) -> None:
         words = body.get("text", "").strip().lower().split()
         if words[1:2] == ["report"]:
             if may_see_report(services, body.get("user_id", "")):
@@ -228,7 +232,7 @@ def register(app: Any, services: Any) -> None:
             return
         ack(text="🎯 A practice case is waiting in a direct message with me. Nobody is paged.")
 
-    def start_drill(body: dict[str, Any], client: Any) -> None:
+    def start_drill(body: dict[str, Any], client: WebClient) -> None:
         if body.get("text", "").strip().lower().split()[1:2] == ["report"]:
             return
         case = _new_case(services)
@@ -237,23 +241,21 @@ def register(app: Any, services: Any) -> None:
 
     app.command(command, matchers=[drill_matcher])(ack=ack_drill, lazy=[start_drill])
 
-    def ack_only(ack: Any) -> None:
+    def ack_only(ack: Ack) -> None:
         ack()
 
     def _case(action: dict[str, Any]) -> tuple[Case, dict[str, str]]:
         data = json.loads(action["value"])
         return case_from_key(services.catalogue, data["l"], data["f"], data["p"]), data
 
-    def on_decision(body: dict[str, Any], client: Any) -> None:
+    def on_decision(body: dict[str, Any], client: WebClient) -> None:
         case, data = _case(body["actions"][0])
         client.chat_update(
             channel=body["channel"]["id"], ts=body["message"]["ts"], text="Practice case",
             blocks=urgency_blocks(services.catalogue, case, data["d"]),
         )
 
-    def on_urgency(body: dict[str, Any], client: Any) -> None:
-        from bot.store.drills import DrillStore
-
+    def on_urgency(body: dict[str, Any], client: WebClient) -> None:
         case, data = _case(body["actions"][0])
         result = grade(services.catalogue, case, data["d"], data["u"])
         record_result(DrillStore(services.database), body["user"]["id"], "slack", result)
@@ -263,7 +265,7 @@ def register(app: Any, services: Any) -> None:
             blocks=result_blocks(services.catalogue.pack(case.library), result),
         )
 
-    def on_again(body: dict[str, Any], client: Any) -> None:
+    def on_again(body: dict[str, Any], client: WebClient) -> None:
         case = _new_case(services)
         client.chat_postMessage(channel=body["channel"]["id"], text="Practice case",
                                 blocks=decision_blocks(case))

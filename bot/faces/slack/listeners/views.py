@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.engine import view
 from bot.faces.slack import blocks
 from bot.faces.slack.guide import Guide, Place
+from bot.faces.slack.services import Services
 
 log = logging.getLogger("frontdesk.slack")
 
@@ -55,7 +56,7 @@ def open_form(guide: Guide, client: WebClient, place: Place, trigger_id: str | N
     _open(client, trigger_id, {**modal, "callback_id": FORM_MODAL})
 
 
-def register(app: App, services: Any, guide: Guide) -> None:
+def register(app: App, services: Services, guide: Guide) -> None:
     def closed(ack: Ack) -> None:
         ack()
 
