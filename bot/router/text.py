@@ -5,7 +5,7 @@ choice's label and synonyms — goes through the same steps, so both sides meet 
 
 1. redaction placeholders (``[card]``, ``[name]``...) are dropped: they carry no meaning;
 2. lower case, accents removed, possessive ``'s`` dropped, ``w/`` and ``w/o`` spelled out,
-   an abbreviation made a verb ("OD'd") kept apart from a word ("odd": "oded");
+   an abbreviation made a verb ("OD'd") spelled "oded", so it does not read "odd";
 3. split into words on anything that is not a letter or digit;
 4. known misspellings fixed (data: ``bot/data/routing/typos.yaml``);
 5. slang and abbreviations expanded (data: ``bot/data/routing/slang.yaml``), longest match first;
