@@ -101,9 +101,9 @@ def test_cached_question_rendering_matches_a_fresh_one(slack_catalogue: Catalogu
     flow = slack_catalogue.flow("testlib", "police-request")
     for node in flow.questions():
         for rev in (0, 7, 770077):
-            fresh = blocks._question(
-                node, thread_ts="1712345678.000200", rev=rev, number=2, can_go_back=True
-            )
+            fresh = blocks.Message(node.ask, blocks.render(
+                blocks._question_blocks(node, "1712345678.000200", rev, 2, True, ())
+            ))
             cached = blocks.question(
                 node, thread_ts="1712345678.000200", rev=rev, number=2, can_go_back=True
             )

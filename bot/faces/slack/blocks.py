@@ -277,8 +277,7 @@ _R = -770077
 @lru_cache(maxsize=512)
 def _question_template(question: Question, number: int, can_go_back: bool) -> str:
     """The question rendered once through the models (validated), with placeholder values."""
-    message = _question(question, thread_ts=_T, rev=_R, number=number, can_go_back=can_go_back)
-    return json.dumps(message.blocks)
+    return json.dumps(render(_question_blocks(question, _T, _R, number, can_go_back, ())))
 
 
 def question(
@@ -296,28 +295,21 @@ def question(
     (thread and revision) are filled in.
     """
     if prefilled or not _SAFE_TS.match(thread_ts):
-        return _question(
-            question,
-            thread_ts=thread_ts,
-            rev=rev,
-            number=number,
-            can_go_back=can_go_back,
-            prefilled=prefilled,
-        )
+        blocks = render(_question_blocks(question, thread_ts, rev, number, can_go_back, prefilled))
+        return Message(text=question.ask, blocks=blocks)
     text = _question_template(question, number, can_go_back)
     text = text.replace(_T, thread_ts).replace(str(_R), str(int(rev)))
     return Message(text=question.ask, blocks=json.loads(text))
 
 
-def _question(
+def _question_blocks(
     question: Question,
-    *,
     thread_ts: str,
     rev: int,
     number: int,
     can_go_back: bool,
-    prefilled: Sequence[tuple[Question, str]] = (),
-) -> Message:
+    prefilled: Sequence[tuple[Question, str]],
+) -> list[Block]:
     blocks: list[Block] = []
     if prefilled:
         lines = [f"• {escape(q.ask)} → *{escape(label)}*" for q, label in prefilled]
@@ -349,7 +341,7 @@ def _question(
             "(“back” and “start over” work too)."
         )
     )
-    return Message(text=question.ask, blocks=render(blocks))
+    return blocks
 
 
 def reask(question: Question, *, thread_ts: str, rev: int) -> Message:
