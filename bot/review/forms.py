@@ -1,9 +1,9 @@
 """Printable forms and handouts, built from a library's own pack.
 
 A form is a list of blocks (headings, paragraphs, verbatim policy quotes, statements to
-initial, blanks to fill, signature lines). One jinja2 template (autoescaped: policy text and
-anything typed into a blank are data, never markup) renders it as printable HTML, and fpdf2
-(pure Python, offline) renders the same blocks as PDF.
+initial, blanks to fill, signature lines). One jinja2 template (the review pages' autoescaped
+environment: policy text and anything typed into a blank are data, never markup) renders it as
+printable HTML, and ``form_pdf`` renders the same blocks as PDF.
 
 Forms are chosen by the pack's facts, not by library id:
 
@@ -22,15 +22,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.content.catalogue import ResolvedOutcome
 from bot.content.packs import Pack
 from bot.errors import UnknownName
+from bot.review.form_pdf import render_pdf
+from bot.review.html import environment
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ class Blank:
 class Block:
     kind: str  # heading | paragraph | notice | quote | statements | blanks | signature | policy
     text: str = ""
-    items: tuple[Any, ...] = ()
+    items: tuple[Blank | str, ...] = ()  # blanks, or the lines of statements and policy
     cite: str = ""  # clause id for a quote
 
 
@@ -97,6 +96,20 @@ def _officer_blanks() -> Block:
             Blank("requested_at", "Date and time of the request"),
         ),
     )
+
+
+def _request_and_signature() -> list[Block]:
+    """What the officer asks for, and their signature: the same on every form."""
+    return [
+        Block("blanks", items=(Blank("information", "Information requested", 3),)),
+        Block(
+            "signature",
+            items=(Blank("officer_signature", "Officer's signature"), Blank("signed_at", "Date")),
+        ),
+    ]
+
+
+_LIBRARY_SIGNATURE = Block("signature", items=(Blank("library_signature", "Signature"),))
 
 
 def officer_request(pack: Pack) -> FormDoc:
@@ -155,13 +168,7 @@ def officer_request(pack: Pack) -> FormDoc:
     if limits:
         blocks.append(Block("notice", "Under the policy the information is " +
                             "; ".join(limits) + "."))
-    blocks.append(Block("blanks", items=(Blank("information", "Information requested", 3),)))
-    blocks.append(
-        Block(
-            "signature",
-            items=(Blank("officer_signature", "Officer's signature"), Blank("signed_at", "Date")),
-        )
-    )
+    blocks.extend(_request_and_signature())
     blocks.append(Block("heading", f"4. For the library ({discloser})"))
     blocks.append(
         Block(
@@ -173,7 +180,7 @@ def officer_request(pack: Pack) -> FormDoc:
             ),
         )
     )
-    blocks.append(Block("signature", items=(Blank("library_signature", "Signature"),)))
+    blocks.append(_LIBRARY_SIGNATURE)
     blocks.append(Block("heading", "The policy (verbatim)"))
     blocks.extend(
         _quotes(
@@ -215,13 +222,7 @@ def policy_acknowledgement(pack: Pack) -> FormDoc:
         )
     )
     blocks.append(_officer_blanks())
-    blocks.append(Block("blanks", items=(Blank("information", "Information requested", 3),)))
-    blocks.append(
-        Block(
-            "signature",
-            items=(Blank("officer_signature", "Officer's signature"), Blank("signed_at", "Date")),
-        )
-    )
+    blocks.extend(_request_and_signature())
     blocks.append(Block("heading", "For the library"))
     blocks.append(
         Block(
@@ -232,7 +233,7 @@ def policy_acknowledgement(pack: Pack) -> FormDoc:
             ),
         )
     )
-    blocks.append(Block("signature", items=(Blank("library_signature", "Signature"),)))
+    blocks.append(_LIBRARY_SIGNATURE)
     title = f"{pack.title} — officer's copy"
     footer = f"The policy above is {pack.library}'s text, verbatim."
     if name:
@@ -304,108 +305,8 @@ def form_for_outcome(pack: Pack, outcome: ResolvedOutcome) -> str | None:
 # --- HTML ---------------------------------------------------------------------------------
 
 
-@cache
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("bot", "templates/forms"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def render_html(form: FormDoc) -> str:
-    return _environment().get_template("form.html.j2").render(form=form, today=date.today())
-
-
-# --- PDF ----------------------------------------------------------------------------------
-
-_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
-_LATIN = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-",
-                        "…": "...", "•": "-", "☐": "[ ]"})
-
-
-def _unicode_font() -> tuple[Path, Path] | None:
-    for folder in _FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            return regular, bold
-    return None
-
-
-def render_pdf(form: FormDoc) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF(format="Letter")
-    pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(True, margin=16)
-    font = _unicode_font()
-    if font:
-        pdf.add_font("body", "", str(font[0]))
-        pdf.add_font("body", "B", str(font[1]))
-        family = "body"
-
-        def clean(text: str) -> str:
-            return text
-    else:
-        family = "helvetica"
-
-        def clean(text: str) -> str:
-            return text.translate(_LATIN).encode("latin-1", "replace").decode("latin-1")
-
-    pdf.set_title(clean(form.title))
-    pdf.add_page()
-    width = pdf.epw
-
-    def write(text: str, size: float = 10, style: str = "", gap: float = 1.5) -> None:
-        pdf.set_font(family, style, size)
-        pdf.multi_cell(width, size * 0.5, clean(text), new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(gap)
-
-    if form.draft:
-        pdf.set_fill_color(255, 236, 179)
-        pdf.set_font(family, "B", 9)
-        pdf.multi_cell(width, 4.6, clean("DRAFT — " + form.draft), border=1, fill=True,
-                       new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(3)
-    write(form.title, 15, "B", 3)
-    for block in form.blocks:
-        if block.kind == "heading":
-            pdf.ln(2)
-            write(block.text, 12, "B", 1)
-        elif block.kind == "paragraph":
-            write(block.text)
-        elif block.kind == "notice":
-            write(block.text, 10, "B")
-        elif block.kind == "policy":
-            for paragraph in block.items:
-                write(paragraph, 10, "", 2)
-        elif block.kind == "quote":
-            pdf.set_x(pdf.l_margin + 5)
-            pdf.set_font(family, "B", 8)
-            pdf.multi_cell(width - 5, 4, clean(block.cite), new_x="LMARGIN", new_y="NEXT")
-            pdf.set_x(pdf.l_margin + 5)
-            pdf.set_font(family, "", 9)
-            pdf.multi_cell(width - 5, 4.4, clean(block.text), new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(2)
-        elif block.kind == "statements":
-            for statement in block.items:
-                write(f"______  {statement}", 10, "", 1.5)
-        elif block.kind in ("blanks", "signature"):
-            for blank in block.items:
-                pdf.set_font(family, "", 10)
-                label = clean(blank.label + ": ")
-                pdf.cell(pdf.get_string_width(label) + 1, 7, label)
-                value = clean(blank.value)
-                pdf.cell(0, 7, value, border="B", new_x="LMARGIN", new_y="NEXT")
-                for _ in range(blank.lines - 1):
-                    pdf.cell(0, 7, "", border="B", new_x="LMARGIN", new_y="NEXT")
-                pdf.ln(2)
-    if form.footer:
-        pdf.ln(3)
-        write(form.footer, 8)
-    return bytes(pdf.output())
+    return environment().get_template("forms/form.html.j2").render(form=form, today=date.today())
 
 
 def write_form(form: FormDoc, path: Path) -> Path:
