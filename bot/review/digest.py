@@ -18,14 +18,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import MetaData, Table, inspect, select
 
 from bot.content.catalogue import Catalogue, merged_outcome_spec
-from bot.content.flows import NOT_SURE, Outcome, Question
+from bot.content.flows import NOT_SURE, Flow, Outcome, Question
 from bot.engine.walk import walk
 from bot.review.chart import bar_chart_png, bar_chart_svg
+from bot.review.html import render_page
 from bot.store.database import Database
 from bot.store.schema import conversations
+from bot.store.txn import as_utc
 
 IDLE = timedelta(minutes=30)  # an unfinished conversation untouched this long was abandoned
 _SINCE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$")
@@ -45,12 +48,6 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
             f"--since wants 7d, 24h, 2w or a date like 2026-11-01, not {text!r}"
         ) from None
     return start if start.tzinfo else start.replace(tzinfo=UTC)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -160,7 +157,7 @@ def build_digest(
         rows = conn.execute(query).mappings().all()
     situations: dict[str, Situation] = {}
     for row in rows:
-        if _utc(row["created_at"]) > now:
+        if as_utc(row["created_at"]) > now:
             continue
         digest.conversations += 1
         flow_id = row["flow"]
@@ -179,7 +176,7 @@ def build_digest(
             digest.finished += 1
             entry.finished += 1
             digest.decisions[_decision(catalogue, row["library"], flow, row["outcome"])] += 1
-        elif now - _utc(row["updated_at"]) >= IDLE:
+        elif now - as_utc(row["updated_at"]) >= IDLE:
             digest.abandoned += 1
             entry.abandoned += 1
             digest.abandoned_at[_stopped_at(catalogue, row["library"], flow, flow_id, answers)] += 1
@@ -206,26 +203,27 @@ def _state(text: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _flow(catalogue: Catalogue, library: str, flow_id: str):  # type: ignore[no-untyped-def]
+def _flow(catalogue: Catalogue, library: str, flow_id: str) -> Flow | None:
     return catalogue.flows_for(library).get(flow_id) if library in catalogue.packs else (
         catalogue.flows.get(flow_id)
     )
 
 
-def _where(flow, flow_id: str, question_id: str) -> str:  # type: ignore[no-untyped-def]
+def _where(flow: Flow | None, flow_id: str, question_id: str) -> str:
     node = flow.nodes.get(question_id) if flow else None
     ask = node.ask if isinstance(node, Question) else question_id
     return f"{flow.title if flow else flow_id} — {ask}"
 
 
-def _decision(catalogue: Catalogue, library: str, flow, outcome_id: str) -> str:  # type: ignore[no-untyped-def]
+def _decision(catalogue: Catalogue, library: str, flow: Flow | None, outcome_id: str) -> str:
     node = flow.nodes.get(outcome_id) if flow else None
     if not isinstance(node, Outcome) or library not in catalogue.packs:
         return "unknown"
     return merged_outcome_spec(catalogue.packs[library], flow, node).get("decision", "unknown")
 
 
-def _stopped_at(catalogue, library, flow, flow_id, answers) -> str:  # type: ignore[no-untyped-def]
+def _stopped_at(catalogue: Catalogue, library: str, flow: Flow | None, flow_id: str,
+                answers: dict[str, str]) -> str:
     if flow is None or library not in catalogue.packs:
         return f"{flow_id} — (flow no longer exists)"
     try:
@@ -236,7 +234,8 @@ def _stopped_at(catalogue, library, flow, flow_id, answers) -> str:  # type: ign
     return _where(flow, flow_id, node.id if isinstance(node, Question) else "")
 
 
-def _escalations(db: Database, since: datetime, now: datetime, library: str | None):  # type: ignore[no-untyped-def]
+def _escalations(db: Database, since: datetime, now: datetime,
+                 library: str | None) -> Escalations | None:
     table = _reflect(db, "escalations")
     if table is None or "created_at" not in table.c:
         return None
@@ -250,10 +249,10 @@ def _escalations(db: Database, since: datetime, now: datetime, library: str | No
     for row in rows:
         stats.total += 1
         stats.by_urgency[row.get("urgency") or "unknown"] += 1
-        acked = _utc(row.get("acked_at"))
+        acked = as_utc(row.get("acked_at"))
         if acked is not None:
             stats.acked += 1
-            waits.append((acked - _utc(row["created_at"])).total_seconds())
+            waits.append((acked - as_utc(row["created_at"])).total_seconds())
         if row.get("state") == "expired" or row.get("expired_at") is not None:
             stats.expired += 1
         elif row.get("state") == "triggered":
@@ -349,10 +348,6 @@ def chart_png(digest: Digest) -> bytes:
 
 
 def to_html(digest: Digest) -> str:
-    from markupsafe import Markup
-
-    from bot.review.html import render_page
-
     svg = Markup(bar_chart_svg("Cases per situation", digest.chart_bars()))
     return render_page("digest.html.j2", digest=digest, sections=lines(digest), chart=svg)
 
