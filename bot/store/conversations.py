@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import RowMapping, insert, select, update
 
 from bot.engine.conversation import Conversation
 from bot.store.database import Database
 from bot.store.schema import conversations
+from bot.store.txn import utcnow
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,6 @@ class StoredConversation:
     status: str
     outcome: str | None
     updated_at: datetime
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ConversationStore:
@@ -52,7 +49,7 @@ class ConversationStore:
             "status": status,
             "outcome": outcome,
             "state": json.dumps(conversation.to_json()),
-            "updated_at": now(),
+            "updated_at": utcnow(),
         }
         with self.db.engine.begin() as conn:
             changed = conn.execute(
@@ -60,7 +57,7 @@ class ConversationStore:
             ).rowcount
             if not changed:
                 conn.execute(
-                    insert(conversations).values(id=conversation.id, created_at=now(), **values)
+                    insert(conversations).values(id=conversation.id, created_at=utcnow(), **values)
                 )
 
     def load(self, conversation_id: str) -> StoredConversation | None:
@@ -87,7 +84,7 @@ class ConversationStore:
         return [_stored(r) for r in rows]
 
 
-def _stored(row) -> StoredConversation:  # type: ignore[no-untyped-def]
+def _stored(row: RowMapping) -> StoredConversation:
     return StoredConversation(
         conversation=Conversation.from_json(json.loads(row["state"])),
         user_id=row["user_id"],

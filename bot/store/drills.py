@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, insert, select
 
 from bot.store.database import Database
+from bot.store.txn import utcnow
 
 metadata = MetaData()
 
@@ -53,7 +54,7 @@ class DrillStore:
         self.db = database
 
     def record(self, **values: object) -> None:
-        values.setdefault("created_at", datetime.now(UTC))
+        values.setdefault("created_at", utcnow())
         with self.db.engine.begin() as conn:
             conn.execute(insert(drill_attempts).values(**values))
 

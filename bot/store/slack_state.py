@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     Column,
+    ColumnElement,
     DateTime,
     Integer,
     MetaData,
+    RowMapping,
     String,
     Table,
     Text,
     delete,
+    func,
     insert,
     select,
     update,
@@ -35,6 +38,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.engine.conversation import Conversation
 from bot.store.database import Database
+from bot.store.txn import utcnow
 
 metadata = MetaData()
 
@@ -63,10 +67,6 @@ slack_processed = Table(
 )
 
 KEEP_KEYS = timedelta(days=2)  # Slack retries for about an hour; signatures are stale in 5 min
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class SlackState:
         """Record ``keys`` as processed, all or none. False when any was already taken."""
         if not keys:
             return True
-        stamp = now()
+        stamp = utcnow()
         try:
             with self.db.engine.begin() as conn:
                 conn.execute(
@@ -130,6 +130,15 @@ class SlackState:
 
     # --- threads ----------------------------------------------------------------------------
 
+    @staticmethod
+    def _at_rev(thread: SlackThread) -> tuple[ColumnElement[bool], ...]:
+        """The thread's row as long as nobody has moved it past ``thread.rev``."""
+        return (
+            slack_threads.c.channel == thread.channel,
+            slack_threads.c.thread_ts == thread.thread_ts,
+            slack_threads.c.rev == thread.rev,
+        )
+
     def thread(self, channel: str, thread_ts: str) -> SlackThread | None:
         with self.db.engine.connect() as conn:
             row = (
@@ -156,7 +165,7 @@ class SlackState:
         status: str | None = None,
     ) -> SlackThread:
         """Create the thread's row (rev 0) or return the one already there."""
-        stamp = now()
+        stamp = utcnow()
         values = {
             "channel": channel,
             "thread_ts": thread_ts,
@@ -192,17 +201,11 @@ class SlackState:
             "status": status,
             "conversation_id": conversation.id if conversation else None,
             "state": json.dumps(conversation.to_json()) if conversation else None,
-            "updated_at": now(),
+            "updated_at": utcnow(),
         }
         with self.db.engine.begin() as conn:
             changed = conn.execute(
-                update(slack_threads)
-                .where(
-                    slack_threads.c.channel == thread.channel,
-                    slack_threads.c.thread_ts == thread.thread_ts,
-                    slack_threads.c.rev == thread.rev,
-                )
-                .values(**values)
+                update(slack_threads).where(*self._at_rev(thread)).values(**values)
             ).rowcount
         if changed != 1:
             return None
@@ -221,25 +224,17 @@ class SlackState:
     def set_live(self, thread: SlackThread, live_ts: str | None) -> None:
         """Remember which message carries the current buttons (only if the rev still holds)."""
         with self.db.engine.begin() as conn:
-            conn.execute(
-                update(slack_threads)
-                .where(
-                    slack_threads.c.channel == thread.channel,
-                    slack_threads.c.thread_ts == thread.thread_ts,
-                    slack_threads.c.rev == thread.rev,
-                )
-                .values(live_ts=live_ts)
-            )
+            conn.execute(update(slack_threads).where(*self._at_rev(thread)).values(live_ts=live_ts))
 
     def count(self) -> dict[str, int]:
         """Row counts (for tests and health checks)."""
         with self.db.engine.connect() as conn:
-            threads = len(conn.execute(select(slack_threads.c.channel)).all())
-            keys = len(conn.execute(select(slack_processed.c.key)).all())
+            threads = conn.execute(select(func.count()).select_from(slack_threads)).scalar_one()
+            keys = conn.execute(select(func.count()).select_from(slack_processed)).scalar_one()
         return {"threads": threads, "processed": keys}
 
 
-def _thread(row) -> SlackThread:  # type: ignore[no-untyped-def]
+def _thread(row: RowMapping) -> SlackThread:
     state = row["state"]
     return SlackThread(
         channel=row["channel"],
