@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.pages import terminal_user, with_services
+from bot.cli.common import terminal_user, with_services
 from bot.escalation import EscalationService
 
+act_as_option = click.option(
+    "--as", "as_user", default=None,
+    help="Act as this user id (must be in the privacy-in-charge or director role).",
+)
 EXIT = {"acknowledged": 0, "resolved": 0, "already": 0, "refused": 1, "not-found": 2}
 
 
 @click.command()
 @click.argument("escalation_id")
-@click.option("--as", "as_user", default=None,
-              help="Act as this user id (must be in the privacy-in-charge or director role).")
+@act_as_option
 @with_services
 def ack(service: EscalationService, escalation_id: str, as_user: str | None) -> None:
     """Acknowledge a page: paging stops and the asker is told."""
@@ -25,8 +28,7 @@ def ack(service: EscalationService, escalation_id: str, as_user: str | None) -> 
 @click.command()
 @click.argument("escalation_id")
 @click.option("--note", default=None, help="What was done (no patron details).")
-@click.option("--as", "as_user", default=None,
-              help="Act as this user id (must be in the privacy-in-charge or director role).")
+@act_as_option
 @with_services
 def resolve(service: EscalationService, escalation_id: str, note: str | None,
             as_user: str | None) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.pages import config_option, database_option, load_settings
+from bot.cli.common import config_option, database_option, load_settings
 from bot.store.audit import AuditLog
 
 

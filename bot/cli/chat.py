@@ -6,8 +6,14 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import clear_errors, content_option, load_catalogue
-from bot.cli.pages import config_option, load_settings, terminal_user
+from bot.cli.common import (
+    clear_errors,
+    config_option,
+    content_option,
+    load_catalogue,
+    load_settings,
+    terminal_user,
+)
 from bot.content.catalogue import DEMO_LIBRARY
 from bot.escalation import EscalationService
 from bot.faces.terminal.chat import TerminalChat

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
+from bot.config import Config, ConfigError, load_config
 from bot.content.catalogue import Catalogue
 from bot.errors import ContentError, UnknownName
+from bot.escalation import EscalationService
+from bot.store import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,7 +28,7 @@ content_option = click.option(
 )
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     click.echo(f"frontdesk: {message}", err=True)
     sys.exit(code)
 
@@ -48,3 +52,47 @@ def clear_errors(func: F) -> F:
 
 def load_catalogue(content: Path | None) -> Catalogue:
     return Catalogue.load(content)
+
+
+# --- settings, the store and the escalation service (paging commands) ---------------------
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    envvar="FRONTDESK_CONFIG", help="TOML settings (roles, escalation); default: none.")
+database_option = click.option(
+    "--database-url", envvar="FRONTDESK_DATABASE_URL", default=None,
+    help="Database (default: SQLite in your data folder).")
+
+
+def terminal_user() -> str:
+    """Who is at the terminal, as the escalation records name them."""
+    try:
+        return f"terminal:{getpass.getuser()}"
+    except Exception:
+        return "terminal"
+
+
+def load_settings(config_path: Path | None, database_url: str | None) -> tuple[Config, Database]:
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        fail(str(exc), 2)
+    return config, Database(database_url or config.database_url)
+
+
+def with_services(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Adds --config, --database-url and --content; passes the EscalationService they make as
+    the command's first argument."""
+
+    @config_option
+    @database_option
+    @content_option
+    @clear_errors
+    @wraps(func)
+    def wrapper(config_path: Path | None, database_url: str | None, content: Path | None,
+                **kwargs: Any) -> Any:
+        config, database = load_settings(config_path, database_url)
+        service = EscalationService(database, config, load_catalogue(content))
+        return func(service, **kwargs)
+
+    return wrapper

@@ -2,62 +2,18 @@
 
 from __future__ import annotations
 
-import getpass
-from collections.abc import Callable
-from functools import wraps
-from pathlib import Path
-from typing import Any
+from datetime import datetime
 
 import click
 
-from bot.cli.common import clear_errors, content_option, fail, load_catalogue
-from bot.config import Config, ConfigError, load_config
+from bot.cli.common import terminal_user, with_services
 from bot.escalation import EscalationService
-from bot.store import Database
 
-config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    envvar="FRONTDESK_CONFIG", help="TOML settings (roles, escalation); default: none.")
-database_option = click.option(
-    "--database-url", envvar="FRONTDESK_DATABASE_URL", default=None,
-    help="Database (default: SQLite in your data folder).")
+act_as_option = click.option(
+    "--as", "as_user", default=None, help="Act as this user id (a role member)."
+)
 
-
-def terminal_user() -> str:
-    """Who is at the terminal, as the escalation records name them."""
-    try:
-        return f"terminal:{getpass.getuser()}"
-    except Exception:
-        return "terminal"
-
-
-def load_settings(config_path: Path | None, database_url: str | None) -> tuple[Config, Database]:
-    try:
-        config = load_config(config_path)
-    except ConfigError as exc:
-        fail(str(exc), 2)
-        raise  # unreachable
-    return config, Database(database_url or config.database_url)
-
-
-def with_services(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Adds --config, --database-url and --content; passes ``services`` (an EscalationService)."""
-
-    @config_option
-    @database_option
-    @content_option
-    @clear_errors
-    @wraps(func)
-    def wrapper(config_path: Path | None, database_url: str | None, content: Path | None,
-                **kwargs: Any) -> Any:
-        config, database = load_settings(config_path, database_url)
-        service = EscalationService(database, config, load_catalogue(content))
-        return func(service, **kwargs)
-
-    return wrapper
-
-
-def _when(stamp: Any) -> str:
+def _when(stamp: datetime | None) -> str:
     return stamp.strftime("%Y-%m-%d %H:%M UTC") if stamp else "-"
 
 
@@ -98,7 +54,7 @@ def holds() -> None:
 
 @holds.command("renew")
 @click.argument("hold_id")
-@click.option("--as", "as_user", default=None, help="Act as this user id (a role member).")
+@act_as_option
 @with_services
 def renew(service: EscalationService, hold_id: str, as_user: str | None) -> None:
     """Extend a hold by its renewal period."""
@@ -109,7 +65,7 @@ def renew(service: EscalationService, hold_id: str, as_user: str | None) -> None
 
 @holds.command("end")
 @click.argument("hold_id")
-@click.option("--as", "as_user", default=None, help="Act as this user id (a role member).")
+@act_as_option
 @with_services
 def end(service: EscalationService, hold_id: str, as_user: str | None) -> None:
     """End a hold (the records no longer need to be kept)."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.pages import config_option, database_option, load_settings
+from bot.cli.common import config_option, database_option, load_settings
 from bot.escalation.retention import purge as run_purge
 
 

@@ -10,8 +10,15 @@ from pathlib import Path
 import click
 from slack_sdk import WebClient
 
-from bot.cli.common import clear_errors, content_option, fail, load_catalogue
-from bot.cli.pages import config_option, database_option, load_settings
+from bot.cli.common import (
+    clear_errors,
+    config_option,
+    content_option,
+    database_option,
+    fail,
+    load_catalogue,
+    load_settings,
+)
 from bot.config import SlackSecrets
 from bot.escalation import EscalationService, OutboxWorker, SlackTransport
 
