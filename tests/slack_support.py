@@ -90,6 +90,21 @@ def event_body(event: dict[str, Any], event_id: str | None = None) -> dict[str, 
     }
 
 
+def dm_message(channel: str, user: str, text: str, client_msg_id: str) -> dict[str, Any]:
+    """A ``message`` event in a DM with the bot, as Slack sends it (ts fresh each call)."""
+    ts = new_ts()
+    return {
+        "type": "message",
+        "channel": channel,
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+        "channel_type": "im",
+        "client_msg_id": client_msg_id,
+    }
+
+
 def command_body(
     user: str, text: str, channel: str = CHANNEL, command: str = "/frontdesk"
 ) -> dict[str, str]:

@@ -71,6 +71,14 @@ class Live:
         if self.thread:
             self.thread.join(10)
 
+    def run_until_drained(self, timeout: float = 20) -> None:
+        """Run the worker until every queued message is delivered (or the test fails)."""
+        self.run()
+        try:
+            assert wait_until(self.drained, timeout=timeout)
+        finally:
+            self.halt()
+
     def expected(self) -> set[str]:
         with self.db.engine.connect() as conn:
             return set(conn.scalars(select(outbox.c.idempotency_key)
@@ -93,11 +101,7 @@ def test_429_honours_retry_after_and_loses_nothing(tmp_path: Path, fake: PagingF
     fake.fail("chat.postMessage", times=3, status=429, retry_after=1)
     live.trigger(2)
     began = time.monotonic()
-    live.run()
-    try:
-        assert wait_until(live.drained, timeout=20)
-    finally:
-        live.halt()
+    live.run_until_drained()
     assert_exactly_once(live)
     posts = fake.calls_to("chat.postMessage")
     limited = [c for c in posts if c.response and c.response.get("error") == "ratelimited"]
@@ -116,11 +120,7 @@ def test_500s_and_broken_connections_are_retried_with_backoff_and_never_doubled(
     fake.fail("chat.postMessage", times=4, status=500)
     fake.fail("conversations.history", times=1, status=503)
     live.trigger(3)
-    live.run()
-    try:
-        assert wait_until(live.drained, timeout=20)
-    finally:
-        live.halt()
+    live.run_until_drained()
     delivered = assert_exactly_once(live)
     assert len(delivered) == 15
     # A 5xx may hide an accepted post: the worker looked before posting again.
@@ -132,11 +132,7 @@ def test_a_post_slack_accepted_but_never_answered_is_found_not_reposted(
     live = Live(tmp_path, fake)
     fake.hang("chat.postMessage", 2.5, times=2, accept=True)  # the client times out after 1 s
     live.trigger(1)
-    live.run()
-    try:
-        assert wait_until(live.drained, timeout=20)
-    finally:
-        live.halt()
+    live.run_until_drained()
     assert_exactly_once(live)
     assert live.worker.stats.recovered == 2
     audit = [r.kind for r in AuditLog(live.db).rows()]
@@ -180,10 +176,6 @@ def test_page_edits_wait_for_the_page_itself(tmp_path: Path, fake: PagingFake) -
     live.worker.run_once()
     live.service.acknowledge(eid, "UPIC1")
     fake.reset()
-    live.run()
-    try:
-        assert wait_until(live.drained, timeout=20)
-    finally:
-        live.halt()
+    live.run_until_drained()
     assert len(fake.calls_to("chat.update")) == 3
     assert_exactly_once(live)

@@ -24,9 +24,9 @@ from tests.slack_support import (
     STAFF,
     SlackBot,
     command_body,
+    dm_message,
     event_body,
     http,
-    new_ts,
     sign,
 )
 
@@ -105,17 +105,10 @@ def test_replayed_request_refused(bot: SlackBot) -> None:
 
 
 def test_event_retried_three_times_is_handled_once(bot: SlackBot) -> None:
-    ts = new_ts()
-    event = {
-        "type": "message",
-        "channel": bot.fake.dm_channel(STAFF),
-        "user": STAFF,
-        "text": "police asking about a patron",
-        "ts": ts,
-        "event_ts": ts,
-        "channel_type": "im",
-        "client_msg_id": "c1f0e7a6-0000-4000-8000-000000000001",
-    }
+    event = dm_message(
+        bot.fake.dm_channel(STAFF), STAFF, "police asking about a patron",
+        client_msg_id="c1f0e7a6-0000-4000-8000-000000000001",
+    )
     body = json.dumps(event_body(event, event_id="Ev0RETRIED1")).encode()
     statuses = []
     for retry in range(4):  # the original and Slack's three retries, each freshly signed

@@ -14,7 +14,14 @@ import pytest
 
 from bot.content.catalogue import Catalogue
 from tests.fakeslack import FakeSlack
-from tests.slack_support import APP_TOKEN, SLACK_CONTENT, STAFF, SlackBot, event_body, new_ts
+from tests.slack_support import (
+    APP_TOKEN,
+    SLACK_CONTENT,
+    STAFF,
+    SlackBot,
+    dm_message,
+    event_body,
+)
 
 
 @pytest.fixture
@@ -32,17 +39,10 @@ def test_connects_with_the_app_token(bot: SlackBot) -> None:
 
 
 def test_redelivered_envelope_handled_once(bot: SlackBot) -> None:
-    ts = new_ts()
-    event = {
-        "type": "message",
-        "channel": bot.fake.dm_channel(STAFF),
-        "user": STAFF,
-        "text": "police asking about a patron",
-        "ts": ts,
-        "event_ts": ts,
-        "channel_type": "im",
-        "client_msg_id": "5b8e0c1e-0000-4000-8000-00000000beef",
-    }
+    event = dm_message(
+        bot.fake.dm_channel(STAFF), STAFF, "police asking about a patron",
+        client_msg_id="5b8e0c1e-0000-4000-8000-00000000beef",
+    )
     payload = event_body(event, event_id="Ev0SOCKET01")
     for attempt in range(4):
         ack = bot.deliver("events_api", payload, retry=attempt)
