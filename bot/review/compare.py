@@ -20,6 +20,7 @@ from bot.content.catalogue import Catalogue, resolve_outcome
 from bot.content.flows import NOT_SURE, Flow, Outcome, Question
 from bot.engine.walk import walk
 from bot.review.diagram import DECISION_COLOURS
+from bot.review.html import render_page
 
 Steps = tuple[tuple[str, str], ...]
 _PAREN = re.compile(r"\s*\([^)]*\)")
@@ -260,8 +261,6 @@ def to_markdown(comparison: Comparison) -> str:
 
 
 def to_html(comparison: Comparison) -> str:
-    from bot.review.html import render_page
-
     return render_page(
         "compare.html.j2", comparison=comparison, colours=DECISION_COLOURS, mark=_mark
     )

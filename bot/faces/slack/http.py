@@ -163,7 +163,7 @@ class HttpServer:
 
 def wsgi_from_env() -> SlackWSGI:
     """For other WSGI servers (gunicorn): the app from ``FRONTDESK_CONFIG`` and ``SLACK_*``."""
-    from bot.faces.slack.runtime import Runtime
+    from bot.faces.slack.runtime import Runtime  # runtime imports this module
 
     runtime = Runtime.from_env(mode="http")
     runtime.start_worker()

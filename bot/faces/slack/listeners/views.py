@@ -3,7 +3,6 @@ the review module can make one, else a modal naming it)."""
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from typing import Any
 
@@ -14,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.engine import view
 from bot.faces.slack import blocks
 from bot.faces.slack.guide import Guide, Place
+from bot.faces.slack.listeners.practice import post_form
 from bot.faces.slack.services import Services
 
 log = logging.getLogger("frontdesk.slack")
@@ -43,15 +43,11 @@ def open_form(guide: Guide, client: WebClient, place: Place, trigger_id: str | N
     current = view(guide.catalogue, thread.conversation)
     if current.outcome is None or not current.outcome.form:
         return
-    practice = importlib.util.find_spec("bot.faces.slack.listeners.practice")
-    if practice is not None:  # the printable form, posted as a file into the thread
-        from bot.faces.slack.listeners.practice import post_form
-
-        try:
-            if post_form(client, place.channel, place.thread_ts, guide.pack, current.outcome):
-                return
-        except SlackApiError as exc:
-            log.warning("posting the form failed: %s", exc.response.get("error"))
+    try:  # the printable form, posted as a file into the thread
+        if post_form(client, place.channel, place.thread_ts, guide.pack, current.outcome):
+            return
+    except SlackApiError as exc:
+        log.warning("posting the form failed: %s", exc.response.get("error"))
     modal = blocks.form_modal(guide.pack, current.outcome.form, guide.pic())
     _open(client, trigger_id, {**modal, "callback_id": FORM_MODAL})
 
