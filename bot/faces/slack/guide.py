@@ -88,7 +88,7 @@ class Guide:
         return Place(channel, root["ts"], user)
 
     def pic(self) -> str:
-        return self.pack.roles["privacy-in-charge"].display
+        return self.pager.pic()
 
     def post(self, client: WebClient, place: Place, message: blocks.Message) -> str | None:
         response = client.chat_postMessage(

@@ -215,11 +215,7 @@ class TerminalChat:
         if self.escalations is None:
             self.page_or_say_who()
             return
-        escalation_id = self.escalations.trigger(
-            library=self.library, situation=view.conversation.flow,
-            conversation=view.conversation, outcome=None, reason="page-now",
-            asked_by=self.user_id, face="terminal")
-        self.show_paged(escalation_id)
+        self.page_now(view)
 
     def write_form(self, view: View) -> None:
         """The outcome's printable form (the officer's request, ...) as a file to print."""
@@ -250,11 +246,16 @@ class TerminalChat:
             return
         self.say("(Type 'page' to page the privacy in-charge now, or press Enter to go on.)")
         if normalise(self.ask("> ")) in PAGE_WORDS:
-            escalation_id = self.escalations.trigger(
-                library=self.library, situation=view.conversation.flow,
-                conversation=view.conversation, outcome=outcome, reason="page-now",
-                asked_by=self.user_id, face="terminal")
-            self.show_paged(escalation_id)
+            self.page_now(view)
+
+    def page_now(self, view: View) -> None:
+        """Staff asked for a person: page about this case as it stands (outcome or not)."""
+        assert self.escalations is not None
+        escalation_id = self.escalations.trigger(
+            library=self.library, situation=view.conversation.flow,
+            conversation=view.conversation, outcome=view.outcome, reason="page-now",
+            asked_by=self.user_id, face="terminal")
+        self.show_paged(escalation_id)
 
     def page_unrouted(self) -> None:
         assert self.escalations is not None
