@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.content.catalogue import Catalogue
 from bot.engine import View, start, step
-from bot.router import RouteResult, router_for
+from bot.router import PrefilledAnswer, RouteResult, router_for
 
 
 def view_to_json(view: View) -> dict[str, Any]:
@@ -74,15 +75,13 @@ def route_script(
     result = router_for(catalogue, library).route(inputs[0])
     if result.situation is None:
         return result, None
-    current = start(catalogue, library, result.situation, result.prefill)
-    for text in inputs[1:]:
-        current = step(catalogue, current.conversation, text)
-    return result, current
+    return result, run_script(catalogue, library, result.situation, inputs[1:], result.prefill)
 
 
-def run_script(catalogue: Catalogue, library: str, flow: str, inputs: list[str]) -> View:
-    """Start ``flow`` for ``library`` and feed it ``inputs`` in order."""
-    current = start(catalogue, library, flow)
+def run_script(catalogue: Catalogue, library: str, flow: str, inputs: list[str],
+               prefill: Sequence[PrefilledAnswer] = ()) -> View:
+    """Start ``flow`` for ``library`` (with the router's ``prefill``) and feed it ``inputs``."""
+    current = start(catalogue, library, flow, prefill)
     for text in inputs:
         current = step(catalogue, current.conversation, text)
     return current
