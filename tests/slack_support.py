@@ -90,19 +90,30 @@ def event_body(event: dict[str, Any], event_id: str | None = None) -> dict[str, 
     }
 
 
-def dm_message(channel: str, user: str, text: str, client_msg_id: str) -> dict[str, Any]:
-    """A ``message`` event in a DM with the bot, as Slack sends it (ts fresh each call)."""
+def message_event(
+    channel: str,
+    user: str,
+    text: str,
+    *,
+    client_msg_id: str | None = None,
+    thread_ts: str | None = None,
+    channel_type: str = "im",
+) -> dict[str, Any]:
+    """A ``message`` event as Slack sends it (a fresh ts; a DM unless ``channel_type`` says)."""
     ts = new_ts()
-    return {
+    event = {
         "type": "message",
         "channel": channel,
         "user": user,
         "text": text,
         "ts": ts,
         "event_ts": ts,
-        "channel_type": "im",
-        "client_msg_id": client_msg_id,
+        "channel_type": channel_type,
+        "client_msg_id": client_msg_id or str(uuid.uuid4()),
     }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
 
 
 def command_body(
@@ -355,21 +366,10 @@ class SlackBot:
         return ts
 
     def reply(self, user: str, channel: str, thread_ts: str, text: str) -> str:
-        ts = new_ts()
         channel_type = "im" if channel.startswith("D") else "channel"
-        event = {
-            "type": "message",
-            "channel": channel,
-            "user": user,
-            "text": text,
-            "ts": ts,
-            "event_ts": ts,
-            "thread_ts": thread_ts,
-            "channel_type": channel_type,
-            "client_msg_id": str(uuid.uuid4()),
-        }
+        event = message_event(channel, user, text, thread_ts=thread_ts, channel_type=channel_type)
         self.deliver("events_api", event_body(event))
-        return ts
+        return event["ts"]
 
     def click(self, user: str, message: Posted, label: str, *, as_posted: bool = False) -> Any:
         """Click a button on ``message`` as it is now (or, ``as_posted``, as first drawn: a

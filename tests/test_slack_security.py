@@ -24,9 +24,9 @@ from tests.slack_support import (
     STAFF,
     SlackBot,
     command_body,
-    dm_message,
     event_body,
     http,
+    message_event,
     sign,
 )
 
@@ -105,7 +105,7 @@ def test_replayed_request_refused(bot: SlackBot) -> None:
 
 
 def test_event_retried_three_times_is_handled_once(bot: SlackBot) -> None:
-    event = dm_message(
+    event = message_event(
         bot.fake.dm_channel(STAFF), STAFF, "police asking about a patron",
         client_msg_id="c1f0e7a6-0000-4000-8000-000000000001",
     )

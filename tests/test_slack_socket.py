@@ -19,8 +19,8 @@ from tests.slack_support import (
     SLACK_CONTENT,
     STAFF,
     SlackBot,
-    dm_message,
     event_body,
+    message_event,
 )
 
 
@@ -39,7 +39,7 @@ def test_connects_with_the_app_token(bot: SlackBot) -> None:
 
 
 def test_redelivered_envelope_handled_once(bot: SlackBot) -> None:
-    event = dm_message(
+    event = message_event(
         bot.fake.dm_channel(STAFF), STAFF, "police asking about a patron",
         client_msg_id="5b8e0c1e-0000-4000-8000-00000000beef",
     )
