@@ -30,14 +30,6 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
-def to_db(value: datetime | None) -> datetime | None:
-    """UTC, and naive for SQLite so stored strings compare in time order."""
-    if value is None:
-        return None
-    value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    return value
-
-
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Connection]:
     """A transaction that commits on success and rolls back on any error."""
