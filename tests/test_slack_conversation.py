@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 
 from bot.content.catalogue import Catalogue
-from bot.engine import view
+from bot.engine import start, view
+from bot.faces.terminal.chat import TerminalChat
+from bot.router import router_for
 from tests.fakeslack import FakeSlack, block_errors
 from tests.slack_support import (
     CHANNEL,
+    LIBRARY,
     PIC,
     SLACK_CONTENT,
     STAFF,
@@ -175,6 +178,46 @@ def test_prefilled_answer_shown_and_changeable(bot: SlackBot, fake: FakeSlack) -
     bot.click(STAFF, again, "A search warrant")
     outcome = bot.post()
     assert "Do not obstruct the search" in outcome.text
+
+
+def test_prefill_is_the_engines_like_the_terminal(
+    bot: SlackBot, fake: FakeSlack, slack_catalogue: Catalogue
+) -> None:
+    """The opening message's facts go through ``engine.start``: the transcript holds the words
+    the engine recorded (not the choice id), a fact left off the path is dropped (a warrant goes
+    straight to its outcome, so "emergency" answers nothing), and what was understood is shown
+    with a way to change it, as the terminal shows it."""
+    text = "officer with a search warrant, he says its an emergency"
+    bot.command(STAFF, text)
+    root, outcome = bot.posts(2)
+    assert "Do not obstruct the search" in outcome.text
+    assert button(outcome.blocks, "Change: What does the officer have?")
+
+    result = router_for(slack_catalogue, LIBRARY).route(text)
+    assert {p.question for p in result.prefill} == {"document", "danger"}
+    engine = start(slack_catalogue, LIBRARY, "police-request", result.prefill)
+    thread = bot.state.thread(root.channel, root.ts)
+    assert thread is not None and thread.conversation is not None
+    assert thread.conversation.answers == engine.conversation.answers == (("document", "warrant"),)
+    assert thread.conversation.transcript == engine.conversation.transcript
+    assert thread.conversation.transcript[0].said == "A search warrant"  # the words, redacted
+
+    said: list[str] = []
+    lines = iter([text, "", "quit"])
+    TerminalChat(slack_catalogue, LIBRARY, None, read=lambda _: next(lines), say=said.append).run()
+    terminal = [line.removeprefix("I understood: ") for line in said
+                if line.startswith("I understood: ")]
+    section = next(b["text"]["text"] for b in outcome.blocks
+                   if b.get("text", {}).get("text", "").startswith("*From what you wrote"))
+    shown = [line.removeprefix("• ").replace("*", "") for line in section.splitlines()[1:]]
+    assert shown == terminal == ["What does the officer have? → A search warrant"]
+
+    # Back, then a different document: the danger question is asked, not answered from before.
+    bot.click(STAFF, outcome, "Back")
+    again = bot.post()
+    assert "What does the officer have?" in again.body
+    bot.click(STAFF, again, "Nothing in writing")
+    assert "in danger right now" in bot.post().body
 
 
 def test_back_start_over_and_not_sure(bot: SlackBot, fake: FakeSlack) -> None:

@@ -35,6 +35,7 @@ from slack_sdk.models.blocks import (
 from bot.content.catalogue import ResolvedOutcome
 from bot.content.flows import NOT_SURE, Flow, Question
 from bot.content.packs import Pack
+from bot.engine.step import Understood
 
 MAX_BLOCKS = 50  # Slack's limit for a message
 MAX_VIEW_BLOCKS = 100  # ... and for a modal or the Home tab
@@ -287,12 +288,13 @@ def question(
     rev: int,
     number: int,
     can_go_back: bool,
-    prefilled: Sequence[tuple[Question, str]] = (),
+    prefilled: Sequence[Understood] = (),
 ) -> Message:
     """One question: a button per choice, then Not sure, Back and Start over.
 
-    Without prefilled answers the rendering is cached per question; only the button values
-    (thread and revision) are filled in.
+    ``prefilled``: the answers the opening message gave (the engine's ``View.prefilled``),
+    listed as understood with a Change button each. Without them the rendering is cached per
+    question; only the button values (thread and revision) are filled in.
     """
     if prefilled or not _SAFE_TS.match(thread_ts):
         blocks = render(_question_blocks(question, thread_ts, rev, number, can_go_back, prefilled))
@@ -308,19 +310,9 @@ def _question_blocks(
     rev: int,
     number: int,
     can_go_back: bool,
-    prefilled: Sequence[tuple[Question, str]],
+    prefilled: Sequence[Understood],
 ) -> list[Block]:
-    blocks: list[Block] = []
-    if prefilled:
-        lines = [f"• {escape(q.ask)} → *{escape(label)}*" for q, label in prefilled]
-        blocks.append(section("*From what you wrote, I understood:*\n" + "\n".join(lines)))
-        changes = [
-            button(
-                f"Change: {clip(q.ask, 60)}", f"{CHANGE}:{q.id}", value(t=thread_ts, r=rev, q=q.id)
-            )
-            for q, _ in prefilled
-        ]
-        blocks += action_rows(changes, "change")
+    blocks: list[Block] = understood(prefilled, thread_ts=thread_ts, rev=rev)
     blocks.append(section(f"*{number}. {escape(clip(question.ask, 2800))}*", block_id="question"))
     if question.help:
         blocks.append(context(escape(question.help)))
@@ -342,6 +334,24 @@ def _question_blocks(
         )
     )
     return blocks
+
+
+def understood(prefilled: Sequence[Understood], *, thread_ts: str, rev: int) -> list[Block]:
+    """What the opening message answered (``View.prefilled``: question id, choice id, question,
+    label), each with a Change button; nothing when it answered nothing."""
+    if not prefilled:
+        return []
+    lines = [f"• {escape(ask)} → *{escape(label)}*" for _, _, ask, label in prefilled]
+    changes = [
+        button(f"Change: {clip(ask, 60)}", f"{CHANGE}:{question_id}",
+               value(t=thread_ts, r=rev, q=question_id))
+        for question_id, _, ask, _ in prefilled
+    ]
+    return [
+        section(clip("*From what you wrote, I understood:*\n" + "\n".join(lines),
+                     SECTION_LIMIT)),
+        *action_rows(changes, "change"),
+    ]
 
 
 def reask(question: Question, *, thread_ts: str, rev: int) -> Message:
@@ -401,8 +411,11 @@ def outcome(
     rev: int,
     paging: Paging | None,
     can_go_back: bool = True,
+    prefilled: Sequence[Understood] = (),
 ) -> Message:
-    """The answer: headline, decision, never / do, what to say, the cited clauses, paging."""
+    """The answer: headline, decision, never / do, what to say, paging, what the opening message
+    answered (``prefilled``, when the case opened straight onto this outcome), the cited
+    clauses."""
     urgent = result.escalate.urgency == "immediate"
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip(result.headline, 150)))]
     blocks.append(
@@ -421,6 +434,7 @@ def outcome(
     if paging is not None:
         head = f"*📟 Paging ({paging.urgency}):* {escape(paging.who)}"
         blocks.append(section(clip(f"{head}\n{paging.status}", SECTION_LIMIT), block_id="paging"))
+    blocks += understood(prefilled, thread_ts=thread_ts, rev=rev)
     controls = [page_button(thread_ts, rev)]
     if result.form:
         controls.append(button(f"📄 {result.form}", FORM, value(t=thread_ts, r=rev)))

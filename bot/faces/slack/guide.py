@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 from bot.content.flows import NOT_SURE, Flow, Question
 from bot.engine import View, back, start, start_over, step, view
 from bot.engine.conversation import Conversation
-from bot.engine.step import answer
+from bot.engine.step import Understood, answer
 from bot.faces.slack import blocks
 from bot.faces.slack.paging import Pager, paging_note
 from bot.faces.slack.services import Services
@@ -177,7 +177,7 @@ class Guide:
             if result.situation and self.flow(result.situation):
                 flow_id, prefill = result.situation, result.prefill
         if flow_id is not None and self.flow(flow_id) is not None:
-            current, prefilled = self.opening(flow_id, prefill)
+            current = start(self.catalogue, self.library, flow_id, prefill)
             thread = self.state.open_thread(
                 place.channel,
                 place.thread_ts,
@@ -192,7 +192,7 @@ class Guide:
             )
             if mine:  # a new thread: created with its conversation in one write
                 self.save(thread, current, place, before=None)
-                self.show(client, thread, place, current, prefilled=prefilled)
+                self.show(client, thread, place, current, prefilled=current.prefilled)
             else:  # the thread already held a case: move it on like any other change
                 self.start_flow(client, thread, place, flow_id, prefill=prefill)
             return
@@ -255,24 +255,6 @@ class Guide:
 
     # --- moving a conversation on ---------------------------------------------------------------
 
-    def opening(
-        self, flow_id: str, prefill: Sequence[PrefilledAnswer]
-    ) -> tuple[View, list[tuple[Question, str]]]:
-        """The flow's first view, with the router's prefilled answers applied (and listed)."""
-        flow = self.flow(flow_id)
-        assert flow is not None
-        current = start(self.catalogue, self.library, flow_id)
-        prefilled: list[tuple[Question, str]] = []
-        for item in prefill:
-            node = flow.nodes.get(item.question)
-            if not isinstance(node, Question) or (choice := node.choice(item.choice)) is None:
-                continue
-            current = answer(
-                self.catalogue, current.conversation, item.question, item.choice, prefilled=True
-            )
-            prefilled.append((node, choice.label))
-        return current, prefilled
-
     def start_flow(
         self,
         client: WebClient,
@@ -286,7 +268,7 @@ class Guide:
         if flow is None:
             self.tell(client, place, "That situation is no longer available; pick another.")
             return
-        current, prefilled = self.opening(flow_id, prefill)
+        current = start(self.catalogue, self.library, flow_id, prefill)
         won = self.state.advance(thread, conversation=current.conversation, status=current.status)
         if won is None:
             self.tell(client, place, "This case has already moved on; see the latest message.")
@@ -301,7 +283,7 @@ class Guide:
                     f"Situation: *{blocks.escape(flow.title)}*", f"Chosen by <@{place.user}>"
                 ),
             )
-        self.show(client, won, place, current, prefilled=prefilled)
+        self.show(client, won, place, current, prefilled=current.prefilled)
 
     def show(
         self,
@@ -309,9 +291,13 @@ class Guide:
         thread: SlackThread,
         place: Place,
         current: View,
-        prefilled: Sequence[tuple[Question, str]] = (),
+        prefilled: Sequence[Understood] = (),
     ) -> None:
-        """Post the view (next question or the outcome) and make it the live message."""
+        """Post the view (next question or the outcome) and make it the live message.
+
+        ``prefilled``: when a case opens, the view's ``prefilled`` answers (what the opening
+        message stated), shown as understood with a way to change each, like the terminal.
+        """
         paging = None
         if current.outcome is not None:
             paging = self.pager.for_outcome(client, thread, place, current)
@@ -322,6 +308,7 @@ class Guide:
                 rev=thread.rev,
                 paging=paging,
                 can_go_back=bool(current.path),
+                prefilled=prefilled,
             )
         else:
             assert current.question is not None
