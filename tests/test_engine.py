@@ -183,3 +183,40 @@ def test_version_and_help() -> None:
     help_text = CliRunner().invoke(main, ["--help"]).output
     for command in ("check", "chat", "run", "coverage"):
         assert command in help_text
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_saving_the_same_conversation_from_two_threads_never_collides(
+    tmp_path, fixture_catalogue, backend: str
+) -> None:
+    """Two instances may save a brand-new conversation at the same moment (an upsert)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.escalation_support import fresh_postgres_database, postgres_admin_url
+
+    if backend == "postgresql":
+        if not postgres_admin_url():
+            pytest.skip("no PostgreSQL server: set FRONTDESK_TEST_POSTGRES_URL (.ci/run does)")
+        url, drop = fresh_postgres_database()
+    else:
+        url, drop = f"sqlite:///{tmp_path / 'race.db'}", (lambda: None)
+    database = Database(url)
+    store = ConversationStore(database)
+    import threading
+
+    views = [start(fixture_catalogue, LIB, FLOW) for _ in range(20)]
+    threads = 6
+    barrier = threading.Barrier(threads)
+
+    def save_all(_: int) -> None:
+        for current in views:  # every thread saves the same new conversation at the same moment
+            barrier.wait(timeout=20)
+            store.save(current.conversation, user_id="U1", face="test", status="done")
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(save_all, range(threads)))
+    saved = store.recent("U1", limit=100)
+    database.dispose()
+    drop()
+    assert len(saved) == 20
+    assert {s.status for s in saved} == {"done"}

@@ -6,12 +6,15 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import RowMapping, insert, select, update
+from sqlalchemy import RowMapping, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.engine.conversation import Conversation
 from bot.store.database import Database
 from bot.store.schema import conversations
 from bot.store.txn import utcnow
+
+_UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 @dataclass(frozen=True)
@@ -51,14 +54,15 @@ class ConversationStore:
             "state": json.dumps(conversation.to_json()),
             "updated_at": utcnow(),
         }
+        # One atomic upsert (INSERT … ON CONFLICT DO UPDATE, in both SQLite and PostgreSQL):
+        # update-then-insert lets two instances saving a new conversation at once collide.
+        dialect_insert = _UPSERTS[self.db.dialect]
+        statement = dialect_insert(conversations).values(
+            id=conversation.id, created_at=utcnow(), **values
+        )
+        statement = statement.on_conflict_do_update(index_elements=["id"], set_=values)
         with self.db.engine.begin() as conn:
-            changed = conn.execute(
-                update(conversations).where(conversations.c.id == conversation.id).values(**values)
-            ).rowcount
-            if not changed:
-                conn.execute(
-                    insert(conversations).values(id=conversation.id, created_at=utcnow(), **values)
-                )
+            conn.execute(statement)
 
     def load(self, conversation_id: str) -> StoredConversation | None:
         with self.db.engine.connect() as conn:
