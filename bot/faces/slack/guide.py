@@ -209,7 +209,9 @@ class Guide:
         text: str,
         result: RouteResult | None = None,
     ) -> None:
-        """A typed opening question goes through the router (the terminal's object too)."""
+        """A typed opening question goes through the router (the terminal's object too), and
+        its band decides, as in the terminal: confident starts the flow; ambiguous offers the
+        router's suggestions ("Did you mean") and a page; otherwise every situation and a page."""
         said = text.strip()
         if not said:
             self.show_picker(client, thread, place, WHAT_IS_HAPPENING)
@@ -222,16 +224,16 @@ class Guide:
         if result.situation and self.flow(result.situation):
             self.start_flow(client, thread, place, result.situation, prefill=result.prefill)
             return
-        candidates = [f for f in (self.flow(s) for s in candidate_ids(result)) if f][:3]
-        if candidates and result.band != "none":
+        suggestions = [f for f in (self.flow(c.situation) for c in result.suggestions) if f]
+        if result.band == "ambiguous" and suggestions:
             intro = "I'm not sure which situation this is. Did you mean one of these?"
         else:
-            candidates = []
+            suggestions = []
             intro = (
                 "I can't match that to a privacy situation I know. Pick one below, or page "
                 "the privacy in-charge if you need a person now."
             )
-        self.show_picker(client, thread, place, intro, candidates=candidates, offer_page=True)
+        self.show_picker(client, thread, place, intro, candidates=suggestions, offer_page=True)
 
     def show_picker(
         self,
@@ -543,7 +545,3 @@ class Guide:
             )
         return True
 
-
-def candidate_ids(result: RouteResult) -> list[str]:
-    """The situation ids of the router's candidates, best first, each once."""
-    return list(dict.fromkeys(c.situation for c in result.candidates))

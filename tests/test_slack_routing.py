@@ -1,0 +1,147 @@
+"""A typed opening message in Slack follows the router's bands exactly as the terminal does.
+
+The router's documented API (``bot/router/__init__.py``): ``confident`` starts the flow;
+``ambiguous`` offers ``result.suggestions`` ("Did you mean") plus "None of these — page the
+privacy in-charge"; ``none`` says so, lists the situations and offers to page. The Slack app
+runs on the real catalogue (signed HTTP requests to the running server, the fake Slack behind
+it); the terminal chat reads the same messages; both are checked against the router's result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from bot.engine import start
+from bot.faces.slack import blocks
+from bot.faces.terminal.chat import NONE_OF_THESE, TerminalChat
+from bot.router import RouteResult, router_for
+from tests.fakeslack import FakeSlack
+from tests.slack_support import STAFF, Posted, SlackBot, button, buttons
+
+LIBRARY = "mount-prospect"
+
+
+@pytest.fixture(scope="module")
+def running(
+    catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SlackBot]:
+    with FakeSlack() as server:
+        started = SlackBot.start(
+            server, catalogue, tmp_path_factory.mktemp("routing"), config={"library": LIBRARY}
+        )
+        yield started
+        started.stop()
+
+
+@pytest.fixture
+def bot(running: SlackBot) -> Iterator[SlackBot]:
+    running.settle(quiet=0.25)
+    running.fake.reset()
+    running.seen = 0
+    yield running
+
+
+def routed(catalogue: Catalogue, text: str) -> RouteResult:
+    return router_for(catalogue, LIBRARY).route(text)
+
+
+def slack_opening(bot: SlackBot, text: str) -> Posted:
+    """What the app posts in the thread of a DM that says ``text``."""
+    asked = bot.dm(STAFF, text)
+    posted = bot.post()
+    assert posted.thread_ts == asked
+    return posted
+
+
+def offered(posted: Posted) -> list[str]:
+    """The situations a picker offers (flow ids of its situation buttons), in order."""
+    prefix = f"{blocks.PICK}:"
+    return [b["action_id"][len(prefix):] for b in buttons(posted.blocks)
+            if b["action_id"].startswith(prefix)]
+
+
+def terminal_says(catalogue: Catalogue, text: str) -> list[str]:
+    """What the terminal chat says in answer to ``text`` (after its menu; then it quits)."""
+    said: list[str] = []
+    lines = iter([text, "quit"])
+    answered: list[int] = []
+
+    def read(_prompt: str) -> str:
+        answered.append(len(said))
+        return next(lines)
+
+    TerminalChat(catalogue, LIBRARY, None, read=read, say=said.append).run()
+    return said[answered[0]:answered[1]]
+
+
+def did_you_mean(said: list[str]) -> list[str]:
+    """The terminal's "Did you mean" entries (titles), numbering removed."""
+    start = said.index("Did you mean:") + 1
+    entries = []
+    for line in said[start:]:
+        number, _, title = line.strip().partition(". ")
+        if not number.isdigit():
+            break
+        entries.append(title)
+    return entries
+
+
+@pytest.mark.parametrize("text", [
+    "patron asking us to get rid of everything we have on him",  # 1 of 3 candidates worth it
+    "someone wants records about a patron",  # three suggestions
+])
+def test_ambiguous_offers_the_routers_suggestions_and_a_page(
+    bot: SlackBot, catalogue: Catalogue, text: str
+) -> None:
+    result = routed(catalogue, text)
+    assert result.band == "ambiguous" and result.suggestions
+    picker = slack_opening(bot, text)
+    assert "Did you mean" in picker.body
+    assert offered(picker) == [c.situation for c in result.suggestions]
+    assert button(picker.blocks, NONE_OF_THESE)
+    said = terminal_says(catalogue, text)
+    assert did_you_mean(said) == [c.title for c in result.suggestions] + [NONE_OF_THESE]
+
+
+def test_below_the_floor_is_not_offered(bot: SlackBot, catalogue: Catalogue) -> None:
+    """The candidates the router leaves out of its suggestions are offered by neither face."""
+    text = "patron asking us to get rid of everything we have on him"
+    result = routed(catalogue, text)
+    dropped = [c for c in result.candidates if c not in result.suggestions]
+    assert dropped
+    picker = slack_opening(bot, text)
+    said = "\n".join(terminal_says(catalogue, text))
+    for candidate in dropped:
+        assert candidate.situation not in offered(picker)
+        assert candidate.title not in said
+
+
+def test_none_says_so_lists_every_situation_and_offers_a_page(
+    bot: SlackBot, catalogue: Catalogue
+) -> None:
+    text = "what time do we close"
+    result = routed(catalogue, text)
+    assert result.band == "none" and result.candidates and not result.suggestions
+    picker = slack_opening(bot, text)
+    assert "can't match" in picker.body
+    assert offered(picker) == [fid for fid, _ in router_for(catalogue, LIBRARY).situations()]
+    assert button(picker.blocks, "page the privacy in-charge")
+    said = "\n".join(terminal_says(catalogue, text))
+    assert "I can't tell which situation that is" in said and "Did you mean" not in said
+
+
+def test_confident_starts_the_flow(bot: SlackBot, catalogue: Catalogue) -> None:
+    text = "cop at the desk wants to know what a patron checked out"
+    result = routed(catalogue, text)
+    assert result.band == "confident" and result.situation is not None
+    opened = start(catalogue, LIBRARY, result.situation, result.prefill)
+    assert opened.question is not None
+    first = slack_opening(bot, text)
+    assert not offered(first)
+    assert opened.question.ask in first.body
+    said = terminal_says(catalogue, text)
+    assert said[0] == f"→ {catalogue.flow(LIBRARY, result.situation).title}"
+    assert any(opened.question.ask in line for line in said)
