@@ -4,10 +4,14 @@
 
 Each escalation is triggered the way a face does on reaching an escalating outcome; the
 outbox worker runs in its own thread (as in the Slack runtime) and delivers through slack_sdk
-to the fake Slack on 127.0.0.1 (tests/fakeslack.py). Latency = from the trigger call to Slack
-receiving chat.postMessage: for the first page of each escalation, and for every page (two
-DMs to the privacy in-charge, the channel post). SQLite in a temporary folder by default;
-``--database-url postgresql+psycopg://...`` measures PostgreSQL.
+to the fake Slack on 127.0.0.1 (tests/fakeslack.py). The baseline, measured in the same run
+against the same fake Slack, posts the same three messages straight from the caller with
+``chat.postMessage`` — no transaction, no outbox, no worker: the floor a page cannot beat, and
+what the durable path costs on top of it is the printed ratio.
+Latency = from the trigger call to Slack receiving chat.postMessage: for the first page of
+each escalation, and for every page (two DMs to the privacy in-charge, the channel post).
+SQLite in a temporary folder by default; ``--database-url postgresql+psycopg://...``
+measures PostgreSQL.
 """
 
 from __future__ import annotations
@@ -84,6 +88,8 @@ def main() -> None:
         stop.set()
         thread.join(10)
 
+    baseline_first, baseline_every = measure_direct_posts(options.count, options.interval)
+
     every: list[float] = []
     first: dict[str, float] = {}
     for call in pages:
@@ -99,7 +105,33 @@ def main() -> None:
           f"p99 {percentile(firsts, 99) * ms:7.1f} ms   max {max(firsts) * ms:7.1f} ms")
     print(f"outcome -> every page:  p50 {percentile(every, 50) * ms:7.1f} ms   "
           f"p99 {percentile(every, 99) * ms:7.1f} ms   mean {statistics.mean(every) * ms:7.1f} ms")
+    print(f"baseline (direct chat.postMessage, no outbox): first p50 "
+          f"{percentile(baseline_first, 50) * ms:7.1f} ms  p99 "
+          f"{percentile(baseline_first, 99) * ms:7.1f} ms; every p50 "
+          f"{percentile(baseline_every, 50) * ms:7.1f} ms  p99 "
+          f"{percentile(baseline_every, 99) * ms:7.1f} ms")
+    print(f"ratio outbox / direct: first page p50 "
+          f"{percentile(firsts, 50) / percentile(baseline_first, 50):.1f}x, p99 "
+          f"{percentile(firsts, 99) / percentile(baseline_first, 99):.1f}x")
     db.dispose()
+
+
+def measure_direct_posts(count: int, interval: float) -> tuple[list[float], list[float]]:
+    """The baseline: the caller posts the three pages itself (what a page could cost at best)."""
+    firsts: list[float] = []
+    every: list[float] = []
+    with PagingFake() as fake:
+        client = WebClient(token="xoxb-bench", base_url=fake.api_url)
+        for _ in range(count):
+            began = time.time()
+            for channel in ("UPIC1", "UPIC2", "CPRIV"):
+                client.chat_postMessage(channel=channel, text="page")
+            calls = fake.calls_to("chat.postMessage")[-3:]
+            latencies = [call.at - began for call in calls]
+            firsts.append(min(latencies))
+            every.extend(latencies)
+            time.sleep(interval)
+    return firsts, every
 
 
 if __name__ == "__main__":
