@@ -11,6 +11,7 @@ from bot.content.catalogue import Catalogue, Citation
 from bot.content.flows import Choice, Question
 from bot.engine import start, step
 from bot.faces.slack import blocks
+from bot.faces.slack.paging import paging_note
 from tests.fakeslack import block_errors, view_errors
 from tests.slack_support import SLACK_CONTENT, button, buttons
 
@@ -108,3 +109,14 @@ def test_cached_question_rendering_matches_a_fresh_one(slack_catalogue: Catalogu
                 node, thread_ts="1712345678.000200", rev=rev, number=2, can_go_back=True
             )
             assert cached == fresh
+
+
+def test_the_paging_head_names_what_the_service_paged_or_says_nothing_was() -> None:
+    paged = blocks.Paging("Privacy Officer", "prompt", "Paged the Privacy Officer.", "e1", "s")
+    unsent = blocks.Paging(None, None, "⚠️ Paging is not set up in this workspace: call them.")
+    assert paged.head == "*📟 Paging (prompt):* Privacy Officer"
+    assert unsent.head == "*📟 Not paged*"
+    for paging in (paged, unsent):
+        note = paging_note(paging)
+        assert note.text == f"{paging.head}\n{paging.status}"
+        assert block_errors(note.blocks) == []

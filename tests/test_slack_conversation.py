@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.content.catalogue import Catalogue
 from bot.engine import start, view
 from bot.faces.terminal.chat import TerminalChat
 from bot.router import router_for
+from bot.store.paging_tables import escalations
 from tests.fakeslack import FakeSlack, block_errors
 from tests.slack_support import (
     CHANNEL,
@@ -306,6 +308,26 @@ def test_page_now_pages_once(bot: SlackBot, fake: FakeSlack) -> None:
     if service is not None:
         mine = [e for e in service.open_escalations() if e.reason == "page-now"]
         assert len(mine) == 1 and mine[0].asked_by == STAFF
+
+
+def test_the_thread_names_whom_the_service_pages(bot: SlackBot, fake: FakeSlack) -> None:
+    """A warrant's outcome names two roles, but the service pages the privacy in-charge (the
+    director is notified): the thread says whom the service pages, as the terminal does."""
+    bot.command(STAFF, "officer with a search warrant")
+    root, outcome = bot.posts(2)
+    service = bot.runtime.services.escalations
+    with bot.runtime.services.database.engine.connect() as conn:
+        [escalation_id] = conn.execute(
+            select(escalations.c.id).where(escalations.c.thread_ts == root.ts)
+        ).scalars()
+    paged = service.paged(escalation_id)
+    assert paged is not None and paged.role == "Privacy Officer or Library Director"
+    section = next(b for b in outcome.blocks if b.get("block_id") == "paging")
+    head = section["text"]["text"].split("\n")[0]
+    assert head == f"*📟 Paging ({paged.urgency}):* {paged.role}"
+    described = service.describe_page(escalation_id)
+    assert f"PAGED ({paged.urgency})" in described
+    assert f"Paging the {paged.role}:" in described
 
 
 def test_unrouted_question_offers_the_situations_and_a_page(bot: SlackBot, fake: FakeSlack) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.escalation import Paged
 from bot.escalation import status as live_status
 from bot.escalation.retention import purge
 from bot.store.audit import AuditLog
@@ -144,6 +145,28 @@ def test_acknowledge_and_resolve_update_the_outcome_message_and_the_paging_note(
                 PIC1) and "Page" in str(c.args.get("text")))
             bot.click(PIC1, second, "Acknowledge")
             wait_until_text(fake, note, f"Acknowledged by <@{PIC1}>")
+        finally:
+            bot.stop()
+
+
+def test_whom_the_thread_says_is_paged_is_the_services_decision(tmp_path: Path) -> None:
+    """Nobody holds the privacy in-charge role (and there is no escalation channel), so the
+    service pages the director first: the outcome in Slack names the director, as the terminal's
+    description of the same page does."""
+    with PagingFake() as fake:
+        bot = pagelib_bot(fake, tmp_path, worker=False, escalation={"channel": None},
+                          roles={"privacy-in-charge": [], "director": [DIRECTOR]})
+        try:
+            _, outcome = open_case(bot, "A police officer", "A search warrant")
+            service = bot.runtime.services.escalations
+            [escalation] = service.open_escalations()
+            assert escalation.level == 2
+            assert service.paged(escalation.id) == Paged("Library Director", "immediate")
+            head = paging_text(fake, outcome).split("\n")[0]
+            assert head == "*📟 Paging (immediate):* Library Director"
+            described = service.describe_page(escalation.id)
+            assert "PAGED (immediate)" in described
+            assert "Paging the Library Director:" in described
         finally:
             bot.stop()
 

@@ -6,7 +6,7 @@ from bot.escalation.delivery import (
     SlackTransport,
     Transport,
 )
-from bot.escalation.records import AckResult, EscalationSummary, HoldSummary, ThreadRef
+from bot.escalation.records import AckResult, EscalationSummary, HoldSummary, Paged, ThreadRef
 from bot.escalation.service import EscalationService
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "EscalationSummary",
     "HoldSummary",
     "OutboxWorker",
+    "Paged",
     "SlackTransport",
     "ThreadRef",
     "Transport",

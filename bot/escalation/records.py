@@ -30,6 +30,15 @@ class ThreadRef:
 
 
 @dataclass(frozen=True)
+class Paged:
+    """Whom an escalation is paging and how urgently, as the service decided: what every face
+    says about a page (the terminal's PAGED lines, the Slack face's paging head)."""
+
+    role: str  # the title of the role paged at the escalation's level, as the pack names it
+    urgency: str  # immediate | prompt
+
+
+@dataclass(frozen=True)
 class AckResult:
     status: str  # acknowledged | already | refused | not-found  (resolve: resolved | …)
     message: str

@@ -7,6 +7,7 @@ so a refusal names the role the way that library's policy does.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy import Connection, Row, Table, select
 
 from bot.config import Config
 from bot.content.catalogue import Catalogue
-from bot.escalation.records import AckResult
+from bot.escalation.records import AckResult, Paged
 from bot.store.database import Database
 from bot.store.txn import locked
 
@@ -76,6 +77,15 @@ class Roles:
         """How long each level waits for an acknowledgement (``prompt``'s for an unknown one)."""
         seconds = self.config.escalation.ack_timeout_seconds
         return timedelta(seconds=seconds.get(urgency, seconds.get("prompt", 900)))
+
+
+def who_is_paged(row: Row[Any]) -> Paged:
+    """Whom the escalation ``row`` pages at its level (its packet's title for that role) and how
+    urgently (the urgency it was opened with)."""
+    titles = json.loads(row.packet or "{}").get("roles") or {}
+    if row.level == 1:
+        return Paged(titles.get(PIC) or "privacy in-charge", row.urgency)
+    return Paged(titles.get(DIRECTOR) or "director", row.urgency)
 
 
 def row_to_act_on(conn: Connection, db: Database, roles: Roles, table: Table, row_id: str,

@@ -39,10 +39,11 @@ from bot.escalation.records import (
     AckResult,
     EscalationSummary,
     HoldSummary,
+    Paged,
     ThreadRef,
     dedupe_key,
 )
-from bot.escalation.roles import DIRECTOR, PIC, Roles
+from bot.escalation.roles import DIRECTOR, Roles, who_is_paged
 from bot.escalation.status import LiveStatus
 from bot.privacy.redact import redact
 from bot.store.audit import append_event
@@ -51,7 +52,8 @@ from bot.store.outbox import ring
 from bot.store.paging_tables import escalations
 from bot.store.txn import utcnow, write_transaction
 
-__all__ = ["AckResult", "EscalationService", "EscalationSummary", "HoldSummary", "ThreadRef"]
+__all__ = ["AckResult", "EscalationService", "EscalationSummary", "HoldSummary", "Paged",
+           "ThreadRef"]
 
 
 class EscalationService:
@@ -187,6 +189,12 @@ class EscalationService:
             append_event(conn, self.db, kind, library=library, actor=actor,
                          conversation_id=conversation_id, data=clean, at=self.clock())
 
+    def paged(self, escalation_id: str) -> Paged | None:
+        """Whom ``escalation_id`` is paging and how urgently, as decided when it was opened (or
+        moved on): what a face shows about the page. None when there is no such escalation."""
+        row = records.escalation_row(self.db, escalation_id)
+        return who_is_paged(row) if row is not None else None
+
     def describe_page(self, escalation_id: str) -> str:
         """What the terminal shows once a page is queued: who, what was sent, what next."""
         row = records.escalation_row(self.db, escalation_id)
@@ -197,9 +205,9 @@ class EscalationService:
         roles = packet.get("roles") or {}
         level = summary.level
         names = ", ".join(messages.where(r) for r in self.level_recipients(level))
-        role = roles.get(PIC if level == 1 else DIRECTOR, "privacy in-charge")
-        lines = [f"\n*** PAGED ({summary.urgency}) — escalation {escalation_id} ***",
-                 f"Paging the {role}: "
+        paged = who_is_paged(row)
+        lines = [f"\n*** PAGED ({paged.urgency}) — escalation {escalation_id} ***",
+                 f"Paging the {paged.role}: "
                  f"{names or 'nobody is set up in Slack yet (see roles in the config)'}."]
         if level == 1 and self.roles.has_director():
             lines.append(f"The {roles.get(DIRECTOR, 'director')} has been notified.")

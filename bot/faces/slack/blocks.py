@@ -74,13 +74,22 @@ class Message:
 
 @dataclass(frozen=True)
 class Paging:
-    """Who is being paged about an outcome and how it stands, as the Slack face shows it."""
+    """Who is being paged and how it stands, as the Slack face shows it. ``who`` and
+    ``urgency`` are the escalation service's (``EscalationService.paged``); both are None when
+    no page went out."""
 
-    who: str  # e.g. "Privacy Officer or Library Director"
-    urgency: str
+    who: str | None  # the role paged, e.g. "Privacy Officer or Library Director"
+    urgency: str | None
     status: str  # one line: "paged — waiting for acknowledgement", "not set up here: call ..."
     escalation_id: str | None = None
     shown: str | None = None  # the escalation state ``status`` describes (for live edits)
+
+    @property
+    def head(self) -> str:
+        """The paging section's first line (live edits keep it and replace the status)."""
+        if self.who is None or self.urgency is None:
+            return "*📟 Paged*" if self.escalation_id else "*📟 Not paged*"
+        return f"*📟 Paging ({self.urgency}):* {escape(self.who)}"
 
 
 # --- text helpers ------------------------------------------------------------------------------
@@ -432,8 +441,9 @@ def outcome(
         blocks += sections(part)
     blocks += sections("*💬 Say*\n" + quote(escape(result.say)))
     if paging is not None:
-        head = f"*📟 Paging ({paging.urgency}):* {escape(paging.who)}"
-        blocks.append(section(clip(f"{head}\n{paging.status}", SECTION_LIMIT), block_id="paging"))
+        blocks.append(
+            section(clip(f"{paging.head}\n{paging.status}", SECTION_LIMIT), block_id="paging")
+        )
     blocks += understood(prefilled, thread_ts=thread_ts, rev=rev)
     controls = [page_button(thread_ts, rev)]
     if result.form:

@@ -3,8 +3,10 @@
 The Slack face decides nothing here: an outcome that pages goes to
 ``EscalationService.handle_outcome`` (which pages and records the outcome's hold), an outcome
 that does not page but starts a hold goes to the same call (which records the hold), and
-**Not sure** / **Page the privacy in-charge now** go to ``trigger``. The message that shows the
-page — the outcome, or a paging note — carries the service's status line and is then watched
+**Not sure** / **Page the privacy in-charge now** go to ``trigger``. Whom the page goes to and
+how urgently are then read back from the service (``EscalationService.paged``, what the terminal
+shows too), never worked out here. The message that shows the page — the outcome, or a paging
+note — carries the service's status line and is then watched
 (``LiveStatus.watch``), so acknowledgement, re-escalation, resolution and expiry edit it in
 place through the outbox.
 """
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
@@ -80,26 +81,15 @@ class Pager:
         reason: str,
         current: View | None = None,
     ) -> Paging:
-        """Trigger the escalation; a Paging saying who is paged and how it stands now."""
+        """Trigger the escalation; a Paging saying whom the service pages, how urgently and how
+        it stands now (or, when no page went out, whom to contact instead)."""
         conversation = thread.conversation
         if current is None and conversation is not None:
             current = view(self.catalogue, conversation)
         result = current.outcome if current else None
-        roles: Iterable[str] = (
-            result.escalate.roles if result and result.escalate.roles else ("privacy-in-charge",)
-        )
-        who = "; ".join(self.pack.roles[r].display for r in roles if r in self.pack.roles)
-        urgency = result.escalate.urgency if reason == "outcome" and result else "immediate"
         service = self.service
-        fallback = self.pack.contacts.get("if_no_answer", "")
         if service is None:
-            return Paging(
-                who,
-                urgency,
-                f"⚠️ Paging is not set up in this workspace: contact the "
-                f"{blocks.escape(self.pic())} yourself now. "
-                f"{blocks.escape(fallback)}".strip(),
-            )
+            return self.unsent("⚠️ Paging is not set up in this workspace")
         permalink = None
         with contextlib.suppress(SlackApiError):
             permalink = client.chat_getPermalink(
@@ -126,27 +116,36 @@ class Pager:
                 )
         except Exception:  # the page must never take the guidance down with it
             log.exception("escalation trigger failed (reason %s)", reason)
-            return Paging(
-                who,
-                urgency,
-                f"⚠️ I could not send the page: contact the "
-                f"{blocks.escape(self.pic())} yourself now. "
-                f"{blocks.escape(fallback)}".strip(),
-            )
-        live = self._live(escalation_id)
+            return self.unsent("⚠️ I could not send the page")
+        if not escalation_id:
+            return self.unsent("⚠️ I could not send the page")
+        return self.paging(service, escalation_id)
+
+    def unsent(self, why: str) -> Paging:
+        """No page went out: whom to contact instead (the library's privacy in-charge)."""
+        fallback = self.pack.contacts.get("if_no_answer", "")
+        return Paging(
+            None,
+            None,
+            f"{why}: contact the {blocks.escape(self.pic())} yourself now. "
+            f"{blocks.escape(fallback)}".strip(),
+        )
+
+    @staticmethod
+    def paging(service: EscalationService, escalation_id: str) -> Paging:
+        """Whom the escalation pages and how urgently (the service's decision, as the terminal
+        shows it too) and its status line now."""
+        try:
+            paged = service.paged(escalation_id)
+            live = service.live.current(escalation_id)
+        except Exception:
+            log.exception("reading the status of escalation %s failed", escalation_id)
+            paged, live = None, None
+        who, urgency = (paged.role, paged.urgency) if paged is not None else (None, None)
         if live is None:
             return Paging(who, urgency, WAITING, escalation_id)
         shown, status = live
         return Paging(who, urgency, status, escalation_id, shown)
-
-    def _live(self, escalation_id: str | None) -> tuple[str, str] | None:
-        if self.service is None or not escalation_id:
-            return None
-        try:
-            return self.service.live.current(escalation_id)
-        except Exception:
-            log.exception("reading the status of escalation %s failed", escalation_id)
-            return None
 
     def watch(
         self, paging: Paging | None, channel: str, ts: str | None, message: blocks.Message
@@ -165,8 +164,7 @@ class Pager:
 
 def paging_note(paging: Paging) -> blocks.Message:
     """The thread's note after Not sure or Page now; its status section is kept current."""
-    head = f"📟 *Paging ({paging.urgency}):* {blocks.escape(paging.who)}"
-    text = blocks.clip(f"{head}\n{paging.status}", blocks.SECTION_LIMIT)
+    text = blocks.clip(f"{paging.head}\n{paging.status}", blocks.SECTION_LIMIT)
     parts: list[Block] = [blocks.section(text, block_id="paging")]
     if paging.escalation_id:
         parts.append(blocks.context(f"Escalation {paging.escalation_id}"))
