@@ -12,6 +12,7 @@ from sqlalchemy import inspect, text
 from bot.cli import main
 from bot.content.catalogue import Catalogue
 from bot.content.flows import NOT_SURE
+from bot.faces.terminal.drill import run_drill
 from bot.review.drill import (
     MAX_SCORE,
     expected,
@@ -19,7 +20,6 @@ from bot.review.drill import (
     pick_case,
     practice_report,
     record_result,
-    run_drill,
 )
 from bot.store import Database
 from bot.store.drills import DrillStore, drill_attempts

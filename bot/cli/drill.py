@@ -10,7 +10,8 @@ import click
 
 from bot.cli.common import clear_errors, content_option, load_catalogue
 from bot.content.catalogue import DEMO_LIBRARY
-from bot.review.drill import practice_report, record_result, run_drill
+from bot.faces.terminal.drill import run_drill
+from bot.review.drill import practice_report, record_result
 from bot.store import Database
 from bot.store.drills import DrillStore
 

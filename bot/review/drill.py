@@ -5,12 +5,14 @@ A case is one root-to-outcome path of a flow for the staff member's library (nev
 what they would do (the decision, and whom they would fetch and how fast); then they see the
 library's own answer, with its citations, and where theirs differed. A drill pages nobody: it
 only reads the catalogue, and stores a score per staff member (ids only, no patron data).
+
+This module is the drill itself (choosing cases, grading, recording, the report); each face
+runs it: ``bot.faces.terminal.drill`` (``frontdesk drill``) and the Slack practice listeners.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.check.paths import FlowPath, enumerate_paths
@@ -173,85 +175,6 @@ def grade(catalogue: Catalogue, case: Case, decision: str, urgency: str) -> Resu
             f"the policy says {_urgency_words(want_urgency, pic)}."
         )
     return Result(case, outcome, decision, urgency, score, tuple(differences))
-
-
-# --- the terminal drill ------------------------------------------------------------------
-
-Read = Callable[[str], str]
-Say = Callable[[str], None]
-
-
-def case_text(case: Case) -> str:
-    lines = [
-        f"DRILL — {case.library_name} (practice only: nobody is paged)",
-        f"Situation: {case.title}",
-        f"  {case.description}",
-    ]
-    if case.known:
-        lines.append("What you know:")
-        lines.extend(f"  • {ask} — {answer}" for ask, answer in case.known)
-    return "\n".join(lines)
-
-
-def _choose(read: Read, say: Say, prompt: str, options: tuple[tuple[str, str], ...]) -> str:
-    say(prompt)
-    for number, (_, words) in enumerate(options, 1):
-        say(f"  {number}. {words}")
-    while True:
-        text = read("> ").strip().lower()
-        if text.isdigit() and 1 <= int(text) <= len(options):
-            return options[int(text) - 1][0]
-        for key, _ in options:
-            if text == key:
-                return key
-        say(f"Type a number from 1 to {len(options)}.")
-
-
-def run_drill(
-    catalogue: Catalogue,
-    library: str,
-    staff: str,
-    read: Read,
-    say: Say,
-    rng: random.Random,
-    record: Callable[[Result], None] | None = None,
-    flow_id: str | None = None,
-    rounds: int | None = None,
-) -> list[Result]:
-    """Ask cases until the staff member stops (or ``rounds`` are done); returns the results."""
-    from bot.faces.terminal.render import render_outcome
-
-    pack = catalogue.pack(library)
-    results: list[Result] = []
-    while rounds is None or len(results) < rounds:
-        case = pick_case(catalogue, library, rng, flow_id)
-        say("")
-        say(case_text(case))
-        decision = _choose(read, say, "What do you do?", DECISIONS)
-        urgency = _choose(
-            read, say, "Who do you fetch, and how fast?", urgency_options(catalogue, library)
-        )
-        result = grade(catalogue, case, decision, urgency)
-        results.append(result)
-        if record is not None:
-            record(result)
-        say("")
-        say(f"Score: {result.score}/{MAX_SCORE}" + ("  Exactly right." if result.perfect else ""))
-        for difference in result.differences:
-            say(f"  ≠ {difference}")
-        say("\nYour library's answer:")
-        say(render_outcome(pack, result.outcome).rstrip())
-        say("(Drill: nobody was paged.)")
-        if rounds is None:
-            try:
-                again = read("\nAnother case? [Y/n] ").strip().lower()
-            except EOFError:
-                break
-            if again in ("n", "no", "q", "quit", "exit"):
-                break
-    total = sum(r.score for r in results)
-    say(f"\n{staff}: {total}/{MAX_SCORE * len(results)} over {len(results)} case(s).")
-    return results
 
 
 def record_result(store, staff: str, face: str, result: Result) -> None:  # type: ignore[no-untyped-def]
