@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from bot.config import parse_config
 from bot.content.catalogue import Catalogue
 from bot.engine import start, step
 from bot.escalation import EscalationService, OutboxWorker, SlackTransport, ThreadRef
+from bot.escalation.messages import format_utc
 from bot.store import Database
 from bot.store.paging_tables import escalations, holds, outbox
 from tests.escalation_support import (
@@ -341,3 +342,11 @@ def test_an_outcome_reached_through_not_sure_pages_as_not_sure_from_any_face(tmp
             reasons[(said[0], face)] = summary.reason
     assert reasons == {("not sure", "terminal"): "not-sure", ("not sure", "slack"): "not-sure",
                        ("officer", "terminal"): "outcome", ("officer", "slack"): "outcome"}
+
+
+def test_times_in_pages_read_in_utc() -> None:
+    assert format_utc(None) == ""
+    assert format_utc(T0) == "2030-03-01 15:00 UTC"
+    assert format_utc(T0.replace(tzinfo=None)) == "2030-03-01 15:00 UTC"  # as SQLite gives it
+    assert format_utc(T0.isoformat()) == "2030-03-01 15:00 UTC"  # a packet's due_at
+    assert format_utc(T0.astimezone(timezone(timedelta(hours=-6)))) == "2030-03-01 15:00 UTC"

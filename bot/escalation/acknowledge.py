@@ -36,7 +36,7 @@ def acknowledge(service: EscalationService, escalation_id: str, user_id: str) ->
             return row
         if row.state in ("acknowledged", "resolved"):
             return AckResult("already", f"Already acknowledged by {messages.who(row.acked_by)}"
-                             f" at {messages._when(as_utc(row.acked_at))}. Nothing changed.")
+                             f" at {messages.format_utc(as_utc(row.acked_at))}. Nothing changed.")
         if row.state == "expired":
             return AckResult("already", "This page expired before anyone acknowledged it; "
                              "the asker was told what to do next. Use Resolve to close it "
@@ -46,7 +46,7 @@ def acknowledge(service: EscalationService, escalation_id: str, user_id: str) ->
             updated_at=now,
         ))
         _tell_everyone(service, conn, row, "acknowledged",
-                       f"✅ Acknowledged by {messages.who(user_id)} at {messages._when(now)}. "
+                       f"✅ Acknowledged by {messages.who(user_id)} at {messages.format_utc(now)}. "
                        "They are on it; follow their instructions.", now)
         append_event(conn, service.db, "escalation.acknowledged", library=row.library,
                      escalation_id=escalation_id, conversation_id=row.conversation_id,
@@ -67,14 +67,14 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
             return row
         if row.state == "resolved":
             return AckResult("already", f"Already resolved by {messages.who(row.resolved_by)}"
-                             f" at {messages._when(as_utc(row.resolved_at))}.")
+                             f" at {messages.format_utc(as_utc(row.resolved_at))}.")
         values: dict[str, Any] = dict(state="resolved", resolved_by=user_id, resolved_at=now,
                                       resolve_note=clean, next_action_at=None, updated_at=now)
         if row.acked_by is None and row.state == "triggered":
             values.update(acked_by=user_id, acked_at=now)
         conn.execute(update(escalations).where(escalations.c.id == escalation_id)
                      .values(**values))
-        text = f"☑️ Resolved by {messages.who(user_id)} at {messages._when(now)}."
+        text = f"☑️ Resolved by {messages.who(user_id)} at {messages.format_utc(now)}."
         if clean:
             text += f" Note: {clean}"
         _tell_everyone(service, conn, row, "resolved", text, now)

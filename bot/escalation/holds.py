@@ -97,7 +97,7 @@ class Holds:
                          escalation_id=row.escalation_id, conversation_id=row.conversation_id,
                          actor=user_id, at=now,
                          data={"hold": hold_id, "due_at": due.isoformat()})
-        return AckResult("renewed", f"Hold {hold_id} renewed: now due {messages._when(due)}.")
+        return AckResult("renewed", f"Hold {hold_id} renewed: now due {messages.format_utc(due)}.")
 
     def end(self, hold_id: str, user_id: str) -> AckResult:
         now = self.clock()
@@ -146,7 +146,7 @@ class Holds:
                  f"{row.id}`." if row.renewal_days else "")
         text = (f"⏰ Deadline {when}: {row.kind} hold `{row.id}`"
                 + (f" (escalation `{row.escalation_id}`)" if row.escalation_id else "")
-                + f" runs out {messages._when(due)}.{renew}")
+                + f" runs out {messages.format_utc(due)}.{renew}")
         recipients = self.roles.recipients(1)  # the privacy in-charge, as a first page
         for recipient in recipients:
             key = f"reminder:{row.id}:{row.renewals}:{which}:{recipient}"

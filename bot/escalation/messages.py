@@ -26,6 +26,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.metadata import Metadata
 from slack_sdk.models.views import View
 
+from bot.store.txn import as_utc
+
 ACK_ACTION = "escalation_ack"
 RESOLVE_ACTION = "escalation_resolve"
 RESOLVE_MODAL = "escalation_resolve_modal"
@@ -50,12 +52,14 @@ def _md(text: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=_cut(text)))
 
 
-def _when(stamp: datetime | str | None) -> str:
-    if stamp is None:
-        return ""
+def format_utc(stamp: datetime | str | None) -> str:
+    """A time as pages, notices and status lines print it: ``2025-03-01 14:05 UTC`` ("" for
+    none). ``stamp``: a datetime (a naive one is UTC, as the database stores it) or its ISO text
+    (a packet's ``due_at``)."""
     if isinstance(stamp, str):
         stamp = datetime.fromisoformat(stamp)
-    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+    utc = as_utc(stamp)
+    return utc.strftime("%Y-%m-%d %H:%M UTC") if utc is not None else ""
 
 
 def who(user_id: str | None) -> str:
@@ -112,7 +116,7 @@ def packet_blocks(packet: dict[str, Any]) -> list[Block]:
     if packet.get("hold"):
         hold = packet["hold"]
         blocks.append(_md(f"*Deadline started:* {hold['kind']}, {hold['days']} days "
-                          f"(due {_when(hold.get('due_at'))})."))
+                          f"(due {format_utc(hold.get('due_at'))})."))
     return blocks
 
 
@@ -153,15 +157,16 @@ def page_message(packet: dict[str, Any], *, escalation_id: str, key: str, level:
 def state_line(state: dict[str, Any]) -> str:
     s = state.get("state")
     if s == "acknowledged":
-        return f"✅ Acknowledged by {who(state.get('acked_by'))} at {_when(state.get('acked_at'))}."
+        return (f"✅ Acknowledged by {who(state.get('acked_by'))} "
+                f"at {format_utc(state.get('acked_at'))}.")
     if s == "resolved":
         line = (f"☑️ Resolved by {who(state.get('resolved_by'))} "
-                f"at {_when(state.get('resolved_at'))}.")
+                f"at {format_utc(state.get('resolved_at'))}.")
         if state.get("resolve_note"):
             line += f"\nNote: {state['resolve_note']}"
         return line
     if s == "expired":
-        return f"⚠️ Nobody acknowledged in time; expired at {_when(state.get('expired_at'))}."
+        return f"⚠️ Nobody acknowledged in time; expired at {format_utc(state.get('expired_at'))}."
     return ""
 
 

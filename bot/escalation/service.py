@@ -223,7 +223,7 @@ class EscalationService:
         if packet.get("hold"):
             hold = packet["hold"]
             lines.append(f"Deadline recorded: {hold['kind']} hold {hold['id']}, due "
-                         f"{messages._when(hold.get('due_at'))}; reminders 7 days before and "
+                         f"{messages.format_utc(hold.get('due_at'))}; reminders 7 days before and "
                          "on the day.")
         return "\n".join(lines)
 

@@ -52,7 +52,7 @@ def _slack_time(stamp: datetime | None) -> str:
     stamp = as_utc(stamp)
     if stamp is None:
         return "soon"
-    return f"<!date^{int(stamp.timestamp())}^{{time}}|{messages._when(stamp)}>"
+    return f"<!date^{int(stamp.timestamp())}^{{time}}|{messages.format_utc(stamp)}>"
 
 
 class LiveStatus:
@@ -75,11 +75,11 @@ class LiveStatus:
         state = row.state
         if state == "acknowledged":
             text = (f"✅ Acknowledged by {messages.who(row.acked_by)} at "
-                    f"{messages._when(as_utc(row.acked_at))}: they are on it; follow their "
+                    f"{messages.format_utc(as_utc(row.acked_at))}: they are on it; follow their "
                     "instructions.")
         elif state == "resolved":
             text = (f"☑️ Resolved by {messages.who(row.resolved_by)} at "
-                    f"{messages._when(as_utc(row.resolved_at))}.")
+                    f"{messages.format_utc(as_utc(row.resolved_at))}.")
             if row.resolve_note:
                 text += f" Note: {_escape(row.resolve_note)}"
         elif state == "expired":
@@ -101,8 +101,9 @@ class LiveStatus:
                      f"{_slack_time(row.next_action_at)} if nobody answers. Stay with the "
                      "patron; hand nothing over until someone does.")
         if hold := packet.get("hold"):
+            due = messages.format_utc(hold.get("due_at"))
             text += (f"\n🗓️ Deadline recorded: {_escape(str(hold.get('kind')))} hold, "
-                     f"{hold.get('days')} days (due {messages._when(hold.get('due_at'))}); the "
+                     f"{hold.get('days')} days (due {due}); the "
                      f"{pic} is reminded 7 days before and on the day.")
         return text
 
