@@ -43,11 +43,13 @@ def test_outcome_with_many_long_clauses_fits_in_50_blocks(slack_catalogue: Catal
         thread_ts="1.0",
         rev=3,
         paging=blocks.Paging("Privacy Officer", "immediate", "paged"),
+        prefilled=tuple((f"q{n}", "x", "ask " * 400, "label " * 100) for n in range(30)),
     )
     assert len(message.blocks) <= 50
     assert block_errors(message.blocks) == []
     assert button(message.blocks, "Show all clauses")
     assert button(message.blocks, "Page the privacy in-charge now")
+    assert button(message.blocks, "Change: ask")
 
 
 def test_long_clause_is_shortened_with_show_full_text(slack_catalogue: Catalogue) -> None:
