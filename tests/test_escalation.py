@@ -244,7 +244,7 @@ def test_an_unrouted_question_can_be_paged(rig: Rig) -> None:
     page = rig.fake.calls_to("chat.postMessage", lambda c: c.args["channel"] == CHANNEL)[0]
     blocks = json.dumps(page.args["blocks"])
     assert "Unrouted question" in blocks and "[email]" in blocks and "agent@" not in blocks
-    assert rig.row(eid).urgency == "prompt"
+    assert rig.row(eid).urgency == "immediate"  # staff chose to page: someone is waiting
     with pytest.raises(ValueError):
         rig.service.trigger(library="pagelib", situation=None, conversation=None, outcome=None,
                             reason="whatever", asked_by="U", face="slack")
@@ -350,3 +350,23 @@ def test_times_in_pages_read_in_utc() -> None:
     assert format_utc(T0.replace(tzinfo=None)) == "2030-03-01 15:00 UTC"  # as SQLite gives it
     assert format_utc(T0.isoformat()) == "2030-03-01 15:00 UTC"  # a packet's due_at
     assert format_utc(T0.astimezone(timezone(timedelta(hours=-6)))) == "2030-03-01 15:00 UTC"
+
+
+def test_pages_staff_ask_for_are_immediate_whatever_the_face() -> None:
+    from bot.escalation.packet import urgency_for
+
+    assert urgency_for("page-now", None) == "immediate"
+    assert urgency_for("unrouted", None) == "immediate"
+    assert urgency_for("not-sure", None) == "immediate"
+
+
+def test_outcome_pages_keep_the_outcome_urgency(fixture_catalogue) -> None:
+    from bot.engine import start, step
+    from bot.escalation.packet import urgency_for
+
+    current = start(fixture_catalogue, "testville", "desk-request")
+    current = step(fixture_catalogue, current.conversation, "not sure")
+    assert current.outcome is not None and current.outcome.escalate.urgency == "prompt"
+    assert urgency_for("not-sure", current.outcome) == "prompt"
+    assert urgency_for("outcome", current.outcome) == "prompt"
+    assert urgency_for("page-now", current.outcome) == "immediate"

@@ -26,9 +26,17 @@ REASON_TEXT = {
 }
 
 
+STAFF_ASKED = frozenset({"page-now", "unrouted"})
+
+
 def urgency_for(reason: str, outcome: ResolvedOutcome | None) -> str:
-    """A page staff asked for is immediate; otherwise the outcome's urgency, at least prompt."""
-    if reason == "page-now":
+    """A page staff asked for is immediate; otherwise the outcome's urgency, at least prompt.
+
+    Staff ask for a page with **Page now**, by paging about a question no flow covers, or with
+    **Not sure** where no outcome answers it yet: someone is at the desk waiting, whatever the
+    face, so the service (not each face) makes those immediate.
+    """
+    if reason in STAFF_ASKED or (reason == "not-sure" and outcome is None):
         return "immediate"
     wanted = outcome.escalate.urgency if outcome is not None else "none"
     return wanted if wanted in ("immediate", "prompt") else "prompt"

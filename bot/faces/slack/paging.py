@@ -112,7 +112,6 @@ class Pager:
                     asked_by=place.user,
                     face="slack",
                     thread=where,
-                    urgency="immediate",
                 )
         except Exception:  # the page must never take the guidance down with it
             log.exception("escalation trigger failed (reason %s)", reason)
