@@ -162,6 +162,8 @@ def test_mention_in_a_channel_answers_in_thread_and_moves_to_dm(
     root, moved = bot.posts(2)
     assert root.channel == fake.dm_channel(STAFF) and moved.thread_ts == root.ts
     assert "Do not obstruct the search" in moved.text
+    # The notice is edited after the DM posts: wait for that chat.update, don't race it.
+    fake.wait_for("chat.update", lambda c: c.args.get("ts") == notice.ts)
     assert "Continued in a direct message" in text_of(fake.message(CHANNEL, notice.ts).blocks)
 
     bot.reply(STAFF, CHANNEL, asked, "start over")
