@@ -67,7 +67,7 @@ def check_template_syntax(flow: Flow) -> list[Problem]:
     return problems
 
 
-def check_flow_for_pack(catalogue: Catalogue, pack: Pack, flow: Flow) -> list[Problem]:
+def check_flow_for_pack(pack: Pack, flow: Flow) -> list[Problem]:
     """Facts exist; then walk every path and resolve every reachable outcome for this library."""
     problems: list[Problem] = []
     missing = {name: line for name, line in facts_read(flow).items() if name not in pack.facts}

@@ -82,7 +82,7 @@ def run_checks(root: Path | None = None) -> Report:
         for flow in catalogue.flows_for(library).values():
             if str(flow.path) in structural_errors:
                 continue  # paths of a broken graph would only repeat its errors
-            report.problems.extend(check_flow_for_pack(catalogue, pack, flow))
+            report.problems.extend(check_flow_for_pack(pack, flow))
     if not structural_errors:
         for check in WHOLE_CATALOGUE:
             report.problems.extend(check(catalogue))
