@@ -6,23 +6,13 @@ import subprocess
 import sys
 
 from bot.content.catalogue import Catalogue
-from bot.faces.terminal.chat import TerminalChat
 from bot.store import ConversationStore, Database
 from tests.conftest import FIXTURE_CONTENT
+from tests.terminal_support import chat
 
 
 def converse(catalogue: Catalogue, lines: list[str], store=None) -> str:
-    said: list[str] = []
-    feed = iter(lines)
-
-    def read(_prompt: str) -> str:
-        try:
-            return next(feed)
-        except StopIteration:
-            raise EOFError from None
-
-    TerminalChat(catalogue, "testville", store, read=read, say=said.append).run()
-    return "\n".join(said)
+    return "\n".join(chat(catalogue, "testville", lines, store=store))
 
 
 def test_a_whole_conversation_shows_outcome_quotes_and_page(fixture_catalogue, tmp_path) -> None:

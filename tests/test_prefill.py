@@ -17,6 +17,7 @@ from bot.content.catalogue import Catalogue
 from bot.engine import start, step
 from bot.engine.step import answer
 from bot.router import router_for
+from tests.terminal_support import chat
 
 LIBRARY = "mount-prospect"
 LE = "law-enforcement-request"
@@ -99,20 +100,8 @@ def test_run_json_marks_prefilled_turns() -> None:
 
 
 def test_chat_says_what_it_understood_and_lets_staff_change_it(catalogue: Catalogue) -> None:
-    from bot.faces.terminal.chat import TerminalChat
-
-    lines = iter(["cop here, no paperwork, wants circ records", "change", "1", "subpoena",
-                  "quit"])
-    said: list[str] = []
-
-    def read(_prompt: str) -> str:
-        try:
-            return next(lines)
-        except StopIteration:
-            raise EOFError from None
-
-    TerminalChat(catalogue, LIBRARY, None, read=read, say=said.append).run()
-    out = "\n".join(said)
+    typed = ["cop here, no paperwork, wants circ records", "change", "1", "subpoena", "quit"]
+    out = "\n".join(chat(catalogue, LIBRARY, typed))
     assert "→ Police or other law enforcement ask about a patron" in out
     assert "I understood: What does the officer have in writing? → Nothing in writing" in out
     assert "(type 'change' or 'back' to correct)" in out
@@ -121,19 +110,8 @@ def test_chat_says_what_it_understood_and_lets_staff_change_it(catalogue: Catalo
 
 
 def test_chat_did_you_mean_and_menu_fallback(catalogue: Catalogue) -> None:
-    from bot.faces.terminal.chat import TerminalChat
-
-    lines = iter(["what time do we close", "someone wants records about a patron", "1", "quit"])
-    said: list[str] = []
-
-    def read(_prompt: str) -> str:
-        try:
-            return next(lines)
-        except StopIteration:
-            raise EOFError from None
-
-    TerminalChat(catalogue, LIBRARY, None, read=read, say=said.append).run()
-    out = "\n".join(said)
+    typed = ["what time do we close", "someone wants records about a patron", "1", "quit"]
+    out = "\n".join(chat(catalogue, LIBRARY, typed))
     assert "I can't tell which situation that is" in out
     assert "Did you mean:" in out and "None of these — page the privacy in-charge" in out
 

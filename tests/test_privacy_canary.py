@@ -12,10 +12,10 @@ from slack_sdk import WebClient
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue
 from bot.escalation import EscalationService, OutboxWorker, SlackTransport, ThreadRef
-from bot.faces.terminal.chat import TerminalChat
 from bot.store import ConversationStore, Database
 from bot.store.audit import AuditLog
 from tests.escalation_support import PagingFake, config_toml, write_content
+from tests.terminal_support import chat
 
 CARD = "21234567890123"
 EMAIL = "jane.doe@example.org"
@@ -58,7 +58,7 @@ def run_conversations(tmp_path: Path, fake: PagingFake) -> None:
     db = Database(f"sqlite:///{tmp_path / 'canary.db'}")
     service = EscalationService(db, parse_config(tomllib.loads(config_toml())), catalogue)
     # The terminal face: typed answers carry a card number, an email, a phone and a name.
-    lines = iter([
+    lines = [
         "1",
         f"police, about the patron named {NAME}, card {CARD}",
         f"a warrant for {EMAIL} and {PHONE}",
@@ -66,17 +66,9 @@ def run_conversations(tmp_path: Path, fake: PagingFake) -> None:
         f"patron named {NAME} wants her record, card 21234 56789 0123",
         "page",
         "quit",
-    ])
-    said: list[str] = []
-
-    def read(_prompt: str) -> str:
-        try:
-            return next(lines)
-        except StopIteration:
-            raise EOFError from None
-
-    TerminalChat(catalogue, "pagelib", ConversationStore(db), read=read, say=said.append,
-                 user_id="terminal:canary", escalations=service).run()
+    ]
+    said = chat(catalogue, "pagelib", lines, store=ConversationStore(db),
+                user_id="terminal:canary", escalations=service)
     assert any("PAGED" in s for s in said)
     # Slack: an unrouted question and a resolve note, both full of patron details.
     eid = service.trigger(
