@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -76,12 +77,20 @@ class Pack:
     override_lines: dict[str, int] = field(default_factory=dict)
 
     def fact_values(self) -> dict[str, Any]:
-        return {name: fact.value for name, fact in self.facts.items()}
+        return self._context["facts"]
 
     def template_context(self) -> dict[str, Any]:
-        """What flow text and conditions may read about this library."""
+        """What flow text and conditions may read about this library.
+
+        Built once per pack: every branch of every step reads it, and a loaded pack never
+        changes. Callers treat it as read-only (the sandbox cannot mutate it either).
+        """
+        return self._context
+
+    @cached_property
+    def _context(self) -> dict[str, Any]:
         return {
-            "facts": self.fact_values(),
+            "facts": {name: fact.value for name, fact in self.facts.items()},
             "library": self.library,
             "pic": self.roles["privacy-in-charge"].display,
             "director": self.roles["director"].display,
