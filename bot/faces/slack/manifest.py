@@ -15,6 +15,7 @@ BOT_SCOPES = [
     "groups:history",  # ... and in private channels
     "chat:write",  # questions, outcomes, pages
     "commands",  # the slash command
+    "files:write",  # uploading forms, the audit CSV and the digest chart
     "im:history",  # direct messages to the bot
     "im:write",  # opening a DM for guidance and pages
 ]
