@@ -370,3 +370,27 @@ def test_outcome_pages_keep_the_outcome_urgency(fixture_catalogue) -> None:
     assert urgency_for("not-sure", current.outcome) == "prompt"
     assert urgency_for("outcome", current.outcome) == "prompt"
     assert urgency_for("page-now", current.outcome) == "immediate"
+
+
+def test_frontdesk_holds_lists_open_holds_with_or_without_the_list_subcommand(
+        tmp_path: Path, fake: PagingFake) -> None:
+    """The docs say `frontdesk holds` lists holds; it used to print usage."""
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    rig = Rig(tmp_path, fake)
+    settings = tmp_path / "frontdesk.toml"
+    settings.write_text(config_toml())
+    args = ["--config", str(settings), "--database-url", f"sqlite:///{tmp_path / 'paging.db'}",
+            "--content", str(tmp_path / "content")]
+    empty = CliRunner().invoke(main, ["holds", *args])
+    assert empty.exit_code == 0 and "No open holds." in empty.output, empty.output
+    rig.trigger("police", "preservation")
+    with rig.db.engine.connect() as conn:
+        hold = conn.execute(select(holds)).one()
+    for command in (["holds", *args], ["holds", "list", *args]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 0, result.output
+        assert hold.id in result.output and "ecpa-preservation" in result.output
+        assert "Usage" not in result.output

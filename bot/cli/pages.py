@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import click
 
-from bot.cli.common import terminal_user, with_services
+from bot.cli.common import (
+    config_option,
+    content_option,
+    database_option,
+    terminal_user,
+    with_services,
+)
 from bot.escalation import EscalationService
 
 act_as_option = click.option(
@@ -36,20 +43,45 @@ def pages(service: EscalationService, no_tick: bool) -> None:
                       f"next step {_when(e.next_action_at)}")
         click.echo(f"{e.id}  [{e.urgency}] {e.situation_title} — {e.headline or e.reason}\n"
                    f"    asked by {e.asked_by} ({e.face}) at {_when(e.created_at)}; {status}")
-    holds = service.open_holds()
-    if holds:
+    open_holds = service.open_holds()
+    if open_holds:
         click.echo("\nHolds:")
-    for h in holds:
-        click.echo(f"{h.id}  {h.kind}: due {_when(h.due_at)} ({h.state}"
-                   f"{', renewed ' + str(h.renewals) + 'x' if h.renewals else ''})"
-                   + (f" — escalation {h.escalation_id}" if h.escalation_id else ""))
+        _echo_holds(open_holds)
     if open_now:
         click.echo("\nAcknowledge with `frontdesk ack ID`; close with `frontdesk resolve ID`.")
 
 
-@click.group()
-def holds() -> None:
-    """Deadlines started by outcomes (e.g. a preservation request): renew or end them."""
+def _echo_holds(open_holds: list) -> None:
+    for h in open_holds:
+        click.echo(f"{h.id}  {h.kind}: due {_when(h.due_at)} ({h.state}"
+                   f"{', renewed ' + str(h.renewals) + 'x' if h.renewals else ''})"
+                   + (f" — escalation {h.escalation_id}" if h.escalation_id else ""))
+
+
+@click.group(invoke_without_command=True)
+@config_option
+@database_option
+@content_option
+@click.pass_context
+def holds(ctx: click.Context, config_path: Path | None, database_url: str | None,
+          content: Path | None) -> None:
+    """Deadlines started by outcomes (e.g. a preservation request): list, renew or end them.
+
+    With no subcommand, lists the open holds (as the docs promise).
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(list_holds, config_path=config_path, database_url=database_url,
+                   content=content)
+
+
+@holds.command("list")
+@with_services
+def list_holds(service: EscalationService) -> None:
+    """List open holds: what is kept, until when, and the escalation that started it."""
+    open_holds = service.open_holds()
+    if not open_holds:
+        click.echo("No open holds.")
+    _echo_holds(open_holds)
 
 
 @holds.command("renew")
