@@ -6,11 +6,11 @@ import csv
 import io
 import subprocess
 import tomllib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue
@@ -118,3 +118,33 @@ def test_purge_removes_old_case_content_keeps_counts_and_the_chain(trail) -> Non
     # On demand from the command line, with the default (365 days) from the config.
     result = cli(url, "purge")
     assert result.returncode == 0 and "purged (older than 365 days)" in result.stdout
+
+
+def test_retention_runs_by_itself_once_a_day_without_frontdesk_purge(trail) -> None:  # type: ignore[no-untyped-def]
+    """`retention_days` is kept by the scheduler of `serve`/`worker`, not by someone's cron."""
+    from bot.escalation.retention import retention_job
+    from bot.escalation.scheduler import daily
+    from bot.store.jobs import JobStore
+
+    db, url, service, ids, clock, tmp_path = trail
+    store = ConversationStore(db)
+    from bot.engine import start
+
+    view = start(service.catalogue, "pagelib", "records-request")
+    store.save(view.conversation, user_id="U1", face="slack", status="done", outcome="refuse")
+    with db.engine.begin() as conn:
+        conn.execute(update(conversations).values(
+            updated_at=datetime(2024, 1, 10, tzinfo=UTC), created_at=datetime(2024, 1, 10,
+                                                                              tzinfo=UTC)))
+    now = [datetime(2025, 3, 1, 12, 0, tzinfo=UTC)]
+    job = retention_job(db, 365, clock=lambda: now[0])
+    other_instance = retention_job(db, 365, clock=lambda: now[0])
+    assert job() is False  # first slot: the next 03:00, not the moment the process starts
+    with db.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(conversations)) == 1
+    now[0] = daily(3)(now[0]) + timedelta(minutes=1)
+    assert job() is True and other_instance() is False  # exactly one instance purges
+    with db.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(conversations)) == 0
+    assert JobStore(db).next_due("retention-purge") == daily(3)(now[0])
+    assert AuditLog(db).verify().ok

@@ -21,6 +21,7 @@ from bot.cli.common import (
 )
 from bot.config import SlackSecrets
 from bot.escalation import EscalationService, OutboxWorker, SlackTransport
+from bot.escalation.retention import retention_job
 
 
 @click.command()
@@ -40,7 +41,8 @@ from bot.escalation import EscalationService, OutboxWorker, SlackTransport
 def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: float,
            base_backoff: float, config_path: Path | None, database_url: str | None,
            content: Path | None) -> None:
-    """Run the delivery worker and the deadline scheduler (several may share PostgreSQL)."""
+    """Run the delivery worker, the deadline scheduler and the daily retention purge (several
+    may share PostgreSQL)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     secrets = SlackSecrets.from_env()
     if not secrets.bot_token:
@@ -51,8 +53,10 @@ def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: 
         {"base_url": secrets.api_url} if secrets.api_url else {}))
     delivery = OutboxWorker(database, SlackTransport(client), lease_seconds=lease_seconds,
                             base_backoff=base_backoff, poll_seconds=poll_seconds)
+    retention = retention_job(database, config.retention_days)
     if once:
         service.tick()
+        retention()
         delivery.run_once()
         click.echo(f"delivered {delivery.stats.sent}, retrying {delivery.stats.retried}, "
                    f"failed {delivery.stats.failed}")
@@ -65,9 +69,10 @@ def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: 
     thread.start()
     click.echo(f"frontdesk worker {delivery.identity} running", err=True)
     while not stop.is_set():
-        try:
-            service.tick()
-        except Exception:
-            logging.getLogger("frontdesk.scheduler").exception("scheduler pass failed")
+        for task in (service.tick, retention):
+            try:
+                task()
+            except Exception:
+                logging.getLogger("frontdesk.scheduler").exception("scheduler pass failed")
         stop.wait(tick_seconds)
     thread.join(timeout=30)

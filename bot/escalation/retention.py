@@ -6,17 +6,24 @@ events themselves stay, with their data digests, so the hash chain still verifie
 library and month, how many conversations, outcomes, escalations (by reason and final state)
 and holds there were.
 Open escalations and active holds are never purged: someone still has to act on them.
+
+``retention_days`` is kept without anyone scheduling ``frontdesk purge``: ``retention_job`` is a
+daily recurring job (03:00 server time) of every process that runs the scheduler (``serve`` and
+``worker``); its slot lives in ``scheduled_jobs``, so of several instances exactly one purges.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bot.escalation.scheduler import RecurringJob, daily
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.ops_tables import status_messages
@@ -24,10 +31,28 @@ from bot.store.paging_tables import aggregate_counts, audit_events, escalations,
 from bot.store.schema import conversations
 from bot.store.txn import as_utc, utcnow, write_transaction
 
+log = logging.getLogger("frontdesk.retention")
+
 
 def _month(stamp: datetime | None) -> str:
     value = as_utc(stamp)
     return value.strftime("%Y-%m") if value else "unknown"
+
+
+RETENTION_JOB = "retention-purge"
+RETENTION_HOUR = 3  # local time: a quiet hour for the database
+
+
+def retention_job(database: Database, retention_days: int, *,
+                  clock: Callable[[], datetime] | None = None) -> RecurringJob:
+    """The daily purge as a recurring job (its first run is the next 03:00 after start)."""
+
+    def run() -> None:
+        removed = purge(database, retention_days, now=clock() if clock else None)
+        log.info("retention: purged (older than %d days): %s", retention_days, removed)
+
+    return RecurringJob(database, RETENTION_JOB, run, next_slot=daily(RETENTION_HOUR),
+                        clock=clock)
 
 
 def purge(database: Database, retention_days: int, now: datetime | None = None

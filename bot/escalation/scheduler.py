@@ -71,6 +71,16 @@ class Scheduler:
             self._thread.join(timeout)
 
 
+def daily(hour: int) -> Callable[[datetime], datetime]:
+    """Slots every day at ``hour`` o'clock, server local time (see ``weekly``)."""
+    every_weekday = [weekly(day, hour) for day in range(7)]
+
+    def next_slot(after: datetime) -> datetime:
+        return min(slot(after) for slot in every_weekday)
+
+    return next_slot
+
+
 def weekly(weekday: int, hour: int) -> Callable[[datetime], datetime]:
     """Slots on ``weekday`` (0 = Monday) at ``hour`` o'clock, server local time.
 

@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 from bot.config import Config, ConfigError, SlackSecrets, load_config
 from bot.content.catalogue import Catalogue
 from bot.escalation import OutboxWorker, SlackTransport
+from bot.escalation.retention import retention_job
 from bot.escalation.scheduler import Scheduler, Task
 from bot.faces.slack.app import build_app, require, web_client
 from bot.faces.slack.http import HttpServer, SlackWSGI
@@ -80,9 +81,13 @@ class Runtime:
         return True
 
     def make_scheduler(self) -> Scheduler:
-        """Deadlines on every pass; the weekly digest when its slot (in the database) is due."""
+        """Deadlines on every pass; the daily retention purge and the weekly digest when their
+        slots (in the database) are due."""
         assert self.services.escalations is not None
-        tasks: list[tuple[str, Task]] = [("deadlines", self.services.escalations.tick)]
+        tasks: list[tuple[str, Task]] = [
+            ("deadlines", self.services.escalations.tick),
+            ("retention", retention_job(self.services.database, self.config.retention_days)),
+        ]
         if job := weekly_digest_job(self.services, self.app.client):
             tasks.append(("weekly-digest", job))
         return Scheduler(tasks, interval=self.config.schedule.tick_seconds, stop=self.stop_event)
