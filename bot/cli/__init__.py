@@ -13,6 +13,7 @@ from bot import __version__
 from bot.cli.ack import ack, resolve  # escalation
 from bot.cli.approve import approve
 from bot.cli.audit import audit  # escalation
+from bot.cli.backup import backup, restore  # operations
 from bot.cli.chat import chat
 from bot.cli.check import check
 from bot.cli.compare import compare
@@ -32,6 +33,7 @@ from bot.cli.worker import worker  # escalation
 COMMANDS: list[click.Command] = [check, chat, run, coverage]
 COMMANDS += [approve, diagram, compare, form, drill, digest]  # review
 COMMANDS += [pages, ack, resolve, holds, audit, purge, worker]  # escalation
+COMMANDS += [backup, restore]  # operations
 COMMANDS += [serve, manifest]  # slack
 COMMANDS += [route]  # routing
 
