@@ -20,7 +20,7 @@ def test_a_whole_conversation_shows_outcome_quotes_and_page(fixture_catalogue, t
     out = converse(fixture_catalogue, ["1", "cop", "court order", "quit"], store)
     assert "Who is asking?" in out
     assert "=== Court order: get the Director now ===" in out
-    assert "Decision: DISCLOSE" in out
+    assert "Decision: Share it with them" in out
     assert "2. Records are released only on a court order presented to the Director." in out
     assert "PAGING (immediate): Director" in out
     assert out.rstrip().endswith("Bye.")

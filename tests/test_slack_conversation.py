@@ -106,7 +106,7 @@ def test_slash_command_then_buttons_to_the_outcome(bot: SlackBot, fake: FakeSlac
     body = outcome.body
     assert outcome.blocks[0]["type"] == "header"
     assert "Do not release anything without a court order." in outcome.text
-    assert "WITHHOLD" in body and "Do now" in body and "Never" in body
+    assert "Share nothing" in body and "Do now" in body and "Never" in body
     assert "I'm not able to share that without a court order." in body  # what to say
     assert "[1] Patron records are confidential" in body  # clause id + quoted text
     assert "are confidential and are not disclosed" in body

@@ -19,7 +19,15 @@ from bot.content.yamlio import LineMap, load_yaml
 from bot.engine import start, step
 from bot.errors import ContentError, Problem
 
-EXPECT_FIELDS = ("outcome", "decision", "escalate", "cite", "form", "headline_contains")
+EXPECT_FIELDS = (
+    "outcome", "decision", "decision_label", "escalate", "cite", "form", "headline_contains",
+    "text_contains", "text_lacks",
+)
+
+
+def _words(wanted: Any) -> list[str]:
+    """A phrase or a list of phrases, lowercased."""
+    return [str(w).lower() for w in (wanted if isinstance(wanted, list) else [wanted])]
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,7 @@ def run_scenario(catalogue: Catalogue, scenario: Scenario) -> ScenarioResult:
     actual = {
         "outcome": outcome.id,
         "decision": outcome.decision,
+        "decision_label": outcome.decision_label,
         "escalate": {"roles": list(outcome.escalate.roles), "urgency": outcome.escalate.urgency},
         "cite": [c.clause for c in outcome.citations],
         "form": outcome.form,
@@ -125,6 +134,16 @@ def run_scenario(catalogue: Catalogue, scenario: Scenario) -> ScenarioResult:
         if key == "headline_contains":
             if str(wanted).lower() not in outcome.headline.lower():
                 result.failures.append(f"headline {outcome.headline!r} lacks {wanted!r}")
+        elif key in ("text_contains", "text_lacks"):
+            # Everything staff read: headline, label, do, never, say.
+            text = " ".join(
+                (outcome.headline, outcome.decision_label, *outcome.do, *outcome.never, outcome.say)
+            ).lower()
+            present = key == "text_contains"
+            for phrase in _words(wanted):
+                if (phrase in text) != present:
+                    verb = "lacks" if present else "still says"
+                    result.failures.append(f"outcome {outcome.id} {verb} {phrase!r}")
         elif key == "escalate":
             wanted_norm = {"roles": list(wanted.get("roles", [])), "urgency": wanted.get("urgency")}
             if wanted_norm != actual["escalate"]:

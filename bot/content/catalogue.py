@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.content.expressions import render
 from bot.content.flows import Escalation, Flow, Outcome, load_flow
+from bot.content.labels import decision_label
 from bot.content.packs import Pack, load_pack
 from bot.content.schema import schema
 from bot.errors import ContentError, Problem, UnknownName
@@ -34,6 +35,7 @@ class ResolvedOutcome:
     id: str
     headline: str
     decision: str
+    decision_label: str  # the decision in plain words (bot.content.labels)
     do: tuple[str, ...]
     never: tuple[str, ...]
     say: str
@@ -48,6 +50,7 @@ class ResolvedOutcome:
             "id": self.id,
             "headline": self.headline,
             "decision": self.decision,
+            "decision_label": self.decision_label,
             "do": list(self.do),
             "never": list(self.never),
             "say": self.say,
@@ -85,7 +88,14 @@ def find_content_root(explicit: Path | None = None) -> Path:
 def merged_outcome_spec(pack: Pack, flow: Flow, outcome: Outcome) -> dict[str, Any]:
     """The flow's outcome with the pack's override (if any) laid over it."""
     override = pack.overrides.get(f"{flow.id}/{outcome.id}")
-    return {**outcome.spec, **override} if override else outcome.spec
+    if not override:
+        return outcome.spec
+    base = dict(outcome.spec)
+    if "decision" in override and "label" not in override:
+        # The flow's plain label was written for the flow's decision, not the library's.
+        base.pop("label", None)
+        base.pop("label_detail", None)
+    return {**base, **override}
 
 
 def citations_for(pack: Pack, spec: dict[str, Any]) -> tuple[Citation, ...]:
@@ -108,6 +118,7 @@ def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome) -> ResolvedOutcome
         id=outcome.id,
         headline=render(spec["headline"], context),
         decision=spec["decision"],
+        decision_label=decision_label(spec, context),
         do=tuple(render(s, context) for s in spec["do"]),
         never=tuple(render(s, context) for s in spec.get("never", ())),
         say=render(spec["say"], context),

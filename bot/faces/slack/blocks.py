@@ -429,7 +429,7 @@ def outcome(
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip(result.headline, 150)))]
     blocks.append(
         section(
-            f"*Decision:* {result.decision.replace('-', ' ').upper()}  ·  _{escape(pack.library)}_"
+            f"*Decision:* {escape(result.decision_label)}  ·  _{escape(pack.library)}_"
         )
     )
     never = "*⛔ Never*\n" + "\n".join(f"• {escape(item)}" for item in result.never)
