@@ -28,6 +28,7 @@ import hashlib
 import itertools
 import json
 import queue
+import re
 import socket
 import struct
 import threading
@@ -206,6 +207,33 @@ def view_errors(view: Any) -> list[str]:
     return errors
 
 
+# Slack control sequences in mrkdwn: <!channel>, <@U1>, <#C1>, <https://x|label>, <!date^...>.
+CONTROL = re.compile(r"<[^<>\n]*>")
+SHOWN_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral", "views.open",
+                 "views.publish", "views.update", "views.push")
+
+
+def texts_of(value: Any) -> list[str]:
+    """Every ``text`` string in a message's arguments or blocks (at any depth)."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "text" and isinstance(item, str):
+                found.append(item)
+            else:
+                found.extend(texts_of(item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(texts_of(item))
+    return found
+
+
+def control_sequences(call: Call) -> list[str]:
+    """The control sequences Slack would act on in what ``call`` shows people."""
+    shown = {k: v for k, v in call.args.items() if k in ("text", "blocks", "view", "attachments")}
+    return [m for text in texts_of(shown) for m in CONTROL.findall(text)]
+
+
 class _Failure:
     def __init__(self, times: int, status: int, retry_after: int | None, error: str | None):
         self.times = times
@@ -331,6 +359,12 @@ class FakeSlack:
                         f"timed out waiting for {count} x {method}; got {len(found)}. Calls: {seen}"
                     )
                 self._changed.wait(left)
+
+    def specials(self) -> list[tuple[str, str]]:
+        """(method, sequence) for every control sequence in every message or view shown."""
+        with self._lock:
+            calls = [c for c in self.calls if c.method in SHOWN_METHODS]
+        return [(c.method, seq) for c in calls for seq in control_sequences(c)]
 
     def thread(self, channel: str, thread_ts: str) -> list[Message]:
         """Messages in a thread (the parent included), oldest first."""

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Row, update
 from bot.escalation import messages
 from bot.escalation.records import AckResult, thread_of
 from bot.escalation.roles import row_to_act_on
+from bot.mrkdwn import escape
 from bot.privacy.redact import redact
 from bot.store.audit import append_event
 from bot.store.outbox import ring
@@ -31,7 +32,7 @@ def acknowledge(service: EscalationService, escalation_id: str, user_id: str) ->
     now = service.clock()
     with write_transaction(service.db) as conn:
         row = row_to_act_on(conn, service.db, service.roles, escalations, escalation_id,
-                            user_id, f"No escalation {escalation_id}.")
+                            user_id, f"No escalation {escape(escalation_id)}.")
         if isinstance(row, AckResult):
             return row
         if row.state in ("acknowledged", "resolved"):
@@ -62,7 +63,7 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
     clean = redact(note.strip())[:NOTE_LIMIT] if note and note.strip() else None
     with write_transaction(service.db) as conn:
         row = row_to_act_on(conn, service.db, service.roles, escalations, escalation_id,
-                            user_id, f"No escalation {escalation_id}.")
+                            user_id, f"No escalation {escape(escalation_id)}.")
         if isinstance(row, AckResult):
             return row
         if row.state == "resolved":
@@ -76,7 +77,7 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
                      .values(**values))
         text = f"☑️ Resolved by {messages.who(user_id)} at {messages.format_utc(now)}."
         if clean:
-            text += f" Note: {clean}"
+            text += f" Note: {escape(clean)}"
         _tell_everyone(service, conn, row, "resolved", text, now)
         append_event(conn, service.db, "escalation.resolved", library=row.library,
                      escalation_id=escalation_id, conversation_id=row.conversation_id,

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 from bot.escalation import messages
 from bot.escalation.records import AckResult, dedupe_key, new_id
 from bot.escalation.roles import Roles, row_to_act_on
+from bot.mrkdwn import escape
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import enqueue
@@ -144,7 +145,7 @@ class Holds:
         when = "in 7 days" if which == "before" else "today"
         renew = (f" It can be renewed for {row.renewal_days} more days: `frontdesk holds renew "
                  f"{row.id}`." if row.renewal_days else "")
-        text = (f"⏰ Deadline {when}: {row.kind} hold `{row.id}`"
+        text = (f"⏰ Deadline {when}: {escape(row.kind)} hold `{row.id}`"
                 + (f" (escalation `{row.escalation_id}`)" if row.escalation_id else "")
                 + f" runs out {messages.format_utc(due)}.{renew}")
         recipients = self.roles.recipients(1)  # the privacy in-charge, as a first page

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 from bot.content.catalogue import ResolvedOutcome
 from bot.engine.conversation import Conversation
 from bot.escalation.records import ThreadRef, new_id, thread_of
+from bot.mrkdwn import escape
 from bot.store.audit import append_event
 from bot.store.outbox import ring
 from bot.store.paging_tables import escalations
@@ -121,7 +122,7 @@ def _advance(service: EscalationService, conn: Connection, row: Row[Any], now: d
         conn.execute(update(escalations).where(escalations.c.id == row.id).values(
             state="expired", expired_at=now, next_action_at=None, updated_at=now))
         text = ("⚠️ Nobody acknowledged the page in time. What to do next: "
-                f"{packet.get('if_no_answer') or roles.if_no_answer(row.library)}")
+                f"{escape(packet.get('if_no_answer') or roles.if_no_answer(row.library))}")
         notify.asker(conn, row.id, thread_of(row), "expired", text, now)
         notify.expired_in_channel(conn, row.id, packet, now)
         notify.page_edits(conn, row.id, "expired", now)

@@ -26,6 +26,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.metadata import Metadata
 from slack_sdk.models.views import View
 
+from bot.mrkdwn import channel as _channel
+from bot.mrkdwn import escape, link, mention
 from bot.store.txn import as_utc
 
 ACK_ACTION = "escalation_ack"
@@ -63,14 +65,12 @@ def format_utc(stamp: datetime | str | None) -> str:
 
 
 def who(user_id: str | None) -> str:
-    """A Slack mention for a Slack user id, the plain id for anyone else (the terminal)."""
-    if user_id and user_id[:1] in ("U", "W") and user_id.isalnum():
-        return f"<@{user_id}>"
-    return user_id or "someone"
+    """A Slack mention for a Slack user id, the id as plain (escaped) text for anyone else."""
+    return mention(user_id)
 
 
 def where(channel_id: str) -> str:
-    return f"<#{channel_id}>" if channel_id[:1] in ("C", "G") else who(channel_id)
+    return _channel(channel_id)
 
 
 def metadata(kind: str, key: str, escalation_id: str | None) -> dict[str, Any]:
@@ -82,41 +82,49 @@ def metadata(kind: str, key: str, escalation_id: str | None) -> dict[str, Any]:
 
 
 def packet_blocks(packet: dict[str, Any]) -> list[Block]:
-    """Situation, urgency, who asked and where, the path of answers, the outcome and citations."""
+    """Situation, urgency, who asked and where, the path of answers, the outcome and citations.
+
+    Every text of the packet (typed by staff, or taken from content) is escaped here, where it
+    goes into mrkdwn: nothing in it can mention, notify or link."""
     blocks: list[Block] = []
-    asked = f"*Asked by* {who(packet.get('asked_by'))} ({packet.get('face', 'slack')})"
+    asked = f"*Asked by* {who(packet.get('asked_by'))} ({escape(packet.get('face', 'slack'))})"
     if packet.get("permalink"):
-        asked += f" — <{packet['permalink']}|open the thread>"
+        asked += f" — {link(packet['permalink'], 'open the thread')}"
+    situation = packet.get("situation_title") or "Unrouted question"
+    urgency = URGENCY_LABEL.get(packet.get("urgency", ""), packet.get("urgency"))
     blocks.append(_md(
-        f"*Situation:* {packet.get('situation_title') or 'Unrouted question'}\n"
-        f"*Urgency:* {URGENCY_LABEL.get(packet.get('urgency', ''), packet.get('urgency'))}\n"
-        f"*Why paged:* {packet.get('reason_text', packet.get('reason'))}\n{asked}"
+        f"*Situation:* {escape(situation)}\n"
+        f"*Urgency:* {escape(urgency)}\n"
+        f"*Why paged:* {escape(packet.get('reason_text', packet.get('reason')))}\n{asked}"
     ))
     if packet.get("question"):
-        blocks.append(_md(f"*What staff asked (redacted):* {packet['question']}"))
+        blocks.append(_md(f"*What staff asked (redacted):* {escape(packet['question'])}"))
     path = packet.get("path") or []
     if path:
         lines = []
         for step in path:
-            line = f"• {step['question']} → *{step['answer']}*"
+            line = f"• {escape(step['question'])} → *{escape(step['answer'])}*"
             if step.get("said"):
-                line += f" (typed: “{step['said']}”)"
+                line += f" (typed: “{escape(step['said'])}”)"
             lines.append(line)
         blocks.append(_md("*Answers so far:*\n" + "\n".join(lines)))
     outcome = packet.get("outcome")
     if outcome:
-        text = f"*Outcome:* {outcome['headline']} — decision *{outcome['decision']}*"
+        text = (f"*Outcome:* {escape(outcome['headline'])} — decision "
+                f"*{escape(outcome['decision'])}*")
         if outcome.get("do"):
-            text += "\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(outcome["do"], 1))
+            text += "\n" + "\n".join(f"{i}. {escape(s)}" for i, s in enumerate(outcome["do"], 1))
         blocks.append(_md(text))
         cites = outcome.get("citations") or []
         if cites:
-            lines = [f"*[{c['clause']}] {c['title']}* — {_cut(c['text'], 400)}" for c in cites]
-            blocks.append(_md(f"*Policy ({packet.get('library_name', '')}):*\n" + "\n".join(lines)))
+            lines = [f"*[{escape(c['clause'])}] {escape(c['title'])}* — "
+                     f"{escape(_cut(c['text'], 400))}" for c in cites]
+            blocks.append(_md(f"*Policy ({escape(packet.get('library_name', ''))}):*\n"
+                              + "\n".join(lines)))
     if packet.get("hold"):
         hold = packet["hold"]
-        blocks.append(_md(f"*Deadline started:* {hold['kind']}, {hold['days']} days "
-                          f"(due {format_utc(hold.get('due_at'))})."))
+        blocks.append(_md(f"*Deadline started:* {escape(hold['kind'])}, {escape(hold['days'])} "
+                          f"days (due {format_utc(hold.get('due_at'))})."))
     return blocks
 
 
@@ -148,7 +156,8 @@ def page_message(packet: dict[str, Any], *, escalation_id: str, key: str, level:
             blocks.append(ActionsBlock(block_id=f"escalation:{escalation_id}", elements=[
                 ButtonElement(text="Resolve", action_id=RESOLVE_ACTION, value=escalation_id),
             ]))
-    fallback = (f"Page ({packet.get('urgency')}): {packet.get('situation_title') or 'question'}"
+    fallback = (f"Page ({escape(packet.get('urgency'))}): "
+                f"{escape(packet.get('situation_title') or 'question')}"
                 f" — asked by {who(packet.get('asked_by'))}. Escalation {escalation_id}.")
     return {"text": fallback, "blocks": [b.to_dict() for b in blocks],
             "metadata": metadata("page", key, escalation_id)}
@@ -163,7 +172,7 @@ def state_line(state: dict[str, Any]) -> str:
         line = (f"☑️ Resolved by {who(state.get('resolved_by'))} "
                 f"at {format_utc(state.get('resolved_at'))}.")
         if state.get("resolve_note"):
-            line += f"\nNote: {state['resolve_note']}"
+            line += f"\nNote: {escape(state['resolve_note'])}"
         return line
     if s == "expired":
         return f"⚠️ Nobody acknowledged in time; expired at {format_utc(state.get('expired_at'))}."
@@ -182,9 +191,9 @@ def notice_message(packet: dict[str, Any], *, escalation_id: str, key: str) -> d
         )]),
         *packet_blocks(packet),
     ]
-    return {"text": f"Notice: escalation {escalation_id} "
-                    f"({packet.get('situation_title') or 'question'}) — the privacy in-charge "
-                    "is being paged.",
+    situation = escape(packet.get("situation_title") or "question")
+    return {"text": f"Notice: escalation {escalation_id} ({situation}) — the privacy "
+                    "in-charge is being paged.",
             "blocks": [b.to_dict() for b in blocks],
             "metadata": metadata("notice", key, escalation_id)}
 

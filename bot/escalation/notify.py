@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 from bot.escalation import messages
 from bot.escalation.records import ThreadRef
 from bot.escalation.roles import DIRECTOR, PIC, Roles
+from bot.mrkdwn import escape
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import enqueue
@@ -78,7 +79,7 @@ class Notifier:
         enqueue(conn, self.db, key=key, kind="status", target=channel,
                 escalation_id=escalation_id, now=now, payload=messages.text_message(
                     "status", f"⚠️ Escalation `{escalation_id}` "
-                    f"({packet.get('situation_title') or 'question'}) expired: nobody "
+                    f"({escape(packet.get('situation_title') or 'question')}) expired: nobody "
                     "acknowledged. The asker was told to phone the director.",
                     key=key, escalation_id=escalation_id))
 
@@ -97,8 +98,8 @@ class Notifier:
     def paged_text(self, packet: dict[str, Any], level: int, repeat: int,
                    recipients: list[str]) -> str:
         """The asker's thread line for a page at ``level`` (first, to the director, repeated)."""
-        role = packet["roles"].get(PIC if level == 1 else DIRECTOR) or (
-            "privacy in-charge" if level == 1 else "director")
+        role = escape(packet["roles"].get(PIC if level == 1 else DIRECTOR) or (
+            "privacy in-charge" if level == 1 else "director"))
         names = ", ".join(messages.where(r) for r in recipients) or "nobody is configured"
         if level == 1 and repeat == 0:
             text = f"📟 Paged the {role}: {names}."

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.escalation import messages
 from bot.escalation.records import escalation_row
+from bot.mrkdwn import date, escape
 from bot.store.database import Database
 from bot.store.ops_tables import status_messages
 from bot.store.outbox import enqueue, ring
@@ -43,16 +44,12 @@ def signature(row: Any) -> str:
     return f"{row.state}:{row.level}:{row.repeat}"
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _slack_time(stamp: datetime | None) -> str:
     """A time every reader sees in their own time zone (Slack date formatting)."""
     stamp = as_utc(stamp)
     if stamp is None:
         return "soon"
-    return f"<!date^{int(stamp.timestamp())}^{{time}}|{messages.format_utc(stamp)}>"
+    return date(int(stamp.timestamp()), "{time}", messages.format_utc(stamp))
 
 
 class LiveStatus:
@@ -70,8 +67,8 @@ class LiveStatus:
         service = self.service
         packet = json.loads(row.packet or "{}")
         roles = packet.get("roles") or {}
-        pic = roles.get("privacy-in-charge") or "privacy in-charge"
-        director = roles.get("director") or "director"
+        pic = escape(roles.get("privacy-in-charge") or "privacy in-charge")
+        director = escape(roles.get("director") or "director")
         state = row.state
         if state == "acknowledged":
             text = (f"✅ Acknowledged by {messages.who(row.acked_by)} at "
@@ -81,10 +78,10 @@ class LiveStatus:
             text = (f"☑️ Resolved by {messages.who(row.resolved_by)} at "
                     f"{messages.format_utc(as_utc(row.resolved_at))}.")
             if row.resolve_note:
-                text += f" Note: {_escape(row.resolve_note)}"
+                text += f" Note: {escape(row.resolve_note)}"
         elif state == "expired":
             fallback = packet.get("if_no_answer") or service.if_no_answer(row.library)
-            text = f"⚠️ Nobody acknowledged the page in time. What to do next: {_escape(fallback)}"
+            text = f"⚠️ Nobody acknowledged the page in time. What to do next: {escape(fallback)}"
         else:
             names = ", ".join(messages.where(r) for r in service.level_recipients(row.level))
             names = names or "nobody is set up to receive pages (see roles in the config)"
@@ -102,7 +99,7 @@ class LiveStatus:
                      "patron; hand nothing over until someone does.")
         if hold := packet.get("hold"):
             due = messages.format_utc(hold.get("due_at"))
-            text += (f"\n🗓️ Deadline recorded: {_escape(str(hold.get('kind')))} hold, "
+            text += (f"\n🗓️ Deadline recorded: {escape(str(hold.get('kind')))} hold, "
                      f"{hold.get('days')} days (due {due}); the "
                      f"{pic} is reminded 7 days before and on the day.")
         return text

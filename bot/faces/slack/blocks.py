@@ -36,6 +36,7 @@ from bot.content.catalogue import ResolvedOutcome
 from bot.content.flows import NOT_SURE, Flow, Question
 from bot.content.packs import Pack
 from bot.engine.step import Understood
+from bot.mrkdwn import escape, mention
 
 MAX_BLOCKS = 50  # Slack's limit for a message
 MAX_VIEW_BLOCKS = 100  # ... and for a modal or the Home tab
@@ -93,11 +94,6 @@ class Paging:
 
 
 # --- text helpers ------------------------------------------------------------------------------
-
-
-def escape(text: str) -> str:
-    """Slack mrkdwn control characters (&, <, >) as entities, so content text shows literally."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clip(text: str, limit: int) -> str:
@@ -378,7 +374,7 @@ def answered(question: Question, label: str, user: str, *, number: int) -> Messa
     """The question message once answered: a line of the thread's record, without buttons."""
     blocks = [
         section(f"*{number}. {escape(clip(question.ask, 2800))}*\n✅ *{escape(label)}*"),
-        context(f"Answered by <@{user}>"),
+        context(f"Answered by {mention(user)}"),
     ]
     return Message(text=f"{question.ask} — {label}", blocks=render(blocks))
 
@@ -387,7 +383,7 @@ def superseded(question: Question, how: str, user: str, *, number: int) -> Messa
     """The question message after Back / Start over: kept as a record, buttons removed."""
     blocks = [
         section(f"*{number}. {escape(clip(question.ask, 2800))}*"),
-        context(f"{how} by <@{user}>"),
+        context(f"{how} by {mention(user)}"),
     ]
     return Message(text=question.ask, blocks=render(blocks))
 
@@ -553,4 +549,4 @@ def channel_notice(*, thread_ts: str) -> Message:
 
 
 def moved_notice(user: str) -> Message:
-    return note(f"➡️ Continued in a direct message with <@{user}>. Please carry on there.")
+    return note(f"➡️ Continued in a direct message with {mention(user)}. Please carry on there.")

@@ -28,6 +28,8 @@ from bot.faces.slack import blocks
 from bot.faces.slack.paging import Pager, paging_note
 from bot.faces.slack.services import Services
 from bot.faces.slack.trail import CaseTrail
+from bot.mrkdwn import channel as channel_link
+from bot.mrkdwn import mention
 from bot.privacy.redact import redact
 from bot.router import PrefilledAnswer, RouteResult
 from bot.store.slack_state import SlackThread
@@ -282,7 +284,7 @@ class Guide:
                 place.channel,
                 picked_ts,
                 blocks.note(
-                    f"Situation: *{blocks.escape(flow.title)}*", f"Chosen by <@{place.user}>"
+                    f"Situation: *{blocks.escape(flow.title)}*", f"Chosen by {mention(place.user)}"
                 ),
             )
         self.show(client, won, place, current, prefilled=current.prefilled)
@@ -486,7 +488,7 @@ class Guide:
         if moved is None:
             return
         here = self.open_case_thread(
-            client, place.user, f"Continuing your case from <#{place.channel}>."
+            client, place.user, f"Continuing your case from {channel_link(place.channel)}."
         )
         new = self.state.open_thread(
             here.channel,

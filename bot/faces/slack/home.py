@@ -14,6 +14,7 @@ from bot.engine import view
 from bot.faces.slack import blocks
 from bot.faces.slack.guide import Guide
 from bot.faces.slack.services import Services
+from bot.mrkdwn import mention
 
 log = logging.getLogger("frontdesk.slack")
 RECENT = 5
@@ -85,8 +86,8 @@ def home_view(services: Services, guide: Guide, user: str) -> dict[str, Any]:
             title = esc.situation_title or esc.situation or "?"
             line = (
                 f"*{blocks.escape(title)}* · {esc.urgency} · "
-                f"{esc.state} · asked by <@{esc.asked_by}>"
-                + (f" · acknowledged by <@{esc.acked_by}>" if esc.acked_by else "")
+                f"{esc.state} · asked by {mention(esc.asked_by)}"
+                + (f" · acknowledged by {mention(esc.acked_by)}" if esc.acked_by else "")
             )
             if esc.headline:
                 line += f"\n{blocks.escape(esc.headline)}"

@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 
 from bot.faces.slack.listeners.common import once
 from bot.faces.slack.services import Services
+from bot.mrkdwn import escape
 from bot.store.audit import AuditLog
 
 log = logging.getLogger("frontdesk.slack")
@@ -41,7 +42,7 @@ def parse_since(text: str) -> datetime:
     try:
         return datetime.strptime(rest[1], "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
-        raise ValueError(f"“{rest[1][:40]}” is not a date like 2025-01-31.") from None
+        raise ValueError(f"“{escape(rest[1][:40])}” is not a date like 2025-01-31.") from None
 
 
 def register(app: App, services: Services) -> None:
