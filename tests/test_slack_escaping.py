@@ -100,7 +100,8 @@ def test_nothing_typed_in_slack_becomes_a_mention_or_a_link(tmp_path: Path) -> N
             # what was typed, and it goes to the privacy in-charge, the channel, the director.
             picker, question = open_case(bot)
             since = time.time()
-            bot.reply(STAFF, question.channel, question.thread_ts, f"police {CORPUS[6]} {CORPUS[0]}")
+            typed = f"police {CORPUS[6]} {CORPUS[0]}"
+            bot.reply(STAFF, question.channel, question.thread_ts, typed)
             second = wait_post(bot, since, lambda c: c.args.get("thread_ts") == picker.thread_ts
                                and not from_outbox(c))
             since = time.time()
