@@ -143,3 +143,94 @@ def test_the_real_catalogue_has_few_overlap_warnings(catalogue: Catalogue) -> No
     problems = check_overlap(catalogue)
     assert all(p.severity == "warning" for p in problems)
     assert len(problems) <= 15, [str(p) for p in problems]
+
+
+# --- negation, hedging, safety-critical cues (issue 10) ---------------------------------------
+
+def suggested(catalogue: Catalogue, text: str) -> dict[str, str]:
+    result = router_for(catalogue, LIBRARY).route(text)
+    return {p.question: p.choice for p in result.prefill if p.suggested}
+
+
+def answered(catalogue: Catalogue, text: str) -> dict[str, str]:
+    result = router_for(catalogue, LIBRARY).route(text)
+    return {p.question: p.choice for p in result.prefill if not p.suggested}
+
+
+@pytest.mark.parametrize("text", [
+    "officer lacks a warrant, wants circ records",
+    "cop here, warrant not yet",
+    "they'll get a warrant later, police want records",
+    "He doesn't have a warrant",
+    "officer, no court paperwork at all",
+    "officer never had a warrant, asking for checkouts",
+    "detective is waiting for a search warrant, wants checkouts",
+])
+def test_a_denied_or_deferred_warrant_is_nothing_in_writing(catalogue: Catalogue,
+                                                             text: str) -> None:
+    assert answered(catalogue, text).get("document") == "none"
+    assert "document" not in suggested(catalogue, text)
+
+
+@pytest.mark.parametrize(("text", "question", "choice"), [
+    ("officer has a warrant for the computer", "document", "search-warrant"),  # arrest warrant?
+    ("cop asking about a patron, might get a search warrant", "document", "search-warrant"),
+    ("cop says it's urgent, wants the name of whoever used computer 4", "emergency", "yes"),
+    ("officer asking, maybe it's a court order", "document", "court-order"),
+])
+def test_a_weak_cue_for_a_safety_critical_answer_is_only_suggested(
+        catalogue: Catalogue, text: str, question: str, choice: str) -> None:
+    assert question not in answered(catalogue, text)
+    assert suggested(catalogue, text) == {question: choice} | {
+        q: c for q, c in suggested(catalogue, text).items() if q != question}
+    result = router_for(catalogue, LIBRARY).route(text)
+    view = start(catalogue, LIBRARY, LE, result.prefill)
+    assert question not in view.conversation.answer_map  # asked, never assumed
+    if view.question is not None and view.question.id == question:
+        assert view.suggestion is not None and view.suggestion.choice == choice
+
+
+def test_right_now_is_not_a_child_in_danger(catalogue: Catalogue) -> None:
+    result = router_for(catalogue, LIBRARY).route(
+        "I found child porn on a library computer, right now")
+    view = start(catalogue, LIBRARY, result.situation, result.prefill)
+    assert "child-danger" not in view.conversation.answer_map
+    assert view.question is not None and view.question.id == "child-danger"
+    assert view.suggestion is not None and view.suggestion.choice == "yes"
+
+
+def test_a_stated_age_answers_whether_the_child_is_a_minor(catalogue: Catalogue) -> None:
+    assert answered(catalogue, "mom wants to know what her 14-year-old checked out")[
+        "minor"] == "yes"
+    assert answered(catalogue, "dad asking what his son has checked out, he's 19")[
+        "minor"] == "no"
+    assert answered(catalogue, "dad wants to know what his 14 yo has checked out")[
+        "minor"] == "yes"
+
+
+def test_typed_answers_in_words_are_echoed_and_can_be_changed(catalogue: Catalogue) -> None:
+    view = start(catalogue, LIBRARY, LE)
+    view = step(catalogue, view.conversation, "1")
+    assert view.understood == ()  # a menu number needs no echo
+    view = step(catalogue, view.conversation, "he says it's urgent")
+    typed = [u for u in view.understood if u.source == "typed"]
+    assert [(u.question, u.choice) for u in typed] == [("emergency", "yes")]
+    view = step(catalogue, view.conversation, "back")
+    assert view.question is not None and view.question.id == "emergency"
+    assert view.understood == ()
+
+
+def test_a_hedged_typed_answer_is_not_taken_but_offered(catalogue: Catalogue) -> None:
+    view = start(catalogue, LIBRARY, LE)
+    view = step(catalogue, view.conversation, "maybe a search warrant?")
+    assert "document" not in view.conversation.answer_map
+    assert view.suggestion is not None and view.suggestion.choice == "search-warrant"
+    view = step(catalogue, view.conversation, "officer lacks a warrant")
+    assert view.conversation.answer_map["document"] == "none"
+
+
+def test_chat_echoes_a_typed_answer(catalogue: Catalogue) -> None:
+    typed = ["cop wants circ records", "1", "he says its urgent", "quit"]
+    out = "\n".join(chat(catalogue, LIBRARY, typed))
+    assert ("I understood: Does the officer say it's an emergency and there's no time to get a "
+            "court order? → Yes, they say it's an emergency") in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.check.understanding import check_understanding
 from bot.content.expressions import check_syntax
 from bot.content.flows import NOT_SURE, Branch, Flow, Outcome, Question
 from bot.errors import Problem
@@ -183,4 +184,5 @@ FLOW_CHECKS = (
     check_dead_ends,
     check_not_sure,
     check_outcome_citations,
+    check_understanding,
 )

@@ -22,6 +22,11 @@ class Choice:
     next: str
     line: int
     next_line: int = 0
+    # Understanding what staff said (bot/router/choices.py, bot/router/prefill.py):
+    critical: bool = False  # safety-critical: never set from a weak cue, only suggested
+    strong: tuple[str, ...] = ()  # the phrases that may set a critical choice unasked
+    if_denied: str | None = None  # the choice that denying this one means ("no warrant")
+    ages: tuple[int, int] | None = None  # the ages (inclusive) a stated age answers with this
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,12 @@ class Flow:
         return [n for n in self.nodes.values() if isinstance(n, Question)]
 
 
+def _ages(spec: Any) -> tuple[int, int] | None:
+    if not spec:
+        return None
+    return int(spec.get("min", 0)), int(spec.get("max", 150))
+
+
 def _node(node_id: str, spec: LineMap, line: int) -> Node:
     if "ask" in spec:
         choices = spec["choices"]
@@ -112,6 +123,10 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
                     c["next"],
                     choices.line_of(i),
                     c.line_of("next"),
+                    critical=bool(c.get("critical", False)),
+                    strong=tuple(c.get("strong", ())),
+                    if_denied=c.get("if_denied"),
+                    ages=_ages(c.get("ages")),
                 )
                 for i, c in enumerate(choices)
             ),

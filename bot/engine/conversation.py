@@ -20,11 +20,14 @@ class Turn:
     choice: str
     said: str
     prefilled: bool = False
+    worded: bool = False  # typed as words (not a button, id or menu number): echoed back
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"question": self.question, "choice": self.choice, "said": self.said}
         if self.prefilled:
             data["prefilled"] = True
+        if self.worded:
+            data["worded"] = True
         return data
 
 
@@ -35,6 +38,10 @@ class Conversation:
     answers: tuple[tuple[str, str], ...] = ()
     transcript: tuple[Turn, ...] = ()
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # What the opening message hinted at but did not state clearly enough to answer (a weak cue
+    # for a safety-critical choice, or a doubted one): (question id, choice id, the flow's
+    # phrase it was heard as). The question is asked, offering the choice.
+    suggestions: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def answer_map(self) -> dict[str, str]:
@@ -59,6 +66,7 @@ class Conversation:
             "flow": self.flow,
             "answers": [list(pair) for pair in self.answers],
             "transcript": [t.to_json() for t in self.transcript],
+            **({"suggestions": [list(s) for s in self.suggestions]} if self.suggestions else {}),
         }
 
     @classmethod
@@ -68,8 +76,10 @@ class Conversation:
             flow=data["flow"],
             answers=tuple((q, c) for q, c in data.get("answers", ())),
             transcript=tuple(
-                Turn(t["question"], t["choice"], t["said"], t.get("prefilled", False))
+                Turn(t["question"], t["choice"], t["said"], t.get("prefilled", False),
+                     t.get("worded", False))
                 for t in data.get("transcript", ())
             ),
             id=data["id"],
+            suggestions=tuple((q, c, s) for q, c, s in data.get("suggestions", ())),
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
 from bot.content.flows import NOT_SURE, Flow, Outcome, Question
 from bot.engine.conversation import Conversation, Turn
-from bot.engine.matching import match_choice, normalise
+from bot.engine.matching import match_choice, normalise, suggestion, worded
 from bot.engine.walk import walk
 from bot.privacy.redact import redact
 
@@ -20,6 +20,21 @@ RESTART_WORDS = frozenset({"start over", "restart", "reset", "startover", "begin
 
 
 Understood = tuple[str, str, str, str]  # question id, choice id, question text, choice label
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """An answer the bot took from staff's own words, echoed so they can check and change it:
+    "I understood: <ask> → <label>". ``source``: ``opening`` (stated in the opening message) or
+    ``typed`` (an answer typed as words, not a button, id or menu number). As a suggestion
+    (``View.suggestion``) it is only offered: the question is still open."""
+
+    question: str
+    choice: str
+    ask: str
+    label: str
+    said: str  # the flow's phrase it was heard as (opening), or the redacted typed answer
+    source: str
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,12 @@ class View:
     # Answers taken from the opening message and still on the path: (question id, choice id,
     # question text, choice label). Faces show them ("I understood: ...") so staff can change them.
     prefilled: tuple[Understood, ...] = ()
+    # Every answer taken from staff's words that a face should echo now: the prefilled ones on
+    # the path, and the answer just typed in words ("he says it's urgent" → "Yes, ...").
+    understood: tuple[Understanding, ...] = ()
+    # For the open question: a choice staff's words hinted at but did not state (a weak cue for
+    # a safety-critical answer, "maybe a warrant"). Offered, never taken.
+    suggestion: Understanding | None = None
 
     @property
     def status(self) -> str:
@@ -53,10 +74,50 @@ def view(
     flow = catalogue.flow(conversation.library, conversation.flow)
     position = walk(pack, flow, conversation.answer_map)
     prefilled = _prefilled_on_path(flow, conversation, position.path)
+    understood = _understood(flow, conversation, position.path)
     if isinstance(position.node, Outcome):
         outcome = resolve_outcome(pack, flow, position.node)
-        return View(conversation, None, outcome, position.path, prefilled=prefilled)
-    return View(conversation, position.node, None, position.path, not_understood, prefilled)
+        return View(conversation, None, outcome, position.path, prefilled=prefilled,
+                    understood=understood)
+    return View(conversation, position.node, None, position.path, not_understood, prefilled,
+                understood, _suggestion(position.node, conversation, not_understood))
+
+
+def _understood(flow: Flow, conversation: Conversation,
+                path: tuple[tuple[str, str], ...]) -> tuple[Understanding, ...]:
+    """The prefilled answers still on the path, then the last turn if it was typed in words."""
+    out = [Understanding(q, c, ask, label, _said(conversation, q), "opening")
+           for q, c, ask, label in _prefilled_on_path(flow, conversation, path)]
+    last = conversation.transcript[-1] if conversation.transcript else None
+    if last is not None and last.worded and (last.question, last.choice) in path:
+        question = flow.nodes[last.question]
+        assert isinstance(question, Question)
+        choice = question.choice(last.choice)
+        assert choice is not None
+        out.append(Understanding(question.id, choice.id, question.ask, choice.label, last.said,
+                                 "typed"))
+    return tuple(out)
+
+
+def _said(conversation: Conversation, question_id: str) -> str:
+    return next((t.said for t in reversed(conversation.transcript) if t.question == question_id),
+                "")
+
+
+def _suggestion(question: Question, conversation: Conversation,
+                not_understood: str | None) -> Understanding | None:
+    """What the words typed just now, or else the opening message, hinted for ``question``."""
+    if not_understood:
+        hinted = suggestion(question, not_understood)
+        if hinted is not None:
+            return Understanding(question.id, hinted.id, question.ask, hinted.label,
+                                 not_understood, "typed")
+    for question_id, choice_id, said in conversation.suggestions:
+        choice = question.choice(choice_id) if question_id == question.id else None
+        if choice is not None:
+            return Understanding(question.id, choice.id, question.ask, choice.label, said,
+                                 "opening")
+    return None
 
 
 def _prefilled_on_path(flow: Flow, conversation: Conversation,
@@ -83,7 +144,9 @@ def start(catalogue: Catalogue, library: str, flow_id: str, prefill=()) -> View:
     ``choice`` and ``said``) are applied first, and only those on the resulting path are kept."""
     catalogue.flow(library, flow_id)  # raises UnknownName early, before any state exists
     catalogue.pack(library)
-    conversation = Conversation(library=library, flow=flow_id)
+    hints = tuple((i.question, i.choice, i.said) for i in prefill if getattr(i, "suggested", False))
+    prefill = [i for i in prefill if not getattr(i, "suggested", False)]  # only offered
+    conversation = Conversation(library=library, flow=flow_id, suggestions=hints)
     if not prefill:
         return view(catalogue, conversation)
     answers = {item.question: item for item in prefill}
@@ -92,7 +155,7 @@ def start(catalogue: Catalogue, library: str, flow_id: str, prefill=()) -> View:
             item.question, item.choice, Turn(item.question, item.choice, redact(item.said), True)
         )
     path = view(catalogue, conversation).path
-    kept = Conversation(library=library, flow=flow_id, id=conversation.id)
+    kept = Conversation(library=library, flow=flow_id, id=conversation.id, suggestions=hints)
     for question_id, _ in path:
         item = answers.get(question_id)
         if item is not None:
@@ -125,13 +188,16 @@ def answer(
     said: str | None = None,
     *,
     prefilled: bool = False,
+    worded: bool = False,
 ) -> View:
-    """Answer (or re-answer) ``question_id`` with a known choice id, e.g. from a button."""
+    """Answer (or re-answer) ``question_id`` with a known choice id, e.g. from a button
+    (``worded``: understood from words staff typed, so the view echoes it)."""
     flow = catalogue.flow(conversation.library, conversation.flow)
     question = flow.nodes.get(question_id)
     if not isinstance(question, Question) or question.choice(choice_id) is None:
         return view(catalogue, conversation, not_understood=redact(said or choice_id))
-    turn = Turn(question_id, choice_id, redact(said if said is not None else choice_id), prefilled)
+    turn = Turn(question_id, choice_id, redact(said if said is not None else choice_id), prefilled,
+                worded)
     return view(catalogue, conversation.with_answer(question_id, choice_id, turn))
 
 
@@ -149,4 +215,5 @@ def step(catalogue: Catalogue, conversation: Conversation, text: str) -> View:
     choice = match_choice(current.question, said)
     if choice is None:
         return view(catalogue, conversation, not_understood=said)
-    return answer(catalogue, conversation, current.question.id, choice.id, said)
+    return answer(catalogue, conversation, current.question.id, choice.id, said,
+                  worded=worded(current.question, said))

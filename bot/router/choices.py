@@ -6,10 +6,13 @@ and "a police officer" all meet a choice whose synonym is "police".
 
 * ``ChoiceMatcher.match(answer)`` — a typed answer to the question being asked: an exact phrase,
   a phrase the answer contains (when exactly one choice is named), or a clear fuzzy winner.
-* ``ChoiceMatcher.find(message)`` — facts stated in a longer message (prefill): only whole
-  phrases found word for word (after normalisation), never negated ("no warrant" is not a
-  warrant), never a phrase inside a longer phrase that was also found, never generic words
-  ("yes", "no", "maybe"), and only when the message names exactly one choice.
+* ``ChoiceMatcher.hits(message)`` — facts in a longer message (prefill): only whole phrases
+  found word for word (after normalisation), never a phrase inside a longer phrase that was also
+  found, never generic words ("yes", "no", "maybe"). Each hit says how it was said
+  (``bot.router.cues``): stated, denied ("lacks a warrant", "warrant not yet": the choice's
+  ``if_denied`` answers instead, if the flow names one) or doubted ("maybe a warrant": nothing
+  is answered, the phrase is only a suggestion), and whether it is ``strong`` — the only kind
+  that may set a safety-critical choice (``critical: true`` in the flow).
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from functools import cache, cached_property
 from rapidfuzz import fuzz, process
 
 from bot.content.flows import NOT_SURE, Choice, Question
+from bot.router.cues import DENIED, DOUBTED, STATED, Said, cues
 from bot.router.text import NEGATIONS, Normaliser, is_content, stem, stopwords, words
 
 ACCEPT = 82.0  # below this the best fuzzy candidate is not trusted
 MARGIN = 8.0  # the fuzzy winner must beat the best *other* choice by this much
-NEGATION_REACH = 3  # a negation this many words before a phrase cancels it
+DENIAL_GAP = 2  # "no court paperwork": words allowed between a denial and the rest of its phrase
 
 # Phrases made only of these words never prefill an answer: they mean nothing out of context.
 GENERIC = frozenset(
@@ -56,6 +60,8 @@ class Hit:
     phrase: Phrase
     start: int
     end: int
+    reading: str = STATED  # STATED | DENIED (denied, or not in hand yet) | DOUBTED
+    strong: bool = True  # may set a safety-critical choice: see ChoiceMatcher.strong
 
 
 ARTICLES = frozenset({"a", "an", "the"})
@@ -83,20 +89,22 @@ class ChoiceMatcher:
             for text in (choice.id.replace("-", " "), choice.label, *choice.synonyms):
                 raw.append((choice.id, text))
                 vocabulary.update(words(text))
-        self.normaliser = Normaliser(vocabulary)
+        self.normaliser = Normaliser(vocabulary, keep=cues().vocabulary())
         self.phrases = tuple(
             Phrase(cid, text, _answer_words(self.normaliser, text),
                    _fact_words(self.normaliser, text))
             for cid, text in raw
         )
         self._joined = [" ".join(p.fact_words) for p in self.phrases]
+        # A critical choice is set unasked only by its ``strong`` phrases (normalised).
+        self._strong = {
+            (choice.id, _fact_words(self.normaliser, text))
+            for choice in question.choices for text in choice.strong
+        }
         self._by_first_fact: dict[str, list[Phrase]] = {}
-        self._by_first_answer: dict[str, list[Phrase]] = {}
         for phrase in self.phrases:
             if phrase.fact_words:
                 self._by_first_fact.setdefault(phrase.fact_words[0], []).append(phrase)
-            if phrase.words:
-                self._by_first_answer.setdefault(phrase.words[0], []).append(phrase)
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -105,8 +113,10 @@ class ChoiceMatcher:
 
         1. the answer is one of the phrases, word for word (only articles ignored);
         2. the same, ignoring filler words too ("a parent" = "parent");
-        3. the answer contains phrases of exactly one choice (not negated, longest phrases win);
-        4. a clear rapidfuzz WRatio winner over the phrases (``ACCEPT`` and ``MARGIN``).
+        3. the answer contains phrases of exactly one choice, as stated ("lacks a warrant" names
+           the warrant's ``if_denied`` choice; a doubted phrase names nothing);
+        4. a clear rapidfuzz WRatio winner over the phrases (``ACCEPT`` and ``MARGIN``), unless
+           the answer hedges, denies or doubts something and the winner is safety-critical.
         """
         full = _fact_words(self.normaliser, answer)
         if not full:
@@ -114,11 +124,39 @@ class ChoiceMatcher:
         for named in (
             {p.choice for p in self.phrases if p.fact_words == full},
             {p.choice for p in self.phrases if p.words == _answer_words(self.normaliser, answer)},
-            {hit.choice for hit in self._hits(full, specific_only=False, full=True)},
         ):
             if len(named) == 1:
                 return self.question.choice(named.pop())
-        return self._fuzzy(" ".join(full))
+        said = Said.of(answer, self._normalised)
+        hits = self._read(said, specific_only=False)
+        if any(h.reading == DOUBTED for h in hits):
+            return None  # "maybe a warrant": ask again rather than guess
+        named = self._answered(hits)
+        if len(named) == 1:
+            return self.question.choice(named.pop())
+        if named:
+            return None
+        fuzzy = self._fuzzy(" ".join(full))
+        if fuzzy is not None and fuzzy.critical and said.has_cue():
+            return None
+        return fuzzy
+
+    def suggestion(self, answer: str) -> Hit | None:
+        """A choice the answer mentions but does not clearly state ("maybe a warrant")."""
+        hits = [h for h in self._read(Said.of(answer, self._normalised), specific_only=False)
+                if h.reading == DOUBTED and h.choice != NOT_SURE]
+        return hits[0] if len({h.choice for h in hits}) == 1 else None
+
+    def _answered(self, hits: list[Hit]) -> set[str]:
+        """Choices the hits state; failing any, the ``if_denied`` choices of denied ones."""
+        stated = {h.choice for h in hits if h.reading == STATED}
+        if stated:
+            return stated
+        return {d for h in hits if h.reading == DENIED and (d := self._denied(h.choice))}
+
+    def _denied(self, choice_id: str) -> str | None:
+        choice = self.question.choice(choice_id)
+        return choice.if_denied if choice is not None else None
 
     def _fuzzy(self, said: str) -> Choice | None:
         best: dict[str, float] = {}
@@ -137,47 +175,108 @@ class ChoiceMatcher:
     # --- facts in a longer message --------------------------------------------------------------
 
     def hits(self, message: str) -> list[Hit]:
-        """Phrases of this question's choices that ``message`` states (prefill), not-sure aside.
+        """Phrases of this question's choices that ``message`` mentions (prefill), not-sure
+        aside, each with how it was said.
 
         Phrases keep every word but articles here: "child with him" must be said as such, not
         found as "child" alone.
         """
-        said = _fact_words(self.normaliser, message)
-        return [h for h in self._hits(said, specific_only=True, full=True) if h.choice != NOT_SURE]
+        said = Said.of(message, self._normalised)
+        return [h for h in self._read(said, specific_only=True) if h.choice != NOT_SURE]
 
     def find(self, message: str) -> Hit | None:
-        """The one choice ``message`` states for this question, or None (not stated, or unclear)."""
-        hits = self.hits(message)
-        named = {h.choice for h in hits}
-        if len(named) != 1:
-            return None
-        return max(hits, key=lambda h: h.end - h.start)
+        """The one choice ``message`` states for this question, or None (see ``decide``)."""
+        return self.decide(self.hits(message))[0]
 
-    def _hits(self, said: tuple[str, ...], *, specific_only: bool, full: bool = False
-              ) -> list[Hit]:
-        found: list[Hit] = []
-        index = self._by_first_fact if full else self._by_first_answer
-        for start, first in enumerate(said):
-            for phrase in index.get(first, ()):
-                words_ = phrase.fact_words if full else phrase.words
-                size = len(words_)
-                if said[start : start + size] != words_:
+    def decide(self, hits: list[Hit]) -> tuple[Hit | None, Hit | None]:
+        """(the answer, a suggestion) from the hits found in one message.
+
+        The answer is the one choice stated (failing any, the one ``if_denied`` choice of the
+        denied phrases), and only when nothing is doubted; a safety-critical choice needs a
+        strong hit. A critical choice heard from a weak cue, or one doubted choice, is the
+        suggestion instead: the question is asked, with it offered.
+        """
+        doubted = {h.choice for h in hits if h.reading == DOUBTED}
+        named = self._answered(hits)
+        if doubted or len(named) != 1:
+            weak = [h for h in hits if h.reading == DOUBTED
+                    or (h.reading == STATED and self._critical(h.choice))]
+            maybe = {h.choice for h in weak}
+            if len(maybe) == 1 and not (named - maybe):
+                return None, max(weak, key=lambda h: h.end - h.start)
+            return None, None
+        chosen = named.pop()
+        own = [h for h in hits if h.choice == chosen and h.reading == STATED]
+        if not own:
+            denied = max((h for h in hits if h.reading == DENIED), key=lambda h: h.end - h.start)
+            own = [Hit(chosen, denied.phrase, denied.start, denied.end, DENIED, False)]
+        best = max(own, key=lambda h: (h.strong, h.end - h.start))
+        if self._critical(chosen) and not best.strong:
+            return None, best
+        return best, None
+
+    def _critical(self, choice_id: str) -> bool:
+        choice = self.question.choice(choice_id)
+        return choice is not None and choice.critical
+
+    def _normalised(self, text: str) -> tuple[str, ...]:
+        return _fact_words(self.normaliser, text)
+
+    def _read(self, said: Said, *, specific_only: bool) -> list[Hit]:
+        """Every phrase found in ``said`` (longest wins where they overlap), each read."""
+        found: list[Hit] = self._denials(said)
+        for start, first in enumerate(said.words):
+            for phrase in self._by_first_fact.get(first, ()):
+                size = len(phrase.fact_words)
+                end = start + size
+                if said.words[start:end] != phrase.fact_words:
                     continue
+                if len(set(said.clause[start:end])) != 1:
+                    continue  # a phrase does not run across a comma
                 if specific_only and not phrase.specific:
                     continue
-                before = said[max(0, start - NEGATION_REACH) : start]
-                if words_[0] not in NEGATIONS and any(w in NEGATIONS for w in before):
+                reading = STATED
+                if phrase.fact_words[0] not in NEGATIONS:  # "no warrant" is itself the fact
+                    reading = said.reading(start, end)
+                elif said.reading(start, end) == DOUBTED:
+                    reading = DOUBTED
+                strong = (phrase.choice, phrase.fact_words) in self._strong and said.clean(
+                    start, end)
+                found.append(Hit(phrase.choice, phrase, start, end, reading, strong))
+        return _outermost(found)
+
+    def _denials(self, said: Said) -> list[Hit]:
+        """Denial phrases said another way: "no paperwork" in "no court paperwork at all",
+        "without any paperwork", "doesn't have paperwork" (a denial cue, then at most
+        ``DENIAL_GAP`` words, then the rest of the phrase)."""
+        found: list[Hit] = []
+        for phrase in self.phrases:
+            words_ = phrase.fact_words
+            if len(words_) < 2 or words_[0] not in NEGATIONS:
+                continue
+            tail = words_[1:]
+            for start in range(len(said.words) - len(tail) + 1):
+                end = start + len(tail)
+                if said.words[start:end] != tail or len(set(said.clause[start:end])) != 1:
                     continue
-                found.append(Hit(phrase.choice, phrase, start, start + size))
-        # A phrase found inside a longer phrase that was also found does not count on its own.
-        return [
-            h for h in found
-            if not any(
-                o is not h and o.start <= h.start and h.end <= o.end
-                and (o.end - o.start) > (h.end - h.start)
-                for o in found
-            )
-        ]
+                cue = said.denial_before(start, DENIAL_GAP)
+                if cue is None:
+                    continue
+                reading = DOUBTED if said.reading(cue, end) == DOUBTED else STATED
+                found.append(Hit(phrase.choice, phrase, cue, end, reading, False))
+        return found
+
+
+def _outermost(found: list[Hit]) -> list[Hit]:
+    """A phrase found inside a longer phrase that was also found does not count on its own."""
+    return [
+        h for h in found
+        if not any(
+            o is not h and o.start <= h.start and h.end <= o.end
+            and (o.end - o.start) > (h.end - h.start)
+            for o in found
+        )
+    ]
 
 
 @cache

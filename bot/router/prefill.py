@@ -1,9 +1,13 @@
 """Prefill: facts the opening message already states answer the flow's matching questions.
 
 "officer with a search warrant" routes to the law-enforcement flow *and* answers its
-"What does the officer have?" question with ``search-warrant``. Only high-confidence facts are
-taken (see ``ChoiceMatcher.find``: whole phrases, not negated, one choice per question); the
-faces show what was understood and staff can change it.
+"What does the officer have?" question with ``search-warrant``. Only clear facts are taken
+(``ChoiceMatcher.decide``): whole phrases, one choice per question, nothing doubted; a denied
+phrase ("lacks a warrant") answers with the choice its flow names for the denial; a stated age
+answers the question whose choices declare ``ages``. A safety-critical choice (``critical`` in
+the flow) is taken only from one of its ``strong`` phrases said plainly; a weaker cue ("right
+now", "warrant" alone, "maybe a court order") comes back as a *suggestion*: the engine asks the
+question and shows it. The faces echo what was understood and staff can change it.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.content.flows import Flow
-from bot.router.choices import matcher
+from bot.content.flows import Flow, Question
+from bot.router.ages import age_choice
+from bot.router.choices import Hit, matcher
 
 
 @dataclass(frozen=True)
@@ -22,13 +27,19 @@ class PrefilledAnswer:
     ask: str  # the question as staff see it
     label: str  # the choice's label
     said: str  # the words of the message that stated it (as written in the flow's phrase)
+    suggested: bool = False  # only a suggestion: the question is still asked, offering it
 
     def to_json(self) -> dict[str, Any]:
-        return {"question": self.question, "choice": self.choice, "label": self.label}
+        data: dict[str, Any] = {"question": self.question, "choice": self.choice,
+                                "label": self.label}
+        if self.suggested:
+            data["suggested"] = True
+        return data
 
 
 def prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
-    """Every question of ``flow`` that ``message`` (already redacted) answers, in flow order.
+    """Every question of ``flow`` that ``message`` (already redacted) answers or hints at, in
+    flow order (suggestions marked ``suggested``).
 
     One stretch of the message states one fact: a phrase found inside a longer phrase found for
     *another* question does not count either ("search warrant" is not also "what they searched").
@@ -42,12 +53,22 @@ def prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
             h for h in hits[question.id]
             if not any(s <= h.start and h.end <= e and e - s > h.end - h.start for s, e in spans)
         ]
-        named = {h.choice for h in kept}
-        if len(named) != 1:
+        answer, suggestion = matcher(question).decide(kept)
+        if answer is None and suggestion is None:
+            by_age = age_choice(question, message)
+            if by_age is not None:
+                out.append(_item(question, by_age[0], by_age[1], suggested=False))
             continue
-        best = max(kept, key=lambda h: h.end - h.start)
-        choice = question.choice(best.choice)
-        assert choice is not None
-        out.append(PrefilledAnswer(question.id, choice.id, question.ask, choice.label,
-                                   best.phrase.text))
+        hit = answer or suggestion
+        assert hit is not None
+        out.append(_item(question, hit.choice, hit.phrase.text, suggested=answer is None))
     return tuple(out)
+
+
+def _item(question: Question, choice_id: str, said: str, *, suggested: bool) -> PrefilledAnswer:
+    choice = question.choice(choice_id)
+    assert choice is not None
+    return PrefilledAnswer(question.id, choice.id, question.ask, choice.label, said, suggested)
+
+
+__all__ = ["Hit", "PrefilledAnswer", "prefill"]

@@ -4,8 +4,9 @@ Every string the router compares — a staff message, a flow's trigger, title an
 choice's label and synonyms — goes through the same steps, so both sides meet on the same words:
 
 1. redaction placeholders (``[card]``, ``[name]``...) are dropped: they carry no meaning;
-2. lower case, accents removed, possessive ``'s`` dropped, ``w/`` and ``w/o`` spelled out,
-   an abbreviation made a verb ("OD'd") spelled "oded", so it does not read "odd";
+2. lower case, accents removed, ``'ll`` spelled "will", possessive ``'s`` dropped, ``w/`` and
+   ``w/o`` spelled out, an abbreviation made a verb ("OD'd") spelled "oded", so it does not
+   read "odd";
 3. split into words on anything that is not a letter or digit;
 4. known misspellings fixed (data: ``bot/data/routing/typos.yaml``);
 5. slang and abbreviations expanded (data: ``bot/data/routing/slang.yaml``), longest match first;
@@ -38,6 +39,7 @@ _APOSTROPHE = re.compile(r"['’`]")
 # "odd"; with it, "oded" (slang.yaml spells it "od'd" and meets the same word).
 _ABBREVIATION_PAST = re.compile(r"\b([A-Z]{2,4}|od)['’]d\b")
 _WITHOUT = re.compile(r"\bw/o\b")
+_WILL = re.compile(r"\b(\w+)['’]ll\b")  # "they'll" is "they will", not "theyll" ("he'll": "hell")
 _WITH = re.compile(r"\bw/")
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -111,6 +113,7 @@ def _split(text: str) -> list[str]:
     text = _ABBREVIATION_PAST.sub(r"\1ed", text)
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _WILL.sub(r"\1 will", text)
     text = _POSSESSIVE.sub("", text)
     text = _APOSTROPHE.sub("", text)
     text = _WITHOUT.sub(" without ", text)
@@ -158,13 +161,14 @@ class Normaliser:
     memoised, so a repeated word costs a dict lookup.
     """
 
-    def __init__(self, vocabulary: Iterable[str]):
+    def __init__(self, vocabulary: Iterable[str], keep: Iterable[str] = ()):
         self.vocabulary = frozenset(vocabulary)
+        self.keep = frozenset(keep)  # words never corrected, nor corrected to ("pending")
         self._choices = sorted(self.vocabulary)
         self._fixes: dict[str, str] = {}
 
     def correct(self, word: str) -> str:
-        if word in self.vocabulary or len(word) < 6 or not is_content(word):
+        if word in self.vocabulary or word in self.keep or len(word) < 6 or not is_content(word):
             return word
         if word in self._fixes:
             return self._fixes[word]

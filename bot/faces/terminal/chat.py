@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.content.catalogue import Catalogue
 from bot.content.flows import Question
 from bot.engine import View, start, step
-from bot.engine.matching import match_choice, normalise
+from bot.engine.matching import match_choice, normalise, worded
 from bot.engine.step import BACK_WORDS, answer
 from bot.faces.terminal.render import render_outcome, render_question
 from bot.review.forms import offer_form
@@ -126,7 +126,7 @@ class TerminalChat:
         if view.outcome is not None:
             self.say(render_outcome(self.pack, view.outcome))
         elif view.question is not None:
-            self.say(render_question(view.question, view.not_understood))
+            self.say(render_question(view.question, view.not_understood, view.suggestion))
 
     def save(self, view: View) -> None:
         if self.store is not None:
@@ -152,9 +152,9 @@ class TerminalChat:
                 view = self.answer(view, self.ask("> "))
             self.write_form(view)
             self.after_outcome(view)
-            if not view.prefilled:
+            if not view.understood:
                 return view
-            # The outcome rests on what the opening message said: let staff correct it.
+            # The outcome rests on what the bot understood from words: let staff correct it.
             self.say("(Type 'change' or 'back' to correct what I understood, "
                      "or press Enter to go on.)")
             text = self.ask("> ")
@@ -175,13 +175,16 @@ class TerminalChat:
         for turn in view.conversation.transcript[before:]:
             self.record("case.answer", view, turn.to_json())  # redacted by the engine
         self.save(view)
+        self.show_understood(view, typed_only=True)
         self.show(view)
         return view
 
-    def show_understood(self, view: View) -> None:
-        if view.prefilled:
-            for _, _, ask, label in view.prefilled:
-                self.say(f"I understood: {ask} → {label}")
+    def show_understood(self, view: View, *, typed_only: bool = False) -> None:
+        """Echo what was taken from staff's words, so a misreading is caught at once."""
+        shown = [u for u in view.understood if u.source == "typed" or not typed_only]
+        for item in shown:
+            self.say(f"I understood: {item.ask} → {item.label}")
+        if shown:
             self.say("(type 'change' or 'back' to correct)")
 
     def change(self, view: View) -> View:
@@ -208,7 +211,8 @@ class TerminalChat:
         if choice is None:
             self.say("Nothing changed.")
             return view
-        return answer(self.catalogue, view.conversation, question.id, choice.id, said)
+        return answer(self.catalogue, view.conversation, question.id, choice.id, said,
+                      worded=worded(question, said))
 
     def page_case(self, view: View) -> None:
         """'page' in the middle of a case: page the privacy in-charge about this case now."""

@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from bot.content.catalogue import ResolvedOutcome
 from bot.content.flows import Question
 from bot.content.packs import Pack
+from bot.engine.step import Understanding
 
 
 @cache
@@ -22,11 +23,15 @@ def environment() -> Environment:
     )
 
 
-def render_question(question: Question, not_understood: str | None = None) -> str:
+def render_question(question: Question, not_understood: str | None = None,
+                    suggestion: Understanding | None = None) -> str:
+    """The question and its menu; ``suggestion`` (``View.suggestion``) is offered, not taken."""
     return (
         environment()
         .get_template("question.j2")
-        .render(question=question, not_understood=not_understood)
+        .render(question=question, not_understood=not_understood, suggestion=suggestion,
+                suggested_number=next((n for n, c in enumerate(question.choices, 1)
+                                       if suggestion and c.id == suggestion.choice), None))
     )
 
 

@@ -1,0 +1,209 @@
+"""How a sentence says a phrase: stated, denied ("lacks a warrant"), deferred ("warrant later")
+or doubted ("maybe a warrant").
+
+Finding a choice's phrase in what staff wrote is half the job; the other half is whether they
+said it is so. The cue words live in data (``bot/data/routing/cues.yaml``), normalised like
+everything the router reads, so "doesn't have", "lacks" and "without" are one kind of cue.
+
+``Said`` is a message cut into words that remember their sentence and clause (commas), because
+a cue reaches a phrase only within limits: "no" before a comma is about something else, and a
+doubt in one sentence does not doubt the next. ``reading`` classifies one phrase found at
+``start:end``; ``clean`` says whether nothing anywhere near doubts it (a strong cue).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+
+from bot.router.text import DATA, words
+
+REACH = 5  # a cue reaches a phrase across at most this many words
+
+STATED, DENIED, DOUBTED = "stated", "denied", "doubted"
+
+# Sentences end at these (and at "but": "no warrant but a subpoena" states two things).
+_SENTENCE = re.compile(r"[.!?;\n]+|\b(?:but|however|although|though)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[,:()\u2014\u2013]|\s-\s")
+
+
+@dataclass(frozen=True)
+class Cues:
+    denied_before: frozenset[tuple[str, ...]]
+    yet_before: frozenset[tuple[str, ...]]
+    yet_after: frozenset[tuple[str, ...]]
+    doubt: frozenset[tuple[str, ...]]
+    caution_before: frozenset[tuple[str, ...]]
+    scope_ends: frozenset[str]
+    holding: frozenset[str]
+
+    def vocabulary(self) -> set[str]:
+        """Every cue word: a matcher never 'corrects' one into a choice's word."""
+        out: set[str] = set(self.scope_ends | self.holding)
+        for group in (self.denied_before, self.yet_before, self.yet_after, self.doubt,
+                      self.caution_before):
+            for cue in group:
+                out.update(cue)
+        return out
+
+
+@cache
+def cues() -> Cues:
+    raw = yaml.safe_load((DATA / "cues.yaml").read_text("utf-8"))
+
+    def phrases(key: str) -> frozenset[tuple[str, ...]]:
+        return frozenset(w for w in (words(str(entry)) for entry in raw[key]) if w)
+
+    def single(key: str) -> frozenset[str]:
+        return frozenset(w for entry in raw[key] for w in words(str(entry)))
+
+    return Cues(phrases("denied_before"), phrases("yet_before"), phrases("yet_after"),
+                phrases("doubt"), phrases("caution_before"), single("scope_ends"),
+                single("holding"))
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message as normalised words, each with the sentence and clause it sits in."""
+
+    words: tuple[str, ...]
+    sentence: tuple[int, ...]
+    clause: tuple[int, ...]
+    questions: frozenset[int]  # sentences that end with a question mark
+
+    @classmethod
+    def of(cls, text: str, normalise) -> Said:
+        """Cut ``text`` into sentences and clauses, then normalise each piece (``normalise``:
+        text -> words, e.g. a matcher's ``_fact_words``)."""
+        out: list[str] = []
+        sentence: list[int] = []
+        clause: list[int] = []
+        asked: set[int] = set()
+        clause_no = 0
+        pieces = _sentences(text)
+        for s_no, (piece, is_question) in enumerate(pieces):
+            if is_question:
+                asked.add(s_no)
+            for part in _CLAUSE.split(piece):
+                found = normalise(part)
+                out.extend(found)
+                sentence.extend([s_no] * len(found))
+                clause.extend([clause_no] * len(found))
+                clause_no += 1
+        return cls(tuple(out), tuple(sentence), tuple(clause), frozenset(asked))
+
+    # --- reading one phrase -------------------------------------------------------------------
+
+    def reading(self, start: int, end: int) -> str:
+        """``stated``, ``denied`` (denied or not yet in hand) or ``doubted`` (in its clause)."""
+        if self._doubt(start, end, lambda i: self.clause[i] == self.clause[start]):
+            return DOUBTED
+        c = cues()
+        if self._before(start, c.denied_before | c.yet_before) or self._after(end, c.yet_after):
+            return DENIED
+        return STATED
+
+    def clean(self, start: int, end: int) -> bool:
+        """Nothing denies, defers or doubts the phrase at ``start:end``: no cue in its sentence,
+        no doubt anywhere in the message, and its sentence is not a question."""
+        c = cues()
+        sentence = self.sentence[start]
+        if sentence in self.questions:
+            return False
+        if self._doubt(start, end, lambda i: True) or self._before(start, c.caution_before):
+            return False
+        others = c.denied_before | c.yet_before | c.yet_after
+        return not any(
+            self._cue_at(i, others, lambda j: self.sentence[j] == sentence) is not None
+            for i in range(len(self.words)) if not start <= i < end
+        )
+
+    def _doubt(self, start: int, end: int, within) -> bool:
+        return any(
+            self._cue_at(i, cues().doubt, within, outside=(start, end)) is not None
+            for i in range(len(self.words)) if within(i) and not start <= i < end
+        )
+
+    def _cue_at(self, i: int, group: frozenset[tuple[str, ...]], within,
+                outside: tuple[int, int] = (0, 0)) -> tuple[str, ...] | None:
+        """The cue of ``group`` that starts at word ``i`` (all its words ``within``)."""
+        for cue in group:
+            stop = i + len(cue)
+            if self.words[i:stop] != cue:
+                continue
+            if all(within(j) and not outside[0] <= j < outside[1] for j in range(i, stop)):
+                return cue
+        return None
+
+    def denial_before(self, start: int, gap: int) -> int | None:
+        """Where a denial cue starts, if one ends at most ``gap`` words before ``start`` in the
+        same clause with no scope end or word of holding between; else None."""
+        c = cues()
+        clause = self.clause[start]
+        for j in range(start - 1, max(-1, start - 2 - gap), -1):
+            if self.clause[j] != clause:
+                return None
+            for cue in c.denied_before:
+                first = j - len(cue) + 1
+                if first >= 0 and self.words[first : j + 1] == cue and self.clause[first] == clause:
+                    return first
+            if self.words[j] in c.scope_ends or self.words[j] in c.holding:
+                return None
+        return None
+
+    def _before(self, start: int, group: frozenset[tuple[str, ...]]) -> bool:
+        """A cue ends within ``REACH`` words before ``start``, in the same clause, with no
+        scope end or word of holding between ("asked for the records, has a warrant")."""
+        c = cues()
+        clause = self.clause[start] if start < len(self.clause) else -1
+        for j in range(start - 1, max(-1, start - 1 - REACH), -1):
+            if self.clause[j] != clause:
+                return False
+            for cue in group:
+                first = j - len(cue) + 1
+                if first >= 0 and self.words[first : j + 1] == cue and all(
+                    self.clause[k] == clause for k in range(first, j + 1)
+                ):
+                    return True
+            if self.words[j] in c.holding:
+                # "never had a warrant", "does not have a warrant": a cue just before still counts
+                return any(self.words[max(0, j - len(cue)) : j] == cue for cue in group)
+            if self.words[j] in c.scope_ends:
+                return False
+        return False
+
+    def _after(self, end: int, group: frozenset[tuple[str, ...]]) -> bool:
+        """A cue starts within ``REACH`` words after ``end``, in the same sentence."""
+        if end == 0 or end > len(self.words):
+            return False
+        sentence = self.sentence[end - 1]
+        for i in range(end, min(len(self.words), end + REACH)):
+            if self.sentence[i] != sentence:
+                return False
+            if self._cue_at(i, group, lambda j: self.sentence[j] == sentence) is not None:
+                return True
+            if self.words[i] in cues().scope_ends:
+                return False
+        return False
+
+    def has_cue(self) -> bool:
+        """Any cue at all (a typed answer with none can be trusted to a fuzzy match)."""
+        c = cues()
+        groups = c.denied_before | c.yet_before | c.yet_after | c.doubt
+        return bool(self.questions) or any(
+            self._cue_at(i, groups, lambda j: True) is not None for i in range(len(self.words))
+        )
+
+
+def _sentences(text: str) -> list[tuple[str, bool]]:
+    """The sentences of ``text``, each with whether it ends with a question mark."""
+    out: list[tuple[str, bool]] = []
+    position = 0
+    for mark in _SENTENCE.finditer(text):
+        out.append((text[position : mark.start()], "?" in mark.group()))
+        position = mark.end()
+    out.append((text[position:], False))
+    return [(piece, asked) for piece, asked in out if piece.strip()]
