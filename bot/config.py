@@ -76,6 +76,9 @@ class Config:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     retention_days: int = 365
     contacts: dict[str, str] = field(default_factory=dict)
+    # The library's own content folder (knowledge/<library>/, optional flows/); relative paths
+    # are read from the settings file's folder. None: --content, $FRONTDESK_CONTENT or bundled.
+    content: Path | None = None
     source: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -105,6 +108,7 @@ KNOWN_KEYS = {
     "schedule",
     "retention_days",
     "contacts",
+    "content",
 }
 
 
@@ -175,6 +179,15 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
     for name, text in contacts.items():
         _expect(text, str, f"contacts.{name}", "a string")
 
+    content = data.get("content")
+    if content is not None:
+        _expect(content, str, "content", "a folder path string")
+        content = Path(content)
+        if not content.is_absolute() and source is not None:
+            content = source.resolve().parent / content
+        if not content.is_dir():
+            raise ConfigError("content", f"folder not found: {content}")
+
     return Config(
         library=library,
         database_url=os.environ.get(ENV_DATABASE_URL) or database_url,
@@ -184,6 +197,7 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
         schedule=schedule,
         retention_days=retention,
         contacts=dict(contacts),
+        content=content,
         source=source,
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
     )

@@ -421,8 +421,9 @@ def test_outcome_pages_the_privacy_in_charge_through_the_worker(
             paged = fake.wait_for(
                 "chat.postMessage",
                 lambda c: c.args.get("channel") in (fake.dm_channel(PIC), PIC),
-                timeout=10,
+                timeout=30,  # returns as soon as it is sent; long only for a loaded machine
             )
+            assert paged, "the worker never delivered the page"
             assert "Police ask about a patron" in paged[0].args.get("text", "")
         finally:
             bot.stop()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.check.paths import enumerate_paths
-from bot.content.catalogue import Catalogue, resolve_outcome
+from bot.content.catalogue import Catalogue, bundled_content_root, resolve_outcome
 from bot.content.expressions import ExpressionError, check_syntax, evaluate
 from bot.content.flows import Outcome
 from bot.content.yamlio import LineList, LineMap, load_yaml
@@ -34,7 +34,11 @@ class SafetyRule:
 
 
 def load_rules(root: Path) -> tuple[list[SafetyRule], list[Problem]]:
+    """The root's rules; a library's own folder without a rules file gets the bundled ones."""
     path = root / RULES_FILE
+    bundled = bundled_content_root()
+    if not path.exists() and not (root / "flows").is_dir() and bundled is not None:
+        path = bundled / RULES_FILE
     if not path.exists():
         return [], [Problem(path, 0, "safety rules file is missing")]
     try:

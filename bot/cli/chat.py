@@ -21,7 +21,8 @@ from bot.store import ConversationStore
 
 
 @click.command()
-@click.option("--library", default=DEMO_LIBRARY, show_default=True, help="Library (pack) id.")
+@click.option("--library", default=None,
+              help=f"Library (pack) id (default: the config's library, else {DEMO_LIBRARY}).")
 @click.option(
     "--database-url",
     envvar="FRONTDESK_DATABASE_URL",
@@ -39,12 +40,13 @@ from bot.store import ConversationStore
 @content_option
 @config_option
 @clear_errors
-def chat(library: str, database_url: str | None, forms_dir: Path, content: Path | None,
+def chat(library: str | None, database_url: str | None, forms_dir: Path, content: Path | None,
          config_path: Path | None) -> None:
     """Talk through a situation at the desk, step by step."""
-    catalogue = load_catalogue(content)
-    catalogue.pack(library)
     config, database = load_settings(config_path, database_url)
+    catalogue = load_catalogue(content or config.content)
+    library = library or config.library
+    catalogue.pack(library)
     store = ConversationStore(database)
     escalations = EscalationService(database, config, catalogue)  # pages are shown and recorded
     TerminalChat(catalogue, library, store, read=lambda p: input(p), say=click.echo,

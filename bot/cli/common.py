@@ -92,7 +92,7 @@ def with_services(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(config_path: Path | None, database_url: str | None, content: Path | None,
                 **kwargs: Any) -> Any:
         config, database = load_settings(config_path, database_url)
-        service = EscalationService(database, config, load_catalogue(content))
+        service = EscalationService(database, config, load_catalogue(content or config.content))
         return func(service, **kwargs)
 
     return wrapper

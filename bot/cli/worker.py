@@ -48,7 +48,7 @@ def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: 
     if not secrets.bot_token:
         fail("SLACK_BOT_TOKEN is not set: the worker delivers pages through Slack", 2)
     config, database = load_settings(config_path, database_url)
-    service = EscalationService(database, config, load_catalogue(content))
+    service = EscalationService(database, config, load_catalogue(content or config.content))
     client = WebClient(token=secrets.bot_token, **(
         {"base_url": secrets.api_url} if secrets.api_url else {}))
     delivery = OutboxWorker(database, SlackTransport(client), lease_seconds=lease_seconds,

@@ -64,24 +64,37 @@ class ResolvedOutcome:
         }
 
 
-def find_content_root(explicit: Path | None = None) -> Path:
-    """Where ``knowledge/`` and ``flows/`` live.
+def bundled_content_root() -> Path | None:
+    """The demo content that ships with frontdesk: ``bot/bundled`` in an installed wheel, or the
+    checkout's own ``flows/`` and ``knowledge/`` when running from source."""
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "bundled", package.parent):
+        if (candidate / "flows").is_dir() and (candidate / "knowledge").is_dir():
+            return candidate
+    return None
 
-    In order: the argument, $FRONTDESK_CONTENT, the working folder or a parent, the checkout.
+
+def find_content_root(explicit: Path | None = None) -> Path:
+    """Where ``knowledge/`` (and usually ``flows/``) live.
+
+    In order: the argument, $FRONTDESK_CONTENT, the working folder or a parent holding both
+    folders, then the bundled demo content. A library's own folder may hold only
+    ``knowledge/<library>/`` (its pack, and its own flows under ``knowledge/<library>/flows/``):
+    the bundled flows are then laid under it (see ``Catalogue.load``).
     """
-    candidates: list[Path] = []
     if explicit is not None:
         return explicit
     if env := os.environ.get("FRONTDESK_CONTENT"):
         return Path(env)
     here = Path.cwd().resolve()
-    candidates.extend([here, *here.parents])
-    candidates.append(Path(__file__).resolve().parents[2])
-    for candidate in candidates:
+    for candidate in (here, *here.parents):
         if (candidate / "flows").is_dir() and (candidate / "knowledge").is_dir():
             return candidate
+    if bundled := bundled_content_root():
+        return bundled
     raise ContentError(
-        Problem(here, 0, "no flows/ and knowledge/ found here or above; set FRONTDESK_CONTENT")
+        Problem(here, 0, "no flows/ and knowledge/ found here or above, and no bundled content; "
+                "set FRONTDESK_CONTENT")
     )
 
 
@@ -158,11 +171,15 @@ class Catalogue:
         return catalogue
 
     def _load_all(self) -> None:
-        missing = [name for name in ("knowledge", "flows") if not (self.root / name).is_dir()]
-        if missing:
-            self.problems.append(Problem(self.root, 0, f"no {' or '.join(missing)} folder here: "
-                                         "expected knowledge/<library>/pack.yaml and "
-                                         "flows/<situation>.yaml"))
+        if not (self.root / "knowledge").is_dir():
+            self.problems.append(Problem(self.root, 0, "no knowledge folder here: expected "
+                                         "knowledge/<library>/pack.yaml (and flows/<situation>"
+                                         ".yaml, or none to use the bundled flows)"))
+            return
+        flows_root = self.root if (self.root / "flows").is_dir() else bundled_content_root()
+        if flows_root is None:
+            self.problems.append(Problem(self.root, 0, "no flows folder here and no bundled "
+                                         "flows to use: expected flows/<situation>.yaml"))
             return
         knowledge = self.root / "knowledge"
         for folder in sorted(p for p in knowledge.iterdir() if (p / "pack.yaml").is_file()):
@@ -178,7 +195,7 @@ class Catalogue:
                         self.library_flows.setdefault(folder.name, {})[flow.id] = flow
                     except ContentError as exc:
                         self.problems.extend(exc.problems)
-        for path in sorted((self.root / "flows").glob("*.yaml")):
+        for path in sorted((flows_root / "flows").glob("*.yaml")):
             try:
                 flow = load_flow(path)
                 self.flows[flow.id] = flow

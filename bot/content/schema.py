@@ -23,7 +23,7 @@ from bot.errors import Problem
 @cache
 def schema(name: str) -> dict[str, Any]:
     """The ``flow`` or ``pack`` schema document."""
-    text = resources.files("bot.content.schemas").joinpath(f"{name}.schema.json").read_text()
+    text = resources.files("bot.content").joinpath("schemas", f"{name}.schema.json").read_text()
     return json.loads(text)
 
 

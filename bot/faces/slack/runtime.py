@@ -63,7 +63,8 @@ class Runtime:
         cls, *, mode: str, config_path: Path | str | None = None, content: Path | None = None
     ) -> Runtime:
         config = load_config(config_path)
-        return cls(config, Catalogue.load(content), SlackSecrets.from_env(), mode=mode)
+        catalogue = Catalogue.load(content or config.content)
+        return cls(config, catalogue, SlackSecrets.from_env(), mode=mode)
 
     def start_worker(self) -> bool:
         """Deliver queued pages and run the scheduler, each in a background thread (when
