@@ -79,6 +79,7 @@ class Config:
     # The library's own content folder (knowledge/<library>/, optional flows/); relative paths
     # are read from the settings file's folder. None: --content, $FRONTDESK_CONTENT or bundled.
     content: Path | None = None
+    phones: dict[str, str] = field(default_factory=dict)
     source: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -109,6 +110,7 @@ KNOWN_KEYS = {
     "retention_days",
     "contacts",
     "content",
+    "phones",
 }
 
 
@@ -187,6 +189,12 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
             content = source.resolve().parent / content
         if not content.is_dir():
             raise ConfigError("content", f"folder not found: {content}")
+    phones = _expect(data.get("phones", {}), dict, "phones",
+                     'a table like { privacy-in-charge = "847-555-0100" }')
+    for name, number in phones.items():
+        _expect(number, str, f"phones.{name}", "a phone number string")
+        if not number.strip():
+            raise ConfigError(f"phones.{name}", "is empty")
 
     return Config(
         library=library,
@@ -198,6 +206,7 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
         retention_days=retention,
         contacts=dict(contacts),
         content=content,
+        phones=dict(phones),
         source=source,
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
     )

@@ -264,6 +264,7 @@ class FakeSlack:
         self.views: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
         self._failures: dict[str, list[_Failure]] = {}
+        self._refusals: dict[str, tuple[str, int, tuple[str, ...] | None]] = {}
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
@@ -320,6 +321,7 @@ class FakeSlack:
             self.messages.clear()
             self.views.clear()
             self._failures.clear()
+            self._refusals.clear()
             self._acks.clear()
 
     def calls_to(self, method: str, predicate: Callable[[Call], bool] | None = None) -> list[Call]:
@@ -399,6 +401,25 @@ class FakeSlack:
             failure = _Failure(times, status, retry_after, error)
             self._failures.setdefault(method, []).append(failure)
 
+    def refuse(self, target: str, error: str = "channel_not_found", *, status: int = 200,
+               methods: tuple[str, ...] | None = None) -> None:
+        """Answer every call about ``target`` — a channel id (``channel``) or a user id
+        (``users``/``user``) — with ``{"ok": false, "error": error}`` (HTTP ``status``), as Slack
+        does for an archived or deleted channel, a bot not in it, a deactivated user.
+        ``methods``: only these (default all)."""
+        with self._lock:
+            self._refusals[target] = (error, status, methods)
+
+    def _refusal(self, method: str, args: dict[str, Any]) -> tuple[str, int] | None:
+        users = args.get("users")
+        named = [args.get("channel"), args.get("user"),
+                 *(users if isinstance(users, list) else str(users or "").split(","))]
+        for target in named:
+            found = self._refusals.get(str(target)) if target else None
+            if found and (found[2] is None or method in found[2]):
+                return found[0], found[1]
+        return None
+
     def dm_channel(self, user: str) -> str:
         return "D" + hashlib.sha1(user.encode()).hexdigest()[:8].upper()
 
@@ -473,6 +494,8 @@ class FakeSlack:
                 failure.times -= 1
                 if failure.times <= 0:
                     failures.pop(0)
+            elif refused := self._refusal(method, args):
+                failure = _Failure(1, refused[1], None, refused[0])
         if failure is not None:
             headers: dict[str, str] = {}
             if failure.status == 429 and failure.retry_after is not None:

@@ -43,6 +43,12 @@ def pages(service: EscalationService, no_tick: bool) -> None:
                       f"next step {_when(e.next_action_at)}")
         click.echo(f"{e.id}  [{e.urgency}] {e.situation_title} — {e.headline or e.reason}\n"
                    f"    asked by {e.asked_by} ({e.face}) at {_when(e.created_at)}; {status}")
+    dead = service.undelivered_pages()
+    if dead:
+        click.echo("\nPAGES NOT DELIVERED (last 24 hours) — phone these people, fix the "
+                   "config (`frontdesk doctor`):")
+        for page in dead:
+            click.echo(f"  {page.escalation_id}  to {page.target}: {page.error}")
     open_holds = service.open_holds()
     if open_holds:
         click.echo("\nHolds:")

@@ -52,7 +52,8 @@ def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: 
     client = WebClient(token=secrets.bot_token, **(
         {"base_url": secrets.api_url} if secrets.api_url else {}))
     delivery = OutboxWorker(database, SlackTransport(client), lease_seconds=lease_seconds,
-                            base_backoff=base_backoff, poll_seconds=poll_seconds)
+                            base_backoff=base_backoff, poll_seconds=poll_seconds,
+                            on_undelivered=service.undelivered)
     retention = retention_job(database, config.retention_days)
     if once:
         service.tick()

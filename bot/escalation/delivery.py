@@ -156,14 +156,24 @@ class WorkerStats:
     failed: int = 0
 
 
+OnUndelivered = Callable[[Connection, OutboxRow, str], None]
+
+
 class OutboxWorker:
-    """Delivers queued messages through a transport."""
+    """Delivers queued messages through a transport.
+
+    ``on_undelivered(conn, row, error)`` runs in the transaction that records a delivery
+    failed for good (a permanent Slack error, or retries exhausted): the escalation service's
+    ``undelivered`` makes a dead page an emergency (the next level at once, the asker told
+    whom to phone)."""
 
     def __init__(self, database: Database, transport: Transport, *,
                  clock: Callable[[], datetime] | None = None, lease_seconds: float = 60.0,
                  base_backoff: float = 1.0, max_backoff: float = 300.0,
-                 max_attempts: int = 25, poll_seconds: float = 0.25):
+                 max_attempts: int = 25, poll_seconds: float = 0.25,
+                 on_undelivered: OnUndelivered | None = None):
         self.db = database
+        self.on_undelivered = on_undelivered
         self.transport = transport
         self.store = OutboxStore(database)
         self.clock = clock or utcnow
@@ -300,6 +310,8 @@ class OutboxWorker:
         def record(conn: Connection, current: OutboxRow, error: str = str(exc)) -> None:
             append_event(conn, self.db, f"{row.kind}.failed", escalation_id=row.escalation_id,
                          data={"key": row.key, "recipient": row.target, "error": error})
+            if self.on_undelivered is not None:
+                self.on_undelivered(conn, row, error)
 
         self.stats.failed += 1
         log.error("delivery %s failed for good: %s", row.key, exc)

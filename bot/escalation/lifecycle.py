@@ -11,6 +11,7 @@ configured for is skipped.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from bot.escalation.records import ThreadRef, new_id, thread_of
 from bot.mrkdwn import escape
 from bot.store.audit import append_event
 from bot.store.outbox import ring
-from bot.store.paging_tables import escalations
+from bot.store.paging_tables import escalations, outbox
 from bot.store.txn import locked, write_transaction
 
 if TYPE_CHECKING:
@@ -107,21 +108,62 @@ def _next_step(level: int, repeat: int, repeats: int) -> tuple[int, int] | None:
     return None
 
 
-def _advance(service: EscalationService, conn: Connection, row: Row[Any], now: datetime) -> None:
-    """Page the next level with anyone in it, or expire when the sequence has run out."""
+def undelivered(service: EscalationService, conn: Connection, *, escalation_id: str, key: str,
+                recipient: str, error: str, now: datetime) -> None:
+    """A page that can never be delivered (the channel is gone, the user deactivated, the
+    token refused, retries exhausted): in the transaction that records the failure, tell the
+    asker whom to phone and, if it was a page of the current step, page the next level now,
+    skipping everyone whose page has already failed. A recipient already known dead (the
+    escalation channel is paged at every level) moves nothing a second time."""
+    row = conn.execute(locked(select(escalations).where(escalations.c.id == escalation_id),
+                              service.db)).first()
+    if row is None:
+        return
+    packet = json.loads(row.packet or "{}")
+    append_event(conn, service.db, "page.undelivered", library=row.library,
+                 escalation_id=row.id, conversation_id=row.conversation_id, at=now,
+                 data={"recipient": recipient, "error": error, "key": key})
+    service.notify.undelivered(conn, row.id, thread_of(row), recipient, error, packet, now)
+    _, _, level, repeat, _ = key.split(":", 4)
+    failures = dead_recipients(conn, row.id)
+    current = row.state == "triggered" and (row.level, row.repeat) == (int(level), int(repeat))
+    if current and failures[recipient] == 1:
+        _advance(service, conn, row, now, dead=set(failures))
+    ring()
+
+
+def dead_recipients(conn: Connection, escalation_id: str) -> Counter[str]:
+    """Everyone a page of this escalation could not be delivered to, with how many pages."""
+    return Counter(conn.execute(select(outbox.c.target).where(
+        outbox.c.escalation_id == escalation_id, outbox.c.kind == "page",
+        outbox.c.status == "failed")).scalars())
+
+
+def _advance(service: EscalationService, conn: Connection, row: Row[Any], now: datetime,
+             dead: set[str] | frozenset[str] = frozenset()) -> None:
+    """Page the next level with anyone in it (anyone not in ``dead``: pages to them failed),
+    or expire when the sequence has run out."""
     roles, notify = service.roles, service.notify
     packet = json.loads(row.packet or "{}")
     repeats = service.config.escalation.repeat
+
+    def live(level: int) -> list[str]:
+        return [r for r in roles.recipients(level) if r not in dead]
+
     step = _next_step(row.level, row.repeat, repeats)
-    anyone = bool(roles.recipients(1) or roles.recipients(2))
-    while step is not None and anyone and not roles.recipients(step[0]):
+    anyone = bool(live(1) or live(2))
+    if dead and not anyone:
+        step = None
+    while step is not None and anyone and not live(step[0]):
         step = _next_step(*step, repeats)
     common: dict[str, Any] = dict(library=row.library, escalation_id=row.id,
                                   conversation_id=row.conversation_id, at=now)
     if step is None:
         conn.execute(update(escalations).where(escalations.c.id == row.id).values(
             state="expired", expired_at=now, next_action_at=None, updated_at=now))
-        text = ("⚠️ Nobody acknowledged the page in time. What to do next: "
+        what = ("No page could be delivered to anyone" if dead and not anyone
+                else "Nobody acknowledged the page in time")
+        text = (f"⚠️ {what}. What to do next: "
                 f"{escape(packet.get('if_no_answer') or roles.if_no_answer(row.library))}")
         notify.asker(conn, row.id, thread_of(row), "expired", text, now)
         notify.expired_in_channel(conn, row.id, packet, now)

@@ -69,6 +69,27 @@ class Notifier:
                 payload=messages.text_message("status", text, key=key,
                                               escalation_id=escalation_id))
 
+    def undelivered(self, conn: Connection, escalation_id: str, thread: ThreadRef | None,
+                    recipient: str, error: str, packet: dict[str, Any], now: datetime) -> None:
+        """Tell the asker, once per recipient, that a page did not get through and whom to
+        phone (``[phones]`` in the config; else the library's advice for nobody answering)."""
+        code = error.rsplit(": ", 1)[-1]
+        text = (f"🚨 The page to {messages.where(recipient)} did not get through "
+                f"(Slack said: {escape(code)}). {self.whom_to_phone(packet)}")
+        self.asker(conn, escalation_id, thread, f"undelivered:{recipient}", text, now)
+
+    def whom_to_phone(self, packet: dict[str, Any]) -> str:
+        """Plain words: the numbers to phone now, the privacy in-charge's first."""
+        phones = self.roles.config.phones
+        titles = packet.get("roles") or {}
+        order = [PIC, DIRECTOR, *(name for name in phones if name not in (PIC, DIRECTOR))]
+        numbers = [f"{escape(titles.get(name) or name.replace('-', ' '))}: {escape(phones[name])}"
+                   for name in order if name in phones]
+        if numbers:
+            return "Phone now — " + "; ".join(numbers) + "."
+        advice = packet.get("if_no_answer") or self.roles.if_no_answer(packet.get("library", ""))
+        return f"Phone someone with authority now. {escape(advice)}"
+
     def expired_in_channel(self, conn: Connection, escalation_id: str, packet: dict[str, Any],
                            now: datetime) -> None:
         """Say in the escalation channel (if any) that a page ran out unacknowledged."""

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Config
@@ -48,7 +48,7 @@ from bot.escalation.status import LiveStatus
 from bot.privacy.redact import redact
 from bot.store.audit import append_event
 from bot.store.database import Database
-from bot.store.outbox import ring
+from bot.store.outbox import OutboxRow, OutboxStore, Undelivered, ring
 from bot.store.paging_tables import escalations
 from bot.store.txn import utcnow, write_transaction
 
@@ -156,6 +156,17 @@ class EscalationService:
 
     def resolve(self, escalation_id: str, user_id: str, note: str | None = None) -> AckResult:
         return acknowledge.resolve(self, escalation_id, user_id, note)
+
+    def undelivered(self, conn: Connection, row: OutboxRow, error: str) -> None:
+        """The outbox worker's ``on_undelivered``: a page that failed for good is an emergency
+        (``lifecycle.undelivered``); other messages are only recorded as failed."""
+        if row.kind == "page" and row.escalation_id:
+            lifecycle.undelivered(self, conn, escalation_id=row.escalation_id, key=row.key,
+                                  recipient=row.target, error=error, now=self.clock())
+
+    def undelivered_pages(self, hours: float = 24) -> list[Undelivered]:
+        """Pages that failed for good in the last ``hours`` (``frontdesk pages``, /healthz)."""
+        return OutboxStore(self.db).undelivered(self.clock() - timedelta(hours=hours))
 
     def tick(self) -> int:
         """Act on every deadline that has passed: re-escalate, expire, remind about holds."""

@@ -53,6 +53,16 @@ class OutboxRow:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class Undelivered:
+    """A message that will never be delivered: to whom, and what Slack said."""
+
+    key: str
+    escalation_id: str | None
+    target: str
+    error: str
+
+
 def _row(r: Any) -> OutboxRow:
     return OutboxRow(r.id, r.idempotency_key, r.escalation_id, r.kind, r.method, r.target,
                      r.thread_ts, r.ref_key, json.loads(r.payload), r.attempts, r.maybe_sent,
@@ -188,6 +198,20 @@ class OutboxStore:
         if r.status == "sent":
             return (r.result_channel, r.result_ts) if r.result_ts else False
         return None
+
+    def undelivered(self, since: datetime, escalation_id: str | None = None,
+                    kinds: tuple[str, ...] = ("page",)) -> list[Undelivered]:
+        """Messages of ``kinds`` that failed for good since ``since`` (newest first)."""
+        query = select(outbox.c.idempotency_key, outbox.c.escalation_id, outbox.c.target,
+                       outbox.c.last_error, outbox.c.next_attempt_at).where(
+            outbox.c.status == "failed", outbox.c.kind.in_(kinds),
+            outbox.c.created_at >= since)
+        if escalation_id is not None:
+            query = query.where(outbox.c.escalation_id == escalation_id)
+        with self.db.engine.connect() as conn:
+            rows = conn.execute(query.order_by(outbox.c.id.desc())).all()
+        return [Undelivered(r.idempotency_key, r.escalation_id, r.target, r.last_error or "")
+                for r in rows]
 
     def counts(self) -> dict[str, int]:
         with self.db.engine.connect() as conn:

@@ -1,7 +1,9 @@
 """HTTP mode: Bolt's WSGI adapter behind waitress, a production WSGI server.
 
 Routes: ``POST /slack/events`` (events, slash commands and interactivity — one Request URL for
-all three) and ``GET /healthz`` (the database answers: 200, else 503). Bodies that are not
+all three) and ``GET /healthz`` (the database answers: 200, else 503; a page that failed for
+good in the last 24 hours makes it ``"status": "degraded"``, still 200, so a load balancer keeps
+the instance while monitoring raises the alarm). Bodies that are not
 Slack's are refused before Bolt sees them: an unparseable body is 401 when unsigned or badly
 signed and 400 when signed; anything over ``MAX_BODY`` is 413.
 
@@ -62,7 +64,18 @@ class SlackWSGI:
             return self._reply(
                 start_response, "503 Service Unavailable", {"ok": False, "database": "unavailable"}
             )
-        return self._reply(start_response, "200 OK", {"ok": True})
+        service = self.services.escalations
+        try:
+            dead = service.undelivered_pages() if service is not None else []
+        except Exception:
+            log.exception("health check: reading undelivered pages failed")
+            dead = []
+        if dead:  # the process is up, but pages do not get through: a person must look
+            return self._reply(start_response, "200 OK", {
+                "ok": False, "status": "degraded", "database": "ok",
+                "undelivered_pages": len(dead),
+                "problems": sorted({f"page to {d.target}: {d.error}" for d in dead})[:10]})
+        return self._reply(start_response, "200 OK", {"ok": True, "status": "ok"})
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")

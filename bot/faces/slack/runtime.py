@@ -73,7 +73,8 @@ class Runtime:
             return False
         # The transport honours Retry-After itself: give it a client without our retry handlers.
         client = WebClient(token=self.secrets.bot_token, base_url=self.app.client.base_url)
-        worker = OutboxWorker(self.services.database, SlackTransport(client))
+        worker = OutboxWorker(self.services.database, SlackTransport(client),
+                              on_undelivered=self.services.escalations.undelivered)
         self._worker = threading.Thread(
             target=worker.run_forever, args=(self.stop_event,), name="frontdesk-outbox", daemon=True
         )
