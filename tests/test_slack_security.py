@@ -151,7 +151,7 @@ def test_malformed_payloads_get_4xx_and_store_nothing(bot: SlackBot) -> None:
 
 def test_routes_and_health(bot: SlackBot) -> None:
     health = http("GET", bot.url + "/healthz")
-    assert health.status == 200 and json.loads(health.body) == {"ok": True}
+    assert health.status == 200 and json.loads(health.body) == {"ok": True, "status": "ok"}
     assert http("GET", bot.url + "/slack/events").status == 405
     assert http("GET", bot.url + "/nowhere").status == 404
     big = b"x" * 1_000_001
