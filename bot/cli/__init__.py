@@ -23,6 +23,7 @@ from bot.cli.digest import digest
 from bot.cli.drill import drill
 from bot.cli.form import form
 from bot.cli.manifest import manifest  # slack
+from bot.cli.pack import pack  # authoring
 from bot.cli.pages import holds, pages  # escalation
 from bot.cli.purge import purge  # escalation
 from bot.cli.route import route  # routing
@@ -34,6 +35,7 @@ COMMANDS: list[click.Command] = [check, chat, run, coverage]
 COMMANDS += [approve, diagram, compare, form, drill, digest]  # review
 COMMANDS += [pages, ack, resolve, holds, audit, purge, worker]  # escalation
 COMMANDS += [backup, restore]  # operations
+COMMANDS += [pack]  # authoring
 COMMANDS += [serve, manifest]  # slack
 COMMANDS += [route]  # routing
 

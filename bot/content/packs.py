@@ -98,7 +98,7 @@ class Pack:
         }
 
 
-def _span(text: str, start: str, end: str | None) -> tuple[int, int] | str:
+def span(text: str, start: str, end: str | None) -> tuple[int, int] | str:
     """The (start, end) offsets of a clause, or a message saying why the anchors fail."""
     count = text.count(start)
     if count == 0:
@@ -137,13 +137,13 @@ def load_pack(folder: Path) -> Pack:
     clauses: dict[str, Clause] = {}
     clause_docs: LineMap = doc["clauses"]
     for clause_id, spec in clause_docs.items():
-        span = _span(policy_text, spec["from"], spec.get("to"))
+        found = span(policy_text, spec["from"], spec.get("to"))
         line = clause_docs.line_of(clause_id)
-        if isinstance(span, str):
-            problems.append(Problem(path, line, f"clause {clause_id}: {span}"))
+        if isinstance(found, str):
+            problems.append(Problem(path, line, f"clause {clause_id}: {found}"))
             continue
         clauses[clause_id] = Clause(
-            clause_id, spec["title"], span[0], span[1], policy_text[span[0] : span[1]], line
+            clause_id, spec["title"], found[0], found[1], policy_text[found[0] : found[1]], line
         )
 
     def cited(ids: list[str], owner: str, line: int) -> tuple[str, ...]:
