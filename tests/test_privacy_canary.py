@@ -3,6 +3,7 @@ files, the logs, the audit export or the messages sent to Slack."""
 
 from __future__ import annotations
 
+import json
 import logging
 import tomllib
 from pathlib import Path
@@ -87,3 +88,31 @@ def run_conversations(tmp_path: Path, fake: PagingFake) -> None:
     for canary in CANARIES:
         assert canary not in export, f"{canary!r} in the audit export"
     db.dispose()
+
+
+def test_typed_answers_are_stored_as_choices_not_words(tmp_path: Path) -> None:
+    """Privacy by design: what staff type to answer a question is matched to a choice and then
+    forgotten. A word no redactor would ever mask (``quokka``) reaches no table, no audit
+    event and no page: the conversation, the Slack thread state, the case trail and the page
+    hold the question and the choice, never the words."""
+    with PagingFake() as fake:
+        catalogue = Catalogue.load(write_content(tmp_path / "content"))
+        db = Database(f"sqlite:///{tmp_path / 'typed.db'}")
+        service = EscalationService(db, parse_config(tomllib.loads(config_toml())), catalogue)
+        lines = ["1", "police, the quokka kind", "warrant quokka", "page", "quit"]
+        said = chat(catalogue, "pagelib", lines, store=ConversationStore(db),
+                    user_id="terminal:typed", escalations=service)
+        assert any("PAGED" in s for s in said)
+        worker = OutboxWorker(db, SlackTransport(WebClient(token="xoxb-c", base_url=fake.api_url)))
+        worker.run_once()
+        sent = [str(c.args) for c in fake.calls]
+        answers = [r for r in AuditLog(db).rows() if r.kind == "case.answer"]
+        stored = ConversationStore(db).recent("terminal:typed")
+        db.dispose()
+    assert [json.loads(r.data) for r in answers] == [
+        {"question": "who", "choice": "officer"}, {"question": "paper", "choice": "warrant"}]
+    assert stored and stored[0].conversation.answers == (("who", "officer"), ("paper", "warrant"))
+    assert any("A search warrant" in message for message in sent)  # the page shows the label
+    assert not any("quokka" in message for message in sent)
+    for path in tmp_path.glob("typed.db*"):
+        assert b"quokka" not in path.read_bytes(), path.name

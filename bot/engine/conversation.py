@@ -14,16 +14,21 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Turn:
-    """One answer as given: the question, the choice it matched, and the (redacted) words."""
+    """One answer as given: the question, the choice it matched, and the (redacted) words.
+
+    ``said`` lives only in memory, for the step that received it: the stored form
+    (``to_json``: conversations, Slack threads, the case trail) is the structured answer alone,
+    question id and choice id, so what staff typed is never kept, redacted or not.
+    """
 
     question: str
     choice: str
-    said: str
+    said: str = field(default="", compare=False)  # transient: not part of the answer
     prefilled: bool = False
     worded: bool = False  # typed as words (not a button, id or menu number): echoed back
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"question": self.question, "choice": self.choice, "said": self.said}
+        data: dict[str, Any] = {"question": self.question, "choice": self.choice}
         if self.prefilled:
             data["prefilled"] = True
         if self.worded:
@@ -76,8 +81,8 @@ class Conversation:
             flow=data["flow"],
             answers=tuple((q, c) for q, c in data.get("answers", ())),
             transcript=tuple(
-                Turn(t["question"], t["choice"], t["said"], t.get("prefilled", False),
-                     t.get("worded", False))
+                Turn(t["question"], t["choice"], prefilled=t.get("prefilled", False),
+                     worded=t.get("worded", False))
                 for t in data.get("transcript", ())
             ),
             id=data["id"],

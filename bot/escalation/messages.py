@@ -101,12 +101,7 @@ def packet_blocks(packet: dict[str, Any]) -> list[Block]:
         blocks.append(_md(f"*What staff asked (redacted):* {escape(packet['question'])}"))
     path = packet.get("path") or []
     if path:
-        lines = []
-        for step in path:
-            line = f"• {escape(step['question'])} → *{escape(step['answer'])}*"
-            if step.get("said"):
-                line += f" (typed: “{escape(step['said'])}”)"
-            lines.append(line)
+        lines = [f"• {escape(step['question'])} → *{escape(step['answer'])}*" for step in path]
         blocks.append(_md("*Answers so far:*\n" + "\n".join(lines)))
     outcome = packet.get("outcome")
     if outcome:

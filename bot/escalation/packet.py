@@ -1,8 +1,9 @@
 """The page packet: everything a page carries, fixed when the escalation opens.
 
 The packet is stored with the escalation and every page, notice and status line is drawn from
-it, so a page sent an hour later (re-escalation) says what the first one said. It holds only
-redacted text: the staff member's typed words pass through ``redact`` here.
+it, so a page sent an hour later (re-escalation) says what the first one said. Answers are
+structured (the question and the chosen choice's label, never what staff typed); the only
+free text is a question typed for the privacy in-charge, which passes through ``redact`` here.
 """
 
 from __future__ import annotations
@@ -83,23 +84,18 @@ def build_packet(catalogue: Catalogue, roles: Roles, *, library: str, situation:
 
 def _answers(catalogue: Catalogue, flow: Flow | None,
              conversation: Conversation | None) -> list[dict[str, Any]]:
-    """The answers on the way here, with what staff typed when it was more than the label."""
+    """The answers on the way here: each question and the label of the choice it took."""
     if conversation is None or flow is None:
         return []
     try:
         steps = view(catalogue, conversation).path
     except Exception:  # a conversation the content no longer walks: keep what we have
         steps = tuple(conversation.answers)
-    said = {(t.question, t.choice): t.said for t in conversation.transcript}
     path: list[dict[str, Any]] = []
     for question_id, choice_id in steps:
         node = flow.nodes.get(question_id)
         if isinstance(node, Question):
             choice = node.choice(choice_id)
             label = choice.label if choice else choice_id
-            typed = redact(said.get((question_id, choice_id), ""))
-            path.append({
-                "question": node.ask, "answer": label,
-                "said": typed if typed and typed not in (label, choice_id) else None,
-            })
+            path.append({"question": node.ask, "answer": label})
     return path
