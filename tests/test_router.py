@@ -163,7 +163,7 @@ def test_run_without_flow_routes_the_first_say_and_prefills() -> None:
                                            "--json"]).output)
     assert done["flow"] == "law-enforcement-request" and done["status"] == "done"
     assert done["transcript"][0] == {"question": "document", "choice": "search-warrant",
-                                     "said": "search warrant", "prefilled": True}
+                                     "prefilled": True}
     assert done["routing"]["situation"] == "law-enforcement-request"
     asking = json.loads(runner.invoke(main, ["run", "--say", "cop asking about a patron",
                                              "--say", "no paperwork", "--json"]).output)
