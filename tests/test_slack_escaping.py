@@ -96,8 +96,8 @@ def test_nothing_typed_in_slack_becomes_a_mention_or_a_link(tmp_path: Path) -> N
             opened = bot.dm(STAFF, EVERYTHING)
             first = wait_post(bot, since, lambda c: c.args.get("thread_ts") == opened)
             bot.reply(STAFF, first.channel, opened, CORPUS[0])
-            # A case answered by typing, each answer carrying the corpus: the page packet keeps
-            # what was typed, and it goes to the privacy in-charge, the channel, the director.
+            # A case answered by typing, each answer carrying the corpus: the page carries the
+            # structured answers (question and choice label), never the words typed.
             picker, question = open_case(bot)
             since = time.time()
             typed = f"police {CORPUS[6]} {CORPUS[0]}"
@@ -113,8 +113,7 @@ def test_nothing_typed_in_slack_becomes_a_mention_or_a_link(tmp_path: Path) -> N
                                 and not from_outbox(c) and "warrant" in str(c.args.get("text")))
             page = wait_post(bot, since, lambda c: c.args.get("channel") == fake.dm_channel(
                 PIC_USERS[0]) and "Page" in str(c.args.get("text")))
-            assert "typed:" in page.body  # the typed words are in the page, shown literally
-            assert "&lt;!channel&gt;" in page.body
+            assert "A search warrant" in page.body and "typed:" not in page.body
             # The privacy in-charge resolves with the corpus as the note.
             bot.click(PIC_USERS[0], page, "Resolve")
             [opened_modal] = fake.wait_for("views.open", lambda c: c.args.get("view", {}).get(
