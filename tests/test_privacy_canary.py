@@ -110,7 +110,8 @@ def test_typed_answers_are_stored_as_choices_not_words(tmp_path: Path) -> None:
         stored = ConversationStore(db).recent("terminal:typed")
         db.dispose()
     assert [json.loads(r.data) for r in answers] == [
-        {"question": "who", "choice": "officer"}, {"question": "paper", "choice": "warrant"}]
+        {"question": "who", "choice": "officer", "worded": True},
+        {"question": "paper", "choice": "warrant", "worded": True}]
     assert stored and stored[0].conversation.answers == (("who", "officer"), ("paper", "warrant"))
     assert any("A search warrant" in message for message in sent)  # the page shows the label
     assert not any("quokka" in message for message in sent)
