@@ -145,6 +145,22 @@ def test_dm_then_typed_replies_to_the_outcome(bot: SlackBot, fake: FakeSlack) ->
     every_message_valid(fake)
 
 
+def test_an_answer_typed_in_words_is_echoed_with_a_change_button(
+    bot: SlackBot, fake: FakeSlack
+) -> None:
+    dm = fake.dm_channel(STAFF)
+    asked = bot.dm(STAFF, "police asking about a patron")
+    bot.post()
+    bot.reply(STAFF, dm, asked, "they have no paperwork")
+    second = bot.post()
+    assert "I understood" in second.body and "Nothing in writing" in second.body
+    bot.click(STAFF, second, "Change: What does the officer have?")
+    again = bot.post()
+    bot.click(STAFF, again, "A search warrant")
+    assert "Do not obstruct the search" in bot.post().text
+    every_message_valid(fake)
+
+
 def test_mention_in_a_channel_answers_in_thread_and_moves_to_dm(
     bot: SlackBot, fake: FakeSlack
 ) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.content.catalogue import Catalogue
 from bot.engine import View, start, step
+from bot.engine.step import Understanding
 from bot.router import PrefilledAnswer, RouteResult, router_for
 
 
@@ -35,7 +36,16 @@ def view_to_json(view: View) -> dict[str, Any]:
             {"question": q, "choice": c, "ask": ask, "label": label}
             for q, c, ask, label in view.prefilled
         ]
+    if view.understood:
+        data["understood"] = [_understanding(u) for u in view.understood]
+    if view.suggestion is not None:
+        data["suggestion"] = _understanding(view.suggestion)
     return data
+
+
+def _understanding(item: Understanding) -> dict[str, Any]:
+    return {"question": item.question, "choice": item.choice, "ask": item.ask,
+            "label": item.label, "source": item.source}
 
 
 def routing_to_json(result: RouteResult) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from slack_sdk.models.blocks import (
 from bot.content.catalogue import ResolvedOutcome
 from bot.content.flows import NOT_SURE, Flow, Question
 from bot.content.packs import Pack
-from bot.engine.step import Understood
+from bot.engine.step import Understanding, Understood
 from bot.mrkdwn import escape, mention
 
 MAX_BLOCKS = 50  # Slack's limit for a message
@@ -294,16 +294,20 @@ def question(
     number: int,
     can_go_back: bool,
     prefilled: Sequence[Understood] = (),
+    suggestion: Understanding | None = None,
 ) -> Message:
     """One question: a button per choice, then Not sure, Back and Start over.
 
-    ``prefilled``: the answers the opening message gave (the engine's ``View.prefilled``),
-    listed as understood with a Change button each. Without them the rendering is cached per
-    question; only the button values (thread and revision) are filled in.
+    ``prefilled``: the answers understood from staff's words (the opening message's, or one just
+    typed), listed with a Change button each. ``suggestion`` (``View.suggestion``): a choice
+    their words hinted at, offered under the buttons and never taken. Without either the
+    rendering is cached per question; only the button values (thread and revision) are filled.
     """
-    if prefilled or not _SAFE_TS.match(thread_ts):
-        blocks = render(_question_blocks(question, thread_ts, rev, number, can_go_back, prefilled))
-        return Message(text=question.ask, blocks=blocks)
+    if prefilled or suggestion is not None or not _SAFE_TS.match(thread_ts):
+        blocks = _question_blocks(question, thread_ts, rev, number, can_go_back, prefilled)
+        if suggestion is not None:
+            blocks.insert(-1, context(suggested_line(suggestion)))
+        return Message(text=question.ask, blocks=render(blocks))
     text = _question_template(question, number, can_go_back)
     text = text.replace(_T, thread_ts).replace(str(_R), str(int(rev)))
     return Message(text=question.ask, blocks=json.loads(text))
@@ -359,6 +363,12 @@ def understood(prefilled: Sequence[Understood], *, thread_ts: str, rev: int) -> 
     ]
 
 
+def suggested_line(suggestion: Understanding) -> str:
+    """A hint that is offered, not taken: staff tap the choice if it is right."""
+    return (f"You mentioned “{escape(clip(suggestion.said, 200))}”: if that means "
+            f"*{escape(suggestion.label)}*, tap it. I won't assume it.")
+
+
 def reask(question: Question, *, thread_ts: str, rev: int) -> Message:
     """An earlier question asked again so its answer can be changed."""
     blocks: list[Block] = [section(f"*Change your answer:* {escape(clip(question.ask, 2800))}")]
@@ -388,13 +398,17 @@ def superseded(question: Question, how: str, user: str, *, number: int) -> Messa
     return Message(text=question.ask, blocks=render(blocks))
 
 
-def not_understood(question: Question, said: str) -> Message:
+def not_understood(question: Question, said: str,
+                   suggestion: Understanding | None = None) -> Message:
     labels = ", ".join(f"“{c.label}”" for c in question.choices)
     text = (
         f"I didn't catch “{escape(clip(said, 200))}”. For *{escape(clip(question.ask, 300))}* "
         f"tap a button above or type one of: {escape(labels)}."
     )
-    return Message(text=text, blocks=render([section(clip(text, SECTION_LIMIT))]))
+    blocks: list[Block] = [section(clip(text, SECTION_LIMIT))]
+    if suggestion is not None:
+        blocks.append(context(suggested_line(suggestion)))
+    return Message(text=text, blocks=render(blocks))
 
 
 def note(text: str, *extra: str) -> Message:

@@ -323,6 +323,7 @@ class Guide:
                 number=len(current.path) + 1,
                 can_go_back=bool(current.path),
                 prefilled=prefilled,
+                suggestion=current.suggestion,
             )
         ts = self.post(client, place, message)
         self.state.set_live(thread, ts)
@@ -354,7 +355,10 @@ class Guide:
                 else blocks.superseded(old.question, how, place.user, number=number)
             )
             self.update(client, place.channel, clicked_ts or thread.live_ts, record)
-        self.show(client, won, place, new)
+        # An answer typed in words is echoed with a Change button, like the opening message's.
+        typed = [(u.question, u.choice, u.ask, u.label) for u in new.understood
+                 if u.source == "typed"]
+        self.show(client, won, place, new, prefilled=typed)
         return True
 
     def load(self, client: WebClient, place: Place, rev: int | None) -> SlackThread | None:
@@ -535,7 +539,8 @@ class Guide:
                 how = "🔄 Started over"
             self.change(client, thread, place, new, how=how, clicked_ts=None, label=label)
         elif new.not_understood is not None and current.question is not None:
-            self.post(client, place, blocks.not_understood(current.question, new.not_understood))
+            self.post(client, place, blocks.not_understood(current.question, new.not_understood,
+                                                           new.suggestion))
         else:
             self.post(
                 client,
