@@ -75,7 +75,8 @@ def test_an_ecpa_preservation_case_in_slack_is_trailed_held_reminded_and_digeste
             assert {e.actor for e in events} == {STAFF}
             assert json.loads(events[0].data) == {"flow": "records-request", "face": "slack"}
             # The answer is structured: question and choice ids, never the words typed.
-            assert json.loads(events[2].data) == {"question": "paper", "choice": "preservation"}
+            assert json.loads(events[2].data) == {"question": "paper", "choice": "preservation",
+                                               "worded": True}
             assert json.loads(events[3].data) == {"outcome": "preserve", "decision": "comply"}
             log = AuditLog(bot.runtime.services.database)
             kinds = [r.kind for r in log.rows()]
