@@ -95,9 +95,9 @@ BROKEN = {
     ),
     "not-sure-unsafe": (
         FLOW,
-        "      - id: not-sure\n        label: Not sure\n        next: unsure\n  parent-rule",
+        "      - id: not-sure\n        label: Not sure\n        next: unsure\n        pages: true",
         "      - id: not-sure\n        label: Not sure\n"
-        "        next: comply  # here\n  parent-rule",
+        "        next: comply  # here\n        pages: true",
         "# here",
         "must withhold or refer and page",
     ),

@@ -250,9 +250,9 @@ def test_back_start_over_and_not_sure(bot: SlackBot, fake: FakeSlack) -> None:
     assert "What does the officer have?" in again.body
     assert "Went back" in text_of(fake.message(second.channel, second.ts).blocks)
 
-    bot.click(STAFF, again, "Not sure")  # the flow's own not-sure path: the safe outcome
+    bot.click(STAFF, again, "Not sure")  # the most cautious outcome its answers could reach
     outcome = bot.post()
-    assert "Don't release anything" in outcome.text
+    assert "Do not release anything without a court order" in outcome.text
     bot.click(STAFF, outcome, "Start over")
     restarted = bot.post()
     assert "What does the officer have?" in restarted.body

@@ -7,10 +7,11 @@ safety rules and ``frontdesk coverage`` both work on this enumeration.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.content.flows import Branch, Flow, Outcome
+from bot.content.flows import NOT_SURE, Branch, Flow, Outcome
 from bot.content.packs import Pack
+from bot.engine.relevance import CURRENT, Rules, context_of, relevance
 from bot.engine.walk import follow_branch
 
 Steps = tuple[tuple[str, str], ...]
@@ -20,8 +21,10 @@ Steps = tuple[tuple[str, str], ...]
 class FlowPath:
     library: str
     flow: str
-    steps: Steps  # (question id, choice id) in order
+    steps: Steps  # (question id, choice id) in order: the questions asked
     outcome: str
+    # Questions passed without asking on the way (the choice walked), not part of identity.
+    skipped: Steps = field(default=(), compare=False)
 
     @property
     def answers(self) -> dict[str, str]:
@@ -32,21 +35,37 @@ class FlowPath:
         return f"{said} ⇒ {self.outcome}"
 
 
-def enumerate_paths(pack: Pack, flow: Flow) -> Iterator[FlowPath]:
-    """Depth-first over choices; branches follow the pack's facts. Assumes an acyclic flow."""
+def enumerate_paths(pack: Pack, flow: Flow, rules: Rules = CURRENT) -> Iterator[FlowPath]:
+    """Depth-first over the choices staff can give, exactly as the engine walks: branches
+    follow the pack's facts, skipped questions their implied choice, "Not sure" its target
+    (``bot.engine.relevance``). Assumes an acyclic flow (the structural check reports cycles).
+    """
+    logic = relevance(pack, flow)
 
-    def visit(node_id: str, steps: Steps, depth: int) -> Iterator[FlowPath]:
+    def visit(node_id: str, steps: Steps, skipped: Steps, on_path: dict[str, str],
+              depth: int) -> Iterator[FlowPath]:
         if depth > len(flow.nodes):
             return  # a cycle; the structural check reports it
         node = flow.nodes.get(node_id)
         if node is None:
             return  # unknown target; reported by the structural check
         if isinstance(node, Outcome):
-            yield FlowPath(pack.id, flow.id, steps, node.id)
+            yield FlowPath(pack.id, flow.id, steps, node.id, skipped)
         elif isinstance(node, Branch):
-            yield from visit(follow_branch(pack, node, dict(steps)), steps, depth + 1)
+            yield from visit(follow_branch(pack, node, on_path), steps, skipped, on_path,
+                             depth + 1)
         else:
+            context = context_of(on_path)
+            if rules.prune and not logic.asks(node, context):
+                implied = logic.implied(node)
+                yield from visit(implied.next, steps, (*skipped, (node.id, implied.id)),
+                                 {**on_path, node.id: implied.id}, depth + 1)
+                return
             for choice in node.choices:
-                yield from visit(choice.next, (*steps, (node.id, choice.id)), depth + 1)
+                target = choice.next
+                if choice.id == NOT_SURE and rules.cautious_not_sure and not choice.pages:
+                    target = logic.not_sure_target(node, context)
+                yield from visit(target, (*steps, (node.id, choice.id)), skipped,
+                                 {**on_path, node.id: choice.id}, depth + 1)
 
-    yield from visit(flow.start, (), 0)
+    yield from visit(flow.start, (), (), {}, 0)

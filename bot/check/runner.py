@@ -18,6 +18,7 @@ from bot.check.references import (
     check_overrides,
     check_template_syntax,
 )
+from bot.check.relevance import FlowRelevance, check_not_sure, paging_not_sure, skipped_questions
 from bot.check.safety import check_safety
 from bot.check.structure import FLOW_CHECKS
 from bot.content.catalogue import Catalogue
@@ -30,7 +31,8 @@ FlowCheck = Callable[[Flow], list[Problem]]
 CatalogueCheck = Callable[[Catalogue], list[Problem]]
 
 PER_FLOW: tuple[FlowCheck, ...] = (*FLOW_CHECKS, check_template_syntax)
-WHOLE_CATALOGUE: list[CatalogueCheck] = [check_safety, check_drift, check_reviews, check_overlap]
+WHOLE_CATALOGUE: list[CatalogueCheck] = [check_safety, check_drift, check_reviews, check_overlap,
+                                         check_not_sure]
 
 
 @dataclass
@@ -39,6 +41,8 @@ class Report:
     packs: int = 0
     flows: int = 0
     paths: int = 0
+    skipped: list[FlowRelevance] = field(default_factory=list)  # questions a library isn't asked
+    paging_not_sure: list[tuple[str, str]] = field(default_factory=list)  # (flow, question)
 
     @property
     def errors(self) -> list[Problem]:
@@ -87,5 +91,8 @@ def run_checks(root: Path | None = None) -> Report:
         for check in WHOLE_CATALOGUE:
             report.problems.extend(check(catalogue))
     report.paths = sum(1 for _ in all_paths(catalogue))
+    if not structural_errors:
+        report.skipped = skipped_questions(catalogue)
+        report.paging_not_sure = paging_not_sure(catalogue)
     report.problems = _unique(report.problems)
     return report

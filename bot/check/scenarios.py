@@ -21,7 +21,7 @@ from bot.errors import ContentError, Problem
 
 EXPECT_FIELDS = (
     "outcome", "decision", "decision_label", "escalate", "cite", "form", "headline_contains",
-    "text_contains", "text_lacks",
+    "text_contains", "text_lacks", "asked",
 )
 
 
@@ -123,6 +123,7 @@ def run_scenario(catalogue: Catalogue, scenario: Scenario) -> ScenarioResult:
     outcome = view.outcome
     result.flow_path = FlowPath(scenario.library, scenario.flow, view.path, outcome.id)
     actual = {
+        "asked": [question for question, _ in view.path],
         "outcome": outcome.id,
         "decision": outcome.decision,
         "decision_label": outcome.decision_label,

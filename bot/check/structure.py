@@ -126,7 +126,10 @@ def _outcomes_after(flow: Flow, node_id: str) -> list[Outcome] | None:
 
 
 def check_not_sure(flow: Flow) -> list[Problem]:
-    """Every question offers Not sure, and it leads straight to withhold/refer with a page."""
+    """Every question offers Not sure. One the flow marks ``pages: true`` (not knowing needs a
+    person now) leads straight to withhold/refer with a page; any other goes to the most
+    cautious outcome its answers can reach (``bot.engine.relevance``), and its ``next`` is
+    only the target the rules before per-library relevance used."""
     problems = []
     for question in flow.questions():
         choice = question.choice(NOT_SURE)
@@ -136,6 +139,8 @@ def check_not_sure(flow: Flow) -> list[Problem]:
                     flow.path, question.line, f"question {question.id} has no '{NOT_SURE}' choice"
                 )
             )
+            continue
+        if not choice.pages:
             continue
         outcomes = _outcomes_after(flow, choice.next)
         if not outcomes:

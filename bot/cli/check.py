@@ -20,5 +20,13 @@ def check(path: Path | None, quiet: bool) -> None:
     for problem in report.problems:
         click.echo(str(problem))
     if not quiet:
+        if report.skipped:
+            click.echo("Not asked (the answer cannot change that library's outcome):")
+            for entry in report.skipped:
+                click.echo(f"  {entry.describe()}")
+        if report.paging_not_sure:
+            click.echo("'Not sure' that pages (the flow says not knowing needs a person):")
+            for flow_id, question in report.paging_not_sure:
+                click.echo(f"  {flow_id}: {question}")
         click.echo(report.summary())
     raise SystemExit(1 if report.errors else 0)

@@ -27,6 +27,10 @@ class Choice:
     strong: tuple[str, ...] = ()  # the phrases that may set a critical choice unasked
     if_denied: str | None = None  # the choice that denying this one means ("no warrant")
     ages: tuple[int, int] | None = None  # the ages (inclusive) a stated age answers with this
+    # Only on "Not sure": how staff can find out, and whether not knowing is itself a reason
+    # to fetch a person (then ``next`` is followed; otherwise the most cautious outcome).
+    find_out: str = ""
+    pages: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,8 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
                     strong=tuple(c.get("strong", ())),
                     if_denied=c.get("if_denied"),
                     ages=_ages(c.get("ages")),
+                    find_out=c.get("find_out", ""),
+                    pages=bool(c.get("pages", False)),
                 )
                 for i, c in enumerate(choices)
             ),

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.content.expressions import evaluate
-from bot.content.flows import Branch, Flow, Outcome, Question
+from bot.content.flows import NOT_SURE, Branch, Flow, Outcome, Question
 from bot.content.packs import Pack
+from bot.engine.relevance import CURRENT, Rules, context_of, relevance
 
 
 class FlowError(RuntimeError):
@@ -18,6 +19,9 @@ class FlowError(RuntimeError):
 class Position:
     path: tuple[tuple[str, str], ...]  # (question id, choice id) actually on the way here
     node: Question | Outcome
+    # Questions passed without asking (their answer changes nothing here), with the choice
+    # the walk took through them.
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 class Answers(dict):
@@ -39,22 +43,39 @@ def follow_branch(pack: Pack, branch: Branch, answers: dict[str, str]) -> str:
     raise FlowError(f"branch {branch.id}: no arm matched and there is no 'otherwise'")
 
 
-def walk(pack: Pack, flow: Flow, answers: dict[str, str]) -> Position:
-    """Follow answered questions and branches from the start; stop at the first open question."""
+def walk(pack: Pack, flow: Flow, answers: dict[str, str], rules: Rules = CURRENT) -> Position:
+    """Follow answered questions and branches from the start; stop at the first open question.
+
+    Questions whose answer cannot change the outcome at this library are skipped (see
+    ``bot.engine.relevance``); "Not sure" goes to the most cautious outcome still reachable,
+    unless the flow marks it ``pages: true``.
+    """
+    logic = relevance(pack, flow)
     node_id = flow.start
     path: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
     on_path: dict[str, str] = {}
     for _ in range(len(flow.nodes) + 1):
         node = flow.nodes[node_id]
         if isinstance(node, Outcome):
-            return Position(tuple(path), node)
+            return Position(tuple(path), node, tuple(skipped))
         if isinstance(node, Branch):
             node_id = follow_branch(pack, node, on_path)
             continue
+        context = context_of(on_path)
+        if rules.prune and not logic.asks(node, context):
+            implied = logic.implied(node)
+            skipped.append((node.id, implied.id))
+            on_path[node.id] = implied.id
+            node_id = implied.next
+            continue
         choice = node.choice(answers.get(node.id, ""))
         if choice is None:
-            return Position(tuple(path), node)
+            return Position(tuple(path), node, tuple(skipped))
         path.append((node.id, choice.id))
         on_path[node.id] = choice.id
-        node_id = choice.next
+        if choice.id == NOT_SURE and rules.cautious_not_sure and not choice.pages:
+            node_id = logic.not_sure_target(node, context)
+        else:
+            node_id = choice.next
     raise FlowError(f"flow {flow.id}: loop detected while walking")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from bot.check.paths import enumerate_paths
 from bot.content.catalogue import merged_outcome_spec, resolve_outcome
-from bot.content.flows import Branch, Flow, Outcome, Question
+from bot.content.flows import NOT_SURE, Branch, Flow, Outcome, Question
 from bot.content.packs import Pack
 from bot.engine.walk import follow_branch
 
@@ -96,7 +96,7 @@ def live_parts(pack: Pack, flow: Flow) -> tuple[set[str], set[tuple[str, str, in
     nodes: set[str] = set()
     edges: set[tuple[str, str, int]] = set()
     for path in enumerate_paths(pack, flow):
-        answers = dict(path.steps)
+        answers = {**dict(path.skipped), **dict(path.steps)}
         node_id = flow.start
         seen: dict[str, str] = {}
         for _ in range(len(flow.nodes) + 1):
@@ -112,6 +112,10 @@ def live_parts(pack: Pack, flow: Flow) -> tuple[set[str], set[tuple[str, str, in
                 assert choice is not None
                 seen[node.id] = choice.id
                 target = choice.next
+                if (path.steps and node.id == path.steps[-1][0] and choice.id == NOT_SURE
+                        and not choice.pages):
+                    nodes.add(path.outcome)  # the engine's most cautious outcome, no edge
+                    break
                 arm = next(i for i, c in enumerate(node.choices) if c.id == choice.id)
             edges.add((node_id, target, arm))
             node_id = target

@@ -1,0 +1,69 @@
+"""Decisions, defined once: how cautious each one is, and the plain words staff read for it.
+
+**Most cautious.** When staff answer "Not sure", the engine takes the most cautious outcome
+the question's real answers could still lead to. Caution is ordered by what leaves the desk:
+
+1. ``withhold`` — nothing is shared;
+2. ``refer`` — nothing is shared at the desk; a person with authority decides;
+3. ``report`` — the library reports to the authorities named in the policy;
+4. ``comply`` — staff do not obstruct legal process the person in charge handles;
+5. ``disclose-limited`` and then ``disclose`` — something is shared. Disclosing is never the
+   most cautious choice while anything else is reachable.
+
+Between outcomes with the same decision, the one that interrupts fewer people is preferred
+(no page before a prompt page before an immediate one): "Not sure" is not a page by itself.
+Then the one that assumes the fewest further answers ("not sure of the age" does not assume
+what the parent wants to see). A flow that wants a person fetched when staff cannot tell
+marks that question's "Not sure" with ``pages: true`` instead. Remaining ties keep the
+flow's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.content.catalogue import ResolvedOutcome
+    from bot.content.packs import Pack
+
+CAUTION = ("withhold", "refer", "report", "comply", "disclose-limited", "disclose")
+URGENCY_ORDER = ("none", "prompt", "immediate")
+
+# The decision in plain words, for the headline of an answer (faces and ``run --json``).
+LABELS = {
+    "withhold": "Share nothing",
+    "disclose-limited": "Share only what this answer lists",
+    "disclose": "You may share it",
+    "comply": "Don't obstruct — the person in charge handles it",
+    "report": "Report now",
+    "refer": "Pass it to {role}",
+}
+
+
+def caution_key(outcome: ResolvedOutcome) -> tuple[int, int, int]:
+    """Smaller is more cautious (see the module docstring)."""
+    escalate = outcome.escalate
+    urgency = escalate.urgency if escalate.pages else "none"
+    roles = len(escalate.roles) if escalate.pages else 0
+    return CAUTION.index(outcome.decision), URGENCY_ORDER.index(urgency), roles
+
+
+def most_cautious(outcome_ids: Sequence[str], resolve: Callable[[str], ResolvedOutcome],
+                  assumptions: Callable[[str], int | None] = lambda _: 0) -> str:
+    """The most cautious of ``outcome_ids``; between equals, the one that takes the fewest
+    further assumed answers (``assumptions``), then the first."""
+    if not outcome_ids:
+        raise ValueError("no outcome to choose from")
+    return min(outcome_ids,
+               key=lambda oid: (*caution_key(resolve(oid)), assumptions(oid) or 0))
+
+
+def decision_label(outcome: ResolvedOutcome, pack: Pack) -> str:
+    """The decision in plain words, with the library's own title for whom it passes to."""
+    label = LABELS[outcome.decision]
+    if "{role}" in label:
+        role_id = outcome.escalate.roles[0] if outcome.escalate.roles else "privacy-in-charge"
+        role = pack.roles.get(role_id)
+        label = label.format(role=f"the {role.display}" if role else "the person in charge")
+    return label
