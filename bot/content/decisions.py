@@ -1,4 +1,4 @@
-"""Decisions, defined once: how cautious each one is, and the plain words staff read for it.
+"""How cautious each decision is, defined once (the plain words staff read: ``labels``).
 
 **Most cautious.** When staff answer "Not sure", the engine takes the most cautious outcome
 the question's real answers could still lead to. Caution is ordered by what leaves the desk:
@@ -25,21 +25,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.content.catalogue import ResolvedOutcome
-    from bot.content.packs import Pack
 
 CAUTION = ("withhold", "refer", "report", "comply", "disclose-limited", "disclose")
 URGENCY_ORDER = ("none", "prompt", "immediate")
-
-# The decision in plain words, for the headline of an answer (faces and ``run --json``).
-LABELS = {
-    "withhold": "Share nothing",
-    "disclose-limited": "Share only what this answer lists",
-    "disclose": "You may share it",
-    "comply": "Don't obstruct — the person in charge handles it",
-    "report": "Report now",
-    "refer": "Pass it to {role}",
-}
-
 
 def caution_key(outcome: ResolvedOutcome) -> tuple[int, int, int]:
     """Smaller is more cautious (see the module docstring)."""
@@ -57,13 +45,3 @@ def most_cautious(outcome_ids: Sequence[str], resolve: Callable[[str], ResolvedO
         raise ValueError("no outcome to choose from")
     return min(outcome_ids,
                key=lambda oid: (*caution_key(resolve(oid)), assumptions(oid) or 0))
-
-
-def decision_label(outcome: ResolvedOutcome, pack: Pack) -> str:
-    """The decision in plain words, with the library's own title for whom it passes to."""
-    label = LABELS[outcome.decision]
-    if "{role}" in label:
-        role_id = outcome.escalate.roles[0] if outcome.escalate.roles else "privacy-in-charge"
-        role = pack.roles.get(role_id)
-        label = label.format(role=f"the {role.display}" if role else "the person in charge")
-    return label
