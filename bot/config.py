@@ -8,6 +8,7 @@ is one clear line naming the key (``ConfigError``), never a traceback.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,18 @@ from typing import Any
 ENV_CONFIG = "FRONTDESK_CONFIG"
 ENV_DATABASE_URL = "FRONTDESK_DATABASE_URL"
 DEFAULT_ACK_TIMEOUTS = {"immediate": 180, "prompt": 900}
+CHANNELS = ("slack", "sms", "email", "voice")
+#: What each channel needs from ``[people.<id>]`` (Slack needs nothing: the id is the address).
+CONTACT_FOR = {"sms": "sms", "email": "email", "voice": "voice"}
+#: ``[escalation.ladder]`` when the config has none: rungs whose channel is not configured
+#: (no ``[twilio]``, no ``[email]``) are left out, so a Slack-only deployment keeps working.
+DEFAULT_LADDER: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {
+    "immediate": ((0, ("slack", "sms", "email")), (120, ("voice",))),
+    "prompt": ((0, ("slack",)), (300, ("email",)), (600, ("sms",))),
+}
+SMTP_SCHEMES = ("smtp", "smtps", "smtp+starttls")
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -28,10 +41,61 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class Rung:
+    """One step of a ladder: ``after_seconds`` into a level, page ``via`` these channels."""
+
+    after_seconds: int
+    via: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class EscalationConfig:
     channel: str | None = None
     ack_timeout_seconds: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_ACK_TIMEOUTS))
     repeat: int = 2
+    #: Per urgency, the rungs of each level in time order (see ``DEFAULT_LADDER``).
+    ladder: dict[str, tuple[Rung, ...]] = field(default_factory=lambda: {
+        urgency: (Rung(0, ("slack",)),) for urgency in DEFAULT_ACK_TIMEOUTS})
+    #: True when the library wrote ``[escalation.ladder]`` (checked strictly at start-up).
+    ladder_explicit: bool = False
+
+
+@dataclass(frozen=True)
+class Person:
+    """``[people.<slack-id>]``: how to reach someone named under ``[roles]`` outside Slack."""
+
+    slack_id: str
+    name: str | None = None
+    email: str | None = None
+    sms: str | None = None
+    voice: str | None = None
+
+    def contact(self, channel: str) -> str | None:
+        return getattr(self, CONTACT_FOR[channel]) if channel in CONTACT_FOR else self.slack_id
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """``[email]``: the SMTP server pages are sent through (password: FRONTDESK_SMTP_PASSWORD)."""
+
+    smtp_url: str
+    sender: str
+
+
+@dataclass(frozen=True)
+class TwilioConfig:
+    """``[twilio]``: SMS and voice through Twilio's REST API (auth token: TWILIO_AUTH_TOKEN)."""
+
+    api_url: str
+    account_sid: str
+    sender: str
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """``[web]``: ``public_url`` is where acknowledgement links and Twilio's webhooks point."""
+
+    public_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +131,19 @@ class SlackSecrets:
 
 
 @dataclass(frozen=True)
+class ChannelSecrets:
+    """Secrets of the channels beyond Slack, from the environment (never the config file)."""
+
+    smtp_password: str | None = None
+    twilio_auth_token: str | None = None
+
+    @classmethod
+    def from_env(cls) -> ChannelSecrets:
+        return cls(smtp_password=os.environ.get("FRONTDESK_SMTP_PASSWORD") or None,
+                   twilio_auth_token=os.environ.get("TWILIO_AUTH_TOKEN") or None)
+
+
+@dataclass(frozen=True)
 class Config:
     library: str = "mount-prospect"
     database_url: str | None = None
@@ -80,11 +157,45 @@ class Config:
     # are read from the settings file's folder. None: --content, $FRONTDESK_CONTENT or bundled.
     content: Path | None = None
     phones: dict[str, str] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    email: EmailConfig | None = None
+    twilio: TwilioConfig | None = None
+    web: WebConfig = field(default_factory=WebConfig)
     source: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def members(self, role: str) -> tuple[str, ...]:
         return self.roles.get(role, ())
+
+    def configured_channels(self) -> tuple[str, ...]:
+        """The channels this deployment can page through."""
+        return tuple(c for c in CHANNELS if c == "slack" or (c == "email" and self.email)
+                     or (c in ("sms", "voice") and self.twilio))
+
+    def ladder_problems(self) -> list[tuple[str, str]]:
+        """Why the ladder cannot be followed: a channel that is not configured, a person in
+        ``[roles]`` without the contact a rung needs. Empty when it can."""
+        problems = []
+        configured = self.configured_channels()
+        people = sorted({p for members in self.roles.values() for p in members})
+        for urgency, rungs in self.escalation.ladder.items():
+            for index, rung in enumerate(rungs):
+                key = f"escalation.ladder.{urgency}[{index}]"
+                for channel in rung.via:
+                    if channel not in configured:
+                        section = "[email]" if channel == "email" else "[twilio]"
+                        problems.append((key, f"pages via {channel}, but {section} is not "
+                                         "configured"))
+                        continue
+                    for person in people:
+                        if channel in CONTACT_FOR and not self.person(person).contact(channel):
+                            problems.append((key,
+                                f"pages via {channel}, but people.{person} has no "
+                                f"{CONTACT_FOR[channel]} (add it under [people.{person}])"))
+        return problems
+
+    def person(self, slack_id: str) -> Person:
+        return self.people.get(slack_id) or Person(slack_id)
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], key: str, what: str) -> Any:
@@ -111,7 +222,156 @@ KNOWN_KEYS = {
     "contacts",
     "content",
     "phones",
+    "people",
+    "email",
+    "twilio",
+    "web",
 }
+
+
+def _table(data: dict[str, Any], name: str, known: dict[str, str]) -> dict[str, Any]:
+    """A sub-table whose keys are all in ``known`` (key → what it must be), strings only."""
+    table = _expect(data.get(name, {}), dict, name, "a table")
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"{name}.{key}", "unknown setting (expected "
+                              + ", ".join(known) + ")")
+        _expect(value, str, f"{name}.{key}", known[key])
+    return table
+
+
+def _http_url(value: str, key: str) -> str:
+    if not value.startswith(("http://", "https://")) or " " in value:
+        raise ConfigError(key, f"must be an http:// or https:// URL, got {value!r}")
+    return value.rstrip("/")
+
+
+def _people(data: dict[str, Any]) -> dict[str, Person]:
+    """``[people.<slack-id>]``: name, email, sms and voice (E.164 numbers like +15555550100)."""
+    people = _expect(data.get("people", {}), dict, "people", "a table of [people.<slack-id>]")
+    known = {"name": "a name", "email": "an email address",
+             "sms": "an E.164 number like +15555550100",
+             "voice": "an E.164 number like +15555550100"}
+    parsed = {}
+    for slack_id in people:
+        key = f"people.{slack_id}"
+        entry = _expect(people[slack_id], dict, key, "a table")
+        for name, value in entry.items():
+            if name not in known:
+                raise ConfigError(f"{key}.{name}", "unknown setting (expected name, email, "
+                                  "sms or voice)")
+            _expect(value, str, f"{key}.{name}", known[name])
+        for number in ("sms", "voice"):
+            value = entry.get(number)
+            if value is not None and not E164.fullmatch(value):
+                raise ConfigError(f"{key}.{number}",
+                                  f"must be an E.164 number like +15555550100, got {value!r}")
+        email = entry.get("email")
+        if email is not None and not EMAIL.fullmatch(email):
+            raise ConfigError(f"{key}.email", f"must be an email address, got {email!r}")
+        parsed[slack_id] = Person(slack_id, entry.get("name"), email, entry.get("sms"),
+                                  entry.get("voice"))
+    return parsed
+
+
+def _email(data: dict[str, Any]) -> EmailConfig | None:
+    if "email" not in data:
+        return None
+    table = _table(data, "email", {"smtp_url": "an smtp://, smtps:// or smtp+starttls:// URL",
+                                   "from": "an email address"})
+    url = table.get("smtp_url")
+    if not url:
+        raise ConfigError("email.smtp_url", "is required (e.g. smtp+starttls://mail.example.org)")
+    if url.split("://", 1)[0] not in SMTP_SCHEMES or "://" not in url:
+        raise ConfigError("email.smtp_url",
+                          f"must start with smtp://, smtps:// or smtp+starttls://, got {url!r}")
+    sender = table.get("from")
+    if not sender or not EMAIL.fullmatch(sender):
+        raise ConfigError("email.from", f"must be an email address, got {sender!r}")
+    return EmailConfig(url, sender)
+
+
+def _twilio(data: dict[str, Any]) -> TwilioConfig | None:
+    if "twilio" not in data:
+        return None
+    table = _table(data, "twilio", {"api_url": "a URL", "account_sid": "an account SID (AC…)",
+                                    "from": "an E.164 number like +15555550199"})
+    sid = table.get("account_sid")
+    if not sid or not sid.startswith("AC"):
+        raise ConfigError("twilio.account_sid", f"must be an account SID starting AC, got {sid!r}")
+    sender = table.get("from")
+    if not sender or not E164.fullmatch(sender):
+        raise ConfigError("twilio.from", f"must be an E.164 number like +15555550199, got "
+                          f"{sender!r}")
+    api = _http_url(table.get("api_url", "https://api.twilio.com"), "twilio.api_url")
+    return TwilioConfig(api, sid, sender)
+
+
+def _web(data: dict[str, Any]) -> WebConfig:
+    web = _expect(data.get("web", {}), dict, "web", "a table")
+    url = web.get("public_url")
+    if url is None:
+        return WebConfig()
+    _expect(url, str, "web.public_url", "a URL")
+    return WebConfig(_http_url(url, "web.public_url"))
+
+
+def _ladder(esc: dict[str, Any], timeouts: dict[str, int],
+            configured: tuple[str, ...]) -> tuple[dict[str, tuple[Rung, ...]], bool]:
+    """``[escalation.ladder]``: per urgency, ``[{after_seconds, via}]`` in time order."""
+    ladder = _default_ladder(timeouts, configured)
+    if "ladder" not in esc:
+        return ladder, False
+    given = _expect(esc["ladder"], dict, "escalation.ladder",
+                    'a table like immediate = [{after_seconds = 0, via = ["slack"]}]')
+    for urgency, rungs in given.items():
+        key = f"escalation.ladder.{urgency}"
+        if urgency not in DEFAULT_ACK_TIMEOUTS:
+            raise ConfigError(key, "unknown urgency (expected immediate or prompt)")
+        _expect(rungs, list, key, 'a list like [{after_seconds = 0, via = ["slack"]}]')
+        if not rungs:
+            raise ConfigError(key, "needs at least one step")
+        parsed: list[Rung] = []
+        for index, rung in enumerate(rungs):
+            where = f"{key}[{index}]"
+            _expect(rung, dict, where, "a table {after_seconds = …, via = [...]}")
+            for name in rung:
+                if name not in ("after_seconds", "via"):
+                    raise ConfigError(f"{where}.{name}",
+                                      "unknown setting (expected after_seconds or via)")
+            after = _positive_int(rung.get("after_seconds", 0), f"{where}.after_seconds", 0)
+            if parsed and after <= parsed[-1].after_seconds:
+                raise ConfigError(f"{where}.after_seconds",
+                                  "steps must be in time order (each later than the one before)")
+            if after >= timeouts[urgency]:
+                raise ConfigError(f"{where}.after_seconds", f"{after} s is not before the level's "
+                                  f"ack timeout ({timeouts[urgency]} s): it would never run")
+            via = _expect(rung.get("via"), list, f"{where}.via",
+                          'a list of channels like ["slack", "sms"]')
+            for channel in via:
+                if channel not in CHANNELS:
+                    raise ConfigError(f"{where}.via", f"unknown channel {channel!r} (expected "
+                                      + ", ".join(CHANNELS) + ")")
+            if not via:
+                raise ConfigError(f"{where}.via", "names no channel")
+            parsed.append(Rung(after, tuple(dict.fromkeys(via))))
+        ladder[urgency] = tuple(parsed)
+    return ladder, True
+
+
+def _default_ladder(timeouts: dict[str, int],
+                    configured: tuple[str, ...]) -> dict[str, tuple[Rung, ...]]:
+    """``DEFAULT_LADDER`` without the channels this deployment has not configured, and without
+    rungs that would come after the level's ack timeout."""
+    ladder = {}
+    for urgency, rungs in DEFAULT_LADDER.items():
+        kept = []
+        for after, via in rungs:
+            usable = tuple(c for c in via if c in configured)
+            if usable and after < timeouts[urgency]:
+                kept.append(Rung(after, usable))
+        ladder[urgency] = tuple(kept) or (Rung(0, ("slack",)),)
+    return ladder
 
 
 def _schedule(data: dict[str, Any]) -> ScheduleConfig:
@@ -174,6 +434,10 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
             raise ConfigError(key, "unknown urgency (expected immediate or prompt)")
         timeouts[urgency] = _positive_int(seconds, key)
     repeat = _positive_int(esc.get("repeat", 2), "escalation.repeat", minimum=0)
+    email, twilio = _email(data), _twilio(data)
+    configured = tuple(c for c in CHANNELS if c == "slack" or (c == "email" and email)
+                       or (c in ("sms", "voice") and twilio))
+    ladder, explicit = _ladder(esc, timeouts, configured)
 
     schedule = _schedule(_expect(data.get("schedule", {}), dict, "schedule", "a table"))
     retention = _positive_int(data.get("retention_days", 365), "retention_days")
@@ -196,20 +460,28 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
         if not number.strip():
             raise ConfigError(f"phones.{name}", "is empty")
 
-    return Config(
+    config = Config(
         library=library,
         database_url=os.environ.get(ENV_DATABASE_URL) or database_url,
         slash_command=slash,
         roles=roles,
-        escalation=EscalationConfig(channel, timeouts, repeat),
+        escalation=EscalationConfig(channel, timeouts, repeat, ladder, explicit),
         schedule=schedule,
         retention_days=retention,
         contacts=dict(contacts),
         content=content,
         phones=dict(phones),
+        people=_people(data),
+        email=email,
+        twilio=twilio,
+        web=_web(data),
         source=source,
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
     )
+    if config.escalation.ladder_explicit:
+        for key, message in config.ladder_problems():
+            raise ConfigError(key, message)
+    return config
 
 
 def load_config(path: Path | str | None = None) -> Config:

@@ -3,6 +3,10 @@
 Only members of the privacy-in-charge or director roles may take them (``roles.can_act``);
 anyone else gets the library's refusal. A second click, on any instance, finds the row locked
 and then already moved on, and is told so: nothing is queued twice.
+
+An acknowledgement may come through any channel the page went out on (``via``: Slack, a
+text reply, a key pressed on a call, a one-time link); it is audited with that channel. A
+one-time link is spent in the same transaction as the acknowledgement it makes.
 """
 
 from __future__ import annotations
@@ -10,17 +14,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Row, update
+from sqlalchemy import Connection, Row, select, update
 
 from bot.escalation import messages
 from bot.escalation.records import AckResult, thread_of
 from bot.escalation.roles import row_to_act_on
+from bot.escalation.states import WAITING, Event, allows, move
 from bot.mrkdwn import escape
 from bot.privacy.redact import redact
+from bot.store import ack_links
 from bot.store.audit import append_event
 from bot.store.outbox import ring
 from bot.store.paging_tables import escalations
-from bot.store.txn import as_utc, write_transaction
+from bot.store.txn import as_utc, locked, write_transaction
 
 if TYPE_CHECKING:
     from bot.escalation.service import EscalationService
@@ -28,33 +34,72 @@ if TYPE_CHECKING:
 NOTE_LIMIT = 1000
 
 
-def acknowledge(service: EscalationService, escalation_id: str, user_id: str) -> AckResult:
+def acknowledge(service: EscalationService, escalation_id: str, user_id: str,
+                via: str = "slack") -> AckResult:
     now = service.clock()
     with write_transaction(service.db) as conn:
         row = row_to_act_on(conn, service.db, service.roles, escalations, escalation_id,
                             user_id, f"No escalation {escape(escalation_id)}.")
         if isinstance(row, AckResult):
             return row
-        if row.state in ("acknowledged", "resolved"):
-            return AckResult("already", f"Already acknowledged by {messages.who(row.acked_by)}"
-                             f" at {messages.format_utc(as_utc(row.acked_at))}. Nothing changed.")
-        if row.state == "expired":
-            return AckResult("already", "This page expired before anyone acknowledged it; "
-                             "the asker was told what to do next. Use Resolve to close it "
-                             "with a note.")
-        conn.execute(update(escalations).where(escalations.c.id == escalation_id).values(
-            state="acknowledged", acked_by=user_id, acked_at=now, next_action_at=None,
-            updated_at=now,
-        ))
-        _tell_everyone(service, conn, row, "acknowledged",
-                       f"✅ Acknowledged by {messages.who(user_id)} at {messages.format_utc(now)}. "
-                       "They are on it; follow their instructions.", now)
-        append_event(conn, service.db, "escalation.acknowledged", library=row.library,
-                     escalation_id=escalation_id, conversation_id=row.conversation_id,
-                     actor=user_id, at=now, data={"level": row.level, "repeat": row.repeat})
+        result = _acknowledge_row(service, conn, row, user_id, via, now)
     ring()
+    return result
+
+
+def acknowledge_by_link(service: EscalationService, token: str, via: str) -> AckResult:
+    """Acknowledge with a one-time token sent by text, email or call, and spend it. ``via``:
+    how it came back (``link``, ``sms``, ``voice``)."""
+    now = service.clock()
+    with write_transaction(service.db) as conn:
+        link = ack_links.take(conn, service.db, token, now)
+        if link is None:
+            return AckResult("not-found", "This acknowledgement link is not valid.")
+        if link.used_at is not None:
+            return AckResult("already", "This acknowledgement link has already been used.")
+        row = conn.execute(locked(select(escalations).where(
+            escalations.c.id == link.escalation_id), service.db)).first()
+        if row is None:
+            return AckResult("not-found", "This page no longer exists.")
+        if link.expires_at <= now and row.state == WAITING:
+            return AckResult("already", "This acknowledgement link has expired.")
+        if not service.roles.can_act(link.person):
+            return AckResult("refused", service.roles.refusal(row.library))
+        result = _acknowledge_row(service, conn, row, link.person, via, now)
+    ring()
+    return result
+
+
+def _acknowledge_row(service: EscalationService, conn: Connection, row: Row[Any],
+                     user_id: str, via: str, now: datetime) -> AckResult:
+    """Acknowledge the locked escalation ``row`` as ``user_id``, or say why it is too late."""
+    if not allows(row.state, Event.ACKNOWLEDGE):
+        if row.acked_by is not None:
+            return AckResult("already", f"Already acknowledged by {messages.who(row.acked_by)}"
+                             f" at {messages.format_utc(as_utc(row.acked_at))}. Nothing "
+                             "changed.")
+        return AckResult("already", "This page expired before anyone acknowledged it; "
+                         "the asker was told what to do next. Use Resolve to close it "
+                         "with a note.")
+    conn.execute(update(escalations).where(escalations.c.id == row.id).values(
+        state=move(row.state, Event.ACKNOWLEDGE), acked_by=user_id, acked_at=now,
+        next_action_at=None, updated_at=now,
+    ))
+    how = "" if via == "slack" else f" ({ACK_VIA.get(via, via)})"
+    _tell_everyone(service, conn, row, "acknowledged",
+                   f"✅ Acknowledged by {messages.who(user_id)} at {messages.format_utc(now)}"
+                   f"{how}. They are on it; follow their instructions.", now)
+    append_event(conn, service.db, "escalation.acknowledged", library=row.library,
+                 escalation_id=row.id, conversation_id=row.conversation_id,
+                 actor=user_id, at=now, data={"level": row.level, "repeat": row.repeat,
+                                              "via": via})
     return AckResult("acknowledged",
-                     f"You acknowledged escalation {escalation_id}. The asker has been told.")
+                     f"You acknowledged escalation {row.id}. The asker has been told.")
+
+
+#: How an acknowledgement that did not come from Slack is described to the asker.
+ACK_VIA = {"sms": "by text reply", "voice": "by phone", "link": "with the link in a text or "
+           "email", "terminal": "in the terminal"}
 
 
 def resolve(service: EscalationService, escalation_id: str, user_id: str,
@@ -66,12 +111,13 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
                             user_id, f"No escalation {escape(escalation_id)}.")
         if isinstance(row, AckResult):
             return row
-        if row.state == "resolved":
+        if not allows(row.state, Event.RESOLVE):
             return AckResult("already", f"Already resolved by {messages.who(row.resolved_by)}"
                              f" at {messages.format_utc(as_utc(row.resolved_at))}.")
-        values: dict[str, Any] = dict(state="resolved", resolved_by=user_id, resolved_at=now,
-                                      resolve_note=clean, next_action_at=None, updated_at=now)
-        if row.acked_by is None and row.state == "triggered":
+        values: dict[str, Any] = dict(state=move(row.state, Event.RESOLVE), resolved_by=user_id,
+                                      resolved_at=now, resolve_note=clean, next_action_at=None,
+                                      updated_at=now)
+        if row.acked_by is None and row.state == WAITING:
             values.update(acked_by=user_id, acked_at=now)
         conn.execute(update(escalations).where(escalations.c.id == escalation_id)
                      .values(**values))

@@ -1,10 +1,16 @@
-"""Delivering the outbox: retries with backoff, Slack's Retry-After, and no double posts.
+"""Delivering the outbox: retries with backoff, Retry-After, and no double posts.
 
 The worker claims one row at a time (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), delivers it
 outside any transaction, then records the result. If an earlier attempt may have reached Slack
 (its process died mid-delivery, or the connection broke after sending), the worker first looks
 for the message by the idempotency key in its metadata (``conversations.history`` or
 ``conversations.replies`` with ``include_all_metadata``) and posts only if it is not there.
+
+Rows whose ``method`` names a contact channel (``sms``, ``email``, ``voice``) go through
+``bot.channels`` the same way: rendered at delivery from the escalation, looked for with the
+provider first when an earlier attempt may have gone out, and skipped when the escalation was
+acknowledged before their turn. When a Slack page cannot get through (Slack unreachable, or
+the page failed for good) the worker calls ``failover`` so the other channels go at once.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import urllib.error
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -27,11 +33,15 @@ from sqlalchemy import Connection
 
 from bot.escalation import messages
 from bot.escalation.records import escalation_row, page_state
+from bot.escalation.states import WAITING
 from bot.escalation.status import edited_message
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import OutboxRow, OutboxStore, wait_for_work, worker_identity
 from bot.store.txn import utcnow
+
+if TYPE_CHECKING:
+    from bot.channels import Channels
 
 log = logging.getLogger("frontdesk.delivery")
 
@@ -45,14 +55,16 @@ class DeliveryError(Exception):
     """A delivery that did not succeed. ``maybe_sent``: Slack may have accepted it anyway."""
 
     def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None,
-                 maybe_sent: bool = False):
+                 maybe_sent: bool = False, unreachable: bool = False):
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
         self.maybe_sent = maybe_sent
+        self.unreachable = unreachable  # the provider did not answer (or answered 5xx)
 
 
-Posted = tuple[str, str]  # (channel id, message ts)
+Posted = tuple[str, str | None]  # (channel id, message ts); (provider id, None) off Slack
+CONTACT_METHODS = frozenset({"sms", "email", "voice"})
 
 
 class Transport(Protocol):
@@ -99,13 +111,13 @@ class SlackTransport:
                                     retryable=True, retry_after=delay) from None
             if status >= 500:
                 raise DeliveryError(f"{method}: HTTP {status}", retryable=True,
-                                    maybe_sent=True) from None
+                                    maybe_sent=True, unreachable=True) from None
             if error in RETRYABLE_SLACK_ERRORS:
                 raise DeliveryError(f"{method}: {error}", retryable=True, maybe_sent=True) from None
             raise DeliveryError(f"{method}: {error or status}", retryable=False) from None
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
             raise DeliveryError(f"{method}: connection problem: {exc}", retryable=True,
-                                maybe_sent=True) from None
+                                maybe_sent=True, unreachable=True) from None
 
     def channel_for(self, target: str) -> str:
         if target[:1] not in ("U", "W"):
@@ -171,10 +183,14 @@ class OutboxWorker:
                  clock: Callable[[], datetime] | None = None, lease_seconds: float = 60.0,
                  base_backoff: float = 1.0, max_backoff: float = 300.0,
                  max_attempts: int = 25, poll_seconds: float = 0.25,
-                 on_undelivered: OnUndelivered | None = None):
+                 on_undelivered: OnUndelivered | None = None,
+                 channels: Channels | None = None,
+                 failover: Callable[[str, bool], object] | None = None):
         self.db = database
         self.on_undelivered = on_undelivered
         self.transport = transport
+        self.channels = channels  # texts, emails and calls (bot.channels), when configured
+        self.failover = failover  # EscalationService.failover: Slack cannot take a page
         self.store = OutboxStore(database)
         self.clock = clock or utcnow
         self.lease = timedelta(seconds=lease_seconds)
@@ -224,6 +240,8 @@ class OutboxWorker:
         try:
             if row.method == "update":
                 return self._deliver_update(row)
+            if row.method in CONTACT_METHODS:
+                return self._deliver_contact(row)
             channel = self.transport.channel_for(row.target)
             if row.maybe_sent:
                 oldest = row.created_at.timestamp() - 60
@@ -241,6 +259,36 @@ class OutboxWorker:
             maybe = row.maybe_sent if stage == "lookup" else exc.maybe_sent
             self._failed_attempt(row, exc, maybe)
             return False
+
+    def _deliver_contact(self, row: OutboxRow) -> bool:
+        """A text, email or call: rendered now from the escalation, skipped once it is no
+        longer waiting (acknowledged, resolved or expired before this rung's turn)."""
+        if self.channels is None or row.method not in self.channels:
+            raise DeliveryError(f"{row.method} is not configured in this process",
+                                retryable=False)
+        esc = escalation_row(self.db, row.escalation_id or "")
+        if esc is None or esc.packet is None:
+            self.store.mark_skipped(row.id, self.identity, "escalation purged")
+            return False
+        if esc.state != WAITING:
+            self.store.mark_skipped(row.id, self.identity, f"escalation {esc.state} first")
+            return False
+        page = self.channels.page(key=row.key, channel=row.method, person=row.target,
+                                  payload=row.payload, packet=json.loads(esc.packet),
+                                  created_at=row.created_at)
+        if page is None:
+            raise DeliveryError(f"{row.target} has no {row.method} contact", retryable=False)
+        if row.maybe_sent and (found := self.channels.find(page)) is not None:
+            self.stats.recovered += 1
+            self._sent(row, (found[:64], None), recovered=True)
+            return True
+        try:
+            receipt = self.channels.send(page)
+        except DeliveryError as exc:  # after a lookup that found nothing, only this send counts
+            self._failed_attempt(row, exc, exc.maybe_sent)
+            return False
+        self._sent(row, (receipt[:64], None))
+        return True
 
     def _deliver_update(self, row: OutboxRow) -> bool:
         if row.kind == "status-edit":
@@ -287,18 +335,27 @@ class OutboxWorker:
             if row.kind in ("page", "notice", "reminder"):
                 append_event(conn, self.db, f"{row.kind}.sent", escalation_id=row.escalation_id,
                              data={"key": row.key, "recipient": row.target,
-                                   "attempts": row.attempts, "found_existing": recovered,
-                                   "worker": self.identity})
+                                   "via": row.method if row.method in CONTACT_METHODS
+                                   else "slack", "attempts": row.attempts,
+                                   "found_existing": recovered, "worker": self.identity})
 
         if self.store.mark_sent(row.id, self.identity, self.clock(), posted[0], posted[1],
                                 then=record):
             self.stats.sent += 1
 
     def _failed_attempt(self, row: OutboxRow, exc: DeliveryError, maybe_sent: bool) -> None:
-        if exc.retryable and row.attempts < self.max_attempts:
+        final = not (exc.retryable and row.attempts < self.max_attempts)
+        if (self.failover and row.kind == "page" and row.method == "post" and row.escalation_id
+                and (final or exc.unreachable)):
+            try:  # Slack cannot take the page: the other channels go now, not at their rung
+                self.failover(row.escalation_id, final)
+            except Exception:
+                log.exception("failover for %s failed", row.escalation_id)
+        if not final:
             if exc.retry_after is not None:
                 delay = exc.retry_after
-                self._paused_until = time.monotonic() + delay
+                if row.method not in CONTACT_METHODS:  # Slack's limit is per app: wait it out
+                    self._paused_until = time.monotonic() + delay
             else:
                 delay = self._backoff(row.attempts)
             self.stats.retried += 1

@@ -1,11 +1,16 @@
-"""The escalation state machine on its own: opening an escalation and moving it along its
-deadlines.
+"""Opening an escalation and moving it along its deadlines (the states and the events that
+move between them are declared in ``states``).
 
 ``triggered → acknowledged → resolved``, or ``expired`` once every level and repeat has passed
 without an acknowledgement (people's own steps, acknowledge and resolve, are in
 ``acknowledge``). Each level waits the acknowledgement timeout of the escalation's urgency;
 after level 2 the whole sequence repeats ``escalation.repeat`` times. A level nobody is
 configured for is skipped.
+
+Within a level the urgency's ladder (``[escalation.ladder]``) is climbed: each rung pages
+through its channels ``after_seconds`` after the level began (``level_at``); ``rung`` is the
+next rung not yet sent, and ``next_action_at`` the sooner of that rung's time and the level's
+timeout. When Slack cannot take the page (``failover``) the level's remaining rungs go at once.
 """
 
 from __future__ import annotations
@@ -20,11 +25,12 @@ from sqlalchemy import Connection, Row, insert, select, update
 from bot.content.catalogue import ResolvedOutcome
 from bot.engine.conversation import Conversation
 from bot.escalation.records import ThreadRef, new_id, thread_of
+from bot.escalation.states import INITIAL, WAITING, Event, move
 from bot.mrkdwn import escape
 from bot.store.audit import append_event
 from bot.store.outbox import ring
 from bot.store.paging_tables import escalations, outbox
-from bot.store.txn import locked, write_transaction
+from bot.store.txn import as_utc, locked, write_transaction
 
 if TYPE_CHECKING:
     from bot.escalation.service import EscalationService
@@ -46,9 +52,9 @@ def open_escalation(service: EscalationService, conn: Connection, dedupe: str,
         thread_channel=thread.channel if thread else None,
         thread_ts=thread.ts if thread else None,
         thread_permalink=thread.permalink if thread else None,
-        packet=json.dumps(packet), state="triggered", level=level, repeat=0,
+        packet=json.dumps(packet), state=INITIAL, level=level, repeat=0,
         next_action_at=now + service.roles.ack_timeout(packet["urgency"]), created_at=now,
-        updated_at=now,
+        updated_at=now, rung=0, level_at=now,
     ))
     append_event(conn, service.db, "escalation.triggered", actor=packet["asked_by"],
                  library=packet["library"], escalation_id=escalation_id,
@@ -68,12 +74,63 @@ def open_escalation(service: EscalationService, conn: Connection, dedupe: str,
             packet["hold"] = {**outcome.hold, "id": hold_id, "due_at": due.isoformat()}
             conn.execute(update(escalations).where(escalations.c.id == escalation_id)
                          .values(packet=json.dumps(packet)))
-    paged = service.notify.pages(conn, escalation_id, packet, level, 0, now)
+    paged, via = _climb(service, conn, escalation_id, packet, level, 0, now, now, 0)
     if level == 1:
         service.notify.director_notices(conn, escalation_id, packet, conversation_id, now)
     service.notify.asker(conn, escalation_id, thread, f"paged:{level}:0",
-                         service.notify.paged_text(packet, level, 0, paged), now)
+                         service.notify.paged_text(packet, level, 0, paged, via), now)
     return escalation_id
+
+
+def _climb(service: EscalationService, conn: Connection, escalation_id: str,
+           packet: dict[str, Any], level: int, repeat: int, level_at: datetime, now: datetime,
+           rung: int, *, all_now: bool = False) -> tuple[list[str], tuple[str, ...]]:
+    """Send every rung from ``rung`` whose time has come (all of them: ``all_now``), store the
+    next rung and deadline; returns who was paged and through which channels."""
+    rungs = service.roles.ladder(packet["urgency"])
+    paged: list[str] = []
+    via: list[str] = []
+    while rung < len(rungs) and (
+            all_now or level_at + timedelta(seconds=rungs[rung].after_seconds) <= now):
+        paged += service.notify.pages(conn, escalation_id, packet, level, repeat, now,
+                                      rungs[rung].via)
+        via += rungs[rung].via
+        rung += 1
+    due = level_at + service.roles.ack_timeout(packet["urgency"])
+    if rung < len(rungs):
+        due = min(due, level_at + timedelta(seconds=rungs[rung].after_seconds))
+    conn.execute(update(escalations).where(escalations.c.id == escalation_id).values(
+        rung=rung, next_action_at=max(due, now), updated_at=now))
+    return list(dict.fromkeys(paged)), tuple(dict.fromkeys(via))
+
+
+def _level_start(row: Row[Any]) -> datetime:
+    """When the row's current level began (rows from before ladders: its last change)."""
+    return as_utc(row.level_at) or as_utc(row.updated_at)  # type: ignore[return-value]
+
+
+def failover(service: EscalationService, escalation_id: str, *, dead: bool) -> bool:
+    """Slack cannot take the page (unreachable, or the page ``dead``: failed for good): send
+    the level's remaining rungs now instead of at their time. True when some were sent.
+    (A dead page also moves to the next level at once: ``undelivered``.)"""
+    now = service.clock()
+    with write_transaction(service.db) as conn:
+        row = conn.execute(locked(select(escalations).where(escalations.c.id == escalation_id),
+                                  service.db)).first()
+        if row is None or row.state != WAITING:
+            return False
+        if row.rung >= len(service.roles.ladder(row.urgency)):
+            return False
+        move(row.state, Event.STEP)
+        packet = json.loads(row.packet or "{}")
+        _, via = _climb(service, conn, row.id, packet, row.level, row.repeat, _level_start(row),
+                        now, row.rung, all_now=True)
+        append_event(conn, service.db, "escalation.failover", library=row.library,
+                     escalation_id=row.id, conversation_id=row.conversation_id, at=now,
+                     data={"level": row.level, "repeat": row.repeat, "via": list(via),
+                           "slack": "failed" if dead else "unreachable"})
+    ring()
+    return True
 
 
 def tick(service: EscalationService) -> int:
@@ -84,7 +141,7 @@ def tick(service: EscalationService) -> int:
         with write_transaction(service.db) as conn:
             row = conn.execute(locked(
                 select(escalations)
-                .where(escalations.c.state == "triggered",
+                .where(escalations.c.state == WAITING,
                        escalations.c.next_action_at <= now)
                 .order_by(escalations.c.next_action_at)
                 .limit(1),
@@ -92,12 +149,30 @@ def tick(service: EscalationService) -> int:
             )).first()
             if row is None:
                 break
-            _advance(service, conn, row, now)
+            _act(service, conn, row, now)
         actions += 1
     actions += service.holds.remind(now)
     if actions:
         ring()
     return actions
+
+
+def _act(service: EscalationService, conn: Connection, row: Row[Any], now: datetime) -> None:
+    """A deadline has passed: the next rung of the ladder if its time has come, else the
+    level's timeout (re-escalate or expire)."""
+    rungs = service.roles.ladder(row.urgency)
+    level_at = _level_start(row)
+    if row.rung < len(rungs) and level_at + timedelta(
+            seconds=rungs[row.rung].after_seconds) <= now:
+        move(row.state, Event.STEP)
+        packet = json.loads(row.packet or "{}")
+        _, via = _climb(service, conn, row.id, packet, row.level, row.repeat, level_at, now,
+                        row.rung)
+        append_event(conn, service.db, "escalation.step", library=row.library,
+                     escalation_id=row.id, conversation_id=row.conversation_id, at=now,
+                     data={"level": row.level, "repeat": row.repeat, "via": list(via)})
+        return
+    _advance(service, conn, row, now)
 
 
 def _next_step(level: int, repeat: int, repeats: int) -> tuple[int, int] | None:
@@ -136,7 +211,7 @@ def dead_recipients(conn: Connection, escalation_id: str) -> Counter[str]:
     """Everyone a page of this escalation could not be delivered to, with how many pages."""
     return Counter(conn.execute(select(outbox.c.target).where(
         outbox.c.escalation_id == escalation_id, outbox.c.kind == "page",
-        outbox.c.status == "failed")).scalars())
+        outbox.c.method == "post", outbox.c.status == "failed")).scalars())
 
 
 def _advance(service: EscalationService, conn: Connection, row: Row[Any], now: datetime,
@@ -160,7 +235,8 @@ def _advance(service: EscalationService, conn: Connection, row: Row[Any], now: d
                                   conversation_id=row.conversation_id, at=now)
     if step is None:
         conn.execute(update(escalations).where(escalations.c.id == row.id).values(
-            state="expired", expired_at=now, next_action_at=None, updated_at=now))
+            state=move(row.state, Event.EXPIRE), expired_at=now, next_action_at=None,
+            updated_at=now))
         what = ("No page could be delivered to anyone" if dead and not anyone
                 else "Nobody acknowledged the page in time")
         text = (f"⚠️ {what}. What to do next: "
@@ -174,11 +250,11 @@ def _advance(service: EscalationService, conn: Connection, row: Row[Any], now: d
         return
     level, repeat = step
     conn.execute(update(escalations).where(escalations.c.id == row.id).values(
-        level=level, repeat=repeat, updated_at=now,
-        next_action_at=now + roles.ack_timeout(row.urgency)))
-    paged = notify.pages(conn, row.id, packet, level, repeat, now)
+        state=move(row.state, Event.REESCALATE), level=level, repeat=repeat, level_at=now,
+        updated_at=now))
+    paged, via = _climb(service, conn, row.id, packet, level, repeat, now, now, 0)
     notify.asker(conn, row.id, thread_of(row), f"paged:{level}:{repeat}",
-                 notify.paged_text(packet, level, repeat, paged), now)
+                 notify.paged_text(packet, level, repeat, paged, via), now)
     service.live.queue_edits(conn, row.id, now)
     append_event(conn, service.db, "escalation.reescalated", **common,
                  data={"level": level, "repeat": repeat})

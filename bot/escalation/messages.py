@@ -73,6 +73,15 @@ def where(channel_id: str) -> str:
     return _channel(channel_id)
 
 
+CHANNEL_WORDS = {"slack": "Slack", "sms": "text", "email": "email", "voice": "phone call"}
+
+
+def channel_list(via: tuple[str, ...] | list[str]) -> str:
+    """``("slack", "sms", "email")`` → ``Slack, text and email``."""
+    words = [CHANNEL_WORDS.get(c, c) for c in via]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def metadata(kind: str, key: str, escalation_id: str | None) -> dict[str, Any]:
     payload: dict[str, Any] = {"idempotency_key": key}
     if escalation_id:

@@ -17,6 +17,7 @@ from bot.escalation import messages
 from bot.escalation.records import ThreadRef
 from bot.escalation.roles import DIRECTOR, PIC, Roles
 from bot.mrkdwn import escape
+from bot.store import ack_links
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import enqueue
@@ -31,20 +32,47 @@ class Notifier:
         self.roles = roles
 
     def pages(self, conn: Connection, escalation_id: str, packet: dict[str, Any], level: int,
-              repeat: int, now: datetime) -> list[str]:
-        """Page everyone at ``level``; returns who was paged."""
-        recipients = self.roles.recipients(level)
-        for recipient in recipients:
-            key = f"page:{escalation_id}:{level}:{repeat}:{recipient}"
-            enqueue(conn, self.db, key=key, kind="page", target=recipient,
-                    escalation_id=escalation_id, now=now,
-                    payload=messages.page_message(packet, escalation_id=escalation_id, key=key,
-                                                  level=level, repeat=repeat))
-            append_event(conn, self.db, "page.queued", library=packet["library"],
-                         escalation_id=escalation_id, at=now,
-                         data={"level": level, "repeat": repeat, "recipient": recipient,
-                               "key": key})
-        return recipients
+              repeat: int, now: datetime, via: tuple[str, ...] = ("slack",)) -> list[str]:
+        """Page everyone at ``level`` through each channel in ``via``; returns who was paged.
+
+        Slack pages go to each person and the escalation channel (and are edited later); a
+        text, email or call goes to each person with that contact, with a one-time
+        acknowledgement token of its own (rendered by the channel at delivery).
+        """
+        reached: list[str] = []
+        for channel in via:
+            if channel == "slack":
+                for recipient in self.roles.recipients(level):
+                    key = f"page:{escalation_id}:{level}:{repeat}:{recipient}"
+                    enqueue(conn, self.db, key=key, kind="page", target=recipient,
+                            escalation_id=escalation_id, now=now,
+                            payload=messages.page_message(packet, escalation_id=escalation_id,
+                                                          key=key, level=level, repeat=repeat))
+                    self._queued(conn, packet, escalation_id, level, repeat, recipient, key,
+                                 channel, now)
+                    reached.append(recipient)
+                continue
+            for person in self.roles.people(level):
+                if not self.roles.config.person(person).contact(channel):
+                    continue  # the default ladder: only people with that contact (doctor says)
+                key = f"{channel}:{escalation_id}:{level}:{repeat}:{person}"
+                token = ack_links.issue(conn, escalation_id=escalation_id, person=person,
+                                        channel=channel, now=now)
+                enqueue(conn, self.db, key=key, kind="page", method=channel, target=person,
+                        escalation_id=escalation_id, now=now,
+                        payload={"escalation_id": escalation_id, "level": level,
+                                 "repeat": repeat, "token": token})
+                self._queued(conn, packet, escalation_id, level, repeat, person, key, channel,
+                             now)
+                reached.append(person)
+        return list(dict.fromkeys(reached))
+
+    def _queued(self, conn: Connection, packet: dict[str, Any], escalation_id: str, level: int,
+                repeat: int, recipient: str, key: str, via: str, now: datetime) -> None:
+        append_event(conn, self.db, "page.queued", library=packet["library"],
+                     escalation_id=escalation_id, at=now,
+                     data={"level": level, "repeat": repeat, "recipient": recipient,
+                           "key": key, "via": via})
 
     def director_notices(self, conn: Connection, escalation_id: str, packet: dict[str, Any],
                          conversation_id: str | None, now: datetime) -> None:
@@ -108,7 +136,8 @@ class Notifier:
                    now: datetime) -> None:
         """Edit every page already queued for this escalation to show its new state."""
         keys = conn.execute(select(outbox.c.idempotency_key).where(
-            outbox.c.escalation_id == escalation_id, outbox.c.kind == "page"
+            outbox.c.escalation_id == escalation_id, outbox.c.kind == "page",
+            outbox.c.method == "post",  # Slack pages; a text or a call cannot be edited
         )).scalars().all()
         for page_key in keys:
             key = f"update:{event}:{page_key}"
@@ -117,11 +146,13 @@ class Notifier:
                     payload={"escalation_id": escalation_id, "page_key": page_key})
 
     def paged_text(self, packet: dict[str, Any], level: int, repeat: int,
-                   recipients: list[str]) -> str:
+                   recipients: list[str], via: tuple[str, ...] = ("slack",)) -> str:
         """The asker's thread line for a page at ``level`` (first, to the director, repeated)."""
         role = escape(packet["roles"].get(PIC if level == 1 else DIRECTOR) or (
             "privacy in-charge" if level == 1 else "director"))
         names = ", ".join(messages.where(r) for r in recipients) or "nobody is configured"
+        if set(via) - {"slack"}:
+            names += f" (by {messages.channel_list(via)})"
         if level == 1 and repeat == 0:
             text = f"📟 Paged the {role}: {names}."
             if self.roles.has_director():

@@ -12,11 +12,12 @@ from typing import Any
 
 from sqlalchemy import Row, select
 
+from bot.escalation.states import OPEN
 from bot.store.database import Database
-from bot.store.paging_tables import escalations, holds
+from bot.store.paging_tables import escalations, holds, outbox
 from bot.store.txn import as_utc
 
-OPEN_STATES = ("triggered", "acknowledged")
+OPEN_STATES = OPEN
 OPEN_HOLD_STATES = ("active", "due")
 
 
@@ -144,3 +145,19 @@ def open_holds(db: Database) -> list[HoldSummary]:
         rows = conn.execute(select(holds).where(holds.c.state.in_(OPEN_HOLD_STATES))
                             .order_by(holds.c.due_at)).all()
     return [HoldSummary.from_row(r) for r in rows]
+
+
+def latest_waiting_page(db: Database, people: list[str], via: str) -> tuple[str, str] | None:
+    """(escalation id, person) of the newest escalation still waiting that paged one of
+    ``people`` through ``via`` (how a text reply finds what it answers)."""
+    from bot.escalation.states import WAITING
+
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            select(outbox.c.escalation_id, outbox.c.target)
+            .join(escalations, escalations.c.id == outbox.c.escalation_id)
+            .where(outbox.c.method == via, outbox.c.kind == "page",
+                   outbox.c.target.in_(people), escalations.c.state == WAITING)
+            .order_by(outbox.c.created_at.desc(), outbox.c.id.desc()).limit(1)
+        ).first()
+    return (row.escalation_id, row.target) if row is not None else None

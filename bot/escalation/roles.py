@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Table, select
 
-from bot.config import Config
+from bot.config import Config, Rung
 from bot.content.catalogue import Catalogue
 from bot.escalation.records import AckResult, Paged
 from bot.store.database import Database
@@ -39,6 +39,15 @@ class Roles:
         if self.config.escalation.channel:
             people.append(self.config.escalation.channel)
         return people
+
+    def people(self, level: int) -> tuple[str, ...]:
+        """The people (user ids, no channel) paged at ``level``: who texts and calls reach."""
+        return self.config.members(PIC if level == 1 else DIRECTOR)
+
+    def ladder(self, urgency: str) -> tuple[Rung, ...]:
+        """The rungs of each level for ``urgency`` (``prompt``'s for an unknown one)."""
+        ladder = self.config.escalation.ladder
+        return ladder.get(urgency) or ladder.get("prompt") or (Rung(0, ("slack",)),)
 
     def first_level(self) -> int:
         """Level 1, unless it reaches nobody and a director is configured."""

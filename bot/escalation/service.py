@@ -151,16 +151,27 @@ class EscalationService:
 
     # --- people's steps and the deadlines ------------------------------------------------
 
-    def acknowledge(self, escalation_id: str, user_id: str) -> AckResult:
-        return acknowledge.acknowledge(self, escalation_id, user_id)
+    def acknowledge(self, escalation_id: str, user_id: str, via: str = "slack") -> AckResult:
+        """``via``: the channel the acknowledgement came through (audited, told the asker)."""
+        return acknowledge.acknowledge(self, escalation_id, user_id, via)
+
+    def acknowledge_by_link(self, token: str, via: str) -> AckResult:
+        """Acknowledge with a one-time token from a text, email or call (``via``: link, sms,
+        voice); the token is spent."""
+        return acknowledge.acknowledge_by_link(self, token, via)
+
+    def failover(self, escalation_id: str, *, dead: bool) -> bool:
+        """Slack cannot take this escalation's page: the level's other channels go now."""
+        return lifecycle.failover(self, escalation_id, dead=dead)
 
     def resolve(self, escalation_id: str, user_id: str, note: str | None = None) -> AckResult:
         return acknowledge.resolve(self, escalation_id, user_id, note)
 
     def undelivered(self, conn: Connection, row: OutboxRow, error: str) -> None:
         """The outbox worker's ``on_undelivered``: a page that failed for good is an emergency
-        (``lifecycle.undelivered``); other messages are only recorded as failed."""
-        if row.kind == "page" and row.escalation_id:
+        (``lifecycle.undelivered``); other messages, and texts, calls and emails (the person
+        still has Slack and the ladder's other rungs), are only recorded as failed."""
+        if row.kind == "page" and row.method == "post" and row.escalation_id:
             lifecycle.undelivered(self, conn, escalation_id=row.escalation_id, key=row.key,
                                   recipient=row.target, error=error, now=self.clock())
 

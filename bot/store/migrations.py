@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
 )
 
+from bot.store.channel_migrations import CHANNEL_MIGRATIONS
 from bot.store.ops_migrations import OPS_MIGRATIONS
 from bot.store.paging_migrations import PAGING_MIGRATIONS
 from bot.store.review_migrations import REVIEW_MIGRATIONS
@@ -58,6 +59,7 @@ MIGRATIONS: list[Migration] = [
     *SLACK_MIGRATIONS,  # 20–29: Slack threads, processed idempotency keys
     *REVIEW_MIGRATIONS,  # 30–39: drill attempts
     *OPS_MIGRATIONS,  # 40–49: live status messages, scheduled jobs
+    *CHANNEL_MIGRATIONS,  # 50–59: ladder rungs, acknowledgement links
 ]
 
 _meta = MetaData()

@@ -1,4 +1,4 @@
-"""Table objects for the paging tables (created by migrations 10–14), for queries only."""
+"""Table objects for the paging tables (created by migrations 10–14, 50–51), for queries only."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ escalations = Table(
     Column("purged_at", TS),
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
+    Column("rung", Integer, nullable=False, default=1),  # migration 50
+    Column("level_at", TS),  # migration 50
 )
 
 outbox = Table(
@@ -119,4 +121,16 @@ aggregate_counts = Table(
     Column("month", String(7), primary_key=True),
     Column("metric", String(100), primary_key=True),
     Column("count", Integer, nullable=False),
+)
+
+ack_links = Table(
+    "ack_links",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("escalation_id", String(32), nullable=False),
+    Column("person", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("expires_at", TS, nullable=False),
+    Column("used_at", TS),
 )

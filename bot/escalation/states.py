@@ -1,0 +1,74 @@
+"""The escalation lifecycle, declared once: its states and the events that move between them.
+
+Every module that changes an escalation's ``state`` asks ``move(current, event)`` for the new
+one; an event the table does not allow from the current state raises ``IllegalTransition``
+(a bug, never a user error: callers check ``allows`` first when a person's click may simply be
+late). The states are ``StrEnum`` members, so they are stored and compared as plain strings.
+
+=============  =============================  ==============
+event          from                           to
+=============  =============================  ==============
+trigger        (none: a new escalation)       triggered
+step           triggered                      triggered      the next rung of the ladder
+reescalate     triggered                      triggered      the next level, or a repeat
+expire         triggered                      expired
+acknowledge    triggered                      acknowledged
+resolve        triggered, acknowledged,       resolved
+               expired
+=============  =============================  ==============
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class State(StrEnum):
+    TRIGGERED = "triggered"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+    EXPIRED = "expired"
+
+
+class Event(StrEnum):
+    TRIGGER = "trigger"
+    STEP = "step"
+    REESCALATE = "reescalate"
+    EXPIRE = "expire"
+    ACKNOWLEDGE = "acknowledge"
+    RESOLVE = "resolve"
+
+
+INITIAL = State.TRIGGERED
+
+TRANSITIONS: dict[Event, tuple[frozenset[State], State]] = {
+    Event.STEP: (frozenset({State.TRIGGERED}), State.TRIGGERED),
+    Event.REESCALATE: (frozenset({State.TRIGGERED}), State.TRIGGERED),
+    Event.EXPIRE: (frozenset({State.TRIGGERED}), State.EXPIRED),
+    Event.ACKNOWLEDGE: (frozenset({State.TRIGGERED}), State.ACKNOWLEDGED),
+    Event.RESOLVE: (frozenset({State.TRIGGERED, State.ACKNOWLEDGED, State.EXPIRED}),
+                    State.RESOLVED),
+}
+
+#: States in which someone still has to act (listed by ``frontdesk pages``).
+OPEN = (State.TRIGGERED, State.ACKNOWLEDGED)
+#: States nothing moves out of but a resolve (or nothing at all): purged after retention.
+CLOSED = (State.RESOLVED, State.EXPIRED)
+#: The one state whose deadlines ``tick`` acts on and whose pages are live.
+WAITING = State.TRIGGERED
+
+
+class IllegalTransition(RuntimeError):
+    """An event the table does not allow from the escalation's current state."""
+
+
+def allows(current: str, event: Event) -> bool:
+    return current in TRANSITIONS[event][0]
+
+
+def move(current: str, event: Event) -> State:
+    """The state ``event`` leads to from ``current``; raises when the table forbids it."""
+    sources, target = TRANSITIONS[event]
+    if current not in sources:
+        raise IllegalTransition(f"cannot {event} an escalation that is {current}")
+    return target

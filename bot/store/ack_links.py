@@ -1,0 +1,68 @@
+"""One-time acknowledgement tokens: issued with a text, email or call, redeemed once.
+
+The token (256 random bits, URL-safe) travels in the message; only its SHA-256 is stored, so
+the table alone acknowledges nothing. A token is good until it is used, until ``expires_at``,
+or until its escalation stops waiting (the caller checks the escalation's state).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, insert, select, update
+
+from bot.store.database import Database
+from bot.store.paging_tables import ack_links
+from bot.store.txn import as_utc, locked
+
+TOKEN_LIFETIME = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class AckLink:
+    escalation_id: str
+    person: str
+    channel: str
+    expires_at: datetime
+    used_at: datetime | None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue(conn: Connection, *, escalation_id: str, person: str, channel: str,
+          now: datetime) -> str:
+    """A new token for ``person`` to acknowledge ``escalation_id``, in the caller's transaction."""
+    token = secrets.token_urlsafe(32)
+    conn.execute(insert(ack_links).values(
+        token_hash=token_hash(token), escalation_id=escalation_id, person=person,
+        channel=channel, created_at=now, expires_at=now + TOKEN_LIFETIME))
+    return token
+
+
+def look_up(db: Database, token: str) -> AckLink | None:
+    with db.engine.connect() as conn:
+        return _read(conn, db, token, lock=False)
+
+
+def take(conn: Connection, db: Database, token: str, now: datetime) -> AckLink | None:
+    """The link for ``token``, locked, marked used in the caller's transaction (the caller
+    decides first whether it is still good: ``used_at`` and ``expires_at`` are as they were)."""
+    link = _read(conn, db, token, lock=True)
+    if link is not None and link.used_at is None:
+        conn.execute(update(ack_links).where(ack_links.c.token_hash == token_hash(token))
+                     .values(used_at=now))
+    return link
+
+
+def _read(conn: Connection, db: Database, token: str, *, lock: bool) -> AckLink | None:
+    query = select(ack_links).where(ack_links.c.token_hash == token_hash(token))
+    row = conn.execute(locked(query, db) if lock else query).first()
+    if row is None:
+        return None
+    return AckLink(row.escalation_id, row.person, row.channel,
+                   as_utc(row.expires_at), as_utc(row.used_at))  # type: ignore[arg-type]
