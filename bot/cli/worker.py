@@ -1,4 +1,5 @@
-"""`frontdesk worker`: deliver queued pages to Slack and act on deadlines, until stopped."""
+"""`frontdesk worker`: deliver queued pages (Slack, and texts, calls and email where configured)
+and act on deadlines, until stopped."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import click
 from slack_sdk import WebClient
 
+from bot.channels import Channels
 from bot.cli.common import (
     clear_errors,
     config_option,
@@ -19,7 +21,7 @@ from bot.cli.common import (
     load_catalogue,
     load_settings,
 )
-from bot.config import SlackSecrets
+from bot.config import ConfigError, SlackSecrets
 from bot.escalation import EscalationService, OutboxWorker, SlackTransport
 from bot.escalation.retention import retention_job
 
@@ -48,12 +50,17 @@ def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: 
     if not secrets.bot_token:
         fail("SLACK_BOT_TOKEN is not set: the worker delivers pages through Slack", 2)
     config, database = load_settings(config_path, database_url)
+    try:
+        channels = Channels.from_config(config)
+    except ConfigError as exc:
+        fail(str(exc), 2)
     service = EscalationService(database, config, load_catalogue(content or config.content))
     client = WebClient(token=secrets.bot_token, **(
         {"base_url": secrets.api_url} if secrets.api_url else {}))
     delivery = OutboxWorker(database, SlackTransport(client), lease_seconds=lease_seconds,
                             base_backoff=base_backoff, poll_seconds=poll_seconds,
-                            on_undelivered=service.undelivered)
+                            on_undelivered=service.undelivered, channels=channels,
+                            failover=lambda eid, dead: service.failover(eid, dead=dead))
     retention = retention_job(database, config.retention_days)
     if once:
         service.tick()

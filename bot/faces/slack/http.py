@@ -1,10 +1,11 @@
 """HTTP mode: Bolt's WSGI adapter behind waitress, a production WSGI server.
 
 Routes: ``POST /slack/events`` (events, slash commands and interactivity — one Request URL for
-all three) and ``GET /healthz`` (the database answers: 200, else 503; a page that failed for
+all three), ``GET /healthz`` (the database answers: 200, else 503; a page that failed for
 good in the last 24 hours makes it ``"status": "degraded"``, still 200, so a load balancer keeps
-the instance while monitoring raises the alarm). Bodies that are not
-Slack's are refused before Bolt sees them: an unparseable body is 401 when unsigned or badly
+the instance while monitoring raises the alarm), and acknowledging from outside Slack
+(``/ack/<token>``, ``/twilio/sms``, ``/twilio/voice``: ``bot.channels.web``). Bodies that are
+not Slack's are refused before Bolt sees them: an unparseable body is 401 when unsigned or badly
 signed and 400 when signed; anything over ``MAX_BODY`` is 413.
 
 Gunicorn works too: ``gunicorn 'bot.faces.slack.http:wsgi_from_env()'`` builds the same app
@@ -28,6 +29,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from waitress.server import create_server
 
+from bot.channels.web import ChannelWeb
 from bot.faces.slack.services import Services
 
 log = logging.getLogger("frontdesk.slack")
@@ -42,9 +44,11 @@ StartResponse = Callable[..., Any]
 class SlackWSGI:
     """The WSGI application: ``/slack/events`` through Bolt, ``/healthz``, 404 elsewhere."""
 
-    def __init__(self, app: App, services: Services, signing_secret: str | None):
+    def __init__(self, app: App, services: Services, signing_secret: str | None,
+                 channels: ChannelWeb | None = None):
         self.bolt = SlackRequestHandler(app, path=EVENTS_PATH)
         self.services = services
+        self.channels = channels
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     @staticmethod
@@ -84,6 +88,8 @@ class SlackWSGI:
             if method not in ("GET", "HEAD"):
                 return self._reply(start_response, "405 Method Not Allowed", {"ok": False})
             return self.health(start_response)
+        if self.channels is not None and self.channels.handles(path):
+            return self.channels(environ, start_response)
         if path != EVENTS_PATH:
             return self._reply(start_response, "404 Not Found", {"ok": False})
         if method != "POST":

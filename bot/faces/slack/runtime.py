@@ -17,7 +17,9 @@ from typing import Any
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 
-from bot.config import Config, ConfigError, SlackSecrets, load_config
+from bot.channels import Channels
+from bot.channels.web import ChannelWeb
+from bot.config import ChannelSecrets, Config, ConfigError, SlackSecrets, load_config
 from bot.content.catalogue import Catalogue
 from bot.escalation import OutboxWorker, SlackTransport
 from bot.escalation.retention import retention_job
@@ -41,6 +43,7 @@ class Runtime:
         *,
         mode: str,
         database: Database | None = None,
+        channel_secrets: ChannelSecrets | None = None,
     ):
         require(secrets, mode)
         self.config = config
@@ -54,6 +57,9 @@ class Runtime:
         except OSError as exc:  # Slack (or SLACK_API_URL) unreachable
             where = secrets.api_url or "https://slack.com/api/"
             raise ConfigError("SLACK_API_URL", f"cannot reach Slack at {where}: {exc}") from None
+        # Texts, calls and email: a missing secret is a start-up error, like a Slack token.
+        self.channel_secrets = channel_secrets or ChannelSecrets.from_env()
+        self.channels = Channels.from_config(config, self.channel_secrets)
         self.stop_event = threading.Event()
         self._worker: threading.Thread | None = None
         self.scheduler: Scheduler | None = None
@@ -73,8 +79,10 @@ class Runtime:
             return False
         # The transport honours Retry-After itself: give it a client without our retry handlers.
         client = WebClient(token=self.secrets.bot_token, base_url=self.app.client.base_url)
+        escalations = self.services.escalations
         worker = OutboxWorker(self.services.database, SlackTransport(client),
-                              on_undelivered=self.services.escalations.undelivered)
+                              on_undelivered=escalations.undelivered, channels=self.channels,
+                              failover=lambda eid, dead: escalations.failover(eid, dead=dead))
         self._worker = threading.Thread(
             target=worker.run_forever, args=(self.stop_event,), name="frontdesk-outbox", daemon=True
         )
@@ -95,7 +103,15 @@ class Runtime:
         return Scheduler(tasks, interval=self.config.schedule.tick_seconds, stop=self.stop_event)
 
     def wsgi(self) -> SlackWSGI:
-        return SlackWSGI(self.app, self.services, self.secrets.signing_secret)
+        return SlackWSGI(self.app, self.services, self.secrets.signing_secret,
+                         channels=self.channel_web())
+
+    def channel_web(self) -> ChannelWeb | None:
+        """``/ack/<token>`` and Twilio's webhooks (with escalation available)."""
+        if self.services.escalations is None:
+            return None
+        return ChannelWeb(self.services.escalations, self.config,
+                          self.channel_secrets.twilio_auth_token)
 
     def http_server(
         self, host: str = "127.0.0.1", port: int = 3000, threads: int = 8

@@ -1,0 +1,56 @@
+"""Pages by text message (Twilio): the renderer and the channel.
+
+A text is at most ``SMS_LIMIT`` characters of plain GSM-friendly text (no emoji: one emoji
+turns the whole message into UCS-2 and halves what fits). The situation and the outcome's
+headline are shortened to fit; the escalation id and the way to acknowledge always fit.
+"""
+
+from __future__ import annotations
+
+from bot.channels.page import Page, facts
+from bot.channels.twilio import TwilioClient
+
+SMS_LIMIT = 320
+
+
+def _fit(text: str, room: int) -> str:
+    if room <= 1:
+        return ""
+    return text if len(text) <= room else text[: room - 1].rstrip() + "…"
+
+
+def render_sms(page: Page) -> str:
+    """The text message for ``page``; never longer than ``SMS_LIMIT``."""
+    f = facts(page)
+    repeat = " (again)" if f["repeat"] else ""
+    head = f"frontdesk {f['urgency']} page{repeat} for the {f['role']}, {f['library']}: "
+    if f["ack_url"]:
+        tail = f" Escalation {f['escalation_id']}. Acknowledge: {f['ack_url']} or reply 1."
+    else:
+        tail = f" Escalation {f['escalation_id']}. Reply 1 to acknowledge, or use Slack."
+    room = SMS_LIMIT - len(head) - len(tail)
+    body = f["situation"] + "."
+    if f["headline"]:
+        body += f" {f['headline']}."
+    if len(body) > room:
+        head = f"frontdesk {f['urgency']} page{repeat}: "
+        room = SMS_LIMIT - len(head) - len(tail)
+    return head + _fit(body, room) + tail
+
+
+class SmsChannel:
+    name = "sms"
+
+    def __init__(self, client: TwilioClient):
+        self.client = client
+
+    def send(self, page: Page) -> str:
+        form = {"To": page.address, "From": self.client.config.sender, "Body": render_sms(page)}
+        if page.callback_url:
+            form["StatusCallback"] = page.callback_url
+        return self.client.create("Messages", form)
+
+    def find(self, page: Page) -> str | None:
+        if not page.callback_url:
+            return None  # without a status callback Twilio's list cannot tell us apart
+        return self.client.find("Messages", page.address, page.created_at, page.key)

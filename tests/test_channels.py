@@ -1,0 +1,348 @@
+"""Pages by Slack, text, email and call, acknowledged from any of them.
+
+Slack is the fake Slack, Twilio a fake REST API on a local port (reached through
+``[twilio] api_url``), email a real SMTP server (aiosmtpd); acknowledgements arrive over real
+HTTP as a browser or Twilio would send them (signed webhooks). The clock is set by the test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.config import ConfigError, parse_config
+from bot.escalation.states import Event, IllegalTransition, State, allows, move
+from bot.store.audit import AuditLog
+from bot.store.paging_tables import escalations, outbox
+from tests.channel_support import FROM, PEOPLE, T0, THREAD, ChannelRig, channel_toml
+from tests.escalation_support import CHANNEL, PagingFake
+from tests.faketwilio import FakeTwilio
+from tests.mailserver import MailServer
+
+PAT, SAM, DANA = (PEOPLE[u][2] for u in ("UPIC1", "UPIC2", "UDIR1"))
+
+
+@pytest.fixture
+def providers() -> Iterator[tuple[PagingFake, FakeTwilio, MailServer]]:
+    with PagingFake() as slack, FakeTwilio(auth_token="twilio-test-token") as twilio, \
+            MailServer() as mail:
+        yield slack, twilio, mail
+
+
+@pytest.fixture
+def rig(tmp_path: Path, providers: tuple[PagingFake, FakeTwilio, MailServer]
+        ) -> Iterator[ChannelRig]:
+    r = ChannelRig(tmp_path, *providers)
+    yield r
+    r.close()
+
+
+def state(rig: ChannelRig, eid: str) -> str:
+    with rig.db.engine.connect() as conn:
+        return conn.execute(select(escalations.c.state).where(escalations.c.id == eid)).one()[0]
+
+
+def audit(rig: ChannelRig, kind: str) -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(r.data or "{}") for r in AuditLog(rig.db).rows() if r.kind == kind]
+
+
+def slack_updates(rig: ChannelRig) -> list[str]:
+    return [json.dumps(c.args.get("blocks")) for c in rig.slack.calls_to("chat.update")]
+
+
+# --- the lifecycle, declared once --------------------------------------------------------
+
+def test_the_state_machine_allows_only_its_declared_transitions() -> None:
+    assert move(State.TRIGGERED, Event.ACKNOWLEDGE) == State.ACKNOWLEDGED
+    assert move("acknowledged", Event.RESOLVE) == "resolved"
+    assert move("expired", Event.RESOLVE) == State.RESOLVED
+    assert move("triggered", Event.STEP) == State.TRIGGERED
+    assert not allows("acknowledged", Event.ACKNOWLEDGE)
+    for current, event in [("resolved", Event.ACKNOWLEDGE), ("expired", Event.ACKNOWLEDGE),
+                           ("acknowledged", Event.EXPIRE), ("resolved", Event.RESOLVE),
+                           ("acknowledged", Event.STEP)]:
+        with pytest.raises(IllegalTransition):
+            move(current, event)
+
+
+# --- configuration -----------------------------------------------------------------------
+
+def config(**kwargs: object) -> object:
+    return parse_config(tomllib.loads(channel_toml(**kwargs)))  # type: ignore[arg-type]
+
+
+def test_contacts_channels_and_the_default_ladder() -> None:
+    c = config(smtp_url="smtp+starttls://fd@mail.example.org", twilio_url=None,
+               public_url="https://frontdesk.example.org/")
+    assert c.person("UPIC1").sms == PAT and c.person("UPIC1").name == "Pat Lee"
+    assert c.email.smtp_url.startswith("smtp+starttls://")
+    assert c.web.public_url == "https://frontdesk.example.org"
+    # No [twilio]: the default ladder keeps only what is configured (Slack, email).
+    assert [(r.after_seconds, r.via) for r in c.escalation.ladder["immediate"]] == [
+        (0, ("slack", "email"))]
+    assert [(r.after_seconds, r.via) for r in c.escalation.ladder["prompt"]] == [
+        (0, ("slack",)), (300, ("email",))]
+    full = config(smtp_url="smtp://127.0.0.1:2525", twilio_url="https://api.twilio.com",
+                  public_url=None)
+    assert [(r.after_seconds, r.via) for r in full.escalation.ladder["immediate"]] == [
+        (0, ("slack", "sms", "email")), (120, ("voice",))]
+    assert [(r.after_seconds, r.via) for r in full.escalation.ladder["prompt"]] == [
+        (0, ("slack",)), (300, ("email",)), (600, ("sms",))]
+
+
+@pytest.mark.parametrize(("ladder", "smtp", "twilio", "key", "says"), [
+    ('immediate = [{after_seconds = 0, via = ["slack", "sms"]}]', "smtp://h", None,
+     "escalation.ladder.immediate[0]", "[twilio] is not configured"),
+    ('prompt = [{after_seconds = 0, via = ["email"]}]', None, "https://api.twilio.com",
+     "escalation.ladder.prompt[0]", "[email] is not configured"),
+    ('immediate = [{after_seconds = 0, via = ["pager"]}]', None, None,
+     "escalation.ladder.immediate[0].via", "unknown channel 'pager'"),
+    ('immediate = [{after_seconds = 60, via = ["slack"]}, {after_seconds = 30, via = ["sms"]}]',
+     None, "https://api.twilio.com", "escalation.ladder.immediate[1].after_seconds",
+     "time order"),
+    ('immediate = [{after_seconds = 0, via = ["slack"]}, {after_seconds = 500, via = ["sms"]}]',
+     None, "https://api.twilio.com", "escalation.ladder.immediate[1].after_seconds",
+     "never run"),
+])
+def test_a_ladder_that_cannot_be_followed_is_a_one_line_start_up_error(
+        ladder: str, smtp: str | None, twilio: str | None, key: str, says: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config(smtp_url=smtp, twilio_url=twilio, public_url=None, ladder=ladder)
+    assert caught.value.key == key and says in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_person_in_roles_without_the_contact_the_ladder_needs_is_a_start_up_error() -> None:
+    text = channel_toml(smtp_url=None, twilio_url="https://api.twilio.com", public_url=None,
+                        ladder='immediate = [{after_seconds = 0, via = ["slack", "sms"]}]')
+    text = text.replace('sms = "+15555550102"\n', "")  # the director has no mobile number
+    with pytest.raises(ConfigError) as caught:
+        parse_config(tomllib.loads(text))
+    assert str(caught.value) == ("config: escalation.ladder.immediate[0]: pages via sms, but "
+                                 "people.UDIR1 has no sms (add it under [people.UDIR1])")
+
+
+@pytest.mark.parametrize(("snippet", "key"), [
+    ('[people.U1]\nsms = "555-0100"', "people.U1.sms"),
+    ('[people.U1]\nemail = "not an address"', "people.U1.email"),
+    ('[people.U1]\npager = "x"', "people.U1.pager"),
+    ('[email]\nsmtp_url = "http://mail"\nfrom = "a@b.org"', "email.smtp_url"),
+    ('[twilio]\naccount_sid = "XX1"\nfrom = "+15555550199"', "twilio.account_sid"),
+    ('[web]\npublic_url = "frontdesk.example.org"', "web.public_url"),
+])
+def test_bad_contact_and_provider_settings_name_their_key(snippet: str, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(tomllib.loads(snippet))
+    assert caught.value.key == key
+
+
+# --- done when: an immediate page reaches the privacy in-charge everywhere ----------------
+
+def test_an_immediate_page_goes_by_slack_text_and_email_at_once_and_calls_two_minutes_later(
+        rig: ChannelRig) -> None:
+    eid = rig.trigger("police", "warrant")
+    rig.deliver()
+    # Slack: both privacy officers and the channel; the director's notice.
+    pages = {k for k in rig.slack.delivered_keys() if k.startswith("page:")}
+    assert pages == {f"page:{eid}:1:0:UPIC1", f"page:{eid}:1:0:UPIC2", f"page:{eid}:1:0:{CHANNEL}"}
+    # Texts and emails to the two privacy officers (the director is only notified).
+    assert sorted(t["To"] for t in rig.twilio.texts()) == [PAT, SAM]
+    assert all(t["From"] == FROM for t in rig.twilio.texts())
+    mails = rig.mail.wait_for(2)
+    assert sorted(str(m["To"]) for m in mails) == ["Pat Lee <pat.lee@example.org>",
+                                                  "Sam Ortiz <sam.ortiz@example.org>"]
+    assert not rig.twilio.calls()
+    status = [m.text for m in rig.slack.thread("CDESK", THREAD.ts) if m.ts != THREAD.ts]
+    assert "by Slack, text and email" in status[0]
+
+    rig.at(119)
+    assert not rig.twilio.calls()
+    rig.at(120)
+    assert sorted(c["To"] for c in rig.twilio.calls()) == [PAT, SAM]
+    assert audit(rig, "escalation.step")[0]["via"] == ["voice"]
+    assert state(rig, eid) == "triggered"
+    # Nobody answers: at the ack timeout (180 s) the director is paged on every channel.
+    rig.at(180)
+    assert DANA in [t["To"] for t in rig.twilio.texts()]
+    assert "dana.cruz@example.org" in str(rig.mail.wait_for(3)[-1]["To"])
+
+
+def test_pressing_1_on_the_call_acknowledges_and_it_shows_everywhere(rig: ChannelRig) -> None:
+    eid = rig.trigger("police", "warrant")
+    rig.deliver()
+    rig.at(120)
+    call = next(c for c in rig.twilio.calls() if c["To"] == PAT)
+    assert "<Say" in call["Twiml"] and "Press 1 to acknowledge" in call["Twiml"]
+    status, body = rig.press(call, "2")
+    assert status == 200 and "Not acknowledged" in body and state(rig, eid) == "triggered"
+    status, body = rig.press(call, "1")
+    assert status == 200 and "<Say" in body and "Acknowledged" in body
+    assert state(rig, eid) == "acknowledged"
+    rig.deliver()
+    # The Slack pages show it; the asker's thread is told, with the channel it came through.
+    assert any("Acknowledged by <@UPIC1>" in u for u in slack_updates(rig))
+    status_lines = [m.text for m in rig.slack.thread("CDESK", THREAD.ts)]
+    assert any("Acknowledged by <@UPIC1>" in t and "by phone" in t for t in status_lines)
+    [acked] = audit(rig, "escalation.acknowledged")
+    assert acked["via"] == "voice"
+    # The ladder stops: no director page at the timeout, no more texts or calls.
+    texts, calls = len(rig.twilio.texts()), len(rig.twilio.calls())
+    rig.at(400)
+    assert (len(rig.twilio.texts()), len(rig.twilio.calls())) == (texts, calls)
+    # The same call's key pressed again changes nothing.
+    assert "already" in rig.press(call, "1")[1]
+
+
+def test_the_link_in_a_text_shows_a_confirm_button_and_acknowledges_once(
+        rig: ChannelRig) -> None:
+    eid = rig.trigger("police", "warrant")
+    rig.deliver()
+    text = next(t for t in rig.twilio.texts() if t["To"] == SAM)["Body"]
+    assert len(text) <= 320
+    link = re.search(r"(http://\S+/ack/\S+)", text).group(1)  # type: ignore[union-attr]
+    path = link[len(rig.http.url):]
+    status, page = rig.request("GET", path)
+    assert status == 200 and 'id="acknowledge"' in page and "Someone wants a patron" in page
+    assert state(rig, eid) == "triggered"  # opening the link does not acknowledge
+    status, page = rig.request("POST", path)
+    assert status == 200 and "acknowledged" in page.lower()
+    assert state(rig, eid) == "acknowledged"
+    assert audit(rig, "escalation.acknowledged")[0]["via"] == "link"
+    with rig.db.engine.connect() as conn:
+        row = conn.execute(select(escalations).where(escalations.c.id == eid)).one()
+    assert row.acked_by == "UPIC2"
+    # Single use; and the call two minutes later never happens.
+    assert rig.request("POST", path)[0] == 409
+    assert "Already handled" in rig.request("GET", path)[1]
+    rig.at(120)
+    assert not rig.twilio.calls()
+    assert rig.request("GET", "/ack/not-a-token")[0] == 404
+
+
+def test_a_text_reply_acknowledges_the_newest_page_and_a_forged_one_does_not(
+        rig: ChannelRig) -> None:
+    eid = rig.trigger("police", "warrant")
+    rig.deliver()
+    # Not signed by Twilio (signed for another URL): refused, nothing changes.
+    status, _ = rig.twilio_webhook("/twilio/sms", {"From": PAT, "To": FROM, "Body": "1"},
+                                   sign_as="https://evil.example/twilio/sms")
+    assert status == 403 and state(rig, eid) == "triggered"
+    status, body = rig.text_reply("+15555559999", "1")
+    assert "not set up" in body and state(rig, eid) == "triggered"
+    status, body = rig.text_reply(PAT, "what?")
+    assert "Reply 1 or ACK" in body and state(rig, eid) == "triggered"
+    status, body = rig.text_reply(PAT, " ack ")
+    assert status == 200 and "<Message>Acknowledged escalation" in body
+    assert state(rig, eid) == "acknowledged"
+    assert audit(rig, "escalation.acknowledged")[0]["via"] == "sms"
+    rig.deliver()
+    assert any("Acknowledged by <@UPIC1>" in u for u in slack_updates(rig))
+    assert "No frontdesk page is waiting" in rig.text_reply(PAT, "1")[1]
+
+
+def test_texts_emails_and_calls_carry_no_patron_data(rig: ChannelRig) -> None:
+    rig.trigger("police - about Ms. Jane Doe, card 21234567890123, jane@example.com",
+                "warrant")
+    rig.deliver()
+    rig.at(120)
+    everything = json.dumps([rig.twilio.texts(), rig.twilio.calls()]) + "".join(
+        m.as_string() for m in rig.mail.wait_for(2))
+    for secret in ("Jane", "21234567890123", "jane@example.com"):
+        assert secret not in everything
+    assert "Search warrant: get the Privacy Officer now" in everything
+
+
+def test_the_email_has_text_and_html_a_stable_message_id_and_the_link(rig: ChannelRig) -> None:
+    eid = rig.trigger("police", "warrant")
+    rig.deliver()
+    message = next(m for m in rig.mail.wait_for(2) if "pat.lee" in str(m["To"]))
+    assert eid in str(message["Subject"]) and "IMMEDIATE" in str(message["Subject"])
+    plain = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "/ack/" in plain and 'href="http://' in html and "/ack/" in html
+    assert "Court orders to the Director" in plain and "Court orders to the Director" in html
+    assert re.fullmatch(r"<[0-9a-f]{40}@example\.org>", str(message["Message-ID"]))
+
+
+def test_retries_honour_retry_after_and_smtp_try_again_later(rig: ChannelRig) -> None:
+    rig.twilio.fail("Messages", times=1, status=429, retry_after=0.3)
+    rig.mail.refuse(times=1, code=451)
+    eid = rig.trigger("police", "warrant")
+    rig.deliver()
+    with rig.db.engine.connect() as conn:
+        waits = {r.idempotency_key: r.next_attempt_at for r in conn.execute(
+            select(outbox.c.idempotency_key, outbox.c.next_attempt_at)
+            .where(outbox.c.method == "sms", outbox.c.attempts == 1))}
+    retried = [k for k, at in waits.items() if at.replace(tzinfo=T0.tzinfo) > T0]
+    assert len(retried) == 1 and retried[0].startswith(f"sms:{eid}:1:0:")
+    assert waits[retried[0]].replace(tzinfo=T0.tzinfo) - T0 == timedelta(seconds=0.3)
+    rig.clock.advance(seconds=5)  # Retry-After and the backoff have passed
+    rig.deliver()
+    assert sorted(t["To"] for t in rig.twilio.texts()) == [PAT, SAM]
+    assert len(rig.mail.wait_for(2)) == 2
+    with rig.db.engine.connect() as conn:
+        rows = conn.execute(select(outbox.c.method, outbox.c.attempts, outbox.c.status)
+                            .where(outbox.c.method.in_(("sms", "email")))).all()
+    assert {r.status for r in rows} == {"sent"}
+    assert sorted(r.attempts for r in rows) == [1, 1, 2, 2]
+
+
+def test_a_text_twilio_took_but_never_answered_is_found_not_sent_again(
+        tmp_path: Path, providers: tuple[PagingFake, FakeTwilio, MailServer]) -> None:
+    rig = ChannelRig(tmp_path, *providers, provider_timeout=0.5)
+    try:
+        rig.twilio.hang("Messages", 2, accept=True)  # Twilio takes it; we time out
+        rig.trigger("police", "warrant")
+        rig.deliver()
+        rig.clock.advance(seconds=5)
+        rig.deliver()
+        keys = rig.twilio.keys("Messages")
+        assert len(keys) == 2 and set(keys.values()) == {1}
+        found = [e for e in audit(rig, "page.sent") if e["found_existing"]]
+        assert [e["via"] for e in found] == ["sms"]
+        assert ("GET", "Messages") in rig.twilio.requests
+    finally:
+        rig.close()
+
+
+def test_when_slack_is_unreachable_the_next_channels_go_at_once(
+        tmp_path: Path, providers: tuple[PagingFake, FakeTwilio, MailServer]) -> None:
+    rig = ChannelRig(tmp_path, *providers)
+    try:
+        rig.slack.fail("chat.postMessage", times=100, status=503)
+        eid = rig.trigger("police", "preservation")  # prompt: Slack, email at 5, text at 10 min
+        rig.deliver()
+        rig.service.tick()
+        rig.deliver()
+        assert sorted(t["To"] for t in rig.twilio.texts()) == [PAT, SAM]
+        assert len(rig.mail.wait_for(2)) == 2
+        [failover] = audit(rig, "escalation.failover")
+        assert failover["via"] == ["email", "sms"] and failover["slack"] == "unreachable"
+        assert state(rig, eid) == "triggered"
+    finally:
+        rig.close()
+
+
+def test_without_a_public_url_messages_say_to_acknowledge_in_slack_or_by_reply(
+        tmp_path: Path, providers: tuple[PagingFake, FakeTwilio, MailServer]) -> None:
+    rig = ChannelRig(tmp_path, *providers, public=False)
+    try:
+        eid = rig.trigger("police", "warrant")
+        rig.deliver()
+        rig.at(120)
+        text = rig.twilio.texts()[0]["Body"]
+        assert "Reply 1 to acknowledge, or use Slack" in text and "/ack/" not in text
+        mail = rig.mail.wait_for(2)[0].get_body(("plain",)).get_content()
+        assert "Acknowledge in Slack" in mail and "/ack/" not in mail
+        assert "use Slack or reply 1" in rig.twilio.calls()[0]["Twiml"]
+        assert rig.text_reply(PAT, "1")[0] == 200
+        assert state(rig, eid) == "acknowledged"
+    finally:
+        rig.close()
