@@ -19,10 +19,11 @@ def test_a_whole_conversation_shows_outcome_quotes_and_page(fixture_catalogue, t
     store = ConversationStore(Database(f"sqlite:///{tmp_path / 'chat.db'}"))
     out = converse(fixture_catalogue, ["1", "cop", "court order", "quit"], store)
     assert "Who is asking?" in out
-    assert "=== Court order: get the Director now ===" in out
-    assert "Decision: Share it with them" in out
-    assert "2. Records are released only on a court order presented to the Director." in out
+    assert "Court order: get the Director now\n→ Share it with them\n" in out
     assert "PAGING (immediate): Director" in out
+    # The policy's words are one 'policy' away, not on the first screen.
+    assert "Records are released only on a court order presented to the Director." not in out
+    assert "(Type 'policy' for the 1 clause of Testville Library's policy" in out
     assert out.rstrip().endswith("Bye.")
     saved = store.recent("terminal")
     assert saved and saved[0].status == "done" and saved[0].outcome == "comply"
@@ -30,7 +31,7 @@ def test_a_whole_conversation_shows_outcome_quotes_and_page(fixture_catalogue, t
 
 def test_urgent_outcomes_put_never_before_do(fixture_catalogue) -> None:
     out = converse(fixture_catalogue, ["1", "officer", "court order"])
-    assert out.index("NEVER:") < out.index("DO NOW:")
+    assert out.index("✗ ") < out.index("1. Call the Director.")
 
 
 def test_unclear_answer_is_asked_again_and_ctrl_d_exits(fixture_catalogue) -> None:

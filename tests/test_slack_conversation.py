@@ -111,7 +111,7 @@ def test_slash_command_then_buttons_to_the_outcome(bot: SlackBot, fake: FakeSlac
     assert "[1] Patron records are confidential" in body  # clause id + quoted text
     assert "are confidential and are not disclosed" in body
     assert "Paging (prompt)" in body and "Privacy Officer" in body
-    assert button(outcome.blocks, "Page the privacy in-charge now")
+    assert button(outcome.blocks, "Page someone now")
     assert button(outcome.blocks, "Start over")
 
     stored = bot.runtime.services.conversations.recent(STAFF)
@@ -316,8 +316,8 @@ def test_page_now_pages_once(bot: SlackBot, fake: FakeSlack) -> None:
     bot.click(STAFF, first, "Yes")
     outcome = bot.post()
     assert "Paging" not in outcome.body  # this outcome pages nobody by itself
-    bot.click(STAFF, outcome, "Page the privacy in-charge now")
-    bot.click(STAFF, outcome, "Page the privacy in-charge now")
+    bot.click(STAFF, outcome, "Page someone now")
+    bot.click(STAFF, outcome, "Page someone now")
     paged = bot.post()
     assert "Paging (immediate)" in paged.body and "Privacy Officer" in paged.body
     bot.settle()
@@ -344,8 +344,7 @@ def test_the_thread_names_whom_the_service_pages(bot: SlackBot, fake: FakeSlack)
     head = section["text"]["text"].split("\n")[0]
     assert head == f"*📟 Paging ({paged.urgency}):* {paged.role}"
     described = service.describe_page(escalation_id)
-    assert f"PAGED ({paged.urgency})" in described
-    assert f"Paging the {paged.role}:" in described
+    assert f"PAGED ({paged.urgency}): the {paged.role} —" in described
 
 
 def test_unrouted_question_offers_the_situations_and_a_page(bot: SlackBot, fake: FakeSlack) -> None:
@@ -353,7 +352,7 @@ def test_unrouted_question_offers_the_situations_and_a_page(bot: SlackBot, fake:
     picker = bot.post()
     assert picker.thread_ts == asked and "can't match" in picker.body
     assert button(picker.blocks, "Police ask about a patron")
-    bot.click(STAFF, picker, "page the privacy in-charge")
+    bot.click(STAFF, picker, "page someone now")
     paged = bot.post()
     assert "Paging" in paged.body
     service = bot.runtime.services.escalations

@@ -137,7 +137,7 @@ def test_acknowledge_and_resolve_update_the_outcome_message_and_the_paging_note(
             _, own = open_case(bot, "The patron themself")
             assert paging_text(fake, own) == ""  # this outcome pages nobody by itself
             since = time.time()
-            bot.click(STAFF, own, "Page the privacy in-charge now")
+            bot.click(STAFF, own, "Page someone now")
             note = wait_post(bot, since, lambda c: c.args.get("thread_ts") == own.thread_ts
                              and not from_outbox(c))
             assert "Paging (immediate)" in note.text and "Paged the Privacy Officer" in note.text
@@ -165,8 +165,7 @@ def test_whom_the_thread_says_is_paged_is_the_services_decision(tmp_path: Path) 
             head = paging_text(fake, outcome).split("\n")[0]
             assert head == "*📟 Paging (immediate):* Library Director"
             described = service.describe_page(escalation.id)
-            assert "PAGED (immediate)" in described
-            assert "Paging the Library Director:" in described
+            assert "PAGED (immediate): the Library Director —" in described
         finally:
             bot.stop()
 

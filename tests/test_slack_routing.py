@@ -128,7 +128,7 @@ def test_none_says_so_lists_every_situation_and_offers_a_page(
     picker = slack_opening(bot, text)
     assert "can't match" in picker.body
     assert offered(picker) == [fid for fid, _ in router_for(catalogue, LIBRARY).situations()]
-    assert button(picker.blocks, "page the privacy in-charge")
+    assert button(picker.blocks, "page someone now")
     said = "\n".join(terminal_says(catalogue, text))
     assert "I can't tell which situation that is" in said and "Did you mean" not in said
 

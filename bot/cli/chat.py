@@ -17,6 +17,7 @@ from bot.cli.common import (
 from bot.content.catalogue import DEMO_LIBRARY
 from bot.escalation import EscalationService
 from bot.faces.terminal.chat import TerminalChat
+from bot.faces.terminal.screen import Screen
 from bot.store import ConversationStore
 
 
@@ -49,6 +50,7 @@ def chat(library: str | None, database_url: str | None, forms_dir: Path, content
     catalogue.pack(library)
     store = ConversationStore(database)
     escalations = EscalationService(database, config, catalogue)  # pages are shown and recorded
-    TerminalChat(catalogue, library, store, read=lambda p: input(p), say=click.echo,
-                 user_id=terminal_user(), escalations=escalations,
+    screen = Screen()  # colour and wrapping on a terminal, plain text when piped
+    TerminalChat(catalogue, library, store, read=screen.reader(), say=screen.say,
+                 paint=screen.paint, user_id=terminal_user(), escalations=escalations,
                  forms_folder=forms_dir.resolve()).run()

@@ -218,35 +218,42 @@ class EscalationService:
         return who_is_paged(row) if row is not None else None
 
     def describe_page(self, escalation_id: str) -> str:
-        """What the terminal shows once a page is queued: who, what was sent, what next."""
+        """What the terminal shows once a page is queued, in a few lines of the answer's first
+        screen: who is paged, what happens next, any deadline, and how to follow it."""
         row = records.escalation_row(self.db, escalation_id)
         if row is None:
             return f"No escalation {escalation_id}."
         summary = EscalationSummary.from_row(row)
-        packet = json.loads(row.packet) if row.packet else {}
-        roles = packet.get("roles") or {}
+        packet = json.loads(row.packet or "{}") if row.packet else {}
         level = summary.level
-        names = ", ".join(messages.where(r) for r in self.level_recipients(level))
         paged = who_is_paged(row)
-        lines = [f"\n*** PAGED ({paged.urgency}) — escalation {escalation_id} ***",
-                 f"Paging the {paged.role}: "
-                 f"{names or 'nobody is set up in Slack yet (see roles in the config)'}."]
-        if level == 1 and self.roles.has_director():
-            lines.append(f"The {roles.get(DIRECTOR, 'director')} has been notified.")
-        lines.append(f"Sent with the page: {summary.situation_title}"
-                     + (f" — {summary.headline}" if summary.headline else "")
-                     + f"; {len(packet.get('path') or [])} answer(s), redacted.")
+        director = (packet.get("roles") or {}).get(DIRECTOR, "director")
+        names = ", ".join(messages.where(r) for r in self.level_recipients(level))
+        head = (f"PAGED ({paged.urgency}): the {paged.role} — "
+                f"{names or 'nobody is set up in Slack yet (see roles in the config)'}.")
+        # Never announce that someone just paged will be paged: where the director's title is
+        # among those paged (Westmont's Library Director, Mahomet's Director), the next step
+        # names the people it reaches, not the title.
+        same_title = director in paged.role
+        later = [r for r in self.level_recipients(2) if r not in self.level_recipients(level)]
+        if level == 1 and not same_title and self.roles.has_director():
+            head += f" The {director} is notified."
         timeout = int(self.timeout(summary.urgency).total_seconds() // 60) or 1
-        lines.append(f"If nobody acknowledges within {timeout} min, the "
-                     f"{roles.get(DIRECTOR, 'director')} is paged.")
-        lines.append(f"Status: `frontdesk pages`; acknowledge: `frontdesk ack {escalation_id}`.")
         fallback = packet.get("if_no_answer") or self.if_no_answer(summary.library)
-        lines.append(f"If nobody answers: {fallback}")
+        if level == 1 and later:
+            then = (f"the {director}" if not same_title
+                    else ", ".join(messages.where(r) for r in later))
+            next_step = f"Next: no answer in {timeout} min pages {then}. No answer at all: "
+        else:
+            next_step = f"Next: no answer in {timeout} min: "
+        lines = [head, next_step + fallback]
         if packet.get("hold"):
             hold = packet["hold"]
             lines.append(f"Deadline recorded: {hold['kind']} hold {hold['id']}, due "
-                         f"{messages.format_utc(hold.get('due_at'))}; reminders 7 days before and "
-                         "on the day.")
+                         f"{messages.format_utc(hold.get('due_at'))}; reminders 7 days before "
+                         "and on the day.")
+        lines.append(f"Follow it: `frontdesk pages`, `frontdesk ack {escalation_id}` "
+                     f"({len(packet.get('path') or [])} answers sent, redacted).")
         return "\n".join(lines)
 
     # --- reading -------------------------------------------------------------------------

@@ -248,7 +248,7 @@ def picker(
         )
     if offer_page:
         tail += action_rows(
-            [page_button(thread_ts, rev, "None of these — page the privacy in-charge")], "page"
+            [page_button(thread_ts, rev, "None of these — page someone now")], "page"
         )
     out += render(tail)
     if len(out) > MAX_BLOCKS:
@@ -257,16 +257,18 @@ def picker(
 
 
 def page_button(
-    thread_ts: str, rev: int, label: str = "Page the privacy in-charge now"
+    thread_ts: str, rev: int, label: str = "Page someone now"
 ) -> ButtonElement:
+    """Page a person about this case now. Titled without a role: the button is drawn once per
+    question for every library, and not every library's policy names a privacy in-charge."""
     return button(
         f"📟 {label}",
         PAGE_NOW,
         value(t=thread_ts, r=rev),
         style="danger",
         confirm=ConfirmObject(
-            title="Page the privacy in-charge?",
-            text="They will get a page with this case (no patron details).",
+            title="Page someone now?",
+            text="The person in charge gets a page with this case (no patron details).",
             confirm="Page now",
             deny="Cancel",
         ),

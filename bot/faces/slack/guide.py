@@ -233,7 +233,7 @@ class Guide:
             suggestions = []
             intro = (
                 "I can't match that to a privacy situation I know. Pick one below, or page "
-                "the privacy in-charge if you need a person now."
+                "someone if you need a person now."
             )
         self.show_picker(client, thread, place, intro, candidates=suggestions, offer_page=True)
 

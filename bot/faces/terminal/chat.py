@@ -6,12 +6,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.content.catalogue import Catalogue
+from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.content.flows import Question
 from bot.engine import View, start, step
 from bot.engine.matching import match_choice, normalise, worded
 from bot.engine.step import BACK_WORDS, answer
-from bot.faces.terminal.render import render_outcome, render_question
+from bot.faces.terminal.render import (
+    Screenful,
+    answer_screen,
+    plain,
+    policy_screen,
+    question_screen,
+)
 from bot.review.forms import offer_form
 from bot.router import PrefilledAnswer, RouteResult, router_for
 from bot.store import ConversationStore
@@ -22,10 +28,12 @@ if TYPE_CHECKING:
 QUIT_WORDS = frozenset({"quit", "exit", "q", "bye"})
 PAGE_WORDS = frozenset({"page", "page now", "page the privacy in charge"})
 CHANGE_WORDS = frozenset({"change", "change answer", "fix", "correct", "edit"})
-NONE_OF_THESE = "None of these — page the privacy in-charge"
+POLICY_WORDS = frozenset({"policy", "show the policy", "quotes", "clauses", "why"})
+NONE_OF_THESE = "None of these — page someone now"
 
 Prompt = Callable[[str], str]
 Say = Callable[[str], None]
+Paint = Callable[[Screenful], None]
 
 
 class Quit(Exception):
@@ -37,26 +45,41 @@ class TerminalChat:
 
     def __init__(self, catalogue: Catalogue, library: str, store: ConversationStore | None,
                  read: Prompt, say: Say, user_id: str = "terminal",
-                 escalations: EscalationService | None = None, forms_folder: Path | None = None):
+                 escalations: EscalationService | None = None, forms_folder: Path | None = None,
+                 paint: Paint | None = None):
         self.catalogue = catalogue
         self.pack = catalogue.pack(library)
         self.library = library
         self.store = store
         self.read = read
         self.say = say
+        # Styled paragraphs (the Screen wraps and colours them); plain text through say if not.
+        self.paint: Paint = paint or (lambda paras: say(plain(paras)))
         self.user_id = user_id
         self.escalations = escalations
         self.forms_folder = forms_folder  # where printable forms are written (None: not at all)
         self._prefill: tuple[PrefilledAnswer, ...] = ()  # facts the opening message stated
+        self._answer: ResolvedOutcome | None = None  # the outcome last shown ('policy' quotes it)
+
+    @property
+    def pic(self) -> str:
+        """The privacy in-charge role as this library's policy titles it."""
+        return self.pack.roles["privacy-in-charge"].display
 
     def ask(self, prompt: str) -> str:
-        try:
-            text = self.read(prompt)
-        except EOFError:
-            raise Quit from None
-        if normalise(text) in QUIT_WORDS:
-            raise Quit
-        return text
+        """The next line typed. 'policy' (once an answer is shown) prints the clauses it rests
+        on and asks again, at whatever prompt it was typed."""
+        while True:
+            try:
+                text = self.read(prompt)
+            except EOFError:
+                raise Quit from None
+            if normalise(text) in QUIT_WORDS:
+                raise Quit
+            if normalise(text) in POLICY_WORDS and self._answer is not None:
+                self.paint(policy_screen(self.pack, self._answer))
+                continue
+            return text
 
     def choose_flow(self) -> str:
         """The situation, from the staff member's own words (routed) or a menu number."""
@@ -72,7 +95,7 @@ class TerminalChat:
         for number, flow in enumerate(flows, 1):
             self.say(f"  {number:2}. {flow.title}")
         if self.escalations is not None:
-            self.say("  (or type 'page' to page the privacy in-charge about something else)")
+            self.say(f"  (or type 'page' to page the {self.pic} about something else)")
         offered: tuple[str, ...] = ()  # "Did you mean" choices, numbered from 1
         while True:
             text = self.ask("> ").strip()
@@ -109,24 +132,22 @@ class TerminalChat:
             self.say(f"  {len(result.suggestions) + 1}. {NONE_OF_THESE}")
             return tuple(c.situation for c in result.suggestions)
         self.say("I can't tell which situation that is. Pick a number from the list above, "
-                 "say it another way, or type 'page' to page the privacy in-charge. "
+                 f"say it another way, or type 'page' to page the {self.pic}. "
                  "(Type 'quit' to leave.)")
         return ()
 
     def page_or_say_who(self) -> None:
-        """Page the privacy in-charge (when paging is set up), or say whom to call."""
+        """Page the in-charge (when paging is set up), or say whom to call."""
         if self.escalations is not None:
             self.page_unrouted()
             return
-        pic = self.pack.roles["privacy-in-charge"].display
         contact = self.pack.contacts.get("if_no_answer", "")
-        self.say(f"Call the {pic} now. {contact}".strip())
+        self.say(f"Call the {self.pic} now. {contact}".strip())
 
     def show(self, view: View) -> None:
-        if view.outcome is not None:
-            self.say(render_outcome(self.pack, view.outcome))
-        elif view.question is not None:
-            self.say(render_question(view.question, view.not_understood, view.suggestion))
+        """A question; an outcome is shown by ``after_outcome``, with its page."""
+        if view.outcome is None and view.question is not None:
+            self.paint(question_screen(view.question, view.not_understood, view.suggestion))
 
     def save(self, view: View) -> None:
         if self.store is not None:
@@ -150,7 +171,6 @@ class TerminalChat:
         while True:
             while view.outcome is None:
                 view = self.answer(view, self.ask("> "))
-            self.write_form(view)
             self.after_outcome(view)
             if not view.understood:
                 return view
@@ -205,7 +225,7 @@ class TerminalChat:
             return view
         question = answered[int(text) - 1][0]
         assert isinstance(question, Question)
-        self.say(render_question(question))
+        self.paint(question_screen(question))
         said = self.ask("> ")
         choice = match_choice(question, said)
         if choice is None:
@@ -237,18 +257,25 @@ class TerminalChat:
                                     conversation_id=view.conversation.id, data=data)
 
     def after_outcome(self, view: View) -> None:
-        """Page when the outcome says so; offer `page` on any outcome."""
-        if self.escalations is None or view.outcome is None:
-            return
+        """The answer first: page when the outcome says so, then show the outcome with whom
+        that paged; the printable form; offer `page` on an outcome that paged no one."""
         outcome = view.outcome
+        assert outcome is not None
+        self._answer = outcome
+        if self.escalations is None:
+            self.paint(answer_screen(self.pack, outcome))
+            self.write_form(view)
+            return
         self.record("case.outcome", view, {"outcome": outcome.id, "decision": outcome.decision})
         escalation_id = self.escalations.handle_outcome(
             library=self.library, conversation=view.conversation, outcome=outcome,
             asked_by=self.user_id, face="terminal")
+        paging = self.escalations.describe_page(escalation_id) if escalation_id else ""
+        self.paint(answer_screen(self.pack, outcome, paging.splitlines()))
+        self.write_form(view)
         if escalation_id is not None:
-            self.show_paged(escalation_id)
             return
-        self.say("(Type 'page' to page the privacy in-charge now, or press Enter to go on.)")
+        self.say(f"(Type 'page' to page the {self.pic} now, or press Enter to go on.)")
         if normalise(self.ask("> ")) in PAGE_WORDS:
             self.page_now(view)
 

@@ -1,47 +1,141 @@
-"""Terminal rendering through jinja2 templates (one template set per face)."""
+"""What the terminal shows, as styled paragraphs; wrapping and colour happen when printed.
+
+An answer comes first: the outcome's first screen is the headline, the decision in plain
+words, never, do now, what to say, the form, and who has been paged with what happens next —
+at most 20 lines at 100 columns for every outcome of every library (a test holds every one to
+it). The clauses the answer rests on are one ``policy`` away (:func:`policy_screen`); they stay
+in the record and in the page.
+
+Paragraphs carry a rich style name and a lead ("  1. ", "  ✗ ") whose width indents the
+wrapped lines under the first, so a list reads as a list at any width. :func:`lay_out` wraps
+them to a width (or not at all, for pipes and tests); :mod:`bot.faces.terminal.screen` prints
+the lines with their styles.
+"""
 
 from __future__ import annotations
 
-from functools import cache
-
-from jinja2 import Environment, PackageLoader, select_autoescape
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from bot.content.catalogue import ResolvedOutcome
 from bot.content.flows import Question
 from bot.content.packs import Pack
 from bot.engine.step import Understanding
 
+FIRST_SCREEN_LINES = 20  # the answer's first screen, at FIRST_SCREEN_WIDTH columns
+FIRST_SCREEN_WIDTH = 100
 
-@cache
-def environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("bot", "templates/terminal"),
-        autoescape=select_autoescape(enabled_extensions=(), default=False),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph: ``lead`` starts its first line and indents the rest by its width."""
+
+    text: str
+    style: str = ""
+    lead: str = ""
+
+
+Screenful = list[Para]
+
+
+def lay_out(paras: Iterable[Para], width: int | None) -> list[tuple[str, str]]:
+    """(line, style) pairs: each paragraph wrapped to ``width`` (None: one line each)."""
+    lines: list[tuple[str, str]] = []
+    for para in paras:
+        if width is None or not para.text:
+            lines.append((para.lead + para.text, para.style))
+            continue
+        wrapped = textwrap.wrap(
+            para.text,
+            width=max(width, len(para.lead) + 20),
+            initial_indent=para.lead,
+            subsequent_indent=" " * len(para.lead),
+            break_on_hyphens=False,
+        )
+        lines.extend((line, para.style) for line in wrapped or [para.lead])
+    return lines
+
+
+def plain(paras: Iterable[Para], width: int | None = None) -> str:
+    return "\n".join(line for line, _ in lay_out(paras, width))
+
+
+# --- questions -----------------------------------------------------------------------------
+
+
+def question_screen(question: Question, not_understood: str | None = None,
+                    suggestion: Understanding | None = None) -> Screenful:
+    """The question and its menu; ``suggestion`` (``View.suggestion``) is offered, not taken."""
+    paras: Screenful = []
+    if not_understood is not None:
+        paras.append(Para(f'I didn\'t catch "{not_understood}". Please pick one of these:',
+                          "yellow"))
+    paras.append(Para(question.ask, "bold"))
+    if question.help:
+        paras.append(Para(f"({question.help})", "dim", "  "))
+    for number, choice in enumerate(question.choices, 1):
+        paras.append(Para(choice.label, "", f"  {number}. "))
+    if suggestion is not None:
+        number = next(n for n, c in enumerate(question.choices, 1) if c.id == suggestion.choice)
+        offer = (f'You mentioned "{suggestion.said}": if that means "{suggestion.label}", '
+                 f"type {number}. I won't assume it.")
+        paras.append(Para(offer, "cyan", "  "))
+    paras.append(Para('(type a number or words; "back", "start over", "quit")', "dim", "  "))
+    return paras
 
 
 def render_question(question: Question, not_understood: str | None = None,
                     suggestion: Understanding | None = None) -> str:
-    """The question and its menu; ``suggestion`` (``View.suggestion``) is offered, not taken."""
-    return (
-        environment()
-        .get_template("question.j2")
-        .render(question=question, not_understood=not_understood, suggestion=suggestion,
-                suggested_number=next((n for n, c in enumerate(question.choices, 1)
-                                       if suggestion and c.id == suggestion.choice), None))
-    )
+    return plain(question_screen(question, not_understood, suggestion)) + "\n"
+
+
+# --- outcomes ------------------------------------------------------------------------------
 
 
 def paged_roles(pack: Pack, outcome: ResolvedOutcome) -> str:
     return "; ".join(pack.roles[r].display for r in outcome.escalate.roles)
 
 
+def answer_screen(pack: Pack, outcome: ResolvedOutcome, paging: Sequence[str] = ()) -> Screenful:
+    """The first screen: the answer, then who has been paged (``paging``: what the escalation
+    service says, or nothing when no page went out), then how to read the policy."""
+    urgent = outcome.escalate.urgency == "immediate"
+    paras: Screenful = [
+        Para(outcome.headline, "bold red" if urgent else "bold"),
+        Para(outcome.decision_label, "bold cyan", "→ "),
+    ]
+    # Marks instead of section headings: ✗ never, numbers for what to do now, in order.
+    never = [Para(item, "red", "✗ ") for item in outcome.never]
+    do = [Para(step, "green", f"{n}. ") for n, step in enumerate(outcome.do, 1)]
+    paras += [*never, *do] if urgent else [*do, *never]
+    paras.append(Para(f'"{outcome.say}"', "italic", "SAY: "))
+    if outcome.form:
+        paras.append(Para(outcome.form, "", "FORM: "))
+    if paging:
+        paras += [Para(line, "bold yellow" if n == 0 else "yellow")
+                  for n, line in enumerate(paging)]
+    elif outcome.escalate.pages:
+        paras.append(Para(paged_roles(pack, outcome), "yellow",
+                          f"PAGING ({outcome.escalate.urgency}): "))
+    clauses = len(outcome.citations)
+    paras.append(Para(
+        f"(Type 'policy' for the {clauses} clause{'s' if clauses != 1 else ''} of "
+        f"{pack.library}'s policy this rests on.)", "dim"))
+    return paras
+
+
+def policy_screen(pack: Pack, outcome: ResolvedOutcome) -> Screenful:
+    """The policy's own words behind the answer, clause by clause."""
+    paras: Screenful = [Para(f"POLICY ({pack.library}):", "bold")]
+    for c in outcome.citations:
+        paras.append(Para(f"[{c.clause}] {c.title}", "bold", "  "))
+        paras.append(Para(c.text, "", "      "))
+    if outcome.reviewed:
+        paras.append(Para(f"Guidance reviewed {outcome.reviewed}.", "dim"))
+    return paras
+
+
 def render_outcome(pack: Pack, outcome: ResolvedOutcome) -> str:
-    return (
-        environment()
-        .get_template("outcome.j2")
-        .render(outcome=outcome, library=pack.library, paged=paged_roles(pack, outcome))
-    )
+    """The whole answer as plain text: first screen, then the policy (for drills and pipes)."""
+    return plain([*answer_screen(pack, outcome), *policy_screen(pack, outcome)]) + "\n"
