@@ -61,6 +61,7 @@ FLOW = """\
 id: records-request
 title: Someone wants a patron's records
 description: A person at the desk asks for what a patron borrowed or looked at.
+topic: [law-enforcement, patron-self]
 triggers: [someone wants records, police want records]
 start: who
 nodes:

@@ -1,22 +1,31 @@
 """Declared safety rules, proved over every path of every flow for every library.
 
-The rules live in ``knowledge/safety.yaml`` as data: each names the flows it governs, a
-``when`` condition on a path's outcome and a ``require`` condition that must then hold. Both
-are sandboxed expressions over ``outcome``, ``answers``, ``facts`` and ``library``, so a rule
-reads like the policy sentence it enforces and a new rule needs no Python.
+The rules live in ``knowledge/safety.yaml`` as data. They attach to what a situation is about,
+not to file names: every flow declares its ``topic`` (and a choice may add topics once the
+situation turns out to be about more, e.g. "the police are asking"), and each rule names the
+topics it governs. A rule's ``when`` and ``require`` are sandboxed expressions over
+``outcome``, ``answers``, ``facts``, ``library``, ``topics`` and ``release`` (the outcome's
+decision lets records or footage go), so a rule reads like the policy sentence it enforces, a
+new rule needs no Python, and a library-only flow or a pack override on the same topic is held
+to the same rules as the shared flows.
+
+Topics declared ``danger: true`` add one more proof: a path that enters such a topic asks a
+danger question (``danger: true`` on the question) before any other question.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.check.paths import enumerate_paths
+from bot.check.paths import FlowPath, enumerate_paths
 from bot.content.catalogue import Catalogue, bundled_content_root, resolve_outcome
 from bot.content.expressions import ExpressionError, check_syntax, evaluate
-from bot.content.flows import Outcome
-from bot.content.yamlio import LineList, LineMap, load_yaml
+from bot.content.flows import Flow, Outcome, Question
+from bot.content.packs import Pack
+from bot.content.schema import validate
+from bot.content.yamlio import LineMap, load_yaml
 from bot.engine.walk import Answers, FlowError
 from bot.errors import ContentError, Problem
 
@@ -24,94 +33,180 @@ RULES_FILE = Path("knowledge") / "safety.yaml"
 
 
 @dataclass(frozen=True)
+class Topic:
+    id: str
+    about: str
+    danger: bool
+    line: int
+
+
+@dataclass(frozen=True)
 class SafetyRule:
     id: str
-    flows: tuple[str, ...]
+    topics: tuple[str, ...]
     when: str
     require: str
     message: str
     line: int
 
 
-def load_rules(root: Path) -> tuple[list[SafetyRule], list[Problem]]:
+@dataclass
+class SafetyRules:
+    """The parsed ``knowledge/safety.yaml``."""
+
+    path: Path
+    releases: frozenset[str] = frozenset()
+    topics: dict[str, Topic] = field(default_factory=dict)
+    rules: list[SafetyRule] = field(default_factory=list)
+
+    def danger_topics(self, topics: tuple[str, ...] | set[str]) -> list[str]:
+        return [t for t in topics if t in self.topics and self.topics[t].danger]
+
+
+def load_rules(root: Path) -> tuple[SafetyRules, list[Problem]]:
     """The root's rules; a library's own folder without a rules file gets the bundled ones."""
     path = root / RULES_FILE
     bundled = bundled_content_root()
     if not path.exists() and not (root / "flows").is_dir() and bundled is not None:
         path = bundled / RULES_FILE
+    rules = SafetyRules(path)
     if not path.exists():
-        return [], [Problem(path, 0, "safety rules file is missing")]
+        return rules, [Problem(path, 0, "safety rules file is missing")]
     try:
         doc = load_yaml(path)
     except ContentError as exc:
-        return [], exc.problems
-    rules: list[SafetyRule] = []
-    problems: list[Problem] = []
-    items = doc.get("rules") if isinstance(doc, LineMap) else None
-    if not isinstance(items, LineList):
-        return [], [Problem(path, 1, "expected a top-level 'rules:' list")]
+        return rules, exc.problems
+    problems = validate("safety", doc, path)
+    if problems:
+        return rules, problems
+    assert isinstance(doc, LineMap)
+    rules.releases = frozenset(doc["releases"])
+    topic_docs: LineMap = doc["topics"]
+    rules.topics = {
+        tid: Topic(tid, spec["about"], bool(spec.get("danger")), topic_docs.line_of(tid))
+        for tid, spec in topic_docs.items()
+    }
+    items = doc["rules"]
     for index, item in enumerate(items):
         line = items.line_of(index)
-        required = ("id", "flows", "when", "require", "message")
-        if not isinstance(item, LineMap) or any(k not in item for k in required):
-            problems.append(Problem(path, line, f"a rule needs {', '.join(required)}"))
-            continue
         for key in ("when", "require"):
             if err := check_syntax(item[key]):
                 problems.append(
                     Problem(path, item.line_of(key), f"rule {item['id']}: {key}: {err}")
                 )
-        rules.append(
-            SafetyRule(
-                item["id"],
-                tuple(item["flows"]),
-                item["when"],
-                item["require"],
-                item["message"],
-                line,
-            )
+        for topic in item["topics"]:
+            if topic not in rules.topics:
+                problems.append(Problem(path, item.line_of("topics"),
+                                        f"rule {item['id']}: unknown topic {topic!r} "
+                                        "(declare it under topics:)"))
+        rules.rules.append(
+            SafetyRule(item["id"], tuple(item["topics"]), item["when"], item["require"],
+                       item["message"], line)
         )
     return rules, problems
 
 
+def path_topics(flow: Flow, path: FlowPath) -> list[str]:
+    """The flow's topics plus those the choices on this path add, in order, without repeats."""
+    topics = list(flow.topics)
+    for question_id, choice_id in path.steps:
+        question = flow.nodes[question_id]
+        assert isinstance(question, Question)
+        choice = question.choice(choice_id)
+        topics.extend(choice.topics if choice else ())
+    return list(dict.fromkeys(topics))
+
+
 def path_context(
-    outcome: dict[str, Any], answers: dict[str, str], facts: dict[str, Any], library: str
+    outcome: dict[str, Any],
+    answers: dict[str, str],
+    facts: dict[str, Any],
+    library: str,
+    *,
+    topics: list[str] | None = None,
+    release: bool = False,
 ) -> dict[str, Any]:
     return {
         "outcome": outcome,
         "answers": Answers(answers),
         "facts": facts,
         "library": library,
+        "topics": topics or [],
+        "release": release,
         # Lower-cased joined text, so rules can say "'screenshot' in never_text".
         "never_text": " ".join(outcome["never"]).lower(),
         "do_text": " ".join(outcome["do"]).lower(),
     }
 
 
+def check_topics(catalogue: Catalogue, rules: SafetyRules) -> list[Problem]:
+    """Every topic a flow or choice declares is one safety.yaml knows (a typo escapes no rule)."""
+    problems: list[Problem] = []
+    flows = [*catalogue.flows.values(),
+             *(f for extra in catalogue.library_flows.values() for f in extra.values())]
+    for flow in flows:
+        for topic in flow.topics:
+            if topic not in rules.topics:
+                problems.append(Problem(flow.path, flow.lines.get("topic", 1),
+                                        f"unknown topic {topic!r} (declared topics: "
+                                        f"{', '.join(sorted(rules.topics))})"))
+        for question in flow.questions():
+            for choice in question.choices:
+                for topic in choice.topics:
+                    if topic not in rules.topics:
+                        problems.append(Problem(flow.path, choice.line,
+                                                f"choice {question.id}={choice.id}: unknown "
+                                                f"topic {topic!r}"))
+    return problems
+
+
+def check_danger_first(flow: Flow, path: FlowPath, rules: SafetyRules) -> Problem | None:
+    """A path on a topic that can involve danger asks about danger before anything else."""
+    entered = rules.danger_topics(flow.topics)
+    asked = False
+    for question_id, choice_id in path.steps:
+        question = flow.nodes[question_id]
+        assert isinstance(question, Question)
+        if question.danger:
+            asked = True
+        elif entered and not asked:
+            return Problem(flow.path, question.line,
+                           f"question {question.id} is asked before whether anyone is in danger, "
+                           f"but the situation is about {entered[0]} (a topic that can involve "
+                           f"danger) for {path.library}: ask a danger question first "
+                           f"(path: {path.describe()})")
+        choice = question.choice(choice_id)
+        if choice is not None and not asked and not entered:
+            entered = rules.danger_topics(choice.topics)
+    if entered and not asked:
+        outcome = flow.nodes[path.outcome]
+        return Problem(flow.path, outcome.line,
+                       f"outcome {path.outcome} is reached without asking whether anyone is in "
+                       f"danger, but the situation is about {entered[0]} (a topic that can "
+                       f"involve danger) for {path.library} (path: {path.describe()})")
+    return None
+
+
 def check_safety(catalogue: Catalogue) -> list[Problem]:
     rules, problems = load_rules(catalogue.root)
-    known_flows = set(catalogue.flows) | {
-        f for flows in catalogue.library_flows.values() for f in flows
-    }
-    rules_path = catalogue.root / RULES_FILE
-    for rule in rules:
-        for flow_id in rule.flows:
-            if flow_id not in known_flows:
-                problems.append(
-                    Problem(rules_path, rule.line, f"rule {rule.id}: no flow {flow_id!r} to govern")
-                )
+    if problems:
+        return problems
+    problems.extend(check_topics(catalogue, rules))
     for library, pack in sorted(catalogue.packs.items()):
         facts = pack.fact_values()
         for flow in catalogue.flows_for(library).values():
-            governing = [r for r in rules if flow.id in r.flows]
-            if not governing:
-                continue
             try:
                 paths = list(enumerate_paths(pack, flow))
             except (ExpressionError, FlowError, KeyError):
                 continue  # reported by the reference checks
             resolved_by_id: dict[str, dict[str, Any] | None] = {}
             for path in paths:
+                if problem := check_danger_first(flow, path, rules):
+                    problems.append(problem)
+                topics = path_topics(flow, path)
+                governing = [r for r in rules.rules if set(r.topics) & set(topics)]
+                if not governing:
+                    continue
                 outcome = flow.nodes[path.outcome]
                 assert isinstance(outcome, Outcome)
                 if outcome.id not in resolved_by_id:
@@ -122,21 +217,29 @@ def check_safety(catalogue: Catalogue) -> list[Problem]:
                 resolved = resolved_by_id[outcome.id]
                 if resolved is None:
                     continue
-                context = path_context(resolved, path.answers, facts, library)
+                context = path_context(resolved, path.answers, facts, library, topics=topics,
+                                       release=resolved["decision"] in rules.releases)
                 for rule in governing:
                     try:
                         applies = evaluate(rule.when, context)
                         holds = (not applies) or evaluate(rule.require, context)
                     except ExpressionError as exc:
-                        problems.append(Problem(rules_path, rule.line, f"rule {rule.id}: {exc}"))
+                        problems.append(Problem(rules.path, rule.line, f"rule {rule.id}: {exc}"))
                         continue
                     if not holds:
                         problems.append(
                             Problem(
-                                flow.path,
-                                outcome.line,
+                                *override_place(pack, flow, outcome),
                                 f"safety rule {rule.id} broken for {library}: {rule.message} "
                                 f"(path: {path.describe()})",
                             )
                         )
     return problems
+
+
+def override_place(pack: Pack, flow: Flow, outcome: Outcome) -> tuple[Path, int]:
+    """Where an outcome's library text is written: the pack's override if any, else the flow."""
+    key = f"{flow.id}/{outcome.id}"
+    if key in pack.overrides:
+        return pack.path, pack.override_lines.get(key, 1)
+    return flow.path, outcome.line

@@ -31,6 +31,7 @@ class Choice:
     # to fetch a person (then ``next`` is followed; otherwise the most cautious outcome).
     find_out: str = ""
     pages: bool = False
+    topics: tuple[str, ...] = ()  # what the situation turns out to be about on this choice
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Question:
     help: str
     choices: tuple[Choice, ...]
     line: int
+    danger: bool = False  # asks whether a person is in danger right now
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((c for c in self.choices if c.id == choice_id), None)
@@ -93,6 +95,7 @@ class Flow:
     start: str
     nodes: dict[str, Node]
     path: Path
+    topics: tuple[str, ...] = ()  # what the situation is about; the safety rules follow these
     owner: str | None = None
     last_reviewed: str | None = None
     review_every_days: int | None = None
@@ -133,10 +136,12 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
                     ages=_ages(c.get("ages")),
                     find_out=c.get("find_out", ""),
                     pages=bool(c.get("pages", False)),
+                    topics=tuple(c.get("topic", ())),
                 )
                 for i, c in enumerate(choices)
             ),
             line=line,
+            danger=bool(spec.get("danger")),
         )
     if "branch" in spec:
         arms = spec["branch"]
@@ -190,12 +195,14 @@ def load_flow(path: Path) -> Flow:
         start=doc["start"],
         nodes=nodes,
         path=path,
+        topics=tuple(doc["topic"]),
         owner=doc.get("owner"),
         last_reviewed=doc.get("last_reviewed"),
         review_every_days=doc.get("review_every_days"),
         lines={
             "start": doc.line_of("start"),
             "id": doc.line_of("id"),
+            "topic": doc.line_of("topic"),
             "nodes": doc.line_of("nodes"),
         },
     )
