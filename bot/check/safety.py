@@ -107,9 +107,13 @@ def load_rules(root: Path) -> tuple[SafetyRules, list[Problem]]:
 
 
 def path_topics(flow: Flow, path: FlowPath) -> list[str]:
-    """The flow's topics plus those the choices on this path add, in order, without repeats."""
+    """The flow's topics plus those the choices on this path add, in order, without repeats.
+
+    Choices walked through a question the engine skipped count too: a rule governs more paths,
+    never fewer, because a question went unasked.
+    """
     topics = list(flow.topics)
-    for question_id, choice_id in path.steps:
+    for question_id, choice_id in (*path.steps, *path.skipped):
         question = flow.nodes[question_id]
         assert isinstance(question, Question)
         choice = question.choice(choice_id)
