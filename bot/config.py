@@ -211,6 +211,10 @@ def _positive_int(value: Any, key: str, minimum: int = 1) -> int:
     return value
 
 
+# The paging roles, plus ``reviewers``: people (e.g. board members) who may see everything on the
+# review site (cases dashboard, drills) without being paged.
+CONFIG_ROLES = ("privacy-in-charge", "director", "reviewers")
+
 KNOWN_KEYS = {
     "library",
     "database_url",
@@ -410,8 +414,9 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
     roles: dict[str, tuple[str, ...]] = {}
     for role, members in roles_data.items():
         key = f"roles.{role}"
-        if role not in ("privacy-in-charge", "director"):
-            raise ConfigError(key, "unknown role (expected privacy-in-charge or director)")
+        if role not in CONFIG_ROLES:
+            raise ConfigError(key, "unknown role (expected privacy-in-charge, director or "
+                              "reviewers)")
         _expect(members, list, key, "a list of Slack user ids")
         for member in members:
             _expect(member, str, key, "a list of Slack user id strings")

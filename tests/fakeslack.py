@@ -272,6 +272,12 @@ class FakeSlack:
         self._sockets: list[_WebSocket] = []
         self._acks: dict[str, dict[str, Any]] = {}
         self.socket_connected = threading.Event()
+        # Sign in with Slack (OpenID Connect): the app's credentials, who consents on the
+        # authorize page, and the codes and access tokens handed out.
+        self.oidc_client: tuple[str, str] = ("C-REVIEW", "review-secret")
+        self.oidc_user: dict[str, str] | None = None
+        self._oidc_codes: dict[str, dict[str, str]] = {}
+        self._oidc_tokens: dict[str, dict[str, str]] = {}
         self.server = ThreadingHTTPServer((host, port), _handler_for(self))
         self.server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -523,8 +529,12 @@ class FakeSlack:
         return None
 
     def _answer(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
+        if method == "openid.connect.token":  # the app's client credentials, not a token
+            return self._api_openid_connect_token(args)
         if error := self._token_ok(method, token):
             return {"ok": False, "error": error}
+        if method == "openid.connect.userInfo":  # answers for the person behind the token
+            return self._oidc_user_info(token or "")
         handler = getattr(self, "_api_" + method.replace(".", "_"), None)
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
@@ -711,6 +721,54 @@ class FakeSlack:
             return {"ok": False, "error": "file_not_found"}
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
 
+    # --- Sign in with Slack ------------------------------------------------------------------
+
+    def sign_in_as(self, user_id: str, name: str = "", team_id: str | None = None) -> None:
+        """Who consents on the authorize page from now on (None: nobody is signed in)."""
+        self.oidc_user = {"user_id": user_id, "name": name or user_id,
+                          "team_id": team_id or self.team_id}
+
+    def authorize(self, query: dict[str, str]) -> tuple[int, str]:
+        """The browser at /openid/connect/authorize: (status, redirect location or message)."""
+        if query.get("client_id") != self.oidc_client[0]:
+            return 400, "unknown client_id"
+        if self.oidc_user is None:
+            return 403, "nobody is signed in to this fake workspace"
+        code = f"code-{next(self._ids)}"
+        with self._lock:
+            self._oidc_codes[code] = {**self.oidc_user, "nonce": query.get("nonce", ""),
+                                      "redirect_uri": query.get("redirect_uri", "")}
+        joiner = "&" if "?" in query.get("redirect_uri", "") else "?"
+        return 302, (f"{query.get('redirect_uri', '')}{joiner}code={code}"
+                     f"&state={query.get('state', '')}")
+
+    def _api_openid_connect_token(self, args: dict[str, Any]) -> dict[str, Any]:
+        if (args.get("client_id"), args.get("client_secret")) != self.oidc_client:
+            return {"ok": False, "error": "invalid_client_id"}
+        with self._lock:
+            grant = self._oidc_codes.pop(str(args.get("code")), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        if args.get("redirect_uri") != grant["redirect_uri"]:
+            return {"ok": False, "error": "bad_redirect_uri"}
+        token = f"xoxp-oidc-{next(self._ids)}"
+        with self._lock:
+            self._oidc_tokens[token] = grant
+        claims = {"iss": "https://slack.com", "aud": self.oidc_client[0],
+                  "sub": grant["user_id"], "nonce": grant["nonce"],
+                  "https://slack.com/team_id": grant["team_id"]}
+        payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+        return {"ok": True, "access_token": token, "token_type": "Bearer",
+                "id_token": f"eyJhbGciOiJub25lIn0.{payload}.unsigned"}
+
+    def _oidc_user_info(self, token: str) -> dict[str, Any]:
+        grant = self._oidc_tokens.get(token)
+        if grant is None:
+            return {"ok": False, "error": "invalid_auth"}
+        return {"ok": True, "sub": grant["user_id"], "name": grant["name"],
+                "https://slack.com/user_id": grant["user_id"],
+                "https://slack.com/team_id": grant["team_id"]}
+
     def _api_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link/?ticket={uuid.uuid4()}"}
 
@@ -770,6 +828,9 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 else:
                     args.update({k: v[-1] for k, v in parse_qs(body.decode()).items()})
             auth = self.headers.get("Authorization", "")
+            if auth.startswith("Basic "):  # OAuth/OIDC: the app's client id and secret
+                pair = base64.b64decode(auth[6:]).decode()
+                args["client_id"], _, args["client_secret"] = pair.partition(":")
             token = auth[7:] if auth.startswith("Bearer ") else args.pop("token", None)
             status, headers, answer = fake.handle(method, args, token)
             self._reply(status, answer, headers)
@@ -778,6 +839,16 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             parsed = urlparse(self.path)
             if parsed.path.startswith("/api/"):
                 self._api(parsed.query, b"")
+            elif parsed.path == "/openid/connect/authorize":
+                status, where = fake.authorize({k: v[-1] for k, v in
+                                                parse_qs(parsed.query).items()})
+                if status == 302:
+                    self.send_response(302)
+                    self.send_header("Location", where)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                else:
+                    self._reply(status, {"ok": False, "error": where})
             elif (
                 parsed.path.startswith("/link")
                 and "websocket" in self.headers.get("Upgrade", "").lower()

@@ -63,16 +63,38 @@ def test_mermaid_escapes_quotes(catalogue: Catalogue) -> None:
             assert '"' not in inner
 
 
-@needs_dot
-def test_svg_parses_and_png_is_a_png(tmp_path: Path) -> None:
+def test_svg_is_drawn_in_pure_python_and_parses(tmp_path: Path) -> None:
+    """No `dot` needed: a plain pip install draws SVG (the review site's diagrams too)."""
     runner = CliRunner()
     svg = tmp_path / "parents.svg"
     result = runner.invoke(main, ["diagram", FLOW, "--library", "jackson-county", "-o", str(svg)])
     assert result.exit_code == 0, result.output
     root = ET.parse(svg).getroot()
-    assert root.tag.endswith("svg")
+    assert root.tag.endswith("svg") and root.get("role") == "img"
     text = "".join(root.itertext())
     assert "Jackson County" in text and "DISCLOSE-LIMITED" in text
+    desc = root.find("{http://www.w3.org/2000/svg}desc")
+    assert desc is not None and "questions lead to" in (desc.text or "")
+
+
+def test_svg_boxes_do_not_overlap(catalogue: Catalogue) -> None:
+    from bot.review.svg import layout
+
+    for flow_id in sorted(catalogue.flows):
+        for library, pack in catalogue.packs.items():
+            boxes, width, height = layout(build_graph(catalogue.flow(library, flow_id), pack))
+            placed = list(boxes.values())
+            for i, a in enumerate(placed):
+                assert a.x >= 0 and a.x + a.width <= width and a.y + a.height <= height
+                for b in placed[i + 1:]:
+                    apart = (a.x + a.width <= b.x or b.x + b.width <= a.x
+                             or a.y + a.height <= b.y or b.y + b.height <= a.y)
+                    assert apart, (flow_id, library, a.node.id, b.node.id)
+
+
+@needs_dot
+def test_png_through_graphviz_is_a_png(tmp_path: Path) -> None:
+    runner = CliRunner()
     png = tmp_path / "law.png"
     result = runner.invoke(main, ["diagram", "law-enforcement-request", "-o", str(png)])
     assert result.exit_code == 0, result.output

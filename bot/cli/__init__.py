@@ -29,10 +29,11 @@ from bot.cli.purge import purge  # escalation
 from bot.cli.route import route  # routing
 from bot.cli.run import run
 from bot.cli.serve import serve  # slack
+from bot.cli.site import site  # review
 from bot.cli.worker import worker  # escalation
 
 COMMANDS: list[click.Command] = [check, chat, run, coverage]
-COMMANDS += [approve, diagram, compare, form, drill, digest]  # review
+COMMANDS += [approve, diagram, compare, form, drill, digest, site]  # review
 COMMANDS += [pages, ack, resolve, holds, audit, purge, worker]  # escalation
 COMMANDS += [backup, restore]  # operations
 COMMANDS += [pack]  # authoring

@@ -1,4 +1,5 @@
-"""`frontdesk diagram FLOW`: the flow as a graph (Mermaid text, or SVG/PNG through Graphviz)."""
+"""`frontdesk diagram FLOW`: the flow as a graph (Mermaid text, SVG drawn in Python, or PNG
+through Graphviz's `dot`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import click
 from bot.cli.common import clear_errors, content_option, fail, load_catalogue
 from bot.errors import UnknownName
 from bot.review.diagram import build_graph, render_graphviz, to_mermaid
+from bot.review.svg import render_svg
 
 FORMATS = ("mermaid", "svg", "png")
 SUFFIXES = {".mmd": "mermaid", ".md": "mermaid", ".svg": "svg", ".png": "png"}
@@ -52,6 +54,8 @@ def diagram(
     graph = build_graph(flow, pack)
     if fmt == "mermaid":
         data = to_mermaid(graph).encode("utf-8")
+    elif fmt == "svg":  # pure Python: no `dot` needed
+        data = render_svg(graph).encode("utf-8")
     else:
         import graphviz
 

@@ -170,6 +170,8 @@ def _outcome_node(flow: Flow, outcome: Outcome, pack: Pack | None, live: bool) -
         headline, decision = neutral_text(spec["headline"]), spec["decision"]
         escalate = spec.get("escalate") or {}
         roles, urgency = tuple(escalate.get("roles", ())), escalate.get("urgency", "none")
+    if pack is not None:  # the library's own titles, never a role id
+        roles = tuple(pack.roles[r].display if r in pack.roles else r for r in roles)
     pages = f"PAGES {', '.join(roles)} ({urgency})" if roles and urgency != "none" else None
     lines = (decision.upper(), *wrap(headline))
     return Node(outcome.id, "outcome", lines, decision, pages, live)

@@ -36,6 +36,7 @@ log = logging.getLogger("frontdesk.slack")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+REVIEW_PATH = "/review/"
 MAX_BODY = 1_000_000  # Slack's payloads are far smaller; anything bigger is not Slack
 
 StartResponse = Callable[..., Any]
@@ -45,8 +46,10 @@ class SlackWSGI:
     """The WSGI application: ``/slack/events`` through Bolt, ``/healthz``, 404 elsewhere."""
 
     def __init__(self, app: App, services: Services, signing_secret: str | None,
-                 channels: ChannelWeb | None = None):
+                 channels: ChannelWeb | None = None,
+                 review: Callable[..., Iterable[bytes]] | None = None):
         self.bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+        self.review = review  # the review site's WSGI app (bot.faces.web), mounted at /review
         self.services = services
         self.channels = channels
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
@@ -84,6 +87,10 @@ class SlackWSGI:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
+        if path == REVIEW_PATH.rstrip("/") or path.startswith(REVIEW_PATH):
+            if self.review is None:  # not configured: nothing is shown, not even a sign-in
+                return self._reply(start_response, "404 Not Found", {"ok": False})
+            return self.review(environ, start_response)
         if path == HEALTH_PATH:
             if method not in ("GET", "HEAD"):
                 return self._reply(start_response, "405 Method Not Allowed", {"ok": False})

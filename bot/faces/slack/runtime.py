@@ -104,7 +104,7 @@ class Runtime:
 
     def wsgi(self) -> SlackWSGI:
         return SlackWSGI(self.app, self.services, self.secrets.signing_secret,
-                         channels=self.channel_web())
+                         channels=self.channel_web(), review=self.review_site())
 
     def channel_web(self) -> ChannelWeb | None:
         """``/ack/<token>`` and Twilio's webhooks (with escalation available)."""
@@ -112,6 +112,17 @@ class Runtime:
             return None
         return ChannelWeb(self.services.escalations, self.config,
                           self.channel_secrets.twilio_auth_token)
+
+    def review_site(self):  # type: ignore[no-untyped-def]
+        """The review site (a Flask app) when Sign in with Slack is configured, else None."""
+        from bot.faces.web import ReviewSettings, create_review_app
+
+        settings = ReviewSettings.from_env(self.config, bot_token=self.secrets.bot_token,
+                                           api_url=self.secrets.api_url)
+        if settings is None:
+            return None
+        return create_review_app(self.services.catalogue, self.config, self.services.database,
+                                 settings)
 
     def http_server(
         self, host: str = "127.0.0.1", port: int = 3000, threads: int = 8
