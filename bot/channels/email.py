@@ -30,9 +30,9 @@ _templates = Environment(loader=PackageLoader("bot", "templates/channels"),
                          undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def message_id(page: Page, sender: str) -> str:
-    """The same for every attempt at the same page."""
-    digest = hashlib.sha256(page.key.encode()).hexdigest()[:40]
+def message_id(key: str, sender: str) -> str:
+    """The Message-ID of the page with outbox key ``key``: the same for every attempt."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
     return f"<{digest}@{sender.rsplit('@', 1)[-1]}>"
 
 
@@ -44,7 +44,7 @@ def render_email(page: Page, sender: str) -> EmailMessage:
     message["From"] = formataddr(("frontdesk", sender))
     message["To"] = formataddr((page.person.name or "", page.address))
     message["Date"] = formatdate(page.created_at.timestamp())
-    message["Message-ID"] = message_id(page, sender)
+    message["Message-ID"] = message_id(page.key, sender)
     message["Auto-Submitted"] = "auto-generated"
     if f["urgent"]:
         message["Importance"] = "high"
