@@ -12,6 +12,14 @@ Latency = from the trigger call to Slack receiving chat.postMessage: for the fir
 each escalation, and for every page (two DMs to the privacy in-charge, the channel post).
 SQLite in a temporary folder by default; ``--database-url postgresql+psycopg://...``
 measures PostgreSQL.
+
+Texts and email (issue 12): a second run pages privacy officers who also have a mobile number
+and an email address (immediate ladder: Slack, text and email at once), with Twilio faked on
+a local port (tests/faketwilio.py) and a real SMTP server (aiosmtpd, tests/mailserver.py).
+Latency = from the trigger call to the provider receiving the first text (Twilio's Messages
+API) and the first email (the SMTP server's DATA) of each escalation. Its baseline, in the same
+run against the same servers: the caller sends the same texts and emails itself through the
+same channel classes, without transaction, outbox or worker. ``--no-channels`` skips it.
 """
 
 from __future__ import annotations
@@ -49,6 +57,8 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.2,
                         help="Seconds between triggers (outcomes arriving one after another).")
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--no-channels", action="store_true",
+                        help="Skip the texts-and-email run.")
     options = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="paging-bench-"))
@@ -114,6 +124,95 @@ def main() -> None:
           f"{percentile(firsts, 50) / percentile(baseline_first, 50):.1f}x, p99 "
           f"{percentile(firsts, 99) / percentile(baseline_first, 99):.1f}x")
     db.dispose()
+    if not options.no_channels:
+        measure_channels(options.count, options.interval, options.database_url, folder)
+
+
+def measure_channels(count: int, interval: float, database_url: str | None,
+                     folder: Path) -> None:
+    """Outcome -> first text and first email handed to the provider, against direct sends."""
+    import re
+
+    from bot.channels import Channels
+    from bot.config import ChannelSecrets
+    from tests.channel_support import TOKEN, channel_toml
+    from tests.faketwilio import FakeTwilio
+    from tests.mailserver import MailServer
+
+    catalogue = Catalogue.load(write_content(folder / "content-channels"))
+    db = Database(database_url or f"sqlite:///{folder / 'bench-channels.db'}")
+    views = []
+    for _ in range(count):
+        view = start(catalogue, "pagelib", "records-request")
+        for said in ("police", "warrant"):
+            view = step(catalogue, view.conversation, said)
+        views.append(view)
+    with PagingFake() as slack, FakeTwilio(auth_token=TOKEN) as twilio, MailServer() as mail:
+        config = parse_config(tomllib.loads(channel_toml(
+            smtp_url=mail.url, twilio_url=twilio.api_url,
+            public_url="https://frontdesk.example.org")))
+        service = EscalationService(db, config, catalogue)
+        channels = Channels.from_config(config, ChannelSecrets(twilio_auth_token=TOKEN))
+        worker = OutboxWorker(db, SlackTransport(WebClient(token="xoxb-bench",
+                                                           base_url=slack.api_url)),
+                              poll_seconds=0.25, channels=channels)
+        stop = threading.Event()
+        thread = threading.Thread(target=worker.run_forever, args=(stop,), daemon=True)
+        thread.start()
+        started: dict[str, float] = {}
+        for view in views:
+            began = time.time()
+            eid = service.trigger(library="pagelib", situation="records-request",
+                                  conversation=view.conversation, outcome=view.outcome,
+                                  reason="outcome", asked_by="UBENCH", face="slack")
+            started[eid] = began
+            time.sleep(interval)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and (
+                len(twilio.texts()) < 2 * count or len(mail.messages) < 2 * count):
+            time.sleep(0.05)
+        stop.set()
+        thread.join(10)
+        first_text: dict[str, float] = {}
+        for text in twilio.texts():
+            eid = re.search(r"key=sms%3A([^%]+)%3A", text["StatusCallback"]).group(1)  # type: ignore[union-attr]
+            first_text[eid] = min(first_text.get(eid, 1e18), text["at"] - started[eid])
+        first_mail: dict[str, float] = {}
+        for message, at in zip(mail.messages, mail.arrived, strict=True):
+            eid = re.search(r"\((e[0-9a-f]+)\)$", str(message["Subject"])).group(1)  # type: ignore[union-attr]
+            first_mail[eid] = min(first_mail.get(eid, 1e18), at - started[eid])
+        via_outbox = (len(twilio.texts()), len(mail.messages))
+        # The baseline: the same texts and emails sent by the caller, straight to the provider.
+        eid = next(iter(started))
+        packet = service.packet(eid) or {}
+        direct_text: list[float] = []
+        direct_mail: list[float] = []
+        for i in range(count):
+            pages = {c: [channels.page(key=f"{c}:direct{i}:1:0:{p}", channel=c, person=p,
+                                       payload={"escalation_id": eid, "level": 1, "repeat": 0,
+                                                "token": "bench"}, packet=packet,
+                                       created_at=service.clock()) for p in ("UPIC1", "UPIC2")]
+                     for c in ("sms", "email")}
+            texts_before, mails_before = len(twilio.texts()), len(mail.messages)
+            began = time.time()
+            for channel in ("sms", "email"):
+                for page in pages[channel]:
+                    channels.send(page)  # type: ignore[arg-type]
+            direct_text.append(twilio.texts()[texts_before]["at"] - began)
+            direct_mail.append(mail.arrived[mails_before] - began)
+            time.sleep(interval)
+    db.dispose()
+    ms = 1000.0
+    texts, mails = list(first_text.values()), list(first_mail.values())
+    print(f"texts and email: escalations {count}; texts {via_outbox[0]}/{2 * count}, emails "
+          f"{via_outbox[1]}/{2 * count} via the outbox")
+    for label, got, direct in (("first text ", texts, direct_text),
+                               ("first email", mails, direct_mail)):
+        print(f"outcome -> {label} handed to the provider: p50 "
+              f"{percentile(got, 50) * ms:7.1f} ms   p99 {percentile(got, 99) * ms:7.1f} ms;"
+              f" direct send p50 {percentile(direct, 50) * ms:7.1f} ms   p99 "
+              f"{percentile(direct, 99) * ms:7.1f} ms; ratio p50 "
+              f"{percentile(got, 50) / percentile(direct, 50):.1f}x")
 
 
 def measure_direct_posts(count: int, interval: float) -> tuple[list[float], list[float]]:

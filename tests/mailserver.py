@@ -32,6 +32,7 @@ class MailServer:
     def __init__(self, *, host: str = "127.0.0.1", auth: tuple[str, str] | None = None):
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.arrived: list[float] = []  # time.time() each message was received (the bench)
         self._lock = threading.Condition()
         self._refuse: list[list[Any]] = []
         self._hang: list[float] = []
@@ -51,6 +52,7 @@ class MailServer:
                 message = message_from_bytes(envelope.content, policy=policy.default)
                 with server._lock:
                     server.messages.append(message)  # type: ignore[arg-type]
+                    server.arrived.append(time.time())
                     server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
                     server._lock.notify_all()
                 if hang is not None:
