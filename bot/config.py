@@ -56,8 +56,9 @@ class EscalationConfig:
     #: Per urgency, the rungs of each level in time order (see ``DEFAULT_LADDER``).
     ladder: dict[str, tuple[Rung, ...]] = field(default_factory=lambda: {
         urgency: (Rung(0, ("slack",)),) for urgency in DEFAULT_ACK_TIMEOUTS})
-    #: True when the library wrote ``[escalation.ladder]`` (checked strictly at start-up).
-    ladder_explicit: bool = False
+    #: The urgencies whose ladder the library wrote (checked strictly at start-up); the others
+    #: use ``DEFAULT_LADDER``, reaching whoever has each contact.
+    ladder_explicit: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,8 @@ class Config:
         configured = self.configured_channels()
         people = sorted({p for members in self.roles.values() for p in members})
         for urgency, rungs in self.escalation.ladder.items():
+            if urgency not in self.escalation.ladder_explicit:
+                continue
             for index, rung in enumerate(rungs):
                 key = f"escalation.ladder.{urgency}[{index}]"
                 for channel in rung.via:
@@ -321,11 +324,11 @@ def _web(data: dict[str, Any]) -> WebConfig:
 
 
 def _ladder(esc: dict[str, Any], timeouts: dict[str, int],
-            configured: tuple[str, ...]) -> tuple[dict[str, tuple[Rung, ...]], bool]:
+            configured: tuple[str, ...]) -> tuple[dict[str, tuple[Rung, ...]], frozenset[str]]:
     """``[escalation.ladder]``: per urgency, ``[{after_seconds, via}]`` in time order."""
     ladder = _default_ladder(timeouts, configured)
     if "ladder" not in esc:
-        return ladder, False
+        return ladder, frozenset()
     given = _expect(esc["ladder"], dict, "escalation.ladder",
                     'a table like immediate = [{after_seconds = 0, via = ["slack"]}]')
     for urgency, rungs in given.items():
@@ -360,7 +363,7 @@ def _ladder(esc: dict[str, Any], timeouts: dict[str, int],
                 raise ConfigError(f"{where}.via", "names no channel")
             parsed.append(Rung(after, tuple(dict.fromkeys(via))))
         ladder[urgency] = tuple(parsed)
-    return ladder, True
+    return ladder, frozenset(given)
 
 
 def _default_ladder(timeouts: dict[str, int],
@@ -400,8 +403,12 @@ def _schedule(data: dict[str, Any]) -> ScheduleConfig:
     return ScheduleConfig(float(tick), weekly, WEEKDAYS.index(day.lower()), hour)
 
 
-def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
-    """Validate a TOML document's data; unknown top-level keys are kept in ``extra``."""
+def parse_config(data: dict[str, Any], source: Path | None = None, *,
+                 strict: bool = True) -> Config:
+    """Validate a TOML document's data; unknown top-level keys are kept in ``extra``.
+
+    ``strict=False`` (``frontdesk doctor``) lets a ladder that cannot be followed through, so
+    every one of its problems can be listed instead of the first."""
     library = _expect(data.get("library", "mount-prospect"), str, "library", "a library id")
     database_url = data.get("database_url")
     if database_url is not None:
@@ -483,17 +490,17 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
         source=source,
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
     )
-    if config.escalation.ladder_explicit:
+    if strict:
         for key, message in config.ladder_problems():
             raise ConfigError(key, message)
     return config
 
 
-def load_config(path: Path | str | None = None) -> Config:
+def load_config(path: Path | str | None = None, *, strict: bool = True) -> Config:
     """Read ``path`` (or $FRONTDESK_CONFIG); with neither, the defaults (the demo library)."""
     chosen = path or os.environ.get(ENV_CONFIG)
     if not chosen:
-        return parse_config({})
+        return parse_config({}, strict=strict)
     file = Path(chosen)
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
@@ -501,4 +508,4 @@ def load_config(path: Path | str | None = None) -> Config:
         raise ConfigError("--config", f"file not found: {file}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("--config", f"{file} is not valid TOML: {exc}") from None
-    return parse_config(data, file)
+    return parse_config(data, file, strict=strict)

@@ -10,19 +10,27 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.config import ConfigError, parse_config
+from bot.cli import main
+from bot.config import ChannelSecrets, ConfigError, SlackSecrets, parse_config
+from bot.content.catalogue import Catalogue
+from bot.engine import start, step
+from bot.escalation import EscalationService
 from bot.escalation.states import Event, IllegalTransition, State, allows, move
+from bot.faces.slack.runtime import Runtime
 from bot.store.audit import AuditLog
 from bot.store.paging_tables import escalations, outbox
 from tests.channel_support import FROM, PEOPLE, T0, THREAD, ChannelRig, channel_toml
-from tests.escalation_support import CHANNEL, PagingFake
+from tests.escalation_support import CHANNEL, PagingFake, wait_until, write_content
 from tests.faketwilio import FakeTwilio
 from tests.mailserver import MailServer
 
@@ -346,3 +354,74 @@ def test_without_a_public_url_messages_say_to_acknowledge_in_slack_or_by_reply(
         assert state(rig, eid) == "acknowledged"
     finally:
         rig.close()
+
+
+# --- wiring: serve --http, the worker command, frontdesk doctor ---------------------------
+
+def test_serve_http_takes_a_signed_text_reply_and_the_worker_texts_and_emails(
+        tmp_path: Path, providers: tuple[PagingFake, FakeTwilio, MailServer]) -> None:
+    slack, twilio, mail = providers
+    text = channel_toml(smtp_url=mail.url, twilio_url=twilio.api_url, public_url=None)
+    settings = tomllib.loads(text)
+    settings["database_url"] = f"sqlite:///{tmp_path / 'serve.db'}"
+    catalogue = Catalogue.load(write_content(tmp_path / "content"))
+    secrets = SlackSecrets("xoxb-test", "signing-secret", None, slack.api_url)
+    with pytest.raises(ConfigError, match="TWILIO_AUTH_TOKEN"):
+        Runtime(parse_config(settings), catalogue, secrets, mode="http",
+                channel_secrets=ChannelSecrets())
+    runtime = Runtime(parse_config(settings), catalogue, secrets, mode="http",
+                      channel_secrets=ChannelSecrets(twilio_auth_token="twilio-test-token"))
+    server = runtime.http_server(port=0, threads=2).start()
+    try:
+        runtime.start_worker()
+        service = runtime.services.escalations
+        assert service is not None
+        eid = _trigger(service, catalogue)
+        twilio.wait_for("Messages", lambda m: m["To"] == PAT)
+        assert len(mail.wait_for(2)) == 2
+        form = {"From": PAT, "To": FROM, "Body": "1"}
+        url = server.url + "/twilio/sms"  # no public_url: the URL Twilio called, from Host
+        request = urllib.request.Request(url, data=urlencode(form).encode(), headers={
+            "X-Twilio-Signature": twilio.sign(url, form)})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert "Acknowledged escalation" in response.read().decode()
+        assert wait_until(lambda: service.get(eid).state == "acknowledged")  # type: ignore[union-attr]
+        assert slack.wait_for("chat.update")
+    finally:
+        server.stop()
+        runtime.stop()
+
+
+def _trigger(service: EscalationService, catalogue: Catalogue) -> str:
+    view = start(catalogue, "pagelib", "records-request")
+    for said in ("police", "warrant"):
+        view = step(catalogue, view.conversation, said)
+    return service.trigger(library="pagelib", situation="records-request",
+                           conversation=view.conversation, outcome=view.outcome,
+                           reason="outcome", asked_by="UASKER", face="slack")
+
+
+def test_doctor_names_every_problem_and_the_worker_will_not_start_with_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = channel_toml(smtp_url=None, twilio_url="https://api.twilio.com", public_url=None,
+                        ladder='immediate = [{after_seconds = 0, via = ["slack", "sms", '
+                               '"email"]}]')
+    text = text.replace('sms = "+15555550102"\n', "")
+    path = tmp_path / "frontdesk.toml"
+    path.write_text(text)
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    result = CliRunner().invoke(main, ["doctor", "--config", str(path)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert ("ERROR escalation.ladder.immediate[0]: pages via sms, but people.UDIR1 has no sms "
+            "(add it under [people.UDIR1])") in lines
+    assert "ERROR escalation.ladder.immediate[0]: pages via email, but [email] is not " \
+           "configured" in lines
+    assert "ERROR TWILIO_AUTH_TOKEN is not set, but [twilio] is configured" in lines
+    assert any(line.startswith("warn  web.public_url") for line in lines)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    result = CliRunner().invoke(main, ["worker", "--once", "--config", str(path)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "frontdesk: config: escalation.ladder.immediate[0]: pages via sms, but people.UDIR1 "
+        "has no sms (add it under [people.UDIR1])"]

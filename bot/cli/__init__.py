@@ -20,6 +20,7 @@ from bot.cli.compare import compare
 from bot.cli.coverage import coverage
 from bot.cli.diagram import diagram
 from bot.cli.digest import digest
+from bot.cli.doctor import doctor  # operations
 from bot.cli.drill import drill
 from bot.cli.form import form
 from bot.cli.manifest import manifest  # slack
@@ -35,7 +36,7 @@ from bot.cli.worker import worker  # escalation
 COMMANDS: list[click.Command] = [check, chat, run, coverage]
 COMMANDS += [approve, diagram, compare, form, drill, digest, site]  # review
 COMMANDS += [pages, ack, resolve, holds, audit, purge, worker]  # escalation
-COMMANDS += [backup, restore]  # operations
+COMMANDS += [backup, restore, doctor]  # operations
 COMMANDS += [pack]  # authoring
 COMMANDS += [serve, manifest]  # slack
 COMMANDS += [route]  # routing
