@@ -96,7 +96,7 @@ nodes:
       say: We will keep the records; someone will contact you.
       cite: [preservation]
       escalate: {roles: [privacy-in-charge], urgency: prompt}
-      hold: {kind: ecpa-preservation, days: 90, renewal_days: 90}
+      hold: {kind: ecpa-preservation, days: 90, renewal_days: 90, counts_from: stated-date}
   refuse:
     outcome:
       headline: Politely decline

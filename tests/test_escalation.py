@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -283,6 +284,34 @@ def test_a_hold_records_its_deadline_and_reminds_seven_days_before_and_on_the_da
     assert rig.service.tick() == 2  # both reminders of the renewed period are due
     assert rig.service.end_hold(hold.id, "UPIC1").status == "ended"
     assert rig.service.open_holds() == []
+
+
+def test_a_hold_counts_from_the_day_the_case_says_it_happened(rig: Rig) -> None:
+    """"They asked us to preserve it last month": the 90 days began last month, not today; a
+    day in the future is not a start (the hold counts from now)."""
+    view = rig.walk("police", "preservation")
+    month_ago = (T0 - timedelta(days=30)).date()
+    conversation = replace(view.conversation, stated_date=month_ago.isoformat())
+    eid = rig.service.trigger(library="pagelib", situation="records-request",
+                              conversation=conversation, outcome=view.outcome, reason="outcome",
+                              asked_by="UASKER", face="slack", thread=THREAD)
+    with rig.db.engine.connect() as conn:
+        hold = conn.execute(select(holds)).one()
+    assert hold.started_at.date() == month_ago
+    assert (hold.due_at.date() - month_ago).days == 90
+    assert json.loads(rig.row(eid).packet)["hold"]["started_at"].startswith(month_ago.isoformat())
+    rig.deliver()
+    pages = [json.dumps(c.args["blocks"]) for c in rig.fake.calls_to("chat.postMessage")]
+    assert any(f"counted from {month_ago.isoformat()} 00:00 UTC" in page for page in pages)
+
+    later = replace(rig.walk("police", "preservation").conversation,
+                    stated_date=(T0 + timedelta(days=3)).date().isoformat())
+    rig.service.trigger(library="pagelib", situation="records-request", conversation=later,
+                        outcome=view.outcome, reason="outcome", asked_by="UASKER", face="slack",
+                        thread=THREAD)
+    with rig.db.engine.connect() as conn:
+        newest = conn.execute(select(holds).where(holds.c.conversation_id == later.id)).one()
+    assert newest.started_at.replace(tzinfo=UTC) == T0
 
 
 def test_deadlines_survive_a_restart(tmp_path: Path, fake: PagingFake) -> None:

@@ -6,6 +6,7 @@ Also the overlap warning of `frontdesk check` (bot/check/overlap.py), which uses
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from bot.content.catalogue import Catalogue
 from bot.engine import start, step
 from bot.engine.step import answer
 from bot.router import router_for
+from bot.router.dates import stated_date
 from tests.terminal_support import chat
 
 LIBRARY = "mount-prospect"
@@ -234,3 +236,44 @@ def test_chat_echoes_a_typed_answer(catalogue: Catalogue) -> None:
     out = "\n".join(chat(catalogue, LIBRARY, typed))
     assert ("I understood: Does the officer say it's an emergency and there's no time to get a "
             "court order? → Yes, they say it's an emergency") in out
+
+
+# --- stated dates: a hold counts from the day it happened -------------------------------------
+
+TODAY = date(2026, 12, 6)  # a Sunday
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("they asked us to preserve it last month", date(2026, 11, 6)),
+    ("footage from 5 days ago", date(2026, 12, 1)),
+    ("the fight was yesterday", date(2026, 12, 5)),
+    ("a couple of weeks ago", date(2026, 11, 22)),
+    ("it happened last Friday", date(2026, 12, 4)),
+    ("the letter came Nov 3rd", date(2026, 11, 3)),
+    ("recorded on 2026-11-20", date(2026, 11, 20)),
+    ("asked on 12/10", date(2025, 12, 10)),  # no year: the latest one not in the future
+    ("a letter on Nov 3 about footage from 5 days ago", date(2026, 11, 3)),  # the earliest
+])
+def test_stated_dates(text: str, day: date) -> None:
+    found = stated_date(text, TODAY)
+    assert found is not None and found[0] == day
+
+
+@pytest.mark.parametrize("text", ["we're open 24/7", "they'll be back next week",
+                                  "in 3 days", "camera 4 at 3pm"])
+def test_no_stated_date(text: str) -> None:
+    assert stated_date(text, TODAY) is None
+
+
+def test_the_opening_messages_date_is_kept_echoed_and_changeable(catalogue: Catalogue) -> None:
+    text = "police asked us to preserve the computer logs last month"
+    result = router_for(catalogue, LIBRARY).route(text)
+    assert result.stated_date is not None and result.stated_date.said == "last month"
+    view = start(catalogue, LIBRARY, result.situation, result.prefill, result.stated_date.date)
+    assert view.conversation.stated_date == result.stated_date.date
+    assert [u.question for u in view.understood][-1] == "stated-date"
+    out = "\n".join(chat(catalogue, LIBRARY, [text, "change", "2", "5 days ago", "", "quit"]))
+    assert "I understood: When it happened (a hold's deadline counts from this day) →" in out
+    # Only flows with a hold counting from a stated date read dates at all.
+    assert router_for(catalogue, LIBRARY).route(
+        "cop asking about a patron who was here last week").stated_date is None

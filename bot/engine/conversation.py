@@ -47,6 +47,9 @@ class Conversation:
     # for a safety-critical choice, or a doubted one): (question id, choice id, the flow's
     # phrase it was heard as). The question is asked, offering the choice.
     suggestions: tuple[tuple[str, str, str], ...] = ()
+    # The day the opening message says it happened (ISO date: a preservation request "last
+    # month", footage from "5 days ago"); a hold that counts from a stated date starts there.
+    stated_date: str | None = None
 
     @property
     def answer_map(self) -> dict[str, str]:
@@ -72,6 +75,7 @@ class Conversation:
             "answers": [list(pair) for pair in self.answers],
             "transcript": [t.to_json() for t in self.transcript],
             **({"suggestions": [list(s) for s in self.suggestions]} if self.suggestions else {}),
+            **({"stated_date": self.stated_date} if self.stated_date else {}),
         }
 
     @classmethod
@@ -87,4 +91,5 @@ class Conversation:
             ),
             id=data["id"],
             suggestions=tuple((q, c, s) for q, c, s in data.get("suggestions", ())),
+            stated_date=data.get("stated_date"),
         )

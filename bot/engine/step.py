@@ -6,7 +6,8 @@ Every face (terminal, scripted JSON, Slack) calls these functions and only rende
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
 from bot.content.flows import NOT_SURE, Flow, Outcome, Question
@@ -20,6 +21,8 @@ RESTART_WORDS = frozenset({"start over", "restart", "reset", "startover", "begin
 
 
 Understood = tuple[str, str, str, str]  # question id, choice id, question text, choice label
+STATED_DATE = "stated-date"  # the Understanding of the day the opening message gave
+STATED_DATE_ASK = "When it happened (a hold's deadline counts from this day)"
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,10 @@ def _understood(flow: Flow, conversation: Conversation,
     """The prefilled answers still on the path, then the last turn if it was typed in words."""
     out = [Understanding(q, c, ask, label, _said(conversation, q), "opening")
            for q, c, ask, label in _prefilled_on_path(flow, conversation, path)]
+    if conversation.stated_date:
+        day = date.fromisoformat(conversation.stated_date)
+        out.append(Understanding(STATED_DATE, conversation.stated_date, STATED_DATE_ASK,
+                                 f"{day:%A} {day.day} {day:%B %Y}", "", "opening"))
     last = conversation.transcript[-1] if conversation.transcript else None
     if last is not None and last.worded and (last.question, last.choice) in path:
         question = flow.nodes[last.question]
@@ -139,14 +146,19 @@ def _prefilled_on_path(flow: Flow, conversation: Conversation,
     return tuple(out)
 
 
-def start(catalogue: Catalogue, library: str, flow_id: str, prefill=()) -> View:
+def start(catalogue: Catalogue, library: str, flow_id: str, prefill=(),
+          stated_date: str | None = None) -> View:
     """Open ``flow_id``; ``prefill`` answers (from the router: objects with ``question``,
-    ``choice`` and ``said``) are applied first, and only those on the resulting path are kept."""
+    ``choice`` and ``said``) are applied first, and only those on the resulting path are kept;
+    those marked ``suggested`` are only offered. ``stated_date`` (ISO; the router's
+    ``stated_date.date``) is the day the opening message says it happened: a hold counting from
+    a stated date starts there."""
     catalogue.flow(library, flow_id)  # raises UnknownName early, before any state exists
     catalogue.pack(library)
     hints = tuple((i.question, i.choice, i.said) for i in prefill if getattr(i, "suggested", False))
     prefill = [i for i in prefill if not getattr(i, "suggested", False)]  # only offered
-    conversation = Conversation(library=library, flow=flow_id, suggestions=hints)
+    conversation = Conversation(library=library, flow=flow_id, suggestions=hints,
+                                stated_date=stated_date)
     if not prefill:
         return view(catalogue, conversation)
     answers = {item.question: item for item in prefill}
@@ -155,7 +167,8 @@ def start(catalogue: Catalogue, library: str, flow_id: str, prefill=()) -> View:
             item.question, item.choice, Turn(item.question, item.choice, redact(item.said), True)
         )
     path = view(catalogue, conversation).path
-    kept = Conversation(library=library, flow=flow_id, id=conversation.id, suggestions=hints)
+    kept = Conversation(library=library, flow=flow_id, id=conversation.id, suggestions=hints,
+                        stated_date=stated_date)
     for question_id, _ in path:
         item = answers.get(question_id)
         if item is not None:
@@ -163,6 +176,11 @@ def start(catalogue: Catalogue, library: str, flow_id: str, prefill=()) -> View:
                 question_id, item.choice, Turn(question_id, item.choice, redact(item.said), True)
             )
     return view(catalogue, kept)
+
+
+def restate_date(catalogue: Catalogue, conversation: Conversation, day: str | None) -> View:
+    """Correct (or drop, with None) the day the case says it happened (ISO date)."""
+    return view(catalogue, replace(conversation, stated_date=day))
 
 
 def back(catalogue: Catalogue, conversation: Conversation) -> View:

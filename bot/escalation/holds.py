@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
@@ -36,6 +36,18 @@ def reminder_times(now: datetime, due: datetime) -> tuple[datetime, datetime]:
     return due - REMIND_BEFORE, on_day
 
 
+def hold_start(hold: dict[str, Any], stated_date: str | None, now: datetime) -> datetime:
+    """When ``hold``'s deadline counts from: the day the case says it happened (a preservation
+    request made last month, footage recorded 5 days ago) when the hold counts from a stated
+    date (``counts_from: stated-date``) and the case gave a past one; otherwise ``now``."""
+    if hold.get("counts_from") != "stated-date" or not stated_date:
+        return now
+    day = date.fromisoformat(stated_date)
+    if day >= now.date():
+        return now
+    return datetime.combine(day, time(), tzinfo=now.tzinfo)
+
+
 class Holds:
     """Start, renew, end and remind about the holds in one database."""
 
@@ -46,20 +58,23 @@ class Holds:
 
     def start(self, conn: Connection, *, library: str, hold: dict[str, Any],
               escalation_id: str | None, conversation_id: str | None, asked_by: str,
-              now: datetime) -> str | None:
-        """Start ``hold`` in the caller's transaction; None when this case already started it."""
+              now: datetime, started: datetime | None = None) -> str | None:
+        """Start ``hold`` in the caller's transaction; None when this case already started it.
+
+        ``started``: the day its deadline counts from (``hold_start``), when not ``now``."""
         dedupe = dedupe_key("hold", conversation_id or escalation_id or uuid.uuid4().hex,
                             hold.get("kind"))
         exists = conn.execute(select(holds.c.id).where(holds.c.dedupe_key == dedupe)).scalar()
         if exists:
             return None
         hold_id = new_id("h")
-        due = now + timedelta(days=int(hold["days"]))
+        began = started or now
+        due = began + timedelta(days=int(hold["days"]))
         before, on_day = reminder_times(now, due)
         conn.execute(insert(holds).values(
             id=hold_id, dedupe_key=dedupe, escalation_id=escalation_id,
             conversation_id=conversation_id, library=library, kind=str(hold["kind"]),
-            started_at=now, due_at=due, renewal_days=hold.get("renewal_days"), renewals=0,
+            started_at=began, due_at=due, renewal_days=hold.get("renewal_days"), renewals=0,
             state="active", remind_before_at=before, remind_due_at=on_day,
             reminded_before=before <= now, reminded_due=False, created_by=asked_by,
             updated_at=now,
@@ -67,16 +82,17 @@ class Holds:
         append_event(conn, self.db, "hold.started", library=library, escalation_id=escalation_id,
                      conversation_id=conversation_id, actor=asked_by, at=now,
                      data={"hold": hold_id, "kind": hold["kind"], "days": hold["days"],
-                           "due_at": due.isoformat()})
+                           "started_at": began.isoformat(), "due_at": due.isoformat()})
         return hold_id
 
     def start_alone(self, *, library: str, hold: dict[str, Any], conversation_id: str | None,
-                    asked_by: str) -> str | None:
+                    asked_by: str, stated_date: str | None = None) -> str | None:
         """A hold of an outcome that pages nobody, in a transaction of its own."""
         now = self.clock()
         with write_transaction(self.db) as conn:
             return self.start(conn, library=library, hold=hold, escalation_id=None,
-                              conversation_id=conversation_id, asked_by=asked_by, now=now)
+                              conversation_id=conversation_id, asked_by=asked_by, now=now,
+                              started=hold_start(hold, stated_date, now))
 
     def renew(self, hold_id: str, user_id: str) -> AckResult:
         now = self.clock()

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 
 from bot.content.catalogue import ResolvedOutcome
 from bot.engine.conversation import Conversation
+from bot.escalation.holds import hold_start
 from bot.escalation.records import ThreadRef, new_id, thread_of
 from bot.escalation.states import INITIAL, WAITING, Event, move
 from bot.mrkdwn import escape
@@ -65,13 +66,15 @@ def open_escalation(service: EscalationService, conn: Connection, dedupe: str,
                        "path": packet["path"], "question": packet["question"],
                        "face": packet["face"]})
     if outcome is not None and outcome.hold:
+        began = hold_start(outcome.hold, conversation.stated_date if conversation else None, now)
         hold_id = service.holds.start(conn, library=packet["library"], hold=outcome.hold,
                                       escalation_id=escalation_id,
                                       conversation_id=conversation_id,
-                                      asked_by=packet["asked_by"], now=now)
+                                      asked_by=packet["asked_by"], now=now, started=began)
         if hold_id:
-            due = now + timedelta(days=int(outcome.hold["days"]))
-            packet["hold"] = {**outcome.hold, "id": hold_id, "due_at": due.isoformat()}
+            due = began + timedelta(days=int(outcome.hold["days"]))
+            packet["hold"] = {**outcome.hold, "id": hold_id, "due_at": due.isoformat(),
+                              "started_at": began.isoformat()}
             conn.execute(update(escalations).where(escalations.c.id == escalation_id)
                          .values(packet=json.dumps(packet)))
     paged, via = _climb(service, conn, escalation_id, packet, level, 0, now, now, 0)

@@ -127,8 +127,10 @@ def packet_blocks(packet: dict[str, Any]) -> list[Block]:
                               + "\n".join(lines)))
     if packet.get("hold"):
         hold = packet["hold"]
+        counted = (f" counted from {format_utc(hold['started_at'])}"
+                   if hold.get("started_at") else "")
         blocks.append(_md(f"*Deadline started:* {escape(hold['kind'])}, {escape(hold['days'])} "
-                          f"days (due {format_utc(hold.get('due_at'))})."))
+                          f"days{counted} (due {format_utc(hold.get('due_at'))})."))
     return blocks
 
 

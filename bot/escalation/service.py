@@ -192,7 +192,9 @@ class EscalationService:
             return None
         return self.holds.start_alone(library=library, hold=outcome.hold,
                                       conversation_id=conversation.id if conversation else None,
-                                      asked_by=asked_by)
+                                      asked_by=asked_by,
+                                      stated_date=conversation.stated_date if conversation
+                                      else None)
 
     def renew_hold(self, hold_id: str, user_id: str) -> AckResult:
         return self.holds.renew(hold_id, user_id)

@@ -54,6 +54,7 @@ def routing_to_json(result: RouteResult) -> dict[str, Any]:
         **result.to_json(),
         "band": result.band,
         "prefill": [p.to_json() for p in result.prefill],
+        **({"stated_date": result.stated_date.to_json()} if result.stated_date else {}),
     }
 
 
@@ -85,13 +86,16 @@ def route_script(
     result = router_for(catalogue, library).route(inputs[0])
     if result.situation is None:
         return result, None
-    return result, run_script(catalogue, library, result.situation, inputs[1:], result.prefill)
+    dated = result.stated_date.date if result.stated_date else None
+    return result, run_script(catalogue, library, result.situation, inputs[1:], result.prefill,
+                              dated)
 
 
 def run_script(catalogue: Catalogue, library: str, flow: str, inputs: list[str],
-               prefill: Sequence[PrefilledAnswer] = ()) -> View:
-    """Start ``flow`` for ``library`` (with the router's ``prefill``) and feed it ``inputs``."""
-    current = start(catalogue, library, flow, prefill)
+               prefill: Sequence[PrefilledAnswer] = (), stated_date: str | None = None) -> View:
+    """Start ``flow`` for ``library`` (with the router's ``prefill`` and ``stated_date``) and
+    feed it ``inputs``."""
+    current = start(catalogue, library, flow, prefill, stated_date)
     for text in inputs:
         current = step(catalogue, current.conversation, text)
     return current

@@ -13,11 +13,13 @@ question and shows it. The faces echo what was understood and staff can change i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from bot.content.flows import Flow, Question
 from bot.router.ages import age_choice
 from bot.router.choices import Hit, matcher
+from bot.router.dates import stated_date
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,32 @@ def prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class StatedDate:
+    """The day the opening message says it happened, for a hold that counts from it."""
+
+    date: str  # ISO date
+    said: str  # the words that gave it ("last month", "5 days ago")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"date": self.date, "said": self.said}
+
+
+def stated_start(flow: Flow, message: str, today: date | None = None) -> StatedDate | None:
+    """The past date ``message`` gives, when ``flow`` has a hold counting from a stated date
+    (``counts_from: stated-date``): "asked us to preserve it last month" starts the 90 days
+    last month, not today."""
+    if not any((o.spec.get("hold") or {}).get("counts_from") == "stated-date"
+               for o in flow.outcomes()):
+        return None
+    found = stated_date(message, today or date.today())
+    return StatedDate(found[0].isoformat(), found[1]) if found else None
+
+
 def _item(question: Question, choice_id: str, said: str, *, suggested: bool) -> PrefilledAnswer:
     choice = question.choice(choice_id)
     assert choice is not None
     return PrefilledAnswer(question.id, choice.id, question.ask, choice.label, said, suggested)
 
 
-__all__ = ["Hit", "PrefilledAnswer", "prefill"]
+__all__ = ["Hit", "PrefilledAnswer", "StatedDate", "prefill", "stated_start"]

@@ -49,7 +49,7 @@ from rapidfuzz import fuzz, process
 
 from bot.content.flows import Flow
 from bot.privacy.redact import redact
-from bot.router.prefill import PrefilledAnswer, prefill
+from bot.router.prefill import PrefilledAnswer, StatedDate, prefill, stated_start
 from bot.router.text import DATA, Normaliser, is_content, words
 
 BANDS = ("confident", "ambiguous", "none")
@@ -109,6 +109,7 @@ class RouteResult:
     candidates: tuple[Candidate, ...]  # the best three flows (score > 0), best first
     prefill: tuple[PrefilledAnswer, ...] = ()
     suggestions: tuple[Candidate, ...] = ()  # what to offer in "Did you mean" (ambiguous only)
+    stated_date: StatedDate | None = None  # the day it happened, for a hold counting from it
 
     def to_json(self) -> dict[str, Any]:
         """The ``frontdesk route --jsonl`` contract: text, situation, confidence, candidates."""
@@ -353,9 +354,12 @@ class Router:
             suggestions = ()
         situation = ranked[0][0] if band == "confident" else None
         filled: tuple[PrefilledAnswer, ...] = ()
+        dated = None
         if situation is not None and with_prefill:
             filled = prefill(self.flows[situation], said)
-        return RouteResult(said, situation, min(1.0, top), band, candidates, filled, suggestions)
+            dated = stated_start(self.flows[situation], said)
+        return RouteResult(said, situation, min(1.0, top), band, candidates, filled, suggestions,
+                           dated)
 
     def situations(self) -> list[tuple[str, str]]:
         """(id, title) of every flow, by title: the list shown when nothing matched."""

@@ -178,8 +178,9 @@ class Guide:
             result = self.router.route(redact(said))
             if result.situation and self.flow(result.situation):
                 flow_id, prefill = result.situation, result.prefill
+        dated = result.stated_date.date if result and result.stated_date else None
         if flow_id is not None and self.flow(flow_id) is not None:
-            current = start(self.catalogue, self.library, flow_id, prefill)
+            current = start(self.catalogue, self.library, flow_id, prefill, dated)
             thread = self.state.open_thread(
                 place.channel,
                 place.thread_ts,
@@ -196,7 +197,7 @@ class Guide:
                 self.save(thread, current, place, before=None)
                 self.show(client, thread, place, current, prefilled=current.prefilled)
             else:  # the thread already held a case: move it on like any other change
-                self.start_flow(client, thread, place, flow_id, prefill=prefill)
+                self.start_flow(client, thread, place, flow_id, prefill=prefill, stated_date=dated)
             return
         thread = self.state.open_thread(
             place.channel, place.thread_ts, user_id=place.user, kind=kind, library=self.library
@@ -224,7 +225,8 @@ class Guide:
         if result is None:
             result = self.router.route(redact(said))
         if result.situation and self.flow(result.situation):
-            self.start_flow(client, thread, place, result.situation, prefill=result.prefill)
+            self.start_flow(client, thread, place, result.situation, prefill=result.prefill,
+                            stated_date=result.stated_date.date if result.stated_date else None)
             return
         suggestions = [f for f in (self.flow(c.situation) for c in result.suggestions) if f]
         if result.band == "ambiguous" and suggestions:
@@ -267,12 +269,13 @@ class Guide:
         flow_id: str,
         prefill: Sequence[PrefilledAnswer] = (),
         picked_ts: str | None = None,
+        stated_date: str | None = None,
     ) -> None:
         flow = self.flow(flow_id)
         if flow is None:
             self.tell(client, place, "That situation is no longer available; pick another.")
             return
-        current = start(self.catalogue, self.library, flow_id, prefill)
+        current = start(self.catalogue, self.library, flow_id, prefill, stated_date)
         won = self.state.advance(thread, conversation=current.conversation, status=current.status)
         if won is None:
             self.tell(client, place, "This case has already moved on; see the latest message.")

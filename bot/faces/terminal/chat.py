@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.content.flows import Question
 from bot.engine import View, start, step
 from bot.engine.matching import match_choice, normalise, worded
-from bot.engine.step import BACK_WORDS, answer
+from bot.engine.step import BACK_WORDS, STATED_DATE, answer, restate_date
 from bot.faces.terminal.render import (
     Screenful,
     answer_screen,
@@ -20,6 +21,7 @@ from bot.faces.terminal.render import (
 )
 from bot.review.forms import offer_form
 from bot.router import PrefilledAnswer, RouteResult, router_for
+from bot.router.dates import stated_date
 from bot.store import ConversationStore
 
 if TYPE_CHECKING:
@@ -60,6 +62,7 @@ class TerminalChat:
         self.forms_folder = forms_folder  # where printable forms are written (None: not at all)
         self._prefill: tuple[PrefilledAnswer, ...] = ()  # facts the opening message stated
         self._answer: ResolvedOutcome | None = None  # the outcome last shown ('policy' quotes it)
+        self._stated_date: str | None = None  # the day the opening message said it happened
 
     @property
     def pic(self) -> str:
@@ -120,6 +123,7 @@ class TerminalChat:
             result = router.route(text)
             if result.situation is not None:
                 self.say(f"→ {router.flows[result.situation].title}")
+                self._stated_date = result.stated_date.date if result.stated_date else None
                 return result.situation, result.prefill
             offered = self.offer(result)
 
@@ -162,7 +166,8 @@ class TerminalChat:
     def converse(self, flow_id: str, prefill: tuple[PrefilledAnswer, ...] | None = None) -> View:
         if prefill is None:
             prefill, self._prefill = self._prefill, ()
-        view = start(self.catalogue, self.library, flow_id, prefill)
+        view = start(self.catalogue, self.library, flow_id, prefill, self._stated_date)
+        self._stated_date = None
         self.record("case.opened", view, {"flow": flow_id, "face": "terminal"})
         for turn in view.conversation.transcript:
             self.record("case.answer", view, turn.to_json())  # prefilled facts
@@ -211,7 +216,8 @@ class TerminalChat:
         """Re-answer one of the questions already answered; later answers that still apply stay."""
         flow = self.catalogue.flow(self.library, view.conversation.flow)
         answered = [(flow.nodes[q], c) for q, c in view.path]
-        if not answered:
+        dated = next((u for u in view.understood if u.question == STATED_DATE), None)
+        if not answered and dated is None:
             self.say("Nothing answered yet to change.")
             return view
         self.say("Which answer do you want to change?")
@@ -219,7 +225,11 @@ class TerminalChat:
             assert isinstance(question, Question)
             choice = question.choice(choice_id)
             self.say(f"  {number}. {question.ask} → {choice.label if choice else choice_id}")
+        if dated is not None:
+            self.say(f"  {len(answered) + 1}. {dated.ask} → {dated.label}")
         text = self.ask("> ").strip()
+        if dated is not None and text == str(len(answered) + 1):
+            return self.change_date(view)
         if not (text.isdigit() and 1 <= int(text) <= len(answered)):
             self.say("Nothing changed.")
             return view
@@ -233,6 +243,19 @@ class TerminalChat:
             return view
         return answer(self.catalogue, view.conversation, question.id, choice.id, said,
                       worded=worded(question, said))
+
+    def change_date(self, view: View) -> View:
+        """Correct the day the case says it happened (a hold's deadline counts from it)."""
+        self.say("When did it happen? (e.g. 'last month', '5 days ago', '2026-11-03'; "
+                 "'today' to count from today)")
+        said = self.ask("> ").strip()
+        if normalise(said) == "today":
+            return restate_date(self.catalogue, view.conversation, None)
+        found = stated_date(said, date.today())
+        if found is None:
+            self.say("Nothing changed.")
+            return view
+        return restate_date(self.catalogue, view.conversation, found[0].isoformat())
 
     def page_case(self, view: View) -> None:
         """'page' in the middle of a case: page the privacy in-charge about this case now."""
