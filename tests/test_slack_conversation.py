@@ -442,3 +442,48 @@ def test_outcome_pages_the_privacy_in_charge_through_the_worker(
             assert "Police ask about a patron" in paged[0].args.get("text", "")
         finally:
             bot.stop()
+
+
+def _case_escalations(bot: SlackBot, root_ts: str) -> list:  # type: ignore[type-arg]
+    with bot.runtime.services.database.engine.connect() as conn:
+        return conn.execute(select(escalations).where(escalations.c.thread_ts == root_ts)
+                            .order_by(escalations.c.created_at)).all()
+
+
+def test_back_after_a_paging_outcome_updates_the_page_in_place(bot: SlackBot) -> None:
+    """Warrant (pages, immediate) -> Back -> no paper, no danger (pages, prompt): the same
+    escalation now carries the corrected outcome; no second page."""
+    bot.command(STAFF, "officer with a search warrant")
+    root, outcome = bot.posts(2)
+    [first] = _case_escalations(bot, root.ts)
+    assert first.outcome_id == "warrant"
+    bot.click(STAFF, outcome, "Back")
+    question = bot.post()
+    bot.click(STAFF, question, "Nothing in writing")
+    bot.click(STAFF, bot.post(), "No")
+    corrected = bot.post()
+    assert "Do not release anything without a court order" in corrected.text
+    [row] = _case_escalations(bot, root.ts)
+    assert row.id == first.id and row.outcome_id == "withhold" and row.urgency == "prompt"
+
+
+def test_typed_start_over_after_the_outcome_keeps_one_page_for_the_case(bot: SlackBot) -> None:
+    """Typed "start over" in the thread after a paging outcome, then another paging outcome
+    (an emergency): the case's one escalation is updated, never a second page."""
+    bot.command(STAFF, "officer with a search warrant")
+    root, _ = bot.posts(2)
+    [first] = _case_escalations(bot, root.ts)
+    bot.reply(STAFF, root.channel, root.ts, "start over")
+    question = bot.post()
+    assert "What does the officer have?" in question.body
+    bot.click(STAFF, question, "Nothing in writing")
+    assert "in danger right now" in bot.post().body
+    bot.reply(STAFF, root.channel, root.ts, "back")
+    again = bot.post()
+    assert "What does the officer have?" in again.body
+    bot.click(STAFF, again, "Nothing in writing")
+    bot.click(STAFF, bot.post(), "Yes, someone is in danger")
+    bot.post()
+    [row] = _case_escalations(bot, root.ts)
+    assert row.id == first.id and row.outcome_id == "emergency"
+    assert json.loads(row.packet)["corrected_from"] == "warrant"

@@ -147,18 +147,21 @@ def _prefilled_on_path(flow: Flow, conversation: Conversation,
 
 
 def start(catalogue: Catalogue, library: str, flow_id: str, prefill=(),
-          stated_date: str | None = None) -> View:
+          stated_date: str | None = None, case_id: str | None = None) -> View:
     """Open ``flow_id``; ``prefill`` answers (from the router: objects with ``question``,
     ``choice`` and ``said``) are applied first, and only those on the resulting path are kept;
     those marked ``suggested`` are only offered. ``stated_date`` (ISO; the router's
     ``stated_date.date``) is the day the opening message says it happened: a hold counting from
-    a stated date starts there."""
+    a stated date starts there. ``case_id``: the case continues under another situation
+    ("something else"), so its page follows it instead of a second one being raised."""
     catalogue.flow(library, flow_id)  # raises UnknownName early, before any state exists
     catalogue.pack(library)
     hints = tuple((i.question, i.choice, i.said) for i in prefill if getattr(i, "suggested", False))
     prefill = [i for i in prefill if not getattr(i, "suggested", False)]  # only offered
     conversation = Conversation(library=library, flow=flow_id, suggestions=hints,
                                 stated_date=stated_date)
+    if case_id is not None:
+        conversation = replace(conversation, id=case_id)
     if not prefill:
         return view(catalogue, conversation)
     answers = {item.question: item for item in prefill}

@@ -86,7 +86,7 @@ def _acknowledge_row(service: EscalationService, conn: Connection, row: Row[Any]
         next_action_at=None, updated_at=now,
     ))
     how = "" if via == "slack" else f" ({ACK_VIA.get(via, via)})"
-    _tell_everyone(service, conn, row, "acknowledged",
+    tell_everyone(service, conn, row, "acknowledged",
                    f"✅ Acknowledged by {messages.who(user_id)} at {messages.format_utc(now)}"
                    f"{how}. They are on it; follow their instructions.", now)
     append_event(conn, service.db, "escalation.acknowledged", library=row.library,
@@ -124,7 +124,7 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
         text = f"☑️ Resolved by {messages.who(user_id)} at {messages.format_utc(now)}."
         if clean:
             text += f" Note: {escape(clean)}"
-        _tell_everyone(service, conn, row, "resolved", text, now)
+        tell_everyone(service, conn, row, "resolved", text, now)
         append_event(conn, service.db, "escalation.resolved", library=row.library,
                      escalation_id=escalation_id, conversation_id=row.conversation_id,
                      actor=user_id, at=now, data={"note": clean, "from": row.state})
@@ -132,7 +132,7 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
     return AckResult("resolved", f"Escalation {escalation_id} resolved.")
 
 
-def _tell_everyone(service: EscalationService, conn: Connection, row: Row[Any], event: str,
+def tell_everyone(service: EscalationService, conn: Connection, row: Row[Any], event: str,
                    text: str, now: datetime) -> None:
     """The asker's thread, every page sent, every watched status message."""
     service.notify.asker(conn, row.id, thread_of(row), event, text, now)

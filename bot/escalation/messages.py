@@ -134,6 +134,10 @@ def packet_blocks(packet: dict[str, Any]) -> list[Block]:
     return blocks
 
 
+def _headline(packet: dict[str, Any]) -> str:
+    return str((packet.get("outcome") or {}).get("headline") or "")
+
+
 def page_message(packet: dict[str, Any], *, escalation_id: str, key: str, level: int,
                  repeat: int, state: dict[str, Any] | None = None) -> dict[str, Any]:
     """The page (DM or channel post). ``state`` set: the same page after ack/resolve/expiry."""
@@ -147,6 +151,8 @@ def page_message(packet: dict[str, Any], *, escalation_id: str, key: str, level:
             text=f"Escalation `{escalation_id}` · paging the {level_text}"
                  + (f" · repeat {repeat}" if repeat else "")
         )]),
+        *([_md(f"✏️ *The desk corrected the case: now {escape(_headline(packet))}*")]
+          if packet.get("corrected_from") else []),
         *packet_blocks(packet),
         DividerBlock(),
     ]

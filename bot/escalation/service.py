@@ -30,8 +30,9 @@ from sqlalchemy.exc import IntegrityError
 from bot.config import Config
 from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.engine.conversation import Conversation
+from bot.engine.session import RAISED, UPDATED, WITHDRAWN, PageChange, page_action
 from bot.engine.step import view
-from bot.escalation import acknowledge, lifecycle, messages, records
+from bot.escalation import acknowledge, corrections, lifecycle, messages, records
 from bot.escalation.holds import Holds
 from bot.escalation.notify import Notifier
 from bot.escalation.packet import REASONS, build_packet, urgency_for
@@ -133,21 +134,62 @@ class EscalationService:
     def handle_outcome(self, *, library: str, conversation: Conversation,
                        outcome: ResolvedOutcome, asked_by: str, face: str,
                        thread: ThreadRef | None = None) -> str | None:
-        """What a face calls when a conversation reaches an outcome: page if the outcome says
-        so (a hold is then recorded by the trigger), or just record its hold.
+        """What a face calls when a conversation reaches an outcome (``settle_outcome``).
+        Returns the escalation now paging for this case's outcome, or None."""
+        change = self.settle_outcome(library=library, conversation=conversation,
+                                     outcome=outcome, asked_by=asked_by, face=face,
+                                     thread=thread)
+        if change is not None:
+            return change.escalation if change.action != WITHDRAWN else None
+        if outcome.escalate.pages:  # the same outcome again: the page already open
+            return self._trigger_for(library, conversation, outcome, asked_by, face, thread)
+        return None
 
-        The reason is decided here, not by each face: an outcome reached through **Not sure**
-        pages as "not-sure", so the page reads the same from the terminal and from Slack.
+    def settle_outcome(self, *, library: str, conversation: Conversation,
+                       outcome: ResolvedOutcome, asked_by: str, face: str,
+                       thread: ThreadRef | None = None) -> PageChange | None:
+        """Bring the case's page in line with the outcome it now stands at.
+
+        Decided by ``bot.engine.session.page_action``: page if the outcome names someone and
+        nothing is open; after a correction, update the open page in place or withdraw it
+        (``corrections``); never a second page for the same case. Holds a superseded outcome
+        started are ended; the outcome's own hold is recorded. The reason is decided here,
+        not by each face: an outcome reached through **Not sure** pages as "not-sure".
         """
-        if outcome.escalate.pages:
-            not_sure = view(self.catalogue, conversation).reached_by_not_sure
-            return self.trigger(library=library, situation=conversation.flow,
-                                conversation=conversation, outcome=outcome,
-                                reason="not-sure" if not_sure else "outcome",
-                                asked_by=asked_by, face=face, thread=thread)
+        now = self.clock()
+        reason = self._reason(conversation)
+        with write_transaction(self.db) as conn:
+            row = corrections.open_case_escalation(conn, self.db, conversation.id)
+            action = page_action(row.outcome_id if row is not None else None, outcome)
+            corrections.end_superseded_holds(self, conn, conversation.id, outcome, asked_by, now)
+            if row is not None and action == UPDATED:
+                corrections.update_in_place(self, conn, row, conversation, outcome, reason,
+                                            asked_by, face, now)
+            elif row is not None and action == WITHDRAWN:
+                corrections.withdraw(self, conn, row, conversation, outcome, asked_by, now)
+        ring()
+        if action == RAISED:
+            escalation_id = self._trigger_for(library, conversation, outcome, asked_by, face,
+                                              thread)
+            return PageChange(escalation_id, RAISED, outcome.escalate.roles,
+                              outcome.escalate.urgency)
         self.start_hold(library=library, outcome=outcome, conversation=conversation,
                         asked_by=asked_by)
+        if row is not None and action == UPDATED:
+            return PageChange(row.id, UPDATED, outcome.escalate.roles, outcome.escalate.urgency)
+        if row is not None and action == WITHDRAWN:
+            return PageChange(row.id, WITHDRAWN, (), "none")
         return None
+
+    def _reason(self, conversation: Conversation) -> str:
+        return "not-sure" if view(self.catalogue, conversation).reached_by_not_sure else "outcome"
+
+    def _trigger_for(self, library: str, conversation: Conversation, outcome: ResolvedOutcome,
+                     asked_by: str, face: str, thread: ThreadRef | None) -> str:
+        return self.trigger(library=library, situation=conversation.flow,
+                            conversation=conversation, outcome=outcome,
+                            reason=self._reason(conversation), asked_by=asked_by, face=face,
+                            thread=thread)
 
     # --- people's steps and the deadlines ------------------------------------------------
 

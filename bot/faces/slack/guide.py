@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 from bot.content.flows import NOT_SURE, Flow, Question
 from bot.engine import View, back, start, start_over, step, view
 from bot.engine.conversation import Conversation
+from bot.engine.session import happened
 from bot.engine.step import Understood, answer
 from bot.faces.slack import blocks
 from bot.faces.slack.paging import Pager, paging_note
@@ -39,6 +40,8 @@ log = logging.getLogger("frontdesk.slack")
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 WHAT_IS_HAPPENING = "What is happening at the desk?"
 ALREADY_ANSWERED = "That was already answered; see the latest message."
+# How the record of a superseded question reads, per ``bot.engine.session.happened`` kind.
+HOW = {"went-back": "↩️ Went back", "started-over": "🔄 Started over"}
 
 
 def strip_mentions(text: str) -> str:
@@ -441,7 +444,7 @@ class Guide:
             thread,
             place,
             back(self.catalogue, thread.conversation),
-            how="↩️ Went back",
+            how=HOW["went-back"],
             clicked_ts=message_ts,
         )
 
@@ -457,7 +460,7 @@ class Guide:
             thread,
             place,
             start_over(self.catalogue, thread.conversation),
-            how="🔄 Started over",
+            how=HOW["started-over"],
             clicked_ts=message_ts,
         )
 
@@ -528,18 +531,14 @@ class Guide:
             return True
         current = view(self.catalogue, thread.conversation)
         new = step(self.catalogue, thread.conversation, said)
-        if len(new.conversation.transcript) != len(thread.conversation.transcript):
+        what = happened(current, new)
+        if what.kind in ("moved-on", "went-back", "started-over"):
             label = None
-            how = "answer"
             if new.conversation.answers and current.question is not None:
                 chosen = dict(new.conversation.answers).get(current.question.id)
                 picked = current.question.choice(chosen) if chosen else None
                 label = picked.label if picked else None
-            last = new.conversation.transcript[-1]
-            if last.choice == "back":
-                how = "↩️ Went back"
-            elif last.choice == "start-over":
-                how = "🔄 Started over"
+            how = HOW.get(what.kind, "answer")
             self.change(client, thread, place, new, how=how, clicked_ts=None, label=label)
         elif new.not_understood is not None and current.question is not None:
             self.post(client, place, blocks.not_understood(current.question, new.not_understood,

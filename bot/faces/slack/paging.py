@@ -56,20 +56,21 @@ class Pager:
     def for_outcome(
         self, client: WebClient, thread: SlackThread, place: Place, current: View
     ) -> Paging | None:
-        """Page when the outcome says so; otherwise record its hold, if it starts one."""
+        """Page when the outcome says so; otherwise record its hold, if it starts one, and
+        withdraw a page this case's earlier outcome raised (the desk corrected the case)."""
         result = current.outcome
         if result is None:
             return None
         if result.escalate.pages:
             return self.page(client, thread, place, reason="outcome", current=current)
-        if result.hold and self.service is not None and current.conversation is not None:
-            try:
+        if self.service is not None and current.conversation is not None:
+            try:  # records its hold; withdraws the page a correction made moot
                 self.service.handle_outcome(
                     library=self.library, conversation=current.conversation, outcome=result,
                     asked_by=place.user, face="slack",
                 )
             except Exception:  # the record must never take the guidance down with it
-                log.exception("recording the hold of outcome %s failed", result.id)
+                log.exception("settling the page of outcome %s failed", result.id)
         return None
 
     def page(

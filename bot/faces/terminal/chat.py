@@ -11,7 +11,15 @@ from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.content.flows import Question
 from bot.engine import View, start, step
 from bot.engine.matching import match_choice, normalise, worded
-from bot.engine.step import BACK_WORDS, STATED_DATE, answer, restate_date
+from bot.engine.session import (
+    CHANGE_WORDS,
+    PAGE_WORDS,
+    SWITCH_WORDS,
+    UPDATED,
+    WITHDRAWN,
+    opening_prefill,
+)
+from bot.engine.step import STATED_DATE, answer, restate_date
 from bot.faces.terminal.render import (
     Screenful,
     answer_screen,
@@ -28,10 +36,11 @@ if TYPE_CHECKING:
     from bot.escalation import EscalationService
 
 QUIT_WORDS = frozenset({"quit", "exit", "q", "bye"})
-PAGE_WORDS = frozenset({"page", "page now", "page the privacy in charge"})
-CHANGE_WORDS = frozenset({"change", "change answer", "fix", "correct", "edit"})
 POLICY_WORDS = frozenset({"policy", "show the policy", "quotes", "clauses", "why"})
 NONE_OF_THESE = "None of these — page someone now"
+AFTER_OUTCOME = ("(Type 'back', 'change' or 'start over' to correct this case, 'something else' "
+                 "if it is another situation, 'page' to page someone now, or press Enter to "
+                 "finish.)")
 
 Prompt = Callable[[str], str]
 Say = Callable[[str], None]
@@ -40,6 +49,14 @@ Paint = Callable[[Screenful], None]
 
 class Quit(Exception):
     """The user asked to leave (``quit`` or end of input)."""
+
+
+class SomethingElse(Exception):
+    """Staff said the case is another situation: back to routing, same case, no page."""
+
+    def __init__(self, view: View):
+        super().__init__("something else")
+        self.view = view
 
 
 class TerminalChat:
@@ -63,6 +80,8 @@ class TerminalChat:
         self._prefill: tuple[PrefilledAnswer, ...] = ()  # facts the opening message stated
         self._answer: ResolvedOutcome | None = None  # the outcome last shown ('policy' quotes it)
         self._stated_date: str | None = None  # the day the opening message said it happened
+        self._opening: str | None = None  # the opening message, in memory only (never stored)
+        self._case: View | None = None  # the case being switched to another situation
 
     @property
     def pic(self) -> str:
@@ -109,18 +128,20 @@ class TerminalChat:
                 continue
             if offered and text.isdigit():
                 pick = int(text)
-                if 1 <= pick <= len(offered):
-                    return offered[pick - 1], ()
+                if 1 <= pick <= len(offered):  # "Did you mean": the opening's facts still hold
+                    return offered[pick - 1], self.opening_prefill(offered[pick - 1])
                 if pick == len(offered) + 1:
                     self.page_or_say_who()
                     offered = ()
                     continue
             if text.isdigit() and 1 <= int(text) <= len(flows):
-                return flows[int(text) - 1].id, ()
+                return flows[int(text) - 1].id, self.opening_prefill(flows[int(text) - 1].id)
             for flow in flows:
                 if normalise(text) in (flow.id, normalise(flow.title)):
-                    return flow.id, ()
+                    return flow.id, self.opening_prefill(flow.id)
             result = router.route(text)
+            if self._opening is None:
+                self._opening = text
             if result.situation is not None:
                 self.say(f"→ {router.flows[result.situation].title}")
                 self._stated_date = result.stated_date.date if result.stated_date else None
@@ -139,6 +160,10 @@ class TerminalChat:
                  f"say it another way, or type 'page' to page the {self.pic}. "
                  "(Type 'quit' to leave.)")
         return ()
+
+    def opening_prefill(self, flow_id: str) -> tuple[PrefilledAnswer, ...]:
+        """What the opening message stated, for the situation picked from a list."""
+        return opening_prefill(self.catalogue, self.library, flow_id, self._opening)
 
     def page_or_say_who(self) -> None:
         """Page the in-charge (when paging is set up), or say whom to call."""
@@ -166,9 +191,13 @@ class TerminalChat:
     def converse(self, flow_id: str, prefill: tuple[PrefilledAnswer, ...] | None = None) -> View:
         if prefill is None:
             prefill, self._prefill = self._prefill, ()
-        view = start(self.catalogue, self.library, flow_id, prefill, self._stated_date)
+        switched, self._case = self._case, None
+        view = start(self.catalogue, self.library, flow_id, prefill, self._stated_date,
+                     case_id=switched.conversation.id if switched else None)
         self._stated_date = None
-        self.record("case.opened", view, {"flow": flow_id, "face": "terminal"})
+        self.record("case.opened", view, {"flow": flow_id, "face": "terminal",
+                                          **({"switched_from": switched.conversation.flow}
+                                             if switched else {})})
         for turn in view.conversation.transcript:
             self.record("case.answer", view, turn.to_json())  # prefilled facts
         self.show_understood(view)
@@ -177,19 +206,21 @@ class TerminalChat:
             while view.outcome is None:
                 view = self.answer(view, self.ask("> "))
             self.after_outcome(view)
-            if not view.understood:
-                return view
-            # The outcome rests on what the bot understood from words: let staff correct it.
-            self.say("(Type 'change' or 'back' to correct what I understood, "
-                     "or press Enter to go on.)")
-            text = self.ask("> ")
-            if normalise(text) not in CHANGE_WORDS | BACK_WORDS:
-                return view
-            view = self.answer(view, text)
+            while True:  # after the outcome: correct it, switch, page, or finish
+                self.say(AFTER_OUTCOME)
+                text = self.ask("> ")
+                if not text.strip():
+                    return view
+                before, view = view, self.answer(view, text)
+                if view.conversation.transcript != before.conversation.transcript:
+                    break  # corrected: answer what is asked, then settle the page again
 
     def answer(self, view: View, text: str) -> View:
         """One typed line during a case: change, page, or an answer/command for the engine."""
         before = len(view.conversation.transcript)
+        if normalise(text) in SWITCH_WORDS:
+            self.say("Back to the situations. Nothing was paged for this switch.")
+            raise SomethingElse(view)
         if normalise(text) in CHANGE_WORDS:
             view = self.change(view)
         elif normalise(text) in PAGE_WORDS:
@@ -280,8 +311,9 @@ class TerminalChat:
                                     conversation_id=view.conversation.id, data=data)
 
     def after_outcome(self, view: View) -> None:
-        """The answer first: page when the outcome says so, then show the outcome with whom
-        that paged; the printable form; offer `page` on an outcome that paged no one."""
+        """The answer first: bring the case's page in line with its outcome (raised, updated
+        after a correction, withdrawn when the corrected case needs nobody), then show the
+        outcome with whom that paged, and the printable form."""
         outcome = view.outcome
         assert outcome is not None
         self._answer = outcome
@@ -290,17 +322,24 @@ class TerminalChat:
             self.write_form(view)
             return
         self.record("case.outcome", view, {"outcome": outcome.id, "decision": outcome.decision})
-        escalation_id = self.escalations.handle_outcome(
+        change = self.escalations.settle_outcome(
             library=self.library, conversation=view.conversation, outcome=outcome,
             asked_by=self.user_id, face="terminal")
+        if change is not None and change.action == WITHDRAWN:
+            self.say(f"Page {change.escalation} withdrawn: the corrected case needs nobody, and "
+                     "everyone it reached has been told to stand down.")
+        elif change is not None and change.action == UPDATED:
+            self.say(f"Page {change.escalation} updated: the desk corrected the case, and "
+                     "everyone it reached now sees this answer instead.")
+        escalation_id = (change.escalation if change is not None and change.action != WITHDRAWN
+                         else None)
+        if escalation_id is None and outcome.escalate.pages:  # the same outcome: its open page
+            escalation_id = self.escalations.handle_outcome(
+                library=self.library, conversation=view.conversation, outcome=outcome,
+                asked_by=self.user_id, face="terminal")
         paging = self.escalations.describe_page(escalation_id) if escalation_id else ""
         self.paint(answer_screen(self.pack, outcome, paging.splitlines()))
         self.write_form(view)
-        if escalation_id is not None:
-            return
-        self.say(f"(Type 'page' to page the {self.pic} now, or press Enter to go on.)")
-        if normalise(self.ask("> ")) in PAGE_WORDS:
-            self.page_now(view)
 
     def page_now(self, view: View) -> None:
         """Staff asked for a person: page about this case as it stands (outcome or not)."""
@@ -326,7 +365,12 @@ class TerminalChat:
     def run(self) -> None:
         try:
             while True:
-                self.converse(self.choose_flow())
+                try:
+                    self.converse(self.choose_flow())
+                except SomethingElse as switch:
+                    self._case = switch.view  # the next situation continues this case
+                    continue
+                self._opening = None
                 self.say("\n(Another situation? Pick again, or type 'quit'.)")
         except Quit:
             self.say("Bye.")

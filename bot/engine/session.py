@@ -1,0 +1,158 @@
+"""What just happened in a case, and what it means for its page: decided once, for every face.
+
+Faces (terminal, script, Slack) step the engine and then ask ``happened(before, after)``
+instead of reading the transcript themselves: the case started, moved on, went back, started
+over, was switched to another situation, reached an outcome, or an outcome that stood was
+superseded by a correction. ``page_action`` says what that does to the case's page, and the
+escalation service does exactly that (``bot.escalation.corrections``):
+
+* a page comes only from an outcome that names someone, or from an explicit "page now";
+* a correction that reaches another outcome updates the open page in place (the new outcome
+  pages too) or withdraws it (it pages nobody) — never a second, contradictory page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.content.catalogue import Catalogue, ResolvedOutcome
+from bot.engine.step import View
+from bot.router.prefill import PrefilledAnswer, prefill
+
+RAISED, UPDATED, WITHDRAWN = "raised", "updated", "withdrawn"
+# "This is something else": back to routing, the same case, nothing paged.
+SWITCH_WORDS = frozenset({"something else", "this is something else", "wrong situation",
+                          "different situation", "not this"})
+
+
+def opening_prefill(catalogue: Catalogue, library: str, flow_id: str,
+                    opening: str | None) -> tuple[PrefilledAnswer, ...]:
+    """The facts the opening message stated, for whichever situation is finally chosen (a
+    "Did you mean" pick, a switch after "something else"): the same words, read for that
+    flow's questions. Nothing is stored: the message is only in the face's memory."""
+    if not opening:
+        return ()
+    return prefill(catalogue.flow(library, flow_id), opening)
+
+
+@dataclass(frozen=True)
+class Happened:
+    """One step of a case, as every face tells it.
+
+    ``kind``: started | moved-on | went-back | started-over | switched | not-understood |
+    unchanged. ``reached`` is the outcome id the step arrived at (None while asking);
+    ``superseded`` the outcome id that stood before and no longer does.
+    """
+
+    kind: str
+    reached: str | None = None
+    superseded: str | None = None
+
+    @property
+    def corrected(self) -> bool:
+        """An outcome stood and the case now stands elsewhere."""
+        return self.superseded is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "reached": self.reached, "superseded": self.superseded}
+
+
+def happened(before: View | None, after: View) -> Happened:
+    """What the step from ``before`` to ``after`` did (``before`` None: the case opened)."""
+    reached = after.outcome.id if after.outcome is not None else None
+    if before is None:
+        return Happened("started", reached)
+    if before.conversation.flow != after.conversation.flow:
+        return Happened("switched", reached, _superseded(before, after))
+    if after.not_understood is not None:
+        return Happened("not-understood")
+    new_turns = after.conversation.transcript[len(before.conversation.transcript):]
+    if not new_turns:
+        return Happened("unchanged", reached if before.outcome is None else None)
+    last = new_turns[-1].choice
+    kind = {"back": "went-back", "start-over": "started-over"}.get(last, "moved-on")
+    was = before.outcome.id if before.outcome is not None else None
+    return Happened(kind, reached if reached != was else None, _superseded(before, after))
+
+
+def _superseded(before: View, after: View) -> str | None:
+    if before.outcome is None:
+        return None
+    if after.outcome is not None and after.outcome.id == before.outcome.id:
+        return None
+    return before.outcome.id
+
+
+def page_action(open_outcome: str | None, outcome: ResolvedOutcome | None) -> str | None:
+    """What reaching ``outcome`` does to the case's page, when the page the case's outcome
+    raised earlier (still open) was for ``open_outcome`` (None: no open page).
+
+    ``outcome`` None means the case no longer stands at an outcome (went back to a question):
+    an open page stays until the case reaches its next outcome.
+    """
+    if outcome is None:
+        return None
+    pages = outcome.escalate.pages
+    if open_outcome is None:
+        return RAISED if pages else None
+    if open_outcome == outcome.id:
+        return None
+    return UPDATED if pages else WITHDRAWN
+
+
+@dataclass(frozen=True)
+class PageChange:
+    """One page event of a case: what ``run --json`` lists and the faces tell staff."""
+
+    escalation: str | None
+    action: str  # raised | updated | withdrawn
+    roles: tuple[str, ...]
+    urgency: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"escalation": self.escalation, "action": self.action,
+                "roles": list(self.roles), "urgency": self.urgency}
+
+
+class PageLedger:
+    """The page events of one case without a paging service (the scripted face, the bench):
+    the same ``page_action`` rules the escalation service applies, ids numbered per case."""
+
+    def __init__(self, case_id: str):
+        self.case_id = case_id
+        self.changes: list[PageChange] = []
+        self._open: tuple[str, str] | None = None  # (escalation id, outcome id)
+        self._count = 0
+
+    def reach(self, outcome: ResolvedOutcome | None) -> PageChange | None:
+        action = page_action(self._open[1] if self._open else None, outcome)
+        if action is None or outcome is None:
+            return None
+        if action == RAISED:
+            self._count += 1
+            escalation = f"{self.case_id}-{self._count}"
+        else:
+            assert self._open is not None
+            escalation = self._open[0]
+        if action == WITHDRAWN:
+            change = PageChange(escalation, action, (), "none")
+            self._open = None
+        else:
+            change = PageChange(escalation, action, outcome.escalate.roles,
+                                outcome.escalate.urgency)
+            self._open = (escalation, outcome.id)
+        self.changes.append(change)
+        return change
+
+    def page_now(self) -> PageChange:
+        """Staff asked for a person: always a page of its own (immediate, privacy in-charge)."""
+        self._count += 1
+        change = PageChange(f"{self.case_id}-{self._count}", RAISED, ("privacy-in-charge",),
+                            "immediate")
+        self.changes.append(change)
+        return change
+
+    @property
+    def raised(self) -> int:
+        return sum(1 for c in self.changes if c.action == RAISED)

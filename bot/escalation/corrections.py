@@ -1,0 +1,117 @@
+"""When the desk corrects a case: its open page follows the case, never a second page.
+
+A case reaches an outcome, the outcome pages someone; then staff go back, change an answer or
+start over, and the case reaches another outcome. What the page does then is decided once, in
+``bot.engine.session.page_action``:
+
+* the new outcome pages too — the open escalation is **updated in place**: its packet, outcome
+  and urgency become the new outcome's, every page already sent is edited, and everyone it
+  reached reads "The desk corrected the case: now …";
+* the new outcome pages nobody — the escalation is **withdrawn**: closed with a stand-down
+  note on every page it sent and in the asker's thread.
+
+Holds a superseded outcome started are ended (a hold of the same kind as the new outcome's
+stays: the same deadline, asked for again).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Row, select, update
+
+from bot.content.catalogue import ResolvedOutcome
+from bot.engine.conversation import Conversation
+from bot.escalation.acknowledge import tell_everyone
+from bot.escalation.records import dedupe_key, thread_of
+from bot.mrkdwn import escape
+from bot.store.audit import append_event
+from bot.store.database import Database
+from bot.store.paging_tables import escalations, holds
+from bot.store.txn import locked
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from bot.escalation.service import EscalationService
+
+OUTCOME_REASONS = ("outcome", "not-sure")  # escalations a case's outcome raised (not page-now)
+
+
+def open_case_escalation(conn: Connection, db: Database,
+                         conversation_id: str) -> Row[Any] | None:
+    """The open escalation this case's outcome raised, if any (the newest), locked."""
+    return conn.execute(locked(
+        select(escalations)
+        .where(escalations.c.conversation_id == conversation_id,
+               escalations.c.reason.in_(OUTCOME_REASONS),
+               escalations.c.state.in_(("triggered", "acknowledged")))
+        .order_by(escalations.c.created_at.desc()), db)
+    ).first()
+
+
+def update_in_place(service: EscalationService, conn: Connection, row: Row[Any],
+                    conversation: Conversation, outcome: ResolvedOutcome, reason: str,
+                    asked_by: str, face: str, now: datetime) -> None:
+    """The escalation now carries ``outcome``; everyone it reached is told the case changed."""
+    packet = service.build_packet(
+        library=row.library, situation=conversation.flow, conversation=conversation,
+        outcome=outcome, reason=reason, urgency=outcome.escalate.urgency, asked_by=asked_by,
+        face=face, thread=thread_of(row), question=None)
+    old = json.loads(row.packet) if row.packet else {}
+    if old.get("hold"):
+        packet["hold"] = old["hold"]
+    packet["corrected_from"] = row.outcome_id
+    values: dict[str, Any] = dict(
+        outcome_id=outcome.id, reason=reason, urgency=outcome.escalate.urgency,
+        packet=json.dumps(packet), updated_at=now,
+        dedupe_key=dedupe_key(conversation.id, outcome.id, reason))
+    if row.state == "triggered":
+        values["next_action_at"] = now + service.roles.ack_timeout(outcome.escalate.urgency)
+    conn.execute(update(escalations).where(escalations.c.id == row.id).values(**values))
+    append_event(conn, service.db, "escalation.corrected", library=row.library,
+                 escalation_id=row.id, conversation_id=conversation.id, actor=asked_by, at=now,
+                 data={"from": row.outcome_id, "to": outcome.id,
+                       "urgency": outcome.escalate.urgency})
+    text = (f"✏️ The desk corrected the case: now {escape(outcome.headline)} "
+            f"({escape(outcome.escalate.urgency)}).")
+    tell_everyone(service, conn, row, f"corrected:{outcome.id}:{now.isoformat()}", text, now)
+
+
+def withdraw(service: EscalationService, conn: Connection, row: Row[Any],
+             conversation: Conversation, outcome: ResolvedOutcome, asked_by: str,
+             now: datetime) -> None:
+    """Close the escalation: the corrected case needs no one; every page says stand down."""
+    note = (f"Stand down: the desk corrected the case and it no longer needs anyone "
+            f"(now: {outcome.headline})")
+    conn.execute(update(escalations).where(escalations.c.id == row.id).values(
+        state="resolved", resolved_by=asked_by, resolved_at=now, resolve_note=note,
+        next_action_at=None, updated_at=now,
+        # free the key: reaching that outcome again is a new page, not this closed one
+        dedupe_key=dedupe_key(row.dedupe_key, "withdrawn", now.isoformat())))
+    append_event(conn, service.db, "escalation.withdrawn", library=row.library,
+                 escalation_id=row.id, conversation_id=conversation.id, actor=asked_by, at=now,
+                 data={"from": row.outcome_id, "to": outcome.id})
+    tell_everyone(service, conn, row, f"withdrawn:{now.isoformat()}",
+                   f"🛑 {escape(note)}. Nobody needs to act on this page.", now)
+
+
+def end_superseded_holds(service: EscalationService, conn: Connection, conversation_id: str,
+                         outcome: ResolvedOutcome, actor: str, now: datetime) -> list[str]:
+    """End this case's active holds that the new outcome does not start itself."""
+    keep = outcome.hold.get("kind") if outcome.hold else None
+    rows = conn.execute(select(holds).where(
+        holds.c.conversation_id == conversation_id, holds.c.state == "active")).all()
+    ended = []
+    for hold in rows:
+        if hold.kind == keep:
+            continue
+        conn.execute(update(holds).where(holds.c.id == hold.id).values(
+            state="ended", updated_at=now))
+        append_event(conn, service.db, "hold.ended", library=hold.library,
+                     escalation_id=hold.escalation_id, conversation_id=conversation_id,
+                     actor=actor, at=now,
+                     data={"hold": hold.id, "why": "the desk corrected the case"})
+        ended.append(hold.id)
+    return ended

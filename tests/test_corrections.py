@@ -1,0 +1,138 @@
+"""Page hygiene: a corrected case updates or withdraws its page, never pages twice.
+
+Driven end to end through the terminal face (typed lines, a real SQLite database, the outbox
+delivering to the fake Slack at the network edge), as staff at the desk would do it.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import select
+
+from bot.config import parse_config
+from bot.content.catalogue import Catalogue
+from bot.engine import start, step
+from bot.engine.session import RAISED, UPDATED, WITHDRAWN, PageLedger, happened, page_action
+from bot.escalation import EscalationService, OutboxWorker, SlackTransport
+from bot.store import Database
+from bot.store.paging_tables import escalations, holds
+from tests.escalation_support import PagingFake, config_toml, write_content
+from tests.terminal_support import chat
+
+
+class Desk:
+    def __init__(self, tmp_path: Path, fake: PagingFake):
+        self.catalogue = Catalogue.load(write_content(tmp_path / "content"))
+        config = parse_config(tomllib.loads(config_toml()))  # type: ignore[arg-type]
+        self.db = Database(f"sqlite:///{tmp_path / 'paging.db'}")
+        self.service = EscalationService(self.db, config, self.catalogue)
+        self.fake = fake
+        client = WebClient(token="xoxb-test", base_url=fake.api_url)
+        self.worker = OutboxWorker(self.db, SlackTransport(client, timeout=5), base_backoff=0.01)
+
+    def chat(self, *lines: str) -> str:
+        return "\n".join(chat(self.catalogue, "pagelib", lines, escalations=self.service))
+
+    def escalations(self) -> list:  # type: ignore[type-arg]
+        with self.db.engine.connect() as conn:
+            return conn.execute(select(escalations).order_by(escalations.c.created_at)).all()
+
+    def holds(self) -> list:  # type: ignore[type-arg]
+        with self.db.engine.connect() as conn:
+            return conn.execute(select(holds)).all()
+
+    def delivered_texts(self) -> str:
+        while self.worker.run_once():
+            pass
+        return json.dumps([m for m in self.fake.messages.values()], default=str)
+
+
+@pytest.fixture
+def fake():  # type: ignore[no-untyped-def]
+    with PagingFake() as server:
+        yield server
+
+
+@pytest.fixture
+def desk(tmp_path: Path, fake: PagingFake) -> Desk:
+    return Desk(tmp_path, fake)
+
+
+def test_change_to_another_paging_outcome_updates_the_page_in_place(desk: Desk) -> None:
+    # warrant (immediate page) -> change the paper to a preservation letter (prompt page)
+    out = desk.chat("1", "police", "warrant", "change", "2", "preserve", "")
+    rows = desk.escalations()
+    assert len(rows) == 1, out  # one page for the case, never a second contradictory one
+    row = rows[0]
+    assert row.outcome_id == "preserve" and row.urgency == "prompt"
+    assert json.loads(row.packet)["corrected_from"] == "warrant"
+    assert "updated: the desk corrected the case" in out
+    assert "The desk corrected the case: now Preservation request" in desk.delivered_texts()
+
+
+def test_back_to_an_outcome_that_pages_nobody_withdraws_the_page(desk: Desk) -> None:
+    out = desk.chat("1", "police", "warrant", "back", "nothing", "")
+    [row] = desk.escalations()
+    assert row.state == "resolved" and "Stand down" in row.resolve_note
+    assert "withdrawn" in out and "stand down" in out
+    assert "Stand down: the desk corrected the case" in desk.delivered_texts()
+
+
+def test_start_over_to_the_same_outcome_keeps_one_page(desk: Desk) -> None:
+    desk.chat("1", "police", "warrant", "start over", "police", "warrant", "")
+    [row] = desk.escalations()
+    assert row.state == "triggered" and row.outcome_id == "warrant"
+
+
+def test_a_superseded_outcome_s_hold_is_ended(desk: Desk) -> None:
+    desk.chat("1", "police", "preserve", "back", "nothing", "")
+    [hold] = desk.holds()
+    assert hold.state == "ended"
+    [row] = desk.escalations()
+    assert row.state == "resolved"
+
+
+def test_withdrawn_then_reached_again_is_a_new_page(desk: Desk) -> None:
+    desk.chat("1", "police", "warrant", "back", "nothing", "back", "warrant", "")
+    first, second = desk.escalations()
+    assert first.state == "resolved" and second.state == "triggered"
+
+
+def test_page_action_is_decided_once() -> None:
+    class Outcome:
+        def __init__(self, oid: str, pages: bool):
+            self.id = oid
+            self.escalate = type("E", (), {"pages": pages, "roles": ("privacy-in-charge",),
+                                           "urgency": "prompt"})()
+
+    assert page_action(None, Outcome("a", True)) == RAISED  # type: ignore[arg-type]
+    assert page_action(None, Outcome("a", False)) is None  # type: ignore[arg-type]
+    assert page_action("a", Outcome("a", True)) is None  # type: ignore[arg-type]
+    assert page_action("a", Outcome("b", True)) == UPDATED  # type: ignore[arg-type]
+    assert page_action("a", Outcome("b", False)) == WITHDRAWN  # type: ignore[arg-type]
+    assert page_action("a", None) is None
+
+
+def test_happened_says_what_the_step_did(desk: Desk) -> None:
+    catalogue = desk.catalogue
+    opened = start(catalogue, "pagelib", "records-request")
+    assert happened(None, opened).kind == "started"
+    police = step(catalogue, opened.conversation, "police")
+    assert happened(opened, police).kind == "moved-on"
+    warrant = step(catalogue, police.conversation, "warrant")
+    assert happened(police, warrant).reached == "warrant"
+    back = step(catalogue, warrant.conversation, "back")
+    went = happened(warrant, back)
+    assert went.kind == "went-back" and went.superseded == "warrant"
+    again = step(catalogue, back.conversation, "start over")
+    assert happened(back, again).kind == "started-over"
+    ledger = PageLedger("case")
+    assert ledger.reach(warrant.outcome).action == RAISED  # type: ignore[union-attr]
+    nothing = step(catalogue, back.conversation, "nothing")
+    assert ledger.reach(nothing.outcome).action == WITHDRAWN  # type: ignore[union-attr]
+    assert ledger.raised == 1
