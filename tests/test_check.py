@@ -217,8 +217,8 @@ def test_pack_override_replaces_outcome_fields_for_that_library_only(content_cop
     pack.write_text(pack.read_text() + OVERRIDE)
     assert run_checks(content_copy).errors == []
     view = run_script(Catalogue.load(content_copy), "testville", "desk-request",
-                      ["officer", "nothing"])
-    assert view.outcome is not None
+                      ["officer", "nothing"]).view
+    assert view is not None and view.outcome is not None
     assert view.outcome.headline == "Testville: say nothing, call the Director"
     assert view.outcome.do == ("Ring the Director's desk.",)
     assert view.outcome.decision == "withhold"  # fields not overridden are the flow's

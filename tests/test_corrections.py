@@ -136,3 +136,19 @@ def test_happened_says_what_the_step_did(desk: Desk) -> None:
     nothing = step(catalogue, back.conversation, "nothing")
     assert ledger.reach(nothing.outcome).action == WITHDRAWN  # type: ignore[union-attr]
     assert ledger.raised == 1
+
+
+def test_something_else_goes_back_to_the_situations_keeps_the_opening_and_pages_nothing(
+        desk: Desk) -> None:
+    out = desk.chat("police are here with a warrant", "something else", "1", "")
+    assert "Back to the situations. Nothing was paged for this switch." in out
+    # the situation picked from the list starts with what the opening message said...
+    assert out.count("I understood: What do they have? → A search warrant") == 2, out
+    # ...and the case keeps its one page: the switch raised none of its own
+    [row] = desk.escalations()
+    assert row.outcome_id == "warrant"
+
+
+def test_something_else_at_a_question_pages_nothing(desk: Desk) -> None:
+    out = desk.chat("1", "something else", "quit")
+    assert "Back to the situations" in out and desk.escalations() == []

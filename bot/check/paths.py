@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.content.flows import NOT_SURE, Branch, Flow, Outcome
 from bot.content.packs import Pack
-from bot.engine.relevance import CURRENT, Rules, context_of, relevance
+from bot.engine.relevance import Rules, context_of, relevance, rules_in_force
 from bot.engine.walk import follow_branch
 
 Steps = tuple[tuple[str, str], ...]
@@ -35,11 +35,12 @@ class FlowPath:
         return f"{said} ⇒ {self.outcome}"
 
 
-def enumerate_paths(pack: Pack, flow: Flow, rules: Rules = CURRENT) -> Iterator[FlowPath]:
+def enumerate_paths(pack: Pack, flow: Flow, rules: Rules | None = None) -> Iterator[FlowPath]:
     """Depth-first over the choices staff can give, exactly as the engine walks: branches
     follow the pack's facts, skipped questions their implied choice, "Not sure" its target
     (``bot.engine.relevance``). Assumes an acyclic flow (the structural check reports cycles).
     """
+    rules = rules or rules_in_force()
     logic = relevance(pack, flow)
 
     def visit(node_id: str, steps: Steps, skipped: Steps, on_path: dict[str, str],

@@ -9,7 +9,7 @@ import click
 
 from bot.cli.common import clear_errors, content_option, fail, load_catalogue
 from bot.content.catalogue import DEMO_LIBRARY
-from bot.faces.script import route_script, routed_to_json, run_script, view_to_json
+from bot.faces.script import case_to_json, route_script, run_script
 
 
 @click.command()
@@ -36,8 +36,7 @@ def run(
         if not inputs:
             fail("give --flow, or a first --say describing the situation to route")
         catalogue.pack(library)
-        result, view = route_script(catalogue, library, list(inputs))
-        click.echo(json.dumps(routed_to_json(library, result, view), indent=indent))
-        return
-    view = run_script(catalogue, library, flow_id, list(inputs))
-    click.echo(json.dumps(view_to_json(view), indent=indent))
+        case = route_script(catalogue, library, list(inputs))
+    else:
+        case = run_script(catalogue, library, flow_id, list(inputs))
+    click.echo(json.dumps(case_to_json(case), indent=indent))

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +46,22 @@ class Rules:
 
 CURRENT = Rules()
 LEGACY = Rules(prune=False, cautious_not_sure=False)
+_IN_FORCE: ContextVar[Rules] = ContextVar("frontdesk_rules", default=CURRENT)
+
+
+def rules_in_force() -> Rules:
+    """The rules every walk uses unless given others (``CURRENT`` outside ``under``)."""
+    return _IN_FORCE.get()
+
+
+@contextmanager
+def under(rules: Rules) -> Iterator[None]:
+    """Run the engine under ``rules`` for the duration (the bench's before/after)."""
+    token = _IN_FORCE.set(rules)
+    try:
+        yield
+    finally:
+        _IN_FORCE.reset(token)
 
 
 def signature(outcome: ResolvedOutcome) -> tuple[Any, ...]:

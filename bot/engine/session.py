@@ -13,10 +13,12 @@ escalation service does exactly that (``bot.escalation.corrections``):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome
+from bot.content.flows import Question
 from bot.engine.step import View
 from bot.router.prefill import PrefilledAnswer, prefill
 
@@ -156,3 +158,109 @@ class PageLedger:
     @property
     def raised(self) -> int:
         return sum(1 for c in self.changes if c.action == RAISED)
+
+
+CHANGE_WORDS = frozenset({"change", "change answer", "fix", "correct", "edit"})
+PAGE_WORDS = frozenset({"page", "page now", "page the privacy in charge"})
+
+
+class Case:
+    """One case driven by typed lines, as the scripted face and the bench drive it: opening
+    (routing, prefill, "Did you mean"), what each line did (``trail``), the questions put to
+    staff in order (``asked``) and the page events (``pages``, by the same rules the
+    escalation service applies). The opening message stays in memory only."""
+
+    def __init__(self, catalogue: Catalogue, library: str):
+        self.catalogue = catalogue
+        self.library = library
+        self.view: View | None = None
+        self.opening: str | None = None
+        self.stated_date: str | None = None  # the day the opening message gives (ISO)
+        self.routing: Any = None  # the last RouteResult
+        self.asked: list[str] = []
+        self.trail: list[Happened] = []
+        self.pages: PageLedger | None = None
+        self._switched_from: str | None = None  # the case id "something else" keeps
+
+    @property
+    def choosing(self) -> bool:
+        """No situation yet (the router was not sure, or staff said "something else")."""
+        return self.view is None or self._switched_from is not None
+
+    def route(self, text: str) -> Any:
+        """Route an opening (or, after "something else", a new) description; start the flow
+        when the router is confident, with what the opening message stated."""
+        from bot.router import router_for
+
+        picked = self._picked(text.strip())
+        if picked is not None:  # a situation picked by id, or by its "Did you mean" number
+            self.start(picked)
+            return self.routing
+        result = router_for(self.catalogue, self.library).route(text)
+        if self.opening is None:
+            self.opening = text
+            self.stated_date = result.stated_date.date if result.stated_date else None
+        self.routing = result
+        if result.situation is not None:
+            self.start(result.situation, result.prefill)
+        return result
+
+    def _picked(self, text: str) -> str | None:
+        if text in self.catalogue.flows_for(self.library):
+            return text
+        offered = [c.situation for c in (self.routing.suggestions if self.routing else ())]
+        if text.isdigit() and 1 <= int(text) <= len(offered):
+            return offered[int(text) - 1]
+        return None
+
+    def start(self, flow_id: str, prefill: Sequence[PrefilledAnswer] = ()) -> View:
+        """Open ``flow_id``; a pick from "Did you mean" or after a switch keeps the opening's
+        facts (read again for this flow's questions)."""
+        from bot.engine.step import start
+
+        if not prefill:
+            prefill = opening_prefill(self.catalogue, self.library, flow_id, self.opening)
+        case_id, self._switched_from = self._switched_from, None
+        before = self.view
+        new = start(self.catalogue, self.library, flow_id, prefill, self.stated_date,
+                    case_id=case_id)
+        if self.pages is None:
+            self.pages = PageLedger(new.conversation.id[:8])
+        self._moved(before if case_id else None, new)
+        return new
+
+    def say(self, text: str) -> View:
+        """One typed line: something else, page, change <question> <answer>, or anything the
+        engine takes (an answer, back, start over)."""
+        from bot.engine.matching import match_choice, normalise
+        from bot.engine.step import answer, step
+
+        assert self.view is not None and self.pages is not None
+        words = normalise(text)
+        if words in SWITCH_WORDS:
+            self._switched_from = self.view.conversation.id
+            self.trail.append(Happened("switched"))
+            return self.view
+        if words in PAGE_WORDS:
+            self.pages.page_now()
+            return self.view
+        head, _, rest = text.strip().partition(" ")
+        if normalise(head) in CHANGE_WORDS and rest:
+            question_id, _, said = rest.strip().partition(" ")
+            flow = self.catalogue.flow(self.library, self.view.conversation.flow)
+            node = flow.nodes.get(question_id)
+            if isinstance(node, Question) and (choice := match_choice(node, said)):
+                return self._moved(self.view, answer(self.catalogue, self.view.conversation,
+                                                     node.id, choice.id, said))
+        return self._moved(self.view, step(self.catalogue, self.view.conversation, text))
+
+    def _moved(self, before: View | None, after: View) -> View:
+        assert self.pages is not None
+        what = happened(before, after)
+        self.trail.append(what)
+        if after.question is not None and what.kind != "not-understood":
+            self.asked.append(after.question.id)
+        if after.outcome is not None:
+            self.pages.reach(after.outcome)  # page_action: nothing for the same outcome
+        self.view = after
+        return after

@@ -8,7 +8,7 @@ from typing import Any
 from bot.content.expressions import evaluate
 from bot.content.flows import NOT_SURE, Branch, Flow, Outcome, Question
 from bot.content.packs import Pack
-from bot.engine.relevance import CURRENT, Rules, context_of, relevance
+from bot.engine.relevance import Rules, context_of, relevance, rules_in_force
 
 
 class FlowError(RuntimeError):
@@ -43,13 +43,14 @@ def follow_branch(pack: Pack, branch: Branch, answers: dict[str, str]) -> str:
     raise FlowError(f"branch {branch.id}: no arm matched and there is no 'otherwise'")
 
 
-def walk(pack: Pack, flow: Flow, answers: dict[str, str], rules: Rules = CURRENT) -> Position:
+def walk(pack: Pack, flow: Flow, answers: dict[str, str], rules: Rules | None = None) -> Position:
     """Follow answered questions and branches from the start; stop at the first open question.
 
     Questions whose answer cannot change the outcome at this library are skipped (see
     ``bot.engine.relevance``); "Not sure" goes to the most cautious outcome still reachable,
     unless the flow marks it ``pages: true``.
     """
+    rules = rules or rules_in_force()
     logic = relevance(pack, flow)
     node_id = flow.start
     path: list[tuple[str, str]] = []

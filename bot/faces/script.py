@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.content.catalogue import Catalogue
-from bot.engine import View, start, step
+from bot.engine import View
+from bot.engine.session import Case
 from bot.engine.step import Understanding
-from bot.router import PrefilledAnswer, RouteResult, router_for
+from bot.router import PrefilledAnswer, RouteResult
 
 
 def view_to_json(view: View) -> dict[str, Any]:
@@ -58,44 +59,43 @@ def routing_to_json(result: RouteResult) -> dict[str, Any]:
     }
 
 
-def routed_to_json(library: str, result: RouteResult, view: View | None) -> dict[str, Any]:
-    """``run`` without ``--flow``: the usual object, with ``routing`` added.
-
-    When the router would not start a flow on its own, ``status`` is ``"routing"``, ``flow`` is
-    null and ``routing.candidates`` holds the situations to offer.
-    """
-    if view is None:
-        data: dict[str, Any] = {
-            "library": library,
-            "flow": None,
-            "status": "routing",
-            "question": None,
-            "outcome": None,
-            "transcript": [],
-        }
-    else:
-        data = view_to_json(view)
-    data["routing"] = routing_to_json(result)
+def case_to_json(case: Case) -> dict[str, Any]:
+    """The view as ``view_to_json`` shows it, plus the questions asked in order and the page
+    events (``run --json``'s ``asked`` and ``pages``)."""
+    data = view_to_json(case.view) if case.view is not None else {
+        "library": case.library, "flow": None, "status": "routing", "question": None,
+        "outcome": None, "transcript": []}
+    if case.choosing and case.view is not None:
+        data["status"] = "routing"  # "something else": the next line picks the situation
+    data["asked"] = list(case.asked)
+    data["pages"] = [change.to_json() for change in (case.pages.changes if case.pages else [])]
+    if case.routing is not None:
+        data["routing"] = routing_to_json(case.routing)
     return data
 
 
-def route_script(
-    catalogue: Catalogue, library: str, inputs: list[str]
-) -> tuple[RouteResult, View | None]:
-    """Route the first input (prefilling what it states), then feed the rest as answers."""
-    result = router_for(catalogue, library).route(inputs[0])
-    if result.situation is None:
-        return result, None
-    dated = result.stated_date.date if result.stated_date else None
-    return result, run_script(catalogue, library, result.situation, inputs[1:], result.prefill,
-                              dated)
+def route_script(catalogue: Catalogue, library: str, inputs: list[str]) -> Case:
+    """Route the first input (prefilling what it states), then feed the rest: answers and
+    commands; after "something else" (or an unsure routing) the next input is routed."""
+    case = Case(catalogue, library)
+    case.route(inputs[0])
+    return _feed(case, inputs[1:])
 
 
 def run_script(catalogue: Catalogue, library: str, flow: str, inputs: list[str],
-               prefill: Sequence[PrefilledAnswer] = (), stated_date: str | None = None) -> View:
+               prefill: Sequence[PrefilledAnswer] = (), stated_date: str | None = None) -> Case:
     """Start ``flow`` for ``library`` (with the router's ``prefill`` and ``stated_date``) and
     feed it ``inputs``."""
-    current = start(catalogue, library, flow, prefill, stated_date)
+    case = Case(catalogue, library)
+    case.stated_date = stated_date
+    case.start(flow, prefill)
+    return _feed(case, inputs)
+
+
+def _feed(case: Case, inputs: list[str]) -> Case:
     for text in inputs:
-        current = step(catalogue, current.conversation, text)
-    return current
+        if case.choosing:
+            case.route(text)
+        else:
+            case.say(text)
+    return case
