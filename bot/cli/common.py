@@ -7,15 +7,16 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from bot.config import Config, ConfigError, load_config
 from bot.content.catalogue import Catalogue
 from bot.errors import ContentError, UnknownName
-from bot.escalation import EscalationService
-from bot.store import Database
+
+if TYPE_CHECKING:  # imported where used: `route` and `check` need neither
+    from bot.store import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,6 +78,8 @@ def load_settings(config_path: Path | None, database_url: str | None) -> tuple[C
         config = load_config(config_path)
     except ConfigError as exc:
         fail(str(exc), 2)
+    from bot.store import Database
+
     return config, Database(database_url or config.database_url)
 
 
@@ -92,6 +95,8 @@ def with_services(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(config_path: Path | None, database_url: str | None, content: Path | None,
                 **kwargs: Any) -> Any:
         config, database = load_settings(config_path, database_url)
+        from bot.escalation import EscalationService
+
         service = EscalationService(database, config, load_catalogue(content or config.content))
         return func(service, **kwargs)
 
