@@ -104,8 +104,7 @@ class ChannelWeb:
                               "to the text message.")
         context = _case(row)
         if row.state != WAITING:
-            summary = self.service.get(row.id)
-            who = summary.acked_by if summary and summary.acked_by else None
+            who = self.config.person(row.acked_by).name if row.acked_by else None
             return self._page(start_response, "200 OK", "Already handled",
                               f"This page is {row.state}"
                               + (f" (acknowledged by {who})." if who else ".")
