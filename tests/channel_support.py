@@ -65,10 +65,11 @@ class ChannelRig:
 
     def __init__(self, tmp_path: Path, slack: PagingFake, twilio: FakeTwilio,
                  mail: MailServer, *, public: bool = True, ladder: str | None = None,
-                 provider_timeout: float = 5, **escalation: Any):
+                 provider_timeout: float = 5, database_url: str | None = None,
+                 **escalation: Any):
         self.slack, self.twilio, self.mail = slack, twilio, mail
         self.catalogue = Catalogue.load(write_content(tmp_path / "content"))
-        self.db = Database(f"sqlite:///{tmp_path / 'paging.db'}")
+        self.db = Database(database_url or f"sqlite:///{tmp_path / 'paging.db'}")
         self.clock = Clock(T0)
         # The web routes need the public URL before the server has a port: serve a
         # forwarder, then point it at the real app.

@@ -188,3 +188,31 @@ def test_two_instances_fire_each_deadline_once(tmp_path: Path, pg_url: str,
     assert sum(1 for k in delivered if k.startswith("reminder:")) == 15 * 3
     assert AuditLog(db).verify().ok
     db.dispose()
+
+
+def test_texts_emails_calls_and_an_acknowledgement_by_text_on_postgresql(
+        tmp_path: Path, pg_url: str) -> None:
+    """The immediate ladder and an SMS reply against PostgreSQL (the ladder columns and the
+    one-time links of migrations 50-51, row locks on the link and the escalation)."""
+    from tests.channel_support import PEOPLE, ChannelRig
+    from tests.faketwilio import FakeTwilio
+    from tests.mailserver import MailServer
+
+    with PagingFake() as slack, FakeTwilio(auth_token="twilio-test-token") as twilio, \
+            MailServer() as mail:
+        rig = ChannelRig(tmp_path, slack, twilio, mail, database_url=pg_url)
+        try:
+            eid = rig.trigger("police", "warrant")
+            rig.deliver()
+            assert len(twilio.texts()) == 2 and len(mail.wait_for(2)) == 2
+            rig.at(120)
+            assert len(twilio.calls()) == 2
+            status, body = rig.text_reply(PEOPLE["UPIC2"][2], "1")
+            assert status == 200 and "Acknowledged escalation" in body
+            summary = rig.service.get(eid)
+            assert summary is not None and (summary.state, summary.acked_by) == (
+                "acknowledged", "UPIC2")
+            rig.at(400)
+            assert len(twilio.calls()) == 2 and len(twilio.texts()) == 2
+        finally:
+            rig.close()
