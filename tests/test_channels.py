@@ -169,6 +169,9 @@ def test_an_immediate_page_goes_by_slack_text_and_email_at_once_and_calls_two_mi
     assert not rig.twilio.calls()
     status = [m.text for m in rig.slack.thread("CDESK", THREAD.ts) if m.ts != THREAD.ts]
     assert "by Slack, text and email" in status[0]
+    live = rig.service.live.current(eid)
+    assert live is not None and "(by Slack, text and email)" in live[1]
+    assert "then by phone call at <!date^" in live[1]
 
     rig.at(119)
     assert not rig.twilio.calls()
@@ -425,3 +428,25 @@ def test_doctor_names_every_problem_and_the_worker_will_not_start_with_one(
     assert result.output.strip().splitlines() == [
         "frontdesk: config: escalation.ladder.immediate[0]: pages via sms, but people.UDIR1 "
         "has no sms (add it under [people.UDIR1])"]
+
+
+def test_email_logs_in_with_the_password_from_the_environment(tmp_path: Path) -> None:
+    from bot.channels import Channels
+
+    with MailServer(auth=("frontdesk@example.org", "s3cret")) as mail:
+        url = mail.url.replace("smtp://", "smtp://frontdesk@example.org@")
+        cfg = parse_config(tomllib.loads(channel_toml(smtp_url=url, twilio_url=None,
+                                                      public_url=None)))
+        with pytest.raises(ConfigError, match="FRONTDESK_SMTP_PASSWORD"):
+            Channels.from_config(cfg, ChannelSecrets())
+
+        def page(channels: Channels, n: int):  # type: ignore[no-untyped-def]
+            return channels.page(key=f"email:e1:1:0:UPIC1:{n}", channel="email",
+                                 person="UPIC1", packet={"situation_title": "Test page"},
+                                 payload={"escalation_id": "e1", "level": 1, "repeat": 0,
+                                          "token": "t"}, created_at=T0)
+
+        good = Channels.from_config(cfg, ChannelSecrets(smtp_password="s3cret"))
+        good.send(page(good, 1))
+        assert "Test page" in str(mail.wait_for(1)[0]["Subject"])
+        assert mail.envelopes[0][0] == "frontdesk@example.org"

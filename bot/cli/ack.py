@@ -20,7 +20,7 @@ EXIT = {"acknowledged": 0, "resolved": 0, "already": 0, "refused": 1, "not-found
 @with_services
 def ack(service: EscalationService, escalation_id: str, as_user: str | None) -> None:
     """Acknowledge a page: paging stops and the asker is told."""
-    result = service.acknowledge(escalation_id, as_user or terminal_user())
+    result = service.acknowledge(escalation_id, as_user or terminal_user(), via="terminal")
     click.echo(result.message)
     raise SystemExit(EXIT.get(result.status, 1))
 

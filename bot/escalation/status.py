@@ -85,6 +85,10 @@ class LiveStatus:
         else:
             names = ", ".join(messages.where(r) for r in service.level_recipients(row.level))
             names = names or "nobody is set up to receive pages (see roles in the config)"
+            rungs = service.roles.ladder(row.urgency)
+            sent = tuple(dict.fromkeys(c for r in rungs[:row.rung] for c in r.via))
+            if set(sent) - {"slack"}:
+                names += f" (by {messages.channel_list(sent)})"
             if row.level == 1 and row.repeat == 0:
                 text = f"Paged the {pic}: {names}."
                 if service.config.members("director"):
@@ -94,7 +98,9 @@ class LiveStatus:
             else:
                 text = (f"🔁 Still nobody has acknowledged: paging the {pic} again "
                         f"(repeat {row.repeat}): {names}.")
-            text += (" Waiting for acknowledgement; next step at "
+            nxt = (f"then by {messages.channel_list(rungs[row.rung].via)}" if row.rung < len(rungs)
+                   else "next step")
+            text += (f" Waiting for acknowledgement; {nxt} at "
                      f"{_slack_time(row.next_action_at)} if nobody answers. Stay with the "
                      "patron; hand nothing over until someone does.")
         if hold := packet.get("hold"):
