@@ -45,6 +45,38 @@ from bot.store import Database  # noqa: E402
 from tests.escalation_support import PagingFake, config_toml, write_content  # noqa: E402
 
 
+def walk(catalogue: Catalogue, count: int) -> list:  # type: ignore[type-arg]
+    """``count`` conversations at the immediate (warrant) outcome: walked before timing."""
+    views = []
+    for _ in range(count):
+        view = start(catalogue, "pagelib", "records-request")
+        for said in ("police", "warrant"):
+            view = step(catalogue, view.conversation, said)
+        views.append(view)
+    return views
+
+
+def trigger_all(service: EscalationService, views: list, interval: float,  # type: ignore[type-arg]
+                worker: OutboxWorker) -> tuple[dict[str, float], threading.Event,
+                                                threading.Thread]:
+    """Start ``worker`` in its own thread, then trigger one escalation per view every
+    ``interval`` seconds; returns when each was triggered (time.time()) and the thread."""
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run_forever, args=(stop,), daemon=True)
+    thread.start()
+    if (contacts := worker.split_contacts()) is not None:  # as the runtime runs them
+        threading.Thread(target=contacts.run_forever, args=(stop,), daemon=True).start()
+    started: dict[str, float] = {}
+    for view in views:
+        began = time.time()
+        eid = service.trigger(library="pagelib", situation="records-request",
+                              conversation=view.conversation, outcome=view.outcome,
+                              reason="outcome", asked_by="UBENCH", face="slack")
+        started[eid] = began
+        time.sleep(interval)
+    return started, stop, thread
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
@@ -65,27 +97,12 @@ def main() -> None:
     catalogue = Catalogue.load(write_content(folder / "content"))
     db = Database(options.database_url or f"sqlite:///{folder / 'bench.db'}")
     service = EscalationService(db, parse_config(tomllib.loads(config_toml())), catalogue)
-    views = []
-    for _ in range(options.count):  # walk the conversations first: only paging is timed
-        view = start(catalogue, "pagelib", "records-request")
-        for said in ("police", "warrant"):
-            view = step(catalogue, view.conversation, said)
-        views.append(view)
+    views = walk(catalogue, options.count)  # walked first: only paging is timed
 
     with PagingFake() as fake:
         client = WebClient(token="xoxb-bench", base_url=fake.api_url)
         worker = OutboxWorker(db, SlackTransport(client), poll_seconds=0.25)
-        stop = threading.Event()
-        thread = threading.Thread(target=worker.run_forever, args=(stop,), daemon=True)
-        thread.start()
-        started: dict[str, float] = {}
-        for view in views:
-            began = time.time()
-            eid = service.trigger(library="pagelib", situation="records-request",
-                                  conversation=view.conversation, outcome=view.outcome,
-                                  reason="outcome", asked_by="UBENCH", face="slack")
-            started[eid] = began
-            time.sleep(options.interval)
+        started, stop, thread = trigger_all(service, views, options.interval, worker)
         deadline = time.monotonic() + 120
         pages_expected = 3 * options.count
         while time.monotonic() < deadline:
@@ -141,12 +158,7 @@ def measure_channels(count: int, interval: float, database_url: str | None,
 
     catalogue = Catalogue.load(write_content(folder / "content-channels"))
     db = Database(database_url or f"sqlite:///{folder / 'bench-channels.db'}")
-    views = []
-    for _ in range(count):
-        view = start(catalogue, "pagelib", "records-request")
-        for said in ("police", "warrant"):
-            view = step(catalogue, view.conversation, said)
-        views.append(view)
+    views = walk(catalogue, count)
     with PagingFake() as slack, FakeTwilio(auth_token=TOKEN) as twilio, MailServer() as mail:
         config = parse_config(tomllib.loads(channel_toml(
             smtp_url=mail.url, twilio_url=twilio.api_url,
@@ -156,17 +168,7 @@ def measure_channels(count: int, interval: float, database_url: str | None,
         worker = OutboxWorker(db, SlackTransport(WebClient(token="xoxb-bench",
                                                            base_url=slack.api_url)),
                               poll_seconds=0.25, channels=channels)
-        stop = threading.Event()
-        thread = threading.Thread(target=worker.run_forever, args=(stop,), daemon=True)
-        thread.start()
-        started: dict[str, float] = {}
-        for view in views:
-            began = time.time()
-            eid = service.trigger(library="pagelib", situation="records-request",
-                                  conversation=view.conversation, outcome=view.outcome,
-                                  reason="outcome", asked_by="UBENCH", face="slack")
-            started[eid] = began
-            time.sleep(interval)
+        started, stop, thread = trigger_all(service, views, interval, worker)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and (
                 len(twilio.texts()) < 2 * count or len(mail.messages) < 2 * count):

@@ -450,3 +450,32 @@ def test_email_logs_in_with_the_password_from_the_environment(tmp_path: Path) ->
         good.send(page(good, 1))
         assert "Test page" in str(mail.wait_for(1)[0]["Subject"])
         assert mail.envelopes[0][0] == "frontdesk@example.org"
+
+
+def test_a_hung_smtp_server_does_not_hold_up_slack_pages(
+        tmp_path: Path, providers: tuple[PagingFake, FakeTwilio, MailServer]) -> None:
+    """Texts, emails and calls have their own worker thread (``split_contacts``), as serve and
+    the worker command run them: an email waiting on its server delays no Slack page."""
+    import threading
+
+    rig = ChannelRig(tmp_path, *providers)
+    stop = threading.Event()
+    try:
+        contacts = rig.worker.split_contacts()
+        assert contacts is not None
+        rig.mail.hang(4)  # the first email's 250 comes only after 4 s
+        first = rig.trigger("police", "warrant")
+        threads = [threading.Thread(target=w.run_forever, args=(stop,), daemon=True)
+                   for w in (rig.worker, contacts)]
+        for thread in threads:
+            thread.start()
+        assert wait_until(lambda: len(rig.mail.messages) == 1, timeout=5)
+        second = rig.trigger("police", "warrant", thread=None)
+        assert wait_until(lambda: f"page:{second}:1:0:UPIC1" in rig.slack.delivered_keys(),
+                          timeout=3)
+        assert len(rig.mail.messages) == 1  # still waiting on the first email's answer
+        assert wait_until(lambda: len(rig.mail.messages) == 4, timeout=15)
+        assert f"page:{first}:1:0:UPIC1" in rig.slack.delivered_keys()
+    finally:
+        stop.set()
+        rig.close()

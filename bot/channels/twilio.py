@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.config import TwilioConfig
-from bot.escalation.delivery import DeliveryError
+from bot.escalation.delivery import DeliveryError, rate_limited
 
 API_VERSION = "2010-04-01"
 
@@ -63,13 +63,7 @@ class TwilioClient:
         except urllib.error.HTTPError as exc:
             detail = _error_text(exc)
             if exc.code == 429:
-                after = exc.headers.get("Retry-After")
-                try:
-                    delay = float(after) if after is not None else 1.0
-                except ValueError:
-                    delay = 1.0
-                raise DeliveryError(f"{what}: rate limited (Retry-After {after})",
-                                    retryable=True, retry_after=delay) from None
+                raise rate_limited(what, exc.headers.get("Retry-After")) from None
             if exc.code >= 500:
                 raise DeliveryError(f"{what}: HTTP {exc.code} {detail}", retryable=True,
                                     maybe_sent=method == "POST") from None

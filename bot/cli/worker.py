@@ -74,7 +74,12 @@ def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: 
         signal.signal(sig, lambda *_: stop.set())
     thread = threading.Thread(target=delivery.run_forever, args=(stop,), name="outbox",
                               daemon=True)
-    thread.start()
+    threads = [thread]
+    if (contacts := delivery.split_contacts()) is not None:  # never behind Slack
+        threads.append(threading.Thread(target=contacts.run_forever, args=(stop,),
+                                        name="outbox-contacts", daemon=True))
+    for each in threads:
+        each.start()
     click.echo(f"frontdesk worker {delivery.identity} running", err=True)
     while not stop.is_set():
         for task in (service.tick, retention):
@@ -83,4 +88,5 @@ def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: 
             except Exception:
                 logging.getLogger("frontdesk.scheduler").exception("scheduler pass failed")
         stop.wait(tick_seconds)
-    thread.join(timeout=30)
+    for each in threads:
+        each.join(timeout=30)

@@ -15,6 +15,7 @@ the page failed for good) the worker calls ``failover`` so the other channels go
 
 from __future__ import annotations
 
+import copy
 import http.client
 import json
 import logging
@@ -63,6 +64,16 @@ class DeliveryError(Exception):
         self.unreachable = unreachable  # the provider did not answer (or answered 5xx)
 
 
+def rate_limited(what: str, retry_after: str | None) -> DeliveryError:
+    """A provider's 429: retry after its ``Retry-After`` seconds (1 s if it gave none)."""
+    try:
+        delay = float(retry_after) if retry_after is not None else 1.0
+    except ValueError:
+        delay = 1.0
+    return DeliveryError(f"{what}: rate limited (Retry-After {retry_after})", retryable=True,
+                         retry_after=delay)
+
+
 Posted = tuple[str, str | None]  # (channel id, message ts); (provider id, None) off Slack
 CONTACT_METHODS = frozenset({"sms", "email", "voice"})
 
@@ -102,13 +113,7 @@ class SlackTransport:
             error = (exc.response.data or {}).get("error") if isinstance(
                 exc.response.data, dict) else None
             if status == 429 or error == "ratelimited":
-                after = _header(exc.response.headers, "Retry-After")
-                try:
-                    delay = float(after) if after is not None else 1.0
-                except ValueError:
-                    delay = 1.0
-                raise DeliveryError(f"{method}: rate limited (Retry-After {after})",
-                                    retryable=True, retry_after=delay) from None
+                raise rate_limited(method, _header(exc.response.headers, "Retry-After")) from None
             if status >= 500:
                 raise DeliveryError(f"{method}: HTTP {status}", retryable=True,
                                     maybe_sent=True, unreachable=True) from None
@@ -200,8 +205,23 @@ class OutboxWorker:
         self.poll_seconds = poll_seconds
         self.identity = worker_identity()
         self.stats = WorkerStats()
+        self.methods: tuple[frozenset[str], bool] | None = None  # all rows
         self._paused_until = 0.0
         self.store.recover(self.identity, self.clock())
+
+    def split_contacts(self) -> OutboxWorker | None:
+        """A sibling worker for texts, emails and calls, to run in its own thread of this
+        process, so a slow or unreachable SMTP server or Twilio never holds up a Slack page
+        (nor Slack's Retry-After a text); this worker then leaves those rows to it. Both share
+        one identity (a claim by either is this process's). None without contact channels."""
+        if self.channels is None or not self.channels.by_name:
+            return None
+        sibling = copy.copy(self)
+        sibling.stats = WorkerStats()
+        sibling._paused_until = 0.0
+        sibling.methods = (CONTACT_METHODS, True)
+        self.methods = (CONTACT_METHODS, False)
+        return sibling
 
     # --- one pass ------------------------------------------------------------------------
 
@@ -209,7 +229,7 @@ class OutboxWorker:
         """Deliver every row that is due now; returns how many were delivered."""
         delivered = 0
         while time.monotonic() >= self._paused_until:
-            row = self.store.claim(self.identity, self.clock(), self.lease)
+            row = self.store.claim(self.identity, self.clock(), self.lease, self.methods)
             if row is None:
                 break
             if self._deliver(row):

@@ -132,12 +132,19 @@ class OutboxStore:
                 ).values(lease_until=now, maybe_sent=True))
         return len(dead)
 
-    def claim(self, worker: str, now: datetime, lease: timedelta) -> OutboxRow | None:
-        """Take the next due row: pending, or sending whose lease ran out (its claimer died)."""
+    def claim(self, worker: str, now: datetime, lease: timedelta,
+              methods: tuple[frozenset[str], bool] | None = None) -> OutboxRow | None:
+        """Take the next due row: pending, or sending whose lease ran out (its claimer died).
+        ``methods``: (methods, True) takes only rows with those methods, (methods, False) only
+        rows without them."""
         due = or_(
             and_(outbox.c.status == "pending", outbox.c.next_attempt_at <= now),
             and_(outbox.c.status == "sending", outbox.c.lease_until <= now),
         )
+        if methods is not None:
+            names, wanted = methods
+            due = and_(due, outbox.c.method.in_(names) if wanted
+                       else outbox.c.method.not_in(names))
         query = select(outbox).where(due).order_by(outbox.c.next_attempt_at, outbox.c.id).limit(1)
         with write_transaction(self.db) as conn:
             r = conn.execute(locked(query, self.db, skip_locked=True)).first()

@@ -62,6 +62,7 @@ class Runtime:
         self.channels = Channels.from_config(config, self.channel_secrets)
         self.stop_event = threading.Event()
         self._worker: threading.Thread | None = None
+        self._contacts: threading.Thread | None = None
         self.scheduler: Scheduler | None = None
 
     @classmethod
@@ -86,6 +87,11 @@ class Runtime:
         self._worker = threading.Thread(
             target=worker.run_forever, args=(self.stop_event,), name="frontdesk-outbox", daemon=True
         )
+        if contacts := worker.split_contacts():  # texts, emails, calls: never behind Slack
+            self._contacts = threading.Thread(target=contacts.run_forever,
+                                              args=(self.stop_event,),
+                                              name="frontdesk-outbox-contacts", daemon=True)
+            self._contacts.start()
         self._worker.start()
         self.scheduler = self.make_scheduler().start()
         return True
@@ -135,8 +141,9 @@ class Runtime:
 
     def stop(self) -> None:
         self.stop_event.set()
-        if self._worker is not None:
-            self._worker.join(timeout=5)
+        for thread in (self._worker, self._contacts):
+            if thread is not None:
+                thread.join(timeout=5)
         if self.scheduler is not None:
             self.scheduler.stop(timeout=5)
         self.services.database.dispose()
