@@ -179,3 +179,25 @@ def test_page_edits_wait_for_the_page_itself(tmp_path: Path, fake: PagingFake) -
     live.run_until_drained()
     assert len(fake.calls_to("chat.update")) == 3
     assert_exactly_once(live)
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_a_failed_look_up_keeps_the_may_already_be_sent_state(
+        tmp_path: Path, fake: PagingFake, status: int) -> None:
+    """Slack accepts a post but the answer never arrives (the client times out), so the next
+    attempt must look for it first; that look-up itself fails. The attempt after must look
+    again, not post blind: the page was there all along."""
+    live = Live(tmp_path, fake, max_backoff=0.05)
+    fake.hang("chat.postMessage", 2.5, times=1, accept=True)  # the client times out after 1 s
+    fake.fail("conversations.history", times=1, status=status, retry_after=0)
+    fake.fail("conversations.replies", times=1, status=status, retry_after=0)
+    live.trigger(1)
+    live.run_until_drained()
+    assert_exactly_once(live)
+    assert live.worker.stats.recovered == 1
+    lookups = fake.calls_to("conversations.history") + fake.calls_to("conversations.replies")
+    failed = [c for c in lookups if c.response and not c.response.get("ok")]
+    assert len(failed) == 1 and len(lookups) >= 2
+    with live.db.engine.connect() as conn:
+        attempts = conn.scalars(select(outbox.c.attempts).where(outbox.c.status == "sent"))
+        assert max(attempts) == 3  # posted (unanswered), look-up failed, look-up found it
