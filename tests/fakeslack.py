@@ -265,6 +265,8 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._refusals: dict[str, tuple[str, int, tuple[str, ...] | None]] = {}
+        self._stalls: dict[str, list[list[float]]] = {}
+        self.arrived: list[Call] = []  # every call as it arrives, even one still stalled
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
@@ -328,6 +330,8 @@ class FakeSlack:
             self.views.clear()
             self._failures.clear()
             self._refusals.clear()
+            self._stalls.clear()
+            self.arrived.clear()
             self._acks.clear()
 
     def calls_to(self, method: str, predicate: Callable[[Call], bool] | None = None) -> list[Call]:
@@ -374,6 +378,19 @@ class FakeSlack:
             calls = [c for c in self.calls if c.method in SHOWN_METHODS]
         return [(c.method, seq) for c in calls for seq in control_sequences(c)]
 
+    def wait_arrival(self, method: str, timeout: float = 10.0) -> Call:
+        """The first call to ``method`` to arrive (answered or not)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = [c for c in self.arrived if c.method == method]
+                if found:
+                    return found[0]
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {method} call arrived")
+                self._changed.wait(left)
+
     def thread(self, channel: str, thread_ts: str) -> list[Message]:
         """Messages in a thread (the parent included), oldest first."""
         with self._lock:
@@ -415,6 +432,17 @@ class FakeSlack:
         ``methods``: only these (default all)."""
         with self._lock:
             self._refusals[target] = (error, status, methods)
+
+    def stall(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Hold the next ``times`` calls to ``method`` for ``seconds``, then answer
+        ``request_timeout`` without acting on them: Slack never saw them take effect (a
+        test kills the caller meanwhile)."""
+        with self._lock:
+            self._stalls.setdefault(method, []).append([times, seconds])
+
+    def clear_stalls(self) -> None:
+        with self._lock:
+            self._stalls.clear()
 
     def _refusal(self, method: str, args: dict[str, Any]) -> tuple[str, int] | None:
         users = args.get("users")
@@ -492,6 +520,22 @@ class FakeSlack:
         self, method: str, args: dict[str, Any], token: str | None
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
         call = Call(method, args, token)
+        stall = None
+        with self._changed:
+            self.arrived.append(call)
+            self._changed.notify_all()
+            stalls = self._stalls.get(method) or []
+            if stalls:
+                stall = stalls[0]
+                stall[0] -= 1
+                if stall[0] <= 0:
+                    stalls.pop(0)
+        if stall is not None:
+            time.sleep(stall[1])
+            with self._changed:
+                call.response = {"ok": False, "error": "request_timeout"}
+                self._changed.notify_all()
+            return 200, {}, {"ok": False, "error": "request_timeout"}
         with self._lock:
             self.calls.append(call)
             failures = self._failures.get(method) or []

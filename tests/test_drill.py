@@ -141,7 +141,10 @@ def test_slack_drill_end_to_end(catalogue: Catalogue, tmp_path: Path) -> None:
 
     db = Database(f"sqlite:///{tmp_path / 'slack.db'}")
     config = parse_config({"library": "mahomet", "roles": {"privacy-in-charge": ["UPIC"]}})
-    services = SimpleNamespace(config=config, catalogue=catalogue, database=db)
+    from bot.store.slack_state import SlackState
+
+    services = SimpleNamespace(config=config, catalogue=catalogue, database=db,
+                               slack_state=SlackState(db))
     with FakeSlack() as fake:
         client = WebClient(token="xoxb-test", base_url=fake.api_url)
         app = App(client=client, signing_secret="s", request_verification_enabled=False,

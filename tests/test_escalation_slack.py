@@ -20,6 +20,7 @@ from bot.content.catalogue import Catalogue
 from bot.escalation import EscalationService, OutboxWorker, SlackTransport
 from bot.faces.slack.listeners import escalation as listeners
 from bot.store import Database
+from bot.store.slack_state import SlackState
 from tests.escalation_support import (
     PagingFake,
     config_toml,
@@ -40,7 +41,8 @@ class Slack:
         self.fake = fake
         client = WebClient(token="xoxb-test", base_url=fake.api_url)
         self.app = App(client=client, signing_secret=SECRET)
-        listeners.register(self.app, SimpleNamespace(escalations=self.service))
+        listeners.register(self.app, SimpleNamespace(escalations=self.service,
+                                                     slack_state=SlackState(self.db)))
         self.worker = OutboxWorker(self.db, SlackTransport(client))
         [self.eid] = trigger_many(self.service, catalogue, 1)
         self.worker.run_once()

@@ -107,16 +107,8 @@ class Notifier:
         self.asker(conn, escalation_id, thread, f"undelivered:{recipient}", text, now)
 
     def whom_to_phone(self, packet: dict[str, Any]) -> str:
-        """Plain words: the numbers to phone now, the privacy in-charge's first."""
-        phones = self.roles.config.phones
-        titles = packet.get("roles") or {}
-        order = [PIC, DIRECTOR, *(name for name in phones if name not in (PIC, DIRECTOR))]
-        numbers = [f"{escape(titles.get(name) or name.replace('-', ' '))}: {escape(phones[name])}"
-                   for name in order if name in phones]
-        if numbers:
-            return "Phone now — " + "; ".join(numbers) + "."
-        advice = packet.get("if_no_answer") or self.roles.if_no_answer(packet.get("library", ""))
-        return f"Phone someone with authority now. {escape(advice)}"
+        """Plain words: the numbers to phone now (``Roles.whom_to_phone``)."""
+        return self.roles.whom_to_phone(packet.get("library", ""), packet.get("roles") or None)
 
     def expired_in_channel(self, conn: Connection, escalation_id: str, packet: dict[str, Any],
                            now: datetime) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Row, Table, select
 from bot.config import Config, Rung
 from bot.content.catalogue import Catalogue
 from bot.escalation.records import AckResult, Paged
+from bot.mrkdwn import escape
 from bot.store.database import Database
 from bot.store.txn import locked
 
@@ -81,6 +82,21 @@ class Roles:
         if pack and pack.contacts.get("if_no_answer"):
             return pack.contacts["if_no_answer"]
         return DEFAULT_IF_NO_ANSWER
+
+    def whom_to_phone(self, library: str, titles: dict[str, str] | None = None) -> str:
+        """Plain words (mrkdwn, escaped): the numbers to phone now from ``[phones]``, the
+        privacy in-charge's first, by the library's titles; without them, the library's advice
+        for when nobody answers."""
+        if titles is None:
+            pack = self.catalogue.packs.get(library)
+            titles = {r: pack.roles[r].display for r in pack.roles} if pack else {}
+        phones = self.config.phones
+        order = [PIC, DIRECTOR, *(name for name in phones if name not in (PIC, DIRECTOR))]
+        numbers = [f"{escape(titles.get(name) or name.replace('-', ' '))}: {escape(phones[name])}"
+                   for name in order if name in phones]
+        if numbers:
+            return "Phone now — " + "; ".join(numbers) + "."
+        return f"Phone someone with authority now. {escape(self.if_no_answer(library))}"
 
     def ack_timeout(self, urgency: str) -> timedelta:
         """How long each level waits for an acknowledgement (``prompt``'s for an unknown one)."""

@@ -90,7 +90,7 @@ def worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _claimer_dead(claimed_by: str | None, me: str) -> bool:
+def claimer_dead(claimed_by: str | None, me: str) -> bool:
     """A claim made on this host by a process that no longer runs (e.g. killed with SIGKILL)."""
     if not claimed_by:
         return True
@@ -124,7 +124,7 @@ class OutboxStore:
                 select(outbox.c.id, outbox.c.claimed_by).where(outbox.c.status == "sending")
             ).all()
         dead = [r.id for r in rows
-                if r.claimed_by != worker and _claimer_dead(r.claimed_by, worker)]
+                if r.claimed_by != worker and claimer_dead(r.claimed_by, worker)]
         if dead:
             with write_transaction(self.db) as conn:
                 conn.execute(update(outbox).where(

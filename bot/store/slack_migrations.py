@@ -1,4 +1,4 @@
-"""Migrations 20–29: the Slack face's state (threads and processed idempotency keys).
+"""Migrations 20–29: the Slack face's state (threads, processed idempotency keys, the inbox).
 
 Each function freezes its own DDL, like the rest of ``bot.store.migrations``; the list below is
 appended to ``MIGRATIONS`` there.
@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Column, Connection, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 
 def _v20_slack_threads(conn: Connection) -> None:
@@ -43,7 +53,29 @@ def _v21_slack_processed(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _v22_slack_inbox(conn: Connection) -> None:
+    meta = MetaData()
+    Table(
+        "slack_inbox",
+        meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("kind", String(16), nullable=False),  # event | command | interaction
+        Column("body", Text, nullable=False),  # the request, free text redacted; emptied when done
+        Column("user_id", String(64)),
+        Column("status", String(16), nullable=False),  # pending | processing | done | failed
+        Column("owner", String(128), nullable=False),  # the process that must process it
+        Column("attempts", Integer, nullable=False),
+        Column("lease_until", DateTime(timezone=True), nullable=False),
+        Column("received_at", DateTime(timezone=True), nullable=False, index=True),
+        Column("done_at", DateTime(timezone=True)),
+        Column("last_error", Text),
+        Index("ix_slack_inbox_open", "status", "lease_until"),
+    )
+    meta.create_all(conn)
+
+
 SLACK_MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (20, "slack threads", _v20_slack_threads),
     (21, "slack processed idempotency keys", _v21_slack_processed),
+    (22, "slack inbox (persisted before the acknowledgement)", _v22_slack_inbox),
 ]

@@ -38,7 +38,8 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.engine.conversation import Conversation
 from bot.store.database import Database
-from bot.store.txn import utcnow
+from bot.store.outbox import worker_identity
+from bot.store.txn import as_utc, utcnow
 
 metadata = MetaData()
 
@@ -80,6 +81,7 @@ class SlackThread:
     rev: int
     conversation: Conversation | None
     live_ts: str | None
+    updated_at: datetime | None = None  # the last change (answer, back, start over)
 
     @property
     def moved(self) -> bool:
@@ -91,6 +93,7 @@ class SlackState:
 
     def __init__(self, database: Database):
         self.db = database
+        self.identity = worker_identity()  # this process, as the inbox names its owner
         self._last_prune = 0.0
 
     # --- idempotency ------------------------------------------------------------------------
@@ -246,4 +249,5 @@ def _thread(row: RowMapping) -> SlackThread:
         rev=row["rev"],
         conversation=Conversation.from_json(json.loads(state)) if state else None,
         live_ts=row["live_ts"],
+        updated_at=as_utc(row["updated_at"]),
     )

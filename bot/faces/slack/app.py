@@ -8,18 +8,22 @@ authorization and every listener:
 * a body that is not a Slack event, command or interaction is answered ``400`` and nothing is
   stored;
 * a request whose signature was already seen (a replay) is answered ``401``;
-* the delivery's idempotency keys (event id, message id, action timestamp, trigger id,
-  signature) are handed to the listener, which claims them after the acknowledgement: an
-  event, click or command already processed — Slack's retries (``X-Slack-Retry-Num``),
-  Socket Mode redeliveries, a request handled by another instance — is acknowledged and
-  dropped. The keys live in the database, so this holds across instances, and nothing is
-  written before the acknowledgement.
+* **persist before ack**: the request is written to the inbox (``bot.store.slack_inbox``)
+  together with its idempotency keys (event id, message id, action timestamp, trigger id,
+  signature) before Bolt acknowledges it, so a process killed right after the ``200`` loses
+  nothing: its rows are replayed (``InboxReplayer``). An event, click or command already
+  stored — Slack's retries (``X-Slack-Retry-Num``), Socket Mode redeliveries, the same request
+  on another instance — is acknowledged and dropped. A database that stays busy past the
+  budget (two seconds) gets an event a ``503`` (Slack retries it), a slash command a line
+  saying to try again or phone, and a click is processed from memory.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -34,8 +38,18 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.config import ConfigError, SlackSecrets
 from bot.faces.slack.guide import Guide
 from bot.faces.slack.listeners import register
-from bot.faces.slack.listeners.common import KEYS
+from bot.faces.slack.listeners.common import (
+    ADVICE,
+    INBOX,
+    KEYS,
+    REPLAYED,
+    ListenerExecutor,
+    sender,
+    watch_work,
+    work_scheduled,
+)
 from bot.faces.slack.services import Services
+from bot.store.slack_inbox import SlackInbox
 from bot.store.slack_state import SlackState
 
 log = logging.getLogger("frontdesk.slack")
@@ -148,29 +162,109 @@ def idempotency_keys(body: dict[str, Any], kind: str) -> list[str]:
     return []
 
 
-def guard(state: SlackState) -> Callable[..., BoltResponse | None]:
+def guard(state: SlackState, advice: str = "") -> Callable[..., BoltResponse | None]:
+    """The middleware described above. ``advice``: whom to phone (for failure notices)."""
+    inbox = SlackInbox(state.db, state.identity)
+
     def middleware(
         req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:  # noqa: A002 - Bolt's argument name
         kind = request_kind(req.body)
         if kind is None:
             return BoltResponse(status=400, body="malformed Slack payload")
+        req.context[ADVICE] = advice
+        replayed = req.context.get(INBOX)
+        if replayed is not None:  # taken over from the inbox: stored and claimed already
+            return next()
         keys = idempotency_keys(req.body, kind)
+        signed, retry = None, False
         if req.mode == "http":  # Bolt has verified the signature; it must not be seen twice
             signature = _header(req, "x-slack-signature") or ""
             signed = "sig:" + hashlib.sha256(signature.encode()).hexdigest()
             retry = _header(req, "x-slack-retry-num") is not None
-            if not retry and state.claimed(signed):  # a read: nothing is written before ack
+            if not retry and state.claimed(signed):
                 log.warning("replayed %s request refused", kind)
                 return BoltResponse(status=401, body="replayed request")
             keys.append(signed)
-        req.context[KEYS] = keys  # claimed after the ack, by the listener (listeners.common)
+        if kind == "other":
+            return next()
+        accepted = inbox.accept(kind, req.body, keys, sender(req.body))
+        if accepted.outcome == "duplicate":
+            if signed and not retry and state.claimed(signed):  # the same request, twice at once
+                log.warning("replayed %s request refused", kind)
+                return BoltResponse(status=401, body="replayed request")
+            log.info("duplicate %s delivery acknowledged and dropped", kind)
+            return BoltResponse(status=200, body="")
+        if accepted.outcome == "unavailable":
+            if kind == "event":  # not acknowledged: Slack delivers it again later
+                return BoltResponse(status=503, body="busy: retry later")
+            if kind == "command":
+                return BoltResponse(status=200, body=json.dumps({
+                    "response_type": "ephemeral",
+                    "text": "⚠️ I'm too busy to take that right now: try again in a minute. "
+                            f"If someone is waiting at the desk: {advice}"}),
+                    headers={"content-type": "application/json"})
+            req.context[KEYS] = keys  # a click: processed from memory, claimed by ``once``
+            return next()
+        req.context[INBOX] = accepted.inbox_id
         return next()
 
     return middleware
 
 
+class InboxApp(App):
+    """Bolt's ``App``, closing at once an inbox row no listener will work on (a closed modal, an
+    event nobody listens to): the listeners run after the middleware, so this is checked once
+    the whole dispatch is over."""
+
+    def __init__(self, *, state: SlackState, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.inbox = SlackInbox(state.db, state.identity)
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        watch_work()
+        response = super().dispatch(req)
+        inbox_id = req.context.get(INBOX)
+        if inbox_id is not None and not work_scheduled():
+            self.inbox.finish(inbox_id)
+        return response
+
+
+class InboxReplayer:
+    """Replays inbox rows whose process died or whose lease ran out through the same app, in
+    a background thread (``frontdesk serve``; the tests start it too)."""
+
+    def __init__(self, app: App, state: SlackState, interval: float = 1.0):
+        self.app = app
+        self.inbox = SlackInbox(state.db, state.identity)
+        self.interval = interval
+
+    def run_once(self) -> int:
+        rows = self.inbox.take_over()
+        for row in rows:
+            log.warning("replaying %s %s from the inbox (attempt %d)", row.kind, row.id,
+                        row.attempts + 1)
+            self.app.dispatch(BoltRequest(body=row.body, mode="socket_mode",
+                                          context={INBOX: row.id, REPLAYED: True}))
+        return len(rows)
+
+    def run_forever(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                self.run_once()
+            except Exception:  # the database went away for a moment: try again next pass
+                log.exception("inbox replay pass failed")
+            stop.wait(self.interval)
+
+
 # --- the app ----------------------------------------------------------------------------------
+
+
+def phone_advice(services: Services) -> str:
+    """Whom staff phone when the bot fails them (``[phones]``, else the library's advice)."""
+    if services.escalations is not None:
+        return services.escalations.roles.whom_to_phone(services.config.library)
+    return "Phone the privacy in-charge or the director directly."
 
 
 def build_app(
@@ -182,14 +276,16 @@ def build_app(
 ) -> App:
     """The Bolt app with every listener. Calls ``auth.test`` once to learn the bot's identity."""
     client = client or web_client(secrets)
-    app = App(
+    app = InboxApp(
+        state=services.slack_state,
         name="frontdesk",
         client=client,
         signing_secret=secrets.signing_secret,
         request_verification_enabled=bool(secrets.signing_secret),
         process_before_response=process_before_response,
         # After Bolt's signature check, before anything else reads the body.
-        before_authorize=guard(services.slack_state),
+        before_authorize=guard(services.slack_state, phone_advice(services)),
+        listener_executor=ListenerExecutor(max_workers=8),
     )
     register(app, services, Guide(services))
     return app

@@ -50,11 +50,13 @@ def strip_mentions(text: str) -> str:
 
 @dataclass(frozen=True)
 class Place:
-    """Where a thread lives and who is acting in it."""
+    """Where a thread lives and who is acting in it. ``resumes``: for a click replayed from the
+    inbox after its process died, the ts of the message clicked (see ``Guide.load``)."""
 
     channel: str
     thread_ts: str
     user: str
+    resumes: str | None = None
 
 
 class Guide:
@@ -160,6 +162,12 @@ class Guide:
 
     def start_in_thread(self, client: WebClient, place: Place, *, kind: str, text: str) -> None:
         """A DM to the bot or a mention in a channel: guidance in a thread under that message."""
+        if place.resumes:  # replayed after a crash: finish the interrupted start, never redo it
+            existing = self.state.thread(place.channel, place.thread_ts)
+            if existing is not None:
+                if existing.live_ts is None:
+                    self.resume(client, existing, place)
+                return
         if kind == "channel":
             notice = blocks.channel_notice(thread_ts=place.thread_ts)
             self.post(client, place, notice)
@@ -382,9 +390,31 @@ class Guide:
             self.tell(client, place, "This case continues in a direct message.")
             return None
         if rev is not None and thread.rev != rev:
-            self.tell(client, place, ALREADY_ANSWERED)
+            if place.resumes and thread.rev == rev + 1 and thread.live_ts == place.resumes:
+                # This click, replayed after a crash: its change was stored, but what comes
+                # next was never posted (the clicked message is still the live one).
+                self.resume(client, thread, place)
+                return None
+            if not place.resumes:  # a replay whose work was all done says nothing more
+                self.tell(client, place, ALREADY_ANSWERED)
             return None
         return thread
+
+    @staticmethod
+    def applied(thread: SlackThread, message_ts: str) -> bool:
+        """Whether the thread changed after the message at ``message_ts`` was sent."""
+        try:
+            sent = float(message_ts)
+        except ValueError:
+            return False
+        return thread.updated_at is not None and thread.updated_at.timestamp() >= sent
+
+    def resume(self, client: WebClient, thread: SlackThread, place: Place) -> None:
+        """Post what the thread shows now, as the interrupted change would have."""
+        if thread.conversation is None:
+            self.show_picker(client, thread, place, WHAT_IS_HAPPENING)
+            return
+        self.show(client, thread, place, view(self.catalogue, thread.conversation))
 
     # --- clicks ----------------------------------------------------------------------------------
 
@@ -526,6 +556,14 @@ class Guide:
             self.post(client, place, blocks.note("This case continues in a direct message."))
             return True
         said = strip_mentions(text)
+        if place.resumes and self.applied(thread, place.resumes):
+            # Replayed after a crash, and the thread changed after this message was sent: it
+            # was applied. Post what comes next if that never went out; never apply it twice.
+            if thread.live_ts is None or thread.updated_at is None or (
+                float(thread.live_ts) < thread.updated_at.timestamp()
+            ):
+                self.resume(client, thread, place)
+            return True
         if thread.conversation is None:
             self.route(client, thread, place, said)
             return True

@@ -24,7 +24,7 @@ from bot.content.catalogue import Catalogue
 from bot.escalation import OutboxWorker, SlackTransport
 from bot.escalation.retention import retention_job
 from bot.escalation.scheduler import Scheduler, Task
-from bot.faces.slack.app import build_app, require, web_client
+from bot.faces.slack.app import InboxReplayer, build_app, require, web_client
 from bot.faces.slack.http import HttpServer, SlackWSGI
 from bot.faces.slack.services import Services
 from bot.faces.slack.socket import SocketRunner
@@ -63,6 +63,7 @@ class Runtime:
         self.stop_event = threading.Event()
         self._worker: threading.Thread | None = None
         self._contacts: threading.Thread | None = None
+        self._replayer: threading.Thread | None = None
         self.scheduler: Scheduler | None = None
 
     @classmethod
@@ -74,8 +75,15 @@ class Runtime:
         return cls(config, catalogue, SlackSecrets.from_env(), mode=mode)
 
     def start_worker(self) -> bool:
-        """Deliver queued pages and run the scheduler, each in a background thread (when
-        escalation is available). Both stop with ``stop()``."""
+        """Replay inbox requests a dead process left behind, deliver queued pages and run the
+        scheduler, each in a background thread (the last two when escalation is available).
+        All stop with ``stop()``."""
+        if self._replayer is None:
+            replayer = InboxReplayer(self.app, self.services.slack_state)
+            self._replayer = threading.Thread(target=replayer.run_forever,
+                                              args=(self.stop_event,), name="frontdesk-inbox",
+                                              daemon=True)
+            self._replayer.start()
         if self.services.escalations is None or self._worker is not None:
             return False
         # The transport honours Retry-After itself: give it a client without our retry handlers.
@@ -141,7 +149,7 @@ class Runtime:
 
     def stop(self) -> None:
         self.stop_event.set()
-        for thread in (self._worker, self._contacts):
+        for thread in (self._worker, self._contacts, self._replayer):
             if thread is not None:
                 thread.join(timeout=5)
         if self.scheduler is not None:

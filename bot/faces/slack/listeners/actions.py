@@ -6,12 +6,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.faces.slack import blocks
 from bot.faces.slack.guide import Guide, Place
-from bot.faces.slack.listeners.common import acknowledge, once
+from bot.faces.slack.listeners.common import REPLAYED, acknowledge, once
 from bot.faces.slack.listeners.views import open_clauses, open_form
 from bot.faces.slack.services import Services
 
@@ -35,16 +35,17 @@ def clicked(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], str |
 
 
 def register(app: App, services: Services, guide: Guide) -> None:
-    def lazy(handler: Handler) -> Callable[[dict[str, Any], WebClient], None]:
-        def run(body: dict[str, Any], client: WebClient) -> None:
+    def lazy(handler: Handler) -> Callable[[dict[str, Any], WebClient, BoltContext], None]:
+        def run(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
             action, data, channel, message_ts = clicked(body)
             user = body["user"]["id"]
             if not channel or not data.get("t"):
                 return
+            resumes = message_ts if context.get(REPLAYED) else None
             handler(
                 guide,
                 client,
-                Place(channel, str(data["t"]), user),
+                Place(channel, str(data["t"]), user, resumes),
                 {**data, "message_ts": message_ts, "trigger_id": body.get("trigger_id")},
                 action,
             )

@@ -1,20 +1,56 @@
-"""What every listener module shares: acknowledge first, then do the work once."""
+"""What every listener module shares: acknowledge first, then do the work once.
+
+Every request is in the inbox before Slack gets its acknowledgement (the app's guard stores it);
+``once`` processes it after the acknowledgement and closes its inbox row. If the work raises,
+it is retried from the inbox; once it has failed for good, the person who sent it is told, in
+a DM, to phone (the numbers from the config). A request the app could not store (the database
+stayed busy past the acknowledgement budget) is processed from memory, its keys claimed here.
+"""
 
 from __future__ import annotations
 
 import inspect
 import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
+from bot.store.slack_inbox import SlackInbox
 from bot.store.slack_state import SlackState
 
 log = logging.getLogger("frontdesk.slack")
 
 KEYS = "frontdesk_keys"  # set by the app's guard: what makes this delivery unique
+INBOX = "frontdesk_inbox"  # set by the app's guard: the request's inbox row id
+REPLAYED = "frontdesk_replayed"  # set when a request is replayed from the inbox
+ADVICE = "frontdesk_phone"  # set by the app's guard: whom to phone, for a failure notice
+ONCE = "once_"  # the name prefix of every lazy function that ``once`` wraps
+
+_work = threading.local()
+
+
+class ListenerExecutor(ThreadPoolExecutor):
+    """Bolt's executor for listeners. It notes, per request thread, whether the request's work
+    (a ``once`` function) was scheduled, so the guard can close an inbox row that no listener
+    will process (a closed modal, an event nobody listens to)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if getattr(fn, "__name__", "").startswith(ONCE):
+            _work.scheduled = True
+        return super().submit(fn, *args, **kwargs)
+
+
+def watch_work() -> None:
+    _work.scheduled = False
+
+
+def work_scheduled() -> bool:
+    return bool(getattr(_work, "scheduled", False))
 
 
 def acknowledge(ack: Ack) -> None:
@@ -22,22 +58,64 @@ def acknowledge(ack: Ack) -> None:
     ack()
 
 
+def sender(body: dict[str, Any]) -> str | None:
+    """The Slack user who sent an event, command or interaction."""
+    event = body.get("event")
+    if isinstance(event, dict):
+        return event.get("user") if isinstance(event.get("user"), str) else None
+    user = body.get("user")
+    if isinstance(user, dict):
+        return user.get("id")
+    return body.get("user_id")
+
+
+def tell_to_phone(client: WebClient, body: dict[str, Any], advice: str) -> None:
+    """The request failed for good: the sender hears it in a DM, with whom to phone."""
+    user = sender(body)
+    if not user:
+        return
+    text = ("⚠️ Sorry — I could not handle what you just sent (it failed several times). "
+            f"If someone is waiting at the desk, do not wait for me: {advice}")
+    try:
+        client.chat_postMessage(channel=user, text=text)
+    except SlackApiError as exc:
+        log.error("could not tell %s that their request failed: %s", user, exc)
+
+
 def once(state: SlackState, work: Callable[..., None]) -> Callable[..., None]:
     """A lazy listener that runs ``work`` only for the first delivery of its request.
 
-    The idempotency keys (event id, message id, action timestamp, trigger id, signature) are
-    claimed here, after the acknowledgement, in one insert: a retry, a replay or the same
-    request on another instance finds them taken and does nothing.
+    With an inbox row (the normal case) the row is taken for processing here, so a retry, a
+    replay or a take-over by another process never runs the work twice; it is closed when the
+    work is done. Without one (the database was busy before the acknowledgement), the keys are
+    claimed here instead.
     """
     wanted = list(inspect.signature(work).parameters)
+    inbox = SlackInbox(state.db, state.identity)
 
-    def run(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        keys = context.get(KEYS) or []
-        if keys and not state.claim(*keys):
-            log.info("duplicate delivery dropped")
+    def run(body: dict[str, Any], client: WebClient, context: BoltContext,
+            respond: Any = None) -> None:
+        available = {"body": body, "client": client, "context": context,
+                     "event": body.get("event"), "respond": respond}
+        inbox_id = context.get(INBOX)
+        if inbox_id is None:
+            keys = context.get(KEYS) or []
+            if keys and not state.claim(*keys):
+                log.info("duplicate delivery dropped")
+                return
+            work(**{name: available[name] for name in wanted})
             return
-        available = {"body": body, "client": client, "context": context, "event": body.get("event")}
-        work(**{name: available[name] for name in wanted})
+        if not inbox.start(inbox_id):
+            log.info("inbox row %s is already processed or taken over", inbox_id)
+            return
+        try:
+            work(**{name: available[name] for name in wanted})
+        except Exception as exc:
+            if inbox.fail(inbox_id, f"{type(exc).__name__}: {exc}"):
+                log.exception("inbox row %s failed for good", inbox_id)
+                tell_to_phone(client, body, str(context.get(ADVICE) or ""))
+            raise
+        inbox.finish(inbox_id)
 
-    run.__name__ = f"once_{work.__name__}"  # Bolt tells lazy functions apart by name
+    run.__name__ = f"{ONCE}{work.__name__}"  # Bolt tells lazy functions apart by name
     return run

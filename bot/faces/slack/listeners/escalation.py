@@ -22,6 +22,7 @@ from bot.escalation.messages import (
     RESOLVE_MODAL,
     resolve_modal,
 )
+from bot.faces.slack.listeners.common import once
 from bot.faces.slack.services import Services
 
 REFUSAL = ("Sorry — only the privacy in-charge or the director can acknowledge or resolve this "
@@ -81,6 +82,7 @@ def register(app: App, services: Services) -> None:
         if result.status != "resolved":
             client.chat_postMessage(channel=user, text=result.message)
 
-    app.action(ACK_ACTION)(ack=ack_now, lazy=[acknowledge_page])
-    app.action(RESOLVE_ACTION)(ack=ack_now, lazy=[open_resolve])
-    app.view(RESOLVE_MODAL)(ack=check_submit, lazy=[submit_resolve])
+    state = services.slack_state
+    app.action(ACK_ACTION)(ack=ack_now, lazy=[once(state, acknowledge_page)])
+    app.action(RESOLVE_ACTION)(ack=ack_now, lazy=[once(state, open_resolve)])
+    app.view(RESOLVE_MODAL)(ack=check_submit, lazy=[once(state, submit_resolve)])

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.faces.slack.guide import Guide, Place, strip_mentions
 from bot.faces.slack.home import publish_home
-from bot.faces.slack.listeners.common import acknowledge, once
+from bot.faces.slack.listeners.common import REPLAYED, acknowledge, once
 from bot.faces.slack.services import Services
 
 IGNORED_SUBTYPES = {
@@ -28,6 +28,11 @@ IGNORED_SUBTYPES = {
 }
 
 
+def replayed(context: BoltContext, event: dict[str, Any]) -> str | None:
+    """The message's ts when the event is replayed from the inbox (``Place.resumes``)."""
+    return str(event.get("ts")) if context.get(REPLAYED) else None
+
+
 def register(app: App, services: Services, guide: Guide) -> None:
     def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         user = event.get("user")
@@ -35,7 +40,7 @@ def register(app: App, services: Services, guide: Guide) -> None:
             return
         is_dm = event.get("channel_type") == "im" or str(event.get("channel", "")).startswith("D")
         root = event.get("thread_ts") or event["ts"]
-        place = Place(event["channel"], root, user)
+        place = Place(event["channel"], root, user, replayed(context, event))
         if event.get("thread_ts") and guide.reply(client, place, event.get("text", "")):
             return
         guide.start_in_thread(
@@ -58,12 +63,14 @@ def register(app: App, services: Services, guide: Guide) -> None:
         if not is_dm and not event.get("thread_ts"):
             return  # plain channel chatter is none of our business
         thread_ts = event.get("thread_ts")
-        if thread_ts and guide.reply(client, Place(event["channel"], thread_ts, user), text):
+        resumes = replayed(context, event)
+        if thread_ts and guide.reply(client, Place(event["channel"], thread_ts, user, resumes),
+                                     text):
             return
         if is_dm:
             guide.start_in_thread(
                 client,
-                Place(event["channel"], thread_ts or event["ts"], user),
+                Place(event["channel"], thread_ts or event["ts"], user, resumes),
                 kind="dm",
                 text=strip_mentions(text),
             )

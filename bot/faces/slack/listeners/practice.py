@@ -23,6 +23,7 @@ from slack_sdk import WebClient
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.content.packs import Pack
+from bot.faces.slack.listeners.common import once
 from bot.faces.slack.services import Services
 from bot.review.digest import build_digest, chart_png, slack_blocks
 from bot.review.drill import (
@@ -239,7 +240,8 @@ def register(app: App, services: Services) -> None:
         client.chat_postMessage(channel=_dm(client, body["user_id"]), text="Practice case",
                                 blocks=decision_blocks(case))
 
-    app.command(command, matchers=[drill_matcher])(ack=ack_drill, lazy=[start_drill])
+    state = services.slack_state
+    app.command(command, matchers=[drill_matcher])(ack=ack_drill, lazy=[once(state, start_drill)])
 
     def ack_only(ack: Ack) -> None:
         ack()
@@ -270,6 +272,6 @@ def register(app: App, services: Services) -> None:
         client.chat_postMessage(channel=body["channel"]["id"], text="Practice case",
                                 blocks=decision_blocks(case))
 
-    app.action(re.compile(f"^{DECISION_ACTION}:"))(ack=ack_only, lazy=[on_decision])
-    app.action(re.compile(f"^{URGENCY_ACTION}:"))(ack=ack_only, lazy=[on_urgency])
-    app.action(AGAIN_ACTION)(ack=ack_only, lazy=[on_again])
+    app.action(re.compile(f"^{DECISION_ACTION}:"))(ack=ack_only, lazy=[once(state, on_decision)])
+    app.action(re.compile(f"^{URGENCY_ACTION}:"))(ack=ack_only, lazy=[once(state, on_urgency)])
+    app.action(AGAIN_ACTION)(ack=ack_only, lazy=[once(state, on_again)])

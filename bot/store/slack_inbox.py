@@ -1,0 +1,257 @@
+"""The Slack inbox: every event, slash command and click, written durably before Slack gets its
+acknowledgement, and processed exactly once.
+
+``accept`` runs before the acknowledgement: in one transaction it claims the delivery's
+idempotency keys (``slack_processed``) and stores the request (free text redacted). A busy
+database is retried with backoff within ``ACCEPT_BUDGET`` seconds, well inside Slack's three;
+if it stays busy the caller answers so that Slack retries (events) or the person is told.
+
+The process that accepted a request processes it right after the acknowledgement (``start``,
+then ``finish`` or ``fail``). If that process dies first (SIGKILL, a crash, a power cut), its
+rows are taken over: by a process on the same host at once (the owner's pid is gone), by any
+process once the row's lease has run out (``take_over``), and replayed through the same
+listeners. A request that keeps failing is marked ``failed`` after ``MAX_ATTEMPTS`` and the
+person who sent it is told to phone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from bot.privacy.redact import redact
+from bot.store.database import Database
+from bot.store.outbox import claimer_dead, worker_identity
+from bot.store.slack_state import slack_processed
+from bot.store.txn import utcnow
+
+log = logging.getLogger("frontdesk.inbox")
+
+metadata = MetaData()
+
+slack_inbox = Table(
+    "slack_inbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("user_id", String(64)),
+    Column("status", String(16), nullable=False),
+    Column("owner", String(128), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("lease_until", DateTime(timezone=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("done_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+)
+
+ACCEPT_BUDGET = 2.0  # seconds to get a request on disk; Slack waits 3 for the acknowledgement
+TRY_TIMEOUT_MS = 250  # how long one try waits for a lock before backing off
+START_LEASE = timedelta(seconds=30)  # accepted, not yet started: taken over after this
+WORK_LEASE = timedelta(minutes=5)  # started: taken over after this (its process hung or died)
+MAX_ATTEMPTS = 3
+KEEP_DONE = timedelta(days=2)
+
+
+def redacted(value: Any, typed: tuple[str, ...] = ("text",)) -> Any:
+    """``value`` (a request body) with what people type passed through ``redact``: every
+    ``text`` (messages, commands, their rich-text blocks) and, in a modal's state, every input
+    ``value``. Button values are the bot's own JSON and are kept as they are."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in typed and isinstance(item, str):
+                out[key] = redact(item)
+            elif key == "state" and isinstance(item, dict):
+                out[key] = redacted(item, ("text", "value"))
+            else:
+                out[key] = redacted(item, typed)
+        return out
+    if isinstance(value, list):
+        return [redacted(v, typed) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What ``accept`` did: ``new`` (stored as ``inbox_id``), ``duplicate`` (a key was already
+    claimed: a retry, a replay) or ``unavailable`` (the database stayed busy)."""
+
+    outcome: str
+    inbox_id: int | None = None
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    id: int
+    kind: str
+    body: dict[str, Any]
+    user_id: str | None
+    attempts: int
+
+
+class SlackInbox:
+    """Query objects for ``slack_inbox``; ``identity`` is this process (``worker_identity``)."""
+
+    def __init__(self, database: Database, identity: str | None = None):
+        self.db = database
+        self.identity = identity or worker_identity()
+        self._last_prune = 0.0
+
+    # --- before the acknowledgement -------------------------------------------------------
+
+    def accept(self, kind: str, body: dict[str, Any], keys: list[str],
+               user_id: str | None, budget: float = ACCEPT_BUDGET) -> Accepted:
+        """Claim ``keys`` and store the request, durably, within ``budget`` seconds."""
+        deadline = time.monotonic() + budget
+        delay = 0.05
+        stored = json.dumps(redacted(body), separators=(",", ":"))
+        while True:
+            try:
+                return Accepted("new", self._insert(kind, stored, keys, user_id))
+            except IntegrityError:
+                return Accepted("duplicate")
+            except OperationalError as exc:  # locked / busy: back off and try again
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    log.error("inbox: could not store a %s within %.1fs: %s", kind, budget, exc)
+                    return Accepted("unavailable")
+                time.sleep(min(delay, left))
+                delay *= 2
+
+    def _insert(self, kind: str, stored: str, keys: list[str], user_id: str | None) -> int:
+        now = utcnow()
+        sqlite = self.db.dialect == "sqlite"
+        with self.db.engine.connect() as conn:
+            try:
+                if sqlite:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={TRY_TIMEOUT_MS}")
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                else:
+                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{TRY_TIMEOUT_MS}ms'")
+                if keys:
+                    conn.execute(insert(slack_processed), [
+                        {"key": k[:200], "created_at": now} for k in dict.fromkeys(keys)])
+                inbox_id = conn.execute(insert(slack_inbox).values(
+                    kind=kind, body=stored, user_id=(user_id or "")[:64] or None,
+                    status="pending", owner=self.identity, attempts=0,
+                    lease_until=now + START_LEASE, received_at=now,
+                )).inserted_primary_key[0]
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+            finally:
+                if sqlite:
+                    conn.exec_driver_sql("PRAGMA busy_timeout=10000")
+        return int(inbox_id)
+
+    # --- processing -----------------------------------------------------------------------
+
+    def start(self, inbox_id: int) -> bool:
+        """Take our pending row for processing; False when it is not ours or not pending
+        (done already, or another process took it over)."""
+        now = utcnow()
+        with self.db.engine.begin() as conn:
+            changed = conn.execute(update(slack_inbox).where(
+                slack_inbox.c.id == inbox_id, slack_inbox.c.status == "pending",
+                slack_inbox.c.owner == self.identity,
+            ).values(status="processing", lease_until=now + WORK_LEASE)).rowcount
+        return changed == 1
+
+    def finish(self, inbox_id: int) -> None:
+        """Done: the request's body is emptied (nothing typed is kept)."""
+        now = utcnow()
+        with self.db.engine.begin() as conn:
+            conn.execute(update(slack_inbox).where(
+                slack_inbox.c.id == inbox_id, slack_inbox.c.owner == self.identity,
+            ).values(status="done", body="{}", done_at=now))
+        self._maybe_prune(now)
+
+    def fail(self, inbox_id: int, error: str) -> bool:
+        """Record a failed attempt; True when it has failed for good (then it is not retried,
+        and the sender must be told)."""
+        now = utcnow()
+        with self.db.engine.begin() as conn:
+            row = conn.execute(select(slack_inbox.c.attempts).where(
+                slack_inbox.c.id == inbox_id, slack_inbox.c.owner == self.identity)).first()
+            if row is None:
+                return False
+            attempts = row.attempts + 1
+            final = attempts >= MAX_ATTEMPTS
+            conn.execute(update(slack_inbox).where(slack_inbox.c.id == inbox_id).values(
+                attempts=attempts, last_error=error[:500],
+                status="failed" if final else "pending",
+                body="{}" if final else slack_inbox.c.body,
+                lease_until=now + timedelta(seconds=2 ** attempts),
+                done_at=now if final else None,
+            ))
+        return final
+
+    def take_over(self, now: datetime | None = None, limit: int = 20) -> list[InboxRow]:
+        """Rows whose process died (same host) or whose lease ran out, now ours to process."""
+        now = now or utcnow()
+        open_rows = or_(slack_inbox.c.status == "pending", slack_inbox.c.status == "processing")
+        with self.db.engine.connect() as conn:
+            rows = conn.execute(select(
+                slack_inbox.c.id, slack_inbox.c.owner, slack_inbox.c.lease_until,
+            ).where(open_rows).order_by(slack_inbox.c.id).limit(200)).all()
+        mine = []
+        for r in rows:
+            lease = r.lease_until if r.lease_until.tzinfo else r.lease_until.replace(
+                tzinfo=now.tzinfo)
+            if lease <= now or (r.owner != self.identity and claimer_dead(r.owner, self.identity)):
+                mine.append((r.id, r.owner))
+            if len(mine) >= limit:
+                break
+        taken: list[InboxRow] = []
+        for row_id, owner in mine:
+            with self.db.engine.begin() as conn:
+                changed = conn.execute(update(slack_inbox).where(
+                    slack_inbox.c.id == row_id, slack_inbox.c.owner == owner, open_rows,
+                ).values(owner=self.identity, status="pending",
+                         lease_until=now + START_LEASE)).rowcount
+                if changed != 1:
+                    continue  # another process took it first
+                r = conn.execute(select(slack_inbox).where(slack_inbox.c.id == row_id)).one()
+            taken.append(InboxRow(r.id, r.kind, json.loads(r.body), r.user_id, r.attempts))
+        return taken
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        with self.db.engine.connect() as conn:
+            rows = conn.execute(select(slack_inbox.c.status))
+            found: dict[str, int] = {}
+            for (status,) in rows:
+                found[status] = found.get(status, 0) + 1
+        return found
+
+    def _maybe_prune(self, now: datetime) -> None:
+        if now.timestamp() - self._last_prune < 600:
+            return
+        self._last_prune = now.timestamp()
+        with self.db.engine.begin() as conn:
+            conn.execute(delete(slack_inbox).where(
+                slack_inbox.c.status.in_(("done", "failed")),
+                slack_inbox.c.received_at < now - KEEP_DONE))
