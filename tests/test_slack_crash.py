@@ -129,19 +129,25 @@ def test_a_dm_a_click_and_a_command_survive_a_kill_after_the_ack(tmp_path: Path)
         server = Server(tmp_path, fake).start()
         try:
             # A DM: its first question is posted once, by the next process.
-            dm = message_event(fake.dm_channel(STAFF), STAFF, "police want a patron's records")
+            dm = message_event(fake.dm_channel(STAFF), STAFF, "someone wants records")
             crash_while_working(server, fake, "chat.postMessage", "event", event_body(dm))
             assert wait_until(lambda: len(ok_posts(fake)) >= 1, timeout=20)
             [question] = ok_posts(fake)
             assert question.thread_ts == dm["ts"] and "Who is asking?" in question.text
+            assert server.send("interaction", actions_body(
+                STAFF, question.channel, question.ts, question.thread_ts,
+                button(question.blocks, "A police officer"))) == 200
+            assert wait_until(lambda: len(ok_posts(fake)) >= 2, timeout=20)
+            question = ok_posts(fake)[-1]
+            assert "What do they have?" in question.text
 
-            # A click: "Not sure", which pages. The answer is stored before the process dies
-            # (the first Slack call is the edit of the clicked question); the new process
+            # A click that pages (a search warrant). The answer is stored before the process
+            # dies (its first Slack call is the edit of the clicked question); the new process
             # posts the outcome, and the privacy in-charge is paged once.
             click = actions_body(STAFF, question.channel, question.ts, question.thread_ts,
-                                 button(question.blocks, "Not sure"))
+                                 button(question.blocks, "A search warrant"))
             crash_while_working(server, fake, "chat.update", "interaction", click)
-            assert wait_until(lambda: any("page the Privacy Officer" in p.text
+            assert wait_until(lambda: any("Search warrant" in p.text
                                           for p in ok_posts(fake)), timeout=20)
             assert wait_until(lambda: len(fake.delivered_keys()) >= 4, timeout=20)
 
@@ -156,7 +162,8 @@ def test_a_dm_a_click_and_a_command_survive_a_kill_after_the_ack(tmp_path: Path)
         posts = ok_posts(fake, lambda c: not c.args.get("metadata"))  # the guide's own posts
         texts = [p.text for p in posts]
         assert sum("Who is asking?" in t for t in texts) == 1, texts
-        assert sum("page the Privacy Officer" in t for t in texts) == 1, texts
+        assert sum("What do they have?" in t for t in texts) == 1, texts
+        assert sum("Search warrant" in t for t in texts) == 1, texts
         assert sum("What is happening" in t for t in texts) == 1, texts
         assert sum("Privacy guidance" in t for t in texts) == 1, texts  # the command's DM root
         assert len(fake.calls_to("chat.postEphemeral")) == 0  # no "already answered"
@@ -165,7 +172,7 @@ def test_a_dm_a_click_and_a_command_survive_a_kill_after_the_ack(tmp_path: Path)
         assert len(pages) == 3  # two privacy in-charge DMs and the channel, once each
         with Database(server.db_url).engine.connect() as conn:
             assert len(conn.execute(select(escalations.c.id)).all()) == 1
-        assert server.inbox() == ["done", "done", "done"]
+        assert server.inbox() == ["done"] * 4
 
 
 def test_dms_killed_right_after_their_200s_are_all_answered_once(tmp_path: Path) -> None:
