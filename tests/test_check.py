@@ -266,3 +266,32 @@ def test_a_folder_without_content_is_one_clear_error_not_a_traceback(tmp_path: P
     assert result.exception is None or isinstance(result.exception, SystemExit)
     missing = CliRunner().invoke(main, ["check", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_overlap_warnings_are_cached_and_recomputed_when_a_trigger_changes(
+        content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cached overlap analysis is the one a fresh run gives, and a changed trigger (or
+    line) is never answered from the cache."""
+    from bot.check.overlap import _check_flows, check_overlap
+    from bot.content.catalogue import Catalogue
+
+    monkeypatch.setenv("FRONTDESK_CACHE", str(tmp_path / "cache"))
+    flows = content_copy / "flows"
+    text = (flows / "desk-request.yaml").read_text(encoding="utf-8")
+    twin = text.replace("id: desk-request", "id: desk-twin")
+    (flows / "desk-twin.yaml").write_text(twin, encoding="utf-8")
+    first = check_overlap(Catalogue.load(content_copy))
+    assert first  # an identical twin: every trigger is confusable
+    assert len(list((tmp_path / "cache").glob("overlap-*.json"))) == 1
+    assert check_overlap(Catalogue.load(content_copy)) == first  # from the cache
+    # The twin's triggers reworded: the duplicates are gone, not served from the cache.
+    start = twin.index("triggers:")
+    end = twin.index("\n", twin.index("\n  - ", start) + 1)
+    reworded = twin[:start] + "triggers:\n  - zebra crossing outside the library" + twin[end:]
+    (flows / "desk-twin.yaml").write_text(reworded, encoding="utf-8")
+    catalogue = Catalogue.load(content_copy)
+    changed = check_overlap(catalogue)
+    assert changed != first
+    assert len(list((tmp_path / "cache").glob("overlap-*.json"))) == 2
+    assert changed == sorted(_check_flows(list(catalogue.flows.values())),
+                             key=lambda p: (str(p.path), p.line, p.message))

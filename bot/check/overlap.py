@@ -11,10 +11,21 @@ warns, at the trigger's file:line, when
 
 These are warnings: overlap is sometimes deliberate (police asking for camera footage belongs
 to two flows). Fix by rewording the trigger, moving it, or accepting the "Did you mean".
+
+Routing every trigger is the costliest part of `frontdesk check`, and its answer depends only on
+the flows' phrases, the routing data and the router's code: the warnings are kept in the user's
+cache folder under a digest of all three, and recomputed whenever any of them changes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+from importlib.resources import files
+from pathlib import Path
+
+import platformdirs
 from rapidfuzz import fuzz, process
 
 from bot.content.catalogue import Catalogue
@@ -75,6 +86,42 @@ def _check_flows(flows: list[Flow]) -> list[Problem]:
     return problems
 
 
+def _digest(flows: list[Flow]) -> str:
+    """What the overlap warnings depend on: phrases and their places, routing data, router code."""
+    digest = hashlib.sha256()
+    for flow in sorted(flows, key=lambda f: f.id):
+        digest.update(json.dumps([str(flow.path), flow.id, flow.title, flow.description,
+                                  list(flow.triggers), list(flow.trigger_lines),
+                                  flow.lines.get("id", 0)]).encode())
+    for folder in (files("bot") / "data" / "routing", files("bot") / "router"):
+        for item in sorted(folder.iterdir(), key=lambda i: i.name):
+            if item.is_file() and item.name.endswith((".py", ".txt", ".yaml")):
+                digest.update(item.name.encode() + item.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _cached(flows: list[Flow]) -> list[Problem]:
+    """``_check_flows``, from the cache when nothing it depends on has changed."""
+    folder = Path(os.environ.get("FRONTDESK_CACHE") or platformdirs.user_cache_dir("frontdesk"))
+    path = folder / f"overlap-{_digest(flows)}.json"
+    try:
+        return [Problem(Path(p["path"]), p["line"], p["message"], p["severity"])
+                for p in json.loads(path.read_text("utf-8"))]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    problems = _check_flows(flows)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps([{"path": str(p.path), "line": p.line,
+                                        "message": p.message, "severity": p.severity}
+                                       for p in problems]), "utf-8")
+        partial.replace(path)
+    except OSError:
+        pass  # a read-only home: the next run computes it again
+    return problems
+
+
 def check_overlap(catalogue: Catalogue) -> list[Problem]:
     """Warnings for trigger phrases that overlap another flow, for every library's flow set."""
     problems: list[Problem] = []
@@ -87,7 +134,7 @@ def check_overlap(catalogue: Catalogue) -> list[Problem]:
         if key in seen_sets or len(flows) < 2:
             continue
         seen_sets.add(key)
-        problems.extend(_check_flows(flows))
+        problems.extend(_cached(flows))
     unique: dict[tuple[str, int, str], Problem] = {}
     for problem in problems:
         unique.setdefault((str(problem.path), problem.line, problem.message), problem)

@@ -39,8 +39,21 @@ def enumerate_paths(pack: Pack, flow: Flow, rules: Rules | None = None) -> Itera
     """Depth-first over the choices staff can give, exactly as the engine walks: branches
     follow the pack's facts, skipped questions their implied choice, "Not sure" its target
     (``bot.engine.relevance``). Assumes an acyclic flow (the structural check reports cycles).
+
+    Enumerated once per pack, flow and rules, then reused: `frontdesk check`'s safety,
+    reference, relevance and scenario checks all walk the same paths (packs and flows never
+    change once loaded; the cache lives on the pack, holding the flow it was made for).
     """
     rules = rules or rules_in_force()
+    cache: dict[tuple[int, Rules], tuple[Flow, tuple[FlowPath, ...]]] = (
+        pack.__dict__.setdefault("_paths_cache", {}))
+    hit = cache.get((id(flow), rules))
+    if hit is None or hit[0] is not flow:
+        hit = cache[(id(flow), rules)] = (flow, tuple(_enumerate(pack, flow, rules)))
+    return iter(hit[1])
+
+
+def _enumerate(pack: Pack, flow: Flow, rules: Rules) -> Iterator[FlowPath]:
     logic = relevance(pack, flow)
 
     def visit(node_id: str, steps: Steps, skipped: Steps, on_path: dict[str, str],

@@ -40,12 +40,105 @@ def _compiled_template(source: str):
 
 def evaluate(source: str, context: dict[str, Any]) -> Any:
     """Evaluate a condition such as ``facts.emergency_release and answers.sworn == 'yes'``."""
+    plan = _plain_condition(source)
+    if plan is not None:
+        return plan(context)
     try:
         value = _compiled_expression(source)(**context)
     except TemplateError as exc:
         raise ExpressionError(f"cannot evaluate {source!r}: {exc}") from exc
     if isinstance(value, Undefined):  # e.g. an attribute the sandbox hides
         raise ExpressionError(f"cannot evaluate {source!r}: the result is undefined")
+    return value
+
+
+Plan = Any  # a function of the context: a condition compiled to plain Python closures
+
+_COMPARE = {
+    "eq": lambda a, b: a == b, "ne": lambda a, b: a != b,
+    "in": lambda a, b: a in b, "notin": lambda a, b: a not in b,
+}
+
+
+class _NotPlain(Exception):
+    """The condition uses something the plain evaluator does not cover: use the sandbox."""
+
+
+@cache
+def _plain_condition(source: str) -> Plan | None:
+    """``source`` as closures over lookups, constants, ``and``/``or``/``not``, ``==``, ``!=``,
+    ``in`` and ``is none``, or None when it needs the sandbox.
+
+    Branch conditions are evaluated for every step of every path of every library; Jinja2 makes
+    a new context for each call, which was most of `frontdesk check`'s time. This covers the
+    shapes conditions use; it reads attributes only as the sandbox does (``facts.x`` is the
+    ``x`` item of a mapping, never a Python attribute), and anything else goes to the sandbox.
+    """
+    tree = _parsed(source, False)
+    if isinstance(tree, str) or len(tree.body) != 1 or not isinstance(tree.body[0], nodes.Output):
+        return None
+    outputs = tree.body[0].nodes
+    if len(outputs) != 1:
+        return None
+    try:
+        return _plan(outputs[0], source)
+    except _NotPlain:
+        return None
+
+
+def _plan(node: nodes.Node, source: str) -> Plan:
+    if isinstance(node, nodes.Const):
+        value = node.value
+        return lambda _c: value
+    if isinstance(node, nodes.List | nodes.Tuple):
+        items = [_plan(item, source) for item in node.items]
+        return lambda c: [item(c) for item in items]
+    if isinstance(node, nodes.Name | nodes.Getattr | nodes.Getitem):
+        path = _path(node)
+        return lambda c: _get(path, c, source)
+    if isinstance(node, nodes.Not):
+        inner = _plan(node.node, source)
+        return lambda c: not inner(c)
+    if isinstance(node, nodes.And):
+        left, right = _plan(node.left, source), _plan(node.right, source)
+        return lambda c: left(c) and right(c)
+    if isinstance(node, nodes.Or):
+        left, right = _plan(node.left, source), _plan(node.right, source)
+        return lambda c: left(c) or right(c)
+    if isinstance(node, nodes.Compare) and len(node.ops) == 1 and node.ops[0].op in _COMPARE:
+        left, right = _plan(node.expr, source), _plan(node.ops[0].expr, source)
+        compare = _COMPARE[node.ops[0].op]
+        return lambda c: compare(left(c), right(c))
+    if isinstance(node, nodes.Test) and node.name == "none" and not node.args:
+        inner = _plan(node.node, source)
+        return lambda c: inner(c) is None
+    raise _NotPlain
+
+
+def _path(node: nodes.Node) -> tuple[str, ...]:
+    keys: list[str] = []
+    while isinstance(node, nodes.Getattr | nodes.Getitem):
+        key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if not isinstance(key, str) or key.startswith("_"):
+            raise _NotPlain
+        keys.append(key)
+        node = node.node
+    if not isinstance(node, nodes.Name) or node.name.startswith("_"):
+        raise _NotPlain
+    return (node.name, *reversed(keys))
+
+
+def _get(path: tuple[str, ...], context: dict[str, Any], source: str) -> Any:
+    """A lookup as the sandbox does it: mapping items; a missing one is an error, except in a
+    mapping that answers missing keys itself (the conversation's answers: None)."""
+    value: Any = context
+    for key in path:
+        if not isinstance(value, dict):
+            raise ExpressionError(f"cannot evaluate {source!r}: {'.'.join(path)} is undefined")
+        if key in value or hasattr(type(value), "__missing__"):
+            value = value[key]
+        else:
+            raise ExpressionError(f"cannot evaluate {source!r}: {'.'.join(path)} is undefined")
     return value
 
 
