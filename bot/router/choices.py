@@ -148,11 +148,15 @@ class ChoiceMatcher:
         return hits[0] if len({h.choice for h in hits}) == 1 else None
 
     def _answered(self, hits: list[Hit]) -> set[str]:
-        """Choices the hits state; failing any, the ``if_denied`` choices of denied ones."""
-        stated = {h.choice for h in hits if h.reading == STATED}
-        if stated:
-            return stated
-        return {d for h in hits if h.reading == DENIED and (d := self._denied(h.choice))}
+        """Choices the hits state outright; failing any, those that denials name: a denial
+        phrase ("no warrant") and the ``if_denied`` choice of a denied phrase ("lacks a
+        warrant"). "A subpoena, not a warrant" is a subpoena."""
+        stated = [h for h in hits if h.reading == STATED]
+        positive = {h.choice for h in stated if h.phrase.fact_words[0] not in NEGATIONS}
+        if positive:
+            return positive
+        return {h.choice for h in stated} | {
+            d for h in hits if h.reading == DENIED and (d := self._denied(h.choice))}
 
     def _denied(self, choice_id: str) -> str | None:
         choice = self.question.choice(choice_id)
@@ -240,10 +244,19 @@ class ChoiceMatcher:
                     reading = said.reading(start, end)
                 elif said.reading(start, end) == DOUBTED:
                     reading = DOUBTED
-                strong = (phrase.choice, phrase.fact_words) in self._strong and said.clean(
-                    start, end)
+                strong = self._is_strong(phrase) and said.clean(start, end)
                 found.append(Hit(phrase.choice, phrase, start, end, reading, strong))
         return _outermost(found)
+
+    def _is_strong(self, phrase: Phrase) -> bool:
+        """The phrase is, or contains, one of its choice's ``strong`` phrases ("a court order
+        signed by a judge" contains "court order")."""
+        words_ = phrase.fact_words
+        return any(
+            choice == phrase.choice and any(
+                words_[i : i + len(strong)] == strong for i in range(len(words_) - len(strong) + 1))
+            for choice, strong in self._strong
+        )
 
     def _denials(self, said: Said) -> list[Hit]:
         """Denial phrases said another way: "no paperwork" in "no court paperwork at all",

@@ -21,7 +21,8 @@ import yaml
 
 from bot.router.text import DATA, words
 
-REACH = 5  # a cue reaches a phrase across at most this many words
+REACH = 5  # a cue before a phrase reaches it across at most this many words
+REACH_AFTER = 3  # a cue after a phrase: "warrant not yet", "warrant is pending"
 
 STATED, DENIED, DOUBTED = "stated", "denied", "doubted"
 
@@ -36,6 +37,7 @@ class Cues:
     yet_before: frozenset[tuple[str, ...]]
     yet_after: frozenset[tuple[str, ...]]
     doubt: frozenset[tuple[str, ...]]
+    doubt_critical: frozenset[tuple[str, ...]]
     caution_before: frozenset[tuple[str, ...]]
     scope_ends: frozenset[str]
     holding: frozenset[str]
@@ -44,7 +46,7 @@ class Cues:
         """Every cue word: a matcher never 'corrects' one into a choice's word."""
         out: set[str] = set(self.scope_ends | self.holding)
         for group in (self.denied_before, self.yet_before, self.yet_after, self.doubt,
-                      self.caution_before):
+                      self.doubt_critical, self.caution_before):
             for cue in group:
                 out.update(cue)
         return out
@@ -61,7 +63,8 @@ def cues() -> Cues:
         return frozenset(w for entry in raw[key] for w in words(str(entry)))
 
     return Cues(phrases("denied_before"), phrases("yet_before"), phrases("yet_after"),
-                phrases("doubt"), phrases("caution_before"), single("scope_ends"),
+                phrases("doubt"), phrases("doubt_critical"), phrases("caution_before"),
+                single("scope_ends"),
                 single("holding"))
 
 
@@ -113,7 +116,8 @@ class Said:
         sentence = self.sentence[start]
         if sentence in self.questions:
             return False
-        if self._doubt(start, end, lambda i: True) or self._before(start, c.caution_before):
+        if self._doubt(start, end, lambda i: True, c.doubt | c.doubt_critical) or self._before(
+                start, c.caution_before):
             return False
         others = c.denied_before | c.yet_before | c.yet_after
         return not any(
@@ -121,9 +125,10 @@ class Said:
             for i in range(len(self.words)) if not start <= i < end
         )
 
-    def _doubt(self, start: int, end: int, within) -> bool:
+    def _doubt(self, start: int, end: int, within,
+               group: frozenset[tuple[str, ...]] | None = None) -> bool:
         return any(
-            self._cue_at(i, cues().doubt, within, outside=(start, end)) is not None
+            self._cue_at(i, group or cues().doubt, within, outside=(start, end)) is not None
             for i in range(len(self.words)) if within(i) and not start <= i < end
         )
 
@@ -176,13 +181,16 @@ class Said:
         return False
 
     def _after(self, end: int, group: frozenset[tuple[str, ...]]) -> bool:
-        """A cue starts within ``REACH`` words after ``end``, in the same sentence."""
+        """A cue starts within ``REACH_AFTER`` words after ``end``, in the same clause, or opens
+        the next clause of the sentence ("a warrant, not yet")."""
         if end == 0 or end > len(self.words):
             return False
-        sentence = self.sentence[end - 1]
-        for i in range(end, min(len(self.words), end + REACH)):
+        sentence, clause = self.sentence[end - 1], self.clause[end - 1]
+        for i in range(end, min(len(self.words), end + REACH_AFTER)):
             if self.sentence[i] != sentence:
                 return False
+            if self.clause[i] != clause and (i == 0 or self.clause[i - 1] == self.clause[i]):
+                return False  # into the next clause only at its first word
             if self._cue_at(i, group, lambda j: self.sentence[j] == sentence) is not None:
                 return True
             if self.words[i] in cues().scope_ends:
@@ -192,7 +200,7 @@ class Said:
     def has_cue(self) -> bool:
         """Any cue at all (a typed answer with none can be trusted to a fuzzy match)."""
         c = cues()
-        groups = c.denied_before | c.yet_before | c.yet_after | c.doubt
+        groups = c.denied_before | c.yet_before | c.yet_after | c.doubt | c.doubt_critical
         return bool(self.questions) or any(
             self._cue_at(i, groups, lambda j: True) is not None for i in range(len(self.words))
         )
