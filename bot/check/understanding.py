@@ -14,12 +14,12 @@ def check_understanding(flow: Flow) -> list[Problem]:
         ids = {c.id for c in question.choices}
         for choice in question.choices:
             where = f"question {question.id}, choice {choice.id}"
-            if choice.if_denied is not None and (
-                choice.if_denied not in ids or choice.if_denied == choice.id
-            ):
-                problems.append(Problem(flow.path, choice.line,
-                                        f"{where}: if_denied {choice.if_denied!r} is not another "
-                                        "choice of this question"))
+            for key, target in (("if_denied", choice.if_denied),
+                                ("if_not_yet", choice.if_not_yet)):
+                if target is not None and (target not in ids or target == choice.id):
+                    problems.append(Problem(flow.path, choice.line,
+                                            f"{where}: {key} {target!r} is not another choice "
+                                            "of this question"))
             if choice.strong and not choice.critical:
                 problems.append(Problem(flow.path, choice.line,
                                         f"{where}: 'strong' phrases only mean something on a "

@@ -26,6 +26,7 @@ class Choice:
     critical: bool = False  # safety-critical: never set from a weak cue, only suggested
     strong: tuple[str, ...] = ()  # the phrases that may set a critical choice unasked
     if_denied: str | None = None  # the choice that denying this one means ("no warrant")
+    if_not_yet: str | None = None  # the choice it means when only promised ("warrant later")
     ages: tuple[int, int] | None = None  # the ages (inclusive) a stated age answers with this
     # Only on "Not sure": how staff can find out, and whether not knowing is itself a reason
     # to fetch a person (then ``next`` is followed; otherwise the most cautious outcome).
@@ -133,6 +134,7 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
                     critical=bool(c.get("critical", False)),
                     strong=tuple(c.get("strong", ())),
                     if_denied=c.get("if_denied"),
+                    if_not_yet=c.get("if_not_yet"),
                     ages=_ages(c.get("ages")),
                     find_out=c.get("find_out", ""),
                     pages=bool(c.get("pages", False)),

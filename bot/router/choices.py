@@ -23,7 +23,7 @@ from functools import cache, cached_property
 from rapidfuzz import fuzz, process
 
 from bot.content.flows import NOT_SURE, Choice, Question
-from bot.router.cues import DENIED, DOUBTED, STATED, Said, cues
+from bot.router.cues import DENIED, DOUBTED, NOT_YET, STATED, Said, cues
 from bot.router.text import NEGATIONS, Normaliser, is_content, stem, stopwords, words
 
 ACCEPT = 82.0  # below this the best fuzzy candidate is not trusted
@@ -37,6 +37,9 @@ GENERIC = frozenset(
         "yes", "no", "maybe", "both", "everything", "all", "nothing", "none", "other", "something",
         "else", "sure", "unsure", "possibly", "me", "myself", "it", "normal", "ok", "okay", "dont",
         "know", "not",
+        # the setting, not an answer: "a patron", "the library", "someone"
+        "library", "patron", "person", "people", "someone", "somebody", "guy", "man", "woman",
+        "lady",
     )
 )
 
@@ -60,7 +63,7 @@ class Hit:
     phrase: Phrase
     start: int
     end: int
-    reading: str = STATED  # STATED | DENIED (denied, or not in hand yet) | DOUBTED
+    reading: str = STATED  # STATED | DENIED | NOT_YET (promised, pending) | DOUBTED
     strong: bool = True  # may set a safety-critical choice: see ChoiceMatcher.strong
 
 
@@ -129,7 +132,7 @@ class ChoiceMatcher:
                 return self.question.choice(named.pop())
         said = Said.of(answer, self._normalised)
         hits = self._read(said, specific_only=False)
-        if any(h.reading == DOUBTED for h in hits):
+        if any(self._unsure(h) for h in hits):
             return None  # "maybe a warrant": ask again rather than guess
         named = self._answered(hits)
         if len(named) == 1:
@@ -144,7 +147,7 @@ class ChoiceMatcher:
     def suggestion(self, answer: str) -> Hit | None:
         """A choice the answer mentions but does not clearly state ("maybe a warrant")."""
         hits = [h for h in self._read(Said.of(answer, self._normalised), specific_only=False)
-                if h.reading == DOUBTED and h.choice != NOT_SURE]
+                if self._unsure(h) and h.choice != NOT_SURE]
         return hits[0] if len({h.choice for h in hits}) == 1 else None
 
     def _answered(self, hits: list[Hit]) -> set[str]:
@@ -155,12 +158,19 @@ class ChoiceMatcher:
         positive = {h.choice for h in stated if h.phrase.fact_words[0] not in NEGATIONS}
         if positive:
             return positive
-        return {h.choice for h in stated} | {
-            d for h in hits if h.reading == DENIED and (d := self._denied(h.choice))}
+        return {h.choice for h in stated} | {d for h in hits if (d := self._instead(h))}
 
-    def _denied(self, choice_id: str) -> str | None:
-        choice = self.question.choice(choice_id)
-        return choice.if_denied if choice is not None else None
+    def _instead(self, hit: Hit) -> str | None:
+        """The choice a denied or not-yet hit answers with (``if_denied``, ``if_not_yet``)."""
+        choice = self.question.choice(hit.choice)
+        if choice is None:
+            return None
+        return {DENIED: choice.if_denied, NOT_YET: choice.if_not_yet}.get(hit.reading)
+
+    def _unsure(self, hit: Hit) -> bool:
+        """Doubted, or promised or threatened with nothing it stands for ("threatening to come
+        back with a gun"): offered, never taken, and nothing else is taken for the question."""
+        return hit.reading == DOUBTED or (hit.reading == NOT_YET and self._instead(hit) is None)
 
     def _fuzzy(self, said: str) -> Choice | None:
         best: dict[str, float] = {}
@@ -200,10 +210,10 @@ class ChoiceMatcher:
         strong hit. A critical choice heard from a weak cue, or one doubted choice, is the
         suggestion instead: the question is asked, with it offered.
         """
-        doubted = {h.choice for h in hits if h.reading == DOUBTED}
+        doubted = {h.choice for h in hits if self._unsure(h)}
         named = self._answered(hits)
         if doubted or len(named) != 1:
-            weak = [h for h in hits if h.reading == DOUBTED
+            weak = [h for h in hits if self._unsure(h)
                     or (h.reading == STATED and self._critical(h.choice))]
             maybe = {h.choice for h in weak}
             if len(maybe) == 1 and not (named - maybe):
@@ -212,8 +222,9 @@ class ChoiceMatcher:
         chosen = named.pop()
         own = [h for h in hits if h.choice == chosen and h.reading == STATED]
         if not own:
-            denied = max((h for h in hits if h.reading == DENIED), key=lambda h: h.end - h.start)
-            own = [Hit(chosen, denied.phrase, denied.start, denied.end, DENIED, False)]
+            denied = max((h for h in hits if self._instead(h) == chosen),
+                         key=lambda h: h.end - h.start)
+            own = [Hit(chosen, denied.phrase, denied.start, denied.end, denied.reading, False)]
         best = max(own, key=lambda h: (h.strong, h.end - h.start))
         if self._critical(chosen) and not best.strong:
             return None, best
@@ -239,11 +250,9 @@ class ChoiceMatcher:
                     continue  # a phrase does not run across a comma
                 if specific_only and not phrase.specific:
                     continue
-                reading = STATED
-                if phrase.fact_words[0] not in NEGATIONS:  # "no warrant" is itself the fact
-                    reading = said.reading(start, end)
-                elif said.reading(start, end) == DOUBTED:
-                    reading = DOUBTED
+                reading = said.reading(start, end)
+                if phrase.fact_words[0] in NEGATIONS and reading != DOUBTED:
+                    reading = STATED  # "no warrant" is itself the fact
                 strong = self._is_strong(phrase) and said.clean(start, end)
                 found.append(Hit(phrase.choice, phrase, start, end, reading, strong))
         return _outermost(found)
@@ -275,7 +284,7 @@ class ChoiceMatcher:
                 cue = said.denial_before(start, DENIAL_GAP)
                 if cue is None:
                     continue
-                reading = DOUBTED if said.reading(cue, end) == DOUBTED else STATED
+                reading = DOUBTED if said.reading(start, end) == DOUBTED else STATED
                 found.append(Hit(phrase.choice, phrase, cue, end, reading, False))
         return found
 

@@ -22,9 +22,10 @@ import yaml
 from bot.router.text import DATA, words
 
 REACH = 5  # a cue before a phrase reaches it across at most this many words
+SHORT_REACH = 3  # ... a determiner ("no", "without") across this many
 REACH_AFTER = 3  # a cue after a phrase: "warrant not yet", "warrant is pending"
 
-STATED, DENIED, DOUBTED = "stated", "denied", "doubted"
+STATED, DENIED, NOT_YET, DOUBTED = "stated", "denied", "not-yet", "doubted"
 
 # Sentences end at these (and at "but": "no warrant but a subpoena" states two things).
 _SENTENCE = re.compile(r"[.!?;\n]+|\b(?:but|however|although|though)\b", re.IGNORECASE)
@@ -41,6 +42,8 @@ class Cues:
     caution_before: frozenset[tuple[str, ...]]
     scope_ends: frozenset[str]
     holding: frozenset[str]
+    question_openers: frozenset[tuple[str, ...]]
+    short_reach: frozenset[tuple[str, ...]]
 
     def vocabulary(self) -> set[str]:
         """Every cue word: a matcher never 'corrects' one into a choice's word."""
@@ -64,8 +67,8 @@ def cues() -> Cues:
 
     return Cues(phrases("denied_before"), phrases("yet_before"), phrases("yet_after"),
                 phrases("doubt"), phrases("doubt_critical"), phrases("caution_before"),
-                single("scope_ends"),
-                single("holding"))
+                single("scope_ends"), single("holding"), phrases("question_openers"),
+                phrases("short_reach"))
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Said:
     sentence: tuple[int, ...]
     clause: tuple[int, ...]
     questions: frozenset[int]  # sentences that end with a question mark
+    asked: frozenset[int] = frozenset()  # clauses that ask ("is this card stolen?")
 
     @classmethod
     def of(cls, text: str, normalise) -> Said:
@@ -85,28 +89,38 @@ class Said:
         sentence: list[int] = []
         clause: list[int] = []
         asked: set[int] = set()
+        asking: set[int] = set()
         clause_no = 0
         pieces = _sentences(text)
+        openers = cues().question_openers
         for s_no, (piece, is_question) in enumerate(pieces):
             if is_question:
                 asked.add(s_no)
             for part in _CLAUSE.split(piece):
                 found = normalise(part)
+                if is_question and any(found[: len(o)] == o for o in openers):
+                    asking.add(clause_no)
                 out.extend(found)
                 sentence.extend([s_no] * len(found))
                 clause.extend([clause_no] * len(found))
                 clause_no += 1
-        return cls(tuple(out), tuple(sentence), tuple(clause), frozenset(asked))
+        return cls(tuple(out), tuple(sentence), tuple(clause), frozenset(asked),
+                   frozenset(asking))
 
     # --- reading one phrase -------------------------------------------------------------------
 
     def reading(self, start: int, end: int) -> str:
-        """``stated``, ``denied`` (denied or not yet in hand) or ``doubted`` (in its clause)."""
-        if self._doubt(start, end, lambda i: self.clause[i] == self.clause[start]):
+        """``stated``; ``denied`` ("lacks a warrant"); ``not-yet`` (promised, pending, threatened:
+        "will get a warrant", "warrant pending", "threatening to come back with a gun"); or
+        ``doubted`` (a hedge in its clause, or a clause that asks: "is this card stolen?")."""
+        if self.clause[start] in self.asked or self._doubt(
+                start, end, lambda i: self.clause[i] == self.clause[start]):
             return DOUBTED
         c = cues()
-        if self._before(start, c.denied_before | c.yet_before) or self._after(end, c.yet_after):
+        if self._before(start, c.denied_before):
             return DENIED
+        if self._before(start, c.yet_before) or self._after(end, c.yet_after):
+            return NOT_YET
         return STATED
 
     def clean(self, start: int, end: int) -> bool:
@@ -169,6 +183,8 @@ class Said:
                 return False
             for cue in group:
                 first = j - len(cue) + 1
+                if cue in c.short_reach and start - j > SHORT_REACH:
+                    continue
                 if first >= 0 and self.words[first : j + 1] == cue and all(
                     self.clause[k] == clause for k in range(first, j + 1)
                 ):

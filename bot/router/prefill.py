@@ -55,11 +55,12 @@ def prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
             h for h in hits[question.id]
             if not any(s <= h.start and h.end <= e and e - s > h.end - h.start for s, e in spans)
         ]
+        by_age = age_choice(question, message)
+        if by_age is not None:  # a stated age outweighs words ("my kid, he's 20")
+            out.append(_item(question, by_age[0], by_age[1], suggested=False))
+            continue
         answer, suggestion = matcher(question).decide(kept)
         if answer is None and suggestion is None:
-            by_age = age_choice(question, message)
-            if by_age is not None:
-                out.append(_item(question, by_age[0], by_age[1], suggested=False))
             continue
         hit = answer or suggestion
         assert hit is not None

@@ -63,10 +63,16 @@ def _choice_id(value: Any) -> str:
 
 
 def _days_ago(value: Any) -> int | None:
+    """The earliest date an item states, in days before the day it was said. ``dates`` is a
+    list of {date_offset_days: -N, ...} (the blind set) or {days_ago: N} (the dev set)."""
     if value is None or value == {} or value == []:
         return None
     if isinstance(value, int):
         return value
+    if isinstance(value, list):
+        offsets = [int(d["date_offset_days"]) for d in value
+                   if isinstance(d, dict) and d.get("date_offset_days") is not None]
+        return -min(offsets) if offsets else None
     if isinstance(value, dict):
         for key in ("days_ago", "hold_start_days_ago", "start_days_ago"):
             if key in value and value[key] is not None:
@@ -116,6 +122,11 @@ def is_critical(flow: Flow, question: str, choice: str) -> bool:
     return bool(found and found.critical)
 
 
+def _holds_from_a_stated_date(flow: Flow) -> bool:
+    return any((o.spec.get("hold") or {}).get("counts_from") == "stated-date"
+               for o in flow.outcomes())
+
+
 def score(catalogue: Catalogue, items: list[Item]) -> Score:
     result = Score()
     for item in items:
@@ -161,6 +172,8 @@ def score(catalogue: Catalogue, items: list[Item]) -> Score:
                 if got is None:
                     result.misses.append(f"{item.line}: {item.text!r}: asked {question} "
                                          f"(expected {want})")
+        if not _holds_from_a_stated_date(flow):
+            continue  # only a hold's start reads dates
         dated = stated_start(flow, item.text, BENCH_TODAY)
         if item.days_ago is not None or dated is not None:
             want_day = (BENCH_TODAY - timedelta(days=item.days_ago)
