@@ -14,14 +14,18 @@ Slack). Build it once per catalogue and library, then call ``route`` for each me
     result.confidence    # 0..1, the top score
     result.candidates    # up to three Candidate(situation, title, score), best first
     result.suggestions   # the candidates worth offering in "Did you mean" (ambiguous only)
-    result.prefill       # PrefilledAnswer(question, choice, ask, label, said) per fact stated
+    result.prefill       # PrefilledAnswer(question, choice, ask, label, said, suggested) per
+                         # fact stated (suggested: only hinted, e.g. a weak cue for a
+                         # safety-critical choice; the engine asks and offers it)
+    result.stated_date   # StatedDate(date, said) for a flow whose hold counts from it, or None
     result.to_json()     # {"text", "situation", "confidence", "candidates"} (route --jsonl)
 
 What a face does with each band:
 
-* ``confident`` — start ``result.situation`` with ``bot.engine.start(..., prefill=result.prefill)``
-  and show "I understood: <ask> → <label>" for each answer the view reports as prefilled
-  (``View.prefilled``), with a way to change it.
+* ``confident`` — start ``result.situation`` with ``bot.engine.start(..., prefill=result.prefill,
+  stated_date=result.stated_date.date if result.stated_date else None)`` and show "I understood:
+  <ask> → <label>" for each entry of ``View.understood``, with a way to change it, and
+  ``View.suggestion`` under its question.
 * ``ambiguous`` — "Did you mean": ``result.suggestions`` (up to three) plus
   "None of these — page the privacy in-charge".
 * ``none`` — say so, list ``router.situations()`` and offer to page the privacy in-charge.
