@@ -76,6 +76,7 @@ class Guide:
         )
         self.pager = Pager(services, self.pack)  # pages and the asker's live paging status
         self.trail = CaseTrail(services, self.library)  # case events for the audit trail
+        self._bot_user: str | None = None  # the bot's user id, for finding its own posts
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -400,6 +401,23 @@ class Guide:
             return None
         return thread
 
+    def posted_after(self, client: WebClient, place: Place, live_ts: str | None) -> str | None:
+        """The ts of the guide's latest message in the thread after ``live_ts`` (status lines
+        the outbox posts carry metadata and do not count); None if there is none."""
+        try:
+            if self._bot_user is None:
+                self._bot_user = client.auth_test().get("user_id") or ""
+            replies = client.conversations_replies(channel=place.channel, ts=place.thread_ts,
+                                                   include_all_metadata=True, limit=200)
+        except SlackApiError as exc:
+            log.warning("looking for an interrupted post failed: %s", exc.response.get("error"))
+            return None
+        after = float(live_ts or place.thread_ts)
+        mine = [m["ts"] for m in replies.get("messages", [])
+                if (m.get("bot_id") or m.get("user") == self._bot_user) and not m.get("metadata")
+                and m.get("ts") != place.thread_ts and float(m.get("ts", 0)) > after]
+        return max(mine, key=float) if mine else None
+
     @staticmethod
     def applied(thread: SlackThread, message_ts: str) -> bool:
         """Whether the thread changed after the message at ``message_ts`` was sent."""
@@ -410,7 +428,13 @@ class Guide:
         return thread.updated_at is not None and thread.updated_at.timestamp() >= sent
 
     def resume(self, client: WebClient, thread: SlackThread, place: Place) -> None:
-        """Post what the thread shows now, as the interrupted change would have."""
+        """Post what the thread shows now, as the interrupted change would have — unless the
+        interrupted attempt posted it after all and died before recording it: then that
+        message becomes the live one."""
+        posted = self.posted_after(client, place, thread.live_ts)
+        if posted is not None:
+            self.state.set_live(thread, posted)
+            return
         if thread.conversation is None:
             self.show_picker(client, thread, place, WHAT_IS_HAPPENING)
             return
