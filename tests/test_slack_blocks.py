@@ -47,23 +47,26 @@ def test_outcome_with_many_long_clauses_fits_in_50_blocks(slack_catalogue: Catal
     )
     assert len(message.blocks) <= 50
     assert block_errors(message.blocks) == []
-    assert button(message.blocks, "Show all clauses")
+    assert button(message.blocks, "Show the policy")
     assert button(message.blocks, "Page someone now")
     assert button(message.blocks, "Change: ask")
 
 
-def test_long_clause_is_shortened_with_show_full_text(slack_catalogue: Catalogue) -> None:
+def test_the_policy_sits_behind_show_the_policy(slack_catalogue: Catalogue) -> None:
     pack = slack_catalogue.pack("testlib")
     result = outcome_view(slack_catalogue)
     message = blocks.outcome(pack, result, thread_ts="1.0", rev=1, paging=None)
-    full = pack.clauses["3"].text
     shown = "\n".join(
         b["text"]["text"] for b in message.blocks if "text" in b and isinstance(b["text"], dict)
     )
-    assert full not in shown and "…" in shown
-    more = button(message.blocks, "Show full text")
-    assert blocks.parse_value(more["value"]) == {"l": "testlib", "c": ["3"]}
-    modal = blocks.clause_modal(pack, ["3"])
+    ids = [c.clause for c in result.citations]
+    for citation in result.citations:  # named, not quoted, in the thread
+        assert citation.text[:60] not in shown
+    assert f"{len(ids)} clause" in shown
+    policy = button(message.blocks, "Show the policy")
+    assert policy["action_id"] == blocks.SHOW_POLICY
+    assert blocks.parse_value(policy["value"]) == {"l": "testlib", "c": ids}
+    modal = blocks.clause_modal(pack, ids)
     assert view_errors(modal) == []
     text = " ".join(b["text"]["text"] for b in modal["blocks"] if b["type"] == "section")
     assert "the people who must act on it." in text

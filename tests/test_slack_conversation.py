@@ -108,8 +108,10 @@ def test_slash_command_then_buttons_to_the_outcome(bot: SlackBot, fake: FakeSlac
     assert "Do not release anything without a court order." in outcome.text
     assert "Share nothing" in body and "Do now" in body and "Never" in body
     assert "I'm not able to share that without a court order." in body  # what to say
-    assert "[1] Patron records are confidential" in body  # clause id + quoted text
-    assert "are confidential and are not disclosed" in body
+    # The clauses are named; their words are behind "Show the policy".
+    assert "What your policy says:* 2 clauses of Testville" in body
+    assert "are confidential and are not disclosed" not in body
+    assert button(outcome.blocks, "Show the policy")
     assert "Paging (prompt)" in body and "Privacy Officer" in body
     assert button(outcome.blocks, "Page someone now")
     assert button(outcome.blocks, "Start over")
@@ -277,8 +279,8 @@ def test_show_full_text_and_form(
     bot.command(STAFF, "officer with a search warrant")
     _, outcome = bot.posts(2)
     clause = slack_catalogue.pack("testlib").clauses["3"].text
-    assert len(clause) > 500 and clause not in outcome.body  # shortened in the thread
-    bot.click(STAFF, outcome, "Show full text")
+    assert clause[:60] not in outcome.body  # the answer first: the quotes are one click away
+    bot.click(STAFF, outcome, "Show the policy")
     modal = fake.wait_for("views.open")[0]
     assert modal.response and modal.response["ok"]
     shown = text_of(modal.args["view"]["blocks"]).replace("> ", "").replace("\n", " ")

@@ -42,7 +42,6 @@ MAX_BLOCKS = 50  # Slack's limit for a message
 MAX_VIEW_BLOCKS = 100  # ... and for a modal or the Home tab
 SECTION_LIMIT = 3000
 BUTTON_LIMIT = 75
-CLAUSE_PREVIEW = 500  # characters of a clause shown in the thread before "Show full text"
 ACTIONS_PER_BLOCK = 25
 
 # action ids (a prefix and, after ":", what was chosen)
@@ -53,7 +52,8 @@ START_OVER = "fd_start_over"
 PICK = "fd_pick"
 PAGE_NOW = "fd_page_now"
 FORM = "fd_form"
-FULL_TEXT = "fd_full_text"
+FULL_TEXT = "fd_full_text"  # buttons on outcome messages posted before "Show the policy"
+SHOW_POLICY = "fd_show_policy"
 CONTINUE_DM = "fd_continue_dm"
 CHANGE = "fd_change"
 HOME_START = "fd_home_start"
@@ -469,45 +469,25 @@ def outcome(
             context(f"Guidance last reviewed {result.reviewed}. Policy: {escape(pack.title)}.")
         )
     blocks.append(DividerBlock())
-    blocks.append(section(f"*📖 What your policy says* ({escape(pack.library)})"))
-    room = MAX_BLOCKS - len(blocks) - len(tail)
-    blocks += citation_blocks(pack, result, room)
+    blocks += policy_blocks(pack, result)
     blocks += tail
     return Message(text=result.headline, blocks=render(blocks))
 
 
-def citation_blocks(pack: Pack, result: ResolvedOutcome, room: int) -> list[Block]:
-    """One section per cited clause (quoted, shortened with a Show full text button).
-
-    With more clauses than ``room`` allows, the last block lists the rest by id with a button
-    that opens them all.
-    """
-    citations = list(result.citations)
-    shown = citations if len(citations) <= room else citations[: max(room - 1, 0)]
-    blocks: list[Block] = []
-    for c in shown:
-        text = clip(c.text, CLAUSE_PREVIEW)
-        body = f"*[{escape(c.clause)}] {escape(c.title)}*\n{quote(escape(text))}"
-        accessory = None
-        if text != c.text:
-            accessory = button(
-                "Show full text", f"{FULL_TEXT}:{c.clause}", value(l=pack.id, c=[c.clause])
-            )
-        blocks.append(section(clip(body, SECTION_LIMIT), accessory=accessory))
-    rest = citations[len(shown) :]
-    if rest:
-        ids = ", ".join(c.clause for c in rest)
-        blocks.append(
-            section(
-                f"Also cited: {escape(ids)}",
-                accessory=button(
-                    "Show all clauses",
-                    f"{FULL_TEXT}:all",
-                    value(l=pack.id, c=[c.clause for c in rest]),
-                ),
-            )
+def policy_blocks(pack: Pack, result: ResolvedOutcome) -> list[Block]:
+    """The answer comes first: the clauses it rests on are named, and quoted in a modal behind
+    "Show the policy" (they stay in the case record and in the page)."""
+    if not result.citations:
+        return []
+    ids = [c.clause for c in result.citations]
+    count = f"{len(ids)} clause{'s' if len(ids) != 1 else ''}"
+    return [
+        section(
+            f"*📖 What your policy says:* {count} of {escape(pack.library)}'s policy "
+            f"({escape(', '.join(ids))})",
+            accessory=button("Show the policy", SHOW_POLICY, value(l=pack.id, c=ids)),
         )
-    return blocks
+    ]
 
 
 def clause_modal(pack: Pack, clause_ids: Sequence[str]) -> dict[str, Any]:
@@ -526,7 +506,7 @@ def clause_modal(pack: Pack, clause_ids: Sequence[str]) -> dict[str, Any]:
         blocks = [*blocks[: MAX_VIEW_BLOCKS - 1], context("(cut: open the policy for the rest)")]
     return {
         "type": "modal",
-        "title": PlainTextObject(text="Policy text").to_dict(),
+        "title": PlainTextObject(text="Your policy").to_dict(),
         "close": PlainTextObject(text="Close").to_dict(),
         "blocks": render(blocks, limit=MAX_VIEW_BLOCKS),
     }

@@ -124,6 +124,13 @@ def register(app: App, services: Services, guide: Guide) -> None:
                 origin="Started from the Home tab.",
             )
 
+    def show_policy(body: dict[str, Any], client: WebClient) -> None:
+        """"Show the policy" under an answer: the clauses it rests on, quoted in a modal."""
+        full_text(body, client)
+
+    app.action(re.compile(rf"^{blocks.SHOW_POLICY}(:.*)?$"))(
+        ack=acknowledge, lazy=[once(services.slack_state, show_policy)]
+    )
     app.action(re.compile(rf"^{blocks.FULL_TEXT}(:.*)?$"))(
         ack=acknowledge, lazy=[once(services.slack_state, full_text)]
     )
