@@ -87,6 +87,7 @@ class ChannelRig:
             self.db, SlackTransport(WebClient(token="xoxb-test", base_url=slack.api_url),
                                     timeout=5),
             clock=self.clock, base_backoff=0.01, channels=self.channels,
+            on_undelivered=self.service.undelivered,  # as serve and the worker command do
             failover=lambda eid, dead: self.service.failover(eid, dead=dead))
         self.web = ChannelWeb(self.service, self.config, TOKEN)
         self._app = self.web

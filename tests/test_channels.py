@@ -479,3 +479,25 @@ def test_a_hung_smtp_server_does_not_hold_up_slack_pages(
     finally:
         stop.set()
         rig.close()
+
+
+def test_a_slack_page_refused_for_good_sends_the_other_channels_at_once(
+        tmp_path: Path, providers: tuple[PagingFake, FakeTwilio, MailServer]) -> None:
+    """A prompt page (Slack now, email at 5 min, text at 10): Pat's Slack account is
+    deactivated, so Pat's page fails for good; the email and the text go at once, and (issue
+    11's rule for a dead page) the director is paged at once too."""
+    rig = ChannelRig(tmp_path, *providers)
+    try:
+        rig.slack.refuse("UPIC1", "account_inactive")
+        eid = rig.trigger("police", "preservation")
+        rig.deliver()
+        rig.deliver()
+        assert PAT in [t["To"] for t in rig.twilio.texts()]
+        assert "pat.lee@example.org" in " ".join(str(m["To"]) for m in rig.mail.wait_for(2))
+        [failover] = audit(rig, "escalation.failover")
+        assert failover["slack"] == "failed" and failover["via"] == ["email", "sms"]
+        assert rig.service.get(eid).level == 2  # type: ignore[union-attr]
+        rig.deliver()
+        assert f"page:{eid}:2:0:UDIR1" in rig.slack.delivered_keys()
+    finally:
+        rig.close()
