@@ -501,3 +501,21 @@ def test_a_slack_page_refused_for_good_sends_the_other_channels_at_once(
         assert f"page:{eid}:2:0:UDIR1" in rig.slack.delivered_keys()
     finally:
         rig.close()
+
+
+def test_twilio_reporting_a_text_undelivered_is_audited_against_its_page(
+        rig: ChannelRig) -> None:
+    eid = rig.trigger("police", "warrant")
+    rig.deliver()
+    text = next(t for t in rig.twilio.texts() if t["To"] == PAT)
+    path = text["StatusCallback"][len(rig.http.url):]
+    assert rig.twilio_webhook(path, {"MessageSid": text["sid"], "MessageStatus": "delivered"}
+                              )[0] == 204
+    status, _ = rig.twilio_webhook(path, {"MessageSid": text["sid"],
+                                          "MessageStatus": "undelivered", "ErrorCode": "30003"})
+    assert status == 204
+    assert rig.twilio_webhook(path, {"MessageStatus": "failed"},
+                              sign_as="https://other.example/x")[0] == 403
+    [report] = audit(rig, "page.not_delivered")
+    assert report == {"key": f"sms:{eid}:1:0:UPIC1", "via": "sms", "recipient": "UPIC1",
+                      "status": "undelivered", "error_code": "30003"}

@@ -8,8 +8,9 @@ webhooks.
   acknowledges the newest waiting page texted to that person.
 * ``POST /twilio/voice``: the key pressed on a page's call (``Digits``), with the call's
   one-time token in the query.
-* ``POST /twilio/status``: Twilio's delivery reports (accepted; the key in the query is how
-  the worker finds a text or call that may already have gone out).
+* ``POST /twilio/status``: Twilio's delivery reports; a text or call that never reached the
+  phone is audited (``page.not_delivered``). The key in its query is also how the worker
+  finds a text or call that may already have gone out.
 
 Every Twilio request must carry a valid ``X-Twilio-Signature`` for the URL Twilio called
 (``[web] public_url`` + path, so a proxy in front does not break it): 403 otherwise.
@@ -33,12 +34,15 @@ from bot.escalation import EscalationService
 from bot.escalation.records import escalation_row, latest_waiting_page
 from bot.escalation.states import WAITING
 from bot.store import ack_links
+from bot.store.audit import append_event
+from bot.store.txn import write_transaction
 
 log = logging.getLogger("frontdesk.channels")
 
 ACK_PREFIX = "/ack/"
 TWILIO_PATHS = ("/twilio/sms", "/twilio/voice", "/twilio/status")
 ACK_WORDS = {"1", "ACK", "ACKNOWLEDGE", "OK"}
+NOT_DELIVERED = {"failed", "undelivered", "busy", "no-answer", "canceled"}
 MAX_BODY = 64_000
 
 StartResponse = Callable[..., Any]
@@ -91,6 +95,7 @@ class ChannelWeb:
         if path == "/twilio/voice":
             query = parse_qs(environ.get("QUERY_STRING", ""))
             return _twiml(start_response, self._keypad(form, (query.get("token") or [""])[0]))
+        self._delivery_report(form, parse_qs(environ.get("QUERY_STRING", "")))
         return _send(start_response, "204 No Content", "text/plain", "")
 
     # --- the one-time link -------------------------------------------------------------
@@ -162,6 +167,22 @@ class ChannelWeb:
             return _message(f"Acknowledged escalation {escalation_id}. The desk has been told "
                             "you are on it.")
         return _message(f"Escalation {escalation_id}: {result.message}")
+
+    def _delivery_report(self, form: dict[str, str], query: dict[str, list[str]]) -> None:
+        """Twilio's status callback: a text or call that did not reach the phone (failed,
+        undelivered, busy, no answer) is audited against its page; "sent" in our audit means
+        handed to Twilio, this is what became of it."""
+        status = form.get("MessageStatus") or form.get("CallStatus") or ""
+        key = (query.get("key") or [""])[0]
+        parts = key.split(":")
+        if status not in NOT_DELIVERED or len(parts) != 5 or parts[0] not in ("sms", "voice"):
+            return
+        via, escalation_id, _, _, person = parts
+        with write_transaction(self.service.db) as conn:
+            append_event(conn, self.service.db, "page.not_delivered", library=self.config.library,
+                         escalation_id=escalation_id, at=self.service.clock(),
+                         data={"key": key, "via": via, "recipient": person, "status": status,
+                               "error_code": form.get("ErrorCode")})
 
     def _keypad(self, form: dict[str, str], token: str) -> str:
         if form.get("Digits") != "1":
