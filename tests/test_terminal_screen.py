@@ -203,3 +203,28 @@ def test_under_a_pseudo_terminal_colour_line_editing_and_history(tmp_path: Path)
         if process.poll() is None:
             process.kill()
         os.close(master)
+
+
+def test_a_direct_question_gets_its_answer_before_any_question(catalogue: Catalogue) -> None:
+    """'Should I email a screenshot to my boss?' — the answer (never) comes before the first
+    question, in the terminal and on the case's first Slack question."""
+    from bot.engine import start
+    from bot.faces.slack import blocks
+
+    said = chat(catalogue, "jackson-county", [
+        "I found child porn on a public computer, should I email a screenshot to my boss?",
+        "quit"])
+    out = "\n".join(said)
+    never = "⛔ Never screenshot, copy, print, photograph, email or forward it, not even to"
+    assert never in out
+    assert out.index(never) < out.index("Is a child in danger right now")
+
+    flow = catalogue.flow("jackson-county", "cybertipline-concern")
+    view = start(catalogue, "jackson-county", flow.id)
+    assert view.question is not None
+    message = blocks.question(view.question, thread_ts="1.0", rev=1, number=1,
+                              can_go_back=False, first=flow.first)
+    top = message.blocks[0]["text"]["text"]
+    assert top.startswith("⛔ *Never screenshot, copy, print") and "your boss" in top
+    later = blocks.question(view.question, thread_ts="1.0", rev=1, number=2, can_go_back=True)
+    assert "⛔" not in later.blocks[0]["text"]["text"]

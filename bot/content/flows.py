@@ -97,6 +97,7 @@ class Flow:
     nodes: dict[str, Node]
     path: Path
     topics: tuple[str, ...] = ()  # what the situation is about; the safety rules follow these
+    first: str | None = None  # true on every path: said before the first question
     owner: str | None = None
     last_reviewed: str | None = None
     review_every_days: int | None = None
@@ -198,6 +199,7 @@ def load_flow(path: Path) -> Flow:
         nodes=nodes,
         path=path,
         topics=tuple(doc["topic"]),
+        first=doc.get("first"),
         owner=doc.get("owner"),
         last_reviewed=doc.get("last_reviewed"),
         review_every_days=doc.get("review_every_days"),

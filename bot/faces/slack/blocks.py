@@ -283,9 +283,11 @@ _R = -770077
 
 
 @lru_cache(maxsize=512)
-def _question_template(question: Question, number: int, can_go_back: bool) -> str:
+def _question_template(
+    question: Question, number: int, can_go_back: bool, first: str | None = None
+) -> str:
     """The question rendered once through the models (validated), with placeholder values."""
-    return json.dumps(render(_question_blocks(question, _T, _R, number, can_go_back, ())))
+    return json.dumps(render(_question_blocks(question, _T, _R, number, can_go_back, (), first)))
 
 
 def question(
@@ -297,8 +299,13 @@ def question(
     can_go_back: bool,
     prefilled: Sequence[Understood] = (),
     suggestion: Understanding | None = None,
+    first: str | None = None,
 ) -> Message:
     """One question: a button per choice, then Not sure, Back and Start over.
+
+    ``first`` (``Flow.first``, on the case's first question): what holds whatever the answers,
+    said before the question, so a direct question ("Should I email a screenshot to my boss?")
+    is answered before anything is asked.
 
     ``prefilled``: the answers understood from staff's words (the opening message's, or one just
     typed), listed with a Change button each. ``suggestion`` (``View.suggestion``): a choice
@@ -306,11 +313,11 @@ def question(
     rendering is cached per question; only the button values (thread and revision) are filled.
     """
     if prefilled or suggestion is not None or not _SAFE_TS.match(thread_ts):
-        blocks = _question_blocks(question, thread_ts, rev, number, can_go_back, prefilled)
+        blocks = _question_blocks(question, thread_ts, rev, number, can_go_back, prefilled, first)
         if suggestion is not None:
             blocks.insert(-1, context(suggested_line(suggestion)))
         return Message(text=question.ask, blocks=render(blocks))
-    text = _question_template(question, number, can_go_back)
+    text = _question_template(question, number, can_go_back, first)
     text = text.replace(_T, thread_ts).replace(str(_R), str(int(rev)))
     return Message(text=question.ask, blocks=json.loads(text))
 
@@ -322,8 +329,10 @@ def _question_blocks(
     number: int,
     can_go_back: bool,
     prefilled: Sequence[Understood],
+    first: str | None = None,
 ) -> list[Block]:
-    blocks: list[Block] = understood(prefilled, thread_ts=thread_ts, rev=rev)
+    blocks: list[Block] = [section(f"⛔ *{escape(first)}*")] if first else []
+    blocks += understood(prefilled, thread_ts=thread_ts, rev=rev)
     blocks.append(section(f"*{number}. {escape(clip(question.ask, 2800))}*", block_id="question"))
     if question.help:
         blocks.append(context(escape(question.help)))

@@ -302,7 +302,7 @@ class Guide:
                     f"Situation: *{blocks.escape(flow.title)}*", f"Chosen by {mention(place.user)}"
                 ),
             )
-        self.show(client, won, place, current, prefilled=current.prefilled)
+        self.show(client, won, place, current, prefilled=current.prefilled, first=flow.first)
 
     def show(
         self,
@@ -311,6 +311,7 @@ class Guide:
         place: Place,
         current: View,
         prefilled: Sequence[Understood] = (),
+        first: str | None = None,
     ) -> None:
         """Post the view (next question or the outcome) and make it the live message.
 
@@ -339,6 +340,7 @@ class Guide:
                 can_go_back=bool(current.path),
                 prefilled=prefilled,
                 suggestion=current.suggestion,
+                first=first,
             )
         ts = self.post(client, place, message)
         self.state.set_live(thread, ts)

@@ -21,6 +21,7 @@ from bot.engine.session import (
 )
 from bot.engine.step import STATED_DATE, answer, restate_date
 from bot.faces.terminal.render import (
+    Para,
     Screenful,
     answer_screen,
     plain,
@@ -200,6 +201,9 @@ class TerminalChat:
                                              if switched else {})})
         for turn in view.conversation.transcript:
             self.record("case.answer", view, turn.to_json())  # prefilled facts
+        flow = self.catalogue.flow(self.library, flow_id)
+        if flow.first and view.outcome is None:  # what holds whatever the answers, first
+            self.paint([Para(flow.first, "bold red", "⛔ ")])
         self.show_understood(view)
         self.show(view)
         while True:
