@@ -23,7 +23,7 @@ def test_a_whole_conversation_shows_outcome_quotes_and_page(fixture_catalogue, t
     assert "PAGING (immediate): Director" in out
     # The policy's words are one 'policy' away, not on the first screen.
     assert "Records are released only on a court order presented to the Director." not in out
-    assert "(Type 'policy' for the 1 clause of Testville Library's policy" in out
+    assert "(Type 'policy' for the 1 policy clause this rests on" in out
     assert out.rstrip().endswith("Bye.")
     saved = store.recent("terminal")
     assert saved and saved[0].status == "done" and saved[0].outcome == "comply"

@@ -62,7 +62,11 @@ def paging_lines(tmp_path: Path, catalogue: Catalogue) -> dict[tuple[str, str, b
     return described
 
 
-@pytest.mark.xfail(strict=True, reason="outcome texts are being shortened to fit")
+# Answers that do not fit yet, by library x outcome: this number only goes down. Each one
+# needs its text shortened (and is listed when the test fails).
+STILL_TOO_LONG = 98
+
+
 def test_every_answer_fits_the_first_screen(tmp_path: Path, catalogue: Catalogue) -> None:
     pages = paging_lines(tmp_path, catalogue)
     too_long = []
@@ -76,7 +80,7 @@ def test_every_answer_fits_the_first_screen(tmp_path: Path, catalogue: Catalogue
                 assert all(len(line) <= FIRST_SCREEN_WIDTH for line, _ in lines)
                 if len(lines) > FIRST_SCREEN_LINES:
                     too_long.append(f"{library} {flow.id}/{node.id}: {len(lines)} lines")
-    assert not too_long, "\n".join(too_long)
+    assert len(too_long) <= STILL_TOO_LONG, "\n".join(too_long)
 
 
 def test_the_answer_comes_first_and_the_policy_on_demand(catalogue: Catalogue) -> None:
@@ -91,7 +95,7 @@ def test_the_answer_comes_first_and_the_policy_on_demand(catalogue: Catalogue) -
     typed_policy = next(i for i, s in enumerate(said) if s.startswith("POLICY ("))
     assert quote not in "\n".join(said[:typed_policy])
     assert quote in said[typed_policy]
-    assert "Type 'policy' for the 5 clauses" in out
+    assert "Type 'policy' for the 5 policy clauses" in out
 
 
 def test_plain_output_when_not_a_terminal() -> None:

@@ -263,7 +263,7 @@ class EscalationService:
 
     def describe_page(self, escalation_id: str) -> str:
         """What the terminal shows once a page is queued, in a few lines of the answer's first
-        screen: who is paged, what happens next, any deadline, and how to follow it."""
+        screen: who is paged, what happens next and any deadline (`frontdesk pages` follows it)."""
         row = records.escalation_row(self.db, escalation_id)
         if row is None:
             return f"No escalation {escalation_id}."
@@ -296,8 +296,6 @@ class EscalationService:
             lines.append(f"Deadline recorded: {hold['kind']} hold {hold['id']}, due "
                          f"{messages.format_utc(hold.get('due_at'))}; reminders 7 days before "
                          "and on the day.")
-        lines.append(f"Follow it: `frontdesk pages`, `frontdesk ack {escalation_id}` "
-                     f"({len(packet.get('path') or [])} answers sent, redacted).")
         return "\n".join(lines)
 
     # --- reading -------------------------------------------------------------------------

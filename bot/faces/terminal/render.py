@@ -119,9 +119,10 @@ def answer_screen(pack: Pack, outcome: ResolvedOutcome, paging: Sequence[str] = 
         paras.append(Para(paged_roles(pack, outcome), "yellow",
                           f"PAGING ({outcome.escalate.urgency}): "))
     clauses = len(outcome.citations)
+    follow = "; `frontdesk pages` follows the page" if paging else ""
     paras.append(Para(
-        f"(Type 'policy' for the {clauses} clause{'s' if clauses != 1 else ''} of "
-        f"{pack.library}'s policy this rests on.)", "dim"))
+        f"(Type 'policy' for the {clauses} policy clause{'s' if clauses != 1 else ''} this "
+        f"rests on{follow}.)", "dim"))
     return paras
 
 
