@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ from bot.content.catalogue import Catalogue
 from bot.engine import start, step
 from bot.engine.session import RAISED, UPDATED, WITHDRAWN, PageLedger, happened, page_action
 from bot.escalation import EscalationService, OutboxWorker, SlackTransport
-from bot.store import Database
+from bot.review.digest import build_digest, to_text
+from bot.store import ConversationStore, Database
 from bot.store.paging_tables import escalations, holds
 from tests.escalation_support import PagingFake, config_toml, write_content
 from tests.terminal_support import chat
@@ -152,3 +154,19 @@ def test_something_else_goes_back_to_the_situations_keeps_the_opening_and_pages_
 def test_something_else_at_a_question_pages_nothing(desk: Desk) -> None:
     out = desk.chat("1", "something else", "quit")
     assert "Back to the situations" in out and desk.escalations() == []
+
+
+def test_pages_per_case_and_corrections_are_figures_in_the_digest(desk: Desk) -> None:
+    store = ConversationStore(desk.db)
+    lines = ["1", "police", "warrant", "change", "2", "preserve", "",  # updated in place
+             "1", "police", "warrant", "back", "nothing", "",  # withdrawn
+             "1", "police", "nothing", ""]  # pages nobody
+    chat(desk.catalogue, "pagelib", lines, escalations=desk.service, store=store)
+    digest = build_digest(desk.catalogue, desk.db, datetime.now(UTC) - timedelta(hours=1))
+    assert digest.conversations == 3
+    assert digest.escalations is not None and digest.escalations.total == 2
+    assert digest.pages_per_case == pytest.approx(2 / 3)
+    assert (digest.escalations.corrected, digest.escalations.withdrawn) == (1, 1)
+    assert "Pages per case: 0.67 (2 pages, 3 cases); corrected by the desk: 1 updated in " \
+           "place, 1 withdrawn." in to_text(digest)
+    assert digest.to_json()["pages_per_case"] == pytest.approx(2 / 3)

@@ -17,6 +17,7 @@ from bot.content.flows import NOT_SURE, Question
 from bot.engine import start, step
 from bot.engine.relevance import LEGACY, relevance
 from tests.conftest import ROOT
+from tests.terminal_support import chat
 from tests.test_check import FLOW, break_file, line_of
 
 PARENT = "parent-requests-child-records"
@@ -119,3 +120,12 @@ def test_not_sure_between_two_releases_is_an_error(content_copy: Path) -> None:
     wanted = [p for p in report.errors if "a release is never the cautious answer" in p.message]
     assert wanted, [str(p) for p in report.problems]
     assert wanted[0].path == path
+
+
+def test_the_terminal_says_how_to_find_out_after_a_cautious_answer(catalogue: Catalogue) -> None:
+    said = "\n".join(chat(catalogue, "jackson-county",
+                          ["parent wants to know what her 12 year old has overdue", "not sure",
+                           ""]))
+    assert ("You weren't sure, so this is the most cautious answer. To find out: Ask to see "
+            "the child's library card or card number.") in said
+    assert "PAGED" not in said

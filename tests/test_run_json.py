@@ -49,6 +49,7 @@ def test_an_outcome_that_names_someone_raises_one_page() -> None:
 def test_not_sure_pages_no_one_where_the_cautious_outcome_names_no_one() -> None:
     data = run("--library", "jackson-county", "--flow", PARENT, *says("yes", "fines", "not-sure"))
     assert data["outcome"]["id"] == "need-card" and data["pages"] == []
+    assert data["find_out"] == "Ask to see the child's library card or card number."
 
 
 def test_back_after_an_outcome_then_another_outcome_withdraws_the_page() -> None:

@@ -489,3 +489,51 @@ def test_typed_start_over_after_the_outcome_keeps_one_page_for_the_case(bot: Sla
     [row] = _case_escalations(bot, root.ts)
     assert row.id == first.id and row.outcome_id == "emergency"
     assert json.loads(row.packet)["corrected_from"] == "warrant"
+
+
+def test_something_else_goes_back_to_the_situations_and_pages_nothing(
+        bot: SlackBot, slack_catalogue: Catalogue) -> None:
+    bot.command(STAFF, "police")
+    root, question = bot.posts(2)
+    thread = bot.state.thread(root.channel, root.ts)
+    assert thread is not None and thread.conversation is not None
+    case = thread.conversation.id
+    bot.click(STAFF, question, "This is something else")
+    picker = bot.post()
+    assert "Nothing was paged for this switch" in picker.body
+    bot.click(STAFF, picker, slack_catalogue.flow("testlib", "lost-property").title)
+    bot.post()
+    thread = bot.state.thread(root.channel, root.ts)
+    assert thread is not None and thread.conversation is not None
+    assert thread.conversation.flow == "lost-property" and thread.conversation.id == case
+    assert _case_escalations(bot, root.ts) == []
+
+
+def test_typed_something_else_after_a_paging_outcome_keeps_the_one_page(bot: SlackBot) -> None:
+    bot.command(STAFF, "officer with a search warrant")
+    root, _ = bot.posts(2)
+    bot.reply(STAFF, root.channel, root.ts, "something else")
+    picker = bot.post()
+    assert "Nothing was paged for this switch" in picker.body
+    bot.click(STAFF, picker, "Police ask about a patron")
+    bot.click(STAFF, bot.post(), "A search warrant")
+    bot.post()
+    [row] = _case_escalations(bot, root.ts)  # the switch raised no page of its own
+    assert row.outcome_id == "warrant"
+
+
+def test_typed_change_after_the_outcome_offers_each_answer_to_change(bot: SlackBot) -> None:
+    bot.command(STAFF, "police")
+    root, question = bot.posts(2)
+    bot.click(STAFF, question, "Nothing in writing")
+    bot.click(STAFF, bot.post(), "No")
+    assert "Do not release anything without a court order" in bot.post().text
+    bot.reply(STAFF, root.channel, root.ts, "change")
+    offer = bot.post()
+    assert "Which answer do you want to change?" in offer.body
+    bot.click(STAFF, offer, "Change: What does the officer have?")
+    reask = bot.post()
+    bot.click(STAFF, reask, "A search warrant")
+    assert "Do not obstruct the search" in bot.post().text
+    [row] = _case_escalations(bot, root.ts)  # withhold's page, updated in place
+    assert row.outcome_id == "warrant" and json.loads(row.packet)["corrected_from"] == "withhold"

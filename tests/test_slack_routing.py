@@ -145,3 +145,21 @@ def test_confident_starts_the_flow(bot: SlackBot, catalogue: Catalogue) -> None:
     said = terminal_says(catalogue, text)
     assert said[0] == f"→ {catalogue.flow(LIBRARY, result.situation).title}"
     assert any(opened.question.ask in line for line in said)
+
+
+def test_a_did_you_mean_pick_keeps_what_the_opening_message_said(
+        bot: SlackBot, catalogue: Catalogue) -> None:
+    """"has a subpoena" states the paper: picking either legal situation from "Did you mean"
+    starts it with the paper answered, as a confident route would."""
+    text = "guy wants info on a patron, has a subpoena"
+    assert routed(catalogue, text).band == "ambiguous"
+    picker = slack_opening(bot, text)
+    assert "legal-document-served" in offered(picker)
+    title = catalogue.flow(LIBRARY, "legal-document-served").title
+    carried = blocks.parse_value(button(picker.blocks, title)["value"])
+    assert carried["p"] == [["document", "subpoena"]]  # ids only, none of the words
+    bot.click(STAFF, picker, title)
+    bot.post()
+    thread = bot.state.thread(picker.channel, picker.thread_ts)
+    assert thread is not None and thread.conversation is not None
+    assert ("document", "subpoena") in thread.conversation.answers

@@ -58,6 +58,9 @@ class View:
     # For the open question: a choice staff's words hinted at but did not state (a weak cue for
     # a safety-critical answer, "maybe a warrant"). Offered, never taken.
     suggestion: Understanding | None = None
+    # The outcome was reached through "Not sure": how staff can find out (the flow's find_out),
+    # so they can come back and answer.
+    find_out: str | None = None
 
     @property
     def status(self) -> str:
@@ -81,7 +84,7 @@ def view(
     if isinstance(position.node, Outcome):
         outcome = resolve_outcome(pack, flow, position.node)
         return View(conversation, None, outcome, position.path, prefilled=prefilled,
-                    understood=understood)
+                    understood=understood, find_out=_find_out(flow, position.path))
     return View(conversation, position.node, None, position.path, not_understood, prefilled,
                 understood, _suggestion(position.node, conversation, not_understood))
 
@@ -125,6 +128,15 @@ def _suggestion(question: Question, conversation: Conversation,
             return Understanding(question.id, choice.id, question.ask, choice.label, said,
                                  "opening")
     return None
+
+
+def _find_out(flow: Flow, path: tuple[tuple[str, str], ...]) -> str | None:
+    """The find_out hint of the "Not sure" that ended the path, if it did."""
+    if not path or path[-1][1] != NOT_SURE:
+        return None
+    question = flow.nodes.get(path[-1][0])
+    choice = question.choice(NOT_SURE) if isinstance(question, Question) else None
+    return (choice.find_out or None) if choice is not None else None
 
 
 def _prefilled_on_path(flow: Flow, conversation: Conversation,

@@ -85,8 +85,11 @@ def withdraw(service: EscalationService, conn: Connection, row: Row[Any],
     """Close the escalation: the corrected case needs no one; every page says stand down."""
     note = (f"Stand down: the desk corrected the case and it no longer needs anyone "
             f"(now: {outcome.headline})")
+    packet = json.loads(row.packet) if row.packet else {}
+    packet["withdrawn"] = outcome.id  # the digest counts stand-downs from this
     conn.execute(update(escalations).where(escalations.c.id == row.id).values(
         state="resolved", resolved_by=asked_by, resolved_at=now, resolve_note=note,
+        packet=json.dumps(packet),
         next_action_at=None, updated_at=now,
         # free the key: reaching that outcome again is a new page, not this closed one
         dedupe_key=dedupe_key(row.dedupe_key, "withdrawn", now.isoformat())))

@@ -41,6 +41,8 @@ def view_to_json(view: View) -> dict[str, Any]:
         data["understood"] = [_understanding(u) for u in view.understood]
     if view.suggestion is not None:
         data["suggestion"] = _understanding(view.suggestion)
+    if view.find_out:
+        data["find_out"] = view.find_out
     return data
 
 

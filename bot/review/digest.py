@@ -75,6 +75,8 @@ class Escalations:
     ack_p90: float | None = None
     expired: int = 0
     open: int = 0
+    corrected: int = 0  # updated in place after the desk corrected the case
+    withdrawn: int = 0  # stood down: the corrected case needed nobody
 
 
 @dataclass
@@ -94,6 +96,13 @@ class Digest:
     escalations: Escalations | None = None
     drills: int | None = None
     drill_staff: int | None = None
+
+    @property
+    def pages_per_case(self) -> float | None:
+        """Pages raised per case in the period (a correction updates a page, not a new one)."""
+        if self.escalations is None or not self.conversations:
+            return None
+        return self.escalations.total / self.conversations
 
     @property
     def not_sure_rate(self) -> float:
@@ -124,8 +133,10 @@ class Digest:
             "escalations": None if esc is None else {
                 "total": esc.total, "by_urgency": dict(esc.by_urgency), "acked": esc.acked,
                 "ack_median_seconds": esc.ack_median, "ack_p90_seconds": esc.ack_p90,
-                "expired": esc.expired, "open": esc.open,
+                "expired": esc.expired, "open": esc.open, "corrected": esc.corrected,
+                "withdrawn": esc.withdrawn,
             },
+            "pages_per_case": self.pages_per_case,
             "drills": self.drills,
             "drill_staff": self.drill_staff,
         }
@@ -257,6 +268,9 @@ def _escalations(db: Database, since: datetime, now: datetime,
             stats.expired += 1
         elif row.get("state") == "triggered":
             stats.open += 1
+        packet = _state(row.get("packet"))
+        stats.corrected += bool(packet.get("corrected_from"))
+        stats.withdrawn += bool(packet.get("withdrawn"))
     if waits:
         stats.ack_median = statistics.median(waits)
         stats.ack_p90 = percentile(waits, 90)
@@ -310,6 +324,10 @@ def lines(digest: Digest, top: int = 5) -> list[tuple[str, list[str]]]:
                 f"Time to acknowledge: median {duration(esc.ack_median)}, "
                 f"p90 {duration(esc.ack_p90)}.",
                 f"Expired pages (nobody acknowledged in time): {esc.expired}.",
+                "Pages per case: "
+                + (f"{digest.pages_per_case:.2f}" if digest.pages_per_case is not None else "—")
+                + f" ({esc.total} pages, {digest.conversations} cases); corrected by the desk: "
+                f"{esc.corrected} updated in place, {esc.withdrawn} withdrawn.",
             ],
         ))
     not_sure = [

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -49,6 +49,7 @@ CHOICE = "fd_choice"
 NOT_SURE_ACTION = "fd_not_sure"
 BACK = "fd_back"
 START_OVER = "fd_start_over"
+SOMETHING_ELSE = "fd_something_else"
 PICK = "fd_pick"
 PAGE_NOW = "fd_page_now"
 FORM = "fd_form"
@@ -207,13 +208,17 @@ def _situation_button(title: str, action_id: str) -> str:
 
 
 def situation_rows(
-    flows: Sequence[Flow], action: str, data: dict[str, Any], block_id: str
+    flows: Sequence[Flow], action: str, data: dict[str, Any], block_id: str,
+    facts: Mapping[str, list[list[str]]] | None = None,
 ) -> Blocks:
-    """Actions blocks of situation buttons; the rendering is cached, only values differ."""
+    """Actions blocks of situation buttons; the rendering is cached, only values differ.
+    ``facts``: per flow, the (question, choice) pairs the opening message stated, carried in
+    the button so a pick starts with them (structured ids only, no words)."""
     elements = []
     for flow in flows:
         element = json.loads(_situation_button(flow.title, f"{action}:{flow.id}"))
-        element["value"] = value(**data, f=flow.id)
+        extra = {"p": facts[flow.id]} if facts and facts.get(flow.id) else {}
+        element["value"] = value(**data, f=flow.id, **extra)
         elements.append(element)
     return [
         {
@@ -233,11 +238,12 @@ def picker(
     intro: str,
     candidates: Sequence[Flow] = (),
     offer_page: bool = False,
+    facts: Mapping[str, list[list[str]]] | None = None,
 ) -> Message:
     """Which situation? Candidates first (from the router) or every situation."""
     shown = list(candidates) or list(flows)
     out = render([section(intro)])
-    out += situation_rows(shown, PICK, {"t": thread_ts, "r": rev}, "pick")
+    out += situation_rows(shown, PICK, {"t": thread_ts, "r": rev}, "pick", facts)
     tail: list[Block] = []
     if candidates and len(candidates) < len(flows):
         tail.append(
@@ -254,6 +260,11 @@ def picker(
     if len(out) > MAX_BLOCKS:
         raise ValueError(f"{len(out)} blocks exceed Slack's limit of {MAX_BLOCKS}")
     return Message(text=intro, blocks=out)
+
+
+def something_else_button(thread_ts: str, rev: int) -> ButtonElement:
+    """Back to the situations: the case is another one. Pages nothing."""
+    return button("🔀 This is something else", SOMETHING_ELSE, value(t=thread_ts, r=rev))
 
 
 def page_button(
@@ -346,6 +357,7 @@ def _question_blocks(
     if can_go_back:
         controls.append(button("↩️ Back", BACK, value(t=thread_ts, r=rev)))
     controls.append(button("🔄 Start over", START_OVER, value(t=thread_ts, r=rev)))
+    controls.append(something_else_button(thread_ts, rev))
     blocks += action_rows(controls, "controls")
     blocks.append(
         context(
@@ -356,7 +368,15 @@ def _question_blocks(
     return blocks
 
 
-def understood(prefilled: Sequence[Understood], *, thread_ts: str, rev: int) -> list[Block]:
+def changes(answered: Sequence[Understood], *, thread_ts: str, rev: int) -> Message:
+    """Typed "change": the answers given so far, each with a Change button."""
+    parts = understood(answered, thread_ts=thread_ts, rev=rev,
+                       heading="*Which answer do you want to change?*")
+    return Message(text="Which answer do you want to change?", blocks=render(parts))
+
+
+def understood(prefilled: Sequence[Understood], *, thread_ts: str, rev: int,
+               heading: str = "*From what you wrote, I understood:*") -> list[Block]:
     """What the opening message answered (``View.prefilled``: question id, choice id, question,
     label), each with a Change button; nothing when it answered nothing."""
     if not prefilled:
@@ -368,8 +388,7 @@ def understood(prefilled: Sequence[Understood], *, thread_ts: str, rev: int) -> 
         for question_id, _, ask, _ in prefilled
     ]
     return [
-        section(clip("*From what you wrote, I understood:*\n" + "\n".join(lines),
-                     SECTION_LIMIT)),
+        section(clip(heading + "\n" + "\n".join(lines), SECTION_LIMIT)),
         *action_rows(changes, "change"),
     ]
 
@@ -442,12 +461,16 @@ def outcome(
     paging: Paging | None,
     can_go_back: bool = True,
     prefilled: Sequence[Understood] = (),
+    find_out: str | None = None,
 ) -> Message:
     """The answer: headline, decision, never / do, what to say, paging, what the opening message
     answered (``prefilled``, when the case opened straight onto this outcome), the cited
-    clauses."""
+    clauses. ``find_out``: reached through "Not sure", how staff can find out."""
     urgent = result.escalate.urgency == "immediate"
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip(result.headline, 150)))]
+    if find_out:
+        blocks.append(context(f"You weren't sure, so this is the most cautious answer. To find "
+                              f"out: {escape(clip(find_out, 300))} Then tap Back and answer."))
     blocks.append(
         section(
             f"*Decision:* {escape(result.decision_label)}  ·  _{escape(pack.library)}_"
@@ -472,6 +495,7 @@ def outcome(
     if can_go_back:
         controls.append(button("↩️ Back", BACK, value(t=thread_ts, r=rev)))
     controls.append(button("🔄 Start over", START_OVER, value(t=thread_ts, r=rev)))
+    controls.append(something_else_button(thread_ts, rev))
     tail: list[Block] = [*action_rows(controls, "outcome")]
     if result.reviewed:
         tail.append(

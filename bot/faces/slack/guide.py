@@ -23,7 +23,8 @@ from slack_sdk.errors import SlackApiError
 from bot.content.flows import NOT_SURE, Flow, Question
 from bot.engine import View, back, start, start_over, step, view
 from bot.engine.conversation import Conversation
-from bot.engine.session import happened
+from bot.engine.matching import normalise
+from bot.engine.session import CHANGE_WORDS, SWITCH_WORDS, happened, opening_prefill
 from bot.engine.step import Understood, answer
 from bot.faces.slack import blocks
 from bot.faces.slack.paging import Pager, paging_note
@@ -237,8 +238,10 @@ class Guide:
         if result is None:
             result = self.router.route(redact(said))
         if result.situation and self.flow(result.situation):
+            switched = thread.conversation is not None and thread.status == "picking"
             self.start_flow(client, thread, place, result.situation, prefill=result.prefill,
-                            stated_date=result.stated_date.date if result.stated_date else None)
+                            stated_date=result.stated_date.date if result.stated_date else None,
+                            case_id=thread.conversation.id if switched else None)
             return
         suggestions = [f for f in (self.flow(c.situation) for c in result.suggestions) if f]
         if result.band == "ambiguous" and suggestions:
@@ -249,7 +252,12 @@ class Guide:
                 "I can't match that to a privacy situation I know. Pick one below, or page "
                 "someone if you need a person now."
             )
-        self.show_picker(client, thread, place, intro, candidates=suggestions, offer_page=True)
+        # Each situation offered starts with what the opening message stated for it.
+        facts = {f.id: [[p.question, p.choice] for p in opening_prefill(
+                     self.catalogue, self.library, f.id, redact(said))]
+                 for f in (suggestions or self.flows)}
+        self.show_picker(client, thread, place, intro, candidates=suggestions, offer_page=True,
+                         facts=facts)
 
     def show_picker(
         self,
@@ -259,6 +267,7 @@ class Guide:
         intro: str,
         candidates: Sequence[Flow] = (),
         offer_page: bool = False,
+        facts: dict[str, list[list[str]]] | None = None,
     ) -> None:
         message = blocks.picker(
             self.flows,
@@ -267,6 +276,7 @@ class Guide:
             intro=intro,
             candidates=candidates,
             offer_page=offer_page,
+            facts=facts,
         )
         ts = self.post(client, place, message)
         self.state.set_live(thread, ts)
@@ -282,12 +292,14 @@ class Guide:
         prefill: Sequence[PrefilledAnswer] = (),
         picked_ts: str | None = None,
         stated_date: str | None = None,
+        case_id: str | None = None,
     ) -> None:
         flow = self.flow(flow_id)
         if flow is None:
             self.tell(client, place, "That situation is no longer available; pick another.")
             return
-        current = start(self.catalogue, self.library, flow_id, prefill, stated_date)
+        current = start(self.catalogue, self.library, flow_id, prefill, stated_date,
+                        case_id=case_id)
         won = self.state.advance(thread, conversation=current.conversation, status=current.status)
         if won is None:
             self.tell(client, place, "This case has already moved on; see the latest message.")
@@ -329,6 +341,7 @@ class Guide:
                 paging=paging,
                 can_go_back=bool(current.path),
                 prefilled=prefilled,
+                find_out=current.find_out,
             )
         else:
             assert current.question is not None
@@ -445,16 +458,50 @@ class Guide:
     # --- clicks ----------------------------------------------------------------------------------
 
     def pick(
-        self, client: WebClient, place: Place, rev: int, flow_id: str, message_ts: str | None
+        self, client: WebClient, place: Place, rev: int, flow_id: str, message_ts: str | None,
+        facts: Sequence[tuple[str, str]] = (),
     ) -> None:
+        """A situation picked from a list. ``facts``: what the opening message stated, carried
+        by a "Did you mean" button. After "something else" the case (and its page) goes on."""
         thread = self.load(client, place, rev)
         if thread is None:
             return
-        if thread.conversation is not None:  # a picker offered after start: a fresh case
+        case_id = None
+        if thread.conversation is not None and thread.status == "picking":
+            case_id = thread.conversation.id  # "This is something else": the same case
+        elif thread.conversation is not None:  # a picker offered after start: a fresh case
             thread = self.state.advance(thread, conversation=None, status="picking")
             if thread is None:
                 return
-        self.start_flow(client, thread, place, flow_id, picked_ts=message_ts)
+        prefill = self.facts_for(flow_id, facts)
+        self.start_flow(client, thread, place, flow_id, prefill=prefill, picked_ts=message_ts,
+                        case_id=case_id)
+
+    def facts_for(self, flow_id: str, facts: Sequence[tuple[str, str]]
+                  ) -> tuple[PrefilledAnswer, ...]:
+        """(question, choice) ids from a button, checked against the flow, as prefill."""
+        flow = self.flow(flow_id)
+        found = []
+        for question_id, choice_id in facts:
+            node = flow.nodes.get(question_id) if flow else None
+            choice = node.choice(choice_id) if isinstance(node, Question) else None
+            if isinstance(node, Question) and choice is not None:
+                found.append(PrefilledAnswer(node.id, choice.id, node.ask, choice.label, ""))
+        return tuple(found)
+
+    def something_else(self, client: WebClient, place: Place, rev: int) -> None:
+        """"This is something else": back to the situations; the case and its page go on,
+        nothing is paged for the switch."""
+        thread = self.load(client, place, rev)
+        if thread is None:
+            return
+        if thread.conversation is not None:
+            thread = self.state.advance(thread, conversation=thread.conversation,
+                                        status="picking")
+            if thread is None:
+                return
+        self.show_picker(client, thread, place,
+                         "Which situation is it? (Nothing was paged for this switch.)")
 
     def choose(
         self,
@@ -519,6 +566,23 @@ class Guide:
             how=HOW["started-over"],
             clicked_ts=message_ts,
         )
+
+    def offer_changes(self, client: WebClient, thread: SlackThread, place: Place) -> None:
+        """Typed "change": every answer on the path, each with a Change button."""
+        assert thread.conversation is not None
+        current = view(self.catalogue, thread.conversation)
+        flow = self.flow(thread.conversation.flow)
+        answered: list[Understood] = []
+        for question_id, choice_id in current.path:
+            node = flow.nodes.get(question_id) if flow else None
+            choice = node.choice(choice_id) if isinstance(node, Question) else None
+            if isinstance(node, Question) and choice is not None:
+                answered.append((node.id, choice.id, node.ask, choice.label))
+        if not answered:
+            self.post(client, place, blocks.note("Nothing answered yet to change."))
+            return
+        self.post(client, place, blocks.changes(answered, thread_ts=place.thread_ts,
+                                                rev=thread.rev))
 
     def reask(self, client: WebClient, place: Place, rev: int, question_id: str) -> None:
         thread = self.load(client, place, rev)
@@ -590,8 +654,14 @@ class Guide:
             ):
                 self.resume(client, thread, place)
             return True
-        if thread.conversation is None:
+        if thread.conversation is None or thread.status == "picking":
             self.route(client, thread, place, said)
+            return True
+        if normalise(said) in SWITCH_WORDS:
+            self.something_else(client, place, thread.rev)
+            return True
+        if normalise(said) in CHANGE_WORDS:
+            self.offer_changes(client, thread, place)
             return True
         current = view(self.catalogue, thread.conversation)
         new = step(self.catalogue, thread.conversation, said)

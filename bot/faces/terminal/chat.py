@@ -323,6 +323,7 @@ class TerminalChat:
         self._answer = outcome
         if self.escalations is None:
             self.paint(answer_screen(self.pack, outcome))
+            self.tell_find_out(view)
             self.write_form(view)
             return
         self.record("case.outcome", view, {"outcome": outcome.id, "decision": outcome.decision})
@@ -343,7 +344,14 @@ class TerminalChat:
                 asked_by=self.user_id, face="terminal")
         paging = self.escalations.describe_page(escalation_id) if escalation_id else ""
         self.paint(answer_screen(self.pack, outcome, paging.splitlines()))
+        self.tell_find_out(view)
         self.write_form(view)
+
+    def tell_find_out(self, view: View) -> None:
+        """Reached through "Not sure": the most cautious answer, and how to find out."""
+        if view.find_out:
+            self.say(f"You weren't sure, so this is the most cautious answer. To find out: "
+                     f"{view.find_out} Then type 'back' and answer.")
 
     def page_now(self, view: View) -> None:
         """Staff asked for a person: page about this case as it stands (outcome or not)."""

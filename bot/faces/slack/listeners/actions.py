@@ -75,7 +75,14 @@ def register(app: App, services: Services, guide: Guide) -> None:
         guide.restart(client, place, _int(data.get("r")) or 0, data["message_ts"])
 
     def pick(guide: Guide, client: WebClient, place: Place, data: dict, action: dict) -> None:
-        guide.pick(client, place, _int(data.get("r")) or 0, str(data.get("f")), data["message_ts"])
+        facts = data.get("p") if isinstance(data.get("p"), list) else []
+        guide.pick(client, place, _int(data.get("r")) or 0, str(data.get("f")), data["message_ts"],
+                   facts=[(str(q), str(c)) for q, c in (f for f in facts if len(f) == 2)])
+
+    def something_else(
+        guide: Guide, client: WebClient, place: Place, data: dict, action: dict
+    ) -> None:
+        guide.something_else(client, place, _int(data.get("r")) or 0)
 
     def change(guide: Guide, client: WebClient, place: Place, data: dict, action: dict) -> None:
         guide.reask(client, place, _int(data.get("r")) or 0, str(data.get("q")))
@@ -96,6 +103,7 @@ def register(app: App, services: Services, guide: Guide) -> None:
         (blocks.NOT_SURE_ACTION, not_sure),
         (blocks.BACK, go_back),
         (blocks.START_OVER, restart),
+        (blocks.SOMETHING_ELSE, something_else),
         (blocks.PICK, pick),
         (blocks.CHANGE, change),
         (blocks.PAGE_NOW, page_now),
