@@ -21,7 +21,6 @@ authorization and every listener:
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -199,11 +198,9 @@ def guard(state: SlackState, advice: str = "") -> Callable[..., BoltResponse | N
             if kind == "event":  # not acknowledged: Slack delivers it again later
                 return BoltResponse(status=503, body="busy: retry later")
             if kind == "command":
-                return BoltResponse(status=200, body=json.dumps({
-                    "response_type": "ephemeral",
-                    "text": "⚠️ I'm too busy to take that right now: try again in a minute. "
-                            f"If someone is waiting at the desk: {advice}"}),
-                    headers={"content-type": "application/json"})
+                return BoltResponse(status=200, body=(  # shown to the sender only
+                    "⚠️ I'm too busy to take that right now: try again in a minute. "
+                    f"If someone is waiting at the desk: {advice}"))
             req.context[KEYS] = keys  # a click: processed from memory, claimed by ``once``
             return next()
         req.context[INBOX] = accepted.inbox_id

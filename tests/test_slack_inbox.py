@@ -1,0 +1,107 @@
+"""The inbox under a busy database and a request that keeps failing, through the network edge.
+
+A second connection holds SQLite's write lock while Slack delivers: a short lock only delays
+the acknowledgement (the request is stored, then answered once); a lock longer than the
+budget gets an event a 503, which Slack's retry then delivers once, and a slash command a line
+saying to try again or phone. A request whose work fails every time is given up after three
+attempts and its sender is told, in a DM, whom to phone.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from bot.store.slack_inbox import ACCEPT_BUDGET
+from tests.escalation_support import PagingFake, wait_until
+from tests.slack_support import STAFF, command_body, event_body, message_event
+from tests.wiring_support import pagelib_bot
+
+
+def hold_write_lock(path: Path, seconds: float) -> threading.Thread:
+    """Another process's long write: SQLite's lock held for ``seconds``."""
+    ready = threading.Event()
+
+    def hold() -> None:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+        conn.execute("BEGIN IMMEDIATE")
+        ready.set()
+        time.sleep(seconds)
+        conn.execute("ROLLBACK")
+        conn.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert ready.wait(5)
+    return thread
+
+
+def answers_in(fake: PagingFake, thread_ts: str) -> int:
+    return len([c for c in fake.calls_to("chat.postMessage") if c.args.get("thread_ts") ==
+                thread_ts and c.response and c.response.get("ok")])
+
+
+def test_a_busy_database_delays_the_ack_or_makes_slack_retry_and_loses_nothing(
+    tmp_path: Path,
+) -> None:
+    with PagingFake() as fake:
+        bot = pagelib_bot(fake, tmp_path)
+        database = tmp_path / "frontdesk.db"
+        try:
+            # A one-second lock: stored once it lifts, acknowledged inside Slack's 3 s, answered.
+            held = hold_write_lock(database, 1.0)
+            event = message_event(fake.dm_channel(STAFF), STAFF, "someone wants records")
+            began = time.monotonic()
+            response = bot.deliver("events_api", event_body(event, event_id="EvBUSY1"))
+            took = time.monotonic() - began
+            held.join()
+            assert response.status == 200 and 0.8 < took < 3
+            assert wait_until(lambda: answers_in(fake, event["ts"]) == 1)
+
+            # A lock longer than the budget: the event is not acknowledged (503) ...
+            held = hold_write_lock(database, 2 * ACCEPT_BUDGET + 1.5)  # the event's, the command's
+            event = message_event(fake.dm_channel(STAFF), STAFF, "someone wants records")
+            body = event_body(event, event_id="EvBUSY2")
+            began = time.monotonic()
+            assert bot.deliver("events_api", body).status == 503
+            assert time.monotonic() - began < 3
+            # ... a slash command is told to try again, with whom to phone ...
+            command = bot.command(STAFF, "police at the desk")
+            assert command.status == 200
+            assert "too busy" in command.text and "847-555" not in command.text
+            held.join()
+            assert answers_in(fake, event["ts"]) == 0
+            # ... and Slack's retry, once the lock is gone, is answered once.
+            assert bot.deliver("events_api", body, retry=1).status == 200
+            assert bot.deliver("events_api", body, retry=2).status == 200
+            assert wait_until(lambda: answers_in(fake, event["ts"]) == 1)
+            bot.settle()
+            assert answers_in(fake, event["ts"]) == 1
+        finally:
+            bot.stop()
+
+
+def test_a_request_that_keeps_failing_tells_its_sender_to_phone(tmp_path: Path) -> None:
+    with PagingFake() as fake:
+        fake.refuse(STAFF, "internal_error", methods=("conversations.open",))
+        bot = pagelib_bot(fake, tmp_path, phones={"privacy-in-charge": "847-555-0100"})
+        try:
+            assert bot.deliver("slash_commands", command_body(STAFF, "")).status == 200
+
+            def told() -> bool:
+                return any("could not handle" in str(c.args.get("text"))
+                           for c in fake.calls_to("chat.postMessage"))
+
+            assert wait_until(told, timeout=20)
+            [notice] = [c for c in fake.calls_to("chat.postMessage")
+                        if "could not handle" in str(c.args.get("text"))]
+            assert notice.args["channel"] == STAFF
+            assert "Phone now — Privacy Officer: 847-555-0100." in notice.args["text"]
+            tries = fake.calls_to("conversations.open", lambda c: c.args.get("users") == STAFF)
+            assert len(tries) == 3  # the first attempt and two replays, then given up
+            time.sleep(1)
+            assert len(fake.calls_to("conversations.open")) == 3
+        finally:
+            bot.stop()
