@@ -260,6 +260,9 @@ class FakeSlack:
         self.team_id = team_id
         self.tokens = tokens  # None: any xoxb-/xapp- token is accepted
         self.calls: list[Call] = []
+        self.deactivated: set[str] = set()  # users.info says deleted
+        self.archived: set[str] = set()  # conversations.info says is_archived
+        self.not_member: set[str] = set()  # conversations.info says the bot is not in it
         self.messages: dict[tuple[str, str], Message] = {}
         self.views: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
@@ -702,7 +705,9 @@ class FakeSlack:
         return {"ok": True, "messages": [_message_json(m) for m in messages], "has_more": False}
 
     def _api_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        user = args.get("user")
+        user = str(args.get("user") or "")
+        if not user.startswith(("U", "W")):
+            return {"ok": False, "error": "user_not_found"}
         return {
             "ok": True,
             "user": {
@@ -710,8 +715,19 @@ class FakeSlack:
                 "name": f"user-{user}",
                 "tz": "America/Chicago",
                 "real_name": f"Staff {user}",
+                "deleted": user in self.deactivated,
+                "is_bot": user == self.bot_user_id,
             },
         }
+
+    def _api_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel") or "")
+        if not channel.startswith(("C", "G", "D")):
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": {
+            "id": channel, "name": channel.lower(), "is_archived": channel in self.archived,
+            "is_member": channel not in self.not_member, "is_private": channel.startswith("G"),
+        }}
 
     def _view_call(self, args: dict[str, Any], *, needs_trigger: bool) -> dict[str, Any]:
         self._decode(args, "view")

@@ -40,6 +40,9 @@ PIC = "UPIC"
 DIRECTOR = "UDIR"
 STAFF = "USTAFF"
 CHANNEL = "CDESK"
+# What the app asks Slack when it starts: its own identity, then every role member and the
+# escalation channel (bot/faces/slack/preflight.py).
+STARTUP = ("auth.test", "users.info", "conversations.info")
 
 
 def sign(body: bytes, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, str]:

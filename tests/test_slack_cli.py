@@ -47,7 +47,7 @@ def environment(tmp_path: Path, fake: FakeSlack | None = None, **extra: str) -> 
         'library = "testlib"\n'
         f'database_url = "sqlite:///{tmp_path / "bot.db"}"\n'
         'slash_command = "/privacy"\n'
-        '[roles]\nprivacy-in-charge = ["UPIC"]\n'
+        '[roles]\nprivacy-in-charge = ["UPIC"]\ndirector = ["UDIR"]\n'
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FRONTDESK_"))}
     env.update(

@@ -11,21 +11,32 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
-from bot.escalation import Paged
+from bot.config import ConfigError, parse_config
+from bot.escalation import EscalationService, Paged
 from bot.escalation import status as live_status
 from bot.escalation.retention import purge
+from bot.store import Database
 from bot.store.audit import AuditLog
 from bot.store.ops_tables import status_messages
 from bot.store.txn import utcnow
-from tests.escalation_support import CHANNEL, DIRECTOR_USERS, PIC_USERS, PagingFake
+from tests.escalation_support import (
+    CHANNEL,
+    DIRECTOR_USERS,
+    PIC_USERS,
+    PagingFake,
+    trigger_many,
+)
 from tests.fakeslack import block_errors
 from tests.slack_support import STAFF, Posted, actions_body, text_of
 from tests.wiring_support import (
     from_outbox,
     open_case,
     pagelib_bot,
+    pagelib_catalogue,
+    pagelib_settings,
     paging_text,
     wait_post,
     wait_until_text,
@@ -150,24 +161,24 @@ def test_acknowledge_and_resolve_update_the_outcome_message_and_the_paging_note(
 
 
 def test_whom_the_thread_says_is_paged_is_the_services_decision(tmp_path: Path) -> None:
-    """Nobody holds the privacy in-charge role (and there is no escalation channel), so the
-    service pages the director first: the outcome in Slack names the director, as the terminal's
-    description of the same page does."""
-    with PagingFake() as fake:
-        bot = pagelib_bot(fake, tmp_path, worker=False, escalation={"channel": None},
-                          roles={"privacy-in-charge": [], "director": [DIRECTOR]})
-        try:
-            _, outcome = open_case(bot, "A police officer", "A search warrant")
-            service = bot.runtime.services.escalations
-            [escalation] = service.open_escalations()
-            assert escalation.level == 2
-            assert service.paged(escalation.id) == Paged("Library Director", "immediate")
-            head = paging_text(fake, outcome).split("\n")[0]
-            assert head == "*📟 Paging (immediate):* Library Director"
-            described = service.describe_page(escalation.id)
-            assert "PAGED (immediate): the Library Director —" in described
-        finally:
-            bot.stop()
+    """Nobody holds the privacy in-charge role (and there is no escalation channel). Slack
+    refuses to serve that (the policy's Privacy Officer must be reachable); the service itself,
+    as the terminal uses it, pages the director first and says so."""
+    settings = pagelib_settings(tmp_path, escalation={"channel": None},
+                                roles={"privacy-in-charge": [], "director": [DIRECTOR]})
+    refused = pytest.raises(ConfigError, match="roles.privacy-in-charge: nobody is set")
+    with PagingFake() as fake, refused:
+        pagelib_bot(fake, tmp_path, worker=False, escalation={"channel": None},
+                    roles={"privacy-in-charge": [], "director": [DIRECTOR]})
+    catalogue = pagelib_catalogue(tmp_path)
+    service = EscalationService(Database(settings["database_url"]), parse_config(settings),
+                                catalogue)
+    [escalation_id] = trigger_many(service, catalogue, 1)
+    [escalation] = service.open_escalations()
+    assert escalation.level == 2
+    assert service.paged(escalation_id) == Paged("Library Director", "immediate")
+    described = service.describe_page(escalation_id)
+    assert "PAGED (immediate): the Library Director —" in described
 
 
 def test_a_state_change_before_the_message_is_watched_still_reaches_it(tmp_path: Path) -> None:

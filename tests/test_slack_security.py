@@ -22,6 +22,7 @@ from tests.slack_support import (
     SIGNING_SECRET,
     SLACK_CONTENT,
     STAFF,
+    STARTUP,
     SlackBot,
     command_body,
     event_body,
@@ -54,7 +55,7 @@ def stored(bot: SlackBot) -> dict[str, int]:
 
 
 def slack_calls(bot: SlackBot) -> list[str]:
-    return [c.method for c in bot.fake.calls if c.method != "auth.test"]
+    return [c.method for c in bot.fake.calls if c.method not in STARTUP]
 
 
 def command_bytes(text: str = "police") -> bytes:

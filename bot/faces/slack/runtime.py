@@ -24,6 +24,7 @@ from bot.content.catalogue import Catalogue
 from bot.escalation import OutboxWorker, SlackTransport
 from bot.escalation.retention import retention_job
 from bot.escalation.scheduler import Scheduler, Task
+from bot.faces.slack import preflight
 from bot.faces.slack.app import InboxReplayer, build_app, require, web_client
 from bot.faces.slack.http import HttpServer, SlackWSGI
 from bot.faces.slack.services import Services
@@ -32,6 +33,13 @@ from bot.faces.slack.weekly import weekly_digest_job
 from bot.store import Database
 
 log = logging.getLogger("frontdesk.slack")
+
+
+def refuse(problems: list[str]) -> None:
+    """Refuse to start on the first problem, as one line naming the setting."""
+    if problems:
+        key, _, message = problems[0].partition(": ")
+        raise ConfigError(key, message)
 
 
 class Runtime:
@@ -46,6 +54,7 @@ class Runtime:
         channel_secrets: ChannelSecrets | None = None,
     ):
         require(secrets, mode)
+        refuse(preflight.role_problems(config, catalogue))
         self.config = config
         self.secrets = secrets
         self.mode = mode
@@ -57,6 +66,11 @@ class Runtime:
         except OSError as exc:  # Slack (or SLACK_API_URL) unreachable
             where = secrets.api_url or "https://slack.com/api/"
             raise ConfigError("SLACK_API_URL", f"cannot reach Slack at {where}: {exc}") from None
+        try:
+            refuse(preflight.slack_problems(config, self.app.client))
+        except ConfigError:
+            self.services.database.dispose()
+            raise
         # Texts, calls and email: a missing secret is a start-up error, like a Slack token.
         self.channel_secrets = channel_secrets or ChannelSecrets.from_env()
         self.channels = Channels.from_config(config, self.channel_secrets)
