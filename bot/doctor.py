@@ -1,10 +1,12 @@
 """`frontdesk doctor`: what in a deployment's settings will stop a page reaching someone.
 
 Each check is a function of the loaded configuration (and the environment's secrets) that
-returns ``Finding``s; ``CHECKS`` lists them in the order they print. A check does not call
-any provider: it reads what the deployment says. Add a check by appending a function to
-``CHECKS``. ``error`` findings are what would stop ``serve``/``worker`` starting (or a page
-from ever being delivered); ``warn`` ones weaken paging without stopping it.
+returns ``Finding``s; ``CHECKS`` lists them in the order they print. The ladder and channel
+checks read what the deployment says; ``database`` opens the database without changing it,
+``content`` runs ``frontdesk check``, and ``slack`` asks Slack (``auth.test``, ``users.info``,
+``conversations.info``) what ``serve`` asks before it starts. Add a check by appending a
+function to ``CHECKS``. ``error`` findings are what would stop ``serve``/``worker`` starting
+(or a page from ever being delivered); ``warn`` ones weaken paging without stopping it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ class Finding:
 
 
 Check = Callable[[Config, ChannelSecrets], list[Finding]]
+
+
+def settings(config: Config, secrets: ChannelSecrets) -> list[Finding]:
+    """The settings file loaded (``doctor`` prints a file that does not load as an error)."""
+    where = config.source or "no --config (the defaults)"
+    return [Finding("ok", f"config: {where}: library {config.library}")]
 
 
 def ladder(config: Config, secrets: ChannelSecrets) -> list[Finding]:
@@ -68,7 +76,85 @@ def channel_secrets(config: Config, secrets: ChannelSecrets) -> list[Finding]:
     return findings
 
 
-CHECKS: list[Check] = [ladder, channel_secrets]
+def database(config: Config, secrets: ChannelSecrets) -> list[Finding]:
+    """Reachable, and migrated (``serve`` migrates on start; a database behind is a warning)."""
+    from sqlalchemy import select
+
+    from bot.store.database import DatabaseUnavailable, default_database_url, open_engine, shown
+    from bot.store.migrations import MIGRATIONS, schema_migrations
+
+    url = config.database_url or default_database_url()
+    try:
+        engine = open_engine(url)
+    except DatabaseUnavailable as exc:
+        return [Finding("error", str(exc).removeprefix("config: "))]
+    try:
+        with engine.connect() as conn:
+            done = set(conn.scalars(select(schema_migrations.c.version)))
+    except Exception:
+        done = set()
+    finally:
+        engine.dispose()
+    missing = [v for v, _, _ in MIGRATIONS if v not in done]
+    if missing:
+        return [Finding("warn", f"database: {shown(url)} is reachable; {len(missing)} "
+                        "migration(s) not applied yet (serve and worker apply them on start)")]
+    return [Finding("ok", f"database: {shown(url)} reachable and up to date "
+                    f"(schema {max(done)})")]
+
+
+def content(config: Config, secrets: ChannelSecrets) -> list[Finding]:
+    """The content passes ``frontdesk check`` (and holds the configured library)."""
+    from bot.check.runner import run_checks
+
+    report = run_checks(config.content)
+    if report.errors:
+        first = report.errors[0]
+        return [Finding("error", f"content: {len(report.errors)} error(s), first: {first} "
+                        "(run frontdesk check)")]
+    return [Finding("ok", f"content: {report.summary()}")]
+
+
+def slack(config: Config, secrets: ChannelSecrets) -> list[Finding]:
+    """The bot token, the roles and the escalation channel, as Slack sees them."""
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    from bot.config import SlackSecrets
+    from bot.content.catalogue import Catalogue
+    from bot.faces.slack import preflight
+
+    found = [Finding("error", line) for line in
+             preflight.role_problems(config, Catalogue.load(config.content))]
+    tokens = SlackSecrets.from_env()
+    if not tokens.bot_token:
+        return [*found, Finding("error", "SLACK_BOT_TOKEN is not set: serve cannot start")]
+    if not tokens.signing_secret and not tokens.app_token:
+        found.append(Finding("error", "neither SLACK_SIGNING_SECRET (serve --http) nor "
+                             "SLACK_APP_TOKEN (serve --socket) is set"))
+    kwargs = {"base_url": tokens.api_url} if tokens.api_url else {}
+    client = WebClient(token=tokens.bot_token, timeout=10, **kwargs)
+    try:
+        who = client.auth_test()
+    except SlackApiError as exc:
+        error = (exc.response.data or {}).get("error") if isinstance(exc.response.data,
+                                                                        dict) else None
+        return [*found, Finding("error", f"SLACK_BOT_TOKEN: Slack refused it ({error})")]
+    except OSError as exc:
+        return [*found, Finding("error", f"Slack: cannot reach {client.base_url}: {exc}")]
+    found.append(Finding("ok", f"Slack: token accepted (workspace {who.get('team')}, "
+                         f"bot {who.get('user_id')})"))
+    problems = preflight.slack_problems(config, client)
+    found += [Finding("error", line) for line in problems]
+    if not problems:
+        people = sum(len(config.members(r)) for r in preflight.ROLES)
+        channel = config.escalation.channel or "none"
+        found.append(Finding("ok", f"roles: {people} people found in Slack; escalation "
+                             f"channel: {channel}"))
+    return found
+
+
+CHECKS: list[Check] = [settings, ladder, channel_secrets, database, content, slack]
 
 
 def diagnose(config: Config, secrets: ChannelSecrets | None = None) -> list[Finding]:

@@ -43,6 +43,8 @@ def clear_errors(func: F) -> F:
             return func(*args, **kwargs)
         except UnknownName as exc:
             fail(str(exc.args[0]), 2)
+        except ConfigError as exc:  # a setting (or the database URL) that cannot be used
+            fail(str(exc), 2)
         except ContentError as exc:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)

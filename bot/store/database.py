@@ -11,8 +11,10 @@ import os
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from bot.config import ConfigError
 from bot.store.migrations import migrate
 
 ENV_URL = "FRONTDESK_DATABASE_URL"
@@ -35,15 +37,71 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+class DatabaseUnavailable(ConfigError):
+    """The database URL cannot be used: one line saying why (no traceback)."""
+
+    def __init__(self, message: str):
+        super().__init__("database_url", message)
+
+
+def shown(url: str) -> str:
+    """The URL as it may be printed: the password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for ``url`` that has answered one query; ``DatabaseUnavailable`` when the URL
+    cannot be parsed, names an unknown database, points into a missing folder, at a file that
+    is not a SQLite database, or at a server that does not answer."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUnavailable(f"cannot parse {url!r} (expected e.g. "
+                                  "sqlite:///path/frontdesk.db or "
+                                  "postgresql+psycopg://user@host/dbname)") from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        folder = Path(parsed.database).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise DatabaseUnavailable(f"{shown(url)}: folder not found: {folder}")
+    try:
+        engine = create_engine(url, future=True, pool_pre_ping=True)
+    except NoSuchModuleError:
+        raise DatabaseUnavailable(f"{shown(url)}: unknown database kind "
+                                  f"{parsed.drivername!r} (use sqlite:/// or "
+                                  "postgresql+psycopg://)") from None
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseUnavailable(f"{shown(url)}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1" if engine.dialect.name != "sqlite"
+                                 else "SELECT count(*) FROM sqlite_master")
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        if "file is not a database" in reason or "malformed" in reason:
+            reason = "the file is not a SQLite database (damaged, or another kind of file)"
+        raise DatabaseUnavailable(f"{shown(url)}: cannot open: {reason}") from None
+    return engine
+
+
 class Database:
     """One engine per process, migrated on open."""
 
     def __init__(self, url: str | None = None):
         self.url = url or default_database_url()
-        self.engine: Engine = create_engine(self.url, future=True, pool_pre_ping=True)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        migrate(self.engine)
+        self.engine: Engine = open_engine(self.url)
+        try:
+            migrate(self.engine)
+        except SQLAlchemyError as exc:
+            self.engine.dispose()
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise DatabaseUnavailable(f"{shown(self.url)}: cannot bring the schema up to "
+                                      f"date: {reason}") from None
 
     @property
     def dialect(self) -> str:
