@@ -163,7 +163,7 @@ def test_without_phone_numbers_the_asker_gets_the_librarys_advice(tmp_path: Path
 
 def test_a_dead_page_shows_in_the_slack_thread_and_healthz(tmp_path: Path) -> None:
     with PagingFake() as fake:
-        fake.refuse(CHANNEL, "is_archived")
+        fake.refuse(CHANNEL, "is_archived", methods=("chat.postMessage",))  # archived later
         bot = pagelib_bot(fake, tmp_path, phones={"privacy-in-charge": "847-555-0100"})
         try:
             health = http("GET", bot.url + "/healthz")
