@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue
 from bot.escalation import EscalationService, OutboxWorker, SlackTransport, ThreadRef
+from bot.faces.slack import blocks
 from bot.store import ConversationStore, Database
 from bot.store.audit import AuditLog
 from tests.escalation_support import PagingFake, config_toml, write_content
@@ -117,3 +118,16 @@ def test_typed_answers_are_stored_as_choices_not_words(tmp_path: Path) -> None:
     assert not any("quokka" in message for message in sent)
     for path in tmp_path.glob("typed.db*"):
         assert b"quokka" not in path.read_bytes(), path.name
+
+
+def test_staff_are_told_once_where_they_type_that_no_patron_names_are_needed(
+    tmp_path: Path,
+) -> None:
+    catalogue = Catalogue.load(write_content(tmp_path / "content"))
+    said = chat(catalogue, "pagelib", ["1", "2", "", "1", "quit"])  # two cases, one session
+    assert sum("What is happening at the desk?" in line for line in said) == 2
+    told = [line for line in said if "no patron names" in line]
+    assert told == ["(I need no patron names or numbers: just what is happening.)"]
+    flows = list(catalogue.flows_for("pagelib").values())
+    picker = blocks.picker(flows, thread_ts="1.0", rev=0, intro="What is happening?")
+    assert blocks.NO_PATRON_NAMES in str(picker.blocks)

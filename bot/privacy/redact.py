@@ -13,19 +13,40 @@ What is masked, in this order (so one identifier is never half-masked by another
 * ``[card]`` — any run of 6 or more digits, possibly grouped by spaces or dashes (library
   barcodes are usually 14 digits), except calendar dates; and any digits right after a card
   cue ("card #4821", "barcode ending 0199", "account no. 5512");
-* ``[name]`` — the words after a naming cue. After a *strong* cue ("named", "name is",
-  "called", "goes by") the next word is a name whatever its case, and up to two more words
-  are masked while they look like names. After a *weak* cue ("patron", "for", "my son",
-  "Mr.", ...) only capitalised words that are not ordinary staff vocabulary are masked.
+* ``[ip]`` — IPv4 addresses (a patron's computer or home connection);
+* ``[handle]`` — ``@username`` social-media handles;
+* ``[address]`` — US street addresses and PO boxes, found by ``usaddress`` (a street number,
+  a street and its type, then any unit, city, state and ZIP), and "lives on <Street>";
+* ``[dob]`` — a date after a birth cue ("DOB", "born", "birthday", "b."), numeric or with a
+  month name, year alone included; and any full date three or more years old (an incident or a
+  court order is recent; a date long past in a note is a birth date far more often);
+* ``[plate]`` — the letters and digits after a plate cue ("plate", "tag", "licence",
+  "registration"), and upper-case letter/digit groups shaped like a US plate (``ABC 1234``,
+  ``7XYZ123``);
+* ``[name]`` — the words after a naming cue, and names found without one
+  (``bot.privacy.names``: name lists, ordinary words, capitalisation, ``Last, First``).
+  After a *strong* cue ("named", "name is", "called", "goes by") the next word is a name
+  whatever its case, and up to two more words are masked while they look like names. After a
+  *weak* cue ("patron", "for", "my son", "Mr.", ...) only capitalised words that are not
+  ordinary staff vocabulary are masked.
 
 Redaction is idempotent (``redact(redact(t)) == redact(t)``) and leaves text without
-identifiers unchanged apart from nothing at all: ordinary staff words are never rewritten.
+identifiers unchanged: ordinary staff words are never rewritten.
+
+It is the second line of defence. The first is design: answers are stored as choices, the
+opening message is routed in memory, and only the few places where people's own words must
+be kept (a question typed for the privacy in-charge, a resolve note) keep redacted text.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from importlib.resources import files
+
+import usaddress
+
+from bot.privacy.names import find_names
 
 # --- emails --------------------------------------------------------------------------------
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -124,13 +145,152 @@ def _mask_cued_card(match: re.Match[str]) -> str:
     return match.group("cue") + "[card]"
 
 
+# --- network and social identifiers ----------------------------------------------------------
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1?\d?\d)"
+IPV4 = re.compile(rf"(?<![\d.])(?:{_OCTET}\.){{3}}{_OCTET}(?![\d.])")
+HANDLE = re.compile(r"(?<![\w@<&])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b")
+
+# --- dates of birth ----------------------------------------------------------------------------
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"            # 3/14/2009, 03-14-09
+    r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"                         # 2009-03-14
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"        # March 14, 2009
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"  # 14 March 2009
+    rf"|{_MONTH},?\s+\d{{4}}"                                   # March 2009
+    r")"
+)
+FULL_DATE = re.compile(rf"(?<![\w/.-]){_DATE}(?![\w/-])", re.IGNORECASE)
+BIRTH_CUE = re.compile(
+    r"(?P<cue>\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|bday|born(?:\s+on|\s+in)?"
+    r"|b\.)\s*(?:is|was|of|:|-)?\s*)"
+    rf"(?P<date>{_DATE}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|(?:19|20)\d\d)(?![\w/-])",
+    re.IGNORECASE,
+)
+OLD_AFTER_YEARS = 3  # a full date at least this many years back is treated as a birth date
+
+# --- licence plates ------------------------------------------------------------------------------
+PLATE_CUE = re.compile(
+    r"(?P<cue>\b(?:plates?|tags?|licen[cs]e\s+plate|licen[cs]e|registration|reg\.?|vehicle|car)"
+    r"\b(?:\s+(?:number|no\.?|#|is|was|reads|reading|of|says))*\s*[:#]?\s*"
+    r"(?:(?:[A-Z]{2}|IL|illinois)\s+)?)"
+    r"(?P<plate>(?=[A-Za-z0-9 -]*\d)[A-Za-z0-9]{1,4}(?:[ -]?[A-Za-z0-9]{1,4}){0,2})(?![\w-])",
+)
+PLATE = re.compile(
+    r"(?<![\w-])(?:[A-Z]{2,3}[ -]?\d{3,4}|\d[A-Z]{3}\d{3}|\d{3}[ -]?[A-Z]{3}|[A-Z]\d{2}[ -]?\d{4}"
+    r"|[A-Z]{2}\d{5}|\d{2}[A-Z]{2}\d{3})(?![\w-])"
+)
+
+# --- addresses ---------------------------------------------------------------------------------
+_ADDRESS_LABELS = frozenset({
+    "AddressNumber", "AddressNumberPrefix", "AddressNumberSuffix", "StreetNamePreDirectional",
+    "StreetNamePreModifier", "StreetNamePreType", "StreetName", "StreetNamePostType",
+    "StreetNamePostDirectional", "StreetNamePostModifier", "OccupancyType",
+    "OccupancyIdentifier", "SubaddressType", "SubaddressIdentifier", "PlaceName", "StateName",
+    "ZipCode", "USPSBoxType", "USPSBoxID", "USPSBoxGroupType", "USPSBoxGroupID",
+})
+# A street needs a name and a type, directional or ZIP; a PO box needs its number.
+_STREET_PROOF = frozenset({"StreetNamePostType", "StreetNamePreDirectional", "ZipCode"})
+_MAYBE_ADDRESS = re.compile(r"\d+\s*[A-Za-z]|\bbox\b", re.IGNORECASE)
+_STREET_TYPE = (r"(?i:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|"
+                r"place|pl|way|parkway|pkwy|terrace|ter|circle|cir|highway|hwy|trail|trl)\.?")
+LIVES_ON = re.compile(
+    r"(?P<cue>\b(?:lives|living|lived|resides|residing|staying|stays|moved|house|home|apartment)"
+    r"\s+(?:on|at|off)\s+)"
+    rf"(?P<street>(?:[NSEW]\.?\s+)?(?:[A-Z][\w'-]*\s+){{1,3}}{_STREET_TYPE})(?!\w)",
+)
+
+
+def _address_spans(text: str) -> list[tuple[int, int]]:
+    """Street addresses and PO boxes, as ``usaddress`` labels the words of ``text``."""
+    if not _MAYBE_ADDRESS.search(text):
+        return []
+    try:
+        parsed = usaddress.parse(text)
+    except Exception:  # the parser is a second opinion; a failure masks nothing less
+        return []
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    run: list[tuple[int, int, str]] = []
+
+    def close() -> None:
+        labels = {label for _, _, label in run}
+        street = ("StreetName" in labels and labels & _STREET_PROOF
+                  and any(c.isdigit() for c in text[run[0][0]:run[0][1]]))
+        box = ("USPSBoxID" in labels and "box" in text[run[0][0]:run[-1][1]].lower()
+               and any(c.isdigit() for s, e, _ in run for c in text[s:e]))
+        if run and (street or box):
+            spans.append((run[0][0], run[-1][1]))
+        run.clear()
+
+    for word, label in parsed:
+        start = text.find(word, cursor)
+        if start < 0:
+            continue
+        end = start + len(word)
+        cursor = end
+        if label in _ADDRESS_LABELS and (run or label in ("AddressNumber", "USPSBoxType")):
+            run.append((start, end, label))
+        else:
+            close()
+    close()
+    return spans
+
+
+def _mask_spans(text: str, spans: list[tuple[int, int]], placeholder: str) -> str:
+    for start, end in sorted(spans, reverse=True):
+        # keep the punctuation that ends the last word ("60657," "Ave.") outside the mask
+        while end > start and text[end - 1] in ",;":
+            end -= 1
+        text = text[:start] + placeholder + text[end:]
+    return text
+
+
+def _year(written: str) -> int | None:
+    """The year of a written date; a two-digit year is the most recent one it can be."""
+    four = re.findall(r"\d{4}", written)
+    if four:
+        return int(four[-1])
+    two = re.findall(r"[/.-](\d{2})$", written)
+    if not two:
+        return None
+    this_year = date.today().year
+    year = this_year - this_year % 100 + int(two[0])
+    return year - 100 if year > this_year else year
+
+
+def _mask_old_date(match: re.Match[str]) -> str:
+    year = _year(match.group(0))
+    if year is not None and year <= date.today().year - OLD_AFTER_YEARS:
+        return "[dob]"
+    return match.group(0)
+
+
+def _mask_plate(match: re.Match[str]) -> str:
+    plate = match.group("plate")
+    characters = re.sub(r"[^A-Za-z0-9]", "", plate)
+    if plate.lower() in COMMON_WORDS or not re.search(r"\d", plate) or len(characters) < 4:
+        return match.group(0)
+    return match.group("cue") + "[plate]"
+
+
 def redact(text: str) -> str:
-    """Return ``text`` with emails, phone numbers, card numbers and cued names masked."""
+    """Return ``text`` with every patron identifier listed above masked."""
     text = EMAIL.sub("[email]", text)
     text = SPELLED_EMAIL.sub("[email]", text)
+    text = IPV4.sub("[ip]", text)
+    text = HANDLE.sub("[handle]", text)
+    text = BIRTH_CUE.sub(lambda m: m.group("cue") + "[dob]", text)
+    text = FULL_DATE.sub(_mask_old_date, text)
+    text = _mask_spans(text, _address_spans(text), "[address]")
+    text = LIVES_ON.sub(lambda m: m.group("cue") + "[address]", text)
     text = PHONE.sub("[phone]", text)
+    text = PLATE_CUE.sub(_mask_plate, text)
+    text = PLATE.sub("[plate]", text)
     text = CARD.sub(_mask_card, text)
     text = CARD_CUE.sub(_mask_cued_card, text)
     text = STRONG_CUE.sub(lambda m: _mask_words(m, strong=True), text)
     text = TITLE_CUE.sub(lambda m: _mask_words(m, strong=True), text)
-    return WEAK_CUE.sub(lambda m: _mask_words(m, strong=False), text)
+    text = WEAK_CUE.sub(lambda m: _mask_words(m, strong=False), text)
+    return _mask_spans(text, find_names(text), "[name]")

@@ -32,7 +32,7 @@ from rapidfuzz.distance import OSA
 DATA = files("bot") / "data" / "routing"
 
 
-_PLACEHOLDER = re.compile(r"\[(?:name|card|email|phone)\]")
+_PLACEHOLDER = re.compile(r"\[(?:name|card|email|phone|address|dob|plate|ip|handle)\]")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _APOSTROPHE = re.compile(r"['’`]")
 # "OD'd", "od'd": an abbreviation made a verb. Without this the apostrophe goes and "od'd" reads

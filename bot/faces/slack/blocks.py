@@ -230,6 +230,10 @@ def situation_rows(
     ]
 
 
+# Said once where staff type to start a case (the picker, the case thread's header).
+NO_PATRON_NAMES = "I need no patron names or numbers: just tell me what is happening."
+
+
 def picker(
     flows: Sequence[Flow],
     *,
@@ -244,7 +248,7 @@ def picker(
     shown = list(candidates) or list(flows)
     out = render([section(intro)])
     out += situation_rows(shown, PICK, {"t": thread_ts, "r": rev}, "pick", facts)
-    tail: list[Block] = []
+    tail: list[Block] = [context(NO_PATRON_NAMES)]
     if candidates and len(candidates) < len(flows):
         tail.append(
             context(

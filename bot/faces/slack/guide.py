@@ -92,7 +92,8 @@ class Guide:
     def open_case_thread(self, client: WebClient, user: str, *lines: str) -> Place:
         """A new thread in the user's DM with the bot, under a header naming the library."""
         channel = self.open_dm(client, user)
-        header = "\n".join([f"🛡️ *Privacy guidance* — {blocks.escape(self.pack.library)}", *lines])
+        header = "\n".join([f"🛡️ *Privacy guidance* — {blocks.escape(self.pack.library)}", *lines,
+                            f"_{blocks.NO_PATRON_NAMES}_"])
         root = client.chat_postMessage(channel=channel, **blocks.note(header).kwargs())
         return Place(channel, root["ts"], user)
 

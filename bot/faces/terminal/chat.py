@@ -83,6 +83,7 @@ class TerminalChat:
         self._stated_date: str | None = None  # the day the opening message said it happened
         self._opening: str | None = None  # the opening message, in memory only (never stored)
         self._case: View | None = None  # the case being switched to another situation
+        self._told_no_names = False
 
     @property
     def pic(self) -> str:
@@ -115,6 +116,9 @@ class TerminalChat:
         router = router_for(self.catalogue, self.library)
         self.say(f"\nfrontdesk — {self.pack.library}\nWhat is happening at the desk? "
                  "Say it in your own words, or pick a number:")
+        if not self._told_no_names:  # once a session, where staff first type
+            self.say("(I need no patron names or numbers: just what is happening.)")
+            self._told_no_names = True
         for number, flow in enumerate(flows, 1):
             self.say(f"  {number:2}. {flow.title}")
         if self.escalations is not None:
