@@ -7,7 +7,10 @@ sentences around them, so the rules are tested on shapes nobody thought to write
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, example, given, settings
@@ -335,3 +338,29 @@ def test_ip_addresses_and_handles() -> None:
 )
 def test_no_identifier_no_change(text: str) -> None:
     assert redact(text) == text
+
+
+def test_the_first_redactions_from_many_threads_at_once_all_work() -> None:
+    """The name lists and the ordinary words load on first use; two Slack events redacted at
+    once must not deadlock on Faker's module imports (they did: ``_DeadlockError`` on
+    ``faker.providers.person``). A fresh interpreter, 8 threads, both loads at once."""
+    script = (
+        "import threading\n"
+        "from bot.privacy import names\n"
+        "from bot.privacy.redact import redact\n"
+        "out, errors, barrier = [], [], threading.Barrier(8)\n"
+        "def go(i):\n"
+        "    barrier.wait()\n"
+        "    try:\n"
+        "        (names.ordinary_words if i % 2 else names.name_lists)()\n"
+        "        out.append(redact('Officer asked about Jane Kowalczyk, 1423 W Belmont Ave'))\n"
+        "    except Exception as exc:\n"
+        "        errors.append(repr(exc))\n"
+        "threads = [threading.Thread(target=go, args=(i,)) for i in range(8)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(errors, sorted(set(out)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[] ['Officer asked about [name], [address]']", done.stdout

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,10 +38,12 @@ LOCALES = (
 )
 PARTICLES = frozenset({
     "de", "del", "della", "der", "di", "da", "das", "do", "dos", "du", "la", "le", "van", "von",
-    "bin", "binti", "ibn", "al", "el", "st", "mac", "mc", "ben", "y", "e", "ter", "ten",
+    "bin", "binti", "ibn", "al", "el", "st", "mac", "mc", "ben", "y", "e", "ter", "ten", "o",
+    "ni", "nic", "ua", "d", "abu", "bint",
 })
 # A word: letters (any script's), with inner apostrophes or hyphens (O'Brien, García-López).
-WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*(?:['’]s)?")
+_LETTERS = r"[^\W\d_][^\W\d_\u0300-\u036f]*"  # letters, with any combining accents
+WORD = re.compile(rf"{_LETTERS}(?:['’-]{_LETTERS})*(?:['’]s)?")
 INITIAL = re.compile(r"^[A-Z]\.?$")
 # A capitalised run followed by one of these names a place or an institution, not a person
 # (Jackson County, Lincoln Park, Roosevelt High School).
@@ -52,7 +55,9 @@ PLACE_WORDS = frozenset({
     "centre", "mall", "station", "department", "police", "sheriff's", "court", "district",
     "state", "county's", "institute", "foundation", "company", "inc", "llc", "bank", "hall",
 })
-JOINER = re.compile(r"^\s+$|^\s*,\s*$|^\s*\.\s+$")
+# Between two words of one name: spaces, "Last, First", an initial's dot, a nickname's quotes
+# or brackets (Ignatius 'Iggy' Pawlowski, Bobby (Robert) Kowalczyk), "Ravi & Sunita Patel".
+JOINER = re.compile(r"^\s+$|^\s*,\s*$|^\s*\.\s+$|^\s*[)'’\"”]?\s*[('‘\"“]?\s*$|^\s*&\s*$")
 
 
 def fold(word: str) -> str:
@@ -65,9 +70,19 @@ def _latin(word: str) -> bool:
     return all(c in "-' " or ("LATIN" in unicodedata.name(c, "")) for c in word)
 
 
-@cache
+# The lists load on first use, once: concurrent first imports of Faker's modules from two
+# threads (two Slack events at once) can deadlock on the import locks.
+_LOADING = threading.Lock()
+
+
 def name_lists() -> tuple[frozenset[str], frozenset[str]]:
     """(first names, surnames), folded, from every listed Faker locale."""
+    with _LOADING:
+        return _name_lists()
+
+
+@cache
+def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
     first: set[str] = set()
     last: set[str] = set()
     for locale in LOCALES:
@@ -76,11 +91,12 @@ def name_lists() -> tuple[frozenset[str], frozenset[str]]:
         except ImportError:
             continue
         for attribute, value in vars(provider).items():
-            if not (attribute.startswith(("first_", "last_")) and "name" in attribute):
+            # first_names, first_names_female, first_romanized_names, male_last_names, ...
+            if "name" not in attribute or not isinstance(value, (dict, list, tuple)):
                 continue
-            if not isinstance(value, (dict, list, tuple, set, frozenset)):
+            target = first if "first" in attribute else last if "last" in attribute else None
+            if target is None:
                 continue
-            target = first if attribute.startswith("first_") else last
             target.update(fold(n) for n in value if isinstance(n, str) and n and _latin(n)
                           and " " not in n)
     return frozenset(first), frozenset(last)
@@ -94,9 +110,14 @@ def staff_words() -> frozenset[str]:
                      for w in line.split())
 
 
-@cache
 def ordinary_words() -> frozenset[str]:
     """The thousand most common English words: listed names among them are weak evidence."""
+    with _LOADING:
+        return _ordinary_words()
+
+
+@cache
+def _ordinary_words() -> frozenset[str]:
     from faker.providers.lorem.en_US import Provider as Lorem
 
     return frozenset(fold(w) for w in Lorem.word_list) | staff_words()
@@ -118,7 +139,11 @@ class Token:
 
     @property
     def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+        """Capitalised, or a particle then a capital (al-Rashid, d'Angelo, van-Dyke)."""
+        if self.text[:1].isupper():
+            return True
+        parts = re.split(r"['’-]", self.text, maxsplit=1)
+        return len(parts) == 2 and fold(parts[0]) in PARTICLES and parts[1][:1].isupper()
 
     @property
     def shouting(self) -> bool:
@@ -127,29 +152,44 @@ class Token:
 
 
 def _listed(bare: str) -> bool:
+    """A listed name; in a hyphenated one (García-López, al-Rashid) one listed part is enough
+    beside particles and parts no list knows."""
     first, last = name_lists()
-    parts = bare.split("-")
-    return all(p in first or p in last for p in parts if p)
+    parts = [p for p in bare.replace("'", "-").split("-") if p and p not in PARTICLES]
+    return any(p in first or p in last for p in parts)
+
+
+def _foreign_script(word: str) -> bool:
+    """Letters of a non-Latin script (이서연, Иван) in an English note: a name, nearly always."""
+    return all(c.isalpha() and "LATIN" not in unicodedata.name(c, "LATIN") for c in word
+               if not unicodedata.combining(c))
 
 
 def _ordinary(bare: str) -> bool:
     return bare in ordinary_words()
 
 
-def _evidence(token: Token) -> str | None:
+def _evidence(token: Token, shouting_text: bool = False) -> str | None:
     """``strong``, ``weak``, ``listed`` (a lower-case listed name), ``proper`` (capitalised,
     unknown, mid-sentence), ``initialcap`` (the same at a sentence's start) or None."""
     bare = token.bare
+    if token.text == "[name]":
+        return "masked"
     if not bare:
         return None
-    if INITIAL.match(token.text):
+    if INITIAL.match(token.text) or (len(token.text) == 1 and token.capitalised):
         return "weak"
     if bare in PLACE_WORDS or bare in staff_words():
         return None
+    if _foreign_script(token.text):
+        return "strong"
     listed = _listed(bare)
     ordinary = _ordinary(bare)
     if token.shouting:  # JANE DOE is a name; FBI, ICE, PD are not
-        return "strong" if listed and not ordinary and len(bare) > 2 else None
+        if ordinary or len(bare) < 3:
+            return None
+        # an unknown word in capitals is an acronym, unless the whole note is in capitals
+        return "strong" if listed else "proper" if shouting_text else None
     if token.capitalised:
         if listed:
             return "weak" if ordinary else "strong"
@@ -160,6 +200,13 @@ def _evidence(token: Token) -> str | None:
     if listed and not ordinary:
         return "listed"
     return None
+
+
+def _lower_pair(first: Token, second: Token) -> bool:
+    """``maria garcia``: a listed first name, then a listed surname, both in lower case."""
+    firsts, lasts = name_lists()
+    return (any(p in firsts for p in first.bare.split("-"))
+            and any(p in lasts for p in second.bare.split("-")))
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -177,6 +224,9 @@ def _starts_sentence(text: str, start: int) -> bool:
 
 def _tokens(text: str) -> Iterator[Token]:
     for match in WORD.finditer(text):
+        if text[match.start() - 1: match.end() + 1] == "[name]":  # masked by a cue already
+            yield Token(match.start() - 1, match.end() + 1, "[name]", False)
+            continue
         yield Token(match.start(), match.end(), match.group(0),
                     _starts_sentence(text, match.start()))
 
@@ -184,8 +234,12 @@ def _tokens(text: str) -> Iterator[Token]:
 def find_names(text: str) -> list[tuple[int, int]]:
     """Character spans of the names in ``text`` (already free of emails and numbers)."""
     tokens = list(_tokens(text))
-    # In Title Case text (a heading, a form's name) capitals say nothing about names.
-    title_case = sum(t.capitalised for t in tokens) * 2 > len(tokens) >= 4
+    shouting_text = sum(t.shouting for t in tokens) * 2 > len(tokens)
+    # In Title Case text (a heading, a form's name) capitals say nothing about names: it shows
+    # in ordinary words capitalised mid-sentence ("Request for Confidential Information Form").
+    title_case = sum(t.capitalised and not t.sentence_start and not t.shouting
+                     and (t.bare in ordinary_words() or t.bare in PLACE_WORDS)
+                     for t in tokens) >= 2
     spans: list[tuple[int, int]] = []
     run: list[tuple[Token, str]] = []
 
@@ -196,11 +250,16 @@ def find_names(text: str) -> list[tuple[int, int]]:
         run.clear()
 
     for token in tokens:
-        kind = _evidence(token)
+        kind = _evidence(token, shouting_text)
         if kind in ("proper", "initialcap") and title_case:
             kind = None
         if kind is None and token.bare in PARTICLES and run:
             kind = "particle"
+        if (kind is None and len(run) == 1 and run[0][1] == "listed" and token.bare
+                and token.text.islower() and not _ordinary(token.bare)):
+            kind = "unknown"  # jane doe: a lower-case first name, then a word no list knows
+        if kind is None and _ends_a_name(text, token, run):
+            kind = "weak"  # Nguyễn Văn An, / Sung-min Park,
         if kind is None:
             close(token if JOINER.match(text[run[-1][0].end: token.start] if run else " ")
                   else None)
@@ -214,10 +273,28 @@ def find_names(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _ends_a_name(text: str, token: Token, run: list[tuple[Token, str]]) -> bool:
+    """A capitalised word that is also an ordinary or place word ends a name when it comes
+    mid-sentence straight after one and closes the clause (``Nguyễn Văn An,``)."""
+    if not (run and token.capitalised and not token.sentence_start and not token.shouting):
+        return False
+    if not any(kind in ("strong", "proper", "initialcap", "masked") for _, kind in run):
+        return False
+    if not re.fullmatch(r"\s+", text[run[-1][0].end: token.start]):
+        return False
+    after = text[token.end: token.end + 1]
+    return after == "" or after in ",;:)."
+
+
 def _comma_joins(run: list[tuple[Token, str]], kind: str) -> bool:
     """``Doe, Jane``: a comma joins two capitalised names, not a list of ordinary words."""
-    return (len(run) == 1 and run[0][1] in ("strong", "weak", "proper", "initialcap")
-            and kind in ("strong", "weak"))
+    if len(run) != 1:
+        return False
+    if run[0][1] == "masked":
+        return kind in ("listed", "strong", "weak", "proper")
+    if run[0][1] == "listed" or kind == "listed":  # lopez, roberto
+        return run[0][1] in ("listed", "strong") and kind in ("listed", "strong")
+    return run[0][1] in ("strong", "weak", "proper", "initialcap") and kind in ("strong", "weak")
 
 
 def _is_name(run: list[tuple[Token, str]]) -> bool:
@@ -228,12 +305,16 @@ def _is_name(run: list[tuple[Token, str]]) -> bool:
         return False
     if kinds[:1] == ["initialcap"] and len(kinds) >= 2:
         kinds[0] = "proper"  # Doe, Jane / Xochitl Ixtlahuac: a start joined by a name
-    if "strong" in kinds:
-        return True
+    if "strong" in kinds or ("masked" in kinds and len(kinds) >= 2):
+        return True  # a listed name; or a name beside one a cue masked (lopez, roberto)
     named = sum(k in ("strong", "weak", "listed") and not INITIAL.match(t.text)
                 for t, k in run)
-    if kinds.count("listed") and named >= 2:
-        return True  # jane doe, maría josé garcía-lópez
+    if kinds[:2] == ["listed", "unknown"]:
+        return run[0][0].bare in name_lists()[0]  # jane doe
+    if "listed" in kinds:  # lower case: a first name and a surname side by side, either order
+        pairs = zip(run, run[1:], strict=False)  # maria garcia; lopez, roberto
+        if any(_lower_pair(a, b) or _lower_pair(b, a) for (a, _), (b, _) in pairs):
+            return True
     if kinds.count("proper") >= 2 or (kinds.count("proper") and len(kinds) >= 2):
         return True  # two unknown capitalised words mid-sentence, or one beside a name or initial
     return named >= 2 and all(t.capitalised for t, _ in run)  # Will Young

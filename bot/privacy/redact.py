@@ -41,6 +41,7 @@ be kept (a question typed for the privacy in-charge, a resolve note) keep redact
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from importlib.resources import files
 
@@ -83,7 +84,7 @@ CARD_CUE = re.compile(
 )
 
 # --- names ---------------------------------------------------------------------------------
-_WORD = r"[A-Za-z][A-Za-z'’-]*"
+_WORD = r"[^\W\d_][\w'’-]*"  # any script's letters (Nguyễn, Zoë), then letters or marks
 STRONG_CUE = re.compile(
     r"(?P<cue>\b(?:named|name\s+is|name\s+was|name's|name:|goes\s+by|signed\s+as|"
     r"by\s+the\s+name\s+of)\s*,?\s+)"
@@ -99,7 +100,7 @@ WEAK_CUE = re.compile(
     r"boyfriend|girlfriend|partner|mom|mother|dad|father|brother|sister|tenant|employee|"
     r"client|user|customer|guy|lady|man|woman|called|officer|detective|agent|"
     r"Patron|For|About|Officer|Detective|Agent)\s*,?\s+)"
-    r"(?P<words>[A-Z][A-Za-z'’-]*(?:\s+[A-Z][A-Za-z'’-]*){0,2})"
+    rf"(?P<words>(?![a-z]){_WORD}(?:\s+(?![a-z]){_WORD}){{0,2}})"  # capitalised words only
 )
 
 # Words that follow a cue but are not names (data: bot/data/privacy/not_names.txt).
@@ -190,11 +191,14 @@ _ADDRESS_LABELS = frozenset({
     "OccupancyIdentifier", "SubaddressType", "SubaddressIdentifier", "PlaceName", "StateName",
     "ZipCode", "USPSBoxType", "USPSBoxID", "USPSBoxGroupType", "USPSBoxGroupID",
 })
-# A street needs a name and a type, directional or ZIP; a PO box needs its number.
-_STREET_PROOF = frozenset({"StreetNamePostType", "StreetNamePreDirectional", "ZipCode"})
+# A street needs a house number, a name, and a street type or a ZIP code; a PO box its number.
 _MAYBE_ADDRESS = re.compile(r"\d+\s*[A-Za-z]|\bbox\b", re.IGNORECASE)
-_STREET_TYPE = (r"(?i:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|"
-                r"place|pl|way|parkway|pkwy|terrace|ter|circle|cir|highway|hwy|trail|trl)\.?")
+_STREET_TYPE = (r"(?i:street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|"
+                r"place|pl|way|parkway|pkwy|terrace|ter|terr|circle|cir|highway|hwy|trail|trl|"
+                r"square|sq|plaza|plz|row|path|pike|alley|aly|crossing|xing|expressway|expy|"
+                r"freeway|fwy|loop|run|point|pt|ridge|rdg|route|rte|turnpike|tpke)\.?")
+STREET_TYPE = re.compile(_STREET_TYPE)
+ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 LIVES_ON = re.compile(
     r"(?P<cue>\b(?:lives|living|lived|resides|residing|staying|stays|moved|house|home|apartment)"
     r"\s+(?:on|at|off)\s+)"
@@ -216,8 +220,11 @@ def _address_spans(text: str) -> list[tuple[int, int]]:
 
     def close() -> None:
         labels = {label for _, _, label in run}
-        street = ("StreetName" in labels and labels & _STREET_PROOF
-                  and any(c.isdigit() for c in text[run[0][0]:run[0][1]]))
+        proof = any(label == "ZipCode" and ZIP.fullmatch(word)
+                    or label == "StreetNamePostType" and STREET_TYPE.fullmatch(word)
+                    for word, label in ((text[s:e].strip(",."), label) for s, e, label in run))
+        street = ("StreetName" in labels and proof
+                  and re.fullmatch(r"\d+[A-Za-z]?(?:-\d+)?", text[run[0][0]:run[0][1]]))
         box = ("USPSBoxID" in labels and "box" in text[run[0][0]:run[-1][1]].lower()
                and any(c.isdigit() for s, e, _ in run for c in text[s:e]))
         if run and (street or box):
@@ -277,6 +284,7 @@ def _mask_plate(match: re.Match[str]) -> str:
 
 def redact(text: str) -> str:
     """Return ``text`` with every patron identifier listed above masked."""
+    text = unicodedata.normalize("NFC", text)  # one form for accented letters (Nguyễn)
     text = EMAIL.sub("[email]", text)
     text = SPELLED_EMAIL.sub("[email]", text)
     text = IPV4.sub("[ip]", text)
