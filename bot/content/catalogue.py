@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.cache import cached, code_digest, files_digest
 from bot.content.expressions import render
 from bot.content.flows import Escalation, Flow, Outcome, load_flow
 from bot.content.labels import decision_label
@@ -98,6 +99,17 @@ def find_content_root(explicit: Path | None = None) -> Path:
     )
 
 
+def _content_key(root: Path) -> bytes:
+    """Every file the catalogue reads under ``root`` (and the bundled flows it may lay under it),
+    and the code that reads them."""
+    folders = [root / "knowledge", root / "flows"]
+    if not (root / "flows").is_dir() and (bundled := bundled_content_root()) is not None:
+        folders.append(bundled / "flows")
+    paths = [p for f in folders if f.is_dir() for p in f.rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts]
+    return str(root.resolve()).encode() + files_digest(paths) + code_digest("content", "errors.py")
+
+
 def merged_outcome_spec(pack: Pack, flow: Flow, outcome: Outcome) -> dict[str, Any]:
     """The flow's outcome with the pack's override (if any) laid over it."""
     override = pack.overrides.get(f"{flow.id}/{outcome.id}")
@@ -164,10 +176,18 @@ class Catalogue:
 
     @classmethod
     def load(cls, root: Path | None = None, *, strict: bool = True) -> Catalogue:
-        catalogue = cls(find_content_root(root))
-        catalogue._load_all()
+        """Every pack and flow under ``root``: parsed once, then from the disk cache (``bot.cache``)
+        until a content file or frontdesk's content code changes."""
+        found = find_content_root(root)
+        catalogue = cached("catalogue", _content_key(found), lambda: cls._fresh(found))
         if strict and catalogue.problems:
             raise ContentError(catalogue.problems)
+        return catalogue
+
+    @classmethod
+    def _fresh(cls, root: Path) -> Catalogue:
+        catalogue = cls(root)
+        catalogue._load_all()
         return catalogue
 
     def _load_all(self) -> None:

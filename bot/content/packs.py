@@ -87,6 +87,10 @@ class Pack:
         """
         return self._context
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (the content cache) without what is derived from it on use."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_context", "_paths_cache")}
+
     @cached_property
     def _context(self) -> dict[str, Any]:
         return {

@@ -38,6 +38,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.cache import cached as from_cache
+from bot.cache import code_digest, files_digest
 from bot.router.choices import ChoiceMatcher, matcher
 from bot.router.prefill import PrefilledAnswer, prefill
 from bot.router.router import BANDS, Candidate, Router, RouteResult, Tuning
@@ -59,11 +61,16 @@ _ROUTERS: dict[tuple[int, str], tuple[Any, Router]] = {}
 
 
 def router_for(catalogue: Any, library: str) -> Router:
-    """The router for ``library`` over ``catalogue``, built on first use and then reused."""
+    """The router for ``library`` over ``catalogue``, built on first use and then reused (across
+    processes through ``bot.cache``, under a digest of the flows' files and the router's code)."""
     key = (id(catalogue), library)
     cached = _ROUTERS.get(key)
     if cached is not None and cached[0] is catalogue:
         return cached[1]
-    router = Router.from_catalogue(catalogue, library)
+    catalogue.pack(library)  # an unknown library fails here, before any work
+    flows = catalogue.flows_for(library).values()
+    index = files_digest(flow.path for flow in flows) + code_digest(
+        "router", "data", "privacy", "content")
+    router = from_cache("router", index, lambda: Router.from_catalogue(catalogue, library))
     _ROUTERS[key] = (catalogue, router)
     return router
