@@ -30,8 +30,10 @@ def wall(command: list[str], repeat: int, env: dict[str, str]) -> list[float]:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False)
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
         times.append(time.perf_counter() - start)
+        if done.returncode not in (0, 1) or "Traceback" in done.stderr:  # check exits 1 on errors
+            raise SystemExit(f"{' '.join(command[3:])} failed:\n{done.stderr[-800:]}")
     return times
 
 
