@@ -150,6 +150,16 @@ def test_a_director_signs_in_and_within_three_clicks_sees_a_flow_and_the_cases(
     browser.find_element(By.LINK_TEXT, "Last 90 days")
     _record(shots, browser, "5-cases", figures)
 
+    browser.find_element(By.LINK_TEXT, "Reviews").click()
+    assert "Review dates and owners" in browser.page_source
+    _record(shots, browser, "5b-reviews", figures)
+    browser.find_element(By.LINK_TEXT, "Drills").click()
+    assert "Drill results" in browser.page_source
+    browser.find_element(By.LINK_TEXT, "Compare libraries").click()
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Police or other").click()
+    assert "Westmont Public Library" in browser.page_source
+    _record(shots, browser, "5c-compare", figures)
+
     browser.set_window_size(390, 844)  # a phone
     browser.get(url + "/review/policy")
     assert browser.execute_script(
