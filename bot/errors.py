@@ -17,6 +17,8 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "" if self.severity == "error" else f"{self.severity}: "
+        if not self.line:  # about the whole file (unreadable, not UTF-8, missing)
+            return f"{self.path}: {prefix}{self.message}"
         return f"{self.path}:{self.line}: {prefix}{self.message}"
 
 

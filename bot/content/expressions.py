@@ -8,14 +8,78 @@ attributes or mutate anything. The same environment renders outcome text, so a f
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
 from jinja2 import StrictUndefined, Undefined, nodes
-from jinja2.exceptions import TemplateError
+from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+MAX_OUTPUT = 20_000  # characters a template may render, or a string/list an expression build
+MAX_RANGE = 1_000  # items ``range`` may give
+MAX_SECONDS = 2.0  # one evaluation (bounded by a timer in the main thread, as in ``check``)
+
+
+class _Bounded(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, bounded in size: ``*``, ``**`` and ``+`` cannot build huge values
+    and ``range`` gives at most ``MAX_RANGE`` items; time is bounded by ``_time_limit``."""
+
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
+            raise SecurityError(f"exponent {right} is too large")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(times, int) and (
+                    len(seq) * times > MAX_OUTPUT
+                ):
+                    raise SecurityError(f"the result would be longer than {MAX_OUTPUT}")
+        result = super().call_binop(context, operator, left, right)
+        if isinstance(result, str | list | tuple) and len(result) > MAX_OUTPUT:
+            raise SecurityError(f"the result is longer than {MAX_OUTPUT}")
+        return result
+
+
+def _range(*args: int) -> range:
+    found = range(*args)
+    if len(found) > MAX_RANGE:
+        raise SecurityError(f"range gives more than {MAX_RANGE} items")
+    return found
+
+
+_ENV = _Bounded(undefined=StrictUndefined, autoescape=False)
+_ENV.globals["range"] = _range
+
+
+class _TooSlow(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float = MAX_SECONDS) -> Iterator[None]:
+    """Interrupt an evaluation that runs longer than ``seconds`` (only in the main thread, where
+    `frontdesk check` evaluates every template; a server evaluates content already checked)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ) or signal.getitimer(signal.ITIMER_REAL)[0]:
+        yield
+        return
+
+    def expired(_signum: int, _frame: Any) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class ExpressionError(ValueError):
@@ -44,9 +108,13 @@ def evaluate(source: str, context: dict[str, Any]) -> Any:
     if plan is not None:
         return plan(context)
     try:
-        value = _compiled_expression(source)(**context)
+        with _time_limit():
+            value = _compiled_expression(source)(**context)
     except TemplateError as exc:
         raise ExpressionError(f"cannot evaluate {source!r}: {exc}") from exc
+    except _TooSlow:
+        raise ExpressionError(f"cannot evaluate {source!r}: it took longer than "
+                              f"{MAX_SECONDS:g} s") from None
     if isinstance(value, Undefined):  # e.g. an attribute the sandbox hides
         raise ExpressionError(f"cannot evaluate {source!r}: the result is undefined")
     return value
@@ -191,10 +259,22 @@ def render(source: str, context: dict[str, Any]) -> str:
     parts = _simple_parts(source)
     if parts is not None:
         return "".join(p if isinstance(p, str) else _lookup(p, context, source) for p in parts)
+    out: list[str] = []
+    size = 0
     try:
-        return _compiled_template(source).render(**context)
+        with _time_limit():
+            for chunk in _compiled_template(source).generate(**context):
+                size += len(chunk)
+                if size > MAX_OUTPUT:
+                    raise ExpressionError(f"cannot render {source[:80]!r}: it renders more than "
+                                          f"{MAX_OUTPUT} characters")
+                out.append(chunk)
     except TemplateError as exc:
-        raise ExpressionError(f"cannot render {source!r}: {exc}") from exc
+        raise ExpressionError(f"cannot render {source[:80]!r}: {exc}") from exc
+    except _TooSlow:
+        raise ExpressionError(f"cannot render {source[:80]!r}: it took longer than "
+                              f"{MAX_SECONDS:g} s") from None
+    return "".join(out)
 
 
 @cache

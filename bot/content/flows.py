@@ -164,9 +164,17 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
     return Outcome(node_id, dict(spec["outcome"]), line)
 
 
+MAX_TRIGGERS = 300  # per flow: `frontdesk check` compares every trigger with every other
+
+
 def load_flow(path: Path) -> Flow:
     """Load one flow file; schema problems come back together, each with its line."""
     doc = load_yaml(path)
+    triggers = doc.get("triggers") if isinstance(doc, dict) else None
+    if isinstance(triggers, list) and len(triggers) > MAX_TRIGGERS:
+        line = doc.line_of("triggers") if isinstance(doc, LineMap) else 0
+        raise ContentError(Problem(path, line, f"triggers: {len(triggers)} given, at most "
+                                   f"{MAX_TRIGGERS} (every one is compared with every other)"))
     problems = validate("flow", doc, path)
     if problems:
         raise ContentError(problems)

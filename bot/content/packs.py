@@ -137,6 +137,8 @@ def load_pack(folder: Path) -> Pack:
         raise ContentError(
             Problem(path, doc.line_of("policy"), f"policy text file not found: {doc['policy']}")
         ) from None
+    except UnicodeDecodeError as exc:
+        raise ContentError(Problem(policy_path, 0, f"not UTF-8 (byte {exc.start})")) from None
 
     clauses: dict[str, Clause] = {}
     clause_docs: LineMap = doc["clauses"]

@@ -83,7 +83,7 @@ def load_yaml(path: Path) -> Any:
     except OSError as exc:
         raise ContentError(Problem(path, 0, f"cannot read file: {exc.strerror}")) from exc
     except UnicodeDecodeError as exc:
-        raise ContentError(Problem(path, 0, "file is not UTF-8 text")) from exc
+        raise ContentError(Problem(path, 0, f"not UTF-8 (byte {exc.start})")) from exc
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:

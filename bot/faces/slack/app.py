@@ -27,7 +27,9 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.error import BoltError
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -161,8 +163,21 @@ def idempotency_keys(body: dict[str, Any], kind: str) -> list[str]:
     return []
 
 
-def guard(state: SlackState, advice: str = "") -> Callable[..., BoltResponse | None]:
-    """The middleware described above. ``advice``: whom to phone (for failure notices)."""
+def team_of(body: dict[str, Any]) -> str | None:
+    """The workspace a request says it comes from."""
+    team = body.get("team")
+    if isinstance(team, dict) and team.get("id"):
+        return str(team["id"])
+    user = body.get("user")
+    if isinstance(user, dict) and user.get("team_id"):
+        return str(user["team_id"])
+    return str(body["team_id"]) if body.get("team_id") else None
+
+
+def guard(state: SlackState, advice: str = "", team_id: str | None = None
+          ) -> Callable[..., BoltResponse | None]:
+    """The middleware described above. ``advice``: whom to phone (for failure notices);
+    ``team_id``: the bot's workspace (a request from another one is refused with 403)."""
     inbox = SlackInbox(state.db, state.identity)
 
     def middleware(
@@ -172,6 +187,10 @@ def guard(state: SlackState, advice: str = "") -> Callable[..., BoltResponse | N
         if kind is None:
             return BoltResponse(status=400, body="malformed Slack payload")
         req.context[ADVICE] = advice
+        sent_from = team_of(req.body)
+        if team_id and sent_from and sent_from != team_id:
+            log.warning("a %s from another workspace (%s) refused", kind, sent_from)
+            return BoltResponse(status=403, body="wrong workspace")
         replayed = req.context.get(INBOX)
         if replayed is not None:  # taken over from the inbox: stored and claimed already
             return next()
@@ -273,6 +292,10 @@ def build_app(
 ) -> App:
     """The Bolt app with every listener. Calls ``auth.test`` once to learn the bot's identity."""
     client = client or web_client(secrets)
+    try:  # the workspace this bot belongs to (requests from any other are refused)
+        team = client.auth_test().get("team_id")
+    except SlackApiError as exc:
+        raise BoltError(f"auth.test failed: {exc.response.get('error')}") from None
     app = InboxApp(
         state=services.slack_state,
         name="frontdesk",
@@ -281,7 +304,7 @@ def build_app(
         request_verification_enabled=bool(secrets.signing_secret),
         process_before_response=process_before_response,
         # After Bolt's signature check, before anything else reads the body.
-        before_authorize=guard(services.slack_state, phone_advice(services)),
+        before_authorize=guard(services.slack_state, phone_advice(services), team),
         listener_executor=ListenerExecutor(max_workers=8),
     )
     register(app, services, Guide(services))

@@ -31,7 +31,7 @@ from bot.faces.slack.paging import Pager, paging_note
 from bot.faces.slack.services import Services
 from bot.faces.slack.trail import CaseTrail
 from bot.mrkdwn import channel as channel_link
-from bot.mrkdwn import mention
+from bot.mrkdwn import escape, mention
 from bot.privacy.redact import redact
 from bot.router import PrefilledAnswer, RouteResult
 from bot.store.slack_state import SlackThread
@@ -406,6 +406,9 @@ class Guide:
         if thread.moved:
             self.tell(client, place, "This case continues in a direct message.")
             return None
+        if not self.may_drive(thread, place.user):
+            self.tell(client, place, self.not_yours(thread))
+            return None
         if rev is not None and thread.rev != rev:
             if place.resumes and thread.rev == rev + 1 and thread.live_ts == place.resumes:
                 # This click, replayed after a crash: its change was stored, but what comes
@@ -442,6 +445,19 @@ class Guide:
         except ValueError:
             return False
         return thread.updated_at is not None and thread.updated_at.timestamp() >= sent
+
+    def may_drive(self, thread: SlackThread, user: str) -> bool:
+        """In a channel thread only the asker and the role holders answer, go back or start
+        over; anyone else there is told so (a DM has only the asker)."""
+        if thread.kind != "channel" or user == thread.user_id:
+            return True
+        return any(user in self.config.members(role) for role in ("privacy-in-charge",
+                                                                     "director"))
+
+    def not_yours(self, thread: SlackThread) -> str:
+        return (f"Only {mention(thread.user_id)}, who started this case, or the "
+                f"{escape(self.pic())} can answer here. To ask about your own situation, "
+                f"use {escape(self.config.slash_command)}.")
 
     def resume(self, client: WebClient, thread: SlackThread, place: Place) -> None:
         """Post what the thread shows now, as the interrupted change would have — unless the
@@ -615,6 +631,9 @@ class Guide:
         thread = self.state.thread(place.channel, place.thread_ts)
         if thread is None or thread.moved:
             return
+        if not self.may_drive(thread, place.user):  # the case goes to the asker's DM only
+            self.tell(client, place, self.not_yours(thread))
+            return
         moved = self.state.advance(thread, conversation=thread.conversation, status="moved")
         if moved is None:
             return
@@ -645,6 +664,9 @@ class Guide:
             return False
         if thread.moved:
             self.post(client, place, blocks.note("This case continues in a direct message."))
+            return True
+        if not self.may_drive(thread, place.user):
+            self.tell(client, place, self.not_yours(thread))
             return True
         said = strip_mentions(text)
         if place.resumes and self.applied(thread, place.resumes):
