@@ -262,7 +262,7 @@ def test_a_library_only_flow_is_offered_to_that_library_and_checked(content_copy
 def test_a_folder_without_content_is_one_clear_error_not_a_traceback(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert result.exit_code == 1
-    assert f"{tmp_path}:0: no knowledge folder here" in result.output
+    assert f"{tmp_path}: no knowledge folder here" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     missing = CliRunner().invoke(main, ["check", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "does not exist" in missing.output
