@@ -25,6 +25,7 @@ from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.content.packs import Pack
 from bot.faces.slack.listeners.common import once
 from bot.faces.slack.services import Services
+from bot.mrkdwn import escape
 from bot.review.digest import build_digest, chart_png, slack_blocks
 from bot.review.drill import (
     DECISIONS,
@@ -58,16 +59,17 @@ def _value(case: Case, **extra: str) -> str:
 
 
 def case_blocks(case: Case) -> list[dict[str, Any]]:
-    known = "\n".join(f"• {ask} — *{answer}*" for ask, answer in case.known)
+    known = "\n".join(f"• {escape(ask)} — *{escape(answer)}*" for ask, answer in case.known)
     return [
         {"type": "header", "text": {"type": "plain_text", "text": "Practice case"}},
         {
             "type": "context",
             "elements": [
-                {"type": "mrkdwn", "text": f"{case.library_name} · practice only: nobody is paged"}
+                {"type": "mrkdwn",
+                 "text": f"{escape(case.library_name)} · practice only: nobody is paged"}
             ],
         },
-        _section(f"*{case.title}*\n{case.description}"),
+        _section(f"*{escape(case.title)}*\n{escape(case.description)}"),
         *([_section(f"*What you know*\n{known}")] if known else []),
     ]
 
@@ -99,7 +101,7 @@ def urgency_blocks(catalogue: Catalogue, case: Case, decision: str) -> list[dict
     ]
     return [
         *case_blocks(case),
-        _section(f"You would: *{chose}*\n*Who do you fetch, and how fast?*"),
+        _section(f"You would: *{escape(chose)}*\n*Who do you fetch, and how fast?*"),
         {"type": "actions", "elements": buttons},
     ]
 
@@ -112,16 +114,19 @@ def result_blocks(pack: Pack, result: Result) -> list[dict[str, Any]]:
         _section(f"*Score: {result.score}/{MAX_SCORE}* — {verdict}"),
     ]
     if result.differences:
-        blocks.append(_section("\n".join(f"≠ {d}" for d in result.differences)))
-    answer = [f"*Your library's answer: {outcome.decision.upper()}* — {outcome.headline}"]
+        blocks.append(_section("\n".join(f"≠ {escape(d)}" for d in result.differences)))
+    answer = [f"*Your library's answer: {escape(outcome.decision.upper())}* — "
+              f"{escape(outcome.headline)}"]
     if outcome.never:
-        answer.append("*Never:*\n" + "\n".join(f"✗ {n}" for n in outcome.never))
-    answer.append("*Do:*\n" + "\n".join(f"{i}. {d}" for i, d in enumerate(outcome.do, 1)))
-    answer.append(f"*Say:* “{outcome.say}”")
+        answer.append("*Never:*\n" + "\n".join(f"✗ {escape(n)}" for n in outcome.never))
+    answer.append("*Do:*\n" + "\n".join(f"{i}. {escape(d)}"
+                                         for i, d in enumerate(outcome.do, 1)))
+    answer.append(f"*Say:* “{escape(outcome.say)}”")
     blocks.append(_section("\n".join(answer)))
     for citation in outcome.citations[:5]:
         blocks.append(
-            _section(f"*{pack.library} [{citation.clause}] {citation.title}*\n>{citation.text}")
+            _section(f"*{escape(pack.library)} [{escape(citation.clause)}] "
+                     f"{escape(citation.title)}*\n>{escape(citation.text)}")
         )
     blocks.append(
         {
