@@ -519,3 +519,27 @@ def test_twilio_reporting_a_text_undelivered_is_audited_against_its_page(
     [report] = audit(rig, "page.not_delivered")
     assert report == {"key": f"sms:{eid}:1:0:UPIC1", "via": "sms", "recipient": "UPIC1",
                       "status": "undelivered", "error_code": "30003"}
+
+
+def test_a_case_corrected_to_an_immediate_page_climbs_the_immediate_ladder_from_now(
+        rig: ChannelRig) -> None:
+    """Preservation letter (prompt: Slack now, email at 5 min) corrected at the desk to a
+    search warrant (immediate): the same escalation texts and emails at once and calls two
+    minutes after the correction; the Slack pages are edited, not sent again."""
+    from tests.terminal_support import chat
+
+    said = chat(rig.catalogue, "pagelib", ["1", "police", "preservation", "change", "2",
+                                           "warrant", ""], escalations=rig.service)
+    rig.deliver()
+    assert any("corrected the case" in line for line in said), said
+    with rig.db.engine.connect() as conn:
+        [row] = conn.execute(select(escalations)).all()
+    assert (row.urgency, row.state, row.outcome_id) == ("immediate", "triggered", "warrant")
+    assert sorted(t["To"] for t in rig.twilio.texts()) == [PAT, SAM]
+    assert len(rig.mail.wait_for(2)) == 2
+    assert all(n == 1 for n in rig.slack.delivered_keys().values())
+    assert rig.slack.calls_to("chat.update")  # the prompt page, edited to the correction
+    rig.at(119)
+    assert not rig.twilio.calls()
+    rig.at(120)
+    assert sorted(c["To"] for c in rig.twilio.calls()) == [PAT, SAM]

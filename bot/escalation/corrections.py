@@ -23,8 +23,10 @@ from sqlalchemy import Connection, Row, select, update
 
 from bot.content.catalogue import ResolvedOutcome
 from bot.engine.conversation import Conversation
+from bot.escalation import lifecycle
 from bot.escalation.acknowledge import tell_everyone
 from bot.escalation.records import dedupe_key, thread_of
+from bot.escalation.states import OPEN, WAITING, Event, move
 from bot.mrkdwn import escape
 from bot.store.audit import append_event
 from bot.store.database import Database
@@ -46,7 +48,7 @@ def open_case_escalation(conn: Connection, db: Database,
         select(escalations)
         .where(escalations.c.conversation_id == conversation_id,
                escalations.c.reason.in_(OUTCOME_REASONS),
-               escalations.c.state.in_(("triggered", "acknowledged")))
+               escalations.c.state.in_(OPEN))
         .order_by(escalations.c.created_at.desc()), db)
     ).first()
 
@@ -67,9 +69,9 @@ def update_in_place(service: EscalationService, conn: Connection, row: Row[Any],
         outcome_id=outcome.id, reason=reason, urgency=outcome.escalate.urgency,
         packet=json.dumps(packet), updated_at=now,
         dedupe_key=dedupe_key(conversation.id, outcome.id, reason))
-    if row.state == "triggered":
-        values["next_action_at"] = now + service.roles.ack_timeout(outcome.escalate.urgency)
     conn.execute(update(escalations).where(escalations.c.id == row.id).values(**values))
+    if row.state == WAITING:  # the level starts again, on the new urgency's ladder
+        lifecycle.restart_level(service, conn, row, packet, now)
     append_event(conn, service.db, "escalation.corrected", library=row.library,
                  escalation_id=row.id, conversation_id=conversation.id, actor=asked_by, at=now,
                  data={"from": row.outcome_id, "to": outcome.id,
@@ -88,8 +90,8 @@ def withdraw(service: EscalationService, conn: Connection, row: Row[Any],
     packet = json.loads(row.packet) if row.packet else {}
     packet["withdrawn"] = outcome.id  # the digest counts stand-downs from this
     conn.execute(update(escalations).where(escalations.c.id == row.id).values(
-        state="resolved", resolved_by=asked_by, resolved_at=now, resolve_note=note,
-        packet=json.dumps(packet),
+        state=move(row.state, Event.WITHDRAW), resolved_by=asked_by, resolved_at=now,
+        resolve_note=note, packet=json.dumps(packet),
         next_action_at=None, updated_at=now,
         # free the key: reaching that outcome again is a new page, not this closed one
         dedupe_key=dedupe_key(row.dedupe_key, "withdrawn", now.isoformat())))

@@ -107,6 +107,16 @@ def _climb(service: EscalationService, conn: Connection, escalation_id: str,
     return list(dict.fromkeys(paged)), tuple(dict.fromkeys(via))
 
 
+def restart_level(service: EscalationService, conn: Connection, row: Row[Any],
+                  packet: dict[str, Any], now: datetime) -> None:
+    """The waiting escalation ``row`` now carries ``packet`` (a corrected case): its level
+    starts again now, climbing the new urgency's ladder from the first rung. Channels that
+    already went out are not sent again (their outbox keys are taken)."""
+    conn.execute(update(escalations).where(escalations.c.id == row.id)
+                 .values(level_at=now, updated_at=now))
+    _climb(service, conn, row.id, packet, row.level, row.repeat, now, now, 0)
+
+
 def _level_start(row: Row[Any]) -> datetime:
     """When the row's current level began (rows from before ladders: its last change)."""
     return as_utc(row.level_at) or as_utc(row.updated_at)  # type: ignore[return-value]

@@ -15,7 +15,11 @@ expire         triggered                      expired
 acknowledge    triggered                      acknowledged
 resolve        triggered, acknowledged,       resolved
                expired
+withdraw       triggered, acknowledged        resolved       the corrected case needs nobody
 =============  =============================  ==============
+
+A correction that still pages (``corrections.update_in_place``) keeps the state; a waiting
+page then starts its level's ladder again for the new urgency (``lifecycle.restart_level``).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ class Event(StrEnum):
     EXPIRE = "expire"
     ACKNOWLEDGE = "acknowledge"
     RESOLVE = "resolve"
+    WITHDRAW = "withdraw"
 
 
 INITIAL = State.TRIGGERED
@@ -48,6 +53,7 @@ TRANSITIONS: dict[Event, tuple[frozenset[State], State]] = {
     Event.ACKNOWLEDGE: (frozenset({State.TRIGGERED}), State.ACKNOWLEDGED),
     Event.RESOLVE: (frozenset({State.TRIGGERED, State.ACKNOWLEDGED, State.EXPIRED}),
                     State.RESOLVED),
+    Event.WITHDRAW: (frozenset({State.TRIGGERED, State.ACKNOWLEDGED}), State.RESOLVED),
 }
 
 #: States in which someone still has to act (listed by ``frontdesk pages``).
