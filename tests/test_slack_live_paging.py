@@ -77,7 +77,7 @@ def test_a_slack_page_re_escalates_to_the_director_then_expires(tmp_path: Path) 
             # Level 1 goes unanswered: the scheduler pages the director.
             page = wait_post(bot, started, lambda c: c.args.get("channel") == fake.dm_channel(
                 DIRECTOR) and "Page" in str(c.args.get("text")))
-            assert "director (no acknowledgement in time)" in page.body
+            assert "paging the Library Director (no acknowledgement in time)" in page.body
             moved = wait_post(bot, started, lambda c: in_thread(c) and "now paging" in str(
                 c.args.get("text")))
             assert "Library Director" in moved.text

@@ -138,13 +138,21 @@ def _headline(packet: dict[str, Any]) -> str:
     return str((packet.get("outcome") or {}).get("headline") or "")
 
 
+def role_titles(packet: dict[str, Any]) -> tuple[str, str]:
+    """(in-charge, director) as the library's policy titles them, escaped for Slack."""
+    roles = packet.get("roles") or {}
+    return (escape(roles.get("privacy-in-charge") or "privacy in-charge"),
+            escape(roles.get("director") or "director"))
+
+
 def page_message(packet: dict[str, Any], *, escalation_id: str, key: str, level: int,
                  repeat: int, state: dict[str, Any] | None = None) -> dict[str, Any]:
     """The page (DM or channel post). ``state`` set: the same page after ack/resolve/expiry."""
     urgent = packet.get("urgency") == "immediate"
     situation = packet.get("situation_title") or "question from the desk"
     title = f"{'🚨 ' if urgent else ''}Page: {situation}"
-    level_text = "privacy in-charge" if level == 1 else "director (no acknowledgement in time)"
+    pic, director = role_titles(packet)
+    level_text = pic if level == 1 else f"{director} (no acknowledgement in time)"
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=_cut(title, 150))),
         ContextBlock(elements=[MarkdownTextObject(
@@ -198,14 +206,14 @@ def notice_message(packet: dict[str, Any], *, escalation_id: str, key: str) -> d
             f"For your information: {packet.get('situation_title') or 'question from the desk'}",
             150))),
         ContextBlock(elements=[MarkdownTextObject(
-            text=f"Escalation `{escalation_id}` · the privacy in-charge is being paged. You will "
-                 "be paged if nobody acknowledges in time."
+            text=f"Escalation `{escalation_id}` · the {role_titles(packet)[0]} is being paged. "
+                 "You will be paged if nobody acknowledges in time."
         )]),
         *packet_blocks(packet),
     ]
     situation = escape(packet.get("situation_title") or "question")
-    return {"text": f"Notice: escalation {escalation_id} ({situation}) — the privacy "
-                    "in-charge is being paged.",
+    return {"text": f"Notice: escalation {escalation_id} ({situation}) — the "
+                    f"{role_titles(packet)[0]} is being paged.",
             "blocks": [b.to_dict() for b in blocks],
             "metadata": metadata("notice", key, escalation_id)}
 
