@@ -130,3 +130,23 @@ def test_in_a_channel_thread_only_the_asker_and_the_role_holders_drive_the_case(
     assert len(bot.fake.calls_to("chat.postMessage")) == 2  # nothing moved on
     bot.click("UPIC", question, button(question.blocks, "search warrant")["text"]["text"])
     assert "Do not obstruct the search" in bot.post().text  # a role holder may
+
+
+@pytest.mark.parametrize(("url", "says"), [
+    ("not a url", "cannot parse 'not a url'"),
+    ("foo://x/y", "unknown database kind 'foo'"),
+    ("sqlite:////nonexistent/folder/f.db", "folder not found: /nonexistent/folder"),
+    ("CORRUPT", "the file is not a SQLite database"),
+    ("postgresql+psycopg://nobody:secret@127.0.0.1:1/x", "cannot open: connection failed"),
+])
+def test_a_database_url_that_cannot_be_used_is_one_line(tmp_path: Path, url: str,
+                                                        says: str) -> None:
+    if url == "CORRUPT":
+        damaged = tmp_path / "frontdesk.db"
+        damaged.write_bytes(b"this is not a database file at all " * 40)
+        url = f"sqlite:///{damaged}"
+    result = CliRunner().invoke(main, ["pages", "--database-url", url])
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("frontdesk: config: database_url: ") and says in line, line
+    assert "secret" not in line  # a password is never printed
