@@ -255,3 +255,6 @@ class SlackInbox:
             conn.execute(delete(slack_inbox).where(
                 slack_inbox.c.status.in_(("done", "failed")),
                 slack_inbox.c.received_at < now - KEEP_DONE))
+            # the idempotency keys claimed with the rows (Slack retries for about an hour)
+            conn.execute(delete(slack_processed).where(
+                slack_processed.c.created_at < now - KEEP_DONE))
