@@ -232,3 +232,27 @@ def test_a_direct_question_gets_its_answer_before_any_question(catalogue: Catalo
     assert top.startswith("⛔ *Never screenshot, copy, print") and "your boss" in top
     later = blocks.question(view.question, thread_ts="1.0", rev=1, number=2, can_go_back=True)
     assert "⛔" not in later.blocks[0]["text"]["text"]
+
+
+def test_slack_status_does_not_announce_the_paged_director_as_someone_else(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """Westmont pages its Library Director first: the asker's status line must not add that
+    'the Library Director has been notified' as if they were another person."""
+    from bot.escalation import records
+
+    toml = config_toml(pic=PIC_USERS, director=DIRECTOR_USERS, channel="C0PRIVACY")
+    service = EscalationService(Database(f"sqlite:///{tmp_path / 's.db'}"),
+                                parse_config(tomllib.loads(toml)), catalogue)
+    lines = {}
+    for library in ("westmont", "mount-prospect"):
+        flow = catalogue.flow(library, "law-enforcement-request")
+        outcome = resolve_outcome(catalogue.pack(library), flow, flow.nodes["court-order"])
+        escalation = service.trigger(library=library, situation=flow.id, conversation=None,
+                                     outcome=outcome, reason="outcome", asked_by="terminal",
+                                     face="terminal")
+        lines[library] = service.live.line(records.escalation_row(service.db, escalation))
+    assert "Paged the Library Director or staff member in charge" in lines["westmont"]
+    assert "has been notified" not in lines["westmont"]
+    # Mount Prospect's Executive Director is among the titles paged first, too.
+    assert "has been notified" not in lines["mount-prospect"]

@@ -91,10 +91,13 @@ class LiveStatus:
                 names += f" (by {messages.channel_list(sent)})"
             if row.level == 1 and row.repeat == 0:
                 text = f"Paged the {pic}: {names}."
-                if service.config.members("director"):
+                # Where the director's title is among those just paged (one Director does
+                # both), don't announce them as someone else.
+                if service.config.members("director") and director not in pic:
                     text += f" The {director} has been notified."
             elif row.level == 2:
-                text = f"⏫ No acknowledgement in time: now paging the {director}: {names}."
+                who = f"the {director}" if director not in pic else "the next contacts"
+                text = f"⏫ No acknowledgement in time: now paging {who}: {names}."
             else:
                 text = (f"🔁 Still nobody has acknowledged: paging the {pic} again "
                         f"(repeat {row.repeat}): {names}.")
