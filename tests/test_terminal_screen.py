@@ -64,7 +64,7 @@ def paging_lines(tmp_path: Path, catalogue: Catalogue) -> dict[tuple[str, str, b
 
 # Answers that do not fit yet, by library x outcome: this number only goes down. Each one
 # needs its text shortened (and is listed when the test fails).
-STILL_TOO_LONG = 85
+STILL_TOO_LONG = 81
 
 
 def test_every_answer_fits_the_first_screen(tmp_path: Path, catalogue: Catalogue) -> None:
