@@ -3,6 +3,7 @@ validator (the same checks that make the fake Slack answer ``invalid_blocks``)."
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from bot.content.catalogue import Catalogue, Citation
 from bot.content.flows import Choice, Question
 from bot.engine import start, step
+from bot.engine.step import STATED_DATE
 from bot.faces.slack import blocks
 from bot.faces.slack.paging import paging_note
 from tests.fakeslack import block_errors, view_errors
@@ -125,3 +127,14 @@ def test_the_paging_head_names_what_the_service_paged_or_says_nothing_was() -> N
         note = paging_note(paging)
         assert note.text == f"{paging.head}\n{paging.status}"
         assert block_errors(note.blocks) == []
+
+
+def test_the_day_it_happened_is_shown_as_understood_without_a_change_button() -> None:
+    shown = blocks.understood(
+        [("document", "none", "What does the officer have?", "Nothing in writing"),
+         (STATED_DATE, "2026-11-06", "When it happened", "Friday 6 November 2026")],
+        thread_ts="1700000000.000100", rev=3)
+    text = json.dumps(blocks.render(shown))
+    assert "Friday 6 November 2026" in text and "the deadline counts from it" in text
+    assert "Change: What does the officer have?" in text
+    assert "Change: When it happened" not in text

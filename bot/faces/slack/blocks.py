@@ -35,7 +35,7 @@ from slack_sdk.models.blocks import (
 from bot.content.catalogue import ResolvedOutcome
 from bot.content.flows import NOT_SURE, Flow, Question
 from bot.content.packs import Pack
-from bot.engine.step import Understanding, Understood
+from bot.engine.step import STATED_DATE, Understanding, Understood
 from bot.mrkdwn import escape, mention
 
 MAX_BLOCKS = 50  # Slack's limit for a message
@@ -381,20 +381,26 @@ def changes(answered: Sequence[Understood], *, thread_ts: str, rev: int) -> Mess
 
 def understood(prefilled: Sequence[Understood], *, thread_ts: str, rev: int,
                heading: str = "*From what you wrote, I understood:*") -> list[Block]:
-    """What the opening message answered (``View.prefilled``: question id, choice id, question,
-    label), each with a Change button; nothing when it answered nothing."""
+    """What staff's words answered (question id, choice id, question, label), each with a
+    Change button; nothing when they answered nothing. The day the case says it happened
+    (``STATED_DATE``) is listed with a note instead: the page says what a deadline counts from,
+    and the person paged corrects it."""
     if not prefilled:
         return []
     lines = [f"• {escape(ask)} → *{escape(label)}*" for _, _, ask, label in prefilled]
-    changes = [
+    change_buttons = [
         button(f"Change: {clip(ask, 60)}", f"{CHANGE}:{question_id}",
                value(t=thread_ts, r=rev, q=question_id))
-        for question_id, _, ask, _ in prefilled
+        for question_id, _, ask, _ in prefilled if question_id != STATED_DATE
     ]
-    return [
+    blocks: list[Block] = [
         section(clip(heading + "\n" + "\n".join(lines), SECTION_LIMIT)),
-        *action_rows(changes, "change"),
+        *action_rows(change_buttons, "change"),
     ]
+    if any(question_id == STATED_DATE for question_id, *_ in prefilled):
+        blocks.append(context("If that day is wrong, say so to the person paged: the deadline "
+                              "counts from it."))
+    return blocks
 
 
 def suggested_line(suggestion: Understanding) -> str:

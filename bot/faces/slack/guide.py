@@ -25,7 +25,7 @@ from bot.engine import View, back, start, start_over, step, view
 from bot.engine.conversation import Conversation
 from bot.engine.matching import normalise
 from bot.engine.session import CHANGE_WORDS, SWITCH_WORDS, happened, opening_prefill
-from bot.engine.step import Understood, answer
+from bot.engine.step import STATED_DATE, Understood, answer
 from bot.faces.slack import blocks
 from bot.faces.slack.paging import Pager, paging_note
 from bot.faces.slack.services import Services
@@ -43,6 +43,12 @@ WHAT_IS_HAPPENING = "What is happening at the desk?"
 ALREADY_ANSWERED = "That was already answered; see the latest message."
 # How the record of a superseded question reads, per ``bot.engine.session.happened`` kind.
 HOW = {"went-back": "↩️ Went back", "started-over": "🔄 Started over"}
+
+
+def opening(current: View) -> list[Understood]:
+    """What a new case shows as understood: the prefilled answers and the day it happened."""
+    return [*current.prefilled, *((u.question, u.choice, u.ask, u.label)
+                                  for u in current.understood if u.question == STATED_DATE)]
 
 
 def strip_mentions(text: str) -> str:
@@ -209,7 +215,7 @@ class Guide:
             )
             if mine:  # a new thread: created with its conversation in one write
                 self.save(thread, current, place, before=None)
-                self.show(client, thread, place, current, prefilled=current.prefilled)
+                self.show(client, thread, place, current, prefilled=opening(current))
             else:  # the thread already held a case: move it on like any other change
                 self.start_flow(client, thread, place, flow_id, prefill=prefill, stated_date=dated)
             return
@@ -315,7 +321,7 @@ class Guide:
                     f"Situation: *{blocks.escape(flow.title)}*", f"Chosen by {mention(place.user)}"
                 ),
             )
-        self.show(client, won, place, current, prefilled=current.prefilled, first=flow.first)
+        self.show(client, won, place, current, prefilled=opening(current), first=flow.first)
 
     def show(
         self,
