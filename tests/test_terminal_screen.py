@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from bot.check.paths import enumerate_paths
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue, resolve_outcome
 from bot.escalation import EscalationService
@@ -62,17 +63,20 @@ def paging_lines(tmp_path: Path, catalogue: Catalogue) -> dict[tuple[str, str, b
     return described
 
 
-# Answers that do not fit yet, by library x outcome: this number only goes down. Each one
-# needs its text shortened (and is listed when the test fails).
-STILL_TOO_LONG = 81
+# Answers that do not fit yet (library x outcome it can reach): this number only goes down. Each
+# needs its text shortened (all are listed when the test fails).
+STILL_TOO_LONG = 46
 
 
 def test_every_answer_fits_the_first_screen(tmp_path: Path, catalogue: Catalogue) -> None:
     pages = paging_lines(tmp_path, catalogue)
-    too_long = []
+    too_long: list[str] = []
+    shown = 0
     for library, pack in catalogue.packs.items():
         for flow in catalogue.flows_for(library).values():
-            for node in flow.outcomes():
+            reached = {path.outcome for path in enumerate_paths(pack, flow)}
+            for node in (n for n in flow.outcomes() if n.id in reached):
+                shown += 1
                 outcome = resolve_outcome(pack, flow, node)
                 key = (library, outcome.escalate.urgency, bool(outcome.hold))
                 screen = answer_screen(pack, outcome, pages.get(key, ()))
@@ -81,6 +85,7 @@ def test_every_answer_fits_the_first_screen(tmp_path: Path, catalogue: Catalogue
                 if len(lines) > FIRST_SCREEN_LINES:
                     too_long.append(f"{library} {flow.id}/{node.id}: {len(lines)} lines")
     assert len(too_long) <= STILL_TOO_LONG, "\n".join(too_long)
+    print(f"{len(too_long)} of {shown} answer screens exceed {FIRST_SCREEN_LINES} lines")
 
 
 def test_the_answer_comes_first_and_the_policy_on_demand(catalogue: Catalogue) -> None:
