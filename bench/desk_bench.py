@@ -97,6 +97,13 @@ def main() -> None:
     for label, field in (("questions asked per case", "asked"), ("pages per case", "pages")):
         b, a = mean(before, field), mean(after, field)
         print(f"{label:28}{b:10.3f}{a:10.3f}{(a / b if b else 0):14.3f}")
+    unsure = [i for i, s in enumerate(scenarios)
+              if NOT_SURE in intent(catalogue, s.library, s.flow, s.say).values()]
+    if unsure:
+        b = statistics.fmean(before[i].pages for i in unsure)
+        a = statistics.fmean(after[i].pages for i in unsure)
+        print(f"{'  of which with Not sure':28}{b:10.3f}{a:10.3f}{(a / b if b else 0):14.3f}"
+              f"   ({len(unsure)} runs)")
     fewer_pages = sum(1 for o, w in zip(before, after, strict=True) if w.pages < o.pages)
     more_pages = sum(1 for o, w in zip(before, after, strict=True) if w.pages > o.pages)
     fewer_asked = sum(1 for o, w in zip(before, after, strict=True) if w.asked < o.asked)

@@ -15,14 +15,18 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
+from bot.check.paths import enumerate_paths
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue
+from bot.content.flows import NOT_SURE
 from bot.engine import start, step
 from bot.engine.session import RAISED, UPDATED, WITHDRAWN, PageLedger, happened, page_action
+from bot.engine.step import answer
 from bot.escalation import EscalationService, OutboxWorker, SlackTransport
 from bot.review.digest import build_digest, to_text
 from bot.store import ConversationStore, Database
 from bot.store.paging_tables import escalations, holds
+from tests.conftest import ROOT
 from tests.escalation_support import PagingFake, config_toml, write_content
 from tests.terminal_support import chat
 
@@ -79,14 +83,18 @@ def test_change_to_another_paging_outcome_updates_the_page_in_place(desk: Desk) 
 
 def test_back_to_an_outcome_that_pages_nobody_withdraws_the_page(desk: Desk) -> None:
     out = desk.chat("1", "police", "warrant", "back", "nothing", "")
+    assert "↩️ Went back." in out  # what the step did, as the engine says it for every face
     [row] = desk.escalations()
     assert row.state == "resolved" and "Stand down" in row.resolve_note
     assert "withdrawn" in out and "stand down" in out
     assert "Stand down: the desk corrected the case" in desk.delivered_texts()
+    late = desk.service.acknowledge(row.id, "UPIC1")  # the paged person answers anyway
+    assert late.status == "already" and "Nothing to do: Stand down" in late.message
 
 
 def test_start_over_to_the_same_outcome_keeps_one_page(desk: Desk) -> None:
-    desk.chat("1", "police", "warrant", "start over", "police", "warrant", "")
+    out = desk.chat("1", "police", "warrant", "start over", "police", "warrant", "")
+    assert "🔄 Started over." in out
     [row] = desk.escalations()
     assert row.state == "triggered" and row.outcome_id == "warrant"
 
@@ -170,3 +178,43 @@ def test_pages_per_case_and_corrections_are_figures_in_the_digest(desk: Desk) ->
     assert "Pages per case: 0.67 (2 pages, 3 cases); corrected by the desk: 1 updated in " \
            "place, 1 withdrawn." in to_text(digest)
     assert digest.to_json()["pages_per_case"] == pytest.approx(2 / 3)
+
+
+def test_no_page_where_a_not_sure_answer_names_no_one_at_any_library(tmp_path: Path) -> None:
+    """Every 'Not sure' path of every question still asked, at every library: the escalation
+    service raises a page exactly when the outcome it leads to names someone."""
+    catalogue = Catalogue.load(ROOT)
+    config = parse_config(tomllib.loads(config_toml().replace('"pagelib"',
+                                                               '"mount-prospect"')))
+    db = Database(f"sqlite:///{tmp_path / 'paging.db'}")
+    service = EscalationService(db, config, catalogue)
+    quiet = paged = 0
+    for library, pack in sorted(catalogue.packs.items()):
+        for flow in catalogue.flows_for(library).values():
+            for path in enumerate_paths(pack, flow):
+                if not path.steps or path.steps[-1][1] != NOT_SURE:
+                    continue
+                view = start(catalogue, library, flow.id)
+                for question, choice in path.steps:
+                    view = answer(catalogue, view.conversation, question, choice)
+                assert view.outcome is not None and view.outcome.id == path.outcome
+                change = service.settle_outcome(library=library, conversation=view.conversation,
+                                                outcome=view.outcome, asked_by="U1",
+                                                face="terminal")
+                if view.outcome.escalate.pages:
+                    assert change is not None and change.action == RAISED, path.describe()
+                    paged += 1
+                else:
+                    assert change is None, path.describe()
+                    quiet += 1
+    with db.engine.connect() as conn:
+        assert len(conn.execute(select(escalations)).all()) == paged
+    assert quiet > 20 and paged > 20  # both kinds exist in the bundled content
+
+
+def test_back_start_over_and_change_at_a_question_in_the_terminal(desk: Desk) -> None:
+    out = desk.chat("1", "police", "back", "police", "start over", "police", "change", "1",
+                    "police", "nothing", "")
+    assert "↩️ Went back." in out and "🔄 Started over." in out
+    assert "Which answer do you want to change?" in out
+    assert desk.escalations() == []  # "nothing in writing" pages nobody

@@ -8,7 +8,9 @@ from typing import Any
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.content.catalogue import Catalogue
 from tests.conftest import ROOT
+from tests.terminal_support import chat
 
 PARENT = "parent-requests-child-records"
 POLICE = "law-enforcement-request"
@@ -91,3 +93,35 @@ def test_something_else_goes_back_to_routing_keeps_the_opening_facts_and_pages_n
 def test_something_else_at_a_question_pages_nothing() -> None:
     data = run("--library", "mount-prospect", "--flow", PARENT, *says("yes", "something else"))
     assert data["status"] == "routing" and data["pages"] == []
+
+
+AMBIGUOUS = "guy wants info on a patron, has a subpoena"
+
+
+def test_a_did_you_mean_pick_keeps_the_opening_facts_in_the_script() -> None:
+    routed = run("--library", "mount-prospect", *says(AMBIGUOUS))
+    assert routed["status"] == "routing" and routed["routing"]["band"] == "ambiguous"
+    picked = run("--library", "mount-prospect", *says(AMBIGUOUS, "legal-document-served"))
+    assert picked["flow"] == "legal-document-served"
+    assert [(p["question"], p["choice"]) for p in picked["prefilled"]] == [
+        ("document", "subpoena")]
+    assert picked["asked"] == ["gag"]  # the paper was stated, so it is not asked
+
+
+def test_a_did_you_mean_pick_keeps_the_opening_facts_in_the_terminal() -> None:
+    catalogue = Catalogue.load(ROOT)
+    offered = "\n".join(chat(catalogue, "mount-prospect", [AMBIGUOUS]))
+    menu = offered[offered.index("Did you mean:"):].splitlines()
+    [number] = [line.split(".")[0].strip() for line in menu
+                if line.endswith("Legal papers served on the library")]
+    said = "\n".join(chat(catalogue, "mount-prospect", [AMBIGUOUS, number]))
+    assert "I understood: What kind of paper is it? → A subpoena" in said
+
+
+def test_back_and_start_over_at_a_question() -> None:
+    data = run("--library", "mount-prospect", "--flow", PARENT,
+               *says("yes", "back", "no"))
+    assert data["outcome"]["id"] == "adult-child" and data["asked"] == ["minor", "want", "minor"]
+    data = run("--library", "mount-prospect", "--flow", PARENT,
+               *says("yes", "start over", "no"))
+    assert data["outcome"]["id"] == "adult-child" and data["pages"] == []

@@ -92,7 +92,8 @@ def test_question_with_many_choices_and_long_labels() -> None:
     message = blocks.question(question, thread_ts="1.0", rev=0, number=2, can_go_back=True)
     assert block_errors(message.blocks) == []
     assert all(len(b["elements"]) <= 25 for b in message.blocks if b["type"] == "actions")
-    assert len(buttons(message.blocks)) == 40 + 4  # Not sure, Back, Start over, Something else
+    # Not sure, Back, Start over, Something else, Page someone now
+    assert len(buttons(message.blocks)) == 40 + 5
 
 
 def test_text_from_content_is_escaped() -> None:

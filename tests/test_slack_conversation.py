@@ -537,3 +537,25 @@ def test_typed_change_after_the_outcome_offers_each_answer_to_change(bot: SlackB
     assert "Do not obstruct the search" in bot.post().text
     [row] = _case_escalations(bot, root.ts)  # withhold's page, updated in place
     assert row.outcome_id == "warrant" and json.loads(row.packet)["corrected_from"] == "withhold"
+
+
+def test_page_someone_now_is_offered_at_a_question_too(bot: SlackBot) -> None:
+    bot.command(STAFF, "police")
+    root, question = bot.posts(2)
+    bot.click(STAFF, question, "Page someone now")
+    note = bot.post()
+    assert "Paging (immediate)" in note.body
+    [row] = _case_escalations(bot, root.ts)
+    assert row.reason == "page-now" and row.outcome_id is None
+
+
+def test_typed_change_at_a_question(bot: SlackBot) -> None:
+    bot.command(STAFF, "police")
+    root, question = bot.posts(2)
+    bot.click(STAFF, question, "Nothing in writing")
+    assert "in danger right now" in bot.post().body
+    bot.reply(STAFF, root.channel, root.ts, "change")
+    offer = bot.post()
+    bot.click(STAFF, offer, "Change: What does the officer have?")
+    bot.click(STAFF, bot.post(), "A search warrant")
+    assert "Do not obstruct the search" in bot.post().text

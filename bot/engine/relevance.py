@@ -211,13 +211,3 @@ def relevance(pack: Pack, flow: Flow) -> Relevance:
         cached = (pack, Relevance(pack, flow))
         per_pack[pack.id] = cached
     return cached[1]
-
-
-def pruned_questions(pack: Pack, flow: Flow) -> Iterator[Question]:
-    """Questions of ``flow`` never asked at this library, whatever staff answer before them."""
-    from bot.check.paths import enumerate_paths
-
-    asked = {q for path in enumerate_paths(pack, flow) for q, _ in path.steps}
-    for question in flow.questions():
-        if question.id not in asked:
-            yield question

@@ -23,19 +23,56 @@ from bot.engine.step import View
 from bot.router.prefill import PrefilledAnswer, prefill
 
 RAISED, UPDATED, WITHDRAWN = "raised", "updated", "withdrawn"
+# How every face words a step that undid answers (``Happened.kind``).
+SAID = {"went-back": "↩️ Went back", "started-over": "🔄 Started over"}
 # "This is something else": back to routing, the same case, nothing paged.
 SWITCH_WORDS = frozenset({"something else", "this is something else", "wrong situation",
                           "different situation", "not this"})
 
 
-def opening_prefill(catalogue: Catalogue, library: str, flow_id: str,
-                    opening: str | None) -> tuple[PrefilledAnswer, ...]:
-    """The facts the opening message stated, for whichever situation is finally chosen (a
-    "Did you mean" pick, a switch after "something else"): the same words, read for that
-    flow's questions. Nothing is stored: the message is only in the face's memory."""
-    if not opening:
-        return ()
-    return prefill(catalogue.flow(library, flow_id), opening)
+@dataclass(frozen=True)
+class Opening:
+    """What staff's opening message decides, the same for every face: the router's answer (a
+    situation to start, "Did you mean" suggestions, or nothing) and, for whichever situation is
+    finally chosen — the routed one, a "Did you mean" pick, another after "something else" —
+    what the message stated for that flow's questions and the day it gives. The words live only
+    in the face's memory for the case; nothing here is stored."""
+
+    catalogue: Catalogue
+    library: str
+    text: str
+    result: Any  # bot.router.RouteResult
+
+    @property
+    def situation(self) -> str | None:
+        """The situation to start at once (the router is confident), or None."""
+        return self.result.situation
+
+    @property
+    def offered(self) -> tuple[str, ...]:
+        """The "Did you mean" situations, when the router is between a few."""
+        if self.result.band != "ambiguous":
+            return ()
+        return tuple(c.situation for c in self.result.suggestions)
+
+    @property
+    def stated_date(self) -> str | None:
+        """The day the message says it happened (ISO), for holds counted from it."""
+        return self.result.stated_date.date if self.result.stated_date else None
+
+    def prefill(self, flow_id: str) -> tuple[PrefilledAnswer, ...]:
+        """What the message stated, read for ``flow_id``'s questions."""
+        if flow_id == self.result.situation:
+            return tuple(self.result.prefill)
+        return prefill(self.catalogue.flow(self.library, flow_id), self.text)
+
+
+def open_case(catalogue: Catalogue, library: str, text: str, router: Any = None) -> Opening:
+    """Route staff's opening words (``router``: the face's, or the library's)."""
+    from bot.router import router_for
+
+    router = router or router_for(catalogue, library)
+    return Opening(catalogue, library, text, router.route(text))
 
 
 @dataclass(frozen=True)
@@ -50,14 +87,6 @@ class Happened:
     kind: str
     reached: str | None = None
     superseded: str | None = None
-
-    @property
-    def corrected(self) -> bool:
-        """An outcome stood and the case now stands elsewhere."""
-        return self.superseded is not None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "reached": self.reached, "superseded": self.superseded}
 
 
 def happened(before: View | None, after: View) -> Happened:
@@ -174,7 +203,7 @@ class Case:
         self.catalogue = catalogue
         self.library = library
         self.view: View | None = None
-        self.opening: str | None = None
+        self.opening: Opening | None = None
         self.stated_date: str | None = None  # the day the opening message gives (ISO)
         self.routing: Any = None  # the last RouteResult
         self.asked: list[str] = []
@@ -190,16 +219,15 @@ class Case:
     def route(self, text: str) -> Any:
         """Route an opening (or, after "something else", a new) description; start the flow
         when the router is confident, with what the opening message stated."""
-        from bot.router import router_for
-
         picked = self._picked(text.strip())
         if picked is not None:  # a situation picked by id, or by its "Did you mean" number
             self.start(picked)
             return self.routing
-        result = router_for(self.catalogue, self.library).route(text)
+        opening = open_case(self.catalogue, self.library, text)
+        result = opening.result
         if self.opening is None:
-            self.opening = text
-            self.stated_date = result.stated_date.date if result.stated_date else None
+            self.opening = opening
+            self.stated_date = opening.stated_date
         self.routing = result
         if result.situation is not None:
             self.start(result.situation, result.prefill)
@@ -218,8 +246,8 @@ class Case:
         facts (read again for this flow's questions)."""
         from bot.engine.step import start
 
-        if not prefill:
-            prefill = opening_prefill(self.catalogue, self.library, flow_id, self.opening)
+        if not prefill and self.opening is not None:
+            prefill = self.opening.prefill(flow_id)
         case_id, self._switched_from = self._switched_from, None
         before = self.view
         new = start(self.catalogue, self.library, flow_id, prefill, self.stated_date,

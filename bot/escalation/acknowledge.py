@@ -74,6 +74,8 @@ def _acknowledge_row(service: EscalationService, conn: Connection, row: Row[Any]
                      user_id: str, via: str, now: datetime) -> AckResult:
     """Acknowledge the locked escalation ``row`` as ``user_id``, or say why it is too late."""
     if not allows(row.state, Event.ACKNOWLEDGE):
+        if row.state == "resolved" and row.acked_by is None:  # withdrawn: nobody needed
+            return AckResult("already", f"Nothing to do: {escape(row.resolve_note or 'closed')}.")
         if row.acked_by is not None:
             return AckResult("already", f"Already acknowledged by {messages.who(row.acked_by)}"
                              f" at {messages.format_utc(as_utc(row.acked_at))}. Nothing "

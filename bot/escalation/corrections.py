@@ -7,8 +7,8 @@ start over, and the case reaches another outcome. What the page does then is dec
 * the new outcome pages too — the open escalation is **updated in place**: its packet, outcome
   and urgency become the new outcome's, every page already sent is edited, and everyone it
   reached reads "The desk corrected the case: now …";
-* the new outcome pages nobody — the escalation is **withdrawn**: closed with a stand-down
-  note on every page it sent and in the asker's thread.
+* the new outcome pages nobody — the escalation is **withdrawn**: resolved (``states``) with
+  a stand-down note on every Slack page it sent and in the asker's thread.
 
 Holds a superseded outcome started are ended (a hold of the same kind as the new outcome's
 stays: the same deadline, asked for again).

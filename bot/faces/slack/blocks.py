@@ -316,7 +316,8 @@ def question(
     suggestion: Understanding | None = None,
     first: str | None = None,
 ) -> Message:
-    """One question: a button per choice, then Not sure, Back and Start over.
+    """One question: a button per choice, then Not sure, Back, Start over, "This is something
+    else" and "Page someone now".
 
     ``first`` (``Flow.first``, on the case's first question): what holds whatever the answers,
     said before the question, so a direct question ("Should I email a screenshot to my boss?")
@@ -362,6 +363,7 @@ def _question_blocks(
         controls.append(button("↩️ Back", BACK, value(t=thread_ts, r=rev)))
     controls.append(button("🔄 Start over", START_OVER, value(t=thread_ts, r=rev)))
     controls.append(something_else_button(thread_ts, rev))
+    controls.append(page_button(thread_ts, rev))  # a person can be fetched at every step
     blocks += action_rows(controls, "controls")
     blocks.append(
         context(

@@ -24,7 +24,8 @@ from bot.content.flows import NOT_SURE, Flow, Question
 from bot.engine import View, back, start, start_over, step, view
 from bot.engine.conversation import Conversation
 from bot.engine.matching import normalise
-from bot.engine.session import CHANGE_WORDS, SWITCH_WORDS, happened, opening_prefill
+from bot.engine.session import CHANGE_WORDS, SWITCH_WORDS, Opening, happened
+from bot.engine.session import SAID as HOW
 from bot.engine.step import STATED_DATE, Understood, answer
 from bot.faces.slack import blocks
 from bot.faces.slack.paging import Pager, paging_note
@@ -41,8 +42,6 @@ log = logging.getLogger("frontdesk.slack")
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 WHAT_IS_HAPPENING = "What is happening at the desk?"
 ALREADY_ANSWERED = "That was already answered; see the latest message."
-# How the record of a superseded question reads, per ``bot.engine.session.happened`` kind.
-HOW = {"went-back": "↩️ Went back", "started-over": "🔄 Started over"}
 
 
 def opening(current: View) -> list[Understood]:
@@ -242,8 +241,9 @@ class Guide:
         if self.router is None:
             self.show_picker(client, thread, place, "Which of these situations is it?")
             return
-        if result is None:
-            result = self.router.route(redact(said))
+        opening = Opening(self.catalogue, self.library, redact(said),
+                          result or self.router.route(redact(said)))
+        result = opening.result
         if result.situation and self.flow(result.situation):
             switched = thread.conversation is not None and thread.status == "picking"
             self.start_flow(client, thread, place, result.situation, prefill=result.prefill,
@@ -260,8 +260,7 @@ class Guide:
                 "someone if you need a person now."
             )
         # Each situation offered starts with what the opening message stated for it.
-        facts = {f.id: [[p.question, p.choice] for p in opening_prefill(
-                     self.catalogue, self.library, f.id, redact(said))]
+        facts = {f.id: [[p.question, p.choice] for p in opening.prefill(f.id)]
                  for f in (suggestions or self.flows)}
         self.show_picker(client, thread, place, intro, candidates=suggestions, offer_page=True,
                          facts=facts)

@@ -14,10 +14,13 @@ from bot.engine.matching import match_choice, normalise, worded
 from bot.engine.session import (
     CHANGE_WORDS,
     PAGE_WORDS,
+    SAID,
     SWITCH_WORDS,
     UPDATED,
     WITHDRAWN,
-    opening_prefill,
+    Opening,
+    happened,
+    open_case,
 )
 from bot.engine.step import STATED_DATE, answer, restate_date
 from bot.faces.terminal.render import (
@@ -29,7 +32,7 @@ from bot.faces.terminal.render import (
     question_screen,
 )
 from bot.review.forms import offer_form
-from bot.router import PrefilledAnswer, RouteResult, router_for
+from bot.router import PrefilledAnswer, RouteResult
 from bot.router.dates import stated_date
 from bot.store import ConversationStore
 
@@ -81,7 +84,7 @@ class TerminalChat:
         self._prefill: tuple[PrefilledAnswer, ...] = ()  # facts the opening message stated
         self._answer: ResolvedOutcome | None = None  # the outcome last shown ('policy' quotes it)
         self._stated_date: str | None = None  # the day the opening message said it happened
-        self._opening: str | None = None  # the opening message, in memory only (never stored)
+        self._opening: Opening | None = None  # the case's opening message (memory only)
         self._case: View | None = None  # the case being switched to another situation
         self._told_no_names = False
 
@@ -113,7 +116,6 @@ class TerminalChat:
     def choose(self) -> tuple[str, tuple[PrefilledAnswer, ...]]:
         """Route what staff type; the numbered menu stays as the fallback."""
         flows = sorted(self.catalogue.flows_for(self.library).values(), key=lambda f: f.title)
-        router = router_for(self.catalogue, self.library)
         self.say(f"\nfrontdesk — {self.pack.library}\nWhat is happening at the desk? "
                  "Say it in your own words, or pick a number:")
         if not self._told_no_names:  # once a session, where staff first type
@@ -144,14 +146,14 @@ class TerminalChat:
             for flow in flows:
                 if normalise(text) in (flow.id, normalise(flow.title)):
                     return flow.id, self.opening_prefill(flow.id)
-            result = router.route(text)
+            opening = open_case(self.catalogue, self.library, text)
             if self._opening is None:
-                self._opening = text
-            if result.situation is not None:
-                self.say(f"→ {router.flows[result.situation].title}")
-                self._stated_date = result.stated_date.date if result.stated_date else None
-                return result.situation, result.prefill
-            offered = self.offer(result)
+                self._opening = opening
+            if opening.situation is not None:
+                self.say(f"→ {self.catalogue.flow(self.library, opening.situation).title}")
+                self._stated_date = opening.stated_date
+                return opening.situation, opening.prefill(opening.situation)
+            offered = self.offer(opening.result)
 
     def offer(self, result: RouteResult) -> tuple[str, ...]:
         """Offer "Did you mean" for an ambiguous message; say honestly it is unclear otherwise."""
@@ -168,7 +170,10 @@ class TerminalChat:
 
     def opening_prefill(self, flow_id: str) -> tuple[PrefilledAnswer, ...]:
         """What the opening message stated, for the situation picked from a list."""
-        return opening_prefill(self.catalogue, self.library, flow_id, self._opening)
+        if self._opening is None:
+            return ()
+        self._stated_date = self._opening.stated_date
+        return self._opening.prefill(flow_id)
 
     def page_or_say_who(self) -> None:
         """Page the in-charge (when paging is set up), or say whom to call."""
@@ -235,7 +240,11 @@ class TerminalChat:
             self.page_case(view)
             return view
         else:
-            view = step(self.catalogue, view.conversation, text)
+            new = step(self.catalogue, view.conversation, text)
+            what = happened(view, new)
+            if what.kind in SAID:
+                self.say(SAID[what.kind] + ".")
+            view = new
         for turn in view.conversation.transcript[before:]:
             self.record("case.answer", view, turn.to_json())  # redacted by the engine
         self.save(view)
