@@ -24,6 +24,7 @@ from bot.cli.common import (
 from bot.config import ConfigError, SlackSecrets
 from bot.escalation import EscalationService, OutboxWorker, SlackTransport
 from bot.escalation.retention import retention_job
+from bot.store.audit import checkpoint_task
 
 
 @click.command()
@@ -62,9 +63,11 @@ def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: 
                             on_undelivered=service.undelivered, channels=channels,
                             failover=lambda eid, dead: service.failover(eid, dead=dead))
     retention = retention_job(database, config.retention_days)
+    checkpoint = checkpoint_task(database)  # the audit head, anchored outside the database
     if once:
         service.tick()
         retention()
+        checkpoint()
         delivery.run_once()
         click.echo(f"delivered {delivery.stats.sent}, retrying {delivery.stats.retried}, "
                    f"failed {delivery.stats.failed}")
@@ -82,7 +85,7 @@ def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: 
         each.start()
     click.echo(f"frontdesk worker {delivery.identity} running", err=True)
     while not stop.is_set():
-        for task in (service.tick, retention):
+        for task in (service.tick, retention, checkpoint):
             try:
                 task()
             except Exception:

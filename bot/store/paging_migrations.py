@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     insert,
+    text,
 )
 
 
@@ -159,10 +160,16 @@ def _v14_aggregates(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _v15_audit_keyed(conn: Connection) -> None:
+    """Which events are chained with the secret key (HMAC) rather than a plain hash."""
+    conn.execute(text("ALTER TABLE audit_events ADD COLUMN keyed BOOLEAN"))
+
+
 PAGING_MIGRATIONS = [
     (10, "escalations", _v10_escalations),
     (11, "outbox", _v11_outbox),
     (12, "holds", _v12_holds),
     (13, "audit chain", _v13_audit),
     (14, "aggregate counts", _v14_aggregates),
+    (15, "audit events keyed with a secret", _v15_audit_keyed),
 ]

@@ -104,6 +104,7 @@ audit_events = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     Column("purged_at", TS),
+    Column("keyed", Boolean),  # hash is an HMAC with FRONTDESK_AUDIT_KEY (None/False: SHA-256)
 )
 
 audit_head = Table(

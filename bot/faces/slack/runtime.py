@@ -31,6 +31,7 @@ from bot.faces.slack.services import Services
 from bot.faces.slack.socket import SocketRunner
 from bot.faces.slack.weekly import weekly_digest_job
 from bot.store import Database
+from bot.store.audit import checkpoint_task
 
 log = logging.getLogger("frontdesk.slack")
 
@@ -125,6 +126,7 @@ class Runtime:
         tasks: list[tuple[str, Task]] = [
             ("deadlines", self.services.escalations.tick),
             ("retention", retention_job(self.services.database, self.config.retention_days)),
+            ("audit-checkpoint", checkpoint_task(self.services.database)),
         ]
         if job := weekly_digest_job(self.services, self.app.client):
             tasks.append(("weekly-digest", job))
