@@ -21,9 +21,12 @@ from bot.check import run_checks
 from bot.check.paths import enumerate_paths
 from bot.content.catalogue import Catalogue
 from bot.content.flows import Branch, Flow, Outcome, Question
+from bot.content.yamlio import load_yaml
 from tests.conftest import ROOT
 
 RELEASES = ("disclose", "disclose-limited", "comply")
+SAFETY_CUES = {cid: spec.get("cues", ()) for cid, spec in
+               load_yaml(ROOT / "knowledge" / "safety.yaml")["conditions"].items()}
 REAL = Catalogue.load(ROOT)
 LINE = re.compile(r"^(?P<path>[^\s].*?):(?P<line>\d+): (?P<message>.+)$")
 
@@ -37,6 +40,8 @@ class Edit:
     expect: str = "safety rule"
 
     def rejected_by(self, message: str) -> bool:
+        if not self.expect:  # a pack's conditions: the cue check or the release proof
+            return "release" in message or "without its conditions" in message
         # A flip on a not-sure path is also caught by the structural not-sure check.
         return self.expect in message or (
             self.expect == "safety rule" and "must withhold or refer" in message
@@ -89,17 +94,17 @@ GOVERNED = ("law-enforcement", "legal-process", "third-party", "media", "public-
 
 
 def flipped_decisions() -> Iterator[Edit]:
-    """Outcomes that keep records in, on every governed topic, flipped to a release.
+    """An outcome that keeps records in, on every governed topic, flipped to a release.
 
-    Two per flow (the first and the middle one a library can reach), to keep the suite quick:
-    one becomes ``comply`` (the decision the old rules forgot), the other ``disclose``.
+    One per flow (the middle one a library can reach), to keep the suite quick: ``comply`` (the
+    decision the old rules forgot) on law-enforcement topics, ``disclose`` elsewhere.
     """
     for flow in flows_on(*GOVERNED):
         live = reachable_anywhere(flow)
         kept = [o for o in flow.outcomes()
                 if decision(flow, o) not in RELEASES and o.id in live]
-        picked = [kept[0]] + ([kept[len(kept) // 2]] if len(kept) > 1 else [])
-        for new, outcome in zip(("comply", "disclose"), picked, strict=False):
+        new = "comply" if {"law-enforcement", "legal-process"} & set(flow.topics) else "disclose"
+        for outcome in kept[len(kept) // 2:][:1]:
 
             def apply(root: Path, flow: Flow = flow, outcome: Outcome = outcome,
                       new: str = new) -> None:
@@ -268,6 +273,73 @@ def meaning_removed() -> Iterator[Edit]:
                    "danger")
 
 
+def pack_conditions_removed() -> Iterator[Edit]:
+    """A condition, or who may ask, deleted from a pack's release terms.
+
+    Up to three conditions and one requester per library, each from a different clause where
+    the pack has enough, to keep the suite quick.
+    """
+    for library, pack in sorted(REAL.packs.items()):
+        ways = [(c, t) for c in pack.clauses.values() for t in c.releases]
+        needs = [(c, t, n) for c, t in ways for n in t.needs[:1]][:3]
+        # Who may ask, taken away where the clause's words still say who (or nothing is left):
+        # Calumet's emergency way is the one not caught by the pack (its text says "law
+        # enforcement officers", no cue), and the law-enforcement rule still asks for a sworn one.
+        who = [(c, t) for c, t in ways if t.who and (not t.needs or any(
+            cue in " ".join(c.text.lower().split())
+            for cue in SAFETY_CUES.get(t.who, ())))][:1]
+        for clause, terms, condition in needs:
+
+            def drop(root: Path, pack_path: Path = pack.path, line: int = terms.line,
+                     condition: str = condition) -> None:
+                replace_after(root, pack_path, line, rf"(needs: \[.*?)\b{condition}\b(, )?",
+                              r"\1")
+
+            yield Edit(f"{library} {clause.id} loses {condition}", drop, "")
+        for clause, terms in who:
+
+            def anyone(root: Path, pack_path: Path = pack.path, line: int = terms.line,
+                       who: str = str(terms.who)) -> None:
+                replace_after(root, pack_path, line, rf"- who: {who}$", "-")
+
+            yield Edit(f"{library} {clause.id} lets anyone ask, not only {terms.who}", anyone, "")
+
+
+def fixes_undone() -> Iterator[Edit]:
+    """The two unsafe answers found at the desk, put back: check must fail on each."""
+    law = REAL.flows["law-enforcement-request"]
+    scope = law.nodes["scope"]
+    assert isinstance(scope, Question)
+    identity = scope.choice("identity-only")
+    assert identity is not None
+
+    form = law.nodes["form"]
+    assert isinstance(form, Question)
+    signed, refuses = form.choice("signed"), form.choice("refuses")
+    assert signed is not None and refuses is not None
+
+    def no_form_question(root: Path) -> None:
+        replace_after(root, law.path, signed.next_line, r"next: [a-z-]+", "next: form-refused")
+        replace_after(root, law.path, refuses.next_line, r"next: [a-z-]+",
+                      "next: emergency-identify")
+
+    yield Edit("an officer who won't sign still gets the release", no_form_question,
+               "completes and signs the library's form")
+
+    parent = REAL.flows["parent-requests-child-records"]
+    route = parent.nodes["route"]
+    assert isinstance(route, Branch)
+    fines_arm = next(arm for arm in route.rules if arm.when and "fines'" in arm.when
+                     and arm.next == "relationship")
+
+    def no_relationship_question(root: Path) -> None:
+        replace_after(root, parent.path, fines_arm.next_line, r"next: relationship",
+                      "next: fines-to-parent")
+
+    yield Edit("fines offered without asking for the parent or legal guardian",
+               no_relationship_question, "parent or legal guardian")
+
+
 UNSAFE: list[Edit] = [
     *flipped_decisions(),
     *roles_removed(),
@@ -275,6 +347,8 @@ UNSAFE: list[Edit] = [
     *library_only_copies(),
     *pack_overrides(),
     *meaning_removed(),
+    *pack_conditions_removed(),
+    *fixes_undone(),
 ]
 
 

@@ -11,10 +11,18 @@ to the same rules as the shared flows.
 
 Topics declared ``danger: true`` add one more proof: a path that enters such a topic asks a
 danger question (``danger: true`` on the question) before any other question.
+
+Release conditions are the third proof, and they come from each library's own policy: a pack
+names, on each clause that allows a release, who may ask and what must be established
+(``release: [{who, needs}]``, condition ids that ``safety.yaml`` defines as expressions over
+answers and facts). Every path that ends in a release must establish all the conditions of a way
+one of its cited clauses allows it, and all the conditions of any cited clause whose way names
+the requester the path established (see ``check_release_conditions``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +49,17 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A condition a clause can place on a release, and what establishes it on a path."""
+
+    id: str
+    says: str
+    established: str
+    cues: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
 class SafetyRule:
     id: str
     topics: tuple[str, ...]
@@ -57,6 +76,7 @@ class SafetyRules:
     path: Path
     releases: frozenset[str] = frozenset()
     topics: dict[str, Topic] = field(default_factory=dict)
+    conditions: dict[str, Condition] = field(default_factory=dict)
     rules: list[SafetyRule] = field(default_factory=list)
 
     def danger_topics(self, topics: tuple[str, ...] | set[str]) -> list[str]:
@@ -86,6 +106,14 @@ def load_rules(root: Path) -> tuple[SafetyRules, list[Problem]]:
         tid: Topic(tid, spec["about"], bool(spec.get("danger")), topic_docs.line_of(tid))
         for tid, spec in topic_docs.items()
     }
+    condition_docs: LineMap = doc.get("conditions") or LineMap()
+    for cid, spec in condition_docs.items():
+        line = condition_docs.line_of(cid)
+        if err := check_syntax(spec["established"]):
+            problems.append(Problem(path, spec.line_of("established"),
+                                    f"condition {cid}: established: {err}"))
+        rules.conditions[cid] = Condition(cid, spec["says"], spec["established"],
+                                          tuple(c.lower() for c in spec.get("cues", ())), line)
     items = doc["rules"]
     for index, item in enumerate(items):
         line = items.line_of(index)
@@ -191,12 +219,103 @@ def check_danger_first(flow: Flow, path: FlowPath, rules: SafetyRules) -> Proble
     return None
 
 
+def check_release_terms(pack: Pack, rules: SafetyRules) -> list[Problem]:
+    """A pack's release conditions are known ids, and none its clause's words state is left out.
+
+    A clause that says "sworn", "form" or "legal guardian" and allows a release must name the
+    condition those words state, so deleting a condition from the pack fails here instead of
+    quietly widening what the clause allows.
+    """
+    problems: list[Problem] = []
+    for clause in pack.clauses.values():
+        named: set[str] = set()
+        for terms in clause.releases:
+            if not terms.conditions:
+                problems.append(Problem(pack.path, terms.line,
+                                        f"clause {clause.id}: a release way with no conditions "
+                                        "would allow anyone anything (name who and needs)"))
+            for cid in terms.conditions:
+                named.add(cid)
+                if cid not in rules.conditions:
+                    problems.append(Problem(pack.path, terms.line,
+                                            f"clause {clause.id}: unknown release condition "
+                                            f"{cid!r} (declared in {RULES_FILE}: "
+                                            f"{', '.join(sorted(rules.conditions))})"))
+        if not clause.releases:
+            continue
+        text = " ".join(clause.text.lower().split())
+        found = [(m.start(), m.end(), condition.id, cue)
+                 for condition in rules.conditions.values() for cue in condition.cues
+                 for m in re.finditer(rf"\b{re.escape(cue)}\b", text)]
+        # Words inside a longer cue of another condition are that condition's ("impractical to
+        # secure a court order" states the emergency, not a court order).
+        stated = {(cid, cue) for start, end, cid, cue in found
+                  if not any(s <= start and end <= e and (e - s) > (end - start) and other != cid
+                             for s, e, other, _ in found)}
+        for condition in rules.conditions.values():
+            cue = next((c for cid, c in sorted(stated) if cid == condition.id), None)
+            if cue and condition.id not in named:
+                problems.append(Problem(pack.path, clause.line,
+                                        f"clause {clause.id} says {cue!r} but none of its release "
+                                        f"ways names {condition.id} ({condition.says})"))
+    return problems
+
+
+def _established(rules: SafetyRules, context: dict[str, Any]) -> dict[str, bool]:
+    """Which conditions the path establishes (an expression that cannot be read: not)."""
+    found: dict[str, bool] = {}
+    for condition in rules.conditions.values():
+        try:
+            found[condition.id] = bool(evaluate(condition.established, context))
+        except ExpressionError:
+            found[condition.id] = False
+    return found
+
+
+def check_release_conditions(pack: Pack, outcome: dict[str, Any], context: dict[str, Any],
+                             rules: SafetyRules) -> str | None:
+    """Why this release is not proven on this path (None when it is).
+
+    The outcome's cited clauses that allow a release are the grounds. At least one must be met
+    in full (every condition of one of its ways); and a cited clause with a way for the
+    requester this path established (e.g. the officer) must have such a way met in full: the
+    conditions a clause puts on that requester hold even where another cited clause alone would
+    allow the release.
+    """
+    grounds = [pack.clauses[c["clause"]] for c in outcome["citations"]
+               if c["clause"] in pack.clauses and pack.clauses[c["clause"]].releases]
+    if not grounds:
+        return ("cites no clause of this library's policy that allows a release (name the "
+                "allowing clause's conditions under release: in the pack)")
+    have = _established(rules, context)
+
+    def met(terms: Any) -> bool:
+        return all(have.get(cid, False) for cid in terms.conditions)
+
+    def missing(terms: Any) -> list[str]:
+        return [rules.conditions[cid].says if cid in rules.conditions else cid
+                for cid in terms.conditions if not have.get(cid, False)]
+
+    for clause in grounds:
+        for_requester = [t for t in clause.releases if t.who and have.get(t.who, False)]
+        if for_requester and not any(met(t) for t in for_requester):
+            closest = min(for_requester, key=lambda t: len(missing(t)))
+            return (f"clause {clause.id} allows this requester a release only when "
+                    f"{'; '.join(missing(closest))}")
+    if any(met(t) for clause in grounds for t in clause.releases):
+        return None
+    clause, terms = min(((c, t) for c in grounds for t in c.releases),
+                        key=lambda ct: len(missing(ct[1])))
+    return f"clause {clause.id} allows a release only when {'; '.join(missing(terms))}"
+
+
 def check_safety(catalogue: Catalogue) -> list[Problem]:
     rules, problems = load_rules(catalogue.root)
     if problems:
         return problems
     problems.extend(check_topics(catalogue, rules))
     for library, pack in sorted(catalogue.packs.items()):
+        problems.extend(check_release_terms(pack, rules))
         facts = pack.fact_values()
         for flow in catalogue.flows_for(library).values():
             try:
@@ -209,8 +328,6 @@ def check_safety(catalogue: Catalogue) -> list[Problem]:
                     problems.append(problem)
                 topics = path_topics(flow, path)
                 governing = [r for r in rules.rules if set(r.topics) & set(topics)]
-                if not governing:
-                    continue
                 outcome = flow.nodes[path.outcome]
                 assert isinstance(outcome, Outcome)
                 if outcome.id not in resolved_by_id:
@@ -221,8 +338,15 @@ def check_safety(catalogue: Catalogue) -> list[Problem]:
                 resolved = resolved_by_id[outcome.id]
                 if resolved is None:
                     continue
+                release = resolved["decision"] in rules.releases
                 context = path_context(resolved, path.answers, facts, library, topics=topics,
-                                       release=resolved["decision"] in rules.releases)
+                                       release=release)
+                if release and (why := check_release_conditions(pack, resolved, context, rules)):
+                    problems.append(Problem(
+                        *override_place(pack, flow, outcome),
+                        f"{outcome.id} releases ({resolved['decision']}) for {library} without "
+                        f"its conditions: {why} (path: {path.describe()})",
+                    ))
                 for rule in governing:
                     try:
                         applies = evaluate(rule.when, context)

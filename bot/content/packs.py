@@ -21,6 +21,19 @@ ROLE_IDS = ("privacy-in-charge", "director")
 
 
 @dataclass(frozen=True)
+class ReleaseTerms:
+    """One way a clause allows a release: who may ask, and what else must be established."""
+
+    who: str | None
+    needs: tuple[str, ...]
+    line: int
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        return ((self.who,) if self.who else ()) + self.needs
+
+
+@dataclass(frozen=True)
 class Clause:
     id: str
     title: str
@@ -28,6 +41,7 @@ class Clause:
     end: int
     text: str
     line: int
+    releases: tuple[ReleaseTerms, ...] = ()  # empty: the clause allows no release by itself
 
     @property
     def digest(self) -> str:
@@ -148,8 +162,11 @@ def load_pack(folder: Path) -> Pack:
         if isinstance(found, str):
             problems.append(Problem(path, line, f"clause {clause_id}: {found}"))
             continue
+        terms = spec.get("release") or []
         clauses[clause_id] = Clause(
-            clause_id, spec["title"], found[0], found[1], policy_text[found[0] : found[1]], line
+            clause_id, spec["title"], found[0], found[1], policy_text[found[0] : found[1]], line,
+            tuple(ReleaseTerms(t.get("who"), tuple(t.get("needs", ())), terms.line_of(i))
+                  for i, t in enumerate(terms)),
         )
 
     def cited(ids: list[str], owner: str, line: int) -> tuple[str, ...]:
