@@ -171,6 +171,28 @@ BROKEN = {
         "topics: [records]",
         "rule no-disclosure-without-order: unknown topic 'records'",
     ),
+    # Conditions before release: the fixture's clause 3 lets a parent learn fines and fees.
+    "release-unknown-condition": (
+        PACK,
+        "who: parent-asking",
+        "who: parent-askin",
+        "who: parent-askin",
+        "clause 3: unknown release condition 'parent-askin'",
+    ),
+    "release-way-without-conditions": (
+        PACK,
+        "needs: [court-order]",
+        "needs: []",
+        "needs: []",
+        "a release way with no conditions",
+    ),
+    "release-condition-left-out": (
+        PACK,
+        "needs: [court-order]",
+        "needs: [parent-asking]",
+        '  "2":',
+        "clause 2 says 'court order' but none of its release ways names court-order",
+    ),
     "id-mismatch": (
         FLOW,
         "id: desk-request",
@@ -295,3 +317,29 @@ def test_overlap_warnings_are_cached_and_recomputed_when_a_trigger_changes(
     assert len(list((tmp_path / "cache").glob("overlap-*.json"))) == 2
     assert changed == sorted(_check_flows(list(catalogue.flows.values())),
                              key=lambda p: (str(p.path), p.line, p.message))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        # The flow never asks whether the person is the parent or legal guardian: the release
+        # must fail once the clause says only they may be told.
+        ("who: parent-asking", "who: legal-guardian",
+         "fines-only releases (disclose-limited) for testville without its conditions: clause 3 "
+         "allows a release only when the person asking is the parent or legal guardian"),
+        ("    release:\n      - who: parent-asking\n", "",
+         "fines-only releases (disclose-limited) for testville without its conditions: cites no "
+         "clause of this library's policy that allows a release"),
+    ],
+)
+def test_a_release_without_its_clause_conditions_fails_at_the_outcome(
+        content_copy: Path, old: str, new: str, message: str) -> None:
+    break_file(content_copy, PACK, old, new)
+    report = run_checks(content_copy)
+    flow = content_copy / FLOW
+    assert any(message in p.message and Path(p.path) == flow
+               and p.line == line_of(flow, "  fines-only:") for p in report.errors), (
+        [str(p) for p in report.problems])
+    result = CliRunner().invoke(main, ["check", str(content_copy)])
+    assert result.exit_code == 1
+    assert f"{flow}:{line_of(flow, '  fines-only:')}: fines-only releases" in result.output
