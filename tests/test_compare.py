@@ -24,32 +24,37 @@ def _row(comparison, **answers):  # type: ignore[no-untyped-def]
 
 def test_parents_known_differences(catalogue: Catalogue) -> None:
     comparison = compare(catalogue, PARENTS)
-    # A parent holding the child's card asks what is checked out.
-    (row,) = _row(comparison, want="items-out", card="presented", **{"card-itself": "yes"})
+    # A parent holding the child's card asks what is checked out. Jackson County asks who they
+    # are (parents, guardians or caretakers), Calumet whether the card itself is in their hand.
+    (row,) = _row(comparison, want="items-out", card="presented", relationship="parent-or-guardian")
     decisions = {lib: cell.decision for lib, cell in row.cells.items()}
     assert decisions == {
         "mount-prospect": "withhold",
         "westmont": "withhold",
         "mahomet": "withhold",  # fines and fees only
         "jackson-county": "disclose-limited",  # with the child's card
-        "calumet": "disclose-limited",  # current items on presenting the card
+        "calumet": "depends",  # on the card itself being presented
     }
-    assert row.differs and row.odd("jackson-county") and row.odd("calumet")
+    assert row.differs and row.odd("jackson-county")
     assert "fines and fees only" in row.cells["mahomet"].headline
-    assert "checked out on it right now" in row.cells["calumet"].headline
     assert row.description.startswith("The child is under 18")
     assert "card" in row.description and "checked out" in row.description
+    (row,) = _row(comparison, want="items-out", card="presented", **{"card-itself": "yes"})
+    assert row.cells["calumet"].decision == "disclose-limited"  # current items on the card
+    assert "checked out on it right now" in row.cells["calumet"].headline
+    assert row.cells["jackson-county"].decision == "depends"  # on who is asking
+    (row,) = _row(comparison, want="items-out", card="presented", relationship="someone-else")
+    assert row.cells["jackson-county"].decision == "withhold"
 
     # Fines: only Mahomet (fines and fees) and Jackson County (with the card) tell the parent.
-    rows = _row(comparison, want="fines", card="presented")
+    rows = _row(comparison, want="fines", card="presented", relationship="parent-or-guardian")
     for row in rows:
         assert row.cells["mahomet"].outcome == "fines-to-parent"
         assert row.cells["jackson-county"].decision == "disclose-limited"
         assert row.cells["mount-prospect"].decision == "withhold"
-    # Only the number, not the card itself: Calumet withholds, Jackson County still shares.
+    # Only the number, not the card itself: Calumet withholds (Jackson County takes the number).
     (row,) = _row(comparison, want="items-out", **{"card-itself": "number-only"})
     assert row.cells["calumet"].decision == "withhold"
-    assert row.cells["jackson-county"].decision == "disclose-limited"
 
 
 def test_every_library_path_is_represented(catalogue: Catalogue) -> None:
