@@ -48,8 +48,8 @@ def seeded(catalogue: Catalogue, tmp_path: Path) -> Database:
     db = Database(f"sqlite:///{tmp_path / 'digest.db'}")
     store = ConversationStore(db)
     day = timedelta(days=1)
-    done = _converse(catalogue, store, db, "mahomet", PARENTS, ["yes", "fines", "presented"],
-                     created=NOW - 2 * day)
+    done = _converse(catalogue, store, db, "mahomet", PARENTS,
+                     ["yes", "fines", "parent-or-guardian"], created=NOW - 2 * day)
     assert done.outcome is not None and done.outcome.decision == "disclose-limited"
     _converse(catalogue, store, db, "mount-prospect", "law-enforcement-request", ["not-sure"],
               created=NOW - day)

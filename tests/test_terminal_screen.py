@@ -90,7 +90,7 @@ def test_every_answer_fits_the_first_screen(tmp_path: Path, catalogue: Catalogue
 
 def test_the_answer_comes_first_and_the_policy_on_demand(catalogue: Catalogue) -> None:
     said = chat(catalogue, "westmont", [
-        "7", "none", "yes", "yes", "yes", "identity-only", "policy", "quit"])
+        "7", "none", "yes", "yes", "yes", "identity-only", "signed", "policy", "quit"])
     out = "\n".join(said)
     answer = out.index("Emergency: who the person is may be released")
     label = out.index("→ Share only who the person is")

@@ -254,9 +254,14 @@ class PackWizard:
     # --- writing -----------------------------------------------------------------------------
 
     def pack_document(self) -> dict[str, Any]:
+        from bot.check.safety import proposed_release_terms
+
+        releases = proposed_release_terms(self.root, self.answers.facts)
         return {
             **self.answers.header,
-            "clauses": {c.id: c.to_yaml() for c in self.answers.clauses},
+            "clauses": {c.id: {**c.to_yaml(), **({"release": releases[c.id]}
+                                                 if c.id in releases else {})}
+                        for c in self.answers.clauses},
             "facts": self.answers.facts,
             "roles": self.answers.roles,
             "contacts": self.answers.contacts,

@@ -134,6 +134,32 @@ def load_rules(root: Path) -> tuple[SafetyRules, list[Problem]]:
     return rules, problems
 
 
+def proposed_release_terms(root: Path, facts: dict[str, dict[str, Any]]
+                           ) -> dict[str, list[dict[str, Any]]]:
+    """Release terms a new pack's facts imply, by clause id (``proposals`` in safety.yaml).
+
+    ``frontdesk pack new`` writes them under each clause's ``release:`` for the author to
+    review; ``check`` then holds them to the clause's words like any others.
+    """
+    path = root / RULES_FILE
+    bundled = bundled_content_root()
+    if not path.exists() and bundled is not None:
+        path = bundled / RULES_FILE
+    doc = load_yaml(path)
+    context = {"facts": {name: spec.get("value") for name, spec in facts.items()}}
+    terms: dict[str, list[dict[str, Any]]] = {}
+    for proposal in doc.get("proposals") or ():
+        fact = facts.get(proposal["fact"])
+        if fact is None or not evaluate(proposal["when"], context):
+            continue
+        for clause_id in fact.get("cite", ()):
+            way = {k: (list(v) if isinstance(v, list) else v)
+                   for k, v in proposal["release"].items()}
+            if way not in terms.setdefault(clause_id, []):
+                terms[clause_id].append(way)
+    return terms
+
+
 def path_topics(flow: Flow, path: FlowPath) -> list[str]:
     """The flow's topics plus those the choices on this path add, in order, without repeats.
 
