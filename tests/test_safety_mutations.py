@@ -152,7 +152,7 @@ def conditions_dropped() -> Iterator[Edit]:
             if not isinstance(node, Branch):
                 continue
             for arm in node.rules:
-                if arm.when is None or arm.next not in releases:
+                if arm.when is None or "facts." not in arm.when or arm.next not in releases:
                     continue
                 if all(arm.next in reachable(flow, library) for library in REAL.packs):
                     continue  # the fact already holds everywhere: nothing to drop
