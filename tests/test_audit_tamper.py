@@ -11,49 +11,35 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select, update
 
-from bot.config import parse_config
-from bot.content.catalogue import Catalogue
-from bot.escalation import EscalationService
 from bot.escalation.retention import purge
 from bot.store import Database
 from bot.store.audit import GENESIS, AuditLog, event_hash, read_checkpoints
 from bot.store.paging_tables import audit_events, audit_head
-from tests.escalation_support import (
-    Clock,
-    config_toml,
-    frontdesk_cmd,
-    subprocess_env,
-    trigger_many,
-    write_content,
-)
+from tests.escalation_support import frontdesk_cmd, subprocess_env
+from tests.test_audit import trail  # noqa: F401  (the fixture: a chain of escalation events)
 
 KEY = "correct horse battery staple"
 
 
 @pytest.fixture
-def keyed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """A keyed chain of escalation events with a checkpoint taken after them."""
+def audit_key(monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("FRONTDESK_AUDIT_KEY", KEY)
-    url = f"sqlite:///{tmp_path / 'audit.db'}"
-    db = Database(url)
-    catalogue = Catalogue.load(write_content(tmp_path / "content"))
-    clock = Clock(datetime(2024, 1, 10, 9, 0, tzinfo=UTC))
-    service = EscalationService(db, parse_config(tomllib.loads(config_toml())), catalogue,
-                                clock=clock)
-    ids = trigger_many(service, catalogue, 3, thread=False)
-    service.acknowledge(ids[0], "UPIC1")
-    service.resolve(ids[0], "UPIC1", "done")
+    return KEY
+
+
+@pytest.fixture
+def keyed(audit_key: str, trail):  # type: ignore[no-untyped-def]  # noqa: F811
+    """test_audit's chain of escalation events, written keyed, and a checkpoint after it."""
+    db, url, *_, tmp_path = trail
     checkpoints = tmp_path / "audit-checkpoints.jsonl"
     assert AuditLog(db).checkpoint(checkpoints) is not None
-    yield db, url, checkpoints
-    db.dispose()
+    return db, url, checkpoints
 
 
 def verify_cli(url: str, checkpoints: Path, key: str | None = KEY
