@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.config_schema import problems
+
 ENV_CONFIG = "FRONTDESK_CONFIG"
 ENV_DATABASE_URL = "FRONTDESK_DATABASE_URL"
 DEFAULT_ACK_TIMEOUTS = {"immediate": 180, "prompt": 900}
@@ -405,10 +407,13 @@ def _schedule(data: dict[str, Any]) -> ScheduleConfig:
 
 def parse_config(data: dict[str, Any], source: Path | None = None, *,
                  strict: bool = True) -> Config:
-    """Validate a TOML document's data; unknown top-level keys are kept in ``extra``.
+    """Validate a TOML document's data: keys and types against ``bot.config_schema``, then
+    each value here (ranges, formats, how settings fit together).
 
     ``strict=False`` (``frontdesk doctor``) lets a ladder that cannot be followed through, so
     every one of its problems can be listed instead of the first."""
+    for key, message in problems(data):
+        raise ConfigError(key, message)
     library = _expect(data.get("library", "mount-prospect"), str, "library", "a library id")
     database_url = data.get("database_url")
     if database_url is not None:
