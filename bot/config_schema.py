@@ -211,6 +211,8 @@ def _walk(table: dict[str, Any], path: str, parent: str) -> Iterator[tuple[str, 
             yield where, _unknown(parent)
             continue
         what, ok = TYPES[setting.type]
+        if value is None:  # not in TOML; a dict built in code may say "unset" so
+            continue
         if not ok(value):
             yield where, f"must be {what}, got {value!r}"
             continue
