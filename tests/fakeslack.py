@@ -234,6 +234,46 @@ def control_sequences(call: Call) -> list[str]:
     return [m for text in texts_of(shown) for m in CONTROL.findall(text)]
 
 
+# The bot scope each Web API method needs, as api.slack.com/methods documents it. A method whose
+# scope depends on the conversation maps channel-id prefixes (C public, G private, D a DM) to
+# the scope; methods that need none map to None. A method missing here is one the fake does
+# not answer (``unknown_method``), so a test fails until the fake knows its scope.
+METHOD_SCOPES: dict[str, str | dict[str, str] | None] = {
+    "auth.test": None,
+    "apps.connections.open": None,  # the app-level token's connections:write, not a bot scope
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.getPermalink": None,
+    "conversations.open": "im:write",
+    "conversations.history": {"C": "channels:history", "G": "groups:history", "D": "im:history"},
+    "conversations.replies": {"C": "channels:history", "G": "groups:history", "D": "im:history"},
+    "conversations.info": {"C": "channels:read", "G": "groups:read", "D": "im:read"},
+    "users.info": "users:read",
+    "views.open": None,
+    "views.publish": None,
+    "views.push": None,
+    "views.update": None,
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+}
+
+
+def needed_scope(method: str, args: dict[str, Any]) -> str | None:
+    """The scope ``method`` needs for these arguments (None: none)."""
+    scope = METHOD_SCOPES.get(method)
+    if isinstance(scope, dict):
+        return scope.get(str(args.get("channel") or "")[:1], scope["C"])
+    return scope
+
+
+def manifest_scopes() -> frozenset[str]:
+    """What a workspace grants an app installed from the bot's own manifest."""
+    from bot.faces.slack.manifest import BOT_SCOPES
+
+    return frozenset(BOT_SCOPES)
+
+
 class _Failure:
     def __init__(self, times: int, status: int, retry_after: int | None, error: str | None):
         self.times = times
@@ -254,8 +294,12 @@ class FakeSlack:
         tokens: set[str] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        scopes: frozenset[str] | set[str] | None = None,
     ):
         self.bot_user_id = bot_user_id
+        # The bot token's scopes (default: the manifest's); a call needing another scope is
+        # answered ``missing_scope`` as a real workspace does.
+        self.scopes = frozenset(manifest_scopes() if scopes is None else scopes)
         self.bot_id = bot_id
         self.team_id = team_id
         self.tokens = tokens  # None: any xoxb-/xapp- token is accepted
@@ -583,8 +627,12 @@ class FakeSlack:
         if method == "openid.connect.userInfo":  # answers for the person behind the token
             return self._oidc_user_info(token or "")
         handler = getattr(self, "_api_" + method.replace(".", "_"), None)
-        if handler is None:
+        if handler is None or method not in METHOD_SCOPES:
             return {"ok": False, "error": "unknown_method"}
+        scope = needed_scope(method, args)
+        if scope is not None and scope not in self.scopes:
+            return {"ok": False, "error": "missing_scope", "needed": scope,
+                    "provided": ",".join(sorted(self.scopes))}
         return handler(args)
 
     @staticmethod
