@@ -141,4 +141,4 @@ def test_every_environment_variable_the_code_reads_is_documented() -> None:
     for source in (ROOT / "bot").rglob("*.py"):
         for match in ENV_READ.finditer(source.read_text(encoding="utf-8")):
             read.add(next(g for g in match.groups() if g))
-    assert read - {v.name for v in ENVIRONMENT} == set()
+    assert read == {v.name for v in ENVIRONMENT}
