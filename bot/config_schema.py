@@ -81,8 +81,9 @@ SETTINGS: tuple[Setting, ...] = (
             "(aggregate counts are kept).", "365"),
     Setting("roles", "table", "Who holds each role, as Slack user ids."),
     Setting("roles.<role>", "list of strings", "Slack user ids of the people holding the "
-            "role; the policy pack gives the role's title.", "[]",
-            names=("privacy-in-charge", "director")),
+            "role; the policy pack gives the role's title. `reviewers` (e.g. board members) "
+            "may see the review site's dashboards without being paged.", "[]",
+            names=("privacy-in-charge", "director", "reviewers")),
     Setting("escalation", "table", "How pages climb."),
     Setting("escalation.channel", "string", "A Slack channel id every page is also posted in."),
     Setting("escalation.ack_timeout_seconds", "table", "Seconds to acknowledge before the "
@@ -150,6 +151,11 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("SLACK_SIGNING_SECRET", "Verifies Slack's requests (`serve --http`).",
            secret=True),
     EnvVar("SLACK_APP_TOKEN", "The app-level token (xapp-…, `serve --socket`).", secret=True),
+    EnvVar("SLACK_CLIENT_ID", "The Slack app's client id: Sign in with Slack on the review "
+           "site."),
+    EnvVar("SLACK_CLIENT_SECRET", "The Slack app's client secret (review site sign-in).",
+           secret=True),
+    EnvVar("FRONTDESK_SESSION_SECRET", "Signs the review site's session cookies.", secret=True),
     EnvVar("SLACK_API_URL", "Another Slack Web API base URL (tests, proxies)."),
     EnvVar("FRONTDESK_SMTP_PASSWORD", "The SMTP password for [email].", secret=True),
     EnvVar("TWILIO_AUTH_TOKEN", "Twilio's auth token for [twilio] (also checks its "
