@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "backup": "bot.cli.backup:backup",
     "restore": "bot.cli.backup:restore",
     "doctor": "bot.cli.doctor:doctor",
+    "migrate": "bot.cli.migrate:migrate",
     # authoring
     "pack": "bot.cli.pack:pack",
     # slack

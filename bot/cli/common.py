@@ -75,14 +75,13 @@ def terminal_user() -> str:
         return "terminal"
 
 
-def load_settings(config_path: Path | None, database_url: str | None) -> tuple[Config, Database]:
+def load_settings(config_path: Path | None, database_url: str | None, *,
+                  migrate: bool = True) -> tuple[Config, Database]:
     try:
         config = load_config(config_path)
     except ConfigError as exc:
         fail(str(exc), 2)
-    from bot.store import Database
-
-    return config, Database(database_url or config.database_url)
+    return config, open_database(database_url or config.database_url, migrate=migrate)
 
 
 def with_services(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -103,3 +102,34 @@ def with_services(func: Callable[..., Any]) -> Callable[..., Any]:
         return func(service, **kwargs)
 
     return wrapper
+
+
+# --- long-running commands (serve, worker) ----------------------------------------------------
+
+log_format_option = click.option(
+    "--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    envvar="FRONTDESK_LOG_FORMAT",
+    help="json: one JSON object a line (time, level, logger, message; no patron data).")
+no_migrate_option = click.option(
+    "--no-migrate", is_flag=True,
+    help="Do not upgrade the database schema at start; refuse to run if it is out of date "
+         "(run `frontdesk migrate` first).")
+health_port_option = click.option(
+    "--health-port", type=click.IntRange(0, 65535), default=None,
+    help="Serve /healthz, /readyz and /metrics on this port (0: any free port).")
+
+
+def open_database(url: str | None, *, migrate: bool = True) -> Database:
+    """The database, migrated; with ``migrate=False`` as found, and an out-of-date schema is
+    one line and exit 2 (a newer frontdesk with an older database)."""
+    from bot.store import Database
+    from bot.store.ops import pending
+
+    database = Database(url, migrate=migrate)
+    if not migrate and (behind := pending(database)):
+        database.dispose()
+        fail(f"the database schema is out of date ({len(behind)} migration"
+             f"{'s' if len(behind) != 1 else ''} pending, from {behind[0][0]} {behind[0][1]}); "
+             "run `frontdesk migrate` (after `frontdesk backup`), or start without --no-migrate",
+             2)
+    return database

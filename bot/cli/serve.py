@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
-import sys
 from pathlib import Path
 
 import click
 
-from bot.cli.common import clear_errors, content_option
-from bot.config import ConfigError
+from bot.cli.common import (
+    clear_errors,
+    content_option,
+    fail,
+    health_port_option,
+    log_format_option,
+    no_migrate_option,
+    open_database,
+)
+from bot.config import ConfigError, SlackSecrets, load_config
+from bot.content.catalogue import Catalogue
+from bot.ops.logs import announce
+from bot.ops.logs import configure as configure_logging
 
 config_option = click.option(
     "--config",
@@ -51,6 +60,9 @@ config_option = click.option(
     show_default=True,
     help="HTTP: worker threads.",
 )
+@health_port_option
+@log_format_option
+@no_migrate_option
 @config_option
 @content_option
 @clear_errors
@@ -59,6 +71,9 @@ def serve(
     host: str,
     port: int,
     threads: int,
+    health_port: int | None,
+    log_format: str,
+    no_migrate: bool,
     config_path: Path | None,
     content: Path | None,
 ) -> None:
@@ -66,38 +81,44 @@ def serve(
 
     Secrets come from the environment: SLACK_BOT_TOKEN, and SLACK_SIGNING_SECRET (--http) or
     SLACK_APP_TOKEN (--socket). SLACK_API_URL overrides Slack's Web API base URL.
+
+    /healthz, /readyz and /metrics are served on --port in HTTP mode, and on --health-port
+    (at --host) in either mode.
     """
     if mode is None:
         raise click.UsageError("choose --socket (Socket Mode) or --http")
-    logging.basicConfig(
-        level=logging.INFO,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(log_format)
     from bot.faces.slack.runtime import Runtime
 
     try:
-        runtime = Runtime.from_env(mode=mode, config_path=config_path, content=content)
+        config = load_config(config_path)
+        database = open_database(config.database_url, migrate=not no_migrate)
+        runtime = Runtime(config, Catalogue.load(content or config.content),
+                          SlackSecrets.from_env(), mode=mode, database=database)
     except ConfigError as exc:
-        click.echo(f"frontdesk: {exc}", err=True)
-        sys.exit(2)
+        fail(str(exc), 2)
 
     def stop(_signum: int, _frame: object) -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
     runtime.start_worker()
+    health = None
     try:
+        if health_port is not None:
+            health = runtime.health_server(host, health_port).start()
+            announce(f"health on {health.url} (GET /healthz, /readyz, /metrics)")
         if mode == "socket":
-            click.echo("frontdesk: connecting to Slack over Socket Mode", err=True)
+            announce("connecting to Slack over Socket Mode")
             runtime.socket_runner().run(runtime.stop_event)
         else:
             server = runtime.http_server(host, port, threads)
-            click.echo(
-                f"frontdesk: serving {server.url} (POST /slack/events, GET /healthz)", err=True
-            )
+            announce(f"serving {server.url} (POST /slack/events, GET /healthz, /readyz, "
+                     "/metrics)")
             server.serve_forever()
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
+        if health is not None:
+            health.stop()
         runtime.stop()

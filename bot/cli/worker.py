@@ -18,12 +18,19 @@ from bot.cli.common import (
     content_option,
     database_option,
     fail,
+    health_port_option,
     load_catalogue,
     load_settings,
+    log_format_option,
+    no_migrate_option,
 )
 from bot.config import ConfigError, SlackSecrets
 from bot.escalation import EscalationService, OutboxWorker, SlackTransport
 from bot.escalation.retention import retention_job
+from bot.faces.slack.http import HttpServer
+from bot.ops.health import Operations
+from bot.ops.logs import announce
+from bot.ops.logs import configure as configure_logging
 from bot.store.audit import checkpoint_task
 
 
@@ -37,28 +44,47 @@ from bot.store.audit import checkpoint_task
               help="How long a claimed delivery is reserved before another worker may retry it.")
 @click.option("--base-backoff", type=float, default=1.0, show_default=True,
               help="First retry delay in seconds (doubles each attempt; Retry-After wins).")
+@health_port_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address of the --health-port listener.")
+@log_format_option
+@no_migrate_option
 @config_option
 @database_option
 @content_option
 @clear_errors
 def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: float,
-           base_backoff: float, config_path: Path | None, database_url: str | None,
+           base_backoff: float, health_port: int | None, host: str, log_format: str,
+           no_migrate: bool, config_path: Path | None, database_url: str | None,
            content: Path | None) -> None:
     """Run the delivery worker, the deadline scheduler and the daily retention purge (several
-    may share PostgreSQL)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    may share PostgreSQL).
+
+    Without SLACK_BOT_TOKEN (a terminal-only deployment) it still runs deadlines, expiry,
+    hold reminders and retention, and pages through texts, calls and email where [twilio] or
+    [email] are configured; it says so in one line at start.
+    """
+    configure_logging(log_format)
     secrets = SlackSecrets.from_env()
-    if not secrets.bot_token:
-        fail("SLACK_BOT_TOKEN is not set: the worker delivers pages through Slack", 2)
-    config, database = load_settings(config_path, database_url)
+    config, database = load_settings(config_path, database_url, migrate=not no_migrate)
     try:
         channels = Channels.from_config(config)
     except ConfigError as exc:
         fail(str(exc), 2)
     service = EscalationService(database, config, load_catalogue(content or config.content))
-    client = WebClient(token=secrets.bot_token, **(
-        {"base_url": secrets.api_url} if secrets.api_url else {}))
-    delivery = OutboxWorker(database, SlackTransport(client), lease_seconds=lease_seconds,
+    transport = None
+    if secrets.bot_token:
+        transport = SlackTransport(WebClient(token=secrets.bot_token, **(
+            {"base_url": secrets.api_url} if secrets.api_url else {})))
+    elif channels.by_name:
+        announce("SLACK_BOT_TOKEN is not set: pages go out only by "
+                 + ", ".join(sorted(channels.by_name)) + "; the ladder's Slack steps are left "
+                 "to a process with Slack", level=logging.WARNING)
+    else:
+        announce("SLACK_BOT_TOKEN is not set and neither [email] nor [twilio] is configured: "
+                 "nothing will page or re-page anyone (deadlines, expiry and retention still "
+                 "run)", level=logging.WARNING)
+    delivery = OutboxWorker(database, transport, lease_seconds=lease_seconds,
                             base_backoff=base_backoff, poll_seconds=poll_seconds,
                             on_undelivered=service.undelivered, channels=channels,
                             failover=lambda eid, dead: service.failover(eid, dead=dead))
@@ -75,6 +101,11 @@ def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    health = None
+    if health_port is not None:
+        health = HttpServer(Operations(database, service), host=host, port=health_port,
+                            threads=2).start()
+        announce(f"health on {health.url} (GET /healthz, /readyz, /metrics)")
     thread = threading.Thread(target=delivery.run_forever, args=(stop,), name="outbox",
                               daemon=True)
     threads = [thread]
@@ -83,7 +114,7 @@ def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: 
                                         name="outbox-contacts", daemon=True))
     for each in threads:
         each.start()
-    click.echo(f"frontdesk worker {delivery.identity} running", err=True)
+    announce(f"worker {delivery.identity} running")
     while not stop.is_set():
         for task in (service.tick, retention, checkpoint):
             try:
@@ -93,3 +124,5 @@ def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: 
         stop.wait(tick_seconds)
     for each in threads:
         each.join(timeout=30)
+    if health is not None:
+        health.stop()

@@ -36,6 +36,7 @@ from bot.escalation import messages
 from bot.escalation.records import escalation_row, page_state
 from bot.escalation.states import WAITING
 from bot.escalation.status import edited_message
+from bot.ops.metrics import DELIVERY_FAILURES
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import OutboxRow, OutboxStore, wait_for_work, worker_identity
@@ -182,9 +183,12 @@ class OutboxWorker:
     ``on_undelivered(conn, row, error)`` runs in the transaction that records a delivery
     failed for good (a permanent Slack error, or retries exhausted): the escalation service's
     ``undelivered`` makes a dead page an emergency (the next level at once, the asker told
-    whom to phone)."""
+    whom to phone).
 
-    def __init__(self, database: Database, transport: Transport, *,
+    ``transport=None`` (no Slack token: a terminal-only deployment) delivers only texts, calls
+    and email and leaves Slack's rows to a process that has Slack."""
+
+    def __init__(self, database: Database, transport: Transport | None, *,
                  clock: Callable[[], datetime] | None = None, lease_seconds: float = 60.0,
                  base_backoff: float = 1.0, max_backoff: float = 300.0,
                  max_attempts: int = 25, poll_seconds: float = 0.25,
@@ -205,7 +209,10 @@ class OutboxWorker:
         self.poll_seconds = poll_seconds
         self.identity = worker_identity()
         self.stats = WorkerStats()
-        self.methods: tuple[frozenset[str], bool] | None = None  # all rows
+        # All rows; without Slack only texts, emails and calls (Slack's wait for a process
+        # that has it).
+        self.methods: tuple[frozenset[str], bool] | None = (
+            None if transport is not None else (CONTACT_METHODS, True))
         self._paused_until = 0.0
         self.store.recover(self.identity, self.clock())
 
@@ -213,8 +220,9 @@ class OutboxWorker:
         """A sibling worker for texts, emails and calls, to run in its own thread of this
         process, so a slow or unreachable SMTP server or Twilio never holds up a Slack page
         (nor Slack's Retry-After a text); this worker then leaves those rows to it. Both share
-        one identity (a claim by either is this process's). None without contact channels."""
-        if self.channels is None or not self.channels.by_name:
+        one identity (a claim by either is this process's). None without contact channels, or
+        without Slack (this worker takes only contact rows then)."""
+        if self.channels is None or not self.channels.by_name or self.transport is None:
             return None
         sibling = copy.copy(self)
         sibling.stats = WorkerStats()
@@ -364,6 +372,7 @@ class OutboxWorker:
             self.stats.sent += 1
 
     def _failed_attempt(self, row: OutboxRow, exc: DeliveryError, maybe_sent: bool) -> None:
+        DELIVERY_FAILURES.labels(row.method if row.method in CONTACT_METHODS else "slack").inc()
         final = not (exc.retryable and row.attempts < self.max_attempts)
         if (self.failover and row.kind == "page" and row.method == "post" and row.escalation_id
                 and (final or exc.unreachable)):

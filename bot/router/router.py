@@ -48,6 +48,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.content.flows import Flow
+from bot.ops.metrics import ROUTING
 from bot.privacy.redact import redact
 from bot.router.prefill import PrefilledAnswer, StatedDate, prefill, stated_start
 from bot.router.text import DATA, Normaliser, is_content, words
@@ -358,6 +359,7 @@ class Router:
         if situation is not None and with_prefill:
             filled = prefill(self.flows[situation], said)
             dated = stated_start(self.flows[situation], said)
+        ROUTING.labels(band).inc()
         return RouteResult(said, situation, min(1.0, top), band, candidates, filled, suggestions,
                            dated)
 

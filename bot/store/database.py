@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from bot.config import ConfigError
-from bot.store.migrations import migrate
+from bot.store.migrations import migrate as apply_migrations
 
 ENV_URL = "FRONTDESK_DATABASE_URL"
 
@@ -90,13 +90,15 @@ def open_engine(url: str) -> Engine:
 
 
 class Database:
-    """One engine per process, migrated on open."""
+    """One engine per process, migrated on open (``migrate=False``: as found, for
+    ``--no-migrate``; ``bot.store.ops.pending`` says what it lacks)."""
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, *, migrate: bool = True):
         self.url = url or default_database_url()
         self.engine: Engine = open_engine(self.url)
         try:
-            migrate(self.engine)
+            if migrate:
+                apply_migrations(self.engine)
         except SQLAlchemyError as exc:
             self.engine.dispose()
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

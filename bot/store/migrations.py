@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     func,
     insert,
+    inspect,
     select,
 )
 
@@ -97,3 +98,14 @@ def migrate(engine: Engine) -> list[int]:
             raise
         applied.append(version)
     return applied
+
+
+def pending_migrations(engine: Engine) -> list[tuple[int, str]]:
+    """(version, name) of every migration not yet applied; empty when the schema is current.
+    Reads only: for ``--no-migrate``, which refuses to run on an out-of-date schema."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("schema_migrations"):
+            done: set[int] = set()
+        else:
+            done = set(conn.scalars(select(schema_migrations.c.version)))
+    return [(version, name) for version, name, _ in MIGRATIONS if version not in done]

@@ -50,6 +50,7 @@ from bot.faces.slack.listeners.common import (
     work_scheduled,
 )
 from bot.faces.slack.services import Services
+from bot.ops.metrics import EVENTS, event_kind
 from bot.store.slack_inbox import SlackInbox
 from bot.store.slack_state import SlackState
 
@@ -194,6 +195,7 @@ def guard(state: SlackState, advice: str = "", team_id: str | None = None
         replayed = req.context.get(INBOX)
         if replayed is not None:  # taken over from the inbox: stored and claimed already
             return next()
+        EVENTS.labels(event_kind(req.body)).inc()  # received now (a replay was counted then)
         keys = idempotency_keys(req.body, kind)
         signed, retry = None, False
         if req.mode == "http":  # Bolt has verified the signature; it must not be seen twice

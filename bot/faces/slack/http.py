@@ -1,9 +1,8 @@
 """HTTP mode: Bolt's WSGI adapter behind waitress, a production WSGI server.
 
 Routes: ``POST /slack/events`` (events, slash commands and interactivity — one Request URL for
-all three), ``GET /healthz`` (the database answers: 200, else 503; a page that failed for
-good in the last 24 hours makes it ``"status": "degraded"``, still 200, so a load balancer keeps
-the instance while monitoring raises the alarm), and acknowledging from outside Slack
+all three), ``GET /healthz``, ``/readyz`` and ``/metrics`` (``bot.ops.health``), the review
+site under ``/review/``, and acknowledging from outside Slack
 (``/ack/<token>``, ``/twilio/sms``, ``/twilio/voice``: ``bot.channels.web``). Bodies that are
 not Slack's are refused before Bolt sees them: an unparseable body is 401 when unsigned or badly
 signed and 400 when signed; anything over ``MAX_BODY`` is 413.
@@ -26,16 +25,16 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import text
 from waitress.server import create_server
 
 from bot.channels.web import ChannelWeb
 from bot.faces.slack.services import Services
+from bot.ops.health import PATHS as OPS_PATHS
+from bot.ops.health import Operations
 
 log = logging.getLogger("frontdesk.slack")
 
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
 REVIEW_PATH = "/review/"
 MAX_BODY = 1_000_000  # Slack's payloads are far smaller; anything bigger is not Slack
 
@@ -47,8 +46,11 @@ class SlackWSGI:
 
     def __init__(self, app: App, services: Services, signing_secret: str | None,
                  channels: ChannelWeb | None = None,
-                 review: Callable[..., Iterable[bytes]] | None = None):
+                 review: Callable[..., Iterable[bytes]] | None = None,
+                 operations: Operations | None = None):
         self.bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+        # /healthz, /readyz, /metrics
+        self.operations = operations or Operations(services.database, services.escalations)
         self.review = review  # the review site's WSGI app (bot.faces.web), mounted at /review
         self.services = services
         self.channels = channels
@@ -62,28 +64,6 @@ class SlackWSGI:
         )
         return [data]
 
-    def health(self, start_response: StartResponse) -> Iterable[bytes]:
-        try:
-            with self.services.database.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except Exception:
-            log.exception("health check: database unavailable")
-            return self._reply(
-                start_response, "503 Service Unavailable", {"ok": False, "database": "unavailable"}
-            )
-        service = self.services.escalations
-        try:
-            dead = service.undelivered_pages() if service is not None else []
-        except Exception:
-            log.exception("health check: reading undelivered pages failed")
-            dead = []
-        if dead:  # the process is up, but pages do not get through: a person must look
-            return self._reply(start_response, "200 OK", {
-                "ok": False, "status": "degraded", "database": "ok",
-                "undelivered_pages": len(dead),
-                "problems": sorted({f"page to {d.target}: {d.error}" for d in dead})[:10]})
-        return self._reply(start_response, "200 OK", {"ok": True, "status": "ok"})
-
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
@@ -91,10 +71,8 @@ class SlackWSGI:
             if self.review is None:  # not configured: nothing is shown, not even a sign-in
                 return self._reply(start_response, "404 Not Found", {"ok": False})
             return self.review(environ, start_response)
-        if path == HEALTH_PATH:
-            if method not in ("GET", "HEAD"):
-                return self._reply(start_response, "405 Method Not Allowed", {"ok": False})
-            return self.health(start_response)
+        if path in OPS_PATHS:
+            return self.operations(environ, start_response)
         if self.channels is not None and self.channels.handles(path):
             return self.channels(environ, start_response)
         if path != EVENTS_PATH:
@@ -134,10 +112,12 @@ class SlackWSGI:
 
 
 class HttpServer:
-    """waitress serving ``SlackWSGI``; ``serve_forever`` in the foreground or ``start`` a thread."""
+    """waitress serving a WSGI app (``SlackWSGI``, or the operations endpoints alone);
+    ``serve_forever`` in the foreground or ``start`` a thread."""
 
     def __init__(
-        self, wsgi: SlackWSGI, host: str = "127.0.0.1", port: int = 3000, threads: int = 8
+        self, wsgi: Callable[..., Iterable[bytes]], host: str = "127.0.0.1", port: int = 3000,
+        threads: int = 8,
     ):
         self.wsgi = wsgi
         self.server = create_server(

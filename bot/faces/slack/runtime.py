@@ -30,6 +30,7 @@ from bot.faces.slack.http import HttpServer, SlackWSGI
 from bot.faces.slack.services import Services
 from bot.faces.slack.socket import SocketRunner
 from bot.faces.slack.weekly import weekly_digest_job
+from bot.ops.health import Operations, SlackCheck, WebApiProbe, socket_check
 from bot.store import Database
 from bot.store.audit import checkpoint_task
 
@@ -80,14 +81,16 @@ class Runtime:
         self._contacts: threading.Thread | None = None
         self._replayer: threading.Thread | None = None
         self.scheduler: Scheduler | None = None
+        self._socket: SocketRunner | None = None
 
     @classmethod
     def from_env(
-        cls, *, mode: str, config_path: Path | str | None = None, content: Path | None = None
+        cls, *, mode: str, config_path: Path | str | None = None, content: Path | None = None,
+        database: Database | None = None,
     ) -> Runtime:
         config = load_config(config_path)
         catalogue = Catalogue.load(content or config.content)
-        return cls(config, catalogue, SlackSecrets.from_env(), mode=mode)
+        return cls(config, catalogue, SlackSecrets.from_env(), mode=mode, database=database)
 
     def start_worker(self) -> bool:
         """Replay inbox requests a dead process left behind, deliver queued pages and run the
@@ -134,7 +137,21 @@ class Runtime:
 
     def wsgi(self) -> SlackWSGI:
         return SlackWSGI(self.app, self.services, self.secrets.signing_secret,
-                         channels=self.channel_web(), review=self.review_site())
+                         channels=self.channel_web(), review=self.review_site(),
+                         operations=self.operations())
+
+    def operations(self) -> Operations:
+        """/healthz, /readyz, /metrics; Slack counts as up when Socket Mode's connection is
+        open (socket) or the Web API accepts the token (http)."""
+        if self.mode == "socket":
+            slack: SlackCheck = socket_check(self.socket_runner().handler.client)
+        else:
+            slack = WebApiProbe(self.app.client)
+        return Operations(self.services.database, self.services.escalations, slack)
+
+    def health_server(self, host: str, port: int) -> HttpServer:
+        """Socket Mode's small HTTP listener for the operations endpoints."""
+        return HttpServer(self.operations(), host=host, port=port, threads=2)
 
     def channel_web(self) -> ChannelWeb | None:
         """``/ack/<token>`` and Twilio's webhooks (with escalation available)."""
@@ -160,8 +177,11 @@ class Runtime:
         return HttpServer(self.wsgi(), host=host, port=port, threads=threads)
 
     def socket_runner(self) -> SocketRunner:
+        """The one Socket Mode connection of this process."""
         assert self.secrets.app_token
-        return SocketRunner(self.app, self.secrets.app_token)
+        if self._socket is None:
+            self._socket = SocketRunner(self.app, self.secrets.app_token)
+        return self._socket
 
     def stop(self) -> None:
         self.stop_event.set()

@@ -15,6 +15,7 @@ from typing import Any
 from bot.engine import View
 from bot.engine.conversation import Conversation
 from bot.faces.slack.services import Services
+from bot.ops.metrics import OUTCOMES
 
 log = logging.getLogger("frontdesk.slack")
 
@@ -40,6 +41,7 @@ class CaseTrail:
         if after.outcome is not None:
             events.append(("case.outcome", {"outcome": after.outcome.id,
                                             "decision": after.outcome.decision}))
+            OUTCOMES.labels(after.outcome.decision).inc()
         try:
             for kind, data in events:
                 service.record(kind, library=self.library, actor=user,
