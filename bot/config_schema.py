@@ -146,6 +146,8 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("FRONTDESK_CONFIG", "The settings file (same as `--config`)."),
     EnvVar("FRONTDESK_DATABASE_URL", "The database; wins over `database_url`."),
     EnvVar("FRONTDESK_CONTENT", "The library's content folder (same as `--content`)."),
+    EnvVar("FRONTDESK_CACHE", "Where the parsed content and the router's index are cached "
+           "(default: the user's cache folder)."),
     EnvVar("FRONTDESK_FORMS_DIR", "Where `frontdesk chat` writes filled-in forms."),
     EnvVar("SLACK_BOT_TOKEN", "The bot token (xoxb-…).", secret=True),
     EnvVar("SLACK_SIGNING_SECRET", "Verifies Slack's requests (`serve --http`).",

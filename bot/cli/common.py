@@ -122,11 +122,19 @@ health_port_option = click.option(
 def open_database(url: str | None, *, migrate: bool = True) -> Database:
     """The database, migrated; with ``migrate=False`` as found, and an out-of-date schema is
     one line and exit 2 (a newer frontdesk with an older database)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.store import Database
+    from bot.store.database import shown
     from bot.store.ops import pending
 
     database = Database(url, migrate=migrate)
-    if not migrate and (behind := pending(database)):
+    try:
+        behind = [] if migrate else pending(database)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        fail(f"{shown(database.url)}: cannot read the schema version: {reason}", 2)
+    if behind:
         database.dispose()
         fail(f"the database schema is out of date ({len(behind)} migration"
              f"{'s' if len(behind) != 1 else ''} pending, from {behind[0][0]} {behind[0][1]}); "

@@ -28,7 +28,9 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": redact(record.getMessage()),
+            # The bot's own start-up lines (addresses, ids) are not redacted: nothing typed.
+            "message": (record.getMessage() if getattr(record, "verbatim", False)
+                        else redact(record.getMessage())),
         }
         if record.exc_info and record.exc_info[0] is not None:
             kind, _, tb = record.exc_info
@@ -60,6 +62,6 @@ def announce(message: str, *, level: int = logging.INFO) -> None:
     """A start-up line ("serving http://…"): ``frontdesk: …`` on stderr, or in JSON mode a
     log record, so every line stays JSON."""
     if _json:
-        logging.getLogger("frontdesk").log(level, message)
+        logging.getLogger("frontdesk").log(level, message, extra={"verbatim": True})
     else:
         print(f"frontdesk: {message}", file=sys.stderr, flush=True)

@@ -18,6 +18,9 @@ BOT_SCOPES = [
     "files:write",  # uploading forms, the audit CSV and the digest chart
     "im:history",  # direct messages to the bot
     "im:write",  # opening a DM for guidance and pages
+    "users:read",  # before serving: every role member is a person with an active account
+    "channels:read",  # ... and the escalation channel exists, is not archived, has the bot
+    "groups:read",  # ... (a private escalation channel)
 ]
 BOT_EVENTS = ["app_home_opened", "app_mention", "message.channels", "message.groups", "message.im"]
 
