@@ -149,6 +149,10 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("FRONTDESK_CACHE", "Where the parsed content and the router's index are cached "
            "(default: the user's cache folder)."),
     EnvVar("FRONTDESK_FORMS_DIR", "Where `frontdesk chat` writes filled-in forms."),
+    EnvVar("FRONTDESK_AUDIT_KEY", "The audit trail's HMAC key (unset: plain SHA-256, which "
+           "cannot show who rewrote it).", secret=True),
+    EnvVar("FRONTDESK_AUDIT_CHECKPOINTS", "A file outside the database where serve and worker "
+           "append the audit trail's head (checkpoints) every 5 minutes."),
     EnvVar("SLACK_BOT_TOKEN", "The bot token (xoxb-…).", secret=True),
     EnvVar("SLACK_SIGNING_SECRET", "Verifies Slack's requests (`serve --http`).",
            secret=True),

@@ -133,7 +133,7 @@ def test_the_operations_guide_holds_the_generated_reference() -> None:
 ENV_READ = re.compile(
     r"""os\.environ(?:\.get\(|\[)\s*["']([A-Z][A-Z0-9_]+)["']"""
     r"""|envvar=["']([A-Z][A-Z0-9_]+)["']"""
-    r"""|^\w*ENV\w*\s*=\s*["']([A-Z][A-Z0-9_]+)["']""", re.M)
+    r"""|^\w*(?:ENV|VARIABLE)\w*\s*=\s*["']([A-Z][A-Z0-9_]+)["']""", re.M)
 
 
 def test_every_environment_variable_the_code_reads_is_documented() -> None:
