@@ -43,7 +43,7 @@ def test_serve_socket_re_escalates_and_expires_a_page(tmp_path: Path) -> None:
                 timeout=10)
             dm = fake.dm_channel(STAFF)
             director = fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") ==
-                                     fake.dm_channel("UDIR") and "director (no acknowledgement"
+                                     fake.dm_channel("UDIR") and "Director (no acknowledgement"
                                      in str(c.args.get("blocks")), timeout=15)
             assert director
             [expired] = fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == dm
