@@ -83,3 +83,18 @@ def test_a_library_that_overrides_the_decision_gets_that_decisions_label(tmp_pat
     node = flow.nodes["statistics-publishable"]
     outcome = resolve_outcome(catalogue.pack("westmont"), flow, node)
     assert (outcome.decision, outcome.decision_label) == ("withhold", "Share nothing")
+
+
+def test_an_outcome_that_pages_never_tells_staff_to_page(catalogue: Catalogue) -> None:
+    """The bot pages when the outcome names a role: its steps say who is being paged, never
+    "Page the Director now" (read after the page went out, it reads as a second page)."""
+    for library, pack in catalogue.packs.items():
+        for flow in catalogue.flows_for(library).values():
+            for node in flow.outcomes():
+                outcome = resolve_outcome(pack, flow, node)
+                if not outcome.escalate.pages:
+                    continue
+                pic = pack.roles["privacy-in-charge"].display
+                for step in outcome.do:
+                    assert not step.startswith(("Page the", "Get the", f"Call the {pic}")), (
+                        library, flow.id, node.id, step)
