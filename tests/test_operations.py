@@ -278,3 +278,22 @@ def test_the_json_formatter_keeps_an_exceptions_type_and_place_but_never_its_tex
     assert entry["error"] == "ValueError" and entry["at"].endswith("test_operations.py:" +
                                                                    entry["at"].split(":")[-1])
     assert "21234000567890" not in json.dumps(entry) and "Whitfield" not in json.dumps(entry)
+
+
+def test_the_worker_serves_health_readiness_and_metrics_on_its_health_port(
+        tmp_path: Path) -> None:
+    env = environment(tmp_path)  # terminal-only: no Slack, so no Slack check
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "worker", "--health-port", "0", "--tick-seconds", "0.5"],
+        env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        url = wait_line(process, r"health on (http://\S+)").group(1)
+        assert http("GET", url + "/healthz").status == 200
+        assert wait_ready(url, 200)["checks"] == {"database": "ok", "migrations": "ok",
+                                                 "pages": "ok"}
+        assert value(metrics(url), "frontdesk_pages", state="expired") == 0
+        forget_a_migration(tmp_path / "bot.db")
+        assert ready(url)[0] == 503
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
