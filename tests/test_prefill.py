@@ -277,3 +277,22 @@ def test_the_opening_messages_date_is_kept_echoed_and_changeable(catalogue: Cata
     # Only flows with a hold counting from a stated date read dates at all.
     assert router_for(catalogue, LIBRARY).route(
         "cop asking about a patron who was here last week").stated_date is None
+
+
+@pytest.mark.parametrize("text", [
+    "mom only knows the card number of her 12 year old, wants to see what's checked out",
+    "dad read me his son's card number over the phone, wants his checkouts",
+    "grandma has a photo of the card on her phone and wants the kid's overdue list",
+    "parent wants kids checkouts, said the card is at home but knows the number",
+])
+def test_a_card_number_is_never_taken_for_the_card_itself(text: str) -> None:
+    """Presenting the card itself is a release condition (Calumet): a weak cue never sets it."""
+    from bot.content.catalogue import Catalogue
+    from bot.router import router_for
+    from tests.conftest import ROOT
+
+    catalogue = Catalogue.load(ROOT)
+    result = router_for(catalogue, "calumet").route(text)
+    taken = {(p.question, p.choice) for p in result.prefill if not p.suggested}
+    assert ("card-itself", "yes") not in taken, taken
+    assert ("card", "presented") not in taken, taken  # "card" alone is a weak cue
