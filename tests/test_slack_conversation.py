@@ -27,6 +27,7 @@ from tests.slack_support import (
     PIC,
     SLACK_CONTENT,
     STAFF,
+    Posted,
     SlackBot,
     button,
     buttons,
@@ -433,8 +434,10 @@ def test_outcome_pages_the_privacy_in_charge_through_the_worker(
         try:
             assert bot.runtime.start_worker()
             bot.command(STAFF, "officer with a search warrant")
-            _, outcome = bot.posts(2)
-            assert "Paging (immediate)" in outcome.body
+            # The worker runs beside the face: the page may be posted before the outcome.
+            outcome = fake.wait_for("chat.postMessage", lambda c: "Paging (immediate)" in
+                                    Posted.of(c).body, timeout=30)
+            assert outcome, "the outcome never said it was paging"
             paged = fake.wait_for(
                 "chat.postMessage",
                 lambda c: c.args.get("channel") in (fake.dm_channel(PIC), PIC),
