@@ -37,7 +37,7 @@ class Box:
 
     @property
     def lines(self) -> tuple[str, ...]:
-        return self.node.lines + ((self.node.pages,) if self.node.pages else ())
+        return self.node.lines + (wrap(self.node.pages) if self.node.pages else ())
 
 
 def _layers(graph: Graph) -> list[list[str]]:
