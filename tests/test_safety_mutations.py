@@ -72,6 +72,17 @@ def insert_after(root: Path, file: Path, line: int, text: str) -> None:
     target.write_text("\n".join(lines))
 
 
+def add_override(pack: Path, block: str) -> None:
+    """Add one override (YAML lines under ``overrides:``) to a copied pack."""
+    text = pack.read_text()
+    if re.search(r"^overrides:", text, re.M):
+        text = re.sub(r"^overrides:.*\n", lambda m: m.group(0) + block, text, count=1,
+                      flags=re.M)
+    else:
+        text += "\noverrides:\n" + block
+    pack.write_text(text)
+
+
 def reachable(flow: Flow, library: str) -> set[str]:
     """The outcomes a library can reach in ``flow`` (an edit elsewhere changes nothing there)."""
     return {path.outcome for path in enumerate_paths(REAL.packs[library], flow)}
@@ -211,15 +222,8 @@ def pack_overrides() -> Iterator[Edit]:
 
         def apply(root: Path, library: str = library, key: str = f"{flow_id}/{outcome_id}"
                   ) -> None:
-            pack = root / "knowledge" / library / "pack.yaml"
-            text = pack.read_text()
-            block = f'  "{key}":\n    decision: comply\n'
-            if re.search(r"^overrides:", text, re.M):
-                text = re.sub(r"^overrides:.*\n", lambda m: m.group(0) + block, text,
-                              count=1, flags=re.M)
-            else:
-                text += "\noverrides:\n" + block
-            pack.write_text(text)
+            add_override(root / "knowledge" / library / "pack.yaml",
+                         f'  "{key}":\n    decision: comply\n')
 
         yield Edit(f"{library} overrides {flow_id}/{outcome_id} to comply", apply)
 
@@ -308,11 +312,6 @@ def pack_conditions_removed() -> Iterator[Edit]:
 def fixes_undone() -> Iterator[Edit]:
     """The two unsafe answers found at the desk, put back: check must fail on each."""
     law = REAL.flows["law-enforcement-request"]
-    scope = law.nodes["scope"]
-    assert isinstance(scope, Question)
-    identity = scope.choice("identity-only")
-    assert identity is not None
-
     form = law.nodes["form"]
     assert isinstance(form, Question)
     signed, refuses = form.choice("signed"), form.choice("refuses")
@@ -392,16 +391,9 @@ def safe_edits() -> Iterator[Edit]:
     yield Edit("add a topic that holds", extra_topic)
 
     def override_text(root: Path) -> None:
-        pack = root / "knowledge" / "calumet" / "pack.yaml"
-        block = ('  "law-enforcement-request/court-order":\n'
-                 '    headline: "Court order: Calumet\'s {{ pic }} handles it. Paging them."\n')
-        text = pack.read_text()
-        if re.search(r"^overrides:", text, re.M):
-            text = re.sub(r"^overrides:.*\n", lambda m: m.group(0) + block, text, count=1,
-                          flags=re.M)
-        else:
-            text += "\noverrides:\n" + block
-        pack.write_text(text)
+        add_override(root / "knowledge" / "calumet" / "pack.yaml",
+                     '  "law-enforcement-request/court-order":\n'
+                     '    headline: "Court order: Calumet\'s {{ pic }} handles it. Paging them."\n')
 
     yield Edit("a pack override rewords a release", override_text)
 
