@@ -1,6 +1,10 @@
 """Router benchmark: accuracy, confidently-wrong rate and per-query latency against a baseline.
 
     python bench/router_bench.py [--library mount-prospect] [--repeat 20] [--misses]
+                                 [--set labelled|heldout|blind|blind2]
+
+Without --set: the full comparison on the labelled set, then the router's figures on each
+held-out set (heldout, blind, blind2), none of which was ever used to tune anything.
 
 Reproducible: the labelled set (tests/routing/labelled.yaml), the catalogue in this checkout and
 the router are deterministic; only the latencies vary with the machine. Everything is measured
@@ -125,6 +129,14 @@ def best_baseline_threshold(catalogue: Catalogue, library: str,
     return max(range(0, 101, 5), key=lambda t: (merit(float(t)), -t)) * 1.0
 
 
+SETS = {
+    "labelled": ROOT / "tests" / "routing" / "labelled.yaml",
+    "heldout": ROOT / "tests" / "routing" / "heldout.yaml",
+    "blind": ROOT / "tests" / "routing" / "heldout_blind.yaml",
+    "blind2": ROOT / "tests" / "routing" / "heldout_blind2.yaml",
+}
+
+
 def row(name: str, s: Score) -> str:
     return (f"{name:<28} {s.top1:7.1%} {s.started_right:9.1%} {s.declined:9.1%} "
             f"{s.confidently_wrong:9.1%} {s.p50_us:9.1f} {s.p99_us:9.1f}")
@@ -135,29 +147,47 @@ def main() -> None:
     parser.add_argument("--library", default="mount-prospect")
     parser.add_argument("--repeat", type=int, default=20, help="timed passes over the set")
     parser.add_argument("--misses", action="store_true", help="list the router's misses")
-    parser.add_argument("--set", default="labelled", choices=["labelled", "heldout"],
-                        help="labelled (the bars) or heldout (never used for tuning)")
+    parser.add_argument("--set", choices=sorted(SETS),
+                        help="one set (default: labelled in full, then each held-out set's "
+                             "router figures); labelled has the bars, the others never tuned on")
     args = parser.parse_args()
 
     catalogue = Catalogue.load(ROOT)
-    examples = load_examples(ROOT / "tests" / "routing" / f"{args.set}.yaml")
+    if args.set is None:
+        report(catalogue, args.library, "labelled", args.repeat, args.misses)
+        print("\nheld-out sets (never used for tuning), router only:")
+        print(f"{'':<28} {'top-1':>7} {'started':>9} {'declined':>9} {'conf-wrong':>9} "
+              f"{'p50 us':>9} {'p99 us':>9}")
+        router = Router.from_catalogue(catalogue, args.library)
+        for name in SETS:
+            if name != "labelled":
+                examples = load_examples(SETS[name])
+                print(row(f"{name} ({len(examples)})",
+                          measure(router_decider(router), examples, args.repeat)))
+        return
+    report(catalogue, args.library, args.set, args.repeat, args.misses)
+
+
+def report(catalogue: Catalogue, library: str, name: str, repeat: int, misses: bool) -> None:
+    """The full comparison on one set: router, baselines, likeness scorers."""
+    examples = load_examples(SETS[name])
     n_in = sum(1 for e in examples if e.situation)
     started = time.perf_counter()
-    router = Router.from_catalogue(catalogue, args.library)
+    router = Router.from_catalogue(catalogue, library)
     build_ms = (time.perf_counter() - started) * 1000
-    print(f"catalogue: {len(router.flows)} flows for {args.library}; {args.set}: {n_in} in scope, "
+    print(f"catalogue: {len(router.flows)} flows for {library}; {name}: {n_in} in scope, "
           f"{len(examples) - n_in} out of scope; router built in {build_ms:.0f} ms\n")
 
-    ours = measure(router_decider(router), examples, args.repeat)
-    threshold = best_baseline_threshold(catalogue, args.library, examples)
-    base = measure(baseline_decider(catalogue, args.library, threshold), examples, args.repeat)
+    ours = measure(router_decider(router), examples, repeat)
+    threshold = best_baseline_threshold(catalogue, library, examples)
+    base = measure(baseline_decider(catalogue, library, threshold), examples, repeat)
 
     header = (f"{'':<28} {'top-1':>7} {'started':>9} {'declined':>9} {'conf-wrong':>9} "
               f"{'p50 us':>9} {'p99 us':>9}")
     print(header)
     print(row("router", ours))
     print(row(f"baseline WRatio/desc (>={threshold:.0f})", base))
-    always = measure(baseline_decider(catalogue, args.library, 0.0), examples, 0)
+    always = measure(baseline_decider(catalogue, library, 0.0), examples, 0)
     print(row("baseline, always starts", always)[:-20] + "   (same latency)")
     ratio = (
         f"{'router / baseline':<28} {ours.top1 / base.top1 if base.top1 else float('inf'):6.2f}x "
@@ -175,19 +205,19 @@ def main() -> None:
     print("\nlikeness scorer (the router's rapidfuzz signal), same set:")
     for scorer in (fuzz.token_set_ratio, fuzz.token_sort_ratio, fuzz.WRatio, fuzz.QRatio,
                    fuzz.partial_ratio):
-        tuned = Router.from_catalogue(catalogue, args.library,
+        tuned = Router.from_catalogue(catalogue, library,
                                       replace(Tuning(), scorer=scorer))
         print(row(f"  {scorer.__name__}", measure(router_decider(tuned), examples, 1)))
-    no_likeness = Router.from_catalogue(catalogue, args.library,
+    no_likeness = Router.from_catalogue(catalogue, library,
                                         replace(Tuning(), likeness_weight=0.0))
     print(row("  (no likeness signal)", measure(router_decider(no_likeness), examples, 1)))
 
-    if args.misses:
+    if misses:
         print(f"\nrouter misses ({len(ours.misses)}):  expected <- offered | message")
         for miss in ours.misses:
             print("  " + miss)
-    print(f"\nlatency over {args.repeat} timed passes of {len(examples)} messages "
-          f"({args.repeat * len(examples)} queries), after one warm-up pass")
+    print(f"\nlatency over {repeat} timed passes of {len(examples)} messages "
+          f"({repeat * len(examples)} queries), after one warm-up pass")
 
 
 if __name__ == "__main__":

@@ -1,27 +1,48 @@
-"""The router on the blind held-out set (tests/routing/heldout_blind.yaml).
+"""The router on the blind held-out sets (tests/routing/heldout_blind.yaml, heldout_blind2.yaml).
 
-The set was written from the catalogue's situation table alone, without seeing any trigger
-phrase, the router or the other labelled sets, so it is an honest check of how the router
-generalises. The bars here are deliberately loose sanity bars; the exact numbers and every miss
+Each set was written without seeing any trigger phrase, the router or the other labelled sets
+(the first from the catalogue's situation table, the second from the situation titles,
+descriptions and questions, with non-English and mixed-language openings), so they are an
+honest check of how the router generalises. Neither is ever used to tune. The bars here are
+deliberately loose sanity bars, below the measured figures; the exact numbers and every miss
 are printed (run with ``pytest -q -s tests/test_router_blind.py``) so they can be reported.
 Counting mirrors tests/test_router.py.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from bot.content.catalogue import Catalogue
 from bot.router import Router, router_for
-from tests.routing.labelled import load_examples
+from tests.routing.labelled import Example, load_examples
 
 LIBRARY = "mount-prospect"
-SET = Path(__file__).resolve().parent / "routing" / "heldout_blind.yaml"
-EXAMPLES = load_examples(SET)
-IN_SCOPE = [e for e in EXAMPLES if e.situation]
-OUT_OF_SCOPE = [e for e in EXAMPLES if not e.situation]
+ROUTING = Path(__file__).resolve().parent / "routing"
+
+
+@dataclass(frozen=True)
+class BlindSet:
+    """A blind set and its loose bars (minimum top-1 and declined, maximum confidently wrong)."""
+
+    name: str
+    top1: float
+    declined: float
+    confidently_wrong: float
+
+    @property
+    def examples(self) -> list[Example]:
+        return load_examples(ROUTING / f"{self.name}.yaml")
+
+
+SETS = [
+    BlindSet("heldout_blind", top1=0.70, declined=0.70, confidently_wrong=0.10),
+    # measured when added: top-1 60.0 %, declined 78.0 %, confidently wrong 10.7 %
+    BlindSet("heldout_blind2", top1=0.50, declined=0.65, confidently_wrong=0.15),
+]
 
 
 @pytest.fixture(scope="module")
@@ -39,35 +60,43 @@ def first_offer(router: Router, text: str) -> str | None:
     return None
 
 
-def test_blind_set_is_big_enough_and_names_real_situations(catalogue: Catalogue) -> None:
-    assert len(EXAMPLES) >= 200
-    assert len(OUT_OF_SCOPE) >= 50
+@pytest.mark.parametrize("blind", SETS, ids=lambda b: b.name)
+def test_blind_set_is_big_enough_and_names_real_situations(catalogue: Catalogue,
+                                                           blind: BlindSet) -> None:
+    examples = blind.examples
+    in_scope = [e for e in examples if e.situation]
+    assert len(examples) >= 200
+    assert len(examples) - len(in_scope) >= 50
     known = set(catalogue.flows)
-    assert {e.situation for e in IN_SCOPE} == known, "every situation has blind messages"
+    assert {e.situation for e in in_scope} == known, "every situation has blind messages"
     for situation in known:
-        assert sum(1 for e in IN_SCOPE if e.situation == situation) >= 10, situation
+        assert sum(1 for e in in_scope if e.situation == situation) >= 10, situation
 
 
-def test_blind_set_numbers(router: Router) -> None:
-    misses = [(e.situation, first_offer(router, e.text), e.text) for e in IN_SCOPE
+@pytest.mark.parametrize("blind", SETS, ids=lambda b: b.name)
+def test_blind_set_numbers(router: Router, blind: BlindSet) -> None:
+    examples = blind.examples
+    in_scope = [e for e in examples if e.situation]
+    out_of_scope = [e for e in examples if not e.situation]
+    misses = [(e.situation, first_offer(router, e.text), e.text) for e in in_scope
               if not e.accepts(first_offer(router, e.text))]
-    top1 = 1 - len(misses) / len(IN_SCOPE)
+    top1 = 1 - len(misses) / len(in_scope)
 
     forced = [(r.band, r.candidates[0].situation if r.candidates else None, e.text)
-              for e in OUT_OF_SCOPE if (r := router.route(e.text)).band != "none"]
-    declined = 1 - len(forced) / len(OUT_OF_SCOPE)
+              for e in out_of_scope if (r := router.route(e.text)).band != "none"]
+    declined = 1 - len(forced) / len(out_of_scope)
 
-    wrong = [(e.situation or "out-of-scope", r.situation, e.text) for e in EXAMPLES
+    wrong = [(e.situation or "out-of-scope", r.situation, e.text) for e in examples
              if (r := router.route(e.text, with_prefill=False)).situation
              and not e.accepts(r.situation)]
-    confidently_wrong = len(wrong) / len(EXAMPLES)
+    confidently_wrong = len(wrong) / len(examples)
 
-    print(f"\nblind held-out set ({LIBRARY}): {len(IN_SCOPE)} in scope, "
-          f"{len(OUT_OF_SCOPE)} out of scope")
-    print(f"  in-scope top-1:         {top1:6.1%}  ({len(IN_SCOPE) - len(misses)}/{len(IN_SCOPE)})")
+    print(f"\n{blind.name} ({LIBRARY}): {len(in_scope)} in scope, "
+          f"{len(out_of_scope)} out of scope")
+    print(f"  in-scope top-1:         {top1:6.1%}  ({len(in_scope) - len(misses)}/{len(in_scope)})")
     print(f"  out-of-scope declined:  {declined:6.1%}  "
-          f"({len(OUT_OF_SCOPE) - len(forced)}/{len(OUT_OF_SCOPE)})")
-    print(f"  confidently wrong:      {confidently_wrong:6.1%}  ({len(wrong)}/{len(EXAMPLES)})")
+          f"({len(out_of_scope) - len(forced)}/{len(out_of_scope)})")
+    print(f"  confidently wrong:      {confidently_wrong:6.1%}  ({len(wrong)}/{len(examples)})")
     print("  in-scope misses (expected <- first offer | text):")
     for expected, offered, text in misses:
         print(f"    {expected} <- {offered or 'declined'} | {text}")
@@ -78,6 +107,7 @@ def test_blind_set_numbers(router: Router) -> None:
     for expected, started, text in wrong:
         print(f"    {expected} <- {started} | {text}")
 
-    assert top1 >= 0.70, f"in-scope top-1 {top1:.1%}"
-    assert declined >= 0.70, f"out-of-scope declined {declined:.1%}"
-    assert confidently_wrong <= 0.10, f"confidently wrong {confidently_wrong:.1%}"
+    assert top1 >= blind.top1, f"in-scope top-1 {top1:.1%}"
+    assert declined >= blind.declined, f"out-of-scope declined {declined:.1%}"
+    assert confidently_wrong <= blind.confidently_wrong, \
+        f"confidently wrong {confidently_wrong:.1%}"
