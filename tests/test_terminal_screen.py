@@ -63,11 +63,6 @@ def paging_lines(tmp_path: Path, catalogue: Catalogue) -> dict[tuple[str, str, b
     return described
 
 
-# Answers that do not fit yet (library x outcome it can reach): this number only goes down. Each
-# needs its text shortened (all are listed when the test fails).
-STILL_TOO_LONG = 46
-
-
 def test_every_answer_fits_the_first_screen(tmp_path: Path, catalogue: Catalogue) -> None:
     pages = paging_lines(tmp_path, catalogue)
     too_long: list[str] = []
@@ -84,8 +79,8 @@ def test_every_answer_fits_the_first_screen(tmp_path: Path, catalogue: Catalogue
                 assert all(len(line) <= FIRST_SCREEN_WIDTH for line, _ in lines)
                 if len(lines) > FIRST_SCREEN_LINES:
                     too_long.append(f"{library} {flow.id}/{node.id}: {len(lines)} lines")
-    assert len(too_long) <= STILL_TOO_LONG, "\n".join(too_long)
     print(f"{len(too_long)} of {shown} answer screens exceed {FIRST_SCREEN_LINES} lines")
+    assert not too_long, "\n".join(too_long)
 
 
 def test_the_answer_comes_first_and_the_policy_on_demand(catalogue: Catalogue) -> None:
@@ -261,3 +256,21 @@ def test_slack_status_does_not_announce_the_paged_director_as_someone_else(
     assert "has been notified" not in lines["westmont"]
     # Mount Prospect's Executive Director is among the titles paged first, too.
     assert "has been notified" not in lines["mount-prospect"]
+
+
+def test_a_role_with_several_titles_is_spelled_out_once(catalogue: Catalogue) -> None:
+    """Westmont's 'Library Director or staff member in charge of the library' is named in full
+    where it first appears (the decision label); later lines say 'the Library Director'. A form
+    that a step already names is not repeated on a FORM line."""
+    pack = catalogue.pack("westmont")
+    flow = catalogue.flow("westmont", "staff-access-misuse")
+    outcome = resolve_outcome(pack, flow, flow.nodes["misuse-silent"])
+    text = plain(answer_screen(pack, outcome))
+    full = "Library Director or staff member in charge of the library"
+    assert outcome.decision_label.endswith(full) and text.count(full) == 1
+    assert "Report it to the Library Director today" in text
+
+    flow = catalogue.flow("westmont", "law-enforcement-request")
+    outcome = resolve_outcome(pack, flow, flow.nodes["emergency-identify-not-records"])
+    text = plain(answer_screen(pack, outcome))
+    assert outcome.form and outcome.form in text and "FORM:" not in text

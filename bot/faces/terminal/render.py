@@ -110,11 +110,11 @@ def answer_screen(pack: Pack, outcome: ResolvedOutcome, paging: Sequence[str] = 
     do = [Para(step, "green", f"{n}. ") for n, step in enumerate(outcome.do, 1)]
     paras += [*never, *do] if urgent else [*do, *never]
     paras.append(Para(f'"{outcome.say}"', "italic", "SAY: "))
-    if outcome.form:
-        paras.append(Para(outcome.form, "", "FORM: "))
+    if outcome.form and not any(outcome.form in step for step in outcome.do):
+        paras.append(Para(outcome.form, "", "FORM: "))  # unless a step already names it
     if paging:
-        paras += [Para(line, "bold yellow" if n == 0 else "yellow")
-                  for n, line in enumerate(paging)]
+        # Who is paged and what happens next read as one paragraph, not a line each.
+        paras.append(Para(" ".join(line.strip() for line in paging), "bold yellow"))
     elif outcome.escalate.pages:
         paras.append(Para(paged_roles(pack, outcome), "yellow",
                           f"PAGING ({outcome.escalate.urgency}): "))
@@ -123,7 +123,29 @@ def answer_screen(pack: Pack, outcome: ResolvedOutcome, paging: Sequence[str] = 
     paras.append(Para(
         f"(Type 'policy' for the {clauses} policy clause{'s' if clauses != 1 else ''} this "
         f"rests on{follow}.)", "dim"))
-    return paras
+    return name_roles_once(pack, paras)
+
+
+def name_roles_once(pack: Pack, paras: Screenful) -> Screenful:
+    """A role with several titles ("Privacy In-Charge, Executive Director or Deputy Director")
+    is named in full where it first appears; later mentions use its first title, the one who
+    acts first, so the list is read once instead of on every line of the screen."""
+    spelled: set[str] = set()
+    shortened: Screenful = []
+    for para in paras:
+        text = para.text
+        for role in pack.roles.values():
+            full, short = role.display, role.titles[0]
+            if full == short or full not in text:
+                continue
+            if full in spelled:
+                text = text.replace(full, short)
+            else:
+                first = text.index(full) + len(full)
+                text = text[:first] + text[first:].replace(full, short)
+                spelled.add(full)
+        shortened.append(Para(text, para.style, para.lead) if text != para.text else para)
+    return shortened
 
 
 def policy_screen(pack: Pack, outcome: ResolvedOutcome) -> Screenful:
