@@ -8,6 +8,7 @@ import click
 
 from bot.check.scenarios import load_scenarios, measure_coverage, run_scenario
 from bot.cli.common import clear_errors, content_option, load_catalogue
+from bot.errors import UnknownName
 
 
 @click.command()
@@ -39,6 +40,12 @@ def coverage(
     Exits 1 when coverage is below 100 % or a scenario fails.
     """
     catalogue = load_catalogue(content)
+    for library in libraries:
+        catalogue.pack(library)  # an unknown library is one line and exit 2, not "0/0 paths"
+    for flow_id in flows:
+        if not any(flow_id in catalogue.flows_for(lib) for lib in catalogue.packs):
+            known = ", ".join(sorted(catalogue.flows))
+            raise UnknownName(f"unknown flow {flow_id!r} (known: {known})")
     folder = scenarios or catalogue.root / "tests" / "scenarios"
     cases = [
         s

@@ -44,6 +44,8 @@ def form(
     if str(output) == "-":
         sys.stdout.write(render_html(doc))
         return
+    if not output.parent.is_dir():
+        fail(f"{output.parent}: no such folder")
     if output.suffix.lower() == ".pdf":
         output.write_bytes(render_pdf(doc))
     else:

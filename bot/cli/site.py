@@ -30,7 +30,10 @@ def site(folder: Path, library: str | None, config_path: Path | None,
         fail(str(exc), 2)
     catalogue = load_catalogue(content or config.content)
     catalogue.pack(library or config.library)
-    written = export_site(catalogue, config, folder, library)
+    try:
+        written = export_site(catalogue, config, folder, library)
+    except OSError as exc:
+        fail(f"{folder}: cannot write there ({exc.strerror or exc})")
     size = sum(path.stat().st_size for path in written)
     click.echo(f"wrote {len(written)} pages ({size / 1024:.0f} KiB) to {folder}; "
                f"open {folder / 'index.html'}")

@@ -78,10 +78,20 @@ CARD = re.compile(r"(?<!\d)\d(?:[ -]?\d){5,}(?!\d)")
 DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}-\d{1,2}-\d{2,4}$")
 CARD_CUE = re.compile(
     r"(?P<cue>\b(?:card|barcode|bar code|account|acct|patron id|library id|pin)"
-    r"(?:\s*(?:number|num|no\.?|#|ending(?:\s+in)?|ends\s+in|is|:))*\s*#?\s*)"
+    r"(?:\s*(?:number|num|no\.?|#|ending(?:\s+(?:in|with))?|ends(?:\s+(?:in|with))?|is|:))*"
+    r"\s*#?\s*)"
     r"(?P<digits>\d(?:[ -]?\d){2,})(?!\d)",
     re.IGNORECASE,
 )
+
+# --- apartment and unit numbers, and a house number after "at/from/on" ("at 14 maple") -----
+UNIT = re.compile(r"\b(?:apt|apartment|unit|suite|ste)\.?\s*#?\s*[\w-]*\d[\w-]*\b",
+                  re.IGNORECASE)
+HOUSE = re.compile(
+    r"(?P<cue>\b(?:at|from|on|to)\s+)(?P<place>\d{1,5}\s+(?!(?:days?|weeks?|months?|years?|"
+    r"hours?|minutes?|mins?|items?|books?|copies|dvds?|times?|pm|am|o'?clock|percent|kids?|"
+    r"people|patrons?|pages?)\b)[a-z][\w'-]{2,})\b",
+    re.IGNORECASE)
 
 # --- names ---------------------------------------------------------------------------------
 _WORD = r"[^\W\d_][\w'’-]*"  # any script's letters (Nguyễn, Zoë), then letters or marks
@@ -293,6 +303,8 @@ def redact(text: str) -> str:
     text = FULL_DATE.sub(_mask_old_date, text)
     text = _mask_spans(text, _address_spans(text), "[address]")
     text = LIVES_ON.sub(lambda m: m.group("cue") + "[address]", text)
+    text = UNIT.sub("[address]", text)
+    text = HOUSE.sub(lambda m: m.group("cue") + "[address]", text)
     text = PHONE.sub("[phone]", text)
     text = PLATE_CUE.sub(_mask_plate, text)
     text = PLATE.sub("[plate]", text)

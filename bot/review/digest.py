@@ -39,8 +39,11 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     now = now or datetime.now(UTC)
     if match := _SINCE.match(text.lower()):
         amount, unit = int(match.group(1)), match.group(2)
-        return now - {"h": timedelta(hours=amount), "d": timedelta(days=amount),
-                      "w": timedelta(weeks=amount)}[unit]
+        try:
+            return now - {"h": timedelta(hours=amount), "d": timedelta(days=amount),
+                          "w": timedelta(weeks=amount)}[unit]
+        except OverflowError:
+            raise ValueError(f"--since {text!r} reaches before the year 1") from None
     try:
         start = datetime.fromisoformat(text.strip())
     except ValueError:

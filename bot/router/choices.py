@@ -112,24 +112,57 @@ class ChoiceMatcher:
     # --- answers ------------------------------------------------------------------------------
 
     def match(self, answer: str) -> Choice | None:
-        """The choice a typed answer names: the first rule that names exactly one choice wins.
-
-        1. the answer is one of the phrases, word for word (only articles ignored);
-        2. the same, ignoring filler words too ("a parent" = "parent");
-        3. the answer contains phrases of exactly one choice, as stated ("lacks a warrant" names
-           the warrant's ``if_denied`` choice; a doubted phrase names nothing);
-        4. a clear rapidfuzz WRatio winner over the phrases (``ACCEPT`` and ``MARGIN``), unless
-           the answer hedges, denies or doubts something and the winner is safety-critical.
-        """
+        """The choice a typed answer names (``_match``); a safety-critical choice only from a
+        clear answer (``clear_for``): "warrant? no", "arrest warrant", "he'll sign later" or
+        "guardian? no" are asked again, never taken as the release condition they mention."""
         full = _fact_words(self.normaliser, answer)
         if not full:
             return None
-        for named in (
-            {p.choice for p in self.phrases if p.fact_words == full},
-            {p.choice for p in self.phrases if p.words == _answer_words(self.normaliser, answer)},
-        ):
-            if len(named) == 1:
-                return self.question.choice(named.pop())
+        by_phrase = {p.choice for p in self.phrases if p.fact_words == full}
+        if len(by_phrase) == 1:  # the answer is one of the choice's own phrases, word for word
+            return self.question.choice(by_phrase.pop())
+        found = self._exact(answer, full) or self._contained(answer, full)
+        if found is not None and found.critical and not self.clear_for(found, answer):
+            return None
+        return found
+
+    def clear_for(self, choice: Choice, answer: str) -> bool:
+        """``answer`` states ``choice`` beyond doubt: it is the choice's label or id, a bare
+        affirmation of a "yes" choice, or one of its ``strong`` phrases alone; or it contains a
+        strong phrase, cleanly, with no word of doubt, denial, delay or qualification."""
+        words_ = _fact_words(self.normaliser, answer)
+        exact = {_fact_words(self.normaliser, text) for text in
+                 (choice.label, choice.id.replace("-", " "))}
+        exact |= {strong for cid, strong in self._strong if cid == choice.id}
+        if words_ in exact:
+            return True
+        plain = set(_answer_words(self.normaliser, answer))
+        yes_choice = choice.id == "yes" or choice.label.lower().startswith("yes")
+        if yes_choice and plain and plain <= AFFIRMATIONS:
+            return True
+        raw = answer.lower()
+        if "?" in raw or plain & QUALIFIERS or any(w in QUALIFIERS for w in raw.split()):
+            return False
+        said = Said.of(answer, self._normalised)
+        if said.has_cue():
+            return False
+        return any(h.choice == choice.id and h.strong and h.reading == STATED
+                   for h in self._read(said, specific_only=False))
+
+    def _exact(self, answer: str, full: tuple[str, ...]) -> Choice | None:
+        """2. the answer is one of the phrases ignoring filler words ("a parent" = "parent";
+        but "going to get a warrant" is "warrant" too, so a critical choice found this way must
+        still be ``clear_for`` the answer). Rule 1, word for word, is in ``match``."""
+        named = {p.choice for p in self.phrases
+                 if p.words == _answer_words(self.normaliser, answer)}
+        return self.question.choice(named.pop()) if len(named) == 1 else None
+
+    def _contained(self, answer: str, full: tuple[str, ...]) -> Choice | None:
+        """3. the answer contains phrases of exactly one choice, as stated ("lacks a warrant"
+        names the warrant's ``if_denied`` choice; a doubted phrase names nothing);
+        4. a clear rapidfuzz WRatio winner over the phrases (``ACCEPT`` and ``MARGIN``), unless
+        the answer hedges, denies or doubts something and the winner is safety-critical.
+        """
         said = Said.of(answer, self._normalised)
         hits = self._read(said, specific_only=False)
         if any(self._unsure(h) for h in hits):
@@ -299,6 +332,23 @@ def _outermost(found: list[Hit]) -> list[Hit]:
             for o in found
         )
     ]
+
+
+# Typed answers that may select a safety-critical choice (a release condition, danger, abuse
+# material) are refused when they carry any of these: a question, a denial, a promise or a
+# qualifier ("warrant? no", "arrest warrant", "expired warrant", "he'll sign later").
+AFFIRMATIONS = frozenset({"yes", "y", "yep", "yeah", "yup", "correct", "right", "true", "ya",
+                          "yea", "sure", "affirmative"})
+QUALIFIERS = frozenset({
+    "no", "not", "nope", "nah", "never", "none", "without", "lacks", "lack", "missing",
+    "won't", "wont", "can't", "cant", "doesn't", "doesnt", "didn't", "didnt", "isn't", "isnt",
+    "hasn't", "hasnt", "refuses", "refused", "yet", "later", "pending", "coming", "will",
+    "would", "could", "might", "maybe", "may", "going", "gonna", "get", "bring", "claims",
+    "claimed", "thinks", "doubt", "unsure", "if", "after", "expired", "he'll", "she'll",
+    "they'll", "he'd", "she'd", "they'd",
+    "arrest", "copy", "photo", "phone", "screen", "number", "only", "just", "fake", "old",
+    "doubtful", "probably", "perhaps", "supposedly", "allegedly",
+})
 
 
 @cache

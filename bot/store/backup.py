@@ -83,6 +83,12 @@ def backup(database_url: str, destination: Path) -> Path:
         raise BackupError(f"{destination}: is the live database itself; choose another file")
     if not destination.parent.is_dir():
         raise BackupError(f"{destination.parent}: no such folder")
+    if destination.exists():  # replace an older backup, never some other file
+        try:
+            check_backup_file(destination)
+        except BackupError:
+            raise BackupError(f"{destination}: exists and is not a frontdesk backup; "
+                              "choose a new file name") from None
     source = sqlite3.connect(source_path)
     try:
         _copy(source, destination)
