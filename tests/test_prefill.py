@@ -214,7 +214,9 @@ def test_typed_answers_in_words_are_echoed_and_can_be_changed(catalogue: Catalog
     view = start(catalogue, LIBRARY, LE)
     view = step(catalogue, view.conversation, "1")
     assert view.understood == ()  # a menu number needs no echo
-    view = step(catalogue, view.conversation, "he says it's urgent")
+    urgent = step(catalogue, view.conversation, "he says it's urgent")
+    assert "emergency" not in urgent.conversation.answer_map  # "urgent" is not an emergency
+    view = step(catalogue, view.conversation, "he says it's an emergency")
     typed = [u for u in view.understood if u.source == "typed"]
     assert [(u.question, u.choice) for u in typed] == [("emergency", "yes")]
     view = step(catalogue, view.conversation, "back")
@@ -232,7 +234,7 @@ def test_a_hedged_typed_answer_is_not_taken_but_offered(catalogue: Catalogue) ->
 
 
 def test_chat_echoes_a_typed_answer(catalogue: Catalogue) -> None:
-    typed = ["cop wants circ records", "1", "he says its urgent", "quit"]
+    typed = ["cop wants circ records", "1", "he says its an emergency", "quit"]
     out = "\n".join(chat(catalogue, LIBRARY, typed))
     assert ("I understood: Does the officer say it's an emergency and there's no time to get a "
             "court order? → Yes, they say it's an emergency") in out
