@@ -30,6 +30,7 @@ def rig(tmp_path: Path) -> Iterator[ChannelRig]:
 def test_the_emailed_link_acknowledges_with_one_press_in_a_phone_browser(
         rig: ChannelRig, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     eid = rig.trigger("police", "warrant")
     rig.deliver()
@@ -47,6 +48,9 @@ def test_the_emailed_link_acknowledges_with_one_press_in_a_phone_browser(
         button = browser.find_element(By.ID, "acknowledge")
         assert button.is_displayed() and button.size["width"] < 390
         button.click()
+        # The press submits a form: wait for the answer page, not the one being left.
+        WebDriverWait(browser, 20).until(
+            lambda b: b.find_element(By.TAG_NAME, "h1").text != "Acknowledge this page?")
         assert browser.find_element(By.TAG_NAME, "h1").text == "Acknowledged"
         summary = rig.service.get(eid)
         assert summary is not None and summary.state == "acknowledged"
