@@ -68,6 +68,14 @@ def browser(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
     driver.quit()
 
 
+def _shows(driver, text: str, timeout: float = 20) -> bool:  # type: ignore[no-untyped-def]
+    """Wait until the page shows ``text`` (a click navigates; don't read the page being left)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(lambda d: text in d.page_source)
+    return True
+
+
 def _record(shots: Path, driver, name: str, figures: dict) -> None:  # type: ignore[no-untyped-def]
     driver.save_screenshot(str(shots / f"{name}.png"))
     timing = driver.execute_script(
@@ -120,7 +128,7 @@ def test_a_director_signs_in_and_within_three_clicks_sees_a_flow_and_the_cases(
     figures: dict[str, dict] = {}
     browser.get(url + "/review/")  # not signed in: off to Slack and back, signed in
     assert browser.current_url.rstrip("/").endswith("/review"), browser.current_url
-    assert "Signed in as Dana Director" in browser.page_source
+    assert _shows(browser, "Signed in as Dana Director")
     _record(shots, browser, "1-index", figures)
 
     browser.find_element(By.PARTIAL_LINK_TEXT, "The situations, drawn").click()  # click 1
@@ -143,21 +151,21 @@ def test_a_director_signs_in_and_within_three_clicks_sees_a_flow_and_the_cases(
     _record(shots, browser, "4-outcome", figures)
 
     browser.find_element(By.LINK_TEXT, "Cases").click()  # from any page: one click
-    assert "Cases at the desk" in browser.page_source
-    assert "Police or other law enforcement ask about a patron" in browser.page_source
+    assert _shows(browser, "Cases at the desk")
+    assert _shows(browser, "Police or other law enforcement ask about a patron")
     assert browser.find_element(By.CSS_SELECTOR, "nav[aria-label=Period] strong").text == (
         "Last 30 days")  # the default period: last month
     browser.find_element(By.LINK_TEXT, "Last 90 days")
     _record(shots, browser, "5-cases", figures)
 
     browser.find_element(By.LINK_TEXT, "Reviews").click()
-    assert "Review dates and owners" in browser.page_source
+    assert _shows(browser, "Review dates and owners")
     _record(shots, browser, "5b-reviews", figures)
     browser.find_element(By.LINK_TEXT, "Drills").click()
-    assert "Drill results" in browser.page_source
+    assert _shows(browser, "Drill results")
     browser.find_element(By.LINK_TEXT, "Compare libraries").click()
     browser.find_element(By.PARTIAL_LINK_TEXT, "Police or other").click()
-    assert "Westmont Public Library" in browser.page_source
+    assert _shows(browser, "Westmont Public Library")
     _record(shots, browser, "5c-compare", figures)
 
     browser.set_window_size(390, 844)  # a phone
@@ -185,10 +193,10 @@ def test_the_exported_folder_opens_offline_in_the_browser(browser, tmp_path: Pat
     assert browser.find_element(By.CSS_SELECTOR, "figure svg")
     _record(shots, browser, "7-export-flow", figures)
     browser.find_element(By.LINK_TEXT, "Policy").click()
-    assert "Quoted by" in browser.page_source
+    assert _shows(browser, "Quoted by")
     browser.find_element(By.LINK_TEXT, "Compare libraries").click()
     browser.find_element(By.PARTIAL_LINK_TEXT, "parent or guardian").click()
-    assert "Westmont Public Library" in browser.page_source
+    assert _shows(browser, "Westmont Public Library")
     _record(shots, browser, "8-export-compare", figures)
     sizes = {str(p.relative_to(folder)): p.stat().st_size for p in folder.rglob("*.html")}
     (shots / "export-figures.json").write_text(json.dumps(
