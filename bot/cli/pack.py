@@ -46,15 +46,18 @@ def new(library_id: str, policy_file: Path, content: Path) -> None:
     except WizardStopped as stop:
         fail(str(stop), 1)
     click.echo(f"\nWrote {folder}/ (pack.yaml, policy.txt, source.txt, clauses.lock).")
-    _report(content, library_id)
+    if not _report(content, library_id):
+        fail("the pack was written but `frontdesk check` finds errors in it: fix pack.yaml "
+             "(the lines above), then run `frontdesk check` again", 1)
 
 
 def _read(prompt: str) -> str:
     return input(prompt)
 
 
-def _report(content: Path, library_id: str) -> None:
-    """`frontdesk check` on the content folder, then how the new library compares."""
+def _report(content: Path, library_id: str) -> bool:
+    """`frontdesk check` on the content folder, then how the new library compares; True when
+    check finds no errors."""
     from bot.check import run_checks
     from bot.content.catalogue import Catalogue, bundled_content_root
     from bot.content.packs import load_pack
@@ -66,8 +69,8 @@ def _report(content: Path, library_id: str) -> None:
         click.echo(str(problem))
     click.echo(f"frontdesk check: {report.summary()}")
     bundled = bundled_content_root()
-    if bundled is None:
-        return
+    if report.errors or bundled is None:
+        return not report.errors
     catalogue = Catalogue.load(bundled)
     catalogue.packs[library_id] = load_pack(content / "knowledge" / library_id)
     for situation in SHOWN_SITUATIONS:
@@ -80,3 +83,4 @@ def _report(content: Path, library_id: str) -> None:
             click.echo(f"  {row.description}\n    you: {cell.decision.upper()} — {cell.headline}")
     click.echo("\nNext: read every fact in pack.yaml against the policy, then "
                f"`frontdesk compare SITUATION` and `frontdesk chat --library {library_id}`.")
+    return True
