@@ -184,6 +184,8 @@ def _plan(node: nodes.Node, source: str) -> Plan:
 
 
 def _path(node: nodes.Node) -> tuple[str, ...]:
+    """``facts.x`` or ``facts['x']`` as ("facts", "x"); anything else (calls, filters, private
+    names) raises ``_NotPlain`` so the sandbox handles it."""
     keys: list[str] = []
     while isinstance(node, nodes.Getattr | nodes.Getitem):
         key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
@@ -229,16 +231,10 @@ def _simple_parts(source: str) -> tuple[Part, ...] | None:
         if isinstance(node, nodes.TemplateData):
             parts.append(node.data)
             continue
-        path: list[str] = []
-        while isinstance(node, nodes.Getattr | nodes.Getitem):
-            key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
-            if not isinstance(key, str) or key.startswith("_"):
-                return None
-            path.append(key)
-            node = node.node
-        if not isinstance(node, nodes.Name):
+        try:
+            parts.append(_path(node))  # the same lookups conditions use
+        except _NotPlain:
             return None
-        parts.append((node.name, *reversed(path)))
     return tuple(parts)
 
 
