@@ -62,6 +62,12 @@ def site(tmp_path: Path):  # type: ignore[no-untyped-def]
         database.dispose()
 
 
+def _back_from_slack(client, start: str):  # type: ignore[no-untyped-def]
+    """Start signing in at ``start`` and follow the fake Slack: the callback URL, split."""
+    to_slack = client.get(start)
+    return urlsplit(_browser_at_slack(to_slack.location))
+
+
 def sign_in(app, fake: FakeSlack, user: str, team: str | None = None):  # type: ignore[no-untyped-def]
     client = app.test_client()
     fake.sign_in_as(user, name=f"Person {user}", team_id=team)
@@ -143,8 +149,7 @@ def test_a_forged_or_replayed_callback_signs_nobody_in(site) -> None:  # type: i
     app, fake, *_ = site
     client = app.test_client()
     fake.sign_in_as(DIRECTOR)
-    to_slack = client.get("/review/signin")
-    back = urlsplit(_browser_at_slack(to_slack.location))
+    back = _back_from_slack(client, "/review/signin")
     forged = re.sub(r"state=[^&]+", "state=forged", back.query)
     assert client.get(f"{back.path}?{forged}").status_code == 400
     # The real answer after the forged one: the attempt is used up.
@@ -156,8 +161,7 @@ def test_sign_in_never_redirects_off_the_site(site) -> None:  # type: ignore[no-
     app, fake, *_ = site
     client = app.test_client()
     fake.sign_in_as(DIRECTOR)
-    to_slack = client.get("/review/signin?next=https://evil.example/phish")
-    back = urlsplit(_browser_at_slack(to_slack.location))
+    back = _back_from_slack(client, "/review/signin?next=https://evil.example/phish")
     done = client.get(f"{back.path}?{back.query}")
     assert done.status_code == 302 and urlsplit(done.location).path == "/review/"
 
