@@ -21,7 +21,7 @@ from bot.errors import ContentError, Problem
 
 EXPECT_FIELDS = (
     "outcome", "decision", "decision_label", "escalate", "cite", "form", "headline_contains",
-    "text_contains", "text_lacks", "asked",
+    "text_contains", "text_lacks", "asked", "hold",
 )
 
 
@@ -130,6 +130,7 @@ def run_scenario(catalogue: Catalogue, scenario: Scenario) -> ScenarioResult:
         "escalate": {"roles": list(outcome.escalate.roles), "urgency": outcome.escalate.urgency},
         "cite": [c.clause for c in outcome.citations],
         "form": outcome.form,
+        "hold": outcome.hold,  # the deadline the outcome starts (kind, days, counts_from)
     }
     for key, wanted in scenario.expect.items():
         if key == "headline_contains":
