@@ -89,13 +89,35 @@ def did_you_mean(said: list[str]) -> list[str]:
     return entries
 
 
-@pytest.mark.parametrize("text", [
-    "patron asking us to get rid of everything we have on him",  # 1 of 3 candidates worth it
-    "someone wants records about a patron",  # three suggestions
-])
+# Vague openings, each naming no situation clearly. Which of them the router finds ambiguous
+# depends on its training, so the tests below take the first that shows what they check.
+VAGUE = [
+    "a patron wants something deleted",
+    "patron asking us to get rid of everything we have on him",
+    "someone wants records about a patron",
+    "somebody wants to see some records",
+    "question about a patron's account",
+    "someone is asking about records",
+]
+
+
+def vague(catalogue: Catalogue, *, dropped: bool) -> str:
+    """The first vague opening the router answers "Did you mean" with (and, if ``dropped``,
+    with a candidate it leaves out of its suggestions; else with all three offered)."""
+    for text in VAGUE:
+        result = routed(catalogue, text)
+        left_out = [c for c in result.candidates if c not in result.suggestions]
+        if result.band == "ambiguous" and bool(left_out) == dropped and (
+                dropped or len(result.suggestions) == 3):
+            return text
+    raise AssertionError(f"no vague opening is ambiguous with dropped={dropped}")
+
+
+@pytest.mark.parametrize("dropped", [True, False], ids=["one-below-the-floor", "three"])
 def test_ambiguous_offers_the_routers_suggestions_and_a_page(
-    bot: SlackBot, catalogue: Catalogue, text: str
+    bot: SlackBot, catalogue: Catalogue, dropped: bool
 ) -> None:
+    text = vague(catalogue, dropped=dropped)
     result = routed(catalogue, text)
     assert result.band == "ambiguous" and result.suggestions
     picker = slack_opening(bot, text)
@@ -108,7 +130,7 @@ def test_ambiguous_offers_the_routers_suggestions_and_a_page(
 
 def test_below_the_floor_is_not_offered(bot: SlackBot, catalogue: Catalogue) -> None:
     """The candidates the router leaves out of its suggestions are offered by neither face."""
-    text = "patron asking us to get rid of everything we have on him"
+    text = vague(catalogue, dropped=True)
     result = routed(catalogue, text)
     dropped = [c for c in result.candidates if c not in result.suggestions]
     assert dropped

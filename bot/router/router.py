@@ -1,37 +1,36 @@
 """The router: a staff member's words -> the situation (flow) they are in, or an honest "not sure".
 
-Every phrase that describes a flow (its triggers, title and description sentences) and every line
-of ordinary desk talk (``bot/data/routing/background.txt``, a pseudo-situation that is never
-started) is normalised once (``bot.router.text``: slang, typos, stems). A message is normalised
-the same way and scored against each flow with four signals over its content words and adjacent
-word pairs ("search warrant"):
+Two scorers, one decision:
+
+* **the trained model** (``bot.router.model``), used whenever the library's flows are the ones it
+  was trained on (the bundled catalogue): a logistic regression over word and character features,
+  trained offline by ``python -m bot.router.train`` on every flow's phrases, ordinary desk talk
+  (``bot/data/routing/background.txt``, a pseudo-situation that is never started), the training
+  phrases and the labelled set; its scores are probabilities, its bands fitted by
+  cross-validation and shipped with its weights (``bot/data/routing/model.json``);
+* **the lexical scorer** below, for a catalogue the model was not trained on (a pack that adds a
+  situation, a test's content): no training needed, bands placed by hand (``Tuning``).
+
+The lexical scorer normalises every phrase that describes a flow and every background line once
+(``bot.router.text``: slang, typos, stems) and scores a message against each flow with four
+signals over its content words and adjacent word pairs ("search warrant"):
 
 * **posterior** — a naive Bayes posterior over the flows and the background (features present
-  in the flow's phrases; the background's prior is ``background_prior``). Its smoothing is a
-  fixed pseudo-count mass, ``smoothing``, spread over the vocabulary, so it does not grow as
-  flows gain trigger phrases (a fixed per-feature alpha did: 400 new triggers raised it by 2/3).
-  It is what separates "lost library card" from "where is the lost and found".
-* **evidence** — the share of the message's information that points at the flow: each word
-  weighs its inverse document frequency over the flows (a word in every flow, like "patron",
-  weighs almost nothing; a word the catalogue never uses weighs ``unknown_weight``, so chatter
-  dilutes the evidence), times how characteristic it is of the flow (the share of its phrases
-  that use the word, over the largest such share anywhere, so the background's many lines do
-  not win on raw counts; saturating at ``saturation`` phrases).
+  in the flow's phrases; the background's prior is ``background_prior``), smoothed by a fixed
+  pseudo-count mass, ``smoothing``, spread over the vocabulary.
+* **evidence** — the share of the message's information that points at the flow (idf-weighted,
+  times how characteristic each word is of the flow).
 * **overlap** — the best single phrase of the flow, as an idf-weighted F-score of shared words.
 * **likeness** — rapidfuzz ``token_set_ratio`` between the message and the flow's phrases that
-  overlap it best (``likeness_phrases`` of them), for the ``likeness_top`` best classes.
+  overlap it best, for the ``likeness_top`` best classes.
 
 ``score = posterior_weight * posterior + (1 - posterior_weight) * (evidence_weight * evidence +
-overlap_weight * overlap + likeness_weight * likeness)``, in 0..1. Bands:
-``none`` when the best flow does not beat the background by ``background_lead`` (or scores below
-``suggest``); ``confident`` (start the flow) when it scores ``confident`` and leads the runner-up
-(flow or background) by ``margin``; otherwise ``ambiguous`` ("Did you mean").
-The knobs are measured with ``bench/router_bench.py`` on ``tests/routing/labelled.yaml`` (and
-checked on ``tests/routing/heldout.yaml``); the band thresholds sit on a plateau there.
+overlap_weight * overlap + likeness_weight * likeness)``, in 0..1.
 
-Everything that depends on the catalogue is built once in ``__init__``; ``route`` then costs
-dictionary lookups over the phrases that share a word with the message and a rapidfuzz pass
-over a few dozen of them (well under a millisecond).
+Either way the scores become a band the same way (``bot.router.model.decide``): ``none`` when the
+best flow does not beat the background by ``background_lead`` (or scores below ``suggest``);
+``confident`` (start the flow) when it scores ``confident`` and leads the runner-up (flow or
+background) by ``margin``; otherwise ``ambiguous`` ("Did you mean").
 """
 
 from __future__ import annotations
@@ -50,6 +49,7 @@ from rapidfuzz import fuzz, process
 from bot.content.flows import Flow
 from bot.ops.metrics import ROUTING
 from bot.privacy.redact import redact
+from bot.router.model import Bands, LinearModel, decide, shipped
 from bot.router.prefill import PrefilledAnswer, StatedDate, prefill, stated_start
 from bot.router.text import DATA, Normaliser, is_content, words
 
@@ -61,6 +61,23 @@ BACKGROUND = "_background"  # ordinary desk talk (bot/data/routing/background.tx
 def background_phrases() -> tuple[str, ...]:
     text = (DATA / "background.txt").read_text("utf-8")
     return tuple(line.strip() for line in text.splitlines() if line.strip() and line[0] != "#")
+
+
+def shipped_model(flows: dict[str, Flow]) -> LinearModel | None:
+    """The shipped trained model, if it was trained on exactly these flows (by id); a library
+    whose pack adds or replaces situations is routed by the lexical scorer until it is trained.
+    (Whether the shipped model is up to date with the flows' phrases is a test's job.)"""
+    data = shipped()
+    if data is None or set(data["classes"]) != {*flows, BACKGROUND}:
+        return None
+    return _shipped_model()
+
+
+@cache
+def _shipped_model() -> LinearModel:
+    data = shipped()
+    assert data is not None
+    return LinearModel(data)
 
 
 @dataclass(frozen=True)
@@ -134,15 +151,29 @@ def _pairs(content: tuple[str, ...]) -> list[str]:
 class Router:
     """Routes free text to one of a library's flows. Build once per catalogue and library."""
 
-    def __init__(self, flows: Iterable[Flow], tuning: Tuning | None = None):
+    def __init__(self, flows: Iterable[Flow], tuning: Tuning | None = None, *,
+                 model: LinearModel | None = None, trained: bool = True):
+        """``model``: the trained model to score with (default: the shipped one, when it was
+        trained on exactly these flows and ``trained`` is true); without one, the lexical
+        scorer and ``tuning``'s bands."""
         self.tuning = tuning or Tuning()
         self.flows: dict[str, Flow] = {f.id: f for f in sorted(flows, key=lambda f: f.id)}
-        self._build()
+        if model is None and trained:
+            model = shipped_model(self.flows)
+        self.model = model
+        if model is not None:
+            self.bands = model.bands
+            self.normaliser = model.normaliser
+        else:
+            t = self.tuning
+            self.bands = Bands(t.confident, t.margin, t.suggest, t.background_lead)
+            self._build()
 
     @classmethod
-    def from_catalogue(cls, catalogue: Any, library: str, tuning: Tuning | None = None) -> Router:
+    def from_catalogue(cls, catalogue: Any, library: str, tuning: Tuning | None = None, *,
+                       model: LinearModel | None = None, trained: bool = True) -> Router:
         catalogue.pack(library)  # unknown library -> UnknownName, before any work
-        return cls(catalogue.flows_for(library).values(), tuning)
+        return cls(catalogue.flows_for(library).values(), tuning, model=model, trained=trained)
 
     # --- index ------------------------------------------------------------------------------
 
@@ -326,21 +357,15 @@ class Router:
 
     def score_all(self, text: str) -> list[tuple[str, float]]:
         """Every flow's score (and ``BACKGROUND``'s) for already-redacted ``text``, best first."""
-        scores = self.combine(self.signals(text))
+        if self.model is not None:
+            scores = self.model.scores(text)
+        else:
+            scores = self.combine(self.signals(text))
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
     def decide(self, everything: list[tuple[str, float]]) -> tuple[str, list[tuple[str, float]]]:
         """The band for ranked scores, and the ranked flows (background left out)."""
-        t = self.tuning
-        background = dict(everything).get(BACKGROUND, 0.0)
-        ranked = [(fid, score) for fid, score in everything if fid != BACKGROUND]
-        top = ranked[0][1] if ranked else 0.0
-        runner_up = max(ranked[1][1] if len(ranked) > 1 else 0.0, background)
-        if top < background + t.background_lead or top < t.suggest:
-            return "none", ranked
-        if top >= t.confident and top - runner_up >= t.margin:
-            return "confident", ranked
-        return "ambiguous", ranked
+        return decide(everything, self.bands, BACKGROUND)
 
     def route(self, text: str, *, with_prefill: bool = True) -> RouteResult:
         """Redact ``text``, then decide: start a flow, suggest up to three, or decline."""
@@ -350,7 +375,9 @@ class Router:
         candidates = tuple(
             Candidate(fid, self.flows[fid].title, score) for fid, score in ranked[:3] if score > 0
         )
-        suggestions = tuple(c for c in candidates if c.score >= self.tuning.suggest_floor)
+        # the best flow is always offered; a runner-up only when it is worth reading
+        suggestions = candidates[:1] + tuple(
+            c for c in candidates[1:] if c.score >= self.tuning.suggest_floor)
         if band != "ambiguous":
             suggestions = ()
         situation = ranked[0][0] if band == "confident" else None

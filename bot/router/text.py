@@ -121,6 +121,12 @@ def _split(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def plain_words(text: str) -> list[str]:
+    """Steps 1-3 only: the words of ``text`` lower-cased, accents removed, not stemmed or
+    expanded (what the router's character pieces are cut from, in any language)."""
+    return _split(text)
+
+
 def _expand(words: list[str]) -> list[str]:
     typos = _typos()
     words = [typos.get(w, w) for w in words]

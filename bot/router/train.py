@@ -1,0 +1,323 @@
+"""Train the routing model and fit its bands: ``python -m bot.router.train`` (needs scikit-learn,
+the ``train`` extra; the bot itself never imports this module).
+
+What it learns from (``training_examples``), each a (text, class) pair:
+
+* every flow's phrases: its triggers, title and description sentences (``Router.phrases``);
+* ordinary desk talk (``bot/data/routing/background.txt``), the class that is never started;
+* the extra training phrases (``bot/data/routing/training_phrases.yaml``), written as staff
+  would type them, out-of-scope desk talk and non-English openings included;
+* the labelled tuning set (``tests/routing/labelled.yaml``).
+
+Never the held-out sets (``tests/routing/heldout*.yaml``): they only measure.
+
+The bands (confident, margin, suggest, background lead) are not placed by hand: five-fold
+cross-validation gives every example a prediction from a model that never saw it, and the
+thresholds are those that maximise ``UTILITY`` over the out-of-fold predictions of the
+message-like examples (the training phrases and the labelled set, not the terse triggers).
+
+The result, ``bot/data/routing/model.json``, carries a digest of every input (``inputs_digest``):
+``tests/test_router_model.py`` fails when a trigger, a phrase or the normalisation changed and the
+model was not trained again. ``python -m bot.router.train --check`` says the same from a shell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.content.catalogue import Catalogue, bundled_content_root
+from bot.content.flows import Flow
+from bot.router.model import MODEL_FILE, Bands, Featurizer, encode_weights, vocabulary_of
+from bot.router.router import BACKGROUND, Router, background_phrases
+from bot.router.text import DATA
+
+ROOT = Path(__file__).resolve().parents[2]
+PHRASES = "training_phrases.yaml"
+LABELLED = ROOT / "tests" / "routing" / "labelled.yaml"
+OUT_OF_SCOPE = "out-of-scope"
+# The normalisation's data and code: a change to any of them changes every feature.
+NORMALISATION = ("typos.yaml", "slang.yaml", "stopwords.txt")
+CODE = ("text.py", "model.py", "train.py")
+REGULARISATION = 10.0  # logistic regression's C (inverse strength), chosen by cross-validation
+FOLDS = 5
+SEED = 0
+
+# What one decision is worth, per kind of message: the bands maximise the sum. Starting the wrong
+# flow without asking costs four right starts; an out-of-scope message offered a "Did you mean"
+# costs half a right decline.
+UTILITY = {
+    "started right": 1.0,
+    "offered right": 0.7,  # "Did you mean" with the right flow first
+    "offered wrong": 0.1,
+    "missed": 0.0,  # in scope, declined
+    "started wrong": -4.0,
+    "declined": 1.0,  # out of scope, declined
+    "offered": -0.5,  # out of scope, "Did you mean"
+    "started": -4.0,  # out of scope, started
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str  # a flow id, or BACKGROUND
+    source: str  # "flow", "background", "phrases" or "labelled"
+
+
+def read_labelled(path: Path, source: str) -> list[Example]:
+    """A ``{situation or out-of-scope: [text or {text, also}]}`` file as examples."""
+    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    examples = []
+    for key, items in data.items():
+        label = BACKGROUND if key == OUT_OF_SCOPE else str(key)
+        for item in items or ():
+            text = item["text"] if isinstance(item, dict) else str(item)
+            examples.append(Example(text, label, source))
+    return examples
+
+
+def training_examples(flows: Iterable[Flow], *, labelled: Path | None = LABELLED) -> list[Example]:
+    """Every (text, class) the model learns from, in a stable order."""
+    flows = sorted(flows, key=lambda f: f.id)
+    known = {f.id for f in flows}
+    examples = [Example(text, f.id, "flow") for f in flows for text in Router.phrases(f)]
+    examples += [Example(text, BACKGROUND, "background") for text in background_phrases()]
+    extra = DATA / PHRASES
+    if extra.is_file():
+        examples += read_labelled(Path(str(extra)), "phrases")
+    if labelled is not None and labelled.is_file():
+        examples += read_labelled(labelled, "labelled")
+    unknown = sorted({e.label for e in examples} - known - {BACKGROUND})
+    if unknown:
+        raise ValueError(f"training phrases name unknown situations: {', '.join(unknown)}")
+    return examples
+
+
+def inputs_digest(examples: Sequence[Example]) -> str:
+    """A digest of everything training reads: examples, normalisation data, this code."""
+    digest = hashlib.sha256()
+    for e in examples:
+        digest.update(f"{e.label}\t{e.source}\t{e.text}\n".encode())
+    for name in NORMALISATION:
+        digest.update((DATA / name).read_bytes())
+    here = Path(__file__).resolve().parent
+    for name in CODE:
+        digest.update((here / name).read_bytes())
+    digest.update(f"C={REGULARISATION} folds={FOLDS} seed={SEED} {sorted(UTILITY.items())}"
+                  .encode())
+    return digest.hexdigest()
+
+
+def default_flows() -> list[Flow]:
+    root = bundled_content_root()
+    if root is None:
+        raise SystemExit("no bundled flows/ to train on")
+    return list(Catalogue.load(root).flows.values())
+
+
+# --- fitting the bands -----------------------------------------------------------------------
+
+def outcomes(probabilities: Any, classes: Sequence[str], labels: Sequence[str],
+             bands: Bands) -> list[str]:
+    """The kind of decision (a ``UTILITY`` key) each row of probabilities gets under ``bands``."""
+    from bot.router.model import decide
+
+    kinds = []
+    for row, label in zip(probabilities, labels, strict=True):
+        ranked = sorted(zip(classes, map(float, row), strict=True), key=lambda p: (-p[1], p[0]))
+        band, flows = decide(ranked, bands, BACKGROUND)
+        first = flows[0][0] if flows else None
+        if label == BACKGROUND:
+            kinds.append({"none": "declined", "ambiguous": "offered", "confident": "started"}[band])
+        elif band == "none":
+            kinds.append("missed")
+        else:
+            right = first == label
+            kinds.append(f"{'started' if band == 'confident' else 'offered'} "
+                         f"{'right' if right else 'wrong'}")
+    return kinds
+
+
+def fit_bands(probabilities: Any, classes: Sequence[str], labels: Sequence[str]) -> Bands:
+    """The thresholds that maximise ``UTILITY`` over these (out-of-fold) predictions.
+
+    Vectorised over the rows (numpy, a training dependency): a grid of ~20,000 threshold
+    combinations; ties go to the larger margin and the larger background lead (the safer side).
+    """
+    import numpy as np
+
+    p = np.asarray(probabilities, dtype=float)
+    index = list(classes)
+    bg = index.index(BACKGROUND)
+    flows = p.copy()
+    flows[:, bg] = -1.0
+    order = np.argsort(-flows, axis=1, kind="stable")
+    rows = np.arange(len(p))
+    top, second = flows[rows, order[:, 0]], flows[rows, order[:, 1]]
+    noise = p[:, bg]
+    runner_up = np.maximum(second, noise)
+    truth = np.array([index.index(label) for label in labels])
+    in_scope = truth != bg
+    right = order[:, 0] == truth
+
+    def value(kind: str) -> float:
+        return UTILITY[kind]
+
+    best: tuple[float, float, float, Bands] | None = None
+    grid = np.round(np.arange(0.0, 1.0001, 0.05), 2)
+    for lead in np.round(np.arange(-0.3, 0.5001, 0.05), 2):
+        for suggest in np.round(np.arange(0.05, 0.5001, 0.05), 2):
+            declined = (top < noise + lead) | (top < suggest)
+            for confident in grid[grid >= suggest]:
+                for margin in np.round(np.arange(0.0, 0.8001, 0.05), 2):
+                    started = ~declined & (top >= confident) & (top - runner_up >= margin)
+                    offered = ~declined & ~started
+                    score = float(np.where(
+                        in_scope,
+                        np.where(declined, value("missed"),
+                                 np.where(started,
+                                          np.where(right, value("started right"),
+                                                   value("started wrong")),
+                                          np.where(right, value("offered right"),
+                                                   value("offered wrong")))),
+                        np.where(declined, value("declined"),
+                                 np.where(offered, value("offered"), value("started"))),
+                    ).sum())
+                    key = (score, float(margin), float(lead))
+                    if best is None or key > best[:3]:
+                        best = (*key, Bands(float(confident), float(margin), float(suggest),
+                                            float(lead)))
+    assert best is not None
+    return best[3]
+
+
+# --- the model -------------------------------------------------------------------------------
+
+def vectorise(featurizer: Featurizer, texts: Sequence[str]) -> tuple[Any, Any]:
+    from sklearn.feature_extraction import DictVectorizer
+
+    vectorizer = DictVectorizer()
+    return vectorizer, vectorizer.fit_transform([featurizer.features(t) for t in texts])
+
+
+def fit(matrix: Any, labels: Sequence[str], c: float = REGULARISATION) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, max_iter=3000).fit(matrix, labels)
+
+
+def out_of_fold(examples: Sequence[Example], make: Callable[[], Any],
+                folds: int = FOLDS) -> tuple[Any, list[str]]:
+    """Every example's class probabilities from a model fitted without its fold.
+
+    ``make()`` returns a fresh classifier with ``fit(texts, labels)`` and
+    ``predict_proba(texts)`` and a ``classes_`` list (the same for every system measured).
+    """
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
+    texts = [e.text for e in examples]
+    labels = [e.label for e in examples]
+    classes = sorted(set(labels))
+    result = np.zeros((len(examples), len(classes)))
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(texts, labels):
+        model = make().fit([texts[i] for i in train], [labels[i] for i in train])
+        probabilities = model.predict_proba([texts[i] for i in test])
+        columns = [classes.index(c) for c in model.classes_]
+        result[np.ix_(test, columns)] = probabilities
+    return result, classes
+
+
+class LinearClassifier:
+    """Our features + scikit-learn's logistic regression, with the fit/predict_proba protocol."""
+
+    def __init__(self, vocabulary: Iterable[str], c: float = REGULARISATION):
+        self.featurizer = Featurizer(vocabulary)
+        self.c = c
+
+    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> LinearClassifier:
+        self.vectorizer, matrix = vectorise(self.featurizer, texts)
+        self.model = fit(matrix, labels, self.c)
+        self.classes_ = list(self.model.classes_)
+        return self
+
+    def predict_proba(self, texts: Sequence[str]) -> Any:
+        matrix = self.vectorizer.transform([self.featurizer.features(t) for t in texts])
+        return self.model.predict_proba(matrix)
+
+
+def calibration(examples: Sequence[Example]) -> list[int]:
+    """The rows the bands are fitted on: messages written like staff type them."""
+    return [i for i, e in enumerate(examples) if e.source in ("phrases", "labelled")]
+
+
+def fitted_bands(examples: Sequence[Example], make: Callable[[], Any]) -> Bands:
+    probabilities, classes = out_of_fold(examples, make)
+    rows = calibration(examples)
+    return fit_bands(probabilities[rows], classes, [examples[i].label for i in rows])
+
+
+def train(examples: Sequence[Example]) -> dict[str, Any]:
+    """The model file's data for these examples: bands by cross-validation, then the model."""
+    vocabulary = vocabulary_of(e.text for e in examples)
+    bands = fitted_bands(examples, lambda: LinearClassifier(vocabulary))
+    final = LinearClassifier(vocabulary).fit([e.text for e in examples],
+                                              [e.label for e in examples])
+    return model_data(final, bands, inputs_digest(examples), len(examples))
+
+
+def model_data(fitted: LinearClassifier, bands: Bands, digest: str,
+               examples: int) -> dict[str, Any]:
+    """What ``bot.router.model.LinearModel`` reads, from a fitted classifier."""
+    names = fitted.vectorizer.feature_names_
+    coef = fitted.model.coef_  # classes x features
+    weights, scale = encode_weights([list(map(float, coef[:, j])) for j in range(len(names))])
+    return {
+        "about": "frontdesk routing model: multinomial logistic regression over word and "
+                 "character features (bot/router/model.py); built by python -m "
+                 "bot.router.train from the inputs whose digest is below; do not edit",
+        "digest": digest,
+        "examples": examples,
+        "regularisation": fitted.c,
+        "bands": bands.to_json(),
+        "classes": list(fitted.classes_),
+        "intercept": [round(float(b), 6) for b in fitted.model.intercept_],
+        "scale": scale,
+        "features": list(names),
+        "weights": weights,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true",
+                        help="only say whether the shipped model matches its inputs")
+    parser.add_argument("--output", type=Path, default=None, help="default: the shipped model")
+    args = parser.parse_args(argv)
+    examples = training_examples(default_flows())
+    target = args.output or Path(str(DATA / MODEL_FILE))
+    if args.check:
+        current = json.loads(target.read_text("utf-8")).get("digest") if target.is_file() else None
+        if current != inputs_digest(examples):
+            print(f"{target}: out of date; run python -m bot.router.train", file=sys.stderr)
+            return 1
+        print(f"{target}: up to date")
+        return 0
+    data = train(examples)
+    target.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"{target}: {len(data['features'])} features x {len(data['classes'])} classes from "
+          f"{len(examples)} examples; bands {data['bands']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

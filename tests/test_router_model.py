@@ -1,0 +1,84 @@
+"""The trained routing model: shipped weights up to date, pure-Python scoring equal to
+scikit-learn's, bands fitted from predictions, and the router using the model where it applies.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content.catalogue import Catalogue, bundled_content_root
+from bot.router import Router
+from bot.router.model import Bands, LinearModel, shipped, vocabulary_of
+from bot.router.router import BACKGROUND
+from bot.router.train import (
+    LinearClassifier,
+    fit_bands,
+    inputs_digest,
+    model_data,
+    training_examples,
+)
+
+
+def test_the_shipped_model_was_trained_on_the_current_inputs() -> None:
+    """A changed trigger, training phrase, labelled example or normalisation without training
+    again fails here."""
+    root = bundled_content_root()
+    assert root is not None
+    examples = training_examples(Catalogue.load(root).flows.values())
+    data = shipped()
+    assert data is not None, "no bot/data/routing/model.json: run python -m bot.router.train"
+    assert data["digest"] == inputs_digest(examples), (
+        "the routing model is out of date with its inputs: run python -m bot.router.train")
+    assert data["examples"] == len(examples)
+    assert set(data["classes"]) == {e.label for e in examples}
+
+
+def test_pure_python_scores_equal_scikit_learns(catalogue: Catalogue) -> None:
+    flows = [catalogue.flows[f] for f in ("law-enforcement-request", "lost-or-stolen-card",
+                                           "media-inquiry")]
+    examples = [e for e in training_examples(flows, labelled=None)
+                if e.label != BACKGROUND or e.text.startswith(("are we", "what time"))]
+    texts, labels = [e.text for e in examples], [e.label for e in examples]
+    fitted = LinearClassifier(vocabulary_of(texts)).fit(texts, labels)
+    model = LinearModel(model_data(fitted, Bands(0.5, 0.1, 0.1, 0.0), "test", len(examples)))
+    messages = ["a cop wants to know what a patron borrowed", "my card got stolen",
+                "reporter from the tribune on line 2", "what time do we open", "policía aquí"]
+    expected = fitted.predict_proba(messages)
+    for message, row in zip(messages, expected, strict=True):
+        got = model.scores(message)
+        for label, probability in zip(fitted.classes_, row, strict=True):
+            assert got[label] == pytest.approx(probability, abs=2e-3), (message, label)
+
+
+def test_fit_bands_places_each_threshold_where_the_predictions_need_it() -> None:
+    """Right answers lead by 0.3 or more, wrong ones by less: the margin lands between;
+    out-of-scope messages score their best flow under 0.2: the suggest bar clears them."""
+    classes = ["a", "b", BACKGROUND]
+    rows, labels = [], []
+    for _ in range(20):
+        rows.append([0.8, 0.1, 0.1])  # clear and right
+        labels.append("a")
+        rows.append([0.5, 0.4, 0.1])  # close call, wrong
+        labels.append("b")
+        rows.append([0.15, 0.05, 0.8])  # desk talk
+        labels.append(BACKGROUND)
+    bands = fit_bands(rows, classes, labels)
+    assert 0.1 < bands.margin <= 0.7  # separates the close calls from the clear ones
+    assert bands.confident <= 0.8
+    started = [r for r in rows if r[0] >= bands.confident and r[0] - max(r[1:]) >= bands.margin]
+    assert started == [[0.8, 0.1, 0.1]] * 20
+
+
+def test_the_router_uses_the_model_only_for_the_flows_it_was_trained_on(
+        catalogue: Catalogue, fixture_catalogue: Catalogue) -> None:
+    assert Router.from_catalogue(catalogue, "mount-prospect").model is not None
+    some = list(catalogue.flows.values())[:-1]
+    assert Router(some).model is None  # a situation fewer: the lexical scorer
+    assert Router(catalogue.flows.values(), trained=False).model is None
+    fixture = next(iter(fixture_catalogue.packs))
+    assert Router.from_catalogue(fixture_catalogue, fixture).model is None
+
+
+def test_a_message_with_nothing_the_model_knows_gets_no_candidates(catalogue: Catalogue) -> None:
+    result = Router.from_catalogue(catalogue, "mount-prospect").route("")
+    assert result.band == "none" and result.candidates == () and result.confidence == 0.0
