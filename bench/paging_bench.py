@@ -152,7 +152,7 @@ def measure_channels(count: int, interval: float, database_url: str | None,
 
     from bot.channels import Channels
     from bot.config import ChannelSecrets
-    from tests.channel_support import TOKEN, channel_toml
+    from tests.channel_support import LINK_SECRET, TOKEN, channel_toml
     from tests.faketwilio import FakeTwilio
     from tests.mailserver import MailServer
 
@@ -164,7 +164,8 @@ def measure_channels(count: int, interval: float, database_url: str | None,
             smtp_url=mail.url, twilio_url=twilio.api_url,
             public_url="https://frontdesk.example.org")))
         service = EscalationService(db, config, catalogue)
-        channels = Channels.from_config(config, ChannelSecrets(twilio_auth_token=TOKEN))
+        channels = Channels.from_config(config, ChannelSecrets(twilio_auth_token=TOKEN,
+                                                                  link_secret=LINK_SECRET))
         worker = OutboxWorker(db, SlackTransport(WebClient(token="xoxb-bench",
                                                            base_url=slack.api_url)),
                               poll_seconds=0.25, channels=channels)

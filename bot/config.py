@@ -139,11 +139,13 @@ class ChannelSecrets:
 
     smtp_password: str | None = None
     twilio_auth_token: str | None = None
+    link_secret: str | None = None  # signs acknowledgement links (``bot.channels.tokens``)
 
     @classmethod
     def from_env(cls) -> ChannelSecrets:
         return cls(smtp_password=os.environ.get("FRONTDESK_SMTP_PASSWORD") or None,
-                   twilio_auth_token=os.environ.get("TWILIO_AUTH_TOKEN") or None)
+                   twilio_auth_token=os.environ.get("TWILIO_AUTH_TOKEN") or None,
+                   link_secret=os.environ.get("FRONTDESK_LINK_SECRET") or None)
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,9 @@ def channel_secrets(config: Config, secrets: ChannelSecrets) -> list[Finding]:
         if config.email.smtp_url.startswith("smtp://") and named_user:
             findings.append(Finding("warn", "email.smtp_url: smtp:// logs in without "
                                     "encryption; use smtp+starttls:// or smtps://"))
+    if (config.twilio or config.email) and config.web.public_url and not secrets.link_secret:
+        findings.append(Finding("error", "FRONTDESK_LINK_SECRET is not set, but [web] public_url "
+                                "puts acknowledgement links in texts, emails and calls"))
     if (config.twilio or config.email) and not config.web.public_url:
         findings.append(Finding("warn", "web.public_url is not set: texts and emails carry no "
                                 "acknowledgement link and a call's key press has nowhere to go "

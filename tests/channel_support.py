@@ -33,6 +33,7 @@ T0 = datetime(2030, 3, 1, 19, 0, tzinfo=UTC)
 THREAD = ThreadRef("CDESK", "1700000000.000100", "https://fake.slack.invalid/archives/CDESK/p1")
 SID = "AC0000000000"
 TOKEN = "twilio-test-token"
+LINK_SECRET = "link-test-secret"
 FROM = "+15555550199"
 PEOPLE = {  # slack id -> (name, email, number)
     "UPIC1": ("Pat Lee", "pat.lee@example.org", "+15555550100"),
@@ -82,14 +83,15 @@ class ChannelRig:
         self.config = parse_config(tomllib.loads(self.config_text))
         self.service = EscalationService(self.db, self.config, self.catalogue, clock=self.clock)
         self.channels = Channels.from_config(
-            self.config, ChannelSecrets(twilio_auth_token=TOKEN), timeout=provider_timeout)
+            self.config, ChannelSecrets(twilio_auth_token=TOKEN, link_secret=LINK_SECRET),
+            timeout=provider_timeout)
         self.worker = OutboxWorker(
             self.db, SlackTransport(WebClient(token="xoxb-test", base_url=slack.api_url),
                                     timeout=5),
             clock=self.clock, base_backoff=0.01, channels=self.channels,
             on_undelivered=self.service.undelivered,  # as serve and the worker command do
             failover=lambda eid, dead: self.service.failover(eid, dead=dead))
-        self.web = ChannelWeb(self.service, self.config, TOKEN)
+        self.web = ChannelWeb(self.service, self.config, TOKEN, LINK_SECRET)
         self._app = self.web
 
     def close(self) -> None:

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from bot.channels import tokens
 from bot.cli import main
 from bot.config import ChannelSecrets, ConfigError, SlackSecrets, parse_config
 from bot.content.catalogue import Catalogue
@@ -237,6 +238,53 @@ def test_the_link_in_a_text_shows_a_confirm_button_and_acknowledges_once(
     assert rig.request("GET", "/ack/not-a-token")[0] == 404
 
 
+def test_links_are_signed_a_link_made_from_the_database_or_resigned_acknowledges_nothing(
+        rig: ChannelRig) -> None:
+    eid = rig.trigger("police", "warrant")
+    rig.deliver()
+    text = next(t for t in rig.twilio.texts() if t["To"] == PAT)["Body"]
+    token = re.search(r"/ack/(\S+)", text).group(1)  # type: ignore[union-attr]
+    nonce, _, signature = token.rpartition(".")
+    with rig.db.engine.connect() as conn:
+        payloads = [json.loads(p) for p in conn.scalars(
+            select(outbox.c.payload).where(outbox.c.method == "sms"))]
+    # What the database holds (the nonce in the row, its hash in ack_links) is not a link.
+    assert nonce in [p["nonce"] for p in payloads] and token not in json.dumps(payloads)
+    other = tokens.sign("another deployment's secret", nonce)
+    for forged in (nonce, other, f"{nonce}.{signature[:-2]}AA", "x.y", "."):
+        assert rig.request("GET", f"/ack/{forged}")[0] == 404
+        assert rig.request("POST", f"/ack/{forged}")[0] == 404
+    assert state(rig, eid) == "triggered"
+    # A call whose key-press URL was tampered with acknowledges nothing either.
+    rig.at(120)
+    call = next(c for c in rig.twilio.calls() if c["To"] == PAT)
+    call_signature = re.search(r"token=[^.&\"]+\.([^&\"]+)", call["Twiml"]).group(1)  # type: ignore[union-attr]
+    forged_call = {**call, "Twiml": call["Twiml"].replace(call_signature, signature)}
+    assert "cannot acknowledge" in rig.press(forged_call, "1")[1]
+    assert state(rig, eid) == "triggered"
+    assert rig.request("POST", f"/ack/{token}")[0] == 200
+    assert state(rig, eid) == "acknowledged"
+
+
+def test_a_public_url_without_a_link_secret_is_a_start_up_error_and_a_doctor_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.channels import Channels
+
+    text = channel_toml(smtp_url="smtp://127.0.0.1:2525", twilio_url="https://api.twilio.com",
+                        public_url="https://frontdesk.example.org")
+    with pytest.raises(ConfigError, match="FRONTDESK_LINK_SECRET"):
+        Channels.from_config(parse_config(tomllib.loads(text)),
+                             ChannelSecrets(twilio_auth_token="t"))
+    path = tmp_path / "frontdesk.toml"
+    path.write_text(text)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "t")
+    monkeypatch.delenv("FRONTDESK_LINK_SECRET", raising=False)
+    result = CliRunner().invoke(main, ["doctor", "--config", str(path)])
+    assert result.exit_code == 1
+    assert ("ERROR FRONTDESK_LINK_SECRET is not set, but [web] public_url puts acknowledgement "
+            "links in texts, emails and calls") in result.output.splitlines()
+
+
 def test_a_text_reply_acknowledges_the_newest_page_and_a_forged_one_does_not(
         rig: ChannelRig) -> None:
     eid = rig.trigger("police", "warrant")
@@ -444,7 +492,7 @@ def test_email_logs_in_with_the_password_from_the_environment(tmp_path: Path) ->
             return channels.page(key=f"email:e1:1:0:UPIC1:{n}", channel="email",
                                  person="UPIC1", packet={"situation_title": "Test page"},
                                  payload={"escalation_id": "e1", "level": 1, "repeat": 0,
-                                          "token": "t"}, created_at=T0)
+                                          "nonce": "n"}, created_at=T0)
 
         good = Channels.from_config(cfg, ChannelSecrets(smtp_password="s3cret"))
         good.send(page(good, 1))

@@ -20,7 +20,7 @@ from bot.channels.email import message_id
 from bot.content.catalogue import Catalogue
 from bot.store.outbox import OutboxStore
 from bot.store.paging_tables import outbox
-from tests.channel_support import TOKEN, channel_toml
+from tests.channel_support import LINK_SECRET, TOKEN, channel_toml
 from tests.escalation_support import PagingFake, trigger_many, wait_until
 from tests.faketwilio import FakeTwilio
 from tests.mailserver import MailServer
@@ -39,6 +39,7 @@ class ChannelBot(Bot):
             smtp_url=mail.url, twilio_url=twilio.api_url,
             public_url="https://frontdesk.example.org"))
         self.env["TWILIO_AUTH_TOKEN"] = TOKEN
+        self.env["FRONTDESK_LINK_SECRET"] = LINK_SECRET
 
     def keys(self, method: str) -> set[str]:
         with self.db.engine.connect() as conn:

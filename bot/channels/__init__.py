@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.channels import tokens
 from bot.channels.email import EmailChannel
 from bot.channels.page import Page
 from bot.channels.sms import SmsChannel
@@ -36,9 +37,11 @@ class ContactChannel(Protocol):
 class Channels:
     """The configured contact channels of one deployment, by name."""
 
-    def __init__(self, config: Config, channels: Mapping[str, ContactChannel]):
+    def __init__(self, config: Config, channels: Mapping[str, ContactChannel],
+                 link_secret: str | None = None):
         self.config = config
         self.by_name = dict(channels)
+        self.link_secret = link_secret
 
     @classmethod
     def from_config(cls, config: Config, secrets: ChannelSecrets | None = None,
@@ -57,7 +60,10 @@ class Channels:
             client = TwilioClient(config.twilio, secrets.twilio_auth_token, timeout)
             channels["sms"] = SmsChannel(client)
             channels["voice"] = VoiceChannel(client)
-        return cls(config, channels)
+        if channels and config.web.public_url and not secrets.link_secret:
+            raise ConfigError("FRONTDESK_LINK_SECRET", "is not set, but [web] public_url puts "
+                              "acknowledgement links in texts, emails and calls")
+        return cls(config, channels, secrets.link_secret)
 
     def __contains__(self, name: object) -> bool:
         return name in self.by_name
@@ -71,8 +77,14 @@ class Channels:
             return None
         return Page(key=key, channel=channel, escalation_id=payload["escalation_id"],
                     person=who, address=address, packet=packet, level=int(payload["level"]),
-                    repeat=int(payload["repeat"]), token=payload["token"],
+                    repeat=int(payload["repeat"]), token=self._token(payload),
                     public_url=self.config.web.public_url, created_at=created_at)
+
+    def _token(self, payload: dict[str, Any]) -> str:
+        """The signed one-time token for the row's nonce (``tokens``); without a secret (no
+        public URL: no links) the nonce alone, which no acknowledgement accepts."""
+        nonce = str(payload["nonce"])
+        return tokens.sign(self.link_secret, nonce) if self.link_secret else nonce
 
     def send(self, page: Page) -> str:
         return self.by_name[page.channel].send(page)

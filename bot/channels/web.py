@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from bot.channels import tokens
 from bot.channels.twilio import valid_signature
 from bot.channels.voice import reply_twiml
 from bot.config import Config
@@ -54,10 +55,12 @@ _templates = Environment(loader=PackageLoader("bot", "templates/channels"),
 class ChannelWeb:
     """The WSGI routes above; ``handles(path)`` says whether a path is one of them."""
 
-    def __init__(self, service: EscalationService, config: Config, twilio_token: str | None):
+    def __init__(self, service: EscalationService, config: Config, twilio_token: str | None,
+                 link_secret: str | None = None):
         self.service = service
         self.config = config
         self.twilio_token = twilio_token
+        self.link_secret = link_secret  # FRONTDESK_LINK_SECRET: tokens are signed with it
 
     @staticmethod
     def handles(path: str) -> bool:
@@ -100,8 +103,13 @@ class ChannelWeb:
 
     # --- the one-time link -------------------------------------------------------------
 
+    def _nonce(self, token: str) -> str | None:
+        """The nonce of a token this deployment signed; None for anything else."""
+        return tokens.verify(self.link_secret, token)
+
     def _confirm(self, token: str, start_response: StartResponse) -> Iterable[bytes]:
-        link = ack_links.look_up(self.service.db, token)
+        nonce = self._nonce(token)
+        link = ack_links.look_up(self.service.db, nonce) if nonce else None
         row = escalation_row(self.service.db, link.escalation_id) if link else None
         if link is None or row is None:
             return self._page(start_response, "404 Not Found", "Link not valid",
@@ -122,8 +130,13 @@ class ChannelWeb:
                           **context)
 
     def _acknowledge(self, token: str, start_response: StartResponse) -> Iterable[bytes]:
-        result = self.service.acknowledge_by_link(token, "link")
-        link = ack_links.look_up(self.service.db, token)
+        nonce = self._nonce(token)
+        if nonce is None:
+            return self._page(start_response, "404 Not Found", "Link not valid",
+                              "This acknowledgement link is not valid. Use Slack, or reply 1 "
+                              "to the text message.")
+        result = self.service.acknowledge_by_link(nonce, "link")
+        link = ack_links.look_up(self.service.db, nonce)
         row = escalation_row(self.service.db, link.escalation_id) if link else None
         context = _case(row) if row is not None else {}
         status = {"acknowledged": "200 OK", "already": "409 Conflict",
@@ -187,7 +200,11 @@ class ChannelWeb:
     def _keypad(self, form: dict[str, str], token: str) -> str:
         if form.get("Digits") != "1":
             return reply_twiml("Not acknowledged. The page stays open. Goodbye.")
-        result = self.service.acknowledge_by_link(token, "voice")
+        nonce = self._nonce(token)
+        if nonce is None:
+            return reply_twiml("This call cannot acknowledge the page. Use Slack or reply to the "
+                               "text. Goodbye.")
+        result = self.service.acknowledge_by_link(nonce, "voice")
         if result.status == "acknowledged":
             return reply_twiml("Acknowledged. The desk has been told you are on it. Goodbye.")
         return reply_twiml(f"{result.message} Goodbye.")

@@ -47,12 +47,13 @@ def acknowledge(service: EscalationService, escalation_id: str, user_id: str,
     return result
 
 
-def acknowledge_by_link(service: EscalationService, token: str, via: str) -> AckResult:
-    """Acknowledge with a one-time token sent by text, email or call, and spend it. ``via``:
-    how it came back (``link``, ``sms``, ``voice``)."""
+def acknowledge_by_link(service: EscalationService, nonce: str, via: str) -> AckResult:
+    """Acknowledge with a one-time token sent by text, email or call, and spend it: ``nonce``
+    is the token's, its signature already checked by the channel. ``via``: how it came back
+    (``link``, ``sms``, ``voice``)."""
     now = service.clock()
     with write_transaction(service.db) as conn:
-        link = ack_links.take(conn, service.db, token, now)
+        link = ack_links.take(conn, service.db, nonce, now)
         if link is None:
             return AckResult("not-found", "This acknowledgement link is not valid.")
         if link.used_at is not None:

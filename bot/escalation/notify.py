@@ -36,8 +36,8 @@ class Notifier:
         """Page everyone at ``level`` through each channel in ``via``; returns who was paged.
 
         Slack pages go to each person and the escalation channel (and are edited later); a
-        text, email or call goes to each person with that contact, with a one-time
-        acknowledgement token of its own (rendered by the channel at delivery).
+        text, email or call goes to each person with that contact, with the nonce of a one-time
+        acknowledgement token of its own (signed and rendered by the channel at delivery).
         """
         reached: list[str] = []
         for channel in via:
@@ -56,12 +56,12 @@ class Notifier:
                 if not self.roles.config.person(person).contact(channel):
                     continue  # the default ladder: only people with that contact (doctor says)
                 key = f"{channel}:{escalation_id}:{level}:{repeat}:{person}"
-                token = ack_links.issue(conn, escalation_id=escalation_id, person=person,
+                nonce = ack_links.issue(conn, escalation_id=escalation_id, person=person,
                                         channel=channel, now=now)
                 enqueue(conn, self.db, key=key, kind="page", method=channel, target=person,
                         escalation_id=escalation_id, now=now,
                         payload={"escalation_id": escalation_id, "level": level,
-                                 "repeat": repeat, "token": token})
+                                 "repeat": repeat, "nonce": nonce})
                 self._queued(conn, packet, escalation_id, level, repeat, person, key, channel,
                              now)
                 reached.append(person)

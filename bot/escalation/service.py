@@ -197,10 +197,11 @@ class EscalationService:
         """``via``: the channel the acknowledgement came through (audited, told the asker)."""
         return acknowledge.acknowledge(self, escalation_id, user_id, via)
 
-    def acknowledge_by_link(self, token: str, via: str) -> AckResult:
+    def acknowledge_by_link(self, nonce: str, via: str) -> AckResult:
         """Acknowledge with a one-time token from a text, email or call (``via``: link, sms,
-        voice); the token is spent."""
-        return acknowledge.acknowledge_by_link(self, token, via)
+        voice); the token is spent. ``nonce``: the token's, once its signature is checked
+        (``bot.channels.tokens.verify``)."""
+        return acknowledge.acknowledge_by_link(self, nonce, via)
 
     def failover(self, escalation_id: str, *, dead: bool) -> bool:
         """Slack cannot take this escalation's page: the level's other channels go now."""

@@ -1,8 +1,9 @@
 """One-time acknowledgement tokens: issued with a text, email or call, redeemed once.
 
-The token (256 random bits, URL-safe) travels in the message; only its SHA-256 is stored, so
-the table alone acknowledges nothing. A token is good until it is used, until ``expires_at``,
-or until its escalation stops waiting (the caller checks the escalation's state).
+Each message gets a nonce (256 random bits, URL-safe); the token it carries is the nonce signed
+by the channel (``bot.channels.tokens``), and only the nonce's SHA-256 is stored here, so the
+table alone acknowledges nothing. A token is good until it is used, until ``expires_at``, or
+until its escalation stops waiting (the caller checks the escalation's state).
 """
 
 from __future__ import annotations
@@ -30,13 +31,14 @@ class AckLink:
     used_at: datetime | None
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def token_hash(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
 
 
 def issue(conn: Connection, *, escalation_id: str, person: str, channel: str,
           now: datetime) -> str:
-    """A new token for ``person`` to acknowledge ``escalation_id``, in the caller's transaction."""
+    """A new nonce for ``person`` to acknowledge ``escalation_id`` with, in the caller's
+    transaction (the channel signs it into the token the message carries)."""
     token = secrets.token_urlsafe(32)
     conn.execute(insert(ack_links).values(
         token_hash=token_hash(token), escalation_id=escalation_id, person=person,
@@ -44,23 +46,23 @@ def issue(conn: Connection, *, escalation_id: str, person: str, channel: str,
     return token
 
 
-def look_up(db: Database, token: str) -> AckLink | None:
+def look_up(db: Database, nonce: str) -> AckLink | None:
     with db.engine.connect() as conn:
-        return _read(conn, db, token, lock=False)
+        return _read(conn, db, nonce, lock=False)
 
 
-def take(conn: Connection, db: Database, token: str, now: datetime) -> AckLink | None:
-    """The link for ``token``, locked, marked used in the caller's transaction (the caller
+def take(conn: Connection, db: Database, nonce: str, now: datetime) -> AckLink | None:
+    """The link for ``nonce``, locked, marked used in the caller's transaction (the caller
     decides first whether it is still good: ``used_at`` and ``expires_at`` are as they were)."""
-    link = _read(conn, db, token, lock=True)
+    link = _read(conn, db, nonce, lock=True)
     if link is not None and link.used_at is None:
-        conn.execute(update(ack_links).where(ack_links.c.token_hash == token_hash(token))
+        conn.execute(update(ack_links).where(ack_links.c.token_hash == token_hash(nonce))
                      .values(used_at=now))
     return link
 
 
-def _read(conn: Connection, db: Database, token: str, *, lock: bool) -> AckLink | None:
-    query = select(ack_links).where(ack_links.c.token_hash == token_hash(token))
+def _read(conn: Connection, db: Database, nonce: str, *, lock: bool) -> AckLink | None:
+    query = select(ack_links).where(ack_links.c.token_hash == token_hash(nonce))
     row = conn.execute(locked(query, db) if lock else query).first()
     if row is None:
         return None

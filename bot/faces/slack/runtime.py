@@ -158,7 +158,8 @@ class Runtime:
         if self.services.escalations is None:
             return None
         return ChannelWeb(self.services.escalations, self.config,
-                          self.channel_secrets.twilio_auth_token)
+                          self.channel_secrets.twilio_auth_token,
+                          self.channel_secrets.link_secret)
 
     def review_site(self):  # type: ignore[no-untyped-def]
         """The review site (a Flask app) when Sign in with Slack is configured, else None."""
