@@ -29,6 +29,7 @@ def rig(tmp_path: Path) -> Iterator[ChannelRig]:
 
 def test_the_emailed_link_acknowledges_with_one_press_in_a_phone_browser(
         rig: ChannelRig, tmp_path: Path) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -48,8 +49,9 @@ def test_the_emailed_link_acknowledges_with_one_press_in_a_phone_browser(
         button = browser.find_element(By.ID, "acknowledge")
         assert button.is_displayed() and button.size["width"] < 390
         button.click()
-        # The press submits a form: wait for the answer page, not the one being left.
-        WebDriverWait(browser, 20).until(
+        # The press submits a form: wait for the answer page, not the one being left (whose
+        # heading may go stale while it is read).
+        WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
             lambda b: b.find_element(By.TAG_NAME, "h1").text != "Acknowledge this page?")
         assert browser.find_element(By.TAG_NAME, "h1").text == "Acknowledged"
         summary = rig.service.get(eid)

@@ -285,7 +285,41 @@ def test_a_public_url_without_a_link_secret_is_a_start_up_error_and_a_doctor_lin
             "links in texts, emails and calls") in result.output.splitlines()
 
 
-def test_a_text_reply_acknowledges_the_newest_page_and_a_forged_one_does_not(
+def test_with_several_pages_waiting_a_bare_1_lists_their_codes_and_ack_code_picks_one(
+        rig: ChannelRig) -> None:
+    from bot.channels.sms import page_code
+
+    first = rig.trigger("police", "warrant")
+    second = rig.trigger("police", "warrant")
+    rig.deliver()
+    codes = {page_code(first), page_code(second)}
+    pat_texts = [t["Body"] for t in rig.twilio.texts() if t["To"] == PAT]
+    assert {c for c in codes if any(f"ACK {c}" in t for t in pat_texts)} == codes
+    # A bare 1 could answer either text: nothing is acknowledged, the codes are listed.
+    status, body = rig.text_reply(PAT, "1")
+    assert status == 200 and "2 frontdesk pages are waiting" in body
+    assert all(c in body for c in codes) and "(IMMEDIATE)" in body
+    assert state(rig, first) == state(rig, second) == "triggered"
+    assert "No single waiting page has the code ZZZZ" in rig.text_reply(PAT, "ACK zzzz")[1]
+    status, body = rig.text_reply(PAT, f"ack {page_code(first).lower()}")
+    assert f"Acknowledged page {page_code(first)}" in body
+    assert (state(rig, first), state(rig, second)) == ("acknowledged", "triggered")
+    # One left: a bare 1 (from the other privacy officer too) takes it.
+    status, body = rig.text_reply(SAM, "1")
+    assert f"Acknowledged page {page_code(second)}" in body and state(rig, second) == \
+        "acknowledged"
+    assert [a["via"] for a in audit(rig, "escalation.acknowledged")] == ["sms", "sms"]
+
+
+def test_ack_all_acknowledges_every_page_waiting_for_the_sender(rig: ChannelRig) -> None:
+    first, second = rig.trigger("police", "warrant"), rig.trigger("police", "warrant")
+    rig.deliver()
+    body = rig.text_reply(PAT, "ACK ALL")[1]
+    assert body.count("Acknowledged page") == 2 and "told you are on it" in body
+    assert state(rig, first) == state(rig, second) == "acknowledged"
+
+
+def test_a_text_reply_acknowledges_the_waiting_page_and_a_forged_one_does_not(
         rig: ChannelRig) -> None:
     eid = rig.trigger("police", "warrant")
     rig.deliver()
@@ -298,7 +332,7 @@ def test_a_text_reply_acknowledges_the_newest_page_and_a_forged_one_does_not(
     status, body = rig.text_reply(PAT, "what?")
     assert "Reply 1 or ACK" in body and state(rig, eid) == "triggered"
     status, body = rig.text_reply(PAT, " ack ")
-    assert status == 200 and "<Message>Acknowledged escalation" in body
+    assert status == 200 and "<Message>Acknowledged page" in body
     assert state(rig, eid) == "acknowledged"
     assert audit(rig, "escalation.acknowledged")[0]["via"] == "sms"
     rig.deliver()
@@ -397,7 +431,8 @@ def test_without_a_public_url_messages_say_to_acknowledge_in_slack_or_by_reply(
         rig.deliver()
         rig.at(120)
         text = rig.twilio.texts()[0]["Body"]
-        assert "Reply 1 to acknowledge, or use Slack" in text and "/ack/" not in text
+        assert "reply 1 (or ACK " in text and "to acknowledge, or use Slack" in text
+        assert "/ack/" not in text
         mail = rig.mail.wait_for(2)[0].get_body(("plain",)).get_content()
         assert "Acknowledge in Slack" in mail and "/ack/" not in mail
         assert "use Slack or reply 1" in rig.twilio.calls()[0]["Twiml"]
@@ -435,7 +470,7 @@ def test_serve_http_takes_a_signed_text_reply_and_the_worker_texts_and_emails(
         request = urllib.request.Request(url, data=urlencode(form).encode(), headers={
             "X-Twilio-Signature": twilio.sign(url, form)})
         with urllib.request.urlopen(request, timeout=10) as response:
-            assert "Acknowledged escalation" in response.read().decode()
+            assert "Acknowledged page" in response.read().decode()
         assert wait_until(lambda: service.get(eid).state == "acknowledged")  # type: ignore[union-attr]
         assert slack.wait_for("chat.update")
     finally:

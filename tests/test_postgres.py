@@ -208,7 +208,7 @@ def test_texts_emails_calls_and_an_acknowledgement_by_text_on_postgresql(
             rig.at(120)
             assert len(twilio.calls()) == 2
             status, body = rig.text_reply(PEOPLE["UPIC2"][2], "1")
-            assert status == 200 and "Acknowledged escalation" in body
+            assert status == 200 and "Acknowledged page" in body
             summary = rig.service.get(eid)
             assert summary is not None and (summary.state, summary.acked_by) == (
                 "acknowledged", "UPIC2")

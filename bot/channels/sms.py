@@ -2,7 +2,13 @@
 
 A text is at most ``SMS_LIMIT`` characters of plain GSM-friendly text (no emoji: one emoji
 turns the whole message into UCS-2 and halves what fits). The situation and the outcome's
-headline are shortened to fit; the escalation id and the way to acknowledge always fit.
+headline are shortened to fit; the page's code and the way to acknowledge always fit.
+
+Every text carries a short **page code** (``page_code``: four characters of the escalation
+id). A reply of ``1`` or ``ACK`` acknowledges the one page waiting for that person;
+``ACK <code>`` picks one when several are waiting (``bot.channels.web`` answers a bare ``1``
+then with the list of codes rather than guessing, or acknowledging pages the person may not
+have read yet).
 """
 
 from __future__ import annotations
@@ -19,15 +25,21 @@ def _fit(text: str, room: int) -> str:
     return text if len(text) <= room else text[: room - 1].rstrip() + "…"
 
 
+def page_code(escalation_id: str) -> str:
+    """The short code a text names its page by (``ACK <code>``)."""
+    return escalation_id[-4:].upper()
+
+
 def render_sms(page: Page) -> str:
     """The text message for ``page``; never longer than ``SMS_LIMIT``."""
     f = facts(page)
+    code = page_code(page.escalation_id)
     repeat = " (again)" if f["repeat"] else ""
     head = f"frontdesk {f['urgency']} page{repeat} for the {f['role']}, {f['library']}: "
     if f["ack_url"]:
-        tail = f" Escalation {f['escalation_id']}. Acknowledge: {f['ack_url']} or reply 1."
+        tail = f" Page {code}: reply 1 (or ACK {code}) or open {f['ack_url']}"
     else:
-        tail = f" Escalation {f['escalation_id']}. Reply 1 to acknowledge, or use Slack."
+        tail = f" Page {code}: reply 1 (or ACK {code}) to acknowledge, or use Slack."
     room = SMS_LIMIT - len(head) - len(tail)
     body = f["situation"] + "."
     if f["headline"]:

@@ -4,8 +4,9 @@ webhooks.
 * ``GET /ack/<token>`` shows the page's situation and an Acknowledge button (a GET never
   acknowledges: mail scanners and link previews open links); ``POST /ack/<token>``
   acknowledges and spends the token.
-* ``POST /twilio/sms``: a text reply. "1" or "ACK" from a number under ``[people]``
-  acknowledges the newest waiting page texted to that person.
+* ``POST /twilio/sms``: a text reply from a number under ``[people]``. "1" or "ACK"
+  acknowledges the page waiting for that person; with several waiting it answers with their
+  codes, and "ACK <code>" (or "ACK ALL") picks (``bot.channels.sms``).
 * ``POST /twilio/voice``: the key pressed on a page's call (``Digits``), with the call's
   one-time token in the query.
 * ``POST /twilio/status``: Twilio's delivery reports; a text or call that never reached the
@@ -28,11 +29,12 @@ from xml.sax.saxutils import escape
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot.channels import tokens
+from bot.channels.sms import page_code
 from bot.channels.twilio import valid_signature
 from bot.channels.voice import reply_twiml
 from bot.config import Config
 from bot.escalation import EscalationService
-from bot.escalation.records import escalation_row, latest_waiting_page
+from bot.escalation.records import WaitingPage, escalation_row, waiting_pages
 from bot.escalation.states import WAITING
 from bot.store import ack_links
 from bot.store.audit import append_event
@@ -164,22 +166,44 @@ class ChannelWeb:
         return base + environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
 
     def _sms_reply(self, form: dict[str, str]) -> str:
-        words = (form.get("Body") or "").strip().upper().rstrip(".!")
+        """``1``/``ACK`` acknowledges the one page waiting for the sender; with several it
+        lists their codes (a bare reply cannot say which page it answers, and acknowledging
+        them all would take on pages the person may not have read); ``ACK <code>`` takes one,
+        ``ACK ALL`` every one."""
+        words = (form.get("Body") or "").strip().upper().rstrip(".!").split()
         sender = form.get("From", "")
         people = [p.slack_id for p in self.config.people.values() if p.sms == sender]
         if not people:
             return _message("This number is not set up to acknowledge frontdesk pages.")
-        if words not in ACK_WORDS:
-            return _message("Reply 1 or ACK to acknowledge your newest frontdesk page.")
-        found = latest_waiting_page(self.service.db, people, "sms")
-        if found is None:
+        if not words or words[0] not in ACK_WORDS or len(words) > 2:
+            return _message("Reply 1 or ACK to acknowledge your frontdesk page (ACK and its "
+                            "code if several are waiting).")
+        waiting = waiting_pages(self.service.db, people, "sms")
+        if not waiting:
             return _message("No frontdesk page is waiting for you. Nothing changed.")
-        escalation_id, person = found
-        result = self.service.acknowledge(escalation_id, person, via="sms")
-        if result.status == "acknowledged":
-            return _message(f"Acknowledged escalation {escalation_id}. The desk has been told "
-                            "you are on it.")
-        return _message(f"Escalation {escalation_id}: {result.message}")
+        wanted = words[1] if len(words) == 2 else None
+        if wanted == "ALL":
+            chosen = waiting
+        elif wanted is not None:
+            chosen = [w for w in waiting if wanted in (page_code(w.escalation_id),
+                                                       w.escalation_id.upper())]
+            if len(chosen) != 1:
+                return _message(f"No single waiting page has the code {wanted}. "
+                                + _listing(waiting))
+        elif len(waiting) == 1:
+            chosen = waiting
+        else:
+            return _message(_listing(waiting))
+        replies = []
+        for page in chosen:
+            result = self.service.acknowledge(page.escalation_id, page.person, via="sms")
+            code = page_code(page.escalation_id)
+            replies.append(f"Acknowledged page {code} ({page.situation_title})."
+                           if result.status == "acknowledged" else f"Page {code}: "
+                           f"{result.message}")
+        if any(r.startswith("Acknowledged") for r in replies):
+            replies.append("The desk has been told you are on it.")
+        return _message(" ".join(replies))
 
     def _delivery_report(self, form: dict[str, str], query: dict[str, list[str]]) -> None:
         """Twilio's status callback: a text or call that did not reach the phone (failed,
@@ -216,6 +240,15 @@ def _case(row: Any) -> dict[str, Any]:
     return {"situation": packet.get("situation_title") or "A question from the desk",
             "urgency": "IMMEDIATE" if row.urgency == "immediate" else "prompt",
             "library": packet.get("library_name"), "escalation_id": row.id}
+
+
+def _listing(waiting: list[WaitingPage]) -> str:
+    """The waiting pages by code, and how to pick one."""
+    pages = "; ".join(f"{page_code(w.escalation_id)} {w.situation_title}"
+                      + (" (IMMEDIATE)" if w.urgency == "immediate" else "") for w in waiting)
+    example = page_code(waiting[0].escalation_id)
+    return (f"{len(waiting)} frontdesk pages are waiting: {pages}. Reply ACK and a code "
+            f"(e.g. ACK {example}), or ACK ALL.")
 
 
 def _message(text: str) -> str:

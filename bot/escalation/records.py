@@ -147,17 +147,34 @@ def open_holds(db: Database) -> list[HoldSummary]:
     return [HoldSummary.from_row(r) for r in rows]
 
 
-def latest_waiting_page(db: Database, people: list[str], via: str) -> tuple[str, str] | None:
-    """(escalation id, person) of the newest escalation still waiting that paged one of
-    ``people`` through ``via`` (how a text reply finds what it answers)."""
+@dataclass(frozen=True)
+class WaitingPage:
+    """A page still waiting for acknowledgement that reached a person through one channel."""
+
+    escalation_id: str
+    person: str
+    situation_title: str
+    urgency: str
+
+
+def waiting_pages(db: Database, people: list[str], via: str) -> list[WaitingPage]:
+    """Every escalation still waiting that paged one of ``people`` through ``via``, newest
+    first, once each (how a text reply finds what it answers)."""
     from bot.escalation.states import WAITING
 
     with db.engine.connect() as conn:
-        row = conn.execute(
-            select(outbox.c.escalation_id, outbox.c.target)
+        rows = conn.execute(
+            select(outbox.c.escalation_id, outbox.c.target, escalations.c.packet,
+                   escalations.c.urgency)
             .join(escalations, escalations.c.id == outbox.c.escalation_id)
             .where(outbox.c.method == via, outbox.c.kind == "page",
                    outbox.c.target.in_(people), escalations.c.state == WAITING)
-            .order_by(outbox.c.created_at.desc(), outbox.c.id.desc()).limit(1)
-        ).first()
-    return (row.escalation_id, row.target) if row is not None else None
+            .order_by(outbox.c.created_at.desc(), outbox.c.id.desc())
+        ).all()
+    found: dict[str, WaitingPage] = {}
+    for row in rows:
+        if row.escalation_id not in found:
+            title = json.loads(row.packet or "{}").get("situation_title") or "Unrouted question"
+            found[row.escalation_id] = WaitingPage(row.escalation_id, row.target, title,
+                                                   row.urgency)
+    return list(found.values())
