@@ -166,6 +166,9 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("FRONTDESK_SMTP_PASSWORD", "The SMTP password for [email].", secret=True),
     EnvVar("TWILIO_AUTH_TOKEN", "Twilio's auth token for [twilio] (also checks its "
            "webhooks).", secret=True),
+    EnvVar("FRONTDESK_LINK_SECRET", "Signs the acknowledgement links in texts, emails and "
+           "calls (required with [web] public_url; any long random string, e.g. `openssl rand "
+           "-base64 32`; changing it voids the links already sent).", secret=True),
     EnvVar("FRONTDESK_LOG_FORMAT", "`text` or `json` (same as `--log-format`)."),
     EnvVar("NO_COLOR", "Set (to anything): the terminal prints without colours."),
     EnvVar("PORT", "`serve --http`'s port when `--port` is not given (default 3000)."),
