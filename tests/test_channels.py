@@ -212,6 +212,60 @@ def test_pressing_1_on_the_call_acknowledges_and_it_shows_everywhere(rig: Channe
     assert "already" in rig.press(call, "1")[1]
 
 
+def test_an_ack_by_link_stands_down_every_text_and_email_already_sent_but_the_ackers(
+        rig: ChannelRig) -> None:
+    from bot.channels.sms import page_code
+
+    eid = rig.trigger("police", "warrant")
+    rig.deliver()
+    rig.mail.wait_for(2)
+    text = next(t for t in rig.twilio.texts() if t["To"] == SAM)["Body"]
+    path = re.search(r"(/ack/\S+)", text).group(1)  # type: ignore[union-attr]
+    assert rig.request("POST", path)[0] == 200
+    rig.deliver()
+    # Pat's phone and mailbox hear that Sam took it; Sam (who acted) hears nothing more.
+    texts = rig.twilio.texts()
+    [stand_down] = [t["Body"] for t in texts[2:]]
+    assert [t["To"] for t in texts[2:]] == [PAT]
+    assert stand_down == (f"frontdesk page {page_code(eid)}: Someone wants a patron's records "
+                          "(Pageville Public Library): ACKED by Sam Ortiz via link. No action "
+                          "needed.")
+    mails = rig.mail.wait_for(3)
+    assert "pat.lee" in str(mails[2]["To"]) and "Stand down" in str(mails[2]["Subject"])
+    assert "ACKED by Sam Ortiz via link" in mails[2].get_body(("plain",)).get_content()
+    assert [e["via"] for e in audit(rig, "standdown.sent")] == ["email", "sms"]
+    # The ladder stopped: no call, no director page; a late resolve sends nothing again.
+    rig.at(400)
+    assert not rig.twilio.calls() and DANA not in [t["To"] for t in rig.twilio.texts()]
+    rig.service.resolve(eid, "UPIC1", "done")
+    rig.deliver()
+    assert len(rig.twilio.texts()) == 3 and len(rig.mail.messages) == 3
+
+
+def test_a_case_the_desk_withdraws_stands_down_the_texts_and_emails_it_sent(
+        rig: ChannelRig) -> None:
+    from tests.terminal_support import chat
+
+    def desk() -> Iterator[str]:
+        yield from ("1", "police", "warrant")
+        rig.deliver()  # the page is out by text and email before the desk goes back
+        assert sorted(t["To"] for t in rig.twilio.texts()) == [PAT, SAM]
+        rig.mail.wait_for(2)
+        yield from ("back", "nothing", "")
+
+    said = chat(rig.catalogue, "pagelib", desk(), escalations=rig.service)
+    assert any("withdrawn" in line for line in said), said
+    rig.deliver()
+    stand_downs = [t for t in rig.twilio.texts()[2:]]
+    assert sorted(t["To"] for t in stand_downs) == [PAT, SAM]
+    assert all("WITHDRAWN: the desk corrected the case and it needs nobody. No action needed."
+               in t["Body"] for t in stand_downs)
+    assert len(rig.mail.wait_for(4)) == 4
+    # A call not yet placed never is.
+    rig.at(200)
+    assert not rig.twilio.calls()
+
+
 def test_the_link_in_a_text_shows_a_confirm_button_and_acknowledges_once(
         rig: ChannelRig) -> None:
     eid = rig.trigger("police", "warrant")

@@ -70,15 +70,23 @@ class Channels:
 
     def page(self, *, key: str, channel: str, person: str, payload: dict[str, Any],
              packet: dict[str, Any], created_at: datetime) -> Page | None:
-        """The page an outbox row stands for; None when the person has no such contact now."""
+        """The page (or stand-down: a payload naming an ``event``) an outbox row stands for;
+        None when the person has no such contact now."""
         who = self.config.person(person)
         address = who.contact(channel)
         if not address:
             return None
+        stand_down = None
+        if "event" in payload:
+            by = str(payload.get("by") or "")
+            stand_down = {**payload, "by_name": self.config.people[by].name
+                          if by in self.config.people else None}
         return Page(key=key, channel=channel, escalation_id=payload["escalation_id"],
-                    person=who, address=address, packet=packet, level=int(payload["level"]),
-                    repeat=int(payload["repeat"]), token=self._token(payload),
-                    public_url=self.config.web.public_url, created_at=created_at)
+                    person=who, address=address, packet=packet,
+                    level=int(payload.get("level", 1)), repeat=int(payload.get("repeat", 0)),
+                    token=self._token(payload) if "nonce" in payload else "",
+                    public_url=self.config.web.public_url, created_at=created_at,
+                    stand_down=stand_down)
 
     def _token(self, payload: dict[str, Any]) -> str:
         """The signed one-time token for the row's nonce (``tokens``); without a secret (no

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from bot.channels.page import Page, facts
+from bot.channels.page import Page, facts, stand_down_line
 from bot.config import EmailConfig
 from bot.escalation.delivery import DeliveryError
 
@@ -37,15 +37,24 @@ def message_id(key: str, sender: str) -> str:
 
 
 def render_email(page: Page, sender: str) -> EmailMessage:
-    f = facts(page)
+    """The page's email (plain text and HTML), or its stand-down (a short plain one)."""
     message = EmailMessage()
-    message["Subject"] = (f"[frontdesk] {f['urgency']} page for the {f['role']}: "
-                          f"{f['situation']} ({f['escalation_id']})")
+    if page.stand_down is not None:
+        line = stand_down_line(page)
+        message["Subject"] = f"[frontdesk] Stand down: {line} ({page.escalation_id})"
+    else:
+        f = facts(page)
+        message["Subject"] = (f"[frontdesk] {f['urgency']} page for the {f['role']}: "
+                              f"{f['situation']} ({f['escalation_id']})")
     message["From"] = formataddr(("frontdesk", sender))
     message["To"] = formataddr((page.person.name or "", page.address))
     message["Date"] = formatdate(page.created_at.timestamp())
     message["Message-ID"] = message_id(page.key, sender)
     message["Auto-Submitted"] = "auto-generated"
+    if page.stand_down is not None:
+        message.set_content(f"{line}\n\nEscalation {page.escalation_id}. This email carries "
+                            "no patron information; do not reply with any.\n")
+        return message
     if f["urgent"]:
         message["Importance"] = "high"
         message["X-Priority"] = "1"

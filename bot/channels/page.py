@@ -33,6 +33,9 @@ class Page:
     token: str  # the one-time acknowledgement token
     public_url: str | None  # [web] public_url: links and webhooks; None in Socket Mode
     created_at: datetime
+    #: A stand-down instead of a page: the event that ended it (acknowledged, resolved,
+    #: withdrawn), who (``by``, ``by_name``), through which channel (``via``), and when.
+    stand_down: dict[str, Any] | None = None
 
     @property
     def ack_url(self) -> str | None:
@@ -47,6 +50,26 @@ class Page:
         from urllib.parse import quote
 
         return f"{self.public_url}/twilio/status?key={quote(self.key, safe='')}"
+
+
+#: How a stand-down names the channel an acknowledgement came through.
+VIA_WORDS = {"slack": "Slack", "sms": "text reply", "voice": "phone keypad", "link": "link",
+             "terminal": "terminal", "desk": "the desk"}
+
+
+def stand_down_line(page: Page) -> str:
+    """One plain sentence: the page is over and who ended it, how (no action needed)."""
+    assert page.stand_down is not None
+    event, f = page.stand_down, facts(page)
+    who = event.get("by_name") or "a colleague"
+    how = VIA_WORDS.get(event.get("via", ""), event.get("via", ""))
+    if event["event"] == "acknowledged":
+        what = f"ACKED by {who} via {how}"
+    elif event["event"] == "resolved":
+        what = f"RESOLVED by {who}"
+    else:
+        what = "WITHDRAWN: the desk corrected the case and it needs nobody"
+    return f"{f['situation']} ({f['library']}): {what}. No action needed."
 
 
 def facts(page: Page) -> dict[str, Any]:

@@ -13,7 +13,7 @@ have read yet).
 
 from __future__ import annotations
 
-from bot.channels.page import Page, facts
+from bot.channels.page import Page, facts, stand_down_line
 from bot.channels.twilio import TwilioClient
 
 SMS_LIMIT = 320
@@ -31,7 +31,10 @@ def page_code(escalation_id: str) -> str:
 
 
 def render_sms(page: Page) -> str:
-    """The text message for ``page``; never longer than ``SMS_LIMIT``."""
+    """The text message for ``page`` (or its stand-down); never longer than ``SMS_LIMIT``."""
+    if page.stand_down is not None:
+        head = f"frontdesk page {page_code(page.escalation_id)}: "
+        return head + _fit(stand_down_line(page), SMS_LIMIT - len(head))
     f = facts(page)
     code = page_code(page.escalation_id)
     repeat = " (again)" if f["repeat"] else ""

@@ -33,6 +33,7 @@ def ack(service: EscalationService, escalation_id: str, as_user: str | None) -> 
 def resolve(service: EscalationService, escalation_id: str, note: str | None,
             as_user: str | None) -> None:
     """Resolve an escalation, with an optional note (redacted before it is kept)."""
-    result = service.resolve(escalation_id, as_user or terminal_user(), note)
+    result = service.resolve(escalation_id, as_user or terminal_user(), note,
+                             via="terminal")
     click.echo(result.message)
     raise SystemExit(EXIT.get(result.status, 1))

@@ -91,7 +91,8 @@ def _acknowledge_row(service: EscalationService, conn: Connection, row: Row[Any]
     how = "" if via == "slack" else f" ({ACK_VIA.get(via, via)})"
     tell_everyone(service, conn, row, "acknowledged",
                    f"✅ Acknowledged by {messages.who(user_id)} at {messages.format_utc(now)}"
-                   f"{how}. They are on it; follow their instructions.", now)
+                   f"{how}. They are on it; follow their instructions.", now,
+                   stand_down=(user_id, via))
     append_event(conn, service.db, "escalation.acknowledged", library=row.library,
                  escalation_id=row.id, conversation_id=row.conversation_id,
                  actor=user_id, at=now, data={"level": row.level, "repeat": row.repeat,
@@ -106,7 +107,7 @@ ACK_VIA = {"sms": "by text reply", "voice": "by phone", "link": "with the link i
 
 
 def resolve(service: EscalationService, escalation_id: str, user_id: str,
-            note: str | None = None) -> AckResult:
+            note: str | None = None, via: str = "slack") -> AckResult:
     now = service.clock()
     clean = redact(note.strip())[:NOTE_LIMIT] if note and note.strip() else None
     with write_transaction(service.db) as conn:
@@ -127,7 +128,8 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
         text = f"☑️ Resolved by {messages.who(user_id)} at {messages.format_utc(now)}."
         if clean:
             text += f" Note: {escape(clean)}"
-        tell_everyone(service, conn, row, "resolved", text, now)
+        tell_everyone(service, conn, row, "resolved", text, now,
+                      stand_down=(user_id, via) if row.state == WAITING else None)
         append_event(conn, service.db, "escalation.resolved", library=row.library,
                      escalation_id=escalation_id, conversation_id=row.conversation_id,
                      actor=user_id, at=now, data={"note": clean, "from": row.state})
@@ -136,8 +138,15 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
 
 
 def tell_everyone(service: EscalationService, conn: Connection, row: Row[Any], event: str,
-                   text: str, now: datetime) -> None:
-    """The asker's thread, every page sent, every watched status message."""
+                  text: str, now: datetime, *,
+                  stand_down: tuple[str, str] | None = None) -> None:
+    """The asker's thread, every page sent, every watched status message; with
+    ``stand_down`` (who ended the page, and through which channel) also every text and email
+    it reached."""
     service.notify.asker(conn, row.id, thread_of(row), event, text, now)
+    if stand_down is not None:
+        by, via = stand_down
+        service.notify.stand_downs(conn, row.id, event.split(":", 1)[0], by=by, via=via,
+                                   now=now)
     service.notify.page_edits(conn, row.id, event, now)
     service.live.queue_edits(conn, row.id, now)

@@ -99,7 +99,8 @@ def withdraw(service: EscalationService, conn: Connection, row: Row[Any],
                  escalation_id=row.id, conversation_id=conversation.id, actor=asked_by, at=now,
                  data={"from": row.outcome_id, "to": outcome.id})
     tell_everyone(service, conn, row, f"withdrawn:{now.isoformat()}",
-                   f"🛑 {escape(note)}. Nobody needs to act on this page.", now)
+                  f"🛑 {escape(note)}. Nobody needs to act on this page.", now,
+                  stand_down=(asked_by, "desk"))
 
 
 def end_superseded_holds(service: EscalationService, conn: Connection, conversation_id: str,

@@ -289,8 +289,9 @@ class OutboxWorker:
             return False
 
     def _deliver_contact(self, row: OutboxRow) -> bool:
-        """A text, email or call: rendered now from the escalation, skipped once it is no
-        longer waiting (acknowledged, resolved or expired before this rung's turn)."""
+        """A text, email or call: rendered now from the escalation, a page skipped once it is
+        no longer waiting (acknowledged, resolved or expired before this rung's turn); a
+        stand-down goes whatever the state (it is sent because the page ended)."""
         if self.channels is None or row.method not in self.channels:
             raise DeliveryError(f"{row.method} is not configured in this process",
                                 retryable=False)
@@ -298,7 +299,7 @@ class OutboxWorker:
         if esc is None or esc.packet is None:
             self.store.mark_skipped(row.id, self.identity, "escalation purged")
             return False
-        if esc.state != WAITING:
+        if esc.state != WAITING and row.kind == "page":
             self.store.mark_skipped(row.id, self.identity, f"escalation {esc.state} first")
             return False
         page = self.channels.page(key=row.key, channel=row.method, person=row.target,
@@ -360,7 +361,7 @@ class OutboxWorker:
 
     def _sent(self, row: OutboxRow, posted: Posted, recovered: bool = False) -> None:
         def record(conn: Connection, current: OutboxRow) -> None:
-            if row.kind in ("page", "notice", "reminder"):
+            if row.kind in ("page", "notice", "reminder", "standdown"):
                 append_event(conn, self.db, f"{row.kind}.sent", escalation_id=row.escalation_id,
                              data={"key": row.key, "recipient": row.target,
                                    "via": row.method if row.method in CONTACT_METHODS

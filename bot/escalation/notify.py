@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 
 from bot.escalation import messages
 from bot.escalation.records import ThreadRef
@@ -22,6 +22,9 @@ from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import enqueue
 from bot.store.paging_tables import outbox
+
+#: Channels whose messages get a stand-down when a page ends (a call is not called back).
+STAND_DOWN_CHANNELS = ("sms", "email")
 
 
 class Notifier:
@@ -123,6 +126,29 @@ class Notifier:
                     f"({escape(packet.get('situation_title') or 'question')}) expired: nobody "
                     "acknowledged. The asker was told to phone the director.",
                     key=key, escalation_id=escalation_id))
+
+    def stand_downs(self, conn: Connection, escalation_id: str, event: str, *, by: str,
+                    via: str, now: datetime) -> int:
+        """Tell everyone a text or an email of this page already reached (or may have: one in
+        flight) that nobody needs them any more: ``event`` (acknowledged, withdrawn,
+        resolved) by ``by`` through ``via``. One stand-down per person and channel, whatever
+        ends the page first; not to ``by`` themselves, nor through a call (it cannot be
+        unsaid, and one not yet placed is never placed). Rendered by the channel at delivery.
+        Returns how many were queued."""
+        reached = conn.execute(
+            select(outbox.c.method, outbox.c.target).distinct()
+            .where(outbox.c.escalation_id == escalation_id, outbox.c.kind == "page",
+                   outbox.c.method.in_(STAND_DOWN_CHANNELS), outbox.c.target != by,
+                   or_(outbox.c.status.in_(("sent", "sending")), outbox.c.maybe_sent))
+        ).all()
+        queued = 0
+        for method, person in sorted(reached):
+            key = f"standdown:{method}:{escalation_id}:{person}"
+            queued += enqueue(conn, self.db, key=key, kind="standdown", method=method,
+                              target=person, escalation_id=escalation_id, now=now,
+                              payload={"escalation_id": escalation_id, "event": event,
+                                       "by": by, "via": via})
+        return queued
 
     def page_edits(self, conn: Connection, escalation_id: str, event: str,
                    now: datetime) -> None:

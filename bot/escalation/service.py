@@ -207,8 +207,9 @@ class EscalationService:
         """Slack cannot take this escalation's page: the level's other channels go now."""
         return lifecycle.failover(self, escalation_id, dead=dead)
 
-    def resolve(self, escalation_id: str, user_id: str, note: str | None = None) -> AckResult:
-        return acknowledge.resolve(self, escalation_id, user_id, note)
+    def resolve(self, escalation_id: str, user_id: str, note: str | None = None,
+                via: str = "slack") -> AckResult:
+        return acknowledge.resolve(self, escalation_id, user_id, note, via)
 
     def undelivered(self, conn: Connection, row: OutboxRow, error: str) -> None:
         """The outbox worker's ``on_undelivered``: a page that failed for good is an emergency
