@@ -9,6 +9,7 @@ Twilio error code), and lists what it accepted, filtered by ``To``, with each it
     fake = FakeTwilio(account_sid="AC123", auth_token="secret").start()
     fake.fail("Messages", times=2, status=429, retry_after=1)   # rate limited twice
     fake.hang("Messages", 30, accept=True)   # take the next text, answer 30 s later
+    fake.invalid.add("+15555550100")   # texts and calls to it: 400, error 21211
     text = fake.wait_for("Messages", lambda m: m["To"] == "+15555550100")
     fake.sign(url, params)   # X-Twilio-Signature for a webhook we send to the bot
 
@@ -47,6 +48,7 @@ class FakeTwilio:
         self._fails: dict[str, list[list[Any]]] = {}
         self._hangs: dict[str, list[list[Any]]] = {}
         self._ids = itertools.count(1)
+        self.invalid: set[str] = set()  # numbers Twilio refuses for good (error 21211)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -188,6 +190,9 @@ class FakeTwilio:
             headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
             return self._reply(handler, status, {"code": code, "message": "failing on purpose"},
                                headers)
+        if form.get("To") in self.invalid:
+            return self._reply(handler, 400, {"code": 21211, "message": "The 'To' number "
+                                              f"{form['To']} is not a valid phone number."})
         missing = [f for f in ("To", "From") if not form.get(f)]
         if missing or (resource == "Messages" and not form.get("Body")) or (
                 resource == "Calls" and not (form.get("Twiml") or form.get("Url"))):

@@ -5,6 +5,7 @@
         [message] = mail.wait_for(1)   # email.message.EmailMessage, parsed from the wire
     mail.refuse(times=2, code=451)     # "try again later" to the next two messages
     mail.hang(30)                      # accept the next message, answer 250 only 30 s later
+    mail.rejected.add("pat@example.org")  # RCPT TO that address: 550, for good
 """
 
 from __future__ import annotations
@@ -36,9 +37,17 @@ class MailServer:
         self._lock = threading.Condition()
         self._refuse: list[list[Any]] = []
         self._hang: list[float] = []
+        self.rejected: set[str] = set()  # addresses refused at RCPT TO with 550, for good
         server = self
 
         class Handler:
+            async def handle_RCPT(self, smtp: Any, session: Any, envelope: Any,  # noqa: N802
+                                  address: str, options: list[str]) -> str:
+                if address in server.rejected:
+                    return "550 5.1.1 mailbox unavailable"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
             async def handle_DATA(self, smtp: Any, session: Any, envelope: Any) -> str:  # noqa: N802
                 with server._lock:
                     refusing = server._refuse[0] if server._refuse else None

@@ -640,6 +640,64 @@ def test_a_slack_page_refused_for_good_sends_the_other_channels_at_once(
         rig.close()
 
 
+NO_SLACK = ('immediate = [{after_seconds = 0, via = ["sms", "email"]}, '
+            '{after_seconds = 120, via = ["voice"]}]')
+
+
+def test_a_text_or_email_failed_for_good_shows_in_pages_and_healthz_and_moves_nothing_alone(
+        tmp_path: Path, providers: tuple[PagingFake, FakeTwilio, MailServer]) -> None:
+    from bot.ops.health import Operations
+
+    slack, twilio, mail = providers
+    rig = ChannelRig(tmp_path, *providers, ladder=NO_SLACK)
+    try:
+        twilio.invalid.add(PAT)
+        mail.rejected.add("pat.lee@example.org")
+        eid = rig.trigger("police", "warrant")
+        rig.deliver()
+        dead = {d.key: d.error for d in rig.service.undelivered_pages()}
+        assert set(dead) == {f"sms:{eid}:1:0:UPIC1", f"email:{eid}:1:0:UPIC1"}
+        assert "Twilio error 21211" in dead[f"sms:{eid}:1:0:UPIC1"]
+        assert "SMTP" in dead[f"email:{eid}:1:0:UPIC1"]
+        status, body = Operations(rig.db, rig.service).live()
+        assert body["status"] == "degraded" and body["undelivered_pages"] == 2
+        # Sam's text and email got through: the level waits for its call and timeout as usual.
+        with rig.db.engine.connect() as conn:
+            row = conn.execute(select(escalations).where(escalations.c.id == eid)).one()
+        assert (row.level, row.rung, row.state) == (1, 1, "triggered")
+        assert not any("got through" in m.text for m in rig.slack.thread("CDESK", THREAD.ts))
+        assert sorted(e["via"] for e in audit(rig, "page.undelivered")) == ["email", "sms"]
+    finally:
+        rig.close()
+
+
+def test_when_every_channel_of_a_level_fails_for_good_the_next_level_is_paged_at_once(
+        tmp_path: Path, providers: tuple[PagingFake, FakeTwilio, MailServer]) -> None:
+    slack, twilio, mail = providers
+    rig = ChannelRig(tmp_path, *providers, ladder=NO_SLACK)
+    try:
+        twilio.invalid |= {PAT, SAM}
+        mail.rejected |= {"pat.lee@example.org", "sam.ortiz@example.org"}
+        eid = rig.trigger("police", "warrant")
+        rig.deliver()  # texts and emails fail; the call goes now, fails; the director now
+        [failover] = audit(rig, "escalation.failover")
+        assert failover["via"] == ["voice"] and failover["failed"] == ["email", "sms"]
+        with rig.db.engine.connect() as conn:
+            row = conn.execute(select(escalations).where(escalations.c.id == eid)).one()
+        assert (row.level, row.state) == (2, "triggered")
+        assert [t["To"] for t in twilio.texts()] == [DANA] and not twilio.calls()
+        assert "dana.cruz@example.org" in str(mail.wait_for(1)[0]["To"])
+        told = "\n".join(m.text for m in rig.slack.thread("CDESK", THREAD.ts))
+        assert ("No page to the Privacy Officer got through (by text, email and phone call: "
+                "every one failed for good). Phone someone with authority now") in told
+        assert "now paging the Library Director" in told
+        assert len(rig.service.undelivered_pages()) == 6
+        # All at T0: nobody waited for the call's step or the acknowledgement timeout.
+        assert rig.clock.now == T0
+    finally:
+        rig.close()
+
+
 def test_twilio_reporting_a_text_undelivered_is_audited_against_its_page(
         rig: ChannelRig) -> None:
     eid = rig.trigger("police", "warrant")

@@ -117,7 +117,8 @@ def test_a_permanent_slack_error_pages_the_next_level_at_once_and_tells_the_aske
         paging.deliver()
         assert sum("did not get through" in line for line in paging.asker_lines()) == 1
         listed = paging.pages_command()
-        assert "PAGES NOT DELIVERED" in listed and f"to {target}: " in listed and error in listed
+        assert "PAGES NOT DELIVERED" in listed and f"to {target} by Slack: " in listed \
+            and error in listed
         kinds = [e.kind for e in AuditLog(paging.db).rows()]
         assert "page.undelivered" in kinds
 

@@ -15,6 +15,7 @@ from bot.cli.common import (
     with_services,
 )
 from bot.escalation import EscalationService
+from bot.escalation.messages import CHANNEL_WORDS
 
 act_as_option = click.option(
     "--as", "as_user", default=None, help="Act as this user id (a role member)."
@@ -48,7 +49,8 @@ def pages(service: EscalationService, no_tick: bool) -> None:
         click.echo("\nPAGES NOT DELIVERED (last 24 hours) — phone these people, fix the "
                    "config (`frontdesk doctor`):")
         for page in dead:
-            click.echo(f"  {page.escalation_id}  to {page.target}: {page.error}")
+            via = CHANNEL_WORDS.get(page.key.split(":", 1)[0], "Slack")
+            click.echo(f"  {page.escalation_id}  to {page.target} by {via}: {page.error}")
     open_holds = service.open_holds()
     if open_holds:
         click.echo("\nHolds:")

@@ -220,6 +220,58 @@ def undelivered(service: EscalationService, conn: Connection, *, escalation_id: 
     ring()
 
 
+def contact_undelivered(service: EscalationService, conn: Connection, *, escalation_id: str,
+                        key: str, via: str, recipient: str, error: str, now: datetime) -> None:
+    """A text, email or call that can never be delivered (Twilio refused the number, the
+    mail server the address, retries ran out): audited, and shown by ``frontdesk pages`` and
+    /healthz (the failed outbox row). While anything else of the level may still reach someone,
+    that is all. Once every page of the current level has failed, the level's remaining rungs
+    go at once; with none left, the next level is paged now (``_advance``, as for a dead Slack
+    page) and the asker is told whom to phone."""
+    row = conn.execute(locked(select(escalations).where(escalations.c.id == escalation_id),
+                              service.db)).first()
+    if row is None:
+        return
+    append_event(conn, service.db, "page.undelivered", library=row.library,
+                 escalation_id=row.id, conversation_id=row.conversation_id, at=now,
+                 data={"recipient": recipient, "error": error, "key": key, "via": via})
+    _, _, level, repeat, _ = key.split(":", 4)
+    if row.state != WAITING or (row.level, row.repeat) != (int(level), int(repeat)):
+        return
+    pages = level_pages(conn, row.id, row.level, row.repeat)
+    if any(status != "failed" for _, _, status in pages):
+        return
+    packet = json.loads(row.packet or "{}")
+    if row.rung < len(service.roles.ladder(row.urgency)):
+        _, sent = _climb(service, conn, row.id, packet, row.level, row.repeat,
+                         _level_start(row), now, row.rung, all_now=True)
+        append_event(conn, service.db, "escalation.failover", library=row.library,
+                     escalation_id=row.id, conversation_id=row.conversation_id, at=now,
+                     data={"level": row.level, "repeat": row.repeat, "via": list(sent),
+                           "failed": sorted({method for method, _, _ in pages})})
+        ring()
+        return
+    failed = tuple(dict.fromkeys(method for method, _, _ in pages))
+    service.notify.level_unreachable(conn, row.id, thread_of(row), row.level, row.repeat,
+                                     failed, packet, now)
+    _advance(service, conn, row, now, dead={target for _, target, _ in pages})
+    ring()
+
+
+def level_pages(conn: Connection, escalation_id: str, level: int,
+                repeat: int) -> list[tuple[str, str, str]]:
+    """(channel, recipient, outbox status) of every page queued at ``level``/``repeat``."""
+    rows = conn.execute(select(outbox.c.idempotency_key, outbox.c.method, outbox.c.target,
+                               outbox.c.status).where(
+        outbox.c.escalation_id == escalation_id, outbox.c.kind == "page")).all()
+    found = []
+    for r in rows:
+        parts = r.idempotency_key.split(":", 4)
+        if len(parts) == 5 and (parts[2], parts[3]) == (str(level), str(repeat)):
+            found.append(("slack" if r.method == "post" else r.method, r.target, r.status))
+    return found
+
+
 def dead_recipients(conn: Connection, escalation_id: str) -> Counter[str]:
     """Everyone a page of this escalation could not be delivered to, with how many pages."""
     return Counter(conn.execute(select(outbox.c.target).where(

@@ -109,6 +109,17 @@ class Notifier:
                 f"(Slack said: {escape(code)}). {self.whom_to_phone(packet)}")
         self.asker(conn, escalation_id, thread, f"undelivered:{recipient}", text, now)
 
+    def level_unreachable(self, conn: Connection, escalation_id: str, thread: ThreadRef | None,
+                          level: int, repeat: int, failed: tuple[str, ...],
+                          packet: dict[str, Any], now: datetime) -> None:
+        """Tell the asker that no page of this level got through, on any channel, and whom
+        to phone (the next level is being paged at once)."""
+        role = escape(packet.get("roles", {}).get(PIC if level == 1 else DIRECTOR) or (
+            "privacy in-charge" if level == 1 else "director"))
+        text = (f"🚨 No page to the {role} got through (by {messages.channel_list(failed)}: "
+                f"every one failed for good). {self.whom_to_phone(packet)}")
+        self.asker(conn, escalation_id, thread, f"unreachable:{level}:{repeat}", text, now)
+
     def whom_to_phone(self, packet: dict[str, Any]) -> str:
         """Plain words: the numbers to phone now (``Roles.whom_to_phone``)."""
         return self.roles.whom_to_phone(packet.get("library", ""), packet.get("roles") or None)

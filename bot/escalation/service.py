@@ -212,12 +212,19 @@ class EscalationService:
         return acknowledge.resolve(self, escalation_id, user_id, note, via)
 
     def undelivered(self, conn: Connection, row: OutboxRow, error: str) -> None:
-        """The outbox worker's ``on_undelivered``: a page that failed for good is an emergency
-        (``lifecycle.undelivered``); other messages, and texts, calls and emails (the person
-        still has Slack and the ladder's other rungs), are only recorded as failed."""
-        if row.kind == "page" and row.method == "post" and row.escalation_id:
+        """The outbox worker's ``on_undelivered``: a Slack page that failed for good is an
+        emergency (``lifecycle.undelivered``); a text, call or email is, once every page of its
+        level has failed (``lifecycle.contact_undelivered``); other messages are only recorded
+        as failed."""
+        if row.kind != "page" or not row.escalation_id:
+            return
+        if row.method == "post":
             lifecycle.undelivered(self, conn, escalation_id=row.escalation_id, key=row.key,
                                   recipient=row.target, error=error, now=self.clock())
+        else:
+            lifecycle.contact_undelivered(self, conn, escalation_id=row.escalation_id,
+                                          key=row.key, via=row.method, recipient=row.target,
+                                          error=error, now=self.clock())
 
     def undelivered_pages(self, hours: float = 24) -> list[Undelivered]:
         """Pages that failed for good in the last ``hours`` (``frontdesk pages``, /healthz)."""
