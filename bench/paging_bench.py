@@ -37,10 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from slack_sdk import WebClient  # noqa: E402
 
+from bot.channels.delivery import OutboxWorker
+from bot.channels.slack import SlackTransport
 from bot.config import parse_config  # noqa: E402
 from bot.content.catalogue import Catalogue  # noqa: E402
 from bot.engine import start, step  # noqa: E402
-from bot.escalation import EscalationService, OutboxWorker, SlackTransport  # noqa: E402
+from bot.escalation import EscalationService  # noqa: E402
 from bot.store import Database  # noqa: E402
 from tests.escalation_support import PagingFake, config_toml, write_content  # noqa: E402
 

@@ -19,10 +19,12 @@ from urllib.parse import urlencode
 from slack_sdk import WebClient
 
 from bot.channels import Channels
+from bot.channels.delivery import OutboxWorker
+from bot.channels.slack import SlackTransport
 from bot.channels.web import ChannelWeb
 from bot.config import ChannelSecrets, parse_config
 from bot.content.catalogue import Catalogue
-from bot.escalation import EscalationService, OutboxWorker, SlackTransport, ThreadRef
+from bot.escalation import EscalationService, ThreadRef
 from bot.faces.slack.http import HttpServer
 from bot.store import Database
 from tests.escalation_support import Clock, PagingFake, config_toml, write_content

@@ -272,9 +272,11 @@ def driver_main() -> None:
 
     from slack_sdk import WebClient
 
+    from bot.channels.delivery import OutboxWorker
+    from bot.channels.slack import SlackTransport
     from bot.config import load_config
     from bot.content.catalogue import Catalogue
-    from bot.escalation import EscalationService, OutboxWorker, SlackTransport
+    from bot.escalation import EscalationService
     from bot.store import Database
 
     config = load_config()

@@ -15,6 +15,8 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
+from bot.channels.delivery import OutboxWorker
+from bot.channels.slack import SlackTransport
 from bot.check.paths import enumerate_paths
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue
@@ -22,7 +24,7 @@ from bot.content.flows import NOT_SURE
 from bot.engine import start, step
 from bot.engine.session import RAISED, UPDATED, WITHDRAWN, PageLedger, happened, page_action
 from bot.engine.step import answer
-from bot.escalation import EscalationService, OutboxWorker, SlackTransport
+from bot.escalation import EscalationService
 from bot.review.digest import build_digest, to_text
 from bot.store import ConversationStore, Database
 from bot.store.paging_tables import escalations, holds

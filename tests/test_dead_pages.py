@@ -18,10 +18,12 @@ import pytest
 from click.testing import CliRunner
 from slack_sdk import WebClient
 
+from bot.channels.delivery import OutboxWorker
+from bot.channels.slack import SlackTransport
 from bot.cli import main as cli
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue
-from bot.escalation import EscalationService, OutboxWorker, SlackTransport
+from bot.escalation import EscalationService
 from bot.store import Database
 from bot.store.audit import AuditLog
 from tests.escalation_support import (

@@ -15,9 +15,11 @@ from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
+from bot.channels.delivery import OutboxWorker
+from bot.channels.slack import SlackTransport
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue
-from bot.escalation import EscalationService, OutboxWorker, SlackTransport
+from bot.escalation import EscalationService
 from bot.faces.slack.listeners import escalation as listeners
 from bot.store import Database
 from bot.store.slack_state import SlackState

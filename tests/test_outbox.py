@@ -13,10 +13,12 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
+from bot.channels.delivery import OutboxWorker
+from bot.channels.slack import SlackTransport
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue
 from bot.engine import start, step
-from bot.escalation import EscalationService, OutboxWorker, SlackTransport, ThreadRef
+from bot.escalation import EscalationService, ThreadRef
 from bot.store import Database
 from bot.store.audit import AuditLog
 from bot.store.outbox import OutboxStore

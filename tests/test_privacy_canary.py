@@ -10,9 +10,11 @@ from pathlib import Path
 
 from slack_sdk import WebClient
 
+from bot.channels.delivery import OutboxWorker
+from bot.channels.slack import SlackTransport
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue
-from bot.escalation import EscalationService, OutboxWorker, SlackTransport, ThreadRef
+from bot.escalation import EscalationService, ThreadRef
 from bot.faces.slack import blocks
 from bot.store import ConversationStore, Database
 from bot.store.audit import AuditLog

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from slack_sdk import WebClient
 
+from bot.channels.delivery import OutboxWorker
+from bot.channels.slack import SlackTransport
 from bot.content.catalogue import Catalogue
-from bot.escalation import EscalationService, OutboxWorker, SlackTransport
+from bot.escalation import EscalationService
 from bot.review.digest import build_digest
 from bot.store.audit import AuditLog
 from bot.store.outbox import OutboxStore

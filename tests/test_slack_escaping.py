@@ -19,9 +19,11 @@ from pathlib import Path
 
 from slack_sdk import WebClient
 
+from bot.channels.delivery import OutboxWorker
+from bot.channels.slack import SlackTransport
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue
-from bot.escalation import EscalationService, OutboxWorker, SlackTransport
+from bot.escalation import EscalationService
 from bot.mrkdwn import escape, link, mention
 from tests.escalation_support import (
     CHANNEL,

@@ -19,9 +19,9 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from bot.channels.errors import DeliveryError
 from bot.channels.page import Page, facts, stand_down_line
 from bot.config import EmailConfig
-from bot.escalation.delivery import DeliveryError
 
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465, "smtp+starttls": 587}
 

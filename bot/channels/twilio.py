@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.channels.errors import DeliveryError, rate_limited
 from bot.config import TwilioConfig
-from bot.escalation.delivery import DeliveryError, rate_limited
 
 API_VERSION = "2010-04-01"
 

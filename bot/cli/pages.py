@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from bot.channels.slack.messages import CHANNEL_WORDS
 from bot.cli.common import (
     config_option,
     content_option,
@@ -15,7 +16,6 @@ from bot.cli.common import (
     with_services,
 )
 from bot.escalation import EscalationService
-from bot.escalation.messages import CHANNEL_WORDS
 
 act_as_option = click.option(
     "--as", "as_user", default=None, help="Act as this user id (a role member)."

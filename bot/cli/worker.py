@@ -12,6 +12,8 @@ import click
 from slack_sdk import WebClient
 
 from bot.channels import Channels
+from bot.channels.delivery import OutboxWorker
+from bot.channels.slack import SlackTransport
 from bot.cli.common import (
     clear_errors,
     config_option,
@@ -25,7 +27,7 @@ from bot.cli.common import (
     no_migrate_option,
 )
 from bot.config import ConfigError, SlackSecrets
-from bot.escalation import EscalationService, OutboxWorker, SlackTransport
+from bot.escalation import EscalationService
 from bot.escalation.retention import retention_job
 from bot.faces.slack.http import HttpServer
 from bot.ops.health import Operations

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, select, update
 
-from bot.escalation import messages
+from bot.channels.slack import messages
 from bot.escalation.records import AckResult, thread_of
 from bot.escalation.roles import row_to_act_on
 from bot.escalation.states import WAITING, Event, allows, move

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
-from bot.escalation import messages
+from bot.channels.slack import messages
 from bot.escalation.records import AckResult, dedupe_key, new_id
 from bot.escalation.roles import Roles, row_to_act_on
 from bot.mrkdwn import escape

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
-from bot.escalation import messages
+from bot.channels.slack import messages
 from bot.escalation.records import ThreadRef
 from bot.escalation.roles import DIRECTOR, PIC, Roles
 from bot.mrkdwn import escape

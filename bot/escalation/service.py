@@ -27,12 +27,13 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
+from bot.channels.slack import messages
 from bot.config import Config
 from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.engine.conversation import Conversation
 from bot.engine.session import RAISED, UPDATED, WITHDRAWN, PageChange, page_action
 from bot.engine.step import view
-from bot.escalation import acknowledge, corrections, lifecycle, messages, records
+from bot.escalation import acknowledge, corrections, lifecycle, records
 from bot.escalation.holds import Holds
 from bot.escalation.notify import Notifier
 from bot.escalation.packet import REASONS, build_packet, urgency_for

@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.escalation import messages
+from bot.channels.slack import messages
 from bot.escalation.records import escalation_row
 from bot.mrkdwn import date, escape
 from bot.store.database import Database

@@ -18,10 +18,11 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 
 from bot.channels import Channels
+from bot.channels.delivery import OutboxWorker
+from bot.channels.slack import SlackTransport
 from bot.channels.web import ChannelWeb
 from bot.config import ChannelSecrets, Config, ConfigError, SlackSecrets, load_config
 from bot.content.catalogue import Catalogue
-from bot.escalation import OutboxWorker, SlackTransport
 from bot.escalation.retention import retention_job
 from bot.escalation.scheduler import Scheduler, Task
 from bot.faces.slack import preflight

@@ -13,8 +13,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.escalation import EscalationService
-from bot.escalation.messages import (
+from bot.channels.slack.messages import (
     ACK_ACTION,
     NOTE_ACTION,
     NOTE_BLOCK,
@@ -22,6 +21,7 @@ from bot.escalation.messages import (
     RESOLVE_MODAL,
     resolve_modal,
 )
+from bot.escalation import EscalationService
 from bot.faces.slack.listeners.common import once
 from bot.faces.slack.services import Services
 

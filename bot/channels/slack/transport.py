@@ -1,0 +1,111 @@
+"""Slack's Web API as the outbox worker uses it: post, edit and find messages.
+
+Retries are the outbox's job (``bot.channels.delivery``): a call that may have gone through
+raises ``DeliveryError(maybe_sent=True)`` and the worker looks for the message by the
+idempotency key in its metadata before posting again.
+"""
+
+from __future__ import annotations
+
+import http.client
+import urllib.error
+from typing import Any, Protocol
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.channels.errors import DeliveryError, rate_limited
+
+RETRYABLE_SLACK_ERRORS = frozenset({
+    "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
+    "team_added_to_org",
+})
+
+Posted = tuple[str, str | None]  # (channel id, message ts); (provider id, None) off Slack
+
+
+class Transport(Protocol):
+    def channel_for(self, target: str) -> str: ...
+    def post(self, channel: str, payload: dict[str, Any], thread_ts: str | None) -> Posted: ...
+    def update(self, channel: str, ts: str, payload: dict[str, Any]) -> None: ...
+    def find(self, channel: str, key: str, oldest: float,
+             thread_ts: str | None) -> Posted | None: ...
+
+
+def _header(headers: Any, name: str) -> str | None:
+    if not headers:
+        return None
+    for key, value in dict(headers).items():
+        if key.lower() == name.lower():
+            return value[0] if isinstance(value, list) else value
+    return None
+
+
+class SlackTransport:
+    """Slack Web API calls for the worker. Retries are the outbox's job, so this uses a copy
+    of the given client with slack_sdk's own retry handlers off (a blind re-send after a
+    broken connection could post twice)."""
+
+    def __init__(self, client: WebClient, timeout: int = 15):
+        self.client = WebClient(token=client.token, base_url=client.base_url, timeout=timeout,
+                                retry_handlers=[], logger=client.logger)
+        self._dm: dict[str, str] = {}
+
+    def _call(self, method: str, **kwargs: Any) -> Any:
+        try:
+            return self.client.api_call(method, json=kwargs)
+        except SlackApiError as exc:
+            status = exc.response.status_code
+            error = (exc.response.data or {}).get("error") if isinstance(
+                exc.response.data, dict) else None
+            if status == 429 or error == "ratelimited":
+                raise rate_limited(method, _header(exc.response.headers, "Retry-After")) from None
+            if status >= 500:
+                raise DeliveryError(f"{method}: HTTP {status}", retryable=True,
+                                    maybe_sent=True, unreachable=True) from None
+            if error in RETRYABLE_SLACK_ERRORS:
+                raise DeliveryError(f"{method}: {error}", retryable=True, maybe_sent=True) from None
+            raise DeliveryError(f"{method}: {error or status}", retryable=False) from None
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            raise DeliveryError(f"{method}: connection problem: {exc}", retryable=True,
+                                maybe_sent=True, unreachable=True) from None
+
+    def channel_for(self, target: str) -> str:
+        if target[:1] not in ("U", "W"):
+            return target
+        if target not in self._dm:
+            response = self._call("conversations.open", users=target)
+            self._dm[target] = response["channel"]["id"]
+        return self._dm[target]
+
+    def post(self, channel: str, payload: dict[str, Any], thread_ts: str | None) -> Posted:
+        args = dict(channel=channel, text=payload["text"], blocks=payload.get("blocks"),
+                    metadata=payload.get("metadata"), unfurl_links=False)
+        if thread_ts:
+            args["thread_ts"] = thread_ts
+        response = self._call("chat.postMessage", **args)
+        return response["channel"], response["ts"]
+
+    def update(self, channel: str, ts: str, payload: dict[str, Any]) -> None:
+        self._call("chat.update", channel=channel, ts=ts, text=payload["text"],
+                   blocks=payload.get("blocks"), metadata=payload.get("metadata"))
+
+    def find(self, channel: str, key: str, oldest: float, thread_ts: str | None) -> Posted | None:
+        cursor = None
+        for _ in range(20):
+            args: dict[str, Any] = dict(channel=channel, include_all_metadata=True, limit=200,
+                                        oldest=f"{oldest:.6f}")
+            if cursor:
+                args["cursor"] = cursor
+            if thread_ts:
+                response = self._call("conversations.replies", ts=thread_ts, **args)
+            else:
+                response = self._call("conversations.history", **args)
+            for message in response.get("messages", []):
+                payload = (message.get("metadata") or {}).get("event_payload") or {}
+                if payload.get("idempotency_key") == key:
+                    return channel, message["ts"]
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor or not response.get("has_more", True):
+                return None
+        return None
