@@ -137,7 +137,7 @@ def test_an_unaccepted_token_fails_every_page_and_the_escalation_expires_at_once
         listed = paging.pages_command()
         assert "invalid_auth" in listed
         for user in (*PIC_USERS, DIRECTOR, CHANNEL):
-            assert f"to {user}: " in listed
+            assert f"to {user} by Slack: " in listed
 
 
 def test_retries_exhausted_count_as_undelivered(tmp_path: Path) -> None:
