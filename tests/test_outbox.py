@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot.channels.delivery import OutboxWorker
 from bot.channels.slack import SlackTransport
+from bot.channels.slack.render import render
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue
 from bot.engine import start, step
@@ -161,7 +162,7 @@ def test_a_claim_whose_worker_vanished_is_taken_over_after_its_lease(
     row = store.claim("elsewhere:1:abc", utcnow(), timedelta(seconds=0.5))
     assert row is not None
     channel = SlackTransport(live.client).channel_for(row.target)
-    SlackTransport(live.client).post(channel, row.payload, row.thread_ts)
+    SlackTransport(live.client).post(channel, render(live.db, row), row.thread_ts)
     live.worker.run_once()  # the other four rows; the claimed one is still leased
     assert fake.delivered_keys()[row.key] == 1
     time.sleep(0.6)

@@ -30,6 +30,7 @@ from sqlalchemy import Connection
 
 from bot.channels.errors import DeliveryError
 from bot.channels.slack import messages
+from bot.channels.slack.render import render
 from bot.channels.slack.transport import Posted, Transport
 from bot.escalation.records import escalation_row, page_state
 from bot.escalation.states import WAITING
@@ -160,8 +161,12 @@ class OutboxWorker:
                     self.stats.recovered += 1
                     self._sent(row, found, recovered=True)
                     return True
+            payload = render(self.db, row)  # rendered now, from the escalation as it stands
+            if payload is None:
+                self.store.mark_skipped(row.id, self.identity, "escalation purged")
+                return False
             stage = "post"
-            posted = self.transport.post(channel, row.payload, row.thread_ts)
+            posted = self.transport.post(channel, payload, row.thread_ts)
             self._sent(row, posted)
             return True
         except DeliveryError as exc:

@@ -88,22 +88,15 @@ def _acknowledge_row(service: EscalationService, conn: Connection, row: Row[Any]
         state=move(row.state, Event.ACKNOWLEDGE), acked_by=user_id, acked_at=now,
         next_action_at=None, updated_at=now,
     ))
-    how = "" if via == "slack" else f" ({ACK_VIA.get(via, via)})"
     tell_everyone(service, conn, row, "acknowledged",
-                   f"✅ Acknowledged by {messages.who(user_id)} at {messages.format_utc(now)}"
-                   f"{how}. They are on it; follow their instructions.", now,
-                   stand_down=(user_id, via))
+                  {"event": "acknowledged", "by": user_id, "at": now.isoformat(), "via": via},
+                  now, stand_down=(user_id, via))
     append_event(conn, service.db, "escalation.acknowledged", library=row.library,
                  escalation_id=row.id, conversation_id=row.conversation_id,
                  actor=user_id, at=now, data={"level": row.level, "repeat": row.repeat,
                                               "via": via})
     return AckResult("acknowledged",
                      f"You acknowledged escalation {row.id}. The asker has been told.")
-
-
-#: How an acknowledgement that did not come from Slack is described to the asker.
-ACK_VIA = {"sms": "by text reply", "voice": "by phone", "link": "with the link in a text or "
-           "email", "terminal": "in the terminal"}
 
 
 def resolve(service: EscalationService, escalation_id: str, user_id: str,
@@ -125,10 +118,9 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
             values.update(acked_by=user_id, acked_at=now)
         conn.execute(update(escalations).where(escalations.c.id == escalation_id)
                      .values(**values))
-        text = f"☑️ Resolved by {messages.who(user_id)} at {messages.format_utc(now)}."
-        if clean:
-            text += f" Note: {escape(clean)}"
-        tell_everyone(service, conn, row, "resolved", text, now,
+        tell_everyone(service, conn, row, "resolved",
+                      {"event": "resolved", "by": user_id, "at": now.isoformat(), "note": clean},
+                      now,
                       stand_down=(user_id, via) if row.state == WAITING else None)
         append_event(conn, service.db, "escalation.resolved", library=row.library,
                      escalation_id=escalation_id, conversation_id=row.conversation_id,
@@ -138,12 +130,13 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
 
 
 def tell_everyone(service: EscalationService, conn: Connection, row: Row[Any], event: str,
-                  text: str, now: datetime, *,
+                  status: dict[str, Any], now: datetime, *,
                   stand_down: tuple[str, str] | None = None) -> None:
-    """The asker's thread, every page sent, every watched status message; with
+    """The asker's thread (``status``: the event's facts), every page sent, every watched
+    status message; with
     ``stand_down`` (who ended the page, and through which channel) also every text and email
     it reached."""
-    service.notify.asker(conn, row.id, thread_of(row), event, text, now)
+    service.notify.asker(conn, row.id, thread_of(row), event, status, now)
     if stand_down is not None:
         by, via = stand_down
         service.notify.stand_downs(conn, row.id, event.split(":", 1)[0], by=by, via=via,

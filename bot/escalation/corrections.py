@@ -27,7 +27,6 @@ from bot.escalation import lifecycle
 from bot.escalation.acknowledge import tell_everyone
 from bot.escalation.records import dedupe_key, thread_of
 from bot.escalation.states import OPEN, WAITING, Event, move
-from bot.mrkdwn import escape
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.paging_tables import escalations, holds
@@ -76,9 +75,9 @@ def update_in_place(service: EscalationService, conn: Connection, row: Row[Any],
                  escalation_id=row.id, conversation_id=conversation.id, actor=asked_by, at=now,
                  data={"from": row.outcome_id, "to": outcome.id,
                        "urgency": outcome.escalate.urgency})
-    text = (f"✏️ The desk corrected the case: now {escape(outcome.headline)} "
-            f"({escape(outcome.escalate.urgency)}).")
-    tell_everyone(service, conn, row, f"corrected:{outcome.id}:{now.isoformat()}", text, now)
+    tell_everyone(service, conn, row, f"corrected:{outcome.id}:{now.isoformat()}",
+                  {"event": "corrected", "headline": outcome.headline,
+                   "urgency": outcome.escalate.urgency}, now)
 
 
 def withdraw(service: EscalationService, conn: Connection, row: Row[Any],
@@ -99,7 +98,7 @@ def withdraw(service: EscalationService, conn: Connection, row: Row[Any],
                  escalation_id=row.id, conversation_id=conversation.id, actor=asked_by, at=now,
                  data={"from": row.outcome_id, "to": outcome.id})
     tell_everyone(service, conn, row, f"withdrawn:{now.isoformat()}",
-                  f"🛑 {escape(note)}. Nobody needs to act on this page.", now,
+                  {"event": "withdrawn", "note": note}, now,
                   stand_down=(asked_by, "desk"))
 
 

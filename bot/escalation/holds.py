@@ -18,7 +18,6 @@ from sqlalchemy import Connection, Row, insert, select, update
 from bot.channels.slack import messages
 from bot.escalation.records import AckResult, dedupe_key, new_id
 from bot.escalation.roles import Roles, row_to_act_on
-from bot.mrkdwn import escape
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import enqueue
@@ -157,20 +156,15 @@ class Holds:
 
     def _queue_reminder(self, conn: Connection, row: Row[Any], which: str,
                         now: datetime) -> None:
-        due = as_utc(row.due_at)
-        when = "in 7 days" if which == "before" else "today"
-        renew = (f" It can be renewed for {row.renewal_days} more days: `frontdesk holds renew "
-                 f"{row.id}`." if row.renewal_days else "")
-        text = (f"⏰ Deadline {when}: {escape(row.kind)} hold `{row.id}`"
-                + (f" (escalation `{row.escalation_id}`)" if row.escalation_id else "")
-                + f" runs out {messages.format_utc(due)}.{renew}")
         recipients = self.roles.recipients(1)  # the privacy in-charge, as a first page
         for recipient in recipients:
             key = f"reminder:{row.id}:{row.renewals}:{which}:{recipient}"
             enqueue(conn, self.db, key=key, kind="reminder", target=recipient,
                     escalation_id=row.escalation_id, now=now,
-                    payload=messages.text_message("reminder", text, key=key,
-                                                  escalation_id=row.escalation_id))
+                    payload={"render": "reminder", "hold": row.id, "kind": row.kind,
+                             "escalation_id": row.escalation_id, "which": which,
+                             "due_at": as_utc(row.due_at).isoformat(),  # type: ignore[union-attr]
+                             "renewal_days": row.renewal_days})
         append_event(conn, self.db, "hold.reminder", library=row.library,
                      escalation_id=row.escalation_id, conversation_id=row.conversation_id,
                      at=now, data={"hold": row.id, "which": which, "recipients": recipients})

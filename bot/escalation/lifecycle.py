@@ -27,7 +27,6 @@ from bot.engine.conversation import Conversation
 from bot.escalation.holds import hold_start
 from bot.escalation.records import ThreadRef, new_id, thread_of
 from bot.escalation.states import INITIAL, WAITING, Event, move
-from bot.mrkdwn import escape
 from bot.store.audit import append_event
 from bot.store.outbox import ring
 from bot.store.paging_tables import escalations, outbox
@@ -81,7 +80,7 @@ def open_escalation(service: EscalationService, conn: Connection, dedupe: str,
     if level == 1:
         service.notify.director_notices(conn, escalation_id, packet, conversation_id, now)
     service.notify.asker(conn, escalation_id, thread, f"paged:{level}:0",
-                         service.notify.paged_text(packet, level, 0, paged, via), now)
+                         service.notify.paged(level, 0, paged, via), now)
     return escalation_id
 
 
@@ -302,12 +301,10 @@ def _advance(service: EscalationService, conn: Connection, row: Row[Any], now: d
         conn.execute(update(escalations).where(escalations.c.id == row.id).values(
             state=move(row.state, Event.EXPIRE), expired_at=now, next_action_at=None,
             updated_at=now))
-        what = ("No page could be delivered to anyone" if dead and not anyone
-                else "Nobody acknowledged the page in time")
-        text = (f"⚠️ {what}. What to do next: "
-                f"{escape(packet.get('if_no_answer') or roles.if_no_answer(row.library))}")
-        notify.asker(conn, row.id, thread_of(row), "expired", text, now)
-        notify.expired_in_channel(conn, row.id, packet, now)
+        notify.asker(conn, row.id, thread_of(row), "expired", {
+            "event": "expired", "nobody_reachable": bool(dead and not anyone),
+            "if_no_answer": packet.get("if_no_answer") or roles.if_no_answer(row.library)}, now)
+        notify.expired_in_channel(conn, row.id, now)
         notify.page_edits(conn, row.id, "expired", now)
         service.live.queue_edits(conn, row.id, now)
         append_event(conn, service.db, "escalation.expired", **common,
@@ -319,7 +316,7 @@ def _advance(service: EscalationService, conn: Connection, row: Row[Any], now: d
         updated_at=now))
     paged, via = _climb(service, conn, row.id, packet, level, repeat, now, now, 0)
     notify.asker(conn, row.id, thread_of(row), f"paged:{level}:{repeat}",
-                 notify.paged_text(packet, level, repeat, paged, via), now)
+                 notify.paged(level, repeat, paged, via), now)
     service.live.queue_edits(conn, row.id, now)
     append_event(conn, service.db, "escalation.reescalated", **common,
                  data={"level": level, "repeat": repeat})

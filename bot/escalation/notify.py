@@ -2,8 +2,11 @@
 
 Every message is written in the transaction that changes the escalation, under an idempotency
 key that names the escalation, the event and the recipient: a retried transaction or a second
-instance queues nothing twice. Pages are edited in place later (``page_edits``): the worker
-renders each edit from the escalation as it stands at delivery.
+instance queues nothing twice. A row says what happened and to whom, never how it reads: its
+payload names what to render (``render``: page, notice, status, expired-channel) with the
+structured facts, and the channel renders it at delivery (``bot.channels.slack.render``, the
+texts', emails' and calls' renderers) from the escalation as it stands then. Pages are edited
+in place later (``page_edits``) the same way.
 """
 
 from __future__ import annotations
@@ -13,10 +16,8 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
-from bot.channels.slack import messages
 from bot.escalation.records import ThreadRef
-from bot.escalation.roles import DIRECTOR, PIC, Roles
-from bot.mrkdwn import escape
+from bot.escalation.roles import DIRECTOR, Roles
 from bot.store import ack_links
 from bot.store.audit import append_event
 from bot.store.database import Database
@@ -49,8 +50,8 @@ class Notifier:
                     key = f"page:{escalation_id}:{level}:{repeat}:{recipient}"
                     enqueue(conn, self.db, key=key, kind="page", target=recipient,
                             escalation_id=escalation_id, now=now,
-                            payload=messages.page_message(packet, escalation_id=escalation_id,
-                                                          key=key, level=level, repeat=repeat))
+                            payload={"render": "page", "escalation_id": escalation_id,
+                                     "level": level, "repeat": repeat})
                     self._queued(conn, packet, escalation_id, level, repeat, recipient, key,
                                  channel, now)
                     reached.append(recipient)
@@ -84,59 +85,54 @@ class Notifier:
             key = f"notice:{escalation_id}:{director}"
             enqueue(conn, self.db, key=key, kind="notice", target=director,
                     escalation_id=escalation_id, now=now,
-                    payload=messages.notice_message(packet, escalation_id=escalation_id, key=key))
+                    payload={"render": "notice", "escalation_id": escalation_id})
             append_event(conn, self.db, "notice.queued", library=packet["library"],
                          escalation_id=escalation_id, conversation_id=conversation_id, at=now,
                          data={"recipient": director, "key": key})
 
     def asker(self, conn: Connection, escalation_id: str, thread: ThreadRef | None, event: str,
-              text: str, now: datetime) -> None:
-        """Tell the asker, in their thread (Slack). The terminal face shows status itself."""
+              status: dict[str, Any], now: datetime) -> None:
+        """Tell the asker, in their thread (Slack), what happened: ``status`` is the event's
+        structured facts (``event``: paged, acknowledged, resolved, corrected, withdrawn,
+        expired, undelivered, unreachable), worded by the channel. The terminal face shows
+        status itself."""
         if thread is None:
             return
         key = f"status:{escalation_id}:{event}"
         enqueue(conn, self.db, key=key, kind="status", target=thread.channel,
                 thread_ts=thread.ts, escalation_id=escalation_id, now=now,
-                payload=messages.text_message("status", text, key=key,
-                                              escalation_id=escalation_id))
+                payload={"render": "status", "escalation_id": escalation_id, **status})
 
     def undelivered(self, conn: Connection, escalation_id: str, thread: ThreadRef | None,
                     recipient: str, error: str, packet: dict[str, Any], now: datetime) -> None:
         """Tell the asker, once per recipient, that a page did not get through and whom to
         phone (``[phones]`` in the config; else the library's advice for nobody answering)."""
-        code = error.rsplit(": ", 1)[-1]
-        text = (f"🚨 The page to {messages.where(recipient)} did not get through "
-                f"(Slack said: {escape(code)}). {self.whom_to_phone(packet)}")
-        self.asker(conn, escalation_id, thread, f"undelivered:{recipient}", text, now)
+        self.asker(conn, escalation_id, thread, f"undelivered:{recipient}", {
+            "event": "undelivered", "recipient": recipient,
+            "error": error.rsplit(": ", 1)[-1], "phone": self.phones(packet)}, now)
 
     def level_unreachable(self, conn: Connection, escalation_id: str, thread: ThreadRef | None,
                           level: int, repeat: int, failed: tuple[str, ...],
                           packet: dict[str, Any], now: datetime) -> None:
         """Tell the asker that no page of this level got through, on any channel, and whom
         to phone (the next level is being paged at once)."""
-        role = escape(packet.get("roles", {}).get(PIC if level == 1 else DIRECTOR) or (
-            "privacy in-charge" if level == 1 else "director"))
-        text = (f"🚨 No page to the {role} got through (by {messages.channel_list(failed)}: "
-                f"every one failed for good). {self.whom_to_phone(packet)}")
-        self.asker(conn, escalation_id, thread, f"unreachable:{level}:{repeat}", text, now)
+        self.asker(conn, escalation_id, thread, f"unreachable:{level}:{repeat}", {
+            "event": "unreachable", "level": level, "failed": list(failed),
+            "phone": self.phones(packet)}, now)
 
-    def whom_to_phone(self, packet: dict[str, Any]) -> str:
-        """Plain words: the numbers to phone now (``Roles.whom_to_phone``)."""
-        return self.roles.whom_to_phone(packet.get("library", ""), packet.get("roles") or None)
+    def phones(self, packet: dict[str, Any]) -> dict[str, Any]:
+        """Whom to phone now (``Roles.phones``), as facts a channel words."""
+        return self.roles.phones(packet.get("library", ""), packet.get("roles") or None)
 
-    def expired_in_channel(self, conn: Connection, escalation_id: str, packet: dict[str, Any],
-                           now: datetime) -> None:
+    def expired_in_channel(self, conn: Connection, escalation_id: str, now: datetime) -> None:
         """Say in the escalation channel (if any) that a page ran out unacknowledged."""
         channel = self.roles.config.escalation.channel
         if not channel:
             return
         key = f"expired:{escalation_id}:{channel}"
         enqueue(conn, self.db, key=key, kind="status", target=channel,
-                escalation_id=escalation_id, now=now, payload=messages.text_message(
-                    "status", f"⚠️ Escalation `{escalation_id}` "
-                    f"({escape(packet.get('situation_title') or 'question')}) expired: nobody "
-                    "acknowledged. The asker was told to phone the director.",
-                    key=key, escalation_id=escalation_id))
+                escalation_id=escalation_id, now=now,
+                payload={"render": "expired-channel", "escalation_id": escalation_id})
 
     def stand_downs(self, conn: Connection, escalation_id: str, event: str, *, by: str,
                     via: str, now: datetime) -> int:
@@ -174,21 +170,8 @@ class Notifier:
                     ref_key=page_key, escalation_id=escalation_id, now=now,
                     payload={"escalation_id": escalation_id, "page_key": page_key})
 
-    def paged_text(self, packet: dict[str, Any], level: int, repeat: int,
-                   recipients: list[str], via: tuple[str, ...] = ("slack",)) -> str:
-        """The asker's thread line for a page at ``level`` (first, to the director, repeated)."""
-        role = escape(packet["roles"].get(PIC if level == 1 else DIRECTOR) or (
-            "privacy in-charge" if level == 1 else "director"))
-        names = ", ".join(messages.where(r) for r in recipients) or "nobody is configured"
-        if set(via) - {"slack"}:
-            names += f" (by {messages.channel_list(via)})"
-        if level == 1 and repeat == 0:
-            text = f"📟 Paged the {role}: {names}."
-            if self.roles.has_director():
-                text += " The director has been notified."
-        elif level == 2:
-            text = f"⏫ No acknowledgement yet — now paging the {role}: {names}."
-        else:
-            text = (f"🔁 Still no acknowledgement — paging the {role} again "
-                    f"(repeat {repeat}): {names}.")
-        return text + " Stay with the patron; do not hand anything over until someone answers."
+    def paged(self, level: int, repeat: int, recipients: list[str],
+              via: tuple[str, ...] = ("slack",)) -> dict[str, Any]:
+        """The asker's status for a page at ``level`` (first, to the director, repeated)."""
+        return {"event": "paged", "level": level, "repeat": repeat, "recipients": recipients,
+                "via": list(via), "director_notified": self.roles.has_director()}

@@ -16,7 +16,6 @@ from sqlalchemy import Connection, Row, Table, select
 from bot.config import Config, Rung
 from bot.content.catalogue import Catalogue
 from bot.escalation.records import AckResult, Paged
-from bot.mrkdwn import escape
 from bot.store.database import Database
 from bot.store.txn import locked
 
@@ -83,20 +82,18 @@ class Roles:
             return pack.contacts["if_no_answer"]
         return DEFAULT_IF_NO_ANSWER
 
-    def whom_to_phone(self, library: str, titles: dict[str, str] | None = None) -> str:
-        """Plain words (mrkdwn, escaped): the numbers to phone now from ``[phones]``, the
-        privacy in-charge's first, by the library's titles; without them, the library's advice
-        for when nobody answers."""
+    def phones(self, library: str, titles: dict[str, str] | None = None) -> dict[str, Any]:
+        """Whom to phone now, as facts: ``numbers`` from ``[phones]`` as (title, number), the
+        privacy in-charge's first, by the library's titles; ``if_no_answer``, the library's
+        advice for when nobody answers (what a channel says when there are no numbers)."""
         if titles is None:
             pack = self.catalogue.packs.get(library)
             titles = {r: pack.roles[r].display for r in pack.roles} if pack else {}
         phones = self.config.phones
         order = [PIC, DIRECTOR, *(name for name in phones if name not in (PIC, DIRECTOR))]
-        numbers = [f"{escape(titles.get(name) or name.replace('-', ' '))}: {escape(phones[name])}"
-                   for name in order if name in phones]
-        if numbers:
-            return "Phone now — " + "; ".join(numbers) + "."
-        return f"Phone someone with authority now. {escape(self.if_no_answer(library))}"
+        return {"numbers": [[titles.get(name) or name.replace("-", " "), phones[name]]
+                            for name in order if name in phones],
+                "if_no_answer": self.if_no_answer(library)}
 
     def ack_timeout(self, urgency: str) -> timedelta:
         """How long each level waits for an acknowledgement (``prompt``'s for an unknown one)."""

@@ -281,7 +281,9 @@ class InboxReplayer:
 def phone_advice(services: Services) -> str:
     """Whom staff phone when the bot fails them (``[phones]``, else the library's advice)."""
     if services.escalations is not None:
-        return services.escalations.roles.whom_to_phone(services.config.library)
+        from bot.channels.slack.render import phone_advice as worded
+
+        return worded(services.escalations.roles.phones(services.config.library))
     return "Phone the privacy in-charge or the director directly."
 
 

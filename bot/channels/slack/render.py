@@ -1,0 +1,135 @@
+"""Rendering the escalation core's outbox rows as Slack messages, at delivery.
+
+The core queues what happened, not how it reads: a row's payload names what to render
+(``render``: ``page``, ``notice``, ``status``, ``expired-channel``, ``reminder``) with the
+structured facts it needs (ids, levels, who, through which channel, when). The worker calls
+``render`` when it delivers the row, so a page posted late shows the escalation as it stands
+then, and every word a person reads is written here, next to the Block Kit it goes into.
+Rows queued before this (a payload with ``text`` and ``blocks``) are posted as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.channels.slack import messages
+from bot.escalation.records import escalation_row, page_state
+from bot.mrkdwn import escape
+from bot.store.database import Database
+from bot.store.outbox import OutboxRow
+
+PIC, DIRECTOR = "privacy-in-charge", "director"
+
+
+def render(db: Database, row: OutboxRow) -> dict[str, Any] | None:
+    """The Slack message (``text``, ``blocks``, ``metadata``) for ``row``; None when what it
+    speaks of is gone (the escalation purged)."""
+    payload = row.payload
+    what = payload.get("render")
+    if what is None:
+        return payload  # queued already rendered (before rendering moved to delivery)
+    if what == "reminder":
+        return messages.text_message("reminder", reminder_text(payload), key=row.key,
+                                     escalation_id=row.escalation_id)
+    esc = escalation_row(db, payload["escalation_id"])
+    if esc is None or esc.packet is None:
+        return None
+    packet = json.loads(esc.packet)
+    if what == "page":
+        return messages.page_message(packet, escalation_id=esc.id, key=row.key,
+                                     level=int(payload["level"]),
+                                     repeat=int(payload["repeat"]), state=page_state(esc))
+    if what == "notice":
+        return messages.notice_message(packet, escalation_id=esc.id, key=row.key)
+    if what == "expired-channel":
+        text = (f"⚠️ Escalation `{esc.id}` "
+                f"({escape(packet.get('situation_title') or 'question')}) expired: nobody "
+                "acknowledged. The asker was told to phone the director.")
+    else:
+        text = status_text(payload, packet)
+    return messages.text_message("status", text, key=row.key, escalation_id=esc.id)
+
+
+def _title(packet: dict[str, Any], level: int) -> str:
+    roles = packet.get("roles") or {}
+    if level == 1:
+        return escape(roles.get(PIC) or "privacy in-charge")
+    return escape(roles.get(DIRECTOR) or "director")
+
+
+def phone_advice(advice: dict[str, Any]) -> str:
+    """Whom to phone now (``Roles.phones``): the numbers under ``[phones]`` by the library's
+    titles, else the library's advice for when nobody answers."""
+    numbers = [f"{escape(title)}: {escape(number)}" for title, number in advice["numbers"]]
+    if numbers:
+        return "Phone now — " + "; ".join(numbers) + "."
+    return f"Phone someone with authority now. {escape(advice['if_no_answer'])}"
+
+
+def status_text(status: dict[str, Any], packet: dict[str, Any]) -> str:
+    """A line in the asker's thread for one event of the escalation (mrkdwn)."""
+    event = status["event"]
+    if event == "paged":
+        return _paged(status, packet)
+    if event == "acknowledged":
+        how = ("" if status["via"] == "slack"
+               else f" ({ACK_VIA.get(status['via'], escape(status['via']))})")
+        return (f"✅ Acknowledged by {messages.who(status['by'])} at "
+                f"{messages.format_utc(status['at'])}{how}. They are on it; follow their "
+                "instructions.")
+    if event == "resolved":
+        text = f"☑️ Resolved by {messages.who(status['by'])} at {messages.format_utc(status['at'])}."
+        return text + (f" Note: {escape(status['note'])}" if status.get("note") else "")
+    if event == "corrected":
+        return (f"✏️ The desk corrected the case: now {escape(status['headline'])} "
+                f"({escape(status['urgency'])}).")
+    if event == "withdrawn":
+        return f"🛑 {escape(status['note'])}. Nobody needs to act on this page."
+    if event == "expired":
+        what = ("No page could be delivered to anyone" if status.get("nobody_reachable")
+                else "Nobody acknowledged the page in time")
+        return f"⚠️ {what}. What to do next: {escape(status['if_no_answer'])}"
+    if event == "undelivered":
+        return (f"🚨 The page to {messages.where(status['recipient'])} did not get through "
+                f"(Slack said: {escape(status['error'])}). {phone_advice(status['phone'])}")
+    if event == "unreachable":
+        return (f"🚨 No page to the {_title(packet, int(status['level']))} got through (by "
+                f"{messages.channel_list(status['failed'])}: every one failed for good). "
+                f"{phone_advice(status['phone'])}")
+    raise ValueError(f"no Slack rendering for the status event {event!r}")
+
+
+#: How an acknowledgement that did not come from Slack is described to the asker.
+ACK_VIA = {"sms": "by text reply", "voice": "by phone", "link": "with the link in a text or "
+           "email", "terminal": "in the terminal"}
+
+
+def _paged(status: dict[str, Any], packet: dict[str, Any]) -> str:
+    """The asker's line for a page at a level (first, to the director, repeated)."""
+    level, repeat = int(status["level"]), int(status["repeat"])
+    role = _title(packet, level)
+    names = ", ".join(messages.where(r) for r in status["recipients"]) or "nobody is configured"
+    via = status.get("via") or ["slack"]
+    if set(via) - {"slack"}:
+        names += f" (by {messages.channel_list(via)})"
+    if level == 1 and repeat == 0:
+        text = f"📟 Paged the {role}: {names}."
+        if status.get("director_notified"):
+            text += " The director has been notified."
+    elif level == 2:
+        text = f"⏫ No acknowledgement yet — now paging the {role}: {names}."
+    else:
+        text = (f"🔁 Still no acknowledgement — paging the {role} again "
+                f"(repeat {repeat}): {names}.")
+    return text + " Stay with the patron; do not hand anything over until someone answers."
+
+
+def reminder_text(hold: dict[str, Any]) -> str:
+    """A hold's reminder, 7 days before it runs out and on the day."""
+    when = "in 7 days" if hold["which"] == "before" else "today"
+    renew = (f" It can be renewed for {hold['renewal_days']} more days: `frontdesk holds "
+             f"renew {hold['hold']}`." if hold.get("renewal_days") else "")
+    return (f"⏰ Deadline {when}: {escape(hold['kind'])} hold `{hold['hold']}`"
+            + (f" (escalation `{hold['escalation_id']}`)" if hold.get("escalation_id") else "")
+            + f" runs out {messages.format_utc(hold['due_at'])}.{renew}")
