@@ -81,6 +81,21 @@ def test_the_state_machine_allows_only_its_declared_transitions() -> None:
             move(current, event)
 
 
+def test_no_module_but_the_state_table_spells_an_escalation_state() -> None:
+    """States are set through ``move`` and compared with ``State`` members: a state spelled
+    as a string anywhere else would drift from the table unnoticed."""
+    import bot
+
+    names = "|".join(s.value for s in State)
+    spelled = re.compile(rf"""(state\b[^=\n]{{0,20}}(==|!=|=)|state\.in_\(\(|"state"\)\s*(==|!=))"""
+                         rf"""\s*["']({names})["']""")
+    root = Path(bot.__file__).parent
+    found = [f"{path.relative_to(root)}:{n}" for path in sorted(root.rglob("*.py"))
+             if path.name != "states.py"
+             for n, line in enumerate(path.read_text().splitlines(), 1) if spelled.search(line)]
+    assert found == []
+
+
 # --- configuration -----------------------------------------------------------------------
 
 def config(**kwargs: object) -> object:

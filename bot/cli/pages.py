@@ -16,6 +16,7 @@ from bot.cli.common import (
     with_services,
 )
 from bot.escalation import EscalationService
+from bot.escalation.states import State
 
 act_as_option = click.option(
     "--as", "as_user", default=None, help="Act as this user id (a role member)."
@@ -37,7 +38,7 @@ def pages(service: EscalationService, no_tick: bool) -> None:
         click.echo("No open escalations.")
     for e in open_now:
         level = "privacy in-charge" if e.level == 1 else "director"
-        if e.state == "acknowledged":
+        if e.state == State.ACKNOWLEDGED:
             status = f"acknowledged by {e.acked_by} at {_when(e.acked_at)}"
         else:
             status = (f"paging the {level} (repeat {e.repeat}); "

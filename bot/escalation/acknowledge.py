@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Row, select, update
 from bot.channels.slack import messages
 from bot.escalation.records import AckResult, thread_of
 from bot.escalation.roles import row_to_act_on
-from bot.escalation.states import WAITING, Event, allows, move
+from bot.escalation.states import WAITING, Event, State, allows, move
 from bot.mrkdwn import escape
 from bot.privacy.redact import redact
 from bot.store import ack_links
@@ -75,7 +75,7 @@ def _acknowledge_row(service: EscalationService, conn: Connection, row: Row[Any]
                      user_id: str, via: str, now: datetime) -> AckResult:
     """Acknowledge the locked escalation ``row`` as ``user_id``, or say why it is too late."""
     if not allows(row.state, Event.ACKNOWLEDGE):
-        if row.state == "resolved" and row.acked_by is None:  # withdrawn: nobody needed
+        if row.state == State.RESOLVED and row.acked_by is None:  # withdrawn: nobody needed
             return AckResult("already", f"Nothing to do: {escape(row.resolve_note or 'closed')}.")
         if row.acked_by is not None:
             return AckResult("already", f"Already acknowledged by {messages.who(row.acked_by)}"

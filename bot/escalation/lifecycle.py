@@ -213,7 +213,7 @@ def undelivered(service: EscalationService, conn: Connection, *, escalation_id: 
     service.notify.undelivered(conn, row.id, thread_of(row), recipient, error, packet, now)
     _, _, level, repeat, _ = key.split(":", 4)
     failures = dead_recipients(conn, row.id)
-    current = row.state == "triggered" and (row.level, row.repeat) == (int(level), int(repeat))
+    current = row.state == WAITING and (row.level, row.repeat) == (int(level), int(repeat))
     if current and failures[recipient] == 1:
         _advance(service, conn, row, now, dead=set(failures))
     ring()

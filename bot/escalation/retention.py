@@ -24,6 +24,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.escalation.scheduler import RecurringJob, daily
+from bot.escalation.states import CLOSED
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.ops_tables import status_messages
@@ -82,7 +83,7 @@ def purge(database: Database, retention_days: int, now: datetime | None = None
         old_escalations = conn.execute(
             select(escalations.c.id, escalations.c.library, escalations.c.reason,
                    escalations.c.state, escalations.c.created_at)
-            .where(escalations.c.state.in_(("resolved", "expired")),
+            .where(escalations.c.state.in_(CLOSED),
                    escalations.c.updated_at < cutoff)
         ).all()
         for row in old_escalations:

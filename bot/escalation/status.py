@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.channels.slack import messages
 from bot.escalation.records import escalation_row
+from bot.escalation.states import State
 from bot.mrkdwn import date, escape
 from bot.store.database import Database
 from bot.store.ops_tables import status_messages
@@ -70,16 +71,16 @@ class LiveStatus:
         pic = escape(roles.get("privacy-in-charge") or "privacy in-charge")
         director = escape(roles.get("director") or "director")
         state = row.state
-        if state == "acknowledged":
+        if state == State.ACKNOWLEDGED:
             text = (f"✅ Acknowledged by {messages.who(row.acked_by)} at "
                     f"{messages.format_utc(as_utc(row.acked_at))}: they are on it; follow their "
                     "instructions.")
-        elif state == "resolved":
+        elif state == State.RESOLVED:
             text = (f"☑️ Resolved by {messages.who(row.resolved_by)} at "
                     f"{messages.format_utc(as_utc(row.resolved_at))}.")
             if row.resolve_note:
                 text += f" Note: {escape(row.resolve_note)}"
-        elif state == "expired":
+        elif state == State.EXPIRED:
             fallback = packet.get("if_no_answer") or service.if_no_answer(row.library)
             text = f"⚠️ Nobody acknowledged the page in time. What to do next: {escape(fallback)}"
         else:

@@ -10,13 +10,14 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from bot.escalation.states import State
 from bot.ops.metrics import PROCESS
 from bot.store import Database
 from bot.store.ops import ack_times, pages_by_state
 
 log = logging.getLogger("frontdesk.metrics")
 
-PAGE_STATES = ("triggered", "acknowledged", "resolved", "expired")
+PAGE_STATES = tuple(State)
 # Seconds: the default ack timeouts are 180 (immediate) and 900 (prompt).
 ACK_BUCKETS = (30.0, 60.0, 120.0, 180.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 14400.0)
 

@@ -24,6 +24,7 @@ from sqlalchemy import MetaData, Table, inspect, select
 from bot.content.catalogue import Catalogue, merged_outcome_spec
 from bot.content.flows import NOT_SURE, Flow, Outcome, Question
 from bot.engine.walk import walk
+from bot.escalation.states import State
 from bot.review.chart import bar_chart_png, bar_chart_svg
 from bot.review.html import render_page
 from bot.store.database import Database
@@ -267,9 +268,9 @@ def _escalations(db: Database, since: datetime, now: datetime,
         if acked is not None:
             stats.acked += 1
             waits.append((acked - as_utc(row["created_at"])).total_seconds())
-        if row.get("state") == "expired" or row.get("expired_at") is not None:
+        if row.get("state") == State.EXPIRED or row.get("expired_at") is not None:
             stats.expired += 1
-        elif row.get("state") == "triggered":
+        elif row.get("state") == State.TRIGGERED:
             stats.open += 1
         packet = _state(row.get("packet"))
         stats.corrected += bool(packet.get("corrected_from"))

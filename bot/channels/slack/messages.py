@@ -26,6 +26,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.metadata import Metadata
 from slack_sdk.models.views import View
 
+from bot.escalation.states import State
 from bot.mrkdwn import channel as _channel
 from bot.mrkdwn import escape, link, mention
 from bot.store.txn import as_utc
@@ -164,7 +165,7 @@ def page_message(packet: dict[str, Any], *, escalation_id: str, key: str, level:
         *packet_blocks(packet),
         DividerBlock(),
     ]
-    if state is None or state.get("state") == "triggered":
+    if state is None or state.get("state") == State.TRIGGERED:
         blocks.append(ActionsBlock(block_id=f"escalation:{escalation_id}", elements=[
             ButtonElement(text="Acknowledge", action_id=ACK_ACTION, value=escalation_id,
                           style="primary"),
@@ -172,7 +173,7 @@ def page_message(packet: dict[str, Any], *, escalation_id: str, key: str, level:
         ]))
     else:
         blocks.append(_md(state_line(state)))
-        if state.get("state") in ("acknowledged", "expired"):
+        if state.get("state") in (State.ACKNOWLEDGED, State.EXPIRED):
             blocks.append(ActionsBlock(block_id=f"escalation:{escalation_id}", elements=[
                 ButtonElement(text="Resolve", action_id=RESOLVE_ACTION, value=escalation_id),
             ]))
@@ -185,16 +186,16 @@ def page_message(packet: dict[str, Any], *, escalation_id: str, key: str, level:
 
 def state_line(state: dict[str, Any]) -> str:
     s = state.get("state")
-    if s == "acknowledged":
+    if s == State.ACKNOWLEDGED:
         return (f"✅ Acknowledged by {who(state.get('acked_by'))} "
                 f"at {format_utc(state.get('acked_at'))}.")
-    if s == "resolved":
+    if s == State.RESOLVED:
         line = (f"☑️ Resolved by {who(state.get('resolved_by'))} "
                 f"at {format_utc(state.get('resolved_at'))}.")
         if state.get("resolve_note"):
             line += f"\nNote: {escape(state['resolve_note'])}"
         return line
-    if s == "expired":
+    if s == State.EXPIRED:
         return f"⚠️ Nobody acknowledged in time; expired at {format_utc(state.get('expired_at'))}."
     return ""
 
