@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.channels import tokens
+from bot.channels.slack.render import status_line
 from bot.cli import main
 from bot.config import ChannelSecrets, ConfigError, SlackSecrets, parse_config
 from bot.content.catalogue import Catalogue
@@ -186,8 +187,8 @@ def test_an_immediate_page_goes_by_slack_text_and_email_at_once_and_calls_two_mi
     status = [m.text for m in rig.slack.thread("CDESK", THREAD.ts) if m.ts != THREAD.ts]
     assert "by Slack, text and email" in status[0]
     live = rig.service.live.current(eid)
-    assert live is not None and "(by Slack, text and email)" in live[1]
-    assert "then by phone call at <!date^" in live[1]
+    assert live is not None and "(by Slack, text and email)" in status_line(live[1])
+    assert "then by phone call at <!date^" in status_line(live[1])
 
     rig.at(119)
     assert not rig.twilio.calls()

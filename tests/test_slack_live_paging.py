@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.channels.slack import render as live_status
 from bot.config import ConfigError, parse_config
 from bot.escalation import EscalationService, Paged
-from bot.escalation import status as live_status
 from bot.escalation.retention import purge
 from bot.store import Database
 from bot.store.audit import AuditLog

@@ -239,6 +239,7 @@ def test_slack_status_does_not_announce_the_paged_director_as_someone_else(
 ) -> None:
     """Westmont pages its Library Director first: the asker's status line must not add that
     'the Library Director has been notified' as if they were another person."""
+    from bot.channels.slack.render import status_line
     from bot.escalation import records
 
     toml = config_toml(pic=PIC_USERS, director=DIRECTOR_USERS, channel="C0PRIVACY")
@@ -251,7 +252,8 @@ def test_slack_status_does_not_announce_the_paged_director_as_someone_else(
         escalation = service.trigger(library=library, situation=flow.id, conversation=None,
                                      outcome=outcome, reason="outcome", asked_by="terminal",
                                      face="terminal")
-        lines[library] = service.live.line(records.escalation_row(service.db, escalation))
+        lines[library] = status_line(
+            service.live.facts(records.escalation_row(service.db, escalation)))
     assert "Paged the Library Director or staff member in charge" in lines["westmont"]
     assert "has been notified" not in lines["westmont"]
     # Mount Prospect's Executive Director is among the titles paged first, too.

@@ -30,11 +30,10 @@ from sqlalchemy import Connection
 
 from bot.channels.errors import DeliveryError
 from bot.channels.slack import messages
-from bot.channels.slack.render import render
+from bot.channels.slack.render import edited_message, render
 from bot.channels.slack.transport import Posted, Transport
 from bot.escalation.records import escalation_row, page_state
 from bot.escalation.states import WAITING
-from bot.escalation.status import edited_message
 from bot.ops.metrics import DELIVERY_FAILURES
 from bot.store.audit import append_event
 from bot.store.database import Database

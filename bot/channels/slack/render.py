@@ -11,12 +11,18 @@ Rows queued before this (a payload with ``text`` and ``blocks``) are posted as t
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
+
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+from sqlalchemy import select
 
 from bot.channels.slack import messages
 from bot.escalation.records import escalation_row, page_state
-from bot.mrkdwn import escape
+from bot.escalation.states import State
+from bot.mrkdwn import date, escape
 from bot.store.database import Database
+from bot.store.ops_tables import status_messages
 from bot.store.outbox import OutboxRow
 
 PIC, DIRECTOR = "privacy-in-charge", "director"
@@ -133,3 +139,91 @@ def reminder_text(hold: dict[str, Any]) -> str:
     return (f"⏰ Deadline {when}: {escape(hold['kind'])} hold `{hold['hold']}`"
             + (f" (escalation `{hold['escalation_id']}`)" if hold.get("escalation_id") else "")
             + f" runs out {messages.format_utc(hold['due_at'])}.{renew}")
+
+
+# --- the asker's live status line -----------------------------------------------------------
+
+STATUS_BLOCK = "paging"  # block_id of the section whose text after its first line is the status
+SECTION_LIMIT = 3000
+
+
+def _slack_time(stamp: str | None) -> str:
+    """A time every reader sees in their own time zone (Slack date formatting)."""
+    if stamp is None:
+        return "soon"
+    when = datetime.fromisoformat(stamp)
+    return date(int(when.timestamp()), "{time}", messages.format_utc(when))
+
+
+def status_line(facts: dict[str, Any]) -> str:
+    """The status line for an escalation's facts (``LiveStatus.facts``), Slack mrkdwn."""
+    pic, director = escape(facts["pic"]), escape(facts["director"])
+    state = facts["state"]
+    if state == State.ACKNOWLEDGED:
+        text = (f"✅ Acknowledged by {messages.who(facts['by'])} at "
+                f"{messages.format_utc(facts['at'])}: they are on it; follow their "
+                "instructions.")
+    elif state == State.RESOLVED:
+        text = (f"☑️ Resolved by {messages.who(facts['by'])} at "
+                f"{messages.format_utc(facts['at'])}.")
+        if facts.get("note"):
+            text += f" Note: {escape(facts['note'])}"
+    elif state == State.EXPIRED:
+        text = ("⚠️ Nobody acknowledged the page in time. What to do next: "
+                f"{escape(facts['if_no_answer'])}")
+    else:
+        names = ", ".join(messages.where(r) for r in facts["recipients"])
+        names = names or "nobody is set up to receive pages (see roles in the config)"
+        if set(facts["sent_via"]) - {"slack"}:
+            names += f" (by {messages.channel_list(facts['sent_via'])})"
+        level, repeat = facts["level"], facts["repeat"]
+        if level == 1 and repeat == 0:
+            text = f"Paged the {pic}: {names}."
+            if facts["director_notified"]:
+                text += f" The {director} has been notified."
+        elif level == 2:
+            who = f"the {director}" if facts["director"] not in facts["pic"] else \
+                "the next contacts"
+            text = f"⏫ No acknowledgement in time: now paging {who}: {names}."
+        else:
+            text = (f"🔁 Still nobody has acknowledged: paging the {pic} again "
+                    f"(repeat {repeat}): {names}.")
+        nxt = (f"then by {messages.channel_list(facts['next_via'])}" if facts["next_via"]
+               else "next step")
+        text += (f" Waiting for acknowledgement; {nxt} at {_slack_time(facts['next_at'])} if "
+                 "nobody answers. Stay with the patron; hand nothing over until someone does.")
+    if hold := facts.get("hold"):
+        due = messages.format_utc(hold.get("due_at"))
+        text += (f"\n🗓️ Deadline recorded: {escape(str(hold.get('kind')))} hold, "
+                 f"{hold.get('days')} days (due {due}); the "
+                 f"{pic} is reminded 7 days before and on the day.")
+    return text
+
+
+def edited_message(database: Database, escalation_id: str, channel: str,
+                   ts: str) -> dict[str, Any] | None:
+    """The watched message with its latest status line, for ``chat.update``; None if gone."""
+    with database.engine.connect() as conn:
+        row = conn.execute(select(status_messages).where(
+            status_messages.c.escalation_id == escalation_id,
+            status_messages.c.channel == channel, status_messages.c.ts == ts)).first()
+    if row is None:
+        return None
+    message = json.loads(row.message)
+    try:
+        status = status_line(json.loads(row.status))
+    except ValueError:  # stored as a worded line (before the status was kept as facts)
+        status = row.status
+    blocks = []
+    for block in message["blocks"]:
+        if block.get("block_id") == STATUS_BLOCK and block.get("type") == "section":
+            head = str((block.get("text") or {}).get("text", "")).split("\n", 1)[0]
+            text = f"{head}\n{status}" if head else status
+            if len(text) > SECTION_LIMIT:
+                text = text[: SECTION_LIMIT - 1] + "…"
+            block = SectionBlock(block_id=STATUS_BLOCK,
+                                 text=MarkdownTextObject(text=text)).to_dict()
+        blocks.append(block)
+    return {"text": message["text"], "blocks": blocks,
+            "metadata": messages.metadata("status", f"live:{escalation_id}:{channel}:{ts}",
+                                          escalation_id)}

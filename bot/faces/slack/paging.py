@@ -21,6 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 
+from bot.channels.slack.render import status_line
 from bot.content.packs import Pack
 from bot.engine import View, view
 from bot.escalation import EscalationService, ThreadRef
@@ -144,8 +145,8 @@ class Pager:
         who, urgency = (paged.role, paged.urgency) if paged is not None else (None, None)
         if live is None:
             return Paging(who, urgency, WAITING, escalation_id)
-        shown, status = live
-        return Paging(who, urgency, status, escalation_id, shown)
+        shown, facts = live
+        return Paging(who, urgency, status_line(facts), escalation_id, shown)
 
     def watch(
         self, paging: Paging | None, channel: str, ts: str | None, message: blocks.Message
