@@ -19,6 +19,7 @@ from bot.config import parse_config
 from bot.content.catalogue import Catalogue
 from bot.engine import start, step
 from bot.escalation import EscalationService, ThreadRef
+from bot.faces.terminal.paging import describe_page
 from bot.store import Database
 from bot.store.paging_tables import escalations, holds, outbox
 from tests.escalation_support import (
@@ -331,7 +332,7 @@ def test_with_no_slack_roles_only_the_terminal_user_may_acknowledge(tmp_path: Pa
     rig = Rig(tmp_path, fake, pic=(), director=(), channel=None)
     eid = rig.trigger("police", "warrant", thread=None)
     assert rig.deliver() == 0  # nobody to page in Slack; the terminal shows it
-    assert "nobody is set up in Slack" in rig.service.describe_page(eid)
+    assert "nobody is set up in Slack" in describe_page(rig.service, eid)
     assert rig.service.acknowledge(eid, "USOMEONE").status == "refused"
     assert rig.service.acknowledge(eid, "terminal:alice").status == "acknowledged"
     assert [e.id for e in rig.service.open_escalations()] == [eid]

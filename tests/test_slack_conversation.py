@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bot.content.catalogue import Catalogue
 from bot.engine import start, view
 from bot.faces.terminal.chat import TerminalChat
+from bot.faces.terminal.paging import describe_page
 from bot.router import router_for
 from bot.store.paging_tables import escalations
 from tests.fakeslack import FakeSlack, block_errors
@@ -346,7 +347,7 @@ def test_the_thread_names_whom_the_service_pages(bot: SlackBot, fake: FakeSlack)
     section = next(b for b in outcome.blocks if b.get("block_id") == "paging")
     head = section["text"]["text"].split("\n")[0]
     assert head == f"*📟 Paging ({paged.urgency}):* {paged.role}"
-    described = service.describe_page(escalation_id)
+    described = describe_page(service, escalation_id)
     assert f"PAGED ({paged.urgency}): the {paged.role} —" in described
 
 

@@ -18,6 +18,7 @@ from bot.channels.slack import render as live_status
 from bot.config import ConfigError, parse_config
 from bot.escalation import EscalationService, Paged
 from bot.escalation.retention import purge
+from bot.faces.terminal.paging import describe_page
 from bot.store import Database
 from bot.store.audit import AuditLog
 from bot.store.ops_tables import status_messages
@@ -177,7 +178,7 @@ def test_whom_the_thread_says_is_paged_is_the_services_decision(tmp_path: Path) 
     [escalation] = service.open_escalations()
     assert escalation.level == 2
     assert service.paged(escalation_id) == Paged("Library Director", "immediate")
-    described = service.describe_page(escalation_id)
+    described = describe_page(service, escalation_id)
     assert "PAGED (immediate): the Library Director —" in described
 
 

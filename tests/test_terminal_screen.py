@@ -26,6 +26,7 @@ from bot.check.paths import enumerate_paths
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue, resolve_outcome
 from bot.escalation import EscalationService
+from bot.faces.terminal.paging import describe_page
 from bot.faces.terminal.render import (
     FIRST_SCREEN_LINES,
     FIRST_SCREEN_WIDTH,
@@ -59,7 +60,7 @@ def paging_lines(tmp_path: Path, catalogue: Catalogue) -> dict[tuple[str, str, b
                 escalation = service.trigger(
                     library=library, situation=flow.id, conversation=None, outcome=outcome,
                     reason="outcome", asked_by="terminal", face="terminal")
-                described[key] = service.describe_page(escalation).splitlines()
+                described[key] = describe_page(service, escalation).splitlines()
     return described
 
 

@@ -27,7 +27,6 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.channels.slack import messages
 from bot.config import Config
 from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.engine.conversation import Conversation
@@ -45,7 +44,7 @@ from bot.escalation.records import (
     ThreadRef,
     dedupe_key,
 )
-from bot.escalation.roles import DIRECTOR, Roles, who_is_paged
+from bot.escalation.roles import Roles, who_is_paged
 from bot.escalation.status import LiveStatus
 from bot.privacy.redact import redact
 from bot.store.audit import append_event
@@ -270,43 +269,6 @@ class EscalationService:
         moved on): what a face shows about the page. None when there is no such escalation."""
         row = records.escalation_row(self.db, escalation_id)
         return who_is_paged(row) if row is not None else None
-
-    def describe_page(self, escalation_id: str) -> str:
-        """What the terminal shows once a page is queued, in a few lines of the answer's first
-        screen: who is paged, what happens next and any deadline (`frontdesk pages` follows it)."""
-        row = records.escalation_row(self.db, escalation_id)
-        if row is None:
-            return f"No escalation {escalation_id}."
-        summary = EscalationSummary.from_row(row)
-        packet = json.loads(row.packet or "{}") if row.packet else {}
-        level = summary.level
-        paged = who_is_paged(row)
-        director = (packet.get("roles") or {}).get(DIRECTOR, "director")
-        names = ", ".join(messages.where(r) for r in self.level_recipients(level))
-        head = (f"PAGED ({paged.urgency}): the {paged.role} — "
-                f"{names or 'nobody is set up in Slack yet (see roles in the config)'}.")
-        # Never announce that someone just paged will be paged: where the director's title is
-        # among those paged (Westmont's Library Director, Mahomet's Director), the next step
-        # names the people it reaches, not the title.
-        same_title = director in paged.role
-        later = [r for r in self.level_recipients(2) if r not in self.level_recipients(level)]
-        if level == 1 and not same_title and self.roles.has_director():
-            head += f" The {director} is notified."
-        timeout = int(self.timeout(summary.urgency).total_seconds() // 60) or 1
-        fallback = packet.get("if_no_answer") or self.if_no_answer(summary.library)
-        if level == 1 and later:
-            then = (f"the {director}" if not same_title
-                    else ", ".join(messages.where(r) for r in later))
-            next_step = f"Next: no answer in {timeout} min pages {then}. No answer at all: "
-        else:
-            next_step = f"Next: no answer in {timeout} min: "
-        lines = [head, next_step + fallback]
-        if packet.get("hold"):
-            hold = packet["hold"]
-            lines.append(f"Deadline recorded: {hold['kind']} hold {hold['id']}, due "
-                         f"{messages.format_utc(hold.get('due_at'))}; reminders 7 days before "
-                         "and on the day.")
-        return "\n".join(lines)
 
     # --- reading -------------------------------------------------------------------------
 

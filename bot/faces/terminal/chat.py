@@ -355,7 +355,7 @@ class TerminalChat:
             escalation_id = self.escalations.handle_outcome(
                 library=self.library, conversation=view.conversation, outcome=outcome,
                 asked_by=self.user_id, face="terminal")
-        paging = self.escalations.describe_page(escalation_id) if escalation_id else ""
+        paging = self.describe_page(escalation_id) if escalation_id else ""
         self.paint(answer_screen(self.pack, outcome, paging.splitlines()))
         self.tell_find_out(view)
         self.write_form(view)
@@ -384,8 +384,14 @@ class TerminalChat:
         self.show_paged(escalation_id)
 
     def show_paged(self, escalation_id: str) -> None:
+        self.say(self.describe_page(escalation_id))
+
+    def describe_page(self, escalation_id: str) -> str:
+        """Who is paged and what happens next (imported here: paging is optional)."""
+        from bot.faces.terminal.paging import describe_page
+
         assert self.escalations is not None
-        self.say(self.escalations.describe_page(escalation_id))
+        return describe_page(self.escalations, escalation_id)
 
     def run(self) -> None:
         try:
