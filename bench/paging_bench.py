@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from slack_sdk import WebClient  # noqa: E402
 
-from bot.channels.delivery import OutboxWorker
-from bot.channels.slack import SlackTransport
+from bot.channels.delivery import OutboxWorker  # noqa: E402
+from bot.channels.slack import SlackTransport  # noqa: E402
 from bot.config import parse_config  # noqa: E402
 from bot.content.catalogue import Catalogue  # noqa: E402
 from bot.engine import start, step  # noqa: E402
@@ -195,7 +195,7 @@ def measure_channels(count: int, interval: float, database_url: str | None,
         for i in range(count):
             pages = {c: [channels.page(key=f"{c}:direct{i}:1:0:{p}", channel=c, person=p,
                                        payload={"escalation_id": eid, "level": 1, "repeat": 0,
-                                                "token": "bench"}, packet=packet,
+                                                "nonce": "bench"}, packet=packet,
                                        created_at=service.clock()) for p in ("UPIC1", "UPIC2")]
                      for c in ("sms", "email")}
             texts_before, mails_before = len(twilio.texts()), len(mail.messages)
