@@ -213,6 +213,9 @@ def test_texts_emails_calls_and_an_acknowledgement_by_text_on_postgresql(
             assert summary is not None and (summary.state, summary.acked_by) == (
                 "acknowledged", "UPIC2")
             rig.at(400)
-            assert len(twilio.calls()) == 2 and len(twilio.texts()) == 2
+            # No more calls or pages; Pat, texted too, is told Sam took it.
+            assert len(twilio.calls()) == 2 and len(twilio.texts()) == 3
+            assert twilio.texts()[2]["To"] == PEOPLE["UPIC1"][2]
+            assert "ACKED by Sam Ortiz via text reply" in twilio.texts()[2]["Body"]
         finally:
             rig.close()
