@@ -15,7 +15,7 @@ import re
 from rapidfuzz import utils
 
 from bot.content.flows import Choice, Question
-from bot.router.ages import age_choice
+from bot.router.ages import age_choice, age_hint, approximate, states_age
 from bot.router.choices import ACCEPT, MARGIN, matcher
 
 __all__ = ["ACCEPT", "MARGIN", "match_choice", "normalise", "suggestion", "worded"]
@@ -40,10 +40,25 @@ def match_choice(question: Question, text: str) -> Choice | None:
             return question.choices[index]
     if not normalise(raw):
         return None
+    if states_age(question, raw, alone=True):
+        return _by_age(question, raw)
     found = None if number else matcher(question).match(raw)
-    if found is None and (by_age := age_choice(question, raw, alone=True)):
-        found = question.choice(by_age[0])
-    return found
+    return found or _by_age(question, raw)  # a school level all of whose ages fall to one choice
+
+
+def _by_age(question: Question, raw: str) -> Choice | None:
+    """A stated age answers the question, whatever words come with it: "she's 19 but still in
+    high school" is an adult, "no, he's 17" is under 18. Ages that disagree ("17 or 18"), or a
+    guessed or doubted age for a safety-critical choice ("about 16", "maybe 16?"), answer
+    nothing: the question is asked again, offering the age's choice (``suggestion``)."""
+    by_age = age_choice(question, raw, alone=True)
+    if by_age is None:
+        return None
+    choice = question.choice(by_age[0])
+    if choice is not None and choice.critical and (
+            approximate(raw) or matcher(question).doubted(raw)):
+        return None
+    return choice
 
 
 def worded(question: Question, text: str) -> bool:
@@ -56,7 +71,12 @@ def worded(question: Question, text: str) -> bool:
 
 
 def suggestion(question: Question, text: str) -> Choice | None:
-    """A choice a typed answer mentions without stating it ("maybe a warrant"): offered, never
-    taken."""
+    """A choice a typed answer mentions without stating it ("maybe a warrant"; a guessed age,
+    "about 16"; a school level across choices, "in high school"): offered, never taken."""
+    if states_age(question, text, alone=True):
+        by_age = age_choice(question, text, alone=True)
+        return question.choice(by_age[0]) if by_age else None
+    if hinted := age_hint(question, text, alone=True):
+        return question.choice(hinted[0])
     hit = matcher(question).suggestion(text)
     return question.choice(hit.choice) if hit else None

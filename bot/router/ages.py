@@ -1,31 +1,96 @@
-"""Ages in what staff wrote: "my 14-year-old", "her 14 yo", "she's 19", or "19" typed alone.
+"""Ages in what staff wrote: "my 14-year-old", "her 14 yo", "she's 19", "hes nine", "19"
+typed alone, or roughly, as a school level ("in middle school", "8th grade").
 
 A question whose choices declare ``ages`` (``{min, max}`` in the flow) is answered by a stated
-age. Only an age said as an age counts: a number with "year(s) old", "yo" or "y/o" after it, or
-"is", "'s", "aged", "age" or "turned" before it; a number alone only as a whole typed answer.
-Two ages that fall to different choices answer nothing.
+age. Only an age said as an age counts: a number (in digits or words) with "year(s) old", "yo"
+or "y/o" after it, or "is", "'s", "he's"/"hes", "aged", "age" or "turned" before it; a number
+alone only as a whole typed answer ("17", "yes, 9", "no - 19").
+
+A birthday still to come is counted as the age now: "turns 18 next week", "18 next month",
+"almost 18" and "will be 18" are all 17. Two ages that fall to different choices answer
+nothing. A school level (data: ``bot/data/routing/ages.yaml``) is a span of ages: it answers
+only when the whole span falls to one choice, and never when a number is stated ("she's 19 but
+still in high school" is 19); a span across choices ("high school": 13 to 19) is only offered
+(``age_hint``).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
+
+import yaml
 
 from bot.content.flows import Choice, Question
+from bot.router.text import DATA, words
 
 _WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
 }
-_NUMBER = r"(\d{1,3}|" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
+_NUMBER = (r"(\d{1,3}(?!\d)|(?:" + "|".join(sorted(_WORDS, key=len, reverse=True))
+           + r")(?![a-z]))")
+# Not an age: a time, a sum, a fraction or a date ("is 5:30", "is 10 dollars", "is 3/4").
+_NOT_AGE = (r"(?![\d:/.,]\d|\s*(?:am|pm|percent|%|dollars|bucks|cents|o'?clock|minutes|"
+            r"hours|days|books|items|titles)\b)(?![a-z])")
 _AGE_AFTER = re.compile(
-    _NUMBER + r"\s*-?\s*(?:years?|yrs?|y\s*/\s*o|yo|yr\s*old|y\.o\.?)(?![a-z])", re.IGNORECASE)
+    r"(?<![\w.])" + _NUMBER
+    + r"\s*-?\s*(?:years?|yrs?|y\s*/\s*o|yo|yr\s*old|y\.o\.?)(?![a-z])", re.IGNORECASE)
 _AGE_BEFORE = re.compile(
-    r"(?:['’]s|\bis|\bwas|\baged?|\bturned|\bturns|\bjust)\s+(?:only\s+|just\s+)?" + _NUMBER
-    + r"(?![\d:/.,]\d|\s*(?:am|pm|percent|%|dollars|cents|o'?clock)\b)(?![a-z])",
+    r"(?:['’]s|\b(?:he|she)s|\btheyre|\bthey\s+are|\bis|\bwas|\baged?|\bturned|\bturns|\bjust)"
+    r"\s+(?:only\s+|just\s+)?" + _NUMBER + _NOT_AGE,
     re.IGNORECASE)
-_ALONE = re.compile(r"^\s*" + _NUMBER + r"\s*(?:years?(?:\s+old)?|yrs?|yo)?\s*[.!]?\s*$",
-                    re.IGNORECASE)
+# A birthday still to come: the age now is one less ("turns 18 next week", "almost 18").
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:turns|turning|will\s+be|(?:gonna|going\s+to)\s+be|almost|nearly|about\s+to\s+(?:turn|be)"
+    r"|not\s+yet|not\s+quite)\s+" + _NUMBER + r"(?!\s+today)" + _NOT_AGE,
+    re.IGNORECASE)
+_FUTURE_AFTER = re.compile(
+    r"(?<![\w.])" + _NUMBER + r"\s+(?:next|this\s+coming|in\s+(?:a|an|one|two|three|a\s+few|\d+)"
+    r"\s+(?:day|week|month)|soon|on\s+(?:her|his|their)\s+(?:next\s+)?birthday)\b",
+    re.IGNORECASE)
+# Two ages given as a range: "17 or 18", "16-17" (both count, so they may disagree).
+_RANGE = re.compile(r"(?<![\w.])" + _NUMBER + r"\s*(?:or|to|-|/)\s*" + _NUMBER
+                    + r"(?=\s*(?:years?|yrs?|yo|$|[,.;!?]))", re.IGNORECASE)
+_LEAD = (r"(?:(?:yes|yeah|yep|yup|no|nope|nah|maybe|probably|about|around|roughly|like)\b"
+         r"[\s,.;:!-]*)*")
+# A typed answer that is, or opens with, a number: "17", "yes, 9", "19 but in high school".
+_ALONE = re.compile(r"^\s*" + _LEAD + _NUMBER + r"\s*(?:years?(?:\s+old)?|yrs?|yo)?\s*"
+                    r"(?:[-,;:.!?]|\b(?:but|and|though|or)\b|$)", re.IGNORECASE)
+# An age given as a guess: "about 16", "16ish", "17 or so", "maybe 16?".
+_APPROXIMATE = re.compile(r"\b(?:about|around|roughly|approximately|maybe|probably|or\s+so|ish)"
+                          r"\b|\d\s*-?ish\b|\?", re.IGNORECASE)
+
+
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+}
+_GRADE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+grade|\b("
+                    + "|".join(_ORDINALS) + r")\s+grade", re.IGNORECASE)
+
+
+@cache
+def _levels() -> dict[tuple[str, ...], tuple[str, tuple[int, int]]]:
+    raw = yaml.safe_load((DATA / "ages.yaml").read_text("utf-8"))["levels"]
+    return {words(str(name)): (str(name), (int(low), int(high)))
+            for name, (low, high) in raw.items()}
+
+
+def spans_in(text: str) -> dict[tuple[int, int], str]:
+    """The age spans school levels in ``text`` give, each with the level's name ("middle
+    school": 10 to 15; "8th grade": 12 to 15)."""
+    found: dict[tuple[int, int], str] = {}
+    said = words(text)
+    for name, (label, span) in _levels().items():
+        if any(said[i : i + len(name)] == name for i in range(len(said) - len(name) + 1)):
+            found[span] = label
+    for m in _GRADE.finditer(text):
+        grade = int(m.group(1)) if m.group(1) else _ORDINALS[m.group(2).lower()]
+        if 1 <= grade <= 12:
+            found[(grade + 4, grade + 7)] = m.group(0)
+    return found
 
 
 def _value(token: str) -> int:
@@ -33,23 +98,81 @@ def _value(token: str) -> int:
 
 
 def ages_in(text: str, *, alone: bool = False) -> set[int]:
-    """The ages ``text`` states (``alone``: also a whole answer that is just a number)."""
-    found = {_value(m.group(1)) for m in _AGE_AFTER.finditer(text)}
-    found |= {_value(m.group(1)) for m in _AGE_BEFORE.finditer(text)}
-    if alone and (whole := _ALONE.match(text)):
+    """The ages ``text`` states (``alone``: also a whole answer that is just a number), a
+    birthday still to come counted as the age now."""
+    found: set[int] = set()
+    future: list[tuple[int, int]] = []  # where a number was read as a birthday to come
+    for pattern in (_FUTURE_BEFORE, _FUTURE_AFTER):
+        for m in pattern.finditer(text):
+            future.append(m.span(1))
+            found.add(_value(m.group(1)) - 1)
+    for pattern in (_AGE_AFTER, _AGE_BEFORE):
+        found |= {_value(m.group(1)) for m in pattern.finditer(text) if m.span(1) not in future}
+    if alone and (whole := _ALONE.match(text)) and whole.span(1) not in future:
         found.add(_value(whole.group(1)))
-    return {age for age in found if age <= 120}
+        for pair in _RANGE.finditer(text):
+            found |= {_value(pair.group(1)), _value(pair.group(2))}
+    return {age for age in found if 0 <= age <= 120}
+
+
+def _stated(question: Question, text: str, alone: bool) -> tuple[set[tuple[int, int]], str]:
+    """The stated ages as spans (an age is a span of one year) and how to echo them: the
+    numbers if any are stated (a number beats a school level), else the school levels."""
+    if not any(c.ages is not None for c in question.choices):
+        return set(), ""
+    ages = ages_in(text, alone=alone)
+    if ages:
+        return {(a, a) for a in ages}, "age " + ", ".join(str(a) for a in sorted(ages))
+    spans = spans_in(text)
+    return set(spans), ", ".join(spans[span] for span in sorted(spans))
 
 
 def age_choice(question: Question, text: str, *, alone: bool = False) -> tuple[str, str] | None:
-    """(choice id, the age as said) when ``text`` states ages that all fall to one choice of
-    ``question`` (the choices that declare ``ages``); otherwise None."""
-    ranged = [c for c in question.choices if c.ages is not None]
-    ages = ages_in(text, alone=alone) if ranged else set()
-    named = {c.id for c in ranged for age in ages if _covers(c, age)}
-    if len(named) != 1 or not all(any(_covers(c, age) for c in ranged) for age in ages):
+    """(choice id, the age as said) when ``text`` states ages (or a school level) that all fall
+    to one choice of ``question`` (the choices that declare ``ages``); otherwise None."""
+    spans, said = _stated(question, text, alone)
+    owners = {_owner(question, span) for span in spans}
+    if len(owners) != 1 or None in owners:
         return None
-    return named.pop(), "age " + ", ".join(str(a) for a in sorted(ages))
+    return owners.pop(), said
+
+
+def age_hint(question: Question, text: str, *, alone: bool = False) -> tuple[str, str] | None:
+    """(choice id, the ages as said): the choice most of a stated school level's ages fall to,
+    when the level straddles choices ("in high school": under 18, but a senior can be 18):
+    offered, never taken."""
+    spans, said = _stated(question, text, alone)
+    if len(spans) != 1 or age_choice(question, text, alone=alone) is not None:
+        return None
+    low, high = spans.pop()
+    if low == high:
+        return None  # a stated number never needs a hint
+    share = {c.id: sum(_covers(c, age) for age in range(low, high + 1))
+             for c in question.choices if c.ages is not None}
+    best = max(share.values(), default=0)
+    leaders = [cid for cid, n in share.items() if n == best]
+    return (leaders[0], said) if best and len(leaders) == 1 else None
+
+
+def states_age(question: Question, text: str, *, alone: bool = False) -> bool:
+    """``text`` states an age as a number and ``question`` is answered by ages, whether or not
+    the ages agree: words must not answer it instead ("no, he's 17" is about the age, not "no";
+    "19 but in high school" is 19)."""
+    return (any(c.ages is not None for c in question.choices)
+            and bool(ages_in(text, alone=alone)))
+
+
+def _owner(question: Question, span: tuple[int, int]) -> str | None:
+    """The one choice whose ages hold the whole span, if any."""
+    for choice in question.choices:
+        if choice.ages is not None and choice.ages[0] <= span[0] and span[1] <= choice.ages[1]:
+            return choice.id
+    return None
+
+
+def approximate(text: str) -> bool:
+    """The age is a guess ("about 16", "17 or so", "16?"): not enough for a release."""
+    return bool(_APPROXIMATE.search(text))
 
 
 def _covers(choice: Choice, age: int) -> bool:

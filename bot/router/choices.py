@@ -178,10 +178,20 @@ class ChoiceMatcher:
         return fuzzy
 
     def suggestion(self, answer: str) -> Hit | None:
-        """A choice the answer mentions but does not clearly state ("maybe a warrant")."""
+        """A choice the answer mentions but does not clearly state: doubted ("maybe a
+        warrant"), or a safety-critical choice named only by a weak cue ("in high school" for
+        under 18). Offered only when the answer names no other choice."""
         hits = [h for h in self._read(Said.of(answer, self._normalised), specific_only=False)
-                if self._unsure(h) and h.choice != NOT_SURE]
-        return hits[0] if len({h.choice for h in hits}) == 1 else None
+                if h.choice != NOT_SURE]
+        offered = [h for h in hits if self._unsure(h)
+                   or (h.reading == STATED and self._critical(h.choice) and not h.strong)]
+        if len({h.choice for h in hits}) != 1 or not offered:
+            return None
+        return offered[0]
+
+    def doubted(self, answer: str) -> bool:
+        """The answer asks or hedges ("maybe 16?", "I think she's 17")."""
+        return Said.of(answer, self._normalised).hedged()
 
     def _answered(self, hits: list[Hit]) -> set[str]:
         """Choices the hits state outright; failing any, those that denials name: a denial
@@ -283,6 +293,8 @@ class ChoiceMatcher:
                     continue  # a phrase does not run across a comma
                 if specific_only and not phrase.specific:
                     continue
+                if said.other_kind(start):
+                    continue  # "arrest warrant": not the choice's thing at all
                 reading = said.reading(start, end)
                 if phrase.fact_words[0] in NEGATIONS and reading != DOUBTED:
                     reading = STATED  # "no warrant" is itself the fact

@@ -44,10 +44,11 @@ class Cues:
     holding: frozenset[str]
     question_openers: frozenset[tuple[str, ...]]
     short_reach: frozenset[tuple[str, ...]]
+    other_kind: frozenset[str]
 
     def vocabulary(self) -> set[str]:
         """Every cue word: a matcher never 'corrects' one into a choice's word."""
-        out: set[str] = set(self.scope_ends | self.holding)
+        out: set[str] = set(self.scope_ends | self.holding | self.other_kind)
         for group in (self.denied_before, self.yet_before, self.yet_after, self.doubt,
                       self.doubt_critical, self.caution_before):
             for cue in group:
@@ -68,7 +69,7 @@ def cues() -> Cues:
     return Cues(phrases("denied_before"), phrases("yet_before"), phrases("yet_after"),
                 phrases("doubt"), phrases("doubt_critical"), phrases("caution_before"),
                 single("scope_ends"), single("holding"), phrases("question_openers"),
-                phrases("short_reach"))
+                phrases("short_reach"), single("other_kind"))
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,19 @@ class Said:
             if self.words[i] in cues().scope_ends:
                 return False
         return False
+
+    def other_kind(self, start: int) -> bool:
+        """The word just before ``start``, in its clause, makes the phrase another kind of
+        thing ("an *arrest* warrant" is not a search warrant): it states no choice at all."""
+        before = start - 1
+        return (before >= 0 and self.clause[before] == self.clause[start]
+                and self.words[before] in cues().other_kind)
+
+    def hedged(self) -> bool:
+        """A question, or a word of doubt anywhere ("maybe 16?", "I think she's 17")."""
+        return bool(self.questions) or any(
+            self._cue_at(i, cues().doubt, lambda j: True) is not None
+            for i in range(len(self.words)))
 
     def has_cue(self) -> bool:
         """Any cue at all (a typed answer with none can be trusted to a fuzzy match)."""

@@ -4,7 +4,8 @@
 "What does the officer have?" question with ``search-warrant``. Only clear facts are taken
 (``ChoiceMatcher.decide``): whole phrases, one choice per question, nothing doubted; a denied
 phrase ("lacks a warrant") answers with the choice its flow names for the denial; a stated age
-answers the question whose choices declare ``ages``. A safety-critical choice (``critical`` in
+answers the question whose choices declare ``ages`` (a school level that straddles its choices,
+"in high school", is only offered). A safety-critical choice (``critical`` in
 the flow) is taken only from one of its ``strong`` phrases said plainly; a weaker cue ("right
 now", "warrant" alone, "maybe a court order") comes back as a *suggestion*: the engine asks the
 question and shows it. The faces echo what was understood and staff can change it.
@@ -17,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from bot.content.flows import Flow, Question
-from bot.router.ages import age_choice
+from bot.router.ages import age_choice, age_hint
 from bot.router.choices import Hit, matcher
 from bot.router.dates import stated_date
 
@@ -58,6 +59,9 @@ def prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
         by_age = age_choice(question, message)
         if by_age is not None:  # a stated age outweighs words ("my kid, he's 20")
             out.append(_item(question, by_age[0], by_age[1], suggested=False))
+            continue
+        if hint := age_hint(question, message):  # "in high school": a senior can be 18
+            out.append(_item(question, hint[0], hint[1], suggested=True))
             continue
         answer, suggestion = matcher(question).decide(kept)
         if answer is None and suggestion is None:

@@ -1,0 +1,146 @@
+"""How the bot reads what a clerk types, from a desk play test: ages, school levels, a "no"
+about another subject, and a qualifier that makes a phrase another kind of thing.
+
+Each case here reached a wrong answer before: "she's 19 but still in high school" released a
+19-year-old's checkouts to a parent; "9 years old" was read as Not sure; "no, he's 17" as an
+adult; "arrest warrant" was offered as a search warrant.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from bot.engine import start, step
+from bot.engine.matching import match_choice, suggestion
+from bot.router import router_for
+
+PARENT = "parent-requests-child-records"
+LE = "law-enforcement-request"
+RELEASES = {"disclose", "disclose-limited", "comply"}
+
+
+def _minor(catalogue: Catalogue, library: str = "jackson-county"):  # type: ignore[no-untyped-def]
+    return catalogue.flow(library, PARENT).nodes["minor"]
+
+
+def _opened(catalogue: Catalogue, library: str, text: str):  # type: ignore[no-untyped-def]
+    result = router_for(catalogue, library).route(text)
+    return result, start(catalogue, library, result.situation, result.prefill)
+
+
+@pytest.mark.parametrize(("typed", "choice"), [
+    # a stated age beats a school level
+    ("she's 19 but still in high school", "no"),
+    ("he's 18, a senior in high school", "no"),
+    ("19 but in high school", "no"),
+    ("19, in college", "no"),
+    # ages in words, with "years old", after a yes or a no
+    ("9 years old", "yes"),
+    ("hes nine", "yes"),
+    ("shes 15", "yes"),
+    ("yes hes 9", "yes"),
+    ("yes, 9", "yes"),
+    ("no, hes 17", "yes"),  # the age answers, not the "no"
+    ("no shes 12", "yes"),
+    ("nope, 19", "no"),
+    # a birthday still to come: the age now
+    ("17, turns 18 next week", "yes"),
+    ("18 next month", "yes"),
+    ("turns 18 next week", "yes"),
+    ("almost 18", "yes"),
+    ("turned 18 last week", "no"),
+    ("turns 18 today", "no"),
+    # a school level all of whose ages are under 18
+    ("she's in 8th grade", "yes"),
+    ("in middle school", "yes"),
+])
+def test_a_typed_age_answers_whether_the_child_is_a_minor(catalogue: Catalogue, typed: str,
+                                                          choice: str) -> None:
+    found = match_choice(_minor(catalogue), typed)
+    assert found is not None and found.id == choice, (typed, found and found.id)
+
+
+@pytest.mark.parametrize("typed", [
+    "she's in high school", "a senior in high school", "high school",
+])
+def test_a_school_level_alone_is_offered_never_taken_for_under_18(catalogue: Catalogue,
+                                                                  typed: str) -> None:
+    question = _minor(catalogue)
+    assert match_choice(question, typed) is None
+    offered = suggestion(question, typed)
+    assert offered is not None and offered.id == "yes"
+
+
+@pytest.mark.parametrize("typed", ["about 16", "maybe 16?", "16ish", "she's 17 or so",
+                                   "17 or 18", "16-18"])
+def test_a_guessed_or_uncertain_age_is_asked_again(catalogue: Catalogue, typed: str) -> None:
+    found = match_choice(_minor(catalogue), typed)
+    assert found is None or not found.critical, (typed, found and found.id)
+
+
+@pytest.mark.parametrize("library", ["jackson-county", "mahomet", "calumet"])
+def test_a_19_year_old_in_high_school_is_an_adult_and_nothing_is_released(
+        catalogue: Catalogue, library: str) -> None:
+    """The play test's critical case, typed through to the outcome at each library whose
+    policy lets a parent see a minor's account."""
+    _, view = _opened(catalogue, library, "parent asking about kid's account")
+    view = step(catalogue, view.conversation, "she's 19 but still in high school")
+    assert view.conversation.answer_map["minor"] == "no"
+    for typed in ["whats checked out", "yes she has the card", "1", "1"]:
+        if view.outcome is not None:
+            break
+        view = step(catalogue, view.conversation, typed)
+    assert view.outcome is not None
+    assert view.outcome.decision not in RELEASES
+
+
+@pytest.mark.parametrize("opening", [
+    "mom has her daughters card, daughter is a senior in high school, wants to know whats overdue",
+    "dad wants to know what his son checked out, hes in high school",
+])
+def test_a_school_level_in_the_opening_is_only_offered(catalogue: Catalogue,
+                                                       opening: str) -> None:
+    result, view = _opened(catalogue, "jackson-county", opening)
+    assert result.situation == PARENT
+    assert "minor" not in view.conversation.answer_map
+    assert view.question is not None and view.question.id == "minor"
+    assert view.suggestion is not None and view.suggestion.choice == "yes"
+
+
+@pytest.mark.parametrize(("opening", "minor"), [
+    ("dad asking what his daughter checked out, she's 19 but still in high school", "no"),
+    ("mom wants to know fines on her daughters card, shes 15", "yes"),
+    ("dad has his sons card, son is 17 turns 18 next week, wants to know what's overdue", "yes"),
+    ("mom asking about her sons account, hes nine", "yes"),
+])
+def test_an_age_in_the_opening_answers_the_minor_question(catalogue: Catalogue, opening: str,
+                                                          minor: str) -> None:
+    _, view = _opened(catalogue, "jackson-county", opening)
+    assert view.conversation.answer_map.get("minor") == minor
+
+
+# --- a qualifier that makes a phrase another kind of thing ------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["arrest warrant", "an arrest warrant", "bench warrant",
+                                   "he has an arrest warrant", "administrative warrant"])
+def test_an_arrest_warrant_is_never_a_search_warrant(catalogue: Catalogue, typed: str) -> None:
+    question = catalogue.flow("mount-prospect", LE).nodes["document"]
+    found = match_choice(question, typed)
+    assert found is None or found.id == "not-sure", (typed, found and found.id)
+    offered = suggestion(question, typed)
+    assert offered is None or offered.id != "search-warrant"
+
+
+def test_an_arrest_warrant_in_the_opening_offers_no_search_warrant(catalogue: Catalogue) -> None:
+    result, view = _opened(
+        catalogue, "mount-prospect",
+        "police have an arrest warrant for a guy they think is in the building, want to know if "
+        "hes here")
+    assert result.situation == LE
+    assert view.conversation.answer_map.get("document") != "search-warrant"
+    if view.question is not None and view.question.id == "document":
+        assert view.suggestion is None or view.suggestion.choice != "search-warrant"
+        view = step(catalogue, view.conversation, "arrest warrant")
+        assert view.conversation.answer_map.get("document") == "not-sure"
