@@ -250,6 +250,11 @@ def test_an_ack_by_link_stands_down_every_text_and_email_already_sent_but_the_ac
     assert "pat.lee" in str(mails[2]["To"]) and "Stand down" in str(mails[2]["Subject"])
     assert "ACKED by Sam Ortiz via link" in mails[2].get_body(("plain",)).get_content()
     assert [e["via"] for e in audit(rig, "standdown.sent")] == ["email", "sms"]
+    # Pat's own link, pressed late, names who took it (by name, not a Slack mention).
+    pat_text = next(t for t in texts if t["To"] == PAT)["Body"]
+    status, page = rig.request("POST", re.search(r"(/ack/\S+)", pat_text).group(1))  # type: ignore[union-attr]
+    assert status == 409 and "Already acknowledged by Sam Ortiz at 2030-03-01 19:00 UTC" in page
+    assert "&lt;@" not in page and "<@" not in page
     # The ladder stopped: no call, no director page; a late resolve sends nothing again.
     rig.at(400)
     assert not rig.twilio.calls() and DANA not in [t["To"] for t in rig.twilio.texts()]

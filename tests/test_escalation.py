@@ -193,7 +193,7 @@ def test_acknowledge_is_role_only_idempotent_and_stops_paging(rig: Rig) -> None:
     with rig.db.engine.connect() as conn:
         before = conn.execute(select(outbox.c.id)).all()
     again = rig.service.acknowledge(eid, "UPIC1")
-    assert again.status == "already" and "<@UPIC2>" in again.message
+    assert again.status == "already" and "Already acknowledged by UPIC2 at" in again.worded()
     with rig.db.engine.connect() as conn:
         assert conn.execute(select(outbox.c.id)).all() == before  # nothing changed
     row = rig.row(eid)

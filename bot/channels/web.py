@@ -105,6 +105,10 @@ class ChannelWeb:
 
     # --- the one-time link -------------------------------------------------------------
 
+    def _name(self, person: str) -> str:
+        """Someone as a text, a call or the link's page names them: their [people] name."""
+        return self.config.person(person).name or "a colleague"
+
     def _nonce(self, token: str) -> str | None:
         """The nonce of a token this deployment signed; None for anything else."""
         return tokens.verify(self.link_secret, token)
@@ -146,7 +150,7 @@ class ChannelWeb:
         title = "Acknowledged" if result.status == "acknowledged" else "Not acknowledged"
         message = ("Thank you: the page is acknowledged and stops here. The staff member who "
                    "asked has been told you are on it." if result.status == "acknowledged"
-                   else result.message)
+                   else result.worded(self._name))
         return self._page(start_response, status, title, message, **context)
 
     def _page(self, start_response: StartResponse, status: str, title: str, message: str,
@@ -200,7 +204,7 @@ class ChannelWeb:
             code = page_code(page.escalation_id)
             replies.append(f"Acknowledged page {code} ({page.situation_title})."
                            if result.status == "acknowledged" else f"Page {code}: "
-                           f"{result.message}")
+                           f"{result.worded(self._name)}")
         if any(r.startswith("Acknowledged") for r in replies):
             replies.append("The desk has been told you are on it.")
         return _message(" ".join(replies))
@@ -231,7 +235,7 @@ class ChannelWeb:
         result = self.service.acknowledge_by_link(nonce, "voice")
         if result.status == "acknowledged":
             return reply_twiml("Acknowledged. The desk has been told you are on it. Goodbye.")
-        return reply_twiml(f"{result.message} Goodbye.")
+        return reply_twiml(f"{result.worded(self._name)} Goodbye.")
 
 
 def _case(row: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ EXIT = {"acknowledged": 0, "resolved": 0, "already": 0, "refused": 1, "not-found
 def ack(service: EscalationService, escalation_id: str, as_user: str | None) -> None:
     """Acknowledge a page: paging stops and the asker is told."""
     result = service.acknowledge(escalation_id, as_user or terminal_user(), via="terminal")
-    click.echo(result.message)
+    click.echo(result.worded())
     raise SystemExit(EXIT.get(result.status, 1))
 
 
@@ -35,5 +35,5 @@ def resolve(service: EscalationService, escalation_id: str, note: str | None,
     """Resolve an escalation, with an optional note (redacted before it is kept)."""
     result = service.resolve(escalation_id, as_user or terminal_user(), note,
                              via="terminal")
-    click.echo(result.message)
+    click.echo(result.worded())
     raise SystemExit(EXIT.get(result.status, 1))

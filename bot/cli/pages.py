@@ -100,7 +100,7 @@ def list_holds(service: EscalationService) -> None:
 def renew(service: EscalationService, hold_id: str, as_user: str | None) -> None:
     """Extend a hold by its renewal period."""
     result = service.renew_hold(hold_id, as_user or terminal_user())
-    click.echo(result.message)
+    click.echo(result.worded())
     raise SystemExit(0 if result.status == "renewed" else 1)
 
 
@@ -111,5 +111,5 @@ def renew(service: EscalationService, hold_id: str, as_user: str | None) -> None
 def end(service: EscalationService, hold_id: str, as_user: str | None) -> None:
     """End a hold (the records no longer need to be kept)."""
     result = service.end_hold(hold_id, as_user or terminal_user())
-    click.echo(result.message)
+    click.echo(result.worded())
     raise SystemExit(0 if result.status == "ended" else 1)

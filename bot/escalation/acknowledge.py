@@ -16,11 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, select, update
 
-from bot.channels.slack import messages
-from bot.escalation.records import AckResult, thread_of
+from bot.escalation.records import AckResult, format_utc, thread_of
 from bot.escalation.roles import row_to_act_on
 from bot.escalation.states import WAITING, Event, State, allows, move
-from bot.mrkdwn import escape
 from bot.privacy.redact import redact
 from bot.store import ack_links
 from bot.store.audit import append_event
@@ -39,7 +37,7 @@ def acknowledge(service: EscalationService, escalation_id: str, user_id: str,
     now = service.clock()
     with write_transaction(service.db) as conn:
         row = row_to_act_on(conn, service.db, service.roles, escalations, escalation_id,
-                            user_id, f"No escalation {escape(escalation_id)}.")
+                            user_id, f"No escalation {escalation_id}.")
         if isinstance(row, AckResult):
             return row
         result = _acknowledge_row(service, conn, row, user_id, via, now)
@@ -76,11 +74,11 @@ def _acknowledge_row(service: EscalationService, conn: Connection, row: Row[Any]
     """Acknowledge the locked escalation ``row`` as ``user_id``, or say why it is too late."""
     if not allows(row.state, Event.ACKNOWLEDGE):
         if row.state == State.RESOLVED and row.acked_by is None:  # withdrawn: nobody needed
-            return AckResult("already", f"Nothing to do: {escape(row.resolve_note or 'closed')}.")
+            return AckResult("already", f"Nothing to do: {row.resolve_note or 'closed'}.")
         if row.acked_by is not None:
-            return AckResult("already", f"Already acknowledged by {messages.who(row.acked_by)}"
-                             f" at {messages.format_utc(as_utc(row.acked_at))}. Nothing "
-                             "changed.")
+            return AckResult("already", "Already acknowledged by {by} at "
+                             f"{format_utc(as_utc(row.acked_at))}. Nothing changed.",
+                             by=row.acked_by)
         return AckResult("already", "This page expired before anyone acknowledged it; "
                          "the asker was told what to do next. Use Resolve to close it "
                          "with a note.")
@@ -105,12 +103,12 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
     clean = redact(note.strip())[:NOTE_LIMIT] if note and note.strip() else None
     with write_transaction(service.db) as conn:
         row = row_to_act_on(conn, service.db, service.roles, escalations, escalation_id,
-                            user_id, f"No escalation {escape(escalation_id)}.")
+                            user_id, f"No escalation {escalation_id}.")
         if isinstance(row, AckResult):
             return row
         if not allows(row.state, Event.RESOLVE):
-            return AckResult("already", f"Already resolved by {messages.who(row.resolved_by)}"
-                             f" at {messages.format_utc(as_utc(row.resolved_at))}.")
+            return AckResult("already", "Already resolved by {by} at "
+                             f"{format_utc(as_utc(row.resolved_at))}.", by=row.resolved_by)
         values: dict[str, Any] = dict(state=move(row.state, Event.RESOLVE), resolved_by=user_id,
                                       resolved_at=now, resolve_note=clean, next_action_at=None,
                                       updated_at=now)

@@ -15,8 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
-from bot.channels.slack import messages
-from bot.escalation.records import AckResult, dedupe_key, new_id
+from bot.escalation.records import AckResult, dedupe_key, format_utc, new_id
 from bot.escalation.roles import Roles, row_to_act_on
 from bot.store.audit import append_event
 from bot.store.database import Database
@@ -113,7 +112,7 @@ class Holds:
                          escalation_id=row.escalation_id, conversation_id=row.conversation_id,
                          actor=user_id, at=now,
                          data={"hold": hold_id, "due_at": due.isoformat()})
-        return AckResult("renewed", f"Hold {hold_id} renewed: now due {messages.format_utc(due)}.")
+        return AckResult("renewed", f"Hold {hold_id} renewed: now due {format_utc(due)}.")
 
     def end(self, hold_id: str, user_id: str) -> AckResult:
         now = self.clock()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,8 +42,19 @@ class Paged:
 
 @dataclass(frozen=True)
 class AckResult:
+    """What came of a person's step on a page or a hold, in plain words. ``{by}`` in
+    ``message`` stands for the person ``by`` (who acted first), whom each face names its own
+    way (``worded``: a Slack mention, a name from ``[people]``, the id in the terminal)."""
+
     status: str  # acknowledged | already | refused | not-found  (resolve: resolved | …)
     message: str
+    by: str | None = None
+
+    def worded(self, name: Callable[[str], str] = str,
+               escape: Callable[[str], str] = lambda text: text) -> str:
+        """The message for a face: ``escape`` its text (mrkdwn), then name ``by``."""
+        text = escape(self.message)
+        return text.replace("{by}", name(self.by)) if self.by is not None else text
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,16 @@ class HoldSummary:
         return cls(row.id, row.library, row.kind, row.escalation_id,
                    as_utc(row.started_at), as_utc(row.due_at),  # type: ignore[arg-type]
                    row.renewals, row.renewal_days, row.state)
+
+
+def format_utc(stamp: datetime | str | None) -> str:
+    """A time as pages, notices, status lines and replies print it: ``2025-03-01 14:05 UTC``
+    ("" for none). ``stamp``: a datetime (a naive one is UTC, as the database stores it) or its
+    ISO text (a packet's ``due_at``)."""
+    if isinstance(stamp, str):
+        stamp = datetime.fromisoformat(stamp)
+    utc = as_utc(stamp)
+    return utc.strftime("%Y-%m-%d %H:%M UTC") if utc is not None else ""
 
 
 def new_id(prefix: str) -> str:

@@ -7,7 +7,6 @@ history instead of being posted twice. The packet holds only redacted text.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -26,10 +25,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.metadata import Metadata
 from slack_sdk.models.views import View
 
+from bot.escalation.records import format_utc
 from bot.escalation.states import State
 from bot.mrkdwn import channel as _channel
 from bot.mrkdwn import escape, link, mention
-from bot.store.txn import as_utc
 
 ACK_ACTION = "escalation_ack"
 RESOLVE_ACTION = "escalation_resolve"
@@ -53,16 +52,6 @@ def _cut(text: str, limit: int = SECTION_LIMIT) -> str:
 
 def _md(text: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=_cut(text)))
-
-
-def format_utc(stamp: datetime | str | None) -> str:
-    """A time as pages, notices and status lines print it: ``2025-03-01 14:05 UTC`` ("" for
-    none). ``stamp``: a datetime (a naive one is UTC, as the database stores it) or its ISO text
-    (a packet's ``due_at``)."""
-    if isinstance(stamp, str):
-        stamp = datetime.fromisoformat(stamp)
-    utc = as_utc(stamp)
-    return utc.strftime("%Y-%m-%d %H:%M UTC") if utc is not None else ""
 
 
 def who(user_id: str | None) -> str:

@@ -20,10 +20,12 @@ from bot.channels.slack.messages import (
     RESOLVE_ACTION,
     RESOLVE_MODAL,
     resolve_modal,
+    who,
 )
 from bot.escalation import EscalationService
 from bot.faces.slack.listeners.common import once
 from bot.faces.slack.services import Services
+from bot.mrkdwn import escape
 
 REFUSAL = ("Sorry — only the privacy in-charge or the director can acknowledge or resolve this "
            "page. They have been paged; stay in your thread for updates.")
@@ -52,7 +54,7 @@ def register(app: App, services: Services) -> None:
             return
         escalation_id = str(body["actions"][0].get("value") or "")
         result = service().acknowledge(escalation_id, body["user"]["id"])
-        _tell(client, respond, body, result.message)
+        _tell(client, respond, body, result.worded(who, escape))
 
     def open_resolve(body: dict[str, Any], client: WebClient, respond: Any) -> None:
         if service() is None:
@@ -80,7 +82,7 @@ def register(app: App, services: Services) -> None:
             NOTE_ACTION, {}).get("value")
         result = service().resolve(str(view.get("private_metadata") or ""), user, note)
         if result.status != "resolved":
-            client.chat_postMessage(channel=user, text=result.message)
+            client.chat_postMessage(channel=user, text=result.worded(who, escape))
 
     state = services.slack_state
     app.action(ACK_ACTION)(ack=ack_now, lazy=[once(state, acknowledge_page)])
