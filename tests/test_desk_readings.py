@@ -144,3 +144,48 @@ def test_an_arrest_warrant_in_the_opening_offers_no_search_warrant(catalogue: Ca
         assert view.suggestion is None or view.suggestion.choice != "search-warrant"
         view = step(catalogue, view.conversation, "arrest warrant")
         assert view.conversation.answer_map.get("document") == "not-sure"
+
+
+# --- a "no" about another subject -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "typed"), [
+    ("emergency", "no warrant"),  # the "no" is about the warrant
+    ("emergency", "no court order"),
+    ("sworn", "nothing in writing"),
+    ("document", "just who"),  # what they want, not what they have
+])
+def test_a_denial_of_another_subject_does_not_answer_the_question(
+        catalogue: Catalogue, question: str, typed: str) -> None:
+    node = catalogue.flow("mahomet", LE).nodes[question]
+    assert match_choice(node, typed) is None, typed
+
+
+@pytest.mark.parametrize(("question", "typed", "choice"), [
+    ("emergency", "no", "no"),
+    ("emergency", "no its routine", "no"),
+    ("emergency", "nope not urgent", "no"),
+    ("emergency", "no emergency", "no"),
+    ("emergency", "emergancy", "yes"),  # a misspelling is still read
+    ("document", "no warrant", "none"),
+    ("document", "subpena", "subpoena"),
+    ("sworn", "no hes a security guard", "no"),
+])
+def test_a_plain_no_or_a_misspelling_still_answers(catalogue: Catalogue, question: str,
+                                                   typed: str, choice: str) -> None:
+    found = match_choice(catalogue.flow("mahomet", LE).nodes[question], typed)
+    assert found is not None and found.id == choice, (typed, found and found.id)
+
+
+def test_no_warrant_at_the_emergency_question_asks_again_and_offers_the_openings_emergency(
+        catalogue: Catalogue) -> None:
+    result, view = _opened(
+        catalogue, "mahomet",
+        "officer says its an emergency, no warrant, someone threatened to shoot up the school "
+        "and he thinks the guy used our computers")
+    assert result.situation == LE
+    assert view.question is not None and view.question.id == "emergency"
+    view = step(catalogue, view.conversation, "no warrant")
+    assert "emergency" not in view.conversation.answer_map
+    assert view.not_understood == "no warrant"
+    assert view.suggestion is not None and view.suggestion.choice == "yes"

@@ -28,6 +28,7 @@ from bot.router.text import NEGATIONS, Normaliser, is_content, stem, stopwords, 
 
 ACCEPT = 82.0  # below this the best fuzzy candidate is not trusted
 MARGIN = 8.0  # the fuzzy winner must beat the best *other* choice by this much
+WORD_LIKE = 75.0  # a word of a fuzzy answer this close to a word of the phrase is that word
 DENIAL_GAP = 2  # "no court paperwork": words allowed between a denial and the rest of its phrase
 
 # Phrases made only of these words never prefill an answer: they mean nothing out of context.
@@ -216,10 +217,18 @@ class ChoiceMatcher:
         return hit.reading == DOUBTED or (hit.reading == NOT_YET and self._instead(hit) is None)
 
     def _fuzzy(self, said: str) -> Choice | None:
+        """A misspelt phrase ("serch warant"). Every word of meaning in the answer must be
+        (nearly) a word of the phrase: a phrase sharing only "no" with the answer is not a
+        fuzzy match for it ("no warrant" is not "no emergency", "nothing in writing" is not
+        "no")."""
         best: dict[str, float] = {}
-        for _, score, index in process.extract(
+        meaning = [w for w in said.split() if is_content(w)]
+        for phrase, score, index in process.extract(
             said, self._joined, scorer=fuzz.WRatio, processor=None, limit=None
         ):
+            own = phrase.split()
+            if not all(any(fuzz.ratio(w, o) >= WORD_LIKE for o in own) for w in meaning):
+                continue
             owner = self.phrases[index].choice
             best[owner] = max(best.get(owner, 0.0), score)
         ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)
@@ -295,6 +304,8 @@ class ChoiceMatcher:
                     continue
                 if said.other_kind(start):
                     continue  # "arrest warrant": not the choice's thing at all
+                if _denies_something_else(said, phrase, end):
+                    continue  # "no warrant" at the emergency question: not "no emergency"
                 reading = said.reading(start, end)
                 if phrase.fact_words[0] in NEGATIONS and reading != DOUBTED:
                     reading = STATED  # "no warrant" is itself the fact
@@ -332,6 +343,15 @@ class ChoiceMatcher:
                 reading = DOUBTED if said.reading(start, end) == DOUBTED else STATED
                 found.append(Hit(phrase.choice, phrase, cue, end, reading, False))
         return found
+
+
+def _denies_something_else(said: Said, phrase: Phrase, end: int) -> bool:
+    """A bare "no" (or "not", "never") that runs straight on, in its clause, into a word of
+    meaning denies that word, not the question: "no warrant" asked whether it is an emergency
+    is not "no, it's not an emergency". "No, he's 17" and "no he refuses" still say no."""
+    return (bool(phrase.fact_words) and all(w in NEGATIONS for w in phrase.fact_words)
+            and end < len(said.words) and said.clause[end] == said.clause[end - 1]
+            and is_content(said.words[end]))
 
 
 def _outermost(found: list[Hit]) -> list[Hit]:
