@@ -189,3 +189,29 @@ def test_no_warrant_at_the_emergency_question_asks_again_and_offers_the_openings
     assert "emergency" not in view.conversation.answer_map
     assert view.not_understood == "no warrant"
     assert view.suggestion is not None and view.suggestion.choice == "yes"
+
+
+# --- a person down is danger, whatever its cause -----------------------------------------------
+
+
+@pytest.mark.parametrize("opening", [
+    "someone passed out in the bathroom, think its an overdose",
+    "man unconscious in the stairwell",
+    "guy in the stall not breathing, maybe an overdose",
+    "woman collapsed by the computers, might be a seizure",
+])
+def test_a_person_down_is_danger_at_once(catalogue: Catalogue, opening: str) -> None:
+    result, view = _opened(catalogue, "mahomet", opening)
+    assert result.situation == "emergency-or-illegal-activity"
+    assert view.conversation.answer_map.get("danger") == "yes"
+    assert view.outcome is not None and "911" in view.outcome.headline
+
+
+@pytest.mark.parametrize("opening", [
+    "i think someone might be passed out in the bathroom",  # the only cue is doubted
+    "someone passed out flyers in the lobby",  # handed out, not fainted
+])
+def test_a_doubted_or_other_passed_out_is_not_taken(catalogue: Catalogue, opening: str) -> None:
+    result = router_for(catalogue, "mahomet").route(opening)
+    taken = {p.question: p.choice for p in result.prefill if not p.suggested}
+    assert "danger" not in taken

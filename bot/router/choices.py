@@ -17,7 +17,7 @@ and "a police officer" all meet a choice whose synonym is "police".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 
 from rapidfuzz import fuzz, process
@@ -262,7 +262,10 @@ class ChoiceMatcher:
         strong hit. A critical choice heard from a weak cue, or one doubted choice, is the
         suggestion instead: the question is asked, with it offered.
         """
-        doubted = {h.choice for h in hits if self._unsure(h)}
+        # a doubt about one phrase of a choice stated plainly by another is no doubt about the
+        # choice ("passed out, think it's an overdose": someone is in danger either way)
+        doubted = {h.choice for h in hits if self._unsure(h)} - {
+            h.choice for h in hits if h.reading == STATED and h.strong}
         named = self._answered(hits)
         if doubted or len(named) != 1:
             weak = [h for h in hits if self._unsure(h)
@@ -302,16 +305,19 @@ class ChoiceMatcher:
                     continue  # a phrase does not run across a comma
                 if specific_only and not phrase.specific:
                     continue
-                if said.other_kind(start):
-                    continue  # "arrest warrant": not the choice's thing at all
+                if said.other_kind(start) or said.takes_object(start, end):
+                    continue  # "arrest warrant", "passed out flyers": not the choice's thing
                 if _denies_something_else(said, phrase, end):
                     continue  # "no warrant" at the emergency question: not "no emergency"
                 reading = said.reading(start, end)
                 if phrase.fact_words[0] in NEGATIONS and reading != DOUBTED:
                     reading = STATED  # "no warrant" is itself the fact
-                strong = self._is_strong(phrase) and said.clean(start, end)
-                found.append(Hit(phrase.choice, phrase, start, end, reading, strong))
-        return _outermost(found)
+                found.append(Hit(phrase.choice, phrase, start, end, reading,
+                                 self._is_strong(phrase)))
+        kept = _outermost(found)
+        return [replace(h, strong=h.strong and said.clean(h.start, h.end,
+                                                          _hedged_alike(said, h, kept)))
+                for h in kept]
 
     def _is_strong(self, phrase: Phrase) -> bool:
         """The phrase is, or contains, one of its choice's ``strong`` phrases ("a court order
@@ -343,6 +349,14 @@ class ChoiceMatcher:
                 reading = DOUBTED if said.reading(start, end) == DOUBTED else STATED
                 found.append(Hit(phrase.choice, phrase, cue, end, reading, False))
         return found
+
+
+def _hedged_alike(said: Said, hit: Hit, found: list[Hit]) -> frozenset[int]:
+    """Clauses (other than the hit's own) where another phrase for the same choice was found:
+    a doubt there is about that phrase, not this one ("passed out, think it's an overdose")."""
+    own = said.clause[hit.start]
+    return frozenset(said.clause[o.start] for o in found
+                     if o.choice == hit.choice and said.clause[o.start] != own)
 
 
 def _denies_something_else(said: Said, phrase: Phrase, end: int) -> bool:

@@ -19,7 +19,7 @@ from functools import cache
 
 import yaml
 
-from bot.router.text import DATA, words
+from bot.router.text import DATA, is_content, words
 
 REACH = 5  # a cue before a phrase reaches it across at most this many words
 SHORT_REACH = 3  # ... a determiner ("no", "without") across this many
@@ -45,6 +45,7 @@ class Cues:
     question_openers: frozenset[tuple[str, ...]]
     short_reach: frozenset[tuple[str, ...]]
     other_kind: frozenset[str]
+    takes_object: frozenset[tuple[str, ...]]
 
     def vocabulary(self) -> set[str]:
         """Every cue word: a matcher never 'corrects' one into a choice's word."""
@@ -69,7 +70,8 @@ def cues() -> Cues:
     return Cues(phrases("denied_before"), phrases("yet_before"), phrases("yet_after"),
                 phrases("doubt"), phrases("doubt_critical"), phrases("caution_before"),
                 single("scope_ends"), single("holding"), phrases("question_openers"),
-                phrases("short_reach"), single("other_kind"))
+                phrases("short_reach"), single("other_kind"),
+                phrases("takes_object"))
 
 
 @dataclass(frozen=True)
@@ -124,15 +126,20 @@ class Said:
             return NOT_YET
         return STATED
 
-    def clean(self, start: int, end: int) -> bool:
+    def clean(self, start: int, end: int, excused: frozenset[int] = frozenset()) -> bool:
         """Nothing denies, defers or doubts the phrase at ``start:end``: no cue in its sentence,
-        no doubt anywhere in the message, and its sentence is not a question."""
+        no doubt anywhere in the message, and its sentence is not a question.
+
+        A plain doubt in one of the ``excused`` clauses does not count: there it hedges another
+        phrase for the same answer ("someone passed out, I think it's an overdose" doubts the
+        cause, not that someone passed out)."""
         c = cues()
         sentence = self.sentence[start]
         if sentence in self.questions:
             return False
-        if self._doubt(start, end, lambda i: True, c.doubt | c.doubt_critical) or self._before(
-                start, c.caution_before):
+        if self._doubt(start, end, lambda i: self.clause[i] not in excused, c.doubt) or (
+                self._doubt(start, end, lambda i: True, c.doubt_critical)
+                or self._before(start, c.caution_before)):
             return False
         others = c.denied_before | c.yet_before | c.yet_after
         return not any(
@@ -220,6 +227,12 @@ class Said:
         before = start - 1
         return (before >= 0 and self.clause[before] == self.clause[start]
                 and self.words[before] in cues().other_kind)
+
+    def takes_object(self, start: int, end: int) -> bool:
+        """The phrase is a verb that, run straight on into a word of meaning, has an object and
+        means something else ("passed out *flyers*" is not someone who fainted)."""
+        return (self.words[start:end] in cues().takes_object and end < len(self.words)
+                and self.clause[end] == self.clause[start] and is_content(self.words[end]))
 
     def hedged(self) -> bool:
         """A question, or a word of doubt anywhere ("maybe 16?", "I think she's 17")."""
