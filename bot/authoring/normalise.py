@@ -1,9 +1,12 @@
 """Pasted policy text to ``policy.txt``: remove markup, change no word (docs/packs.md, step 1).
 
 Removed: HTML tags and entities, markdown emphasis and heading marks, horizontal rules, a bullet
-in front of an item that already has a label (``- A.``), page headers repeated mid-text and
-"Page N of M" footers, trailing spaces, runs of blank lines. Everything else is kept as it is:
-typos, odd grammar and the policy's own labels stay, because staff are quoted this text.
+(and its indentation) in front of an item that already has a label (``- A.``), page headers
+repeated mid-text and "Page N of M" footers, trailing spaces, runs of blank lines. Joined: a
+sentence a page break split in two (one space), and items of one list that a page break or a
+stray blank line separated (``e.`` then ``f.``). A table row's cells (tab-separated) go one to a
+line. Everything else is kept as it is: typos, odd grammar and the policy's own labels stay,
+because staff are quoted this text.
 """
 
 from __future__ import annotations
@@ -19,7 +22,11 @@ _HEADING = re.compile(r"^\s*#{1,6}\s+")
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _LABEL = r"(?:[IVXLC]+|[A-Z]|\d{1,3}|[a-z]|[ivx]+)[.)]\s"
-_BULLET_BEFORE_LABEL = re.compile(rf"^(\s*)[-*•]\s+(?={_LABEL})")
+_BULLET_BEFORE_LABEL = re.compile(rf"^\s*[-*•]\s+(?={_LABEL})")
+_LABELLED = re.compile(r"^(?P<label>[IVXLC]+|[A-Z]|\d{1,3}|[a-z]|[ivx]+)[.)]\s")
+# A line that ends a sentence (or a heading's colon); anything else before a break is cut short.
+_ENDS_SENTENCE = re.compile(r"[.!?:;\"'”’)\]]$")
+_SHORT_LINE_WORDS = 12  # at most this many words: a heading or letterhead line, never joined
 _PAGE_FOOTER = re.compile(r"^\s*(?:page\s+)?\d+\s*(?:of|/)\s*\d+\s*$", re.IGNORECASE)
 
 
@@ -35,21 +42,68 @@ def normalise(raw: str) -> str:
         line = _HEADING.sub("", line)
         line = _BOLD.sub(r"\2", line)
         line = _ITALIC.sub(r"\1", line)
-        line = _BULLET_BEFORE_LABEL.sub(r"\1", line)
+        line = _BULLET_BEFORE_LABEL.sub("", line)
         line = line.rstrip()
         if header is None and line.strip():
             header = line.strip()
         elif header is not None and line.strip() == header:
             continue  # the page header printed again on every page
-        lines.append(line)
-    out: list[str] = []
+        if "\t" in line.strip():  # a table row: one cell to a line
+            lines.extend(cell.strip() for cell in line.split("\t") if cell.strip())
+        else:
+            lines.append(line)
+    out: list[list[str]] = []
+    for paragraph in _paragraphs(lines):
+        previous = out[-1] if out else None
+        if previous is not None and _continues_list(previous, paragraph[0]):
+            previous.extend(paragraph)
+        elif previous is not None and _sentence_cut(previous[-1], paragraph[0]):
+            previous[-1] = f"{previous[-1]} {paragraph[0].lstrip()}"
+            previous.extend(paragraph[1:])
+        else:
+            out.append(paragraph)
+    return "\n\n".join("\n".join(paragraph) for paragraph in out) + "\n"
+
+
+def _paragraphs(lines: list[str]) -> list[list[str]]:
+    """Runs of non-blank lines."""
+    runs: list[list[str]] = [[]]
     for line in lines:
-        if not line.strip() and (not out or not out[-1].strip()):
-            continue
-        out.append(line)
-    while out and not out[-1].strip():
-        out.pop()
-    return "\n".join(out) + "\n"
+        if line.strip():
+            runs[-1].append(line)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
+def _successor(label: str) -> str:
+    """The label after ``label`` in its numbering (``e`` → ``f``, ``9`` → ``10``, ``ii`` →
+    ``iii``); roman numerals are counted as letters too, so both readings are tried."""
+    if label.isdigit():
+        return str(int(label) + 1)
+    return chr(ord(label[-1]) + 1) if len(label) == 1 else label + "i"
+
+
+def _continues_list(paragraph: list[str], first: str) -> bool:
+    """``first`` is the next item of a list that ``paragraph`` ends with (a page break or a
+    stray blank line separated them)."""
+    following = _LABELLED.match(first)
+    if not following:
+        return False
+    for line in reversed(paragraph):
+        item = _LABELLED.match(line)
+        if not item:
+            return False
+        if _successor(item["label"]) == following["label"]:
+            return True
+    return False
+
+
+def _sentence_cut(last: str, first: str) -> bool:
+    """A page break cut a sentence: a long line stops mid-sentence and the text goes on."""
+    return (len(last.split()) > _SHORT_LINE_WORDS and not _ENDS_SENTENCE.search(last)
+            and not _LABELLED.match(first.lstrip()) and not first.lstrip().startswith(
+                ("-", "*", "•")))
 
 
 def words(text: str) -> list[str]:

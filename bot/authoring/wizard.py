@@ -22,11 +22,12 @@ from typing import Any
 import yaml
 
 from bot.authoring.facts import FactSpec, registry, suggest
-from bot.authoring.normalise import diff, normalise
+from bot.authoring.normalise import diff, normalise, words
 from bot.authoring.outline import ProposedClause, propose
 
 Read = Callable[[str], str]
 Say = Callable[[str], None]
+Edit = Callable[[str], "str | None"]
 
 US_STATES = tuple(
     line for line in (files("bot") / "data" / "packs" / "us_states.txt").read_text("utf-8")
@@ -37,6 +38,68 @@ _TITLE = re.compile(r"\b((?:(?:Executive|Deputy|Assistant|Library|Branch|Associa
                     r"(?:Director|Administrator|Privacy In-Charge|Privacy Officer|Manager|"
                     r"Librarian|Custodian of Records))\b")
 LIBRARY_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+_DATE_LABEL = re.compile(r"(?P<label>\b[A-Za-z][A-Za-z ]{1,30}?)\s*:\s*(?P<date>"
+                         + _DATE.pattern[3:-3] + r")")
+_LIBRARY_NAME = re.compile(r"\b(?:[A-Z][\w.'&-]*[ \t]+)+(?:Library|LIBRARY)"
+                           r"(?:[ \t]+(?:District|System|Services|DISTRICT|SYSTEM|SERVICES))?\b")
+_POLICY_WORDS = re.compile(r"privacy|confidential|records", re.IGNORECASE)
+_LETTERHEAD = re.compile(r"\d{3}.*\d{4}|www\.|https?:|\.(?:org|com|net|gov|us)\b|@", re.IGNORECASE)
+
+
+def _edit_in_editor(text: str) -> str | None:
+    """The text as the person left it in $EDITOR (None: closed without saving)."""
+    import click
+
+    return click.edit(text, extension=".txt", require_save=True)
+
+
+def word_changes(raw: str, text: str) -> list[str]:
+    """The words ``text`` drops (-) or adds (+) compared with the pasted policy."""
+    import difflib
+
+    before, after = words(raw), text.split()
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag != "equal":
+            out.append(" ".join(["-" + w for w in before[a0:a1]] + ["+" + w for w in after[b0:b1]]))
+    return out
+
+
+def library_name_guess(text: str) -> str:
+    """The library's name: the "… Library (District)" phrase the text uses most."""
+    names: dict[str, int] = {}
+    for match in _LIBRARY_NAME.finditer(text):
+        name = re.sub(r"^(?:The|THE|This|By|Of)\s+", "", match[0].replace("\n", " "))
+        if len(name.split()) < 2:
+            continue
+        if name.isupper():
+            name = name.title()
+        names[name] = names.get(name, 0) + 1
+    return max(names, key=lambda n: names[n], default="")
+
+
+def policy_title_guess(text: str, library: str) -> str:
+    """The policy's title: an early short line about privacy or records, not the letterhead."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:8]
+    candidates = []
+    for line in lines:
+        if len(line.split()) > 10 or _LETTERHEAD.search(line) or _DATE.search(line):
+            continue
+        if library and line.lower().startswith(library.lower()):
+            line = line[len(library):].strip(" -–—:")
+        if line and line.lower() != library.lower():
+            candidates.append(line)
+    about = [c for c in candidates if _POLICY_WORDS.search(c)]
+    return (about or [c for c in candidates if "polic" in c.lower()] or candidates or [""])[0]
+
+
+def labelled_dates(text: str) -> dict[str, str]:
+    """Dates the text labels itself ("ADOPTED: 11-21-15", "Revised: 12/4/2018")."""
+    return {"_".join(match["label"].lower().split()[-3:]): match["date"]
+            for match in _DATE_LABEL.finditer(text)}
 
 
 class WizardStopped(Exception):
@@ -56,12 +119,13 @@ class Answers:
 
 class PackWizard:
     def __init__(self, library_id: str, raw_policy: str, content_root: Path, *,
-                 read: Read, say: Say):
+                 read: Read, say: Say, edit: Edit = _edit_in_editor):
         self.library_id = library_id
         self.raw = raw_policy
         self.root = content_root
         self.read = read
         self.say = say
+        self.edit = edit
         self.text = normalise(raw_policy)
         self.answers = Answers()
 
@@ -103,37 +167,72 @@ class PackWizard:
     def step_text(self) -> None:
         self.say("\n1. The policy text. Staff are quoted it word for word; only markup is "
                  "removed.")
-        changes = diff(self.raw, self.text)
-        if not changes:
+        if not diff(self.raw, self.text):
             self.say("   Nothing to remove: the text is used as pasted.")
             return
-        self.say(changes)
-        if not self.ask_yes("   Use the text on the right (+) as policy.txt?"):
-            raise WizardStopped("the normalised text was not approved; fix the pasted text "
-                                "and run again (nothing was written)")
+        self.say(diff(self.raw, self.text))
+        while True:
+            choice = self.ask("   Use the text on the right (+) as policy.txt? (a)ccept, (e)dit "
+                              "it in your editor, (r)eject", "a").lower()
+            if choice in ("a", "accept", "y", "yes"):
+                return
+            if choice in ("r", "reject", "n", "no"):
+                raise WizardStopped("the normalised text was not approved; fix the pasted text "
+                                    "and run again (nothing was written)")
+            if choice not in ("e", "edit"):
+                self.say("   Please answer a, e or r.")
+                continue
+            edited = self.edit(self.text)
+            if edited is None or edited.strip() == self.text.strip():
+                self.say("   No change made.")
+                continue
+            self.text = edited.rstrip() + "\n"
+            self.say(diff(self.raw, self.text))
+            changed = word_changes(self.raw, self.text)
+            if changed:
+                self.say("   Careful: your edit changes the policy's words (staff are quoted "
+                         "them):\n" + "\n".join(f"     {line}" for line in changed[:10]))
 
     def step_header(self) -> None:
         self.say("\n2. About the policy.")
-        lines = [ln.strip() for ln in self.text.splitlines() if ln.strip()]
-        library_guess = next((ln for ln in lines if "Library" in ln and len(ln) < 80), "")
-        library_guess = re.sub(r"\s*[-–—:].*$", "", library_guess)
-        name_match = re.search(r"([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*\s+(?:Public\s+)?Library"
-                               r"(?:\s+District)?)", library_guess)
-        library = self.ask("   The library's full name:", name_match[1] if name_match else "")
-        title = self.ask("   The policy's own title:", lines[0] if lines else "")
+        library = ""
+        while not library:
+            library = self.ask("   The library's full name, as the policy writes it:",
+                               library_name_guess(self.text))
+        title = ""
+        while not title:
+            title = self.ask("   The policy's own title (not the letterhead):",
+                             policy_title_guess(self.text, library))
         state = next((s for s in US_STATES if re.search(rf"\b{s}\b", self.text)), "")
         jurisdiction = self.ask("   State (blank if the text names none):", state) or None
         source = ""
         while not source:
             source = self.ask("   Where this text came from (web address or document):")
-        dates = {f"date_{i}" if i else "stated": d
-                 for i, d in enumerate(dict.fromkeys(_DATE.findall(self.text)))}
         self.answers.header = {
             "id": self.library_id, "library": library, "title": title,
             "jurisdiction": jurisdiction,
             "source": f"source.txt: {source} (the text as pasted; policy.txt is it with "
                       "markup removed)",
-            "dates": dates, "policy": "policy.txt"}
+            "dates": self.ask_dates(), "policy": "policy.txt"}
+
+    def ask_dates(self) -> dict[str, str]:
+        """The policy's dates under their own labels (ADOPTED, Revised ...), confirmed."""
+        labelled = labelled_dates(self.text)
+        if labelled:
+            shown = ", ".join(f"{label} {date}" for label, date in labelled.items())
+            if self.ask_yes(f"   Dates found: {shown}. Record them with these labels?"):
+                return labelled
+        loose = list(dict.fromkeys(_DATE.findall(self.text)))
+        if loose:
+            self.say(f"   Dates in the text: {', '.join(loose)}")
+        dates: dict[str, str] = {}
+        for label, question in (("adopted", "Date the policy was adopted"),
+                                ("revised", "Date it was last revised")):
+            answer = self.ask(f"   {question} (as the policy writes it; blank if it doesn't "
+                              "say):")
+            if answer:
+                dates[label] = answer
+        return dates
 
     def step_clauses(self) -> None:
         proposals = propose(self.text)
