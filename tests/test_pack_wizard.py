@@ -1,15 +1,14 @@
 """`frontdesk pack new`: onboarding a library from its published policy, end to end.
 
-The wizard is driven as a librarian would drive it, answering from a real policy (Calumet's, as
-received in knowledge/calumet/source.txt) with the answers the hand-written pack gives; the pack
-it writes must load, pass `frontdesk check` over the bundled flows, and agree with the
-hand-written pack on every fact. Proposed clause ids are compared with the hand-written packs'.
+The wizard is driven through its real prompts as a librarian would drive it, once for each of
+the five real policies as published (knowledge/*/source.txt), answering what the hand-made pack
+answers; the pack it writes must load, pass `frontdesk check` over the bundled flows and agree
+with the hand-made pack. The outline is measured against the packs' own clauses.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,91 +27,141 @@ ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ("mount-prospect", "westmont", "mahomet", "jackson-county", "calumet")
 
 
-def librarian(model: Pack, transcript: list[str]) -> Callable[[str], str]:
-    """Answers each prompt as the hand-written pack ``model`` does; records what was typed."""
-    pending = {"fact": None}
-    facts = {f.name: f for f in registry()}
-    order = iter(f.name for f in registry())
+class Librarian:
+    """Answers the wizard's prompts as the hand-written pack ``model`` does, reading what the
+    wizard says (which fact is being asked) as a person at the keyboard would; records what it
+    typed, so the same answers can be typed again at the real command."""
 
-    def read(prompt: str) -> str:
-        answer = _answer(prompt)
-        transcript.append(answer)
+    def __init__(self, model: Pack, source: str) -> None:
+        self.model = model
+        self.source = source
+        self.typed: list[str] = []
+        self.said: list[str] = []
+        self.fact: str | None = None
+        self.prompts: list[str] = []
+        self.cited_after_no: list[str] = []  # facts asked "Which clause says so?" after "n"
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+        if m := re.search(r"^\s*\[(\d+)/\d+\]", text):
+            self.fact = registry()[int(m[1]) - 1].name
+
+    def read(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        answer = self._answer(prompt)
+        self.typed.append(answer)
         return answer
 
-    def _answer(prompt: str) -> str:
-        if "(y/n" in prompt and "Does the policy say" not in prompt:
-            return "y"
+    def _answer(self, prompt: str) -> str:
+        model = self.model
         if "(a)ccept" in prompt:
             return "a"
-        if prompt.lstrip().startswith("Date "):
-            return ""
         if "full name" in prompt:
             return model.library
         if "own title" in prompt:
             return model.title
         if "State (" in prompt:
-            return model.jurisdiction or "-"
+            return model.jurisdiction or ""
         if "came from" in prompt:
-            return "the library's published policy (knowledge/calumet/source.txt)"
-        if prompt.startswith("   Does the policy say") or "Which one?" in prompt or (
-                "How many?" in prompt) or "In the policy's words" in prompt:
-            name = next(order)
-            pending["fact"] = name
-            value = model.facts[name].value
-            spec = facts[name]
-            if spec.type == "choice":
-                return "abcdefgh"[spec.choices.index(value)]
-            if value is None:
-                return "s"
-            if isinstance(value, bool):
-                return "y" if value else "n"
-            return str(value)
-        if "Which clause says so?" in prompt:
-            return ", ".join(model.facts[pending["fact"]].cite)
+            return self.source
+        if "Date the policy was adopted" in prompt:
+            return model.dates.get("adopted", "")
+        if "Date it was last revised" in prompt:
+            return model.dates.get("revised", "")
         if "Title(s) of the head" in prompt:
             return ", ".join(model.roles["director"].titles)
         if "Title(s) of who handles" in prompt:
             return ", ".join(model.roles["privacy-in-charge"].titles)
+        if "Which clause names them?" in prompt:
+            role = "director" if not any("Title(s) of who handles" in p for p in self.prompts) \
+                else "privacy-in-charge"
+            return ", ".join(model.roles[role].cite)
+        if "A note on this role" in prompt:
+            return ""
+        if "(y/n" in prompt and "y = yes" not in prompt:
+            return "y"
         if "nobody answers a page" in prompt:
             return model.contacts.get("if_no_answer", "")
-        raise AssertionError(f"unexpected prompt: {prompt!r}")
+        if (m := re.match(r"^   ([\w.-]+): ", prompt)) and m[1] in model.clauses:
+            return model.clauses[m[1]].title
+        assert self.fact is not None, prompt
+        fact = model.facts[self.fact]
+        spec = next(f for f in registry() if f.name == self.fact)
+        if "Which clause says so?" in prompt:
+            if self.typed[-1] == "n":
+                self.cited_after_no.append(self.fact)
+            return ", ".join(fact.cite)
+        if "A note for whoever reviews" in prompt:
+            return ""
+        value = fact.value
+        if spec.type == "choice":
+            return "abcdefgh"[spec.choices.index(value)]
+        if value is None:
+            return "s"
+        if isinstance(value, bool):
+            return "y" if value else "n"
+        return str(value)
 
-    return read
 
-
-def test_onboarding_calumet_from_its_published_text_reproduces_its_pack(tmp_path: Path) -> None:
-    model = load_pack(ROOT / "knowledge" / "calumet")
-    raw = (ROOT / "knowledge" / "calumet" / "source.txt").read_text(encoding="utf-8")
-    typed: list[str] = []
-    said: list[str] = []
-    wizard = PackWizard("our-calumet", raw, tmp_path, read=librarian(model, typed),
-                        say=said.append)
+@pytest.mark.parametrize("library", BUNDLED)
+def test_onboarding_each_library_from_its_published_text_reproduces_its_pack(
+        tmp_path: Path, library: str) -> None:
+    """The wizard, driven through its prompts with each real policy as published and the
+    hand-made pack's answers, writes a pack that loads, passes `frontdesk check` over the
+    bundled flows, and agrees with the hand-made pack: text, clause ids and spans, every fact
+    (dependent facts skipped, not asked), roles and the cited clauses' titles."""
+    model = load_pack(ROOT / "knowledge" / library)
+    raw = (ROOT / "knowledge" / library / "source.txt").read_text(encoding="utf-8")
+    person = Librarian(model, f"the library's published policy (knowledge/{library}/source.txt)")
+    wizard = PackWizard(f"our-{library}", raw, tmp_path, read=person.read, say=person.say)
     folder = wizard.run()
     made = load_pack(folder)
     assert made.policy_text == model.policy_text  # normalising reproduced policy.txt exactly
     assert {n: f.value for n, f in made.facts.items()} == {
         n: f.value for n, f in model.facts.items() if n in made.facts}
     assert set(made.facts) == {f.name for f in registry()}
-    assert made.roles["director"].titles == model.roles["director"].titles
+    assert {r: made.roles[r].titles for r in made.roles} == {
+        r: model.roles[r].titles for r in model.roles}
+    assert set(model.clauses) <= set(made.clauses)  # every clause the pack has was proposed
+    for clause_id, clause in model.clauses.items():
+        assert (made.clauses[clause_id].start, made.clauses[clause_id].end) == (
+            clause.start, clause.end), clause_id
+    cited = {c for f in made.facts.values() for c in f.cite}
+    assert all(made.clauses[c].title == model.clauses[c].title for c in cited)
     assert (folder / "clauses.lock").is_file() and (folder / "source.txt").read_text() == raw
     report = run_checks(tmp_path)  # the bundled flows lie under a folder with only knowledge/
     assert report.errors == [], [str(p) for p in report.errors][:5]
-    assert any("Policy is silent" in f.note for f in made.facts.values())
+    if model.facts["emergency_release"].value is False:  # nothing asked about the form
+        assert not any("sign or fill in" in s for s in person.said)
+        assert "Not asked: emergency_release is False" in made.facts["emergency_form"].note
+    # "Which clause says so?" follows only answers the pack relies on: never a plain "no".
+    specs = {f.name: f for f in registry()}
+    assert all(specs[name].cite_when_false for name in person.cited_after_no)
+    assert any(f.value is False for f in made.facts.values())
+    for name, fact in made.facts.items():  # a note never contradicts its value
+        if fact.value is False:
+            assert fact.note.endswith("No.") or fact.note.startswith("Not asked"), name
 
-    # The same answers typed at the real command, into another folder.
+
+def test_the_same_answers_typed_at_the_command(tmp_path: Path) -> None:
+    model = load_pack(ROOT / "knowledge" / "calumet")
+    source = ROOT / "knowledge" / "calumet" / "source.txt"
+    person = Librarian(model, "the library's published policy")
+    PackWizard("our-calumet", source.read_text(encoding="utf-8"), tmp_path / "first",
+               read=person.read, say=person.say).run()
     other = tmp_path / "site"
-    result = CliRunner().invoke(main, ["pack", "new", "our-calumet", "--policy",
-                                       str(ROOT / "knowledge" / "calumet" / "source.txt"),
-                                       "--content", str(other)], input="\n".join(typed) + "\n")
+    result = CliRunner().invoke(main, ["pack", "new", "our-calumet", "--policy", str(source),
+                                       "--content", str(other)],
+                                input="\n".join(person.typed) + "\n")
     assert result.exit_code == 0, result.output[-1500:]
-    assert "frontdesk check: 1 packs" in result.output or "0 errors" in result.output
+    assert "0 errors" in result.output
     assert "your library decides differently from most on" in result.output
     assert (other / "knowledge" / "our-calumet" / "pack.yaml").is_file()
 
 
 def test_stopping_or_running_out_of_input_writes_nothing(tmp_path: Path) -> None:
     raw = (ROOT / "knowledge" / "westmont" / "source.txt").read_text(encoding="utf-8")
-    answers = iter(["y", "Westmont Public Library", "", "", "somewhere", "y", "quit"])
+    answers = iter(["a", "Westmont Public Library", "", "", "somewhere", "", "", "y", "quit"])
     wizard = PackWizard("w2", raw, tmp_path, read=lambda _p: next(answers), say=lambda _s: None)
     with pytest.raises(WizardStopped):
         wizard.run()
@@ -212,16 +261,51 @@ def test_header_guesses_skip_the_letterhead_and_dates_keep_their_labels(library:
         k: v for k, v in pack.dates.items() if k in ("adopted", "created", "revised", "approved")}
 
 
-def test_proposed_clause_ids_follow_the_hand_written_numbering() -> None:
-    """Most clause ids an author wrote by hand are proposed as they are (figure in the note)."""
-    agreed = total = 0
+def test_proposed_clauses_match_the_hand_made_packs() -> None:
+    """Over the five real policies, the clauses proposed against the packs' own (same id and
+    same span): `python bench/authoring_bench.py` prints the figures (precision 96.8 %, recall
+    100 % when written; 63.8 % and 66.7 % before list items, paragraphs after lists, section
+    ends and letterhead were handled)."""
+    matched = proposed = own = 0
     for library in BUNDLED:
         pack = load_pack(ROOT / "knowledge" / library)
-        proposed = {c.id for c in propose(pack.policy_text)}
-        hand = {cid for cid in pack.clauses if not re.search(r"revision|history", cid)}
-        agreed += len(proposed & hand)
-        total += len(hand)
-    assert agreed / total >= 0.75, (agreed, total)
+        spans = {(p.id, p.start, p.end) for p in propose(pack.policy_text)}
+        matched += len(spans & {(cid, c.start, c.end) for cid, c in pack.clauses.items()})
+        proposed += len(spans)
+        own += len(pack.clauses)
+    assert matched / proposed >= 0.9 and matched / own >= 0.95, (matched, proposed, own)
+
+
+def test_an_outline_with_a_letterhead_a_list_and_paragraphs_after_it() -> None:
+    """A policy none of the packs has: letterhead lines, a lettered list whose short item (e)
+    has no full stop, a paragraph after the list, an item with sub-items, a single-paragraph
+    section, and trailing unnumbered text."""
+    text = ("Oak Park Public Library\n834 Lake St, Oak Park, IL 60301\nPrivacy Policy\n\n"
+            "1. Scope\n\nThis policy covers every record the library keeps about patrons.\n\n"
+            "2. Records\n\nThe library keeps the following records:\n\n"
+            "a. Registration details given for a library card.\n"
+            "b. Items currently checked out.\n"
+            "c. Holds\n"
+            "d. Fines\n"
+            "e. Interlibrary loan requests\n\n"
+            "Records are kept only as long as the library needs them.\n\n"
+            "3. Release\n\n"
+            "a. Records are released only when:\n"
+            "i. a court order is presented; or\n"
+            "ii. the patron agrees in writing.\n"
+            "b. The Director decides every request.\n\n"
+            "Board approved\n\nAdopted by the Board of Trustees on 3/1/2020.\n")
+    proposed = {p.id: text[p.start:p.end] for p in propose(text)}
+    assert not any("Oak Park Public Library" in body for body in proposed.values())
+    assert proposed["1"] == "This policy covers every record the library keeps about patrons."
+    assert proposed["2.e"] == "e. Interlibrary loan requests"
+    assert proposed["2.c"] == "c. Holds"
+    assert proposed["2.2"] == "Records are kept only as long as the library needs them."
+    assert proposed["2"].startswith("The library keeps") and proposed["2"].endswith("needs them.")
+    assert proposed["3.a"].startswith("a. Records are released only when:")
+    assert proposed["3.a"].endswith("the patron agrees in writing.")
+    assert proposed["3.a.ii"] == "ii. the patron agrees in writing."
+    assert proposed["board-approved"].startswith("Adopted by the Board")
 
 
 def test_the_fact_registry_and_the_docs_list_the_same_facts() -> None:
@@ -271,3 +355,45 @@ def test_normalising_removes_markup() -> None:
            "C. Last item.\n\n\n\n")
     assert normalise(raw) == ("Oak Park Library\nPrivacy Policy\n\nA. Records are confidential.\n"
                               "B. Staff may & must help.\nC. Last item.\n")  # one list
+
+
+class Insists(Librarian):
+    """The librarian, except that at prompts containing a key it first types the listed
+    answers (one per time the prompt comes up), then answers as the pack does."""
+
+    def __init__(self, model: Pack, overrides: dict[str, list[str]]) -> None:
+        super().__init__(model, "the library's published policy")
+        self.overrides = {key: list(answers) for key, answers in overrides.items()}
+
+    def _answer(self, prompt: str) -> str:
+        for key, answers in self.overrides.items():
+            if key in prompt and answers:
+                return answers.pop(0)
+        return super()._answer(prompt)
+
+
+def test_show_a_clause_long_titles_notes_and_refused_releases(tmp_path: Path) -> None:
+    """At Westmont: 'show 1' and 'show <id>' read clauses at a fact prompt; a note is kept; a
+    role title list that would push a reply's headline past 120 characters is refused at once
+    with the headline shown; a release way the librarian does not confirm is left out."""
+    model = load_pack(ROOT / "knowledge" / "westmont")
+    long_titles = ("Library Director, staff member in charge of the library, Library Director, "
+                   "staff member in charge of the library")
+    person = Insists(model, {
+        "y = yes": ["show 1", "show purpose", "show nowhere"],
+        "A note for whoever reviews": ["Checked against the printed copy."],
+        "Title(s) of who handles": [long_titles],
+        "Is that what purpose says?": ["n"],
+    })
+    wizard = PackWizard("our-westmont", (ROOT / "knowledge" / "westmont" / "source.txt")
+                        .read_text(encoding="utf-8"), tmp_path, read=person.read, say=person.say)
+    folder = wizard.run()
+    said = "\n".join(person.said)
+    assert "   --- purpose ---\n   | The Westmont Public Library abides by" in said
+    assert "No clause 'nowhere'" in said
+    assert "the limit is 120" in said and "Give fewer or shorter titles" in said
+    made = load_pack(folder)
+    assert made.facts["general_confidentiality"].note == "Checked against the printed copy."
+    assert made.roles["privacy-in-charge"].titles == model.roles["privacy-in-charge"].titles
+    assert len(made.clauses["purpose"].releases) == len(model.clauses["purpose"].releases) - 1
+    assert "Left out." in said

@@ -14,14 +14,14 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.authoring.facts import FactSpec, registry, suggest
+from bot.authoring.facts import FactSpec, applies, registry, suggest
 from bot.authoring.normalise import diff, normalise, words
 from bot.authoring.outline import ProposedClause, propose
 
@@ -37,6 +37,7 @@ _DATE = re.compile(r"\b(\d{1,2}[/-]\d{1,2}[/-]\d{2,4}|(?:January|February|March|
 _TITLE = re.compile(r"\b((?:(?:Executive|Deputy|Assistant|Library|Branch|Associate)\s+)*"
                     r"(?:Director|Administrator|Privacy In-Charge|Privacy Officer|Manager|"
                     r"Librarian|Custodian of Records))\b")
+_LONG_HEADLINE = re.compile(r"headline is (\d+) characters")
 LIBRARY_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
@@ -102,6 +103,17 @@ def labelled_dates(text: str) -> dict[str, str]:
             for match in _DATE_LABEL.finditer(text)}
 
 
+def _conditions_of(way: dict[str, Any]) -> list[str]:
+    return ([way["who"]] if way.get("who") else []) + list(way.get("needs", ()))
+
+
+def _plain(value: Any) -> str:
+    """An answer as the note states it ("Yes.", "No.", "30.")."""
+    if isinstance(value, bool):
+        return "Yes." if value else "No."
+    return f"{value}".rstrip(".") + "."
+
+
 class WizardStopped(Exception):
     """The person stopped (end of input or 'quit'); nothing was written."""
 
@@ -115,6 +127,7 @@ class Answers:
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)
     roles: dict[str, dict[str, Any]] = field(default_factory=dict)
     contacts: dict[str, str] = field(default_factory=dict)
+    releases: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 class PackWizard:
@@ -161,6 +174,8 @@ class PackWizard:
         self.step_clauses()
         self.step_facts()
         self.step_roles()
+        self.step_titles()
+        self.step_releases()
         self.step_contacts()
         return self.write()
 
@@ -246,11 +261,35 @@ class PackWizard:
                                 "docs/packs.md step 3 (nothing was written)")
         self.answers.clauses = proposals
 
-    def _cite(self, fact: FactSpec, offered: list[ProposedClause]) -> list[str]:
+    def clause_text(self, clause_id: str) -> str | None:
+        clause = next((c for c in self.answers.clauses if c.id == clause_id), None)
+        return None if clause is None else self.text[clause.start:clause.end]
+
+    def ask_about(self, prompt: str, offered: list[ProposedClause], default: str = "") -> str:
+        """``ask``, where ``show ID`` (or ``show 2``, a suggestion's number) prints a clause's
+        text and asks again."""
+        while True:
+            answer = self.ask(prompt, default)
+            if not answer.lower().startswith("show"):
+                return answer
+            wanted = answer[4:].strip()
+            if wanted.isdigit() and 1 <= int(wanted) <= len(offered):
+                wanted = offered[int(wanted) - 1].id
+            text = self.clause_text(wanted) if wanted else None
+            if text is None:
+                self.say(f"   No clause {wanted!r}. Type show and a clause id or a suggestion "
+                         f"number (show {offered[0].id if offered else 'III.A'}).")
+            else:
+                self.say(f"   --- {wanted} ---\n" + "\n".join(
+                    f"   | {line}" for line in text.splitlines()))
+
+    def _cite(self, offered: list[ProposedClause], prompt: str = "Which clause says so?",
+              default: str | None = None) -> list[str]:
         known = {c.id for c in self.answers.clauses}
         while True:
-            picked = self.ask("   Which clause says so? (numbers or clause ids, comma-separated)",
-                              "1" if offered else "")
+            picked = self.ask_about(f"   {prompt} (suggestion numbers or clause ids, "
+                                    "comma-separated)", offered,
+                                    default if default is not None else ("1" if offered else ""))
             ids: list[str] = []
             for token in (t.strip() for t in picked.split(",") if t.strip()):
                 if token.isdigit() and 1 <= int(token) <= len(offered):
@@ -262,36 +301,56 @@ class PackWizard:
                     break
             else:
                 if ids:
-                    return ids
+                    return list(dict.fromkeys(ids))
                 self.say("   Name at least one clause.")
 
     def step_facts(self) -> None:
         facts = registry()
-        self.say(f"\n4. Facts: {len(facts)} plain questions. Answer from the text only: if the "
-                 "policy doesn't say, answer 's' (silent) — never fill a gap with another "
-                 "library's rule or with state law.")
+        self.say(f"\n4. Facts: up to {len(facts)} questions about what the policy says. Answer "
+                 "from the text only: if the policy doesn't say, answer 's' (silent) — never "
+                 "fill a gap with another library's rule or with state law. Under each question "
+                 "are the clauses most likely to answer it; type 'show 1' or 'show <clause id>' "
+                 "to read one.")
         general: list[str] = []
+        values: dict[str, Any] = {}
         for number, fact in enumerate(facts, 1):
+            if not applies(fact, values):
+                values[fact.name] = fact.skipped
+                because = ", ".join(f"{name} is {values.get(name)!r}" for name, _ in fact.ask_if)
+                self.answers.facts[fact.name] = {
+                    "value": fact.skipped, "cite": general or [self.answers.clauses[0].id],
+                    "note": f"Not asked: {because}. {fact.question}"}
+                continue
             offered = suggest(fact, self.answers.clauses, self.text)
-            self.say(f"\n  [{number}/{len(facts)}] {fact.meaning}")
+            self.say(f"\n  [{number}/{len(facts)}] {fact.question or fact.meaning}")
             for index, clause in enumerate(offered, 1):
                 self.say(f"     {index}. {clause.id}: {clause.title}")
-            value = self._value(fact)
+            value = self._value(fact, offered)
+            values[fact.name] = value
             if value is None:
                 cite = general or [self.answers.clauses[0].id]
-                note = f"Policy is silent: {fact.meaning}"
+                note = f"Policy is silent: {fact.question or fact.meaning}"
+            elif value is False and not fact.cite_when_false:
+                cite = general or [self.answers.clauses[0].id]  # nothing relies on a clause
+                note = f"{fact.question} {_plain(value)}"
             else:
-                cite = self._cite(fact, offered)
-                note = f"{fact.meaning} ({', '.join(cite)})"
+                cite = self._cite(offered)
+                note = f"{fact.question} {_plain(value)}"
+            extra = self.ask("   A note for whoever reviews this answer (optional; Enter to "
+                             "skip):")
+            if extra:
+                note = extra
             if fact.name == "general_confidentiality":
                 general = cite
             self.answers.facts[fact.name] = {"value": value, "cite": cite, "note": note}
 
-    def _value(self, fact: FactSpec) -> Any:
+    def _value(self, fact: FactSpec, offered: list[ProposedClause]) -> Any:
+        silent = "" if fact.required else ", s = the policy doesn't say"
         while True:
             if fact.type == "bool":
                 options = "y/n" if fact.required else "y/n/s"
-                answer = self.ask(f"   Does the policy say so? ({options})").lower()
+                answer = self.ask_about(f"   ({options}: y = yes, n = no{silent})",
+                                        offered).lower()
                 if answer in ("y", "yes"):
                     return True
                 if answer in ("n", "no"):
@@ -301,17 +360,17 @@ class PackWizard:
             elif fact.type == "choice":
                 for index, choice in enumerate(fact.choices, 1):
                     self.say(f"     ({chr(96 + index)}) {choice}")
-                answer = self.ask("   Which one? (letter)").lower()
+                answer = self.ask_about("   Which one? (letter)", offered).lower()
                 if len(answer) == 1 and 0 <= ord(answer) - 97 < len(fact.choices):
                     return fact.choices[ord(answer) - 97]
             elif fact.type == "int":
-                answer = self.ask("   How many? (a number, or 's' if silent)").lower()
+                answer = self.ask_about(f"   A number{silent}:", offered).lower()
                 if answer.isdigit():
                     return int(answer)
                 if answer in ("s", "silent"):
                     return None
             else:
-                answer = self.ask("   In the policy's words (or 's' if silent):")
+                answer = self.ask_about(f"   In the policy's words{silent}:", offered)
                 if answer.lower() in ("s", "silent") and not fact.required:
                     return None
                 if answer and answer.lower() not in ("s", "silent"):
@@ -320,72 +379,170 @@ class PackWizard:
 
     def step_roles(self) -> None:
         found = list(dict.fromkeys(m[1] for m in _TITLE.finditer(self.text)))
-        self.say("\n5. Roles: use the policy's own titles. Found in the text: "
-                 + (", ".join(found) or "none"))
-        titles_by_role: dict[str, list[str]] = {}
+        self.say("\n5. Roles: who staff are sent to, with the policy's own titles. Titles are "
+                 "put into replies (\"Paging the Director now\"), so keep them short. Found in "
+                 "the text: " + (", ".join(found) or "none"))
+        roles: dict[str, dict[str, Any]] = {}
         for role, who, default in (
                 ("director", "the head of the library", found[0] if found else ""),
-                ("privacy-in-charge", "who handles a request right now (the same titles as the "
+                ("privacy-in-charge", "who handles a request right now (the same title as the "
                  "director if the policy names no one else)", None)):
-            guess = default if default is not None else ", ".join(titles_by_role["director"])
+            guess = default if default is not None else ", ".join(roles["director"]["titles"])
             while True:
                 titles = [t.strip() for t in self.ask(f"   Title(s) of {who}, comma-separated:",
                                                       guess).split(",") if t.strip()]
                 missing = [t for t in titles if t not in self.text]
-                if titles and not missing:
+                if not titles or missing:
+                    self.say(f"   Use titles as the policy writes them (not found: "
+                             f"{', '.join(missing) or 'none given'}).")
+                    continue
+                too_long = self._long_headlines({**roles, role: {"titles": titles}})
+                if not too_long:
                     break
-                self.say(f"   Use titles as the policy writes them (not found: "
-                         f"{', '.join(missing) or 'none given'}).")
-            titles_by_role[role] = titles
-            cite = [c.id for c in self.answers.clauses
-                    if titles[0] in self.text[c.start:c.end]][:1] or [
-                        self.answers.clauses[0].id]
-            self.answers.roles[role] = {"titles": titles, "cite": cite}
-        self.answers.roles = {"privacy-in-charge": self.answers.roles["privacy-in-charge"],
-                              "director": self.answers.roles["director"]}
+                length, where = too_long
+                self.say(f"   With these titles a reply's headline is {length} characters (the "
+                         f"limit is 120; {where}). Give fewer or shorter titles; put who acts "
+                         "when in the role's note.")
+            offered = [c for c in self.answers.clauses
+                       if any(t in self.text[c.start:c.end] for t in titles)
+                       and not c.title.endswith("(whole section)")][:3]
+            for index, clause in enumerate(offered, 1):
+                self.say(f"     {index}. {clause.id}: {clause.title}")
+            cite = self._cite(offered, "Which clause names them?")
+            entry: dict[str, Any] = {"titles": titles, "cite": cite}
+            note = self.ask("   A note on this role (e.g. who acts in the Director's absence; "
+                            "optional, Enter to skip):")
+            if note:
+                entry["note"] = note
+            roles[role] = entry
+        self.answers.roles = {"privacy-in-charge": roles["privacy-in-charge"],
+                              "director": roles["director"]}
+
+    def _long_headlines(self, roles: dict[str, dict[str, Any]]) -> tuple[int, str] | None:
+        """With these titles, the longest reply headline `frontdesk check` would reject (over
+        120 characters), if any: the pack so far is checked in a scratch folder."""
+        from bot.check import run_checks
+
+        trial = {role: {"cite": [self.answers.clauses[0].id], **spec}
+                 for role, spec in roles.items()}
+        trial.setdefault("privacy-in-charge", trial["director"])
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = Path(scratch) / "knowledge" / self.library_id
+            folder.mkdir(parents=True)
+            self._build(folder, roles={"privacy-in-charge": trial["privacy-in-charge"],
+                                       "director": trial["director"]})
+            report = run_checks(Path(scratch))
+        longest: tuple[int, str] | None = None
+        for problem in report.problems:
+            m = _LONG_HEADLINE.search(problem.message)
+            if m and (longest is None or int(m[1]) > longest[0]):
+                longest = (int(m[1]), problem.message.split(":")[0])
+        return longest
+
+    def step_titles(self) -> None:
+        """Short titles for the clauses facts and roles cite: staff see them above the quote."""
+        cited = dict.fromkeys(cid for fact in self.answers.facts.values()
+                              for cid in fact["cite"])
+        cited.update(dict.fromkeys(cid for role in self.answers.roles.values()
+                                   for cid in role["cite"]))
+        self.say(f"\n6. Titles: staff see a clause's title above its words. {len(cited)} "
+                 "clauses are cited; give each a short title (a few words saying what it rules), "
+                 "or press Enter to keep the one shown. 'show <clause id>' reads one.")
+        for index, clause in enumerate(self.answers.clauses):
+            if clause.id not in cited:
+                continue
+            title = ""
+            while not title:
+                title = self.ask_about(f"   {clause.id}:", [clause], clause.title)
+            if len(title) > 80:
+                self.say("   (Long: staff read it on a phone. Shorten it in pack.yaml if you "
+                         "can.)")
+            self.answers.clauses[index] = replace(clause, title=title)
+
+    def step_releases(self) -> None:
+        """Confirm each release way the answers imply, in plain words, clause by clause; where a
+        clause's words state a condition (\"exigent circumstances\") that only another clause's
+        way names, offer that way for it too (check requires it)."""
+        from bot.check.safety import load_rules, proposed_release_terms, stated_conditions
+
+        terms = proposed_release_terms(self.root, self.answers.facts)
+        self.answers.releases = {}
+        if not terms:
+            return
+        conditions = load_rules(self.root)[0].conditions
+        every_way = [way for ways in terms.values() for way in ways]
+        for clause_id, ways in list(terms.items()):
+            named = {c for way in ways for c in _conditions_of(way)}
+            for condition in stated_conditions(self.clause_text(clause_id) or "", conditions):
+                borrowed = next((w for w in every_way if condition in _conditions_of(w)), None)
+                if condition not in named and borrowed is not None:
+                    ways.append(borrowed)
+                    named.update(_conditions_of(borrowed))
+        self.say("\n7. Releases: from your answers, these clauses allow records to be released, "
+                 "and only when every condition listed holds. `frontdesk check` proves no reply "
+                 "releases anything otherwise. Confirm each against the clause's words.")
+        for clause_id, ways in terms.items():
+            for way in ways:
+                self.say(f"   {clause_id} allows release when:\n" + "\n".join(
+                    f"     - {conditions[c].says if c in conditions else c}"
+                    for c in _conditions_of(way)))
+                while True:
+                    answer = self.ask_about(f"   Is that what {clause_id} says? (y/n; show "
+                                            f"{clause_id} to read it)", [], "y").lower()
+                    if answer in ("y", "yes", "n", "no"):
+                        break
+                if answer.startswith("y"):
+                    self.answers.releases.setdefault(clause_id, []).append(way)
+                else:
+                    self.say("   Left out. Replies that release records on this clause will "
+                             "then fail `frontdesk check`: correct the answer that implied it, "
+                             "or write the clause's `release:` by hand (docs/packs.md, 'Release "
+                             "conditions on a clause').")
 
     def step_contacts(self) -> None:
         director = " or ".join(self.answers.roles["director"]["titles"])
         self.answers.contacts["if_no_answer"] = self.ask(
-            "\n6. What staff do when nobody answers a page:",
+            "\n8. What staff do when nobody answers a page:",
             f"Phone the {director} directly. If someone is in danger, call 911.")
 
     # --- writing -----------------------------------------------------------------------------
 
-    def pack_document(self) -> dict[str, Any]:
-        from bot.check.safety import proposed_release_terms
-
-        releases = proposed_release_terms(self.root, self.answers.facts)
+    def pack_document(self, roles: dict[str, Any] | None = None) -> dict[str, Any]:
+        releases = self.answers.releases
         return {
             **self.answers.header,
             "clauses": {c.id: {**c.to_yaml(), **({"release": releases[c.id]}
                                                  if c.id in releases else {})}
                         for c in self.answers.clauses},
             "facts": self.answers.facts,
-            "roles": self.answers.roles,
+            "roles": roles or self.answers.roles,
             "contacts": self.answers.contacts,
         }
 
-    def write(self) -> Path:
-        """Write the pack into ``knowledge/<id>/`` whole (a temporary folder, then a rename)."""
+    def _build(self, folder: Path, roles: dict[str, Any] | None = None) -> None:
+        """The pack's files, written into ``folder``."""
         from bot.content.packs import load_pack
         from bot.review.drift import write_lock
 
+        (folder / "source.txt").write_text(self.raw, encoding="utf-8")
+        (folder / "policy.txt").write_text(self.text, encoding="utf-8")
+        header = (f"# {self.answers.header['library']} — {self.answers.header['title']}.\n"
+                  "# Written by `frontdesk pack new`; review every fact against the policy "
+                  "(docs/packs.md).\n")
+        (folder / "pack.yaml").write_text(
+            header + yaml.safe_dump(self.pack_document(roles), sort_keys=False,
+                                    allow_unicode=True, width=100), encoding="utf-8")
+        write_lock(load_pack(folder))
+
+    def write(self) -> Path:
+        """Write the pack into ``knowledge/<id>/`` whole (a temporary folder, then a rename)."""
         target = self.root / "knowledge" / self.library_id
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{self.library_id}-", dir=target.parent))
         try:
             building = staging / self.library_id
             building.mkdir()
-            (building / "source.txt").write_text(self.raw, encoding="utf-8")
-            (building / "policy.txt").write_text(self.text, encoding="utf-8")
-            header = (f"# {self.answers.header['library']} — {self.answers.header['title']}.\n"
-                      "# Written by `frontdesk pack new`; review every fact against the policy "
-                      "(docs/packs.md).\n")
-            (building / "pack.yaml").write_text(
-                header + yaml.safe_dump(self.pack_document(), sort_keys=False,
-                                        allow_unicode=True, width=100), encoding="utf-8")
-            write_lock(load_pack(building))
+            self._build(building)
             building.rename(target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

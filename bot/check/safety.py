@@ -134,6 +134,32 @@ def load_rules(root: Path) -> tuple[SafetyRules, list[Problem]]:
     return rules, problems
 
 
+def _rules_document(root: Path) -> dict[str, Any]:
+    """safety.yaml under ``root``, or the bundled one (a library's content has only packs)."""
+    path = root / RULES_FILE
+    bundled = bundled_content_root()
+    if not path.exists() and bundled is not None:
+        path = bundled / RULES_FILE
+    return load_yaml(path)
+
+
+def stated_conditions(text: str, conditions: dict[str, Condition]) -> dict[str, str]:
+    """The release conditions a clause's words state, each with the first cue found (by id)."""
+    text = " ".join(text.lower().split())
+    found = [(m.start(), m.end(), condition.id, cue)
+             for condition in conditions.values() for cue in condition.cues
+             for m in re.finditer(rf"\b{re.escape(cue)}\b", text)]
+    # Words inside a longer cue of another condition are that condition's ("impractical to
+    # secure a court order" states the emergency, not a court order).
+    stated = sorted((cid, cue) for start, end, cid, cue in found
+                    if not any(s <= start and end <= e and (e - s) > (end - start) and other != cid
+                               for s, e, other, _ in found))
+    out: dict[str, str] = {}
+    for cid, cue in stated:
+        out.setdefault(cid, cue)
+    return out
+
+
 def proposed_release_terms(root: Path, facts: dict[str, dict[str, Any]]
                            ) -> dict[str, list[dict[str, Any]]]:
     """Release terms a new pack's facts imply, by clause id (``proposals`` in safety.yaml).
@@ -141,11 +167,7 @@ def proposed_release_terms(root: Path, facts: dict[str, dict[str, Any]]
     ``frontdesk pack new`` writes them under each clause's ``release:`` for the author to
     review; ``check`` then holds them to the clause's words like any others.
     """
-    path = root / RULES_FILE
-    bundled = bundled_content_root()
-    if not path.exists() and bundled is not None:
-        path = bundled / RULES_FILE
-    doc = load_yaml(path)
+    doc = _rules_document(root)
     context = {"facts": {name: spec.get("value") for name, spec in facts.items()}}
     terms: dict[str, list[dict[str, Any]]] = {}
     for proposal in doc.get("proposals") or ():
@@ -269,17 +291,9 @@ def check_release_terms(pack: Pack, rules: SafetyRules) -> list[Problem]:
                                             f"{', '.join(sorted(rules.conditions))})"))
         if not clause.releases:
             continue
-        text = " ".join(clause.text.lower().split())
-        found = [(m.start(), m.end(), condition.id, cue)
-                 for condition in rules.conditions.values() for cue in condition.cues
-                 for m in re.finditer(rf"\b{re.escape(cue)}\b", text)]
-        # Words inside a longer cue of another condition are that condition's ("impractical to
-        # secure a court order" states the emergency, not a court order).
-        stated = {(cid, cue) for start, end, cid, cue in found
-                  if not any(s <= start and end <= e and (e - s) > (end - start) and other != cid
-                             for s, e, other, _ in found)}
+        stated = stated_conditions(clause.text, rules.conditions)
         for condition in rules.conditions.values():
-            cue = next((c for cid, c in sorted(stated) if cid == condition.id), None)
+            cue = stated.get(condition.id)
             if cue and condition.id not in named:
                 problems.append(Problem(pack.path, clause.line,
                                         f"clause {clause.id} says {cue!r} but none of its release "
