@@ -8,6 +8,7 @@ with the hand-made pack. The outline is measured against the packs' own clauses.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -157,6 +158,14 @@ def test_the_same_answers_typed_at_the_command(tmp_path: Path) -> None:
     assert "0 errors" in result.output
     assert "your library decides differently from most on" in result.output
     assert (other / "knowledge" / "our-calumet" / "pack.yaml").is_file()
+    # The README's next steps, with only --content: the new library beside the bundled ones.
+    checked = CliRunner().invoke(main, ["check", "--quiet", "--content", str(other)])
+    assert checked.exit_code == 0, checked.output[-800:]
+    compared = CliRunner().invoke(main, ["compare", "law-enforcement-request", "--format", "json",
+                                         "--content", str(other)])
+    assert compared.exit_code == 0, compared.output[-800:]
+    libraries = [entry["id"] for entry in json.loads(compared.output)["libraries"]]
+    assert "our-calumet" in libraries and set(BUNDLED) <= set(libraries), libraries
 
 
 def test_stopping_or_running_out_of_input_writes_nothing(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from bot.check import run_checks
+from bot.cli.common import content_option
 
 
 @click.command()
@@ -14,9 +15,11 @@ from bot.check import run_checks
     "path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
 @click.option("--quiet", is_flag=True, help="Print problems only.")
-def check(path: Path | None, quiet: bool) -> None:
-    """Check every pack and flow under PATH (default: this checkout). Exit 1 on any error."""
-    report = run_checks(path)
+@content_option
+def check(path: Path | None, quiet: bool, content: Path | None) -> None:
+    """Check every pack and flow under PATH or --content (default: this checkout). Exit 1 on
+    any error."""
+    report = run_checks(path or content)
     for problem in report.problems:
         click.echo(str(problem))
     if not quiet:

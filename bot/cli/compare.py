@@ -10,7 +10,7 @@ import click
 from bot.cli.common import clear_errors, content_option, load_catalogue
 from bot.errors import UnknownName
 from bot.review.compare import compare as build
-from bot.review.compare import to_html, to_markdown, to_text
+from bot.review.compare import to_html, to_markdown, to_text, with_bundled_libraries
 
 
 @click.command()
@@ -32,8 +32,10 @@ from bot.review.compare import to_html, to_markdown, to_text
 def compare(
     situation: str, fmt: str, not_sure: bool, output: Path | None, content: Path | None
 ) -> None:
-    """Compare SITUATION across libraries: one column per library, differences highlighted."""
-    catalogue = load_catalogue(content)
+    """Compare SITUATION across libraries: one column per library, differences highlighted.
+
+    With --content, your libraries are shown beside the bundled ones."""
+    catalogue = with_bundled_libraries(load_catalogue(content))
     known = set(catalogue.flows).union(*(f.keys() for f in catalogue.library_flows.values()))
     if situation not in known:
         raise UnknownName(f"unknown situation {situation!r} (known: {', '.join(sorted(known))})")

@@ -59,20 +59,17 @@ def _report(content: Path, library_id: str) -> bool:
     """`frontdesk check` on the content folder, then how the new library compares; True when
     check finds no errors."""
     from bot.check import run_checks
-    from bot.content.catalogue import Catalogue, bundled_content_root
-    from bot.content.packs import load_pack
-    from bot.review.compare import compare
+    from bot.content.catalogue import Catalogue
+    from bot.review.compare import compare, with_bundled_libraries
 
     report = run_checks(content)
     mine = [p for p in report.problems if library_id in str(p.path) or library_id in p.message]
     for problem in mine[:20]:
         click.echo(str(problem))
     click.echo(f"frontdesk check: {report.summary()}")
-    bundled = bundled_content_root()
-    if report.errors or bundled is None:
-        return not report.errors
-    catalogue = Catalogue.load(bundled)
-    catalogue.packs[library_id] = load_pack(content / "knowledge" / library_id)
+    if report.errors:
+        return False
+    catalogue = with_bundled_libraries(Catalogue.load(content))
     for situation in SHOWN_SITUATIONS:
         comparison = compare(catalogue, situation)
         alone = [row for row in comparison.rows if row.odd(library_id)]
@@ -81,6 +78,8 @@ def _report(content: Path, library_id: str) -> bool:
         for row in alone[:5]:
             cell = row.cells[library_id]
             click.echo(f"  {row.description}\n    you: {cell.decision.upper()} — {cell.headline}")
+    where = f" --content {content}"
     click.echo("\nNext: read every fact in pack.yaml against the policy, then "
-               f"`frontdesk compare SITUATION` and `frontdesk chat --library {library_id}`.")
+               f"`frontdesk compare SITUATION{where}` and "
+               f"`frontdesk chat --library {library_id}{where}`.")
     return True

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.check.paths import enumerate_paths
-from bot.content.catalogue import Catalogue, resolve_outcome
+from bot.content.catalogue import Catalogue, bundled_content_root, resolve_outcome
 from bot.content.flows import NOT_SURE, Flow, Outcome, Question
 from bot.engine.walk import walk
 from bot.review.diagram import DECISION_COLOURS
@@ -25,6 +25,16 @@ from bot.review.html import render_page
 Steps = tuple[tuple[str, str], ...]
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _YES_NO = re.compile(r"^(yes|no)\s*[,:]\s*", re.IGNORECASE)
+
+
+def with_bundled_libraries(catalogue: Catalogue) -> Catalogue:
+    """``catalogue`` with the bundled libraries beside its own, so a library's content folder
+    (often one pack) is compared with the others; its own packs win on the same id."""
+    bundled = bundled_content_root()
+    if bundled is None or bundled.resolve() == catalogue.root.resolve():
+        return catalogue
+    others = Catalogue.load(bundled)
+    return replace(catalogue, packs={**others.packs, **catalogue.packs})
 
 
 @dataclass(frozen=True)
