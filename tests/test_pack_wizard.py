@@ -278,7 +278,13 @@ def test_proposed_clauses_match_the_hand_made_packs() -> None:
     matched = proposed = own = 0
     for library in BUNDLED:
         pack = load_pack(ROOT / "knowledge" / library)
-        spans = {(p.id, p.start, p.end) for p in propose(pack.policy_text)}
+        proposals = propose(pack.policy_text)
+        spans = {(p.id, p.start, p.end) for p in proposals}
+        for p in proposals:  # a title starts at the words after the label, never cut at "e.g."
+            assert p.title and not p.title.startswith((":", "-", "(")), (library, p)
+            body = " ".join(pack.policy_text[p.start:p.end].split())
+            assert p.title.endswith("(whole section)") or p.title.rstrip("…") in body, p
+            assert not re.search(r"\b(e\.g|i\.e)$", p.title.rstrip("…")), (library, p)
         matched += len(spans & {(cid, c.start, c.end) for cid, c in pack.clauses.items()})
         proposed += len(spans)
         own += len(pack.clauses)

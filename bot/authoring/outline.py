@@ -22,6 +22,8 @@ _LABELLED = re.compile(r"^\s*\(?(?P<label>[IVXLC]+|[A-Z]|\d{1,3}|[a-z]|[ivx]+)(?
 _MANUAL = re.compile(r"^\s*(?P<label>[A-Z]{1,3}-[A-Z0-9]{1,3})\b")
 _BULLET = re.compile(r"^\s*[-*•]\s+\S")
 _ROMAN_UPPER = re.compile(r"^[IVXLC]+$")
+# A sentence ends at . ; or : before a space, but not after "e.g." / "i.e." / "etc." / "No.".
+_SENTENCE_END = re.compile(r"(?<!e\.g\.)(?<!i\.e\.)(?<!etc\.)(?<!No\.)(?<=[.;:])\s")
 _ROMAN_LOWER = re.compile(r"^[ivx]+$")
 
 
@@ -179,7 +181,7 @@ def _title(block: Block) -> str:
     body = re.sub(r"^[-*•]\s+", "", body)
     if block.label:
         body = re.sub(r"^\(?" + re.escape(block.label) + r"[.):]?\s*", "", body)
-    sentence = re.split(r"(?<=[.;:])\s", body, maxsplit=1)[0]
+    sentence = _SENTENCE_END.split(body, maxsplit=1)[0]
     words = sentence.split()
     return " ".join(words[:12]).rstrip(".;:,") + ("…" if len(words) > 12 else "")
 
@@ -294,6 +296,9 @@ def propose(text: str) -> list[ProposedClause]:
             proposals.remove(only)
             add(section.id, section.starts, only.end, only.title)
         elif len(section.children) > 1 and section.id not in by_id:
-            add(section.id, section.starts, end, _title(section.head) + " (whole section)")
+            heading = _title(section.head)
+            if heading.isupper():  # "RELEASE OF PRIVATE PATRON INFORMATION"
+                heading = heading.capitalize()
+            add(section.id, section.starts, end, heading + " (whole section)")
     loads = [p for p in proposals if _span(text, p.from_, p.to) == (p.start, p.end)]
     return sorted(loads, key=lambda p: (p.start, -(p.end - p.start)))

@@ -255,8 +255,8 @@ class PackWizard:
                  "labels (id: title).")
         for clause in proposals:
             self.say(f"   {clause.id}: {clause.title}")
-        if not self.ask_yes("   Accept these clauses? (you can shorten titles in pack.yaml "
-                            "later)"):
+        if not self.ask_yes("   Accept these clauses? (short titles are asked later for the "
+                            "ones your answers cite)"):
             raise WizardStopped("clauses not accepted: write them by hand following "
                                 "docs/packs.md step 3 (nothing was written)")
         self.answers.clauses = proposals
