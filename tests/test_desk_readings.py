@@ -8,15 +8,23 @@ adult; "arrest warrant" was offered as a search warrant.
 
 from __future__ import annotations
 
-import pytest
+import json
+from datetime import date, timedelta
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
 from bot.content.catalogue import Catalogue
 from bot.engine import start, step
 from bot.engine.matching import match_choice, suggestion
+from bot.engine.step import restate_date
 from bot.router import router_for
 
 PARENT = "parent-requests-child-records"
 LE = "law-enforcement-request"
+ROOT = Path(__file__).resolve().parents[1]
 RELEASES = {"disclose", "disclose-limited", "comply"}
 
 
@@ -215,3 +223,34 @@ def test_a_doubted_or_other_passed_out_is_not_taken(catalogue: Catalogue, openin
     result = router_for(catalogue, "mahomet").route(opening)
     taken = {p.question: p.choice for p in result.prefill if not p.suggested}
     assert "danger" not in taken
+
+
+# --- a hold whose days ran out before the case reached the desk --------------------------------
+
+
+def test_footage_older_than_it_is_kept_is_flagged_not_held(catalogue: Catalogue) -> None:
+    """Mahomet keeps footage 30 days from the day it was recorded: footage from months ago is
+    probably gone, and staff are told so instead of seeing a deadline already past."""
+    result, view = _opened(catalogue, "mahomet",
+                           "police want the camera footage from october 15th for an investigation")
+    assert result.situation == "security-camera-footage"
+    assert view.outcome is not None and view.outcome.hold is not None
+    long_ago = restate_date(catalogue, view.conversation, "2020-10-15")
+    assert long_ago.hold_passed is not None
+    assert long_ago.hold_passed.ran_out == "2020-11-14"
+    assert "probably already been deleted or overwritten" in long_ago.hold_passed.warning
+    recent = restate_date(catalogue, view.conversation,
+                          (date.today() - timedelta(days=2)).isoformat())
+    assert recent.outcome is not None and recent.hold_passed is None
+
+
+def test_run_json_warns_that_the_footage_may_be_gone(tmp_path: Path) -> None:
+    out = CliRunner().invoke(main, [
+        "run", "--library", "mahomet", "--json", "--content", str(ROOT),
+        "--say", "police want the camera footage from 3 months ago for an investigation"],
+        env={"FRONTDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'desk.db'}"})
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["outcome"] is not None
+    assert data["hold_passed"]["days"] == 30
+    assert "don't promise it still exists" in data["hold_passed"]["warning"]

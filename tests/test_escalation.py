@@ -21,7 +21,7 @@ from bot.engine import start, step
 from bot.escalation import EscalationService, ThreadRef
 from bot.faces.terminal.paging import describe_page
 from bot.store import Database
-from bot.store.paging_tables import escalations, holds, outbox
+from bot.store.paging_tables import audit_events, escalations, holds, outbox
 from tests.escalation_support import (
     CHANNEL,
     DIRECTOR_USERS,
@@ -315,6 +315,31 @@ def test_a_hold_counts_from_the_day_the_case_says_it_happened(rig: Rig) -> None:
     with rig.db.engine.connect() as conn:
         newest = conn.execute(select(holds).where(holds.c.conversation_id == later.id)).one()
     assert newest.started_at.replace(tzinfo=UTC) == T0
+
+
+def test_a_hold_whose_days_ran_out_before_the_case_is_not_recorded_as_active(rig: Rig) -> None:
+    """Footage from a day longer ago than it is kept: no active hold that is already overdue;
+    the page says no deadline was recorded and why, and the audit keeps the fact."""
+    view = rig.walk("police", "preservation")
+    long_ago = (T0 - timedelta(days=120)).date()
+    conversation = replace(view.conversation, stated_date=long_ago.isoformat())
+    eid = rig.service.trigger(library="pagelib", situation="records-request",
+                              conversation=conversation, outcome=view.outcome, reason="outcome",
+                              asked_by="UASKER", face="slack", thread=THREAD)
+    assert rig.service.open_holds() == []
+    with rig.db.engine.connect() as conn:
+        assert conn.execute(select(holds)).all() == []
+        kinds = [row.kind for row in conn.execute(select(audit_events))]
+    assert "hold.passed" in kinds and "hold.started" not in kinds
+    packet = json.loads(rig.row(eid).packet)
+    assert packet["hold"] is None and packet["hold_passed"]["started_at"].startswith(
+        long_ago.isoformat())
+    assert "No deadline recorded" in describe_page(rig.service, eid)
+    alone = replace(rig.walk("police", "preservation").conversation,
+                    stated_date=long_ago.isoformat())
+    assert rig.service.start_hold(library="pagelib", outcome=view.outcome, conversation=alone,
+                                  asked_by="UASKER") is None
+    assert rig.service.open_holds() == []
 
 
 def test_deadlines_survive_a_restart(tmp_path: Path, fake: PagingFake) -> None:

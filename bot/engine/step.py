@@ -7,7 +7,7 @@ Every face (terminal, scripted JSON, Slack) calls these functions and only rende
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
 from bot.content.flows import NOT_SURE, Flow, Outcome, Question
@@ -41,6 +41,44 @@ class Understanding:
 
 
 @dataclass(frozen=True)
+class HoldPassed:
+    """A hold whose period, counted from the day the case says it happened, ran out before the
+    case reached the desk: staff must hear that the thing may already be gone, not see an
+    active deadline."""
+
+    kind: str
+    days: int
+    counted_from: str  # ISO date
+    ran_out: str  # ISO date
+
+    @property
+    def warning(self) -> str:
+        start, end = date.fromisoformat(self.counted_from), date.fromisoformat(self.ran_out)
+        return (f"Careful: counted from {start:%A} {start.day} {start:%B %Y}, the {self.days} "
+                f"days ran out on {end.day} {end:%B %Y}. What they ask for has probably already "
+                "been deleted or overwritten: don't promise it still exists. Pass it on anyway, "
+                "so someone can check whether it was kept; no deadline is recorded.")
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "days": self.days, "counted_from": self.counted_from,
+                "ran_out": self.ran_out}
+
+
+def hold_passed(hold: dict | None, stated_date: str | None,  # type: ignore[type-arg]
+                today: date | None = None) -> HoldPassed | None:
+    """The hold ``hold`` (an outcome's) if it counts from ``stated_date`` and its days had run
+    out by ``today`` (UTC); else None."""
+    if not hold or hold.get("counts_from") != "stated-date" or not stated_date:
+        return None
+    start = date.fromisoformat(stated_date)
+    ran_out = start + timedelta(days=int(hold["days"]))
+    if ran_out > (today or datetime.now(UTC).date()):
+        return None
+    return HoldPassed(str(hold["kind"]), int(hold["days"]), start.isoformat(),
+                      ran_out.isoformat())
+
+
+@dataclass(frozen=True)
 class View:
     """What a face shows after a step."""
 
@@ -61,6 +99,9 @@ class View:
     # The outcome was reached through "Not sure": how staff can find out (the flow's find_out),
     # so they can come back and answer.
     find_out: str | None = None
+    # The outcome's hold counts from the day the opening message gave, and that many days had
+    # already gone by: what it would keep (footage overwritten after 30 days) is probably gone.
+    hold_passed: HoldPassed | None = None
 
     @property
     def status(self) -> str:
@@ -84,7 +125,8 @@ def view(
     if isinstance(position.node, Outcome):
         outcome = resolve_outcome(pack, flow, position.node)
         return View(conversation, None, outcome, position.path, prefilled=prefilled,
-                    understood=understood, find_out=_find_out(flow, position.path))
+                    understood=understood, find_out=_find_out(flow, position.path),
+                    hold_passed=hold_passed(outcome.hold, conversation.stated_date))
     return View(conversation, position.node, None, position.path, not_understood, prefilled,
                 understood, _suggestion(position.node, conversation, not_understood))
 

@@ -57,7 +57,10 @@ class Holds:
     def start(self, conn: Connection, *, library: str, hold: dict[str, Any],
               escalation_id: str | None, conversation_id: str | None, asked_by: str,
               now: datetime, started: datetime | None = None) -> str | None:
-        """Start ``hold`` in the caller's transaction; None when this case already started it.
+        """Start ``hold`` in the caller's transaction; None when this case already started it,
+        or when its deadline, counted from ``started``, has already passed (footage recorded
+        more than its days ago is probably overwritten: recorded as ``hold.passed`` instead of
+        an active hold that is already overdue).
 
         ``started``: the day its deadline counts from (``hold_start``), when not ``now``."""
         dedupe = dedupe_key("hold", conversation_id or escalation_id or uuid.uuid4().hex,
@@ -65,9 +68,16 @@ class Holds:
         exists = conn.execute(select(holds.c.id).where(holds.c.dedupe_key == dedupe)).scalar()
         if exists:
             return None
-        hold_id = new_id("h")
         began = started or now
         due = began + timedelta(days=int(hold["days"]))
+        if due <= now:  # counted from a day long gone: nothing left to keep, so no deadline
+            append_event(conn, self.db, "hold.passed", library=library,
+                         escalation_id=escalation_id, conversation_id=conversation_id,
+                         actor=asked_by, at=now,
+                         data={"kind": hold["kind"], "days": hold["days"],
+                               "started_at": began.isoformat(), "due_at": due.isoformat()})
+            return None
+        hold_id = new_id("h")
         before, on_day = reminder_times(now, due)
         conn.execute(insert(holds).values(
             id=hold_id, dedupe_key=dedupe, escalation_id=escalation_id,

@@ -70,10 +70,13 @@ def open_escalation(service: EscalationService, conn: Connection, dedupe: str,
                                       escalation_id=escalation_id,
                                       conversation_id=conversation_id,
                                       asked_by=packet["asked_by"], now=now, started=began)
+        due = began + timedelta(days=int(outcome.hold["days"]))
+        span = {"due_at": due.isoformat(), "started_at": began.isoformat()}
         if hold_id:
-            due = began + timedelta(days=int(outcome.hold["days"]))
-            packet["hold"] = {**outcome.hold, "id": hold_id, "due_at": due.isoformat(),
-                              "started_at": began.isoformat()}
+            packet["hold"] = {**outcome.hold, "id": hold_id, **span}
+        elif due <= now:  # ran out before the case reached the desk: no deadline to keep
+            packet["hold_passed"] = {**outcome.hold, **span}
+        if hold_id or due <= now:
             conn.execute(update(escalations).where(escalations.c.id == escalation_id)
                          .values(packet=json.dumps(packet)))
     paged, via = _climb(service, conn, escalation_id, packet, level, 0, now, now, 0)

@@ -43,6 +43,8 @@ def view_to_json(view: View) -> dict[str, Any]:
         data["suggestion"] = _understanding(view.suggestion)
     if view.find_out:
         data["find_out"] = view.find_out
+    if view.hold_passed is not None:
+        data["hold_passed"] = {**view.hold_passed.to_json(), "warning": view.hold_passed.warning}
     return data
 
 

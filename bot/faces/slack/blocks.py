@@ -474,12 +474,16 @@ def outcome(
     can_go_back: bool = True,
     prefilled: Sequence[Understood] = (),
     find_out: str | None = None,
+    warning: str | None = None,
 ) -> Message:
     """The answer: headline, decision, never / do, what to say, paging, what the opening message
     answered (``prefilled``, when the case opened straight onto this outcome), the cited
-    clauses. ``find_out``: reached through "Not sure", how staff can find out."""
+    clauses. ``find_out``: reached through "Not sure", how staff can find out. ``warning``:
+    said first, before the decision (a hold that already ran out, ``View.hold_passed``)."""
     urgent = result.escalate.urgency == "immediate"
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip(result.headline, 150)))]
+    if warning:  # e.g. a hold that ran out before the case reached the desk
+        blocks.append(section(f"⚠️ {escape(clip(warning, 500))}"))
     if find_out:
         blocks.append(context(f"You weren't sure, so this is the most cautious answer. To find "
                               f"out: {escape(clip(find_out, 300))} Then tap Back and answer."))

@@ -348,6 +348,7 @@ class Guide:
                 can_go_back=bool(current.path),
                 prefilled=prefilled,
                 find_out=current.find_out,
+                warning=current.hold_passed.warning if current.hold_passed else None,
             )
         else:
             assert current.question is not None

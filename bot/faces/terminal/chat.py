@@ -361,7 +361,10 @@ class TerminalChat:
         self.write_form(view)
 
     def tell_find_out(self, view: View) -> None:
-        """Reached through "Not sure": the most cautious answer, and how to find out."""
+        """Reached through "Not sure": the most cautious answer, and how to find out. Also a
+        hold that ran out before the case reached the desk (``View.hold_passed``)."""
+        if view.hold_passed:
+            self.say(view.hold_passed.warning)
         if view.find_out:
             self.say(f"You weren't sure, so this is the most cautious answer. To find out: "
                      f"{view.find_out} Then type 'back' and answer.")

@@ -49,4 +49,8 @@ def describe_page(service: EscalationService, escalation_id: str) -> str:
         lines.append(f"Deadline recorded: {hold['kind']} hold {hold['id']}, due "
                      f"{messages.format_utc(hold.get('due_at'))}; reminders 7 days before "
                      "and on the day.")
+    if passed := packet.get("hold_passed"):
+        lines.append(f"No deadline recorded: counted from {str(passed['started_at'])[:10]}, the "
+                     f"{passed['days']} days of the {passed['kind']} hold ran out on "
+                     f"{str(passed['due_at'])[:10]}.")
     return "\n".join(lines)
