@@ -132,6 +132,7 @@ def test_onboarding_each_library_from_its_published_text_reproduces_its_pack(
     assert (folder / "clauses.lock").is_file() and (folder / "source.txt").read_text() == raw
     report = run_checks(tmp_path)  # the bundled flows lie under a folder with only knowledge/
     assert report.errors == [], [str(p) for p in report.errors][:5]
+    assert "     (b) Only the child's fines and fees" in person.said  # choices in plain words
     if model.facts["emergency_release"].value is False:  # nothing asked about the form
         assert not any("sign or fill in" in s for s in person.said)
         assert "Not asked: emergency_release is False" in made.facts["emergency_form"].note

@@ -35,6 +35,7 @@ class FactSpec:
     required: bool = False
     extra: bool = False
     choices: tuple[str, ...] = ()
+    choice_words: tuple[str, ...] = ()  # each choice as the wizard offers it
     ask_if: tuple[tuple[str, Any], ...] = ()  # (earlier fact, value or list of values)
     skipped: Any = None  # the value written when ask_if rules the question out
     cite_when_false: bool = False  # "no" is a rule the policy states: ask which clause
@@ -70,6 +71,8 @@ def registry() -> tuple[FactSpec, ...]:
                  keywords=tuple(item.get("keywords", ())),
                  required=bool(item.get("required")), extra=bool(item.get("extra")),
                  choices=tuple(item.get("choices", ())),
+                 choice_words=tuple((item.get("choice_words") or {}).get(c, c)
+                                    for c in item.get("choices", ())),
                  ask_if=tuple((item.get("ask_if") or {}).items()), skipped=item.get("skipped"),
                  cite_when_false=bool(item.get("cite_when_false")))
         for item in raw

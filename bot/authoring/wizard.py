@@ -358,8 +358,8 @@ class PackWizard:
                 if answer in ("s", "silent") and not fact.required:
                     return None
             elif fact.type == "choice":
-                for index, choice in enumerate(fact.choices, 1):
-                    self.say(f"     ({chr(96 + index)}) {choice}")
+                for index, words in enumerate(fact.choice_words or fact.choices, 1):
+                    self.say(f"     ({chr(96 + index)}) {words}")
                 answer = self.ask_about("   Which one? (letter)", offered).lower()
                 if len(answer) == 1 and 0 <= ord(answer) - 97 < len(fact.choices):
                     return fact.choices[ord(answer) - 97]
