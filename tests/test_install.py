@@ -121,3 +121,32 @@ def test_the_config_names_the_library_and_its_content_folder(tmp_path: Path) -> 
                          input="", capture_output=True, text=True, timeout=60,
                          env=subprocess_env())
     assert bad.returncode == 2 and "content" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_library_onboarded_from_the_wheel_with_only_content(installed: Path,
+                                                              tmp_path: Path) -> None:
+    """README, "Adding a library", from an installed frontdesk (no checkout): `pack new` into a
+    content folder, then `check`, `compare` and `chat` with --content only."""
+    from bot.authoring.wizard import PackWizard
+    from bot.content.packs import load_pack
+    from tests.test_pack_wizard import Librarian
+
+    source = ROOT / "knowledge" / "calumet" / "source.txt"
+    person = Librarian(load_pack(ROOT / "knowledge" / "calumet"), "the published policy")
+    PackWizard("oak-park", source.read_text(encoding="utf-8"), tmp_path / "rehearsal",
+               read=person.read, say=person.say).run()
+    site = tmp_path / "oak-park-content"
+    made = _run(installed, "pack", "new", "oak-park", "--policy", str(source), "--content",
+                str(site), cwd=tmp_path, stdin="\n".join(person.typed) + "\n")
+    assert made.returncode == 0, made.stdout[-1500:] + made.stderr
+    assert "0 errors" in made.stdout and "--content" in made.stdout.split("Next:")[-1]
+    checked = _run(installed, "check", "--quiet", "--content", str(site), cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    compared = _run(installed, "compare", "law-enforcement-request", "--content", str(site),
+                    cwd=tmp_path)
+    assert compared.returncode == 0, compared.stderr
+    assert "oak-park" in compared.stdout and "mount-prospect" in compared.stdout
+    chatted = _run(installed, "chat", "--library", "oak-park", "--content", str(site),
+                   cwd=tmp_path, stdin="cop at the desk wants what a patron borrowed\n",
+                   FRONTDESK_DATABASE_URL=f"sqlite:///{tmp_path / 'chat.db'}")
+    assert "Calumet Public Library" in chatted.stdout, chatted.stdout[-800:] + chatted.stderr
