@@ -711,7 +711,8 @@ def test_when_every_channel_of_a_level_fails_for_good_the_next_level_is_paged_at
         told = "\n".join(m.text for m in rig.slack.thread("CDESK", THREAD.ts))
         assert ("No page to the Privacy Officer got through (by text, email and phone call: "
                 "every one failed for good). Phone someone with authority now") in told
-        assert "now paging the Library Director" in told
+        assert "Those pages could not be delivered — now paging the Library Director" in told
+        assert "No acknowledgement yet" not in told
         assert len(rig.service.undelivered_pages()) == 6
         # All at T0: nobody waited for the call's step or the acknowledgement timeout.
         assert rig.clock.now == T0

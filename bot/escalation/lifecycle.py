@@ -319,7 +319,7 @@ def _advance(service: EscalationService, conn: Connection, row: Row[Any], now: d
         updated_at=now))
     paged, via = _climb(service, conn, row.id, packet, level, repeat, now, now, 0)
     notify.asker(conn, row.id, thread_of(row), f"paged:{level}:{repeat}",
-                 notify.paged(level, repeat, paged, via), now)
+                 notify.paged(level, repeat, paged, via, undelivered=bool(dead)), now)
     service.live.queue_edits(conn, row.id, now)
     append_event(conn, service.db, "escalation.reescalated", **common,
                  data={"level": level, "repeat": repeat})

@@ -171,7 +171,10 @@ class Notifier:
                     payload={"escalation_id": escalation_id, "page_key": page_key})
 
     def paged(self, level: int, repeat: int, recipients: list[str],
-              via: tuple[str, ...] = ("slack",)) -> dict[str, Any]:
-        """The asker's status for a page at ``level`` (first, to the director, repeated)."""
+              via: tuple[str, ...] = ("slack",), *, undelivered: bool = False) -> dict[str, Any]:
+        """The asker's status for a page at ``level`` (first, to the director, repeated);
+        ``undelivered``: paged now because the last level's pages did not get through, not
+        because nobody answered in time."""
         return {"event": "paged", "level": level, "repeat": repeat, "recipients": recipients,
-                "via": list(via), "director_notified": self.roles.has_director()}
+                "via": list(via), "director_notified": self.roles.has_director(),
+                "undelivered": undelivered}

@@ -123,6 +123,9 @@ def _paged(status: dict[str, Any], packet: dict[str, Any]) -> str:
         text = f"📟 Paged the {role}: {names}."
         if status.get("director_notified"):
             text += " The director has been notified."
+    elif status.get("undelivered"):
+        text = (f"⏫ Those pages could not be delivered — now paging the {role}"
+                + (" again" if level == 1 else "") + f": {names}.")
     elif level == 2:
         text = f"⏫ No acknowledgement yet — now paging the {role}: {names}."
     else:
