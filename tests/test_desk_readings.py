@@ -254,3 +254,21 @@ def test_run_json_warns_that_the_footage_may_be_gone(tmp_path: Path) -> None:
     assert data["outcome"] is not None
     assert data["hold_passed"]["days"] == 30
     assert "don't promise it still exists" in data["hold_passed"]["warning"]
+
+
+# --- a fact stated in the opening waits for its question ----------------------------------------
+
+
+def test_a_prefilled_answer_further_on_is_kept_until_its_question_comes(
+        catalogue: Catalogue) -> None:
+    """'says it is not an emergency' answers the emergency question even though what the
+    officer has in writing is asked first."""
+    result, view = _opened(
+        catalogue, "westmont",
+        "cop here, says it is not an emergency, just wants to know if a guy has a library card")
+    assert result.situation == LE
+    assert view.question is not None and view.question.id == "document"
+    view = step(catalogue, view.conversation, "1")  # nothing in writing
+    assert view.conversation.answer_map["emergency"] == "no"
+    assert view.question is None or view.question.id != "emergency"
+    assert ("emergency", "no") in [(u.question, u.choice) for u in view.understood]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
-from bot.content.flows import NOT_SURE, Flow, Outcome, Question
+from bot.content.flows import NOT_SURE, Branch, Flow, Outcome, Question
 from bot.engine.conversation import Conversation, Turn
 from bot.engine.matching import match_choice, normalise, suggestion, worded
 from bot.engine.walk import walk
@@ -203,11 +203,12 @@ def _prefilled_on_path(flow: Flow, conversation: Conversation,
 def start(catalogue: Catalogue, library: str, flow_id: str, prefill=(),
           stated_date: str | None = None, case_id: str | None = None) -> View:
     """Open ``flow_id``; ``prefill`` answers (from the router: objects with ``question``,
-    ``choice`` and ``said``) are applied first, and only those on the resulting path are kept;
-    those marked ``suggested`` are only offered. ``stated_date`` (ISO; the router's
-    ``stated_date.date``) is the day the opening message says it happened: a hold counting from
-    a stated date starts there. ``case_id``: the case continues under another situation
-    ("something else"), so its page follows it instead of a second one being raised."""
+    ``choice`` and ``said``) are applied first; those on the resulting path, or on a question
+    still ahead of it, are kept; those marked ``suggested`` are only offered. ``stated_date``
+    (ISO; the router's ``stated_date.date``) is the day the opening message says it happened: a
+    hold counting from a stated date starts there. ``case_id``: the case continues under another
+    situation ("something else"), so its page follows it instead of a second one being
+    raised."""
     catalogue.flow(library, flow_id)  # raises UnknownName early, before any state exists
     catalogue.pack(library)
     hints = tuple((i.question, i.choice, i.said) for i in prefill if getattr(i, "suggested", False))
@@ -223,16 +224,38 @@ def start(catalogue: Catalogue, library: str, flow_id: str, prefill=(),
         conversation = conversation.with_answer(
             item.question, item.choice, Turn(item.question, item.choice, redact(item.said), True)
         )
-    path = view(catalogue, conversation).path
+    opened = view(catalogue, conversation)
+    ahead = _reachable(catalogue.flow(library, flow_id), opened.question.id) if (
+        opened.question is not None) else set()
     kept = Conversation(library=library, flow=flow_id, id=conversation.id, suggestions=hints,
                         stated_date=stated_date)
-    for question_id, _ in path:
+    order = [q for q, _ in opened.path] + [i.question for i in prefill if i.question in ahead]
+    for question_id in order:
         item = answers.get(question_id)
         if item is not None:
             kept = kept.with_answer(
                 question_id, item.choice, Turn(question_id, item.choice, redact(item.said), True)
             )
     return view(catalogue, kept)
+
+
+def _reachable(flow: Flow, node_id: str) -> set[str]:
+    """Every node a walk can still reach from ``node_id``: a prefilled answer to a question
+    further on waits there ("says it's not an emergency" answers the emergency question once
+    staff have said what the officer has in writing)."""
+    seen: set[str] = set()
+    todo = [node_id]
+    while todo:
+        current = todo.pop()
+        node = flow.nodes.get(current)
+        if current in seen or node is None:
+            continue
+        seen.add(current)
+        if isinstance(node, Question):
+            todo.extend(c.next for c in node.choices)
+        elif isinstance(node, Branch):
+            todo.extend(r.next for r in node.rules)
+    return seen
 
 
 def restate_date(catalogue: Catalogue, conversation: Conversation, day: str | None) -> View:
