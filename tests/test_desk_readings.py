@@ -272,3 +272,24 @@ def test_a_prefilled_answer_further_on_is_kept_until_its_question_comes(
     assert view.conversation.answer_map["emergency"] == "no"
     assert view.question is None or view.question.id != "emergency"
     assert ("emergency", "no") in [(u.question, u.choice) for u in view.understood]
+
+
+# --- the terminal echoes each understood answer once; a non-privacy message says so -------------
+
+
+def test_the_terminal_echoes_each_understood_answer_once(catalogue: Catalogue) -> None:
+    from tests.terminal_support import chat
+    out = "\n".join(chat(catalogue, "westmont", [
+        "cop here, says it is not an emergency, just wants to know if a guy has a library card",
+        "hmm what", "1", "policy", "quit"]))
+    assert 'I didn\'t catch "hmm what"' in out  # words with no meaning name no choice
+    echo = "I understood: Does the officer say it's an emergency"
+    assert out.count(echo) == 1  # when its question came; not again after 'policy'
+
+
+def test_a_message_that_is_no_privacy_matter_says_so(catalogue: Catalogue) -> None:
+    from tests.terminal_support import chat
+    out = "\n".join(chat(catalogue, "westmont", ["printer jammed again on the 2nd floor",
+                                                 "quit"]))
+    assert "I only cover patron-privacy situations" in out
+    assert "nobody needs paging" in out

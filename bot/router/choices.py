@@ -223,6 +223,8 @@ class ChoiceMatcher:
         "no")."""
         best: dict[str, float] = {}
         meaning = [w for w in said.split() if is_content(w)]
+        if not meaning:
+            return None  # "hmm what": nothing to match
         for phrase, score, index in process.extract(
             said, self._joined, scorer=fuzz.WRatio, processor=None, limit=None
         ):

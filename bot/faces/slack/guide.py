@@ -256,8 +256,10 @@ class Guide:
         else:
             suggestions = []
             intro = (
-                "I can't match that to a privacy situation I know. Pick one below, or page "
-                "someone if you need a person now."
+                "I can't match that to a privacy situation I know. If it isn't a privacy "
+                "matter (a jammed printer, a building problem), handle it the usual way: nobody "
+                "needs paging. Otherwise pick one below, or page someone if you need a person "
+                "now."
             )
         # Each situation offered starts with what the opening message stated for it.
         facts = {f.id: [[p.question, p.choice] for p in opening.prefill(f.id)]

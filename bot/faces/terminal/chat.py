@@ -22,7 +22,7 @@ from bot.engine.session import (
     happened,
     open_case,
 )
-from bot.engine.step import STATED_DATE, answer, restate_date
+from bot.engine.step import STATED_DATE, Understanding, answer, restate_date
 from bot.faces.terminal.render import (
     Para,
     Screenful,
@@ -163,8 +163,10 @@ class TerminalChat:
                 self.say(f"  {number}. {candidate.title}")
             self.say(f"  {len(result.suggestions) + 1}. {NONE_OF_THESE}")
             return tuple(c.situation for c in result.suggestions)
-        self.say("I can't tell which situation that is. Pick a number from the list above, "
-                 f"say it another way, or type 'page' to page the {self.pic}. "
+        self.say("I can't tell which situation that is. I only cover patron-privacy "
+                 "situations: if this isn't one (a jammed printer, a building problem), handle "
+                 "it the usual way, nobody needs paging. If it is, pick a number from the list "
+                 f"above, say it another way, or type 'page' to page the {self.pic}. "
                  "(Type 'quit' to leave.)")
         return ()
 
@@ -231,6 +233,7 @@ class TerminalChat:
     def answer(self, view: View, text: str) -> View:
         """One typed line during a case: change, page, or an answer/command for the engine."""
         before = len(view.conversation.transcript)
+        echoed = set(view.understood)
         if normalise(text) in SWITCH_WORDS:
             self.say("Back to the situations. Nothing was paged for this switch.")
             raise SomethingElse(view)
@@ -248,13 +251,18 @@ class TerminalChat:
         for turn in view.conversation.transcript[before:]:
             self.record("case.answer", view, turn.to_json())  # redacted by the engine
         self.save(view)
-        self.show_understood(view, typed_only=True)
+        self.show_understood(view, already=echoed)
         self.show(view)
         return view
 
-    def show_understood(self, view: View, *, typed_only: bool = False) -> None:
-        """Echo what was taken from staff's words, so a misreading is caught at once."""
-        shown = [u for u in view.understood if u.source == "typed" or not typed_only]
+    def show_understood(self, view: View, *,
+                        already: set[Understanding] | frozenset[Understanding] = frozenset(),
+                        ) -> None:
+        """Echo what was taken from staff's words, so a misreading is caught at once: each
+        thing once (``already``: echoed before), so a line that was not understood, or words
+        after the answer, print nothing again; an opening fact reached later is echoed when
+        its question comes."""
+        shown = [u for u in view.understood if u not in already]
         for item in shown:
             self.say(f"I understood: {item.ask} → {item.label}")
         if shown:
