@@ -293,3 +293,16 @@ def test_a_message_that_is_no_privacy_matter_says_so(catalogue: Catalogue) -> No
                                                  "quit"]))
     assert "I only cover patron-privacy situations" in out
     assert "nobody needs paging" in out
+
+
+def test_a_caller_is_not_told_to_show_a_card_they_cannot_show(catalogue: Catalogue) -> None:
+    """Own records on the phone: what staff say must make sense to someone who is not at the
+    desk (bring the card or ID in, or check online)."""
+    view = start(catalogue, "jackson-county", "patron-own-records")
+    for typed in ["what's checked out", "no"]:
+        if view.outcome is not None:
+            break
+        view = step(catalogue, view.conversation, typed)
+    assert view.outcome is not None and view.outcome.id == "verify-first"
+    assert "bring one to the desk" in view.outcome.say
+    assert "I need to see" not in view.outcome.say
