@@ -306,3 +306,12 @@ def test_a_caller_is_not_told_to_show_a_card_they_cannot_show(catalogue: Catalog
     assert view.outcome is not None and view.outcome.id == "verify-first"
     assert "bring one to the desk" in view.outcome.say
     assert "I need to see" not in view.outcome.say
+
+
+def test_his_or_her_card_is_the_card(catalogue: Catalogue) -> None:
+    """'with her card' states what 'with the card' does (a possessive is no qualifier)."""
+    result = router_for(catalogue, "jackson-county").route(
+        "patron with her card wants her reading history printed out")
+    taken = {p.question: p.choice for p in result.prefill if not p.suggested}
+    assert result.situation == "patron-own-records"
+    assert taken.get("identity") == "presented"

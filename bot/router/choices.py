@@ -68,7 +68,7 @@ class Hit:
     strong: bool = True  # may set a safety-critical choice: see ChoiceMatcher.strong
 
 
-ARTICLES = frozenset({"a", "an", "the"})
+ARTICLES = frozenset({"a", "an", "the", "his", "her", "their"})  # "has his card" = "has the card"
 
 
 def _fact_words(normaliser: Normaliser, text: str) -> tuple[str, ...]:
