@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -61,6 +61,15 @@ class Rig:
                                     conversation=view.conversation, outcome=view.outcome,
                                     reason=reason, asked_by="UASKER", face="slack",
                                     thread=thread, **kwargs)  # type: ignore[arg-type]
+
+    def preservation_from(self, day: date):  # type: ignore[no-untyped-def]
+        """A preservation request the case says was made on ``day``, paged: (view, page id)."""
+        view = self.walk("police", "preservation")
+        conversation = replace(view.conversation, stated_date=day.isoformat())
+        return view, self.service.trigger(
+            library="pagelib", situation="records-request", conversation=conversation,
+            outcome=view.outcome, reason="outcome", asked_by="UASKER", face="slack",
+            thread=THREAD)
 
     def deliver(self) -> int:
         return self.worker.run_once()
@@ -292,12 +301,8 @@ def test_a_hold_records_its_deadline_and_reminds_seven_days_before_and_on_the_da
 def test_a_hold_counts_from_the_day_the_case_says_it_happened(rig: Rig) -> None:
     """"They asked us to preserve it last month": the 90 days began last month, not today; a
     day in the future is not a start (the hold counts from now)."""
-    view = rig.walk("police", "preservation")
     month_ago = (T0 - timedelta(days=30)).date()
-    conversation = replace(view.conversation, stated_date=month_ago.isoformat())
-    eid = rig.service.trigger(library="pagelib", situation="records-request",
-                              conversation=conversation, outcome=view.outcome, reason="outcome",
-                              asked_by="UASKER", face="slack", thread=THREAD)
+    view, eid = rig.preservation_from(month_ago)
     with rig.db.engine.connect() as conn:
         hold = conn.execute(select(holds)).one()
     assert hold.started_at.date() == month_ago
@@ -320,12 +325,8 @@ def test_a_hold_counts_from_the_day_the_case_says_it_happened(rig: Rig) -> None:
 def test_a_hold_whose_days_ran_out_before_the_case_is_not_recorded_as_active(rig: Rig) -> None:
     """Footage from a day longer ago than it is kept: no active hold that is already overdue;
     the page says no deadline was recorded and why, and the audit keeps the fact."""
-    view = rig.walk("police", "preservation")
     long_ago = (T0 - timedelta(days=120)).date()
-    conversation = replace(view.conversation, stated_date=long_ago.isoformat())
-    eid = rig.service.trigger(library="pagelib", situation="records-request",
-                              conversation=conversation, outcome=view.outcome, reason="outcome",
-                              asked_by="UASKER", face="slack", thread=THREAD)
+    view, eid = rig.preservation_from(long_ago)
     assert rig.service.open_holds() == []
     with rig.db.engine.connect() as conn:
         assert conn.execute(select(holds)).all() == []
