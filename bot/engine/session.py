@@ -1,10 +1,16 @@
 """What just happened in a case, and what it means for its page: decided once, for every face.
 
-Faces (terminal, script, Slack) step the engine and then ask ``happened(before, after)``
-instead of reading the transcript themselves: the case started, moved on, went back, started
-over, was switched to another situation, reached an outcome, or an outcome that stood was
-superseded by a correction. ``page_action`` says what that does to the case's page, and the
-escalation service does exactly that (``bot.escalation.corrections``):
+Faces (terminal, script, Slack) only render and collect input. Every step of a case goes
+through ``move(before, after, face)``, which says what happened — the case started, moved on,
+went back, started over, was switched to another situation, reached an outcome, or an outcome
+that stood was superseded by a correction — and which case-trail events (``case.opened``,
+``case.answer``, ``case.outcome``) that step adds; ``CaseTrail`` writes them. No face reads the
+transcript or names a trail event itself. The stateful ``Case`` drives a whole case this way
+(the terminal and the script); the Slack guide, whose case lives in the store between events,
+calls ``move`` and writes the trail once its change has won the thread.
+
+``page_action`` says what a step does to the case's page, and the escalation service does
+exactly that (``bot.escalation.corrections``):
 
 * a page comes only from an outcome that names someone, or from an explicit "page now";
 * a correction that reaches another outcome updates the open page in place (the new outcome
@@ -13,14 +19,17 @@ escalation service does exactly that (``bot.escalation.corrections``):
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.content.flows import Question
 from bot.engine.step import View
 from bot.router.prefill import PrefilledAnswer, prefill
+
+log = logging.getLogger("frontdesk.engine")
 
 RAISED, UPDATED, WITHDRAWN = "raised", "updated", "withdrawn"
 # How every face words a step that undid answers (``Happened.kind``).
@@ -81,18 +90,32 @@ class Happened:
 
     ``kind``: started | moved-on | went-back | started-over | switched | not-understood |
     unchanged. ``reached`` is the outcome id the step arrived at (None while asking);
-    ``superseded`` the outcome id that stood before and no longer does.
+    ``superseded`` the outcome id that stood before and no longer does; ``answered`` the
+    (question id, choice id) a moved-on step answered.
     """
 
     kind: str
     reached: str | None = None
     superseded: str | None = None
+    answered: tuple[str, str] | None = None
+
+    @property
+    def undid(self) -> bool:
+        """The step took answers back (went back or started over)."""
+        return self.kind in SAID
+
+    @property
+    def changed(self) -> bool:
+        """The step changed the case's answers or situation (not a line the engine did not
+        understand, nor one that left everything as it was)."""
+        return self.kind not in ("unchanged", "not-understood")
 
 
 def happened(before: View | None, after: View) -> Happened:
-    """What the step from ``before`` to ``after`` did (``before`` None: the case opened)."""
+    """What the step from ``before`` to ``after`` did (``before`` None, or another case: the
+    case opened)."""
     reached = after.outcome.id if after.outcome is not None else None
-    if before is None:
+    if before is None or before.conversation.id != after.conversation.id:
         return Happened("started", reached)
     if before.conversation.flow != after.conversation.flow:
         return Happened("switched", reached, _superseded(before, after))
@@ -101,10 +124,11 @@ def happened(before: View | None, after: View) -> Happened:
     new_turns = after.conversation.transcript[len(before.conversation.transcript):]
     if not new_turns:
         return Happened("unchanged", reached if before.outcome is None else None)
-    last = new_turns[-1].choice
-    kind = {"back": "went-back", "start-over": "started-over"}.get(last, "moved-on")
+    last = new_turns[-1]
+    kind = {"back": "went-back", "start-over": "started-over"}.get(last.choice, "moved-on")
     was = before.outcome.id if before.outcome is not None else None
-    return Happened(kind, reached if reached != was else None, _superseded(before, after))
+    return Happened(kind, reached if reached != was else None, _superseded(before, after),
+                    (last.question, last.choice) if kind == "moved-on" else None)
 
 
 def _superseded(before: View, after: View) -> str | None:
@@ -113,6 +137,79 @@ def _superseded(before: View, after: View) -> str | None:
     if after.outcome is not None and after.outcome.id == before.outcome.id:
         return None
     return before.outcome.id
+
+
+# --- the case trail ------------------------------------------------------------------------
+
+OPENED, ANSWER, OUTCOME = "case.opened", "case.answer", "case.outcome"
+TrailEvent = tuple[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Move:
+    """One step of a case, decided once for every face: the views on either side, what it
+    did, and the case-trail events it adds (structured answers only: question and choice
+    ids, never what staff typed)."""
+
+    before: View | None
+    after: View
+    happened: Happened
+    trail: tuple[TrailEvent, ...]
+
+
+def move(before: View | None, after: View, face: str) -> Move:
+    """The step from ``before`` to ``after`` taken in ``face`` (terminal, script, slack)."""
+    what = happened(before, after)
+    return Move(before, after, what, _trail(before, after, what, face))
+
+
+def _trail(before: View | None, after: View, what: Happened, face: str
+           ) -> tuple[TrailEvent, ...]:
+    conversation = after.conversation
+    events: list[TrailEvent] = []
+    if what.kind in ("started", "switched"):
+        opened: dict[str, Any] = {"flow": conversation.flow, "face": face}
+        if what.kind == "switched" and before is not None:
+            opened["switched_from"] = before.conversation.flow
+        events.append((OPENED, opened))
+        turns = conversation.transcript  # the opening message's facts, if any
+    elif what.kind == "not-understood" or before is None:
+        turns = ()
+    else:
+        turns = conversation.transcript[len(before.conversation.transcript):]
+    events += [(ANSWER, turn.to_json()) for turn in turns]
+    if events and after.outcome is not None:
+        events.append((OUTCOME, {"outcome": after.outcome.id,
+                                 "decision": after.outcome.decision}))
+    return tuple(events)
+
+
+class TrailSink(Protocol):
+    """Where case-trail events go (``EscalationService.record``: the tamper-evident audit)."""
+
+    def record(self, kind: str, *, library: str, actor: str | None = None,
+               conversation_id: str | None = None, data: dict[str, Any] | None = None
+               ) -> None: ...
+
+
+class CaseTrail:
+    """Writes the trail events of each ``Move`` for one library and actor. A failure to write
+    is logged, never raised: the trail must not take the guidance down with it."""
+
+    def __init__(self, sink: TrailSink | None, library: str, actor: str | None):
+        self.sink = sink
+        self.library = library
+        self.actor = actor
+
+    def write(self, step: Move, actor: str | None = None) -> None:
+        if self.sink is None:
+            return
+        try:
+            for kind, data in step.trail:
+                self.sink.record(kind, library=self.library, actor=actor or self.actor,
+                                 conversation_id=step.after.conversation.id, data=data)
+        except Exception:
+            log.exception("recording the case trail failed")
 
 
 def page_action(open_outcome: str | None, outcome: ResolvedOutcome | None) -> str | None:
@@ -194,21 +291,27 @@ PAGE_WORDS = frozenset({"page", "page now", "page the privacy in charge"})
 
 
 class Case:
-    """One case driven by typed lines, as the scripted face and the bench drive it: opening
-    (routing, prefill, "Did you mean"), what each line did (``trail``), the questions put to
-    staff in order (``asked``) and the page events (``pages``, by the same rules the
-    escalation service applies). The opening message stays in memory only."""
+    """One case, as every face that holds it in memory drives it (the terminal, the script,
+    the bench): opening (routing, prefill, "Did you mean"), each step (``step``, ``answer``,
+    ``switch``, ...), what each did (``trail``: ``Happened``; the last ``Move`` in ``last``),
+    the questions put to staff in order (``asked``), the page events without a paging service
+    (``pages``, by the rules the escalation service applies) and the case trail, written to
+    ``sink`` as it happens. The opening message stays in memory only."""
 
-    def __init__(self, catalogue: Catalogue, library: str):
+    def __init__(self, catalogue: Catalogue, library: str, *, face: str = "script",
+                 actor: str | None = None, sink: TrailSink | None = None):
         self.catalogue = catalogue
         self.library = library
+        self.face = face
         self.view: View | None = None
         self.opening: Opening | None = None
         self.stated_date: str | None = None  # the day the opening message gives (ISO)
         self.routing: Any = None  # the last RouteResult
         self.asked: list[str] = []
         self.trail: list[Happened] = []
+        self.last: Move | None = None
         self.pages: PageLedger | None = None
+        self.recorder = CaseTrail(sink, library, actor)
         self._switched_from: str | None = None  # the case id "something else" keeps
 
     @property
@@ -230,8 +333,16 @@ class Case:
             self.stated_date = opening.stated_date
         self.routing = result
         if result.situation is not None:
-            self.start(result.situation, result.prefill)
+            self.start(result.situation, self._with_opening(result.situation, result.prefill))
         return result
+
+    def _with_opening(self, flow_id: str, prefill: Sequence[PrefilledAnswer]
+                      ) -> tuple[PrefilledAnswer, ...]:
+        """``prefill`` (from a later description) plus what the opening message stated for
+        ``flow_id``'s other questions: "something else" never loses the opening's facts."""
+        said = {item.question for item in prefill}
+        kept = self.opening.prefill(flow_id) if self.opening is not None else ()
+        return (*prefill, *(item for item in kept if item.question not in said))
 
     def _picked(self, text: str) -> str | None:
         if text in self.catalogue.flows_for(self.library):
@@ -243,7 +354,8 @@ class Case:
 
     def start(self, flow_id: str, prefill: Sequence[PrefilledAnswer] = ()) -> View:
         """Open ``flow_id``; a pick from "Did you mean" or after a switch keeps the opening's
-        facts (read again for this flow's questions)."""
+        facts (read again for this flow's questions). After "something else" the case goes on
+        under the new situation (same case id, so its page follows)."""
         from bot.engine.step import start
 
         if not prefill and self.opening is not None:
@@ -254,20 +366,47 @@ class Case:
                     case_id=case_id)
         if self.pages is None:
             self.pages = PageLedger(new.conversation.id[:8])
-        self._moved(before if case_id else None, new)
-        return new
+        return self._moved(before if case_id else None, new)
+
+    def switch(self) -> None:
+        """"This is something else": back to routing; the same case, nothing paged."""
+        assert self.view is not None
+        self._switched_from = self.view.conversation.id
+        self.trail.append(Happened("switched"))
+
+    def step(self, text: str) -> View:
+        """A typed line for the engine: an answer, a choice number or id, back, start over."""
+        from bot.engine.step import step
+
+        assert self.view is not None
+        return self._moved(self.view, step(self.catalogue, self.view.conversation, text))
+
+    def answer(self, question_id: str, choice_id: str, said: str | None = None, *,
+               worded: bool = False) -> View:
+        """(Re-)answer ``question_id`` with a known choice ("change"; ``worded``: understood
+        from words typed, so echoed); later answers that still apply stay."""
+        from bot.engine.step import answer
+
+        assert self.view is not None
+        return self._moved(self.view, answer(self.catalogue, self.view.conversation,
+                                             question_id, choice_id, said, worded=worded))
+
+    def restate_date(self, day: str | None) -> View:
+        """Correct (or drop) the day the case says it happened."""
+        from bot.engine.step import restate_date
+
+        assert self.view is not None
+        return self._moved(self.view, restate_date(self.catalogue, self.view.conversation, day))
 
     def say(self, text: str) -> View:
-        """One typed line: something else, page, change <question> <answer>, or anything the
-        engine takes (an answer, back, start over)."""
+        """One scripted line: something else, page, change <question> <answer>, or anything
+        the engine takes (an answer, back, start over)."""
         from bot.engine.matching import match_choice, normalise
-        from bot.engine.step import answer, step
 
         assert self.view is not None and self.pages is not None
         words = normalise(text)
         if words in SWITCH_WORDS:
-            self._switched_from = self.view.conversation.id
-            self.trail.append(Happened("switched"))
+            self.switch()
             return self.view
         if words in PAGE_WORDS:
             self.pages.page_now()
@@ -278,14 +417,15 @@ class Case:
             flow = self.catalogue.flow(self.library, self.view.conversation.flow)
             node = flow.nodes.get(question_id)
             if isinstance(node, Question) and (choice := match_choice(node, said)):
-                return self._moved(self.view, answer(self.catalogue, self.view.conversation,
-                                                     node.id, choice.id, said))
-        return self._moved(self.view, step(self.catalogue, self.view.conversation, text))
+                return self.answer(node.id, choice.id, said)
+        return self.step(text)
 
     def _moved(self, before: View | None, after: View) -> View:
         assert self.pages is not None
-        what = happened(before, after)
+        self.last = move(before, after, self.face)
+        what = self.last.happened
         self.trail.append(what)
+        self.recorder.write(self.last)
         if after.question is not None and what.kind != "not-understood":
             self.asked.append(after.question.id)
         if after.outcome is not None:

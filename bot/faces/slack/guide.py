@@ -24,15 +24,23 @@ from bot.content.flows import NOT_SURE, Flow, Question
 from bot.engine import View, back, start, start_over, step, view
 from bot.engine.conversation import Conversation
 from bot.engine.matching import normalise
-from bot.engine.session import CHANGE_WORDS, SWITCH_WORDS, Opening, happened
-from bot.engine.session import SAID as HOW
+from bot.engine.session import (
+    CHANGE_WORDS,
+    SAID,
+    SWITCH_WORDS,
+    CaseTrail,
+    Move,
+    Opening,
+    happened,
+    move,
+)
 from bot.engine.step import STATED_DATE, Understood, answer
 from bot.faces.slack import blocks
 from bot.faces.slack.paging import Pager, paging_note
 from bot.faces.slack.services import Services
-from bot.faces.slack.trail import CaseTrail
 from bot.mrkdwn import channel as channel_link
 from bot.mrkdwn import escape, mention
+from bot.ops.metrics import OUTCOMES
 from bot.privacy.redact import redact
 from bot.router import PrefilledAnswer, RouteResult
 from bot.store.slack_state import SlackThread
@@ -81,7 +89,6 @@ class Guide:
             self.catalogue.flows_for(self.library).values(), key=lambda f: f.title
         )
         self.pager = Pager(services, self.pack)  # pages and the asker's live paging status
-        self.trail = CaseTrail(services, self.library)  # case events for the audit trail
         self._bot_user: str | None = None  # the bot's user id, for finding its own posts
 
     # --- helpers ------------------------------------------------------------------------------
@@ -130,10 +137,10 @@ class Guide:
         except SlackApiError as exc:
             log.warning("chat.postEphemeral failed: %s", exc.response.get("error"))
 
-    def save(
-        self, thread: SlackThread, current: View, place: Place, *, before: Conversation | None
-    ) -> None:
-        """Store the conversation and record what changed since ``before`` in the case trail."""
+    def save(self, thread: SlackThread, step: Move, place: Place) -> None:
+        """Store the conversation the step (which won the thread) arrived at, and write the
+        case trail the engine decided for it."""
+        current = step.after
         self.store.save(
             current.conversation,
             user_id=thread.user_id,
@@ -142,7 +149,9 @@ class Guide:
             outcome=current.outcome.id if current.outcome else None,
             channel=place.channel,
         )
-        self.trail.changed(before, current, place.user)
+        CaseTrail(self.services.escalations, self.library, place.user).write(step)
+        if current.outcome is not None and step.trail:
+            OUTCOMES.labels(current.outcome.decision).inc()
 
     # --- entry points ---------------------------------------------------------------------------
 
@@ -213,7 +222,7 @@ class Guide:
                 thread.conversation.id == current.conversation.id
             )
             if mine:  # a new thread: created with its conversation in one write
-                self.save(thread, current, place, before=None)
+                self.save(thread, move(None, current, "slack"), place)
                 self.show(client, thread, place, current, prefilled=opening(current))
             else:  # the thread already held a case: move it on like any other change
                 self.start_flow(client, thread, place, flow_id, prefill=prefill, stated_date=dated)
@@ -308,11 +317,12 @@ class Guide:
             return
         current = start(self.catalogue, self.library, flow_id, prefill, stated_date,
                         case_id=case_id)
+        before = view(self.catalogue, thread.conversation) if thread.conversation else None
         won = self.state.advance(thread, conversation=current.conversation, status=current.status)
         if won is None:
             self.tell(client, place, "This case has already moved on; see the latest message.")
             return
-        self.save(won, current, place, before=thread.conversation)
+        self.save(won, move(before, current, "slack"), place)
         if picked_ts:
             self.update(
                 client,
@@ -375,23 +385,25 @@ class Guide:
         place: Place,
         new: View,
         *,
-        how: str,
         clicked_ts: str | None,
-        label: str | None = None,
     ) -> bool:
-        """Swap the thread to ``new``; record the old question in place; post what comes next."""
+        """Swap the thread to ``new``; record the old question in place, as the engine says
+        the step went (answered, went back, started over); post what comes next."""
         old = view(self.catalogue, thread.conversation) if thread.conversation else None
         won = self.state.advance(thread, conversation=new.conversation, status=new.status)
         if won is None:
             self.tell(client, place, ALREADY_ANSWERED)
             return False
-        self.save(won, new, place, before=thread.conversation)
+        step = move(old, new, "slack")
+        self.save(won, step, place)
         if old is not None and old.question is not None:
             number = len(old.path) + 1
+            label = self.label_of(new.conversation, step.happened.answered)
             record = (
                 blocks.answered(old.question, label, place.user, number=number)
-                if how == "answer" and label is not None
-                else blocks.superseded(old.question, how, place.user, number=number)
+                if label is not None
+                else blocks.superseded(old.question, SAID.get(step.happened.kind, "Changed"),
+                                       place.user, number=number)
             )
             self.update(client, place.channel, clicked_ts or thread.live_ts, record)
         # An answer typed in words is echoed with a Change button, like the opening message's.
@@ -399,6 +411,13 @@ class Guide:
                  if u.source == "typed"]
         self.show(client, won, place, new, prefilled=typed)
         return True
+
+    def label_of(self, conversation: Conversation, answered: tuple[str, str] | None
+                 ) -> str | None:
+        """The label of the choice a step answered (``Happened.answered``), if it did."""
+        node = self.question(conversation, answered[0]) if answered else None
+        choice = node.choice(answered[1]) if node is not None and answered else None
+        return choice.label if choice is not None else None
 
     def load(self, client: WebClient, place: Place, rev: int | None) -> SlackThread | None:
         """The thread if the click is current; otherwise tell the user why nothing happens."""
@@ -541,14 +560,10 @@ class Guide:
         if thread is None or thread.conversation is None:
             return
         new = answer(self.catalogue, thread.conversation, question_id, choice_id)
-        node = self.question(thread.conversation, question_id)
-        choice = node.choice(choice_id) if node else None
-        if choice is None:
+        if new.not_understood is not None:
             self.tell(client, place, "That choice is no longer offered; see the latest message.")
             return
-        self.change(
-            client, thread, place, new, how="answer", clicked_ts=message_ts, label=choice.label
-        )
+        self.change(client, thread, place, new, clicked_ts=message_ts)
 
     def not_sure(
         self, client: WebClient, place: Place, rev: int, question_id: str, message_ts: str | None
@@ -572,7 +587,6 @@ class Guide:
             thread,
             place,
             back(self.catalogue, thread.conversation),
-            how=HOW["went-back"],
             clicked_ts=message_ts,
         )
 
@@ -588,7 +602,6 @@ class Guide:
             thread,
             place,
             start_over(self.catalogue, thread.conversation),
-            how=HOW["started-over"],
             clicked_ts=message_ts,
         )
 
@@ -697,14 +710,8 @@ class Guide:
         current = view(self.catalogue, thread.conversation)
         new = step(self.catalogue, thread.conversation, said)
         what = happened(current, new)
-        if what.kind in ("moved-on", "went-back", "started-over"):
-            label = None
-            if new.conversation.answers and current.question is not None:
-                chosen = dict(new.conversation.answers).get(current.question.id)
-                picked = current.question.choice(chosen) if chosen else None
-                label = picked.label if picked else None
-            how = HOW.get(what.kind, "answer")
-            self.change(client, thread, place, new, how=how, clicked_ts=None, label=label)
+        if what.kind == "moved-on" or what.undid:
+            self.change(client, thread, place, new, clicked_ts=None)
         elif new.not_understood is not None and current.question is not None:
             self.post(client, place, blocks.not_understood(current.question, new.not_understood,
                                                            new.suggestion))

@@ -1,4 +1,8 @@
-"""`frontdesk chat`: the embedded terminal conversation, no Slack account needed."""
+"""`frontdesk chat`: the embedded terminal conversation, no Slack account needed.
+
+The case itself is the engine's ``Case`` (routing, prefill, "Did you mean", what each line did,
+the case trail): this face reads lines, tells ``Case`` what they mean, and prints the views.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.content.flows import Question
-from bot.engine import View, start, step
+from bot.engine import View
 from bot.engine.matching import match_choice, normalise, worded
 from bot.engine.session import (
     CHANGE_WORDS,
@@ -18,11 +22,9 @@ from bot.engine.session import (
     SWITCH_WORDS,
     UPDATED,
     WITHDRAWN,
-    Opening,
-    happened,
-    open_case,
+    Case,
 )
-from bot.engine.step import STATED_DATE, Understanding, answer, restate_date
+from bot.engine.step import STATED_DATE, Understanding
 from bot.faces.terminal.render import (
     Para,
     Screenful,
@@ -32,7 +34,7 @@ from bot.faces.terminal.render import (
     question_screen,
 )
 from bot.review.forms import offer_form
-from bot.router import PrefilledAnswer, RouteResult
+from bot.router import RouteResult
 from bot.router.dates import stated_date
 from bot.store import ConversationStore
 
@@ -58,10 +60,6 @@ class Quit(Exception):
 class SomethingElse(Exception):
     """Staff said the case is another situation: back to routing, same case, no page."""
 
-    def __init__(self, view: View):
-        super().__init__("something else")
-        self.view = view
-
 
 class TerminalChat:
     """Reads lines, steps the engine, prints the views. Holds no policy logic."""
@@ -81,12 +79,14 @@ class TerminalChat:
         self.user_id = user_id
         self.escalations = escalations
         self.forms_folder = forms_folder  # where printable forms are written (None: not at all)
-        self._prefill: tuple[PrefilledAnswer, ...] = ()  # facts the opening message stated
         self._answer: ResolvedOutcome | None = None  # the outcome last shown ('policy' quotes it)
-        self._stated_date: str | None = None  # the day the opening message said it happened
-        self._opening: Opening | None = None  # the case's opening message (memory only)
-        self._case: View | None = None  # the case being switched to another situation
         self._told_no_names = False
+        self.case = self.new_case()
+
+    def new_case(self) -> Case:
+        """The engine's case for the next situation: its trail goes to the audit log."""
+        return Case(self.catalogue, self.library, face="terminal", actor=self.user_id,
+                    sink=self.escalations)
 
     @property
     def pic(self) -> str:
@@ -108,13 +108,9 @@ class TerminalChat:
                 continue
             return text
 
-    def choose_flow(self) -> str:
-        """The situation, from the staff member's own words (routed) or a menu number."""
-        flow_id, self._prefill = self.choose()
-        return flow_id
-
-    def choose(self) -> tuple[str, tuple[PrefilledAnswer, ...]]:
-        """Route what staff type; the numbered menu stays as the fallback."""
+    def choose(self) -> View:
+        """The situation, from the staff member's own words (routed by the engine's case) or a
+        menu number; a "Did you mean" or menu pick keeps what the opening message stated."""
         flows = sorted(self.catalogue.flows_for(self.library).values(), key=lambda f: f.title)
         self.say(f"\nfrontdesk — {self.pack.library}\nWhat is happening at the desk? "
                  "Say it in your own words, or pick a number:")
@@ -135,25 +131,23 @@ class TerminalChat:
                 continue
             if offered and text.isdigit():
                 pick = int(text)
-                if 1 <= pick <= len(offered):  # "Did you mean": the opening's facts still hold
-                    return offered[pick - 1], self.opening_prefill(offered[pick - 1])
+                if 1 <= pick <= len(offered):
+                    return self.case.start(offered[pick - 1])
                 if pick == len(offered) + 1:
                     self.page_or_say_who()
                     offered = ()
                     continue
             if text.isdigit() and 1 <= int(text) <= len(flows):
-                return flows[int(text) - 1].id, self.opening_prefill(flows[int(text) - 1].id)
+                return self.case.start(flows[int(text) - 1].id)
             for flow in flows:
                 if normalise(text) in (flow.id, normalise(flow.title)):
-                    return flow.id, self.opening_prefill(flow.id)
-            opening = open_case(self.catalogue, self.library, text)
-            if self._opening is None:
-                self._opening = opening
-            if opening.situation is not None:
-                self.say(f"→ {self.catalogue.flow(self.library, opening.situation).title}")
-                self._stated_date = opening.stated_date
-                return opening.situation, opening.prefill(opening.situation)
-            offered = self.offer(opening.result)
+                    return self.case.start(flow.id)
+            result = self.case.route(text)
+            if result.situation is not None and not self.case.choosing:
+                self.say(f"→ {self.catalogue.flow(self.library, result.situation).title}")
+                assert self.case.view is not None
+                return self.case.view
+            offered = self.offer(result)
 
     def offer(self, result: RouteResult) -> tuple[str, ...]:
         """Offer "Did you mean" for an ambiguous message; say honestly it is unclear otherwise."""
@@ -169,13 +163,6 @@ class TerminalChat:
                  f"above, say it another way, or type 'page' to page the {self.pic}. "
                  "(Type 'quit' to leave.)")
         return ()
-
-    def opening_prefill(self, flow_id: str) -> tuple[PrefilledAnswer, ...]:
-        """What the opening message stated, for the situation picked from a list."""
-        if self._opening is None:
-            return ()
-        self._stated_date = self._opening.stated_date
-        return self._opening.prefill(flow_id)
 
     def page_or_say_who(self) -> None:
         """Page the in-charge (when paging is set up), or say whom to call."""
@@ -200,19 +187,9 @@ class TerminalChat:
                 outcome=view.outcome.id if view.outcome else None,
             )
 
-    def converse(self, flow_id: str, prefill: tuple[PrefilledAnswer, ...] | None = None) -> View:
-        if prefill is None:
-            prefill, self._prefill = self._prefill, ()
-        switched, self._case = self._case, None
-        view = start(self.catalogue, self.library, flow_id, prefill, self._stated_date,
-                     case_id=switched.conversation.id if switched else None)
-        self._stated_date = None
-        self.record("case.opened", view, {"flow": flow_id, "face": "terminal",
-                                          **({"switched_from": switched.conversation.flow}
-                                             if switched else {})})
-        for turn in view.conversation.transcript:
-            self.record("case.answer", view, turn.to_json())  # prefilled facts
-        flow = self.catalogue.flow(self.library, flow_id)
+    def converse(self, view: View) -> View:
+        """The case from its first question (or outcome) until staff finish it."""
+        flow = self.catalogue.flow(self.library, view.conversation.flow)
         if flow.first and view.outcome is None:  # what holds whatever the answers, first
             self.paint([Para(flow.first, "bold red", "⛔ ")])
         self.show_understood(view)
@@ -226,30 +203,28 @@ class TerminalChat:
                 text = self.ask("> ")
                 if not text.strip():
                     return view
-                before, view = view, self.answer(view, text)
-                if view.conversation.transcript != before.conversation.transcript:
+                steps = len(self.case.trail)
+                view = self.answer(view, text)
+                if len(self.case.trail) > steps and self.case.trail[-1].changed:
                     break  # corrected: answer what is asked, then settle the page again
 
     def answer(self, view: View, text: str) -> View:
         """One typed line during a case: change, page, or an answer/command for the engine."""
-        before = len(view.conversation.transcript)
         echoed = set(view.understood)
         if normalise(text) in SWITCH_WORDS:
             self.say("Back to the situations. Nothing was paged for this switch.")
-            raise SomethingElse(view)
+            self.case.switch()
+            raise SomethingElse
         if normalise(text) in CHANGE_WORDS:
             view = self.change(view)
         elif normalise(text) in PAGE_WORDS:
             self.page_case(view)
             return view
         else:
-            new = step(self.catalogue, view.conversation, text)
-            what = happened(view, new)
-            if what.kind in SAID:
-                self.say(SAID[what.kind] + ".")
-            view = new
-        for turn in view.conversation.transcript[before:]:
-            self.record("case.answer", view, turn.to_json())  # redacted by the engine
+            view = self.case.step(text)
+            assert self.case.last is not None
+            if self.case.last.happened.undid:
+                self.say(SAID[self.case.last.happened.kind] + ".")
         self.save(view)
         self.show_understood(view, already=echoed)
         self.show(view)
@@ -297,8 +272,7 @@ class TerminalChat:
         if choice is None:
             self.say("Nothing changed.")
             return view
-        return answer(self.catalogue, view.conversation, question.id, choice.id, said,
-                      worded=worded(question, said))
+        return self.case.answer(question.id, choice.id, said, worded=worded(question, said))
 
     def change_date(self, view: View) -> View:
         """Correct the day the case says it happened (a hold's deadline counts from it)."""
@@ -306,12 +280,12 @@ class TerminalChat:
                  "'today' to count from today)")
         said = self.ask("> ").strip()
         if normalise(said) == "today":
-            return restate_date(self.catalogue, view.conversation, None)
+            return self.case.restate_date(None)
         found = stated_date(said, date.today())
         if found is None:
             self.say("Nothing changed.")
             return view
-        return restate_date(self.catalogue, view.conversation, found[0].isoformat())
+        return self.case.restate_date(found[0].isoformat())
 
     def page_case(self, view: View) -> None:
         """'page' in the middle of a case: page the privacy in-charge about this case now."""
@@ -330,11 +304,6 @@ class TerminalChat:
 
     # --- paging (escalation) ---------------------------------------------------------------
 
-    def record(self, kind: str, view: View, data: dict) -> None:  # type: ignore[type-arg]
-        if self.escalations is not None:
-            self.escalations.record(kind, library=self.library, actor=self.user_id,
-                                    conversation_id=view.conversation.id, data=data)
-
     def after_outcome(self, view: View) -> None:
         """The answer first: bring the case's page in line with its outcome (raised, updated
         after a correction, withdrawn when the corrected case needs nobody), then show the
@@ -347,7 +316,6 @@ class TerminalChat:
             self.tell_find_out(view)
             self.write_form(view)
             return
-        self.record("case.outcome", view, {"outcome": outcome.id, "decision": outcome.decision})
         change = self.escalations.settle_outcome(
             library=self.library, conversation=view.conversation, outcome=outcome,
             asked_by=self.user_id, face="terminal")
@@ -408,11 +376,10 @@ class TerminalChat:
         try:
             while True:
                 try:
-                    self.converse(self.choose_flow())
-                except SomethingElse as switch:
-                    self._case = switch.view  # the next situation continues this case
+                    self.converse(self.choose())
+                except SomethingElse:  # the next situation continues this case
                     continue
-                self._opening = None
+                self.case = self.new_case()
                 self.say("\n(Another situation? Pick again, or type 'quit'.)")
         except Quit:
             self.say("Bye.")
