@@ -50,6 +50,11 @@ class Conversation:
     # The day the opening message says it happened (ISO date: a preservation request "last
     # month", footage from "5 days ago"); a hold that counts from a stated date starts there.
     stated_date: str | None = None
+    # What the opening message stated for each of the library's situations, as structured
+    # answers only — (flow id, question id, choice id, the flow's phrase for a suggestion,
+    # suggested) — so that "This is something else" starts the next situation with them, in
+    # every face, without keeping the message itself.
+    opening: tuple[tuple[str, str, str, str, bool], ...] = ()
 
     @property
     def answer_map(self) -> dict[str, str]:
@@ -76,6 +81,7 @@ class Conversation:
             "transcript": [t.to_json() for t in self.transcript],
             **({"suggestions": [list(s) for s in self.suggestions]} if self.suggestions else {}),
             **({"stated_date": self.stated_date} if self.stated_date else {}),
+            **({"opening": [list(fact) for fact in self.opening]} if self.opening else {}),
         }
 
     @classmethod
@@ -92,4 +98,5 @@ class Conversation:
             id=data["id"],
             suggestions=tuple((q, c, s) for q, c, s in data.get("suggestions", ())),
             stated_date=data.get("stated_date"),
+            opening=tuple((f, q, c, s, bool(hint)) for f, q, c, s, hint in data.get("opening", ())),
         )

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.content.flows import Question
+from bot.engine.conversation import Conversation
 from bot.engine.step import View
 from bot.router.prefill import PrefilledAnswer, prefill
 
@@ -74,6 +75,51 @@ class Opening:
         if flow_id == self.result.situation:
             return tuple(self.result.prefill)
         return prefill(self.catalogue.flow(self.library, flow_id), self.text)
+
+    def facts(self) -> tuple[tuple[str, str, str, str, bool], ...]:
+        """What the message stated for every situation of the library, as structured answers
+        (``Conversation.opening``): kept with the case so that "something else" re-applies
+        them in any face, with the message itself long gone. A suggestion keeps the flow's
+        phrase it was heard as, as ``Conversation.suggestions`` does; an answer keeps none."""
+        return tuple((flow_id, item.question, item.choice,
+                      item.said if item.suggested else "", item.suggested)
+                     for flow_id in sorted(self.catalogue.flows_for(self.library))
+                     for item in self.prefill(flow_id))
+
+
+def opening_prefill(catalogue: Catalogue, conversation: Conversation, flow_id: str
+                    ) -> tuple[PrefilledAnswer, ...]:
+    """What the case's opening message stated for ``flow_id`` (``Conversation.opening``),
+    checked against the flow as it is now."""
+    flow = catalogue.flow(conversation.library, flow_id)
+    found = []
+    for fact_flow, question_id, choice_id, said, suggested in conversation.opening:
+        node = flow.nodes.get(question_id) if fact_flow == flow_id else None
+        choice = node.choice(choice_id) if isinstance(node, Question) else None
+        if isinstance(node, Question) and choice is not None:
+            found.append(PrefilledAnswer(node.id, choice.id, node.ask, choice.label, said,
+                                         suggested))
+    return tuple(found)
+
+
+def merged(prefill: Sequence[PrefilledAnswer], kept: Sequence[PrefilledAnswer]
+           ) -> tuple[PrefilledAnswer, ...]:
+    """``prefill`` (from newer words) plus ``kept`` (the opening's) for the other questions."""
+    said = {item.question for item in prefill}
+    return (*prefill, *(item for item in kept if item.question not in said))
+
+
+def switch(catalogue: Catalogue, conversation: Conversation, flow_id: str,
+           prefill: Sequence[PrefilledAnswer] = ()) -> View:
+    """"This is something else", then ``flow_id``: the same case (its id, so its page follows
+    instead of a second one) under another situation, starting from what the opening message
+    stated for it (plus ``prefill``, from a newer description) and the day it gave."""
+    from bot.engine.step import start
+
+    return start(catalogue, conversation.library, flow_id,
+                 merged(prefill, opening_prefill(catalogue, conversation, flow_id)),
+                 conversation.stated_date, case_id=conversation.id,
+                 opening=conversation.opening)
 
 
 def open_case(catalogue: Catalogue, library: str, text: str, router: Any = None) -> Opening:
@@ -312,12 +358,12 @@ class Case:
         self.last: Move | None = None
         self.pages: PageLedger | None = None
         self.recorder = CaseTrail(sink, library, actor)
-        self._switched_from: str | None = None  # the case id "something else" keeps
+        self._switching = False  # "something else": the next situation goes on the case
 
     @property
     def choosing(self) -> bool:
         """No situation yet (the router was not sure, or staff said "something else")."""
-        return self.view is None or self._switched_from is not None
+        return self.view is None or self._switching
 
     def route(self, text: str) -> Any:
         """Route an opening (or, after "something else", a new) description; start the flow
@@ -333,16 +379,8 @@ class Case:
             self.stated_date = opening.stated_date
         self.routing = result
         if result.situation is not None:
-            self.start(result.situation, self._with_opening(result.situation, result.prefill))
+            self.start(result.situation, result.prefill)
         return result
-
-    def _with_opening(self, flow_id: str, prefill: Sequence[PrefilledAnswer]
-                      ) -> tuple[PrefilledAnswer, ...]:
-        """``prefill`` (from a later description) plus what the opening message stated for
-        ``flow_id``'s other questions: "something else" never loses the opening's facts."""
-        said = {item.question for item in prefill}
-        kept = self.opening.prefill(flow_id) if self.opening is not None else ()
-        return (*prefill, *(item for item in kept if item.question not in said))
 
     def _picked(self, text: str) -> str | None:
         if text in self.catalogue.flows_for(self.library):
@@ -353,25 +391,27 @@ class Case:
         return None
 
     def start(self, flow_id: str, prefill: Sequence[PrefilledAnswer] = ()) -> View:
-        """Open ``flow_id``; a pick from "Did you mean" or after a switch keeps the opening's
-        facts (read again for this flow's questions). After "something else" the case goes on
-        under the new situation (same case id, so its page follows)."""
+        """Open ``flow_id``; a pick from "Did you mean" keeps the opening's facts (read again
+        for this flow's questions). After "something else" the case goes on under the new
+        situation (``switch``: same case id, so its page follows; the opening's facts)."""
         from bot.engine.step import start
 
+        switching, self._switching = self._switching, None
+        if switching and self.view is not None:
+            return self._moved(self.view, switch(self.catalogue, self.view.conversation,
+                                                 flow_id, prefill))
         if not prefill and self.opening is not None:
             prefill = self.opening.prefill(flow_id)
-        case_id, self._switched_from = self._switched_from, None
-        before = self.view
         new = start(self.catalogue, self.library, flow_id, prefill, self.stated_date,
-                    case_id=case_id)
+                    opening=self.opening.facts() if self.opening is not None else ())
         if self.pages is None:
             self.pages = PageLedger(new.conversation.id[:8])
-        return self._moved(before if case_id else None, new)
+        return self._moved(None, new)
 
     def switch(self) -> None:
         """"This is something else": back to routing; the same case, nothing paged."""
         assert self.view is not None
-        self._switched_from = self.view.conversation.id
+        self._switching = True
         self.trail.append(Happened("switched"))
 
     def step(self, text: str) -> View:

@@ -201,20 +201,23 @@ def _prefilled_on_path(flow: Flow, conversation: Conversation,
 
 
 def start(catalogue: Catalogue, library: str, flow_id: str, prefill=(),
-          stated_date: str | None = None, case_id: str | None = None) -> View:
+          stated_date: str | None = None, case_id: str | None = None,
+          opening: tuple[tuple[str, str, str, str, bool], ...] = ()) -> View:
     """Open ``flow_id``; ``prefill`` answers (from the router: objects with ``question``,
     ``choice`` and ``said``) are applied first; those on the resulting path, or on a question
     still ahead of it, are kept; those marked ``suggested`` are only offered. ``stated_date``
     (ISO; the router's ``stated_date.date``) is the day the opening message says it happened: a
     hold counting from a stated date starts there. ``case_id``: the case continues under another
     situation ("something else"), so its page follows it instead of a second one being
-    raised."""
+    raised.
+    ``opening``: what the opening message stated for every situation (``Conversation.opening``),
+    kept with the case for the next situation after "something else"."""
     catalogue.flow(library, flow_id)  # raises UnknownName early, before any state exists
     catalogue.pack(library)
     hints = tuple((i.question, i.choice, i.said) for i in prefill if getattr(i, "suggested", False))
     prefill = [i for i in prefill if not getattr(i, "suggested", False)]  # only offered
     conversation = Conversation(library=library, flow=flow_id, suggestions=hints,
-                                stated_date=stated_date)
+                                stated_date=stated_date, opening=opening)
     if case_id is not None:
         conversation = replace(conversation, id=case_id)
     if not prefill:
@@ -228,7 +231,7 @@ def start(catalogue: Catalogue, library: str, flow_id: str, prefill=(),
     ahead = _reachable(catalogue.flow(library, flow_id), opened.question.id) if (
         opened.question is not None) else set()
     kept = Conversation(library=library, flow=flow_id, id=conversation.id, suggestions=hints,
-                        stated_date=stated_date)
+                        stated_date=stated_date, opening=opening)
     order = [q for q, _ in opened.path] + [i.question for i in prefill if i.question in ahead]
     for question_id in order:
         item = answers.get(question_id)

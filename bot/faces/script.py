@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.content.catalogue import Catalogue
 from bot.engine import View
-from bot.engine.session import Case
+from bot.engine.session import Case, TrailSink
 from bot.engine.step import Understanding
 from bot.router import PrefilledAnswer, RouteResult
 
@@ -78,19 +78,22 @@ def case_to_json(case: Case) -> dict[str, Any]:
     return data
 
 
-def route_script(catalogue: Catalogue, library: str, inputs: list[str]) -> Case:
+def route_script(catalogue: Catalogue, library: str, inputs: list[str], *,
+                 sink: TrailSink | None = None, actor: str | None = None) -> Case:
     """Route the first input (prefilling what it states), then feed the rest: answers and
-    commands; after "something else" (or an unsure routing) the next input is routed."""
-    case = Case(catalogue, library)
+    commands; after "something else" (or an unsure routing) the next input is routed.
+    ``sink``: where the case trail goes (none for ``frontdesk run``)."""
+    case = Case(catalogue, library, face="script", actor=actor, sink=sink)
     case.route(inputs[0])
     return _feed(case, inputs[1:])
 
 
 def run_script(catalogue: Catalogue, library: str, flow: str, inputs: list[str],
-               prefill: Sequence[PrefilledAnswer] = (), stated_date: str | None = None) -> Case:
+               prefill: Sequence[PrefilledAnswer] = (), stated_date: str | None = None, *,
+               sink: TrailSink | None = None, actor: str | None = None) -> Case:
     """Start ``flow`` for ``library`` (with the router's ``prefill`` and ``stated_date``) and
     feed it ``inputs``."""
-    case = Case(catalogue, library)
+    case = Case(catalogue, library, face="script", actor=actor, sink=sink)
     case.stated_date = stated_date
     case.start(flow, prefill)
     return _feed(case, inputs)

@@ -33,6 +33,8 @@ from bot.engine.session import (
     Opening,
     happened,
     move,
+    open_case,
+    switch,
 )
 from bot.engine.step import STATED_DATE, Understood, answer
 from bot.faces.slack import blocks
@@ -42,7 +44,7 @@ from bot.mrkdwn import channel as channel_link
 from bot.mrkdwn import escape, mention
 from bot.ops.metrics import OUTCOMES
 from bot.privacy.redact import redact
-from bot.router import PrefilledAnswer, RouteResult
+from bot.router import PrefilledAnswer
 from bot.store.slack_state import SlackThread
 
 log = logging.getLogger("frontdesk.slack")
@@ -200,15 +202,17 @@ class Guide:
         flow_id: str | None = None,
     ) -> None:
         said = text.strip()
-        result = None
+        opened = None  # the engine's reading of the opening message
         prefill: Sequence[PrefilledAnswer] = ()
         if flow_id is None and said and self.router is not None:
-            result = self.router.route(redact(said))
-            if result.situation and self.flow(result.situation):
-                flow_id, prefill = result.situation, result.prefill
-        dated = result.stated_date.date if result and result.stated_date else None
+            opened = open_case(self.catalogue, self.library, redact(said), self.router)
+            if opened.situation and self.flow(opened.situation):
+                flow_id, prefill = opened.situation, opened.prefill(opened.situation)
+        dated = opened.stated_date if opened else None
         if flow_id is not None and self.flow(flow_id) is not None:
-            current = start(self.catalogue, self.library, flow_id, prefill, dated)
+            facts = opened.facts() if opened else ()
+            current = start(self.catalogue, self.library, flow_id, prefill, dated,
+                            opening=facts)
             thread = self.state.open_thread(
                 place.channel,
                 place.thread_ts,
@@ -225,12 +229,13 @@ class Guide:
                 self.save(thread, move(None, current, "slack"), place)
                 self.show(client, thread, place, current, prefilled=opening(current))
             else:  # the thread already held a case: move it on like any other change
-                self.start_flow(client, thread, place, flow_id, prefill=prefill, stated_date=dated)
+                self.start_flow(client, thread, place, flow_id, prefill=prefill,
+                                stated_date=dated, opening_facts=facts)
             return
         thread = self.state.open_thread(
             place.channel, place.thread_ts, user_id=place.user, kind=kind, library=self.library
         )
-        self.route(client, thread, place, said, result=result)
+        self.route(client, thread, place, said, opened=opened)
 
     def route(
         self,
@@ -238,7 +243,7 @@ class Guide:
         thread: SlackThread,
         place: Place,
         text: str,
-        result: RouteResult | None = None,
+        opened: Opening | None = None,
     ) -> None:
         """A typed opening question goes through the router (the terminal's object too), and
         its band decides, as in the terminal: confident starts the flow; ambiguous offers the
@@ -250,14 +255,12 @@ class Guide:
         if self.router is None:
             self.show_picker(client, thread, place, "Which of these situations is it?")
             return
-        opening = Opening(self.catalogue, self.library, redact(said),
-                          result or self.router.route(redact(said)))
+        opening = opened or open_case(self.catalogue, self.library, redact(said), self.router)
         result = opening.result
         if result.situation and self.flow(result.situation):
-            switched = thread.conversation is not None and thread.status == "picking"
-            self.start_flow(client, thread, place, result.situation, prefill=result.prefill,
-                            stated_date=result.stated_date.date if result.stated_date else None,
-                            case_id=thread.conversation.id if switched else None)
+            self.start_flow(client, thread, place, result.situation,
+                            prefill=opening.prefill(result.situation),
+                            stated_date=opening.stated_date, opening_facts=opening.facts())
             return
         suggestions = [f for f in (self.flow(c.situation) for c in result.suggestions) if f]
         if result.band == "ambiguous" and suggestions:
@@ -270,8 +273,9 @@ class Guide:
                 "needs paging. Otherwise pick one below, or page someone if you need a person "
                 "now."
             )
-        # Each situation offered starts with what the opening message stated for it.
-        facts = {f.id: [[p.question, p.choice] for p in opening.prefill(f.id)]
+        # Each situation offered starts with what the opening message stated for it (a mere
+        # suggestion is not carried: that question is asked).
+        facts = {f.id: [[p.question, p.choice] for p in opening.prefill(f.id) if not p.suggested]
                  for f in (suggestions or self.flows)}
         self.show_picker(client, thread, place, intro, candidates=suggestions, offer_page=True,
                          facts=facts)
@@ -309,14 +313,20 @@ class Guide:
         prefill: Sequence[PrefilledAnswer] = (),
         picked_ts: str | None = None,
         stated_date: str | None = None,
-        case_id: str | None = None,
+        opening_facts: tuple[tuple[str, str, str, str, bool], ...] = (),
     ) -> None:
+        """Start ``flow_id`` in the thread; after "This is something else" (the thread is
+        picking, its case kept) the engine switches the same case, re-applying what its
+        opening message stated."""
         flow = self.flow(flow_id)
         if flow is None:
             self.tell(client, place, "That situation is no longer available; pick another.")
             return
-        current = start(self.catalogue, self.library, flow_id, prefill, stated_date,
-                        case_id=case_id)
+        if thread.conversation is not None and thread.status == "picking":
+            current = switch(self.catalogue, thread.conversation, flow_id, prefill)
+        else:
+            current = start(self.catalogue, self.library, flow_id, prefill, stated_date,
+                            opening=opening_facts)
         before = view(self.catalogue, thread.conversation) if thread.conversation else None
         won = self.state.advance(thread, conversation=current.conversation, status=current.status)
         if won is None:
@@ -506,20 +516,20 @@ class Guide:
         facts: Sequence[tuple[str, str]] = (),
     ) -> None:
         """A situation picked from a list. ``facts``: what the opening message stated, carried
-        by a "Did you mean" button. After "something else" the case (and its page) goes on."""
+        by a "Did you mean" button. After "something else" the case (and its page) goes on,
+        with what its opening message stated (``start_flow``)."""
         thread = self.load(client, place, rev)
         if thread is None:
             return
-        case_id = None
-        if thread.conversation is not None and thread.status == "picking":
-            case_id = thread.conversation.id  # "This is something else": the same case
-        elif thread.conversation is not None:  # a picker offered after start: a fresh case
+        if thread.conversation is not None and thread.status != "picking":
+            # a picker offered after start: a fresh case
             thread = self.state.advance(thread, conversation=None, status="picking")
             if thread is None:
                 return
         prefill = self.facts_for(flow_id, facts)
         self.start_flow(client, thread, place, flow_id, prefill=prefill, picked_ts=message_ts,
-                        case_id=case_id)
+                        opening_facts=tuple((flow_id, p.question, p.choice, "", False)
+                                      for p in prefill))
 
     def facts_for(self, flow_id: str, facts: Sequence[tuple[str, str]]
                   ) -> tuple[PrefilledAnswer, ...]:
