@@ -189,6 +189,7 @@ class TerminalChat:
 
     def converse(self, view: View) -> View:
         """The case from its first question (or outcome) until staff finish it."""
+        self.save(view)  # kept from its first step, whatever staff do next
         flow = self.catalogue.flow(self.library, view.conversation.flow)
         if flow.first and view.outcome is None:  # what holds whatever the answers, first
             self.paint([Para(flow.first, "bold red", "⛔ ")])
