@@ -61,9 +61,7 @@ class Opening:
     @property
     def offered(self) -> tuple[str, ...]:
         """The "Did you mean" situations, when the router is between a few."""
-        if self.result.band != "ambiguous":
-            return ()
-        return tuple(c.situation for c in self.result.suggestions)
+        return did_you_mean(self.result)
 
     @property
     def stated_date(self) -> str | None:
@@ -85,6 +83,14 @@ class Opening:
                       item.said if item.suggested else "", item.suggested)
                      for flow_id in sorted(self.catalogue.flows_for(self.library))
                      for item in self.prefill(flow_id))
+
+
+def did_you_mean(result: Any) -> tuple[str, ...]:
+    """The situations to offer as "Did you mean" for a routing ``result`` (a RouteResult):
+    the router's suggestions when it is between a few, else none (every face then lists all)."""
+    if result is None or result.band != "ambiguous":
+        return ()
+    return tuple(c.situation for c in result.suggestions)
 
 
 def opening_prefill(catalogue: Catalogue, conversation: Conversation, flow_id: str
@@ -385,7 +391,7 @@ class Case:
     def _picked(self, text: str) -> str | None:
         if text in self.catalogue.flows_for(self.library):
             return text
-        offered = [c.situation for c in (self.routing.suggestions if self.routing else ())]
+        offered = did_you_mean(self.routing)
         if text.isdigit() and 1 <= int(text) <= len(offered):
             return offered[int(text) - 1]
         return None

@@ -262,8 +262,8 @@ class Guide:
                             prefill=opening.prefill(result.situation),
                             stated_date=opening.stated_date, opening_facts=opening.facts())
             return
-        suggestions = [f for f in (self.flow(c.situation) for c in result.suggestions) if f]
-        if result.band == "ambiguous" and suggestions:
+        suggestions = [f for f in (self.flow(s) for s in opening.offered) if f]
+        if suggestions:
             intro = "I'm not sure which situation this is. Did you mean one of these?"
         else:
             suggestions = []

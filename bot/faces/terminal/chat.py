@@ -23,6 +23,7 @@ from bot.engine.session import (
     UPDATED,
     WITHDRAWN,
     Case,
+    did_you_mean,
 )
 from bot.engine.step import STATED_DATE, Understanding
 from bot.faces.terminal.render import (
@@ -151,12 +152,13 @@ class TerminalChat:
 
     def offer(self, result: RouteResult) -> tuple[str, ...]:
         """Offer "Did you mean" for an ambiguous message; say honestly it is unclear otherwise."""
-        if result.band == "ambiguous" and result.suggestions:
+        offered = did_you_mean(result)
+        if offered:
             self.say("Did you mean:")
-            for number, candidate in enumerate(result.suggestions, 1):
-                self.say(f"  {number}. {candidate.title}")
-            self.say(f"  {len(result.suggestions) + 1}. {NONE_OF_THESE}")
-            return tuple(c.situation for c in result.suggestions)
+            for number, situation in enumerate(offered, 1):
+                self.say(f"  {number}. {self.catalogue.flow(self.library, situation).title}")
+            self.say(f"  {len(offered) + 1}. {NONE_OF_THESE}")
+            return offered
         self.say("I can't tell which situation that is. I only cover patron-privacy "
                  "situations: if this isn't one (a jammed printer, a building problem), handle "
                  "it the usual way, nobody needs paging. If it is, pick a number from the list "
