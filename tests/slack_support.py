@@ -21,6 +21,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -420,3 +422,14 @@ class SlackBot:
                 return
             last = count
             time.sleep(quiet)
+
+
+@contextmanager
+def testlib_bot(tmp_path: Path, mode: str = "http") -> Iterator[SlackBot]:
+    """The app on the Slack test library against a fresh fake Slack, stopped afterwards."""
+    with FakeSlack() as fake:
+        running = SlackBot.start(fake, Catalogue.load(SLACK_CONTENT), tmp_path, mode=mode)
+        try:
+            yield running
+        finally:
+            running.stop()

@@ -28,8 +28,7 @@ from bot.store import ConversationStore, Database
 from bot.store.audit import AuditLog
 from bot.store.paging_tables import escalations
 from tests.escalation_support import frontdesk_cmd, subprocess_env
-from tests.fakeslack import FakeSlack
-from tests.slack_support import LIBRARY, SLACK_CONTENT, STAFF, SlackBot
+from tests.slack_support import LIBRARY, SLACK_CONTENT, STAFF, SlackBot, testlib_bot
 
 POLICE = "police-request"
 LOST = "lost-property"
@@ -175,11 +174,8 @@ def in_slack(bot: SlackBot, scenario: Scenario) -> Ended:
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackBot]:
-    with FakeSlack() as server:
-        started = SlackBot.start(server, Catalogue.load(SLACK_CONTENT),
-                                 tmp_path_factory.mktemp("slack"))
-        yield started
-        started.stop()
+    with testlib_bot(tmp_path_factory.mktemp("slack")) as running:
+        yield running
 
 
 @pytest.mark.parametrize("name", SCENARIOS)

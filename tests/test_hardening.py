@@ -14,13 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.content.catalogue import Catalogue
 from bot.content.expressions import ExpressionError, render
 from tests.escalation_support import write_content
-from tests.fakeslack import FakeSlack
 from tests.slack_support import (
     CHANNEL,
-    SLACK_CONTENT,
     STAFF,
     SlackBot,
     actions_body,
@@ -28,6 +25,7 @@ from tests.slack_support import (
     command_body,
     http,
     sign,
+    testlib_bot,
 )
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -72,10 +70,8 @@ def test_a_flow_with_too_many_triggers_is_refused_not_compared_forever(tmp_path:
 
 @pytest.fixture
 def bot(tmp_path: Path) -> Iterator[SlackBot]:
-    with FakeSlack() as fake:
-        running = SlackBot.start(fake, Catalogue.load(SLACK_CONTENT), tmp_path)
+    with testlib_bot(tmp_path) as running:
         yield running
-        running.stop()
 
 
 def test_requests_from_another_workspace_are_refused(bot: SlackBot) -> None:

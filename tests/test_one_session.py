@@ -19,12 +19,10 @@ from typing import Any
 
 import pytest
 
-from bot.content.catalogue import Catalogue
 from bot.faces.script import route_script
 from bot.store.audit import AuditLog
 from tests.conftest import ROOT
-from tests.fakeslack import FakeSlack
-from tests.slack_support import LIBRARY, SLACK_CONTENT, STAFF, SlackBot
+from tests.slack_support import LIBRARY, STAFF, SlackBot, testlib_bot
 from tests.terminal_support import chat
 
 OPENING = "a police officer at the desk wants to know what a patron borrowed"
@@ -42,10 +40,8 @@ LINES = [
 
 @pytest.fixture
 def bot(tmp_path: Path) -> Iterator[SlackBot]:
-    with FakeSlack() as server:
-        started = SlackBot.start(server, Catalogue.load(SLACK_CONTENT), tmp_path)
-        yield started
-        started.stop()
+    with testlib_bot(tmp_path) as running:
+        yield running
 
 
 def trails(bot: SlackBot) -> dict[str, list[tuple[str, dict[str, Any]]]]:
