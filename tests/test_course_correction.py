@@ -187,3 +187,32 @@ def test_every_face_corrects_the_course_the_same_way(name: str, bot: SlackBot,
     assert in_the_script(scenario) == expected, "script"
     assert in_the_terminal(catalogue, scenario, tmp_path) == expected, "terminal"
     assert in_slack(bot, scenario) == expected, "slack"
+
+
+AMBIGUOUS = "guy wants info on a patron, has a subpoena"  # Did you mean: states the paper
+PAPERS = "Legal papers served on the library"
+SUBPOENA = "I understood: What kind of paper is it? → A subpoena"
+
+
+def piped_chat(tmp_path: Path, *lines: str) -> str:
+    """`frontdesk chat` on the bundled Mount Prospect pack, ``lines`` piped in."""
+    done = subprocess.run(
+        frontdesk_cmd("chat", "--library", "mount-prospect", "--database-url",
+                      f"sqlite:///{tmp_path / 'chat.db'}", "--forms-dir", str(tmp_path)),
+        input="\n".join(lines) + "\n", env=subprocess_env(NO_COLOR="1"), capture_output=True,
+        text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_did_you_mean_pick_and_something_else_keep_the_opening_in_the_piped_terminal(
+        tmp_path: Path) -> None:
+    offered = piped_chat(tmp_path, AMBIGUOUS)
+    menu = offered[offered.index("Did you mean:"):].splitlines()
+    [number] = [line.split(".")[0].strip() for line in menu if line.endswith(PAPERS)]
+    said = piped_chat(tmp_path, AMBIGUOUS, number, "something else", PAPERS)
+    # Picked from "Did you mean", then picked again after "something else": both times the
+    # paper the opening message named is understood, not asked.
+    assert said.count(SUBPOENA) == 2, said
+    assert "Back to the situations. Nothing was paged for this switch." in said
+    assert "PAGED" not in said
