@@ -357,10 +357,13 @@ def test_normalising_keeps_every_word_of_plain_text() -> None:
 
 def _without_repeated_header(lines: list[str]) -> list[str]:
     """A later line equal to the first is a page header printed again, and a line that is only
-    "Page 2 of 3" / "2/3" is a page footer: normalising drops both (found by hypothesis: '0/0')."""
-    from bot.authoring.normalise import _PAGE_FOOTER
+    "Page 2 of 3" / "2/3" is a page footer: normalising drops both (found by hypothesis: '0/0'),
+    and so is a line ending in a page number that recurs, numbers aside ('0/0' then 'x 1/1')."""
+    from bot.authoring.normalise import _PAGE_FOOTER, running_lines
 
-    kept = [ln for ln in lines if not _PAGE_FOOTER.match(ln)]
+    running = running_lines(lines)
+    kept = [ln for ln in lines if not _PAGE_FOOTER.match(ln)
+            and re.sub(r"\d+", "#", " ".join(ln.split())).lower() not in running]
     if not kept:
         return []
     first = kept[0].strip()
@@ -415,3 +418,27 @@ def test_show_a_clause_long_titles_notes_and_refused_releases(tmp_path: Path) ->
     assert made.roles["privacy-in-charge"].titles == model.roles["privacy-in-charge"].titles
     assert len(made.clauses["purpose"].releases) == len(model.clauses["purpose"].releases) - 1
     assert "Left out." in said
+
+
+DRIFTLESS = ROOT / "tests" / "fixtures" / "driftless-valley" / "source.txt"
+
+
+def test_a_running_footer_with_a_page_number_is_removed_not_joined_into_a_sentence(
+        tmp_path: Path) -> None:
+    """Driftless Valley's PDF prints "<Library> — Privacy Policy — Page N of 3" at every page
+    break, one of them inside a sentence: the footer goes (the diff the wizard shows says so),
+    the sentence is joined, and the signature line's underscores stay as written."""
+    raw = DRIFTLESS.read_text(encoding="utf-8")
+    said: list[str] = []
+    wizard = PackWizard("driftless-valley", raw, tmp_path, read=lambda _p: "a", say=said.append)
+    wizard.step_text()
+    assert "Page 1 of 3" not in wizard.text and "Privacy Policy — Page" not in wizard.text
+    assert "keep a written log of every request and response, and coordinate" in wizard.text
+    assert "Approved:  ____________________________        Date: ______________" in wizard.text
+    shown = "\n".join(said)
+    for page in (1, 2, 3):
+        assert (f"-        Driftless Valley Public Library — Privacy Policy — Page {page} of 3"
+                in shown)
+    # Nothing but the footers and blank lines goes: every other word is kept, in order.
+    assert wizard.text.split() == [w for line in raw.splitlines()
+                                   if "Privacy Policy — Page" not in line for w in line.split()]

@@ -2,11 +2,12 @@
 
 Removed: HTML tags and entities, markdown emphasis and heading marks, horizontal rules, a bullet
 (and its indentation) in front of an item that already has a label (``- A.``), page headers
-repeated mid-text and "Page N of M" footers, trailing spaces, runs of blank lines. Joined: a
-sentence a page break split in two (one space), and items of one list that a page break or a
-stray blank line separated (``e.`` then ``f.``). A table row's cells (tab-separated) go one to a
-line. Everything else is kept as it is: typos, odd grammar and the policy's own labels stay,
-because staff are quoted this text.
+repeated mid-text, "Page N of M" footers and running footers that carry a page number
+("Oak Park Library — Privacy Policy — Page 1 of 3", the same line on every page), trailing
+spaces, runs of blank lines. Joined: a sentence a page break split in two (one space), and items
+of one list that a page break or a stray blank line separated (``e.`` then ``f.``). A table
+row's cells (tab-separated) go one to a line. Everything else is kept as it is: typos, odd
+grammar and the policy's own labels stay, because staff are quoted this text.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 # A rule, or a table's separator row ("---|---", "----\t---"): marks, never words.
 _RULE = re.compile(r"^\s*(?=[-*_=|:\s]*(?:-{3}|\*{3}|_{3}|={3}))[-*_=|:\s]+$")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
-_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# Emphasis wraps words: a run of underscores alone (a signature line, "Date: ____") stays.
+_BOLD = re.compile(r"(\*\*|__)(?=[^\s*_])(.+?)(?<=[^\s*_])\1")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _LABEL = r"(?:[IVXLC]+|[A-Z]|\d{1,3}|[a-z]|[ivx]+)[.)]\s"
 _BULLET_BEFORE_LABEL = re.compile(rf"^\s*[-*•]\s+(?={_LABEL})")
@@ -28,6 +30,8 @@ _LABELLED = re.compile(r"^(?P<label>[IVXLC]+|[A-Z]|\d{1,3}|[a-z]|[ivx]+)[.)]\s")
 _ENDS_SENTENCE = re.compile(r"[.!?:;\"'”’)\]]$")
 _SHORT_LINE_WORDS = 12  # at most this many words: a heading or letterhead line, never joined
 _PAGE_FOOTER = re.compile(r"^\s*(?:page\s+)?\d+\s*(?:of|/)\s*\d+\s*$", re.IGNORECASE)
+# A page number inside a longer line ("Oak Park Library — Privacy Policy — Page 1 of 3").
+_PAGE_NUMBER = re.compile(r"\bpage\s+\d+\b|\b\d+\s*(?:of|/)\s*\d+\s*$", re.IGNORECASE)
 
 
 def normalise(raw: str) -> str:
@@ -36,8 +40,10 @@ def normalise(raw: str) -> str:
     text = html.unescape(_TAG.sub("", text))
     lines: list[str] = []
     header: str | None = None
-    for line in text.split("\n"):
-        if _RULE.match(line) or _PAGE_FOOTER.match(line):
+    raw_lines = text.split("\n")
+    running = running_lines(raw_lines)
+    for line in raw_lines:
+        if _RULE.match(line) or _PAGE_FOOTER.match(line) or _page_key(line) in running:
             continue
         line = _HEADING.sub("", line)
         line = _BOLD.sub(r"\2", line)
@@ -63,6 +69,23 @@ def normalise(raw: str) -> str:
         else:
             out.append(paragraph)
     return "\n\n".join("\n".join(paragraph) for paragraph in out) + "\n"
+
+
+def _page_key(line: str) -> str:
+    """A line with its numbers masked: a running footer is the same line on every page."""
+    return re.sub(r"\d+", "#", " ".join(line.split())).lower()
+
+
+def running_lines(lines: list[str]) -> set[str]:
+    """The page headers or footers printed on every page ("Oak Park Library — Privacy Policy —
+    Page 1 of 3"): a line carrying a page number that recurs, numbers aside. They are removed
+    before a sentence cut by the page break is joined, so no footer lands inside a sentence."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        if _PAGE_NUMBER.search(line):
+            key = _page_key(line)
+            counts[key] = counts.get(key, 0) + 1
+    return {key for key, count in counts.items() if count > 1}
 
 
 def _paragraphs(lines: list[str]) -> list[list[str]]:
