@@ -169,20 +169,53 @@ def test_the_same_answers_typed_at_the_command(tmp_path: Path) -> None:
     assert "our-calumet" in libraries and set(BUNDLED) <= set(libraries), libraries
 
 
-def test_stopping_or_running_out_of_input_writes_nothing(tmp_path: Path) -> None:
-    raw = (ROOT / "knowledge" / "westmont" / "source.txt").read_text(encoding="utf-8")
-    answers = iter(["a", "Westmont Public Library", "", "", "somewhere", "", "", "y", "quit"])
-    wizard = PackWizard("w2", raw, tmp_path, read=lambda _p: next(answers), say=lambda _s: None)
-    with pytest.raises(WizardStopped):
+def test_stopping_writes_no_pack_and_a_restart_resumes_from_the_answers_so_far(
+        tmp_path: Path) -> None:
+    """Quitting (or running out of input) writes no pack; the answers typed so far are kept in
+    the pack's folder, and running again offers to resume from them instead of asking all 62
+    facts again; the finished pack is the one an uninterrupted run writes."""
+    source = ROOT / "knowledge" / "westmont" / "source.txt"
+    raw = source.read_text(encoding="utf-8")
+    model = load_pack(ROOT / "knowledge" / "westmont")
+    whole = Librarian(model, "the library's published policy")
+    PackWizard("w1", raw, tmp_path / "whole", read=whole.read, say=whole.say).run()
+
+    first = Librarian(model, "the library's published policy")
+    asked = 0
+
+    def quits_in_the_roles_step(prompt: str) -> str:
+        nonlocal asked
+        asked += 1
+        return "quit" if "Title(s) of the head" in prompt else first.read(prompt)
+
+    wizard = PackWizard("w2", raw, tmp_path, read=quits_in_the_roles_step, say=first.say)
+    with pytest.raises(WizardStopped, match="no pack was written.*run the same command again"):
         wizard.run()
-    assert not (tmp_path / "knowledge" / "w2").exists()
-    result = CliRunner().invoke(main, ["pack", "new", "w3", "--policy",
-                                       str(ROOT / "knowledge" / "westmont" / "source.txt"),
-                                       "--content", str(tmp_path)], input="y\n")
+    folder = tmp_path / "knowledge" / "w2"
+    assert [p.name for p in folder.iterdir()] == ["wizard-answers.yaml"]
+    assert not Catalogue.load(tmp_path, strict=False).packs  # no half-written pack
+
+    again = Librarian(model, "the library's published policy")
+    resumed = PackWizard("w2", raw, tmp_path, read=again.read, say=again.say).run()
+    assert again.prompts[0].startswith("An earlier run saved")
+    assert len(again.prompts) < asked / 3  # only the steps after the quit are asked
+    assert "Title(s) of the head" in again.prompts[1]
+    assert sorted(p.name for p in resumed.iterdir()) == [
+        "clauses.lock", "pack.yaml", "policy.txt", "source.txt"]
+    assert ((resumed / "pack.yaml").read_text().replace("w2", "w1")
+            == (tmp_path / "whole" / "knowledge" / "w1" / "pack.yaml").read_text())
+
+    result = CliRunner().invoke(main, ["pack", "new", "w3", "--policy", str(source),
+                                       "--content", str(tmp_path)], input="")
     assert result.exit_code == 1 and "nothing was written" in result.output
     assert not (tmp_path / "knowledge" / "w3").exists()
-    knowledge = tmp_path / "knowledge"
-    assert not knowledge.exists() or not [p for p in knowledge.iterdir()]
+    result = CliRunner().invoke(main, ["pack", "new", "w3", "--policy", str(source),
+                                       "--content", str(tmp_path)], input="y\n")
+    assert result.exit_code == 1 and "Your 1 answers so far are kept" in result.output
+    result = CliRunner().invoke(main, ["pack", "new", "w3", "--policy", str(source),
+                                       "--content", str(tmp_path)], input="y\nquit\n")
+    assert "An earlier run saved 1 answers" in result.output
+    assert "already exists" not in result.output
 
 
 @pytest.mark.parametrize("bad", ["Bad_ID", "mount prospect"])
@@ -442,3 +475,62 @@ def test_a_running_footer_with_a_page_number_is_removed_not_joined_into_a_senten
     # Nothing but the footers and blank lines goes: every other word is kept, in order.
     assert wizard.text.split() == [w for line in raw.splitlines()
                                    if "Privacy Policy — Page" not in line for w in line.split()]
+
+
+def test_rejecting_the_clause_list_lets_ids_be_renamed_or_dropped(tmp_path: Path) -> None:
+    """Driftless Valley's numbered list under V.3 gets line-number ids and its signature line a
+    clause: answering n to the list edits it, one id at a time, instead of ending the wizard."""
+    answers = iter(["n", "V.1-29 V.3.1", "V.2-30 V.3.2", "V.3-31 V.3.3", "V.4 V.3.4",
+                    "V.4-33 V.4", "V.3 V.3.4", "drop XI.2", "nonsense", "", "y"])
+    said: list[str] = []
+    wizard = PackWizard("driftless-valley", DRIFTLESS.read_text(encoding="utf-8"), tmp_path,
+                        read=lambda _p: next(answers), say=said.append)
+    wizard.step_clauses()
+    ids = [c.id for c in wizard.answers.clauses]
+    assert ids[ids.index("V.3"):ids.index("VI")] == ["V.3", "V.3.1", "V.3.2", "V.3.3", "V.3.4",
+                                                     "V.4"]
+    assert "XI.2" not in ids and "XI.1" in ids
+    assert wizard.clause_text("V.4").startswith("If a search warrant is served")
+    shown = "\n".join(said)
+    assert "V.3.4 is already a clause id" in shown and "Dropped XI.2." in shown
+    assert "Type 'OLD-ID NEW-ID' or 'drop ID'" in shown
+
+
+class LongFootageAnswer(Librarian):
+    """Mahomet's librarian, except that the footage fact is first answered with the policy's
+    whole sentence, which makes a reply headline too long; at the roles step they follow the
+    wizard's advice and shorten that answer instead of starting over."""
+
+    LONG = ("only upon receipt of a subpoena or court order, or at the Director's discretion "
+            "to help identify a person suspected of a crime on Library property")
+
+    def __init__(self, model: Pack) -> None:
+        super().__init__(model, "the library's published policy")
+        self.shortening = False
+
+    def _answer(self, prompt: str) -> str:
+        if self.fact == "footage_to_law_enforcement" and "In the policy's words" in prompt:
+            return self.LONG
+        if "Title(s) of the head" in prompt and "Type 'fact'" in self.said[-1]:
+            self.shortening = True
+            return "fact"
+        if self.shortening and "In the policy's words" in prompt:
+            self.shortening = False
+            return self.model.facts["footage_to_law_enforcement"].value
+        return super()._answer(prompt)
+
+
+def test_a_long_headline_names_the_answer_that_makes_it_long_and_lets_it_be_shortened(
+        tmp_path: Path) -> None:
+    model = load_pack(ROOT / "knowledge" / "mahomet")
+    person = LongFootageAnswer(model)
+    raw = (ROOT / "knowledge" / "mahomet" / "source.txt").read_text(encoding="utf-8")
+    folder = PackWizard("our-mahomet", raw, tmp_path, read=person.read, say=person.say).run()
+    said = "\n".join(person.said)
+    assert f"     Police get recordings {LongFootageAnswer.LONG}, through the" in said
+    assert ("are your answer to footage_to_law_enforcement (When does footage go to the "
+            "police?") in said
+    made = load_pack(folder)
+    assert made.facts["footage_to_law_enforcement"].value == "in support of active investigations"
+    assert made.roles["director"].titles == model.roles["director"].titles
+    assert run_checks(tmp_path).errors == []

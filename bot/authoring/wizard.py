@@ -37,7 +37,8 @@ _DATE = re.compile(r"\b(\d{1,2}[/-]\d{1,2}[/-]\d{2,4}|(?:January|February|March|
 _TITLE = re.compile(r"\b((?:(?:Executive|Deputy|Assistant|Library|Branch|Associate)\s+)*"
                     r"(?:Director|Administrator|Privacy In-Charge|Privacy Officer|Manager|"
                     r"Librarian|Custodian of Records))\b")
-_LONG_HEADLINE = re.compile(r"headline is (\d+) characters")
+_LONG_HEADLINE = re.compile(r"headline is (\d+) characters.*?: (?P<headline>.*)$")
+PROGRESS_FILE = "wizard-answers.yaml"
 LIBRARY_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
@@ -115,7 +116,19 @@ def _plain(value: Any) -> str:
 
 
 class WizardStopped(Exception):
-    """The person stopped (end of input or 'quit'); nothing was written."""
+    """The person stopped (end of input or 'quit'); no pack was written (the answers so far are
+    kept in the pack's folder, to resume from)."""
+
+
+@dataclass
+class LongHeadline:
+    """A reply headline over 120 characters with the titles tried, and the fact answers it
+    contains (longest first): what to shorten."""
+
+    length: int
+    where: str
+    headline: str
+    facts: list[str]
 
 
 @dataclass
@@ -141,18 +154,72 @@ class PackWizard:
         self.edit = edit
         self.text = normalise(raw_policy)
         self.answers = Answers()
+        self.progress = content_root / "knowledge" / library_id / PROGRESS_FILE
+        self.typed: list[str] = []  # every answer so far, in order: saved as it goes
+        self.replay: list[str] = []  # saved answers still to be given again on resume
 
     # --- asking ----------------------------------------------------------------------------
 
     def ask(self, prompt: str, default: str = "") -> str:
         shown = f"{prompt} [{default}] " if default else f"{prompt} "
-        try:
-            answer = self.read(shown).strip()
-        except EOFError:
-            raise WizardStopped("stopped before the end; nothing was written") from None
-        if answer.lower() in ("quit", "exit"):
-            raise WizardStopped("stopped; nothing was written")
+        if self.replay:
+            answer = self.replay.pop(0)
+            self.say(f"{shown}{answer}")
+        else:
+            try:
+                answer = self.read(shown).strip()
+            except EOFError:
+                raise WizardStopped(self._stopped("stopped before the end")) from None
+            if answer.lower() in ("quit", "exit"):
+                raise WizardStopped(self._stopped("stopped"))
+        self.typed.append(answer)
+        self._save_progress()
         return answer or default
+
+    def _stopped(self, what: str) -> str:
+        if not self.typed:
+            return f"{what}; nothing was written"
+        return (f"{what}; no pack was written. Your {len(self.typed)} answers so far are kept in "
+                f"{self.progress}: run the same command again to resume from them")
+
+    def _policy_key(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.raw.encode("utf-8")).hexdigest()
+
+    def _save_progress(self) -> None:
+        """Every answer so far (the wizard's answers about the policy; no patron data), so an
+        interrupted or restarted run can resume instead of asking everything again."""
+        self.progress.parent.mkdir(parents=True, exist_ok=True)
+        scratch = self.progress.with_suffix(".tmp")
+        scratch.write_text(yaml.safe_dump({"policy_sha256": self._policy_key(),
+                                           "answers": self.typed}, allow_unicode=True),
+                           encoding="utf-8")
+        scratch.replace(self.progress)
+
+    def saved_answers(self) -> list[str]:
+        """The answers an earlier run of the wizard on this same policy text saved."""
+        try:
+            saved = yaml.safe_load(self.progress.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            return []
+        if not isinstance(saved, dict) or saved.get("policy_sha256") != self._policy_key():
+            return []
+        return [str(a) for a in saved.get("answers") or [] if isinstance(a, str)]
+
+    def offer_resume(self) -> None:
+        saved = self.saved_answers()
+        if not saved:
+            return
+        try:
+            answer = self.read(f"An earlier run saved {len(saved)} answers in {self.progress}. "
+                               "Resume from them (you can still change any answer later "
+                               "prompts ask)? (y/n) [y] ").strip().lower()
+        except EOFError:
+            raise WizardStopped("stopped; nothing was written") from None
+        if answer in ("", "y", "yes"):
+            self.replay = list(saved)
+            self.say(f"Resuming: your {len(saved)} earlier answers are given again below.")
 
     def ask_yes(self, prompt: str, default: bool = True) -> bool:
         while True:
@@ -167,8 +234,9 @@ class PackWizard:
 
     def run(self) -> Path:
         """Every step, then write the pack; returns its folder."""
-        self.say(f"New policy pack: {self.library_id} (type 'quit' to stop; nothing is written "
-                 "until the end).")
+        self.say(f"New policy pack: {self.library_id} (type 'quit' to stop; the pack is written "
+                 "at the end, and your answers are kept as you go so a stopped run can resume).")
+        self.offer_resume()
         self.step_text()
         self.step_header()
         self.step_clauses()
@@ -255,11 +323,37 @@ class PackWizard:
                  "labels (id: title).")
         for clause in proposals:
             self.say(f"   {clause.id}: {clause.title}")
-        if not self.ask_yes("   Accept these clauses? (short titles are asked later for the "
-                            "ones your answers cite)"):
-            raise WizardStopped("clauses not accepted: write them by hand following "
-                                "docs/packs.md step 3 (nothing was written)")
+        while not self.ask_yes("   Accept these clauses? (short titles are asked later for the "
+                               "ones your answers cite)"):
+            proposals = self.edit_clauses(proposals)
         self.answers.clauses = proposals
+
+    def edit_clauses(self, proposals: list[ProposedClause]) -> list[ProposedClause]:
+        """Rename or drop proposed clauses one at a time (staff see the ids in every citation);
+        an empty answer goes back to the accept question with the list shown again."""
+        self.say("   Change the list: 'OLD-ID NEW-ID' renames a clause (V.4-33 V.4), 'drop ID' "
+                 "removes one that is no rule (a signature line). Enter when done.")
+        while True:
+            answer = self.ask("   Change:")
+            if not answer:
+                break
+            parts = answer.split()
+            ids = [c.id for c in proposals]
+            if len(parts) == 2 and parts[0].lower() == "drop" and parts[1] in ids:
+                proposals = [c for c in proposals if c.id != parts[1]]
+                self.say(f"   Dropped {parts[1]}.")
+            elif len(parts) == 2 and parts[0] in ids and parts[1] not in ids:
+                proposals = [replace(c, id=parts[1]) if c.id == parts[0] else c
+                             for c in proposals]
+                self.say(f"   {parts[0]} is now {parts[1]}.")
+            elif len(parts) == 2 and parts[1] in ids and parts[0] != "drop":
+                self.say(f"   {parts[1]} is already a clause id: rename that one first.")
+            else:
+                self.say("   Type 'OLD-ID NEW-ID' or 'drop ID' with an id from the list, or "
+                         "Enter when done.")
+        for clause in proposals:
+            self.say(f"   {clause.id}: {clause.title}")
+        return proposals
 
     def clause_text(self, clause_id: str) -> str | None:
         clause = next((c for c in self.answers.clauses if c.id == clause_id), None)
@@ -388,9 +482,15 @@ class PackWizard:
                 ("privacy-in-charge", "who handles a request right now (the same title as the "
                  "director if the policy names no one else)", None)):
             guess = default if default is not None else ", ".join(roles["director"]["titles"])
+            long_fact: str | None = None
             while True:
-                titles = [t.strip() for t in self.ask(f"   Title(s) of {who}, comma-separated:",
-                                                      guess).split(",") if t.strip()]
+                answer = self.ask(f"   Title(s) of {who}, comma-separated"
+                                  + (f" (or 'fact' to shorten your answer to {long_fact})"
+                                     if long_fact else "") + ":", guess)
+                if long_fact and answer.lower() in ("fact", f"fact {long_fact}".lower()):
+                    self.reanswer_fact(long_fact)
+                    answer = guess
+                titles = [t.strip() for t in answer.split(",") if t.strip()]
                 missing = [t for t in titles if t not in self.text]
                 if not titles or missing:
                     self.say(f"   Use titles as the policy writes them (not found: "
@@ -399,10 +499,20 @@ class PackWizard:
                 too_long = self._long_headlines({**roles, role: {"titles": titles}})
                 if not too_long:
                     break
-                length, where = too_long
-                self.say(f"   With these titles a reply's headline is {length} characters (the "
-                         f"limit is 120; {where}). Give fewer or shorter titles; put who acts "
-                         "when in the role's note.")
+                guess = ", ".join(titles)
+                long_fact = too_long.facts[0] if too_long.facts else None
+                self.say(f"   With these titles a reply's headline is {too_long.length} "
+                         f"characters (the limit is 120; {too_long.where}):\n"
+                         f"     {too_long.headline}")
+                if long_fact:
+                    value = self.answers.facts[long_fact]["value"]
+                    self.say(f"   {len(value)} of those characters are your answer to "
+                             f"{long_fact} ({self._question(long_fact)}): \"{value}\". Type "
+                             "'fact' to give a shorter answer (the rest can go in its note), or "
+                             "give fewer or shorter titles.")
+                else:
+                    self.say("   Give fewer or shorter titles; put who acts when in the role's "
+                             "note.")
             offered = [c for c in self.answers.clauses
                        if any(t in self.text[c.start:c.end] for t in titles)
                        and not c.title.endswith("(whole section)")][:3]
@@ -418,9 +528,24 @@ class PackWizard:
         self.answers.roles = {"privacy-in-charge": roles["privacy-in-charge"],
                               "director": roles["director"]}
 
-    def _long_headlines(self, roles: dict[str, dict[str, Any]]) -> tuple[int, str] | None:
+    def _question(self, name: str) -> str:
+        spec = next(f for f in registry() if f.name == name)
+        return spec.question or spec.meaning
+
+    def reanswer_fact(self, name: str) -> None:
+        """Ask one fact's value again (from a later step: no need to start over)."""
+        spec = next(f for f in registry() if f.name == name)
+        entry = self.answers.facts[name]
+        self.say(f"   {self._question(name)} (now: \"{entry['value']}\")")
+        value = self._value(spec, [c for c in self.answers.clauses if c.id in entry["cite"]])
+        entry["value"] = value
+        if value is None:
+            entry["note"] = f"Policy is silent: {self._question(name)}"
+
+    def _long_headlines(self, roles: dict[str, dict[str, Any]]) -> LongHeadline | None:
         """With these titles, the longest reply headline `frontdesk check` would reject (over
-        120 characters), if any: the pack so far is checked in a scratch folder."""
+        120 characters), if any, and the fact answers in it: the pack so far is checked in a
+        scratch folder."""
         from bot.check import run_checks
 
         trial = {role: {"cite": [self.answers.clauses[0].id], **spec}
@@ -432,11 +557,16 @@ class PackWizard:
             self._build(folder, roles={"privacy-in-charge": trial["privacy-in-charge"],
                                        "director": trial["director"]})
             report = run_checks(Path(scratch))
-        longest: tuple[int, str] | None = None
+        longest: LongHeadline | None = None
         for problem in report.problems:
             m = _LONG_HEADLINE.search(problem.message)
-            if m and (longest is None or int(m[1]) > longest[0]):
-                longest = (int(m[1]), problem.message.split(":")[0])
+            if m and (longest is None or int(m[1]) > longest.length):
+                inside = [name for name, fact in self.answers.facts.items()
+                          if isinstance(fact["value"], str) and len(fact["value"]) > 20
+                          and fact["value"].rstrip(".").lower() in m["headline"].lower()]
+                inside.sort(key=lambda name: -len(self.answers.facts[name]["value"]))
+                longest = LongHeadline(int(m[1]), problem.message.split(":")[0], m["headline"],
+                                       inside)
         return longest
 
     def step_titles(self) -> None:
@@ -535,7 +665,8 @@ class PackWizard:
         write_lock(load_pack(folder))
 
     def write(self) -> Path:
-        """Write the pack into ``knowledge/<id>/`` whole (a temporary folder, then a rename)."""
+        """Write the pack into ``knowledge/<id>/`` whole (a temporary folder, then a rename); the
+        saved answers go once the pack is there."""
         target = self.root / "knowledge" / self.library_id
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{self.library_id}-", dir=target.parent))
@@ -543,6 +674,10 @@ class PackWizard:
             building = staging / self.library_id
             building.mkdir()
             self._build(building)
+            if target.exists():  # only the saved answers are there (`pack new` refuses a pack)
+                if self.progress.exists():
+                    shutil.move(self.progress, staging / PROGRESS_FILE)
+                target.rmdir()
             building.rename(target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

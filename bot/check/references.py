@@ -126,7 +126,8 @@ def _check_outcome(pack: Pack, flow: Flow, outcome: Outcome) -> list[Problem]:
                 path,
                 line,
                 f"{where}: headline is {len(resolved.headline)} characters "
-                "after filling in the library's titles (limit 120)",
+                f"after filling in the library's titles and facts (limit 120): "
+                f"{resolved.headline}",
             )
         )
     return problems

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.authoring.wizard import LIBRARY_ID, PackWizard, WizardStopped
+from bot.authoring.wizard import LIBRARY_ID, PROGRESS_FILE, PackWizard, WizardStopped
 from bot.cli.common import fail
 
 SHOWN_SITUATIONS = ("law-enforcement-request", "parent-requests-child-records")
@@ -28,13 +28,16 @@ def pack() -> None:
 def new(library_id: str, policy_file: Path, content: Path) -> None:
     """Turn a library's policy into a pack: approve the text, accept clauses, answer the facts.
 
-    Nothing is written until the last answer; then `frontdesk check` runs on the result and the
-    new library is compared with the bundled ones.
+    The pack is written after the last answer; the answers are kept as you go (in
+    CONTENT/knowledge/LIBRARY-ID/wizard-answers.yaml), so a stopped run resumes where it was.
+    Then `frontdesk check` runs on the result and the new library is compared with the bundled
+    ones.
     """
     if not LIBRARY_ID.match(library_id):
         fail(f"{library_id!r}: a library id is lowercase words joined by hyphens (oak-park)")
-    if (content / "knowledge" / library_id).exists():
-        fail(f"{content / 'knowledge' / library_id} already exists: choose another id or move it")
+    folder = content / "knowledge" / library_id
+    if folder.exists() and {p.name for p in folder.iterdir()} - {PROGRESS_FILE}:
+        fail(f"{folder} already exists: choose another id or move it")
     raw = policy_file.read_bytes()
     try:
         text = raw.decode("utf-8")
