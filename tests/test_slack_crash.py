@@ -196,3 +196,63 @@ def test_dms_killed_right_after_their_200s_are_all_answered_once(tmp_path: Path)
         assert sorted(answered) == sorted(sent)  # each DM once: none lost, none doubled
         assert server.inbox() == ["done"] * 5
         assert PIC_USERS  # (the pages are exercised in the test above)
+
+
+def test_a_page_now_click_killed_before_it_pages_pages_exactly_once(tmp_path: Path) -> None:
+    """Killed after the click's keys (and the page's own once-key) were claimed, before the
+    escalation was opened: the next process pages, once, and posts one paging note."""
+    with PagingFake() as fake:
+        server = Server(tmp_path, fake).start()
+        try:
+            dm = message_event(fake.dm_channel(STAFF), STAFF, "someone wants records")
+            assert server.send("event", event_body(dm)) == 200
+            assert wait_until(lambda: len(ok_posts(fake)) >= 1, timeout=20)
+            [question] = ok_posts(fake)
+            click = actions_body(STAFF, question.channel, question.ts, question.thread_ts,
+                                 button(question.blocks, "📟"))
+            # The page's first Slack call is the thread's permalink for the packet: held there.
+            crash_while_working(server, fake, "chat.getPermalink", "interaction", click)
+            assert wait_until(lambda: len(fake.delivered_keys()) >= 3, timeout=20)
+            assert wait_until(lambda: all(s == "done" for s in server.inbox()), timeout=20)
+            time.sleep(1.5)  # a replay pass or two more: nothing further may appear
+        finally:
+            server.stop()
+        assert all(n == 1 for n in fake.delivered_keys().values()), fake.delivered_keys()
+        pages = [k for k in fake.delivered_keys() if k.startswith("page:")]
+        assert len(pages) == 3  # two privacy in-charge DMs and the channel, once each
+        with Database(server.db_url).engine.connect() as conn:
+            assert len(conn.execute(select(escalations.c.id)).all()) == 1
+        notes = [p for p in ok_posts(fake, lambda c: not c.args.get("metadata"))
+                 if p.thread_ts == dm["ts"] and "Escalation" in str(p.blocks)]
+        assert len(notes) == 1, [p.text for p in notes]
+
+
+def test_a_slash_command_killed_between_its_dm_post_and_its_record_is_finished_once(
+    tmp_path: Path,
+) -> None:
+    """The case's root reached the DM (Slack accepted it) but the process died before hearing
+    back, so nothing recorded the thread: the next process finishes that root — its first
+    question posted under it once — and opens no second case."""
+    with PagingFake() as fake:
+        server = Server(tmp_path, fake).start()
+        try:
+            fake.hang("chat.postMessage", 30, accept=True)
+            assert server.send("command", command_body(STAFF, "")) == 200
+            assert wait_until(lambda: any("Privacy guidance" in m.text
+                                          for m in list(fake.messages.values())))
+            server.kill()
+            fake.clear_hangs()
+            server.start()
+            assert wait_until(lambda: any("What is happening" in p.text
+                                          for p in ok_posts(fake)), timeout=20)
+            assert wait_until(lambda: all(s == "done" for s in server.inbox()), timeout=20)
+            time.sleep(1.5)  # a replay pass or two more: nothing further may appear
+        finally:
+            server.stop()
+        roots = [m for m in fake.messages.values() if "Privacy guidance" in m.text]
+        assert len(roots) == 1, [m.text for m in roots]
+        [root] = roots
+        questions = [m for m in fake.messages.values() if "What is happening" in m.text]
+        assert len(questions) == 1
+        assert questions[0].thread_ts == root.ts  # under the root the dead process posted
+        assert server.inbox() == ["done"]

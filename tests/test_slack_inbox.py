@@ -9,33 +9,30 @@ attempts and its sender is told, in a DM, whom to phone.
 
 from __future__ import annotations
 
-import sqlite3
-import threading
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 from bot.store.slack_inbox import ACCEPT_BUDGET
 from tests.escalation_support import PagingFake, wait_until
 from tests.slack_support import STAFF, command_body, event_body, message_event
-from tests.wiring_support import pagelib_bot
+from tests.wiring_support import from_outbox, pagelib_bot, wait_post
 
 
-def hold_write_lock(path: Path, seconds: float) -> threading.Thread:
-    """Another process's long write: SQLite's lock held for ``seconds``."""
-    ready = threading.Event()
-
-    def hold() -> None:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10)
-        conn.execute("BEGIN IMMEDIATE")
-        ready.set()
-        time.sleep(seconds)
-        conn.execute("ROLLBACK")
-        conn.close()
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    assert ready.wait(5)
-    return thread
+def hold_write_lock(path: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process's long write: SQLite's lock held for ``seconds`` by a second process."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import sqlite3, sys, time\n"
+            "conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)\n"
+            "conn.execute('BEGIN IMMEDIATE')\n"
+            "print('held', flush=True)\n"
+            "time.sleep(float(sys.argv[2]))\n"
+            "conn.execute('ROLLBACK')\n"), str(path), str(seconds)],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
 
 
 def answers_in(fake: PagingFake, thread_ts: str) -> int:
@@ -56,7 +53,7 @@ def test_a_busy_database_delays_the_ack_or_makes_slack_retry_and_loses_nothing(
             began = time.monotonic()
             response = bot.deliver("events_api", event_body(event, event_id="EvBUSY1"))
             took = time.monotonic() - began
-            held.join()
+            held.wait(20)
             assert response.status == 200 and 0.8 < took < 3
             assert wait_until(lambda: answers_in(fake, event["ts"]) == 1)
 
@@ -71,7 +68,7 @@ def test_a_busy_database_delays_the_ack_or_makes_slack_retry_and_loses_nothing(
             command = bot.command(STAFF, "police at the desk")
             assert command.status == 200
             assert "too busy" in command.text and "847-555" not in command.text
-            held.join()
+            held.wait(20)
             assert answers_in(fake, event["ts"]) == 0
             # ... and Slack's retry, once the lock is gone, is answered once.
             assert bot.deliver("events_api", body, retry=1).status == 200
@@ -103,5 +100,42 @@ def test_a_request_that_keeps_failing_tells_its_sender_to_phone(tmp_path: Path) 
             assert len(tries) == 3  # the first attempt and two replays, then given up
             time.sleep(1)
             assert len(fake.calls_to("conversations.open")) == 3
+        finally:
+            bot.stop()
+
+
+def test_a_click_the_busy_database_cannot_store_is_never_run_from_memory(tmp_path: Path) -> None:
+    """A "Page now" click while another process holds the write lock past the budget: Slack
+    gets its 200 in time, the clicker is told at once that nothing happened and whom to phone,
+    and nothing is done from memory — no page, no escalation, not later either. The same click
+    made again once the lock is gone pages once."""
+    with PagingFake() as fake:
+        bot = pagelib_bot(fake, tmp_path, phones={"privacy-in-charge": "847-555-0100"})
+        try:
+            since = time.time()
+            bot.dm(STAFF, "someone wants records")
+            question = wait_post(bot, since, lambda c: "Who is asking?" in str(c.args))
+            bot.settle()
+            held = hold_write_lock(tmp_path / "frontdesk.db", ACCEPT_BUDGET + 2.0)
+            began = time.monotonic()
+            assert bot.click(STAFF, question, "📟").status == 200
+            assert time.monotonic() - began < 3
+            notice = fake.wait_for("chat.postMessage", lambda c: "could not take that click"
+                                   in str(c.args.get("text")), timeout=5)[0]
+            assert notice.args["channel"] == STAFF
+            assert "Phone now — Privacy Officer: 847-555-0100." in notice.args["text"]
+            assert held.poll() is None  # told while the lock was still held
+            held.wait(20)
+            bot.settle(quiet=1.5)
+            assert not bot.runtime.services.escalations.open_escalations()
+            assert not [c for c in fake.calls_to("chat.postMessage") if from_outbox(c)]
+
+            since = time.time()
+            assert bot.click(STAFF, question, "📟").status == 200
+            note = wait_post(bot, since, lambda c: "Escalation" in str(c.args.get("blocks")))
+            assert wait_until(lambda: len(fake.delivered_keys()) >= 3)
+            bot.settle(quiet=1.0)
+            assert all(n == 1 for n in fake.delivered_keys().values())
+            assert note.thread_ts == question.thread_ts
         finally:
             bot.stop()

@@ -100,9 +100,10 @@ class EscalationService:
     def trigger(self, *, library: str, situation: str | None, conversation: Conversation | None,
                 outcome: ResolvedOutcome | None, reason: str, asked_by: str, face: str,
                 thread: ThreadRef | None = None, urgency: str | None = None,
-                question: str | None = None) -> str:
+                question: str | None = None, once_key: str | None = None) -> str:
         """Open an escalation and queue its first pages; idempotent per (conversation, outcome,
-        reason). Returns the escalation id."""
+        reason), or per ``once_key`` for a page raised before any conversation (the same click,
+        replayed after a crash, finds its first escalation). Returns the escalation id."""
         if reason not in REASONS:
             raise ValueError(f"unknown escalation reason {reason!r} (expected one of {REASONS})")
         if urgency is None:
@@ -110,7 +111,7 @@ class EscalationService:
         if conversation is not None:
             dedupe = dedupe_key(conversation.id, outcome.id if outcome else None, reason)
         else:
-            dedupe = dedupe_key(uuid.uuid4().hex)
+            dedupe = dedupe_key(once_key or uuid.uuid4().hex)
         now = self.clock()
         packet = self.build_packet(
             library=library, situation=situation, conversation=conversation, outcome=outcome,

@@ -20,7 +20,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -108,6 +108,7 @@ class InboxRow:
     body: dict[str, Any]
     user_id: str | None
     attempts: int
+    received: float  # when it was accepted, in seconds since the epoch
 
 
 class SlackInbox:
@@ -234,7 +235,10 @@ class SlackInbox:
                 if changed != 1:
                     continue  # another process took it first
                 r = conn.execute(select(slack_inbox).where(slack_inbox.c.id == row_id)).one()
-            taken.append(InboxRow(r.id, r.kind, json.loads(r.body), r.user_id, r.attempts))
+            received = r.received_at if r.received_at.tzinfo else r.received_at.replace(
+                tzinfo=UTC)
+            taken.append(InboxRow(r.id, r.kind, json.loads(r.body), r.user_id, r.attempts,
+                                  received.timestamp()))
         return taken
 
     # --- reading ----------------------------------------------------------------------------

@@ -15,7 +15,8 @@ authorization and every listener:
   stored — Slack's retries (``X-Slack-Retry-Num``), Socket Mode redeliveries, the same request
   on another instance — is acknowledged and dropped. A database that stays busy past the
   budget (two seconds) gets an event a ``503`` (Slack retries it), a slash command a line
-  saying to try again or phone, and a click is processed from memory.
+  saying to try again or phone, and a click a ``200`` and a DM saying nothing happened, to
+  click again or phone: nothing is ever processed from memory only.
 """
 
 from __future__ import annotations
@@ -42,10 +43,10 @@ from bot.faces.slack.listeners import register
 from bot.faces.slack.listeners.common import (
     ADVICE,
     INBOX,
-    KEYS,
     REPLAYED,
     ListenerExecutor,
     sender,
+    tell_not_taken,
     watch_work,
     work_scheduled,
 )
@@ -175,10 +176,11 @@ def team_of(body: dict[str, Any]) -> str | None:
     return str(body["team_id"]) if body.get("team_id") else None
 
 
-def guard(state: SlackState, advice: str = "", team_id: str | None = None
-          ) -> Callable[..., BoltResponse | None]:
+def guard(state: SlackState, advice: str = "", team_id: str | None = None,
+          client: WebClient | None = None) -> Callable[..., BoltResponse | None]:
     """The middleware described above. ``advice``: whom to phone (for failure notices);
-    ``team_id``: the bot's workspace (a request from another one is refused with 403)."""
+    ``team_id``: the bot's workspace (a request from another one is refused with 403);
+    ``client``: for telling the sender of a click that could not be stored."""
     inbox = SlackInbox(state.db, state.identity)
 
     def middleware(
@@ -222,8 +224,12 @@ def guard(state: SlackState, advice: str = "", team_id: str | None = None
                 return BoltResponse(status=200, body=(  # shown to the sender only
                     "⚠️ I'm too busy to take that right now: try again in a minute. "
                     f"If someone is waiting at the desk: {advice}"))
-            req.context[KEYS] = keys  # a click: processed from memory, claimed by ``once``
-            return next()
+            # A click is acknowledged (Slack never retries one) but not acted on: never from
+            # memory. Its sender is told at once, off the acknowledgement's path.
+            if client is not None:
+                threading.Thread(target=tell_not_taken, args=(client, req.body, advice),
+                                 name="frontdesk-busy-notice", daemon=True).start()
+            return BoltResponse(status=200, body="")
         req.context[INBOX] = accepted.inbox_id
         return next()
 
@@ -263,7 +269,7 @@ class InboxReplayer:
             log.warning("replaying %s %s from the inbox (attempt %d)", row.kind, row.id,
                         row.attempts + 1)
             self.app.dispatch(BoltRequest(body=row.body, mode="socket_mode",
-                                          context={INBOX: row.id, REPLAYED: True}))
+                                          context={INBOX: row.id, REPLAYED: row.received}))
         return len(rows)
 
     def run_forever(self, stop: threading.Event) -> None:
@@ -308,7 +314,7 @@ def build_app(
         request_verification_enabled=bool(secrets.signing_secret),
         process_before_response=process_before_response,
         # After Bolt's signature check, before anything else reads the body.
-        before_authorize=guard(services.slack_state, phone_advice(services), team),
+        before_authorize=guard(services.slack_state, phone_advice(services), team, client),
         listener_executor=ListenerExecutor(max_workers=8),
     )
     register(app, services, Guide(services))

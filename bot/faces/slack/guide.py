@@ -52,6 +52,8 @@ log = logging.getLogger("frontdesk.slack")
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 WHAT_IS_HAPPENING = "What is happening at the desk?"
 ALREADY_ANSWERED = "That was already answered; see the latest message."
+ROOT_MARK = "🛡️ *Privacy guidance*"  # how a case's root message in a DM begins
+CLOCK_SLACK = 5.0  # seconds: Slack's message clock may run a little behind ours
 
 
 def opening(current: View) -> list[Understood]:
@@ -103,10 +105,12 @@ class Guide:
         node = self.catalogue.flow(self.library, conversation.flow).nodes.get(question_id)
         return node if isinstance(node, Question) else None
 
-    def open_case_thread(self, client: WebClient, user: str, *lines: str) -> Place:
-        """A new thread in the user's DM with the bot, under a header naming the library."""
-        channel = self.open_dm(client, user)
-        header = "\n".join([f"🛡️ *Privacy guidance* — {blocks.escape(self.pack.library)}", *lines,
+    def open_case_thread(self, client: WebClient, user: str, *lines: str,
+                         channel: str | None = None) -> Place:
+        """A new thread in the user's DM with the bot (``channel`` when already opened), under
+        a header naming the library."""
+        channel = channel or self.open_dm(client, user)
+        header = "\n".join([f"{ROOT_MARK} — {blocks.escape(self.pack.library)}", *lines,
                             f"_{blocks.NO_PATRON_NAMES}_"])
         root = client.chat_postMessage(channel=channel, **blocks.note(header).kwargs())
         return Place(channel, root["ts"], user)
@@ -167,17 +171,59 @@ class Guide:
         text: str = "",
         flow_id: str | None = None,
         origin: str = "",
+        replayed_since: float | None = None,
     ) -> Place:
-        """Slash command and App Home: a new thread in the user's DM with the bot."""
-        said = redact(text.strip())
-        lines = []
-        if said:
-            lines.append(f"You asked: “{blocks.escape(blocks.clip(said, 500))}”")
-        if origin:
-            lines.append(origin)
-        place = self.open_case_thread(client, user, *lines)
+        """Slash command and App Home: a new thread in the user's DM with the bot.
+
+        ``replayed_since``: this start is replayed from the inbox after its process died (the
+        request was received then). If that process had posted the case's root already, the
+        root is finished instead of a second case being opened."""
+        place, channel = None, None
+        if replayed_since is not None:
+            channel = self.open_dm(client, user)
+            place = self.interrupted_root(client, channel, user, replayed_since)
+        if place is not None:
+            existing = self.state.thread(place.channel, place.thread_ts)
+            if existing is not None:  # recorded too: only what it shows next may be missing
+                if existing.live_ts is None:
+                    self.resume(client, existing, place)
+                return place
+        else:
+            said = redact(text.strip())
+            lines = []
+            if said:
+                lines.append(f"You asked: “{blocks.escape(blocks.clip(said, 500))}”")
+            if origin:
+                lines.append(origin)
+            place = self.open_case_thread(client, user, *lines, channel=channel)
         self.begin(client, place, kind="dm", text=text, flow_id=flow_id)
         return place
+
+    def interrupted_root(self, client: WebClient, channel: str, user: str, since: float
+                         ) -> Place | None:
+        """The first case root posted in ``user``'s DM ``channel`` since ``since`` that was never
+        recorded or never got its first step (a start interrupted between posting and
+        recording)."""
+        try:
+            if self._bot_user is None:
+                self._bot_user = client.auth_test().get("user_id") or ""
+            history = client.conversations_history(
+                channel=channel, oldest=f"{since - CLOCK_SLACK:.6f}", limit=100,
+                include_all_metadata=True)
+        except SlackApiError as exc:
+            log.warning("looking for an interrupted start failed: %s", exc.response.get("error"))
+            return None
+        roots = sorted(
+            (m for m in history.get("messages", [])
+             if (m.get("bot_id") or m.get("user") == self._bot_user) and not m.get("metadata")
+             and m.get("thread_ts", m.get("ts")) == m.get("ts")
+             and ROOT_MARK in str(m.get("text", ""))),
+            key=lambda m: float(m["ts"]))
+        for root in roots:
+            thread = self.state.thread(channel, root["ts"])
+            if thread is None or thread.live_ts is None:
+                return Place(channel, root["ts"], user, resumes=root["ts"])
+        return None
 
     def start_in_thread(self, client: WebClient, place: Place, *, kind: str, text: str) -> None:
         """A DM to the bot or a mention in a channel: guidance in a thread under that message."""
@@ -647,11 +693,17 @@ class Guide:
         thread = self.state.thread(place.channel, place.thread_ts)
         if thread is None:
             return
-        # One page per case state: a double click (same rev) pages once, on any instance.
-        if not self.state.claim(f"page:{place.channel}:{place.thread_ts}:{thread.rev}"):
+        # One page per case state: a double click (same rev) pages once, on any instance. A
+        # click replayed after its process died goes on although its key is taken: the page is
+        # idempotent (per conversation, or per this key), and a paging note the dead process
+        # already posted is not posted again.
+        key = f"page:{place.channel}:{place.thread_ts}:{thread.rev}"
+        if not self.state.claim(key) and (
+                not place.resumes or self.posted_after(client, place, thread.live_ts)):
             return
         reason = "page-now" if thread.conversation is not None else "unrouted"
-        self.post_paging(client, place, self.pager.page(client, thread, place, reason=reason))
+        paging = self.pager.page(client, thread, place, reason=reason, once_key=key)
+        self.post_paging(client, place, paging)
 
     def post_paging(self, client: WebClient, place: Place, paging: blocks.Paging) -> None:
         """The paging note in the thread, kept showing how the page stands."""

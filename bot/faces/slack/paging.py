@@ -82,9 +82,11 @@ class Pager:
         *,
         reason: str,
         current: View | None = None,
+        once_key: str | None = None,
     ) -> Paging:
         """Trigger the escalation; a Paging saying whom the service pages, how urgently and how
-        it stands now (or, when no page went out, whom to contact instead)."""
+        it stands now (or, when no page went out, whom to contact instead). ``once_key``: what
+        makes a page raised before any conversation the same page when it is tried again."""
         conversation = thread.conversation
         if current is None and conversation is not None:
             current = view(self.catalogue, conversation)
@@ -114,6 +116,7 @@ class Pager:
                     asked_by=place.user,
                     face="slack",
                     thread=where,
+                    once_key=once_key,
                 )
         except Exception:  # the page must never take the guidance down with it
             log.exception("escalation trigger failed (reason %s)", reason)

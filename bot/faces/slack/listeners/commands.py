@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.faces.slack.guide import Guide
-from bot.faces.slack.listeners.common import once
+from bot.faces.slack.listeners.common import REPLAYED, once
 from bot.faces.slack.services import Services
 
 HELP_WORDS = {"help", "?", "-h", "--help"}
@@ -36,10 +36,11 @@ def register(app: App, services: Services, guide: Guide) -> None:
         else:
             ack(text="🛡️ I've started this in a direct message with you — open it to go on.")
 
-    def run_command(body: dict[str, Any], client: WebClient) -> None:
+    def run_command(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         text = body.get("text", "")
         if text.strip().lower() in HELP_WORDS:
             return
-        guide.start_in_dm(client, body["user_id"], text=text)
+        guide.start_in_dm(client, body["user_id"], text=text,
+                          replayed_since=context.get(REPLAYED))
 
     app.command(command)(ack=ack_command, lazy=[once(services.slack_state, run_command)])

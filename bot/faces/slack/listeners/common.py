@@ -4,7 +4,9 @@ Every request is in the inbox before Slack gets its acknowledgement (the app's g
 ``once`` processes it after the acknowledgement and closes its inbox row. If the work raises,
 it is retried from the inbox; once it has failed for good, the person who sent it is told, in
 a DM, to phone (the numbers from the config). A request the app could not store (the database
-stayed busy past the acknowledgement budget) is processed from memory, its keys claimed here.
+stayed busy past the acknowledgement budget) is never processed from memory: the guard has
+answered it (an event: 503, Slack delivers it again; a command or a click: its sender is told to
+try again, with whom to phone).
 """
 
 from __future__ import annotations
@@ -25,9 +27,8 @@ from bot.store.slack_state import SlackState
 
 log = logging.getLogger("frontdesk.slack")
 
-KEYS = "frontdesk_keys"  # set by the app's guard: what makes this delivery unique
 INBOX = "frontdesk_inbox"  # set by the app's guard: the request's inbox row id
-REPLAYED = "frontdesk_replayed"  # set when a request is replayed from the inbox
+REPLAYED = "frontdesk_replayed"  # a replayed request: when it was first received (epoch s)
 ADVICE = "frontdesk_phone"  # set by the app's guard: whom to phone, for a failure notice
 ONCE = "once_"  # the name prefix of every lazy function that ``once`` wraps
 
@@ -69,17 +70,31 @@ def sender(body: dict[str, Any]) -> str | None:
     return body.get("user_id")
 
 
-def tell_to_phone(client: WebClient, body: dict[str, Any], advice: str) -> None:
-    """The request failed for good: the sender hears it in a DM, with whom to phone."""
+def tell_sender(client: WebClient, body: dict[str, Any], text: str) -> None:
+    """A DM to the person who sent ``body`` (an event, command or click)."""
     user = sender(body)
     if not user:
         return
-    text = ("⚠️ Sorry — I could not handle what you just sent (it failed several times). "
-            f"If someone is waiting at the desk, do not wait for me: {advice}")
     try:
         client.chat_postMessage(channel=user, text=text)
     except SlackApiError as exc:
-        log.error("could not tell %s that their request failed: %s", user, exc)
+        log.error("could not tell %s what happened to their request: %s", user, exc)
+
+
+def tell_to_phone(client: WebClient, body: dict[str, Any], advice: str) -> None:
+    """The request failed for good: the sender hears it in a DM, with whom to phone."""
+    tell_sender(client, body, (
+        "⚠️ Sorry — I could not handle what you just sent (it failed several times). "
+        f"If someone is waiting at the desk, do not wait for me: {advice}"))
+
+
+def tell_not_taken(client: WebClient, body: dict[str, Any], advice: str) -> None:
+    """A click that could not be stored before its acknowledgement (the database stayed busy)
+    was not acted on: the sender hears it in a DM, with whom to phone."""
+    tell_sender(client, body, (
+        "⚠️ I could not take that click: my database is busy, so nothing happened (no page "
+        "went out). Click it again in a minute. If someone is waiting at the desk, do not "
+        f"wait for me: {advice}"))
 
 
 def once(state: SlackState, work: Callable[..., None]) -> Callable[..., None]:
@@ -87,8 +102,8 @@ def once(state: SlackState, work: Callable[..., None]) -> Callable[..., None]:
 
     With an inbox row (the normal case) the row is taken for processing here, so a retry, a
     replay or a take-over by another process never runs the work twice; it is closed when the
-    work is done. Without one (the database was busy before the acknowledgement), the keys are
-    claimed here instead.
+    work is done. Without one nothing is run: work is only ever done for a request stored
+    first (one the guard could not store was answered there, and its sender told).
     """
     wanted = list(inspect.signature(work).parameters)
     inbox = SlackInbox(state.db, state.identity)
@@ -98,12 +113,8 @@ def once(state: SlackState, work: Callable[..., None]) -> Callable[..., None]:
         available = {"body": body, "client": client, "context": context,
                      "event": body.get("event"), "respond": respond}
         inbox_id = context.get(INBOX)
-        if inbox_id is None:
-            keys = context.get(KEYS) or []
-            if keys and not state.claim(*keys):
-                log.info("duplicate delivery dropped")
-                return
-            work(**{name: available[name] for name in wanted})
+        if inbox_id is None:  # never stored (the guard answered it): never run from memory
+            log.warning("a request without an inbox row was not processed")
             return
         if not inbox.start(inbox_id):
             log.info("inbox row %s is already processed or taken over", inbox_id)
