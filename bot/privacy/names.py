@@ -54,7 +54,20 @@ PLACE_WORDS = frozenset({
     "middle", "academy", "library", "libraries", "branch", "hospital", "church", "center",
     "centre", "mall", "station", "department", "police", "sheriff's", "court", "district",
     "state", "county's", "institute", "foundation", "company", "inc", "llc", "bank", "hall",
+    # an agency's initials (Mount Prospect PD), a paper (Chicago Tribune), a holiday (... Day)
+    "pd", "fd", "dept", "times", "tribune", "post", "journal", "herald", "gazette", "news",
+    "magazine", "day",
 })
+# A capitalised run right after one of these names a place (Mount Prospect, New York, Fort
+# Wayne, Port Huron, Los Angeles), not a person.
+PLACE_PREFIXES = frozenset({"mount", "mt", "fort", "ft", "port", "new", "los", "las", "lake"})
+# "<a work> by <Name>": the name is its author, not a patron (a biography by Doris Kearns
+# Goodwin, anything by Colleen Hoover). "checked out by", "requested by" are not in this list.
+AUTHOR_BEFORE = re.compile(
+    r"\b(?:books?|novels?|biograph(?:y|ies)|memoirs?|anything|something|everything|series|"
+    r"poems|poetry|stories|mysteries|thrillers?|cookbooks?|audiobooks?|albums?|songs?|films?|"
+    r"movies?|works|written|illustrated|narrated|directed|authored|edited)\s+by\s+$",
+    re.IGNORECASE)
 # Between two words of one name: spaces, "Last, First", an initial's dot, a nickname's quotes
 # or brackets (Ignatius 'Iggy' Pawlowski, Bobby (Robert) Kowalczyk), "Ravi & Sunita Patel".
 JOINER = re.compile(r"^\s+$|^\s*,\s*$|^\s*\.\s+$|^\s*[)'’\"”]?\s*[('‘\"“]?\s*$|^\s*&\s*$")
@@ -121,6 +134,30 @@ def _ordinary_words() -> frozenset[str]:
     from faker.providers.lorem.en_US import Provider as Lorem
 
     return frozenset(fold(w) for w in Lorem.word_list) | staff_words()
+
+
+def english_names() -> frozenset[str]:
+    """Listed names that are also English words in lower case (``rose``, ``park``, ``king``):
+    written in lower case they are that word; any other listed name is a name however written."""
+    with _LOADING:
+        return _english_names()
+
+
+@cache
+def _english_names() -> frozenset[str]:
+    from english_words import get_english_words_set
+
+    first, last = _name_lists()
+    words = get_english_words_set(["web2", "gcide"], alpha=True)
+    return frozenset(w for w in words if w.islower() and (w in first or w in last))
+
+
+def _lone_name(bare: str) -> bool:
+    """A lower-case word that can only be a name: listed, no English word, three letters or
+    more (``kowalczyk``; not ``le``, ``rose`` or ``young``)."""
+    parts = [p for p in bare.replace("'", "-").split("-") if p and p not in PARTICLES]
+    return (len(bare) >= 3 and _listed(bare) and not _ordinary(bare)
+            and not any(p in english_names() for p in parts))
 
 
 @dataclass(frozen=True)
@@ -245,7 +282,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
 
     def close(following: Token | None) -> None:
         place = following is not None and following.capitalised and following.bare in PLACE_WORDS
-        if run and not place and _is_name(run):
+        if run and not place and not _place_or_author(text, run) and _is_name(run):
             spans.append((run[0][0].start, run[-1][0].end))
         run.clear()
 
@@ -271,6 +308,19 @@ def find_names(text: str) -> list[tuple[int, int]]:
         run.append((token, kind))
     close(None)
     return spans
+
+
+def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
+    """The run names a place (it starts with, or follows, a capitalised place prefix: New York,
+    Mount Prospect) or a work's author (``a biography by Doris Kearns Goodwin``)."""
+    first = run[0][0]
+    before = text[: first.start]
+    if first.capitalised and first.bare in PLACE_PREFIXES and len(run) > 1:
+        return True
+    previous = re.search(r"([^\W\d_]+)\.?\s+$", before)
+    if previous and previous.group(1)[:1].isupper() and fold(previous.group(1)) in PLACE_PREFIXES:
+        return True
+    return bool(AUTHOR_BEFORE.search(before))
 
 
 def _ends_a_name(text: str, token: Token, run: list[tuple[Token, str]]) -> bool:
@@ -311,6 +361,8 @@ def _is_name(run: list[tuple[Token, str]]) -> bool:
                 for t, k in run)
     if kinds[:2] == ["listed", "unknown"]:
         return run[0][0].bare in name_lists()[0]  # jane doe
+    if kinds == ["listed"]:  # one lower-case listed word: a name if it is no English word
+        return _lone_name(run[0][0].bare)
     if "listed" in kinds:  # lower case: a first name and a surname side by side, either order
         pairs = zip(run, run[1:], strict=False)  # maria garcia; lopez, roberto
         if any(_lower_pair(a, b) or _lower_pair(b, a) for (a, _), (b, _) in pairs):

@@ -90,7 +90,9 @@ UNIT = re.compile(r"\b(?:apt|apartment|unit|suite|ste)\.?\s*#?\s*[\w-]*\d[\w-]*\
 HOUSE = re.compile(
     r"(?P<cue>\b(?:at|from|on|to)\s+)(?P<place>\d{1,5}\s+(?!(?:days?|weeks?|months?|years?|"
     r"hours?|minutes?|mins?|items?|books?|copies|dvds?|times?|pm|am|o'?clock|percent|kids?|"
-    r"people|patrons?|pages?)\b)[a-z][\w'-]{2,})\b",
+    r"people|patrons?|pages?|noon|midnight|tonight|today|tomorrow|(?:mon|tues|wednes|thurs|fri|"
+    r"satur|sun)day|jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b)[a-z][\w'-]{2,})\b",
     re.IGNORECASE)
 
 # --- names ---------------------------------------------------------------------------------
@@ -101,9 +103,9 @@ STRONG_CUE = re.compile(
     rf"(?P<words>{_WORD}(?:\s+{_WORD}){{0,2}})",
     re.IGNORECASE,
 )
-TITLE_CUE = re.compile(
+TITLE_CUE = re.compile(  # the word after a title is a name; a second one only if capitalised
     r"(?P<cue>\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|mr|mrs|ms|dr)\.?\s+)"
-    rf"(?P<words>{_WORD}(?:\s+{_WORD})?)"
+    rf"(?P<words>{_WORD}(?:\s+(?![a-z]){_WORD})?)"
 )
 WEAK_CUE = re.compile(
     r"(?P<cue>\b(?:patron|patrons|for|about|kid|child|son|daughter|husband|wife|spouse|"
