@@ -135,6 +135,7 @@ def test_slack_drill_end_to_end(catalogue: Catalogue, tmp_path: Path) -> None:
     from slack_sdk import WebClient
 
     from bot.config import parse_config
+    from bot.faces.slack.app import guard
     from bot.faces.slack.listeners import practice
     from tests.fakeslack import FakeSlack
     from tests.slack_support import actions_body, command_body
@@ -148,7 +149,8 @@ def test_slack_drill_end_to_end(catalogue: Catalogue, tmp_path: Path) -> None:
     with FakeSlack() as fake:
         client = WebClient(token="xoxb-test", base_url=fake.api_url)
         app = App(client=client, signing_secret="s", request_verification_enabled=False,
-                  token_verification_enabled=False, process_before_response=True)
+                  token_verification_enabled=False, process_before_response=True,
+                  before_authorize=guard(services.slack_state))  # stored before it is acked
         practice.register(app, services)
 
         def dispatch(body: dict) -> dict:  # type: ignore[type-arg]

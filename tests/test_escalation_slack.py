@@ -20,6 +20,7 @@ from bot.channels.slack import SlackTransport
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue
 from bot.escalation import EscalationService
+from bot.faces.slack.app import guard
 from bot.faces.slack.listeners import escalation as listeners
 from bot.store import Database
 from bot.store.slack_state import SlackState
@@ -42,9 +43,11 @@ class Slack:
             self.db, parse_config(tomllib.loads(config_toml())), catalogue)
         self.fake = fake
         client = WebClient(token="xoxb-test", base_url=fake.api_url)
-        self.app = App(client=client, signing_secret=SECRET)
+        state = SlackState(self.db)
+        self.app = App(client=client, signing_secret=SECRET,
+                       before_authorize=guard(state))  # stored before it is acknowledged
         listeners.register(self.app, SimpleNamespace(escalations=self.service,
-                                                     slack_state=SlackState(self.db)))
+                                                     slack_state=state))
         self.worker = OutboxWorker(self.db, SlackTransport(client))
         [self.eid] = trigger_many(self.service, catalogue, 1)
         self.worker.run_once()
