@@ -4,10 +4,13 @@ another workspace, a replay sent twice at once, and who may drive a case in a ch
 from __future__ import annotations
 
 import json
+import re
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -46,13 +49,47 @@ def test_a_policy_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     ("{% for i in range(10**6) %}x{% endfor %}", "range gives more than 1000 items"),
     ('{% for i in range(999) %}{{ "y" * 100 }}{% endfor %}', "more than 20000 characters"),
     ("{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}"
-     "{% endfor %}{% endfor %}{% endfor %}", "took longer than 2 s"),
+     "{% endfor %}{% endfor %}{% endfor %}", "took longer than 2 s or 1000000 steps"),
+    ('{% for a in "x" * 20000 %}{% for b in "y" * 20000 %}{% endfor %}{% endfor %}',
+     "took longer than"),
+    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "calls itself without end"),
 ])
-def test_template_evaluation_is_bounded(template: str, why: str) -> None:
+@pytest.mark.parametrize("where", ["main thread", "worker thread"])
+def test_template_evaluation_is_bounded(template: str, why: str, where: str) -> None:
+    """The bound holds in any thread (a server's workers render too), not only where a signal
+    timer could run."""
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            render(template, {})
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+            raised.append(exc)
+
     began = time.monotonic()
-    with pytest.raises(ExpressionError, match=why):
-        render(template, {})
+    if where == "main thread":
+        run()
+    else:
+        worker = threading.Thread(target=run)
+        worker.start()
+        worker.join(10)
     assert time.monotonic() - began < 5
+    assert len(raised) == 1 and isinstance(raised[0], ExpressionError), raised
+    assert re.search(why, str(raised[0]))
+
+
+def test_a_tracer_already_set_is_put_back_after_a_bounded_evaluation() -> None:
+    seen: list[str] = []
+
+    def tracer(frame: Any, event: str, arg: Any) -> None:
+        seen.append(event)
+
+    sys.settrace(tracer)
+    try:
+        assert render("{% for i in range(3) %}{{ i }}{% endfor %}", {}) == "012"
+        assert sys.gettrace() is tracer
+    finally:
+        sys.settrace(None)
 
 
 def test_a_flow_with_too_many_triggers_is_refused_not_compared_forever(tmp_path: Path) -> None:

@@ -8,11 +8,12 @@ attributes or mutate anything. The same environment renders outcome text, so a f
 
 from __future__ import annotations
 
-import signal
-import threading
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from types import FrameType
 from typing import Any
 
 from jinja2 import StrictUndefined, Undefined, nodes
@@ -21,7 +22,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MAX_OUTPUT = 20_000  # characters a template may render, or a string/list an expression build
 MAX_RANGE = 1_000  # items ``range`` may give
-MAX_SECONDS = 2.0  # one evaluation (bounded by a timer in the main thread, as in ``check``)
+MAX_SECONDS = 2.0  # one evaluation, in any thread (``_time_limit``)
+MAX_STEPS = 1_000_000  # calls and template lines one evaluation may run (``_time_limit``)
 
 
 class _Bounded(ImmutableSandboxedEnvironment):
@@ -56,30 +58,46 @@ _ENV = _Bounded(undefined=StrictUndefined, autoescape=False)
 _ENV.globals["range"] = _range
 
 
-class _TooSlow(Exception):
-    pass
+class _TooSlow(BaseException):  # noqa: N818 - a signal to unwind, not an error to catch
+    """Raised inside an evaluation that ran out of its budget (nothing in a template can catch
+    it: it is no ``Exception``)."""
+
+
+class _Budget:
+    """A step and time budget for one evaluation, kept by a trace function of the thread that
+    evaluates (``sys.settrace`` is per thread), so it bounds ``check`` and a server's worker
+    threads alike, without signals. A step is a call, or a line run in compiled template code
+    (every loop iteration runs one)."""
+
+    def __init__(self, steps: int, seconds: float):
+        self.left = steps
+        self.deadline = time.monotonic() + seconds
+
+    def tick(self) -> None:
+        self.left -= 1
+        if self.left < 0 or (self.left & 1023 == 0 and time.monotonic() > self.deadline):
+            raise _TooSlow
+
+    def on_call(self, frame: FrameType, event: str, arg: Any) -> Any:
+        self.tick()
+        return self.on_line if frame.f_code.co_filename == "<template>" else None
+
+    def on_line(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if event == "line":
+            self.tick()
+        return self.on_line
 
 
 @contextmanager
-def _time_limit(seconds: float = MAX_SECONDS) -> Iterator[None]:
-    """Interrupt an evaluation that runs longer than ``seconds`` (only in the main thread, where
-    `frontdesk check` evaluates every template; a server evaluates content already checked)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "setitimer"
-    ) or signal.getitimer(signal.ITIMER_REAL)[0]:
-        yield
-        return
-
-    def expired(_signum: int, _frame: Any) -> None:
-        raise _TooSlow
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+def _time_limit(seconds: float = MAX_SECONDS, steps: int = MAX_STEPS) -> Iterator[None]:
+    """Interrupt an evaluation that takes more than ``steps`` steps or ``seconds`` (``_TooSlow``),
+    in whichever thread it runs; a tracer already set (a debugger, coverage) is put back."""
+    previous = sys.gettrace()
+    sys.settrace(_Budget(steps, seconds).on_call)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        sys.settrace(previous)
 
 
 class ExpressionError(ValueError):
@@ -112,9 +130,12 @@ def evaluate(source: str, context: dict[str, Any]) -> Any:
             value = _compiled_expression(source)(**context)
     except TemplateError as exc:
         raise ExpressionError(f"cannot evaluate {source!r}: {exc}") from exc
+    except RecursionError:
+        raise ExpressionError(f"cannot evaluate {source!r}: it calls itself without end"
+                              ) from None
     except _TooSlow:
         raise ExpressionError(f"cannot evaluate {source!r}: it took longer than "
-                              f"{MAX_SECONDS:g} s") from None
+                              f"{MAX_SECONDS:g} s or {MAX_STEPS} steps") from None
     if isinstance(value, Undefined):  # e.g. an attribute the sandbox hides
         raise ExpressionError(f"cannot evaluate {source!r}: the result is undefined")
     return value
@@ -267,9 +288,12 @@ def render(source: str, context: dict[str, Any]) -> str:
                 out.append(chunk)
     except TemplateError as exc:
         raise ExpressionError(f"cannot render {source[:80]!r}: {exc}") from exc
+    except RecursionError:
+        raise ExpressionError(f"cannot render {source[:80]!r}: it calls itself without end"
+                              ) from None
     except _TooSlow:
         raise ExpressionError(f"cannot render {source[:80]!r}: it took longer than "
-                              f"{MAX_SECONDS:g} s") from None
+                              f"{MAX_SECONDS:g} s or {MAX_STEPS} steps") from None
     return "".join(out)
 
 
