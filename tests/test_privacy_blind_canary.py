@@ -1,5 +1,5 @@
-"""The blind privacy canary (tests/privacy/canary_blind.yaml): every identifier in it, typed
-into every place staff can type, is found in no sink.
+"""The blind privacy canaries (tests/privacy/canary_blind.yaml, canary_blind2.yaml): every
+identifier in them, typed into every place staff can type, is found in no sink.
 
 Where staff type: the slash command and a DM (the opening message, routed in memory), a typed
 reply in the case thread (matched to a choice), the terminal's opening line and its unrouted
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +30,35 @@ from tests.slack_support import STAFF
 from tests.terminal_support import chat
 from tests.wiring_support import pagelib_bot
 
-CANARY = yaml.safe_load((Path(__file__).parent / "privacy" / "canary_blind.yaml").read_text())
-IDENTIFIED = [item for item in CANARY if item["identifiers"]]
-CLEAN = [item for item in CANARY if not item["identifiers"]]
-IDENTIFIERS = sorted({i for item in IDENTIFIED for i in item["identifiers"]})
-# Clean notes the redactor changes today (names of authors, characters and places it cannot
-# tell from a patron's): a ratchet, never to grow.
-CLEAN_CHANGED_AT_MOST = 7
+
+@dataclass(frozen=True)
+class CanarySet:
+    name: str
+    items: list[dict[str, Any]]
+    clean_changed_at_most: int  # clean notes changed today: a ratchet, never to grow
+
+    @property
+    def identified(self) -> list[dict[str, Any]]:
+        return [item for item in self.items if item["identifiers"]]
+
+    @property
+    def clean(self) -> list[dict[str, Any]]:
+        return [item for item in self.items if not item["identifiers"]]
+
+    @property
+    def identifiers(self) -> list[str]:
+        return sorted({i for item in self.identified for i in item["identifiers"]})
+
+
+def load(name: str, clean_changed_at_most: int) -> CanarySet:
+    path = Path(__file__).parent / "privacy" / name
+    return CanarySet(name, yaml.safe_load(path.read_text("utf-8")), clean_changed_at_most)
+
+
+# Clean notes the redactor changes (names of authors, characters and places it cannot tell
+# from a patron's).
+SETS = [load("canary_blind.yaml", 7), load("canary_blind2.yaml", 12)]
+BY_NAME = pytest.mark.parametrize("canary", SETS, ids=[s.name for s in SETS])
 
 
 def found(identifier: str, text: str) -> bool:
@@ -55,24 +78,28 @@ def _letter(character: str) -> bool:
     return character.isalnum()
 
 
-def leaks(sink: str, text: str) -> list[str]:
-    return [f"{identifier!r} in {sink}" for identifier in IDENTIFIERS if found(identifier, text)]
+def leaks(canary: CanarySet, sink: str, text: str) -> list[str]:
+    return [f"{identifier!r} in {sink}" for identifier in canary.identifiers
+            if found(identifier, text)]
 
 
-def test_the_canary_has_at_least_200_identifiers() -> None:
-    assert sum(len(item["identifiers"]) for item in IDENTIFIED) >= 200
-    assert len(CLEAN) >= 20
+@BY_NAME
+def test_the_canary_has_at_least_200_identifiers(canary: CanarySet) -> None:
+    assert sum(len(item["identifiers"]) for item in canary.identified) >= 200
+    assert len(canary.clean) >= 20
 
 
-def test_redaction_alone_leaves_no_canary_identifier() -> None:
-    missed = [(item["text"], i) for item in IDENTIFIED for i in item["identifiers"]
+@BY_NAME
+def test_redaction_alone_leaves_no_canary_identifier(canary: CanarySet) -> None:
+    missed = [(item["text"], i) for item in canary.identified for i in item["identifiers"]
               if found(i, redact(item["text"]))]
     assert missed == []
 
 
-def test_clean_notes_are_rarely_changed() -> None:
-    changed = [item["text"] for item in CLEAN if redact(item["text"]) != item["text"]]
-    assert len(changed) <= CLEAN_CHANGED_AT_MOST, changed
+@BY_NAME
+def test_clean_notes_are_rarely_changed(canary: CanarySet) -> None:
+    changed = [item["text"] for item in canary.clean if redact(item["text"]) != item["text"]]
+    assert len(changed) <= canary.clean_changed_at_most, changed
 
 
 @pytest.fixture
@@ -92,11 +119,13 @@ def debug_log(tmp_path: Path):  # type: ignore[no-untyped-def]
         handler.close()
 
 
-def test_no_canary_identifier_reaches_any_sink(tmp_path: Path, debug_log: Path) -> None:
+@BY_NAME
+def test_no_canary_identifier_reaches_any_sink(canary: CanarySet, tmp_path: Path,
+                                               debug_log: Path) -> None:
     with PagingFake() as fake:
         bot = pagelib_bot(fake, tmp_path)
         try:
-            type_everywhere(bot, tmp_path)
+            type_everywhere(canary, bot)
             bot.settle(quiet=0.5, timeout=60)
         finally:
             bot.stop()
@@ -106,25 +135,25 @@ def test_no_canary_identifier_reaches_any_sink(tmp_path: Path, debug_log: Path) 
     database_files = sorted(tmp_path.glob("frontdesk.db*"))
     assert database_files
     for path in database_files:
-        problems += leaks(path.name, path.read_bytes().decode("utf-8", "replace"))
+        problems += leaks(canary, path.name, path.read_bytes().decode("utf-8", "replace"))
     db = Database(f"sqlite:///{tmp_path / 'frontdesk.db'}")
     try:
         for table, rows in every_table(db).items():
-            problems += leaks(f"table {table}", rows)
-        problems += leaks("audit export", AuditLog(db).export_csv())
+            problems += leaks(canary, f"table {table}", rows)
+        problems += leaks(canary, "audit export", AuditLog(db).export_csv())
     finally:
         db.dispose()
-    problems += leaks("the log", debug_log.read_text("utf-8"))
+    problems += leaks(canary, "the log", debug_log.read_text("utf-8"))
     for method, args in slack_calls:
-        problems += leaks(f"Slack {method}", args)
+        problems += leaks(canary, f"Slack {method}", args)
     assert problems == []
 
 
-def type_everywhere(bot: Any, tmp_path: Path) -> None:
+def type_everywhere(canary: CanarySet, bot: Any) -> None:
     """Every canary note, in every place staff type."""
     services = bot.runtime.services
     service = services.escalations
-    for n, item in enumerate(IDENTIFIED):
+    for n, item in enumerate(canary.identified):
         text = item["text"]
         bot.command(STAFF, text)  # opens a case in a DM thread, echoing the note redacted
         opened = bot.dm(STAFF, text)  # an opening message in a DM
@@ -137,10 +166,10 @@ def type_everywhere(bot: Any, tmp_path: Path) -> None:
         service.resolve(escalation_id, PIC_USERS[0], text)
         service.record("case.answer", library="pagelib", actor=asker, data={"said": text})
     store = ConversationStore(services.database)
-    for item in IDENTIFIED[:5]:  # the terminal's unrouted page (the same trigger as above)
+    for item in canary.identified[:5]:  # the terminal's unrouted page (the same trigger as above)
         chat(services.catalogue, "pagelib", ["page", item["text"], "quit"], store=store,
              user_id="terminal:canary", escalations=service)
-    for item in IDENTIFIED:  # the terminal's opening line, routed in memory
+    for item in canary.identified:  # the terminal's opening line, routed in memory
         chat(services.catalogue, "pagelib", [item["text"], "quit"], store=store,
              user_id="terminal:canary", escalations=service)
 

@@ -388,3 +388,40 @@ def test_the_first_redactions_from_many_threads_at_once_all_work() -> None:
 def test_a_titles_second_word_is_masked_only_when_capitalised() -> None:
     assert redact("Ms. Rachel videos won't load") == "Ms. [name] videos won't load"
     assert redact("Mrs. Jane Doe called") == "Mrs. [name] called"
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("tel 312/555/0147, wants texts off", ["312/555/0147"]),
+        ("vanity plate GO BEARS parked in the fire lane", ["GO BEARS"]),
+        ("van with tag 9-KTD-441 idling out front", ["9-KTD-441"]),
+        ("nacida el 3 de mayo de 1979, quiere su historial", ["3 de mayo de 1979"]),
+        ("née le 12 février 1968", ["12 février 1968"]),
+        ('regular aka "Tiny" is back', ["Tiny"]),
+        ("his nickname is 'Moose', he wants his holds", ["Moose"]),
+        ("member: nowak ewa, wants her card blocked", ["nowak", "ewa"]),
+        ("signed in as named ana m. ruiz", ["ana", "ruiz"]),
+        ("husband of Rich Park asking what she has out", ["Rich", "Park"]),
+        ("June Moon reported her card stolen", ["June", "Moon"]),
+        ("the social worker asked what Kofi borrowed last week", ["Kofi"]),
+    ],
+)
+def test_general_classes_of_the_second_blind_set(text: str, gone: list[str]) -> None:
+    """Classes of identifier the second blind canary showed, in words of our own."""
+    out = redact(text)
+    for part in gone:
+        assert part not in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "maps from 1987 are in the local history room",
+        "who had The Secret Garden out last?",
+        "Youth Services called about the program",
+        "Mount Prospect PD called about a lost kid",
+    ],
+)
+def test_years_titles_and_departments_stay(text: str) -> None:
+    assert redact(text) == text

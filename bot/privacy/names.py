@@ -144,12 +144,20 @@ def english_names() -> frozenset[str]:
 
 
 @cache
-def _english_names() -> frozenset[str]:
+def _english_words() -> frozenset[str]:
+    """English words written in lower case in Webster's and GCIDE lists."""
     from english_words import get_english_words_set
 
+    return frozenset(w for w in get_english_words_set(["web2", "gcide"], alpha=True)
+                     if w.islower())
+
+
+@cache
+def _english_names() -> frozenset[str]:
     first, last = _name_lists()
-    words = get_english_words_set(["web2", "gcide"], alpha=True)
-    return frozenset(w for w in words if w.islower() and (w in first or w in last))
+    names = frozenset(w for w in _english_words() if w in first or w in last)
+    _english_words.cache_clear()  # the whole dictionary is not kept in memory
+    return names
 
 
 def _lone_name(bare: str) -> bool:
@@ -268,6 +276,33 @@ def _tokens(text: str) -> Iterator[Token]:
                     _starts_sentence(text, match.start()))
 
 
+# What a person does in a note: capitalised words right before it name a person, even words
+# that are also ordinary words or places (April May is asking, Summer Page reported ...).
+PERSON_VERB = re.compile(
+    r"(?P<words>(?<![\w'’-])[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*"
+    r"(?:\s+[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*){1,2})"
+    r"(?=\s+(?:is\s+(?:asking|here|back|in|a\s+patron|the\s+cardholder|at\s+the\s+desk|"
+    r"requesting|complaining|upset|waiting)|was\s+(?:here|in|asking)|wants|wanted|needs|"
+    r"reported|called|came|says|said|left|lost|owes|borrowed|returned|requested|asked|"
+    r"checked\s+out|signed\s+up|has\s+(?:a\s+hold|holds|fines|overdue))\b)")
+
+
+def before_person_verb(text: str) -> list[tuple[int, int]]:
+    """Two or three capitalised words right before what a person does, at least one of them a
+    listed name, none a staff or place word that is no name (``Youth Services called`` stays):
+    the person's name."""
+    spans = []
+    first_names, surnames = name_lists()
+    for match in PERSON_VERB.finditer(text):
+        words = [fold(w) for w in re.split(r"\s+", match.group("words"))]
+        listed = [w in first_names or w in surnames or _listed(w) for w in words]
+        unnamed = [w for w, known in zip(words, listed, strict=True)
+                   if not known and (w in ordinary_words() or w in PLACE_WORDS)]
+        if any(listed) and not unnamed and words[0] not in PLACE_PREFIXES:
+            spans.append(match.span("words"))
+    return spans
+
+
 def find_names(text: str) -> list[tuple[int, int]]:
     """Character spans of the names in ``text`` (already free of emails and numbers)."""
     tokens = list(_tokens(text))
@@ -312,7 +347,8 @@ def find_names(text: str) -> list[tuple[int, int]]:
 
 def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
     """The run names a place (it starts with, or follows, a capitalised place prefix: New York,
-    Mount Prospect) or a work's author (``a biography by Doris Kearns Goodwin``)."""
+    Mount Prospect), a work (after a capitalised "The" mid-sentence) or a work's author (``a
+    biography by Doris Kearns Goodwin``)."""
     first = run[0][0]
     before = text[: first.start]
     if first.capitalised and first.bare in PLACE_PREFIXES and len(run) > 1:
@@ -320,6 +356,8 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
     previous = re.search(r"([^\W\d_]+)\.?\s+$", before)
     if previous and previous.group(1)[:1].isupper() and fold(previous.group(1)) in PLACE_PREFIXES:
         return True
+    if previous and previous.group(1) == "The" and not _starts_sentence(text, previous.start(1)):
+        return True  # "checked out The Bell Jar": capitalised "The" mid-sentence opens a title
     return bool(AUTHOR_BEFORE.search(before))
 
 

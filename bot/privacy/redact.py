@@ -47,7 +47,7 @@ from importlib.resources import files
 
 import usaddress
 
-from bot.privacy.names import find_names
+from bot.privacy.names import before_person_verb, find_names
 
 # --- emails --------------------------------------------------------------------------------
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -60,17 +60,17 @@ SPELLED_EMAIL = re.compile(
 )
 
 # --- phone numbers -------------------------------------------------------------------------
-_SEP = r"[\s.-]?"
+_SEP = r"[\s./-]?"
 PHONE = re.compile(
-    r"(?<![\w+])(?<!\d[\s.-])(?:"
+    r"(?<![\w+])(?<!\d[\s./-])(?:"
     # +44 20 7946 0958, +33 1 23 45 67 89: a country code then 6-14 grouped digits
     r"\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,6}"
     r"|"
     # (312) 555-0199, 312-555-0199, 1 312 555 0199, 555-0199
-    rf"(?:1{_SEP})?(?:\(\d{{3}}\)\s?|\d{{3}}{_SEP})?\d{{3}}[\s.-]\d{{4}}"
+    rf"(?:1{_SEP})?(?:\(\d{{3}}\)\s?|\d{{3}}{_SEP})?\d{{3}}[\s./-]\d{{4}}"
     r"|"
     r"(?:1[\s.-]?)?\(\d{3}\)\s?\d{3}[\s.-]?\d{4}"
-    r")(?!\w)(?![\s.-]\d)"
+    r")(?!\w)(?![\s./-]\d)"
 )
 
 # --- card numbers --------------------------------------------------------------------------
@@ -87,8 +87,9 @@ CARD_CUE = re.compile(
 # --- apartment and unit numbers, and a house number after "at/from/on" ("at 14 maple") -----
 UNIT = re.compile(r"\b(?:apt|apartment|unit|suite|ste)\.?\s*#?\s*[\w-]*\d[\w-]*\b",
                   re.IGNORECASE)
-HOUSE = re.compile(
-    r"(?P<cue>\b(?:at|from|on|to)\s+)(?P<place>\d{1,5}\s+(?!(?:days?|weeks?|months?|years?|"
+HOUSE = re.compile(  # a year after from/to ("papers from 1992 are") is no house number
+    r"(?P<cue>\b(?:at|from|on|to)\s+)(?!(?<=(?:from|..to)\s)(?:1[89]|20)\d\d\b)"
+    r"(?P<place>\d{1,5}\s+(?!(?:days?|weeks?|months?|years?|"
     r"hours?|minutes?|mins?|items?|books?|copies|dvds?|times?|pm|am|o'?clock|percent|kids?|"
     r"people|patrons?|pages?|noon|midnight|tonight|today|tomorrow|(?:mon|tues|wednes|thurs|fri|"
     r"satur|sun)day|jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|"
@@ -98,9 +99,13 @@ HOUSE = re.compile(
 # --- names ---------------------------------------------------------------------------------
 _WORD = r"[^\W\d_][\w'’-]*"  # any script's letters (Nguyễn, Zoë), then letters or marks
 STRONG_CUE = re.compile(
-    r"(?P<cue>\b(?:named|name\s+is|name\s+was|name's|name:|goes\s+by|signed\s+as|"
-    r"by\s+the\s+name\s+of)\s*,?\s+)"
-    rf"(?P<words>{_WORD}(?:\s+{_WORD}){{0,2}})",
+    r"(?P<cue>\b(?:named|name\s+is|name\s+was|name's|name:|name\s+as|goes\s+by|signed\s+as|"
+    r"by\s+the\s+name\s+of|nickname(?:\s+is|\s+was)?|nicknamed|a\.k\.a\.?|aka|alias|"
+    # a label for the person the note is about ("cardholder: okafor chidi")
+    r"(?:cardholder|card\s+holder|account\s+holder|borrower|patron|member|customer|pt)\s*:"
+    r")(?:\s*,?\s+[\"“'‘]?|\s*[\"“'‘]))"
+    # up to three words; a middle initial's dot joins them too ("jenny r. smith")
+    rf"(?P<words>{_WORD}(?:(?:\s+|(?<=\b\w)\.\s+){_WORD}){{0,2}})",
     re.IGNORECASE,
 )
 TITLE_CUE = re.compile(  # the word after a title is a name; a second one only if capitalised
@@ -115,6 +120,22 @@ WEAK_CUE = re.compile(
     rf"(?P<words>(?![a-z]){_WORD}(?:\s+(?![a-z]){_WORD}){{0,2}})"  # capitalised words only
 )
 
+# "mother of Will Tran", "wife of April May": capitalised words after a relation and "of" are
+# a name even when they are also ordinary words.
+RELATION_OF = re.compile(
+    r"(?P<cue>\b(?:wife|husband|spouse|mother|father|mom|dad|son|daughter|sister|brother|"
+    r"aunt|uncle|grand(?:mother|father|ma|pa|son|daughter)|guardian|parent|friend|boyfriend|"
+    r"girlfriend|partner|ex|cousin|niece|nephew)\s+of\s+)"
+    rf"(?P<words>(?![a-z]){_WORD}(?:\s+(?![a-z]){_WORD}){{0,2}})"
+)
+# "what Zuri read", "whether Ayo borrowed": a capitalised word before a reading-history verb.
+READ_BY = re.compile(
+    r"(?P<cue>\b(?:what|which|whether|if|everything|anything|that|books)\s+)"
+    rf"(?P<words>(?![a-z]){_WORD}(?:\s+(?![a-z]){_WORD})?)"
+    r"(?=\s+(?:has\s+|had\s+)?(?:read|reads|borrowed|borrows|checked|checks|took|takes|"
+    r"watched|watches|searched|looked\s+up|printed|downloaded|streamed)\b)"
+)
+
 # Words that follow a cue but are not names (data: bot/data/privacy/not_names.txt).
 _NOT_NAMES = files("bot") / "data" / "privacy" / "not_names.txt"
 COMMON_WORDS = frozenset(
@@ -125,23 +146,29 @@ COMMON_WORDS = frozenset(
 )
 
 
+PRONOUNS = frozenset({"i", "he", "she", "they", "we", "you", "it", "him", "her", "them", "his",
+                      "hers", "their", "my", "our", "your", "the", "a", "an", "this", "that"})
+
+
 def _is_acronym(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-def _mask_words(match: re.Match[str], *, strong: bool) -> str:
-    """Mask the leading words of ``match`` that look like a name; keep everything after."""
+def _mask_words(match: re.Match[str], *, strong: bool, ordinary: bool = False) -> str:
+    """Mask the leading words of ``match`` that look like a name; keep everything after.
+    ``ordinary``: a capitalised ordinary word is a name too (April, Will), a pronoun is not."""
     text = match.group("words")
     masked_end = 0
     for index, word_match in enumerate(re.finditer(r"\S+", text)):
         word = word_match.group(0)
         bare = word.strip("'’-").lower()
-        if not bare or bare in COMMON_WORDS:
+        if not bare or (bare in COMMON_WORDS and not (ordinary and bare not in PRONOUNS)):
             break
         if not strong and (not word[0].isupper() or _is_acronym(word)):
             break
-        if strong and index > 0 and not word[0].isupper() and len(bare) < 3:
+        if (strong and index > 0 and not word[0].isupper() and len(bare) < 3
+                and not re.fullmatch(r"[^\W\d_]\.", word)):  # a middle initial goes on
             break
         masked_end = word_match.end()
     if masked_end == 0:
@@ -165,12 +192,18 @@ HANDLE = re.compile(r"(?<![\w@<&])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_
 
 # --- dates of birth ----------------------------------------------------------------------------
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+          # Spanish, Portuguese, French (a patron's own language on a form)
+          r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+          r"noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|"
+          r"novembro|dezembro|janvier|février|mars|avril|mai|juin|juillet|août|septembre|"
+          r"octobre|novembre|décembre)\.?")
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"            # 3/14/2009, 03-14-09
     r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"                         # 2009-03-14
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"        # March 14, 2009
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"  # 14 March 2009
+    rf"|\d{{1,2}}(?:st|nd|rd|th|º|er)?\s+(?:of\s+|de\s+)?{_MONTH},?\s+(?:de\s+)?\d{{4}}"
+    # 14 March 2009, 15 de agosto de 1982
     rf"|{_MONTH},?\s+\d{{4}}"                                   # March 2009
     r")"
 )
@@ -188,7 +221,14 @@ PLATE_CUE = re.compile(
     r"(?P<cue>\b(?:plates?|tags?|licen[cs]e\s+plate|licen[cs]e|registration|reg\.?|vehicle|car)"
     r"\b(?:\s+(?:number|no\.?|#|is|was|reads|reading|of|says))*\s*[:#]?\s*"
     r"(?:(?:[A-Z]{2}|IL|illinois)\s+)?)"
-    r"(?P<plate>(?=[A-Za-z0-9 -]*\d)[A-Za-z0-9]{1,4}(?:[ -]?[A-Za-z0-9]{1,4}){0,2})(?![\w-])",
+    r"(?P<plate>(?!(?:with|and|the|an?|in|on|at|from|was|is|of|for|plates?|tags?|number)\b)"
+    r"(?=[A-Za-z0-9 -]*\d)[A-Za-z0-9]{1,4}(?:[ -]?[A-Za-z0-9]{1,4}){0,2})(?![\w-])",
+)
+# A vanity plate has no digit, but is written in capitals after a plate cue ("plate GO CUBS").
+VANITY_PLATE = re.compile(
+    r"(?P<cue>\b(?:[Pp]lates?|[Tt]ags?|[Ll]icen[cs]e\s+[Pp]late|[Rr]egistration)"
+    r"(?:\s+(?:number|no\.?|#|is|was|reads|reading|of|says))*\s*[:#]?\s*)"
+    r"(?P<plate>(?=[A-Z0-9 -]{2,8}(?![\w-]))[A-Z0-9]{1,7}(?:[ -][A-Z0-9]{1,7})?)(?![\w-])",
 )
 PLATE = re.compile(
     r"(?<![\w-])(?:[A-Z]{2,3}[ -]?\d{3,4}|\d[A-Z]{3}\d{3}|\d{3}[ -]?[A-Z]{3}|[A-Z]\d{2}[ -]?\d{4}"
@@ -294,6 +334,13 @@ def _mask_plate(match: re.Match[str]) -> str:
     return match.group("cue") + "[plate]"
 
 
+def _mask_vanity_plate(match: re.Match[str]) -> str:
+    plate = match.group("plate")
+    if len(re.sub(r"[^A-Z0-9]", "", plate)) < 2 or plate.lower() in COMMON_WORDS:
+        return match.group(0)
+    return match.group("cue") + "[plate]"
+
+
 def redact(text: str) -> str:
     """Return ``text`` with every patron identifier listed above masked."""
     text = unicodedata.normalize("NFC", text)  # one form for accented letters (Nguyễn)
@@ -309,10 +356,14 @@ def redact(text: str) -> str:
     text = HOUSE.sub(lambda m: m.group("cue") + "[address]", text)
     text = PHONE.sub("[phone]", text)
     text = PLATE_CUE.sub(_mask_plate, text)
+    text = VANITY_PLATE.sub(_mask_vanity_plate, text)
     text = PLATE.sub("[plate]", text)
     text = CARD.sub(_mask_card, text)
     text = CARD_CUE.sub(_mask_cued_card, text)
     text = STRONG_CUE.sub(lambda m: _mask_words(m, strong=True), text)
     text = TITLE_CUE.sub(lambda m: _mask_words(m, strong=True), text)
     text = WEAK_CUE.sub(lambda m: _mask_words(m, strong=False), text)
+    text = RELATION_OF.sub(lambda m: _mask_words(m, strong=False, ordinary=True), text)
+    text = READ_BY.sub(lambda m: _mask_words(m, strong=False), text)
+    text = _mask_spans(text, before_person_verb(text), "[name]")
     return _mask_spans(text, find_names(text), "[name]")
