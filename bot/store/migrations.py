@@ -28,6 +28,7 @@ from sqlalchemy import (
 from bot.store.channel_migrations import CHANNEL_MIGRATIONS
 from bot.store.ops_migrations import OPS_MIGRATIONS
 from bot.store.paging_migrations import PAGING_MIGRATIONS
+from bot.store.privacy_migrations import PRIVACY_MIGRATIONS
 from bot.store.review_migrations import REVIEW_MIGRATIONS
 from bot.store.slack_migrations import SLACK_MIGRATIONS
 
@@ -61,6 +62,7 @@ MIGRATIONS: list[Migration] = [
     *REVIEW_MIGRATIONS,  # 30–39: drill attempts
     *OPS_MIGRATIONS,  # 40–49: live status messages, scheduled jobs
     *CHANNEL_MIGRATIONS,  # 50–59: ladder rungs, acknowledgement links
+    *PRIVACY_MIGRATIONS,  # 60–69: typed words older versions kept, scrubbed
 ]
 
 _meta = MetaData()
