@@ -19,10 +19,18 @@ from sqlalchemy import delete, select, update
 
 from bot.escalation.retention import purge
 from bot.store import Database
-from bot.store.audit import GENESIS, AuditLog, event_hash, read_checkpoints
+from bot.store.audit import (
+    GENESIS,
+    AuditLog,
+    checkpoint_task,
+    event_hash,
+    read_checkpoints,
+)
 from bot.store.paging_tables import audit_events, audit_head
-from tests.escalation_support import frontdesk_cmd, subprocess_env
+from tests.escalation_support import CHANNEL, PagingFake, frontdesk_cmd, subprocess_env, wait_until
+from tests.fakeslack import Call
 from tests.test_audit import trail  # noqa: F401  (the fixture: a chain of escalation events)
+from tests.wiring_support import pagelib_bot
 
 KEY = "correct horse battery staple"
 
@@ -191,3 +199,34 @@ def test_the_checkpoint_command_appends_only_when_the_head_moved(keyed) -> None:
                            text=True, timeout=60)
     assert moved.returncode == 0 and f"event {last_seq(db)}" in moved.stdout
     assert [p.seq for p in read_checkpoints(checkpoints)][-1] == last_seq(db)
+
+
+def test_checkpoints_are_posted_to_the_escalation_channel(tmp_path: Path,
+                                                          audit_key: str) -> None:
+    """With Slack configured, the head is anchored in the escalation channel too (queued in the
+    outbox and delivered by the running worker, like a page): once per head, matching the
+    chain, HMAC included when keyed; nothing while the head stays put."""
+    with PagingFake() as fake:
+        bot = pagelib_bot(fake, tmp_path)
+        try:
+            db = bot.runtime.services.database
+            task = checkpoint_task(db, channel=CHANNEL, post_every_seconds=0)
+
+            def posted() -> list[Call]:
+                return fake.calls_to("chat.postMessage", lambda c: c.args.get("channel") ==
+                                     CHANNEL and "Audit checkpoint" in str(c.args.get("text")))
+
+            task()
+            bot.settle(quiet=0.5)
+            assert posted() == []  # an empty chain: nothing to anchor
+            AuditLog(db).append("case.opened", actor="U9", data={"flow": "records-request"})
+            task()
+            assert wait_until(lambda: len(posted()) == 1, timeout=20)
+            seq, head = AuditLog(db).head()
+            text = posted()[0].args["text"]
+            assert f"event {seq}," in text and f"`{head}`" in text and "HMAC `" in text
+            task()
+            bot.settle(quiet=0.5)
+            assert len(posted()) == 1  # the head did not move: nothing new is posted
+        finally:
+            bot.stop()

@@ -91,7 +91,9 @@ def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: 
                             on_undelivered=service.undelivered, channels=channels,
                             failover=lambda eid, dead: service.failover(eid, dead=dead))
     retention = retention_job(database, config.retention_days)
-    checkpoint = checkpoint_task(database)  # the audit head, anchored outside the database
+    # the audit head, anchored outside the database (a file, and the escalation channel)
+    checkpoint = checkpoint_task(
+        database, channel=config.escalation.channel if secrets.bot_token else None)
     if once:
         service.tick()
         retention()

@@ -130,7 +130,8 @@ class Runtime:
         tasks: list[tuple[str, Task]] = [
             ("deadlines", self.services.escalations.tick),
             ("retention", retention_job(self.services.database, self.config.retention_days)),
-            ("audit-checkpoint", checkpoint_task(self.services.database)),
+            ("audit-checkpoint", checkpoint_task(self.services.database,
+                                                 channel=self.config.escalation.channel)),
         ]
         if job := weekly_digest_job(self.services, self.app.client):
             tasks.append(("weekly-digest", job))
