@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,7 +60,7 @@ def load(name: str, clean_changed_at_most: int) -> CanarySet:
 
 # Clean notes the redactor changes (names of authors, characters and places it cannot tell
 # from a patron's).
-SETS = [load("canary_blind.yaml", 7), load("canary_blind2.yaml", 12)]
+SETS = [load("canary_blind.yaml", 7), load("canary_blind2.yaml", 10)]
 BY_NAME = pytest.mark.parametrize("canary", SETS, ids=[s.name for s in SETS])
 
 
@@ -76,11 +79,6 @@ def found(identifier: str, text: str) -> bool:
 
 def _letter(character: str) -> bool:
     return character.isalnum()
-
-
-def leaks(canary: CanarySet, sink: str, text: str) -> list[str]:
-    return [f"{identifier!r} in {sink}" for identifier in canary.identifiers
-            if found(identifier, text)]
 
 
 @BY_NAME
@@ -102,9 +100,9 @@ def test_clean_notes_are_rarely_changed(canary: CanarySet) -> None:
     assert len(changed) <= canary.clean_changed_at_most, changed
 
 
-@pytest.fixture
-def debug_log(tmp_path: Path):  # type: ignore[no-untyped-def]
-    log_file = tmp_path / "frontdesk.log"
+@contextmanager
+def debug_log(log_file: Path) -> Iterator[Path]:
+    """Everything logged (root logger at DEBUG) while inside, in ``log_file``."""
     handler = logging.FileHandler(log_file, encoding="utf-8")
     handler.setLevel(logging.DEBUG)
     root = logging.getLogger()
@@ -119,41 +117,73 @@ def debug_log(tmp_path: Path):  # type: ignore[no-untyped-def]
         handler.close()
 
 
-@BY_NAME
-def test_no_canary_identifier_reaches_any_sink(canary: CanarySet, tmp_path: Path,
-                                               debug_log: Path) -> None:
-    with PagingFake() as fake:
-        bot = pagelib_bot(fake, tmp_path)
+def count(identifier: str, text: str) -> int:
+    """How many times ``identifier`` is in ``text`` as a whole word (see ``found``)."""
+    n = 0
+    for form in {identifier, json.dumps(identifier)[1:-1]}:
+        start = text.find(form)
+        while start >= 0:
+            end = start + len(form)
+            if not (start and _letter(text[start - 1]) or end < len(text) and _letter(text[end])):
+                n += 1
+            start = text.find(form, start + 1)
+    return n
+
+
+def sinks_after_typing(items: list[dict[str, Any]], identifiers: list[str],
+                       directory: Path) -> Counter[tuple[str, str]]:
+    """Type ``items`` everywhere in a fresh bot under ``directory``; how many times each of
+    ``identifiers`` is then in each sink: (identifier, sink) -> occurrences."""
+    directory.mkdir()
+    with debug_log(directory / "frontdesk.log") as log_file, PagingFake() as fake:
+        bot = pagelib_bot(fake, directory)
         try:
-            type_everywhere(canary, bot)
+            type_everywhere(items, bot)
             bot.settle(quiet=0.5, timeout=60)
         finally:
             bot.stop()
-        slack_calls = [(c.method, json.dumps(c.args, ensure_ascii=False)) for c in fake.calls]
-
-    problems: list[str] = []
-    database_files = sorted(tmp_path.glob("frontdesk.db*"))
+        sinks: list[tuple[str, str]] = [
+            (f"Slack {c.method}", json.dumps(c.args, ensure_ascii=False)) for c in fake.calls]
+    database_files = sorted(directory.glob("frontdesk.db*"))
     assert database_files
-    for path in database_files:
-        problems += leaks(canary, path.name, path.read_bytes().decode("utf-8", "replace"))
-    db = Database(f"sqlite:///{tmp_path / 'frontdesk.db'}")
+    sinks += [(path.name, path.read_bytes().decode("utf-8", "replace"))
+              for path in database_files]
+    db = Database(f"sqlite:///{directory / 'frontdesk.db'}")
     try:
-        for table, rows in every_table(db).items():
-            problems += leaks(canary, f"table {table}", rows)
-        problems += leaks(canary, "audit export", AuditLog(db).export_csv())
+        sinks += [(f"table {table}", rows) for table, rows in every_table(db).items()]
+        sinks.append(("audit export", AuditLog(db).export_csv()))
     finally:
         db.dispose()
-    problems += leaks(canary, "the log", debug_log.read_text("utf-8"))
-    for method, args in slack_calls:
-        problems += leaks(canary, f"Slack {method}", args)
-    assert problems == []
+    sinks.append(("the log", log_file.read_text("utf-8")))
+    found: Counter[tuple[str, str]] = Counter()
+    for sink, text in sinks:
+        for identifier in identifiers:
+            if n := count(identifier, text):
+                found[(identifier, sink)] += n
+    return found
 
 
-def type_everywhere(canary: CanarySet, bot: Any) -> None:
-    """Every canary note, in every place staff type."""
+@BY_NAME
+def test_no_canary_identifier_reaches_any_sink(canary: CanarySet, tmp_path: Path) -> None:
+    """An identifier that is also a word of the bot's own messages ("Page", in "📟 Page the
+    Privacy Officer now") is found in the sinks whatever staff type. Such a word is told apart
+    by a control run: the same notes, typed already redacted, so no patron's word can get in;
+    the canary run may hold such a word no more often than the control run does."""
+    leaks = sinks_after_typing(canary.identified, canary.identifiers, tmp_path / "typed")
+    if leaks:
+        words = sorted({identifier for identifier, _ in leaks})
+        control = sinks_after_typing(  # the same cases, pages and answers: the bot's own words
+            [{"text": redact(item["text"]), "identifiers": item["identifiers"]}
+             for item in canary.identified], words, tmp_path / "control")
+        leaks = Counter({key: n for key, n in leaks.items() if n > control[key]})
+    assert sorted(leaks) == []
+
+
+def type_everywhere(items: list[dict[str, Any]], bot: Any) -> None:
+    """Every note in ``items``, in every place staff type."""
     services = bot.runtime.services
     service = services.escalations
-    for n, item in enumerate(canary.identified):
+    for n, item in enumerate(items):
         text = item["text"]
         bot.command(STAFF, text)  # opens a case in a DM thread, echoing the note redacted
         opened = bot.dm(STAFF, text)  # an opening message in a DM
@@ -166,10 +196,10 @@ def type_everywhere(canary: CanarySet, bot: Any) -> None:
         service.resolve(escalation_id, PIC_USERS[0], text)
         service.record("case.answer", library="pagelib", actor=asker, data={"said": text})
     store = ConversationStore(services.database)
-    for item in canary.identified[:5]:  # the terminal's unrouted page (the same trigger as above)
+    for item in items[:5]:  # the terminal's unrouted page (the same trigger as above)
         chat(services.catalogue, "pagelib", ["page", item["text"], "quit"], store=store,
              user_id="terminal:canary", escalations=service)
-    for item in canary.identified:  # the terminal's opening line, routed in memory
+    for item in items:  # the terminal's opening line, routed in memory
         chat(services.catalogue, "pagelib", [item["text"], "quit"], store=store,
              user_id="terminal:canary", escalations=service)
 
