@@ -195,7 +195,7 @@ class AuditLog:
     def post_checkpoint(self, point: Checkpoint, channel: str) -> bool:
         """Queue ``point`` for the escalation ``channel`` (outside this database once sent:
         anyone there can compare it with ``frontdesk audit verify``); once per head."""
-        from bot.escalation.messages import text_message  # the outbox's message shape
+        from bot.channels.slack.messages import text_message  # the outbox's message shape
         from bot.store.outbox import enqueue
 
         key = f"checkpoint:{point.seq}:{point.hash[:16]}"
