@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -117,23 +117,26 @@ def debug_log(log_file: Path) -> Iterator[Path]:
         handler.close()
 
 
-def count(identifier: str, text: str) -> int:
-    """How many times ``identifier`` is in ``text`` as a whole word (see ``found``)."""
-    n = 0
+def contexts(identifier: str, text: str) -> set[str]:
+    """Where ``identifier`` is in ``text`` as a whole word (see ``found``): each time, the two
+    words either side of it, digits blanked (ids and times differ from run to run)."""
+    out = set()
     for form in {identifier, json.dumps(identifier)[1:-1]}:
         start = text.find(form)
         while start >= 0:
             end = start + len(form)
             if not (start and _letter(text[start - 1]) or end < len(text) and _letter(text[end])):
-                n += 1
+                before = text[max(0, start - 60): start].split()[-2:]
+                after = text[end: end + 60].split()[:2]
+                out.add(re.sub(r"\d", "#", " ".join([*before, form, *after])))
             start = text.find(form, start + 1)
-    return n
+    return out
 
 
 def sinks_after_typing(items: list[dict[str, Any]], identifiers: list[str],
-                       directory: Path) -> Counter[tuple[str, str]]:
-    """Type ``items`` everywhere in a fresh bot under ``directory``; how many times each of
-    ``identifiers`` is then in each sink: (identifier, sink) -> occurrences."""
+                       directory: Path) -> dict[tuple[str, str], set[str]]:
+    """Type ``items`` everywhere in a fresh bot under ``directory``; where each of
+    ``identifiers`` then is in each sink: (identifier, sink) -> its contexts there."""
     directory.mkdir()
     with debug_log(directory / "frontdesk.log") as log_file, PagingFake() as fake:
         bot = pagelib_bot(fake, directory)
@@ -155,11 +158,11 @@ def sinks_after_typing(items: list[dict[str, Any]], identifiers: list[str],
     finally:
         db.dispose()
     sinks.append(("the log", log_file.read_text("utf-8")))
-    found: Counter[tuple[str, str]] = Counter()
+    found: dict[tuple[str, str], set[str]] = {}
     for sink, text in sinks:
         for identifier in identifiers:
-            if n := count(identifier, text):
-                found[(identifier, sink)] += n
+            if seen := contexts(identifier, text):
+                found.setdefault((identifier, sink), set()).update(seen)
     return found
 
 
@@ -168,15 +171,17 @@ def test_no_canary_identifier_reaches_any_sink(canary: CanarySet, tmp_path: Path
     """An identifier that is also a word of the bot's own messages ("Page", in "📟 Page the
     Privacy Officer now") is found in the sinks whatever staff type. Such a word is told apart
     by a control run: the same notes, typed already redacted, so no patron's word can get in;
-    the canary run may hold such a word no more often than the control run does."""
+    the canary run may hold such a word only where the control run has it too (the same words
+    around it: "📟 Page the Privacy", never "Summer Page reported")."""
     leaks = sinks_after_typing(canary.identified, canary.identifiers, tmp_path / "typed")
     if leaks:
         words = sorted({identifier for identifier, _ in leaks})
         control = sinks_after_typing(  # the same cases, pages and answers: the bot's own words
             [{"text": redact(item["text"]), "identifiers": item["identifiers"]}
              for item in canary.identified], words, tmp_path / "control")
-        leaks = Counter({key: n for key, n in leaks.items() if n > control[key]})
-    assert sorted(leaks) == []
+        leaks = {key: new for key, seen in leaks.items()
+                 if (new := seen - control.get(key, set()))}
+    assert leaks == {}
 
 
 def type_everywhere(items: list[dict[str, Any]], bot: Any) -> None:

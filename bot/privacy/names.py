@@ -137,7 +137,8 @@ def _ordinary_words() -> frozenset[str]:
 
 
 def english_names() -> frozenset[str]:
-    """Listed names that are also English words in lower case (``rose``, ``park``, ``king``):
+    """Listed names that are also English words in lower case, or an inflection of one (``rose``,
+    ``park``, ``king``, ``weeks``):
     written in lower case they are that word; any other listed name is a name however written."""
     with _LOADING:
         return _english_names()
@@ -152,10 +153,20 @@ def _english_words() -> frozenset[str]:
                      if w.islower())
 
 
+# How an English word is inflected (the lists hold only its base form): weeks, hedges, berries,
+# walked, riding, baker.
+_INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+                ("ing", "e"), ("er", ""), ("er", "e"), ("ers", ""), ("ly", ""))
+
+
 @cache
 def _english_names() -> frozenset[str]:
     first, last = _name_lists()
-    names = frozenset(w for w in _english_words() if w in first or w in last)
+    words = _english_words()
+    names = frozenset(
+        name for name in first | last
+        if name in words or any(name.endswith(end) and name[: -len(end)] + base in words
+                                for end, base in _INFLECTIONS if len(name) > len(end) + 2))
     _english_words.cache_clear()  # the whole dictionary is not kept in memory
     return names
 
@@ -276,6 +287,12 @@ def _tokens(text: str) -> Iterator[Token]:
                     _starts_sentence(text, match.start()))
 
 
+# Pronouns, articles and determiners: never a word of a name, even where a list has them (He).
+FUNCTION_WORDS = frozenset({
+    "i", "he", "she", "they", "we", "you", "it", "him", "her", "them", "his", "hers", "their",
+    "my", "our", "your", "the", "a", "an", "this", "that", "these", "those", "who", "what",
+    "someone", "somebody", "nobody", "everyone", "anyone",
+})
 # What a person does in a note: capitalised words right before it name a person, even words
 # that are also ordinary words or places (April May is asking, Summer Page reported ...).
 PERSON_VERB = re.compile(
@@ -294,7 +311,11 @@ def before_person_verb(text: str) -> list[tuple[int, int]]:
     spans = []
     first_names, surnames = name_lists()
     for match in PERSON_VERB.finditer(text):
-        words = [fold(w) for w in re.split(r"\s+", match.group("words"))]
+        written = re.split(r"\s+", match.group("words"))
+        words = [fold(w) for w in written]
+        if any(len(w) == 1 or (w.isupper() and len(w) > 1) for w in written) or any(
+                w in FUNCTION_WORDS for w in words):
+            continue  # a pronoun, an article or an acronym (He, The, LE, FBI): no name's words
         listed = [w in first_names or w in surnames or _listed(w) for w in words]
         unnamed = [w for w, known in zip(words, listed, strict=True)
                    if not known and (w in ordinary_words() or w in PLACE_WORDS)]
