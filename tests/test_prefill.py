@@ -17,7 +17,7 @@ from bot.cli import main
 from bot.content.catalogue import Catalogue
 from bot.engine import start, step
 from bot.engine.step import answer
-from bot.router import router_for
+from bot.router import PrefilledAnswer, prefill, router_for
 from bot.router.dates import stated_date
 from tests.terminal_support import chat
 
@@ -149,14 +149,23 @@ def test_the_real_catalogue_has_few_overlap_warnings(catalogue: Catalogue) -> No
 
 # --- negation, hedging, safety-critical cues (issue 10) ---------------------------------------
 
-def suggested(catalogue: Catalogue, text: str) -> dict[str, str]:
+def first_offer_prefill(catalogue: Catalogue, text: str) -> tuple[PrefilledAnswer, ...]:
+    """What the opening fills in once the router's first offer is taken: the flow it started,
+    or the first "Did you mean" picked (the engine prefills a picked flow the same way)."""
     result = router_for(catalogue, LIBRARY).route(text)
-    return {p.question: p.choice for p in result.prefill if p.suggested}
+    if result.situation:
+        return result.prefill
+    assert result.suggestions, f"nothing offered for {text!r}"
+    return prefill(catalogue.flow(LIBRARY, result.suggestions[0].situation), result.text)
+
+
+def suggested(catalogue: Catalogue, text: str) -> dict[str, str]:
+    return {p.question: p.choice for p in first_offer_prefill(catalogue, text) if p.suggested}
 
 
 def answered(catalogue: Catalogue, text: str) -> dict[str, str]:
-    result = router_for(catalogue, LIBRARY).route(text)
-    return {p.question: p.choice for p in result.prefill if not p.suggested}
+    return {p.question: p.choice for p in first_offer_prefill(catalogue, text)
+            if not p.suggested}
 
 
 @pytest.mark.parametrize("text", [
@@ -186,7 +195,7 @@ def test_a_weak_cue_for_a_safety_critical_answer_is_only_suggested(
     assert suggested(catalogue, text) == {question: choice} | {
         q: c for q, c in suggested(catalogue, text).items() if q != question}
     result = router_for(catalogue, LIBRARY).route(text)
-    view = start(catalogue, LIBRARY, LE, result.prefill)
+    view = start(catalogue, LIBRARY, LE, prefill(catalogue.flow(LIBRARY, LE), result.text))
     assert question not in view.conversation.answer_map  # asked, never assumed
     if view.question is not None and view.question.id == question:
         assert view.suggestion is not None and view.suggestion.choice == choice

@@ -72,13 +72,16 @@ def decide(everything: Iterable[tuple[str, float]], bands: Bands,
     return "ambiguous", ranked
 
 
-def char_pieces(text: str) -> list[str]:
-    """The 3- to 5-letter pieces of each word of ``text`` (lower case, no accents), padded."""
+def char_pieces(text: str, sizes: Iterable[int] = CHAR_SIZES) -> list[str]:
+    """The 3- to 5-letter pieces of each word of ``text`` (lower case, no accents), padded.
+
+    A word outside a-z (Chinese, Korean...) also gives its 2-letter pieces: in those scripts
+    two characters are often a whole word ("警察", police)."""
     pieces: list[str] = []
     for word in plain_words(text):
         padded = f" {word} "
         size = len(padded)
-        for n in CHAR_SIZES:
+        for n in (2, *sizes) if not word.isascii() else sizes:
             if n > size:
                 break
             pieces.extend(padded[i : i + n] for i in range(size - n + 1))
@@ -89,10 +92,29 @@ def word_features(content: tuple[str, ...]) -> list[str]:
     return [*content, *(f"{a} {b}" for a, b in zip(content, content[1:], strict=False) if a != b)]
 
 
-class Featurizer:
-    """A message -> its features, each group scaled to unit length (shared by training)."""
+@dataclass(frozen=True)
+class Shape:
+    """Which features, and how much each group weighs (shipped with the weights)."""
 
-    def __init__(self, vocabulary: Iterable[str] = (), *, correct: bool = True):
+    char_sizes: tuple[int, ...] = CHAR_SIZES
+    char_weight: float = 1.0  # the character group's length, the word group's being 1
+    pairs: bool = True  # adjacent word pairs as well as words
+
+    def to_json(self) -> dict[str, Any]:
+        return {"char_sizes": list(self.char_sizes), "char_weight": self.char_weight,
+                "pairs": self.pairs}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Shape:
+        return cls(tuple(data["char_sizes"]), float(data["char_weight"]), bool(data["pairs"]))
+
+
+class Featurizer:
+    """A message -> its features, each group scaled to a fixed length (shared by training)."""
+
+    def __init__(self, vocabulary: Iterable[str] = (), shape: Shape = Shape(), *,
+                 correct: bool = True):
+        self.shape = shape
         self.correct = correct
         self.normaliser = Normaliser(vocabulary)
 
@@ -102,11 +124,15 @@ class Featurizer:
         return tuple(w for w in words(text) if is_content(w))
 
     def features(self, text: str) -> dict[str, float]:
+        shape = self.shape
+        content = self.content(text)
+        found = set(word_features(content)) if shape.pairs else set(content)
         out: dict[str, float] = {}
-        for prefix, group in ((WORD, set(word_features(self.content(text)))),
-                              (CHAR, set(char_pieces(text)))):
+        for prefix, group, length in ((WORD, found, 1.0),
+                                      (CHAR, set(char_pieces(text, shape.char_sizes)),
+                                       shape.char_weight)):
             if group:
-                value = 1.0 / math.sqrt(len(group))
+                value = length / math.sqrt(len(group))
                 for feature in group:
                     out[prefix + feature] = value
         return out
@@ -131,13 +157,14 @@ class LinearModel:
         scale = float(data["scale"])
         self.intercept = [float(b) for b in data["intercept"]]
         names: list[str] = data["features"]
-        self.rows: dict[str, list[float]] = {
-            name: [v * scale for v in raw[i * width : (i + 1) * width]]
+        # arrays, not lists: 20,000-odd rows the garbage collector need never walk
+        self.rows: dict[str, array[float]] = {
+            name: array("d", [v * scale for v in raw[i * width : (i + 1) * width]])
             for i, name in enumerate(names)
         }
         self.featurizer = Featurizer(
             (n[len(WORD):] for n in names if n.startswith(WORD) and " " not in n),
-            correct=correct)
+            Shape.from_json(data["shape"]), correct=correct)
 
     @property
     def normaliser(self) -> Normaliser:
@@ -145,7 +172,7 @@ class LinearModel:
 
     def scores(self, text: str) -> dict[str, float]:
         """Every class's probability for ``text`` (already redacted)."""
-        groups: dict[float, list[list[float]]] = {}  # one scale per feature group
+        groups: dict[float, list[array[float]]] = {}  # one scale per feature group
         rows = self.rows
         for feature, value in self.featurizer.features(text).items():
             row = rows.get(feature)

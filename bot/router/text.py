@@ -121,10 +121,18 @@ def _split(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+_ANY_SCRIPT_WORD = re.compile(r"[^\W_]+")
+
+
 def plain_words(text: str) -> list[str]:
-    """Steps 1-3 only: the words of ``text`` lower-cased, accents removed, not stemmed or
-    expanded (what the router's character pieces are cut from, in any language)."""
-    return _split(text)
+    """Steps 1-3 only, in any script: the words of ``text`` lower-cased, accents removed, not
+    stemmed or expanded (what the router's character pieces are cut from). Letters outside
+    a-z are kept (Chinese, Korean, Russian, Arabic...), a run of unspaced script as one word."""
+    text = _PLACEHOLDER.sub(" ", text)
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _APOSTROPHE.sub("", text)
+    return _ANY_SCRIPT_WORD.findall(text)
 
 
 def _expand(words: list[str]) -> list[str]:

@@ -36,7 +36,14 @@ import yaml
 
 from bot.content.catalogue import Catalogue, bundled_content_root
 from bot.content.flows import Flow
-from bot.router.model import MODEL_FILE, Bands, Featurizer, encode_weights, vocabulary_of
+from bot.router.model import (
+    MODEL_FILE,
+    Bands,
+    Featurizer,
+    Shape,
+    encode_weights,
+    vocabulary_of,
+)
 from bot.router.router import BACKGROUND, Router, background_phrases
 from bot.router.text import DATA
 
@@ -46,8 +53,9 @@ LABELLED = ROOT / "tests" / "routing" / "labelled.yaml"
 OUT_OF_SCOPE = "out-of-scope"
 # The normalisation's data and code: a change to any of them changes every feature.
 NORMALISATION = ("typos.yaml", "slang.yaml", "stopwords.txt")
-CODE = ("text.py", "model.py", "train.py")
-REGULARISATION = 10.0  # logistic regression's C (inverse strength), chosen by cross-validation
+CODE = ("text.py", "model.py")  # the features; the training settings are digested below
+REGULARISATION = 30.0  # logistic regression's C (inverse strength), chosen by cross-validation
+SHAPE = Shape()  # the features (bot.router.model.Shape), chosen by cross-validation
 FOLDS = 5
 SEED = 0
 
@@ -85,14 +93,16 @@ def read_labelled(path: Path, source: str) -> list[Example]:
     return examples
 
 
-def training_examples(flows: Iterable[Flow], *, labelled: Path | None = LABELLED) -> list[Example]:
-    """Every (text, class) the model learns from, in a stable order."""
+def training_examples(flows: Iterable[Flow], *, labelled: Path | None = LABELLED,
+                      phrases: bool = True) -> list[Example]:
+    """Every (text, class) the model learns from, in a stable order (``labelled=None`` and
+    ``phrases=False``: only the flows' own phrases and the background)."""
     flows = sorted(flows, key=lambda f: f.id)
     known = {f.id for f in flows}
     examples = [Example(text, f.id, "flow") for f in flows for text in Router.phrases(f)]
     examples += [Example(text, BACKGROUND, "background") for text in background_phrases()]
     extra = DATA / PHRASES
-    if extra.is_file():
+    if phrases and extra.is_file():
         examples += read_labelled(Path(str(extra)), "phrases")
     if labelled is not None and labelled.is_file():
         examples += read_labelled(labelled, "labelled")
@@ -112,7 +122,7 @@ def inputs_digest(examples: Sequence[Example]) -> str:
     here = Path(__file__).resolve().parent
     for name in CODE:
         digest.update((here / name).read_bytes())
-    digest.update(f"C={REGULARISATION} folds={FOLDS} seed={SEED} {sorted(UTILITY.items())}"
+    digest.update(f"C={REGULARISATION} {SHAPE} folds={FOLDS} seed={SEED} {sorted(UTILITY.items())}"
                   .encode())
     return digest.hexdigest()
 
@@ -174,7 +184,7 @@ def fit_bands(probabilities: Any, classes: Sequence[str], labels: Sequence[str])
 
     best: tuple[float, float, float, Bands] | None = None
     grid = np.round(np.arange(0.0, 1.0001, 0.05), 2)
-    for lead in np.round(np.arange(-0.3, 0.5001, 0.05), 2):
+    for lead in np.round(np.arange(-0.5, 0.5001, 0.05), 2):
         for suggest in np.round(np.arange(0.05, 0.5001, 0.05), 2):
             declined = (top < noise + lead) | (top < suggest)
             for confident in grid[grid >= suggest]:
@@ -240,8 +250,9 @@ def out_of_fold(examples: Sequence[Example], make: Callable[[], Any],
 class LinearClassifier:
     """Our features + scikit-learn's logistic regression, with the fit/predict_proba protocol."""
 
-    def __init__(self, vocabulary: Iterable[str], c: float = REGULARISATION):
-        self.featurizer = Featurizer(vocabulary)
+    def __init__(self, vocabulary: Iterable[str], c: float = REGULARISATION,
+                 shape: Shape = SHAPE):
+        self.featurizer = Featurizer(vocabulary, shape)
         self.c = c
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> LinearClassifier:
@@ -289,6 +300,7 @@ def model_data(fitted: LinearClassifier, bands: Bands, digest: str,
         "examples": examples,
         "regularisation": fitted.c,
         "bands": bands.to_json(),
+        "shape": fitted.featurizer.shape.to_json(),
         "classes": list(fitted.classes_),
         "intercept": [round(float(b), 6) for b in fitted.model.intercept_],
         "scale": scale,
