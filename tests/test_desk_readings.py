@@ -20,7 +20,7 @@ from bot.content.catalogue import Catalogue
 from bot.engine import start, step
 from bot.engine.matching import match_choice, suggestion
 from bot.engine.step import restate_date
-from bot.router import router_for
+from bot.router import prefill, router_for
 
 PARENT = "parent-requests-child-records"
 LE = "law-enforcement-request"
@@ -32,9 +32,18 @@ def _minor(catalogue: Catalogue, library: str = "jackson-county"):  # type: igno
     return catalogue.flow(library, PARENT).nodes["minor"]
 
 
-def _opened(catalogue: Catalogue, library: str, text: str):  # type: ignore[no-untyped-def]
+def _opened(catalogue: Catalogue, library: str, text: str,  # type: ignore[no-untyped-def]
+            pick: str | None = None):
+    """The router's first offer for ``text`` (the flow it started, or the first "Did you mean"),
+    or ``pick`` among its offers, started with what the opening said, as the engine does once
+    staff take it."""
     result = router_for(catalogue, library).route(text)
-    return result, start(catalogue, library, result.situation, result.prefill)
+    offers = [result.situation] if result.situation else [c.situation for c in result.suggestions]
+    assert offers, f"nothing offered for {text!r}"
+    assert pick is None or pick in offers, (pick, offers)
+    flow = pick or offers[0]
+    return flow, start(catalogue, library, flow,
+                       prefill(catalogue.flow(library, flow), result.text))
 
 
 @pytest.mark.parametrize(("typed", "choice"), [
@@ -109,8 +118,8 @@ def test_a_19_year_old_in_high_school_is_an_adult_and_nothing_is_released(
 ])
 def test_a_school_level_in_the_opening_is_only_offered(catalogue: Catalogue,
                                                        opening: str) -> None:
-    result, view = _opened(catalogue, "jackson-county", opening)
-    assert result.situation == PARENT
+    flow, view = _opened(catalogue, "jackson-county", opening)
+    assert flow == PARENT
     assert "minor" not in view.conversation.answer_map
     assert view.question is not None and view.question.id == "minor"
     assert view.suggestion is not None and view.suggestion.choice == "yes"
@@ -142,11 +151,11 @@ def test_an_arrest_warrant_is_never_a_search_warrant(catalogue: Catalogue, typed
 
 
 def test_an_arrest_warrant_in_the_opening_offers_no_search_warrant(catalogue: Catalogue) -> None:
-    result, view = _opened(
+    flow, view = _opened(
         catalogue, "mount-prospect",
         "police have an arrest warrant for a guy they think is in the building, want to know if "
         "hes here")
-    assert result.situation == LE
+    assert flow == LE
     assert view.conversation.answer_map.get("document") != "search-warrant"
     if view.question is not None and view.question.id == "document":
         assert view.suggestion is None or view.suggestion.choice != "search-warrant"
@@ -187,11 +196,10 @@ def test_a_plain_no_or_a_misspelling_still_answers(catalogue: Catalogue, questio
 
 def test_no_warrant_at_the_emergency_question_asks_again_and_offers_the_openings_emergency(
         catalogue: Catalogue) -> None:
-    result, view = _opened(
+    _, view = _opened(
         catalogue, "mahomet",
         "officer says its an emergency, no warrant, someone threatened to shoot up the school "
-        "and he thinks the guy used our computers")
-    assert result.situation == LE
+        "and he thinks the guy used our computers", pick=LE)
     assert view.question is not None and view.question.id == "emergency"
     view = step(catalogue, view.conversation, "no warrant")
     assert "emergency" not in view.conversation.answer_map
@@ -209,8 +217,8 @@ def test_no_warrant_at_the_emergency_question_asks_again_and_offers_the_openings
     "woman collapsed by the computers, might be a seizure",
 ])
 def test_a_person_down_is_danger_at_once(catalogue: Catalogue, opening: str) -> None:
-    result, view = _opened(catalogue, "mahomet", opening)
-    assert result.situation == "emergency-or-illegal-activity"
+    flow, view = _opened(catalogue, "mahomet", opening)
+    assert flow == "emergency-or-illegal-activity"
     assert view.conversation.answer_map.get("danger") == "yes"
     assert view.outcome is not None and "911" in view.outcome.headline
 
@@ -220,9 +228,8 @@ def test_a_person_down_is_danger_at_once(catalogue: Catalogue, opening: str) -> 
     "someone passed out flyers in the lobby",  # handed out, not fainted
 ])
 def test_a_doubted_or_other_passed_out_is_not_taken(catalogue: Catalogue, opening: str) -> None:
-    result = router_for(catalogue, "mahomet").route(opening)
-    taken = {p.question: p.choice for p in result.prefill if not p.suggested}
-    assert "danger" not in taken
+    _, view = _opened(catalogue, "mahomet", opening)
+    assert "danger" not in view.conversation.answer_map
 
 
 # --- a hold whose days ran out before the case reached the desk --------------------------------
@@ -231,9 +238,9 @@ def test_a_doubted_or_other_passed_out_is_not_taken(catalogue: Catalogue, openin
 def test_footage_older_than_it_is_kept_is_flagged_not_held(catalogue: Catalogue) -> None:
     """Mahomet keeps footage 30 days from the day it was recorded: footage from months ago is
     probably gone, and staff are told so instead of seeing a deadline already past."""
-    result, view = _opened(catalogue, "mahomet",
+    flow, view = _opened(catalogue, "mahomet",
                            "police want the camera footage from october 15th for an investigation")
-    assert result.situation == "security-camera-footage"
+    assert flow == "security-camera-footage"
     assert view.outcome is not None and view.outcome.hold is not None
     long_ago = restate_date(catalogue, view.conversation, "2020-10-15")
     assert long_ago.hold_passed is not None

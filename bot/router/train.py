@@ -4,7 +4,8 @@ the ``train`` extra; the bot itself never imports this module).
 What it learns from (``training_examples``), each a (text, class) pair:
 
 * every flow's phrases: its triggers, title and description sentences (``Router.phrases``);
-* ordinary desk talk (``bot/data/routing/background.txt``), the class that is never started;
+* ordinary desk talk (``bot/data/routing/background.txt``, and ``background_trained.txt``: desk
+  talk that uses privacy words, kept from the lexical scorer), the class that is never started;
 * the extra training phrases (``bot/data/routing/training_phrases.yaml``), written as staff
   would type them, out-of-scope desk talk and non-English openings included;
 * the labelled tuning set (``tests/routing/labelled.yaml``).
@@ -49,6 +50,7 @@ from bot.router.text import DATA
 
 ROOT = Path(__file__).resolve().parents[2]
 PHRASES = "training_phrases.yaml"
+TRAINED_BACKGROUND = "background_trained.txt"  # desk talk with privacy words: the model only
 LABELLED = ROOT / "tests" / "routing" / "labelled.yaml"
 OUT_OF_SCOPE = "out-of-scope"
 # The normalisation's data and code: a change to any of them changes every feature.
@@ -93,6 +95,14 @@ def read_labelled(path: Path, source: str) -> list[Example]:
     return examples
 
 
+def _lines(name: str) -> list[str]:
+    path = DATA / name
+    if not path.is_file():
+        return []
+    lines = path.read_text("utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
 def training_examples(flows: Iterable[Flow], *, labelled: Path | None = LABELLED,
                       phrases: bool = True) -> list[Example]:
     """Every (text, class) the model learns from, in a stable order (``labelled=None`` and
@@ -101,6 +111,7 @@ def training_examples(flows: Iterable[Flow], *, labelled: Path | None = LABELLED
     known = {f.id for f in flows}
     examples = [Example(text, f.id, "flow") for f in flows for text in Router.phrases(f)]
     examples += [Example(text, BACKGROUND, "background") for text in background_phrases()]
+    examples += [Example(text, BACKGROUND, "background") for text in _lines(TRAINED_BACKGROUND)]
     extra = DATA / PHRASES
     if phrases and extra.is_file():
         examples += read_labelled(Path(str(extra)), "phrases")
