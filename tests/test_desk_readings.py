@@ -270,10 +270,10 @@ def test_a_prefilled_answer_further_on_is_kept_until_its_question_comes(
         catalogue: Catalogue) -> None:
     """'says it is not an emergency' answers the emergency question even though what the
     officer has in writing is asked first."""
-    result, view = _opened(
+    flow, view = _opened(
         catalogue, "westmont",
         "cop here, says it is not an emergency, just wants to know if a guy has a library card")
-    assert result.situation == LE
+    assert flow == LE
     assert view.question is not None and view.question.id == "document"
     view = step(catalogue, view.conversation, "1")  # nothing in writing
     assert view.conversation.answer_map["emergency"] == "no"
