@@ -317,8 +317,9 @@ def test_a_caller_is_not_told_to_show_a_card_they_cannot_show(catalogue: Catalog
 
 def test_his_or_her_card_is_the_card(catalogue: Catalogue) -> None:
     """'with her card' states what 'with the card' does (a possessive is no qualifier)."""
-    result = router_for(catalogue, "jackson-county").route(
-        "patron with her card wants her reading history printed out")
-    taken = {p.question: p.choice for p in result.prefill if not p.suggested}
-    assert result.situation == "patron-own-records"
+    text = "patron with her card wants her reading history printed out"
+    flow, _ = _opened(catalogue, "jackson-county", text)
+    assert flow == "patron-own-records"
+    taken = {p.question: p.choice
+             for p in prefill(catalogue.flow("jackson-county", flow), text) if not p.suggested}
     assert taken.get("identity") == "presented"
