@@ -37,6 +37,7 @@ from tests.slack_support import (
     Posted,
     actions_body,
     button,
+    buttons,
     command_body,
     event_body,
     http,
@@ -57,9 +58,13 @@ class Server:
         config.write_text(config_toml() + '\n[phones]\nprivacy-in-charge = "847-555-0100"\n')
         self.db_url = f"sqlite:///{tmp_path / 'serve.db'}"
         self.env = subprocess_env(
-            FRONTDESK_DATABASE_URL=self.db_url, FRONTDESK_CONTENT=str(content),
-            FRONTDESK_CONFIG=str(config), SLACK_BOT_TOKEN="xoxb-crash",
-            SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.api_url)
+            FRONTDESK_DATABASE_URL=self.db_url,
+            FRONTDESK_CONTENT=str(content),
+            FRONTDESK_CONFIG=str(config),
+            SLACK_BOT_TOKEN="xoxb-crash",
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=fake.api_url,
+        )
         self.logs = tmp_path
         self.lives = 0
         self.process: subprocess.Popen[bytes] | None = None
@@ -71,7 +76,10 @@ class Server:
         with log.open("wb") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "bot", "serve", "--http", "--port", "0"],
-                env=self.env, stdout=out, stderr=out)
+                env=self.env,
+                stdout=out,
+                stderr=out,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if found := re.search(r"serving (http://\S+)", log.read_text(errors="replace")):
@@ -106,12 +114,16 @@ class Server:
 
 
 def ok_posts(fake: PagingFake, predicate: Any = lambda c: True) -> list[Posted]:
-    return [Posted.of(c) for c in fake.calls_to("chat.postMessage")
-            if c.response and c.response.get("ok") and predicate(c)]
+    return [
+        Posted.of(c)
+        for c in fake.calls_to("chat.postMessage")
+        if c.response and c.response.get("ok") and predicate(c)
+    ]
 
 
-def crash_while_working(server: Server, fake: PagingFake, method: str, kind: str,
-                        payload: dict[str, Any]) -> None:
+def crash_while_working(
+    server: Server, fake: PagingFake, method: str, kind: str, payload: dict[str, Any]
+) -> None:
     """Deliver, get the 200, kill the process while it waits on its first ``method`` call
     (which never takes effect), then start a new process."""
     assert wait_until(lambda: all(s == "done" for s in server.inbox()), timeout=20)
@@ -134,9 +146,19 @@ def test_a_dm_a_click_and_a_command_survive_a_kill_after_the_ack(tmp_path: Path)
             assert wait_until(lambda: len(ok_posts(fake)) >= 1, timeout=20)
             [question] = ok_posts(fake)
             assert question.thread_ts == dm["ts"] and "Who is asking?" in question.text
-            assert server.send("interaction", actions_body(
-                STAFF, question.channel, question.ts, question.thread_ts,
-                button(question.blocks, "A police officer"))) == 200
+            assert (
+                server.send(
+                    "interaction",
+                    actions_body(
+                        STAFF,
+                        question.channel,
+                        question.ts,
+                        question.thread_ts,
+                        button(question.blocks, "A police officer"),
+                    ),
+                )
+                == 200
+            )
             assert wait_until(lambda: len(ok_posts(fake)) >= 2, timeout=20)
             question = ok_posts(fake)[-1]
             assert "What do they have?" in question.text
@@ -144,18 +166,25 @@ def test_a_dm_a_click_and_a_command_survive_a_kill_after_the_ack(tmp_path: Path)
             # A click that pages (a search warrant). The answer is stored before the process
             # dies (its first Slack call is the edit of the clicked question); the new process
             # posts the outcome, and the privacy in-charge is paged once.
-            click = actions_body(STAFF, question.channel, question.ts, question.thread_ts,
-                                 button(question.blocks, "A search warrant"))
+            click = actions_body(
+                STAFF,
+                question.channel,
+                question.ts,
+                question.thread_ts,
+                button(question.blocks, "A search warrant"),
+            )
             crash_while_working(server, fake, "chat.update", "interaction", click)
-            assert wait_until(lambda: any("Search warrant" in p.text
-                                          for p in ok_posts(fake)), timeout=20)
+            assert wait_until(
+                lambda: any("Search warrant" in p.text for p in ok_posts(fake)), timeout=20
+            )
             assert wait_until(lambda: len(fake.delivered_keys()) >= 4, timeout=20)
 
             # A slash command: the DM it opens is created once, by the next process.
             command = command_body(STAFF, "")
             crash_while_working(server, fake, "conversations.open", "command", command)
-            assert wait_until(lambda: any("What is happening" in p.text
-                                          for p in ok_posts(fake)), timeout=20)
+            assert wait_until(
+                lambda: any("What is happening" in p.text for p in ok_posts(fake)), timeout=20
+            )
             time.sleep(1.5)  # a replay pass or two more: nothing further may appear
         finally:
             server.stop()
@@ -208,8 +237,13 @@ def test_a_page_now_click_killed_before_it_pages_pages_exactly_once(tmp_path: Pa
             assert server.send("event", event_body(dm)) == 200
             assert wait_until(lambda: len(ok_posts(fake)) >= 1, timeout=20)
             [question] = ok_posts(fake)
-            click = actions_body(STAFF, question.channel, question.ts, question.thread_ts,
-                                 button(question.blocks, "📟"))
+            click = actions_body(
+                STAFF,
+                question.channel,
+                question.ts,
+                question.thread_ts,
+                button(question.blocks, "📟"),
+            )
             # The page's first Slack call is the thread's permalink for the packet: held there.
             crash_while_working(server, fake, "chat.getPermalink", "interaction", click)
             assert wait_until(lambda: len(fake.delivered_keys()) >= 3, timeout=20)
@@ -222,8 +256,11 @@ def test_a_page_now_click_killed_before_it_pages_pages_exactly_once(tmp_path: Pa
         assert len(pages) == 3  # two privacy in-charge DMs and the channel, once each
         with Database(server.db_url).engine.connect() as conn:
             assert len(conn.execute(select(escalations.c.id)).all()) == 1
-        notes = [p for p in ok_posts(fake, lambda c: not c.args.get("metadata"))
-                 if p.thread_ts == dm["ts"] and "Escalation" in str(p.blocks)]
+        notes = [
+            p
+            for p in ok_posts(fake, lambda c: not c.args.get("metadata"))
+            if p.thread_ts == dm["ts"] and "Escalation" in str(p.blocks)
+        ]
         assert len(notes) == 1, [p.text for p in notes]
 
 
@@ -238,13 +275,15 @@ def test_a_slash_command_killed_between_its_dm_post_and_its_record_is_finished_o
         try:
             fake.hang("chat.postMessage", 30, accept=True)
             assert server.send("command", command_body(STAFF, "")) == 200
-            assert wait_until(lambda: any("Privacy guidance" in m.text
-                                          for m in list(fake.messages.values())))
+            assert wait_until(
+                lambda: any("Privacy guidance" in m.text for m in list(fake.messages.values()))
+            )
             server.kill()
             fake.clear_hangs()
             server.start()
-            assert wait_until(lambda: any("What is happening" in p.text
-                                          for p in ok_posts(fake)), timeout=20)
+            assert wait_until(
+                lambda: any("What is happening" in p.text for p in ok_posts(fake)), timeout=20
+            )
             assert wait_until(lambda: all(s == "done" for s in server.inbox()), timeout=20)
             time.sleep(1.5)  # a replay pass or two more: nothing further may appear
         finally:
@@ -256,3 +295,53 @@ def test_a_slash_command_killed_between_its_dm_post_and_its_record_is_finished_o
         assert len(questions) == 1
         assert questions[0].thread_ts == root.ts  # under the root the dead process posted
         assert server.inbox() == ["done"]
+
+
+def test_a_home_tab_start_killed_between_its_dm_post_and_its_record_is_finished_once(
+    tmp_path: Path,
+) -> None:
+    """As for the slash command, for a situation button on the Home tab: the root reached the
+    DM, the process died before recording the thread; the next process finishes that root and
+    opens no second case."""
+    with PagingFake() as fake:
+        server = Server(tmp_path, fake).start()
+        try:
+            opened = {
+                "type": "app_home_opened",
+                "user": STAFF,
+                "channel": "DHOME",
+                "tab": "home",
+                "event_ts": "1.0",
+            }
+            assert server.send("event", event_body(opened)) == 200
+            assert wait_until(lambda: bool(fake.calls_to("views.publish")), timeout=20)
+            view = fake.calls_to("views.publish")[-1].args["view"]
+            start = buttons(view["blocks"])[0]
+            click = {
+                **actions_body(STAFF, "DHOME", "0", None, start),
+                "container": {"type": "view", "view_id": "V1"},
+            }
+            fake.hang("chat.postMessage", 30, accept=True)
+            assert server.send("interaction", click) == 200
+            assert wait_until(
+                lambda: any("Privacy guidance" in m.text for m in list(fake.messages.values()))
+            )
+            server.kill()
+            fake.clear_hangs()
+            server.start()
+            assert wait_until(lambda: all(s == "done" for s in server.inbox()), timeout=20)
+            roots = [m for m in fake.messages.values() if "Privacy guidance" in m.text]
+            assert len(roots) == 1, [m.text for m in roots]
+            [root] = roots
+            assert wait_until(
+                lambda: any(m.thread_ts == root.ts for m in list(fake.messages.values())),
+                timeout=20,
+            )
+            time.sleep(1.5)  # a replay pass or two more: nothing further may appear
+        finally:
+            server.stop()
+        roots = [m for m in fake.messages.values() if "Privacy guidance" in m.text]
+        assert len(roots) == 1, [m.text for m in roots]
+        under_root = [m.text for m in fake.messages.values() if m.thread_ts == root.ts]
+        assert len(under_root) == 1, under_root  # its first question, once
+        assert all(s == "done" for s in server.inbox())

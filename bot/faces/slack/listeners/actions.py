@@ -76,8 +76,14 @@ def register(app: App, services: Services, guide: Guide) -> None:
 
     def pick(guide: Guide, client: WebClient, place: Place, data: dict, action: dict) -> None:
         facts = data.get("p") if isinstance(data.get("p"), list) else []
-        guide.pick(client, place, _int(data.get("r")) or 0, str(data.get("f")), data["message_ts"],
-                   facts=[(str(q), str(c)) for q, c in (f for f in facts if len(f) == 2)])
+        guide.pick(
+            client,
+            place,
+            _int(data.get("r")) or 0,
+            str(data.get("f")),
+            data["message_ts"],
+            facts=[(str(q), str(c)) for q, c in (f for f in facts if len(f) == 2)],
+        )
 
     def something_else(
         guide: Guide, client: WebClient, place: Place, data: dict, action: dict
@@ -121,7 +127,9 @@ def register(app: App, services: Services, guide: Guide) -> None:
         if isinstance(clause_ids, list) and body.get("trigger_id"):
             open_clauses(guide, client, body["trigger_id"], [str(c) for c in clause_ids])
 
-    def home_start(body: dict[str, Any], client: WebClient) -> None:
+    def home_start(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        """A situation button on the Home tab. Replayed after a crash, it finishes the case
+        whose root the dead process posted rather than opening a second one."""
         action, data, _, _ = clicked(body)
         flow_id = data.get("f")
         if flow_id:
@@ -130,10 +138,11 @@ def register(app: App, services: Services, guide: Guide) -> None:
                 body["user"]["id"],
                 flow_id=str(flow_id),
                 origin="Started from the Home tab.",
+                replayed_since=context.get(REPLAYED),
             )
 
     def show_policy(body: dict[str, Any], client: WebClient) -> None:
-        """"Show the policy" under an answer: the clauses it rests on, quoted in a modal."""
+        """ "Show the policy" under an answer: the clauses it rests on, quoted in a modal."""
         full_text(body, client)
 
     app.action(re.compile(rf"^{blocks.SHOW_POLICY}(:.*)?$"))(
