@@ -81,10 +81,8 @@ def channel_secrets(config: Config, secrets: ChannelSecrets) -> list[Finding]:
 
 def database(config: Config, secrets: ChannelSecrets) -> list[Finding]:
     """Reachable, and migrated (``serve`` migrates on start; a database behind is a warning)."""
-    from sqlalchemy import select
-
     from bot.store.database import DatabaseUnavailable, default_database_url, open_engine, shown
-    from bot.store.migrations import MIGRATIONS, schema_migrations
+    from bot.store.migrations import MIGRATIONS, pending_migrations
 
     url = config.database_url or default_database_url()
     try:
@@ -92,18 +90,16 @@ def database(config: Config, secrets: ChannelSecrets) -> list[Finding]:
     except DatabaseUnavailable as exc:
         return [Finding("error", str(exc).removeprefix("config: "))]
     try:
-        with engine.connect() as conn:
-            done = set(conn.scalars(select(schema_migrations.c.version)))
+        missing = pending_migrations(engine)
     except Exception:
-        done = set()
+        missing = [(v, name) for v, name, _ in MIGRATIONS]
     finally:
         engine.dispose()
-    missing = [v for v, _, _ in MIGRATIONS if v not in done]
     if missing:
         return [Finding("warn", f"database: {shown(url)} is reachable; {len(missing)} "
                         "migration(s) not applied yet (serve and worker apply them on start)")]
     return [Finding("ok", f"database: {shown(url)} reachable and up to date "
-                    f"(schema {max(done)})")]
+                    f"(schema {MIGRATIONS[-1][0]})")]
 
 
 def content(config: Config, secrets: ChannelSecrets) -> list[Finding]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import MetaData, Table, insert, inspect, text, update
+from sqlalchemy import MetaData, Table, insert, inspect, update
 
 from bot.cli import main
 from bot.content.catalogue import Catalogue
@@ -116,15 +116,6 @@ def test_outputs(catalogue: Catalogue, seeded: Database) -> None:
     assert blocks[0]["type"] == "header" and len(blocks) <= 50
     assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in blocks)
     json.dumps(digest.to_json())
-
-
-def test_without_escalation_tables(catalogue: Catalogue, seeded: Database) -> None:
-    with seeded.engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS escalations"))
-        conn.execute(text("DROP TABLE IF EXISTS drill_attempts"))
-    digest = build_digest(catalogue, seeded, NOW - timedelta(days=7), now=NOW)
-    assert digest.escalations is None and digest.drills is None
-    assert "Not recorded in this database." in to_text(digest)
 
 
 def test_since_and_percentile() -> None:

@@ -1,8 +1,7 @@
 """The director's digest: what happened at the desks over a period, from the store.
 
-Reads the conversations table and, when the escalation engine's tables exist, escalations
-(acknowledgement times, expired pages) and drill attempts. Every table but conversations is
-optional: a database without them gives a digest without those sections, never an error.
+Reads conversations, escalations (acknowledgement times, expired pages) and drill attempts
+through ``bot.store.reports``.
 Nothing here names a patron: conversations hold only redacted answers, and the digest shows
 counts.
 """
@@ -19,7 +18,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import MetaData, Table, inspect, select
 
 from bot.content.catalogue import Catalogue, merged_outcome_spec
 from bot.content.flows import NOT_SURE, Flow, Outcome, Question
@@ -28,7 +26,7 @@ from bot.escalation.states import State
 from bot.review.chart import bar_chart_png, bar_chart_svg
 from bot.review.html import render_page
 from bot.store.database import Database
-from bot.store.schema import conversations
+from bot.store.reports import conversations_since, drill_staff_since, escalations_since
 from bot.store.txn import as_utc
 
 IDLE = timedelta(minutes=30)  # an unfinished conversation untouched this long was abandoned
@@ -146,15 +144,6 @@ class Digest:
         }
 
 
-def _reflect(db: Database, name: str) -> Table | None:
-    try:
-        if not inspect(db.engine).has_table(name):
-            return None
-        return Table(name, MetaData(), autoload_with=db.engine)
-    except Exception:  # noqa: BLE001 - a table we cannot read is a section we leave out
-        return None
-
-
 def build_digest(
     catalogue: Catalogue,
     db: Database,
@@ -165,11 +154,7 @@ def build_digest(
 ) -> Digest:
     now = now or datetime.now(UTC)
     digest = Digest(since, now, library)
-    query = select(conversations).where(conversations.c.created_at >= since)
-    if library:
-        query = query.where(conversations.c.library == library)
-    with db.engine.connect() as conn:
-        rows = conn.execute(query).mappings().all()
+    rows = conversations_since(db, since, library)
     situations: dict[str, Situation] = {}
     for row in rows:
         if as_utc(row["created_at"]) > now:
@@ -199,14 +184,8 @@ def build_digest(
             digest.in_progress += 1
     digest.situations = sorted(situations.values(), key=lambda s: (-s.cases, s.title))
     digest.escalations = _escalations(db, since, now, library)
-    drills = _reflect(db, "drill_attempts")
-    if drills is not None:
-        query = select(drills.c.staff).where(drills.c.created_at >= since)
-        if library:
-            query = query.where(drills.c.library == library)
-        with db.engine.connect() as conn:
-            staff = [r[0] for r in conn.execute(query)]
-        digest.drills, digest.drill_staff = len(staff), len(set(staff))
+    staff = drill_staff_since(db, since, library)
+    digest.drills, digest.drill_staff = len(staff), len(set(staff))
     return digest
 
 
@@ -250,15 +229,8 @@ def _stopped_at(catalogue: Catalogue, library: str, flow: Flow | None, flow_id: 
 
 
 def _escalations(db: Database, since: datetime, now: datetime,
-                 library: str | None) -> Escalations | None:
-    table = _reflect(db, "escalations")
-    if table is None or "created_at" not in table.c:
-        return None
-    query = select(table).where(table.c.created_at >= since)
-    if library and "library" in table.c:
-        query = query.where(table.c.library == library)
-    with db.engine.connect() as conn:
-        rows = conn.execute(query).mappings().all()
+                 library: str | None) -> Escalations:
+    rows = escalations_since(db, since, library)
     stats = Escalations()
     waits: list[float] = []
     for row in rows:
