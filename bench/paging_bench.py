@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from slack_sdk import WebClient  # noqa: E402
 
+from bench.sqlcount import SqlCounter  # noqa: E402
 from bot.channels.delivery import OutboxWorker  # noqa: E402
 from bot.channels.slack import SlackTransport  # noqa: E402
 from bot.config import parse_config  # noqa: E402
@@ -69,6 +70,7 @@ def trigger_all(service: EscalationService, views: list, interval: float,  # typ
     if (contacts := worker.split_contacts()) is not None:  # as the runtime runs them
         threading.Thread(target=contacts.run_forever, args=(stop,), daemon=True).start()
     started: dict[str, float] = {}
+    counter = SqlCounter(service.db.engine, thread=threading.get_ident())
     for view in views:
         began = time.time()
         eid = service.trigger(library="pagelib", situation="records-request",
@@ -76,6 +78,7 @@ def trigger_all(service: EscalationService, views: list, interval: float,  # typ
                               reason="outcome", asked_by="UBENCH", face="slack")
         started[eid] = began
         time.sleep(interval)
+    print(f"SQL per trigger() (the caller's thread): {counter.take().per(len(views))}")
     return started, stop, thread
 
 

@@ -74,12 +74,40 @@ def serve(kind: str, api_url: str, content: str | None, library: str, threads: i
         from bot.faces.slack.runtime import Runtime
 
         folder = tempfile.mkdtemp(prefix="frontdesk-bench-")
-        config = parse_config({"library": library, "database_url": f"sqlite:///{folder}/bench.db"})
+        config = parse_config({"library": library, "database_url": f"sqlite:///{folder}/bench.db",
+                               "roles": {"privacy-in-charge": ["UBENCHPIC"],
+                                         "director": ["UBENCHDIR"]}})
         catalogue = Catalogue.load(Path(content) if content else None)
         runtime = Runtime(config, catalogue, secrets, mode="http")
         server = runtime.http_server(port=0, threads=threads)
+        report_sql_on_signal(runtime.services.database.engine)
     print(f"READY {server.port}", flush=True)
     server.serve_forever()
+
+
+def report_sql_on_signal(engine) -> None:  # type: ignore[no-untyped-def]
+    """On SIGUSR1, print the SQL counted since the last signal (statements, transactions,
+    commits) as one ``SQL`` line: the parent signals before and after the measured run."""
+    import signal
+
+    from bench.sqlcount import SqlCounter
+
+    counter = SqlCounter(engine)
+
+    def report(_signum, _frame) -> None:  # type: ignore[no-untyped-def]
+        counts = counter.take()
+        print(f"SQL {counts.statements} {counts.transactions} {counts.commits}", flush=True)
+
+    signal.signal(signal.SIGUSR1, report)
+
+
+def sql_counts(process: subprocess.Popen) -> tuple[int, int, int]:  # type: ignore[type-arg]
+    import signal
+
+    process.send_signal(signal.SIGUSR1)
+    line = process.stdout.readline()  # type: ignore[union-attr]
+    _, statements, transactions, commits = line.split()
+    return int(statements), int(transactions), int(commits)
 
 
 # --- the load ------------------------------------------------------------------------------------
@@ -196,6 +224,8 @@ def measure(kind: str, fake, args: argparse.Namespace) -> dict[str, float]:  # t
         if expect_posts:
             fake.wait_for("chat.postMessage", count=args.warmup, timeout=60)
         fake.reset()
+        if expect_posts:
+            sql_counts(process)  # from zero
         before = cpu_seconds(process.pid)
         latencies, errors = run_load(url, args.events, args.rate)
         if expect_posts:  # the work after the ack counts too
@@ -203,6 +233,7 @@ def measure(kind: str, fake, args: argparse.Namespace) -> dict[str, float]:  # t
         else:
             time.sleep(0.2)
         cpu = cpu_seconds(process.pid) - before
+        sql = sql_counts(process) if expect_posts else (0, 0, 0)
         posted = len(fake.calls_to("chat.postMessage"))
     finally:
         process.terminate()
@@ -215,6 +246,7 @@ def measure(kind: str, fake, args: argparse.Namespace) -> dict[str, float]:  # t
         "mean_ms": statistics.fmean(latencies) * 1000,
         "errors": errors,
         "posted": posted,
+        "sql": sql,
     }
 
 
@@ -254,6 +286,9 @@ def main() -> None:
         )
     ratio = results["frontdesk"]["cpu_ms"] / max(results["bare"]["cpu_ms"], 1e-9)
     print(f"cost ratio (frontdesk / bare Bolt, CPU per event): {ratio:.2f}x")
+    statements, transactions, commits = (n / args.events for n in results["frontdesk"]["sql"])
+    print(f"SQL per event (frontdesk): {statements:.1f} statements, {transactions:.1f} "
+          f"transactions, {commits:.1f} commits")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,61 @@
+"""Counting what a piece of work asks of the database: SQL statements, transactions, commits.
+
+Attached to an engine through SQLAlchemy's connection events; ``thread`` limits the count to
+one thread (the bench's caller, not the outbox worker running beside it). ``BEGIN``/``COMMIT``
+sent as SQL are counted as the transaction or commit they are, not as statements.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, event
+
+
+@dataclass
+class SqlCounts:
+    statements: int = 0
+    transactions: int = 0
+    commits: int = 0
+
+    def per(self, n: int) -> str:
+        return (f"{self.statements / n:.1f} statements, {self.transactions / n:.1f} "
+                f"transactions, {self.commits / n:.1f} commits")
+
+
+class SqlCounter:
+    def __init__(self, engine: Engine, thread: int | None = None):
+        self.counts = SqlCounts()
+        self.thread = thread
+        self.lock = threading.Lock()
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", self._begin)
+        event.listen(engine, "commit", self._commit)
+
+    def _ours(self) -> bool:
+        return self.thread is None or threading.get_ident() == self.thread
+
+    def _statement(self, _conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        if not self._ours():
+            return
+        with self.lock:
+            if statement.lstrip().upper().startswith("BEGIN"):
+                return  # the transaction itself, counted by ``begin``
+            self.counts.statements += 1
+
+    def _begin(self, _conn) -> None:  # type: ignore[no-untyped-def]
+        if self._ours():
+            with self.lock:
+                self.counts.transactions += 1
+
+    def _commit(self, _conn) -> None:  # type: ignore[no-untyped-def]
+        if self._ours():
+            with self.lock:
+                self.counts.commits += 1
+
+    def take(self) -> SqlCounts:
+        """The counts so far, and start again from zero."""
+        with self.lock:
+            counts, self.counts = self.counts, SqlCounts()
+        return counts
