@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
-
 from bot.channels.errors import DeliveryError
 from bot.channels.slack import messages
 from bot.channels.slack.render import edited_message, render
@@ -38,7 +36,7 @@ from bot.ops.metrics import DELIVERY_FAILURES
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import OutboxRow, OutboxStore, wait_for_work, worker_identity
-from bot.store.txn import utcnow
+from bot.store.txn import Transaction, utcnow
 
 if TYPE_CHECKING:
     from bot.channels import Channels
@@ -56,7 +54,7 @@ class WorkerStats:
     failed: int = 0
 
 
-OnUndelivered = Callable[[Connection, OutboxRow, str], None]
+OnUndelivered = Callable[[Transaction, OutboxRow, str], None]
 
 
 class OutboxWorker:
@@ -246,7 +244,7 @@ class OutboxWorker:
                                      level=int(level), repeat=int(repeat), state=page_state(esc))
 
     def _sent(self, row: OutboxRow, posted: Posted, recovered: bool = False) -> None:
-        def record(conn: Connection, current: OutboxRow) -> None:
+        def record(conn: Transaction, current: OutboxRow) -> None:
             if row.kind in ("page", "notice", "reminder", "standdown"):
                 append_event(conn, self.db, f"{row.kind}.sent", escalation_id=row.escalation_id,
                              data={"key": row.key, "recipient": row.target,
@@ -280,7 +278,7 @@ class OutboxWorker:
                                   self.clock() + timedelta(seconds=delay), str(exc), maybe_sent)
             return
 
-        def record(conn: Connection, current: OutboxRow, error: str = str(exc)) -> None:
+        def record(conn: Transaction, current: OutboxRow, error: str = str(exc)) -> None:
             append_event(conn, self.db, f"{row.kind}.failed", escalation_id=row.escalation_id,
                          data={"key": row.key, "recipient": row.target, "error": error})
             if self.on_undelivered is not None:

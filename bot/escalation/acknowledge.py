@@ -14,17 +14,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Row, select, update
-
 from bot.escalation.records import AckResult, format_utc, thread_of
 from bot.escalation.roles import row_to_act_on
 from bot.escalation.states import WAITING, Event, State, allows, move
 from bot.privacy.redact import redact
-from bot.store import ack_links
+from bot.store import ack_links, paging
 from bot.store.audit import append_event
 from bot.store.outbox import ring
-from bot.store.paging_tables import escalations
-from bot.store.txn import as_utc, locked, write_transaction
+from bot.store.paging import Record
+from bot.store.txn import Transaction, as_utc, write_transaction
 
 if TYPE_CHECKING:
     from bot.escalation.service import EscalationService
@@ -36,8 +34,8 @@ def acknowledge(service: EscalationService, escalation_id: str, user_id: str,
                 via: str = "slack") -> AckResult:
     now = service.clock()
     with write_transaction(service.db) as conn:
-        row = row_to_act_on(conn, service.db, service.roles, escalations, escalation_id,
-                            user_id, f"No escalation {escalation_id}.")
+        row = row_to_act_on(paging.lock_escalation(conn, service.db, escalation_id),
+                            service.roles, user_id, f"No escalation {escalation_id}.")
         if isinstance(row, AckResult):
             return row
         result = _acknowledge_row(service, conn, row, user_id, via, now)
@@ -56,8 +54,7 @@ def acknowledge_by_link(service: EscalationService, nonce: str, via: str) -> Ack
             return AckResult("not-found", "This acknowledgement link is not valid.")
         if link.used_at is not None:
             return AckResult("already", "This acknowledgement link has already been used.")
-        row = conn.execute(locked(select(escalations).where(
-            escalations.c.id == link.escalation_id), service.db)).first()
+        row = paging.lock_escalation(conn, service.db, link.escalation_id)
         if row is None:
             return AckResult("not-found", "This page no longer exists.")
         if link.expires_at <= now and row.state == WAITING:
@@ -69,7 +66,7 @@ def acknowledge_by_link(service: EscalationService, nonce: str, via: str) -> Ack
     return result
 
 
-def _acknowledge_row(service: EscalationService, conn: Connection, row: Row[Any],
+def _acknowledge_row(service: EscalationService, conn: Transaction, row: Record,
                      user_id: str, via: str, now: datetime) -> AckResult:
     """Acknowledge the locked escalation ``row`` as ``user_id``, or say why it is too late."""
     if not allows(row.state, Event.ACKNOWLEDGE):
@@ -82,10 +79,9 @@ def _acknowledge_row(service: EscalationService, conn: Connection, row: Row[Any]
         return AckResult("already", "This page expired before anyone acknowledged it; "
                          "the asker was told what to do next. Use Resolve to close it "
                          "with a note.")
-    conn.execute(update(escalations).where(escalations.c.id == row.id).values(
-        state=move(row.state, Event.ACKNOWLEDGE), acked_by=user_id, acked_at=now,
-        next_action_at=None, updated_at=now,
-    ))
+    paging.update_escalation(conn, row.id, state=move(row.state, Event.ACKNOWLEDGE),
+                             acked_by=user_id, acked_at=now, next_action_at=None,
+                             updated_at=now)
     tell_everyone(service, conn, row, "acknowledged",
                   {"event": "acknowledged", "by": user_id, "at": now.isoformat(), "via": via},
                   now, stand_down=(user_id, via))
@@ -102,8 +98,8 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
     now = service.clock()
     clean = redact(note.strip())[:NOTE_LIMIT] if note and note.strip() else None
     with write_transaction(service.db) as conn:
-        row = row_to_act_on(conn, service.db, service.roles, escalations, escalation_id,
-                            user_id, f"No escalation {escalation_id}.")
+        row = row_to_act_on(paging.lock_escalation(conn, service.db, escalation_id),
+                            service.roles, user_id, f"No escalation {escalation_id}.")
         if isinstance(row, AckResult):
             return row
         if not allows(row.state, Event.RESOLVE):
@@ -114,8 +110,7 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
                                       updated_at=now)
         if row.acked_by is None and row.state == WAITING:
             values.update(acked_by=user_id, acked_at=now)
-        conn.execute(update(escalations).where(escalations.c.id == escalation_id)
-                     .values(**values))
+        paging.update_escalation(conn, escalation_id, **values)
         tell_everyone(service, conn, row, "resolved",
                       {"event": "resolved", "by": user_id, "at": now.isoformat(), "note": clean},
                       now,
@@ -127,7 +122,7 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
     return AckResult("resolved", f"Escalation {escalation_id} resolved.")
 
 
-def tell_everyone(service: EscalationService, conn: Connection, row: Row[Any], event: str,
+def tell_everyone(service: EscalationService, conn: Transaction, row: Record, event: str,
                   status: dict[str, Any], now: datetime, *,
                   stand_down: tuple[str, str] | None = None) -> None:
     """The asker's thread (``status``: the event's facts), every page sent, every watched

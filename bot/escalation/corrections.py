@@ -19,18 +19,17 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Row, select, update
-
 from bot.content.catalogue import ResolvedOutcome
 from bot.engine.conversation import Conversation
 from bot.escalation import lifecycle
 from bot.escalation.acknowledge import tell_everyone
 from bot.escalation.records import dedupe_key, thread_of
 from bot.escalation.states import OPEN, WAITING, Event, move
+from bot.store import paging
 from bot.store.audit import append_event
 from bot.store.database import Database
-from bot.store.paging_tables import escalations, holds
-from bot.store.txn import locked
+from bot.store.paging import Record
+from bot.store.txn import Transaction
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -40,19 +39,13 @@ if TYPE_CHECKING:
 OUTCOME_REASONS = ("outcome", "not-sure")  # escalations a case's outcome raised (not page-now)
 
 
-def open_case_escalation(conn: Connection, db: Database,
-                         conversation_id: str) -> Row[Any] | None:
+def open_case_escalation(conn: Transaction, db: Database,
+                         conversation_id: str) -> Record | None:
     """The open escalation this case's outcome raised, if any (the newest), locked."""
-    return conn.execute(locked(
-        select(escalations)
-        .where(escalations.c.conversation_id == conversation_id,
-               escalations.c.reason.in_(OUTCOME_REASONS),
-               escalations.c.state.in_(OPEN))
-        .order_by(escalations.c.created_at.desc()), db)
-    ).first()
+    return paging.case_escalation(conn, db, conversation_id, OUTCOME_REASONS, OPEN)
 
 
-def update_in_place(service: EscalationService, conn: Connection, row: Row[Any],
+def update_in_place(service: EscalationService, conn: Transaction, row: Record,
                     conversation: Conversation, outcome: ResolvedOutcome, reason: str,
                     asked_by: str, face: str, now: datetime) -> None:
     """The escalation now carries ``outcome``; everyone it reached is told the case changed."""
@@ -68,7 +61,7 @@ def update_in_place(service: EscalationService, conn: Connection, row: Row[Any],
         outcome_id=outcome.id, reason=reason, urgency=outcome.escalate.urgency,
         packet=json.dumps(packet), updated_at=now,
         dedupe_key=dedupe_key(conversation.id, outcome.id, reason))
-    conn.execute(update(escalations).where(escalations.c.id == row.id).values(**values))
+    paging.update_escalation(conn, row.id, **values)
     if row.state == WAITING:  # the level starts again, on the new urgency's ladder
         lifecycle.restart_level(service, conn, row, packet, now)
     append_event(conn, service.db, "escalation.corrected", library=row.library,
@@ -80,7 +73,7 @@ def update_in_place(service: EscalationService, conn: Connection, row: Row[Any],
                    "urgency": outcome.escalate.urgency}, now)
 
 
-def withdraw(service: EscalationService, conn: Connection, row: Row[Any],
+def withdraw(service: EscalationService, conn: Transaction, row: Record,
              conversation: Conversation, outcome: ResolvedOutcome, asked_by: str,
              now: datetime) -> None:
     """Close the escalation: the corrected case needs no one; every page says stand down."""
@@ -88,12 +81,12 @@ def withdraw(service: EscalationService, conn: Connection, row: Row[Any],
             f"(now: {outcome.headline})")
     packet = json.loads(row.packet) if row.packet else {}
     packet["withdrawn"] = outcome.id  # the digest counts stand-downs from this
-    conn.execute(update(escalations).where(escalations.c.id == row.id).values(
-        state=move(row.state, Event.WITHDRAW), resolved_by=asked_by, resolved_at=now,
-        resolve_note=note, packet=json.dumps(packet),
-        next_action_at=None, updated_at=now,
+    paging.update_escalation(
+        conn, row.id, state=move(row.state, Event.WITHDRAW), resolved_by=asked_by,
+        resolved_at=now, resolve_note=note, packet=json.dumps(packet), next_action_at=None,
+        updated_at=now,
         # free the key: reaching that outcome again is a new page, not this closed one
-        dedupe_key=dedupe_key(row.dedupe_key, "withdrawn", now.isoformat())))
+        dedupe_key=dedupe_key(row.dedupe_key, "withdrawn", now.isoformat()))
     append_event(conn, service.db, "escalation.withdrawn", library=row.library,
                  escalation_id=row.id, conversation_id=conversation.id, actor=asked_by, at=now,
                  data={"from": row.outcome_id, "to": outcome.id})
@@ -102,18 +95,15 @@ def withdraw(service: EscalationService, conn: Connection, row: Row[Any],
                   stand_down=(asked_by, "desk"))
 
 
-def end_superseded_holds(service: EscalationService, conn: Connection, conversation_id: str,
+def end_superseded_holds(service: EscalationService, conn: Transaction, conversation_id: str,
                          outcome: ResolvedOutcome, actor: str, now: datetime) -> list[str]:
     """End this case's active holds that the new outcome does not start itself."""
     keep = outcome.hold.get("kind") if outcome.hold else None
-    rows = conn.execute(select(holds).where(
-        holds.c.conversation_id == conversation_id, holds.c.state == "active")).all()
     ended = []
-    for hold in rows:
+    for hold in paging.active_case_holds(conn, conversation_id):
         if hold.kind == keep:
             continue
-        conn.execute(update(holds).where(holds.c.id == hold.id).values(
-            state="ended", updated_at=now))
+        paging.update_hold(conn, hold.id, state="ended", updated_at=now)
         append_event(conn, service.db, "hold.ended", library=hold.library,
                      escalation_id=hold.escalation_id, conversation_id=conversation_id,
                      actor=actor, at=now,

@@ -13,15 +13,14 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
-
 from bot.escalation.records import AckResult, dedupe_key, format_utc, new_id
 from bot.escalation.roles import Roles, row_to_act_on
+from bot.store import paging
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import enqueue
-from bot.store.paging_tables import holds
-from bot.store.txn import as_utc, locked, write_transaction
+from bot.store.paging import Record
+from bot.store.txn import Transaction, as_utc, write_transaction
 
 REMIND_BEFORE = timedelta(days=7)
 
@@ -54,7 +53,7 @@ class Holds:
         self.roles = roles
         self.clock = clock
 
-    def start(self, conn: Connection, *, library: str, hold: dict[str, Any],
+    def start(self, conn: Transaction, *, library: str, hold: dict[str, Any],
               escalation_id: str | None, conversation_id: str | None, asked_by: str,
               now: datetime, started: datetime | None = None) -> str | None:
         """Start ``hold`` in the caller's transaction; None when this case already started it,
@@ -65,8 +64,7 @@ class Holds:
         ``started``: the day its deadline counts from (``hold_start``), when not ``now``."""
         dedupe = dedupe_key("hold", conversation_id or escalation_id or uuid.uuid4().hex,
                             hold.get("kind"))
-        exists = conn.execute(select(holds.c.id).where(holds.c.dedupe_key == dedupe)).scalar()
-        if exists:
+        if paging.hold_with_key(conn, dedupe):
             return None
         began = started or now
         due = began + timedelta(days=int(hold["days"]))
@@ -79,14 +77,14 @@ class Holds:
             return None
         hold_id = new_id("h")
         before, on_day = reminder_times(now, due)
-        conn.execute(insert(holds).values(
-            id=hold_id, dedupe_key=dedupe, escalation_id=escalation_id,
+        paging.insert_hold(
+            conn, id=hold_id, dedupe_key=dedupe, escalation_id=escalation_id,
             conversation_id=conversation_id, library=library, kind=str(hold["kind"]),
             started_at=began, due_at=due, renewal_days=hold.get("renewal_days"), renewals=0,
             state="active", remind_before_at=before, remind_due_at=on_day,
             reminded_before=before <= now, reminded_due=False, created_by=asked_by,
             updated_at=now,
-        ))
+        )
         append_event(conn, self.db, "hold.started", library=library, escalation_id=escalation_id,
                      conversation_id=conversation_id, actor=asked_by, at=now,
                      data={"hold": hold_id, "kind": hold["kind"], "days": hold["days"],
@@ -114,10 +112,10 @@ class Holds:
                 return AckResult("refused", f"Hold {hold_id} ({row.kind}) cannot be renewed.")
             due = as_utc(row.due_at) + timedelta(days=row.renewal_days)  # type: ignore[operator]
             before, on_day = reminder_times(now, due)
-            conn.execute(update(holds).where(holds.c.id == hold_id).values(
-                due_at=due, renewals=row.renewals + 1, state="active", remind_before_at=before,
-                remind_due_at=on_day, reminded_before=before <= now, reminded_due=False,
-                updated_at=now))
+            paging.update_hold(
+                conn, hold_id, due_at=due, renewals=row.renewals + 1, state="active",
+                remind_before_at=before, remind_due_at=on_day, reminded_before=before <= now,
+                reminded_due=False, updated_at=now)
             append_event(conn, self.db, "hold.renewed", library=row.library,
                          escalation_id=row.escalation_id, conversation_id=row.conversation_id,
                          actor=user_id, at=now,
@@ -130,40 +128,34 @@ class Holds:
             row = self._to_act_on(conn, hold_id, user_id)
             if isinstance(row, AckResult):
                 return row
-            conn.execute(update(holds).where(holds.c.id == hold_id).values(
-                state="ended", updated_at=now))
+            paging.update_hold(conn, hold_id, state="ended", updated_at=now)
             append_event(conn, self.db, "hold.ended", library=row.library,
                          escalation_id=row.escalation_id, actor=user_id, at=now,
                          data={"hold": hold_id})
         return AckResult("ended", f"Hold {hold_id} ended.")
 
-    def _to_act_on(self, conn: Connection, hold_id: str, user_id: str) -> Row[Any] | AckResult:
-        return row_to_act_on(conn, self.db, self.roles, holds, hold_id, user_id,
+    def _to_act_on(self, conn: Transaction, hold_id: str, user_id: str) -> Record | AckResult:
+        return row_to_act_on(paging.lock_hold(conn, self.db, hold_id), self.roles, user_id,
                              f"No hold {hold_id}.")
 
     def remind(self, now: datetime) -> int:
         """Queue every reminder whose time has come, one hold per transaction."""
         done = 0
-        for which, at_col, flag in (("before", holds.c.remind_before_at, "reminded_before"),
-                                    ("due", holds.c.remind_due_at, "reminded_due")):
+        for which, (_, flag) in paging.REMINDERS.items():
             while True:
                 with write_transaction(self.db) as conn:
-                    row = conn.execute(locked(
-                        select(holds).where(holds.c.state == "active", at_col <= now,
-                                            holds.c[flag].is_(False)).limit(1),
-                        self.db, skip_locked=True,
-                    )).first()
+                    row = paging.next_hold_to_remind(conn, self.db, which, now)
                     if row is None:
                         break
                     values: dict[str, Any] = {flag: True, "updated_at": now}
                     if which == "due":
                         values["state"] = "due"
-                    conn.execute(update(holds).where(holds.c.id == row.id).values(**values))
+                    paging.update_hold(conn, row.id, **values)
                     self._queue_reminder(conn, row, which, now)
                 done += 1
         return done
 
-    def _queue_reminder(self, conn: Connection, row: Row[Any], which: str,
+    def _queue_reminder(self, conn: Transaction, row: Record, which: str,
                         now: datetime) -> None:
         recipients = self.roles.recipients(1)  # the privacy in-charge, as a first page
         for recipient in recipients:

@@ -20,32 +20,33 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Row, insert, select, update
-
 from bot.content.catalogue import ResolvedOutcome
 from bot.engine.conversation import Conversation
 from bot.escalation.holds import hold_start
 from bot.escalation.records import ThreadRef, new_id, thread_of
 from bot.escalation.states import INITIAL, WAITING, Event, move
+from bot.store import paging
 from bot.store.audit import append_event
 from bot.store.outbox import ring
-from bot.store.paging_tables import escalations, outbox
-from bot.store.txn import as_utc, locked, write_transaction
+from bot.store.paging import Record
+from bot.store.txn import Transaction, as_utc, write_transaction
 
 if TYPE_CHECKING:
     from bot.escalation.service import EscalationService
 
 
-def open_escalation(service: EscalationService, conn: Connection, dedupe: str,
+def open_escalation(service: EscalationService, conn: Transaction, dedupe: str,
                     packet: dict[str, Any], conversation: Conversation | None,
                     outcome: ResolvedOutcome | None, thread: ThreadRef | None,
                     now: datetime) -> str:
-    """Insert the escalation, start the outcome's hold, queue the first pages and notices."""
+    """Insert the escalation, start the outcome's hold, queue the first pages and notices.
+    Returns its id; the id of the one another instance opened under ``dedupe`` a moment ago,
+    if so (then nothing is written)."""
     escalation_id = new_id("e")
     level = service.roles.first_level()
     conversation_id = conversation.id if conversation else None
-    conn.execute(insert(escalations).values(
-        id=escalation_id, dedupe_key=dedupe, library=packet["library"],
+    opened = paging.insert_escalation(
+        conn, service.db, id=escalation_id, dedupe_key=dedupe, library=packet["library"],
         situation=packet["situation"], conversation_id=conversation_id,
         outcome_id=outcome.id if outcome else None, reason=packet["reason"],
         urgency=packet["urgency"], asked_by=packet["asked_by"], face=packet["face"],
@@ -55,7 +56,9 @@ def open_escalation(service: EscalationService, conn: Connection, dedupe: str,
         packet=json.dumps(packet), state=INITIAL, level=level, repeat=0,
         next_action_at=now + service.roles.ack_timeout(packet["urgency"]), created_at=now,
         updated_at=now, rung=0, level_at=now,
-    ))
+    )
+    if not opened:
+        return paging.escalation_with_key(conn, dedupe) or escalation_id
     append_event(conn, service.db, "escalation.triggered", actor=packet["asked_by"],
                  library=packet["library"], escalation_id=escalation_id,
                  conversation_id=conversation_id, at=now,
@@ -77,8 +80,7 @@ def open_escalation(service: EscalationService, conn: Connection, dedupe: str,
         elif due <= now:  # ran out before the case reached the desk: no deadline to keep
             packet["hold_passed"] = {**outcome.hold, **span}
         if hold_id or due <= now:
-            conn.execute(update(escalations).where(escalations.c.id == escalation_id)
-                         .values(packet=json.dumps(packet)))
+            paging.update_escalation(conn, escalation_id, packet=json.dumps(packet))
     paged, via = _climb(service, conn, escalation_id, packet, level, 0, now, now, 0)
     if level == 1:
         service.notify.director_notices(conn, escalation_id, packet, conversation_id, now)
@@ -87,7 +89,7 @@ def open_escalation(service: EscalationService, conn: Connection, dedupe: str,
     return escalation_id
 
 
-def _climb(service: EscalationService, conn: Connection, escalation_id: str,
+def _climb(service: EscalationService, conn: Transaction, escalation_id: str,
            packet: dict[str, Any], level: int, repeat: int, level_at: datetime, now: datetime,
            rung: int, *, all_now: bool = False) -> tuple[list[str], tuple[str, ...]]:
     """Send every rung from ``rung`` whose time has come (all of them: ``all_now``), store the
@@ -104,22 +106,21 @@ def _climb(service: EscalationService, conn: Connection, escalation_id: str,
     due = level_at + service.roles.ack_timeout(packet["urgency"])
     if rung < len(rungs):
         due = min(due, level_at + timedelta(seconds=rungs[rung].after_seconds))
-    conn.execute(update(escalations).where(escalations.c.id == escalation_id).values(
-        rung=rung, next_action_at=max(due, now), updated_at=now))
+    paging.update_escalation(conn, escalation_id, rung=rung, next_action_at=max(due, now),
+                             updated_at=now)
     return list(dict.fromkeys(paged)), tuple(dict.fromkeys(via))
 
 
-def restart_level(service: EscalationService, conn: Connection, row: Row[Any],
+def restart_level(service: EscalationService, conn: Transaction, row: Record,
                   packet: dict[str, Any], now: datetime) -> None:
     """The waiting escalation ``row`` now carries ``packet`` (a corrected case): its level
     starts again now, climbing the new urgency's ladder from the first rung. Channels that
     already went out are not sent again (their outbox keys are taken)."""
-    conn.execute(update(escalations).where(escalations.c.id == row.id)
-                 .values(level_at=now, updated_at=now))
+    paging.update_escalation(conn, row.id, level_at=now, updated_at=now)
     _climb(service, conn, row.id, packet, row.level, row.repeat, now, now, 0)
 
 
-def _level_start(row: Row[Any]) -> datetime:
+def _level_start(row: Record) -> datetime:
     """When the row's current level began (rows from before ladders: its last change)."""
     return as_utc(row.level_at) or as_utc(row.updated_at)  # type: ignore[return-value]
 
@@ -130,8 +131,7 @@ def failover(service: EscalationService, escalation_id: str, *, dead: bool) -> b
     (A dead page also moves to the next level at once: ``undelivered``.)"""
     now = service.clock()
     with write_transaction(service.db) as conn:
-        row = conn.execute(locked(select(escalations).where(escalations.c.id == escalation_id),
-                                  service.db)).first()
+        row = paging.lock_escalation(conn, service.db, escalation_id)
         if row is None or row.state != WAITING:
             return False
         if row.rung >= len(service.roles.ladder(row.urgency)):
@@ -154,14 +154,7 @@ def tick(service: EscalationService) -> int:
     actions = 0
     while True:
         with write_transaction(service.db) as conn:
-            row = conn.execute(locked(
-                select(escalations)
-                .where(escalations.c.state == WAITING,
-                       escalations.c.next_action_at <= now)
-                .order_by(escalations.c.next_action_at)
-                .limit(1),
-                service.db, skip_locked=True,
-            )).first()
+            row = paging.next_due_escalation(conn, service.db, WAITING, now)
             if row is None:
                 break
             _act(service, conn, row, now)
@@ -172,7 +165,7 @@ def tick(service: EscalationService) -> int:
     return actions
 
 
-def _act(service: EscalationService, conn: Connection, row: Row[Any], now: datetime) -> None:
+def _act(service: EscalationService, conn: Transaction, row: Record, now: datetime) -> None:
     """A deadline has passed: the next rung of the ladder if its time has come, else the
     level's timeout (re-escalate or expire)."""
     rungs = service.roles.ladder(row.urgency)
@@ -198,15 +191,14 @@ def _next_step(level: int, repeat: int, repeats: int) -> tuple[int, int] | None:
     return None
 
 
-def undelivered(service: EscalationService, conn: Connection, *, escalation_id: str, key: str,
+def undelivered(service: EscalationService, conn: Transaction, *, escalation_id: str, key: str,
                 recipient: str, error: str, now: datetime) -> None:
     """A page that can never be delivered (the channel is gone, the user deactivated, the
     token refused, retries exhausted): in the transaction that records the failure, tell the
     asker whom to phone and, if it was a page of the current step, page the next level now,
     skipping everyone whose page has already failed. A recipient already known dead (the
     escalation channel is paged at every level) moves nothing a second time."""
-    row = conn.execute(locked(select(escalations).where(escalations.c.id == escalation_id),
-                              service.db)).first()
+    row = paging.lock_escalation(conn, service.db, escalation_id)
     if row is None:
         return
     packet = json.loads(row.packet or "{}")
@@ -222,7 +214,7 @@ def undelivered(service: EscalationService, conn: Connection, *, escalation_id: 
     ring()
 
 
-def contact_undelivered(service: EscalationService, conn: Connection, *, escalation_id: str,
+def contact_undelivered(service: EscalationService, conn: Transaction, *, escalation_id: str,
                         key: str, via: str, recipient: str, error: str, now: datetime) -> None:
     """A text, email or call that can never be delivered (Twilio refused the number, the
     mail server the address, retries ran out): audited, and shown by ``frontdesk pages`` and
@@ -230,8 +222,7 @@ def contact_undelivered(service: EscalationService, conn: Connection, *, escalat
     that is all. Once every page of the current level has failed, the level's remaining rungs
     go at once; with none left, the next level is paged now (``_advance``, as for a dead Slack
     page) and the asker is told whom to phone."""
-    row = conn.execute(locked(select(escalations).where(escalations.c.id == escalation_id),
-                              service.db)).first()
+    row = paging.lock_escalation(conn, service.db, escalation_id)
     if row is None:
         return
     append_event(conn, service.db, "page.undelivered", library=row.library,
@@ -260,28 +251,23 @@ def contact_undelivered(service: EscalationService, conn: Connection, *, escalat
     ring()
 
 
-def level_pages(conn: Connection, escalation_id: str, level: int,
+def level_pages(conn: Transaction, escalation_id: str, level: int,
                 repeat: int) -> list[tuple[str, str, str]]:
     """(channel, recipient, outbox status) of every page queued at ``level``/``repeat``."""
-    rows = conn.execute(select(outbox.c.idempotency_key, outbox.c.method, outbox.c.target,
-                               outbox.c.status).where(
-        outbox.c.escalation_id == escalation_id, outbox.c.kind == "page")).all()
     found = []
-    for r in rows:
+    for r in paging.pages_of(conn, escalation_id):
         parts = r.idempotency_key.split(":", 4)
         if len(parts) == 5 and (parts[2], parts[3]) == (str(level), str(repeat)):
             found.append(("slack" if r.method == "post" else r.method, r.target, r.status))
     return found
 
 
-def dead_recipients(conn: Connection, escalation_id: str) -> Counter[str]:
+def dead_recipients(conn: Transaction, escalation_id: str) -> Counter[str]:
     """Everyone a page of this escalation could not be delivered to, with how many pages."""
-    return Counter(conn.execute(select(outbox.c.target).where(
-        outbox.c.escalation_id == escalation_id, outbox.c.kind == "page",
-        outbox.c.method == "post", outbox.c.status == "failed")).scalars())
+    return Counter(paging.failed_page_targets(conn, escalation_id))
 
 
-def _advance(service: EscalationService, conn: Connection, row: Row[Any], now: datetime,
+def _advance(service: EscalationService, conn: Transaction, row: Record, now: datetime,
              dead: set[str] | frozenset[str] = frozenset()) -> None:
     """Page the next level with anyone in it (anyone not in ``dead``: pages to them failed),
     or expire when the sequence has run out."""
@@ -301,9 +287,8 @@ def _advance(service: EscalationService, conn: Connection, row: Row[Any], now: d
     common: dict[str, Any] = dict(library=row.library, escalation_id=row.id,
                                   conversation_id=row.conversation_id, at=now)
     if step is None:
-        conn.execute(update(escalations).where(escalations.c.id == row.id).values(
-            state=move(row.state, Event.EXPIRE), expired_at=now, next_action_at=None,
-            updated_at=now))
+        paging.update_escalation(conn, row.id, state=move(row.state, Event.EXPIRE),
+                                 expired_at=now, next_action_at=None, updated_at=now)
         notify.asker(conn, row.id, thread_of(row), "expired", {
             "event": "expired", "nobody_reachable": bool(dead and not anyone),
             "if_no_answer": packet.get("if_no_answer") or roles.if_no_answer(row.library)}, now)
@@ -314,9 +299,8 @@ def _advance(service: EscalationService, conn: Connection, row: Row[Any], now: d
                      data={"level": row.level, "repeat": row.repeat})
         return
     level, repeat = step
-    conn.execute(update(escalations).where(escalations.c.id == row.id).values(
-        state=move(row.state, Event.REESCALATE), level=level, repeat=repeat, level_at=now,
-        updated_at=now))
+    paging.update_escalation(conn, row.id, state=move(row.state, Event.REESCALATE),
+                             level=level, repeat=repeat, level_at=now, updated_at=now)
     paged, via = _climb(service, conn, row.id, packet, level, repeat, now, now, 0)
     notify.asker(conn, row.id, thread_of(row), f"paged:{level}:{repeat}",
                  notify.paged(level, repeat, paged, via, undelivered=bool(dead)), now)

@@ -14,15 +14,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
-
 from bot.escalation.records import ThreadRef
 from bot.escalation.roles import DIRECTOR, Roles
 from bot.store import ack_links
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import enqueue
-from bot.store.paging_tables import outbox
+from bot.store.paging import reached_through, slack_page_keys
+from bot.store.txn import Transaction
 
 #: Channels whose messages get a stand-down when a page ends (a call is not called back).
 STAND_DOWN_CHANNELS = ("sms", "email")
@@ -35,7 +34,7 @@ class Notifier:
         self.db = db
         self.roles = roles
 
-    def pages(self, conn: Connection, escalation_id: str, packet: dict[str, Any], level: int,
+    def pages(self, conn: Transaction, escalation_id: str, packet: dict[str, Any], level: int,
               repeat: int, now: datetime, via: tuple[str, ...] = ("slack",)) -> list[str]:
         """Page everyone at ``level`` through each channel in ``via``; returns who was paged.
 
@@ -71,14 +70,14 @@ class Notifier:
                 reached.append(person)
         return list(dict.fromkeys(reached))
 
-    def _queued(self, conn: Connection, packet: dict[str, Any], escalation_id: str, level: int,
+    def _queued(self, conn: Transaction, packet: dict[str, Any], escalation_id: str, level: int,
                 repeat: int, recipient: str, key: str, via: str, now: datetime) -> None:
         append_event(conn, self.db, "page.queued", library=packet["library"],
                      escalation_id=escalation_id, at=now,
                      data={"level": level, "repeat": repeat, "recipient": recipient,
                            "key": key, "via": via})
 
-    def director_notices(self, conn: Connection, escalation_id: str, packet: dict[str, Any],
+    def director_notices(self, conn: Transaction, escalation_id: str, packet: dict[str, Any],
                          conversation_id: str | None, now: datetime) -> None:
         """The director hears of every escalation as soon as it opens (not a page: no buttons)."""
         for director in self.roles.config.members(DIRECTOR):
@@ -90,7 +89,7 @@ class Notifier:
                          escalation_id=escalation_id, conversation_id=conversation_id, at=now,
                          data={"recipient": director, "key": key})
 
-    def asker(self, conn: Connection, escalation_id: str, thread: ThreadRef | None, event: str,
+    def asker(self, conn: Transaction, escalation_id: str, thread: ThreadRef | None, event: str,
               status: dict[str, Any], now: datetime) -> None:
         """Tell the asker, in their thread (Slack), what happened: ``status`` is the event's
         structured facts (``event``: paged, acknowledged, resolved, corrected, withdrawn,
@@ -103,7 +102,7 @@ class Notifier:
                 thread_ts=thread.ts, escalation_id=escalation_id, now=now,
                 payload={"render": "status", "escalation_id": escalation_id, **status})
 
-    def undelivered(self, conn: Connection, escalation_id: str, thread: ThreadRef | None,
+    def undelivered(self, conn: Transaction, escalation_id: str, thread: ThreadRef | None,
                     recipient: str, error: str, packet: dict[str, Any], now: datetime) -> None:
         """Tell the asker, once per recipient, that a page did not get through and whom to
         phone (``[phones]`` in the config; else the library's advice for nobody answering)."""
@@ -111,7 +110,7 @@ class Notifier:
             "event": "undelivered", "recipient": recipient,
             "error": error.rsplit(": ", 1)[-1], "phone": self.phones(packet)}, now)
 
-    def level_unreachable(self, conn: Connection, escalation_id: str, thread: ThreadRef | None,
+    def level_unreachable(self, conn: Transaction, escalation_id: str, thread: ThreadRef | None,
                           level: int, repeat: int, failed: tuple[str, ...],
                           packet: dict[str, Any], now: datetime) -> None:
         """Tell the asker that no page of this level got through, on any channel, and whom
@@ -124,7 +123,7 @@ class Notifier:
         """Whom to phone now (``Roles.phones``), as facts a channel words."""
         return self.roles.phones(packet.get("library", ""), packet.get("roles") or None)
 
-    def expired_in_channel(self, conn: Connection, escalation_id: str, now: datetime) -> None:
+    def expired_in_channel(self, conn: Transaction, escalation_id: str, now: datetime) -> None:
         """Say in the escalation channel (if any) that a page ran out unacknowledged."""
         channel = self.roles.config.escalation.channel
         if not channel:
@@ -134,7 +133,7 @@ class Notifier:
                 escalation_id=escalation_id, now=now,
                 payload={"render": "expired-channel", "escalation_id": escalation_id})
 
-    def stand_downs(self, conn: Connection, escalation_id: str, event: str, *, by: str,
+    def stand_downs(self, conn: Transaction, escalation_id: str, event: str, *, by: str,
                     via: str, now: datetime) -> int:
         """Tell everyone a text or an email of this page already reached (or may have: one in
         flight) that nobody needs them any more: ``event`` (acknowledged, withdrawn,
@@ -142,12 +141,7 @@ class Notifier:
         ends the page first; not to ``by`` themselves, nor through a call (it cannot be
         unsaid, and one not yet placed is never placed). Rendered by the channel at delivery.
         Returns how many were queued."""
-        reached = conn.execute(
-            select(outbox.c.method, outbox.c.target).distinct()
-            .where(outbox.c.escalation_id == escalation_id, outbox.c.kind == "page",
-                   outbox.c.method.in_(STAND_DOWN_CHANNELS), outbox.c.target != by,
-                   or_(outbox.c.status.in_(("sent", "sending")), outbox.c.maybe_sent))
-        ).all()
+        reached = reached_through(conn, escalation_id, STAND_DOWN_CHANNELS, besides=by)
         queued = 0
         for method, person in sorted(reached):
             key = f"standdown:{method}:{escalation_id}:{person}"
@@ -157,14 +151,10 @@ class Notifier:
                                        "by": by, "via": via})
         return queued
 
-    def page_edits(self, conn: Connection, escalation_id: str, event: str,
+    def page_edits(self, conn: Transaction, escalation_id: str, event: str,
                    now: datetime) -> None:
         """Edit every page already queued for this escalation to show its new state."""
-        keys = conn.execute(select(outbox.c.idempotency_key).where(
-            outbox.c.escalation_id == escalation_id, outbox.c.kind == "page",
-            outbox.c.method == "post",  # Slack pages; a text or a call cannot be edited
-        )).scalars().all()
-        for page_key in keys:
+        for page_key in slack_page_keys(conn, escalation_id):  # a text cannot be edited
             key = f"update:{event}:{page_key}"
             enqueue(conn, self.db, key=key, kind="update", method="update", target="-",
                     ref_key=page_key, escalation_id=escalation_id, now=now,

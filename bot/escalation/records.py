@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
-
 from bot.escalation.states import OPEN
+from bot.store import paging
 from bot.store.database import Database
-from bot.store.paging_tables import escalations, holds, outbox
+from bot.store.paging import Record
 from bot.store.txn import as_utc
 
 OPEN_STATES = OPEN
@@ -77,7 +76,7 @@ class EscalationSummary:
     headline: str | None
 
     @classmethod
-    def from_row(cls, row: Row[Any]) -> EscalationSummary:
+    def from_row(cls, row: Record) -> EscalationSummary:
         packet = json.loads(row.packet) if row.packet else {}
         return cls(
             id=row.id, library=row.library, situation=row.situation,
@@ -104,7 +103,7 @@ class HoldSummary:
     state: str
 
     @classmethod
-    def from_row(cls, row: Row[Any]) -> HoldSummary:
+    def from_row(cls, row: Record) -> HoldSummary:
         return cls(row.id, row.library, row.kind, row.escalation_id,
                    as_utc(row.started_at), as_utc(row.due_at),  # type: ignore[arg-type]
                    row.renewals, row.renewal_days, row.state)
@@ -129,13 +128,13 @@ def dedupe_key(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
-def thread_of(row: Row[Any]) -> ThreadRef | None:
+def thread_of(row: Record) -> ThreadRef | None:
     if row.thread_channel and row.thread_ts:
         return ThreadRef(row.thread_channel, row.thread_ts, row.thread_permalink)
     return None
 
 
-def page_state(row: Row[Any]) -> dict[str, Any]:
+def page_state(row: Record) -> dict[str, Any]:
     """An escalation's state as a re-rendered page shows it (``messages.state_line``)."""
 
     def stamp(value: datetime | None) -> str | None:
@@ -147,26 +146,16 @@ def page_state(row: Row[Any]) -> dict[str, Any]:
             "resolve_note": row.resolve_note, "expired_at": stamp(row.expired_at)}
 
 
-def escalation_row(db: Database, escalation_id: str) -> Row[Any] | None:
-    with db.engine.connect() as conn:
-        return conn.execute(select(escalations).where(escalations.c.id == escalation_id)).first()
+def escalation_row(db: Database, escalation_id: str) -> Record | None:
+    return paging.escalation(db, escalation_id)
 
 
 def open_escalations(db: Database) -> list[EscalationSummary]:
-    with db.engine.connect() as conn:
-        rows = conn.execute(
-            select(escalations)
-            .where(escalations.c.state.in_(OPEN_STATES))
-            .order_by(escalations.c.created_at)
-        ).all()
-    return [EscalationSummary.from_row(r) for r in rows]
+    return [EscalationSummary.from_row(r) for r in paging.escalations_in(db, OPEN_STATES)]
 
 
 def open_holds(db: Database) -> list[HoldSummary]:
-    with db.engine.connect() as conn:
-        rows = conn.execute(select(holds).where(holds.c.state.in_(OPEN_HOLD_STATES))
-                            .order_by(holds.c.due_at)).all()
-    return [HoldSummary.from_row(r) for r in rows]
+    return [HoldSummary.from_row(r) for r in paging.holds_in(db, OPEN_HOLD_STATES)]
 
 
 @dataclass(frozen=True)
@@ -184,15 +173,7 @@ def waiting_pages(db: Database, people: list[str], via: str) -> list[WaitingPage
     first, once each (how a text reply finds what it answers)."""
     from bot.escalation.states import WAITING
 
-    with db.engine.connect() as conn:
-        rows = conn.execute(
-            select(outbox.c.escalation_id, outbox.c.target, escalations.c.packet,
-                   escalations.c.urgency)
-            .join(escalations, escalations.c.id == outbox.c.escalation_id)
-            .where(outbox.c.method == via, outbox.c.kind == "page",
-                   outbox.c.target.in_(people), escalations.c.state == WAITING)
-            .order_by(outbox.c.created_at.desc(), outbox.c.id.desc())
-        ).all()
+    rows = paging.pages_to(db, people, via, WAITING)
     found: dict[str, WaitingPage] = {}
     for row in rows:
         if row.escalation_id not in found:

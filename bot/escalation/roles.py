@@ -11,13 +11,10 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, select
-
 from bot.config import Config, Rung
 from bot.content.catalogue import Catalogue
 from bot.escalation.records import AckResult, Paged
-from bot.store.database import Database
-from bot.store.txn import locked
+from bot.store.paging import Record
 
 PIC = "privacy-in-charge"
 DIRECTOR = "director"
@@ -101,7 +98,7 @@ class Roles:
         return timedelta(seconds=seconds.get(urgency, seconds.get("prompt", 900)))
 
 
-def who_is_paged(row: Row[Any]) -> Paged:
+def who_is_paged(row: Record) -> Paged:
     """Whom the escalation ``row`` pages at its level (its packet's title for that role) and how
     urgently (the urgency it was opened with)."""
     titles = json.loads(row.packet or "{}").get("roles") or {}
@@ -110,11 +107,10 @@ def who_is_paged(row: Row[Any]) -> Paged:
     return Paged(titles.get(DIRECTOR) or "director", row.urgency)
 
 
-def row_to_act_on(conn: Connection, db: Database, roles: Roles, table: Table, row_id: str,
-                  user_id: str, missing: str) -> Row[Any] | AckResult:
-    """The row (an escalation or a hold), locked for the change; or why ``user_id`` cannot act:
+def row_to_act_on(row: Record | None, roles: Roles, user_id: str,
+                  missing: str) -> Record | AckResult:
+    """The row (an escalation or a hold, locked for the change); or why ``user_id`` cannot act:
     there is no such row, or they are not in either role."""
-    row = conn.execute(locked(select(table).where(table.c.id == row_id), db)).first()
     if row is None:
         return AckResult("not-found", missing)
     if not roles.can_act(user_id):

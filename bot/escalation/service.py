@@ -24,9 +24,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
-from sqlalchemy.exc import IntegrityError
-
 from bot.config import Config
 from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.engine.conversation import Conversation
@@ -47,11 +44,11 @@ from bot.escalation.records import (
 from bot.escalation.roles import Roles, who_is_paged
 from bot.escalation.status import LiveStatus
 from bot.privacy.redact import redact
+from bot.store import paging
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import OutboxRow, OutboxStore, Undelivered, ring
-from bot.store.paging_tables import escalations
-from bot.store.txn import utcnow, write_transaction
+from bot.store.txn import Transaction, utcnow, write_transaction
 
 __all__ = ["AckResult", "EscalationService", "EscalationSummary", "HoldSummary", "Paged",
            "ThreadRef"]
@@ -118,18 +115,13 @@ class EscalationService:
             reason=reason, urgency=urgency, asked_by=asked_by, face=face, thread=thread,
             question=question,
         )
-        by_key = select(escalations.c.id).where(escalations.c.dedupe_key == dedupe)
-        try:
-            with write_transaction(self.db) as conn:
-                existing = conn.execute(by_key).scalar()
-                if existing:
-                    return existing
-                escalation_id = lifecycle.open_escalation(self, conn, dedupe, packet,
-                                                          conversation, outcome, thread, now)
-        except IntegrityError:  # another instance opened the same escalation a moment ago
-            with self.db.engine.connect() as conn:
-                return conn.execute(by_key).scalar_one()
-        ring()
+        with write_transaction(self.db) as conn:
+            existing = paging.escalation_with_key(conn, dedupe)
+            if existing:
+                return existing
+            escalation_id = lifecycle.open_escalation(self, conn, dedupe, packet,
+                                                      conversation, outcome, thread, now)
+            ring()  # once committed
         return escalation_id
 
     def handle_outcome(self, *, library: str, conversation: Conversation,
@@ -212,7 +204,7 @@ class EscalationService:
                 via: str = "slack") -> AckResult:
         return acknowledge.resolve(self, escalation_id, user_id, note, via)
 
-    def undelivered(self, conn: Connection, row: OutboxRow, error: str) -> None:
+    def undelivered(self, conn: Transaction, row: OutboxRow, error: str) -> None:
         """The outbox worker's ``on_undelivered``: a Slack page that failed for good is an
         emergency (``lifecycle.undelivered``); a text, call or email is, once every page of its
         level has failed (``lifecycle.contact_undelivered``); other messages are only recorded

@@ -20,16 +20,14 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.escalation.records import escalation_row
 from bot.escalation.states import State
+from bot.store import paging
 from bot.store.database import Database
-from bot.store.ops_tables import status_messages
 from bot.store.outbox import enqueue, ring
-from bot.store.paging_tables import escalations
-from bot.store.txn import as_utc, locked, write_transaction
+from bot.store.txn import Transaction, as_utc, write_transaction
 
 if TYPE_CHECKING:
     from bot.escalation.service import EscalationService
@@ -103,16 +101,14 @@ class LiveStatus:
         queued = False
         try:
             with write_transaction(self.db) as conn:
-                row = conn.execute(locked(
-                    select(escalations).where(escalations.c.id == escalation_id), self.db
-                )).first()
+                row = paging.lock_escalation(conn, self.db, escalation_id)
                 if row is None:
                     return
-                conn.execute(insert(status_messages).values(
-                    escalation_id=escalation_id, channel=channel, ts=ts,
+                paging.watch_message(
+                    conn, escalation_id=escalation_id, channel=channel, ts=ts,
                     message=json.dumps({"text": message["text"], "blocks": message["blocks"]}),
-                    status=json.dumps(self.facts(row)), shown=shown, created_at=now, updated_at=now,
-                ))
+                    status=json.dumps(self.facts(row)), shown=shown, created_at=now,
+                    updated_at=now)
                 if signature(row) != shown:  # it moved on between drawing and posting
                     queued = self._edit(conn, escalation_id, signature(row), channel, ts, now)
         except IntegrityError:  # already watched (the same message twice)
@@ -120,22 +116,20 @@ class LiveStatus:
         if queued:
             ring()
 
-    def queue_edits(self, conn: Connection, escalation_id: str, now: datetime) -> int:
+    def queue_edits(self, conn: Transaction, escalation_id: str, now: datetime) -> int:
         """After a state change, in its transaction: update every watched message."""
-        row = conn.execute(select(escalations).where(escalations.c.id == escalation_id)).first()
+        row = paging.read_escalation(conn, escalation_id)
         if row is None:
             return 0
-        watched = conn.execute(select(status_messages.c.channel, status_messages.c.ts)
-                               .where(status_messages.c.escalation_id == escalation_id)).all()
+        watched = paging.watched_messages(conn, escalation_id)
         if not watched:
             return 0
         facts, shown = json.dumps(self.facts(row)), signature(row)
-        conn.execute(update(status_messages)
-                     .where(status_messages.c.escalation_id == escalation_id)
-                     .values(status=facts, shown=shown, updated_at=now))
+        paging.update_watched_messages(conn, escalation_id, status=facts, shown=shown,
+                                       updated_at=now)
         return sum(self._edit(conn, escalation_id, shown, w.channel, w.ts, now) for w in watched)
 
-    def _edit(self, conn: Connection, escalation_id: str, shown: str, channel: str, ts: str,
+    def _edit(self, conn: Transaction, escalation_id: str, shown: str, channel: str, ts: str,
               now: datetime) -> bool:
         key = f"edit:{escalation_id}:{shown}:{channel}:{ts}"
         return enqueue(conn, self.db, key=key, kind="status-edit", method="update",

@@ -16,6 +16,10 @@ from sqlalchemy import Connection, Select
 
 from bot.store.database import Database
 
+#: An open transaction as code outside the store holds it: only ever handed back to the
+#: store's functions (``bot.store.paging``, ``outbox.enqueue``, ``audit.append_event``).
+Transaction = Connection
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -15,15 +15,14 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
-from sqlalchemy import select
 
 from bot.channels.slack import messages
 from bot.escalation.records import escalation_row, page_state
 from bot.escalation.states import State
 from bot.mrkdwn import date, escape
 from bot.store.database import Database
-from bot.store.ops_tables import status_messages
 from bot.store.outbox import OutboxRow
+from bot.store.paging import watched_message
 
 PIC, DIRECTOR = "privacy-in-charge", "director"
 
@@ -206,10 +205,7 @@ def status_line(facts: dict[str, Any]) -> str:
 def edited_message(database: Database, escalation_id: str, channel: str,
                    ts: str) -> dict[str, Any] | None:
     """The watched message with its latest status line, for ``chat.update``; None if gone."""
-    with database.engine.connect() as conn:
-        row = conn.execute(select(status_messages).where(
-            status_messages.c.escalation_id == escalation_id,
-            status_messages.c.channel == channel, status_messages.c.ts == ts)).first()
+    row = watched_message(database, escalation_id, channel, ts)
     if row is None:
         return None
     message = json.loads(row.message)
