@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.engine.conversation import Conversation
 from bot.store.database import Database
 from bot.store.schema import conversations
-from bot.store.txn import utcnow
+from bot.store.txn import utcnow, write_transaction
 
 _UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
@@ -61,7 +61,7 @@ class ConversationStore:
             id=conversation.id, created_at=utcnow(), **values
         )
         statement = statement.on_conflict_do_update(index_elements=["id"], set_=values)
-        with self.db.engine.begin() as conn:
+        with write_transaction(self.db) as conn:  # the event's transaction, when one is open
             conn.execute(statement)
 
     def load(self, conversation_id: str) -> StoredConversation | None:

@@ -147,7 +147,10 @@ class SlackInbox:
             try:
                 if sqlite:
                     conn.exec_driver_sql(f"PRAGMA busy_timeout={TRY_TIMEOUT_MS}")
-                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    try:
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    finally:  # the write lock is held (or refused): waits are over
+                        conn.exec_driver_sql("PRAGMA busy_timeout=10000")
                 else:
                     conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{TRY_TIMEOUT_MS}ms'")
                 if keys:
@@ -162,9 +165,6 @@ class SlackInbox:
             except BaseException:
                 conn.rollback()
                 raise
-            finally:
-                if sqlite:
-                    conn.exec_driver_sql("PRAGMA busy_timeout=10000")
         return int(inbox_id)
 
     # --- processing -----------------------------------------------------------------------

@@ -34,12 +34,13 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from bot.engine.conversation import Conversation
 from bot.store.database import Database
 from bot.store.outbox import worker_identity
-from bot.store.txn import as_utc, utcnow
+from bot.store.txn import as_utc, read_connection, utcnow, write_transaction
 
 metadata = MetaData()
 
@@ -143,7 +144,7 @@ class SlackState:
         )
 
     def thread(self, channel: str, thread_ts: str) -> SlackThread | None:
-        with self.db.engine.connect() as conn:
+        with read_connection(self.db) as conn:
             row = (
                 conn.execute(
                     select(slack_threads).where(
@@ -183,11 +184,12 @@ class SlackState:
             "created_at": stamp,
             "updated_at": stamp,
         }
-        try:
-            with self.db.engine.begin() as conn:
-                conn.execute(insert(slack_threads).values(**values))
-        except IntegrityError:
-            pass
+        dialect = postgresql if self.db.dialect == "postgresql" else sqlite
+        with write_transaction(self.db) as conn:  # the event's transaction, when one is open
+            created = conn.execute(dialect.insert(slack_threads).values(**values)
+                                   .on_conflict_do_nothing()).rowcount
+        if created == 1:
+            return _thread({**values, "updated_at": stamp})
         found = self.thread(channel, thread_ts)
         assert found is not None
         return found
@@ -206,7 +208,7 @@ class SlackState:
             "state": json.dumps(conversation.to_json()) if conversation else None,
             "updated_at": utcnow(),
         }
-        with self.db.engine.begin() as conn:
+        with write_transaction(self.db) as conn:
             changed = conn.execute(
                 update(slack_threads).where(*self._at_rev(thread)).values(**values)
             ).rowcount
@@ -226,7 +228,7 @@ class SlackState:
 
     def set_live(self, thread: SlackThread, live_ts: str | None) -> None:
         """Remember which message carries the current buttons (only if the rev still holds)."""
-        with self.db.engine.begin() as conn:
+        with write_transaction(self.db) as conn:
             conn.execute(update(slack_threads).where(*self._at_rev(thread)).values(live_ts=live_ts))
 
     def count(self) -> dict[str, int]:

@@ -4,12 +4,19 @@ pysqlite starts a transaction only at the first INSERT/UPDATE, so a SELECT follo
 UPDATE is not atomic there. ``write_transaction`` opens SQLite transactions with
 ``BEGIN IMMEDIATE`` (one writer at a time, waiting on the busy timeout); on PostgreSQL the
 callers take row locks (``FOR UPDATE``, ``SKIP LOCKED`` for work queues).
+
+Transactions nest by joining: inside an open ``write_transaction`` (same thread or task, same
+database), another one — and ``read_connection`` — hands out the same connection, and only
+the outermost commits. So a Slack event's state changes, their audit events and their outbox
+rows, written by different modules, commit once, and reads inside see what was written.
+A joined block that raises rolls the whole transaction back; keep network calls outside.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Select
@@ -34,18 +41,44 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
+_open: ContextVar[tuple[Database, Connection] | None] = ContextVar("frontdesk_transaction",
+                                                                   default=None)
+
+
+def _joined(db: Database) -> Connection | None:
+    current = _open.get()
+    return current[1] if current is not None and current[0] is db else None
+
+
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Connection]:
-    """A transaction that commits on success and rolls back on any error."""
+    """A transaction that commits on success and rolls back on any error; inside another one
+    on ``db``, that one (committed by whoever opened it)."""
+    if (conn := _joined(db)) is not None:
+        yield conn
+        return
     with db.engine.connect() as conn:
         if db.dialect == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        token = _open.set((db, conn))
         try:
             yield conn
         except BaseException:
             conn.rollback()
             raise
+        finally:
+            _open.reset(token)
         conn.commit()
+
+
+@contextmanager
+def read_connection(db: Database) -> Iterator[Connection]:
+    """A connection for reading: the open write transaction's, so reads see its writes."""
+    if (conn := _joined(db)) is not None:
+        yield conn
+        return
+    with db.engine.connect() as conn:
+        yield conn
 
 
 def locked(stmt: Select, db: Database, *, skip_locked: bool = False) -> Select:
