@@ -151,7 +151,7 @@ class EscalationService:
         """
         now = self.clock()
         reason = self._reason(conversation)
-        with write_transaction(self.db) as conn:
+        with write_transaction(self.db) as conn:  # the correction, the page, the hold: one commit
             row = corrections.open_case_escalation(conn, self.db, conversation.id)
             action = page_action(row.outcome_id if row is not None else None, outcome)
             corrections.end_superseded_holds(self, conn, conversation.id, outcome, asked_by, now)
@@ -160,14 +160,14 @@ class EscalationService:
                                             asked_by, face, now)
             elif row is not None and action == WITHDRAWN:
                 corrections.withdraw(self, conn, row, conversation, outcome, asked_by, now)
-        ring()
-        if action == RAISED:
-            escalation_id = self._trigger_for(library, conversation, outcome, asked_by, face,
-                                              thread)
-            return PageChange(escalation_id, RAISED, outcome.escalate.roles,
-                              outcome.escalate.urgency)
-        self.start_hold(library=library, outcome=outcome, conversation=conversation,
-                        asked_by=asked_by)
+            ring()
+            if action == RAISED:
+                escalation_id = self._trigger_for(library, conversation, outcome, asked_by,
+                                                  face, thread)
+                return PageChange(escalation_id, RAISED, outcome.escalate.roles,
+                                  outcome.escalate.urgency)
+            self.start_hold(library=library, outcome=outcome, conversation=conversation,
+                            asked_by=asked_by)
         if row is not None and action == UPDATED:
             return PageChange(row.id, UPDATED, outcome.escalate.roles, outcome.escalate.urgency)
         if row is not None and action == WITHDRAWN:

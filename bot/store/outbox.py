@@ -22,14 +22,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store.database import Database
 from bot.store.paging_tables import outbox
-from bot.store.txn import as_utc, locked, write_transaction
+from bot.store.txn import after_commit, as_utc, locked, write_transaction
 
 _doorbell = threading.Event()
 
 
 def ring() -> None:
-    """Wake in-process workers: new rows are committed."""
-    _doorbell.set()
+    """Wake in-process workers: new rows are committed (or will be, when the transaction
+    open here commits)."""
+    after_commit(_doorbell.set)
 
 
 def wait_for_work(timeout: float) -> None:

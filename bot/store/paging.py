@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store.database import Database
 from bot.store.ops_tables import status_messages
@@ -45,16 +46,12 @@ def escalation_with_key(conn: Connection, dedupe_key: str) -> str | None:
                         .where(escalations.c.dedupe_key == dedupe_key)).scalar()
 
 
-def committed_escalation_with_key(db: Database, dedupe_key: str) -> str:
-    """The id another instance just committed under ``dedupe_key`` (after a unique clash)."""
-    with db.engine.connect() as conn:
-        found = escalation_with_key(conn, dedupe_key)
-    assert found is not None, "a unique clash on a key nobody holds"
-    return found
-
-
-def insert_escalation(conn: Connection, **values: Any) -> None:
-    conn.execute(insert(escalations).values(**values))
+def insert_escalation(conn: Connection, db: Database, **values: Any) -> bool:
+    """Insert the escalation; False (and nothing written) when its ``dedupe_key`` is taken —
+    on PostgreSQL after waiting for the instance that took it to commit."""
+    dialect = postgresql if db.dialect == "postgresql" else sqlite
+    return conn.execute(dialect.insert(escalations).values(**values)
+                        .on_conflict_do_nothing(index_elements=["dedupe_key"])).rowcount == 1
 
 
 def update_escalation(conn: Connection, escalation_id: str, **values: Any) -> None:

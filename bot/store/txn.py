@@ -14,7 +14,7 @@ A joined block that raises rolls the whole transaction back; keep network calls 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -41,13 +41,23 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
-_open: ContextVar[tuple[Database, Connection] | None] = ContextVar("frontdesk_transaction",
-                                                                   default=None)
+_open: ContextVar[tuple[Database, Connection, list[Callable[[], None]]] | None] = ContextVar(
+    "frontdesk_transaction", default=None)
 
 
 def _joined(db: Database) -> Connection | None:
     current = _open.get()
     return current[1] if current is not None and current[0] is db else None
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the open transaction has committed (at once when none is open):
+    a worker woken earlier would find nothing committed to do."""
+    current = _open.get()
+    if current is None:
+        callback()
+    elif callback not in current[2]:
+        current[2].append(callback)
 
 
 @contextmanager
@@ -60,7 +70,8 @@ def write_transaction(db: Database) -> Iterator[Connection]:
     with db.engine.connect() as conn:
         if db.dialect == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        token = _open.set((db, conn))
+        committed: list[Callable[[], None]] = []
+        token = _open.set((db, conn, committed))
         try:
             yield conn
         except BaseException:
@@ -69,6 +80,8 @@ def write_transaction(db: Database) -> Iterator[Connection]:
         finally:
             _open.reset(token)
         conn.commit()
+    for callback in committed:
+        callback()
 
 
 @contextmanager
