@@ -51,7 +51,8 @@ def insert_escalation(conn: Connection, db: Database, **values: Any) -> bool:
     on PostgreSQL after waiting for the instance that took it to commit."""
     dialect = postgresql if db.dialect == "postgresql" else sqlite
     return conn.execute(dialect.insert(escalations).values(**values)
-                        .on_conflict_do_nothing(index_elements=["dedupe_key"])).rowcount == 1
+                        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                        .returning(escalations.c.id)).first() is not None
 
 
 def update_escalation(conn: Connection, escalation_id: str, **values: Any) -> None:

@@ -187,8 +187,9 @@ class SlackState:
         dialect = postgresql if self.db.dialect == "postgresql" else sqlite
         with write_transaction(self.db) as conn:  # the event's transaction, when one is open
             created = conn.execute(dialect.insert(slack_threads).values(**values)
-                                   .on_conflict_do_nothing()).rowcount
-        if created == 1:
+                                   .on_conflict_do_nothing()
+                                   .returning(slack_threads.c.rev)).first() is not None
+        if created:
             return _thread({**values, "updated_at": stamp})
         found = self.thread(channel, thread_ts)
         assert found is not None
