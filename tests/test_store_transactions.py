@@ -1,0 +1,85 @@
+"""One transaction per change: nested write transactions join the open one, commit once, and
+roll back together; the outbox doorbell rings after the commit; an insert under a taken key
+writes nothing and says so (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from bot.store import Database, paging
+from bot.store import outbox as outbox_module
+from bot.store.audit import AuditLog, append_event
+from bot.store.slack_state import SlackState
+from bot.store.txn import after_commit, read_connection, utcnow, write_transaction
+from tests.test_postgres import pg_url  # noqa: F401 - the fixture
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    url = (f"sqlite:///{tmp_path / 'txn.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("pg_url"))
+    database = Database(url)
+    yield database
+    database.dispose()
+
+
+def commits(database: Database) -> list[int]:
+    counted: list[int] = []
+    event.listen(database.engine, "commit", lambda _conn: counted.append(1))
+    return counted
+
+
+def test_nested_transactions_commit_once_and_see_their_writes(db: Database) -> None:
+    state = SlackState(db)
+    counted = commits(db)
+    with write_transaction(db):
+        thread = state.open_thread("C1", "1.0", user_id="U1", kind="dm", library="lib")
+        append_event_in(db, "case.opened")
+        assert state.thread("C1", "1.0") == thread  # read inside: sees the uncommitted row
+    assert len(counted) == 1
+    assert state.thread("C1", "1.0") is not None and AuditLog(db).head()[0] == 1
+
+
+def append_event_in(db: Database, kind: str) -> None:
+    with write_transaction(db) as conn:  # joins
+        append_event(conn, db, kind, library="lib")
+
+
+def test_a_failure_inside_rolls_back_everything(db: Database) -> None:
+    state = SlackState(db)
+    with pytest.raises(RuntimeError), write_transaction(db):
+        state.open_thread("C1", "1.0", user_id="U1", kind="dm", library="lib")
+        append_event_in(db, "case.opened")
+        raise RuntimeError("the event failed")
+    assert state.thread("C1", "1.0") is None
+    assert AuditLog(db).head()[0] == 0 and AuditLog(db).verify().ok
+
+
+def test_the_doorbell_rings_after_the_commit(db: Database) -> None:
+    heard: list[bool] = []
+    with write_transaction(db) as conn:
+        after_commit(lambda: heard.append(True))
+        outbox_module.ring()
+        outbox_module._doorbell.clear()
+        with read_connection(db) as inner:
+            assert inner is conn
+        assert heard == [] and not outbox_module._doorbell.is_set()
+    assert heard == [True] and outbox_module._doorbell.is_set()
+
+
+def test_an_insert_under_a_taken_key_writes_nothing(db: Database) -> None:
+    now = utcnow()
+    values = dict(dedupe_key="k", library="lib", reason="outcome", urgency="prompt",
+                  asked_by="U1", face="slack", state="triggered", level=1, repeat=0,
+                  created_at=now, updated_at=now, rung=0)
+    with write_transaction(db) as conn:
+        assert paging.insert_escalation(conn, db, id="e1", **values)
+        assert not paging.insert_escalation(conn, db, id="e2", **values)
+        assert paging.escalation_with_key(conn, "k") == "e1"
+    state = SlackState(db)
+    first = state.open_thread("C1", "1.0", user_id="U1", kind="dm", library="lib")
+    again = state.open_thread("C1", "1.0", user_id="U2", kind="channel", library="lib")
+    assert again == first and again.user_id == "U1"
