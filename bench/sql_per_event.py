@@ -1,0 +1,114 @@
+"""SQL per Slack event: statements, transactions and commits, by which code issued them.
+
+Two events through the real Slack app (HTTP, fake Slack on 127.0.0.1, SQLite in a temporary
+folder, no delivery worker so only the event's own work is counted):
+
+* **open** — a DM that opens a case (``tests/slack_content``, library testlib);
+* **outcome** — the click that reaches a paging outcome (pagelib: police, then a search
+  warrant), which settles the case's page and triggers the escalation.
+
+    python bench/sql_per_event.py [--verbose]
+
+``--verbose`` lists every statement with the function that issued it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import Engine, event  # noqa: E402
+
+from bot.content.catalogue import Catalogue  # noqa: E402
+from tests.escalation_support import PagingFake  # noqa: E402
+from tests.fakeslack import FakeSlack  # noqa: E402
+from tests.slack_support import STAFF, SlackBot  # noqa: E402
+from tests.wiring_support import from_outbox, open_case, pagelib_bot, wait_post  # noqa: E402
+
+
+def origin() -> str:
+    """The innermost frame outside the store: who asked for this SQL."""
+    for frame in reversed(traceback.extract_stack()[:-3]):
+        if "/bot/" in frame.filename and "/bot/store/" not in frame.filename:
+            return f"{frame.filename.split('/bot/')[1]}:{frame.name}"
+    return "?"
+
+
+class Recorder:
+    def __init__(self, engine: Engine):
+        self.log: list[tuple[str, str, str]] = []
+        event.listen(engine, "before_cursor_execute", self.statement)
+        event.listen(engine, "begin", lambda _c: self.log.append(("BEGIN", "", origin())))
+        event.listen(engine, "commit", lambda _c: self.log.append(("COMMIT", "", origin())))
+
+    def statement(self, _conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        if not sql.lstrip().upper().startswith("BEGIN"):
+            self.log.append(("SQL", " ".join(sql.split())[:70], origin()))
+
+    def report(self, name: str, verbose: bool) -> None:
+        kinds = Counter(kind for kind, _, _ in self.log)
+        print(f"{name:<8} {kinds['SQL']:>4} statements {kinds['BEGIN']:>4} transactions "
+              f"{kinds['COMMIT']:>4} commits")
+        if verbose:
+            for kind, sql, where in self.log:
+                print(f"    {kind:<6} {where:<45} {sql}")
+
+
+def settle(seconds: float = 1.0) -> None:
+    time.sleep(seconds)  # the lazy listener finishes after the post it made
+
+
+def open_event(verbose: bool) -> None:
+    with FakeSlack() as fake:
+        bot = SlackBot.start(fake, Catalogue.load(ROOT / "tests" / "slack_content"),
+                             Path(tempfile.mkdtemp()))
+        try:
+            bot.dm("U000001", "hello")  # warm: imports, connections, caches
+            fake.wait_for("chat.postMessage", count=1, timeout=30)
+            settle()
+            recorder = Recorder(bot.runtime.services.database.engine)
+            bot.dm("U000002", "cop at the desk wants to know what a patron checked out")
+            fake.wait_for("chat.postMessage", count=2, timeout=30)
+            settle()
+        finally:
+            bot.stop()
+    recorder.report("open", verbose)
+
+
+def outcome_event(verbose: bool) -> None:
+    with PagingFake() as fake:
+        bot = pagelib_bot(fake, Path(tempfile.mkdtemp()), worker=False)
+        try:
+            picker, current = open_case(bot, "A police officer")
+            settle()
+            recorder = Recorder(bot.runtime.services.database.engine)
+            since = time.time()
+            bot.click(STAFF, current, "A search warrant")
+            wait_post(bot, since, lambda c: c.args.get("thread_ts") == picker.thread_ts
+                      and not from_outbox(c))
+            settle()
+        finally:
+            bot.stop()
+    recorder.report("outcome", verbose)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--verbose", action="store_true")
+    options = parser.parse_args()
+    print("SQL per Slack event (SQLite; BEGIN statements counted as transactions)")
+    open_event(options.verbose)
+    outcome_event(options.verbose)
+
+
+if __name__ == "__main__":
+    main()
