@@ -140,8 +140,9 @@ def open_case(catalogue: Catalogue, library: str, text: str, router: Any = None)
 class Happened:
     """One step of a case, as every face tells it.
 
-    ``kind``: started | moved-on | went-back | started-over | switched | not-understood |
-    unchanged. ``reached`` is the outcome id the step arrived at (None while asking);
+    ``kind``: started | moved-on | went-back | started-over | switched | redated (the day the
+    case says it happened was corrected) | not-understood | unchanged. ``reached`` is the
+    outcome id the step arrived at (None while asking);
     ``superseded`` the outcome id that stood before and no longer does; ``answered`` the
     (question id, choice id) a moved-on step answered.
     """
@@ -174,6 +175,8 @@ def happened(before: View | None, after: View) -> Happened:
     if after.not_understood is not None:
         return Happened("not-understood")
     new_turns = after.conversation.transcript[len(before.conversation.transcript):]
+    if not new_turns and before.conversation.stated_date != after.conversation.stated_date:
+        return Happened("redated", reached)  # a hold's deadline counts from the new day
     if not new_turns:
         return Happened("unchanged", reached if before.outcome is None else None)
     last = new_turns[-1]
@@ -194,6 +197,7 @@ def _superseded(before: View, after: View) -> str | None:
 # --- the case trail ------------------------------------------------------------------------
 
 OPENED, ANSWER, OUTCOME = "case.opened", "case.answer", "case.outcome"
+DATED = "case.dated"  # the day the case says it happened, corrected (an ISO date or None)
 TrailEvent = tuple[str, dict[str, Any]]
 
 
@@ -225,6 +229,9 @@ def _trail(before: View | None, after: View, what: Happened, face: str
             opened["switched_from"] = before.conversation.flow
         events.append((OPENED, opened))
         turns = conversation.transcript  # the opening message's facts, if any
+    elif what.kind == "redated":
+        events.append((DATED, {"stated_date": conversation.stated_date}))
+        turns = ()
     elif what.kind == "not-understood" or before is None:
         turns = ()
     else:

@@ -11,7 +11,8 @@ start over, and the case reaches another outcome. What the page does then is dec
   a stand-down note on every Slack page it sent and in the asker's thread.
 
 Holds a superseded outcome started are ended (a hold of the same kind as the new outcome's
-stays: the same deadline, asked for again).
+stays: the same deadline, asked for again, unless the desk corrected the day it counts from:
+then it is counted again from that day).
 """
 
 from __future__ import annotations
@@ -110,3 +111,28 @@ def end_superseded_holds(service: EscalationService, conn: Transaction, conversa
                      data={"hold": hold.id, "why": "the desk corrected the case"})
         ended.append(hold.id)
     return ended
+
+
+def redate_holds(service: EscalationService, conn: Transaction, conversation: Conversation,
+                 outcome: ResolvedOutcome, actor: str, now: datetime) -> list[str]:
+    """The case's active hold of the outcome's own kind, counted again from the day the case
+    now gives (the desk corrected "when it happened"): the holds moved or ended."""
+    if not outcome.hold:
+        return []
+    moved = []
+    for hold in paging.active_case_holds(conn, conversation.id):
+        if hold.kind != outcome.hold.get("kind"):
+            continue
+        done = service.holds.redate(conn, hold, outcome.hold, conversation.stated_date, actor,
+                                    now)
+        if done is None:
+            continue
+        moved.append(hold.id)
+        row = (paging.lock_escalation(conn, service.db, hold.escalation_id)
+               if hold.escalation_id else None)
+        if row is not None:  # the page shows the deadline it now counts to
+            packet = json.loads(row.packet) if row.packet else {}
+            span = {**packet.pop("hold", {}), **outcome.hold, **done}
+            packet["hold" if "id" in done else "hold_passed"] = span
+            paging.update_escalation(conn, row.id, packet=json.dumps(packet), updated_at=now)
+    return moved

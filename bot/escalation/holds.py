@@ -91,6 +91,36 @@ class Holds:
                            "started_at": began.isoformat(), "due_at": due.isoformat()})
         return hold_id
 
+    def redate(self, conn: Transaction, row: Record, hold: dict[str, Any],
+               stated_date: str | None, actor: str, now: datetime) -> dict[str, str] | None:
+        """Count an active hold again from the day the corrected case gives (``counts_from:
+        stated-date`` only): its deadline and reminders move; a deadline now already past ends
+        it as ``hold.passed``. Returns the new span (``id`` too while the hold stays active);
+        None when the day it counts from is unchanged."""
+        if hold.get("counts_from") != "stated-date":
+            return None
+        began = hold_start(hold, stated_date, now)
+        if began.date() == as_utc(row.started_at).date():  # type: ignore[arg-type]
+            return None
+        due = began + timedelta(days=int(hold["days"]))
+        span = {"started_at": began.isoformat(), "due_at": due.isoformat()}
+        data = {"hold": row.id, "kind": row.kind, **span,
+                "why": "the desk corrected the day it happened"}
+        if due <= now:
+            paging.update_hold(conn, row.id, state="ended", updated_at=now)
+            append_event(conn, self.db, "hold.passed", library=row.library,
+                         escalation_id=row.escalation_id, conversation_id=row.conversation_id,
+                         actor=actor, at=now, data=data)
+            return span
+        before, on_day = reminder_times(now, due)
+        paging.update_hold(conn, row.id, started_at=began, due_at=due, remind_before_at=before,
+                           remind_due_at=on_day, reminded_before=before <= now,
+                           reminded_due=False, updated_at=now)
+        append_event(conn, self.db, "hold.redated", library=row.library,
+                     escalation_id=row.escalation_id, conversation_id=row.conversation_id,
+                     actor=actor, at=now, data=data)
+        return {"id": str(row.id), **span}
+
     def start_alone(self, *, library: str, hold: dict[str, Any], conversation_id: str | None,
                     asked_by: str, stated_date: str | None = None) -> str | None:
         """A hold of an outcome that pages nobody, in a transaction of its own."""

@@ -155,6 +155,7 @@ class EscalationService:
             row = corrections.open_case_escalation(conn, self.db, conversation.id)
             action = page_action(row.outcome_id if row is not None else None, outcome)
             corrections.end_superseded_holds(self, conn, conversation.id, outcome, asked_by, now)
+            corrections.redate_holds(self, conn, conversation, outcome, asked_by, now)
             if row is not None and action == UPDATED:
                 corrections.update_in_place(self, conn, row, conversation, outcome, reason,
                                             asked_by, face, now)
