@@ -25,10 +25,11 @@ import importlib
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import TypeVar
 
 # Faker locales whose person providers are written in Latin script (or carry romanised lists).
 LOCALES = (
@@ -83,6 +84,8 @@ def _latin(word: str) -> bool:
     return all(c in "-' " or ("LATIN" in unicodedata.name(c, "")) for c in word)
 
 
+T = TypeVar("T")
+
 # The lists load on first use, once: concurrent first imports of Faker's modules from two
 # threads (two Slack events at once) can deadlock on the import locks.
 _LOADING = threading.Lock()
@@ -94,8 +97,30 @@ def name_lists() -> tuple[frozenset[str], frozenset[str]]:
         return _name_lists()
 
 
+def _disk_cached(kind: str, build: Callable[[], T]) -> T:
+    """``build()``, kept in frontdesk's disk cache (``bot.cache``): folding Faker's 60,000-odd
+    names and matching them against the English dictionary took most of a second, paid by
+    every `frontdesk route` and `chat` on its first message. The key is this package's code and
+    the versions of the two packages the lists come from."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from bot.cache import cached, code_digest
+
+    key = code_digest("privacy")
+    for package in ("faker", "english-words"):
+        try:
+            key += f"{package}={version(package)};".encode()
+        except PackageNotFoundError:
+            key += f"{package}=none;".encode()
+    return cached(kind, key, build)
+
+
 @cache
 def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
+    return _disk_cached("names", _build_name_lists)
+
+
+def _build_name_lists() -> tuple[frozenset[str], frozenset[str]]:
     first: set[str] = set()
     last: set[str] = set()
     for locale in LOCALES:
@@ -161,6 +186,10 @@ _INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("
 
 @cache
 def _english_names() -> frozenset[str]:
+    return _disk_cached("english-names", _build_english_names)
+
+
+def _build_english_names() -> frozenset[str]:
     first, last = _name_lists()
     words = _english_words()
     names = frozenset(
