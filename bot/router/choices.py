@@ -148,7 +148,17 @@ class ChoiceMatcher:
         if said.has_cue():
             return False
         return any(h.choice == choice.id and h.strong and h.reading == STATED
+                   and not self._taken_back(said, h, whole=True)
                    for h in self._read(said, specific_only=False))
+
+    def _taken_back(self, said: Said, hit: Hit, *, whole: bool) -> bool:
+        """Words beside a release condition's phrase defeat it (``Said.taken_back``): "*her
+        son* has the card", "showed card but it's her husband's", "lent it, but the system
+        shows it blocked". Danger questions are exempt: whoever is in danger, it is danger."""
+        if self.question.danger:
+            return False
+        about_person = any(c.ages for c in self.question.choices)
+        return said.taken_back(hit.start, hit.end, whole=whole, about_person=about_person)
 
     def _exact(self, answer: str, full: tuple[str, ...]) -> Choice | None:
         """2. the answer is one of the phrases ignoring filler words ("a parent" = "parent";
@@ -318,7 +328,8 @@ class ChoiceMatcher:
                                  self._is_strong(phrase)))
         kept = _outermost(found)
         return [replace(h, strong=h.strong and said.clean(h.start, h.end,
-                                                          _hedged_alike(said, h, kept)))
+                                                          _hedged_alike(said, h, kept))
+                        and not self._taken_back(said, h, whole=False))
                 for h in kept]
 
     def _is_strong(self, phrase: Phrase) -> bool:

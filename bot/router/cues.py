@@ -30,6 +30,16 @@ STATED, DENIED, NOT_YET, DOUBTED = "stated", "denied", "not-yet", "doubted"
 # Sentences end at these (and at "but": "no warrant but a subpoena" states two things).
 _SENTENCE = re.compile(r"[.!?;\n]+|\b(?:but|however|although|though)\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,:()\u2014\u2013]|\s-\s")
+_ARTICLES = frozenset({"a", "an", "the"})
+# "her husband's", "Maria's": a possessive noun names an owner. Contractions are not ("it's").
+_POSSESSIVE = re.compile(r"\b([A-Za-z]+)['\u2019]s\b")
+# "it isn't hers", "not his own": the thing belongs to someone else.
+_DISOWNED = re.compile(r"\b(?:not|isn['\u2019]?t|is not|aren['\u2019]?t|wasn['\u2019]?t)\s+"
+                       r"(?:his|hers|theirs|her own|his own|their own|yours|mine)\b", re.I)
+# "*her* son", "*the* boy": a person named as someone's relative, or one already mentioned
+_KIN = re.compile(r"\b(?:his|her|their|my|your|our|the|that|this)\s+([A-Za-z]+)", re.I)
+_CONTRACTED = frozenset({"it", "that", "he", "she", "what", "there", "who", "here", "where",
+                         "let", "how", "this", "why", "when"})
 
 
 @dataclass(frozen=True)
@@ -46,12 +56,16 @@ class Cues:
     short_reach: frozenset[tuple[str, ...]]
     other_kind: frozenset[str]
     takes_object: frozenset[tuple[str, ...]]
+    others: frozenset[tuple[str, ...]]
+    contrast: frozenset[tuple[str, ...]]
+    defeats: frozenset[tuple[str, ...]]
 
     def vocabulary(self) -> set[str]:
         """Every cue word: a matcher never 'corrects' one into a choice's word."""
         out: set[str] = set(self.scope_ends | self.holding | self.other_kind)
         for group in (self.denied_before, self.yet_before, self.yet_after, self.doubt,
-                      self.doubt_critical, self.caution_before):
+                      self.doubt_critical, self.caution_before, self.others, self.contrast,
+                      self.defeats):
             for cue in group:
                 out.update(cue)
         return out
@@ -62,7 +76,9 @@ def cues() -> Cues:
     raw = yaml.safe_load((DATA / "cues.yaml").read_text("utf-8"))
 
     def phrases(key: str) -> frozenset[tuple[str, ...]]:
-        return frozenset(w for w in (words(str(entry)) for entry in raw[key]) if w)
+        # articles dropped, as in the messages they are matched against ("on the way")
+        return frozenset(w for w in (tuple(x for x in words(str(entry)) if x not in _ARTICLES)
+                                     for entry in raw[key]) if w)
 
     def single(key: str) -> frozenset[str]:
         return frozenset(w for entry in raw[key] for w in words(str(entry)))
@@ -71,7 +87,8 @@ def cues() -> Cues:
                 phrases("doubt"), phrases("doubt_critical"), phrases("caution_before"),
                 single("scope_ends"), single("holding"), phrases("question_openers"),
                 phrases("short_reach"), single("other_kind"),
-                phrases("takes_object"))
+                phrases("takes_object"), phrases("others"), phrases("contrast"),
+                phrases("defeats"))
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,10 @@ class Said:
     clause: tuple[int, ...]
     questions: frozenset[int]  # sentences that end with a question mark
     asked: frozenset[int] = frozenset()  # clauses that ask ("is this card stolen?")
+    contrasted: frozenset[int] = frozenset()  # sentences opened by "but", "though", "however"
+    # (clause, word, followed by another word) for each possessive noun ("her husband's")
+    owners: frozenset[tuple[int, str, bool]] = frozenset()
+    kin: frozenset[tuple[int, str]] = frozenset()  # (clause, word) after "his", "her", "their"
 
     @classmethod
     def of(cls, text: str, normalise) -> Said:
@@ -93,14 +114,27 @@ class Said:
         clause: list[int] = []
         asked: set[int] = set()
         asking: set[int] = set()
+        contrasted: set[int] = set()
+        owners: set[tuple[int, str, bool]] = set()
+        kin: set[tuple[int, str]] = set()
         clause_no = 0
         pieces = _sentences(text)
         openers = cues().question_openers
-        for s_no, (piece, is_question) in enumerate(pieces):
+        for s_no, (piece, is_question, by_contrast) in enumerate(pieces):
             if is_question:
                 asked.add(s_no)
+            if by_contrast:
+                contrasted.add(s_no)
             for part in _CLAUSE.split(piece):
                 found = normalise(part)
+                kin.update((clause_no, w) for named in _KIN.finditer(part)
+                           for w in normalise(named.group(1)))
+                if _DISOWNED.search(part):
+                    owners.add((clause_no, "", False))
+                for owner in _POSSESSIVE.finditer(part):
+                    if owner.group(1).lower() not in _CONTRACTED:
+                        owners.update((clause_no, w, bool(part[owner.end():].strip()))
+                                      for w in normalise(owner.group(1)))
                 if is_question and any(found[: len(o)] == o for o in openers):
                     asking.add(clause_no)
                 out.extend(found)
@@ -108,7 +142,7 @@ class Said:
                 clause.extend([clause_no] * len(found))
                 clause_no += 1
         return cls(tuple(out), tuple(sentence), tuple(clause), frozenset(asked),
-                   frozenset(asking))
+                   frozenset(asking), frozenset(contrasted), frozenset(owners), frozenset(kin))
 
     # --- reading one phrase -------------------------------------------------------------------
 
@@ -221,6 +255,48 @@ class Said:
                 return False
         return False
 
+    def taken_back(self, start: int, end: int, *, whole: bool, about_person: bool) -> bool:
+        """Words beside the phrase at ``start:end`` defeat what it states: another person named
+        as its holder or speaker before it ("*her son* has the card", "the *kid* says it's an
+        emergency"), an owner named ("showed id, it's his *brother's*"), a contrast ("except"),
+        or a state that makes it count for nothing ("blocked", "reported stolen", "not hers").
+
+        Looked for in the phrase's clause and in a contrast sentence right after its sentence
+        ("showed card *but* it's her husband's"). With ``whole`` (a short typed answer) in its
+        whole sentence, any contrast at all counts, and so does any person named before the
+        phrase; in an opening message, which names the asker too ("grown son with a signed
+        release"), only someone's relative or friend does ("*her* son"). ``about_person``: the
+        question is about a person (an age), whose naming is no shift."""
+        c = cues()
+        sentence, clause = self.sentence[start], self.clause[start]
+        if whole and self.contrasted:
+            return True
+        after = sentence + 1 if sentence + 1 in self.contrasted else -1
+
+        def near(i: int) -> bool:
+            if self.sentence[i] == after:
+                return True
+            return self.sentence[i] == sentence if whole else self.clause[i] == clause
+
+        scope = [i for i in range(len(self.words)) if near(i) and not start <= i < end]
+        if any((self.clause[i], "", False) in self.owners for i in scope):
+            return True  # "showed id, it isn't hers"
+        states = c.contrast | c.defeats
+        for i in scope:
+            if self._cue_at(i, states, near, outside=(start, end)) is not None:
+                return True
+            if about_person:
+                continue
+            in_contrast = self.sentence[i] == after
+            owner = [o for o in self.owners if o[:2] == (self.clause[i], self.words[i])]
+            if owner and (in_contrast or not all(o[2] for o in owner)):
+                return True  # "it's his brother's", not "someone's life is in danger"
+            named = whole or (self.clause[i], self.words[i]) in self.kin
+            if (i < start or in_contrast) and named and self._cue_at(
+                    i, c.others, near, outside=(start, end)):
+                return True  # "her son has the card", not "lent it to her son"
+        return False
+
     def other_kind(self, start: int) -> bool:
         """The word just before ``start``, in its clause, makes the phrase another kind of
         thing ("an *arrest* warrant" is not a search warrant): it states no choice at all."""
@@ -249,12 +325,15 @@ class Said:
         )
 
 
-def _sentences(text: str) -> list[tuple[str, bool]]:
-    """The sentences of ``text``, each with whether it ends with a question mark."""
-    out: list[tuple[str, bool]] = []
+def _sentences(text: str) -> list[tuple[str, bool, bool]]:
+    """The sentences of ``text``, each with whether it ends with a question mark and whether a
+    contrast ("but", "though", "however") opens it."""
+    out: list[tuple[str, bool, bool]] = []
     position = 0
+    by_contrast = False
     for mark in _SENTENCE.finditer(text):
-        out.append((text[position : mark.start()], "?" in mark.group()))
+        out.append((text[position : mark.start()], "?" in mark.group(), by_contrast))
+        by_contrast = mark.group().strip()[:1].isalpha()
         position = mark.end()
-    out.append((text[position:], False))
-    return [(piece, asked) for piece, asked in out if piece.strip()]
+    out.append((text[position:], False, by_contrast))
+    return [(piece, asked, contrast) for piece, asked, contrast in out if piece.strip()]
