@@ -394,6 +394,24 @@ def test_ack_all_acknowledges_every_page_waiting_for_the_sender(rig: ChannelRig)
     assert state(rig, first) == state(rig, second) == "acknowledged"
 
 
+@pytest.mark.parametrize("reply", ["1", "ACK ALL"])
+def test_a_reply_never_acknowledges_a_page_whose_text_has_not_reached_the_sender(
+        rig: ChannelRig, reply: str) -> None:
+    """Pat answers an earlier page's text late, while a newer page's text to Pat is still
+    waiting to retry: the newer page was never in front of Pat, so the reply takes nothing and
+    its ladder goes on (found by review: it was acknowledged and paging stopped)."""
+    first = rig.trigger("police", "warrant")
+    rig.deliver()
+    rig.service.acknowledge(first, "UPIC2", via="slack")
+    rig.twilio.fail("Messages", times=10, status=503)
+    second = rig.trigger("police", "warrant")
+    rig.deliver()
+    assert len([t for t in rig.twilio.texts() if t["To"] == PAT]) == 1
+    status, body = rig.text_reply(PAT, reply)
+    assert status == 200 and "No frontdesk page is waiting for you" in body
+    assert state(rig, second) == "triggered"
+
+
 def test_a_text_reply_acknowledges_the_waiting_page_and_a_forged_one_does_not(
         rig: ChannelRig) -> None:
     eid = rig.trigger("police", "warrant")

@@ -170,7 +170,11 @@ class WaitingPage:
 
 def waiting_pages(db: Database, people: list[str], via: str) -> list[WaitingPage]:
     """Every escalation still waiting that paged one of ``people`` through ``via``, newest
-    first, once each (how a text reply finds what it answers)."""
+    first, once each (how a text reply finds what it answers). Only pages whose message is known
+    to have gone out count: a reply of "1" cannot answer a page whose text is still waiting to
+    retry, failed, or only *may* have been taken by the provider. Acknowledging a page the
+    person never saw would stop its ladder with nobody on it; a missed acknowledgement only
+    lets the ladder go on (the reply says nothing was waiting)."""
     from bot.escalation.states import WAITING
 
     rows = paging.pages_to(db, people, via, WAITING)

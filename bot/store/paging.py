@@ -108,14 +108,16 @@ def slack_page_keys(conn: Connection, escalation_id: str) -> list[str]:
 
 def pages_to(db: Database, people: list[str], via: str, state: str) -> list[Record]:
     """(escalation_id, target, packet, urgency) of every page through ``via`` to one of
-    ``people`` whose escalation is in ``state``, newest first."""
+    ``people`` whose escalation is in ``state`` and whose message is known to have gone out
+    (status sent: not one waiting to retry, failed, or only maybe taken), newest first."""
     with db.engine.connect() as conn:
         return list(conn.execute(
             select(outbox.c.escalation_id, outbox.c.target, escalations.c.packet,
                    escalations.c.urgency)
             .join(escalations, escalations.c.id == outbox.c.escalation_id)
             .where(outbox.c.method == via, outbox.c.kind == "page",
-                   outbox.c.target.in_(people), escalations.c.state == state)
+                   outbox.c.target.in_(people), escalations.c.state == state,
+                   outbox.c.status == "sent")
             .order_by(outbox.c.created_at.desc(), outbox.c.id.desc())).all())
 
 
