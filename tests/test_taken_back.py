@@ -163,3 +163,45 @@ def test_the_reviewers_inputs_release_nothing_end_to_end(
     outcome = data.get("outcome") or {}
     assert outcome.get("decision") not in RELEASES, (said, outcome.get("id"))
     assert outcome.get("id") != "search-warrant", said
+
+
+@pytest.mark.parametrize(("library", "flow", "question", "answer", "offered"), [
+    ("mount-prospect", "law-enforcement-request", "emergency", "urgent", "yes"),
+    ("calumet", "law-enforcement-request", "emergency", "it's urgent", "yes"),
+    ("mount-prospect", "law-enforcement-request", "emergency", "the kid says it's an emergency",
+     "yes"),
+    ("jackson-county", "parent-requests-child-records", "minor",
+     "she was 17 when she checked it out", "yes"),
+    ("mahomet", "parent-requests-child-records", "minor", "he was 16 last year", "yes"),
+    ("jackson-county", "parent-requests-child-records", "minor", "was fifteen at the time",
+     "yes"),
+])
+def test_a_weak_word_a_claim_from_someone_else_or_a_past_age_is_only_offered(
+        library: str, flow: str, question: str, answer: str, offered: str) -> None:
+    """'urgent' is not an officer's claim of an emergency, a child's claim is not the
+    officer's, and an age the child had then is not the age now: asked again, offered."""
+    from bot.engine.matching import suggestion
+
+    node = CATALOGUE.flow(library, flow).nodes[question]
+    assert match_choice(node, answer) is None, answer
+    hint = suggestion(node, answer)
+    assert hint is not None and hint.id == offered, (answer, hint and hint.id)
+
+
+def test_a_present_or_adult_age_and_a_clear_claim_are_still_taken() -> None:
+    minor = CATALOGUE.flow("jackson-county", "parent-requests-child-records").nodes["minor"]
+    assert {a: getattr(match_choice(minor, a), "id", None) for a in
+            ["she's 17", "17", "she was 19 when she borrowed it", "he's 12"]} == {
+        "she's 17": "yes", "17": "yes", "she was 19 when she borrowed it": "no", "he's 12": "yes"}
+    emergency = CATALOGUE.flow("mount-prospect", "law-enforcement-request").nodes["emergency"]
+    assert match_choice(emergency, "emergency").id == "yes"
+    assert match_choice(emergency, "exigent circumstances").id == "yes"
+
+
+def test_an_opening_with_a_past_age_offers_under_18_without_taking_it() -> None:
+    flow = CATALOGUE.flow("jackson-county", "parent-requests-child-records")
+    said = {p.question: p for p in prefill(
+        flow, "a mom wants to know what her daughter checked out, she was 17 when she took it")}
+    assert said["minor"].choice == "yes" and said["minor"].suggested
+    now = {p.question: p for p in prefill(flow, "mom asking what her 15 year old has out")}
+    assert now["minor"].choice == "yes" and not now["minor"].suggested

@@ -25,6 +25,7 @@ class Choice:
     # Understanding what staff said (bot/router/choices.py, bot/router/prefill.py):
     critical: bool = False  # safety-critical: never set from a weak cue, only suggested
     strong: tuple[str, ...] = ()  # the phrases that may set a critical choice unasked
+    offered: tuple[str, ...] = ()  # phrases that only offer the choice ("urgent"), never set it
     if_denied: str | None = None  # the choice that denying this one means ("no warrant")
     if_not_yet: str | None = None  # the choice it means when only promised ("warrant later")
     ages: tuple[int, int] | None = None  # the ages (inclusive) a stated age answers with this
@@ -134,6 +135,7 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
                     c.line_of("next"),
                     critical=bool(c.get("critical", False)),
                     strong=tuple(c.get("strong", ())),
+                    offered=tuple(c.get("offered", ())),
                     if_denied=c.get("if_denied"),
                     if_not_yet=c.get("if_not_yet"),
                     ages=_ages(c.get("ages")),

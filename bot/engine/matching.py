@@ -15,7 +15,7 @@ import re
 from rapidfuzz import utils
 
 from bot.content.flows import Choice, Question
-from bot.router.ages import age_choice, age_hint, approximate, states_age
+from bot.router.ages import age_choice, age_hint, approximate, past, states_age
 from bot.router.choices import ACCEPT, MARGIN, matcher
 
 __all__ = ["ACCEPT", "MARGIN", "match_choice", "normalise", "suggestion", "worded"]
@@ -50,13 +50,14 @@ def _by_age(question: Question, raw: str) -> Choice | None:
     """A stated age answers the question, whatever words come with it: "she's 19 but still in
     high school" is an adult, "no, he's 17" is under 18. Ages that disagree ("17 or 18"), or a
     guessed or doubted age for a safety-critical choice ("about 16", "maybe 16?"), answer
-    nothing: the question is asked again, offering the age's choice (``suggestion``)."""
+    nothing: the question is asked again, offering the age's choice (``suggestion``). So does
+    an age in the past for one ("she was 17 when she checked it out": she may be 18 now)."""
     by_age = age_choice(question, raw, alone=True)
     if by_age is None:
         return None
     choice = question.choice(by_age[0])
     if choice is not None and choice.critical and (
-            approximate(raw) or matcher(question).doubted(raw)):
+            approximate(raw) or past(raw) or matcher(question).doubted(raw)):
         return None
     return choice
 

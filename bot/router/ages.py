@@ -63,6 +63,14 @@ _APPROXIMATE = re.compile(r"\b(?:about|around|roughly|approximately|maybe|probab
                           r"\b|\d\s*-?ish\b|\?", re.IGNORECASE)
 
 
+# An age in the past is not the age now ("she was 17 when she checked it out", "he was 16
+# last year"): the child may be 18 by now, so it never sets a safety-critical choice.
+_PAST = re.compile(r"\b(?:was|were|used\s+to\s+be)\s+(?:only\s+|just\s+|about\s+)?" + _NUMBER
+                   + r"|\b(?:back\s+then|at\s+the\s+time|years?\s+ago"
+                   r"|when\s+(?:he|she|they|the\s+\w+)\s+(?:was|were|checked|borrowed|took|got|had)"
+                   r")\b", re.IGNORECASE)
+
+
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
@@ -173,6 +181,11 @@ def _owner(question: Question, span: tuple[int, int]) -> str | None:
 def approximate(text: str) -> bool:
     """The age is a guess ("about 16", "17 or so", "16?"): not enough for a release."""
     return bool(_APPROXIMATE.search(text))
+
+
+def past(text: str) -> bool:
+    """The age is (or may be) one the child had then, not now ("was 17 when she borrowed it")."""
+    return bool(_PAST.search(text))
 
 
 def _covers(choice: Choice, age: int) -> bool:

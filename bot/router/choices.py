@@ -90,7 +90,8 @@ class ChoiceMatcher:
         vocabulary: set[str] = set()
         raw: list[tuple[str, str]] = []
         for choice in question.choices:
-            for text in (choice.id.replace("-", " "), choice.label, *choice.synonyms):
+            for text in (choice.id.replace("-", " "), choice.label, *choice.synonyms,
+                         *choice.offered):
                 raw.append((choice.id, text))
                 vocabulary.update(words(text))
         self.normaliser = Normaliser(vocabulary, keep=cues().vocabulary())
@@ -100,6 +101,11 @@ class ChoiceMatcher:
             for cid, text in raw
         )
         self._joined = [" ".join(p.fact_words) for p in self.phrases]
+        # Phrases that only offer their choice ("urgent"): found like the others, read as doubted.
+        self._offered = {
+            (choice.id, _fact_words(self.normaliser, text))
+            for choice in question.choices for text in choice.offered
+        }
         # A critical choice is set unasked only by its ``strong`` phrases (normalised).
         self._strong = {
             (choice.id, _fact_words(self.normaliser, text))
@@ -119,7 +125,8 @@ class ChoiceMatcher:
         full = _fact_words(self.normaliser, answer)
         if not full:
             return None
-        by_phrase = {p.choice for p in self.phrases if p.fact_words == full}
+        by_phrase = {p.choice for p in self.phrases
+                     if p.fact_words == full and not self._only_offers(p)}
         if len(by_phrase) == 1:  # the answer is one of the choice's own phrases, word for word
             return self.question.choice(by_phrase.pop())
         found = self._exact(answer, full) or self._contained(answer, full)
@@ -160,12 +167,15 @@ class ChoiceMatcher:
         about_person = any(c.ages for c in self.question.choices)
         return said.taken_back(hit.start, hit.end, whole=whole, about_person=about_person)
 
+    def _only_offers(self, phrase: Phrase) -> bool:
+        return (phrase.choice, phrase.fact_words) in self._offered
+
     def _exact(self, answer: str, full: tuple[str, ...]) -> Choice | None:
         """2. the answer is one of the phrases ignoring filler words ("a parent" = "parent";
         but "going to get a warrant" is "warrant" too, so a critical choice found this way must
         still be ``clear_for`` the answer). Rule 1, word for word, is in ``match``."""
         named = {p.choice for p in self.phrases
-                 if p.words == _answer_words(self.normaliser, answer)}
+                 if p.words == _answer_words(self.normaliser, answer) and not self._only_offers(p)}
         return self.question.choice(named.pop()) if len(named) == 1 else None
 
     def _contained(self, answer: str, full: tuple[str, ...]) -> Choice | None:
@@ -240,6 +250,8 @@ class ChoiceMatcher:
         ):
             own = phrase.split()
             if not all(any(fuzz.ratio(w, o) >= WORD_LIKE for o in own) for w in meaning):
+                continue
+            if self._only_offers(self.phrases[index]):
                 continue
             owner = self.phrases[index].choice
             best[owner] = max(best.get(owner, 0.0), score)
@@ -324,6 +336,8 @@ class ChoiceMatcher:
                 reading = said.reading(start, end)
                 if phrase.fact_words[0] in NEGATIONS and reading != DOUBTED:
                     reading = STATED  # "no warrant" is itself the fact
+                if self._only_offers(phrase):
+                    reading = DOUBTED  # "urgent": the emergency is offered, never taken
                 found.append(Hit(phrase.choice, phrase, start, end, reading,
                                  self._is_strong(phrase)))
         kept = _outermost(found)
