@@ -45,6 +45,8 @@ REFUSED = [
      ["the judge is signing a search warrant now", "a search warrant is on the way",
       "search warrant being signed", "a court order is being drafted", "subpoena on its way",
       "the judge is about to sign a search warrant"]),
+    ("westmont", "third-party-requests-patron-info", "consent",
+     ["release form is blank", "has a consent form but it's not signed", "empty consent form"]),
     ("mount-prospect", "law-enforcement-request", "emergency",
      ["the kid says it's an emergency", "the girl says it's life or death",
       "his brother says emergency"]),
