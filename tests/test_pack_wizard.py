@@ -534,3 +534,52 @@ def test_a_long_headline_names_the_answer_that_makes_it_long_and_lets_it_be_shor
     assert made.facts["footage_to_law_enforcement"].value == "in support of active investigations"
     assert made.roles["director"].titles == model.roles["director"].titles
     assert run_checks(tmp_path).errors == []
+
+
+class ShortRetention(Librarian):
+    """Mahomet's librarian at a library whose footage is overwritten after 21 days."""
+
+    def _answer(self, prompt: str) -> str:
+        if self.fact == "footage_retention_days" and "A number" in prompt:
+            return "21"
+        return super()._answer(prompt)
+
+
+def test_a_footage_hold_runs_out_when_the_packs_stated_footage_is_overwritten(
+        tmp_path: Path) -> None:
+    """The footage-evidence hold a police or save-the-recording request starts is as long as the
+    retention the wizard was told (21 days), not a fixed 30: the deadline must come before the
+    recording is overwritten."""
+    from bot.content.catalogue import resolve_outcome
+
+    model = load_pack(ROOT / "knowledge" / "mahomet")
+    person = ShortRetention(model, "the library's published policy")
+    raw = (ROOT / "knowledge" / "mahomet" / "source.txt").read_text(encoding="utf-8")
+    folder = PackWizard("our-mahomet", raw, tmp_path, read=person.read, say=person.say).run()
+    made = load_pack(folder)
+    assert made.facts["footage_retention_days"].value == 21
+    flow = Catalogue.load(ROOT).flows["security-camera-footage"]
+    for outcome_id in ("police-investigation", "save-evidence"):
+        hold = resolve_outcome(made, flow, flow.nodes[outcome_id]).hold
+        assert hold == {"kind": "footage-evidence", "days": 21, "counts_from": "stated-date"}
+        assert resolve_outcome(model, flow, flow.nodes[outcome_id]).hold["days"] == 30
+
+
+def test_a_date_label_naming_who_acted_is_recorded_by_what_was_done(tmp_path: Path) -> None:
+    """"Adopted by the Board of Trustees: March 14, 2016" is the adopted date (not a
+    'board_of_trustees' one)."""
+    answers = iter(["", "", "", "the library's web site", "y"])
+    said: list[str] = []
+    prompts: list[str] = []
+
+    def read(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(answers)
+
+    wizard = PackWizard("driftless-valley", DRIFTLESS.read_text(encoding="utf-8"), tmp_path,
+                        read=read, say=said.append)
+    wizard.step_header()
+    assert "Dates found: adopted March 14, 2016, revised September 11, 2023." in prompts[-1]
+    assert wizard.answers.header["dates"] == {"adopted": "March 14, 2016",
+                                              "revised": "September 11, 2023"}
+    assert wizard.answers.header["library"] == "Driftless Valley Public Library"

@@ -98,10 +98,20 @@ def policy_title_guess(text: str, library: str) -> str:
     return (about or [c for c in candidates if "polic" in c.lower()] or candidates or [""])[0]
 
 
+_DATE_WORD = re.compile(r"\b(adopted|revised|approved|effective|amended|reviewed|updated)\b",
+                        re.IGNORECASE)
+
+
 def labelled_dates(text: str) -> dict[str, str]:
-    """Dates the text labels itself ("ADOPTED: 11-21-15", "Revised: 12/4/2018")."""
-    return {"_".join(match["label"].lower().split()[-3:]): match["date"]
-            for match in _DATE_LABEL.finditer(text)}
+    """Dates the text labels itself ("ADOPTED: 11-21-15", "Revised: 12/4/2018"); a label that
+    says who acted ("Adopted by the Board of Trustees:") is recorded by what was done."""
+    dates: dict[str, str] = {}
+    for match in _DATE_LABEL.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        said = _DATE_WORD.findall(text[line_start:match.start("date")])
+        label = said[-1].lower() if said else "_".join(match["label"].lower().split()[-3:])
+        dates.setdefault(label, match["date"])
+    return dates
 
 
 def _conditions_of(way: dict[str, Any]) -> list[str]:
@@ -391,7 +401,8 @@ class PackWizard:
                 elif token in known:
                     ids.append(token)
                 else:
-                    self.say(f"   '{token}' is neither a suggestion number nor a clause id.")
+                    self.say(f"   '{token}' is neither a suggestion number nor a clause id "
+                             "(a note for the reviewer is asked next).")
                     break
             else:
                 if ids:
@@ -410,7 +421,9 @@ class PackWizard:
         for number, fact in enumerate(facts, 1):
             if not applies(fact, values):
                 values[fact.name] = fact.skipped
-                because = ", ".join(f"{name} is {values.get(name)!r}" for name, _ in fact.ask_if)
+                because = ", ".join(
+                    f"{name} is {'silent' if values.get(name) is None else repr(values.get(name))}"
+                    for name, _ in fact.ask_if)
                 self.answers.facts[fact.name] = {
                     "value": fact.skipped, "cite": general or [self.answers.clauses[0].id],
                     "note": f"Not asked: {because}. {fact.question}"}
@@ -426,6 +439,10 @@ class PackWizard:
                 note = f"Policy is silent: {fact.question or fact.meaning}"
             elif value is False and not fact.cite_when_false:
                 cite = general or [self.answers.clauses[0].id]  # nothing relies on a clause
+                note = f"{fact.question} {_plain(value)}"
+            elif value is False:  # the "no" is itself a rule staff are told
+                cite = self._cite(offered, "Staff are told this 'no' as a rule: which clause "
+                                  "says so?")
                 note = f"{fact.question} {_plain(value)}"
             else:
                 cite = self._cite(offered)
@@ -472,7 +489,8 @@ class PackWizard:
             self.say("   That answer doesn't fit; try again.")
 
     def step_roles(self) -> None:
-        found = list(dict.fromkeys(m[1] for m in _TITLE.finditer(self.text)))
+        found = list(dict.fromkeys(" ".join(m[1].split()) for m in _TITLE.finditer(self.text)))
+        flat = " ".join(self.text.split())  # a title the policy breaks across a line is one
         self.say("\n5. Roles: who staff are sent to, with the policy's own titles. Titles are "
                  "put into replies (\"Paging the Director now\"), so keep them short. Found in "
                  "the text: " + (", ".join(found) or "none"))
@@ -491,7 +509,7 @@ class PackWizard:
                     self.reanswer_fact(long_fact)
                     answer = guess
                 titles = [t.strip() for t in answer.split(",") if t.strip()]
-                missing = [t for t in titles if t not in self.text]
+                missing = [t for t in titles if " ".join(t.split()) not in flat]
                 if not titles or missing:
                     self.say(f"   Use titles as the policy writes them (not found: "
                              f"{', '.join(missing) or 'none given'}).")

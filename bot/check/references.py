@@ -102,6 +102,10 @@ def _check_outcome(pack: Pack, flow: Flow, outcome: Outcome) -> list[Problem]:
     path = pack.path if key in pack.overrides else flow.path
     for message in validate_outcome_spec(spec) if key in pack.overrides else ():
         problems.append(Problem(path, line, f"{where}: override: {message}"))
+    days_fact = (spec.get("hold") or {}).get("days_fact")
+    if days_fact and days_fact not in pack.facts:
+        problems.append(Problem(path, line, f"{where}: hold days_fact {days_fact!r} missing from "
+                                            "pack"))
     for name in spec.get("cite", ()):
         if name not in pack.facts:
             problems.append(Problem(path, line, f"{where}: cites fact {name!r} missing from pack"))

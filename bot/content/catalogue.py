@@ -150,9 +150,21 @@ def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome) -> ResolvedOutcome
         citations=citations_for(pack, spec),
         escalate=Escalation(tuple(escalate["roles"]), escalate["urgency"]),
         form=str(form) if form else None,
-        hold=dict(spec["hold"]) if spec.get("hold") else None,
+        hold=hold_for(pack, spec["hold"]) if spec.get("hold") else None,
         reviewed=flow.last_reviewed,
     )
+
+
+def hold_for(pack: Pack, spec: dict[str, Any]) -> dict[str, Any]:
+    """The deadline an outcome starts at this library: ``days_fact`` (footage_retention_days)
+    gives its length where the pack states that number, since the footage is gone after it;
+    otherwise the flow's ``days``."""
+    hold = dict(spec)
+    fact = pack.facts.get(hold.pop("days_fact", None) or "")
+    if fact is not None and isinstance(fact.value, int) and not isinstance(fact.value, bool) \
+            and fact.value > 0:
+        hold["days"] = fact.value
+    return hold
 
 
 def validate_outcome_spec(spec: dict[str, Any]) -> list[str]:
