@@ -334,12 +334,17 @@ def test_overlap_warnings_are_cached_and_recomputed_when_a_trigger_changes(
 )
 def test_a_release_without_its_clause_conditions_fails_at_the_outcome(
         content_copy: Path, old: str, new: str, message: str) -> None:
+    """A condition the flow never establishes is the flow's to fix: the error is at its outcome;
+    a pack that names no allowing clause is the library's to fix: the error is at pack.yaml, on
+    the clause the outcome cites, and names the outcome's place."""
     break_file(content_copy, PACK, old, new)
     report = run_checks(content_copy)
     flow = content_copy / FLOW
-    assert any(message in p.message and Path(p.path) == flow
-               and p.line == line_of(flow, "  fines-only:") for p in report.errors), (
-        [str(p) for p in report.problems])
+    pack = content_copy / PACK
+    where = ((pack, line_of(pack, '  "3":')) if "cites no" in message
+             else (flow, line_of(flow, "  fines-only:")))
+    assert any(message in p.message and (Path(p.path), p.line) == where
+               for p in report.errors), ([str(p) for p in report.problems], where)
     result = CliRunner().invoke(main, ["check", str(content_copy)])
     assert result.exit_code == 1
-    assert f"{flow}:{line_of(flow, '  fines-only:')}: fines-only releases" in result.output
+    assert f"{where[0]}:{where[1]}: fines-only releases" in result.output

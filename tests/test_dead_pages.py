@@ -121,6 +121,7 @@ def test_a_permanent_slack_error_pages_the_next_level_at_once_and_tells_the_aske
         listed = paging.pages_command()
         assert "PAGES NOT DELIVERED" in listed and f"to {target} by Slack: " in listed \
             and error in listed
+        assert f"{paging.eid}  pagelib  [immediate] " in listed  # whose page it is
         kinds = [e.kind for e in AuditLog(paging.db).rows()]
         assert "page.undelivered" in kinds
 

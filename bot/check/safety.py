@@ -37,6 +37,9 @@ from bot.content.yamlio import LineMap, load_yaml
 from bot.engine.walk import Answers, FlowError
 from bot.errors import ContentError, Problem
 
+# A release whose pack names no allowing clause: the pack is at fault, so check points there.
+NO_ALLOWING_CLAUSE = "cites no clause of this library's policy that allows a release"
+
 RULES_FILE = Path("knowledge") / "safety.yaml"
 
 
@@ -325,8 +328,8 @@ def check_release_conditions(pack: Pack, outcome: dict[str, Any], context: dict[
     grounds = [pack.clauses[c["clause"]] for c in outcome["citations"]
                if c["clause"] in pack.clauses and pack.clauses[c["clause"]].releases]
     if not grounds:
-        return ("cites no clause of this library's policy that allows a release (name the "
-                "allowing clause's conditions under release: in the pack)")
+        return (f"{NO_ALLOWING_CLAUSE} (name the allowing clause's conditions under release: in "
+                "the pack)")
     have = _established(rules, context)
 
     def met(terms: Any) -> bool:
@@ -382,8 +385,12 @@ def check_safety(catalogue: Catalogue) -> list[Problem]:
                 context = path_context(resolved, path.answers, facts, library, topics=topics,
                                        release=release)
                 if release and (why := check_release_conditions(pack, resolved, context, rules)):
+                    place = override_place(pack, flow, outcome)
+                    if why.startswith(NO_ALLOWING_CLAUSE) and place[0] == flow.path:
+                        place = pack_place(pack, resolved)  # the pack's to fix, not the flow's
+                        why += f"; the outcome is {flow.path.name}:{outcome.line}"
                     problems.append(Problem(
-                        *override_place(pack, flow, outcome),
+                        *place,
                         f"{outcome.id} releases ({resolved['decision']}) for {library} without "
                         f"its conditions: {why} (path: {path.describe()})",
                     ))
@@ -403,6 +410,14 @@ def check_safety(catalogue: Catalogue) -> list[Problem]:
                             )
                         )
     return problems
+
+
+def pack_place(pack: Pack, outcome: dict[str, Any]) -> tuple[Path, int]:
+    """Where in pack.yaml a release's missing conditions belong: the first clause it cites."""
+    for citation in outcome["citations"]:
+        if citation["clause"] in pack.clauses:
+            return pack.path, pack.clauses[citation["clause"]].line
+    return pack.path, 1
 
 
 def override_place(pack: Pack, flow: Flow, outcome: Outcome) -> tuple[Path, int]:

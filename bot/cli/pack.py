@@ -71,6 +71,10 @@ def _report(content: Path, library_id: str) -> bool:
         click.echo(str(problem))
     click.echo(f"frontdesk check: {report.summary()}")
     if report.errors:
+        click.echo("\nNo comparison with the other libraries yet: it walks every reply, and "
+                   "check must pass first. Fix the errors above, then run `frontdesk check"
+                   f" --content {content}` and `frontdesk compare law-enforcement-request "
+                   f"--content {content}`.")
         return False
     catalogue = with_bundled_libraries(Catalogue.load(content))
     for situation in SHOWN_SITUATIONS:

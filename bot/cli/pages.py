@@ -30,7 +30,8 @@ def _when(stamp: datetime | None) -> str:
 @click.option("--no-tick", is_flag=True, help="Do not act on passed deadlines first.")
 @with_services
 def pages(service: EscalationService, no_tick: bool) -> None:
-    """List open escalations (paged, not yet resolved) and open holds."""
+    """List open escalations (paged, not yet resolved) and open holds, each with its library
+    (one database may serve several)."""
     if not no_tick:
         service.tick()
     open_now = service.open_escalations()
@@ -43,7 +44,8 @@ def pages(service: EscalationService, no_tick: bool) -> None:
         else:
             status = (f"paging the {level} (repeat {e.repeat}); "
                       f"next step {_when(e.next_action_at)}")
-        click.echo(f"{e.id}  [{e.urgency}] {e.situation_title} — {e.headline or e.reason}\n"
+        click.echo(f"{e.id}  {e.library}  [{e.urgency}] {e.situation_title} — "
+                   f"{e.headline or e.reason}\n"
                    f"    asked by {e.asked_by} ({e.face}) at {_when(e.created_at)}; {status}")
     dead = service.undelivered_pages()
     if dead:
@@ -62,7 +64,7 @@ def pages(service: EscalationService, no_tick: bool) -> None:
 
 def _echo_holds(open_holds: list) -> None:
     for h in open_holds:
-        click.echo(f"{h.id}  {h.kind}: due {_when(h.due_at)} ({h.state}"
+        click.echo(f"{h.id}  {h.library}  {h.kind}: due {_when(h.due_at)} ({h.state}"
                    f"{', renewed ' + str(h.renewals) + 'x' if h.renewals else ''})"
                    + (f" — escalation {h.escalation_id}" if h.escalation_id else ""))
 

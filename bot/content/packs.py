@@ -90,6 +90,16 @@ class Pack:
     path: Path
     override_lines: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def policy_date(self) -> str | None:
+        """The policy's own latest date as it labels it ("revised September 11, 2023"), shown
+        under its quotes: the library's date, never the project's review of its flows."""
+        for label in ("revised", "amended", "updated", "reviewed", "approved", "adopted",
+                      "effective"):
+            if self.dates.get(label):
+                return f"{label} {self.dates[label]}"
+        return next((f"{k.replace('_', ' ')} {v}" for k, v in self.dates.items() if v), None)
+
     def fact_values(self) -> dict[str, Any]:
         return self._context["facts"]
 

@@ -513,10 +513,8 @@ def outcome(
     controls.append(button("🔄 Start over", START_OVER, value(t=thread_ts, r=rev)))
     controls.append(something_else_button(thread_ts, rev))
     tail: list[Block] = [*action_rows(controls, "outcome")]
-    if result.reviewed:
-        tail.append(
-            context(f"Guidance last reviewed {result.reviewed}. Policy: {escape(pack.title)}.")
-        )
+    tail.append(context(f"Policy: {escape(pack.title)}"
+                        + (f", {escape(pack.policy_date)}." if pack.policy_date else ".")))
     blocks.append(DividerBlock())
     blocks += policy_blocks(pack, result)
     blocks += tail

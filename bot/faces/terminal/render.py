@@ -154,8 +154,8 @@ def policy_screen(pack: Pack, outcome: ResolvedOutcome) -> Screenful:
     for c in outcome.citations:
         paras.append(Para(f"[{c.clause}] {c.title}", "bold", "  "))
         paras.append(Para(c.text, "", "      "))
-    if outcome.reviewed:
-        paras.append(Para(f"Guidance reviewed {outcome.reviewed}.", "dim"))
+    if pack.policy_date:
+        paras.append(Para(f"Policy {pack.policy_date}.", "dim"))
     return paras
 
 
