@@ -441,8 +441,8 @@ class PackWizard:
                 cite = general or [self.answers.clauses[0].id]  # nothing relies on a clause
                 note = f"{fact.question} {_plain(value)}"
             elif value is False:  # the "no" is itself a rule staff are told
-                cite = self._cite(offered, "Staff are told this 'no' as a rule: which clause "
-                                  "says so?")
+                cite = self._cite(offered, "Staff are told this 'no' as a rule. Which "
+                                  "clause says so?")
                 note = f"{fact.question} {_plain(value)}"
             else:
                 cite = self._cite(offered)
