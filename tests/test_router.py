@@ -174,3 +174,26 @@ def test_run_without_flow_routes_the_first_say_and_prefills() -> None:
     assert set(routing) >= {"library", "flow", "status", "question", "outcome", "transcript"}
     assert routing["routing"]["situation"] is None and "candidates" in routing["routing"]
     assert runner.invoke(main, ["run"]).exit_code == 2
+
+
+DANGER = "emergency-or-illegal-activity"
+
+
+@pytest.mark.parametrize("text", [
+    "i think a kid is being abused, he told me his dad hits him",
+    "a boy has bruises all over and says his father beats him",
+    "a girl in the teen room says her stepfather hits her and her mom",
+    "a teen patron told me she wants to kill herself",
+    "patron told me he's going to hurt himself tonight",
+    "a kid says a man offered him money to come to his car",
+])
+def test_a_threat_to_a_person_offers_the_danger_situation_first(router: Router,
+                                                               text: str) -> None:
+    """A child's disclosure of abuse or a threat of suicide is no request for records (found by
+    review: 'he told me his dad hits him' started the parent-records flow, a suicide threat was
+    not even offered the danger situation). None of these is a trigger or training phrase."""
+    result = router.route(text, with_prefill=False)
+    assert result.situation in (None, DANGER), (text, result.situation)
+    offered = result.situation or (result.suggestions[0].situation if result.suggestions
+                                   else None)
+    assert offered == DANGER, (text, result.to_json()["candidates"])
