@@ -425,7 +425,7 @@ class SlackBot:
 
 
 @contextmanager
-def testlib_bot(tmp_path: Path, mode: str = "http") -> Iterator[SlackBot]:
+def bot_on_test_library(tmp_path: Path, mode: str = "http") -> Iterator[SlackBot]:
     """The app on the Slack test library against a fresh fake Slack, stopped afterwards."""
     with FakeSlack() as fake:
         running = SlackBot.start(fake, Catalogue.load(SLACK_CONTENT), tmp_path, mode=mode)

@@ -28,7 +28,7 @@ from bot.store import ConversationStore, Database
 from bot.store.audit import AuditLog
 from bot.store.paging_tables import escalations
 from tests.escalation_support import frontdesk_cmd, subprocess_env
-from tests.slack_support import LIBRARY, SLACK_CONTENT, STAFF, SlackBot, testlib_bot
+from tests.slack_support import LIBRARY, SLACK_CONTENT, STAFF, SlackBot, bot_on_test_library
 
 POLICE = "police-request"
 LOST = "lost-property"
@@ -174,7 +174,7 @@ def in_slack(bot: SlackBot, scenario: Scenario) -> Ended:
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackBot]:
-    with testlib_bot(tmp_path_factory.mktemp("slack")) as running:
+    with bot_on_test_library(tmp_path_factory.mktemp("slack")) as running:
         yield running
 
 

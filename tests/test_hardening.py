@@ -24,11 +24,11 @@ from tests.slack_support import (
     STAFF,
     SlackBot,
     actions_body,
+    bot_on_test_library,
     button,
     command_body,
     http,
     sign,
-    testlib_bot,
 )
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -107,7 +107,7 @@ def test_a_flow_with_too_many_triggers_is_refused_not_compared_forever(tmp_path:
 
 @pytest.fixture
 def bot(tmp_path: Path) -> Iterator[SlackBot]:
-    with testlib_bot(tmp_path) as running:
+    with bot_on_test_library(tmp_path) as running:
         yield running
 
 

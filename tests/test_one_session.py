@@ -22,7 +22,7 @@ import pytest
 from bot.faces.script import route_script
 from bot.store.audit import AuditLog
 from tests.conftest import ROOT
-from tests.slack_support import LIBRARY, STAFF, SlackBot, testlib_bot
+from tests.slack_support import LIBRARY, STAFF, SlackBot, bot_on_test_library
 from tests.terminal_support import chat
 
 OPENING = "a police officer at the desk wants to know what a patron borrowed"
@@ -40,7 +40,7 @@ LINES = [
 
 @pytest.fixture
 def bot(tmp_path: Path) -> Iterator[SlackBot]:
-    with testlib_bot(tmp_path) as running:
+    with bot_on_test_library(tmp_path) as running:
         yield running
 
 
