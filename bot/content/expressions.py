@@ -104,6 +104,22 @@ class ExpressionError(ValueError):
     """An expression or template that does not parse or cannot be evaluated."""
 
 
+@contextmanager
+def _bounded(doing: str) -> Iterator[None]:
+    """Run one evaluation under ``_time_limit``; what goes wrong in it is one ExpressionError
+    that says what was being done (``doing``: "evaluate '…'", "render '…'")."""
+    try:
+        with _time_limit():
+            yield
+    except TemplateError as exc:
+        raise ExpressionError(f"cannot {doing}: {exc}") from exc
+    except RecursionError:
+        raise ExpressionError(f"cannot {doing}: it calls itself without end") from None
+    except _TooSlow:
+        raise ExpressionError(f"cannot {doing}: it took longer than {MAX_SECONDS:g} s or "
+                              f"{MAX_STEPS} steps") from None
+
+
 @cache
 def _compiled_expression(source: str):
     try:
@@ -125,17 +141,8 @@ def evaluate(source: str, context: dict[str, Any]) -> Any:
     plan = _plain_condition(source)
     if plan is not None:
         return plan(context)
-    try:
-        with _time_limit():
-            value = _compiled_expression(source)(**context)
-    except TemplateError as exc:
-        raise ExpressionError(f"cannot evaluate {source!r}: {exc}") from exc
-    except RecursionError:
-        raise ExpressionError(f"cannot evaluate {source!r}: it calls itself without end"
-                              ) from None
-    except _TooSlow:
-        raise ExpressionError(f"cannot evaluate {source!r}: it took longer than "
-                              f"{MAX_SECONDS:g} s or {MAX_STEPS} steps") from None
+    with _bounded(f"evaluate {source!r}"):
+        value = _compiled_expression(source)(**context)
     if isinstance(value, Undefined):  # e.g. an attribute the sandbox hides
         raise ExpressionError(f"cannot evaluate {source!r}: the result is undefined")
     return value
@@ -278,22 +285,13 @@ def render(source: str, context: dict[str, Any]) -> str:
         return "".join(p if isinstance(p, str) else _lookup(p, context, source) for p in parts)
     out: list[str] = []
     size = 0
-    try:
-        with _time_limit():
-            for chunk in _compiled_template(source).generate(**context):
-                size += len(chunk)
-                if size > MAX_OUTPUT:
-                    raise ExpressionError(f"cannot render {source[:80]!r}: it renders more than "
-                                          f"{MAX_OUTPUT} characters")
-                out.append(chunk)
-    except TemplateError as exc:
-        raise ExpressionError(f"cannot render {source[:80]!r}: {exc}") from exc
-    except RecursionError:
-        raise ExpressionError(f"cannot render {source[:80]!r}: it calls itself without end"
-                              ) from None
-    except _TooSlow:
-        raise ExpressionError(f"cannot render {source[:80]!r}: it took longer than "
-                              f"{MAX_SECONDS:g} s or {MAX_STEPS} steps") from None
+    with _bounded(f"render {source[:80]!r}"):
+        for chunk in _compiled_template(source).generate(**context):
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise ExpressionError(f"cannot render {source[:80]!r}: it renders more than "
+                                      f"{MAX_OUTPUT} characters")
+            out.append(chunk)
     return "".join(out)
 
 
