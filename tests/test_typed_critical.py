@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.content.catalogue import Catalogue
-from bot.engine.matching import match_choice
+from tests.typed_support import assert_asked_again, assert_taken
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = Catalogue.load(ROOT)
@@ -65,26 +65,16 @@ TAKEN = [
 ]
 
 
-def _question(library: str, flow: str, question: str):  # type: ignore[no-untyped-def]
-    return CATALOGUE.flow(library, flow).nodes[question]
-
-
 @pytest.mark.parametrize(("library", "flow", "question", "answers"), REFUSED)
 def test_a_doubted_denied_or_promised_condition_is_asked_again(
         library: str, flow: str, question: str, answers: list[str]) -> None:
-    node = _question(library, flow, question)
-    for answer in answers:
-        found = match_choice(node, answer)
-        assert found is None or not found.critical, (answer, found and found.id)
+    assert_asked_again(CATALOGUE, library, flow, question, answers)
 
 
 @pytest.mark.parametrize(("library", "flow", "question", "answers"), TAKEN)
 def test_clear_answers_are_still_taken(library: str, flow: str, question: str,
                                        answers: dict[str, str]) -> None:
-    node = _question(library, flow, question)
-    for answer, expected in answers.items():
-        found = match_choice(node, answer)
-        assert found is not None and found.id == expected, (answer, found and found.id)
+    assert_taken(CATALOGUE, library, flow, question, answers)
 
 
 @pytest.mark.parametrize(("library", "flow", "said"), [
