@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import textwrap
@@ -19,6 +20,8 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -351,3 +354,20 @@ class Clock:
 
         with self._lock:
             self.now = self.now + timedelta(**delta)
+
+
+@contextmanager
+def debug_log(log_file: Path) -> Iterator[Path]:
+    """Everything logged (root logger at DEBUG) while inside, in ``log_file``."""
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    handler.setLevel(logging.DEBUG)
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield log_file
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+        handler.close()

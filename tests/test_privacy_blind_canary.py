@@ -13,10 +13,7 @@ The clean notes (no identifiers) measure what redaction costs: how many it chang
 from __future__ import annotations
 
 import json
-import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +25,7 @@ from sqlalchemy import MetaData, select
 from bot.privacy.redact import redact
 from bot.store import ConversationStore, Database
 from bot.store.audit import AuditLog
-from tests.escalation_support import PIC_USERS, PagingFake
+from tests.escalation_support import PIC_USERS, PagingFake, debug_log
 from tests.slack_support import STAFF
 from tests.terminal_support import chat
 from tests.wiring_support import pagelib_bot
@@ -98,23 +95,6 @@ def test_redaction_alone_leaves_no_canary_identifier(canary: CanarySet) -> None:
 def test_clean_notes_are_rarely_changed(canary: CanarySet) -> None:
     changed = [item["text"] for item in canary.clean if redact(item["text"]) != item["text"]]
     assert len(changed) <= canary.clean_changed_at_most, changed
-
-
-@contextmanager
-def debug_log(log_file: Path) -> Iterator[Path]:
-    """Everything logged (root logger at DEBUG) while inside, in ``log_file``."""
-    handler = logging.FileHandler(log_file, encoding="utf-8")
-    handler.setLevel(logging.DEBUG)
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield log_file
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
-        handler.close()
 
 
 def contexts(identifier: str, text: str) -> set[str]:

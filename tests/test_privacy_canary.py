@@ -4,7 +4,6 @@ files, the logs, the audit export or the messages sent to Slack."""
 from __future__ import annotations
 
 import json
-import logging
 import tomllib
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from bot.escalation import EscalationService, ThreadRef
 from bot.faces.slack import blocks
 from bot.store import ConversationStore, Database
 from bot.store.audit import AuditLog
-from tests.escalation_support import PagingFake, config_toml, write_content
+from tests.escalation_support import PagingFake, config_toml, debug_log, write_content
 from tests.terminal_support import chat
 
 CARD = "21234567890123"
@@ -30,21 +29,9 @@ CANARIES = [CARD, "21234 56789 0123", EMAIL, "jane.doe", PHONE, "555-0199", "555
 
 
 def test_patron_details_never_reach_storage_logs_or_slack(tmp_path: Path) -> None:
-    log_file = tmp_path / "frontdesk.log"
-    handler = logging.FileHandler(log_file)
-    handler.setLevel(logging.DEBUG)
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        with PagingFake() as fake:
-            run_conversations(tmp_path, fake)
-            sent = [str(c.args) for c in fake.calls]
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
-        handler.close()
+    with debug_log(tmp_path / "frontdesk.log") as log_file, PagingFake() as fake:
+        run_conversations(tmp_path, fake)
+        sent = [str(c.args) for c in fake.calls]
 
     files = [p for p in tmp_path.glob("canary.db*")] + [log_file]
     assert any(p.name == "canary.db" for p in files)
