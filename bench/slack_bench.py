@@ -9,8 +9,11 @@ over loopback. For each app the bench reports:
 * **CPU per event**: the server process's user+system CPU time (``/proc/PID/stat``) over the
   run, divided by the events sent. For frontdesk this includes everything the event causes
   after the acknowledgement (routing, the store, the Web API calls to post the question); the
-  bench waits until every question has been posted before reading the clock. The bare app
-  only acknowledges.
+  bench waits until every question has been posted before reading the clock. Two baselines:
+  **bare Bolt** only acknowledges (the issue's target: frontdesk ≤ 3× its CPU per event);
+  **bare Bolt + reply** also answers the DM in its thread with one ``chat.postMessage`` — the
+  least any bot must do for this event — so the second ratio says what frontdesk costs above
+  answering at all.
 * **ack latency**: request sent → HTTP response received (Bolt acknowledges Events API
   requests before running listeners), p50 / p99 / max.
 
@@ -46,6 +49,9 @@ sys.path.insert(0, str(ROOT))
 SECRET = "bench-signing-secret-0123456789abcdef"
 TOKEN = "xoxb-bench"
 TEXT = "cop at the desk wants to know what a patron checked out"
+#: The apps measured, in order: the two baselines, then frontdesk.
+BASELINES = {"bare": "bare Bolt", "bare-reply": "bare Bolt + reply"}
+APPS = {**BASELINES, "frontdesk": "frontdesk"}
 
 
 # --- the two servers (run in child processes) -----------------------------------------------------
@@ -56,16 +62,21 @@ def serve(kind: str, api_url: str, content: str | None, library: str, threads: i
     from bot.faces.slack.http import HttpServer
 
     secrets = SlackSecrets(TOKEN, SECRET, None, api_url)
-    if kind == "bare":
+    if kind in BASELINES:
         from slack_bolt import App
         from slack_bolt.adapter.wsgi import SlackRequestHandler
         from slack_sdk import WebClient
 
         app = App(client=WebClient(token=TOKEN, base_url=api_url), signing_secret=SECRET)
-
-        @app.event("message")
-        def on_message() -> None:  # acknowledged by Bolt; nothing else
-            return None
+        if kind == "bare":
+            @app.event("message")
+            def on_message() -> None:  # acknowledged by Bolt; nothing else
+                return None
+        else:
+            @app.event("message")
+            def on_message_reply(event: dict, client: WebClient) -> None:  # type: ignore[type-arg]
+                client.chat_postMessage(channel=event["channel"], thread_ts=event["ts"],
+                                        text="What is happening at the desk?")
 
         wsgi = SlackRequestHandler(app)
         server = HttpServer(wsgi, port=0, threads=threads)  # type: ignore[arg-type]
@@ -219,12 +230,13 @@ def measure(kind: str, fake, args: argparse.Namespace) -> dict[str, float]:  # t
         if not line.startswith("READY"):
             raise SystemExit(f"{kind} server did not start: {line!r}")
         url = f"http://127.0.0.1:{int(line.split()[1])}/slack/events"
-        expect_posts = kind == "frontdesk"
+        expect_posts = kind != "bare"
+        counts_sql = kind == "frontdesk"
         run_load(url, args.warmup, args.rate)  # imports, caches, first connections
         if expect_posts:
             fake.wait_for("chat.postMessage", count=args.warmup, timeout=60)
         fake.reset()
-        if expect_posts:
+        if counts_sql:
             sql_counts(process)  # from zero
         before = cpu_seconds(process.pid)
         latencies, errors = run_load(url, args.events, args.rate)
@@ -233,7 +245,7 @@ def measure(kind: str, fake, args: argparse.Namespace) -> dict[str, float]:  # t
         else:
             time.sleep(0.2)
         cpu = cpu_seconds(process.pid) - before
-        sql = sql_counts(process) if expect_posts else (0, 0, 0)
+        sql = sql_counts(process) if counts_sql else (0, 0, 0)
         posted = len(fake.calls_to("chat.postMessage"))
     finally:
         process.terminate()
@@ -258,7 +270,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="waitress threads (both apps)")
     parser.add_argument("--content", default=None, help="content root (default: this checkout)")
     parser.add_argument("--library", default="mount-prospect")
-    parser.add_argument("--serve", choices=["frontdesk", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=list(APPS), help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -268,24 +280,25 @@ def main() -> None:
     from tests.fakeslack import FakeSlack
 
     with FakeSlack() as fake:
-        results = {kind: measure(kind, fake, args) for kind in ("bare", "frontdesk")}
+        results = {kind: measure(kind, fake, args) for kind in APPS}
     print(
         f"Slack event bench: {args.events} signed DM events at {args.rate:g}/s per app, "
         f"waitress {args.threads} threads, Bolt WSGI adapter, loopback, {os.cpu_count()} CPUs"
     )
     print(f"event: a DM that opens a case ({TEXT!r}); library {args.library}")
     print(
-        f"{'app':<12}{'CPU/event':>11}{'ack p50':>10}{'ack p99':>10}{'ack max':>10}"
+        f"{'app':<19}{'CPU/event':>11}{'ack p50':>10}{'ack p99':>10}{'ack max':>10}"
         f"{'errors':>8}{'posted':>8}"
     )
     for kind, r in results.items():
-        name = "bare Bolt" if kind == "bare" else "frontdesk"
         print(
-            f"{name:<12}{r['cpu_ms']:>9.2f}ms{r['p50_ms']:>8.2f}ms{r['p99_ms']:>8.2f}ms"
+            f"{APPS[kind]:<19}{r['cpu_ms']:>9.2f}ms{r['p50_ms']:>8.2f}ms{r['p99_ms']:>8.2f}ms"
             f"{r['max_ms']:>8.1f}ms{r['errors']:>8}{r['posted']:>8}"
         )
     ratio = results["frontdesk"]["cpu_ms"] / max(results["bare"]["cpu_ms"], 1e-9)
     print(f"cost ratio (frontdesk / bare Bolt, CPU per event): {ratio:.2f}x")
+    ratio = results["frontdesk"]["cpu_ms"] / max(results["bare-reply"]["cpu_ms"], 1e-9)
+    print(f"cost ratio (frontdesk / bare Bolt + reply, CPU per event): {ratio:.2f}x")
     statements, transactions, commits = (n / args.events for n in results["frontdesk"]["sql"])
     print(f"SQL per event (frontdesk): {statements:.1f} statements, {transactions:.1f} "
           f"transactions, {commits:.1f} commits")

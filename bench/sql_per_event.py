@@ -1,11 +1,15 @@
 """SQL per Slack event: statements, transactions and commits, by which code issued them.
 
-Two events through the real Slack app (HTTP, fake Slack on 127.0.0.1, SQLite in a temporary
-folder, no delivery worker so only the event's own work is counted):
+Each kind of event goes through the real Slack app (HTTP, signed requests, fake Slack on
+127.0.0.1, SQLite in a temporary folder, no delivery worker so only the event's own work is
+counted), and is counted from its request to its last Slack call:
 
 * **open** — a DM that opens a case (``tests/slack_content``, library testlib);
-* **outcome** — the click that reaches a paging outcome (pagelib: police, then a search
-  warrant), which settles the case's page and triggers the escalation.
+* **command** — ``/frontdesk`` (pagelib), which opens a thread with the situation picker;
+* **pick** — the click picking a situation from it: the first question is posted;
+* **answer** — the click answering a question that leads to the next one;
+* **outcome** — the click that reaches a paging outcome (a search warrant), which settles the
+  case's page and triggers the escalation.
 
     python bench/sql_per_event.py [--verbose]
 
@@ -32,7 +36,13 @@ from bot.content.catalogue import Catalogue  # noqa: E402
 from tests.escalation_support import PagingFake  # noqa: E402
 from tests.fakeslack import FakeSlack  # noqa: E402
 from tests.slack_support import STAFF, SlackBot  # noqa: E402
-from tests.wiring_support import from_outbox, open_case, pagelib_bot, wait_post  # noqa: E402
+from tests.wiring_support import (  # noqa: E402
+    SITUATION,
+    from_outbox,
+    open_case,
+    pagelib_bot,
+    wait_post,
+)
 
 
 def origin() -> str:
@@ -84,21 +94,32 @@ def open_event(verbose: bool) -> None:
     recorder.report("open", verbose)
 
 
-def outcome_event(verbose: bool) -> None:
+def click_events(verbose: bool) -> None:
+    """A case on pagelib, event by event: the command, the situation picked, a question
+    answered, the outcome reached."""
     with PagingFake() as fake:
         bot = pagelib_bot(fake, Path(tempfile.mkdtemp()), worker=False)
         try:
-            picker, current = open_case(bot, "A police officer")
+            open_case(bot, "A police officer", user="UWARM")  # warm: imports, caches
             settle()
             recorder = Recorder(bot.runtime.services.database.engine)
             since = time.time()
-            bot.click(STAFF, current, "A search warrant")
-            wait_post(bot, since, lambda c: c.args.get("thread_ts") == picker.thread_ts
-                      and not from_outbox(c))
+            bot.command(STAFF)
+            picker = wait_post(bot, since, lambda c: "What is happening" in str(c.args.get("text")))
             settle()
+            recorder.report("command", verbose)
+            current = picker
+            for name, label in (("pick", SITUATION), ("answer", "A police officer"),
+                                ("outcome", "A search warrant")):
+                recorder.log.clear()
+                since = time.time()
+                bot.click(STAFF, current, label)
+                current = wait_post(bot, since, lambda c: c.args.get("thread_ts")
+                                    == picker.thread_ts and not from_outbox(c))
+                settle()
+                recorder.report(name, verbose)
         finally:
             bot.stop()
-    recorder.report("outcome", verbose)
 
 
 def main() -> None:
@@ -107,7 +128,7 @@ def main() -> None:
     options = parser.parse_args()
     print("SQL per Slack event (SQLite; BEGIN statements counted as transactions)")
     open_event(options.verbose)
-    outcome_event(options.verbose)
+    click_events(options.verbose)
 
 
 if __name__ == "__main__":
