@@ -4,16 +4,24 @@ writes nothing and says so (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 
 from bot.store import Database, paging
 from bot.store import outbox as outbox_module
 from bot.store.audit import AuditLog, append_event
 from bot.store.slack_state import SlackState
-from bot.store.txn import after_commit, read_connection, utcnow, write_transaction
+from bot.store.txn import (
+    after_commit,
+    read_connection,
+    savepoint,
+    unit,
+    utcnow,
+    write_transaction,
+)
 from tests.test_postgres import pg_url  # noqa: F401 - the fixture
 
 
@@ -83,3 +91,58 @@ def test_an_insert_under_a_taken_key_writes_nothing(db: Database) -> None:
     first = state.open_thread("C1", "1.0", user_id="U1", kind="dm", library="lib")
     again = state.open_thread("C1", "1.0", user_id="U2", kind="channel", library="lib")
     assert again == first and again.user_id == "U1"
+
+
+def test_a_unit_claims_in_its_first_transaction_and_closes_with_its_bookkeeping(
+        db: Database) -> None:
+    state = SlackState(db)
+    counted = commits(db)
+    steps: list[str] = []
+    with unit(db, lambda _conn: steps.append("claim"), lambda _conn: steps.append("close")):
+        with write_transaction(db):  # the event's changes: the claim rides in front
+            thread = state.open_thread("C1", "1.0", user_id="U1", kind="dm", library="lib")
+            assert steps == ["claim"]
+        state.set_live(thread, "2.0")  # delivery bookkeeping: waits for the close
+        assert state.thread("C1", "1.0").live_ts is None  # type: ignore[union-attr]
+        assert len(counted) == 1
+    assert steps == ["claim", "close"] and len(counted) == 2
+    assert state.thread("C1", "1.0").live_ts == "2.0"  # type: ignore[union-attr]
+
+
+def test_a_unit_that_wrote_nothing_claims_and_closes_in_one_commit(db: Database) -> None:
+    counted = commits(db)
+    steps: list[str] = []
+
+    def step(name: str) -> Callable[[Connection], None]:
+        return lambda conn: steps.append(name) or conn.exec_driver_sql("SELECT 1")
+
+    with unit(db, step("claim"), step("close")):
+        pass
+    assert steps == ["claim", "close"] and len(counted) == 1
+
+
+def test_a_refused_claim_rolls_the_changes_back_and_a_failed_unit_writes_no_close(
+        db: Database) -> None:
+    class Refused(BaseException):
+        pass
+
+    def refuse(_conn: object) -> None:
+        raise Refused
+
+    state = SlackState(db)
+    closed: list[bool] = []
+    with (pytest.raises(Refused), unit(db, refuse, lambda _conn: closed.append(True)),
+          write_transaction(db)):
+        state.open_thread("C1", "1.0", user_id="U1", kind="dm", library="lib")
+    assert state.thread("C1", "1.0") is None and closed == []
+
+
+def test_a_savepoint_rolls_back_alone_inside_the_transaction(db: Database) -> None:
+    state = SlackState(db)
+    with write_transaction(db):
+        state.open_thread("C1", "1.0", user_id="U1", kind="dm", library="lib")
+        with pytest.raises(RuntimeError), savepoint(db):
+            append_event_in(db, "page.raised")
+            raise RuntimeError("the page failed")
+    assert state.thread("C1", "1.0") is not None
+    assert AuditLog(db).head()[0] == 0 and AuditLog(db).verify().ok

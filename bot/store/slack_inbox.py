@@ -6,8 +6,10 @@ idempotency keys (``slack_processed``) and stores the request (free text redacte
 database is retried with backoff within ``ACCEPT_BUDGET`` seconds, well inside Slack's three;
 if it stays busy the caller answers so that Slack retries (events) or the person is told.
 
-The process that accepted a request processes it right after the acknowledgement (``start``,
-then ``finish`` or ``fail``). If that process dies first (SIGKILL, a crash, a power cut), its
+The process that accepted a request processes it right after the acknowledgement
+(``processing``, or ``fail``): the row is taken for processing in the same transaction as the
+request's first changes, and closed in the transaction that records what was posted
+(``bot.store.txn.unit``). If that process dies first (SIGKILL, a crash, a power cut), its
 rows are taken over: by a process on the same host at once (the owner's pid is gone), by any
 process once the row's lease has run out (``take_over``), and replayed through the same
 listeners. A request that keeps failing is marked ``failed`` after ``MAX_ATTEMPTS`` and the
@@ -19,12 +21,15 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     Column,
+    Connection,
     DateTime,
     Integer,
     MetaData,
@@ -43,7 +48,7 @@ from bot.privacy.redact import redact
 from bot.store.database import Database
 from bot.store.outbox import claimer_dead, worker_identity
 from bot.store.slack_state import slack_processed
-from bot.store.txn import utcnow
+from bot.store.txn import unit, utcnow
 
 log = logging.getLogger("frontdesk.inbox")
 
@@ -90,6 +95,13 @@ def redacted(value: Any, typed: tuple[str, ...] = ("text",)) -> Any:
     if isinstance(value, list):
         return [redacted(v, typed) for v in value]
     return value
+
+
+class Taken(BaseException):  # noqa: N818 - a signal, like GeneratorExit, not an error
+    """The inbox row is no longer ours to process (done already, or taken over by another
+    process): the work stops where it is and its transaction rolls back. A BaseException so
+    that no ``except Exception`` on the way (a page that must not take the guidance down)
+    swallows it."""
 
 
 @dataclass(frozen=True)
@@ -169,25 +181,39 @@ class SlackInbox:
 
     # --- processing -----------------------------------------------------------------------
 
-    def start(self, inbox_id: int) -> bool:
-        """Take our pending row for processing; False when it is not ours or not pending
-        (done already, or another process took it over)."""
-        now = utcnow()
-        with self.db.engine.begin() as conn:
-            changed = conn.execute(update(slack_inbox).where(
-                slack_inbox.c.id == inbox_id, slack_inbox.c.status == "pending",
-                slack_inbox.c.owner == self.identity,
-            ).values(status="processing", lease_until=now + WORK_LEASE)).rowcount
+    @contextmanager
+    def processing(self, inbox_id: int) -> Iterator[None]:
+        """Process our pending row: taken (``processing``) in the work's first write
+        transaction, with the work's changes; closed (``done``, its body emptied: nothing typed
+        is kept) in the transaction recording what the work posted. Raises ``Taken`` when the
+        row is not ours or not pending (done already, or another process took it over): then
+        nothing the work wrote is kept."""
+
+        def claim(conn: Connection) -> None:
+            if not self._claim(conn, inbox_id):
+                raise Taken(inbox_id)
+
+        with unit(self.db, claim, lambda conn: self._close(conn, inbox_id)):
+            yield
+        self._maybe_prune(utcnow())
+
+    def _claim(self, conn: Connection, inbox_id: int) -> bool:
+        changed = conn.execute(update(slack_inbox).where(
+            slack_inbox.c.id == inbox_id, slack_inbox.c.status == "pending",
+            slack_inbox.c.owner == self.identity,
+        ).values(status="processing", lease_until=utcnow() + WORK_LEASE)).rowcount
         return changed == 1
 
+    def _close(self, conn: Connection, inbox_id: int) -> None:
+        conn.execute(update(slack_inbox).where(
+            slack_inbox.c.id == inbox_id, slack_inbox.c.owner == self.identity,
+        ).values(status="done", body="{}", done_at=utcnow()))
+
     def finish(self, inbox_id: int) -> None:
-        """Done: the request's body is emptied (nothing typed is kept)."""
-        now = utcnow()
+        """Done without processing (no listener works on it): the body is emptied."""
         with self.db.engine.begin() as conn:
-            conn.execute(update(slack_inbox).where(
-                slack_inbox.c.id == inbox_id, slack_inbox.c.owner == self.identity,
-            ).values(status="done", body="{}", done_at=now))
-        self._maybe_prune(now)
+            self._close(conn, inbox_id)
+        self._maybe_prune(utcnow())
 
     def fail(self, inbox_id: int, error: str) -> bool:
         """Record a failed attempt; True when it has failed for good (then it is not retried,

@@ -40,7 +40,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.engine.conversation import Conversation
 from bot.store.database import Database
 from bot.store.outbox import worker_identity
-from bot.store.txn import as_utc, read_connection, utcnow, write_transaction
+from bot.store.txn import as_utc, bookkeeping, read_connection, utcnow, write_transaction
 
 metadata = MetaData()
 
@@ -228,9 +228,10 @@ class SlackState:
         )
 
     def set_live(self, thread: SlackThread, live_ts: str | None) -> None:
-        """Remember which message carries the current buttons (only if the rev still holds)."""
-        with write_transaction(self.db) as conn:
-            conn.execute(update(slack_threads).where(*self._at_rev(thread)).values(live_ts=live_ts))
+        """Remember which message carries the current buttons (only if the rev still holds).
+        Delivery bookkeeping: inside a request's unit it is written with the unit's close."""
+        statement = update(slack_threads).where(*self._at_rev(thread)).values(live_ts=live_ts)
+        bookkeeping(self.db, lambda conn: conn.execute(statement))
 
     def count(self) -> dict[str, int]:
         """Row counts (for tests and health checks)."""

@@ -9,7 +9,16 @@ Transactions nest by joining: inside an open ``write_transaction`` (same thread 
 database), another one — and ``read_connection`` — hands out the same connection, and only
 the outermost commits. So a Slack event's state changes, their audit events and their outbox
 rows, written by different modules, commit once, and reads inside see what was written.
-A joined block that raises rolls the whole transaction back; keep network calls outside.
+A joined block that raises rolls the whole transaction back; keep network calls outside
+(``savepoint`` lets a part that may fail on its own — a page — roll back alone).
+
+A **unit** is one request's database work (a Slack event after its acknowledgement): its
+``claim`` (taking the request for processing) is the first statement of the first write
+transaction opened inside it, so the claim and the request's state changes commit together;
+writes that only record what was delivered (``bookkeeping``: the ts of a posted message) wait
+for the unit's closing transaction, which also runs its ``close`` (the request is done). So a
+request costs one commit for its changes and one for its bookkeeping, with network calls in
+between and none inside either.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Select
@@ -45,6 +55,67 @@ _open: ContextVar[tuple[Database, Connection, list[Callable[[], None]]] | None] 
     "frontdesk_transaction", default=None)
 
 
+@dataclass
+class Unit:
+    """One request's database work (see the module's docstring)."""
+
+    db: Database
+    claim: Callable[[Connection], None]  # raises to refuse: the request is not ours
+    close: Callable[[Connection], None]
+    claimed: bool = False
+    bookkept: list[Callable[[Connection], None]] = field(default_factory=list)
+
+
+_unit: ContextVar[Unit | None] = ContextVar("frontdesk_unit", default=None)
+
+
+def _unit_on(db: Database) -> Unit | None:
+    current = _unit.get()
+    return current if current is not None and current.db is db else None
+
+
+@contextmanager
+def unit(db: Database, claim: Callable[[Connection], None],
+         close: Callable[[Connection], None]) -> Iterator[Unit]:
+    """Run a request's work as one unit: ``claim`` rides in its first write transaction,
+    ``close`` and the bookkeeping in its last. When the work raises, nothing more is written
+    (the caller records the failure)."""
+    work = Unit(db, claim, close)
+    token = _unit.set(work)
+    try:
+        yield work
+    finally:
+        _unit.reset(token)
+    with write_transaction(db) as conn:
+        if not work.claimed:
+            claim(conn)
+        for write in work.bookkept:
+            write(conn)
+        close(conn)
+
+
+def bookkeeping(db: Database, write: Callable[[Connection], None]) -> None:
+    """A write that only records what was delivered (a posted message's ts): inside a unit, it
+    waits for the unit's closing transaction; otherwise it is written now."""
+    if (work := _unit_on(db)) is not None and _joined(db) is None:
+        work.bookkept.append(write)
+        return
+    with write_transaction(db) as conn:
+        write(conn)
+
+
+@contextmanager
+def savepoint(db: Database) -> Iterator[None]:
+    """Inside an open write transaction, a part that rolls back alone when it raises (the
+    exception still propagates); outside one, nothing extra."""
+    conn = _joined(db)
+    if conn is None:
+        yield
+        return
+    with conn.begin_nested():
+        yield
+
+
 def _joined(db: Database) -> Connection | None:
     current = _open.get()
     return current[1] if current is not None and current[0] is db else None
@@ -67,12 +138,15 @@ def write_transaction(db: Database) -> Iterator[Connection]:
     if (conn := _joined(db)) is not None:
         yield conn
         return
+    work = _unit_on(db)
     with db.engine.connect() as conn:
         if db.dialect == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         committed: list[Callable[[], None]] = []
         token = _open.set((db, conn, committed))
         try:
+            if work is not None and not work.claimed:
+                work.claim(conn)
             yield conn
         except BaseException:
             conn.rollback()
@@ -80,6 +154,8 @@ def write_transaction(db: Database) -> Iterator[Connection]:
         finally:
             _open.reset(token)
         conn.commit()
+    if work is not None:
+        work.claimed = True
     for callback in committed:
         callback()
 

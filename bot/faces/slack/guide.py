@@ -38,7 +38,8 @@ from bot.engine.session import (
 )
 from bot.engine.step import STATED_DATE, Understood, answer
 from bot.faces.slack import blocks
-from bot.faces.slack.paging import Pager, paging_note
+from bot.faces.slack.blocks import Paging
+from bot.faces.slack.paging import Pager, Settled, paging_note
 from bot.faces.slack.services import Services
 from bot.mrkdwn import channel as channel_link
 from bot.mrkdwn import escape, mention
@@ -46,6 +47,7 @@ from bot.ops.metrics import OUTCOMES
 from bot.privacy.redact import redact
 from bot.router import PrefilledAnswer
 from bot.store.slack_state import SlackThread
+from bot.store.txn import bookkeeping, write_transaction
 
 log = logging.getLogger("frontdesk.slack")
 
@@ -143,9 +145,12 @@ class Guide:
         except SlackApiError as exc:
             log.warning("chat.postEphemeral failed: %s", exc.response.get("error"))
 
-    def save(self, thread: SlackThread, step: Move, place: Place) -> None:
-        """Store the conversation the step (which won the thread) arrived at, and write the
-        case trail the engine decided for it."""
+    def save(self, thread: SlackThread, step: Move, place: Place, permalink: str | None
+             ) -> Settled:
+        """Store the conversation the step (which won the thread) arrived at, write the case
+        trail the engine decided for it, and settle its outcome's page (``permalink``: asked of
+        Slack beforehand). Called inside the step's write transaction, so all of it commits
+        once, before anything is posted."""
         current = step.after
         self.store.save(
             current.conversation,
@@ -158,6 +163,7 @@ class Guide:
         CaseTrail(self.services.escalations, self.library, place.user).write(step)
         if current.outcome is not None and step.trail:
             OUTCOMES.labels(current.outcome.decision).inc()
+        return self.pager.for_outcome(thread, place, current, permalink)
 
     # --- entry points ---------------------------------------------------------------------------
 
@@ -259,21 +265,25 @@ class Guide:
             facts = opened.facts() if opened else ()
             current = start(self.catalogue, self.library, flow_id, prefill, dated,
                             opening=facts)
-            thread = self.state.open_thread(
-                place.channel,
-                place.thread_ts,
-                user_id=place.user,
-                kind=kind,
-                library=self.library,
-                conversation=current.conversation,
-                status=current.status,
-            )
-            mine = thread.conversation is not None and (
-                thread.conversation.id == current.conversation.id
-            )
-            if mine:  # a new thread: created with its conversation in one write
-                self.save(thread, move(None, current, "slack"), place)
-                self.show(client, thread, place, current, prefilled=opening(current))
+            step, link = move(None, current, "slack"), self.pager.permalink(client, place, current)
+            with write_transaction(self.services.database):  # the event's one commit
+                thread = self.state.open_thread(
+                    place.channel,
+                    place.thread_ts,
+                    user_id=place.user,
+                    kind=kind,
+                    library=self.library,
+                    conversation=current.conversation,
+                    status=current.status,
+                )
+                mine = thread.conversation is not None and (
+                    thread.conversation.id == current.conversation.id
+                )
+                if mine:  # a new thread: created with its conversation, trail and page
+                    settled = self.save(thread, step, place, link)
+            if mine:
+                self.show(client, thread, place, current, prefilled=opening(current),
+                          settled=settled)
             else:  # the thread already held a case: move it on like any other change
                 self.start_flow(client, thread, place, flow_id, prefill=prefill,
                                 stated_date=dated, opening_facts=facts)
@@ -374,11 +384,10 @@ class Guide:
             current = start(self.catalogue, self.library, flow_id, prefill, stated_date,
                             opening=opening_facts)
         before = view(self.catalogue, thread.conversation) if thread.conversation else None
-        won = self.state.advance(thread, conversation=current.conversation, status=current.status)
+        won, settled = self.commit(client, thread, place, move(before, current, "slack"))
         if won is None:
             self.tell(client, place, "This case has already moved on; see the latest message.")
             return
-        self.save(won, move(before, current, "slack"), place)
         if picked_ts:
             self.update(
                 client,
@@ -388,7 +397,20 @@ class Guide:
                     f"Situation: *{blocks.escape(flow.title)}*", f"Chosen by {mention(place.user)}"
                 ),
             )
-        self.show(client, won, place, current, prefilled=opening(current), first=flow.first)
+        self.show(client, won, place, current, prefilled=opening(current), first=flow.first,
+                  settled=settled)
+
+    def commit(self, client: WebClient, thread: SlackThread, place: Place, step: Move
+               ) -> tuple[SlackThread | None, Settled]:
+        """The step's one write transaction: the thread swapped to ``step.after`` (if nobody
+        moved it first: else None), its conversation, case trail and page. What it needs
+        from Slack is asked before the transaction opens."""
+        link = self.pager.permalink(client, place, step.after)
+        with write_transaction(self.services.database):
+            won = self.state.advance(thread, conversation=step.after.conversation,
+                                     status=step.after.status)
+            settled = self.save(won, step, place, link) if won is not None else None
+        return won, settled
 
     def show(
         self,
@@ -398,15 +420,20 @@ class Guide:
         current: View,
         prefilled: Sequence[Understood] = (),
         first: str | None = None,
+        settled: Settled | bool = False,
     ) -> None:
         """Post the view (next question or the outcome) and make it the live message.
 
         ``prefilled``: when a case opens, the view's ``prefilled`` answers (what the opening
         message stated), shown as understood with a way to change each, like the terminal.
+        ``settled``: the outcome's page as the step's transaction settled it (False: not
+        settled yet, as when a view is shown again).
         """
-        paging = None
+        if settled is False:
+            settled = self.settle_again(client, thread, place, current)
+        assert settled is not True
+        paging = self.pager.shown(settled)
         if current.outcome is not None:
-            paging = self.pager.for_outcome(client, thread, place, current)
             message = blocks.outcome(
                 self.pack,
                 current.outcome,
@@ -432,7 +459,24 @@ class Guide:
             )
         ts = self.post(client, place, message)
         self.state.set_live(thread, ts)
-        self.pager.watch(paging, place.channel, ts, message)
+        self.watch(paging, place.channel, ts, message)
+
+    def settle_again(self, client: WebClient, thread: SlackThread, place: Place,
+                     current: View) -> Settled:
+        """The page of an outcome shown again (a resumed or moved case): settled once more,
+        which finds the page already open."""
+        if current.outcome is None:
+            return None
+        link = self.pager.permalink(client, place, current)
+        with write_transaction(self.services.database):
+            return self.pager.for_outcome(thread, place, current, link)
+
+    def watch(self, paging: Paging | None, channel: str, ts: str | None,
+              message: blocks.Message) -> None:
+        """The posted message's page status kept current: recorded with the event's
+        bookkeeping, after the post."""
+        bookkeeping(self.services.database,
+                    lambda _conn: self.pager.watch(paging, channel, ts, message))
 
     def change(
         self,
@@ -446,12 +490,11 @@ class Guide:
         """Swap the thread to ``new``; record the old question in place, as the engine says
         the step went (answered, went back, started over); post what comes next."""
         old = view(self.catalogue, thread.conversation) if thread.conversation else None
-        won = self.state.advance(thread, conversation=new.conversation, status=new.status)
+        step = move(old, new, "slack")
+        won, settled = self.commit(client, thread, place, step)
         if won is None:
             self.tell(client, place, ALREADY_ANSWERED)
             return False
-        step = move(old, new, "slack")
-        self.save(won, step, place)
         if old is not None and old.question is not None:
             number = len(old.path) + 1
             label = self.label_of(new.conversation, step.happened.answered)
@@ -465,7 +508,7 @@ class Guide:
         # An answer typed in words is echoed with a Change button, like the opening message's.
         typed = [(u.question, u.choice, u.ask, u.label) for u in new.understood
                  if u.source == "typed"]
-        self.show(client, won, place, new, prefilled=typed)
+        self.show(client, won, place, new, prefilled=typed, settled=settled)
         return True
 
     def label_of(self, conversation: Conversation, answered: tuple[str, str] | None
@@ -708,7 +751,7 @@ class Guide:
     def post_paging(self, client: WebClient, place: Place, paging: blocks.Paging) -> None:
         """The paging note in the thread, kept showing how the page stands."""
         note = paging_note(paging)
-        self.pager.watch(paging, place.channel, self.post(client, place, note), note)
+        self.watch(paging, place.channel, self.post(client, place, note), note)
 
     def continue_in_dm(self, client: WebClient, place: Place, notice_ts: str | None) -> None:
         thread = self.state.thread(place.channel, place.thread_ts)

@@ -22,13 +22,16 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 
 from bot.channels.slack.render import status_line
+from bot.content.catalogue import ResolvedOutcome
 from bot.content.packs import Pack
 from bot.engine import View, view
+from bot.engine.conversation import Conversation
 from bot.escalation import EscalationService, ThreadRef
 from bot.faces.slack import blocks
 from bot.faces.slack.blocks import Paging
 from bot.faces.slack.services import Services
 from bot.store.slack_state import SlackThread
+from bot.store.txn import savepoint
 
 if TYPE_CHECKING:
     from bot.faces.slack.guide import Place
@@ -36,6 +39,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("frontdesk.slack")
 
 WAITING = "Paged — waiting for acknowledgement. Updates appear in this thread."
+
+#: What settling an outcome's page returned: the escalation paging (its id), a Paging saying
+#: no page went out, or None (nothing pages).
+Settled = str | Paging | None
 
 
 class Pager:
@@ -54,22 +61,38 @@ class Pager:
     def pic(self) -> str:
         return self.pack.roles["privacy-in-charge"].display
 
+    def permalink(self, client: WebClient, place: Place, current: View | None = None
+                  ) -> str | None:
+        """The thread's permalink for the page (asked of Slack before the step's transaction
+        opens: no network call inside it); None when ``current`` does not page."""
+        if self.service is None or (current is not None and not (
+                current.outcome is not None and current.outcome.escalate.pages)):
+            return None
+        with contextlib.suppress(SlackApiError):
+            return client.chat_getPermalink(
+                channel=place.channel, message_ts=place.thread_ts).get("permalink")
+        return None
+
     def for_outcome(
-        self, client: WebClient, thread: SlackThread, place: Place, current: View
-    ) -> Paging | None:
+        self, thread: SlackThread, place: Place, current: View, permalink: str | None
+    ) -> Settled:
         """Page when the outcome says so; otherwise record its hold, if it starts one, and
-        withdraw a page this case's earlier outcome raised (the desk corrected the case)."""
+        withdraw a page this case's earlier outcome raised (the desk corrected the case).
+        Inside the step's transaction: it commits with the step's changes, and how the page
+        stands is read (``shown``) once it has."""
         result = current.outcome
         if result is None:
             return None
         if result.escalate.pages:
-            return self.page(client, thread, place, reason="outcome", current=current)
+            return self.raise_page(thread, place, reason="outcome", current=current,
+                                   permalink=permalink)
         if self.service is not None and current.conversation is not None:
             try:  # records its hold; withdraws the page a correction made moot
-                self.service.handle_outcome(
-                    library=self.library, conversation=current.conversation, outcome=result,
-                    asked_by=place.user, face="slack",
-                )
+                with savepoint(self.services.database):
+                    self.service.handle_outcome(
+                        library=self.library, conversation=current.conversation,
+                        outcome=result, asked_by=place.user, face="slack",
+                    )
             except Exception:  # the record must never take the guidance down with it
                 log.exception("settling the page of outcome %s failed", result.id)
         return None
@@ -87,6 +110,25 @@ class Pager:
         """Trigger the escalation; a Paging saying whom the service pages, how urgently and how
         it stands now (or, when no page went out, whom to contact instead). ``once_key``: what
         makes a page raised before any conversation the same page when it is tried again."""
+        settled = self.raise_page(thread, place, reason=reason, current=current,
+                                  once_key=once_key, permalink=self.permalink(client, place))
+        if isinstance(settled, Paging):
+            return settled
+        assert self.service is not None
+        return self.paging(self.service, settled)
+
+    def shown(self, settled: Settled) -> Paging | None:
+        """The Paging to show for what settling a page returned, read once it committed."""
+        if settled is None or isinstance(settled, Paging):
+            return settled
+        assert self.service is not None
+        return self.paging(self.service, settled)
+
+    def raise_page(self, thread: SlackThread, place: Place, *, reason: str,
+                   current: View | None = None, once_key: str | None = None,
+                   permalink: str | None = None) -> str | Paging:
+        """Trigger the escalation: its id, or (no page went out) a Paging saying whom to
+        contact instead."""
         conversation = thread.conversation
         if current is None and conversation is not None:
             current = view(self.catalogue, conversation)
@@ -94,36 +136,37 @@ class Pager:
         service = self.service
         if service is None:
             return self.unsent("⚠️ Paging is not set up in this workspace")
-        permalink = None
-        with contextlib.suppress(SlackApiError):
-            permalink = client.chat_getPermalink(
-                channel=place.channel, message_ts=place.thread_ts
-            ).get("permalink")
         try:
             where = ThreadRef(place.channel, place.thread_ts, permalink)
-            if reason == "outcome" and result is not None and conversation is not None:
-                escalation_id = service.handle_outcome(
-                    library=self.library, conversation=conversation, outcome=result,
-                    asked_by=place.user, face="slack", thread=where,
-                )
-            else:
-                escalation_id = service.trigger(
-                    library=self.library,
-                    situation=conversation.flow if conversation else None,
-                    conversation=conversation,
-                    outcome=result,
-                    reason=reason,
-                    asked_by=place.user,
-                    face="slack",
-                    thread=where,
-                    once_key=once_key,
-                )
+            with savepoint(self.services.database):  # a failed page never half-commits
+                escalation_id = self._raise(where, reason, conversation, result, place, once_key)
         except Exception:  # the page must never take the guidance down with it
             log.exception("escalation trigger failed (reason %s)", reason)
             return self.unsent("⚠️ I could not send the page")
         if not escalation_id:
             return self.unsent("⚠️ I could not send the page")
-        return self.paging(service, escalation_id)
+        return escalation_id
+
+    def _raise(self, where: ThreadRef, reason: str, conversation: Conversation | None,
+               result: ResolvedOutcome | None, place: Place, once_key: str | None) -> str | None:
+        service = self.service
+        assert service is not None
+        if reason == "outcome" and result is not None and conversation is not None:
+            return service.handle_outcome(
+                library=self.library, conversation=conversation, outcome=result,
+                asked_by=place.user, face="slack", thread=where,
+            )
+        return service.trigger(
+            library=self.library,
+            situation=conversation.flow if conversation else None,
+            conversation=conversation,
+            outcome=result,
+            reason=reason,
+            asked_by=place.user,
+            face="slack",
+            thread=where,
+            once_key=once_key,
+        )
 
     def unsent(self, why: str) -> Paging:
         """No page went out: whom to contact instead (the library's privacy in-charge)."""

@@ -22,7 +22,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.store.slack_inbox import SlackInbox
+from bot.store.slack_inbox import SlackInbox, Taken
 from bot.store.slack_state import SlackState
 
 log = logging.getLogger("frontdesk.slack")
@@ -100,10 +100,12 @@ def tell_not_taken(client: WebClient, body: dict[str, Any], advice: str) -> None
 def once(state: SlackState, work: Callable[..., None]) -> Callable[..., None]:
     """A lazy listener that runs ``work`` only for the first delivery of its request.
 
-    With an inbox row (the normal case) the row is taken for processing here, so a retry, a
-    replay or a take-over by another process never runs the work twice; it is closed when the
-    work is done. Without one nothing is run: work is only ever done for a request stored
-    first (one the guard could not store was answered there, and its sender told).
+    With an inbox row (the normal case) the row is taken for processing in the work's first
+    write transaction, together with the changes the work makes, so a retry, a replay or a
+    take-over by another process never applies them twice; it is closed with the
+    bookkeeping of what the work posted (``SlackInbox.processing``). Without one nothing is
+    run: work is only ever done for a request stored first (one the guard could not store was
+    answered there, and its sender told).
     """
     wanted = list(inspect.signature(work).parameters)
     inbox = SlackInbox(state.db, state.identity)
@@ -116,17 +118,16 @@ def once(state: SlackState, work: Callable[..., None]) -> Callable[..., None]:
         if inbox_id is None:  # never stored (the guard answered it): never run from memory
             log.warning("a request without an inbox row was not processed")
             return
-        if not inbox.start(inbox_id):
-            log.info("inbox row %s is already processed or taken over", inbox_id)
-            return
         try:
-            work(**{name: available[name] for name in wanted})
+            with inbox.processing(inbox_id):
+                work(**{name: available[name] for name in wanted})
+        except Taken:
+            log.info("inbox row %s is already processed or taken over", inbox_id)
         except Exception as exc:
             if inbox.fail(inbox_id, f"{type(exc).__name__}: {exc}"):
                 log.exception("inbox row %s failed for good", inbox_id)
                 tell_to_phone(client, body, str(context.get(ADVICE) or ""))
             raise
-        inbox.finish(inbox_id)
 
     run.__name__ = f"{ONCE}{work.__name__}"  # Bolt tells lazy functions apart by name
     return run

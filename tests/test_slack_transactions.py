@@ -1,0 +1,143 @@
+"""One transaction per Slack event, through the real HTTP path (signed requests, waitress, Bolt,
+SQLite, the fake Slack on 127.0.0.1).
+
+After its acknowledgement an event commits twice: once with everything it changes (the inbox
+row taken for processing, the thread, the conversation, the case trail, an outcome's page and
+its outbox rows), before anything is posted; once with its delivery bookkeeping (the ts of
+the message it posted, the page's status message, the inbox row closed). No Slack call is made
+while a write transaction is open. Before the acknowledgement there is the one commit that
+stores the request (persist before ack).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import event
+
+from tests.escalation_support import PagingFake
+from tests.slack_support import STAFF, SlackBot, bot_on_test_library
+from tests.wiring_support import from_outbox, open_case, pagelib_bot, wait_post
+
+
+@dataclass
+class Commit:
+    """One write transaction: the statements it ran, when it began and committed."""
+
+    began: float
+    statements: list[str] = field(default_factory=list)
+    committed: float | None = None
+
+    def writes(self, table: str) -> bool:
+        return any(table in s and not s.startswith("SELECT") for s in self.statements)
+
+
+class Transactions:
+    """Every write transaction on the bot's engine (``BEGIN IMMEDIATE`` … ``COMMIT``) and
+    every read, by thread."""
+
+    def __init__(self, bot: SlackBot):
+        self.commits: list[Commit] = []
+        self.open: dict[int, Commit] = {}
+        self.lock = threading.Lock()
+        engine = bot.runtime.services.database.engine
+        event.listen(engine, "before_cursor_execute", self.statement)
+        event.listen(engine, "commit", self.commit)
+        event.listen(engine, "rollback", self.rollback)
+
+    def statement(self, _conn, _cursor, sql: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        text = " ".join(sql.split())
+        with self.lock:
+            me = threading.get_ident()
+            if text.upper().startswith("BEGIN") or (
+                    me not in self.open and text.startswith(("INSERT", "UPDATE", "DELETE"))):
+                self.open[me] = Commit(time.time())  # the inbox's pysqlite BEGIN is implicit
+            if me in self.open:
+                self.open[me].statements.append(text)
+
+    def commit(self, _conn) -> None:  # type: ignore[no-untyped-def]
+        with self.lock:
+            done = self.open.pop(threading.get_ident(), None)
+            if done is not None and any(not s.startswith(("SELECT", "BEGIN", "PRAGMA"))
+                                        for s in done.statements):
+                done.committed = time.time()
+                self.commits.append(done)
+
+    def rollback(self, _conn) -> None:  # type: ignore[no-untyped-def]
+        with self.lock:
+            self.open.pop(threading.get_ident(), None)
+
+    def take(self) -> list[Commit]:
+        with self.lock:
+            taken, self.commits = self.commits, []
+        return taken
+
+
+def assert_no_slack_call_inside(commits: list[Commit], bot: SlackBot, since: float) -> None:
+    """No Web API call the event made (the fake records when each arrived) fell inside one of
+    its write transactions: network I/O never holds the write lock."""
+    calls = [c for c in bot.fake.calls if c.at >= since and not from_outbox(c)]
+    assert calls, "the event made no Slack call"
+    for commit in commits:
+        assert commit.committed is not None
+        inside = [c.method for c in calls if commit.began < c.at < commit.committed]
+        assert not inside, f"{inside} called while a write transaction was open"
+
+
+def test_a_dm_that_opens_a_case_commits_its_changes_once(tmp_path: Path) -> None:
+    with bot_on_test_library(tmp_path) as bot:
+        bot.dm("UWARM", "hello")  # the first connections, imports and caches
+        bot.post()
+        bot.settle()
+        transactions = Transactions(bot)
+        since = time.time()
+        bot.dm(STAFF, "cop at the desk wants to know what a patron checked out")
+        question = bot.post()
+        bot.wait_live(question)
+        bot.settle()
+        stored, changes, bookkeeping = transactions.take()  # exactly three, in this order
+
+        assert stored.writes("slack_inbox") and stored.writes("slack_processed")
+        for table in ("slack_inbox", "slack_threads", "conversations", "audit_events"):
+            assert changes.writes(table), f"{table} not in the event's transaction"
+        assert changes.committed is not None and changes.committed < question_posted(bot, since)
+        assert bookkeeping.writes("slack_threads") and bookkeeping.writes("slack_inbox")
+        assert not bookkeeping.writes("conversations") and not bookkeeping.writes("audit")
+        assert_no_slack_call_inside([stored, changes, bookkeeping], bot, since)
+        thread = bot.state.thread(question.channel, question.thread_ts)
+        assert thread is not None and thread.live_ts == question.ts
+        assert bot.runtime.services.slack_state.count()["threads"] == 2
+
+
+def question_posted(bot: SlackBot, since: float) -> float:
+    return bot.fake.calls_to("chat.postMessage", lambda c: c.at >= since)[0].at
+
+
+def test_the_click_that_pages_commits_the_page_with_the_case_once(tmp_path: Path) -> None:
+    with PagingFake() as fake:
+        bot = pagelib_bot(fake, tmp_path, worker=False)
+        try:
+            picker, current = open_case(bot, "A police officer")
+            bot.settle()
+            transactions = Transactions(bot)
+            since = time.time()
+            bot.click(STAFF, current, "A search warrant")
+            outcome = wait_post(bot, since, lambda c: c.args.get("thread_ts")
+                                == picker.thread_ts and not from_outbox(c))
+            bot.settle()
+            stored, changes, bookkeeping = transactions.take()
+
+            assert stored.writes("slack_inbox")
+            for table in ("slack_inbox", "slack_threads", "conversations", "audit_events",
+                          "escalations", "outbox"):
+                assert changes.writes(table), f"{table} not in the event's transaction"
+            assert bookkeeping.writes("slack_threads") and bookkeeping.writes("status_messages")
+            assert not bookkeeping.writes("outbox") and not bookkeeping.writes("escalations")
+            assert_no_slack_call_inside([stored, changes, bookkeeping], bot, since)
+            thread = bot.state.thread(outcome.channel, outcome.thread_ts)
+            assert thread is not None and thread.live_ts == outcome.ts
+        finally:
+            bot.stop()
