@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config_schema import problems
+from bot.errors import ConfigError as ConfigError  # defined there: light to import
 
 ENV_CONFIG = "FRONTDESK_CONFIG"
 ENV_DATABASE_URL = "FRONTDESK_DATABASE_URL"
@@ -32,14 +33,6 @@ SMTP_SCHEMES = ("smtp", "smtps", "smtp+starttls")
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-class ConfigError(ValueError):
-    """A setting that is missing or wrong; the message names the key."""
-
-    def __init__(self, key: str, message: str):
-        self.key = key
-        super().__init__(f"config: {key}: {message}")
 
 
 @dataclass(frozen=True)

@@ -32,3 +32,12 @@ class ContentError(Exception):
 
 class UnknownName(LookupError):
     """An unknown library or flow id asked for on the command line or by a face."""
+
+
+class ConfigError(ValueError):
+    """A setting that is missing or wrong; the message names the key. (Here rather than in
+    ``bot.config``, so that a command can catch it without importing the settings code.)"""
+
+    def __init__(self, key: str, message: str):
+        self.key = key
+        super().__init__(f"config: {key}: {message}")

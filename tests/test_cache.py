@@ -50,8 +50,17 @@ def test_a_broken_or_unwritable_cache_is_ignored(content: Path) -> None:
 
 
 def test_a_cached_router_routes_as_a_fresh_one(content: Path) -> None:
+    """The lexical scorer's index (a catalogue the trained model does not cover: here one with
+    a situation added) is kept in the cache; the trained router has no index and is not."""
+    trained = router_for(Catalogue.load(content), "mount-prospect")
+    assert trained.model is not None
+    assert not list((content.parent / "cache").glob("router-*.pickle"))
+    flow = content / "flows" / "media-inquiry.yaml"
+    (content / "flows" / "media-inquiry-2.yaml").write_text(
+        flow.read_text().replace("id: media-inquiry", "id: media-inquiry-2", 1))
     catalogue = Catalogue.load(content)
     fresh = Router.from_catalogue(catalogue, "mount-prospect")
+    assert fresh.model is None
     router_for(catalogue, "mount-prospect")  # builds and stores it
     cached = router_for(Catalogue.load(content), "mount-prospect")  # another catalogue: the cache
     assert len(list((content.parent / "cache").glob("router-*.pickle"))) == 1

@@ -34,6 +34,18 @@ def test_light_commands_import_no_slack_sql_or_pdf(args: list[str]) -> None:
     assert _imported(*args) == []
 
 
+def test_route_imports_neither_the_engine_nor_prometheus() -> None:
+    """Routing one message needs the router: not the conversation engine (``route --json``
+    serialises the result itself) nor prometheus_client (the band tally is the router's own,
+    read by ``bot.ops.metrics`` at each scrape)."""
+    result = subprocess.run([sys.executable, "-c", PROBE.format(
+        args=["route", "--json", "cop at the desk wants records"],
+        heavy=("prometheus_client", "bot"))], capture_output=True, text=True, timeout=120)
+    imported = json.loads(result.stderr.strip().splitlines()[-1])
+    assert "prometheus_client" not in imported
+    assert not [m for m in imported if m.startswith(("bot.engine", "bot.config", "bot.ops"))]
+
+
 def test_every_listed_command_loads_and_has_help() -> None:
     from click.testing import CliRunner
 

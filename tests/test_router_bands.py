@@ -16,7 +16,7 @@ from bot.router import Router
 from bot.router.model import Bands, decide, shipped
 from bot.router.router import BACKGROUND
 
-FITTED = Bands(**shipped()["bands"])  # type: ignore[index]
+FITTED = Bands(**shipped().header["bands"])  # type: ignore[union-attr]
 HAND = Bands(confident=0.6, margin=0.1, suggest=0.15, background_lead=0.1)
 SMALL = 0.01  # a step across one threshold
 

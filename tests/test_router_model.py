@@ -4,18 +4,35 @@ scikit-learn's, bands fitted from predictions, and the router using the model wh
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from bot.content.catalogue import Catalogue, bundled_content_root
 from bot.router import Router
-from bot.router.model import Bands, LinearModel, char_pieces, shipped, vocabulary_of
+from bot.router.model import (
+    MODEL_FILE,
+    MOST,
+    Bands,
+    LinearModel,
+    Packed,
+    char_pieces,
+    pack,
+    piece_set,
+    shipped,
+    unpack,
+    vocabulary_of,
+)
 from bot.router.router import BACKGROUND
+from bot.router.text import DATA
 from bot.router.train import (
     LinearClassifier,
     fit_bands,
     inputs_digest,
     model_data,
+    stale,
     training_examples,
+    write,
 )
 
 
@@ -25,12 +42,16 @@ def test_the_shipped_model_was_trained_on_the_current_inputs() -> None:
     root = bundled_content_root()
     assert root is not None
     examples = training_examples(Catalogue.load(root).flows.values())
-    data = shipped()
-    assert data is not None, "no bot/data/routing/model.json: run python -m bot.router.train"
+    packed = shipped()
+    assert packed is not None, "no bot/data/routing/model.json: run python -m bot.router.train"
+    data = packed.header
     assert data["digest"] == inputs_digest(examples), (
         "the routing model is out of date with its inputs: run python -m bot.router.train")
     assert data["examples"] == len(examples)
     assert set(data["classes"]) == {e.label for e in examples}
+    # ... and model.bin is the blob that header was written with, not an older or edited one
+    assert data["blob_sha256"] == hashlib.sha256(packed.blob).hexdigest()
+    assert stale(DATA / MODEL_FILE, inputs_digest(examples)) is None
 
 
 def test_pure_python_scores_equal_scikit_learns(catalogue: Catalogue) -> None:
@@ -89,3 +110,48 @@ def test_character_pieces_come_from_every_script_and_skip_placeholders() -> None
     assert "警察" in pieces  # two-character pieces for a script without spaces
     assert " pol" in pieces and "licia" in pieces  # accents removed, lower case
     assert not any("name" in p for p in pieces)  # a redaction placeholder carries no meaning
+
+
+def test_the_weights_survive_packing_and_unpacking(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Every weight reads back within half a quantisation step, whatever its sign or size, and
+    the files written are what a reader loads; a blob cut short or grown is refused."""
+    names = ["w:warrant", "c: po", "c:警察", "w:search warrant", "c:lic"]
+    matrix = [[2.5, -1.0, 0.0, 0.3, -2.5], [-0.001, 0.7, 1.2, -0.3, 0.0]]
+    packed = pack({"classes": ["a", "b"], "bands": Bands(0.5, 0.1, 0.1, 0.0).to_json(),
+                   "digest": "test", "intercept": [0.1, -0.1], "shape": {
+                       "char_sizes": [3], "char_weight": 1.0, "pairs": True}}, names, matrix)
+    assert packed.header["features"] == {"chars": 3, "words": 2}
+    step = packed.header["scale"]
+    model = LinearModel(packed)
+    for j, name in enumerate(names):
+        assert model.weights(name) == pytest.approx([row[j] for row in matrix], abs=step / 2)
+    assert model.weights("w:unknown") == [0.0, 0.0]
+    chars, words, _ = unpack(packed)
+    assert chars == [" po", "lic", "警察"] and words == ["search warrant", "warrant"]
+
+    header = tmp_path / "model.json"
+    write(packed, header)
+    assert stale(header, "test") is None
+    assert stale(header, "other") == "out of date with its inputs"
+    (tmp_path / "model.bin").write_bytes(packed.blob + b"\0\0")
+    assert stale(header, "test") == "model.bin is not the one this header was written with"
+    with pytest.raises(ValueError, match="does not hold"):
+        LinearModel(Packed(packed.header, packed.blob + b"\0\0"))
+
+
+def test_row_sums_hold_past_the_point_a_slot_could_overflow() -> None:
+    """More features than one packed sum may add: the totals are still exact."""
+    packed = pack({"classes": ["a", "b", "c"], "bands": Bands(0.5, 0.1, 0.1, 0.0).to_json(),
+                   "digest": "test", "intercept": [0.0] * 3, "shape": {
+                       "char_sizes": [3], "char_weight": 1.0, "pairs": True}},
+                  ["w:max", "w:min"], [[1.0, -1.0], [-1.0, 1.0], [0.5, 0.0]])
+    model = LinearModel(packed)
+    top, bottom = model.word_index["max"], model.word_index["min"]
+    found = [top] * (MOST + 5) + [bottom] * 3
+    assert model.rows.totals(found, 3) == [32767 * (MOST + 2), -32767 * (MOST + 2),
+                                           16384 * (MOST + 5)]
+
+
+def test_the_piece_set_is_the_set_of_pieces() -> None:
+    for text in ("警察 want [name]'s Policía records", "cop cop COP", "", "a", "Ёлка 경찰 مكتبة"):
+        assert piece_set(text) == set(char_pieces(text))

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from bot.config import Config, ConfigError, load_config
 from bot.content.catalogue import Catalogue
-from bot.errors import ContentError, UnknownName
+from bot.errors import ConfigError, ContentError, UnknownName
 
 if TYPE_CHECKING:  # imported where used: `route` and `check` need neither
+    from bot.config import Config
     from bot.store import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,6 +77,8 @@ def terminal_user() -> str:
 
 def load_settings(config_path: Path | None, database_url: str | None, *,
                   migrate: bool = True) -> tuple[Config, Database]:
+    from bot.config import load_config
+
     try:
         config = load_config(config_path)
     except ConfigError as exc:

@@ -10,7 +10,6 @@ import click
 
 from bot.cli.common import clear_errors, content_option, fail, load_catalogue
 from bot.content.catalogue import DEMO_LIBRARY
-from bot.faces.script import routing_to_json
 from bot.router import Router, RouteResult, router_for
 
 NONE_OF_THESE = "None of these — page the privacy in-charge"
@@ -66,7 +65,8 @@ def route(text: tuple[str, ...], library: str, as_json: bool, jsonl: bool,
         return
     result = router.route(" ".join(text))
     if as_json:
-        click.echo(json.dumps({"library": library, **routing_to_json(result)}, ensure_ascii=False))
+        click.echo(json.dumps({"library": library, **result.to_json(detail=True)},
+                              ensure_ascii=False))
         return
     pic = catalogue.pack(library).roles["privacy-in-charge"].display
     click.echo(describe(router, result, pic))

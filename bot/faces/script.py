@@ -9,7 +9,7 @@ from bot.content.catalogue import Catalogue
 from bot.engine import View
 from bot.engine.session import Case, TrailSink
 from bot.engine.step import Understanding
-from bot.router import PrefilledAnswer, RouteResult
+from bot.router import PrefilledAnswer
 
 
 def view_to_json(view: View) -> dict[str, Any]:
@@ -53,16 +53,6 @@ def _understanding(item: Understanding) -> dict[str, Any]:
             "label": item.label, "source": item.source}
 
 
-def routing_to_json(result: RouteResult) -> dict[str, Any]:
-    """The router's answer: the ``route --jsonl`` object plus the band and prefilled facts."""
-    return {
-        **result.to_json(),
-        "band": result.band,
-        "prefill": [p.to_json() for p in result.prefill],
-        **({"stated_date": result.stated_date.to_json()} if result.stated_date else {}),
-    }
-
-
 def case_to_json(case: Case) -> dict[str, Any]:
     """The view as ``view_to_json`` shows it, plus the questions asked in order and the page
     events (``run --json``'s ``asked`` and ``pages``)."""
@@ -74,7 +64,7 @@ def case_to_json(case: Case) -> dict[str, Any]:
     data["asked"] = list(case.asked)
     data["pages"] = [change.to_json() for change in (case.pages.changes if case.pages else [])]
     if case.routing is not None:
-        data["routing"] = routing_to_json(case.routing)
+        data["routing"] = case.routing.to_json(detail=True)
     return data
 
 

@@ -15,17 +15,34 @@ typed, no user or channel id.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 
 PROCESS = CollectorRegistry(auto_describe=True)
 
 EVENTS = Counter("frontdesk_events", "Slack requests received, by kind (event type, "
                  "slash_command, block_actions, view_submission...).", ["kind"],
                  registry=PROCESS)
-ROUTING = Counter("frontdesk_routing", "Typed situations routed, by band (confident, "
-                  "ambiguous, none).", ["band"], registry=PROCESS)
+
+
+class RoutedBands(Collector):
+    """frontdesk_routing_total by band, read from the router's own tally at each scrape."""
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        from bot.router.router import ROUTED
+
+        family = CounterMetricFamily("frontdesk_routing", "Typed situations routed, by band "
+                                     "(confident, ambiguous, none).", labels=["band"])
+        for band, count in sorted(ROUTED.items()):
+            family.add_metric([band], count)
+        yield family
+
+
+PROCESS.register(RoutedBands())
 OUTCOMES = Counter("frontdesk_outcomes", "Outcomes reached, by decision.", ["decision"],
                    registry=PROCESS)
 DELIVERY_FAILURES = Counter("frontdesk_delivery_failures", "Failed delivery attempts (retried "

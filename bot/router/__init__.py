@@ -42,7 +42,7 @@ from bot.cache import cached as from_cache
 from bot.cache import code_digest, files_digest
 from bot.router.choices import ChoiceMatcher, matcher
 from bot.router.prefill import PrefilledAnswer, prefill
-from bot.router.router import BANDS, Candidate, Router, RouteResult, Tuning
+from bot.router.router import BANDS, Candidate, Router, RouteResult, Tuning, shipped_model
 
 __all__ = [
     "BANDS",
@@ -61,14 +61,20 @@ _ROUTERS: dict[tuple[int, str], tuple[Any, Router]] = {}
 
 
 def router_for(catalogue: Any, library: str) -> Router:
-    """The router for ``library`` over ``catalogue``, built on first use and then reused (across
-    processes through ``bot.cache``, under a digest of the flows' files and the router's code)."""
+    """The router for ``library`` over ``catalogue``, built on first use and then reused (the
+    lexical scorer's index across processes too, through ``bot.cache``, under a digest of the
+    flows' files and the router's code)."""
     key = (id(catalogue), library)
     cached = _ROUTERS.get(key)
     if cached is not None and cached[0] is catalogue:
         return cached[1]
     catalogue.pack(library)  # an unknown library fails here, before any work
     flows = catalogue.flows_for(library).values()
+    if shipped_model({flow.id: flow for flow in flows}) is not None:
+        # the trained model has no index to build: its weights load faster than any cache
+        router = Router.from_catalogue(catalogue, library)
+        _ROUTERS[key] = (catalogue, router)
+        return router
     index = files_digest(flow.path for flow in flows) + code_digest(
         "router", "data", "privacy", "content")
     router = from_cache("router", index, lambda: Router.from_catalogue(catalogue, library))

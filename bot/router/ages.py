@@ -19,10 +19,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import yaml
-
 from bot.content.flows import Choice, Question
-from bot.router.text import DATA, words
+from bot.router.text import read_data, words
 
 _WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -81,7 +79,7 @@ _GRADE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+grade|\b("
 
 @cache
 def _levels() -> dict[tuple[str, ...], tuple[str, tuple[int, int]]]:
-    raw = yaml.safe_load((DATA / "ages.yaml").read_text("utf-8"))["levels"]
+    raw = read_data("ages.yaml")["levels"]
     return {words(str(name)): (str(name), (int(low), int(high)))
             for name, (low, high) in raw.items()}
 

@@ -17,9 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
-from bot.router.text import DATA, is_content, words
+from bot.router.text import is_content, read_data, words
 
 REACH = 5  # a cue before a phrase reaches it across at most this many words
 SHORT_REACH = 3  # ... a determiner ("no", "without") across this many
@@ -73,7 +71,7 @@ class Cues:
 
 @cache
 def cues() -> Cues:
-    raw = yaml.safe_load((DATA / "cues.yaml").read_text("utf-8"))
+    raw = read_data("cues.yaml")
 
     def phrases(key: str) -> frozenset[tuple[str, ...]]:
         # articles dropped, as in the messages they are matched against ("on the way")

@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 import operator
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,7 +48,6 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.content.flows import Flow
-from bot.ops.metrics import ROUTING
 from bot.privacy.redact import redact
 from bot.router.model import Bands, LinearModel, decide, shipped
 from bot.router.prefill import PrefilledAnswer, StatedDate, prefill, stated_start
@@ -55,6 +55,10 @@ from bot.router.text import DATA, Normaliser, is_content, words
 
 BANDS = ("confident", "ambiguous", "none")
 BACKGROUND = "_background"  # ordinary desk talk (bot/data/routing/background.txt): never started
+# Messages routed in this process, by band: ``bot.ops.metrics`` exports them at each scrape as
+# frontdesk_routing_total (kept here so that routing never imports prometheus_client).
+ROUTED: Counter[str] = Counter()
+_ROUTED_LOCK = threading.Lock()
 
 
 @cache
@@ -68,7 +72,7 @@ def shipped_model(flows: dict[str, Flow]) -> LinearModel | None:
     whose pack adds or replaces situations is routed by the lexical scorer until it is trained.
     (Whether the shipped model is up to date with the flows' phrases is a test's job.)"""
     data = shipped()
-    if data is None or set(data["classes"]) != {*flows, BACKGROUND}:
+    if data is None or set(data.header["classes"]) != {*flows, BACKGROUND}:
         return None
     return _shipped_model()
 
@@ -129,14 +133,22 @@ class RouteResult:
     suggestions: tuple[Candidate, ...] = ()  # what to offer in "Did you mean" (ambiguous only)
     stated_date: StatedDate | None = None  # the day it happened, for a hold counting from it
 
-    def to_json(self) -> dict[str, Any]:
-        """The ``frontdesk route --jsonl`` contract: text, situation, confidence, candidates."""
-        return {
+    def to_json(self, *, detail: bool = False) -> dict[str, Any]:
+        """The ``frontdesk route --jsonl`` contract: text, situation, confidence, candidates;
+        with ``detail`` (``route --json``, ``run --json``'s routing) also the band, the
+        prefilled facts and the stated date."""
+        data: dict[str, Any] = {
             "text": self.text,
             "situation": self.situation,
             "confidence": round(self.confidence, 4),
             "candidates": [c.to_json() for c in self.candidates],
         }
+        if detail:
+            data["band"] = self.band
+            data["prefill"] = [p.to_json() for p in self.prefill]
+            if self.stated_date:
+                data["stated_date"] = self.stated_date.to_json()
+        return data
 
 
 _UNPOSTED_IDF = 0.1  # words this common (in all classes but one or none) are not posted
@@ -386,7 +398,8 @@ class Router:
         if situation is not None and with_prefill:
             filled = prefill(self.flows[situation], said)
             dated = stated_start(self.flows[situation], said)
-        ROUTING.labels(band).inc()
+        with _ROUTED_LOCK:
+            ROUTED[band] += 1
         return RouteResult(said, situation, min(1.0, top), band, candidates, filled, suggestions,
                            dated)
 

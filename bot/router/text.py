@@ -24,12 +24,21 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib.resources import files
+from typing import Any
 
 import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 DATA = files("bot") / "data" / "routing"
+# libyaml's parser where PyYAML was built with it: the first message routed in a process reads
+# several of these files, and the pure-Python parser spent most of that time
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_data(name: str) -> Any:
+    """The YAML file ``name`` of ``bot/data/routing/``, parsed."""
+    return yaml.load((DATA / name).read_text("utf-8"), Loader=_LOADER)
 
 
 _PLACEHOLDER = re.compile(r"\[(?:name|card|email|phone|address|dob|plate|ip|handle)\]")
@@ -83,13 +92,13 @@ NEGATIONS = frozenset(
 
 @cache
 def _typos() -> dict[str, str]:
-    return dict(yaml.safe_load((DATA / "typos.yaml").read_text("utf-8"))["typos"])
+    return dict(read_data("typos.yaml")["typos"])
 
 
 @cache
 def _slang() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
     """Slang keys as word tuples -> replacement words (not yet stemmed), and the longest key."""
-    raw = yaml.safe_load((DATA / "slang.yaml").read_text("utf-8"))["slang"]
+    raw = read_data("slang.yaml")["slang"]
     table: dict[tuple[str, ...], tuple[str, ...]] = {}
     for key, value in raw.items():
         table[tuple(_split(str(key)))] = tuple(_split(str(value)))

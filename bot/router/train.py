@@ -41,8 +41,9 @@ from bot.router.model import (
     MODEL_FILE,
     Bands,
     Featurizer,
+    Packed,
     Shape,
-    encode_weights,
+    pack,
     vocabulary_of,
 )
 from bot.router.router import BACKGROUND, Router, background_phrases
@@ -288,7 +289,7 @@ def fitted_bands(examples: Sequence[Example], make: Callable[[], Any]) -> Bands:
     return fit_bands(probabilities[rows], classes, [examples[i].label for i in rows])
 
 
-def train(examples: Sequence[Example]) -> dict[str, Any]:
+def train(examples: Sequence[Example]) -> Packed:
     """The model file's data for these examples: bands by cross-validation, then the model."""
     vocabulary = vocabulary_of(e.text for e in examples)
     bands = fitted_bands(examples, lambda: LinearClassifier(vocabulary))
@@ -298,15 +299,14 @@ def train(examples: Sequence[Example]) -> dict[str, Any]:
 
 
 def model_data(fitted: LinearClassifier, bands: Bands, digest: str,
-               examples: int) -> dict[str, Any]:
+               examples: int) -> Packed:
     """What ``bot.router.model.LinearModel`` reads, from a fitted classifier."""
-    names = fitted.vectorizer.feature_names_
+    names = list(fitted.vectorizer.feature_names_)
     coef = fitted.model.coef_  # classes x features
-    weights, scale = encode_weights([list(map(float, coef[:, j])) for j in range(len(names))])
-    return {
+    header = {
         "about": "frontdesk routing model: multinomial logistic regression over word and "
-                 "character features (bot/router/model.py); built by python -m "
-                 "bot.router.train from the inputs whose digest is below; do not edit",
+                 "character features (bot/router/model.py), weights in model.bin; built by "
+                 "python -m bot.router.train from the inputs whose digest is below; do not edit",
         "digest": digest,
         "examples": examples,
         "regularisation": fitted.c,
@@ -314,10 +314,31 @@ def model_data(fitted: LinearClassifier, bands: Bands, digest: str,
         "shape": fitted.featurizer.shape.to_json(),
         "classes": list(fitted.classes_),
         "intercept": [round(float(b), 6) for b in fitted.model.intercept_],
-        "scale": scale,
-        "features": list(names),
-        "weights": weights,
     }
+    return pack(header, names, [list(map(float, row)) for row in coef])
+
+
+def write(packed: Packed, header: Path) -> Path:
+    """``model.json`` at ``header`` and its ``model.bin`` beside it (the blob first: a reader
+    that finds the new header finds its weights)."""
+    blob = header.with_suffix(".bin")  # model.json -> model.bin (WEIGHTS_FILE)
+    blob.write_bytes(packed.blob)
+    header.write_text(json.dumps(packed.header, indent=1) + "\n", encoding="utf-8")
+    return blob
+
+
+def stale(header: Path, digest: str) -> str | None:
+    """Why the model at ``header`` (and its blob) is not the one ``digest``'s inputs make, or
+    None when it is."""
+    blob = header.with_suffix(".bin")
+    if not header.is_file() or not blob.is_file():
+        return "missing"
+    data = json.loads(header.read_text("utf-8"))
+    if data.get("digest") != digest:
+        return "out of date with its inputs"
+    if data.get("blob_sha256") != hashlib.sha256(blob.read_bytes()).hexdigest():
+        return f"{blob.name} is not the one this header was written with"
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -329,16 +350,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     examples = training_examples(default_flows())
     target = args.output or Path(str(DATA / MODEL_FILE))
     if args.check:
-        current = json.loads(target.read_text("utf-8")).get("digest") if target.is_file() else None
-        if current != inputs_digest(examples):
-            print(f"{target}: out of date; run python -m bot.router.train", file=sys.stderr)
+        problem = stale(target, inputs_digest(examples))
+        if problem:
+            print(f"{target}: {problem}; run python -m bot.router.train", file=sys.stderr)
             return 1
         print(f"{target}: up to date")
         return 0
-    data = train(examples)
-    target.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    print(f"{target}: {len(data['features'])} features x {len(data['classes'])} classes from "
-          f"{len(examples)} examples; bands {data['bands']}")
+    packed = train(examples)
+    blob = write(packed, target)
+    features = packed.header["features"]
+    print(f"{target} and {blob.name}: {features['chars'] + features['words']} features x "
+          f"{len(packed.header['classes'])} classes from {len(examples)} examples; "
+          f"bands {packed.header['bands']}")
     return 0
 
 
