@@ -146,3 +146,40 @@ def test_a_savepoint_rolls_back_alone_inside_the_transaction(db: Database) -> No
             raise RuntimeError("the page failed")
     assert state.thread("C1", "1.0") is not None
     assert AuditLog(db).head()[0] == 0 and AuditLog(db).verify().ok
+
+
+def test_a_savepoint_that_rolls_back_drops_what_it_staged_and_queued(db: Database) -> None:
+    heard: list[str] = []
+    with write_transaction(db):
+        append_event_in(db, "case.outcome")
+        after_commit(lambda: heard.append("kept"))
+        with pytest.raises(RuntimeError), savepoint(db):
+            append_event_in(db, "page.raised")
+            after_commit(lambda: heard.append("rolled back"))
+            raise RuntimeError("the page failed")
+        append_event_in(db, "case.answer")
+    assert [row.kind for row in AuditLog(db).rows()] == ["case.outcome", "case.answer"]
+    assert heard == ["kept"] and AuditLog(db).verify().ok
+
+
+def test_a_transactions_audit_events_are_chained_and_written_together(db: Database) -> None:
+    AuditLog(db).append("case.opened", library="lib")  # a head to chain onto
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute",
+                 lambda _c, _cur, sql, *_a: statements.append(sql))
+    with write_transaction(db):
+        for kind in ("case.answer", "case.outcome", "escalation.triggered"):
+            append_event_in(db, kind)
+        assert not [s for s in statements if "audit_" in s]  # staged until the commit
+    audit_sql = [s for s in statements if "audit_" in s]
+    assert len(audit_sql) == 3  # the head read and locked, one insert, the head moved
+    assert [row.kind for row in AuditLog(db).rows()] == [
+        "case.opened", "case.answer", "case.outcome", "escalation.triggered"]
+    assert AuditLog(db).head()[0] == 4 and AuditLog(db).verify().ok
+
+
+def test_an_event_outside_a_write_transaction_is_written_at_once(db: Database) -> None:
+    with db.engine.begin() as conn:  # a migration's own connection
+        append_event(conn, db, "case.opened", library="lib")
+        append_event(conn, db, "case.answer", library="lib")
+    assert AuditLog(db).head()[0] == 2 and AuditLog(db).verify().ok

@@ -17,7 +17,8 @@ checks every checkpoint against the chain. docs/audit.md says exactly what is an
 detected.
 
 Appends lock the head row (``FOR UPDATE`` on PostgreSQL), which serialises them across
-instances; callers append last in their transaction, after their own row locks.
+instances; a transaction's events are written just before it commits, after its own row
+locks.
 """
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from bot.store.database import Database
 from bot.store.paging_tables import audit_events, audit_head
-from bot.store.txn import as_utc, locked, utcnow, write_transaction
+from bot.store.txn import as_utc, locked, staged, utcnow, write_transaction
 
 GENESIS = "0" * 64
 KEY_VARIABLE = "FRONTDESK_AUDIT_KEY"
@@ -87,23 +88,43 @@ def event_hash(seq: int, at: datetime, kind: str, library: str | None,
 def append_event(conn: Connection, db: Database, kind: str, *, library: str | None = None,
                  conversation_id: str | None = None, escalation_id: str | None = None,
                  actor: str | None = None, data: dict[str, Any] | None = None,
-                 at: datetime | None = None) -> int:
-    """Append one event inside the caller's transaction; returns its sequence number."""
-    head = conn.execute(locked(select(audit_head).where(audit_head.c.id == 1), db)).one()
-    seq = head.seq + 1
-    when = at or utcnow()
+                 at: datetime | None = None) -> None:
+    """Append one event inside the caller's transaction. Inside ``write_transaction`` the
+    transaction's events are chained and written together just before it commits (the head
+    read and locked once, one insert, the head moved once), in the order they were appended."""
     text = _canonical(data or {})
-    digest = _digest(text)
+    event = dict(at=at or utcnow(), kind=kind, library=library,
+                 conversation_id=conversation_id, escalation_id=escalation_id, actor=actor,
+                 data=text, data_digest=_digest(text))
+    pending = staged(conn, "audit_events", lambda events: _chain(conn, db, events))
+    if pending is None:
+        _chain(conn, db, [event])
+    else:
+        pending.append(event)
+
+
+_INSERT_EVENTS = insert(audit_events)
+_MOVE_HEAD = (update(audit_head).where(audit_head.c.id == 1)
+              .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+
+
+def _chain(conn: Connection, db: Database, events: list[dict[str, Any]]) -> None:
+    """Chain ``events`` onto the head (locked: appends serialise across instances) and write
+    them; the head then names the last."""
+    head = conn.execute(locked(select(audit_head).where(audit_head.c.id == 1), db)).one()
+    seq, prev = head.seq, head.hash
     key = audit_key()
-    digest_hash = event_hash(seq, when, kind, library, conversation_id, escalation_id, actor,
-                             digest, head.hash, key)
-    conn.execute(insert(audit_events).values(
-        seq=seq, at=when, kind=kind, library=library, conversation_id=conversation_id,
-        escalation_id=escalation_id, actor=actor, data=text, data_digest=digest,
-        prev_hash=head.hash, hash=digest_hash, keyed=key is not None,
-    ))
-    conn.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=digest_hash))
-    return seq
+    rows = []
+    for event in events:
+        seq += 1
+        digest_hash = event_hash(seq, event["at"], event["kind"], event["library"],
+                                 event["conversation_id"], event["escalation_id"],
+                                 event["actor"], event["data_digest"], prev, key)
+        rows.append({**event, "seq": seq, "prev_hash": prev, "hash": digest_hash,
+                     "keyed": key is not None})
+        prev = digest_hash
+    conn.execute(_INSERT_EVENTS, rows)
+    conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
 
 
 @dataclass(frozen=True)
@@ -150,9 +171,9 @@ class AuditLog:
     def __init__(self, database: Database):
         self.db = database
 
-    def append(self, kind: str, **fields: Any) -> int:
+    def append(self, kind: str, **fields: Any) -> None:
         with write_transaction(self.db) as conn:
-            return append_event(conn, self.db, kind, **fields)
+            append_event(conn, self.db, kind, **fields)
 
     def rows(self, since: datetime | None = None) -> Iterator[Any]:
         query = select(audit_events).order_by(audit_events.c.seq)

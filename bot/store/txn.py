@@ -12,6 +12,10 @@ rows, written by different modules, commit once, and reads inside see what was w
 A joined block that raises rolls the whole transaction back; keep network calls outside
 (``savepoint`` lets a part that may fail on its own — a page — roll back alone).
 
+Rows that many modules add to one transaction (audit events) can be ``staged`` and written
+together just before the commit: one round trip instead of one per row. A savepoint that
+rolls back drops what was staged and queued for after the commit inside it.
+
 A **unit** is one request's database work (a Slack event after its acknowledgement): its
 ``claim`` (taking the request for processing) is the first statement of the first write
 transaction opened inside it, so the claim and the request's state changes commit together;
@@ -28,6 +32,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, Select
 
@@ -51,8 +56,34 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
-_open: ContextVar[tuple[Database, Connection, list[Callable[[], None]]] | None] = ContextVar(
-    "frontdesk_transaction", default=None)
+@dataclass
+class _Open:
+    """The write transaction open in this thread or task."""
+
+    db: Database
+    conn: Connection
+    after: list[Callable[[], None]] = field(default_factory=list)
+    before: list[Callable[[], None]] = field(default_factory=list)
+    staged: dict[str, list[Any]] = field(default_factory=dict)
+
+    def mark(self) -> tuple[int, int, dict[str, int]]:
+        """Where the lists stand (a savepoint begins)."""
+        return (len(self.after), len(self.before),
+                {name: len(rows) for name, rows in self.staged.items()})
+
+    def rewind(self, mark: tuple[int, int, dict[str, int]]) -> None:
+        """Back to ``mark`` (its savepoint rolled back)."""
+        after, before, staged = mark
+        del self.after[after:]
+        del self.before[before:]  # flushes of names first staged since: gone with them
+        for name in list(self.staged):
+            if name in staged:
+                del self.staged[name][staged[name]:]
+            else:
+                del self.staged[name]
+
+
+_open: ContextVar[_Open | None] = ContextVar("frontdesk_transaction", default=None)
 
 
 @dataclass
@@ -112,13 +143,20 @@ def savepoint(db: Database) -> Iterator[None]:
     if conn is None:
         yield
         return
-    with conn.begin_nested():
-        yield
+    current = _open.get()
+    assert current is not None
+    mark = current.mark()
+    try:
+        with conn.begin_nested():
+            yield
+    except BaseException:
+        current.rewind(mark)  # nothing rolled back is written at the commit, nor handed on
+        raise
 
 
 def _joined(db: Database) -> Connection | None:
     current = _open.get()
-    return current[1] if current is not None and current[0] is db else None
+    return current.conn if current is not None and current.db is db else None
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -127,8 +165,28 @@ def after_commit(callback: Callable[[], None]) -> None:
     current = _open.get()
     if current is None:
         callback()
-    elif callback not in current[2]:
-        current[2].append(callback)
+    elif callback not in current.after:
+        current.after.append(callback)
+
+
+def staged(conn: Connection, name: str,
+           write: Callable[[list[Any]], None]) -> list[Any] | None:
+    """The list of rows staged under ``name`` in the write transaction ``conn`` belongs to:
+    what is appended to it is handed to ``write`` once, in the transaction, just before it
+    commits (an error there rolls everything back). None when ``conn`` is not the open
+    write transaction's (a migration's own connection): then write at once."""
+    current = _open.get()
+    if current is None or current.conn is not conn:
+        return None
+    rows = current.staged.get(name)
+    if rows is None:
+        rows = current.staged[name] = []
+
+        def flush() -> None:
+            write(current.staged.pop(name))
+
+        current.before.append(flush)
+    return rows
 
 
 @contextmanager
@@ -142,12 +200,14 @@ def write_transaction(db: Database) -> Iterator[Connection]:
     with db.engine.connect() as conn:
         if db.dialect == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        committed: list[Callable[[], None]] = []
-        token = _open.set((db, conn, committed))
+        current = _Open(db, conn)
+        token = _open.set(current)
         try:
             if work is not None and not work.claimed:
                 work.claim(conn)
             yield conn
+            while current.before:  # staged rows; a flush may stage more (run in order)
+                current.before.pop(0)()
         except BaseException:
             conn.rollback()
             raise
@@ -156,7 +216,7 @@ def write_transaction(db: Database) -> Iterator[Connection]:
         conn.commit()
     if work is not None:
         work.claimed = True
-    for callback in committed:
+    for callback in current.after:
         callback()
 
 
