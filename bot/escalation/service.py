@@ -44,7 +44,6 @@ from bot.escalation.records import (
 from bot.escalation.roles import Roles, who_is_paged
 from bot.escalation.status import LiveStatus
 from bot.privacy.redact import redact
-from bot.store import paging
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import OutboxRow, OutboxStore, Undelivered, ring
@@ -115,10 +114,7 @@ class EscalationService:
             reason=reason, urgency=urgency, asked_by=asked_by, face=face, thread=thread,
             question=question,
         )
-        with write_transaction(self.db) as conn:
-            existing = paging.escalation_with_key(conn, dedupe)
-            if existing:
-                return existing
+        with write_transaction(self.db) as conn:  # a taken key: the escalation it opened
             escalation_id = lifecycle.open_escalation(self, conn, dedupe, packet,
                                                       conversation, outcome, thread, now)
             ring()  # once committed

@@ -74,17 +74,23 @@ def enqueue(conn: Connection, db: Database, *, key: str, kind: str, target: str,
             payload: dict[str, Any], now: datetime, escalation_id: str | None = None,
             method: str = "post", thread_ts: str | None = None,
             ref_key: str | None = None) -> bool:
-    """Queue one message in the caller's transaction; a key already queued is left alone."""
+    """Queue one message in the caller's transaction; a key already queued is left alone
+    (False)."""
     values = dict(
         idempotency_key=key, escalation_id=escalation_id, kind=kind, method=method,
         target=target, thread_ts=thread_ts, ref_key=ref_key, payload=json.dumps(payload),
         status="pending", attempts=0, maybe_sent=False, next_attempt_at=now, created_at=now,
     )
-    dialect = postgresql if db.dialect == "postgresql" else sqlite
-    stmt = dialect.insert(outbox).values(**values).on_conflict_do_nothing(
-        index_elements=["idempotency_key"]
-    )
-    return bool(conn.execute(stmt).rowcount)
+    return conn.execute(_ENQUEUE[db.dialect == "postgresql"], values).first() is not None
+
+
+#: The insert that skips a taken key, by dialect (False: SQLite, True: PostgreSQL), built
+#: once: its values travel as parameters, so SQLAlchemy compiles it once per process.
+_ENQUEUE = {
+    pg: (postgresql if pg else sqlite).insert(outbox)
+    .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(outbox.c.id)
+    for pg in (False, True)
+}
 
 
 def worker_identity() -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store.database import Database
@@ -49,14 +49,22 @@ def escalation_with_key(conn: Connection, dedupe_key: str) -> str | None:
 def insert_escalation(conn: Connection, db: Database, **values: Any) -> bool:
     """Insert the escalation; False (and nothing written) when its ``dedupe_key`` is taken —
     on PostgreSQL after waiting for the instance that took it to commit."""
-    dialect = postgresql if db.dialect == "postgresql" else sqlite
-    return conn.execute(dialect.insert(escalations).values(**values)
-                        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                        .returning(escalations.c.id)).first() is not None
+    return conn.execute(_INSERT_ESCALATION[db.dialect == "postgresql"], values).first() \
+        is not None
+
+
+#: Built once (values travel as parameters: compiled once per process), by dialect.
+_INSERT_ESCALATION = {
+    pg: (postgresql if pg else sqlite).insert(escalations)
+    .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(escalations.c.id)
+    for pg in (False, True)
+}
+_UPDATE_ESCALATION = update(escalations).where(escalations.c.id == bindparam("escalation_id"))
 
 
 def update_escalation(conn: Connection, escalation_id: str, **values: Any) -> None:
-    conn.execute(update(escalations).where(escalations.c.id == escalation_id).values(**values))
+    """Set ``values`` (columns by name) on the escalation."""
+    conn.execute(_UPDATE_ESCALATION, {"escalation_id": escalation_id, **values})
 
 
 def next_due_escalation(conn: Connection, db: Database, state: str,
