@@ -69,9 +69,10 @@ def trigger_all(service: EscalationService, views: list, interval: float,  # typ
     ``interval`` seconds; returns when each was triggered (time.time()) and the thread."""
     stop = threading.Event()
     thread = threading.Thread(target=worker.run_forever, args=(stop,), daemon=True)
-    thread.start()
     if (contacts := worker.split_contacts()) is not None:  # as the runtime runs them
         threading.Thread(target=contacts.run_forever, args=(stop,), daemon=True).start()
+    thread.start()
+    time.sleep(0.2)  # both serving (as in the runtime, long before the first outcome)
     started: dict[str, float] = {}
     counter = SqlCounter(service.db.engine, thread=threading.get_ident())
     for view in views:

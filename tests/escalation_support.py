@@ -269,7 +269,9 @@ def driver_main() -> None:
     """A bot process for the crash tests: decides (triggers pages), says so, then delivers.
 
     Environment: FRONTDESK_DATABASE_URL, FRONTDESK_CONTENT, FRONTDESK_CONFIG, SLACK_BOT_TOKEN,
-    SLACK_API_URL, DRIVER_COUNT.
+    SLACK_API_URL, DRIVER_COUNT; DRIVER_SERVING=1: the worker runs before anything is decided
+    (as in the Slack runtime), so the pages are claimed for it in the transaction that queues
+    them.
     """
     import threading as _threading
 
@@ -286,11 +288,16 @@ def driver_main() -> None:
     database = Database(os.environ["FRONTDESK_DATABASE_URL"])
     catalogue = Catalogue.load(Path(os.environ["FRONTDESK_CONTENT"]))
     service = EscalationService(database, config, catalogue)
-    ids = trigger_many(service, catalogue, int(os.environ.get("DRIVER_COUNT", "5")))
-    print("decided", len(ids), flush=True)
     client = WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"])
     worker = OutboxWorker(database, SlackTransport(client), poll_seconds=0.05)
-    worker.run_forever(_threading.Event())
+    if os.environ.get("DRIVER_SERVING") == "1":
+        _threading.Thread(target=worker.run_forever, args=(_threading.Event(),)).start()
+        while worker._handed is None:  # serving: pages queued from now on are handed to it
+            time.sleep(0.01)
+    ids = trigger_many(service, catalogue, int(os.environ.get("DRIVER_COUNT", "5")))
+    print("decided", len(ids), flush=True)
+    if os.environ.get("DRIVER_SERVING") != "1":
+        worker.run_forever(_threading.Event())
 
 
 def postgres_admin_url() -> str | None:

@@ -57,12 +57,12 @@ class Bot:
                           "--base-backoff", "0.1"),
             env=self.env, stdout=self.log, stderr=self.log)
 
-    def driver(self, count: int) -> subprocess.Popen[bytes]:
+    def driver(self, count: int, *, serving: bool = False) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             [*frontdesk_cmd()[:2], "from tests.escalation_support import driver_main; "
              "driver_main()"],
-            env={**self.env, "DRIVER_COUNT": str(count)}, stdout=subprocess.PIPE,
-            stderr=self.log)
+            env={**self.env, "DRIVER_COUNT": str(count), "DRIVER_SERVING": str(int(serving))},
+            stdout=subprocess.PIPE, stderr=self.log)
 
     @staticmethod
     def kill(proc: subprocess.Popen[bytes]) -> None:
@@ -158,3 +158,31 @@ def test_killed_again_and_again_while_delivering(bot: Bot) -> None:
     bot.drain()
     result = bot.check("killed six times during delivery")
     assert result["pages_sent"] == 60
+
+
+def test_killed_with_pages_claimed_for_it_as_they_were_queued(bot: Bot) -> None:
+    """The worker serves before the decisions, so each page is written claimed by it in the
+    trigger's own transaction and handed over at the commit (no claim transaction before the
+    first post). Killed while Slack holds its first post (accepted) and the others wait in its
+    memory, claimed: a worker started afterwards finds the accepted one by its metadata and
+    sends every other page once."""
+    bot.fake.hang("chat.postMessage", 30, times=1, accept=True)
+    bot.fake.hang("chat.postMessage", 30, times=10_000, accept=False)
+    proc = bot.driver(5, serving=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith(b"decided 5")
+    assert wait_until(lambda: len(bot.fake.delivered_keys()) == 1, timeout=20)
+    bot.kill(proc)
+    with bot.db.engine.connect() as conn:
+        rows = conn.execute(select(outbox.c.status, outbox.c.claimed_by, outbox.c.attempts)
+                            .where(outbox.c.method == "post")).all()
+    assert len(rows) == 25
+    # Every row claimed by the dead process, though its worker got no further than one post.
+    assert {(r.status, r.attempts) for r in rows} == {("sending", 1)}
+    assert len({r.claimed_by for r in rows}) == 1
+    accepted = next(iter(bot.fake.delivered_keys()))
+    bot.fake.clear_hangs()
+    bot.drain()
+    result = bot.check("killed with pages claimed as they were queued")
+    assert result["pages_sent"] == 15 and result["found_after_restart"] >= 1
+    assert bot.fake.delivered_keys()[accepted] == 1

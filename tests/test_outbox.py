@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.channels.delivery import OutboxWorker
 from bot.channels.slack import SlackTransport
@@ -22,9 +22,9 @@ from bot.engine import start, step
 from bot.escalation import EscalationService, ThreadRef
 from bot.store import Database
 from bot.store.audit import AuditLog
-from bot.store.outbox import OutboxStore
+from bot.store.outbox import OutboxStore, enqueue
 from bot.store.paging_tables import outbox
-from bot.store.txn import utcnow
+from bot.store.txn import utcnow, write_transaction
 from tests.escalation_support import PagingFake, config_toml, wait_until, write_content
 
 THREAD = ThreadRef("CDESK", "1700000000.000100", None)
@@ -204,3 +204,101 @@ def test_a_failed_look_up_keeps_the_may_already_be_sent_state(
     with live.db.engine.connect() as conn:
         attempts = conn.scalars(select(outbox.c.attempts).where(outbox.c.status == "sent"))
         assert max(attempts) == 3  # posted (unanswered), look-up failed, look-up found it
+
+
+def serving(live: Live) -> Live:
+    """Run the worker and wait until rows queued in this process are handed to it."""
+    live.run()
+    assert wait_until(lambda: live.worker._handed is not None, timeout=5)
+    return live
+
+
+def outbox_writes_on(db: Database, thread: threading.Thread) -> list[float]:
+    """When ``thread`` changed an outbox row (time.time()): a claim, a result."""
+    at: list[float] = []
+
+    def statement(_conn, _cursor, sql: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        if threading.current_thread() is thread and sql.startswith("UPDATE outbox"):
+            at.append(time.time())
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    return at
+
+
+def test_pages_queued_while_the_worker_serves_are_claimed_for_it_at_the_commit(
+        tmp_path: Path, fake: PagingFake) -> None:
+    """The trigger's transaction writes its rows already claimed by this process's worker and
+    hands them over as it commits: the first page goes without a claim transaction of its
+    own, and none is looked for in Slack first (nothing could have sent it before)."""
+    live = serving(Live(tmp_path, fake))
+    worker_writes = outbox_writes_on(live.db, live.thread)  # type: ignore[arg-type]
+    fake.hang("chat.postMessage", 0.5, times=1, accept=True)  # the first post takes a while
+    try:
+        live.trigger(1)
+        with live.db.engine.connect() as conn:
+            rows = conn.execute(select(outbox.c.status, outbox.c.claimed_by,
+                                       outbox.c.attempts)).all()
+        assert len(rows) == 5
+        assert {(r.status, r.claimed_by, r.attempts) for r in rows} == {
+            ("sending", live.worker.identity, 1)}
+        assert wait_until(live.drained, timeout=20)
+    finally:
+        live.halt()
+    assert_exactly_once(live)
+    first_post = min(c.at for c in fake.calls_to("chat.postMessage"))
+    assert worker_writes and not [t for t in worker_writes if t < first_post]  # no claim
+    assert not fake.calls_to("conversations.history") and not fake.calls_to(
+        "conversations.replies")
+    assert live.worker.stats.sent == 5 and live.worker.stats.recovered == 0
+
+
+def test_a_rolled_back_transaction_hands_nothing(tmp_path: Path, fake: PagingFake) -> None:
+    live = serving(Live(tmp_path, fake))
+    try:
+        with pytest.raises(RuntimeError), write_transaction(live.db) as conn:
+            enqueue(conn, live.db, key="page:x:1:0:UPIC1", kind="page", target="UPIC1",
+                    payload={"text": "page"}, now=utcnow())
+            raise RuntimeError("the decision failed")
+        time.sleep(0.3)
+    finally:
+        live.halt()
+    assert OutboxStore(live.db).counts() == {} and not fake.calls_to("chat.postMessage")
+
+
+def test_rows_handed_to_a_worker_that_stops_are_pending_again(
+        tmp_path: Path, fake: PagingFake) -> None:
+    """A worker that stops (not killed) frees the rows claimed for it that it never tried:
+    any worker sends them at once, without looking for them first."""
+    live = Live(tmp_path, fake)
+    store = OutboxStore(live.db)
+    handed = store.serve("here:1:a", None, timedelta(seconds=60), utcnow)
+    live.trigger(1)
+    assert store.counts() == {"sending": 5}
+    store.stop_serving(handed)
+    with live.db.engine.connect() as conn:
+        rows = conn.execute(select(outbox.c.status, outbox.c.claimed_by, outbox.c.attempts,
+                                   outbox.c.maybe_sent)).all()
+    assert {tuple(r) for r in rows} == {("pending", None, 0, False)}
+    live.trigger(1)  # nobody serves now: queued pending, as before
+    assert store.counts() == {"pending": 10}
+    live.worker.run_once()
+    assert_exactly_once(live)
+    assert live.worker.stats.recovered == 0 and not fake.calls_to("conversations.history")
+
+
+def test_a_handed_row_whose_lease_ran_out_is_sent_once(tmp_path: Path, fake: PagingFake) -> None:
+    """Rows wait in the worker's memory while its first post hangs past their lease; another
+    worker may take them over meanwhile (looking first), or the first renews its claim before
+    sending. Either way each goes exactly once."""
+    live = serving(Live(tmp_path, fake, lease_seconds=0.4))
+    fake.hang("chat.postMessage", 0.8, times=1, accept=True)
+    other = OutboxWorker(live.db, SlackTransport(live.client, timeout=1), poll_seconds=0.02)
+    try:
+        live.trigger(1)
+        time.sleep(0.5)  # the leases have run out; the serving worker is still posting
+        other.run_once()
+        assert wait_until(live.drained, timeout=20)
+    finally:
+        live.halt()
+    assert_exactly_once(live)
+    assert live.worker.stats.sent + other.stats.sent == 5

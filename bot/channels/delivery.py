@@ -35,7 +35,7 @@ from bot.escalation.states import WAITING
 from bot.ops.metrics import DELIVERY_FAILURES
 from bot.store.audit import append_event
 from bot.store.database import Database
-from bot.store.outbox import OutboxRow, OutboxStore, wait_for_work, worker_identity
+from bot.store.outbox import Handed, OutboxRow, OutboxStore, wait_for_work, worker_identity
 from bot.store.txn import Transaction, utcnow
 
 if TYPE_CHECKING:
@@ -94,6 +94,7 @@ class OutboxWorker:
         self.methods: tuple[frozenset[str], bool] | None = (
             None if transport is not None else (CONTACT_METHODS, True))
         self._paused_until = 0.0
+        self._handed: Handed | None = None  # rows claimed for us as they commit (run_forever)
         self.store.recover(self.identity, self.clock())
 
     def split_contacts(self) -> OutboxWorker | None:
@@ -107,6 +108,7 @@ class OutboxWorker:
         sibling = copy.copy(self)
         sibling.stats = WorkerStats()
         sibling._paused_until = 0.0
+        sibling._handed = None
         sibling.methods = (CONTACT_METHODS, True)
         self.methods = (CONTACT_METHODS, False)
         return sibling
@@ -117,25 +119,46 @@ class OutboxWorker:
         """Deliver every row that is due now; returns how many were delivered."""
         delivered = 0
         while time.monotonic() >= self._paused_until:
-            row = self.store.claim(self.identity, self.clock(), self.lease, self.methods)
+            row = self._next_handed() or self.store.claim(self.identity, self.clock(),
+                                                          self.lease, self.methods)
             if row is None:
                 break
             if self._deliver(row):
                 delivered += 1
         return delivered
 
+    def _next_handed(self) -> OutboxRow | None:
+        """A row queued in this process and claimed for us in its own transaction, if any:
+        sent without a claim transaction while at least half its lease is left (it never
+        waits long); after a longer wait the claim is renewed first, and a row whose lease ran
+        out and that another worker took is left to it."""
+        while self._handed is not None and (entry := self._handed.next()) is not None:
+            row, lease_until = entry
+            now = self.clock()
+            if (lease_until - now >= self.lease / 2
+                    or self.store.renew(row.id, self.identity, now, self.lease)):
+                return row
+        return None
+
     def run_forever(self, stop: threading.Event) -> None:
+        """Deliver until ``stop``: rows this process queues are handed over as they commit
+        (``OutboxStore.serve``), others are claimed from the table when due."""
         last_recover = time.monotonic()
-        while not stop.is_set():
-            try:
-                if time.monotonic() - last_recover > 5:
-                    self.store.recover(self.identity, self.clock())
-                    last_recover = time.monotonic()
-                if self.run_once():
-                    continue
-            except Exception:  # the database went away for a moment: log, wait, carry on
-                log.exception("outbox worker pass failed")
-            wait_for_work(self.poll_seconds)
+        self._handed = self.store.serve(self.identity, self.methods, self.lease, self.clock)
+        try:
+            while not stop.is_set():
+                try:
+                    if time.monotonic() - last_recover > 5:
+                        self.store.recover(self.identity, self.clock())
+                        last_recover = time.monotonic()
+                    if self.run_once():
+                        continue
+                except Exception:  # the database went away for a moment: log, wait, carry on
+                    log.exception("outbox worker pass failed")
+                wait_for_work(self.poll_seconds, self._handed.bell)
+        finally:
+            handed, self._handed = self._handed, None
+            self.store.stop_serving(handed)
 
     # --- one row -------------------------------------------------------------------------
 

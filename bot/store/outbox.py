@@ -8,11 +8,15 @@ two instances never take the same row. A row reclaimed after its claimer died is
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
 import threading
 import uuid
+import weakref
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +26,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store.database import Database
 from bot.store.paging_tables import outbox
-from bot.store.txn import after_commit, as_utc, locked, write_transaction
+from bot.store.txn import (
+    after_commit,
+    as_utc,
+    in_write_transaction,
+    locked,
+    write_transaction,
+)
 
 _doorbell = threading.Event()
 
@@ -30,12 +40,22 @@ _doorbell = threading.Event()
 def ring() -> None:
     """Wake in-process workers: new rows are committed (or will be, when the transaction
     open here commits)."""
-    after_commit(_doorbell.set)
+    after_commit(_wake)
 
 
-def wait_for_work(timeout: float) -> None:
-    _doorbell.wait(timeout)
-    _doorbell.clear()
+def _wake() -> None:
+    _doorbell.set()
+    with _serving_lock:
+        for taker in [t for takers in _serving.values() for t in takers]:
+            taker.bell.set()
+
+
+def wait_for_work(timeout: float, bell: threading.Event | None = None) -> None:
+    """Wait for ``bell`` (a serving worker's own: see ``OutboxStore.serve``), else the
+    process's doorbell, at most ``timeout`` seconds."""
+    bell = bell or _doorbell
+    bell.wait(timeout)
+    bell.clear()
 
 
 @dataclass(frozen=True)
@@ -75,13 +95,31 @@ def enqueue(conn: Connection, db: Database, *, key: str, kind: str, target: str,
             method: str = "post", thread_ts: str | None = None,
             ref_key: str | None = None) -> bool:
     """Queue one message in the caller's transaction; a key already queued is left alone
-    (False)."""
+    (False).
+
+    When a worker of this process serves ``db`` and takes ``method`` (``OutboxStore.serve``),
+    the row is written already claimed by it, under its lease, and handed to it the moment
+    the transaction commits: the first send needs no claim transaction of its own. Should
+    this process die first, the row is another worker's once the claim is found dead or the
+    lease runs out, and, as for any claimed row, looked for before it is sent again."""
     values = dict(
         idempotency_key=key, escalation_id=escalation_id, kind=kind, method=method,
         target=target, thread_ts=thread_ts, ref_key=ref_key, payload=json.dumps(payload),
         status="pending", attempts=0, maybe_sent=False, next_attempt_at=now, created_at=now,
     )
-    return conn.execute(_ENQUEUE[db.dialect == "postgresql"], values).first() is not None
+    taker = _taker(db, method) if in_write_transaction(conn) else None
+    if taker is not None:
+        lease_until = taker.clock() + taker.lease
+        values.update(status="sending", claimed_by=taker.identity, lease_until=lease_until,
+                      attempts=1)
+    r = conn.execute(_ENQUEUE[db.dialect == "postgresql"], values).first()
+    if r is None:
+        return False
+    if taker is not None:
+        row = OutboxRow(r.id, key, escalation_id, kind, method, target, thread_ts, ref_key,
+                        json.loads(values["payload"]), 1, False, as_utc(now))  # type: ignore[arg-type]
+        after_commit(functools.partial(taker.hand, row, lease_until))
+    return True
 
 
 #: The insert that skips a taken key, by dialect (False: SQLite, True: PostgreSQL), built
@@ -91,6 +129,60 @@ _ENQUEUE = {
     .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(outbox.c.id)
     for pg in (False, True)
 }
+
+
+class Handed:
+    """The rows handed to one worker of this process as their transactions commit, each
+    already claimed by it (``enqueue``), with its own bell to wake it."""
+
+    def __init__(self, db: Database, identity: str, methods: tuple[frozenset[str], bool] | None,
+                 lease: timedelta, clock: Callable[[], datetime]):
+        self.db = db
+        self.identity = identity
+        self.methods = methods
+        self.lease = lease
+        self.clock = clock
+        self.bell = threading.Event()
+        self._rows: deque[tuple[OutboxRow, datetime]] = deque()
+        self._lock = threading.Lock()
+        self.closed = False
+
+    def takes(self, method: str) -> bool:
+        if self.methods is None:
+            return True
+        names, wanted = self.methods
+        return (method in names) == wanted
+
+    def hand(self, row: OutboxRow, lease_until: datetime) -> None:
+        """A committed row claimed for this worker (after its transaction's commit)."""
+        with self._lock:
+            if not self.closed:
+                self._rows.append((row, lease_until))
+                self.bell.set()
+                return
+        OutboxStore(self.db).release([row.id], self.identity)  # it stopped meanwhile
+
+    def next(self) -> tuple[OutboxRow, datetime] | None:
+        """The oldest row handed and not yet taken, with its lease's end."""
+        with self._lock:
+            return self._rows.popleft() if self._rows else None
+
+    def close(self) -> list[int]:
+        """Take no more rows; returns the ids of those handed but never taken."""
+        with self._lock:
+            self.closed = True
+            left = [row.id for row, _ in self._rows]
+            self._rows.clear()
+        return left
+
+
+_serving: weakref.WeakKeyDictionary[Database, list[Handed]] = weakref.WeakKeyDictionary()
+_serving_lock = threading.Lock()
+
+
+def _taker(db: Database, method: str) -> Handed | None:
+    with _serving_lock:
+        return next((t for t in _serving.get(db, ()) if t.takes(method)), None)
 
 
 def worker_identity() -> str:
@@ -138,6 +230,42 @@ class OutboxStore:
                     outbox.c.id.in_(dead), outbox.c.status == "sending"
                 ).values(lease_until=now, maybe_sent=True))
         return len(dead)
+
+    def serve(self, worker: str, methods: tuple[frozenset[str], bool] | None,
+              lease: timedelta, clock: Callable[[], datetime]) -> Handed:
+        """Have rows of ``methods`` queued in this process from now on written claimed by
+        ``worker`` and handed to it at their commit (``enqueue``), until ``stop_serving``."""
+        handed = Handed(self.db, worker, methods, lease, clock)
+        with _serving_lock:
+            _serving.setdefault(self.db, []).append(handed)
+        return handed
+
+    def stop_serving(self, handed: Handed) -> None:
+        """No more rows for this worker; those handed but never taken are pending again."""
+        with _serving_lock:
+            takers = _serving.get(self.db, [])
+            if handed in takers:
+                takers.remove(handed)
+        if left := handed.close():
+            self.release(left, handed.identity)
+
+    def release(self, row_ids: list[int], worker: str) -> None:
+        """Rows claimed by ``worker`` that it never tried to send: pending again, due now."""
+        with write_transaction(self.db) as conn:
+            conn.execute(update(outbox).where(
+                outbox.c.id.in_(row_ids), outbox.c.status == "sending",
+                outbox.c.claimed_by == worker,
+            ).values(status="pending", claimed_by=None, lease_until=None,
+                     attempts=outbox.c.attempts - 1))
+
+    def renew(self, row_id: int, worker: str, now: datetime, lease: timedelta) -> bool:
+        """Extend ``worker``'s claim on a row it has not tried to send yet; False when the
+        claim is no longer its own (its lease ran out and another worker took the row)."""
+        with write_transaction(self.db) as conn:
+            return conn.execute(update(outbox).where(
+                outbox.c.id == row_id, outbox.c.status == "sending",
+                outbox.c.claimed_by == worker,
+            ).values(lease_until=now + lease).returning(outbox.c.id)).first() is not None
 
     def claim(self, worker: str, now: datetime, lease: timedelta,
               methods: tuple[frozenset[str], bool] | None = None) -> OutboxRow | None:

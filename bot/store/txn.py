@@ -169,6 +169,13 @@ def after_commit(callback: Callable[[], None]) -> None:
         current.after.append(callback)
 
 
+def in_write_transaction(conn: Connection) -> bool:
+    """Whether ``conn`` is the open write transaction's (whose ``after_commit`` callbacks run
+    once it has committed), not a connection of its own."""
+    current = _open.get()
+    return current is not None and current.conn is conn
+
+
 def staged(conn: Connection, name: str,
            write: Callable[[list[Any]], None]) -> list[Any] | None:
     """The list of rows staged under ``name`` in the write transaction ``conn`` belongs to:
