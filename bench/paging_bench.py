@@ -11,7 +11,8 @@ what the durable path costs on top of it is the printed ratio.
 Latency = from the trigger call to Slack receiving chat.postMessage: for the first page of
 each escalation, and for every page (two DMs to the privacy in-charge, the channel post).
 SQLite in a temporary folder by default; ``--database-url postgresql+psycopg://...``
-measures PostgreSQL.
+measures PostgreSQL; ``--postgres`` too, each run on a database of its own created on the
+server ``FRONTDESK_TEST_POSTGRES_URL`` names (and dropped after).
 
 Texts and email (issue 12): a second run pages privacy officers who also have a mobile number
 and an email address (immediate ladder: Slack, text and email at once), with Twilio faked on
@@ -25,12 +26,14 @@ same channel classes, without transaction, outbox or worker. ``--no-channels`` s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import tempfile
 import threading
 import time
 import tomllib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -45,7 +48,13 @@ from bot.content.catalogue import Catalogue  # noqa: E402
 from bot.engine import start, step  # noqa: E402
 from bot.escalation import EscalationService  # noqa: E402
 from bot.store import Database  # noqa: E402
-from tests.escalation_support import PagingFake, config_toml, write_content  # noqa: E402
+from tests.escalation_support import (  # noqa: E402
+    PagingFake,
+    config_toml,
+    fresh_postgres_database,
+    postgres_admin_url,
+    write_content,
+)
 
 #: Issue 13: outcome -> first page p50 at most this many times a direct chat.postMessage.
 TARGET_RATIO = 3.0
@@ -98,13 +107,47 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.2,
                         help="Seconds between triggers (outcomes arriving one after another).")
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--postgres", action="store_true",
+                        help="Each run on a new database on the PostgreSQL server that "
+                             "FRONTDESK_TEST_POSTGRES_URL names, dropped afterwards.")
     parser.add_argument("--no-channels", action="store_true",
                         help="Skip the texts-and-email run.")
     options = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="paging-bench-"))
+    with databases(options, folder) as new_database:
+        measure_slack(options, folder, new_database("bench.db"))
+        if not options.no_channels:
+            measure_channels(options.count, options.interval, new_database("bench-channels.db"),
+                             folder)
+
+
+@contextlib.contextmanager
+def databases(options: argparse.Namespace, folder: Path) -> Iterator[Callable[[str], str]]:
+    """A database URL per run: a SQLite file named so in ``folder``, ``--database-url`` as
+    given, or with ``--postgres`` a new database on that server (dropped at the end)."""
+    drops: list[Callable[[], None]] = []
+
+    def new(name: str) -> str:
+        if options.postgres:
+            if not postgres_admin_url():
+                sys.exit("--postgres: set FRONTDESK_TEST_POSTGRES_URL to a server's URL")
+            url, drop = fresh_postgres_database()
+            drops.append(drop)
+            return url
+        return options.database_url or f"sqlite:///{folder / name}"
+
+    try:
+        yield new
+    finally:
+        for drop in drops:
+            drop()
+
+
+def measure_slack(options: argparse.Namespace, folder: Path, url: str) -> None:
+    """Outcome -> Slack pages through the outbox, against direct chat.postMessage calls."""
     catalogue = Catalogue.load(write_content(folder / "content"))
-    db = Database(options.database_url or f"sqlite:///{folder / 'bench.db'}")
+    db = Database(url)
     service = EscalationService(db, parse_config(tomllib.loads(config_toml())), catalogue)
     views = walk(catalogue, options.count)  # walked first: only paging is timed
 
@@ -151,12 +194,9 @@ def main() -> None:
           f"{percentile(firsts, 99) / percentile(baseline_first, 99):.1f}x; target p50 <= "
           f"{TARGET_RATIO:.0f}x: {'PASS' if ratio <= TARGET_RATIO else 'FAIL'}")
     db.dispose()
-    if not options.no_channels:
-        measure_channels(options.count, options.interval, options.database_url, folder)
 
 
-def measure_channels(count: int, interval: float, database_url: str | None,
-                     folder: Path) -> None:
+def measure_channels(count: int, interval: float, url: str, folder: Path) -> None:
     """Outcome -> first text and first email handed to the provider, against direct sends."""
     import re
 
@@ -167,7 +207,7 @@ def measure_channels(count: int, interval: float, database_url: str | None,
     from tests.mailserver import MailServer
 
     catalogue = Catalogue.load(write_content(folder / "content-channels"))
-    db = Database(database_url or f"sqlite:///{folder / 'bench-channels.db'}")
+    db = Database(url)
     views = walk(catalogue, count)
     with PagingFake() as slack, FakeTwilio(auth_token=TOKEN) as twilio, MailServer() as mail:
         config = parse_config(tomllib.loads(channel_toml(

@@ -302,3 +302,18 @@ def test_a_handed_row_whose_lease_ran_out_is_sent_once(tmp_path: Path, fake: Pag
         live.halt()
     assert_exactly_once(live)
     assert live.worker.stats.sent + other.stats.sent == 5
+
+
+def test_a_row_not_yet_due_by_the_serving_workers_clock_is_not_handed(tmp_path: Path) -> None:
+    """A service whose clock runs ahead of the serving worker's (a scheduler acting on a later
+    day) queues its rows pending: a worker on that clock takes them when they are due."""
+    db = Database(f"sqlite:///{tmp_path / 'outbox.db'}")
+    store = OutboxStore(db)
+    handed = store.serve("here:1:a", None, timedelta(seconds=60), utcnow)
+    later = utcnow() + timedelta(days=83)
+    with write_transaction(db) as conn:
+        for when, key in ((later, "reminder:h1:UPIC1"), (utcnow(), "page:e1:1:0:UPIC1")):
+            enqueue(conn, db, key=key, kind="page", target="UPIC1", payload={}, now=when)
+    assert store.counts() == {"pending": 1, "sending": 1}
+    assert handed.next() is not None and handed.next() is None
+    store.stop_serving(handed)

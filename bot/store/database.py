@@ -70,7 +70,10 @@ def open_engine(url: str) -> Engine:
         if not folder.is_dir():
             raise DatabaseUnavailable(f"{shown(url)}: folder not found: {folder}")
     try:
-        engine = create_engine(url, future=True, pool_pre_ping=True)
+        # A server's connection can go stale (a restart, an idle timeout); a SQLite file's
+        # cannot: no ping on every checkout there.
+        engine = create_engine(url, future=True,
+                               pool_pre_ping=parsed.get_backend_name() != "sqlite")
     except NoSuchModuleError:
         raise DatabaseUnavailable(f"{shown(url)}: unknown database kind "
                                   f"{parsed.drivername!r} (use sqlite:/// or "

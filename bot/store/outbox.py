@@ -107,7 +107,7 @@ def enqueue(conn: Connection, db: Database, *, key: str, kind: str, target: str,
         target=target, thread_ts=thread_ts, ref_key=ref_key, payload=json.dumps(payload),
         status="pending", attempts=0, maybe_sent=False, next_attempt_at=now, created_at=now,
     )
-    taker = _taker(db, method) if in_write_transaction(conn) else None
+    taker = _taker(db, method, now) if in_write_transaction(conn) else None
     if taker is not None:
         lease_until = taker.clock() + taker.lease
         values.update(status="sending", claimed_by=taker.identity, lease_until=lease_until,
@@ -180,9 +180,12 @@ _serving: weakref.WeakKeyDictionary[Database, list[Handed]] = weakref.WeakKeyDic
 _serving_lock = threading.Lock()
 
 
-def _taker(db: Database, method: str) -> Handed | None:
+def _taker(db: Database, method: str, due: datetime) -> Handed | None:
+    """The worker of this process to hand a row of ``method`` due at ``due`` to: one serving
+    ``db`` that takes the method, and for whose clock the row is due already."""
     with _serving_lock:
-        return next((t for t in _serving.get(db, ()) if t.takes(method)), None)
+        return next((t for t in _serving.get(db, ()) if t.takes(method) and due <= t.clock()),
+                    None)
 
 
 def worker_identity() -> str:
