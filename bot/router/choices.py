@@ -17,6 +17,7 @@ and "a police officer" all meet a choice whose synonym is "police".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 
@@ -129,6 +130,8 @@ class ChoiceMatcher:
                      if p.fact_words == full and not self._only_offers(p)}
         if len(by_phrase) == 1:  # the answer is one of the choice's own phrases, word for word
             return self.question.choice(by_phrase.pop())
+        if (led := self._led(answer)) is not None:
+            return led[0]
         found = self._exact(answer, full) or self._contained(answer, full)
         if found is not None and found.critical and not self.clear_for(found, answer):
             return None
@@ -148,15 +151,80 @@ class ChoiceMatcher:
         yes_choice = choice.id == "yes" or choice.label.lower().startswith("yes")
         if yes_choice and plain and plain <= AFFIRMATIONS:
             return True
-        raw = answer.lower()
-        if "?" in raw or plain & QUALIFIERS or any(w in QUALIFIERS for w in raw.split()):
+        own = self._own_words(choice)
+        if "?" in answer or (plain & QUALIFIERS) - own or any(
+                w in QUALIFIERS and w not in own for w in _raw_words(answer)):
             return False
         said = Said.of(answer, self._normalised)
-        if said.has_cue():
+        hits = [h for h in self._read(said, specific_only=False)
+                if h.choice == choice.id and h.strong and h.reading == STATED]
+        # a cue inside the choice's own phrase is the choice speaking ("refuses to sign")
+        if said.cue_outside([(h.start, h.end) for h in hits], denials=True):
             return False
-        return any(h.choice == choice.id and h.strong and h.reading == STATED
-                   and not self._taken_back(said, h, whole=True)
-                   for h in self._read(said, specific_only=False))
+        return any(not self._taken_back(said, h, whole=True) for h in hits)
+
+    def _led(self, answer: str) -> tuple[Choice | None] | None:
+        """An answer that opens with a bare yes or no and goes on to say more ("yes saw his
+        badge", "nope, didn't see one"): ``(the choice the yes or no names,)`` when the rest
+        agrees with it; ``(None,)`` — ask again — when the rest undoes it; None when the
+        answer opens with no such word (or this question has no yes or no) and the other rules
+        decide.
+
+        The rest agrees when it names no other choice and holds no doubt, promise, question,
+        contrast, cancelling state, other person or owner ("yes, saw his brother's badge");
+        after a yes it denies nothing; after a no it denies no thing of another question
+        ("no, no warrant" asked whether it's an emergency answers the warrant, not this). For a
+        safety-critical choice it also carries no qualifier ("yes, on the phone")."""
+        lead = _LEAD.match(answer)
+        if lead is None or not lead.group(3).strip():
+            return None
+        word, pause, rest = lead.group(1).lower(), lead.group(2), lead.group(3)
+        negative = word in NO_LEADS
+        if not negative and word not in AFFIRMATIONS:
+            return None
+        rest_said = Said.of(rest, self._normalised)
+        if negative and not pause.strip() and rest_said.words and is_content(rest_said.words[0]):
+            return None  # "no warrant": a determiner, not an answer
+        choice = self.match(word) or self.match("no" if negative else "yes")
+        if choice is None:
+            return None
+        hits = self._read(rest_said, specific_only=False)
+        own = [h for h in hits if choice.id in (h.choice, self._instead(h))]
+        named = {h.choice for h in hits if h.reading == STATED} | {
+            d for h in hits if (d := self._instead(h))}
+        if "?" in answer or any(self._unsure(h) for h in hits) or named - {choice.id}:
+            return (None,)
+        spans = [(h.start, h.end) for h in own]
+        if rest_said.cue_outside(spans, denials=not negative) or self._undone(rest_said):
+            return (None,)
+        if negative and rest_said.denies_beyond(self._vocabulary, spans):
+            return (None,)
+        if choice.critical:
+            allowed = self._own_words(choice) | (NEGATIVE_WORDS if negative else frozenset())
+            if any(w in QUALIFIERS and w not in allowed for w in _raw_words(rest)):
+                return (None,)
+        return (choice,)
+
+    def _undone(self, said: Said) -> bool:
+        """Words anywhere in a short typed answer that take back what it states: a contrast, a
+        cancelling state, another person or an owner ("saw his brother's badge"). Whoever is in
+        danger, it is danger: a danger question heeds only contrasts and states."""
+        c = cues()
+        groups = c.contrast | c.defeats | (frozenset() if self.question.danger else c.others)
+        return bool(said.contrasted) or (not self.question.danger and bool(said.owners)) or any(
+            said._cue_at(i, groups, lambda j: True) is not None for i in range(len(said.words)))
+
+    @cached_property
+    def _vocabulary(self) -> frozenset[str]:
+        """Every normalised word of this question's phrases."""
+        return frozenset(w for p in self.phrases for w in p.fact_words)
+
+    def _own_words(self, choice: Choice) -> frozenset[str]:
+        """The words of ``choice``'s own phrases as typed: a qualifier that is one of them is
+        the choice speaking ("won't sign" for a refusal, "will sign" for a signature)."""
+        return frozenset(w for p in self.phrases if p.choice == choice.id
+                         for w in _raw_words(p.text)) | frozenset(
+            w for text in choice.strong for w in _raw_words(text))
 
     def _taken_back(self, said: Said, hit: Hit, *, whole: bool) -> bool:
         """Words beside a release condition's phrase defeat it (``Said.taken_back``): "*her
@@ -412,6 +480,14 @@ def _outermost(found: list[Hit]) -> list[Hit]:
 # qualifier ("warrant? no", "arrest warrant", "expired warrant", "he'll sign later").
 AFFIRMATIONS = frozenset({"yes", "y", "yep", "yeah", "yup", "correct", "right", "true", "ya",
                           "yea", "sure", "affirmative"})
+NO_LEADS = frozenset({"no", "nope", "nah", "negative", "nay"})
+# A leading yes or no, the pause after it (if any), and the rest ("yes, saw his badge").
+_LEAD = re.compile(r"^\s*([a-z]+)\b([\s,.;:!\-\u2014\u2013]*)(.*)$", re.IGNORECASE | re.DOTALL)
+# After a leading "no", saying no again is agreement: "nope, didn't see one", "no, he won't".
+NEGATIVE_WORDS = frozenset({
+    "no", "not", "nope", "nah", "never", "none", "without", "won't", "wont", "can't", "cant",
+    "doesn't", "doesnt", "didn't", "didnt", "isn't", "isnt", "hasn't", "hasnt", "refuses",
+    "refused"})
 QUALIFIERS = frozenset({
     "no", "not", "nope", "nah", "never", "none", "without", "lacks", "lack", "missing",
     "won't", "wont", "can't", "cant", "doesn't", "doesnt", "didn't", "didnt", "isn't", "isnt",
@@ -422,6 +498,10 @@ QUALIFIERS = frozenset({
     "arrest", "copy", "photo", "phone", "screen", "number", "only", "just", "fake", "old",
     "doubtful", "probably", "perhaps", "supposedly", "allegedly",
 })
+
+
+def _raw_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
 
 
 @cache

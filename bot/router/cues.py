@@ -308,6 +308,30 @@ class Said:
         return (self.words[start:end] in cues().takes_object and end < len(self.words)
                 and self.clause[end] == self.clause[start] and is_content(self.words[end]))
 
+    def cue_outside(self, spans: list[tuple[int, int]], *, denials: bool) -> bool:
+        """A question, or a doubt, promise or (with ``denials``) denial cue anywhere but inside
+        the ``spans`` (phrases of the answer's own choice: "won't sign", "will sign")."""
+        c = cues()
+        groups = c.doubt | c.doubt_critical | c.yet_before | c.yet_after | (
+            c.denied_before if denials else frozenset())
+
+        def free(j: int) -> bool:
+            return not any(start <= j < end for start, end in spans)
+
+        return bool(self.questions) or any(
+            self._cue_at(i, groups, free) is not None for i in range(len(self.words)))
+
+    def denies_beyond(self, vocabulary: frozenset[str], spans: list[tuple[int, int]]) -> bool:
+        """A determiner denial ("no", "without") runs straight on, in its clause, into a word of
+        meaning that is none of ``vocabulary``: "no warrant" where the question is about an
+        emergency denies another question's thing, not this one's."""
+        short = {cue[0] for cue in cues().short_reach if len(cue) == 1}
+        return any(
+            self.words[i] in short and self.clause[i + 1] == self.clause[i]
+            and is_content(self.words[i + 1]) and self.words[i + 1] not in vocabulary
+            and not any(start <= i < end for start, end in spans)
+            for i in range(len(self.words) - 1))
+
     def hedged(self) -> bool:
         """A question, or a word of doubt anywhere ("maybe 16?", "I think she's 17")."""
         return bool(self.questions) or any(
