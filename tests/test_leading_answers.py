@@ -35,6 +35,9 @@ TAKEN = [
     ("mahomet", LE, "form",
      {"he refuses to sign": "refuses", "no, he won't": "refuses", "nope, says no time": "refuses",
       "officer refuses to sign it": "refuses", "yes, signing it now": "signed"}),
+    ("westmont", LE, "emergency",  # a plain yes or no in other words (play test 2, w03, w04)
+     {"nope": "no", "nah": "no", "yep": "yes", "not that I saw": "no", "yeah": "yes",
+      "not that i know of, no": "no"}),
     ("mahomet", LE, "emergency",
      {"no, not an emergency": "no", "no, no emergency": "no", "no, just investigating": "no",
       "yes, he says it's an emergency": "yes"}),

@@ -175,17 +175,18 @@ class ChoiceMatcher:
         after a yes it denies nothing; after a no it denies no thing of another question
         ("no, no warrant" asked whether it's an emergency answers the warrant, not this). For a
         safety-critical choice it also carries no qualifier ("yes, on the phone")."""
-        lead = _LEAD.match(answer)
-        if lead is None or not lead.group(3).strip():
+        lead = cues().lead(answer)
+        if lead is None:
             return None
-        word, pause, rest = lead.group(1).lower(), lead.group(2), lead.group(3)
-        negative = word in NO_LEADS
-        if not negative and word not in AFFIRMATIONS:
-            return None
+        negative, pause, rest = lead
+        plain = "no" if negative else "yes"
+        if not rest.strip():  # "yep", "nah", "not that I saw": the plain yes or no
+            found = None if _raw_words(answer) == [plain] else self.match(plain)
+            return (found,) if found else None
         rest_said = Said.of(rest, self._normalised)
         if negative and not pause.strip() and rest_said.words and is_content(rest_said.words[0]):
             return None  # "no warrant": a determiner, not an answer
-        choice = self.match(word) or self.match("no" if negative else "yes")
+        choice = self.match(plain)
         if choice is None:
             return None
         hits = self._read(rest_said, specific_only=False)
@@ -480,9 +481,6 @@ def _outermost(found: list[Hit]) -> list[Hit]:
 # qualifier ("warrant? no", "arrest warrant", "expired warrant", "he'll sign later").
 AFFIRMATIONS = frozenset({"yes", "y", "yep", "yeah", "yup", "correct", "right", "true", "ya",
                           "yea", "sure", "affirmative"})
-NO_LEADS = frozenset({"no", "nope", "nah", "negative", "nay"})
-# A leading yes or no, the pause after it (if any), and the rest ("yes, saw his badge").
-_LEAD = re.compile(r"^\s*([a-z]+)\b([\s,.;:!\-\u2014\u2013]*)(.*)$", re.IGNORECASE | re.DOTALL)
 # After a leading "no", saying no again is agreement: "nope, didn't see one", "no, he won't".
 NEGATIVE_WORDS = frozenset({
     "no", "not", "nope", "nah", "never", "none", "without", "won't", "wont", "can't", "cant",

@@ -57,6 +57,17 @@ class Cues:
     others: frozenset[tuple[str, ...]]
     contrast: frozenset[tuple[str, ...]]
     defeats: frozenset[tuple[str, ...]]
+    says_yes: tuple[re.Pattern[str], ...] = ()
+    says_no: tuple[re.Pattern[str], ...] = ()
+
+    def lead(self, text: str) -> tuple[bool, str, str] | None:
+        """(negative, the pause after it, the rest) when ``text`` opens with a plain yes or no
+        ("nope, didn't see one" -> (True, ", ", "didn't see one")); the longest opener wins."""
+        for negative, group in ((True, self.says_no), (False, self.says_yes)):
+            for pattern in group:
+                if found := pattern.match(text):
+                    return negative, found.group(1), found.group(2)
+        return None
 
     def vocabulary(self) -> set[str]:
         """Every cue word: a matcher never 'corrects' one into a choice's word."""
@@ -86,7 +97,20 @@ def cues() -> Cues:
                 single("scope_ends"), single("holding"), phrases("question_openers"),
                 phrases("short_reach"), single("other_kind"),
                 phrases("takes_object"), phrases("others"), phrases("contrast"),
-                phrases("defeats"))
+                phrases("defeats"), _openers(raw["says_yes"]), _openers(raw["says_no"]))
+
+
+def _openers(entries: list[str]) -> tuple[re.Pattern[str], ...]:
+    """Patterns for answers opening with one of ``entries``, longest first: the opener, then
+    (group 1) the pause after it and (group 2) the rest. Apostrophes are optional."""
+    def word(w: str) -> str:
+        return "".join(re.escape(ch) + ("['\u2019]?" if ch.isalpha() else "")
+                       for ch in w.replace("'", ""))
+
+    ordered = sorted((str(e).lower().split() for e in entries), key=len, reverse=True)
+    return tuple(re.compile(r"^\s*" + r"\s+".join(word(w) for w in entry)
+                            + r"\b([\s,.;:!\-\u2014\u2013]*)(.*)$", re.IGNORECASE | re.DOTALL)
+                 for entry in ordered)
 
 
 @dataclass(frozen=True)
