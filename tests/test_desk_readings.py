@@ -137,6 +137,30 @@ def test_an_age_in_the_opening_answers_the_minor_question(catalogue: Catalogue, 
     assert view.conversation.answer_map.get("minor") == minor
 
 
+@pytest.mark.parametrize(("opening", "minor"), [
+    ("mom is 45, asking about her son's books", None),
+    ("a 45 year old dad wants to know what his kid checked out", None),
+    ("grandma's 70 and wants her grandson's fines", None),
+    ("mom is 45, asking about her son's books, he's 12", "yes"),
+    ("dad, who is 50, asking what his 17 year old daughter has out", "yes"),
+    ("45-year-old mother asking about her daughter, the daughter is 19", "no"),
+])
+def test_the_askers_own_age_is_not_the_childs(catalogue: Catalogue, opening: str,
+                                              minor: str | None) -> None:
+    """An age said of the parent, grandparent or guardian asking is not the child's age
+    (play test leftover: "mom is 45, asking about her son's books" made the child 45)."""
+    _, view = _opened(catalogue, "jackson-county", opening, pick=PARENT)
+    assert view.conversation.answer_map.get("minor") == minor, opening
+    if minor is None:
+        assert view.suggestion is None or view.suggestion.choice != "no"
+
+
+@pytest.mark.parametrize("typed", ["mom is 45", "the dad is 50, the boy is 12"])
+def test_a_typed_askers_age_is_not_the_childs(catalogue: Catalogue, typed: str) -> None:
+    found = match_choice(_minor(catalogue), typed)
+    assert found is None if typed == "mom is 45" else found.id == "yes", (typed, found)
+
+
 # --- a qualifier that makes a phrase another kind of thing ------------------------------------
 
 

@@ -12,6 +12,9 @@ nothing. A school level (data: ``bot/data/routing/ages.yaml``) is a span of ages
 only when the whole span falls to one choice, and never when a number is stated ("she's 19 but
 still in high school" is 19); a span across choices ("high school": 13 to 19) is only offered
 (``age_hint``).
+
+An age said of the person asking ("mom is 45", "a 45 year old dad": ``askers`` in the same
+data file) is theirs, not the child's, and answers nothing.
 """
 
 from __future__ import annotations
@@ -78,10 +81,38 @@ _GRADE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+grade|\b("
 
 
 @cache
+def _data() -> dict:  # type: ignore[type-arg]
+    return read_data("ages.yaml")  # type: ignore[no-any-return]
+
+
+@cache
 def _levels() -> dict[tuple[str, ...], tuple[str, tuple[int, int]]]:
-    raw = read_data("ages.yaml")["levels"]
     return {words(str(name)): (str(name), (int(low), int(high)))
-            for name, (low, high) in raw.items()}
+            for name, (low, high) in _data()["levels"].items()}
+
+
+@cache
+def _askers() -> frozenset[str]:
+    """Every normalised word of the askers ("mom" is "mother", "parent")."""
+    return frozenset(w for name in _data()["askers"] for w in words(str(name)))
+
+
+# The word that holds an age said before it ("*mom* is 45", "*dad*, who is 50", "*grandma*'s
+# 70") or after it ("a 45 year old *dad*"). "He's 12", "she's 9" name no holder.
+_HOLDER_BEFORE = re.compile(r"([A-Za-z]+)(?:\W+(?:who|that))?\W*$")
+_HOLDER_AFTER = re.compile(r"^\W*(?:old\W+)?([A-Za-z]+)", re.IGNORECASE)
+_PRONOUN = re.compile(r"(?:he|she|they)", re.IGNORECASE)
+
+
+def _askers_age(text: str, match: re.Match[str], pattern: re.Pattern[str]) -> bool:
+    """The age ``match`` found is said of an asker, not of the child asked about."""
+    if pattern is _AGE_AFTER:
+        holder = _HOLDER_AFTER.match(text[match.end():])
+    elif _PRONOUN.match(match.group(0)):
+        return False
+    else:
+        holder = _HOLDER_BEFORE.search(text[: match.start()])
+    return holder is not None and bool(set(words(holder.group(1))) & _askers())
 
 
 def spans_in(text: str) -> dict[tuple[int, int], str]:
@@ -113,7 +144,8 @@ def ages_in(text: str, *, alone: bool = False) -> set[int]:
             future.append(m.span(1))
             found.add(_value(m.group(1)) - 1)
     for pattern in (_AGE_AFTER, _AGE_BEFORE):
-        found |= {_value(m.group(1)) for m in pattern.finditer(text) if m.span(1) not in future}
+        found |= {_value(m.group(1)) for m in pattern.finditer(text)
+                  if m.span(1) not in future and not _askers_age(text, m, pattern)}
     if alone and (whole := _ALONE.match(text)) and whole.span(1) not in future:
         found.add(_value(whole.group(1)))
         for pair in _RANGE.finditer(text):
