@@ -216,3 +216,46 @@ def test_a_did_you_mean_pick_and_something_else_keep_the_opening_in_the_piped_te
     assert said.count(SUBPOENA) == 2, said
     assert "Back to the situations. Nothing was paged for this switch." in said
     assert "PAGED" not in said
+
+
+POLICE_REAL = "Police or other law enforcement ask about a patron"
+
+
+@pytest.fixture(scope="module")
+def real_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackBot]:
+    """The Slack app on the bundled Mount Prospect pack (its router offers "Did you mean")."""
+    from tests.fakeslack import FakeSlack
+
+    with FakeSlack() as fake:
+        running = SlackBot.start(fake, Catalogue.load(Path(__file__).resolve().parents[1]),
+                                 tmp_path_factory.mktemp("real"),
+                                 config={"library": "mount-prospect"})
+        try:
+            yield running
+        finally:
+            running.stop()
+
+
+def test_a_did_you_mean_pick_then_something_else_keeps_the_whole_opening_in_slack(
+        real_bot: SlackBot, tmp_path: Path) -> None:
+    """Picked from "Did you mean" (legal papers), then "something else", then the police
+    situation: the subpoena the opening named is understood there too, as the engine (and the
+    terminal) keep every situation's facts of the opening, not only the picked one's."""
+    real_bot.command(STAFF, AMBIGUOUS)
+    root, picker = real_bot.posts(2)
+    assert "Did you mean" in picker.text
+    real_bot.click(STAFF, picker, PAPERS)
+    real_bot.click(STAFF, real_bot.post(), "🔀 This is something else")
+    real_bot.click(STAFF, real_bot.post(), POLICE_REAL)
+    real_bot.settle()
+    thread = real_bot.state.thread(root.channel, root.ts)
+    assert thread is not None and thread.conversation is not None
+    assert thread.conversation.flow == "law-enforcement-request"
+    assert thread.conversation.answer_map.get("document") == "subpoena", (
+        thread.conversation.answer_map)
+    # the terminal, the same lines: the same answer
+    offered = piped_chat(tmp_path, AMBIGUOUS)
+    menu = offered[offered.index("Did you mean:"):].splitlines()
+    [number] = [line.split(".")[0].strip() for line in menu if line.endswith(PAPERS)]
+    said = piped_chat(tmp_path, AMBIGUOUS, number, "something else", POLICE_REAL)
+    assert "What does the officer have in writing? → A subpoena" in said, said

@@ -83,6 +83,11 @@ class SlackThread:
     conversation: Conversation | None
     live_ts: str | None
     updated_at: datetime | None = None  # the last change (answer, back, start over)
+    # While picking before any case (a "Did you mean" list): what the opening message stated
+    # for every situation, as structured answers (``Opening.facts``), and the day it gave, so
+    # whichever situation is picked — and any after "something else" — starts from them.
+    opening: tuple[tuple[str, str, str, str, bool], ...] = ()
+    opening_date: str | None = None
 
     @property
     def moved(self) -> bool:
@@ -196,9 +201,12 @@ class SlackState:
         return found
 
     def advance(
-        self, thread: SlackThread, *, conversation: Conversation | None, status: str
+        self, thread: SlackThread, *, conversation: Conversation | None, status: str,
+        opening: tuple[tuple[str, str, str, str, bool], ...] = (),
+        opening_date: str | None = None,
     ) -> SlackThread | None:
         """Swap in the next state if nobody else changed the thread first (rev unchanged).
+        ``opening``, ``opening_date``: kept only while there is no conversation yet.
 
         Returns the new row, or None when another click, message or instance won.
         """
@@ -206,7 +214,7 @@ class SlackState:
             "rev": thread.rev + 1,
             "status": status,
             "conversation_id": conversation.id if conversation else None,
-            "state": json.dumps(conversation.to_json()) if conversation else None,
+            "state": _state(conversation, opening, opening_date),
             "updated_at": utcnow(),
         }
         with write_transaction(self.db) as conn:
@@ -225,6 +233,8 @@ class SlackState:
             thread.rev + 1,
             conversation,
             thread.live_ts,
+            opening=() if conversation else opening,
+            opening_date=None if conversation else opening_date,
         )
 
     def set_live(self, thread: SlackThread, live_ts: str | None) -> None:
@@ -241,8 +251,24 @@ class SlackState:
         return {"threads": threads, "processed": keys}
 
 
+def _state(conversation: Conversation | None,
+           opening: tuple[tuple[str, str, str, str, bool], ...],
+           opening_date: str | None) -> str | None:
+    """The ``state`` column: the conversation, or (before one) the opening's facts."""
+    if conversation is not None:
+        return json.dumps(conversation.to_json())
+    if opening or opening_date:
+        return json.dumps({_PICKING: {"opening": [list(f) for f in opening],
+                                      "stated_date": opening_date}})
+    return None
+
+
+_PICKING = "picking"  # a state that holds no conversation yet, only the opening's facts
+
+
 def _thread(row: RowMapping) -> SlackThread:
-    state = row["state"]
+    data = json.loads(row["state"]) if row["state"] else None
+    picking = data.pop(_PICKING, None) if isinstance(data, dict) and _PICKING in data else None
     return SlackThread(
         channel=row["channel"],
         thread_ts=row["thread_ts"],
@@ -251,7 +277,10 @@ def _thread(row: RowMapping) -> SlackThread:
         library=row["library"],
         status=row["status"],
         rev=row["rev"],
-        conversation=Conversation.from_json(json.loads(state)) if state else None,
+        conversation=Conversation.from_json(data) if data and picking is None else None,
         live_ts=row["live_ts"],
         updated_at=as_utc(row["updated_at"]),
+        opening=tuple((f, q, c, s, bool(hint)) for f, q, c, s, hint in
+                      (picking or {}).get("opening", ())),
+        opening_date=(picking or {}).get("stated_date"),
     )

@@ -330,9 +330,18 @@ class Guide:
                 "now."
             )
         # Each situation offered starts with what the opening message stated for it (a mere
-        # suggestion is not carried: that question is asked).
+        # suggestion is not carried: that question is asked); the thread keeps what it stated
+        # for every situation, for one picked later after "something else" (as a Case does).
         facts = {f.id: [[p.question, p.choice] for p in opening.prefill(f.id) if not p.suggested]
                  for f in (suggestions or self.flows)}
+        if thread.conversation is None and not thread.opening:
+            kept = self.state.advance(thread, conversation=None, status=thread.status,
+                                      opening=opening.facts(),
+                                      opening_date=opening.stated_date)
+            if kept is None:
+                self.tell(client, place, "This case has already moved on; see the latest message.")
+                return
+            thread = kept
         self.show_picker(client, thread, place, intro, candidates=suggestions, offer_page=True,
                          facts=facts)
 
@@ -617,8 +626,9 @@ class Guide:
                 return
         prefill = self.facts_for(flow_id, facts)
         self.start_flow(client, thread, place, flow_id, prefill=prefill, picked_ts=message_ts,
-                        opening_facts=tuple((flow_id, p.question, p.choice, "", False)
-                                      for p in prefill))
+                        stated_date=thread.opening_date,
+                        opening_facts=thread.opening or tuple(
+                            (flow_id, p.question, p.choice, "", False) for p in prefill))
 
     def facts_for(self, flow_id: str, facts: Sequence[tuple[str, str]]
                   ) -> tuple[PrefilledAnswer, ...]:
