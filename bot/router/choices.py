@@ -193,10 +193,12 @@ class ChoiceMatcher:
         own = [h for h in hits if choice.id in (h.choice, self._instead(h))]
         named = {h.choice for h in hits if h.reading == STATED} | {
             d for h in hits if (d := self._instead(h))}
+        if self._corrected(negative, choice, hits):
+            return (self.match(rest),)  # "no, she's the grandma": the grandma answers
         if "?" in answer or any(self._unsure(h) for h in hits) or named - {choice.id}:
             return (None,)
         spans = [(h.start, h.end) for h in own]
-        if rest_said.cue_outside(spans, denials=not negative) or self._undone(rest_said):
+        if rest_said.cue_outside(spans, denials=not negative) or self._undone(rest_said, spans):
             return (None,)
         if negative and rest_said.denies_beyond(self._vocabulary, spans):
             return (None,)
@@ -206,14 +208,38 @@ class ChoiceMatcher:
                 return (None,)
         return (choice,)
 
-    def _undone(self, said: Said) -> bool:
-        """Words anywhere in a short typed answer that take back what it states: a contrast, a
-        cancelling state, another person or an owner ("saw his brother's badge"). Whoever is in
-        danger, it is danger: a danger question heeds only contrasts and states."""
+    def _corrected(self, negative: bool, choice: Choice, hits: list[Hit]) -> bool:
+        """A "no" whose rest names, in positive words, one other choice than the "no" choice:
+        the "no" denies the question's guess and the rest says what is so ("is it the parent?"
+        "no, she's the grandma")."""
+        others = {h.choice for h in hits if h.reading == STATED and h.choice != choice.id
+                  and h.phrase.fact_words[0] not in NEGATIONS}
+        return negative and len(others) == 1 and others != {NOT_SURE}
+
+    def correction(self, answer: str) -> str | None:
+        """The rest of a "no" that names another choice ("no, she's the grandma" -> "she's
+        the grandma"): what to offer when the answer itself is asked again."""
+        lead = cues().lead(answer)
+        if lead is None or not lead[0] or not lead[2].strip():
+            return None
+        choice = self.match("no")
+        said = Said.of(lead[2], self._normalised)
+        hits = self._read(said, specific_only=False)
+        return lead[2] if choice is not None and self._corrected(True, choice, hits) else None
+
+    def _undone(self, said: Said, spans: list[tuple[int, int]]) -> bool:
+        """Words in a short typed answer, outside ``spans`` (the answer's own phrases: "a
+        neighbor" is the answer, not another person), that take back what it states: a
+        contrast, a cancelling state, another person or an owner ("saw his brother's badge").
+        Whoever is in danger, it is danger: a danger question heeds only contrasts and states."""
         c = cues()
         groups = c.contrast | c.defeats | (frozenset() if self.question.danger else c.others)
+
+        def free(j: int) -> bool:
+            return not any(start <= j < end for start, end in spans)
+
         return bool(said.contrasted) or (not self.question.danger and bool(said.owners)) or any(
-            said._cue_at(i, groups, lambda j: True) is not None for i in range(len(said.words)))
+            said._cue_at(i, groups, free) is not None for i in range(len(said.words)))
 
     @cached_property
     def _vocabulary(self) -> frozenset[str]:
@@ -258,7 +284,7 @@ class ChoiceMatcher:
         if any(self._unsure(h) for h in hits):
             return None  # "maybe a warrant": ask again rather than guess
         named = self._answered(hits)
-        if len(named) == 1:
+        if len(named) == 1 and not _taken_back_by_but(said, hits):
             return self.question.choice(named.pop())
         if named:
             return None
@@ -271,6 +297,7 @@ class ChoiceMatcher:
         """A choice the answer mentions but does not clearly state: doubted ("maybe a
         warrant"), or a safety-critical choice named only by a weak cue ("in high school" for
         under 18). Offered only when the answer names no other choice."""
+        answer = self.correction(answer) or answer  # "no, she's the grandma": the grandma
         hits = [h for h in self._read(Said.of(answer, self._normalised), specific_only=False)
                 if h.choice != NOT_SURE]
         offered = [h for h in hits if self._unsure(h)
@@ -462,6 +489,16 @@ def _denies_something_else(said: Said, phrase: Phrase, end: int) -> bool:
     return (bool(phrase.fact_words) and all(w in NEGATIONS for w in phrase.fact_words)
             and end < len(said.words) and said.clause[end] == said.clause[end - 1]
             and is_content(said.words[end]))
+
+
+def _taken_back_by_but(said: Said, hits: list[Hit]) -> bool:
+    """Every phrase found sits before a sentence opened by "but" (or "though", "however") that
+    names no choice: it takes back or adds to what they say, so the answer is not clear ("no
+    one hurt, but he threatened us"). "No warrant, but a subpoena" names its answer after the
+    "but" and stands."""
+    return bool(hits) and any(
+        not any(said.sentence[h.start] >= sentence for h in hits)
+        for sentence in said.contrasted)
 
 
 def _outermost(found: list[Hit]) -> list[Hit]:
