@@ -25,12 +25,12 @@ from bot.store.paging import Record
 from bot.store.txn import Transaction, as_utc, write_transaction
 
 if TYPE_CHECKING:
-    from bot.escalation.service import EscalationService
+    from bot.escalation.core import Core
 
 NOTE_LIMIT = 1000
 
 
-def acknowledge(service: EscalationService, escalation_id: str, user_id: str,
+def acknowledge(service: Core, escalation_id: str, user_id: str,
                 via: str = "slack") -> AckResult:
     now = service.clock()
     with write_transaction(service.db) as conn:
@@ -43,7 +43,7 @@ def acknowledge(service: EscalationService, escalation_id: str, user_id: str,
     return result
 
 
-def acknowledge_by_link(service: EscalationService, nonce: str, via: str) -> AckResult:
+def acknowledge_by_link(service: Core, nonce: str, via: str) -> AckResult:
     """Acknowledge with a one-time token sent by text, email or call, and spend it: ``nonce``
     is the token's, its signature already checked by the channel. ``via``: how it came back
     (``link``, ``sms``, ``voice``)."""
@@ -66,7 +66,7 @@ def acknowledge_by_link(service: EscalationService, nonce: str, via: str) -> Ack
     return result
 
 
-def _acknowledge_row(service: EscalationService, conn: Transaction, row: Record,
+def _acknowledge_row(service: Core, conn: Transaction, row: Record,
                      user_id: str, via: str, now: datetime) -> AckResult:
     """Acknowledge the locked escalation ``row`` as ``user_id``, or say why it is too late."""
     if not allows(row.state, Event.ACKNOWLEDGE):
@@ -93,7 +93,7 @@ def _acknowledge_row(service: EscalationService, conn: Transaction, row: Record,
                      f"You acknowledged escalation {row.id}. The asker has been told.")
 
 
-def resolve(service: EscalationService, escalation_id: str, user_id: str,
+def resolve(service: Core, escalation_id: str, user_id: str,
             note: str | None = None, via: str = "slack") -> AckResult:
     now = service.clock()
     clean = redact(note.strip())[:NOTE_LIMIT] if note and note.strip() else None
@@ -122,7 +122,7 @@ def resolve(service: EscalationService, escalation_id: str, user_id: str,
     return AckResult("resolved", f"Escalation {escalation_id} resolved.")
 
 
-def tell_everyone(service: EscalationService, conn: Transaction, row: Record, event: str,
+def tell_everyone(service: Core, conn: Transaction, row: Record, event: str,
                   status: dict[str, Any], now: datetime, *,
                   stand_down: tuple[str, str] | None = None) -> None:
     """The asker's thread (``status``: the event's facts), every page sent, every watched

@@ -35,7 +35,7 @@ from bot.store.txn import Transaction
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from bot.escalation.service import EscalationService
+    from bot.escalation.core import Core
 
 OUTCOME_REASONS = ("outcome", "not-sure")  # escalations a case's outcome raised (not page-now)
 
@@ -46,7 +46,7 @@ def open_case_escalation(conn: Transaction, db: Database,
     return paging.case_escalation(conn, db, conversation_id, OUTCOME_REASONS, OPEN)
 
 
-def update_in_place(service: EscalationService, conn: Transaction, row: Record,
+def update_in_place(service: Core, conn: Transaction, row: Record,
                     conversation: Conversation, outcome: ResolvedOutcome, reason: str,
                     asked_by: str, face: str, now: datetime) -> None:
     """The escalation now carries ``outcome``; everyone it reached is told the case changed."""
@@ -74,7 +74,7 @@ def update_in_place(service: EscalationService, conn: Transaction, row: Record,
                    "urgency": outcome.escalate.urgency}, now)
 
 
-def withdraw(service: EscalationService, conn: Transaction, row: Record,
+def withdraw(service: Core, conn: Transaction, row: Record,
              conversation: Conversation, outcome: ResolvedOutcome, asked_by: str,
              now: datetime) -> None:
     """Close the escalation: the corrected case needs no one; every page says stand down."""
@@ -96,7 +96,7 @@ def withdraw(service: EscalationService, conn: Transaction, row: Record,
                   stand_down=(asked_by, "desk"))
 
 
-def end_superseded_holds(service: EscalationService, conn: Transaction, conversation_id: str,
+def end_superseded_holds(service: Core, conn: Transaction, conversation_id: str,
                          outcome: ResolvedOutcome, actor: str, now: datetime) -> list[str]:
     """End this case's active holds that the new outcome does not start itself."""
     keep = outcome.hold.get("kind") if outcome.hold else None
@@ -113,7 +113,7 @@ def end_superseded_holds(service: EscalationService, conn: Transaction, conversa
     return ended
 
 
-def redate_holds(service: EscalationService, conn: Transaction, conversation: Conversation,
+def redate_holds(service: Core, conn: Transaction, conversation: Conversation,
                  outcome: ResolvedOutcome, actor: str, now: datetime) -> list[str]:
     """The case's active hold of the outcome's own kind, counted again from the day the case
     now gives (the desk corrected "when it happened"): the holds moved or ended."""

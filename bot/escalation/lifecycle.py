@@ -32,10 +32,10 @@ from bot.store.paging import Record
 from bot.store.txn import Transaction, as_utc, write_transaction
 
 if TYPE_CHECKING:
-    from bot.escalation.service import EscalationService
+    from bot.escalation.core import Core
 
 
-def open_escalation(service: EscalationService, conn: Transaction, dedupe: str,
+def open_escalation(service: Core, conn: Transaction, dedupe: str,
                     packet: dict[str, Any], conversation: Conversation | None,
                     outcome: ResolvedOutcome | None, thread: ThreadRef | None,
                     now: datetime) -> str:
@@ -89,7 +89,7 @@ def open_escalation(service: EscalationService, conn: Transaction, dedupe: str,
     return escalation_id
 
 
-def _climb(service: EscalationService, conn: Transaction, escalation_id: str,
+def _climb(service: Core, conn: Transaction, escalation_id: str,
            packet: dict[str, Any], level: int, repeat: int, level_at: datetime, now: datetime,
            rung: int, *, all_now: bool = False) -> tuple[list[str], tuple[str, ...]]:
     """Send every rung from ``rung`` whose time has come (all of them: ``all_now``), store the
@@ -111,7 +111,7 @@ def _climb(service: EscalationService, conn: Transaction, escalation_id: str,
     return list(dict.fromkeys(paged)), tuple(dict.fromkeys(via))
 
 
-def restart_level(service: EscalationService, conn: Transaction, row: Record,
+def restart_level(service: Core, conn: Transaction, row: Record,
                   packet: dict[str, Any], now: datetime) -> None:
     """The waiting escalation ``row`` now carries ``packet`` (a corrected case): its level
     starts again now, climbing the new urgency's ladder from the first rung. Channels that
@@ -125,7 +125,7 @@ def _level_start(row: Record) -> datetime:
     return as_utc(row.level_at) or as_utc(row.updated_at)  # type: ignore[return-value]
 
 
-def failover(service: EscalationService, escalation_id: str, *, dead: bool) -> bool:
+def failover(service: Core, escalation_id: str, *, dead: bool) -> bool:
     """Slack cannot take the page (unreachable, or the page ``dead``: failed for good): send
     the level's remaining rungs now instead of at their time. True when some were sent.
     (A dead page also moves to the next level at once: ``undelivered``.)"""
@@ -148,7 +148,7 @@ def failover(service: EscalationService, escalation_id: str, *, dead: bool) -> b
     return True
 
 
-def tick(service: EscalationService) -> int:
+def tick(service: Core) -> int:
     """Act on every deadline that has passed: re-escalate, expire, remind about holds."""
     now = service.clock()
     actions = 0
@@ -165,7 +165,7 @@ def tick(service: EscalationService) -> int:
     return actions
 
 
-def _act(service: EscalationService, conn: Transaction, row: Record, now: datetime) -> None:
+def _act(service: Core, conn: Transaction, row: Record, now: datetime) -> None:
     """A deadline has passed: the next rung of the ladder if its time has come, else the
     level's timeout (re-escalate or expire)."""
     rungs = service.roles.ladder(row.urgency)
@@ -191,7 +191,7 @@ def _next_step(level: int, repeat: int, repeats: int) -> tuple[int, int] | None:
     return None
 
 
-def undelivered(service: EscalationService, conn: Transaction, *, escalation_id: str, key: str,
+def undelivered(service: Core, conn: Transaction, *, escalation_id: str, key: str,
                 recipient: str, error: str, now: datetime) -> None:
     """A page that can never be delivered (the channel is gone, the user deactivated, the
     token refused, retries exhausted): in the transaction that records the failure, tell the
@@ -214,7 +214,7 @@ def undelivered(service: EscalationService, conn: Transaction, *, escalation_id:
     ring()
 
 
-def contact_undelivered(service: EscalationService, conn: Transaction, *, escalation_id: str,
+def contact_undelivered(service: Core, conn: Transaction, *, escalation_id: str,
                         key: str, via: str, recipient: str, error: str, now: datetime) -> None:
     """A text, email or call that can never be delivered (Twilio refused the number, the
     mail server the address, retries ran out): audited, and shown by ``frontdesk pages`` and
@@ -267,7 +267,7 @@ def dead_recipients(conn: Transaction, escalation_id: str) -> Counter[str]:
     return Counter(paging.failed_page_targets(conn, escalation_id))
 
 
-def _advance(service: EscalationService, conn: Transaction, row: Record, now: datetime,
+def _advance(service: Core, conn: Transaction, row: Record, now: datetime,
              dead: set[str] | frozenset[str] = frozenset()) -> None:
     """Page the next level with anyone in it (anyone not in ``dead``: pages to them failed),
     or expire when the sequence has run out."""

@@ -30,7 +30,7 @@ from bot.store.outbox import enqueue, ring
 from bot.store.txn import Transaction, as_utc, write_transaction
 
 if TYPE_CHECKING:
-    from bot.escalation.service import EscalationService
+    from bot.escalation.core import Core
 
 
 
@@ -47,7 +47,7 @@ def _iso(stamp: datetime | None) -> str | None:
 class LiveStatus:
     """The status lines of one service's escalations, and the messages that show them."""
 
-    def __init__(self, service: EscalationService):
+    def __init__(self, service: Core):
         self.service = service
 
     @property
