@@ -214,8 +214,9 @@ def test_pressing_1_on_the_call_acknowledges_and_it_shows_everywhere(rig: Channe
     assert status == 200 and "<Say" in body and "Acknowledged" in body
     assert state(rig, eid) == "acknowledged"
     rig.deliver()
-    # The Slack pages show it; the asker's thread is told, with the channel it came through.
-    assert any("Acknowledged by <@UPIC1>" in u for u in slack_updates(rig))
+    # The Slack pages show it, and so does the asker's thread: each with the channel it came
+    # through (the page's own line named nobody's channel before).
+    assert any("Acknowledged by <@UPIC1>" in u and "by phone" in u for u in slack_updates(rig))
     status_lines = [m.text for m in rig.slack.thread("CDESK", THREAD.ts)]
     assert any("Acknowledged by <@UPIC1>" in t and "by phone" in t for t in status_lines)
     [acked] = audit(rig, "escalation.acknowledged")
@@ -429,7 +430,8 @@ def test_a_text_reply_acknowledges_the_waiting_page_and_a_forged_one_does_not(
     assert state(rig, eid) == "acknowledged"
     assert audit(rig, "escalation.acknowledged")[0]["via"] == "sms"
     rig.deliver()
-    assert any("Acknowledged by <@UPIC1>" in u for u in slack_updates(rig))
+    assert any("Acknowledged by <@UPIC1>" in u and "by text reply" in u
+               for u in slack_updates(rig))
     assert "No frontdesk page is waiting" in rig.text_reply(PAT, "1")[1]
 
 

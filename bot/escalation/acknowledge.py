@@ -11,6 +11,7 @@ one-time link is spent in the same transaction as the acknowledgement it makes.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -79,9 +80,11 @@ def _acknowledge_row(service: Core, conn: Transaction, row: Record,
         return AckResult("already", "This page expired before anyone acknowledged it; "
                          "the asker was told what to do next. Use Resolve to close it "
                          "with a note.")
+    # the channel it came through goes with the page, for every line that shows the ack
+    packet = {**json.loads(row.packet or "{}"), "acked_via": via}
     paging.update_escalation(conn, row.id, state=move(row.state, Event.ACKNOWLEDGE),
                              acked_by=user_id, acked_at=now, next_action_at=None,
-                             updated_at=now)
+                             packet=json.dumps(packet), updated_at=now)
     tell_everyone(service, conn, row, "acknowledged",
                   {"event": "acknowledged", "by": user_id, "at": now.isoformat(), "via": via},
                   now, stand_down=(user_id, via))

@@ -66,7 +66,8 @@ class LiveStatus:
         facts: dict[str, Any] = {"state": row.state, "pic": pic, "director": director,
                                  "hold": packet.get("hold")}
         if row.state == State.ACKNOWLEDGED:
-            facts.update(by=row.acked_by, at=_iso(row.acked_at))
+            facts.update(by=row.acked_by, at=_iso(row.acked_at),
+                         via=packet.get("acked_via") or "slack")
         elif row.state == State.RESOLVED:
             facts.update(by=row.resolved_by, at=_iso(row.resolved_at), note=row.resolve_note)
         elif row.state == State.EXPIRED:

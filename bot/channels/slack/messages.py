@@ -161,7 +161,7 @@ def page_message(packet: dict[str, Any], *, escalation_id: str, key: str, level:
             ButtonElement(text="Resolve", action_id=RESOLVE_ACTION, value=escalation_id),
         ]))
     else:
-        blocks.append(_md(state_line(state)))
+        blocks.append(_md(state_line(state, packet.get("acked_via"))))
         if state.get("state") in (State.ACKNOWLEDGED, State.EXPIRED):
             blocks.append(ActionsBlock(block_id=f"escalation:{escalation_id}", elements=[
                 ButtonElement(text="Resolve", action_id=RESOLVE_ACTION, value=escalation_id),
@@ -173,11 +173,22 @@ def page_message(packet: dict[str, Any], *, escalation_id: str, key: str, level:
             "metadata": metadata("page", key, escalation_id)}
 
 
-def state_line(state: dict[str, Any]) -> str:
+ACK_VIA = {"sms": "by text reply", "voice": "by phone", "link": "with the link in a text or "
+           "email", "terminal": "in the terminal"}
+
+
+def ack_how(via: str | None) -> str:
+    """" (by text reply)": the channel an acknowledgement came through; nothing for Slack."""
+    if not via or via == "slack":
+        return ""
+    return f" ({ACK_VIA.get(via, escape(via))})"
+
+
+def state_line(state: dict[str, Any], acked_via: str | None = None) -> str:
     s = state.get("state")
     if s == State.ACKNOWLEDGED:
         return (f"✅ Acknowledged by {who(state.get('acked_by'))} "
-                f"at {format_utc(state.get('acked_at'))}.")
+                f"at {format_utc(state.get('acked_at'))}{ack_how(acked_via)}.")
     if s == State.RESOLVED:
         line = (f"☑️ Resolved by {who(state.get('resolved_by'))} "
                 f"at {format_utc(state.get('resolved_at'))}.")

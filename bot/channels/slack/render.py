@@ -78,8 +78,7 @@ def status_text(status: dict[str, Any], packet: dict[str, Any]) -> str:
     if event == "paged":
         return _paged(status, packet)
     if event == "acknowledged":
-        how = ("" if status["via"] == "slack"
-               else f" ({ACK_VIA.get(status['via'], escape(status['via']))})")
+        how = messages.ack_how(status["via"])
         return (f"✅ Acknowledged by {messages.who(status['by'])} at "
                 f"{messages.format_utc(status['at'])}{how}. They are on it; follow their "
                 "instructions.")
@@ -106,8 +105,6 @@ def status_text(status: dict[str, Any], packet: dict[str, Any]) -> str:
 
 
 #: How an acknowledgement that did not come from Slack is described to the asker.
-ACK_VIA = {"sms": "by text reply", "voice": "by phone", "link": "with the link in a text or "
-           "email", "terminal": "in the terminal"}
 
 
 def _paged(status: dict[str, Any], packet: dict[str, Any]) -> str:
@@ -162,8 +159,9 @@ def status_line(facts: dict[str, Any]) -> str:
     pic, director = escape(facts["pic"]), escape(facts["director"])
     state = facts["state"]
     if state == State.ACKNOWLEDGED:
+        how = messages.ack_how(facts.get("via"))
         text = (f"✅ Acknowledged by {messages.who(facts['by'])} at "
-                f"{messages.format_utc(facts['at'])}: they are on it; follow their "
+                f"{messages.format_utc(facts['at'])}{how}: they are on it; follow their "
                 "instructions.")
     elif state == State.RESOLVED:
         text = (f"☑️ Resolved by {messages.who(facts['by'])} at "
