@@ -164,3 +164,38 @@ def test_a_nude_picture_of_a_child_is_the_childs_images_choice(opening: str) -> 
     flow = CATALOGUE.flow("westmont", EMERGENCY)
     found = {p.question: p for p in prefill(flow, opening)}
     assert "what" in found and found["what"].choice == "child-images", found
+
+
+@pytest.mark.parametrize(("library", "flow", "question", "typed", "choice"), [
+    # [D2] hedges and "don't know" are the cautious Not sure, never a guess
+    ("westmont", LE, "emergency", "I think so", "not-sure"),
+    ("westmont", LE, "emergency", "maybe", "not-sure"),
+    ("westmont", LE, "emergency", "probably", "not-sure"),
+    ("westmont", LE, "emergency", "she didn't say", "not-sure"),
+    ("westmont", LE, "emergency", "not sure, it just says urgent", "not-sure"),
+    ("westmont", LE, "emergency", "not really", "no"),
+    ("westmont", LE, "sworn", "cant check, its a phone call", "not-sure"),
+    ("mahomet", LE, "danger", "I think so, he said she could get hurt", "not-sure"),
+    ("calumet", PARENT, "minor", "sure", "yes"),
+    # [D19] "she forgot the card" is no card, not the card
+    ("jackson-county", PARENT, "card", "she forgot the card", "no"),
+])
+def test_hedges_and_plain_words_answer_as_said(library: str, flow: str, question: str,
+                                              typed: str, choice: str) -> None:
+    found = match_choice(CATALOGUE.flow(library, flow).nodes[question], typed)
+    assert found is not None and found.id == choice, (typed, found and found.id)
+
+
+@pytest.mark.parametrize(("library", "question", "typed"), [
+    ("westmont", "emergency", "not sure, it just says urgent"),  # [D19] not "yes, emergency"
+    ("westmont", "sworn", "yes she said the kid could be hurt"),  # [D19] not "sworn officer"
+    ("westmont", "document", "its a Warrant for Arrest of Alien, form I-200, signed by an "
+                             "immigration officer not a judge"),
+])
+def test_nothing_critical_is_offered_against_what_was_typed(library: str, question: str,
+                                                            typed: str) -> None:
+    node = CATALOGUE.flow(library, LE).nodes[question]
+    offered = suggestion(node, typed)
+    assert offered is None or not offered.critical, (typed, offered.id)
+    found = match_choice(node, typed)
+    assert found is None or not found.critical, (typed, found.id)

@@ -130,6 +130,8 @@ class ChoiceMatcher:
                      if p.fact_words == full and not self._only_offers(p)}
         if len(by_phrase) == 1:  # the answer is one of the choice's own phrases, word for word
             return self.question.choice(by_phrase.pop())
+        if cues().unsure(answer):  # "not sure, it just says urgent": the cautious choice
+            return self.question.choice(NOT_SURE)
         if (led := self._led(answer)) is not None:
             return led[0]
         found = self._exact(answer, full) or self._contained(answer, full)
@@ -297,7 +299,12 @@ class ChoiceMatcher:
         """A choice the answer mentions but does not clearly state: doubted ("maybe a
         warrant"), or a safety-critical choice named only by a weak cue ("in high school" for
         under 18). Offered only when the answer names no other choice."""
-        answer = self.correction(answer) or answer  # "no, she's the grandma": the grandma
+        if cues().unsure(answer):
+            return None  # "not sure, it just says urgent" offers no guess at yes
+        corrected = self.correction(answer)
+        if corrected is None and self._led(answer) == (None,):
+            return None  # "yes she said the kid could be hurt": undone, nothing to offer
+        answer = corrected or answer  # "no, she's the grandma": the grandma is offered
         hits = [h for h in self._read(Said.of(answer, self._normalised), specific_only=False)
                 if h.choice != NOT_SURE]
         offered = [h for h in hits if self._unsure(h)

@@ -59,15 +59,28 @@ class Cues:
     defeats: frozenset[tuple[str, ...]]
     says_yes: tuple[re.Pattern[str], ...] = ()
     says_no: tuple[re.Pattern[str], ...] = ()
+    says_unsure: tuple[re.Pattern[str], ...] = ()
+    hedges: tuple[re.Pattern[str], ...] = ()
 
     def lead(self, text: str) -> tuple[bool, str, str] | None:
         """(negative, the pause after it, the rest) when ``text`` opens with a plain yes or no
-        ("nope, didn't see one" -> (True, ", ", "didn't see one")); the longest opener wins."""
+        ("nope, didn't see one" -> (True, ", ", "didn't see one")); the longest opener wins.
+        An answer that opens unsure ("not sure", "she didn't say") has none."""
+        if self.unsure(text):
+            return None
         for negative, group in ((True, self.says_no), (False, self.says_yes)):
             for pattern in group:
                 if found := pattern.match(text):
                     return negative, found.group(1), found.group(2)
         return None
+
+    def unsure(self, text: str) -> bool:
+        """``text`` opens by saying staff don't know ("not sure, it just says urgent"), or is
+        a hedge alone or before a pause ("I think so", "probably, he said so")."""
+        if any(p.match(text) for p in self.says_unsure):
+            return True
+        return any((found := p.match(text)) and (found.group(1).strip() or not found.group(2))
+                   for p in self.hedges)
 
     def vocabulary(self) -> set[str]:
         """Every cue word: a matcher never 'corrects' one into a choice's word."""
@@ -97,7 +110,8 @@ def cues() -> Cues:
                 single("scope_ends"), single("holding"), phrases("question_openers"),
                 phrases("short_reach"), single("other_kind"),
                 phrases("takes_object"), phrases("others"), phrases("contrast"),
-                phrases("defeats"), _openers(raw["says_yes"]), _openers(raw["says_no"]))
+                phrases("defeats"), _openers(raw["says_yes"]), _openers(raw["says_no"]),
+                _openers(raw["says_unsure"]), _openers(raw["hedges"]))
 
 
 def _openers(entries: list[str]) -> tuple[re.Pattern[str], ...]:
