@@ -199,3 +199,62 @@ def test_nothing_critical_is_offered_against_what_was_typed(library: str, questi
     assert offered is None or not offered.critical, (typed, offered.id)
     found = match_choice(node, typed)
     assert found is None or not found.critical, (typed, found.id)
+
+
+# --- [D25] a correction typed in words ------------------------------------------------------
+
+
+def test_a_correction_after_the_outcome_re_answers_the_question_it_belongs_to() -> None:
+    """[D25, mp14] "wait, actually its a subpoena not a warrant" after the search-warrant
+    outcome was silently ignored; the immediate warrant page stood."""
+    view = start(CATALOGUE, "mount-prospect", LE)
+    view = step(CATALOGUE, view.conversation, "search warrant")
+    assert view.outcome is not None
+    view = step(CATALOGUE, view.conversation, "wait, actually its a subpoena not a warrant")
+    assert view.conversation.answer_map["document"] == "subpoena"
+
+
+@pytest.mark.parametrize("typed", ["yes", "its a subpoena", "whatever"])
+def test_words_after_the_outcome_without_a_correction_change_nothing(typed: str) -> None:
+    view = start(CATALOGUE, "mount-prospect", LE)
+    view = step(CATALOGUE, view.conversation, "search warrant")
+    after = step(CATALOGUE, view.conversation, typed)
+    assert after.conversation.answer_map == view.conversation.answer_map
+    assert after.outcome is not None and after.outcome.id == view.outcome.id
+    assert after.not_understood == typed
+
+
+def test_a_correction_mid_way_re_answers_an_earlier_question() -> None:
+    """[D25, m13] "wait, actually she turned 18 last month" at a later question."""
+    view = start(CATALOGUE, "mahomet", PARENT)
+    view = step(CATALOGUE, view.conversation, "yes")
+    assert view.question is not None and view.question.id != "minor"
+    view = step(CATALOGUE, view.conversation, "wait, actually she turned 18 last month")
+    assert view.conversation.answer_map.get("minor") == "no"
+
+
+def test_the_terminal_says_how_to_correct_what_it_did_not_catch_after_an_outcome() -> None:
+    from tests.terminal_support import chat
+
+    said = "\n".join(chat(CATALOGUE, "mount-prospect",
+                          ["officer at the desk with a search warrant signed by a judge for "
+                           "patron records", "1", "whatever that means"]))
+    assert "I didn't catch that" in said[-600:], said[-600:]
+
+
+def test_a_correction_after_the_outcome_updates_its_page_end_to_end() -> None:
+    """Through `frontdesk run`: the warrant's immediate page is updated to the subpoena's
+    prompt one, not left standing (nor doubled)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    result = CliRunner().invoke(main, [
+        "run", "--library", "mount-prospect", "--flow", LE, "--json", "--content", str(ROOT),
+        "--say", "search warrant", "--say", "wait, actually its a subpoena not a warrant"])
+    data = json.loads(result.output)
+    assert data["outcome"]["id"] == "subpoena-not-enough"
+    assert [(p["action"], p["urgency"]) for p in data["pages"]] == [
+        ("raised", "immediate"), ("updated", "prompt")]

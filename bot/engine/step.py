@@ -15,6 +15,7 @@ from bot.engine.conversation import Conversation, Turn
 from bot.engine.matching import match_choice, normalise, suggestion, worded
 from bot.engine.walk import walk
 from bot.privacy.redact import redact
+from bot.router.cues import cues
 
 BACK_WORDS = frozenset({"back", "go back", "undo", "previous"})
 RESTART_WORDS = frozenset({"start over", "restart", "reset", "startover", "begin again"})
@@ -124,8 +125,8 @@ def view(
     understood = _understood(flow, conversation, position.path)
     if isinstance(position.node, Outcome):
         outcome = resolve_outcome(pack, flow, position.node)
-        return View(conversation, None, outcome, position.path, prefilled=prefilled,
-                    understood=understood, find_out=_find_out(flow, position.path),
+        return View(conversation, None, outcome, position.path, not_understood, prefilled,
+                    understood, find_out=_find_out(flow, position.path),
                     hold_passed=hold_passed(outcome.hold, conversation.stated_date))
     return View(conversation, position.node, None, position.path, not_understood, prefilled,
                 understood, _suggestion(position.node, conversation, not_understood))
@@ -311,10 +312,29 @@ def step(catalogue: Catalogue, conversation: Conversation, text: str) -> View:
     if command in RESTART_WORDS:
         return start_over(catalogue, conversation)
     current = view(catalogue, conversation)
-    if current.question is None:
-        return current  # the outcome stands; only back or start over change it
-    choice = match_choice(current.question, said)
-    if choice is None:
-        return view(catalogue, conversation, not_understood=said)
-    return answer(catalogue, conversation, current.question.id, choice.id, said,
-                  worded=worded(current.question, said))
+    choice = match_choice(current.question, said) if current.question is not None else None
+    if choice is not None and current.question is not None:
+        return answer(catalogue, conversation, current.question.id, choice.id, said,
+                      worded=worded(current.question, said))
+    return _corrected(catalogue, conversation, current, said) or view(
+        catalogue, conversation, not_understood=said)  # the outcome stands: nothing caught
+
+
+def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,
+               said: str) -> View | None:
+    """A line that opens as a correction ("wait, actually it's a subpoena") re-answers the
+    latest question already answered that its words clearly answer otherwise; later answers
+    that still apply stay. A line without a correction's opener corrects nothing: "yes" after
+    an outcome is no reason to turn an earlier "no" around."""
+    words = cues().corrected(said)
+    if words is None:
+        return None
+    flow = catalogue.flow(conversation.library, conversation.flow)
+    asked = [(current.question.id, "")] if current.question is not None else []
+    for question_id, choice_id in [*asked, *reversed(current.path)]:
+        question = flow.nodes[question_id]
+        assert isinstance(question, Question)
+        choice = match_choice(question, words)
+        if choice is not None and choice.id != choice_id:
+            return answer(catalogue, conversation, question_id, choice.id, said, worded=True)
+    return None

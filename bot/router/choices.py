@@ -142,7 +142,10 @@ class ChoiceMatcher:
     def clear_for(self, choice: Choice, answer: str) -> bool:
         """``answer`` states ``choice`` beyond doubt: it is the choice's label or id, a bare
         affirmation of a "yes" choice, or one of its ``strong`` phrases alone; or it contains a
-        strong phrase, cleanly, with no word of doubt, denial, delay or qualification."""
+        strong phrase, cleanly, with no word of doubt, denial, delay or qualification. A
+        denial of another choice is no qualification of this one: "a subpoena, not a warrant"
+        is read as "a subpoena"."""
+        answer = self._without_denied_others(choice, answer)
         words_ = _fact_words(self.normaliser, answer)
         exact = {_fact_words(self.normaliser, text) for text in
                  (choice.label, choice.id.replace("-", " "))}
@@ -164,6 +167,20 @@ class ChoiceMatcher:
         if said.cue_outside([(h.start, h.end) for h in hits], denials=True):
             return False
         return any(not self._taken_back(said, h, whole=True) for h in hits)
+
+    def _without_denied_others(self, choice: Choice, answer: str) -> str:
+        """``answer`` without "not a warrant" (a denial word, then another choice's phrase as
+        typed, ending a clause): what is left says what ``choice`` is, or doesn't."""
+        others = sorted({p.text for p in self.phrases if p.choice != choice.id
+                         and p.choice != NOT_SURE and p.specific}, key=len, reverse=True)
+        if not others:
+            return answer
+        denied = re.compile(
+            r"[,;]?\s*\b(?:not|no|never|isn'?t|wasn'?t|instead of|rather than)\s+"
+            r"(?:a|an|the|any)?\s*(?:" + "|".join(re.escape(o) for o in others)
+            + r")\b(?=\s*(?:[,.;!]|$))", re.IGNORECASE)
+        stripped = denied.sub("", answer).strip()
+        return stripped or answer
 
     def _led(self, answer: str) -> tuple[Choice | None] | None:
         """An answer that opens with a bare yes or no and goes on to say more ("yes saw his

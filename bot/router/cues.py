@@ -61,6 +61,17 @@ class Cues:
     says_no: tuple[re.Pattern[str], ...] = ()
     says_unsure: tuple[re.Pattern[str], ...] = ()
     hedges: tuple[re.Pattern[str], ...] = ()
+    corrections: tuple[re.Pattern[str], ...] = ()
+
+    def corrected(self, text: str) -> str | None:
+        """The words after a correction's opener ("wait, actually it's a subpoena" -> "it's a
+        subpoena"), openers in a row taken together; None when ``text`` opens with none."""
+        rest = None
+        while True:
+            found = next((m for p in self.corrections if (m := p.match(rest or text))), None)
+            if found is None or not found.group(2).strip():
+                return rest
+            rest = found.group(2)
 
     def lead(self, text: str) -> tuple[bool, str, str] | None:
         """(negative, the pause after it, the rest) when ``text`` opens with a plain yes or no
@@ -111,7 +122,8 @@ def cues() -> Cues:
                 phrases("short_reach"), single("other_kind"),
                 phrases("takes_object"), phrases("others"), phrases("contrast"),
                 phrases("defeats"), _openers(raw["says_yes"]), _openers(raw["says_no"]),
-                _openers(raw["says_unsure"]), _openers(raw["hedges"]))
+                _openers(raw["says_unsure"]), _openers(raw["hedges"]),
+                _openers(raw["corrections"]))
 
 
 def _openers(entries: list[str]) -> tuple[re.Pattern[str], ...]:

@@ -211,6 +211,9 @@ class TerminalChat:
                 view = self.answer(view, text)
                 if len(self.case.trail) > steps and self.case.trail[-1].changed:
                     break  # corrected: answer what is asked, then settle the page again
+                if view.outcome is not None and view.not_understood is not None:
+                    self.say("I didn't catch that; nothing changed. To correct an answer, type "
+                             "'change' (or start with 'actually': \"actually it's a subpoena\").")
 
     def answer(self, view: View, text: str) -> View:
         """One typed line during a case: change, page, or an answer/command for the engine."""

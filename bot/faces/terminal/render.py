@@ -81,7 +81,8 @@ def question_screen(question: Question, not_understood: str | None = None,
         offer = (f'You mentioned "{suggestion.said}": if that means "{suggestion.label}", '
                  f"type {number}. I won't assume it.")
         paras.append(Para(offer, "cyan", "  "))
-    paras.append(Para('(type a number or words; "back", "start over", "quit")', "dim", "  "))
+    paras.append(Para('(type a number or words; "back", "change", "start over", "quit")', "dim",
+                      "  "))
     return paras
 
 
