@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.escalation_support import PagingFake
@@ -55,3 +56,44 @@ def test_serve_socket_re_escalates_and_expires_a_page(tmp_path: Path) -> None:
         finally:
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=10) == 0
+
+
+def test_serve_anchors_the_audit_chain_to_its_checkpoint_file(tmp_path: Path) -> None:
+    """The audit-checkpoint task is wired into `frontdesk serve`'s scheduler: once a case has
+    written events, the running process appends the chain's head to the file named by
+    FRONTDESK_AUDIT_CHECKPOINTS, and `frontdesk audit verify` accepts the chain against it."""
+    from bot.store.audit import read_checkpoints
+
+    (tmp_path / "frontdesk.toml").write_text(CONFIG.format(db=tmp_path / "bot.db"))
+    checkpoints = tmp_path / "anchors" / "audit.checkpoints"
+    checkpoints.parent.mkdir()
+    with PagingFake() as fake:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FRONTDESK_"))}
+        env.update(FRONTDESK_CONFIG=str(tmp_path / "frontdesk.toml"),
+                   FRONTDESK_CONTENT=str(SLACK_CONTENT), HOME=str(tmp_path),
+                   FRONTDESK_AUDIT_CHECKPOINTS=str(checkpoints),
+                   SLACK_API_URL=fake.api_url, SLACK_BOT_TOKEN=BOT_TOKEN,
+                   SLACK_APP_TOKEN=APP_TOKEN)
+        process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--socket"], env=env,
+                                   stderr=subprocess.DEVNULL)
+        try:
+            assert fake.socket_connected.wait(20), "the process did not connect"
+            assert not checkpoints.exists()  # nothing to anchor before the first event
+            fake.wait_ack(fake.send_envelope(
+                "slash_commands", command_body(STAFF, "officer with a search warrant")),
+                timeout=10)
+            fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") ==
+                          fake.dm_channel("UPIC"), timeout=15)
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and not read_checkpoints(checkpoints):
+                time.sleep(0.1)
+            [anchor] = read_checkpoints(checkpoints)
+            assert anchor.seq > 0
+        finally:
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=10) == 0
+    verified = subprocess.run(
+        [sys.executable, "-m", "bot", "audit", "verify", "--checkpoints", str(checkpoints),
+         "--database-url", f"sqlite:///{tmp_path / 'bot.db'}"],
+        env=env, capture_output=True, text=True, timeout=60)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
