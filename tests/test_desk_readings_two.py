@@ -258,3 +258,32 @@ def test_a_correction_after_the_outcome_updates_its_page_end_to_end() -> None:
     assert data["outcome"]["id"] == "subpoena-not-enough"
     assert [(p["action"], p["urgency"]) for p in data["pages"]] == [
         ("raised", "immediate"), ("updated", "prompt")]
+
+
+@pytest.mark.parametrize(("library", "flow", "question", "typed", "choice"), [
+    ("calumet", "lost-or-stolen-card", "what", "stolen", "holder-lost"),  # [D22]
+    ("westmont", PARENT, "want", "checkouts", "items-out"),  # [D16]
+    ("westmont", PARENT, "want", "both, checkouts and fines", None),  # [D16] not just fines
+    ("mahomet", PARENT, "relationship", "foster mom with dcfs paperwork", "not-sure"),  # [D15]
+    ("westmont", LE, "document",  # [D10]
+     "its an ICE administrative warrant, not signed by a judge", "not-sure"),
+])
+def test_the_play_tests_minor_readings(library: str, flow: str, question: str, typed: str,
+                                       choice: str | None) -> None:
+    found = match_choice(CATALOGUE.flow(library, flow).nodes[question], typed)
+    assert (found and found.id) == choice, (typed, found and found.id)
+
+
+def test_a_foster_parent_in_the_opening_is_not_offered_as_the_parent() -> None:
+    """[D15] "foster parent" offered "Yes, a parent or legal guardian"."""
+    flow = CATALOGUE.flow("mahomet", PARENT)
+    found = {p.question: p for p in prefill(
+        flow, "foster parent with DCFS paperwork asking about fines on her 9 year old foster "
+              "sons card")}
+    assert "relationship" not in found or found["relationship"].choice != "parent-or-guardian"
+
+
+def test_the_form_question_fits_a_library_whose_form_is_a_signed_policy_copy() -> None:
+    """[D7] Westmont has no form: the officer signs a copy of the policy."""
+    ask = CATALOGUE.flow("westmont", LE).nodes["form"].ask
+    assert "signed copy of the policy" in ask
