@@ -27,16 +27,22 @@ tick_seconds = 0.2
 """
 
 
-def test_serve_socket_re_escalates_and_expires_a_page(tmp_path: Path) -> None:
+def serve_env(tmp_path: Path, fake: PagingFake, **extra: str) -> dict[str, str]:
+    """The environment of a `frontdesk serve` process on the Slack test library, talking to
+    ``fake`` (``extra``: more variables)."""
     (tmp_path / "frontdesk.toml").write_text(CONFIG.format(db=tmp_path / "bot.db"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FRONTDESK_"))}
+    env.update(FRONTDESK_CONFIG=str(tmp_path / "frontdesk.toml"),
+               FRONTDESK_CONTENT=str(SLACK_CONTENT), HOME=str(tmp_path),
+               SLACK_API_URL=fake.api_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN,
+               **extra)
+    return env
+
+
+def test_serve_socket_re_escalates_and_expires_a_page(tmp_path: Path) -> None:
     with PagingFake() as fake:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FRONTDESK_"))}
-        env.update(FRONTDESK_CONFIG=str(tmp_path / "frontdesk.toml"),
-                   FRONTDESK_CONTENT=str(SLACK_CONTENT), HOME=str(tmp_path),
-                   SLACK_API_URL=fake.api_url, SLACK_BOT_TOKEN=BOT_TOKEN,
-                   SLACK_APP_TOKEN=APP_TOKEN)
-        process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--socket"], env=env,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--socket"],
+                                   env=serve_env(tmp_path, fake), stderr=subprocess.DEVNULL)
         try:
             assert fake.socket_connected.wait(20), "the process did not connect"
             fake.wait_ack(fake.send_envelope(
@@ -64,16 +70,10 @@ def test_serve_anchors_the_audit_chain_to_its_checkpoint_file(tmp_path: Path) ->
     FRONTDESK_AUDIT_CHECKPOINTS, and `frontdesk audit verify` accepts the chain against it."""
     from bot.store.audit import read_checkpoints
 
-    (tmp_path / "frontdesk.toml").write_text(CONFIG.format(db=tmp_path / "bot.db"))
     checkpoints = tmp_path / "anchors" / "audit.checkpoints"
     checkpoints.parent.mkdir()
     with PagingFake() as fake:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FRONTDESK_"))}
-        env.update(FRONTDESK_CONFIG=str(tmp_path / "frontdesk.toml"),
-                   FRONTDESK_CONTENT=str(SLACK_CONTENT), HOME=str(tmp_path),
-                   FRONTDESK_AUDIT_CHECKPOINTS=str(checkpoints),
-                   SLACK_API_URL=fake.api_url, SLACK_BOT_TOKEN=BOT_TOKEN,
-                   SLACK_APP_TOKEN=APP_TOKEN)
+        env = serve_env(tmp_path, fake, FRONTDESK_AUDIT_CHECKPOINTS=str(checkpoints))
         process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--socket"], env=env,
                                    stderr=subprocess.DEVNULL)
         try:
