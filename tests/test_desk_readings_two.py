@@ -93,79 +93,6 @@ def test_a_document_promised_for_later_is_nothing_in_writing_now(opening: str) -
         assert all(p.choice == "none" for p in result.prefill if p.question == "document")
 
 
-LADY = ("lady wants a list of everything she checked out this year but she forgot her card and "
-        "has no ID on her")
-SEVERAL = "guy wants info on a patron, has a subpoena"
-
-
-def _did_you_mean(text: str) -> tuple[str, ...]:
-    from bot.engine.session import did_you_mean
-
-    return did_you_mean(router_for(CATALOGUE, "mount-prospect").route(text))
-
-
-def test_yes_at_a_single_did_you_mean_takes_it_in_the_terminal() -> None:
-    """[D1, mp09] "yes" at a "Did you mean" of one situation was read as a new description, and
-    the "1" after it started the first situation of the full list (a parent's request)."""
-    from tests.terminal_support import chat
-
-    assert _did_you_mean(LADY) == ("patron-own-records",)
-    said = "\n".join(chat(CATALOGUE, "mount-prospect", [LADY, "yes"]))
-    assert "under 18" not in said
-    own = CATALOGUE.flow("mount-prospect", "patron-own-records")
-    first = own.nodes[own.start]
-    assert getattr(first, "ask", None) is None or first.ask in said, said[-600:]
-
-
-def test_an_unclear_line_at_did_you_mean_keeps_its_numbers_in_the_terminal() -> None:
-    """[D1, mp01] "yes" at a "Did you mean" of several is no new description: the list is
-    offered again, and the number typed next picks from it, not from the full list."""
-    from tests.terminal_support import chat
-
-    offered = _did_you_mean(SEVERAL)
-    assert len(offered) > 1
-    said = chat(CATALOGUE, "mount-prospect", [SEVERAL, "yes", "1"])
-    text = "\n".join(said)
-    assert text.count("Did you mean:") == 2, text[-800:]
-    picked = CATALOGUE.flow("mount-prospect", offered[0])
-    first = picked.nodes[picked.start]
-    assert getattr(first, "ask", None) is None or first.ask in text
-
-
-TEEN = ("a teen patron came to the desk crying and showed me on her phone that a man in the "
-        "study room sent her a nude picture of a little kid")
-
-
-@pytest.mark.parametrize("library", ["mahomet", "westmont", "jackson-county"])
-@pytest.mark.parametrize("danger", ["not sure, hes still in the study room", "yes"])
-def test_danger_first_still_warns_never_to_copy_a_childs_sexual_image(library: str,
-                                                                     danger: str) -> None:
-    """[D4, m07] A sexual picture of a child shown on a teen's phone went to the danger
-    situation, whose 911 answer said nothing about never copying or forwarding the image."""
-    import json
-
-    from click.testing import CliRunner
-
-    from bot.cli import main
-
-    result = CliRunner().invoke(main, ["run", "--library", library, "--say", TEEN, "--say",
-                                       danger, "--json", "--content", str(ROOT)])
-    outcome = json.loads(result.output)["outcome"]
-    assert outcome is not None
-    never = " ".join(outcome["never"]).lower()
-    assert "screenshot" in never and "forward" in never, outcome["never"]
-
-
-@pytest.mark.parametrize("opening", [
-    "patron showed me a nude picture of a little kid on his laptop, no one in danger",
-    "someone left naked photos of a child on the printer",
-])
-def test_a_nude_picture_of_a_child_is_the_childs_images_choice(opening: str) -> None:
-    flow = CATALOGUE.flow("westmont", EMERGENCY)
-    found = {p.question: p for p in prefill(flow, opening)}
-    assert "what" in found and found["what"].choice == "child-images", found
-
-
 @pytest.mark.parametrize(("library", "flow", "question", "typed", "choice"), [
     # [D2] hedges and "don't know" are the cautious Not sure, never a guess
     ("westmont", LE, "emergency", "I think so", "not-sure"),
@@ -264,26 +191,9 @@ def test_a_correction_after_the_outcome_updates_its_page_end_to_end() -> None:
     ("calumet", "lost-or-stolen-card", "what", "stolen", "holder-lost"),  # [D22]
     ("westmont", PARENT, "want", "checkouts", "items-out"),  # [D16]
     ("westmont", PARENT, "want", "both, checkouts and fines", None),  # [D16] not just fines
-    ("mahomet", PARENT, "relationship", "foster mom with dcfs paperwork", "not-sure"),  # [D15]
-    ("westmont", LE, "document",  # [D10]
-     "its an ICE administrative warrant, not signed by a judge", "not-sure"),
 ])
 def test_the_play_tests_minor_readings(library: str, flow: str, question: str, typed: str,
                                        choice: str | None) -> None:
     found = match_choice(CATALOGUE.flow(library, flow).nodes[question], typed)
     assert (found and found.id) == choice, (typed, found and found.id)
 
-
-def test_a_foster_parent_in_the_opening_is_not_offered_as_the_parent() -> None:
-    """[D15] "foster parent" offered "Yes, a parent or legal guardian"."""
-    flow = CATALOGUE.flow("mahomet", PARENT)
-    found = {p.question: p for p in prefill(
-        flow, "foster parent with DCFS paperwork asking about fines on her 9 year old foster "
-              "sons card")}
-    assert "relationship" not in found or found["relationship"].choice != "parent-or-guardian"
-
-
-def test_the_form_question_fits_a_library_whose_form_is_a_signed_policy_copy() -> None:
-    """[D7] Westmont has no form: the officer signs a copy of the policy."""
-    ask = CATALOGUE.flow("westmont", LE).nodes["form"].ask
-    assert "signed copy of the policy" in ask

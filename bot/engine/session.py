@@ -128,16 +128,6 @@ def switch(catalogue: Catalogue, conversation: Conversation, flow_id: str,
                  opening=conversation.opening)
 
 
-def _plain_yes_or_no(text: str) -> bool | None:
-    """True for a bare yes ("yes", "yep"), False for a bare no, None for anything else."""
-    from bot.router.cues import cues
-
-    lead = cues().lead(text)
-    if lead is None or lead[2].strip():
-        return None
-    return not lead[0]
-
-
 def open_case(catalogue: Catalogue, library: str, text: str, router: Any = None) -> Opening:
     """Route staff's opening words (``router``: the face's, or the library's)."""
     from bot.router import router_for
@@ -395,13 +385,8 @@ class Case:
         if picked is not None:  # a situation picked by id, or by its "Did you mean" number
             self.start(picked)
             return self.routing
-        pending = did_you_mean(self.routing)
-        if pending and _plain_yes_or_no(text):
-            return self.routing  # "yes" to several: which one? The offer stands.
         opening = open_case(self.catalogue, self.library, text)
         result = opening.result
-        if pending and result.situation is None and not did_you_mean(result):
-            return self.routing  # nothing new to go on: the offer (and its numbers) stands
         if self.opening is None:
             self.opening = opening
             self.stated_date = opening.stated_date
@@ -416,8 +401,6 @@ class Case:
         offered = did_you_mean(self.routing)
         if text.isdigit() and 1 <= int(text) <= len(offered):
             return offered[int(text) - 1]
-        if len(offered) == 1 and _plain_yes_or_no(text) is True:
-            return offered[0]  # "Did you mean X?" "yes"
         return None
 
     def start(self, flow_id: str, prefill: Sequence[PrefilledAnswer] = ()) -> View:

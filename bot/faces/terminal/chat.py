@@ -144,10 +144,9 @@ class TerminalChat:
                 if normalise(text) in (flow.id, normalise(flow.title)):
                     return self.case.start(flow.id)
             result = self.case.route(text)
-            if not self.case.choosing:  # routed, or picked ("yes" to one "Did you mean")
+            if result.situation is not None and not self.case.choosing:
+                self.say(f"→ {self.catalogue.flow(self.library, result.situation).title}")
                 assert self.case.view is not None
-                flow = self.catalogue.flow(self.library, self.case.view.conversation.flow)
-                self.say(f"→ {flow.title}")
                 return self.case.view
             offered = self.offer(result)
 
