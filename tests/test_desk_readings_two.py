@@ -188,7 +188,6 @@ def test_a_correction_after_the_outcome_updates_its_page_end_to_end() -> None:
 
 
 @pytest.mark.parametrize(("library", "flow", "question", "typed", "choice"), [
-    ("calumet", "lost-or-stolen-card", "what", "stolen", "holder-lost"),  # [D22]
     ("westmont", PARENT, "want", "checkouts", "items-out"),  # [D16]
     ("westmont", PARENT, "want", "both, checkouts and fines", None),  # [D16] not just fines
 ])
