@@ -45,6 +45,8 @@ def open_escalation(service: Core, conn: Transaction, dedupe: str,
     escalation_id = new_id("e")
     level = service.roles.first_level()
     conversation_id = conversation.id if conversation else None
+    # The first level's ladder as of now: stored with the row, sent below.
+    sending, rung, next_action_at = _rungs_due(service, packet["urgency"], now, now, 0)
     opened = paging.insert_escalation(
         conn, service.db, id=escalation_id, dedupe_key=dedupe, library=packet["library"],
         situation=packet["situation"], conversation_id=conversation_id,
@@ -54,8 +56,7 @@ def open_escalation(service: Core, conn: Transaction, dedupe: str,
         thread_ts=thread.ts if thread else None,
         thread_permalink=thread.permalink if thread else None,
         packet=json.dumps(packet), state=INITIAL, level=level, repeat=0,
-        next_action_at=now + service.roles.ack_timeout(packet["urgency"]), created_at=now,
-        updated_at=now, rung=0, level_at=now,
+        next_action_at=next_action_at, created_at=now, updated_at=now, rung=rung, level_at=now,
     )
     if not opened:
         return paging.escalation_with_key(conn, dedupe) or escalation_id
@@ -81,7 +82,7 @@ def open_escalation(service: Core, conn: Transaction, dedupe: str,
             packet["hold_passed"] = {**outcome.hold, **span}
         if hold_id or due <= now:
             paging.update_escalation(conn, escalation_id, packet=json.dumps(packet))
-    paged, via = _climb(service, conn, escalation_id, packet, level, 0, now, now, 0)
+    paged, via = _page(service, conn, escalation_id, packet, level, 0, now, sending)
     if level == 1:
         service.notify.director_notices(conn, escalation_id, packet, conversation_id, now)
     service.notify.asker(conn, escalation_id, thread, f"paged:{level}:0",
@@ -94,20 +95,41 @@ def _climb(service: Core, conn: Transaction, escalation_id: str,
            rung: int, *, all_now: bool = False) -> tuple[list[str], tuple[str, ...]]:
     """Send every rung from ``rung`` whose time has come (all of them: ``all_now``), store the
     next rung and deadline; returns who was paged and through which channels."""
-    rungs = service.roles.ladder(packet["urgency"])
-    paged: list[str] = []
-    via: list[str] = []
+    sending, rung, next_action_at = _rungs_due(service, packet["urgency"], level_at, now, rung,
+                                               all_now=all_now)
+    paged = _page(service, conn, escalation_id, packet, level, repeat, now, sending)
+    paging.update_escalation(conn, escalation_id, rung=rung, next_action_at=next_action_at,
+                             updated_at=now)
+    return paged
+
+
+def _rungs_due(service: EscalationService, urgency: str, level_at: datetime, now: datetime,
+               rung: int, *, all_now: bool = False
+               ) -> tuple[list[tuple[str, ...]], int, datetime]:
+    """The channels of each rung from ``rung`` whose time has come (all: ``all_now``), the
+    next rung not sent, and the next deadline (that rung's time or the level's timeout)."""
+    rungs = service.roles.ladder(urgency)
+    sending: list[tuple[str, ...]] = []
     while rung < len(rungs) and (
             all_now or level_at + timedelta(seconds=rungs[rung].after_seconds) <= now):
-        paged += service.notify.pages(conn, escalation_id, packet, level, repeat, now,
-                                      rungs[rung].via)
-        via += rungs[rung].via
+        sending.append(rungs[rung].via)
         rung += 1
-    due = level_at + service.roles.ack_timeout(packet["urgency"])
+    due = level_at + service.roles.ack_timeout(urgency)
     if rung < len(rungs):
         due = min(due, level_at + timedelta(seconds=rungs[rung].after_seconds))
-    paging.update_escalation(conn, escalation_id, rung=rung, next_action_at=max(due, now),
-                             updated_at=now)
+    return sending, rung, max(due, now)
+
+
+def _page(service: EscalationService, conn: Transaction, escalation_id: str,
+          packet: dict[str, Any], level: int, repeat: int, now: datetime,
+          sending: list[tuple[str, ...]]) -> tuple[list[str], tuple[str, ...]]:
+    """Queue the pages of each rung in ``sending``; returns who was paged and through which
+    channels."""
+    paged: list[str] = []
+    via: list[str] = []
+    for channels in sending:
+        paged += service.notify.pages(conn, escalation_id, packet, level, repeat, now, channels)
+        via += channels
     return list(dict.fromkeys(paged)), tuple(dict.fromkeys(via))
 
 
