@@ -48,6 +48,7 @@ from bot.content.catalogue import Catalogue  # noqa: E402
 from bot.engine import start, step  # noqa: E402
 from bot.escalation import EscalationService  # noqa: E402
 from bot.store import Database  # noqa: E402
+from bot.store.audit import AuditLog  # noqa: E402
 from tests.escalation_support import (  # noqa: E402
     PagingFake,
     config_toml,
@@ -193,6 +194,11 @@ def measure_slack(options: argparse.Namespace, folder: Path, url: str) -> None:
     print(f"ratio outbox / direct: first page p50 {ratio:.1f}x, p99 "
           f"{percentile(firsts, 99) / percentile(baseline_first, 99):.1f}x; target p50 <= "
           f"{TARGET_RATIO:.0f}x: {'PASS' if ratio <= TARGET_RATIO else 'FAIL'}")
+    commits = measure_commits(db, options.count, options.interval)
+    print(f"floor: one durable commit (an audit event appended, on disk before it returns) "
+          f"p50 {percentile(commits, 50) * ms:7.1f} ms = "
+          f"{percentile(commits, 50) / percentile(baseline_first, 50):.1f}x the direct post; "
+          "a page goes out only after its escalation's commit")
     db.dispose()
 
 
@@ -266,6 +272,19 @@ def measure_channels(count: int, interval: float, url: str, folder: Path) -> Non
               f" direct send p50 {percentile(direct, 50) * ms:7.1f} ms   p99 "
               f"{percentile(direct, 99) * ms:7.1f} ms; ratio p50 "
               f"{percentile(got, 50) / percentile(direct, 50):.1f}x")
+
+
+def measure_commits(db: Database, count: int, interval: float) -> list[float]:
+    """What one commit costs on this database now (SQLite: fsync per commit), paced like the
+    outcomes: the part of a page's latency that durability, not the code, sets."""
+    log = AuditLog(db)
+    took: list[float] = []
+    for _ in range(count):
+        began = time.perf_counter()
+        log.append("bench.commit")
+        took.append(time.perf_counter() - began)
+        time.sleep(interval / 4)
+    return took
 
 
 def measure_direct_posts(count: int, interval: float) -> tuple[list[float], list[float]]:
