@@ -27,7 +27,9 @@ from typing import Any, Protocol
 from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.content.flows import Question
 from bot.engine.conversation import Conversation
+from bot.engine.matching import normalise
 from bot.engine.step import View
+from bot.router.choices import AFFIRMATIONS
 from bot.router.prefill import PrefilledAnswer, prefill
 
 log = logging.getLogger("frontdesk.engine")
@@ -91,6 +93,23 @@ def did_you_mean(result: Any) -> tuple[str, ...]:
     if result is None or result.band != "ambiguous":
         return ()
     return tuple(c.situation for c in result.suggestions)
+
+
+# Taking the one situation a "Did you mean" offers: the offer is a question ("did you mean
+# X?"), and staff answer it the way they answer any yes/no question.
+TAKE_OFFER_WORDS = AFFIRMATIONS | frozenset({"that one", "that", "this one", "ok", "okay",
+                                             "yes please", "yes that one", "yeah that one"})
+
+
+def offered_pick(text: str, offered: Sequence[str]) -> str | None:
+    """The "Did you mean" situation ``text`` picks from ``offered`` (the list on screen): its
+    number, or a plain yes when it offers only one; None otherwise."""
+    words = normalise(text)
+    if words.isdigit() and 1 <= int(words) <= len(offered):
+        return offered[int(words) - 1]
+    if len(offered) == 1 and words in TAKE_OFFER_WORDS:
+        return offered[0]
+    return None
 
 
 def opening_prefill(catalogue: Catalogue, conversation: Conversation, flow_id: str
@@ -366,6 +385,10 @@ class Case:
         self.opening: Opening | None = None
         self.stated_date: str | None = None  # the day the opening message gives (ISO)
         self.routing: Any = None  # the last RouteResult
+        # The "Did you mean" list staff last saw: it stays on screen (and its numbers keep
+        # meaning its situations) until a new description is routed to a situation or to
+        # another offer; a line that routes nowhere does not take it away.
+        self.offered: tuple[str, ...] = ()
         self.asked: list[str] = []
         self.trail: list[Happened] = []
         self.last: Move | None = None
@@ -392,16 +415,16 @@ class Case:
             self.stated_date = opening.stated_date
         self.routing = result
         if result.situation is not None:
+            self.offered = ()
             self.start(result.situation, result.prefill)
+        elif did_you_mean(result):
+            self.offered = did_you_mean(result)
         return result
 
     def _picked(self, text: str) -> str | None:
         if text in self.catalogue.flows_for(self.library):
             return text
-        offered = did_you_mean(self.routing)
-        if text.isdigit() and 1 <= int(text) <= len(offered):
-            return offered[int(text) - 1]
-        return None
+        return offered_pick(text, self.offered)
 
     def start(self, flow_id: str, prefill: Sequence[PrefilledAnswer] = ()) -> View:
         """Open ``flow_id``; a pick from "Did you mean" keeps the opening's facts (read again
@@ -410,6 +433,7 @@ class Case:
         from bot.engine.step import start
 
         switching, self._switching = self._switching, None
+        self.offered = ()
         if switching and self.view is not None:
             return self._moved(self.view, switch(self.catalogue, self.view.conversation,
                                                  flow_id, prefill))
@@ -425,6 +449,7 @@ class Case:
         """"This is something else": back to routing; the same case, nothing paged."""
         assert self.view is not None
         self._switching = True
+        self.offered = ()
         self.trail.append(Happened("switched"))
 
     def step(self, text: str) -> View:

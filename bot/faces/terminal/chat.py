@@ -24,6 +24,7 @@ from bot.engine.session import (
     WITHDRAWN,
     Case,
     did_you_mean,
+    offered_pick,
 )
 from bot.engine.step import STATED_DATE, Understanding
 from bot.faces.terminal.render import (
@@ -122,7 +123,6 @@ class TerminalChat:
             self.say(f"  {number:2}. {flow.title}")
         if self.escalations is not None:
             self.say(f"  (or type 'page' to page the {self.pic} about something else)")
-        offered: tuple[str, ...] = ()  # "Did you mean" choices, numbered from 1
         while True:
             text = self.ask("> ").strip()
             if not text:
@@ -130,14 +130,13 @@ class TerminalChat:
             if normalise(text) in PAGE_WORDS:
                 self.page_or_say_who()
                 continue
-            if offered and text.isdigit():
-                pick = int(text)
-                if 1 <= pick <= len(offered):
-                    return self.case.start(offered[pick - 1])
-                if pick == len(offered) + 1:
-                    self.page_or_say_who()
-                    offered = ()
-                    continue
+            offered = self.case.offered  # the "Did you mean" list on screen, numbered from 1
+            if offered and text.isdigit() and int(text) == len(offered) + 1:
+                self.page_or_say_who()  # "None of these — page someone now"
+                self.case.offered = ()
+                continue
+            if (picked := offered_pick(text, offered)) is not None:
+                return self.case.start(picked)
             if text.isdigit() and 1 <= int(text) <= len(flows):
                 return self.case.start(flows[int(text) - 1].id)
             for flow in flows:
@@ -148,23 +147,28 @@ class TerminalChat:
                 self.say(f"→ {self.catalogue.flow(self.library, result.situation).title}")
                 assert self.case.view is not None
                 return self.case.view
-            offered = self.offer(result)
+            self.offer(result, kept=offered)
 
-    def offer(self, result: RouteResult) -> tuple[str, ...]:
-        """Offer "Did you mean" for an ambiguous message; say honestly it is unclear otherwise."""
-        offered = did_you_mean(result)
+    def offer(self, result: RouteResult, kept: tuple[str, ...] = ()) -> None:
+        """Offer "Did you mean" for an ambiguous message; say honestly it is unclear otherwise.
+        A line that routes nowhere while a "Did you mean" list (``kept``) is on screen shows
+        that list again: its numbers still mean its situations, and the bot never says
+        "nobody needs paging" about a case it has itself proposed as a privacy situation."""
+        offered = self.case.offered
         if offered:
-            self.say("Did you mean:")
+            if offered == kept and not did_you_mean(result):
+                self.say("I didn't catch that. Type the number of the situation you mean:")
+            else:
+                self.say("Did you mean:")
             for number, situation in enumerate(offered, 1):
                 self.say(f"  {number}. {self.catalogue.flow(self.library, situation).title}")
             self.say(f"  {len(offered) + 1}. {NONE_OF_THESE}")
-            return offered
+            return
         self.say("I can't tell which situation that is. I only cover patron-privacy "
                  "situations: if this isn't one (a jammed printer, a building problem), handle "
                  "it the usual way, nobody needs paging. If it is, pick a number from the list "
                  f"above, say it another way, or type 'page' to page the {self.pic}. "
                  "(Type 'quit' to leave.)")
-        return ()
 
     def page_or_say_who(self) -> None:
         """Page the in-charge (when paging is set up), or say whom to call."""

@@ -1,0 +1,108 @@
+"""What the desk is told, from the second desk play test: each case here was answered wrongly
+before (a "Did you mean" that would not take a yes, abuse images on a phone handled as a
+fight, a gun threat left to the Director, a caretaker steered towards a refusal, pages for
+things that only need telling someone today).
+
+Openings, answers and expectations are written from the policy texts
+(``knowledge/<id>/policy.txt``), not from the flows.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.content.catalogue import Catalogue
+from bot.engine.session import offered_pick
+from bot.router import router_for
+from tests.terminal_support import chat
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Openings the router answers with "Did you mean" (one or more situations), at Mount Prospect.
+VAGUE = [
+    "lady wants a list of everything she checked out this year but she forgot her card and has "
+    "no ID on her",
+    "patron wants her checkout history but has no card",
+    "guy wants info on a patron, has a subpoena",
+    "detective on the phone, says a 9 year old is missing and they think someone is in danger "
+    "right now, wants to know who was on the computers",
+]
+
+
+def run(*args: str) -> dict:
+    done = CliRunner().invoke(main, ["run", *args, "--json"])
+    assert done.exit_code == 0, done.output
+    return json.loads(done.output)
+
+
+def says(*lines: str) -> list[str]:
+    return [arg for line in lines for arg in ("--say", line)]
+
+
+def _offers(catalogue: Catalogue, library: str = "mount-prospect") -> dict[str, tuple[str, ...]]:
+    """The "Did you mean" list of each VAGUE opening the router is unsure about."""
+    router = router_for(catalogue, library)
+    found = {}
+    for text in VAGUE:
+        result = router.route(text)
+        if result.situation is None and result.suggestions:
+            found[text] = tuple(s.situation for s in result.suggestions)
+    return found
+
+
+def _title(catalogue: Catalogue, flow: str, library: str = "mount-prospect") -> str:
+    return catalogue.flow(library, flow).title
+
+
+# --- D1: "Did you mean" --------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", ["yes", "y", "yeah", "Yes.", "that one", "ok"])
+def test_a_yes_takes_the_only_situation_did_you_mean_offers(typed: str) -> None:
+    assert offered_pick(typed, ("patron-own-records",)) == "patron-own-records"
+
+
+def test_a_yes_does_not_pick_among_several_and_a_number_picks_by_place() -> None:
+    two = ("law-enforcement-request", "emergency-or-illegal-activity")
+    assert offered_pick("yes", two) is None
+    assert offered_pick("2", two) == "emergency-or-illegal-activity"
+    assert offered_pick("3", two) is None  # "None of these", or the main list: not an offer
+
+
+def test_yes_at_a_single_did_you_mean_starts_it_in_the_terminal(catalogue: Catalogue) -> None:
+    singles = {t: o for t, o in _offers(catalogue).items() if len(o) == 1}
+    assert singles, "no opening the router offers exactly one situation for"
+    text, (flow,) = next(iter(singles.items()))
+    said = "\n".join(chat(catalogue, "mount-prospect", [text, "yes"]))
+    after = said[said.index("Did you mean:"):]
+    assert "I can't tell which situation that is" not in after
+    assert "nobody needs paging" not in after
+    first_question = catalogue.flow("mount-prospect", flow).nodes
+    assert any(getattr(node, "ask", None) and node.ask in after
+               for node in first_question.values()), after
+
+
+def test_yes_at_a_single_did_you_mean_starts_it_in_the_script(catalogue: Catalogue) -> None:
+    singles = {t: o for t, o in _offers(catalogue).items() if len(o) == 1}
+    assert singles
+    text, (flow,) = next(iter(singles.items()))
+    assert run("--library", "mount-prospect", *says(text, "yes"))["flow"] == flow
+
+
+def test_after_a_reply_it_did_not_catch_a_number_still_means_the_did_you_mean_list(
+        catalogue: Catalogue) -> None:
+    """The play test typed ``1`` under "Did you mean: 1. A patron asks about their own
+    records" after a failed reply and got main-menu item 1 (the parent/child flow)."""
+    offers = _offers(catalogue)
+    assert offers
+    for text, offered in offers.items():
+        said = "\n".join(chat(catalogue, "mount-prospect", [text, "hmm not sure", "1"]))
+        after = said[said.index("Did you mean:"):]
+        assert "nobody needs paging" not in after, text
+        assert after.count(_title(catalogue, offered[0])) >= 2, after  # the list, shown again
+        data = run("--library", "mount-prospect", *says(text, "hmm not sure", "1"))
+        assert data["flow"] == offered[0], (text, data["flow"])
