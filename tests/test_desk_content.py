@@ -106,3 +106,27 @@ def test_after_a_reply_it_did_not_catch_a_number_still_means_the_did_you_mean_li
         assert after.count(_title(catalogue, offered[0])) >= 2, after  # the list, shown again
         data = run("--library", "mount-prospect", *says(text, "hmm not sure", "1"))
         assert data["flow"] == offered[0], (text, data["flow"])
+
+
+# --- D4: abuse images shown on a phone, handled in the emergency situation -------------------
+
+EMERGENCY = "emergency-or-illegal-activity"
+
+
+def test_a_nude_picture_of_a_child_typed_at_what_is_happening_offers_the_abuse_images_choice(
+        catalogue: Catalogue) -> None:
+    """Mahomet play test m07: the question listed "Possible sexual images of a child" but the
+    clerk's words were not connected to it. A safety-critical choice is offered, not taken."""
+    from bot.engine.matching import suggestion
+
+    what = catalogue.flow("mahomet", EMERGENCY).nodes["what"]
+    offered = suggestion(what, "she showed me a nude picture of a little kid on her phone")
+    assert offered is not None and offered.id == "child-images"
+
+
+@pytest.mark.parametrize("danger", ["yes", "not-sure"])
+def test_every_danger_answer_carries_the_never_copy_warning(catalogue: Catalogue,
+                                                            danger: str) -> None:
+    data = run("--library", "mahomet", "--flow", EMERGENCY, *says(danger))
+    assert any("do not copy, screenshot, photograph or forward them" in line
+               for line in data["outcome"]["never"]), data["outcome"]["never"]
