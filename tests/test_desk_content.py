@@ -100,7 +100,7 @@ def test_after_a_reply_it_did_not_catch_a_number_still_means_the_did_you_mean_li
     offers = _offers(catalogue)
     assert offers
     for text, offered in offers.items():
-        said = "\n".join(chat(catalogue, "mount-prospect", [text, "hmm not sure", "1"]))
+        said = "\n".join(chat(catalogue, "mount-prospect", [text, "hmm not sure"]))
         after = said[said.index("Did you mean:"):]
         assert "nobody needs paging" not in after, text
         assert after.count(_title(catalogue, offered[0])) >= 2, after  # the list, shown again
@@ -130,3 +130,33 @@ def test_every_danger_answer_carries_the_never_copy_warning(catalogue: Catalogue
     data = run("--library", "mahomet", "--flow", EMERGENCY, *says(danger))
     assert any("do not copy, screenshot, photograph or forward them" in line
                for line in data["outcome"]["never"]), data["outcome"]["never"]
+
+
+# --- D5 / D15: who is asking about a child's account ----------------------------------------
+
+def test_the_relationship_help_steers_a_caretaker_to_the_caretaker_answer(
+        catalogue: Catalogue) -> None:
+    """Jackson County IV.c names "Parents, guardians or caretakers": the help must not tell the
+    clerk that a grandparent looking after the child is simply "not a parent" (a refusal at
+    JC); it sends sitters, grandparents and foster parents to the caretaker answer, and the
+    library's policy decides."""
+    question = catalogue.flow("jackson-county", "parent-requests-child-records").nodes[
+        "relationship"]
+    caretaker = question.choice("caretaker")
+    assert caretaker is not None
+    assert "caretaker answer" in question.help
+    assert "foster parent" in question.help and "caseworker" in question.help
+    assert "not a parent or legal guardian unless a court made them the guardian." not in \
+        question.help
+
+
+# --- D7: the officer's signed request, in each library's terms -------------------------------
+
+def test_the_form_question_does_not_promise_a_form_a_library_does_not_have(
+        catalogue: Catalogue) -> None:
+    """Westmont has no form: "The officer will sign a copy of this policy"
+    (requests-for-confidential-information.4). The question must not ask about "your library's
+    form" there."""
+    ask = catalogue.flow("westmont", "law-enforcement-request").nodes["form"].ask
+    assert "your library's form" not in ask
+    assert "copy of the policy" in ask
