@@ -128,7 +128,7 @@ def test_a_nude_picture_of_a_child_typed_at_what_is_happening_offers_the_abuse_i
 def test_every_danger_answer_carries_the_never_copy_warning(catalogue: Catalogue,
                                                             danger: str) -> None:
     data = run("--library", "mahomet", "--flow", EMERGENCY, *says(danger))
-    assert any("do not copy, screenshot, photograph or forward them" in line
+    assert any("never copy, screenshot or forward them" in line
                for line in data["outcome"]["never"]), data["outcome"]["never"]
 
 
