@@ -103,7 +103,7 @@ def _climb(service: Core, conn: Transaction, escalation_id: str,
     return paged
 
 
-def _rungs_due(service: EscalationService, urgency: str, level_at: datetime, now: datetime,
+def _rungs_due(service: Core, urgency: str, level_at: datetime, now: datetime,
                rung: int, *, all_now: bool = False
                ) -> tuple[list[tuple[str, ...]], int, datetime]:
     """The channels of each rung from ``rung`` whose time has come (all: ``all_now``), the
@@ -120,7 +120,7 @@ def _rungs_due(service: EscalationService, urgency: str, level_at: datetime, now
     return sending, rung, max(due, now)
 
 
-def _page(service: EscalationService, conn: Transaction, escalation_id: str,
+def _page(service: Core, conn: Transaction, escalation_id: str,
           packet: dict[str, Any], level: int, repeat: int, now: datetime,
           sending: list[tuple[str, ...]]) -> tuple[list[str], tuple[str, ...]]:
     """Queue the pages of each rung in ``sending``; returns who was paged and through which
