@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import RowMapping, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -14,7 +15,19 @@ from bot.store.database import Database
 from bot.store.schema import conversations
 from bot.store.txn import utcnow, write_transaction
 
-_UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_SAVED = ("library", "flow", "user_id", "channel", "face", "status", "outcome", "state",
+          "updated_at")
+
+
+def _upsert(dialect_insert: Any) -> Any:
+    """INSERT … ON CONFLICT (id) DO UPDATE of the saved columns, built once per dialect
+    (compiled once; values bound at execution)."""
+    statement = dialect_insert(conversations)
+    return statement.on_conflict_do_update(
+        index_elements=["id"], set_={name: statement.excluded[name] for name in _SAVED})
+
+
+_UPSERTS = {"sqlite": _upsert(sqlite.insert), "postgresql": _upsert(postgresql.insert)}
 
 
 @dataclass(frozen=True)
@@ -56,13 +69,9 @@ class ConversationStore:
         }
         # One atomic upsert (INSERT … ON CONFLICT DO UPDATE, in both SQLite and PostgreSQL):
         # update-then-insert lets two instances saving a new conversation at once collide.
-        dialect_insert = _UPSERTS[self.db.dialect]
-        statement = dialect_insert(conversations).values(
-            id=conversation.id, created_at=utcnow(), **values
-        )
-        statement = statement.on_conflict_do_update(index_elements=["id"], set_=values)
         with write_transaction(self.db) as conn:  # the event's transaction, when one is open
-            conn.execute(statement)
+            conn.execute(_UPSERTS[self.db.dialect],
+                         {"id": conversation.id, "created_at": values["updated_at"], **values})
 
     def load(self, conversation_id: str) -> StoredConversation | None:
         with self.db.engine.connect() as conn:

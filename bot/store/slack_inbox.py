@@ -36,6 +36,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     delete,
     insert,
     or_,
@@ -69,6 +70,17 @@ slack_inbox = Table(
     Column("done_at", DateTime(timezone=True)),
     Column("last_error", Text),
 )
+
+# The statements every event runs, built once (compiled once; values bound at execution).
+_CLAIM_KEYS = insert(slack_processed)
+_STORE = insert(slack_inbox)
+_CLAIM = update(slack_inbox).where(
+    slack_inbox.c.id == bindparam("row"), slack_inbox.c.status == "pending",
+    slack_inbox.c.owner == bindparam("me"),
+).values(status="processing")
+_CLOSE = update(slack_inbox).where(
+    slack_inbox.c.id == bindparam("row"), slack_inbox.c.owner == bindparam("me"),
+).values(status="done", body="{}")
 
 ACCEPT_BUDGET = 2.0  # seconds to get a request on disk; Slack waits 3 for the acknowledgement
 TRY_TIMEOUT_MS = 250  # how long one try waits for a lock before backing off
@@ -166,13 +178,13 @@ class SlackInbox:
                 else:
                     conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{TRY_TIMEOUT_MS}ms'")
                 if keys:
-                    conn.execute(insert(slack_processed), [
+                    conn.execute(_CLAIM_KEYS, [
                         {"key": k[:200], "created_at": now} for k in dict.fromkeys(keys)])
-                inbox_id = conn.execute(insert(slack_inbox).values(
-                    kind=kind, body=stored, user_id=(user_id or "")[:64] or None,
-                    status="pending", owner=self.identity, attempts=0,
-                    lease_until=now + START_LEASE, received_at=now,
-                )).inserted_primary_key[0]
+                inbox_id = conn.execute(_STORE, {
+                    "kind": kind, "body": stored, "user_id": (user_id or "")[:64] or None,
+                    "status": "pending", "owner": self.identity, "attempts": 0,
+                    "lease_until": now + START_LEASE, "received_at": now,
+                }).inserted_primary_key[0]
                 conn.commit()
             except BaseException:
                 conn.rollback()
@@ -198,16 +210,12 @@ class SlackInbox:
         self._maybe_prune(utcnow())
 
     def _claim(self, conn: Connection, inbox_id: int) -> bool:
-        changed = conn.execute(update(slack_inbox).where(
-            slack_inbox.c.id == inbox_id, slack_inbox.c.status == "pending",
-            slack_inbox.c.owner == self.identity,
-        ).values(status="processing", lease_until=utcnow() + WORK_LEASE)).rowcount
+        changed = conn.execute(_CLAIM, {"row": inbox_id, "me": self.identity,
+                                        "lease_until": utcnow() + WORK_LEASE}).rowcount
         return changed == 1
 
     def _close(self, conn: Connection, inbox_id: int) -> None:
-        conn.execute(update(slack_inbox).where(
-            slack_inbox.c.id == inbox_id, slack_inbox.c.owner == self.identity,
-        ).values(status="done", body="{}", done_at=utcnow()))
+        conn.execute(_CLOSE, {"row": inbox_id, "me": self.identity, "done_at": utcnow()})
 
     def finish(self, inbox_id: int) -> None:
         """Done without processing (no listener works on it): the body is emptied."""

@@ -17,10 +17,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     Column,
-    ColumnElement,
     DateTime,
     Integer,
     MetaData,
@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     delete,
     func,
     insert,
@@ -67,6 +68,15 @@ slack_processed = Table(
     Column("key", String(200), primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# The statements every event runs, built once (compiled once; values bound at execution).
+_THIS_THREAD = (slack_threads.c.channel == bindparam("k_channel"),
+                slack_threads.c.thread_ts == bindparam("k_thread_ts"))
+_READ_THREAD = select(slack_threads).where(*_THIS_THREAD)
+_NEW_THREAD = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(slack_threads)
+               .on_conflict_do_nothing().returning(slack_threads.c.rev)
+               for dialect in (postgresql, sqlite)}
+_AT_REV = update(slack_threads).where(*_THIS_THREAD, slack_threads.c.rev == bindparam("k_rev"))
 
 KEEP_KEYS = timedelta(days=2)  # Slack retries for about an hour; signatures are stale in 5 min
 
@@ -140,25 +150,16 @@ class SlackState:
     # --- threads ----------------------------------------------------------------------------
 
     @staticmethod
-    def _at_rev(thread: SlackThread) -> tuple[ColumnElement[bool], ...]:
-        """The thread's row as long as nobody has moved it past ``thread.rev``."""
-        return (
-            slack_threads.c.channel == thread.channel,
-            slack_threads.c.thread_ts == thread.thread_ts,
-            slack_threads.c.rev == thread.rev,
-        )
+    def _at_rev(thread: SlackThread) -> dict[str, Any]:
+        """``_AT_REV``'s keys: the thread's row as long as nobody has moved it past
+        ``thread.rev``."""
+        return {"k_channel": thread.channel, "k_thread_ts": thread.thread_ts,
+                "k_rev": thread.rev}
 
     def thread(self, channel: str, thread_ts: str) -> SlackThread | None:
         with read_connection(self.db) as conn:
-            row = (
-                conn.execute(
-                    select(slack_threads).where(
-                        slack_threads.c.channel == channel, slack_threads.c.thread_ts == thread_ts
-                    )
-                )
-                .mappings()
-                .first()
-            )
+            row = conn.execute(_READ_THREAD, {"k_channel": channel, "k_thread_ts": thread_ts}
+                               ).mappings().first()
         return _thread(row) if row else None
 
     def open_thread(
@@ -189,11 +190,8 @@ class SlackState:
             "created_at": stamp,
             "updated_at": stamp,
         }
-        dialect = postgresql if self.db.dialect == "postgresql" else sqlite
         with write_transaction(self.db) as conn:  # the event's transaction, when one is open
-            created = conn.execute(dialect.insert(slack_threads).values(**values)
-                                   .on_conflict_do_nothing()
-                                   .returning(slack_threads.c.rev)).first() is not None
+            created = conn.execute(_NEW_THREAD[self.db.dialect], values).first() is not None
         if created:
             return _thread({**values, "updated_at": stamp})
         found = self.thread(channel, thread_ts)
@@ -218,9 +216,7 @@ class SlackState:
             "updated_at": utcnow(),
         }
         with write_transaction(self.db) as conn:
-            changed = conn.execute(
-                update(slack_threads).where(*self._at_rev(thread)).values(**values)
-            ).rowcount
+            changed = conn.execute(_AT_REV, {**self._at_rev(thread), **values}).rowcount
         if changed != 1:
             return None
         return SlackThread(
@@ -240,8 +236,8 @@ class SlackState:
     def set_live(self, thread: SlackThread, live_ts: str | None) -> None:
         """Remember which message carries the current buttons (only if the rev still holds).
         Delivery bookkeeping: inside a request's unit it is written with the unit's close."""
-        statement = update(slack_threads).where(*self._at_rev(thread)).values(live_ts=live_ts)
-        bookkeeping(self.db, lambda conn: conn.execute(statement))
+        keys = {**self._at_rev(thread), "live_ts": live_ts}
+        bookkeeping(self.db, lambda conn: conn.execute(_AT_REV, keys))
 
     def count(self) -> dict[str, int]:
         """Row counts (for tests and health checks)."""
