@@ -8,6 +8,7 @@ e.g. ``postgresql+psycopg://…`` for several bot instances sharing state.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import platformdirs
@@ -102,6 +103,10 @@ class Database:
     def __init__(self, url: str | None = None, *, migrate: bool = True):
         self.url = url or default_database_url()
         self.engine: Engine = open_engine(self.url)
+        # SQLite has one writer at a time, and a writer kept waiting polls (sleeping up to
+        # 100 ms between tries): this process's writers queue here instead, and the next one
+        # goes the moment the last commits. (Other processes still meet the busy timeout.)
+        self.writer = threading.Lock()
         try:
             if migrate:
                 apply_migrations(self.engine)

@@ -49,7 +49,7 @@ from bot.privacy.redact import redact
 from bot.store.database import Database
 from bot.store.outbox import claimer_dead, worker_identity
 from bot.store.slack_state import slack_processed
-from bot.store.txn import unit, utcnow
+from bot.store.txn import one_writer, unit, utcnow
 
 log = logging.getLogger("frontdesk.inbox")
 
@@ -153,7 +153,8 @@ class SlackInbox:
         stored = json.dumps(redacted(body), separators=(",", ":"))
         while True:
             try:
-                return Accepted("new", self._insert(kind, stored, keys, user_id))
+                with one_writer(self.db, wait=max(0.0, deadline - time.monotonic())):
+                    return Accepted("new", self._insert(kind, stored, keys, user_id))
             except IntegrityError:
                 return Accepted("duplicate")
             except OperationalError as exc:  # locked / busy: back off and try again

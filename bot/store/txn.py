@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select
+from sqlalchemy.exc import OperationalError
 
 from bot.store.database import Database
 
@@ -204,7 +205,7 @@ def write_transaction(db: Database) -> Iterator[Connection]:
         yield conn
         return
     work = _unit_on(db)
-    with db.engine.connect() as conn:
+    with one_writer(db), db.engine.connect() as conn:
         if db.dialect == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         current = _Open(db, conn)
@@ -225,6 +226,23 @@ def write_transaction(db: Database) -> Iterator[Connection]:
         work.claimed = True
     for callback in current.after:
         callback()
+
+
+WRITER_WAIT = 10.0  # seconds, as SQLite's own busy timeout
+
+
+@contextmanager
+def one_writer(db: Database, wait: float = WRITER_WAIT) -> Iterator[None]:
+    """On SQLite, this process's writers one at a time (``Database.writer``)."""
+    if db.dialect != "sqlite":
+        yield
+        return
+    if not db.writer.acquire(timeout=wait):
+        raise OperationalError("BEGIN IMMEDIATE", None, TimeoutError("database is locked"))
+    try:
+        yield
+    finally:
+        db.writer.release()
 
 
 @contextmanager

@@ -57,6 +57,11 @@ from bot.store.slack_state import SlackState
 
 log = logging.getLogger("frontdesk.slack")
 
+#: Threads running listeners' work after the acknowledgement. The work is mostly CPU (routing,
+#: the engine), which threads do not run in parallel: more of them only make the
+#: acknowledgements wait longer for the interpreter (``slack_bench``: ack p99 at 100 events/s).
+LISTENER_THREADS = 4
+
 INTERACTIVE_TYPES = {
     "block_actions",
     "view_submission",
@@ -312,7 +317,7 @@ def build_app(
         process_before_response=process_before_response,
         # After Bolt's signature check, before anything else reads the body.
         before_authorize=guard(services.slack_state, phone_advice(services), team, client),
-        listener_executor=ListenerExecutor(max_workers=8),
+        listener_executor=ListenerExecutor(max_workers=LISTENER_THREADS),
     )
     register(app, services, Guide(services))
     return app

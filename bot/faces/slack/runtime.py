@@ -10,6 +10,7 @@ on deadlines kept in the database (re-escalation, expiry, hold reminders) every
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -177,11 +178,13 @@ class Runtime:
     def http_server(
         self, host: str = "127.0.0.1", port: int = 3000, threads: int = 8
     ) -> HttpServer:
+        favour_acknowledgements()
         return HttpServer(self.wsgi(), host=host, port=port, threads=threads)
 
     def socket_runner(self) -> SocketRunner:
         """The one Socket Mode connection of this process."""
         assert self.secrets.app_token
+        favour_acknowledgements()
         if self._socket is None:
             self._socket = SocketRunner(self.app, self.secrets.app_token)
         return self._socket
@@ -194,6 +197,19 @@ class Runtime:
         if self.scheduler is not None:
             self.scheduler.stop(timeout=5)
         self.services.database.dispose()
+
+
+ACK_SWITCH_INTERVAL = 0.001  # seconds (Python's default: 0.005)
+
+
+def favour_acknowledgements() -> None:
+    """A serving process switches threads every millisecond instead of every five: an
+    acknowledgement waits for the interpreter each time its thread wakes (request read,
+    database written), behind listeners busy routing, and Slack gives it three seconds.
+    At 100 events/s this cuts the ack p99 about threefold for no measurable CPU
+    (``bench/slack_bench.py``)."""
+    if sys.getswitchinterval() > ACK_SWITCH_INTERVAL:
+        sys.setswitchinterval(ACK_SWITCH_INTERVAL)
 
 
 def describe(runtime: Runtime) -> dict[str, Any]:
