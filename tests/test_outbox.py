@@ -317,3 +317,25 @@ def test_a_row_not_yet_due_by_the_serving_workers_clock_is_not_handed(tmp_path: 
     assert store.counts() == {"pending": 1, "sending": 1}
     assert handed.next() is not None and handed.next() is None
     store.stop_serving(handed)
+
+
+def test_texts_and_emails_are_claimed_when_taken_not_handed(
+        tmp_path: Path, fake: PagingFake) -> None:
+    """A text or an email claimed counts as one that may have reached its person (an
+    acknowledgement then sends a stand-down), so one queued while the worker is busy stays
+    pending until a worker takes it; the Slack page of the same transaction is handed."""
+    live = Live(tmp_path, fake, poll_seconds=5)
+    serving(live)
+    time.sleep(0.3)  # the worker's first pass is over: it waits for its bell
+    fake.hang("chat.postMessage", 1.0, times=1, accept=True)
+    try:
+        with write_transaction(live.db) as conn:
+            for method, key in (("post", "page:e1:1:0:UPIC1"), ("sms", "sms:e1:1:0:pic")):
+                enqueue(conn, live.db, key=key, kind="page", method=method, target="UPIC1",
+                        payload={"text": "page"}, now=utcnow())
+        assert wait_until(lambda: fake.arrivals.count("chat.postMessage") == 1, timeout=5)
+        with live.db.engine.connect() as conn:  # the worker is inside the Slack post
+            rows = dict(conn.execute(select(outbox.c.method, outbox.c.status)).all())
+        assert rows == {"post": "sending", "sms": "pending"}
+    finally:
+        live.halt()

@@ -44,6 +44,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("frontdesk.delivery")
 
 CONTACT_METHODS = frozenset({"sms", "email", "voice"})
+#: The rows a serving worker has handed to it as they commit (``OutboxStore.serve``): Slack's.
+#: Not texts, emails and calls: a claimed one counts as one that may have reached its person
+#: (a stand-down follows an acknowledgement), and one waiting behind a slow mail server was
+#: not; those are claimed when their worker takes them, as before.
+HANDED_METHODS = (CONTACT_METHODS, False)
 
 
 @dataclass
@@ -141,10 +146,12 @@ class OutboxWorker:
         return None
 
     def run_forever(self, stop: threading.Event) -> None:
-        """Deliver until ``stop``: rows this process queues are handed over as they commit
-        (``OutboxStore.serve``), others are claimed from the table when due."""
+        """Deliver until ``stop``: Slack rows this process queues are handed over as they
+        commit (``OutboxStore.serve``), others are claimed from the table when due."""
         last_recover = time.monotonic()
-        self._handed = self.store.serve(self.identity, self.methods, self.lease, self.clock)
+        if self.methods != (CONTACT_METHODS, True):  # not the texts-and-email sibling
+            self._handed = self.store.serve(self.identity, HANDED_METHODS, self.lease,
+                                            self.clock)
         try:
             while not stop.is_set():
                 try:
@@ -155,10 +162,11 @@ class OutboxWorker:
                         continue
                 except Exception:  # the database went away for a moment: log, wait, carry on
                     log.exception("outbox worker pass failed")
-                wait_for_work(self.poll_seconds, self._handed.bell)
+                wait_for_work(self.poll_seconds, self._handed.bell if self._handed else None)
         finally:
             handed, self._handed = self._handed, None
-            self.store.stop_serving(handed)
+            if handed is not None:
+                self.store.stop_serving(handed)
 
     # --- one row -------------------------------------------------------------------------
 
