@@ -196,3 +196,39 @@ def test_the_play_tests_minor_readings(library: str, flow: str, question: str, t
     found = match_choice(CATALOGUE.flow(library, flow).nodes[question], typed)
     assert (found and found.id) == choice, (typed, found and found.id)
 
+
+
+# --- [D26] the one who sent a paper is not what the paper is --------------------------------
+
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("mahomet", "got a subpoena sent by an attorney for a patron's checkout records"),
+    ("mahomet", "subpoena issued by the law firm for a patrons records"),
+])
+def test_a_subpoena_from_a_lawyer_is_a_subpoena(library: str, opening: str) -> None:
+    """[D26] "a subpoena sent by an attorney" named two papers (a subpoena, a lawyer's letter),
+    so the paper was asked although the message said it; the flow's own help: "A paper headed
+    SUBPOENA is a subpoena, even if a lawyer sent it"."""
+    found = {p.question: p for p in prefill(CATALOGUE.flow(library, "legal-document-served"),
+                                            opening)}
+    assert "document" in found and found["document"].choice == "subpoena", found
+    assert not found["document"].suggested
+
+
+def test_a_letter_from_a_lawyer_is_still_a_lawyers_letter() -> None:
+    found = {p.question: p for p in prefill(
+        CATALOGUE.flow("mahomet", "legal-document-served"),
+        "we got a letter from a lawyer asking for a patrons records")}
+    assert found["document"].choice == "lawyer-letter"
+
+
+def test_an_offer_quotes_no_words_the_clerk_did_not_type() -> None:
+    """[D26] "You mentioned "NSL"" was shown to a clerk who typed "national security letter":
+    the offer names the choice, not a phrase as if it were theirs."""
+    from tests.terminal_support import chat
+
+    flows = sorted(CATALOGUE.flows_for("jackson-county").values(), key=lambda f: f.title)
+    number = [f.id for f in flows].index(LE) + 1
+    said = "\n".join(chat(CATALOGUE, "jackson-county", [str(number), "maybe a warrant"]))
+    assert "You mentioned" not in said
+    assert 'Did you mean "A search warrant"? If so, type 2.' in said, said[-700:]

@@ -460,7 +460,7 @@ class ChoiceMatcher:
                     reading = DOUBTED  # "urgent": the emergency is offered, never taken
                 found.append(Hit(phrase.choice, phrase, start, end, reading,
                                  self._is_strong(phrase)))
-        kept = _outermost(found)
+        kept = _without_senders(said, _outermost(found))
         return [replace(h, strong=h.strong and said.clean(h.start, h.end,
                                                           _hedged_alike(said, h, kept))
                         and not self._taken_back(said, h, whole=False))
@@ -523,6 +523,15 @@ def _taken_back_by_but(said: Said, hits: list[Hit]) -> bool:
     return bool(hits) and any(
         not any(said.sentence[h.start] >= sentence for h in hits)
         for sentence in said.contrasted)
+
+
+def _without_senders(said: Said, found: list[Hit]) -> list[Hit]:
+    """Phrases that name who sent or issued something ("a subpoena *from a divorce lawyer*")
+    drop out when another choice is named as the thing itself: the paper is a subpoena. Alone
+    ("it's from a lawyer") they still answer."""
+    senders = [h for h in found if said.sender(h.start)]
+    things = {h.choice for h in found if h not in senders}
+    return [h for h in found if h not in senders or not things - {h.choice}]
 
 
 def _outermost(found: list[Hit]) -> list[Hit]:

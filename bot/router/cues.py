@@ -62,6 +62,7 @@ class Cues:
     says_unsure: tuple[re.Pattern[str], ...] = ()
     hedges: tuple[re.Pattern[str], ...] = ()
     corrections: tuple[re.Pattern[str], ...] = ()
+    sender_before: frozenset[tuple[str, ...]] = frozenset()
 
     def corrected(self, text: str) -> str | None:
         """The words after a correction's opener ("wait, actually it's a subpoena" -> "it's a
@@ -123,7 +124,7 @@ def cues() -> Cues:
                 phrases("takes_object"), phrases("others"), phrases("contrast"),
                 phrases("defeats"), _openers(raw["says_yes"]), _openers(raw["says_no"]),
                 _openers(raw["says_unsure"]), _openers(raw["hedges"]),
-                _openers(raw["corrections"]))
+                _openers(raw["corrections"]), phrases("sender_before"))
 
 
 def _openers(entries: list[str]) -> tuple[re.Pattern[str], ...]:
@@ -351,6 +352,18 @@ class Said:
         before = start - 1
         return (before >= 0 and self.clause[before] == self.clause[start]
                 and self.words[before] in cues().other_kind)
+
+    def sender(self, start: int) -> bool:
+        """A cue of who sent or issued something ends at most two words before ``start``, in
+        its clause ("a subpoena *from* a divorce lawyer"): the phrase names the sender."""
+        clause = self.clause[start]
+        for cue in cues().sender_before:
+            for gap in range(3):
+                first = start - gap - len(cue)
+                if first >= 0 and self.words[first : first + len(cue)] == cue and all(
+                        self.clause[k] == clause for k in range(first, start)):
+                    return True
+        return False
 
     def takes_object(self, start: int, end: int) -> bool:
         """The phrase is a verb that, run straight on into a word of meaning, has an object and

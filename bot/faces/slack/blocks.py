@@ -407,8 +407,7 @@ def understood(prefilled: Sequence[Understood], *, thread_ts: str, rev: int,
 
 def suggested_line(suggestion: Understanding) -> str:
     """A hint that is offered, not taken: staff tap the choice if it is right."""
-    return (f"You mentioned “{escape(clip(suggestion.said, 200))}”: if that means "
-            f"*{escape(suggestion.label)}*, tap it. I won't assume it.")
+    return f"Did you mean *{escape(suggestion.label)}*? If so, tap it. I won't assume it."
 
 
 def reask(question: Question, *, thread_ts: str, rev: int) -> Message:

@@ -78,8 +78,8 @@ def question_screen(question: Question, not_understood: str | None = None,
         paras.append(Para(choice.label, "", f"  {number}. "))
     if suggestion is not None:
         number = next(n for n, c in enumerate(question.choices, 1) if c.id == suggestion.choice)
-        offer = (f'You mentioned "{suggestion.said}": if that means "{suggestion.label}", '
-                 f"type {number}. I won't assume it.")
+        # the choice's own label, never a phrase as if staff had typed it (they may not have)
+        offer = f'Did you mean "{suggestion.label}"? If so, type {number}. I won\'t assume it.'
         paras.append(Para(offer, "cyan", "  "))
     paras.append(Para('(type a number or words; "back", "change", "start over", "quit")', "dim",
                       "  "))
