@@ -232,3 +232,16 @@ def test_an_offer_quotes_no_words_the_clerk_did_not_type() -> None:
     said = "\n".join(chat(CATALOGUE, "jackson-county", [str(number), "maybe a warrant"]))
     assert "You mentioned" not in said
     assert 'Did you mean "A search warrant"? If so, type 2.' in said, said[-700:]
+
+
+def test_change_with_one_answer_takes_an_answer_to_it() -> None:
+    """[D25, mp14b] "change" listed the one answer ("1. What kind of paper is it?"); the clerk
+    typed "2" meaning the subpoena and was told "Nothing changed"."""
+    from tests.terminal_support import chat
+
+    said = "\n".join(chat(CATALOGUE, "mount-prospect", [
+        "officer at the desk with a search warrant signed by a judge for patron records", "1",
+        "change", "2"]))
+    after = said[said.rindex("What kind of paper is it?"):]
+    assert "Nothing changed" not in said
+    assert "must not tell anyone" in after, after  # the subpoena's next question

@@ -269,6 +269,15 @@ class TerminalChat:
         if dated is not None:
             self.say(f"  {len(answered) + 1}. {dated.ask} → {dated.label}")
         text = self.ask("> ").strip()
+        only = answered[0][0] if len(answered) == 1 and dated is None else None
+        if isinstance(only, Question) and text != "1":
+            # one answer listed: anything but its number is the new answer itself ("2", "a
+            # subpoena"), as the clerk meant it
+            choice = match_choice(only, text)
+            if choice is None:
+                self.say("Nothing changed.")
+                return view
+            return self.case.answer(only.id, choice.id, text, worded=worded(only, text))
         if dated is not None and text == str(len(answered) + 1):
             return self.change_date(view)
         if not (text.isdigit() and 1 <= int(text) <= len(answered)):
