@@ -1,5 +1,7 @@
-"""The blind privacy canaries (tests/privacy/canary_blind.yaml, canary_blind2.yaml): every
-identifier in them, typed into every place staff can type, is found in no sink.
+"""The blind privacy canaries (tests/privacy/canary_blind.yaml, canary_blind2.yaml,
+canary_blind3.yaml; each written blind, by a session that had seen neither the redactor nor the
+sets before it, and read only afterwards): every identifier in them, typed into every place
+staff can type, is found in no sink.
 
 Where staff type: the slash command and a DM (the opening message, routed in memory), a typed
 reply in the case thread (matched to a choice), the terminal's opening line and its unrouted
@@ -57,7 +59,8 @@ def load(name: str, clean_changed_at_most: int) -> CanarySet:
 
 # Clean notes the redactor changes (names of authors, characters and places it cannot tell
 # from a patron's).
-SETS = [load("canary_blind.yaml", 7), load("canary_blind2.yaml", 10)]
+SETS = [load("canary_blind.yaml", 7), load("canary_blind2.yaml", 10),
+        load("canary_blind3.yaml", 33)]
 BY_NAME = pytest.mark.parametrize("canary", SETS, ids=[s.name for s in SETS])
 
 
@@ -99,7 +102,8 @@ def test_clean_notes_are_rarely_changed(canary: CanarySet) -> None:
 
 def contexts(identifier: str, text: str) -> set[str]:
     """Where ``identifier`` is in ``text`` as a whole word (see ``found``): each time, the two
-    words either side of it, digits blanked (ids and times differ from run to run)."""
+    words either side of it, numbers and hex ids blanked (ids and times differ from run to run;
+    JSON glues an escalation id to the next word)."""
     out = set()
     for form in {identifier, json.dumps(identifier)[1:-1]}:
         start = text.find(form)
@@ -108,7 +112,7 @@ def contexts(identifier: str, text: str) -> set[str]:
             if not (start and _letter(text[start - 1]) or end < len(text) and _letter(text[end])):
                 before = text[max(0, start - 60): start].split()[-2:]
                 after = text[end: end + 60].split()[:2]
-                out.add(re.sub(r"\d", "#", " ".join([*before, form, *after])))
+                out.add(re.sub(r"[0-9a-f]*\d[0-9a-f]*", "#", " ".join([*before, form, *after])))
             start = text.find(form, start + 1)
     return out
 

@@ -425,3 +425,44 @@ def test_general_classes_of_the_second_blind_set(text: str, gone: list[str]) -> 
 )
 def test_years_titles_and_departments_stay(text: str) -> None:
     assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("printer log shows mac 0a:1b:2c:3d:4e:5f at 9pm", ["0a:1b:2c:3d:4e:5f"]),
+        ("device 00-1A-2B-3C-4D-5E on the guest network", ["00-1A-2B-3C-4D-5E"]),
+        ("vendor logged fe80::1c2a:3bff:fe4d:99 for him", ["fe80::1c2a:3bff:fe4d:99"]),
+        ("session from 2600:1700:abcd:12:0:0:0:9 flagged", ["2600:1700:abcd:12:0:0:0:9"]),
+        ("username kpatel77 locked out", ["kpatel77"]),
+        ("she was logged in as mnguyen on pc 4", ["mnguyen"]),
+        ("acct rvargas needs a reset", ["rvargas"]),
+        ("roblox user SkyPilot#0093 messaging a kid", ["SkyPilot#0093"]),
+        ("the login 'happyreader' was shared", ["happyreader"]),
+        ("account owl_lover_3 flagged by the filter", ["owl_lover_3"]),
+        ("callback (708) 555 - 0182 after 5", ["555 - 0182"]),
+        ("said her number is seven oh eight, five five five, one two three four",
+         ["seven oh eight, five five five, one two three four"]),
+        ("her card ends in 4471, wants holds", ["4471"]),
+        ("verified with last four of phone 3302", ["3302"]),
+        ("day pass K-2290 issued to a teen", ["K-2290"]),
+        ("mail to 77 County Road 12, Millbrook please", ["77 County Road 12", "Millbrook"]),
+        ("spelled it m-a-r-i-s-o-l for the form", ["m-a-r-i-s-o-l"]),
+        ("full name \"Holly Berry\" printed on the slip", ["Holly", "Berry"]),
+        ("sgt baker wants the log", ["baker"]),
+        ("patron grace kelly asked again", ["grace kelly"]),
+        ("hold list for r.j. castillo", ["castillo"]),
+        ("sheet says brenda k. and a boy", ["brenda k."]),
+        ("Patron NG, Wei asked about tutoring", ["NG", "Wei"]),
+        ("footage shows Joy near the exit", ["Joy"]),
+        ("note on the desk: 'ring me back - Kenji'", ["Kenji"]),
+        ("Rosalind Okoro came in; rosalind's son too", ["rosalind", "Okoro"]),
+        ("card for Priya Ramanathan, shorten to PR on slips", ["PR"]),
+        ("asking about a 'June Castillo'", ["June", "Castillo"]),
+    ],
+)
+def test_general_classes_of_the_third_blind_set(text: str, gone: list[str]) -> None:
+    """Classes of identifier the third blind canary showed, in words of our own."""
+    out = redact(text)
+    for part in gone:
+        assert part not in out, out

@@ -27,7 +27,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import TypeVar
 
@@ -74,8 +74,10 @@ AUTHOR_BEFORE = re.compile(
 JOINER = re.compile(r"^\s+$|^\s*,\s*$|^\s*\.\s+$|^\s*[)'’\"”]?\s*[('‘\"“]?\s*$|^\s*&\s*$")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
-    """Lower case without accents: ``María`` and ``maria`` are one name."""
+    """Lower case without accents: ``María`` and ``maria`` are one name. (Cached: every rule
+    folds the same few hundred words of a note.)"""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
@@ -242,6 +244,22 @@ def _listed(bare: str) -> bool:
     first, last = name_lists()
     parts = [p for p in bare.replace("'", "-").split("-") if p and p not in PARTICLES]
     return any(p in first or p in last for p in parts)
+
+
+def listed_name(word: str, *, first_only: bool = False) -> bool:
+    """``word`` (any case) is in the name lists (the first-name list only, if asked) and is
+    no pronoun, staff word or place word, which never name anyone (He, Main, County)."""
+    bare = fold(word.strip("'’.-"))
+    if word[-2:] in ("'s", "’s"):
+        bare = bare[:-2]
+    if not bare or bare in FUNCTION_WORDS or bare in staff_words() or bare in PLACE_WORDS:
+        return False
+    return bare in name_lists()[0] if first_only else _listed(bare)
+
+
+def in_name_lists(word: str) -> bool:
+    """``word`` (any case) is in the name lists, even if it is also a staff word (Day, Page)."""
+    return _listed(fold(word.strip("'’.-")))
 
 
 def _foreign_script(word: str) -> bool:
@@ -458,3 +476,68 @@ def _is_name(run: list[tuple[Token, str]]) -> bool:
     if kinds.count("proper") >= 2 or (kinds.count("proper") and len(kinds) >= 2):
         return True  # two unknown capitalised words mid-sentence, or one beside a name or initial
     return named >= 2 and all(t.capitalised for t, _ in run)  # Will Young
+
+
+_PLACEHOLDER = re.compile(r"\[[a-z]+\]")
+_INITIALS = re.compile(
+    r"(?<![\w.])[A-Z](?:\.\s?[A-Z]){1,3}\.?(?![\w.])|(?<![\w.])[A-Z]{2,4}(?![\w.])")
+
+
+def mentions_again(text: str, masked: list[str]) -> list[tuple[int, int]]:
+    """Where a name already masked in ``text`` is mentioned again: any of its words (``ava's
+    card`` after ``pick up Ava``) and its initials (``KS`` after ``King Solomon Adeyemi``).
+    A word that is also an English word (Summer, Day, Will) counts only written as it was."""
+    any_case: set[str] = set()
+    as_written: set[str] = set()
+    initials: set[str] = set()
+    for name in masked:
+        parts = [w[:-2] if w[-2:] in ("'s", "’s") else w
+                 for w in WORD.findall(_PLACEHOLDER.sub(" ", name))]
+        for part in parts:
+            bare = fold(part)
+            if (len(bare) < 2 or bare in FUNCTION_WORDS or bare in staff_words()
+                    or bare in PLACE_WORDS or bare in PARTICLES):
+                continue
+            if _ordinary(bare) or bare in english_names():
+                as_written.add(part)
+            else:
+                any_case.add(bare)
+        capitals = [p[0] for p in parts if p[:1].isupper() and fold(p) not in PARTICLES]
+        if len(capitals) >= 2:
+            for letters in ("".join(capitals), capitals[0] + capitals[1],
+                            capitals[0] + capitals[-1]):
+                if fold(letters) not in staff_words() and not _ordinary(fold(letters)):
+                    initials.add(letters)
+    possessive = {fold(w) for w in as_written}  # ava's card: a possessive is a person's
+    spans = [(m.start, m.end) for m in _tokens(text) if m.text != "[name]"
+             and (fold(_bare_word(m.text)) in any_case or _bare_word(m.text) in as_written
+                  or m.text != _bare_word(m.text) and fold(_bare_word(m.text)) in possessive)]
+    if initials:
+        spans += [m.span() for m in _INITIALS.finditer(text)
+                  if re.sub(r"[.\s]", "", m.group(0)) in initials]
+    return spans
+
+
+def _bare_word(word: str) -> str:
+    return word[:-2] if word[-2:] in ("'s", "’s") else word
+
+
+# A capitalised word right before or after a masked name, listed as a first name before it
+# or as a surname after it, is the rest of that name even when it is also a word: "a 'Will
+# [name]'", "[name] Rose" (the word alone was weak evidence; beside a name it is not).
+_BESIDE = re.compile(
+    r"(?<![\w.-])(?<!\w['’])(?P<first>[A-Z][a-z'’-]+)\s+(?=\[name\])"
+    r"|(?<=\[name\])\s+(?P<last>[A-Z][a-z'’-]+)(?![\w'’-])")
+
+
+def beside_a_name(text: str) -> list[tuple[int, int]]:
+    """The capitalised listed words that complete a masked name (see ``_BESIDE``)."""
+    first_names, surnames = name_lists()
+    spans = []
+    for match in _BESIDE.finditer(text):
+        word = match.group("first") or match.group("last")
+        listed = first_names if match.group("first") else surnames
+        bare = fold(_bare_word(word))
+        if bare in listed and bare not in FUNCTION_WORDS and bare not in PLACE_WORDS:
+            spans.append(match.span("first" if match.group("first") else "last"))
+    return spans

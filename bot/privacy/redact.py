@@ -12,11 +12,17 @@ What is masked, in this order (so one identifier is never half-masked by another
   ``312.555.0199``, ``+1 312 555 0199``, ``555-0199``) and ``+<country>`` international ones;
 * ``[card]`` — any run of 6 or more digits, possibly grouped by spaces or dashes (library
   barcodes are usually 14 digits), except calendar dates; and any digits right after a card
-  cue ("card #4821", "barcode ending 0199", "account no. 5512");
-* ``[ip]`` — IPv4 addresses (a patron's computer or home connection);
-* ``[handle]`` — ``@username`` social-media handles;
+  cue ("card #4821", "barcode ending 0199", "account no. 5512"), the last digits of any number
+  ("ends -0912", "last 4 of phone 8834") and an id on a pass or badge ("guest pass G-4471");
+* ``[phone]`` also: seven or more digits read out in words ("four one five, five five five");
+* ``[mac]`` — a device's hardware address (``a4-5e-60-c2-11-9f``, ``3C:22:FB:91:0A:7E``);
+* ``[ip]`` — IPv4 and IPv6 addresses (a patron's computer or home connection);
+* ``[handle]`` — ``@username`` social-media handles, a gamer tag with its number
+  (``wolf#4421``), a login's shape (``rose_reader``, ``jdoering87``), and the login after an
+  account cue ("username ...", "logged in as ...", "user 'x'", "acct mwolf22");
 * ``[address]`` — US street addresses and PO boxes, found by ``usaddress`` (a street number,
-  a street and its type, then any unit, city, state and ZIP), and "lives on <Street>";
+  a street and its type, then any unit, city, state and ZIP), a rural or county road
+  ("1045 County Rd 7, Ashford") and "lives on <Street>";
 * ``[dob]`` — a date after a birth cue ("DOB", "born", "birthday", "b."), numeric or with a
   month name, year alone included; and any full date three or more years old (an incident or a
   court order is recent; a date long past in a note is a birth date far more often);
@@ -28,7 +34,10 @@ What is masked, in this order (so one identifier is never half-masked by another
   After a *strong* cue ("named", "name is", "called", "goes by") the next word is a name
   whatever its case, and up to two more words are masked while they look like names. After a
   *weak* cue ("patron", "for", "my son", "Mr.", ...) only capitalised words that are not
-  ordinary staff vocabulary are masked.
+  ordinary staff vocabulary are masked. Lower-case names after a rank or a role ("det hunter",
+  "patron bill summers"), initials with a name ("j.t. morales", "tiffany w."), a name spelled
+  letter by letter, a sign-off; and once a name is masked, its other mentions in the note (its
+  words again, its initials, the listed word right beside it).
 
 Redaction is idempotent (``redact(redact(t)) == redact(t)``) and leaves text without
 identifiers unchanged: ordinary staff words are never rewritten.
@@ -42,12 +51,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from importlib.resources import files
 
 import usaddress
 
-from bot.privacy.names import before_person_verb, find_names
+from bot.privacy.names import (
+    PLACE_WORDS,
+    before_person_verb,
+    beside_a_name,
+    find_names,
+    fold,
+    in_name_lists,
+    listed_name,
+    mentions_again,
+    name_lists,
+    ordinary_words,
+)
 
 # --- emails --------------------------------------------------------------------------------
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -60,18 +81,29 @@ SPELLED_EMAIL = re.compile(
 )
 
 # --- phone numbers -------------------------------------------------------------------------
-_SEP = r"[\s./-]?"
+_SEP = r"(?:\s?[./-]\s?|\s)?"  # "312-555", "(312) 555 - 0199"
 PHONE = re.compile(
     r"(?<![\w+])(?<!\d[\s./-])(?:"
     # +44 20 7946 0958, +33 1 23 45 67 89: a country code then 6-14 grouped digits
     r"\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,6}"
     r"|"
     # (312) 555-0199, 312-555-0199, 1 312 555 0199, 555-0199
-    rf"(?:1{_SEP})?(?:\(\d{{3}}\)\s?|\d{{3}}{_SEP})?\d{{3}}[\s./-]\d{{4}}"
+    rf"(?:1{_SEP})?(?:\(\d{{3}}\)\s?|\d{{3}}{_SEP})?\d{{3}}(?:\s?[./-]\s?|\s)\d{{4}}"
     r"|"
     r"(?:1[\s.-]?)?\(\d{3}\)\s?\d{3}[\s.-]?\d{4}"
     r")(?!\w)(?![\s./-]\d)"
 )
+
+# Digits read out ("four one five, five five five, oh one nine two"): seven or more digit words
+# in a row are a phone number; three or more after a partial-number cue are its digits.
+_DIGIT_WORD = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|triple)"
+
+
+def _spoken(at_least: int) -> str:
+    return rf"{_DIGIT_WORD}(?:[\s,.-]+{_DIGIT_WORD}){{{at_least - 1},}}"
+
+
+SPOKEN_PHONE = re.compile(rf"\b{_spoken(7)}\b", re.IGNORECASE)
 
 # --- card numbers --------------------------------------------------------------------------
 CARD = re.compile(r"(?<!\d)\d(?:[ -]?\d){5,}(?!\d)")
@@ -82,6 +114,36 @@ CARD_CUE = re.compile(
     r"\s*#?\s*)"
     r"(?P<digits>\d(?:[ -]?\d){2,})(?!\d)",
     re.IGNORECASE,
+)
+
+# The last digits of a number ("barcode ends -0912", "last 4 of phone 8834", "last four of
+# her card: eight eight one two"): a part of an identifier is still the patron's.
+PARTIAL_CUE = re.compile(
+    r"(?P<cue>\b(?:(?:ends?|ending|ended)(?:\s+(?:in|with|at))?"
+    r"|last\s+(?:\d|two|three|four|five|six|few)(?:\s+(?:digits?|numbers?|nums?))?"
+    r"(?:\s+(?:of|on|from|in|to)\s+(?:(?:his|her|their|the|my|your|its|patron'?s?)\s+)?"
+    r"[\w'-]+(?:\s+(?:number|num|no\.?|#))?)?)"
+    r"\s*(?:is|was|are|were|=|:)?\s*[-#:]?\s*)"
+    rf"(?P<digits>\d(?:[ -]?\d){{2,}}|{_spoken(3)})(?![\d\w])",
+    re.IGNORECASE,
+)
+# An id on a pass, a badge or an id card ("guest pass G-4471", "student id 900412377").
+ID_CUE = re.compile(
+    r"(?P<cue>\b(?:(?:guest|visitor|computer|pc|day|temp(?:orary)?|wi-?fi|internet)\s+pass"
+    r"|(?:student|employee|staff|member(?:ship)?|patron|library|state|school|guest|user|login|"
+    r"military|photo)\s+id|id|badge|voucher|locker|permit)"
+    r"(?:\s*(?:number|num|no\.?|#|is|was|:))*\s*#?\s*)"
+    r"(?P<id>[A-Za-z]{0,3}-?\d(?:[ -]?\d){2,}[A-Za-z]?)(?![\w-])",
+    re.IGNORECASE,
+)
+# A rural or county road ("1045 County Rd 7, Ashford", "22 State Route 9", "N4512 Hwy K"),
+# which the street parser does not know, with the town after it.
+RURAL_ROAD = re.compile(
+    r"(?<![\w-])[NSEWnsew]?\d{1,6}\s+(?:(?i:county|co\.?|state|us|u\.s\.|farm(?:\s+to\s+market)?|"
+    r"fm|township|twp\.?|old|rural|forest|ranch)\s+)?"
+    r"(?i:road|rd\.?|route|rte\.?|highway|hwy\.?|cr|sr|rr|line)\s+#?"
+    r"(?:[A-Z]{1,2}|[A-Z]{0,2}-?\d{1,4}[A-Za-z]?)(?![\w-])"
+    r"(?:,\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)?"
 )
 
 # --- apartment and unit numbers, and a house number after "at/from/on" ("at 14 maple") -----
@@ -100,6 +162,8 @@ HOUSE = re.compile(  # a year after from/to ("papers from 1992 are") is no house
 _WORD = r"[^\W\d_][\w'’-]*"  # any script's letters (Nguyễn, Zoë), then letters or marks
 STRONG_CUE = re.compile(
     r"(?P<cue>\b(?:named|name\s+is|name\s+was|name's|name:|name\s+as|goes\s+by|signed\s+as|"
+    # "full name 'Summer Day'", "name on acct is King Solomon Adeyemi"
+    r"name(?=\s*[\"“'‘])|name\s+on\s+(?:the\s+|his\s+|her\s+)?[\w-]+\s+(?:is|was|reads|says|:)|"
     r"by\s+the\s+name\s+of|nickname(?:\s+is|\s+was)?|nicknamed|a\.k\.a\.?|aka|alias|"
     # a label for the person the note is about ("cardholder: okafor chidi")
     r"(?:cardholder|card\s+holder|account\s+holder|borrower|patron|member|customer|pt)\s*:"
@@ -136,6 +200,47 @@ READ_BY = re.compile(
     r"watched|watches|searched|looked\s+up|printed|downloaded|streamed)\b)"
 )
 
+# A rank or a role word, then a name in lower case ("det hunter", "lt. day", "patron bill
+# summers"): the word after a rank is a listed name (a surname) whatever its case; after a role
+# word, a listed first name and a listed surname side by side (``_mask_lower_name``).
+RANK_CUE = re.compile(
+    r"(?P<cue>\b(?:det|detective|officer|ofc|off|sgt|sergeant|lt|lieutenant|capt|captain|cpl|"
+    r"corporal|deputy|dep|trooper|agent|inspector|investigator|chief|constable|prof|professor|"
+    r"judge|rev|pastor)\.?\s+)"
+    rf"(?P<words>{_WORD}(?:\s+{_WORD})?)",
+    re.IGNORECASE)
+ROLE_CUE = re.compile(
+    r"(?P<cue>\b(?:patron|patrons|kid|child|son|daughter|husband|wife|mom|mother|dad|father|"
+    r"brother|sister|boy|girl|teen|man|woman|guy|lady|user|customer|member|cardholder|parent|"
+    r"guardian|grandma|grandpa|grandmother|grandfather|aunt|uncle|caller|visitor)\s*,?\s+)"
+    r"(?P<words>[a-z][\w'’-]+\s+[a-z][\w'’-]+)")
+# Initials with a surname ("j.t. morales", "A. Okafor"), and a first name with an initial
+# ("tiffany w.", "Marcus T."): the listed half makes it a name whatever its case.
+INITIALS_SURNAME = re.compile(
+    r"(?<![\w.])(?P<initials>(?:[A-Za-z]\.\s?){1,3})\s*(?P<name>[A-Za-z][\w'’-]{1,})")
+FIRST_INITIAL = re.compile(
+    r"(?<![\w.'’-])(?P<name>[A-Za-z][a-z'’-]{1,})\s+(?P<initial>[A-Za-z])\.(?!\w)")
+_NOT_INITIALS = frozenset({"a.m.", "p.m.", "e.g.", "i.e.", "u.s.", "u.k.", "a.k.a.", "d.c.",
+                           "n.b.", "p.s.", "r.i.p.", "u.s.a.", "b.", "w."})
+# "LI, Xiaoming", "NG, Wei": a short surname in capitals, a comma, a capitalised first name.
+SHORT_LAST_FIRST = re.compile(
+    r"(?<![\w-])(?P<last>[A-Z]{2,}(?:[-'’][A-Z]+)?),\s+(?P<first>[A-Z][a-z][\w'’-]*)")
+# A name spelled out letter by letter ("d-o-l-o-r-e-s", "R O S A", "k.o.w.a.l").
+SPELLED_OUT = re.compile(
+    r"(?<![\w-])(?:[A-Za-z](?:-[A-Za-z]){2,}|[A-Z](?: [A-Z]){3,}|[A-Za-z](?:\.[A-Za-z]){3,}\.?)"
+    r"(?![\w-])")
+# A capitalised listed name that is also a word ("Hope", "Grace", "Will"), right after what is
+# done to or seen of a person: "camera shows Hope taking", "told Grace", "banned Joy".
+SEEN_CUE = re.compile(
+    r"(?P<cue>\b(?:shows?|showed|shown|saw|seen|sees|see|caught|spotted|noticed|watched|"
+    r"recogni[sz]ed|identified|banned|warned|trespassed|helped|told|asked|let|gave|called|"
+    r"paged|texted|emailed|met|with|and)\s+)"
+    r"(?P<words>[A-Z][a-z'’-]+)(?!\s+(?:[A-Z0-9]|&))(?!['’]?\w)")
+# A sign-off at the end of a note or a quoted message: "... call me at 555-0143 - Tay'".
+SIGN_OFF = re.compile(
+    r"(?P<cue>\s[-–—~]+\s*)(?P<words>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*)?)"
+    r"(?=\s*[\"”'’)]?\s*$|\s*[\"”'’]\s)")
+
 # Words that follow a cue but are not names (data: bot/data/privacy/not_names.txt).
 _NOT_NAMES = files("bot") / "data" / "privacy" / "not_names.txt"
 COMMON_WORDS = frozenset(
@@ -159,10 +264,16 @@ def _mask_words(match: re.Match[str], *, strong: bool, ordinary: bool = False) -
     """Mask the leading words of ``match`` that look like a name; keep everything after.
     ``ordinary``: a capitalised ordinary word is a name too (April, Will), a pronoun is not."""
     text = match.group("words")
+    quoted = match.group("cue").rstrip()[-1:] in "\"“'‘"  # name 'Summer Day': all of it
     masked_end = 0
     for index, word_match in enumerate(re.finditer(r"\S+", text)):
         word = word_match.group(0)
         bare = word.strip("'’-").lower()
+        if quoted and bare and bare not in PRONOUNS:
+            masked_end = word_match.end()
+            if word[-1] in "\"”'’":
+                break
+            continue
         if not bare or (bare in COMMON_WORDS and not (ordinary and bare not in PRONOUNS)):
             break
         if not strong and (not word[0].isupper() or _is_acronym(word)):
@@ -174,6 +285,72 @@ def _mask_words(match: re.Match[str], *, strong: bool, ordinary: bool = False) -
     if masked_end == 0:
         return match.group(0)
     return match.group("cue") + "[name]" + text[masked_end:]
+
+
+# Words after a rank that are no surname even where a list has them ("officer will call").
+_NOT_AFTER_RANK = PRONOUNS | {
+    "will", "may", "can", "said", "says", "asked", "and", "or", "on", "at", "in", "is", "was",
+    "has", "had", "did", "so", "just", "also", "still", "here", "there", "then", "now", "again",
+    "back", "called", "came", "left", "wants", "needs", "told", "from", "of", "to", "with",
+    "by", "for", "who", "de", "le", "la"}
+
+
+def _mask_rank(match: re.Match[str]) -> str:
+    """``det hunter``: the listed word after a rank; ``officer john smith``: both words."""
+    words = match.group("words").split()
+    bare = fold(words[0])
+    if not (listed_name(words[0]) or bare not in _NOT_AFTER_RANK and in_name_lists(bare)):
+        return match.group(0)
+    if len(words) == 2 and listed_name(words[0], first_only=True) and listed_name(words[1]):
+        return match.group("cue") + "[name]"
+    return match.group("cue") + "[name]" + match.group("words")[len(words[0]):]
+
+
+def _mask_lower_name(match: re.Match[str]) -> str:
+    """``patron bill summers``: a listed first name and a listed surname after a role word."""
+    first, last = match.group("words").split()
+    if listed_name(first, first_only=True) and listed_name(last) and fold(last) in name_lists()[1]:
+        return match.group("cue") + "[name]"
+    return match.group(0)
+
+
+def _mask_initials_surname(match: re.Match[str]) -> str:
+    initials = re.sub(r"\s", "", match.group("initials")).lower()
+    if initials in _NOT_INITIALS or not listed_name(match.group("name")):
+        return match.group(0)
+    return "[name]"
+
+
+def _mask_first_initial(match: re.Match[str]) -> str:
+    if match.group("initial") in "ai" or not listed_name(match.group("name"), first_only=True):
+        return match.group(0)
+    return "[name]"
+
+
+def _mask_short_last_first(match: re.Match[str]) -> str:
+    last, first = match.group("last"), match.group("first")
+    if (listed_name(last) and (listed_name(first) or not _ordinary_word(first))
+            or listed_name(first, first_only=True) and fold(last) not in COMMON_WORDS):
+        return "[name]"
+    return match.group(0)
+
+
+def _mask_listed_word(match: re.Match[str]) -> str:
+    """The cue's word when it is a listed name ("camera shows Hope taking")."""
+    if not listed_name(match.group("words")):
+        return match.group(0)
+    return match.group("cue") + "[name]"
+
+
+def _mask_sign_off(match: re.Match[str]) -> str:
+    if all(_ordinary_word(word) for word in match.group("words").split()):
+        return match.group(0)
+    return match.group("cue") + "[name]"
+
+
+def _ordinary_word(word: str) -> bool:
+    bare = fold(word.strip("'’.-"))
+    return bare in COMMON_WORDS or bare in ordinary_words() or bare in PLACE_WORDS
 
 
 def _mask_card(match: re.Match[str]) -> str:
@@ -189,6 +366,58 @@ def _mask_cued_card(match: re.Match[str]) -> str:
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1?\d?\d)"
 IPV4 = re.compile(rf"(?<![\d.])(?:{_OCTET}\.){{3}}{_OCTET}(?![\d.])")
 HANDLE = re.compile(r"(?<![\w@<&])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b")
+# A device's hardware address (a4-5e-60-c2-11-9f, 3C:22:FB:91:0A:7E, a45e.60c2.119f) and an
+# IPv6 address, full or shortened with "::" (a clock time has neither shape).
+MAC = re.compile(
+    r"(?<![\w:.-])(?:[0-9A-Fa-f]{2}(?P<sep>[:-])(?:[0-9A-Fa-f]{2}(?P=sep)){4}[0-9A-Fa-f]{2}"
+    r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:.-])")
+_HEX = r"[0-9A-Fa-f]{1,4}"
+IPV6 = re.compile(
+    rf"(?<![\w:])(?:(?:{_HEX}:){{7}}{_HEX}|(?:{_HEX}:){{1,7}}:(?:{_HEX}(?::{_HEX}){{0,6}})?"
+    rf"|::{_HEX}(?::{_HEX}){{0,6}})(?:%\w+)?(?![\w:])")
+# A gaming handle with its number (xXdarkwolfXx#4421), a login joined by underscores
+# (rosegarden_reader) or letters then a number (hungle2009, jdoering87): shapes no word has.
+TAGGED_HANDLE = re.compile(r"(?<![\w#])[^\W_][\w.-]{1,31}#\d{4,6}(?!\w)")
+LOGIN_SHAPE = re.compile(
+    r"(?<![\w@.-])(?:[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)*_[A-Za-z0-9_.]*[A-Za-z0-9]"
+    r"|[a-z][a-z._]{3,}[a-z]\d{2,4})(?![\w@-]|\.\w)")
+# The word after an account cue is the account's login, whatever it looks like, when the cue
+# says so ("username estone12", "logged in as kbrown", "user 'jsmith'", "discord user x");
+# after a looser cue ("user", "acct") only when it is shaped like a login (see ``_login``).
+LOGIN_CUE = re.compile(
+    r"(?P<cue>\b(?:(?P<strong>user\s*(?:name|id)|login\s+(?:name|id)|log-?in\s+as|"
+    r"logged\s+(?:in|on)\s+(?:as|under)|signed\s+(?:in|on)\s+(?:as|under)|screen\s*name|"
+    r"handle|gamer\s*tag|(?:discord|instagram|insta|ig|twitter|tiktok|snapchat|snap|reddit|"
+    r"steam|xbox|psn|roblox|minecraft|twitch|youtube|facebook|fb)(?:\s+(?:user|name|"
+    r"username|handle|account|acct|id|tag))?)|(?:user|acct|account|profile|login|handle))\b"
+    r"(?:\s*(?:is|was|:|=|#|-))?\s*(?P<quote>[\"“'‘]?))"
+    r"(?P<login>[\w.#-]*\w)",
+    re.IGNORECASE)
+
+
+# Words after an account cue that are no login ("logged in as guest", "user asked").
+_NO_LOGIN = frozenset({"guest", "admin", "administrator", "staff", "default", "public",
+                       "anonymous", "locked", "unlocked", "blocked", "name", "names", "id"})
+
+
+def _mask_login(match: re.Match[str]) -> str:
+    login = match.group("login")
+    bare = fold(login)
+    if bare in COMMON_WORDS or bare in _NO_LOGIN or bare in ordinary_words():
+        return match.group(0)
+    shaped = (re.search(r"[\d_#.]", login) or re.search(r"[a-z][A-Z]", login)
+              or _initial_and_surname(bare))
+    if match.group("strong") or match.group("quote") or shaped:
+        return match.group("cue") + "[handle]"
+    return match.group(0)
+
+
+def _initial_and_surname(login: str) -> bool:
+    """``jsmith``, ``lhollis``, ``mkrlopez``: one to three initials, then a listed name."""
+    first, last = name_lists()
+    return login.isalpha() and any(login[n:] in last or login[n:] in first for n in (1, 2, 3)
+                                   if len(login) - n >= 3)
+
 
 # --- dates of birth ----------------------------------------------------------------------------
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -346,24 +575,76 @@ def redact(text: str) -> str:
     text = unicodedata.normalize("NFC", text)  # one form for accented letters (Nguyễn)
     text = EMAIL.sub("[email]", text)
     text = SPELLED_EMAIL.sub("[email]", text)
+    text = MAC.sub("[mac]", text)
+    text = IPV6.sub("[ip]", text)
     text = IPV4.sub("[ip]", text)
     text = HANDLE.sub("[handle]", text)
+    text = TAGGED_HANDLE.sub("[handle]", text)
+    text = LOGIN_CUE.sub(_mask_login, text)
+    text = LOGIN_SHAPE.sub("[handle]", text)
     text = BIRTH_CUE.sub(lambda m: m.group("cue") + "[dob]", text)
     text = FULL_DATE.sub(_mask_old_date, text)
+    text = RURAL_ROAD.sub("[address]", text)
     text = _mask_spans(text, _address_spans(text), "[address]")
     text = LIVES_ON.sub(lambda m: m.group("cue") + "[address]", text)
     text = UNIT.sub("[address]", text)
     text = HOUSE.sub(lambda m: m.group("cue") + "[address]", text)
+    text = PARTIAL_CUE.sub(_mask_cued_card, text)
     text = PHONE.sub("[phone]", text)
+    text = SPOKEN_PHONE.sub("[phone]", text)
     text = PLATE_CUE.sub(_mask_plate, text)
     text = VANITY_PLATE.sub(_mask_vanity_plate, text)
     text = PLATE.sub("[plate]", text)
     text = CARD.sub(_mask_card, text)
     text = CARD_CUE.sub(_mask_cued_card, text)
-    text = STRONG_CUE.sub(lambda m: _mask_words(m, strong=True), text)
-    text = TITLE_CUE.sub(lambda m: _mask_words(m, strong=True), text)
-    text = WEAK_CUE.sub(lambda m: _mask_words(m, strong=False), text)
-    text = RELATION_OF.sub(lambda m: _mask_words(m, strong=False, ordinary=True), text)
-    text = READ_BY.sub(lambda m: _mask_words(m, strong=False), text)
-    text = _mask_spans(text, before_person_verb(text), "[name]")
-    return _mask_spans(text, find_names(text), "[name]")
+    text = ID_CUE.sub(lambda m: m.group("cue") + "[card]", text)
+    return _mask_names(text)
+
+
+def _mask_names(text: str) -> str:
+    """The name rules, in order; then every other mention of a name they masked."""
+    masked: list[str] = []  # what each rule masked, for the mentions of it elsewhere
+
+    def sub(pattern: re.Pattern[str], mask: Callable[[re.Match[str]], str], text: str) -> str:
+        def recorded(match: re.Match[str]) -> str:
+            out = mask(match)
+            if out != match.group(0):
+                masked.append(_replaced(match.group(0), out))
+            return out
+        return pattern.sub(recorded, text)
+
+    def spans(text: str, found: list[tuple[int, int]]) -> str:
+        masked.extend(text[start:end] for start, end in found)
+        return _mask_spans(text, found, "[name]")
+
+    text = sub(SPELLED_OUT, lambda m: "[name]", text)
+    text = sub(STRONG_CUE, lambda m: _mask_words(m, strong=True), text)
+    text = sub(TITLE_CUE, lambda m: _mask_words(m, strong=True), text)
+    text = sub(WEAK_CUE, lambda m: _mask_words(m, strong=False), text)
+    text = sub(RELATION_OF, lambda m: _mask_words(m, strong=False, ordinary=True), text)
+    text = sub(READ_BY, lambda m: _mask_words(m, strong=False), text)
+    text = sub(RANK_CUE, _mask_rank, text)
+    text = sub(ROLE_CUE, _mask_lower_name, text)
+    text = sub(INITIALS_SURNAME, _mask_initials_surname, text)
+    text = sub(FIRST_INITIAL, _mask_first_initial, text)
+    text = sub(SHORT_LAST_FIRST, _mask_short_last_first, text)
+    text = sub(SEEN_CUE, _mask_listed_word, text)
+    text = sub(SIGN_OFF, _mask_sign_off, text)
+    text = spans(text, before_person_verb(text))
+    text = spans(text, find_names(text))
+    if masked:
+        text = _mask_spans(text, beside_a_name(text), "[name]")
+        text = _mask_spans(text, mentions_again(text, masked), "[name]")
+    return text
+
+
+def _replaced(before: str, after: str) -> str:
+    """The part of ``before`` a rule replaced to make ``after`` (their common ends cut)."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while (end < min(len(before), len(after)) - start
+           and before[-1 - end] == after[-1 - end]):
+        end += 1
+    return before[start: len(before) - end]
