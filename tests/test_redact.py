@@ -466,3 +466,54 @@ def test_general_classes_of_the_third_blind_set(text: str, gone: list[str]) -> N
     out = redact(text)
     for part in gone:
         assert part not in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ISBN 978-1-4028-9462-6 arrived damaged",
+        "item 39876000123456 missing its case",
+        "invoice 771203 from the vendor is paid",
+        "see statute section 512 FAQ sheet",
+        "bus route 22 stop is closed across from the Oak Street door",
+        "Grace period on the museum passes is two days",
+        "Hunter orange vests for the volunteers",
+        "ROSE THIS ONE: no names in slack",
+        "Barnes & Noble gift cards for the raffle",
+        "the Ray Bradbury display needs new signs",
+        "Jane Austen's Pride and Prejudice has a hold queue",
+        "kids asked for books about Harriet Tubman",
+        "call number FIC AUS for Jane Austen, aisle 3",
+        "The Velvet Rabbit board books are in the bin",
+        "put 'The Snowy Day' and 'Goodnight to the Moon' on display",
+        "周末的电影时间改到晚上七点",
+        "회의실 예약은 다음 주로 변경됨",
+        "Новые книги пришли вчера",
+        "Sách mới để ở tầng hai",
+        "اجتماع الموظفين يوم الخميس",
+    ],
+)
+def test_topics_brands_titles_and_other_languages_stay(text: str) -> None:
+    """What the third blind canary showed being masked for nothing, in words of our own."""
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("patron Stephen King wants his holds moved", ["Stephen", "King"]),
+        ("Stephen King called about his card", ["Stephen", "King"]),
+        ("a boy named Harry Potter left his coat", ["Harry", "Potter"]),
+        ("hold shelf: Jane Austen, card 21193004471120", ["Jane", "Austen"]),
+        ("Grace asked for her history", ["Grace"]),
+        ("读者王芳的借书证丢了", ["王芳"]),
+        ("이민지 씨가 카드를 잃어버렸어요", ["이민지"]),
+        ("السيدة مريم يوسف تسأل عن بطاقتها", ["مريم", "يوسف"]),
+    ],
+)
+def test_a_famous_name_or_a_foreign_sentence_still_hides_the_patron(
+        text: str, gone: list[str]) -> None:
+    """The exceptions above never unmask a person at the desk who shares the name."""
+    out = redact(text)
+    for part in gone:
+        assert part not in out, out

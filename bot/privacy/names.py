@@ -246,6 +246,123 @@ def _listed(bare: str) -> bool:
     return any(p in first or p in last for p in parts)
 
 
+_VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+_CASED = ("CYRILLIC", "GREEK", "ARMENIAN")
+
+
+def _foreign_evidence(token: Token) -> str | None:
+    """In a note written in another script: a capitalised word (Cyrillic, Greek) is evidence
+    as a capitalised Latin word is (a listed name strong, another only beside one); a word of
+    an uncased script is left to ``foreign_names``."""
+    if not _cased_script(token.text):
+        return None
+    first, last = script_name_lists()
+    if token.text in first or token.text in last:
+        return "strong"
+    return "initialcap" if token.sentence_start else "proper"
+
+
+def _cased_script(word: str) -> bool:
+    return unicodedata.name(word[0], "").startswith(_CASED)
+
+
+# Faker's lists in the scripts of the notes staff type: Chinese, Japanese, Korean, Arabic,
+# Persian, Hebrew, Hindi, Bengali, Russian, Ukrainian, Bulgarian, Greek.
+SCRIPT_LOCALES = ("zh_CN", "zh_TW", "ja_JP", "ko_KR", "ar_AA", "ar_SA", "ar_PS", "fa_IR",
+                  "he_IL", "hi_IN", "bn_BD", "ru_RU", "uk_UA", "bg_BG", "el_GR")
+_HONORIFIC = re.compile(r"(?:先生|女士|小姐|太太|同学|老师|的|さん|様)")
+# A word of any script with its marks (Devanagari vowel signs are marks, not letters).
+_SCRIPT_WORD = re.compile(r"[^\s\d.,;:!?()\[\]\"'،؟«»“”‘’-]+")
+# Titles before a name: Arabic (Mr, Mrs, Miss, Dr, Prof, Sheikh, Hajj, mother/father of),
+# Hindi (Shri, Shrimati, Kumari).
+_SCRIPT_TITLES = frozenset({"السيد", "السيدة", "الآنسة", "الدكتور", "الدكتورة", "الأستاذ",
+                            "الأستاذة", "الشيخ", "الحاج", "الحاجة", "أم", "أبو", "श्री", "श्रीमती",
+                            "कुमारी", "डॉ"})
+_KOREAN_PARTICLE = re.compile(r"(?:씨|님)?(?:께서|에게|은|는|이|가|을|를|의|와|과|도)?$")
+
+
+@cache
+def script_name_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, surnames) written in their own scripts."""
+    first: set[str] = set()
+    last: set[str] = set()
+    for locale in SCRIPT_LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except ImportError:
+            continue
+        for attribute, value in vars(provider).items():
+            if not isinstance(value, (dict, list, tuple)) or "romanized" in attribute:
+                continue
+            target = (first if attribute.startswith("first_names") else last
+                      if attribute.startswith("last_names") else None)
+            if target is not None:
+                target.update(n for n in value if isinstance(n, str) and n and not _latin(n))
+    return frozenset(first), frozenset(last)
+
+
+def foreign_names(text: str) -> list[tuple[int, int]]:
+    """Names in a note written in an uncased script: a listed surname with a listed given name
+    (李静, 王晓梅, 김민지), a surname before a title (陈先生), a listed name and the word after
+    it (أحمد المنصوري, राहुल वर्मा)."""
+    with _LOADING:
+        first, last = script_name_lists()
+    spans: list[tuple[int, int]] = []
+    for match in re.finditer(r"[\u3400-\u9fff]+", text):  # Chinese and Japanese: no spaces
+        run, at = match.group(0), 0
+        while at < len(run):
+            end = _han_name_end(run, at, first, last)
+            if end:
+                spans.append((match.start() + at, match.start() + end))
+            at = end or at + 1
+    for match in re.finditer(r"[\uac00-\ud7a3]+", text):  # Korean: a word, its particles cut
+        word = match.group(0)
+        particle = _KOREAN_PARTICLE.search(word)
+        stem = word[: len(word) - len(particle.group(0))] if particle else word
+        if 2 <= len(stem) <= 4 and stem[0] in last and (
+                stem[1:] in first or len(stem) == 3 and re.match(
+                    r"\s*(?:씨|님|학생|이용자|선생님|고객)", text[match.end():])):
+            spans.append((match.start(), match.start() + len(stem)))
+    words = list(_SCRIPT_WORD.finditer(text))
+    for index, match in enumerate(words):
+        word = match.group(0)
+        if _latin(word) or re.match(r"[\u3400-\u9fff\uac00-\ud7a3]", word):
+            continue
+        bare = word[2:] if word.startswith("ال") else word
+        if index and words[index - 1].group(0) in _SCRIPT_TITLES:  # السيدة فاطمة حداد
+            following = words[index + 1: index + 2]
+            end = following[0].end() if following and following[0].group(0) not in (
+                _SCRIPT_TITLES) and re.fullmatch(r"\s+", text[match.end(): following[0].start()]
+                                                 ) else match.end()
+            spans.append((match.start(), end))
+        elif word in first or word in last or bare in last:
+            end = match.end()
+            for following in words[index + 1: index + 3]:  # its surname (بن سالم)
+                if not re.fullmatch(r"\s+", text[end: following.start()]):
+                    break
+                end = following.end()
+                if following.group(0) not in ("بن", "بنت", "ابن"):
+                    break
+            spans.append((match.start(), end))
+    return spans
+
+
+def _han_name_end(run: str, at: int, first: frozenset[str], last: frozenset[str]) -> int:
+    """Where a Chinese name starting at ``run[at]`` ends (0: none starts there)."""
+    if run[at] not in last:
+        return 0
+    rest = run[at + 1:]
+    if rest[:2] in first:
+        return at + 3
+    if len(rest) >= 2 and rest[1] in first and (len(rest) == 2 or _HONORIFIC.match(rest[2:])):
+        return at + 3  # 王小明的, 王晓梅
+    if rest[:1] in first:
+        return at + 2  # 李静
+    if _HONORIFIC.match(rest) and not rest.startswith("的"):
+        return at + 1  # 陈先生
+    return 0
+
+
 def listed_name(word: str, *, first_only: bool = False) -> bool:
     """``word`` (any case) is in the name lists (the first-name list only, if asked) and is
     no pronoun, staff word or place word, which never name anyone (He, Main, County)."""
@@ -285,14 +402,18 @@ def _evidence(token: Token, shouting_text: bool = False) -> str | None:
     if bare in PLACE_WORDS or bare in staff_words():
         return None
     if _foreign_script(token.text):
-        return "strong"
+        if _cased_script(token.text) and not token.text[:1].isupper():
+            return None  # Анна is a name, новый экземпляр is not
+        return "foreign"  # see find_names
     listed = _listed(bare)
     ordinary = _ordinary(bare)
     if token.shouting:  # JANE DOE is a name; FBI, ICE, PD are not
         if ordinary or len(bare) < 3:
             return None
         # an unknown word in capitals is an acronym, unless the whole note is in capitals
-        return "strong" if listed else "proper" if shouting_text else None
+        if listed:  # MARK THIS: a word in capitals that is also an English word is weak
+            return "weak" if bare in english_names() else "strong"
+        return "proper" if shouting_text else None
     if token.capitalised:
         if listed:
             return "weak" if ordinary else "strong"
@@ -300,8 +421,8 @@ def _evidence(token: Token, shouting_text: bool = False) -> str | None:
             # an unknown capitalised word: after a sentence's start it proves nothing alone
             return "initialcap" if token.sentence_start else "proper"
         return None
-    if listed and not ordinary:
-        return "listed"
+    if listed and not ordinary and not _VIETNAMESE.search(token.text):
+        return "listed"  # (a Vietnamese word in lower case, tầng, hỏng, is no name)
     return None
 
 
@@ -375,6 +496,11 @@ def find_names(text: str) -> list[tuple[int, int]]:
     """Character spans of the names in ``text`` (already free of emails and numbers)."""
     tokens = list(_tokens(text))
     shouting_text = sum(t.shouting for t in tokens) * 2 > len(tokens)
+    # A word of an uncased script (العلي, 이서연, 张伟) in an English note is a name; in a note
+    # written in that script, only the names its lists know are (``foreign_names``).
+    letters = [c for c in text if c.isalpha()]
+    foreign = sum("LATIN" not in unicodedata.name(c, "LATIN") for c in letters) * 2 > len(letters)
+    vietnamese = len(_VIETNAMESE.findall(text)) >= 2  # its names are written capitalised
     # In Title Case text (a heading, a form's name) capitals say nothing about names: it shows
     # in ordinary words capitalised mid-sentence ("Request for Confidential Information Form").
     title_case = sum(t.capitalised and not t.sentence_start and not t.shouting
@@ -384,13 +510,20 @@ def find_names(text: str) -> list[tuple[int, int]]:
     run: list[tuple[Token, str]] = []
 
     def close(following: Token | None) -> None:
-        place = following is not None and following.capitalised and following.bare in PLACE_WORDS
-        if run and not place and not _place_or_author(text, run) and _is_name(run):
+        place = following is not None and (
+            following.capitalised and following.bare in PLACE_WORDS
+            or following.text in INSTITUTION_WORDS)  # Chase bank, Acme inc
+        if (run and not place and not _place_or_author(text, run) and not _word_opening(text, run)
+                and _is_name(run)):
             spans.append((run[0][0].start, run[-1][0].end))
         run.clear()
 
     for token in tokens:
         kind = _evidence(token, shouting_text)
+        if kind == "foreign":
+            kind = _foreign_evidence(token) if foreign else "strong"
+        if kind == "listed" and vietnamese:
+            kind = None
         if kind in ("proper", "initialcap") and title_case:
             kind = None
         if kind is None and token.bare in PARTICLES and run:
@@ -410,7 +543,32 @@ def find_names(text: str) -> list[tuple[int, int]]:
                 close(None)
         run.append((token, kind))
     close(None)
-    return spans
+    return spans + foreign_names(text) if foreign else spans
+
+
+# After one of these, a word opening a sentence is a person doing something ("Grant asked",
+# "Hope is here", "Rose at the desk again"); after another word it is that word ("Grant report",
+# "Grace period", "Hunter green bins").
+_DOES = re.compile(
+    r"\s*(?:[,&(]|\b(?:is|was|has|had|and|or|wants|wanted|needs|needed|reported|called|came|"
+    r"says|said|left|lost|owes|borrowed|returned|requested|asked|checked|signed|will|won't|can|"
+    r"can't|could|would|did|does|doesn't|didn't|isn't|wasn't|told|took|brought|dropped|picked|"
+    r"paid|gets|got|keeps|kept|tried|just|also|still|again|here|at|from|with|on|in|who|"
+    r"\w+(?:ed|s))\b)")
+INSTITUTION_WORDS = frozenset({"bank", "inc", "llc", "corp", "co", "company", "foundation",
+                               "insurance", "airlines", "motors", "pharmacy"})
+
+
+def _word_opening(text: str, run: list[tuple[Token, str]]) -> bool:
+    """A listed name that is also an English word, opening a sentence, and followed by a word
+    in lower case that says it is that word, not a person (see ``_DOES``)."""
+    if any(t.capitalised for t, _ in run[1:]):
+        return False
+    token = run[0][0]
+    if not (token.sentence_start and token.capitalised and token.bare in english_names()):
+        return False
+    after = text[token.end:]
+    return bool(re.match(r"\s+[a-z]", after)) and not _DOES.match(after)
 
 
 def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
@@ -426,7 +584,35 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
         return True
     if previous and previous.group(1) == "The" and not _starts_sentence(text, previous.start(1)):
         return True  # "checked out The Bell Jar": capitalised "The" mid-sentence opens a title
+    if previous and previous.group(1) == "The" and (
+            len(run) >= 2 or re.match(r"\s+[A-Z]", text[run[-1][0].end:])) and not any(
+            fold(_bare_word(t.text)).endswith("s") for t, _ in run[-1:]):
+        return True  # "The Rose Garden room", "The Little Prince": not "The Garcias"
+    if _in_quoted_title(text, first.start):
+        return True  # 'Where the Crawdads Sing'
+
     return bool(AUTHOR_BEFORE.search(before))
+
+
+_QUOTED = re.compile(r"[\"“'‘«]([^\"”'’»]{3,80})[\"”'’»]")
+_SMALL_WORDS = frozenset({"the", "a", "an", "of", "to", "and", "in", "on", "for", "with",
+                          "from", "at", "by", "or", "is", "are"})
+
+
+def _in_quoted_title(text: str, position: int) -> bool:
+    """``position`` is inside a quoted title: Title Case with a small word in lower case or
+    opening with an article ("Where the Crawdads Sing", "The Hunger Games"); a quoted name
+    ('Summer Day') has neither."""
+    for match in _QUOTED.finditer(text):
+        if not match.start(1) <= position < match.end(1):
+            continue
+        words = match.group(1).split()
+        if len(words) < 2 or not words[0][:1].isupper():
+            return False
+        small = [w for w in words[1:] if w in _SMALL_WORDS]
+        title_case = all(w[:1].isupper() or w in _SMALL_WORDS for w in words)
+        return title_case and (bool(small) or words[0] in ("The", "A", "An"))
+    return False
 
 
 def _ends_a_name(text: str, token: Token, run: list[tuple[Token, str]]) -> bool:

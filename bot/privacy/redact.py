@@ -69,6 +69,7 @@ from bot.privacy.names import (
     name_lists,
     ordinary_words,
 )
+from bot.privacy.public import public_spans
 
 # --- emails --------------------------------------------------------------------------------
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -204,9 +205,9 @@ READ_BY = re.compile(
 # summers"): the word after a rank is a listed name (a surname) whatever its case; after a role
 # word, a listed first name and a listed surname side by side (``_mask_lower_name``).
 RANK_CUE = re.compile(
-    r"(?P<cue>\b(?:det|detective|officer|ofc|off|sgt|sergeant|lt|lieutenant|capt|captain|cpl|"
-    r"corporal|deputy|dep|trooper|agent|inspector|investigator|chief|constable|prof|professor|"
-    r"judge|rev|pastor)\.?\s+)"
+    r"(?P<cue>\b(?:(?P<short>det|ofc|sgt|lt|capt|cpl|dep|insp|cmdr|supt|prof|rev)|detective|"
+    r"officer|sergeant|lieutenant|captain|corporal|deputy|trooper|agent|inspector|"
+    r"investigator|chief|constable|professor|judge|pastor)\.?\s+)"
     rf"(?P<words>{_WORD}(?:\s+{_WORD})?)",
     re.IGNORECASE)
 ROLE_CUE = re.compile(
@@ -295,11 +296,20 @@ _NOT_AFTER_RANK = PRONOUNS | {
     "by", "for", "who", "de", "le", "la"}
 
 
+def _mask_spelled(match: re.Match[str]) -> str:
+    """A name spelled out has three different letters at least ("I I I I" is no name)."""
+    letters = {c.lower() for c in match.group(0) if c.isalpha()}
+    return "[name]" if len(letters) >= 3 else match.group(0)
+
+
 def _mask_rank(match: re.Match[str]) -> str:
     """``det hunter``: the listed word after a rank; ``officer john smith``: both words."""
     words = match.group("words").split()
     bare = fold(words[0])
-    if not (listed_name(words[0]) or bare not in _NOT_AFTER_RANK and in_name_lists(bare)):
+    # an abbreviated rank is a title (lt. day, det hunter): a listed word after it is a name
+    # even when it is also a staff word; after a rank written out, only a name that is none
+    if not (listed_name(words[0]) or match.group("short") and bare not in _NOT_AFTER_RANK
+            and in_name_lists(bare)):
         return match.group(0)
     if len(words) == 2 and listed_name(words[0], first_only=True) and listed_name(words[1]):
         return match.group("cue") + "[name]"
@@ -413,10 +423,18 @@ def _mask_login(match: re.Match[str]) -> str:
 
 
 def _initial_and_surname(login: str) -> bool:
-    """``jsmith``, ``lhollis``, ``mkrlopez``: one to three initials, then a listed name."""
+    """``jsmith``, ``lhollis``, ``mkrlopez``: initials, then a listed name; and so no English
+    word, whose first two letters could not start one ("stolen", "blocked" could)."""
     first, last = name_lists()
-    return login.isalpha() and any(login[n:] in last or login[n:] in first for n in (1, 2, 3)
-                                   if len(login) - n >= 3)
+    return (login.isalpha() and not _ENGLISH_ONSET.match(login)
+            and any(login[n:] in last or login[n:] in first for n in (1, 2, 3)
+                    if len(login) - n >= 3))
+
+
+# How English words can start: a vowel, a consonant then a vowel or y, or these clusters.
+_ENGLISH_ONSET = re.compile(
+    r"[aeiouy]|[b-df-hj-np-tv-z][aeiouy]|bl|br|ch|cl|cr|dr|dw|fl|fr|gh|gl|gn|gr|gw|kl|kn|kr|ph|"
+    r"pl|pn|pr|ps|qu|rh|sc|sh|sk|sl|sm|sn|sp|sq|st|sw|th|tr|tw|wh|wr")
 
 
 # --- dates of birth ----------------------------------------------------------------------------
@@ -434,6 +452,7 @@ _DATE = (
     rf"|\d{{1,2}}(?:st|nd|rd|th|º|er)?\s+(?:of\s+|de\s+)?{_MONTH},?\s+(?:de\s+)?\d{{4}}"
     # 14 March 2009, 15 de agosto de 1982
     rf"|{_MONTH},?\s+\d{{4}}"                                   # March 2009
+    r"|\d{4}\s*[년年]\s*\d{1,2}\s*[월月]\s*\d{1,2}\s*[일日]?"            # 1992년 5월 3일
     r")"
 )
 FULL_DATE = re.compile(rf"(?<![\w/.-]){_DATE}(?![\w/-])", re.IGNORECASE)
@@ -480,6 +499,11 @@ _STREET_TYPE = (r"(?i:street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|la
                 r"freeway|fwy|loop|run|point|pt|ridge|rdg|route|rte|turnpike|tpke)\.?")
 STREET_TYPE = re.compile(_STREET_TYPE)
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+# A number right after one of these numbers that thing, not a house ("route 9 bus stop").
+NUMBERED_THING = re.compile(
+    r"\b(?i:route|rte|bus|line|highway|hwy|interstate|exit|gate|room|rm|aisle|shelf|pc|"
+    r"computer|table|floor|level|grade|step|page|chapter|track|channel|locker|door|window|"
+    r"stall|station|bay|lane|dock|platform)\s*#?\s*$")
 LIVES_ON = re.compile(
     r"(?P<cue>\b(?:lives|living|lived|resides|residing|staying|stays|moved|house|home|apartment)"
     r"\s+(?:on|at|off)\s+)"
@@ -505,7 +529,8 @@ def _address_spans(text: str) -> list[tuple[int, int]]:
                     or label == "StreetNamePostType" and STREET_TYPE.fullmatch(word)
                     for word, label in ((text[s:e].strip(",."), label) for s, e, label in run))
         street = ("StreetName" in labels and proof
-                  and re.fullmatch(r"\d+[A-Za-z]?(?:-\d+)?", text[run[0][0]:run[0][1]]))
+                  and re.fullmatch(r"\d+[A-Za-z]?(?:-\d+)?", text[run[0][0]:run[0][1]])
+                  and not NUMBERED_THING.search(text[:run[0][0]]))
         box = ("USPSBoxID" in labels and "box" in text[run[0][0]:run[-1][1]].lower()
                and any(c.isdigit() for s, e, _ in run for c in text[s:e]))
         if run and (street or box):
@@ -563,6 +588,18 @@ def _mask_plate(match: re.Match[str]) -> str:
     return match.group("cue") + "[plate]"
 
 
+def _mask_bare_plate(match: re.Match[str]) -> str:
+    """A plate's shape without a cue, unless its letters are a word ("section 215 FAQ")."""
+    letters = re.sub(r"[^A-Za-z]", "", match.group(0)).lower()
+    return match.group(0) if letters in _NOT_PLATE_LETTERS else "[plate]"
+
+
+_NOT_PLATE_LETTERS = frozenset({
+    "faq", "pdf", "usa", "isbn", "dvd", "cds", "ext", "llc", "inc", "apt", "ave", "rte", "hwy",
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "oct", "nov", "dec", "ilcs", "usc", "cfr", "pub", "sec", "ch", "pg", "pp"})
+
+
 def _mask_vanity_plate(match: re.Match[str]) -> str:
     plate = match.group("plate")
     if len(re.sub(r"[^A-Z0-9]", "", plate)) < 2 or plate.lower() in COMMON_WORDS:
@@ -570,9 +607,37 @@ def _mask_vanity_plate(match: re.Match[str]) -> str:
     return match.group("cue") + "[plate]"
 
 
+# Numbers that name a book, an order or a shelf, never a patron: an ISBN, an item's barcode
+# (a library's item barcodes do not start with 2, its patron cards do), a call number, an
+# invoice or order number. They are set aside before the rules run and put back after.
+CATALOGUE_NUMBER = re.compile(
+    r"(?P<cue>\b(?:(?i:isbn(?:-?1[03])?|issn|oclc|lccn|upc|invoice|inv\.?|purchase\s+order|"
+    r"order|tracking|call\s+(?:number|no\.?|#))|PO|P\.O\.)\s*(?:#|:|no\.?|number)?\s*"
+    r"|(?i:\bitems?(?:\s+(?:barcode|number|no\.?|#))?)\s*[:#]?\s*(?=[013-9]))"
+    r"(?P<number>\d[\dXx-]{4,}[\dXx]|\d(?:[ -]?\d){5,})(?![\w-])")
+_SET_ASIDE = 0xE000  # private-use characters: no rule matches them
+
+
 def redact(text: str) -> str:
     """Return ``text`` with every patron identifier listed above masked."""
     text = unicodedata.normalize("NFC", text)  # one form for accented letters (Nguyễn)
+    kept: list[str] = []
+
+    def set_aside(match: re.Match[str]) -> str:
+        kept.append(match.group("number"))
+        return match.group("cue") + chr(_SET_ASIDE + len(kept) - 1)
+
+    text = CATALOGUE_NUMBER.sub(set_aside, text)
+    for start, end in sorted(public_spans(text), reverse=True):  # Stephen King books
+        kept.append(text[start:end])
+        text = text[:start] + chr(_SET_ASIDE + len(kept) - 1) + text[end:]
+    text = _redact(text)
+    for index, number in enumerate(kept):
+        text = text.replace(chr(_SET_ASIDE + index), number)
+    return text
+
+
+def _redact(text: str) -> str:
     text = EMAIL.sub("[email]", text)
     text = SPELLED_EMAIL.sub("[email]", text)
     text = MAC.sub("[mac]", text)
@@ -594,7 +659,7 @@ def redact(text: str) -> str:
     text = SPOKEN_PHONE.sub("[phone]", text)
     text = PLATE_CUE.sub(_mask_plate, text)
     text = VANITY_PLATE.sub(_mask_vanity_plate, text)
-    text = PLATE.sub("[plate]", text)
+    text = PLATE.sub(_mask_bare_plate, text)
     text = CARD.sub(_mask_card, text)
     text = CARD_CUE.sub(_mask_cued_card, text)
     text = ID_CUE.sub(lambda m: m.group("cue") + "[card]", text)
@@ -617,7 +682,7 @@ def _mask_names(text: str) -> str:
         masked.extend(text[start:end] for start, end in found)
         return _mask_spans(text, found, "[name]")
 
-    text = sub(SPELLED_OUT, lambda m: "[name]", text)
+    text = sub(SPELLED_OUT, _mask_spelled, text)
     text = sub(STRONG_CUE, lambda m: _mask_words(m, strong=True), text)
     text = sub(TITLE_CUE, lambda m: _mask_words(m, strong=True), text)
     text = sub(WEAK_CUE, lambda m: _mask_words(m, strong=False), text)

@@ -1,0 +1,91 @@
+"""Well-known names staff write as a topic, not as a person at the desk.
+
+"patron asked for Stephen King books", "Harper Lee's To Kill a Mockingbird challenged again",
+"Baker & Taylor delivery": masking these costs a note its meaning and protects nobody. But a
+patron can be called Stephen King, so a listed name is left as written only where the words
+around it say it is the topic (``bot/data/privacy/public_names.txt`` lists the names):
+
+* a **person** (an author, a public figure, a character with a person's name) only beside a
+  work cue: a work word after it ("... books", "... display", "...'s Les Misérables") or
+  before it ("books about ...", "a biography of ..."; never a bare "by": "checked out by ...");
+  or in a catalogue note (call
+  number, shelf, collection) that says nothing of a patron (no hold, card, account, his/her);
+* a **work** or an **organisation** (Captain Underpants, Wells Fargo) wherever it is written;
+* never right after a naming cue ("patron Stephen King", "named Harry Potter", "Mr. Dickens").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.resources import files
+
+_PERSON_CUE_BEFORE = re.compile(
+    r"\b(?:named|name\s+is|name\s+was|name|mr|mrs|ms|miss|mx|dr|patron|cardholder|member|"
+    r"borrower|customer|officer|detective|son|daughter|mom|dad|husband|wife|kid|child|user|"
+    r"called|aka|alias|tenant|caller|visitor|guest)\.?\s*[:,]?\s*[\"'“‘]?$",
+    re.IGNORECASE)
+_WORK_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:books?|novels?|displays?|collection|series|biograph(?:y|ies)|poems|"
+    r"poetry|works|titles?|audiobooks?|architecture|exhibit(?:ion)?s?|read-?alouds?|reading|"
+    r"programs?|birthday|quotes?|adaptations?|films?|movies?|plays?|stories|paintings|art|"
+    r"speech(?:es)?|letters|essays|memoirs?|fans?|festival|estate|museum|award|prize|"
+    r"trilogy|box\s+set|graphic\s+novels?|visit|costume|party|lookalike|impersonator|"
+    r"rep|representative|branch|delivery|order|invoice|shipment|account\s+rep)\b",
+    re.IGNORECASE)
+_TITLE_AFTER = re.compile(r"['’]s\s+[\"“'‘«]?(?:[A-Z]|The\b)")  # Harper Lee's To Kill a ...
+_WORK_BEFORE = re.compile(
+    r"(?:\b(?:books?|novels?|biograph(?:y|ies)|works|poems|poetry|stories|memoirs?|series|"
+    r"audiobooks?|something|anything|everything|written|illustrated|narrated|edited|life|"
+    r"history|story|display|program|report|project|documentary)\s+(?:by|about|on|of)"
+    r")\s+(?:the\s+)?$",
+    re.IGNORECASE)
+_CATALOGUE_NOTE = re.compile(
+    r"\b(?:call\s+(?:number|no)|shelf|shelved|shelving|aisle|collection|section|"
+    r"catalog(?:u?ing|ue|ed)?|translations?|editions?|weeded|weeding|display|reading\s+list|"
+    r"book\s+club)\b", re.IGNORECASE)
+_PATRON_NOTE = re.compile(
+    r"\b(?:patrons?|holds?|card|account|acct|fines?|fees?|phone|address|email|he|she|his|her|"
+    r"him|they|them|their|customer|member|borrower|mom|dad|son|daughter|wife|husband|kid|"
+    r"child|lives|born|dob|wants|called|came\s+in|asked\s+(?:us|me|for\s+(?:his|her)))\b",
+    re.IGNORECASE)
+
+
+@cache
+def _lists() -> dict[str, tuple[str, ...]]:
+    sections: dict[str, list[str]] = {}
+    current = ""
+    text = (files("bot") / "data" / "privacy" / "public_names.txt").read_text("utf-8")
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            continue
+        sections.setdefault(current, []).append(line)
+    return {name: tuple(names) for name, names in sections.items()}
+
+
+@cache
+def _pattern(section: str) -> re.Pattern[str]:
+    names = sorted(_lists()[section], key=len, reverse=True)  # the longest form first
+    return re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+
+
+def public_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` names a listed work, organisation or person as a topic (see above)."""
+    spans: list[tuple[int, int]] = []
+    catalogue = bool(_CATALOGUE_NOTE.search(text)) and not _PATRON_NOTE.search(text)
+    for section in ("works", "organisations", "people"):
+        for match in _pattern(section).finditer(text):
+            before, after = text[: match.start()], text[match.end():]
+            if _PERSON_CUE_BEFORE.search(before):
+                continue
+            if section == "people" and not (
+                    _WORK_AFTER.match(after) or _TITLE_AFTER.match(after)
+                    or _WORK_BEFORE.search(before) or catalogue):
+                continue
+            if not any(start < match.end() and match.start() < end for start, end in spans):
+                spans.append(match.span())
+    return spans
