@@ -27,7 +27,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from typing import TypeVar
 
@@ -122,23 +122,30 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
     return _disk_cached("names", _build_name_lists)
 
 
-def _build_name_lists() -> tuple[frozenset[str], frozenset[str]]:
-    first: set[str] = set()
-    last: set[str] = set()
-    for locale in LOCALES:
+def _person_lists(locales: tuple[str, ...]) -> Iterator[tuple[str, object]]:
+    """Each list of Faker's person providers for ``locales`` (those installed), by name."""
+    for locale in locales:
         try:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         except ImportError:
             continue
         for attribute, value in vars(provider).items():
-            # first_names, first_names_female, first_romanized_names, male_last_names, ...
-            if "name" not in attribute or not isinstance(value, (dict, list, tuple)):
-                continue
-            target = first if "first" in attribute else last if "last" in attribute else None
-            if target is None:
-                continue
-            target.update(fold(n) for n in value if isinstance(n, str) and n and _latin(n)
-                          and " " not in n)
+            if isinstance(value, (dict, list, tuple)):
+                yield attribute, value
+
+
+def _build_name_lists() -> tuple[frozenset[str], frozenset[str]]:
+    first: set[str] = set()
+    last: set[str] = set()
+    for attribute, value in _person_lists(LOCALES):
+        # first_names, first_names_female, first_romanized_names, male_last_names, ...
+        if "name" not in attribute:
+            continue
+        target = first if "first" in attribute else last if "last" in attribute else None
+        if target is None:
+            continue
+        target.update(fold(n) for n in value if isinstance(n, str) and n and _latin(n)
+                      and " " not in n)
     return frozenset(first), frozenset(last)
 
 
@@ -217,14 +224,14 @@ class Token:
     text: str
     sentence_start: bool
 
-    @property
+    @cached_property  # (every rule asks again: a note's tokens are read many times)
     def bare(self) -> str:
         word = self.text
         if word[-2:] in ("'s", "’s"):
             word = word[:-2]
         return fold(word)
 
-    @property
+    @cached_property
     def capitalised(self) -> bool:
         """Capitalised, or a particle then a capital (al-Rashid, d'Angelo, van-Dyke)."""
         if self.text[:1].isupper():
@@ -232,10 +239,9 @@ class Token:
         parts = re.split(r"['’-]", self.text, maxsplit=1)
         return len(parts) == 2 and fold(parts[0]) in PARTICLES and parts[1][:1].isupper()
 
-    @property
+    @cached_property
     def shouting(self) -> bool:
-        letters = [c for c in self.text if c.isalpha()]
-        return len(letters) > 1 and all(c.isupper() for c in letters)
+        return self.text.isupper() and sum(c.isalpha() for c in self.text) > 1
 
 
 def _listed(bare: str) -> bool:
@@ -248,6 +254,13 @@ def _listed(bare: str) -> bool:
 
 _VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 _CASED = ("CYRILLIC", "GREEK", "ARMENIAN")
+
+
+def _mostly_other_script(text: str) -> bool:
+    """More of ``text``'s letters are of another script than Latin ones."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(not c.isascii() and "LATIN" not in unicodedata.name(c, "LATIN")
+               for c in letters) * 2 > len(letters)
 
 
 def _foreign_evidence(token: Token) -> str | None:
@@ -281,23 +294,21 @@ _SCRIPT_TITLES = frozenset({"السيد", "السيدة", "الآنسة", "ال�
 _KOREAN_PARTICLE = re.compile(r"(?:씨|님)?(?:께서|에게|은|는|이|가|을|를|의|와|과|도)?$")
 
 
-@cache
 def script_name_lists() -> tuple[frozenset[str], frozenset[str]]:
     """(first names, surnames) written in their own scripts."""
+    with _LOADING:
+        return _script_name_lists()
+
+
+@cache
+def _script_name_lists() -> tuple[frozenset[str], frozenset[str]]:
     first: set[str] = set()
     last: set[str] = set()
-    for locale in SCRIPT_LOCALES:
-        try:
-            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-        except ImportError:
-            continue
-        for attribute, value in vars(provider).items():
-            if not isinstance(value, (dict, list, tuple)) or "romanized" in attribute:
-                continue
-            target = (first if attribute.startswith("first_names") else last
-                      if attribute.startswith("last_names") else None)
-            if target is not None:
-                target.update(n for n in value if isinstance(n, str) and n and not _latin(n))
+    for attribute, value in _person_lists(SCRIPT_LOCALES):
+        target = (first if attribute.startswith("first_names") else last
+                  if attribute.startswith("last_names") else None)
+        if target is not None and "romanized" not in attribute:
+            target.update(n for n in value if isinstance(n, str) and n and not _latin(n))
     return frozenset(first), frozenset(last)
 
 
@@ -305,8 +316,7 @@ def foreign_names(text: str) -> list[tuple[int, int]]:
     """Names in a note written in an uncased script: a listed surname with a listed given name
     (李静, 王晓梅, 김민지), a surname before a title (陈先生), a listed name and the word after
     it (أحمد المنصوري, राहुल वर्मा)."""
-    with _LOADING:
-        first, last = script_name_lists()
+    first, last = script_name_lists()
     spans: list[tuple[int, int]] = []
     for match in re.finditer(r"[\u3400-\u9fff]+", text):  # Chinese and Japanese: no spaces
         run, at = match.group(0), 0
@@ -498,8 +508,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
     shouting_text = sum(t.shouting for t in tokens) * 2 > len(tokens)
     # A word of an uncased script (العلي, 이서연, 张伟) in an English note is a name; in a note
     # written in that script, only the names its lists know are (``foreign_names``).
-    letters = [c for c in text if c.isalpha()]
-    foreign = sum("LATIN" not in unicodedata.name(c, "LATIN") for c in letters) * 2 > len(letters)
+    foreign = not text.isascii() and _mostly_other_script(text)
     vietnamese = len(_VIETNAMESE.findall(text)) >= 2  # its names are written capitalised
     # In Title Case text (a heading, a form's name) capitals say nothing about names: it shows
     # in ordinary words capitalised mid-sentence ("Request for Confidential Information Form").
@@ -554,7 +563,7 @@ _DOES = re.compile(
     r"says|said|left|lost|owes|borrowed|returned|requested|asked|checked|signed|will|won't|can|"
     r"can't|could|would|did|does|doesn't|didn't|isn't|wasn't|told|took|brought|dropped|picked|"
     r"paid|gets|got|keeps|kept|tried|just|also|still|again|here|at|from|with|on|in|who|"
-    r"\w+(?:ed|s))\b)")
+    r"\w{2,}(?:ed|s))\b)")
 INSTITUTION_WORDS = frozenset({"bank", "inc", "llc", "corp", "co", "company", "foundation",
                                "insurance", "airlines", "motors", "pharmacy"})
 

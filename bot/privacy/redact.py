@@ -130,17 +130,19 @@ PARTIAL_CUE = re.compile(
 )
 # An id on a pass, a badge or an id card ("guest pass G-4471", "student id 900412377").
 ID_CUE = re.compile(
-    r"(?P<cue>\b(?:(?:guest|visitor|computer|pc|day|temp(?:orary)?|wi-?fi|internet)\s+pass"
+    r"(?P<cue>\b(?=[gvcpdtwisemlubkGVCPDTWISEMLUBK])"
+    r"(?:(?:guest|visitor|computer|pc|day|temp(?:orary)?|wi-?fi|internet)\s+pass"
     r"|(?:student|employee|staff|member(?:ship)?|patron|library|state|school|guest|user|login|"
     r"military|photo)\s+id|id|badge|voucher|locker|permit)"
     r"(?:\s*(?:number|num|no\.?|#|is|was|:))*\s*#?\s*)"
     r"(?P<id>[A-Za-z]{0,3}-?\d(?:[ -]?\d){2,}[A-Za-z]?)(?![\w-])",
     re.IGNORECASE,
 )
-# A rural or county road ("1045 County Rd 7, Ashford", "22 State Route 9", "N4512 Hwy K"),
-# which the street parser does not know, with the town after it.
+# A rural or county road ("1045 County Rd 7, Ashford", "22 State Route 9", "N4512 Hwy K",
+# "RR 3 Box 112"), which the street parser does not know, with the town after it.
 RURAL_ROAD = re.compile(
-    r"(?<![\w-])[NSEWnsew]?\d{1,6}\s+(?:(?i:county|co\.?|state|us|u\.s\.|farm(?:\s+to\s+market)?|"
+    r"\b(?:RR|R\.R\.|HC|(?i:rural|star)\s+(?i:route))\s*#?\s*\d{1,4}\b(?:,?\s+(?i:box)\s+\d+)?"
+    r"|(?<![\w-])[NSEWnsew]?\d{1,6}\s+(?:(?i:county|co\.?|state|us|u\.s\.|farm(?:\s+to\s+market)?|"
     r"fm|township|twp\.?|old|rural|forest|ranch)\s+)?"
     r"(?i:road|rd\.?|route|rte\.?|highway|hwy\.?|cr|sr|rr|line)\s+#?"
     r"(?:[A-Z]{1,2}|[A-Z]{0,2}-?\d{1,4}[A-Za-z]?)(?![\w-])"
@@ -205,7 +207,8 @@ READ_BY = re.compile(
 # summers"): the word after a rank is a listed name (a surname) whatever its case; after a role
 # word, a listed first name and a listed surname side by side (``_mask_lower_name``).
 RANK_CUE = re.compile(
-    r"(?P<cue>\b(?:(?P<short>det|ofc|sgt|lt|capt|cpl|dep|insp|cmdr|supt|prof|rev)|detective|"
+    r"(?P<cue>\b(?=[doslciprtajDOSLCIPRTAJ])"
+    r"(?:(?P<short>det|ofc|sgt|lt|capt|cpl|dep|insp|cmdr|supt|prof|rev)|detective|"
     r"officer|sergeant|lieutenant|captain|corporal|deputy|trooper|agent|inspector|"
     r"investigator|chief|constable|professor|judge|pastor)\.?\s+)"
     rf"(?P<words>{_WORD}(?:\s+{_WORD})?)",
@@ -395,7 +398,9 @@ LOGIN_SHAPE = re.compile(
 # says so ("username estone12", "logged in as kbrown", "user 'jsmith'", "discord user x");
 # after a looser cue ("user", "acct") only when it is shaped like a login (see ``_login``).
 LOGIN_CUE = re.compile(
-    r"(?P<cue>\b(?:(?P<strong>user\s*(?:name|id)|login\s+(?:name|id)|log-?in\s+as|"
+    # (the lookahead lets the engine skip, cheaply, every word that starts no cue)
+    r"(?P<cue>\b(?=[uUlLsShHgGdDiItTrRpPmMyYfFaAxX])"
+    r"(?:(?P<strong>user\s*(?:name|id)|login\s+(?:name|id)|log-?in\s+as|"
     r"logged\s+(?:in|on)\s+(?:as|under)|signed\s+(?:in|on)\s+(?:as|under)|screen\s*name|"
     r"handle|gamer\s*tag|(?:discord|instagram|insta|ig|twitter|tiktok|snapchat|snap|reddit|"
     r"steam|xbox|psn|roblox|minecraft|twitch|youtube|facebook|fb)(?:\s+(?:user|name|"
