@@ -388,12 +388,21 @@ _HEX = r"[0-9A-Fa-f]{1,4}"
 IPV6 = re.compile(
     rf"(?<![\w:])(?:(?:{_HEX}:){{7}}{_HEX}|(?:{_HEX}:){{1,7}}:(?:{_HEX}(?::{_HEX}){{0,6}})?"
     rf"|::{_HEX}(?::{_HEX}){{0,6}})(?:%\w+)?(?![\w:])")
-# A gaming handle with its number (xXdarkwolfXx#4421), a login joined by underscores
-# (rosegarden_reader) or letters then a number (hungle2009, jdoering87): shapes no word has.
+# A gaming handle with its number (xXdarkwolfXx#4421), a login joined by underscores with a
+# number or a capital in it (owl_lover_3) or letters then a number (hungle2009, jdoering87):
+# shapes no word has.
 TAGGED_HANDLE = re.compile(r"(?<![\w#])[^\W_][\w.-]{1,31}#\d{4,6}(?!\w)")
 LOGIN_SHAPE = re.compile(
     r"(?<![\w@.-])(?:[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)*_[A-Za-z0-9_.]*[A-Za-z0-9]"
     r"|[a-z][a-z._]{3,}[a-z]\d{2,4})(?![\w@-]|\.\w)")
+
+
+def _mask_login_shape(match: re.Match[str]) -> str:
+    """A login has a number or a capital inside (owl_lover_3, DarkWolf_x); words joined by
+    underscores and nothing else are a program's name for something (channel_not_found)."""
+    return "[handle]" if re.search(r"\d|[a-z][A-Z]", match.group(0)) else match.group(0)
+
+
 # The word after an account cue is the account's login, whatever it looks like, when the cue
 # says so ("username estone12", "logged in as kbrown", "user 'jsmith'", "discord user x");
 # after a looser cue ("user", "acct") only when it is shaped like a login (see ``_login``).
@@ -651,7 +660,7 @@ def _redact(text: str) -> str:
     text = HANDLE.sub("[handle]", text)
     text = TAGGED_HANDLE.sub("[handle]", text)
     text = LOGIN_CUE.sub(_mask_login, text)
-    text = LOGIN_SHAPE.sub("[handle]", text)
+    text = LOGIN_SHAPE.sub(_mask_login_shape, text)
     text = BIRTH_CUE.sub(lambda m: m.group("cue") + "[dob]", text)
     text = FULL_DATE.sub(_mask_old_date, text)
     text = RURAL_ROAD.sub("[address]", text)
