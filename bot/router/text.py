@@ -41,7 +41,7 @@ def read_data(name: str) -> Any:
     return yaml.load((DATA / name).read_text("utf-8"), Loader=_LOADER)
 
 
-_PLACEHOLDER = re.compile(r"\[(?:name|card|email|phone|address|dob|plate|ip|mac|handle)\]")
+_PLACEHOLDER = re.compile(r"\[(?:name|card|email|phone|address|dob|plate|ip|handle)\]")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _APOSTROPHE = re.compile(r"['’`]")
 # "OD'd", "od'd": an abbreviation made a verb. Without this the apostrophe goes and "od'd" reads
