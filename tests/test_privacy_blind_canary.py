@@ -103,13 +103,16 @@ def test_clean_notes_are_rarely_changed(canary: CanarySet) -> None:
 def contexts(identifier: str, text: str) -> set[str]:
     """Where ``identifier`` is in ``text`` as a whole word (see ``found``): each time, the two
     words either side of it, numbers and hex ids blanked (ids and times differ from run to run;
-    JSON glues an escalation id to the next word)."""
+    JSON glues an escalation id to the next word). Digits that are the fraction of a time
+    ("23:08:12.887234", a row's timestamp) are the clock's, not an identifier typed."""
     out = set()
     for form in {identifier, json.dumps(identifier)[1:-1]}:
         start = text.find(form)
         while start >= 0:
             end = start + len(form)
-            if not (start and _letter(text[start - 1]) or end < len(text) and _letter(text[end])):
+            clock = form.isdigit() and re.search(r"\d[:.]$", text[max(0, start - 2): start])
+            if not (clock or start and _letter(text[start - 1])
+                    or end < len(text) and _letter(text[end])):
                 before = text[max(0, start - 60): start].split()[-2:]
                 after = text[end: end + 60].split()[:2]
                 out.add(re.sub(r"[0-9a-f]*\d[0-9a-f]*", "#", " ".join([*before, form, *after])))
