@@ -481,9 +481,10 @@ class ChoiceMatcher:
         "without any paperwork", "doesn't have paperwork" (a denial cue, then at most
         ``DENIAL_GAP`` words, then the rest of the phrase)."""
         found: list[Hit] = []
+        present = set(said.words)
         for phrase in self.phrases:
             words_ = phrase.fact_words
-            if len(words_) < 2 or words_[0] not in NEGATIONS:
+            if len(words_) < 2 or words_[0] not in NEGATIONS or words_[1] not in present:
                 continue
             tail = words_[1:]
             for start in range(len(said.words) - len(tail) + 1):

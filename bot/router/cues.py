@@ -106,6 +106,12 @@ class Cues:
 
 
 @cache
+def _edges(group: frozenset[tuple[str, ...]]) -> tuple[frozenset[str], frozenset[str]]:
+    """The words a cue of ``group`` starts with, and those it ends with."""
+    return frozenset(c[0] for c in group), frozenset(c[-1] for c in group)
+
+
+@cache
 def cues() -> Cues:
     raw = read_data("cues.yaml")
 
@@ -240,6 +246,8 @@ class Said:
     def _cue_at(self, i: int, group: frozenset[tuple[str, ...]], within,
                 outside: tuple[int, int] = (0, 0)) -> tuple[str, ...] | None:
         """The cue of ``group`` that starts at word ``i`` (all its words ``within``)."""
+        if self.words[i] not in _edges(group)[0]:
+            return None  # no cue starts with this word: the common case, decided in one lookup
         for cue in group:
             stop = i + len(cue)
             if self.words[i:stop] != cue:
@@ -269,10 +277,11 @@ class Said:
         scope end or word of holding between ("asked for the records, has a warrant")."""
         c = cues()
         clause = self.clause[start] if start < len(self.clause) else -1
+        ends = _edges(group)[1]
         for j in range(start - 1, max(-1, start - 1 - REACH), -1):
             if self.clause[j] != clause:
                 return False
-            for cue in group:
+            for cue in group if self.words[j] in ends else ():
                 first = j - len(cue) + 1
                 if cue in c.short_reach and start - j > SHORT_REACH:
                     continue
