@@ -48,7 +48,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.content.catalogue import Catalogue  # noqa: E402
-from bot.privacy.redact import redact  # noqa: E402
 from bot.router import Router  # noqa: E402
 from bot.router.model import Bands, LinearModel, decide, shipped  # noqa: E402
 from bot.router.router import BACKGROUND  # noqa: E402
@@ -146,11 +145,11 @@ def peer_deciders(model: Any, bands: Bands) -> tuple[Callable[[str], Decision],
         first = flows[0][0] if flows and band != "none" else None
         return Decision(first if band == "confident" else None, first, band == "none")
 
-    def decide_one(text: str) -> Decision:
-        return decision(model.predict_proba([redact(text)])[0])
+    def decide_one(text: str) -> Decision:  # scored as typed, as the router scores
+        return decision(model.predict_proba([text])[0])
 
     def decide_many(texts: list[str]) -> list[Decision]:
-        return [decision(row) for row in model.predict_proba([redact(t) for t in texts])]
+        return [decision(row) for row in model.predict_proba(texts)]
 
     return decide_one, decide_many
 

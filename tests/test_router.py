@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.content.catalogue import Catalogue
+from bot.privacy.redact import redact
 from bot.router import Router, router_for
 from bot.router.router import BACKGROUND
 from tests.routing.labelled import Example, load_examples
@@ -186,14 +187,27 @@ DANGER = "emergency-or-illegal-activity"
     "a teen patron told me she wants to kill herself",
     "patron told me he's going to hurt himself tonight",
     "a kid says a man offered him money to come to his car",
+    "a kid says his mom burns him with cigarettes",
 ])
 def test_a_threat_to_a_person_offers_the_danger_situation_first(router: Router,
                                                                text: str) -> None:
     """A child's disclosure of abuse or a threat of suicide is no request for records (found by
     review: 'he told me his dad hits him' started the parent-records flow, a suicide threat was
-    not even offered the danger situation). None of these is a trigger or training phrase."""
+    not even offered the danger situation; 'his mom burns him' offered parent records first).
+    None of these is a trigger or training phrase."""
     result = router.route(text, with_prefill=False)
     assert result.situation in (None, DANGER), (text, result.situation)
     offered = result.situation or (result.suggestions[0].situation if result.suggestions
                                    else None)
     assert offered == DANGER, (text, result.to_json()["candidates"])
+
+
+def test_a_message_in_another_script_is_routed_on_its_words_and_kept_redacted(
+        router: Router) -> None:
+    """Redaction masks every word of a non-Latin script (a name, nearly always, in an English
+    note): the router scores the message as typed, in memory, and keeps only the redacted form.
+    Scored on its redacted form ("[name]") this message had nothing to route on."""
+    result = router.route("경찰이 대출 기록을 요청합니다")  # the police ask for loan records
+    assert result.text == redact("경찰이 대출 기록을 요청합니다") and "경찰" not in result.text
+    assert result.candidates and result.confidence > 0
+    assert "경찰" not in json.dumps(result.to_json(detail=True), ensure_ascii=False)

@@ -155,3 +155,5 @@ def test_row_sums_hold_past_the_point_a_slot_could_overflow() -> None:
 def test_the_piece_set_is_the_set_of_pieces() -> None:
     for text in ("警察 want [name]'s Policía records", "cop cop COP", "", "a", "Ёлка 경찰 مكتبة"):
         assert piece_set(text) == set(char_pieces(text))
+        assert piece_set(text, (3, 4), (1, 2)) == set(char_pieces(text, (3, 4), (1, 2)))
+    assert "警" in piece_set("警察", short=(1, 2)) and "警" not in piece_set("警察")

@@ -7,7 +7,9 @@ The model is a multinomial logistic regression over two groups of features of a 
   ("search warrant");
 * **characters** — the 3- to 5-letter pieces of each word, padded with a space at both ends, of
   the message lower-cased with its accents removed (not stemmed: "orden judicial", "policía"
-  and "poilce" still share most of their pieces with what the model was trained on).
+  and "poilce" still share most of their pieces with what the model was trained on), and the
+  shorter pieces ``Shape.short_sizes`` of a word outside a-z (one Chinese character is often
+  a word, two often are).
 
 Each group is scaled to unit length, so a long message weighs no more than a short one. Training
 (``bot.router.train``, scikit-learn) happens offline; what ships is ``bot/data/routing/model.json``
@@ -34,6 +36,7 @@ from bot.router.text import DATA, Normaliser, is_content, plain_words, words
 MODEL_FILE = "model.json"  # the header: classes, bands, intercepts, digests
 WEIGHTS_FILE = "model.bin"  # the feature names and weights (``Packed``)
 CHAR_SIZES = (3, 4, 5)
+SHORT_SIZES = (2,)  # and these for a word outside a-z
 WORD = "w:"  # feature prefixes: a word or word pair, and a piece of characters
 CHAR = "c:"
 
@@ -73,26 +76,30 @@ def decide(everything: Iterable[tuple[str, float]], bands: Bands,
     return "ambiguous", ranked
 
 
-def char_pieces(text: str, sizes: Iterable[int] = CHAR_SIZES) -> list[str]:
+def char_pieces(text: str, sizes: Iterable[int] = CHAR_SIZES,
+                short: Iterable[int] = SHORT_SIZES) -> list[str]:
     """The 3- to 5-letter pieces of each word of ``text`` (lower case, no accents), padded.
 
-    A word outside a-z (Chinese, Korean...) also gives its 2-letter pieces: in those scripts
-    two characters are often a whole word ("警察", police)."""
+    A word outside a-z (Chinese, Korean...) also gives its ``short`` pieces (2 letters): in
+    those scripts two characters are often a whole word ("警察", police)."""
     pieces: list[str] = []
+    wide = sorted({*short, *sizes})
     for word in plain_words(text):
         padded = f" {word} "
         size = len(padded)
-        for n in (2, *sizes) if not word.isascii() else sizes:
+        for n in sizes if word.isascii() else wide:
             if n > size:
                 break
             pieces.extend(padded[i : i + n] for i in range(size - n + 1))
     return pieces
 
 
-def piece_set(text: str, sizes: Iterable[int] = CHAR_SIZES) -> set[str]:
-    """``set(char_pieces(text, sizes))``, cut with fewer Python-level steps (the hot path)."""
+def piece_set(text: str, sizes: Iterable[int] = CHAR_SIZES,
+              short: Iterable[int] = SHORT_SIZES) -> set[str]:
+    """``set(char_pieces(text, sizes, short))``, cut with fewer Python-level steps (the hot
+    path)."""
     sizes = tuple(sizes)
-    wide = (2, *sizes)
+    wide = sorted({*short, *sizes})
     pieces: set[str] = set()
     for word in set(plain_words(text)):
         padded = f" {word} "
@@ -116,14 +123,16 @@ class Shape:
     char_sizes: tuple[int, ...] = CHAR_SIZES
     char_weight: float = 1.0  # the character group's length, the word group's being 1
     pairs: bool = True  # adjacent word pairs as well as words
+    short_sizes: tuple[int, ...] = SHORT_SIZES  # also cut from a word outside a-z
 
     def to_json(self) -> dict[str, Any]:
         return {"char_sizes": list(self.char_sizes), "char_weight": self.char_weight,
-                "pairs": self.pairs}
+                "pairs": self.pairs, "short_sizes": list(self.short_sizes)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Shape:
-        return cls(tuple(data["char_sizes"]), float(data["char_weight"]), bool(data["pairs"]))
+        return cls(tuple(data["char_sizes"]), float(data["char_weight"]), bool(data["pairs"]),
+                   tuple(data.get("short_sizes", SHORT_SIZES)))
 
 
 class Featurizer:
@@ -144,7 +153,7 @@ class Featurizer:
         """The distinct word features and character pieces of ``text`` (no prefixes)."""
         content = self.content(text)
         found = set(word_features(content)) if self.shape.pairs else set(content)
-        return found, piece_set(text, self.shape.char_sizes)
+        return found, piece_set(text, self.shape.char_sizes, self.shape.short_sizes)
 
     def features(self, text: str) -> dict[str, float]:
         """``groups`` as one sparse vector (prefixed names), each group scaled to its length."""

@@ -380,9 +380,15 @@ class Router:
         return decide(everything, self.bands, BACKGROUND)
 
     def route(self, text: str, *, with_prefill: bool = True) -> RouteResult:
-        """Redact ``text``, then decide: start a flow, suggest up to three, or decline."""
+        """Decide: start a flow, suggest up to three, or decline; ``text`` redacted is the only
+        form of it the result keeps (``result.text``, and what prefill reads).
+
+        The scores are computed from ``text`` as typed, in memory and then dropped: redaction
+        masks every word of a script other than Latin (in an English note, a name nearly
+        always), which would leave a Chinese, Korean, Russian or Arabic message nothing to be
+        routed on, and the model is trained on messages as typed."""
         said = redact(text)
-        band, ranked = self.decide(self.score_all(said))
+        band, ranked = self.decide(self.score_all(text))
         top = ranked[0][1] if ranked else 0.0
         candidates = tuple(
             Candidate(fid, self.flows[fid].title, score) for fid, score in ranked[:3] if score > 0
