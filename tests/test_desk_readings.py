@@ -221,10 +221,12 @@ def test_a_plain_no_or_a_misspelling_still_answers(catalogue: Catalogue, questio
 
 def test_no_warrant_at_the_emergency_question_asks_again_and_offers_the_openings_emergency(
         catalogue: Catalogue) -> None:
-    _, view = _opened(
-        catalogue, "mahomet",
-        "officer says its an emergency, no warrant, someone threatened to shoot up the school "
-        "and he thinks the guy used our computers", pick=LE)
+    # The router offers the danger situation first for this opening (a threat to a school);
+    # staff who take it as the police request start that from "something else".
+    opening = ("officer says its an emergency, no warrant, someone threatened to shoot up the "
+               "school and he thinks the guy used our computers")
+    said = router_for(catalogue, "mahomet").route(opening).text
+    view = start(catalogue, "mahomet", LE, prefill(catalogue.flow("mahomet", LE), said))
     assert view.question is not None and view.question.id == "emergency"
     view = step(catalogue, view.conversation, "no warrant")
     assert "emergency" not in view.conversation.answer_map

@@ -6,8 +6,9 @@ What it learns from (``training_examples``), each a (text, class) pair:
 * every flow's phrases: its triggers, title and description sentences (``Router.phrases``);
 * ordinary desk talk (``bot/data/routing/background.txt``, and ``background_trained.txt``: desk
   talk that uses privacy words, kept from the lexical scorer), the class that is never started;
-* the extra training phrases (``bot/data/routing/training_phrases*.yaml``), written blind as
-  staff would type them, out-of-scope desk talk and non-English openings included;
+* the extra training phrases (``bot/data/routing/training_phrases*.yaml``), written as staff
+  would type them, out-of-scope desk talk and non-English openings included (two sets written
+  blind, one by the team: each file's header says which);
 * the labelled tuning set (``tests/routing/labelled.yaml``).
 
 Never the held-out sets (``tests/routing/heldout*.yaml``): they only measure.
