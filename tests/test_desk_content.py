@@ -28,6 +28,7 @@ VAGUE = [
     "lady wants a list of everything she checked out this year but she forgot her card and has "
     "no ID on her",
     "patron wants her checkout history but has no card",
+    "patron asking what she has checked out, no id",
     "guy wants info on a patron, has a subpoena",
     "detective on the phone, says a 9 year old is missing and they think someone is in danger "
     "right now, wants to know who was on the computers",
