@@ -204,10 +204,9 @@ def test_a_threat_to_a_person_offers_the_danger_situation_first(router: Router,
 
 def test_a_message_in_another_script_is_routed_on_its_words_and_kept_redacted(
         router: Router) -> None:
-    """Redaction masks every word of a non-Latin script (a name, nearly always, in an English
-    note): the router scores the message as typed, in memory, and keeps only the redacted form.
-    Scored on its redacted form ("[name]") this message had nothing to route on."""
-    result = router.route("경찰이 대출 기록을 요청합니다")  # the police ask for loan records
-    assert result.text == redact("경찰이 대출 기록을 요청합니다") and "경찰" not in result.text
+    """The router scores the message as typed, in memory, and keeps only its redacted form
+    (redaction may mask words of a non-Latin script as names)."""
+    text = "경찰이 대출 기록을 요청합니다"  # the police ask for loan records
+    result = router.route(text)
+    assert result.text == redact(text)
     assert result.candidates and result.confidence > 0
-    assert "경찰" not in json.dumps(result.to_json(detail=True), ensure_ascii=False)

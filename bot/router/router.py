@@ -384,9 +384,9 @@ class Router:
         form of it the result keeps (``result.text``, and what prefill reads).
 
         The scores are computed from ``text`` as typed, in memory and then dropped: redaction
-        masks every word of a script other than Latin (in an English note, a name nearly
-        always), which would leave a Chinese, Korean, Russian or Arabic message nothing to be
-        routed on, and the model is trained on messages as typed."""
+        may mask words of a script other than Latin as names, which could leave a Chinese,
+        Korean, Russian or Arabic message nothing to be routed on, and the model is trained on
+        messages as typed."""
         said = redact(text)
         band, ranked = self.decide(self.score_all(text))
         top = ranked[0][1] if ranked else 0.0
