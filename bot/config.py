@@ -101,12 +101,16 @@ class ScheduleConfig:
     ``tick_seconds``: how often deadlines kept in the database (re-escalation, expiry, hold
     reminders) are checked; a page is re-escalated at most this late. The director's weekly
     digest goes out on ``digest_weekday`` at ``digest_hour`` (the server's local time).
+    ``inbox_lease_seconds``: how long a Slack request accepted by a process, and not yet
+    started, is left to it before another process may take it over (the process renews it
+    while it is still working on the request).
     """
 
     tick_seconds: float = 5.0
     weekly_digest: bool = True
     digest_weekday: int = 0  # Monday
     digest_hour: int = 8
+    inbox_lease_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -379,11 +383,14 @@ def _default_ladder(timeouts: dict[str, int],
 
 
 def _schedule(data: dict[str, Any]) -> ScheduleConfig:
-    """``[schedule]``: tick_seconds, weekly_digest, digest_weekday (a day name), digest_hour."""
+    """``[schedule]``: tick_seconds, weekly_digest, digest_weekday (a day name), digest_hour,
+    inbox_lease_seconds."""
     for key in data:
-        if key not in ("tick_seconds", "weekly_digest", "digest_weekday", "digest_hour"):
+        if key not in ("tick_seconds", "weekly_digest", "digest_weekday", "digest_hour",
+                       "inbox_lease_seconds"):
             raise ConfigError(f"schedule.{key}", "unknown setting (expected tick_seconds, "
-                              "weekly_digest, digest_weekday or digest_hour)")
+                              "weekly_digest, digest_weekday, digest_hour or "
+                              "inbox_lease_seconds)")
     tick = _expect(data.get("tick_seconds", 5.0), (int, float), "schedule.tick_seconds",
                    "a number of seconds")
     if not 0 < tick <= 3600:
@@ -397,7 +404,12 @@ def _schedule(data: dict[str, Any]) -> ScheduleConfig:
     hour = _expect(data.get("digest_hour", 8), int, "schedule.digest_hour", "an hour 0-23")
     if not 0 <= hour <= 23:
         raise ConfigError("schedule.digest_hour", f"must be an hour 0-23, got {hour}")
-    return ScheduleConfig(float(tick), weekly, WEEKDAYS.index(day.lower()), hour)
+    lease = _expect(data.get("inbox_lease_seconds", 30.0), (int, float),
+                    "schedule.inbox_lease_seconds", "a number of seconds")
+    if not 0 < lease <= 3600:
+        raise ConfigError("schedule.inbox_lease_seconds",
+                          f"must be between 0 and 3600, got {lease}")
+    return ScheduleConfig(float(tick), weekly, WEEKDAYS.index(day.lower()), hour, float(lease))
 
 
 def parse_config(data: dict[str, Any], source: Path | None = None, *,

@@ -140,6 +140,9 @@ SETTINGS: tuple[Setting, ...] = (
                      "sunday")),
     Setting("schedule.digest_hour", "integer", "The digest's hour, 0–23 (server local "
             "time).", "8"),
+    Setting("schedule.inbox_lease_seconds", "number", "How long a Slack request accepted by "
+            "one process, not yet started, is left to it before another process takes it "
+            "over; renewed while that process still works on it (0–3600).", "30"),
 )
 
 ENVIRONMENT: tuple[EnvVar, ...] = (

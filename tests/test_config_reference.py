@@ -46,6 +46,7 @@ def example(content: Path) -> dict[str, Any]:
         "contacts": {"if_no_answer": "Phone the director at extension 200."},
         "phones": {"privacy-in-charge": "847-555-0100"},
         "schedule": {"tick_seconds": 2.5, "weekly_digest": False, "digest_weekday": "friday",
+                     "inbox_lease_seconds": 45,
                      "digest_hour": 9},
     }
 

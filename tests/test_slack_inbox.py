@@ -12,9 +12,11 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
-from bot.store.slack_inbox import ACCEPT_BUDGET
+from bot.store import Database
+from bot.store.slack_inbox import ACCEPT_BUDGET, SlackInbox
 from tests.escalation_support import PagingFake, wait_until
 from tests.slack_support import STAFF, command_body, event_body, message_event
 from tests.wiring_support import from_outbox, pagelib_bot, wait_post
@@ -139,3 +141,29 @@ def test_a_click_the_busy_database_cannot_store_is_never_run_from_memory(tmp_pat
             assert note.thread_ts == question.thread_ts
         finally:
             bot.stop()
+
+
+def test_a_request_in_flight_is_renewed_for_other_processes_and_skipped_by_its_own(
+        tmp_path: Path) -> None:
+    """A request still being worked on (queued behind other listeners, waiting out a
+    Retry-After) outlives its start lease: its process renews the lease, so another process
+    does not take it over, and its own replayer leaves it alone; once its process is done
+    with it without closing it (a failure), it is taken over as before."""
+    database = Database(f"sqlite:///{tmp_path / 'inbox.db'}")
+    lease = timedelta(seconds=0.6)
+    here = SlackInbox(database, "host-a:1:aaaa", lease)
+    there = SlackInbox(database, "host-b:2:bbbb", lease)
+    body = event_body(message_event("D1", STAFF, "hello"))
+    row = here.accept("event", body, ["k1"], STAFF).inbox_id
+    assert row is not None
+    try:
+        for _ in range(3):  # 1.5 s: the first lease would have run out twice
+            time.sleep(0.5)
+            assert here.take_over() == []  # renews, and skips its own row in flight
+            assert there.take_over() == []
+    finally:
+        here.end(row)
+    time.sleep(0.7)
+    taken = there.take_over()
+    assert [r.id for r in taken] == [row]
+    there.end(row)

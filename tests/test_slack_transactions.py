@@ -16,10 +16,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 
+from bot.content.catalogue import Catalogue
 from tests.escalation_support import PagingFake
-from tests.slack_support import STAFF, SlackBot, bot_on_test_library
+from tests.fakeslack import FakeSlack
+from tests.slack_support import SLACK_CONTENT, STAFF, SlackBot, bot_on_test_library
 from tests.wiring_support import from_outbox, open_case, pagelib_bot, wait_post
 
 
@@ -139,5 +141,35 @@ def test_the_click_that_pages_commits_the_page_with_the_case_once(tmp_path: Path
             assert_no_slack_call_inside([stored, changes, bookkeeping], bot, since)
             thread = bot.state.thread(outcome.channel, outcome.thread_ts)
             assert thread is not None and thread.live_ts == outcome.ts
+        finally:
+            bot.stop()
+
+
+def test_an_event_whose_first_post_outlasts_the_start_lease_is_posted_once(
+        tmp_path: Path) -> None:
+    """Slack answers the event's first post 429 with a Retry-After longer than the inbox's
+    start lease (as a backlog in the listener pool would): the row stays pending past its
+    lease while the event is still being worked on. The serving process's own replayer must
+    not take it over and run it a second time (a second privacy notice, a second question)."""
+    with FakeSlack() as fake:
+        bot = SlackBot.start(fake, Catalogue.load(SLACK_CONTENT), tmp_path,
+                             config={"schedule": {"inbox_lease_seconds": 0.5}})
+        try:
+            bot.runtime.start_worker()  # the inbox replayer, every second
+            fake.fail("chat.postMessage", times=1, status=429, retry_after=3)
+            since = time.time()
+            bot.mention(STAFF, "cop at the desk wants to know what a patron checked out")
+            time.sleep(4)
+            bot.settle(quiet=1.5, timeout=15)
+
+            posted = [c for c in fake.calls_to("chat.postMessage", lambda c: c.at >= since)
+                      if (c.response or {}).get("ok")]
+            texts = [str(c.args.get("text") or "") for c in posted]
+            assert len(posted) == 2, texts  # the channel notice, then the first question
+            assert sum("This is a channel" in t for t in texts) == 1, texts
+            assert bot.runtime.services.slack_state.count()["threads"] == 1
+            with bot.runtime.services.database.engine.connect() as conn:
+                rows = conn.execute(text("SELECT status, attempts FROM slack_inbox")).all()
+            assert [tuple(r) for r in rows] == [("done", 0)] * len(rows)
         finally:
             bot.stop()

@@ -12,7 +12,11 @@ request's first changes, and closed in the transaction that records what was pos
 (``bot.store.txn.unit``). If that process dies first (SIGKILL, a crash, a power cut), its
 rows are taken over: by a process on the same host at once (the owner's pid is gone), by any
 process once the row's lease has run out (``take_over``), and replayed through the same
-listeners. A request that keeps failing is marked ``failed`` after ``MAX_ATTEMPTS`` and the
+listeners. A row its process is still working on is never taken over: that process keeps it
+in memory as in flight from its acceptance (a backlog in the listener pool, a Retry-After
+before the first post) to its end, skips it in its own ``take_over`` and renews its lease
+for the others; only a row in flight for longer than ``WORK_LEASE`` (its thread hung) is left
+to lapse. A request that keeps failing is marked ``failed`` after ``MAX_ATTEMPTS`` and the
 person who sent it is told to phone.
 """
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -90,6 +95,47 @@ MAX_ATTEMPTS = 3
 KEEP_DONE = timedelta(days=2)
 
 
+class _InFlight:
+    """The inbox rows each owner (a ``SlackInbox.identity``: one per process's Slack state) is
+    working on, with when it began and when their lease was last renewed (monotonic
+    seconds)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rows: dict[tuple[str, int], list[float]] = {}
+
+    def add(self, owner: str, row: int) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._rows[(owner, row)] = [now, now]
+
+    def discard(self, owner: str, row: int) -> None:
+        with self._lock:
+            self._rows.pop((owner, row), None)
+
+    def working(self, owner: str, row: int) -> bool:
+        """In flight, and not for so long that its thread must have hung."""
+        with self._lock:
+            times = self._rows.get((owner, row))
+        return times is not None and time.monotonic() - times[0] < WORK_LEASE.total_seconds()
+
+    def due(self, owner: str, every: float) -> list[int]:
+        """``owner``'s working rows whose lease was renewed ``every`` seconds ago or more,
+        marked renewed now."""
+        now = time.monotonic()
+        due = []
+        with self._lock:
+            for (who, row), times in self._rows.items():
+                if (who == owner and now - times[1] >= every
+                        and now - times[0] < WORK_LEASE.total_seconds()):
+                    times[1] = now
+                    due.append(row)
+        return due
+
+
+_in_flight = _InFlight()
+
+
 def redacted(value: Any, typed: tuple[str, ...] = ("text",)) -> Any:
     """``value`` (a request body) with what people type passed through ``redact``: every
     ``text`` (messages, commands, their rich-text blocks) and, in a modal's state, every input
@@ -136,11 +182,14 @@ class InboxRow:
 
 
 class SlackInbox:
-    """Query objects for ``slack_inbox``; ``identity`` is this process (``worker_identity``)."""
+    """Query objects for ``slack_inbox``; ``identity`` is this process (``worker_identity``),
+    ``start_lease`` how long a row accepted (or taken over) and not yet started stays its."""
 
-    def __init__(self, database: Database, identity: str | None = None):
+    def __init__(self, database: Database, identity: str | None = None,
+                 start_lease: timedelta = START_LEASE):
         self.db = database
         self.identity = identity or worker_identity()
+        self.start_lease = start_lease
         self._last_prune = 0.0
 
     # --- before the acknowledgement -------------------------------------------------------
@@ -154,7 +203,9 @@ class SlackInbox:
         while True:
             try:
                 with one_writer(self.db, wait=max(0.0, deadline - time.monotonic())):
-                    return Accepted("new", self._insert(kind, stored, keys, user_id))
+                    inbox_id = self._insert(kind, stored, keys, user_id)
+                    self.begin(inbox_id)  # in flight from now: never taken over while worked on
+                    return Accepted("new", inbox_id)
             except IntegrityError:
                 return Accepted("duplicate")
             except OperationalError as exc:  # locked / busy: back off and try again
@@ -184,7 +235,7 @@ class SlackInbox:
                 inbox_id = conn.execute(_STORE, {
                     "kind": kind, "body": stored, "user_id": (user_id or "")[:64] or None,
                     "status": "pending", "owner": self.identity, "attempts": 0,
-                    "lease_until": now + START_LEASE, "received_at": now,
+                    "lease_until": now + self.start_lease, "received_at": now,
                 }).inserted_primary_key[0]
                 conn.commit()
             except BaseException:
@@ -193,6 +244,15 @@ class SlackInbox:
         return int(inbox_id)
 
     # --- processing -----------------------------------------------------------------------
+
+    def begin(self, inbox_id: int) -> None:
+        """This process is working on ``inbox_id`` (accepted or taken over, to be processed):
+        its own ``take_over`` leaves it alone and renews its lease until ``end``."""
+        _in_flight.add(self.identity, inbox_id)
+
+    def end(self, inbox_id: int) -> None:
+        """This process no longer works on ``inbox_id`` (done, failed, or taken by another)."""
+        _in_flight.discard(self.identity, inbox_id)
 
     @contextmanager
     def processing(self, inbox_id: int) -> Iterator[None]:
@@ -245,8 +305,11 @@ class SlackInbox:
         return final
 
     def take_over(self, now: datetime | None = None, limit: int = 20) -> list[InboxRow]:
-        """Rows whose process died (same host) or whose lease ran out, now ours to process."""
+        """Rows whose process died (same host) or whose lease ran out, now ours to process
+        (and in flight: ``end`` them once processed). Our own rows still in flight are
+        skipped, and the leases of those not yet started renewed first."""
         now = now or utcnow()
+        self.renew(now)
         open_rows = or_(slack_inbox.c.status == "pending", slack_inbox.c.status == "processing")
         with self.db.engine.connect() as conn:
             rows = conn.execute(select(
@@ -256,6 +319,8 @@ class SlackInbox:
         for r in rows:
             lease = r.lease_until if r.lease_until.tzinfo else r.lease_until.replace(
                 tzinfo=now.tzinfo)
+            if r.owner == self.identity and _in_flight.working(self.identity, r.id):
+                continue  # still being processed here (queued, or waiting out a Retry-After)
             if lease <= now or (r.owner != self.identity and claimer_dead(r.owner, self.identity)):
                 mine.append((r.id, r.owner))
             if len(mine) >= limit:
@@ -266,15 +331,31 @@ class SlackInbox:
                 changed = conn.execute(update(slack_inbox).where(
                     slack_inbox.c.id == row_id, slack_inbox.c.owner == owner, open_rows,
                 ).values(owner=self.identity, status="pending",
-                         lease_until=now + START_LEASE)).rowcount
+                         lease_until=now + self.start_lease)).rowcount
                 if changed != 1:
                     continue  # another process took it first
                 r = conn.execute(select(slack_inbox).where(slack_inbox.c.id == row_id)).one()
+            self.begin(row_id)
             received = r.received_at if r.received_at.tzinfo else r.received_at.replace(
                 tzinfo=UTC)
             taken.append(InboxRow(r.id, r.kind, json.loads(r.body), r.user_id, r.attempts,
                                   received.timestamp()))
         return taken
+
+    def renew(self, now: datetime | None = None) -> int:
+        """Extend the lease of our rows in flight and not yet started (``pending``) once a
+        third of it has passed, so that no other process takes over a request this one is
+        still on (a listener backlog, a Retry-After before its first write). Started rows hold
+        ``WORK_LEASE``. Returns how many were renewed."""
+        due = _in_flight.due(self.identity, self.start_lease.total_seconds() / 3)
+        if not due:
+            return 0
+        now = now or utcnow()
+        with self.db.engine.begin() as conn:
+            return conn.execute(update(slack_inbox).where(
+                slack_inbox.c.id.in_(due), slack_inbox.c.owner == self.identity,
+                slack_inbox.c.status == "pending",
+            ).values(lease_until=now + self.start_lease)).rowcount
 
     # --- reading ----------------------------------------------------------------------------
 

@@ -107,9 +107,12 @@ class SlackThread:
 class SlackState:
     """Query objects for ``slack_threads`` and ``slack_processed``."""
 
-    def __init__(self, database: Database):
+    def __init__(self, database: Database, inbox_lease: timedelta = timedelta(seconds=30)):
         self.db = database
         self.identity = worker_identity()  # this process, as the inbox names its owner
+        # how long a request this process accepted, not yet started, stays its own
+        # (``schedule.inbox_lease_seconds``; ``SlackInbox`` renews it while the work runs)
+        self.inbox_lease = inbox_lease
         self._last_prune = 0.0
 
     # --- idempotency ------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def guard(state: SlackState, advice: str = "", team_id: str | None = None,
     """The middleware described above. ``advice``: whom to phone (for failure notices);
     ``team_id``: the bot's workspace (a request from another one is refused with 403);
     ``client``: for telling the sender of a click that could not be stored."""
-    inbox = SlackInbox(state.db, state.identity)
+    inbox = SlackInbox(state.db, state.identity, state.inbox_lease)
 
     def middleware(
         req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
@@ -245,14 +245,20 @@ class InboxApp(App):
 
     def __init__(self, *, state: SlackState, **kwargs: Any):
         super().__init__(**kwargs)
-        self.inbox = SlackInbox(state.db, state.identity)
+        self.inbox = SlackInbox(state.db, state.identity, state.inbox_lease)
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         watch_work()
-        response = super().dispatch(req)
+        try:
+            response = super().dispatch(req)
+        except BaseException:
+            if (inbox_id := req.context.get(INBOX)) is not None and not work_scheduled():
+                self.inbox.end(inbox_id)  # no listener will end it: the replayer's again
+            raise
         inbox_id = req.context.get(INBOX)
         if inbox_id is not None and not work_scheduled():
             self.inbox.finish(inbox_id)
+            self.inbox.end(inbox_id)
         return response
 
 
@@ -262,7 +268,7 @@ class InboxReplayer:
 
     def __init__(self, app: App, state: SlackState, interval: float = 1.0):
         self.app = app
-        self.inbox = SlackInbox(state.db, state.identity)
+        self.inbox = SlackInbox(state.db, state.identity, state.inbox_lease)
         self.interval = interval
 
     def run_once(self) -> int:

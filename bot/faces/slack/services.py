@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.config import Config
 from bot.content.catalogue import Catalogue
@@ -35,7 +36,7 @@ class Services:
             catalogue,
             database,
             ConversationStore(database),
-            SlackState(database),
+            SlackState(database, timedelta(seconds=config.schedule.inbox_lease_seconds)),
             router_for(catalogue, config.library),
             EscalationService(database, config, catalogue),
         )

@@ -108,7 +108,7 @@ def once(state: SlackState, work: Callable[..., None]) -> Callable[..., None]:
     answered there, and its sender told).
     """
     wanted = list(inspect.signature(work).parameters)
-    inbox = SlackInbox(state.db, state.identity)
+    inbox = SlackInbox(state.db, state.identity, state.inbox_lease)
 
     def run(body: dict[str, Any], client: WebClient, context: BoltContext,
             respond: Any = None) -> None:
@@ -128,6 +128,8 @@ def once(state: SlackState, work: Callable[..., None]) -> Callable[..., None]:
                 log.exception("inbox row %s failed for good", inbox_id)
                 tell_to_phone(client, body, str(context.get(ADVICE) or ""))
             raise
+        finally:  # over here: a failed row is the replayer's again
+            inbox.end(inbox_id)
 
     run.__name__ = f"{ONCE}{work.__name__}"  # Bolt tells lazy functions apart by name
     return run
