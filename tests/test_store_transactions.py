@@ -4,15 +4,23 @@ writes nothing and says so (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, func, select
 
+from bot.config import parse_config
+from bot.content.catalogue import Catalogue
+from bot.engine import start, step
+from bot.engine.session import CaseTrail, move
+from bot.escalation import EscalationService
 from bot.store import Database, paging
 from bot.store import outbox as outbox_module
 from bot.store.audit import AuditLog, append_event
+from bot.store.ops_tables import status_messages
 from bot.store.slack_state import SlackState
 from bot.store.txn import (
     after_commit,
@@ -22,6 +30,7 @@ from bot.store.txn import (
     utcnow,
     write_transaction,
 )
+from tests.escalation_support import config_toml, trigger_many, write_content
 from tests.test_postgres import pg_url  # noqa: F401 - the fixture
 
 
@@ -183,3 +192,65 @@ def test_an_event_outside_a_write_transaction_is_written_at_once(db: Database) -
         append_event(conn, db, "case.opened", library="lib")
         append_event(conn, db, "case.answer", library="lib")
     assert AuditLog(db).head()[0] == 2 and AuditLog(db).verify().ok
+
+
+@pytest.fixture
+def pages(db: Database, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An escalation service on ``db`` with one open page (the warrant outcome)."""
+    catalogue = Catalogue.load(write_content(tmp_path / "content"))
+    service = EscalationService(db, parse_config(tomllib.loads(config_toml())), catalogue)
+    [escalation_id] = trigger_many(service, catalogue, 1)
+    return service, catalogue, escalation_id
+
+
+def test_a_status_watch_that_fails_in_the_events_transaction_rolls_back_alone(
+        db: Database, pages) -> None:  # type: ignore[no-untyped-def]
+    """The same message watched twice in the event's closing transaction (the second is
+    refused by the database and skipped): the transaction goes on and commits (on PostgreSQL
+    the refused statement would otherwise abort it, and the inbox row's close with it)."""
+    service, _, escalation_id = pages
+    shown, _ = service.live.current(escalation_id)
+    message = {"text": "Paged", "blocks": []}
+    state = SlackState(db)
+    with write_transaction(db):
+        service.live.watch(escalation_id, "CDESK", "1700000001.000100", message, shown)
+        service.live.watch(escalation_id, "CDESK", "1700000001.000100", message, shown)
+        state.open_thread("C1", "1.0", user_id="U1", kind="dm", library="pagelib")
+    assert state.thread("C1", "1.0") is not None
+    with db.engine.connect() as conn:
+        watched = conn.execute(select(func.count()).select_from(status_messages)).scalar()
+    assert watched == 1
+
+
+class FailingTrail:
+    """A trail sink (``EscalationService.record``) whose database refuses its ``fail_at``-th
+    event (a statement that fails, as a full disk or a lost lock would)."""
+
+    def __init__(self, service: EscalationService, db: Database, fail_at: int):
+        self.service, self.db, self.fail_at, self.seen = service, db, fail_at, 0
+
+    def record(self, kind: str, **where: Any) -> None:
+        self.seen += 1
+        if self.seen == self.fail_at:
+            with write_transaction(self.db) as conn:
+                conn.exec_driver_sql("SELECT * FROM no_such_table")
+        self.service.record(kind, **where)
+
+
+def test_a_case_trail_that_fails_half_way_writes_none_of_the_step_and_the_step_commits(
+        db: Database, pages) -> None:  # type: ignore[no-untyped-def]
+    """Guide.save's trail inside the step's transaction: when its third event fails, none of
+    the step's trail is kept (no answer without its outcome) and the step itself commits."""
+    service, catalogue, _ = pages
+    opened = start(catalogue, "pagelib", "records-request")
+    answered = step(catalogue, opened.conversation, "police")
+    outcome = step(catalogue, answered.conversation, "warrant")
+    trail = CaseTrail(FailingTrail(service, db, fail_at=3), "pagelib", "U1",
+                      atomic=lambda: savepoint(db))
+    state = SlackState(db)
+    before = AuditLog(db).head()[0]
+    with write_transaction(db):
+        trail.write(move(None, outcome, "slack"))  # opened, answer, answer (fails), outcome
+        state.open_thread("C1", "1.0", user_id="U1", kind="dm", library="pagelib")
+    assert state.thread("C1", "1.0") is not None
+    assert AuditLog(db).head()[0] == before and AuditLog(db).verify().ok

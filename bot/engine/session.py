@@ -20,7 +20,8 @@ exactly that (``bot.escalation.corrections``):
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -272,20 +273,27 @@ class TrailSink(Protocol):
 
 class CaseTrail:
     """Writes the trail events of each ``Move`` for one library and actor. A failure to write
-    is logged, never raised: the trail must not take the guidance down with it."""
+    is logged, never raised: the trail must not take the guidance down with it.
 
-    def __init__(self, sink: TrailSink | None, library: str, actor: str | None):
+    ``atomic``: the step's events written as one part that rolls back alone when one fails
+    (``bot.store.txn.savepoint`` when the step's own transaction is open: no half trail is
+    committed with the step, and on PostgreSQL the failed statement does not abort it)."""
+
+    def __init__(self, sink: TrailSink | None, library: str, actor: str | None,
+                 atomic: Callable[[], AbstractContextManager[None]] = nullcontext):
         self.sink = sink
         self.library = library
         self.actor = actor
+        self.atomic = atomic
 
     def write(self, step: Move, actor: str | None = None) -> None:
         if self.sink is None:
             return
         try:
-            for kind, data in step.trail:
-                self.sink.record(kind, library=self.library, actor=actor or self.actor,
-                                 conversation_id=step.after.conversation.id, data=data)
+            with self.atomic():
+                for kind, data in step.trail:
+                    self.sink.record(kind, library=self.library, actor=actor or self.actor,
+                                     conversation_id=step.after.conversation.id, data=data)
         except Exception:
             log.exception("recording the case trail failed")
 

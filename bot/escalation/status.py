@@ -27,7 +27,7 @@ from bot.escalation.states import State
 from bot.store import paging
 from bot.store.database import Database
 from bot.store.outbox import enqueue, ring
-from bot.store.txn import Transaction, as_utc, write_transaction
+from bot.store.txn import Transaction, as_utc, savepoint, write_transaction
 
 if TYPE_CHECKING:
     from bot.escalation.core import Core
@@ -100,8 +100,9 @@ class LiveStatus:
         """
         now = self.service.clock()
         queued = False
-        try:
-            with write_transaction(self.db) as conn:
+        try:  # inside the event's transaction a failure rolls back alone (PostgreSQL would
+            # abort the whole transaction, and with it the inbox row's close)
+            with savepoint(self.db), write_transaction(self.db) as conn:
                 row = paging.lock_escalation(conn, self.db, escalation_id)
                 if row is None:
                     return

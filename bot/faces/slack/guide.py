@@ -47,7 +47,7 @@ from bot.ops.metrics import OUTCOMES
 from bot.privacy.redact import redact
 from bot.router import PrefilledAnswer
 from bot.store.slack_state import SlackThread
-from bot.store.txn import bookkeeping, write_transaction
+from bot.store.txn import bookkeeping, savepoint, write_transaction
 
 log = logging.getLogger("frontdesk.slack")
 
@@ -160,7 +160,8 @@ class Guide:
             outcome=current.outcome.id if current.outcome else None,
             channel=place.channel,
         )
-        CaseTrail(self.services.escalations, self.library, place.user).write(step)
+        CaseTrail(self.services.escalations, self.library, place.user,
+                  atomic=lambda: savepoint(self.services.database)).write(step)
         if current.outcome is not None and step.trail:
             OUTCOMES.labels(current.outcome.decision).inc()
         return self.pager.for_outcome(thread, place, current, permalink)
