@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bot.content.catalogue import ResolvedOutcome
 
 CAUTION = ("withhold", "refer", "report", "comply", "disclose-limited", "disclose")
+RELEASES = frozenset({"disclose", "disclose-limited", "comply"})  # decisions that hand records over
 URGENCY_ORDER = ("none", "prompt", "immediate")
 
 def caution_key(outcome: ResolvedOutcome) -> tuple[int, int, int]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
+from bot.content.decisions import RELEASES
 from bot.content.flows import NOT_SURE, Branch, Flow, Outcome, Question
 from bot.engine.conversation import Conversation, Turn
 from bot.engine.matching import match_choice, normalise, suggestion, worded
@@ -323,13 +324,21 @@ def step(catalogue: Catalogue, conversation: Conversation, text: str) -> View:
 def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,
                said: str) -> View | None:
     """A line that opens as a correction ("wait, actually it's a subpoena") re-answers the
-    latest question already answered that its words clearly answer otherwise; later answers
-    that still apply stay. A line without a correction's opener corrects nothing: "yes" after
-    an outcome is no reason to turn an earlier "no" around."""
+    latest question already answered that its words answer otherwise; later answers that still
+    apply stay. A line without a correction's opener corrects nothing: "yes" after an outcome
+    is no reason to turn an earlier "no" around.
+
+    The gate is directional. Words that clearly answer are taken. Words that only mention a
+    choice ("wait, actually she's the babysitter": a caretaker, a release condition, so never
+    taken from loose words) are taken when the case stands at a release and the correction
+    moves it off one: withdrawing a release needs no proof, granting one does. The latest
+    question the words mention is the one corrected ("actually no, she's the nanny" is about
+    who she is, not about whether the child is under 18)."""
     words = cues().corrected(said)
     if words is None:
         return None
     flow = catalogue.flow(conversation.library, conversation.flow)
+    releasing = current.outcome is not None and current.outcome.decision in RELEASES
     asked = [(current.question.id, "")] if current.question is not None else []
     for question_id, choice_id in [*asked, *reversed(current.path)]:
         question = flow.nodes[question_id]
@@ -337,4 +346,11 @@ def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,
         choice = match_choice(question, words)
         if choice is not None and choice.id != choice_id:
             return answer(catalogue, conversation, question_id, choice.id, said, worded=True)
+        mentioned = suggestion(question, words)
+        if mentioned is None or mentioned.id == choice_id:
+            continue
+        moved = answer(catalogue, conversation, question_id, mentioned.id, said, worded=True)
+        if releasing and (moved.outcome is None or moved.outcome.decision not in RELEASES):
+            return moved
+        return None  # mentioned, but not clearly enough to move towards (or keep) a release
     return None

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from bot.check.paths import FlowPath, enumerate_paths
 from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
+from bot.content.decisions import RELEASES
 from bot.content.flows import NOT_SURE, Outcome, Question
 
 # What staff may answer: plain words for each decision, and how urgently they'd fetch someone.
@@ -33,7 +34,6 @@ URGENCIES: tuple[tuple[str, str], ...] = (
     ("prompt", "Tell the {pic} soon (today)"),
     ("immediate", "Get the {pic} right now"),
 )
-RELEASES = frozenset({"disclose", "disclose-limited", "comply"})
 MAX_SCORE = 3  # 2 for the decision, 1 for the urgency
 
 

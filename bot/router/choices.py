@@ -225,7 +225,30 @@ class ChoiceMatcher:
             allowed = self._own_words(choice) | (NEGATIVE_WORDS if negative else frozenset())
             if any(w in QUALIFIERS and w not in allowed for w in _raw_words(rest)):
                 return (None,)
+            if not self._only_own_words(choice, rest):
+                return (None,)  # "yes, stepmom", "yes, she told me her name": asked again
         return (choice,)
+
+    def _only_own_words(self, choice: Choice, rest: str) -> bool:
+        """Every word of meaning in ``rest`` is one of ``choice``'s own phrases' words or the
+        question's ("yes saw his badge", "yes, he says it's an emergency"): for a release
+        condition the words after a yes may repeat it, never add to it. A whitelist, because
+        what contradicts a condition ("yes, verbally", "yes, in college") has no list."""
+        filler, own = stopwords(), self._own_vocabulary(choice)
+        typed = self._own_words(choice) | frozenset(_raw_words(self.question.ask)) | AFFIRMATIONS
+
+        def repeats(word: str) -> bool:
+            normal = self._normalised(word)
+            # a word the normaliser widens ("stepmom" -> mother, parent) must be typed as is
+            return word in typed or all(n in filler for n in normal) or (
+                len(normal) == 1 and normal[0] in own)
+
+        return all(repeats(w) for w in _raw_words(rest))
+
+    def _own_vocabulary(self, choice: Choice) -> frozenset[str]:
+        """The normalised words of ``choice``'s phrases and of the question asked."""
+        return frozenset(w for p in self.phrases if p.choice == choice.id for w in p.fact_words) | (
+            frozenset(self._normalised(self.question.ask)))
 
     def _corrected(self, negative: bool, choice: Choice, hits: list[Hit]) -> bool:
         """A "no" whose rest names, in positive words, one other choice than the "no" choice:
@@ -268,9 +291,9 @@ class ChoiceMatcher:
     def _own_words(self, choice: Choice) -> frozenset[str]:
         """The words of ``choice``'s own phrases as typed: a qualifier that is one of them is
         the choice speaking ("won't sign" for a refusal, "will sign" for a signature)."""
-        return frozenset(w for p in self.phrases if p.choice == choice.id
-                         for w in _raw_words(p.text)) | frozenset(
-            w for text in choice.strong for w in _raw_words(text))
+        typed = {w for p in self.phrases if p.choice == choice.id for w in _raw_words(p.text)}
+        typed |= {w for text in choice.strong for w in _raw_words(text)}
+        return frozenset(typed | {w.replace("'", "") for w in typed})  # "won't" and "wont"
 
     def _taken_back(self, said: Said, hit: Hit, *, whole: bool) -> bool:
         """Words beside a release condition's phrase defeat it (``Said.taken_back``): "*her
