@@ -274,6 +274,10 @@ def manifest_scopes() -> frozenset[str]:
     return frozenset(BOT_SCOPES)
 
 
+#: ``FakeSlack.handle``'s status for a call acted on whose reply is then lost.
+LOST_REPLY = 0
+
+
 class _Failure:
     def __init__(self, times: int, status: int, retry_after: int | None, error: str | None):
         self.times = times
@@ -313,10 +317,12 @@ class FakeSlack:
         self._failures: dict[str, list[_Failure]] = {}
         self._refusals: dict[str, tuple[str, int, tuple[str, ...] | None]] = {}
         self._stalls: dict[str, list[list[float]]] = {}
+        self._lost_replies: dict[str, int] = {}
         self.arrived: list[Call] = []  # every call as it arrives, even one still stalled
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
-        self._ts = itertools.count(1)
+        self._ts_lock = threading.Lock()
+        self._last_ts = 0
         self._ids = itertools.count(1)
         self._sockets: list[_WebSocket] = []
         self._acks: dict[str, dict[str, Any]] = {}
@@ -487,6 +493,13 @@ class FakeSlack:
         with self._lock:
             self._stalls.setdefault(method, []).append([times, seconds])
 
+    def lose_replies(self, method: str, *, times: int = 1) -> None:
+        """Act on the next ``times`` calls to ``method`` (a post is posted), then drop the
+        connection without answering: the reply is lost on its way back, as in a connection
+        reset. The caller cannot tell whether the call took effect."""
+        with self._lock:
+            self._lost_replies[method] = self._lost_replies.get(method, 0) + times
+
     def clear_stalls(self) -> None:
         with self._lock:
             self._stalls.clear()
@@ -561,7 +574,12 @@ class FakeSlack:
     # --- the Web API ----------------------------------------------------------------------
 
     def _next_ts(self) -> str:
-        return f"{1_700_000_000 + next(self._ts)}.{next(self._ids):06d}"
+        """A message ts on the wall clock, as Slack's are (so a message posted after an event is
+        later than that event's ts), strictly increasing."""
+        with self._ts_lock:
+            micros = max(time.time_ns() // 1000, self._last_ts + 1)
+            self._last_ts = micros
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def handle(
         self, method: str, args: dict[str, Any], token: str | None
@@ -593,6 +611,14 @@ class FakeSlack:
                     failures.pop(0)
             elif refused := self._refusal(method, args):
                 failure = _Failure(1, refused[1], None, refused[0])
+        if failure is None and self._lost_replies.get(method):
+            with self._lock:
+                self._lost_replies[method] -= 1
+            answer = self._answer(method, args, token)
+            with self._changed:
+                call.response = answer
+                self._changed.notify_all()
+            return LOST_REPLY, {}, answer
         if failure is not None:
             headers: dict[str, str] = {}
             if failure.status == 429 and failure.retry_after is not None:
@@ -941,6 +967,10 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 args["client_id"], _, args["client_secret"] = pair.partition(":")
             token = auth[7:] if auth.startswith("Bearer ") else args.pop("token", None)
             status, headers, answer = fake.handle(method, args, token)
+            if status == LOST_REPLY:  # acted on; the reply never reaches the caller
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self._reply(status, answer, headers)
 
         def do_GET(self) -> None:  # noqa: N802

@@ -173,3 +173,26 @@ def test_an_event_whose_first_post_outlasts_the_start_lease_is_posted_once(
             assert [tuple(r) for r in rows] == [("done", 0)] * len(rows)
         finally:
             bot.stop()
+
+
+def test_a_post_whose_reply_is_lost_is_not_posted_again(tmp_path: Path) -> None:
+    """Slack posts the event's message but the reply is lost (a connection reset on the way
+    back). Sending the same chat.postMessage again would post it twice; the event must
+    instead fail and be replayed, and the replay finds the message already in the thread."""
+    with FakeSlack() as fake:
+        bot = SlackBot.start(fake, Catalogue.load(SLACK_CONTENT), tmp_path)
+        try:
+            bot.runtime.start_worker()  # the inbox replayer, every second
+            fake.lose_replies("chat.postMessage", times=1)
+            since = time.time()
+            bot.dm(STAFF, "cop at the desk wants to know what a patron checked out")
+            time.sleep(3)
+            bot.settle(quiet=1.5, timeout=15)
+
+            posted = [c for c in fake.calls_to("chat.postMessage", lambda c: c.at >= since)
+                      if (c.response or {}).get("ok")]
+            texts = [str(c.args.get("text") or "") for c in posted]
+            assert len(posted) == 1, texts  # the first question, once
+            assert bot.runtime.services.slack_state.count()["threads"] == 1
+        finally:
+            bot.stop()

@@ -36,6 +36,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
 
 from bot.config import ConfigError, SlackSecrets
 from bot.faces.slack.guide import Guide
@@ -72,8 +73,36 @@ INTERACTIVE_TYPES = {
 }
 
 
+#: Web API methods that add something each time they are called. A reset connection or a 5xx
+#: leaves unknown whether Slack acted, so these are never sent again blindly: the event fails,
+#: and its replay looks in the thread for what was already posted (``Guide.resume``).
+POSTING_METHODS = frozenset({
+    "chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage", "chat.meMessage",
+    "files.completeUploadExternal",
+})
+
+
+def _posts(request: HttpRequest) -> bool:
+    return request.url.rstrip("/").rsplit("/", 1)[-1] in POSTING_METHODS
+
+
+class _ResetRetry(ConnectionErrorRetryHandler):
+    """Retries a reset connection, except for a call that posts (it may have been posted)."""
+
+    def _can_retry(self, *, request: HttpRequest, **kwargs: Any) -> bool:  # type: ignore[override]
+        return not _posts(request) and super()._can_retry(request=request, **kwargs)
+
+
+class _ServerErrorRetry(ServerErrorRetryHandler):
+    """Retries a 500/503, except for a call that posts (Slack may have posted before failing)."""
+
+    def _can_retry(self, *, request: HttpRequest, **kwargs: Any) -> bool:  # type: ignore[override]
+        return not _posts(request) and super()._can_retry(request=request, **kwargs)
+
+
 def web_client(secrets: SlackSecrets) -> WebClient:
-    """slack_sdk's client at ``SLACK_API_URL`` (when set), retrying 429s, 5xx and resets."""
+    """slack_sdk's client at ``SLACK_API_URL`` (when set), retrying 429s (Slack did nothing),
+    and 5xx and resets for calls that post nothing (see ``POSTING_METHODS``)."""
     kwargs: dict[str, Any] = {"token": secrets.bot_token, "timeout": 15}
     if secrets.api_url:
         kwargs["base_url"] = (
@@ -81,9 +110,9 @@ def web_client(secrets: SlackSecrets) -> WebClient:
         )
     client = WebClient(**kwargs)
     client.retry_handlers = [
-        ConnectionErrorRetryHandler(max_retry_count=2),
+        _ResetRetry(max_retry_count=2),
         RateLimitErrorRetryHandler(max_retry_count=2),
-        ServerErrorRetryHandler(max_retry_count=2),
+        _ServerErrorRetry(max_retry_count=2),
     ]
     return client
 
