@@ -22,8 +22,8 @@ on the out-of-fold predictions of the message-like examples):
   set at once, its latency timed one message at a time over the first 50 of each set, once.
 
 Sets: ``labelled`` (trained on by every system: a sanity row, not a measure), ``heldout``,
-``blind`` and ``blind2`` (never trained or tuned on by anything; written without seeing the
-triggers or the router). Metrics: *top-1* — in-scope messages whose first offer (the started
+``blind``, ``blind2`` and ``blind3`` (never trained or tuned on by anything; written without
+seeing the triggers or the router). Metrics: *top-1* — in-scope messages whose first offer (the started
 flow, else the first "Did you mean") is right; *started* — in-scope messages started directly on
 the right flow; *declined* — out-of-scope messages answered "I can't tell" (band none);
 *conf-wrong* — messages (of all) for which a wrong flow would be started without asking;
@@ -60,6 +60,7 @@ SETS = {
     "heldout": ROOT / "tests" / "routing" / "heldout.yaml",
     "blind": ROOT / "tests" / "routing" / "heldout_blind.yaml",
     "blind2": ROOT / "tests" / "routing" / "heldout_blind2.yaml",
+    "blind3": ROOT / "tests" / "routing" / "heldout_blind3.yaml",
 }
 TARGETS = {"blind": 0.95, "blind2": 0.93}
 PEER_C = 10.0  # the peers' logistic regression C (the router's is in model.json)

@@ -1,4 +1,4 @@
-"""The router on the blind held-out sets (tests/routing/heldout_blind.yaml, heldout_blind2.yaml).
+"""The router on the blind held-out sets (tests/routing/heldout_blind*.yaml).
 
 Each set was written without seeing any trigger phrase, the router or the other labelled sets
 (the first from the catalogue's situation table, the second from the situation titles,
@@ -39,12 +39,17 @@ class BlindSet:
 
 
 SETS = [
-    # the trained router, measured: top-1 98.8 %, declined 93.5 %, confidently wrong 0.4 %
+    # the trained router, measured: top-1 98.8 %, declined 100 %, confidently wrong 0.4 %
     # (the lexical scorer before it: 92.0 %, 87.1 %, 5.3 %)
     BlindSet("heldout_blind", top1=0.92, declined=0.85, confidently_wrong=0.03),
-    # measured: top-1 80.6 %, declined 88.0 %, confidently wrong 1.8 %
+    # measured: top-1 87.4 %, declined 98.0 %, confidently wrong 0.9 %
     # (the lexical scorer: 60.0 %, 78.0 %, 10.7 %)
     BlindSet("heldout_blind2", top1=0.74, declined=0.80, confidently_wrong=0.04),
+    # written after the router was retrained, by a helper who saw only the situation titles
+    # and descriptions; kept from everyone working on the router until it was measured:
+    # top-1 87.9 %, declined 88.0 %, confidently wrong 0.4 % (the model before: 81.3 %,
+    # 78.0 %, 0.4 %; the lexical scorer: 66.5 %, 68.0 %, 8.2 %)
+    BlindSet("heldout_blind3", top1=0.84, declined=0.82, confidently_wrong=0.03),
 ]
 
 
