@@ -23,9 +23,9 @@ on the out-of-fold predictions of the message-like examples):
 
 Sets: ``labelled`` (trained on by every system: a sanity row, not a measure), ``heldout``,
 ``blind``, ``blind2`` and ``blind3`` (never trained or tuned on by anything; written without
-seeing the triggers or the router). Metrics: *top-1* — in-scope messages whose first offer (the started
-flow, else the first "Did you mean") is right; *started* — in-scope messages started directly on
-the right flow; *declined* — out-of-scope messages answered "I can't tell" (band none);
+seeing the triggers or the router). Metrics: *top-1* — in-scope messages whose first offer (the
+started flow, else the first "Did you mean") is right; *started* — in-scope messages started
+directly on the right flow; *declined* — out-of-scope messages answered "I can't tell" (band none);
 *conf-wrong* — messages (of all) for which a wrong flow would be started without asking;
 latency p50/p99 per message after one warm-up pass.
 
