@@ -76,10 +76,8 @@ INTERACTIVE_TYPES = {
 #: Web API methods that add something each time they are called. A reset connection or a 5xx
 #: leaves unknown whether Slack acted, so these are never sent again blindly: the event fails,
 #: and its replay looks in the thread for what was already posted (``Guide.resume``).
-POSTING_METHODS = frozenset({
-    "chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage", "chat.meMessage",
-    "files.completeUploadExternal",
-})
+POSTING_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral",
+                             "files.completeUploadExternal"})
 
 
 def _posts(request: HttpRequest) -> bool:
