@@ -89,7 +89,10 @@ def run_checks(root: Path | None = None) -> Report:
             report.problems.extend(check_flow_for_pack(pack, flow))
     if not structural_errors:
         for check in WHOLE_CATALOGUE:
-            report.problems.extend(check(catalogue))
+            try:
+                report.problems.extend(check(catalogue))
+            except ContentError as error:  # e.g. the shipped routing model is damaged
+                report.problems.extend(error.problems)
     report.paths = sum(1 for _ in all_paths(catalogue))
     if not structural_errors:
         report.skipped = skipped_questions(catalogue)

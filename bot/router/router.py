@@ -49,8 +49,9 @@ from rapidfuzz import fuzz, process
 
 from bot.content.flows import Flow
 from bot.privacy.redact import redact
-from bot.router.model import Bands, LinearModel, decide, shipped
+from bot.router.model import Bands, LinearModel, decide
 from bot.router.prefill import PrefilledAnswer, StatedDate, prefill, stated_start
+from bot.router.shipped import shipped_checked
 from bot.router.text import DATA, Normaliser, is_content, words
 
 BANDS = ("confident", "ambiguous", "none")
@@ -71,7 +72,7 @@ def shipped_model(flows: dict[str, Flow]) -> LinearModel | None:
     """The shipped trained model, if it was trained on exactly these flows (by id); a library
     whose pack adds or replaces situations is routed by the lexical scorer until it is trained.
     (Whether the shipped model is up to date with the flows' phrases is a test's job.)"""
-    data = shipped()
+    data = shipped_checked()
     if data is None or set(data.header["classes"]) != {*flows, BACKGROUND}:
         return None
     return _shipped_model()
@@ -79,7 +80,7 @@ def shipped_model(flows: dict[str, Flow]) -> LinearModel | None:
 
 @cache
 def _shipped_model() -> LinearModel:
-    data = shipped()
+    data = shipped_checked()
     assert data is not None
     return LinearModel(data)
 
