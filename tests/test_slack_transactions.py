@@ -145,6 +145,13 @@ def test_the_click_that_pages_commits_the_page_with_the_case_once(tmp_path: Path
             bot.stop()
 
 
+def texts_posted_since(fake: FakeSlack, since: float) -> list[str]:
+    """The texts of the chat.postMessage calls Slack accepted since ``since``."""
+    return [str(c.args.get("text") or "")
+            for c in fake.calls_to("chat.postMessage", lambda c: c.at >= since)
+            if (c.response or {}).get("ok")]
+
+
 def test_an_event_whose_first_post_outlasts_the_start_lease_is_posted_once(
         tmp_path: Path) -> None:
     """Slack answers the event's first post 429 with a Retry-After longer than the inbox's
@@ -162,10 +169,8 @@ def test_an_event_whose_first_post_outlasts_the_start_lease_is_posted_once(
             time.sleep(4)
             bot.settle(quiet=1.5, timeout=15)
 
-            posted = [c for c in fake.calls_to("chat.postMessage", lambda c: c.at >= since)
-                      if (c.response or {}).get("ok")]
-            texts = [str(c.args.get("text") or "") for c in posted]
-            assert len(posted) == 2, texts  # the channel notice, then the first question
+            texts = texts_posted_since(fake, since)
+            assert len(texts) == 2, texts  # the channel notice, then the first question
             assert sum("This is a channel" in t for t in texts) == 1, texts
             assert bot.runtime.services.slack_state.count()["threads"] == 1
             with bot.runtime.services.database.engine.connect() as conn:
@@ -189,10 +194,8 @@ def test_a_post_whose_reply_is_lost_is_not_posted_again(tmp_path: Path) -> None:
             time.sleep(3)
             bot.settle(quiet=1.5, timeout=15)
 
-            posted = [c for c in fake.calls_to("chat.postMessage", lambda c: c.at >= since)
-                      if (c.response or {}).get("ok")]
-            texts = [str(c.args.get("text") or "") for c in posted]
-            assert len(posted) == 1, texts  # the first question, once
+            texts = texts_posted_since(fake, since)
+            assert len(texts) == 1, texts  # the first question, once
             assert bot.runtime.services.slack_state.count()["threads"] == 1
         finally:
             bot.stop()
