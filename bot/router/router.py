@@ -369,7 +369,7 @@ class Router:
         }
 
     def score_all(self, text: str) -> list[tuple[str, float]]:
-        """Every flow's score (and ``BACKGROUND``'s) for already-redacted ``text``, best first."""
+        """Every flow's score (and ``BACKGROUND``'s) for ``text``, best first."""
         if self.model is not None:
             scores = self.model.scores(text)
         else:
@@ -384,10 +384,11 @@ class Router:
         """Decide: start a flow, suggest up to three, or decline; ``text`` redacted is the only
         form of it the result keeps (``result.text``, and what prefill reads).
 
-        The scores are computed from ``text`` as typed, in memory and then dropped: redaction
+        The scores are computed from ``text`` as typed and never stored or logged: redaction
         may mask words of a script other than Latin as names, which could leave a Chinese,
         Korean, Russian or Arabic message nothing to be routed on, and the model is trained on
-        messages as typed."""
+        messages as typed. (The tokeniser's memo, ``text.words``, and the typo memo of the
+        normaliser do keep recent messages' words in this process's memory.)"""
         said = redact(text)
         band, ranked = self.decide(self.score_all(text))
         top = ranked[0][1] if ranked else 0.0
