@@ -565,8 +565,21 @@ def _address_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with those that overlap joined into one: two rules can both find a name (the
+    word before a person verb, and a name-list match) and mask its parts from different
+    starts; masking one would leave the other's end past the shortened text."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def _mask_spans(text: str, spans: list[tuple[int, int]], placeholder: str) -> str:
-    for start, end in sorted(spans, reverse=True):
+    for start, end in reversed(_merged(spans)):
         # keep the punctuation that ends the last word ("60657," "Ave.") outside the mask
         while end > start and text[end - 1] in ",;":
             end -= 1
