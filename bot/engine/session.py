@@ -20,7 +20,7 @@ exactly that (``bot.escalation.corrections``):
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -77,15 +77,27 @@ class Opening:
             return tuple(self.result.prefill)
         return prefill(self.catalogue.flow(self.library, flow_id), self.text)
 
-    def facts(self) -> tuple[tuple[str, str, str, str, bool], ...]:
-        """What the message stated for every situation of the library, as structured answers
-        (``Conversation.opening``): kept with the case so that "something else" re-applies
-        them in any face, with the message itself long gone. A suggestion keeps the flow's
-        phrase it was heard as, as ``Conversation.suggestions`` does; an answer keeps none."""
-        return tuple((flow_id, item.question, item.choice,
-                      item.said if item.suggested else "", item.suggested)
-                     for flow_id in sorted(self.catalogue.flows_for(self.library))
-                     for item in self.prefill(flow_id))
+    def facts(self, flow_ids: Iterable[str] | None = None
+              ) -> tuple[tuple[str, str, str, str, bool], ...]:
+        """What the message stated for ``flow_ids`` (default: every situation of the library),
+        as structured answers (``Conversation.opening``): kept with the case so that "something
+        else" re-applies them in any face, with the message itself long gone. A suggestion
+        keeps the flow's phrase it was heard as, as ``Conversation.suggestions`` does; an
+        answer keeps none.
+
+        Reading the message for a flow's questions is most of an opening's cost: faces pass
+        the situations started or offered, and a situation picked later is read then, while the
+        words are still in the face's memory (``switch``)."""
+        wanted = self.catalogue.flows_for(self.library) if flow_ids is None else flow_ids
+        return tuple(fact for flow_id in sorted(set(wanted))
+                     for fact in as_facts(flow_id, self.prefill(flow_id)))
+
+
+def as_facts(flow_id: str, read: Sequence[PrefilledAnswer]
+             ) -> tuple[tuple[str, str, str, str, bool], ...]:
+    """What a message stated for ``flow_id`` (``read``), as ``Conversation.opening`` keeps it."""
+    return tuple((flow_id, item.question, item.choice, item.said if item.suggested else "",
+                  item.suggested) for item in read)
 
 
 def did_you_mean(result: Any) -> tuple[str, ...]:
@@ -136,16 +148,23 @@ def merged(prefill: Sequence[PrefilledAnswer], kept: Sequence[PrefilledAnswer]
 
 
 def switch(catalogue: Catalogue, conversation: Conversation, flow_id: str,
-           prefill: Sequence[PrefilledAnswer] = ()) -> View:
+           prefill: Sequence[PrefilledAnswer] = (), opening: Opening | None = None) -> View:
     """"This is something else", then ``flow_id``: the same case (its id, so its page follows
     instead of a second one) under another situation, starting from what the opening message
-    stated for it (plus ``prefill``, from a newer description) and the day it gave."""
+    stated for it (plus ``prefill``, from a newer description) and the day it gave.
+
+    ``opening``: the opening message, when the face still holds it. The case keeps only the
+    facts read at the opening (for the situations started or offered); a situation not read
+    then is read now, and its facts are kept with the case like the others."""
     from bot.engine.step import start
 
-    return start(catalogue, conversation.library, flow_id,
-                 merged(prefill, opening_prefill(catalogue, conversation, flow_id)),
-                 conversation.stated_date, case_id=conversation.id,
-                 opening=conversation.opening)
+    kept = opening_prefill(catalogue, conversation, flow_id)
+    facts = conversation.opening
+    if opening is not None and not any(fact[0] == flow_id for fact in facts):
+        kept = opening.prefill(flow_id)
+        facts = (*facts, *as_facts(flow_id, kept))
+    return start(catalogue, conversation.library, flow_id, merged(prefill, kept),
+                 conversation.stated_date, case_id=conversation.id, opening=facts)
 
 
 def open_case(catalogue: Catalogue, library: str, text: str, router: Any = None) -> Opening:
@@ -444,11 +463,11 @@ class Case:
         self.offered = ()
         if switching and self.view is not None:
             return self._moved(self.view, switch(self.catalogue, self.view.conversation,
-                                                 flow_id, prefill))
+                                                 flow_id, prefill, self.opening))
         if not prefill and self.opening is not None:
             prefill = self.opening.prefill(flow_id)
         new = start(self.catalogue, self.library, flow_id, prefill, self.stated_date,
-                    opening=self.opening.facts() if self.opening is not None else ())
+                    opening=self.opening.facts((flow_id,)) if self.opening is not None else ())
         if self.pages is None:
             self.pages = PageLedger(new.conversation.id[:8])
         return self._moved(None, new)

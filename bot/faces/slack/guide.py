@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,6 +34,7 @@ from bot.engine.session import (
     CaseTrail,
     Move,
     Opening,
+    as_facts,
     happened,
     move,
     open_case,
@@ -79,6 +83,34 @@ class Place:
     resumes: str | None = None
 
 
+class Openings:
+    """Each thread's opening message (redacted), in this process's memory only, never stored:
+    a case stores what the message stated for the situations started or offered, and a
+    situation picked later after "something else" is read from the words held here. The
+    newest ``size`` threads are kept, each for ``seconds``; a thread forgotten (or opened by
+    another process) starts the situation picked without the opening's facts: its questions
+    are asked."""
+
+    def __init__(self, size: int = 1000, seconds: float = 4 * 3600):
+        self.size, self.seconds = size, seconds
+        self._kept: OrderedDict[tuple[str, str], tuple[float, Opening]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def keep(self, place: Place, opening: Opening) -> None:
+        with self._lock:
+            self._kept[(place.channel, place.thread_ts)] = (time.monotonic(), opening)
+            self._kept.move_to_end((place.channel, place.thread_ts))
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+    def get(self, place: Place) -> Opening | None:
+        with self._lock:
+            found = self._kept.get((place.channel, place.thread_ts))
+        if found is None or time.monotonic() - found[0] > self.seconds:
+            return None
+        return found[1]
+
+
 class Guide:
     """Runs guided conversations in Slack threads for one library."""
 
@@ -95,6 +127,7 @@ class Guide:
             self.catalogue.flows_for(self.library).values(), key=lambda f: f.title
         )
         self.pager = Pager(services, self.pack)  # pages and the asker's live paging status
+        self.openings = Openings()
         self._bot_user: str | None = None  # the bot's user id, for finding its own posts
 
     # --- helpers ------------------------------------------------------------------------------
@@ -259,11 +292,12 @@ class Guide:
         prefill: Sequence[PrefilledAnswer] = ()
         if flow_id is None and said and self.router is not None:
             opened = open_case(self.catalogue, self.library, redact(said), self.router)
+            self.openings.keep(place, opened)
             if opened.situation and self.flow(opened.situation):
                 flow_id, prefill = opened.situation, opened.prefill(opened.situation)
         dated = opened.stated_date if opened else None
         if flow_id is not None and self.flow(flow_id) is not None:
-            facts = opened.facts() if opened else ()
+            facts = as_facts(flow_id, prefill) if opened else ()
             current = start(self.catalogue, self.library, flow_id, prefill, dated,
                             opening=facts)
             step, link = move(None, current, "slack"), self.pager.permalink(client, place, current)
@@ -313,11 +347,15 @@ class Guide:
             self.show_picker(client, thread, place, "Which of these situations is it?")
             return
         opening = opened or open_case(self.catalogue, self.library, redact(said), self.router)
+        first = thread.conversation is None and not thread.opening  # the case's opening words
+        if first and opened is None:
+            self.openings.keep(place, opening)
         result = opening.result
         if result.situation and self.flow(result.situation):
-            self.start_flow(client, thread, place, result.situation,
-                            prefill=opening.prefill(result.situation),
-                            stated_date=opening.stated_date, opening_facts=opening.facts())
+            prefill = opening.prefill(result.situation)
+            self.start_flow(client, thread, place, result.situation, prefill=prefill,
+                            stated_date=opening.stated_date,
+                            opening_facts=as_facts(result.situation, prefill))
             return
         suggestions = [f for f in (self.flow(s) for s in opening.offered) if f]
         if suggestions:
@@ -332,13 +370,15 @@ class Guide:
             )
         # Each situation offered starts with what the opening message stated for it (a mere
         # suggestion is not carried: that question is asked); the thread keeps what it stated
-        # for every situation, for one picked later after "something else" (as a Case does).
-        facts = {f.id: [[p.question, p.choice] for p in opening.prefill(f.id) if not p.suggested]
-                 for f in (suggestions or self.flows)}
-        if thread.conversation is None and not thread.opening:
+        # for each one offered, for one picked later after "something else" (as a Case does).
+        stated = opening.facts(f.id for f in (suggestions or self.flows))
+        facts: dict[str, list[list[str]]] = {f.id: [] for f in (suggestions or self.flows)}
+        for flow_id, question_id, choice_id, _said, suggested in stated:
+            if not suggested:
+                facts[flow_id].append([question_id, choice_id])
+        if first:
             kept = self.state.advance(thread, conversation=None, status=thread.status,
-                                      opening=opening.facts(),
-                                      opening_date=opening.stated_date)
+                                      opening=stated, opening_date=opening.stated_date)
             if kept is None:
                 self.tell(client, place, "This case has already moved on; see the latest message.")
                 return
@@ -389,7 +429,8 @@ class Guide:
             self.tell(client, place, "That situation is no longer available; pick another.")
             return
         if thread.conversation is not None and thread.status == "picking":
-            current = switch(self.catalogue, thread.conversation, flow_id, prefill)
+            current = switch(self.catalogue, thread.conversation, flow_id, prefill,
+                             self.openings.get(place))
         else:
             current = start(self.catalogue, self.library, flow_id, prefill, stated_date,
                             opening=opening_facts)

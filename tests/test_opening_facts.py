@@ -1,0 +1,80 @@
+"""An opening message is read for the situation it starts (or the ones offered), not for every
+situation of the library; a situation picked later, after "something else", is read then and
+still starts from what the message stated.
+
+The bundled library: "cop at the desk wants to know what a patron checked out" starts the
+law-enforcement request, and also states, for "Someone asks about another person's library
+account", that they ask what the person has checked out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from bot.engine.session import Case
+from tests.fakeslack import FakeSlack
+from tests.slack_support import STAFF, SlackBot
+
+LIBRARY = "mount-prospect"
+OPENING = "cop at the desk wants to know what a patron checked out"
+STARTED = "law-enforcement-request"
+OTHER = "third-party-requests-patron-info"
+STATED = ("want", "items-out")  # what OPENING states for OTHER's first question
+
+
+def flows_read(opening: tuple[tuple[str, str, str, str, bool], ...]) -> set[str]:
+    return {fact[0] for fact in opening}
+
+
+@pytest.fixture
+def bot(catalogue: Catalogue, tmp_path: Path) -> Iterator[SlackBot]:
+    with FakeSlack() as fake:
+        running = SlackBot.start(fake, catalogue, tmp_path, config={"library": LIBRARY})
+        yield running
+        running.stop()
+
+
+def test_a_dm_routed_to_one_situation_is_read_for_that_one_only(bot: SlackBot) -> None:
+    ts = bot.dm(STAFF, OPENING)
+    question = bot.post()
+    thread = bot.state.thread(question.channel, ts)
+    assert thread is not None and thread.conversation is not None
+    assert thread.conversation.flow == STARTED
+    # The message states facts for five situations; the case keeps the one it started.
+    assert flows_read(thread.conversation.opening) == {STARTED}
+
+
+def test_a_situation_picked_after_something_else_starts_from_the_opening(
+        bot: SlackBot, catalogue: Catalogue) -> None:
+    ts = bot.dm(STAFF, OPENING)
+    question = bot.post()
+    bot.click(STAFF, question, "This is something else")
+    picker = bot.post()
+    bot.click(STAFF, picker, catalogue.flow(LIBRARY, OTHER).title)
+    asked = bot.post()
+    # Read now: "what a patron checked out" answers what they ask about, so the next
+    # question is asked, with that answer shown as understood.
+    assert "written permission" in asked.body
+    assert "What the person has checked out now" in asked.body
+    thread = bot.state.thread(question.channel, ts)
+    assert thread is not None and thread.conversation is not None
+    assert thread.conversation.flow == OTHER
+    assert STATED in thread.conversation.answers
+    assert flows_read(thread.conversation.opening) == {STARTED, OTHER}
+
+
+def test_the_terminal_case_reads_a_later_situation_when_it_is_picked(
+        catalogue: Catalogue) -> None:
+    case = Case(catalogue, LIBRARY)
+    case.route(OPENING)
+    assert case.view is not None
+    assert flows_read(case.view.conversation.opening) == {STARTED}
+    case.switch()
+    case.route(OTHER)
+    assert case.view.conversation.flow == OTHER
+    assert STATED in case.view.conversation.answers
+    assert flows_read(case.view.conversation.opening) == {STARTED, OTHER}
