@@ -53,7 +53,7 @@ class Opening:
 
     catalogue: Catalogue
     library: str
-    text: str
+    text: str  # redacted
     result: Any  # bot.router.RouteResult
 
     @property
@@ -168,11 +168,14 @@ def switch(catalogue: Catalogue, conversation: Conversation, flow_id: str,
 
 
 def open_case(catalogue: Catalogue, library: str, text: str, router: Any = None) -> Opening:
-    """Route staff's opening words (``router``: the face's, or the library's)."""
+    """Route staff's opening words as typed (``router``: the face's, or the library's). The
+    router redacts them once; the opening keeps only that redacted text, which every later
+    reading (prefill for another situation) uses."""
     from bot.router import router_for
 
     router = router or router_for(catalogue, library)
-    return Opening(catalogue, library, text, router.route(text))
+    result = router.route(text)
+    return Opening(catalogue, library, result.text, result)
 
 
 @dataclass(frozen=True)

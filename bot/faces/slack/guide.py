@@ -291,7 +291,7 @@ class Guide:
         opened = None  # the engine's reading of the opening message
         prefill: Sequence[PrefilledAnswer] = ()
         if flow_id is None and said and self.router is not None:
-            opened = open_case(self.catalogue, self.library, redact(said), self.router)
+            opened = open_case(self.catalogue, self.library, said, self.router)
             self.openings.keep(place, opened)
             if opened.situation and self.flow(opened.situation):
                 flow_id, prefill = opened.situation, opened.prefill(opened.situation)
@@ -346,7 +346,7 @@ class Guide:
         if self.router is None:
             self.show_picker(client, thread, place, "Which of these situations is it?")
             return
-        opening = opened or open_case(self.catalogue, self.library, redact(said), self.router)
+        opening = opened or open_case(self.catalogue, self.library, said, self.router)
         first = thread.conversation is None and not thread.opening  # the case's opening words
         if first and opened is None:
             self.openings.keep(place, opening)
