@@ -78,3 +78,20 @@ def test_the_terminal_case_reads_a_later_situation_when_it_is_picked(
     assert case.view.conversation.flow == OTHER
     assert STATED in case.view.conversation.answers
     assert flows_read(case.view.conversation.opening) == {STARTED, OTHER}
+
+
+def test_a_did_you_mean_is_read_for_the_situations_offered_and_a_pick_keeps_them(
+        bot: SlackBot, catalogue: Catalogue) -> None:
+    # Between two situations; the words also state facts for two situations not offered.
+    ts = bot.dm(STAFF, "a man wants to know about his wife's account and the cameras")
+    picker = bot.post()
+    assert "Did you mean" in picker.body
+    thread = bot.state.thread(picker.channel, ts)
+    assert thread is not None and thread.conversation is None
+    assert flows_read(thread.opening) == {OTHER}  # the one offered that it states facts for
+    bot.click(STAFF, picker, catalogue.flow(LIBRARY, OTHER).title)
+    bot.post()
+    thread = bot.state.thread(picker.channel, ts)
+    assert thread is not None and thread.conversation is not None
+    assert thread.conversation.flow == OTHER
+    assert ("want", "account") in thread.conversation.answers
