@@ -95,3 +95,21 @@ def test_a_did_you_mean_is_read_for_the_situations_offered_and_a_pick_keeps_them
     assert thread is not None and thread.conversation is not None
     assert thread.conversation.flow == OTHER
     assert ("want", "account") in thread.conversation.answers
+
+
+def test_openings_are_held_for_a_bounded_number_of_threads_and_time(
+        catalogue: Catalogue) -> None:
+    from bot.engine.session import open_case
+    from bot.faces.slack.guide import Openings, Place
+
+    opening = open_case(catalogue, LIBRARY, OPENING)
+    places = [Place("D1", f"1.{n}", STAFF) for n in range(3)]
+    held = Openings(size=2)
+    for place in places:
+        held.keep(place, opening)
+    assert held.get(places[0]) is None  # the oldest thread forgotten
+    assert held.get(places[1]) is opening and held.get(places[2]) is opening
+    assert held.get(Place("D1", "9.9", STAFF)) is None
+    expired = Openings(seconds=0)
+    expired.keep(places[0], opening)
+    assert expired.get(places[0]) is None

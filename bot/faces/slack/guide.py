@@ -106,7 +106,7 @@ class Openings:
     def get(self, place: Place) -> Opening | None:
         with self._lock:
             found = self._kept.get((place.channel, place.thread_ts))
-        if found is None or time.monotonic() - found[0] > self.seconds:
+        if found is None or time.monotonic() - found[0] >= self.seconds:
             return None
         return found[1]
 
