@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ContentError
-from bot.router.model import MODEL_FILE, WEIGHTS_FILE
-from bot.router.shipped import read_packed
+from bot.router.model import MODEL_FILE, WEIGHTS_FILE, read_packed
 from bot.router.text import DATA
 
 

@@ -29,8 +29,10 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+from bot.errors import ContentError, Problem
 from bot.router.text import DATA, Normaliser, is_content, plain_words, words
 
 MODEL_FILE = "model.json"  # the header: classes, bands, intercepts, digests
@@ -139,10 +141,12 @@ class Featurizer:
     """A message -> its features, each group scaled to a fixed length (shared by training)."""
 
     def __init__(self, vocabulary: Iterable[str] = (), shape: Shape = Shape(), *,
-                 correct: bool = True):
+                 correct: bool = True, remember: bool = False):
+        """``remember``: keep the typo corrections made (training, over its own examples; never
+        for staff's messages)."""
         self.shape = shape
         self.correct = correct
-        self.normaliser = Normaliser(vocabulary)
+        self.normaliser = Normaliser(vocabulary, remember=remember)
 
     def content(self, text: str) -> tuple[str, ...]:
         if self.correct:
@@ -317,10 +321,28 @@ def unpack(packed: Packed) -> tuple[list[str], list[str], Rows]:
     return names[:counts["chars"]], names[counts["chars"]:], Rows(wide, classes)
 
 
+_REMEDY = "reinstall frontdesk or run python -m bot.router.train"
+
+
+def read_packed(header: Path, blob: Path) -> Packed | None:
+    """The model in ``header`` and ``blob``, checked against the SHA-256 the header names (a
+    blob cut short, damaged or replaced would otherwise be routed on without a sign: a flipped
+    byte keeps the length); None when there is no header (the lexical router routes). A
+    missing or damaged blob is a one-line ``ContentError`` naming the file, not a silent fall
+    back to the lexical router."""
+    if not header.is_file():
+        return None
+    if not blob.is_file():
+        raise ContentError(Problem(blob, 0, f"missing beside {header.name}; {_REMEDY}"))
+    packed = Packed(json.loads(header.read_text("utf-8")), blob.read_bytes())
+    if hashlib.sha256(packed.blob).hexdigest() != packed.header.get("blob_sha256"):
+        raise ContentError(Problem(
+            blob, 0, f"damaged: not the weights {header.name} names (sha256 differs); {_REMEDY}"))
+    return packed
+
+
 @cache
 def shipped() -> Packed | None:
-    """The shipped model (``bot/data/routing/model.json`` and ``model.bin``), or None."""
-    header, blob = DATA / MODEL_FILE, DATA / WEIGHTS_FILE
-    if not header.is_file() or not blob.is_file():
-        return None
-    return Packed(json.loads(header.read_text("utf-8")), blob.read_bytes())
+    """The shipped model (``bot/data/routing/model.json`` and ``model.bin``, ``read_packed``),
+    or None."""
+    return read_packed(Path(str(DATA / MODEL_FILE)), Path(str(DATA / WEIGHTS_FILE)))

@@ -21,6 +21,7 @@ from bot.content.flows import Flow, Question
 from bot.router.ages import age_choice, age_hint, past
 from bot.router.choices import Hit, matcher
 from bot.router.dates import stated_date
+from bot.router.text import one_message
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ def prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
     One stretch of the message states one fact: a phrase found inside a longer phrase found for
     *another* question does not count either ("search warrant" is not also "what they searched").
     """
+    with one_message():  # the message's words once, whichever questions read them
+        return _prefill(flow, message)
+
+
+def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
     questions = flow.questions()
     hits = {q.id: matcher(q).hits(message) for q in questions}
     spans = [(h.start, h.end) for found in hits.values() for h in found]

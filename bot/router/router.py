@@ -49,10 +49,9 @@ from rapidfuzz import fuzz, process
 
 from bot.content.flows import Flow
 from bot.privacy.redact import redact
-from bot.router.model import Bands, LinearModel, decide
+from bot.router.model import Bands, LinearModel, decide, shipped
 from bot.router.prefill import PrefilledAnswer, StatedDate, prefill, stated_start
-from bot.router.shipped import shipped_checked
-from bot.router.text import DATA, Normaliser, is_content, words
+from bot.router.text import DATA, Normaliser, is_content, one_message, words
 
 BANDS = ("confident", "ambiguous", "none")
 BACKGROUND = "_background"  # ordinary desk talk (bot/data/routing/background.txt): never started
@@ -72,7 +71,7 @@ def shipped_model(flows: dict[str, Flow]) -> LinearModel | None:
     """The shipped trained model, if it was trained on exactly these flows (by id); a library
     whose pack adds or replaces situations is routed by the lexical scorer until it is trained.
     (Whether the shipped model is up to date with the flows' phrases is a test's job.)"""
-    data = shipped_checked()
+    data = shipped()
     if data is None or set(data.header["classes"]) != {*flows, BACKGROUND}:
         return None
     return _shipped_model()
@@ -80,7 +79,7 @@ def shipped_model(flows: dict[str, Flow]) -> LinearModel | None:
 
 @cache
 def _shipped_model() -> LinearModel:
-    data = shipped_checked()
+    data = shipped()
     assert data is not None
     return LinearModel(data)
 
@@ -387,8 +386,13 @@ class Router:
         The scores are computed from ``text`` as typed and never stored or logged: redaction
         may mask words of a script other than Latin as names, which could leave a Chinese,
         Korean, Russian or Arabic message nothing to be routed on, and the model is trained on
-        messages as typed. (The tokeniser's memo, ``text.words``, and the typo memo of the
-        normaliser do keep recent messages' words in this process's memory.)"""
+        messages as typed. Nothing of it outlives the call: the normalised words and typo
+        corrections are worked out once for scoring and prefill together
+        (``text.one_message``) and dropped at the end."""
+        with one_message():
+            return self._route(text, with_prefill=with_prefill)
+
+    def _route(self, text: str, *, with_prefill: bool) -> RouteResult:
         said = redact(text)
         band, ranked = self.decide(self.score_all(text))
         top = ranked[0][1] if ranked else 0.0

@@ -15,14 +15,22 @@ choice's label and synonyms — goes through the same steps, so both sides meet 
    corrected to the closest word it does know, if one is within one edit (two for words of nine
    letters or more) and that closest word is unique. Shorter words are left alone: "week" is
    not a typo for "weed". Short misspellings staff really make go in ``typos.yaml``.
+
+Nothing here remembers a message across calls: a staff message's words are patron data the
+process must not keep. ``one_message()`` lets one call (routing a message, prefilling its
+answers) normalise the same text once however many questions read it; its memo is dropped when
+the call ends. Only training, which reads its own examples, asks a ``Normaliser`` to remember
+its corrections (``remember=True``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from functools import cache, lru_cache
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
@@ -166,10 +174,40 @@ def _expand(words: list[str]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=8192)
+# The memo of the call in progress (``one_message``): text -> words, (normaliser, word) -> fix.
+_CALL_MEMO: ContextVar[dict[object, object] | None] = ContextVar("router_call_memo",
+                                                                 default=None)
+
+
+@contextmanager
+def one_message() -> Iterator[None]:
+    """Within this block ``words`` and ``Normaliser.correct`` work out each text and word once;
+    the memo is dropped when the outermost block ends (nested blocks share it)."""
+    if _CALL_MEMO.get() is not None:
+        yield
+        return
+    token = _CALL_MEMO.set({})
+    try:
+        yield
+    finally:
+        _CALL_MEMO.reset(token)
+
+
+def call_memo_active() -> bool:
+    """Whether a ``one_message`` block is open here (tests: none outlives its call)."""
+    return _CALL_MEMO.get() is not None
+
+
 def words(text: str) -> tuple[str, ...]:
-    """Steps 1-6: the normalised words of ``text``, stopwords and negations included."""
-    return tuple(stem(w) for w in _expand(_split(text)))
+    """Steps 1-6: the normalised words of ``text``, stopwords and negations included (never
+    memoised across calls; see ``one_message``)."""
+    memo = _CALL_MEMO.get()
+    if memo is None:
+        return tuple(stem(w) for w in _expand(_split(text)))
+    found = memo.get(text)
+    if found is None:
+        found = memo[text] = tuple(stem(w) for w in _expand(_split(text)))
+    return found  # type: ignore[return-value]
 
 
 def is_content(word: str) -> bool:
@@ -180,21 +218,32 @@ def is_content(word: str) -> bool:
 class Normaliser:
     """``words`` plus typo correction against a known vocabulary (step 7).
 
-    Built once per vocabulary (a router's catalogue, or one question's choices); corrections are
-    memoised, so a repeated word costs a dict lookup.
+    Built once per vocabulary (a router's catalogue, or one question's choices). Corrections
+    are remembered only with ``remember`` (training, over its own examples): a staff message's
+    misspelt words are not kept past the call that reads them (``one_message``).
     """
 
-    def __init__(self, vocabulary: Iterable[str], keep: Iterable[str] = ()):
+    def __init__(self, vocabulary: Iterable[str], keep: Iterable[str] = (), *,
+                 remember: bool = False):
         self.vocabulary = frozenset(vocabulary)
         self.keep = frozenset(keep)  # words never corrected, nor corrected to ("pending")
         self._choices = sorted(self.vocabulary)
-        self._fixes: dict[str, str] = {}
+        self._fixes: dict[str, str] | None = {} if remember else None
+
+    @property
+    def remembered(self) -> dict[str, str]:
+        """The corrections this normaliser keeps (a copy; empty unless ``remember``)."""
+        return dict(self._fixes or {})
 
     def correct(self, word: str) -> str:
         if word in self.vocabulary or word in self.keep or len(word) < 6 or not is_content(word):
             return word
-        if word in self._fixes:
-            return self._fixes[word]
+        memo: dict[Any, Any] | None = self._fixes
+        key: object = word
+        if memo is None:
+            memo, key = _CALL_MEMO.get(), (self, word)
+        if memo is not None and key in memo:
+            return memo[key]
         limit = 1 if len(word) < 9 else 2
         best = process.extract(
             word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=2
@@ -202,8 +251,8 @@ class Normaliser:
         fixed = word
         if best and (len(best) == 1 or best[0][1] < best[1][1]):
             fixed = best[0][0]
-        if len(self._fixes) < 50_000:
-            self._fixes[word] = fixed
+        if memo is not None:
+            memo[key] = fixed
         return fixed
 
     def words(self, text: str) -> tuple[str, ...]:

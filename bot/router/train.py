@@ -270,7 +270,7 @@ class LinearClassifier:
 
     def __init__(self, vocabulary: Iterable[str], c: float = REGULARISATION,
                  shape: Shape = SHAPE):
-        self.featurizer = Featurizer(vocabulary, shape)
+        self.featurizer = Featurizer(vocabulary, shape, remember=True)
         self.c = c
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> LinearClassifier:
