@@ -97,13 +97,22 @@ def char_pieces(text: str, sizes: Iterable[int] = CHAR_SIZES,
 
 
 def piece_set(text: str, sizes: Iterable[int] = CHAR_SIZES,
-              short: Iterable[int] = SHORT_SIZES) -> set[str]:
+              short: Iterable[int] = SHORT_SIZES, *, across: bool = False) -> set[str]:
     """``set(char_pieces(text, sizes, short))``, cut with fewer Python-level steps (the hot
-    path)."""
+    path). ``across``: also the pieces that span a space between two words ("h war" of
+    "search warrant"), cut from the words joined by single spaces."""
     sizes = tuple(sizes)
     wide = sorted({*short, *sizes})
     pieces: set[str] = set()
-    for word in set(plain_words(text)):
+    found = plain_words(text)
+    if across and found:
+        joined = f" {' '.join(found)} "
+        size = len(joined)
+        for n in sizes:
+            pieces.update(map(joined.__getitem__, map(slice, range(size - n + 1),
+                                                      range(n, size + 1))))
+        found = [word for word in found if not word.isascii()]  # their short pieces still
+    for word in set(found):
         padded = f" {word} "
         size = len(padded)
         for n in (sizes if word.isascii() else wide):
@@ -126,15 +135,17 @@ class Shape:
     char_weight: float = 1.0  # the character group's length, the word group's being 1
     pairs: bool = True  # adjacent word pairs as well as words
     short_sizes: tuple[int, ...] = SHORT_SIZES  # also cut from a word outside a-z
+    across: bool = False  # character pieces also across the space between two words
 
     def to_json(self) -> dict[str, Any]:
         return {"char_sizes": list(self.char_sizes), "char_weight": self.char_weight,
-                "pairs": self.pairs, "short_sizes": list(self.short_sizes)}
+                "pairs": self.pairs, "short_sizes": list(self.short_sizes),
+                "across": self.across}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Shape:
         return cls(tuple(data["char_sizes"]), float(data["char_weight"]), bool(data["pairs"]),
-                   tuple(data.get("short_sizes", SHORT_SIZES)))
+                   tuple(data.get("short_sizes", SHORT_SIZES)), bool(data.get("across")))
 
 
 class Featurizer:
@@ -157,7 +168,8 @@ class Featurizer:
         """The distinct word features and character pieces of ``text`` (no prefixes)."""
         content = self.content(text)
         found = set(word_features(content)) if self.shape.pairs else set(content)
-        return found, piece_set(text, self.shape.char_sizes, self.shape.short_sizes)
+        return found, piece_set(text, self.shape.char_sizes, self.shape.short_sizes,
+                                across=self.shape.across)
 
     def features(self, text: str) -> dict[str, float]:
         """``groups`` as one sparse vector (prefixed names), each group scaled to its length."""
