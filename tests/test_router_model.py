@@ -27,6 +27,7 @@ from bot.router.router import BACKGROUND
 from bot.router.text import DATA
 from bot.router.train import (
     LinearClassifier,
+    band_fits,
     fit_bands,
     inputs_digest,
     model_data,
@@ -88,6 +89,31 @@ def test_fit_bands_places_each_threshold_where_the_predictions_need_it() -> None
     assert bands.confident <= 0.8
     started = [r for r in rows if r[0] >= bands.confident and r[0] - max(r[1:]) >= bands.margin]
     assert started == [[0.8, 0.1, 0.1]] * 20
+
+
+def test_shipped_bands_are_the_median_of_the_resamples_best_not_one_knife_edge() -> None:
+    """Where the predictions leave the best margin anywhere between two values, one best fit
+    lands on whichever edge a few rows favour; the median over resamples does not swing with
+    them: each threshold is the median of the resamples' best values."""
+    import random
+    import statistics
+
+    rng = random.Random(3)
+    classes = ["a", "b", BACKGROUND]
+    rows, labels = [], []
+    for _ in range(60):  # right answers lead by 0-0.8, wrong ones by 0-0.6: they overlap
+        lead = rng.uniform(0.0, 0.8)
+        rows.append([0.1 + lead, 0.1, 0.8 - lead])
+        labels.append("a")
+        wrong = rng.uniform(0.0, 0.6)
+        rows.append([0.2 + wrong, 0.2, 0.6 - wrong])
+        labels.append("b")
+    whole, resampled = band_fits(rows, classes, labels, bootstraps=15)
+    assert len(resampled) == 15 and len(set(resampled)) > 1  # the resamples disagree
+    bands = fit_bands(rows, classes, labels, bootstraps=15)
+    for name in ("confident", "margin", "suggest", "background_lead"):
+        assert getattr(bands, name) == statistics.median(getattr(b, name) for b in resampled)
+    assert fit_bands(rows, classes, labels, bootstraps=0) == whole
 
 
 def test_the_router_uses_the_model_only_for_the_flows_it_was_trained_on(
