@@ -537,3 +537,65 @@ def test_redaction_never_fails_on_what_staff_type(words: list[str], tail: str) -
     masking them raised IndexError ("Ο αναγνώστης Γιώργος Παπαδόπουλος …", a Greek reader):
     the message was lost with a traceback. Whatever is typed, redaction returns text."""
     assert isinstance(redact(" ".join(words) + tail), str)
+
+
+# --- the last digits in other languages, hidden digits, a social security number ---------------
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("Dice que su credencial termina en 4471, quiere renovarla", "4471"),
+        ("Leserausweis, Nummer endet mit 2093 — gesperrt", "2093"),
+        ("читательский билет, номер оканчивается на 6620", "6620"),
+        ("她的借书证尾号为 3318，要求挂失", "3318"),
+        ("il a dit que sa carte se termine par 5071", "5071"),
+        ("card that ends in …4415 was flagged", "4415"),
+        ("barcode ending xxxx 7208, blocked it", "7208"),
+        ("read her SSN as ***-**-6612 over the phone", "6612"),
+        ("wrote XXX XX 3057 on the form, shredded it", "3057"),
+    ],
+)
+def test_the_last_digits_of_a_number_are_masked_in_any_language(text: str, digits: str) -> None:
+    """The last digits of a card or a social security number identify a patron whatever
+    language the cue is in and however the first digits are hidden."""
+    assert digits not in redact(text)
+
+
+# --- a named person's age ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("asked whether Delphine Okoro, about 45, had been in", "45"),
+        ("Oscar Lindqvist is 12, his aunt wanted his list", "12"),
+        ("patron Ingrid Valdés — she's 67 and needs large print", "67"),
+        ("Mrs. Achterberg, aged 81, asked for home delivery", "81"),
+        ("La mamá de Mateo Quispe (11 años) pidió su historial", "11"),
+        ("Tomasz Wróbel ma 15 lat, ojciec pytał o wypożyczenia", "15"),
+        ("Beatrix Holloway, 29 years old, lost her card", "29"),
+    ],
+)
+def test_an_age_beside_a_name_is_masked(text: str, age: str) -> None:
+    """An age narrows a named patron down as a birth year does."""
+    out = redact(text)
+    assert not re.search(rf"(?<!\d){age}(?!\d)", out), out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kids under 13 need a grown-up in the lab",
+        "Patron, age 72, wants her reading history turned off",
+        "found a 6 year old alone in the story room at closing",
+        "story time is for ages 3-5",
+        "Officer said he was 10 minutes away",
+    ],
+)
+def test_an_age_that_names_no_one_is_left(text: str) -> None:
+    """An age alone, or a group's age limit, identifies nobody: the note stays as written."""
+    assert redact(text) == text
+
+
+def test_a_birthday_given_as_a_month_day_and_short_year_is_masked() -> None:
+    out = redact("she gave her birthday as october 9th, '81 to verify")
+    assert "'81" not in out and "9th" not in out

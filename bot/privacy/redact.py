@@ -13,7 +13,9 @@ What is masked, in this order (so one identifier is never half-masked by another
 * ``[card]`` — any run of 6 or more digits, possibly grouped by spaces or dashes (library
   barcodes are usually 14 digits), except calendar dates; and any digits right after a card
   cue ("card #4821", "barcode ending 0199", "account no. 5512"), the last digits of any number
-  ("ends -0912", "last 4 of phone 8834") and an id on a pass or badge ("guest pass G-4471");
+  ("ends -0912", "last 4 of phone 8834", "termina en 3390", "尾号是 5521", hidden first digits
+  "...6602") and an id on a pass or badge ("guest pass G-4471");
+* ``[ssn]`` — a social security number, whole or with its first digits hidden (``xxx-xx-4409``);
 * ``[phone]`` also: seven or more digits read out in words ("four one five, five five five");
 * ``[mac]`` — a device's hardware address (``a4-5e-60-c2-11-9f``, ``3C:22:FB:91:0A:7E``);
 * ``[ip]`` — IPv4 and IPv6 addresses (a patron's computer or home connection);
@@ -26,6 +28,8 @@ What is masked, in this order (so one identifier is never half-masked by another
 * ``[dob]`` — a date after a birth cue ("DOB", "born", "birthday", "b."), numeric or with a
   month name, year alone included; and any full date three or more years old (an incident or a
   court order is recent; a date long past in a note is a birth date far more often);
+* ``[age]`` — in a note that names someone, an age ("9 años", "82 years old", "age 82", "she's
+  34.", "[name], around 30,"); an age alone or a group's ("kids under 13") is left;
 * ``[plate]`` — the letters and digits after a plate cue ("plate", "tag", "licence",
   "registration"), and upper-case letter/digit groups shaped like a US plate (``ABC 1234``,
   ``7XYZ123``);
@@ -117,6 +121,8 @@ CARD_CUE = re.compile(
     re.IGNORECASE,
 )
 
+# The digits hidden before the last ones ("ending ...6602", "ends ****0912", "xxxx4471").
+_HIDDEN = r"(?:(?:\.{2,}|…|[*•xX#]{2,})\s*)?"
 # The last digits of a number ("barcode ends -0912", "last 4 of phone 8834", "last four of
 # her card: eight eight one two"): a part of an identifier is still the patron's.
 PARTIAL_CUE = re.compile(
@@ -124,10 +130,25 @@ PARTIAL_CUE = re.compile(
     r"|last\s+(?:\d|two|three|four|five|six|few)(?:\s+(?:digits?|numbers?|nums?))?"
     r"(?:\s+(?:of|on|from|in|to)\s+(?:(?:his|her|their|the|my|your|its|patron'?s?)\s+)?"
     r"[\w'-]+(?:\s+(?:number|num|no\.?|#))?)?)"
-    r"\s*(?:is|was|are|were|=|:)?\s*[-#:]?\s*)"
+    rf"\s*(?:is|was|are|were|=|:)?\s*[-#:]?\s*{_HIDDEN})"
     rf"(?P<digits>\d(?:[ -]?\d){{2,}}|{_spoken(3)})(?![\d\w])",
     re.IGNORECASE,
 )
+# The same cue in the languages patrons and staff write notes in: "termina en 3390", "endet
+# auf 7730", "заканчивается на 8812", "尾号是 5521", "끝자리 1234" (uncased scripts have no word
+# boundary, so their cues stand alone).
+PARTIAL_ABROAD = re.compile(
+    r"(?P<cue>(?:\b(?:termina(?:n|ndo)?|terminad[ao]|acaba(?:n)?|finit|finissant|se\s+termine|"
+    r"endet|endend|kończy\s+się|konczy\s+sie|końcówka|kết\s+thúc|закінчується|"
+    r"заканчивается|оканчивается|кончается)\s*(?:en|em|con|com|par|auf|mit|in|na|на|bằng)?\b"
+    r"|尾号|尾數|尾数|后四位|後四位|末尾|下4桁|下四桁|끝자리|끝번호)"
+    rf"\s*(?:是|为|為|は|는|가|:|：)?\s*[-#:：]?\s*{_HIDDEN})"
+    r"(?P<digits>\d(?:[ -]?\d){2,})(?!\d)",
+    re.IGNORECASE,
+)
+# A social security number, whole or with its first digits hidden ("xxx-xx-4409", "***-**-4409"):
+# the last four are the part people are asked for, and the part that identifies.
+SSN = re.compile(r"(?<![\w-])(?:\d{3}|[xX*#•]{3})([- ]?)(?:\d{2}|[xX*#•]{2})\1\d{4}(?![\w-])")
 # An id on a pass, a badge or an id card ("guest pass G-4471", "student id 900412377").
 ID_CUE = re.compile(
     r"(?P<cue>\b(?=[gvcpdtwisemlubkGVCPDTWISEMLUBK])"
@@ -472,11 +493,47 @@ _DATE = (
 FULL_DATE = re.compile(rf"(?<![\w/.-]){_DATE}(?![\w/-])", re.IGNORECASE)
 BIRTH_CUE = re.compile(
     r"(?P<cue>\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|bday|born(?:\s+on|\s+in)?"
-    r"|b\.)\s*(?:is|was|of|:|-)?\s*)"
-    rf"(?P<date>{_DATE}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|(?:19|20)\d\d)(?![\w/-])",
+    r"|b\.)\s*(?:is|was|of|as|:|-)?\s*)"
+    # "march 3rd, '77": a month and a day, then maybe a year in any form
+    rf"(?P<date>{_DATE}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+['’]?\d\d(?:\d\d)?)?"
+    r"|(?:19|20)\d\d)(?![\w/-])",
     re.IGNORECASE,
 )
 OLD_AFTER_YEARS = 3  # a full date at least this many years back is treated as a birth date
+
+# --- a person's age ---------------------------------------------------------------------------
+# An age narrows a named patron down as a birth year does: in a note that names someone,
+# masked where it is written as one ("9 años", "14 lat", "13 साल", "82 years old", "age 82",
+# "aged 9"), and as a bare number where it is said of a person ("[name], around 30,", "she's
+# 34.", "he is 17 and"). A number for a group ("kids under 13", "ages 5 and up", "over 18
+# years old") is no one's age.
+_NOT_ONES_AGE = r"(?<!under )(?<!over )(?<!than )(?<!least )(?<!below )(?<!above )(?<!ages )"
+_AGE_AFTER = (r"(?=\s*(?:[.,;:!?)\]—–]|-\s|$|\s+(?:and|but|so|now|or|with|who|lives|"
+              r"y/?o|yrs?|years)\b))")
+AGE_UNIT = re.compile(
+    rf"(?<![\w.,-]){_NOT_ONES_AGE}(?<!-)\d{{1,3}}(?:\s*|-)"
+    r"(?:(?:years?|yrs?\.?)[\s-]+old\b|y/?o\b|y\.o\.|años\b|anos\b|ans\b|Jahre\b|jährig\w*|"
+    r"lat\b|lata\b|лет\b|года?\b|рок(?:ів|и)\b|साल|वर्ष|岁|歲|세|살|tuổi\b|yaşında\b|"
+    r"anni\b|jaar\b|سنة|سنوات|عام(?:ا|ًا)?)",
+    re.IGNORECASE)
+AGE_CUE = re.compile(
+    r"(?P<cue>\b(?:age|aged|edad|âge|alter|возраст|wiek)\s*(?:is|was|of|:|=)?\s*"
+    r"(?:about|around|approx\.?|approximately|roughly|~)?\s*)"
+    r"(?P<age>\d{1,3})(?!\s*(?:[-–+]|to\b|or\b|and\s+(?:up|under|over|older|younger)\b))(?![\w.])",
+    re.IGNORECASE)
+AGE_SAID = re.compile(
+    r"(?P<cue>(?:\[name\](?:['’]s)?|\b(?:he|she|they|patron|kid|child|son|daughter))"
+    r"(?:\s*,\s*|\s*(?:['’]s|\s+is|\s+was|\s+turned|\s+turns|\s+just\s+turned)\s+)"
+    r"(?:(?:about|around|approx\.?|approximately|maybe|roughly|only|just|like|~)\s*)?)"
+    rf"(?P<age>\d{{1,3}})(?![\w:/]|[.,]\d){_AGE_AFTER}",
+    re.IGNORECASE)
+
+
+def _mask_age(match: re.Match[str]) -> str:
+    if int(match.group("age")) > 115:
+        return match.group(0)
+    return match.group("cue") + "[age]"
+
 
 # --- licence plates ------------------------------------------------------------------------------
 PLATE_CUE = re.compile(
@@ -682,6 +739,8 @@ def _redact(text: str) -> str:
     text = UNIT.sub("[address]", text)
     text = HOUSE.sub(lambda m: m.group("cue") + "[address]", text)
     text = PARTIAL_CUE.sub(_mask_cued_card, text)
+    text = PARTIAL_ABROAD.sub(_mask_cued_card, text)
+    text = SSN.sub("[ssn]", text)
     text = PHONE.sub("[phone]", text)
     text = SPOKEN_PHONE.sub("[phone]", text)
     text = PLATE_CUE.sub(_mask_plate, text)
@@ -690,7 +749,17 @@ def _redact(text: str) -> str:
     text = CARD.sub(_mask_card, text)
     text = CARD_CUE.sub(_mask_cued_card, text)
     text = ID_CUE.sub(lambda m: m.group("cue") + "[card]", text)
-    return _mask_names(text)
+    return _mask_ages(_mask_names(text))
+
+
+def _mask_ages(text: str) -> str:
+    """The ages in a note that names someone: an age alone ("Patron, age 72", "a 6 year old
+    alone") identifies no one; beside a name it narrows the name down."""
+    if "[name]" not in text:
+        return text
+    text = AGE_UNIT.sub("[age]", text)
+    text = AGE_CUE.sub(_mask_age, text)
+    return AGE_SAID.sub(_mask_age, text)
 
 
 def _mask_names(text: str) -> str:
