@@ -59,6 +59,13 @@ PLACE_WORDS = frozenset({
     "pd", "fd", "dept", "times", "tribune", "post", "journal", "herald", "gazette", "news",
     "magazine", "day",
 })
+# The last part of a newspaper's hyphenated name (Sun-Times, Post-Dispatch, Star-Ledger).
+_PAPER_ENDS = frozenset({"times", "post", "dispatch", "tribune", "herald", "journal", "news",
+                         "gazette", "sentinel", "chronicle", "inquirer", "ledger", "telegram"})
+
+
+def _paper(bare: str) -> bool:
+    return "-" in bare and bare.rsplit("-", 1)[-1] in _PAPER_ENDS
 # A capitalised run right after one of these names a place (Mount Prospect, New York, Fort
 # Wayne, Port Huron, Los Angeles), not a person.
 PLACE_PREFIXES = frozenset({"mount", "mt", "fort", "ft", "port", "new", "los", "las", "lake"})
@@ -69,6 +76,28 @@ AUTHOR_BEFORE = re.compile(
     r"poems|poetry|stories|mysteries|thrillers?|cookbooks?|audiobooks?|albums?|songs?|films?|"
     r"movies?|works|written|illustrated|narrated|directed|authored|edited)\s+by\s+$",
     re.IGNORECASE)
+# "<a title> by <Name>" (it's The Kite Runner by Khaled Hosseini, "Beloved" by ...), and the
+# next author of a list ("books by Toni Morrison and Zadie Smith").
+TITLE_BY = re.compile(r"(?:\b(?:The|A|An)(?:\s+[A-Z][\w'’-]*){1,5}|[\"”»])\s+by\s+$")
+AUTHORS_LIST = re.compile(
+    r"\b(?:books?|novels?|poems|poetry|stories|works|written|illustrated|anything|something)"
+    # (a listed author before is set aside as a private-use character: see redact())
+    r"\s+by\s+(?:[A-Z\ue000-\uf8ff][\w.'’-]*,?\s+){1,4}(?:and|&|or)\s+$", re.IGNORECASE)
+# A weekday range in opening hours ("M–Th 9–8, F–Sa 9–5"): day abbreviations, not names (Sa, Su).
+DAY_RANGE = re.compile(
+    r"\b(?:M|Mo|Mon|Tu|Tue|Tues|W|We|Wed|Th|Thu|Thur|Thurs|F|Fr|Fri|Sa|Sat|Su|Sun)\s*[–-]\s*"
+    r"(?:M|Mo|Mon|Tu|Tue|Tues|W|We|Wed|Th|Thu|Thur|Thurs|F|Fr|Fri|Sa|Sat|Su|Sun)\b")
+# Words of Spanish, Portuguese, French, German, Italian and Polish that English never uses: a
+# note with two of them is written in that language, where a lower-case word that a list has as
+# a surname is far more often a word of the note's language (días, las, mayo) than a name.
+_OTHER_LATIN = re.compile(
+    r"\b(?:el|en|se|los|las|que|del|una|por|para|está|esta|pero|muy|hay|fue|nada|ningún|"
+    r"não|uma|com|mais|você|est|les|des|"
+    r"une|pour|dans|avec|pas|und|ist|nicht|ein|eine|mit|auf|che|non|sono|della|się|nie|jest|"
+    r"czy|oraz)\b", re.IGNORECASE)
+# A Vietnamese language or people ("tiếng Anh", "người Pháp"), a weekday ("thứ Ba", "thứ Tư"):
+# a capitalised word, not a name.
+_VIETNAMESE_LANGUAGE = re.compile(r"\b(?:tiếng|người|nước|thứ)\s+$", re.IGNORECASE)
 # Between two words of one name: spaces, "Last, First", an initial's dot, a nickname's quotes
 # or brackets (Ignatius 'Iggy' Pawlowski, Bobby (Robert) Kowalczyk), "Ravi & Sunita Patel".
 JOINER = re.compile(r"^\s+$|^\s*,\s*$|^\s*\.\s+$|^\s*[)'’\"”]?\s*[('‘\"“]?\s*$|^\s*&\s*$")
@@ -409,7 +438,7 @@ def _evidence(token: Token, shouting_text: bool = False) -> str | None:
         return None
     if INITIAL.match(token.text) or (len(token.text) == 1 and token.capitalised):
         return "weak"
-    if bare in PLACE_WORDS or bare in staff_words():
+    if bare in PLACE_WORDS or bare in staff_words() or _paper(bare):
         return None
     if _foreign_script(token.text):
         if _cased_script(token.text) and not token.text[:1].isupper():
@@ -496,7 +525,7 @@ def before_person_verb(text: str) -> list[tuple[int, int]]:
             continue  # a pronoun, an article or an acronym (He, The, LE, FBI): no name's words
         listed = [w in first_names or w in surnames or _listed(w) for w in words]
         unnamed = [w for w, known in zip(words, listed, strict=True)
-                   if not known and (w in ordinary_words() or w in PLACE_WORDS)]
+                   if not known and (w in ordinary_words() or w in PLACE_WORDS) or _paper(w)]
         if any(listed) and not unnamed and words[0] not in PLACE_PREFIXES:
             spans.append(match.span("words"))
     return spans
@@ -515,6 +544,8 @@ def find_names(text: str) -> list[tuple[int, int]]:
     title_case = sum(t.capitalised and not t.sentence_start and not t.shouting
                      and (t.bare in ordinary_words() or t.bare in PLACE_WORDS)
                      for t in tokens) >= 2
+    other_language = len({m.group(0).lower() for m in _OTHER_LATIN.finditer(text)}) >= 2
+    days = [m.span() for m in DAY_RANGE.finditer(text)]
     spans: list[tuple[int, int]] = []
     run: list[tuple[Token, str]] = []
 
@@ -522,8 +553,10 @@ def find_names(text: str) -> list[tuple[int, int]]:
         place = following is not None and (
             following.capitalised and following.bare in PLACE_WORDS
             or following.text in INSTITUTION_WORDS)  # Chase bank, Acme inc
-        if (run and not place and not _place_or_author(text, run) and not _word_opening(text, run)
-                and _is_name(run)):
+        other = (run and (vietnamese and _VIETNAMESE_LANGUAGE.search(text[:run[0][0].start])
+                          or any(s <= run[0][0].start < e for s, e in days)))
+        if (run and not place and not other and not _place_or_author(text, run)
+                and not _word_opening(text, run) and _is_name(run)):
             spans.append((run[0][0].start, run[-1][0].end))
         run.clear()
 
@@ -531,7 +564,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
         kind = _evidence(token, shouting_text)
         if kind == "foreign":
             kind = _foreign_evidence(token) if foreign else "strong"
-        if kind == "listed" and vietnamese:
+        if kind == "listed" and (vietnamese or other_language):
             kind = None
         if kind in ("proper", "initialcap") and title_case:
             kind = None
@@ -600,7 +633,8 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
     if _in_quoted_title(text, first.start):
         return True  # 'Where the Crawdads Sing'
 
-    return bool(AUTHOR_BEFORE.search(before))
+    return bool(AUTHOR_BEFORE.search(before) or TITLE_BY.search(before)
+                or AUTHORS_LIST.search(before))
 
 
 _QUOTED = re.compile(r"[\"“'‘«]([^\"”'’»]{3,80})[\"”'’»]")

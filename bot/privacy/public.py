@@ -10,7 +10,11 @@ around it say it is the topic (``bot/data/privacy/public_names.txt`` lists the n
   before it ("books about ...", "a biography of ..."; never a bare "by": "checked out by ...");
   or in a catalogue note (call
   number, shelf, collection) that says nothing of a patron (no hold, card, account, his/her);
-* a **work** or an **organisation** (Captain Underpants, Wells Fargo) wherever it is written;
+* a **work**, an **event** or an **organisation** (Captain Underpants, Veterans Day, Banned
+  Books Week, Wells Fargo) wherever it is written;
+* an **official** named by the office's capitalised title ("Mayor Brandon Johnson is visiting",
+  "Senator Duckworth's office") in a note that says nothing of a patron: the person in their
+  public role;
 * never right after a naming cue ("patron Stephen King", "named Harry Potter", "Mr. Dickens").
 """
 
@@ -33,11 +37,16 @@ _WORK_AFTER = re.compile(
     r"trilogy|box\s+set|graphic\s+novels?|visit|costume|party|lookalike|impersonator|"
     r"rep|representative|branch|delivery|order|invoice|shipment|account\s+rep)\b",
     re.IGNORECASE)
-_TITLE_AFTER = re.compile(r"['’]s\s+[\"“'‘«]?(?:[A-Z]|The\b)")  # Harper Lee's To Kill a ...
+# Harper Lee's To Kill a ..., Harry Potter and the Goblet of Fire
+_TITLE_AFTER = re.compile(
+    r"['’]s\s+[\"“'‘«]?(?:[A-Z]|The\b)"
+    r"|(?P<rest>\s+(?:and|&)\s+the(?:\s+(?:of|the|and|a|in|on|to))*"
+    r"(?:\s+[A-Z][\w'’-]*(?:\s+(?:of|the|and|a|in|on|to))*)*\s+[A-Z][\w'’-]*)")
 _WORK_BEFORE = re.compile(
     r"(?:\b(?:books?|novels?|biograph(?:y|ies)|works|poems|poetry|stories|memoirs?|series|"
     r"audiobooks?|something|anything|everything|written|illustrated|narrated|edited|life|"
-    r"history|story|display|program|report|project|documentary)\s+(?:by|about|on|of)"
+    r"history|story|display|program|report|project|documentary|info|information|research|"
+    r"facts|materials?|resources)\s+(?:by|about|on|of)"
     r")\s+(?:the\s+)?$",
     re.IGNORECASE)
 _CATALOGUE_NOTE = re.compile(
@@ -73,11 +82,23 @@ def _pattern(section: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
 
 
+# A public office's title, capitalised, then the office holder's name.
+OFFICIAL = re.compile(
+    r"\b(?:Mayor|Governor|Gov\.|Lieutenant\s+Governor|Lt\.\s+Gov\.|Senator|Sen\.|"
+    r"(?:Vice\s+)?President|Congressman|Congresswoman|Congressperson|Representative|Rep\.|"
+    r"Alderman|Alderwoman|Alderperson|Ald\.|Commissioner|Secretary|Attorney\s+General|"
+    r"State(?:'s|s)?\s+Attorney|Comptroller|Treasurer)\s+"
+    r"(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’-]*){0,2})")
+
+
 def public_spans(text: str) -> list[tuple[int, int]]:
     """Where ``text`` names a listed work, organisation or person as a topic (see above)."""
-    spans: list[tuple[int, int]] = []
+    # (an official at the desk as a patron, or their family, is a patron like any other)
+    spans: list[tuple[int, int]] = [] if _PATRON_NOTE.search(text) else [
+        match.span() for match in OFFICIAL.finditer(text)
+        if not _PERSON_CUE_BEFORE.search(text[: match.start()])]
     catalogue = bool(_CATALOGUE_NOTE.search(text)) and not _PATRON_NOTE.search(text)
-    for section in ("works", "organisations", "people"):
+    for section in ("works", "events", "organisations", "people"):
         for match in _pattern(section).finditer(text):
             before, after = text[: match.start()], text[match.end():]
             if _PERSON_CUE_BEFORE.search(before):
@@ -86,6 +107,10 @@ def public_spans(text: str) -> list[tuple[int, int]]:
                     _WORK_AFTER.match(after) or _TITLE_AFTER.match(after)
                     or _WORK_BEFORE.search(before) or catalogue):
                 continue
-            if not any(start < match.end() and match.start() < end for start, end in spans):
-                spans.append(match.span())
+            end = match.end()
+            title = _TITLE_AFTER.match(after)
+            if title and title.group("rest"):  # the rest of the title: ... and the Lightning Thief
+                end += title.end("rest")
+            if not any(start < end and match.start() < stop for start, stop in spans):
+                spans.append((match.start(), end))
     return spans
