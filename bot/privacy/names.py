@@ -299,7 +299,7 @@ def _foreign_evidence(token: Token) -> str | None:
     if not _cased_script(token.text):
         return None
     first, last = script_name_lists()
-    if token.text in first or token.text in last:
+    if token.text in first or token.text in last or _lower_script_name(token.text):
         return "strong"
     return "initialcap" if token.sentence_start else "proper"
 
@@ -338,7 +338,32 @@ def _script_name_lists() -> tuple[frozenset[str], frozenset[str]]:
                   if attribute.startswith("last_names") else None)
         if target is not None and "romanized" not in attribute:
             target.update(n for n in value if isinstance(n, str) and n and not _latin(n))
+    first.update(_script_names_data()["short forms"])
     return frozenset(first), frozenset(last)
+
+
+@cache
+def _script_names_data() -> dict[str, frozenset[str]]:
+    """The sections of ``bot/data/privacy/script_names.txt``."""
+    sections: dict[str, set[str]] = {}
+    current = ""
+    for line in (files("bot") / "data" / "privacy" / "script_names.txt").read_text(
+            "utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        if line.startswith("["):
+            current = line.strip("[] ")
+            continue
+        sections.setdefault(current, set()).update(line.split())
+    return {name: frozenset(words) for name, words in sections.items()}
+
+
+def _lower_script_name(word: str) -> bool:
+    """A given name of a cased script written in lower case (наташа, дима): a name, unless the
+    name is also an everyday word (вера, роза)."""
+    capital = word[:1].upper() + word[1:]
+    return (len(word) >= 3 and capital in script_name_lists()[0]
+            and capital not in _script_names_data()["also words"])
 
 
 def foreign_names(text: str) -> list[tuple[int, int]]:
@@ -357,11 +382,13 @@ def foreign_names(text: str) -> list[tuple[int, int]]:
     for match in re.finditer(r"[\uac00-\ud7a3]+", text):  # Korean: a word, its particles cut
         word = match.group(0)
         particle = _KOREAN_PARTICLE.search(word)
-        stem = word[: len(word) - len(particle.group(0))] if particle else word
-        if 2 <= len(stem) <= 4 and stem[0] in last and (
-                stem[1:] in first or len(stem) == 3 and re.match(
-                    r"\s*(?:씨|님|학생|이용자|선생님|고객)", text[match.end():])):
-            spans.append((match.start(), match.start() + len(stem)))
+        # the word whole first: a name can end in a particle's syllable (이지은, 김하은)
+        for stem in dict.fromkeys((word, word[: len(word) - len(particle.group(0))])):
+            if 2 <= len(stem) <= 4 and stem[0] in last and (
+                    stem[1:] in first or len(stem) == 3 and re.match(
+                        r"\s*(?:씨|님|학생|이용자|선생님|고객)", text[match.start() + len(stem):])):
+                spans.append((match.start(), match.start() + len(stem)))
+                break
     words = list(_SCRIPT_WORD.finditer(text))
     for index, match in enumerate(words):
         word = match.group(0)
@@ -440,9 +467,11 @@ def _evidence(token: Token, shouting_text: bool = False) -> str | None:
         return "weak"
     if bare in PLACE_WORDS or bare in staff_words() or _paper(bare):
         return None
-    if _foreign_script(token.text):
-        if _cased_script(token.text) and not token.text[:1].isupper():
-            return None  # Анна is a name, новый экземпляр is not
+    bare_word = token.text[:-2] if token.text[-2:] in ("'s", "’s") else token.text  # 李伟's
+    if _foreign_script(bare_word):
+        if (_cased_script(token.text) and not token.text[:1].isupper()
+                and not _lower_script_name(bare_word)):
+            return None  # Анна and наташа are names, новый экземпляр is not
         return "foreign"  # see find_names
     listed = _listed(bare)
     ordinary = _ordinary(bare)
@@ -457,12 +486,20 @@ def _evidence(token: Token, shouting_text: bool = False) -> str | None:
         if listed:
             return "weak" if ordinary else "strong"
         if not ordinary:
+            if _PARTICLE_NAME.match(token.text):
+                return "strong"  # Al-Khatib, El-Sayed, Ben-Ami, O'Rourke: a name's own shape
             # an unknown capitalised word: after a sentence's start it proves nothing alone
             return "initialcap" if token.sentence_start else "proper"
         return None
     if listed and not ordinary and not _VIETNAMESE.search(token.text):
         return "listed"  # (a Vietnamese word in lower case, tầng, hỏng, is no name)
     return None
+
+
+# A surname's particle joined to a capitalised name (Al-Khatib, El-Amin, Abu-Zayd, O'Rourke).
+_PARTICLE_NAME = re.compile(
+    r"(?:(?:Al|El|Ul|Bin|Ben|Abu|Ibn|Abd|Bint)['’-]|O['’])[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?"
+    r"(?:['’]s)?$")
 
 
 def _lower_pair(first: Token, second: Token) -> bool:
@@ -581,8 +618,10 @@ def find_names(text: str) -> list[tuple[int, int]]:
             continue
         if run:
             gap = text[run[-1][0].end: token.start]
-            if not JOINER.match(gap) or (gap.strip() == "," and not _comma_joins(run, kind)):
-                close(None)
+            if (not JOINER.match(gap) or (gap.strip() == "," and not _comma_joins(run, kind))
+                    or gap.strip() == "." and not token.capitalised
+                    and len(_bare_word(run[-1][0].text)) > 2):
+                close(None)  # (a dot joins an initial or a rank to a name, not two sentences)
         run.append((token, kind))
     close(None)
     return spans + foreign_names(text) if foreign else spans

@@ -21,10 +21,14 @@ What is masked, in this order (so one identifier is never half-masked by another
 * ``[ip]`` — IPv4 and IPv6 addresses (a patron's computer or home connection);
 * ``[handle]`` — ``@username`` social-media handles, a gamer tag with its number
   (``wolf#4421``), a login's shape (``rose_reader``, ``jdoering87``), and the login after an
-  account cue ("username ...", "logged in as ...", "user 'x'", "acct mwolf22");
+  account cue ("username ...", "logged in as ...", "user 'x'", "acct mwolf22"), a login named
+  by where it is used ("dmitri.v on the wifi login") or changed to another ("from x_1 to y.z");
+* ``[device]`` — a device named after its owner ("Marias-iPhone", "Jamal's Galaxy",
+  ``DESKTOP-7JQ2K9X``, a quoted name after a device cue), and the owner's name it spells;
 * ``[address]`` — US street addresses and PO boxes, found by ``usaddress`` (a street number,
   a street and its type, then any unit, city, state and ZIP), a rural or county road
-  ("1045 County Rd 7, Ashford") and "lives on <Street>";
+  ("1045 County Rd 7, Ashford"), "lives on <Street>", and addresses as other countries write
+  them ("вул. Шевченка 21, кв. 4, Київ", "12 rue de la Paix", "Hauptstraße 12a");
 * ``[dob]`` — a date after a birth cue ("DOB", "born", "birthday", "b."), numeric or with a
   month name, year alone included; and any full date three or more years old (an incident or a
   court order is recent; a date long past in a note is a birth date far more often);
@@ -40,7 +44,8 @@ What is masked, in this order (so one identifier is never half-masked by another
   *weak* cue ("patron", "for", "my son", "Mr.", ...) only capitalised words that are not
   ordinary staff vocabulary are masked. Lower-case names after a rank or a role ("det hunter",
   "patron bill summers"), initials with a name ("j.t. morales", "tiffany w."), a name spelled
-  letter by letter, a sign-off; and once a name is masked, its other mentions in the note (its
+  letter by letter, a sign-off, a name right before a birth date, a phone or an age, a nickname
+  in brackets after a masked name; and once a name is masked, its other mentions in the note (its
   words again, its initials, the listed word right beside it).
 
 Redaction is idempotent (``redact(redact(t)) == redact(t)``) and leaves text without
@@ -265,6 +270,16 @@ SEEN_CUE = re.compile(
 SIGN_OFF = re.compile(
     r"(?P<cue>\s[-–—~]+\s*)(?P<words>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*)?)"
     r"(?=\s*[\"”'’)]?\s*$|\s*[\"”'’]\s)")
+# A name right before what identifies its owner: a birth date, a phone, an email, an age
+# ("Priyanka, DOB [dob]", "re: Will Hardesty, 48, lives ..."): whose else would they be?
+BEFORE_IDENTIFIER = re.compile(
+    r"(?P<words>(?<![\w'’.-])[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+    r"(?=\s*,?\s*\(?\s*(?:(?i:dob|d\.o\.b\.?|born|b\.|birthday|age|aged|ph|phone|tel|cell|"
+    r"email)\s*[:#]?\s*)?\[(?:dob|phone|email|ssn|age)\]"
+    r"|\s*,\s*(?:about|around|approx\.?|maybe|~)?\s*\d{1,3}\s*,)")
+# A nickname in brackets or quotes right after a masked name ("[name] (jav)", "[name] 'Bo'").
+NICKNAME = re.compile(r"(?P<cue>\[name\]\s*[(\"“'‘]\s*)(?P<words>[^\W\d_][\w.'’-]{1,20}?)"
+                      r"(?=\s*[)\"”'’])")
 
 # Words that follow a cue but are not names (data: bot/data/privacy/not_names.txt).
 _NOT_NAMES = files("bot") / "data" / "privacy" / "not_names.txt"
@@ -382,6 +397,51 @@ def _mask_sign_off(match: re.Match[str]) -> str:
     return match.group("cue") + "[name]"
 
 
+def _in_a_login(text: str, logins: list[str]) -> list[tuple[int, int]]:
+    """Where ``text`` writes a word that a masked login or device name is made of (``Dmitri``,
+    ``dmitri.v``; ``Maria``, ``Marias-iPhone``), unless it is an ordinary word (``reads``)."""
+    parts = {fold(part) for login in logins for part in re.findall(r"[^\W\d_]{3,}", login)}
+    parts |= {part[:-1] for part in parts if part.endswith("s")}  # Marias-iPhone: Maria
+    # a part no name list has counts when it cannot be an inflected English word (dmitri, not
+    # reads or reading)
+    parts = {part for part in parts if not _ordinary_word(part) and part not in _DEVICE_WORDS
+             and (listed_name(part) or len(part) >= 4 and not _INFLECTED.search(part))}
+    return [m.span() for m in re.finditer(r"(?<![\w\[])[^\W\d_][\w'’-]*", text)
+            if fold(m.group(0).removesuffix("'s").removesuffix("’s")) in parts]
+
+
+_INFLECTED = re.compile(r"(?:s|ing|ed|er|ly|est|tion)$")
+_DEVICE_WORDS = frozenset({"iphone", "ipad", "macbook", "imac", "galaxy", "pixel", "android",
+                           "laptop", "chromebook", "kindle", "surface", "thinkpad", "phone",
+                           "tablet", "switch", "xbox", "watch", "airpods", "hotspot", "desktop",
+                           "handle", "device"})
+
+
+def _mask_login_before_cue(match: re.Match[str]) -> str:
+    """A login before "on the wifi login": a word alone must look like one (dmitri.v, kb22)."""
+    login = match.group("login")
+    if fold(login) in COMMON_WORDS or not re.search(r"[\d_.]", login):
+        return match.group(0)
+    return "[handle]"
+
+
+def _mask_before_identifier(match: re.Match[str]) -> str:
+    """The capitalised words before an identifier, when one of them is no ordinary, staff or
+    place word ("Priyanka", "Hardesty"; not "Reference, DOB ..." or "Room 12, 40, ...")."""
+    words = match.group("words").split()
+    if any(fold(word) in PRONOUNS or _is_acronym(word) for word in words) or all(
+            _ordinary_word(word) for word in words):
+        return match.group(0)
+    return "[name]"
+
+
+def _mask_nickname(match: re.Match[str]) -> str:
+    word = match.group("words")
+    if _ordinary_word(word) or fold(word) in PRONOUNS or _is_acronym(word):
+        return match.group(0)  # [name] (ESL), [name] (the)
+    return match.group("cue") + "[name]"
+
+
 def _ordinary_word(word: str) -> bool:
     bare = fold(word.strip("'’.-"))
     return bare in COMMON_WORDS or bare in ordinary_words() or bare in PLACE_WORDS
@@ -438,6 +498,45 @@ LOGIN_CUE = re.compile(
     r"(?:\s*(?:is|was|:|=|#|-))?\s*(?P<quote>[\"“'‘]?))"
     r"(?P<login>[\w.#-]*\w)",
     re.IGNORECASE)
+
+
+# A login named by where it is used, after it ("dmitri.v on the wifi login", "kbell22 for the
+# catalog account"), and a second login beside a masked one ("username from [handle] to mlo_reads").
+LOGIN_BEFORE_CUE = re.compile(
+    r"(?<![\w@.-])(?P<login>[A-Za-z][\w.-]*[A-Za-z0-9])(?=\s+(?:on|for|is|as|in)\s+"
+    r"(?:the\s+|his\s+|her\s+|their\s+|my\s+)?(?:(?:wi-?fi|network|computer|pc|guest|library|"
+    r"catalog|printer|email|discord|minecraft|roblox|game|library's)\s+){1,2}"
+    r"(?:login|log-?in|account|sign-?in|username|user\s*name|handle|user)\b)")
+# A login changed from one to another ("username from pk_reads to bookworm.pk").
+LOGIN_CHANGE = re.compile(
+    r"(?P<cue>\b(?i:user\s*names?|logins?|log-?ins?|handles?|screen\s*names?|gamer\s*tags?)"
+    r"\s+(?:\w+\s+)?(?i:from|to)\s+[\"“'‘]?)"
+    r"(?P<login>[A-Za-z][\w.-]*[_.\d][\w.-]*[A-Za-z0-9])(?![\w@-])")
+LOGIN_BESIDE = re.compile(
+    r"(?P<cue>\[handle\]\s*(?:to|and|or|->|→|,|/)\s*[\"“'‘]?)"
+    r"(?P<login>[A-Za-z][\w.]*[_.][\w.]*[A-Za-z0-9]|[A-Za-z]+\d+)(?![\w@-])")
+# A device's name, which carries its owner's ("Marias-iPhone", "Jamal's Galaxy", "Teddy's iPad",
+# "DESKTOP-7JQ2K9", a name in quotes after a device cue: hotspot "Bella's Room").
+DEVICE_NAME = re.compile(
+    r"(?<![\w'’-])(?!(?:Apple|Samsung|Google|Amazon|Microsoft|Dell|Lenovo|HP)\b)"
+    r"(?:[A-Z][\w]*[-_]|[A-Z][a-z]+['’]s[\s_-])"
+    r"(?:iPhone|iPad|MacBook(?:[-_ ](?:Pro|Air))?|iMac|Galaxy(?:[-_ ]?[A-Z]?\d+\w*)?|"
+    r"Pixel(?:[-_ ]?\d+\w*)?|Android|Laptop|PC|Chromebook|Kindle|Surface|ThinkPad|Phone|"
+    r"Tablet|Switch|Xbox|Watch|AirPods|Hotspot)(?![\w-])"
+    r"|\b(?:DESKTOP|LAPTOP)-[A-Z0-9]{5,}\b")
+DEVICE_CUE = re.compile(
+    r"(?P<cue>\b(?:device|hotspot|phone|laptop|tablet|computer|bluetooth|airdrop|network)"
+    r"(?:\s+name)?\s+(?:is\s+|was\s+)?(?:(?:called|named|shows\s+(?:up\s+)?as|listed\s+as)\s+)?)"
+    r"(?P<quote>[\"“'‘])(?P<device>[^\"”'’\n]{2,40}?)[\"”'’](?!\w)",
+    re.IGNORECASE)
+
+
+def _mask_device_cue(match: re.Match[str]) -> str:
+    """A quoted device name after a device cue, unless it is a place holder or a plain word."""
+    device = match.group("device")
+    if device.startswith("[") or all(_ordinary_word(w) for w in device.split()):
+        return match.group(0)
+    return match.group("cue") + "[device]"
 
 
 # Words after an account cue that are no login ("logged in as guest", "user asked").
@@ -575,6 +674,27 @@ NUMBERED_THING = re.compile(
     r"\b(?i:route|rte|bus|line|highway|hwy|interstate|exit|gate|room|rm|aisle|shelf|pc|"
     r"computer|table|floor|level|grade|step|page|chapter|track|channel|locker|door|window|"
     r"stall|station|bay|lane|dock|platform)\s*#?\s*$")
+# A street address as other countries write it, which the US parser does not know: a street
+# word first ("вул. Шевченка 21, кв. 4, Київ", "ul. Długa 5 m. 3", "calle Mayor 12, 3º B",
+# "rua das Flores 45"), a number first ("12 rue de la Paix", "8 avenue Foch"), or a
+# German-style street name ending in its type ("Hauptstraße 12a", "Lindenweg 3").
+_CAP = r"[A-ZÀ-ÞА-ЯЁІЇЄҐ]"
+_FLAT = (r"(?:\s*,?\s*(?:кв\.?|квартира|м\.|m\.|apt\.?|piso|dpto\.?|apto\.?|appt\.?|"
+         r"wohnung|whg\.?|lok\.?|int\.?)\s*\d+[A-Za-zА-Яа-я]?)?"
+         r"(?:\s*,?\s*\d{1,2}\s*[º°ª]\s*[A-Za-z]?)?")
+_TOWN = rf"(?:,\s*(?:\d{{2}}-?\d{{3}}\s+|\d{{4,5}}\s+)?{_CAP}[\w'’-]+(?:\s+{_CAP}[\w'’-]+)?)?"
+ABROAD_ADDRESS = re.compile(
+    r"(?:\b(?:вул\.|вулиця|ул\.|улица|просп\.|проспект|пров\.|пер\.|переулок|бул\.|бульвар|"
+    r"(?i:ul\.|ulica|al\.|aleja|calle|c/|avenida|avda\.|av\.|rua|travessa|via|viale|piazza|"
+    r"corso|carrer|paseo|plaza))\s*"
+    rf"(?:(?:de|del|de la|das|dos|da|do|di|della)\s+)?{_CAP}[\w'’.-]*(?:\s+{_CAP}[\w'’.-]*){{0,2}}"
+    rf",?\s+(?:n[º°o]\.?\s*)?\d{{1,5}}[A-Za-zА-Яа-я]?(?![\w])"
+    r"|(?<![\w-])\d{1,5}(?:\s*(?:bis|ter))?,?\s+(?i:rue|avenue|boulevard|bd|chemin|allée|impasse|"
+    r"place|quai|route)\s+(?:(?:de|du|des|la|le|l'|d')\s*)*"
+    rf"{_CAP}[\w'’-]*(?:\s+{_CAP}[\w'’-]*){{0,2}}"
+    r"|(?<![\w-])[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm)"
+    r"\s+\d{1,4}\s*[a-z]?(?![\w]))"
+    rf"{_FLAT}{_TOWN}")
 LIVES_ON = re.compile(
     r"(?P<cue>\b(?:lives|living|lived|resides|residing|staying|stays|moved|house|home|apartment)"
     r"\s+(?:on|at|off)\s+)"
@@ -722,19 +842,36 @@ def redact(text: str) -> str:
 
 
 def _redact(text: str) -> str:
+    logins: list[str] = []  # the logins masked: a name in one is the patron's (dmitri.v)
+
+    def login(mask: Callable[[re.Match[str]], str]) -> Callable[[re.Match[str]], str]:
+        def recorded(match: re.Match[str]) -> str:
+            out = mask(match)
+            if out != match.group(0):
+                logins.append(match.group("login") if "login" in match.re.groupindex
+                              else match.group(0))
+            return out
+        return recorded
+
     text = EMAIL.sub("[email]", text)
     text = SPELLED_EMAIL.sub("[email]", text)
     text = MAC.sub("[mac]", text)
     text = IPV6.sub("[ip]", text)
     text = IPV4.sub("[ip]", text)
-    text = HANDLE.sub("[handle]", text)
-    text = TAGGED_HANDLE.sub("[handle]", text)
-    text = LOGIN_CUE.sub(_mask_login, text)
-    text = LOGIN_SHAPE.sub(_mask_login_shape, text)
+    text = DEVICE_CUE.sub(_mask_device_cue, text)
+    text = DEVICE_NAME.sub(login(lambda m: "[device]"), text)
+    text = HANDLE.sub(login(lambda m: "[handle]"), text)
+    text = TAGGED_HANDLE.sub(login(lambda m: "[handle]"), text)
+    text = LOGIN_CUE.sub(login(_mask_login), text)
+    text = LOGIN_SHAPE.sub(login(_mask_login_shape), text)
+    text = LOGIN_CHANGE.sub(login(lambda m: m.group("cue") + "[handle]"), text)
+    text = LOGIN_BEFORE_CUE.sub(login(_mask_login_before_cue), text)
+    text = LOGIN_BESIDE.sub(login(lambda m: m.group("cue") + "[handle]"), text)
     text = BIRTH_CUE.sub(lambda m: m.group("cue") + "[dob]", text)
     text = FULL_DATE.sub(_mask_old_date, text)
     text = RURAL_ROAD.sub("[address]", text)
     text = _mask_spans(text, _address_spans(text), "[address]")
+    text = ABROAD_ADDRESS.sub("[address]", text)
     text = LIVES_ON.sub(lambda m: m.group("cue") + "[address]", text)
     text = UNIT.sub("[address]", text)
     text = HOUSE.sub(lambda m: m.group("cue") + "[address]", text)
@@ -749,7 +886,7 @@ def _redact(text: str) -> str:
     text = CARD.sub(_mask_card, text)
     text = CARD_CUE.sub(_mask_cued_card, text)
     text = ID_CUE.sub(lambda m: m.group("cue") + "[card]", text)
-    return _mask_ages(_mask_names(text))
+    return _mask_ages(_mask_names(text, logins))
 
 
 def _mask_ages(text: str) -> str:
@@ -762,8 +899,9 @@ def _mask_ages(text: str) -> str:
     return AGE_SAID.sub(_mask_age, text)
 
 
-def _mask_names(text: str) -> str:
-    """The name rules, in order; then every other mention of a name they masked."""
+def _mask_names(text: str, logins: list[str] = []) -> str:  # noqa: B006 (never changed)
+    """The name rules, in order; then every other mention of a name they masked, and the
+    words that a masked login or device name spells (``Dmitri`` beside ``dmitri.v``)."""
     masked: list[str] = []  # what each rule masked, for the mentions of it elsewhere
 
     def sub(pattern: re.Pattern[str], mask: Callable[[re.Match[str]], str], text: str) -> str:
@@ -791,10 +929,13 @@ def _mask_names(text: str) -> str:
     text = sub(SHORT_LAST_FIRST, _mask_short_last_first, text)
     text = sub(SEEN_CUE, _mask_listed_word, text)
     text = sub(SIGN_OFF, _mask_sign_off, text)
+    text = sub(BEFORE_IDENTIFIER, _mask_before_identifier, text)
     text = spans(text, before_person_verb(text))
     text = spans(text, find_names(text))
+    text = sub(NICKNAME, _mask_nickname, text)
+    text = spans(text, _in_a_login(text, logins))
     if masked:
-        text = _mask_spans(text, beside_a_name(text), "[name]")
+        text = spans(text, beside_a_name(text))  # (its words are mentions too: Summer ...)
         text = _mask_spans(text, mentions_again(text, masked), "[name]")
     return text
 
