@@ -697,3 +697,41 @@ def test_logins_devices_and_addresses_abroad_are_masked(text: str, gone: list[st
     out = redact(text)
     for part in gone:
         assert part not in out, out
+
+
+# --- a named person's looks ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("asked if Rosalind Achebe, 5'9\", grey dreadlocks, had been in", ["5'9", "dreadlocks"]),
+        ("Fenwick Oduya, heavyset, neck tattoo, was asked to leave", ["heavyset", "neck tattoo"]),
+        ("deputy asked about the woman wearing a purple parka; we think it's Ilse Marchetti",
+         ["purple parka"]),
+        ("Ansel Kowalewski came in with the plaid backpack and crutches again",
+         ["plaid backpack"]),
+        ("Marguerite Oyelowo (six foot, bald) asked about her holds", ["six foot", "bald"]),
+    ],
+)
+def test_a_named_persons_looks_are_masked(text: str, gone: list[str]) -> None:
+    """Beside a name, a height, a build, hair, a mark or a garment picks the patron out."""
+    out = redact(text)
+    for part in gone:
+        assert part not in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The man in the green jacket left his umbrella by the copier.",
+        "patron in the red hoodie was on computer 9 when the alert went off",
+        "Ottoline Brandt lost her glasses at story time, please check lost and found",
+        "Ottoline Brandt asked for short stories, large print",
+        "Ottoline Brandt is in the red room with the black cat display",
+    ],
+)
+def test_looks_without_a_name_or_ordinary_words_are_left(text: str) -> None:
+    """Looks with no name identify no one; and a colour, a 'short' or 'glasses' that describe
+    nobody beside a name are left."""
+    out = redact(text)
+    assert "[description]" not in out, out

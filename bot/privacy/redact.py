@@ -34,6 +34,8 @@ What is masked, in this order (so one identifier is never half-masked by another
   court order is recent; a date long past in a note is a birth date far more often);
 * ``[age]`` — in a note that names someone, an age ("9 años", "82 years old", "age 82", "she's
   34.", "[name], around 30,"); an age alone or a group's ("kids under 13") is left;
+* ``[description]`` — in a note that names someone, their height, build, hair, marks and
+  clothes (``bot.privacy.descriptions``: "[name], tall, shaved head", "in the red hoodie");
 * ``[plate]`` — the letters and digits after a plate cue ("plate", "tag", "licence",
   "registration"), and upper-case letter/digit groups shaped like a US plate (``ABC 1234``,
   ``7XYZ123``);
@@ -66,6 +68,7 @@ from importlib.resources import files
 
 import usaddress
 
+from bot.privacy.descriptions import describe
 from bot.privacy.names import (
     PLACE_WORDS,
     before_person_verb,
@@ -400,6 +403,8 @@ def _mask_sign_off(match: re.Match[str]) -> str:
 def _in_a_login(text: str, logins: list[str]) -> list[tuple[int, int]]:
     """Where ``text`` writes a word that a masked login or device name is made of (``Dmitri``,
     ``dmitri.v``; ``Maria``, ``Marias-iPhone``), unless it is an ordinary word (``reads``)."""
+    if not logins:
+        return []
     parts = {fold(part) for login in logins for part in re.findall(r"[^\W\d_]{3,}", login)}
     parts |= {part[:-1] for part in parts if part.endswith("s")}  # Marias-iPhone: Maria
     # a part no name list has counts when it cannot be an inflected English word (dmitri, not
@@ -886,7 +891,7 @@ def _redact(text: str) -> str:
     text = CARD.sub(_mask_card, text)
     text = CARD_CUE.sub(_mask_cued_card, text)
     text = ID_CUE.sub(lambda m: m.group("cue") + "[card]", text)
-    return _mask_ages(_mask_names(text, logins))
+    return _mask_ages(describe(_mask_names(text, logins)))
 
 
 def _mask_ages(text: str) -> str:
