@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib.resources import files
+
+from bot.privacy import wordlists
 
 PLACEHOLDER = "[description]"
 # A height: 5'4", 5’ 10”, 6 ft 2, six foot.
@@ -36,20 +37,9 @@ _DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "some", "that
 _JOINERS = frozenset({"and", "with", "a", "an", "the", "&"})
 
 
-@cache
 def _words() -> dict[str, frozenset[str]]:
-    sections: dict[str, set[str]] = {}
-    current = ""
-    text = (files("bot") / "data" / "privacy" / "descriptions.txt").read_text("utf-8")
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("["):
-            current = line.strip("[]")
-            continue
-        sections.setdefault(current, set()).update(line.lower().split())
-    return {name: frozenset(words) for name, words in sections.items()}
+    return {name: frozenset(w.lower() for w in found)
+            for name, found in wordlists.words("descriptions.txt").items()}
 
 
 @cache

@@ -31,6 +31,8 @@ from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from typing import TypeVar
 
+from bot.privacy import wordlists
+
 # Faker locales whose person providers are written in Latin script (or carry romanised lists).
 LOCALES = (
     "en", "en_US", "en_GB", "en_IE", "en_IN", "en_CA", "en_NZ", "ga_IE", "es", "es_ES", "es_MX",
@@ -342,20 +344,9 @@ def _script_name_lists() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(first), frozenset(last)
 
 
-@cache
 def _script_names_data() -> dict[str, frozenset[str]]:
     """The sections of ``bot/data/privacy/script_names.txt``."""
-    sections: dict[str, set[str]] = {}
-    current = ""
-    for line in (files("bot") / "data" / "privacy" / "script_names.txt").read_text(
-            "utf-8").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        if line.startswith("["):
-            current = line.strip("[] ")
-            continue
-        sections.setdefault(current, set()).update(line.split())
-    return {name: frozenset(words) for name, words in sections.items()}
+    return wordlists.words("script_names.txt")
 
 
 def _lower_script_name(word: str) -> bool:

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib.resources import files
+
+from bot.privacy.wordlists import sections
 
 _PERSON_CUE_BEFORE = re.compile(
     r"\b(?:named|name\s+is|name\s+was|name|mr|mrs|ms|miss|mx|dr|patron|cardholder|member|"
@@ -60,20 +61,8 @@ _PATRON_NOTE = re.compile(
     re.IGNORECASE)
 
 
-@cache
 def _lists() -> dict[str, tuple[str, ...]]:
-    sections: dict[str, list[str]] = {}
-    current = ""
-    text = (files("bot") / "data" / "privacy" / "public_names.txt").read_text("utf-8")
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = line[1:-1]
-            continue
-        sections.setdefault(current, []).append(line)
-    return {name: tuple(names) for name, names in sections.items()}
+    return sections("public_names.txt")
 
 
 @cache
