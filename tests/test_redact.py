@@ -735,3 +735,10 @@ def test_looks_without_a_name_or_ordinary_words_are_left(text: str) -> None:
     nobody beside a name are left."""
     out = redact(text)
     assert "[description]" not in out, out
+
+
+def test_a_han_name_at_the_end_of_a_note_is_masked_without_failing() -> None:
+    """A surname and a one-character given name closing a Chinese note (读者张伟) made a span one
+    character past the text's end, and redact() raised IndexError: the message was lost."""
+    out = redact("借书证号后四位 8830，读者张伟")
+    assert "张伟" not in out and "8830" not in out

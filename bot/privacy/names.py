@@ -409,7 +409,7 @@ def _han_name_end(run: str, at: int, first: frozenset[str], last: frozenset[str]
     if run[at] not in last:
         return 0
     rest = run[at + 1:]
-    if rest[:2] in first:
+    if len(rest) >= 2 and rest[:2] in first:  # (a one-character rest is the next case)
         return at + 3
     if len(rest) >= 2 and rest[1] in first and (len(rest) == 2 or _HONORIFIC.match(rest[2:])):
         return at + 3  # 王小明的, 王晓梅
