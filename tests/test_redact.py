@@ -742,3 +742,21 @@ def test_a_han_name_at_the_end_of_a_note_is_masked_without_failing() -> None:
     character past the text's end, and redact() raised IndexError: the message was lost."""
     out = redact("借书证号后四位 8830，读者张伟")
     assert "张伟" not in out and "8830" not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("numéro de carte se terminant par 6093, au nom de Mme Lefort", ["6093"]),
+        ("Nkechi (14 yrs) asked to see her mom's list", ["Nkechi", "14"]),
+        ("Bohuslav (bohus_k on discord) asked for the wifi code", ["Bohuslav", "bohus_k"]),
+        ("Darnell Pruitt, tall, green Packers jacket, asked for his holds", ["Packers jacket"]),
+        ("a woman in a blue headwrap, Halima Farah, wants her card renewed", ["blue headwrap"]),
+    ],
+)
+def test_more_shapes_of_the_new_classes(text: str, gone: list[str]) -> None:
+    """A French cue in its participle, an age in brackets after a name, a login on a game
+    service after a name, a garment named by a brand, a head covering beside a name."""
+    out = redact(text)
+    for part in gone:
+        assert part not in out, out

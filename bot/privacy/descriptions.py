@@ -82,8 +82,12 @@ def _segments(text: str) -> list[tuple[int, int]]:
         bare = [_singular(w.lower()) for w in words if w.lower() not in _JOINERS]
         describing = any(w == PLACEHOLDER or w in _describing() for w in bare)
         hair = any(w in _words()["hair words"] for w in bare) and len(bare) >= 2
-        if (bare and (describing or hair)
-                and all(w == PLACEHOLDER or w in _vocabulary() for w in bare)):
+        unknown = [w for w in bare if w != PLACEHOLDER and w not in _vocabulary()]
+        # one word no list has (a team's, a brand's) is allowed before the garment it names:
+        # "red Bulls jacket"
+        branded = (len(unknown) == 1 and len(bare) >= 2 and bare[-1] in _garments_and_marks()
+                   and unknown[0] != bare[0] or not unknown)
+        if bare and (describing or hair) and branded:
             start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
             spans.append((start, match.start() + len(match.group(0).rstrip())))
     return spans

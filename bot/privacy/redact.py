@@ -146,7 +146,7 @@ PARTIAL_CUE = re.compile(
 # auf 7730", "заканчивается на 8812", "尾号是 5521", "끝자리 1234" (uncased scripts have no word
 # boundary, so their cues stand alone).
 PARTIAL_ABROAD = re.compile(
-    r"(?P<cue>(?:\b(?:termina(?:n|ndo)?|terminad[ao]|acaba(?:n)?|finit|finissant|se\s+termine|"
+    r"(?P<cue>(?:\b(?:termin(?:a|an|ando|ad[ao]|e|ent|ant)|acaba(?:n)?|finit|finissant|"
     r"endet|endend|kończy\s+się|konczy\s+sie|końcówka|kết\s+thúc|закінчується|"
     r"заканчивается|оканчивается|кончается)\s*(?:en|em|con|com|par|auf|mit|in|na|на|bằng)?\b"
     r"|尾号|尾數|尾数|后四位|後四位|末尾|下4桁|下四桁|끝자리|끝번호)"
@@ -273,13 +273,16 @@ SEEN_CUE = re.compile(
 SIGN_OFF = re.compile(
     r"(?P<cue>\s[-–—~]+\s*)(?P<words>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*)?)"
     r"(?=\s*[\"”'’)]?\s*$|\s*[\"”'’]\s)")
-# A name right before what identifies its owner: a birth date, a phone, an email, an age
-# ("Priyanka, DOB [dob]", "re: Will Hardesty, 48, lives ..."): whose else would they be?
+# A name right before what identifies its owner: a birth date, a phone, an email, an age, a
+# login in brackets ("Priyanka, DOB [dob]", "re: Will Hardesty, 48, lives ...", "Wanjiru (16
+# yrs)"): whose else would they be?
 BEFORE_IDENTIFIER = re.compile(
     r"(?P<words>(?<![\w'’.-])[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
     r"(?=\s*,?\s*\(?\s*(?:(?i:dob|d\.o\.b\.?|born|b\.|birthday|age|aged|ph|phone|tel|cell|"
     r"email)\s*[:#]?\s*)?\[(?:dob|phone|email|ssn|age)\]"
-    r"|\s*,\s*(?:about|around|approx\.?|maybe|~)?\s*\d{1,3}\s*,)")
+    r"|\s*,\s*(?:about|around|approx\.?|maybe|~)?\s*\d{1,3}\s*,"
+    r"|\s*\(\s*\d{1,2}\s*(?:yrs?|years?(?:\s+old)?|y/?o|años|anos|ans|jahre|lat)?\.?\s*\)"
+    r"|\s*\(\s*\[handle\])")  # Oleksandr ([handle] on discord)
 # A nickname in brackets or quotes right after a masked name ("[name] (jav)", "[name] 'Bo'").
 NICKNAME = re.compile(r"(?P<cue>\[name\]\s*[(\"“'‘]\s*)(?P<words>[^\W\d_][\w.'’-]{1,20}?)"
                       r"(?=\s*[)\"”'’])")
@@ -511,7 +514,9 @@ LOGIN_BEFORE_CUE = re.compile(
     r"(?<![\w@.-])(?P<login>[A-Za-z][\w.-]*[A-Za-z0-9])(?=\s+(?:on|for|is|as|in)\s+"
     r"(?:the\s+|his\s+|her\s+|their\s+|my\s+)?(?:(?:wi-?fi|network|computer|pc|guest|library|"
     r"catalog|printer|email|discord|minecraft|roblox|game|library's)\s+){1,2}"
-    r"(?:login|log-?in|account|sign-?in|username|user\s*name|handle|user)\b)")
+    r"(?:login|log-?in|account|sign-?in|username|user\s*name|handle|user)\b"
+    r"|\s+on\s+(?:discord|instagram|insta|ig|twitter|tiktok|snapchat|snap|reddit|steam|xbox|"
+    r"psn|roblox|minecraft|twitch|youtube)\b)")
 # A login changed from one to another ("username from pk_reads to bookworm.pk").
 LOGIN_CHANGE = re.compile(
     r"(?P<cue>\b(?i:user\s*names?|logins?|log-?ins?|handles?|screen\s*names?|gamer\s*tags?)"
@@ -617,6 +622,7 @@ _AGE_AFTER = (r"(?=\s*(?:[.,;:!?)\]—–]|-\s|$|\s+(?:and|but|so|now|or|with|wh
 AGE_UNIT = re.compile(
     rf"(?<![\w.,-]){_NOT_ONES_AGE}(?<!-)\d{{1,3}}(?:\s*|-)"
     r"(?:(?:years?|yrs?\.?)[\s-]+old\b|y/?o\b|y\.o\.|años\b|anos\b|ans\b|Jahre\b|jährig\w*|"
+    r"(?:yrs?|years?)\.?(?=\s*[)\],;])|"  # (16 yrs)
     r"lat\b|lata\b|лет\b|года?\b|рок(?:ів|и)\b|साल|वर्ष|岁|歲|세|살|tuổi\b|yaşında\b|"
     r"anni\b|jaar\b|سنة|سنوات|عام(?:ا|ًا)?)",
     re.IGNORECASE)
