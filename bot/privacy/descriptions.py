@@ -37,6 +37,7 @@ _DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "some", "that
 _JOINERS = frozenset({"and", "with", "a", "an", "the", "&"})
 
 
+@cache
 def _words() -> dict[str, frozenset[str]]:
     return {name: frozenset(w.lower() for w in found)
             for name, found in wordlists.words("descriptions.txt").items()}

@@ -24,6 +24,7 @@ def sections(filename: str) -> dict[str, tuple[str, ...]]:
     return {name: tuple(lines) for name, lines in found.items()}
 
 
+@cache
 def words(filename: str) -> dict[str, frozenset[str]]:
     """Each section's words (a line can hold several, split at spaces)."""
     return {name: frozenset(word for line in lines for word in line.split())
