@@ -1,0 +1,64 @@
+"""What the desk is told, from the third desk play test: each opening here is the clerk's
+repro line, and each case was answered wrongly before (an off-duty officer's personal request
+for footage handled as police work, a police emergency the router could not place answered
+with "nobody needs paging", ...).
+
+Expectations are written from the policy texts (``knowledge/<id>/policy.txt``), not from the
+flows.
+"""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from bot.cli import main
+
+
+def run(library: str, *lines: str, flow: str | None = None) -> dict:
+    """One desk case through ``frontdesk run --json``: the opening (routed unless ``flow``)
+    and the answers typed after it."""
+    args = ["run", "--library", library, "--json"]
+    if flow:
+        args += ["--flow", flow]
+    for line in lines:
+        args += ["--say", line]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0, done.output
+    return json.loads(done.output)
+
+
+def staff_read(outcome: dict) -> str:
+    """Everything staff read in an outcome, as one string."""
+    return " ".join([outcome["headline"], *outcome["do"], *outcome["never"], outcome["say"]])
+
+
+# --- D2: Mahomet footage goes to police only "in support of active investigations" ----------
+
+FOOTAGE = "security-camera-footage"
+
+
+def test_an_off_duty_officers_personal_request_for_footage_is_not_police_work() -> None:
+    """Mahomet V-B.3: "Recordings will be shared with law enforcement in support of active
+    investigations." An off-duty officer looking for his ex-girlfriend is not one: show
+    nothing, no immediate page, no evidence hold."""
+    data = run("mahomet", "off duty cop wants to look at our camera video to see if his "
+               "ex-girlfriend came in with someone, it's personal, no case", "1")
+    assert data["flow"] == FOOTAGE
+    outcome = data["outcome"]
+    assert outcome is not None and outcome["decision"] == "withhold"
+    assert not data["pages"], data["pages"]
+    assert "Police get recordings in support" not in outcome["headline"]
+    assert "only in support of active investigations" in outcome["headline"]
+    assert not outcome.get("hold")
+
+
+def test_a_police_request_for_footage_asks_whether_it_is_an_active_investigation() -> None:
+    """The clause's condition is asked, not assumed from "police want the footage"."""
+    data = run("mahomet", "police want the camera footage of a bike theft out front")
+    assert data["question"]["id"] == "investigation"
+    done = run("mahomet", "police want the camera footage of a bike theft out front",
+               "yes, it's his case")
+    assert done["outcome"]["id"] == "police-investigation"
+    assert [page["urgency"] for page in done["pages"]] == ["immediate"]
