@@ -281,7 +281,8 @@ def test_footage_older_than_it_is_kept_is_flagged_not_held(catalogue: Catalogue)
 def test_run_json_warns_that_the_footage_may_be_gone(tmp_path: Path) -> None:
     out = CliRunner().invoke(main, [
         "run", "--library", "mahomet", "--json", "--content", str(ROOT),
-        "--say", "police want the camera footage from 3 months ago for an investigation"],
+        "--say", "police want the camera footage from 3 months ago for an investigation",
+        "--say", "yes"],  # Mahomet V-B.3's active investigation, asked when only suggested
         env={"FRONTDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'desk.db'}"})
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
