@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.content.catalogue import Catalogue
+from bot.engine.session import alerted, open_case
+from tests.terminal_support import chat
 
 
 def run(library: str, *lines: str, flow: str | None = None) -> dict:
@@ -62,3 +66,41 @@ def test_a_police_request_for_footage_asks_whether_it_is_an_active_investigation
                "yes, it's his case")
     assert done["outcome"]["id"] == "police-investigation"
     assert [page["urgency"] for page in done["pages"]] == ["immediate"]
+
+
+# --- D3's fallback: a police officer or an emergency the router cannot place -----------------
+
+POLICE = "law-enforcement-request"
+DECLINED_POLICE = [
+    ("mahomet", "cop says its an emergency, needs the name on the account that reserved a book, "
+                "but he refuses to fill out any form"),
+    ("calumet", "un policier demande l'adresse d'un usager, il n'a pas de mandat"),
+    ("westmont", "un policía está en el mostrador y quiere la dirección de un usuario"),
+]
+
+
+@pytest.mark.parametrize(("library", "text"), DECLINED_POLICE)
+def test_a_police_message_the_router_cannot_place_offers_the_police_situation(
+        catalogue: Catalogue, library: str, text: str) -> None:
+    """All five policies send law-enforcement requests to the person in charge (Mahomet V-A
+    "Requests for confidential information must be directed to the Director"): staff are
+    never told "nobody needs paging" for one, and the police situation is one number away."""
+    said = "\n".join(chat(catalogue, library, [text, "quit"]))
+    assert "nobody needs paging" not in said
+    assert catalogue.flow(library, POLICE).title in said[said.index("Did you mean:"):]
+    offered = open_case(catalogue, library, text).offered
+    assert offered.count(POLICE) == 1
+    assert run(library, text, str(offered.index(POLICE) + 1))["flow"] == POLICE
+
+
+def test_a_message_naming_no_privacy_matter_is_still_told_nobody_needs_paging(
+        catalogue: Catalogue) -> None:
+    said = "\n".join(chat(catalogue, "calumet", ["whats the wifi password again lol", "quit"]))
+    assert "nobody needs paging" in said
+    assert open_case(catalogue, "calumet", "whats the wifi password again lol").offered == ()
+
+
+def test_alert_words_match_whole_words_with_or_without_accents(catalogue: Catalogue) -> None:
+    assert POLICE in alerted(catalogue, "westmont", "la POLICÍA está aquí")
+    assert POLICE in alerted(catalogue, "westmont", "la policia esta aqui")
+    assert alerted(catalogue, "westmont", "the copier is jammed, call the policy office") == ()

@@ -102,6 +102,9 @@ class Flow:
     owner: str | None = None
     last_reviewed: str | None = None
     review_every_days: int | None = None
+    # Words that, in a message the router cannot place, mean this situation may be what is
+    # happening ("policier", "911"): the situation is offered, never "nobody needs paging".
+    alert_words: tuple[str, ...] = ()
     lines: dict[str, int] = field(default_factory=dict)
     trigger_lines: tuple[int, ...] = ()  # the line of each trigger phrase, in order
 
@@ -213,6 +216,7 @@ def load_flow(path: Path) -> Flow:
         owner=doc.get("owner"),
         last_reviewed=doc.get("last_reviewed"),
         review_every_days=doc.get("review_every_days"),
+        alert_words=tuple(doc.get("alert_words", ())),
         lines={
             "start": doc.line_of("start"),
             "id": doc.line_of("id"),

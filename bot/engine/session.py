@@ -20,6 +20,7 @@ exactly that (``bot.escalation.corrections``):
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -63,8 +64,14 @@ class Opening:
 
     @property
     def offered(self) -> tuple[str, ...]:
-        """The "Did you mean" situations, when the router is between a few."""
-        return did_you_mean(self.result)
+        """The "Did you mean" situations: the router's, when it is between a few, then those
+        whose alert words the message names (a police officer or an emergency the router could
+        not place is offered, never waved off as needing nobody)."""
+        router = did_you_mean(self.result)
+        if self.result.situation is not None:
+            return router
+        alerts = alerted(self.catalogue, self.library, self.text)
+        return router + tuple(s for s in alerts if s not in router)
 
     @property
     def stated_date(self) -> str | None:
@@ -98,6 +105,25 @@ def as_facts(flow_id: str, read: Sequence[PrefilledAnswer]
     """What a message stated for ``flow_id`` (``read``), as ``Conversation.opening`` keeps it."""
     return tuple((flow_id, item.question, item.choice, item.said if item.suggested else "",
                   item.suggested) for item in read)
+
+
+def _folded(text: str) -> str:
+    """Lower case, accents and punctuation gone, padded with spaces for whole-word search."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+    return f" {normalise(bare)} "
+
+
+def alerted(catalogue: Catalogue, library: str, text: str) -> tuple[str, ...]:
+    """The library's situations whose ``alert_words`` ``text`` names as whole words, in the
+    order the words first appear."""
+    said = _folded(text)
+    found: list[tuple[int, str]] = []
+    for flow_id in sorted(catalogue.flows_for(library)):
+        places = [said.find(_folded(word)) for word in catalogue.flow(library, flow_id).alert_words]
+        if hits := [p for p in places if p >= 0]:
+            found.append((min(hits), flow_id))
+    return tuple(flow_id for _, flow_id in sorted(found))
 
 
 def did_you_mean(result: Any) -> tuple[str, ...]:
@@ -447,8 +473,8 @@ class Case:
         if result.situation is not None:
             self.offered = ()
             self.start(result.situation, result.prefill)
-        elif did_you_mean(result):
-            self.offered = did_you_mean(result)
+        elif opening.offered:
+            self.offered = opening.offered
         return result
 
     def _picked(self, text: str) -> str | None:
