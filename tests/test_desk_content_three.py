@@ -104,3 +104,18 @@ def test_alert_words_match_whole_words_with_or_without_accents(catalogue: Catalo
     assert POLICE in alerted(catalogue, "westmont", "la POLICÍA está aquí")
     assert POLICE in alerted(catalogue, "westmont", "la policia esta aqui")
     assert alerted(catalogue, "westmont", "the copier is jammed, call the policy office") == ()
+
+
+# --- D11: Mount Prospect media: the text and the page named different people ----------------
+
+def test_a_reporter_asking_about_a_patron_is_answered_by_the_policy_and_told_to_the_director(
+        ) -> None:
+    """MP II.E: staff "will under no circumstances disclose any patron-identifiable information
+    to ... the press". The answer is the policy's own; the text said "Tell the Executive Director
+    today" while a page went to the Privacy In-Charge group. Now the text is the whole of it."""
+    data = run("mount-prospect",
+               "reporter from daily herald calling, asking if the arson suspect used our computers")
+    assert data["outcome"]["id"] == "no-patron-info-press"
+    assert data["pages"] == []
+    assert data["outcome"]["escalate"] == {"roles": [], "urgency": "none"}
+    assert "Tell the Executive Director today." in data["outcome"]["do"]
