@@ -119,3 +119,25 @@ def test_a_reporter_asking_about_a_patron_is_answered_by_the_policy_and_told_to_
     assert data["pages"] == []
     assert data["outcome"]["escalate"] == {"roles": [], "urgency": "none"}
     assert "Tell the Executive Director today." in data["outcome"]["do"]
+
+
+# --- D7: a private investigator or an off-duty officer is not "the officer" -------------------
+
+@pytest.mark.parametrize(("library", "lines"), [
+    ("calumet", ["a private investigator, says he's a retired cop, wants a patron's address"]),
+    ("westmont", ["a cop, but he's off duty, just curious what his neighbor has been checking out",
+                  "1"]),
+])
+def test_someone_not_acting_as_police_gets_the_public_answer(library: str,
+                                                             lines: list[str]) -> None:
+    """Calumet: "No information will be released to any person, agency, or organization, except
+    in response to a valid court order or subpoena"; Westmont: "to any party except when mandated
+    by the law". Neither is an officer acting officially: nothing is released, nobody is paged,
+    and staff are not told about "the officer" or to hand over the policy for officers."""
+    data = run(library, *lines)
+    assert data["flow"] == POLICE
+    outcome = data["outcome"]
+    assert outcome is not None and outcome["decision"] == "withhold", data["question"]
+    assert data["pages"] == []
+    assert "the officer" not in staff_read(outcome)
+    assert "copy of the library's confidentiality policy" not in staff_read(outcome)
