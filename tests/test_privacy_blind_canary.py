@@ -173,8 +173,9 @@ def test_no_canary_identifier_reaches_any_sink(canary: CanarySet, tmp_path: Path
 
 # Ids that differ from run to run, so the control run cannot have the same ones: a UUID
 # (Socket Mode envelope, client_msg_id; one of its groups can be four digits, "…-4471-…")
-# and a Slack message ts ("1765069871.004471").
-RUN_IDS = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
+# and a Slack message ts ("1765069871.004471"). A UUID has no word boundary after it where the
+# database file glues the next column to it ("msg:…-…-4471-…-3f0a2c9e1b7d2026-12-07 02:…").
+RUN_IDS = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
                      r"|\b\d{10}\.\d{6}\b", re.IGNORECASE)
 # The database file's text as ``strings`` shows it: runs of four or more printable characters.
 # Stray bytes of a page ("KS" between two binary bytes) are not text anyone typed; a typed
