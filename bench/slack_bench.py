@@ -242,6 +242,9 @@ def measure(kind: str, fake, args: argparse.Namespace) -> dict[str, float]:  # t
         url = f"http://127.0.0.1:{int(line.split()[1])}/slack/events"
         expect_posts = kind != "bare"
         counts_sql = kind == "frontdesk"
+        # The fake still holds the previous app's posts: without a reset first, the wait below
+        # returned at once and the warm-up's work ran on into the measured run.
+        fake.reset()
         run_load(url, args.warmup, args.rate)  # imports, caches, first connections
         if expect_posts:
             fake.wait_for("chat.postMessage", count=args.warmup, timeout=60)
