@@ -26,8 +26,10 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from importlib.resources import files
 from typing import TypeVar
 
@@ -105,12 +107,46 @@ _VIETNAMESE_LANGUAGE = re.compile(r"\b(?:tiếng|người|nước|thứ)\s+$", r
 JOINER = re.compile(r"^\s+$|^\s*,\s*$|^\s*\.\s+$|^\s*[)'’\"”]?\s*[('‘\"“]?\s*$|^\s*&\s*$")
 
 
-@lru_cache(maxsize=1 << 16)
+# The folds of the text being redacted (``one_text``): every rule folds the same few hundred
+# words of a note, but a memo kept across calls would hold staff's typed words (patron names)
+# in process memory long after the note was redacted.
+_FOLD_MEMO: ContextVar[dict[str, str] | None] = ContextVar("redact_fold_memo", default=None)
+
+
 def fold(word: str) -> str:
-    """Lower case without accents: ``María`` and ``maria`` are one name. (Cached: every rule
-    folds the same few hundred words of a note.)"""
+    """Lower case without accents: ``María`` and ``maria`` are one name (remembered only
+    inside ``one_text``)."""
+    memo = _FOLD_MEMO.get()
+    if memo is None:
+        return _fold(word)
+    found = memo.get(word)
+    if found is None:
+        found = memo[word] = _fold(word)
+    return found
+
+
+def _fold(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+@contextmanager
+def one_text() -> Iterator[None]:
+    """Within this block ``fold`` works out each word once; the memo is dropped when the
+    outermost block ends (nested blocks share it)."""
+    if _FOLD_MEMO.get() is not None:
+        yield
+        return
+    token = _FOLD_MEMO.set({})
+    try:
+        yield
+    finally:
+        _FOLD_MEMO.reset(token)
+
+
+def fold_memo_active() -> bool:
+    """Whether a ``one_text`` block is open here (tests: none outlives its call)."""
+    return _FOLD_MEMO.get() is not None
 
 
 def _latin(word: str) -> bool:

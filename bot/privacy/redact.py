@@ -60,11 +60,14 @@ be kept (a question typed for the privacy in-charge, a resolve note) keep redact
 
 from __future__ import annotations
 
+import logging
 import re
+import traceback
 import unicodedata
 from collections.abc import Callable
 from datetime import date
 from importlib.resources import files
+from pathlib import Path
 
 import usaddress
 
@@ -79,9 +82,12 @@ from bot.privacy.names import (
     listed_name,
     mentions_again,
     name_lists,
+    one_text,
     ordinary_words,
 )
 from bot.privacy.public import public_spans
+
+_log = logging.getLogger(__name__)
 
 # --- emails --------------------------------------------------------------------------------
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -833,8 +839,26 @@ CATALOGUE_NUMBER = re.compile(
 _SET_ASIDE = 0xE000  # private-use characters: no rule matches them
 
 
+WITHHELD = "[text withheld]"  # what is kept of a text redaction failed on
+
+
 def redact(text: str) -> str:
-    """Return ``text`` with every patron identifier listed above masked."""
+    """Return ``text`` with every patron identifier listed above masked.
+
+    Never raises: a fault in a rule (a span past the text's end, say) must neither lose the
+    clerk's message nor let it through unmasked, so the whole text is withheld and the fault
+    logged by kind and place only (an exception's message can quote the text)."""
+    try:
+        with one_text():
+            return _redact_all(text)
+    except Exception as error:  # noqa: BLE001 -- the fail-safe of the privacy system itself
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        _log.error("redaction failed (%s at %s:%s); the text is withheld",
+                   type(error).__name__, Path(frame.filename).name, frame.lineno)
+        return WITHHELD
+
+
+def _redact_all(text: str) -> str:
     text = unicodedata.normalize("NFC", text)  # one form for accented letters (Nguyễn)
     kept: list[str] = []
 
