@@ -13,8 +13,8 @@ over loopback. For each app the bench reports:
   **bare Bolt** only acknowledges (the issue's target: frontdesk ≤ 3× its CPU per event);
   **bare Bolt + reply** also answers the DM in its thread with one ``chat.postMessage`` — the
   least any bot must do for this event — so the second ratio says what frontdesk costs above
-  answering at all. Both ratios are printed with the target. A figure from before a change is measured by
-  running this bench on that tree in the same window (never a constant from another run).
+  answering at all. Both ratios are printed with the target. A figure from before a change
+  is this bench run on that tree in the same window (never a constant from another run).
 * **ack latency**: request sent → HTTP response received (Bolt acknowledges Events API
   requests before running listeners), p50 / p99 / max.
 * **SQL per event** (frontdesk): statements, transactions, commits; of the commits, one stores
