@@ -16,6 +16,7 @@ from bot.engine.conversation import Conversation, Turn
 from bot.engine.matching import match_choice, normalise, suggestion, worded
 from bot.engine.walk import walk
 from bot.privacy.redact import redact
+from bot.router.choices import matcher
 from bot.router.cues import cues
 
 BACK_WORDS = frozenset({"back", "go back", "undo", "previous"})
@@ -130,7 +131,7 @@ def view(
                     understood, find_out=_find_out(flow, position.path),
                     hold_passed=hold_passed(outcome.hold, conversation.stated_date))
     return View(conversation, position.node, None, position.path, not_understood, prefilled,
-                understood, _suggestion(position.node, conversation, not_understood))
+                understood, _suggestion(flow, position.node, conversation, not_understood))
 
 
 def _understood(flow: Flow, conversation: Conversation,
@@ -158,20 +159,38 @@ def _said(conversation: Conversation, question_id: str) -> str:
                 "")
 
 
-def _suggestion(question: Question, conversation: Conversation,
+def _suggestion(flow: Flow, question: Question, conversation: Conversation,
                 not_understood: str | None) -> Understanding | None:
-    """What the words typed just now, or else the opening message, hinted for ``question``."""
+    """What the words typed just now, or else the opening message, hinted for ``question``.
+
+    The opening's guess is not offered again against a reply that passed it over: one about
+    this question ("she did not mention an emergency, just that it is urgent") or one that
+    denies without naming anything else ("hmm, she didn't say"). A reply about another
+    question ("no warrant" asked whether it is an emergency) leaves the guess standing."""
     if not_understood:
         hinted = suggestion(question, not_understood)
         if hinted is not None:
             return Understanding(question.id, hinted.id, question.ask, hinted.label,
                                  not_understood, "typed")
+        if _passes_over(flow, question, not_understood):
+            return None
     for question_id, choice_id, said in conversation.suggestions:
         choice = question.choice(choice_id) if question_id == question.id else None
         if choice is not None:
             return Understanding(question.id, choice.id, question.ask, choice.label, said,
                                  "opening")
     return None
+
+
+def _passes_over(flow: Flow, question: Question, reply: str) -> bool:
+    """``reply``, not understood at ``question``, answers the question's offer rather than
+    another question: it names this question's phrases, or it denies and names no other
+    question's."""
+    here = matcher(question)
+    if here.mentions(reply):
+        return True
+    return here.denies(reply) and not any(
+        matcher(other).mentions(reply) for other in flow.questions() if other.id != question.id)
 
 
 def _find_out(flow: Flow, path: tuple[tuple[str, str], ...]) -> str | None:

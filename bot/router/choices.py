@@ -353,6 +353,15 @@ class ChoiceMatcher:
             return None
         return offered[0]
 
+    def mentions(self, text: str) -> bool:
+        """``text`` names one of this question's phrases, however it says it (stated, denied,
+        doubted, offered): it is about this question, even when it answers nothing."""
+        return bool(self._read(Said.of(text, self._normalised), specific_only=False))
+
+    def denies(self, text: str) -> bool:
+        """``text`` holds a word of denial ("didn't", "not", "no")."""
+        return any(w in NEGATIONS for w in self._normalised(text))
+
     def doubted(self, answer: str) -> bool:
         """The answer asks or hedges ("maybe 16?", "I think she's 17")."""
         return Said.of(answer, self._normalised).hedged()

@@ -1,0 +1,82 @@
+"""How the bot reads what a clerk types, from the third round of desk play: a bare "stolen" at
+the lost-card question, a stolen wallet in the opening, and a re-ask that kept offering the
+opening's guess after the clerk's reply had passed it over. Each case here was read wrong
+before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from bot.engine import start, step
+from bot.engine.matching import match_choice
+from bot.router import prefill
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = Catalogue.load(ROOT)
+CARD = "lost-or-stolen-card"
+LE = "law-enforcement-request"
+
+
+@pytest.mark.parametrize(("typed", "choice"), [
+    ("stolen", "holder-lost"), ("it was stolen", "holder-lost"), ("lost", "holder-lost"),
+    ("the card on the screen says stolen", "not-theirs"), ("card flagged stolen", "not-theirs"),
+])
+def test_a_bare_stolen_at_the_lost_card_question_is_the_holders_lost_card(
+        typed: str, choice: str) -> None:
+    """[D22] "stolen" alone was not understood at Calumet ("it was stolen" and "lost" were);
+    a card the system flags as stolen is still someone else's card at the desk."""
+    found = match_choice(CATALOGUE.flow("calumet", CARD).nodes["what"], typed)
+    assert found is not None and found.id == choice, (typed, found and found.id)
+
+
+@pytest.mark.parametrize("opening", [
+    "someone stole my wallet with my library card in it",
+    "my card was stolen",
+    "patron says somebody stole her purse and her library card was in it",
+])
+def test_a_stolen_wallet_in_the_opening_answers_what_happened_to_the_card(opening: str) -> None:
+    """[D22] The opening was routed right but its stolen wallet was asked again."""
+    found = {(p.question, p.choice) for p in prefill(CATALOGUE.flow("calumet", CARD), opening)
+             if not p.suggested}
+    assert ("what", "holder-lost") in found, (opening, found)
+
+
+def test_a_card_said_not_to_be_stolen_is_not_reported_stolen() -> None:
+    found = prefill(CATALOGUE.flow("calumet", CARD), "card is not stolen, she just left it at home")
+    assert not [p for p in found if p.question == "what" and p.choice == "holder-lost"]
+
+
+EMAILED = ("got an email from someone saying theyre a detective asking for a patrons address and "
+           "phone, says its urgent")
+
+
+@pytest.mark.parametrize("reply", [
+    "she did not mention an emergency, just that it is urgent",
+    "hmm she didnt say",
+    "doesnt sound like it",
+])
+def test_a_re_ask_does_not_offer_the_openings_guess_the_reply_passed_over(reply: str) -> None:
+    """The opening's "urgent" offers "Yes, it's an emergency" (never taken). The clerk's reply
+    was not understood; asked again, the offer came back although the reply spoke against it:
+    a hurried clerk types the number the bot suggests."""
+    flow = CATALOGUE.flow("westmont", LE)
+    view = start(CATALOGUE, "westmont", LE, prefill(flow, EMAILED))
+    view = step(CATALOGUE, view.conversation, "just the email")
+    assert view.question is not None and view.question.id == "emergency"
+    assert view.suggestion is not None and view.suggestion.choice == "yes"  # first asked
+    view = step(CATALOGUE, view.conversation, reply)
+    assert view.question is not None and view.question.id == "emergency"
+    assert "emergency" not in view.conversation.answer_map
+    assert view.suggestion is None, (reply, view.suggestion)
+
+
+def test_a_re_ask_keeps_the_openings_guess_when_the_reply_was_about_something_else() -> None:
+    """Gibberish says nothing against the offer: it stays."""
+    flow = CATALOGUE.flow("westmont", LE)
+    view = start(CATALOGUE, "westmont", LE, prefill(flow, EMAILED))
+    view = step(CATALOGUE, view.conversation, "just the email")
+    view = step(CATALOGUE, view.conversation, "asdf")
+    assert view.suggestion is not None and view.suggestion.choice == "yes"
