@@ -80,3 +80,35 @@ def test_a_re_ask_keeps_the_openings_guess_when_the_reply_was_about_something_el
     view = step(CATALOGUE, view.conversation, "just the email")
     view = step(CATALOGUE, view.conversation, "asdf")
     assert view.suggestion is not None and view.suggestion.choice == "yes"
+
+
+PARENT = "parent-requests-child-records"
+
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("jackson-county",
+     "dad wants his daughter's checkout list, she's 17 i think? maybe 18 now dunno"),
+    ("mahomet", "mom wants to know what fines her daughter owes, she's 17 or 18 i'm not sure"),
+    ("jackson-county", "mom wants her sons overdue list, hes 16 or so"),
+    ("mahomet", "dad asking about his daughters fines, shes 17, could be 18 by now"),
+])
+def test_a_hedged_age_in_the_opening_is_asked_not_taken(library: str, opening: str) -> None:
+    """[play test 3, D1, critical] The number won over the hedge: "Is the child under 18?" was
+    never asked, and Jackson County and Mahomet, whose release needs a minor, released."""
+    flow = CATALOGUE.flow(library, PARENT)
+    view = start(CATALOGUE, library, PARENT, prefill(flow, opening))
+    assert "minor" not in view.conversation.answer_map, opening
+    assert view.question is not None and view.question.id == "minor", view.question
+
+
+@pytest.mark.parametrize("typed", ["she's 17 or 18", "shes 17, could be 18 by now", "17 maybe 18"])
+def test_two_ages_typed_at_the_minor_question_answer_nothing(typed: str) -> None:
+    assert match_choice(CATALOGUE.flow("jackson-county", PARENT).nodes["minor"], typed) is None
+
+
+@pytest.mark.parametrize("opening", ["mom asking about her sons account, hes nine",
+                                     "mom wants to know what her 16 yr old checked out"])
+def test_a_plain_age_in_the_opening_still_answers_the_minor_question(opening: str) -> None:
+    found = {(p.question, p.choice, p.suggested)
+             for p in prefill(CATALOGUE.flow("jackson-county", PARENT), opening)}
+    assert ("minor", "yes", False) in found, found

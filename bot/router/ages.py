@@ -39,7 +39,8 @@ _AGE_AFTER = re.compile(
     r"(?<![\w.])" + _NUMBER
     + r"\s*-?\s*(?:years?|yrs?|y\s*/\s*o|yo|yr\s*old|y\.o\.?)(?![a-z])", re.IGNORECASE)
 _AGE_BEFORE = re.compile(
-    r"(?:['’]s|\b(?:he|she)s|\btheyre|\bthey\s+are|\bis|\bwas|\baged?|\bturned|\bturns|\bjust)"
+    r"(?:['’]s|\b(?:he|she)s|\btheyre|\bthey\s+are|\bis|\bwas|\baged?|\bturned|\bturns|\bjust"
+    r"|\b(?:could|might|may|must)\s+be)"
     r"\s+(?:only\s+|just\s+)?" + _NUMBER + _NOT_AGE,
     re.IGNORECASE)
 # A birthday still to come: the age now is one less ("turns 18 next week", "almost 18").
@@ -51,6 +52,9 @@ _FUTURE_AFTER = re.compile(
     r"(?<![\w.])" + _NUMBER + r"\s+(?:next|this\s+coming|in\s+(?:a|an|one|two|three|a\s+few|\d+)"
     r"\s+(?:day|week|month)|soon|on\s+(?:her|his|their)\s+(?:next\s+)?birthday)\b",
     re.IGNORECASE)
+# A second age straight after a stated one: "she's 17 or 18", "he's 17, maybe 18" (both count).
+_OR_NEXT = re.compile(r"\s*(?:or|to|-|/|,)\s*(?:maybe|possibly|probably|even|or)?\s*" + _NUMBER
+                      + _NOT_AGE, re.IGNORECASE)
 # Two ages given as a range: "17 or 18", "16-17" (both count, so they may disagree).
 _RANGE = re.compile(r"(?<![\w.])" + _NUMBER + r"\s*(?:or|to|-|/)\s*" + _NUMBER
                     + r"(?=\s*(?:years?|yrs?|yo|$|[,.;!?]))", re.IGNORECASE)
@@ -144,8 +148,12 @@ def ages_in(text: str, *, alone: bool = False) -> set[int]:
             future.append(m.span(1))
             found.add(_value(m.group(1)) - 1)
     for pattern in (_AGE_AFTER, _AGE_BEFORE):
-        found |= {_value(m.group(1)) for m in pattern.finditer(text)
-                  if m.span(1) not in future and not _askers_age(text, m, pattern)}
+        for m in pattern.finditer(text):
+            if m.span(1) in future or _askers_age(text, m, pattern):
+                continue
+            found.add(_value(m.group(1)))
+            if (other := _OR_NEXT.match(text, m.end(1))) is not None:
+                found.add(_value(other.group(1)))
     if alone and (whole := _ALONE.match(text)) and whole.span(1) not in future:
         found.add(_value(whole.group(1)))
         for pair in _RANGE.finditer(text):
@@ -206,6 +214,29 @@ def _owner(question: Question, span: tuple[int, int]) -> str | None:
         if choice.ages is not None and choice.ages[0] <= span[0] and span[1] <= choice.ages[1]:
             return choice.id
     return None
+
+
+def age_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (up to and with their ".", "!" or "?") that state an age: where
+    a hedge about the age would sit ("she's 17 i think?")."""
+    out = []
+    for piece in re.findall(r"[^.!?;\n]+[.!?;]*", text):
+        if ages_in(piece):
+            out.append(piece)
+    return out
+
+
+# A guess said at the number itself ("about 16", "16ish", "16 or so"), or a sentence that asks.
+_GUESSED = re.compile(r"\b(?:about|around|roughly|approximately|maybe|probably|like)\s+" + _NUMBER
+                      + r"|" + _NUMBER + r"\s*-?ish\b|" + _NUMBER + r"\s+or\s+so\b|\?",
+                      re.IGNORECASE)
+
+
+def guessed(sentence: str) -> bool:
+    """The age in ``sentence`` (one of ``age_sentences``) is a guess: "about 16", "17 or so",
+    "she's 17?". Unlike ``approximate`` (a whole typed answer), "asking about her son" is no
+    guess."""
+    return bool(_GUESSED.search(sentence))
 
 
 def approximate(text: str) -> bool:

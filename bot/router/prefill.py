@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from bot.content.flows import Flow, Question
-from bot.router.ages import age_choice, age_hint, past
+from bot.router.ages import age_choice, age_hint, age_sentences, guessed, past
 from bot.router.choices import Hit, matcher
 from bot.router.dates import stated_date
 from bot.router.text import one_message
@@ -65,7 +65,9 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
         by_age = age_choice(question, message)
         if by_age is not None:  # a stated age outweighs words ("my kid, he's 20")
             aged = question.choice(by_age[0])
-            then = aged is not None and aged.critical and past(message)  # "was 17 when..."
+            # "was 17 when...", "17 i think?", "about 16": offered, never taken for a release
+            then = aged is not None and aged.critical and (past(message) or any(
+                guessed(s) or matcher(question).doubted(s) for s in age_sentences(message)))
             out.append(_item(question, by_age[0], by_age[1], suggested=then))
             continue
         if hint := age_hint(question, message):  # "in high school": a senior can be 18
