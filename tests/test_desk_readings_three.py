@@ -11,7 +11,7 @@ import pytest
 
 from bot.content.catalogue import Catalogue
 from bot.engine import start, step
-from bot.engine.matching import match_choice
+from bot.engine.matching import match_choice, suggestion
 from bot.router import prefill
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,3 +112,29 @@ def test_a_plain_age_in_the_opening_still_answers_the_minor_question(opening: st
     found = {(p.question, p.choice, p.suggested)
              for p in prefill(CATALOGUE.flow("jackson-county", PARENT), opening)}
     assert ("minor", "yes", False) in found, found
+
+
+@pytest.mark.parametrize("typed", ["stepdad", "stepmom", "hes the stepdad", "yes stepdad"])
+def test_a_stepparent_is_never_read_as_a_parent(typed: str) -> None:
+    """[play test 3, D4] The slang spells "stepdad" as "dad" does (father, parent): typed, it
+    was taken as "Yes, a parent or legal guardian", and in the opening it was offered as that,
+    and Mahomet gave the fines to a stepdad who followed the hint. A stepparent is no parent
+    for a release unless a court made them guardian: asked, never taken or offered."""
+    node = CATALOGUE.flow("mahomet", PARENT).nodes["relationship"]
+    found = match_choice(node, typed)
+    assert found is None or found.id != "parent-or-guardian", typed
+    offered = suggestion(node, typed)
+    assert offered is None or offered.id != "parent-or-guardian", typed
+
+
+def test_a_stepdad_in_the_opening_offers_no_parent() -> None:
+    opening = "kid's stepdad is here asking how much the 15 yo owes in fines, he has the card"
+    found = [p for p in prefill(CATALOGUE.flow("mahomet", PARENT), opening)
+             if p.question == "relationship"]
+    assert not [p for p in found if p.choice == "parent-or-guardian"], found
+
+
+@pytest.mark.parametrize("typed", ["dad", "mom", "mum", "yes hes the dad", "parent"])
+def test_a_parent_said_plainly_is_still_a_parent(typed: str) -> None:
+    found = match_choice(CATALOGUE.flow("mahomet", PARENT).nodes["relationship"], typed)
+    assert found is not None and found.id == "parent-or-guardian", typed

@@ -129,15 +129,32 @@ class ChoiceMatcher:
         by_phrase = {p.choice for p in self.phrases
                      if p.fact_words == full and not self._only_offers(p)}
         if len(by_phrase) == 1:  # the answer is one of the choice's own phrases, word for word
-            return self.question.choice(by_phrase.pop())
+            found = self.question.choice(by_phrase.pop())
+            return None if found is not None and self.aliased(found.id, answer) else found
         if cues().unsure(answer):  # "not sure, it just says urgent": the cautious choice
             return self.question.choice(NOT_SURE)
         if (led := self._led(answer)) is not None:
             return led[0]
         found = self._exact(answer, full) or self._contained(answer, full)
-        if found is not None and found.critical and not self.clear_for(found, answer):
+        if found is not None and found.critical and (
+                not self.clear_for(found, answer) or self.aliased(found.id, answer)):
             return None
         return found
+
+    def aliased(self, choice_id: str, text: str) -> bool:
+        """A safety-critical choice heard only through another word's alias: the slang makes
+        "stepdad" the words of "dad" (father, parent), yet a stepparent is no parent for a
+        release. True when ``text`` holds a word that normalises exactly as one of the choice's
+        own words does without being one of them, and none of its own words as typed."""
+        choice = self.question.choice(choice_id)
+        if choice is None or not choice.critical:
+            return False
+        typed = self._own_words(choice)
+        said = _raw_words(text)
+        if any(w in typed and is_content(stem(w)) for w in said):
+            return False
+        aliases = {words(w) for w in typed if len(words(w)) > 1}
+        return any(w not in typed and len(words(w)) > 1 and words(w) in aliases for w in said)
 
     def clear_for(self, choice: Choice, answer: str) -> bool:
         """``answer`` states ``choice`` beyond doubt: it is the choice's label or id, a bare
@@ -351,7 +368,7 @@ class ChoiceMatcher:
                    or (h.reading == STATED and self._critical(h.choice) and not h.strong)]
         if len({h.choice for h in hits}) != 1 or not offered:
             return None
-        return offered[0]
+        return None if self.aliased(offered[0].choice, answer) else offered[0]
 
     def mentions(self, text: str) -> bool:
         """``text`` names one of this question's phrases, however it says it (stated, denied,
@@ -424,7 +441,8 @@ class ChoiceMatcher:
         found as "child" alone.
         """
         said = Said.of(message, self._normalised)
-        return [h for h in self._read(said, specific_only=True) if h.choice != NOT_SURE]
+        return [h for h in self._read(said, specific_only=True)
+                if h.choice != NOT_SURE and not self.aliased(h.choice, message)]
 
     def find(self, message: str) -> Hit | None:
         """The one choice ``message`` states for this question, or None (see ``decide``)."""
