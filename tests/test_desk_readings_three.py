@@ -138,3 +138,21 @@ def test_a_stepdad_in_the_opening_offers_no_parent() -> None:
 def test_a_parent_said_plainly_is_still_a_parent(typed: str) -> None:
     found = match_choice(CATALOGUE.flow("mahomet", PARENT).nodes["relationship"], typed)
     assert found is not None and found.id == "parent-or-guardian", typed
+
+
+def test_an_officer_who_refuses_to_fill_out_any_form_is_not_asked_whether_he_will_sign() -> None:
+    """[play test 3, D5] "he refuses to fill out any form" was only offered as the refusal, so
+    the form question was asked and a "1" typed there (Yes, he will sign) released the name,
+    contradicting the opening. A refusal said outright is the safe answer: taken."""
+    opening = ("cop says its an emergency, needs the name on the account that reserved a book, "
+               "but he refuses to fill out any form")
+    flow = CATALOGUE.flow("mahomet", LE)
+    view = start(CATALOGUE, "mahomet", LE, prefill(flow, opening))
+    assert view.conversation.answer_map.get("form") == "refuses"
+    for _ in range(6):
+        if view.outcome is not None:
+            break
+        assert view.question is not None and view.question.id != "form", view.question.id
+        view = step(CATALOGUE, view.conversation, "1")
+    assert view.outcome is not None
+    assert view.outcome.decision not in {"disclose", "disclose-limited"}
