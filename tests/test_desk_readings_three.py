@@ -156,3 +156,33 @@ def test_an_officer_who_refuses_to_fill_out_any_form_is_not_asked_whether_he_wil
         view = step(CATALOGUE, view.conversation, "1")
     assert view.outcome is not None
     assert view.outcome.decision not in {"disclose", "disclose-limited"}
+
+
+FOOTAGE = "security-camera-footage"
+
+
+def _opened(library: str, flow: str, opening: str):  # type: ignore[no-untyped-def]
+    """The case as the opening message leaves it: its prefilled answers taken."""
+    return start(CATALOGUE, library, flow, prefill(CATALOGUE.flow(library, flow), opening))
+
+
+def test_a_card_that_might_get_stolen_some_day_is_not_reported_stolen() -> None:
+    found = prefill(CATALOGUE.flow("calumet", CARD),
+                    "patron asks what would happen if her card ever got stolen, it hasn't")
+    assert not [p for p in found if p.question == "what" and not p.suggested], found
+
+
+@pytest.mark.parametrize(("opening", "want"), [
+    ("caseworker wants to know if her client has a library card, she has a release he signed",
+     "account"),
+    ("a woman has her husbands library card and wants to know what he currently has checked out",
+     "items-out"),
+])
+def test_having_a_card_and_asking_whether_someone_has_one_are_told_apart(
+        opening: str, want: str) -> None:
+    """Holding someone's library card is not asking whether they have one: the account
+    answer's bare "library card" named both, so neither was prefilled."""
+    found = {(p.question, p.choice) for p in
+             prefill(CATALOGUE.flow("calumet", "third-party-requests-patron-info"), opening)
+             if not p.suggested}
+    assert ("want", want) in found, found

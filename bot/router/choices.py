@@ -379,9 +379,10 @@ class ChoiceMatcher:
         """``text`` holds a word of denial ("didn't", "not", "no")."""
         return any(w in NEGATIONS for w in self._normalised(text))
 
-    def doubted(self, answer: str) -> bool:
-        """The answer asks or hedges ("maybe 16?", "I think she's 17")."""
-        return Said.of(answer, self._normalised).hedged()
+    def doubted(self, answer: str, ignore: frozenset[tuple[str, ...]] = frozenset()) -> bool:
+        """The answer asks or hedges ("maybe 16?", "I think she's 17"); cues in ``ignore`` aside
+        (a bare "or" is a guess only between ages, which ``bot.router.ages`` reads itself)."""
+        return Said.of(answer, self._normalised).hedged(ignore)
 
     def _answered(self, hits: list[Hit]) -> set[str]:
         """Choices the hits state outright; failing any, those that denials name: a denial

@@ -404,10 +404,12 @@ class Said:
             and not any(start <= i < end for start, end in spans)
             for i in range(len(self.words) - 1))
 
-    def hedged(self) -> bool:
-        """A question, or a word of doubt anywhere ("maybe 16?", "I think she's 17")."""
+    def hedged(self, ignore: frozenset[tuple[str, ...]] = frozenset()) -> bool:
+        """A question, or a word of doubt anywhere ("maybe 16?", "I think she's 17"), but for
+        the cues in ``ignore``."""
+        doubt = cues().doubt - ignore
         return bool(self.questions) or any(
-            self._cue_at(i, cues().doubt, lambda j: True) is not None
+            self._cue_at(i, doubt, lambda j: True) is not None
             for i in range(len(self.words)))
 
     def has_cue(self) -> bool:

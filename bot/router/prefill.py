@@ -23,6 +23,9 @@ from bot.router.choices import Hit, matcher
 from bot.router.dates import stated_date
 from bot.router.text import one_message
 
+# "the card or the number" beside an age is no doubt about the age ("17 or 18" is two ages).
+_BARE_OR = frozenset({("or",)})
+
 
 @dataclass(frozen=True)
 class PrefilledAnswer:
@@ -67,7 +70,8 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
             aged = question.choice(by_age[0])
             # "was 17 when...", "17 i think?", "about 16": offered, never taken for a release
             then = aged is not None and aged.critical and (past(message) or any(
-                guessed(s) or matcher(question).doubted(s) for s in age_sentences(message)))
+                guessed(s) or matcher(question).doubted(s, ignore=_BARE_OR)
+                for s in age_sentences(message)))
             out.append(_item(question, by_age[0], by_age[1], suggested=then))
             continue
         if hint := age_hint(question, message):  # "in high school": a senior can be 18
