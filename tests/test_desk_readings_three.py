@@ -186,3 +186,29 @@ def test_having_a_card_and_asking_whether_someone_has_one_are_told_apart(
              prefill(CATALOGUE.flow("calumet", "third-party-requests-patron-info"), opening)
              if not p.suggested}
     assert ("want", want) in found, found
+
+
+PASS_ON_TODAY = {
+    "privacy-complaint": ["complaint-written", "complaint-silent", "breach-written", "breach",
+                          "who-asked-gag", "who-asked-silent", "unsure"],
+    "staff-access-misuse": ["misuse-offense", "misuse-work-only", "misuse-silent",
+                            "asked-decline", "mistake-wrong-recipient", "mistake-visible"],
+    "lost-or-stolen-card": ["not-theirs", "not-theirs-silent", "unverified-misuse"],
+}
+
+
+@pytest.mark.parametrize("library", sorted(CATALOGUE.packs))
+@pytest.mark.parametrize(("flow_id", "outcome_id"),
+                         [(f, o) for f, outs in PASS_ON_TODAY.items() for o in outs])
+def test_what_is_passed_on_today_pages_no_one(library: str, flow_id: str, outcome_id: str) -> None:
+    """Non-negotiable 2: a complaint, a possible breach reported after the fact, a colleague's
+    snooping (to be reported privately, not in a shared channel) or a card someone else is using
+    ask staff to tell the person in charge today; none needs a person now. They paged "prompt",
+    with a re-page ladder to the director. The answer itself says to pass it on today."""
+    from bot.content.catalogue import resolve_outcome
+
+    flow = CATALOGUE.flow(library, flow_id)
+    outcome = resolve_outcome(CATALOGUE.pack(library), flow, flow.nodes[outcome_id])
+    assert not outcome.escalate.pages, (library, outcome_id)
+    told = " ".join([outcome.headline, *outcome.do, outcome.say]).lower()
+    assert "today" in told, (library, outcome_id)
