@@ -212,3 +212,23 @@ def test_what_is_passed_on_today_pages_no_one(library: str, flow_id: str, outcom
     assert not outcome.escalate.pages, (library, outcome_id)
     told = " ".join([outcome.headline, *outcome.do, outcome.say]).lower()
     assert "today" in told, (library, outcome_id)
+
+
+@pytest.mark.parametrize(("library", "flow", "opening", "expected"), [
+    ("westmont", "staff-access-misuse",
+     "i accidentally emailed a patrons overdue notice to the wrong patron",
+     {("what", "mistake"), ("how", "wrong-recipient")}),
+    ("mahomet", "staff-access-misuse",
+     "a volunteer posted on facebook what a local councilman checks out",
+     {("what", "misuse"), ("who", "colleague")}),
+    ("mahomet", "lost-or-stolen-card", "found a library card on the floor by the copier",
+     {("what", "card-found")}),
+    ("mahomet", FOOTAGE, "police want the camera video from 10 days ago",
+     {("request", "view-or-copy"), ("who", "police")}),
+])
+def test_facts_typed_in_the_opening_are_not_asked_again(
+        library: str, flow: str, opening: str, expected: set) -> None:  # type: ignore[type-arg]
+    """[play test 3 D6, play test 2 D26] Each was asked although the opening said it."""
+    found = {(p.question, p.choice) for p in prefill(CATALOGUE.flow(library, flow), opening)
+             if not p.suggested}
+    assert expected <= found, found
