@@ -232,3 +232,21 @@ def test_facts_typed_in_the_opening_are_not_asked_again(
     found = {(p.question, p.choice) for p in prefill(CATALOGUE.flow(library, flow), opening)
              if not p.suggested}
     assert expected <= found, found
+
+
+@pytest.mark.parametrize("opening", [
+    "patron wants a printout of everything she borrowed last year, she showed me her ID",
+    "patron wants a list of everything she's borrowed this year",
+])
+def test_everything_she_borrowed_is_her_reading_history(opening: str) -> None:
+    """Read as "other records (a full copy)" ("printout of everything"), the case was referred
+    with a page instead of following the library's rule on reading history."""
+    found = {(p.question, p.choice) for p in
+             prefill(CATALOGUE.flow("westmont", "patron-own-records"), opening) if not p.suggested}
+    assert ("want", "history") in found, found
+
+
+def test_what_he_has_out_typed_is_what_he_has_checked_out() -> None:
+    node = CATALOGUE.flow("calumet", "third-party-requests-patron-info").nodes["want"]
+    found = match_choice(node, "what he has out")
+    assert found is not None and found.id == "items-out"
