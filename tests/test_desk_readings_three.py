@@ -250,3 +250,17 @@ def test_what_he_has_out_typed_is_what_he_has_checked_out() -> None:
     node = CATALOGUE.flow("calumet", "third-party-requests-patron-info").nodes["want"]
     found = match_choice(node, "what he has out")
     assert found is not None and found.id == "items-out"
+
+
+@pytest.mark.parametrize("library", ["mount-prospect", "westmont", "mahomet", "jackson-county"])
+def test_a_card_that_opens_nothing_here_is_not_asked_about(library: str) -> None:
+    """[play test 3, D9] Where the policy is silent on presenting someone's card, "do they have
+    the card?" was asked only to page (prompt) when they did: the account stays confidential
+    either way, so the question goes and no one is paged."""
+    flow_id = "third-party-requests-patron-info"
+    view = start(CATALOGUE, library, flow_id)
+    for said in ("what did he check out", "no"):
+        view = step(CATALOGUE, view.conversation, said)
+    assert view.outcome is not None and view.outcome.decision == "withhold"
+    assert not view.outcome.escalate.pages
+    assert [q for q, _ in view.path] == ["want", "consent"]

@@ -136,7 +136,8 @@ def score(catalogue: Catalogue, items: list[Item]) -> Score:
             continue
         result.items += 1
         answered = {p.question: p.choice for p in prefill(flow, item.text) if not p.suggested}
-        keys = set(answered) | set(item.expect)
+        # a question the flow no longer has (merged into another) cannot be answered or asked
+        keys = set(answered) | {q for q in item.expect if q in flow.nodes}
         for question in sorted(keys):
             got, want = answered.get(question), item.expect.get(question)
             if got is not None:
