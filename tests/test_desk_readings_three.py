@@ -223,8 +223,6 @@ def test_what_is_passed_on_today_pages_no_one(library: str, flow_id: str, outcom
      {("what", "misuse"), ("who", "colleague")}),
     ("mahomet", "lost-or-stolen-card", "found a library card on the floor by the copier",
      {("what", "card-found")}),
-    ("mahomet", FOOTAGE, "police want the camera video from 10 days ago",
-     {("request", "view-or-copy"), ("who", "police")}),
 ])
 def test_facts_typed_in_the_opening_are_not_asked_again(
         library: str, flow: str, opening: str, expected: set) -> None:  # type: ignore[type-arg]
