@@ -186,3 +186,28 @@ def test_killed_with_pages_claimed_for_it_as_they_were_queued(bot: Bot) -> None:
     result = bot.check("killed with pages claimed as they were queued")
     assert result["pages_sent"] == 15 and result["found_after_restart"] >= 1
     assert bot.fake.delivered_keys()[accepted] == 1
+
+
+def test_killed_with_a_batch_of_posts_sent_and_not_yet_recorded(bot: Bot) -> None:
+    """The messages handed over at their commit are recorded together once the worker runs
+    out of them, so several posts Slack accepted can be unrecorded when the process dies.
+    Killed with four accepted and none of them recorded: a worker started afterwards finds
+    each by its metadata, and nothing is lost or posted twice."""
+    bot.fake.hang("chat.postMessage", 0.5, times=1, accept=True)  # the rest queue up meanwhile
+    bot.fake.hang("chat.postMessage", 0, times=2, accept=True)
+    bot.fake.hang("chat.postMessage", 30, times=1, accept=True)  # the fourth: killed here
+    proc = bot.driver(5, serving=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith(b"decided 5")
+    assert wait_until(lambda: len(bot.fake.delivered_keys()) == 4, timeout=20)
+    bot.kill(proc)
+    accepted = set(bot.fake.delivered_keys())
+    with bot.db.engine.connect() as conn:
+        statuses = dict(conn.execute(select(outbox.c.idempotency_key, outbox.c.status)
+                                     .where(outbox.c.idempotency_key.in_(accepted))).all())
+    assert statuses == dict.fromkeys(accepted, "sending")  # in Slack, none on record yet
+    bot.fake.clear_hangs()
+    bot.drain()
+    result = bot.check("killed with a batch of posts not yet recorded")
+    assert result["pages_sent"] == 15 and result["found_after_restart"] >= 4
+    assert all(bot.fake.delivered_keys()[key] == 1 for key in accepted)

@@ -36,7 +36,8 @@ from bot.ops.metrics import DELIVERY_FAILURES
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import Handed, OutboxRow, OutboxStore, wait_for_work, worker_identity
-from bot.store.txn import Transaction, utcnow
+from bot.store.paging import Record
+from bot.store.txn import Transaction, utcnow, write_transaction
 
 if TYPE_CHECKING:
     from bot.channels import Channels
@@ -49,6 +50,8 @@ CONTACT_METHODS = frozenset({"sms", "email", "voice"})
 #: (a stand-down follows an acknowledgement), and one waiting behind a slow mail server was
 #: not; those are claimed when their worker takes them, as before.
 HANDED_METHODS = (CONTACT_METHODS, False)
+#: At most this many sent messages wait for their record (one commit for the lot).
+SETTLE_BATCH = 16
 
 
 @dataclass
@@ -100,6 +103,14 @@ class OutboxWorker:
             None if transport is not None else (CONTACT_METHODS, True))
         self._paused_until = 0.0
         self._handed: Handed | None = None  # rows claimed for us as they commit (run_forever)
+        # Sent and not yet recorded: (row, where it went, found rather than sent). Recorded in
+        # one commit when the pass runs out of handed rows (``_record_sent``); until then each
+        # is still claimed by us, and one a crash leaves unrecorded is looked for before it is
+        # sent again, as any claimed row is.
+        self._unrecorded: list[tuple[OutboxRow, Posted, bool]] = []
+        # Escalations read for the messages of this batch (the three pages of one escalation
+        # render from one read): forgotten once the batch is recorded.
+        self._read: dict[str, Record | None] = {}
         self.store.recover(self.identity, self.clock())
 
     def split_contacts(self) -> OutboxWorker | None:
@@ -114,6 +125,8 @@ class OutboxWorker:
         sibling.stats = WorkerStats()
         sibling._paused_until = 0.0
         sibling._handed = None
+        sibling._unrecorded = []
+        sibling._read = {}
         sibling.methods = (CONTACT_METHODS, True)
         self.methods = (CONTACT_METHODS, False)
         return sibling
@@ -121,15 +134,28 @@ class OutboxWorker:
     # --- one pass ------------------------------------------------------------------------
 
     def run_once(self) -> int:
-        """Deliver every row that is due now; returns how many were delivered."""
+        """Deliver every row that is due now; returns how many were delivered.
+
+        Rows handed over at their commit go out one after another, and what was sent is
+        recorded in one transaction when they run out (or before anything that reads those
+        records: an edit of a page, a row claimed from the table, a failure for good): the
+        first page waits for no commit but its escalation's, the next for none at all."""
         delivered = 0
-        while time.monotonic() >= self._paused_until:
-            row = self._next_handed() or self.store.claim(self.identity, self.clock(),
-                                                          self.lease, self.methods)
-            if row is None:
-                break
-            if self._deliver(row):
-                delivered += 1
+        try:
+            while time.monotonic() >= self._paused_until:
+                row = self._next_handed()
+                if row is None:
+                    self._record_sent()
+                    row = self.store.claim(self.identity, self.clock(), self.lease,
+                                           self.methods)
+                if row is None:
+                    break
+                if row.method == "update":  # edits a page: its ts must be on record first
+                    self._record_sent()
+                if self._deliver(row):
+                    delivered += 1
+        finally:
+            self._record_sent()
         return delivered
 
     def _next_handed(self) -> OutboxRow | None:
@@ -189,7 +215,8 @@ class OutboxWorker:
                     self.stats.recovered += 1
                     self._sent(row, found, recovered=True)
                     return True
-            payload = render(self.db, row)  # rendered now, from the escalation as it stands
+            # Rendered now, from the escalation as it stands (read once per batch)
+            payload = render(self.db, row, self._escalation)
             if payload is None:
                 self.store.mark_skipped(row.id, self.identity, "escalation purged")
                 return False
@@ -275,19 +302,46 @@ class OutboxWorker:
                                      level=int(level), repeat=int(repeat), state=page_state(esc))
 
     def _sent(self, row: OutboxRow, posted: Posted, recovered: bool = False) -> None:
-        def record(conn: Transaction, current: OutboxRow) -> None:
+        """``row`` went out: recorded with the others of this pass (``_record_sent``)."""
+        self._unrecorded.append((row, posted, recovered))
+        if len(self._unrecorded) >= SETTLE_BATCH:
+            self._record_sent()
+
+    def _record_sent(self) -> None:
+        """Record every message sent and not yet recorded, with its audit event, in one
+        commit. Kept for the next try when the database fails (each row stays claimed by us
+        meanwhile; should we die first, it is found by its key, not sent again)."""
+        self._read.clear()
+        if not self._unrecorded:
+            return
+        now = self.clock()
+        with write_transaction(self.db):  # each mark_sent joins it
+            recorded = sum(self.store.mark_sent(row.id, self.identity, now, posted[0],
+                                                posted[1], then=self._sent_event(row, recovered))
+                           for row, posted, recovered in self._unrecorded)
+        self._unrecorded.clear()
+        self.stats.sent += recorded
+
+    def _escalation(self, escalation_id: str) -> Record | None:
+        if escalation_id not in self._read:
+            self._read[escalation_id] = escalation_row(self.db, escalation_id)
+        return self._read[escalation_id]
+
+    def _sent_event(self, row: OutboxRow,
+                    recovered: bool) -> Callable[[Transaction, OutboxRow], None]:
+        """The audit event of ``row`` sent, written with its record."""
+        def record(conn: Transaction, _current: OutboxRow) -> None:
             if row.kind in ("page", "notice", "reminder", "standdown"):
                 append_event(conn, self.db, f"{row.kind}.sent", escalation_id=row.escalation_id,
                              data={"key": row.key, "recipient": row.target,
                                    "via": row.method if row.method in CONTACT_METHODS
                                    else "slack", "attempts": row.attempts,
                                    "found_existing": recovered, "worker": self.identity})
-
-        if self.store.mark_sent(row.id, self.identity, self.clock(), posted[0], posted[1],
-                                then=record):
-            self.stats.sent += 1
+        return record
 
     def _failed_attempt(self, row: OutboxRow, exc: DeliveryError, maybe_sent: bool) -> None:
+        # What went out before this failure is on record before it counts what got through.
+        self._record_sent()
         DELIVERY_FAILURES.labels(row.method if row.method in CONTACT_METHODS else "slack").inc()
         final = not (exc.retryable and row.attempts < self.max_attempts)
         if (self.failover and row.kind == "page" and row.method == "post" and row.escalation_id

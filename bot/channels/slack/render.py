@@ -10,7 +10,9 @@ Rows queued before this (a payload with ``text`` and ``blocks``) are posted as t
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -22,14 +24,16 @@ from bot.escalation.states import State
 from bot.mrkdwn import date, escape
 from bot.store.database import Database
 from bot.store.outbox import OutboxRow
-from bot.store.paging import watched_message
+from bot.store.paging import Record, watched_message
 
 PIC, DIRECTOR = "privacy-in-charge", "director"
 
 
-def render(db: Database, row: OutboxRow) -> dict[str, Any] | None:
+def render(db: Database, row: OutboxRow,
+           escalation: Callable[[str], Record | None] | None = None) -> dict[str, Any] | None:
     """The Slack message (``text``, ``blocks``, ``metadata``) for ``row``; None when what it
-    speaks of is gone (the escalation purged)."""
+    speaks of is gone (the escalation purged). ``escalation``: reads an escalation by id (the
+    worker's, read once for the pages it sends one after another), else from ``db``."""
     payload = row.payload
     what = payload.get("render")
     if what is None:
@@ -37,7 +41,7 @@ def render(db: Database, row: OutboxRow) -> dict[str, Any] | None:
     if what == "reminder":
         return messages.text_message("reminder", reminder_text(payload), key=row.key,
                                      escalation_id=row.escalation_id)
-    esc = escalation_row(db, payload["escalation_id"])
+    esc = (escalation or functools.partial(escalation_row, db))(payload["escalation_id"])
     if esc is None or esc.packet is None:
         return None
     packet = json.loads(esc.packet)
