@@ -345,3 +345,68 @@ def test_a_home_tab_start_killed_between_its_dm_post_and_its_record_is_finished_
         under_root = [m.text for m in fake.messages.values() if m.thread_ts == root.ts]
         assert len(under_root) == 1, under_root  # its first question, once
         assert all(s == "done" for s in server.inbox())
+
+
+def test_an_outcome_posted_before_a_kill_keeps_its_page_status_current(tmp_path: Path) -> None:
+    """The outcome reached Slack, the process died before the step's bookkeeping commit (the
+    watch on the outcome's status line among it): the replay finds the posted outcome, makes
+    it the live message and watches it, so the acknowledgement edits its status line."""
+    with PagingFake() as fake:
+        server = Server(tmp_path, fake).start()
+        try:
+            dm = message_event(fake.dm_channel(STAFF), STAFF, "someone wants records")
+            assert server.send("event", event_body(dm)) == 200
+            assert wait_until(lambda: len(ok_posts(fake)) >= 1, timeout=20)
+            question = ok_posts(fake)[-1]
+            police = button(question.blocks, "A police officer")
+            assert server.send("interaction", actions_body(
+                STAFF, question.channel, question.ts, question.thread_ts, police)) == 200
+            assert wait_until(lambda: "What do they have?" in ok_posts(fake)[-1].text,
+                              timeout=20)
+            question = ok_posts(fake)[-1]
+            assert wait_until(lambda: all(s == "done" for s in server.inbox()), timeout=20)
+
+            # Every post from here takes effect but is never answered: the outcome (and the
+            # pages) reach Slack, the step's bookkeeping never commits.
+            fake.hang("chat.postMessage", 30, times=20, accept=True)
+            warrant = button(question.blocks, "A search warrant")
+            assert server.send("interaction", actions_body(
+                STAFF, question.channel, question.ts, question.thread_ts, warrant)) == 200
+
+            def outcomes() -> list[Any]:
+                return [m for m in list(fake.messages.values())
+                        if m.thread_ts == dm["ts"] and "Search warrant" in m.text
+                        and (m.channel, m.ts) not in fake.metadata]
+
+            assert wait_until(lambda: bool(outcomes()), timeout=20)
+            server.kill()
+            fake.clear_hangs()
+            server.start()
+            assert wait_until(lambda: all(s == "done" for s in server.inbox()), timeout=20)
+
+            def page_to(user: str) -> Any:
+                for (channel, ts), meta in list(fake.metadata.items()):
+                    key = meta.get("event_payload", {}).get("idempotency_key", "")
+                    if key.startswith("page:") and key.endswith(f":{user}"):
+                        return fake.messages[(channel, ts)]
+                return None
+
+            assert wait_until(lambda: page_to(PIC_USERS[0]) is not None, timeout=20)
+            page = page_to(PIC_USERS[0])
+            assert server.send("interaction", actions_body(
+                PIC_USERS[0], page.channel, page.ts, None,
+                button(page.blocks, "Acknowledge"))) == 200
+            [outcome] = outcomes()
+
+            def edited() -> bool:
+                return any(c.args.get("channel") == outcome.channel
+                           and c.args.get("ts") == outcome.ts
+                           and f"Acknowledged by <@{PIC_USERS[0]}>" in str(c.args.get("blocks"))
+                           for c in fake.calls_to("chat.update"))
+
+            assert wait_until(edited, timeout=20), [
+                (c.args.get("channel"), c.args.get("ts")) for c in fake.calls_to("chat.update")]
+        finally:
+            server.stop()
+        assert len(outcomes()) == 1  # found after the restart, never posted again
+        assert all(n == 1 for n in fake.delivered_keys().values()), fake.delivered_keys()

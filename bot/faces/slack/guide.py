@@ -18,7 +18,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -60,6 +61,9 @@ WHAT_IS_HAPPENING = "What is happening at the desk?"
 ALREADY_ANSWERED = "That was already answered; see the latest message."
 ROOT_MARK = "🛡️ *Privacy guidance*"  # how a case's root message in a DM begins
 CLOCK_SLACK = 5.0  # seconds: Slack's message clock may run a little behind ours
+#: The state a message's status line describes when that is not known (never a state's
+#: signature, so watching it edits the line to the current state at once).
+UNKNOWN_STATUS = "unknown"
 
 
 def opening(current: View) -> list[Understood]:
@@ -597,9 +601,10 @@ class Guide:
             return None
         return thread
 
-    def posted_after(self, client: WebClient, place: Place, live_ts: str | None) -> str | None:
-        """The ts of the guide's latest message in the thread after ``live_ts`` (status lines
-        the outbox posts carry metadata and do not count); None if there is none."""
+    def posted_after(self, client: WebClient, place: Place, live_ts: str | None
+                     ) -> dict[str, Any] | None:
+        """The guide's latest message in the thread after ``live_ts`` (status lines the outbox
+        posts carry metadata and do not count), as Slack returns it; None if there is none."""
         try:
             if self._bot_user is None:
                 self._bot_user = client.auth_test().get("user_id") or ""
@@ -609,10 +614,10 @@ class Guide:
             log.warning("looking for an interrupted post failed: %s", exc.response.get("error"))
             return None
         after = float(live_ts or place.thread_ts)
-        mine = [m["ts"] for m in replies.get("messages", [])
+        mine = [m for m in replies.get("messages", [])
                 if (m.get("bot_id") or m.get("user") == self._bot_user) and not m.get("metadata")
                 and m.get("ts") != place.thread_ts and float(m.get("ts", 0)) > after]
-        return max(mine, key=float) if mine else None
+        return max(mine, key=lambda m: float(m["ts"])) if mine else None
 
     @staticmethod
     def applied(thread: SlackThread, message_ts: str) -> bool:
@@ -642,12 +647,29 @@ class Guide:
         message becomes the live one."""
         posted = self.posted_after(client, place, thread.live_ts)
         if posted is not None:
-            self.state.set_live(thread, posted)
+            self.state.set_live(thread, posted["ts"])
+            self.watch_again(client, thread, place, posted)
             return
         if thread.conversation is None:
             self.show_picker(client, thread, place, WHAT_IS_HAPPENING)
             return
         self.show(client, thread, place, view(self.catalogue, thread.conversation))
+
+    def watch_again(self, client: WebClient, thread: SlackThread, place: Place,
+                    posted: dict[str, Any]) -> None:
+        """The watch on an outcome the interrupted change posted (it rode in the bookkeeping
+        that never committed): its page's status line kept current after all. What the line
+        shows by now is not known, so it is brought up to date at once."""
+        if thread.conversation is None:
+            return
+        current = view(self.catalogue, thread.conversation)
+        if current.outcome is None or not current.outcome.escalate.pages:
+            return
+        paging = self.pager.shown(self.settle_again(client, thread, place, current))
+        if paging is not None and paging.escalation_id:
+            message = blocks.Message(text=posted.get("text", ""), blocks=posted.get("blocks") or [])
+            self.watch(replace(paging, shown=UNKNOWN_STATUS), place.channel, posted["ts"],
+                       message)
 
     # --- clicks ----------------------------------------------------------------------------------
 
