@@ -319,6 +319,10 @@ class FakeSlack:
         self._stalls: dict[str, list[list[float]]] = {}
         self._lost_replies: dict[str, int] = {}
         self.arrived: list[Call] = []  # every call as it arrives, even one still stalled
+        self.connections = 0  # HTTP connections accepted (a kept-alive client opens few)
+        # Close each connection after its answer without saying so (no "Connection: close"),
+        # as a server's idle timeout closes a kept-alive connection between two calls.
+        self.drop_kept_connections = False
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._ts_lock = threading.Lock()
@@ -926,6 +930,14 @@ def _message_json(m: Message) -> dict[str, Any]:
 def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # An answer's headers and body go out as written (as Slack's servers send them), not
+        # held back for the client's delayed ACK on a kept-alive connection.
+        disable_nagle_algorithm = True
+
+        def setup(self) -> None:
+            super().setup()
+            with fake._lock:
+                fake.connections += 1
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
             pass
@@ -945,6 +957,8 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 self.send_header(key, value)
             self.end_headers()
             self.wfile.write(data)
+            if fake.drop_kept_connections:
+                self.close_connection = True
 
         def _api(self, query: str, body: bytes) -> None:
             method = urlparse(self.path).path[len("/api/") :].strip("/")

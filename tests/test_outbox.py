@@ -339,3 +339,30 @@ def test_texts_and_emails_are_claimed_when_taken_not_handed(
         assert rows == {"post": "sending", "sms": "pending"}
     finally:
         live.halt()
+
+
+def test_the_worker_keeps_one_connection_to_slack_for_all_its_calls(
+        tmp_path: Path, fake: PagingFake) -> None:
+    """Every call of the worker (DMs opened, pages, notices, status lines) goes over one
+    kept-alive connection: no TCP and TLS handshake before each page."""
+    live = Live(tmp_path, fake)
+    live.trigger(3)
+    live.run_until_drained()
+    assert len(assert_exactly_once(live)) == 15
+    assert len(fake.calls) > 15
+    assert fake.connections == 1
+
+
+def test_a_kept_connection_the_server_closed_meanwhile_is_replaced_before_the_next_call(
+        fake: PagingFake) -> None:
+    """Slack may close an idle kept-alive connection without a word: the next call opens a
+    new one instead of failing on the dead one (which would cost the page a retry)."""
+    transport = SlackTransport(WebClient(token="xoxb-test", base_url=fake.api_url), timeout=1)
+    fake.drop_kept_connections = True
+    message = {"text": "one", "blocks": None, "metadata": None}
+    first = transport.post("CPRIV", message, None)
+    time.sleep(0.2)  # the server has closed its end by now
+    second = transport.post("CPRIV", {**message, "text": "two"}, None)
+    assert first != second
+    assert [c.args["text"] for c in fake.calls_to("chat.postMessage")] == ["one", "two"]
+    assert fake.connections == 2

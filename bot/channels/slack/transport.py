@@ -8,8 +8,14 @@ idempotency key in its metadata before posting again.
 from __future__ import annotations
 
 import http.client
+import io
+import select
+import threading
+import time
 import urllib.error
+import urllib.request
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -41,14 +47,94 @@ def _header(headers: Any, name: str) -> str | None:
     return None
 
 
+#: A kept-alive connection idle longer than this is not trusted any more (a NAT or proxy
+#: on the way may have forgotten it without a word): a new one is opened.
+KEEP_IDLE_SECONDS = 55.0
+
+
+class KeepAliveClient(WebClient):
+    """slack_sdk's ``WebClient`` over one kept-alive HTTP(S) connection per thread.
+
+    slack_sdk sends each call through ``urllib.request.urlopen``, which opens a new connection
+    (a TCP and a TLS handshake) every time and closes it after the answer: a page waited for
+    both. This client keeps the connection: only the transport underneath changes, every
+    request and answer (errors as ``HTTPError``, as urllib raises them) goes through slack_sdk
+    as before. A connection the server has closed meanwhile, or idle too long, is replaced
+    before a request is written on it; one that breaks mid-call raises as urllib would (the
+    outbox then looks for the message before it sends again). Behind a proxy it is urllib's.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._kept = threading.local()
+
+    def _perform_urllib_http_request_internal(self, url: str,
+                                              req: urllib.request.Request) -> dict[str, Any]:
+        parts = urlsplit(url)
+        if self.proxy is not None or parts.scheme not in ("http", "https"):
+            return super()._perform_urllib_http_request_internal(url, req)
+        conn = self._connection(parts.scheme, parts.netloc)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        try:
+            conn.request(req.get_method(), path, body=req.data, headers=dict(req.header_items()))
+            resp = conn.getresponse()
+            body = resp.read()
+        except BaseException:
+            self._drop()
+            raise
+        if resp.will_close:
+            self._drop()
+        else:
+            self._kept.used = time.monotonic()
+        if not 200 <= resp.status < 300:
+            raise urllib.error.HTTPError(url, resp.status, resp.reason, resp.headers,
+                                         io.BytesIO(body))
+        if resp.headers.get_content_type() == "application/gzip":
+            return {"status": resp.status, "headers": resp.headers, "body": body}
+        charset = resp.headers.get_content_charset() or "utf-8"
+        return {"status": resp.status, "headers": resp.headers, "body": body.decode(charset)}
+
+    def _connection(self, scheme: str, netloc: str) -> http.client.HTTPConnection:
+        """This thread's connection to ``netloc``: the kept one while it is still good."""
+        conn = getattr(self._kept, "conn", None)
+        if conn is not None and (self._kept.netloc != (scheme, netloc) or _stale(conn)
+                                 or time.monotonic() - self._kept.used > KEEP_IDLE_SECONDS):
+            self._drop()
+            conn = None
+        if conn is None:
+            if scheme == "https":
+                conn = http.client.HTTPSConnection(netloc, timeout=self.timeout,
+                                                   context=self.ssl)
+            else:
+                conn = http.client.HTTPConnection(netloc, timeout=self.timeout)
+            self._kept.conn, self._kept.netloc = conn, (scheme, netloc)
+            self._kept.used = time.monotonic()
+        return conn
+
+    def _drop(self) -> None:
+        conn, self._kept.conn = getattr(self._kept, "conn", None), None
+        if conn is not None:
+            conn.close()
+
+
+def _stale(conn: http.client.HTTPConnection) -> bool:
+    """Whether the server has closed (or written unasked to) a kept connection: readable
+    while no answer is due."""
+    if conn.sock is None:
+        return False  # not connected yet: it connects on the request
+    readable, _, _ = select.select([conn.sock], [], [], 0)
+    return bool(readable)
+
+
 class SlackTransport:
     """Slack Web API calls for the worker. Retries are the outbox's job, so this uses a copy
     of the given client with slack_sdk's own retry handlers off (a blind re-send after a
-    broken connection could post twice)."""
+    broken connection could post twice), on a kept-alive connection (``KeepAliveClient``)."""
 
     def __init__(self, client: WebClient, timeout: int = 15):
-        self.client = WebClient(token=client.token, base_url=client.base_url, timeout=timeout,
-                                retry_handlers=[], logger=client.logger)
+        self.client = KeepAliveClient(token=client.token, base_url=client.base_url,
+                                      timeout=timeout, retry_handlers=[], logger=client.logger,
+                                      ssl=client.ssl, proxy=client.proxy)
         self._dm: dict[str, str] = {}
 
     def _call(self, method: str, **kwargs: Any) -> Any:
