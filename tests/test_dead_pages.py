@@ -9,6 +9,7 @@ words that the page did not get through and whom to phone (``[phones]`` in the c
 from __future__ import annotations
 
 import json
+import threading
 import time
 import tomllib
 from pathlib import Path
@@ -33,6 +34,7 @@ from tests.escalation_support import (
     PagingFake,
     config_toml,
     trigger_many,
+    wait_until,
     write_content,
 )
 from tests.slack_support import http, text_of
@@ -46,7 +48,7 @@ ASKER_CHANNEL = "CDESK"  # trigger_many's thread
 
 class Paging:
     def __init__(self, tmp_path: Path, fake: PagingFake, *, token: str = "xoxb-test",
-                 max_attempts: int = 25, phones: str = PHONES):
+                 max_attempts: int = 25, phones: str = PHONES, serve: bool = False):
         self.content = write_content(tmp_path / "content")
         self.config_file = tmp_path / "frontdesk.toml"
         self.config_file.write_text(config_toml() + phones)
@@ -61,7 +63,18 @@ class Paging:
                                    base_backoff=0.01, max_backoff=0.02,
                                    max_attempts=max_attempts,
                                    on_undelivered=self.service.undelivered)
+        self.stop = threading.Event()
+        self.serving: threading.Thread | None = None
+        if serve:  # as in the runtime: the pages are handed to the worker at their commit
+            self.serving = threading.Thread(target=self.worker.run_forever, args=(self.stop,))
+            self.serving.start()
+            assert wait_until(lambda: self.worker.serving)
         [self.eid] = trigger_many(self.service, catalogue, 1)
+
+    def halt(self) -> None:
+        self.stop.set()
+        if self.serving is not None:
+            self.serving.join(10)
 
     def deliver(self, seconds: float = 5.0) -> None:
         """Run the worker until nothing is left to deliver (retries included)."""
@@ -124,6 +137,31 @@ def test_a_permanent_slack_error_pages_the_next_level_at_once_and_tells_the_aske
         assert f"{paging.eid}  pagelib  [immediate] " in listed  # whose page it is
         kinds = [e.kind for e in AuditLog(paging.db).rows()]
         assert "page.undelivered" in kinds
+
+
+def test_a_page_refused_for_good_among_pages_handed_over_together_is_an_emergency_at_once(
+    tmp_path: Path,
+) -> None:
+    """A serving worker is handed the first level's pages at their commit and records what it
+    sent together: one of them refused for good still pages the director at once and tells
+    the asker, and the others go out once each."""
+    with PagingFake() as fake:
+        fake.refuse(PIC1, "account_inactive")
+        paging = Paging(tmp_path, fake, serve=True)
+        try:
+            assert wait_until(lambda: paging.service.get(paging.eid).level == 2, timeout=5)
+            assert wait_until(lambda: bool(paging.pages_to(DIRECTOR)), timeout=5)
+            assert wait_until(lambda: any(f"The page to <@{PIC1}> did not get through"
+                                          in line for line in paging.asker_lines()), timeout=5)
+            assert wait_until(lambda: not paging.worker.store.pending(), timeout=5)
+        finally:
+            paging.halt()
+        assert len(paging.pages_to(PIC_USERS[1])) == 1
+        assert all(n == 1 for n in fake.delivered_keys().values()), fake.delivered_keys()
+        kinds = [e.kind for e in AuditLog(paging.db).rows()]
+        assert kinds.count("page.undelivered") == 1
+        assert kinds.count("page.sent") == len([k for k in fake.delivered_keys()
+                                                if k.startswith("page:")])
 
 
 def test_an_unaccepted_token_fails_every_page_and_the_escalation_expires_at_once(

@@ -171,6 +171,11 @@ class OutboxWorker:
                 return row
         return None
 
+    @property
+    def serving(self) -> bool:
+        """Whether rows this process queues are handed to this worker as they commit."""
+        return self._handed is not None
+
     def run_forever(self, stop: threading.Event) -> None:
         """Deliver until ``stop``: Slack rows this process queues are handed over as they
         commit (``OutboxStore.serve``), others are claimed from the table when due."""
