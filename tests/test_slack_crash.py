@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 from sqlalchemy import select
 
 from bot.store import Database
@@ -347,10 +348,12 @@ def test_a_home_tab_start_killed_between_its_dm_post_and_its_record_is_finished_
         assert all(s == "done" for s in server.inbox())
 
 
-def test_an_outcome_posted_before_a_kill_keeps_its_page_status_current(tmp_path: Path) -> None:
-    """The outcome reached Slack, the process died before the step's bookkeeping commit (the
-    watch on the outcome's status line among it): the replay finds the posted outcome, makes
-    it the live message and watches it, so the acknowledgement edits its status line."""
+@pytest.mark.parametrize("shows", ["outcome", "paging note"])
+def test_a_page_status_posted_before_a_kill_is_kept_current(tmp_path: Path, shows: str) -> None:
+    """The message showing the page (the outcome, or the note after Page now) reached Slack,
+    and the process died before the step's bookkeeping commit (the watch on its status line
+    among it): the replay finds the posted message and watches it, so the acknowledgement
+    edits its status line."""
     with PagingFake() as fake:
         server = Server(tmp_path, fake).start()
         try:
@@ -358,27 +361,29 @@ def test_an_outcome_posted_before_a_kill_keeps_its_page_status_current(tmp_path:
             assert server.send("event", event_body(dm)) == 200
             assert wait_until(lambda: len(ok_posts(fake)) >= 1, timeout=20)
             question = ok_posts(fake)[-1]
-            police = button(question.blocks, "A police officer")
-            assert server.send("interaction", actions_body(
-                STAFF, question.channel, question.ts, question.thread_ts, police)) == 200
-            assert wait_until(lambda: "What do they have?" in ok_posts(fake)[-1].text,
-                              timeout=20)
-            question = ok_posts(fake)[-1]
+            if shows == "outcome":
+                police = button(question.blocks, "A police officer")
+                assert server.send("interaction", actions_body(
+                    STAFF, question.channel, question.ts, question.thread_ts, police)) == 200
+                assert wait_until(lambda: "What do they have?" in ok_posts(fake)[-1].text,
+                                  timeout=20)
+                question = ok_posts(fake)[-1]
             assert wait_until(lambda: all(s == "done" for s in server.inbox()), timeout=20)
 
-            # Every post from here takes effect but is never answered: the outcome (and the
+            # Every post from here takes effect but is never answered: the message (and the
             # pages) reach Slack, the step's bookkeeping never commits.
             fake.hang("chat.postMessage", 30, times=20, accept=True)
-            warrant = button(question.blocks, "A search warrant")
+            click = button(question.blocks, "A search warrant" if shows == "outcome" else "📟")
             assert server.send("interaction", actions_body(
-                STAFF, question.channel, question.ts, question.thread_ts, warrant)) == 200
+                STAFF, question.channel, question.ts, question.thread_ts, click)) == 200
 
-            def outcomes() -> list[Any]:
+            def shown() -> list[Any]:
+                mark = "Search warrant" if shows == "outcome" else "Escalation e"
                 return [m for m in list(fake.messages.values())
-                        if m.thread_ts == dm["ts"] and "Search warrant" in m.text
+                        if m.thread_ts == dm["ts"] and mark in m.text + str(m.blocks)
                         and (m.channel, m.ts) not in fake.metadata]
 
-            assert wait_until(lambda: bool(outcomes()), timeout=20)
+            assert wait_until(lambda: bool(shown()), timeout=20)
             server.kill()
             fake.clear_hangs()
             server.start()
@@ -396,11 +401,11 @@ def test_an_outcome_posted_before_a_kill_keeps_its_page_status_current(tmp_path:
             assert server.send("interaction", actions_body(
                 PIC_USERS[0], page.channel, page.ts, None,
                 button(page.blocks, "Acknowledge"))) == 200
-            [outcome] = outcomes()
+            [message] = shown()
 
             def edited() -> bool:
-                return any(c.args.get("channel") == outcome.channel
-                           and c.args.get("ts") == outcome.ts
+                return any(c.args.get("channel") == message.channel
+                           and c.args.get("ts") == message.ts
                            and f"Acknowledged by <@{PIC_USERS[0]}>" in str(c.args.get("blocks"))
                            for c in fake.calls_to("chat.update"))
 
@@ -408,5 +413,5 @@ def test_an_outcome_posted_before_a_kill_keeps_its_page_status_current(tmp_path:
                 (c.args.get("channel"), c.args.get("ts")) for c in fake.calls_to("chat.update")]
         finally:
             server.stop()
-        assert len(outcomes()) == 1  # found after the restart, never posted again
+        assert len(shown()) == 1  # found after the restart, never posted again
         assert all(n == 1 for n in fake.delivered_keys().values()), fake.delivered_keys()

@@ -24,6 +24,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.channels.slack.render import STATUS_BLOCK
 from bot.content.flows import NOT_SURE, Flow, Question
 from bot.engine import View, back, start, start_over, step, view
 from bot.engine.conversation import Conversation
@@ -665,7 +666,12 @@ class Guide:
         current = view(self.catalogue, thread.conversation)
         if current.outcome is None or not current.outcome.escalate.pages:
             return
-        paging = self.pager.shown(self.settle_again(client, thread, place, current))
+        self.watch_found(self.pager.shown(self.settle_again(client, thread, place, current)),
+                         place, posted)
+
+    def watch_found(self, paging: Paging | None, place: Place, posted: dict[str, Any]) -> None:
+        """Watch a message found posted (as Slack returns it) that shows ``paging``: what its
+        status line shows is not known, so it is brought up to date at once."""
         if paging is not None and paging.escalation_id:
             message = blocks.Message(text=posted.get("text", ""), blocks=posted.get("blocks") or [])
             self.watch(replace(paging, shown=UNKNOWN_STATUS), place.channel, posted["ts"],
@@ -815,10 +821,16 @@ class Guide:
         # idempotent (per conversation, or per this key), and a paging note the dead process
         # already posted is not posted again.
         key = f"page:{place.channel}:{place.thread_ts}:{thread.rev}"
-        if not self.state.claim(key) and (
-                not place.resumes or self.posted_after(client, place, thread.live_ts)):
-            return
         reason = "page-now" if thread.conversation is not None else "unrouted"
+        if not self.state.claim(key):
+            if not place.resumes:
+                return
+            if (posted := self.posted_after(client, place, thread.live_ts)) is not None:
+                # The dead process posted the note; its watch rode in the lost bookkeeping.
+                if STATUS_BLOCK in (b.get("block_id") for b in posted.get("blocks") or []):
+                    self.watch_found(self.pager.page(client, thread, place, reason=reason,
+                                                     once_key=key), place, posted)
+                return
         paging = self.pager.page(client, thread, place, reason=reason, once_key=key)
         self.post_paging(client, place, paging)
 
