@@ -122,6 +122,15 @@ def ok_posts(fake: PagingFake, predicate: Any = lambda c: True) -> list[Posted]:
     ]
 
 
+def open_case(server: Server, fake: PagingFake) -> tuple[dict[str, Any], Posted]:
+    """A DM to the bot that opens a case: the event, and the case's first question."""
+    dm = message_event(fake.dm_channel(STAFF), STAFF, "someone wants records")
+    assert server.send("event", event_body(dm)) == 200
+    assert wait_until(lambda: len(ok_posts(fake)) >= 1, timeout=20)
+    [question] = ok_posts(fake)
+    return dm, question
+
+
 def crash_while_working(
     server: Server, fake: PagingFake, method: str, kind: str, payload: dict[str, Any]
 ) -> None:
@@ -234,10 +243,7 @@ def test_a_page_now_click_killed_before_it_pages_pages_exactly_once(tmp_path: Pa
     with PagingFake() as fake:
         server = Server(tmp_path, fake).start()
         try:
-            dm = message_event(fake.dm_channel(STAFF), STAFF, "someone wants records")
-            assert server.send("event", event_body(dm)) == 200
-            assert wait_until(lambda: len(ok_posts(fake)) >= 1, timeout=20)
-            [question] = ok_posts(fake)
+            dm, question = open_case(server, fake)
             click = actions_body(
                 STAFF,
                 question.channel,
@@ -357,10 +363,7 @@ def test_a_page_status_posted_before_a_kill_is_kept_current(tmp_path: Path, show
     with PagingFake() as fake:
         server = Server(tmp_path, fake).start()
         try:
-            dm = message_event(fake.dm_channel(STAFF), STAFF, "someone wants records")
-            assert server.send("event", event_body(dm)) == 200
-            assert wait_until(lambda: len(ok_posts(fake)) >= 1, timeout=20)
-            question = ok_posts(fake)[-1]
+            dm, question = open_case(server, fake)
             if shows == "outcome":
                 police = button(question.blocks, "A police officer")
                 assert server.send("interaction", actions_body(
