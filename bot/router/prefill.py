@@ -45,7 +45,7 @@ class PrefilledAnswer:
 
 
 def prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
-    """Every question of ``flow`` that ``message`` (already redacted) answers or hints at, in
+    """Every question of ``flow`` that ``message`` answers or hints at, in
     flow order (suggestions marked ``suggested``).
 
     One stretch of the message states one fact: a phrase found inside a longer phrase found for

@@ -381,7 +381,12 @@ class Router:
 
     def route(self, text: str, *, with_prefill: bool = True) -> RouteResult:
         """Decide: start a flow, suggest up to three, or decline; ``text`` redacted is the only
-        form of it the result keeps (``result.text``, and what prefill reads).
+        form of it the result keeps (``result.text``, which later readings use).
+
+        The started flow's prefill reads ``text`` as typed, in this call: redaction masks a
+        named person's age ("Liam (aged 18)" → "[name] (aged [age])"), the one fact an age
+        question needs, and the result keeps only the structured answers (question and choice
+        ids, and the flow's own phrase or "age 18" for what was heard), never the words.
 
         The scores are computed from ``text`` as typed and never stored or logged: redaction
         may mask words of a script other than Latin as names, which could leave a Chinese,
@@ -408,7 +413,7 @@ class Router:
         filled: tuple[PrefilledAnswer, ...] = ()
         dated = None
         if situation is not None and with_prefill:
-            filled = prefill(self.flows[situation], said)
+            filled = prefill(self.flows[situation], text)
             dated = stated_start(self.flows[situation], said)
         with _ROUTED_LOCK:
             ROUTED[band] += 1
