@@ -173,6 +173,8 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
            "calls (required with [web] public_url; any long random string, e.g. `openssl rand "
            "-base64 32`; changing it voids the links already sent).", secret=True),
     EnvVar("FRONTDESK_LOG_FORMAT", "`text` or `json` (same as `--log-format`)."),
+    EnvVar("FRONTDESK_LOG_LEVEL", "`debug`, `info` (default), `warning` or `error` (same as "
+           "`--log-level`)."),
     EnvVar("NO_COLOR", "Set (to anything): the terminal prints without colours."),
     EnvVar("PORT", "`serve --http`'s port when `--port` is not given (default 3000)."),
 )

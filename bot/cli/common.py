@@ -112,6 +112,11 @@ log_format_option = click.option(
     "--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
     envvar="FRONTDESK_LOG_FORMAT",
     help="json: one JSON object a line (time, level, logger, message; no patron data).")
+log_level_option = click.option(
+    "--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="info",
+    show_default=True, envvar="FRONTDESK_LOG_LEVEL",
+    help="debug: the bot's own detail too (still no message text: every line is redacted, and "
+         "Slack's libraries, which log request bodies at debug, stay at info).")
 no_migrate_option = click.option(
     "--no-migrate", is_flag=True,
     help="Do not upgrade the database schema at start; refuse to run if it is out of date "

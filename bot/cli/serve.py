@@ -14,6 +14,7 @@ from bot.cli.common import (
     fail,
     health_port_option,
     log_format_option,
+    log_level_option,
     no_migrate_option,
     open_database,
 )
@@ -62,6 +63,7 @@ config_option = click.option(
 )
 @health_port_option
 @log_format_option
+@log_level_option
 @no_migrate_option
 @config_option
 @content_option
@@ -73,6 +75,7 @@ def serve(
     threads: int,
     health_port: int | None,
     log_format: str,
+    log_level: str,
     no_migrate: bool,
     config_path: Path | None,
     content: Path | None,
@@ -87,7 +90,7 @@ def serve(
     """
     if mode is None:
         raise click.UsageError("choose --socket (Socket Mode) or --http")
-    configure_logging(log_format)
+    configure_logging(log_format, log_level)
     from bot.faces.slack.runtime import Runtime
 
     try:

@@ -24,6 +24,7 @@ from bot.cli.common import (
     load_catalogue,
     load_settings,
     log_format_option,
+    log_level_option,
     no_migrate_option,
 )
 from bot.config import ConfigError, SlackSecrets
@@ -50,6 +51,7 @@ from bot.store.audit import checkpoint_task
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address of the --health-port listener.")
 @log_format_option
+@log_level_option
 @no_migrate_option
 @config_option
 @database_option
@@ -57,8 +59,8 @@ from bot.store.audit import checkpoint_task
 @clear_errors
 def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: float,
            base_backoff: float, health_port: int | None, host: str, log_format: str,
-           no_migrate: bool, config_path: Path | None, database_url: str | None,
-           content: Path | None) -> None:
+           log_level: str, no_migrate: bool, config_path: Path | None,
+           database_url: str | None, content: Path | None) -> None:
     """Run the delivery worker, the deadline scheduler and the daily retention purge (several
     may share PostgreSQL).
 
@@ -66,7 +68,7 @@ def worker(once: bool, tick_seconds: float, poll_seconds: float, lease_seconds: 
     hold reminders and retention, and pages through texts, calls and email where [twilio] or
     [email] are configured; it says so in one line at start.
     """
-    configure_logging(log_format)
+    configure_logging(log_format, log_level)
     secrets = SlackSecrets.from_env()
     config, database = load_settings(config_path, database_url, migrate=not no_migrate)
     try:

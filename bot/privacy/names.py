@@ -157,13 +157,28 @@ T = TypeVar("T")
 
 # The lists load on first use, once: concurrent first imports of Faker's modules from two
 # threads (two Slack events at once) can deadlock on the import locks.
-_LOADING = threading.Lock()
+_LOADING = threading.RLock()
+_THIS_THREAD = threading.local()
+_NO_NAMES: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+
+
+def _loaded(load: Callable[[], T], meanwhile: T) -> T:
+    """``load()``, one thread at a time. A line logged while this thread loads (Faker's debug
+    lines as it imports) is redacted by the log handler, which asks for the lists again: it gets
+    ``meanwhile`` (no names; every other rule still applies) instead of waiting on itself."""
+    with _LOADING:
+        if getattr(_THIS_THREAD, "loading", False):
+            return meanwhile
+        _THIS_THREAD.loading = True
+        try:
+            return load()
+        finally:
+            _THIS_THREAD.loading = False
 
 
 def name_lists() -> tuple[frozenset[str], frozenset[str]]:
     """(first names, surnames), folded, from every listed Faker locale."""
-    with _LOADING:
-        return _name_lists()
+    return _loaded(_name_lists, _NO_NAMES)
 
 
 def _disk_cached(kind: str, build: Callable[[], T]) -> T:
@@ -226,8 +241,7 @@ def staff_words() -> frozenset[str]:
 
 def ordinary_words() -> frozenset[str]:
     """The thousand most common English words: listed names among them are weak evidence."""
-    with _LOADING:
-        return _ordinary_words()
+    return _loaded(_ordinary_words, frozenset())
 
 
 @cache
@@ -241,8 +255,7 @@ def english_names() -> frozenset[str]:
     """Listed names that are also English words in lower case, or an inflection of one (``rose``,
     ``park``, ``king``, ``weeks``):
     written in lower case they are that word; any other listed name is a name however written."""
-    with _LOADING:
-        return _english_names()
+    return _loaded(_english_names, frozenset())
 
 
 @cache
@@ -363,8 +376,7 @@ _KOREAN_PARTICLE = re.compile(r"(?:씨|님)?(?:께서|에게|은|는|이|가|을
 
 def script_name_lists() -> tuple[frozenset[str], frozenset[str]]:
     """(first names, surnames) written in their own scripts."""
-    with _LOADING:
-        return _script_name_lists()
+    return _loaded(_script_name_lists, _NO_NAMES)
 
 
 @cache
