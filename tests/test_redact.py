@@ -19,7 +19,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from bot.privacy.names import fold_memo_active
-from bot.privacy.redact import COMMON_WORDS, WITHHELD, _redact_all, redact
+from bot.privacy.redact import COMMON_WORDS, WITHHELD, _redact_all, redact, redact_values
 
 STAFF_WORDS = " ".join((
     "cop officer police detective wants asking about records circ history checked out "
@@ -800,3 +800,9 @@ def test_no_word_of_a_redacted_text_stays_in_a_memo_after_the_call() -> None:
 
     assert not fold_memo_active()
     assert {name: f.cache_info().currsize for name, f in _privacy_memos().items()} == sizes
+
+
+def test_redact_values_reaches_every_string_however_deep() -> None:
+    data = {"turns": [{"said": "card 21193004471120"}, ("Patron Dawn Okafor", 3)], "n": 1}
+    clean = redact_values(data)
+    assert clean == {"turns": [{"said": "card [card]"}, ("Patron [name]", 3)], "n": 1}

@@ -43,7 +43,7 @@ from bot.escalation.records import (
 )
 from bot.escalation.roles import Roles, who_is_paged
 from bot.escalation.status import LiveStatus
-from bot.privacy.redact import redact
+from bot.privacy.redact import redact_values
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import OutboxRow, OutboxStore, Undelivered, ring
@@ -248,8 +248,8 @@ class EscalationService:
     def record(self, kind: str, *, library: str, actor: str | None = None,
                conversation_id: str | None = None, data: dict[str, Any] | None = None) -> None:
         """Append a case event (opened, answer, outcome) to the audit trail. ``data`` must be
-        redacted already; free text in it is redacted again here."""
-        clean = {k: redact(v) if isinstance(v, str) else v for k, v in (data or {}).items()}
+        redacted already; free text in it, however deep, is redacted again here."""
+        clean = redact_values(data or {})
         with write_transaction(self.db) as conn:
             append_event(conn, self.db, kind, library=library, actor=actor,
                          conversation_id=conversation_id, data=clean, at=self.clock())

@@ -68,6 +68,7 @@ from collections.abc import Callable
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
+from typing import TypeVar
 
 import usaddress
 
@@ -88,6 +89,7 @@ from bot.privacy.names import (
 from bot.privacy.public import public_spans
 
 _log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # --- emails --------------------------------------------------------------------------------
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -874,6 +876,18 @@ def _redact_all(text: str) -> str:
     for index, number in enumerate(kept):
         text = text.replace(chr(_SET_ASIDE + index), number)
     return text
+
+
+def redact_values(value: T) -> T:
+    """``value`` with every string in it redacted, however deep in dicts, lists and tuples (a
+    record's data: an answer's ``said`` inside a list of turns is text typed like any other)."""
+    if isinstance(value, str):
+        return redact(value)  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {k: redact_values(v) for k, v in value.items()}  # type: ignore[return-value]
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact_values(v) for v in value)  # type: ignore[return-value]
+    return value
 
 
 def _redact(text: str) -> str:
