@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import time
 import tomllib
@@ -23,6 +25,7 @@ from bot.escalation import EscalationService
 from bot.faces.slack.app import guard
 from bot.faces.slack.listeners import escalation as listeners
 from bot.store import Database
+from bot.store.audit import AuditLog
 from bot.store.slack_state import SlackState
 from tests.escalation_support import (
     PagingFake,
@@ -115,6 +118,36 @@ def test_resolve_opens_a_modal_and_the_submission_resolves_with_a_note(slack: Sl
     assert wait_until(lambda: slack.service.get(slack.eid).state == "resolved")
     row_note = slack.service.page_state(slack.eid)[1]["resolve_note"]  # type: ignore[index]
     assert "555-867-5309" not in row_note and "Jones" not in row_note
+
+
+def test_the_resolve_modal_asks_how_it_ended_and_the_page_shows_the_choice(
+        slack: Slack) -> None:
+    """A resolve is a choice first (kept as its id, shown as its label), the note only what
+    the choice does not say."""
+    slack.click("escalation_resolve", "UDIR1")
+    [opened] = slack.fake.wait_for("views.open")
+    view = opened.args["view"]
+    [asked] = [b for b in view["blocks"] if b.get("block_id") == "resolve_ending"]
+    offered = {o["value"]: o["text"]["text"] for o in asked["element"]["options"]}
+    assert offered["referred"] == "Referred to the director or the library's attorney"
+    assert not asked.get("optional")
+    slack.send({
+        "type": "view_submission", "user": {"id": "UDIR1"}, "team": {"id": "T0001"},
+        "api_app_id": "A1", "trigger_id": "trig.2",
+        "view": {**view, "id": "V1", "state": {"values": {
+            "resolve_ending": {"ending": {"type": "radio_buttons", "selected_option": {
+                "value": "referred", "text": {"type": "plain_text", "text": "Referred"}}}},
+            "resolve_note": {"note": {"type": "plain_text_input", "value": None}}}}},
+    })
+    assert wait_until(lambda: slack.service.get(slack.eid).state == "resolved")
+    slack.worker.run_once()
+    edits = slack.fake.calls_to("chat.update")
+    assert edits and all("Referred to the director or the library's attorney"
+                         in json.dumps(e.args["blocks"]) for e in edits)
+    events = [json.loads(row["data"]) for row in csv.DictReader(
+        io.StringIO(AuditLog(slack.service.db).export_csv())) if row["kind"] ==
+        "escalation.resolved"]
+    assert events == [{"ending": "referred", "note": None, "from": "triggered"}]
 
 
 def test_strangers_cannot_open_or_submit_the_resolve_modal(slack: Slack) -> None:

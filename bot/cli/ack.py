@@ -6,6 +6,7 @@ import click
 
 from bot.cli.common import terminal_user, with_services
 from bot.escalation import EscalationService
+from bot.escalation.endings import ENDINGS
 
 act_as_option = click.option(
     "--as", "as_user", default=None,
@@ -27,13 +28,17 @@ def ack(service: EscalationService, escalation_id: str, as_user: str | None) -> 
 
 @click.command()
 @click.argument("escalation_id")
-@click.option("--note", default=None, help="What was done (no patron details).")
+@click.option("--ending", type=click.Choice(list(ENDINGS)), default=None,
+              help="How it ended (kept and shown as its label): "
+                   + "; ".join(f"{ending}: {label}" for ending, label in ENDINGS.items()) + ".")
+@click.option("--note", default=None,
+              help="What no --ending says (no patron details; redacted before it is kept).")
 @act_as_option
 @with_services
-def resolve(service: EscalationService, escalation_id: str, note: str | None,
-            as_user: str | None) -> None:
-    """Resolve an escalation, with an optional note (redacted before it is kept)."""
+def resolve(service: EscalationService, escalation_id: str, ending: str | None,
+            note: str | None, as_user: str | None) -> None:
+    """Resolve an escalation: how it ended (--ending) and an optional note."""
     result = service.resolve(escalation_id, as_user or terminal_user(), note,
-                             via="terminal")
+                             via="terminal", ending=ending)
     click.echo(result.worded())
     raise SystemExit(EXIT.get(result.status, 1))

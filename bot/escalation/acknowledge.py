@@ -15,6 +15,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.escalation.endings import ending_label
 from bot.escalation.records import AckResult, format_utc, thread_of
 from bot.escalation.roles import row_to_act_on
 from bot.escalation.states import WAITING, Event, State, allows, move
@@ -97,9 +98,12 @@ def _acknowledge_row(service: Core, conn: Transaction, row: Record,
 
 
 def resolve(service: Core, escalation_id: str, user_id: str,
-            note: str | None = None, via: str = "slack") -> AckResult:
+            note: str | None = None, via: str = "slack", ending: str | None = None) -> AckResult:
+    """Resolve the page: ``ending``, how it ended (an id of ``endings.ENDINGS``; an unknown one
+    is kept as none), and an optional ``note``, redacted before it is kept."""
     now = service.clock()
     clean = redact(note.strip())[:NOTE_LIMIT] if note and note.strip() else None
+    ending = ending if ending_label(ending) else None
     with write_transaction(service.db) as conn:
         row = row_to_act_on(paging.lock_escalation(conn, service.db, escalation_id),
                             service.roles, user_id, f"No escalation {escalation_id}.")
@@ -111,16 +115,20 @@ def resolve(service: Core, escalation_id: str, user_id: str,
         values: dict[str, Any] = dict(state=move(row.state, Event.RESOLVE), resolved_by=user_id,
                                       resolved_at=now, resolve_note=clean, next_action_at=None,
                                       updated_at=now)
+        if ending:  # kept with the page, as the channel of its acknowledgement is
+            values["packet"] = json.dumps({**json.loads(row.packet or "{}"), "ending": ending})
         if row.acked_by is None and row.state == WAITING:
             values.update(acked_by=user_id, acked_at=now)
         paging.update_escalation(conn, escalation_id, **values)
         tell_everyone(service, conn, row, "resolved",
-                      {"event": "resolved", "by": user_id, "at": now.isoformat(), "note": clean},
+                      {"event": "resolved", "by": user_id, "at": now.isoformat(),
+                       "ending": ending_label(ending), "note": clean},
                       now,
                       stand_down=(user_id, via) if row.state == WAITING else None)
         append_event(conn, service.db, "escalation.resolved", library=row.library,
                      escalation_id=escalation_id, conversation_id=row.conversation_id,
-                     actor=user_id, at=now, data={"note": clean, "from": row.state})
+                     actor=user_id, at=now,
+                     data={"ending": ending, "note": clean, "from": row.state})
     ring()
     return AckResult("resolved", f"Escalation {escalation_id} resolved.")
 

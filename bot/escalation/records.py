@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.escalation.endings import ending_label
 from bot.escalation.states import OPEN
 from bot.store import paging
 from bot.store.database import Database
@@ -143,7 +144,8 @@ def page_state(row: Record) -> dict[str, Any]:
 
     return {"state": row.state, "acked_by": row.acked_by, "acked_at": stamp(row.acked_at),
             "resolved_by": row.resolved_by, "resolved_at": stamp(row.resolved_at),
-            "resolve_note": row.resolve_note, "expired_at": stamp(row.expired_at)}
+            "resolve_note": row.resolve_note, "expired_at": stamp(row.expired_at),
+            "ending": ending_label(json.loads(row.packet or "{}").get("ending"))}
 
 
 def escalation_row(db: Database, escalation_id: str) -> Record | None:

@@ -198,8 +198,10 @@ class EscalationService:
         return lifecycle.failover(self, escalation_id, dead=dead)
 
     def resolve(self, escalation_id: str, user_id: str, note: str | None = None,
-                via: str = "slack") -> AckResult:
-        return acknowledge.resolve(self, escalation_id, user_id, note, via)
+                via: str = "slack", ending: str | None = None) -> AckResult:
+        """``ending``: how it ended, an id of ``endings.ENDINGS`` (the structured answer);
+        ``note``: what no ending says, redacted before it is kept."""
+        return acknowledge.resolve(self, escalation_id, user_id, note, via, ending)
 
     def undelivered(self, conn: Transaction, row: OutboxRow, error: str) -> None:
         """The outbox worker's ``on_undelivered``: a Slack page that failed for good is an

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.escalation.endings import ending_label
 from bot.escalation.records import escalation_row
 from bot.escalation.states import State
 from bot.store import paging
@@ -69,7 +70,8 @@ class LiveStatus:
             facts.update(by=row.acked_by, at=_iso(row.acked_at),
                          via=packet.get("acked_via") or "slack")
         elif row.state == State.RESOLVED:
-            facts.update(by=row.resolved_by, at=_iso(row.resolved_at), note=row.resolve_note)
+            facts.update(by=row.resolved_by, at=_iso(row.resolved_at), note=row.resolve_note,
+                         ending=ending_label(packet.get("ending")))
         elif row.state == State.EXPIRED:
             facts["if_no_answer"] = (packet.get("if_no_answer")
                                      or service.if_no_answer(row.library))

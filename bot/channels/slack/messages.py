@@ -18,13 +18,16 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
+    Option,
     PlainTextInputElement,
     PlainTextObject,
+    RadioButtonsElement,
     SectionBlock,
 )
 from slack_sdk.models.metadata import Metadata
 from slack_sdk.models.views import View
 
+from bot.escalation.endings import ENDINGS
 from bot.escalation.records import format_utc
 from bot.escalation.states import State
 from bot.mrkdwn import channel as _channel
@@ -35,6 +38,8 @@ RESOLVE_ACTION = "escalation_resolve"
 RESOLVE_MODAL = "escalation_resolve_modal"
 NOTE_BLOCK = "resolve_note"
 NOTE_ACTION = "note"
+ENDING_BLOCK = "resolve_ending"
+ENDING_ACTION = "ending"
 
 EVENT_TYPES = {
     "page": "frontdesk_page",
@@ -192,6 +197,8 @@ def state_line(state: dict[str, Any], acked_via: str | None = None) -> str:
     if s == State.RESOLVED:
         line = (f"☑️ Resolved by {who(state.get('resolved_by'))} "
                 f"at {format_utc(state.get('resolved_at'))}.")
+        if state.get("ending"):
+            line += f" {escape(state['ending'])}."
         if state.get("resolve_note"):
             line += f"\nNote: {escape(state['resolve_note'])}"
         return line
@@ -236,10 +243,18 @@ def resolve_modal(escalation_id: str) -> dict[str, Any]:
         blocks=[
             _md(f"Resolve escalation `{escalation_id}`. Do not type patron names, card numbers "
                 "or contact details: the note is kept in the case record."),
+            InputBlock(  # how it ended: the choice the record keeps (endings.ENDINGS)
+                block_id=ENDING_BLOCK,
+                label=PlainTextObject(text="How did it end?"),
+                element=RadioButtonsElement(action_id=ENDING_ACTION, options=[
+                    Option(value=ending, text=PlainTextObject(text=label))
+                    for ending, label in ENDINGS.items()]),
+            ),
             InputBlock(
                 block_id=NOTE_BLOCK,
                 optional=True,
-                label=PlainTextObject(text="Note (optional)"),
+                label=PlainTextObject(text="Note (optional): only what the choice above "
+                                           "does not say"),
                 element=PlainTextInputElement(action_id=NOTE_ACTION, multiline=True,
                                               max_length=1000),
             ),

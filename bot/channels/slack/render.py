@@ -88,6 +88,7 @@ def status_text(status: dict[str, Any], packet: dict[str, Any]) -> str:
                 "instructions.")
     if event == "resolved":
         text = f"☑️ Resolved by {messages.who(status['by'])} at {messages.format_utc(status['at'])}."
+        text += f" {escape(status['ending'])}." if status.get("ending") else ""
         return text + (f" Note: {escape(status['note'])}" if status.get("note") else "")
     if event == "corrected":
         return (f"✏️ The desk corrected the case: now {escape(status['headline'])} "
@@ -170,6 +171,8 @@ def status_line(facts: dict[str, Any]) -> str:
     elif state == State.RESOLVED:
         text = (f"☑️ Resolved by {messages.who(facts['by'])} at "
                 f"{messages.format_utc(facts['at'])}.")
+        if facts.get("ending"):
+            text += f" {escape(facts['ending'])}."
         if facts.get("note"):
             text += f" Note: {escape(facts['note'])}"
     elif state == State.EXPIRED:

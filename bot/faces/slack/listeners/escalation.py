@@ -1,4 +1,4 @@
-"""The page's buttons: Acknowledge, and Resolve (a modal with an optional note).
+"""The page's buttons: Acknowledge, and Resolve (a modal: how it ended, and an optional note).
 
 Every listener acknowledges Slack first and does its work lazily, after the acknowledgement.
 Only members of the privacy-in-charge or director roles may act; anyone else gets a polite
@@ -15,6 +15,8 @@ from slack_sdk import WebClient
 
 from bot.channels.slack.messages import (
     ACK_ACTION,
+    ENDING_ACTION,
+    ENDING_BLOCK,
     NOTE_ACTION,
     NOTE_BLOCK,
     RESOLVE_ACTION,
@@ -78,9 +80,11 @@ def register(app: App, services: Services) -> None:
         user = body["user"]["id"]
         if not service().can_act(user):
             return
-        note = (((view.get("state") or {}).get("values") or {}).get(NOTE_BLOCK) or {}).get(
-            NOTE_ACTION, {}).get("value")
-        result = service().resolve(str(view.get("private_metadata") or ""), user, note)
+        values = (view.get("state") or {}).get("values") or {}
+        note = (values.get(NOTE_BLOCK) or {}).get(NOTE_ACTION, {}).get("value")
+        chosen = (values.get(ENDING_BLOCK) or {}).get(ENDING_ACTION, {}).get("selected_option")
+        result = service().resolve(str(view.get("private_metadata") or ""), user, note,
+                                   ending=(chosen or {}).get("value"))
         if result.status != "resolved":
             client.chat_postMessage(channel=user, text=result.worded(who, escape))
 
