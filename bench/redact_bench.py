@@ -12,6 +12,10 @@ two baselines measured in the same run:
 
 Target: this tree's redactor no more than 2x the revision it replaces (``--against``).
 
+It also prints, per set and for each tree, what redaction alone does to the notes: the
+identifiers still found in its output (as whole words, as the blind canary test finds them;
+target 0) and the clean notes it changes (target: not up).
+
     python bench/redact_bench.py [--against REF] [--rounds 5]
 """
 
@@ -26,8 +30,10 @@ import tarfile
 import tempfile
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the canary test's search, as the test does it
 SETS = sorted((ROOT / "tests" / "privacy").glob("canary_blind*.yaml"))
 
 # Run in a fresh process with the tree to time first on sys.path: the best of ``repeat``
@@ -50,14 +56,35 @@ def best(function, repeat):
     return min(times) * 1000
 words = re.compile(r"\w+")
 floor = best(lambda note: words.findall(unicodedata.normalize("NFC", note)), 3)
-print(json.dumps({"redact": best(redact, int(sys.argv[2])), "floor": floor}))
+print(json.dumps({"redact": best(redact, int(sys.argv[2])), "floor": floor,
+                  "out": [redact(note) for note in notes]}))
 """
 
 
-def notes() -> list[str]:
+def items() -> list[tuple[str, dict[str, Any]]]:
+    """(set name, item) for every note of every set."""
     import yaml
 
-    return [item["text"] for path in SETS for item in yaml.safe_load(path.read_text("utf-8"))]
+    return [(path.name, item) for path in SETS
+            for item in yaml.safe_load(path.read_text("utf-8"))]
+
+
+def accuracy(notes: list[tuple[str, dict[str, Any]]], out: list[str]) -> dict[str, str]:
+    """Per set: identifiers missed of all, clean notes changed of all."""
+    from tests.test_privacy_blind_canary import found
+
+    counts: dict[str, list[int]] = {}
+    for (name, item), redacted in zip(notes, out, strict=True):
+        missed, identifiers, changed, clean = counts.setdefault(name, [0, 0, 0, 0])
+        if item["identifiers"]:
+            identifiers += len(item["identifiers"])
+            missed += sum(found(i, redacted) for i in item["identifiers"])
+        else:
+            clean += 1
+            changed += redacted != item["text"]
+        counts[name] = [missed, identifiers, changed, clean]
+    return {name: f"missed {m}/{i} identifiers, changed {c}/{n} clean notes"
+            for name, (m, i, c, n) in counts.items()}
 
 
 def unpack(revision: str, into: Path) -> Path:
@@ -86,7 +113,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=3, help="passes per round (best kept)")
     args = parser.parse_args()
-    texts = notes()
+    notes = items()
+    texts = [item["text"] for _, item in notes]
     with tempfile.TemporaryDirectory() as folder:
         other = unpack(args.against, Path(folder)) if args.against else None
         ours: list[dict[str, float]] = []
@@ -104,6 +132,10 @@ def main() -> None:
         there = statistics.median(r["redact"] for r in theirs)
         print(f"{args.against}: {there:7.1f} ms  ({there / len(texts) * 1000:5.0f} us/note)")
         print(f"ratio this tree / {args.against}: {here / there:.2f}x (target <= 2x)")
+    for label, rounds in (("this tree", ours), (args.against, theirs)):
+        if rounds:
+            for name, line in accuracy(notes, rounds[0]["out"]).items():
+                print(f"{label} {name}: {line}")
 
 
 if __name__ == "__main__":
