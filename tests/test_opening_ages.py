@@ -57,3 +57,22 @@ def test_the_result_keeps_no_typed_word_of_the_opening() -> None:
     assert read["minor"].choice == "no" and read["minor"].said == "age 18"
     for item in result.prefill:
         assert "Quaffleton" not in repr(item) and "Zbigniew" not in repr(item)
+
+
+@pytest.mark.parametrize("library", ["jackson-county", "mahomet"])
+def test_a_did_you_mean_pick_starts_from_the_age_as_typed(library: str) -> None:
+    """The router only offers the situation here; picking it starts from the reading it made
+    of the words as typed (the redacted text, read later, has "[age]")."""
+    data = run(library, "a mother is asking about her son Liam (aged 18)", "1")
+    assert data["flow"] == PARENT
+    assert {"question": "minor", "choice": "no", "prefilled": True} in data["transcript"], data
+    assert "minor" not in data["asked"], data["asked"]
+
+
+def test_the_offered_readings_keep_no_typed_word() -> None:
+    result = router_for(CATALOGUE, "jackson-county").route(
+        "a mother is asking about her son Zbigniew Quaffleton (aged 18)")
+    assert result.situation is None and result.offered_prefill, result
+    assert "Quaffleton" not in repr(result.offered_prefill)
+    read = dict(result.offered_prefill)[PARENT]
+    assert any(p.question == "minor" and p.choice == "no" for p in read), read

@@ -79,9 +79,14 @@ class Opening:
         return self.result.stated_date.date if self.result.stated_date else None
 
     def prefill(self, flow_id: str) -> tuple[PrefilledAnswer, ...]:
-        """What the message stated, read for ``flow_id``'s questions."""
+        """What the message stated, read for ``flow_id``'s questions: the router's reading
+        (of the words as typed) for the situation it started or offered, else the redacted
+        text's."""
         if flow_id == self.result.situation:
             return tuple(self.result.prefill)
+        for offered, read in self.result.offered_prefill:
+            if offered == flow_id:
+                return tuple(read)
         return prefill(self.catalogue.flow(self.library, flow_id), self.text)
 
     def facts(self, flow_ids: Iterable[str] | None = None

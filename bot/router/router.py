@@ -132,6 +132,9 @@ class RouteResult:
     prefill: tuple[PrefilledAnswer, ...] = ()
     suggestions: tuple[Candidate, ...] = ()  # what to offer in "Did you mean" (ambiguous only)
     stated_date: StatedDate | None = None  # the day it happened, for a hold counting from it
+    # what the message stated for each "Did you mean" situation (flow id, its prefill), read
+    # from the words as typed like ``prefill``: a pick starts from it
+    offered_prefill: tuple[tuple[str, tuple[PrefilledAnswer, ...]], ...] = ()
 
     def to_json(self, *, detail: bool = False) -> dict[str, Any]:
         """The ``frontdesk route --jsonl`` contract: text, situation, confidence, candidates;
@@ -383,7 +386,8 @@ class Router:
         """Decide: start a flow, suggest up to three, or decline; ``text`` redacted is the only
         form of it the result keeps (``result.text``, which later readings use).
 
-        The started flow's prefill reads ``text`` as typed, in this call: redaction masks a
+        The started flow's prefill (or each suggested one's) reads ``text`` as typed, in this
+        call: redaction masks a
         named person's age ("Liam (aged 18)" → "[name] (aged [age])"), the one fact an age
         question needs, and the result keeps only the structured answers (question and choice
         ids, and the flow's own phrase or "age 18" for what was heard), never the words.
@@ -411,14 +415,18 @@ class Router:
             suggestions = ()
         situation = ranked[0][0] if band == "confident" else None
         filled: tuple[PrefilledAnswer, ...] = ()
+        offered: tuple[tuple[str, tuple[PrefilledAnswer, ...]], ...] = ()
         dated = None
         if situation is not None and with_prefill:
             filled = prefill(self.flows[situation], text)
             dated = stated_start(self.flows[situation], said)
+        elif with_prefill:
+            offered = tuple((c.situation, prefill(self.flows[c.situation], text))
+                            for c in suggestions)
         with _ROUTED_LOCK:
             ROUTED[band] += 1
         return RouteResult(said, situation, min(1.0, top), band, candidates, filled, suggestions,
-                           dated)
+                           dated, offered)
 
     def situations(self) -> list[tuple[str, str]]:
         """(id, title) of every flow, by title: the list shown when nothing matched."""
