@@ -55,6 +55,18 @@ _FUTURE_AFTER = re.compile(
 # A second age straight after a stated one: "she's 17 or 18", "he's 17, maybe 18" (both count).
 _OR_NEXT = re.compile(r"\s*(?:or|to|-|/|,)\s*(?:maybe|possibly|probably|even|or)?\s*" + _NUMBER
                       + _NOT_AGE, re.IGNORECASE)
+# A first age straight before the one read: "his 18 or 17 year old", "18/17 yo", "19 or
+# 17-year-old" (both count: only the number touching "year old" was read, so the order decided).
+_OR_BEFORE = re.compile(r"(?<![\w.:/$])" + _NUMBER + r"\s*(?:or|to|-|/|,)\s*"
+                        r"(?:maybe|possibly|probably|even|or)?\s*$", re.IGNORECASE)
+# Two ages said as alternatives, one of them perhaps masked next to a name ("[age] or 17"): the
+# age is in doubt, whichever way round, even where both fall to one choice ("2 or 3 books" is
+# no age).
+_MASKED = r"\[age\]"
+_ALTERNATIVES = re.compile(
+    r"(?:" + _NUMBER + r"|" + _MASKED + r")\s*(?:or|to|/|-|,\s*(?:or|maybe|possibly|probably))"
+    r"\s*(?:maybe\s+|possibly\s+|probably\s+|even\s+)?(?:" + _NUMBER + r"|" + _MASKED
+    + r")(?![-\d:/.,]\d)" + _NOT_AGE, re.IGNORECASE)
 # Two ages given as a range: "17 or 18", "16-17" (both count, so they may disagree).
 _RANGE = re.compile(r"(?<![\w.])" + _NUMBER + r"\s*(?:or|to|-|/)\s*" + _NUMBER
                     + r"(?=\s*(?:years?|yrs?|yo|$|[,.;!?]))", re.IGNORECASE)
@@ -154,6 +166,8 @@ def ages_in(text: str, *, alone: bool = False) -> set[int]:
             found.add(_value(m.group(1)))
             if (other := _OR_NEXT.match(text, m.end(1))) is not None:
                 found.add(_value(other.group(1)))
+            if (first := _OR_BEFORE.search(text, 0, m.start(1))) is not None:
+                found.add(_value(first.group(1)))
     if alone and (whole := _ALONE.match(text)) and whole.span(1) not in future:
         found.add(_value(whole.group(1)))
         for pair in _RANGE.finditer(text):
@@ -235,8 +249,9 @@ _GUESSED = re.compile(r"\b(?:about|around|roughly|approximately|maybe|probably|l
 def guessed(sentence: str) -> bool:
     """The age in ``sentence`` (one of ``age_sentences``) is a guess: "about 16", "17 or so",
     "she's 17?". Unlike ``approximate`` (a whole typed answer), "asking about her son" is no
-    guess."""
-    return bool(_GUESSED.search(sentence))
+    guess; nor is one said with another as its alternative ("18 or 17 year old", "[age] or
+    17"): which of the two is unknown."""
+    return bool(_GUESSED.search(sentence) or _ALTERNATIVES.search(sentence))
 
 
 def approximate(text: str) -> bool:
