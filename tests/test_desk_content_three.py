@@ -124,7 +124,8 @@ def test_a_reporter_asking_about_a_patron_is_answered_by_the_policy_and_told_to_
 # --- D7: a private investigator or an off-duty officer is not "the officer" -------------------
 
 @pytest.mark.parametrize(("library", "lines"), [
-    ("calumet", ["a private investigator, says he's a retired cop, wants a patron's address"]),
+    ("calumet", ["a private investigator, says he's a retired cop, wants a patron's address",
+                 "no"]),
     ("westmont", ["a cop, but he's off duty, just curious what his neighbor has been checking out",
                   "1"]),
 ])
@@ -141,3 +142,24 @@ def test_someone_not_acting_as_police_gets_the_public_answer(library: str,
     assert data["pages"] == []
     assert "the officer" not in staff_read(outcome)
     assert "copy of the library's confidentiality policy" not in staff_read(outcome)
+
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("mount-prospect", "off-duty cop says a kid is missing and he needs to know who used "
+                       "computer 3, it's an emergency"),
+    ("westmont", "a retired cop says someone is in danger and wants to know if a guy was here"),
+])
+def test_someone_not_acting_as_police_who_says_its_an_emergency_gets_911_and_a_page(
+        library: str, opening: str) -> None:
+    """Review 3 M5: the not-official answer ("nobody needs paging") was given at once, the
+    emergency only a conditional step. Not acting officially still releases nothing, but a
+    stated emergency needs 911 and a person now: the person in charge is paged at once."""
+    data = run(library, opening)
+    assert data["flow"] == POLICE
+    outcome = data["outcome"]
+    assert outcome is not None and outcome["decision"] == "withhold", data["question"]
+    assert outcome["escalate"]["urgency"] == "immediate", outcome["escalate"]
+    assert data["pages"], data["pages"]
+    assert "call 911" in staff_read(outcome).lower()
+    assert "nobody needs paging" not in staff_read(outcome)
+    assert "the officer" not in staff_read(outcome)
