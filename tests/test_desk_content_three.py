@@ -127,7 +127,7 @@ def test_a_reporter_asking_about_a_patron_is_answered_by_the_policy_and_told_to_
     ("calumet", ["a private investigator, says he's a retired cop, wants a patron's address",
                  "no"]),
     ("westmont", ["a cop, but he's off duty, just curious what his neighbor has been checking out",
-                  "1"]),
+                  "no"]),
 ])
 def test_someone_not_acting_as_police_gets_the_public_answer(library: str,
                                                              lines: list[str]) -> None:
@@ -163,3 +163,12 @@ def test_someone_not_acting_as_police_who_says_its_an_emergency_gets_911_and_a_p
     assert "call 911" in staff_read(outcome).lower()
     assert "nobody needs paging" not in staff_read(outcome)
     assert "the officer" not in staff_read(outcome)
+
+
+def test_not_acting_as_police_with_no_emergency_said_is_asked_not_assumed() -> None:
+    """Without a stated emergency the danger question is asked: "no" (no page) is only offered
+    from the opening, never assumed, since it would skip the page an emergency needs."""
+    data = run("westmont", "a retired cop wants a patron's address")
+    assert data["outcome"] is None and data["question"]["id"] == "not-official-danger"
+    done = run("westmont", "a retired cop wants a patron's address", "no")
+    assert done["outcome"]["id"] == "not-official" and done["pages"] == []

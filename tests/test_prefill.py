@@ -36,7 +36,7 @@ def prefilled(catalogue: Catalogue, text: str) -> dict[str, str]:
     ("cop at the desk with a subpena", {"document": "subpoena"}),
     ("PD asking for circ records, no warrant", {"document": "none", "scope": "records-of-use"}),
     ("officer says its an emergency, someone is in danger",
-     {"emergency": "yes", "danger": "yes"}),
+     {"emergency": "yes", "danger": "yes", "not-official-danger": "yes"}),
 ])
 def test_facts_in_the_opening_message_answer_questions(catalogue: Catalogue, text: str,
                                                        expected: dict[str, str]) -> None:
@@ -61,7 +61,9 @@ def test_search_warrant_is_not_also_what_they_searched(catalogue: Catalogue) -> 
 def test_prefilled_answers_show_and_only_those_on_the_path_are_kept(catalogue: Catalogue) -> None:
     result = router_for(catalogue, LIBRARY).route(
         "officer with a search warrant says its an emergency")
-    assert {p.question for p in result.prefill} == {"document", "emergency"}
+    # (the question put to someone not asking officially reads the emergency too)
+    assert {p.question for p in result.prefill} == {"document", "emergency",
+                                                     "not-official-danger"}
     view = start(catalogue, LIBRARY, LE, result.prefill)
     # A search warrant goes straight to its outcome: the emergency answer is off the path.
     assert view.outcome is not None and view.outcome.id == "search-warrant"
