@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
+from bot.cli import main
 from bot.content.catalogue import Catalogue
 from bot.faces.terminal.chat import TerminalChat
 
@@ -28,3 +33,13 @@ def chat(catalogue: Catalogue, library: str, lines: Iterable[str], **options: An
     store = options.pop("store", None)
     TerminalChat(catalogue, library, store, read=typed(lines), say=said.append, **options).run()
     return said
+
+
+def run_opening(content: Path, library: str, *lines: str) -> dict[str, Any]:
+    """``frontdesk run --json`` on ``lines``, the first an opening message to route (as
+    ``--say`` lines): the case as the scripted face reports it."""
+    said = [part for line in lines for part in ("--say", line)]
+    result = CliRunner().invoke(main, ["run", "--json", "--content", str(content),
+                                       "--library", library, *said])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)  # type: ignore[no-any-return]

@@ -6,27 +6,21 @@ account). The card's owner named beside it makes it someone else's card: with "s
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import main
 from bot.content.catalogue import Catalogue
 from bot.router.prefill import prefill
 from tests.conftest import ROOT
+from tests.terminal_support import run_opening
 
 CARD = "lost-or-stolen-card"
 CATALOGUE = Catalogue.load(ROOT)
 
 
 def run(library: str, *lines: str) -> dict[str, Any]:
-    said = [part for line in lines for part in ("--say", line)]
-    result = CliRunner().invoke(main, ["run", "--json", "--content", str(ROOT),
-                                       "--library", library, *said])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return run_opening(ROOT, library, *lines)
 
 
 def answered(library: str, text: str) -> dict[str, str]:

@@ -6,27 +6,21 @@ the structured answers only."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import main
 from bot.content.catalogue import Catalogue
 from bot.router import router_for
 from tests.conftest import ROOT
+from tests.terminal_support import run_opening
 
 PARENT = "parent-requests-child-records"
 CATALOGUE = Catalogue.load(ROOT)
 
 
 def run(library: str, *lines: str) -> dict[str, Any]:
-    said = [part for line in lines for part in ("--say", line)]
-    result = CliRunner().invoke(main, ["run", "--json", "--content", str(ROOT),
-                                       "--library", library, *said])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return run_opening(ROOT, library, *lines)
 
 
 @pytest.mark.parametrize("library", ["jackson-county", "mahomet"])
