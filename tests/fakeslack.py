@@ -518,6 +518,13 @@ class FakeSlack:
                 return found[0], found[1]
         return None
 
+    def said(self, channel: str, user: str, text: str, ts: str,
+             thread_ts: str | None = None) -> None:
+        """A message a person posted: Slack holds it, and conversations.history/.replies
+        return it as they return the bot's own."""
+        with self._lock:
+            self.messages[(channel, ts)] = Message(channel, ts, text, [], thread_ts, user)
+
     def dm_channel(self, user: str) -> str:
         return "D" + hashlib.sha1(user.encode()).hexdigest()[:8].upper()
 

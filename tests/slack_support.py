@@ -345,6 +345,7 @@ class SlackBot:
         }
         if thread_ts:
             event["thread_ts"] = thread_ts
+        self.fake.said(event["channel"], user, text, ts, thread_ts)
         self.deliver("events_api", event_body(event))
         return ts
 
@@ -364,6 +365,7 @@ class SlackBot:
         }
         if thread_ts:
             base["thread_ts"] = thread_ts
+        self.fake.said(channel, user, base["text"], ts, thread_ts)
         self.deliver("events_api", event_body({**base, "type": "app_mention"}))
         self.deliver(
             "events_api", event_body({**base, "type": "message", "channel_type": "channel"})

@@ -17,7 +17,7 @@ import pytest
 from bot.content.catalogue import Catalogue
 from bot.engine.session import Case
 from tests.fakeslack import FakeSlack
-from tests.slack_support import STAFF, SlackBot
+from tests.slack_support import STAFF, Posted, SlackBot
 
 LIBRARY = "mount-prospect"
 OPENING = "cop at the desk wants to know what a patron checked out"
@@ -113,3 +113,97 @@ def test_openings_are_held_for_a_bounded_number_of_threads_and_time(
     expired = Openings(seconds=0)
     expired.keep(places[0], opening)
     assert expired.get(places[0]) is None
+
+
+def pick_other(bot: SlackBot, catalogue: Catalogue, question: Posted) -> Posted:
+    """"This is something else" on ``question``, then OTHER: what is asked next."""
+    bot.click(STAFF, question, "This is something else")
+    picker = bot.post()
+    bot.click(STAFF, picker, catalogue.flow(LIBRARY, OTHER).title)
+    return bot.post()
+
+
+def restarted(bot: SlackBot, catalogue: Catalogue, tmp_path: Path) -> SlackBot:
+    """The process restarts (a deploy, a crash): a new app on the same database and Slack,
+    holding nothing in memory."""
+    bot.stop()
+    again = SlackBot.start(bot.fake, catalogue, tmp_path, config={"library": LIBRARY})
+    again.seen = bot.seen
+    return again
+
+
+def test_after_a_restart_a_situation_picked_is_read_from_the_opening_slack_holds(
+        catalogue: Catalogue, tmp_path: Path) -> None:
+    # The opening's words were only in the old process's memory; the thread's first message
+    # is read back from Slack (nothing of it stored here), so the clerk is not asked again.
+    with FakeSlack() as fake:
+        first = SlackBot.start(fake, catalogue, tmp_path, config={"library": LIBRARY})
+        ts = first.dm(STAFF, OPENING)
+        question = first.post()
+        bot = restarted(first, catalogue, tmp_path)
+        try:
+            asked = pick_other(bot, catalogue, question)
+            assert "written permission" in asked.body
+            assert "What the person has checked out now" in asked.body
+            thread = bot.state.thread(question.channel, ts)
+            assert thread is not None and thread.conversation is not None
+            assert thread.conversation.flow == OTHER
+            assert STATED in thread.conversation.answers
+            assert flows_read(thread.conversation.opening) == {STARTED, OTHER}
+        finally:
+            bot.stop()
+
+
+def test_after_a_restart_a_slash_command_case_reads_the_words_its_root_quotes(
+        catalogue: Catalogue, tmp_path: Path) -> None:
+    with FakeSlack() as fake:
+        first = SlackBot.start(fake, catalogue, tmp_path, config={"library": LIBRARY})
+        first.command(STAFF, OPENING)
+        root, question = first.posts(2)
+        bot = restarted(first, catalogue, tmp_path)
+        try:
+            pick_other(bot, catalogue, question)
+            thread = bot.state.thread(root.channel, root.ts)
+            assert thread is not None and thread.conversation is not None
+            assert STATED in thread.conversation.answers
+        finally:
+            bot.stop()
+
+
+def test_when_slack_cannot_return_the_opening_its_questions_are_asked(
+        catalogue: Catalogue, tmp_path: Path) -> None:
+    with FakeSlack() as fake:
+        first = SlackBot.start(fake, catalogue, tmp_path, config={"library": LIBRARY})
+        ts = first.dm(STAFF, OPENING)
+        question = first.post()
+        bot = restarted(first, catalogue, tmp_path)
+        fake.fail("conversations.replies", status=200, error="channel_not_found", times=5)
+        try:
+            asked = pick_other(bot, catalogue, question)
+            assert "What are they asking about" in asked.body
+            thread = bot.state.thread(question.channel, ts)
+            assert thread is not None and thread.conversation is not None
+            assert thread.conversation.flow == OTHER and STATED not in thread.conversation.answers
+        finally:
+            bot.stop()
+
+
+@pytest.mark.parametrize("restart", [False, True], ids=["same-process", "after-restart"])
+def test_a_case_moved_to_a_dm_keeps_its_opening_for_a_situation_picked_there(
+        catalogue: Catalogue, tmp_path: Path, restart: bool) -> None:
+    with FakeSlack() as fake:
+        bot = SlackBot.start(fake, catalogue, tmp_path, config={"library": LIBRARY})
+        try:
+            bot.mention(STAFF, OPENING)
+            notice, _question = bot.posts(2)
+            bot.click(STAFF, notice, "Continue in DM")
+            root, moved = bot.posts(2)
+            if restart:
+                bot = restarted(bot, catalogue, tmp_path)
+            pick_other(bot, catalogue, moved)
+            thread = bot.state.thread(root.channel, root.ts)
+            assert thread is not None and thread.conversation is not None
+            assert thread.conversation.flow == OTHER
+            assert STATED in thread.conversation.answers
+        finally:
+            bot.stop()

@@ -73,6 +73,10 @@ slack_processed = Table(
 _THIS_THREAD = (slack_threads.c.channel == bindparam("k_channel"),
                 slack_threads.c.thread_ts == bindparam("k_thread_ts"))
 _READ_THREAD = select(slack_threads).where(*_THIS_THREAD)
+_MOVED_FROM = (select(slack_threads.c.channel, slack_threads.c.thread_ts)
+               .where(slack_threads.c.conversation_id == bindparam("k_case"),
+                      slack_threads.c.status == "moved")
+               .order_by(slack_threads.c.created_at).limit(1))
 _NEW_THREAD = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(slack_threads)
                .on_conflict_do_nothing().returning(slack_threads.c.rev)
                for dialect in (postgresql, sqlite)}
@@ -164,6 +168,12 @@ class SlackState:
             row = conn.execute(_READ_THREAD, {"k_channel": channel, "k_thread_ts": thread_ts}
                                ).mappings().first()
         return _thread(row) if row else None
+
+    def moved_from(self, conversation_id: str) -> tuple[str, str] | None:
+        """(channel, thread_ts) of the thread a case was moved out of to a DM, if it was."""
+        with read_connection(self.db) as conn:
+            row = conn.execute(_MOVED_FROM, {"k_case": conversation_id}).first()
+        return (row.channel, row.thread_ts) if row else None
 
     def open_thread(
         self,

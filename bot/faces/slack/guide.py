@@ -19,6 +19,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from html import unescape
 from typing import Any
 
 from slack_sdk import WebClient
@@ -61,6 +62,8 @@ MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 WHAT_IS_HAPPENING = "What is happening at the desk?"
 ALREADY_ANSWERED = "That was already answered; see the latest message."
 ROOT_MARK = "🛡️ *Privacy guidance*"  # how a case's root message in a DM begins
+ASKED = re.compile(r"^You asked: “(.*)”$", re.MULTILINE)  # a root's quote of the words typed
+MOVED_MARK = "Continuing your case from"  # a root of a case moved to a DM
 CLOCK_SLACK = 5.0  # seconds: Slack's message clock may run a little behind ours
 #: The state a message's status line describes when that is not known (never a state's
 #: signature, so watching it edits the line to the current state at once).
@@ -93,8 +96,9 @@ class Openings:
     a case stores what the message stated for the situations started or offered, and a
     situation picked later after "something else" is read from the words held here. The
     newest ``size`` threads are kept, each for ``seconds``; a thread forgotten (or opened by
-    another process) starts the situation picked without the opening's facts: its questions
-    are asked."""
+    another process, or before a restart) has its first message read back from Slack
+    (``Guide.opening_of``); only if Slack cannot return it are the situation's questions
+    asked."""
 
     def __init__(self, size: int = 1000, seconds: float = 4 * 3600):
         self.size, self.seconds = size, seconds
@@ -237,7 +241,7 @@ class Guide:
             said = redact(text.strip())
             lines = []
             if said:
-                lines.append(f"You asked: “{blocks.escape(blocks.clip(said, 500))}”")
+                lines.append(f"You asked: “{blocks.escape(blocks.clip(said, 500))}”")  # ASKED
             if origin:
                 lines.append(origin)
             place = self.open_case_thread(client, user, *lines, channel=channel)
@@ -435,7 +439,7 @@ class Guide:
             return
         if thread.conversation is not None and thread.status == "picking":
             current = switch(self.catalogue, thread.conversation, flow_id, prefill,
-                             self.openings.get(place))
+                             self.opening_of(client, place, thread.conversation, flow_id))
         else:
             current = start(self.catalogue, self.library, flow_id, prefill, stated_date,
                             opening=opening_facts)
@@ -455,6 +459,53 @@ class Guide:
             )
         self.show(client, won, place, current, prefilled=opening(current), first=flow.first,
                   settled=settled)
+
+    def opening_of(self, client: WebClient, place: Place, conversation: Conversation,
+                   flow_id: str) -> Opening | None:
+        """The case's opening message, to read ``flow_id``'s facts from after "something
+        else": held in this process's memory, or else read back from Slack, which holds the
+        thread's first message (after a restart, on another process, once forgotten here;
+        for a case moved to a DM, the first message of the thread it came from). Nothing of
+        it is stored. None when the case keeps ``flow_id``'s facts already, or Slack cannot
+        say: the situation's questions are then asked."""
+        if any(fact[0] == flow_id for fact in conversation.opening) or self.router is None:
+            return None
+        held = self.openings.get(place)
+        if held is not None:
+            return held
+        root = self.root(client, place)
+        if root is not None and MOVED_MARK in str(root.get("text", "")):
+            origin = self.state.moved_from(conversation.id)
+            root = self.root(client, Place(*origin, place.user)) if origin else None
+        said = self.first_words(root) if root is not None else ""
+        if not said:
+            return None
+        held = open_case(self.catalogue, self.library, said, self.router)  # redacts, as begin
+        self.openings.keep(place, held)
+        return held
+
+    def root(self, client: WebClient, place: Place) -> dict[str, Any] | None:
+        """The thread's first message as Slack returns it (None if Slack cannot)."""
+        try:
+            if self._bot_user is None:  # to tell the bot's own root from a person's message
+                self._bot_user = client.auth_test().get("user_id") or ""
+            replies = client.conversations_replies(channel=place.channel, ts=place.thread_ts,
+                                                   limit=1)
+        except SlackApiError as exc:
+            log.warning("reading a case's opening back failed: %s", exc.response.get("error"))
+            return None
+        found = [m for m in replies.get("messages", []) if m.get("ts") == place.thread_ts]
+        return found[0] if found else None
+
+    def first_words(self, root: dict[str, Any]) -> str:
+        """The words staff opened a thread with, from its first message (``root``): their own
+        message (a DM to the bot, a mention), or the slash command's words a case root the bot
+        posted quotes (already redacted, and escaped for Slack)."""
+        text = str(root.get("text", ""))
+        if not (root.get("bot_id") or root.get("user") == self._bot_user):
+            return strip_mentions(text)
+        quoted = ASKED.search(text) if ROOT_MARK in text else None
+        return unescape(quoted.group(1)) if quoted else ""
 
     def commit(self, client: WebClient, thread: SlackThread, place: Place, step: Move
                ) -> tuple[SlackThread | None, Settled]:
@@ -850,8 +901,10 @@ class Guide:
         if moved is None:
             return
         here = self.open_case_thread(
-            client, place.user, f"Continuing your case from {channel_link(place.channel)}."
+            client, place.user, f"{MOVED_MARK} {channel_link(place.channel)}."
         )
+        if (held := self.openings.get(place)) is not None:  # "something else" there reads it
+            self.openings.keep(here, held)
         new = self.state.open_thread(
             here.channel,
             here.thread_ts,
