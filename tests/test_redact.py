@@ -806,3 +806,24 @@ def test_redact_values_reaches_every_string_however_deep() -> None:
     data = {"turns": [{"said": "card 21193004471120"}, ("Patron Dawn Okafor", 3)], "n": 1}
     clean = redact_values(data)
     assert clean == {"turns": [{"said": "card [card]"}, ("Patron [name]", 3)], "n": 1}
+
+
+@pytest.mark.parametrize(("text", "gone"), [
+    ("Patron Dawn Okafor asked for her holds; told dawn we can't share it, dawn left upset",
+     ["Dawn", "dawn"]),
+    ("the reader 'Joy' at pc 3 said she'd be back. joy wants more time", ["Joy", "joy"]),
+    ("Patron Hope Delgado was here at noon, hope came back at 2", ["Hope", "hope"]),
+])
+def test_a_name_that_is_also_a_word_is_masked_in_lower_case_once_used_as_a_name(
+        text: str, gone: list[str]) -> None:
+    """Staff type names in lower case. A first name that is also a word (dawn, joy, hope) was
+    masked where a cue named it and left where the same note used it again in lower case, so
+    a resolve note carried the patron's name into the audit export."""
+    out = redact(text)
+    for word in gone:
+        assert not re.search(rf"\b{word}\b", out), out
+
+
+def test_the_word_stays_where_no_one_of_that_name_is_in_the_note() -> None:
+    assert redact("Hope you all have a good weekend! joy to the world") == (
+        "Hope you all have a good weekend! joy to the world")

@@ -815,10 +815,12 @@ def mentions_again(text: str, masked: list[str]) -> list[tuple[int, int]]:
                             capitals[0] + capitals[-1]):
                 if fold(letters) not in staff_words() and not _ordinary(fold(letters)):
                     initials.add(letters)
-    possessive = {fold(w) for w in as_written}  # ava's card: a possessive is a person's
+    # A word that is also an English word counts in lower case too once the note has used it
+    # as this person's name: staff type names in lower case ("told Joy … joy was upset"), and
+    # masking "hope" in a note about a patron named Hope costs little; showing her costs much.
+    any_case |= {fold(w) for w in as_written}
     spans = [(m.start, m.end) for m in _tokens(text) if m.text != "[name]"
-             and (fold(_bare_word(m.text)) in any_case or _bare_word(m.text) in as_written
-                  or m.text != _bare_word(m.text) and fold(_bare_word(m.text)) in possessive)]
+             and (fold(_bare_word(m.text)) in any_case or _bare_word(m.text) in as_written)]
     if initials:
         spans += [m.span() for m in _INITIALS.finditer(text)
                   if re.sub(r"[.\s]", "", m.group(0)) in initials]
