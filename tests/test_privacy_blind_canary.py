@@ -161,16 +161,24 @@ def test_no_canary_identifier_reaches_any_sink(canary: CanarySet, tmp_path: Path
     """An identifier that is also a word of the bot's own messages ("Page", in "📟 Page the
     Privacy Officer now") is found in the sinks whatever staff type. Such a word is told apart
     by a control run: the same notes, typed already redacted, so no patron's word can get in;
-    the canary run may hold such a word only where the control run has it too (the same words
-    around it: "📟 Page the Privacy", never "Summer Page reported")."""
+    the canary run may hold such a word only with words around it that the control run has
+    somewhere too ("📟 Page the Privacy", never "Summer Page reported"): in any of its sinks,
+    since a post its worker had not made when it stopped is still in its outbox rows)."""
     leaks = sinks_after_typing(canary.identified, canary.identifiers, tmp_path / "typed")
     if leaks:
         words = sorted({identifier for identifier, _ in leaks})
         control = sinks_after_typing(  # the same cases, pages and answers: the bot's own words
             [{"text": redact(item["text"]), "identifiers": item["identifiers"]}
              for item in canary.identified], words, tmp_path / "control")
+        # the bot's own words around the identifier anywhere in the control run: a post the
+        # control run's worker had not yet made when it stopped is still in its outbox rows
+        # (and the same words are quoted as JSON there: compare the word either side only)
+        controlled: dict[str, set[str]] = {}
+        for (identifier, _), seen in control.items():
+            controlled.setdefault(identifier, set()).update(core(c, identifier) for c in seen)
         leaks = {key: new for key, seen in leaks.items()
-                 if (new := seen - control.get(key, set()))}
+                 if (new := {c for c in seen
+                             if core(c, key[0]) not in controlled.get(key[0], set())})}
     assert leaks == {}
 
 
@@ -196,6 +204,15 @@ SHORTEST_IN_FILE_BYTES = 4
 def printable_runs(data: bytes) -> str:
     """``data``'s runs of printable text, one a line."""
     return "\n".join(_PRINTABLE_RUN.findall(data.decode("utf-8", "replace")))
+
+
+def core(context: str, identifier: str) -> str:
+    """``context`` cut to the word either side of ``identifier``, without punctuation (a post's
+    "Note: [name] day makeup" and its row's JSON "\"[name] day makeup" are the same words)."""
+    at = context.find(identifier)
+    before = re.findall(r"[\w\[\]#]+", context[:at])[-1:]
+    after = re.findall(r"[\w\[\]#]+", context[at + len(identifier):])[:1]
+    return " ".join([*before, identifier, *after])
 
 
 def type_everywhere(items: list[dict[str, Any]], bot: Any) -> None:
