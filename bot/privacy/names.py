@@ -791,36 +791,29 @@ _INITIALS = re.compile(
 
 
 def mentions_again(text: str, masked: list[str]) -> list[tuple[int, int]]:
-    """Where a name already masked in ``text`` is mentioned again: any of its words (``ava's
-    card`` after ``pick up Ava``) and its initials (``KS`` after ``King Solomon Adeyemi``).
-    A word that is also an English word (Summer, Day, Will) counts only written as it was."""
-    any_case: set[str] = set()
-    as_written: set[str] = set()
+    """Where a name already masked in ``text`` is mentioned again, in any case: any of its
+    words (``ava's card`` after ``pick up Ava``) and its initials (``KS`` after ``King Solomon
+    Adeyemi``). A word that is also an English word counts too once the note has used it as
+    this person's name: staff type names in lower case ("told Joy … joy was upset"), and
+    masking "hope" in a note about a patron named Hope costs little; showing her costs much."""
+    words: set[str] = set()
     initials: set[str] = set()
     for name in masked:
         parts = [w[:-2] if w[-2:] in ("'s", "’s") else w
                  for w in WORD.findall(_PLACEHOLDER.sub(" ", name))]
         for part in parts:
             bare = fold(part)
-            if (len(bare) < 2 or bare in FUNCTION_WORDS or bare in staff_words()
+            if not (len(bare) < 2 or bare in FUNCTION_WORDS or bare in staff_words()
                     or bare in PLACE_WORDS or bare in PARTICLES):
-                continue
-            if _ordinary(bare) or bare in english_names():
-                as_written.add(part)
-            else:
-                any_case.add(bare)
+                words.add(bare)
         capitals = [p[0] for p in parts if p[:1].isupper() and fold(p) not in PARTICLES]
         if len(capitals) >= 2:
             for letters in ("".join(capitals), capitals[0] + capitals[1],
                             capitals[0] + capitals[-1]):
                 if fold(letters) not in staff_words() and not _ordinary(fold(letters)):
                     initials.add(letters)
-    # A word that is also an English word counts in lower case too once the note has used it
-    # as this person's name: staff type names in lower case ("told Joy … joy was upset"), and
-    # masking "hope" in a note about a patron named Hope costs little; showing her costs much.
-    any_case |= {fold(w) for w in as_written}
-    spans = [(m.start, m.end) for m in _tokens(text) if m.text != "[name]"
-             and (fold(_bare_word(m.text)) in any_case or _bare_word(m.text) in as_written)]
+    spans = [(m.start, m.end) for m in _tokens(text)
+             if m.text != "[name]" and fold(_bare_word(m.text)) in words]
     if initials:
         spans += [m.span() for m in _INITIALS.finditer(text)
                   if re.sub(r"[.\s]", "", m.group(0)) in initials]
