@@ -9,15 +9,13 @@ minor, so whether the child is under 18 must be known, not guessed.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import main
 from bot.content.catalogue import Catalogue
 from bot.router import prefill
+from tests.terminal_support import run_opening
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = Catalogue.load(ROOT)
@@ -26,12 +24,7 @@ PARENT = "parent-requests-child-records"
 
 def run(library: str, *lines: str) -> dict:
     """One desk case through ``frontdesk run --json``: the routed opening and the answers."""
-    args = ["run", "--library", library, "--json"]
-    for line in lines:
-        args += ["--say", line]
-    done = CliRunner().invoke(main, args)
-    assert done.exit_code == 0, done.output
-    return json.loads(done.output)
+    return run_opening(ROOT, library, *lines)
 
 
 def test_jackson_county_asks_the_age_of_an_18_or_17_year_old() -> None:
