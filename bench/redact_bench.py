@@ -12,11 +12,18 @@ two baselines measured in the same run:
 
 Target: this tree's redactor no more than 2x the revision it replaces (``--against``).
 
+Per message it prints p50 and p99 (each note's best time over all passes), and with
+``--against`` it checks that both trees redact every in-repo test text alike: the canary notes
+and every other string of the test data (tests/**/*.yaml) and of the tests themselves (their
+string literals), so a change made for speed shows any output it changes, byte for byte (the
+command exits 1 when one differs).
+
 It also prints, per set and for each tree, what redaction alone does to the notes: the
 identifiers still found in its output (as whole words, as the blind canary test finds them;
 target 0) and the clean notes it changes (target: not up).
 
     python bench/redact_bench.py [--against REF] [--rounds 5]
+    python bench/redact_bench.py --against REF --rounds 1 --repeat 1   # the output check, quickly
 """
 
 from __future__ import annotations
@@ -43,23 +50,31 @@ TIMER = r"""
 import json, re, sys, time, unicodedata
 sys.path.insert(0, sys.argv[1])
 from bot.privacy.redact import redact
-notes = json.loads(sys.stdin.read())
+given = json.loads(sys.stdin.read())
+notes, corpus = given["notes"], given["corpus"]
 for note in notes:
     redact(note)
-def best(function, repeat):
+each = [float("inf")] * len(notes)
+def best(function, repeat, each=None):
     times = []
     for _ in range(repeat):
         start = time.process_time()  # CPU time: other work on the machine is not counted
-        for note in notes:
+        for index, note in enumerate(notes):
+            if each is None:
+                function(note)
+                continue
+            began = time.perf_counter()
             function(note)
+            each[index] = min(each[index], time.perf_counter() - began)
         times.append(time.process_time() - start)
     return min(times) * 1000
 words = re.compile(r"\w+")
 floor = best(lambda note: words.findall(unicodedata.normalize("NFC", note)), 3)
 print(json.dumps({"redact": best(redact, int(sys.argv[2])), "floor": floor,
-                  "out": [redact(note) for note in notes]}))
+                  "each": (best(redact, int(sys.argv[2]), each), each)[1],
+                  "out": [redact(note) for note in notes],
+                  "corpus": [redact(text) for text in corpus]}))
 """
-
 
 def items() -> list[tuple[str, dict[str, Any]]]:
     """(set name, item) for every note of every set."""
@@ -67,6 +82,35 @@ def items() -> list[tuple[str, dict[str, Any]]]:
 
     return [(path.name, item) for path in SETS
             for item in yaml.safe_load(path.read_text("utf-8"))]
+
+
+def corpus() -> list[str]:
+    """Every text the tests hold: each string of the test data (YAML) and each string literal
+    of the tests, once (what ``--against`` compares the two trees' output on)."""
+    import ast
+
+    import yaml
+
+    found: dict[str, None] = {}
+
+    def strings(value: Any) -> None:
+        if isinstance(value, str):
+            found.setdefault(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                strings(key)
+                strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                strings(item)
+
+    for path in sorted((ROOT / "tests").rglob("*.yaml")):
+        strings(yaml.safe_load(path.read_text("utf-8")))
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.setdefault(node.value)
+    return list(found)
 
 
 def accuracy(notes: list[tuple[str, dict[str, Any]]], out: list[str]) -> dict[str, str]:
@@ -99,9 +143,11 @@ def unpack(revision: str, into: Path) -> Path:
     return into
 
 
-def time_tree(tree: Path, texts: list[str], repeat: int) -> dict[str, float]:
+def time_tree(tree: Path, texts: list[str], everything: list[str], repeat: int) -> dict[str, Any]:
+    """One round in a fresh process: times, each note's best time, and the outputs."""
+    given = json.dumps({"notes": texts, "corpus": everything})
     done = subprocess.run([sys.executable, "-c", TIMER, str(tree), str(repeat)],
-                          input=json.dumps(texts), capture_output=True, text=True, check=False)
+                          input=given, capture_output=True, text=True, check=False)
     if done.returncode:
         raise SystemExit(f"timing {tree} failed:\n{done.stderr[-800:]}")
     return json.loads(done.stdout)
@@ -115,14 +161,16 @@ def main() -> None:
     args = parser.parse_args()
     notes = items()
     texts = [item["text"] for _, item in notes]
+    everything = corpus() if args.against else []
     with tempfile.TemporaryDirectory() as folder:
         other = unpack(args.against, Path(folder)) if args.against else None
-        ours: list[dict[str, float]] = []
-        theirs: list[dict[str, float]] = []
-        for _ in range(args.rounds):
-            ours.append(time_tree(ROOT, texts, args.repeat))
+        ours: list[dict[str, Any]] = []
+        theirs: list[dict[str, Any]] = []
+        for round_ in range(args.rounds):
+            compared = everything if round_ == 0 else []  # the output once is enough
+            ours.append(time_tree(ROOT, texts, compared, args.repeat))
             if other is not None:
-                theirs.append(time_tree(other, texts, args.repeat))
+                theirs.append(time_tree(other, texts, compared, args.repeat))
     here = statistics.median(r["redact"] for r in ours)
     floor = statistics.median(r["floor"] for r in ours)
     print(f"{len(texts)} notes from {len(SETS)} canary sets, median of {args.rounds} rounds")
@@ -134,8 +182,32 @@ def main() -> None:
         print(f"ratio this tree / {args.against}: {here / there:.2f}x (target <= 2x)")
     for label, rounds in (("this tree", ours), (args.against, theirs)):
         if rounds:
+            p50, p99 = per_message(rounds)
+            print(f"{label} per message: p50 {p50:5.0f} us, p99 {p99:5.0f} us")
+    different = same_output(everything, ours[0]["corpus"], theirs[0]["corpus"]) if theirs else 0
+    for label, rounds in (("this tree", ours), (args.against, theirs)):
+        if rounds:
             for name, line in accuracy(notes, rounds[0]["out"]).items():
                 print(f"{label} {name}: {line}")
+    if different:
+        raise SystemExit(1)
+
+
+def per_message(rounds: list[dict[str, Any]]) -> tuple[float, float]:
+    """p50 and p99 over the notes of each note's best time in any round (microseconds)."""
+    best = sorted(min(times) for times in zip(*(r["each"] for r in rounds), strict=True))
+    cuts = statistics.quantiles(best, n=100, method="inclusive")
+    return cuts[49] * 1e6, cuts[98] * 1e6
+
+
+def same_output(texts: list[str], ours: list[str], theirs: list[str]) -> int:
+    """Print how many texts both trees redact alike, and the first that differ; the count of
+    those that differ."""
+    differ = [(t, a, b) for t, a, b in zip(texts, ours, theirs, strict=True) if a != b]
+    print(f"same output on {len(texts) - len(differ)}/{len(texts)} in-repo test texts")
+    for text, mine, other in differ[:10]:
+        print(f"  DIFFERS {text!r}\n    this tree: {mine!r}\n    other:     {other!r}")
+    return len(differ)
 
 
 if __name__ == "__main__":
