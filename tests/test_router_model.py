@@ -17,6 +17,7 @@ from bot.router.model import (
     LinearModel,
     Packed,
     char_pieces,
+    decide,
     pack,
     piece_set,
     shipped,
@@ -26,6 +27,7 @@ from bot.router.model import (
 from bot.router.router import BACKGROUND
 from bot.router.text import DATA
 from bot.router.train import (
+    DECLINED_FLOOR,
     LinearClassifier,
     band_fits,
     fit_bands,
@@ -114,6 +116,31 @@ def test_shipped_bands_are_the_median_of_the_resamples_best_not_one_knife_edge()
     for name in ("confident", "margin", "suggest", "background_lead"):
         assert getattr(bands, name) == statistics.median(getattr(b, name) for b in resampled)
     assert fit_bands(rows, classes, labels, bootstraps=0) == whole
+
+
+def test_the_bands_decline_the_floors_share_of_desk_talk_even_at_a_cost_in_offers() -> None:
+    """Desk talk that scores like a half-sure flow: offering it ("Did you mean") is worth more
+    to ``UTILITY`` than declining it, since in-scope messages of that shape are right more
+    often. The decline floor holds the bands to declining ``DECLINED_FLOOR`` of it anyway."""
+    classes = ["a", "b", BACKGROUND]
+    rows = ([[0.8, 0.1, 0.1]] * 40  # clear and right
+            + [[0.45, 0.05, 0.5]] * 30  # unsure, right
+            + [[0.45, 0.05, 0.5]] * 10  # desk talk of the same shape
+            + [[0.05, 0.05, 0.9]] * 90)  # plain desk talk
+    labels = ["a"] * 70 + [BACKGROUND] * 100
+
+    def band(row: list[float], bands: Bands) -> str:
+        ranked = sorted(zip(classes, row, strict=True), key=lambda p: -p[1])
+        return decide(ranked, bands, BACKGROUND)[0]
+
+    def declined(bands: Bands) -> float:
+        out = [r for r, label in zip(rows, labels, strict=True) if label == BACKGROUND]
+        return sum(band(r, bands) == "none" for r in out) / len(out)
+
+    assert declined(fit_bands(rows, classes, labels, declined_floor=None)) == 0.9
+    floored = fit_bands(rows, classes, labels)
+    assert declined(floored) >= DECLINED_FLOOR
+    assert band([0.8, 0.1, 0.1], floored) == "confident"
 
 
 def test_the_router_uses_the_model_only_for_the_flows_it_was_trained_on(

@@ -26,13 +26,13 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Generic, TypeVar
 
+from bot.percall import PerCall
 from bot.privacy import wordlists
 
 # Faker locales whose person providers are written in Latin script (or carry romanised lists).
@@ -110,7 +110,7 @@ JOINER = re.compile(r"^\s+$|^\s*,\s*$|^\s*\.\s+$|^\s*[)'’\"”]?\s*[('‘\"“
 # The folds of the text being redacted (``one_text``): every rule folds the same few hundred
 # words of a note, but a memo kept across calls would hold staff's typed words (patron names)
 # in process memory long after the note was redacted.
-_FOLD_MEMO: ContextVar[dict[str, str] | None] = ContextVar("redact_fold_memo", default=None)
+_FOLD_MEMO: PerCall[str, str] = PerCall("redact_fold_memo")
 
 
 def fold(word: str) -> str:
@@ -130,23 +130,15 @@ def _fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
 
-@contextmanager
-def one_text() -> Iterator[None]:
+def one_text() -> AbstractContextManager[None]:
     """Within this block ``fold`` works out each word once; the memo is dropped when the
     outermost block ends (nested blocks share it)."""
-    if _FOLD_MEMO.get() is not None:
-        yield
-        return
-    token = _FOLD_MEMO.set({})
-    try:
-        yield
-    finally:
-        _FOLD_MEMO.reset(token)
+    return _FOLD_MEMO.block()
 
 
 def fold_memo_active() -> bool:
     """Whether a ``one_text`` block is open here (tests: none outlives its call)."""
-    return _FOLD_MEMO.get() is not None
+    return _FOLD_MEMO.active()
 
 
 def _latin(word: str) -> bool:

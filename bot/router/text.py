@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -37,6 +36,8 @@ from typing import Any
 import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from bot.percall import PerCall
 
 DATA = files("bot") / "data" / "routing"
 # libyaml's parser where PyYAML was built with it: the first message routed in a process reads
@@ -175,27 +176,18 @@ def _expand(words: list[str]) -> list[str]:
 
 
 # The memo of the call in progress (``one_message``): text -> words, (normaliser, word) -> fix.
-_CALL_MEMO: ContextVar[dict[object, object] | None] = ContextVar("router_call_memo",
-                                                                 default=None)
+_CALL_MEMO: PerCall[object, Any] = PerCall("router_call_memo")
 
 
-@contextmanager
-def one_message() -> Iterator[None]:
+def one_message() -> AbstractContextManager[None]:
     """Within this block ``words`` and ``Normaliser.correct`` work out each text and word once;
     the memo is dropped when the outermost block ends (nested blocks share it)."""
-    if _CALL_MEMO.get() is not None:
-        yield
-        return
-    token = _CALL_MEMO.set({})
-    try:
-        yield
-    finally:
-        _CALL_MEMO.reset(token)
+    return _CALL_MEMO.block()
 
 
 def call_memo_active() -> bool:
     """Whether a ``one_message`` block is open here (tests: none outlives its call)."""
-    return _CALL_MEMO.get() is not None
+    return _CALL_MEMO.active()
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -207,7 +199,7 @@ def words(text: str) -> tuple[str, ...]:
     found = memo.get(text)
     if found is None:
         found = memo[text] = tuple(stem(w) for w in _expand(_split(text)))
-    return found  # type: ignore[return-value]
+    return found  # type: ignore[no-any-return]
 
 
 def is_content(word: str) -> bool:
