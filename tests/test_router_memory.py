@@ -16,6 +16,7 @@ import pytest
 from bot.content.catalogue import Catalogue
 from bot.router import router_for
 from bot.router.choices import matcher
+from bot.router.cues import reading_memo_active
 from bot.router.prefill import prefill
 from bot.router.text import Normaliser, call_memo_active, one_message, words
 
@@ -53,7 +54,7 @@ def test_routing_and_prefilling_a_message_leave_none_of_its_words_in_a_memo(
     result = router.route(MESSAGE)
 
     assert result.situation is not None and result.prefill, "routed and prefilled"
-    assert not call_memo_active()
+    assert not call_memo_active() and not reading_memo_active()
     assert not hasattr(words, "cache_info"), "the tokeniser memoises no text"
     after = {name: f.cache_info().currsize for name, f in _memoised().items()}
     assert after == sizes, "no function memo of the router grew on a new message"
@@ -69,7 +70,7 @@ def test_prefill_on_its_own_keeps_no_word_of_the_message(catalogue: Catalogue) -
     flow = catalogue.flow(LIBRARY, router_for(catalogue, LIBRARY).route(MESSAGE).situation
                           or pytest.fail("not routed"))
     assert prefill(flow, MESSAGE)
-    assert not call_memo_active()
+    assert not call_memo_active() and not reading_memo_active()
     for question in flow.questions():
         assert DISTINCT not in _remembered(matcher(question).normaliser)
 

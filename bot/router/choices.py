@@ -112,6 +112,13 @@ class ChoiceMatcher:
             (choice.id, _fact_words(self.normaliser, text))
             for choice in question.choices for text in choice.strong
         }
+        # Phrases that deny something ("no warrant"): only these can be said another way
+        # ("without any warrant"), with the words after the negation (``_denials``)
+        self._negated = [(p, p.fact_words[1:]) for p in self.phrases
+                         if len(p.fact_words) >= 2 and p.fact_words[0] in NEGATIONS]
+        # per choice id, filled on first use: its own words as typed, and their aliases
+        self._own_memo: dict[str, frozenset[str]] = {}
+        self._alias_memo: dict[str, frozenset[tuple[str, ...]]] = {}
         self._by_first_fact: dict[str, list[Phrase]] = {}
         for phrase in self.phrases:
             if phrase.fact_words:
@@ -149,12 +156,20 @@ class ChoiceMatcher:
         choice = self.question.choice(choice_id)
         if choice is None or not choice.critical:
             return False
-        typed = self._own_words(choice)
+        typed, aliases = self._own_words(choice), self._aliases(choice)
         said = _raw_words(text)
         if any(w in typed and is_content(stem(w)) for w in said):
             return False
-        aliases = {words(w) for w in typed if len(words(w)) > 1}
         return any(w not in typed and len(words(w)) > 1 and words(w) in aliases for w in said)
+
+    def _aliases(self, choice: Choice) -> frozenset[tuple[str, ...]]:
+        """What the choice's own words that normalise to several words become ("dad":
+        father, parent), worked out once per choice."""
+        found = self._alias_memo.get(choice.id)
+        if found is None:
+            found = self._alias_memo[choice.id] = frozenset(
+                words(w) for w in self._own_words(choice) if len(words(w)) > 1)
+        return found
 
     def clear_for(self, choice: Choice, answer: str) -> bool:
         """``answer`` states ``choice`` beyond doubt: it is the choice's label or id, a bare
@@ -307,10 +322,16 @@ class ChoiceMatcher:
 
     def _own_words(self, choice: Choice) -> frozenset[str]:
         """The words of ``choice``'s own phrases as typed: a qualifier that is one of them is
-        the choice speaking ("won't sign" for a refusal, "will sign" for a signature)."""
-        typed = {w for p in self.phrases if p.choice == choice.id for w in _raw_words(p.text)}
-        typed |= {w for text in choice.strong for w in _raw_words(text)}
-        return frozenset(typed | {w.replace("'", "") for w in typed})  # "won't" and "wont"
+        the choice speaking ("won't sign" for a refusal, "will sign" for a signature). Worked
+        out once per choice (the flow's words, never a message's)."""
+        found = self._own_memo.get(choice.id)
+        if found is None:
+            typed = {w for p in self.phrases if p.choice == choice.id
+                     for w in _raw_words(p.text)}
+            typed |= {w for text in choice.strong for w in _raw_words(text)}
+            found = self._own_memo[choice.id] = frozenset(
+                typed | {w.replace("'", "") for w in typed})  # "won't" and "wont"
+        return found
 
     def _taken_back(self, said: Said, hit: Hit, *, whole: bool) -> bool:
         """Words beside a release condition's phrase defeat it (``Said.taken_back``): "*her
@@ -533,11 +554,9 @@ class ChoiceMatcher:
         ``DENIAL_GAP`` words, then the rest of the phrase)."""
         found: list[Hit] = []
         present = set(said.words)
-        for phrase in self.phrases:
-            words_ = phrase.fact_words
-            if len(words_) < 2 or words_[0] not in NEGATIONS or words_[1] not in present:
+        for phrase, tail in self._negated:
+            if tail[0] not in present:
                 continue
-            tail = words_[1:]
             for start in range(len(said.words) - len(tail) + 1):
                 end = start + len(tail)
                 if said.words[start:end] != tail or len(set(said.clause[start:end])) != 1:

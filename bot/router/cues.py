@@ -14,9 +14,11 @@ doubt in one sentence does not doubt the next. ``reading`` classifies one phrase
 from __future__ import annotations
 
 import re
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
 
+from bot.percall import PerCall
 from bot.router.text import is_content, read_data, words
 
 REACH = 5  # a cue before a phrase reaches it across at most this many words
@@ -173,23 +175,19 @@ class Said:
         owners: set[tuple[int, str, bool]] = set()
         kin: set[tuple[int, str]] = set()
         clause_no = 0
-        pieces = _sentences(text)
         openers = cues().question_openers
-        for s_no, (piece, is_question, by_contrast) in enumerate(pieces):
+        for s_no, (is_question, by_contrast, parts) in enumerate(_cut(text)):
             if is_question:
                 asked.add(s_no)
             if by_contrast:
                 contrasted.add(s_no)
-            for part in _CLAUSE.split(piece):
-                found = normalise(part)
-                kin.update((clause_no, w) for named in _KIN.finditer(part)
-                           for w in normalise(named.group(1)))
-                if _DISOWNED.search(part):
+            for part in parts:
+                found = normalise(part.text)
+                kin.update((clause_no, w) for named in part.kin for w in normalise(named))
+                if part.disowned:
                     owners.add((clause_no, "", False))
-                for owner in _POSSESSIVE.finditer(part):
-                    if owner.group(1).lower() not in _CONTRACTED:
-                        owners.update((clause_no, w, bool(part[owner.end():].strip()))
-                                      for w in normalise(owner.group(1)))
+                for owner, more in part.owners:
+                    owners.update((clause_no, w, more) for w in normalise(owner))
                 if is_question and any(found[: len(o)] == o for o in openers):
                     asking.add(clause_no)
                 out.extend(found)
@@ -261,10 +259,11 @@ class Said:
         same clause with no scope end or word of holding between; else None."""
         c = cues()
         clause = self.clause[start]
+        ends = _edges(c.denied_before)[1]
         for j in range(start - 1, max(-1, start - 2 - gap), -1):
             if self.clause[j] != clause:
                 return None
-            for cue in c.denied_before:
+            for cue in c.denied_before if self.words[j] in ends else ():
                 first = j - len(cue) + 1
                 if first >= 0 and self.words[first : j + 1] == cue and self.clause[first] == clause:
                     return first
@@ -419,6 +418,51 @@ class Said:
         return bool(self.questions) or any(
             self._cue_at(i, groups, lambda j: True) is not None for i in range(len(self.words))
         )
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One clause of a message as written, with what ``Said.of`` reads from its raw text."""
+
+    text: str
+    kin: tuple[str, ...]  # the word after "his", "her", "the"...
+    disowned: bool  # "it isn't hers"
+    owners: tuple[tuple[str, bool], ...]  # each possessive noun, and whether words follow it
+
+
+# A message's sentences and clauses, cut once per call however many questions read it
+# (``one_reading``; a memo across calls would keep staff's words).
+_CUTS: PerCall[str, tuple[tuple[bool, bool, tuple[_Part, ...]], ...]] = PerCall("said_cuts")
+
+
+def one_reading() -> AbstractContextManager[None]:
+    """Within this block a message is cut into sentences and clauses once (``Said.of``)."""
+    return _CUTS.block()
+
+
+def reading_memo_active() -> bool:
+    """Whether a ``one_reading`` block is open here (tests: none outlives its call)."""
+    return _CUTS.active()
+
+
+def _cut(text: str) -> tuple[tuple[bool, bool, tuple[_Part, ...]], ...]:
+    """The sentences of ``text`` (whether each asks, whether a contrast opens it), each as its
+    clauses (``_Part``)."""
+    memo = _CUTS.get()
+    if memo is not None and text in memo:
+        return memo[text]
+    cut = tuple(
+        (is_question, by_contrast, tuple(
+            _Part(part, tuple(named.group(1) for named in _KIN.finditer(part)),
+                  bool(_DISOWNED.search(part)),
+                  tuple((owner.group(1), bool(part[owner.end():].strip()))
+                        for owner in _POSSESSIVE.finditer(part)
+                        if owner.group(1).lower() not in _CONTRACTED))
+            for part in _CLAUSE.split(piece)))
+        for piece, is_question, by_contrast in _sentences(text))
+    if memo is not None:
+        memo[text] = cut
+    return cut
 
 
 def _sentences(text: str) -> list[tuple[str, bool, bool]]:

@@ -20,6 +20,7 @@ from typing import Any
 from bot.content.flows import Flow, Question
 from bot.router.ages import age_choice, age_hint, age_sentences, guessed, past
 from bot.router.choices import Hit, matcher
+from bot.router.cues import one_reading
 from bot.router.dates import stated_date
 from bot.router.text import one_message
 
@@ -51,8 +52,8 @@ def prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
     One stretch of the message states one fact: a phrase found inside a longer phrase found for
     *another* question does not count either ("search warrant" is not also "what they searched").
     """
-    with one_message():  # the message's words once, whichever questions read them
-        return _prefill(flow, message)
+    with one_message(), one_reading():  # the message's words and clauses once, whichever
+        return _prefill(flow, message)  # questions read them
 
 
 def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:

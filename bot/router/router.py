@@ -49,6 +49,7 @@ from rapidfuzz import fuzz, process
 
 from bot.content.flows import Flow
 from bot.privacy.redact import redact
+from bot.router.cues import one_reading
 from bot.router.model import Bands, LinearModel, decide, shipped
 from bot.router.prefill import PrefilledAnswer, StatedDate, prefill, stated_start
 from bot.router.text import DATA, Normaliser, is_content, one_message, words
@@ -397,8 +398,9 @@ class Router:
         Korean, Russian or Arabic message nothing to be routed on, and the model is trained on
         messages as typed. Nothing of it outlives the call: the normalised words and typo
         corrections are worked out once for scoring and prefill together
-        (``text.one_message``) and dropped at the end."""
-        with one_message():
+        (``text.one_message``), its sentences and clauses once for every question prefill
+        reads (``cues.one_reading``), and both dropped at the end."""
+        with one_message(), one_reading():
             return self._route(text, with_prefill=with_prefill)
 
     def _route(self, text: str, *, with_prefill: bool) -> RouteResult:
