@@ -71,6 +71,8 @@ class Live:
 
     def halt(self) -> None:
         self.stop.set()
+        if (handed := self.worker._handed) is not None:
+            handed.bell.set()  # waiting for its bell: it sees the stop now
         if self.thread:
             self.thread.join(10)
 
@@ -263,6 +265,64 @@ def test_a_rolled_back_transaction_hands_nothing(tmp_path: Path, fake: PagingFak
     finally:
         live.halt()
     assert OutboxStore(live.db).counts() == {} and not fake.calls_to("chat.postMessage")
+
+
+def test_a_page_is_rendered_while_its_commit_is_written_and_posted_only_after_it(
+        tmp_path: Path, fake: PagingFake) -> None:
+    """The trigger's rows reach the worker with the escalation as the transaction wrote it,
+    before the commit returns: the worker renders the first page meanwhile, and posts it
+    after the commit with no SQL of its own in between (no claim, no read of the escalation
+    it was handed)."""
+    live = serving(Live(tmp_path, fake, poll_seconds=5))
+    time.sleep(0.3)  # its first pass is over: it waits for its bell, not polling meanwhile
+    worker = live.thread
+    worker_sql: list[tuple[float, str]] = []
+    commits: list[float] = []
+
+    def statement(_conn, _cursor, sql: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        if threading.current_thread() is worker:
+            worker_sql.append((time.time(), sql.split()[0]))
+
+    def committed(_conn) -> None:  # type: ignore[no-untyped-def]
+        if threading.current_thread() is threading.main_thread():
+            commits.append(time.time())
+
+    event.listen(live.db.engine, "before_cursor_execute", statement)
+    event.listen(live.db.engine, "commit", committed)
+    try:
+        live.trigger(1)
+        assert wait_until(live.drained, timeout=20)
+    finally:
+        live.halt()
+    assert_exactly_once(live)
+    first_post = min(c.at for c in fake.calls_to("chat.postMessage"))
+    assert len(commits) == 1 and commits[0] < first_post  # on disk before anyone is paged
+    assert [sql for at, sql in worker_sql if commits[0] <= at < first_post] == []
+
+
+def test_rows_handed_before_a_commit_that_fails_are_never_sent(
+        tmp_path: Path, fake: PagingFake) -> None:
+    """The worker may hold a row of a transaction that then fails at its very end (after the
+    rows were handed over, before the commit): it sends nothing and writes nothing for it."""
+    from bot.store.txn import staged
+
+    live = serving(Live(tmp_path, fake))
+
+    def fail(_rows: list[object]) -> None:
+        time.sleep(0.3)  # the worker has taken the row meanwhile and waits for the commit
+        raise RuntimeError("the commit failed")
+
+    try:
+        with pytest.raises(RuntimeError), write_transaction(live.db) as conn:
+            enqueue(conn, live.db, key="page:x:1:0:UPIC1", kind="page", target="UPIC1",
+                    payload={"text": "page"}, now=utcnow())
+            staged(conn, "fails-last", fail, last=True).append(1)  # type: ignore[union-attr]
+        assert live.worker._handed is not None and live.worker._handed.next() is None  # taken
+        time.sleep(0.3)
+    finally:
+        live.halt()
+    assert OutboxStore(live.db).counts() == {} and not fake.calls_to("chat.postMessage")
+    assert live.worker.stats == type(live.worker.stats)()  # nothing sent, retried or failed
 
 
 def test_rows_handed_to_a_worker_that_stops_are_pending_again(

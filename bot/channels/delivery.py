@@ -35,9 +35,16 @@ from bot.escalation.states import WAITING
 from bot.ops.metrics import DELIVERY_FAILURES
 from bot.store.audit import append_event
 from bot.store.database import Database
-from bot.store.outbox import Handed, OutboxRow, OutboxStore, wait_for_work, worker_identity
+from bot.store.outbox import (
+    Handed,
+    OutboxRow,
+    OutboxStore,
+    Served,
+    wait_for_work,
+    worker_identity,
+)
 from bot.store.paging import Record
-from bot.store.txn import Transaction, utcnow, write_transaction
+from bot.store.txn import COMMITTED, Decision, Transaction, utcnow, write_transaction
 
 if TYPE_CHECKING:
     from bot.channels import Channels
@@ -143,8 +150,13 @@ class OutboxWorker:
         delivered = 0
         try:
             while time.monotonic() >= self._paused_until:
-                row = self._next_handed()
-                if row is None:
+                served = self._next_handed()
+                decided = COMMITTED
+                if served is not None:
+                    row, decided = served.row, served.decision
+                    if served.escalation is not None:  # as its transaction wrote it
+                        self._read[row.escalation_id or ""] = served.escalation
+                else:
                     self._record_sent()
                     row = self.store.claim(self.identity, self.clock(), self.lease,
                                            self.methods)
@@ -152,23 +164,25 @@ class OutboxWorker:
                     break
                 if row.method == "update":  # edits a page: its ts must be on record first
                     self._record_sent()
-                if self._deliver(row):
+                if self._deliver(row, decided):
                     delivered += 1
         finally:
             self._record_sent()
         return delivered
 
-    def _next_handed(self) -> OutboxRow | None:
+    def _next_handed(self) -> Served | None:
         """A row queued in this process and claimed for us in its own transaction, if any:
         sent without a claim transaction while at least half its lease is left (it never
-        waits long); after a longer wait the claim is renewed first, and a row whose lease ran
-        out and that another worker took is left to it."""
-        while self._handed is not None and (entry := self._handed.next()) is not None:
-            row, lease_until = entry
+        waits long); after a longer wait the claim is renewed first (once its transaction has
+        committed), and a row whose lease ran out and that another worker took is left to
+        it, as is one whose transaction rolled back."""
+        while self._handed is not None and (served := self._handed.next()) is not None:
             now = self.clock()
-            if (lease_until - now >= self.lease / 2
-                    or self.store.renew(row.id, self.identity, now, self.lease)):
-                return row
+            if served.lease_until - now >= self.lease / 2:
+                return served
+            if (_committed(served.decision)
+                    and self.store.renew(served.row.id, self.identity, now, self.lease)):
+                return served
         return None
 
     @property
@@ -205,7 +219,12 @@ class OutboxWorker:
         delay = min(self.max_backoff, self.base_backoff * (2 ** max(0, attempts - 1)))
         return delay * random.uniform(0.8, 1.2)
 
-    def _deliver(self, row: OutboxRow) -> bool:
+    def _deliver(self, row: OutboxRow, decided: Decision = COMMITTED) -> bool:
+        """Send ``row``. One handed over before its transaction's commit returned
+        (``decided``) is rendered meanwhile and sent only once it has committed; nothing is
+        sent or written for one whose transaction rolled back."""
+        if row.method != "post" and not _committed(decided):
+            return False
         stage = "lookup"
         try:
             if row.method == "update":
@@ -220,8 +239,14 @@ class OutboxWorker:
                     self.stats.recovered += 1
                     self._sent(row, found, recovered=True)
                     return True
-            # Rendered now, from the escalation as it stands (read once per batch)
-            payload = render(self.db, row, self._escalation)
+            # Rendered now, while its transaction commits when it was handed over with it
+            # (else read once the commit is known: an uncommitted escalation is not seen)
+            ready = decided is COMMITTED or row.escalation_id in self._read
+            payload = render(self.db, row, self._escalation) if ready else None
+            if not _committed(decided):
+                return False
+            if not ready:
+                payload = render(self.db, row, self._escalation)
             if payload is None:
                 self.store.mark_skipped(row.id, self.identity, "escalation purged")
                 return False
@@ -230,6 +255,8 @@ class OutboxWorker:
             self._sent(row, posted)
             return True
         except DeliveryError as exc:
+            if not _committed(decided):
+                return False
             # After a lookup that found nothing, only this post's own outcome counts.
             maybe = row.maybe_sent if stage == "lookup" else exc.maybe_sent
             self._failed_attempt(row, exc, maybe)
@@ -377,3 +404,14 @@ class OutboxWorker:
         self.stats.failed += 1
         log.error("delivery %s failed for good: %s", row.key, exc)
         self.store.mark_failed(row.id, self.identity, str(exc), then=record)
+
+
+#: How long a worker waits for a transaction whose rows it was handed before the commit
+#: returned: far longer than any commit; after it the row is left to its lease (looked for,
+#: then sent, by whoever takes it next), never sent on a guess.
+DECISION_WAIT = 30.0
+
+
+def _committed(decided: Decision) -> bool:
+    """Whether the transaction that handed a row over committed (waiting for it to end)."""
+    return decided.committed(DECISION_WAIT) is True

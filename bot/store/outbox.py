@@ -24,13 +24,17 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bot.store import paging
 from bot.store.database import Database
 from bot.store.paging_tables import outbox
 from bot.store.txn import (
+    Decision,
     after_commit,
     as_utc,
+    decision,
     in_write_transaction,
     locked,
+    staged,
     write_transaction,
 )
 
@@ -98,10 +102,14 @@ def enqueue(conn: Connection, db: Database, *, key: str, kind: str, target: str,
     (False).
 
     When a worker of this process serves ``db`` and takes ``method`` (``OutboxStore.serve``),
-    the row is written already claimed by it, under its lease, and handed to it the moment
-    the transaction commits: the first send needs no claim transaction of its own. Should
-    this process die first, the row is another worker's once the claim is found dead or the
-    lease runs out, and, as for any claimed row, looked for before it is sent again."""
+    the row is written already claimed by it, under its lease, and handed to it as the
+    transaction commits: the first send needs no claim transaction of its own. It is handed
+    once every write of the transaction is made, with its escalation as the transaction
+    leaves it, so the worker renders the page while the commit reaches the disk; it sends
+    only once the transaction's ``Decision`` says it committed (and forgets the row if it
+    rolled back). Should this process die first, the row is another worker's once the claim
+    is found dead or the lease runs out, and, as for any claimed row, looked for before it is
+    sent again."""
     values = dict(
         idempotency_key=key, escalation_id=escalation_id, kind=kind, method=method,
         target=target, thread_ts=thread_ts, ref_key=ref_key, payload=json.dumps(payload),
@@ -118,8 +126,21 @@ def enqueue(conn: Connection, db: Database, *, key: str, kind: str, target: str,
     if taker is not None:
         row = OutboxRow(r.id, key, escalation_id, kind, method, target, thread_ts, ref_key,
                         json.loads(values["payload"]), 1, False, as_utc(now))  # type: ignore[arg-type]
-        after_commit(functools.partial(taker.hand, row, lease_until))
+        handing = staged(conn, "outbox_handed", functools.partial(_hand, conn), last=True)
+        assert handing is not None  # conn is the open write transaction's (checked above)
+        handing.append((taker, row, lease_until))
     return True
+
+
+def _hand(conn: Connection, entries: list[tuple[Handed, OutboxRow, datetime]]) -> None:
+    """Hand the transaction's served rows to their workers, its writes all made: each with
+    its escalation as the transaction leaves it (read once here) and the transaction's
+    decision, which the worker waits for before it sends."""
+    read = paging.read_escalations(conn, (row.escalation_id for _, row, _ in entries
+                                          if row.escalation_id))
+    outcome = decision(conn)
+    for taker, row, lease_until in entries:
+        taker.hand(Served(row, lease_until, read.get(row.escalation_id or ""), outcome))
 
 
 #: The insert that skips a taken key, by dialect (False: SQLite, True: PostgreSQL), built
@@ -129,6 +150,18 @@ _ENQUEUE = {
     .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(outbox.c.id)
     for pg in (False, True)
 }
+
+
+@dataclass(frozen=True)
+class Served:
+    """A row handed to a serving worker: claimed for it until ``lease_until``; the escalation
+    it speaks of as its transaction wrote it (None: read it when needed); whether that
+    transaction committed (``decision.committed()``: wait for it before acting on the row)."""
+
+    row: OutboxRow
+    lease_until: datetime
+    escalation: paging.Record | None
+    decision: Decision
 
 
 class Handed:
@@ -143,7 +176,7 @@ class Handed:
         self.lease = lease
         self.clock = clock
         self.bell = threading.Event()
-        self._rows: deque[tuple[OutboxRow, datetime]] = deque()
+        self._rows: deque[Served] = deque()
         self._lock = threading.Lock()
         self.closed = False
 
@@ -153,17 +186,19 @@ class Handed:
         names, wanted = self.methods
         return (method in names) == wanted
 
-    def hand(self, row: OutboxRow, lease_until: datetime) -> None:
-        """A committed row claimed for this worker (after its transaction's commit)."""
+    def hand(self, served: Served) -> None:
+        """A row claimed for this worker, its transaction's writes made (it may not have
+        committed yet: ``served.decision``)."""
         with self._lock:
             if not self.closed:
-                self._rows.append((row, lease_until))
+                self._rows.append(served)
                 self.bell.set()
                 return
-        OutboxStore(self.db).release([row.id], self.identity)  # it stopped meanwhile
+        # It stopped meanwhile: pending again (in the row's own transaction, when still open).
+        OutboxStore(self.db).release([served.row.id], self.identity)
 
-    def next(self) -> tuple[OutboxRow, datetime] | None:
-        """The oldest row handed and not yet taken, with its lease's end."""
+    def next(self) -> Served | None:
+        """The oldest row handed and not yet taken."""
         with self._lock:
             return self._rows.popleft() if self._rows else None
 
@@ -171,7 +206,7 @@ class Handed:
         """Take no more rows; returns the ids of those handed but never taken."""
         with self._lock:
             self.closed = True
-            left = [row.id for row, _ in self._rows]
+            left = [served.row.id for served in self._rows]
             self._rows.clear()
         return left
 

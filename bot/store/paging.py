@@ -35,6 +35,15 @@ def read_escalation(conn: Connection, escalation_id: str) -> Record | None:
     return conn.execute(select(escalations).where(escalations.c.id == escalation_id)).first()
 
 
+def read_escalations(conn: Connection, escalation_ids: Iterable[str]) -> dict[str, Record]:
+    """The escalations named, by id, as ``conn`` sees them (one query)."""
+    wanted = list(dict.fromkeys(escalation_ids))
+    if not wanted:
+        return {}
+    rows = conn.execute(select(escalations).where(escalations.c.id.in_(wanted))).all()
+    return {row.id: row for row in rows}
+
+
 def lock_escalation(conn: Connection, db: Database, escalation_id: str) -> Record | None:
     return conn.execute(locked(select(escalations).where(escalations.c.id == escalation_id),
                                db)).first()

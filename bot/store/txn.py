@@ -14,7 +14,10 @@ A joined block that raises rolls the whole transaction back; keep network calls 
 
 Rows that many modules add to one transaction (audit events) can be ``staged`` and written
 together just before the commit: one round trip instead of one per row. A savepoint that
-rolls back drops what was staged and queued for after the commit inside it.
+rolls back drops what was staged and queued for after the commit inside it. What is staged
+``last`` is handed over after every other flush, the transaction's writes complete: another
+thread can start on them (render a page) while the commit is written to disk, and waits for
+the transaction's ``Decision`` before it acts on them.
 
 A **unit** is one request's database work (a Slack event after its acknowledgement): its
 ``claim`` (taking the request for processing) is the first statement of the first write
@@ -27,6 +30,7 @@ between and none inside either.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -57,6 +61,32 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
+class Decision:
+    """Whether a transaction committed, for another thread handed its rows before the
+    commit returned (``staged(..., last=True)``): it may prepare, and acts only once
+    ``committed`` says so."""
+
+    def __init__(self) -> None:
+        self._decided = threading.Event()
+        self._committed = False
+
+    def decide(self, committed: bool) -> None:
+        self._committed = committed
+        self._decided.set()
+
+    def committed(self, timeout: float | None = None) -> bool | None:
+        """True once committed, False once rolled back; None if still undecided after
+        ``timeout`` seconds (None: wait as long as it takes)."""
+        if not self._decided.wait(timeout):
+            return None
+        return self._committed
+
+
+#: A decision taken already: rows handed after their commit.
+COMMITTED = Decision()
+COMMITTED.decide(True)
+
+
 @dataclass
 class _Open:
     """The write transaction open in this thread or task."""
@@ -65,18 +95,21 @@ class _Open:
     conn: Connection
     after: list[Callable[[], None]] = field(default_factory=list)
     before: list[Callable[[], None]] = field(default_factory=list)
+    last: list[Callable[[], None]] = field(default_factory=list)
     staged: dict[str, list[Any]] = field(default_factory=dict)
+    decision: Decision = field(default_factory=Decision)
 
-    def mark(self) -> tuple[int, int, dict[str, int]]:
+    def mark(self) -> tuple[int, int, int, dict[str, int]]:
         """Where the lists stand (a savepoint begins)."""
-        return (len(self.after), len(self.before),
+        return (len(self.after), len(self.before), len(self.last),
                 {name: len(rows) for name, rows in self.staged.items()})
 
-    def rewind(self, mark: tuple[int, int, dict[str, int]]) -> None:
+    def rewind(self, mark: tuple[int, int, int, dict[str, int]]) -> None:
         """Back to ``mark`` (its savepoint rolled back)."""
-        after, before, staged = mark
+        after, before, last, staged = mark
         del self.after[after:]
         del self.before[before:]  # flushes of names first staged since: gone with them
+        del self.last[last:]
         for name in list(self.staged):
             if name in staged:
                 del self.staged[name][staged[name]:]
@@ -177,12 +210,13 @@ def in_write_transaction(conn: Connection) -> bool:
     return current is not None and current.conn is conn
 
 
-def staged(conn: Connection, name: str,
-           write: Callable[[list[Any]], None]) -> list[Any] | None:
+def staged(conn: Connection, name: str, write: Callable[[list[Any]], None], *,
+           last: bool = False) -> list[Any] | None:
     """The list of rows staged under ``name`` in the write transaction ``conn`` belongs to:
     what is appended to it is handed to ``write`` once, in the transaction, just before it
-    commits (an error there rolls everything back). None when ``conn`` is not the open
-    write transaction's (a migration's own connection): then write at once."""
+    commits (an error there rolls everything back); with ``last``, after every other flush.
+    None when ``conn`` is not the open write transaction's (a migration's own connection):
+    then write at once."""
     current = _open.get()
     if current is None or current.conn is not conn:
         return None
@@ -193,8 +227,17 @@ def staged(conn: Connection, name: str,
         def flush() -> None:
             write(current.staged.pop(name))
 
-        current.before.append(flush)
+        (current.last if last else current.before).append(flush)
     return rows
+
+
+def decision(conn: Connection) -> Decision:
+    """Whether the write transaction ``conn`` belongs to commits (decided when it ends);
+    ``COMMITTED`` when ``conn`` is not the open write transaction's."""
+    current = _open.get()
+    if current is None or current.conn is not conn:
+        return COMMITTED
+    return current.decision
 
 
 @contextmanager
@@ -216,12 +259,16 @@ def write_transaction(db: Database) -> Iterator[Connection]:
             yield conn
             while current.before:  # staged rows; a flush may stage more (run in order)
                 current.before.pop(0)()
+            while current.last:
+                current.last.pop(0)()
+            conn.commit()
         except BaseException:
+            current.decision.decide(False)
             conn.rollback()
             raise
         finally:
             _open.reset(token)
-        conn.commit()
+    current.decision.decide(True)
     if work is not None:
         work.claimed = True
     for callback in current.after:
