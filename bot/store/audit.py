@@ -104,6 +104,7 @@ def append_event(conn: Connection, db: Database, kind: str, *, library: str | No
 
 
 _INSERT_EVENTS = insert(audit_events)
+_HEAD = select(audit_head).where(audit_head.c.id == 1)  # built once, not per append
 _MOVE_HEAD = (update(audit_head).where(audit_head.c.id == 1)
               .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
 
@@ -111,7 +112,7 @@ _MOVE_HEAD = (update(audit_head).where(audit_head.c.id == 1)
 def _chain(conn: Connection, db: Database, events: list[dict[str, Any]]) -> None:
     """Chain ``events`` onto the head (locked: appends serialise across instances) and write
     them; the head then names the last."""
-    head = conn.execute(locked(select(audit_head).where(audit_head.c.id == 1), db)).one()
+    head = conn.execute(locked(_HEAD, db)).one()
     seq, prev = head.seq, head.hash
     key = audit_key()
     rows = []
@@ -184,7 +185,7 @@ class AuditLog:
 
     def head(self) -> tuple[int, str]:
         with self.db.engine.connect() as conn:
-            head = conn.execute(select(audit_head).where(audit_head.c.id == 1)).one()
+            head = conn.execute(_HEAD).one()
         return head.seq, head.hash
 
     # --- anchoring the head outside the database ------------------------------------------

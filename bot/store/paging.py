@@ -35,13 +35,15 @@ def read_escalation(conn: Connection, escalation_id: str) -> Record | None:
     return conn.execute(select(escalations).where(escalations.c.id == escalation_id)).first()
 
 
+_ESCALATIONS = select(escalations).where(escalations.c.id.in_(bindparam("ids", expanding=True)))
+
+
 def read_escalations(conn: Connection, escalation_ids: Iterable[str]) -> dict[str, Record]:
-    """The escalations named, by id, as ``conn`` sees them (one query)."""
+    """The escalations named, by id, as ``conn`` sees them (one query, built once)."""
     wanted = list(dict.fromkeys(escalation_ids))
     if not wanted:
         return {}
-    rows = conn.execute(select(escalations).where(escalations.c.id.in_(wanted))).all()
-    return {row.id: row for row in rows}
+    return {row.id: row for row in conn.execute(_ESCALATIONS, {"ids": wanted})}
 
 
 def lock_escalation(conn: Connection, db: Database, escalation_id: str) -> Record | None:
