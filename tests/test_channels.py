@@ -659,6 +659,72 @@ def test_a_hung_smtp_server_does_not_hold_up_slack_pages(
         rig.close()
 
 
+def test_rows_taken_from_the_table_are_claimed_together_and_recorded_together(
+        rig: ChannelRig) -> None:
+    """A pass over rows nobody handed to the worker (texts and emails, or a worker that does
+    not serve) claims the due ones in one commit, not one claim per message; Slack messages
+    are recorded together, each text and email as soon as it is sent (a reply to a text
+    acknowledges only a page on record). Each still goes exactly once."""
+    from sqlalchemy import event
+
+    eid = rig.trigger("police", "warrant")
+    commits: list[object] = []
+    event.listen(rig.db.engine, "commit", commits.append)
+    assert rig.deliver() == 9  # 3 Slack pages, the director's notice, the asker's status line,
+    # a text and an email to each privacy officer
+    # One claim of all nine, a record per text and email (the Slack messages sent before
+    # each with it), one of the Slack messages after them, an empty claim to end: 19 before.
+    assert len(commits) == 7
+    assert sorted(t["To"] for t in rig.twilio.texts()) == [PAT, SAM]
+    assert len(rig.mail.wait_for(2)) == 2
+    with rig.db.engine.connect() as conn:
+        rows = conn.execute(select(outbox.c.status, outbox.c.attempts, outbox.c.claimed_by)
+                            .where(outbox.c.escalation_id == eid)).all()
+    assert {tuple(r) for r in rows} == {("sent", 1, None)} and len(rows) == 9
+    assert len(audit(rig, "page.sent")) == 7
+
+
+def test_an_ack_while_claimed_texts_and_emails_wait_stands_down_only_those_that_went_out(
+        tmp_path: Path, providers: tuple[PagingFake, FakeTwilio, MailServer]) -> None:
+    """Texts and emails are claimed together; one still waiting its turn when the page is
+    acknowledged never goes, and neither does a stand-down for it (it counted as in flight
+    when the acknowledgement queued the stand-downs)."""
+    import threading
+
+    rig = ChannelRig(tmp_path, *providers)
+    try:
+        contacts = rig.worker.split_contacts()
+        assert contacts is not None
+        rig.mail.hang(1.5)  # the first email's answer comes late
+        eid = rig.trigger("police", "warrant")
+        passing = threading.Thread(target=contacts.run_once)
+        passing.start()
+        assert wait_until(lambda: len(rig.mail.messages) == 1, timeout=5)
+        assert rig.service.acknowledge(eid, "UDIR1").status == "acknowledged"  # by Slack
+        passing.join(10)
+        contacts.run_once()  # the stand-downs
+        [first] = rig.mail.messages[:1]
+        reached = next(person for person in PEOPLE.values() if person[1] in str(first["To"]))
+        skipped = next(person for person in PEOPLE.values()
+                       if person[1] in ("pat.lee@example.org", "sam.ortiz@example.org")
+                       and person != reached)
+        mails = rig.mail.messages
+        assert [str(m["To"]) for m in mails if skipped[1] in str(m["To"])] == []
+        stand_downs = [m for m in mails if "Stand down" in str(m["Subject"])]
+        assert [str(m["To"]) for m in stand_downs] == [str(first["To"])]
+        assert sorted(t["To"] for t in rig.twilio.texts() if "No action" in t["Body"]) == [
+            PAT, SAM]  # both texts went before the acknowledgement
+        with rig.db.engine.connect() as conn:
+            skips = dict(conn.execute(select(outbox.c.idempotency_key, outbox.c.last_error)
+                                      .where(outbox.c.status == "skipped")).all())
+        assert skips == {f"email:{eid}:1:0:{uid}": "escalation acknowledged first"
+                         for uid, person in PEOPLE.items() if person == skipped} | {
+            f"standdown:email:{eid}:{uid}": "its page never went out"
+            for uid, person in PEOPLE.items() if person == skipped}
+    finally:
+        rig.close()
+
+
 def test_a_slack_page_refused_for_good_sends_the_other_channels_at_once(
         tmp_path: Path, providers: tuple[PagingFake, FakeTwilio, MailServer]) -> None:
     """A prompt page (Slack now, email at 5 min, text at 10): Pat's Slack account is

@@ -21,6 +21,7 @@ import logging
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -57,7 +58,8 @@ CONTACT_METHODS = frozenset({"sms", "email", "voice"})
 #: (a stand-down follows an acknowledgement), and one waiting behind a slow mail server was
 #: not; those are claimed when their worker takes them, as before.
 HANDED_METHODS = (CONTACT_METHODS, False)
-#: At most this many sent messages wait for their record (one commit for the lot).
+#: At most this many sent messages wait for their record (one commit for the lot), and at
+#: most this many due rows are claimed together (one commit for the lot).
 SETTLE_BATCH = 16
 
 
@@ -118,6 +120,9 @@ class OutboxWorker:
         # Escalations read for the messages of this batch (the three pages of one escalation
         # render from one read): forgotten once the batch is recorded.
         self._read: dict[str, Record | None] = {}
+        # Rows claimed from the table together (one transaction) and not tried yet; those
+        # left when a pass ends are pending again (``_release_claimed``).
+        self._claimed: deque[Served] = deque()
         self.store.recover(self.identity, self.clock())
 
     def split_contacts(self) -> OutboxWorker | None:
@@ -134,6 +139,7 @@ class OutboxWorker:
         sibling._handed = None
         sibling._unrecorded = []
         sibling._read = {}
+        sibling._claimed = deque()
         sibling.methods = (CONTACT_METHODS, True)
         self.methods = (CONTACT_METHODS, False)
         return sibling
@@ -145,29 +151,35 @@ class OutboxWorker:
 
         Rows handed over at their commit go out one after another, and what was sent is
         recorded in one transaction when they run out (or before anything that reads those
-        records: an edit of a page, a row claimed from the table, a failure for good): the
-        first page waits for no commit but its escalation's, the next for none at all."""
+        records: an edit of a page, rows claimed from the table, a failure for good): the
+        first page waits for no commit but its escalation's, the next for none at all. Rows
+        taken from the table (texts and emails, retries, rows another process queued) are
+        claimed up to ``SETTLE_BATCH`` at a time in one transaction; a text, email or call is
+        on record as soon as it is sent (a reply to it acknowledges only then)."""
         delivered = 0
         try:
             while time.monotonic() >= self._paused_until:
-                served = self._next_handed()
-                decided = COMMITTED
-                if served is not None:
-                    row, decided = served.row, served.decision
-                    if served.escalation is not None:  # as its transaction wrote it
-                        self._read[row.escalation_id or ""] = served.escalation
-                else:
+                served = self._next_handed() or self._next_claimed()
+                if served is None:
                     self._record_sent()
-                    row = self.store.claim(self.identity, self.clock(), self.lease,
-                                           self.methods)
-                if row is None:
+                    now = self.clock()
+                    self._claimed.extend(
+                        Served(row, now + self.lease, None, COMMITTED)
+                        for row in self.store.claim_many(self.identity, now, self.lease,
+                                                         self.methods, limit=SETTLE_BATCH))
+                    served = self._next_claimed()
+                if served is None:
                     break
+                row = served.row
+                if served.escalation is not None:  # as its transaction wrote it
+                    self._read[row.escalation_id or ""] = served.escalation
                 if row.method == "update":  # edits a page: its ts must be on record first
                     self._record_sent()
-                if self._deliver(row, decided):
+                if self._deliver(row, served.decision):
                     delivered += 1
         finally:
             self._record_sent()
+            self._release_claimed()
         return delivered
 
     def _next_handed(self) -> Served | None:
@@ -177,13 +189,34 @@ class OutboxWorker:
         committed), and a row whose lease ran out and that another worker took is left to
         it, as is one whose transaction rolled back."""
         while self._handed is not None and (served := self._handed.next()) is not None:
-            now = self.clock()
-            if served.lease_until - now >= self.lease / 2:
-                return served
-            if (_committed(served.decision)
-                    and self.store.renew(served.row.id, self.identity, now, self.lease)):
+            if self._still_ours(served):
                 return served
         return None
+
+    def _next_claimed(self) -> Served | None:
+        """The next row of those claimed together from the table, while it is still ours."""
+        while self._claimed:
+            if self._still_ours(served := self._claimed.popleft()):
+                return served
+        return None
+
+    def _still_ours(self, served: Served) -> bool:
+        """Whether a row claimed for us may be sent now: at least half its lease left, or
+        (once its transaction has committed) the claim renewed; False when the lease ran out
+        and another worker took the row over, or its transaction rolled back."""
+        now = self.clock()
+        if served.lease_until - now >= self.lease / 2:
+            return True
+        return (_committed(served.decision)
+                and self.store.renew(served.row.id, self.identity, now, self.lease))
+
+    def _release_claimed(self) -> None:
+        """Rows claimed and not tried when a pass ends (paused by Slack's Retry-After, or
+        stopped by an error): pending again, for any worker, as if never claimed."""
+        if self._claimed:
+            left = [served.row.id for served in self._claimed]
+            self._claimed.clear()
+            self.store.release(left, self.identity)
 
     @property
     def serving(self) -> bool:
@@ -276,6 +309,12 @@ class OutboxWorker:
         if esc.state != WAITING and row.kind == "page":
             self.store.mark_skipped(row.id, self.identity, f"escalation {esc.state} first")
             return False
+        if row.kind == "standdown" and not self.store.page_went_out(esc.id, row.method,
+                                                                     row.target):
+            # Queued while its page was claimed, which then never went (the page ended
+            # first): nothing to stand down.
+            self.store.mark_skipped(row.id, self.identity, "its page never went out")
+            return False
         page = self.channels.page(key=row.key, channel=row.method, person=row.target,
                                   payload=row.payload, packet=json.loads(esc.packet),
                                   created_at=row.created_at)
@@ -284,6 +323,7 @@ class OutboxWorker:
         if row.maybe_sent and (found := self.channels.find(page)) is not None:
             self.stats.recovered += 1
             self._sent(row, (found[:64], None), recovered=True)
+            self._record_sent()  # on record at once, as a sent one (below)
             return True
         try:
             receipt = self.channels.send(page)
@@ -291,6 +331,9 @@ class OutboxWorker:
             self._failed_attempt(row, exc, exc.maybe_sent)
             return False
         self._sent(row, (receipt[:64], None))
+        # On record at once, not with the rest of its batch: a text's reply acknowledges only
+        # a page on record as sent to that number, and the person may answer within seconds.
+        self._record_sent()
         return True
 
     def _deliver_update(self, row: OutboxRow) -> bool:

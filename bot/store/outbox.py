@@ -307,9 +307,16 @@ class OutboxStore:
 
     def claim(self, worker: str, now: datetime, lease: timedelta,
               methods: tuple[frozenset[str], bool] | None = None) -> OutboxRow | None:
-        """Take the next due row: pending, or sending whose lease ran out (its claimer died).
-        ``methods``: (methods, True) takes only rows with those methods, (methods, False) only
-        rows without them."""
+        """Take the next due row (``claim_many``)."""
+        rows = self.claim_many(worker, now, lease, methods, limit=1)
+        return rows[0] if rows else None
+
+    def claim_many(self, worker: str, now: datetime, lease: timedelta,
+                   methods: tuple[frozenset[str], bool] | None = None, *,
+                   limit: int) -> list[OutboxRow]:
+        """Take up to ``limit`` due rows, oldest first, in one transaction: pending, or sending
+        whose lease ran out (its claimer died). ``methods``: (methods, True) takes only rows
+        with those methods, (methods, False) only rows without them."""
         due = or_(
             and_(outbox.c.status == "pending", outbox.c.next_attempt_at <= now),
             and_(outbox.c.status == "sending", outbox.c.lease_until <= now),
@@ -318,19 +325,21 @@ class OutboxStore:
             names, wanted = methods
             due = and_(due, outbox.c.method.in_(names) if wanted
                        else outbox.c.method.not_in(names))
-        query = select(outbox).where(due).order_by(outbox.c.next_attempt_at, outbox.c.id).limit(1)
+        query = (select(outbox).where(due).order_by(outbox.c.next_attempt_at, outbox.c.id)
+                 .limit(limit))
         with write_transaction(self.db) as conn:
-            r = conn.execute(locked(query, self.db, skip_locked=True)).first()
-            if r is None:
-                return None
-            # A row taken over from a claimer that may have reached Slack: look before posting.
-            maybe = bool(r.maybe_sent or r.status == "sending")
-            conn.execute(update(outbox).where(outbox.c.id == r.id).values(
+            found = conn.execute(locked(query, self.db, skip_locked=True)).all()
+            if not found:
+                return []
+            # A row taken over from a claimer that may have reached its person: look first.
+            conn.execute(update(outbox).where(outbox.c.id.in_([r.id for r in found])).values(
                 status="sending", claimed_by=worker, lease_until=now + lease,
-                attempts=r.attempts + 1, maybe_sent=maybe,
+                attempts=outbox.c.attempts + 1,
+                maybe_sent=or_(outbox.c.maybe_sent, outbox.c.status == "sending"),
             ))
-        row = _row(r)
-        return OutboxRow(**{**row.__dict__, "attempts": r.attempts + 1, "maybe_sent": maybe})
+        return [OutboxRow(**{**_row(r).__dict__, "attempts": r.attempts + 1,
+                             "maybe_sent": bool(r.maybe_sent or r.status == "sending")})
+                for r in found]
 
     def _settle(self, row_id: int, worker: str, values: dict[str, Any],
                 then: Any = None) -> bool:
@@ -365,6 +374,17 @@ class OutboxStore:
 
     def mark_failed(self, row_id: int, worker: str, error: str, then: Any = None) -> bool:
         return self._settle(row_id, worker, dict(status="failed", last_error=error[:500]), then)
+
+    def page_went_out(self, escalation_id: str, method: str, target: str) -> bool:
+        """Whether a page of the escalation through ``method`` reached ``target``, or may
+        have (in flight, or an attempt whose outcome is unknown): what a stand-down stands
+        down."""
+        with self.db.engine.connect() as conn:
+            return conn.execute(select(outbox.c.id).where(
+                outbox.c.escalation_id == escalation_id, outbox.c.kind == "page",
+                outbox.c.method == method, outbox.c.target == target,
+                or_(outbox.c.status.in_(("sent", "sending")), outbox.c.maybe_sent),
+            ).limit(1)).first() is not None
 
     def sent_message(self, key: str) -> tuple[str, str] | None | bool:
         """(channel, ts) of a sent row; None while it is not sent yet; False if it never will be."""
