@@ -217,7 +217,7 @@ def _positive_int(value: Any, key: str, minimum: int = 1) -> int:
 
 # The paging roles, plus ``reviewers``: people (e.g. board members) who may see everything on the
 # review site (cases dashboard, drills) without being paged.
-CONFIG_ROLES = ("privacy-in-charge", "director", "reviewers")
+CONFIG_ROLES = ("privacy-in-charge", "director", "stand-in", "reviewers")
 
 KNOWN_KEYS = {
     "library",
@@ -434,8 +434,8 @@ def parse_config(data: dict[str, Any], source: Path | None = None, *,
     for role, members in roles_data.items():
         key = f"roles.{role}"
         if role not in CONFIG_ROLES:
-            raise ConfigError(key, "unknown role (expected privacy-in-charge, director or "
-                              "reviewers)")
+            raise ConfigError(key, "unknown role (expected privacy-in-charge, director, "
+                              "stand-in or reviewers)")
         _expect(members, list, key, "a list of Slack user ids")
         for member in members:
             _expect(member, str, key, "a list of Slack user id strings")

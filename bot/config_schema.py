@@ -81,9 +81,13 @@ SETTINGS: tuple[Setting, ...] = (
             "(aggregate counts are kept).", "365"),
     Setting("roles", "table", "Who holds each role, as Slack user ids."),
     Setting("roles.<role>", "list of strings", "Slack user ids of the people holding the "
-            "role; the policy pack gives the role's title. `reviewers` (e.g. board members) "
-            "may see the review site's dashboards without being paged.", "[]",
-            names=("privacy-in-charge", "director", "reviewers")),
+            "role; the policy pack gives the role's title. `stand-in`: whoever the pack's "
+            "policy names to act in the Director's absence (Westmont: the staff member in "
+            "charge of the library), paged in the Director's place once staff say the "
+            "Director is away (the director is notified); `frontdesk doctor` warns when the "
+            "pack names one and nobody is set. `reviewers` (e.g. board members) may see the "
+            "review site's dashboards without being paged.", "[]",
+            names=("privacy-in-charge", "director", "stand-in", "reviewers")),
     Setting("escalation", "table", "How pages climb."),
     Setting("escalation.channel", "string", "A Slack channel id every page is also posted in."),
     Setting("escalation.ack_timeout_seconds", "table", "Seconds to acknowledge before the "

@@ -114,6 +114,28 @@ def content(config: Config, secrets: ChannelSecrets) -> list[Finding]:
     return [Finding("ok", f"content: {report.summary()}")]
 
 
+def stand_in(config: Config, secrets: ChannelSecrets) -> list[Finding]:
+    """A policy that names someone to act in the Director's absence needs them in ``[roles]
+    stand-in``; without them, a page for an absent Director goes to the privacy in-charge."""
+    from bot.content.catalogue import Catalogue
+    from bot.content.packs import STAND_IN
+
+    try:
+        pack = Catalogue.load(config.content).packs.get(config.library)
+    except Exception:  # broken content: the content check reports it
+        return []
+    role = pack.roles.get(STAND_IN) if pack else None
+    if role is None:
+        return []
+    absent = pack.roles[role.stands_in_for or "director"].display
+    if config.members(STAND_IN):
+        return [Finding("ok", f"roles.{STAND_IN}: {len(config.members(STAND_IN))} people act "
+                        f"for the {absent} when they are away")]
+    return [Finding("warn", f"roles.{STAND_IN}: nobody is set, but the policy names the "
+                    f"{role.display} to act in the {absent}'s absence; pages for an absent "
+                    "Director go to the privacy in-charge instead. Add their Slack user ids")]
+
+
 def slack(config: Config, secrets: ChannelSecrets) -> list[Finding]:
     """The bot token, the roles and the escalation channel, as Slack sees them."""
     from slack_sdk import WebClient
@@ -153,7 +175,7 @@ def slack(config: Config, secrets: ChannelSecrets) -> list[Finding]:
     return found
 
 
-CHECKS: list[Check] = [settings, ladder, channel_secrets, database, content, slack]
+CHECKS: list[Check] = [settings, ladder, channel_secrets, database, content, stand_in, slack]
 
 
 def diagnose(config: Config, secrets: ChannelSecrets | None = None) -> list[Finding]:

@@ -150,10 +150,11 @@ def test_the_next_step_never_pages_again_the_person_just_paged(
     tmp_path: Path, catalogue: Catalogue
 ) -> None:
     pages = paging_lines(tmp_path, catalogue)
-    # Westmont pages the Library Director (or the staff member in charge) first: the next
-    # step names the people it reaches, not "the Library Director is paged".
+    # Westmont pages the Library Director first (the staff member in charge only once staff
+    # say the Director is away): the next step names the people it reaches, not "the Library
+    # Director is paged".
     westmont = "\n".join(pages[("westmont", "immediate", False)])
-    assert westmont.startswith("PAGED (immediate): the Library Director or staff member in charge")
+    assert westmont.startswith("PAGED (immediate): the Library Director — ")
     assert "Library Director is paged" not in westmont
     assert "Library Director is notified" not in westmont
     assert "Next: no answer in 3 min pages <@U0DIRECTOR>. No answer at all: Phone" in westmont
@@ -255,24 +256,25 @@ def test_slack_status_does_not_announce_the_paged_director_as_someone_else(
                                      face="terminal")
         lines[library] = status_line(
             service.live.facts(records.escalation_row(service.db, escalation)))
-    assert "Paged the Library Director or staff member in charge" in lines["westmont"]
+    assert "Paged the Library Director:" in lines["westmont"]
     assert "has been notified" not in lines["westmont"]
     # Mount Prospect's Executive Director is among the titles paged first, too.
     assert "has been notified" not in lines["mount-prospect"]
 
 
 def test_a_role_with_several_titles_is_spelled_out_once(catalogue: Catalogue) -> None:
-    """Westmont's 'Library Director or staff member in charge of the library' is named in full
-    where it first appears (the decision label); later lines say 'the Library Director'. A form
-    that a step already names is not repeated on a FORM line."""
-    pack = catalogue.pack("westmont")
-    flow = catalogue.flow("westmont", "staff-access-misuse")
+    """Mount Prospect's 'Privacy In-Charge, Executive Director or Deputy Director' is named in
+    full where it first appears (the decision label); later lines say 'the Privacy In-Charge'.
+    A form that a step already names is not repeated on a FORM line."""
+    pack = catalogue.pack("mount-prospect")
+    flow = catalogue.flow("mount-prospect", "staff-access-misuse")
     outcome = resolve_outcome(pack, flow, flow.nodes["misuse-silent"])
     text = plain(answer_screen(pack, outcome))
-    full = "Library Director or staff member in charge of the library"
+    full = "Privacy In-Charge, Executive Director or Deputy Director"
     assert outcome.decision_label.endswith(full) and text.count(full) == 1
-    assert "Report it to the Library Director today" in text
+    assert "Report it to the Privacy In-Charge today" in text
 
+    pack = catalogue.pack("westmont")
     flow = catalogue.flow("westmont", "law-enforcement-request")
     outcome = resolve_outcome(pack, flow, flow.nodes["emergency-identify-not-records"])
     text = plain(answer_screen(pack, outcome))

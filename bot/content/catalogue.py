@@ -133,10 +133,19 @@ def citations_for(pack: Pack, spec: dict[str, Any]) -> tuple[Citation, ...]:
     return tuple(Citation(cid, pack.clauses[cid].title, pack.clauses[cid].text) for cid in unique)
 
 
-def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome) -> ResolvedOutcome:
+def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome,
+                    answers: dict[str, str] | None = None) -> ResolvedOutcome:
+    """``outcome`` as this library's staff see it. ``answers`` (the case's, when known) may say
+    a role's holder is away: where the pack names a stand-in for that role, the text names the
+    stand-in in the role's place and the page goes to the stand-in instead."""
     spec = merged_outcome_spec(pack, flow, outcome)
-    context = pack.template_context()
+    away = flow.away(answers) if answers else frozenset()
+    context = pack.context_when_away(away) if away else pack.template_context()
     escalate = spec.get("escalate") or {"roles": [], "urgency": "none"}
+    roles = tuple(escalate["roles"])
+    if (stand_in := pack.standing_in(away)) is not None:
+        replaced = pack.stood_in_for(away)
+        roles = tuple(dict.fromkeys(stand_in.id if r in replaced else r for r in roles))
     form_fact = spec.get("form")
     form = pack.facts[form_fact].value if form_fact else None
     return ResolvedOutcome(
@@ -148,7 +157,7 @@ def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome) -> ResolvedOutcome
         never=tuple(render(s, context) for s in spec.get("never", ())),
         say=render(spec["say"], context),
         citations=citations_for(pack, spec),
-        escalate=Escalation(tuple(escalate["roles"]), escalate["urgency"]),
+        escalate=Escalation(roles, escalate["urgency"]),
         form=str(form) if form else None,
         hold=hold_for(pack, spec["hold"]) if spec.get("hold") else None,
         reviewed=flow.last_reviewed,

@@ -34,6 +34,9 @@ class Choice:
     find_out: str = ""
     pages: bool = False
     topics: tuple[str, ...] = ()  # what the situation turns out to be about on this choice
+    # The role whose holder this answer says is away (privacy-in-charge or director): where the
+    # library's pack names a stand-in for it, the outcome names and pages the stand-in.
+    away: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,16 @@ class Flow:
     def questions(self) -> list[Question]:
         return [n for n in self.nodes.values() if isinstance(n, Question)]
 
+    def away(self, answers: dict[str, str]) -> frozenset[str]:
+        """The roles whose holders ``answers`` say are away (choices marked ``away``)."""
+        roles: set[str] = set()
+        for question_id, choice_id in answers.items():
+            node = self.nodes.get(question_id)
+            choice = node.choice(choice_id) if isinstance(node, Question) else None
+            if choice is not None and choice.away:
+                roles.add(choice.away)
+        return frozenset(roles)
+
 
 def _ages(spec: Any) -> tuple[int, int] | None:
     if not spec:
@@ -145,6 +158,7 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
                     find_out=c.get("find_out", ""),
                     pages=bool(c.get("pages", False)),
                     topics=tuple(c.get("topic", ())),
+                    away=c.get("away"),
                 )
                 for i, c in enumerate(choices)
             ),

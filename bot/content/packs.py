@@ -18,6 +18,8 @@ from bot.content.yamlio import LineMap, load_yaml
 from bot.errors import ContentError, Problem
 
 ROLE_IDS = ("privacy-in-charge", "director")
+#: The optional role a policy names to act when another role's holder is away (``stands_in_for``).
+STAND_IN = "stand-in"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,10 @@ class Role:
     titles: tuple[str, ...]
     cite: tuple[str, ...]
     line: int
+    # Only on the stand-in role: whose holder it replaces when away, and the policy's words
+    # saying so (checked word for word against the cited clauses when the pack loads).
+    stands_in_for: str | None = None
+    quote: str | None = None
 
     @property
     def display(self) -> str:
@@ -111,6 +117,49 @@ class Pack:
         """
         return self._context
 
+    def standing_in(self, away: frozenset[str]) -> Role | None:
+        """The stand-in role, when staff said the holder of the role it replaces is away."""
+        stand_in = self.roles.get(STAND_IN)
+        if stand_in is not None and stand_in.stands_in_for in away:
+            return stand_in
+        return None
+
+    def stood_in_for(self, away: frozenset[str]) -> frozenset[str]:
+        """The roles the stand-in takes over when the holders of ``away`` are away: the role
+        it stands in for, and any other role the policy gives the same title (Westmont's
+        privacy in-charge *is* its Library Director)."""
+        stand_in = self.standing_in(away)
+        if stand_in is None or stand_in.stands_in_for is None:
+            return frozenset()
+        absent = self.roles[stand_in.stands_in_for].titles
+        return frozenset(r for r in ROLE_IDS if self.roles[r].titles == absent)
+
+    def title_or_stand_in(self, role_id: str) -> str:
+        """The role's title, and the stand-in's after "or" where the stand-in takes it over
+        in an absence (a form signed by whoever receives it: "Library Director or staff member
+        in charge of the library")."""
+        title = self.roles[role_id].display
+        stand_in = self.roles.get(STAND_IN)
+        if stand_in is not None and stand_in.stands_in_for is not None \
+                and role_id in self.stood_in_for(frozenset({stand_in.stands_in_for})):
+            return f"{title} or {stand_in.display}"
+        return title
+
+    def context_when_away(self, away: frozenset[str]) -> dict[str, Any]:
+        """What flow text reads once staff said the holders of the roles in ``away`` are away:
+        each role the stand-in takes over (``pic``, ``director``) reads as the stand-in's title,
+        and ``away`` holds the absent holder's title and the stand-in's (empty when no
+        stand-in applies)."""
+        stand_in = self.standing_in(away)
+        if stand_in is None or stand_in.stands_in_for is None:
+            return self._context
+        replaced = self.stood_in_for(away)
+        names = {"pic": "privacy-in-charge", "director": "director"}
+        return {**self._context,
+                **{name: stand_in.display for name, role in names.items() if role in replaced},
+                "away": {"title": self.roles[stand_in.stands_in_for].display,
+                         "stand_in": stand_in.display}}
+
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (the content cache) without what is derived from it on use."""
         return {k: v for k, v in self.__dict__.items() if k not in ("_context", "_paths_cache")}
@@ -123,7 +172,35 @@ class Pack:
             "pic": self.roles["privacy-in-charge"].display,
             "director": self.roles["director"].display,
             "contacts": dict(self.contacts),
+            "away": {},
         }
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _stand_in_problems(path: Path, roles: dict[str, Role],
+                       clauses: dict[str, Clause]) -> list[Problem]:
+    """The stand-in role must say whom it replaces and quote the policy's words naming it,
+    word for word from a clause it cites: a fallback the text does not state pages no one."""
+    problems: list[Problem] = []
+    for role in roles.values():
+        declared = (role.stands_in_for is not None, role.quote is not None)
+        if role.id != STAND_IN:
+            if any(declared):
+                problems.append(Problem(path, role.line, f"role {role.id}: only the {STAND_IN} "
+                                        "role takes stands_in_for and quote"))
+            continue
+        if not all(declared):
+            problems.append(Problem(path, role.line, f"role {STAND_IN} needs stands_in_for (the "
+                                    "role it replaces) and quote (the policy's words naming it)"))
+            continue
+        quote = _words(role.quote or "")
+        if not any(quote in _words(clauses[c].text) for c in role.cite if c in clauses):
+            problems.append(Problem(path, role.line, f"role {STAND_IN}: quote {role.quote!r} is "
+                                    f"not word for word in its cited clauses {list(role.cite)}"))
+    return problems
 
 
 def span(text: str, start: str, end: str | None) -> tuple[int, int] | str:
@@ -202,8 +279,10 @@ def load_pack(folder: Path) -> Pack:
     for role_id, spec in role_docs.items():
         line = role_docs.line_of(role_id)
         roles[role_id] = Role(
-            role_id, tuple(spec["titles"]), cited(spec["cite"], f"role {role_id}", line), line
+            role_id, tuple(spec["titles"]), cited(spec["cite"], f"role {role_id}", line), line,
+            spec.get("stands_in_for"), spec.get("quote"),
         )
+    problems.extend(_stand_in_problems(path, roles, clauses))
 
     overrides: LineMap = doc.get("overrides") or LineMap()
     if problems:

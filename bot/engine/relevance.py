@@ -92,16 +92,21 @@ class Relevance:
     def __init__(self, pack: Pack, flow: Flow):
         self.pack = pack
         self.flow = flow
-        self._outcomes: dict[str, ResolvedOutcome] = {}
+        self._outcomes: dict[tuple[str, frozenset[str]], ResolvedOutcome] = {}
         self._behaviour: dict[tuple[str, Context], Behaviour] = {}
         self._leaves: dict[tuple[str, Context], dict[str, int]] = {}
 
-    def outcome(self, outcome_id: str) -> ResolvedOutcome:
-        if outcome_id not in self._outcomes:
+    def outcome(self, outcome_id: str, away: frozenset[str] = frozenset()) -> ResolvedOutcome:
+        """The outcome at this library; ``away``: the roles whose holders the answers say are
+        away (a stand-in the pack names is then named and paged instead)."""
+        key = (outcome_id, away)
+        if key not in self._outcomes:
             node = self.flow.nodes[outcome_id]
             assert isinstance(node, Outcome)
-            self._outcomes[outcome_id] = resolve_outcome(self.pack, self.flow, node)
-        return self._outcomes[outcome_id]
+            answers = {q.id: c.id for q in self.flow.questions() for c in q.choices
+                       if c.away in away}
+            self._outcomes[key] = resolve_outcome(self.pack, self.flow, node, answers)
+        return self._outcomes[key]
 
     def _follow(self, node_id: str, context: Context) -> str:
         """Through branches to the next question or outcome."""
@@ -127,7 +132,8 @@ class Relevance:
         node = self.flow.nodes[node_id]
         if isinstance(node, Outcome):
             try:
-                return ("outcome", signature(self.outcome(node.id)))
+                away = self.flow.away(dict(context))
+                return ("outcome", signature(self.outcome(node.id, away)))
             except (KeyError, ValueError, TypeError):  # broken content: check reports it
                 return ("outcome", node.id)
         assert isinstance(node, Question)

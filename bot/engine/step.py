@@ -126,7 +126,7 @@ def view(
     prefilled = _prefilled_on_path(flow, conversation, position.path)
     understood = _understood(flow, conversation, position.path)
     if isinstance(position.node, Outcome):
-        outcome = resolve_outcome(pack, flow, position.node)
+        outcome = resolve_outcome(pack, flow, position.node, conversation.answer_map)
         return View(conversation, None, outcome, position.path, not_understood, prefilled,
                     understood, find_out=_find_out(flow, position.path),
                     hold_passed=hold_passed(outcome.hold, conversation.stated_date))

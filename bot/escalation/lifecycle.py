@@ -43,7 +43,7 @@ def open_escalation(service: Core, conn: Transaction, dedupe: str,
     Returns its id; the id of the one another instance opened under ``dedupe`` a moment ago,
     if so (then nothing is written)."""
     escalation_id = new_id("e")
-    level = service.roles.first_level()
+    level = service.roles.first_level(packet)
     conversation_id = conversation.id if conversation else None
     # The first level's ladder as of now: stored with the row, sent below.
     sending, rung, next_action_at = _rungs_due(service, packet["urgency"], now, now, 0)
@@ -298,7 +298,7 @@ def _advance(service: Core, conn: Transaction, row: Record, now: datetime,
     repeats = service.config.escalation.repeat
 
     def live(level: int) -> list[str]:
-        return [r for r in roles.recipients(level) if r not in dead]
+        return [r for r in roles.recipients(level, packet) if r not in dead]
 
     step = _next_step(row.level, row.repeat, repeats)
     anyone = bool(live(1) or live(2))

@@ -45,7 +45,7 @@ class Notifier:
         reached: list[str] = []
         for channel in via:
             if channel == "slack":
-                for recipient in self.roles.recipients(level):
+                for recipient in self.roles.recipients(level, packet):
                     key = f"page:{escalation_id}:{level}:{repeat}:{recipient}"
                     enqueue(conn, self.db, key=key, kind="page", target=recipient,
                             escalation_id=escalation_id, now=now,
@@ -55,7 +55,7 @@ class Notifier:
                                  channel, now)
                     reached.append(recipient)
                 continue
-            for person in self.roles.people(level):
+            for person in self.roles.people(level, packet):
                 if not self.roles.config.person(person).contact(channel):
                     continue  # the default ladder: only people with that contact (doctor says)
                 key = f"{channel}:{escalation_id}:{level}:{repeat}:{person}"

@@ -71,6 +71,8 @@ def build_packet(catalogue: Catalogue, roles: Roles, *, library: str, situation:
         "roles": {r: pack.roles[r].display for r in pack.roles} if pack else {},
         "if_no_answer": roles.if_no_answer(library),
         "hold": None,
+        # Staff said the Director is away and the policy names a stand-in: level 1 pages them.
+        "stand_in": bool(outcome and roles.stand_in_paged(outcome.escalate.roles)),
     }
     if outcome is not None:
         packet["outcome"] = {

@@ -1,7 +1,9 @@
 """Who is paged at each level, who may act on a page, and what staff do when nobody answers.
 
 Level 1 is everyone in the ``privacy-in-charge`` role (and the escalation channel), level 2
-the ``director`` role. People come from the config; their titles come from the library's pack,
+the ``director`` role. When the outcome names the pack's ``stand-in`` (staff said the holder of
+the role it replaces is away), level 1 is the ``stand-in`` role instead; the director is still
+notified. People come from the config; their titles come from the library's pack,
 so a refusal names the role the way that library's policy does.
 """
 
@@ -18,6 +20,7 @@ from bot.store.paging import Record
 
 PIC = "privacy-in-charge"
 DIRECTOR = "director"
+STAND_IN = "stand-in"
 DEFAULT_IF_NO_ANSWER = ("Phone the director directly. If anyone is in danger, call 911. "
                         "Do not hand over records or information until someone with authority "
                         "has told you to.")
@@ -30,25 +33,36 @@ class Roles:
         self.config = config
         self.catalogue = catalogue
 
-    def recipients(self, level: int) -> list[str]:
-        """People (user ids) and the channel paged at ``level``."""
-        people = list(self.config.members(PIC if level == 1 else DIRECTOR))
+    def recipients(self, level: int, packet: dict[str, Any] | None = None) -> list[str]:
+        """People (user ids) and the channel paged at ``level`` (for the escalation whose
+        ``packet`` this is: it may page the stand-in first)."""
+        people = list(self.people(level, packet))
         if self.config.escalation.channel:
             people.append(self.config.escalation.channel)
         return people
 
-    def people(self, level: int) -> tuple[str, ...]:
+    def people(self, level: int, packet: dict[str, Any] | None = None) -> tuple[str, ...]:
         """The people (user ids, no channel) paged at ``level``: who texts and calls reach."""
+        if level == 1 and packet and packet.get("stand_in"):
+            return self.config.members(STAND_IN)
         return self.config.members(PIC if level == 1 else DIRECTOR)
+
+    def stand_in_paged(self, outcome_roles: tuple[str, ...]) -> bool:
+        """Whether an outcome naming ``outcome_roles`` pages the stand-in at level 1: it names
+        the stand-in, and the roster has people for it (or names no privacy in-charge either,
+        as in the terminal demo). A roster without a stand-in pages the privacy in-charge as
+        before (``frontdesk doctor`` says so), so no page goes to nobody."""
+        return STAND_IN in outcome_roles and (
+            bool(self.config.members(STAND_IN)) or not self.config.members(PIC))
 
     def ladder(self, urgency: str) -> tuple[Rung, ...]:
         """The rungs of each level for ``urgency`` (``prompt``'s for an unknown one)."""
         ladder = self.config.escalation.ladder
         return ladder.get(urgency) or ladder.get("prompt") or (Rung(0, ("slack",)),)
 
-    def first_level(self) -> int:
+    def first_level(self, packet: dict[str, Any] | None = None) -> int:
         """Level 1, unless it reaches nobody and a director is configured."""
-        if not self.recipients(1) and self.config.members(DIRECTOR):
+        if not self.recipients(1, packet) and self.config.members(DIRECTOR):
             return 2
         return 1
 
@@ -56,9 +70,10 @@ class Roles:
         return bool(self.config.members(DIRECTOR))
 
     def can_act(self, user_id: str) -> bool:
-        """Members of either role may acknowledge or resolve. With no role members configured
-        at all (the terminal demo), the local terminal user may."""
-        members = set(self.config.members(PIC)) | set(self.config.members(DIRECTOR))
+        """Members of any paged role (the stand-in too) may acknowledge or resolve. With no
+        role members configured at all (the terminal demo), the local terminal user may."""
+        members = {m for role in (PIC, DIRECTOR, STAND_IN)
+                   for m in self.config.members(role)}
         if members:
             return user_id in members
         return user_id.startswith("terminal")
@@ -101,7 +116,10 @@ class Roles:
 def who_is_paged(row: Record) -> Paged:
     """Whom the escalation ``row`` pages at its level (its packet's title for that role) and how
     urgently (the urgency it was opened with)."""
-    titles = json.loads(row.packet or "{}").get("roles") or {}
+    packet = json.loads(row.packet or "{}")
+    titles = packet.get("roles") or {}
+    if row.level == 1 and packet.get("stand_in"):
+        return Paged(titles.get(STAND_IN) or "stand-in", row.urgency)
     if row.level == 1:
         return Paged(titles.get(PIC) or "privacy in-charge", row.urgency)
     return Paged(titles.get(DIRECTOR) or "director", row.urgency)

@@ -69,9 +69,10 @@ class EscalationService:
 
     # --- who -----------------------------------------------------------------------------
 
-    def level_recipients(self, level: int) -> list[str]:
-        """People (user ids) and the channel paged at ``level``."""
-        return self.roles.recipients(level)
+    def level_recipients(self, level: int, packet: dict[str, Any] | None = None) -> list[str]:
+        """People (user ids) and the channel paged at ``level`` (for the escalation whose
+        ``packet`` this is)."""
+        return self.roles.recipients(level, packet)
 
     def can_act(self, user_id: str) -> bool:
         return self.roles.can_act(user_id)

@@ -120,7 +120,7 @@ def officer_request(pack: Pack) -> FormDoc:
     if _fact(pack, "officer_form_text_available"):
         return policy_acknowledgement(pack)
     recipient = _fact(pack, "request_recipient") or _fact(pack, "authorized_discloser")
-    discloser = pack.roles["privacy-in-charge"].display
+    discloser = pack.title_or_stand_in("privacy-in-charge")
     statements = ["I am a sworn law enforcement officer."]
     statements.append(
         "It is impractical to secure a court order as a result of an emergency."
@@ -228,7 +228,8 @@ def policy_acknowledgement(pack: Pack) -> FormDoc:
         Block(
             "blanks",
             items=(
-                Blank("received_by", f"Received by ({pack.roles['privacy-in-charge'].display})"),
+                Blank("received_by", "Received by ("
+                      f"{pack.title_or_stand_in('privacy-in-charge')})"),
                 Blank("received_at", "Date and time received"),
             ),
         )

@@ -62,6 +62,8 @@ def render(db: Database, row: OutboxRow,
 
 def _title(packet: dict[str, Any], level: int) -> str:
     roles = packet.get("roles") or {}
+    if level == 1 and packet.get("stand_in"):
+        return escape(roles.get("stand-in") or "stand-in")
     if level == 1:
         return escape(roles.get(PIC) or "privacy in-charge")
     return escape(roles.get(DIRECTOR) or "director")

@@ -25,14 +25,15 @@ def describe_page(service: EscalationService, escalation_id: str) -> str:
     level = summary.level
     paged = who_is_paged(row)
     director = (packet.get("roles") or {}).get(DIRECTOR, "director")
-    names = ", ".join(messages.where(r) for r in service.level_recipients(level))
+    names = ", ".join(messages.where(r) for r in service.level_recipients(level, packet))
     head = (f"PAGED ({paged.urgency}): the {paged.role} — "
             f"{names or 'nobody is set up in Slack yet (see roles in the config)'}.")
     # Never announce that someone just paged will be paged: where the director's title is
     # among those paged (Westmont's Library Director, Mahomet's Director), the next step
     # names the people it reaches, not the title.
     same_title = director in paged.role
-    later = [r for r in service.level_recipients(2) if r not in service.level_recipients(level)]
+    later = [r for r in service.level_recipients(2)
+             if r not in service.level_recipients(level, packet)]
     if level == 1 and not same_title and service.roles.has_director():
         head += f" The {director} is notified."
     timeout = int(service.timeout(summary.urgency).total_seconds() // 60) or 1

@@ -1,0 +1,146 @@
+"""The Director away: a policy's named stand-in is told, named and paged (review M2, D9).
+
+Westmont: "Any court order for library records must be presented to the Library Director, or in
+the Library Director's absence, to the staff member in charge of the library." The pack declares
+that fallback as its ``stand-in`` role (quoted word for word); the flows ask whether the Director
+is in only where a pack declares one, and read it from the opening ("on vacation", "out today").
+"""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.config import parse_config
+from bot.content.catalogue import Catalogue
+from bot.doctor import stand_in
+from bot.errors import ContentError
+from bot.escalation import EscalationService
+from bot.store import Database
+from bot.store.paging_tables import outbox
+from tests.terminal_support import chat, run_opening
+
+ROOT = Path(__file__).resolve().parents[1]
+M2 = ("a process server just handed me a court order for a patron records, the director is on "
+      "vacation")
+
+
+def _roster(stand_in_ids: tuple[str, ...]) -> str:
+    lines = ['library = "westmont"', "", "[roles]",
+             'privacy-in-charge = ["U0DIRECTOR"]', 'director = ["U0DIRECTOR"]']
+    if stand_in_ids:
+        lines.append("stand-in = [" + ", ".join(f'"{u}"' for u in stand_in_ids) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def _service(tmp_path: Path, catalogue: Catalogue, stand_in_ids: tuple[str, ...]
+             ) -> EscalationService:
+    config = parse_config(tomllib.loads(_roster(stand_in_ids)))
+    return EscalationService(Database(f"sqlite:///{tmp_path / 'away.db'}"), config, catalogue)
+
+
+def _queued(service: EscalationService) -> set[tuple[str, str]]:
+    with service.db.engine.connect() as conn:
+        return {(kind, target) for kind, target in
+                conn.execute(select(outbox.c.kind, outbox.c.target))}
+
+
+def test_m2_the_director_on_vacation_names_and_pages_the_staff_member_in_charge(
+        tmp_path: Path, catalogue: Catalogue) -> None:
+    service = _service(tmp_path, catalogue, ("U0INCHARGE",))
+    said = "\n".join(chat(catalogue, "westmont", [M2, "no", ""], escalations=service))
+    assert ("I understood: Is the director at the library today to take it? → No, the director "
+            "is away") in said
+    assert ("The Library Director is away today: give it to the staff member in charge of the "
+            "library.") in said
+    assert "Court order: get it to the staff member in charge of the library today." in said
+    assert "PAGED (prompt): the staff member in charge of the library — <@U0INCHARGE>." in said
+    assert "The Library Director is notified." in said
+    queued = _queued(service)
+    assert ("page", "U0INCHARGE") in queued
+    assert ("notice", "U0DIRECTOR") in queued  # the Director hears of it, not paged
+    assert ("page", "U0DIRECTOR") not in queued
+    # The stand-in may acknowledge the page they were sent.
+    escalation = service.db.engine.connect().execute(
+        select(outbox.c.escalation_id).where(outbox.c.target == "U0INCHARGE")).scalar_one()
+    assert service.acknowledge(escalation, "U0INCHARGE").status == "acknowledged"
+
+
+def test_with_the_director_in_the_director_is_paged_as_before(
+        tmp_path: Path, catalogue: Catalogue) -> None:
+    service = _service(tmp_path, catalogue, ("U0INCHARGE",))
+    said = "\n".join(chat(catalogue, "westmont",
+                          ["a process server just handed me a court order for a patron records",
+                           "no", "yes, she's here", ""], escalations=service))
+    assert "Is the director at the library today to take it?" in said
+    assert "PAGED (prompt): the Library Director — <@U0DIRECTOR>." in said
+    assert "is away today" not in said
+    assert ("page", "U0INCHARGE") not in _queued(service)
+
+
+def test_a_roster_without_a_stand_in_still_pages_the_privacy_in_charge(
+        tmp_path: Path, catalogue: Catalogue) -> None:
+    service = _service(tmp_path, catalogue, ())
+    said = "\n".join(chat(catalogue, "westmont", [M2, "no", ""], escalations=service))
+    assert "PAGED (prompt): the Library Director — <@U0DIRECTOR>." in said
+    assert ("page", "U0DIRECTOR") in _queued(service)
+    warned = stand_in(parse_config(tomllib.loads(_roster(()))), None)  # type: ignore[arg-type]
+    assert [f.level for f in warned] == ["warn"]
+    assert "roles.stand-in: nobody is set" in warned[0].text
+    assert "staff member in charge of the library" in warned[0].text
+    assert [f.level for f in stand_in(parse_config(tomllib.loads(_roster(("U0INCHARGE",)))),
+                                      None)] == ["ok"]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("away", [", the director is on vacation", ", the director is out today",
+                                  ", director's off this week", ". The director is not in today.",
+                                  ", the director is away at a conference"])
+def test_the_absence_is_read_from_the_opening(away: str) -> None:
+    case = run_opening(ROOT, "westmont",
+                       f"a deputy brought a court order signed by a judge for a patron's "
+                       f"records{away}", "no")
+    assert case["outcome"]["id"] == "court-order-route"
+    assert case["pages"][0]["roles"] == ["stand-in"]
+    assert "director-in" not in case["asked"]
+
+
+@pytest.mark.parametrize("library", ["mahomet", "calumet", "mount-prospect", "jackson-county"])
+def test_where_no_stand_in_is_declared_the_absence_is_never_asked(library: str) -> None:
+    case = run_opening(ROOT, library,
+                       "a process server just handed me a court order for a patron records",
+                       "no")
+    assert "director-in" not in case["asked"]
+    case = run_opening(ROOT, library, M2, "no")
+    assert case["pages"][0]["roles"] == ["privacy-in-charge"]
+    assert "is away today" not in " ".join(case["outcome"]["do"])
+
+
+def test_the_police_court_order_with_the_director_out_pages_the_stand_in() -> None:
+    case = run_opening(ROOT, "westmont",
+                       "officer at the desk with a court order for a patron's records and the "
+                       "director is out today")
+    if case["flow"] != "law-enforcement-request":  # the router may offer papers first
+        case = run_opening(ROOT, "westmont", "officer at the desk asking about a patron",
+                           "court order", "she's out today")
+    assert case["outcome"]["id"] == "court-order"
+    assert case["pages"][0] == {**case["pages"][0], "roles": ["stand-in"], "urgency": "immediate"}
+    assert "paging the staff member in charge of the library now" in case["outcome"]["headline"]
+
+
+def test_a_stand_in_quote_not_in_its_clause_is_a_content_error(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    shutil.copytree(ROOT / "knowledge", root / "knowledge")
+    shutil.copytree(ROOT / "flows", root / "flows")
+    pack = root / "knowledge" / "westmont" / "pack.yaml"
+    text = pack.read_text()
+    pack.write_text(text.replace(
+        "quote: \"or in the Library Director's absence, to the staff member in charge",
+        "quote: \"or in the Library Director's absence, to the Deputy Director in charge"))
+    with pytest.raises(ContentError) as raised:
+        Catalogue.load(root)
+    message = str(raised.value)
+    assert "pack.yaml:" in message and "not word for word in its cited clauses" in message
