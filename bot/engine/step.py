@@ -25,6 +25,8 @@ RESTART_WORDS = frozenset({"start over", "restart", "reset", "startover", "begin
 
 Understood = tuple[str, str, str, str]  # question id, choice id, question text, choice label
 STATED_DATE = "stated-date"  # the Understanding of the day the opening message gave
+CONFIRM = "confirm"  # a turn that put an answer contradicting the opening back to staff
+CONTRADICTED = "contradicted"  # an Understanding: the opening's answer, offered to keep
 STATED_DATE_ASK = "When it happened (a hold's deadline counts from this day)"
 
 
@@ -41,6 +43,12 @@ class Understanding:
     label: str
     said: str  # the flow's phrase it was heard as (opening), or the redacted typed answer
     source: str
+
+    @property
+    def still_so(self) -> str:
+        """A suggestion whose ``source`` is ``contradicted``: what staff are asked to confirm,
+        the opening's own words first ("You said “refuses” …"), before a face says how."""
+        return f'You said "{self.said}": {self.label}. Is that still so?'
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,11 @@ class View:
     # The outcome's hold counts from the day the opening message gave, and that many days had
     # already gone by: what it would keep (footage overwritten after 30 days) is probably gone.
     hold_passed: HoldPassed | None = None
+    # Words that answer a question this library's policy does not need (its answer cannot
+    # change the outcome here: "he's her uncle, not her dad" where no relative may be told):
+    # the question, so faces say so instead of "I didn't catch that". ``not_understood`` is
+    # set too (nothing was changed).
+    unchanged: str | None = None
 
     @property
     def status(self) -> str:
@@ -334,10 +347,50 @@ def step(catalogue: Catalogue, conversation: Conversation, text: str) -> View:
     current = view(catalogue, conversation)
     choice = match_choice(current.question, said) if current.question is not None else None
     if choice is not None and current.question is not None:
-        return answer(catalogue, conversation, current.question.id, choice.id, said,
-                      worded=worded(current.question, said))
+        moved = answer(catalogue, conversation, current.question.id, choice.id, said,
+                       worded=worded(current.question, said))
+        return _confirmed(catalogue, conversation, current.question, choice.id, said, moved)
     return _corrected(catalogue, conversation, current, said) or view(
         catalogue, conversation, not_understood=said)  # the outcome stands: nothing caught
+
+
+def _opening_said(conversation: Conversation, question_id: str) -> tuple[str, str] | None:
+    """(choice id, the flow's phrase heard) the opening message stated for ``question_id``
+    (taken from it, not only hinted), unless staff already confirmed their own answer over it."""
+    turns = [t for t in conversation.transcript if t.question == question_id]
+    if turns and turns[-1].choice == CONFIRM:
+        return None
+    stated = next((t for t in reversed(turns) if t.prefilled), None)
+    return (stated.choice, stated.said) if stated is not None else None
+
+
+def _confirmed(catalogue: Catalogue, conversation: Conversation, question: Question,
+               choice_id: str, said: str, moved: View) -> View:
+    """``moved`` (``question`` answered with ``choice_id`` in words typed just now), unless the
+    answer contradicts what the opening message said for it ("refuses to fill out any form",
+    then "yes he signs") and does not settle on withholding: then the question is put back
+    with the opening's answer offered ("You said … Is that still so?"). Giving the new answer
+    again takes it. Not sure, or an answer that ends in withholding, needs no confirming:
+    taking a release back needs no proof, granting one does."""
+    opening = _opening_said(conversation, question.id)
+    if opening is None or opening[0] == choice_id or choice_id == NOT_SURE:
+        return moved
+    if moved.outcome is not None and moved.outcome.decision not in RELEASES:
+        return moved
+    kept = question.choice(opening[0])
+    if kept is None:
+        return moved
+    turn = Turn(question.id, CONFIRM, said)
+    if question.id in conversation.answer_map:
+        asked = conversation.without_answer(question.id, turn)
+    else:
+        asked = replace(conversation, transcript=(*conversation.transcript, turn))
+    again = view(catalogue, asked)
+    if again.question is None or again.question.id != question.id:
+        return moved  # the question is no longer where the case stands: nothing to put back
+    offer = Understanding(question.id, kept.id, question.ask, kept.label, opening[1],
+                          CONTRADICTED)
+    return replace(again, suggestion=offer)
 
 
 def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,
@@ -354,6 +407,9 @@ def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,
     question the words mention is the one corrected ("actually no, she's the nanny" is about
     who she is, not about whether the child is under 18)."""
     words = cues().corrected(said)
+    if words is None and current.outcome is not None:
+        lead = cues().lead(said)  # "no — he's a neighbour" after the answer is a correction
+        words = lead[2] if lead is not None and lead[0] and lead[2].strip() else None
     if words is None:
         return None
     flow = catalogue.flow(conversation.library, conversation.flow)
@@ -364,7 +420,10 @@ def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,
         assert isinstance(question, Question)
         choice = match_choice(question, words)
         if choice is not None and choice.id != choice_id:
-            return answer(catalogue, conversation, question_id, choice.id, said, worded=True)
+            moved = answer(catalogue, conversation, question_id, choice.id, said, worded=True)
+            # granting a release the opening's own words withheld is put back to staff first
+            return moved if releasing else _confirmed(catalogue, conversation, question,
+                                                      choice.id, said, moved)
         mentioned = suggestion(question, words)
         if mentioned is None or mentioned.id == choice_id:
             continue
@@ -372,4 +431,19 @@ def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,
         if releasing and (moved.outcome is None or moved.outcome.decision not in RELEASES):
             return moved
         return None  # mentioned, but not clearly enough to move towards (or keep) a release
+    return _cannot_change(catalogue, conversation, flow, current, said, words)
+
+
+def _cannot_change(catalogue: Catalogue, conversation: Conversation, flow: Flow,
+                   current: View, said: str, words: str) -> View | None:
+    """A correction about a question this library never needs asked (not on the case's path:
+    its answer cannot change the outcome here) is told so, not "I didn't catch that"."""
+    on_path = {q for q, _ in current.path} | (
+        {current.question.id} if current.question is not None else set())
+    for question in flow.questions():
+        if question.id in on_path:
+            continue
+        if match_choice(question, words) is not None or matcher(question).mentions(words):
+            return replace(view(catalogue, conversation, not_understood=said),
+                           unchanged=question.ask)
     return None

@@ -387,7 +387,9 @@ class ChoiceMatcher:
                 if h.choice != NOT_SURE]
         offered = [h for h in hits if self._unsure(h)
                    or (h.reading == STATED and self._critical(h.choice) and not h.strong)]
-        if len({h.choice for h in hits}) != 1 or not offered:
+        # a choice denied outright ("he's her uncle, not her dad") names nothing to offer
+        named = {h.choice for h in hits if h.reading != DENIED}
+        if len(named) != 1 or not offered:
             return None
         return None if self.aliased(offered[0].choice, answer) else offered[0]
 

@@ -35,7 +35,7 @@ from slack_sdk.models.blocks import (
 from bot.content.catalogue import ResolvedOutcome
 from bot.content.flows import NOT_SURE, Flow, Question
 from bot.content.packs import Pack
-from bot.engine.step import STATED_DATE, Understanding, Understood
+from bot.engine.step import CONTRADICTED, STATED_DATE, Understanding, Understood
 from bot.mrkdwn import escape, mention
 
 MAX_BLOCKS = 50  # Slack's limit for a message
@@ -406,7 +406,10 @@ def understood(prefilled: Sequence[Understood], *, thread_ts: str, rev: int,
 
 
 def suggested_line(suggestion: Understanding) -> str:
-    """A hint that is offered, not taken: staff tap the choice if it is right."""
+    """A hint that is offered, not taken: staff tap the choice if it is right. The opening's
+    answer that staff's contradicted (``CONTRADICTED``) is put to them to keep or replace."""
+    if suggestion.source == CONTRADICTED:
+        return f"{escape(suggestion.still_so)} If so, tap it; if not, tap your answer again."
     return f"Did you mean *{escape(suggestion.label)}*? If so, tap it. I won't assume it."
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from bot.content.catalogue import ResolvedOutcome
 from bot.content.flows import Question
 from bot.content.packs import Pack
-from bot.engine.step import Understanding
+from bot.engine.step import CONTRADICTED, Understanding
 
 FIRST_SCREEN_LINES = 20  # the answer's first screen, at FIRST_SCREEN_WIDTH columns
 FIRST_SCREEN_WIDTH = 100
@@ -80,6 +80,9 @@ def question_screen(question: Question, not_understood: str | None = None,
         number = next(n for n, c in enumerate(question.choices, 1) if c.id == suggestion.choice)
         # the choice's own label, never a phrase as if staff had typed it (they may not have)
         offer = f'Did you mean "{suggestion.label}"? If so, type {number}. I won\'t assume it.'
+        if suggestion.source == CONTRADICTED:
+            offer = (f"{suggestion.still_so} If so, type {number}; if not, give your answer "
+                     "again.")
         paras.append(Para(offer, "cyan", "  "))
     paras.append(Para('(type a number or words; "back", "change", "start over", "quit")', "dim",
                       "  "))
