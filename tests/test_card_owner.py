@@ -70,3 +70,18 @@ def test_the_holders_own_lost_card_is_still_read(text: str) -> None:
 ])
 def test_a_card_named_as_someone_elses_alone_is_not_theirs(text: str) -> None:
     assert answered("calumet", text).get("what") == "not-theirs", text
+
+
+@pytest.mark.parametrize("text", [
+    "a man says his wife lost her card",
+    "a man says his wife lost her card and wants a new one for her",
+    "mom says her son lost his library card",
+    "a woman says her husband lost his card yesterday",
+])
+def test_a_card_another_person_lost_reported_for_them_is_asked(text: str) -> None:
+    """Play-test 3's M4 wording: the wife's card, reported by her husband. Not the holder's own
+    report (he would be told to verify himself and block and replace *her* card), and not a
+    card in use by the wrong person either: what happened is asked."""
+    assert "what" not in answered("calumet", text), text
+    data = run("calumet", text)
+    assert data["flow"] == CARD and data["asked"][:1] == ["what"], data["asked"]
