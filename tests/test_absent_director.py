@@ -108,7 +108,7 @@ def test_the_absence_is_read_from_the_opening(away: str) -> None:
     assert "director-in" not in case["asked"]
 
 
-@pytest.mark.parametrize("library", ["mahomet", "calumet", "mount-prospect", "jackson-county"])
+@pytest.mark.parametrize("library", ["mahomet", "calumet", "mount-prospect"])
 def test_where_no_stand_in_is_declared_the_absence_is_never_asked(library: str) -> None:
     case = run_opening(ROOT, library,
                        "a process server just handed me a court order for a patron records",
@@ -144,3 +144,28 @@ def test_a_stand_in_quote_not_in_its_clause_is_a_content_error(tmp_path: Path) -
         Catalogue.load(root)
     message = str(raised.value)
     assert "pack.yaml:" in message and "not word for word in its cited clauses" in message
+
+
+def test_play_test_4_w1_a_warrant_with_the_director_out_waits_for_the_stand_in() -> None:
+    """W1: officers with a warrant wait for whoever can act today, not for the Director."""
+    case = run_opening(ROOT, "westmont",
+                       "cop here with a warrant for a patrons records, director is out today",
+                       "search warrant")
+    assert case["outcome"]["id"] == "search-warrant-policy-silent"
+    assert case["pages"][0]["roles"] == ["stand-in"]
+    assert "director-in" not in case["asked"]
+    text = " ".join(case["outcome"]["do"])
+    assert "wait a few minutes for the staff member in charge of the library" in text
+    assert "Library Director" not in case["outcome"]["headline"]
+
+
+def test_jackson_countys_delegate_stands_in_for_a_director_on_leave() -> None:
+    """Jackson County VIII.2: 'The Director may delegate this authority to designated members
+    of the library's management team.'"""
+    case = run_opening(ROOT, "jackson-county",
+                       "process server handed me a court order for a patron's records, the "
+                       "director is on leave", "no")
+    assert case["outcome"]["id"] == "court-order-route"
+    assert case["pages"][0]["roles"] == ["stand-in"]
+    assert ("The Library Director is away today: give it to the designated member of the "
+            "management team.") in " ".join(case["outcome"]["do"])
