@@ -167,5 +167,5 @@ def test_jackson_countys_delegate_stands_in_for_a_director_on_leave() -> None:
                        "director is on leave", "no")
     assert case["outcome"]["id"] == "court-order-route"
     assert case["pages"][0]["roles"] == ["stand-in"]
-    assert ("The Library Director is away today: give it to the designated member of the "
-            "management team.") in " ".join(case["outcome"]["do"])
+    assert ("The Library Director is away today: give it to the designated members of the "
+            "library's management team.") in " ".join(case["outcome"]["do"])

@@ -22,7 +22,7 @@ from bot.authoring.wizard import PackWizard, WizardStopped
 from bot.check import run_checks
 from bot.cli import main
 from bot.content.catalogue import Catalogue
-from bot.content.packs import Pack, load_pack
+from bot.content.packs import STAND_IN, Pack, load_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ("mount-prospect", "westmont", "mahomet", "jackson-county", "calumet")
@@ -121,8 +121,11 @@ def test_onboarding_each_library_from_its_published_text_reproduces_its_pack(
     assert {n: f.value for n, f in made.facts.items()} == {
         n: f.value for n, f in model.facts.items() if n in made.facts}
     assert set(made.facts) == {f.name for f in registry()}
+    # The wizard names the two paging roles; a stand-in for an absent Director (Westmont,
+    # Jackson County) is declared by hand so far (docs/packs.md), and only that is left out.
     assert {r: made.roles[r].titles for r in made.roles} == {
-        r: model.roles[r].titles for r in model.roles}
+        r: model.roles[r].titles for r in model.roles if r != STAND_IN}
+    assert set(model.roles) - set(made.roles) <= {STAND_IN}
     assert set(model.clauses) <= set(made.clauses)  # every clause the pack has was proposed
     for clause_id, clause in model.clauses.items():
         assert (made.clauses[clause_id].start, made.clauses[clause_id].end) == (

@@ -257,9 +257,12 @@ def test_every_fact_cites_existing_clauses(pack: Pack) -> None:
 
 
 def test_roles(pack: Pack) -> None:
-    assert set(pack.roles) == {"privacy-in-charge", "director"}
+    assert {"privacy-in-charge", "director"} <= set(pack.roles) <= {
+        "privacy-in-charge", "director", "stand-in"}
     for role in pack.roles.values():
         assert role.titles and role.cite
+        # only a stand-in says whom it replaces, in the policy's words
+        assert bool(role.stands_in_for and role.quote) == (role.id == "stand-in")
         for cid in role.cite:
             assert cid in pack.clauses
     assert pack.contacts.get("if_no_answer")
