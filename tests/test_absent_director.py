@@ -20,6 +20,7 @@ from bot.content.catalogue import Catalogue
 from bot.doctor import stand_in
 from bot.errors import ContentError
 from bot.escalation import EscalationService
+from bot.escalation.records import escalation_row
 from bot.store import Database
 from bot.store.paging_tables import outbox
 from tests.terminal_support import chat, run_opening
@@ -64,9 +65,13 @@ def test_m2_the_director_on_vacation_names_and_pages_the_staff_member_in_charge(
     assert ("page", "U0INCHARGE") in queued
     assert ("notice", "U0DIRECTOR") in queued  # the Director hears of it, not paged
     assert ("page", "U0DIRECTOR") not in queued
-    # The stand-in may acknowledge the page they were sent.
     escalation = service.db.engine.connect().execute(
         select(outbox.c.escalation_id).where(outbox.c.target == "U0INCHARGE")).scalar_one()
+    # The asker's live status names whom the page reached (Slack's "Paged the …" line).
+    status = service.live.facts(escalation_row(service.db, escalation))
+    assert status["pic"] == "staff member in charge of the library"
+    assert status["recipients"] == ["U0INCHARGE"]
+    # The stand-in may acknowledge the page they were sent.
     assert service.acknowledge(escalation, "U0INCHARGE").status == "acknowledged"
 
 

@@ -62,7 +62,8 @@ class LiveStatus:
         service = self.service
         packet = json.loads(row.packet or "{}")
         roles = packet.get("roles") or {}
-        pic = roles.get("privacy-in-charge") or "privacy in-charge"
+        pic = ((roles.get("stand-in") if packet.get("stand_in") else None)  # the Director away
+               or roles.get("privacy-in-charge") or "privacy in-charge")
         director = roles.get("director") or "director"
         facts: dict[str, Any] = {"state": row.state, "pic": pic, "director": director,
                                  "hold": packet.get("hold")}
@@ -79,7 +80,7 @@ class LiveStatus:
             rungs = service.roles.ladder(row.urgency)
             facts.update(
                 level=row.level, repeat=row.repeat,
-                recipients=service.level_recipients(row.level),
+                recipients=service.level_recipients(row.level, packet),
                 sent_via=list(dict.fromkeys(c for r in rungs[:row.rung] for c in r.via)),
                 next_via=list(rungs[row.rung].via) if row.rung < len(rungs) else None,
                 next_at=_iso(row.next_action_at),
