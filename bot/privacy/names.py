@@ -193,7 +193,7 @@ def _disk_cached(kind: str, build: Callable[[], T]) -> T:
     from bot.cache import cached, code_digest
 
     key = code_digest("privacy")
-    for package in ("faker", "english-words"):
+    for package in ("faker", "english-words", "nicknames"):
         try:
             key += f"{package}={version(package)};".encode()
         except PackageNotFoundError:
@@ -283,12 +283,59 @@ def _english_names() -> frozenset[str]:
 def _build_english_names() -> frozenset[str]:
     first, last = _name_lists()
     words = _english_words()
-    names = frozenset(
-        name for name in first | last
-        if name in words or any(name.endswith(end) and name[: -len(end)] + base in words
-                                for end, base in _INFLECTIONS if len(name) > len(end) + 2))
+    names = frozenset(name for name in first | last if _english(name, words))
     _english_words.cache_clear()  # the whole dictionary is not kept in memory
     return names
+
+
+def _english(name: str, words: frozenset[str]) -> bool:
+    """``name`` is an English word, or an inflection of one."""
+    return name in words or any(name.endswith(end) and name[: -len(end)] + base in words
+                                for end, base in _INFLECTIONS if len(name) > len(end) + 2)
+
+
+def nicknames() -> frozenset[str]:
+    """Every given name and nickname of the ``nicknames`` package's hand-curated list, folded
+    (``kev``, ``jen``, ``liz``: the short forms staff type, which Faker's lists lack)."""
+    return _loaded(_nicknames, frozenset())
+
+
+@cache
+def _nicknames() -> frozenset[str]:
+    from nicknames import name_triplets
+
+    return frozenset(fold(name) for triplet in name_triplets()
+                     for name in (triplet.name1, triplet.name2)
+                     if name.isalpha() and len(name) >= 3)
+
+
+# Staff words that are given names too, often enough to be looked for after a person cue
+# ("patron will asked", "checked out by may yesterday"); other staff words (son, lady, judge,
+# branch) that a list has as names are never a person's name after one.
+NAMES_THOUGH_STAFF_WORDS = frozenset({"will", "may", "april", "june", "august", "summer"})
+
+
+def given_names() -> tuple[frozenset[str], frozenset[str]]:
+    """The given names and nicknames a person cue can introduce in lower case, split in two:
+    (those that are no English word: ``kev``, ``jen``, ``priya``; those that are: ``mike``,
+    ``lane``, ``will``), so a rule can ask more of what follows the second kind."""
+    return _loaded(_given_names, (frozenset(), frozenset()))
+
+
+@cache
+def _given_names() -> tuple[frozenset[str], frozenset[str]]:
+    return _disk_cached("given-names", _build_given_names)
+
+
+def _build_given_names() -> tuple[frozenset[str], frozenset[str]]:
+    words = _english_words()
+    names = {name for name in _name_lists()[0] | _nicknames()
+             if name not in FUNCTION_WORDS
+             and (name not in staff_words() or name in NAMES_THOUGH_STAFF_WORDS)}
+    worded = frozenset(name for name in names if _ordinary(name) or _english(name, words))
+    _english_words.cache_clear()
+    # a short form that is also a word is left out (see, life, kill: the list is old)
+    return frozenset(names - worded), worded & _name_lists()[0]
 
 
 def _lone_name(bare: str) -> bool:
@@ -653,7 +700,8 @@ def find_names(text: str) -> list[tuple[int, int]]:
         other = (run and (vietnamese and _VIETNAMESE_LANGUAGE.search(text[:run[0][0].start])
                           or any(s <= run[0][0].start < e for s, e in days)))
         if (run and not place and not other and not _place_or_author(text, run)
-                and not _word_opening(text, run) and _is_name(run)):
+                and not _word_opening(text, run)
+                and _is_name(run, doing_after=bool(PERSON_DOES_AFTER.match(text, run[-1][0].end)))):
             spans.append((run[0][0].start, run[-1][0].end))
         run.clear()
 
@@ -685,6 +733,16 @@ def find_names(text: str) -> list[tuple[int, int]]:
         run.append((token, kind))
     close(None)
     return spans + foreign_names(text) if foreign else spans
+
+
+# What a person does, right after their name ("patron lane asked", "jane doe wants"): a word
+# that is also a name is that person's name before one of these.
+PERSON_DOES_AFTER = re.compile(
+    r"\s+(?:asked|asks|asking|said|says|wants|wanted|needs|needed|came|comes|called|calls|is|"
+    r"was|has|had|left|lost|owes|owed|returned|borrowed|checked|paid|told|brought|dropped|"
+    r"picked|got|took|tried|just|also|still|again|yesterday|today|earlier|back|no|yes|"
+    r"this\s+(?:morning|afternoon|evening|week)|last\s+(?:night|week|month)|"
+    r"won't|can't|didn't|doesn't|isn't|wasn't|hasn't)\b")
 
 
 # After one of these, a word opening a sentence is a person doing something ("Grant asked",
@@ -781,7 +839,9 @@ def _comma_joins(run: list[tuple[Token, str]], kind: str) -> bool:
     return run[0][1] in ("strong", "weak", "proper", "initialcap") and kind in ("strong", "weak")
 
 
-def _is_name(run: list[tuple[Token, str]]) -> bool:
+def _is_name(run: list[tuple[Token, str]], *, doing_after: bool = False) -> bool:
+    """The run of words holds enough evidence of a name (see the module's docstring);
+    ``doing_after``: what a person does follows it ("jane doe wants ...")."""
     while run and run[-1][1] == "particle":
         run.pop()
     kinds = [kind for _, kind in run]
@@ -793,8 +853,9 @@ def _is_name(run: list[tuple[Token, str]]) -> bool:
         return True  # a listed name; or a name beside one a cue masked (lopez, roberto)
     named = sum(k in ("strong", "weak", "listed") and not INITIAL.match(t.text)
                 for t, k in run)
-    if kinds[:2] == ["listed", "unknown"]:
-        return run[0][0].bare in name_lists()[0]  # jane doe
+    if kinds[:2] == ["listed", "unknown"]:  # jane doe; not "grace period", "print server logs"
+        return run[0][0].bare in name_lists()[0] and (
+            run[0][0].bare not in english_names() or doing_after)
     if kinds == ["listed"]:  # one lower-case listed word: a name if it is no English word
         return _lone_name(run[0][0].bare)
     if "listed" in kinds:  # lower case: a first name and a surname side by side, either order

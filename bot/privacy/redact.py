@@ -74,11 +74,13 @@ import usaddress
 
 from bot.privacy.descriptions import describe
 from bot.privacy.names import (
+    PERSON_DOES_AFTER,
     PLACE_WORDS,
     before_person_verb,
     beside_a_name,
     find_names,
     fold,
+    given_names,
     in_name_lists,
     listed_name,
     mentions_again,
@@ -255,6 +257,92 @@ ROLE_CUE = re.compile(
     r"brother|sister|boy|girl|teen|man|woman|guy|lady|user|customer|member|cardholder|parent|"
     r"guardian|grandma|grandpa|grandmother|grandfather|aunt|uncle|caller|visitor)\s*,?\s+)"
     r"(?P<words>[a-z][\w'’-]+\s+[a-z][\w'’-]+)")
+# A person cue, then a given name in lower case: staff type names in lower case in chat
+# ("checked out by kev yesterday", "holds for jen s", "patron lane asked", "the guy (tom?)").
+# A cue that says a person follows (``person``: "checked out by", "hold it for", "patron",
+# "told") admits any given name; a looser one ("for", "from", "with", "called") asks more of a
+# name that is also a word. See ``cued_given_names``.
+PERSON_CUE = re.compile(
+    r"(?P<cue>\b(?=[cCrRpPbBdDsSoOhHaAfFtTwWgGlLmMkK])(?i:(?P<person>"
+    r"(?:checked\s+out|renewed|returned|requested|reserved|borrowed|placed|picked\s+up|"
+    r"dropped\s+off|brought\s+in|signed\s+up)\s+by|(?:on\s+)?holds?\s+(?:for|under)|"
+    r"(?:hold|save|keep|pull|set)\s+(?:it|them|this|that|these|those|one)\s+(?:aside\s+)?for|"
+    r"(?:card|account|acct|fines?)\s+(?:for|of|under)|belongs\s+to|patron|cardholder|borrower|"
+    r"pt|told|helped|paged|texted|emailed|warned|banned|"
+    r"(?:the|a|this|that)\s+(?:guy|lady|man|woman|kid|boy|girl|teen|gentleman|customer)|"
+    r"(?:his|her|their)\s+(?:son|daughter|kid|husband|wife|mom|dad|mother|father))"
+    r"|for|from|with|called)(?:\s*[,:(]\s*|\s+))"
+    # (a capitalised name after a cue is the other cue rules' and find_names')
+    r"(?P<word>[a-z]{2,})(?P<own>['’]s)?(?![\w'’-])"
+    # the rest of the name after it, not taken (it may be the next cue): an initial ("jen s")
+    # or a listed surname ("lane okafor")
+    r"(?=(?P<rest>\s+(?:(?P<initial>(?![aiAI]\b)[A-Za-z])\.?(?=$|[\s,.;:!?)])"
+    r"|(?P<surname>[A-Za-z][a-z'’-]+)(?![\w'’-]))))?")
+# What follows a name: a sentence's end or a bracket (what a person does: PERSON_DOES_AFTER).
+_ENDS_HERE = re.compile(r"\s*(?:$|[,.;:!?)\]]|\s[-–—]\s)")
+# A given name's possessive before what a patron has at the library ("mike's card").
+POSSESSIVE_ACCOUNT = re.compile(
+    r"(?<![\w'’-])(?P<before>(?:[A-Za-z]+\s+)?)(?P<word>[A-Za-z][a-z]+)['’]s\s+"
+    r"(?=(?:library\s+)?(?:cards?|account|acct|holds?|fines?|fees?|checkouts?|loans?|items?|"
+    r"books?|records?|history|pin|password|login|email|phone|number|address|balance)\b)")
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "each", "every",
+                          "last", "next", "our", "your", "his", "her", "their", "my", "its",
+                          "one", "no", "any", "some", "whose", "of"})
+
+
+def cued_given_names(text: str) -> list[tuple[int, int]]:
+    """The given names after a person cue (``PERSON_CUE``), with the initial or surname after.
+
+    A name that is no English word (kev, jen, priya) is a name after any cue. One that is an English
+    word (mike, lane, mark) is one after a person cue when the sentence ends there, a person's
+    doing follows, or the rest of a name does; after a looser cue, only if it is no everyday
+    word (hope, bill) and a person's doing or the rest of a name follows. A staff or place
+    word that is also a name (will, may, april; lane, park) is one only after a person cue,
+    with a person's doing or a surname after it ("patron will asked", "patron lane asked")."""
+    plain, worded = given_names()
+    spans = []
+    for match in PERSON_CUE.finditer(text):
+        word = match.group("word")
+        bare = fold(word)
+        if bare not in plain and bare not in worded:
+            continue
+        end = match.end()
+        rest = bool(match.group("rest")) and not match.group("own") and (
+            _surname_after(match.group("surname")) if match.group("surname")
+            else bool(_ENDS_HERE.match(text, match.end("rest"))))  # not "for jen a book"
+        does = bool(PERSON_DOES_AFTER.match(text, end))
+        ends = bool(_ENDS_HERE.match(text, end)) or bool(match.group("own"))
+        person = match.group("person") is not None
+        if bare in COMMON_WORDS or bare in PLACE_WORDS:  # will, may; lane, park
+            found = person and (does or rest)
+        elif bare in plain:
+            found = True
+        elif person:
+            found = does or ends or rest
+        else:  # "with cash.", "for grace": a word far more often than a person
+            found = not _ordinary_word(word) and (does or rest)
+        if found:
+            spans.append((match.start("word"), match.end("rest") if rest else end))
+    return spans
+
+
+def _surname_after(word: str) -> bool:
+    bare = fold(word)
+    return (bare in name_lists()[1] and not _ordinary_word(word)
+            and bare not in _DETERMINERS)
+
+
+def _mask_possessive_account(match: re.Match[str]) -> str:
+    """``mike's card``: a given name owns an account, a card or holds (not "the king's")."""
+    before = fold(match.group("before").strip())
+    bare = fold(match.group("word"))
+    plain, worded = given_names()
+    if (bare not in plain and bare not in worded) or bare in COMMON_WORDS or (
+            before in _DETERMINERS):
+        return match.group(0)
+    return match.group("before") + "[name] "  # (its 's goes with it, as at other mentions)
+
+
 # Initials with a surname ("j.t. morales", "A. Okafor"), and a first name with an initial
 # ("tiffany w.", "Marcus T."): the listed half makes it a name whatever its case.
 INITIALS_SURNAME = re.compile(
@@ -999,6 +1087,8 @@ def _mask_names(text: str, logins: list[str] = []) -> str:  # noqa: B006 (never 
     text = sub(READ_BY, lambda m: _mask_words(m, strong=False), text)
     text = sub(RANK_CUE, _mask_rank, text)
     text = sub(ROLE_CUE, _mask_lower_name, text)
+    text = spans(text, cued_given_names(text))
+    text = sub(POSSESSIVE_ACCOUNT, _mask_possessive_account, text)
     text = sub(INITIALS_SURNAME, _mask_initials_surname, text)
     text = sub(FIRST_INITIAL, _mask_first_initial, text)
     text = sub(SHORT_LAST_FIRST, _mask_short_last_first, text)
