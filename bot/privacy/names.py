@@ -30,10 +30,13 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.percall import PerCall
 from bot.privacy import wordlists
+
+if TYPE_CHECKING:
+    from nicknames import NickNamer
 
 # Faker locales whose person providers are written in Latin script (or carry romanised lists).
 LOCALES = (
@@ -877,7 +880,9 @@ def mentions_again(text: str, masked: list[str]) -> list[tuple[int, int]]:
     words (``ava's card`` after ``pick up Ava``) and its initials (``KS`` after ``King Solomon
     Adeyemi``). A word that is also an English word counts too once the note has used it as
     this person's name: staff type names in lower case ("told Joy … joy was upset"), and
-    masking "hope" in a note about a patron named Hope costs little; showing her costs much."""
+    masking "hope" in a note about a patron named Hope costs little; showing her costs much.
+    So do a nickname of a masked given name and the name a nickname stands for (``sue`` after
+    ``Susan``, ``Robert`` after ``Bobby``), unless it is an everyday word (``bill``)."""
     words: set[str] = set()
     initials: set[str] = set()
     for name in masked:
@@ -885,9 +890,10 @@ def mentions_again(text: str, masked: list[str]) -> list[tuple[int, int]]:
                  for w in WORD.findall(_PLACEHOLDER.sub(" ", name))]
         for part in parts:
             bare = fold(part)
-            if not (len(bare) < 2 or bare in FUNCTION_WORDS or bare in staff_words()
-                    or bare in PLACE_WORDS or bare in PARTICLES):
+            if not _names_nobody(bare):
                 words.add(bare)
+                words.update(n for n in related_names(bare)
+                             if not _names_nobody(n) and not _ordinary(n))
         capitals = [p[0] for p in parts if p[:1].isupper() and fold(p) not in PARTICLES]
         if len(capitals) >= 2:
             for letters in ("".join(capitals), capitals[0] + capitals[1],
@@ -900,6 +906,31 @@ def mentions_again(text: str, masked: list[str]) -> list[tuple[int, int]]:
         spans += [m.span() for m in _INITIALS.finditer(text)
                   if re.sub(r"[.\s]", "", m.group(0)) in initials]
     return spans
+
+
+def _names_nobody(bare: str) -> bool:
+    """Too short, a pronoun, an article, a particle or a staff word: never a word of a name to
+    look for again (``the`` of "the Garcias", ``de`` of "de la Cruz", ``will`` and ``may``).
+    A place word that was masked as a name (River, Lane) is the person's, like any other."""
+    return (len(bare) < 2 or bare in FUNCTION_WORDS or bare in staff_words()
+            or bare in PARTICLES)
+
+
+@cache
+def _nicknamer() -> NickNamer:
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+def related_names(bare: str) -> set[str]:
+    """The nicknames of given name ``bare`` and the names it is a nickname of (``pat``:
+    patricia, patrick; ``robert``: rob, bobby), folded; none for a word no list has as a given
+    name. (Not memoised: a memo would keep typed names in memory.)"""
+    if bare not in name_lists()[0] and bare not in nicknames():
+        return set()
+    namer = _nicknamer()
+    return {fold(name) for name in namer.nicknames_of(bare) | namer.canonicals_of(bare)}
 
 
 def _bare_word(word: str) -> str:

@@ -15,7 +15,15 @@ around it say it is the topic (``bot/data/privacy/public_names.txt`` lists the n
 * an **official** named by the office's capitalised title ("Mayor Brandon Johnson is visiting",
   "Senator Duckworth's office") in a note that says nothing of a patron: the person in their
   public role;
-* never right after a naming cue ("patron Stephen King", "named Harry Potter", "Mr. Dickens").
+* never right after a naming cue ("patron Stephen King", "named Harry Potter", "Mr. Dickens",
+  "her grandson Charles Dickens"), nor after a word that gives a person something of the
+  library's ("hold for Jane Austen", "checked out by Mark Twain") unless a work cue follows
+  ("a hold for Stephen King books");
+* never as the owner of what a patron has: in a note about someone's own account, a
+  possessive is ownership, not authorship ("Stephen King's books are overdue, he wants the
+  fines waived" names a patron; "Colleen Hoover's books have 40 holds" does not);
+* and nowhere in a note that also names that person outside such a cue: one mention as a
+  person makes every mention of the name the person's.
 """
 
 from __future__ import annotations
@@ -28,8 +36,23 @@ from bot.privacy.wordlists import sections
 _PERSON_CUE_BEFORE = re.compile(
     r"\b(?:named|name\s+is|name\s+was|name|mr|mrs|ms|miss|mx|dr|patron|cardholder|member|"
     r"borrower|customer|officer|detective|son|daughter|mom|dad|husband|wife|kid|child|user|"
-    r"called|aka|alias|tenant|caller|visitor|guest)\.?\s*[:,]?\s*[\"'“‘]?$",
+    r"called|aka|alias|tenant|caller|visitor|guest|brother|sister|grand(?:son|daughter|ma|pa)|"
+    r"parent|guardian|teen|boy|girl|student|friend|boyfriend|girlfriend|partner|ex|"
+    r"neighbou?r)\.?\s*[:,]?\s*[\"'“‘]?$",
     re.IGNORECASE)
+# Words that give a person something of the library's: the name after them is that person's,
+# unless a work cue follows it ("a hold for Jane Austen", but "a hold for Jane Austen books").
+_GIVEN_TO_BEFORE = re.compile(
+    r"\b(?:(?:holds?|card|account|acct|fines?|reserved|registered|issued)\s+(?:for|to)|"
+    r"belongs\s+to|(?:checked\s+out|borrowed|requested|returned|renewed|reserved|placed)\s+by)"
+    r"\s+$",
+    re.IGNORECASE)
+# A note about a person's own account: a possessive name in it owns what follows ("Stephen
+# King's books are overdue, he owes $12"), where a title's hold queue does not ("Colleen
+# Hoover's books have 40 holds").
+_OWNER_NOTE = re.compile(
+    r"\b(?:he|she|his|her|him|hers|card|account|acct|fines?|fees?|owes?|owed|overdue|blocked|"
+    r"lives|born|dob|phone|address|email)\b", re.IGNORECASE)
 _WORK_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:books?|novels?|displays?|collection|series|biograph(?:y|ies)|poems|"
     r"poetry|works|titles?|audiobooks?|architecture|exhibit(?:ion)?s?|read-?alouds?|reading|"
@@ -88,18 +111,33 @@ def public_spans(text: str) -> list[tuple[int, int]]:
         if not _PERSON_CUE_BEFORE.search(text[: match.start()])]
     catalogue = bool(_CATALOGUE_NOTE.search(text)) and not _PATRON_NOTE.search(text)
     for section in ("works", "events", "organisations", "people"):
-        for match in _pattern(section).finditer(text):
-            before, after = text[: match.start()], text[match.end():]
-            if _PERSON_CUE_BEFORE.search(before):
-                continue
-            if section == "people" and not (
-                    _WORK_AFTER.match(after) or _TITLE_AFTER.match(after)
-                    or _WORK_BEFORE.search(before) or catalogue):
-                continue
+        found = list(_pattern(section).finditer(text))
+        as_person = {match.group(0) for match in found
+                     if not _a_topic(text, match, person=section == "people",
+                                     catalogue=catalogue)}
+        for match in found:
+            if match.group(0) in as_person:
+                continue  # named as a person once: every mention of the name is the person's
             end = match.end()
-            title = _TITLE_AFTER.match(after)
+            title = _TITLE_AFTER.match(text, end)
             if title and title.group("rest"):  # the rest of the title: ... and the Lightning Thief
-                end += title.end("rest")
+                end = title.end("rest")
             if not any(start < end and match.start() < stop for start, stop in spans):
                 spans.append((match.start(), end))
     return spans
+
+
+def _a_topic(text: str, match: re.Match[str], *, person: bool, catalogue: bool) -> bool:
+    """This mention of a listed name is the topic (see above), not someone at the desk."""
+    before, after = text[: match.start()], text[match.end():]
+    if _PERSON_CUE_BEFORE.search(before):
+        return False
+    if not person:
+        return True
+    if _TITLE_AFTER.match(after) or _WORK_BEFORE.search(before):
+        return True
+    if _GIVEN_TO_BEFORE.search(before) and not _WORK_AFTER.match(after):
+        return False
+    if _WORK_AFTER.match(after):  # "Stephen King books", "Stephen King's books"
+        return not (after[:2] in ("'s", "’s") and _OWNER_NOTE.search(text))
+    return catalogue
