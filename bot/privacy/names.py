@@ -30,13 +30,10 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from bot.percall import PerCall
 from bot.privacy import wordlists
-
-if TYPE_CHECKING:
-    from nicknames import NickNamer
 
 # Faker locales whose person providers are written in Latin script (or carry romanised lists).
 LOCALES = (
@@ -704,7 +701,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
                           or any(s <= run[0][0].start < e for s, e in days)))
         if (run and not place and not other and not _place_or_author(text, run)
                 and not _word_opening(text, run)
-                and _is_name(run, doing_after=bool(PERSON_DOES_AFTER.match(text, run[-1][0].end)))):
+                and _is_name(run, text)):
             spans.append((run[0][0].start, run[-1][0].end))
         run.clear()
 
@@ -842,9 +839,9 @@ def _comma_joins(run: list[tuple[Token, str]], kind: str) -> bool:
     return run[0][1] in ("strong", "weak", "proper", "initialcap") and kind in ("strong", "weak")
 
 
-def _is_name(run: list[tuple[Token, str]], *, doing_after: bool = False) -> bool:
-    """The run of words holds enough evidence of a name (see the module's docstring);
-    ``doing_after``: what a person does follows it ("jane doe wants ...")."""
+def _is_name(run: list[tuple[Token, str]], text: str) -> bool:
+    """The run of words of ``text`` holds enough evidence of a name (see the module's
+    docstring)."""
     while run and run[-1][1] == "particle":
         run.pop()
     kinds = [kind for _, kind in run]
@@ -857,8 +854,9 @@ def _is_name(run: list[tuple[Token, str]], *, doing_after: bool = False) -> bool
     named = sum(k in ("strong", "weak", "listed") and not INITIAL.match(t.text)
                 for t, k in run)
     if kinds[:2] == ["listed", "unknown"]:  # jane doe; not "grace period", "print server logs"
-        return run[0][0].bare in name_lists()[0] and (
-            run[0][0].bare not in english_names() or doing_after)
+        return run[0][0].bare in name_lists()[0] and (  # (what a person does: jane doe wants)
+            run[0][0].bare not in english_names()
+            or bool(PERSON_DOES_AFTER.match(text, run[-1][0].end)))
     if kinds == ["listed"]:  # one lower-case listed word: a name if it is no English word
         return _lone_name(run[0][0].bare)
     if "listed" in kinds:  # lower case: a first name and a surname side by side, either order
@@ -892,8 +890,7 @@ def mentions_again(text: str, masked: list[str]) -> list[tuple[int, int]]:
             bare = fold(part)
             if not _names_nobody(bare):
                 words.add(bare)
-                words.update(n for n in related_names(bare)
-                             if not _names_nobody(n) and not _ordinary(n))
+                words.update(related_names(bare))
         capitals = [p[0] for p in parts if p[:1].isupper() and fold(p) not in PARTICLES]
         if len(capitals) >= 2:
             for letters in ("".join(capitals), capitals[0] + capitals[1],
@@ -916,21 +913,24 @@ def _names_nobody(bare: str) -> bool:
             or bare in PARTICLES)
 
 
-@cache
-def _nicknamer() -> NickNamer:
-    from nicknames import NickNamer
-
-    return NickNamer()
-
-
-def related_names(bare: str) -> set[str]:
+def related_names(bare: str) -> frozenset[str]:
     """The nicknames of given name ``bare`` and the names it is a nickname of (``pat``:
-    patricia, patrick; ``robert``: rob, bobby), folded; none for a word no list has as a given
-    name. (Not memoised: a memo would keep typed names in memory.)"""
-    if bare not in name_lists()[0] and bare not in nicknames():
-        return set()
-    namer = _nicknamer()
-    return {fold(name) for name in namer.nicknames_of(bare) | namer.canonicals_of(bare)}
+    patricia, patrick; ``robert``: rob, bobby), folded, everyday words (``bill``) and words
+    that name nobody left out. (The table is the package's data, so no typed name is kept.)"""
+    return _related_names().get(bare, frozenset())
+
+
+@cache
+def _related_names() -> dict[str, frozenset[str]]:
+    from nicknames import name_triplets
+
+    related: dict[str, set[str]] = {}
+    for triplet in name_triplets():
+        one, other = fold(triplet.name1), fold(triplet.name2)
+        related.setdefault(one, set()).add(other)
+        related.setdefault(other, set()).add(one)
+    return {name: frozenset(n for n in names if not _names_nobody(n) and not _ordinary(n))
+            for name, names in related.items()}
 
 
 def _bare_word(word: str) -> str:

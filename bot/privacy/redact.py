@@ -282,7 +282,7 @@ PERSON_CUE = re.compile(
 _ENDS_HERE = re.compile(r"\s*(?:$|[,.;:!?)\]]|\s[-–—]\s)")
 # A given name's possessive before what a patron has at the library ("mike's card").
 POSSESSIVE_ACCOUNT = re.compile(
-    r"(?<![\w'’-])(?P<before>(?:[A-Za-z]+\s+)?)(?P<word>[A-Za-z][a-z]+)['’]s\s+"
+    r"(?<![\w'’-])(?P<word>[A-Za-z][a-z]+)['’]s\s+"
     r"(?=(?:library\s+)?(?:cards?|account|acct|holds?|fines?|fees?|checkouts?|loans?|items?|"
     r"books?|records?|history|pin|password|login|email|phone|number|address|balance)\b)")
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "each", "every",
@@ -299,11 +299,11 @@ def cued_given_names(text: str) -> list[tuple[int, int]]:
     word (hope, bill) and a person's doing or the rest of a name follows. A staff or place
     word that is also a name (will, may, april; lane, park) is one only after a person cue,
     with a person's doing or a surname after it ("patron will asked", "patron lane asked")."""
-    plain, worded = given_names()
     spans = []
     for match in PERSON_CUE.finditer(text):
         word = match.group("word")
         bare = fold(word)
+        plain, worded = given_names()
         if bare not in plain and bare not in worded:
             continue
         end = match.end()
@@ -332,15 +332,19 @@ def _surname_after(word: str) -> bool:
             and bare not in _DETERMINERS)
 
 
-def _mask_possessive_account(match: re.Match[str]) -> str:
+def possessive_accounts(text: str) -> list[tuple[int, int]]:
     """``mike's card``: a given name owns an account, a card or holds (not "the king's")."""
-    before = fold(match.group("before").strip())
-    bare = fold(match.group("word"))
+    if "'s" not in text and "’s" not in text:
+        return []
     plain, worded = given_names()
-    if (bare not in plain and bare not in worded) or bare in COMMON_WORDS or (
-            before in _DETERMINERS):
-        return match.group(0)
-    return match.group("before") + "[name] "  # (its 's goes with it, as at other mentions)
+    spans = []
+    for match in POSSESSIVE_ACCOUNT.finditer(text):
+        bare = fold(match.group("word"))
+        if (bare in plain or bare in worded) and bare not in COMMON_WORDS:
+            before = re.search(r"([^\W\d_]+)\s+$", text[max(0, match.start() - 20): match.start()])
+            if not (before and fold(before.group(1)) in _DETERMINERS):
+                spans.append(match.span("word")[:1] + (match.end("word") + 2,))
+    return spans
 
 
 # Initials with a surname ("j.t. morales", "A. Okafor"), and a first name with an initial
@@ -1088,7 +1092,7 @@ def _mask_names(text: str, logins: list[str] = []) -> str:  # noqa: B006 (never 
     text = sub(RANK_CUE, _mask_rank, text)
     text = sub(ROLE_CUE, _mask_lower_name, text)
     text = spans(text, cued_given_names(text))
-    text = sub(POSSESSIVE_ACCOUNT, _mask_possessive_account, text)
+    text = spans(text, possessive_accounts(text))
     text = sub(INITIALS_SURNAME, _mask_initials_surname, text)
     text = sub(FIRST_INITIAL, _mask_first_initial, text)
     text = sub(SHORT_LAST_FIRST, _mask_short_last_first, text)
