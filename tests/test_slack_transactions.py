@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import event, text
 
 from bot.content.catalogue import Catalogue
+from bot.faces.slack.app import LISTENER_THREADS
 from tests.escalation_support import PagingFake
 from tests.fakeslack import FakeSlack
 from tests.slack_support import SLACK_CONTENT, STAFF, SlackBot, bot_on_test_library
@@ -199,3 +200,21 @@ def test_a_post_whose_reply_is_lost_is_not_posted_again(tmp_path: Path) -> None:
             assert bot.runtime.services.slack_state.count()["threads"] == 1
         finally:
             bot.stop()
+
+
+def test_the_apps_web_api_calls_reuse_kept_alive_connections(tmp_path: Path) -> None:
+    """The app's own Web API calls (an event's post, the lookups around it) go over kept-alive
+    connections, one per listener thread at most, as the outbox worker's do: not a new TCP
+    (and TLS) handshake for every call."""
+    with bot_on_test_library(tmp_path) as bot:
+        bot.dm("UWARM", "hello")
+        bot.post()
+        bot.settle()
+        connections, calls = bot.fake.connections, len(bot.fake.calls)
+        for n in range(8):
+            bot.dm(f"U00000{n}", "cop at the desk wants to know what a patron checked out")
+            bot.post()
+        bot.settle()
+        made = len(bot.fake.calls) - calls
+        assert made >= 8
+        assert bot.fake.connections - connections <= LISTENER_THREADS

@@ -7,6 +7,7 @@ idempotency key in its metadata before posting again.
 
 from __future__ import annotations
 
+import copy
 import http.client
 import io
 import select
@@ -67,6 +68,13 @@ class KeepAliveClient(WebClient):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._kept = threading.local()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> KeepAliveClient:
+        """A copy sharing this client's kept connections (Bolt deep-copies a request's context,
+        its client too, for each lazy listener): a thread's connection stays its one."""
+        twin = copy.copy(self)
+        memo[id(self)] = twin
+        return twin
 
     def _perform_urllib_http_request_internal(self, url: str,
                                               req: urllib.request.Request) -> dict[str, Any]:

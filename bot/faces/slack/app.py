@@ -22,8 +22,10 @@ authorization and every listener:
 from __future__ import annotations
 
 import hashlib
+import http.client
 import logging
 import threading
+import urllib.error
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +40,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.request import HttpRequest
 
+from bot.channels.slack.transport import KeepAliveClient
 from bot.config import ConfigError, SlackSecrets
 from bot.faces.slack.guide import Guide
 from bot.faces.slack.listeners import register
@@ -85,7 +88,14 @@ def _posts(request: HttpRequest) -> bool:
 
 
 class _ResetRetry(ConnectionErrorRetryHandler):
-    """Retries a reset connection, except for a call that posts (it may have been posted)."""
+    """Retries a reset connection, except for a call that posts (it may have been posted).
+
+    On a kept-alive connection a failure surfaces as the socket's own error (refused, reset,
+    aborted), not wrapped in urllib's ``URLError``: every ``ConnectionError`` counts."""
+
+    def __init__(self, max_retry_count: int) -> None:
+        super().__init__(max_retry_count, error_types=[
+            urllib.error.URLError, ConnectionError, http.client.RemoteDisconnected])
 
     def _can_retry(self, *, request: HttpRequest, **kwargs: Any) -> bool:  # type: ignore[override]
         return not _posts(request) and super()._can_retry(request=request, **kwargs)
@@ -100,13 +110,15 @@ class _ServerErrorRetry(ServerErrorRetryHandler):
 
 def web_client(secrets: SlackSecrets) -> WebClient:
     """slack_sdk's client at ``SLACK_API_URL`` (when set), retrying 429s (Slack did nothing),
-    and 5xx and resets for calls that post nothing (see ``POSTING_METHODS``)."""
+    and 5xx and resets for calls that post nothing (see ``POSTING_METHODS``), over one
+    kept-alive connection per thread (``KeepAliveClient``, as the outbox worker's): an event's
+    calls no longer each pay a TCP (and TLS) handshake."""
     kwargs: dict[str, Any] = {"token": secrets.bot_token, "timeout": 15}
     if secrets.api_url:
         kwargs["base_url"] = (
             secrets.api_url if secrets.api_url.endswith("/") else secrets.api_url + "/"
         )
-    client = WebClient(**kwargs)
+    client = KeepAliveClient(**kwargs)
     client.retry_handlers = [
         _ResetRetry(max_retry_count=2),
         RateLimitErrorRetryHandler(max_retry_count=2),
@@ -274,6 +286,15 @@ class InboxApp(App):
         super().__init__(**kwargs)
         self.inbox = SlackInbox(state.db, state.identity, state.inbox_lease)
 
+    def _init_context(self, req: BoltRequest) -> None:
+        """Bolt's context, with the app's own client instead of a fresh one per request: a
+        fresh ``WebClient`` would open a new connection for every call, the app's keeps one
+        per thread (``web_client``). Nothing changes a client's token here: the app serves
+        one workspace with one bot token, and uses no Slack functions (whose token Bolt
+        would attach to the client; that middleware is off)."""
+        super()._init_context(req)
+        req.context["client"] = self.client
+
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         watch_work()
         try:
@@ -348,6 +369,7 @@ def build_app(
         signing_secret=secrets.signing_secret,
         request_verification_enabled=bool(secrets.signing_secret),
         process_before_response=process_before_response,
+        attaching_function_token_enabled=False,  # no Slack functions (see ``_init_context``)
         # After Bolt's signature check, before anything else reads the body.
         before_authorize=guard(services.slack_state, phone_advice(services), team, client),
         listener_executor=ListenerExecutor(max_workers=LISTENER_THREADS),
