@@ -162,12 +162,24 @@ def test_after_a_restart_a_situation_picked_is_read_from_the_opening_slack_holds
             bot.stop()
 
 
-def test_after_a_restart_a_slash_command_case_reads_the_words_its_root_quotes(
-        catalogue: Catalogue, tmp_path: Path) -> None:
+#: An opening longer than a case root quotes (500 characters): what it states for OTHER comes
+#: after the cut, and the router still starts STARTED.
+LONG = ("A police officer is at the desk asking about a patron. "
+        + "It is a busy morning and the line is long. " * 12
+        + "The police officer wants to know what the patron checked out.")
+
+
+@pytest.mark.parametrize("words", [OPENING, LONG], ids=["quoted-whole", "longer-than-quoted"])
+def test_after_a_restart_a_slash_command_case_keeps_what_its_words_stated(
+        catalogue: Catalogue, tmp_path: Path, words: str) -> None:
+    # A slash command's words are in Slack only as the root's quote (redacted, cut at 500
+    # characters): what they state for every situation is kept with the case at the opening,
+    # so a situation picked after a restart loses nothing the quote left out.
     with FakeSlack() as fake:
         first = SlackBot.start(fake, catalogue, tmp_path, config={"library": LIBRARY})
-        first.command(STAFF, OPENING)
+        first.command(STAFF, words)
         root, question = first.posts(2)
+        assert ("checked out" in root.body) == (words == OPENING)  # LONG's is past the cut
         bot = restarted(first, catalogue, tmp_path)
         try:
             pick_other(bot, catalogue, question)

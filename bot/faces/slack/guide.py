@@ -245,7 +245,7 @@ class Guide:
             if origin:
                 lines.append(origin)
             place = self.open_case_thread(client, user, *lines, channel=channel)
-        self.begin(client, place, kind="dm", text=text, flow_id=flow_id)
+        self.begin(client, place, kind="dm", text=text, flow_id=flow_id, quoted=True)
         return place
 
     def interrupted_root(self, client: WebClient, channel: str, user: str, since: float
@@ -295,7 +295,15 @@ class Guide:
         kind: str,
         text: str = "",
         flow_id: str | None = None,
+        quoted: bool = False,
     ) -> None:
+        """Open the thread's case from ``text`` (or at ``flow_id``).
+
+        ``quoted``: the words are in Slack only as the quote of a root the bot posted
+        (a slash command, App Home), redacted and cut at 500 characters, which is all a
+        restart could read back (``opening_of``): what they state is read now for every
+        situation of the library and kept with the case, not only for those started or
+        offered."""
         said = text.strip()
         opened = None  # the engine's reading of the opening message
         prefill: Sequence[PrefilledAnswer] = ()
@@ -306,7 +314,7 @@ class Guide:
                 flow_id, prefill = opened.situation, opened.prefill(opened.situation)
         dated = opened.stated_date if opened else None
         if flow_id is not None and self.flow(flow_id) is not None:
-            facts = as_facts(flow_id, prefill) if opened else ()
+            facts = (opened.facts() if quoted else as_facts(flow_id, prefill)) if opened else ()
             current = start(self.catalogue, self.library, flow_id, prefill, dated,
                             opening=facts)
             step, link = move(None, current, "slack"), self.pager.permalink(client, place, current)
@@ -335,7 +343,7 @@ class Guide:
         thread = self.state.open_thread(
             place.channel, place.thread_ts, user_id=place.user, kind=kind, library=self.library
         )
-        self.route(client, thread, place, said, opened=opened)
+        self.route(client, thread, place, said, opened=opened, quoted=quoted)
 
     def route(
         self,
@@ -344,6 +352,7 @@ class Guide:
         place: Place,
         text: str,
         opened: Opening | None = None,
+        quoted: bool = False,
     ) -> None:
         """A typed opening question goes through the router (the terminal's object too), and
         its band decides, as in the terminal: confident starts the flow; ambiguous offers the
@@ -380,10 +389,11 @@ class Guide:
         # Each situation offered starts with what the opening message stated for it (a mere
         # suggestion is not carried: that question is asked); the thread keeps what it stated
         # for each one offered, for one picked later after "something else" (as a Case does).
-        stated = opening.facts(f.id for f in (suggestions or self.flows))
-        facts: dict[str, list[list[str]]] = {f.id: [] for f in (suggestions or self.flows)}
+        shown = suggestions or self.flows
+        stated = opening.facts(f.id for f in (self.flows if quoted else shown))
+        facts: dict[str, list[list[str]]] = {f.id: [] for f in shown}
         for flow_id, question_id, choice_id, _said, suggested in stated:
-            if not suggested:
+            if not suggested and flow_id in facts:
                 facts[flow_id].append([question_id, choice_id])
         if first:
             kept = self.state.advance(thread, conversation=None, status=thread.status,
