@@ -26,6 +26,7 @@ from bot.store.txn import (
     after_commit,
     read_connection,
     savepoint,
+    staged_part,
     unit,
     utcnow,
     write_transaction,
@@ -254,3 +255,39 @@ def test_a_case_trail_that_fails_half_way_writes_none_of_the_step_and_the_step_c
         state.open_thread("C1", "1.0", user_id="U1", kind="dm", library="pagelib")
     assert state.thread("C1", "1.0") is not None
     assert AuditLog(db).head()[0] == before and AuditLog(db).verify().ok
+
+
+class RaisingTrail(FailingTrail):
+    """A trail sink that fails on its ``fail_at``-th event before writing anything (a bug in
+    what it records): every event it does write is staged for the commit."""
+
+    def record(self, kind: str, **where: Any) -> None:
+        self.seen += 1
+        if self.seen == self.fail_at:
+            raise RuntimeError("cannot record this event")
+        self.service.record(kind, **where)
+
+
+def test_a_staged_case_trail_that_fails_half_way_drops_its_events_without_a_savepoint(
+        db: Database, pages) -> None:  # type: ignore[no-untyped-def]
+    """Guide.save's trail: its events are staged, so ``staged_part`` drops those of a trail that
+    fails half way (no answer without its outcome) and the step commits, with no SQL savepoint
+    around it."""
+    service, catalogue, _ = pages
+    opened = start(catalogue, "pagelib", "records-request")
+    outcome = step(catalogue, step(catalogue, opened.conversation, "police").conversation,
+                   "warrant")
+    state = SlackState(db)
+    before = AuditLog(db).head()[0]
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute",
+                 lambda _c, _cur, sql, *_: statements.append(sql))
+    for fail_at, kept in ((3, 0), (0, 4)):  # the third event fails; then none fails
+        trail = CaseTrail(RaisingTrail(service, db, fail_at=fail_at), "pagelib", "U1",
+                          atomic=lambda: staged_part(db))
+        with write_transaction(db):
+            trail.write(move(None, outcome, "slack"))  # opened, answer, answer, outcome
+            state.open_thread("C1", f"{fail_at}.0", user_id="U1", kind="dm", library="pagelib")
+        assert state.thread("C1", f"{fail_at}.0") is not None
+        assert AuditLog(db).head()[0] == before + kept and AuditLog(db).verify().ok
+    assert not any("SAVEPOINT" in s.upper() for s in statements)

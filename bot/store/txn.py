@@ -188,6 +188,23 @@ def savepoint(db: Database) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def staged_part(db: Database) -> Iterator[None]:
+    """Inside an open write transaction, a part whose writes are all ``staged`` (audit events:
+    written at the commit): when it raises, what it staged and queued is dropped, as with
+    ``savepoint``, without a SQL savepoint around statements it never runs."""
+    current = _open.get()
+    if current is None or current.db is not db:
+        yield
+        return
+    mark = current.mark()
+    try:
+        yield
+    except BaseException:
+        current.rewind(mark)
+        raise
+
+
 def _joined(db: Database) -> Connection | None:
     current = _open.get()
     return current.conn if current is not None and current.db is db else None

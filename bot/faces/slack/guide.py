@@ -54,7 +54,7 @@ from bot.ops.metrics import OUTCOMES
 from bot.privacy.redact import redact
 from bot.router import PrefilledAnswer
 from bot.store.slack_state import SlackThread
-from bot.store.txn import bookkeeping, savepoint, write_transaction
+from bot.store.txn import bookkeeping, staged_part, write_transaction
 
 log = logging.getLogger("frontdesk.slack")
 
@@ -202,8 +202,9 @@ class Guide:
             outcome=current.outcome.id if current.outcome else None,
             channel=place.channel,
         )
+        # The trail's events are staged (written at the commit): a failure drops them alone.
         CaseTrail(self.services.escalations, self.library, place.user,
-                  atomic=lambda: savepoint(self.services.database)).write(step)
+                  atomic=lambda: staged_part(self.services.database)).write(step)
         if current.outcome is not None and step.trail:
             OUTCOMES.labels(current.outcome.decision).inc()
         return self.pager.for_outcome(thread, place, current, permalink)
