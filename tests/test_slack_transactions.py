@@ -18,8 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import event, text
 
+from bot.config import SlackSecrets
 from bot.content.catalogue import Catalogue
-from bot.faces.slack.app import LISTENER_THREADS
+from bot.faces.slack.app import LISTENER_THREADS, web_client
 from tests.escalation_support import PagingFake
 from tests.fakeslack import FakeSlack
 from tests.slack_support import SLACK_CONTENT, STAFF, SlackBot, bot_on_test_library
@@ -218,3 +219,23 @@ def test_the_apps_web_api_calls_reuse_kept_alive_connections(tmp_path: Path) -> 
         made = len(bot.fake.calls) - calls
         assert made >= 8
         assert bot.fake.connections - connections <= LISTENER_THREADS
+
+
+class Counted(str):
+    """A string that counts how often it is formatted for a log line (``repr``)."""
+
+    formatted = 0
+
+    def __repr__(self) -> str:
+        Counted.formatted += 1
+        return super().__repr__()
+
+
+def test_the_apps_web_api_calls_format_no_debug_line_with_debug_off() -> None:
+    """slack_sdk formats every call's whole payload for a debug line unless its logger's own
+    level is set: with debug logging off, the app's client formats none."""
+    with FakeSlack() as fake:
+        client = web_client(SlackSecrets("xoxb-test", "secret", None, fake.api_url))
+        client.chat_postMessage(channel="C1", text=Counted("hello"))
+    assert fake.calls_to("chat.postMessage")
+    assert Counted.formatted == 0

@@ -108,12 +108,21 @@ class _ServerErrorRetry(ServerErrorRetryHandler):
         return not _posts(request) and super()._can_retry(request=request, **kwargs)
 
 
+def _sdk_logger() -> logging.Logger:
+    """The client's logger, at INFO: slack_sdk formats each call's debug line (the whole
+    payload, blocks and all) whenever its logger's *own* level is unset, debug on or off, and
+    those lines are bodies, never written (``bot.ops.logs`` drops slack_sdk's debug lines)."""
+    logger = logging.getLogger("slack_sdk.web.frontdesk")
+    logger.setLevel(logging.INFO)
+    return logger
+
+
 def web_client(secrets: SlackSecrets) -> WebClient:
     """slack_sdk's client at ``SLACK_API_URL`` (when set), retrying 429s (Slack did nothing),
     and 5xx and resets for calls that post nothing (see ``POSTING_METHODS``), over one
     kept-alive connection per thread (``KeepAliveClient``, as the outbox worker's): an event's
     calls no longer each pay a TCP (and TLS) handshake."""
-    kwargs: dict[str, Any] = {"token": secrets.bot_token, "timeout": 15}
+    kwargs: dict[str, Any] = {"token": secrets.bot_token, "timeout": 15, "logger": _sdk_logger()}
     if secrets.api_url:
         kwargs["base_url"] = (
             secrets.api_url if secrets.api_url.endswith("/") else secrets.api_url + "/"
