@@ -97,7 +97,7 @@ def serve(kind: str, api_url: str, content: str | None, library: str, threads: i
         catalogue = Catalogue.load(Path(content) if content else None)
         runtime = Runtime(config, catalogue, secrets, mode="http")
         server = runtime.http_server(port=0, threads=threads)
-        report_sql_on_signal(runtime.services.database.engine)
+        report_sql_on_signal(runtime.services.database.engines())
     print(f"READY {server.port}", flush=True)
     server.serve_forever()
 

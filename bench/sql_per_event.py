@@ -54,11 +54,12 @@ def origin() -> str:
 
 
 class Recorder:
-    def __init__(self, engine: Engine):
+    def __init__(self, engines: list[Engine]):  # ``Database.engines()``: the inbox's too
         self.log: list[tuple[str, str, str]] = []
-        event.listen(engine, "before_cursor_execute", self.statement)
-        event.listen(engine, "begin", lambda _c: self.log.append(("BEGIN", "", origin())))
-        event.listen(engine, "commit", lambda _c: self.log.append(("COMMIT", "", origin())))
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", self.statement)
+            event.listen(engine, "begin", lambda _c: self.log.append(("BEGIN", "", origin())))
+            event.listen(engine, "commit", lambda _c: self.log.append(("COMMIT", "", origin())))
 
     def statement(self, _conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
         if not sql.lstrip().upper().startswith("BEGIN"):
@@ -101,7 +102,7 @@ def open_event(verbose: bool) -> None:
             bot.dm("U000001", "hello")  # warm: imports, connections, caches
             fake.wait_for("chat.postMessage", count=1, timeout=30)
             settle()
-            recorder = Recorder(bot.runtime.services.database.engine)
+            recorder = Recorder(bot.runtime.services.database.engines())
             bot.dm("U000002", "cop at the desk wants to know what a patron checked out")
             fake.wait_for("chat.postMessage", count=2, timeout=30)
             settle()
@@ -118,7 +119,7 @@ def click_events(verbose: bool) -> None:
         try:
             open_case(bot, "A police officer", user="UWARM")  # warm: imports, caches
             settle()
-            recorder = Recorder(bot.runtime.services.database.engine)
+            recorder = Recorder(bot.runtime.services.database.engines())
             since = time.time()
             bot.command(STAFF)
             picker = wait_post(bot, since, lambda c: "What is happening" in str(c.args.get("text")))

@@ -32,14 +32,15 @@ class SqlCounts:
 
 
 class SqlCounter:
-    def __init__(self, engine: Engine, thread: int | None = None):
+    def __init__(self, engine: Engine | list[Engine], thread: int | None = None):
         self.counts = SqlCounts()
         self.thread = thread
         self.lock = threading.Lock()
         self._open: dict[int, list[str]] = {}  # each thread's transaction: its statements
-        event.listen(engine, "before_cursor_execute", self._statement)
-        event.listen(engine, "begin", self._begin)
-        event.listen(engine, "commit", self._commit)
+        for each in engine if isinstance(engine, list) else [engine]:  # ``Database.engines()``
+            event.listen(each, "before_cursor_execute", self._statement)
+            event.listen(each, "begin", self._begin)
+            event.listen(each, "commit", self._commit)
 
     def _ours(self) -> bool:
         return self.thread is None or threading.get_ident() == self.thread

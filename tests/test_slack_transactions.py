@@ -47,10 +47,10 @@ class Transactions:
         self.commits: list[Commit] = []
         self.open: dict[int, Commit] = {}
         self.lock = threading.Lock()
-        engine = bot.runtime.services.database.engine
-        event.listen(engine, "before_cursor_execute", self.statement)
-        event.listen(engine, "commit", self.commit)
-        event.listen(engine, "rollback", self.rollback)
+        for engine in bot.runtime.services.database.engines():  # the inbox's engine too
+            event.listen(engine, "before_cursor_execute", self.statement)
+            event.listen(engine, "commit", self.commit)
+            event.listen(engine, "rollback", self.rollback)
 
     def statement(self, _conn, _cursor, sql: str, *_args) -> None:  # type: ignore[no-untyped-def]
         text = " ".join(sql.split())

@@ -7,6 +7,7 @@ e.g. ``postgresql+psycopg://…`` for several bot instances sharing state.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from pathlib import Path
@@ -29,11 +30,15 @@ def default_database_url() -> str:
     return f"sqlite:///{folder / 'frontdesk.db'}"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+BUSY_TIMEOUT_MS = 10000  # how long a SQLite connection waits for another's write lock
+
+
+def _sqlite_pragmas(dbapi_connection, _record, busy_ms: int = BUSY_TIMEOUT_MS  # type: ignore[no-untyped-def]
+                    ) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the paging worker and a face share the file; a busy timeout instead of errors.
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     # FULL: a commit is on disk before it returns, so an event acknowledged after its
     # transaction survives a power cut too (NORMAL in WAL mode may lose the last commits).
     cursor.execute("PRAGMA synchronous=FULL")
@@ -56,7 +61,7 @@ def shown(url: str) -> str:
         return url
 
 
-def open_engine(url: str) -> Engine:
+def open_engine(url: str, *, busy_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """An engine for ``url`` that has answered one query; ``DatabaseUnavailable`` when the URL
     cannot be parsed, names an unknown database, points into a missing folder, at a file that
     is not a SQLite database, or at a server that does not answer."""
@@ -82,7 +87,7 @@ def open_engine(url: str) -> Engine:
     except (ArgumentError, ImportError) as exc:
         raise DatabaseUnavailable(f"{shown(url)}: {exc}") from None
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", functools.partial(_sqlite_pragmas, busy_ms=busy_ms))
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1" if engine.dialect.name != "sqlite"
@@ -107,6 +112,8 @@ class Database:
         # 100 ms between tries): this process's writers queue here instead, and the next one
         # goes the moment the last commits. (Other processes still meet the busy timeout.)
         self.writer = threading.Lock()
+        self._impatient: dict[int, Engine] = {}
+        self._impatient_lock = threading.Lock()
         try:
             if migrate:
                 apply_migrations(self.engine)
@@ -120,5 +127,26 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def impatient(self, wait_ms: int) -> Engine:
+        """On SQLite, an engine on the same file whose connections wait at most ``wait_ms``
+        for another process's write lock (their busy timeout, set once when each connects),
+        for a write that must be done within a budget and rather tries again (the Slack
+        inbox's, before the acknowledgement); elsewhere ``engine``."""
+        if self.dialect != "sqlite" or make_url(self.url).database in (None, "", ":memory:"):
+            return self.engine  # (an in-memory database has no other process to wait for)
+        with self._impatient_lock:
+            if wait_ms not in self._impatient:
+                self._impatient[wait_ms] = open_engine(self.url, busy_ms=wait_ms)
+            return self._impatient[wait_ms]
+
+    def engines(self) -> list[Engine]:
+        """Every engine this database has opened: ``engine``, then the impatient ones (what
+        counts the statements a piece of work runs listens to all of them)."""
+        with self._impatient_lock:
+            return [self.engine, *self._impatient.values()]
+
     def dispose(self) -> None:
         self.engine.dispose()
+        with self._impatient_lock:
+            for engine in self._impatient.values():
+                engine.dispose()

@@ -188,6 +188,7 @@ class SlackInbox:
     def __init__(self, database: Database, identity: str | None = None,
                  start_lease: timedelta = START_LEASE):
         self.db = database
+        database.impatient(TRY_TIMEOUT_MS)  # opened with the app, not on its first request
         self.identity = identity or worker_identity()
         self.start_lease = start_lease
         self._last_prune = 0.0
@@ -219,14 +220,11 @@ class SlackInbox:
     def _insert(self, kind: str, stored: str, keys: list[str], user_id: str | None) -> int:
         now = utcnow()
         sqlite = self.db.dialect == "sqlite"
-        with self.db.engine.connect() as conn:
+        # On SQLite its connections wait TRY_TIMEOUT_MS at most for another process's lock.
+        with self.db.impatient(TRY_TIMEOUT_MS).connect() as conn:
             try:
                 if sqlite:
-                    conn.exec_driver_sql(f"PRAGMA busy_timeout={TRY_TIMEOUT_MS}")
-                    try:
-                        conn.exec_driver_sql("BEGIN IMMEDIATE")
-                    finally:  # the write lock is held (or refused): waits are over
-                        conn.exec_driver_sql("PRAGMA busy_timeout=10000")
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
                 else:
                     conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{TRY_TIMEOUT_MS}ms'")
                 if keys:
