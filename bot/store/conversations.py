@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,20 @@ def _upsert(dialect_insert: Any) -> Any:
 
 
 _UPSERTS = {"sqlite": _upsert(sqlite.insert), "postgresql": _upsert(postgresql.insert)}
+
+_encoded = threading.local()
+
+
+def state_json(conversation: Conversation) -> str:
+    """``conversation`` as the stored ``state`` JSON, encoded once: a Slack event stores the
+    same (immutable) conversation in its thread's row and in its own, so the last one encoded
+    in this thread is reused."""
+    last: tuple[Conversation, str] | None = getattr(_encoded, "last", None)
+    if last is not None and last[0] is conversation:
+        return last[1]
+    text = json.dumps(conversation.to_json())
+    _encoded.last = (conversation, text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -64,7 +79,7 @@ class ConversationStore:
             "face": face,
             "status": status,
             "outcome": outcome,
-            "state": json.dumps(conversation.to_json()),
+            "state": state_json(conversation),
             "updated_at": utcnow(),
         }
         # One atomic upsert (INSERT … ON CONFLICT DO UPDATE, in both SQLite and PostgreSQL):

@@ -39,6 +39,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from bot.engine.conversation import Conversation
+from bot.store.conversations import state_json
 from bot.store.database import Database
 from bot.store.outbox import worker_identity
 from bot.store.txn import as_utc, bookkeeping, read_connection, utcnow, write_transaction
@@ -198,7 +199,7 @@ class SlackState:
             "status": status or ("asking" if conversation else "picking"),
             "rev": 0,
             "conversation_id": conversation.id if conversation else None,
-            "state": json.dumps(conversation.to_json()) if conversation else None,
+            "state": state_json(conversation) if conversation else None,
             "live_ts": live_ts,
             "created_at": stamp,
             "updated_at": stamp,
@@ -265,7 +266,7 @@ def _state(conversation: Conversation | None,
            opening_date: str | None) -> str | None:
     """The ``state`` column: the conversation, or (before one) the opening's facts."""
     if conversation is not None:
-        return json.dumps(conversation.to_json())
+        return state_json(conversation)
     if opening or opening_date:
         return json.dumps({_PICKING: {"opening": [list(f) for f in opening],
                                       "stated_date": opening_date}})
