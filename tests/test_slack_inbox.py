@@ -9,14 +9,17 @@ attempts and its sender is told, in a DM, whom to phone.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bot.store import Database
-from bot.store.slack_inbox import ACCEPT_BUDGET, SlackInbox
+from bot.store.slack_inbox import ACCEPT_BUDGET, SlackInbox, slack_inbox
 from tests.escalation_support import PagingFake, wait_until
 from tests.slack_support import STAFF, command_body, event_body, message_event
 from tests.wiring_support import from_outbox, pagelib_bot, wait_post
@@ -168,3 +171,35 @@ def test_a_request_in_flight_is_renewed_for_other_processes_and_skipped_by_its_o
     taken = there.take_over()
     assert [r.id for r in taken] == [row]
     there.end(row)
+
+
+def test_a_request_is_stored_redacted_and_without_its_block_kit_copies(tmp_path: Path) -> None:
+    """What processing reads of a request is stored (the words, redacted; the action clicked;
+    a modal's inputs, redacted), not Block Kit layouts: a message's rich-text copy of its
+    words, the bot's own message a click came from."""
+    database = Database(f"sqlite:///{tmp_path / 'inbox.db'}")
+    inbox = SlackInbox(database, "host-a:1:aaaa")
+    words = "officer asking what Jordan Q. Whitfield borrowed"
+    event = message_event("D1", STAFF, words)
+    event["blocks"] = [{"type": "rich_text", "elements": [{"type": "rich_text_section",
+                                                           "elements": [{"type": "text",
+                                                                         "text": words}]}]}]
+    action = {"action_id": "choice", "block_id": "q", "value": '{"c": "police"}',
+              "action_ts": "1700000000.000200"}
+    click = {"type": "block_actions", "user": {"id": STAFF}, "actions": [action],
+             "message": {"ts": "1700000000.000100", "text": "What is happening?",
+                         "blocks": [{"type": "section", "block_id": "q",
+                                     "text": {"type": "mrkdwn", "text": "What is happening?"}}]},
+             "state": {"values": {"note": {"typed": {"type": "plain_text_input",
+                                                     "value": "Jordan Q. Whitfield again"}}}}}
+    rows = [inbox.accept("event", event_body(event), ["ev:1"], STAFF).inbox_id,
+            inbox.accept("interaction", click, ["act:1"], STAFF).inbox_id]
+    with database.engine.connect() as conn:
+        stored = dict(conn.execute(select(slack_inbox.c.id, slack_inbox.c.body)).all())
+    for row in rows:
+        inbox.end(row)
+    message, clicked = (json.loads(stored[row]) for row in rows)
+    assert "blocks" not in message["event"] and "Whitfield" not in json.dumps(message)
+    assert message["event"]["text"].startswith("officer asking what")
+    assert "blocks" not in clicked["message"] and "Whitfield" not in json.dumps(clicked)
+    assert clicked["actions"] == [action] and clicked["message"]["ts"] == "1700000000.000100"
