@@ -67,6 +67,7 @@ class Hit:
     end: int
     reading: str = STATED  # STATED | DENIED | NOT_YET (promised, pending) | DOUBTED
     strong: bool = True  # may set a safety-critical choice: see ChoiceMatcher.strong
+    taken_back: bool = False  # words beside it undo it ("his wife's card, not his own")
 
 
 ARTICLES = frozenset({"a", "an", "the", "his", "her", "their"})  # "has his card" = "has the card"
@@ -391,7 +392,7 @@ class ChoiceMatcher:
         named = {h.choice for h in hits if h.reading != DENIED}
         if len(named) != 1 or not offered:
             return None
-        return None if self.aliased(offered[0].choice, answer) else offered[0]
+        return None if self.aliased(offered[0].choice, answer) else self._offer(offered[0])
 
     def mentions(self, text: str) -> bool:
         """``text`` names one of this question's phrases, however it says it (stated, denied,
@@ -465,8 +466,9 @@ class ChoiceMatcher:
         found as "child" alone.
         """
         said = Said.of(message, self._normalised)
-        return [h for h in self._read(said, specific_only=True)
-                if h.choice != NOT_SURE and not self.aliased(h.choice, message)]
+        return _after_correction(said, [h for h in self._read(said, specific_only=True)
+                                        if h.choice != NOT_SURE
+                                        and not self.aliased(h.choice, message)])
 
     def find(self, message: str) -> Hit | None:
         """The one choice ``message`` states for this question, or None (see ``decide``)."""
@@ -490,7 +492,7 @@ class ChoiceMatcher:
                     or (h.reading == STATED and self._critical(h.choice))]
             maybe = {h.choice for h in weak}
             if len(maybe) == 1 and not (named - maybe):
-                return None, max(weak, key=lambda h: h.end - h.start)
+                return None, self._offer(max(weak, key=lambda h: h.end - h.start))
             return None, None
         chosen = named.pop()
         own = [h for h in hits if h.choice == chosen and h.reading == STATED]
@@ -500,8 +502,23 @@ class ChoiceMatcher:
             own = [Hit(chosen, denied.phrase, denied.start, denied.end, denied.reading, False)]
         best = max(own, key=lambda h: (h.strong, h.end - h.start))
         if self._critical(chosen) and not best.strong:
-            return None, best
+            return None, self._offer(best)
         return best, None
+
+    def _offer(self, hit: Hit) -> Hit | None:
+        """What to offer for ``hit``: its own choice, unless it is a safety-critical choice the
+        words around it take back ("has his card, wait, it's his wife's"). Then Not sure (the
+        cautious branch, which says what to find out), failing that the choice that denies it
+        (``if_denied``): a hurried clerk types the number the bot offers, so a release
+        condition the clerk just undid is never the one offered."""
+        if not (hit.taken_back and self._critical(hit.choice)):
+            return hit
+        choice = self.question.choice(hit.choice)
+        instead = choice.if_denied if choice is not None else None
+        for fallback in (NOT_SURE, instead):
+            if fallback and self.question.choice(fallback) is not None:
+                return replace(hit, choice=fallback, reading=STATED, strong=False)
+        return None
 
     def _critical(self, choice_id: str) -> bool:
         choice = self.question.choice(choice_id)
@@ -535,10 +552,12 @@ class ChoiceMatcher:
                 found.append(Hit(phrase.choice, phrase, start, end, reading,
                                  self._is_strong(phrase)))
         kept = _without_senders(said, _outermost(found))
-        return [replace(h, strong=h.strong and said.clean(h.start, h.end,
-                                                          _hedged_alike(said, h, kept))
-                        and not self._taken_back(said, h, whole=False))
-                for h in kept]
+        out = []
+        for h in kept:
+            undone = self._taken_back(said, h, whole=False)
+            out.append(replace(h, strong=h.strong and not undone and said.clean(
+                h.start, h.end, _hedged_alike(said, h, kept)), taken_back=undone))
+        return out
 
     def _is_strong(self, phrase: Phrase) -> bool:
         """The phrase is, or contains, one of its choice's ``strong`` phrases ("a court order
@@ -596,6 +615,17 @@ def _taken_back_by_but(said: Said, hits: list[Hit]) -> bool:
     return bool(hits) and any(
         not any(said.sentence[h.start] >= sentence for h in hits)
         for sentence in said.contrasted)
+
+
+def _after_correction(said: Said, found: list[Hit]) -> list[Hit]:
+    """What the latest correction says about this question, when it says anything ("it's a
+    subpoena. wait actually it's a court order": the court order): the words it corrects are
+    no longer the fact. A correction about something else leaves the question's hits alone."""
+    for opened in sorted(said.corrects, reverse=True):
+        later = [h for h in found if said.sentence[h.start] >= opened]
+        if later:
+            return later
+    return found
 
 
 def _without_senders(said: Said, found: list[Hit]) -> list[Hit]:

@@ -161,6 +161,7 @@ class Said:
     # (clause, word, followed by another word) for each possessive noun ("her husband's")
     owners: frozenset[tuple[int, str, bool]] = frozenset()
     kin: frozenset[tuple[int, str]] = frozenset()  # (clause, word) after "his", "her", "their"
+    corrects: frozenset[int] = frozenset()  # sentences opened by a correction ("wait actually")
 
     @classmethod
     def of(cls, text: str, normalise) -> Said:
@@ -174,13 +175,16 @@ class Said:
         contrasted: set[int] = set()
         owners: set[tuple[int, str, bool]] = set()
         kin: set[tuple[int, str]] = set()
+        corrects: set[int] = set()
         clause_no = 0
         openers = cues().question_openers
-        for s_no, (is_question, by_contrast, parts) in enumerate(_cut(text)):
+        for s_no, (is_question, by_contrast, correcting, parts) in enumerate(_cut(text)):
             if is_question:
                 asked.add(s_no)
             if by_contrast:
                 contrasted.add(s_no)
+            if correcting:
+                corrects.add(s_no)
             for part in parts:
                 found = normalise(part.text)
                 kin.update((clause_no, w) for named in part.kin for w in normalise(named))
@@ -195,7 +199,8 @@ class Said:
                 clause.extend([clause_no] * len(found))
                 clause_no += 1
         return cls(tuple(out), tuple(sentence), tuple(clause), frozenset(asked),
-                   frozenset(asking), frozenset(contrasted), frozenset(owners), frozenset(kin))
+                   frozenset(asking), frozenset(contrasted), frozenset(owners), frozenset(kin),
+                   frozenset(corrects))
 
     # --- reading one phrase -------------------------------------------------------------------
 
@@ -432,7 +437,8 @@ class _Part:
 
 # A message's sentences and clauses, cut once per call however many questions read it
 # (``one_reading``; a memo across calls would keep staff's words).
-_CUTS: PerCall[str, tuple[tuple[bool, bool, tuple[_Part, ...]], ...]] = PerCall("said_cuts")
+_CUTS: PerCall[str, tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]] = PerCall(
+    "said_cuts")
 
 
 def one_reading() -> AbstractContextManager[None]:
@@ -445,29 +451,32 @@ def reading_memo_active() -> bool:
     return _CUTS.active()
 
 
-def _cut(text: str) -> tuple[tuple[bool, bool, tuple[_Part, ...]], ...]:
-    """The sentences of ``text`` (whether each asks, whether a contrast opens it), each as its
-    clauses (``_Part``)."""
+def _cut(text: str) -> tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]:
+    """The sentences of ``text`` (whether each asks, whether a contrast opens it, whether a
+    correction does), each as its clauses (``_Part``). "Not his own" disowns its whole sentence
+    ("the card he's holding is his wife's, not his own")."""
     memo = _CUTS.get()
     if memo is not None and text in memo:
         return memo[text]
     cut = tuple(
-        (is_question, by_contrast, tuple(
+        (is_question, by_contrast, correcting, tuple(
             _Part(part, tuple(named.group(1) for named in _KIN.finditer(part)),
-                  bool(_DISOWNED.search(part)),
+                  bool(_DISOWNED.search(piece)),
                   tuple((owner.group(1), bool(part[owner.end():].strip()))
                         for owner in _POSSESSIVE.finditer(part)
                         if owner.group(1).lower() not in _CONTRACTED))
             for part in _CLAUSE.split(piece)))
-        for piece, is_question, by_contrast in _sentences(text))
+        for piece, is_question, by_contrast, correcting in _sentences(text))
     if memo is not None:
         memo[text] = cut
     return cut
 
 
-def _sentences(text: str) -> list[tuple[str, bool, bool]]:
-    """The sentences of ``text``, each with whether it ends with a question mark and whether a
-    contrast ("but", "though", "however") opens it."""
+def _sentences(text: str) -> list[tuple[str, bool, bool, bool]]:
+    """The sentences of ``text``, each with whether it ends with a question mark, whether a
+    contrast ("but", "though", "however") opens it and whether a correction does. A correction's
+    opener after the first words ("has his card. wait actually it's his wife's", "has his card,
+    oh wait, not his") opens a sentence, read as a contrast: it takes back what came before."""
     out: list[tuple[str, bool, bool]] = []
     position = 0
     by_contrast = False
@@ -476,4 +485,26 @@ def _sentences(text: str) -> list[tuple[str, bool, bool]]:
         by_contrast = mark.group().strip()[:1].isalpha()
         position = mark.end()
     out.append((text[position:], False, by_contrast))
-    return [(piece, asked, contrast) for piece, asked, contrast in out if piece.strip()]
+    kept = [(piece, asked, contrast) for piece, asked, contrast in out if piece.strip()]
+    return [part for n, sentence in enumerate(kept) for part in _at_corrections(sentence, n > 0)]
+
+
+def _at_corrections(sentence: tuple[str, bool, bool], after_words: bool
+                    ) -> list[tuple[str, bool, bool, bool]]:
+    """``sentence`` cut where a clause opens with a correction ("…, wait, sorry, it's his
+    son's"): each cut part is a contrast sentence. A message that *opens* with "actually" has
+    nothing before it to take back: its first words are no cut."""
+    piece, asked, contrast = sentence
+    starts = [0, *(m.end() for m in _CLAUSE.finditer(piece))]
+    cuts: list[int] = []
+    for s in starts:
+        if not (after_words or s > 0) or cues().corrected(piece[s:]) is None:
+            continue
+        if cuts and cues().corrected(piece[cuts[-1]:s]) is None:
+            continue  # "wait, sorry, it's his son's": openers in a row open one correction
+        cuts.append(s)
+    if not cuts:
+        return [(piece, asked, contrast, False)]
+    bounds = [0, *(c for c in cuts if c > 0), len(piece)]
+    return [(piece[a:b], asked, contrast or a in cuts, a in cuts)
+            for a, b in zip(bounds, bounds[1:], strict=False) if piece[a:b].strip()]

@@ -1,0 +1,94 @@
+"""How the bot reads what a clerk types, from the fourth round of desk play: corrections inside
+the opening message, and release conditions taken back by the words around them. Each case
+here was read wrong before (D1, D6 of that round)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from bot.router import prefill
+from tests.terminal_support import chat
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = Catalogue.load(ROOT)
+OWN = "patron-own-records"
+RELEASE_LINES = ("Look up only the account that matches their card or ID",
+                 "Share only their current account")
+
+
+def _said(lines: list[str]) -> str:
+    return "\n".join(lines)
+
+
+M7 = ("guy wants a printout of his own checkout history, has his card and id. wait actually its "
+      "his wife's card he's holding, not his")
+
+
+def test_a_correction_in_the_opening_takes_back_the_card_it_corrects() -> None:
+    """[D1, critical] The clerk's words (play-test 4, M7): "has his card and id. wait actually
+    its his wife's card" was read as "Yes, their own card" and the current account was
+    released. Identity is asked, never filled in or offered as shown."""
+    said = _said(chat(CATALOGUE, "mount-prospect", [M7, "what he has out now", "quit"]))
+    assert "→ Yes, their own card" not in said, said
+    assert 'Did you mean "Yes, their own card' not in said, said
+    assert not any(line in said for line in RELEASE_LINES), said
+    assert "Have they shown it's them" in said
+
+
+@pytest.mark.parametrize("opening", [
+    M7,
+    "woman wants to know what she has out, she has her card. oh wait, no, it's her sister's card",
+    "patron wants his holds list and showed his card. actually scratch that, the card belongs to "
+    "his roommate",
+    "man asking about his fines, he has his card, wait, sorry, it's his son's card not his",
+])
+def test_the_later_words_of_a_correction_re_answer_the_card_question(opening: str) -> None:
+    """[D1] Whatever the router makes of these, once at the patron's own records the card the
+    correction takes back is neither taken nor offered."""
+    read = {p.question: p for p in prefill(CATALOGUE.flow("mount-prospect", OWN), opening)}
+    for question in ("identity", "own-card"):
+        found = read.get(question)
+        assert found is None or (found.suggested and found.choice == "not-sure"), found
+
+
+def test_a_correction_in_the_opening_re_answers_other_questions_too() -> None:
+    """The same reading for any question: the later words are the fact."""
+    read = {p.question: p.choice for p in prefill(
+        CATALOGUE.flow("mount-prospect", "law-enforcement-request"),
+        "cop with a subpoena for records. wait actually it's a search warrant signed by a judge")}
+    assert read.get("document") == "search-warrant", read
+
+
+@pytest.mark.parametrize("opening", [
+    "guy wants to know whats checked out on his account but the card he's holding is his wife's "
+    "card, not his own",
+    "lady wants to see her holds, the card she gave me isn't hers",
+    "patron wants his fines, he showed a card but it's his brother's",
+])
+def test_someone_elses_card_is_never_offered_as_their_own(opening: str) -> None:
+    """[D6] "the card he's holding is his wife's card, not his own" offered "Yes, their own
+    card": a hurried clerk types the number the bot suggests. A card taken back is offered as
+    what it is (no card of their own), never as the release condition."""
+    flow = CATALOGUE.flow("mount-prospect", OWN)
+    read = {p.question: p for p in prefill(flow, opening)}
+    identity = read.get("identity")
+    assert identity is None or (identity.suggested and identity.choice != "presented"), identity
+
+
+@pytest.mark.parametrize("correction", [
+    "actually its his wifes card not his",
+    "wait, it's not his card, it's his wife's",
+    "oh wait the card belongs to his wife",
+])
+def test_a_correction_after_the_outcome_withdraws_the_release(correction: str) -> None:
+    """[D1] After the release, "actually its his wifes card not his" got "I didn't catch
+    that; nothing changed". Withdrawing a release needs no proof: the case moves off it."""
+    opening = "patron wants to know what he has checked out on his account"
+    said = chat(CATALOGUE, "mount-prospect", [opening, "1", correction, "quit"])
+    cut = max(i for i, line in enumerate(said) if "Share only their current account" in line)
+    after = _said(said[cut + 1:])
+    assert "nothing changed" not in after, after
+    assert "Share only their current account" not in after, after
