@@ -92,3 +92,31 @@ def test_a_correction_after_the_outcome_withdraws_the_release(correction: str) -
     after = _said(said[cut + 1:])
     assert "nothing changed" not in after, after
     assert "Share only their current account" not in after, after
+
+
+SERGEANT = ("sergeant says a guy just called in a threat to shoot up the high school and the call "
+            "came from one of our public pcs, he needs the name on the login right now")
+
+
+def test_a_sergeants_request_for_computer_records_is_a_police_request() -> None:
+    """[D2] Through "computer records", the clerk's words were read as "Someone else: family,
+    employer, lawyer, press or another patron" (from "the high school"): a withhold with a
+    15-minute page during a shooting threat. A sergeant is the police; the school is a place."""
+    said = _said(chat(CATALOGUE, "mount-prospect", [SERGEANT, "2", "1", "quit"]))
+    assert "→ Someone else" not in said, said
+    assert "Police, FBI, or another government agency" in said, said
+    assert "(immediate)" in said, said
+
+
+@pytest.mark.parametrize("opening", [
+    "a deputy is here, says somebody on pc 6 posted a threat against the middle school, wants "
+    "who was logged in",
+    "state trooper wants the wifi logs, says the school got a bomb threat from our network",
+    "lieutenant from county PD on the phone, needs to know who printed a threat to the "
+    "elementary school",
+])
+def test_ranks_are_police_and_a_school_named_as_a_place_is_no_requester(opening: str) -> None:
+    read = {p.question: p.choice
+            for p in prefill(CATALOGUE.flow("mount-prospect", "computer-and-electronic-records"),
+                             opening)}
+    assert read.get("who") == "police", read
