@@ -120,3 +120,37 @@ def test_ranks_are_police_and_a_school_named_as_a_place_is_no_requester(opening:
             for p in prefill(CATALOGUE.flow("mount-prospect", "computer-and-electronic-records"),
                              opening)}
     assert read.get("who") == "police", read
+
+
+J10 = ("mom wants to see what her son checked out, she has his card. hes a senior in high school. "
+       "idk how old, maybe 17 or 18")
+
+
+def test_an_age_on_either_side_of_the_line_is_offered_as_not_sure() -> None:
+    """[D6] "idk how old, maybe 17 or 18" offered "Yes, the child is under 18", the answer
+    that opens Jackson County's release (IV.c): a stressed clerk types the number offered."""
+    said = _said(chat(CATALOGUE, "jackson-county", [J10, "quit"]))
+    assert 'Did you mean "Yes' not in said, said
+    assert 'Did you mean "Not sure"' in said, said
+
+
+@pytest.mark.parametrize("opening", [
+    "dad has his daughter's card, wants her overdue list. she's 17 or 18 i think",
+    "grandma with the kid's card, wants to know what he has out, he's either seventeen or "
+    "eighteen",
+    "mom asking what her boy has checked out, has his card, he's 17-18 not sure",
+])
+def test_two_ages_across_the_line_never_suggest_the_release_side(opening: str) -> None:
+    read = {p.question: p for p in prefill(
+        CATALOGUE.flow("jackson-county", "parent-requests-child-records"), opening)}
+    minor = read.get("minor")
+    assert minor is None or (minor.suggested and minor.choice == "not-sure"), minor
+
+
+def test_a_parent_holding_the_childs_card_is_still_offered_the_card() -> None:
+    """The relative named before the card ("has his daughter's card") is the card a parent
+    needs: only words that say it is not so change what is offered."""
+    read = {p.question: p for p in prefill(
+        CATALOGUE.flow("jackson-county", "parent-requests-child-records"),
+        "dad has his daughter's card, wants to know what she has overdue")}
+    assert read["card"].choice == "presented", read

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from bot.content.flows import Choice, Question
+from bot.content.flows import NOT_SURE, Choice, Question
 from bot.router.text import read_data, words
 
 _WORDS = {
@@ -201,6 +201,8 @@ def age_hint(question: Question, text: str, *, alone: bool = False) -> tuple[str
     """(choice id, the ages as said): the choice most of a stated school level's ages fall to,
     when the level straddles choices ("in high school": under 18, but a senior can be 18):
     offered, never taken."""
+    if (either := _either_side(question, text)) is not None:
+        return either
     spans, said = _stated(question, text, alone)
     if len(spans) != 1 or age_choice(question, text, alone=alone) is not None:
         return None
@@ -212,6 +214,19 @@ def age_hint(question: Question, text: str, *, alone: bool = False) -> tuple[str
     best = max(share.values(), default=0)
     leaders = [cid for cid, n in share.items() if n == best]
     return (leaders[0], said) if best and len(leaders) == 1 else None
+
+
+def _either_side(question: Question, text: str) -> tuple[str, str] | None:
+    """(Not sure, the ages as said) when ``text`` gives two ages as alternatives that fall to
+    different choices ("idk, maybe 17 or 18"): the clerk doesn't know which side of the line
+    the child is, so the hint is Not sure, never the side that opens a release."""
+    for found in (*_RANGE.finditer(text), *_ALTERNATIVES.finditer(text)):
+        ages = {_value(n) for n in re.findall(r"\d+|[A-Za-z]+", found.group(0))
+                if n.isdigit() or n.lower() in _WORDS}
+        owners = {_owner(question, (age, age)) for age in ages}
+        if len(owners) > 1 and question.choice(NOT_SURE) is not None:
+            return NOT_SURE, found.group(0)
+    return None
 
 
 def states_age(question: Question, text: str, *, alone: bool = False) -> bool:

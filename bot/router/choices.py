@@ -334,14 +334,15 @@ class ChoiceMatcher:
                 typed | {w.replace("'", "") for w in typed})  # "won't" and "wont"
         return found
 
-    def _taken_back(self, said: Said, hit: Hit, *, whole: bool) -> bool:
+    def _taken_back(self, said: Said, hit: Hit, *, whole: bool, outright: bool = False) -> bool:
         """Words beside a release condition's phrase defeat it (``Said.taken_back``): "*her
         son* has the card", "showed card but it's her husband's", "lent it, but the system
         shows it blocked". Danger questions are exempt: whoever is in danger, it is danger."""
         if self.question.danger:
             return False
         about_person = any(c.ages for c in self.question.choices)
-        return said.taken_back(hit.start, hit.end, whole=whole, about_person=about_person)
+        return said.taken_back(hit.start, hit.end, whole=whole, about_person=about_person,
+                               outright=outright)
 
     def _only_offers(self, phrase: Phrase) -> bool:
         return (phrase.choice, phrase.fact_words) in self._offered
@@ -556,7 +557,8 @@ class ChoiceMatcher:
         for h in kept:
             undone = self._taken_back(said, h, whole=False)
             out.append(replace(h, strong=h.strong and not undone and said.clean(
-                h.start, h.end, _hedged_alike(said, h, kept)), taken_back=undone))
+                h.start, h.end, _hedged_alike(said, h, kept)),
+                taken_back=undone and self._taken_back(said, h, whole=False, outright=True)))
         return out
 
     def _is_strong(self, phrase: Phrase) -> bool:

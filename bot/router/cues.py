@@ -317,7 +317,8 @@ class Said:
                 return False
         return False
 
-    def taken_back(self, start: int, end: int, *, whole: bool, about_person: bool) -> bool:
+    def taken_back(self, start: int, end: int, *, whole: bool, about_person: bool,
+                   outright: bool = False) -> bool:
         """Words beside the phrase at ``start:end`` defeat what it states: another person named
         as its holder or speaker before it ("*her son* has the card", "the *kid* says it's an
         emergency"), an owner named ("showed id, it's his *brother's*"), a contrast ("except"),
@@ -328,7 +329,9 @@ class Said:
         whole sentence, any contrast at all counts, and so does any person named before the
         phrase; in an opening message, which names the asker too ("grown son with a signed
         release"), only someone's relative or friend does ("*her* son"). ``about_person``: the
-        question is about a person (an age), whose naming is no shift."""
+        question is about a person (an age), whose naming is no shift. ``outright``: only what
+        says it is not so ("not his own", "blocked", "but it's his brother's", a correction),
+        not a relative named before it ("has her son's card" may be the card a parent needs)."""
         c = cues()
         sentence, clause = self.sentence[start], self.clause[start]
         if whole and self.contrasted:
@@ -355,7 +358,8 @@ class Said:
                 return True  # "it's his brother's", not "someone's life is in danger"
             named = whole or (self.clause[i], self.words[i]) in self.kin
             if (i < start or in_contrast) and named and self._cue_at(
-                    i, c.others, near, outside=(start, end)):
+                    i, c.others, near, outside=(start, end)) and (
+                    not outright or in_contrast or sentence in self.corrects):
                 return True  # "her son has the card", not "lent it to her son"
         return False
 
