@@ -154,3 +154,32 @@ def test_a_parent_holding_the_childs_card_is_still_offered_the_card() -> None:
         CATALOGUE.flow("jackson-county", "parent-requests-child-records"),
         "dad has his daughter's card, wants to know what she has overdue")}
     assert read["card"].choice == "presented", read
+
+
+J3 = ("medford PD officer dropped off a written request on department letterhead asking for a "
+      "patron's address and phone. no subpoena, no court order. library director is out on "
+      "medical leave, the assistant director is here tho")
+
+
+def test_a_written_police_request_is_not_read_as_nothing_in_writing() -> None:
+    """[D5] The letter was read as "Nothing in writing" and the clerk told to ask the officer
+    to "put your request in writing". Jackson County IV.d asks for exactly that written
+    request: it goes to the Director, and nobody asks for it again."""
+    said = _said(chat(CATALOGUE, "jackson-county", [J3, "2", "quit"]))
+    assert "→ Nothing in writing" not in said, said
+    assert "→ A written request or letter from the agency" in said, said
+    assert "Please put your request in writing" not in said, said
+    assert "Keep the written request and give it to the Library Director" in said, said
+
+
+@pytest.mark.parametrize("opening", [
+    "sheriff's deputy left a letter from the department asking for a patron's phone number, "
+    "no warrant",
+    "an officer emailed a formal written request for who checked out a book, nothing from a "
+    "judge",
+    "state police sent a signed request on letterhead for a patron's address",
+])
+def test_a_letter_from_the_agency_answers_what_the_officer_has(opening: str) -> None:
+    read = {p.question: p.choice for p in prefill(
+        CATALOGUE.flow("jackson-county", "law-enforcement-request"), opening)}
+    assert read.get("document") == "written-request", read
