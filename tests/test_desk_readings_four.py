@@ -183,3 +183,95 @@ def test_a_letter_from_the_agency_answers_what_the_officer_has(opening: str) -> 
     read = {p.question: p.choice for p in prefill(
         CATALOGUE.flow("jackson-county", "law-enforcement-request"), opening)}
     assert read.get("document") == "written-request", read
+
+
+J6 = ("reporter from the mail tribune wants to know how many people checked out the banned book "
+      "display books and whether the councilman's wife has a card")
+
+
+def test_a_two_part_reporter_question_keeps_the_part_that_names_a_person() -> None:
+    """[D4] Only the count was read ("Numbers that name no one") and the question about the
+    councilman's wife was dropped. The stricter part decides: a person."""
+    said = _said(chat(CATALOGUE, "jackson-county", [J6, "quit"]))
+    assert "→ Numbers that name no one" not in said, said
+    assert "→ A person, or records about users" in said, said
+
+
+@pytest.mark.parametrize(("opening", "about"), [
+    ("journalist asking for our visitor numbers this year and if the mayor has a library card",
+     "patron"),
+    ("reporter wants stats on the drag story hour and the names of who signed up", "patron"),
+    ("reporter wants our circulation numbers for the year", "statistics"),
+])
+def test_the_person_part_outweighs_the_numbers(opening: str, about: str) -> None:
+    read = {p.question: p.choice for p in prefill(
+        CATALOGUE.flow("jackson-county", "media-inquiry"), opening)}
+    assert read.get("about") == about, read
+
+
+def test_a_typed_two_part_answer_takes_the_person_part() -> None:
+    from bot.engine.matching import match_choice
+    question = CATALOGUE.flow("westmont", "media-inquiry").nodes["about"]
+    found = match_choice(question, "how many visits, and whether the mayor has a card")
+    assert found is not None and found.id == "patron"
+
+
+@pytest.mark.parametrize("opening", [
+    "deputy: 6-yr-old missing, wants login name, no time for a warrant. showed his badge",
+    "officer at the desk, kid ran away from home, he says there's no time to get a court order",
+    "trooper needs the address of whoever used pc 2, a woman is missing, no time for a court "
+    "order he says",
+])
+def test_no_time_for_a_court_order_answers_the_emergency_question(opening: str) -> None:
+    """[D9] "no time for a court order" was typed and still asked ("Did you mean Yes? I won't
+    assume it"), minutes lost in exactly the emergencies. It is the officer's claim the
+    question asks about, word for word; the other release conditions are still asked."""
+    read = {p.question: p for p in prefill(
+        CATALOGUE.flow("mahomet", "law-enforcement-request"), opening)}
+    assert "emergency" in read and read["emergency"].choice == "yes", read
+    assert not read["emergency"].suggested, read["emergency"]
+    assert "danger" not in read or read["danger"].suggested or read["danger"].choice != "yes"
+
+
+def test_deputy_emergency_at_a_library_without_the_exception_goes_straight_to_it() -> None:
+    said = _said(chat(CATALOGUE, "jackson-county", [
+        "deputy: 6-yr-old missing, wants login name, no time for a warrant. showed his badge",
+        "quit"]))
+    assert "→ Yes, they say it's an emergency" in said, said
+    assert "Your policy has no emergency exception" in said, said
+
+
+@pytest.mark.parametrize("opening", [
+    "process server just handed me a subpoena from some law firm for a patron's records in a "
+    "custody case. the administrator is off today, im the only full timer here",
+    "a lawyer's office sent us a subpoena for a patron's checkout records",
+])
+def test_a_subpoena_from_a_law_firm_is_a_subpoena(opening: str) -> None:
+    """[D9, C1] "What kind of paper is it?" was asked with no suggestion after "a subpoena
+    from some law firm": the paper is a subpoena, whoever sent it."""
+    read = {p.question: p.choice for p in prefill(
+        CATALOGUE.flow("calumet", "legal-document-served"), opening)}
+    assert read.get("document") == "subpoena", read
+
+
+def test_a_law_firms_letter_that_is_no_subpoena_stays_a_letter() -> None:
+    read = {p.question: p.choice for p in prefill(
+        CATALOGUE.flow("calumet", "legal-document-served"),
+        "got a letter from a law firm asking for a patron's records, it's not a subpoena")}
+    assert read.get("document") == "lawyer-letter", read
+
+
+@pytest.mark.parametrize("opening", [
+    # the clerk's words (play-test 4, W7)
+    "got a letter from a lawyer in a divorce case asking for the husband's checkout history. not "
+    "a court order, just a letter on law firm letterhead",
+    "an attorney mailed us a demand letter for a patron's borrowing records",
+    "law firm emailed asking for a patron's records for a lawsuit, just a letter, nothing from "
+    "a court",
+])
+def test_a_lawyers_letter_waits_for_the_working_day(opening: str) -> None:
+    """[D8] A lawyer's letter compels nothing: "pass it on today", and a 15-minute page as
+    well. Nobody must act now, so nobody is paged."""
+    said = _said(chat(CATALOGUE, "westmont", [opening, "1", "quit"]))
+    assert "A lawyer's letter is not a court order" in said, said
+    assert "PAGING" not in said, said

@@ -1,5 +1,6 @@
 """Checks on what a flow declares for understanding staff: ``critical``, ``strong``,
-``if_denied`` and ``ages`` on choices (read by bot/router/choices.py and bot/router/ages.py)."""
+``if_denied``, ``outweighs`` and ``ages`` on choices (read by bot/router/choices.py and
+bot/router/ages.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ def check_understanding(flow: Flow) -> list[Problem]:
         for choice in question.choices:
             where = f"question {question.id}, choice {choice.id}"
             for key, target in (("if_denied", choice.if_denied),
-                                ("if_not_yet", choice.if_not_yet)):
+                                ("if_not_yet", choice.if_not_yet),
+                                *(("outweighs", o) for o in choice.outweighs)):
                 if target is not None and (target not in ids or target == choice.id):
                     problems.append(Problem(flow.path, choice.line,
                                             f"{where}: {key} {target!r} is not another choice "

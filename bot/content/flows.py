@@ -28,6 +28,9 @@ class Choice:
     offered: tuple[str, ...] = ()  # phrases that only offer the choice ("urgent"), never set it
     if_denied: str | None = None  # the choice that denying this one means ("no warrant")
     if_not_yet: str | None = None  # the choice it means when only promised ("warrant later")
+    # named in one message with these choices, this one answers: the stricter reading of a
+    # two-part question ("how many borrowed it, and does the mayor have a card": a person)
+    outweighs: tuple[str, ...] = ()
     ages: tuple[int, int] | None = None  # the ages (inclusive) a stated age answers with this
     # Only on "Not sure": how staff can find out, and whether not knowing is itself a reason
     # to fetch a person (then ``next`` is followed; otherwise the most cautious outcome).
@@ -154,6 +157,7 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
                     offered=tuple(c.get("offered", ())),
                     if_denied=c.get("if_denied"),
                     if_not_yet=c.get("if_not_yet"),
+                    outweighs=tuple(c.get("outweighs", ())),
                     ages=_ages(c.get("ages")),
                     find_out=c.get("find_out", ""),
                     pages=bool(c.get("pages", False)),

@@ -365,7 +365,7 @@ class ChoiceMatcher:
         hits = self._read(said, specific_only=False)
         if any(self._unsure(h) for h in hits):
             return None  # "maybe a warrant": ask again rather than guess
-        named = self._answered(hits)
+        named = self._outweighed(self._answered(hits))
         if len(named) == 1 and not _taken_back_by_but(said, hits):
             return self.question.choice(named.pop())
         if named:
@@ -487,7 +487,7 @@ class ChoiceMatcher:
         # choice ("passed out, think it's an overdose": someone is in danger either way)
         doubted = {h.choice for h in hits if self._unsure(h)} - {
             h.choice for h in hits if h.reading == STATED and h.strong}
-        named = self._answered(hits)
+        named = self._outweighed(self._answered(hits))
         if doubted or len(named) != 1:
             weak = [h for h in hits if self._unsure(h)
                     or (h.reading == STATED and self._critical(h.choice))]
@@ -520,6 +520,13 @@ class ChoiceMatcher:
             if fallback and self.question.choice(fallback) is not None:
                 return replace(hit, choice=fallback, reading=STATED, strong=False)
         return None
+
+    def _outweighed(self, named: set[str]) -> set[str]:
+        """``named`` without the choices one of them ``outweighs``: a two-part question takes
+        its stricter part ("how many borrowed it, and does the mayor have a card" is about a
+        person), never silently the milder one."""
+        over = {o for cid in named if (c := self.question.choice(cid)) for o in c.outweighs}
+        return named - over if named - over else named
 
     def _critical(self, choice_id: str) -> bool:
         choice = self.question.choice(choice_id)
