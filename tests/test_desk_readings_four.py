@@ -217,31 +217,6 @@ def test_a_typed_two_part_answer_takes_the_person_part() -> None:
 
 
 @pytest.mark.parametrize("opening", [
-    "deputy: 6-yr-old missing, wants login name, no time for a warrant. showed his badge",
-    "officer at the desk, kid ran away from home, he says there's no time to get a court order",
-    "trooper needs the address of whoever used pc 2, a woman is missing, no time for a court "
-    "order he says",
-])
-def test_no_time_for_a_court_order_answers_the_emergency_question(opening: str) -> None:
-    """[D9] "no time for a court order" was typed and still asked ("Did you mean Yes? I won't
-    assume it"), minutes lost in exactly the emergencies. It is the officer's claim the
-    question asks about, word for word; the other release conditions are still asked."""
-    read = {p.question: p for p in prefill(
-        CATALOGUE.flow("mahomet", "law-enforcement-request"), opening)}
-    assert "emergency" in read and read["emergency"].choice == "yes", read
-    assert not read["emergency"].suggested, read["emergency"]
-    assert "danger" not in read or read["danger"].suggested or read["danger"].choice != "yes"
-
-
-def test_deputy_emergency_at_a_library_without_the_exception_goes_straight_to_it() -> None:
-    said = _said(chat(CATALOGUE, "jackson-county", [
-        "deputy: 6-yr-old missing, wants login name, no time for a warrant. showed his badge",
-        "quit"]))
-    assert "→ Yes, they say it's an emergency" in said, said
-    assert "Your policy has no emergency exception" in said, said
-
-
-@pytest.mark.parametrize("opening", [
     "process server just handed me a subpoena from some law firm for a patron's records in a "
     "custody case. the administrator is off today, im the only full timer here",
     "a lawyer's office sent us a subpoena for a patron's checkout records",
