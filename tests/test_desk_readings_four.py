@@ -23,6 +23,11 @@ def _said(lines: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _choices(library: str, flow: str, opening: str) -> dict[str, str]:
+    """Question -> choice, for what ``opening`` fills in or offers at ``flow``."""
+    return {p.question: p.choice for p in prefill(CATALOGUE.flow(library, flow), opening)}
+
+
 M7 = ("guy wants a printout of his own checkout history, has his card and id. wait actually its "
       "his wife's card he's holding, not his")
 
@@ -56,9 +61,8 @@ def test_the_later_words_of_a_correction_re_answer_the_card_question(opening: st
 
 def test_a_correction_in_the_opening_re_answers_other_questions_too() -> None:
     """The same reading for any question: the later words are the fact."""
-    read = {p.question: p.choice for p in prefill(
-        CATALOGUE.flow("mount-prospect", "law-enforcement-request"),
-        "cop with a subpoena for records. wait actually it's a search warrant signed by a judge")}
+    read = _choices("mount-prospect", "law-enforcement-request", "cop with a subpoena for "
+                    "records. wait actually it's a search warrant signed by a judge")
     assert read.get("document") == "search-warrant", read
 
 
@@ -116,9 +120,7 @@ def test_a_sergeants_request_for_computer_records_is_a_police_request() -> None:
     "elementary school",
 ])
 def test_ranks_are_police_and_a_school_named_as_a_place_is_no_requester(opening: str) -> None:
-    read = {p.question: p.choice
-            for p in prefill(CATALOGUE.flow("mount-prospect", "computer-and-electronic-records"),
-                             opening)}
+    read = _choices("mount-prospect", "computer-and-electronic-records", opening)
     assert read.get("who") == "police", read
 
 
@@ -180,8 +182,7 @@ def test_a_written_police_request_is_not_read_as_nothing_in_writing() -> None:
     "state police sent a signed request on letterhead for a patron's address",
 ])
 def test_a_letter_from_the_agency_answers_what_the_officer_has(opening: str) -> None:
-    read = {p.question: p.choice for p in prefill(
-        CATALOGUE.flow("jackson-county", "law-enforcement-request"), opening)}
+    read = _choices("jackson-county", "law-enforcement-request", opening)
     assert read.get("document") == "written-request", read
 
 
@@ -204,8 +205,7 @@ def test_a_two_part_reporter_question_keeps_the_part_that_names_a_person() -> No
     ("reporter wants our circulation numbers for the year", "statistics"),
 ])
 def test_the_person_part_outweighs_the_numbers(opening: str, about: str) -> None:
-    read = {p.question: p.choice for p in prefill(
-        CATALOGUE.flow("jackson-county", "media-inquiry"), opening)}
+    read = _choices("jackson-county", "media-inquiry", opening)
     assert read.get("about") == about, read
 
 
@@ -224,15 +224,13 @@ def test_a_typed_two_part_answer_takes_the_person_part() -> None:
 def test_a_subpoena_from_a_law_firm_is_a_subpoena(opening: str) -> None:
     """[D9, C1] "What kind of paper is it?" was asked with no suggestion after "a subpoena
     from some law firm": the paper is a subpoena, whoever sent it."""
-    read = {p.question: p.choice for p in prefill(
-        CATALOGUE.flow("calumet", "legal-document-served"), opening)}
+    read = _choices("calumet", "legal-document-served", opening)
     assert read.get("document") == "subpoena", read
 
 
 def test_a_law_firms_letter_that_is_no_subpoena_stays_a_letter() -> None:
-    read = {p.question: p.choice for p in prefill(
-        CATALOGUE.flow("calumet", "legal-document-served"),
-        "got a letter from a law firm asking for a patron's records, it's not a subpoena")}
+    read = _choices("calumet", "legal-document-served", "got a letter from a law firm asking "
+                    "for a patron's records, it's not a subpoena")
     assert read.get("document") == "lawyer-letter", read
 
 
