@@ -6,8 +6,9 @@ it is.
 
 For each run: five-fold out-of-fold predictions of the model as trained
 (``bot.router.train``), then the bands fitted two ways on the same predictions: the single best
-combination (``band_fits``, how they were fitted before) and the median over resamples
-(``fit_bands``, shipped); and the out-of-fold top-1, conf-wrong and declined with each. The
+combination with no decline floor (``band_fits``, how they were fitted before) and the median
+over resamples of the best that decline ``DECLINED_FLOOR`` of the desk talk (``fit_bands``,
+shipped); and the out-of-fold top-1, conf-wrong and declined with each. The
 spread (largest minus smallest over the runs) is what a small data change can do to them.
 Training data only: no held-out set is read.
 """
