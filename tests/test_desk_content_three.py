@@ -75,7 +75,7 @@ DECLINED_POLICE = [
     ("mahomet", "cop says its an emergency, needs the name on the account that reserved a book, "
                 "but he refuses to fill out any form"),
     ("calumet", "un policier demande l'adresse d'un usager, il n'a pas de mandat"),
-    ("westmont", "un policía está en el mostrador y quiere la dirección de un usuario"),
+    ("westmont", "un policía quiere hablar con alguien del mostrador"),
 ]
 
 
