@@ -33,6 +33,12 @@ def test_a_nickname_or_the_name_it_stands_for_is_the_same_person(
         assert part not in out, out
 
 
+def test_a_place_word_ending_a_name_is_not_looked_for_again() -> None:
+    """River and Lane are given names; Church, Court and Center only end one."""
+    out = redact("patron Dana Church asked about her fines; the church van is outside")
+    assert "the church van is outside" in out and "Dana" not in out
+
+
 def test_a_nickname_that_is_an_everyday_word_stays() -> None:
     """``bill`` is a nickname of Robert, and far more often what a patron pays."""
     assert redact("Robert Kaminski paid the bill today") == "[name] paid the bill today"

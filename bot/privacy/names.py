@@ -908,9 +908,10 @@ def mentions_again(text: str, masked: list[str]) -> list[tuple[int, int]]:
 def _names_nobody(bare: str) -> bool:
     """Too short, a pronoun, an article, a particle or a staff word: never a word of a name to
     look for again (``the`` of "the Garcias", ``de`` of "de la Cruz", ``will`` and ``may``).
-    A place word that was masked as a name (River, Lane) is the person's, like any other."""
+    A place word is looked for again only if it is a given name (River, Lane), not the end of
+    a name that is a place's word too ("Destiny Church is a patron, not the church")."""
     return (len(bare) < 2 or bare in FUNCTION_WORDS or bare in staff_words()
-            or bare in PARTICLES)
+            or bare in PARTICLES or bare in PLACE_WORDS and bare not in name_lists()[0])
 
 
 def related_names(bare: str) -> frozenset[str]:
