@@ -31,6 +31,9 @@ class Choice:
     # named in one message with these choices, this one answers: the stricter reading of a
     # two-part question ("how many borrowed it, and does the mayor have a card": a person)
     outweighs: tuple[str, ...] = ()
+    # A condition only a thing given, shown or read out now meets: "her card is at home",
+    # "in the car" or "says he has it" is not it (bot/router/cues.py ``Said.elsewhere``).
+    in_hand: bool = False
     ages: tuple[int, int] | None = None  # the ages (inclusive) a stated age answers with this
     # Only on "Not sure": how staff can find out, and whether not knowing is itself a reason
     # to fetch a person (then ``next`` is followed; otherwise the most cautious outcome).
@@ -158,6 +161,7 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
                     if_denied=c.get("if_denied"),
                     if_not_yet=c.get("if_not_yet"),
                     outweighs=tuple(c.get("outweighs", ())),
+                    in_hand=bool(c.get("in_hand", False)),
                     ages=_ages(c.get("ages")),
                     find_out=c.get("find_out", ""),
                     pages=bool(c.get("pages", False)),

@@ -24,7 +24,7 @@ from functools import cache, cached_property
 from rapidfuzz import fuzz, process
 
 from bot.content.flows import NOT_SURE, Choice, Question
-from bot.router.cues import DENIED, DOUBTED, NOT_YET, STATED, Said, cues
+from bot.router.cues import DENIED, DOUBTED, ELSEWHERE, NOT_YET, STATED, Said, cues
 from bot.router.text import NEGATIONS, Normaliser, is_content, stem, stopwords, words
 
 ACCEPT = 82.0  # below this the best fuzzy candidate is not trusted
@@ -65,7 +65,7 @@ class Hit:
     phrase: Phrase
     start: int
     end: int
-    reading: str = STATED  # STATED | DENIED | NOT_YET (promised, pending) | DOUBTED
+    reading: str = STATED  # STATED | DENIED | NOT_YET (promised, pending) | DOUBTED | ELSEWHERE
     strong: bool = True  # may set a safety-critical choice: see ChoiceMatcher.strong
     taken_back: bool = False  # words beside it undo it ("his wife's card, not his own")
 
@@ -387,7 +387,7 @@ class ChoiceMatcher:
         answer = corrected or answer  # "no, she's the grandma": the grandma is offered
         hits = [h for h in self._read(Said.of(answer, self._normalised), specific_only=False)
                 if h.choice != NOT_SURE]
-        offered = [h for h in hits if self._unsure(h)
+        offered = [h for h in hits if (self._unsure(h) and h.reading != ELSEWHERE)
                    or (h.reading == STATED and self._critical(h.choice) and not h.strong)]
         # a choice denied outright ("he's her uncle, not her dad") names nothing to offer
         named = {h.choice for h in hits if h.reading != DENIED}
@@ -424,12 +424,14 @@ class ChoiceMatcher:
         choice = self.question.choice(hit.choice)
         if choice is None:
             return None
-        return {DENIED: choice.if_denied, NOT_YET: choice.if_not_yet}.get(hit.reading)
+        return {DENIED: choice.if_denied, NOT_YET: choice.if_not_yet,
+                ELSEWHERE: choice.if_not_yet}.get(hit.reading)
 
     def _unsure(self, hit: Hit) -> bool:
         """Doubted, or promised or threatened with nothing it stands for ("threatening to come
         back with a gun"): offered, never taken, and nothing else is taken for the question."""
-        return hit.reading == DOUBTED or (hit.reading == NOT_YET and self._instead(hit) is None)
+        return hit.reading == DOUBTED or (
+            hit.reading in (NOT_YET, ELSEWHERE) and self._instead(hit) is None)
 
     def _fuzzy(self, said: str) -> Choice | None:
         """A misspelt phrase ("serch warant"). Every word of meaning in the answer must be
@@ -489,7 +491,8 @@ class ChoiceMatcher:
             h.choice for h in hits if h.reading == STATED and h.strong}
         named = self._outweighed(self._answered(hits))
         if doubted or len(named) != 1:
-            weak = [h for h in hits if self._unsure(h)
+            # a thing said to be elsewhere ("her card is at home") is not offered as in hand
+            weak = [h for h in hits if (self._unsure(h) and h.reading != ELSEWHERE)
                     or (h.reading == STATED and self._critical(h.choice))]
             maybe = {h.choice for h in weak}
             if len(maybe) == 1 and not (named - maybe):
@@ -528,6 +531,12 @@ class ChoiceMatcher:
         over = {o for cid in named if (c := self.question.choice(cid)) for o in c.outweighs}
         return named - over if named - over else named
 
+    def _in_hand(self, phrase: Phrase) -> bool:
+        """The phrase's choice is met only by a thing in hand now (``in_hand`` in the flow);
+        danger questions never ("hurt at home" is danger)."""
+        choice = self.question.choice(phrase.choice)
+        return choice is not None and choice.in_hand and not self.question.danger
+
     def _critical(self, choice_id: str) -> bool:
         choice = self.question.choice(choice_id)
         return choice is not None and choice.critical
@@ -557,6 +566,8 @@ class ChoiceMatcher:
                     reading = STATED  # "no warrant" is itself the fact
                 if self._only_offers(phrase):
                     reading = DOUBTED  # "urgent": the emergency is offered, never taken
+                elif reading == STATED and self._in_hand(phrase) and said.elsewhere(start, end):
+                    reading = ELSEWHERE  # "has her card at home", "says he has it"
                 found.append(Hit(phrase.choice, phrase, start, end, reading,
                                  self._is_strong(phrase)))
         kept = _without_senders(said, _outermost(found))

@@ -26,6 +26,9 @@ SHORT_REACH = 3  # ... a determiner ("no", "without") across this many
 REACH_AFTER = 3  # a cue after a phrase: "warrant not yet", "warrant is pending"
 
 STATED, DENIED, NOT_YET, DOUBTED = "stated", "denied", "not-yet", "doubted"
+# A thing that must be in hand, said to be elsewhere or only claimed ("her card is at home",
+# "says he has it"): neither taken nor offered (``Said.elsewhere``).
+ELSEWHERE = "elsewhere"
 
 # Sentences end at these (and at "but": "no warrant but a subpoena" states two things).
 _SENTENCE = re.compile(r"[.!?;\n]+|\b(?:but|however|although|though)\b", re.IGNORECASE)
@@ -65,6 +68,7 @@ class Cues:
     hedges: tuple[re.Pattern[str], ...] = ()
     corrections: tuple[re.Pattern[str], ...] = ()
     sender_before: frozenset[tuple[str, ...]] = frozenset()
+    elsewhere: frozenset[tuple[str, ...]] = frozenset()
 
     def corrected(self, text: str) -> str | None:
         """The words after a correction's opener ("wait, actually it's a subpoena" -> "it's a
@@ -101,7 +105,7 @@ class Cues:
         out: set[str] = set(self.scope_ends | self.holding | self.other_kind)
         for group in (self.denied_before, self.yet_before, self.yet_after, self.doubt,
                       self.doubt_critical, self.caution_before, self.others, self.contrast,
-                      self.defeats):
+                      self.defeats, self.elsewhere):
             for cue in group:
                 out.update(cue)
         return out
@@ -132,7 +136,7 @@ def cues() -> Cues:
                 phrases("takes_object"), phrases("others"), phrases("contrast"),
                 phrases("defeats"), _openers(raw["says_yes"]), _openers(raw["says_no"]),
                 _openers(raw["says_unsure"]), _openers(raw["hedges"]),
-                _openers(raw["corrections"]), phrases("sender_before"))
+                _openers(raw["corrections"]), phrases("sender_before"), phrases("elsewhere"))
 
 
 def _openers(entries: list[str]) -> tuple[re.Pattern[str], ...]:
@@ -362,6 +366,23 @@ class Said:
                     not outright or in_contrast or sentence in self.corrects):
                 return True  # "her son has the card", not "lent it to her son"
         return False
+
+    def elsewhere(self, start: int, end: int) -> bool:
+        """The phrase at ``start:end`` names a thing that is not in hand: its sentence, or a
+        contrast sentence right after ("has her card *but* it's in the car"), puts it somewhere
+        else or only reports it ("has her card at home", "says he has her card", "can bring
+        it")."""
+        c = cues()
+        sentence = self.sentence[start]
+        after = sentence + 1 if sentence + 1 in self.contrasted else -1
+        # a phrase that opens with its holding word shares it with a report ("says he *has*")
+        own = (start + 1 if self.words[start] in c.holding else start, end)
+
+        def near(i: int) -> bool:
+            return self.sentence[i] in (sentence, after)
+
+        return any(self._cue_at(i, c.elsewhere, near, outside=own) is not None
+                   for i in range(len(self.words)) if near(i) and not own[0] <= i < end)
 
     def other_kind(self, start: int) -> bool:
         """The word just before ``start``, in its clause, makes the phrase another kind of
