@@ -28,7 +28,8 @@ MOM = "mom wants to know what her 10 year old has checked out"
 ELSEWHERE = ["he has her card at home", "he has her card in the car",
              "he says he has her card somewhere", "he has her card, it's in his truck",
              "he has her card but left it at home", "he can bring her card tomorrow",
-             "he has her card on his phone somewhere"]
+             "he has her card on his phone somewhere", "he went home to get her card",
+             "he will bring her card"]
 PRESENTED = ["he has her card right here", "he handed me her card",
              "he read me the card number", "he has her card"]
 

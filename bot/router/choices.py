@@ -566,8 +566,9 @@ class ChoiceMatcher:
                     reading = STATED  # "no warrant" is itself the fact
                 if self._only_offers(phrase):
                     reading = DOUBTED  # "urgent": the emergency is offered, never taken
-                elif reading == STATED and self._in_hand(phrase) and said.elsewhere(start, end):
-                    reading = ELSEWHERE  # "has her card at home", "says he has it"
+                elif self._in_hand(phrase) and (reading == NOT_YET or (
+                        reading == STATED and said.elsewhere(start, end))):
+                    reading = ELSEWHERE  # "has her card at home", "says he has it", "will bring it"
                 found.append(Hit(phrase.choice, phrase, start, end, reading,
                                  self._is_strong(phrase)))
         kept = _without_senders(said, _outermost(found))
