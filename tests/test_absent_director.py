@@ -101,6 +101,43 @@ def test_a_roster_without_a_stand_in_still_pages_the_privacy_in_charge(
                                       None)] == ["ok"]  # type: ignore[arg-type]
 
 
+
+def _page_to(service: EscalationService, person: str) -> str:
+    with service.db.engine.connect() as conn:
+        return conn.execute(select(outbox.c.escalation_id).where(
+            outbox.c.target == person, outbox.c.kind == "page")).scalar_one()
+
+
+def test_the_stand_in_may_not_silence_a_page_meant_for_the_director(
+        tmp_path: Path, catalogue: Catalogue) -> None:
+    """Review4 M3: the staff member in charge acts only on the pages that went to them; on a
+    page to the Director (she is in) they are refused like any other clerk, in Slack's
+    pre-checks too, and the page keeps climbing."""
+    service = _service(tmp_path, catalogue, ("U0INCHARGE",))
+    chat(catalogue, "westmont",
+         ["a process server just handed me a court order for a patron records", "no",
+          "yes, she's here", ""], escalations=service)
+    assert ("page", "U0INCHARGE") not in _queued(service)
+    escalation = _page_to(service, "U0DIRECTOR")
+    assert not service.can_act("U0INCHARGE", escalation)
+    assert service.acknowledge(escalation, "U0INCHARGE").status == "refused"
+    assert service.resolve(escalation, "U0INCHARGE", "handled").status == "refused"
+    assert service.get(escalation).state == "triggered"
+    assert service.can_act("U0DIRECTOR", escalation)
+    assert service.acknowledge(escalation, "U0DIRECTOR").status == "acknowledged"
+
+
+def test_the_stand_in_may_act_on_the_page_that_went_to_them(
+        tmp_path: Path, catalogue: Catalogue) -> None:
+    service = _service(tmp_path, catalogue, ("U0INCHARGE",))
+    chat(catalogue, "westmont", [M2, "no", ""], escalations=service)
+    escalation = _page_to(service, "U0INCHARGE")
+    assert service.can_act("U0INCHARGE", escalation)
+    assert service.can_act("U0DIRECTOR", escalation)  # the Director may always take it back
+    assert not service.can_act("U0CLERK", escalation)
+    assert service.resolve(escalation, "U0INCHARGE", "handled").status == "resolved"
+
+
 @pytest.mark.parametrize("away", [", the director is on vacation", ", the director is out today",
                                   ", director's off this week", ". The director is not in today.",
                                   ", the director is away at a conference"])

@@ -1,8 +1,9 @@
 """People's steps on a page: acknowledge it (someone is on it) and resolve it (it is over).
 
-Only members of the privacy-in-charge or director roles may take them (``roles.can_act``);
-anyone else gets the library's refusal. A second click, on any instance, finds the row locked
-and then already moved on, and is told so: nothing is queued twice.
+Only members of the privacy-in-charge or director roles may take them, and the stand-in on a
+page that went to the stand-in (``roles.can_act``); anyone else gets the library's refusal. A
+second click, on any instance, finds the row locked and then already moved on, and is told so:
+nothing is queued twice.
 
 An acknowledgement may come through any channel the page went out on (``via``: Slack, a
 text reply, a key pressed on a call, a one-time link); it is audited with that channel. A
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.escalation.endings import ending_label
 from bot.escalation.records import AckResult, format_utc, thread_of
-from bot.escalation.roles import row_to_act_on
+from bot.escalation.roles import row_packet, row_to_act_on
 from bot.escalation.states import WAITING, Event, State, allows, move
 from bot.privacy.redact import redact
 from bot.store import ack_links, paging
@@ -61,7 +62,7 @@ def acknowledge_by_link(service: Core, nonce: str, via: str) -> AckResult:
             return AckResult("not-found", "This page no longer exists.")
         if link.expires_at <= now and row.state == WAITING:
             return AckResult("already", "This acknowledgement link has expired.")
-        if not service.roles.can_act(link.person):
+        if not service.roles.can_act(link.person, row_packet(row)):
             return AckResult("refused", service.roles.refusal(row.library))
         result = _acknowledge_row(service, conn, row, link.person, via, now)
     ring()

@@ -69,13 +69,20 @@ class Roles:
     def has_director(self) -> bool:
         return bool(self.config.members(DIRECTOR))
 
-    def can_act(self, user_id: str) -> bool:
-        """Members of any paged role (the stand-in too) may acknowledge or resolve. With no
-        role members configured at all (the terminal demo), the local terminal user may."""
-        members = {m for role in (PIC, DIRECTOR, STAND_IN)
-                   for m in self.config.members(role)}
+    def can_act(self, user_id: str, packet: dict[str, Any] | None = None) -> bool:
+        """Whether ``user_id`` may acknowledge or resolve the escalation whose ``packet`` this
+        is (``None``: a hold, or a page not named). Members of the privacy-in-charge and
+        director roles always may; the stand-in only on a page that went to the stand-in
+        (``packet["stand_in"]``): a page meant for the Director must not be silenced by the
+        staff member who stands in when the Director is away. With no role members configured
+        at all (the terminal demo), the local terminal user may."""
+        roles = (PIC, DIRECTOR, STAND_IN) if packet and packet.get("stand_in") else (
+            PIC, DIRECTOR)
+        members = {m for role in roles for m in self.config.members(role)}
         if members:
             return user_id in members
+        if any(self.config.members(role) for role in (PIC, DIRECTOR, STAND_IN)):
+            return False
         return user_id.startswith("terminal")
 
     def refusal(self, library: str) -> str:
@@ -128,9 +135,15 @@ def who_is_paged(row: Record) -> Paged:
 def row_to_act_on(row: Record | None, roles: Roles, user_id: str,
                   missing: str) -> Record | AckResult:
     """The row (an escalation or a hold, locked for the change); or why ``user_id`` cannot act:
-    there is no such row, or they are not in either role."""
+    there is no such row, or they may not act on it (``Roles.can_act``)."""
     if row is None:
         return AckResult("not-found", missing)
-    if not roles.can_act(user_id):
+    if not roles.can_act(user_id, row_packet(row)):
         return AckResult("refused", roles.refusal(row.library))
     return row
+
+
+def row_packet(row: Record) -> dict[str, Any] | None:
+    """The packet of an escalation ``row``; ``None`` for a hold (it has none)."""
+    packet = getattr(row, "packet", None)
+    return json.loads(packet) if packet else None

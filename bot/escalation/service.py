@@ -41,9 +41,10 @@ from bot.escalation.records import (
     ThreadRef,
     dedupe_key,
 )
-from bot.escalation.roles import Roles, who_is_paged
+from bot.escalation.roles import Roles, row_packet, who_is_paged
 from bot.escalation.status import LiveStatus
 from bot.privacy.redact import redact_values
+from bot.store import paging
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import OutboxRow, OutboxStore, Undelivered, ring
@@ -74,8 +75,11 @@ class EscalationService:
         ``packet`` this is)."""
         return self.roles.recipients(level, packet)
 
-    def can_act(self, user_id: str) -> bool:
-        return self.roles.can_act(user_id)
+    def can_act(self, user_id: str, escalation_id: str | None = None) -> bool:
+        """Whether ``user_id`` may acknowledge or resolve the escalation ``escalation_id``
+        (``Roles.can_act``: the stand-in only a page that went to the stand-in)."""
+        row = paging.escalation(self.db, escalation_id) if escalation_id else None
+        return self.roles.can_act(user_id, row_packet(row) if row is not None else None)
 
     def if_no_answer(self, library: str) -> str:
         return self.roles.if_no_answer(library)

@@ -62,13 +62,14 @@ def register(app: App, services: Services) -> None:
         if service() is None:
             return
         escalation_id = str(body["actions"][0].get("value") or "")
-        if not service().can_act(body["user"]["id"]):
+        if not service().can_act(body["user"]["id"], escalation_id):
             _tell(client, respond, body, REFUSAL)
             return
         client.views_open(trigger_id=body["trigger_id"], view=resolve_modal(escalation_id))
 
     def check_submit(ack: Ack, body: dict[str, Any]) -> None:
-        if service() is not None and not service().can_act(body["user"]["id"]):
+        if service() is not None and not service().can_act(
+                body["user"]["id"], str(body["view"].get("private_metadata") or "") or None):
             ack(response_action="errors", errors={NOTE_BLOCK: REFUSAL[:150]})
             return
         ack()
@@ -78,7 +79,7 @@ def register(app: App, services: Services) -> None:
             return
         view = body["view"]
         user = body["user"]["id"]
-        if not service().can_act(user):
+        if not service().can_act(user, str(view.get("private_metadata") or "") or None):
             return
         values = (view.get("state") or {}).get("values") or {}
         note = (values.get(NOTE_BLOCK) or {}).get(NOTE_ACTION, {}).get("value")
