@@ -188,17 +188,17 @@ def test_a_stand_in_quote_not_in_its_clause_is_a_content_error(tmp_path: Path) -
     assert "pack.yaml:" in message and "not word for word in its cited clauses" in message
 
 
-def test_play_test_4_w1_a_warrant_with_the_director_out_waits_for_the_stand_in() -> None:
-    """W1: officers with a warrant wait for whoever can act today, not for the Director."""
-    case = run_opening(ROOT, "westmont",
-                       "cop here with a warrant for a patrons records, director is out today",
-                       "search warrant")
-    assert case["outcome"]["id"] == "search-warrant-policy-silent"
-    assert case["pages"][0]["roles"] == ["stand-in"]
-    assert "director-in" not in case["asked"]
-    text = " ".join(case["outcome"]["do"])
-    assert "wait a few minutes for the staff member in charge of the library" in text
-    assert "Library Director" not in case["outcome"]["headline"]
+def test_a_warrant_pages_at_once_even_with_the_director_said_out() -> None:
+    """A warrant may be carried out at once (review 4 M1): the immediate page and the
+    don't-obstruct outcome come first, with no question before them. The Director's absence
+    is not asked on a warrant; the page ladder reaches the next person if nobody answers."""
+    for opening in ("cop here with a warrant for a patrons records, director is out today",
+                    "police officer here with a search warrant for our computers"):
+        case = run_opening(ROOT, "westmont", opening, "search warrant")
+        assert case["outcome"]["id"] == "search-warrant-policy-silent"
+        assert "director-in" not in case["asked"]
+        assert case["pages"] and case["pages"][0]["action"] == "raised"
+        assert case["outcome"]["escalate"]["urgency"] == "immediate"
 
 
 def test_jackson_countys_delegate_stands_in_for_a_director_on_leave() -> None:

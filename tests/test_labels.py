@@ -31,16 +31,12 @@ def test_the_schema_names_exactly_the_labels_defined_in_code() -> None:
 
 
 def test_a_live_search_warrant_says_dont_obstruct_with_the_librarys_title() -> None:
-    data = run_json("jackson-county", "law-enforcement-request", "search-warrant", "in")
+    data = run_json("jackson-county", "law-enforcement-request", "search-warrant")
     assert data["outcome"]["decision"] == "comply"
     assert data["outcome"]["decision_label"] == "Don't obstruct — the Library Director handles it"
     # A policy silent on warrants: still not "REFER" in the clerk's words.
-    data = run_json("westmont", "law-enforcement-request", "search-warrant", "in")
+    data = run_json("westmont", "law-enforcement-request", "search-warrant")
     assert data["outcome"]["decision_label"].startswith("Don't obstruct — the Library Director")
-    # The Director away: the policy's stand-in, in the same words.
-    data = run_json("westmont", "law-enforcement-request", "search-warrant", "away")
-    assert data["outcome"]["decision_label"] == (
-        "Don't obstruct — the staff member in charge of the library handles it")
 
 
 def test_a_subpoena_where_the_clerk_hands_over_nothing_is_not_labelled_comply() -> None:
