@@ -211,3 +211,31 @@ def test_jackson_countys_delegate_stands_in_for_a_director_on_leave() -> None:
     assert case["pages"][0]["roles"] == ["stand-in"]
     assert ("The Library Director is away today: give it to the designated members of the "
             "library's management team.") in " ".join(case["outcome"]["do"])
+
+
+COURT_ORDER = "a process server just handed me a court order for a patron's records"
+
+
+@pytest.mark.parametrize("someone_away", [
+    "the patron is on vacation, his wife wants it handled", "the suspect is out of town",
+    "my supervisor is out sick so I'm alone"])
+def test_someone_elses_absence_in_the_opening_is_not_the_directors(someone_away: str) -> None:
+    """Review4 M2: "on vacation", "out of town", "out sick" said of the patron, the suspect or
+    a supervisor say nothing of the Director: the question is asked, not answered "away"."""
+    case = run_opening(ROOT, "westmont", f"{COURT_ORDER}, {someone_away}", "no")
+    assert case["flow"] == "legal-document-served"
+    assert case["status"] == "asking" and case["asked"][-1] == "director-in"
+    assert not case["pages"]
+    case = run_opening(ROOT, "westmont", f"{COURT_ORDER}, {someone_away}", "no",
+                       "yes, she's here")
+    assert case["pages"][0]["roles"] == ["privacy-in-charge"]
+
+
+@pytest.mark.parametrize("answer", ["on vacation", "she's out sick", "out of town this week"])
+def test_the_bare_absence_words_answer_the_director_question(answer: str) -> None:
+    """Typed as the answer to "Is the director at the library today?", the same words are
+    said of the Director: the stand-in is paged."""
+    case = run_opening(ROOT, "westmont", COURT_ORDER, "no", answer)
+    assert "director-in" in case["asked"]
+    assert case["outcome"]["id"] == "court-order-route"
+    assert case["pages"][0]["roles"] == ["stand-in"]

@@ -26,6 +26,9 @@ class Choice:
     critical: bool = False  # safety-critical: never set from a weak cue, only suggested
     strong: tuple[str, ...] = ()  # the phrases that may set a critical choice unasked
     offered: tuple[str, ...] = ()  # phrases that only offer the choice ("urgent"), never set it
+    # phrases that answer only when typed as the answer to the question, never read from an
+    # opening, where they may be said of someone else ("the patron is on vacation")
+    answer_only: tuple[str, ...] = ()
     if_denied: str | None = None  # the choice that denying this one means ("no warrant")
     if_not_yet: str | None = None  # the choice it means when only promised ("warrant later")
     # named in one message with these choices, this one answers: the stricter reading of a
@@ -158,6 +161,7 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
                     critical=bool(c.get("critical", False)),
                     strong=tuple(c.get("strong", ())),
                     offered=tuple(c.get("offered", ())),
+                    answer_only=tuple(c.get("answer_only", ())),
                     if_denied=c.get("if_denied"),
                     if_not_yet=c.get("if_not_yet"),
                     outweighs=tuple(c.get("outweighs", ())),

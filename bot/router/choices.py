@@ -93,7 +93,7 @@ class ChoiceMatcher:
         raw: list[tuple[str, str]] = []
         for choice in question.choices:
             for text in (choice.id.replace("-", " "), choice.label, *choice.synonyms,
-                         *choice.offered):
+                         *choice.offered, *choice.answer_only):
                 raw.append((choice.id, text))
                 vocabulary.update(words(text))
         self.normaliser = Normaliser(vocabulary, keep=cues().vocabulary())

@@ -65,6 +65,7 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
         kept = [
             h for h in hits[question.id]
             if not any(s <= h.start and h.end <= e and e - s > h.end - h.start for s, e in spans)
+            and not _answer_only(question, h)
         ]
         by_age = age_choice(question, message)
         if by_age is not None:  # a stated age outweighs words ("my kid, he's 20")
@@ -107,6 +108,13 @@ def stated_start(flow: Flow, message: str, today: date | None = None) -> StatedD
         return None
     found = stated_date(message, today or date.today())
     return StatedDate(found[0].isoformat(), found[1]) if found else None
+
+
+def _answer_only(question: Question, hit: Hit) -> bool:
+    """A phrase that answers only as a typed answer ("on vacation"): in an opening it may be
+    said of anyone ("the patron is on vacation")."""
+    choice = question.choice(hit.choice)
+    return choice is not None and hit.phrase.text in choice.answer_only
 
 
 def _item(question: Question, choice_id: str, said: str, *, suggested: bool) -> PrefilledAnswer:
