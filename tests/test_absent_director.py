@@ -8,6 +8,7 @@ is in only where a pack declares one, and read it from the opening ("on vacation
 
 from __future__ import annotations
 
+import json
 import shutil
 import tomllib
 from pathlib import Path
@@ -239,3 +240,30 @@ def test_the_bare_absence_words_answer_the_director_question(answer: str) -> Non
     assert "director-in" in case["asked"]
     assert case["outcome"]["id"] == "court-order-route"
     assert case["pages"][0]["roles"] == ["stand-in"]
+
+
+@pytest.mark.parametrize(("first", "correction", "now_paged", "was_paged"), [
+    ("yes she is here", "actually no, the director is on vacation", "U0INCHARGE", "U0DIRECTOR"),
+    ("no, she is on vacation", "actually the director is here today", "U0DIRECTOR", "U0INCHARGE"),
+])
+def test_correcting_whether_the_director_is_in_re_targets_the_open_page(
+        tmp_path: Path, catalogue: Catalogue, first: str, correction: str, now_paged: str,
+        was_paged: str) -> None:
+    """Review4 C1: the same outcome, now paging the other person, updates the open page: the
+    person now named is paged (the stand-in flag recomputed), no second page is raised."""
+    service = _service(tmp_path, catalogue, ("U0INCHARGE",))
+    said = "\n".join(chat(catalogue, "westmont", [COURT_ORDER, "no", first, correction, ""],
+                          escalations=service))
+    queued = _queued(service)
+    assert ("page", was_paged) in queued and ("page", now_paged) in queued
+    escalation = _page_to(service, now_paged)
+    assert escalation == _page_to(service, was_paged)  # one page, re-targeted
+    assert escalation_row(service.db, escalation).outcome_id == "court-order-route"
+    stand_in = json.loads(escalation_row(service.db, escalation).packet)["stand_in"]
+    assert stand_in is (now_paged == "U0INCHARGE")
+    assert service.can_act(now_paged, escalation)
+    assert "updated: the desk corrected the case" in said
+    case = run_opening(ROOT, "westmont", COURT_ORDER, "no", first, correction)
+    assert [(p["action"], p["roles"]) for p in case["pages"]] == [
+        ("raised", ["stand-in" if was_paged == "U0INCHARGE" else "privacy-in-charge"]),
+        ("updated", ["stand-in" if now_paged == "U0INCHARGE" else "privacy-in-charge"])]

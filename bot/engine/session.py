@@ -13,8 +13,10 @@ calls ``move`` and writes the trail once its change has won the thread.
 exactly that (``bot.escalation.corrections``):
 
 * a page comes only from an outcome that names someone, or from an explicit "page now";
-* a correction that reaches another outcome updates the open page in place (the new outcome
-  pages too) or withdraws it (it pages nobody) — never a second, contradictory page.
+* a correction that reaches another outcome, or the same outcome paging other people or at
+  another urgency ("actually the director is on vacation": the stand-in now), updates the open
+  page in place (the new outcome pages too) or withdraws it (it pages nobody) — never a second,
+  contradictory page.
 """
 
 from __future__ import annotations
@@ -351,9 +353,31 @@ class CaseTrail:
             log.exception("recording the case trail failed")
 
 
-def page_action(open_outcome: str | None, outcome: ResolvedOutcome | None) -> str | None:
+@dataclass(frozen=True)
+class PageKey:
+    """Whom an open page is for: the outcome that raised it, the roles it pages and how
+    urgently. ``None`` where not known (a page kept before its roles were): not compared."""
+
+    outcome: str
+    roles: tuple[str, ...] | None = None
+    urgency: str | None = None
+
+    @classmethod
+    def of(cls, outcome: ResolvedOutcome) -> PageKey:
+        return cls(outcome.id, tuple(outcome.escalate.roles), outcome.escalate.urgency)
+
+    def same_page(self, other: PageKey) -> bool:
+        """The same outcome paging the same people as urgently: nothing to change. One
+        outcome may page the Director or the stand-in by the answers (the pack's stand-in)."""
+        return (self.outcome == other.outcome
+                and (self.roles is None or other.roles is None or self.roles == other.roles)
+                and (self.urgency is None or other.urgency is None
+                     or self.urgency == other.urgency))
+
+
+def page_action(open_page: PageKey | None, outcome: ResolvedOutcome | None) -> str | None:
     """What reaching ``outcome`` does to the case's page, when the page the case's outcome
-    raised earlier (still open) was for ``open_outcome`` (None: no open page).
+    raised earlier (still open) is ``open_page`` (None: no open page).
 
     ``outcome`` None means the case no longer stands at an outcome (went back to a question):
     an open page stays until the case reaches its next outcome.
@@ -361,9 +385,9 @@ def page_action(open_outcome: str | None, outcome: ResolvedOutcome | None) -> st
     if outcome is None:
         return None
     pages = outcome.escalate.pages
-    if open_outcome is None:
+    if open_page is None:
         return RAISED if pages else None
-    if open_outcome == outcome.id:
+    if open_page.same_page(PageKey.of(outcome)):
         return None
     return UPDATED if pages else WITHDRAWN
 
@@ -389,7 +413,7 @@ class PageLedger:
     def __init__(self, case_id: str):
         self.case_id = case_id
         self.changes: list[PageChange] = []
-        self._open: tuple[str, str] | None = None  # (escalation id, outcome id)
+        self._open: tuple[str, PageKey] | None = None  # (escalation id, whom it pages)
         self._count = 0
 
     def reach(self, outcome: ResolvedOutcome | None) -> PageChange | None:
@@ -408,7 +432,7 @@ class PageLedger:
         else:
             change = PageChange(escalation, action, outcome.escalate.roles,
                                 outcome.escalate.urgency)
-            self._open = (escalation, outcome.id)
+            self._open = (escalation, PageKey.of(outcome))
         self.changes.append(change)
         return change
 

@@ -77,6 +77,9 @@ def build_packet(catalogue: Catalogue, roles: Roles, *, library: str, situation:
     if outcome is not None:
         packet["outcome"] = {
             "id": outcome.id, "headline": outcome.headline, "decision": outcome.decision,
+            # whom it pages: a correction paging others re-targets the page (``PageKey``)
+            "escalate": {"roles": list(outcome.escalate.roles),
+                         "urgency": outcome.escalate.urgency},
             "do": list(outcome.do),
             "citations": [{"clause": c.clause, "title": c.title, "text": c.text}
                           for c in outcome.citations],

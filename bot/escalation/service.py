@@ -27,7 +27,7 @@ from typing import Any
 from bot.config import Config
 from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.engine.conversation import Conversation
-from bot.engine.session import RAISED, UPDATED, WITHDRAWN, PageChange, page_action
+from bot.engine.session import RAISED, UPDATED, WITHDRAWN, PageChange, PageKey, page_action
 from bot.engine.step import view
 from bot.escalation import acknowledge, corrections, lifecycle, records
 from bot.escalation.holds import Holds
@@ -48,6 +48,7 @@ from bot.store import paging
 from bot.store.audit import append_event
 from bot.store.database import Database
 from bot.store.outbox import OutboxRow, OutboxStore, Undelivered, ring
+from bot.store.paging import Record
 from bot.store.txn import Transaction, utcnow, write_transaction
 
 __all__ = ["AckResult", "EscalationService", "EscalationSummary", "HoldSummary", "Paged",
@@ -154,7 +155,7 @@ class EscalationService:
         reason = self._reason(conversation)
         with write_transaction(self.db) as conn:  # the correction, the page, the hold: one commit
             row = corrections.open_case_escalation(conn, self.db, conversation.id)
-            action = page_action(row.outcome_id if row is not None else None, outcome)
+            action = page_action(open_page(row) if row is not None else None, outcome)
             corrections.end_superseded_holds(self, conn, conversation.id, outcome, asked_by, now)
             corrections.redate_holds(self, conn, conversation, outcome, asked_by, now)
             if row is not None and action == UPDATED:
@@ -289,3 +290,12 @@ class EscalationService:
 
     def open_holds(self) -> list[HoldSummary]:
         return records.open_holds(self.db)
+
+
+def open_page(row: Record) -> PageKey:
+    """Whom the open escalation ``row`` pages, as its packet keeps it (rows kept before the
+    packet named the roles compare by outcome alone)."""
+    kept = ((json.loads(row.packet or "{}").get("outcome") or {}).get("escalate") or {})
+    roles = kept.get("roles")
+    return PageKey(row.outcome_id, tuple(roles) if roles is not None else None,
+                   kept.get("urgency"))
