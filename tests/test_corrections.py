@@ -22,7 +22,15 @@ from bot.config import parse_config
 from bot.content.catalogue import Catalogue
 from bot.content.flows import NOT_SURE
 from bot.engine import start, step
-from bot.engine.session import RAISED, UPDATED, WITHDRAWN, PageLedger, happened, page_action
+from bot.engine.session import (
+    RAISED,
+    UPDATED,
+    WITHDRAWN,
+    PageKey,
+    PageLedger,
+    happened,
+    page_action,
+)
 from bot.engine.step import answer
 from bot.escalation import EscalationService
 from bot.review.digest import build_digest, to_text
@@ -122,12 +130,19 @@ def test_page_action_is_decided_once() -> None:
             self.escalate = type("E", (), {"pages": pages, "roles": ("privacy-in-charge",),
                                            "urgency": "prompt"})()
 
+    a = PageKey("a", ("privacy-in-charge",), "prompt")
     assert page_action(None, Outcome("a", True)) == RAISED  # type: ignore[arg-type]
     assert page_action(None, Outcome("a", False)) is None  # type: ignore[arg-type]
-    assert page_action("a", Outcome("a", True)) is None  # type: ignore[arg-type]
-    assert page_action("a", Outcome("b", True)) == UPDATED  # type: ignore[arg-type]
-    assert page_action("a", Outcome("b", False)) == WITHDRAWN  # type: ignore[arg-type]
-    assert page_action("a", None) is None
+    assert page_action(a, Outcome("a", True)) is None  # type: ignore[arg-type]
+    assert page_action(PageKey("a"), Outcome("a", True)) is None  # type: ignore[arg-type]
+    assert page_action(a, Outcome("b", True)) == UPDATED  # type: ignore[arg-type]
+    assert page_action(a, Outcome("b", False)) == WITHDRAWN  # type: ignore[arg-type]
+    # the same outcome paging someone else (the stand-in) or more urgently is another page
+    assert page_action(PageKey("a", ("stand-in",), "prompt"),
+                       Outcome("a", True)) == UPDATED  # type: ignore[arg-type]
+    assert page_action(PageKey("a", ("privacy-in-charge",), "immediate"),
+                       Outcome("a", True)) == UPDATED  # type: ignore[arg-type]
+    assert page_action(a, None) is None
 
 
 def test_happened_says_what_the_step_did(desk: Desk) -> None:
