@@ -735,12 +735,17 @@ def find_names(text: str) -> list[tuple[int, int]]:
     return spans + foreign_names(text) if foreign else spans
 
 
+_SET_OFF_AFTER = re.compile(r"\s*[,(]")
+
+
 # What a person does, right after their name ("patron lane asked", "jane doe wants"): a word
 # that is also a name is that person's name before one of these.
 PERSON_DOES_AFTER = re.compile(
     r"\s+(?:asked|asks|asking|said|says|wants|wanted|needs|needed|came|comes|called|calls|is|"
     r"was|has|had|left|lost|owes|owed|returned|borrowed|checked|paid|told|brought|dropped|"
     r"picked|got|took|tried|just|also|still|again|yesterday|today|earlier|back|no|yes|"
+    r"lives|lived|stole|steals|uses|used|works|worked|reported|emailed|phoned|showed|signed|"
+    r"forgot|owns|kept|keeps|"
     r"this\s+(?:morning|afternoon|evening|week)|last\s+(?:night|week|month)|"
     r"won't|can't|didn't|doesn't|isn't|wasn't|hasn't)\b")
 
@@ -856,7 +861,10 @@ def _is_name(run: list[tuple[Token, str]], text: str) -> bool:
     if kinds[:2] == ["listed", "unknown"]:  # jane doe; not "grace period", "print server logs"
         return run[0][0].bare in name_lists()[0] and (  # (what a person does: jane doe wants)
             run[0][0].bare not in english_names()
-            or bool(PERSON_DOES_AFTER.match(text, run[-1][0].end)))
+            or bool(PERSON_DOES_AFTER.match(text, run[-1][0].end))
+            # the pair set off by a comma or a bracket, as a person is before their age, phone
+            # or address ("jane ashgrove, 42, lives", "joy van-dyke (16 yrs)")
+            or bool(_SET_OFF_AFTER.match(text, run[-1][0].end)))
     if kinds == ["listed"]:  # one lower-case listed word: a name if it is no English word
         return _lone_name(run[0][0].bare)
     if "listed" in kinds:  # lower case: a first name and a surname side by side, either order
