@@ -27,7 +27,6 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Generic, TypeVar
@@ -116,6 +115,8 @@ _FOLD_MEMO: PerCall[str, str] = PerCall("redact_fold_memo")
 def fold(word: str) -> str:
     """Lower case without accents: ``María`` and ``maria`` are one name (remembered only
     inside ``one_text``)."""
+    if word.isascii():  # no accent to drop, no curly quote (most words): cheaper than the memo
+        return word.lower()
     memo = _FOLD_MEMO.get()
     if memo is None:
         return _fold(word)
@@ -363,12 +364,19 @@ class _once(Generic[T]):  # noqa: N801 (used as a decorator, like cached_propert
         return value
 
 
-@dataclass(frozen=True)
 class Token:
-    start: int
-    end: int
-    text: str
-    sentence_start: bool
+    """A word of a note: where it is, as written, and whether it opens a sentence. (A plain
+    class, not a frozen dataclass: one is made for every word of every note, and a frozen
+    dataclass's ``__init__`` cost three times as much.)"""
+
+    def __init__(self, start: int, end: int, text: str, sentence_start: bool) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.sentence_start = sentence_start
+
+    def __repr__(self) -> str:
+        return f"Token({self.start}, {self.end}, {self.text!r}, {self.sentence_start})"
 
     @_once  # (every rule asks again: a note's tokens are read many times)
     def bare(self) -> str:
@@ -394,6 +402,8 @@ def _listed(bare: str) -> bool:
     """A listed name; in a hyphenated one (García-López, al-Rashid) one listed part is enough
     beside particles and parts no list knows."""
     first, last = name_lists()
+    if "-" not in bare and "'" not in bare:  # one part (nearly every word): no list to build
+        return bool(bare) and bare not in PARTICLES and (bare in first or bare in last)
     parts = [p for p in bare.replace("'", "-").split("-") if p and p not in PARTICLES]
     return any(p in first or p in last for p in parts)
 
@@ -552,6 +562,8 @@ def in_name_lists(word: str) -> bool:
 
 def _foreign_script(word: str) -> bool:
     """Letters of a non-Latin script (이서연, Иван) in an English note: a name, nearly always."""
+    if word.isascii():  # (every ASCII letter is a Latin one)
+        return not word
     return all(c.isalpha() and "LATIN" not in unicodedata.name(c, "LATIN") for c in word
                if not unicodedata.combining(c))
 
@@ -631,11 +643,11 @@ def _starts_sentence(text: str, start: int) -> bool:
 
 def _tokens(text: str) -> Iterator[Token]:
     for match in WORD.finditer(text):
-        if text[match.start() - 1: match.end() + 1] == "[name]":  # masked by a cue already
-            yield Token(match.start() - 1, match.end() + 1, "[name]", False)
+        start, end = match.span()
+        if text[start - 1: end + 1] == "[name]":  # masked by a cue already
+            yield Token(start - 1, end + 1, "[name]", False)
             continue
-        yield Token(match.start(), match.end(), match.group(0),
-                    _starts_sentence(text, match.start()))
+        yield Token(start, end, match.group(0), _starts_sentence(text, start))
 
 
 # Pronouns, articles and determiners: never a word of a name, even where a list has them (He).
@@ -685,10 +697,12 @@ def find_names(text: str) -> list[tuple[int, int]]:
     vietnamese = len(_VIETNAMESE.findall(text)) >= 2  # its names are written capitalised
     # In Title Case text (a heading, a form's name) capitals say nothing about names: it shows
     # in ordinary words capitalised mid-sentence ("Request for Confidential Information Form").
-    title_case = sum(t.capitalised and not t.sentence_start and not t.shouting
-                     and (t.bare in ordinary_words() or t.bare in PLACE_WORDS)
-                     for t in tokens) >= 2
-    other_language = len({m.group(0).lower() for m in _OTHER_LATIN.finditer(text)}) >= 2
+    # (both worked out only when a word's evidence asks: most notes never do)
+    title_case = cache(lambda: sum(t.capitalised and not t.sentence_start and not t.shouting
+                                   and (t.bare in ordinary_words() or t.bare in PLACE_WORDS)
+                                   for t in tokens) >= 2)
+    other_language = cache(
+        lambda: len({m.group(0).lower() for m in _OTHER_LATIN.finditer(text)}) >= 2)
     days = [m.span() for m in DAY_RANGE.finditer(text)]
     spans: list[tuple[int, int]] = []
     run: list[tuple[Token, str]] = []
@@ -709,20 +723,20 @@ def find_names(text: str) -> list[tuple[int, int]]:
         kind = _evidence(token, shouting_text)
         if kind == "foreign":
             kind = _foreign_evidence(token) if foreign else "strong"
-        if kind == "listed" and (vietnamese or other_language):
+        if kind == "listed" and (vietnamese or other_language()):
             kind = None
-        if kind in ("proper", "initialcap") and title_case:
+        if kind in ("proper", "initialcap") and title_case():
             kind = None
         if kind is None and token.bare in PARTICLES and run:
             kind = "particle"
         if (kind is None and len(run) == 1 and run[0][1] == "listed" and token.bare
                 and token.text.islower() and not _ordinary(token.bare)):
             kind = "unknown"  # jane doe: a lower-case first name, then a word no list knows
-        if kind is None and _ends_a_name(text, token, run):
+        if kind is None and run and _ends_a_name(text, token, run):
             kind = "weak"  # Nguyễn Văn An, / Sung-min Park,
         if kind is None:
-            close(token if JOINER.match(text[run[-1][0].end: token.start] if run else " ")
-                  else None)
+            if run:  # (closing no run does nothing)
+                close(token if JOINER.match(text[run[-1][0].end: token.start]) else None)
             continue
         if run:
             gap = text[run[-1][0].end: token.start]
@@ -795,8 +809,14 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
     if _in_quoted_title(text, first.start):
         return True  # 'Where the Crawdads Sing'
 
-    return bool(AUTHOR_BEFORE.search(before) or TITLE_BY.search(before)
-                or AUTHORS_LIST.search(before))
+    # (each ends in "by" or a list's "and", "&", "or", then a space: the end says which to try)
+    end = before.rstrip()
+    if end == before:
+        return False
+    if end[-2:].lower() == "by":
+        return bool(AUTHOR_BEFORE.search(before) or TITLE_BY.search(before))
+    return (end[-3:].lower() == "and" or end[-2:].lower() == "or" or end[-1:] == "&") and bool(
+        AUTHORS_LIST.search(before))
 
 
 _QUOTED = re.compile(r"[\"“'‘«]([^\"”'’»]{3,80})[\"”'’»]")
@@ -905,8 +925,9 @@ def mentions_again(text: str, masked: list[str]) -> list[tuple[int, int]]:
                             capitals[0] + capitals[-1]):
                 if fold(letters) not in staff_words() and not _ordinary(fold(letters)):
                     initials.add(letters)
-    spans = [(m.start, m.end) for m in _tokens(text)
-             if m.text != "[name]" and fold(_bare_word(m.text)) in words]
+    spans = [m.span() for m in WORD.finditer(text)  # (the words of ``_tokens`` but "[name]")
+             if text[m.start() - 1: m.end() + 1] != "[name]"
+             and fold(_bare_word(m.group(0))) in words]
     if initials:
         spans += [m.span() for m in _INITIALS.finditer(text)
                   if re.sub(r"[.\s]", "", m.group(0)) in initials]

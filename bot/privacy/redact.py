@@ -68,7 +68,7 @@ from collections.abc import Callable
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import usaddress
 
@@ -941,6 +941,113 @@ _SET_ASIDE = 0xE000  # private-use characters: no rule matches them
 
 WITHHELD = "[text withheld]"  # what is kept of a text redaction failed on
 
+# A rule is not run on a note it cannot match (``_sub``): a rule that needs a digit on a note
+# without one (most desk openings), a capitalised word in a note typed in lower case, or one
+# of its cue words in a note holding none of them. No rule writes a digit, a capital or a
+# word (a mask is a placeholder or the note's own words), so what a note lacks before the rules
+# it lacks after each; tests/test_redact_gates.py proves each list with the rule's own matches.
+_DIGIT = re.compile(r"\d")  # (any script's digits, as the rules' \d)
+_CAPITAL = re.compile(r"[^\W\d_a-z]")  # a letter other than a-z: a capital, or of any script
+_NEEDS_A_DIGIT = frozenset({
+    IPV4, TAGGED_HANDLE, BIRTH_CUE, FULL_DATE, RURAL_ROAD, ABROAD_ADDRESS, UNIT, HOUSE,
+    PARTIAL_ABROAD, SSN, PHONE, PLATE_CUE, PLATE, CARD, CARD_CUE, ID_CUE, CATALOGUE_NUMBER,
+    AGE_UNIT, AGE_CUE, AGE_SAID})
+_NEEDS_A_CAPITAL = frozenset({  # a letter other than a-z (a capital, or a letter of any script)
+    WEAK_CUE, RELATION_OF, READ_BY, SHORT_LAST_FIRST, SEEN_CUE, SIGN_OFF, BEFORE_IDENTIFIER,
+    PLATE})
+# Every match holds one of these (in any case); a word may be a part of the cue ("liv" of
+# lives, living).
+_NEEDS: dict[re.Pattern[str], tuple[str, ...]] = {
+    EMAIL: ("@",),
+    HANDLE: ("@",),
+    IPV6: (":",),
+    TAGGED_HANDLE: ("#",),
+    LOGIN_SHAPE: ("_", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+    LOGIN_BESIDE: ("[handle]",),
+    SPELLED_EMAIL: ("dot",),
+    DEVICE_CUE: ("device", "hotspot", "phone", "laptop", "tablet", "computer", "bluetooth",
+                 "airdrop", "network"),
+    DEVICE_NAME: ("iphone", "ipad", "macbook", "imac", "galaxy", "pixel", "android", "laptop",
+                  "pc", "chromebook", "kindle", "surface", "thinkpad", "phone", "tablet",
+                  "switch", "xbox", "watch", "airpods", "hotspot", "desktop-"),
+    LOGIN_CUE: ("user", "log", "sign", "screen", "handle", "gamer", "discord", "insta", "ig",
+                "twitter", "tiktok", "snap", "reddit", "steam", "xbox", "psn", "roblox",
+                "minecraft", "twitch", "youtube", "facebook", "fb", "acc", "profile"),
+    LOGIN_CHANGE: ("user", "log", "handle", "screen", "gamer"),
+    LOGIN_BEFORE_CUE: ("log", "account", "sign", "user", "handle", "discord", "insta", "ig",
+                       "twitter", "tiktok", "snap", "reddit", "steam", "xbox", "psn", "roblox",
+                       "minecraft", "twitch", "youtube"),
+    BIRTH_CUE: ("dob", "d.o", "do.b", "birth", "bday", "born", "b."),
+    RURAL_ROAD: ("rr", "r.r.", "hc", "route", "road", "rd", "rte", "highway", "hwy", "cr", "sr",
+                 "line"),
+    LIVES_ON: ("liv", "resid", "stay", "moved", "house", "home", "apartment"),
+    UNIT: ("apt", "apartment", "unit", "suite", "ste"),
+    PARTIAL_CUE: ("end", "last"),
+    PARTIAL_ABROAD: ("termin", "acaba", "finit", "finis", "ende", "konczy"),  # (ASCII ones)
+    AGE_CUE: ("age", "edad", "alter", "wiek"),  # (and âge, возраст: never in an ASCII note)
+    VANITY_PLATE: ("plate", "tag", "licen", "registration"),
+    PLATE_CUE: ("plate", "tag", "licen", "reg", "vehicle", "car"),
+    CARD_CUE: ("card", "bar", "acc", "patron", "library", "pin"),
+    ID_CUE: ("pass", "id", "badge", "voucher", "locker", "permit"),
+    STRONG_CUE: ("name", "goes", "signed", "aka", "a.k", "alias", "holder", "borrower",
+                 "patron", "member", "customer", "pt"),
+    TITLE_CUE: ("mr", "ms", "mi", "mx", "dr"),
+    RANK_CUE: ("det", "ofc", "sgt", "lt", "capt", "cpl", "dep", "insp", "cmdr", "supt", "prof",
+               "rev", "officer", "sergeant", "lieutenant", "corporal", "trooper", "agent",
+               "investigator", "chief", "constable", "judge", "pastor"),
+    RELATION_OF: ("of",),
+    ROLE_CUE: ("patron", "kid", "child", "son", "daughter", "husband", "wife", "mom", "mother",
+               "dad", "father", "brother", "sister", "boy", "girl", "teen", "man", "guy", "lady",
+               "user", "customer", "member", "cardholder", "parent", "guardian", "grand", "aunt",
+               "uncle", "caller", "visitor"),
+    INITIALS_SURNAME: (".",),
+    FIRST_INITIAL: (".",),
+    SHORT_LAST_FIRST: (",",),
+    SIGN_OFF: ("-", "–", "—", "~"),
+}
+
+
+# (by id: hashing a compiled pattern hashes its whole program, a few microseconds each time)
+_DIGIT_IDS = frozenset(map(id, _NEEDS_A_DIGIT))
+_CAPITAL_IDS = frozenset(map(id, _NEEDS_A_CAPITAL))
+_WORDS_BY_ID = {id(pattern): words for pattern, words in _NEEDS.items()}
+
+
+def _holds(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds one of ``words`` (lower case) in any case. A text not all ASCII
+    is said to hold them: ``re.IGNORECASE`` matches a few letters ``lower()`` keeps apart (the
+    Kelvin sign and k, the long s and s)."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in words)
+
+
+class _Has(NamedTuple):
+    """Whether a note has a digit, a capital (see ``_NEEDS_A_DIGIT``, ``_NEEDS_A_CAPITAL``)."""
+
+    digit: bool
+    capital: bool
+
+    @classmethod
+    def of(cls, text: str) -> _Has:
+        return cls(_DIGIT.search(text) is not None, _CAPITAL.search(text) is not None)
+
+
+_MAYBE_ALL = _Has(digit=True, capital=True)
+
+
+def _sub(pattern: re.Pattern[str], replace: str | Callable[[re.Match[str]], str], text: str,
+         has: _Has = _MAYBE_ALL) -> str:
+    """``pattern.sub(replace, text)``, unless the note cannot match it (see ``_NEEDS``)."""
+    if (not has.digit and id(pattern) in _DIGIT_IDS
+            or not has.capital and id(pattern) in _CAPITAL_IDS):
+        return text
+    needs = _WORDS_BY_ID.get(id(pattern))
+    if needs is not None and not _holds(text, needs):
+        return text
+    return pattern.sub(replace, text)
+
 
 def redact(text: str) -> str:
     """Return ``text`` with every patron identifier listed above masked.
@@ -966,7 +1073,7 @@ def _redact_all(text: str) -> str:
         kept.append(match.group("number"))
         return match.group("cue") + chr(_SET_ASIDE + len(kept) - 1)
 
-    text = CATALOGUE_NUMBER.sub(set_aside, text)
+    text = _sub(CATALOGUE_NUMBER, set_aside, text, _Has.of(text))
     for start, end in sorted(public_spans(text), reverse=True):  # Stephen King books
         kept.append(text[start:end])
         text = text[:start] + chr(_SET_ASIDE + len(kept) - 1) + text[end:]
@@ -1000,73 +1107,58 @@ def _redact(text: str) -> str:
             return out
         return recorded
 
-    # A rule that cannot match is not run: every match of the rules under ``if digits`` holds
-    # a digit, and no rule writes one (a mask is a placeholder or the text's own words), so a
-    # note without a digit (most desk openings) skips them all; the same for "@", ":", "#".
-    digits = _DIGIT.search(text) is not None
-    if "@" in text:
-        text = EMAIL.sub("[email]", text)
-    text = SPELLED_EMAIL.sub("[email]", text)
-    text = MAC.sub("[mac]", text)
-    if ":" in text:
-        text = IPV6.sub("[ip]", text)
-    if digits:
-        text = IPV4.sub("[ip]", text)
-    text = DEVICE_CUE.sub(_mask_device_cue, text)
-    text = DEVICE_NAME.sub(login(lambda m: "[device]"), text)
-    if "@" in text:
-        text = HANDLE.sub(login(lambda m: "[handle]"), text)
-    if digits and "#" in text:
-        text = TAGGED_HANDLE.sub(login(lambda m: "[handle]"), text)
-    text = LOGIN_CUE.sub(login(_mask_login), text)
-    text = LOGIN_SHAPE.sub(login(_mask_login_shape), text)
-    text = LOGIN_CHANGE.sub(login(lambda m: m.group("cue") + "[handle]"), text)
-    text = LOGIN_BEFORE_CUE.sub(login(_mask_login_before_cue), text)
-    if "[handle]" in text:
-        text = LOGIN_BESIDE.sub(login(lambda m: m.group("cue") + "[handle]"), text)
-    if digits:
-        text = BIRTH_CUE.sub(lambda m: m.group("cue") + "[dob]", text)
-        text = FULL_DATE.sub(_mask_old_date, text)
-        text = RURAL_ROAD.sub("[address]", text)
-    text = _mask_spans(text, _address_spans(text), "[address]")
-    if digits:
-        text = ABROAD_ADDRESS.sub("[address]", text)
-    text = LIVES_ON.sub(lambda m: m.group("cue") + "[address]", text)
-    if digits:
-        text = UNIT.sub("[address]", text)
-        text = HOUSE.sub(lambda m: m.group("cue") + "[address]", text)
-    text = PARTIAL_CUE.sub(_mask_cued_card, text)  # (also digits read out in words)
-    if digits:
-        text = PARTIAL_ABROAD.sub(_mask_cued_card, text)
-        text = SSN.sub("[ssn]", text)
-        text = PHONE.sub("[phone]", text)
-    text = SPOKEN_PHONE.sub("[phone]", text)
-    if digits:
-        text = PLATE_CUE.sub(_mask_plate, text)
-    text = VANITY_PLATE.sub(_mask_vanity_plate, text)
-    if digits:
-        text = PLATE.sub(_mask_bare_plate, text)
-        text = CARD.sub(_mask_card, text)
-        text = CARD_CUE.sub(_mask_cued_card, text)
-        text = ID_CUE.sub(lambda m: m.group("cue") + "[card]", text)
-    return _mask_ages(describe(_mask_names(text, logins)), digits)
+    has = _Has.of(text)  # (a rule that cannot match this note is not run: see ``_sub``)
+    text = _sub(EMAIL, "[email]", text, has)
+    text = _sub(SPELLED_EMAIL, "[email]", text, has)
+    if text.count(":") >= 5 or text.count("-") >= 5 or text.count(".") >= 2:  # its shapes
+        text = MAC.sub("[mac]", text)
+    text = _sub(IPV6, "[ip]", text, has)
+    if text.count(".") >= 3:
+        text = _sub(IPV4, "[ip]", text, has)
+    text = _sub(DEVICE_CUE, _mask_device_cue, text, has)
+    text = _sub(DEVICE_NAME, login(lambda m: "[device]"), text, has)
+    text = _sub(HANDLE, login(lambda m: "[handle]"), text, has)
+    text = _sub(TAGGED_HANDLE, login(lambda m: "[handle]"), text, has)
+    text = _sub(LOGIN_CUE, login(_mask_login), text, has)
+    text = _sub(LOGIN_SHAPE, login(_mask_login_shape), text, has)
+    text = _sub(LOGIN_CHANGE, login(lambda m: m.group("cue") + "[handle]"), text, has)
+    text = _sub(LOGIN_BEFORE_CUE, login(_mask_login_before_cue), text, has)
+    text = _sub(LOGIN_BESIDE, login(lambda m: m.group("cue") + "[handle]"), text, has)
+    text = _sub(BIRTH_CUE, lambda m: m.group("cue") + "[dob]", text, has)
+    text = _sub(FULL_DATE, _mask_old_date, text, has)
+    text = _sub(RURAL_ROAD, "[address]", text, has)
+    if has.digit or _holds(text, ("box",)):  # (a street has its number, a PO box its word)
+        text = _mask_spans(text, _address_spans(text), "[address]")
+    text = _sub(ABROAD_ADDRESS, "[address]", text, has)
+    text = _sub(LIVES_ON, lambda m: m.group("cue") + "[address]", text, has)
+    text = _sub(UNIT, "[address]", text, has)
+    text = _sub(HOUSE, lambda m: m.group("cue") + "[address]", text, has)
+    text = _sub(PARTIAL_CUE, _mask_cued_card, text, has)
+    text = _sub(PARTIAL_ABROAD, _mask_cued_card, text, has)
+    text = _sub(SSN, "[ssn]", text, has)
+    text = _sub(PHONE, "[phone]", text, has)
+    text = _sub(SPOKEN_PHONE, "[phone]", text, has)
+    text = _sub(PLATE_CUE, _mask_plate, text, has)
+    text = _sub(VANITY_PLATE, _mask_vanity_plate, text, has)
+    text = _sub(PLATE, _mask_bare_plate, text, has)
+    text = _sub(CARD, _mask_card, text, has)
+    text = _sub(CARD_CUE, _mask_cued_card, text, has)
+    text = _sub(ID_CUE, lambda m: m.group("cue") + "[card]", text, has)
+    return _mask_ages(describe(_mask_names(text, logins, has)), has)
 
 
-_DIGIT = re.compile(r"\d")  # (any script's digits, as the rules' \d)
-
-
-def _mask_ages(text: str, digits: bool = True) -> str:
+def _mask_ages(text: str, has: _Has = _MAYBE_ALL) -> str:
     """The ages in a note that names someone: an age alone ("Patron, age 72", "a 6 year old
-    alone") identifies no one; beside a name it narrows the name down. (Each age has a digit:
-    ``digits`` False says the note has none.)"""
-    if not digits or "[name]" not in text:
+    alone") identifies no one; beside a name it narrows the name down."""
+    if "[name]" not in text:
         return text
-    text = AGE_UNIT.sub("[age]", text)
-    text = AGE_CUE.sub(_mask_age, text)
-    return AGE_SAID.sub(_mask_age, text)
+    text = _sub(AGE_UNIT, "[age]", text, has)
+    text = _sub(AGE_CUE, _mask_age, text, has)
+    return _sub(AGE_SAID, _mask_age, text, has)
 
 
-def _mask_names(text: str, logins: list[str] = []) -> str:  # noqa: B006 (never changed)
+def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
+                has: _Has = _MAYBE_ALL) -> str:
     """The name rules, in order; then every other mention of a name they masked, and the
     words that a masked login or device name spells (``Dmitri`` beside ``dmitri.v``)."""
     masked: list[str] = []  # what each rule masked, for the mentions of it elsewhere
@@ -1077,7 +1169,7 @@ def _mask_names(text: str, logins: list[str] = []) -> str:  # noqa: B006 (never 
             if out != match.group(0):
                 masked.append(_replaced(match.group(0), out))
             return out
-        return pattern.sub(recorded, text)
+        return _sub(pattern, recorded, text, has)
 
     def spans(text: str, found: list[tuple[int, int]]) -> str:
         masked.extend(text[start:end] for start, end in found)
@@ -1098,13 +1190,16 @@ def _mask_names(text: str, logins: list[str] = []) -> str:  # noqa: B006 (never 
     text = sub(SHORT_LAST_FIRST, _mask_short_last_first, text)
     text = sub(SEEN_CUE, _mask_listed_word, text)
     text = sub(SIGN_OFF, _mask_sign_off, text)
-    text = sub(BEFORE_IDENTIFIER, _mask_before_identifier, text)
-    text = spans(text, before_person_verb(text))
+    if has.digit or "[" in text:  # (what it names is a number or a mask)
+        text = sub(BEFORE_IDENTIFIER, _mask_before_identifier, text)
+    if has.capital:  # (a person verb's words and a name's neighbours are capitalised)
+        text = spans(text, before_person_verb(text))
     text = spans(text, find_names(text))
     text = sub(NICKNAME, _mask_nickname, text)
     text = spans(text, _in_a_login(text, logins))
     if masked:
-        text = spans(text, beside_a_name(text))  # (its words are mentions too: Summer ...)
+        if has.capital:
+            text = spans(text, beside_a_name(text))  # (its words are mentions too: Summer ...)
         text = _mask_spans(text, mentions_again(text, masked), "[name]")
     return text
 
