@@ -1,8 +1,8 @@
 """Redaction speed: ``redact`` runs on every message a face receives, so it must stay cheap.
 
 Times ``bot.privacy.redact.redact`` over every note of the blind canary sets
-(tests/privacy/canary_blind*.yaml), after a warm-up pass (the name lists load once), against
-two baselines measured in the same run:
+(tests/privacy/canary_blind*.yaml) and every desk opening of the routing sets, after a warm-up
+pass (the name lists load once), against two baselines measured in the same run:
 
 * the floor: the same notes through ``unicodedata.normalize`` and one ``re.findall`` of their
   words (what any text handling pays), so the figure is a ratio, not machine-bound seconds;
@@ -12,7 +12,9 @@ two baselines measured in the same run:
 
 Target: this tree's redactor no more than 2x the revision it replaces (``--against``).
 
-Per message it prints p50 and p99 (each note's best time over all passes), and with
+Per message it prints p50 and p99 (each note's best time over all passes), for the canary
+notes and for the desk openings the router redacts first (every message of the routing sets,
+tests/routing/*.yaml: what ``route()`` pays for redaction on each message), and with
 ``--against`` it checks that both trees redact every in-repo test text alike: the canary notes
 and every other string of the test data (tests/**/*.yaml) and of the tests themselves (their
 string literals), so a change made for speed shows any output it changes, byte for byte (the
@@ -75,6 +77,15 @@ print(json.dumps({"redact": best(redact, int(sys.argv[2])), "floor": floor,
                   "out": [redact(note) for note in notes],
                   "corpus": [redact(text) for text in corpus]}))
 """
+
+def openings() -> list[str]:
+    """Every message of the routing sets (desk openings, as staff type them)."""
+    import yaml
+
+    return [message for path in sorted((ROOT / "tests" / "routing").glob("*.yaml"))
+            for messages in yaml.safe_load(path.read_text("utf-8")).values()
+            for message in messages if isinstance(message, str)]
+
 
 def items() -> list[tuple[str, dict[str, Any]]]:
     """(set name, item) for every note of every set."""
@@ -161,6 +172,7 @@ def main() -> None:
     args = parser.parse_args()
     notes = items()
     texts = [item["text"] for _, item in notes]
+    desk = openings()
     everything = corpus() if args.against else []
     with tempfile.TemporaryDirectory() as folder:
         other = unpack(args.against, Path(folder)) if args.against else None
@@ -168,34 +180,39 @@ def main() -> None:
         theirs: list[dict[str, Any]] = []
         for round_ in range(args.rounds):
             compared = everything if round_ == 0 else []  # the output once is enough
-            ours.append(time_tree(ROOT, texts, compared, args.repeat))
+            ours.append(time_tree(ROOT, texts + desk, compared, args.repeat))
             if other is not None:
-                theirs.append(time_tree(other, texts, compared, args.repeat))
+                theirs.append(time_tree(other, texts + desk, compared, args.repeat))
     here = statistics.median(r["redact"] for r in ours)
+    count = len(texts) + len(desk)
     floor = statistics.median(r["floor"] for r in ours)
-    print(f"{len(texts)} notes from {len(SETS)} canary sets, median of {args.rounds} rounds")
-    print(f"this tree: {here:7.1f} ms  ({here / len(texts) * 1000:5.0f} us/note, "
+    print(f"{len(texts)} notes from {len(SETS)} canary sets and {len(desk)} desk openings, "
+          f"median of {args.rounds} rounds")
+    print(f"this tree: {here:7.1f} ms  ({here / count * 1000:5.0f} us/message, "
           f"{here / floor:5.1f}x the floor)")
     if theirs:
         there = statistics.median(r["redact"] for r in theirs)
-        print(f"{args.against}: {there:7.1f} ms  ({there / len(texts) * 1000:5.0f} us/note)")
+        print(f"{args.against}: {there:7.1f} ms  ({there / count * 1000:5.0f} us/message)")
         print(f"ratio this tree / {args.against}: {here / there:.2f}x (target <= 2x)")
     for label, rounds in (("this tree", ours), (args.against, theirs)):
         if rounds:
-            p50, p99 = per_message(rounds)
-            print(f"{label} per message: p50 {p50:5.0f} us, p99 {p99:5.0f} us")
+            for kind, part in (("canary note", slice(0, len(texts))),
+                               ("desk opening", slice(len(texts), None))):
+                p50, p99 = per_message(rounds, part)
+                print(f"{label} per {kind}: p50 {p50:5.0f} us, p99 {p99:5.0f} us")
     different = same_output(everything, ours[0]["corpus"], theirs[0]["corpus"]) if theirs else 0
     for label, rounds in (("this tree", ours), (args.against, theirs)):
         if rounds:
-            for name, line in accuracy(notes, rounds[0]["out"]).items():
+            for name, line in accuracy(notes, rounds[0]["out"][: len(notes)]).items():
                 print(f"{label} {name}: {line}")
     if different:
         raise SystemExit(1)
 
 
-def per_message(rounds: list[dict[str, Any]]) -> tuple[float, float]:
-    """p50 and p99 over the notes of each note's best time in any round (microseconds)."""
-    best = sorted(min(times) for times in zip(*(r["each"] for r in rounds), strict=True))
+def per_message(rounds: list[dict[str, Any]], part: slice) -> tuple[float, float]:
+    """p50 and p99 over the ``part`` of the messages of each one's best time in any round
+    (microseconds)."""
+    best = sorted(min(times) for times in zip(*(r["each"][part] for r in rounds), strict=True))
     cuts = statistics.quantiles(best, n=100, method="inclusive")
     return cuts[49] * 1e6, cuts[98] * 1e6
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from functools import cache
 from importlib.resources import files
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from bot.percall import PerCall
 from bot.privacy import wordlists
@@ -347,55 +347,29 @@ def _lone_name(bare: str) -> bool:
             and not any(p in english_names() for p in parts))
 
 
-class _once(Generic[T]):  # noqa: N801 (used as a decorator, like cached_property)
-    """``functools.cached_property`` without its lock (Python 3.11 takes one on every first
-    read): a token lives inside one call of one thread, and its three properties were read
-    for every word of every note."""
-
-    def __init__(self, compute: Callable[[Token], T]) -> None:
-        self.compute = compute
-        self.name = compute.__name__
-        self.__doc__ = compute.__doc__
-
-    def __get__(self, token: Token | None, owner: type | None = None) -> T:
-        if token is None:
-            return self  # type: ignore[return-value]
-        value = token.__dict__[self.name] = self.compute(token)
-        return value
-
-
 class Token:
-    """A word of a note: where it is, as written, and whether it opens a sentence. (A plain
-    class, not a frozen dataclass: one is made for every word of every note, and a frozen
-    dataclass's ``__init__`` cost three times as much.)"""
+    """A word of a note: where it is, as written, whether it opens a sentence, and what every
+    rule asks of it (worked out once, as the token is made: each is read for nearly every word).
+    A plain class, not a frozen dataclass, whose ``__init__`` cost three times as much."""
 
     def __init__(self, start: int, end: int, text: str, sentence_start: bool) -> None:
         self.start = start
         self.end = end
         self.text = text
         self.sentence_start = sentence_start
+        self.bare = fold(text[:-2] if text[-2:] in ("'s", "’s") else text)
+        # capitalised, or a particle then a capital (al-Rashid, d'Angelo, van-Dyke)
+        self.capitalised = text[:1].isupper() or (
+            ("-" in text or "'" in text or "’" in text) and _particle_then_capital(text))
+        self.shouting = text.isupper() and sum(c.isalpha() for c in text) > 1
 
     def __repr__(self) -> str:
         return f"Token({self.start}, {self.end}, {self.text!r}, {self.sentence_start})"
 
-    @_once  # (every rule asks again: a note's tokens are read many times)
-    def bare(self) -> str:
-        word = self.text
-        if word[-2:] in ("'s", "’s"):
-            word = word[:-2]
-        return fold(word)
 
-    @_once
-    def capitalised(self) -> bool:
-        """Capitalised, or a particle then a capital (al-Rashid, d'Angelo, van-Dyke)."""
-        if self.text[:1].isupper():
-            return True
-        parts = re.split(r"['’-]", self.text, maxsplit=1)
-        return len(parts) == 2 and fold(parts[0]) in PARTICLES and parts[1][:1].isupper()
-
-    @_once
-    def shouting(self) -> bool:
-        return self.text.isupper() and sum(c.isalpha() for c in self.text) > 1
+def _particle_then_capital(word: str) -> bool:
+    parts = re.split(r"['’-]", word, maxsplit=1)
+    return len(parts) == 2 and fold(parts[0]) in PARTICLES and parts[1][:1].isupper()
 
 
 def _listed(bare: str) -> bool:
