@@ -81,3 +81,13 @@ def test_an_unrelated_no_after_the_answer_is_still_not_caught(catalogue: Catalog
         "no, the printer is jammed", "", "quit"]))
     assert "I didn't catch that; nothing changed." in said
     assert "Noted, but" not in said
+
+
+def test_a_hedged_reply_is_offered_not_sure(catalogue: Catalogue) -> None:
+    """Play-test 4 J5 (D11): "i think so? they said so, i didnt read it all" to "does it say
+    not to tell anyone?" was not caught at all; a guess is offered as Not sure, never taken."""
+    said = "\n".join(chat(catalogue, "jackson-county", [
+        "a court order came in the mail for a patron's records",
+        "i think so? they said so, i didnt read it all", "", "quit"]))
+    assert 'I didn\'t catch "i think so? they said so, i didnt read it all"' in said
+    assert 'Did you mean "Not sure"? If so, type 3.' in said

@@ -6,6 +6,7 @@ Every face (terminal, scripted JSON, Slack) calls these functions and only rende
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -20,6 +21,7 @@ from bot.router.choices import matcher
 from bot.router.cues import cues
 
 BACK_WORDS = frozenset({"back", "go back", "undo", "previous"})
+_HEDGE_END = re.compile(r"[?.!]")  # a reply's first sentence: where a hedge opens it
 RESTART_WORDS = frozenset({"start over", "restart", "reset", "startover", "begin again"})
 
 
@@ -184,6 +186,11 @@ def _suggestion(flow: Flow, question: Question, conversation: Conversation,
         hinted = suggestion(question, not_understood)
         if hinted is not None:
             return Understanding(question.id, hinted.id, question.ask, hinted.label,
+                                 not_understood, "typed")
+        unsure = question.choice(NOT_SURE)
+        if unsure is not None and cues().unsure(_HEDGE_END.split(not_understood, 1)[0]):
+            # "i think so? they said so, i didn't read it all": a guess is not an answer
+            return Understanding(question.id, unsure.id, question.ask, unsure.label,
                                  not_understood, "typed")
         if _passes_over(flow, question, not_understood):
             return None
