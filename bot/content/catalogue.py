@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from bot.cache import cached, code_digest, files_digest
-from bot.content.expressions import render
 from bot.content.flows import Escalation, Flow, Outcome, load_flow
 from bot.content.labels import decision_label
 from bot.content.packs import Pack, load_pack
@@ -138,6 +137,8 @@ def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome,
     """``outcome`` as this library's staff see it. ``answers`` (the case's, when known) may say
     a role's holder is away: where the pack names a stand-in for that role, the text names the
     stand-in in the role's place and the page goes to the stand-in instead."""
+    from bot.content.expressions import render  # (jinja2: not for commands that only route)
+
     spec = merged_outcome_spec(pack, flow, outcome)
     away = flow.away(answers) if answers else frozenset()
     context = pack.context_when_away(away) if away else pack.template_context()

@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.content.expressions import render
-
 # id -> template. Keep them short: they head the first screen of an answer.
 LABELS: Mapping[str, str] = {
     "share-nothing": "Share nothing",
@@ -52,6 +50,8 @@ DEFAULT_DETAIL = "what the policy allows"
 
 def decision_label(spec: Mapping[str, Any], context: Mapping[str, Any]) -> str:
     """The plain label for a merged outcome spec, in one library's words."""
+    from bot.content.expressions import render  # (jinja2: not for commands that only route)
+
     label_id = spec.get("label") or DEFAULT_LABEL[spec["decision"]]
     detail = spec.get("label_detail") or DEFAULT_DETAIL
     return render(LABELS[label_id], {**context, "detail": render(detail, context)})

@@ -14,8 +14,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import fastjsonschema
-
 from bot.content.yamlio import LineList, LineMap
 from bot.errors import Problem
 
@@ -29,6 +27,8 @@ def schema(name: str) -> dict[str, Any]:
 
 @cache
 def _fast(name: str):  # type: ignore[no-untyped-def]
+    import fastjsonschema  # (only content read fresh is validated: not from the cache)
+
     return fastjsonschema.compile(schema(name))
 
 
@@ -58,6 +58,8 @@ def line_at(document: Any, path: list[Any] | tuple[Any, ...]) -> int:
 
 
 def is_valid(name: str, document: Any) -> bool:
+    import fastjsonschema
+
     try:
         _fast(name)(document)
     except fastjsonschema.JsonSchemaException:
