@@ -56,7 +56,7 @@ def test_every_match_of_a_capital_rule_holds_a_capital(pattern: re.Pattern[str])
     @EXAMPLES
     @given(texts_matching(pattern))
     def holds(text: str) -> None:
-        assert rules._CAPITAL.search(text), text
+        assert rules.CAPITAL.search(text), text
 
     holds()
 
@@ -74,3 +74,22 @@ def test_a_rule_is_skipped_only_when_the_note_lacks_what_it_needs() -> None:
     assert rules._holds("\u212aPH", ("kph",)) and not rules._holds("KPH", ("mph",))
     assert rules._holds("PİN 4", ("pin",)) and rules._holds("ſtays", ("stay",))
     assert rules._holds("Bırth", ("birth",)) and not rules._holds("Иван", ("van",))
+
+
+def test_a_note_without_a_capital_names_no_public_name() -> None:
+    """``public_spans`` returns nothing for a note without a capital: every listed name holds
+    one, and so does every office title's match."""
+    from bot.privacy import public
+
+    lower = [name for names in public._lists().values() for name in names
+             if not public.CAPITAL.search(name)]
+    assert not lower, f"public_names.txt lists names without a capital: {lower}"
+    assert public.public_spans("a hold for stephen king books") == []
+    assert public.public_spans("a hold for Stephen King books") != []
+
+    @EXAMPLES
+    @given(texts_matching(public.OFFICIAL))
+    def holds(text: str) -> None:
+        assert public.CAPITAL.search(text), text
+
+    holds()

@@ -20,19 +20,20 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from bot.lazyregex import lazy
 from bot.privacy import wordlists
 
 PLACEHOLDER = "[description]"
 # A height: 5'4", 5’ 10”, 6 ft 2, six foot.
-HEIGHT = re.compile(
+HEIGHT = lazy(
     r"(?<![\w'’])[4-7]\s*['’′]\s*\d{1,2}\s*(?:\"|”|″|'')?(?![\w'’])"
     r"|(?<![\w.])[4-7]\s*(?:ft|feet|foot)\.?(?:\s*\d{1,2}\s*(?:in|inches|\"|”)?)?(?![\w])"
     r"|\b(?:four|five|six|seven)(?:\s+|-)(?:foot|feet)(?:(?:\s+|-)(?:one|two|three|four|five|"
     r"six|seven|eight|nine|ten|eleven))?\b",
     re.IGNORECASE)
 # A list's segment: what lies between two of these.
-SEGMENT = re.compile(r"[^,;()\[\]\n.!?:—–]+(?:\[description\][^,;()\n.!?:—–]*)*")
-PHRASE_CUE = re.compile(r"\b(?:in|wearing|with|has|had|w/)\s+", re.IGNORECASE)
+SEGMENT = lazy(r"[^,;()\[\]\n.!?:—–]+(?:\[description\][^,;()\n.!?:—–]*)*")
+PHRASE_CUE = lazy(r"\b(?:in|wearing|with|has|had|w/)\s+", re.IGNORECASE)
 _DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "some", "that", "this"})
 _JOINERS = frozenset({"and", "with", "a", "an", "the", "&"})
 

@@ -22,6 +22,8 @@ place, a product or a typo than a person.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import os
 import re
 import threading
 import unicodedata
@@ -31,6 +33,7 @@ from functools import cache
 from importlib.resources import files
 from typing import TypeVar
 
+from bot.lazyregex import lazy
 from bot.percall import PerCall
 from bot.privacy import wordlists
 
@@ -47,8 +50,8 @@ PARTICLES = frozenset({
 })
 # A word: letters (any script's), with inner apostrophes or hyphens (O'Brien, García-López).
 _LETTERS = r"[^\W\d_][^\W\d_\u0300-\u036f]*"  # letters, with any combining accents
-WORD = re.compile(rf"{_LETTERS}(?:['’-]{_LETTERS})*(?:['’]s)?")
-INITIAL = re.compile(r"^[A-Z]\.?$")
+WORD = lazy(rf"{_LETTERS}(?:['’-]{_LETTERS})*(?:['’]s)?")
+INITIAL = lazy(r"^[A-Z]\.?$")
 # A capitalised run followed by one of these names a place or an institution, not a person
 # (Jackson County, Lincoln Park, Roosevelt High School).
 PLACE_WORDS = frozenset({
@@ -74,36 +77,36 @@ def _paper(bare: str) -> bool:
 PLACE_PREFIXES = frozenset({"mount", "mt", "fort", "ft", "port", "new", "los", "las", "lake"})
 # "<a work> by <Name>": the name is its author, not a patron (a biography by Doris Kearns
 # Goodwin, anything by Colleen Hoover). "checked out by", "requested by" are not in this list.
-AUTHOR_BEFORE = re.compile(
+AUTHOR_BEFORE = lazy(
     r"\b(?:books?|novels?|biograph(?:y|ies)|memoirs?|anything|something|everything|series|"
     r"poems|poetry|stories|mysteries|thrillers?|cookbooks?|audiobooks?|albums?|songs?|films?|"
     r"movies?|works|written|illustrated|narrated|directed|authored|edited)\s+by\s+$",
     re.IGNORECASE)
 # "<a title> by <Name>" (it's The Kite Runner by Khaled Hosseini, "Beloved" by ...), and the
 # next author of a list ("books by Toni Morrison and Zadie Smith").
-TITLE_BY = re.compile(r"(?:\b(?:The|A|An)(?:\s+[A-Z][\w'’-]*){1,5}|[\"”»])\s+by\s+$")
-AUTHORS_LIST = re.compile(
+TITLE_BY = lazy(r"(?:\b(?:The|A|An)(?:\s+[A-Z][\w'’-]*){1,5}|[\"”»])\s+by\s+$")
+AUTHORS_LIST = lazy(
     r"\b(?:books?|novels?|poems|poetry|stories|works|written|illustrated|anything|something)"
     # (a listed author before is set aside as a private-use character: see redact())
     r"\s+by\s+(?:[A-Z\ue000-\uf8ff][\w.'’-]*,?\s+){1,4}(?:and|&|or)\s+$", re.IGNORECASE)
 # A weekday range in opening hours ("M–Th 9–8, F–Sa 9–5"): day abbreviations, not names (Sa, Su).
-DAY_RANGE = re.compile(
+DAY_RANGE = lazy(
     r"\b(?:M|Mo|Mon|Tu|Tue|Tues|W|We|Wed|Th|Thu|Thur|Thurs|F|Fr|Fri|Sa|Sat|Su|Sun)\s*[–-]\s*"
     r"(?:M|Mo|Mon|Tu|Tue|Tues|W|We|Wed|Th|Thu|Thur|Thurs|F|Fr|Fri|Sa|Sat|Su|Sun)\b")
 # Words of Spanish, Portuguese, French, German, Italian and Polish that English never uses: a
 # note with two of them is written in that language, where a lower-case word that a list has as
 # a surname is far more often a word of the note's language (días, las, mayo) than a name.
-_OTHER_LATIN = re.compile(
+_OTHER_LATIN = lazy(
     r"\b(?:el|en|se|los|las|que|del|una|por|para|está|esta|pero|muy|hay|fue|nada|ningún|"
     r"não|uma|com|mais|você|est|les|des|"
     r"une|pour|dans|avec|pas|und|ist|nicht|ein|eine|mit|auf|che|non|sono|della|się|nie|jest|"
     r"czy|oraz)\b", re.IGNORECASE)
 # A Vietnamese language or people ("tiếng Anh", "người Pháp"), a weekday ("thứ Ba", "thứ Tư"):
 # a capitalised word, not a name.
-_VIETNAMESE_LANGUAGE = re.compile(r"\b(?:tiếng|người|nước|thứ)\s+$", re.IGNORECASE)
+_VIETNAMESE_LANGUAGE = lazy(r"\b(?:tiếng|người|nước|thứ)\s+$", re.IGNORECASE)
 # Between two words of one name: spaces, "Last, First", an initial's dot, a nickname's quotes
 # or brackets (Ignatius 'Iggy' Pawlowski, Bobby (Robert) Kowalczyk), "Ravi & Sunita Patel".
-JOINER = re.compile(r"^\s+$|^\s*,\s*$|^\s*\.\s+$|^\s*[)'’\"”]?\s*[('‘\"“]?\s*$|^\s*&\s*$")
+JOINER = lazy(r"^\s+$|^\s*,\s*$|^\s*\.\s+$|^\s*[)'’\"”]?\s*[('‘\"“]?\s*$|^\s*&\s*$")
 
 
 # The folds of the text being redacted (``one_text``): every rule folds the same few hundred
@@ -188,17 +191,19 @@ def _disk_cached(kind: str, build: Callable[[], T]) -> T:
     """``build()``, kept in frontdesk's disk cache (``bot.cache``): folding Faker's 60,000-odd
     names and matching them against the English dictionary took most of a second, paid by
     every `frontdesk route` and `chat` on its first message. The key is this package's code and
-    the versions of the two packages the lists come from."""
-    from importlib.metadata import PackageNotFoundError, version
-
+    where the packages the lists come from are installed, and when (an upgrade rewrites them):
+    asking ``importlib.metadata`` for their versions cost a short command more than the
+    lookup it spared."""
     from bot.cache import cached, code_digest
 
     key = code_digest("privacy")
-    for package in ("faker", "english-words", "nicknames"):
-        try:
-            key += f"{package}={version(package)};".encode()
-        except PackageNotFoundError:
-            key += f"{package}=none;".encode()
+    for module in ("faker", "english_words", "nicknames"):
+        spec = importlib.util.find_spec(module)  # (finds it without importing it)
+        if spec is None or spec.origin is None:
+            key += f"{module}=none;".encode()
+            continue
+        written = os.stat(spec.origin)
+        key += f"{module}={spec.origin}:{written.st_mtime_ns}:{written.st_size};".encode()
     return cached(kind, key, build)
 
 
@@ -382,7 +387,7 @@ def _listed(bare: str) -> bool:
     return any(p in first or p in last for p in parts)
 
 
-_VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+_VIETNAMESE = lazy("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 _CASED = ("CYRILLIC", "GREEK", "ARMENIAN")
 
 
@@ -413,15 +418,15 @@ def _cased_script(word: str) -> bool:
 # Persian, Hebrew, Hindi, Bengali, Russian, Ukrainian, Bulgarian, Greek.
 SCRIPT_LOCALES = ("zh_CN", "zh_TW", "ja_JP", "ko_KR", "ar_AA", "ar_SA", "ar_PS", "fa_IR",
                   "he_IL", "hi_IN", "bn_BD", "ru_RU", "uk_UA", "bg_BG", "el_GR")
-_HONORIFIC = re.compile(r"(?:先生|女士|小姐|太太|同学|老师|的|さん|様)")
+_HONORIFIC = lazy(r"(?:先生|女士|小姐|太太|同学|老师|的|さん|様)")
 # A word of any script with its marks (Devanagari vowel signs are marks, not letters).
-_SCRIPT_WORD = re.compile(r"[^\s\d.,;:!?()\[\]\"'،؟«»“”‘’-]+")
+_SCRIPT_WORD = lazy(r"[^\s\d.,;:!?()\[\]\"'،؟«»“”‘’-]+")
 # Titles before a name: Arabic (Mr, Mrs, Miss, Dr, Prof, Sheikh, Hajj, mother/father of),
 # Hindi (Shri, Shrimati, Kumari).
 _SCRIPT_TITLES = frozenset({"السيد", "السيدة", "الآنسة", "الدكتور", "الدكتورة", "الأستاذ",
-                            "الأستاذة", "الشيخ", "الحاج", "الحاجة", "أم", "أبو", "श्री", "श्रीमती",
-                            "कुमारी", "डॉ"})
-_KOREAN_PARTICLE = re.compile(r"(?:씨|님)?(?:께서|에게|은|는|이|가|을|를|의|와|과|도)?$")
+                      "الأستاذة", "الشيخ", "الحاج", "الحاجة", "أم", "أبو", "श्री", "श्रीमती",
+                      "कुमारी", "डॉ"})
+_KOREAN_PARTICLE = lazy(r"(?:씨|님)?(?:께서|에게|은|는|이|가|을|를|의|와|과|도)?$")
 
 
 def script_name_lists() -> tuple[frozenset[str], frozenset[str]]:
@@ -488,7 +493,7 @@ def foreign_names(text: str) -> list[tuple[int, int]]:
             following = words[index + 1: index + 2]
             end = following[0].end() if following and following[0].group(0) not in (
                 _SCRIPT_TITLES) and re.fullmatch(r"\s+", text[match.end(): following[0].start()]
-                                                 ) else match.end()
+                                           ) else match.end()
             spans.append((match.start(), end))
         elif word in first or word in last or bare in last:
             end = match.end()
@@ -588,7 +593,7 @@ def _evidence(token: Token, shouting_text: bool = False) -> str | None:
 
 
 # A surname's particle joined to a capitalised name (Al-Khatib, El-Amin, Abu-Zayd, O'Rourke).
-_PARTICLE_NAME = re.compile(
+_PARTICLE_NAME = lazy(
     r"(?:(?:Al|El|Ul|Bin|Ben|Abu|Ibn|Abd|Bint)['’-]|O['’])[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?"
     r"(?:['’]s)?$")
 
@@ -632,7 +637,7 @@ FUNCTION_WORDS = frozenset({
 })
 # What a person does in a note: capitalised words right before it name a person, even words
 # that are also ordinary words or places (April May is asking, Summer Page reported ...).
-PERSON_VERB = re.compile(
+PERSON_VERB = lazy(
     r"(?P<words>(?<![\w'’-])[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*"
     r"(?:\s+[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*){1,2})"
     r"(?=\s+(?:is\s+(?:asking|here|back|in|a\s+patron|the\s+cardholder|at\s+the\s+desk|"
@@ -723,12 +728,12 @@ def find_names(text: str) -> list[tuple[int, int]]:
     return spans + foreign_names(text) if foreign else spans
 
 
-_SET_OFF_AFTER = re.compile(r"\s*[,(]")
+_SET_OFF_AFTER = lazy(r"\s*[,(]")
 
 
 # What a person does, right after their name ("patron lane asked", "jane doe wants"): a word
 # that is also a name is that person's name before one of these.
-PERSON_DOES_AFTER = re.compile(
+PERSON_DOES_AFTER = lazy(
     r"\s+(?:asked|asks|asking|said|says|wants|wanted|needs|needed|came|comes|called|calls|is|"
     r"was|has|had|left|lost|owes|owed|returned|borrowed|checked|paid|told|brought|dropped|"
     r"picked|got|took|tried|just|also|still|again|yesterday|today|earlier|back|no|yes|"
@@ -741,7 +746,7 @@ PERSON_DOES_AFTER = re.compile(
 # After one of these, a word opening a sentence is a person doing something ("Grant asked",
 # "Hope is here", "Rose at the desk again"); after another word it is that word ("Grant report",
 # "Grace period", "Hunter green bins").
-_DOES = re.compile(
+_DOES = lazy(
     r"\s*(?:[,&(]|\b(?:is|was|has|had|and|or|wants|wanted|needs|needed|reported|called|came|"
     r"says|said|left|lost|owes|borrowed|returned|requested|asked|checked|signed|will|won't|can|"
     r"can't|could|would|did|does|doesn't|didn't|isn't|wasn't|told|took|brought|dropped|picked|"
@@ -793,7 +798,7 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
         AUTHORS_LIST.search(before))
 
 
-_QUOTED = re.compile(r"[\"“'‘«]([^\"”'’»]{3,80})[\"”'’»]")
+_QUOTED = lazy(r"[\"“'‘«]([^\"”'’»]{3,80})[\"”'’»]")
 _SMALL_WORDS = frozenset({"the", "a", "an", "of", "to", "and", "in", "on", "for", "with",
                           "from", "at", "by", "or", "is", "are"})
 
@@ -870,8 +875,8 @@ def _is_name(run: list[tuple[Token, str]], text: str) -> bool:
     return named >= 2 and all(t.capitalised for t, _ in run)  # Will Young
 
 
-_PLACEHOLDER = re.compile(r"\[[a-z]+\]")
-_INITIALS = re.compile(
+_PLACEHOLDER = lazy(r"\[[a-z]+\]")
+_INITIALS = lazy(
     r"(?<![\w.])[A-Z](?:\.\s?[A-Z]){1,3}\.?(?![\w.])|(?<![\w.])[A-Z]{2,4}(?![\w.])")
 
 
@@ -944,7 +949,7 @@ def _bare_word(word: str) -> str:
 # A capitalised word right before or after a masked name, listed as a first name before it
 # or as a surname after it, is the rest of that name even when it is also a word: "a 'Will
 # [name]'", "[name] Rose" (the word alone was weak evidence; beside a name it is not).
-_BESIDE = re.compile(
+_BESIDE = lazy(
     r"(?<![\w.-])(?<!\w['’])(?P<first>[A-Z][a-z'’-]+)\s+(?=\[name\])"
     r"|(?<=\[name\])\s+(?P<last>[A-Z][a-z'’-]+)(?![\w'’-])")
 

@@ -70,8 +70,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-import usaddress
-
+from bot.lazyregex import LazyPattern, lazy
 from bot.privacy.descriptions import describe
 from bot.privacy.names import (
     PERSON_DOES_AFTER,
@@ -88,7 +87,7 @@ from bot.privacy.names import (
     one_text,
     ordinary_words,
 )
-from bot.privacy.public import public_spans
+from bot.privacy.public import CAPITAL, public_spans
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -96,8 +95,8 @@ T = TypeVar("T")
 # --- emails --------------------------------------------------------------------------------
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 _DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-EMAIL = re.compile(rf"(?<![\w.!#$%&'*+/=?^`{{|}}~-]){_LOCAL}@{_DOMAIN}")
-SPELLED_EMAIL = re.compile(
+EMAIL = lazy(rf"(?<![\w.!#$%&'*+/=?^`{{|}}~-]){_LOCAL}@{_DOMAIN}")
+SPELLED_EMAIL = lazy(
     r"\b[\w.+-]+\s*(?:\(at\)|\[at\]|\sat\s)\s*[\w-]+\s*(?:\(dot\)|\[dot\]|\sdot\s)\s*"
     r"(?:com|net|org|edu|gov|us|info|io)\b",
     re.IGNORECASE,
@@ -105,7 +104,7 @@ SPELLED_EMAIL = re.compile(
 
 # --- phone numbers -------------------------------------------------------------------------
 _SEP = r"(?:\s?[./-]\s?|\s)?"  # "312-555", "(312) 555 - 0199"
-PHONE = re.compile(
+PHONE = lazy(
     r"(?<![\w+])(?<!\d[\s./-])(?:"
     # +44 20 7946 0958, +33 1 23 45 67 89: a country code then 6-14 grouped digits
     r"\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,6}"
@@ -126,12 +125,12 @@ def _spoken(at_least: int) -> str:
     return rf"{_DIGIT_WORD}(?:[\s,.-]+{_DIGIT_WORD}){{{at_least - 1},}}"
 
 
-SPOKEN_PHONE = re.compile(rf"\b{_spoken(7)}\b", re.IGNORECASE)
+SPOKEN_PHONE = lazy(rf"\b{_spoken(7)}\b", re.IGNORECASE)
 
 # --- card numbers --------------------------------------------------------------------------
-CARD = re.compile(r"(?<!\d)\d(?:[ -]?\d){5,}(?!\d)")
-DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}-\d{1,2}-\d{2,4}$")
-CARD_CUE = re.compile(
+CARD = lazy(r"(?<!\d)\d(?:[ -]?\d){5,}(?!\d)")
+DATE = lazy(r"^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}-\d{1,2}-\d{2,4}$")
+CARD_CUE = lazy(
     r"(?P<cue>\b(?:card|barcode|bar code|account|acct|patron id|library id|pin)"
     r"(?:\s*(?:number|num|no\.?|#|ending(?:\s+(?:in|with))?|ends(?:\s+(?:in|with))?|is|:))*"
     r"\s*#?\s*)"
@@ -143,7 +142,7 @@ CARD_CUE = re.compile(
 _HIDDEN = r"(?:(?:\.{2,}|…|[*•xX#]{2,})\s*)?"
 # The last digits of a number ("barcode ends -0912", "last 4 of phone 8834", "last four of
 # her card: eight eight one two"): a part of an identifier is still the patron's.
-PARTIAL_CUE = re.compile(
+PARTIAL_CUE = lazy(
     r"(?P<cue>\b(?:(?:ends?|ending|ended)(?:\s+(?:in|with|at))?"
     r"|last\s+(?:\d|two|three|four|five|six|few)(?:\s+(?:digits?|numbers?|nums?))?"
     r"(?:\s+(?:of|on|from|in|to)\s+(?:(?:his|her|their|the|my|your|its|patron'?s?)\s+)?"
@@ -155,7 +154,7 @@ PARTIAL_CUE = re.compile(
 # The same cue in the languages patrons and staff write notes in: "termina en 3390", "endet
 # auf 7730", "заканчивается на 8812", "尾号是 5521", "끝자리 1234" (uncased scripts have no word
 # boundary, so their cues stand alone).
-PARTIAL_ABROAD = re.compile(
+PARTIAL_ABROAD = lazy(
     r"(?P<cue>(?:\b(?:termin(?:a|an|ando|ad[ao]|e|ent|ant)|acaba(?:n)?|finit|finissant|"
     r"endet|endend|kończy\s+się|konczy\s+sie|końcówka|kết\s+thúc|закінчується|"
     r"заканчивается|оканчивается|кончается)\s*(?:en|em|con|com|par|auf|mit|in|na|на|bằng)?\b"
@@ -166,9 +165,9 @@ PARTIAL_ABROAD = re.compile(
 )
 # A social security number, whole or with its first digits hidden ("xxx-xx-4409", "***-**-4409"):
 # the last four are the part people are asked for, and the part that identifies.
-SSN = re.compile(r"(?<![\w-])(?:\d{3}|[xX*#•]{3})([- ]?)(?:\d{2}|[xX*#•]{2})\1\d{4}(?![\w-])")
+SSN = lazy(r"(?<![\w-])(?:\d{3}|[xX*#•]{3})([- ]?)(?:\d{2}|[xX*#•]{2})\1\d{4}(?![\w-])")
 # An id on a pass, a badge or an id card ("guest pass G-4471", "student id 900412377").
-ID_CUE = re.compile(
+ID_CUE = lazy(
     r"(?P<cue>\b(?=[gvcpdtwisemlubkGVCPDTWISEMLUBK])"
     r"(?:(?:guest|visitor|computer|pc|day|temp(?:orary)?|wi-?fi|internet)\s+pass"
     r"|(?:student|employee|staff|member(?:ship)?|patron|library|state|school|guest|user|login|"
@@ -179,7 +178,7 @@ ID_CUE = re.compile(
 )
 # A rural or county road ("1045 County Rd 7, Ashford", "22 State Route 9", "N4512 Hwy K",
 # "RR 3 Box 112"), which the street parser does not know, with the town after it.
-RURAL_ROAD = re.compile(
+RURAL_ROAD = lazy(
     r"\b(?:RR|R\.R\.|HC|(?i:rural|star)\s+(?i:route))\s*#?\s*\d{1,4}\b(?:,?\s+(?i:box)\s+\d+)?"
     r"|(?<![\w-])[NSEWnsew]?\d{1,6}\s+(?:(?i:county|co\.?|state|us|u\.s\.|farm(?:\s+to\s+market)?|"
     r"fm|township|twp\.?|old|rural|forest|ranch)\s+)?"
@@ -189,9 +188,9 @@ RURAL_ROAD = re.compile(
 )
 
 # --- apartment and unit numbers, and a house number after "at/from/on" ("at 14 maple") -----
-UNIT = re.compile(r"\b(?:apt|apartment|unit|suite|ste)\.?\s*#?\s*[\w-]*\d[\w-]*\b",
-                  re.IGNORECASE)
-HOUSE = re.compile(  # a year after from/to ("papers from 1992 are") is no house number
+UNIT = lazy(r"\b(?:apt|apartment|unit|suite|ste)\.?\s*#?\s*[\w-]*\d[\w-]*\b",
+            re.IGNORECASE)
+HOUSE = lazy(  # a year after from/to ("papers from 1992 are") is no house number
     r"(?P<cue>\b(?:at|from|on|to)\s+)(?!(?<=(?:from|..to)\s)(?:1[89]|20)\d\d\b)"
     r"(?P<place>\d{1,5}\s+(?!(?:days?|weeks?|months?|years?|"
     r"hours?|minutes?|mins?|items?|books?|copies|dvds?|times?|pm|am|o'?clock|percent|kids?|"
@@ -202,7 +201,7 @@ HOUSE = re.compile(  # a year after from/to ("papers from 1992 are") is no house
 
 # --- names ---------------------------------------------------------------------------------
 _WORD = r"[^\W\d_][\w'’-]*"  # any script's letters (Nguyễn, Zoë), then letters or marks
-STRONG_CUE = re.compile(
+STRONG_CUE = lazy(
     r"(?P<cue>\b(?:named|name\s+is|name\s+was|name's|name:|name\s+as|goes\s+by|signed\s+as|"
     # "full name 'Summer Day'", "name on acct is King Solomon Adeyemi"
     r"name(?=\s*[\"“'‘])|name\s+on\s+(?:the\s+|his\s+|her\s+)?[\w-]+\s+(?:is|was|reads|says|:)|"
@@ -214,11 +213,11 @@ STRONG_CUE = re.compile(
     rf"(?P<words>{_WORD}(?:(?:\s+|(?<=\b\w)\.\s+){_WORD}){{0,2}})",
     re.IGNORECASE,
 )
-TITLE_CUE = re.compile(  # the word after a title is a name; a second one only if capitalised
+TITLE_CUE = lazy(  # the word after a title is a name; a second one only if capitalised
     r"(?P<cue>\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|mr|mrs|ms|dr)\.?\s+)"
     rf"(?P<words>{_WORD}(?:\s+(?![a-z]){_WORD})?)"
 )
-WEAK_CUE = re.compile(
+WEAK_CUE = lazy(
     r"(?P<cue>\b(?:patron|patrons|for|about|kid|child|son|daughter|husband|wife|spouse|"
     r"boyfriend|girlfriend|partner|mom|mother|dad|father|brother|sister|tenant|employee|"
     r"client|user|customer|guy|lady|man|woman|called|officer|detective|agent|"
@@ -228,14 +227,14 @@ WEAK_CUE = re.compile(
 
 # "mother of Will Tran", "wife of April May": capitalised words after a relation and "of" are
 # a name even when they are also ordinary words.
-RELATION_OF = re.compile(
+RELATION_OF = lazy(
     r"(?P<cue>\b(?:wife|husband|spouse|mother|father|mom|dad|son|daughter|sister|brother|"
     r"aunt|uncle|grand(?:mother|father|ma|pa|son|daughter)|guardian|parent|friend|boyfriend|"
     r"girlfriend|partner|ex|cousin|niece|nephew)\s+of\s+)"
     rf"(?P<words>(?![a-z]){_WORD}(?:\s+(?![a-z]){_WORD}){{0,2}})"
 )
 # "what Zuri read", "whether Ayo borrowed": a capitalised word before a reading-history verb.
-READ_BY = re.compile(
+READ_BY = lazy(
     r"(?P<cue>\b(?:what|which|whether|if|everything|anything|that|books)\s+)"
     rf"(?P<words>(?![a-z]){_WORD}(?:\s+(?![a-z]){_WORD})?)"
     r"(?=\s+(?:has\s+|had\s+)?(?:read|reads|borrowed|borrows|checked|checks|took|takes|"
@@ -245,14 +244,14 @@ READ_BY = re.compile(
 # A rank or a role word, then a name in lower case ("det hunter", "lt. day", "patron bill
 # summers"): the word after a rank is a listed name (a surname) whatever its case; after a role
 # word, a listed first name and a listed surname side by side (``_mask_lower_name``).
-RANK_CUE = re.compile(
+RANK_CUE = lazy(
     r"(?P<cue>\b(?=[doslciprtajDOSLCIPRTAJ])"
     r"(?:(?P<short>det|ofc|sgt|lt|capt|cpl|dep|insp|cmdr|supt|prof|rev)|detective|"
     r"officer|sergeant|lieutenant|captain|corporal|deputy|trooper|agent|inspector|"
     r"investigator|chief|constable|professor|judge|pastor)\.?\s+)"
     rf"(?P<words>{_WORD}(?:\s+{_WORD})?)",
     re.IGNORECASE)
-ROLE_CUE = re.compile(
+ROLE_CUE = lazy(
     r"(?P<cue>\b(?:patron|patrons|kid|child|son|daughter|husband|wife|mom|mother|dad|father|"
     r"brother|sister|boy|girl|teen|man|woman|guy|lady|user|customer|member|cardholder|parent|"
     r"guardian|grandma|grandpa|grandmother|grandfather|aunt|uncle|caller|visitor)\s*,?\s+)"
@@ -262,7 +261,7 @@ ROLE_CUE = re.compile(
 # A cue that says a person follows (``person``: "checked out by", "hold it for", "patron",
 # "told") admits any given name; a looser one ("for", "from", "with", "called") asks more of a
 # name that is also a word. See ``cued_given_names``.
-PERSON_CUE = re.compile(
+PERSON_CUE = lazy(
     r"(?P<cue>\b(?=[cCrRpPbBdDsSoOhHaAfFtTwWgGlLmMkK])(?i:(?P<person>"
     r"(?:checked\s+out|renewed|returned|requested|reserved|borrowed|placed|picked\s+up|"
     r"dropped\s+off|brought\s+in|signed\s+up)\s+by|(?:on\s+)?holds?\s+(?:for|under)|"
@@ -279,9 +278,9 @@ PERSON_CUE = re.compile(
     r"(?=(?P<rest>\s+(?:(?P<initial>(?![aiAI]\b)[A-Za-z])\.?(?=$|[\s,.;:!?)])"
     r"|(?P<surname>[A-Za-z][a-z'’-]+)(?![\w'’-]))))?")
 # What follows a name: a sentence's end or a bracket (what a person does: PERSON_DOES_AFTER).
-_ENDS_HERE = re.compile(r"\s*(?:$|[,.;:!?)\]]|\s[-–—]\s)")
+_ENDS_HERE = lazy(r"\s*(?:$|[,.;:!?)\]]|\s[-–—]\s)")
 # A given name's possessive before what a patron has at the library ("mike's card").
-POSSESSIVE_ACCOUNT = re.compile(
+POSSESSIVE_ACCOUNT = lazy(
     r"(?<![\w'’-])(?P<word>[A-Za-z][a-z]+)['’]s\s+"
     r"(?=(?:library\s+)?(?:cards?|account|acct|holds?|fines?|fees?|checkouts?|loans?|items?|"
     r"books?|records?|history|pin|password|login|email|phone|number|address|balance)\b)")
@@ -349,34 +348,34 @@ def possessive_accounts(text: str) -> list[tuple[int, int]]:
 
 # Initials with a surname ("j.t. morales", "A. Okafor"), and a first name with an initial
 # ("tiffany w.", "Marcus T."): the listed half makes it a name whatever its case.
-INITIALS_SURNAME = re.compile(
+INITIALS_SURNAME = lazy(
     r"(?<![\w.])(?P<initials>(?:[A-Za-z]\.\s?){1,3})\s*(?P<name>[A-Za-z][\w'’-]{1,})")
-FIRST_INITIAL = re.compile(
+FIRST_INITIAL = lazy(
     r"(?<![\w.'’-])(?P<name>[A-Za-z][a-z'’-]{1,})\s+(?P<initial>[A-Za-z])\.(?!\w)")
 _NOT_INITIALS = frozenset({"a.m.", "p.m.", "e.g.", "i.e.", "u.s.", "u.k.", "a.k.a.", "d.c.",
                            "n.b.", "p.s.", "r.i.p.", "u.s.a.", "b.", "w."})
 # "LI, Xiaoming", "NG, Wei": a short surname in capitals, a comma, a capitalised first name.
-SHORT_LAST_FIRST = re.compile(
+SHORT_LAST_FIRST = lazy(
     r"(?<![\w-])(?P<last>[A-Z]{2,}(?:[-'’][A-Z]+)?),\s+(?P<first>[A-Z][a-z][\w'’-]*)")
 # A name spelled out letter by letter ("d-o-l-o-r-e-s", "R O S A", "k.o.w.a.l").
-SPELLED_OUT = re.compile(
+SPELLED_OUT = lazy(
     r"(?<![\w-])(?:[A-Za-z](?:-[A-Za-z]){2,}|[A-Z](?: [A-Z]){3,}|[A-Za-z](?:\.[A-Za-z]){3,}\.?)"
     r"(?![\w-])")
 # A capitalised listed name that is also a word ("Hope", "Grace", "Will"), right after what is
 # done to or seen of a person: "camera shows Hope taking", "told Grace", "banned Joy".
-SEEN_CUE = re.compile(
+SEEN_CUE = lazy(
     r"(?P<cue>\b(?:shows?|showed|shown|saw|seen|sees|see|caught|spotted|noticed|watched|"
     r"recogni[sz]ed|identified|banned|warned|trespassed|helped|told|asked|let|gave|called|"
     r"paged|texted|emailed|met|with|and)\s+)"
     r"(?P<words>[A-Z][a-z'’-]+)(?!\s+(?:[A-Z0-9]|&))(?!['’]?\w)")
 # A sign-off at the end of a note or a quoted message: "... call me at 555-0143 - Tay'".
-SIGN_OFF = re.compile(
+SIGN_OFF = lazy(
     r"(?P<cue>\s[-–—~]+\s*)(?P<words>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*)?)"
     r"(?=\s*[\"”'’)]?\s*$|\s*[\"”'’]\s)")
 # A name right before what identifies its owner: a birth date, a phone, an email, an age, a
 # login in brackets ("Priyanka, DOB [dob]", "re: Will Hardesty, 48, lives ...", "Wanjiru (16
 # yrs)"): whose else would they be?
-BEFORE_IDENTIFIER = re.compile(
+BEFORE_IDENTIFIER = lazy(
     r"(?P<words>(?<![\w'’.-])[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
     r"(?=\s*,?\s*\(?\s*(?:(?i:dob|d\.o\.b\.?|born|b\.|birthday|age|aged|ph|phone|tel|cell|"
     r"email)\s*[:#]?\s*)?\[(?:dob|phone|email|ssn|age)\]"
@@ -384,7 +383,7 @@ BEFORE_IDENTIFIER = re.compile(
     r"|\s*\(\s*\d{1,2}\s*(?:yrs?|years?(?:\s+old)?|y/?o|años|anos|ans|jahre|lat)?\.?\s*\)"
     r"|\s*\(\s*\[handle\])")  # Oleksandr ([handle] on discord)
 # A nickname in brackets or quotes right after a masked name ("[name] (jav)", "[name] 'Bo'").
-NICKNAME = re.compile(r"(?P<cue>\[name\]\s*[(\"“'‘]\s*)(?P<words>[^\W\d_][\w.'’-]{1,20}?)"
+NICKNAME = lazy(r"(?P<cue>\[name\]\s*[(\"“'‘]\s*)(?P<words>[^\W\d_][\w.'’-]{1,20}?)"
                       r"(?=\s*[)\"”'’])")
 
 # Words that follow a cue but are not names (data: bot/data/privacy/not_names.txt).
@@ -518,7 +517,7 @@ def _in_a_login(text: str, logins: list[str]) -> list[tuple[int, int]]:
             if fold(m.group(0).removesuffix("'s").removesuffix("’s")) in parts]
 
 
-_INFLECTED = re.compile(r"(?:s|ing|ed|er|ly|est|tion)$")
+_INFLECTED = lazy(r"(?:s|ing|ed|er|ly|est|tion)$")
 _DEVICE_WORDS = frozenset({"iphone", "ipad", "macbook", "imac", "galaxy", "pixel", "android",
                            "laptop", "chromebook", "kindle", "surface", "thinkpad", "phone",
                            "tablet", "switch", "xbox", "watch", "airpods", "hotspot", "desktop",
@@ -566,22 +565,22 @@ def _mask_cued_card(match: re.Match[str]) -> str:
 
 # --- network and social identifiers ----------------------------------------------------------
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1?\d?\d)"
-IPV4 = re.compile(rf"(?<![\d.])(?:{_OCTET}\.){{3}}{_OCTET}(?![\d.])")
-HANDLE = re.compile(r"(?<![\w@<&])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b")
+IPV4 = lazy(rf"(?<![\d.])(?:{_OCTET}\.){{3}}{_OCTET}(?![\d.])")
+HANDLE = lazy(r"(?<![\w@<&])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b")
 # A device's hardware address (a4-5e-60-c2-11-9f, 3C:22:FB:91:0A:7E, a45e.60c2.119f) and an
 # IPv6 address, full or shortened with "::" (a clock time has neither shape).
-MAC = re.compile(
+MAC = lazy(
     r"(?<![\w:.-])(?:[0-9A-Fa-f]{2}(?P<sep>[:-])(?:[0-9A-Fa-f]{2}(?P=sep)){4}[0-9A-Fa-f]{2}"
     r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:.-])")
 _HEX = r"[0-9A-Fa-f]{1,4}"
-IPV6 = re.compile(
+IPV6 = lazy(
     rf"(?<![\w:])(?:(?:{_HEX}:){{7}}{_HEX}|(?:{_HEX}:){{1,7}}:(?:{_HEX}(?::{_HEX}){{0,6}})?"
     rf"|::{_HEX}(?::{_HEX}){{0,6}})(?:%\w+)?(?![\w:])")
 # A gaming handle with its number (xXdarkwolfXx#4421), a login joined by underscores with a
 # number or a capital in it (owl_lover_3) or letters then a number (hungle2009, jdoering87):
 # shapes no word has.
-TAGGED_HANDLE = re.compile(r"(?<![\w#])[^\W_][\w.-]{1,31}#\d{4,6}(?!\w)")
-LOGIN_SHAPE = re.compile(
+TAGGED_HANDLE = lazy(r"(?<![\w#])[^\W_][\w.-]{1,31}#\d{4,6}(?!\w)")
+LOGIN_SHAPE = lazy(
     r"(?<![\w@.-])(?:[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)*_[A-Za-z0-9_.]*[A-Za-z0-9]"
     r"|[a-z][a-z._]{3,}[a-z]\d{2,4})(?![\w@-]|\.\w)")
 
@@ -595,7 +594,7 @@ def _mask_login_shape(match: re.Match[str]) -> str:
 # The word after an account cue is the account's login, whatever it looks like, when the cue
 # says so ("username estone12", "logged in as kbrown", "user 'jsmith'", "discord user x");
 # after a looser cue ("user", "acct") only when it is shaped like a login (see ``_login``).
-LOGIN_CUE = re.compile(
+LOGIN_CUE = lazy(
     # (the lookahead lets the engine skip, cheaply, every word that starts no cue)
     r"(?P<cue>\b(?=[uUlLsShHgGdDiItTrRpPmMyYfFaAxX])"
     r"(?:(?P<strong>user\s*(?:name|id)|login\s+(?:name|id)|log-?in\s+as|"
@@ -610,7 +609,7 @@ LOGIN_CUE = re.compile(
 
 # A login named by where it is used, after it ("dmitri.v on the wifi login", "kbell22 for the
 # catalog account"), and a second login beside a masked one ("username from [handle] to mlo_reads").
-LOGIN_BEFORE_CUE = re.compile(
+LOGIN_BEFORE_CUE = lazy(
     r"(?<![\w@.-])(?P<login>[A-Za-z][\w.-]*[A-Za-z0-9])(?=\s+(?:on|for|is|as|in)\s+"
     r"(?:the\s+|his\s+|her\s+|their\s+|my\s+)?(?:(?:wi-?fi|network|computer|pc|guest|library|"
     r"catalog|printer|email|discord|minecraft|roblox|game|library's)\s+){1,2}"
@@ -618,23 +617,23 @@ LOGIN_BEFORE_CUE = re.compile(
     r"|\s+on\s+(?:discord|instagram|insta|ig|twitter|tiktok|snapchat|snap|reddit|steam|xbox|"
     r"psn|roblox|minecraft|twitch|youtube)\b)")
 # A login changed from one to another ("username from pk_reads to bookworm.pk").
-LOGIN_CHANGE = re.compile(
+LOGIN_CHANGE = lazy(
     r"(?P<cue>\b(?i:user\s*names?|logins?|log-?ins?|handles?|screen\s*names?|gamer\s*tags?)"
     r"\s+(?:\w+\s+)?(?i:from|to)\s+[\"“'‘]?)"
     r"(?P<login>[A-Za-z][\w.-]*[_.\d][\w.-]*[A-Za-z0-9])(?![\w@-])")
-LOGIN_BESIDE = re.compile(
+LOGIN_BESIDE = lazy(
     r"(?P<cue>\[handle\]\s*(?:to|and|or|->|→|,|/)\s*[\"“'‘]?)"
     r"(?P<login>[A-Za-z][\w.]*[_.][\w.]*[A-Za-z0-9]|[A-Za-z]+\d+)(?![\w@-])")
 # A device's name, which carries its owner's ("Marias-iPhone", "Jamal's Galaxy", "Teddy's iPad",
 # "DESKTOP-7JQ2K9", a name in quotes after a device cue: hotspot "Bella's Room").
-DEVICE_NAME = re.compile(
+DEVICE_NAME = lazy(
     r"(?<![\w'’-])(?!(?:Apple|Samsung|Google|Amazon|Microsoft|Dell|Lenovo|HP)\b)"
     r"(?:[A-Z][\w]*[-_]|[A-Z][a-z]+['’]s[\s_-])"
     r"(?:iPhone|iPad|MacBook(?:[-_ ](?:Pro|Air))?|iMac|Galaxy(?:[-_ ]?[A-Z]?\d+\w*)?|"
     r"Pixel(?:[-_ ]?\d+\w*)?|Android|Laptop|PC|Chromebook|Kindle|Surface|ThinkPad|Phone|"
     r"Tablet|Switch|Xbox|Watch|AirPods|Hotspot)(?![\w-])"
     r"|\b(?:DESKTOP|LAPTOP)-[A-Z0-9]{5,}\b")
-DEVICE_CUE = re.compile(
+DEVICE_CUE = lazy(
     r"(?P<cue>\b(?:device|hotspot|phone|laptop|tablet|computer|bluetooth|airdrop|network)"
     r"(?:\s+name)?\s+(?:is\s+|was\s+)?(?:(?:called|named|shows\s+(?:up\s+)?as|listed\s+as)\s+)?)"
     r"(?P<quote>[\"“'‘])(?P<device>[^\"”'’\n]{2,40}?)[\"”'’](?!\w)",
@@ -676,7 +675,7 @@ def _initial_and_surname(login: str) -> bool:
 
 
 # How English words can start: a vowel, a consonant then a vowel or y, or these clusters.
-_ENGLISH_ONSET = re.compile(
+_ENGLISH_ONSET = lazy(
     r"[aeiouy]|[b-df-hj-np-tv-z][aeiouy]|bl|br|ch|cl|cr|dr|dw|fl|fr|gh|gl|gn|gr|gw|kl|kn|kr|ph|"
     r"pl|pn|pr|ps|qu|rh|sc|sh|sk|sl|sm|sn|sp|sq|st|sw|th|tr|tw|wh|wr")
 
@@ -699,8 +698,8 @@ _DATE = (
     r"|\d{4}\s*[년年]\s*\d{1,2}\s*[월月]\s*\d{1,2}\s*[일日]?"            # 1992년 5월 3일
     r")"
 )
-FULL_DATE = re.compile(rf"(?<![\w/.-]){_DATE}(?![\w/-])", re.IGNORECASE)
-BIRTH_CUE = re.compile(
+FULL_DATE = lazy(rf"(?<![\w/.-]){_DATE}(?![\w/-])", re.IGNORECASE)
+BIRTH_CUE = lazy(
     r"(?P<cue>\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|bday|born(?:\s+on|\s+in)?"
     r"|b\.)\s*(?:is|was|of|as|:|-)?\s*)"
     # "march 3rd, '77": a month and a day, then maybe a year in any form
@@ -719,19 +718,19 @@ OLD_AFTER_YEARS = 3  # a full date at least this many years back is treated as a
 _NOT_ONES_AGE = r"(?<!under )(?<!over )(?<!than )(?<!least )(?<!below )(?<!above )(?<!ages )"
 _AGE_AFTER = (r"(?=\s*(?:[.,;:!?)\]—–]|-\s|$|\s+(?:and|but|so|now|or|with|who|lives|"
               r"y/?o|yrs?|years)\b))")
-AGE_UNIT = re.compile(
+AGE_UNIT = lazy(
     rf"(?<![\w.,-]){_NOT_ONES_AGE}(?<!-)\d{{1,3}}(?:\s*|-)"
     r"(?:(?:years?|yrs?\.?)[\s-]+old\b|y/?o\b|y\.o\.|años\b|anos\b|ans\b|Jahre\b|jährig\w*|"
     r"(?:yrs?|years?)\.?(?=\s*[)\],;])|"  # (16 yrs)
     r"lat\b|lata\b|лет\b|года?\b|рок(?:ів|и)\b|साल|वर्ष|岁|歲|세|살|tuổi\b|yaşında\b|"
     r"anni\b|jaar\b|سنة|سنوات|عام(?:ا|ًا)?)",
     re.IGNORECASE)
-AGE_CUE = re.compile(
+AGE_CUE = lazy(
     r"(?P<cue>\b(?:age|aged|edad|âge|alter|возраст|wiek)\s*(?:is|was|of|:|=)?\s*"
     r"(?:about|around|approx\.?|approximately|roughly|~)?\s*)"
     r"(?P<age>\d{1,3})(?!\s*(?:[-–+]|to\b|or\b|and\s+(?:up|under|over|older|younger)\b))(?![\w.])",
     re.IGNORECASE)
-AGE_SAID = re.compile(
+AGE_SAID = lazy(
     r"(?P<cue>(?:\[name\](?:['’]s)?|\b(?:he|she|they|patron|kid|child|son|daughter))"
     r"(?:\s*,\s*|\s*(?:['’]s|\s+is|\s+was|\s+turned|\s+turns|\s+just\s+turned)\s+)"
     r"(?:(?:about|around|approx\.?|approximately|maybe|roughly|only|just|like|~)\s*)?)"
@@ -746,7 +745,7 @@ def _mask_age(match: re.Match[str]) -> str:
 
 
 # --- licence plates ------------------------------------------------------------------------------
-PLATE_CUE = re.compile(
+PLATE_CUE = lazy(
     r"(?P<cue>\b(?:plates?|tags?|licen[cs]e\s+plate|licen[cs]e|registration|reg\.?|vehicle|car)"
     r"\b(?:\s+(?:number|no\.?|#|is|was|reads|reading|of|says))*\s*[:#]?\s*"
     r"(?:(?:[A-Z]{2}|IL|illinois)\s+)?)"
@@ -754,12 +753,12 @@ PLATE_CUE = re.compile(
     r"(?=[A-Za-z0-9 -]*\d)[A-Za-z0-9]{1,4}(?:[ -]?[A-Za-z0-9]{1,4}){0,2})(?![\w-])",
 )
 # A vanity plate has no digit, but is written in capitals after a plate cue ("plate GO CUBS").
-VANITY_PLATE = re.compile(
+VANITY_PLATE = lazy(
     r"(?P<cue>\b(?:[Pp]lates?|[Tt]ags?|[Ll]icen[cs]e\s+[Pp]late|[Rr]egistration)"
     r"(?:\s+(?:number|no\.?|#|is|was|reads|reading|of|says))*\s*[:#]?\s*)"
     r"(?P<plate>(?=[A-Z0-9 -]{2,8}(?![\w-]))[A-Z0-9]{1,7}(?:[ -][A-Z0-9]{1,7})?)(?![\w-])",
 )
-PLATE = re.compile(
+PLATE = lazy(
     r"(?<![\w-])(?:[A-Z]{2,3}[ -]?\d{3,4}|\d[A-Z]{3}\d{3}|\d{3}[ -]?[A-Z]{3}|[A-Z]\d{2}[ -]?\d{4}"
     r"|[A-Z]{2}\d{5}|\d{2}[A-Z]{2}\d{3})(?![\w-])"
 )
@@ -773,15 +772,15 @@ _ADDRESS_LABELS = frozenset({
     "ZipCode", "USPSBoxType", "USPSBoxID", "USPSBoxGroupType", "USPSBoxGroupID",
 })
 # A street needs a house number, a name, and a street type or a ZIP code; a PO box its number.
-_MAYBE_ADDRESS = re.compile(r"\d+\s*[A-Za-z]|\bbox\b", re.IGNORECASE)
+_MAYBE_ADDRESS = lazy(r"\d+\s*[A-Za-z]|\bbox\b", re.IGNORECASE)
 _STREET_TYPE = (r"(?i:street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|"
                 r"place|pl|way|parkway|pkwy|terrace|ter|terr|circle|cir|highway|hwy|trail|trl|"
                 r"square|sq|plaza|plz|row|path|pike|alley|aly|crossing|xing|expressway|expy|"
                 r"freeway|fwy|loop|run|point|pt|ridge|rdg|route|rte|turnpike|tpke)\.?")
-STREET_TYPE = re.compile(_STREET_TYPE)
-ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+STREET_TYPE = lazy(_STREET_TYPE)
+ZIP = lazy(r"\d{5}(?:-\d{4})?")
 # A number right after one of these numbers that thing, not a house ("route 9 bus stop").
-NUMBERED_THING = re.compile(
+NUMBERED_THING = lazy(
     r"\b(?i:route|rte|bus|line|highway|hwy|interstate|exit|gate|room|rm|aisle|shelf|pc|"
     r"computer|table|floor|level|grade|step|page|chapter|track|channel|locker|door|window|"
     r"stall|station|bay|lane|dock|platform)\s*#?\s*$")
@@ -794,7 +793,7 @@ _FLAT = (r"(?:\s*,?\s*(?:кв\.?|квартира|м\.|m\.|apt\.?|piso|dpto\.?|a
          r"wohnung|whg\.?|lok\.?|int\.?)\s*\d+[A-Za-zА-Яа-я]?)?"
          r"(?:\s*,?\s*\d{1,2}\s*[º°ª]\s*[A-Za-z]?)?")
 _TOWN = rf"(?:,\s*(?:\d{{2}}-?\d{{3}}\s+|\d{{4,5}}\s+)?{_CAP}[\w'’-]+(?:\s+{_CAP}[\w'’-]+)?)?"
-ABROAD_ADDRESS = re.compile(
+ABROAD_ADDRESS = lazy(
     r"(?:\b(?:вул\.|вулиця|ул\.|улица|просп\.|проспект|пров\.|пер\.|переулок|бул\.|бульвар|"
     r"(?i:ul\.|ulica|al\.|aleja|calle|c/|avenida|avda\.|av\.|rua|travessa|via|viale|piazza|"
     r"corso|carrer|paseo|plaza))\s*"
@@ -806,7 +805,7 @@ ABROAD_ADDRESS = re.compile(
     r"|(?<![\w-])[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm)"
     r"\s+\d{1,4}\s*[a-z]?(?![\w]))"
     rf"{_FLAT}{_TOWN}")
-LIVES_ON = re.compile(
+LIVES_ON = lazy(
     r"(?P<cue>\b(?:lives|living|lived|resides|residing|staying|stays|moved|house|home|apartment)"
     r"\s+(?:on|at|off)\s+)"
     rf"(?P<street>(?:[NSEW]\.?\s+)?(?:[A-Z][\w'-]*\s+){{1,3}}{_STREET_TYPE})(?!\w)",
@@ -817,6 +816,8 @@ def _address_spans(text: str) -> list[tuple[int, int]]:
     """Street addresses and PO boxes, as ``usaddress`` labels the words of ``text``."""
     if not _MAYBE_ADDRESS.search(text):
         return []
+    import usaddress  # (its tagger loads on the first note with a number: most have none)
+
     try:
         # the parser's labels are needed only where one of its words could prove an address
         # (a ZIP, a street type) or a box: its own tokens say so at a fraction of its cost
@@ -931,7 +932,7 @@ def _mask_vanity_plate(match: re.Match[str]) -> str:
 # Numbers that name a book, an order or a shelf, never a patron: an ISBN, an item's barcode
 # (a library's item barcodes do not start with 2, its patron cards do), a call number, an
 # invoice or order number. They are set aside before the rules run and put back after.
-CATALOGUE_NUMBER = re.compile(
+CATALOGUE_NUMBER = lazy(
     r"(?P<cue>\b(?:(?i:isbn(?:-?1[03])?|issn|oclc|lccn|upc|invoice|inv\.?|purchase\s+order|"
     r"order|tracking|call\s+(?:number|no\.?|#))|PO|P\.O\.)\s*(?:#|:|no\.?|number)?\s*"
     r"|(?i:\bitems?(?:\s+(?:barcode|number|no\.?|#))?)\s*[:#]?\s*(?=[013-9]))"
@@ -946,8 +947,7 @@ WITHHELD = "[text withheld]"  # what is kept of a text redaction failed on
 # of its cue words in a note holding none of them. No rule writes a digit, a capital or a
 # word (a mask is a placeholder or the note's own words), so what a note lacks before the rules
 # it lacks after each; tests/test_redact_gates.py proves each list with the rule's own matches.
-_DIGIT = re.compile(r"\d")  # (any script's digits, as the rules' \d)
-_CAPITAL = re.compile(r"[^\W\d_a-z]")  # a letter other than a-z: a capital, or of any script
+_DIGIT = lazy(r"\d")  # (any script's digits, as the rules' \d)
 _NEEDS_A_DIGIT = frozenset({
     IPV4, TAGGED_HANDLE, BIRTH_CUE, FULL_DATE, RURAL_ROAD, ABROAD_ADDRESS, UNIT, HOUSE,
     PARTIAL_ABROAD, SSN, PHONE, PLATE_CUE, PLATE, CARD, CARD_CUE, ID_CUE, CATALOGUE_NUMBER,
@@ -958,7 +958,7 @@ _NEEDS_A_CAPITAL = frozenset({  # a letter other than a-z (a capital, or a lette
 # Every match holds one of these (in any case); a word may be a part of the cue ("liv" of
 # lives, living). Only ASCII words: other scripts have more letters ``re.IGNORECASE`` pairs
 # than ``lower()`` does (so the rules with cues in them are not listed).
-_NEEDS: dict[re.Pattern[str], tuple[str, ...]] = {
+_NEEDS: dict[LazyPattern, tuple[str, ...]] = {
     EMAIL: ("@",),
     HANDLE: ("@",),
     IPV6: (":",),
@@ -1032,13 +1032,13 @@ class _Has(NamedTuple):
 
     @classmethod
     def of(cls, text: str) -> _Has:
-        return cls(_DIGIT.search(text) is not None, _CAPITAL.search(text) is not None)
+        return cls(_DIGIT.search(text) is not None, CAPITAL.search(text) is not None)
 
 
 _MAYBE_ALL = _Has(digit=True, capital=True)
 
 
-def _sub(pattern: re.Pattern[str], replace: str | Callable[[re.Match[str]], str], text: str,
+def _sub(pattern: LazyPattern, replace: str | Callable[[re.Match[str]], str], text: str,
          has: _Has = _MAYBE_ALL) -> str:
     """``pattern.sub(replace, text)``, unless the note cannot match it (see ``_NEEDS``)."""
     if (not has.digit and id(pattern) in _DIGIT_IDS
@@ -1165,7 +1165,7 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     words that a masked login or device name spells (``Dmitri`` beside ``dmitri.v``)."""
     masked: list[str] = []  # what each rule masked, for the mentions of it elsewhere
 
-    def sub(pattern: re.Pattern[str], mask: Callable[[re.Match[str]], str], text: str) -> str:
+    def sub(pattern: LazyPattern, mask: Callable[[re.Match[str]], str], text: str) -> str:
         def recorded(match: re.Match[str]) -> str:
             out = mask(match)
             if out != match.group(0):

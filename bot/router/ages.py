@@ -23,6 +23,7 @@ import re
 from functools import cache
 
 from bot.content.flows import NOT_SURE, Choice, Question
+from bot.lazyregex import LazyPattern, lazy
 from bot.router.text import read_data, words
 
 _WORDS = {
@@ -35,65 +36,65 @@ _NUMBER = (r"(\d{1,3}(?!\d)|(?:" + "|".join(sorted(_WORDS, key=len, reverse=True
 # Not an age: a time, a sum, a fraction or a date ("is 5:30", "is 10 dollars", "is 3/4").
 _NOT_AGE = (r"(?![\d:/.,]\d|\s*(?:am|pm|percent|%|dollars|bucks|cents|o'?clock|minutes|"
             r"hours|days|books|items|titles)\b)(?![a-z])")
-_AGE_AFTER = re.compile(
+_AGE_AFTER = lazy(
     r"(?<![\w.])" + _NUMBER
     + r"\s*-?\s*(?:years?|yrs?|y\s*/\s*o|yo|yr\s*old|y\.o\.?)(?![a-z])", re.IGNORECASE)
-_AGE_BEFORE = re.compile(
+_AGE_BEFORE = lazy(
     r"(?:['’]s|\b(?:he|she)s|\btheyre|\bthey\s+are|\bis|\bwas|\baged?|\bturned|\bturns|\bjust"
     r"|\b(?:could|might|may|must)\s+be)"
     r"\s+(?:only\s+|just\s+)?" + _NUMBER + _NOT_AGE,
     re.IGNORECASE)
 # A birthday still to come: the age now is one less ("turns 18 next week", "almost 18").
-_FUTURE_BEFORE = re.compile(
+_FUTURE_BEFORE = lazy(
     r"\b(?:turns|turning|will\s+be|(?:gonna|going\s+to)\s+be|almost|nearly|about\s+to\s+(?:turn|be)"
     r"|not\s+yet|not\s+quite)\s+" + _NUMBER + r"(?!\s+today)" + _NOT_AGE,
     re.IGNORECASE)
-_FUTURE_AFTER = re.compile(
+_FUTURE_AFTER = lazy(
     r"(?<![\w.])" + _NUMBER + r"\s+(?:next|this\s+coming|in\s+(?:a|an|one|two|three|a\s+few|\d+)"
     r"\s+(?:day|week|month)|soon|on\s+(?:her|his|their)\s+(?:next\s+)?birthday)\b",
     re.IGNORECASE)
 # A second age straight after a stated one: "she's 17 or 18", "he's 17, maybe 18" (both count).
-_OR_NEXT = re.compile(r"\s*(?:or|to|-|/|,)\s*(?:maybe|possibly|probably|even|or)?\s*" + _NUMBER
-                      + _NOT_AGE, re.IGNORECASE)
+_OR_NEXT = lazy(r"\s*(?:or|to|-|/|,)\s*(?:maybe|possibly|probably|even|or)?\s*" + _NUMBER
+                + _NOT_AGE, re.IGNORECASE)
 # A first age straight before the one read: "his 18 or 17 year old", "18/17 yo", "19 or
 # 17-year-old" (both count: only the number touching "year old" was read, so the order decided).
-_OR_BEFORE = re.compile(r"(?<![\w.:/$])" + _NUMBER + r"\s*(?:or|to|-|/|,)\s*"
-                        r"(?:maybe|possibly|probably|even|or)?\s*$", re.IGNORECASE)
+_OR_BEFORE = lazy(r"(?<![\w.:/$])" + _NUMBER + r"\s*(?:or|to|-|/|,)\s*"
+                  r"(?:maybe|possibly|probably|even|or)?\s*$", re.IGNORECASE)
 # Two ages said as alternatives, one of them perhaps masked next to a name ("[age] or 17"): the
 # age is in doubt, whichever way round, even where both fall to one choice ("2 or 3 books" is
 # no age).
 _MASKED = r"\[age\]"
-_ALTERNATIVES = re.compile(
+_ALTERNATIVES = lazy(
     r"(?:" + _NUMBER + r"|" + _MASKED + r")\s*(?:or|to|/|-|,\s*(?:or|maybe|possibly|probably))"
     r"\s*(?:maybe\s+|possibly\s+|probably\s+|even\s+)?(?:" + _NUMBER + r"|" + _MASKED
     + r")(?![-\d:/.,]\d)" + _NOT_AGE, re.IGNORECASE)
 # Two ages given as a range: "17 or 18", "16-17" (both count, so they may disagree).
-_RANGE = re.compile(r"(?<![\w.])" + _NUMBER + r"\s*(?:or|to|-|/)\s*" + _NUMBER
-                    + r"(?=\s*(?:years?|yrs?|yo|$|[,.;!?]))", re.IGNORECASE)
+_RANGE = lazy(r"(?<![\w.])" + _NUMBER + r"\s*(?:or|to|-|/)\s*" + _NUMBER
+              + r"(?=\s*(?:years?|yrs?|yo|$|[,.;!?]))", re.IGNORECASE)
 _LEAD = (r"(?:(?:yes|yeah|yep|yup|no|nope|nah|maybe|probably|about|around|roughly|like)\b"
          r"[\s,.;:!-]*)*")
 # A typed answer that is, or opens with, a number: "17", "yes, 9", "19 but in high school".
-_ALONE = re.compile(r"^\s*" + _LEAD + _NUMBER + r"\s*(?:years?(?:\s+old)?|yrs?|yo)?\s*"
-                    r"(?:[-,;:.!?]|\b(?:but|and|though|or)\b|$)", re.IGNORECASE)
+_ALONE = lazy(r"^\s*" + _LEAD + _NUMBER + r"\s*(?:years?(?:\s+old)?|yrs?|yo)?\s*"
+              r"(?:[-,;:.!?]|\b(?:but|and|though|or)\b|$)", re.IGNORECASE)
 # An age given as a guess: "about 16", "16ish", "17 or so", "maybe 16?".
-_APPROXIMATE = re.compile(r"\b(?:about|around|roughly|approximately|maybe|probably|or\s+so|ish)"
-                          r"\b|\d\s*-?ish\b|\?", re.IGNORECASE)
+_APPROXIMATE = lazy(r"\b(?:about|around|roughly|approximately|maybe|probably|or\s+so|ish)"
+                    r"\b|\d\s*-?ish\b|\?", re.IGNORECASE)
 
 
 # An age in the past is not the age now ("she was 17 when she checked it out", "he was 16
 # last year"): the child may be 18 by now, so it never sets a safety-critical choice.
-_PAST = re.compile(r"\b(?:was|were|used\s+to\s+be)\s+(?:only\s+|just\s+|about\s+)?" + _NUMBER
-                   + r"|\b(?:back\s+then|at\s+the\s+time|years?\s+ago"
-                   r"|when\s+(?:he|she|they|the\s+\w+)\s+(?:was|were|checked|borrowed|took|got|had)"
-                   r")\b", re.IGNORECASE)
+_PAST = lazy(r"\b(?:was|were|used\s+to\s+be)\s+(?:only\s+|just\s+|about\s+)?" + _NUMBER
+             + r"|\b(?:back\s+then|at\s+the\s+time|years?\s+ago"
+             r"|when\s+(?:he|she|they|the\s+\w+)\s+(?:was|were|checked|borrowed|took|got|had)"
+             r")\b", re.IGNORECASE)
 
 
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
 }
-_GRADE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+grade|\b("
-                    + "|".join(_ORDINALS) + r")\s+grade", re.IGNORECASE)
+_GRADE = lazy(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+grade|\b("
+              + "|".join(_ORDINALS) + r")\s+grade", re.IGNORECASE)
 
 
 @cache
@@ -115,12 +116,12 @@ def _askers() -> frozenset[str]:
 
 # The word that holds an age said before it ("*mom* is 45", "*dad*, who is 50", "*grandma*'s
 # 70") or after it ("a 45 year old *dad*"). "He's 12", "she's 9" name no holder.
-_HOLDER_BEFORE = re.compile(r"([A-Za-z]+)(?:\W+(?:who|that))?\W*$")
-_HOLDER_AFTER = re.compile(r"^\W*(?:old\W+)?([A-Za-z]+)", re.IGNORECASE)
-_PRONOUN = re.compile(r"(?:he|she|they)", re.IGNORECASE)
+_HOLDER_BEFORE = lazy(r"([A-Za-z]+)(?:\W+(?:who|that))?\W*$")
+_HOLDER_AFTER = lazy(r"^\W*(?:old\W+)?([A-Za-z]+)", re.IGNORECASE)
+_PRONOUN = lazy(r"(?:he|she|they)", re.IGNORECASE)
 
 
-def _askers_age(text: str, match: re.Match[str], pattern: re.Pattern[str]) -> bool:
+def _askers_age(text: str, match: re.Match[str], pattern: LazyPattern) -> bool:
     """The age ``match`` found is said of an asker, not of the child asked about."""
     if pattern is _AGE_AFTER:
         holder = _HOLDER_AFTER.match(text[match.end():])
@@ -256,9 +257,9 @@ def age_sentences(text: str) -> list[str]:
 
 
 # A guess said at the number itself ("about 16", "16ish", "16 or so"), or a sentence that asks.
-_GUESSED = re.compile(r"\b(?:about|around|roughly|approximately|maybe|probably|like)\s+" + _NUMBER
-                      + r"|" + _NUMBER + r"\s*-?ish\b|" + _NUMBER + r"\s+or\s+so\b|\?",
-                      re.IGNORECASE)
+_GUESSED = lazy(r"\b(?:about|around|roughly|approximately|maybe|probably|like)\s+" + _NUMBER
+                + r"|" + _NUMBER + r"\s*-?ish\b|" + _NUMBER + r"\s+or\s+so\b|\?",
+                re.IGNORECASE)
 
 
 def guessed(sentence: str) -> bool:

@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
 
+from bot.lazyregex import LazyPattern, lazy
 from bot.percall import PerCall
 from bot.router.text import is_content, read_data, words
 
@@ -62,11 +63,11 @@ class Cues:
     others: frozenset[tuple[str, ...]]
     contrast: frozenset[tuple[str, ...]]
     defeats: frozenset[tuple[str, ...]]
-    says_yes: tuple[re.Pattern[str], ...] = ()
-    says_no: tuple[re.Pattern[str], ...] = ()
-    says_unsure: tuple[re.Pattern[str], ...] = ()
-    hedges: tuple[re.Pattern[str], ...] = ()
-    corrections: tuple[re.Pattern[str], ...] = ()
+    says_yes: tuple[LazyPattern, ...] = ()
+    says_no: tuple[LazyPattern, ...] = ()
+    says_unsure: tuple[LazyPattern, ...] = ()
+    hedges: tuple[LazyPattern, ...] = ()
+    corrections: tuple[LazyPattern, ...] = ()
     sender_before: frozenset[tuple[str, ...]] = frozenset()
     elsewhere: frozenset[tuple[str, ...]] = frozenset()
 
@@ -139,7 +140,7 @@ def cues() -> Cues:
                 _openers(raw["corrections"]), phrases("sender_before"), phrases("elsewhere"))
 
 
-def _openers(entries: list[str]) -> tuple[re.Pattern[str], ...]:
+def _openers(entries: list[str]) -> tuple[LazyPattern, ...]:
     """Patterns for answers opening with one of ``entries``, longest first: the opener, then
     (group 1) the pause after it and (group 2) the rest. Apostrophes are optional."""
     def word(w: str) -> str:
@@ -147,8 +148,9 @@ def _openers(entries: list[str]) -> tuple[re.Pattern[str], ...]:
                        for ch in w.replace("'", ""))
 
     ordered = sorted((str(e).lower().split() for e in entries), key=len, reverse=True)
-    return tuple(re.compile(r"^\s*" + r"\s+".join(word(w) for w in entry)
-                            + r"\b([\s,.;:!\-\u2014\u2013]*)(.*)$", re.IGNORECASE | re.DOTALL)
+    # compiled on first use: routing a message reads only the corrections' (answers the rest)
+    return tuple(lazy(r"^\s*" + r"\s+".join(word(w) for w in entry)
+                      + r"\b([\s,.;:!\-\u2014\u2013]*)(.*)$", re.IGNORECASE | re.DOTALL)
                  for entry in ordered)
 
 
