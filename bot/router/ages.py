@@ -221,6 +221,8 @@ def _either_side(question: Question, text: str) -> tuple[str, str] | None:
     """(Not sure, the ages as said) when ``text`` gives two ages as alternatives that fall to
     different choices ("idk, maybe 17 or 18"): the clerk doesn't know which side of the line
     the child is, so the hint is Not sure, never the side that opens a release."""
+    if not any(c.ages is not None for c in question.choices):
+        return None  # (no choice is an age: every age falls to none, so never to two)
     for found in (*_RANGE.finditer(text), *_ALTERNATIVES.finditer(text)):
         ages = {_value(n) for n in re.findall(r"\d+|[A-Za-z]+", found.group(0))
                 if n.isdigit() or n.lower() in _WORDS}

@@ -24,7 +24,7 @@ from functools import cache, cached_property
 from rapidfuzz import fuzz, process
 
 from bot.content.flows import NOT_SURE, Choice, Question
-from bot.router.cues import DENIED, DOUBTED, ELSEWHERE, NOT_YET, STATED, Said, cues
+from bot.router.cues import DENIED, DOUBTED, ELSEWHERE, NOT_YET, STATED, Said, cues, union
 from bot.router.text import NEGATIONS, Normaliser, is_content, stem, stopwords, words
 
 ACCEPT = 82.0  # below this the best fuzzy candidate is not trusted
@@ -308,7 +308,7 @@ class ChoiceMatcher:
         contrast, a cancelling state, another person or an owner ("saw his brother's badge").
         Whoever is in danger, it is danger: a danger question heeds only contrasts and states."""
         c = cues()
-        groups = c.contrast | c.defeats | (frozenset() if self.question.danger else c.others)
+        groups = union(c.contrast, c.defeats, frozenset() if self.question.danger else c.others)
 
         def free(j: int) -> bool:
             return not any(start <= j < end for start, end in spans)

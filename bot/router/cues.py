@@ -113,9 +113,35 @@ class Cues:
 
 
 @cache
-def _edges(group: frozenset[tuple[str, ...]]) -> tuple[frozenset[str], frozenset[str]]:
-    """The words a cue of ``group`` starts with, and those it ends with."""
-    return frozenset(c[0] for c in group), frozenset(c[-1] for c in group)
+def _by_first(group: frozenset[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The cues of ``group`` by the word each starts with (in the group's order): a word most
+    messages hold none of is decided in one lookup, and only its own cues are compared."""
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for cue in group:
+        found.setdefault(cue[0], []).append(cue)
+    return {word: tuple(cues_) for word, cues_ in found.items()}
+
+
+@cache
+def _by_last(group: frozenset[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The cues of ``group`` by the word each ends with (in the group's order)."""
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for cue in group:
+        found.setdefault(cue[-1], []).append(cue)
+    return {word: tuple(cues_) for word, cues_ in found.items()}
+
+
+@cache
+def union(*groups: frozenset[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+    """The cues of all ``groups``, made once (a union made at each reading cost more than the
+    reading, and was hashed again for its index each time)."""
+    return frozenset().union(*groups)
+
+
+@cache
+def _without(group: frozenset[tuple[str, ...]],
+             ignore: frozenset[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+    return group - ignore
 
 
 @cache
@@ -239,25 +265,30 @@ class Said:
                 self._doubt(start, end, lambda i: True, c.doubt_critical)
                 or self._before(start, c.caution_before)):
             return False
-        others = c.denied_before | c.yet_before | c.yet_after
+        others = union(c.denied_before, c.yet_before, c.yet_after)
         return not any(
             self._cue_at(i, others, lambda j: self.sentence[j] == sentence) is not None
-            for i in range(len(self.words)) if not start <= i < end
+            for i in self._starts(others) if not start <= i < end
         )
 
     def _doubt(self, start: int, end: int, within,
                group: frozenset[tuple[str, ...]] | None = None) -> bool:
+        group = group or cues().doubt
         return any(
-            self._cue_at(i, group or cues().doubt, within, outside=(start, end)) is not None
-            for i in range(len(self.words)) if within(i) and not start <= i < end
+            self._cue_at(i, group, within, outside=(start, end)) is not None
+            for i in self._starts(group) if within(i) and not start <= i < end
         )
+
+    def _starts(self, group: frozenset[tuple[str, ...]]) -> list[int]:
+        """Where a cue of ``group`` may start: the words some cue of it starts with (most
+        messages hold none)."""
+        firsts = _by_first(group)
+        return [i for i, word in enumerate(self.words) if word in firsts]
 
     def _cue_at(self, i: int, group: frozenset[tuple[str, ...]], within,
                 outside: tuple[int, int] = (0, 0)) -> tuple[str, ...] | None:
         """The cue of ``group`` that starts at word ``i`` (all its words ``within``)."""
-        if self.words[i] not in _edges(group)[0]:
-            return None  # no cue starts with this word: the common case, decided in one lookup
-        for cue in group:
+        for cue in _by_first(group).get(self.words[i], ()):  # (none: the common case)
             stop = i + len(cue)
             if self.words[i:stop] != cue:
                 continue
@@ -270,11 +301,11 @@ class Said:
         same clause with no scope end or word of holding between; else None."""
         c = cues()
         clause = self.clause[start]
-        ends = _edges(c.denied_before)[1]
+        ends = _by_last(c.denied_before)
         for j in range(start - 1, max(-1, start - 2 - gap), -1):
             if self.clause[j] != clause:
                 return None
-            for cue in c.denied_before if self.words[j] in ends else ():
+            for cue in ends.get(self.words[j], ()):
                 first = j - len(cue) + 1
                 if first >= 0 and self.words[first : j + 1] == cue and self.clause[first] == clause:
                     return first
@@ -287,11 +318,11 @@ class Said:
         scope end or word of holding between ("asked for the records, has a warrant")."""
         c = cues()
         clause = self.clause[start] if start < len(self.clause) else -1
-        ends = _edges(group)[1]
+        ends = _by_last(group)
         for j in range(start - 1, max(-1, start - 1 - REACH), -1):
             if self.clause[j] != clause:
                 return False
-            for cue in group if self.words[j] in ends else ():
+            for cue in ends.get(self.words[j], ()):
                 first = j - len(cue) + 1
                 if cue in c.short_reach and start - j > SHORT_REACH:
                     continue
@@ -301,7 +332,8 @@ class Said:
                     return True
             if self.words[j] in c.holding:
                 # "never had a warrant", "does not have a warrant": a cue just before still counts
-                return any(self.words[max(0, j - len(cue)) : j] == cue for cue in group)
+                return j > 0 and any(self.words[max(0, j - len(cue)) : j] == cue
+                                     for cue in ends.get(self.words[j - 1], ()))
             if self.words[j] in c.scope_ends:
                 return False
         return False
@@ -352,7 +384,7 @@ class Said:
         scope = [i for i in range(len(self.words)) if near(i) and not start <= i < end]
         if any((self.clause[i], "", False) in self.owners for i in scope):
             return True  # "showed id, it isn't hers"
-        states = c.contrast | c.defeats
+        states = union(c.contrast, c.defeats)
         for i in scope:
             if self._cue_at(i, states, near, outside=(start, end)) is not None:
                 return True
@@ -384,7 +416,7 @@ class Said:
             return self.sentence[i] in (sentence, after)
 
         return any(self._cue_at(i, c.elsewhere, near, outside=own) is not None
-                   for i in range(len(self.words)) if near(i) and not own[0] <= i < end)
+                   for i in self._starts(c.elsewhere) if near(i) and not own[0] <= i < end)
 
     def other_kind(self, start: int) -> bool:
         """The word just before ``start``, in its clause, makes the phrase another kind of
@@ -415,14 +447,14 @@ class Said:
         """A question, or a doubt, promise or (with ``denials``) denial cue anywhere but inside
         the ``spans`` (phrases of the answer's own choice: "won't sign", "will sign")."""
         c = cues()
-        groups = c.doubt | c.doubt_critical | c.yet_before | c.yet_after | (
-            c.denied_before if denials else frozenset())
+        groups = union(c.doubt, c.doubt_critical, c.yet_before, c.yet_after,
+                       c.denied_before if denials else frozenset())
 
         def free(j: int) -> bool:
             return not any(start <= j < end for start, end in spans)
 
         return bool(self.questions) or any(
-            self._cue_at(i, groups, free) is not None for i in range(len(self.words)))
+            self._cue_at(i, groups, free) is not None for i in self._starts(groups))
 
     def denies_beyond(self, vocabulary: frozenset[str], spans: list[tuple[int, int]]) -> bool:
         """A determiner denial ("no", "without") runs straight on, in its clause, into a word of
@@ -438,18 +470,16 @@ class Said:
     def hedged(self, ignore: frozenset[tuple[str, ...]] = frozenset()) -> bool:
         """A question, or a word of doubt anywhere ("maybe 16?", "I think she's 17"), but for
         the cues in ``ignore``."""
-        doubt = cues().doubt - ignore
+        doubt = _without(cues().doubt, ignore)
         return bool(self.questions) or any(
-            self._cue_at(i, doubt, lambda j: True) is not None
-            for i in range(len(self.words)))
+            self._cue_at(i, doubt, lambda j: True) is not None for i in self._starts(doubt))
 
     def has_cue(self) -> bool:
         """Any cue at all (a typed answer with none can be trusted to a fuzzy match)."""
         c = cues()
-        groups = c.denied_before | c.yet_before | c.yet_after | c.doubt | c.doubt_critical
+        groups = union(c.denied_before, c.yet_before, c.yet_after, c.doubt, c.doubt_critical)
         return bool(self.questions) or any(
-            self._cue_at(i, groups, lambda j: True) is not None for i in range(len(self.words))
-        )
+            self._cue_at(i, groups, lambda j: True) is not None for i in self._starts(groups))
 
 
 @dataclass(frozen=True)
