@@ -55,6 +55,9 @@ class Conversation:
     # suggested) — so that "This is something else" starts the next situation with them, in
     # every face, without keeping the message itself.
     opening: tuple[tuple[str, str, str, str, bool], ...] = ()
+    # The "Did you mean …?" the last view showed: (question id, choice id). A plain "yes" typed
+    # next takes that choice, not the question's own "Yes, …" option (``bot.engine.step``).
+    offered: tuple[str, str] | None = None
 
     @property
     def answer_map(self) -> dict[str, str]:
@@ -82,6 +85,7 @@ class Conversation:
             **({"suggestions": [list(s) for s in self.suggestions]} if self.suggestions else {}),
             **({"stated_date": self.stated_date} if self.stated_date else {}),
             **({"opening": [list(fact) for fact in self.opening]} if self.opening else {}),
+            **({"offered": list(self.offered)} if self.offered else {}),
         }
 
     @classmethod
@@ -99,4 +103,6 @@ class Conversation:
             suggestions=tuple((q, c, s) for q, c, s in data.get("suggestions", ())),
             stated_date=data.get("stated_date"),
             opening=tuple((f, q, c, s, bool(hint)) for f, q, c, s, hint in data.get("opening", ())),
+            offered=(str(data["offered"][0]), str(data["offered"][1])) if data.get("offered")
+            else None,
         )

@@ -34,6 +34,7 @@ from bot.engine.conversation import Conversation
 from bot.engine.matching import normalise
 from bot.engine.step import View
 from bot.router.choices import AFFIRMATIONS
+from bot.router.cues import cues
 from bot.router.prefill import PrefilledAnswer, prefill
 
 log = logging.getLogger("frontdesk.engine")
@@ -451,6 +452,15 @@ class PageLedger:
 
 CHANGE_WORDS = frozenset({"change", "change answer", "fix", "correct", "edit"})
 PAGE_WORDS = frozenset({"page", "page now", "page the privacy in charge"})
+
+
+def wants_change(conversation: Conversation | None, text: str) -> bool:
+    """``text`` asks to change an answer ("change", "fix", "correct"), unless it replies to the
+    "Did you mean …?" on screen: there "correct" says the offer is right."""
+    if normalise(text) not in CHANGE_WORDS:
+        return False
+    return conversation is None or conversation.offered is None or (
+        cues().offer_reply(text) is not True)
 
 
 class Case:

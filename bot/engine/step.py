@@ -29,6 +29,7 @@ Understood = tuple[str, str, str, str]  # question id, choice id, question text,
 STATED_DATE = "stated-date"  # the Understanding of the day the opening message gave
 CONFIRM = "confirm"  # a turn that put an answer contradicting the opening back to staff
 CONTRADICTED = "contradicted"  # an Understanding: the opening's answer, offered to keep
+DECLINED = "declined"  # a turn that turned down the "Did you mean …?" offer: asked again
 STATED_DATE_ASK = "When it happened (a hold's deadline counts from this day)"
 
 
@@ -120,6 +121,9 @@ class View:
     # the question, so faces say so instead of "I didn't catch that". ``not_understood`` is
     # set too (nothing was changed).
     unchanged: str | None = None
+    # A plain "no" to the offer just shown ("Did you mean …?"): nothing was chosen, the question
+    # is asked again without it. Faces say which offer was turned down.
+    declined: Understanding | None = None
 
     @property
     def status(self) -> str:
@@ -142,11 +146,23 @@ def view(
     understood = _understood(flow, conversation, position.path)
     if isinstance(position.node, Outcome):
         outcome = resolve_outcome(pack, flow, position.node, conversation.answer_map)
-        return View(conversation, None, outcome, position.path, not_understood, prefilled,
-                    understood, find_out=_find_out(flow, position.path),
-                    hold_passed=hold_passed(outcome.hold, conversation.stated_date))
-    return View(conversation, position.node, None, position.path, not_understood, prefilled,
-                understood, _suggestion(flow, position.node, conversation, not_understood))
+        return _offering(View(conversation, None, outcome, position.path, not_understood,
+                              prefilled, understood, find_out=_find_out(flow, position.path),
+                              hold_passed=hold_passed(outcome.hold, conversation.stated_date)))
+    return _offering(View(conversation, position.node, None, position.path, not_understood,
+                          prefilled, understood,
+                          _suggestion(flow, position.node, conversation, not_understood)))
+
+
+def _offering(shown: View, suggestion: Understanding | None = None) -> View:
+    """``shown`` offering ``suggestion`` (default: its own), the offer kept with the
+    conversation so that the reply to it ("yes", "nope") is read as a reply to the offer."""
+    offer = suggestion if suggestion is not None else shown.suggestion
+    offered = (offer.question, offer.choice) if offer is not None else None
+    if offered == shown.conversation.offered and offer is shown.suggestion:
+        return shown
+    return replace(shown, suggestion=offer,
+                   conversation=replace(shown.conversation, offered=offered))
 
 
 def _understood(flow: Flow, conversation: Conversation,
@@ -194,12 +210,20 @@ def _suggestion(flow: Flow, question: Question, conversation: Conversation,
                                  not_understood, "typed")
         if _passes_over(flow, question, not_understood):
             return None
+    if _last_turn(conversation, question.id) == DECLINED:
+        return None  # staff said no to the opening's offer: asked plainly
     for question_id, choice_id, said in conversation.suggestions:
         choice = question.choice(choice_id) if question_id == question.id else None
         if choice is not None:
             return Understanding(question.id, choice.id, question.ask, choice.label, said,
                                  "opening")
     return None
+
+
+def _last_turn(conversation: Conversation, question_id: str) -> str | None:
+    """The choice (or CONFIRM, DECLINED) of the latest turn about ``question_id``."""
+    return next((t.choice for t in reversed(conversation.transcript)
+                 if t.question == question_id), None)
 
 
 def _passes_over(flow: Flow, question: Question, reply: str) -> bool:
@@ -352,6 +376,14 @@ def step(catalogue: Catalogue, conversation: Conversation, text: str) -> View:
     if command in RESTART_WORDS:
         return start_over(catalogue, conversation)
     current = view(catalogue, conversation)
+    if current.question is not None and (offered := _offered(conversation, current)):
+        reply = cues().offer_reply(said)
+        if reply is True:  # "yes" to "Did you mean …?": the offered choice, whatever its words
+            moved = answer(catalogue, conversation, current.question.id, offered, said,
+                           worded=True)
+            return _confirmed(catalogue, conversation, current.question, offered, said, moved)
+        if reply is False:
+            return _declined(catalogue, conversation, current.question, offered, said)
     choice = match_choice(current.question, said) if current.question is not None else None
     if choice is not None and current.question is not None:
         moved = answer(catalogue, conversation, current.question.id, choice.id, said,
@@ -361,14 +393,44 @@ def step(catalogue: Catalogue, conversation: Conversation, text: str) -> View:
         catalogue, conversation, not_understood=said)  # the outcome stands: nothing caught
 
 
-def _opening_said(conversation: Conversation, question_id: str) -> tuple[str, str] | None:
-    """(choice id, the flow's phrase heard) the opening message stated for ``question_id``
-    (taken from it, not only hinted), unless staff already confirmed their own answer over it."""
+def _offered(conversation: Conversation, current: View) -> str | None:
+    """The choice the "Did you mean …?" on screen offers for the open question, if any (a
+    conversation kept before offers were recorded: what its view offers now)."""
+    assert current.question is not None
+    offer = conversation.offered
+    if offer is None and current.suggestion is not None:  # what a view of it offers now
+        offer = (current.suggestion.question, current.suggestion.choice)
+    if offer is None or offer[0] != current.question.id:
+        return None
+    return offer[1] if current.question.choice(offer[1]) is not None else None
+
+
+def _declined(catalogue: Catalogue, conversation: Conversation, question: Question,
+              choice_id: str, said: str) -> View:
+    """A plain "no" to the offer: nothing is chosen (not the question's own "No, …" option
+    either); the question is asked again, without the offer."""
+    turn = Turn(question.id, DECLINED, said)
+    again = view(catalogue, replace(conversation, transcript=(*conversation.transcript, turn)))
+    choice = question.choice(choice_id)
+    assert choice is not None
+    return replace(again, declined=Understanding(question.id, choice_id, question.ask,
+                                                 choice.label, said, "typed"))
+
+
+def _opening_said(conversation: Conversation, question_id: str
+                  ) -> tuple[str, str, bool] | None:
+    """(choice id, the flow's phrase heard, stated) the opening message gave for
+    ``question_id``: taken from it (stated) or only offered ("he won't fill out any form" read
+    as a hint), unless staff already confirmed their own answer over it or turned the offer
+    down."""
     turns = [t for t in conversation.transcript if t.question == question_id]
-    if turns and turns[-1].choice == CONFIRM:
+    if turns and turns[-1].choice in (CONFIRM, DECLINED):
         return None
     stated = next((t for t in reversed(turns) if t.prefilled), None)
-    return (stated.choice, stated.said) if stated is not None else None
+    if stated is not None:
+        return stated.choice, stated.said, True
+    return next(((c, hint, False) for q, c, hint in conversation.suggestions
+                 if q == question_id), None)
 
 
 def _confirmed(catalogue: Catalogue, conversation: Conversation, question: Question,
@@ -378,12 +440,17 @@ def _confirmed(catalogue: Catalogue, conversation: Conversation, question: Quest
     then "yes he signs") and does not settle on withholding: then the question is put back
     with the opening's answer offered ("You said … Is that still so?"). Giving the new answer
     again takes it. Not sure, or an answer that ends in withholding, needs no confirming:
-    taking a release back needs no proof, granting one does."""
+    taking a release back needs no proof, granting one does. What the opening only hinted at
+    is put back the same way when the answer grants a release, or a release condition
+    (a safety-critical choice) on the way to one."""
     opening = _opening_said(conversation, question.id)
     if opening is None or opening[0] == choice_id or choice_id == NOT_SURE:
         return moved
     if moved.outcome is not None and moved.outcome.decision not in RELEASES:
         return moved
+    chosen = question.choice(choice_id)
+    if not opening[2] and moved.outcome is None and not (chosen is not None and chosen.critical):
+        return moved  # a hint passed over on the way to more questions: nothing granted yet
     kept = question.choice(opening[0])
     if kept is None:
         return moved
@@ -397,7 +464,7 @@ def _confirmed(catalogue: Catalogue, conversation: Conversation, question: Quest
         return moved  # the question is no longer where the case stands: nothing to put back
     offer = Understanding(question.id, kept.id, question.ask, kept.label, opening[1],
                           CONTRADICTED)
-    return replace(again, suggestion=offer)
+    return _offering(again, offer)
 
 
 def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,

@@ -41,6 +41,8 @@ def view_to_json(view: View) -> dict[str, Any]:
         data["understood"] = [_understanding(u) for u in view.understood]
     if view.suggestion is not None:
         data["suggestion"] = _understanding(view.suggestion)
+    if view.declined is not None:
+        data["declined"] = _understanding(view.declined)
     if view.find_out:
         data["find_out"] = view.find_out
     if view.hold_passed is not None:

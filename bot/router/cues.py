@@ -70,6 +70,8 @@ class Cues:
     corrections: tuple[LazyPattern, ...] = ()
     sender_before: frozenset[tuple[str, ...]] = frozenset()
     elsewhere: frozenset[tuple[str, ...]] = frozenset()
+    confirms_offer: frozenset[tuple[str, ...]] = frozenset()
+    rejects_offer: frozenset[tuple[str, ...]] = frozenset()
 
     def corrected(self, text: str) -> str | None:
         """The words after a correction's opener ("wait, actually it's a subpoena" -> "it's a
@@ -91,6 +93,16 @@ class Cues:
             for pattern in group:
                 if found := pattern.match(text):
                     return negative, found.group(1), found.group(2)
+        return None
+
+    def offer_reply(self, text: str) -> bool | None:
+        """True when ``text`` is nothing but a plain yes ("Yes!", "yep, that's right"), False
+        when nothing but a plain no ("nope", "no, not that"), else None: how a reply to the
+        bot's own "Did you mean …?" takes or turns down what it offered."""
+        said = tuple(w for w in words(text) if w not in _ARTICLES)
+        for group, verdict in ((self.confirms_offer, True), (self.rejects_offer, False)):
+            if said and _made_of(said, group):
+                return verdict
         return None
 
     def unsure(self, text: str) -> bool:
@@ -163,7 +175,17 @@ def cues() -> Cues:
                 phrases("takes_object"), phrases("others"), phrases("contrast"),
                 phrases("defeats"), _openers(raw["says_yes"]), _openers(raw["says_no"]),
                 _openers(raw["says_unsure"]), _openers(raw["hedges"]),
-                _openers(raw["corrections"]), phrases("sender_before"), phrases("elsewhere"))
+                _openers(raw["corrections"]), phrases("sender_before"), phrases("elsewhere"),
+                phrases("confirms_offer"), phrases("rejects_offer"))
+
+
+def _made_of(said: tuple[str, ...], group: frozenset[tuple[str, ...]]) -> bool:
+    """``said`` is one or more of ``group``'s phrases, end to end."""
+    ends = {0}
+    for start in range(len(said)):
+        if start in ends:
+            ends.update(start + len(p) for p in group if said[start:start + len(p)] == p)
+    return len(said) in ends
 
 
 def _openers(entries: list[str]) -> tuple[LazyPattern, ...]:

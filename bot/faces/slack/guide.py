@@ -31,7 +31,6 @@ from bot.engine import View, back, start, start_over, step, view
 from bot.engine.conversation import Conversation
 from bot.engine.matching import normalise
 from bot.engine.session import (
-    CHANGE_WORDS,
     SAID,
     SWITCH_WORDS,
     CaseTrail,
@@ -42,6 +41,7 @@ from bot.engine.session import (
     move,
     open_case,
     switch,
+    wants_change,
 )
 from bot.engine.step import STATED_DATE, Understood, answer
 from bot.faces.slack import blocks
@@ -959,7 +959,7 @@ class Guide:
         if normalise(said) in SWITCH_WORDS:
             self.something_else(client, place, thread.rev)
             return True
-        if normalise(said) in CHANGE_WORDS:
+        if wants_change(thread.conversation, said):
             self.offer_changes(client, thread, place)
             return True
         current = view(self.catalogue, thread.conversation)

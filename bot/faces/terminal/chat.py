@@ -16,7 +16,6 @@ from bot.content.flows import Question
 from bot.engine import View
 from bot.engine.matching import match_choice, normalise, worded
 from bot.engine.session import (
-    CHANGE_WORDS,
     PAGE_WORDS,
     SAID,
     SWITCH_WORDS,
@@ -25,6 +24,7 @@ from bot.engine.session import (
     Case,
     did_you_mean,
     offered_pick,
+    wants_change,
 )
 from bot.engine.step import STATED_DATE, Understanding
 from bot.faces.terminal.render import (
@@ -181,7 +181,8 @@ class TerminalChat:
     def show(self, view: View) -> None:
         """A question; an outcome is shown by ``after_outcome``, with its page."""
         if view.outcome is None and view.question is not None:
-            self.paint(question_screen(view.question, view.not_understood, view.suggestion))
+            self.paint(question_screen(view.question, view.not_understood, view.suggestion,
+                                       view.declined))
 
     def save(self, view: View) -> None:
         if self.store is not None:
@@ -229,7 +230,7 @@ class TerminalChat:
             self.say("Back to the situations. Nothing was paged for this switch.")
             self.case.switch()
             raise SomethingElse
-        if normalise(text) in CHANGE_WORDS:
+        if wants_change(view.conversation, text):
             view = self.change(view)
         elif normalise(text) in PAGE_WORDS:
             self.page_case(view)

@@ -65,11 +65,16 @@ def plain(paras: Iterable[Para], width: int | None = None) -> str:
 
 
 def question_screen(question: Question, not_understood: str | None = None,
-                    suggestion: Understanding | None = None) -> Screenful:
-    """The question and its menu; ``suggestion`` (``View.suggestion``) is offered, not taken."""
+                    suggestion: Understanding | None = None,
+                    declined: Understanding | None = None) -> Screenful:
+    """The question and its menu; ``suggestion`` (``View.suggestion``) is offered, not taken;
+    ``declined`` (``View.declined``): the offer staff just said no to."""
     paras: Screenful = []
     if not_understood is not None:
         paras.append(Para(f'I didn\'t catch "{not_understood}". Please pick one of these:',
+                          "yellow"))
+    elif declined is not None:
+        paras.append(Para(f'All right, not "{declined.label}". Please pick one of these:',
                           "yellow"))
     paras.append(Para(question.ask, "bold"))
     if question.help:

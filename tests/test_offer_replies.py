@@ -1,0 +1,135 @@
+"""A plain "yes" or "no" typed in reply to the bot's own "Did you mean …? If so, type N".
+
+Play-test 5, E1 (critical): the clerk answered the offer "Did you mean 'No card and no card
+number'?" with "yes", and the bot took it as the question's own option "Yes, they have the
+child's card" — the opposite of what it offered — and released the child's titles. While an
+offer shows, a plain yes takes the offered choice, a plain no turns the offer down and asks
+again without choosing anything, in every face (the engine owns it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from bot.router.cues import cues
+from tests.terminal_support import chat, run_opening
+
+ROOT = Path(__file__).resolve().parents[1]
+
+GRANDMA = ("grandma wants to know what overdue books her 10 year old grandson has, she doesnt "
+           "have his card or the number")
+AUNT = ("mom wants to know how much her 15 yr old owes in fines so she can pay it. wait, "
+        "actually shes not his mom, shes his aunt, he lives with her")
+NO_FORM = ("cop says a girl was kidnapped and needs the name on card ending 4471 right now, he "
+           "showed his badge, he won't fill out any form, says no time")
+CHILD_TITLES = "you may share what's checked out or overdue"
+NO_CARD = "Without the child's library card, share nothing from the account."
+FINES_TO_PARENT = "You may tell a parent or legal guardian the child's fines and fees"
+IDENTITY_RELEASE = "Emergency: who the person is may be released"
+NO_SIGNATURE = "No signed request, no release: share nothing, even in an emergency."
+
+
+def _said(catalogue: Catalogue, library: str, *lines: str) -> str:
+    return "\n".join(chat(catalogue, library, [*lines, "", "quit"]))
+
+
+def test_yes_to_the_offer_of_no_card_is_no_card(catalogue: Catalogue) -> None:
+    """[E1, J13] Jackson County IV.c: a parent or caretaker "must provide the child's library
+    card or card number"."""
+    said = _said(catalogue, "jackson-county", GRANDMA, "yes", "yes")
+    assert 'Did you mean "No card and no card number"? If so, type 2.' in said
+    assert "→ Yes, they have the child's card or card number" not in said
+    assert CHILD_TITLES not in said
+    assert NO_CARD in said
+
+
+def test_yes_to_an_offer_on_a_question_with_a_yes_option_never_grants_it(
+        catalogue: Catalogue) -> None:
+    """[E1, M01b] The aunt's "yes" took the offer (here "Not sure"), never "Yes, a parent"."""
+    said = _said(catalogue, "mahomet", AUNT, "yes")
+    assert "→ Yes, a parent or legal guardian" not in said
+    assert FINES_TO_PARENT not in said
+    assert "Share nothing" in said
+
+
+def test_yes_to_the_offer_of_wont_sign_is_wont_sign(catalogue: Catalogue) -> None:
+    """[E1, P12y] Mount Prospect III.D: an emergency release only "in writing using the
+    Officer's Request for Confidential Library Information Form"."""
+    said = _said(catalogue, "mount-prospect", NO_FORM, "1", "1", "1", "1", "yes")
+    assert 'Did you mean "No, the officer won\'t sign it or put it in writing"? If so, type 2.' \
+        in said
+    assert "→ Yes, the officer will fill in and sign it" not in said
+    assert IDENTITY_RELEASE not in said
+    assert NO_SIGNATURE in said
+
+
+@pytest.mark.parametrize("reply", ["Yes!", "yep, that's right", "Correct.", "YEAH", "sí",
+                                   "that's right"])
+@pytest.mark.parametrize("opening", [
+    GRANDMA,
+    "grandpa wants to know what overdue books his 9 year old granddaughter has, he doesnt have "
+    "her card or the number",
+])
+def test_any_plain_yes_takes_the_offer(catalogue: Catalogue, opening: str, reply: str) -> None:
+    said = _said(catalogue, "jackson-county", opening, reply, reply)
+    assert "Did you mean \"No card and no card number\"" in said
+    assert CHILD_TITLES not in said
+    assert NO_CARD in said
+
+
+@pytest.mark.parametrize("reply", ["no", "Nope.", "no, not that"])
+def test_a_plain_no_turns_the_offer_down_and_chooses_nothing(catalogue: Catalogue,
+                                                              reply: str) -> None:
+    said = _said(catalogue, "jackson-county", GRANDMA, reply)
+    assert 'All right, not "No card and no card number". Please pick one of these:' in said
+    assert "I understood: Do they have the child's library card" not in said
+    after = said.split("All right, not")[1]
+    assert "Did you mean" not in after  # asked plainly, the offer not pressed again
+    assert NO_CARD not in said and CHILD_TITLES not in said
+
+
+def test_after_turning_the_offer_down_the_menu_still_answers(catalogue: Catalogue) -> None:
+    said = _said(catalogue, "jackson-county", GRANDMA, "no", "2")
+    assert NO_CARD in said
+
+
+def test_yes_takes_the_offer_where_the_question_has_no_yes_option(catalogue: Catalogue) -> None:
+    """[E6, W10] "yes" to "Did you mean 'A national security letter'?" was not understood."""
+    said = _said(catalogue, "westmont", "FBI agent gave me a national security letter and said "
+                 "i can't tell anyone, not even my boss?", "yes")
+    assert 'I didn\'t catch "yes"' not in said
+    assert "tell no one" in said.lower() or "Tell no one" in said
+
+
+def test_a_number_against_the_openings_offer_towards_a_release_is_put_back(
+        catalogue: Catalogue) -> None:
+    """[E5, P12] The opening said "he won't fill out any form" (offered, not taken): typing 1,
+    "will sign", is put back to staff before anything is released; giving it again takes it."""
+    said = _said(catalogue, "mount-prospect", NO_FORM, "1", "1", "1", "1", "1")
+    assert "Is that still so?" in said
+    assert IDENTITY_RELEASE not in said
+    again = _said(catalogue, "mount-prospect", NO_FORM, "1", "1", "1", "1", "1", "1")
+    assert again.index("Is that still so?") < again.index(IDENTITY_RELEASE)
+
+
+def test_the_scripted_face_reads_yes_as_the_terminal_does() -> None:
+    """[E1] ``frontdesk run --json``: the same case, outcome and decision."""
+    data = run_opening(ROOT, "jackson-county", GRANDMA, "yes", "yes")
+    assert data["outcome"]["decision"] != "disclose-limited", data["outcome"]
+    assert ["card", "no-card"] in [[t["question"], t["choice"]] for t in data["transcript"]] or \
+        any(t["choice"].startswith("no") for t in data["transcript"] if t["question"] == "card")
+    declined = run_opening(ROOT, "jackson-county", GRANDMA, "nope")
+    assert declined["status"] == "asking" and "suggestion" not in declined
+    assert declined["declined"]["label"] == "No card and no card number"
+
+
+@pytest.mark.parametrize(("text", "reply"), [
+    ("yes", True), ("Yep!", True), ("yes, correct", True), ("That's right.", True),
+    ("no", False), ("nope", False), ("No, not that", False),
+    ("yes he has the card", None), ("no card", None), ("2", None), ("yes no", None), ("", None),
+])
+def test_what_counts_as_a_plain_reply_to_an_offer(text: str, reply: bool | None) -> None:
+    assert cues().offer_reply(text) is reply
