@@ -55,12 +55,11 @@ def test_yes_to_an_offer_on_a_question_with_a_yes_option_never_grants_it(
     assert "Share nothing" in said
 
 
-def test_yes_to_the_offer_of_wont_sign_is_wont_sign(catalogue: Catalogue) -> None:
+def test_yes_after_the_officer_refused_the_form_never_releases(catalogue: Catalogue) -> None:
     """[E1, P12y] Mount Prospect III.D: an emergency release only "in writing using the
-    Officer's Request for Confidential Library Information Form"."""
+    Officer's Request for Confidential Library Information Form". The refusal typed in the
+    opening is taken (E5), so no "yes" reaches a release."""
     said = _said(catalogue, "mount-prospect", NO_FORM, "1", "1", "1", "1", "yes")
-    assert 'Did you mean "No, the officer won\'t sign it or put it in writing"? If so, type 2.' \
-        in said
     assert "→ Yes, the officer will fill in and sign it" not in said
     assert IDENTITY_RELEASE not in said
     assert NO_SIGNATURE in said
@@ -106,13 +105,14 @@ def test_yes_takes_the_offer_where_the_question_has_no_yes_option(catalogue: Cat
 
 def test_a_number_against_the_openings_offer_towards_a_release_is_put_back(
         catalogue: Catalogue) -> None:
-    """[E5, P12] The opening said "he won't fill out any form" (offered, not taken): typing 1,
-    "will sign", is put back to staff before anything is released; giving it again takes it."""
-    said = _said(catalogue, "mount-prospect", NO_FORM, "1", "1", "1", "1", "1")
-    assert "Is that still so?" in said
-    assert IDENTITY_RELEASE not in said
-    again = _said(catalogue, "mount-prospect", NO_FORM, "1", "1", "1", "1", "1", "1")
-    assert again.index("Is that still so?") < again.index(IDENTITY_RELEASE)
+    """[E5, J13] The opening said "she doesnt have his card or the number" (offered, not
+    taken): typing 1, "Yes, they have the card", is put back to staff before anything is
+    released; giving it again takes it."""
+    said = _said(catalogue, "jackson-county", GRANDMA, "1")
+    assert "Is that still so? If so, type 2; if not, give your answer again." in said
+    assert CHILD_TITLES not in said
+    again = _said(catalogue, "jackson-county", GRANDMA, "1", "1", "1", "1")
+    assert again.index("Is that still so?") < again.index(CHILD_TITLES)
 
 
 def test_the_scripted_face_reads_yes_as_the_terminal_does() -> None:

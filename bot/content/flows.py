@@ -29,6 +29,9 @@ class Choice:
     # phrases that answer only when typed as the answer to the question, never read from an
     # opening, where they may be said of someone else ("the patron is on vacation")
     answer_only: tuple[str, ...] = ()
+    # On Not sure: phrases an opening states that leave the question unchecked ("on the phone"
+    # for "did you see the badge?"): read from the opening as this choice, unlike its synonyms
+    stated_in_opening: tuple[str, ...] = ()
     if_denied: str | None = None  # the choice that denying this one means ("no warrant")
     if_not_yet: str | None = None  # the choice it means when only promised ("warrant later")
     # named in one message with these choices, this one answers: the stricter reading of a
@@ -162,6 +165,7 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
                     strong=tuple(c.get("strong", ())),
                     offered=tuple(c.get("offered", ())),
                     answer_only=tuple(c.get("answer_only", ())),
+                    stated_in_opening=tuple(c.get("stated_in_opening", ())),
                     if_denied=c.get("if_denied"),
                     if_not_yet=c.get("if_not_yet"),
                     outweighs=tuple(c.get("outweighs", ())),

@@ -54,6 +54,14 @@ class Phrase:
     fact_words: tuple[str, ...]  # normalised, only articles dropped (for facts in a message)
 
     @cached_property
+    def thin(self) -> bool:
+        """One word is left of three or more once filler is dropped ("is my husband here":
+        "husband"), so its meaning sits in the filler: an answer must say it word for word
+        ("her husband" is not "is my husband here"), never with the filler dropped or
+        misspelt."""
+        return len(self.words) == 1 and len(self.fact_words) >= 3
+
+    @cached_property
     def specific(self) -> bool:
         """Says something on its own: a content word that is not generic ("yes", "maybe")."""
         return any(w not in GENERIC and is_content(w) for w in self.fact_words)
@@ -93,7 +101,7 @@ class ChoiceMatcher:
         raw: list[tuple[str, str]] = []
         for choice in question.choices:
             for text in (choice.id.replace("-", " "), choice.label, *choice.synonyms,
-                         *choice.offered, *choice.answer_only):
+                         *choice.offered, *choice.answer_only, *choice.stated_in_opening):
                 raw.append((choice.id, text))
                 vocabulary.update(words(text))
         self.normaliser = Normaliser(vocabulary, keep=cues().vocabulary())
@@ -352,7 +360,8 @@ class ChoiceMatcher:
         but "going to get a warrant" is "warrant" too, so a critical choice found this way must
         still be ``clear_for`` the answer). Rule 1, word for word, is in ``match``."""
         named = {p.choice for p in self.phrases
-                 if p.words == _answer_words(self.normaliser, answer) and not self._only_offers(p)}
+                 if p.words == _answer_words(self.normaliser, answer) and not p.thin
+                 and not self._only_offers(p)}
         return self.question.choice(named.pop()) if len(named) == 1 else None
 
     def _contained(self, answer: str, full: tuple[str, ...]) -> Choice | None:
@@ -448,7 +457,7 @@ class ChoiceMatcher:
             own = phrase.split()
             if not all(any(fuzz.ratio(w, o) >= WORD_LIKE for o in own) for w in meaning):
                 continue
-            if self._only_offers(self.phrases[index]):
+            if self._only_offers(self.phrases[index]) or self.phrases[index].thin:
                 continue
             owner = self.phrases[index].choice
             best[owner] = max(best.get(owner, 0.0), score)
@@ -470,8 +479,14 @@ class ChoiceMatcher:
         """
         said = Said.of(message, self._normalised)
         return _after_correction(said, [h for h in self._read(said, specific_only=True)
-                                        if h.choice != NOT_SURE
+                                        if (h.choice != NOT_SURE or self._unchecked(h))
                                         and not self.aliased(h.choice, message)])
+
+    def _unchecked(self, hit: Hit) -> bool:
+        """A Not sure hit on one of the phrases that state the question cannot be checked
+        ("on the phone"): the cautious answer, read from an opening like any stated fact."""
+        choice = self.question.choice(hit.choice)
+        return choice is not None and hit.phrase.text in choice.stated_in_opening
 
     def find(self, message: str) -> Hit | None:
         """The one choice ``message`` states for this question, or None (see ``decide``)."""
@@ -504,7 +519,9 @@ class ChoiceMatcher:
             denied = max((h for h in hits if self._instead(h) == chosen),
                          key=lambda h: h.end - h.start)
             own = [Hit(chosen, denied.phrase, denied.start, denied.end, denied.reading, False)]
-        best = max(own, key=lambda h: (h.strong, h.end - h.start))
+        # the longest phrase on the same words is the one nearest what was typed ("refuses to
+        # fill out", not "won't fill out", for "he refuses to fill out any form")
+        best = max(own, key=lambda h: (h.strong, h.end - h.start, len(h.phrase.fact_words)))
         if self._critical(chosen) and not best.strong:
             return None, self._offer(best)
         return best, None

@@ -1,0 +1,87 @@
+"""How the bot reads what a clerk types, from the fifth round of desk play (E2, E4, E8, E9,
+E15 of that round). Each case here was read wrong before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from bot.router.choices import matcher
+from tests.terminal_support import chat
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = Catalogue.load(ROOT)
+OTHER = "third-party-requests-patron-info"
+WHEREABOUTS = "→ Whether the person is here, was here, or when they come in"
+
+
+def _said(library: str, *lines: str) -> str:
+    return "\n".join(chat(CATALOGUE, library, [*lines, "", "quit"]))
+
+
+def test_who_the_patron_is_is_not_read_as_whether_they_are_here() -> None:
+    """[E2, W05] "her husband" typed at "What are they asking about?" was taken as "Whether
+    the person is here" (its synonym "is my husband here" with the filler dropped)."""
+    said = _said("westmont", "lady says her husband has a bunch of overdue books and wants to "
+                 "know which ones so she can find them, she's not on his card", "1", "her husband")
+    assert WHEREABOUTS not in said
+    assert 'I didn\'t catch "her husband"' in said
+
+
+@pytest.mark.parametrize("library", ["westmont", "mahomet", "calumet"])
+@pytest.mark.parametrize("typed", ["her husband", "his wife", "my husband", "the wife"])
+def test_a_person_alone_names_no_choice_of_what_is_asked(library: str, typed: str) -> None:
+    question = CATALOGUE.flow(library, OTHER).nodes["want"]
+    assert matcher(question).match(typed) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("typed", ["is my husband here", "when does she come in"])
+def test_a_thin_phrase_said_word_for_word_still_answers(typed: str) -> None:
+    question = CATALOGUE.flow("westmont", OTHER).nodes["want"]
+    found = matcher(question).match(typed)  # type: ignore[arg-type]
+    assert found is not None and found.id == "whereabouts"
+
+
+PHONE_CALL = ("officer calling on the phone, i cant see him, says a man has a hostage and needs "
+              "the name of the patron who used computer 9 at noon")
+CALL_BACK = "calls back through the agency's main number"
+IDENTITY_RELEASE = "Emergency: who the person is may be released"
+
+
+@pytest.mark.parametrize(("opening", "pick"), [
+    (PHONE_CALL, "1"),
+    ("got a phone call from a detective, says a kid is missing and needs to know who used pc 4 "
+     "this morning, its an emergency", "1"),
+    ("a deputy is on the phone saying someone will get hurt unless we give him the address of a "
+     "patron right now", "2"),  # offered after "something dangerous in the library"
+])
+def test_an_officer_staff_cannot_see_is_not_sure_sworn(opening: str, pick: str) -> None:
+    """[E5, P16] "on the phone, i cant see him" was not used: staff answered "I've seen the
+    badge" and reached the identity release with no call-back step. Mount Prospect III.A:
+    "requested by a sworn law enforcement officer". The cautious answer is taken from the
+    opening, shown, and the outcome has the call-back step."""
+    said = _said("mount-prospect", opening, pick, "1", "1", "1", "1")
+    assert ("I understood: Is the person asking a sworn law enforcement officer (police, "
+            "sheriff, state or federal agent)? → Not sure / can't check") in said
+    assert IDENTITY_RELEASE not in said
+    assert CALL_BACK in said
+
+
+def test_seen_the_badge_after_a_phone_opening_is_confirmed_first() -> None:
+    """[E5] Changing the opening's cautious answer towards a release is put back to staff."""
+    said = _said("mount-prospect", PHONE_CALL, "1", "1", "back", "1")
+    assert "Is that still so?" in said
+    assert IDENTITY_RELEASE not in said
+
+
+def test_a_refusal_of_the_form_in_the_opening_is_taken() -> None:
+    """[E5, P12] "he won't fill out any form" was only offered; a clerk typing 1 released."""
+    said = _said("mount-prospect", "cop says a girl was kidnapped and needs the name on card "
+                 "ending 4471 right now, he showed his badge, he won't fill out any form, says "
+                 "no time", "1", "1", "1", "1", "1", "1")
+    assert ("I understood: Will the officer sign the written request your policy requires (its "
+            "form, or a copy of the policy)? → No, the officer won't sign it") in said
+    assert IDENTITY_RELEASE not in said
+    assert "No signed request, no release" in said
