@@ -36,14 +36,17 @@ def _said(catalogue: Catalogue, library: str, *lines: str) -> str:
     return "\n".join(chat(catalogue, library, [*lines, "", "quit"]))
 
 
-def test_yes_to_the_offer_of_no_card_is_no_card(catalogue: Catalogue) -> None:
+def test_yes_to_the_offer_of_no_card_never_releases(catalogue: Catalogue) -> None:
     """[E1, J13] Jackson County IV.c: a parent or caretaker "must provide the child's library
-    card or card number"."""
+    card or card number". A yes to an offered "No, …" could mean either: asked again plainly,
+    never read as the card in hand."""
     said = _said(catalogue, "jackson-county", GRANDMA, "yes", "yes")
     assert 'Did you mean "No card and no card number"? If so, type 2.' in said
+    assert ('"Yes" could mean "Yes, they have the child\'s card or card number" or "No card and '
+            'no card number". Please type the number of the one you mean:') in said
     assert "→ Yes, they have the child's card or card number" not in said
     assert CHILD_TITLES not in said
-    assert NO_CARD in said
+    assert NO_CARD in _said(catalogue, "jackson-county", GRANDMA, "yes", "2")
 
 
 def test_yes_to_an_offer_on_a_question_with_a_yes_option_never_grants_it(
@@ -72,27 +75,62 @@ def test_yes_after_the_officer_refused_the_form_never_releases(catalogue: Catalo
     "grandpa wants to know what overdue books his 9 year old granddaughter has, he doesnt have "
     "her card or the number",
 ])
-def test_any_plain_yes_takes_the_offer(catalogue: Catalogue, opening: str, reply: str) -> None:
-    said = _said(catalogue, "jackson-county", opening, reply, reply)
+def test_any_plain_yes_never_takes_the_release_it_was_offered_against(
+        catalogue: Catalogue, opening: str, reply: str) -> None:
+    said = _said(catalogue, "jackson-county", opening, reply, reply, reply)
     assert "Did you mean \"No card and no card number\"" in said
+    assert "Please type the number of the one you mean" in said
     assert CHILD_TITLES not in said
-    assert NO_CARD in said
+
+
+@pytest.mark.parametrize("reply", ["yes", "Yep.", "that's right"])
+def test_a_plain_yes_takes_an_offer_that_is_no_yes_or_no(catalogue: Catalogue,
+                                                         reply: str) -> None:
+    """[E1, M01b] The offer was "Not sure": the aunt's "yes" takes it (share nothing)."""
+    said = _said(catalogue, "mahomet", AUNT, reply)
+    assert "I understood: Is the person asking the child's parent or legal guardian? → Not sure" \
+        in said
+    assert FINES_TO_PARENT not in said
+
+
+OFF_DUTY = "a cop, but he's off duty, just curious what his neighbor has been checking out"
+
+
+def test_no_to_an_offered_no_is_that_no(catalogue: Catalogue) -> None:
+    """"Did you mean 'No, nobody is said to be in danger'?" → "no": the same answer."""
+    said = _said(catalogue, "westmont", OFF_DUTY, "no")
+    assert "→ No, nobody is said to be in danger" in said
+    assert "All right, not" not in said
+
+
+def test_yes_to_an_offered_no_danger_never_drops_the_danger(catalogue: Catalogue) -> None:
+    """A yes there may mean "yes, someone is in danger": asked plainly, never taken as safe."""
+    said = _said(catalogue, "westmont", OFF_DUTY, "yes")
+    assert "→ No, nobody is said to be in danger" not in said
+    assert "Please type the number of the one you mean" in said
 
 
 @pytest.mark.parametrize("reply", ["no", "Nope.", "no, not that"])
 def test_a_plain_no_turns_the_offer_down_and_chooses_nothing(catalogue: Catalogue,
                                                               reply: str) -> None:
-    said = _said(catalogue, "jackson-county", GRANDMA, reply)
-    assert 'All right, not "No card and no card number". Please pick one of these:' in said
-    assert "I understood: Do they have the child's library card" not in said
+    """The offer is "Not sure": no turns it down, and is not "No: someone looking after the
+    child" or "No, someone else" either; the question is asked plainly."""
+    said = _said(catalogue, "mahomet", AUNT, reply)
+    assert 'All right, not "Not sure". Please pick one of these:' in said
+    assert "I understood: Is the person asking the child's parent or legal guardian?" not in said
     after = said.split("All right, not")[1]
     assert "Did you mean" not in after  # asked plainly, the offer not pressed again
-    assert NO_CARD not in said and CHILD_TITLES not in said
+    assert "Share nothing" not in said and FINES_TO_PARENT not in said
 
 
 def test_after_turning_the_offer_down_the_menu_still_answers(catalogue: Catalogue) -> None:
-    said = _said(catalogue, "jackson-county", GRANDMA, "no", "2")
-    assert NO_CARD in said
+    said = _said(catalogue, "mahomet", AUNT, "no", "2")
+    assert "→ Share nothing" in said
+
+
+@pytest.mark.parametrize("reply", ["no", "nope"])
+def test_no_to_an_offered_no_card_is_no_card(catalogue: Catalogue, reply: str) -> None:
+    assert NO_CARD in _said(catalogue, "jackson-county", GRANDMA, reply)
 
 
 def test_yes_takes_the_offer_where_the_question_has_no_yes_option(catalogue: Catalogue) -> None:
@@ -118,12 +156,15 @@ def test_a_number_against_the_openings_offer_towards_a_release_is_put_back(
 def test_the_scripted_face_reads_yes_as_the_terminal_does() -> None:
     """[E1] ``frontdesk run --json``: the same case, outcome and decision."""
     data = run_opening(ROOT, "jackson-county", GRANDMA, "yes", "yes")
-    assert data["outcome"]["decision"] != "disclose-limited", data["outcome"]
-    assert ["card", "no-card"] in [[t["question"], t["choice"]] for t in data["transcript"]] or \
-        any(t["choice"].startswith("no") for t in data["transcript"] if t["question"] == "card")
-    declined = run_opening(ROOT, "jackson-county", GRANDMA, "nope")
+    assert data["outcome"] is None and data["question"]["id"] == "card", data["outcome"]
+    assert ["card", "yes"] not in [[t["question"], t["choice"]] for t in data["transcript"]]
+    once = run_opening(ROOT, "jackson-county", GRANDMA, "yes")
+    assert once["declined"]["source"] == "ambiguous" and "suggestion" not in once
+    aunt = run_opening(ROOT, "mahomet", AUNT, "yes")
+    assert aunt["outcome"]["decision"] == "withhold", aunt["outcome"]
+    declined = run_opening(ROOT, "mahomet", AUNT, "nope")
     assert declined["status"] == "asking" and "suggestion" not in declined
-    assert declined["declined"]["label"] == "No card and no card number"
+    assert declined["declined"]["label"] == "Not sure"
 
 
 @pytest.mark.parametrize(("text", "reply"), [

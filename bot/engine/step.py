@@ -30,6 +30,7 @@ STATED_DATE = "stated-date"  # the Understanding of the day the opening message 
 CONFIRM = "confirm"  # a turn that put an answer contradicting the opening back to staff
 CONTRADICTED = "contradicted"  # an Understanding: the opening's answer, offered to keep
 DECLINED = "declined"  # a turn that turned down the "Did you mean …?" offer: asked again
+AMBIGUOUS = "ambiguous"  # a turn, and its Understanding: a plain yes that could mean two choices
 STATED_DATE_ASK = "When it happened (a hold's deadline counts from this day)"
 
 
@@ -210,8 +211,8 @@ def _suggestion(flow: Flow, question: Question, conversation: Conversation,
                                  not_understood, "typed")
         if _passes_over(flow, question, not_understood):
             return None
-    if _last_turn(conversation, question.id) == DECLINED:
-        return None  # staff said no to the opening's offer: asked plainly
+    if _last_turn(conversation, question.id) in (DECLINED, AMBIGUOUS):
+        return None  # staff said no to the opening's offer, or a yes that fits two: asked plainly
     for question_id, choice_id, said in conversation.suggestions:
         choice = question.choice(choice_id) if question_id == question.id else None
         if choice is not None:
@@ -378,12 +379,8 @@ def step(catalogue: Catalogue, conversation: Conversation, text: str) -> View:
     current = view(catalogue, conversation)
     if current.question is not None and (offered := _offered(conversation, current)):
         reply = cues().offer_reply(said)
-        if reply is True:  # "yes" to "Did you mean …?": the offered choice, whatever its words
-            moved = answer(catalogue, conversation, current.question.id, offered, said,
-                           worded=True)
-            return _confirmed(catalogue, conversation, current.question, offered, said, moved)
-        if reply is False:
-            return _declined(catalogue, conversation, current.question, offered, said)
+        if reply is not None:
+            return _replied(catalogue, conversation, current.question, offered, said, reply)
     choice = match_choice(current.question, said) if current.question is not None else None
     if choice is not None and current.question is not None:
         moved = answer(catalogue, conversation, current.question.id, choice.id, said,
@@ -405,16 +402,39 @@ def _offered(conversation: Conversation, current: View) -> str | None:
     return offer[1] if current.question.choice(offer[1]) is not None else None
 
 
+def _replied(catalogue: Catalogue, conversation: Conversation, question: Question,
+             offered: str, said: str, agrees: bool) -> View:
+    """A plain yes (``agrees``) or no typed while "Did you mean …?" offers ``offered``.
+
+    Yes takes the offer, not the question's own "Yes, …" option: the clerk answers the bot's
+    question, not the menu's. But a yes to an offered "No, …" could mean either, and either may
+    be the dangerous reading ("No card" against a release, "No, nobody is in danger" against a
+    page): the question is asked again plainly, saying why. No takes the offer only where it is
+    the question's own "No" option too ("no" to "Did you mean 'No, nobody is in danger'?");
+    otherwise it turns the offer down and asks again, choosing nothing."""
+    literal = match_choice(question, "yes" if agrees else "no")  # "sí", "yep" read as "yes"
+    if literal is not None and literal.id != offered:
+        opposite = match_choice(question, "no" if agrees else "yes")
+        if not agrees or (opposite is not None and opposite.id == offered):
+            return _declined(catalogue, conversation, question, offered, said,
+                             either=literal.label if agrees else None)
+    elif not agrees and literal is None:
+        return _declined(catalogue, conversation, question, offered, said)
+    moved = answer(catalogue, conversation, question.id, offered, said, worded=True)
+    return _confirmed(catalogue, conversation, question, offered, said, moved)
+
+
 def _declined(catalogue: Catalogue, conversation: Conversation, question: Question,
-              choice_id: str, said: str) -> View:
-    """A plain "no" to the offer: nothing is chosen (not the question's own "No, …" option
-    either); the question is asked again, without the offer."""
-    turn = Turn(question.id, DECLINED, said)
+              choice_id: str, said: str, either: str | None = None) -> View:
+    """The offer turned down, or (``either``: the other choice a plain yes could mean) left
+    undecided: nothing is chosen; the question is asked again, without the offer."""
+    turn = Turn(question.id, AMBIGUOUS if either else DECLINED, said)
     again = view(catalogue, replace(conversation, transcript=(*conversation.transcript, turn)))
     choice = question.choice(choice_id)
     assert choice is not None
     return replace(again, declined=Understanding(question.id, choice_id, question.ask,
-                                                 choice.label, said, "typed"))
+                                                 choice.label, either or said,
+                                                 AMBIGUOUS if either else "typed"))
 
 
 def _opening_said(conversation: Conversation, question_id: str

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from bot.content.catalogue import ResolvedOutcome
 from bot.content.flows import Question
 from bot.content.packs import Pack
-from bot.engine.step import CONTRADICTED, Understanding
+from bot.engine.step import AMBIGUOUS, CONTRADICTED, Understanding
 
 FIRST_SCREEN_LINES = 20  # the answer's first screen, at FIRST_SCREEN_WIDTH columns
 FIRST_SCREEN_WIDTH = 100
@@ -73,6 +73,9 @@ def question_screen(question: Question, not_understood: str | None = None,
     if not_understood is not None:
         paras.append(Para(f'I didn\'t catch "{not_understood}". Please pick one of these:',
                           "yellow"))
+    elif declined is not None and declined.source == AMBIGUOUS:
+        paras.append(Para(f'"Yes" could mean "{declined.said}" or "{declined.label}". Please '
+                          "type the number of the one you mean:", "yellow"))
     elif declined is not None:
         paras.append(Para(f'All right, not "{declined.label}". Please pick one of these:',
                           "yellow"))
