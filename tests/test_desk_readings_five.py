@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.catalogue import Catalogue
+from bot.router import prefill
 from bot.router.choices import matcher
 from tests.terminal_support import chat
 
@@ -85,3 +86,35 @@ def test_a_refusal_of_the_form_in_the_opening_is_taken() -> None:
             "form, or a copy of the policy)? → No, the officer won't sign it") in said
     assert IDENTITY_RELEASE not in said
     assert "No signed request, no release" in said
+
+
+RECORDS = "public-records-request"
+
+
+@pytest.mark.parametrize("opening", [
+    "got a FOIA request emailed from some guy wanting a list of everyone who used the meeting "
+    "rooms this year plus how many books we circulated",
+    "FOIA asking for circulation totals for 2025 and a list of people who attended the teen "
+    "program",
+    "someone wants the names of everyone who used the computers and the total visits",
+])
+@pytest.mark.parametrize("library", ["mahomet", "westmont", "calumet"])
+def test_a_request_that_names_people_is_never_numbers_only(library: str, opening: str) -> None:
+    """[E8, M11] "a list of everyone who used the meeting rooms … plus how many books" was read
+    as "Numbers only"; the list of room users (confidential: Mahomet V-A) was dropped."""
+    read = {p.question: p.choice for p in prefill(CATALOGUE.flow(library, RECORDS), opening)}
+    assert read.get("what") == "patron-records", read
+
+
+def test_the_foia_list_of_room_users_is_told_confidential() -> None:
+    said = _said("mahomet", "got a FOIA request emailed from some guy wanting a list of everyone "
+                 "who used the meeting rooms this year plus how many books we circulated")
+    assert "→ Numbers only" not in said
+    assert "Patron records stay confidential" in said
+
+
+def test_numbers_alone_are_still_numbers() -> None:
+    read = {p.question: p.choice for p in prefill(
+        CATALOGUE.flow("mahomet", RECORDS), "FOIA request for how many books we circulated last "
+        "year")}
+    assert read.get("what") == "statistics"
