@@ -15,7 +15,7 @@ Two jobs, both shared by every bot instance through the database:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -246,6 +246,17 @@ class SlackState:
             opening=() if conversation else opening,
             opening_date=None if conversation else opening_date,
         )
+
+    def keep_offer(self, thread: SlackThread, conversation: Conversation) -> SlackThread | None:
+        """Store ``conversation`` where it changed only in what the bot offers ("Did you mean
+        …?", ``Conversation.offered``), at the same rev: no answer changed, so the buttons on
+        screen stay current, and the reply to the offer ("yes") is read against it."""
+        keys = {**self._at_rev(thread), "state": state_json(conversation)}
+        with write_transaction(self.db) as conn:
+            changed = conn.execute(_AT_REV, keys).rowcount
+        if changed != 1:
+            return None
+        return replace(thread, conversation=conversation)
 
     def set_live(self, thread: SlackThread, live_ts: str | None) -> None:
         """Remember which message carries the current buttons (only if the rev still holds).

@@ -43,7 +43,7 @@ from bot.engine.session import (
     switch,
     wants_change,
 )
-from bot.engine.step import STATED_DATE, Understood, answer
+from bot.engine.step import AMBIGUOUS, STATED_DATE, Understood, answer
 from bot.faces.slack import blocks
 from bot.faces.slack.blocks import Paging
 from bot.faces.slack.paging import Pager, Settled, paging_note
@@ -78,6 +78,17 @@ def opening(current: View) -> list[Understood]:
 
 def strip_mentions(text: str) -> str:
     return MENTION.sub("", text or "").strip()
+
+
+def _turned_down(new: View) -> str | None:
+    """How the record of a question reads when staff's plain yes or no left the offer there
+    undecided or turned it down (``View.declined``): asked again, nothing chosen."""
+    if new.declined is None:
+        return None
+    if new.declined.source == AMBIGUOUS:
+        return (f"“Yes” could mean “{escape(new.declined.said)}” or "
+                f"“{escape(new.declined.label)}”: asked again (tap the one you mean)")
+    return f"Not “{escape(new.declined.label)}”: asked again"
 
 
 @dataclass(frozen=True)
@@ -619,8 +630,8 @@ class Guide:
             record = (
                 blocks.answered(old.question, label, place.user, number=number)
                 if label is not None
-                else blocks.superseded(old.question, SAID.get(step.happened.kind, "Changed"),
-                                       place.user, number=number)
+                else blocks.superseded(old.question, _turned_down(new) or SAID.get(
+                    step.happened.kind, "Changed"), place.user, number=number)
             )
             self.update(client, place.channel, clicked_ts or thread.live_ts, record)
         # An answer typed in words is echoed with a Change button, like the opening message's.
@@ -968,6 +979,9 @@ class Guide:
         if what.kind == "moved-on" or what.undid:
             self.change(client, thread, place, new, clicked_ts=None)
         elif new.not_understood is not None and current.question is not None:
+            if new.conversation.offered != thread.conversation.offered:
+                # the reply to this offer ("yes") must be read against it, as in every face
+                self.state.keep_offer(thread, new.conversation)
             self.post(client, place, blocks.not_understood(current.question, new.not_understood,
                                                            new.suggestion))
         else:
