@@ -118,3 +118,16 @@ def test_numbers_alone_are_still_numbers() -> None:
         CATALOGUE.flow("mahomet", RECORDS), "FOIA request for how many books we circulated last "
         "year")}
     assert read.get("what") == "statistics"
+
+
+@pytest.mark.parametrize("opening", [
+    "a detective called the desk asking who used pc 4 yesterday, says its an emergency",
+    "guy on the line says hes a police officer and needs a patrons address",
+    "someone claiming to be a cop phoned in wanting to know what a patron checked out",
+])
+def test_a_caller_is_read_as_not_checked(opening: str) -> None:
+    """[E5, review 5] The class, not one wording: a caller, or someone only claiming to be an
+    officer, has not shown a badge."""
+    read = {p.question: (p.choice, p.suggested)
+            for p in prefill(CATALOGUE.flow("westmont", "law-enforcement-request"), opening)}
+    assert read.get("sworn") == ("not-sure", False), read
