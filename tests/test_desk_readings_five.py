@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.catalogue import Catalogue
+from bot.engine import start, step
 from bot.router import prefill
 from bot.router.choices import matcher
 from tests.terminal_support import chat
@@ -131,3 +132,37 @@ def test_a_caller_is_read_as_not_checked(opening: str) -> None:
     read = {p.question: (p.choice, p.suggested)
             for p in prefill(CATALOGUE.flow("westmont", "law-enforcement-request"), opening)}
     assert read.get("sworn") == ("not-sure", False), read
+
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("jackson-county", "a kid told me a man in the teen area showed him pictures of naked kids on "
+                       "his phone, the man is still here"),
+    ("mahomet", "a boy told me some man showed him nude photos of children on his phone, the man "
+                "is still in the building"),
+])
+def test_not_sure_a_child_is_safe_calls_911_whichever_menu_entry(library: str,
+                                                                 opening: str) -> None:
+    """[E15, J08] The abuse-material entry with Not sure said "pass it to the Library
+    Director … if a child could be hurt, call 911 first"; the danger entry with Not sure said
+    "call 911 now". Policy (Jackson County VII): staff may act at once, "including contacting
+    law enforcement authorities". Not sure is the cautious answer on both: police now."""
+    outcomes = []
+    for pick in ("1", "2"):
+        text = "\n".join(chat(CATALOGUE, library, [opening, pick, "not sure", "", "quit"]))
+        outcomes += [line for line in text.splitlines() if line.startswith("→ ")]
+        assert "Possible child sexual abuse material" in text  # offered as one of the two
+    assert outcomes == ["→ Call 911 now", "→ Call 911 now"], outcomes
+
+
+@pytest.mark.parametrize("library", ["westmont", "mount-prospect", "mahomet", "jackson-county",
+                                     "calumet"])
+def test_not_sure_a_child_is_safe_is_911_at_every_library(library: str) -> None:
+    """[E15] The same first action wherever the abuse-material situation is reached."""
+    opening = ("a girl told me a man in the kids room showed her naked pictures of children on "
+               "his phone, hes still here")
+    flow = CATALOGUE.flow(library, "cybertipline-concern")
+    opened = start(CATALOGUE, library, flow.id, prefill(flow, opening))
+    assert opened.question is not None and opened.question.id == "child-danger"
+    done = step(CATALOGUE, opened.conversation, "not sure")
+    assert done.outcome is not None
+    assert "call 911 now" in done.outcome.headline.lower(), done.outcome.headline
