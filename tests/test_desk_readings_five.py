@@ -166,3 +166,17 @@ def test_not_sure_a_child_is_safe_is_911_at_every_library(library: str) -> None:
     done = step(CATALOGUE, opened.conversation, "not sure")
     assert done.outcome is not None
     assert "call 911 now" in done.outcome.headline.lower(), done.outcome.headline
+
+
+@pytest.mark.parametrize("opening", [
+    "mom wants to know what her 12 year old has checked out, she has his card at home",
+    "dad wants to know what his 10 yr old has checked out, he left the card in the car",
+])
+def test_a_card_said_to_be_elsewhere_is_no_card_in_hand(opening: str) -> None:
+    """[E5, review 5] "she has his card at home" blocked the card answer but was not carried
+    into the question: a bare "yes" then released the child's titles (Jackson County IV.c:
+    parents "must provide the child's library card or card number")."""
+    said = _said("jackson-county", opening, "yes", "yes")
+    assert 'Did you mean "No card and no card number"?' in said
+    assert "→ Yes, they have the child's card or card number" not in said
+    assert "you may share what's checked out or overdue" not in said

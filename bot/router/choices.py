@@ -512,7 +512,7 @@ class ChoiceMatcher:
             maybe = {h.choice for h in weak}
             if len(maybe) == 1 and not (named - maybe):
                 return None, self._offer(max(weak, key=lambda h: h.end - h.start))
-            return None, None
+            return None, None if named else self._not_in_hand(hits)
         chosen = named.pop()
         own = [h for h in hits if h.choice == chosen and h.reading == STATED]
         if not own:
@@ -525,6 +525,19 @@ class ChoiceMatcher:
         if self._critical(chosen) and not best.strong:
             return None, self._offer(best)
         return best, None
+
+    def _not_in_hand(self, hits: list[Hit]) -> Hit | None:
+        """A thing that must be in hand, said to be elsewhere ("her card is at home") or only
+        claimed: what it denies ("No card") is offered, so the question is not asked as if
+        nothing had been said (a plain "yes" then asks again, ``bot.engine.step``)."""
+        away = [h for h in hits if h.reading == ELSEWHERE and self._instead(h) is None
+                and (c := self.question.choice(h.choice)) is not None and c.if_denied]
+        if not away:
+            return None
+        hit = max(away, key=lambda h: h.end - h.start)
+        choice = self.question.choice(hit.choice)
+        assert choice is not None and choice.if_denied
+        return replace(hit, choice=choice.if_denied, reading=STATED, strong=False)
 
     def _offer(self, hit: Hit) -> Hit | None:
         """What to offer for ``hit``: its own choice, unless it is a safety-critical choice the
