@@ -98,6 +98,8 @@ RECORDS = "public-records-request"
     "FOIA asking for circulation totals for 2025 and a list of people who attended the teen "
     "program",
     "someone wants the names of everyone who used the computers and the total visits",
+    "reporter filed a FOIA for how many kids attended story time and who they were",
+    "FOIA asking how many study room bookings and who booked them",
 ])
 @pytest.mark.parametrize("library", ["mahomet", "westmont", "calumet"])
 def test_a_request_that_names_people_is_never_numbers_only(library: str, opening: str) -> None:
@@ -114,10 +116,12 @@ def test_the_foia_list_of_room_users_is_told_confidential() -> None:
     assert "Patron records stay confidential" in said
 
 
-def test_numbers_alone_are_still_numbers() -> None:
-    read = {p.question: p.choice for p in prefill(
-        CATALOGUE.flow("mahomet", RECORDS), "FOIA request for how many books we circulated last "
-        "year")}
+@pytest.mark.parametrize("opening", [
+    "FOIA request for how many books we circulated last year",
+    "FOIA request for the number of people who used the computers last month",
+])
+def test_numbers_alone_are_still_numbers(opening: str) -> None:
+    read = {p.question: p.choice for p in prefill(CATALOGUE.flow("mahomet", RECORDS), opening)}
     assert read.get("what") == "statistics"
 
 
