@@ -15,6 +15,7 @@ import pytest
 
 from bot.content.catalogue import Catalogue
 from bot.router.cues import cues
+from bot.router.text import read_data
 from tests.terminal_support import chat, run_opening
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,3 +175,23 @@ def test_the_scripted_face_reads_yes_as_the_terminal_does() -> None:
 ])
 def test_what_counts_as_a_plain_reply_to_an_offer(text: str, reply: bool | None) -> None:
     assert cues().offer_reply(text) is reply
+
+
+def test_yes_to_is_that_still_so_keeps_what_the_opening_said(catalogue: Catalogue) -> None:
+    """Review 5 m5: "You said …: No card and no card number. Is that still so?" → "yes" was
+    read as ambiguous again (a loop); it is the question asked, so yes keeps the opening's
+    answer, and no asks again."""
+    said = _said(catalogue, "jackson-county", GRANDMA, "1", "yes")
+    assert "Is that still so?" in said
+    assert NO_CARD in said
+    again = _said(catalogue, "jackson-county", GRANDMA, "1", "no")
+    assert 'All right, not "No card and no card number"' in again
+    assert CHILD_TITLES not in again and NO_CARD not in again
+
+
+@pytest.mark.parametrize("word", [str(w) for w in read_data("cues.yaml")["confirms_offer"]])
+def test_every_listed_yes_reaches_the_engine_as_typed(catalogue: Catalogue, word: str) -> None:
+    """Review 5 m8: a listed yes that redaction turns into "[name]" never answers."""
+    said = _said(catalogue, "mahomet", AUNT, word)
+    assert "I understood: Is the person asking the child's parent or legal guardian? → Not sure" \
+        in said, word

@@ -412,7 +412,10 @@ def _replied(catalogue: Catalogue, conversation: Conversation, question: Questio
     page): the question is asked again plainly, saying why. No takes the offer only where it is
     the question's own "No" option too ("no" to "Did you mean 'No, nobody is in danger'?");
     otherwise it turns the offer down and asks again, choosing nothing."""
-    literal = match_choice(question, "yes" if agrees else "no")  # "sí", "yep" read as "yes"
+    if _last_turn(conversation, question.id) == CONFIRM:  # "You said …: X. Is that still so?"
+        literal = None  # a yes keeps X, a no re-asks: the question on screen is "still so?"
+    else:
+        literal = match_choice(question, "yes" if agrees else "no")  # "sí", "yep": "yes"
     if literal is not None and literal.id != offered:
         opposite = match_choice(question, "no" if agrees else "yes")
         if not agrees or (opposite is not None and opposite.id == offered):
