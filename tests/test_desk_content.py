@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.content.catalogue import Catalogue
-from bot.engine.session import offered_pick
+from bot.engine.session import Opening, offered_pick
 from bot.router import router_for
 from tests.terminal_support import chat
 
@@ -32,6 +32,7 @@ VAGUE = [
     "guy wants info on a patron, has a subpoena",
     "detective on the phone, says a 9 year old is missing and they think someone is in danger "
     "right now, wants to know who was on the computers",
+    "a deputy is at the desk, not sure what he wants yet",
 ]
 
 
@@ -46,13 +47,16 @@ def says(*lines: str) -> list[str]:
 
 
 def _offers(catalogue: Catalogue, library: str = "mount-prospect") -> dict[str, tuple[str, ...]]:
-    """The "Did you mean" list of each VAGUE opening the router is unsure about."""
+    """The "Did you mean" list every face shows for each VAGUE opening the router does not
+    start (``Opening.offered``: the router's suggestions, then the situations whose alert words
+    it names)."""
     router = router_for(catalogue, library)
     found = {}
     for text in VAGUE:
         result = router.route(text)
-        if result.situation is None and result.suggestions:
-            found[text] = tuple(s.situation for s in result.suggestions)
+        offered = Opening(catalogue, library, result.text, result).offered
+        if result.situation is None and offered:
+            found[text] = offered
     return found
 
 
