@@ -27,6 +27,8 @@ seeing the triggers or the router). Metrics: *top-1* — in-scope messages whose
 started flow, else the first "Did you mean") is right; *started* — in-scope messages started
 directly on the right flow; *declined* — out-of-scope messages answered "I can't tell" (band none);
 *conf-wrong* — messages (of all) for which a wrong flow would be started without asking;
+after the targets, how often a declined message still offered its closest flow (``Bands.near``:
+in scope, the right one; out of scope, any) — not counted in top-1 or declined;
 latency p50/p99 per message after one warm-up pass (wall time), and the p99 of the calling
 thread's CPU time (``cpu p99``: on a shared machine the wall time's tail is mostly other
 processes' turn on the CPU).
@@ -73,6 +75,7 @@ class Decision:
     started: str | None  # the flow started without asking
     offered: str | None  # what staff see first (started, else the first suggestion)
     declined: bool
+    closest: str | None = None  # declined, but this flow offered as the closest guess
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ class Score:
     p99_us: float
     cpu_p99_us: float  # the calling thread's CPU time: what a shared machine's load leaves out
     misses: tuple[str, ...]
+    closest_right: float = 0.0  # in scope, declined, its right flow offered as the closest
+    closest_offered: float = 0.0  # out of scope, declined, yet a flow offered as the closest
 
 
 def measure(decide_one: Callable[[str], Decision], examples: list[Example], repeat: int,
@@ -129,15 +134,18 @@ def measure(decide_one: Callable[[str], Decision], examples: list[Example], repe
         p99_us=timings[min(len(timings) - 1, int(len(timings) * 0.99))],
         cpu_p99_us=cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))],
         misses=misses,
+        closest_right=sum(e.accepts(d.closest) for e, d in in_scope) / max(1, len(in_scope)),
+        closest_offered=sum(d.closest is not None for _, d in out_scope) / max(1, len(out_scope)),
     )
 
 
 def router_decider(router: Router) -> Callable[[str], Decision]:
     def decide_one(text: str) -> Decision:
         result = router.route(text)
-        offered = result.situation or (
-            result.suggestions[0].situation if result.suggestions else None)
-        return Decision(result.situation, offered, result.band == "none")
+        first = result.suggestions[0].situation if result.suggestions else None
+        if result.band == "none":
+            return Decision(None, None, True, first)
+        return Decision(result.situation, result.situation or first, False)
 
     return decide_one
 
@@ -151,8 +159,12 @@ def peer_deciders(model: Any, bands: Bands) -> tuple[Callable[[str], Decision],
     def decision(row: Any) -> Decision:
         ranked = sorted(zip(classes, map(float, row), strict=True), key=lambda p: (-p[1], p[0]))
         band, flows = decide(ranked, bands, BACKGROUND)
-        first = flows[0][0] if flows and band != "none" else None
-        return Decision(first if band == "confident" else None, first, band == "none")
+        best = flows[0] if flows else None
+        if band == "none":
+            near = best[0] if best is not None and best[1] >= bands.near else None
+            return Decision(None, None, True, near)
+        first = best[0] if best is not None else None
+        return Decision(first if band == "confident" else None, first, False)
 
     def decide_one(text: str) -> Decision:  # scored as typed, as the router scores
         return decision(model.predict_proba([text])[0])
@@ -378,6 +390,10 @@ def verdicts(results: dict[tuple[str, str], Score], found: list[System],
               f"(CPU {ours.cpu_p99_us / 1000:.3f} ms); "
               f"ahead of peers on top-1 "
               f"{verdict(all(ours.top1 > p for p in peers)) if peers else 'n/a'}")
+    print("declined, yet the closest flow offered (router): "
+          + "; ".join(f"{name}: in scope, the right one {results[name, 'router'].closest_right:.1%}"
+                      f" of all, out of scope {results[name, 'router'].closest_offered:.1%}"
+                      for name in sets))
 
 
 if __name__ == "__main__":

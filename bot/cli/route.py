@@ -30,7 +30,11 @@ def describe(router: Router, result: RouteResult, pic: str) -> str:
                          f"{candidate.score:.2f})")
         lines.append(f"  {len(result.suggestions) + 1}. {NONE_OF_THESE} ({pic})")
     else:
-        lines.append("I can't tell which situation this is. The situations I know:")
+        lines.append("I can't tell which situation this is.")
+        for candidate in result.suggestions:  # the closest, when the model nearly placed it
+            lines.append(f"Closest: {candidate.title} ({candidate.situation}, "
+                         f"{candidate.score:.2f})")
+        lines.append("The situations I know:")
         for situation_id, title in router.situations():
             lines.append(f"  - {title} ({situation_id})")
         lines.append(f"Or page the privacy in-charge: {pic}.")

@@ -136,8 +136,9 @@ def alerted(catalogue: Catalogue, library: str, text: str) -> tuple[str, ...]:
 
 def did_you_mean(result: Any) -> tuple[str, ...]:
     """The situations to offer as "Did you mean" for a routing ``result`` (a RouteResult):
-    the router's suggestions when it is between a few, else none (every face then lists all)."""
-    if result is None or result.band != "ambiguous":
+    the router's suggestions when it is between a few, or its closest guess when it declined
+    a message it nearly placed; else none (every face then lists all)."""
+    if result is None or result.band == "confident":
         return ()
     return tuple(c.situation for c in result.suggestions)
 

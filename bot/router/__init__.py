@@ -13,7 +13,8 @@ Slack). Build it once per catalogue and library, then call ``route`` for each me
     result.situation     # flow id when band == "confident", else None
     result.confidence    # 0..1, the top score
     result.candidates    # up to three Candidate(situation, title, score), best first
-    result.suggestions   # the candidates worth offering in "Did you mean" (ambiguous only)
+    result.suggestions   # the candidates worth offering in "Did you mean" (ambiguous; on a
+                         # decline, the best flow when it scores the bands' ``near``)
     result.prefill       # PrefilledAnswer(question, choice, ask, label, said, suggested) per
                          # fact stated (suggested: only hinted, e.g. a weak cue for a
                          # safety-critical choice; the engine asks and offers it)
@@ -28,7 +29,8 @@ What a face does with each band:
   ``View.suggestion`` under its question.
 * ``ambiguous`` — "Did you mean": ``result.suggestions`` (up to three) plus
   "None of these — page the privacy in-charge".
-* ``none`` — say so, list ``router.situations()`` and offer to page the privacy in-charge.
+* ``none`` — say so, list ``router.situations()`` and offer to page the privacy in-charge;
+  when ``result.suggestions`` holds the closest situation, offer it first ("Did you mean").
 
 Free-text answers to questions use the same normalisation and phrases
 (``bot.router.choices.ChoiceMatcher``, called by ``bot.engine.matching.match_choice``).

@@ -51,6 +51,10 @@ class Bands:
     margin: float  # ... when it leads the runner-up (flow or background) by this much
     suggest: float  # below this nothing is offered
     background_lead: float  # the best flow must beat the background by this much
+    # On a decline, the best flow is still offered as the closest guess when it scores this
+    # much (``Router.route``): a message the model nearly placed is not a dead end. Fitted
+    # after the others (``bot.router.train.fit_near``); 1.0, a model without it: never.
+    near: float = 1.0
 
     def to_json(self) -> dict[str, float]:
         return {k: round(v, 4) for k, v in self.__dict__.items()}
@@ -61,7 +65,7 @@ def decide(everything: Iterable[tuple[str, float]], bands: Bands,
     """The band for ranked scores (``background`` among them), and the flows ranked without it.
 
     * ``none`` — the best flow does not beat the background by ``background_lead``, or scores
-      below ``suggest``: decline;
+      below ``suggest``: decline (the router still offers it when it scores ``near``);
     * ``confident`` — it scores ``confident`` or more and leads the runner-up (the second flow
       or the background, whichever is higher) by ``margin``: start it;
     * ``ambiguous`` — anything between: "Did you mean".

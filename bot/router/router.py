@@ -131,7 +131,9 @@ class RouteResult:
     band: str
     candidates: tuple[Candidate, ...]  # the best three flows (score > 0), best first
     prefill: tuple[PrefilledAnswer, ...] = ()
-    suggestions: tuple[Candidate, ...] = ()  # what to offer in "Did you mean" (ambiguous only)
+    # what to offer in "Did you mean": ambiguous, the best few; declined, the best flow when
+    # it scores the bands' ``near`` (else nothing: every face lists all situations)
+    suggestions: tuple[Candidate, ...] = ()
     stated_date: StatedDate | None = None  # the day it happened, for a hold counting from it
     # what the message stated for each "Did you mean" situation (flow id, its prefill), read
     # from the words as typed like ``prefill``: a pick starts from it
@@ -410,11 +412,15 @@ class Router:
         candidates = tuple(
             Candidate(fid, self.flows[fid].title, score) for fid, score in ranked[:3] if score > 0
         )
-        # the best flow is always offered; a runner-up only when it is worth reading
+        # the best flow is always offered; a runner-up only when it is worth reading; on a
+        # decline, the best flow alone when it scores ``near`` (the closest guess: a message
+        # the model nearly placed is offered its situation, not only the whole list)
         suggestions = candidates[:1] + tuple(
             c for c in candidates[1:] if c.score >= self.tuning.suggest_floor)
-        if band != "ambiguous":
+        if band == "confident" or (band == "none" and top < self.bands.near):
             suggestions = ()
+        elif band == "none":
+            suggestions = candidates[:1]
         situation = ranked[0][0] if band == "confident" else None
         filled: tuple[PrefilledAnswer, ...] = ()
         offered: tuple[tuple[str, tuple[PrefilledAnswer, ...]], ...] = ()
