@@ -7,7 +7,10 @@ outbox worker runs in its own thread (as in the Slack runtime) and delivers thro
 to the fake Slack on 127.0.0.1 (tests/fakeslack.py). The baseline, measured in the same run
 against the same fake Slack, posts the same three messages straight from the caller with
 ``chat.postMessage`` — no transaction, no outbox, no worker: the floor a page cannot beat, and
-what the durable path costs on top of it is the printed ratio.
+what the durable path costs on top of it is the printed ratio (issue 13's target). A second
+baseline posts over one kept-alive connection, as the worker does (no connection set up per
+post): the ratio to it is what the outbox costs beyond the post itself. Both run in the same
+process as the fake Slack, after the outbox run; the load average is printed before and after.
 Latency = from the trigger call to Slack receiving chat.postMessage: for the first page of
 each escalation, and for every page (two DMs to the privacy in-charge, the channel post).
 SQLite in a temporary folder by default; ``--database-url postgresql+psycopg://...``
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -43,6 +47,7 @@ from slack_sdk import WebClient  # noqa: E402
 from bench.sqlcount import SqlCounter  # noqa: E402
 from bot.channels.delivery import OutboxWorker  # noqa: E402
 from bot.channels.slack import SlackTransport  # noqa: E402
+from bot.channels.slack.transport import KeepAliveClient  # noqa: E402
 from bot.config import parse_config  # noqa: E402
 from bot.content.catalogue import Catalogue  # noqa: E402
 from bot.engine import start, step  # noqa: E402
@@ -116,11 +121,18 @@ def main() -> None:
     options = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="paging-bench-"))
+    print(f"load average before: {load()}")
     with databases(options, folder) as new_database:
         measure_slack(options, folder, new_database("bench.db"))
         if not options.no_channels:
             measure_channels(options.count, options.interval, new_database("bench-channels.db"),
                              folder)
+    print(f"load average after: {load()}")
+
+
+def load() -> str:
+    """The machine's 1, 5 and 15 minute load averages (ratios are same-run; ms are not)."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 @contextlib.contextmanager
@@ -169,6 +181,7 @@ def measure_slack(options: argparse.Namespace, folder: Path, url: str) -> None:
         thread.join(10)
 
     baseline_first, baseline_every = measure_direct_posts(options.count, options.interval)
+    kept_first, _ = measure_direct_posts(options.count, options.interval, kept_alive=True)
 
     every: list[float] = []
     first: dict[str, float] = {}
@@ -190,6 +203,10 @@ def measure_slack(options: argparse.Namespace, folder: Path, url: str) -> None:
           f"{percentile(baseline_first, 99) * ms:7.1f} ms; every p50 "
           f"{percentile(baseline_every, 50) * ms:7.1f} ms  p99 "
           f"{percentile(baseline_every, 99) * ms:7.1f} ms")
+    print(f"baseline over one kept-alive connection (as the worker posts): first p50 "
+          f"{percentile(kept_first, 50) * ms:7.1f} ms  p99 {percentile(kept_first, 99) * ms:7.1f}"
+          f" ms; ratio outbox / kept-alive direct: first page p50 "
+          f"{percentile(firsts, 50) / percentile(kept_first, 50):.1f}x")
     ratio = percentile(firsts, 50) / percentile(baseline_first, 50)
     print(f"ratio outbox / direct: first page p50 {ratio:.1f}x, p99 "
           f"{percentile(firsts, 99) / percentile(baseline_first, 99):.1f}x; target p50 <= "
@@ -287,12 +304,16 @@ def measure_commits(db: Database, count: int, interval: float) -> list[float]:
     return took
 
 
-def measure_direct_posts(count: int, interval: float) -> tuple[list[float], list[float]]:
-    """The baseline: the caller posts the three pages itself (what a page could cost at best)."""
+def measure_direct_posts(count: int, interval: float, *, kept_alive: bool = False
+                         ) -> tuple[list[float], list[float]]:
+    """The baseline: the caller posts the three pages itself (what a page could cost at best),
+    with slack_sdk's own ``WebClient`` (a connection per call), or with ``kept_alive`` over one
+    kept-alive connection as the worker posts (``KeepAliveClient``)."""
     firsts: list[float] = []
     every: list[float] = []
     with PagingFake() as fake:
-        client = WebClient(token="xoxb-bench", base_url=fake.api_url)
+        client = (KeepAliveClient if kept_alive else WebClient)(token="xoxb-bench",
+                                                                base_url=fake.api_url)
         for _ in range(count):
             began = time.time()
             for channel in ("UPIC1", "UPIC2", "CPRIV"):
