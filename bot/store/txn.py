@@ -285,7 +285,9 @@ def write_transaction(db: Database) -> Iterator[Connection]:
             raise
         finally:
             _open.reset(token)
-    current.decision.decide(True)
+        # Told the moment the commit returns, before the connection goes back to its pool and
+        # the write lock is let go: a worker holding this transaction's rows sends at once.
+        current.decision.decide(True)
     if work is not None:
         work.claimed = True
     for callback in current.after:
