@@ -13,7 +13,7 @@ from typing import Any
 from bot.content.catalogue import Catalogue, ResolvedOutcome
 from bot.content.flows import Flow, Question
 from bot.engine.conversation import Conversation
-from bot.engine.step import view
+from bot.engine.walk import walk
 from bot.escalation.records import ThreadRef
 from bot.escalation.roles import Roles
 from bot.privacy.redact import redact
@@ -92,8 +92,10 @@ def _answers(catalogue: Catalogue, flow: Flow | None,
     """The answers on the way here: each question and the label of the choice it took."""
     if conversation is None or flow is None:
         return []
-    try:
-        steps = view(catalogue, conversation).path
+    try:  # the walk alone: the path is all a page shows of where the case stands
+        steps = walk(catalogue.pack(conversation.library),
+                     catalogue.flow(conversation.library, conversation.flow),
+                     conversation.answer_map).path
     except Exception:  # a conversation the content no longer walks: keep what we have
         steps = tuple(conversation.answers)
     path: list[dict[str, Any]] = []
