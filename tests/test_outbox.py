@@ -426,3 +426,68 @@ def test_a_kept_connection_the_server_closed_meanwhile_is_replaced_before_the_ne
     assert first != second
     assert [c.args["text"] for c in fake.calls_to("chat.postMessage")] == ["one", "two"]
     assert fake.connections == 2
+
+
+def _as_read(row: object) -> dict[str, object]:
+    """An escalation's columns as a read gives them back (times in UTC, states as text)."""
+    from bot.store.txn import as_utc
+
+    values = row._asdict()  # type: ignore[attr-defined]
+    return {name: as_utc(value) if hasattr(value, "tzinfo") else
+            (str(value) if isinstance(value, str) else value) for name, value in values.items()}
+
+
+def test_the_escalation_handed_with_its_rows_is_the_one_the_transaction_commits(
+        tmp_path: Path, fake: PagingFake) -> None:
+    """The escalation a worker is handed with the trigger's rows is not read back: it is the
+    row as the transaction wrote it (inserted, then its packet rewritten with the hold it
+    started), column for column what a read after the commit finds."""
+    from bot.store.paging import escalation
+
+    live = Live(tmp_path, fake)
+    store = OutboxStore(live.db)
+    handed = store.serve("here:1:a", None, timedelta(seconds=60), utcnow)
+    view = start(live.catalogue, "pagelib", "records-request")
+    for text in ("police", "preserve"):  # a preservation letter: its hold goes in the packet
+        view = step(live.catalogue, view.conversation, text)
+    reads: list[str] = []
+    event.listen(live.db.engine, "before_cursor_execute",
+                 lambda _c, _cur, sql, *_: reads.append(sql) if sql.startswith("SELECT") else None)
+    eid = live.service.trigger(library="pagelib", situation="records-request",
+                               conversation=view.conversation, outcome=view.outcome,
+                               reason="outcome", asked_by="UASKER", face="slack", thread=THREAD)
+    served = [handed.next() for _ in range(5)]
+    store.stop_serving(handed)
+    assert not [sql for sql in reads if "FROM escalations" in sql]
+    stored = escalation(live.db, eid)
+    assert stored is not None and '"hold": {' in stored.packet
+    for one in served:
+        assert one is not None and one.escalation is not None
+        assert _as_read(one.escalation) == _as_read(stored)
+
+
+def test_an_escalation_changed_in_a_savepoint_that_rolled_back_is_read_back(
+        tmp_path: Path) -> None:
+    """What a savepoint undid is not what the transaction commits: the rows handed after it
+    carry the escalation read back from the transaction, not as it was written inside."""
+    from bot.store import paging
+    from bot.store.txn import savepoint
+
+    db = Database(f"sqlite:///{tmp_path / 'outbox.db'}")
+    store = OutboxStore(db)
+    handed = store.serve("here:1:a", None, timedelta(seconds=60), utcnow)
+    now = utcnow()
+    with write_transaction(db) as conn:
+        assert paging.insert_escalation(
+            conn, db, id="e1", dedupe_key="k1", library="pagelib", reason="outcome",
+            urgency="immediate", asked_by="UASKER", face="slack", packet='{"v": 1}',
+            state="triggered", level=1, repeat=0, created_at=now, updated_at=now, rung=1)
+        with pytest.raises(RuntimeError), savepoint(db):
+            paging.update_escalation(conn, "e1", packet='{"v": 2}', state="acknowledged")
+            raise RuntimeError("this part failed")
+        enqueue(conn, db, key="page:e1:1:0:UPIC1", kind="page", target="UPIC1",
+                escalation_id="e1", payload={"render": "page"}, now=now)
+    served = handed.next()
+    store.stop_serving(handed)
+    assert served is not None and served.escalation is not None
+    assert (served.escalation.packet, served.escalation.state) == ('{"v": 1}', "triggered")

@@ -8,6 +8,7 @@ of their own. ``lock_*`` take the row for the change (``FOR UPDATE`` on PostgreS
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.store.database import Database
 from bot.store.ops_tables import status_messages
 from bot.store.paging_tables import escalations, holds, outbox
-from bot.store.txn import locked
+from bot.store.txn import kept_in, locked
 
 Record = Row[Any]
 
@@ -39,11 +40,23 @@ _ESCALATIONS = select(escalations).where(escalations.c.id.in_(bindparam("ids", e
 
 
 def read_escalations(conn: Connection, escalation_ids: Iterable[str]) -> dict[str, Record]:
-    """The escalations named, by id, as ``conn`` sees them (one query, built once)."""
+    """The escalations named, by id, as ``conn`` sees them (one query, built once). Those
+    the open write transaction ``conn`` opened itself are not read back: they are as it wrote
+    them (``insert_escalation``, then ``update_escalation``), the row it will commit."""
     wanted = list(dict.fromkeys(escalation_ids))
-    if not wanted:
-        return {}
-    return {row.id: row for row in conn.execute(_ESCALATIONS, {"ids": wanted})}
+    written = kept_in(conn, _WRITTEN) or {}
+    found = {eid: _Written(**written[eid]) for eid in wanted if eid in written}
+    unread = [eid for eid in wanted if eid not in found]
+    if unread:
+        found.update((row.id, row) for row in conn.execute(_ESCALATIONS, {"ids": unread}))
+    return found  # type: ignore[return-value]  # a _Written reads as the Row it stands for
+
+
+#: The escalations the open write transaction inserted: their columns as it leaves them.
+_WRITTEN = "escalations"
+_COLUMNS = tuple(column.name for column in escalations.c)
+#: An escalation as written (``read_escalations``): the row's columns by name, as a Row has.
+_Written = namedtuple("_Written", _COLUMNS, defaults=(None,) * len(_COLUMNS))  # type: ignore[misc]
 
 
 def lock_escalation(conn: Connection, db: Database, escalation_id: str) -> Record | None:
@@ -60,8 +73,11 @@ def escalation_with_key(conn: Connection, dedupe_key: str) -> str | None:
 def insert_escalation(conn: Connection, db: Database, **values: Any) -> bool:
     """Insert the escalation; False (and nothing written) when its ``dedupe_key`` is taken —
     on PostgreSQL after waiting for the instance that took it to commit."""
-    return conn.execute(_INSERT_ESCALATION[db.dialect == "postgresql"], values).first() \
+    inserted = conn.execute(_INSERT_ESCALATION[db.dialect == "postgresql"], values).first() \
         is not None
+    if inserted and (written := kept_in(conn, _WRITTEN)) is not None:
+        written[values["id"]] = {name: values.get(name) for name in _COLUMNS}
+    return inserted
 
 
 #: Built once (values travel as parameters: compiled once per process), by dialect.
@@ -76,6 +92,8 @@ _UPDATE_ESCALATION = update(escalations).where(escalations.c.id == bindparam("es
 def update_escalation(conn: Connection, escalation_id: str, **values: Any) -> None:
     """Set ``values`` (columns by name) on the escalation."""
     conn.execute(_UPDATE_ESCALATION, {"escalation_id": escalation_id, **values})
+    if (written := kept_in(conn, _WRITTEN)) is not None and escalation_id in written:
+        written[escalation_id].update((k, v) for k, v in values.items() if k in _COLUMNS)
 
 
 def next_due_escalation(conn: Connection, db: Database, state: str,

@@ -98,6 +98,7 @@ class _Open:
     last: list[Callable[[], None]] = field(default_factory=list)
     staged: dict[str, list[Any]] = field(default_factory=dict)
     decision: Decision = field(default_factory=Decision)
+    kept: dict[str, dict[Any, Any]] = field(default_factory=dict)  # ``kept_in``
 
     def mark(self) -> tuple[int, int, int, dict[str, int]]:
         """Where the lists stand (a savepoint begins)."""
@@ -110,6 +111,7 @@ class _Open:
         del self.after[after:]
         del self.before[before:]  # flushes of names first staged since: gone with them
         del self.last[last:]
+        self.kept.clear()  # what was written inside may be undone: read it back instead
         for name in list(self.staged):
             if name in staged:
                 del self.staged[name][staged[name]:]
@@ -246,6 +248,18 @@ def staged(conn: Connection, name: str, write: Callable[[list[Any]], None], *,
 
         (current.last if last else current.before).append(flush)
     return rows
+
+
+def kept_in(conn: Connection, name: str) -> dict[Any, Any] | None:
+    """A dictionary kept under ``name`` for as long as the write transaction ``conn``
+    belongs to is open: what its writers remember of their own writes (the escalation it
+    opened, as it will commit), so the transaction need not read them back. Emptied when a
+    savepoint inside rolls back (what was written there is undone). None when ``conn`` is not
+    the open write transaction's."""
+    current = _open.get()
+    if current is None or current.conn is not conn:
+        return None
+    return current.kept.setdefault(name, {})
 
 
 def decision(conn: Connection) -> Decision:
