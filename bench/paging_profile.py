@@ -52,7 +52,7 @@ STEPS = (
     ("handed", "rows handed to the worker"),
     ("woken", "worker thread took the row (wake-up)"),
     ("rendered", "page rendered (escalation read + Block Kit)"),
-    ("posting", "transport.post called (DM channel known)"),
+    ("posting", "transport.post called (DM channel known; held for the commit)"),
     ("arrived", "fake Slack received chat.postMessage"),
 )
 
@@ -126,7 +126,7 @@ def instrument(marks: Marks) -> None:
 
     wrap(delivery, "render", after=rendered)
 
-    def posting(_self: Any, _channel: str, payload: dict[str, Any], *a: Any) -> None:
+    def posting(_self: Any, _channel: str, payload: dict[str, Any], *a: Any, **k: Any) -> None:
         eid = (payload.get("metadata") or {}).get("event_payload", {}).get("escalation_id")
         if eid:
             marks.mark("posting", eid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import tomllib
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from bot.channels.delivery import OutboxWorker
 from bot.channels.slack import SlackTransport
@@ -491,3 +492,84 @@ def test_an_escalation_changed_in_a_savepoint_that_rolled_back_is_read_back(
     store.stop_serving(handed)
     assert served is not None and served.escalation is not None
     assert (served.escalation.packet, served.escalation.state) == ('{"v": 1}', "triggered")
+
+
+def test_what_waits_for_a_commit_is_done_by_the_committing_thread_before_anyone_wakes(
+        tmp_path: Path) -> None:
+    """A worker handed a transaction's rows may leave its first act (writing a prepared
+    request) to the thread that commits: done the moment the commit returns, before those
+    waiting for the decision wake; never when it rolls back; taken back if not done yet."""
+    from bot.store.txn import decision
+
+    db = Database(f"sqlite:///{tmp_path / 'outbox.db'}")
+    done: list[tuple[int, bool | None, int]] = []
+
+    def act(d) -> None:  # type: ignore[no-untyped-def]
+        with db.engine.connect() as conn:  # what it acts on is on disk already
+            rows = conn.scalar(select(func.count()).select_from(outbox))
+        done.append((threading.get_ident(), d.committed(0), rows))
+
+    with write_transaction(db) as conn:
+        committed = decision(conn)
+        enqueue(conn, db, key="status:e1:paged", kind="status", target="CDESK", payload={},
+                now=utcnow())
+        assert committed.on_commit(lambda: act(committed))
+
+        def second() -> None:
+            done.append((0, None, 0))
+
+        assert committed.on_commit(second) and committed.withdraw(second)  # taken back
+        assert committed.withdraw(done.append) is False  # never handed to it
+    assert done == [(threading.get_ident(), None, 1)]  # in this thread, nobody woken yet
+    assert committed.committed(0) is True
+    assert not committed.on_commit(done.append)  # decided already: act yourself
+    del done[:]
+
+    with pytest.raises(RuntimeError), write_transaction(db) as conn:
+        rolled_back = decision(conn)
+        assert rolled_back.on_commit(lambda: done.append((1, None, 0)))
+        raise RuntimeError("the decision failed")
+    assert not done and rolled_back.committed(0) is False
+
+
+def test_a_prepared_first_post_of_a_transaction_that_rolls_back_never_leaves(
+        tmp_path: Path, fake: PagingFake) -> None:
+    """The worker renders the first page of a transaction's rows and makes its request
+    ready while the transaction commits; when the transaction fails at its very end instead,
+    not a byte of it reaches Slack, nothing is written for it, and the next escalation's
+    pages still go out exactly once over a fresh connection."""
+    from bot.store import paging
+    from bot.store.txn import staged
+
+    live = serving(Live(tmp_path, fake))
+    first = live.trigger(1)[0]  # the DMs are open and the worker's connection is kept
+    assert wait_until(live.drained, timeout=20)
+    posts = len(fake.arrivals)
+
+    def fail(_rows: list[object]) -> None:
+        time.sleep(0.5)  # the worker has the first page ready meanwhile, waiting to be sent
+        raise RuntimeError("the commit failed")
+
+    now = utcnow()
+    try:
+        with pytest.raises(RuntimeError), write_transaction(live.db) as conn:
+            paging.insert_escalation(
+                conn, live.db, id="erolled", dedupe_key="k-rolled", library="pagelib",
+                reason="outcome", urgency="immediate", asked_by="UASKER", face="slack",
+                packet=json.dumps(live.service.packet(first)),
+                state="triggered", level=1, repeat=0, created_at=now, updated_at=now, rung=1)
+            enqueue(conn, live.db, key="page:erolled:1:0:UPIC1", kind="page", target="UPIC1",
+                    escalation_id="erolled", now=now,
+                    payload={"render": "page", "escalation_id": "erolled", "level": 1,
+                             "repeat": 0})
+            staged(conn, "fails-last", fail, last=True).append(1)  # type: ignore[union-attr]
+        time.sleep(0.3)
+        assert len(fake.arrivals) == posts  # nothing of it reached Slack
+        live.trigger(1)
+        assert wait_until(live.drained, timeout=20)
+    finally:
+        live.halt()
+    assert OutboxStore(live.db).counts() == {"sent": 10}
+    assert "page:erolled:1:0:UPIC1" not in fake.delivered_keys()
+    assert_exactly_once(live)
+    assert live.worker.stats.failed == 0 and live.worker.stats.retried == 0

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from bot.channels.errors import DeliveryError
 from bot.channels.slack import messages
 from bot.channels.slack.render import edited_message, render
-from bot.channels.slack.transport import Posted, Transport
+from bot.channels.slack.transport import COMMIT_WAIT, NotCommitted, Posted, Transport
 from bot.escalation.records import escalation_row, page_state
 from bot.escalation.states import WAITING
 from bot.ops.metrics import DELIVERY_FAILURES
@@ -254,7 +254,9 @@ class OutboxWorker:
 
     def _deliver(self, row: OutboxRow, decided: Decision = COMMITTED) -> bool:
         """Send ``row``. One handed over before its transaction's commit returned
-        (``decided``) is rendered meanwhile and sent only once it has committed; nothing is
+        (``decided``) is rendered meanwhile and its post made ready, written by the
+        committing thread the moment the commit returns (``SlackTransport.post(after=)``):
+        no thread to wake, no GIL to win, between the commit and the page leaving; nothing is
         sent or written for one whose transaction rolled back."""
         if row.method != "post" and not _committed(decided):
             return False
@@ -276,6 +278,17 @@ class OutboxWorker:
             # (else read once the commit is known: an uncommitted escalation is not seen)
             ready = decided is COMMITTED or row.escalation_id in self._read
             payload = render(self.db, row, self._escalation) if ready else None
+            if payload is not None and decided is not COMMITTED:
+                # Its post is made ready too, and written by the committing thread the
+                # moment the commit returns (nothing at all when it rolls back).
+                stage = "post"
+                try:
+                    posted = self.transport.post(channel, payload, row.thread_ts,
+                                                 after=decided)
+                except NotCommitted:
+                    return False
+                self._sent(row, posted)
+                return True
             if not _committed(decided):
                 return False
             if not ready:
@@ -449,12 +462,6 @@ class OutboxWorker:
         self.store.mark_failed(row.id, self.identity, str(exc), then=record)
 
 
-#: How long a worker waits for a transaction whose rows it was handed before the commit
-#: returned: far longer than any commit; after it the row is left to its lease (looked for,
-#: then sent, by whoever takes it next), never sent on a guess.
-DECISION_WAIT = 30.0
-
-
 def _committed(decided: Decision) -> bool:
     """Whether the transaction that handed a row over committed (waiting for it to end)."""
-    return decided.committed(DECISION_WAIT) is True
+    return decided.committed(COMMIT_WAIT) is True

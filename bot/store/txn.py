@@ -64,15 +64,46 @@ def as_utc(value: datetime | None) -> datetime | None:
 class Decision:
     """Whether a transaction committed, for another thread handed its rows before the
     commit returned (``staged(..., last=True)``): it may prepare, and acts only once
-    ``committed`` says so."""
+    ``committed`` says so — or leaves its first act to the committing thread itself
+    (``on_commit``: a request written the moment the commit returns, no thread to wake)."""
 
     def __init__(self) -> None:
         self._decided = threading.Event()
         self._committed = False
+        self._lock = threading.Lock()
+        self._final = False
+        self._then: list[Callable[[], None]] = []
 
     def decide(self, committed: bool) -> None:
-        self._committed = committed
+        """Called once by the thread that ends the transaction: runs what waits for a commit
+        (``on_commit``; dropped on a rollback), then wakes whoever waits in ``committed``."""
+        with self._lock:
+            self._committed, self._final = committed, True
+            then, self._then = self._then, []
+        if committed:
+            for act in then:
+                act()  # never raises (``on_commit``)
         self._decided.set()
+
+    def on_commit(self, act: Callable[[], None]) -> bool:
+        """Have the committing thread run ``act`` the moment its commit returns, before
+        anyone waiting is woken; False (and nothing kept) when it is decided already, then
+        the caller acts itself if ``committed``. ``act`` must not raise: it runs in the
+        thread that committed, which has its own work to finish."""
+        with self._lock:
+            if self._final:
+                return False
+            self._then.append(act)
+            return True
+
+    def withdraw(self, act: Callable[[], None]) -> bool:
+        """Take back an ``act`` not run yet; False when the committing thread has it (run,
+        or running)."""
+        with self._lock:
+            if act in self._then:
+                self._then.remove(act)
+                return True
+            return False
 
     def committed(self, timeout: float | None = None) -> bool | None:
         """True once committed, False once rolled back; None if still undecided after

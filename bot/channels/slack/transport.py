@@ -15,6 +15,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -31,9 +33,30 @@ RETRYABLE_SLACK_ERRORS = frozenset({
 Posted = tuple[str, str | None]  # (channel id, message ts); (provider id, None) off Slack
 
 
+class Commit(Protocol):
+    """The transaction a post waits for (``bot.store.txn.Decision``): whether it committed,
+    and a way to have the committing thread itself act the moment it does."""
+
+    def committed(self, timeout: float | None = None) -> bool | None: ...
+    def on_commit(self, act: Callable[[], None]) -> bool: ...
+    def withdraw(self, act: Callable[[], None]) -> bool: ...
+
+
+class NotCommitted(Exception):
+    """A post held for its transaction (``post(..., after=)``) that never went: the
+    transaction rolled back, or was not decided in time. Nothing reached Slack."""
+
+
+#: How long a post held for its transaction (and the worker, for a row handed before its
+#: commit returned) waits for it: far longer than any commit; after it nothing is sent (the
+#: row is left to its lease: looked for, then sent, by whoever takes it next), never on a guess.
+COMMIT_WAIT = 30.0
+
+
 class Transport(Protocol):
     def channel_for(self, target: str) -> str: ...
-    def post(self, channel: str, payload: dict[str, Any], thread_ts: str | None) -> Posted: ...
+    def post(self, channel: str, payload: dict[str, Any], thread_ts: str | None, *,
+             after: Commit | None = None) -> Posted: ...
     def update(self, channel: str, ts: str, payload: dict[str, Any]) -> None: ...
     def find(self, channel: str, key: str, oldest: float,
              thread_ts: str | None) -> Posted | None: ...
@@ -76,15 +99,36 @@ class KeepAliveClient(WebClient):
         memo[id(self)] = twin
         return twin
 
+    @contextmanager
+    def held_for(self, commit: Commit) -> Iterator[None]:
+        """Within: this thread's next call is made ready at once (connected, the request
+        built) and written only once ``commit``'s transaction has committed — by the thread
+        that commits, the moment its commit returns (``Commit.on_commit``), so it waits for no
+        thread to wake nor for the GIL; this thread then reads the answer. Raises
+        ``NotCommitted`` (nothing written) when the transaction rolls back."""
+        self._kept.commit = commit
+        try:
+            yield
+        finally:
+            self._kept.commit = None
+
     def _perform_urllib_http_request_internal(self, url: str,
                                               req: urllib.request.Request) -> dict[str, Any]:
         parts = urlsplit(url)
+        commit, self._kept.commit = getattr(self._kept, "commit", None), None
         if self.proxy is not None or parts.scheme not in ("http", "https"):
+            if commit is not None and commit.committed(COMMIT_WAIT) is not True:
+                raise NotCommitted("its transaction did not commit: nothing was sent")
             return super()._perform_urllib_http_request_internal(url, req)
         conn = self._connection(parts.scheme, parts.netloc)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         try:
-            conn.request(req.get_method(), path, body=req.data, headers=dict(req.header_items()))
+            if commit is None:
+                conn.request(req.get_method(), path, body=req.data,
+                             headers=dict(req.header_items()))
+            else:
+                _request_once_committed(conn, commit, req.get_method(), path, req.data,
+                                        dict(req.header_items()))
             resp = conn.getresponse()
             body = resp.read()
         except BaseException:
@@ -111,10 +155,9 @@ class KeepAliveClient(WebClient):
             conn = None
         if conn is None:
             if scheme == "https":
-                conn = http.client.HTTPSConnection(netloc, timeout=self.timeout,
-                                                   context=self.ssl)
+                conn = _HeldHTTPSConnection(netloc, timeout=self.timeout, context=self.ssl)
             else:
-                conn = http.client.HTTPConnection(netloc, timeout=self.timeout)
+                conn = _HeldHTTPConnection(netloc, timeout=self.timeout)
             self._kept.conn, self._kept.netloc = conn, (scheme, netloc)
             self._kept.used = time.monotonic()
         return conn
@@ -123,6 +166,65 @@ class KeepAliveClient(WebClient):
         conn, self._kept.conn = getattr(self._kept, "conn", None), None
         if conn is not None:
             conn.close()
+
+
+class _Held:
+    """An ``http.client`` connection whose writes can be held back (``held`` a list: what
+    would be sent is kept there instead) and written later, by another thread if need be."""
+
+    held: list[Any] | None = None
+
+    def send(self, data: Any) -> None:
+        if self.held is not None:
+            self.held.append(data)
+        else:
+            super().send(data)  # type: ignore[misc]
+
+
+class _HeldHTTPConnection(_Held, http.client.HTTPConnection):
+    pass
+
+
+class _HeldHTTPSConnection(_Held, http.client.HTTPSConnection):
+    pass
+
+
+def _request_once_committed(conn: http.client.HTTPConnection, commit: Commit, method: str,
+                            path: str, body: bytes | None, headers: dict[str, str]) -> None:
+    """``conn.request`` made ready now (connected, the request built) and written once
+    ``commit`` has committed: by the committing thread (``on_commit``), or here when it had
+    committed already. ``NotCommitted`` when it rolled back or stayed undecided."""
+    held: list[Any] = []
+    if conn.sock is None:
+        conn.connect()  # now, not in the committing thread
+    conn.held = held  # type: ignore[attr-defined]
+    try:
+        conn.request(method, path, body=body, headers=headers)
+    finally:
+        conn.held = None  # type: ignore[attr-defined]
+    failed: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            for data in held:
+                conn.send(data)
+        except BaseException as exc:  # a broken connection: this thread raises it, below
+            failed.append(exc)
+
+    if commit.on_commit(write):
+        verdict = commit.committed(COMMIT_WAIT)
+        if verdict is None and not commit.withdraw(write):
+            verdict = commit.committed()  # the committing thread is writing it this moment
+    else:
+        verdict = commit.committed(0)
+        if verdict:
+            write()
+    if not verdict:
+        raise NotCommitted("its transaction " + ("rolled back" if verdict is False
+                                                 else "was not decided in time")
+                           + ": nothing was sent")
+    if failed:
+        raise failed[0]
 
 
 def _stale(conn: http.client.HTTPConnection) -> bool:
@@ -172,12 +274,20 @@ class SlackTransport:
             self._dm[target] = response["channel"]["id"]
         return self._dm[target]
 
-    def post(self, channel: str, payload: dict[str, Any], thread_ts: str | None) -> Posted:
+    def post(self, channel: str, payload: dict[str, Any], thread_ts: str | None, *,
+             after: Commit | None = None) -> Posted:
+        """Post ``payload``. ``after``: the transaction that queued it, not decided yet: the
+        request is made ready now and written the moment it commits (``held_for``);
+        ``NotCommitted`` when it does not."""
         args = dict(channel=channel, text=payload["text"], blocks=payload.get("blocks"),
                     metadata=payload.get("metadata"), unfurl_links=False)
         if thread_ts:
             args["thread_ts"] = thread_ts
-        response = self._call("chat.postMessage", **args)
+        if after is None:
+            response = self._call("chat.postMessage", **args)
+        else:
+            with self.client.held_for(after):
+                response = self._call("chat.postMessage", **args)
         return response["channel"], response["ts"]
 
     def update(self, channel: str, ts: str, payload: dict[str, Any]) -> None:
