@@ -188,6 +188,30 @@ def test_killed_with_pages_claimed_for_it_as_they_were_queued(bot: Bot) -> None:
     assert bot.fake.delivered_keys()[accepted] == 1
 
 
+def test_killed_after_the_commits_before_any_page_left_the_process(bot: Bot) -> None:
+    """Every trigger committed with its pages claimed for this process's worker, which was
+    to post the first of each the moment its commit returned; killed before one of them left
+    (the worker still waits to open its first DM): nothing reached Slack, and a worker
+    started afterwards sends every page exactly once."""
+    bot.fake.hang("conversations.open", 30, times=10_000, accept=False)
+    proc = bot.driver(5, serving=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith(b"decided 5")  # all five committed
+    assert wait_until(lambda: bot.fake.arrivals, timeout=10)  # its worker is under way
+    bot.kill(proc)
+    assert not bot.fake.calls_to("chat.postMessage") and "chat.postMessage" not in \
+        bot.fake.arrivals
+    with bot.db.engine.connect() as conn:
+        rows = conn.execute(select(outbox.c.status, outbox.c.claimed_by)
+                            .where(outbox.c.method == "post")).all()
+    assert len(rows) == 25 and {r.status for r in rows} == {"sending"}
+    assert len({r.claimed_by for r in rows}) == 1  # the dead process's
+    bot.fake.clear_hangs()
+    bot.drain()
+    result = bot.check("killed after the commits, before any page left")
+    assert result["pages_sent"] == 15 and result["found_after_restart"] == 0
+
+
 def test_killed_with_a_batch_of_posts_sent_and_not_yet_recorded(bot: Bot) -> None:
     """The messages handed over at their commit are recorded together once the worker runs
     out of them, so several posts Slack accepted can be unrecorded when the process dies.
