@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.content.catalogue import Catalogue
+from bot.engine.session import Opening
+from bot.router import router_for
 from bot.router.cues import cues
 from bot.router.text import read_data
 from tests.terminal_support import chat, run_opening
@@ -31,6 +33,20 @@ NO_CARD = "Without the child's library card, share nothing from the account."
 FINES_TO_PARENT = "You may tell a parent or legal guardian the child's fines and fees"
 IDENTITY_RELEASE = "Emergency: who the person is may be released"
 NO_SIGNATURE = "No signed request, no release: share nothing, even in an emergency."
+
+
+PARENT = "parent-requests-child-records"
+
+
+def _aunt(library: str = "mahomet") -> tuple[str, str] | tuple[str]:
+    """AUNT, then the pick of the parent/child situation when the router offers it ("Did you
+    mean": the opening names a mom and then an aunt) instead of starting it: these tests read
+    the offer inside that situation, not the routing."""
+    catalogue = Catalogue.load(ROOT)
+    result = router_for(catalogue, library).route(AUNT)
+    if result.situation == PARENT:
+        return (AUNT,)
+    return (AUNT, str(Opening(catalogue, library, result.text, result).offered.index(PARENT) + 1))
 
 
 def _said(catalogue: Catalogue, library: str, *lines: str) -> str:
@@ -53,7 +69,7 @@ def test_yes_to_the_offer_of_no_card_never_releases(catalogue: Catalogue) -> Non
 def test_yes_to_an_offer_on_a_question_with_a_yes_option_never_grants_it(
         catalogue: Catalogue) -> None:
     """[E1, M01b] The aunt's "yes" took the offer (here "Not sure"), never "Yes, a parent"."""
-    said = _said(catalogue, "mahomet", AUNT, "yes")
+    said = _said(catalogue, "mahomet", *_aunt(), "yes")
     assert "→ Yes, a parent or legal guardian" not in said
     assert FINES_TO_PARENT not in said
     assert "Share nothing" in said
@@ -88,7 +104,7 @@ def test_any_plain_yes_never_takes_the_release_it_was_offered_against(
 def test_a_plain_yes_takes_an_offer_that_is_no_yes_or_no(catalogue: Catalogue,
                                                          reply: str) -> None:
     """[E1, M01b] The offer was "Not sure": the aunt's "yes" takes it (share nothing)."""
-    said = _said(catalogue, "mahomet", AUNT, reply)
+    said = _said(catalogue, "mahomet", *_aunt(), reply)
     assert "I understood: Is the person asking the child's parent or legal guardian? → Not sure" \
         in said
     assert FINES_TO_PARENT not in said
@@ -116,7 +132,7 @@ def test_a_plain_no_turns_the_offer_down_and_chooses_nothing(catalogue: Catalogu
                                                               reply: str) -> None:
     """The offer is "Not sure": no turns it down, and is not "No: someone looking after the
     child" or "No, someone else" either; the question is asked plainly."""
-    said = _said(catalogue, "mahomet", AUNT, reply)
+    said = _said(catalogue, "mahomet", *_aunt(), reply)
     assert 'All right, not "Not sure". Please pick one of these:' in said
     assert "I understood: Is the person asking the child's parent or legal guardian?" not in said
     after = said.split("All right, not")[1]
@@ -125,7 +141,7 @@ def test_a_plain_no_turns_the_offer_down_and_chooses_nothing(catalogue: Catalogu
 
 
 def test_after_turning_the_offer_down_the_menu_still_answers(catalogue: Catalogue) -> None:
-    said = _said(catalogue, "mahomet", AUNT, "no", "2")
+    said = _said(catalogue, "mahomet", *_aunt(), "no", "2")
     assert "→ Share nothing" in said
 
 
@@ -161,9 +177,9 @@ def test_the_scripted_face_reads_yes_as_the_terminal_does() -> None:
     assert ["card", "yes"] not in [[t["question"], t["choice"]] for t in data["transcript"]]
     once = run_opening(ROOT, "jackson-county", GRANDMA, "yes")
     assert once["declined"]["source"] == "ambiguous" and "suggestion" not in once
-    aunt = run_opening(ROOT, "mahomet", AUNT, "yes")
+    aunt = run_opening(ROOT, "mahomet", *_aunt(), "yes")
     assert aunt["outcome"]["decision"] == "withhold", aunt["outcome"]
-    declined = run_opening(ROOT, "mahomet", AUNT, "nope")
+    declined = run_opening(ROOT, "mahomet", *_aunt(), "nope")
     assert declined["status"] == "asking" and "suggestion" not in declined
     assert declined["declined"]["label"] == "Not sure"
 
@@ -192,6 +208,6 @@ def test_yes_to_is_that_still_so_keeps_what_the_opening_said(catalogue: Catalogu
 @pytest.mark.parametrize("word", [str(w) for w in read_data("cues.yaml")["confirms_offer"]])
 def test_every_listed_yes_reaches_the_engine_as_typed(catalogue: Catalogue, word: str) -> None:
     """Review 5 m8: a listed yes that redaction turns into "[name]" never answers."""
-    said = _said(catalogue, "mahomet", AUNT, word)
+    said = _said(catalogue, "mahomet", *_aunt(), word)
     assert "I understood: Is the person asking the child's parent or legal guardian? → Not sure" \
         in said, word
