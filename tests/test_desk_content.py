@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.content.catalogue import Catalogue
-from bot.engine.session import Opening, offered_pick
+from bot.engine.session import NOT_A_PRIVACY_MATTER, Opening, offered_pick
 from bot.router import router_for
 from tests.terminal_support import chat
 
@@ -86,7 +86,7 @@ def test_yes_at_a_single_did_you_mean_starts_it_in_the_terminal(catalogue: Catal
     after = said[said.index("Did you mean:"):]
     assert "I can't tell which situation that is" not in after
     # the chat's "not a privacy situation" answer (an outcome may say it needs no page itself)
-    assert "the usual way, nobody needs paging" not in after
+    assert NOT_A_PRIVACY_MATTER not in after
     first_question = catalogue.flow("mount-prospect", flow).nodes
     assert any(getattr(node, "ask", None) and node.ask in after
                for node in first_question.values()), after

@@ -155,6 +155,18 @@ def test_none_says_so_lists_every_situation_and_offers_a_page(
     assert "I can't tell which situation that is" in said and "Did you mean" not in said
 
 
+@pytest.mark.parametrize("text", ["what time do we close", "the book drop is jammed again"])
+def test_a_decline_says_911_before_nobody_needs_paging_on_both_faces(
+    bot: SlackBot, catalogue: Catalogue, text: str
+) -> None:
+    """A declined opening may be a medical emergency or a fire the router was never trained
+    on: neither face says "nobody needs paging" without telling staff to call 911 first."""
+    assert routed(catalogue, text).band == "none"
+    for words in (slack_opening(bot, text).body, "\n".join(terminal_says(catalogue, text))):
+        assert "nobody needs paging" in words
+        assert words.index("call 911 now") < words.index("nobody needs paging"), words
+
+
 def test_confident_starts_the_flow(bot: SlackBot, catalogue: Catalogue) -> None:
     text = "cop at the desk wants to know what a patron checked out"
     result = routed(catalogue, text)

@@ -45,6 +45,12 @@ SAID = {"went-back": "↩️ Went back", "started-over": "🔄 Started over"}
 # "This is something else": back to routing, the same case, nothing paged.
 SWITCH_WORDS = frozenset({"something else", "this is something else", "wrong situation",
                           "different situation", "not this"})
+# What every face says of an opening it matched to no situation: a decline is read by staff who
+# may be facing a medical emergency or a fire the router was never trained on, so "nobody needs
+# paging" is never said without 911 first.
+NOT_A_PRIVACY_MATTER = (
+    "If anyone is hurt or in danger, call 911 now. If this isn't a privacy matter (a jammed "
+    "printer, a building problem), handle it the usual way: nobody needs paging.")
 
 
 @dataclass(frozen=True)

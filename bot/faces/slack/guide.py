@@ -31,6 +31,7 @@ from bot.engine import View, back, start, start_over, step, view
 from bot.engine.conversation import Conversation
 from bot.engine.matching import normalise
 from bot.engine.session import (
+    NOT_A_PRIVACY_MATTER,
     SAID,
     SWITCH_WORDS,
     CaseTrail,
@@ -393,10 +394,8 @@ class Guide:
         else:
             suggestions = []
             intro = (
-                "I can't match that to a privacy situation I know. If it isn't a privacy "
-                "matter (a jammed printer, a building problem), handle it the usual way: nobody "
-                "needs paging. Otherwise pick one below, or page someone if you need a person "
-                "now."
+                f"I can't match that to a privacy situation I know. {NOT_A_PRIVACY_MATTER} "
+                "Otherwise pick one below, or page someone if you need a person now."
             )
         # Each situation offered starts with what the opening message stated for it (a mere
         # suggestion is not carried: that question is asked); the thread keeps what it stated

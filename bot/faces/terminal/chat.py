@@ -16,6 +16,7 @@ from bot.content.flows import Question
 from bot.engine import View
 from bot.engine.matching import match_choice, normalise, worded
 from bot.engine.session import (
+    NOT_A_PRIVACY_MATTER,
     PAGE_WORDS,
     SAID,
     SWITCH_WORDS,
@@ -165,8 +166,7 @@ class TerminalChat:
             self.say(f"  {len(offered) + 1}. {NONE_OF_THESE}")
             return
         self.say("I can't tell which situation that is. I only cover patron-privacy "
-                 "situations: if this isn't one (a jammed printer, a building problem), handle "
-                 "it the usual way, nobody needs paging. If it is, pick a number from the list "
+                 f"situations. {NOT_A_PRIVACY_MATTER} If it is one, pick a number from the list "
                  f"above, say it another way, or type 'page' to page the {self.pic}. "
                  "(Type 'quit' to leave.)")
 
