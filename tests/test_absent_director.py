@@ -31,17 +31,17 @@ M2 = ("a process server just handed me a court order for a patron records, the d
       "vacation")
 
 
-def _roster(stand_in_ids: tuple[str, ...]) -> str:
-    lines = ['library = "westmont"', "", "[roles]",
+def _roster(stand_in_ids: tuple[str, ...], library: str = "westmont") -> str:
+    lines = [f'library = "{library}"', "", "[roles]",
              'privacy-in-charge = ["U0DIRECTOR"]', 'director = ["U0DIRECTOR"]']
     if stand_in_ids:
         lines.append("stand-in = [" + ", ".join(f'"{u}"' for u in stand_in_ids) + "]")
     return "\n".join(lines) + "\n"
 
 
-def _service(tmp_path: Path, catalogue: Catalogue, stand_in_ids: tuple[str, ...]
-             ) -> EscalationService:
-    config = parse_config(tomllib.loads(_roster(stand_in_ids)))
+def _service(tmp_path: Path, catalogue: Catalogue, stand_in_ids: tuple[str, ...],
+             library: str = "westmont") -> EscalationService:
+    config = parse_config(tomllib.loads(_roster(stand_in_ids, library)))
     return EscalationService(Database(f"sqlite:///{tmp_path / 'away.db'}"), config, catalogue)
 
 
@@ -267,3 +267,61 @@ def test_correcting_whether_the_director_is_in_re_targets_the_open_page(
     assert [(p["action"], p["roles"]) for p in case["pages"]] == [
         ("raised", ["stand-in" if was_paged == "U0INCHARGE" else "privacy-in-charge"]),
         ("updated", ["stand-in" if now_paged == "U0INCHARGE" else "privacy-in-charge"])]
+
+
+STAND_INS = {"westmont": "staff member in charge of the library",
+             "jackson-county": "designated members of the library's management team"}
+
+
+@pytest.mark.parametrize("library", sorted(STAND_INS))
+@pytest.mark.parametrize("opening", [
+    "cops here with a search warrant, director is on vacation",
+    "officer at the desk has a search warrant, our director is out today",
+    "sheriff's deputy here with a search warrant for the computers, the director is at "
+    "a conference",
+])
+def test_a_warrant_with_the_director_said_away_pages_the_stand_in_and_the_director(
+        tmp_path: Path, catalogue: Catalogue, library: str, opening: str) -> None:
+    """A warrant pages at once, asking nothing; the Director said away in the same breath
+    sends the page to the policy's stand-in *and* the Director (``stand_in: alongside``):
+    someone who may act is fetched now, and the person the policy names hears of it too."""
+    service = _service(tmp_path, catalogue, ("U0INCHARGE",), library)
+    said = "\n".join(chat(catalogue, library, [opening, ""], escalations=service))
+    assert "Is the director at the library today" not in said.replace("I understood: Is", "")
+    assert "I understood: Is the director at the library today to " in said
+    assert "→ No, the director is away" in said
+    assert (f"PAGED (immediate): the {STAND_INS[library]} and the Library Director — "
+            "<@U0INCHARGE>, <@U0DIRECTOR>.") in said
+    assert "The Library Director is away today, and is paged too." in said
+    queued = _queued(service)
+    assert {("page", "U0INCHARGE"), ("page", "U0DIRECTOR")} <= queued
+    escalation = _page_to(service, "U0INCHARGE")
+    assert service.can_act("U0INCHARGE", escalation)  # the stand-in may take it
+
+
+@pytest.mark.parametrize("correction", ["actually the director is on vacation",
+                                        "wait, the director's out today",
+                                        "oh sorry, the director is off today"])
+def test_the_director_said_away_after_a_warrant_re_targets_its_page(
+        tmp_path: Path, catalogue: Catalogue, correction: str) -> None:
+    """Said after the warrant's outcome, the absence is no question "this library never
+    needs": it changes whom the open page reaches, so the page is updated in place."""
+    service = _service(tmp_path, catalogue, ("U0INCHARGE",))
+    said = "\n".join(chat(catalogue, "westmont",
+                          ["cops here with a search warrant", correction, ""],
+                          escalations=service))
+    assert "doesn't change this answer" not in said
+    assert ("I understood: Is the director at the library today to deal with it? → No, the "
+            "director is away") in said
+    assert "updated: the desk corrected the case" in said
+    assert said.count("PAGED (immediate)") == 2  # one page, shown again as updated
+    assert ("PAGED (immediate): the staff member in charge of the library and the Library "
+            "Director") in said
+    assert ("page", "U0INCHARGE") in _queued(service)
+
+
+@pytest.mark.parametrize("library", ["mahomet", "calumet", "mount-prospect"])
+def test_a_warrant_with_the_director_away_where_no_stand_in_is_named(library: str) -> None:
+    case = run_opening(ROOT, library, "cops here with a search warrant, director is on vacation")
+    assert case["pages"][0]["roles"] == ["privacy-in-charge"]
+    assert "is away today" not in " ".join(case["outcome"]["do"])

@@ -146,7 +146,10 @@ def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome,
     roles = tuple(escalate["roles"])
     if (stand_in := pack.standing_in(away)) is not None:
         replaced = pack.stood_in_for(away)
-        roles = tuple(dict.fromkeys(stand_in.id if r in replaced else r for r in roles))
+        if escalate.get("stand_in") == "alongside":
+            roles = tuple(dict.fromkeys((stand_in.id, *roles)))
+        else:
+            roles = tuple(dict.fromkeys(stand_in.id if r in replaced else r for r in roles))
     form_fact = spec.get("form")
     form = pack.facts[form_fact].value if form_fact else None
     return ResolvedOutcome(

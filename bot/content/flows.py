@@ -63,6 +63,14 @@ class Question:
     def choice(self, choice_id: str) -> Choice | None:
         return next((c for c in self.choices if c.id == choice_id), None)
 
+    @property
+    def circumstance(self) -> bool:
+        """It asks who is at the library (a choice says a role's holder is ``away``): its
+        answer changes whom an outcome names and pages wherever it was said, so it stands even
+        where the path does not ask it (a warrant pages at once, yet "the director is on
+        vacation" still sends the page to the stand-in)."""
+        return any(c.away for c in self.choices)
+
 
 @dataclass(frozen=True)
 class Rule:

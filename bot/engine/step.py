@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
 from bot.content.decisions import RELEASES
 from bot.content.flows import NOT_SURE, Branch, Flow, Outcome, Question
+from bot.content.packs import Pack
 from bot.engine.conversation import Conversation, Turn
 from bot.engine.matching import match_choice, normalise, suggestion, worded
 from bot.engine.walk import walk
@@ -143,8 +144,8 @@ def view(
     pack = catalogue.pack(conversation.library)
     flow = catalogue.flow(conversation.library, conversation.flow)
     position = walk(pack, flow, conversation.answer_map)
-    prefilled = _prefilled_on_path(flow, conversation, position.path)
-    understood = _understood(flow, conversation, position.path)
+    prefilled = _prefilled_on_path(flow, conversation, position.path, pack)
+    understood = _understood(flow, conversation, position.path, pack)
     if isinstance(position.node, Outcome):
         outcome = resolve_outcome(pack, flow, position.node, conversation.answer_map)
         return _offering(View(conversation, None, outcome, position.path, not_understood,
@@ -166,17 +167,31 @@ def _offering(shown: View, suggestion: Understanding | None = None) -> View:
                    conversation=replace(shown.conversation, offered=offered))
 
 
+def _standing(flow: Flow, conversation: Conversation,
+              path: tuple[tuple[str, str], ...], pack: Pack) -> tuple[tuple[str, str], ...]:
+    """``path`` and, after it, the answers to circumstance questions the path does not ask
+    (``Question.circumstance``: "the director is on vacation" on a warrant's path) where this
+    library names a stand-in: they still decide whom the outcome names, so they are echoed and
+    can be changed like the others."""
+    asked = {q for q, _ in path}
+    extra = tuple((q, c) for q, c in conversation.answers if q not in asked
+                  and isinstance(node := flow.nodes.get(q), Question) and node.circumstance
+                  and any(pack.standing_in(frozenset({ch.away})) for ch in node.choices if ch.away))
+    return (*path, *extra)
+
+
 def _understood(flow: Flow, conversation: Conversation,
-                path: tuple[tuple[str, str], ...]) -> tuple[Understanding, ...]:
+                path: tuple[tuple[str, str], ...], pack: Pack) -> tuple[Understanding, ...]:
     """The prefilled answers still on the path, then the last turn if it was typed in words."""
     out = [Understanding(q, c, ask, label, _said(conversation, q), "opening")
-           for q, c, ask, label in _prefilled_on_path(flow, conversation, path)]
+           for q, c, ask, label in _prefilled_on_path(flow, conversation, path, pack)]
     if conversation.stated_date:
         day = date.fromisoformat(conversation.stated_date)
         out.append(Understanding(STATED_DATE, conversation.stated_date, STATED_DATE_ASK,
                                  f"{day:%A} {day.day} {day:%B %Y}", "", "opening"))
     last = conversation.transcript[-1] if conversation.transcript else None
-    if last is not None and last.worded and (last.question, last.choice) in path:
+    if last is not None and last.worded and (last.question, last.choice) in _standing(
+            flow, conversation, path, pack):
         question = flow.nodes[last.question]
         assert isinstance(question, Question)
         choice = question.choice(last.choice)
@@ -248,14 +263,14 @@ def _find_out(flow: Flow, path: tuple[tuple[str, str], ...]) -> str | None:
 
 
 def _prefilled_on_path(flow: Flow, conversation: Conversation,
-                       path: tuple[tuple[str, str], ...]) -> tuple[Understood, ...]:
+                       path: tuple[tuple[str, str], ...], pack: Pack) -> tuple[Understood, ...]:
     """Prefilled answers that are still the answer given on the path (not since changed)."""
     last: dict[str, Turn] = {}
     for turn in conversation.transcript:
         if turn.question:
             last[turn.question] = turn
     out: list[Understood] = []
-    for question_id, choice_id in path:
+    for question_id, choice_id in _standing(flow, conversation, path, pack):
         turn = last.get(question_id)
         question = flow.nodes[question_id]
         if turn is not None and turn.prefilled and turn.choice == choice_id:
@@ -298,7 +313,11 @@ def start(catalogue: Catalogue, library: str, flow_id: str, prefill=(),
         opened.question is not None) else set()
     kept = Conversation(library=library, flow=flow_id, id=conversation.id, suggestions=hints,
                         stated_date=stated_date, opening=opening)
-    order = [q for q, _ in opened.path] + [i.question for i in prefill if i.question in ahead]
+    flow = catalogue.flow(library, flow_id)
+    on_path = {q for q, _ in opened.path}
+    order = [q for q, _ in opened.path] + [
+        i.question for i in prefill if i.question not in on_path and (
+            i.question in ahead or getattr(flow.nodes.get(i.question), "circumstance", False))]
     for question_id in order:
         item = answers.get(question_id)
         if item is not None:
@@ -540,7 +559,13 @@ def _cannot_change(catalogue: Catalogue, conversation: Conversation, flow: Flow,
     for question in flow.questions():
         if question.id in on_path:
             continue
-        if match_choice(question, words) is not None or matcher(question).mentions(words):
+        choice = match_choice(question, words)
+        if choice is not None and question.circumstance and current.outcome is not None:
+            # "actually the director is on vacation" after a warrant's page: whom it pages
+            moved = answer(catalogue, conversation, question.id, choice.id, said, worded=True)
+            if moved.outcome != current.outcome:
+                return moved
+        if choice is not None or matcher(question).mentions(words):
             return replace(view(catalogue, conversation, not_understood=said),
                            unchanged=question.ask)
     return None

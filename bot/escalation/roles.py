@@ -43,9 +43,10 @@ class Roles:
 
     def people(self, level: int, packet: dict[str, Any] | None = None) -> tuple[str, ...]:
         """The people (user ids, no channel) paged at ``level``: who texts and calls reach."""
-        if level == 1 and packet and packet.get("stand_in"):
-            return self.config.members(STAND_IN)
-        return self.config.members(PIC if level == 1 else DIRECTOR)
+        if level == 1:
+            return tuple(dict.fromkeys(m for role in level_one(packet)
+                                       for m in self.config.members(role)))
+        return self.config.members(DIRECTOR)
 
     def stand_in_paged(self, outcome_roles: tuple[str, ...]) -> bool:
         """Whether an outcome naming ``outcome_roles`` pages the stand-in at level 1: it names
@@ -120,15 +121,32 @@ class Roles:
         return timedelta(seconds=seconds.get(urgency, seconds.get("prompt", 900)))
 
 
+def level_one(packet: dict[str, Any] | None) -> tuple[str, ...]:
+    """The roles level 1 pages for the escalation whose ``packet`` this is: the privacy
+    in-charge; the stand-in instead when staff said the holder is away; both when the outcome
+    pages the stand-in alongside them (``stand_in: alongside``: a search warrant)."""
+    if not (packet and packet.get("stand_in")):
+        return (PIC,)
+    named = ((packet.get("outcome") or {}).get("escalate") or {}).get("roles") or ()
+    return (STAND_IN, PIC) if PIC in named else (STAND_IN,)
+
+
+def level_one_title(packet: dict[str, Any]) -> str:
+    """Whom level 1 pages, by the packet's titles ("the staff member in charge of the library
+    and the Library Director")."""
+    titles = packet.get("roles") or {}
+    fallback = {PIC: "privacy in-charge", STAND_IN: "stand-in"}
+    named = [titles.get(role) or fallback[role] for role in level_one(packet)]
+    return " and the ".join(dict.fromkeys(named))
+
+
 def who_is_paged(row: Record) -> Paged:
     """Whom the escalation ``row`` pages at its level (its packet's title for that role) and how
     urgently (the urgency it was opened with)."""
     packet = json.loads(row.packet or "{}")
     titles = packet.get("roles") or {}
-    if row.level == 1 and packet.get("stand_in"):
-        return Paged(titles.get(STAND_IN) or "stand-in", row.urgency)
     if row.level == 1:
-        return Paged(titles.get(PIC) or "privacy in-charge", row.urgency)
+        return Paged(level_one_title(packet), row.urgency)
     return Paged(titles.get(DIRECTOR) or "director", row.urgency)
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.escalation.endings import ending_label
 from bot.escalation.records import escalation_row
+from bot.escalation.roles import level_one_title
 from bot.escalation.states import State
 from bot.store import paging
 from bot.store.database import Database
@@ -62,8 +63,7 @@ class LiveStatus:
         service = self.service
         packet = json.loads(row.packet or "{}")
         roles = packet.get("roles") or {}
-        pic = ((roles.get("stand-in") if packet.get("stand_in") else None)  # the Director away
-               or roles.get("privacy-in-charge") or "privacy in-charge")
+        pic = level_one_title(packet)  # the stand-in (too) when the Director is away
         director = roles.get("director") or "director"
         facts: dict[str, Any] = {"state": row.state, "pic": pic, "director": director,
                                  "hold": packet.get("hold")}

@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from bot.channels.slack import messages
 from bot.escalation.records import escalation_row, page_state
+from bot.escalation.roles import level_one_title
 from bot.escalation.states import State
 from bot.mrkdwn import date, escape
 from bot.store.database import Database
@@ -62,10 +63,8 @@ def render(db: Database, row: OutboxRow,
 
 def _title(packet: dict[str, Any], level: int) -> str:
     roles = packet.get("roles") or {}
-    if level == 1 and packet.get("stand_in"):
-        return escape(roles.get("stand-in") or "stand-in")
     if level == 1:
-        return escape(roles.get(PIC) or "privacy in-charge")
+        return escape(level_one_title(packet))
     return escape(roles.get(DIRECTOR) or "director")
 
 
