@@ -369,7 +369,8 @@ def safe_edits() -> Iterator[Edit]:
 
     def louder(root: Path) -> None:
         needs = law.nodes["needs-court-order"]
-        replace_after(root, law.path, needs.line, r"urgency: prompt", "urgency: immediate")
+        replace_after(root, law.path, needs.line, r"escalate: \{roles: \[\], urgency: none\}",
+                      "escalate: {roles: [privacy-in-charge], urgency: prompt}")
 
     yield Edit("page sooner on a refusal", louder)
 
