@@ -24,6 +24,7 @@ import yaml
 from bot.authoring.facts import FactSpec, applies, registry, suggest
 from bot.authoring.normalise import diff, normalise, words
 from bot.authoring.outline import ProposedClause, propose
+from bot.content.packs import STAND_IN
 
 Read = Callable[[str], str]
 Say = Callable[[str], None]
@@ -545,6 +546,41 @@ class PackWizard:
             roles[role] = entry
         self.answers.roles = {"privacy-in-charge": roles["privacy-in-charge"],
                               "director": roles["director"]}
+        if stand_in := self._stand_in(flat):
+            self.answers.roles[STAND_IN] = stand_in
+
+    def _stand_in(self, flat: str) -> dict[str, Any] | None:
+        """The policy's stand-in for an absent director ("or in the Library Director's absence,
+        to the staff member in charge of the library"), if it names one: paged in the
+        director's place once staff say the director is away. Its title and the policy's own
+        words naming it are checked against the text, word for word."""
+        while True:
+            answer = self.ask("   Does the policy name who acts when the director is away (e.g. "
+                              "\"in the Director's absence, the staff member in charge\")? Their "
+                              "title as the policy writes it, or Enter if it names no one:")
+            titles = [t.strip() for t in answer.split(",") if t.strip()]
+            if not titles:
+                return None
+            missing = [t for t in titles if " ".join(t.split()) not in flat]
+            if not missing:
+                break
+            self.say(f"   Use titles as the policy writes them (not found: {', '.join(missing)}).")
+        while True:
+            quote = " ".join(self.ask("   The policy's words that name them, copied word for "
+                                      "word (e.g. \"or in the Library Director's absence, to the "
+                                      "staff member in charge of the library\"):").split())
+            offered = [c for c in self.answers.clauses if quote and quote in
+                       " ".join(self.text[c.start:c.end].split())
+                       and not c.title.endswith("(whole section)")][:3]
+            if offered:
+                break
+            self.say("   Those words are not in any clause word for word; copy them again.")
+        for index, clause in enumerate(offered, 1):
+            self.say(f"     {index}. {clause.id}: {clause.title}")
+        cite = self._cite(offered, "Which clause names the stand-in?")
+        return {"titles": titles, "stands_in_for": "director", "cite": cite, "quote": quote,
+                "note": "Paged in the director's place once staff say the director is away; "
+                        "the director is notified."}
 
     def _question(self, name: str) -> str:
         spec = next(f for f in registry() if f.name == name)
