@@ -275,8 +275,8 @@ STAND_INS = {"westmont": "staff member in charge of the library",
 
 @pytest.mark.parametrize("library", sorted(STAND_INS))
 @pytest.mark.parametrize("opening", [
-    "cops here with a search warrant, director is on vacation",
-    "officer at the desk has a search warrant, our director is out today",
+    "police officer here with a search warrant and the director is out today",
+    "officer has a search warrant for our computers, the director is on vacation",
     "sheriff's deputy here with a search warrant for the computers, the director is at "
     "a conference",
 ])
@@ -322,6 +322,7 @@ def test_the_director_said_away_after_a_warrant_re_targets_its_page(
 
 @pytest.mark.parametrize("library", ["mahomet", "calumet", "mount-prospect"])
 def test_a_warrant_with_the_director_away_where_no_stand_in_is_named(library: str) -> None:
-    case = run_opening(ROOT, library, "cops here with a search warrant, director is on vacation")
+    case = run_opening(ROOT, library,
+                       "police officer here with a search warrant and the director is out today")
     assert case["pages"][0]["roles"] == ["privacy-in-charge"]
     assert "is away today" not in " ".join(case["outcome"]["do"])
