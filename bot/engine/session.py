@@ -40,6 +40,8 @@ from bot.router.prefill import PrefilledAnswer, prefill
 log = logging.getLogger("frontdesk.engine")
 
 RAISED, UPDATED, WITHDRAWN = "raised", "updated", "withdrawn"
+#: The faces a case is taken in (``move``'s ``face``; the case trail names it).
+FACES = frozenset({"terminal", "script", "slack"})
 # How every face words a step that undid answers (``Happened.kind``).
 SAID = {"went-back": "↩️ Went back", "started-over": "🔄 Started over"}
 # "This is something else": back to routing, the same case, nothing paged.
@@ -208,14 +210,16 @@ def switch(catalogue: Catalogue, conversation: Conversation, flow_id: str,
                  conversation.stated_date, case_id=conversation.id, opening=facts)
 
 
-def open_case(catalogue: Catalogue, library: str, text: str, router: Any = None) -> Opening:
+def open_case(catalogue: Catalogue, library: str, text: str, router: Any = None,
+              redacted: str | None = None) -> Opening:
     """Route staff's opening words as typed (``router``: the face's, or the library's). The
-    router redacts them once; the opening keeps only that redacted text, which every later
-    reading (prefill for another situation) uses."""
+    router redacts them once (``redacted``: the face has, as it stored them); the opening
+    keeps only that redacted text, which every later reading (prefill for another situation)
+    uses."""
     from bot.router import router_for
 
     router = router or router_for(catalogue, library)
-    result = router.route(text)
+    result = router.route(text, redacted=redacted)
     return Opening(catalogue, library, result.text, result)
 
 

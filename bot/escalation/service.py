@@ -26,8 +26,17 @@ from typing import Any
 
 from bot.config import Config
 from bot.content.catalogue import Catalogue, ResolvedOutcome
+from bot.content.flows import DECISIONS
 from bot.engine.conversation import Conversation
-from bot.engine.session import RAISED, UPDATED, WITHDRAWN, PageChange, PageKey, page_action
+from bot.engine.session import (
+    FACES,
+    RAISED,
+    UPDATED,
+    WITHDRAWN,
+    PageChange,
+    PageKey,
+    page_action,
+)
 from bot.engine.step import view
 from bot.escalation import acknowledge, corrections, lifecycle, records
 from bot.escalation.holds import Holds
@@ -68,6 +77,7 @@ class EscalationService:
         self.notify = Notifier(database, self.roles)
         self.holds = Holds(database, self.roles, self.clock)
         self.live = LiveStatus(self)  # the asker's outcome message, edited on every change
+        self._ids: dict[str, frozenset[str]] = {}  # per library (``_content_ids``)
 
     # --- who -----------------------------------------------------------------------------
 
@@ -256,11 +266,25 @@ class EscalationService:
     def record(self, kind: str, *, library: str, actor: str | None = None,
                conversation_id: str | None = None, data: dict[str, Any] | None = None) -> None:
         """Append a case event (opened, answer, outcome) to the audit trail. ``data`` must be
-        redacted already; free text in it, however deep, is redacted again here."""
-        clean = redact_values(data or {})
+        redacted already; free text in it, however deep, is redacted again here (the
+        library's own ids, all a case event holds, are known words: kept unread)."""
+        clean = redact_values(data or {}, self._content_ids(library))
         with write_transaction(self.db) as conn:
             append_event(conn, self.db, kind, library=library, actor=actor,
                          conversation_id=conversation_id, data=clean, at=self.clock())
+
+    def _content_ids(self, library: str) -> frozenset[str]:
+        """Every id ``library``'s content declares (situations, questions, choices, outcomes,
+        decisions) and the faces' names: words of the content, nobody's data."""
+        ids = self._ids.get(library)
+        if ids is None:
+            found = set(FACES) | set(DECISIONS)
+            for flow in self.catalogue.flows_for(library).values():
+                found.add(flow.id)
+                found.update(flow.nodes)
+                found.update(c.id for q in flow.questions() for c in q.choices)
+            ids = self._ids[library] = frozenset(found)
+        return ids
 
     def paged(self, escalation_id: str) -> Paged | None:
         """Whom ``escalation_id`` is paging and how urgently, as decided when it was opened (or

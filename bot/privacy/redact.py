@@ -64,7 +64,7 @@ import logging
 import re
 import traceback
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
@@ -1050,12 +1050,21 @@ def _sub(pattern: LazyPattern, replace: str | Callable[[re.Match[str]], str], te
     return pattern.sub(replace, text)
 
 
+class Readings:
+    """How many texts ``redact`` has read in this process: what a piece of work costs in
+    redaction, counted by its tests (a Slack event reads its words once). Nothing stores,
+    logs or exports it; increments from threads at once may lose one (a count, not a meter)."""
+
+    count = 0
+
+
 def redact(text: str) -> str:
     """Return ``text`` with every patron identifier listed above masked.
 
     Never raises: a fault in a rule (a span past the text's end, say) must neither lose the
     clerk's message nor let it through unmasked, so the whole text is withheld and the fault
     logged by kind and place only (an exception's message can quote the text)."""
+    Readings.count += 1
     try:
         with one_text():
             return _redact_all(text)
@@ -1084,15 +1093,20 @@ def _redact_all(text: str) -> str:
     return text
 
 
-def redact_values(value: T) -> T:
+def redact_values(value: T, known: Container[str] = frozenset()) -> T:
     """``value`` with every string in it redacted, however deep in dicts, lists and tuples (a
-    record's data: an answer's ``said`` inside a list of turns is text typed like any other)."""
+    record's data: an answer's ``said`` inside a list of turns is text typed like any other).
+
+    ``known``: words the caller knows carry no one's data — the content's own ids (a flow, a
+    question, a choice) — kept as they are without being read: a case-trail event is all
+    such ids, and reading each again cost a Slack event more than redacting its opening
+    message."""
     if isinstance(value, str):
-        return redact(value)  # type: ignore[return-value]
+        return value if value in known else redact(value)  # type: ignore[return-value]
     if isinstance(value, dict):
-        return {k: redact_values(v) for k, v in value.items()}  # type: ignore[return-value]
+        return {k: redact_values(v, known) for k, v in value.items()}  # type: ignore[return-value]
     if isinstance(value, (list, tuple)):
-        return type(value)(redact_values(v) for v in value)  # type: ignore[return-value]
+        return type(value)(redact_values(v, known) for v in value)  # type: ignore[return-value]
     return value
 
 
