@@ -303,11 +303,12 @@ def start(catalogue: Catalogue, library: str, flow_id: str, prefill=(),
         conversation = replace(conversation, id=case_id)
     if not prefill:
         return view(catalogue, conversation)
-    answers = {item.question: item for item in prefill}
-    for item in prefill:
-        conversation = conversation.with_answer(
-            item.question, item.choice, Turn(item.question, item.choice, redact(item.said), True)
-        )
+    # Each answer's words redacted once, for both walks below.
+    turns = {item.question: Turn(item.question, item.choice,
+                                 redact(item.said) if item.said else "", True)
+             for item in prefill}
+    for turn in turns.values():
+        conversation = conversation.with_answer(turn.question, turn.choice, turn)
     opened = view(catalogue, conversation)
     ahead = _reachable(catalogue.flow(library, flow_id), opened.question.id) if (
         opened.question is not None) else set()
@@ -319,11 +320,9 @@ def start(catalogue: Catalogue, library: str, flow_id: str, prefill=(),
         i.question for i in prefill if i.question not in on_path and (
             i.question in ahead or getattr(flow.nodes.get(i.question), "circumstance", False))]
     for question_id in order:
-        item = answers.get(question_id)
-        if item is not None:
-            kept = kept.with_answer(
-                question_id, item.choice, Turn(question_id, item.choice, redact(item.said), True)
-            )
+        turn = turns.get(question_id)
+        if turn is not None:
+            kept = kept.with_answer(question_id, turn.choice, turn)
     return view(catalogue, kept)
 
 

@@ -385,7 +385,8 @@ class Router:
         """The band for ranked scores, and the ranked flows (background left out)."""
         return decide(everything, self.bands, BACKGROUND)
 
-    def route(self, text: str, *, with_prefill: bool = True) -> RouteResult:
+    def route(self, text: str, *, with_prefill: bool = True, redacted: str | None = None
+              ) -> RouteResult:
         """Decide: start a flow, suggest up to three, or decline; ``text`` redacted is the only
         form of it the result keeps (``result.text``, which later readings use).
 
@@ -401,12 +402,16 @@ class Router:
         messages as typed. Nothing of it outlives the call: the normalised words and typo
         corrections are worked out once for scoring and prefill together
         (``text.one_message``), its sentences and clauses once for every question prefill
-        reads (``cues.one_reading``), and both dropped at the end."""
-        with one_message(), one_reading():
-            return self._route(text, with_prefill=with_prefill)
+        reads (``cues.one_reading``), and both dropped at the end.
 
-    def _route(self, text: str, *, with_prefill: bool) -> RouteResult:
-        said = redact(text)
+        ``redacted``: ``redact(text)``, when the caller has it already (a Slack event's words
+        were redacted as the inbox stored them): not worked out again."""
+        with one_message(), one_reading():
+            return self._route(text, with_prefill=with_prefill, redacted=redacted)
+
+    def _route(self, text: str, *, with_prefill: bool, redacted: str | None = None
+               ) -> RouteResult:
+        said = redact(text) if redacted is None else redacted
         band, ranked = self.decide(self.score_all(text))
         top = ranked[0][1] if ranked else 0.0
         candidates = tuple(

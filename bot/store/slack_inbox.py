@@ -171,10 +171,13 @@ class Taken(BaseException):  # noqa: N818 - a signal, like GeneratorExit, not an
 @dataclass(frozen=True)
 class Accepted:
     """What ``accept`` did: ``new`` (stored as ``inbox_id``), ``duplicate`` (a key was already
-    claimed: a retry, a replay) or ``unavailable`` (the database stayed busy)."""
+    claimed: a retry, a replay) or ``unavailable`` (the database stayed busy). ``stored``: the
+    request as stored, its typed text redacted (processing reads that instead of redacting
+    the same words again)."""
 
     outcome: str
     inbox_id: int | None = None
+    stored: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -206,13 +209,14 @@ class SlackInbox:
         """Claim ``keys`` and store the request, durably, within ``budget`` seconds."""
         deadline = time.monotonic() + budget
         delay = 0.05
-        stored = json.dumps(redacted(body), separators=(",", ":"))
+        clean = redacted(body)
+        stored = json.dumps(clean, separators=(",", ":"))
         while True:
             try:
                 with one_writer(self.db, wait=max(0.0, deadline - time.monotonic())):
                     inbox_id = self._insert(kind, stored, keys, user_id)
                     self.begin(inbox_id)  # in flight from now: never taken over while worked on
-                    return Accepted("new", inbox_id)
+                    return Accepted("new", inbox_id, clean)
             except IntegrityError:
                 return Accepted("duplicate")
             except OperationalError as exc:  # locked / busy: back off and try again

@@ -48,6 +48,7 @@ from bot.faces.slack.listeners.common import (
     ADVICE,
     INBOX,
     REPLAYED,
+    STORED_TEXT,
     ListenerExecutor,
     sender,
     tell_not_taken,
@@ -281,6 +282,8 @@ def guard(state: SlackState, advice: str = "", team_id: str | None = None,
                                  name="frontdesk-busy-notice", daemon=True).start()
             return BoltResponse(status=200, body="")
         req.context[INBOX] = accepted.inbox_id
+        if kind == "event" and accepted.stored is not None:  # its words, redacted once
+            req.context[STORED_TEXT] = accepted.stored["event"].get("text")
         return next()
 
     return middleware

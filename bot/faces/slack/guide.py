@@ -287,8 +287,10 @@ class Guide:
                 return Place(channel, root["ts"], user, resumes=root["ts"])
         return None
 
-    def start_in_thread(self, client: WebClient, place: Place, *, kind: str, text: str) -> None:
-        """A DM to the bot or a mention in a channel: guidance in a thread under that message."""
+    def start_in_thread(self, client: WebClient, place: Place, *, kind: str, text: str,
+                        said: str | None = None) -> None:
+        """A DM to the bot or a mention in a channel: guidance in a thread under that message.
+        ``said``: ``text`` redacted, as the inbox stored it (None: not known)."""
         if place.resumes:  # replayed after a crash: finish the interrupted start, never redo it
             existing = self.state.thread(place.channel, place.thread_ts)
             if existing is not None:
@@ -298,7 +300,7 @@ class Guide:
         if kind == "channel":
             notice = blocks.channel_notice(thread_ts=place.thread_ts)
             self.post(client, place, notice)
-        self.begin(client, place, kind=kind, text=text)
+        self.begin(client, place, kind=kind, text=text, redacted=said)
 
     def begin(
         self,
@@ -309,8 +311,10 @@ class Guide:
         text: str = "",
         flow_id: str | None = None,
         quoted: bool = False,
+        redacted: str | None = None,
     ) -> None:
-        """Open the thread's case from ``text`` (or at ``flow_id``).
+        """Open the thread's case from ``text`` (or at ``flow_id``); ``redacted``: ``text``
+        redacted, when the face has it already (the router then does not redact it again).
 
         ``quoted``: the words are in Slack only as the quote of a root the bot posted
         (a slash command, App Home), redacted and cut at 500 characters, which is all a
@@ -321,7 +325,7 @@ class Guide:
         opened = None  # the engine's reading of the opening message
         prefill: Sequence[PrefilledAnswer] = ()
         if flow_id is None and said and self.router is not None:
-            opened = open_case(self.catalogue, self.library, said, self.router)
+            opened = open_case(self.catalogue, self.library, said, self.router, redacted)
             self.openings.keep(place, opened)
             if opened.situation and self.flow(opened.situation):
                 flow_id, prefill = opened.situation, opened.prefill(opened.situation)

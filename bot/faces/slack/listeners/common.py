@@ -30,6 +30,10 @@ log = logging.getLogger("frontdesk.slack")
 INBOX = "frontdesk_inbox"  # set by the app's guard: the request's inbox row id
 REPLAYED = "frontdesk_replayed"  # a replayed request: when it was first received (epoch s)
 ADVICE = "frontdesk_phone"  # set by the app's guard: whom to phone, for a failure notice
+#: Set by the app's guard for an event: its ``text`` as the inbox stored it, redacted (its
+#: words are read by redaction once, not again when they are routed).
+STORED_TEXT = "frontdesk_stored_text"
+
 ONCE = "once_"  # the name prefix of every lazy function that ``once`` wraps
 
 _work = threading.local()

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.faces.slack.guide import Guide, Place, strip_mentions
 from bot.faces.slack.home import publish_home
-from bot.faces.slack.listeners.common import REPLAYED, acknowledge, once
+from bot.faces.slack.listeners.common import REPLAYED, STORED_TEXT, acknowledge, once
 from bot.faces.slack.services import Services
 
 IGNORED_SUBTYPES = {
@@ -33,6 +33,13 @@ def replayed(context: BoltContext, event: dict[str, Any]) -> str | None:
     return str(event.get("ts")) if context.get(REPLAYED) else None
 
 
+def stored_text(context: BoltContext) -> str | None:
+    """The event's words as the inbox stored them (redacted), mentions stripped; None when not
+    known (a replay: its body is the stored one, redacted again where it is read)."""
+    text = context.get(STORED_TEXT)
+    return strip_mentions(text) if isinstance(text, str) else None
+
+
 def register(app: App, services: Services, guide: Guide) -> None:
     def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         user = event.get("user")
@@ -48,6 +55,7 @@ def register(app: App, services: Services, guide: Guide) -> None:
             place,
             kind="dm" if is_dm else "channel",
             text=strip_mentions(event.get("text", "")),
+            said=stored_text(context),
         )
 
     def on_message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -73,6 +81,7 @@ def register(app: App, services: Services, guide: Guide) -> None:
                 Place(event["channel"], thread_ts or event["ts"], user, resumes),
                 kind="dm",
                 text=strip_mentions(text),
+                said=stored_text(context),
             )
 
     def on_home(event: dict[str, Any], client: WebClient) -> None:

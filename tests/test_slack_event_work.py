@@ -1,0 +1,59 @@
+"""What one Slack event costs in reading staff's words, through the real HTTP path (signed
+requests, waitress, Bolt, SQLite, the fake Slack on 127.0.0.1).
+
+Redaction counts the texts it reads (``Readings``; nothing stores or logs the count). A DM that
+opens a case is read once, as the inbox stores it before the acknowledgement; the router takes
+that reading instead of redacting the words again, and the case trail, whose events hold only
+the content's ids, reads none of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.privacy.redact import Readings, redact_values
+from tests.slack_support import STAFF, bot_on_test_library, text_of
+
+OPENINGS = ("cop at the desk wants to know what a patron checked out",
+            "an officer has a search warrant for a patron's records")
+
+
+def understood_lines(blocks: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    """The answers a posted question lists as understood from staff's words."""
+    return [line for line in text_of(blocks).splitlines()
+            if line.startswith("• ") and " → " in line]
+
+
+@pytest.mark.parametrize("opening", OPENINGS)
+def test_a_dm_that_opens_a_case_reads_its_words_once(tmp_path: Path, opening: str) -> None:
+    with bot_on_test_library(tmp_path) as bot:
+        bot.dm("UWARM", "hello")  # the first connections, imports and caches
+        bot.post()
+        bot.settle()
+        before = Readings.count
+        bot.dm(STAFF, opening)
+        first = bot.post()
+        bot.settle()
+        read = Readings.count - before
+
+        # The message once (the inbox, before the ack), then each understood answer's phrase
+        # once (the flow's words the router heard it as): no second reading of the message by
+        # the router, none of the trail's ids.
+        prefilled = understood_lines(first.blocks)
+        assert read == 1 + len(prefilled), (read, prefilled)
+        thread = bot.state.thread(first.channel, first.thread_ts)
+        assert thread is not None and thread.conversation is not None  # the case went on
+
+
+def test_a_record_keeps_the_content_ids_and_redacts_anything_else() -> None:
+    data = {"flow": "police-asking", "question": "what-they-have", "choice": "warrant",
+            "note": "call Jane Smith on 312-555-0199"}
+    before = Readings.count
+    clean = redact_values(data, known={"police-asking", "what-they-have", "warrant"})
+
+    assert Readings.count - before == 1  # the note alone was read
+    assert {k: clean[k] for k in ("flow", "question", "choice")} == {
+        "flow": "police-asking", "question": "what-they-have", "choice": "warrant"}
+    assert "Jane" not in clean["note"] and "555" not in clean["note"]
