@@ -52,7 +52,11 @@ class Understanding:
     @property
     def still_so(self) -> str:
         """A suggestion whose ``source`` is ``contradicted``: what staff are asked to confirm,
-        the opening's own words first ("You said “refuses” …"), before a face says how."""
+        the opening's own words first ("You said “refuses” …"), before a face says how. A
+        case that kept no words for it (started from "Did you mean", whose stored facts keep
+        none) says where it came from instead of quoting nothing."""
+        if not self.said:
+            return f"Your first message said: {self.label}. Is that still so?"
         return f'You said "{self.said}": {self.label}. Is that still so?'
 
 
@@ -126,6 +130,14 @@ class View:
     # A plain "no" to the offer just shown ("Did you mean …?"): nothing was chosen, the question
     # is asked again without it. Faces say which offer was turned down.
     declined: Understanding | None = None
+
+    def noted(self, library: str) -> str | None:
+        """What every face says for words that cannot change this outcome (``unchanged``),
+        ``library`` being the library's name; None otherwise."""
+        if self.outcome is None or self.unchanged is None:
+            return None
+        return (f"Noted, but that doesn't change this answer: {library}'s policy gives the "
+                f'same answer whatever the answer to "{self.unchanged}". Nothing changed.')
 
     @property
     def status(self) -> str:

@@ -981,6 +981,8 @@ class Guide:
         what = happened(current, new)
         if what.kind == "moved-on" or what.undid:
             self.change(client, thread, place, new, clicked_ts=None)
+        elif (noted := new.noted(self.pack.library)) is not None:  # cannot change the outcome
+            self.post(client, place, blocks.note(blocks.escape(noted)))
         elif new.not_understood is not None and current.question is not None:
             if new.conversation.offered != thread.conversation.offered:
                 # the reply to this offer ("yes") must be read against it, as in every face

@@ -215,10 +215,8 @@ class TerminalChat:
                 view = self.answer(view, text)
                 if len(self.case.trail) > steps and self.case.trail[-1].changed:
                     break  # corrected: answer what is asked, then settle the page again
-                if view.outcome is not None and view.unchanged is not None:
-                    self.say(f"Noted, but that doesn't change this answer: {self.pack.library}'s "
-                             "policy gives the same answer whatever the answer to "
-                             f"\"{view.unchanged}\". Nothing changed.")
+                if (noted := view.noted(self.pack.library)) is not None:
+                    self.say(noted)
                 elif view.outcome is not None and view.not_understood is not None:
                     self.say("I didn't catch that; nothing changed. To correct an answer, type "
                              "'change' (or start with 'actually': \"actually it's a subpoena\").")
