@@ -239,3 +239,42 @@ def test_the_apps_web_api_calls_format_no_debug_line_with_debug_off() -> None:
         client.chat_postMessage(channel="C1", text=Counted("hello"))
     assert fake.calls_to("chat.postMessage")
     assert Counted.formatted == 0
+
+
+def test_the_outcome_that_pages_reads_its_escalation_once_to_show_it(tmp_path: Path) -> None:
+    """Between the commit and the post, whom the page goes to and how it stands are read
+    from one read of the escalation row (it was read twice: once for whom, once for the
+    status line)."""
+    with PagingFake() as fake:
+        bot = pagelib_bot(fake, tmp_path, worker=False)
+        try:
+            picker, current = open_case(bot, "A police officer")
+            bot.settle()
+            reads: list[str] = []
+            open_threads: set[int] = set()
+
+            def statement(_conn, _cursor, sql: str, *_args) -> None:  # type: ignore[no-untyped-def]
+                text = " ".join(sql.split())
+                if text.upper().startswith("BEGIN"):
+                    open_threads.add(threading.get_ident())
+                elif (text.startswith("SELECT") and "FROM escalations" in text
+                      and threading.get_ident() not in open_threads):
+                    reads.append(text)
+
+            def ended(_conn) -> None:  # type: ignore[no-untyped-def]
+                open_threads.discard(threading.get_ident())
+
+            for engine in bot.runtime.services.database.engines():
+                event.listen(engine, "before_cursor_execute", statement)
+                event.listen(engine, "commit", ended)
+                event.listen(engine, "rollback", ended)
+            since = time.time()
+            bot.click(STAFF, current, "A search warrant")
+            outcome = wait_post(bot, since, lambda c: c.args.get("thread_ts")
+                                == picker.thread_ts and not from_outbox(c))
+            bot.settle()
+
+            assert "Paging" in outcome.body
+            assert len(reads) == 1, reads
+        finally:
+            bot.stop()

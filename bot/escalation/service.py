@@ -51,7 +51,7 @@ from bot.escalation.records import (
     dedupe_key,
 )
 from bot.escalation.roles import Roles, row_packet, who_is_paged
-from bot.escalation.status import LiveStatus
+from bot.escalation.status import LiveStatus, signature
 from bot.privacy.redact import redact_values
 from bot.store import paging
 from bot.store.audit import append_event
@@ -285,6 +285,15 @@ class EscalationService:
                 found.update(c.id for q in flow.questions() for c in q.choices)
             ids = self._ids[library] = frozenset(found)
         return ids
+
+    def page_status(self, escalation_id: str) -> tuple[Paged, str, dict[str, Any]] | None:
+        """``paged`` and ``live.current`` from one read of the escalation's row: whom it pages
+        and how urgently, the signature of its state and its status facts (what a face shows
+        under the outcome that raised it). None when there is no such escalation."""
+        row = records.escalation_row(self.db, escalation_id)
+        if row is None:
+            return None
+        return who_is_paged(row), signature(row), self.live.facts(row)
 
     def paged(self, escalation_id: str) -> Paged | None:
         """Whom ``escalation_id`` is paging and how urgently, as decided when it was opened (or

@@ -183,16 +183,14 @@ class Pager:
         """Whom the escalation pages and how urgently (the service's decision, as the terminal
         shows it too) and its status line now."""
         try:
-            paged = service.paged(escalation_id)
-            live = service.live.current(escalation_id)
+            status = service.page_status(escalation_id)
         except Exception:
             log.exception("reading the status of escalation %s failed", escalation_id)
-            paged, live = None, None
-        who, urgency = (paged.role, paged.urgency) if paged is not None else (None, None)
-        if live is None:
-            return Paging(who, urgency, WAITING, escalation_id)
-        shown, facts = live
-        return Paging(who, urgency, status_line(facts), escalation_id, shown)
+            status = None
+        if status is None:
+            return Paging(None, None, WAITING, escalation_id)
+        paged, shown, facts = status
+        return Paging(paged.role, paged.urgency, status_line(facts), escalation_id, shown)
 
     def watch(
         self, paging: Paging | None, channel: str, ts: str | None, message: blocks.Message
