@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event, text
 
@@ -34,6 +35,13 @@ class Commit:
     began: float
     statements: list[str] = field(default_factory=list)
     committed: float | None = None
+    engine: Any = None  # the engine whose connection committed it
+
+    def synchronous(self) -> int:
+        """Its engine's ``PRAGMA synchronous``: 2 FULL (on disk before the commit returns),
+        1 NORMAL."""
+        with self.engine.connect() as conn:
+            return int(conn.exec_driver_sql("PRAGMA synchronous").scalar())
 
     def writes(self, table: str) -> bool:
         return any(table in s and not s.startswith("SELECT") for s in self.statements)
@@ -68,6 +76,7 @@ class Transactions:
             if done is not None and any(not s.startswith(("SELECT", "BEGIN", "PRAGMA"))
                                         for s in done.statements):
                 done.committed = time.time()
+                done.engine = _conn.engine
                 self.commits.append(done)
 
     def rollback(self, _conn) -> None:  # type: ignore[no-untyped-def]
@@ -114,6 +123,27 @@ def test_a_dm_that_opens_a_case_commits_its_changes_once(tmp_path: Path) -> None
         thread = bot.state.thread(question.channel, question.thread_ts)
         assert thread is not None and thread.live_ts == question.ts
         assert bot.runtime.services.slack_state.count()["threads"] == 2
+
+
+def test_only_the_delivery_bookkeeping_commits_without_waiting_for_the_disk(
+        tmp_path: Path) -> None:
+    """The request (before the ack) and the event's changes (before the post) are on disk
+    when their commits return; the bookkeeping after the post (which message is live, the
+    inbox row closed) is not waited for: a power cut may lose it, and the replay then finds
+    the posted message in Slack (``Guide.resume``)."""
+    with bot_on_test_library(tmp_path) as bot:
+        bot.dm("UWARM", "hello")
+        bot.post()
+        bot.settle()
+        transactions = Transactions(bot)
+        bot.dm(STAFF, "cop at the desk wants to know what a patron checked out")
+        bot.wait_live(bot.post())
+        bot.settle()
+        stored, changes, bookkeeping = transactions.take()
+
+        assert (stored.synchronous(), changes.synchronous()) == (2, 2)  # FULL
+        assert bookkeeping.synchronous() == 1  # NORMAL
+        assert bookkeeping.writes("slack_inbox") and bookkeeping.writes("slack_threads")
 
 
 def question_posted(bot: SlackBot, since: float) -> float:

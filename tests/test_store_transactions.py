@@ -45,8 +45,10 @@ def db(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyp
 
 
 def commits(database: Database) -> list[int]:
+    """Every commit on ``database``, the unsynced bookkeeping's too."""
     counted: list[int] = []
-    event.listen(database.engine, "commit", lambda _conn: counted.append(1))
+    for engine in {database.engine, database.unsynced()}:  # one engine on PostgreSQL
+        event.listen(engine, "commit", lambda _conn: counted.append(1))
     return counted
 
 

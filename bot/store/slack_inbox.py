@@ -197,7 +197,8 @@ class SlackInbox:
     def __init__(self, database: Database, identity: str | None = None,
                  start_lease: timedelta = START_LEASE):
         self.db = database
-        database.impatient(TRY_TIMEOUT_MS)  # opened with the app, not on its first request
+        database.impatient(TRY_TIMEOUT_MS)  # opened with the app, not on its first request,
+        database.unsynced()  # as the engine its units' bookkeeping commits on
         self.identity = identity or worker_identity()
         self.start_lease = start_lease
         self._last_prune = 0.0

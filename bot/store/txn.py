@@ -25,7 +25,8 @@ transaction opened inside it, so the claim and the request's state changes commi
 writes that only record what was delivered (``bookkeeping``: the ts of a posted message) wait
 for the unit's closing transaction, which also runs its ``close`` (the request is done). So a
 request costs one commit for its changes and one for its bookkeeping, with network calls in
-between and none inside either.
+between and none inside either. The bookkeeping's commit is not waited for on disk
+(``Database.unsynced``): what it records, a replay finds again in Slack.
 """
 
 from __future__ import annotations
@@ -184,7 +185,7 @@ def unit(db: Database, claim: Callable[[Connection], None],
         yield work
     finally:
         _unit.reset(token)
-    with write_transaction(db) as conn:
+    with write_transaction(db, synced=False) as conn:  # a replay finds what it records
         if not work.claimed:
             claim(conn)
         for write in work.bookkept:
@@ -303,14 +304,16 @@ def decision(conn: Connection) -> Decision:
 
 
 @contextmanager
-def write_transaction(db: Database) -> Iterator[Connection]:
+def write_transaction(db: Database, *, synced: bool = True) -> Iterator[Connection]:
     """A transaction that commits on success and rolls back on any error; inside another one
-    on ``db``, that one (committed by whoever opened it)."""
+    on ``db``, that one (committed by whoever opened it). ``synced=False``: its commit may
+    return before it is on disk (``Database.unsynced``)."""
     if (conn := _joined(db)) is not None:
         yield conn
         return
     work = _unit_on(db)
-    with one_writer(db), db.engine.connect() as conn:
+    engine = db.engine if synced else db.unsynced()
+    with one_writer(db), engine.connect() as conn:
         if db.dialect == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         current = _Open(db, conn)
