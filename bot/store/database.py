@@ -110,6 +110,10 @@ class Database:
     def __init__(self, url: str | None = None, *, migrate: bool = True):
         self.url = url or default_database_url()
         self.engine: Engine = open_engine(self.url)
+        # A SQLite file (not in memory): other processes may hold its write lock. Worked out
+        # once: the inbox asks before every acknowledgement.
+        self._sqlite_file = self.engine.dialect.name == "sqlite" and make_url(
+            self.url).database not in (None, "", ":memory:")
         # SQLite has one writer at a time, and a writer kept waiting polls (sleeping up to
         # 100 ms between tries): this process's writers queue here instead, and the next one
         # goes the moment the last commits. (Other processes still meet the busy timeout.)
@@ -135,7 +139,7 @@ class Database:
         for another process's write lock (their busy timeout, set once when each connects),
         for a write that must be done within a budget and rather tries again (the Slack
         inbox's, before the acknowledgement); elsewhere ``engine``."""
-        if self.dialect != "sqlite" or make_url(self.url).database in (None, "", ":memory:"):
+        if not self._sqlite_file:
             return self.engine  # (an in-memory database has no other process to wait for)
         with self._impatient_lock:
             if wait_ms not in self._impatient:
@@ -148,7 +152,7 @@ class Database:
         power cut may lose the last ones), for writes that only record what was delivered,
         which a replay finds again in Slack (the Slack face's delivery bookkeeping: a synced
         commit costs it ~0.1 ms of CPU and milliseconds of waiting); elsewhere ``engine``."""
-        if self.dialect != "sqlite" or make_url(self.url).database in (None, "", ":memory:"):
+        if not self._sqlite_file:
             return self.engine
         with self._impatient_lock:
             if self._unsynced is None:

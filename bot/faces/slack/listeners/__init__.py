@@ -22,12 +22,15 @@ from bot.faces.slack.services import Services
 
 
 def register(app: App, services: Services, guide: Guide) -> None:
+    # Bolt tries each listener's matchers in this order until one matches, building every
+    # argument a listener may take for each try: events (staff's messages, the most frequent
+    # requests) first, so a message is not first tried against every command and button.
+    events.register(app, services, guide)
     # `/frontdesk drill …` (review and practice) matches before the general command listener.
     practice.register(app, services)
     # `/frontdesk audit export since DATE` (the director's CSV) likewise.
     audit.register(app, services)
     commands.register(app, services, guide)
-    events.register(app, services, guide)
     actions.register(app, services, guide)
     views.register(app, services, guide)
     # Pages' Acknowledge / Resolve buttons.
