@@ -57,3 +57,30 @@ def test_a_record_keeps_the_content_ids_and_redacts_anything_else() -> None:
     assert {k: clean[k] for k in ("flow", "question", "choice")} == {
         "flow": "police-asking", "question": "what-they-have", "choice": "warrant"}
     assert "Jane" not in clean["note"] and "555" not in clean["note"]
+
+
+def test_an_answer_typed_in_the_thread_reads_its_words_once(tmp_path: Path) -> None:
+    with bot_on_test_library(tmp_path) as bot:
+        ts = bot.dm(STAFF, OPENINGS[0])
+        question = bot.post()
+        bot.settle()
+        before = Readings.count
+        bot.reply(STAFF, question.channel, ts, "nothing in writing")
+        after = bot.post()
+        bot.settle()
+
+        assert "*2. " in after.body  # understood: the case moved on to the next question
+        assert Readings.count - before == 1  # as the inbox stored them; the engine reuses it
+
+
+def test_a_button_click_reads_no_words(tmp_path: Path) -> None:
+    with bot_on_test_library(tmp_path) as bot:
+        bot.dm(STAFF, OPENINGS[0])
+        question = bot.post()
+        bot.settle()
+        before = Readings.count
+        bot.click(STAFF, question, "Nothing in writing")
+        bot.post()
+        bot.settle()
+
+        assert Readings.count - before == 0

@@ -388,19 +388,31 @@ def answer(
     worded: bool = False,
 ) -> View:
     """Answer (or re-answer) ``question_id`` with a known choice id, e.g. from a button
-    (``worded``: understood from words staff typed, so the view echoes it)."""
+    (``worded``: understood from words staff typed, so the view echoes it). ``said``: the
+    words typed, redacted here (a button's choice id is the content's own word: not read)."""
+    return _answer(catalogue, conversation, question_id, choice_id,
+                   redact(said) if said is not None else None,
+                   prefilled=prefilled, worded=worded)
+
+
+def _answer(catalogue: Catalogue, conversation: Conversation, question_id: str,
+            choice_id: str, said: str | None, *, prefilled: bool = False,
+            worded: bool = False) -> View:
+    """``answer`` with ``said`` redacted already (``step`` redacts the typed words once)."""
     flow = catalogue.flow(conversation.library, conversation.flow)
     question = flow.nodes.get(question_id)
     if not isinstance(question, Question) or question.choice(choice_id) is None:
-        return view(catalogue, conversation, not_understood=redact(said or choice_id))
-    turn = Turn(question_id, choice_id, redact(said if said is not None else choice_id), prefilled,
+        return view(catalogue, conversation, not_understood=said or redact(choice_id))
+    turn = Turn(question_id, choice_id, said if said is not None else choice_id, prefilled,
                 worded)
     return view(catalogue, conversation.with_answer(question_id, choice_id, turn))
 
 
-def step(catalogue: Catalogue, conversation: Conversation, text: str) -> View:
-    """Apply typed input: a command (back, start over), a choice id, a number or free words."""
-    said = redact(text)
+def step(catalogue: Catalogue, conversation: Conversation, text: str,
+         redacted: str | None = None) -> View:
+    """Apply typed input: a command (back, start over), a choice id, a number or free words.
+    ``redacted``: ``redact(text)``, when the face has it already (not worked out again)."""
+    said = redact(text) if redacted is None else redacted
     command = normalise(said)
     if command in BACK_WORDS:
         return back(catalogue, conversation)
@@ -413,8 +425,8 @@ def step(catalogue: Catalogue, conversation: Conversation, text: str) -> View:
             return _replied(catalogue, conversation, current.question, offered, said, reply)
     choice = match_choice(current.question, said) if current.question is not None else None
     if choice is not None and current.question is not None:
-        moved = answer(catalogue, conversation, current.question.id, choice.id, said,
-                       worded=worded(current.question, said))
+        moved = _answer(catalogue, conversation, current.question.id, choice.id, said,
+                        worded=worded(current.question, said))
         return _confirmed(catalogue, conversation, current.question, choice.id, said, moved)
     return _corrected(catalogue, conversation, current, said) or view(
         catalogue, conversation, not_understood=said)  # the outcome stands: nothing caught
@@ -547,14 +559,14 @@ def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,
         assert isinstance(question, Question)
         choice = match_choice(question, words)
         if choice is not None and choice.id != choice_id:
-            moved = answer(catalogue, conversation, question_id, choice.id, said, worded=True)
+            moved = _answer(catalogue, conversation, question_id, choice.id, said, worded=True)
             # granting a release the opening's own words withheld is put back to staff first
             return moved if releasing else _confirmed(catalogue, conversation, question,
                                                       choice.id, said, moved)
         mentioned = suggestion(question, words)
         if mentioned is None or mentioned.id == choice_id:
             continue
-        moved = answer(catalogue, conversation, question_id, mentioned.id, said, worded=True)
+        moved = _answer(catalogue, conversation, question_id, mentioned.id, said, worded=True)
         if releasing and (moved.outcome is None or moved.outcome.decision not in RELEASES):
             return moved
         return None  # mentioned, but not clearly enough to move towards (or keep) a release

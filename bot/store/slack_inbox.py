@@ -136,28 +136,32 @@ class _InFlight:
 _in_flight = _InFlight()
 
 
-def redacted(value: Any, typed: tuple[str, ...] = ("text",)) -> Any:
+def redacted(value: Any, typed: tuple[str, ...] = ("text",), *, click: bool = False) -> Any:
     """``value`` (a request body) as it is stored: what people type passed through
     ``redact`` (every ``text`` of messages and commands and, in a modal's state, every input
     ``value``), and no Block Kit ``blocks``: processing reads an event's words from its
     ``text`` (its ``blocks`` are a rich-text copy of them), and of a click the action, not the
     layout of the message or modal it came from (the bot's own, whose every text was
     redacted again on every click: about 2 ms each). Button values are the bot's own JSON and
-    are kept as they are."""
+    are kept as they are. ``click`` (an interaction): nobody typed its texts outside the
+    modal's state — the bot's own message text, button labels, titles — and nothing reads
+    them: dropped, not redacted."""
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
             if key == "blocks":
                 continue
-            if key in typed and isinstance(item, str):
-                out[key] = redact(item)
-            elif key == "state" and isinstance(item, dict):
+            if key == "state" and isinstance(item, dict):
                 out[key] = redacted(item, ("text", "value"))
+            elif key in typed and isinstance(item, str):
+                out[key] = redact(item)
+            elif click and key == "text":
+                continue
             else:
-                out[key] = redacted(item, typed)
+                out[key] = redacted(item, typed, click=click)
         return out
     if isinstance(value, list):
-        return [redacted(v, typed) for v in value]
+        return [redacted(v, typed, click=click) for v in value]
     return value
 
 
@@ -210,7 +214,7 @@ class SlackInbox:
         """Claim ``keys`` and store the request, durably, within ``budget`` seconds."""
         deadline = time.monotonic() + budget
         delay = 0.05
-        clean = redacted(body)
+        clean = (redacted(body, (), click=True) if kind == "interaction" else redacted(body))
         stored = json.dumps(clean, separators=(",", ":"))
         while True:
             try:

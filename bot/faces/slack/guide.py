@@ -370,10 +370,12 @@ class Guide:
         text: str,
         opened: Opening | None = None,
         quoted: bool = False,
+        redacted: str | None = None,
     ) -> None:
         """A typed opening question goes through the router (the terminal's object too), and
         its band decides, as in the terminal: confident starts the flow; ambiguous offers the
-        router's suggestions ("Did you mean") and a page; otherwise every situation and a page."""
+        router's suggestions ("Did you mean") and a page; otherwise every situation and a page.
+        ``redacted``: ``text`` redacted, when the face has it (the router does not redo it)."""
         said = text.strip()
         if not said:
             self.show_picker(client, thread, place, WHAT_IS_HAPPENING)
@@ -381,7 +383,8 @@ class Guide:
         if self.router is None:
             self.show_picker(client, thread, place, "Which of these situations is it?")
             return
-        opening = opened or open_case(self.catalogue, self.library, said, self.router)
+        opening = opened or open_case(self.catalogue, self.library, said, self.router,
+                                      redacted.strip() if redacted is not None else None)
         first = thread.conversation is None and not thread.opening  # the case's opening words
         if first and opened is None:
             self.openings.keep(place, opening)
@@ -947,8 +950,10 @@ class Guide:
 
     # --- typed replies ---------------------------------------------------------------------------
 
-    def reply(self, client: WebClient, place: Place, text: str) -> bool:
-        """A message in a thread we run. False when the thread is not ours."""
+    def reply(self, client: WebClient, place: Place, text: str, said: str | None = None
+              ) -> bool:
+        """A message in a thread we run. False when the thread is not ours. ``said``: the
+        words redacted, as the inbox stored them (None: not known)."""
         thread = self.state.thread(place.channel, place.thread_ts)
         if thread is None:
             return False
@@ -958,7 +963,7 @@ class Guide:
         if not self.may_drive(thread, place.user):
             self.tell(client, place, self.not_yours(thread))
             return True
-        said = strip_mentions(text)
+        typed = strip_mentions(text)
         if place.resumes and self.applied(thread, place.resumes):
             # Replayed after a crash, and the thread changed after this message was sent: it
             # was applied. Post what comes next if that never went out; never apply it twice.
@@ -968,16 +973,16 @@ class Guide:
                 self.resume(client, thread, place)
             return True
         if thread.conversation is None or thread.status == "picking":
-            self.route(client, thread, place, said)
+            self.route(client, thread, place, typed, redacted=said)
             return True
-        if normalise(said) in SWITCH_WORDS:
+        if normalise(typed) in SWITCH_WORDS:
             self.something_else(client, place, thread.rev)
             return True
-        if wants_change(thread.conversation, said):
+        if wants_change(thread.conversation, typed):
             self.offer_changes(client, thread, place)
             return True
         current = view(self.catalogue, thread.conversation)
-        new = step(self.catalogue, thread.conversation, said)
+        new = step(self.catalogue, thread.conversation, typed, said)
         what = happened(current, new)
         if what.kind == "moved-on" or what.undid:
             self.change(client, thread, place, new, clicked_ts=None)

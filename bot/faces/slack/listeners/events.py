@@ -48,7 +48,8 @@ def register(app: App, services: Services, guide: Guide) -> None:
         is_dm = event.get("channel_type") == "im" or str(event.get("channel", "")).startswith("D")
         root = event.get("thread_ts") or event["ts"]
         place = Place(event["channel"], root, user, replayed(context, event))
-        if event.get("thread_ts") and guide.reply(client, place, event.get("text", "")):
+        if event.get("thread_ts") and guide.reply(client, place, event.get("text", ""),
+                                                  stored_text(context)):
             return
         guide.start_in_thread(
             client,
@@ -73,7 +74,7 @@ def register(app: App, services: Services, guide: Guide) -> None:
         thread_ts = event.get("thread_ts")
         resumes = replayed(context, event)
         if thread_ts and guide.reply(client, Place(event["channel"], thread_ts, user, resumes),
-                                     text):
+                                     text, stored_text(context)):
             return
         if is_dm:
             guide.start_in_thread(
