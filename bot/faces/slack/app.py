@@ -316,10 +316,19 @@ class InboxApp(App):
                 self.inbox.end(inbox_id)  # no listener will end it: the replayer's again
             raise
         inbox_id = req.context.get(INBOX)
-        if inbox_id is not None and not work_scheduled():
+        if inbox_id is not None and not work_scheduled() and not listened(req, response):
             self.inbox.finish(inbox_id)
             self.inbox.end(inbox_id)
         return response
+
+
+def listened(req: BoltRequest, response: BoltResponse) -> bool:
+    """An event a listener took: Bolt acknowledges an event itself and runs the matching
+    listener (its work, ``once``-wrapped) after the acknowledgement, with no lazy function
+    (whose copy of the request cost more than the acknowledgement); it answers 404 when no
+    listener matched."""
+    return isinstance(req.body, dict) and req.body.get("type") == "event_callback" and (
+        response.status == 200)
 
 
 class InboxReplayer:

@@ -1,7 +1,8 @@
 """Listeners by kind, in the style of slack-bolt's examples. None holds policy logic.
 
 Every listener acknowledges first and does its work in a lazy function, which Bolt runs after
-the acknowledgement has been sent: nothing slow happens inside Slack's 3-second window.
+the acknowledgement has been sent: nothing slow happens inside Slack's 3-second window. Events
+need no lazy function: Bolt acknowledges them itself before it runs their listener.
 """
 
 from __future__ import annotations

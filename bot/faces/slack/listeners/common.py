@@ -102,7 +102,8 @@ def tell_not_taken(client: WebClient, body: dict[str, Any], advice: str) -> None
 
 
 def once(state: SlackState, work: Callable[..., None]) -> Callable[..., None]:
-    """A lazy listener that runs ``work`` only for the first delivery of its request.
+    """A listener (a lazy function; for an event, the listener itself) that runs ``work`` only
+    for the first delivery of its request.
 
     With an inbox row (the normal case) the row is taken for processing in the work's first
     write transaction, together with the changes the work makes, so a retry, a replay or a

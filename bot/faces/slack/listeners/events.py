@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.faces.slack.guide import Guide, Place, strip_mentions
 from bot.faces.slack.home import publish_home
-from bot.faces.slack.listeners.common import REPLAYED, STORED_TEXT, acknowledge, once
+from bot.faces.slack.listeners.common import REPLAYED, STORED_TEXT, once
 from bot.faces.slack.services import Services
 
 IGNORED_SUBTYPES = {
@@ -89,7 +89,9 @@ def register(app: App, services: Services, guide: Guide) -> None:
         if event.get("tab", "home") == "home" and event.get("user"):
             publish_home(client, services, guide, event["user"])
 
+    # Bolt acknowledges an event itself, then runs its listener: the work, with no lazy
+    # function (``InboxApp.dispatch`` knows the event was taken).
     state = services.slack_state
-    app.event("app_mention")(ack=acknowledge, lazy=[once(state, on_mention)])
-    app.event("message")(ack=acknowledge, lazy=[once(state, on_message)])
-    app.event("app_home_opened")(ack=acknowledge, lazy=[once(state, on_home)])
+    app.event("app_mention")(once(state, on_mention))
+    app.event("message")(once(state, on_message))
+    app.event("app_home_opened")(once(state, on_home))
