@@ -33,11 +33,15 @@ def folder() -> Path:
 
 
 def code_digest(*packages: str) -> bytes:
-    """The bytes of frontdesk's own source and data files under ``packages`` (e.g. "content")."""
+    """The bytes of frontdesk's own source and data files under ``packages`` (e.g. "content",
+    "data/privacy")."""
     digest = hashlib.sha256(__version__.encode())
     root = files("bot")
-    for package in packages:
-        for item in _walk(root / package):
+    for package in packages:  # ("data/privacy": a folder below one, part by part)
+        folder = root
+        for part in package.split("/"):
+            folder = folder / part
+        for item in _walk(folder):
             digest.update(item.name.encode() + item.read_bytes())
     return digest.digest()
 

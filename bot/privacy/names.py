@@ -196,7 +196,7 @@ def _disk_cached(kind: str, build: Callable[[], T]) -> T:
     lookup it spared."""
     from bot.cache import cached, code_digest
 
-    key = code_digest("privacy")
+    key = code_digest("privacy", "data/privacy")  # (the staff words shape the lists too)
     for module in ("faker", "english_words", "nicknames"):
         spec = importlib.util.find_spec(module)  # (finds it without importing it)
         if spec is None or spec.origin is None:
