@@ -212,7 +212,7 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
     return _disk_cached("names", _build_name_lists)
 
 
-def _person_lists(locales: tuple[str, ...]) -> Iterator[tuple[str, object]]:
+def person_lists(locales: tuple[str, ...]) -> Iterator[tuple[str, object]]:
     """Each list of Faker's person providers for ``locales`` (those installed), by name."""
     for locale in locales:
         try:
@@ -227,7 +227,7 @@ def _person_lists(locales: tuple[str, ...]) -> Iterator[tuple[str, object]]:
 def _build_name_lists() -> tuple[frozenset[str], frozenset[str]]:
     first: set[str] = set()
     last: set[str] = set()
-    for attribute, value in _person_lists(LOCALES):
+    for attribute, value in person_lists(LOCALES):
         # first_names, first_names_female, first_romanized_names, male_last_names, ...
         if "name" not in attribute:
             continue
@@ -438,7 +438,7 @@ def script_name_lists() -> tuple[frozenset[str], frozenset[str]]:
 def _script_name_lists() -> tuple[frozenset[str], frozenset[str]]:
     first: set[str] = set()
     last: set[str] = set()
-    for attribute, value in _person_lists(SCRIPT_LOCALES):
+    for attribute, value in person_lists(SCRIPT_LOCALES):
         target = (first if attribute.startswith("first_names") else last
                   if attribute.startswith("last_names") else None)
         if target is not None and "romanized" not in attribute:
@@ -729,6 +729,11 @@ def find_names(text: str) -> list[tuple[int, int]]:
 
 
 _SET_OFF_AFTER = lazy(r"\s*[,(]")
+# How English adverbs, adjectives and nouns end (locally, civic, setting, kindness): a word no
+# list knows that ends so is far more often a word than a surname.
+_ENGLISH_ENDING = lazy(
+    r"(?:ly|ing|ic|ed|tion|sion|ness|ment|able|ible|ive|ous|ful|less|ity|ism|ist|ship|hood|"
+    r"ward|wise)$")
 
 
 # What a person does, right after their name ("patron lane asked", "jane doe wants"): a word
@@ -741,6 +746,19 @@ PERSON_DOES_AFTER = lazy(
     r"forgot|owns|kept|keeps|"
     r"this\s+(?:morning|afternoon|evening|week)|last\s+(?:night|week|month)|"
     r"won't|can't|didn't|doesn't|isn't|wasn't|hasn't)\b")
+
+
+# What only a person does, right after a word that may be a name or an English word: "rose
+# asked", "mark wants", "hope came in" (not "hope springs", "grace period is", "amber alert
+# came through", "mark it lost").
+HUMAN_DOES = re.compile(
+    r"\s+(?:asked|asks|asking|wants|wanted|said|says|told|tells|called|calls|emailed|phoned|"
+    r"texted|came\s+(?:in|by|back|to)|comes\s+(?:in|by)|stopped\s+by|dropped\s+by|forgot|stole|"
+    r"steals|lives|lived|complained|yelled|cried|refused|insists|insisted|claims|claimed|swears|"
+    r"is\s+(?:asking|here|back|waiting|upset|at\s+the\s+desk|on\s+the\s+phone)|"
+    r"was\s+(?:here|asking|in|upset|back|waiting)|"
+    r"(?:needs|left|lost|returned|brought|paid|borrowed|renewed|dropped)\s+(?:his|her|their)|"
+    r"owes|won't|can't|didn't|doesn't|isn't|wasn't)\b")
 
 
 # After one of these, a word opening a sentence is a person doing something ("Grant asked",
@@ -860,10 +878,14 @@ def _is_name(run: list[tuple[Token, str]], text: str) -> bool:
     if kinds[:2] == ["listed", "unknown"]:  # jane doe; not "grace period", "print server logs"
         return run[0][0].bare in name_lists()[0] and (  # (what a person does: jane doe wants)
             run[0][0].bare not in english_names()
-            or bool(PERSON_DOES_AFTER.match(text, run[-1][0].end))
+            # a first name that is also a word ("grace period is", "amber alert came
+            # through"): only what a person alone does
+            or bool(HUMAN_DOES.match(text, run[-1][0].end))
             # the pair set off by a comma or a bracket, as a person is before their age, phone
-            # or address ("jane ashgrove, 42, lives", "joy van-dyke (16 yrs)")
-            or bool(_SET_OFF_AFTER.match(text, run[-1][0].end)))
+            # or address ("jane ashgrove, 42, lives", "joy van-dyke (16 yrs)"), unless the
+            # second word is built as English words are ("silver civic,", "skip locally,")
+            or bool(_SET_OFF_AFTER.match(text, run[-1][0].end))
+            and not _ENGLISH_ENDING.search(run[-1][0].bare))
     if kinds == ["listed"]:  # one lower-case listed word: a name if it is no English word
         return _lone_name(run[0][0].bare)
     if "listed" in kinds:  # lower case: a first name and a surname side by side, either order

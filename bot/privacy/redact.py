@@ -88,6 +88,12 @@ from bot.privacy.names import (
     ordinary_words,
 )
 from bot.privacy.public import CAPITAL, public_spans
+from bot.privacy.typed_names import (
+    dotted_initials,
+    opening_given_names,
+    owned_given_names,
+    quoted_nicknames,
+)
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -204,7 +210,7 @@ _WORD = r"[^\W\d_][\w'’-]*"  # any script's letters (Nguyễn, Zoë), then let
 STRONG_CUE = lazy(
     r"(?P<cue>\b(?:named|name\s+is|name\s+was|name's|name:|name\s+as|goes\s+by|signed\s+as|"
     # "full name 'Summer Day'", "name on acct is King Solomon Adeyemi"
-    r"name(?=\s*[\"“'‘])|name\s+on\s+(?:the\s+|his\s+|her\s+)?[\w-]+\s+(?:is|was|reads|says|:)|"
+    r"name(?=\s*[\"“'‘])(?!'s\b)|name\s+on\s+(?:the\s+|his\s+|her\s+)?[\w-]+\s+(?:is|was|reads|says|:)|"
     r"by\s+the\s+name\s+of|nickname(?:\s+is|\s+was)?|nicknamed|a\.k\.a\.?|aka|alias|"
     # a label for the person the note is about ("cardholder: okafor chidi")
     r"(?:cardholder|card\s+holder|account\s+holder|borrower|patron|member|customer|pt)\s*:"
@@ -262,7 +268,11 @@ ROLE_CUE = lazy(
 # "told") admits any given name; a looser one ("for", "from", "with", "called") asks more of a
 # name that is also a word. See ``cued_given_names``.
 PERSON_CUE = lazy(
-    r"(?P<cue>\b(?=[cCrRpPbBdDsSoOhHaAfFtTwWgGlLmMkK])(?i:(?P<person>"
+    r"(?P<cue>\b(?=[cCrRpPbBdDsSoOhHaAfFtTwWgGlLmMkKiIeE])(?i:(?P<person>"
+    # "card is under", "it's under", "holds are all under": whose name an account is in
+    r"(?:it|that|this|everything|they|cards?|accounts?|acct|holds?|fines?|stuff|reservation|"
+    r"request|hotspot|laptop|device)(?:['’]s|['’]re|\s+(?:is|are|was|were|should\s+be))?"
+    r"\s+(?:(?:all|still|listed|filed|probably|maybe)\s+)?under|"
     r"(?:checked\s+out|renewed|returned|requested|reserved|borrowed|placed|picked\s+up|"
     r"dropped\s+off|brought\s+in|signed\s+up)\s+by|(?:on\s+)?holds?\s+(?:for|under)|"
     r"(?:hold|save|keep|pull|set)\s+(?:it|them|this|that|these|those|one)\s+(?:aside\s+)?for|"
@@ -602,7 +612,7 @@ LOGIN_CUE = lazy(
     r"handle|gamer\s*tag|(?:discord|instagram|insta|ig|twitter|tiktok|snapchat|snap|reddit|"
     r"steam|xbox|psn|roblox|minecraft|twitch|youtube|facebook|fb)(?:\s+(?:user|name|"
     r"username|handle|account|acct|id|tag))?)|(?:user|acct|account|profile|login|handle))\b"
-    r"(?:\s*(?:is|was|:|=|#|-))?\s*(?P<quote>[\"“'‘]?))"
+    r"(?:\s*(?:is|was|:|=|#|-))?\s*(?P<quote>(?:(?!'s\b)[\"“'‘])?))"  # (not "account's")
     r"(?P<login>[\w.#-]*\w)",
     re.IGNORECASE)
 
@@ -1192,6 +1202,7 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
         return _mask_spans(text, found, "[name]")
 
     text = sub(SPELLED_OUT, _mask_spelled, text)
+    text = spans(text, dotted_initials(text))  # (before a cue takes "K" of "for K.L.")
     text = sub(STRONG_CUE, lambda m: _mask_words(m, strong=True), text)
     text = sub(TITLE_CUE, lambda m: _mask_words(m, strong=True), text)
     text = sub(WEAK_CUE, lambda m: _mask_words(m, strong=False), text)
@@ -1201,6 +1212,7 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     text = sub(ROLE_CUE, _mask_lower_name, text)
     text = spans(text, cued_given_names(text))
     text = spans(text, possessive_accounts(text))
+    text = spans(text, owned_given_names(text))  # (before a list takes "jen'd" whole)
     text = sub(INITIALS_SURNAME, _mask_initials_surname, text)
     text = sub(FIRST_INITIAL, _mask_first_initial, text)
     text = sub(SHORT_LAST_FIRST, _mask_short_last_first, text)
@@ -1211,6 +1223,7 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     if has.capital:  # (a person verb's words and a name's neighbours are capitalised)
         text = spans(text, before_person_verb(text))
     text = spans(text, find_names(text))
+    text = spans(text, opening_given_names(text) + quoted_nicknames(text))
     text = sub(NICKNAME, _mask_nickname, text)
     text = spans(text, _in_a_login(text, logins))
     if masked:

@@ -1,0 +1,210 @@
+"""Names as staff type them in chat, where no cue word comes before them.
+
+Staff at a busy desk write in lower case, use short forms and initials, and open a note with
+the person it is about: "kev s wants his holds", "rose from the knitting group asked about
+yarn", "dawn, the girl with the cat backpack", "a.j. left his charger", 'the kid "tank" was
+back', "jen'll be back at 4". ``bot.privacy.names`` finds names by their lists and their
+capitals; here a given name is found by where it stands and what follows it:
+
+* **a note or a sentence opened by a given name** (``opening_given_names``), followed by what a
+  person does, an initial, "from <a group>", or a comma and who they are. A given name that is
+  also an English word (rose, mark, hope, bill) asks for a doing only a person does ("asked",
+  "wants", "came in"), so "mark it lost", "bill the card", "hope springs book club" and "grace
+  period" stay;
+* **a given name with a contraction or a possessive** ("kev'll", "jen's here", "tell kev's
+  mom"): a short form no English word is, anywhere; one that is a word only before a relative
+  ("grace's mom");
+* **a nickname in quotes** after a person or before what a person does;
+* **initials with dots** ("a.j.", "J.R."), unless the dots spell an abbreviation
+  (``bot/data/privacy/typed_names.txt``: a.m., i.d., t.v., y.a.).
+
+Each function returns character spans to mask; the words after a name ("'ll", "'s") are left
+outside the span where they say nothing of who it is.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from bot.privacy import wordlists
+from bot.privacy.names import (
+    FUNCTION_WORDS,
+    HUMAN_DOES,
+    PERSON_DOES_AFTER,
+    PLACE_WORDS,
+    fold,
+    given_names,
+    nicknames,
+    ordinary_words,
+    person_lists,
+    staff_words,
+)
+
+# The same, for a staff word that is also a given name (will, may, june): a past doing that
+# no modal or month reads as ("will asked", "may said"), never "will you" or "may i".
+PAST_HUMAN_DOES = re.compile(
+    r"\s+(?:asked|wanted|said|told|called|emailed|phoned|texted|came\s+(?:in|by|back)|"
+    r"stopped\s+by|forgot|stole|complained)\b")
+# An initial after a given name ("kev s", "jade m."): not the words "a", "i" or "u".
+INITIAL_AFTER = re.compile(r"\s+(?![aiuAIU]\b)[A-Za-z]\.?(?=$|[\s,;:!?)])")
+# Who a person is, set off after their name ("dawn, the girl with ...", "kev (the tall one)").
+WHO_AFTER = re.compile(
+    r"\s*[,(]\s*(?:(?:the|a|an|that|this|our|my|your|his|her|their)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:kid|boy|girl|teen|tween|lady|man|woman|guy|gentleman|patron|one|regular|mom|dad|mother|"
+    r"father|son|daughter|grandma|grandpa|grandmother|grandfather|student|volunteer|neighbou?r|"
+    r"toddler|baby|child|cardholder|sister|brother|aunt|uncle|caller|visitor)|who)\b")
+# "rose from the knitting group asked", "kev from upstairs wants": where a person is from,
+# then what they do.
+_FROM = r"\s+from\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+"
+FROM_THEN_DOES = re.compile(rf"{_FROM}(?={HUMAN_DOES.pattern})")
+FROM_THEN_ACTS = re.compile(rf"{_FROM}(?={PERSON_DOES_AFTER.pattern})")
+# The name lists of English-speaking countries (Faker's: the US census lists, the British, Irish
+# and New Zealand ones; "en" alone is a list of every locale's names).
+ENGLISH_LOCALES = ("en_US", "en_GB", "en_IE", "en_NZ")
+# A note's or a sentence's first word, in lower case.
+OPENING = re.compile(
+    r"(?:^|(?<=[.!?;\n(\"“•*>]))\s*(?P<word>[a-z]{2,})(?P<tail>['’](?:s|ll|d|re|ve))?"
+    r"(?![\w'’-])")
+# A given name anywhere, with a contraction or a possessive ("kev'll", "tell jen's mom").
+OWNED = re.compile(r"(?<![\w'’.\[-])(?P<word>[a-z]{2,})(?P<tail>['’](?:s|ll|d|re|ve))(?![\w'’-])")
+# Whom a possessive given name that is also a word has: a relative or someone in charge of them.
+RELATIVE_AFTER = re.compile(
+    r"\s+(?:mom|mum|dad|mother|father|son|daughter|kid|kids|wife|husband|sister|brother|"
+    r"grandma|grandpa|grandmother|grandfather|aunt|uncle|friend|boyfriend|girlfriend|partner|"
+    r"caseworker|teacher|nanny|guardian|parents?|family|ex)\b")
+# A nickname in quotes: after a person ("the kid 'tank'", 'call him "Boo"') or before what a
+# person does ('"jojo" left her scarf').
+QUOTED = re.compile(
+    r"(?:^|(?<=[\s(]))(?P<quote>[\"“'‘])(?P<words>[A-Za-z][\w’-]{1,20}"
+    r"(?:\s+[A-Za-z][\w’-]{1,20})?)[\"”'’](?![\w'’])")
+PERSON_BEFORE = re.compile(
+    r"(?:\b(?:kid|boy|girl|teen|guy|lady|man|woman|patron|son|daughter|brother|sister|friend|"
+    r"dude|gentleman|regular|toddler|child|tween)\s*,?|\b(?:call|calls|called|calling)\s+"
+    r"(?:him|her|them|me|himself|herself|themselves)|\b(?:known\s+as|nicknamed))\s*$",
+    re.IGNORECASE)
+# Initials with dots ("a.j.", "J.R.", "t.j"), not an abbreviation.
+# (the last dot may be left off in capitals only: "x.y" is no one's)
+DOTTED_INITIALS = re.compile(
+    r"(?<![\w.’'-])(?:(?:[A-Za-z]\.){2,3}|[A-Z]\.[A-Z](?:\.[A-Z])?)(?![\w.’'-])")
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    """Dotted abbreviations that are no one's initials (``typed_names.txt``)."""
+    return frozenset(w.lower() for w in wordlists.words("typed_names.txt")["dotted"])
+
+
+@cache
+def _worded_given_names() -> frozenset[str]:
+    """Given names that are also English words and common as names in English: in the lists of
+    English-speaking countries or the nicknames list (rose, mark, hope, sam), not any locale's
+    (all 31 lists make "friend", "press" and "unknown" names too), less the words that name a
+    kind of person (``typed_names.txt``: "guy asked" is no one's name)."""
+    english = {fold(name) for attribute, names in person_lists(ENGLISH_LOCALES)
+               if attribute.startswith("first_names") for name in names}
+    people = wordlists.words("typed_names.txt")["people"]
+    return frozenset(name for name in given_names()[1]
+                     if (name in english or name in nicknames()) and name not in people)
+
+
+def _kind(word: str) -> str | None:
+    """``plain`` (a given name or a short form no English word is: kev, priya), ``worded`` (one
+    that is: rose, mark), ``staff`` (a staff word that is also a given name: will, may, june),
+    or None (no given name, or a word that never names anyone here)."""
+    bare = fold(word)
+    if bare in FUNCTION_WORDS:
+        return None
+    plain, worded = given_names()
+    if bare in staff_words():
+        return "staff" if bare in worded else None
+    if bare in plain:
+        return "plain"
+    if bare in _worded_given_names() and bare not in PLACE_WORDS:
+        return "worded"
+    return None
+
+
+def opening_given_names(text: str) -> list[tuple[int, int]]:
+    """A given name in lower case that opens the note or a sentence, where what follows says it
+    is a person (see the module's docstring). A masked surname may follow ("hope [name] came
+    in"): the given name is masked with it."""
+    spans = []
+    for match in OPENING.finditer(text):
+        word, tail = match.group("word"), match.group("tail")
+        kind = _kind(word)
+        if kind is None:
+            continue
+        end = match.end()
+        name_end = match.end("word")
+        beside = re.match(r"\s+\[name\]", text[end:]) if not tail else None
+        if beside:
+            end += beside.end()
+        initial = INITIAL_AFTER.match(text, end) if not tail else None
+        if initial and _acts(text, initial.end(), kind, initial=True):
+            spans.append((match.start("word"), initial.end()))  # the initial is the surname's
+        elif _acts(text, end, kind, tail=tail):
+            spans.append((match.start("word"), end if beside else name_end))
+    return spans
+
+
+def _acts(text: str, end: int, kind: str, tail: str | None = None,
+          initial: bool = False) -> bool:
+    """What follows ``text[:end]`` says that the given name of ``kind`` before it is a person."""
+    if kind == "staff":
+        return not tail and bool(PAST_HUMAN_DOES.match(text, end))
+    if HUMAN_DOES.match(text, end) or WHO_AFTER.match(text, end):
+        return True
+    if not tail and (FROM_THEN_DOES.match(text, end)
+                     or kind == "plain" and FROM_THEN_ACTS.match(text, end)):
+        return True
+    if kind == "plain":  # a short form no word is: any person's doing, an initial, a contraction
+        return initial or bool(tail) or bool(PERSON_DOES_AFTER.match(text, end))
+    return initial and bool(PERSON_DOES_AFTER.match(text, end))
+
+
+def owned_given_names(text: str) -> list[tuple[int, int]]:
+    """``kev'll``, ``jen's here``, ``tell kev's mom``, ``grace's dad``: a given name with a
+    contraction or a possessive, anywhere in the note (the contraction left outside the mask,
+    as "[name]'ll be back"; a possessive's "'s" goes with the name, as the other rules mask it)."""
+    if "'" not in text and "’" not in text:
+        return []
+    spans = []
+    for match in OWNED.finditer(text):
+        kind = _kind(match.group("word"))
+        possessive = match.group("tail")[1:] == "s"
+        if kind == "plain" or kind == "worded" and (
+                not possessive or RELATIVE_AFTER.match(text, match.end())):
+            spans.append((match.start(), match.end() if possessive else match.end("word")))
+    return spans
+
+
+def quoted_nicknames(text: str) -> list[tuple[int, int]]:
+    """A nickname in quotes after a person or a naming verb, or before a person's doing."""
+    spans = []
+    for match in QUOTED.finditer(text):
+        words = match.group("words")
+        bare = fold(words.split()[0])
+        if bare in FUNCTION_WORDS or bare in staff_words():
+            continue
+        first = words.split()[0]
+        # before a doing, a given name or a capitalised word no list has as a word ('"lost"
+        # said too' quotes a word)
+        acting = HUMAN_DOES.match(text, match.end()) and (
+            _kind(first) is not None or first[:1].isupper() and bare not in ordinary_words())
+        if acting or PERSON_BEFORE.search(text, 0, match.start()):
+            spans.append(match.span("words"))
+    return spans
+
+
+def dotted_initials(text: str) -> list[tuple[int, int]]:
+    """``a.j.``, ``J.R.``: a person's initials, unless the letters spell an abbreviation."""
+    if "." not in text:
+        return []
+    spans = []
+    for match in DOTTED_INITIALS.finditer(text):
+        letters = match.group(0).lower()
+        if letters.rstrip(".") + "." in _abbreviations() or letters in _abbreviations():
+            continue
+        spans.append(match.span())
+    return spans
