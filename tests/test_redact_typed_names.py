@@ -11,8 +11,10 @@ amber, heather), which must come through unchanged.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.privacy.redact import redact
+from bot.privacy.redact import WITHHELD, redact
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -30,6 +32,9 @@ from bot.privacy.redact import redact
     ("printer's fixed. hunter, the kid who always sits by pc 3, says thanks",
      "printer's fixed. [name], the kid who always sits by pc 3, says thanks"),
     ("will asked if his holds came in", "[name] asked if his holds came in"),
+    # capitalised as a sentence opens, the same
+    ("Hope asked about the color printer", "[name] asked about the color printer"),
+    ("Printer's fixed. Will came by for it", "Printer's fixed. [name] came by for it"),
     # with a surname another rule masked: the given name goes with it
     ("hope kowalczyk came in for her hold", "[name] came in for her hold"),
     # a given name that is also a word, then a surname no list has: what a person does
@@ -43,6 +48,8 @@ from bot.privacy.redact import redact
     ('the boy "moose" left his jacket again', 'the boy "[name]" left his jacket again'),
     ("his friends call him 'tater'", "his friends call him '[name]'"),
     ('"Sparky" asked for the wifi code', '"[name]" asked for the wifi code'),
+    # beside a given name, and the surname after it
+    ('lucas "moose" brennagh wants his holds', '[name] wants his holds'),
     # initials with dots, in either case
     ("a.j. left his charger at pc 6", "[name] left his charger at pc 6"),
     ("r.t. said he'd pay the fine friday", "[name] said he'd pay the fine friday"),
@@ -63,6 +70,7 @@ def test_a_name_typed_without_a_cue_is_masked(text: str, expected: str) -> None:
     "amber alert came through on the radio",
     "heather from the catalog is on back order",
     "mark it lost and bill the card",
+    "Mark it lost. Bill the card. Will you hold it? May I help?",
     "guy from the copier company came to fix it",
     "press release went out this morning",
     # quotes around words, not names
@@ -168,3 +176,24 @@ CLEAN_DESK_TALK = [
 @pytest.mark.parametrize("text", CLEAN_DESK_TALK)
 def test_clean_desk_talk_is_unchanged(text: str) -> None:
     assert redact(text) == text
+
+
+# Pieces of notes as staff type them: given names in lower case (some also words), initials,
+# quotes, contractions, the cue words of the rules above and plain desk words.
+_PIECES = ("kev", "jen", "rose", "mark", "hope", "bill", "will", "may", "grace", "jade", "s",
+           "m.", "a.j.", "J.R.", "kev'll", "jen's", "mark's", "rose'd", "'tank'", '"moose"', ",",
+           ".", "(", ")", "from", "the",
+           "knitting", "group", "asked", "wants", "said", "came", "in", "is", "under", "card",
+           "it's", "account", "kid", "boy", "call", "him", "with", "lost", "period", "springs",
+           "[name]", "holds", "fines", "tank", "moose", "okafor", "kowalczyk")
+_typed_note = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(note=_typed_note)
+def test_redacting_typed_names_never_fails_and_is_idempotent(note: str) -> None:
+    """Whatever order the pieces come in, no rule faults (a fault would withhold the note) and
+    masking again masks nothing more."""
+    once = redact(note)
+    assert once != WITHHELD
+    assert redact(once) == once
