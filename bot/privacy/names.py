@@ -695,7 +695,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
         if (run and not place and not other and not _place_or_author(text, run)
                 and not _word_opening(text, run)
                 and _is_name(run, text)):
-            spans.append((run[0][0].start, run[-1][0].end))
+            spans.append((run[0][0].start, _past_its_quote(text, run)))
         run.clear()
 
     for token in tokens:
@@ -728,6 +728,16 @@ def find_names(text: str) -> list[tuple[int, int]]:
     return spans + foreign_names(text) if foreign else spans
 
 
+def _past_its_quote(text: str, run: list[tuple[Token, str]]) -> int:
+    """Where a name's span ends: past the quote that closes a nickname opened inside it
+    (Ignatius 'Iggy' → all of it, not "Ignatius 'Iggy" with a quote left over)."""
+    end = run[-1][0].end
+    if text[end: end + 1] in _CLOSING and re.search(r"(?:^|\s)[\"“'‘]", text[run[0][0].start: end]):
+        return end + 1
+    return end
+
+
+_CLOSING = frozenset("\"”'’")
 _SET_OFF_AFTER = lazy(r"\s*[,(]")
 # How English adverbs, adjectives and nouns end (locally, civic, setting, kindness): a word no
 # list knows that ends so is far more often a word than a surname.
@@ -852,10 +862,10 @@ def _ends_a_name(text: str, token: Token, run: list[tuple[Token, str]]) -> bool:
 
 def _comma_joins(run: list[tuple[Token, str]], kind: str) -> bool:
     """``Doe, Jane``: a comma joins two capitalised names, not a list of ordinary words."""
+    if all(k == "masked" for _, k in run):  # (masks side by side are one name)
+        return kind in ("listed", "strong", "weak", "proper")
     if len(run) != 1:
         return False
-    if run[0][1] == "masked":
-        return kind in ("listed", "strong", "weak", "proper")
     if run[0][1] == "listed" or kind == "listed":  # lopez, roberto
         return run[0][1] in ("listed", "strong") and kind in ("listed", "strong")
     return run[0][1] in ("strong", "weak", "proper", "initialcap") and kind in ("strong", "weak")

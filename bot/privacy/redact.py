@@ -392,8 +392,9 @@ BEFORE_IDENTIFIER = lazy(
     r"|\s*,\s*(?:about|around|approx\.?|maybe|~)?\s*\d{1,3}\s*,"
     r"|\s*\(\s*\d{1,2}\s*(?:yrs?|years?(?:\s+old)?|y/?o|años|anos|ans|jahre|lat)?\.?\s*\)"
     r"|\s*\(\s*\[handle\])")  # Oleksandr ([handle] on discord)
-# A nickname in brackets or quotes right after a masked name ("[name] (jav)", "[name] 'Bo'").
-NICKNAME = lazy(r"(?P<cue>\[name\]\s*[(\"“'‘]\s*)(?P<words>[^\W\d_][\w.'’-]{1,20}?)"
+# A nickname in brackets or quotes right after a masked name ("[name] (jav)", "[name] 'Bo'"; an
+# apostrophe right after it is a contraction's: "[name]'ll").
+NICKNAME = lazy(r"(?P<cue>\[name\](?:\s*[(\"“‘]|\s+')\s*)(?P<words>[^\W\d_][\w.'’-]{1,20}?)"
                       r"(?=\s*[)\"”'’])")
 
 # Words that follow a cue but are not names (data: bot/data/privacy/not_names.txt).
@@ -1212,7 +1213,8 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     text = sub(ROLE_CUE, _mask_lower_name, text)
     text = spans(text, cued_given_names(text))
     text = spans(text, possessive_accounts(text))
-    text = spans(text, owned_given_names(text))  # (before a list takes "jen'd" whole)
+    # (before a list takes "jen'd" whole, or 'lucas "moose' without its closing quote)
+    text = spans(text, owned_given_names(text) + quoted_nicknames(text))
     text = sub(INITIALS_SURNAME, _mask_initials_surname, text)
     text = sub(FIRST_INITIAL, _mask_first_initial, text)
     text = sub(SHORT_LAST_FIRST, _mask_short_last_first, text)
@@ -1223,14 +1225,23 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     if has.capital:  # (a person verb's words and a name's neighbours are capitalised)
         text = spans(text, before_person_verb(text))
     text = spans(text, find_names(text))
-    text = spans(text, opening_given_names(text) + quoted_nicknames(text))
+    named = text
+    text = spans(text, opening_given_names(text))
     text = sub(NICKNAME, _mask_nickname, text)
     text = spans(text, _in_a_login(text, logins))
     if masked:
         if has.capital:
             text = spans(text, beside_a_name(text))  # (its words are mentions too: Summer ...)
         text = _mask_spans(text, mentions_again(text, masked), "[name]")
-    return text
+    if text != named:  # a mask made since is beside a word a list has ("kev'll jen [name]")
+        text = NICKNAME.sub(_mask_nickname, _mask_spans(text, find_names(text), "[name]"))
+    # masks side by side are one name, as masking again would find them ("[name] [name]", a
+    # nickname '[name] "[name]"', '[name] ([name])'), so that redacting twice changes nothing
+    return _SIDE_BY_SIDE.sub("[name]", text) if "[name]" in text else text
+
+
+_SIDE_BY_SIDE = re.compile(
+    r"\[name\](?:[ \t]+\[name\]|\s*[(\"“'‘]\s*\[name\]\s*[)\"”'’](?![\w'’]))+")
 
 
 def _replaced(before: str, after: str) -> str:

@@ -35,6 +35,7 @@ from bot.privacy.names import (
     PLACE_WORDS,
     fold,
     given_names,
+    name_lists,
     nicknames,
     ordinary_words,
     person_lists,
@@ -62,9 +63,9 @@ FROM_THEN_ACTS = re.compile(rf"{_FROM}(?={PERSON_DOES_AFTER.pattern})")
 # The name lists of English-speaking countries (Faker's: the US census lists, the British, Irish
 # and New Zealand ones; "en" alone is a list of every locale's names).
 ENGLISH_LOCALES = ("en_US", "en_GB", "en_IE", "en_NZ")
-# A note's or a sentence's first word, in lower case.
+# A note's or a sentence's first word (in lower case, or capitalised: "Hope asked" is Hope).
 OPENING = re.compile(
-    r"(?:^|(?<=[.!?;\n(\"“•*>]))\s*(?P<word>[a-z]{2,})(?P<tail>['’](?:s|ll|d|re|ve))?"
+    r"(?:^|(?<=[.!?;\n(\"“•*>]))\s*(?P<word>[A-Za-z][a-z]+)(?P<tail>['’](?:s|ll|d|re|ve))?"
     r"(?![\w'’-])")
 # A given name anywhere, with a contraction or a possessive ("kev'll", "tell jen's mom").
 OWNED = re.compile(r"(?<![\w'’.\[-])(?P<word>[a-z]{2,})(?P<tail>['’](?:s|ll|d|re|ve))(?![\w'’-])")
@@ -78,6 +79,9 @@ RELATIVE_AFTER = re.compile(
 QUOTED = re.compile(
     r"(?:^|(?<=[\s(]))(?P<quote>[\"“'‘])(?P<words>[A-Za-z][\w’-]{1,20}"
     r"(?:\s+[A-Za-z][\w’-]{1,20})?)[\"”'’](?![\w'’])")
+# A given name right before a quoted nickname, and the surname right after it.
+GIVEN_BEFORE = re.compile(r"(?<![\w'’-])(?P<given>[A-Za-z][a-z]+)\s+$")
+SURNAME_AFTER = re.compile(r"\s+(?P<surname>[A-Za-z][a-z'’-]+)(?![\w'’-])")
 PERSON_BEFORE = re.compile(
     r"(?:\b(?:kid|boy|girl|teen|guy|lady|man|woman|patron|son|daughter|brother|sister|friend|"
     r"dude|gentleman|regular|toddler|child|tween)\s*,?|\b(?:call|calls|called|calling)\s+"
@@ -180,7 +184,8 @@ def owned_given_names(text: str) -> list[tuple[int, int]]:
 
 
 def quoted_nicknames(text: str) -> list[tuple[int, int]]:
-    """A nickname in quotes after a person or a naming verb, or before a person's doing."""
+    """A nickname in quotes after a person, a naming verb or a given name ('james "jimbo"
+    okafor': the names beside it too), or before a person's doing."""
     spans = []
     for match in QUOTED.finditer(text):
         words = match.group("words")
@@ -192,9 +197,26 @@ def quoted_nicknames(text: str) -> list[tuple[int, int]]:
         # said too' quotes a word)
         acting = HUMAN_DOES.match(text, match.end()) and (
             _kind(first) is not None or first[:1].isupper() and bare not in ordinary_words())
-        if acting or PERSON_BEFORE.search(text, 0, match.start()):
-            spans.append(match.span("words"))
+        given = GIVEN_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        if given and _kind(given.group("given")) is not None:
+            spans.append(given.span("given"))
+            surname = SURNAME_AFTER.match(text, match.end())
+            if surname and _a_surname(text, surname):
+                spans.append(surname.span("surname"))
+        elif not (acting or PERSON_BEFORE.search(text, 0, match.start())):
+            continue
+        spans.append(match.span("words"))
     return spans
+
+
+def _a_surname(text: str, after: re.Match[str]) -> bool:
+    """The word after a quoted nickname is the surname: a listed one, or one followed by what a
+    person does or set off by a comma ('"jimbo" okafor wants')."""
+    bare = fold(after.group("surname"))
+    if bare in FUNCTION_WORDS or bare in staff_words() or bare in ordinary_words():
+        return False
+    return (bare in name_lists()[1] or bool(PERSON_DOES_AFTER.match(text, after.end()))
+            or text[after.end(): after.end() + 1] in (",", "("))
 
 
 def dotted_initials(text: str) -> list[tuple[int, int]]:
