@@ -761,7 +761,7 @@ PERSON_DOES_AFTER = lazy(
 # What only a person does, right after a word that may be a name or an English word: "rose
 # asked", "mark wants", "hope came in" (not "hope springs", "grace period is", "amber alert
 # came through", "mark it lost").
-HUMAN_DOES = re.compile(
+HUMAN_DOES = lazy(
     r"\s+(?:asked|asks|asking|wants|wanted|said|says|told|tells|called|calls|emailed|phoned|"
     r"texted|came\s+(?:in|by|back|to)|comes\s+(?:in|by)|stopped\s+by|dropped\s+by|forgot|stole|"
     r"steals|lives|lived|complained|yelled|cried|refused|insists|insisted|claims|claimed|swears|"

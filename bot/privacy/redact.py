@@ -1240,7 +1240,7 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     return _SIDE_BY_SIDE.sub("[name]", text) if "[name]" in text else text
 
 
-_SIDE_BY_SIDE = re.compile(
+_SIDE_BY_SIDE = lazy(
     r"\[name\](?:[ \t]+\[name\]|\s*[(\"“'‘]\s*\[name\]\s*[)\"”'’](?![\w'’]))+")
 
 

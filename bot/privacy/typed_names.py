@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from bot.lazyregex import lazy
 from bot.privacy import wordlists
 from bot.privacy.names import (
     FUNCTION_WORDS,
@@ -44,13 +45,13 @@ from bot.privacy.names import (
 
 # The same, for a staff word that is also a given name (will, may, june): a past doing that
 # no modal or month reads as ("will asked", "may said"), never "will you" or "may i".
-PAST_HUMAN_DOES = re.compile(
+PAST_HUMAN_DOES = lazy(
     r"\s+(?:asked|wanted|said|told|called|emailed|phoned|texted|came\s+(?:in|by|back)|"
     r"stopped\s+by|forgot|stole|complained)\b")
 # An initial after a given name ("kev s", "jade m."): not the words "a", "i" or "u".
-INITIAL_AFTER = re.compile(r"\s+(?![aiuAIU]\b)[A-Za-z]\.?(?=$|[\s,;:!?)])")
+INITIAL_AFTER = lazy(r"\s+(?![aiuAIU]\b)[A-Za-z]\.?(?=$|[\s,;:!?)])")
 # Who a person is, set off after their name ("dawn, the girl with ...", "kev (the tall one)").
-WHO_AFTER = re.compile(
+WHO_AFTER = lazy(
     r"\s*[,(]\s*(?:(?:the|a|an|that|this|our|my|your|his|her|their)\s+(?:[a-z]+\s+){0,2}?"
     r"(?:kid|boy|girl|teen|tween|lady|man|woman|guy|gentleman|patron|one|regular|mom|dad|mother|"
     r"father|son|daughter|grandma|grandpa|grandmother|grandfather|student|volunteer|neighbou?r|"
@@ -58,38 +59,38 @@ WHO_AFTER = re.compile(
 # "rose from the knitting group asked", "kev from upstairs wants": where a person is from,
 # then what they do.
 _FROM = r"\s+from\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+"
-FROM_THEN_DOES = re.compile(rf"{_FROM}(?={HUMAN_DOES.pattern})")
-FROM_THEN_ACTS = re.compile(rf"{_FROM}(?={PERSON_DOES_AFTER.pattern})")
+FROM_THEN_DOES = lazy(rf"{_FROM}(?={HUMAN_DOES.pattern})")
+FROM_THEN_ACTS = lazy(rf"{_FROM}(?={PERSON_DOES_AFTER.pattern})")
 # The name lists of English-speaking countries (Faker's: the US census lists, the British, Irish
 # and New Zealand ones; "en" alone is a list of every locale's names).
 ENGLISH_LOCALES = ("en_US", "en_GB", "en_IE", "en_NZ")
 # A note's or a sentence's first word (in lower case, or capitalised: "Hope asked" is Hope).
-OPENING = re.compile(
+OPENING = lazy(
     r"(?:^|(?<=[.!?;\n(\"“•*>]))\s*(?P<word>[A-Za-z][a-z]+)(?P<tail>['’](?:s|ll|d|re|ve))?"
     r"(?![\w'’-])")
 # A given name anywhere, with a contraction or a possessive ("kev'll", "tell jen's mom").
-OWNED = re.compile(r"(?<![\w'’.\[-])(?P<word>[a-z]{2,})(?P<tail>['’](?:s|ll|d|re|ve))(?![\w'’-])")
+OWNED = lazy(r"(?<![\w'’.\[-])(?P<word>[a-z]{2,})(?P<tail>['’](?:s|ll|d|re|ve))(?![\w'’-])")
 # Whom a possessive given name that is also a word has: a relative or someone in charge of them.
-RELATIVE_AFTER = re.compile(
+RELATIVE_AFTER = lazy(
     r"\s+(?:mom|mum|dad|mother|father|son|daughter|kid|kids|wife|husband|sister|brother|"
     r"grandma|grandpa|grandmother|grandfather|aunt|uncle|friend|boyfriend|girlfriend|partner|"
     r"caseworker|teacher|nanny|guardian|parents?|family|ex)\b")
 # A nickname in quotes: after a person ("the kid 'tank'", 'call him "Boo"') or before what a
 # person does ('"jojo" left her scarf').
-QUOTED = re.compile(
+QUOTED = lazy(
     r"(?:^|(?<=[\s(]))(?P<quote>[\"“'‘])(?P<words>[A-Za-z][\w’-]{1,20}"
     r"(?:\s+[A-Za-z][\w’-]{1,20})?)[\"”'’](?![\w'’])")
 # A given name right before a quoted nickname, and the surname right after it.
-GIVEN_BEFORE = re.compile(r"(?<![\w'’-])(?P<given>[A-Za-z][a-z]+)\s+$")
-SURNAME_AFTER = re.compile(r"\s+(?P<surname>[A-Za-z][a-z'’-]+)(?![\w'’-])")
-PERSON_BEFORE = re.compile(
+GIVEN_BEFORE = lazy(r"(?<![\w'’-])(?P<given>[A-Za-z][a-z]+)\s+$")
+SURNAME_AFTER = lazy(r"\s+(?P<surname>[A-Za-z][a-z'’-]+)(?![\w'’-])")
+PERSON_BEFORE = lazy(
     r"(?:\b(?:kid|boy|girl|teen|guy|lady|man|woman|patron|son|daughter|brother|sister|friend|"
     r"dude|gentleman|regular|toddler|child|tween)\s*,?|\b(?:call|calls|called|calling)\s+"
     r"(?:him|her|them|me|himself|herself|themselves)|\b(?:known\s+as|nicknamed))\s*$",
     re.IGNORECASE)
 # Initials with dots ("a.j.", "J.R.", "t.j"), not an abbreviation.
 # (the last dot may be left off in capitals only: "x.y" is no one's)
-DOTTED_INITIALS = re.compile(
+DOTTED_INITIALS = lazy(
     r"(?<![\w.’'-])(?:(?:[A-Za-z]\.){2,3}|[A-Z]\.[A-Z](?:\.[A-Z])?)(?![\w.’'-])")
 
 
