@@ -184,3 +184,27 @@ def test_a_card_said_to_be_elsewhere_is_no_card_in_hand(opening: str) -> None:
     assert 'Did you mean "No card and no card number"?' in said
     assert "→ Yes, they have the child's card or card number" not in said
     assert "you may share what's checked out or overdue" not in said
+
+
+@pytest.mark.parametrize("opening", [
+    "cop wants the name of whoever had the laptop checked out that got stolen, no emergency, no "
+    "warrant. actually hold on he just said he does have a subpoena",
+    "officer asking who checked out a dvd, no warrant. wait, he does have a subpoena",
+    "deputy wants a patrons address, said no paperwork. oh wait she does have a subpoena with her",
+])
+def test_a_correction_that_insists_applies_the_last_stated_fact(opening: str) -> None:
+    """[E4, W14] "he does have a subpoena" after "no warrant" was only offered ("does" read as
+    a question, as in "does he have a warrant?"): the last-stated fact is applied."""
+    read = {p.question: (p.choice, p.suggested)
+            for p in prefill(CATALOGUE.flow("westmont", "law-enforcement-request"), opening)}
+    assert read.get("document") == ("subpoena", False), read
+
+
+@pytest.mark.parametrize("opening", [
+    "officer asking does the library need a warrant to give him records",
+    "cop asking what a patron checked out, does he need a subpoena for that",
+])
+def test_does_asking_still_only_offers(opening: str) -> None:
+    read = {p.question: p for p in prefill(
+        CATALOGUE.flow("westmont", "law-enforcement-request"), opening)}
+    assert "document" not in read or read["document"].suggested, read
