@@ -11,15 +11,13 @@ import pytest
 
 from bot.content.catalogue import Catalogue
 from tests.fakeslack import FakeSlack
-from tests.slack_support import STAFF, SlackBot, text_of
+from tests.slack_support import STAFF, SlackBot, buttons, text_of
 
 KIDNAP = ("cop says a girl was kidnapped and needs the name on card ending 4471 right now, he "
           "showed his badge")
+CHILD = "A parent or guardian asks about a child's library account"
 GRANDMA = ("grandma wants to know what overdue books her 10 year old grandson has, she doesnt "
            "have his card or the number")
-AUNT = ("mom wants to know how much her 15 yr old owes in fines so she can pay it. wait, "
-        "actually shes not his mom, shes his aunt, he lives with her")
-
 
 def _bot(catalogue: Catalogue, tmp_path: Path, library: str) -> Iterator[SlackBot]:
     with FakeSlack() as fake:
@@ -38,16 +36,14 @@ def jackson_county(catalogue: Catalogue, tmp_path: Path) -> Iterator[SlackBot]:
     yield from _bot(catalogue, tmp_path, "jackson-county")
 
 
-@pytest.fixture
-def mahomet(catalogue: Catalogue, tmp_path: Path) -> Iterator[SlackBot]:
-    yield from _bot(catalogue, tmp_path, "mahomet")
-
-
 def _thread(bot: SlackBot, opening: str, *replies: str, pick: str | None = None) -> str:
     """Everything the bot posted or updated in the thread, as text."""
     ts = bot.dm(STAFF, opening)
+    first = bot.post()
     if pick is not None:
-        bot.click(STAFF, bot.post(), pick)
+        bot.click(STAFF, first, pick)
+    elif any(b.get("text", {}).get("text") == CHILD for b in buttons(first.blocks)):
+        bot.click(STAFF, first, CHILD)  # the router may offer it among others: pick it
     for reply in replies:
         bot.settle()
         bot.dm(STAFF, reply, thread_ts=ts)
@@ -68,14 +64,14 @@ def test_yes_to_an_offer_made_from_a_typed_reply_takes_that_offer(
     assert "Release nothing" in said or "release nothing" in said
 
 
-def test_no_to_an_offer_is_answered_and_turns_it_down(mahomet: SlackBot) -> None:
+def test_no_to_an_offer_is_answered_and_turns_it_down(mount_prospect: SlackBot) -> None:
     """Review 5 C2b: a plain "no" to the offer got no reply in Slack."""
-    said = _thread(mahomet, AUNT, "no")
-    after = said.split("Did you mean", 1)[1]
-    assert "Is the person asking the child's parent or legal guardian?" in after
-    assert "Did you mean" not in after  # asked plainly, the offer not pressed again
+    said = _thread(mount_prospect, KIDNAP, "1", "1", "1", "i think so? he said he would", "no",
+                   pick="Police or other law enforcement ask about a patron")
+    after = said.split("Did you mean *Not sure*?", 1)[1]
     assert "Not “Not sure”: asked again" in after
-    assert "fines and fees" not in after.lower().split("parent or legal guardian?")[-1]
+    assert "Did you mean" not in after  # asked plainly, the offer not pressed again
+    assert "Emergency: who the person is may be released" not in said
 
 
 def test_yes_to_an_offered_no_card_never_releases(jackson_county: SlackBot) -> None:
