@@ -14,6 +14,12 @@ from bot.privacy.redact import redact
     ("rose pellingham, the one with the overdue dvds", "pellingham"),
     ("mark pellingham stole a card", "pellingham"),
     ("sandy ashgrove lives on elm, she called", "ashgrove"),
+    # a surname built as English words are (-ing, -ly, -ed), set off before an age or phone:
+    # the number makes the pair a person's particulars (review 5 C5)
+    ("mark spelling, 14, wants his holds", "spelling"),
+    ("dawn stebbing, 16, asked for her checkouts", "stebbing"),
+    ("rose fielding, 555-0123, wants a call back", "fielding"),
+    ("grace darling (9) was picked up late", "darling"),
 ])
 def test_a_set_off_or_acting_lower_case_name_is_masked(text: str, gone: str) -> None:
     assert gone not in redact(text)

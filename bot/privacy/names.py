@@ -739,6 +739,9 @@ def _past_its_quote(text: str, run: list[tuple[Token, str]]) -> int:
 
 _CLOSING = frozenset("\"”'’")
 _SET_OFF_AFTER = lazy(r"\s*[,(]")
+# ... and then a number (an age, a phone, a house number): a person's particulars, so the pair
+# is a name whatever its second word looks like ("mark spelling, 14,", "dawn stebbing (16)").
+_SET_OFF_BY_NUMBER = lazy(r"\s*[,(]\s*(?:age\s*|aged\s*)?\d")
 # How English adverbs, adjectives and nouns end (locally, civic, setting, kindness): a word no
 # list knows that ends so is far more often a word than a surname.
 _ENGLISH_ENDING = lazy(
@@ -895,7 +898,8 @@ def _is_name(run: list[tuple[Token, str]], text: str) -> bool:
             # or address ("jane ashgrove, 42, lives", "joy van-dyke (16 yrs)"), unless the
             # second word is built as English words are ("silver civic,", "skip locally,")
             or bool(_SET_OFF_AFTER.match(text, run[-1][0].end))
-            and not _ENGLISH_ENDING.search(run[-1][0].bare))
+            and not _ENGLISH_ENDING.search(run[-1][0].bare)
+            or bool(_SET_OFF_BY_NUMBER.match(text, run[-1][0].end)))
     if kinds == ["listed"]:  # one lower-case listed word: a name if it is no English word
         return _lone_name(run[0][0].bare)
     if "listed" in kinds:  # lower case: a first name and a surname side by side, either order
