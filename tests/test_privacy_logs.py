@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.catalogue import Catalogue
 from bot.ops import logs
 from tests.fakeslack import FakeSlack
-from tests.slack_support import APP_TOKEN, BOT_TOKEN, STAFF, command_body
+from tests.slack_support import APP_TOKEN, BOT_TOKEN, STAFF, SlackBot, command_body
 from tests.test_slack_cli import environment
 
 PATRON = "Jordan Q. Whitfield"
@@ -118,3 +119,21 @@ def test_slack_libraries_stay_at_info_at_any_level(configured: Callable[[], str]
     assert "on_message" not in logged and "a debug line of the bot's own" in logged
     assert "Unhandled request" in logged  # a warning is kept, redacted
     assert "Whitfield" not in logged and CARD not in logged
+
+
+def test_handling_an_event_leaves_the_bots_own_loggers_alone(
+        catalogue: Catalogue, tmp_path: Path) -> None:
+    """Bolt sets the level of the logger named after its app on every request; the app is
+    not named after the bot's package, whose loggers keep the level ``configure`` gave the
+    root (before, one event at the root's WARNING silenced the bot's own debug lines for the
+    rest of the process, whatever ``--log-level`` said after)."""
+    own = logging.getLogger("frontdesk")
+    assert own.level == logging.NOTSET
+    with FakeSlack() as fake:
+        bot = SlackBot.start(fake, catalogue, tmp_path, config={"library": "mount-prospect"})
+        try:
+            bot.dm(STAFF, "cop at the desk wants to know what a patron checked out")
+            bot.post()
+        finally:
+            bot.stop()
+    assert own.level == logging.NOTSET

@@ -109,6 +109,9 @@ class _ServerErrorRetry(ServerErrorRetryHandler):
         return not _posts(request) and super()._can_retry(request=request, **kwargs)
 
 
+BOLT_APP_NAME = "slack_bolt.frontdesk"  # in Bolt's namespace: its debug lines are bodies
+
+
 def _sdk_logger() -> logging.Logger:
     """The client's logger, at INFO: slack_sdk formats each call's debug line (the whole
     payload, blocks and all) whenever its logger's *own* level is unset, debug on or off, and
@@ -385,7 +388,10 @@ def build_app(
         raise BoltError(f"auth.test failed: {exc.response.get('error')}") from None
     app = InboxApp(
         state=services.slack_state,
-        name="frontdesk",
+        # Bolt sets the level of the logger named after its app on every request (to the
+        # root's): named "frontdesk", that was the bot's own package logger, whose records
+        # then followed whatever the root's level was at the last request.
+        name=BOLT_APP_NAME,
         client=client,
         signing_secret=secrets.signing_secret,
         request_verification_enabled=bool(secrets.signing_secret),
