@@ -465,7 +465,7 @@ def _replied(catalogue: Catalogue, conversation: Conversation, question: Questio
                              either=literal.label if agrees else None)
     elif not agrees and literal is None:
         return _declined(catalogue, conversation, question, offered, said)
-    moved = answer(catalogue, conversation, question.id, offered, said, worded=True)
+    moved = _answer(catalogue, conversation, question.id, offered, said, worded=True)
     return _confirmed(catalogue, conversation, question, offered, said, moved)
 
 
@@ -585,7 +585,7 @@ def _cannot_change(catalogue: Catalogue, conversation: Conversation, flow: Flow,
         choice = match_choice(question, words)
         if choice is not None and question.circumstance and current.outcome is not None:
             # "actually the director is on vacation" after a warrant's page: whom it pages
-            moved = answer(catalogue, conversation, question.id, choice.id, said, worded=True)
+            moved = _answer(catalogue, conversation, question.id, choice.id, said, worded=True)
             if moved.outcome != current.outcome:
                 return moved
         if choice is not None or matcher(question).mentions(words):
