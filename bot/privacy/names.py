@@ -761,6 +761,13 @@ PERSON_DOES_AFTER = lazy(
     r"won't|can't|didn't|doesn't|isn't|wasn't|hasn't)\b")
 
 
+# A person's family, as the rules that read who someone is to a patron spell it (a role before
+# a name, who a name is set off as, whose relative a possessive names): one list, each rule
+# adding its own words around it.
+FAMILY = (r"mom|mother|dad|father|son|daughter|sister|brother|grandma|grandpa|grandmother|"
+          r"grandfather|aunt|uncle")
+
+
 # What only a person does, right after a word that may be a name or an English word: "rose
 # asked", "mark wants", "hope came in" (not "hope springs", "grace period is", "amber alert
 # came through", "mark it lost").

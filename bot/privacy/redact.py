@@ -73,6 +73,7 @@ from typing import NamedTuple, TypeVar
 from bot.lazyregex import LazyPattern, lazy
 from bot.privacy.descriptions import describe
 from bot.privacy.names import (
+    FAMILY,
     PERSON_DOES_AFTER,
     PLACE_WORDS,
     before_person_verb,
@@ -258,9 +259,8 @@ RANK_CUE = lazy(
     rf"(?P<words>{_WORD}(?:\s+{_WORD})?)",
     re.IGNORECASE)
 ROLE_CUE = lazy(
-    r"(?P<cue>\b(?:patron|patrons|kid|child|son|daughter|husband|wife|mom|mother|dad|father|"
-    r"brother|sister|boy|girl|teen|man|woman|guy|lady|user|customer|member|cardholder|parent|"
-    r"guardian|grandma|grandpa|grandmother|grandfather|aunt|uncle|caller|visitor)\s*,?\s+)"
+    r"(?P<cue>\b(?:patron|patrons|kid|child|husband|wife|boy|girl|teen|man|woman|guy|lady|"
+    rf"user|customer|member|cardholder|parent|guardian|caller|visitor|{FAMILY})\s*,?\s+)"
     r"(?P<words>[a-z][\w'’-]+\s+[a-z][\w'’-]+)")
 # A person cue, then a given name in lower case: staff type names in lower case in chat
 # ("checked out by kev yesterday", "holds for jen s", "patron lane asked", "the guy (tom?)").

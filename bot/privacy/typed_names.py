@@ -30,6 +30,7 @@ from functools import cache
 from bot.lazyregex import lazy
 from bot.privacy import wordlists
 from bot.privacy.names import (
+    FAMILY,
     FUNCTION_WORDS,
     HUMAN_DOES,
     PERSON_DOES_AFTER,
@@ -53,9 +54,8 @@ INITIAL_AFTER = lazy(r"\s+(?![aiuAIU]\b)[A-Za-z]\.?(?=$|[\s,;:!?)])")
 # Who a person is, set off after their name ("dawn, the girl with ...", "kev (the tall one)").
 WHO_AFTER = lazy(
     r"\s*[,(]\s*(?:(?:the|a|an|that|this|our|my|your|his|her|their)\s+(?:[a-z]+\s+){0,2}?"
-    r"(?:kid|boy|girl|teen|tween|lady|man|woman|guy|gentleman|patron|one|regular|mom|dad|mother|"
-    r"father|son|daughter|grandma|grandpa|grandmother|grandfather|student|volunteer|neighbou?r|"
-    r"toddler|baby|child|cardholder|sister|brother|aunt|uncle|caller|visitor)|who)\b")
+    r"(?:kid|boy|girl|teen|tween|lady|man|woman|guy|gentleman|patron|one|regular|student|"
+    rf"volunteer|neighbou?r|toddler|baby|child|cardholder|caller|visitor|{FAMILY})|who)\b")
 # "rose from the knitting group asked", "kev from upstairs wants": where a person is from,
 # then what they do.
 _FROM = r"\s+from\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+"
@@ -72,9 +72,8 @@ OPENING = lazy(
 OWNED = lazy(r"(?<![\w'’.\[-])(?P<word>[a-z]{2,})(?P<tail>['’](?:s|ll|d|re|ve))(?![\w'’-])")
 # Whom a possessive given name that is also a word has: a relative or someone in charge of them.
 RELATIVE_AFTER = lazy(
-    r"\s+(?:mom|mum|dad|mother|father|son|daughter|kid|kids|wife|husband|sister|brother|"
-    r"grandma|grandpa|grandmother|grandfather|aunt|uncle|friend|boyfriend|girlfriend|partner|"
-    r"caseworker|teacher|nanny|guardian|parents?|family|ex)\b")
+    r"\s+(?:mum|kid|kids|wife|husband|friend|boyfriend|girlfriend|partner|caseworker|teacher|"
+    rf"nanny|guardian|parents?|family|ex|{FAMILY})\b")
 # A nickname in quotes: after a person ("the kid 'tank'", 'call him "Boo"') or before what a
 # person does ('"jojo" left her scarf').
 QUOTED = lazy(
