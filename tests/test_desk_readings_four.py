@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.catalogue import Catalogue
-from bot.router import prefill
+from bot.router import PrefilledAnswer, prefill
 from tests.terminal_support import chat
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,9 +23,14 @@ def _said(lines: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _read(library: str, flow: str, opening: str) -> dict[str, PrefilledAnswer]:
+    """Question -> what ``opening`` fills in or offers for it at ``flow``."""
+    return {p.question: p for p in prefill(CATALOGUE.flow(library, flow), opening)}
+
+
 def _choices(library: str, flow: str, opening: str) -> dict[str, str]:
     """Question -> choice, for what ``opening`` fills in or offers at ``flow``."""
-    return {p.question: p.choice for p in prefill(CATALOGUE.flow(library, flow), opening)}
+    return {question: read.choice for question, read in _read(library, flow, opening).items()}
 
 
 M7 = ("guy wants a printout of his own checkout history, has his card and id. wait actually its "
@@ -53,7 +58,7 @@ def test_a_correction_in_the_opening_takes_back_the_card_it_corrects() -> None:
 def test_the_later_words_of_a_correction_re_answer_the_card_question(opening: str) -> None:
     """[D1] Whatever the router makes of these, once at the patron's own records the card the
     correction takes back is neither taken nor offered."""
-    read = {p.question: p for p in prefill(CATALOGUE.flow("mount-prospect", OWN), opening)}
+    read = _read("mount-prospect", OWN, opening)
     for question in ("identity", "own-card"):
         found = read.get(question)
         assert found is None or (found.suggested and found.choice == "not-sure"), found
@@ -76,8 +81,7 @@ def test_someone_elses_card_is_never_offered_as_their_own(opening: str) -> None:
     """[D6] "the card he's holding is his wife's card, not his own" offered "Yes, their own
     card": a hurried clerk types the number the bot suggests. A card taken back is offered as
     what it is (no card of their own), never as the release condition."""
-    flow = CATALOGUE.flow("mount-prospect", OWN)
-    read = {p.question: p for p in prefill(flow, opening)}
+    read = _read("mount-prospect", OWN, opening)
     identity = read.get("identity")
     assert identity is None or (identity.suggested and identity.choice != "presented"), identity
 
@@ -143,8 +147,7 @@ def test_an_age_on_either_side_of_the_line_is_offered_as_not_sure() -> None:
     "mom asking what her boy has checked out, has his card, he's 17-18 not sure",
 ])
 def test_two_ages_across_the_line_never_suggest_the_release_side(opening: str) -> None:
-    read = {p.question: p for p in prefill(
-        CATALOGUE.flow("jackson-county", "parent-requests-child-records"), opening)}
+    read = _read("jackson-county", "parent-requests-child-records", opening)
     minor = read.get("minor")
     assert minor is None or (minor.suggested and minor.choice == "not-sure"), minor
 
@@ -152,9 +155,8 @@ def test_two_ages_across_the_line_never_suggest_the_release_side(opening: str) -
 def test_a_parent_holding_the_childs_card_is_still_offered_the_card() -> None:
     """The relative named before the card ("has his daughter's card") is the card a parent
     needs: only words that say it is not so change what is offered."""
-    read = {p.question: p for p in prefill(
-        CATALOGUE.flow("jackson-county", "parent-requests-child-records"),
-        "dad has his daughter's card, wants to know what she has overdue")}
+    read = _read("jackson-county", "parent-requests-child-records",
+                 "dad has his daughter's card, wants to know what she has overdue")
     assert read["card"].choice == "presented", read
 
 
