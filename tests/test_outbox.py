@@ -532,6 +532,39 @@ def test_what_waits_for_a_commit_is_done_by_the_committing_thread_before_anyone_
     assert not done and rolled_back.committed(0) is False
 
 
+def test_what_the_committing_thread_does_for_a_worker_holds_up_no_other_writer(
+        tmp_path: Path) -> None:
+    """The first page's request, written by the committing thread the moment its commit
+    returns (``on_commit``), may wait on the network (a full socket buffer, a slow peer): it
+    is written once this process's writer lock is let go, so another writer — the Slack face
+    persisting an event before its acknowledgement — commits meanwhile instead of waiting."""
+    from bot.store.txn import decision
+
+    db = Database(f"sqlite:///{tmp_path / 'outbox.db'}")
+    other_committed = threading.Event()
+    seen: list[bool] = []
+
+    def other_writer() -> None:
+        with write_transaction(db) as conn:
+            enqueue(conn, db, key="status:e2:paged", kind="status", target="CDESK",
+                    payload={}, now=utcnow())
+        other_committed.set()
+
+    def slow_send() -> None:  # the request stuck on its way to Slack for up to 5 s
+        writer = threading.Thread(target=other_writer)
+        writer.start()
+        seen.append(other_committed.wait(5))
+        writer.join(15)
+
+    with write_transaction(db) as conn:
+        enqueue(conn, db, key="status:e1:paged", kind="status", target="CDESK", payload={},
+                now=utcnow())
+        assert decision(conn).on_commit(slow_send)
+    assert seen == [True]
+    with db.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(outbox)) == 2
+
+
 def test_a_prepared_first_post_of_a_transaction_that_rolls_back_never_leaves(
         tmp_path: Path, fake: PagingFake) -> None:
     """The worker renders the first page of a transaction's rows and makes its request

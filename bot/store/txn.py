@@ -313,7 +313,7 @@ def write_transaction(db: Database, *, synced: bool = True) -> Iterator[Connecti
         return
     work = _unit_on(db)
     engine = db.engine if synced else db.unsynced()
-    with one_writer(db), engine.connect() as conn:
+    with one_writer(db) as let_go, engine.connect() as conn:
         if db.dialect == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         current = _Open(db, conn)
@@ -333,8 +333,10 @@ def write_transaction(db: Database, *, synced: bool = True) -> Iterator[Connecti
             raise
         finally:
             _open.reset(token)
-        # Told the moment the commit returns, before the connection goes back to its pool and
-        # the write lock is let go: a worker holding this transaction's rows sends at once.
+        # Committed: the next writer may begin. Then told at once, before the connection goes
+        # back to its pool: a worker holding this transaction's rows has this thread write its
+        # first request (``on_commit``), which may wait on the network — never holding the lock.
+        let_go()
         current.decision.decide(True)
     if work is not None:
         work.claimed = True
@@ -346,17 +348,28 @@ WRITER_WAIT = 10.0  # seconds, as SQLite's own busy timeout
 
 
 @contextmanager
-def one_writer(db: Database, wait: float = WRITER_WAIT) -> Iterator[None]:
-    """On SQLite, this process's writers one at a time (``Database.writer``)."""
+def one_writer(db: Database, wait: float = WRITER_WAIT) -> Iterator[Callable[[], None]]:
+    """On SQLite, this process's writers one at a time (``Database.writer``). Yields a way to
+    let the next writer go before the block ends (once committed); let go at its end if not."""
     if db.dialect != "sqlite":
-        yield
+        yield _held_nothing
         return
     if not db.writer.acquire(timeout=wait):
         raise OperationalError("BEGIN IMMEDIATE", None, TimeoutError("database is locked"))
+    held = [db.writer]
+
+    def let_go() -> None:
+        if held:
+            held.pop().release()
+
     try:
-        yield
+        yield let_go
     finally:
-        db.writer.release()
+        let_go()
+
+
+def _held_nothing() -> None:
+    """``one_writer`` where nothing is held (PostgreSQL: its row locks serialise writers)."""
 
 
 @contextmanager
