@@ -24,7 +24,18 @@ from functools import cache, cached_property
 from rapidfuzz import fuzz, process
 
 from bot.content.flows import NOT_SURE, Choice, Question
-from bot.router.cues import DENIED, DOUBTED, ELSEWHERE, NOT_YET, STATED, Said, cues, union
+from bot.router.cues import (
+    DENIED,
+    DOUBTED,
+    ELSEWHERE,
+    NOT_YET,
+    STATED,
+    Said,
+    cues,
+    piece_words,
+    reading_memo_active,
+    union,
+)
 from bot.router.text import NEGATIONS, Normaliser, is_content, stem, stopwords, words
 
 ACCEPT = 82.0  # below this the best fuzzy candidate is not trusted
@@ -201,7 +212,7 @@ class ChoiceMatcher:
         if "?" in answer or (plain & QUALIFIERS) - own or any(
                 w in QUALIFIERS and w not in own for w in _raw_words(answer)):
             return False
-        said = Said.of(answer, self._normalised)
+        said = self._said(answer)
         hits = [h for h in self._read(said, specific_only=False)
                 if h.choice == choice.id and h.strong and h.reading == STATED]
         # a cue inside the choice's own phrase is the choice speaking ("refuses to sign")
@@ -243,7 +254,7 @@ class ChoiceMatcher:
         if not rest.strip():  # "yep", "nah", "not that I saw": the plain yes or no
             found = None if _raw_words(answer) == [plain] else self.match(plain)
             return (found,) if found else None
-        rest_said = Said.of(rest, self._normalised)
+        rest_said = self._said(rest)
         if negative and not pause.strip() and rest_said.words and is_content(rest_said.words[0]):
             return None  # "no warrant": a determiner, not an answer
         choice = self.match(plain)
@@ -306,7 +317,7 @@ class ChoiceMatcher:
         if lead is None or not lead[0] or not lead[2].strip():
             return None
         choice = self.match("no")
-        said = Said.of(lead[2], self._normalised)
+        said = self._said(lead[2])
         hits = self._read(said, specific_only=False)
         return lead[2] if choice is not None and self._corrected(True, choice, hits) else None
 
@@ -370,7 +381,7 @@ class ChoiceMatcher:
         4. a clear rapidfuzz WRatio winner over the phrases (``ACCEPT`` and ``MARGIN``), unless
         the answer hedges, denies or doubts something and the winner is safety-critical.
         """
-        said = Said.of(answer, self._normalised)
+        said = self._said(answer)
         hits = self._read(said, specific_only=False)
         if any(self._unsure(h) for h in hits):
             return None  # "maybe a warrant": ask again rather than guess
@@ -394,7 +405,7 @@ class ChoiceMatcher:
         if corrected is None and self._led(answer) == (None,):
             return None  # "yes she said the kid could be hurt": undone, nothing to offer
         answer = corrected or answer  # "no, she's the grandma": the grandma is offered
-        hits = [h for h in self._read(Said.of(answer, self._normalised), specific_only=False)
+        hits = [h for h in self._read(self._said(answer), specific_only=False)
                 if h.choice != NOT_SURE]
         offered = [h for h in hits if (self._unsure(h) and h.reading != ELSEWHERE)
                    or (h.reading == STATED and self._critical(h.choice) and not h.strong)]
@@ -407,7 +418,7 @@ class ChoiceMatcher:
     def mentions(self, text: str) -> bool:
         """``text`` names one of this question's phrases, however it says it (stated, denied,
         doubted, offered): it is about this question, even when it answers nothing."""
-        return bool(self._read(Said.of(text, self._normalised), specific_only=False))
+        return bool(self._read(self._said(text), specific_only=False))
 
     def denies(self, text: str) -> bool:
         """``text`` holds a word of denial ("didn't", "not", "no")."""
@@ -416,7 +427,7 @@ class ChoiceMatcher:
     def doubted(self, answer: str, ignore: frozenset[tuple[str, ...]] = frozenset()) -> bool:
         """The answer asks or hedges ("maybe 16?", "I think she's 17"); cues in ``ignore`` aside
         (a bare "or" is a guess only between ages, which ``bot.router.ages`` reads itself)."""
-        return Said.of(answer, self._normalised).hedged(ignore)
+        return self._said(answer).hedged(ignore)
 
     def _answered(self, hits: list[Hit]) -> set[str]:
         """Choices the hits state outright; failing any, those that denials name: a denial
@@ -477,7 +488,7 @@ class ChoiceMatcher:
         Phrases keep every word but articles here: "child with him" must be said as such, not
         found as "child" alone.
         """
-        said = Said.of(message, self._normalised)
+        said = self._said(message)
         return _after_correction(said, [h for h in self._read(said, specific_only=True)
                                         if (h.choice != NOT_SURE or self._unchecked(h))
                                         and not self.aliased(h.choice, message)])
@@ -573,6 +584,17 @@ class ChoiceMatcher:
 
     def _normalised(self, text: str) -> tuple[str, ...]:
         return _fact_words(self.normaliser, text)
+
+    def _said(self, text: str) -> Said:
+        """``text`` cut and normalised for this question (``Said.of``). Within one reading of a
+        message (``one_reading``: routing it, prefilling it) the questions whose normalisers
+        correct its words alike share one: their words differ only where one corrects a
+        misspelling (most messages have none a question's words are near)."""
+        if not reading_memo_active():
+            return Said.of(text, self._normalised)
+        correct = self.normaliser.correct
+        key = tuple((w, fixed) for w in piece_words(text) if (fixed := correct(w)) != w)
+        return Said.of(text, self._normalised, key=key)
 
     def _read(self, said: Said, *, specific_only: bool) -> list[Hit]:
         """Every phrase found in ``said`` (longest wins where they overlap), each read."""

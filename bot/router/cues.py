@@ -14,9 +14,11 @@ doubt in one sentence does not doubt the next. ``reading`` classifies one phrase
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from bot.lazyregex import LazyPattern, lazy
 from bot.percall import PerCall
@@ -218,9 +220,25 @@ class Said:
     corrects: frozenset[int] = frozenset()  # sentences opened by a correction ("wait actually")
 
     @classmethod
-    def of(cls, text: str, normalise) -> Said:
+    def of(cls, text: str, normalise, *, key: Hashable | None = None) -> Said:
         """Cut ``text`` into sentences and clauses, then normalise each piece (``normalise``:
-        text -> words, e.g. a matcher's ``_fact_words``)."""
+        text -> words, e.g. a matcher's ``_fact_words``).
+
+        ``key``: what sets ``normalise`` apart from another on this text's pieces (a matcher's
+        typo corrections of ``piece_words(text)``): within a ``one_reading`` block the result is
+        worked out once per text and key, so the questions of a message whose normalisers
+        correct none of its words alike share one reading of it. Two normalisers given the
+        same key must make the same words of every piece."""
+        memo = _CUTS.get() if key is not None else None
+        if memo is None:
+            return cls._of(text, normalise)
+        found = memo.get(("said", text, key))
+        if found is None:
+            found = memo[("said", text, key)] = cls._of(text, normalise)
+        return found  # type: ignore[no-any-return]
+
+    @classmethod
+    def _of(cls, text: str, normalise) -> Said:
         out: list[str] = []
         sentence: list[int] = []
         clause: list[int] = []
@@ -514,10 +532,10 @@ class _Part:
     owners: tuple[tuple[str, bool], ...]  # each possessive noun, and whether words follow it
 
 
-# A message's sentences and clauses, cut once per call however many questions read it
+# A message's sentences and clauses (by text), their words (``piece_words``) and its readings
+# (``Said.of`` with a key), worked out once per call however many questions read it
 # (``one_reading``; a memo across calls would keep staff's words).
-_CUTS: PerCall[str, tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]] = PerCall(
-    "said_cuts")
+_CUTS: PerCall[object, Any] = PerCall("said_cuts")
 
 
 def one_reading() -> AbstractContextManager[None]:
@@ -530,13 +548,28 @@ def reading_memo_active() -> bool:
     return _CUTS.active()
 
 
+def piece_words(text: str) -> tuple[str, ...]:
+    """The distinct words (``bot.router.text.words``) of every piece of ``text`` that
+    ``Said.of`` normalises: its clauses, the word after each "his" or "the", each possessive
+    noun. A normaliser that corrects none of them makes of ``text`` what any other such does."""
+    memo = _CUTS.get()
+    if memo is not None and (found := memo.get(("words", text))) is not None:
+        return found  # type: ignore[no-any-return]
+    pieces = [piece for *_, parts in _cut(text) for part in parts
+              for piece in (part.text, *part.kin, *(owner for owner, _ in part.owners))]
+    found = tuple(dict.fromkeys(w for piece in pieces for w in words(piece)))
+    if memo is not None:
+        memo[("words", text)] = found
+    return found
+
+
 def _cut(text: str) -> tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]:
     """The sentences of ``text`` (whether each asks, whether a contrast opens it, whether a
     correction does), each as its clauses (``_Part``). "Not his own" disowns its whole sentence
     ("the card he's holding is his wife's, not his own")."""
     memo = _CUTS.get()
     if memo is not None and text in memo:
-        return memo[text]
+        return memo[text]  # type: ignore[no-any-return]
     cut = tuple(
         (is_question, by_contrast, correcting, tuple(
             _Part(part, tuple(named.group(1) for named in _KIN.finditer(part)),
