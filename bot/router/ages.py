@@ -24,6 +24,7 @@ from functools import cache
 
 from bot.content.flows import NOT_SURE, Choice, Question
 from bot.lazyregex import LazyPattern, lazy
+from bot.router.cues import remembered
 from bot.router.text import read_data, words
 
 _WORDS = {
@@ -137,8 +138,10 @@ def spans_in(text: str) -> dict[tuple[int, int], str]:
     school": 10 to 15; "8th grade": 12 to 15)."""
     found: dict[tuple[int, int], str] = {}
     said = words(text)
+    present = set(said)
     for name, (label, span) in _levels().items():
-        if any(said[i : i + len(name)] == name for i in range(len(said) - len(name) + 1)):
+        if name[0] in present and any(
+                said[i : i + len(name)] == name for i in range(len(said) - len(name) + 1)):
             found[span] = label
     for m in _GRADE.finditer(text):
         grade = int(m.group(1)) if m.group(1) else _ORDINALS[m.group(2).lower()]
@@ -181,10 +184,11 @@ def _stated(question: Question, text: str, alone: bool) -> tuple[set[tuple[int, 
     numbers if any are stated (a number beats a school level), else the school levels."""
     if not any(c.ages is not None for c in question.choices):
         return set(), ""
-    ages = ages_in(text, alone=alone)
+    # a message's ages are read once per call however many questions (and rules) ask
+    ages = remembered(("ages", text, alone), lambda: ages_in(text, alone=alone))
     if ages:
         return {(a, a) for a in ages}, "age " + ", ".join(str(a) for a in sorted(ages))
-    spans = spans_in(text)
+    spans = remembered(("age spans", text), lambda: spans_in(text))
     return set(spans), ", ".join(spans[span] for span in sorted(spans))
 
 

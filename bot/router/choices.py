@@ -489,9 +489,16 @@ class ChoiceMatcher:
         found as "child" alone.
         """
         said = self._said(message)
-        return _after_correction(said, [h for h in self._read(said, specific_only=True)
-                                        if (h.choice != NOT_SURE or self._unchecked(h))
-                                        and not self.aliased(h.choice, message)])
+        aliased: dict[str, bool] = {}  # per choice: several hits often name one
+        kept = []
+        for hit in self._read(said, specific_only=True):
+            if hit.choice == NOT_SURE and not self._unchecked(hit):
+                continue
+            if hit.choice not in aliased:
+                aliased[hit.choice] = self.aliased(hit.choice, message)
+            if not aliased[hit.choice]:
+                kept.append(hit)
+        return _after_correction(said, kept)
 
     def _unchecked(self, hit: Hit) -> bool:
         """A Not sure hit on one of the phrases that state the question cannot be checked

@@ -14,11 +14,11 @@ doubt in one sentence does not doubt the next. ``reading`` classifies one phrase
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.lazyregex import LazyPattern, lazy
 from bot.percall import PerCall
@@ -27,6 +27,8 @@ from bot.router.text import is_content, read_data, words
 REACH = 5  # a cue before a phrase reaches it across at most this many words
 SHORT_REACH = 3  # ... a determiner ("no", "without") across this many
 REACH_AFTER = 3  # a cue after a phrase: "warrant not yet", "warrant is pending"
+
+V = TypeVar("V")
 
 STATED, DENIED, NOT_YET, DOUBTED = "stated", "denied", "not-yet", "doubted"
 # A thing that must be in hand, said to be elsewhere or only claimed ("her card is at home",
@@ -229,13 +231,9 @@ class Said:
         worked out once per text and key, so the questions of a message whose normalisers
         correct none of its words alike share one reading of it. Two normalisers given the
         same key must make the same words of every piece."""
-        memo = _CUTS.get() if key is not None else None
-        if memo is None:
+        if key is None:
             return cls._of(text, normalise)
-        found = memo.get(("said", text, key))
-        if found is None:
-            found = memo[("said", text, key)] = cls._of(text, normalise)
-        return found  # type: ignore[no-any-return]
+        return remembered(("said", text, key), lambda: cls._of(text, normalise))
 
     @classmethod
     def _of(cls, text: str, normalise) -> Said:
@@ -548,29 +546,36 @@ def reading_memo_active() -> bool:
     return _CUTS.active()
 
 
+def remembered(key: Hashable, work: Callable[[], V]) -> V:
+    """``work()``, worked out once per ``key`` within a ``one_reading`` block (a reading of
+    the message in progress: its readings for each question, its stated ages), every time
+    outside one."""
+    memo = _CUTS.get()
+    if memo is None:
+        return work()
+    if key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    found = memo[key] = work()
+    return found
+
+
 def piece_words(text: str) -> tuple[str, ...]:
     """The distinct words (``bot.router.text.words``) of every piece of ``text`` that
     ``Said.of`` normalises: its clauses, the word after each "his" or "the", each possessive
     noun. A normaliser that corrects none of them makes of ``text`` what any other such does."""
-    memo = _CUTS.get()
-    if memo is not None and (found := memo.get(("words", text))) is not None:
-        return found  # type: ignore[no-any-return]
-    pieces = [piece for *_, parts in _cut(text) for part in parts
-              for piece in (part.text, *part.kin, *(owner for owner, _ in part.owners))]
-    found = tuple(dict.fromkeys(w for piece in pieces for w in words(piece)))
-    if memo is not None:
-        memo[("words", text)] = found
-    return found
+    def work() -> tuple[str, ...]:
+        pieces = [piece for *_, parts in _cut(text) for part in parts
+                  for piece in (part.text, *part.kin, *(owner for owner, _ in part.owners))]
+        return tuple(dict.fromkeys(w for piece in pieces for w in words(piece)))
+
+    return remembered(("words", text), work)
 
 
 def _cut(text: str) -> tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]:
     """The sentences of ``text`` (whether each asks, whether a contrast opens it, whether a
     correction does), each as its clauses (``_Part``). "Not his own" disowns its whole sentence
     ("the card he's holding is his wife's, not his own")."""
-    memo = _CUTS.get()
-    if memo is not None and text in memo:
-        return memo[text]  # type: ignore[no-any-return]
-    cut = tuple(
+    return remembered(("cut", text), lambda: tuple(
         (is_question, by_contrast, correcting, tuple(
             _Part(part, tuple(named.group(1) for named in _KIN.finditer(part)),
                   bool(_DISOWNED.search(piece)),
@@ -578,10 +583,7 @@ def _cut(text: str) -> tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]:
                         for owner in _POSSESSIVE.finditer(part)
                         if owner.group(1).lower() not in _CONTRACTED))
             for part in _CLAUSE.split(piece)))
-        for piece, is_question, by_contrast, correcting in _sentences(text))
-    if memo is not None:
-        memo[text] = cut
-    return cut
+        for piece, is_question, by_contrast, correcting in _sentences(text)))
 
 
 def _sentences(text: str) -> list[tuple[str, bool, bool, bool]]:

@@ -57,11 +57,11 @@ def prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
 
 
 def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
-    questions = flow.questions()
-    hits = {q.id: matcher(q).hits(message) for q in questions}
+    questions = [(q, matcher(q)) for q in flow.questions()]  # (a question's hash is not free)
+    hits = {q.id: found.hits(message) for q, found in questions}
     spans = [(h.start, h.end) for found in hits.values() for h in found]
     out: list[PrefilledAnswer] = []
-    for question in questions:
+    for question, matched in questions:
         kept = [
             h for h in hits[question.id]
             if not any(s <= h.start and h.end <= e and e - s > h.end - h.start for s, e in spans)
@@ -72,14 +72,14 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
             aged = question.choice(by_age[0])
             # "was 17 when...", "17 i think?", "about 16": offered, never taken for a release
             then = aged is not None and aged.critical and (past(message) or any(
-                guessed(s) or matcher(question).doubted(s, ignore=_BARE_OR)
+                guessed(s) or matched.doubted(s, ignore=_BARE_OR)
                 for s in age_sentences(message)))
             out.append(_item(question, by_age[0], by_age[1], suggested=then))
             continue
         if hint := age_hint(question, message):  # "in high school": a senior can be 18
             out.append(_item(question, hint[0], hint[1], suggested=True))
             continue
-        answer, suggestion = matcher(question).decide(kept)
+        answer, suggestion = matched.decide(kept)
         if answer is None and suggestion is None:
             continue
         hit = answer or suggestion
