@@ -127,16 +127,32 @@ def stopwords() -> frozenset[str]:
 
 
 def _split(text: str) -> list[str]:
-    text = _PLACEHOLDER.sub(" ", text)
-    text = _ABBREVIATION_PAST.sub(r"\1ed", text)
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = _WILL.sub(r"\1 will", text)
-    text = _POSSESSIVE.sub("", text)
-    text = _APOSTROPHE.sub("", text)
-    text = _WITHOUT.sub(" without ", text)
-    text = _WITH.sub(" with ", text)
+    # (each step is skipped when the text lacks the character it needs: the same words, with
+    # none of the scans, for most of what staff type)
+    if "[" in text:
+        text = _PLACEHOLDER.sub(" ", text)
+    if "'" in text or "’" in text:
+        text = _ABBREVIATION_PAST.sub(r"\1ed", text)
+    text = _unaccented(text.lower())  # (may make an apostrophe: a full-width one is decomposed)
+    apostrophe = "'" in text or "’" in text
+    if apostrophe:
+        text = _WILL.sub(r"\1 will", text)
+        text = _POSSESSIVE.sub("", text)
+    if apostrophe or "`" in text:
+        text = _APOSTROPHE.sub("", text)
+    if "/" in text:
+        text = _WITHOUT.sub(" without ", text)
+        text = _WITH.sub(" with ", text)
     return _WORD.findall(text)
+
+
+def _unaccented(text: str) -> str:
+    """``text`` decomposed (NFKD) without its combining marks ("policía" -> "policia"); ASCII
+    text, which has none, as it is."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 _ANY_SCRIPT_WORD = re.compile(r"[^\W_]+")
@@ -147,31 +163,45 @@ def plain_words(text: str) -> list[str]:
     stemmed or expanded (what the router's character pieces are cut from). Letters outside
     a-z are kept (Chinese, Korean, Russian, Arabic...), a run of unspaced script as one word."""
     text = _PLACEHOLDER.sub(" ", text)
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = _APOSTROPHE.sub("", text)
+    text = _APOSTROPHE.sub("", _unaccented(text.lower()))
     return _ANY_SCRIPT_WORD.findall(text)
 
 
+@cache
+def _slang_lengths() -> dict[str, tuple[int, ...]]:
+    """The lengths of the slang keys of two words or more, by their first word, longest first:
+    most words start none, and are looked up once."""
+    found: dict[str, set[int]] = {}
+    for key in _slang()[0]:
+        if len(key) > 1:
+            found.setdefault(key[0], set()).add(len(key))
+    return {word: tuple(sorted(sizes, reverse=True)) for word, sizes in found.items()}
+
+
 def _expand(words: list[str]) -> list[str]:
+    """Typos fixed, then slang expanded, the longest key first where several start alike."""
     typos = _typos()
     words = [typos.get(w, w) for w in words]
-    table, longest = _slang()
+    table, longer = _slang()[0], _slang_lengths()
     out: list[str] = []
-    i = 0
-    while i < len(words):
-        for size in range(min(longest, len(words) - i), 0, -1):
-            key = tuple(words[i : i + size])
-            replacement = table.get(key)
-            if replacement is None and size == 1 and key[0].endswith("s"):
-                replacement = table.get((key[0][:-1],))
-            if replacement is not None:
-                out.extend(replacement)
-                i += size
+    i, count = 0, len(words)
+    while i < count:
+        word = words[i]
+        for size in longer.get(word, ()):
+            if size <= count - i and (replacement := table.get(tuple(words[i:i + size]))
+                                      ) is not None:
                 break
         else:
-            out.append(words[i])
+            size = 1
+            replacement = table.get((word,))
+            if replacement is None and word.endswith("s"):
+                replacement = table.get((word[:-1],))
+        if replacement is None:
+            out.append(word)
             i += 1
+        else:
+            out.extend(replacement)
+            i += size
     return out
 
 
@@ -195,16 +225,22 @@ def words(text: str) -> tuple[str, ...]:
     memoised across calls; see ``one_message``)."""
     memo = _CALL_MEMO.get()
     if memo is None:
-        return tuple(stem(w) for w in _expand(_split(text)))
+        return tuple(map(stem, _expand(_split(text))))
     found = memo.get(text)
     if found is None:
-        found = memo[text] = tuple(stem(w) for w in _expand(_split(text)))
+        found = memo[text] = tuple(map(stem, _expand(_split(text))))
     return found  # type: ignore[no-any-return]
 
 
 def is_content(word: str) -> bool:
     """A word that can carry meaning for routing (not filler, not a negation, not a number)."""
     return word not in stopwords() and word not in NEGATIONS and not word.isdigit()
+
+
+def correctable(word: str) -> bool:
+    """A word some ``Normaliser`` may correct (to a word of its vocabulary): six letters or
+    more, and of meaning. Any other it leaves as it is, whatever its vocabulary."""
+    return len(word) >= 6 and is_content(word)
 
 
 def _deletions(word: str) -> set[str]:
@@ -227,7 +263,7 @@ class Normaliser:
         self._choices = sorted(self.vocabulary)
         self._fixes: dict[str, str] | None = {} if remember else None
         self._near: dict[str, list[str]] | None = None  # see _one_edit_away
-        self._by_length: dict[int, list[str]] = {}
+        self._by_length: dict[tuple[int, int], list[str]] = {}  # see _within_length
 
     @property
     def remembered(self) -> dict[str, str]:
@@ -235,7 +271,7 @@ class Normaliser:
         return dict(self._fixes or {})
 
     def correct(self, word: str) -> str:
-        if word in self.vocabulary or word in self.keep or len(word) < 6 or not is_content(word):
+        if word in self.vocabulary or word in self.keep or not correctable(word):
             return word
         memo: dict[Any, Any] | None = self._fixes
         key: object = word
@@ -247,7 +283,7 @@ class Normaliser:
         candidates = (self._one_edit_away(word) if limit == 1
                       else self._within_length(word, limit))
         best = process.extract(word, candidates, scorer=OSA.distance,
-                               score_cutoff=limit, limit=2)
+                               score_cutoff=limit, limit=2) if candidates else []
         fixed = word
         if best and (len(best) == 1 or best[0][1] < best[1][1]):
             fixed = best[0][0]
@@ -258,11 +294,12 @@ class Normaliser:
     def _within_length(self, word: str, limit: int) -> list[str]:
         """The known words at most ``limit`` letters longer or shorter than ``word`` (no word
         further is within ``limit`` edits of it)."""
-        if not self._by_length:
-            for known in self._choices:
-                self._by_length.setdefault(len(known), []).append(known)
-        return [known for size in range(len(word) - limit, len(word) + limit + 1)
-                for known in self._by_length.get(size, ())]
+        window = self._by_length.get((len(word), limit))
+        if window is None:
+            sizes = range(len(word) - limit, len(word) + limit + 1)
+            window = self._by_length[len(word), limit] = sorted(
+                (known for known in self._choices if len(known) in sizes), key=len)
+        return window
 
     def _one_edit_away(self, word: str) -> list[str]:
         """The known words that could be one edit (OSA: a letter added, dropped, changed, or two
@@ -278,10 +315,18 @@ class Normaliser:
                         near.setdefault(cut, []).append(known)
             self._near = near
         index = self._near
-        return sorted({known for cut in _deletions(word) for known in index.get(cut, ())})
+        memo = _CALL_MEMO.get()  # a word's deletions, once per call for every normaliser
+        cuts = memo.get(("deletions", word)) if memo is not None else None
+        if cuts is None:
+            cuts = _deletions(word)
+            if memo is not None:
+                memo["deletions", word] = cuts
+        if index.keys().isdisjoint(cuts):  # (most words: none is near, in one C-level pass)
+            return []
+        return sorted({known for cut in cuts for known in index.get(cut, ())})
 
     def words(self, text: str) -> tuple[str, ...]:
-        return tuple(self.correct(w) for w in words(text))
+        return tuple(map(self.correct, words(text)))
 
     def content(self, text: str) -> tuple[str, ...]:
         """The meaningful words of ``text`` in order (duplicates kept)."""
