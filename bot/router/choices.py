@@ -31,8 +31,8 @@ from bot.router.cues import (
     NOT_YET,
     STATED,
     Said,
+    correctable_words,
     cues,
-    piece_words,
     reading_memo_active,
     union,
 )
@@ -600,7 +600,7 @@ class ChoiceMatcher:
         if not reading_memo_active():
             return Said.of(text, self._normalised)
         correct = self.normaliser.correct
-        key = tuple((w, fixed) for w in piece_words(text) if (fixed := correct(w)) != w)
+        key = tuple((w, fixed) for w in correctable_words(text) if (fixed := correct(w)) != w)
         return Said.of(text, self._normalised, key=key)
 
     def _read(self, said: Said, *, specific_only: bool) -> list[Hit]:
@@ -654,11 +654,9 @@ class ChoiceMatcher:
         "without any paperwork", "doesn't have paperwork" (a denial cue, then at most
         ``DENIAL_GAP`` words, then the rest of the phrase)."""
         found: list[Hit] = []
-        present = set(said.words)
+        at = said.at
         for phrase, tail in self._negated:
-            if tail[0] not in present:
-                continue
-            for start in range(len(said.words) - len(tail) + 1):
+            for start in at.get(tail[0], ()):
                 end = start + len(tail)
                 if said.words[start:end] != tail or len(set(said.clause[start:end])) != 1:
                     continue
@@ -713,6 +711,8 @@ def _without_senders(said: Said, found: list[Hit]) -> list[Hit]:
     drop out when another choice is named as the thing itself: the paper is a subpoena. Alone
     ("it's from a lawyer") they still answer."""
     senders = [h for h in found if said.sender(h.start)]
+    if not senders:  # (most messages)
+        return found
     things = {h.choice for h in found if h not in senders}
     return [h for h in found if h not in senders or not things - {h.choice}]
 

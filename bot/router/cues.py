@@ -17,12 +17,12 @@ import re
 from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, TypeVar
 
 from bot.lazyregex import LazyPattern, lazy
 from bot.percall import PerCall
-from bot.router.text import is_content, read_data, words
+from bot.router.text import correctable, is_content, read_data, words
 
 REACH = 5  # a cue before a phrase reaches it across at most this many words
 SHORT_REACH = 3  # ... a determiner ("no", "without") across this many
@@ -226,9 +226,9 @@ class Said:
         """Cut ``text`` into sentences and clauses, then normalise each piece (``normalise``:
         text -> words, e.g. a matcher's ``_fact_words``).
 
-        ``key``: what sets ``normalise`` apart from another on this text's pieces (a matcher's
-        typo corrections of ``piece_words(text)``): within a ``one_reading`` block the result is
-        worked out once per text and key, so the questions of a message whose normalisers
+        ``key``: what sets ``normalise`` apart from another on this text (a matcher's typo
+        corrections of ``correctable_words(text)``): within a ``one_reading`` block the result
+        is worked out once per text and key, so the questions of a message whose normalisers
         correct none of its words alike share one reading of it. Two normalisers given the
         same key must make the same words of every piece."""
         if key is None:
@@ -271,6 +271,15 @@ class Said:
         return cls(tuple(out), tuple(sentence), tuple(clause), frozenset(asked),
                    frozenset(asking), frozenset(contrasted), frozenset(owners), frozenset(kin),
                    frozenset(corrects))
+
+    @cached_property
+    def at(self) -> dict[str, tuple[int, ...]]:
+        """Where each word stands (its positions in ``words``, in order): worked out once for
+        the questions that share this reading."""
+        found: dict[str, list[int]] = {}
+        for i, word in enumerate(self.words):
+            found.setdefault(word, []).append(i)
+        return {word: tuple(places) for word, places in found.items()}
 
     # --- reading one phrase -------------------------------------------------------------------
 
@@ -420,20 +429,24 @@ class Said:
             return self.sentence[i] == sentence if whole else self.clause[i] == clause
 
         scope = [i for i in range(len(self.words)) if near(i) and not start <= i < end]
-        if any((self.clause[i], "", False) in self.owners for i in scope):
+        owners = self.owners
+        if owners and any((self.clause[i], "", False) in owners for i in scope):
             return True  # "showed id, it isn't hers"
         states = union(c.contrast, c.defeats)
+        # (a cue is looked for only at a word one starts with: most words start none)
+        stating, naming = _by_first(states), _by_first(c.others)
         for i in scope:
-            if self._cue_at(i, states, near, outside=(start, end)) is not None:
+            word = self.words[i]
+            if word in stating and self._cue_at(i, states, near, outside=(start, end)) is not None:
                 return True
             if about_person:
                 continue
             in_contrast = self.sentence[i] == after
-            owner = [o for o in self.owners if o[:2] == (self.clause[i], self.words[i])]
+            owner = [o for o in owners if o[:2] == (self.clause[i], word)] if owners else None
             if owner and (in_contrast or not all(o[2] for o in owner)):
                 return True  # "it's his brother's", not "someone's life is in danger"
-            named = whole or (self.clause[i], self.words[i]) in self.kin
-            if (i < start or in_contrast) and named and self._cue_at(
+            named = whole or (self.clause[i], word) in self.kin
+            if word in naming and (i < start or in_contrast) and named and self._cue_at(
                     i, c.others, near, outside=(start, end)) and (
                     not outright or in_contrast or sentence in self.corrects):
                 return True  # "her son has the card", not "lent it to her son"
@@ -467,8 +480,10 @@ class Said:
         """A cue of who sent or issued something ends at most two words before ``start``, in
         its clause ("a subpoena *from* a divorce lawyer"): the phrase names the sender."""
         clause = self.clause[start]
-        for cue in cues().sender_before:
-            for gap in range(3):
+        ends = _by_last(cues().sender_before)
+        for gap in range(3):
+            last = start - gap - 1  # where the cue would end
+            for cue in ends.get(self.words[last], ()) if last >= 0 else ():
                 first = start - gap - len(cue)
                 if first >= 0 and self.words[first : first + len(cue)] == cue and all(
                         self.clause[k] == clause for k in range(first, start)):
@@ -530,7 +545,7 @@ class _Part:
     owners: tuple[tuple[str, bool], ...]  # each possessive noun, and whether words follow it
 
 
-# A message's sentences and clauses (by text), their words (``piece_words``) and its readings
+# A message's sentences and clauses, its words a normaliser may correct and its readings
 # (``Said.of`` with a key), worked out once per call however many questions read it
 # (``one_reading``; a memo across calls would keep staff's words).
 _CUTS: PerCall[object, Any] = PerCall("said_cuts")
@@ -559,16 +574,18 @@ def remembered(key: Hashable, work: Callable[[], V]) -> V:
     return found
 
 
-def piece_words(text: str) -> tuple[str, ...]:
+def correctable_words(text: str) -> tuple[str, ...]:
     """The distinct words (``bot.router.text.words``) of every piece of ``text`` that
-    ``Said.of`` normalises: its clauses, the word after each "his" or "the", each possessive
-    noun. A normaliser that corrects none of them makes of ``text`` what any other such does."""
+    ``Said.of`` normalises (its clauses, the word after each "his" or "the", each possessive
+    noun) that a normaliser may correct (``bot.router.text.correctable``). A normaliser that
+    corrects none of them makes of ``text`` what any other such does."""
     def work() -> tuple[str, ...]:
         pieces = [piece for *_, parts in _cut(text) for part in parts
                   for piece in (part.text, *part.kin, *(owner for owner, _ in part.owners))]
-        return tuple(dict.fromkeys(w for piece in pieces for w in words(piece)))
+        return tuple(w for w in dict.fromkeys(w for piece in pieces for w in words(piece))
+                     if correctable(w))
 
-    return remembered(("words", text), work)
+    return remembered(("correctable", text), work)
 
 
 def _cut(text: str) -> tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]:

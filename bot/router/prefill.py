@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from bot.content.flows import Flow, Question
 from bot.router.ages import age_choice, age_hint, age_sentences, guessed, past
-from bot.router.choices import Hit, matcher
+from bot.router.choices import ChoiceMatcher, Hit, matcher
 from bot.router.cues import one_reading
 from bot.router.dates import stated_date
 from bot.router.text import one_message
@@ -57,7 +58,7 @@ def prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
 
 
 def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
-    questions = [(q, matcher(q)) for q in flow.questions()]  # (a question's hash is not free)
+    questions = _matchers(flow)
     hits = {q.id: found.hits(message) for q, found in questions}
     spans = [(h.start, h.end) for found in hits.values() for h in found]
     out: list[PrefilledAnswer] = []
@@ -88,6 +89,13 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
     return tuple(out)
 
 
+@cache
+def _matchers(flow: Flow) -> tuple[tuple[Question, ChoiceMatcher], ...]:
+    """Each question of ``flow`` with its matcher, found once per flow (a flow hashes by
+    identity; a question hashes all its choices, each time ``matcher`` looks it up)."""
+    return tuple((question, matcher(question)) for question in flow.questions())
+
+
 @dataclass(frozen=True)
 class StatedDate:
     """The day the opening message says it happened, for a hold that counts from it."""
@@ -103,11 +111,17 @@ def stated_start(flow: Flow, message: str, today: date | None = None) -> StatedD
     """The past date ``message`` gives, when ``flow`` has a hold counting from a stated date
     (``counts_from: stated-date``): "asked us to preserve it last month" starts the 90 days
     last month, not today."""
-    if not any((o.spec.get("hold") or {}).get("counts_from") == "stated-date"
-               for o in flow.outcomes()):
+    if not _counts_from_stated_date(flow):
         return None
     found = stated_date(message, today or date.today())
     return StatedDate(found[0].isoformat(), found[1]) if found else None
+
+
+@cache
+def _counts_from_stated_date(flow: Flow) -> bool:
+    """``flow`` has a hold counting from a stated date (worked out once per flow)."""
+    return any((o.spec.get("hold") or {}).get("counts_from") == "stated-date"
+               for o in flow.outcomes())
 
 
 def _answer_only(question: Question, hit: Hit) -> bool:
