@@ -186,6 +186,8 @@ def owned_given_names(text: str) -> list[tuple[int, int]]:
 def quoted_nicknames(text: str) -> list[tuple[int, int]]:
     """A nickname in quotes after a person, a naming verb or a given name ('james "jimbo"
     okafor': the names beside it too), or before a person's doing."""
+    if not any(quote in text for quote in "\"“'‘"):  # (most notes quote nothing)
+        return []
     spans = []
     for match in QUOTED.finditer(text):
         words = match.group("words")
