@@ -101,6 +101,14 @@ _OTHER_LATIN = lazy(
     r"não|uma|com|mais|você|est|les|des|"
     r"une|pour|dans|avec|pas|und|ist|nicht|ein|eine|mit|auf|che|non|sono|della|się|nie|jest|"
     r"czy|oraz)\b", re.IGNORECASE)
+
+
+def other_language_word(word: str) -> bool:
+    """``word`` is one of the everyday words of another language in ``_OTHER_LATIN`` (está,
+    que, pour, nicht), never a name after a title ("un señor está molesto")."""
+    return _OTHER_LATIN.fullmatch(word) is not None
+
+
 # A Vietnamese language or people ("tiếng Anh", "người Pháp"), a weekday ("thứ Ba", "thứ Tư"):
 # a capitalised word, not a name.
 _VIETNAMESE_LANGUAGE = lazy(r"\b(?:tiếng|người|nước|thứ)\s+$", re.IGNORECASE)
@@ -236,7 +244,8 @@ def _build_name_lists() -> tuple[frozenset[str], frozenset[str]]:
             continue
         target.update(fold(n) for n in value if isinstance(n, str) and n and _latin(n)
                       and " " not in n)
-    return frozenset(first), frozenset(last)
+    more = wordlists.words("more_names.txt")  # the short forms and names the lists lack
+    return frozenset(first | more["given"]), frozenset(last | more["surnames"])
 
 
 @cache
@@ -689,7 +698,8 @@ def find_names(text: str) -> list[tuple[int, int]]:
     def close(following: Token | None) -> None:
         place = following is not None and (
             following.capitalised and following.bare in PLACE_WORDS
-            or following.text in INSTITUTION_WORDS)  # Chase bank, Acme inc
+            or following.text in INSTITUTION_WORDS  # Chase bank, Acme inc
+            or following.text in LOWER_PLACE_WORDS and _named_place(run))
         other = (run and (vietnamese and _VIETNAMESE_LANGUAGE.search(text[:run[0][0].start])
                           or any(s <= run[0][0].start < e for s, e in days)))
         if (run and not place and not other and not _place_or_author(text, run)
@@ -709,7 +719,8 @@ def find_names(text: str) -> list[tuple[int, int]]:
         if kind is None and token.bare in PARTICLES and run:
             kind = "particle"
         if (kind is None and len(run) == 1 and run[0][1] == "listed" and token.bare
-                and token.text.islower() and not _ordinary(token.bare)):
+                and token.text.islower() and not _ordinary(token.bare)
+                and not (token.text in LOWER_PLACE_WORDS and _named_place(run))):
             kind = "unknown"  # jane doe: a lower-case first name, then a word no list knows
         if kind is None and run and _ends_a_name(text, token, run):
             kind = "weak"  # Nguyễn Văn An, / Sung-min Park,
@@ -790,6 +801,21 @@ _DOES = lazy(
     r"can't|could|would|did|does|doesn't|didn't|isn't|wasn't|told|took|brought|dropped|picked|"
     r"paid|gets|got|keeps|kept|tried|just|also|still|again|here|at|from|with|on|in|who|"
     r"\w{2,}(?:ed|s))\b)")
+# A place's kind that staff type in lower case after its name ("washington branch", "lincoln
+# elementary"): a surname before it names the place (see ``_named_place``; not "library",
+# which a patron's card has: "kev library card").
+# (not park, hall or church: surnames too, "kim park")
+LOWER_PLACE_WORDS = frozenset({"branch", "school", "elementary", "academy", "street", "avenue",
+                               "ave", "road", "rd", "boulevard", "blvd", "heights", "county",
+                               "township", "campus", "hospital"})
+
+
+def _named_place(run: list[tuple[Token, str]]) -> bool:
+    """One word a list has as a surname, before a place's kind in lower case: the place is
+    named after a person (washington branch, lincoln elementary; not "dorota park")."""
+    return len(run) == 1 and run[0][0].bare in name_lists()[1]
+
+
 INSTITUTION_WORDS = frozenset({"bank", "inc", "llc", "corp", "co", "company", "foundation",
                                "insurance", "airlines", "motors", "pharmacy"})
 
@@ -870,6 +896,12 @@ def _ends_a_name(text: str, token: Token, run: list[tuple[Token, str]]) -> bool:
     return after == "" or after in ",;:)."
 
 
+@cache
+def _desk_nouns() -> frozenset[str]:
+    """Everyday desk words after a given name that make the pair no name (``typed_names.txt``)."""
+    return wordlists.words("typed_names.txt")["desk nouns"]
+
+
 def _comma_joins(run: list[tuple[Token, str]], kind: str) -> bool:
     """``Doe, Jane``: a comma joins two capitalised names, not a list of ordinary words."""
     if all(k == "masked" for _, k in run):  # (masks side by side are one name)
@@ -896,6 +928,8 @@ def _is_name(run: list[tuple[Token, str]], text: str) -> bool:
     named = sum(k in ("strong", "weak", "listed") and not INITIAL.match(t.text)
                 for t, k in run)
     if kinds[:2] == ["listed", "unknown"]:  # jane doe; not "grace period", "print server logs"
+        if run[1][0].bare in _desk_nouns():  # christian fiction, sunny afternoon
+            return False
         return run[0][0].bare in name_lists()[0] and (  # (what a person does: jane doe wants)
             run[0][0].bare not in english_names()
             # a first name that is also a word ("grace period is", "amber alert came
