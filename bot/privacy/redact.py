@@ -78,6 +78,7 @@ from bot.privacy.names import (
     PLACE_WORDS,
     before_person_verb,
     beside_a_name,
+    english_names,
     find_names,
     fold,
     given_names,
@@ -87,6 +88,7 @@ from bot.privacy.names import (
     name_lists,
     one_text,
     ordinary_words,
+    other_language_word,
 )
 from bot.privacy.public import CAPITAL, public_spans
 from bot.privacy.typed_names import (
@@ -110,18 +112,38 @@ SPELLED_EMAIL = lazy(
 )
 
 # --- phone numbers -------------------------------------------------------------------------
-_SEP = r"(?:\s?[./-]\s?|\s)?"  # "312-555", "(312) 555 - 0199"
+# Between a number's groups: a space, a dot, a slash, or any dash a keyboard or an editor
+# types (hyphen, en and em dash, minus, non-breaking hyphen), spaced or not ("555–0150",
+# "555 . 0150").
+_DASH = "./\u2010\u2011\u2012\u2013\u2014\u2212-"
+_SEP = rf"(?:\s?[{_DASH}]\s?|\s)?"  # "312-555", "(312) 555 - 0199"
 PHONE = lazy(
-    r"(?<![\w+])(?<!\d[\s./-])(?:"
+    # (not inside a longer run of digits, unless it opens with a bracket)
+    rf"(?<![\w+])(?:(?=\()|(?<!\d[\s{_DASH}]))(?:"
     # +44 20 7946 0958, +33 1 23 45 67 89: a country code then 6-14 grouped digits
     r"\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,6}"
     r"|"
     # (312) 555-0199, 312-555-0199, 1 312 555 0199, 555-0199
-    rf"(?:1{_SEP})?(?:\(\d{{3}}\)\s?|\d{{3}}{_SEP})?\d{{3}}(?:\s?[./-]\s?|\s)\d{{4}}"
+    rf"(?:1{_SEP})?(?:\(\d{{3}}\)\s?|\d{{3}}{_SEP})?\d{{3}}(?:\s?[{_DASH}]\s?|\s)\d{{4}}"
     r"|"
-    r"(?:1[\s.-]?)?\(\d{3}\)\s?\d{3}[\s.-]?\d{4}"
-    r")(?!\w)(?![\s./-]\d)"
+    rf"(?:1[\s.-]?)?\(\d{{3}}\)\s?\d{{3}}[\s{_DASH}]?\d{{4}}"
+    r"|"
+    # (555)0150: an exchange in brackets, then the line's four digits
+    r"\(\d{3}\)\s?\d{4}"
+    rf")(?!\w)(?![\s{_DASH}]\d)"
 )
+# A range, not a number: two years ("1990-2005"), or numbers set apart by a typographic dash
+# whose first part no exchange has (exchanges start with 2-9: "pages 100–1500").
+YEAR_RANGE = lazy(rf"(?:19|20)\d\d\s?[{_DASH}]\s?(?:19|20)\d\d")
+TYPOGRAPHIC_RANGE = lazy(r"[01]\d\d\s?[\u2010-\u2014\u2212]")
+
+
+def _mask_phone(match: re.Match[str]) -> str:
+    number = match.group(0)
+    if YEAR_RANGE.fullmatch(number) or TYPOGRAPHIC_RANGE.match(number):
+        return number
+    return "[phone]"
+
 
 # Digits read out ("four one five, five five five, oh one nine two"): seven or more digit words
 # in a row are a phone number; three or more after a partial-number cue are its digits.
@@ -268,16 +290,21 @@ ROLE_CUE = lazy(
 # "told") admits any given name; a looser one ("for", "from", "with", "called") asks more of a
 # name that is also a word. See ``cued_given_names``.
 PERSON_CUE = lazy(
-    r"(?P<cue>\b(?=[cCrRpPbBdDsSoOhHaAfFtTwWgGlLmMkKiIeE])(?i:(?P<person>"
+    r"(?P<cue>\b(?=[cCrRpPbBdDsSoOhHaAfFtTwWgGlLmMkKiIeEnN])(?i:(?P<person>"
     # "card is under", "it's under", "holds are all under": whose name an account is in
-    r"(?:it|that|this|everything|they|cards?|accounts?|acct|holds?|fines?|stuff|reservation|"
-    r"request|hotspot|laptop|device)(?:['’]s|['’]re|\s+(?:is|are|was|were|should\s+be))?"
-    r"\s+(?:(?:all|still|listed|filed|probably|maybe)\s+)?under|"
+    r"(?P<owner>(?:it|that|this|everything|they|cards?|accounts?|acct|holds?|fines?|stuff|"
+    r"reservation|request|hotspot|laptop|device)(?:['’]s|['’]re|\s+(?:is|are|was|were|"
+    r"should\s+be))?\s+(?:(?:all|still|listed|filed|probably|maybe)\s+)?under|belongs\s+to)|"
     r"(?:checked\s+out|renewed|returned|requested|reserved|borrowed|placed|picked\s+up|"
     r"dropped\s+off|brought\s+in|signed\s+up)\s+by|(?:on\s+)?holds?\s+(?:for|under)|"
     r"(?:hold|save|keep|pull|set)\s+(?:it|them|this|that|these|those|one)\s+(?:aside\s+)?for|"
-    r"(?:card|account|acct|fines?)\s+(?:for|of|under)|belongs\s+to|patron|cardholder|borrower|"
+    r"(?:card|account|acct|fines?)\s+(?:for|of|under)|patron|cardholder|borrower|"
     r"pt|told|helped|paged|texted|emailed|warned|banned|"
+    # a message for someone ("tell jen", "remind kev", "call rosa back", "let hope know")
+    # (not before another cue: "an email from kev", "ask for jen")
+    r"(?P<message>(?:tell|tells|telling|remind|reminds|ask|asks|text|texts|email|emails|page|"
+    r"notify|ping|message)(?!\s+(?:from|for|with|called|by)\b)"
+    r"|call(?=\s+[a-z]{2,}\s+back\b)|let(?=\s+[a-z]{2,}\s+know\b))|"
     r"(?:the|a|this|that)\s+(?:guy|lady|man|woman|kid|boy|girl|teen|gentleman|customer)|"
     r"(?:his|her|their)\s+(?:son|daughter|kid|husband|wife|mom|dad|mother|father))"
     r"|for|from|with|called)(?:\s*[,:(]\s*|\s+))"
@@ -287,6 +314,11 @@ PERSON_CUE = lazy(
     # or a listed surname ("lane okafor")
     r"(?=(?P<rest>\s+(?:(?P<initial>(?![aiAI]\b)[A-Za-z])\.?(?=$|[\s,.;:!?)])"
     r"|(?P<surname>[A-Za-z][a-z'’-]+)(?![\w'’-]))))?")
+# What follows the name a message is for: whom or what it is about ("tell mark his hold came
+# in", "ask grace if", "let hope know").
+MESSAGED_AFTER = lazy(
+    r"\s+(?:his|her|their|that|the|to|about|when|if|whether|we|i|she|he|they|it's|its|"
+    r"back|know)\b")
 # What follows a name: a sentence's end or a bracket (what a person does: PERSON_DOES_AFTER).
 _ENDS_HERE = lazy(r"\s*(?:$|[,.;:!?)\]]|\s[-–—]\s)")
 # A given name's possessive before what a patron has at the library ("mike's card").
@@ -314,12 +346,15 @@ def cued_given_names(text: str) -> list[tuple[int, int]]:
         bare = fold(word)
         plain, worded = given_names()
         if bare not in plain and bare not in worded:
+            if match.group("owner") and _owners_surname(word):  # "card is under okafor"
+                spans.append((match.start("word"), match.end()))
             continue
         end = match.end()
         rest = bool(match.group("rest")) and not match.group("own") and (
             _surname_after(match.group("surname")) if match.group("surname")
             else bool(_ENDS_HERE.match(text, match.end("rest"))))  # not "for jen a book"
-        does = bool(PERSON_DOES_AFTER.match(text, end))
+        does = bool(PERSON_DOES_AFTER.match(text, end)) or bool(
+            match.group("message") and MESSAGED_AFTER.match(text, end))
         ends = bool(_ENDS_HERE.match(text, end)) or bool(match.group("own"))
         person = match.group("person") is not None
         if bare in COMMON_WORDS or bare in PLACE_WORDS:  # will, may; lane, park
@@ -333,6 +368,45 @@ def cued_given_names(text: str) -> list[tuple[int, int]]:
         if found:
             spans.append((match.start("word"), match.end("rest") if rest else end))
     return spans
+
+
+# A given name in lower case joined to a masked one ("holds for [name] and mark are ready",
+# "[name], jen and rosa"): the second of a pair, whose cue the first one had.
+PAIRED = lazy(
+    r"\[name\](?:(?P<comma>\s*,\s*)|\s*,?\s+(?:and|&|or|\+|n)\s+|\s*[&+/]\s*)"
+    r"(?P<word>[a-z]{2,})(?P<own>['’]s)?(?![\w'’-])"
+    # (a comma joins a list of names only where the list goes on: "[name], jen and rosa")
+    r"(?(comma)(?=\s*,|\s+(?:and|&|or)\s))")
+# ... and what says that a given name that is also a word is the pair's second name: the
+# sentence ends, both do something, or a possessive ("[name] and mark are ready").
+_PAIR_ENDS = lazy(r"\s*(?:$|[,.;:!?)\]]|\s(?:are|were|have|both|too|also|each)\b)")
+
+
+def paired_given_names(text: str) -> list[tuple[int, int]]:
+    """The given names joined to a masked name (see ``PAIRED``): one no English word is
+    (``jen``) always; one that is (``mark``, ``hope``), after "and" where the pair ends or
+    acts. A staff or place word (will, may; lane) never: "[name] and will be back"."""
+    if "[name]" not in text:
+        return []
+    plain, worded = given_names()
+    spans = []
+    for match in PAIRED.finditer(text):
+        bare = fold(match.group("word"))
+        end = match.end()
+        if bare in plain and bare not in COMMON_WORDS or bare in worded and not (
+                match.group("comma") or bare in COMMON_WORDS or bare in PLACE_WORDS) and (
+                match.group("own") or _PAIR_ENDS.match(text, end)
+                or PERSON_DOES_AFTER.match(text, end)):
+            spans.append((match.start("word"), end))
+    return spans
+
+
+def _owners_surname(word: str) -> bool:
+    """After whose name a thing is in ("is under", "belongs to"): a surname a list has that is
+    no English word (okafor, not "review" or "construction")."""
+    bare = fold(word)
+    return (bare in name_lists()[1] and bare not in english_names()
+            and not _ordinary_word(word) and bare not in _DETERMINERS)
 
 
 def _surname_after(word: str) -> bool:
@@ -354,6 +428,59 @@ def possessive_accounts(text: str) -> list[tuple[int, int]]:
             if not (before and fold(before.group(1)) in _DETERMINERS):
                 spans.append(match.span("word")[:1] + (match.end("word") + 2,))
     return spans
+
+
+# The word a form's name field holds, written after the field ("last name okonkwo", "surname:
+# mbatha", "first name blessing"); not the field itself ("last name field", "the last name box
+# is blank", "last name only": ``_FIELD_WORDS``).
+NAME_FIELD = lazy(
+    r"(?P<cue>\b(?:last|sur|family|first|given|middle|maiden|married)[ -]?name\s*[:=-]?\s+"
+    r"[\"“'‘]?)(?P<words>[^\W\d_][\w'’-]*)",
+    re.IGNORECASE)
+_FIELD_WORDS = frozenset({
+    "field", "fields", "box", "boxes", "column", "columns", "line", "lines", "blank", "blanks",
+    "space", "spot", "section", "part", "slot", "entry", "search", "order", "spelling",
+    "spelled", "change", "changed", "changes", "wrong", "mismatch", "missing", "required",
+    "format", "label", "tab", "sort", "first", "last", "only", "initial", "initials", "match",
+    "matches", "differs", "different", "typo", "misspelled", "hyphenated", "legally",
+    "legal", "unknown", "n/a", "na", "none", "empty", "too", "field's", "etc"})
+
+
+def _mask_name_field(match: re.Match[str]) -> str:
+    """The word after a name field: a listed name, or a word that is none of the form's or the
+    desk's (``_FIELD_WORDS``, staff vocabulary, the commonest English words) and not built as
+    an English verb or adjective is ("maiden name removed", "given name closing")."""
+    word = match.group("words")
+    bare = fold(word.strip("'’-"))
+    if bare in _FIELD_WORDS or bare in PRONOUNS or _ordinary_word(word) or other_language_word(
+            word) or not listed_name(word) and _INFLECTED.search(bare):
+        return match.group(0)
+    return match.group("cue") + "[name]"
+
+
+# A title of another language before a given name or a surname in lower case ("señora lupe",
+# "pani gosia", "ông tuan", "anh quoc"). A title that is also an English word or a given name
+# (don, pan, ba, co, chi, anh, em) asks for a name no English word is.
+FOREIGN_TITLE = lazy(
+    r"(?P<cue>\b(?:(?P<sure>señora|senora|señor|senor|señorita|senorita|sra|srta|doña|"
+    r"pani|panna|ông|bà|cô|chị|bác|frau|herr|madame|mme|monsieur|signora|signor|tía|tío)"
+    r"|don|dona|pan|ong|ba|co|chi|anh|em|bac|tia|tio|sr)\.?\s+)"
+    r"(?P<words>[a-zà-ỹ][\w'’-]+)(?![\w'’-])",
+    re.IGNORECASE)
+
+
+def _mask_foreign_title(match: re.Match[str]) -> str:
+    word = match.group("words")
+    bare = fold(word)
+    first, last = name_lists()
+    plain, worded = given_names()
+    if bare in PRONOUNS or bare in COMMON_WORDS or _ordinary_word(word) or other_language_word(
+            word):
+        return match.group(0)  # "un señor está molesto"
+    if bare in plain or (bare in last or bare in first) and (
+            match.group("sure") or bare not in worded and bare not in english_names()):
+        return match.group("cue") + "[name]"
+    return match.group(0)
 
 
 # Initials with a surname ("j.t. morales", "A. Okafor"), and a first name with an initial
@@ -480,10 +607,24 @@ def _mask_lower_name(match: re.Match[str]) -> str:
 
 
 def _mask_initials_surname(match: re.Match[str]) -> str:
+    """``j.t. morales``: a listed name after initials; after whom a thing is or is for, any
+    word no list has as an ordinary one ("belongs to t. okonkwo", "holds for r. mbatha")."""
     initials = re.sub(r"\s", "", match.group("initials")).lower()
-    if initials in _NOT_INITIALS or not listed_name(match.group("name")):
+    if initials in _NOT_INITIALS:
+        return match.group(0)
+    if not listed_name(match.group("name")) and not (
+            OWNER_BEFORE.search(match.string, 0, match.start())
+            and not _ordinary_word(match.group("name"))
+            and fold(match.group("name")) not in PRONOUNS):
         return match.group(0)
     return "[name]"
+
+
+# Whose a thing is, or whom it is for, right before a name.
+OWNER_BEFORE = lazy(
+    r"\b(?:belongs?\s+to|belonged\s+to|under|for|tell|told|patron|cardholder|named|called|"
+    r"(?:checked\s+out|requested|reserved|returned|renewed|placed)\s+by)\s*$",
+    re.IGNORECASE)
 
 
 def _mask_first_initial(match: re.Match[str]) -> str:
@@ -567,7 +708,7 @@ def _ordinary_word(word: str) -> bool:
 
 def _mask_card(match: re.Match[str]) -> str:
     digits = match.group(0)
-    return digits if DATE.match(digits) else "[card]"
+    return digits if DATE.match(digits) or YEAR_RANGE.fullmatch(digits) else "[card]"
 
 
 def _mask_cued_card(match: re.Match[str]) -> str:
@@ -1001,6 +1142,7 @@ _NEEDS: dict[LazyPattern, tuple[str, ...]] = {
     STRONG_CUE: ("name", "goes", "signed", "aka", "a.k", "alias", "holder", "borrower",
                  "patron", "member", "customer", "pt"),
     TITLE_CUE: ("mr", "ms", "mi", "mx", "dr"),
+    NAME_FIELD: ("name",),
     RANK_CUE: ("det", "ofc", "sgt", "lt", "capt", "cpl", "dep", "insp", "cmdr", "supt", "prof",
                "rev", "officer", "sergeant", "lieutenant", "corporal", "trooper", "agent",
                "investigator", "chief", "constable", "judge", "pastor"),
@@ -1163,7 +1305,7 @@ def _redact(text: str) -> str:
     text = _sub(PARTIAL_CUE, _mask_cued_card, text, has)
     text = _sub(PARTIAL_ABROAD, _mask_cued_card, text, has)
     text = _sub(SSN, "[ssn]", text, has)
-    text = _sub(PHONE, "[phone]", text, has)
+    text = _sub(PHONE, _mask_phone, text, has)
     text = _sub(SPOKEN_PHONE, "[phone]", text, has)
     text = _sub(PLATE_CUE, _mask_plate, text, has)
     text = _sub(VANITY_PLATE, _mask_vanity_plate, text, has)
@@ -1210,6 +1352,8 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     text = sub(RELATION_OF, lambda m: _mask_words(m, strong=False, ordinary=True), text)
     text = sub(READ_BY, lambda m: _mask_words(m, strong=False), text)
     text = sub(RANK_CUE, _mask_rank, text)
+    text = sub(NAME_FIELD, _mask_name_field, text)
+    text = sub(FOREIGN_TITLE, _mask_foreign_title, text)
     text = sub(ROLE_CUE, _mask_lower_name, text)
     text = spans(text, cued_given_names(text))
     text = spans(text, possessive_accounts(text))
@@ -1227,6 +1371,11 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     text = spans(text, find_names(text))
     named = text
     text = spans(text, opening_given_names(text))
+    for _ in range(3):  # (each name masked joins the next: "[name], jen and rosa")
+        paired = paired_given_names(text)
+        if not paired:
+            break
+        text = spans(text, paired)
     text = sub(NICKNAME, _mask_nickname, text)
     text = spans(text, _in_a_login(text, logins))
     if masked:

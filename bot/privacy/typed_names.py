@@ -52,10 +52,16 @@ PAST_HUMAN_DOES = lazy(
 # An initial after a given name ("kev s", "jade m."): not the words "a", "i" or "u".
 INITIAL_AFTER = lazy(r"\s+(?![aiuAIU]\b)[A-Za-z]\.?(?=$|[\s,;:!?)])")
 # Who a person is, set off after their name ("dawn, the girl with ...", "kev (the tall one)").
+_PERSON_NOUN = (r"(?:kid|boy|girl|teen|tween|lady|man|woman|guy|gentleman|patron|one|regular|"
+                rf"student|volunteer|neighbou?r|toddler|baby|child|cardholder|caller|visitor|"
+                rf"{FAMILY})")
 WHO_AFTER = lazy(
     r"\s*[,(]\s*(?:(?:the|a|an|that|this|our|my|your|his|her|their)\s+(?:[a-z]+\s+){0,2}?"
-    r"(?:kid|boy|girl|teen|tween|lady|man|woman|guy|gentleman|patron|one|regular|student|"
-    rf"volunteer|neighbou?r|toddler|baby|child|cardholder|caller|visitor|{FAMILY})|who)\b")
+    rf"{_PERSON_NOUN}|who)\b")
+# ... or described after it without a comma ("kev the kid in the red hat said", "mark the tall
+# guy asked"): a given name that is also a word asks for the doing after (DOES_SOON).
+DESCRIBED_AFTER = lazy(rf"\s+(?:the|that|this)\s+(?:[a-z]+\s+){{0,2}}?{_PERSON_NOUN}\b")
+DOES_SOON = lazy(rf"(?:\s+[\w'’-]+){{0,5}}?{HUMAN_DOES.pattern}")
 # "rose from the knitting group asked", "kev from upstairs wants": where a person is from,
 # then what they do.
 _FROM = r"\s+from\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+"
@@ -158,6 +164,9 @@ def _acts(text: str, end: int, kind: str, tail: str | None = None,
     if kind == "staff":
         return not tail and bool(PAST_HUMAN_DOES.match(text, end))
     if HUMAN_DOES.match(text, end) or WHO_AFTER.match(text, end):
+        return True
+    described = None if tail else DESCRIBED_AFTER.match(text, end)
+    if described and (kind == "plain" or DOES_SOON.match(text, described.end())):
         return True
     if not tail and (FROM_THEN_DOES.match(text, end)
                      or kind == "plain" and FROM_THEN_ACTS.match(text, end)):
