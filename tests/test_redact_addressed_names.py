@@ -62,6 +62,9 @@ from bot.privacy.redact import WITHHELD, redact
     ("lupita said she would come back", "[name] said she would come back"),
     ("bui thi nga left her umbrella", "[name] left her umbrella"),
     ("tran quoc huy wants to renew", "[name] wants to renew"),
+    # a television host's name is still a patron's in a note about their own account
+    ("Fred Rogers has 3 overdue dvds, he wants them renewed",
+     "[name] has 3 overdue dvds, he wants them renewed"),
     # a phone number with a typographic dash, spaced dots or its exchange in brackets
     ("her number is 555–0150", "her number is [phone]"),
     ("the number 555—0150 is hers", "the number [phone] is hers"),
@@ -138,6 +141,10 @@ CLEAN_DESK_TALK = [
     "the 1990–2005 almanacs can be weeded",
     "the 1990-2005 almanacs are in storage",
     "notify it when the self-check freezes",
+    "Mister Rogers DVDs are on the cart",
+    "Bob Ross episodes go on the new shelf",
+    "send the damaged copy to Technical Services",
+    "the officer from Internal Affairs left a card",
 ]
 
 

@@ -55,7 +55,8 @@ _OWNER_NOTE = lazy(
     r"\b(?:he|she|his|her|him|hers|card|account|acct|fines?|fees?|owes?|owed|overdue|blocked|"
     r"lives|born|dob|phone|address|email)\b", re.IGNORECASE)
 _WORK_AFTER = lazy(
-    r"(?:['’]s)?\s+(?:books?|novels?|paperbacks?|hardcovers?|hardbacks?|displays?|collection|series|biograph(?:y|ies)|poems|"
+    r"(?:['’]s)?\s+(?:books?|novels?|paperbacks?|hardcovers?|hardbacks?|dvds?|videos?|"
+    r"episodes?|shows?|cds?|songs?|displays?|collection|series|biograph(?:y|ies)|poems|"
     r"poetry|works|titles?|audiobooks?|architecture|exhibit(?:ion)?s?|read-?alouds?|reading|"
     r"programs?|birthday|quotes?|adaptations?|films?|movies?|plays?|stories|paintings|art|"
     r"speech(?:es)?|letters|essays|memoirs?|fans?|festival|estate|museum|award|prize|"
