@@ -414,16 +414,20 @@ class SlackBot:
     def post(self, timeout: float = 5.0) -> Posted:
         return self.posts(1, timeout)[0]
 
-    def settle(self, quiet: float = 0.3, timeout: float = 5.0) -> None:
-        """Wait until the bot has made no Slack call for ``quiet`` seconds."""
+    def settle(self, timeout: float = 30.0) -> None:
+        """Until the bot is at rest: every request it acknowledged processed (no inbox row
+        open, no listener work queued or running) and, with its delivery worker running, no
+        outbox message due and unsent (``Runtime.work_left``). Whatever the machine's load,
+        a reply still on its way is waited for; still busy after ``timeout`` fails the test,
+        saying with what."""
         deadline = time.monotonic() + timeout
-        last = -1
-        while time.monotonic() < deadline:
-            count = len(self.fake.calls)
-            if count == last:
+        while True:
+            left = self.runtime.work_left()
+            if not any(left.values()):
                 return
-            last = count
-            time.sleep(quiet)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the bot still had work after {timeout:.0f}s: {left}")
+            time.sleep(0.02)
 
 
 @contextmanager

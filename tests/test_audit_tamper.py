@@ -217,7 +217,7 @@ def test_checkpoints_are_posted_to_the_escalation_channel(tmp_path: Path,
                                      CHANNEL and "Audit checkpoint" in str(c.args.get("text")))
 
             task()
-            bot.settle(quiet=0.5)
+            bot.settle()
             assert posted() == []  # an empty chain: nothing to anchor
             AuditLog(db).append("case.opened", actor="U9", data={"flow": "records-request"})
             task()
@@ -226,7 +226,7 @@ def test_checkpoints_are_posted_to_the_escalation_channel(tmp_path: Path,
             text = posted()[0].args["text"]
             assert f"event {seq}," in text and f"`{head}`" in text and "HMAC `" in text
             task()
-            bot.settle(quiet=0.5)
+            bot.settle()
             assert len(posted()) == 1  # the head did not move: nothing new is posted
         finally:
             bot.stop()

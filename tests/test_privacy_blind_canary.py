@@ -129,7 +129,7 @@ def sinks_after_typing(items: list[dict[str, Any]], identifiers: list[str],
         bot = pagelib_bot(fake, directory)
         try:
             type_everywhere(items, bot)
-            bot.settle(quiet=0.5, timeout=60)
+            bot.settle(timeout=60)
         finally:
             bot.stop()
         sinks: list[tuple[str, str]] = [

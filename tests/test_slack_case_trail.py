@@ -66,7 +66,7 @@ def test_an_ecpa_preservation_case_in_slack_is_trailed_held_reminded_and_digeste
                                 and "Preservation" in str(c.args.get("text")))
             shown = paging_text(fake, outcome)
             assert "Deadline recorded: ecpa-preservation hold, 90 days" in shown
-            bot.settle(quiet=0.3)
+            bot.settle()
 
             # The audit trail: opened, each answer once (redacted), the outcome, then the page.
             events = case_events(bot)

@@ -59,7 +59,7 @@ def running(
 @pytest.fixture
 def bot(running: SlackBot) -> Iterator[SlackBot]:
     """The module's app with a clean record of Slack calls for this test."""
-    running.settle(quiet=0.25)  # the previous test's last calls
+    running.settle()  # the previous test's last calls
     running.fake.reset()
     running.seen = 0
     yield running

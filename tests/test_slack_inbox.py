@@ -131,7 +131,7 @@ def test_a_click_the_busy_database_cannot_store_is_never_run_from_memory(tmp_pat
             assert "Phone now — Privacy Officer: 847-555-0100." in notice.args["text"]
             assert held.poll() is None  # told while the lock was still held
             held.wait(20)
-            bot.settle(quiet=1.5)
+            bot.settle()
             assert not bot.runtime.services.escalations.open_escalations()
             assert not [c for c in fake.calls_to("chat.postMessage") if from_outbox(c)]
 
@@ -140,7 +140,7 @@ def test_a_click_the_busy_database_cannot_store_is_never_run_from_memory(tmp_pat
             note = wait_post(bot, since, lambda c: not from_outbox(c)  # not a page: the note
                              and "Escalation" in str(c.args.get("blocks")))
             assert wait_until(lambda: len(fake.delivered_keys()) >= 3)
-            bot.settle(quiet=1.0)
+            bot.settle()
             assert all(n == 1 for n in fake.delivered_keys().values())
             assert note.thread_ts == question.thread_ts
         finally:

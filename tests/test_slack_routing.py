@@ -38,7 +38,7 @@ def running(
 
 @pytest.fixture
 def bot(running: SlackBot) -> Iterator[SlackBot]:
-    running.settle(quiet=0.25)
+    running.settle()
     running.fake.reset()
     running.seen = 0
     yield running

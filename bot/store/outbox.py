@@ -421,3 +421,11 @@ class OutboxStore:
     def pending(self) -> int:
         counts = self.counts()
         return counts.get("pending", 0) + counts.get("sending", 0)
+
+    def due(self, now: datetime) -> int:
+        """Messages a worker has to send now: pending and due, or being sent (a retry
+        scheduled for later is not due yet)."""
+        with self.db.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(outbox).where(or_(
+                and_(outbox.c.status == "pending", outbox.c.next_attempt_at <= now),
+                outbox.c.status == "sending"))).scalar_one()

@@ -380,6 +380,12 @@ class SlackInbox:
                 found[status] = found.get(status, 0) + 1
         return found
 
+    def unprocessed(self) -> int:
+        """Requests stored and not yet done nor failed for good (``pending``, ``processing``):
+        being worked on, waiting for a retry, or left by a dead process for a replay."""
+        counts = self.counts()
+        return counts.get("pending", 0) + counts.get("processing", 0)
+
     def _maybe_prune(self, now: datetime) -> None:
         if now.timestamp() - self._last_prune < 600:
             return

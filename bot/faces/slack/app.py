@@ -297,9 +297,16 @@ class InboxApp(App):
     event nobody listens to): the listeners run after the middleware, so this is checked once
     the whole dispatch is over."""
 
-    def __init__(self, *, state: SlackState, **kwargs: Any):
-        super().__init__(**kwargs)
+    def __init__(self, *, state: SlackState, listener_executor: ListenerExecutor, **kwargs: Any):
+        super().__init__(listener_executor=listener_executor, **kwargs)
         self.inbox = SlackInbox(state.db, state.identity, state.inbox_lease)
+        self.listeners = listener_executor
+
+    def work_left(self) -> dict[str, int]:
+        """Requests acknowledged and not yet done: inbox rows open (being processed, waiting
+        for a retry, or a dead process's, to be replayed) and listener work queued or
+        running (a failure notice is sent after its row is closed)."""
+        return {"inbox": self.inbox.unprocessed(), "listeners": self.listeners.busy()}
 
     def _init_context(self, req: BoltRequest) -> None:
         """Bolt's context, with the app's own client instead of a fresh one per request: a
@@ -379,7 +386,7 @@ def build_app(
     *,
     client: WebClient | None = None,
     process_before_response: bool = False,
-) -> App:
+) -> InboxApp:
     """The Bolt app with every listener. Calls ``auth.test`` once to learn the bot's identity."""
     client = client or web_client(secrets)
     try:  # the workspace this bot belongs to (requests from any other are refused)

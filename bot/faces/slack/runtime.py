@@ -35,6 +35,8 @@ from bot.faces.slack.weekly import weekly_digest_job
 from bot.ops.health import Operations, SlackCheck, WebApiProbe, socket_check
 from bot.store import Database
 from bot.store.audit import checkpoint_task
+from bot.store.outbox import OutboxStore
+from bot.store.txn import utcnow
 
 log = logging.getLogger("frontdesk.slack")
 
@@ -137,6 +139,15 @@ class Runtime:
         if job := weekly_digest_job(self.services, self.app.client):
             tasks.append(("weekly-digest", job))
         return Scheduler(tasks, interval=self.config.schedule.tick_seconds, stop=self.stop_event)
+
+    def work_left(self) -> dict[str, int]:
+        """What this process still has to do for what it has acknowledged or queued: the
+        app's (``InboxApp.work_left``) and, with the delivery worker running, the outbox
+        messages due now. All zero: at rest (what the tests wait for before they count)."""
+        left = self.app.work_left()
+        if self._worker is not None:
+            left["outbox"] = OutboxStore(self.services.database).due(utcnow())
+        return left
 
     def wsgi(self) -> SlackWSGI:
         return SlackWSGI(self.app, self.services, self.secrets.signing_secret,

@@ -42,12 +42,35 @@ _work = threading.local()
 class ListenerExecutor(ThreadPoolExecutor):
     """Bolt's executor for listeners. It notes, per request thread, whether the request's work
     (a ``once`` function) was scheduled, so the guard can close an inbox row that no listener
-    will process (a closed modal, an event nobody listens to)."""
+    will process (a closed modal, an event nobody listens to), and counts the work queued or
+    running (``busy``: what a caller waiting for the app to be at rest waits on)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._busy = 0
+        self._busy_lock = threading.Lock()
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         if getattr(fn, "__name__", "").startswith(ONCE):
             _work.scheduled = True
-        return super().submit(fn, *args, **kwargs)
+        with self._busy_lock:
+            self._busy += 1
+        try:
+            future = super().submit(fn, *args, **kwargs)
+        except BaseException:
+            self._done()
+            raise
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _future: Future[Any] | None = None) -> None:
+        with self._busy_lock:
+            self._busy -= 1
+
+    def busy(self) -> int:
+        """Listener functions submitted and not finished (queued or running)."""
+        with self._busy_lock:
+            return self._busy
 
 
 def watch_work() -> None:
