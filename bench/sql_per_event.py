@@ -2,7 +2,8 @@
 
 Each kind of event goes through the real Slack app (HTTP, signed requests, fake Slack on
 127.0.0.1, SQLite in a temporary folder, no delivery worker so only the event's own work is
-counted), and is counted from its request to its last Slack call:
+counted), and is counted from its request until the app is at rest (``SlackBot.settle``),
+in the app's threads only:
 
 * **open** — a DM that opens a case (``tests/slack_content``, library testlib);
 * **command** — ``/frontdesk`` (pagelib), which opens a thread with the situation picker;
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections import Counter
@@ -53,16 +55,26 @@ def origin() -> str:
     return "?"
 
 
+def app_thread() -> bool:
+    """The app's threads (the server's, the listeners'), not this script's: what it reads to
+    know the event is done (``SlackBot.settle``, ``wait_live``) is not the event's SQL."""
+    return threading.current_thread() is not threading.main_thread()
+
+
 class Recorder:
     def __init__(self, engines: list[Engine]):  # ``Database.engines()``: the inbox's too
         self.log: list[tuple[str, str, str]] = []
         for engine in engines:
             event.listen(engine, "before_cursor_execute", self.statement)
-            event.listen(engine, "begin", lambda _c: self.log.append(("BEGIN", "", origin())))
-            event.listen(engine, "commit", lambda _c: self.log.append(("COMMIT", "", origin())))
+            event.listen(engine, "begin", lambda _c: self.mark("BEGIN"))
+            event.listen(engine, "commit", lambda _c: self.mark("COMMIT"))
+
+    def mark(self, kind: str) -> None:
+        if app_thread():
+            self.log.append((kind, "", origin()))
 
     def statement(self, _conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
-        if not sql.lstrip().upper().startswith("BEGIN"):
+        if app_thread() and not sql.lstrip().upper().startswith("BEGIN"):
             self.log.append(("SQL", " ".join(sql.split())[:70], origin()))
 
     def bookkeeping(self) -> tuple[int, int]:
@@ -90,10 +102,6 @@ class Recorder:
                 print(f"    {kind:<6} {where:<45} {sql}")
 
 
-def settle(seconds: float = 1.0) -> None:
-    time.sleep(seconds)  # the lazy listener finishes after the post it made
-
-
 def open_event(verbose: bool) -> None:
     with FakeSlack() as fake:
         bot = SlackBot.start(fake, Catalogue.load(ROOT / "tests" / "slack_content"),
@@ -101,11 +109,11 @@ def open_event(verbose: bool) -> None:
         try:
             bot.dm("U000001", "hello")  # warm: imports, connections, caches
             fake.wait_for("chat.postMessage", count=1, timeout=30)
-            settle()
+            bot.settle()
             recorder = Recorder(bot.runtime.services.database.engines())
             bot.dm("U000002", "cop at the desk wants to know what a patron checked out")
             fake.wait_for("chat.postMessage", count=2, timeout=30)
-            settle()
+            bot.settle()
         finally:
             bot.stop()
     recorder.report("open", verbose)
@@ -118,12 +126,12 @@ def click_events(verbose: bool) -> None:
         bot = pagelib_bot(fake, Path(tempfile.mkdtemp()), worker=False)
         try:
             open_case(bot, "A police officer", user="UWARM")  # warm: imports, caches
-            settle()
+            bot.settle()
             recorder = Recorder(bot.runtime.services.database.engines())
             since = time.time()
             bot.command(STAFF)
             picker = wait_post(bot, since, lambda c: "What is happening" in str(c.args.get("text")))
-            settle()
+            bot.settle()
             recorder.report("command", verbose)
             current = picker
             for name, label in (("pick", SITUATION), ("answer", "A police officer"),
@@ -133,7 +141,7 @@ def click_events(verbose: bool) -> None:
                 bot.click(STAFF, current, label)
                 current = wait_post(bot, since, lambda c: c.args.get("thread_ts")
                                     == picker.thread_ts and not from_outbox(c))
-                settle()
+                bot.settle()
                 recorder.report(name, verbose)
         finally:
             bot.stop()

@@ -37,10 +37,19 @@ class SqlCounter:
         self.thread = thread
         self.lock = threading.Lock()
         self._open: dict[int, list[str]] = {}  # each thread's transaction: its statements
-        for each in engine if isinstance(engine, list) else [engine]:  # ``Database.engines()``
+        self.engines = engine if isinstance(engine, list) else [engine]  # ``Database.engines()``
+        for each in self.engines:
             event.listen(each, "before_cursor_execute", self._statement)
             event.listen(each, "begin", self._begin)
             event.listen(each, "commit", self._commit)
+
+    def detach(self) -> None:
+        """Stop counting: the engines run without these listeners (whose cost, a few
+        microseconds a statement, would otherwise count as the work's)."""
+        for each in self.engines:
+            event.remove(each, "before_cursor_execute", self._statement)
+            event.remove(each, "begin", self._begin)
+            event.remove(each, "commit", self._commit)
 
     def _ours(self) -> bool:
         return self.thread is None or threading.get_ident() == self.thread
