@@ -7,7 +7,8 @@ Each gets the same stream of signed Events API requests — a direct message tha
 over loopback. For each app the bench reports:
 
 * **CPU per event**: the server process's user+system CPU time (``/proc/PID/stat``) over the
-  run, divided by the events sent. For frontdesk this includes everything the event causes
+  run, divided by the events sent (the system part shown on its own: sockets, fsync). For
+  frontdesk this includes everything the event causes
   after the acknowledgement (routing, the store, the Web API calls to post the question); the
   bench waits until every question has been posted before reading the clock. Two baselines:
   **bare Bolt** only acknowledges (the issue's target: frontdesk ≤ 3× its CPU per event);
@@ -17,7 +18,8 @@ over loopback. For each app the bench reports:
   is this bench run on that tree in the same window (never a constant from another run).
 * **ack latency**: request sent → HTTP response received (Bolt acknowledges Events API
   requests before running listeners), p50 / p99 / max.
-* **SQL per event** (frontdesk): statements, transactions, commits; of the commits, one stores
+* **SQL per event** (frontdesk), counted over the warm-up (the counter is off for the timed
+  run): statements, transactions, commits; of the commits, one stores
   the request before the ack, one holds the event's changes, and one after the post is
   **delivery bookkeeping** (the posted message's ts, the inbox row closed), shown on its own.
 
@@ -104,15 +106,20 @@ def serve(kind: str, api_url: str, content: str | None, library: str, threads: i
 
 def report_sql_on_signal(engine) -> None:  # type: ignore[no-untyped-def]
     """On SIGUSR1, print the SQL counted since the last signal (statements, transactions,
-    commits) as one ``SQL`` line: the parent signals before and after the measured run."""
+    commits) as one ``SQL`` line: the parent signals before and after the warm-up. The
+    second signal also stops counting, so the measured run's CPU has no counter in it."""
     import signal
 
     from bench.sqlcount import SqlCounter
 
     counter = SqlCounter(engine)
+    signals = [0]
 
     def report(_signum, _frame) -> None:  # type: ignore[no-untyped-def]
         c = counter.take()
+        signals[0] += 1
+        if signals[0] == 2:
+            counter.detach()
         print(f"SQL {c.statements} {c.transactions} {c.commits} {c.bookkeeping_commits} "
               f"{c.bookkeeping_statements}", flush=True)
 
@@ -132,9 +139,11 @@ def sql_counts(process: subprocess.Popen) -> tuple[int, ...]:  # type: ignore[ty
 # --- the load ------------------------------------------------------------------------------------
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """The process's user and system CPU time so far, in seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def signed_event(user: str) -> tuple[bytes, dict[str, str]]:
@@ -243,26 +252,29 @@ def measure(kind: str, fake, args: argparse.Namespace) -> dict[str, float]:  # t
         # The fake still holds the previous app's posts: without a reset first, the wait below
         # returned at once and the warm-up's work ran on into the measured run.
         fake.reset()
+        if counts_sql:  # counted over the warm-up's events, not timed
+            sql_counts(process)  # from zero
         run_load(url, args.warmup, args.rate)  # imports, caches, first connections
         if expect_posts:
             fake.wait_for("chat.postMessage", count=args.warmup, timeout=60)
+            time.sleep(0.5)  # the last events' delivery bookkeeping, after their posts
+        sql = sql_counts(process) if counts_sql else (0, 0, 0, 0, 0)  # and stops counting
         fake.reset()
-        if counts_sql:
-            sql_counts(process)  # from zero
         before = cpu_seconds(process.pid)
         latencies, errors = run_load(url, args.events, args.rate)
         if expect_posts:  # the work after the ack counts too
             fake.wait_for("chat.postMessage", count=args.events, timeout=120)
         else:
             time.sleep(0.2)
-        cpu = cpu_seconds(process.pid) - before
-        sql = sql_counts(process) if counts_sql else (0, 0, 0, 0, 0)
+        after = cpu_seconds(process.pid)
+        user, system = after[0] - before[0], after[1] - before[1]
         posted = len(fake.calls_to("chat.postMessage"))
     finally:
         process.terminate()
         process.wait(timeout=10)
     return {
-        "cpu_ms": cpu / args.events * 1000,
+        "cpu_ms": (user + system) / args.events * 1000,
+        "sys_ms": system / args.events * 1000,
         "p50_ms": percentile(latencies, 50) * 1000,
         "p99_ms": percentile(latencies, 99) * 1000,
         "max_ms": max(latencies) * 1000,
@@ -298,12 +310,13 @@ def main() -> None:
     )
     print(f"event: a DM that opens a case ({TEXT!r}); library {args.library}")
     print(
-        f"{'app':<19}{'CPU/event':>11}{'ack p50':>10}{'ack p99':>10}{'ack max':>10}"
-        f"{'errors':>8}{'posted':>8}"
+        f"{'app':<19}{'CPU/event':>11}{'of it sys':>11}{'ack p50':>10}{'ack p99':>10}"
+        f"{'ack max':>10}{'errors':>8}{'posted':>8}"
     )
     for kind, r in results.items():
         print(
-            f"{APPS[kind]:<19}{r['cpu_ms']:>9.2f}ms{r['p50_ms']:>8.2f}ms{r['p99_ms']:>8.2f}ms"
+            f"{APPS[kind]:<19}{r['cpu_ms']:>9.2f}ms{r['sys_ms']:>9.2f}ms{r['p50_ms']:>8.2f}ms"
+            f"{r['p99_ms']:>8.2f}ms"
             f"{r['max_ms']:>8.1f}ms{r['errors']:>8}{r['posted']:>8}"
         )
     print(f"CPU per event, frontdesk / each baseline (target <= {TARGET_RATIO:g}x; "
@@ -313,7 +326,7 @@ def main() -> None:
         verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
         print(f"  / {name:<19}{ratio:>6.2f}x   target <= {TARGET_RATIO:g}x: {verdict}")
     statements, transactions, commits, kept, kept_statements = (
-        n / args.events for n in results["frontdesk"]["sql"])
+        n / args.warmup for n in results["frontdesk"]["sql"])
     print(f"SQL per event (frontdesk): {statements:.1f} statements, {transactions:.1f} "
           f"transactions, {commits:.1f} commits")
     print(f"  of which delivery bookkeeping, after the post (the posted ts, the inbox row "
