@@ -31,6 +31,7 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.error import BoltError
+from slack_bolt.logger import get_bolt_app_logger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -309,13 +310,18 @@ class InboxApp(App):
         return {"inbox": self.inbox.unprocessed(), "listeners": self.listeners.busy()}
 
     def _init_context(self, req: BoltRequest) -> None:
-        """Bolt's context, with the app's own client instead of a fresh one per request: a
-        fresh ``WebClient`` would open a new connection for every call, the app's keeps one
-        per thread (``web_client``). Nothing changes a client's token here: the app serves
-        one workspace with one bot token, and uses no Slack functions (whose token Bolt
-        would attach to the client; that middleware is off)."""
-        super()._init_context(req)
+        """Bolt's context (``App._init_context``), with the app's own client instead of a
+        fresh one per request: Bolt builds a ``WebClient`` for every request (reading the
+        proxy environment, copying the retry handlers), which would also open a new
+        connection for every call; the app's keeps one per thread (``web_client``). Nothing
+        changes a client's token here: the app serves one workspace with one bot token, and
+        uses no Slack functions (whose token Bolt would attach to the client; that
+        middleware is off)."""
+        req.context["logger"] = get_bolt_app_logger(app_name=self.name,
+                                                    base_logger=self._base_logger)
+        req.context["token"] = self._token
         req.context["client"] = self.client
+        req.context["listener_runner"] = self.listener_runner
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         watch_work()
