@@ -90,8 +90,9 @@ def register(app: App, services: Services, guide: Guide) -> None:
             publish_home(client, services, guide, event["user"])
 
     # Bolt acknowledges an event itself, then runs its listener: the work, with no lazy
-    # function (``InboxApp.dispatch`` knows the event was taken).
+    # function (``InboxApp.dispatch`` knows the event was taken). Messages first: Bolt tries
+    # the listeners in order, and a DM or a reply in a thread is the most frequent request.
     state = services.slack_state
-    app.event("app_mention")(once(state, on_mention))
     app.event("message")(once(state, on_message))
+    app.event("app_mention")(once(state, on_mention))
     app.event("app_home_opened")(once(state, on_home))
