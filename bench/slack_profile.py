@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,24 +157,34 @@ def report(name: str, spent: dict[Key, list[float]], repeat: int, top: int,
               f" {calls / repeat:>7.1f} calls  {where}:{function}")
 
 
-def profile_open(profiles: ThreadProfiles, repeat: int, top: int, by: str) -> None:
-    spent: dict[Key, list[float]] = {}
+OPENING = "cop at the desk wants to know what a patron checked out"
+
+
+def openings(repeat: int, measured: Callable[[], AbstractContextManager[object]],
+             before_start: Callable[[], None] = lambda: None) -> None:
+    """``repeat`` DMs that open a case (``tests/slack_content``, library testlib), each until
+    the app is at rest, inside ``measured()``; three more before, to warm up."""
     with FakeSlack() as fake:
-        profiles.install()
+        before_start()
         bot = SlackBot.start(fake, Catalogue.load(ROOT / "tests" / "slack_content"),
                              Path(tempfile.mkdtemp()))
         try:
             for n in range(3):  # warm: imports, connections, caches
-                bot.dm(f"UWARM{n}", "cop at the desk wants to know what a patron checked out")
+                bot.dm(f"UWARM{n}", OPENING)
                 bot.post(timeout=30)
             bot.settle()
-            with profiles.measuring(spent):
+            with measured():
                 for n in range(repeat):
-                    bot.dm(f"U{n:06d}", "cop at the desk wants to know what a patron checked out")
+                    bot.dm(f"U{n:06d}", OPENING)
                     bot.post(timeout=30)
                     bot.settle()
         finally:
             bot.stop()
+
+
+def profile_open(profiles: ThreadProfiles, repeat: int, top: int, by: str) -> None:
+    spent: dict[Key, list[float]] = {}
+    openings(repeat, lambda: profiles.measuring(spent), profiles.install)
     report("open (a DM that opens a case)", spent, repeat, top, by)
 
 
@@ -249,33 +259,33 @@ def timed_sections(repeat: int) -> None:
     spent = {label: 0.0 for label, _, _ in sections}
     counting = [False]
 
+    inside = threading.local()  # the labels being timed in this thread (a recursive call
+    # of one, like ``redacted``, is counted once: in its outermost call)
+
     def timed(label: str, original: Callable[..., object]) -> Callable[..., object]:
         def wrapped(*args: object, **kwargs: object) -> object:
+            active = inside.__dict__.setdefault("labels", set())
+            if label in active:
+                return original(*args, **kwargs)
+            active.add(label)
             began = time.thread_time()
             try:
                 return original(*args, **kwargs)
             finally:
+                active.discard(label)
                 if counting[0]:
                     spent[label] += time.thread_time() - began
         return wrapped
 
     for label, owner, name in sections:
         setattr(owner, name, timed(label, getattr(owner, name)))
-    with FakeSlack() as fake:
-        bot = SlackBot.start(fake, Catalogue.load(ROOT / "tests" / "slack_content"),
-                             Path(tempfile.mkdtemp()))
-        try:
-            for n in range(3):
-                bot.dm(f"UWARM{n}", "cop at the desk wants to know what a patron checked out")
-                bot.post(timeout=30)
-            bot.settle()
-            counting[0] = True
-            for n in range(repeat):
-                bot.dm(f"U{n:06d}", "cop at the desk wants to know what a patron checked out")
-                bot.post(timeout=30)
-                bot.settle()
-        finally:
-            bot.stop()
+
+    @contextmanager
+    def counted() -> Iterator[None]:
+        counting[0] = True
+        yield
+
+    openings(repeat, counted)
     print(f"open (a DM that opens a case): CPU per event by section, {repeat} events")
     for label, _, _ in sections:
         print(f"  {label:<50}{spent[label] / repeat * 1000:>8.3f} ms")
