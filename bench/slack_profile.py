@@ -53,6 +53,8 @@ PARTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("    redaction of the stored body", (("store/slack_inbox.py", "redacted"),)),
     ("  Bolt: listener arguments built", (("kwargs_injection/utils.py",
                                           "build_required_kwargs"),)),
+    ("  Bolt: a lazy listener's copy of the request", (("listener/thread_runner.py",
+                                                      "_build_lazy_request"),)),
     ("listener work after the ack (total)", (("listeners/common.py", "run"),)),
     ("  router: route (+ prefill)", (("router/router.py", "route"),)),
     ("  engine: start / step / view", (("engine/step.py", "start"), ("engine/step.py", "step"),
