@@ -143,6 +143,9 @@ class ChoiceMatcher:
         for phrase in self.phrases:
             if phrase.fact_words:
                 self._by_first_fact.setdefault(phrase.fact_words[0], []).append(phrase)
+        # (looked up for every phrase found: a dictionary, not Question.choice's scan)
+        self._choices_by_id = {c.id: c for c in reversed(question.choices)}  # the first wins
+        self._strong_phrases = frozenset(id(p) for p in self.phrases if self._is_strong(p))
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -156,10 +159,10 @@ class ChoiceMatcher:
         by_phrase = {p.choice for p in self.phrases
                      if p.fact_words == full and not self._only_offers(p)}
         if len(by_phrase) == 1:  # the answer is one of the choice's own phrases, word for word
-            found = self.question.choice(by_phrase.pop())
+            found = self._choice(by_phrase.pop())
             return None if found is not None and self.aliased(found.id, answer) else found
         if cues().unsure(answer):  # "not sure, it just says urgent": the cautious choice
-            return self.question.choice(NOT_SURE)
+            return self._choice(NOT_SURE)
         if (led := self._led(answer)) is not None:
             return led[0]
         found = self._exact(answer, full) or self._contained(answer, full)
@@ -173,7 +176,7 @@ class ChoiceMatcher:
         "stepdad" the words of "dad" (father, parent), yet a stepparent is no parent for a
         release. True when ``text`` holds a word that normalises exactly as one of the choice's
         own words does without being one of them, and none of its own words as typed."""
-        choice = self.question.choice(choice_id)
+        choice = self._choice(choice_id)
         if choice is None or not choice.critical:
             return False
         typed, aliases = self._own_words(choice), self._aliases(choice)
@@ -373,7 +376,7 @@ class ChoiceMatcher:
         named = {p.choice for p in self.phrases
                  if p.words == _answer_words(self.normaliser, answer) and not p.thin
                  and not self._only_offers(p)}
-        return self.question.choice(named.pop()) if len(named) == 1 else None
+        return self._choice(named.pop()) if len(named) == 1 else None
 
     def _contained(self, answer: str, full: tuple[str, ...]) -> Choice | None:
         """3. the answer contains phrases of exactly one choice, as stated ("lacks a warrant"
@@ -387,7 +390,7 @@ class ChoiceMatcher:
             return None  # "maybe a warrant": ask again rather than guess
         named = self._outweighed(self._answered(hits))
         if len(named) == 1 and not _taken_back_by_but(said, hits):
-            return self.question.choice(named.pop())
+            return self._choice(named.pop())
         if named:
             return None
         fuzzy = self._fuzzy(" ".join(full))
@@ -441,7 +444,7 @@ class ChoiceMatcher:
 
     def _instead(self, hit: Hit) -> str | None:
         """The choice a denied or not-yet hit answers with (``if_denied``, ``if_not_yet``)."""
-        choice = self.question.choice(hit.choice)
+        choice = self._choice(hit.choice)
         if choice is None:
             return None
         return {DENIED: choice.if_denied, NOT_YET: choice.if_not_yet,
@@ -477,7 +480,7 @@ class ChoiceMatcher:
             return None
         if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < MARGIN:
             return None
-        return self.question.choice(ranked[0][0])
+        return self._choice(ranked[0][0])
 
     # --- facts in a longer message --------------------------------------------------------------
 
@@ -503,7 +506,7 @@ class ChoiceMatcher:
     def _unchecked(self, hit: Hit) -> bool:
         """A Not sure hit on one of the phrases that state the question cannot be checked
         ("on the phone"): the cautious answer, read from an opening like any stated fact."""
-        choice = self.question.choice(hit.choice)
+        choice = self._choice(hit.choice)
         return choice is not None and hit.phrase.text in choice.stated_in_opening
 
     def find(self, message: str) -> Hit | None:
@@ -549,11 +552,11 @@ class ChoiceMatcher:
         claimed: what it denies ("No card") is offered, so the question is not asked as if
         nothing had been said (a plain "yes" then asks again, ``bot.engine.step``)."""
         away = [h for h in hits if h.reading == ELSEWHERE and self._instead(h) is None
-                and (c := self.question.choice(h.choice)) is not None and c.if_denied]
+                and (c := self._choice(h.choice)) is not None and c.if_denied]
         if not away:
             return None
         hit = max(away, key=lambda h: h.end - h.start)
-        choice = self.question.choice(hit.choice)
+        choice = self._choice(hit.choice)
         assert choice is not None and choice.if_denied
         return replace(hit, choice=choice.if_denied, reading=STATED, strong=False)
 
@@ -565,10 +568,10 @@ class ChoiceMatcher:
         condition the clerk just undid is never the one offered."""
         if not (hit.taken_back and self._critical(hit.choice)):
             return hit
-        choice = self.question.choice(hit.choice)
+        choice = self._choice(hit.choice)
         instead = choice.if_denied if choice is not None else None
         for fallback in (NOT_SURE, instead):
-            if fallback and self.question.choice(fallback) is not None:
+            if fallback and self._choice(fallback) is not None:
                 return replace(hit, choice=fallback, reading=STATED, strong=False)
         return None
 
@@ -576,17 +579,21 @@ class ChoiceMatcher:
         """``named`` without the choices one of them ``outweighs``: a two-part question takes
         its stricter part ("how many borrowed it, and does the mayor have a card" is about a
         person), never silently the milder one."""
-        over = {o for cid in named if (c := self.question.choice(cid)) for o in c.outweighs}
+        over = {o for cid in named if (c := self._choice(cid)) for o in c.outweighs}
         return named - over if named - over else named
 
     def _in_hand(self, phrase: Phrase) -> bool:
         """The phrase's choice is met only by a thing in hand now (``in_hand`` in the flow);
         danger questions never ("hurt at home" is danger)."""
-        choice = self.question.choice(phrase.choice)
+        choice = self._choice(phrase.choice)
         return choice is not None and choice.in_hand and not self.question.danger
 
+    def _choice(self, choice_id: str) -> Choice | None:
+        """``self.question.choice(choice_id)``."""
+        return self._choices_by_id.get(choice_id)
+
     def _critical(self, choice_id: str) -> bool:
-        choice = self.question.choice(choice_id)
+        choice = self._choice(choice_id)
         return choice is not None and choice.critical
 
     def _normalised(self, text: str) -> tuple[str, ...]:
@@ -629,14 +636,15 @@ class ChoiceMatcher:
                         reading == STATED and said.elsewhere(start, end))):
                     reading = ELSEWHERE  # "has her card at home", "says he has it", "will bring it"
                 found.append(Hit(phrase.choice, phrase, start, end, reading,
-                                 self._is_strong(phrase)))
+                                 id(phrase) in self._strong_phrases))  # (_is_strong)
         kept = _without_senders(said, _outermost(found))
         out = []
         for h in kept:
             undone = self._taken_back(said, h, whole=False)
-            out.append(replace(h, strong=h.strong and not undone and said.clean(
-                h.start, h.end, _hedged_alike(said, h, kept)),
-                taken_back=undone and self._taken_back(said, h, whole=False, outright=True)))
+            out.append(Hit(h.choice, h.phrase, h.start, h.end, h.reading,
+                           h.strong and not undone and said.clean(
+                               h.start, h.end, _hedged_alike(said, h, kept)),
+                           undone and self._taken_back(said, h, whole=False, outright=True)))
         return out
 
     def _is_strong(self, phrase: Phrase) -> bool:

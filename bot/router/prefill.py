@@ -59,16 +59,17 @@ def prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
 
 def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
     questions = _matchers(flow)
-    hits = {q.id: found.hits(message) for q, found in questions}
+    hits = {q.id: found.hits(message) for q, found, _ in questions}
     spans = [(h.start, h.end) for found in hits.values() for h in found]
     out: list[PrefilledAnswer] = []
-    for question, matched in questions:
+    for question, matched, asks_age in questions:
         kept = [
             h for h in hits[question.id]
             if not any(s <= h.start and h.end <= e and e - s > h.end - h.start for s, e in spans)
             and not _answer_only(question, h)
         ]
-        by_age = age_choice(question, message)
+        # (a question none of whose choices is an age is answered by no age: not read for one)
+        by_age = age_choice(question, message) if asks_age else None
         if by_age is not None:  # a stated age outweighs words ("my kid, he's 20")
             aged = question.choice(by_age[0])
             # "was 17 when...", "17 i think?", "about 16": offered, never taken for a release
@@ -77,7 +78,8 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
                 for s in age_sentences(message)))
             out.append(_item(question, by_age[0], by_age[1], suggested=then))
             continue
-        if hint := age_hint(question, message):  # "in high school": a senior can be 18
+        # "in high school": a senior can be 18
+        if asks_age and (hint := age_hint(question, message)):
             out.append(_item(question, hint[0], hint[1], suggested=True))
             continue
         answer, suggestion = matched.decide(kept)
@@ -90,10 +92,12 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
 
 
 @cache
-def _matchers(flow: Flow) -> tuple[tuple[Question, ChoiceMatcher], ...]:
-    """Each question of ``flow`` with its matcher, found once per flow (a flow hashes by
-    identity; a question hashes all its choices, each time ``matcher`` looks it up)."""
-    return tuple((question, matcher(question)) for question in flow.questions())
+def _matchers(flow: Flow) -> tuple[tuple[Question, ChoiceMatcher, bool], ...]:
+    """Each question of ``flow`` with its matcher and whether a choice of it is an age, found
+    once per flow (a flow hashes by identity; a question hashes all its choices, each time
+    ``matcher`` looks it up)."""
+    return tuple((question, matcher(question), any(c.ages is not None for c in question.choices))
+                 for question in flow.questions())
 
 
 @dataclass(frozen=True)
