@@ -188,9 +188,10 @@ def test_a_denied_or_deferred_warrant_is_nothing_in_writing(catalogue: Catalogue
 
 @pytest.mark.parametrize(("text", "question", "choice"), [
     ("officer has a warrant for the computer", "document", "search-warrant"),  # arrest warrant?
-    ("cop asking about a patron, might get a search warrant", "document", "search-warrant"),
+    # a hedge on a release condition offers Not sure, never the condition (play-test 6 E1/E3)
+    ("cop asking about a patron, might get a search warrant", "document", "not-sure"),
     ("cop says it's urgent, wants the name of whoever used computer 4", "emergency", "yes"),
-    ("officer asking, maybe it's a court order", "document", "court-order"),
+    ("officer asking, maybe it's a court order", "document", "not-sure"),
 ])
 def test_a_weak_cue_for_a_safety_critical_answer_is_only_suggested(
         catalogue: Catalogue, text: str, question: str, choice: str) -> None:
@@ -240,7 +241,8 @@ def test_a_hedged_typed_answer_is_not_taken_but_offered(catalogue: Catalogue) ->
     view = start(catalogue, LIBRARY, LE)
     view = step(catalogue, view.conversation, "maybe a search warrant?")
     assert "document" not in view.conversation.answer_map
-    assert view.suggestion is not None and view.suggestion.choice == "search-warrant"
+    # the doubt is offered, not the warrant: a hurried "yes" must not start the warrant path
+    assert view.suggestion is not None and view.suggestion.choice == "not-sure"
     view = step(catalogue, view.conversation, "officer lacks a warrant")
     assert view.conversation.answer_map["document"] == "none"
 

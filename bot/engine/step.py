@@ -54,7 +54,12 @@ class Understanding:
         """A suggestion whose ``source`` is ``contradicted``: what staff are asked to confirm,
         the opening's own words first ("You said “refuses” …"), before a face says how. A
         case that kept no words for it (started from "Did you mean", whose stored facts keep
-        none) says where it came from instead of quoting nothing."""
+        none) says where it came from instead of quoting nothing. A kept Not sure (the opening
+        hedged a release condition: "I think she has the card number? not sure") is put as
+        the doubt it was, so that granting the release is a deliberate answer."""
+        if self.choice == NOT_SURE:
+            about = f' about "{self.said}"' if self.said else ""
+            return f"Your first message wasn't sure{about}. Is that still so?"
         if not self.said:
             return f"Your first message said: {self.label}. Is that still so?"
         return f'You said "{self.said}": {self.label}. Is that still so?'

@@ -562,11 +562,17 @@ class ChoiceMatcher:
 
     def _offer(self, hit: Hit) -> Hit | None:
         """What to offer for ``hit``: its own choice, unless it is a safety-critical choice the
-        words around it take back ("has his card, wait, it's his wife's"). Then Not sure (the
-        cautious branch, which says what to find out), failing that the choice that denies it
-        (``if_denied``): a hurried clerk types the number the bot offers, so a release
-        condition the clerk just undid is never the one offered."""
-        if not (hit.taken_back and self._critical(hit.choice)):
+        words around it take back ("has his card, wait, it's his wife's") or doubt ("I think
+        she has the card number? not sure", "I think he has a warrant?? dunno") outside a
+        question about danger. Then Not sure (the cautious branch, which says what to find
+        out), failing that the choice that denies it (``if_denied``): a hurried clerk types the
+        number the bot offers, or just "yes", so a release condition the clerk just undid or
+        was unsure of is never the one offered. A doubted danger is still offered as danger
+        (there the cautious answer is the one that fetches help), and so is a choice whose
+        phrase only ever offers it ("it's urgent" for an emergency): a weak cue, not a doubt."""
+        hedged = (hit.reading == DOUBTED and not self.question.danger
+                  and not self._only_offers(hit.phrase))
+        if not (self._critical(hit.choice) and (hit.taken_back or hedged)):
             return hit
         choice = self._choice(hit.choice)
         instead = choice.if_denied if choice is not None else None

@@ -1,0 +1,102 @@
+"""How the bot reads what a clerk types, from the sixth round of desk play (E1, E3 of that
+round). Each case here was read wrong before, through the terminal chat as a clerk types it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from bot.router import prefill
+from tests.terminal_support import chat
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = Catalogue.load(ROOT)
+PARENT = "parent-requests-child-records"
+LE = "law-enforcement-request"
+CARD_RELEASE = "you may share what's checked out or overdue"
+FINES_RELEASE = "They have told you they are the child's parent or legal guardian"
+
+
+def _said(library: str, *lines: str) -> str:
+    return "\n".join(chat(CATALOGUE, library, [*lines, "", "quit"]))
+
+
+# --- E1: a hedge about a release condition offers the doubt, never the condition ------------
+
+@pytest.mark.parametrize(("library", "opening", "replies", "release"), [
+    # the clerk's own play-test lines
+    ("jackson-county", "parent at desk wants to see what her kid (13) checked out, I think she "
+     "has the card number? not sure, she's looking in her phone", ["1", "yes", "1"],
+     CARD_RELEASE),
+    ("mahomet", "lady asking what her 9yo owes in fines, I think she's his mom? she didn't "
+     "really say", ["1", "yes", "yes"], FINES_RELEASE),
+    # other wordings of the same doubt
+    ("jackson-county", "dad wants to know what his 10 year old has out, maybe he has her card? "
+     "hes digging through his wallet", ["1", "1", "yes"], CARD_RELEASE),
+    ("mahomet", "woman wants to pay her 8 yr olds fines, supposedly shes the mom, dunno",
+     ["1", "1", "yes"], FINES_RELEASE),
+    ("mahomet", "guy wants to know his sons fines, the boy is 12, he says hes the dad i guess",
+     ["1", "yes"], FINES_RELEASE),
+])
+def test_a_hedged_release_condition_offers_not_sure_and_a_yes_releases_nothing(
+        library: str, opening: str, replies: list[str], release: str) -> None:
+    """[E1] "I think she has the card number? not sure" became `Did you mean "Yes, they have
+    the child's card or card number"?` and one "yes" released the account (Jackson County
+    IV.c "must provide the child's library card or card number"; Mahomet V-A "only … to the
+    parent or legal guardian"). The doubt is offered; a yes to it withholds."""
+    said = _said(library, opening, *replies)
+    assert 'Did you mean "Not sure"?' in said, said[-1500:]
+    assert 'Did you mean "Yes, they have' not in said
+    assert 'Did you mean "Yes, a parent or legal guardian"?' not in said
+    assert release not in said
+    assert "→ Share nothing" in said
+
+
+def test_granting_a_hedged_release_condition_is_confirmed_as_the_doubt_it_was() -> None:
+    """[E1] Typing the release number over the offered doubt is put back once, saying the
+    opening was unsure; giving it again takes it (staff checked)."""
+    opening = ("parent at desk wants to see what her kid (13) checked out, I think she has the "
+               "card number? not sure, she's looking in her phone")
+    said = _said("jackson-county", opening, "1", "1")
+    assert "Your first message wasn't sure about" in said
+    assert CARD_RELEASE not in said
+    checked = _said("jackson-county", opening, "1", "1", "1", "1")
+    assert CARD_RELEASE in checked
+
+
+@pytest.mark.parametrize(("library", "opening", "pick"), [
+    ("mahomet", "cop at the counter, I think he has a warrant?? dunno he showed me some paper "
+     "real quick, wants to know who checked out a certain book", []),
+    ("mount-prospect", "deputy at the desk has some paper, might be a court order, not sure, "
+     "wants a patrons address", ["1"]),  # "Did you mean": police
+    ("mount-prospect", "officer says he has a search warrant maybe? i didnt really see it", []),
+])
+def test_a_hedged_paper_offers_not_sure_never_a_warrant_or_order(
+        library: str, opening: str, pick: list[str]) -> None:
+    """[E3] "I think he has a warrant?? dunno" offered "A search warrant"; "yes" gave the
+    step-aside-while-they-search path. The bot's own Not sure guidance is the one that fits:
+    treat it as neither a warrant nor a court order until someone checks."""
+    said = _said(library, opening, *pick, "yes")
+    assert "Did you mean \"Not sure / can't tell what it is\"?" in said, said[-1500:]
+    assert "→ A search warrant" not in said
+    assert "→ A court order" not in said
+    assert "step aside" not in said
+    assert "Release nothing" in said
+
+
+@pytest.mark.parametrize(("library", "flow", "opening", "question", "choice"), [
+    # plain words are still taken or offered as before
+    ("mount-prospect", LE, "officer has a search warrant signed by a judge", "document",
+     "search-warrant"),
+    ("mahomet", PARENT, "lady asking what her 9yo owes in fines, she's his mom",
+     "relationship", "parent-or-guardian"),
+    # a weak cue is not a hedge: "urgent" still offers the emergency
+    ("westmont", LE, "cop says it's urgent, wants the name of whoever used computer 4",
+     "emergency", "yes"),
+])
+def test_plain_words_and_weak_cues_are_read_as_before(library: str, flow: str, opening: str,
+                                                      question: str, choice: str) -> None:
+    found = {p.question: p.choice for p in prefill(CATALOGUE.flow(library, flow), opening)}
+    assert found.get(question) == choice, found
