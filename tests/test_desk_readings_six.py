@@ -100,3 +100,47 @@ def test_plain_words_and_weak_cues_are_read_as_before(library: str, flow: str, o
                                                       question: str, choice: str) -> None:
     found = {p.question: p.choice for p in prefill(CATALOGUE.flow(library, flow), opening)}
     assert found.get(question) == choice, found
+
+
+# --- E8: a relation denied ("not his mom") is no thing disowned --------------------------------
+
+CARETAKER = "No: someone looking after the child (grandparent, sitter, relative)"
+
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("mahomet", "a lady wants to know how much her 10 yr old owes in fines. oh wait shes not his "
+     "mom, shes the babysitter who brings him in"),
+    ("jackson-county", "man asking what his 9 year old has checked out, wait hes not her dad, "
+     "hes the uncle she stays with"),
+    ("mahomet", "woman wants to pay her 11 yr olds fines. actually shes not his mother, shes "
+     "his grandma, she watches him after school"),
+])
+def test_a_corrected_relation_offers_the_caretaker(library: str, opening: str) -> None:
+    """[E8] "oh wait shes not his mom, shes the babysitter" offered "Not sure": "not his mom"
+    was read as "not his own", taking back everything in its sentence. The typed fact is the
+    caretaker answer, which the question's help names ("grandparent, aunt, … sitter")."""
+    flow = CATALOGUE.flow(library, PARENT)
+    offered = {p.question: p.choice for p in prefill(flow, opening)}
+    assert offered.get("relationship") == "caretaker", offered
+
+
+def test_not_his_own_still_takes_a_card_back() -> None:
+    """The disowning reading stays for things: "he has her card, not his own" is a card the
+    clerk must check (Not sure offered), "he has her card" the card in hand."""
+    flow = CATALOGUE.flow("jackson-county", PARENT)
+    opening = "dad wants his 12 year old's checkouts, he has her card"
+    plain = {p.question: (p.choice, p.suggested) for p in prefill(flow, opening)}
+    disowned = {p.question: (p.choice, p.suggested)
+                for p in prefill(flow, opening + ", not his own")}
+    assert plain["card"] == ("presented", False)
+    assert disowned["card"] == ("not-sure", True)
+
+
+def test_a_plain_yes_between_the_questions_yes_and_an_offered_caretaker_is_asked() -> None:
+    """[E8] "yes" at "Is the person asking the child's parent or legal guardian?" with the
+    caretaker offered could mean either: asked plainly, not guessed."""
+    said = _said("mahomet", "a lady wants to know how much her 10 yr old owes in fines. oh wait "
+                 "shes not his mom, shes the babysitter who brings him in", "1", "yes")
+    assert f'Did you mean "{CARETAKER}"? If so, type 2.' in said
+    assert f'"Yes" could mean "Yes, a parent or legal guardian" or "{CARETAKER}"' in said
+    assert FINES_RELEASE not in said

@@ -36,6 +36,15 @@ NO_SIGNATURE = "No signed request, no release: share nothing, even in an emergen
 
 
 PARENT = "parent-requests-child-records"
+# Offers "Not sure" at "parent or legal guardian?" (play-test 6 E1: a hedge on a release
+# condition offers the doubt); "1" answers "under 18?" on the way.
+UNSURE_MOM = ("a woman wants to know how much her 15 yr old owes in fines so she can pay it, i "
+              "think shes his mom? she didnt really say")
+CARETAKER = "No: someone looking after the child (grandparent, sitter, relative)"
+
+
+def _unsure_mom() -> tuple[str, str]:
+    return (UNSURE_MOM, "1")
 
 
 def _aunt(library: str = "mahomet") -> tuple[str, str] | tuple[str]:
@@ -68,8 +77,8 @@ def test_yes_to_the_offer_of_no_card_never_releases(catalogue: Catalogue) -> Non
 
 def test_yes_to_an_offer_on_a_question_with_a_yes_option_never_grants_it(
         catalogue: Catalogue) -> None:
-    """[E1, M01b] The aunt's "yes" took the offer (here "Not sure"), never "Yes, a parent"."""
-    said = _said(catalogue, "mahomet", *_aunt(), "yes")
+    """[E1, M01b] A "yes" took the offer (here "Not sure"), never "Yes, a parent"."""
+    said = _said(catalogue, "mahomet", *_unsure_mom(), "yes")
     assert "→ Yes, a parent or legal guardian" not in said
     assert FINES_TO_PARENT not in said
     assert "Share nothing" in said
@@ -103,8 +112,8 @@ def test_any_plain_yes_never_takes_the_release_it_was_offered_against(
 @pytest.mark.parametrize("reply", ["yes", "Yep.", "that's right"])
 def test_a_plain_yes_takes_an_offer_that_is_no_yes_or_no(catalogue: Catalogue,
                                                          reply: str) -> None:
-    """[E1, M01b] The offer was "Not sure": the aunt's "yes" takes it (share nothing)."""
-    said = _said(catalogue, "mahomet", *_aunt(), reply)
+    """[E1, M01b] The offer was "Not sure": a "yes" takes it (share nothing)."""
+    said = _said(catalogue, "mahomet", *_unsure_mom(), reply)
     assert "I understood: Is the person asking the child's parent or legal guardian? → Not sure" \
         in said
     assert FINES_TO_PARENT not in said
@@ -132,7 +141,7 @@ def test_a_plain_no_turns_the_offer_down_and_chooses_nothing(catalogue: Catalogu
                                                               reply: str) -> None:
     """The offer is "Not sure": no turns it down, and is not "No: someone looking after the
     child" or "No, someone else" either; the question is asked plainly."""
-    said = _said(catalogue, "mahomet", *_aunt(), reply)
+    said = _said(catalogue, "mahomet", *_unsure_mom(), reply)
     assert 'All right, not "Not sure". Please pick one of these:' in said
     assert "I understood: Is the person asking the child's parent or legal guardian?" not in said
     after = said.split("All right, not")[1]
@@ -140,8 +149,21 @@ def test_a_plain_no_turns_the_offer_down_and_chooses_nothing(catalogue: Catalogu
     assert "Share nothing" not in said and FINES_TO_PARENT not in said
 
 
+def test_the_aunt_correction_offers_the_caretaker_and_yes_is_asked_plainly(
+        catalogue: Catalogue) -> None:
+    """[play-test 6 E8] "actually shes not his mom, shes his aunt" offered "Not sure" ("not his
+    mom" was read as "not his own", taking the aunt back); the aunt is the caretaker answer.
+    A plain "yes" at "parent or legal guardian?" could mean the question's Yes or the offered
+    caretaker, both release conditions somewhere: asked plainly, never guessed."""
+    said = _said(catalogue, "mahomet", *_aunt(), "yes")
+    assert f'Did you mean "{CARETAKER}"? If so, type 2.' in said
+    assert f'"Yes" could mean "Yes, a parent or legal guardian" or "{CARETAKER}"' in said
+    assert "→ Yes, a parent or legal guardian" not in said and FINES_TO_PARENT not in said
+    assert "→ Share nothing" in _said(catalogue, "mahomet", *_aunt(), "yes", "2")
+
+
 def test_after_turning_the_offer_down_the_menu_still_answers(catalogue: Catalogue) -> None:
-    said = _said(catalogue, "mahomet", *_aunt(), "no", "2")
+    said = _said(catalogue, "mahomet", *_unsure_mom(), "no", "2")
     assert "→ Share nothing" in said
 
 
@@ -177,9 +199,9 @@ def test_the_scripted_face_reads_yes_as_the_terminal_does() -> None:
     assert ["card", "yes"] not in [[t["question"], t["choice"]] for t in data["transcript"]]
     once = run_opening(ROOT, "jackson-county", GRANDMA, "yes")
     assert once["declined"]["source"] == "ambiguous" and "suggestion" not in once
-    aunt = run_opening(ROOT, "mahomet", *_aunt(), "yes")
-    assert aunt["outcome"]["decision"] == "withhold", aunt["outcome"]
-    declined = run_opening(ROOT, "mahomet", *_aunt(), "nope")
+    unsure = run_opening(ROOT, "mahomet", *_unsure_mom(), "yes")
+    assert unsure["outcome"]["decision"] == "withhold", unsure["outcome"]
+    declined = run_opening(ROOT, "mahomet", *_unsure_mom(), "nope")
     assert declined["status"] == "asking" and "suggestion" not in declined
     assert declined["declined"]["label"] == "Not sure"
 
@@ -208,6 +230,6 @@ def test_yes_to_is_that_still_so_keeps_what_the_opening_said(catalogue: Catalogu
 @pytest.mark.parametrize("word", [str(w) for w in read_data("cues.yaml")["confirms_offer"]])
 def test_every_listed_yes_reaches_the_engine_as_typed(catalogue: Catalogue, word: str) -> None:
     """Review 5 m8: a listed yes that redaction turns into "[name]" never answers."""
-    said = _said(catalogue, "mahomet", *_aunt(), word)
+    said = _said(catalogue, "mahomet", *_unsure_mom(), word)
     assert "I understood: Is the person asking the child's parent or legal guardian? → Not sure" \
         in said, word

@@ -456,7 +456,10 @@ def _replied(catalogue: Catalogue, conversation: Conversation, question: Questio
     Yes takes the offer, not the question's own "Yes, …" option: the clerk answers the bot's
     question, not the menu's. But a yes to an offered "No, …" could mean either, and either may
     be the dangerous reading ("No card" against a release, "No, nobody is in danger" against a
-    page): the question is asked again plainly, saying why. No takes the offer only where it is
+    page), and so could one to any other offer where the question's "Yes" or the offer is a
+    release condition ("yes" to "Did you mean 'No: someone looking after the child'?" at "Is it
+    the parent?"): the question is asked again plainly, saying why. An offered Not sure is
+    taken (it withholds). No takes the offer only where it is
     the question's own "No" option too ("no" to "Did you mean 'No, nobody is in danger'?");
     otherwise it turns the offer down and asks again, choosing nothing."""
     if _last_turn(conversation, question.id) == CONFIRM:  # "You said …: X. Is that still so?"
@@ -465,13 +468,20 @@ def _replied(catalogue: Catalogue, conversation: Conversation, question: Questio
         literal = match_choice(question, "yes" if agrees else "no")  # "sí", "yep": "yes"
     if literal is not None and literal.id != offered:
         opposite = match_choice(question, "no" if agrees else "yes")
-        if not agrees or (opposite is not None and opposite.id == offered):
+        if not agrees or (opposite is not None and opposite.id == offered) or (
+                offered != NOT_SURE and _decides_release(question, literal.id, offered)):
             return _declined(catalogue, conversation, question, offered, said,
                              either=literal.label if agrees else None)
     elif not agrees and literal is None:
         return _declined(catalogue, conversation, question, offered, said)
     moved = _answer(catalogue, conversation, question.id, offered, said, worded=True)
     return _confirmed(catalogue, conversation, question, offered, said, moved)
+
+
+def _decides_release(question: Question, *choice_ids: str) -> bool:
+    """One of ``choice_ids`` is a release condition (``critical``): a plain yes that could
+    mean the question's own "Yes" or the offered choice must not pick between them."""
+    return any((c := question.choice(cid)) is not None and c.critical for cid in choice_ids)
 
 
 def _declined(catalogue: Catalogue, conversation: Conversation, question: Question,

@@ -43,7 +43,11 @@ _ARTICLES = frozenset({"a", "an", "the"})
 _POSSESSIVE = re.compile(r"\b([A-Za-z]+)['\u2019]s\b")
 # "it isn't hers", "not his own": the thing belongs to someone else.
 _DISOWNED = re.compile(r"\b(?:not|isn['\u2019]?t|is not|aren['\u2019]?t|wasn['\u2019]?t)\s+"
-                       r"(?:his|hers|theirs|her own|his own|their own|yours|mine)\b", re.I)
+                       r"(?:his|hers|theirs|her own|his own|their own|yours|mine)\b"
+                       # "she's not his mom": who she is to him, not whose a thing is
+                       r"(?!\s+(?:mom|mum|mother|dad|father|parent|guardian|wife|husband|son|"
+                       r"daughter|kid|child|sister|brother|grand\w*|aunt|uncle|girlfriend|"
+                       r"boyfriend|partner|friend|sitter|babysitter|nanny)s?\b)", re.I)
 # "*her* son", "*the* boy": a person named as someone's relative, or one already mentioned
 _KIN = re.compile(r"\b(?:his|her|their|my|your|our|the|that|this)\s+([A-Za-z]+)", re.I)
 _CONTRACTED = frozenset({"it", "that", "he", "she", "what", "there", "who", "here", "where",
