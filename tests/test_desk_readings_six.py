@@ -144,3 +144,27 @@ def test_a_plain_yes_between_the_questions_yes_and_an_offered_caretaker_is_asked
     assert f'Did you mean "{CARETAKER}"? If so, type 2.' in said
     assert f'"Yes" could mean "Yes, a parent or legal guardian" or "{CARETAKER}"' in said
     assert FINES_RELEASE not in said
+
+
+# --- E2: a correction typed at "Did you mean" corrects the opening's facts --------------------
+
+@pytest.mark.parametrize(("library", "lines", "wrong"), [
+    ("mount-prospect", ["officer at desk with a court order for patron records",
+                        "actually its not a court order, its just a letter from his department "
+                        "asking for it", "2"], "→ A court order signed by a judge"),
+    ("mahomet", ["officer here with a warrant for the computer logs",
+                 "wait actually it is not a warrant, it's a letter asking for them", "1"],
+     "→ A search warrant"),
+    ("calumet", ["cop brought a court order for somebody's records",
+                 "oh wait its not a court order, just a written request from the police "
+                 "department", "1"], "→ A court order signed by a judge"),
+])
+def test_a_correction_at_did_you_mean_corrects_the_openings_fact(library: str, lines: list[str],
+                                                                 wrong: str) -> None:
+    """[E2] The correction routed the case but "I understood: What kind of paper is it? → A
+    court order signed by a judge" — what the clerk had just negated — came from the opening,
+    and the court-order outcome paged. The later words are read with the opening, correcting
+    it as inside one message."""
+    said = _said(library, *lines)
+    assert wrong not in said, said[-1500:]
+    assert "PAGED (immediate)" not in said
