@@ -168,3 +168,37 @@ def test_a_correction_at_did_you_mean_corrects_the_openings_fact(library: str, l
     said = _said(library, *lines)
     assert wrong not in said, said[-1500:]
     assert "PAGED (immediate)" not in said
+
+
+# --- E5: a protective order or stalking: never "ask the person directly" -----------------------
+
+RESTRAINED = ("theres a man asking if his wife has been coming in here the last few weeks, "
+              "actually hold on shes not his wife, its his ex girlfriend and she has a "
+              "restraining order on him")
+AVOIDING = "a protective or restraining order, stalking"
+
+
+@pytest.mark.parametrize(("library", "lines"), [
+    ("mount-prospect", [RESTRAINED, "4", "2"]),  # about her account: no written permission
+    ("mount-prospect", [RESTRAINED, "1", "2"]),  # whether she comes in: no danger claimed
+    ("westmont", ["guy wants to know if his ex uses the library and what her phone number on "
+                  "file is, she has an order of protection against him", "2", "2"]),
+    ("calumet", ["a man keeps asking what days a woman comes in and if she has a card here, I "
+                 "think he is stalking her", "4", "2"]),
+])
+def test_someone_avoiding_the_asker_is_never_sent_to_them(library: str,
+                                                         lines: list[str]) -> None:
+    """[E5] Mount Prospect II.E "Staff will under no circumstances disclose any
+    patron-identifiable information to the public": the answer withheld, but told the clerk to
+    "Suggest they ask the person directly", and said nothing about safety."""
+    said = _said(library, *lines)
+    assert "→ Share nothing" in said, said[-1500:]
+    assert "ask the person directly" not in said
+    assert AVOIDING in said
+
+
+def test_a_correction_opener_is_no_fact() -> None:
+    """"actually hold on, she's not his wife" was read as "holds" (account: holds on hold) and
+    answered "What are they asking about?" for the clerk; the opener is no fact."""
+    flow = CATALOGUE.flow("mount-prospect", "third-party-requests-patron-info")
+    assert "want" not in {p.question for p in prefill(flow, RESTRAINED)}

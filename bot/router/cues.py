@@ -598,13 +598,20 @@ def _cut(text: str) -> tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]:
     ("the card he's holding is his wife's, not his own")."""
     return remembered(("cut", text), lambda: tuple(
         (is_question, by_contrast, correcting, tuple(
-            _Part(part, tuple(named.group(1) for named in _KIN.finditer(part)),
+            _Part(_past_opener(part) if correcting and n == 0 else part,
+                  tuple(named.group(1) for named in _KIN.finditer(part)),
                   bool(_DISOWNED.search(piece)),
                   tuple((owner.group(1), bool(part[owner.end():].strip()))
                         for owner in _POSSESSIVE.finditer(part)
                         if owner.group(1).lower() not in _CONTRACTED))
-            for part in _CLAUSE.split(piece)))
+            for n, part in enumerate(_CLAUSE.split(piece))))
         for piece, is_question, by_contrast, correcting in _sentences(text)))
+
+
+def _past_opener(part: str) -> str:
+    """A correcting sentence's first clause without its opener: the opener is no fact ("actually
+    hold on, she's not his wife" holds no "holds")."""
+    return cues().corrected(part) or part
 
 
 def _sentences(text: str) -> list[tuple[str, bool, bool, bool]]:
