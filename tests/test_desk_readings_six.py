@@ -202,3 +202,40 @@ def test_a_correction_opener_is_no_fact() -> None:
     answered "What are they asking about?" for the clerk; the opener is no fact."""
     flow = CATALOGUE.flow("mount-prospect", "third-party-requests-patron-info")
     assert "want" not in {p.question for p in prefill(flow, RESTRAINED)}
+
+
+# --- E4: Mahomet's cameras are not used to monitor staff ---------------------------------------
+
+MONITORING = "Cameras will not be used for the purposes of routinely monitoring staff performance"
+
+
+@pytest.mark.parametrize("lines", [
+    ["my supervisor asked me to pull up last weeks camera recordings to check whether a "
+     "coworker has been taking long lunches", "2", "1"],
+    ["manager wants me to look at the security video to see what time a staff member has been "
+     "coming in every morning", "1", "1", "3", "1"],
+    ["can i check the camera footage to see if my coworker is really working at the back desk",
+     "2", "1", "1"],
+])
+def test_footage_to_check_on_a_coworker_is_ruled_out_at_mahomet(lines: list[str]) -> None:
+    """[E4] Mahomet V-B: "Cameras will not be used for the purposes of routinely monitoring
+    staff performance or for staff evaluation." The bot told the clerk to have the Director
+    review the recording instead."""
+    said = _said("mahomet", *lines, "policy")
+    assert "Your policy says cameras are not used to monitor staff" in said, said[-1500:]
+    assert "so they can review and save the recording" not in said
+    assert MONITORING in said  # the clause, word for word
+
+
+def test_an_incident_on_camera_is_still_for_the_director_to_review() -> None:
+    said = _said("mahomet", "my supervisor asked me to pull up the camera recording of the "
+                 "parking lot where a patron's bike was stolen", "1")
+    assert "Your policy says cameras are not used to monitor staff" not in said
+    assert "may view recorded footage" in said, said[-1500:]
+
+
+@pytest.mark.parametrize("library", ["westmont", "jackson-county", "calumet", "mount-prospect"])
+def test_the_purpose_is_asked_only_where_the_policy_rules_on_it(library: str) -> None:
+    said = _said(library, "my supervisor asked me to pull up last weeks camera recordings to "
+                 "check whether a coworker has been taking long lunches", "2", "1")
+    assert "What is the footage wanted for?" not in said

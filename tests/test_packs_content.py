@@ -86,6 +86,7 @@ EXTRA_FACTS = (
     "camera_signage",
     "cameras_excluded_from_private_areas",
     "camera_audio",
+    "footage_not_for_staff_monitoring",
 )
 
 BOOL_FACTS = {
