@@ -1,5 +1,6 @@
-"""How the bot reads what a clerk types, from the sixth round of desk play (E1, E3 of that
-round). Each case here was read wrong before, through the terminal chat as a clerk types it."""
+"""What the desk does with what a clerk types, from the sixth round of desk play (E1–E5, E8,
+E19 of that round). Each case here was answered wrong before, through the terminal chat as a
+clerk types it."""
 
 from __future__ import annotations
 
@@ -239,3 +240,28 @@ def test_the_purpose_is_asked_only_where_the_policy_rules_on_it(library: str) ->
     said = _said(library, "my supervisor asked me to pull up last weeks camera recordings to "
                  "check whether a coworker has been taking long lunches", "2", "1")
     assert "What is the footage wanted for?" not in said
+
+
+# --- E19: an officer with a letter may still say it is an emergency ---------------------------
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("mount-prospect", "officer at desk has just a letter from his department asking for a "
+     "patrons records"),
+    ("westmont", "a detective came in with a letter on department letterhead asking for a "
+     "patron's phone number"),
+    ("calumet", "cop brought a written request from the police department for a patron's "
+     "address"),
+])
+def test_a_letter_at_the_desk_asks_the_emergency_where_the_policy_has_one(library: str,
+                                                                        opening: str) -> None:
+    """[E19] Mount Prospect III.A/III.D release in an emergency on a written request; "No court
+    order and no emergency" was stated with nobody asked about an emergency."""
+    said = _said(library, opening)
+    assert "Does the officer say it's an emergency" in said, said[-1500:]
+
+
+def test_a_letter_at_a_library_without_an_emergency_release_is_passed_on() -> None:
+    said = _said("jackson-county", "officer at desk has just a letter from his department "
+                 "asking for a patrons records")
+    assert "Does the officer say it's an emergency" not in said
+    assert "The written request is what your policy asks for" in said
