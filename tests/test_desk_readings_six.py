@@ -212,17 +212,19 @@ MONITORING = "Cameras will not be used for the purposes of routinely monitoring 
 
 @pytest.mark.parametrize("lines", [
     ["my supervisor asked me to pull up last weeks camera recordings to check whether a "
-     "coworker has been taking long lunches", "2", "1"],
+     "coworker has been taking long lunches", "2", "1", "1"],
     ["manager wants me to look at the security video to see what time a staff member has been "
-     "coming in every morning", "1", "1", "3", "1"],
+     "coming in every morning", "1", "1", "3", "coming in late"],
     ["can i check the camera footage to see if my coworker is really working at the back desk",
-     "2", "1", "1"],
+     "checking on her work"],
 ])
 def test_footage_to_check_on_a_coworker_is_ruled_out_at_mahomet(lines: list[str]) -> None:
     """[E4] Mahomet V-B: "Cameras will not be used for the purposes of routinely monitoring
     staff performance or for staff evaluation." The bot told the clerk to have the Director
-    review the recording instead."""
+    review the recording instead. The purpose is asked (never read from the opening: "who took
+    her lunch from the staff fridge" is a theft), answered by number or in words."""
     said = _said("mahomet", *lines, "policy")
+    assert "What is the footage wanted for?" in said
     assert "Your policy says cameras are not used to monitor staff" in said, said[-1500:]
     assert "so they can review and save the recording" not in said
     assert MONITORING in said  # the clause, word for word
@@ -230,7 +232,7 @@ def test_footage_to_check_on_a_coworker_is_ruled_out_at_mahomet(lines: list[str]
 
 def test_an_incident_on_camera_is_still_for_the_director_to_review() -> None:
     said = _said("mahomet", "my supervisor asked me to pull up the camera recording of the "
-                 "parking lot where a patron's bike was stolen", "1")
+                 "parking lot where a patron's bike was stolen", "1", "a bike was stolen")
     assert "Your policy says cameras are not used to monitor staff" not in said
     assert "may view recorded footage" in said, said[-1500:]
 
