@@ -8,16 +8,15 @@ lower case ("wojtek", "thuy", "lupita") and a phone number with whatever dash th
 ("555–0150"). Every wording here is our own, written for these tests. Each masked case has a
 clean look-alike that must come through unchanged ("tell the director", "call back later",
 "last name field"), and the clean lines share words with names: genres, authors' surnames as
-book talk, branches named after people, weather, months and colours.
+book talk, branches named after people, weather, months and colours. Their pieces are in
+the idempotency test of tests/test_redact_typed_names.py.
 """
 
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from bot.privacy.redact import WITHHELD, redact
+from bot.privacy.redact import redact
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -30,6 +29,10 @@ from bot.privacy.redact import WITHHELD, redact
     ("ask dmitri if he still wants the dvd", "ask [name] if he still wants the dvd"),
     ("call hope back re the printer", "call [name] back re the printer"),
     ("let joaquin know the room is booked", "let [name] know the room is booked"),
+    # whom staff gave or showed something
+    ("gave mark the key to the study room", "gave [name] the key to the study room"),
+    ("showed priya how to print", "showed [name] how to print"),
+    ("signed up dorota for storytime", "signed up [name] for storytime"),
     # both of a pair after a cue
     ("holds for rosa and mark are ready", "holds for [name] and [name] are ready"),
     ("put holds aside for marisol and hope", "put holds aside for [name] and [name]"),
@@ -38,6 +41,9 @@ from bot.privacy.redact import WITHHELD, redact
     # whose name a thing is under, a surname no English word is
     ("account is under okafor", "account is under [name]"),
     ("the card belongs to mbatha", "the card belongs to [name]"),
+    # ... and a nickname no list has, where the clause ends or it owns the name
+    ("hold is under ziggy", "hold is under [name]"),
+    ("the card is under bubba now", "the card is under [name] now"),
     # a name, then who they are, then what they did
     ("kev the kid in the red hat said he lost his card",
      "[name] the kid in [description] said he lost his card"),
@@ -62,6 +68,8 @@ from bot.privacy.redact import WITHHELD, redact
     ("lupita said she would come back", "[name] said she would come back"),
     ("bui thi nga left her umbrella", "[name] left her umbrella"),
     ("tran quoc huy wants to renew", "[name] wants to renew"),
+    ("le van thanh asked about printing", "[name] asked about printing"),
+    ("do thi lan huong left her scarf", "[name] left her scarf"),
     # a television host's name is still a patron's in a note about their own account
     ("Fred Rogers has 3 overdue dvds, he wants them renewed",
      "[name] has 3 overdue dvds, he wants them renewed"),
@@ -97,6 +105,12 @@ CLEAN_LOOK_ALIKES = [
     "belongs to the library, not the school",
     "it belongs to the branch down the road",
     "the card is under review by circ",
+    "the laptop is under warranty till june",
+    "the spare key is under the desk",
+    "gave grace period to everyone this week",
+    "show up early for the book sale setup",
+    "send back the cart when you are done",
+    "we drove the van to the branch",
     "the holds for today and tomorrow are pulled",
     "holds for pickup and delivery are on separate shelves",
     "mark the kid as lost in the system",
@@ -151,21 +165,3 @@ CLEAN_DESK_TALK = [
 @pytest.mark.parametrize("text", CLEAN_LOOK_ALIKES + CLEAN_DESK_TALK)
 def test_desk_talk_like_these_names_is_unchanged(text: str) -> None:
     assert redact(text) == text
-
-
-_PIECES = ("tell", "ask", "call", "back", "let", "know", "remind", "jen", "mark", "hope", "rosa",
-           "kasia", "wojtek", "thuy", "okafor", "okonkwo", "t.", "j.", "and", ",", "(", ")",
-           "the", "tall", "guy", "kid", "said", "asked", "her", "his", "hold", "holds", "for",
-           "is", "under", "belongs", "to", "last", "name", "field", "surname:", "ông", "pani",
-           "sra", "555–0150", "(555)0150", "[name]", "branch", "fiction", "afternoon")
-_addressed_note = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12).map(" ".join)
-
-
-@settings(max_examples=300, deadline=None, derandomize=True)
-@given(note=_addressed_note)
-def test_redacting_these_notes_never_fails_and_is_idempotent(note: str) -> None:
-    """Whatever order the pieces come in, no rule faults (a fault would withhold the note) and
-    masking again masks nothing more."""
-    once = redact(note)
-    assert once != WITHHELD
-    assert redact(once) == once

@@ -66,11 +66,13 @@ import traceback
 import unicodedata
 from collections.abc import Callable, Container
 from datetime import date
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from bot.lazyregex import LazyPattern, lazy
+from bot.privacy import wordlists
 from bot.privacy.descriptions import describe
 from bot.privacy.names import (
     FAMILY,
@@ -96,6 +98,7 @@ from bot.privacy.typed_names import (
     opening_given_names,
     owned_given_names,
     quoted_nicknames,
+    vietnamese_names,
 )
 
 _log = logging.getLogger(__name__)
@@ -300,10 +303,12 @@ PERSON_CUE = lazy(
     r"(?:hold|save|keep|pull|set)\s+(?:it|them|this|that|these|those|one)\s+(?:aside\s+)?for|"
     r"(?:card|account|acct|fines?)\s+(?:for|of|under)|patron|cardholder|borrower|"
     r"pt|told|helped|paged|texted|emailed|warned|banned|"
-    # a message for someone ("tell jen", "remind kev", "call rosa back", "let hope know")
+    # a message or a thing for someone ("tell jen", "remind kev", "call rosa back", "let hope
+    # know", "gave mark the key", "showed priya how")
     # (not before another cue: "an email from kev", "ask for jen")
     r"(?P<message>(?:tell|tells|telling|remind|reminds|ask|asks|text|texts|email|emails|page|"
-    r"notify|ping|message)(?!\s+(?:from|for|with|called|by)\b)"
+    r"notify|ping|message|give|gave|giving|show|showed|send|sent|issue|issued|registered|"
+    r"walked|signed\s+up)(?!\s+(?:from|for|with|called|by|up|out|in|back)\b)"
     r"|call(?=\s+[a-z]{2,}\s+back\b)|let(?=\s+[a-z]{2,}\s+know\b))|"
     r"(?:the|a|this|that)\s+(?:guy|lady|man|woman|kid|boy|girl|teen|gentleman|customer)|"
     r"(?:his|her|their)\s+(?:son|daughter|kid|husband|wife|mom|dad|mother|father))"
@@ -318,7 +323,7 @@ PERSON_CUE = lazy(
 # in", "ask grace if", "let hope know").
 MESSAGED_AFTER = lazy(
     r"\s+(?:his|her|their|that|the|to|about|when|if|whether|we|i|she|he|they|it's|its|"
-    r"back|know)\b")
+    r"back|know|how|where|our)\b")
 # What follows a name: a sentence's end or a bracket (what a person does: PERSON_DOES_AFTER).
 _ENDS_HERE = lazy(r"\s*(?:$|[,.;:!?)\]]|\s[-–—]\s)")
 # A given name's possessive before what a patron has at the library ("mike's card").
@@ -346,7 +351,7 @@ def cued_given_names(text: str) -> list[tuple[int, int]]:
         bare = fold(word)
         plain, worded = given_names()
         if bare not in plain and bare not in worded:
-            if match.group("owner") and _owners_surname(word):  # "card is under okafor"
+            if match.group("owner") and _owners_name(text, match):  # "card is under okafor"
                 spans.append((match.start("word"), match.end()))
             continue
         end = match.end()
@@ -401,12 +406,34 @@ def paired_given_names(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _owners_surname(word: str) -> bool:
+def _owners_name(text: str, match: re.Match[str]) -> bool:
     """After whose name a thing is in ("is under", "belongs to"): a surname a list has that is
-    no English word (okafor, not "review" or "construction")."""
+    no English word (okafor, not "review"); after "under", also a word no list has, where the
+    clause ends, unless a state a thing is under (``typed_names.txt`` [under]: "review",
+    "construction"): the nickname an account is under ("hold is under ziggy")."""
+    word = match.group("word")
     bare = fold(word)
-    return (bare in name_lists()[1] and bare not in english_names()
-            and not _ordinary_word(word) and bare not in _DETERMINERS)
+    if bare in english_names() or _ordinary_word(word) or bare in _DETERMINERS:
+        return False
+    if bare in name_lists()[1]:
+        return True
+    return (match.group("owner").endswith("under") and len(bare) >= 3
+            and bare not in _under_states()
+            and bool((_OWNERS_THING if match.group("own") else _OWNER_ENDS).match(
+                text, match.end())))
+
+
+# The clause ends after the name an account is under ("under ziggy.", "under ziggy now"), or
+# it is that name's ("under ziggy's name").
+_OWNER_ENDS = lazy(
+    r"\s*(?:$|[,.;:!?)\]]|\s[-–—]\s|\s+(?:now|not|too|still|and|but|so|i|we)\b)")
+_OWNERS_THING = lazy(r"\s+(?:name|account|acct|card)\b")
+
+
+@cache
+def _under_states() -> frozenset[str]:
+    """What a thing is under that is no one's name (``typed_names.txt`` [under])."""
+    return wordlists.words("typed_names.txt")["under"]
 
 
 def _surname_after(word: str) -> bool:
@@ -459,14 +486,16 @@ def _mask_name_field(match: re.Match[str]) -> str:
 
 
 # A title of another language before a given name or a surname in lower case ("señora lupe",
-# "pani gosia", "ông tuan", "anh quoc"). A title that is also an English word or a given name
-# (don, pan, ba, co, chi, anh, em) asks for a name no English word is.
+# "pani gosia", "ông tuan", "sra ximena"). (Not the titles that are English words or names
+# too, typed without their accents: ong, ba, co, chi, anh, don.)
 FOREIGN_TITLE = lazy(
-    r"(?P<cue>\b(?:(?P<sure>señora|senora|señor|senor|señorita|senorita|sra|srta|doña|"
-    r"pani|panna|ông|bà|cô|chị|bác|frau|herr|madame|mme|monsieur|signora|signor|tía|tío)"
-    r"|don|dona|pan|ong|ba|co|chi|anh|em|bac|tia|tio|sr)\.?\s+)"
+    r"(?P<cue>\b(?:señora|senora|señor|senor|señorita|senorita|sra|srta|doña|pani|panna|ông|"
+    r"bà|cô|chị|bác|frau|herr|madame|mme|monsieur|signora|signor|tía|tío)\.?\s+)"
     r"(?P<words>[a-zà-ỹ][\w'’-]+)(?![\w'’-])",
     re.IGNORECASE)
+# Each title in ASCII holds one of these; the others are not ASCII (see ``_mask_names``).
+_FOREIGN_TITLE_WORDS = ("sen", "sra", "srta", "pani", "panna", "frau", "herr", "madame", "mme",
+                        "monsieur", "signor")
 
 
 def _mask_foreign_title(match: re.Match[str]) -> str:
@@ -477,8 +506,7 @@ def _mask_foreign_title(match: re.Match[str]) -> str:
     if bare in PRONOUNS or bare in COMMON_WORDS or _ordinary_word(word) or other_language_word(
             word):
         return match.group(0)  # "un señor está molesto"
-    if bare in plain or (bare in last or bare in first) and (
-            match.group("sure") or bare not in worded and bare not in english_names()):
+    if bare in plain or bare in last or bare in first:
         return match.group("cue") + "[name]"
     return match.group(0)
 
@@ -1353,12 +1381,13 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     text = sub(READ_BY, lambda m: _mask_words(m, strong=False), text)
     text = sub(RANK_CUE, _mask_rank, text)
     text = sub(NAME_FIELD, _mask_name_field, text)
-    text = sub(FOREIGN_TITLE, _mask_foreign_title, text)
+    if not text.isascii() or _holds(text, _FOREIGN_TITLE_WORDS):
+        text = sub(FOREIGN_TITLE, _mask_foreign_title, text)
     text = sub(ROLE_CUE, _mask_lower_name, text)
     text = spans(text, cued_given_names(text))
     text = spans(text, possessive_accounts(text))
     # (before a list takes "jen'd" whole, or 'lucas "moose' without its closing quote)
-    text = spans(text, owned_given_names(text) + quoted_nicknames(text))
+    text = spans(text, owned_given_names(text) + quoted_nicknames(text) + vietnamese_names(text))
     text = sub(INITIALS_SURNAME, _mask_initials_surname, text)
     text = sub(FIRST_INITIAL, _mask_first_initial, text)
     text = sub(SHORT_LAST_FIRST, _mask_short_last_first, text)

@@ -35,6 +35,7 @@ from bot.privacy.names import (
     HUMAN_DOES,
     PERSON_DOES_AFTER,
     PLACE_WORDS,
+    english_names,
     fold,
     given_names,
     name_lists,
@@ -228,6 +229,41 @@ def _a_surname(text: str, after: re.Match[str]) -> bool:
         return False
     return (bare in name_lists()[1] or bool(PERSON_DOES_AFTER.match(text, after.end()))
             or text[after.end(): after.end() + 1] in (",", "("))
+
+
+# A Vietnamese name in its order: a surname, the middle name Van or Thi, a given name (and a
+# second one): "le van thanh", "Do Thi Lan", "nguyễn thị minh khai".
+VIETNAMESE_NAME = lazy(
+    r"(?<![\w'’-])(?P<surname>[^\W\d_]{1,7})\s+(?i:van|văn|thi|thị)\s+(?P<given>[^\W\d_]{1,7})"
+    r"(?:\s+(?P<second>[^\W\d_]{1,7}))?(?![\w'’-])")
+
+
+def vietnamese_names(text: str) -> list[tuple[int, int]]:
+    """``le van thanh``: a Vietnamese surname (``more_names.txt``), Van or Thi, and the given
+    name after them, with a second given name that is no word of staff's or English's
+    ("nguyen thi minh khai"; not "... thanh asked")."""
+    lowered = text.lower()
+    if not any(middle in lowered for middle in ("van", "thi", "văn", "thị")):
+        return []  # (nearly every note)
+    spans = []
+    for match in VIETNAMESE_NAME.finditer(text):
+        if fold(match.group("surname")) not in _vietnamese_surnames():
+            continue
+        if fold(match.group("given")) in FUNCTION_WORDS:
+            continue
+        second = match.group("second")
+        bare = fold(second or "")
+        # (a word with its accents is read in Vietnamese: one the lists lack is a word, "hỏi")
+        end = match.end() if second and (bare in name_lists()[0] or second.isascii() and not (
+            bare in FUNCTION_WORDS or bare in staff_words() or bare in ordinary_words()
+            or bare in english_names())) else match.end("given")
+        spans.append((match.start(), end))
+    return spans
+
+
+@cache
+def _vietnamese_surnames() -> frozenset[str]:
+    return wordlists.words("more_names.txt")["vietnamese surnames"]
 
 
 def dotted_initials(text: str) -> list[tuple[int, int]]:
