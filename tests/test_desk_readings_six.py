@@ -267,3 +267,37 @@ def test_a_letter_at_a_library_without_an_emergency_release_is_passed_on() -> No
                  "asking for a patrons records")
     assert "Does the officer say it's an emergency" not in said
     assert "The written request is what your policy asks for" in said
+
+
+# --- E6: Jackson County VII from the police path ----------------------------------------------
+
+VANDAL = ("a man is smashing the keyboard and kicking the pc in the computer lab, security wants "
+          "to know if they can give the cops his name from his library account")
+VII = ("Staff is authorized to take immediate action to protect the security of library patrons, "
+       "staff, facilities, computers and the network. This includes contacting law enforcement "
+       "authorities and providing information that may identify the individual(s) suspected of a "
+       "violation.")
+
+
+def test_vandalism_in_progress_is_offered_as_dangerous_or_illegal() -> None:
+    """[E6] The Did-you-mean offered police, own records and another person's account only."""
+    said = _said("jackson-county", VANDAL)
+    assert "Something dangerous or illegal is happening in the library" in said
+
+
+@pytest.mark.parametrize("lines", [
+    [VANDAL, "1", "1", "1"],  # police, nothing in writing, they say it's an emergency
+    [VANDAL, "1", "1", "2"],  # police, nothing in writing, not an emergency
+])
+def test_the_police_path_points_to_vii_at_jackson_county(lines: list[str]) -> None:
+    """[E6] Jackson County VII lets staff give police "information that may identify the
+    individual(s) suspected of a violation"; the police path said only "not even a name"."""
+    said = _said("jackson-county", *lines, "policy")
+    assert "give information that may identify the person suspected" in said, said[-2500:]
+    assert VII in said  # cited word for word
+
+
+def test_other_libraries_police_path_has_no_vii_step() -> None:
+    said = _said("mount-prospect", "officer at the desk wants to know who the guy smashing the "
+                 "keyboard is, nothing in writing", "1", "2")
+    assert "give information that may identify the person suspected" not in said
