@@ -301,3 +301,21 @@ def test_other_libraries_police_path_has_no_vii_step() -> None:
     said = _said("mount-prospect", "officer at the desk wants to know who the guy smashing the "
                  "keyboard is, nothing in writing", "1", "2")
     assert "give information that may identify the person suspected" not in said
+
+
+# --- E11: gag words name the order to tell no one ---------------------------------------------
+
+@pytest.mark.parametrize(("opening", "hint"), [
+    ("two guys in suits say theyre FBI, they handed me a letter and said I cant tell anyone incl "
+     "my boss that they asked about a patron", None),  # a letter and a gag: no guess
+    ("federal agent gave me papers about a patron and said we are not allowed to tell anyone",
+     "National security letter, FISA order, or an order to tell no one"),
+])
+def test_gag_words_never_hint_a_plain_letter(opening: str, hint: str | None) -> None:
+    """[E11] "said I cant tell anyone incl my boss" hinted "A written request or letter from
+    the agency" instead of the order to tell no one (choosing 5 gave the right answer)."""
+    said = _said("mount-prospect", opening, "2")  # "Did you mean": police
+    assert "What does the officer have in writing?" in said
+    assert 'Did you mean "A written request or letter from the agency' not in said, said[-1500:]
+    if hint is not None:
+        assert f'Did you mean "{hint}"?' in said
