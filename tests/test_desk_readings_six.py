@@ -195,7 +195,19 @@ def test_someone_avoiding_the_asker_is_never_sent_to_them(library: str,
     said = _said(library, *lines)
     assert "→ Share nothing" in said, said[-1500:]
     assert "ask the person directly" not in said
-    assert AVOIDING in said
+    assert "Offer to pass on a message" not in said
+    assert AVOIDING in said or "Confirm nothing and offer no message" in said
+
+
+def test_a_restraining_order_stated_is_taken_at_the_whereabouts_question() -> None:
+    """[review 6 m3] "she has a restraining order against him" with "what days she comes in":
+    the clerk got "Offer to pass on a message" and, after it, "offer no message"."""
+    said = _said("mount-prospect", "man asks if his ex comes in here and what days, she has a "
+                 "restraining order against him", "1", "1", "2")
+    assert ("I understood: Do they say someone is missing or in danger? → The person may be "
+            "avoiding them (restraining order, stalking)") in said, said[-1500:]
+    assert "Confirm nothing and offer no message" in said
+    assert "pass on a message if" not in said
 
 
 def test_a_correction_opener_is_no_fact() -> None:
