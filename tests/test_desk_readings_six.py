@@ -1,6 +1,6 @@
-"""What the desk does with what a clerk types, from the sixth round of desk play (E1–E5, E8,
-E19 of that round). Each case here was answered wrong before, through the terminal chat as a
-clerk types it."""
+"""What the desk does with what a clerk types, from the sixth round of desk play (E1–E6, E8,
+E9, E11, E19 of that round, and review 6 m3). Each case here was answered wrong before, through
+the terminal chat as a clerk types it."""
 
 from __future__ import annotations
 
@@ -331,3 +331,16 @@ def test_gag_words_never_hint_a_plain_letter(opening: str, hint: str | None) -> 
     assert 'Did you mean "A written request or letter from the agency' not in said, said[-1500:]
     if hint is not None:
         assert f'Did you mean "{hint}"?' in said
+
+
+# --- E9: the court-order answer never says the absent one is being fetched ---------------------
+
+def test_a_court_order_while_the_administrator_is_away_promises_no_one_in_person() -> None:
+    """[E9] Calumet: "library administrator is out of state this week" and a court order → SAY
+    "I'm getting them now. Could you wait here?". The words now hold whether they are in or not."""
+    said = _said("calumet", "library administrator is out of state this week, and a state police "
+                 "officer just walked in with a court order for records of who used the computers "
+                 "last friday")
+    assert "Court order: don't hand over records yourself" in said, said[-1500:]
+    assert "I'm getting them now" not in said
+    assert "leave the order and a phone number" in said
