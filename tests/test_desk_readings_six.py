@@ -305,14 +305,14 @@ def test_the_police_path_points_to_vii_at_jackson_county(lines: list[str]) -> No
     """[E6] Jackson County VII lets staff give police "information that may identify the
     individual(s) suspected of a violation"; the police path said only "not even a name"."""
     said = _said("jackson-county", *lines, "policy")
-    assert "give information that may identify the person suspected" in said, said[-2500:]
+    assert "give police information that may identify the person suspected" in said, said[-2500:]
     assert VII in said  # cited word for word
 
 
 def test_other_libraries_police_path_has_no_vii_step() -> None:
     said = _said("mount-prospect", "officer at the desk wants to know who the guy smashing the "
                  "keyboard is, nothing in writing", "1", "2")
-    assert "give information that may identify the person suspected" not in said
+    assert "give police information that may identify the person suspected" not in said
 
 
 # --- E11: gag words name the order to tell no one ---------------------------------------------
