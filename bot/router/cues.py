@@ -316,10 +316,15 @@ class Said:
                 self._doubt(start, end, lambda i: True, c.doubt_critical)
                 or self._before(start, c.caution_before)):
             return False
-        others = union(c.denied_before, c.yet_before, c.yet_after)
+        same = lambda j: self.sentence[j] == sentence  # noqa: E731
+        # a denial anywhere in the sentence; a promise or threat only before the phrase
+        # ("threatening to come back with a gun"), a deferral only after it ("warrant
+        # pending"): "pulled a knife and is threatening the librarian" defers no knife
+        before = union(c.denied_before, c.yet_before)
+        after = union(c.denied_before, c.yet_after)
         return not any(
-            self._cue_at(i, others, lambda j: self.sentence[j] == sentence) is not None
-            for i in self._starts(others) if not start <= i < end
+            self._cue_at(i, before if i < start else after, same) is not None
+            for i in self._starts(union(before, after)) if not start <= i < end
         )
 
     def _doubt(self, start: int, end: int, within,
