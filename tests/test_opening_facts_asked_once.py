@@ -75,6 +75,8 @@ def test_a_weapon_in_the_opening_answers_danger(opening: str) -> None:
 def test_a_person_seen_alone_answers_no_child_in_danger(opening: str) -> None:
     case = run_opening(ROOT, "westmont", opening)
     assert case["flow"] == "cybertipline-concern", case
+    if (case["question"] or {}).get("id") == "images":  # "what looks like": offered, then taken
+        case = run_opening(ROOT, "westmont", opening, "1")
     taken = {u["question"]: u["choice"] for u in case["prefilled"]}
     assert taken.get("child-danger") == "no", case
     assert "child-danger" not in case["asked"], case
