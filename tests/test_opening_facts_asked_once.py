@@ -15,11 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.parametrize(("library", "opening", "stated"), [
     # W2 / M2b / C2: the officer says there is no time for a court order
-    ("westmont", "missing 9 yr old, officer wants name of adult on pc 4, no time for a warrant "
-                 "he says", {"emergency": "yes"}),
+    ("westmont", "missing 9 yr old, officer wants name of adult on pc 4, says no time to get a "
+                 "court order", {"emergency": "yes"}),
     ("calumet", "police officer at the desk says a kid is missing, needs the name on pc 2, no "
                 "time to get a court order", {"emergency": "yes"}),
-    ("mount-prospect", "police officer at the desk, a kid is missing, no time for a warrant",
+    ("mount-prospect", "police officer at the desk, a kid is missing, he says there's no time",
      {"emergency": "yes"}),
     # H6 / blind 5: the badge was checked
     # (a "no" in the badge's own sentence still makes it only a suggestion: kept apart here)
