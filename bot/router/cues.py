@@ -80,6 +80,7 @@ class Cues:
     elsewhere: frozenset[tuple[str, ...]] = frozenset()
     confirms_offer: frozenset[tuple[str, ...]] = frozenset()
     rejects_offer: frozenset[tuple[str, ...]] = frozenset()
+    threats: frozenset[tuple[str, ...]] = frozenset()  # yet_before cues that defer forward only
 
     def corrected(self, text: str) -> str | None:
         """The words after a correction's opener ("wait, actually it's a subpoena" -> "it's a
@@ -184,7 +185,7 @@ def cues() -> Cues:
                 phrases("defeats"), _openers(raw["says_yes"]), _openers(raw["says_no"]),
                 _openers(raw["says_unsure"]), _openers(raw["hedges"]),
                 _openers(raw["corrections"]), phrases("sender_before"), phrases("elsewhere"),
-                phrases("confirms_offer"), phrases("rejects_offer"))
+                phrases("confirms_offer"), phrases("rejects_offer"), phrases("threats"))
 
 
 def _made_of(said: tuple[str, ...], group: frozenset[tuple[str, ...]]) -> bool:
@@ -317,14 +318,14 @@ class Said:
                 or self._before(start, c.caution_before)):
             return False
         same = lambda j: self.sentence[j] == sentence  # noqa: E731
-        # a denial anywhere in the sentence; a promise or threat only before the phrase
-        # ("threatening to come back with a gun"), a deferral only after it ("warrant
-        # pending"): "pulled a knife and is threatening the librarian" defers no knife
-        before = union(c.denied_before, c.yet_before)
-        after = union(c.denied_before, c.yet_after)
+        # a denial, promise or deferral anywhere in the sentence ("search warrant, he will
+        # have it by tonight"); a threat only before the phrase ("threatening to come back
+        # with a gun"): "pulled a knife and is threatening the librarian" defers no knife
+        before = union(c.denied_before, c.yet_before, c.yet_after)
+        after = _without(before, c.threats)
         return not any(
             self._cue_at(i, before if i < start else after, same) is not None
-            for i in self._starts(union(before, after)) if not start <= i < end
+            for i in self._starts(before) if not start <= i < end
         )
 
     def _doubt(self, start: int, end: int, within,
