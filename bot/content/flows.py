@@ -32,6 +32,10 @@ class Choice:
     # On Not sure: phrases an opening states that leave the question unchecked ("on the phone"
     # for "did you see the badge?"): read from the opening as this choice, unlike its synonyms
     stated_in_opening: tuple[str, ...] = ()
+    # Words that, anywhere in an opening, contradict this choice ("he's alone *with a little
+    # girl*", "nobody's hurt" beside "punching"): the choice is then neither read from the
+    # opening nor offered, the question is asked. Typed as an answer they change nothing.
+    not_with: tuple[str, ...] = ()
     if_denied: str | None = None  # the choice that denying this one means ("no warrant")
     if_not_yet: str | None = None  # the choice it means when only promised ("warrant later")
     # named in one message with these choices, this one answers: the stricter reading of a
@@ -174,6 +178,7 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
                     offered=tuple(c.get("offered", ())),
                     answer_only=tuple(c.get("answer_only", ())),
                     stated_in_opening=tuple(c.get("stated_in_opening", ())),
+                    not_with=tuple(c.get("not_with", ())),
                     if_denied=c.get("if_denied"),
                     if_not_yet=c.get("if_not_yet"),
                     outweighs=tuple(c.get("outweighs", ())),

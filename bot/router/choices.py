@@ -18,6 +18,7 @@ and "a police officer" all meet a choice whose synonym is "police".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 
@@ -115,6 +116,8 @@ class ChoiceMatcher:
                          *choice.offered, *choice.answer_only, *choice.stated_in_opening):
                 raw.append((choice.id, text))
                 vocabulary.update(words(text))
+            for text in choice.not_with:
+                vocabulary.update(words(text))
         self.normaliser = Normaliser(vocabulary, keep=cues().vocabulary())
         self.phrases = tuple(
             Phrase(cid, text, _answer_words(self.normaliser, text),
@@ -136,6 +139,12 @@ class ChoiceMatcher:
         # ("without any warrant"), with the words after the negation (``_denials``)
         self._negated = [(p, p.fact_words[1:]) for p in self.phrases
                          if len(p.fact_words) >= 2 and p.fact_words[0] in NEGATIONS]
+        # Words that contradict a choice in an opening (``contradicted``), per choice id.
+        self._not_with = {
+            choice.id: tuple(w for w in (_fact_words(self.normaliser, t)
+                                         for t in choice.not_with) if w)
+            for choice in question.choices if choice.not_with
+        }
         # per choice id, filled on first use: its own words as typed, and their aliases
         self._own_memo: dict[str, frozenset[str]] = {}
         self._alias_memo: dict[str, frozenset[tuple[str, ...]]] = {}
@@ -502,6 +511,29 @@ class ChoiceMatcher:
             if not aliased[hit.choice]:
                 kept.append(hit)
         return _after_correction(said, kept)
+
+    def contradicted(self, message: str, spans: Iterable[tuple[int, int]] = ()) -> frozenset[str]:
+        """The choices one of whose ``not_with`` words ``message`` also says ("he's alone"
+        beside "a little girl"): read from an opening they would state the opposite of what
+        the words around them say, so they are neither taken nor offered. A word inside a
+        longer phrase found for any question (``spans``, word positions) is that phrase's
+        ("child" in "child porn"), not a contradiction."""
+        if not self._not_with:
+            return frozenset()
+        found = Said.of(message, self._normalised).words
+        longer = tuple(spans)
+
+        def free_at(i: int, size: int) -> bool:
+            return found[i:i + size] == phrase and not any(
+                s <= i and i + size <= e and e - s > size for s, e in longer)
+
+        out = set()
+        for choice_id, phrases in self._not_with.items():
+            for phrase in phrases:
+                if any(free_at(i, len(phrase)) for i in range(len(found) - len(phrase) + 1)):
+                    out.add(choice_id)
+                    break
+        return frozenset(out)
 
     def _unchecked(self, hit: Hit) -> bool:
         """A Not sure hit on one of the phrases that state the question cannot be checked

@@ -18,7 +18,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from bot.content.flows import Flow, Question
+from bot.content.flows import NOT_SURE, Flow, Question
 from bot.router.ages import age_choice, age_hint, age_sentences, guessed, past
 from bot.router.choices import ChoiceMatcher, Hit, matcher
 from bot.router.cues import one_reading
@@ -63,10 +63,11 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
     spans = [(h.start, h.end) for found in hits.values() for h in found]
     out: list[PrefilledAnswer] = []
     for question, matched, asks_age in questions:
+        against = matched.contradicted(message, spans)
         kept = [
             h for h in hits[question.id]
             if not any(s <= h.start and h.end <= e and e - s > h.end - h.start for s, e in spans)
-            and not _answer_only(question, h)
+            and not _answer_only(question, h) and h.choice not in against
         ]
         # (a question none of whose choices is an age is answered by no age: not read for one)
         by_age = age_choice(question, message) if asks_age else None
@@ -83,6 +84,8 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
             out.append(_item(question, hint[0], hint[1], suggested=True))
             continue
         answer, suggestion = matched.decide(kept)
+        if answer is None and suggestion is not None and _as_if_unsure(question, suggestion):
+            answer, suggestion = suggestion, None
         if answer is None and suggestion is None:
             continue
         hit = answer or suggestion
@@ -133,6 +136,15 @@ def _answer_only(question: Question, hit: Hit) -> bool:
     said of anyone ("the patron is on vacation")."""
     choice = question.choice(hit.choice)
     return choice is not None and hit.phrase.text in choice.answer_only
+
+
+def _as_if_unsure(question: Question, hit: Hit) -> bool:
+    """A hedged choice ("what looks like child porn") that goes where the question's Not sure
+    goes, and pages as it does: whichever was meant, the outcome is the same, so the question
+    is not asked. Never a safety-critical choice: a hedge never sets one."""
+    choice, unsure = question.choice(hit.choice), question.choice(NOT_SURE)
+    return (choice is not None and unsure is not None and not choice.critical and unsure.pages
+            and choice.next == unsure.next and set(choice.topics) == set(unsure.topics))
 
 
 def _item(question: Question, choice_id: str, said: str, *, suggested: bool) -> PrefilledAnswer:
