@@ -238,6 +238,8 @@ def test_typed_answers_in_words_are_echoed_and_can_be_changed(catalogue: Catalog
 
 
 def test_a_hedged_typed_answer_is_not_taken_but_offered(catalogue: Catalogue) -> None:
+    """A guess at a safety-critical answer offers Not sure, as the question's help says to
+    choose when staff can't tell (review 5 C4: "adults i think" offered the way out)."""
     view = start(catalogue, LIBRARY, LE)
     view = step(catalogue, view.conversation, "maybe a search warrant?")
     assert "document" not in view.conversation.answer_map

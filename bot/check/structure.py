@@ -127,9 +127,11 @@ def _outcomes_after(flow: Flow, node_id: str) -> list[Outcome] | None:
 
 def check_not_sure(flow: Flow) -> list[Problem]:
     """Every question offers Not sure. One the flow marks ``pages: true`` (not knowing needs a
-    person now) leads straight to withhold/refer with a page; any other goes to the most
-    cautious outcome its answers can reach (``bot.engine.relevance``), and its ``next`` is
-    only the target the rules before per-library relevance used."""
+    person now) leads straight to withhold/refer with a page, or is treated as the cautious
+    answer beside it (it goes on to the question a choice that is not safety-critical goes to,
+    about the same topics: "Not sure what the images show" is the abuse-images steps); any other
+    goes to the most cautious outcome its answers can reach (``bot.engine.relevance``), and
+    its ``next`` is only the target the rules before per-library relevance used."""
     problems = []
     for question in flow.questions():
         choice = question.choice(NOT_SURE)
@@ -140,7 +142,10 @@ def check_not_sure(flow: Flow) -> list[Problem]:
                 )
             )
             continue
-        if not choice.pages:
+        if not choice.pages or (isinstance(flow.nodes.get(choice.next), Question) and any(
+            c.next == choice.next and not c.critical and set(c.topics) == set(choice.topics)
+            for c in question.choices if c.id != NOT_SURE
+        )):
             continue
         outcomes = _outcomes_after(flow, choice.next)
         if not outcomes:

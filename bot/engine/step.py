@@ -233,10 +233,13 @@ def _suggestion(flow: Flow, question: Question, conversation: Conversation,
     question ("no warrant" asked whether it is an emergency) leaves the guess standing."""
     if not_understood:
         hinted = suggestion(question, not_understood)
+        unsure = question.choice(NOT_SURE)
+        if (hinted is not None and hinted.critical and unsure is not None
+                and matcher(question).doubted(not_understood)):
+            hinted = unsure  # "adults i think": a guess at a safety-critical answer is Not sure
         if hinted is not None:
             return Understanding(question.id, hinted.id, question.ask, hinted.label,
                                  not_understood, "typed")
-        unsure = question.choice(NOT_SURE)
         if unsure is not None and cues().unsure(_HEDGE_END.split(not_understood, 1)[0]):
             # "i think so? they said so, i didn't read it all": a guess is not an answer
             return Understanding(question.id, unsure.id, question.ask, unsure.label,
