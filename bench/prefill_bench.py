@@ -7,8 +7,9 @@
 Per answer (flow/question:choice): what prefill took unasked against what the set expects.
 Precision counts wrong answers taken (the harmful kind: staff must notice and change them);
 recall counts answers asked although stated (only slower). Safety-critical answers (choices a
-flow marks ``critical``) are reported on their own: their precision must be 100 %. Negated or
-hedged phrasings (``tricky``) are reported on their own too, and stated dates (a hold's start)
+flow marks ``critical``, and every answer but Not sure to a danger question: "nobody in
+danger" too) are reported on their own: their precision must be 100 %. Negated or hedged
+phrasings (``tricky``) are reported on their own too, and stated dates (a hold's start)
 are counted right within 3 days ("last month").
 """
 

@@ -8,8 +8,9 @@ what it only suggests) is compared with ``expect``, one answer at a time (questi
 * a false positive: answered, but the item expects another choice for that question or nothing;
 * a false negative: expected, but not answered (asked instead: safe, only slower).
 
-Safety-critical answers are the choices a flow marks ``critical: true``; their precision is
-reported on its own (it must be 100 %: never taken from a weak cue).
+Safety-critical answers are the choices a flow marks ``critical: true`` and every answer but
+Not sure to a question asking about danger (its denials too); their precision is reported on
+its own (it must be 100 %: never taken from a weak cue).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 import yaml
 
 from bot.content.catalogue import Catalogue
-from bot.content.flows import Flow, Question
+from bot.content.flows import NOT_SURE, Flow, Question
 from bot.router.prefill import prefill, stated_start
 
 HERE = Path(__file__).resolve().parent
@@ -117,9 +118,15 @@ def flow_for(catalogue: Catalogue, flow_id: str) -> Flow | None:
 
 
 def is_critical(flow: Flow, question: str, choice: str) -> bool:
+    """A ``critical`` choice, or any answer but Not sure to a question asking whether someone
+    is in danger: "no child in danger" taken wrongly (read from "he's alone with a little girl",
+    review 5 C1) skips the 911 branch as surely as a release condition taken wrongly takes
+    one."""
     node = flow.nodes.get(question)
     found = node.choice(choice) if isinstance(node, Question) else None
-    return bool(found and found.critical)
+    if found is None:
+        return False
+    return found.critical or (node.danger and found.id != NOT_SURE)
 
 
 def _holds_from_a_stated_date(flow: Flow) -> bool:
