@@ -148,3 +148,47 @@ def test_not_sure_what_the_images_show_is_the_abuse_images_steps_not_911(library
 ])
 def test_nobody_hurt_beside_violence_is_not_nobody_in_danger(opening: str) -> None:
     assert _taken("mahomet", EMERGENCY, opening).get("danger") != "no"
+
+
+THREATS = [
+    # review 5 M1
+    ("mahomet", "a man is yelling at staff about his ex-wife and says he is going to kill her "
+                "when she comes in"),
+    ("mahomet", "guy screaming at the desk about his fine, says he will beat up the next person "
+                "who asks him to leave"),
+    ("mahomet", "guy yelling about how he is going to shoot up the library next week"),
+    # the same class, other words
+    ("westmont", "woman arguing about a late fee, says she'll get him after closing"),
+    ("calumet", "patron upset about a printer charge, says he will come back with a gun"),
+]
+
+
+@pytest.mark.parametrize(("library", "opening"), THREATS)
+def test_a_threat_beside_an_argument_is_no_mere_argument(library: str, opening: str) -> None:
+    read = _read(library, EMERGENCY, opening).get("what")
+    assert read is None or read.choice != "dispute", read
+
+
+@pytest.mark.parametrize(("library", "opening"), THREATS[:3])
+def test_a_threat_at_the_desk_pages_even_when_nobody_is_in_danger_yet(library: str,
+                                                                     opening: str) -> None:
+    """The clerk's own answers (review 5 M1): the situation, then "No one is in danger right
+    now" (the ex-wife is not in yet, the next person has not asked yet)."""
+    said = "\n".join(chat(CATALOGUE, library, [opening, "1", "2", ""]))
+    assert "nobody needs paging" not in said, said
+    assert "PAGING" in said or "PAGED" in said or "Call 911" in said or "call 911" in said, said
+
+
+@pytest.mark.parametrize(("library", "lines"), [
+    # play-test 4 C12: a printer-fee argument paged the administrator at once
+    ("calumet", ["printer's jammed again and the guy at it is yelling at me that he paid 50 "
+                 "cents", "1", "2"]),
+    ("westmont", ["patron screaming at me about a 2 dollar overdue fine", "1",
+                  "nobody in danger"]),
+    ("mahomet", ["guy arguing at the desk about a printer fee, wants his money back", "1", "no"]),
+])
+def test_an_argument_with_nobody_threatened_pages_nobody(library: str,
+                                                        lines: list[str]) -> None:
+    said = "\n".join(chat(CATALOGUE, library, [*lines, ""]))
+    assert "PAGED" not in said and "PAGING" not in said, said
+    assert "nobody needs paging" in said and "call 911" in said, said
