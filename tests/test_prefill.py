@@ -118,7 +118,7 @@ def test_chat_did_you_mean_and_menu_fallback(catalogue: Catalogue) -> None:
     typed = ["what time do we close", "someone wants records about a patron", "1", "quit"]
     out = "\n".join(chat(catalogue, LIBRARY, typed))
     assert "I can't tell which situation that is" in out
-    assert "Did you mean:" in out and "None of these — page someone now" in out
+    assert "Did you mean:" in out and "Not a privacy matter — nobody needs paging" in out
 
 
 # --- overlap warnings (frontdesk check) ------------------------------------------------------

@@ -356,7 +356,7 @@ def test_unrouted_question_offers_the_situations_and_a_page(bot: SlackBot, fake:
     picker = bot.post()
     assert picker.thread_ts == asked and "can't match" in picker.body
     assert button(picker.blocks, "Police ask about a patron")
-    bot.click(STAFF, picker, "page someone now")
+    bot.click(STAFF, picker, "Page someone now")
     paged = bot.post()
     assert "Paging" in paged.body
     service = bot.runtime.services.escalations

@@ -15,8 +15,9 @@ import pytest
 
 from bot.content.catalogue import Catalogue
 from bot.engine import start
+from bot.engine.session import MENU_EXITS
 from bot.faces.slack import blocks
-from bot.faces.terminal.chat import NONE_OF_THESE, TerminalChat
+from bot.faces.terminal.chat import TerminalChat
 from bot.router import RouteResult, router_for
 from tests.fakeslack import FakeSlack
 from tests.slack_support import STAFF, Posted, SlackBot, button, buttons
@@ -123,9 +124,10 @@ def test_ambiguous_offers_the_routers_suggestions_and_a_page(
     picker = slack_opening(bot, text)
     assert "Did you mean" in picker.body
     assert offered(picker) == [c.situation for c in result.suggestions]
-    assert button(picker.blocks, NONE_OF_THESE)
+    assert button(picker.blocks, MENU_EXITS[0][1]) and button(picker.blocks, "Page someone now")
     said = terminal_says(catalogue, text)
-    assert did_you_mean(said) == [c.title for c in result.suggestions] + [NONE_OF_THESE]
+    assert did_you_mean(said) == ([c.title for c in result.suggestions]
+                                  + [label for _, label in MENU_EXITS])
 
 
 def test_below_the_floor_is_not_offered(bot: SlackBot, catalogue: Catalogue) -> None:
@@ -150,7 +152,7 @@ def test_none_says_so_lists_every_situation_and_offers_a_page(
     picker = slack_opening(bot, text)
     assert "can't match" in picker.body
     assert offered(picker) == [fid for fid, _ in router_for(catalogue, LIBRARY).situations()]
-    assert button(picker.blocks, "page someone now")
+    assert button(picker.blocks, "Page someone now")
     said = "\n".join(terminal_says(catalogue, text))
     assert "I can't tell which situation that is" in said and "Did you mean" not in said
 
@@ -197,3 +199,17 @@ def test_a_did_you_mean_pick_keeps_what_the_opening_message_said(
     thread = bot.state.thread(picker.channel, picker.thread_ts)
     assert thread is not None and thread.conversation is not None
     assert ("document", "subpoena") in thread.conversation.answers
+
+
+def test_not_a_privacy_matter_under_did_you_mean_pages_nobody(
+    bot: SlackBot, catalogue: Catalogue
+) -> None:
+    """Play-test 5 E9: the menu's way out that pages nobody, in Slack as in the terminal."""
+    text = vague(catalogue, dropped=False)
+    picker = slack_opening(bot, text)
+    bot.click(STAFF, picker, MENU_EXITS[0][1])
+    said = bot.post()
+    assert "nobody needs paging" in said.body and "call 911" in said.body
+    service = bot.runtime.services.escalations
+    if service is not None:
+        assert not service.open_escalations()

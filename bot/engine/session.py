@@ -53,6 +53,18 @@ SWITCH_WORDS = frozenset({"something else", "this is something else", "wrong sit
 NOT_A_PRIVACY_MATTER = (
     "If anyone is hurt or in danger, call 911 now. If this isn't a privacy matter (a jammed "
     "printer, a building problem), handle it the usual way: nobody needs paging.")
+# The two ways out every "Did you mean" menu ends with, after the situations it offers, in
+# every face: none of them is a page (play-test 5 E9: a deputy returning a lost book was paged
+# because "None of these" meant "page someone now"). A page stays one word away ("page").
+NOT_PRIVACY = "not-privacy"
+NONE_OF_THESE = "none-of-these"
+MENU_EXITS = ((NOT_PRIVACY, "Not a privacy matter — nobody needs paging"),
+              (NONE_OF_THESE, "None of these — I'll say it another way"))
+# Said when staff take the first way out.
+NOT_PRIVACY_REPLY = ("Then it isn't one for me: handle it the usual way, nobody needs paging. "
+                     "If anyone is hurt or in danger, call 911 now.")
+# Asked when staff take the second: their words are routed again, as an opening is.
+SAY_IT_AGAIN = "In a few words, what is happening? (no patron names or numbers)"
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,30 @@ def did_you_mean(result: Any) -> tuple[str, ...]:
     if result is None or result.band == "confident":
         return ()
     return tuple(c.situation for c in result.suggestions)
+
+
+def menu_exit(text: str, offered: Sequence[str]) -> str | None:
+    """The way out of a "Did you mean" menu (``MENU_EXITS``) ``text`` takes: its number,
+    after the ``offered`` situations, or its words; None otherwise."""
+    if not offered:
+        return None
+    words = normalise(text)
+    for number, (exit_id, label) in enumerate(MENU_EXITS, len(offered) + 1):
+        if words in (str(number), normalise(label), normalise(label.split(" — ")[0])):
+            return exit_id
+    return None
+
+
+def reads_as_emergency(catalogue: Catalogue, library: str, text: str) -> bool:
+    """``text`` names an alert word of a situation whose first question asks whether anyone
+    is in danger now ("a man pulled a knife"): the one reason to page at once for words the
+    router could not place. Being unsure which situation it is never is."""
+    for flow_id in alerted(catalogue, library, text):
+        flow = catalogue.flow(library, flow_id)
+        first = flow.nodes.get(flow.start)
+        if isinstance(first, Question) and first.danger:
+            return True
+    return False
 
 
 # Taking the one situation a "Did you mean" offers: the offer is a question ("did you mean

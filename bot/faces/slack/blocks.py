@@ -35,6 +35,7 @@ from slack_sdk.models.blocks import (
 from bot.content.catalogue import ResolvedOutcome
 from bot.content.flows import NOT_SURE, Flow, Question
 from bot.content.packs import Pack
+from bot.engine.session import MENU_EXITS
 from bot.engine.step import CONTRADICTED, STATED_DATE, Understanding, Understood
 from bot.mrkdwn import escape, mention
 
@@ -52,6 +53,7 @@ START_OVER = "fd_start_over"
 SOMETHING_ELSE = "fd_something_else"
 PICK = "fd_pick"
 PAGE_NOW = "fd_page_now"
+NOT_PRIVACY_ACTION = "fd_not_privacy"
 FORM = "fd_form"
 FULL_TEXT = "fd_full_text"  # buttons on outcome messages posted before "Show the policy"
 SHOW_POLICY = "fd_show_policy"
@@ -256,10 +258,13 @@ def picker(
                 "from every situation in the App Home tab."
             )
         )
+    exits: list[ButtonElement] = []
+    if candidates:  # the engine's way out of a "Did you mean" that pages nobody (MENU_EXITS)
+        exits.append(button(MENU_EXITS[0][1], NOT_PRIVACY_ACTION, value(t=thread_ts, r=rev)))
     if offer_page:
-        tail += action_rows(
-            [page_button(thread_ts, rev, "None of these — page someone now")], "page"
-        )
+        exits.append(page_button(thread_ts, rev))
+    if exits:
+        tail += action_rows(exits, "page")
     out += render(tail)
     if len(out) > MAX_BLOCKS:
         raise ValueError(f"{len(out)} blocks exceed Slack's limit of {MAX_BLOCKS}")

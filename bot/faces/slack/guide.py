@@ -32,6 +32,7 @@ from bot.engine.conversation import Conversation
 from bot.engine.matching import normalise
 from bot.engine.session import (
     NOT_A_PRIVACY_MATTER,
+    NOT_PRIVACY_REPLY,
     SAID,
     SWITCH_WORDS,
     CaseTrail,
@@ -804,6 +805,13 @@ class Guide:
                 return
         self.show_picker(client, thread, place,
                          "Which situation is it? (Nothing was paged for this switch.)")
+
+    def not_a_privacy_matter(self, client: WebClient, place: Place, rev: int) -> None:
+        """"Not a privacy matter" under a "Did you mean": said in the thread, nothing paged;
+        typing again still routes, as after any picker."""
+        if self.load(client, place, rev) is None:
+            return
+        self.post(client, place, blocks.note(NOT_PRIVACY_REPLY))
 
     def choose(
         self,

@@ -16,15 +16,21 @@ from bot.content.flows import Question
 from bot.engine import View
 from bot.engine.matching import match_choice, normalise, worded
 from bot.engine.session import (
+    MENU_EXITS,
     NOT_A_PRIVACY_MATTER,
+    NOT_PRIVACY,
+    NOT_PRIVACY_REPLY,
     PAGE_WORDS,
     SAID,
+    SAY_IT_AGAIN,
     SWITCH_WORDS,
     UPDATED,
     WITHDRAWN,
     Case,
     did_you_mean,
+    menu_exit,
     offered_pick,
+    reads_as_emergency,
     wants_change,
 )
 from bot.engine.step import STATED_DATE, Understanding
@@ -46,7 +52,6 @@ if TYPE_CHECKING:
 
 QUIT_WORDS = frozenset({"quit", "exit", "q", "bye"})
 POLICY_WORDS = frozenset({"policy", "show the policy", "quotes", "clauses", "why"})
-NONE_OF_THESE = "None of these — page someone now"
 AFTER_OUTCOME = ("(Type 'back', 'change' or 'start over' to correct this case, 'something else' "
                  "if it is another situation, 'page' to page someone now, or press Enter to "
                  "finish.)")
@@ -124,6 +129,7 @@ class TerminalChat:
             self.say(f"  {number:2}. {flow.title}")
         if self.escalations is not None:
             self.say(f"  (or type 'page' to page the {self.pic} about something else)")
+        again = False  # the words follow "None of these": said another way
         while True:
             text = self.ask("> ").strip()
             if not text:
@@ -132,10 +138,16 @@ class TerminalChat:
                 self.page_or_say_who()
                 continue
             offered = self.case.offered  # the "Did you mean" list on screen, numbered from 1
-            if offered and text.isdigit() and int(text) == len(offered) + 1:
-                self.page_or_say_who()  # "None of these — page someone now"
+            if (way_out := menu_exit(text, offered)) is not None:
                 self.case.offered = ()
-                continue
+                if way_out == NOT_PRIVACY:
+                    self.say(NOT_PRIVACY_REPLY)
+                    self.say("(Another situation? Say it, pick a number, or type 'quit'.)")
+                    continue
+                text, again = self.ask(f"{SAY_IT_AGAIN} > ").strip(), True
+                offered = ()
+                if not text:
+                    continue
             if (picked := offered_pick(text, offered)) is not None:
                 return self.case.start(picked)
             if text.isdigit() and 1 <= int(text) <= len(flows):
@@ -148,6 +160,12 @@ class TerminalChat:
                 self.say(f"→ {self.catalogue.flow(self.library, result.situation).title}")
                 assert self.case.view is not None
                 return self.case.view
+            if again and reads_as_emergency(self.catalogue, self.library, text):
+                self.case.offered = ()
+                self.page_or_say_who(text)  # the one page made for words it cannot place
+                again = False
+                continue
+            again = False
             self.offer(result, kept=offered)
 
     def offer(self, result: RouteResult, kept: tuple[str, ...] = ()) -> None:
@@ -163,17 +181,20 @@ class TerminalChat:
                 self.say("Did you mean:")
             for number, situation in enumerate(offered, 1):
                 self.say(f"  {number}. {self.catalogue.flow(self.library, situation).title}")
-            self.say(f"  {len(offered) + 1}. {NONE_OF_THESE}")
+            for number, (_, label) in enumerate(MENU_EXITS, len(offered) + 1):
+                self.say(f"  {number}. {label}")
+            self.say(f"  (or type 'page' to page the {self.pic} now)")
             return
         self.say("I can't tell which situation that is. I only cover patron-privacy "
                  f"situations. {NOT_A_PRIVACY_MATTER} If it is one, pick a number from the list "
                  f"above, say it another way, or type 'page' to page the {self.pic}. "
                  "(Type 'quit' to leave.)")
 
-    def page_or_say_who(self) -> None:
-        """Page the in-charge (when paging is set up), or say whom to call."""
+    def page_or_say_who(self, said: str | None = None) -> None:
+        """Page the in-charge (when paging is set up) about ``said`` (asked for if None), or
+        say whom to call."""
         if self.escalations is not None:
-            self.page_unrouted()
+            self.page_unrouted(said)
             return
         contact = self.pack.contacts.get("if_no_answer", "")
         self.say(f"Call the {self.pic} now. {contact}".strip())
@@ -376,9 +397,9 @@ class TerminalChat:
             asked_by=self.user_id, face="terminal")
         self.show_paged(escalation_id)
 
-    def page_unrouted(self) -> None:
+    def page_unrouted(self, said: str | None = None) -> None:
         assert self.escalations is not None
-        text = self.ask("In a few words, what is happening? (no patron names or numbers) > ")
+        text = said if said is not None else self.ask(f"{SAY_IT_AGAIN} > ")
         escalation_id = self.escalations.trigger(
             library=self.library, situation=None, conversation=None, outcome=None,
             reason="unrouted", asked_by=self.user_id, face="terminal", question=text)

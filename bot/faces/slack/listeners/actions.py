@@ -96,6 +96,11 @@ def register(app: App, services: Services, guide: Guide) -> None:
     def page_now(guide: Guide, client: WebClient, place: Place, data: dict, action: dict) -> None:
         guide.page_now(client, place, _int(data.get("r")))
 
+    def not_privacy(
+        guide: Guide, client: WebClient, place: Place, data: dict, action: dict
+    ) -> None:
+        guide.not_a_privacy_matter(client, place, _int(data.get("r")) or 0)
+
     def continue_dm(
         guide: Guide, client: WebClient, place: Place, data: dict, action: dict
     ) -> None:
@@ -113,6 +118,7 @@ def register(app: App, services: Services, guide: Guide) -> None:
         (blocks.PICK, pick),
         (blocks.CHANGE, change),
         (blocks.PAGE_NOW, page_now),
+        (blocks.NOT_PRIVACY_ACTION, not_privacy),
         (blocks.CONTINUE_DM, continue_dm),
         (blocks.FORM, form),
     ]
