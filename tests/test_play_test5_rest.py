@@ -1,0 +1,34 @@
+"""Play-test 5's remaining desk findings, each from the clerk's own line: a bare "no" at a
+question that asks what something is (E4), and the rest as they are fixed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from bot.engine import start
+from bot.engine.step import step
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = Catalogue.load(ROOT)
+
+
+@pytest.mark.parametrize("library", ["westmont", "mount-prospect", "calumet"])
+@pytest.mark.parametrize("reply", ["no", "nope", "nah", "no."])
+def test_a_bare_no_is_not_nothing_in_writing(library: str, reply: str) -> None:
+    """E4: "What does the officer have in writing?" asks no yes/no; a bare "no" (often the
+    clerk turning down the paper the bot offered) is asked again, never "Nothing in writing"."""
+    asked = start(CATALOGUE, library, "law-enforcement-request")
+    assert asked.question is not None and asked.question.id == "document"
+    view = step(CATALOGUE, asked.conversation, reply)
+    assert "document" not in view.conversation.answer_map
+    assert view.not_understood is not None
+
+
+@pytest.mark.parametrize("reply", ["nothing", "no paperwork", "no, nothing in writing"])
+def test_nothing_in_writing_said_in_words_is_still_understood(reply: str) -> None:
+    asked = start(CATALOGUE, "westmont", "law-enforcement-request")
+    view = step(CATALOGUE, asked.conversation, reply)
+    assert view.conversation.answer_map.get("document") == "none"
