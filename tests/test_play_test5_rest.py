@@ -10,6 +10,7 @@ import pytest
 from bot.content.catalogue import Catalogue
 from bot.engine import start
 from bot.engine.step import step
+from tests.terminal_support import chat, run_opening
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = Catalogue.load(ROOT)
@@ -32,3 +33,22 @@ def test_nothing_in_writing_said_in_words_is_still_understood(reply: str) -> Non
     asked = start(CATALOGUE, "westmont", "law-enforcement-request")
     view = step(CATALOGUE, asked.conversation, reply)
     assert view.conversation.answer_map.get("document") == "none"
+
+
+FOOTAGE_28_DAYS = ("a detective wants a copy of our camera footage from 28 days ago for an "
+                   "active investigation")
+
+
+def test_a_hold_of_an_outcome_that_pages_nobody_is_shown_with_its_deadline() -> None:
+    """Review 5 m3: footage 28 days old had 2 days left; the answer said only "a note or an
+    email today" and the hold was recorded silently."""
+    said = "\n".join(chat(CATALOGUE, "mahomet", [FOOTAGE_28_DAYS, "1", ""]))
+    assert "nobody needs paging" in said and "PAGED" not in said
+    assert "Deadline: the footage-evidence hold runs 30 days" in said
+    assert "(2 days left)" in said
+
+
+def test_the_scripted_face_reports_the_running_hold_too() -> None:
+    case = run_opening(ROOT, "mahomet", FOOTAGE_28_DAYS, "1")
+    assert case["outcome"]["id"] == "police-investigation", case
+    assert case["hold_due"]["days_left"] == 2 and case["hold_due"]["kind"] == "footage-evidence"

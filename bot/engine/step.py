@@ -104,6 +104,45 @@ def hold_passed(hold: dict | None, stated_date: str | None,  # type: ignore[type
 
 
 @dataclass(frozen=True)
+class HoldDue:
+    """A hold an outcome starts while it pages nobody ("a note or an email today"): the
+    deadline runs all the same, so staff hear when it falls (review 5 m3: footage 28 days old
+    had two days left, and the answer said only "today")."""
+
+    kind: str
+    days: int
+    due: str  # ISO date
+    days_left: int
+
+    @property
+    def notice(self) -> str:
+        end = date.fromisoformat(self.due)
+        left = "1 day" if self.days_left == 1 else f"{self.days_left} days"
+        return (f"Deadline: the {self.kind} hold runs {self.days} days, to {end:%A} {end.day} "
+                f"{end:%B %Y} ({left} left). Pass this on today so nothing is lost.")
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "days": self.days, "due": self.due,
+                "days_left": self.days_left}
+
+
+def hold_due(outcome: ResolvedOutcome, stated_date: str | None,
+             today: date | None = None) -> HoldDue | None:
+    """The running hold of ``outcome`` when it pages nobody (a page shows its own deadline);
+    None when it has none, or its days already ran out (``hold_passed``)."""
+    hold = outcome.hold
+    if not hold or outcome.escalate.pages:
+        return None
+    now = today or datetime.now(UTC).date()
+    counted = (date.fromisoformat(stated_date)
+               if hold.get("counts_from") == "stated-date" and stated_date else now)
+    due = counted + timedelta(days=int(hold["days"]))
+    if due <= now:
+        return None
+    return HoldDue(str(hold["kind"]), int(hold["days"]), due.isoformat(), (due - now).days)
+
+
+@dataclass(frozen=True)
 class View:
     """What a face shows after a step."""
 
@@ -127,6 +166,8 @@ class View:
     # The outcome's hold counts from the day the opening message gave, and that many days had
     # already gone by: what it would keep (footage overwritten after 30 days) is probably gone.
     hold_passed: HoldPassed | None = None
+    # The outcome pages nobody but starts a hold: when its deadline falls.
+    hold_due: HoldDue | None = None
     # Words that answer a question this library's policy does not need (its answer cannot
     # change the outcome here: "he's her uncle, not her dad" where no relative may be told):
     # the question, so faces say so instead of "I didn't catch that". ``not_understood`` is
@@ -167,7 +208,8 @@ def view(
         outcome = resolve_outcome(pack, flow, position.node, conversation.answer_map)
         return _offering(View(conversation, None, outcome, position.path, not_understood,
                               prefilled, understood, find_out=_find_out(flow, position.path),
-                              hold_passed=hold_passed(outcome.hold, conversation.stated_date)))
+                              hold_passed=hold_passed(outcome.hold, conversation.stated_date),
+                              hold_due=hold_due(outcome, conversation.stated_date)))
     return _offering(View(conversation, position.node, None, position.path, not_understood,
                           prefilled, understood,
                           _suggestion(flow, position.node, conversation, not_understood)))

@@ -47,6 +47,8 @@ def view_to_json(view: View) -> dict[str, Any]:
         data["find_out"] = view.find_out
     if view.hold_passed is not None:
         data["hold_passed"] = {**view.hold_passed.to_json(), "warning": view.hold_passed.warning}
+    if view.hold_due is not None:
+        data["hold_due"] = {**view.hold_due.to_json(), "notice": view.hold_due.notice}
     return data
 
 

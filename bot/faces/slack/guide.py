@@ -579,7 +579,8 @@ class Guide:
                 can_go_back=bool(current.path),
                 prefilled=prefilled,
                 find_out=current.find_out,
-                warning=current.hold_passed.warning if current.hold_passed else None,
+                warning=(current.hold_passed.warning if current.hold_passed
+                         else current.hold_due.notice if current.hold_due else None),
             )
         else:
             assert current.question is not None

@@ -384,6 +384,8 @@ class TerminalChat:
         hold that ran out before the case reached the desk (``View.hold_passed``)."""
         if view.hold_passed:
             self.say(view.hold_passed.warning)
+        if view.hold_due:
+            self.say(view.hold_due.notice)
         if view.find_out:
             self.say(f"You weren't sure, so this is the most cautious answer. To find out: "
                      f"{view.find_out} Then type 'back' and answer.")
