@@ -52,3 +52,29 @@ def test_the_scripted_face_reports_the_running_hold_too() -> None:
     case = run_opening(ROOT, "mahomet", FOOTAGE_28_DAYS, "1")
     assert case["outcome"]["id"] == "police-investigation", case
     assert case["hold_due"]["days_left"] == 2 and case["hold_due"]["kind"] == "footage-evidence"
+
+
+@pytest.mark.parametrize("opening", [
+    "police officer here with a search warrant and the director is out today",
+    "officer has a search warrant for our computers, the director is on vacation",
+    "detective with a court order for a patron's records, director is out sick",
+])
+def test_the_director_away_where_the_policy_names_no_stand_in_says_so(opening: str) -> None:
+    """E3 (Mahomet, M10): "directors out sick today" was ignored; the policy names no one to
+    act for the Director ("must be directed to the Director"), and the answer must say so
+    instead of inventing a stand-in."""
+    case = run_opening(ROOT, "mahomet", opening, "1", "2")
+    steps = " ".join(case["outcome"]["do"])
+    assert "names no one to act for the Director" in steps, case["outcome"]
+    assert "V-A.3" in [c["clause"] for c in case["outcome"]["citations"]]
+
+
+def test_the_director_away_where_the_policy_lets_others_act_names_them() -> None:
+    """E3 (Mount Prospect, P14): III.E lets the Deputy Director or designated Privacy
+    In-Charge staff act; said as the policy words it."""
+    case = run_opening(ROOT, "mount-prospect",
+                       "officer with a search warrant for the computers, the director is on "
+                       "vacation")
+    steps = " ".join(case["outcome"]["do"])
+    assert "your policy lets the Deputy Director, or designated Privacy In-Charge staff act" \
+        in steps, case["outcome"]

@@ -44,6 +44,9 @@ class ResolvedOutcome:
     form: str | None
     hold: dict[str, Any] | None
     reviewed: str | None
+    # The first of ``do`` when staff said a role's holder is away and no stand-in role applies
+    # (``AWAY_*``): said because of that answer alone, it makes no other step differ.
+    away_note: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -132,6 +135,28 @@ def citations_for(pack: Pack, spec: dict[str, Any]) -> tuple[Citation, ...]:
     return tuple(Citation(cid, pack.clauses[cid].title, pack.clauses[cid].text) for cid in unique)
 
 
+# Said first when staff said a role's holder is away and the pack names no stand-in role
+# (play-test 5 E3): who acts instead, in the policy's words (its ``absence_stand_in`` fact),
+# or that the policy names no one — never a stand-in the policy does not name. The fact's
+# clauses are cited with the outcome.
+AWAY_OTHERS_ACT = ("While the {absent} is away, your policy lets the {others} act: call them "
+                   "instead.")
+AWAY_NO_ONE_ACTS = ("Your policy names no one to act for the {absent} while away: phone the "
+                    "{absent} anyway (they can decide by phone), and give nothing to anyone "
+                    "else. If anyone is in danger, call 911.")
+
+
+def _away_without_stand_in(pack: Pack, away: frozenset[str]) -> str | None:
+    """What ``AWAY_*`` says for the roles in ``away``, when no stand-in role replaces them."""
+    absent = [pack.roles[r].display for r in sorted(away) if r in pack.roles]
+    fact = pack.facts.get("absence_stand_in")
+    if not absent or fact is None or pack.standing_in(away) is not None:
+        return None
+    if fact.value:
+        return AWAY_OTHERS_ACT.format(absent=absent[0], others=fact.value)
+    return AWAY_NO_ONE_ACTS.format(absent=absent[0])
+
+
 def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome,
                     answers: dict[str, str] | None = None) -> ResolvedOutcome:
     """``outcome`` as this library's staff see it. ``answers`` (the case's, when known) may say
@@ -152,12 +177,16 @@ def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome,
             roles = tuple(dict.fromkeys(stand_in.id if r in replaced else r for r in roles))
     form_fact = spec.get("form")
     form = pack.facts[form_fact].value if form_fact else None
+    first: tuple[str, ...] = ()
+    if away and (instead := _away_without_stand_in(pack, away)) is not None:
+        first = (instead,)
+        spec = {**spec, "cite": [*spec.get("cite", ()), "absence_stand_in"]}
     return ResolvedOutcome(
         id=outcome.id,
         headline=render(spec["headline"], context),
         decision=spec["decision"],
         decision_label=decision_label(spec, context),
-        do=tuple(render(s, context) for s in spec["do"]),
+        do=first + tuple(render(s, context) for s in spec["do"]),
         never=tuple(render(s, context) for s in spec.get("never", ())),
         say=render(spec["say"], context),
         citations=citations_for(pack, spec),
@@ -165,6 +194,7 @@ def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome,
         form=str(form) if form else None,
         hold=hold_for(pack, spec["hold"]) if spec.get("hold") else None,
         reviewed=flow.last_reviewed,
+        away_note=first[0] if first else None,
     )
 
 
