@@ -78,3 +78,23 @@ def test_the_director_away_where_the_policy_lets_others_act_names_them() -> None
     steps = " ".join(case["outcome"]["do"])
     assert "your policy lets the Deputy Director, or designated Privacy In-Charge staff act" \
         in steps, case["outcome"]
+
+
+def test_not_sure_of_a_gag_on_a_subpoena_does_not_talk_of_national_security_letters() -> None:
+    """E13 (Mahomet, M09): "Not sure" at the gag question for a state's attorney's subpoena."""
+    case = run_opening(ROOT, "mahomet", "cop brought a subpoena for a patrons checkout records, "
+                                        "its not a court order, its from the states attorney",
+                       "3")
+    text = " ".join(case["outcome"]["do"])
+    assert case["outcome"]["id"] == "gag-policy-silent", case["outcome"]
+    assert "national security" not in text and "FISA" not in text
+    assert "gag or nondisclosure order" in text
+
+
+@pytest.mark.parametrize("library", ["jackson-county", "westmont", "mount-prospect"])
+def test_not_sure_of_the_childs_age_is_not_called_an_adults_account(library: str) -> None:
+    """E14 (Jackson County, J02): the most cautious answer for an unknown age withholds, but
+    its headline called the child an adult."""
+    case = run_opening(ROOT, library, "mom wants to know what her kid has checked out", "3")
+    assert case["outcome"]["decision"] == "withhold", case["outcome"]
+    assert "an adult patron" not in case["outcome"]["headline"]

@@ -175,7 +175,7 @@ def test_a_threat_at_the_desk_pages_even_when_nobody_is_in_danger_yet(library: s
     """The clerk's own answers (review 5 M1): the situation, then "No one is in danger right
     now" (the ex-wife is not in yet, the next person has not asked yet)."""
     said = "\n".join(chat(CATALOGUE, library, [opening, "1", "2", ""]))
-    assert "nobody needs paging" not in said, said
+    assert "An argument with nobody threatened" not in said, said
     assert "PAGING" in said or "PAGED" in said or "Call 911" in said or "call 911" in said, said
 
 

@@ -27,12 +27,12 @@ def check_understanding(flow: Flow) -> list[Problem]:
                                         f"{where}: 'strong' phrases only mean something on a "
                                         "critical choice"))
             own = {words(text) for text in (choice.id.replace("-", " "), choice.label,
-                                            *choice.synonyms)}
+                                            *choice.synonyms, *choice.answer_only)}
             for phrase in choice.strong:
                 if words(phrase) not in own:
                     problems.append(Problem(flow.path, choice.line,
                                             f"{where}: strong phrase {phrase!r} is not one of the "
-                                            "choice's synonyms"))
+                                            "choice's synonyms or answer_only phrases"))
             if choice.ages is not None and choice.ages[0] > choice.ages[1]:
                 problems.append(Problem(flow.path, choice.line,
                                         f"{where}: ages min is above max"))
