@@ -1,6 +1,8 @@
 """Facts typed in the opening are not asked again (play-test 4 D9): the officer's own "no time
-for a court order", a badge the clerk checked, a card number written down, a knife pulled, a
-person seen alone. Each is read as the answer, echoed as "I understood", and changeable."""
+to wait for a judge" or "it's an emergency", a badge the clerk checked, a card number the parent
+has, a knife pulled, no child with the man. Each is read as the answer, echoed as "I
+understood", and changeable. Words said of anything ("no time", "he's alone") are offered or
+asked, never taken (review 6)."""
 
 from __future__ import annotations
 
@@ -14,18 +16,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize(("library", "opening", "stated"), [
-    # W2 / M2b / C2: the officer says there is no time for a court order
-    ("westmont", "missing 9 yr old, officer wants name of adult on pc 4, says no time to get a "
-                 "court order", {"emergency": "yes"}),
-    ("calumet", "police officer at the desk says a kid is missing, needs the name on pc 2, no "
-                "time to get a court order", {"emergency": "yes"}),
-    ("mount-prospect", "police officer at the desk, a kid is missing, he says there's no time",
-     {"emergency": "yes"}),
+    # the officer says there is no time to wait for a judge: the emergency itself
+    ("mount-prospect", "police officer at the desk, a kid is missing, he says there's no time "
+                       "to wait for a judge", {"emergency": "yes"}),
     # H6 / blind 5: the badge was checked
     # (a "no" in the badge's own sentence still makes it only a suggestion: kept apart here)
-    ("mahomet", "state trooper at the desk, checked his badge. He says no time for a court "
-                "order, needs the name of whoever was on PC 6",
-     {"emergency": "yes", "sworn": "yes"}),
+    ("mahomet", "state trooper at the desk, checked his badge. He says it's an emergency, "
+                "needs the name of whoever was on PC 6", {"emergency": "yes", "sworn": "yes"}),
     ("westmont", "police officer showed me his badge. Says it's an emergency and needs a "
                  "patron's name", {"emergency": "yes", "sworn": "yes"}),
 ])
@@ -40,11 +37,24 @@ def test_the_officers_emergency_and_badge_are_not_asked_again(
     assert not set(stated) & set(case["asked"]), case
 
 
+@pytest.mark.parametrize(("library", "opening"), [
+    # W2 / C2: "no time" with the paper named is offered, not taken: the same words are said
+    # of the clerk's day or a time limit (review 6 C1), and name the paper this question does
+    # not ask about ("no, no court order" typed here answers nothing)
+    ("westmont", "missing 9 yr old, officer wants name of adult on pc 4, says no time to get a "
+                 "court order"),
+    ("calumet", "police officer at the desk says a kid is missing, needs the name on pc 2, no "
+                "time to get a court order"),
+])
+def test_no_time_for_a_court_order_offers_the_emergency(library: str, opening: str) -> None:
+    case = run_opening(ROOT, library, opening, "nothing in writing")
+    assert (case["question"] or {}).get("id") == "emergency", case
+    assert (case.get("suggestion") or {}).get("choice") == "yes", case
+
+
 @pytest.mark.parametrize("opening", [
-    "dad has his 15yo daughter's card number written on a sticky note, wants to know what she "
-    "has overdue",
     "mom has the card number on a sticky note, wants to know what her 12 year old has checked out",
-    "dad wrote down the card number of his 9 year old son, wants to know what he has overdue",
+    "dad has the card number written down, wants to know what his 9 year old son has overdue",
 ])
 def test_a_card_number_written_down_is_the_card_number(opening: str) -> None:
     """Jackson County IV.c: parents "must provide the child's library card or card number"."""
@@ -67,12 +77,12 @@ def test_a_weapon_in_the_opening_answers_danger(opening: str) -> None:
     assert "if no one has yet" in case["outcome"]["headline"]
 
 
+# "he's alone" is asked, not read: it does not say that no child is in danger (review 6 C4)
 @pytest.mark.parametrize("opening", [
-    "guy on pc 3 looking at what looks like child porn, hes alone",
-    "man at a library computer looking at child porn, he's alone at the back",
     "guy on the computer is viewing child porn, no child with him",
+    "man at a library computer looking at child porn, nobody in danger, no child with him",
 ])
-def test_a_person_seen_alone_answers_no_child_in_danger(opening: str) -> None:
+def test_no_child_with_him_answers_no_child_in_danger(opening: str) -> None:
     case = run_opening(ROOT, "westmont", opening)
     assert case["flow"] == "cybertipline-concern", case
     if (case["question"] or {}).get("id") == "images":  # "what looks like": offered, then taken

@@ -178,6 +178,8 @@ class ChoiceMatcher:
         if found is not None and found.critical and (
                 not self.clear_for(found, answer) or self.aliased(found.id, answer)):
             return None
+        if found is not None and found.id in self.contradicted(answer):
+            return None  # "arguing about a fee, says she'll get him": not a mere argument
         return found
 
     def aliased(self, choice_id: str, text: str) -> bool:
@@ -425,6 +427,10 @@ class ChoiceMatcher:
         named = {h.choice for h in hits if h.reading != DENIED}
         if len(named) != 1 or not offered:
             return None
+        if offered[0].choice in self.contradicted(answer):  # "normal porn but with teens"
+            if not self._critical(offered[0].choice):
+                return None
+            return self._offer(replace(offered[0], taken_back=True))  # Not sure, if any
         return None if self.aliased(offered[0].choice, answer) else self._offer(offered[0])
 
     def mentions(self, text: str) -> bool:
@@ -681,7 +687,8 @@ class ChoiceMatcher:
             undone = self._taken_back(said, h, whole=False)
             out.append(Hit(h.choice, h.phrase, h.start, h.end, h.reading,
                            h.strong and not undone and said.clean(
-                               h.start, h.end, _hedged_alike(said, h, kept)),
+                               h.start, h.end, _hedged_alike(said, h, kept),
+                               of_danger=self.question.danger),
                            undone and self._taken_back(said, h, whole=False, outright=True)))
         return out
 

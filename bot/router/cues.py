@@ -302,13 +302,17 @@ class Said:
             return NOT_YET
         return STATED
 
-    def clean(self, start: int, end: int, excused: frozenset[int] = frozenset()) -> bool:
+    def clean(self, start: int, end: int, excused: frozenset[int] = frozenset(),
+              *, of_danger: bool = False) -> bool:
         """Nothing denies, defers or doubts the phrase at ``start:end``: no cue in its sentence,
         no doubt anywhere in the message, and its sentence is not a question.
 
         A plain doubt in one of the ``excused`` clauses does not count: there it hedges another
         phrase for the same answer ("someone passed out, I think it's an overdose" doubts the
-        cause, not that someone passed out)."""
+        cause, not that someone passed out). ``of_danger``: the phrase answers whether someone
+        is in danger, where a threat after it is more danger, not a deferral ("pulled a knife
+        and is threatening the librarian"); of a paper it is a promise ("court order - he's
+        threatening to go to a judge for one", review 6 C6)."""
         c = cues()
         sentence = self.sentence[start]
         if sentence in self.questions:
@@ -322,7 +326,7 @@ class Said:
         # have it by tonight"); a threat only before the phrase ("threatening to come back
         # with a gun"): "pulled a knife and is threatening the librarian" defers no knife
         before = union(c.denied_before, c.yet_before, c.yet_after)
-        after = _without(before, c.threats)
+        after = _without(before, c.threats) if of_danger else before
         return not any(
             self._cue_at(i, before if i < start else after, same) is not None
             for i in self._starts(before) if not start <= i < end
