@@ -17,7 +17,7 @@ ASK = "Do the images show children, or is a child looking at adult material?"
 @pytest.mark.parametrize("opening", ["kid on pc porn", "a kid on the computer is watching porn",
                                      "teen looking at porn on pc 4"])
 def test_a_child_and_porn_asks_what_the_images_show(catalogue: Catalogue, opening: str) -> None:
-    said = "\n".join(chat(catalogue, "mahomet", [opening, "2", ""]))
+    said = "\n".join(chat(catalogue, "mahomet", [opening, "2", "no", ""]))
     assert ASK in said
     assert "A child looking at adult material is not child abuse images" in said
     assert "PAGING" not in said and "PAGED" not in said

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.content.catalogue import Catalogue
-from bot.engine.session import alerted, open_case
+from bot.engine.session import NOT_A_PRIVACY_MATTER, alerted, open_case
 from tests.terminal_support import chat
 
 
@@ -85,9 +85,10 @@ def test_a_police_message_the_router_cannot_place_offers_the_police_situation(
         catalogue: Catalogue, library: str, text: str) -> None:
     """All five policies send law-enforcement requests to the person in charge (Mahomet V-A
     "Requests for confidential information must be directed to the Director"): staff are
-    never told "nobody needs paging" for one, and the police situation is one number away."""
+    never told "nobody needs paging" for one (the menu's own way out is a choice, play-test 5
+    E9), and the police situation is one number away."""
     said = "\n".join(chat(catalogue, library, [text, "quit"]))
-    assert "nobody needs paging" not in said
+    assert NOT_A_PRIVACY_MATTER not in said
     assert catalogue.flow(library, POLICE).title in said[said.index("Did you mean:"):]
     offered = open_case(catalogue, library, text).offered
     assert offered.count(POLICE) == 1

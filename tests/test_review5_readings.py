@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.content.catalogue import Catalogue
+from bot.engine import View, start
+from bot.engine.step import step
 from bot.router import PrefilledAnswer, prefill
 from tests.terminal_support import chat
 
@@ -169,26 +171,33 @@ def test_a_threat_beside_an_argument_is_no_mere_argument(library: str, opening: 
     assert read is None or read.choice != "dispute", read
 
 
-@pytest.mark.parametrize(("library", "opening"), THREATS[:3])
-def test_a_threat_at_the_desk_pages_even_when_nobody_is_in_danger_yet(library: str,
-                                                                     opening: str) -> None:
-    """The clerk's own answers (review 5 M1): the situation, then "No one is in danger right
-    now" (the ex-wife is not in yet, the next person has not asked yet)."""
-    said = "\n".join(chat(CATALOGUE, library, [opening, "1", "2", ""]))
-    assert "An argument with nobody threatened" not in said, said
-    assert "PAGING" in said or "PAGED" in said or "Call 911" in said or "call 911" in said, said
+def _answered(library: str, *typed: str) -> View:
+    """The emergency situation at ``library`` answered with ``typed``, as the clerk types."""
+    view = start(CATALOGUE, library, EMERGENCY)
+    for text in typed:
+        view = step(CATALOGUE, view.conversation, text)
+    return view
 
 
-@pytest.mark.parametrize(("library", "lines"), [
+@pytest.mark.parametrize(("library", "opening"), THREATS)
+def test_a_threat_typed_as_what_is_happening_is_no_mere_argument(library: str,
+                                                                 opening: str) -> None:
+    """The clerk's own answers (review 5 M1): "No one is in danger right now" (the ex-wife is
+    not in yet), then the opening's words as what is happening."""
+    view = _answered(library, "no", opening)
+    assert view.conversation.answer_map.get("what") != "dispute"
+    assert view.outcome is None or view.outcome.escalate.pages, view.outcome
+
+
+@pytest.mark.parametrize(("library", "typed"), [
     # play-test 4 C12: a printer-fee argument paged the administrator at once
-    ("calumet", ["printer's jammed again and the guy at it is yelling at me that he paid 50 "
-                 "cents", "1", "2"]),
-    ("westmont", ["patron screaming at me about a 2 dollar overdue fine", "1",
-                  "nobody in danger"]),
-    ("mahomet", ["guy arguing at the desk about a printer fee, wants his money back", "1", "no"]),
+    ("calumet", "the guy at the printer is yelling at me that he paid 50 cents"),
+    ("westmont", "patron screaming at me about a 2 dollar overdue fine"),
+    ("mahomet", "he's arguing about a printer fee, wants his money back"),
 ])
-def test_an_argument_with_nobody_threatened_pages_nobody(library: str,
-                                                        lines: list[str]) -> None:
-    said = "\n".join(chat(CATALOGUE, library, [*lines, ""]))
-    assert "PAGED" not in said and "PAGING" not in said, said
-    assert "nobody needs paging" in said and "call 911" in said, said
+def test_an_argument_with_nobody_threatened_pages_nobody(library: str, typed: str) -> None:
+    view = _answered(library, "nobody in danger", typed)
+    assert view.outcome is not None and view.outcome.id == "conduct", view.outcome
+    assert not view.outcome.escalate.pages
+    assert "nobody needs paging" in view.outcome.headline
+    assert any("call 911" in line for line in view.outcome.do)
