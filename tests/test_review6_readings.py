@@ -77,11 +77,15 @@ def test_a_child_with_an_adult_at_adult_material_is_asked_about_danger() -> None
 
 
 @pytest.mark.parametrize("answer", ["just normal porn but with teens",
-                                    "normal porn, the girls look like teenagers"])
+                                    "normal porn, the girls look like teenagers",
+                                    "adult porn with a teen girl",
+                                    "regular porn, one girl looks 16",
+                                    "adult porn"])
 def test_adult_material_with_young_people_typed_is_not_a_way_out(answer: str) -> None:
     """C5: the images' help says anyone who looks under 18 counts as a child."""
     said = "\n".join(chat(CATALOGUE, "westmont", ["kid on pc porn", answer, "yes", ""]))
     assert 'Did you mean "A child is looking at adult material' not in said, said
+    assert "→ A child is looking at adult material" not in said, said
     assert "A child looking at adult material is not child abuse images" not in said, said
 
 
