@@ -175,18 +175,6 @@ def menu_exit(text: str, offered: Sequence[str]) -> str | None:
     return None
 
 
-def reads_as_emergency(catalogue: Catalogue, library: str, text: str) -> bool:
-    """``text`` names an alert word of a situation whose first question asks whether anyone
-    is in danger now ("a man pulled a knife"): the one reason to page at once for words the
-    router could not place. Being unsure which situation it is never is."""
-    for flow_id in alerted(catalogue, library, text):
-        flow = catalogue.flow(library, flow_id)
-        first = flow.nodes.get(flow.start)
-        if isinstance(first, Question) and first.danger:
-            return True
-    return False
-
-
 # Taking the one situation a "Did you mean" offers: the offer is a question ("did you mean
 # X?"), and staff answer it the way they answer any yes/no question.
 TAKE_OFFER_WORDS = AFFIRMATIONS | frozenset({"that one", "that", "this one", "ok", "okay",

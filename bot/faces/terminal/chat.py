@@ -30,7 +30,6 @@ from bot.engine.session import (
     did_you_mean,
     menu_exit,
     offered_pick,
-    reads_as_emergency,
     wants_change,
 )
 from bot.engine.step import STATED_DATE, Understanding
@@ -129,7 +128,6 @@ class TerminalChat:
             self.say(f"  {number:2}. {flow.title}")
         if self.escalations is not None:
             self.say(f"  (or type 'page' to page the {self.pic} about something else)")
-        again = False  # the words follow "None of these": said another way
         while True:
             text = self.ask("> ").strip()
             if not text:
@@ -144,7 +142,9 @@ class TerminalChat:
                     self.say(NOT_PRIVACY_REPLY)
                     self.say("(Another situation? Say it, pick a number, or type 'quit'.)")
                     continue
-                text, again = self.ask(f"{SAY_IT_AGAIN} > ").strip(), True
+                # routed as an opening is: an emergency starts its situation, which pages
+                # when it reads danger; words it cannot place page nobody (review 6 M3)
+                text = self.ask(f"{SAY_IT_AGAIN} > ").strip()
                 offered = ()
                 if not text:
                     continue
@@ -160,12 +160,6 @@ class TerminalChat:
                 self.say(f"→ {self.catalogue.flow(self.library, result.situation).title}")
                 assert self.case.view is not None
                 return self.case.view
-            if again and reads_as_emergency(self.catalogue, self.library, text):
-                self.case.offered = ()
-                self.page_or_say_who(text)  # the one page made for words it cannot place
-                again = False
-                continue
-            again = False
             self.offer(result, kept=offered)
 
     def offer(self, result: RouteResult, kept: tuple[str, ...] = ()) -> None:
