@@ -108,3 +108,39 @@ def test_a_paper_threatened_is_not_in_hand(opening: str) -> None:
 def test_an_argument_is_never_read_from_an_opening(opening: str) -> None:
     """M1: the no-page exit is the clerk's answer, never a reading of a threat in other words."""
     assert _taken("mahomet", EMERGENCY, opening).get("what") != "dispute"
+
+
+COURT_ORDER = "officer at desk with a court order"
+
+
+@pytest.mark.parametrize("correction", [
+    "actually he says he will have the court order by tonight",
+    "wait, he doesn't have it yet, he'll have it tonight",
+    "oh he doesnt actually have it with him",
+])
+def test_a_correction_that_takes_the_paper_back_is_applied(correction: str) -> None:
+    """C7: typed at the next question, the correction was "not caught" and the court order
+    stood (decision comply, paged at once)."""
+    said = "\n".join(chat(CATALOGUE, "westmont", [COURT_ORDER, correction]))
+    assert "I didn't catch" not in said, said
+    assert ("I understood: What does the officer have in writing? → Nothing in writing"
+            in said), said
+    assert "Court order: don't hand over records yourself" not in said, said
+
+
+def test_a_correction_denying_the_paper_after_the_outcome_is_not_the_director_away() -> None:
+    """C8: "not a court order, he has nothing in writing" was heard as "not in" = the
+    director is away, and the court order stood with its page re-targeted."""
+    said = "\n".join(chat(CATALOGUE, "westmont", [
+        COURT_ORDER, "1", "actually it is not a court order, he has nothing in writing"]))
+    after = said[said.index("actually") if "actually" in said else 0:]
+    assert "→ No, the director is away" not in said, said
+    assert ("I understood: What does the officer have in writing? → Nothing in writing"
+            in said), said
+    assert "Does the officer say it's an emergency" in after, said
+
+
+@pytest.mark.parametrize("typed", ["is it signed by a judge?", "he has it right here"])
+def test_words_that_take_nothing_back_leave_the_paper(typed: str) -> None:
+    said = "\n".join(chat(CATALOGUE, "westmont", [COURT_ORDER, typed]))
+    assert "→ Nothing in writing" not in said, said

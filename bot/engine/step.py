@@ -19,7 +19,8 @@ from bot.engine.matching import match_choice, normalise, suggestion, worded
 from bot.engine.walk import walk
 from bot.privacy.redact import redact
 from bot.router.choices import matcher
-from bot.router.cues import cues
+from bot.router.cues import DENIED, NOT_YET, STATED, Said, cues
+from bot.router.text import words as plain_words
 
 BACK_WORDS = frozenset({"back", "go back", "undo", "previous"})
 _HEDGE_END = re.compile(r"[?.!]")  # a reply's first sentence: where a hedge opens it
@@ -609,9 +610,11 @@ def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,
     if words is None and current.outcome is not None:
         lead = cues().lead(said)  # "no — he's a neighbour" after the answer is a correction
         words = lead[2] if lead is not None and lead[0] and lead[2].strip() else None
-    if words is None:
-        return None
     flow = catalogue.flow(conversation.library, conversation.flow)
+    if words is None:  # no opener, but "he doesnt actually have it with him" takes it back
+        return _retracted_it(catalogue, conversation, flow, current, said, said)
+    if (retracted := _retracted(catalogue, conversation, flow, current, said, words)) is not None:
+        return retracted
     releasing = current.outcome is not None and current.outcome.decision in RELEASES
     asked = [(current.question.id, "")] if current.question is not None else []
     for question_id, choice_id in [*asked, *reversed(current.path)]:
@@ -631,6 +634,61 @@ def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,
             return moved
         return None  # mentioned, but not clearly enough to move towards (or keep) a release
     return _cannot_change(catalogue, conversation, flow, current, said, words)
+
+
+def _retracted(catalogue: Catalogue, conversation: Conversation, flow: Flow, current: View,
+               said: str, words: str) -> View | None:
+    """A correction that names an answer already given and takes it back: denied ("it is not
+    a court order, he has nothing in writing") or only promised now ("he will have the court
+    order by tonight"). That question hears the words first, read as an opening's are (a
+    denial or a promise answers with the flow's ``if_denied`` / ``if_not_yet`` choice); when
+    nothing safe replaces the answer it is asked again. Review 6 C7, C8: the words were "not
+    caught", or heard by another question ("not in" = the director is away), and the court
+    order stood."""
+    for question_id, choice_id in reversed(current.path):
+        question = flow.nodes[question_id]
+        assert isinstance(question, Question)
+        reader = matcher(question)
+        hits = reader.hits(words)
+        if not any(h.choice == choice_id and h.reading != STATED for h in hits):
+            continue
+        answer, _ = reader.decide(hits)
+        instead = question.choice(answer.choice) if answer is not None else None
+        if instead is not None and instead.id != choice_id and not instead.critical:
+            return _answer(catalogue, conversation, question_id, instead.id, said, worded=True)
+        return view(catalogue, conversation.without_answer(
+            question_id, Turn(question_id, "back", said)))
+    return _retracted_it(catalogue, conversation, flow, current, said, words)
+
+
+# Words that stand for the thing a correction takes back ("he doesn't have *it* yet").
+_PRONOUNS = frozenset({"it", "one", "them", "that"})
+
+
+def _retracted_it(catalogue: Catalogue, conversation: Conversation, flow: Flow, current: View,
+                  said: str, words: str) -> View | None:
+    """A correction that denies or defers "it" ("wait, he doesn't have it yet", "oh he
+    doesnt actually have it with him") takes back the latest safety-critical answer on the
+    path (a release condition), answered with its ``if_not_yet`` / ``if_denied`` choice, or
+    asked again."""
+    read = Said.of(words, plain_words)
+    # the pronoun with the verb before it ("have it"), as a phrase is read
+    how = {read.reading(max(i - 1, 0), i + 1) for i, w in enumerate(read.words)
+           if w in _PRONOUNS}
+    if not how & {DENIED, NOT_YET}:
+        return None
+    for question_id, choice_id in reversed(current.path):
+        question = flow.nodes[question_id]
+        assert isinstance(question, Question)
+        choice = question.choice(choice_id)
+        if choice is None or not choice.critical:
+            continue
+        instead = choice.if_not_yet if NOT_YET in how else choice.if_denied
+        if instead and question.choice(instead) is not None:
+            return _answer(catalogue, conversation, question_id, instead, said, worded=True)
+        return view(catalogue, conversation.without_answer(
+            question_id, Turn(question_id, "back", said)))
+    return None
 
 
 def _cannot_change(catalogue: Catalogue, conversation: Conversation, flow: Flow,
