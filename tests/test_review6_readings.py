@@ -144,3 +144,12 @@ def test_a_correction_denying_the_paper_after_the_outcome_is_not_the_director_aw
 def test_words_that_take_nothing_back_leave_the_paper(typed: str) -> None:
     said = "\n".join(chat(CATALOGUE, "westmont", [COURT_ORDER, typed]))
     assert "→ Nothing in writing" not in said, said
+
+
+def test_a_correction_of_what_the_officer_wants_after_an_identity_release_is_applied() -> None:
+    """C7 (scope): the emergency clause releases who someone is, never what they searched."""
+    said = "\n".join(chat(CATALOGUE, "mount-prospect", [
+        "officer wants the name of whoever used pc 4", "1", "1", "1", "1", "1",
+        "wait, he only wants to know what the guy searched"]))
+    assert "nothing changed" not in said.split("Emergency: who the person is")[-1], said
+    assert "I understood: What does the officer want to know? → What someone borrowed" in said
