@@ -667,21 +667,24 @@ _PRONOUNS = frozenset({"it", "one", "them", "that"})
 
 def _retracted_it(catalogue: Catalogue, conversation: Conversation, flow: Flow, current: View,
                   said: str, words: str) -> View | None:
-    """A correction that denies or defers "it" ("wait, he doesn't have it yet", "oh he
-    doesnt actually have it with him") takes back the latest safety-critical answer on the
-    path (a release condition), answered with its ``if_not_yet`` / ``if_denied`` choice, or
-    asked again."""
+    """A correction that denies or defers holding "it" ("wait, he doesn't have it yet", "oh
+    he doesnt actually have it with him") takes back the latest thing held that the path
+    answered as a release condition (a critical choice that can be only promised: a paper, a
+    card), with its ``if_not_yet`` / ``if_denied`` choice, or asks it again."""
     read = Said.of(words, plain_words)
-    # the pronoun with the verb before it ("have it"), as a phrase is read
-    how = {read.reading(max(i - 1, 0), i + 1) for i, w in enumerate(read.words)
-           if w in _PRONOUNS}
+    # the pronoun held ("have it", "with it"), read with its verb as a phrase is read:
+    # "didn't read it all" takes nothing back
+    holding = cues().holding
+    how = {read.reading(i - 1, i + 1) for i, w in enumerate(read.words)
+           if w in _PRONOUNS and i > 0 and read.words[i - 1] in holding}
     if not how & {DENIED, NOT_YET}:
         return None
     for question_id, choice_id in reversed(current.path):
         question = flow.nodes[question_id]
         assert isinstance(question, Question)
         choice = question.choice(choice_id)
-        if choice is None or not choice.critical:
+        # a thing held (a paper, a card: one that can be only promised), not any answer
+        if choice is None or not choice.critical or choice.if_not_yet is None:
             continue
         instead = choice.if_not_yet if NOT_YET in how else choice.if_denied
         if instead and question.choice(instead) is not None:
