@@ -201,3 +201,16 @@ def test_an_argument_with_nobody_threatened_pages_nobody(library: str, typed: st
     assert not view.outcome.escalate.pages
     assert "nobody needs paging" in view.outcome.headline
     assert any("call 911" in line for line in view.outcome.do)
+
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("westmont", "Officer Kowalski is here about a patron. She's got what looks like a warrant "
+                 "maybe? I can't tell"),
+    ("mahomet", "is it an emergency? he didn't really say. he's asking for a patrons checkout "
+                "list"),
+])
+def test_a_hedge_that_offers_not_sure_is_not_taken_as_it(library: str, opening: str) -> None:
+    """Not sure offered for a hedged release condition stays an offer: the rule that takes a
+    hedged choice going where Not sure goes never takes Not sure itself."""
+    read = _read(library, POLICE, opening)
+    assert all(p.suggested for p in read.values() if p.choice == "not-sure"), read

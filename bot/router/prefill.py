@@ -143,6 +143,8 @@ def _as_if_unsure(question: Question, hit: Hit) -> bool:
     goes, and pages as it does: whichever was meant, the outcome is the same, so the question
     is not asked. Never a safety-critical choice: a hedge never sets one."""
     choice, unsure = question.choice(hit.choice), question.choice(NOT_SURE)
+    if hit.choice == NOT_SURE:  # a hedge that offers Not sure itself stays an offer
+        return False
     return (choice is not None and unsure is not None and not choice.critical and unsure.pages
             and choice.next == unsure.next and set(choice.topics) == set(unsure.topics))
 
