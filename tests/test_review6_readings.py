@@ -153,3 +153,14 @@ def test_a_correction_of_what_the_officer_wants_after_an_identity_release_is_app
         "wait, he only wants to know what the guy searched"]))
     assert "nothing changed" not in said.split("Emergency: who the person is")[-1], said
     assert "I understood: What does the officer want to know? → What someone borrowed" in said
+
+
+@pytest.mark.parametrize("opening", [
+    "teen boy watching porn on a library laptop on his lap in the corner",
+    "kid on pc 4 looking at porn, i was showing the kid how to close the browser when i saw it",
+])
+def test_a_lap_or_a_showing_without_an_adult_and_a_child_together_is_asked(opening: str) -> None:
+    """M8: "a laptop on his lap", or the clerk "showing the kid" how to close it, read as an
+    adult with the child (911, page) or as images of children."""
+    taken = _taken("westmont", CSAM, opening)
+    assert taken.get("viewer") != "yes" and taken.get("images") != "child-images", taken
