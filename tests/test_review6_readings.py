@@ -164,3 +164,18 @@ def test_a_lap_or_a_showing_without_an_adult_and_a_child_together_is_asked(openi
     adult with the child (911, page) or as images of children."""
     taken = _taken("westmont", CSAM, opening)
     assert taken.get("viewer") != "yes" and taken.get("images") != "child-images", taken
+
+
+@pytest.mark.parametrize("opening", [
+    "a lady says her husband has a gun at home and she's scared, she wants help finding a "
+    "domestic violence hotline",
+    "patron says her ex has a knife at his house and keeps texting her, she wants a shelter "
+    "number",
+])
+def test_a_weapon_at_home_is_asked_about_not_read_as_danger_here(opening: str) -> None:
+    """M2 (pre-existing): "Call 911 now … move away from this area" for a gun at home."""
+    assert _taken("mahomet", EMERGENCY, opening).get("danger") != "yes"
+
+
+def test_a_weapon_here_is_still_danger() -> None:
+    assert _taken("mahomet", EMERGENCY, "man in the lobby has a gun").get("danger") == "yes"
