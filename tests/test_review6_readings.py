@@ -179,3 +179,26 @@ def test_a_weapon_at_home_is_asked_about_not_read_as_danger_here(opening: str) -
 
 def test_a_weapon_here_is_still_danger() -> None:
     assert _taken("mahomet", EMERGENCY, "man in the lobby has a gun").get("danger") == "yes"
+
+
+@pytest.mark.parametrize("typed", ["no, and he doesn't have the court order with him",
+                                   "yes, no court order though, he just has the letter"])
+def test_a_paper_denied_by_name_without_an_opener_is_taken_back(typed: str) -> None:
+    """C7 update: typed at the next question with no "actually", the court order stood."""
+    said = "\n".join(chat(CATALOGUE, "westmont", [COURT_ORDER, typed]))
+    assert "I didn't catch" not in said, said
+    assert "I understood: What does the officer have in writing? → A court order" in said
+    assert said.count("I understood: What does the officer have in writing?") == 2, said
+
+
+def test_none_of_these_forgets_what_the_rejected_words_said() -> None:
+    """m5: "says its an emergency" of the rejected words hinted danger in the new situation."""
+    opening = "guy asking about a patron, says its an emergency"
+    said = chat(CATALOGUE, "mount-prospect", [opening, ""])
+    start = said.index("Did you mean:") + 1
+    menu = [line for line in said[start:] if line.strip().partition(". ")[0].isdigit()]
+    lines = [opening, str(len(menu)), "sorry, it's a man asking if his wife was here today",
+             "1"]
+    text = "\n".join(chat(CATALOGUE, "mount-prospect", lines))
+    assert "Do they say someone is missing or in danger?" in text, text
+    assert 'Did you mean "Yes, someone may be missing or in danger' not in text, text

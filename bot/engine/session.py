@@ -561,6 +561,15 @@ class Case:
             self.offered = opening.offered
         return result
 
+    def say_it_again(self) -> None:
+        """"None of these — I'll say it another way": the words that follow are a new
+        opening. Nothing the rejected words stated is kept or hinted (review 6 m5: "says its
+        an emergency" of the words turned down hinted danger for a husband's question)."""
+        self.offered = ()
+        if self.view is None:
+            self.opening = None
+            self.stated_date = None
+
     def _picked(self, text: str) -> str | None:
         if text in self.catalogue.flows_for(self.library):
             return text

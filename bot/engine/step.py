@@ -611,8 +611,10 @@ def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,
         lead = cues().lead(said)  # "no — he's a neighbour" after the answer is a correction
         words = lead[2] if lead is not None and lead[0] and lead[2].strip() else None
     flow = catalogue.flow(conversation.library, conversation.flow)
-    if words is None:  # no opener, but "he doesnt actually have it with him" takes it back
-        return _retracted_it(catalogue, conversation, flow, current, said, said)
+    if words is None:  # no opener, but "no, and he doesn't have the court order with him"
+        # or "he doesnt actually have it with him" takes an answer back all the same
+        return (_retracted(catalogue, conversation, flow, current, said, said)
+                or _retracted_it(catalogue, conversation, flow, current, said, said))
     if (retracted := _retracted(catalogue, conversation, flow, current, said, words)) is not None:
         return retracted
     releasing = current.outcome is not None and current.outcome.decision in RELEASES

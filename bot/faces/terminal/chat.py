@@ -137,7 +137,7 @@ class TerminalChat:
                 continue
             offered = self.case.offered  # the "Did you mean" list on screen, numbered from 1
             if (way_out := menu_exit(text, offered)) is not None:
-                self.case.offered = ()
+                self.case.say_it_again()
                 if way_out == NOT_PRIVACY:
                     self.say(NOT_PRIVACY_REPLY)
                     self.say("(Another situation? Say it, pick a number, or type 'quit'.)")
