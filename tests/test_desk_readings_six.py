@@ -164,11 +164,31 @@ def test_a_correction_at_did_you_mean_corrects_the_openings_fact(library: str, l
                                                                  wrong: str) -> None:
     """[E2] The correction routed the case but "I understood: What kind of paper is it? → A
     court order signed by a judge" — what the clerk had just negated — came from the opening,
-    and the court-order outcome paged. The later words are read with the opening, correcting
-    it as inside one message."""
+    and the court-order outcome paged. The later words are the opening now, read alone."""
     said = _said(library, *lines)
     assert wrong not in said, said[-1500:]
     assert "PAGED (immediate)" not in said
+
+
+def test_a_line_that_replaces_the_opening_keeps_none_of_its_facts() -> None:
+    """[review 6 C9] "sorry wrong one. it's a different deputy" still supplied the withdrawn
+    line's court order: "I understood: What does the officer have in writing? → A court order"
+    and an immediate page. The new words are the opening, read alone."""
+    said = _said("westmont", "someone from the sheriff has a court order about a patron",
+                 "sorry wrong one. it's a different deputy, he wants a patron's home address")
+    assert "What does the officer have in writing?" in said, said[-1500:]
+    assert "→ A court order signed by a judge" not in said
+    assert "PAGED" not in said
+
+
+def test_a_replaced_line_hints_no_release_condition() -> None:
+    """[review 6 M7] The first line's own library card was hinted as the grandson's card
+    ("Did you mean 'Yes, they have the child's card'?"), and "yes" released his checkouts."""
+    said = _said("jackson-county", "lady at the desk has a library card and wants to know what is "
+                 "checked out on it", "sorry, it's a grandma asking what her 12 year old grandson "
+                 "has checked out")
+    assert "Do they have the child's library card (or the card number)?" in said, said[-1500:]
+    assert 'Did you mean "Yes, they have the child\'s card' not in said
 
 
 # --- E5: a protective order or stalking: never "ask the person directly" -----------------------

@@ -540,23 +540,17 @@ class Case:
             return self.routing
         opening = open_case(self.catalogue, self.library, text)
         result = opening.result
-        prefill = result.prefill
-        if self.opening is None:
+        if self.opening is None or (not self._switching and self.view is None):
+            # New words while "Did you mean" waits say the case again ("actually it's not a
+            # court order, just a letter"), or another one ("sorry, wrong one, it's a different
+            # deputy"): either way they are the case's opening, read alone. Nothing of the words
+            # they replace carries over, least of all a release condition (a paper, a card).
             self.opening = opening
             self.stated_date = opening.stated_date
-        elif not self._switching and self.view is None:
-            # more words while "Did you mean" waits ("actually it's not a court order, just a
-            # letter") describe the same case: its facts are read from both, the later words
-            # correcting the earlier as they would inside one message
-            self.opening = open_case(self.catalogue, self.library,
-                                     f"{self.opening.text}. {opening.text}")
-            self.stated_date = self.stated_date or opening.stated_date
-            if result.situation is not None:
-                prefill = self.opening.prefill(result.situation)
         self.routing = result
         if result.situation is not None:
             self.offered = ()
-            self.start(result.situation, prefill)
+            self.start(result.situation, result.prefill)
         elif opening.offered:
             self.offered = opening.offered
         return result
