@@ -183,11 +183,16 @@ def test_no_canary_identifier_reaches_any_sink(canary: CanarySet, tmp_path: Path
 
 
 # Ids that differ from run to run, so the control run cannot have the same ones: a UUID
-# (Socket Mode envelope, client_msg_id; one of its groups can be four digits, "…-4471-…")
-# and a Slack message ts ("1765069871.004471"). A UUID has no word boundary after it where the
-# database file glues the next column to it ("msg:…-…-4471-…-3f0a2c9e1b7d2026-12-07 02:…").
+# (Socket Mode envelope, client_msg_id; one of its groups can be four digits, "…-4471-…"),
+# a Slack message ts ("1765069871.004471") and a stored time's microseconds, written as text
+# ("11:30:01.771203") or in a row's repr ("datetime.datetime(2026, 12, 7, 11, 30, 1, 771203")
+# — where the canary's student number "771203" once turned up by chance. A UUID has no word
+# boundary after it where the database file glues the next column to it
+# ("msg:…-…-4471-…-3f0a2c9e1b7d2026-12-07 02:…").
 RUN_IDS = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-                     r"|\b\d{10}\.\d{6}\b", re.IGNORECASE)
+                     r"|\b\d{10}\.\d{6}\b"
+                     r"|(?<=\d\d:\d\d:\d\d)\.\d{1,6}\b"
+                     r"|\bdatetime\.datetime\([\d, ]*", re.IGNORECASE)
 # The database file's text as ``strings`` shows it: runs of four or more printable characters.
 # Stray bytes of a page ("KS" between two binary bytes) are not text anyone typed; a typed
 # note left in a freed page or the WAL is a run of its own.
@@ -251,3 +256,12 @@ def every_table(db: Database) -> dict[str, str]:
             out[name] = "\n".join(repr(tuple(row)) + " " + " ".join(
                 str(v) for v in row) for row in rows)
     return out
+
+
+def test_run_ids_hide_a_stored_time_but_not_a_typed_number() -> None:
+    """The sinks' run-to-run ids (a time's microseconds among them) are masked before the
+    identifiers are looked for; a number typed in a note is not."""
+    stored = ("2026-12-07 11:30:01.771203 | 2026-12-07T11:30:01.771203+00:00 | "
+              "(datetime.datetime(2026, 12, 7, 11, 30, 1, 771203, tzinfo=None),)")
+    assert not found("771203", RUN_IDS.sub("<id>", stored))
+    assert found("771203", RUN_IDS.sub("<id>", "student #771203 used pc 4 at 11:30:01"))
