@@ -5,10 +5,11 @@ it is.
     python bench/router_bands_bench.py [--seeds 3] [--drop 0.02]
 
 For each run: five-fold out-of-fold predictions of the model as trained
-(``bot.router.train``), then the bands fitted two ways on the same predictions: the single best
-combination with no decline floor (``band_fits``, how they were fitted before) and the median
-over resamples of the best that decline ``DECLINED_FLOOR`` of the desk talk (``fit_bands``,
-shipped); and the out-of-fold top-1, conf-wrong and declined with each. The
+(``bot.router.train.SETTING``: one model or two stages), then the bands fitted two ways on the
+same predictions: the single best combination with no decline floor (``band_fits``, how they
+were fitted before) and the median over resamples of the best that decline ``DECLINED_FLOOR``
+of the desk talk (``fit_bands``, shipped); and the out-of-fold top-1, conf-wrong and declined
+with each. The
 spread (largest minus smallest over the runs) is what a small data change can do to them.
 Training data only: no held-out set is read.
 """
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.router.model import Bands  # noqa: E402
 from bot.router.train import (  # noqa: E402
-    LinearClassifier,
+    SETTING,
     band_fits,
     calibration,
     default_flows,
@@ -37,17 +38,17 @@ from bot.router.train import (  # noqa: E402
     vocabulary_of,
 )
 
-NAMES = ("confident", "margin", "suggest", "background_lead")
+NAMES = ("confident", "margin", "suggest", "background_lead", "gate")
 SHOWN = ("top-1", "conf-wrong", "declined")
 
 
 def run(examples: list) -> dict[str, tuple[Bands, dict[str, float]]]:  # type: ignore[type-arg]
     vocabulary = vocabulary_of(e.text for e in examples)
-    probabilities, classes = out_of_fold(examples, lambda: LinearClassifier(vocabulary))
+    probabilities, classes = out_of_fold(examples, lambda: SETTING.classifier(vocabulary))
     rows = calibration(examples)
     p, labels = probabilities[rows], [examples[i].label for i in rows]
-    best = band_fits(p, classes, labels, bootstraps=0)[0]
-    median = fit_bands(p, classes, labels)
+    best = band_fits(p, classes, labels, bootstraps=0, gated=SETTING.gated)[0]
+    median = fit_bands(p, classes, labels, gated=SETTING.gated)
     return {way: (bands, figures(p, classes, labels, bands))
             for way, bands in (("best (before)", best), ("median (shipped)", median))}
 

@@ -139,7 +139,7 @@ def test_route_jsonl_one_object_per_line_with_the_exact_shape() -> None:
 
 def test_route_text_json_and_words() -> None:
     runner = CliRunner()
-    args = ["route", "--json", "officer with a search warrant"]
+    args = ["route", "--json", "police officer at the desk with a search warrant"]
     data = json.loads(runner.invoke(main, args).output)
     assert data["situation"] == "law-enforcement-request" and data["band"] == "confident"
     assert {"question": "document", "choice": "search-warrant", "label": "A search warrant"} in (

@@ -9,6 +9,8 @@ to sit at an edge (a margin of 0, say) cannot hide a missing condition.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.content.catalogue import Catalogue
@@ -18,11 +20,24 @@ from bot.router.router import BACKGROUND
 
 FITTED = Bands(**shipped().header["bands"])  # type: ignore[union-attr]
 HAND = Bands(confident=0.6, margin=0.1, suggest=0.15, background_lead=0.1)
+# a two-stage model's: the gate declines, the flows are compared as shares of the rest
+GATED = Bands(confident=0.6, margin=0.2, suggest=0.15, background_lead=0.0, gate=0.4)
 SMALL = 0.01  # a step across one threshold
 
 
 @pytest.fixture(params=[FITTED, HAND], ids=["fitted", "hand-made"])
 def bands(request: pytest.FixtureRequest) -> Bands:
+    """One model's bands (the background-lead rule): the fitted ones when the shipped model is
+    one model, and the hand-made ones."""
+    if request.param.gate:
+        pytest.skip("the shipped model has two stages: the gated tests pin its bands")
+    return request.param
+
+
+@pytest.fixture(params=[FITTED, GATED], ids=["fitted", "hand-made"])
+def gated(request: pytest.FixtureRequest) -> Bands:
+    if not request.param.gate:
+        pytest.skip("the shipped model is one model: the tests above pin its bands")
     return request.param
 
 
@@ -89,3 +104,57 @@ def test_the_router_decides_with_the_fitted_bands(catalogue: Catalogue) -> None:
     top = strong(FITTED)
     assert router.decide([("a", top), ("b", top - FITTED.margin - SMALL), (BACKGROUND, 0.0)])[0] \
         == "confident"
+
+
+# --- two stages: the gate declines; the flows are shares of what it left in scope ----------
+
+def shares(bands: Bands, noise: float, *flows: tuple[str, float]) -> str:
+    """The band for flows given as shares of the in-scope rest and the gate's background."""
+    return band(bands, *((f, s * (1.0 - noise)) for f, s in flows), (BACKGROUND, noise))
+
+
+def test_gated_none_when_the_gate_gives_the_background_its_threshold(gated: Bands) -> None:
+    clear = (("a", 1.0), ("b", 0.0))  # the flows' stage is certain
+    assert shares(gated, gated.gate, *clear) == "none"
+    assert shares(gated, gated.gate - SMALL, *clear) == "confident"
+
+
+def test_gated_flows_are_compared_as_shares_of_the_in_scope_rest(gated: Bands) -> None:
+    """Under the gate, the best flow's share decides, however much the gate took: a lead that
+    is small in raw scores but clears the margin as shares starts the flow."""
+    noise = gated.gate - SMALL
+    top = min(1.0, gated.confident + SMALL)
+    assert shares(gated, noise, ("a", top), ("b", top - gated.margin - SMALL)) == "confident"
+    if gated.margin:
+        assert shares(gated, noise, ("a", top), ("b", top - gated.margin + SMALL)) \
+            == "ambiguous"
+
+
+def test_gated_the_background_is_no_runner_up(gated: Bands) -> None:
+    """The gate's background just under its threshold does not count against the margin."""
+    top = min(1.0, max(gated.confident, gated.margin) + SMALL)
+    assert shares(gated, gated.gate - SMALL, ("a", top), ("b", 0.0)) == "confident"
+
+
+def test_gated_and_one_models_rule_differ_where_the_background_is_close() -> None:
+    """Shares 0.8 / 0.2 under a background of 0.39: raw scores 0.488 / 0.122 / 0.39. One
+    model's rule reads the raw scores (the best flow under ``confident``, the background
+    within the margin): "Did you mean". The gate let the message through and the flows' stage
+    is sure: start it."""
+    scores = (("a", 0.8 * 0.61), ("b", 0.2 * 0.61), (BACKGROUND, 0.39))
+    assert band(GATED, *scores) == "confident"
+    assert band(replace(GATED, gate=0.0), *scores) == "ambiguous"
+
+
+def test_gated_ambiguous_below_confident_and_none_below_suggest(gated: Bands) -> None:
+    if gated.confident - SMALL >= gated.suggest:
+        assert shares(gated, 0.0, ("a", gated.confident - SMALL), ("b", 0.0)) == "ambiguous"
+    assert shares(gated, 0.0, ("a", gated.suggest - SMALL), ("b", 0.0)) == "none"
+    assert shares(gated, 0.0, ("a", gated.suggest + SMALL), ("b", 0.0)) != "none"
+
+
+def test_one_models_bands_ignore_a_gate_of_zero() -> None:
+    """``gate`` 0 is one model's rule: the background within the lead declines."""
+    assert HAND.gate == 0.0
+    assert band(HAND, ("a", 0.9), (BACKGROUND, 0.85)) == "none"
+    assert band(GATED, ("a", 0.6), (BACKGROUND, 0.35)) == "confident"

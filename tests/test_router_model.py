@@ -34,6 +34,7 @@ from bot.router.train import (
     fit_bands,
     inputs_digest,
     model_data,
+    outcomes,
     stale,
     training_examples,
     write,
@@ -58,14 +59,19 @@ def test_the_shipped_model_was_trained_on_the_current_inputs() -> None:
     assert stale(DATA / MODEL_FILE, inputs_digest(examples)) is None
 
 
-def test_pure_python_scores_equal_scikit_learns(catalogue: Catalogue) -> None:
+@pytest.mark.parametrize("gate_c", [None, 10.0], ids=["one model", "two stages"])
+def test_pure_python_scores_equal_scikit_learns(catalogue: Catalogue,
+                                                gate_c: float | None) -> None:
+    """Two stages: the gate's background, and each flow's share of the rest, in one row."""
     flows = [catalogue.flows[f] for f in ("law-enforcement-request", "lost-or-stolen-card",
                                            "media-inquiry")]
     examples = [e for e in training_examples(flows, labelled=None, phrases=False)
                 if e.label != BACKGROUND or e.text.startswith(("are we", "what time"))]
     texts, labels = [e.text for e in examples], [e.label for e in examples]
-    fitted = LinearClassifier(vocabulary_of(texts)).fit(texts, labels)
-    model = LinearModel(model_data(fitted, Bands(0.5, 0.1, 0.1, 0.0), "test", len(examples)))
+    fitted = LinearClassifier(vocabulary_of(texts), gate_c=gate_c).fit(texts, labels)
+    bands = Bands(0.5, 0.1, 0.1, 0.0, gate=0.5 if gate_c else 0.0)
+    model = LinearModel(model_data(fitted, bands, "test", len(examples)))
+    assert (model.gate_at is None) == (gate_c is None)
     messages = ["a cop wants to know what a patron borrowed", "my card got stolen",
                 "reporter from the tribune on line 2", "what time do we open", "policía aquí"]
     expected = fitted.predict_proba(messages)
@@ -211,3 +217,25 @@ def test_the_piece_set_is_the_set_of_pieces() -> None:
         assert piece_set(text) == set(char_pieces(text))
         assert piece_set(text, (3, 4), (1, 2)) == set(char_pieces(text, (3, 4), (1, 2)))
     assert "警" in piece_set("警察", short=(1, 2)) and "警" not in piece_set("警察")
+
+
+def test_gated_bands_decline_by_the_gate_and_start_by_the_flows_shares() -> None:
+    """Two stages: desk talk that the gate places at 0.6-0.9 and in-scope messages at 0.1 — the
+    gate lands between, where every out-of-scope row is declined; the flows' shares (0.9 / 0.1
+    right, 0.5 / 0.45 a coin toss) set the margin between the sure and the unsure, however
+    much of the score the gate took (one model's rule would read 0.45 raw against 0.5)."""
+    classes = ["a", "b", BACKGROUND]
+
+    def row(outside: float, a: float, b: float) -> list[float]:
+        return [a * (1 - outside), b * (1 - outside), outside]
+
+    rows = ([row(0.1, 0.9, 0.1)] * 30 + [row(0.5, 0.9, 0.1)] * 10  # sure and right
+            + [row(0.1, 0.5, 0.45)] * 30  # coin tosses: half of them wrong
+            + [row(0.6, 0.5, 0.5)] * 20 + [row(0.9, 0.5, 0.5)] * 40)  # desk talk
+    labels = ["a"] * 40 + ["a"] * 15 + ["b"] * 15 + [BACKGROUND] * 60
+    bands = fit_bands(rows, classes, labels, gated=True)
+    assert 0.5 < bands.gate <= 0.6 and bands.background_lead == 0.0
+    kinds = outcomes(rows, classes, labels, bands)
+    assert kinds[:40] == ["started right"] * 40  # under the gate, shares 0.9 / 0.1: started
+    assert set(kinds[40:70]) <= {"offered right", "offered wrong"}  # coin tosses: asked
+    assert kinds[70:] == ["declined"] * 60

@@ -99,6 +99,9 @@ VAGUE = [
     "somebody wants to see some records",
     "question about a patron's account",
     "someone is asking about records",
+    "someone wants to know about a patron",
+    "someone wants info on a patron",
+    "question about an account",
 ]
 
 

@@ -1,6 +1,6 @@
 """The trained routing model at run time: features of a message, and a linear model over them.
 
-The model is a multinomial logistic regression over two groups of features of a message:
+The model is logistic regression over two groups of features of a message:
 
 * **words** — the normalised content words (``bot.router.text``: slang, typos, stems, and a
   long unknown word corrected to a known one by rapidfuzz) and their adjacent pairs
@@ -11,12 +11,22 @@ The model is a multinomial logistic regression over two groups of features of a 
   shorter pieces ``Shape.short_sizes`` of a word outside a-z (one Chinese character is often
   a word, two often are).
 
-Each group is scaled to unit length, so a long message weighs no more than a short one. Training
-(``bot.router.train``, scikit-learn) happens offline; what ships is ``bot/data/routing/model.json``
-(the classes, the intercepts, the band thresholds fitted by cross-validation, a digest of
-everything it was trained on) and ``model.bin`` beside it (the features' names and their weights
-as 16-bit integers with one scale: ``Packed``), read in a few milliseconds. Scoring a message is
-then one dictionary lookup per feature and one C-level sum per class (no numpy at run time).
+Each group is scaled to unit length, so a long message weighs no more than a short one.
+
+The model is either one multinomial regression over the flows and the background (desk talk), or
+two stages (``gate_class`` in the header): a binary in-scope/desk-talk gate in front of the choice
+among the flows, trained on in-scope text only. Both stages read the same features and ship as
+one matrix — the background's column holds the gate's logit — so a message is still scored by one
+sum per feature. Its scores still sum to one: the gate's probability of the background, and the
+rest divided among the flows by the second stage (``LinearModel.scores``); ``decide`` reads the
+gate, then the flows' shares.
+
+Training (``bot.router.train``, scikit-learn) happens offline; what ships is
+``bot/data/routing/model.json`` (the classes, the intercepts, the band thresholds fitted by
+cross-validation, a digest of everything it was trained on) and ``model.bin`` beside it (the
+features' names and their weights as 16-bit integers with one scale: ``Packed``), read in a few
+milliseconds. Scoring a message is then one dictionary lookup per feature and one C-level sum
+per class (no numpy at run time).
 """
 
 from __future__ import annotations
@@ -55,6 +65,11 @@ class Bands:
     # much (``Router.route``): a message the model nearly placed is not a dead end. Fitted
     # after the others (``bot.router.train.fit_near``); 1.0, a model without it: never.
     near: float = 1.0
+    # Decided by a gate (a two-stage model's in-scope gate, or one model's background read as
+    # one): decline when the background scores this much or more; the flows' scores are then
+    # read as shares of the in-scope rest (``decide``) and ``background_lead`` is not used.
+    # 0.0: the background-lead rule.
+    gate: float = 0.0
 
     def to_json(self) -> dict[str, float]:
         return {k: round(v, 4) for k, v in self.__dict__.items()}
@@ -69,14 +84,27 @@ def decide(everything: Iterable[tuple[str, float]], bands: Bands,
     * ``confident`` — it scores ``confident`` or more and leads the runner-up (the second flow
       or the background, whichever is higher) by ``margin``: start it;
     * ``ambiguous`` — anything between: "Did you mean".
+
+    With a ``gate`` (a two-stage model, or one model read as one), ``none`` is the background
+    scoring ``gate`` or more (or the best flow's share below ``suggest``), and the flows'
+    scores are compared as shares of what the gate left in scope: the choice among flows is
+    theirs alone, its margin not spent on telling desk talk apart.
     """
     everything = list(everything)
     noise = dict(everything).get(background, 0.0)
     ranked = [(fid, score) for fid, score in everything if fid != background]
     top = ranked[0][1] if ranked else 0.0
-    runner_up = max(ranked[1][1] if len(ranked) > 1 else 0.0, noise)
-    if top < noise + bands.background_lead or top < bands.suggest:
-        return "none", ranked
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if bands.gate:
+        if noise >= bands.gate or top <= 0.0:
+            return "none", ranked
+        top, runner_up = top / (1.0 - noise), second / (1.0 - noise)
+        if top < bands.suggest:
+            return "none", ranked
+    else:
+        runner_up = max(second, noise)
+        if top < noise + bands.background_lead or top < bands.suggest:
+            return "none", ranked
     if top >= bands.confident and top - runner_up >= bands.margin:
         return "confident", ranked
     return "ambiguous", ranked
@@ -247,6 +275,10 @@ class LinearModel:
                                    strict=True))
         self.featurizer = Featurizer((w for w in word_names if " " not in w),
                                      Shape.from_json(header["shape"]), correct=correct)
+        # two stages: the column of ``gate_class`` holds the in-scope gate's logit for that
+        # class (the background), every other column the choice among the flows
+        gate = header.get("gate_class")
+        self.gate_at: int | None = self.classes.index(gate) if gate is not None else None
 
     @property
     def normaliser(self) -> Normaliser:
@@ -277,10 +309,21 @@ class LinearModel:
             for bias, w, c in zip(self.intercept, self.rows.totals(words_at, width),
                                   self.rows.totals(pieces_at, width), strict=True)
         ]
-        top = max(logits)
-        exp = [math.exp(v - top) for v in logits]
-        norm = sum(exp)
-        return {c: e / norm for c, e in zip(self.classes, exp, strict=True)}
+        if self.gate_at is None:
+            return dict(zip(self.classes, softmax(logits), strict=True))
+        # the gate's probability of the background, and the flows sharing the rest
+        gate = logits.pop(self.gate_at)
+        outside = 1.0 / (1.0 + math.exp(-gate)) if gate > -700 else 0.0
+        shares = [p * (1.0 - outside) for p in softmax(logits)]
+        shares.insert(self.gate_at, outside)
+        return dict(zip(self.classes, shares, strict=True))
+
+
+def softmax(logits: list[float]) -> list[float]:
+    top = max(logits)
+    exp = [math.exp(v - top) for v in logits]
+    norm = sum(exp)
+    return [e / norm for e in exp]
 
 
 @dataclass(frozen=True)
