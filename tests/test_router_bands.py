@@ -27,17 +27,17 @@ SMALL = 0.01  # a step across one threshold
 
 @pytest.fixture(params=[FITTED, HAND], ids=["fitted", "hand-made"])
 def bands(request: pytest.FixtureRequest) -> Bands:
-    """One model's bands (the background-lead rule): the fitted ones when the shipped model is
-    one model, and the hand-made ones."""
+    """Bands decided by the background lead: the fitted ones when the shipped bands are, and
+    the hand-made ones."""
     if request.param.gate:
-        pytest.skip("the shipped model has two stages: the gated tests pin its bands")
+        pytest.skip("the shipped bands are decided by a gate: the gated tests pin them")
     return request.param
 
 
 @pytest.fixture(params=[FITTED, GATED], ids=["fitted", "hand-made"])
 def gated(request: pytest.FixtureRequest) -> Bands:
     if not request.param.gate:
-        pytest.skip("the shipped model is one model: the tests above pin its bands")
+        pytest.skip("the shipped bands use the background lead: the tests above pin them")
     return request.param
 
 
@@ -158,3 +158,16 @@ def test_one_models_bands_ignore_a_gate_of_zero() -> None:
     assert HAND.gate == 0.0
     assert band(HAND, ("a", 0.9), (BACKGROUND, 0.85)) == "none"
     assert band(GATED, ("a", 0.6), (BACKGROUND, 0.35)) == "confident"
+
+
+@pytest.mark.parametrize("text", [
+    "two patrons throwing punches by the elevator!!",
+    "4 year old alone in the kids area for an hour, no adult anywhere",
+])
+def test_a_plain_emergency_starts_without_a_menu(catalogue: Catalogue, text: str) -> None:
+    """A fight or a small child alone, scored ~0.86-0.89 with every other flow under 0.02 and
+    desk talk ~0.1, is started: the bands must not count the background as the runner-up that
+    puts an urgent, unambiguous opening behind a "Did you mean" (review: such openings went
+    behind a menu with bands fitted by the background-lead rule)."""
+    result = Router.from_catalogue(catalogue, "mount-prospect").route(text)
+    assert result.band == "confident" and result.situation == "emergency-or-illegal-activity"
