@@ -138,8 +138,10 @@ def test_someone_not_acting_as_police_gets_the_public_answer(library: str,
     """Calumet: "No information will be released to any person, agency, or organization, except
     in response to a valid court order or subpoena"; Westmont: "to any party except when mandated
     by the law". Neither is an officer acting officially: nothing is released, nobody is paged,
-    and staff are not told about "the officer" or to hand over the policy for officers."""
-    data = run(library, *lines)
+    and staff are not told about "the officer" or to hand over the policy for officers. (The
+    police situation taken as chosen: a private investigator is also a third party's request,
+    and the router may ask which.)"""
+    data = run(library, *lines, flow=POLICE)
     assert data["flow"] == POLICE
     outcome = data["outcome"]
     assert outcome is not None and outcome["decision"] == "withhold", data["question"]
