@@ -34,7 +34,7 @@ POLICE = "police-request"
 LOST = "lost-property"
 TITLES = {POLICE: "Police ask about a patron", LOST: "Someone asks about lost property"}
 ASKED = "a police officer at the desk wants to know what a patron borrowed"  # nothing stated
-WARRANT = "officer with a search warrant"  # states the document: straight to the outcome
+WARRANT = "police officer at the desk with a search warrant"  # states the document: to the outcome
 
 
 @dataclass(frozen=True)

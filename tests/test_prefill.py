@@ -96,7 +96,8 @@ def test_back_undoes_a_prefilled_answer(catalogue: Catalogue) -> None:
 
 
 def test_run_json_marks_prefilled_turns() -> None:
-    out = CliRunner().invoke(main, ["run", "--say", "officer with a search warrant", "--json"])
+    opening = "police officer at the desk with a search warrant"
+    out = CliRunner().invoke(main, ["run", "--say", opening, "--json"])
     data = json.loads(out.output)
     assert data["prefilled"] == [{"question": "document", "choice": "search-warrant",
                                   "ask": "What does the officer have in writing?",

@@ -168,7 +168,7 @@ def test_an_answer_typed_in_words_is_echoed_with_a_change_button(
 def test_mention_in_a_channel_answers_in_thread_and_moves_to_dm(
     bot: SlackBot, fake: FakeSlack
 ) -> None:
-    asked = bot.mention(STAFF, "officer with a search warrant")
+    asked = bot.mention(STAFF, "police officer at the desk with a search warrant")
     notice, result = bot.posts(2)
     assert notice.channel == CHANNEL and notice.thread_ts == asked
     assert "don't type patron names" in notice.body
@@ -278,7 +278,7 @@ def test_double_click_moves_the_conversation_once(bot: SlackBot, fake: FakeSlack
 def test_show_full_text_and_form(
     bot: SlackBot, fake: FakeSlack, slack_catalogue: Catalogue
 ) -> None:
-    bot.command(STAFF, "officer with a search warrant")
+    bot.command(STAFF, "police officer at the desk with a search warrant")
     _, outcome = bot.posts(2)
     clause = slack_catalogue.pack("testlib").clauses["3"].text
     assert clause[:60] not in outcome.body  # the answer first: the quotes are one click away
@@ -335,7 +335,7 @@ def test_page_now_pages_once(bot: SlackBot, fake: FakeSlack) -> None:
 def test_the_thread_names_whom_the_service_pages(bot: SlackBot, fake: FakeSlack) -> None:
     """A warrant's outcome names two roles, but the service pages the privacy in-charge (the
     director is notified): the thread says whom the service pages, as the terminal does."""
-    bot.command(STAFF, "officer with a search warrant")
+    bot.command(STAFF, "police officer at the desk with a search warrant")
     root, outcome = bot.posts(2)
     service = bot.runtime.services.escalations
     with bot.runtime.services.database.engine.connect() as conn:
@@ -434,7 +434,7 @@ def test_outcome_pages_the_privacy_in_charge_through_the_worker(
         bot = SlackBot.start(fake, slack_catalogue, tmp_path)
         try:
             assert bot.runtime.start_worker()
-            bot.command(STAFF, "officer with a search warrant")
+            bot.command(STAFF, "police officer at the desk with a search warrant")
             # The worker runs beside the face: the page may be posted before the outcome.
             outcome = fake.wait_for("chat.postMessage", lambda c: "Paging (immediate)" in
                                     Posted.of(c).body, timeout=30)
@@ -459,7 +459,7 @@ def _case_escalations(bot: SlackBot, root_ts: str) -> list:  # type: ignore[type
 def test_back_after_a_paging_outcome_updates_the_page_in_place(bot: SlackBot) -> None:
     """Warrant (pages, immediate) -> Back -> no paper, no danger (pages, prompt): the same
     escalation now carries the corrected outcome; no second page."""
-    bot.command(STAFF, "officer with a search warrant")
+    bot.command(STAFF, "police officer at the desk with a search warrant")
     root, outcome = bot.posts(2)
     [first] = _case_escalations(bot, root.ts)
     assert first.outcome_id == "warrant"
@@ -476,7 +476,7 @@ def test_back_after_a_paging_outcome_updates_the_page_in_place(bot: SlackBot) ->
 def test_typed_start_over_after_the_outcome_keeps_one_page_for_the_case(bot: SlackBot) -> None:
     """Typed "start over" in the thread after a paging outcome, then another paging outcome
     (an emergency): the case's one escalation is updated, never a second page."""
-    bot.command(STAFF, "officer with a search warrant")
+    bot.command(STAFF, "police officer at the desk with a search warrant")
     root, _ = bot.posts(2)
     [first] = _case_escalations(bot, root.ts)
     bot.reply(STAFF, root.channel, root.ts, "start over")
@@ -514,7 +514,7 @@ def test_something_else_goes_back_to_the_situations_and_pages_nothing(
 
 
 def test_typed_something_else_after_a_paging_outcome_keeps_the_one_page(bot: SlackBot) -> None:
-    bot.command(STAFF, "officer with a search warrant")
+    bot.command(STAFF, "police officer at the desk with a search warrant")
     root, _ = bot.posts(2)
     bot.reply(STAFF, root.channel, root.ts, "something else")
     picker = bot.post()
