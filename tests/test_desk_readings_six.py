@@ -10,12 +10,13 @@ import pytest
 
 from bot.content.catalogue import Catalogue
 from bot.router import prefill
-from tests.terminal_support import chat
+from tests.terminal_support import chat, entering
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = Catalogue.load(ROOT)
 PARENT = "parent-requests-child-records"
 LE = "law-enforcement-request"
+THIRD = "third-party-requests-patron-info"
 CARD_RELEASE = "you may share what's checked out or overdue"
 FINES_RELEASE = "They have told you they are the child's parent or legal guardian"
 
@@ -67,19 +68,19 @@ def test_granting_a_hedged_release_condition_is_confirmed_as_the_doubt_it_was() 
     assert CARD_RELEASE in checked
 
 
-@pytest.mark.parametrize(("library", "opening", "pick"), [
+@pytest.mark.parametrize(("library", "opening"), [
     ("mahomet", "cop at the counter, I think he has a warrant?? dunno he showed me some paper "
-     "real quick, wants to know who checked out a certain book", []),
+     "real quick, wants to know who checked out a certain book"),
     ("mount-prospect", "deputy at the desk has some paper, might be a court order, not sure, "
-     "wants a patrons address", ["1"]),  # "Did you mean": police
-    ("mount-prospect", "officer says he has a search warrant maybe? i didnt really see it", []),
+     "wants a patrons address"),
+    ("mount-prospect", "officer says he has a search warrant maybe? i didnt really see it"),
 ])
 def test_a_hedged_paper_offers_not_sure_never_a_warrant_or_order(
-        library: str, opening: str, pick: list[str]) -> None:
+        library: str, opening: str) -> None:
     """[E3] "I think he has a warrant?? dunno" offered "A search warrant"; "yes" gave the
     step-aside-while-they-search path. The bot's own Not sure guidance is the one that fits:
     treat it as neither a warrant nor a court order until someone checks."""
-    said = _said(library, opening, *pick, "yes")
+    said = _said(library, *entering(CATALOGUE, library, opening, LE), "yes")
     assert "Did you mean \"Not sure / can't tell what it is\"?" in said, said[-1500:]
     assert "→ A search warrant" not in said
     assert "→ A court order" not in said
@@ -199,20 +200,20 @@ RESTRAINED = ("theres a man asking if his wife has been coming in here the last 
 AVOIDING = "a protective or restraining order, stalking"
 
 
-@pytest.mark.parametrize(("library", "lines"), [
-    ("mount-prospect", [RESTRAINED, "4", "2"]),  # about her account: no written permission
-    ("mount-prospect", [RESTRAINED, "1", "2"]),  # whether she comes in: no danger claimed
-    ("westmont", ["guy wants to know if his ex uses the library and what her phone number on "
-                  "file is, she has an order of protection against him", "2", "2"]),
-    ("calumet", ["a man keeps asking what days a woman comes in and if she has a card here, I "
-                 "think he is stalking her", "4", "2"]),
+@pytest.mark.parametrize(("library", "opening", "answers"), [
+    ("mount-prospect", RESTRAINED, ["4", "2"]),  # about her account: no written permission
+    ("mount-prospect", RESTRAINED, ["1", "2"]),  # whether she comes in: no danger claimed
+    ("westmont", "guy wants to know if his ex uses the library and what her phone number on "
+                 "file is, she has an order of protection against him", ["2", "2"]),
+    ("calumet", "a man keeps asking what days a woman comes in and if she has a card here, I "
+                "think he is stalking her", ["4", "2"]),
 ])
-def test_someone_avoiding_the_asker_is_never_sent_to_them(library: str,
-                                                         lines: list[str]) -> None:
+def test_someone_avoiding_the_asker_is_never_sent_to_them(library: str, opening: str,
+                                                         answers: list[str]) -> None:
     """[E5] Mount Prospect II.E "Staff will under no circumstances disclose any
     patron-identifiable information to the public": the answer withheld, but told the clerk to
     "Suggest they ask the person directly", and said nothing about safety."""
-    said = _said(library, *lines)
+    said = _said(library, *entering(CATALOGUE, library, opening, THIRD), *answers)
     assert "→ Share nothing" in said, said[-1500:]
     assert "ask the person directly" not in said
     assert "Offer to pass on a message" not in said
@@ -290,13 +291,13 @@ def test_a_letter_at_the_desk_asks_the_emergency_where_the_policy_has_one(librar
                                                                         opening: str) -> None:
     """[E19] Mount Prospect III.A/III.D release in an emergency on a written request; "No court
     order and no emergency" was stated with nobody asked about an emergency."""
-    said = _said(library, opening)
+    said = _said(library, *entering(CATALOGUE, library, opening, LE))
     assert "Does the officer say it's an emergency" in said, said[-1500:]
 
 
 def test_a_letter_at_a_library_without_an_emergency_release_is_passed_on() -> None:
-    said = _said("jackson-county", "officer at desk has just a letter from his department "
-                 "asking for a patrons records")
+    opening = "officer at desk has just a letter from his department asking for a patrons records"
+    said = _said("jackson-county", *entering(CATALOGUE, "jackson-county", opening, LE))
     assert "Does the officer say it's an emergency" not in said
     assert "The written request is what your policy asks for" in said
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.content.catalogue import Catalogue
+from bot.engine.session import open_case
 from tests.fakeslack import FakeSlack
 from tests.slack_support import STAFF, SlackBot
 
@@ -53,8 +54,9 @@ def test_a_contradicted_opening_is_confirmed_without_an_empty_quote(catalogue: C
     with bot_at("mahomet", catalogue, tmp_path) as bot:
         ts = bot.dm(STAFF, REFUSES)
         first = bot.post()
-        bot.click(STAFF, first, "Police or other law enforcement ask about a patron")
-        bot.post()
+        if open_case(catalogue, "mahomet", REFUSES).result.situation is None:  # Did you mean
+            bot.click(STAFF, first, "Police or other law enforcement ask about a patron")
+            bot.post()
         for said in ("nothing in writing", "yes, sworn officer with badge",
                      "yes someone is in imminent danger"):
             bot.settle()
