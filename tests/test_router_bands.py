@@ -171,3 +171,19 @@ def test_a_plain_emergency_starts_without_a_menu(catalogue: Catalogue, text: str
     behind a menu with bands fitted by the background-lead rule)."""
     result = Router.from_catalogue(catalogue, "mount-prospect").route(text)
     assert result.band == "confident" and result.situation == "emergency-or-illegal-activity"
+
+
+@pytest.mark.parametrize("text", [
+    "officer with a search warrant",
+    "cop has a search warrant",
+    "police here with a warrant",
+])
+def test_a_warrant_at_the_desk_is_the_police_situation_first(catalogue: Catalogue,
+                                                              text: str) -> None:
+    """A search warrant can be executed at once: the police situation is started, or, where
+    the papers-served situation also scores, it is the first "Did you mean" choice — never
+    declined, never behind another situation."""
+    result = Router.from_catalogue(catalogue, "westmont").route(text)
+    police = "law-enforcement-request"
+    assert result.situation == police or (
+        result.band == "ambiguous" and result.suggestions[0].situation == police), result
