@@ -70,6 +70,11 @@ from bot.privacy.redact import redact
     ("tran quoc huy wants to renew", "[name] wants to renew"),
     ("le van thanh asked about printing", "[name] asked about printing"),
     ("do thi lan huong left her scarf", "[name] left her scarf"),
+    # a given name that is also an English word, after a cue for capitalised words (review 6
+    # M5: "patron [name] An" kept the given name)
+    ("patron Nguyen Van An wants her holds", "patron [name] wants her holds"),
+    ("Pham Thi An is at the desk about her fines", "[name] is at the desk about her fines"),
+    ("nguyen thi an wants her card back", "[name] wants her card back"),
     # a television host's name is still a patron's in a note about their own account
     ("Fred Rogers has 3 overdue dvds, he wants them renewed",
      "[name] has 3 overdue dvds, he wants them renewed"),

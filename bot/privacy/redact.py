@@ -1372,6 +1372,9 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
         masked.extend(text[start:end] for start, end in found)
         return _mask_spans(text, found, "[name]")
 
+    # (before a cue takes "Nguyen Van" of "patron Nguyen Van An" as two capitalised words and
+    # leaves the given name, "An", that the Vietnamese order says is one)
+    text = spans(text, vietnamese_names(text, word_given_only=True))
     text = sub(SPELLED_OUT, _mask_spelled, text)
     text = spans(text, dotted_initials(text))  # (before a cue takes "K" of "for K.L.")
     text = sub(STRONG_CUE, lambda m: _mask_words(m, strong=True), text)
