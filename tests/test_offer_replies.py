@@ -14,11 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot.content.catalogue import Catalogue
-from bot.engine.session import Opening
-from bot.router import router_for
 from bot.router.cues import cues
 from bot.router.text import read_data
-from tests.terminal_support import chat, run_opening
+from tests.terminal_support import chat, entering, run_opening
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,15 +45,11 @@ def _unsure_mom() -> tuple[str, str]:
     return (UNSURE_MOM, "1")
 
 
-def _aunt(library: str = "mahomet") -> tuple[str, str] | tuple[str]:
+def _aunt(library: str = "mahomet") -> list[str]:
     """AUNT, then the pick of the parent/child situation when the router offers it ("Did you
     mean": the opening names a mom and then an aunt) instead of starting it: these tests read
     the offer inside that situation, not the routing."""
-    catalogue = Catalogue.load(ROOT)
-    result = router_for(catalogue, library).route(AUNT)
-    if result.situation == PARENT:
-        return (AUNT,)
-    return (AUNT, str(Opening(catalogue, library, result.text, result).offered.index(PARENT) + 1))
+    return entering(Catalogue.load(ROOT), library, AUNT, PARENT)
 
 
 def _said(catalogue: Catalogue, library: str, *lines: str) -> str:
