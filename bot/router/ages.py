@@ -179,13 +179,17 @@ def ages_in(text: str, *, alone: bool = False) -> set[int]:
     return {age for age in found if 0 <= age <= 120}
 
 
+def _read_ages(text: str, *, alone: bool = False) -> set[int]:
+    """``ages_in(text)``, read once per call however many questions (and rules) ask."""
+    return remembered(("ages", text, alone), lambda: ages_in(text, alone=alone))
+
+
 def _stated(question: Question, text: str, alone: bool) -> tuple[set[tuple[int, int]], str]:
     """The stated ages as spans (an age is a span of one year) and how to echo them: the
     numbers if any are stated (a number beats a school level), else the school levels."""
     if not any(c.ages is not None for c in question.choices):
         return set(), ""
-    # a message's ages are read once per call however many questions (and rules) ask
-    ages = remembered(("ages", text, alone), lambda: ages_in(text, alone=alone))
+    ages = _read_ages(text, alone=alone)
     if ages:
         return {(a, a) for a in ages}, "age " + ", ".join(str(a) for a in sorted(ages))
     spans = remembered(("age spans", text), lambda: spans_in(text))
@@ -255,11 +259,10 @@ def _owner(question: Question, span: tuple[int, int]) -> str | None:
 def age_sentences(text: str) -> list[str]:
     """The sentences of ``text`` (up to and with their ".", "!" or "?") that state an age: where
     a hedge about the age would sit ("she's 17 i think?")."""
-    out = []
-    for piece in re.findall(r"[^.!?;\n]+[.!?;]*", text):
-        if ages_in(piece):
-            out.append(piece)
-    return out
+    # (read once per call however many age questions ask, as ``_stated`` reads the ages)
+    return remembered(("age sentences", text), lambda: [
+        piece for piece in re.findall(r"[^.!?;\n]+[.!?;]*", text)
+        if _read_ages(piece)])
 
 
 # A guess said at the number itself ("about 16", "16ish", "16 or so"), or a sentence that asks.
@@ -273,7 +276,8 @@ def guessed(sentence: str) -> bool:
     "she's 17?". Unlike ``approximate`` (a whole typed answer), "asking about her son" is no
     guess; nor is one said with another as its alternative ("18 or 17 year old", "[age] or
     17"): which of the two is unknown."""
-    return bool(_GUESSED.search(sentence) or _ALTERNATIVES.search(sentence))
+    return remembered(("guessed", sentence), lambda: bool(
+        _GUESSED.search(sentence) or _ALTERNATIVES.search(sentence)))
 
 
 def approximate(text: str) -> bool:

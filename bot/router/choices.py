@@ -141,6 +141,7 @@ class ChoiceMatcher:
         # ("without any warrant"), with the words after the negation (``_denials``)
         self._negated = [(p, p.fact_words[1:]) for p in self.phrases
                          if len(p.fact_words) >= 2 and p.fact_words[0] in NEGATIONS]
+        self._negated_firsts = frozenset(tail[0] for _, tail in self._negated)
         # Words that contradict a choice in an opening (``contradicted``), per choice id.
         self._not_with = {
             choice.id: tuple(w for w in (_fact_words(self.normaliser, t)
@@ -683,8 +684,11 @@ class ChoiceMatcher:
     def _read(self, said: Said, *, specific_only: bool) -> list[Hit]:
         """Every phrase found in ``said`` (longest wins where they overlap), each read."""
         found: list[Hit] = self._denials(said)
-        for start, first in enumerate(said.words):
-            for phrase in self._by_first_fact.get(first, ()):
+        by_first, at = self._by_first_fact, said.at
+        # (where a phrase may start: the message's words that open one, in order)
+        starts = sorted((i, first) for first in at.keys() & by_first.keys() for i in at[first])
+        for start, first in starts:
+            for phrase in by_first[first]:
                 size = len(phrase.fact_words)
                 end = start + size
                 if said.words[start:end] != phrase.fact_words:
@@ -734,6 +738,8 @@ class ChoiceMatcher:
         ``DENIAL_GAP`` words, then the rest of the phrase)."""
         found: list[Hit] = []
         at = said.at
+        if at.keys().isdisjoint(self._negated_firsts):  # (most messages and questions)
+            return found
         for phrase, tail in self._negated:
             for start in at.get(tail[0], ()):
                 end = start + len(tail)

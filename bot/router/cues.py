@@ -14,6 +14,7 @@ doubt in one sentence does not doubt the next. ``reading`` classifies one phrase
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -292,6 +293,9 @@ class Said:
         """``stated``; ``denied`` ("lacks a warrant"); ``not-yet`` (promised, pending, threatened:
         "will get a warrant", "warrant pending", "threatening to come back with a gun"); or
         ``doubted`` (a hedge in its clause, or a clause that asks: "is this card stolen?")."""
+        return self._once(("reading", start, end), lambda: self._reading(start, end))
+
+    def _reading(self, start: int, end: int) -> str:
         if self.clause[start] in self.asked or self._doubt(
                 start, end, lambda i: self.clause[i] == self.clause[start]):
             return DOUBTED
@@ -342,9 +346,31 @@ class Said:
 
     def _starts(self, group: frozenset[tuple[str, ...]]) -> list[int]:
         """Where a cue of ``group`` may start: the words some cue of it starts with (most
-        messages hold none)."""
+        messages hold none). Found once per group for every phrase and question that asks."""
         firsts = _by_first(group)
-        return [i for i, word in enumerate(self.words) if word in firsts]
+        return self._once(("starts", group), lambda: [
+            i for i, word in enumerate(self.words) if word in firsts])
+
+    def _once(self, key: Hashable, work: Callable[[], V]) -> V:
+        """``work()``, worked out once per ``key`` for this reading: the questions of a message
+        that share it (``Said.of``'s key) often ask the same of the same phrase (two flows'
+        "what do they want", one phrase found by several questions). Nothing is kept past the
+        reading, which lives no longer than its call (``one_reading``)."""
+        memo = self._memo
+        if key in memo:
+            return memo[key]  # type: ignore[return-value]
+        found = memo[key] = work()
+        return found
+
+    @cached_property
+    def _memo(self) -> dict[Hashable, object]:
+        return {}
+
+    def _run(self, numbers: tuple[int, ...], number: int) -> range:
+        """The positions of the words of sentence or clause ``number`` (``numbers``:
+        ``self.sentence`` or ``self.clause``, which ``Said.of`` numbers in order, so that each
+        is one run of positions)."""
+        return range(bisect_left(numbers, number), bisect_right(numbers, number))
 
     def _cue_at(self, i: int, group: frozenset[tuple[str, ...]], within,
                 outside: tuple[int, int] = (0, 0)) -> tuple[str, ...] | None:
@@ -431,6 +457,12 @@ class Said:
         question is about a person (an age), whose naming is no shift. ``outright``: only what
         says it is not so ("not his own", "blocked", "but it's his brother's", a correction),
         not a relative named before it ("has her son's card" may be the card a parent needs)."""
+        return self._once(
+            ("taken back", start, end, whole, about_person, outright),
+            lambda: self._taken_back(start, end, whole, about_person, outright))
+
+    def _taken_back(self, start: int, end: int, whole: bool, about_person: bool,
+                    outright: bool) -> bool:
         c = cues()
         sentence, clause = self.sentence[start], self.clause[start]
         if whole and self.contrasted:
@@ -442,7 +474,9 @@ class Said:
                 return True
             return self.sentence[i] == sentence if whole else self.clause[i] == clause
 
-        scope = [i for i in range(len(self.words)) if near(i) and not start <= i < end]
+        # (the words ``near`` holds: the phrase's clause, or its sentence, then the one after)
+        own = self._run(self.sentence, sentence) if whole else self._run(self.clause, clause)
+        scope = [i for i in (*own, *self._run(self.sentence, after)) if not start <= i < end]
         owners = self.owners
         if owners and any((self.clause[i], "", False) in owners for i in scope):
             return True  # "showed id, it isn't hers"
@@ -493,6 +527,9 @@ class Said:
     def sender(self, start: int) -> bool:
         """A cue of who sent or issued something ends at most two words before ``start``, in
         its clause ("a subpoena *from* a divorce lawyer"): the phrase names the sender."""
+        return self._once(("sender", start), lambda: self._sender(start))
+
+    def _sender(self, start: int) -> bool:
         clause = self.clause[start]
         ends = _by_last(cues().sender_before)
         for gap in range(3):
