@@ -142,6 +142,8 @@ class ChoiceMatcher:
         self._negated = [(p, p.fact_words[1:]) for p in self.phrases
                          if len(p.fact_words) >= 2 and p.fact_words[0] in NEGATIONS]
         self._negated_firsts = frozenset(tail[0] for _, tail in self._negated)
+        # the question is about a person (an age), whose naming is no shift (``_taken_back``)
+        self._about_person = any(c.ages for c in question.choices)
         # Words that contradict a choice in an opening (``contradicted``), per choice id.
         self._not_with = {
             choice.id: tuple(w for w in (_fact_words(self.normaliser, t)
@@ -376,9 +378,8 @@ class ChoiceMatcher:
         shows it blocked". Danger questions are exempt: whoever is in danger, it is danger."""
         if self.question.danger:
             return False
-        about_person = any(c.ages for c in self.question.choices)
-        return said.taken_back(hit.start, hit.end, whole=whole, about_person=about_person,
-                               outright=outright)
+        return said.taken_back(hit.start, hit.end, whole=whole,
+                               about_person=self._about_person, outright=outright)
 
     def _only_offers(self, phrase: Phrase) -> bool:
         return (phrase.choice, phrase.fact_words) in self._offered

@@ -82,10 +82,13 @@ class Cues:
     confirms_offer: frozenset[tuple[str, ...]] = frozenset()
     rejects_offer: frozenset[tuple[str, ...]] = frozenset()
     threats: frozenset[tuple[str, ...]] = frozenset()  # yet_before cues that defer forward only
+    opens_correction: LazyPattern | None = None  # any of ``corrections`` (``_any_opener``)
 
     def corrected(self, text: str) -> str | None:
         """The words after a correction's opener ("wait, actually it's a subpoena" -> "it's a
         subpoena"), openers in a row taken together; None when ``text`` opens with none."""
+        if self.opens_correction is not None and not self.opens_correction.match(text):
+            return None  # (most clauses: one pass instead of one per opener)
         rest = None
         while True:
             found = next((m for p in self.corrections if (m := p.match(rest or text))), None)
@@ -186,7 +189,8 @@ def cues() -> Cues:
                 phrases("defeats"), _openers(raw["says_yes"]), _openers(raw["says_no"]),
                 _openers(raw["says_unsure"]), _openers(raw["hedges"]),
                 _openers(raw["corrections"]), phrases("sender_before"), phrases("elsewhere"),
-                phrases("confirms_offer"), phrases("rejects_offer"), phrases("threats"))
+                phrases("confirms_offer"), phrases("rejects_offer"), phrases("threats"),
+                _any_opener(raw["corrections"]))
 
 
 def _made_of(said: tuple[str, ...], group: frozenset[tuple[str, ...]]) -> bool:
@@ -198,18 +202,30 @@ def _made_of(said: tuple[str, ...], group: frozenset[tuple[str, ...]]) -> bool:
     return len(said) in ends
 
 
-def _openers(entries: list[str]) -> tuple[LazyPattern, ...]:
-    """Patterns for answers opening with one of ``entries``, longest first: the opener, then
-    (group 1) the pause after it and (group 2) the rest. Apostrophes are optional."""
+def _opener(entry: str) -> str:
+    """The words of ``entry`` as a pattern, each apostrophe optional."""
     def word(w: str) -> str:
         return "".join(re.escape(ch) + ("['\u2019]?" if ch.isalpha() else "")
                        for ch in w.replace("'", ""))
 
-    ordered = sorted((str(e).lower().split() for e in entries), key=len, reverse=True)
+    return r"\s+".join(word(w) for w in str(entry).lower().split())
+
+
+def _openers(entries: list[str]) -> tuple[LazyPattern, ...]:
+    """Patterns for answers opening with one of ``entries``, longest first: the opener, then
+    (group 1) the pause after it and (group 2) the rest. Apostrophes are optional."""
+    ordered = sorted(entries, key=lambda e: len(str(e).split()), reverse=True)
     # compiled on first use: routing a message reads only the corrections' (answers the rest)
-    return tuple(lazy(r"^\s*" + r"\s+".join(word(w) for w in entry)
-                      + r"\b([\s,.;:!\-\u2014\u2013]*)(.*)$", re.IGNORECASE | re.DOTALL)
+    return tuple(lazy(r"^\s*" + _opener(entry) + r"\b([\s,.;:!\-\u2014\u2013]*)(.*)$",
+                      re.IGNORECASE | re.DOTALL)
                  for entry in ordered)
+
+
+def _any_opener(entries: list[str]) -> LazyPattern:
+    """Matches where one of ``_openers(entries)`` does (one pass over the text instead of one
+    per entry: most clauses open with none)."""
+    return lazy(r"^\s*(?:" + "|".join(_opener(entry) for entry in entries) + r")\b",
+                re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -481,8 +497,12 @@ class Said:
         if owners and any((self.clause[i], "", False) in owners for i in scope):
             return True  # "showed id, it isn't hers"
         states = union(c.contrast, c.defeats)
-        # (a cue is looked for only at a word one starts with: most words start none)
+        # (a cue is looked for only at a word one starts with: most words start none; with no
+        # owner named, a word that starts none changes nothing)
         stating, naming = _by_first(states), _by_first(c.others)
+        if not owners:
+            words = self.words
+            scope = [i for i in scope if words[i] in stating or words[i] in naming]
         for i in scope:
             word = self.words[i]
             if word in stating and self._cue_at(i, states, near, outside=(start, end)) is not None:
