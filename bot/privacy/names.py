@@ -571,7 +571,13 @@ def _evidence(token: Token, shouting_text: bool = False) -> str | None:
         return "masked"
     if not bare:
         return None
-    if INITIAL.match(token.text) or (len(token.text) == 1 and token.capitalised):
+    if token.text.islower() and token.text.isascii():
+        # (most words: no initial, capital, other script or Vietnamese letter; listed or not)
+        if not _listed(bare) or _ordinary(bare):
+            return None
+        return None if bare in PLACE_WORDS or bare in staff_words() or _paper(bare) else "listed"
+    if (len(token.text) <= 2 and INITIAL.match(token.text)  # (an initial: "K" or "K.")
+            or len(token.text) == 1 and token.capitalised):
         return "weak"
     if bare in PLACE_WORDS or bare in staff_words() or _paper(bare):
         return None
@@ -619,6 +625,8 @@ def _lower_pair(first: Token, second: Token) -> bool:
 
 def _starts_sentence(text: str, start: int) -> bool:
     """Nothing but an opening mark, or a sentence's end (not an initial's dot), comes before."""
+    if start >= 2 and text[start - 1] == " " and text[start - 2].isalnum():
+        return False  # (most words: a space after a word)
     end = start  # (text[:start].rstrip(), without copying the text for every word)
     while end and text[end - 1].isspace():
         end -= 1

@@ -1185,9 +1185,16 @@ _NEEDS: dict[LazyPattern, tuple[str, ...]] = {
     SIGN_OFF: ("-", "–", "—", "~"),
 }
 
+# Every match holds one of these shapes (a cheap scan before a costly one: most notes hold an
+# age or a count, no date).
+_NEEDS_A_SHAPE: dict[LazyPattern, LazyPattern] = {
+    FULL_DATE: lazy(r"\d{4}|\d[/.-]\d"),  # a year, or a day and month in figures
+}
+
 
 # (by id: hashing a compiled pattern hashes its whole program, a few microseconds each time)
 _DIGIT_IDS = frozenset(map(id, _NEEDS_A_DIGIT))
+_SHAPE_BY_ID = {id(pattern): shape for pattern, shape in _NEEDS_A_SHAPE.items()}
 _CAPITAL_IDS = frozenset(map(id, _NEEDS_A_CAPITAL))
 _WORDS_BY_ID = {id(pattern): words for pattern, words in _NEEDS.items()}
 
@@ -1227,6 +1234,9 @@ def _sub(pattern: LazyPattern, replace: str | Callable[[re.Match[str]], str], te
         return text
     needs = _WORDS_BY_ID.get(id(pattern))
     if needs is not None and not _holds(text, needs):
+        return text
+    shape = _SHAPE_BY_ID.get(id(pattern))
+    if shape is not None and not shape.search(text):
         return text
     return pattern.sub(replace, text)
 
