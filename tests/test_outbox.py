@@ -606,3 +606,27 @@ def test_a_prepared_first_post_of_a_transaction_that_rolls_back_never_leaves(
     assert "page:erolled:1:0:UPIC1" not in fake.delivered_keys()
     assert_exactly_once(live)
     assert live.worker.stats.failed == 0 and live.worker.stats.retried == 0
+
+
+def test_the_log_is_checkpointed_by_the_idle_worker_not_by_a_commit(
+        tmp_path: Path, fake: PagingFake) -> None:
+    """SQLite copies its write-ahead log back into the database file once it holds 1000 pages,
+    by default inside the commit that crosses that size, before the commit returns (a page's
+    commit waited for it). Here a commit leaves the log as it is up to a larger backstop, and
+    the outbox worker copies it back when it has nothing to send."""
+    live = Live(tmp_path, fake)
+    main_file = tmp_path / "outbox.db"
+    with write_transaction(live.db) as conn:
+        conn.exec_driver_sql("CREATE TABLE filler (x BLOB)")
+    live.db.checkpoint()
+    before = main_file.stat().st_size
+    with write_transaction(live.db) as conn:  # ~1300 pages of 4 KB: past SQLite's default
+        conn.exec_driver_sql("INSERT INTO filler VALUES (zeroblob(5300000))")
+    assert main_file.stat().st_size == before  # still only in the log: the commit left it
+    serving(live)
+    try:
+        assert wait_until(lambda: main_file.stat().st_size > before + 5_000_000, timeout=10)
+    finally:
+        live.halt()
+    with live.db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT length(x) FROM filler").scalar() == 5300000

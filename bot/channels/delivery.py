@@ -61,6 +61,8 @@ HANDED_METHODS = (CONTACT_METHODS, False)
 #: At most this many sent messages wait for their record (one commit for the lot), and at
 #: most this many due rows are claimed together (one commit for the lot).
 SETTLE_BATCH = 16
+#: An idle worker checkpoints the database's write-ahead log at most this often.
+CHECKPOINT_SECONDS = 1.0
 
 
 @dataclass
@@ -225,8 +227,11 @@ class OutboxWorker:
 
     def run_forever(self, stop: threading.Event) -> None:
         """Deliver until ``stop``: Slack rows this process queues are handed over as they
-        commit (``OutboxStore.serve``), others are claimed from the table when due."""
+        commit (``OutboxStore.serve``), others are claimed from the table when due. When a
+        pass finds nothing to do, the database's write-ahead log is checkpointed (at most
+        every ``CHECKPOINT_SECONDS``), so no page's commit has to."""
         last_recover = time.monotonic()
+        last_checkpoint = time.monotonic()
         if self.methods != (CONTACT_METHODS, True):  # not the texts-and-email sibling
             self._handed = self.store.serve(self.identity, HANDED_METHODS, self.lease,
                                             self.clock)
@@ -238,6 +243,9 @@ class OutboxWorker:
                         last_recover = time.monotonic()
                     if self.run_once():
                         continue
+                    if time.monotonic() - last_checkpoint > CHECKPOINT_SECONDS:
+                        self.db.checkpoint()
+                        last_checkpoint = time.monotonic()
                 except Exception:  # the database went away for a moment: log, wait, carry on
                     log.exception("outbox worker pass failed")
                 wait_for_work(self.poll_seconds, self._handed.bell if self._handed else None)
