@@ -102,16 +102,21 @@ class Recorder:
                 print(f"    {kind:<6} {where:<45} {sql}")
 
 
+OPENING = "cop at the desk wants to know what a patron checked out"
+
+
 def open_event(verbose: bool) -> None:
     with FakeSlack() as fake:
         bot = SlackBot.start(fake, Catalogue.load(ROOT / "tests" / "slack_content"),
                              Path(tempfile.mkdtemp()))
         try:
-            bot.dm("U000001", "hello")  # warm: imports, connections, caches
+            # warm: imports, connections, caches, and what a serving process remembers after
+            # its first case (the audit chain's head)
+            bot.dm("U000001", OPENING)
             fake.wait_for("chat.postMessage", count=1, timeout=30)
             bot.settle()
             recorder = Recorder(bot.runtime.services.database.engines())
-            bot.dm("U000002", "cop at the desk wants to know what a patron checked out")
+            bot.dm("U000002", OPENING)
             fake.wait_for("chat.postMessage", count=2, timeout=30)
             bot.settle()
         finally:

@@ -10,16 +10,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, event, func, select, update
 
 from bot.config import parse_config
 from bot.content.catalogue import Catalogue
 from bot.escalation import EscalationService
 from bot.escalation.retention import aggregate, purge
 from bot.store import ConversationStore, Database
-from bot.store.audit import AuditLog
+from bot.store.audit import AuditLog, append_event
 from bot.store.paging_tables import audit_events, escalations
 from bot.store.schema import conversations
+from bot.store.txn import write_transaction
 from tests.escalation_support import (
     Clock,
     config_toml,
@@ -148,3 +149,38 @@ def test_retention_runs_by_itself_once_a_day_without_frontdesk_purge(trail) -> N
         assert conn.scalar(select(func.count()).select_from(conversations)) == 0
     assert JobStore(db).next_due("retention-purge") == daily(3)(now[0])
     assert AuditLog(db).verify().ok
+
+
+def _statements(db: Database) -> list[str]:
+    """Every statement ``db``'s engine runs from now on (SQLAlchemy's own event hook)."""
+    seen: list[str] = []
+    event.listen(db.engine, "before_cursor_execute",
+                 lambda _conn, _cursor, statement, *_: seen.append(statement))
+    return seen
+
+
+def test_an_append_moves_the_head_it_wrote_last_without_reading_it(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'head.db'}")
+    log = AuditLog(db)
+    log.append("case.opened", library="pagelib")
+    seen = _statements(db)
+    log.append("case.closed", library="pagelib")
+    assert not [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+    assert log.head()[0] == 2 and log.verify().ok
+
+
+def test_appends_chain_onto_a_head_another_instance_or_a_rollback_moved(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'head.db'}"
+    here, there = Database(url), Database(url)
+    AuditLog(here).append("case.opened", library="pagelib")
+    AuditLog(there).append("case.opened", library="pagelib")  # moves the head behind our back
+    AuditLog(here).append("case.closed", library="pagelib")
+    with pytest.raises(RuntimeError), write_transaction(here) as conn:
+        append_event(conn, here, "case.closed", library="pagelib")
+        raise RuntimeError("the step failed: nothing it wrote is kept")
+    AuditLog(here).append("case.reopened", library="pagelib")
+    report = AuditLog(here).verify()
+    assert report.ok and report.events == 4
+    assert AuditLog(there).head() == AuditLog(here).head()
+    assert [row.kind for row in AuditLog(there).rows()] == [
+        "case.opened", "case.opened", "case.closed", "case.reopened"]

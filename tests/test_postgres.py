@@ -219,3 +219,26 @@ def test_texts_emails_calls_and_an_acknowledgement_by_text_on_postgresql(
             assert "ACKED by Sam Ortiz via text reply" in twilio.texts()[2]["Body"]
         finally:
             rig.close()
+
+
+def test_two_instances_appending_at_once_keep_one_audit_chain(pg_url: str) -> None:
+    """Each instance moves the head it wrote last without reading it; the UPDATE that checks
+    the head is unchanged is also its row lock, so appends racing from two instances (and
+    threads of each) never fork the chain."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    instances = [Database(pg_url), Database(pg_url)]
+    try:
+        def appends(n: int) -> None:
+            log = AuditLog(instances[n % 2])
+            for i in range(10):
+                log.append("case.opened", library="pagelib", data={"n": n, "i": i})
+
+        with ThreadPoolExecutor(6) as pool:
+            list(pool.map(appends, range(6)))
+        report = AuditLog(instances[0]).verify()
+        assert report.ok and report.events == 60
+        assert AuditLog(instances[1]).head()[0] == 60
+    finally:
+        for db in instances:
+            db.dispose()

@@ -16,9 +16,12 @@ deletes the newest events and rewinds it, so the head is also *anchored outside*
 checks every checkpoint against the chain. docs/audit.md says exactly what is and is not
 detected.
 
-Appends lock the head row (``FOR UPDATE`` on PostgreSQL), which serialises them across
-instances; a transaction's events are written just before it commits, after its own row
-locks.
+Appends lock the head row, which serialises them across instances; a transaction's events
+are written just before it commits, after its own row locks. Each process remembers the head
+it last wrote and moves it with an UPDATE conditional on that head (sequence and hash): the
+UPDATE is the lock and the check in one statement, so an append reads the head only when
+another instance (or a rolled-back transaction) moved it since (then ``FOR UPDATE`` on
+PostgreSQL, and the events chained again on what was read).
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ import hmac
 import io
 import json
 import os
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -107,14 +112,62 @@ _INSERT_EVENTS = insert(audit_events)
 _HEAD = select(audit_head).where(audit_head.c.id == 1)  # built once, not per append
 _MOVE_HEAD = (update(audit_head).where(audit_head.c.id == 1)
               .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+#: The head moved only if it still is the one this process remembers.
+_MOVE_KNOWN_HEAD = _MOVE_HEAD.where(audit_head.c.seq == bindparam("old_seq"),
+                                    audit_head.c.hash == bindparam("old_hash"))
+
+
+class _KnownHeads:
+    """The head each open database was last moved to by this process: (sequence, hash)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._heads: weakref.WeakKeyDictionary[Database, tuple[int, str]] = (
+            weakref.WeakKeyDictionary())
+
+    def get(self, db: Database) -> tuple[int, str] | None:
+        if not isinstance(db, Database):  # a migration's stand-in: it reads the head
+            return None
+        with self._lock:
+            return self._heads.get(db)
+
+    def set(self, db: Database, head: tuple[int, str]) -> None:
+        if isinstance(db, Database):
+            with self._lock:
+                self._heads[db] = head
+
+
+_known_heads = _KnownHeads()
 
 
 def _chain(conn: Connection, db: Database, events: list[dict[str, Any]]) -> None:
-    """Chain ``events`` onto the head (locked: appends serialise across instances) and write
-    them; the head then names the last."""
-    head = conn.execute(locked(_HEAD, db)).one()
-    seq, prev = head.seq, head.hash
+    """Chain ``events`` onto the head and write them; the head then names the last. The head
+    this process wrote last is moved without reading it (the UPDATE checks it is unchanged
+    and locks it); when it moved elsewhere, it is read, locked, and the events chained onto
+    it."""
     key = audit_key()
+    if (known := _known_heads.get(db)) is not None:
+        rows, head = _linked(events, known, key)
+        moved = conn.execute(_MOVE_KNOWN_HEAD, {
+            "new_seq": head[0], "new_hash": head[1], "old_seq": known[0], "old_hash": known[1],
+        }).rowcount
+        if moved == 1:
+            conn.execute(_INSERT_EVENTS, rows)
+            _known_heads.set(db, head)
+            return
+    found = conn.execute(locked(_HEAD, db)).one()
+    rows, head = _linked(events, (found.seq, found.hash), key)
+    conn.execute(_INSERT_EVENTS, rows)
+    conn.execute(_MOVE_HEAD, {"new_seq": head[0], "new_hash": head[1]})
+    # Remembered before the commit: a rollback leaves it ahead of the table, which the next
+    # append's conditional UPDATE finds (no row moved) and reads the head instead.
+    _known_heads.set(db, head)
+
+
+def _linked(events: list[dict[str, Any]], head: tuple[int, str], key: bytes | None
+            ) -> tuple[list[dict[str, Any]], tuple[int, str]]:
+    """``events`` as rows chained onto ``head``, and the head after the last."""
+    seq, prev = head
     rows = []
     for event in events:
         seq += 1
@@ -124,8 +177,7 @@ def _chain(conn: Connection, db: Database, events: list[dict[str, Any]]) -> None
         rows.append({**event, "seq": seq, "prev_hash": prev, "hash": digest_hash,
                      "keyed": key is not None})
         prev = digest_hash
-    conn.execute(_INSERT_EVENTS, rows)
-    conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
+    return rows, (seq, prev)
 
 
 @dataclass(frozen=True)
