@@ -32,6 +32,7 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.error import BoltError
 from slack_bolt.logger import get_bolt_app_logger
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -234,8 +235,22 @@ def team_of(body: dict[str, Any]) -> str | None:
     return str(body["team_id"]) if body.get("team_id") else None
 
 
+class Guard(Middleware):
+    """``check`` as a Bolt middleware object: Bolt calls a middleware *function* through its
+    argument injection, building every argument a listener could ask for (about thirty) on
+    every request; an object's ``process`` is called as it is."""
+
+    def __init__(self, check: Callable[[BoltRequest, BoltResponse, Callable[[], BoltResponse]],
+                                       BoltResponse | None]):
+        self.check = check
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse,
+                next: Callable[[], BoltResponse]) -> BoltResponse | None:  # noqa: A002 - Bolt's
+        return self.check(req, resp, next)
+
+
 def guard(state: SlackState, advice: str = "", team_id: str | None = None,
-          client: WebClient | None = None) -> Callable[..., BoltResponse | None]:
+          client: WebClient | None = None) -> Guard:
     """The middleware described above. ``advice``: whom to phone (for failure notices);
     ``team_id``: the bot's workspace (a request from another one is refused with 403);
     ``client``: for telling the sender of a click that could not be stored."""
@@ -290,7 +305,7 @@ def guard(state: SlackState, advice: str = "", team_id: str | None = None,
             req.context[STORED_TEXT] = accepted.stored["event"].get("text")
         return next()
 
-    return middleware
+    return Guard(middleware)
 
 
 class InboxApp(App):
