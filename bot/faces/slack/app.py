@@ -425,6 +425,9 @@ def build_app(
         request_verification_enabled=bool(secrets.signing_secret),
         process_before_response=process_before_response,
         attaching_function_token_enabled=False,  # no Slack functions (see ``_init_context``)
+        # No assistant-thread helpers (say, set_status, say_stream, suggested prompts): Bolt's
+        # middleware would build them for every event in a channel, and no listener uses them.
+        attaching_conversation_kwargs_enabled=False,
         # After Bolt's signature check, before anything else reads the body.
         before_authorize=guard(services.slack_state, phone_advice(services), team, client),
         listener_executor=ListenerExecutor(max_workers=LISTENER_THREADS),
