@@ -317,6 +317,7 @@ class FakeSlack:
         self._failures: dict[str, list[_Failure]] = {}
         self._refusals: dict[str, tuple[str, int, tuple[str, ...] | None]] = {}
         self._stalls: dict[str, list[list[float]]] = {}
+        self._slow: dict[str, list[list[float]]] = {}
         self._lost_replies: dict[str, int] = {}
         self.arrived: list[Call] = []  # every call as it arrives, even one still stalled
         self.connections = 0  # HTTP connections accepted (a kept-alive client opens few)
@@ -388,6 +389,7 @@ class FakeSlack:
             self._failures.clear()
             self._refusals.clear()
             self._stalls.clear()
+            self._slow.clear()
             self.arrived.clear()
             self._acks.clear()
 
@@ -496,6 +498,12 @@ class FakeSlack:
         test kills the caller meanwhile)."""
         with self._lock:
             self._stalls.setdefault(method, []).append([times, seconds])
+
+    def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next ``times`` calls to ``method`` as usual, ``seconds`` late (a slow
+        Slack: the caller's work waits on it)."""
+        with self._lock:
+            self._slow.setdefault(method, []).append([times, seconds])
 
     def lose_replies(self, method: str, *, times: int = 1) -> None:
         """Act on the next ``times`` calls to ``method`` (a post is posted), then drop the
@@ -612,6 +620,15 @@ class FakeSlack:
                 call.response = {"ok": False, "error": "request_timeout"}
                 self._changed.notify_all()
             return 200, {}, {"ok": False, "error": "request_timeout"}
+        with self._lock:
+            slow = self._slow.get(method) or []
+            late = slow[0][1] if slow else 0.0
+            if slow:
+                slow[0][0] -= 1
+                if slow[0][0] <= 0:
+                    slow.pop(0)
+        if late:
+            time.sleep(late)
         with self._lock:
             self.calls.append(call)
             failures = self._failures.get(method) or []

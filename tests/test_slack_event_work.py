@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.privacy.redact import Readings, redact_values
-from tests.slack_support import STAFF, bot_on_test_library, text_of
+from tests.slack_support import STAFF, actions_body, bot_on_test_library, text_of
 
 OPENINGS = ("cop at the desk wants to know what a patron checked out",
             "an officer has a search warrant for a patron's records")
@@ -84,3 +84,32 @@ def test_a_button_click_reads_no_words(tmp_path: Path) -> None:
         bot.settle()
 
         assert Readings.count - before == 0
+
+
+def test_a_case_button_is_worked_on_after_its_ack_and_an_unknown_one_closed_at_once(
+        tmp_path: Path) -> None:
+    """A case's button acknowledges and goes on in the same listener, which marks the request
+    taken: its inbox row is closed by the work, after the next question is posted. A click no
+    listener takes (a button of an older version) is answered 404 and its row closed at once,
+    never left open for a replay."""
+    with bot_on_test_library(tmp_path) as bot:
+        bot.dm(STAFF, OPENINGS[0])
+        question = bot.post()
+        bot.settle()
+
+        bot.fake.slow("chat.postMessage", 1.0)  # the work waits on Slack for its next post
+        acked = bot.click(STAFF, question, "Nothing in writing")
+        assert acked.status == 200
+        assert bot.runtime.app.inbox.unprocessed() == 1  # the work's until it has posted
+        answered = bot.post()
+        bot.settle()
+        assert answered.thread_ts == question.thread_ts
+        assert bot.runtime.app.inbox.counts() == {"done": 2}  # the DM and the click
+
+        stale = {"action_id": "fd_retired_button", "text": {"type": "plain_text", "text": "x"},
+                 "value": "{}"}
+        refused = bot.deliver("interactive", actions_body(
+            STAFF, question.channel, question.ts, question.thread_ts, stale))
+        assert refused.status == 404
+        bot.settle()  # no inbox row left open
+        assert bot.runtime.app.inbox.counts() == {"done": 3}

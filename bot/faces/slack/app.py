@@ -51,6 +51,7 @@ from bot.faces.slack.listeners.common import (
     INBOX,
     REPLAYED,
     STORED_TEXT,
+    TAKEN,
     ListenerExecutor,
     sender,
     tell_not_taken,
@@ -343,7 +344,8 @@ class InboxApp(App):
         try:
             response = super().dispatch(req)
         except BaseException:
-            if (inbox_id := req.context.get(INBOX)) is not None and not work_scheduled():
+            if ((inbox_id := req.context.get(INBOX)) is not None and not work_scheduled()
+                    and not req.context.get(TAKEN)):
                 self.inbox.end(inbox_id)  # no listener will end it: the replayer's again
             raise
         inbox_id = req.context.get(INBOX)
@@ -354,10 +356,12 @@ class InboxApp(App):
 
 
 def listened(req: BoltRequest, response: BoltResponse) -> bool:
-    """An event a listener took: Bolt acknowledges an event itself and runs the matching
-    listener (its work, ``once``-wrapped) after the acknowledgement, with no lazy function
-    (whose copy of the request cost more than the acknowledgement); it answers 404 when no
-    listener matched."""
+    """A request a listener took without a lazy function (whose copy of the request cost
+    more than the acknowledgement): an event — Bolt acknowledges it itself and runs the
+    matching listener (its work, ``once``-wrapped) after the acknowledgement, and answers 404
+    when no listener matched — or a click whose listener does its work itself (``acked``)."""
+    if req.context.get(TAKEN):
+        return True
     return isinstance(req.body, dict) and req.body.get("type") == "event_callback" and (
         response.status == 200)
 

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.faces.slack import blocks
 from bot.faces.slack.guide import Guide, Place
-from bot.faces.slack.listeners.common import REPLAYED, acknowledge, once
+from bot.faces.slack.listeners.common import REPLAYED, acked
 from bot.faces.slack.listeners.views import open_clauses, open_form
 from bot.faces.slack.services import Services
 
@@ -35,23 +35,7 @@ def clicked(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], str |
 
 
 def register(app: App, services: Services, guide: Guide) -> None:
-    def lazy(handler: Handler) -> Callable[[dict[str, Any], WebClient, BoltContext], None]:
-        def run(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-            action, data, channel, message_ts = clicked(body)
-            user = body["user"]["id"]
-            if not channel or not data.get("t"):
-                return
-            resumes = message_ts if context.get(REPLAYED) else None
-            handler(
-                guide,
-                client,
-                Place(channel, str(data["t"]), user, resumes),
-                {**data, "message_ts": message_ts, "trigger_id": body.get("trigger_id")},
-                action,
-            )
-
-        run.__name__ = f"run_{handler.__name__}"  # Bolt names lazy functions by __name__
-        return run
+    state = services.slack_state
 
     def choice(guide: Guide, client: WebClient, place: Place, data: dict, action: dict) -> None:
         guide.choose(
@@ -109,23 +93,38 @@ def register(app: App, services: Services, guide: Guide) -> None:
     def form(guide: Guide, client: WebClient, place: Place, data: dict, action: dict) -> None:
         open_form(guide, client, place, data.get("trigger_id"))
 
-    routes: list[tuple[str, Handler]] = [
-        (blocks.CHOICE, choice),
-        (blocks.NOT_SURE_ACTION, not_sure),
-        (blocks.BACK, go_back),
-        (blocks.START_OVER, restart),
-        (blocks.SOMETHING_ELSE, something_else),
-        (blocks.PICK, pick),
-        (blocks.CHANGE, change),
-        (blocks.PAGE_NOW, page_now),
-        (blocks.NOT_PRIVACY_ACTION, not_privacy),
-        (blocks.CONTINUE_DM, continue_dm),
-        (blocks.FORM, form),
-    ]
-    for prefix, handler in routes:
-        app.action(re.compile(rf"^{prefix}(:.*)?$"))(
-            ack=acknowledge, lazy=[once(services.slack_state, lazy(handler))]
+    routes: dict[str, Handler] = {
+        blocks.CHOICE: choice,
+        blocks.NOT_SURE_ACTION: not_sure,
+        blocks.BACK: go_back,
+        blocks.START_OVER: restart,
+        blocks.SOMETHING_ELSE: something_else,
+        blocks.PICK: pick,
+        blocks.CHANGE: change,
+        blocks.PAGE_NOW: page_now,
+        blocks.NOT_PRIVACY_ACTION: not_privacy,
+        blocks.CONTINUE_DM: continue_dm,
+        blocks.FORM: form,
+    }
+    # One listener for the case's buttons, which picks the handler by the action id's prefix:
+    # Bolt tries listeners one by one, building every listener argument for each try.
+    guide_button = re.compile(rf"^({'|'.join(map(re.escape, routes))})(:.*)?$")
+
+    def on_guide_button(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        action, data, channel, message_ts = clicked(body)
+        matched = guide_button.match(str(action.get("action_id", "")))
+        if matched is None or not channel or not data.get("t"):
+            return
+        resumes = message_ts if context.get(REPLAYED) else None
+        routes[matched.group(1)](
+            guide,
+            client,
+            Place(channel, str(data["t"]), body["user"]["id"], resumes),
+            {**data, "message_ts": message_ts, "trigger_id": body.get("trigger_id")},
+            action,
         )
+
+    app.action(guide_button)(acked(state, on_guide_button))
 
     def full_text(body: dict[str, Any], client: WebClient) -> None:
         action, data, _, _ = clicked(body)
@@ -151,12 +150,6 @@ def register(app: App, services: Services, guide: Guide) -> None:
         """ "Show the policy" under an answer: the clauses it rests on, quoted in a modal."""
         full_text(body, client)
 
-    app.action(re.compile(rf"^{blocks.SHOW_POLICY}(:.*)?$"))(
-        ack=acknowledge, lazy=[once(services.slack_state, show_policy)]
-    )
-    app.action(re.compile(rf"^{blocks.FULL_TEXT}(:.*)?$"))(
-        ack=acknowledge, lazy=[once(services.slack_state, full_text)]
-    )
-    app.action(re.compile(rf"^{blocks.HOME_START}(:.*)?$"))(
-        ack=acknowledge, lazy=[once(services.slack_state, home_start)]
-    )
+    app.action(re.compile(rf"^{blocks.SHOW_POLICY}(:.*)?$"))(acked(state, show_policy))
+    app.action(re.compile(rf"^{blocks.FULL_TEXT}(:.*)?$"))(acked(state, full_text))
+    app.action(re.compile(rf"^{blocks.HOME_START}(:.*)?$"))(acked(state, home_start))
