@@ -3,8 +3,9 @@
 Every listener acknowledges first and does its work after the acknowledgement has been sent:
 nothing slow happens inside Slack's 3-second window. Events need no lazy function: Bolt
 acknowledges them itself before it runs their listener; the case's buttons acknowledge and go
-on in the same listener (``common.acked``), without the copy of the request Bolt makes for a
-lazy function; commands, modals and the page buttons still do their work in a lazy function.
+on in the same listener (``common.acked``), as does ``/frontdesk``, without the copy of the
+request Bolt makes for a lazy function; modals, the page buttons and the drill and audit
+commands still do their work in a lazy function.
 """
 
 from __future__ import annotations

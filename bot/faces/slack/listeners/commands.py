@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.faces.slack.guide import Guide
-from bot.faces.slack.listeners.common import REPLAYED, once
+from bot.faces.slack.listeners.common import REPLAYED, acked
 from bot.faces.slack.services import Services
 
 HELP_WORDS = {"help", "?", "-h", "--help"}
@@ -30,11 +30,10 @@ def help_text(command: str) -> str:
 def register(app: App, services: Services, guide: Guide) -> None:
     command = services.config.slash_command
 
-    def ack_command(ack: Ack, body: dict[str, Any]) -> None:
+    def answer(body: dict[str, Any]) -> str:
         if body.get("text", "").strip().lower() in HELP_WORDS:
-            ack(text=help_text(command))
-        else:
-            ack(text="🛡️ I've started this in a direct message with you — open it to go on.")
+            return help_text(command)
+        return "🛡️ I've started this in a direct message with you — open it to go on."
 
     def run_command(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         text = body.get("text", "")
@@ -43,4 +42,4 @@ def register(app: App, services: Services, guide: Guide) -> None:
         guide.start_in_dm(client, body["user_id"], text=text,
                           replayed_since=context.get(REPLAYED))
 
-    app.command(command)(ack=ack_command, lazy=[once(services.slack_state, run_command)])
+    app.command(command)(acked(services.slack_state, run_command, answer))

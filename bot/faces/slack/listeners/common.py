@@ -84,10 +84,12 @@ def work_scheduled() -> bool:
     return bool(getattr(_work, "scheduled", False))
 
 
-def acked(state: SlackState, work: Callable[..., None]) -> Callable[..., None]:
-    """A click's listener: acknowledges, then runs ``work`` once (``once``) in the same
-    listener thread. Bolt would run a lazy function as a second executor task, on a deep copy
-    of the request (body and context) made for it: for a click, more CPU than the
+def acked(state: SlackState, work: Callable[..., None],
+          answer: Callable[[dict[str, Any]], str] | None = None) -> Callable[..., None]:
+    """A click's or a command's listener: acknowledges (with ``answer(body)`` as the text, a
+    command's reply shown to its sender only), then runs ``work`` once (``once``) in the
+    same listener thread. Bolt would run a lazy function as a second executor task, on a
+    deep copy of the request (body and context) made for it: for a click, more CPU than the
     acknowledgement and the work's SQL together. Slack's answer is not later for it: Bolt
     sends the acknowledgement the moment ``ack()`` returns, while the work goes on."""
     run = once(state, work)
@@ -95,7 +97,10 @@ def acked(state: SlackState, work: Callable[..., None]) -> Callable[..., None]:
     def listener(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext,
                  respond: Any = None) -> None:
         context[TAKEN] = True
-        ack()
+        if answer is None:
+            ack()
+        else:
+            ack(text=answer(body))
         run(body, client, context, respond)
 
     listener.__name__ = f"acked_{work.__name__}"
