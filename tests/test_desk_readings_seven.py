@@ -49,3 +49,46 @@ def test_an_adult_seen_with_the_child_is_still_911_and_an_immediate_page(library
                  "back", "1")
     after = said[said.rindex("Is an adult with the child"):]
     assert "call 911 now" in after and "PAGING (immediate)" in after, after[-1500:]
+
+
+# --- one hedge rule: a guessed answer is offered the same from an opening or a typed reply ---
+
+EMERGENCY = "emergency-or-illegal-activity"
+DANGER_YES = 'Did you mean "Yes: hurt, fighting, threatened, a weapon, overdose or not breathing"?'
+ADULT_YES = 'Did you mean "Yes, an adult is with the child or showing it to them"?'
+
+
+@pytest.mark.parametrize(("library", "flow", "opening", "before", "hedge", "offered"), [
+    ("westmont", EMERGENCY, "two patrons are shouting at each other by the entrance", [],
+     "maybe? i think one of them has a knife", DANGER_YES),
+    ("mahomet", EMERGENCY, "two patrons are shouting at each other by the entrance", [],
+     "i think someone could get hurt?", DANGER_YES),
+    ("calumet", CSAM, "kid on pc porn", ["2"], "maybe an adult is with him?", ADULT_YES),
+])
+def test_a_hedged_danger_is_offered_as_danger_typed_or_in_the_opening(
+        library: str, flow: str, opening: str, before: list[str], hedge: str,
+        offered: str) -> None:
+    """A doubted danger is offered as danger (the answer that fetches help), whether the doubt
+    came in the opening or was typed at the question: the typed reply was offered "Not sure"
+    by a second hedge check of its own, which on two danger questions only withholds and pages
+    later. Offered, never taken: the question stays open."""
+    typed = _said(library, *entering(CATALOGUE, library, opening, flow), *before, hedge)
+    assert offered in typed, typed[-1200:]
+    in_opening = f"{opening}, {hedge}"
+    said = _said(library, *entering(CATALOGUE, library, in_opening, flow), *before)
+    assert offered in said, said[-1200:]
+    assert "I understood: Is" not in said and "I understood: Is" not in typed
+
+
+@pytest.mark.parametrize(("library", "opening", "hedge"), [
+    ("jackson-county", "mom wants to know what her 12 year old has checked out",
+     "she has his card i think?"),
+    ("mahomet", "a woman wants to pay her 9 year olds fines", "i guess she's the mom?"),
+])
+def test_a_hedged_release_condition_typed_at_its_question_is_offered_as_not_sure(
+        library: str, opening: str, hedge: str) -> None:
+    """The same rule, outside a danger question: a guessed release condition is offered as Not
+    sure, so a hurried "yes" never releases."""
+    said = _said(library, *entering(CATALOGUE, library, opening,
+                                    "parent-requests-child-records"), hedge)
+    assert 'Did you mean "Not sure"?' in said, said[-1200:]

@@ -73,7 +73,19 @@ def worded(question: Question, text: str) -> bool:
 
 def suggestion(question: Question, text: str) -> Choice | None:
     """A choice a typed answer mentions without stating it ("maybe a warrant"; a guessed age,
-    "about 16"; a school level across choices, "in high school"): offered, never taken."""
+    "about 16"; a school level across choices, "in high school"): offered, never taken. A
+    safety-critical guess in a hedged answer ("adults i think") is offered as the matcher's
+    ``cautious`` rule says, the same rule an opening's readings follow."""
+    found = _mentioned(question, text)
+    if found is None:
+        return None
+    words = matcher(question)
+    offered = words.cautious(found.id, doubted=words.doubted(text))
+    return question.choice(offered) if offered is not None else None
+
+
+def _mentioned(question: Question, text: str) -> Choice | None:
+    """The choice ``text`` mentions: by a stated or hinted age, else by the matcher's words."""
     if states_age(question, text, alone=True):
         by_age = age_choice(question, text, alone=True)
         return question.choice(by_age[0]) if by_age else None

@@ -275,11 +275,8 @@ def _suggestion(flow: Flow, question: Question, conversation: Conversation,
     denies without naming anything else ("hmm, she didn't say"). A reply about another
     question ("no warrant" asked whether it is an emergency) leaves the guess standing."""
     if not_understood:
-        hinted = suggestion(question, not_understood)
+        hinted = suggestion(question, not_understood)  # "adults i think": Not sure offered
         unsure = question.choice(NOT_SURE)
-        if (hinted is not None and hinted.critical and unsure is not None
-                and matcher(question).doubted(not_understood)):
-            hinted = unsure  # "adults i think": a guess at a safety-critical answer is Not sure
         if hinted is not None:
             return Understanding(question.id, hinted.id, question.ask, hinted.label,
                                  not_understood, "typed")

@@ -604,25 +604,34 @@ class ChoiceMatcher:
         return replace(hit, choice=choice.if_denied, reading=STATED, strong=False)
 
     def _offer(self, hit: Hit) -> Hit | None:
-        """What to offer for ``hit``: its own choice, unless it is a safety-critical choice the
-        words around it take back ("has his card, wait, it's his wife's") or doubt ("I think
-        she has the card number? not sure", "I think he has a warrant?? dunno") outside a
-        question about danger. Then Not sure (the cautious branch, which says what to find
-        out), failing that the choice that denies it (``if_denied``): a hurried clerk types the
-        number the bot offers, or just "yes", so a release condition the clerk just undid or
-        was unsure of is never the one offered. A doubted danger is still offered as danger
-        (there the cautious answer is the one that fetches help), and so is a choice whose
-        phrase only ever offers it ("it's urgent" for an emergency): a weak cue, not a doubt."""
-        hedged = (hit.reading == DOUBTED and not self.question.danger
-                  and not self._only_offers(hit.phrase))
-        if not (self._critical(hit.choice) and (hit.taken_back or hedged)):
-            return hit
-        choice = self._choice(hit.choice)
+        """What to offer for ``hit``: its own choice, or what ``cautious`` puts in its place
+        when words around it take it back ("has his card, wait, it's his wife's") or doubt it
+        ("I think she has the card number? not sure"). A phrase that only ever offers its
+        choice ("it's urgent" for an emergency) is a weak cue, not a doubt."""
+        doubted = hit.reading == DOUBTED and not self._only_offers(hit.phrase)
+        offered = self.cautious(hit.choice, doubted=doubted, taken_back=hit.taken_back)
+        if offered is None:
+            return None
+        return hit if offered == hit.choice else replace(hit, choice=offered, reading=STATED,
+                                                           strong=False)
+
+    def cautious(self, choice_id: str, *, doubted: bool, taken_back: bool = False) -> str | None:
+        """The one rule for offering a guessed answer, whatever offers it (an opening's
+        reading, a reply typed at the question, an age): ``choice_id`` itself, unless it is a
+        safety-critical choice taken back, or doubted outside a question about danger. Then Not
+        sure (the cautious branch, which says what to find out), failing that the choice that
+        denies it (``if_denied``), failing both nothing: a hurried clerk types the number the
+        bot offers, or just "yes", so a release condition the clerk just undid or was unsure of
+        is never the one offered. A doubted danger is still offered as danger ("maybe he has a
+        knife?"): there the cautious answer is the one that fetches help (911 and a page now;
+        Not sure on some danger questions only withholds and pages, not at once)."""
+        guessed = doubted and not self.question.danger
+        if not (self._critical(choice_id) and (taken_back or guessed)):
+            return choice_id
+        choice = self._choice(choice_id)
         instead = choice.if_denied if choice is not None else None
-        for fallback in (NOT_SURE, instead):
-            if fallback and self._choice(fallback) is not None:
-                return replace(hit, choice=fallback, reading=STATED, strong=False)
-        return None
+        return next((fallback for fallback in (NOT_SURE, instead)
+                     if fallback and self._choice(fallback) is not None), None)
 
     def _outweighed(self, named: set[str]) -> set[str]:
         """``named`` without the choices one of them ``outweighs``: a two-part question takes
