@@ -92,3 +92,38 @@ def test_a_hedged_release_condition_typed_at_its_question_is_offered_as_not_sure
     said = _said(library, *entering(CATALOGUE, library, opening,
                                     "parent-requests-child-records"), hedge)
     assert 'Did you mean "Not sure"?' in said, said[-1200:]
+
+
+# --- play-test 6 E16, play-test 5 E12: a stolen card used since; what was checked out on it -
+
+CARD = "lost-or-stolen-card"
+
+
+@pytest.mark.parametrize(("library", "opening", "answer"), [
+    ("mount-prospect", "patron says her card got stolen out of her purse last week and somebody "
+     "checked out a bunch of dvds on it, she wants to know what they took so she can tell the "
+     "cops", "they may look over what is out on it now with you"),
+    ("jackson-county", "guy lost his card last month and now there are 6 books checked out on it "
+     "he never took, wants to know which ones", "Your policy lets patrons see their own "
+     "information at any time"),
+    ("westmont", "lady's wallet was stolen, someone used her card to check out games, she wants "
+     "a list of what they got", "they may look over what is out on it now with you"),
+])
+def test_a_stolen_card_used_since_answers_what_was_checked_out_on_it(
+        library: str, opening: str, answer: str) -> None:
+    """[PT6 E16, PT5 E12] A card holder whose stolen card was used, asking what was checked out
+    on it, was read as a card only to block ("Nothing on the account needs reading out"). It is
+    the misuse (passed on today), and the verified holder's question is answered per the
+    policy: their own account (JC IV.b "may access their personally identifiable information
+    ... at any time"; elsewhere what is out on it now, as the desk procedure allows)."""
+    said = _said(library, *entering(CATALOGUE, library, opening, CARD), "1")
+    assert "→ The card holder says someone else has been using their card" in said, said[-1500:]
+    assert answer in said
+    assert "Nothing on the account needs reading out" not in said
+
+
+@pytest.mark.parametrize("opening", ["my card was stolen, can you block it",
+                                     "patron lost her card and needs a new one"])
+def test_a_lost_card_alone_is_still_a_card_to_block(opening: str) -> None:
+    said = _said("jackson-county", *entering(CATALOGUE, "jackson-county", opening, CARD), "1")
+    assert "Block the old card now" in said, said[-1500:]
