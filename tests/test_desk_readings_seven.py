@@ -127,3 +127,65 @@ def test_a_stolen_card_used_since_answers_what_was_checked_out_on_it(
 def test_a_lost_card_alone_is_still_a_card_to_block(opening: str) -> None:
     said = _said("jackson-county", *entering(CATALOGUE, "jackson-county", opening, CARD), "1")
     assert "Block the old card now" in said, said[-1500:]
+
+
+# --- play-test 6 E17: a misdirected letter is got back, not recalled or deleted --------------
+
+STAFF = "staff-access-misuse"
+
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("calumet", "i mailed a patrons overdue bill to the wrong house, the neighbor just brought "
+     "it back opened"),  # the clerk's line
+    ("mahomet", "a hold notice letter went to the wrong address, the guy returned it today"),
+    ("westmont", "we mailed someone's fine notice to the wrong house by mistake"),
+])
+def test_a_letter_to_the_wrong_address_gets_letter_steps(library: str, opening: str) -> None:
+    """[PT6 E17] A letter the neighbour brought back got "If your email system can recall or
+    unsend it" and SAY "Please delete it without forwarding". What went out on paper and what
+    went by email are two answers; the opening's own words say which, and how it got out."""
+    said = _said(library, *entering(CATALOGUE, library, opening, STAFF))
+    assert "→ A letter, notice or paper went to the wrong person or address" in said, said[-1500:]
+    assert "If it has come back to you already" in said
+    assert "recall or unsend" not in said and "delete it" not in said
+    assert "PAGING" not in said
+
+
+def test_an_email_to_the_wrong_patron_still_gets_email_steps() -> None:
+    said = _said("calumet", *entering(CATALOGUE, "calumet", "i accidentally emailed a patrons "
+                                      "overdue notice to the wrong patron", STAFF))
+    assert "recall or unsend" in said, said[-1500:]
+
+
+# --- play-test 6 E15: a notice sent to an address on file that is no longer theirs ----------
+
+COMPLAINT = "privacy-complaint"
+
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("jackson-county", "patron is really upset, we sent her overdue notice to her old email and "
+     "her ex roommate read it, she wants to file a complaint"),  # the clerk's line
+    ("jackson-county", "patron complaining that his hold notice went to an old email address he "
+     "hasnt used in years and someone else saw it"),
+    ("westmont", "lady is mad that our overdue notice went to her previous email and her ex "
+     "read it"),
+])
+def test_a_notice_sent_to_an_old_address_is_a_possible_breach(library: str,
+                                                               opening: str) -> None:
+    """[PT6 E15] "once a patron chooses email ... the library can't guarantee their privacy"
+    (JC VI) led the answer to a notice sent to an address that was no longer hers. A stale
+    address on file is the notice gone to the wrong person: a possible breach passed on today,
+    with the policy's complaint route where it has one (JC VIII, "written comments with the
+    Library Director")."""
+    said = _said(library, *entering(CATALOGUE, library, opening, COMPLAINT))
+    assert "This may be a privacy breach" in said, said[-1500:]
+    assert "can't guarantee their privacy" not in said
+    if library == "jackson-county":
+        assert "file written comments with the Library Director" in said
+
+
+def test_a_shared_email_the_patron_chose_is_still_the_notices_answer() -> None:
+    said = _said("jackson-county", *entering(CATALOGUE, "jackson-county", "patron upset her "
+                                             "husband saw the overdue email with her book titles",
+                                             COMPLAINT))
+    assert "can't guarantee their privacy" in said, said[-1500:]

@@ -192,7 +192,8 @@ PASS_ON_TODAY = {
     "privacy-complaint": ["complaint-written", "complaint-silent", "breach-written", "breach",
                           "who-asked-gag", "who-asked-silent", "unsure"],
     "staff-access-misuse": ["misuse-offense", "misuse-work-only", "misuse-silent",
-                            "asked-decline", "mistake-wrong-recipient", "mistake-visible"],
+                            "asked-decline", "mistake-wrong-recipient", "mistake-wrong-address",
+                            "mistake-visible"],
     "lost-or-stolen-card": ["not-theirs", "not-theirs-silent", "unverified-misuse"],
 }
 
