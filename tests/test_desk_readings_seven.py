@@ -189,3 +189,33 @@ def test_a_shared_email_the_patron_chose_is_still_the_notices_answer() -> None:
                                              "husband saw the overdue email with her book titles",
                                              COMPLAINT))
     assert "can't guarantee their privacy" in said, said[-1500:]
+
+
+# --- play-test 6 E18 (play-test 7 E1): a patron reporting abuse images is no suspect --------
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("calumet", "patron came up and showed me on his own phone a picture of a naked little kid, "
+     "says he found it on some site while on our wifi and thinks we should know"),  # PT6 E18
+    ("mount-prospect", "patron came to the desk upset, says a stranger airdropped her a pic of "
+     "a naked kid on her phone while she was in the reading room"),  # PT7 E1
+    ("westmont", "a teenager came to the desk and said someone sent him child porn on snapchat "
+     "while he was on our wifi, he wants to report it"),
+])
+def test_a_patron_reporting_abuse_images_is_thanked_not_handled_as_a_suspect(
+        library: str, opening: str) -> None:
+    """[PT6 E18, PT7 E1] A patron who came to show staff what reached their own phone got the
+    suspect's steps ("Do not tell the person what you saw, confront, accuse…", SAY "A staff
+    member will be with you in a moment"). The reporter is thanked and asked to send it to no
+    one; the never-copy warning and the immediate page stay (every abuse-images outcome)."""
+    said = _said(library, *entering(CATALOGUE, library, opening, CSAM), "2")
+    assert "A patron is reporting possible child abuse images" in said, said[-2000:]
+    assert "Do not treat them as a suspect" in said
+    assert "Do not tell the person what you saw" not in said
+    assert "PAGING (immediate)" in said
+    assert "Do not copy, print, screenshot or forward it" in said
+
+
+def test_abuse_images_on_a_patrons_own_device_seen_by_staff_are_still_the_suspects_steps() -> None:
+    said = _said("calumet", *entering(CATALOGUE, "calumet", "saw child porn on a patron's laptop",
+                                      CSAM), "2")
+    assert "Do not tell the person what you saw" in said, said[-1500:]
