@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = Catalogue.load(ROOT)
 CSAM = "cybertipline-concern"
 LIBRARIES = ["mount-prospect", "westmont", "mahomet", "jackson-county", "calumet"]
+ADULT_YES = 'Did you mean "Yes, an adult is with the child or showing it to them"?'
 
 
 def _said(library: str, *lines: str) -> str:
@@ -51,11 +52,30 @@ def test_an_adult_seen_with_the_child_is_still_911_and_an_immediate_page(library
     assert "call 911 now" in after and "PAGING (immediate)" in after, after[-1500:]
 
 
+
+@pytest.mark.parametrize("reply", [
+    # the reviewer's lines (review 7 M1)
+    "not sure, an adult is with her i think",
+    "dont know, maybe an adult with him",
+    "maybe? i think a man is sitting with her",
+    "not sure, i think there's a guy sitting with her",
+    "maybe, a man might be with him",
+])
+def test_a_doubt_that_names_an_adult_at_the_childs_side_offers_the_danger(reply: str) -> None:
+    """[review 7 M1] A Not-sure word first ("not sure, an adult is with her i think") was taken
+    as Not sure, the milder branch since m4, while the same doubt without it offered Yes. A
+    reply to a danger question that names the danger beside its doubt offers the danger; "1"
+    then calls 911 and pages at once."""
+    said = _said("westmont", "kid on pc porn", "2", reply)
+    assert ADULT_YES in said, said[-1500:]
+    assert "→ Not sure" not in said and "Not sure an adult is with the child" not in said
+    confirmed = _said("westmont", "kid on pc porn", "2", reply, "1")
+    assert "call 911 now" in confirmed and "PAGING (immediate)" in confirmed
+
 # --- one hedge rule: a guessed answer is offered the same from an opening or a typed reply ---
 
 EMERGENCY = "emergency-or-illegal-activity"
 DANGER_YES = 'Did you mean "Yes: hurt, fighting, threatened, a weapon, overdose or not breathing"?'
-ADULT_YES = 'Did you mean "Yes, an adult is with the child or showing it to them"?'
 
 
 @pytest.mark.parametrize(("library", "flow", "opening", "before", "hedge", "offered"), [

@@ -176,7 +176,8 @@ class ChoiceMatcher:
             found = self._choice(by_phrase.pop())
             return None if found is not None and self.aliased(found.id, answer) else found
         if cues().unsure(answer):  # "not sure, it just says urgent": the cautious choice
-            return self._choice(NOT_SURE)
+            # "not sure, an adult is with her i think": the danger is offered (``suggestion``)
+            return None if self._danger_named(answer) else self._choice(NOT_SURE)
         if (led := self._led(answer)) is not None:
             return led[0]
         found = self._exact(answer, full) or self._contained(answer, full)
@@ -417,7 +418,7 @@ class ChoiceMatcher:
         """A choice the answer mentions but does not clearly state: doubted ("maybe a
         warrant"), or a safety-critical choice named only by a weak cue ("in high school" for
         under 18). Offered only when the answer names no other choice."""
-        if cues().unsure(answer):
+        if cues().unsure(answer) and not self._danger_named(answer):
             return None  # "not sure, it just says urgent" offers no guess at yes
         corrected = self.correction(answer)
         if corrected is None and self._led(answer) == (None,):
@@ -436,6 +437,16 @@ class ChoiceMatcher:
                 return None
             return self._offer(replace(offered[0], taken_back=True))  # Not sure, if any
         return None if self.aliased(offered[0].choice, answer) else self._offer(offered[0])
+
+    def _danger_named(self, answer: str) -> bool:
+        """On a question about danger, ``answer`` names the danger beside its doubt ("not
+        sure, an adult is with her i think", "dont know, maybe a man is sitting with him"):
+        the doubt is not taken as Not sure, the danger is offered as ``cautious`` says
+        (review 7 M1: a Not-sure word first led to the milder branch, without it to 911)."""
+        if not self.question.danger:
+            return False
+        return any(h.choice != NOT_SURE and self._critical(h.choice) and h.reading != DENIED
+                   for h in self._read(self._said(answer), specific_only=False))
 
     def mentions(self, text: str) -> bool:
         """``text`` names one of this question's phrases, however it says it (stated, denied,
