@@ -239,3 +239,21 @@ def test_abuse_images_on_a_patrons_own_device_seen_by_staff_are_still_the_suspec
     said = _said("calumet", *entering(CATALOGUE, "calumet", "saw child porn on a patron's laptop",
                                       CSAM), "2")
     assert "Do not tell the person what you saw" in said, said[-1500:]
+
+
+# --- play-test 6 E14: alert words read in the words as typed, before redaction --------------
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("mahomet", "Ein Polizist fragt nach dem Namen eines Benutzers, er sagt es ist ein Notfall"),
+    ("westmont", "Un Policier demande le nom d'un lecteur, il dit que c'est une Urgence"),
+    ("calumet", "Ein Polizist will wissen wer gestern am Computer war"),
+])
+def test_a_police_opening_in_another_language_is_offered_police_not_waved_off(
+        library: str, opening: str) -> None:
+    """[PT6 E14] Redaction masks capitalised words it takes for names ("Ein Polizist … ein
+    Notfall" → "[name] … [name]"), and the alert words were looked for in that redacted text:
+    the opening was told "If this isn't a privacy matter … nobody needs paging". Alert words
+    are read in the words as typed (only the situations found are kept)."""
+    said = _said(library, opening)
+    assert "Police or other law enforcement ask about a patron" in said.split("Did you mean")[-1]
+    assert "I can't tell which situation that is" not in said, said[:1500]

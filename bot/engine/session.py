@@ -79,6 +79,10 @@ class Opening:
     library: str
     text: str  # redacted
     result: Any  # bot.router.RouteResult
+    # the situations whose alert words the words as typed name (``alerted``): redaction may
+    # mask them ("Ein Polizist … ein Notfall" → "[name] … [name]": play-test 6 E14); None:
+    # read from ``text``
+    alerts: tuple[str, ...] | None = None
 
     @property
     def situation(self) -> str | None:
@@ -93,7 +97,9 @@ class Opening:
         router = did_you_mean(self.result)
         if self.result.situation is not None:
             return router
-        alerts = alerted(self.catalogue, self.library, self.text)
+        alerts = self.alerts
+        if alerts is None:
+            alerts = alerted(self.catalogue, self.library, self.text)
         return router + tuple(s for s in alerts if s not in router)
 
     @property
@@ -244,7 +250,8 @@ def open_case(catalogue: Catalogue, library: str, text: str, router: Any = None,
 
     router = router or router_for(catalogue, library)
     result = router.route(text, redacted=redacted)
-    return Opening(catalogue, library, result.text, result)
+    alerts = None if result.situation is not None else alerted(catalogue, library, text)
+    return Opening(catalogue, library, result.text, result, alerts)
 
 
 @dataclass(frozen=True)
