@@ -58,7 +58,8 @@ def test_m2_the_director_on_vacation_names_and_pages_the_staff_member_in_charge(
     assert ("I understood: Is the director at the library today to take it? → No, the director "
             "is away") in said
     assert ("The Library Director is away today: give it to the staff member in charge of the "
-            "library.") in said
+            "library in person today") in said
+    assert "Hand it to them in person today" not in said  # not to the absent Director
     assert "Court order: get it to the staff member in charge of the library today." in said
     assert "PAGED (prompt): the staff member in charge of the library — <@U0INCHARGE>." in said
     assert "The Library Director is notified." in said
@@ -159,7 +160,9 @@ def test_where_no_stand_in_is_declared_the_absence_is_never_asked(library: str) 
     assert "director-in" not in case["asked"]
     case = run_opening(ROOT, library, M2, "no")
     assert case["pages"][0]["roles"] == ["privacy-in-charge"]
-    assert "is away today" not in " ".join(case["outcome"]["do"])
+    steps = " ".join(case["outcome"]["do"])
+    assert "is away today: give it to the" not in steps  # no stand-in the policy does not name
+    assert "Hand it to them in person today" not in steps  # nor the absent person (PT6 E9)
 
 
 def test_the_police_court_order_with_the_director_out_pages_the_stand_in() -> None:
@@ -211,7 +214,7 @@ def test_jackson_countys_delegate_stands_in_for_a_director_on_leave() -> None:
     assert case["outcome"]["id"] == "court-order-route"
     assert case["pages"][0]["roles"] == ["stand-in"]
     assert ("The Library Director is away today: give it to the designated members of the "
-            "library's management team.") in " ".join(case["outcome"]["do"])
+            "library's management team in person today") in " ".join(case["outcome"]["do"])
 
 
 COURT_ORDER = "a process server just handed me a court order for a patron's records"
@@ -325,4 +328,6 @@ def test_a_warrant_with_the_director_away_where_no_stand_in_is_named(library: st
     case = run_opening(ROOT, library,
                        "police officer here with a search warrant and the director is out today")
     assert case["pages"][0]["roles"] == ["privacy-in-charge"]
-    assert "is away today" not in " ".join(case["outcome"]["do"])
+    steps = " ".join(case["outcome"]["do"])
+    assert "is away today: give it to the" not in steps  # no stand-in the policy does not name
+    assert "Hand it to them in person today" not in steps  # nor the absent person (PT6 E9)

@@ -47,6 +47,10 @@ class ResolvedOutcome:
     # The first of ``do`` when staff said a role's holder is away and no stand-in role applies
     # (``AWAY_*``): said because of that answer alone, it makes no other step differ.
     away_note: str | None = None
+    # ``do`` as it reads without that absence, where the flow words steps for it (``absent``:
+    # "The Director is away today: keep it out of sight for them"): what a case whose opening
+    # said so reads is no reason to ask whether the holder is away (``relevance.signature``).
+    unaway_do: tuple[str, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -178,15 +182,18 @@ def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome,
     form_fact = spec.get("form")
     form = pack.facts[form_fact].value if form_fact else None
     first: tuple[str, ...] = ()
+    do = tuple(render(s, context) for s in spec["do"])
+    unaway_do: tuple[str, ...] | None = None
     if away and (instead := _away_without_stand_in(pack, away)) is not None:
         first = (instead,)
         spec = {**spec, "cite": [*spec.get("cite", ()), "absence_stand_in"]}
+        unaway_do = tuple(render(s, pack.template_context()) for s in spec["do"])
     return ResolvedOutcome(
         id=outcome.id,
         headline=render(spec["headline"], context),
         decision=spec["decision"],
         decision_label=decision_label(spec, context),
-        do=first + tuple(render(s, context) for s in spec["do"]),
+        do=first + do,
         never=tuple(render(s, context) for s in spec.get("never", ())),
         say=render(spec["say"], context),
         citations=citations_for(pack, spec),
@@ -195,6 +202,7 @@ def resolve_outcome(pack: Pack, flow: Flow, outcome: Outcome,
         hold=hold_for(pack, spec["hold"]) if spec.get("hold") else None,
         reviewed=flow.last_reviewed,
         away_note=first[0] if first else None,
+        unaway_do=unaway_do,
     )
 
 

@@ -148,14 +148,16 @@ class Pack:
     def context_when_away(self, away: frozenset[str]) -> dict[str, Any]:
         """What flow text reads once staff said the holders of the roles in ``away`` are away:
         each role the stand-in takes over (``pic``, ``director``) reads as the stand-in's title,
-        and ``away`` holds the absent holder's title and the stand-in's (empty when no
-        stand-in applies)."""
+        ``away`` holds the absent holder's title and the stand-in's (empty when no stand-in
+        applies), and ``absent`` the absent holder's title either way."""
         stand_in = self.standing_in(away)
+        # the absent holder's title, so that no step sends staff to them "in person today"
+        absent = next((self.roles[r].display for r in sorted(away) if r in self.roles), "")
         if stand_in is None or stand_in.stands_in_for is None:
-            return self._context
+            return {**self._context, "absent": absent}
         replaced = self.stood_in_for(away)
         names = {"pic": "privacy-in-charge", "director": "director"}
-        return {**self._context,
+        return {**self._context, "absent": absent,
                 **{name: stand_in.display for name, role in names.items() if role in replaced},
                 "away": {"title": self.roles[stand_in.stands_in_for].display,
                          "stand_in": stand_in.display}}
@@ -173,6 +175,7 @@ class Pack:
             "director": self.roles["director"].display,
             "contacts": dict(self.contacts),
             "away": {},
+            "absent": "",
         }
 
 

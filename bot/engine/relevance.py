@@ -66,11 +66,13 @@ def under(rules: Rules) -> Iterator[None]:
 
 def signature(outcome: ResolvedOutcome) -> tuple[Any, ...]:
     """What staff would do differently: decision, who is paged and how, do / never / say. A
-    note said only because staff said someone is away (``away_note``) is no difference: the
-    question whether they are away is not asked for it."""
+    note or step worded only because staff said someone is away (``away_note``,
+    ``unaway_do``) is no difference: the question whether they are away is not asked for it."""
     escalate = outcome.escalate
     paged = (escalate.roles, escalate.urgency) if escalate.pages else ((), "none")
-    do = tuple(step for step in outcome.do if step != outcome.away_note)
+    do = outcome.unaway_do
+    if do is None:
+        do = tuple(step for step in outcome.do if step != outcome.away_note)
     return (outcome.decision, paged, do, outcome.never, outcome.say)
 
 
