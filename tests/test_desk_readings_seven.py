@@ -123,8 +123,8 @@ CARD = "lost-or-stolen-card"
     ("mount-prospect", "patron says her card got stolen out of her purse last week and somebody "
      "checked out a bunch of dvds on it, she wants to know what they took so she can tell the "
      "cops", "they may look over what is out on it now with you"),
-    ("jackson-county", "guy lost his card last month and now there are 6 books checked out on it "
-     "he never took, wants to know which ones", "Your policy lets patrons see their own "
+    ("jackson-county", "guy lost his card last month and someone checked out 6 books on it, he "
+     "wants to know which ones", "Your policy lets patrons see their own "
      "information at any time"),
     ("westmont", "lady's wallet was stolen, someone used her card to check out games, she wants "
      "a list of what they got", "they may look over what is out on it now with you"),
@@ -147,6 +147,25 @@ def test_a_stolen_card_used_since_answers_what_was_checked_out_on_it(
 def test_a_lost_card_alone_is_still_a_card_to_block(opening: str) -> None:
     said = _said("jackson-county", *entering(CATALOGUE, "jackson-county", opening, CARD), "1")
     assert "Block the old card now" in said, said[-1500:]
+
+
+@pytest.mark.parametrize("opening", [
+    # review 7 M2
+    "someone is checking out on a card that isn't theirs",
+    "person at self check is checking out on a card that belongs to someone else",
+    "lady checking out on a card that has a different name, says it's her sister's",
+    "someone is checking out on a card with a totally different name and when i asked they said "
+    "'my friend lets me use it'",
+])
+def test_someone_checking_out_on_another_persons_card_is_never_the_holders_report(
+        opening: str) -> None:
+    """[review 7 M2] "checking out on a card that isn't theirs" was read as the card holder
+    reporting misuse: the person at the desk was asked for ID as the holder. Someone else's
+    use of a card at the desk is that answer, or the question is asked."""
+    said = _said("westmont", *entering(CATALOGUE, "westmont", opening, CARD))
+    assert "→ The card holder says someone else" not in said, said[-1500:]
+    assert ("→ Someone at the desk is using a card that isn't theirs" in said
+            or "What's going on with the card?\n" in said)
 
 
 # --- play-test 6 E17: a misdirected letter is got back, not recalled or deleted --------------
@@ -176,6 +195,16 @@ def test_an_email_to_the_wrong_patron_still_gets_email_steps() -> None:
                                       "overdue notice to the wrong patron", STAFF))
     assert "recall or unsend" in said, said[-1500:]
 
+
+
+def test_a_letter_left_out_is_not_a_letter_sent_to_the_wrong_address() -> None:
+    """[review 7 m1] The bare word "letter" took the wrong-address answer: a letter left on the
+    copier got "it was sent to you by mistake". Only words that say it went somewhere do."""
+    said = _said("mount-prospect", *entering(
+        CATALOGUE, "mount-prospect", "we left a letter with a patron's info on the copier and a "
+        "patron read it", STAFF))
+    assert "→ A letter, notice or paper went to the wrong person or address" not in said
+    assert "It was sent to you by mistake" not in said
 
 # --- play-test 6 E15: a notice sent to an address on file that is no longer theirs ----------
 
@@ -209,36 +238,6 @@ def test_a_shared_email_the_patron_chose_is_still_the_notices_answer() -> None:
                                              "husband saw the overdue email with her book titles",
                                              COMPLAINT))
     assert "can't guarantee their privacy" in said, said[-1500:]
-
-
-# --- play-test 6 E18 (play-test 7 E1): a patron reporting abuse images is no suspect --------
-
-@pytest.mark.parametrize(("library", "opening"), [
-    ("calumet", "patron came up and showed me on his own phone a picture of a naked little kid, "
-     "says he found it on some site while on our wifi and thinks we should know"),  # PT6 E18
-    ("mount-prospect", "patron came to the desk upset, says a stranger airdropped her a pic of "
-     "a naked kid on her phone while she was in the reading room"),  # PT7 E1
-    ("westmont", "a teenager came to the desk and said someone sent him child porn on snapchat "
-     "while he was on our wifi, he wants to report it"),
-])
-def test_a_patron_reporting_abuse_images_is_thanked_not_handled_as_a_suspect(
-        library: str, opening: str) -> None:
-    """[PT6 E18, PT7 E1] A patron who came to show staff what reached their own phone got the
-    suspect's steps ("Do not tell the person what you saw, confront, accuse…", SAY "A staff
-    member will be with you in a moment"). The reporter is thanked and asked to send it to no
-    one; the never-copy warning and the immediate page stay (every abuse-images outcome)."""
-    said = _said(library, *entering(CATALOGUE, library, opening, CSAM), "2")
-    assert "A patron is reporting possible child abuse images" in said, said[-2000:]
-    assert "Do not treat them as a suspect" in said
-    assert "Do not tell the person what you saw" not in said
-    assert "PAGING (immediate)" in said
-    assert "Do not copy, print, screenshot or forward it" in said
-
-
-def test_abuse_images_on_a_patrons_own_device_seen_by_staff_are_still_the_suspects_steps() -> None:
-    said = _said("calumet", *entering(CATALOGUE, "calumet", "saw child porn on a patron's laptop",
-                                      CSAM), "2")
-    assert "Do not tell the person what you saw" in said, said[-1500:]
 
 
 # --- play-test 6 E14: alert words read in the words as typed, before redaction --------------
