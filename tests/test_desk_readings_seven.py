@@ -72,6 +72,12 @@ def test_a_doubt_that_names_an_adult_at_the_childs_side_offers_the_danger(reply:
     confirmed = _said("westmont", "kid on pc porn", "2", reply, "1")
     assert "call 911 now" in confirmed and "PAGING (immediate)" in confirmed
 
+
+def test_a_man_only_passing_by_is_no_adult_with_the_child() -> None:
+    """[review 7 M1 residual] Bare "a man" offered an adult with the child."""
+    said = _said("westmont", "kid on pc porn", "2", "dont know, a man walked by earlier")
+    assert ADULT_YES not in said
+
 # --- one hedge rule: a guessed answer is offered the same from an opening or a typed reply ---
 
 EMERGENCY = "emergency-or-illegal-activity"
