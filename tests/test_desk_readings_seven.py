@@ -78,6 +78,20 @@ def test_a_man_only_passing_by_is_no_adult_with_the_child() -> None:
     said = _said("westmont", "kid on pc porn", "2", "dont know, a man walked by earlier")
     assert ADULT_YES not in said
 
+
+@pytest.mark.parametrize("opening", [
+    # review 7 m4
+    "kid watching porn on pc 2, i don't think an adult is with him",
+    "kid watching porn on pc 2, no adult with him i think",
+    "kid watching porn on pc 2, probably no adult with him",
+])
+def test_a_doubted_denial_of_an_adult_offers_not_sure_never_the_adult(opening: str) -> None:
+    """[review 7 m4] "i don't think an adult is with him" was offered back as "Yes, an adult
+    is with the child": a doubt about a denial read as a doubted danger. It offers Not sure."""
+    said = _said("westmont", *entering(CATALOGUE, "westmont", opening, CSAM), "2")
+    assert ADULT_YES not in said, said[-1500:]
+    assert 'Did you mean "Not sure"?' in said
+
 # --- one hedge rule: a guessed answer is offered the same from an opening or a typed reply ---
 
 EMERGENCY = "emergency-or-illegal-activity"

@@ -730,8 +730,12 @@ class ChoiceMatcher:
                 elif self._in_hand(phrase) and (reading == NOT_YET or (
                         reading == STATED and said.elsewhere(start, end))):
                     reading = ELSEWHERE  # "has her card at home", "says he has it", "will bring it"
+                # "i don't think an adult is with him": a doubt about a denial is no doubted
+                # danger to offer (review 7 m4); ``cautious`` offers Not sure instead
+                denied = reading == DOUBTED and phrase.fact_words[0] not in NEGATIONS and (
+                    said.denial_before(start, 3) is not None)
                 found.append(Hit(phrase.choice, phrase, start, end, reading,
-                                 id(phrase) in self._strong_phrases))  # (_is_strong)
+                                 id(phrase) in self._strong_phrases, denied))  # (_is_strong)
         kept = _without_senders(said, _outermost(found))
         out = []
         for h in kept:
@@ -740,7 +744,8 @@ class ChoiceMatcher:
                            h.strong and not undone and said.clean(
                                h.start, h.end, _hedged_alike(said, h, kept),
                                of_danger=self.question.danger),
-                           undone and self._taken_back(said, h, whole=False, outright=True)))
+                           h.taken_back or (undone and self._taken_back(
+                               said, h, whole=False, outright=True))))
         return out
 
     def _is_strong(self, phrase: Phrase) -> bool:
