@@ -304,5 +304,6 @@ def test_steps_after_the_director_is_away_never_send_it_to_them_in_person(
     outcome = said[said.rindex("→"):]
     assert away_step in outcome, said[-1800:]
     assert "Hand it to them in person today" not in outcome
+    assert "get it to the Director today" not in said  # the headline too (review 7 m3)
     assert "in person today" not in outcome.replace(
         "staff member in charge of the library in person today", "")
