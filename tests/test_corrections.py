@@ -35,7 +35,7 @@ from bot.engine.step import answer
 from bot.escalation import EscalationService
 from bot.review.digest import build_digest, to_text
 from bot.store import ConversationStore, Database
-from bot.store.paging_tables import escalations, holds
+from bot.store.paging_tables import audit_events, escalations, holds, outbox
 from tests.conftest import ROOT
 from tests.escalation_support import PagingFake, config_toml, write_content
 from tests.terminal_support import chat
@@ -89,6 +89,19 @@ def test_change_to_another_paging_outcome_updates_the_page_in_place(desk: Desk) 
     assert json.loads(row.packet)["corrected_from"] == "warrant"
     assert "updated: the desk corrected the case" in out
     assert "The desk corrected the case: now Preservation request" in desk.delivered_texts()
+
+
+def test_a_corrected_case_records_only_the_pages_it_queued(desk: Desk) -> None:
+    # The corrected case starts its level again: the people already paged keep their pages
+    # (the outbox keys are taken), so the trail must not record them as queued a second time.
+    desk.chat("1", "police", "warrant", "change", "2", "preserve", "")
+    with desk.db.engine.connect() as conn:
+        queued = conn.execute(select(audit_events.c.data)
+                              .where(audit_events.c.kind == "page.queued")).scalars().all()
+        pages = conn.execute(select(outbox.c.idempotency_key)
+                             .where(outbox.c.kind == "page")).scalars().all()
+    keys = [json.loads(data)["key"] for data in queued]
+    assert sorted(keys) == sorted(pages), (keys, pages)
 
 
 def test_back_to_an_outcome_that_pages_nobody_withdraws_the_page(desk: Desk) -> None:

@@ -42,17 +42,17 @@ class Notifier:
         text, email or call goes to each person with that contact, with the nonce of a one-time
         acknowledgement token of its own (signed and rendered by the channel at delivery).
         """
-        reached: list[str] = []
+        reached: list[str] = []  # everyone paged at this level, this time or already before
         for channel in via:
             if channel == "slack":
                 for recipient in self.roles.recipients(level, packet):
                     key = f"page:{escalation_id}:{level}:{repeat}:{recipient}"
-                    enqueue(conn, self.db, key=key, kind="page", target=recipient,
-                            escalation_id=escalation_id, now=now,
-                            payload={"render": "page", "escalation_id": escalation_id,
-                                     "level": level, "repeat": repeat})
-                    self._queued(conn, packet, escalation_id, level, repeat, recipient, key,
-                                 channel, now)
+                    if enqueue(conn, self.db, key=key, kind="page", target=recipient,
+                               escalation_id=escalation_id, now=now,
+                               payload={"render": "page", "escalation_id": escalation_id,
+                                        "level": level, "repeat": repeat}):
+                        self._queued(conn, packet, escalation_id, level, repeat, recipient,
+                                     key, channel, now)
                     reached.append(recipient)
                 continue
             for person in self.roles.people(level, packet):
@@ -61,12 +61,12 @@ class Notifier:
                 key = f"{channel}:{escalation_id}:{level}:{repeat}:{person}"
                 nonce = ack_links.issue(conn, escalation_id=escalation_id, person=person,
                                         channel=channel, now=now)
-                enqueue(conn, self.db, key=key, kind="page", method=channel, target=person,
-                        escalation_id=escalation_id, now=now,
-                        payload={"escalation_id": escalation_id, "level": level,
-                                 "repeat": repeat, "nonce": nonce})
-                self._queued(conn, packet, escalation_id, level, repeat, person, key, channel,
-                             now)
+                if enqueue(conn, self.db, key=key, kind="page", method=channel, target=person,
+                           escalation_id=escalation_id, now=now,
+                           payload={"escalation_id": escalation_id, "level": level,
+                                    "repeat": repeat, "nonce": nonce}):
+                    self._queued(conn, packet, escalation_id, level, repeat, person, key,
+                                 channel, now)
                 reached.append(person)
         return list(dict.fromkeys(reached))
 
