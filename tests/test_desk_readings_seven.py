@@ -307,3 +307,25 @@ def test_steps_after_the_director_is_away_never_send_it_to_them_in_person(
     assert "get it to the Director today" not in said  # the headline too (review 7 m3)
     assert "in person today" not in outcome.replace(
         "staff member in charge of the library in person today", "")
+
+
+# --- review 7 C3: "no danger" is the clerk's own answer, never read from an opening ----------
+
+@pytest.mark.parametrize("opening", [
+    "man screaming at the desk and threatening staff, he says he's not dangerous",  # review 7 C3
+    "guy yelling at staff, he says he's not dangerous",
+    "woman shouting at a patron in the lobby, she says nobody is in danger",
+])
+def test_a_claim_that_nobody_is_in_danger_never_skips_the_danger_question(opening: str) -> None:
+    """[review 7 C3] The aggressor's "he says he's not dangerous" answered "Is anyone in danger
+    right now?" No, beside "threatening staff": the way out of 911 and the page was read from
+    the opening. It is the clerk's answer to the question, asked."""
+    said = _said("westmont", *entering(CATALOGUE, "westmont", opening, EMERGENCY))
+    assert "Is anyone in danger right now?\n" in said, said[-1500:]
+    assert "I understood: Is anyone in danger right now? → No" not in said
+
+
+def test_the_clerk_typing_that_nobody_is_in_danger_still_answers_it() -> None:
+    said = _said("westmont", *entering(CATALOGUE, "westmont", "two teens arguing by the door",
+                                       EMERGENCY), "nobody is in danger")
+    assert "→ No one is in danger right now" in said, said[-1500:]
