@@ -329,3 +329,33 @@ def test_the_clerk_typing_that_nobody_is_in_danger_still_answers_it() -> None:
     said = _said("westmont", *entering(CATALOGUE, "westmont", "two teens arguing by the door",
                                        EMERGENCY), "nobody is in danger")
     assert "→ No one is in danger right now" in said, said[-1500:]
+
+
+# --- review 7 C2: a card someone else holds is not the asker's ---------------------------------
+
+@pytest.mark.parametrize(("opening", "flow"), [
+    ("grandma wants her 7 year old grandson's fines, his mom has the card",
+     "parent-requests-child-records"),
+    ("patron wants his own checkout history, he has his wife's card", "patron-own-records"),
+    ("dad wants his 10 year old's checkouts, the babysitter has the card",
+     "parent-requests-child-records"),
+    ("aunt wants her 8 year old nephew's fines, his father has his card",
+     "parent-requests-child-records"),
+    ("mom wants her 9 year old's checkouts, his dad has the card number",
+     "parent-requests-child-records"),
+])
+def test_a_card_someone_else_holds_is_asked_never_taken(opening: str, flow: str) -> None:
+    """[review 7 C2] "his mom has the card", "he has his wife's card" set the release
+    condition (card in hand, identity shown) without asking; Jackson County then released.
+    A card another person holds is not the asker's: the question is asked."""
+    said = _said("jackson-county", *entering(CATALOGUE, "jackson-county", opening, flow))
+    assert "I understood: Do they have the child's library card" not in said, said[-1500:]
+    assert "I understood: Have they shown it's them" not in said
+    assert "you may share" not in said.lower()
+
+
+def test_the_askers_own_card_is_still_read() -> None:
+    said = _said("jackson-county", *entering(
+        CATALOGUE, "jackson-county", "mom wants her 9 year old's checkouts, she has his card",
+        "parent-requests-child-records"))
+    assert "I understood: Do they have the child's library card" in said, said[-1500:]
