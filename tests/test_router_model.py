@@ -17,6 +17,7 @@ from bot.router.model import (
     Bands,
     LinearModel,
     Packed,
+    Shape,
     char_pieces,
     decide,
     pack,
@@ -59,21 +60,27 @@ def test_the_shipped_model_was_trained_on_the_current_inputs() -> None:
     assert stale(DATA / MODEL_FILE, inputs_digest(examples)) is None
 
 
-@pytest.mark.parametrize("gate_c", [None, 10.0], ids=["one model", "two stages"])
-def test_pure_python_scores_equal_scikit_learns(catalogue: Catalogue,
-                                                gate_c: float | None) -> None:
-    """Two stages: the gate's background, and each flow's share of the rest, in one row."""
+@pytest.mark.parametrize(("gate_c", "shape"), [
+    (None, None), (10.0, None), (None, Shape(char_weight=1.5, short_sizes=(1, 2), char_idf=True))],
+    ids=["one model", "two stages", "idf-weighted pieces"])
+def test_pure_python_scores_equal_scikit_learns(catalogue: Catalogue, gate_c: float | None,
+                                                shape: Shape | None) -> None:
+    """Two stages: the gate's background, and each flow's share of the rest, in one row. Pieces
+    weighed by their idf: the weights ship times the idf, the group's length over the pieces
+    the model knows, as training scaled them."""
     flows = [catalogue.flows[f] for f in ("law-enforcement-request", "lost-or-stolen-card",
                                            "media-inquiry")]
     examples = [e for e in training_examples(flows, labelled=None, phrases=False)
                 if e.label != BACKGROUND or e.text.startswith(("are we", "what time"))]
     texts, labels = [e.text for e in examples], [e.label for e in examples]
-    fitted = LinearClassifier(vocabulary_of(texts), gate_c=gate_c).fit(texts, labels)
+    fitted = LinearClassifier(vocabulary_of(texts), gate_c=gate_c, shape=shape).fit(texts,
+                                                                                     labels)
     bands = Bands(0.5, 0.1, 0.1, 0.0, gate=0.5 if gate_c else 0.0)
     model = LinearModel(model_data(fitted, bands, "test", len(examples)))
     assert (model.gate_at is None) == (gate_c is None)
     messages = ["a cop wants to know what a patron borrowed", "my card got stolen",
-                "reporter from the tribune on line 2", "what time do we open", "policía aquí"]
+                "reporter from the tribune on line 2", "what time do we open", "policía aquí",
+                "zzqx police wants records"]
     expected = fitted.predict_proba(messages)
     for message, row in zip(messages, expected, strict=True):
         got = model.scores(message)

@@ -11,7 +11,11 @@ The model is logistic regression over two groups of features of a message:
   shorter pieces ``Shape.short_sizes`` of a word outside a-z (one Chinese character is often
   a word, two often are).
 
-Each group is scaled to unit length, so a long message weighs no more than a short one.
+Each group is scaled to unit length, so a long message weighs no more than a short one. With
+``Shape.char_idf`` (shipped) each character piece is weighed by its inverse document frequency in
+training, as a TF-IDF vector's are (" the" says less than "warr"), and the group's length is
+taken over the pieces the model knows; its weights ship already multiplied by the idf, and the
+idf squared beside them for that length.
 
 The model is either one multinomial regression over the flows and the background (desk talk), or
 two stages (``gate_class`` in the header): a binary in-scope/desk-talk gate in front of the choice
@@ -168,16 +172,20 @@ class Shape:
     pairs: bool = True  # adjacent word pairs as well as words
     short_sizes: tuple[int, ...] = SHORT_SIZES  # also cut from a word outside a-z
     across: bool = False  # character pieces also across the space between two words
+    # each character piece weighed by its inverse document frequency in training (a piece
+    # every message has says little), the group scaled over the pieces the model knows
+    char_idf: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"char_sizes": list(self.char_sizes), "char_weight": self.char_weight,
                 "pairs": self.pairs, "short_sizes": list(self.short_sizes),
-                "across": self.across}
+                "across": self.across, "char_idf": self.char_idf}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Shape:
         return cls(tuple(data["char_sizes"]), float(data["char_weight"]), bool(data["pairs"]),
-                   tuple(data.get("short_sizes", SHORT_SIZES)), bool(data.get("across")))
+                   tuple(data.get("short_sizes", SHORT_SIZES)), bool(data.get("across")),
+                   bool(data.get("char_idf")))
 
 
 class Featurizer:
@@ -190,6 +198,18 @@ class Featurizer:
         self.shape = shape
         self.correct = correct
         self.normaliser = Normaliser(vocabulary, remember=remember)
+        self.idf: dict[str, float] = {}  # ``Shape.char_idf``: a character piece's, from training
+
+    def fit_idf(self, texts: Iterable[str]) -> None:
+        """``idf``: each character piece's smoothed inverse document frequency in ``texts``
+        (scikit-learn's: ln((1 + n) / (1 + df)) + 1)."""
+        counts: dict[str, int] = {}
+        n = 0
+        for text in texts:
+            n += 1
+            for piece in self.groups(text)[1]:
+                counts[piece] = counts.get(piece, 0) + 1
+        self.idf = {piece: math.log((1 + n) / (1 + df)) + 1.0 for piece, df in counts.items()}
 
     def content(self, text: str) -> tuple[str, ...]:
         if self.correct:
@@ -209,7 +229,12 @@ class Featurizer:
         found, pieces = self.groups(text)
         for prefix, group, length in ((WORD, found, 1.0),
                                       (CHAR, pieces, self.shape.char_weight)):
-            if group:
+            if prefix == CHAR and self.shape.char_idf:
+                known = {piece: self.idf[piece] for piece in group if piece in self.idf}
+                norm = math.sqrt(sum(v * v for v in known.values()))
+                for feature, v in known.items():
+                    out[prefix + feature] = length * v / norm
+            elif group:
                 value = length / math.sqrt(len(group))
                 for feature in group:
                     out[prefix + feature] = value
@@ -268,6 +293,11 @@ class LinearModel:
         self.intercept = [float(b) for b in header["intercept"]]
         self.scale = float(header["scale"])
         chars, word_names, self.rows = unpack(packed)
+        # ``Shape.char_idf``: each known piece's idf squared (row 0: none), the character
+        # group's length being over them; the weights already hold each piece's idf. A list:
+        # its items are floats already, where an array's would be made on every read
+        squares = idf_squares(packed)
+        self.idf_squares = None if squares is None else squares.tolist()
         # 1-based: row 0 is no feature's, so a name the model lacks (None) filters out as falsy
         self.char_index = dict(zip(chars, range(1, len(chars) + 1), strict=True))
         self.word_index = dict(zip(word_names, range(len(chars) + 1,
@@ -299,11 +329,15 @@ class LinearModel:
         pieces_at = [*filter(None, map(self.char_index.get, pieces))]
         if not words_at and not pieces_at:  # nothing the model knows: no evidence for any class
             return dict.fromkeys(self.classes, 0.0)
-        # every feature of a group has the same value: the group's length over its square root
+        # every word has the same value: the group's length over its square root; so has
+        # every piece (times its idf, which its weights hold)
         width = len(self.classes)
         word_value = self.scale / math.sqrt(len(found_words)) if found_words else 0.0
-        char_value = (self.scale * self.featurizer.shape.char_weight / math.sqrt(len(pieces))
-                      if pieces else 0.0)
+        if self.idf_squares is None:
+            norm = math.sqrt(len(pieces))
+        else:  # over the pieces the model knows, each by its idf (the weights hold the idf)
+            norm = math.sqrt(sum(map(self.idf_squares.__getitem__, pieces_at)))
+        char_value = self.scale * self.featurizer.shape.char_weight / norm if norm else 0.0
         logits = [
             bias + word_value * w + char_value * c
             for bias, w, c in zip(self.intercept, self.rows.totals(words_at, width),
@@ -340,10 +374,12 @@ class Packed:
     blob: bytes
 
 
-def pack(header: dict[str, Any], names: list[str],
-         matrix: list[list[float]]) -> Packed:
+def pack(header: dict[str, Any], names: list[str], matrix: list[list[float]],
+         idf: dict[str, float] | None = None) -> Packed:
     """``matrix`` (one row of floats per class, one column per name ``c:...`` or ``w:...``) as
-    16-bit integers with one scale, and ``header`` completed with what reading it back needs."""
+    16-bit integers with one scale, and ``header`` completed with what reading it back needs.
+    ``idf`` (``Shape.char_idf``, by piece name without its prefix): each character piece's
+    idf, shipped squared after the weights (32-bit floats, in the order of the names)."""
     order = sorted(range(len(names)), key=lambda j: (names[j][:len(CHAR)] != CHAR, names[j]))
     chars = [names[j][len(CHAR):] for j in order if names[j].startswith(CHAR)]
     word_names = [names[j][len(WORD):] for j in order if names[j].startswith(WORD)]
@@ -359,8 +395,14 @@ def pack(header: dict[str, Any], names: list[str],
     if sys.byteorder == "big":  # pragma: no cover - the file is little-endian everywhere
         weights.byteswap()
     blob = "\n".join([*chars, *word_names]).encode("utf-8") + b"\0" + weights.tobytes()
-    return Packed({**header, "scale": scale,
-                   "features": {"chars": len(chars), "words": len(word_names)},
+    counts: dict[str, Any] = {"chars": len(chars), "words": len(word_names)}
+    if idf is not None:
+        squares = array("f", [0.0, *(idf[name] ** 2 for name in chars)])  # row 0: none
+        if sys.byteorder == "big":  # pragma: no cover
+            squares.byteswap()
+        blob += squares.tobytes()
+        counts["idf"] = True
+    return Packed({**header, "scale": scale, "features": counts,
                    "blob_sha256": hashlib.sha256(blob).hexdigest()}, blob)
 
 
@@ -370,7 +412,7 @@ def unpack(packed: Packed) -> tuple[list[str], list[str], Rows]:
     blob = packed.blob
     split = blob.index(b"\0")
     names = blob[:split].decode("utf-8").split("\n") if split else []
-    weights = memoryview(blob)[split + 1:]
+    weights = memoryview(blob)[split + 1:len(blob) - _idf_bytes(packed.header)]
     if (len(names) != counts["chars"] + counts["words"]
             or len(weights) != 2 * classes * (len(names) + 1)):
         raise ValueError("model.bin does not hold the features and weights model.json says")
@@ -378,6 +420,22 @@ def unpack(packed: Packed) -> tuple[list[str], list[str], Rows]:
     wide = bytearray(len(weights) // 2 * step)  # each 16-bit weight in a SLOT-bit slot
     wide[0::step], wide[1::step] = weights[0::2], weights[1::2]
     return names[:counts["chars"]], names[counts["chars"]:], Rows(wide, classes)
+
+
+def _idf_bytes(header: dict[str, Any]) -> int:
+    counts = header["features"]
+    return 4 * (counts["chars"] + 1) if counts.get("idf") else 0
+
+
+def idf_squares(packed: Packed) -> array[float] | None:
+    """Each character piece's idf squared, by its row (``pack``), or None: no idf shipped."""
+    size = _idf_bytes(packed.header)
+    if not size:
+        return None
+    squares = array("f", packed.blob[len(packed.blob) - size:])
+    if sys.byteorder == "big":  # pragma: no cover
+        squares.byteswap()
+    return squares
 
 
 _REMEDY = "reinstall frontdesk or run python -m bot.router.train"

@@ -1,0 +1,137 @@
+"""The router's model against the bench's TF-IDF + LR peer, by five-fold cross-validation on the
+training examples alone, in the SAME folds (no held-out set is read).
+
+    python bench/router_cv.py [--only shipped,tfidf,#0,...] [--save DIR] [--errors NAME]
+
+Systems: the shipped setting (``bot.router.train.SETTING``), the bench's TF-IDF + LR peer exactly
+as ``bench/router_bench.py`` builds it, and each of ``bot.router.train.CANDIDATES`` (``#0``...).
+Each system is trained five times (``bot.router.train.out_of_fold``: stratified, seeded, so the
+folds are the same for every system); its out-of-fold predictions of the message-like examples
+(``calibration``) are decided with bands fitted on those same predictions, as the shipped model's
+and the bench's peer's are (``fit_bands``: the router by its gate, the peer by the background
+lead, as ``bench/router_bench.py`` fits it). Printed per system: mean utility, top-1 (in scope,
+first offer right), started (in scope, started right), declined (out of scope), conf-wrong, and
+the bands' top-1 alone (``argmax``: the best flow right, whatever the band), with its difference
+to the peer per source of examples.
+
+``--errors NAME``: the in-scope classes where NAME's argmax top-1 differs most from the peer's,
+and a sample of training examples one gets right and the other wrong (training data only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.router_bench import tfidf_peer  # noqa: E402
+from bot.router.router import BACKGROUND  # noqa: E402
+from bot.router.train import (  # noqa: E402
+    CANDIDATES,
+    SETTING,
+    Setting,
+    calibration,
+    default_flows,
+    figures,
+    fit_bands,
+    out_of_fold,
+    training_examples,
+    vocabulary_of,
+)
+
+
+def systems(vocabulary: set[str]) -> dict[str, tuple[Any, bool, str]]:
+    """Name -> (how to make one, decided by a gate, what it is): the shipped setting, the
+    bench's TF-IDF peer, and ``CANDIDATES`` as ``#0``, ``#1``..."""
+    def router(setting: Setting) -> tuple[Any, bool, str]:
+        return (lambda: setting.classifier(vocabulary)), setting.gated, setting.describe()
+
+    return {"shipped": router(SETTING),
+            "tfidf": (tfidf_peer, False, "the bench's TF-IDF + LR peer"),
+            **{f"#{i}": router(setting) for i, setting in enumerate(CANDIDATES)}}
+
+
+def argmax_right(p: Any, classes: list[str], labels: list[str]) -> Any:
+    import numpy as np
+
+    bg = classes.index(BACKGROUND)
+    flows = np.asarray(p, dtype=float).copy()
+    flows[:, bg] = -1.0
+    truth = np.array([classes.index(label) for label in labels])
+    return flows.argmax(axis=1) == truth, truth != bg
+
+
+def main() -> None:
+    import numpy as np
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", default="",
+                        help="comma-separated: shipped, tfidf, #0, #1... (CANDIDATES)")
+    parser.add_argument("--save", type=Path, default=None,
+                        help="keep each system's out-of-fold predictions here (.npy)")
+    parser.add_argument("--errors", default="", help="a system to compare with the peer")
+    args = parser.parse_args()
+    examples = training_examples(default_flows())
+    vocabulary = vocabulary_of(e.text for e in examples)
+    rows = calibration(examples)
+    labels = [examples[i].label for i in rows]
+    sources = [examples[i].source for i in rows]
+    chosen = [n for n in args.only.split(",") if n] or list(systems(vocabulary))
+    unknown = set(chosen) - set(systems(vocabulary))
+    if unknown:
+        raise SystemExit(f"unknown systems: {', '.join(sorted(unknown))} "
+                         f"(known: {', '.join(systems(vocabulary))})")
+    print(f"{len(examples)} examples, {len(rows)} message-like scored; five folds, seed fixed")
+    print(f"{'':<10} {'utility':>7} {'top-1':>6} {'started':>7} {'declined':>8} "
+          f"{'conf-wr':>7} {'argmax':>6}  bands")
+    kept: dict[str, Any] = {}
+    for name in chosen:
+        make, gated, about = systems(vocabulary)[name]
+        started = time.perf_counter()
+        cached = args.save / f"{name}.npy" if args.save else None
+        if cached is not None and cached.is_file():
+            p = np.load(cached)
+            classes = sorted({e.label for e in examples})
+        else:
+            probabilities, classes = out_of_fold(examples, make)
+            p = probabilities[rows]
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                np.save(cached, p)
+        kept[name] = p
+        bands = fit_bands(p, classes, labels, gated=gated)
+        found = figures(p, classes, labels, bands)
+        right, in_scope = argmax_right(p, classes, labels)
+        print(f"{name:<10} {found['utility']:7.3f} {found['top-1']:6.3f} {found['started']:7.3f} "
+              f"{found['declined']:8.3f} {found['conf-wrong']:7.3f} "
+              f"{right[in_scope].mean():6.3f}  {bands.to_json()} "
+              f"({time.perf_counter() - started:.0f} s)\n{'':<6}{about}", flush=True)
+    if args.errors and "tfidf" in kept and args.errors in kept:
+        classes = sorted({e.label for e in examples})
+        ours, in_scope = argmax_right(kept[args.errors], classes, labels)
+        theirs, _ = argmax_right(kept["tfidf"], classes, labels)
+        by_class: Counter[str] = Counter()
+        by_source: Counter[str] = Counter()
+        for i in np.flatnonzero(in_scope & (ours != theirs)):
+            by_class[labels[i]] += 1 if ours[i] else -1
+            by_source[sources[i]] += 1 if ours[i] else -1
+        print(f"\n{args.errors} minus tfidf, argmax right, per class: "
+              + ", ".join(f"{k} {v:+d}" for k, v in by_class.most_common()))
+        print("per source: " + ", ".join(f"{k} {v:+d}" for k, v in by_source.items()))
+        texts = [examples[i].text for i in rows]
+        lost = [i for i in np.flatnonzero(in_scope & theirs & ~ours)]
+        print(f"\nright by tfidf only ({len(lost)}), a sample:")
+        for i in lost[:: max(1, len(lost) // 40)]:
+            guess = classes[int(np.argmax(np.where(
+                np.arange(len(classes)) == classes.index(BACKGROUND), -1, kept[args.errors][i])))]
+            print(f"  {labels[i]} <- {guess} | {texts[i]}")
+
+
+if __name__ == "__main__":
+    main()
