@@ -173,6 +173,23 @@ def test_a_plain_emergency_starts_without_a_menu(catalogue: Catalogue, text: str
     assert result.band == "confident" and result.situation == "emergency-or-illegal-activity"
 
 
+@pytest.mark.parametrize(("library", "text"), [
+    ("westmont", "police at the desk with a search warrant for our computers"),
+    ("jackson-county", "sheriff's deputy here with a search warrant for the computers, the "
+                       "director is at a conference"),
+])
+def test_a_warrant_being_served_at_the_desk_starts_without_a_menu(catalogue: Catalogue,
+                                                                   library: str,
+                                                                   text: str) -> None:
+    """A warrant the officer is serving now is carried out at once: the situation is started
+    without a "Did you mean", whichever of the two that page at once for a warrant it is
+    (police asking, or papers served) — a menu between them delays the page for nothing
+    (review: a retrained router put these behind one)."""
+    result = Router.from_catalogue(catalogue, library).route(text)
+    assert result.band == "confident", result
+    assert result.situation in ("law-enforcement-request", "legal-document-served"), result
+
+
 @pytest.mark.parametrize("text", [
     "officer with a search warrant",
     "cop has a search warrant",
