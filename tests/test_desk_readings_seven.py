@@ -359,3 +359,21 @@ def test_the_askers_own_card_is_still_read() -> None:
         CATALOGUE, "jackson-county", "mom wants her 9 year old's checkouts, she has his card",
         "parent-requests-child-records"))
     assert "I understood: Do they have the child's library card" in said, said[-1500:]
+
+
+# --- review 7 M5: a card number named without being held offers no card ----------------------
+
+@pytest.mark.parametrize("opening", [
+    "mom wants her 9 year old's fines, she forgot his card, oh and the card number too",
+    "mom wants her 8 year old's checkouts, she says the card number is on the fridge",
+    "mom wants her 8 year old's checkouts, she asked me to look up the card number",
+    "dad wants his 10 year old's checkouts, he had the card yesterday",
+])
+def test_a_card_named_but_not_held_never_offers_the_card(opening: str) -> None:
+    """[review 7 M5] "she forgot his card, oh and the card number too" offered "Yes, they have
+    the child's card or card number"; one "1" released at Jackson County. A card or number
+    named without a word of having it offers Not sure; the offered number withholds."""
+    lines = entering(CATALOGUE, "jackson-county", opening, "parent-requests-child-records")
+    said = _said("jackson-county", *lines)
+    assert 'Did you mean "Yes, they have the child' not in said, said[-1500:]
+    assert "you may share" not in _said("jackson-county", *lines, "1", "1").lower()

@@ -92,6 +92,10 @@ class Hit:
     taken_back: bool = False  # words beside it undo it ("his wife's card, not his own")
 
 
+# Words of having a thing now, in normalised form: an in-hand choice named without one in
+# its clause is not offered as held (``_read``).
+HOLDING = frozenset({"has", "have", "hold", "brought", "gave", "got", "with", "handed", "showed",
+                     "show", "present", "presented"})
 ARTICLES = frozenset({"a", "an", "the", "his", "her", "their"})  # "has his card" = "has the card"
 
 
@@ -734,6 +738,14 @@ class ChoiceMatcher:
                 # danger to offer (review 7 m4); ``cautious`` offers Not sure instead
                 denied = reading == DOUBTED and phrase.fact_words[0] not in NEGATIONS and (
                     said.denial_before(start, 3) is not None)
+                # a thing that must be in hand, named with no word of having it in its clause
+                # ("forgot his card, oh and the card number too", "the card number is on the
+                # fridge"): offered as Not sure, never as held (review 7 M5)
+                denied = denied or (
+                    reading == STATED and self._in_hand(phrase)
+                    and id(phrase) not in self._strong_phrases
+                    and not any(said.words[i] in HOLDING and said.clause[i] == said.clause[start]
+                                for i in range(len(said.words))))
                 found.append(Hit(phrase.choice, phrase, start, end, reading,
                                  id(phrase) in self._strong_phrases, denied))  # (_is_strong)
         kept = _without_senders(said, _outermost(found))
