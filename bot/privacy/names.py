@@ -64,7 +64,11 @@ PLACE_WORDS = frozenset({
     # an agency's initials (Mount Prospect PD), a paper (Chicago Tribune), a holiday (... Day)
     "pd", "fd", "dept", "times", "tribune", "post", "journal", "herald", "gazette", "news",
     "magazine", "day",
+    # a room or a hall of the building ("the Grant Room", "St. Charles Public Library")
+    "room", "rooms", "auditorium", "gallery", "lounge", "studio", "public",
 })
+# A room's word of another language, before its name ("salle Monet", "phòng Sen", "sala Neruda").
+ROOM_BEFORE = frozenset({"salle", "sala", "phòng", "raum", "saal", "sali", "salon", "aula"})
 # The last part of a newspaper's hyphenated name (Sun-Times, Post-Dispatch, Star-Ledger).
 _PAPER_ENDS = frozenset({"times", "post", "dispatch", "tribune", "herald", "journal", "news",
                          "gazette", "sentinel", "chronicle", "inquirer", "ledger", "telegram"})
@@ -77,11 +81,32 @@ def _paper(bare: str) -> bool:
 PLACE_PREFIXES = frozenset({"mount", "mt", "fort", "ft", "port", "new", "los", "las", "lake"})
 # "<a work> by <Name>": the name is its author, not a patron (a biography by Doris Kearns
 # Goodwin, anything by Colleen Hoover). "checked out by", "requested by" are not in this list.
+# The same in the languages of the desk: "libros de Isabel Allende", "Bücher von Cornelia
+# Funke", "les livres de ...", "the works of ...".
+_WORKS = (r"books?|novels?|biograph(?:y|ies)|memoirs?|anything|something|everything|series|"
+          r"poems|poetry|stories|mysteries|thrillers?|cookbooks?|audiobooks?|albums?|songs?|"
+          r"films?|movies?|works|libros?|novelas?|cuentos|poemas|livres?|romans?|livros?|"
+          r"libri|romanzi|bücher|buch|romane|książki|powieści|sách|truyện")
 AUTHOR_BEFORE = lazy(
-    r"\b(?:books?|novels?|biograph(?:y|ies)|memoirs?|anything|something|everything|series|"
-    r"poems|poetry|stories|mysteries|thrillers?|cookbooks?|audiobooks?|albums?|songs?|films?|"
-    r"movies?|works|written|illustrated|narrated|directed|authored|edited)\s+by\s+$",
+    rf"\b(?:(?:{_WORKS}|written|illustrated|narrated|directed|authored|edited)\s+by"
+    rf"|(?:{_WORKS})\s+(?:de|del|von|of|di|du|des|van|của))\s+$",
     re.IGNORECASE)
+# "a copy of Beloved and Sula", "copies of The Giver": the capitalised words after a copy or
+# an edition are a title (a possessive after it is someone's: "a copy of Maria's id").
+COPY_OF = lazy(
+    r"\b(?:cop(?:y|ies)|editions?|volumes?|e-?books?|audiobooks?|dvds?)\s+of\s+"
+    r"(?:[A-Z\ue000-\uf8ff][\w'’-]*\s+(?:[a-z]{1,3}\s+)?){0,5}(?:(?:and|&|or|,)\s+)?$")
+# Book talk right after a capitalised name: the name is an author or a work's subject ("the
+# Lincoln biography", "Kate DiCamillo display", "Rick Riordan sequels"), not a patron.
+WORK_AFTER = lazy(
+    r"\s+(?:biograph(?:y|ies)|autobiograph(?:y|ies)|bio|memoirs?|sequels?|prequels?|displays?|"
+    r"novels?|books|series|trilogy|collection|documentary|audiobooks?|paperbacks?|hardcovers?|"
+    r"box\s+set|read-?alikes?|fans)\b")
+# "the new Louise Penny", "her latest Grisham": a capitalised name after these is a new book
+# by its author.
+NEW_BOOK_BEFORE = lazy(
+    r"\b(?:the|a|an|her|his|their|that|this)\s+(?:new|newest|latest|next|last|first|early|"
+    r"classic|old|recent)\s+$", re.IGNORECASE)
 # "<a title> by <Name>" (it's The Kite Runner by Khaled Hosseini, "Beloved" by ...), and the
 # next author of a list ("books by Toni Morrison and Zadie Smith").
 TITLE_BY = lazy(r"(?:\b(?:The|A|An)(?:\s+[A-Z][\w'’-]*){1,5}|[\"”»])\s+by\s+$")
@@ -89,10 +114,12 @@ AUTHORS_LIST = lazy(
     r"\b(?:books?|novels?|poems|poetry|stories|works|written|illustrated|anything|something)"
     # (a listed author before is set aside as a private-use character: see redact())
     r"\s+by\s+(?:[A-Z\ue000-\uf8ff][\w.'’-]*,?\s+){1,4}(?:and|&|or)\s+$", re.IGNORECASE)
-# A weekday range in opening hours ("M–Th 9–8, F–Sa 9–5"): day abbreviations, not names (Sa, Su).
-DAY_RANGE = lazy(
-    r"\b(?:M|Mo|Mon|Tu|Tue|Tues|W|We|Wed|Th|Thu|Thur|Thurs|F|Fr|Fri|Sa|Sat|Su|Sun)\s*[–-]\s*"
-    r"(?:M|Mo|Mon|Tu|Tue|Tues|W|We|Wed|Th|Thu|Thur|Thurs|F|Fr|Fri|Sa|Sat|Su|Sun)\b")
+# A weekday range in opening hours ("M–Th 9–8, F–Sa 9–5"): day abbreviations, not names (Sa, Su);
+# and a month range ("Jan–Mar", "June-Aug"): months, not names (Jan, June).
+_DAY = r"(?:M|Mo|Mon|Tu|Tue|Tues|W|We|Wed|Th|Thu|Thur|Thurs|F|Fr|Fri|Sa|Sat|Su|Sun)"
+_MONTHS = (r"(?:Jan|January|Feb|February|Mar|March|Apr|April|May|Jun|June|Jul|July|Aug|August|"
+           r"Sep|Sept|September|Oct|October|Nov|November|Dec|December)\.?")
+DAY_RANGE = lazy(rf"\b(?:{_DAY}\s*[–-]\s*{_DAY}|{_MONTHS}\s*[–-]\s*{_MONTHS})(?![\w-])")
 # Words of Spanish, Portuguese, French, German, Italian and Polish that English never uses: a
 # note with two of them is written in that language, where a lower-case word that a list has as
 # a surname is far more often a word of the note's language (días, las, mayo) than a name.
@@ -100,13 +127,21 @@ _OTHER_LATIN = lazy(
     r"\b(?:el|en|se|los|las|que|del|una|por|para|está|esta|pero|muy|hay|fue|nada|ningún|"
     r"não|uma|com|mais|você|est|les|des|"
     r"une|pour|dans|avec|pas|und|ist|nicht|ein|eine|mit|auf|che|non|sono|della|się|nie|jest|"
-    r"czy|oraz)\b", re.IGNORECASE)
+    r"czy|oraz|"
+    # (and those a list has as a name: "la señora con su hija", "un señor con un cuchillo")
+    r"con|su|sus|quiere|quieren|tiene|hija|hijo|sin|unos|unas|ella|él|usted|"
+    r"español|inglés|francés|portugués|alemán|sind|werden|haben|sont|aux)\b", re.IGNORECASE)
+# Vietnamese words that follow a title ("ông kia", "bà này", "cô ấy"): that man, this lady, she.
+_VIETNAMESE_WORDS = frozenset({
+    "kia", "này", "đó", "ấy", "nọ", "đây", "ta", "đang", "đã", "sẽ", "có", "ở", "với", "và",
+    "là", "không", "nói", "muốn", "hỏi", "lại", "cũng", "vừa", "mới", "già", "trẻ"})
 
 
 def other_language_word(word: str) -> bool:
     """``word`` is one of the everyday words of another language in ``_OTHER_LATIN`` (está,
-    que, pour, nicht), never a name after a title ("un señor está molesto")."""
-    return _OTHER_LATIN.fullmatch(word) is not None
+    que, pour, nicht, con) or ``_VIETNAMESE_WORDS`` (kia, này), never a name after a title ("un
+    señor está molesto", "có ông kia đang bán")."""
+    return _OTHER_LATIN.fullmatch(word) is not None or word.lower() in _VIETNAMESE_WORDS
 
 
 # A Vietnamese language or people ("tiếng Anh", "người Pháp"), a weekday ("thứ Ba", "thứ Tư"):
@@ -579,7 +614,7 @@ def _evidence(token: Token, shouting_text: bool = False) -> str | None:
     if (len(token.text) <= 2 and INITIAL.match(token.text)  # (an initial: "K" or "K.")
             or len(token.text) == 1 and token.capitalised):
         return "weak"
-    if bare in PLACE_WORDS or bare in staff_words() or _paper(bare):
+    if bare in PLACE_WORDS or bare in staff_words() or _paper(bare) or bare in ROOM_BEFORE:
         return None
     bare_word = token.text[:-2] if token.text[-2:] in ("'s", "’s") else token.text  # 李伟's
     if _foreign_script(bare_word):
@@ -744,6 +779,10 @@ def find_names(text: str) -> list[tuple[int, int]]:
             kind = None
         if kind in ("proper", "initialcap") and title_case():
             kind = None
+        if (kind is None and run and token.capitalised and token.bare in _STREET_TYPES
+                and _STREET_ENDS.match(text, token.end)):
+            close(token)  # "Birch St branch", "Rose St.": a street, named after a person or not
+            continue
         if kind is None and token.bare in PARTICLES and run:
             kind = "particle"
         if (kind is None and len(run) == 1 and run[0][1] == "listed" and token.bare
@@ -765,6 +804,12 @@ def find_names(text: str) -> list[tuple[int, int]]:
         run.append((token, kind))
     close(None)
     return spans + foreign_names(text) if foreign else spans
+
+
+# After a street's abbreviated type: a word in lower case, a clause's end, not a capitalised
+# name ("Birch St branch", "on Rose St."; but "Mary St. Clair").
+_STREET_TYPES = frozenset({"st", "ave", "rd", "blvd", "street", "avenue", "road", "boulevard"})
+_STREET_ENDS = lazy(r"\.?(?:\s+[a-z]|\s*$|\s*[,;:)!?])")
 
 
 def _past_its_quote(text: str, run: list[tuple[Token, str]]) -> int:
@@ -869,7 +914,8 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
     if first.capitalised and first.bare in PLACE_PREFIXES and len(run) > 1:
         return True
     previous = re.search(r"([^\W\d_]+)\.?\s+$", before)
-    if previous and previous.group(1)[:1].isupper() and fold(previous.group(1)) in PLACE_PREFIXES:
+    if previous and (previous.group(1)[:1].isupper() and fold(previous.group(1)) in PLACE_PREFIXES
+                     or previous.group(1).lower() in ROOM_BEFORE):
         return True
     if previous and previous.group(1) == "The" and not _starts_sentence(text, previous.start(1)):
         return True  # "checked out The Bell Jar": capitalised "The" mid-sentence opens a title
@@ -879,6 +925,11 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
         return True  # "The Rose Garden room", "The Little Prince": not "The Garcias"
     if _in_quoted_title(text, first.start):
         return True  # 'Where the Crawdads Sing'
+    last = run[-1][0]
+    if last.text[-2:] not in ("'s", "’s") and (
+            NEW_BOOK_BEFORE.search(before) or COPY_OF.search(before)
+            or WORK_AFTER.match(text, last.end)):
+        return True  # the new Louise Penny, a copy of Beloved and Sula, the Lincoln biography
 
     # (each ends in "by" or a list's "and", "&", "or", then a space: the end says which to try)
     end = before.rstrip()
@@ -886,6 +937,8 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
         return False
     if end[-2:].lower() == "by":
         return bool(AUTHOR_BEFORE.search(before) or TITLE_BY.search(before))
+    if end[-1:].isalpha() and AUTHOR_BEFORE.search(before):
+        return True  # libros de Isabel Allende, Bücher von Cornelia Funke
     return (end[-3:].lower() == "and" or end[-2:].lower() == "or" or end[-1:] == "&") and bool(
         AUTHORS_LIST.search(before))
 

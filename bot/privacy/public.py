@@ -86,6 +86,13 @@ _PATRON_NOTE = lazy(
     re.IGNORECASE)
 
 
+# After a one-word listed name: a capitalised word then what a person does, or a person's doing.
+_PERSON_AFTER_ONE_WORD = lazy(
+    r"(?:\s+[A-Z][\w'’-]+)?(?:\s+(?:asked|asks|wants|wanted|said|says|told|called|came|"
+    r"needs|is\s+(?:asking|here|back|waiting|upset)|left\s+(?:his|her|their)|lost\s+(?:his|her))\b"
+    r"|['’]s\s+(?:mom|dad|mother|father|son|daughter|wife|husband|kid|card|account|fines?))")
+
+
 def _lists() -> dict[str, tuple[str, ...]]:
     return sections("public_names.txt")
 
@@ -93,7 +100,9 @@ def _lists() -> dict[str, tuple[str, ...]]:
 @cache
 def _pattern(section: str) -> re.Pattern[str]:
     names = sorted(_lists()[section], key=len, reverse=True)  # the longest form first
-    return re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+    # (not the start of a name with an apostrophe: "Dell'Acqua" is no Dell)
+    return re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, names))
+                      + r")(?![\w-]|['’](?!s\b)\w)")
 
 
 # A public office's title, capitalised, then the office holder's name.
@@ -142,7 +151,9 @@ def _a_topic(text: str, match: re.Match[str], *, person: bool, catalogue: bool) 
     if _PERSON_CUE_BEFORE.search(before):
         return False
     if not person:
-        return True
+        # a one-word holiday or maker that is a given name too ("Holi Patel asked", "Dell
+        # wants his card"): a person, when a surname or what a person does follows
+        return " " in match.group(0) or not _PERSON_AFTER_ONE_WORD.match(after)
     if _TITLE_AFTER.match(after) or _WORK_BEFORE.search(before):
         return True
     if _GIVEN_TO_BEFORE.search(before) and not _WORK_AFTER.match(after):

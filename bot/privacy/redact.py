@@ -75,6 +75,7 @@ from bot.lazyregex import LazyPattern, lazy
 from bot.privacy import wordlists
 from bot.privacy.descriptions import describe
 from bot.privacy.names import (
+    COPY_OF,
     FAMILY,
     PERSON_DOES_AFTER,
     PLACE_WORDS,
@@ -99,6 +100,7 @@ from bot.privacy.typed_names import (
     owned_given_names,
     quoted_nicknames,
     vietnamese_names,
+    vietnamese_surnames,
 )
 
 _log = logging.getLogger(__name__)
@@ -226,8 +228,11 @@ HOUSE = lazy(  # a year after from/to ("papers from 1992 are") is no house numbe
     r"(?P<cue>\b(?:at|from|on|to)\s+)(?!(?<=(?:from|..to)\s)(?:1[89]|20)\d\d\b)"
     r"(?P<place>\d{1,5}\s+(?!(?:days?|weeks?|months?|years?|"
     r"hours?|minutes?|mins?|items?|books?|copies|dvds?|times?|pm|am|o'?clock|percent|kids?|"
-    r"people|patrons?|pages?|noon|midnight|tonight|today|tomorrow|(?:mon|tues|wednes|thurs|fri|"
-    r"satur|sun)day|jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|"
+    r"people|patrons?|pages?|noon|midnight|tonight|today|tomorrow|"
+    # a time or a count read on, not a street ("free at 2 for the group", "at 400 already")
+    r"for|the|and|with|already|now|so|but|each|per|then|or|till|until|if|when|tops|max|min|"
+    r"total|left|more|less|too|plus|instead|again|yet|still|sharp|ish|signups?|registered|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|"
     r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b)[a-z][\w'-]{2,})\b",
     re.IGNORECASE)
 
@@ -247,7 +252,8 @@ STRONG_CUE = lazy(
 )
 TITLE_CUE = lazy(  # the word after a title is a name; a second one only if capitalised
     r"(?P<cue>\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|mr|mrs|ms|dr)\.?\s+)"
-    rf"(?P<words>{_WORD}(?:\s+(?![a-z]){_WORD})?)"
+    # (a Vietnamese name's given name after Van or Thi as well: "Mrs. Pham Thi An")
+    rf"(?P<words>{_WORD}(?:\s+(?![a-z]){_WORD}(?:(?<=\b(?i:van|văn|thi|thị))\s+{_WORD})?)?)"
 )
 WEAK_CUE = lazy(
     r"(?P<cue>\b(?:patron|patrons|for|about|kid|child|son|daughter|husband|wife|spouse|"
@@ -470,7 +476,13 @@ _FIELD_WORDS = frozenset({
     "spelled", "change", "changed", "changes", "wrong", "mismatch", "missing", "required",
     "format", "label", "tab", "sort", "first", "last", "only", "initial", "initials", "match",
     "matches", "differs", "different", "typo", "misspelled", "hyphenated", "legally",
-    "legal", "unknown", "n/a", "na", "none", "empty", "too", "field's", "etc"})
+    "legal", "unknown", "n/a", "na", "none", "empty", "too", "field's", "etc",
+    # past participles no inflection rule finds ("maiden name taken off her account")
+    "taken", "given", "written", "gotten", "forgotten", "chosen", "spoken", "shown", "known",
+    "stolen", "hidden", "misspelt", "spelt", "kept", "put", "left", "dropped", "read", "back"})
+
+
+_LETTER_RANGE = lazy(r"[A-Za-z][-–][A-Za-z]")  # "last name A-F": a shelf's range of names
 
 
 def _mask_name_field(match: re.Match[str]) -> str:
@@ -479,7 +491,8 @@ def _mask_name_field(match: re.Match[str]) -> str:
     an English verb or adjective is ("maiden name removed", "given name closing")."""
     word = match.group("words")
     bare = fold(word.strip("'’-"))
-    if bare in _FIELD_WORDS or bare in PRONOUNS or _ordinary_word(word) or other_language_word(
+    if _LETTER_RANGE.fullmatch(word) or bare in _FIELD_WORDS or bare in PRONOUNS or (
+            _ordinary_word(word)) or other_language_word(
             word) or not listed_name(word) and _INFLECTED.search(bare):
         return match.group(0)
     return match.group("cue") + "[name]"
@@ -585,7 +598,8 @@ def _mask_words(match: re.Match[str], *, strong: bool, ordinary: bool = False) -
             if word[-1] in "\"”'’":
                 break
             continue
-        if not bare or (bare in COMMON_WORDS and not (ordinary and bare not in PRONOUNS)):
+        if not bare or (bare in COMMON_WORDS and not (ordinary and bare not in PRONOUNS)
+                        and not _vietnamese_given(text[:word_match.start()])):
             break
         if not strong and (not word[0].isupper() or _is_acronym(word)):
             break
@@ -596,6 +610,17 @@ def _mask_words(match: re.Match[str], *, strong: bool, ordinary: bool = False) -
     if masked_end == 0:
         return match.group(0)
     return match.group("cue") + "[name]" + text[masked_end:]
+
+
+# The end of a Vietnamese surname and its middle name ("Nguyen Van ", "Pham Thi "), so the
+# given name after them is the name's last word even when it is also a word ("An").
+_VIETNAMESE_MIDDLE = lazy(r"(?:^|\s)(?P<surname>[^\W\d_]{1,7})\s+(?i:van|văn|thi|thị)\s+$")
+
+
+def _vietnamese_given(before: str) -> bool:
+    """The words of a cue's run before this one are a Vietnamese surname and Van or Thi."""
+    order = _VIETNAMESE_MIDDLE.search(before)
+    return order is not None and fold(order.group("surname")) in vietnamese_surnames()
 
 
 # Words after a rank that are no surname even where a list has them ("officer will call").
@@ -671,8 +696,9 @@ def _mask_short_last_first(match: re.Match[str]) -> str:
 
 def _mask_listed_word(match: re.Match[str]) -> str:
     """The cue's word when it is a listed name ("camera shows Hope taking")."""
-    if not listed_name(match.group("words")):
-        return match.group(0)
+    if not listed_name(match.group("words")) or COPY_OF.search(match.string, 0,
+                                                                 match.start("words")):
+        return match.group(0)  # (a title after a copy: "a copy of Beloved and Sula")
     return match.group("cue") + "[name]"
 
 
@@ -1117,6 +1143,27 @@ CATALOGUE_NUMBER = lazy(
     r"order|tracking|call\s+(?:number|no\.?|#))|PO|P\.O\.)\s*(?:#|:|no\.?|number)?\s*"
     r"|(?i:\bitems?(?:\s+(?:barcode|number|no\.?|#))?)\s*[:#]?\s*(?=[013-9]))"
     r"(?P<number>\d[\dXx-]{4,}[\dXx]|\d(?:[ -]?\d){5,})(?![\w-])")
+# A Dewey call number with its cutter ("973.932 OBA", "791.4572 SHE"; "(863 GAR)" in brackets,
+# or after a call-number or shelf cue): a shelf's address, not a phone number or a plate. A
+# plate cue before it ("plate 863 GAR") keeps it a plate.
+_CUTTER = r"\s+[A-Z]{2,4}(?![\w-])"
+CALL_NUMBER = lazy(
+    # (not a phone number's last seven digits: "call 555.0199 ASAP", "(312) 555.0199 EXT")
+    r"(?<![\w.-])(?<!plate\s)(?<!tag\s)(?<![)\d]\s)(?<!(?i:call|cell|text|tele)\s)"
+    r"(?<!(?i:phone|reach)\s)(?<!(?i:ph|cb)\s)(?<!#\s)"
+    r"(?:(?:J|YA|REF|FIC|E|B)\s+)?\d{3}\.\d{1,8}(?!\s+(?:ASAP|EXT|ONLY|PLS|PM|AM)\b)"
+    + _CUTTER
+    + r"|(?<=\()\d{3}" + _CUTTER + r"(?=\))"
+    + r"|(?P<cue>\b(?i:call\s+(?:number|no\.?)|shelved\s+(?:at|in))\s+)(?P<cued>\d{3}"
+    + _CUTTER + ")")
+
+
+def _call_number(match: re.Match[str], set_aside: Callable[[str], str]) -> str:
+    if match.group("cued"):
+        return match.group("cue") + set_aside(match.group("cued"))
+    return set_aside(match.group(0))
+
+
 _SET_ASIDE = 0xE000  # private-use characters: no rule matches them
 
 
@@ -1271,10 +1318,16 @@ def _redact_all(text: str) -> str:
     kept: list[str] = []
 
     def set_aside(match: re.Match[str]) -> str:
-        kept.append(match.group("number"))
-        return match.group("cue") + chr(_SET_ASIDE + len(kept) - 1)
+        return match.group("cue") + set_aside_all(match.group("number"))
 
-    text = _sub(CATALOGUE_NUMBER, set_aside, text, _Has.of(text))
+    def set_aside_all(words: str) -> str:
+        kept.append(words)
+        return chr(_SET_ASIDE + len(kept) - 1)
+
+    has = _Has.of(text)
+    text = _sub(CATALOGUE_NUMBER, set_aside, text, has)
+    if has.digit and has.capital:  # (a call number's class and its cutter's capitals)
+        text = CALL_NUMBER.sub(lambda match: _call_number(match, set_aside_all), text)
     for start, end in sorted(public_spans(text), reverse=True):  # Stephen King books
         kept.append(text[start:end])
         text = text[:start] + chr(_SET_ASIDE + len(kept) - 1) + text[end:]
@@ -1382,9 +1435,6 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
         masked.extend(text[start:end] for start, end in found)
         return _mask_spans(text, found, "[name]")
 
-    # (before a cue takes "Nguyen Van" of "patron Nguyen Van An" as two capitalised words and
-    # leaves the given name, "An", that the Vietnamese order says is one)
-    text = spans(text, vietnamese_names(text, word_given_only=True))
     text = sub(SPELLED_OUT, _mask_spelled, text)
     text = spans(text, dotted_initials(text))  # (before a cue takes "K" of "for K.L.")
     text = sub(STRONG_CUE, lambda m: _mask_words(m, strong=True), text)

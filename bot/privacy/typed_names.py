@@ -238,25 +238,22 @@ VIETNAMESE_NAME = lazy(
     r"(?:\s+(?P<second>[^\W\d_]{1,7}))?(?![\w'’-])")
 
 
-def vietnamese_names(text: str, *, word_given_only: bool = False) -> list[tuple[int, int]]:
+def vietnamese_names(text: str) -> list[tuple[int, int]]:
     """``le van thanh``: a Vietnamese surname (``more_names.txt``), Van or Thi, and the given
     name after them, with a second given name that is no word of staff's or English's
-    ("nguyen thi minh khai"; not "... thanh asked"). ``word_given_only``: only the names whose
-    given name is also an English word ("Nguyen Van An"), which the redactor looks for before
-    its cue for capitalised words takes "Nguyen Van" and stops at "An"."""
+    ("nguyen thi minh khai"; not "... thanh asked"). (A cue for capitalised words takes the
+    whole name itself: see ``redact._mask_words``.)"""
     lowered = text.lower()
     if not any(middle in lowered for middle in ("van", "thi", "văn", "thị")):
         return []  # (nearly every note)
     spans = []
     for match in VIETNAMESE_NAME.finditer(text):
-        if fold(match.group("surname")) not in _vietnamese_surnames():
+        if fold(match.group("surname")) not in vietnamese_surnames():
             continue
         given = match.group("given")
         word = fold(given) in FUNCTION_WORDS
         if word and not (  # "An", "nguyen van an wants": a name; "nguyen van an hour": a word
                 given[:1].isupper() or PERSON_DOES_AFTER.match(text, match.end("given"))):
-            continue
-        if word_given_only and not word:
             continue
         second = match.group("second")
         bare = fold(second or "")
@@ -269,7 +266,7 @@ def vietnamese_names(text: str, *, word_given_only: bool = False) -> list[tuple[
 
 
 @cache
-def _vietnamese_surnames() -> frozenset[str]:
+def vietnamese_surnames() -> frozenset[str]:
     return wordlists.words("more_names.txt")["vietnamese surnames"]
 
 

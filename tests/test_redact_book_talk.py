@@ -1,0 +1,101 @@
+"""Desk talk that looks like names and is none, and the names that look like desk talk.
+
+Book talk names authors and titles ("the new Louise Penny", "a copy of Beloved and Sula",
+"libros de Isabel Allende"); a shelf is read by its call number ("973.932 OBA"); rooms, makers,
+holidays, letter and month ranges and times are capitalised or numbered like a name or an
+address. Redaction must leave them as written, while the same words after a person's cue are
+still masked ("patron Dell Jones", "Holi Patel asked"). Every line here is our own, written for
+these tests (not taken from the canary sets, which the redactor is measured on).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy.redact import redact
+
+CLEAN_BOOK_TALK = [
+    # an author after "new", "latest", or before book talk, in English and other languages
+    "patron wants the new Louise Penny",
+    "is the latest Ann Cleeves on order yet",
+    "her next Tana French is due in march",
+    "the Lincoln biography is on the hold shelf",
+    "the Kate DiCamillo display needs more copies",
+    "Rick Riordan sequels are always out",
+    "the Michelle Obama memoir has 30 holds",
+    "looking for libros de Isabel Allende en español",
+    "Bücher von Cornelia Funke sind ausgeliehen",
+    "les livres de Marcel Pagnol sont au fond",
+    "the works of Zora Neale Hurston for the class",
+    "a copy of Beloved and Sula for the book club",
+    "two copies of Educated and Hillbilly Elegy came back damaged",
+    # a call number read from the spine
+    "shelve it at 973.932 OBA",
+    "the dvd is at 791.4572 SHE",
+    "spanish fiction (863 GAR) is on the second floor",
+    "call number 641.5945 BAT, cookbooks",
+    # rooms, makers, holidays
+    "the Grant Room is booked all afternoon",
+    "meeting in the Oak Room at 3",
+    "la réunion est dans la salle Monet",
+    "họp ở phòng Sen lúc 2 giờ",
+    "the sala Neruda has the projector",
+    "the Dell in the lab keeps freezing",
+    "patron asked if we lend Amazon Echo devices",
+    "the Roku in the teen room needs a reset",
+    "closed for Thanksgiving on thursday",
+    "cerrado por el Día de Acción de Gracias",
+    "Christmas hours are on the door",
+    "St. Charles Public Library sent the ILL",
+    "the Birch St branch has the copy",
+    # ranges and times
+    "holds for last name A-F are on the left shelf",
+    "new hours Jan–Mar are posted",
+    "the June-Aug calendar is at the printer",
+    "I'm free at 2 for the group",
+    "signups are at 400 already",
+    "storytime moved to 10 sharp on friday",
+    # a title of another language, then its own words (review 6 m1)
+    "hay un señor con un cuchillo en la sección de revistas",
+    "có ông kia đang bán thuốc ở mấy bàn phía sau",
+    "la señora con su hija quiere ver el historial",
+    "patron wants her maiden name taken off her account after the divorce",
+    # words that are names only after a cue
+    "hold for pickup on the cart",
+    "will you call the branch about the delivery",
+    "summer reading signups start monday",
+    "Stephen King display is running low",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN_BOOK_TALK)
+def test_book_and_desk_talk_is_unchanged(text: str) -> None:
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the same words, where a person is meant
+    ("patron Dell Jones wants his card", "patron [name] wants his card"),
+    ("Holi Patel asked about the fine", "[name] asked about the fine"),
+    ("Dell asked about her fine", "[name] asked about her fine"),
+    ("Christmas Okafor wants a new card", "[name] wants a new card"),
+    ("Brianna Dell'Acqua's card is blocked", "[name] card is blocked"),
+    ("Stephen King's books are overdue, he wants the fines waived",
+     "[name] books are overdue, he wants the fines waived"),
+    ("la señora Guadalupe Reyes quiere su historial", "la señora [name] quiere su historial"),
+    ("ông tuan asked for his hold", "ông [name] asked for his hold"),
+    ("señora lupe con su hija", "señora [name] con su hija"),
+    ("maiden name Okonkwo on the old card", "maiden name [name] on the old card"),
+    # a phone number with capitals after it is still a phone number
+    ("call 555.0199 ASAP", "call [phone] ASAP"),
+    ("ph 555.0199 ABC", "ph [phone] ABC"),
+    ("(312) 555.0199 MON", "[phone] MON"),
+    ("his plate is 863 GAR", "his plate is [plate]"),
+    # a street after "at" is still an address
+    ("she lives at 14 maple", "she lives at [address]"),
+    # a Vietnamese name whose given name is a word, after a cue for capitalised words
+    ("Mrs. Pham Thi An called about the fine", "Mrs. [name] called about the fine"),
+    ("patron Nguyen Van An wants her holds", "patron [name] wants her holds"),
+])
+def test_the_same_words_naming_a_person_are_masked(text: str, expected: str) -> None:
+    assert redact(text) == expected
