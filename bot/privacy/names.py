@@ -978,7 +978,7 @@ def _ends_a_name(text: str, token: Token, run: list[tuple[Token, str]]) -> bool:
 
 
 @cache
-def _desk_nouns() -> frozenset[str]:
+def desk_nouns() -> frozenset[str]:
     """Everyday desk words after a given name that make the pair no name (``typed_names.txt``)."""
     return wordlists.words("typed_names.txt")["desk nouns"]
 
@@ -1009,7 +1009,7 @@ def _is_name(run: list[tuple[Token, str]], text: str) -> bool:
     named = sum(k in ("strong", "weak", "listed") and not INITIAL.match(t.text)
                 for t, k in run)
     if kinds[:2] == ["listed", "unknown"]:  # jane doe; not "grace period", "print server logs"
-        if run[1][0].bare in _desk_nouns():  # christian fiction, sunny afternoon
+        if run[1][0].bare in desk_nouns():  # christian fiction, sunny afternoon
             return False
         return run[0][0].bare in name_lists()[0] and (  # (what a person does: jane doe wants)
             run[0][0].bare not in english_names()

@@ -77,10 +77,12 @@ from bot.privacy.descriptions import describe
 from bot.privacy.names import (
     COPY_OF,
     FAMILY,
+    PARTICLES,
     PERSON_DOES_AFTER,
     PLACE_WORDS,
     before_person_verb,
     beside_a_name,
+    desk_nouns,
     english_names,
     find_names,
     fold,
@@ -96,6 +98,9 @@ from bot.privacy.names import (
 from bot.privacy.public import CAPITAL, public_spans
 from bot.privacy.typed_names import (
     dotted_initials,
+    family_plurals,
+    initials_from_a_group,
+    korean_names,
     opening_given_names,
     owned_given_names,
     quoted_nicknames,
@@ -238,6 +243,9 @@ HOUSE = lazy(  # a year after from/to ("papers from 1992 are") is no house numbe
 
 # --- names ---------------------------------------------------------------------------------
 _WORD = r"[^\W\d_][\w'’-]*"  # any script's letters (Nguyễn, Zoë), then letters or marks
+_KIN_ABROAD = (r"syn|syna|synem|synowi|córka|córki|córką|córce|wnuk|wnuka|wnuczka|wnuczki|"
+               r"wiilka|wiilkiisa|wiilkeeda|wiilkayga|gabadha|gabadhiisa|gabadheeda|gabadhayda|"
+               r"hijo|hija|nieto|nieta|filho|filha|fils|fille|sohn|tochter|enkel|enkelin")
 STRONG_CUE = lazy(
     r"(?P<cue>\b(?:named|name\s+is|name\s+was|name's|name:|name\s+as|goes\s+by|signed\s+as|"
     # "full name 'Summer Day'", "name on acct is King Solomon Adeyemi"
@@ -259,7 +267,10 @@ WEAK_CUE = lazy(
     r"(?P<cue>\b(?:patron|patrons|for|about|kid|child|son|daughter|husband|wife|spouse|"
     r"boyfriend|girlfriend|partner|mom|mother|dad|father|brother|sister|tenant|employee|"
     r"client|user|customer|guy|lady|man|woman|called|officer|detective|agent|"
-    r"Patron|For|About|Officer|Detective|Agent)\s*,?\s+)"
+    r"Patron|For|About|Officer|Detective|Agent|"
+    # a son or a daughter in the languages of the desk ("matka syna Bartosz", "córki Zuzanna",
+    # "hooyada wiilkeeda Hodan", "su hija Valentina")
+    rf"{_KIN_ABROAD})\s*,?\s+)"
     rf"(?P<words>(?![a-z]){_WORD}(?:\s+(?![a-z]){_WORD}){{0,2}})"  # capitalised words only
 )
 
@@ -305,7 +316,12 @@ PERSON_CUE = lazy(
     r"reservation|request|hotspot|laptop|device)(?:['’]s|['’]re|\s+(?:is|are|was|were|"
     r"should\s+be))?\s+(?:(?:all|still|listed|filed|probably|maybe)\s+)?under|belongs\s+to)|"
     r"(?:checked\s+out|renewed|returned|requested|reserved|borrowed|placed|picked\s+up|"
-    r"dropped\s+off|brought\s+in|signed\s+up)\s+by|(?:on\s+)?holds?\s+(?:for|under)|"
+    r"dropped\s+off|brought\s+in|signed\s+up)\s+by|"
+    # a hold, or something picked up, for someone: a person follows ("holds for dawn", "picking
+    # up for mark"), unless the desk's own words do ("hold for pickup", "holds for christian
+    # fiction": see ``cued_given_names``)
+    r"(?P<held>(?:on\s+)?holds?\s+(?:for|under)|pick(?:s|ed|ing)?\s+(?:it\s+|them\s+)?up\s+for|"
+    r"pickups?\s+for|lil)|"
     r"(?:hold|save|keep|pull|set)\s+(?:it|them|this|that|these|those|one)\s+(?:aside\s+)?for|"
     r"(?:card|account|acct|fines?)\s+(?:for|of|under)|patron|cardholder|borrower|"
     r"pt|told|helped|paged|texted|emailed|warned|banned|"
@@ -370,6 +386,8 @@ def cued_given_names(text: str) -> list[tuple[int, int]]:
         person = match.group("person") is not None
         if bare in COMMON_WORDS or bare in PLACE_WORDS:  # will, may; lane, park
             found = person and (does or rest)
+        elif match.group("held"):  # holds for dawn; not "holds for christian fiction"
+            found = not _desk_noun_after(text, end) or does
         elif bare in plain:
             found = True
         elif person:
@@ -379,6 +397,17 @@ def cued_given_names(text: str) -> list[tuple[int, int]]:
         if found:
             spans.append((match.start("word"), match.end("rest") if rest else end))
     return spans
+
+
+# A desk word after a given name that is also a word: that word, not a person ("christian
+# fiction", "grace period").
+_NEXT_WORD = lazy(r"\s+([a-z]+)\b")
+
+
+def _desk_noun_after(text: str, end: int) -> bool:
+    following = _NEXT_WORD.match(text, end)
+    return following is not None and (following.group(1) in desk_nouns()
+                                      or following.group(1) in ("period", "note", "slip"))
 
 
 # A given name in lower case joined to a masked one ("holds for [name] and mark are ready",
@@ -503,12 +532,13 @@ def _mask_name_field(match: re.Match[str]) -> str:
 # too, typed without their accents: ong, ba, co, chi, anh, don.)
 FOREIGN_TITLE = lazy(
     r"(?P<cue>\b(?:señora|senora|señor|senor|señorita|senorita|sra|srta|doña|pani|panna|ông|"
-    r"bà|cô|chị|bác|frau|herr|madame|mme|monsieur|signora|signor|tía|tío)\.?\s+)"
+    rf"bà|cô|chị|bác|frau|herr|madame|mme|monsieur|signora|signor|tía|tío|{_KIN_ABROAD})\.?\s+)"
     r"(?P<words>[a-zà-ỹ][\w'’-]+)(?![\w'’-])",
     re.IGNORECASE)
 # Each title in ASCII holds one of these; the others are not ASCII (see ``_mask_names``).
 _FOREIGN_TITLE_WORDS = ("sen", "sra", "srta", "pani", "panna", "frau", "herr", "madame", "mme",
-                        "monsieur", "signor")
+                        "monsieur", "signor", "syn", "wnu", "wiil", "gabadh", "hij", "niet",
+                        "filh", "fil", "sohn", "tochter", "enkel")
 
 
 def _mask_foreign_title(match: re.Match[str]) -> str:
@@ -516,9 +546,9 @@ def _mask_foreign_title(match: re.Match[str]) -> str:
     bare = fold(word)
     first, last = name_lists()
     plain, worded = given_names()
-    if bare in PRONOUNS or bare in COMMON_WORDS or _ordinary_word(word) or other_language_word(
-            word):
-        return match.group(0)  # "un señor está molesto"
+    if bare in PRONOUNS or bare in COMMON_WORDS or bare in PARTICLES or _ordinary_word(
+            word) or other_language_word(word):
+        return match.group(0)  # "un señor está molesto", "la hija de la vecina"
     if bare in plain or bare in last or bare in first:
         return match.group("cue") + "[name]"
     return match.group(0)
@@ -792,9 +822,15 @@ LOGIN_SHAPE = lazy(
 
 
 def _mask_login_shape(match: re.Match[str]) -> str:
-    """A login has a number or a capital inside (owl_lover_3, DarkWolf_x); words joined by
-    underscores and nothing else are a program's name for something (channel_not_found)."""
-    return "[handle]" if re.search(r"\d|[a-z][A-Z]", match.group(0)) else match.group(0)
+    """A login has a number or a capital inside (owl_lover_3, DarkWolf_x) or a given name
+    (booklover_jane); other words joined by underscores and nothing else are a program's name
+    for something (channel_not_found)."""
+    login = match.group(0)
+    parts = re.split(r"[._]", login)
+    if re.search(r"\d|[a-z][A-Z]", login) or len(parts) == 2 and any(
+            listed_name(part, first_only=True) and not _ordinary_word(part) for part in parts):
+        return "[handle]"  # (or a given name and a word: booklover_jane, jane_reads)
+    return login
 
 
 # The word after an account cue is the account's login, whatever it looks like, when the cue
@@ -905,11 +941,29 @@ _DATE = (
     r")"
 )
 FULL_DATE = lazy(rf"(?<![\w/.-]){_DATE}(?![\w/-])", re.IGNORECASE)
+# A date said in words, as staff type what a patron says aloud ("nineteen ninety one, may 4",
+# "march third, nineteen eighty seven", "two thousand and nine").
+_UNIT_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEEN_WORD = (r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
+              r"nineteen)")
+_TENS_WORD = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_SPOKEN_YEAR = (
+    rf"(?:(?:nineteen|twenty)[\s-]+(?:oh[\s-]+{_UNIT_WORD}|{_TEEN_WORD}|{_TENS_WORD}"
+    rf"(?:[\s-]+{_UNIT_WORD})?|hundred)"
+    rf"|two\s+thousand(?:\s+and)?(?:[\s-]+(?:{_TEEN_WORD}|{_UNIT_WORD}|twenty(?:[\s-]+{_UNIT_WORD})?))?)")
+_SPOKEN_DAY = (
+    r"(?:\d{1,2}(?:st|nd|rd|th)?|(?:twenty|thirty)?[\s-]*(?:first|second|third|fourth|fifth|"
+    r"sixth|seventh|eighth|ninth)|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|"
+    r"sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)")
+_SPOKEN_DATE = (
+    rf"{_SPOKEN_YEAR}(?:,?\s+{_MONTH}\s+{_SPOKEN_DAY}(?![\w]))?"
+    rf"|{_MONTH}\s+(?:the\s+)?{_SPOKEN_DAY},?\s+{_SPOKEN_YEAR}")
 BIRTH_CUE = lazy(
     r"(?P<cue>\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|bday|born(?:\s+on|\s+in)?"
     r"|b\.)\s*(?:is|was|of|as|:|-)?\s*)"
     # "march 3rd, '77": a month and a day, then maybe a year in any form
-    rf"(?P<date>{_DATE}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+['’]?\d\d(?:\d\d)?)?"
+    rf"(?P<date>{_SPOKEN_DATE}|{_DATE}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
+    rf"(?:,?\s+['’]?\d\d(?:\d\d)?)?|{_MONTH}\s+(?:the\s+)?{_SPOKEN_DAY}"
     r"|(?:19|20)\d\d)(?![\w/-])",
     re.IGNORECASE,
 )
@@ -985,6 +1039,14 @@ _STREET_TYPE = (r"(?i:street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|la
                 r"freeway|fwy|loop|run|point|pt|ridge|rdg|route|rte|turnpike|tpke)\.?")
 STREET_TYPE = lazy(_STREET_TYPE)
 ZIP = lazy(r"\d{5}(?:-\d{4})?")
+# A house number, a street's name and its type, then the clause's end: an address however the
+# parser labels the words around it ("dawn, 12 elm st, is asking", where it read "is" as the
+# street's type).
+STREET_SHAPE = lazy(
+    r"(?<![\w.,-])\d{1,6}[A-Za-z]?\s+(?:[NSEWnsew]\.?\s+)?"
+    r"(?:(?!(?i:copies|books|items|dvds|people|kids|of|the|and|for|to|at|in|on|is|was|are|"
+    r"by|from|with|near|off)\b)[A-Za-z][\w'’-]*\s+){1,3}"
+    rf"{_STREET_TYPE}(?=\s*[,;)]|\s*$|\s+-\s)")
 # A number right after one of these numbers that thing, not a house ("route 9 bus stop").
 NUMBERED_THING = lazy(
     r"\b(?i:route|rte|bus|line|highway|hwy|interstate|exit|gate|room|rm|aisle|shelf|pc|"
@@ -1176,7 +1238,7 @@ WITHHELD = "[text withheld]"  # what is kept of a text redaction failed on
 # it lacks after each; tests/test_redact_gates.py proves each list with the rule's own matches.
 _DIGIT = lazy(r"\d")  # (any script's digits, as the rules' \d)
 _NEEDS_A_DIGIT = frozenset({
-    IPV4, TAGGED_HANDLE, BIRTH_CUE, FULL_DATE, RURAL_ROAD, ABROAD_ADDRESS, UNIT, HOUSE,
+    IPV4, TAGGED_HANDLE, FULL_DATE, RURAL_ROAD, ABROAD_ADDRESS, UNIT, HOUSE,
     PARTIAL_ABROAD, SSN, PHONE, PLATE_CUE, PLATE, CARD, CARD_CUE, ID_CUE, CATALOGUE_NUMBER,
     AGE_UNIT, AGE_CUE, AGE_SAID})
 _NEEDS_A_CAPITAL = frozenset({  # a letter other than a-z (a capital, or a letter of any script)
@@ -1389,6 +1451,8 @@ def _redact(text: str) -> str:
     text = _sub(RURAL_ROAD, "[address]", text, has)
     if has.digit or _holds(text, ("box",)):  # (a street has its number, a PO box its word)
         text = _mask_spans(text, _address_spans(text), "[address]")
+    if has.digit:
+        text = STREET_SHAPE.sub("[address]", text)
     text = _sub(ABROAD_ADDRESS, "[address]", text, has)
     text = _sub(LIVES_ON, lambda m: m.group("cue") + "[address]", text, has)
     text = _sub(UNIT, "[address]", text, has)
@@ -1450,7 +1514,8 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     text = spans(text, cued_given_names(text))
     text = spans(text, possessive_accounts(text))
     # (before a list takes "jen'd" whole, or 'lucas "moose' without its closing quote)
-    text = spans(text, owned_given_names(text) + quoted_nicknames(text) + vietnamese_names(text))
+    text = spans(text, owned_given_names(text) + quoted_nicknames(text) + vietnamese_names(text)
+                 + korean_names(text) + initials_from_a_group(text) + family_plurals(text))
     text = sub(INITIALS_SURNAME, _mask_initials_surname, text)
     text = sub(FIRST_INITIAL, _mask_first_initial, text)
     text = sub(SHORT_LAST_FIRST, _mask_short_last_first, text)

@@ -59,6 +59,8 @@ _PERSON_NOUN = (r"(?:kid|boy|girl|teen|tween|lady|man|woman|guy|gentleman|patron
 WHO_AFTER = lazy(
     r"\s*[,(]\s*(?:(?:the|a|an|that|this|our|my|your|his|her|their)\s+(?:[a-z]+\s+){0,2}?"
     rf"{_PERSON_NOUN}|who)\b")
+# ... or what identifies them, masked already ("dawn, [address], is asking", "rose ([phone])").
+IDENTIFIER_AFTER = lazy(r"\s*[,(]\s*\[(?:address|phone|email|dob|age|card|handle)\]")
 # ... or described after it without a comma ("kev the kid in the red hat said", "mark the tall
 # guy asked"): a given name that is also a word asks for the doing after (DOES_SOON).
 DESCRIBED_AFTER = lazy(rf"\s+(?:the|that|this)\s+(?:[a-z]+\s+){{0,2}}?{_PERSON_NOUN}\b")
@@ -162,9 +164,12 @@ def opening_given_names(text: str) -> list[tuple[int, int]]:
 def _acts(text: str, end: int, kind: str, tail: str | None = None,
           initial: bool = False) -> bool:
     """What follows ``text[:end]`` says that the given name of ``kind`` before it is a person."""
-    if kind == "staff":
-        return not tail and bool(PAST_HUMAN_DOES.match(text, end))
-    if HUMAN_DOES.match(text, end) or WHO_AFTER.match(text, end):
+    if kind == "staff":  # "summer, the girl with the backpack": not "summer, the season"
+        who = WHO_AFTER.match(text, end)
+        return not tail and bool(PAST_HUMAN_DOES.match(text, end)
+                                 or who and not who.group(0).endswith("who"))
+    if HUMAN_DOES.match(text, end) or WHO_AFTER.match(text, end) or (
+            not tail and IDENTIFIER_AFTER.match(text, end)):
         return True
     described = None if tail else DESCRIBED_AFTER.match(text, end)
     if described and (kind == "plain" or DOES_SOON.match(text, described.end())):
@@ -268,6 +273,96 @@ def vietnamese_names(text: str) -> list[tuple[int, int]]:
 @cache
 def vietnamese_surnames() -> frozenset[str]:
     return wordlists.words("more_names.txt")["vietnamese surnames"]
+
+
+# A Korean name in its order, romanised: a surname, then a given name of two syllables joined
+# by a hyphen ("park ji-hoon", "Kim So-yeon", "lee min-seo's mom").
+KOREAN_NAME = lazy(
+    r"(?<![\w'’-])(?P<surname>[A-Za-z]{1,5})\s+(?P<given>[A-Za-z][a-z]{0,4}-[a-z]{1,5})"
+    r"(?:['’]s)?(?![\w'’-])")
+
+
+def korean_names(text: str) -> list[tuple[int, int]]:
+    """``park ji-hoon``: a Korean surname (``more_names.txt``) and a hyphenated given name whose
+    syllables are no English word ("park well-lit" is no name)."""
+    if "-" not in text:
+        return []  # (nearly every note)
+    spans = []
+    for match in KOREAN_NAME.finditer(text):
+        if fold(match.group("surname")) not in _korean_surnames():
+            continue
+        syllables = fold(match.group("given")).split("-")
+        if any(s in ordinary_words() or s in staff_words() for s in syllables if len(s) > 2):
+            continue
+        spans.append(match.span())
+    return spans
+
+
+@cache
+def _korean_surnames() -> frozenset[str]:
+    return wordlists.words("more_names.txt")["korean surnames"]
+
+
+# A family by its surname in the plural ("the Hendersons' fines", "the Garcias are here"), with
+# a possessive or what people do after it; not a work or a band ("the Simpsons dvds").
+FAMILY_PLURAL = lazy(
+    r"\b(?:[Tt]he|[Bb]oth)\s+(?P<word>[A-Z][a-z]+?(?:es|s))(?P<own>['’])?(?![\w'’-])")
+_FAMILY_DOES = lazy(
+    r"\s+(?:are|were|have|had|want|wanted|asked|came|come|said|called|owe|owed|need|needed|"
+    r"left|lost|returned|borrowed|both|all|each|live|lived|moved|signed)\b")
+_FAMILY_HAS = lazy(
+    r"\s+(?:kids?|children|son|daughter|mom|dad|account|card|cards|fines?|fees?|holds?|"
+    r"address|phone|house|dog|car)\b")
+_FAMILY_ONLY_PEOPLE_DO = lazy(
+    r"\s+(?:want|wanted|asked|called|owe|owed|came\s+in|are\s+here|were\s+here|live|lived|"
+    r"moved|signed)\b")
+_WORK_WORDS = lazy(
+    r"\s+(?:dvds?|cds?|books?|episodes?|albums?|songs?|box\s+set|series|movies?|films?|show|"
+    r"seasons?|records?|vinyl|comics?|collection|display)\b")
+
+
+def family_plurals(text: str) -> list[tuple[int, int]]:
+    """``the Hendersons' fines``: a listed surname (no English word) in the plural, owning
+    something or doing something, is a family's name."""
+    if "he " not in text and "oth " not in text:
+        return []
+    spans = []
+    surnames = name_lists()[1]
+    for match in FAMILY_PLURAL.finditer(text):
+        word = fold(match.group("word"))
+        stems = [word[:-1]] + ([word[:-2]] if word.endswith("es") else [])
+        listed = [stem for stem in stems if stem in surnames and stem not in ordinary_words()
+                  and stem not in PLACE_WORDS]
+        if not listed:
+            continue
+        after = match.end()
+        if _WORK_WORDS.match(text, after):
+            continue
+        if any(stem not in english_names() for stem in listed):  # the Hendersons, the Garcias
+            found = match.group("own") or _FAMILY_DOES.match(text, after)
+        else:  # a surname that is a word too (the Smiths, the Browns): what only people have or do
+            found = (_FAMILY_HAS.match(text, after) if match.group("own")
+                     else _FAMILY_ONLY_PEOPLE_DO.match(text, after))
+        if found:
+            spans.append(match.span("word"))
+    return spans
+
+
+# Initials in capitals, then the group the person comes from ("JT from the teen group", "MK
+# from the homework club").
+INITIALS_FROM_GROUP = lazy(
+    r"(?<![\w.’'-])(?P<initials>[A-Z]{2,3})(?=\s+from\s+(?:the\s+|our\s+|that\s+)?"
+    r"(?:[\w'’-]+\s+){0,2}(?:group|club|program|class|crew|team|circle|league|troop|camp)\b)")
+
+
+def initials_from_a_group(text: str) -> list[tuple[int, int]]:
+    """``JT from the teen group``: a person's initials, unless the letters are a staff word or
+    an abbreviation (``PD from the county task team``)."""
+    if "from" not in text:
+        return []
+    return [match.span() for match in INITIALS_FROM_GROUP.finditer(text)
+            if fold(match.group("initials")) not in staff_words()
+            and fold(".".join(match.group("initials")) + ".") not in _abbreviations()]
 
 
 def dotted_initials(text: str) -> list[tuple[int, int]]:
