@@ -30,6 +30,7 @@ from bot.privacy.redact import redact
     ("dawn, 12 elm st, is asking about her fines", "[name], [address], is asking about her fines"),
     ("summer, the girl with the purple backpack, left her phone",
      "[name], the girl with [description], left her phone"),
+    ("rose, 22 pine ave, wants the hold moved", "[name], [address], wants the hold moved"),
     # a Korean name in its order
     ("park ji-hoon's mom wants his checkout list", "[name] mom wants his checkout list"),
     ("Kim So-yeon left her card", "[name] left her card"),

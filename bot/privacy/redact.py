@@ -274,6 +274,12 @@ WEAK_CUE = lazy(
     rf"(?P<words>(?![a-z]){_WORD}(?:\s+(?![a-z]){_WORD}){{0,2}})"  # capitalised words only
 )
 
+# A work about someone ("a book about Malala", "the documentary on Ruth Bader Ginsburg"): the
+# person is its subject, not a patron.
+ABOUT_A_WORK = lazy(
+    r"\b(?:books?|biograph(?:y|ies)|novels?|documentar(?:y|ies)|poems?|stories|story|films?|"
+    r"movies?|dvds?|something|anything|everything|display)\s+(?:about|on)\s+$",
+    re.IGNORECASE)
 # "mother of Will Tran", "wife of April May": capitalised words after a relation and "of" are
 # a name even when they are also ordinary words.
 RELATION_OF = lazy(
@@ -1120,7 +1126,9 @@ def _address_spans(text: str) -> list[tuple[int, int]]:
             continue
         end = start + len(word)
         cursor = end
-        if label in _ADDRESS_LABELS and (run or label in ("AddressNumber", "USPSBoxType")):
+        if label in ("PlaceName", "StateName") and _ordinary_word(word.strip(",.")):
+            close()  # "rose, 22 pine ave, wants her hold": the clause goes on, no town
+        elif label in _ADDRESS_LABELS and (run or label in ("AddressNumber", "USPSBoxType")):
             run.append((start, end, label))
         else:
             close()
@@ -1503,7 +1511,8 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     text = spans(text, dotted_initials(text))  # (before a cue takes "K" of "for K.L.")
     text = sub(STRONG_CUE, lambda m: _mask_words(m, strong=True), text)
     text = sub(TITLE_CUE, lambda m: _mask_words(m, strong=True), text)
-    text = sub(WEAK_CUE, lambda m: _mask_words(m, strong=False), text)
+    text = sub(WEAK_CUE, lambda m: m.group(0) if ABOUT_A_WORK.search(m.string, 0, m.end("cue"))
+               else _mask_words(m, strong=False), text)
     text = sub(RELATION_OF, lambda m: _mask_words(m, strong=False, ordinary=True), text)
     text = sub(READ_BY, lambda m: _mask_words(m, strong=False), text)
     text = sub(RANK_CUE, _mask_rank, text)
