@@ -91,6 +91,10 @@ AUTHOR_BEFORE = lazy(
     rf"\b(?:(?:{_WORKS}|written|illustrated|narrated|directed|authored|edited)\s+by"
     rf"|(?:{_WORKS})\s+(?:de|del|von|of|di|du|des|van|của))\s+$",
     re.IGNORECASE)
+_AUTHOR_PREPOSITIONS = frozenset({"de", "del", "von", "of", "di", "du", "des", "van", "của"})
+_NEW_WORDS = frozenset({"new", "newest", "latest", "next", "last", "first", "early", "classic",
+                        "old", "recent"})
+_LIST_WORDS = frozenset({"of", "and", "or"})  # (a comma's "," is no word: see COPY_OF)
 # "a copy of Beloved and Sula", "copies of The Giver": the capitalised words after a copy or
 # an edition are a title (a possessive after it is someone's: "a copy of Maria's id").
 COPY_OF = lazy(
@@ -119,7 +123,8 @@ AUTHORS_LIST = lazy(
 _DAY = r"(?:M|Mo|Mon|Tu|Tue|Tues|W|We|Wed|Th|Thu|Thur|Thurs|F|Fr|Fri|Sa|Sat|Su|Sun)"
 _MONTHS = (r"(?:Jan|January|Feb|February|Mar|March|Apr|April|May|Jun|June|Jul|July|Aug|August|"
            r"Sep|Sept|September|Oct|October|Nov|November|Dec|December)\.?")
-DAY_RANGE = lazy(rf"\b(?:{_DAY}\s*[–-]\s*{_DAY}|{_MONTHS}\s*[–-]\s*{_MONTHS})(?![\w-])")
+DAY_RANGE = lazy(rf"\b(?=[MTWFSJAOND])(?:{_DAY}\s*[–-]\s*{_DAY}|{_MONTHS}\s*[–-]\s*{_MONTHS})"
+                 r"(?![\w-])")
 # Words of Spanish, Portuguese, French, German, Italian and Polish that English never uses: a
 # note with two of them is written in that language, where a lower-case word that a list has as
 # a surname is far more often a word of the note's language (días, las, mayo) than a name.
@@ -925,11 +930,16 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
         return True  # "The Rose Garden room", "The Little Prince": not "The Garcias"
     if _in_quoted_title(text, first.start):
         return True  # 'Where the Crawdads Sing'
-    last = run[-1][0]
-    if last.text[-2:] not in ("'s", "’s") and (
-            NEW_BOOK_BEFORE.search(before) or COPY_OF.search(before)
-            or WORK_AFTER.match(text, last.end)):
+    # (the cues below end with the word right before the run: it says which to try)
+    word_before = previous.group(1).lower() if previous else ""
+    near = before[-120:]
+    if run[-1][0].text[-2:] not in ("'s", "’s") and (
+            WORK_AFTER.match(text, run[-1][0].end)
+            or word_before in _NEW_WORDS and NEW_BOOK_BEFORE.search(near)
+            or word_before in _LIST_WORDS and COPY_OF.search(near)):
         return True  # the new Louise Penny, a copy of Beloved and Sula, the Lincoln biography
+    if word_before in _AUTHOR_PREPOSITIONS and AUTHOR_BEFORE.search(near):
+        return True  # libros de Isabel Allende, Bücher von Cornelia Funke
 
     # (each ends in "by" or a list's "and", "&", "or", then a space: the end says which to try)
     end = before.rstrip()
@@ -937,8 +947,6 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
         return False
     if end[-2:].lower() == "by":
         return bool(AUTHOR_BEFORE.search(before) or TITLE_BY.search(before))
-    if end[-1:].isalpha() and AUTHOR_BEFORE.search(before):
-        return True  # libros de Isabel Allende, Bücher von Cornelia Funke
     return (end[-3:].lower() == "and" or end[-2:].lower() == "or" or end[-1:] == "&") and bool(
         AUTHORS_LIST.search(before))
 

@@ -264,7 +264,8 @@ TITLE_CUE = lazy(  # the word after a title is a name; a second one only if capi
     rf"(?P<words>{_WORD}(?:\s+(?![a-z]){_WORD}(?:(?<=\b(?i:van|văn|thi|thị))\s+{_WORD})?)?)"
 )
 WEAK_CUE = lazy(
-    r"(?P<cue>\b(?:patron|patrons|for|about|kid|child|son|daughter|husband|wife|spouse|"
+    # (the lookahead lets the engine skip, cheaply, every word that starts no cue)
+    r"(?P<cue>\b(?=[pfakcsdhwbgmtuloPFAODne])(?:patron|patrons|for|about|kid|child|son|daughter|husband|wife|spouse|"
     r"boyfriend|girlfriend|partner|mom|mother|dad|father|brother|sister|tenant|employee|"
     r"client|user|customer|guy|lady|man|woman|called|officer|detective|agent|"
     r"Patron|For|About|Officer|Detective|Agent|"
@@ -537,14 +538,15 @@ def _mask_name_field(match: re.Match[str]) -> str:
 # "pani gosia", "ông tuan", "sra ximena"). (Not the titles that are English words or names
 # too, typed without their accents: ong, ba, co, chi, anh, don.)
 FOREIGN_TITLE = lazy(
-    r"(?P<cue>\b(?:señora|senora|señor|senor|señorita|senorita|sra|srta|doña|pani|panna|ông|"
+    r"(?P<cue>\b(?=[sdpôbcfhmtwgne])(?:señora|senora|señor|senor|señorita|senorita|sra|srta|doña|pani|panna|ông|"
     rf"bà|cô|chị|bác|frau|herr|madame|mme|monsieur|signora|signor|tía|tío|{_KIN_ABROAD})\.?\s+)"
     r"(?P<words>[a-zà-ỹ][\w'’-]+)(?![\w'’-])",
     re.IGNORECASE)
 # Each title in ASCII holds one of these; the others are not ASCII (see ``_mask_names``).
 _FOREIGN_TITLE_WORDS = ("sen", "sra", "srta", "pani", "panna", "frau", "herr", "madame", "mme",
-                        "monsieur", "signor", "syn", "wnu", "wiil", "gabadh", "hij", "niet",
-                        "filh", "fil", "sohn", "tochter", "enkel")
+                        "monsieur", "signor", "syn ", "syna", "synem", "synowi", "wnuk",
+                        "wnuczk", "wiilk", "gabadh", "hijo", "hija", "nieto", "nieta", "filho",
+                        "filha", "fils ", "fille ", "sohn", "tochter", "enkel")
 
 
 def _mask_foreign_title(match: re.Match[str]) -> str:
@@ -1218,6 +1220,7 @@ CATALOGUE_NUMBER = lazy(
 # plate cue before it ("plate 863 GAR") keeps it a plate.
 _CUTTER = r"\s+[A-Z]{2,4}(?![\w-])"
 CALL_NUMBER = lazy(
+    r"(?=[\dJYRFEBcCsS])"  # (what each of its forms starts with: skips every other word)
     # (not a phone number's last seven digits: "call 555.0199 ASAP", "(312) 555.0199 EXT")
     r"(?<![\w.-])(?<!plate\s)(?<!tag\s)(?<![)\d]\s)(?<!(?i:call|cell|text|tele)\s)"
     r"(?<!(?i:phone|reach)\s)(?<!(?i:ph|cb)\s)(?<!#\s)"
