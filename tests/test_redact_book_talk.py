@@ -1,11 +1,13 @@
 """Desk talk that looks like names and is none, and the names that look like desk talk.
 
 Book talk names authors and titles ("the new Louise Penny", "a copy of Beloved and Sula",
-"libros de Isabel Allende"); a shelf is read by its call number ("973.932 OBA"); rooms, makers,
-holidays, letter and month ranges and times are capitalised or numbered like a name or an
-address. Redaction must leave them as written, while the same words after a person's cue are
-still masked ("patron Dell Jones", "Holi Patel asked"). Every line here is our own, written for
-these tests (not taken from the canary sets, which the redactor is measured on).
+"libros de la autora Isabel Allende"); a shelf is read by its call number ("973.932 OBA");
+rooms, makers, holidays, letter and month ranges and times are capitalised or numbered like a
+name or an address. Redaction must leave them as written, while the same words after a
+person's cue are still masked ("patron Dell Jones", "Holi Patel asked"), and so are the words a
+patron's own loans and papers share with book talk ("Maria Lopez books are overdue", "a copy
+of Ana Ruiz license", "los libros de Sofía Ramírez": review 7 C1). Every line here is our own,
+written for these tests (not taken from the canary sets, which the redactor is measured on).
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ CLEAN_BOOK_TALK = [
     "the Kate DiCamillo display needs more copies",
     "Rick Riordan sequels are always out",
     "the Michelle Obama memoir has 30 holds",
-    "looking for libros de Isabel Allende en español",
-    "Bücher von Cornelia Funke sind ausgeliehen",
-    "les livres de Marcel Pagnol sont au fond",
-    "the works of Zora Neale Hurston for the class",
+    "looking for libros de la autora Isabel Allende",
+    "Bücher der Autorin Cornelia Funke sind ausgeliehen",
+    "des livres de l'auteur Marcel Pagnol sont au fond",
+    "poems by the poet Joy Harjo for the class",
     "a copy of Beloved and Sula for the book club",
     "two copies of Educated and Hillbilly Elegy came back damaged",
     # a famous person as the subject of a work
@@ -91,6 +93,28 @@ def test_book_and_desk_talk_is_unchanged(text: str) -> None:
     ("señora lupe con su hija", "señora [name] con su hija"),
     ("maiden name Okonkwo on the old card", "maiden name [name] on the old card"),
     ("patron called about Jane Doe's hold", "patron called about [name] hold"),
+    # book words a patron's own loans share (review 7 C1): "X books", "books of/de/von X",
+    # "a copy of X <papers>", "the new/old X card" are the patron's
+    ("Maria Lopez books are overdue, she wants to renew",
+     "[name] books are overdue, she wants to renew"),
+    ("Jane Doe books are still overdue", "[name] books are still overdue"),
+    ("the old Maria Lopez account has fines", "the old [name] account has fines"),
+    ("the new Sarah Jones card is ready for pickup", "the new [name] card is ready for pickup"),
+    ("her last Johnson card expired", "her last [name] card expired"),
+    ("made a copy of Ana Ruiz license for the file", "made a copy of [name] license for the file"),
+    ("printed 3 copies of Maria Lopez resume", "printed 3 copies of [name] resume"),
+    ("dvds of Carlos Perez are late", "dvds of [name] are late"),
+    ("anything of John Smith's on hold", "anything of [name] on hold"),
+    ("hold for Libby", "hold for [name]"),
+    ("the hold is for Natal", "the hold is for [name]"),
+    ("la mamá quiere ver los libros de Sofía Ramírez", "la mamá quiere ver los libros de [name]"),
+    ("quiere saber los libros de maria lopez", "quiere saber los libros de [name]"),
+    ("les livres de Marie Dupont sont en retard", "les livres de [name] sont en retard"),
+    ("Bücher von Anna Schmidt sind überfällig", "Bücher von [name] sind überfällig"),
+    ("el señor con su hijo carlos perez quiere renovar",
+     "el señor con su hijo [name] quiere renovar"),
+    ("la señora garcia con su hija maria quiere sus libros",
+     "la señora [name] con su hija [name] quiere sus libros"),
     # a phone number with capitals after it is still a phone number
     ("call 555.0199 ASAP", "call [phone] ASAP"),
     ("ph 555.0199 ABC", "ph [phone] ABC"),

@@ -88,29 +88,47 @@ _WORKS = (r"books?|novels?|biograph(?:y|ies)|memoirs?|anything|something|everyth
           r"films?|movies?|works|libros?|novelas?|cuentos|poemas|livres?|romans?|livros?|"
           r"libri|romanzi|bücher|buch|romane|książki|powieści|sách|truyện")
 AUTHOR_BEFORE = lazy(
-    rf"\b(?:(?:{_WORKS}|written|illustrated|narrated|directed|authored|edited)\s+by"
-    rf"|(?:{_WORKS})\s+(?:de|del|von|of|di|du|des|van|của))\s+$",
+    rf"\b(?:{_WORKS}|written|illustrated|narrated|directed|authored|edited)\s+by\s+$",
     re.IGNORECASE)
-_AUTHOR_PREPOSITIONS = frozenset({"de", "del", "von", "of", "di", "du", "des", "van", "của"})
-_NEW_WORDS = frozenset({"new", "newest", "latest", "next", "last", "first", "early", "classic",
-                        "old", "recent"})
+# "books of/de/von X" is X's books as often as X's writing (in Spanish, French, German the usual
+# way to say whose they are): an author only after a word that says so ("libros de la autora
+# Isabel Allende", "Bücher des Autors ...", "écrits par", "escritos por", "the author").
+AUTHOR_NAMED_BEFORE = lazy(
+    r"\b(?:author|writer|novelist|poet|illustrator|autor|autora|auteur|autrice|écrivain|"
+    r"escritor|escritora|schriftsteller|schriftstellerin|autorin|autors|pisarz|pisarka|"
+    r"scrittore|scrittrice|tác\s+giả|nhà\s+văn|escritos\s+por|escritas\s+por|écrits\s+par|"
+    r"geschrieben\s+von|scritti\s+da|napisane\s+przez)\s+$", re.IGNORECASE)
+# The last word of each cue of AUTHOR_NAMED_BEFORE (folded to lower case).
+_AUTHOR_WORDS = frozenset({
+    "author", "writer", "novelist", "poet", "illustrator", "autor", "autora", "auteur", "autrice",
+    "écrivain", "escritor", "escritora", "schriftsteller", "schriftstellerin", "autorin", "autors",
+    "pisarz", "pisarka", "scrittore", "scrittrice", "giả", "văn", "por", "par", "von", "da",
+    "przez"})
+_NEW_WORDS = frozenset({"new", "newest", "latest", "next"})
 _LIST_WORDS = frozenset({"of", "and", "or"})  # (a comma's "," is no word: see COPY_OF)
 # "a copy of Beloved and Sula", "copies of The Giver": the capitalised words after a copy or
 # an edition are a title (a possessive after it is someone's: "a copy of Maria's id").
 COPY_OF = lazy(
-    r"\b(?:cop(?:y|ies)|editions?|volumes?|e-?books?|audiobooks?|dvds?)\s+of\s+"
+    r"\b(?:cop(?:y|ies)|editions?)\s+of\s+"
     r"(?:[A-Z\ue000-\uf8ff][\w'’-]*\s+(?:[a-z]{1,3}\s+)?){0,5}(?:(?:and|&|or|,)\s+)?$")
+# ... but a copy of someone's papers is theirs ("a copy of Ana Ruiz license", "3 copies of
+# Maria Lopez resume"), and a new card, account or kid is a patron's ("the new Sarah Jones
+# card"): the words after the name say so.
+PAPERS_AFTER = lazy(
+    r"\s+(?:licen[cs]e|id|ids|resume|résumé|cv|card|cards|passport|lease|bill|letter|form|"
+    r"forms|records?|application|paperwork|documents?|statement|certificate|transcript|"
+    r"receipt|account|acct|fines?|fees?|holds?|kid|kids|son|daughter|mom|dad|address|phone|"
+    r"email|number|login|password|checkouts?|history|stuff|things|taxes|tax)\b")
 # Book talk right after a capitalised name: the name is an author or a work's subject ("the
 # Lincoln biography", "Kate DiCamillo display", "Rick Riordan sequels"), not a patron.
+# (only words no patron has out: "Maria Lopez books", "... series", "... novels" may be hers)
 WORK_AFTER = lazy(
-    r"\s+(?:biograph(?:y|ies)|autobiograph(?:y|ies)|bio|memoirs?|sequels?|prequels?|displays?|"
-    r"novels?|books|series|trilogy|collection|documentary|audiobooks?|paperbacks?|hardcovers?|"
-    r"box\s+set|read-?alikes?|fans)\b")
+    r"\s+(?:biograph(?:y|ies)|autobiograph(?:y|ies)|memoirs?|sequels?|prequels?|displays?|"
+    r"read-?alikes?)\b")
 # "the new Louise Penny", "her latest Grisham": a capitalised name after these is a new book
 # by its author.
 NEW_BOOK_BEFORE = lazy(
-    r"\b(?:the|a|an|her|his|their|that|this)\s+(?:new|newest|latest|next|last|first|early|"
-    r"classic|old|recent)\s+$", re.IGNORECASE)
+    r"\b(?:the|a|an|her|his|their|that|this)\s+(?:new|newest|latest|next)\s+$", re.IGNORECASE)
 # "<a title> by <Name>" (it's The Kite Runner by Khaled Hosseini, "Beloved" by ...), and the
 # next author of a list ("books by Toni Morrison and Zadie Smith").
 TITLE_BY = lazy(r"(?:\b(?:The|A|An)(?:\s+[A-Z][\w'’-]*){1,5}|[\"”»])\s+by\s+$")
@@ -132,21 +150,21 @@ _OTHER_LATIN = lazy(
     r"\b(?:el|en|se|los|las|que|del|una|por|para|está|esta|pero|muy|hay|fue|nada|ningún|"
     r"não|uma|com|mais|você|est|les|des|"
     r"une|pour|dans|avec|pas|und|ist|nicht|ein|eine|mit|auf|che|non|sono|della|się|nie|jest|"
-    r"czy|oraz|"
-    # (and those a list has as a name: "la señora con su hija", "un señor con un cuchillo")
-    r"con|su|sus|quiere|quieren|tiene|hija|hijo|sin|unos|unas|ella|él|usted|"
-    r"español|inglés|francés|portugués|alemán|sind|werden|haben|sont|aux)\b", re.IGNORECASE)
-# Vietnamese words that follow a title ("ông kia", "bà này", "cô ấy"): that man, this lady, she.
-_VIETNAMESE_WORDS = frozenset({
-    "kia", "này", "đó", "ấy", "nọ", "đây", "ta", "đang", "đã", "sẽ", "có", "ở", "với", "và",
-    "là", "không", "nói", "muốn", "hỏi", "lại", "cũng", "vừa", "mới", "già", "trẻ"})
+    r"czy|oraz)\b", re.IGNORECASE)
+# Function words of Spanish and Vietnamese that a name list has as a name (con, su; kia): in
+# lower case, after a title or anywhere, they are that word ("un señor con un cuchillo", "la
+# señora con su hija", "có ông kia đang bán"). Not counted as evidence of the note's language
+# (``_OTHER_LATIN``): a lower-case name beside them is still a name ("con su hijo carlos perez").
+FOREIGN_FUNCTION_WORDS = frozenset({
+    "con", "su", "sus", "kia", "này", "đó", "ấy", "nọ", "đây", "ta", "đang", "đã", "sẽ", "có",
+    "ở", "với", "và", "là", "không", "nói", "muốn", "hỏi", "lại", "cũng", "vừa", "mới"})
 
 
 def other_language_word(word: str) -> bool:
     """``word`` is one of the everyday words of another language in ``_OTHER_LATIN`` (está,
-    que, pour, nicht, con) or ``_VIETNAMESE_WORDS`` (kia, này), never a name after a title ("un
+    que, pour, nicht) or ``FOREIGN_FUNCTION_WORDS`` (con, kia), never a name after a title ("un
     señor está molesto", "có ông kia đang bán")."""
-    return _OTHER_LATIN.fullmatch(word) is not None or word.lower() in _VIETNAMESE_WORDS
+    return _OTHER_LATIN.fullmatch(word) is not None or word.lower() in FOREIGN_FUNCTION_WORDS
 
 
 # A Vietnamese language or people ("tiếng Anh", "người Pháp"), a weekday ("thứ Ba", "thứ Tư"):
@@ -645,8 +663,9 @@ def _evidence(token: Token, shouting_text: bool = False) -> str | None:
             # an unknown capitalised word: after a sentence's start it proves nothing alone
             return "initialcap" if token.sentence_start else "proper"
         return None
-    if listed and not ordinary and not _VIETNAMESE.search(token.text):
-        return "listed"  # (a Vietnamese word in lower case, tầng, hỏng, is no name)
+    if (listed and not ordinary and not _VIETNAMESE.search(token.text)
+            and bare not in FOREIGN_FUNCTION_WORDS):
+        return "listed"  # (a Vietnamese word in lower case, tầng, hỏng, is no name; nor "con")
     return None
 
 
@@ -933,13 +952,13 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
     # (the cues below end with the word right before the run: it says which to try)
     word_before = previous.group(1).lower() if previous else ""
     near = before[-120:]
-    if run[-1][0].text[-2:] not in ("'s", "’s") and (
-            WORK_AFTER.match(text, run[-1][0].end)
+    after_run = run[-1][0].end
+    if run[-1][0].text[-2:] not in ("'s", "’s") and not PAPERS_AFTER.match(text, after_run) and (
+            WORK_AFTER.match(text, after_run)
             or word_before in _NEW_WORDS and NEW_BOOK_BEFORE.search(near)
-            or word_before in _LIST_WORDS and COPY_OF.search(near)):
+            or word_before in _LIST_WORDS and COPY_OF.search(near)
+            or word_before in _AUTHOR_WORDS and AUTHOR_NAMED_BEFORE.search(near)):
         return True  # the new Louise Penny, a copy of Beloved and Sula, the Lincoln biography
-    if word_before in _AUTHOR_PREPOSITIONS and AUTHOR_BEFORE.search(near):
-        return True  # libros de Isabel Allende, Bücher von Cornelia Funke
 
     # (each ends in "by" or a list's "and", "&", "or", then a space: the end says which to try)
     end = before.rstrip()

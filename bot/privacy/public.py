@@ -93,6 +93,14 @@ _PERSON_AFTER_ONE_WORD = lazy(
     r"|['’]s\s+(?:mom|dad|mother|father|son|daughter|wife|husband|kid|card|account|fines?))")
 
 
+_FOR_BEFORE = lazy(r"\b(?:for|para|pour|für|dla|cho)\s+$", re.IGNORECASE)
+# ... except where a day is meant ("closed for Christmas", "hours for Thanksgiving week").
+_CLOSED_FOR_BEFORE = lazy(
+    r"\b(?:closed|closing|close|open|opening|hours|shut|cerrado|cerramos|fermé|geschlossen|"
+    r"decorations?|display|program|party|break|holiday|off)\s+(?:for|para|pour|für|dla|cho)\s+$",
+    re.IGNORECASE)
+
+
 def _lists() -> dict[str, tuple[str, ...]]:
     return sections("public_names.txt")
 
@@ -151,9 +159,12 @@ def _a_topic(text: str, match: re.Match[str], *, person: bool, catalogue: bool) 
     if _PERSON_CUE_BEFORE.search(before):
         return False
     if not person:
-        # a one-word holiday or maker that is a given name too ("Holi Patel asked", "Dell
-        # wants his card"): a person, when a surname or what a person does follows
-        return " " in match.group(0) or not _PERSON_AFTER_ONE_WORD.match(after)
+        # a one-word holiday, maker or app that is a given name too ("Holi Patel asked", "Dell
+        # wants his card", "hold for Libby"): a person, when a surname or what a person does
+        # follows, or after "for" ("borrowed on Libby", "closed for Christmas" stay: see below)
+        return " " in match.group(0) or not (
+            _PERSON_AFTER_ONE_WORD.match(after) or _FOR_BEFORE.search(before[-30:])
+            and not _CLOSED_FOR_BEFORE.search(before[-30:]))
     if _TITLE_AFTER.match(after) or _WORK_BEFORE.search(before):
         return True
     if _GIVEN_TO_BEFORE.search(before) and not _WORK_AFTER.match(after):

@@ -77,6 +77,7 @@ from bot.privacy.descriptions import describe
 from bot.privacy.names import (
     COPY_OF,
     FAMILY,
+    PAPERS_AFTER,
     PARTICLES,
     PERSON_DOES_AFTER,
     PLACE_WORDS,
@@ -734,8 +735,9 @@ def _mask_short_last_first(match: re.Match[str]) -> str:
 
 def _mask_listed_word(match: re.Match[str]) -> str:
     """The cue's word when it is a listed name ("camera shows Hope taking")."""
-    if not listed_name(match.group("words")) or COPY_OF.search(match.string, 0,
-                                                                 match.start("words")):
+    if not listed_name(match.group("words")) or COPY_OF.search(
+            match.string, 0, match.start("words")) and not PAPERS_AFTER.match(
+            match.string, match.end("words")):
         return match.group(0)  # (a title after a copy: "a copy of Beloved and Sula")
     return match.group("cue") + "[name]"
 
@@ -1047,14 +1049,14 @@ _STREET_TYPE = (r"(?i:street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|la
                 r"freeway|fwy|loop|run|point|pt|ridge|rdg|route|rte|turnpike|tpke)\.?")
 STREET_TYPE = lazy(_STREET_TYPE)
 ZIP = lazy(r"\d{5}(?:-\d{4})?")
-# A house number, a street's name and its type, then the clause's end: an address however the
-# parser labels the words around it ("dawn, 12 elm st, is asking", where it read "is" as the
-# street's type).
+# A house number, a street's name (no word of a sentence's) and its type: an address however
+# the parser labels the words around it ("dawn, 12 elm st, is asking", where it read "is" as
+# the street's type).
 STREET_SHAPE = lazy(
     r"(?<![\w.,-])\d{1,6}[A-Za-z]?\s+(?:[NSEWnsew]\.?\s+)?"
     r"(?:(?!(?i:copies|books|items|dvds|people|kids|of|the|and|for|to|at|in|on|is|was|are|"
     r"by|from|with|near|off)\b)[A-Za-z][\w'’-]*\s+){1,3}"
-    rf"{_STREET_TYPE}(?=\s*[,;)]|\s*$|\s+-\s)")
+    rf"{_STREET_TYPE}(?![\w'’-])")
 # A number right after one of these numbers that thing, not a house ("route 9 bus stop").
 NUMBERED_THING = lazy(
     r"\b(?i:route|rte|bus|line|highway|hwy|interstate|exit|gate|room|rm|aisle|shelf|pc|"
@@ -1128,7 +1130,9 @@ def _address_spans(text: str) -> list[tuple[int, int]]:
             continue
         end = start + len(word)
         cursor = end
-        if label in ("PlaceName", "StateName") and _ordinary_word(word.strip(",.")):
+        bare = fold(word.strip(",."))
+        if (label in ("PlaceName", "StateName") and word.islower() and bare not in PLACE_WORDS
+                and (bare in COMMON_WORDS or bare in ordinary_words())):
             close()  # "rose, 22 pine ave, wants her hold": the clause goes on, no town
         elif label in _ADDRESS_LABELS and (run or label in ("AddressNumber", "USPSBoxType")):
             run.append((start, end, label))
