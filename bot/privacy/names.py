@@ -633,7 +633,8 @@ def _evidence(token: Token, shouting_text: bool = False) -> str | None:
         # (most words: no initial, capital, other script or Vietnamese letter; listed or not)
         if not _listed(bare) or _ordinary(bare):
             return None
-        return None if bare in PLACE_WORDS or bare in staff_words() or _paper(bare) else "listed"
+        return None if (bare in PLACE_WORDS or bare in staff_words() or _paper(bare)
+                        or bare in ROOM_BEFORE or bare in FOREIGN_FUNCTION_WORDS) else "listed"
     if (len(token.text) <= 2 and INITIAL.match(token.text)  # (an initial: "K" or "K.")
             or len(token.text) == 1 and token.capitalised):
         return "weak"
