@@ -111,14 +111,15 @@ _LIST_WORDS = frozenset({"of", "and", "or"})  # (a comma's "," is no word: see C
 COPY_OF = lazy(
     r"\b(?:cop(?:y|ies)|editions?)\s+of\s+"
     r"(?:[A-Z\ue000-\uf8ff][\w'’-]*\s+(?:[a-z]{1,3}\s+)?){0,5}(?:(?:and|&|or|,)\s+)?$")
-# ... but a copy of someone's papers is theirs ("a copy of Ana Ruiz license", "3 copies of
-# Maria Lopez resume"), and a new card, account or kid is a patron's ("the new Sarah Jones
-# card"): the words after the name say so.
-PAPERS_AFTER = lazy(
-    r"\s+(?:licen[cs]e|id|ids|resume|résumé|cv|card|cards|passport|lease|bill|letter|form|"
-    r"forms|records?|application|paperwork|documents?|statement|certificate|transcript|"
-    r"receipt|account|acct|fines?|fees?|holds?|kid|kids|son|daughter|mom|dad|address|phone|"
-    r"email|number|login|password|checkouts?|history|stuff|things|taxes|tax)\b")
+# What follows a book's name, or its biography: the clause ends, or a verb or a preposition
+# goes on ("is in", "came back", "for her report"), not a noun ("complaint", "ID", "case").
+BOOK_SENSE_AFTER = lazy(
+    r"\s*(?:$|[,.;:!?)\-–—]|\s(?:is|isn['’]t|was|are|were|has|have|had|came|comes|arrived|"
+    r"got|gets|needs?|went|goes|sold|sells|should|will|would|can|could|just|already|still|yet|"
+    r"again|too|also|and|or|for|on|in|at|about|by|from|with|to|out|back|off|"
+    r"please|asap|"
+    # (the same in the languages of the desk: "... sind ausgeliehen", "... sont au fond")
+    r"es|está|están|son|fue|sind|ist|war|waren|sont|est|était|jest|są|en|dans|im|auf)\b)")
 # Book talk right after a capitalised name: the name is an author or a work's subject ("the
 # Lincoln biography", "Kate DiCamillo display", "Rick Riordan sequels"), not a patron.
 # (only words no patron has out: "Maria Lopez books", "... series", "... novels" may be hers)
@@ -953,12 +954,17 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
     # (the cues below end with the word right before the run: it says which to try)
     word_before = previous.group(1).lower() if previous else ""
     near = before[-120:]
+    # A book cue keeps a name only with the book's own evidence after it: a clause's end or a
+    # verb ("the new Louise Penny is in", "the Lincoln biography is on the shelf"), never a
+    # noun, which makes it a patron's thing ("the latest Maria Lopez complaint", "a copy of
+    # Maria Lopez ID", "Maria Lopez display case").
     after_run = run[-1][0].end
-    if run[-1][0].text[-2:] not in ("'s", "’s") and not PAPERS_AFTER.match(text, after_run) and (
-            WORK_AFTER.match(text, after_run)
-            or word_before in _NEW_WORDS and NEW_BOOK_BEFORE.search(near)
-            or word_before in _LIST_WORDS and COPY_OF.search(near)
-            or word_before in _AUTHOR_WORDS and AUTHOR_NAMED_BEFORE.search(near)):
+    if run[-1][0].text[-2:] not in ("'s", "’s") and (
+            (work := WORK_AFTER.match(text, after_run)) and BOOK_SENSE_AFTER.match(text, work.end())
+            or (word_before in _NEW_WORDS and NEW_BOOK_BEFORE.search(near)
+                or word_before in _LIST_WORDS and COPY_OF.search(near)
+                or word_before in _AUTHOR_WORDS and AUTHOR_NAMED_BEFORE.search(near))
+            and BOOK_SENSE_AFTER.match(text, after_run)):
         return True  # the new Louise Penny, a copy of Beloved and Sula, the Lincoln biography
 
     # (each ends in "by" or a list's "and", "&", "or", then a space: the end says which to try)

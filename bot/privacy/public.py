@@ -101,6 +101,20 @@ _CLOSED_FOR_BEFORE = lazy(
     re.IGNORECASE)
 
 
+_CAPITALISED_AFTER = lazy(r"\s+([A-Z][a-z'’-]+)")
+
+
+def _surname_after(after: str) -> bool:
+    """A listed surname follows ("Libby Hart", "Dell Jones"): the one word is a given name."""
+    from bot.privacy.names import fold, name_lists, ordinary_words
+
+    following = _CAPITALISED_AFTER.match(after)
+    if following is None:
+        return False
+    bare = fold(following.group(1).removesuffix("'s").removesuffix("’s"))
+    return bare in name_lists()[1] and bare not in ordinary_words()
+
+
 def _lists() -> dict[str, tuple[str, ...]]:
     return sections("public_names.txt")
 
@@ -163,8 +177,8 @@ def _a_topic(text: str, match: re.Match[str], *, person: bool, catalogue: bool) 
         # wants his card", "hold for Libby"): a person, when a surname or what a person does
         # follows, or after "for" ("borrowed on Libby", "closed for Christmas" stay: see below)
         return " " in match.group(0) or not (
-            _PERSON_AFTER_ONE_WORD.match(after) or _FOR_BEFORE.search(before[-30:])
-            and not _CLOSED_FOR_BEFORE.search(before[-30:]))
+            _PERSON_AFTER_ONE_WORD.match(after) or _surname_after(after)
+            or _FOR_BEFORE.search(before[-30:]) and not _CLOSED_FOR_BEFORE.search(before[-30:]))
     if _TITLE_AFTER.match(after) or _WORK_BEFORE.search(before):
         return True
     if _GIVEN_TO_BEFORE.search(before) and not _WORK_AFTER.match(after):

@@ -75,9 +75,9 @@ from bot.lazyregex import LazyPattern, lazy
 from bot.privacy import wordlists
 from bot.privacy.descriptions import describe
 from bot.privacy.names import (
+    BOOK_SENSE_AFTER,
     COPY_OF,
     FAMILY,
-    PAPERS_AFTER,
     PARTICLES,
     PERSON_DOES_AFTER,
     PLACE_WORDS,
@@ -736,7 +736,7 @@ def _mask_short_last_first(match: re.Match[str]) -> str:
 def _mask_listed_word(match: re.Match[str]) -> str:
     """The cue's word when it is a listed name ("camera shows Hope taking")."""
     if not listed_name(match.group("words")) or COPY_OF.search(
-            match.string, 0, match.start("words")) and not PAPERS_AFTER.match(
+            match.string, 0, match.start("words")) and BOOK_SENSE_AFTER.match(
             match.string, match.end("words")):
         return match.group(0)  # (a title after a copy: "a copy of Beloved and Sula")
     return match.group("cue") + "[name]"
