@@ -3,8 +3,9 @@
 A given name that is also an English word (dawn, grace, mark, lily) is masked after a hold or a
 pick-up for someone, and as a note's subject set off by who the person is or where they live;
 a Korean name in its order, a son or a daughter named in Polish, Somali or Spanish, a login
-made of a word and a given name, initials from a group, a family by its surname in the plural
-and a birth date said in words. Each has a clean look-alike kept as written ("hold for pickup",
+made of a word and a given name, initials from a group or a lower-case initial before a
+surname, a family by its surname in the plural, and a birth date said in words or without its
+year. Each has a clean look-alike kept as written ("hold for pickup",
 "holds for christian fiction", "the park re-opened", "print_queue is stuck", "birthday party").
 Every line is our own, written for these tests.
 """
@@ -52,6 +53,18 @@ from bot.privacy.redact import redact
     ("dob nineteen ninety one, may 4", "dob [dob]"),
     ("her birthday is march third nineteen eighty seven", "her birthday is [dob]"),
     ("born in two thousand and nine, per mom", "born in [dob], per mom"),
+    # a birth date without its year, in figures or day first (review 7 M4)
+    ("dob 5/4, wants a new card", "dob [dob], wants a new card"),
+    ("birthday 3/14, forgot her card", "birthday [dob], forgot her card"),
+    ("dob 05/04", "dob [dob]"),
+    ("dob: 3rd of march", "dob: [dob]"),
+    ("her birthday is 3 march", "her birthday is [dob]"),
+    # an initial in lower case before a surname (review 7 M4)
+    ("j smith wants his holds", "[name] wants his holds"),
+    ("jl smith wants his holds", "[name] wants his holds"),
+    ("k jones called about fines", "[name] called about fines"),
+    ("r okafor's card is blocked", "[name] card is blocked"),
+    ("she says her ex Brandon Coles keeps calling", "she says her ex [name] keeps calling"),
 ])
 def test_a_name_written_like_a_word_is_masked(text: str, expected: str) -> None:
     assert redact(text) == expected
@@ -83,6 +96,14 @@ CLEAN_LOOK_ALIKES = [
     "birthday party in the teen room at 4",
     "born in the spring, the kittens at the shelter display",
     "room 12 is on main st, next door",
+    "renewed 5/4 items for the book club",
+    "due 3/14, the sale copies",
+    "birthday party 3/14 in the teen room",
+    "Shakespeare's birthday 4/23 program is in the Oak Room",
+    "tv stand is broken again",
+    "ok cool was all he said",
+    "the ill request is in",
+    "a smith wants to teach a class on forging",
 ]
 
 

@@ -52,6 +52,8 @@ PARTICLES = frozenset({
 _LETTERS = r"[^\W\d_][^\W\d_\u0300-\u036f]*"  # letters, with any combining accents
 WORD = lazy(rf"{_LETTERS}(?:['’-]{_LETTERS})*(?:['’]s)?")
 INITIAL = lazy(r"^[A-Z]\.?$")
+# A room of the building, after its name ("the Grant Room", "St. Charles Public Library").
+ROOM_WORDS = frozenset({"room", "rooms", "auditorium", "gallery", "lounge", "studio", "public"})
 # A capitalised run followed by one of these names a place or an institution, not a person
 # (Jackson County, Lincoln Park, Roosevelt High School).
 PLACE_WORDS = frozenset({
@@ -64,9 +66,7 @@ PLACE_WORDS = frozenset({
     # an agency's initials (Mount Prospect PD), a paper (Chicago Tribune), a holiday (... Day)
     "pd", "fd", "dept", "times", "tribune", "post", "journal", "herald", "gazette", "news",
     "magazine", "day",
-    # a room or a hall of the building ("the Grant Room", "St. Charles Public Library")
-    "room", "rooms", "auditorium", "gallery", "lounge", "studio", "public",
-})
+}) | ROOM_WORDS
 # A room's word of another language, before its name ("salle Monet", "phòng Sen", "sala Neruda").
 ROOM_BEFORE = frozenset({"salle", "sala", "phòng", "raum", "saal", "sali", "salon", "aula"})
 # The last part of a newspaper's hyphenated name (Sun-Times, Post-Dispatch, Star-Ledger).
@@ -1001,7 +1001,8 @@ def _in_quoted_title(text: str, position: int) -> bool:
 def _ends_a_name(text: str, token: Token, run: list[tuple[Token, str]]) -> bool:
     """A capitalised word that is also an ordinary or place word ends a name when it comes
     mid-sentence straight after one and closes the clause (``Nguyễn Văn An,``)."""
-    if not (run and token.capitalised and not token.sentence_start and not token.shouting):
+    if not (run and token.capitalised and not token.sentence_start and not token.shouting
+            and token.bare not in ROOM_WORDS):  # ("in the Oak Room.": a room's name)
         return False
     if not any(kind in ("strong", "proper", "initialcap", "masked") for _, kind in run):
         return False

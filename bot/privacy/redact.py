@@ -100,6 +100,7 @@ from bot.privacy.public import CAPITAL, public_spans
 from bot.privacy.typed_names import (
     dotted_initials,
     family_plurals,
+    initials_and_surnames,
     initials_from_a_group,
     korean_names,
     opening_given_names,
@@ -974,9 +975,33 @@ BIRTH_CUE = lazy(
     # "march 3rd, '77": a month and a day, then maybe a year in any form
     rf"(?P<date>{_SPOKEN_DATE}|{_DATE}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
     rf"(?:,?\s+['’]?\d\d(?:\d\d)?)?|{_MONTH}\s+(?:the\s+)?{_SPOKEN_DAY}"
+    # a day and a month without the year, in figures or day first ("dob 5/4", "birthday 3
+    # march", "dob: 3rd of march"): half a birth date still narrows a named patron down
+    r"|\d{1,2}[/.-]\d{1,2}(?![/.-]?\d)"
+    rf"|(?:{_SPOKEN_DAY}|\d{{1,2}}(?:st|nd|rd|th|º|er)?)\s+(?:of\s+|de\s+)?{_MONTH}"
     r"|(?:19|20)\d\d)(?![\w/-])",
     re.IGNORECASE,
 )
+# A day and a month without a year after "birthday" is an event's date when the birthday is a
+# famous person's or a party's ("Shakespeare's birthday 4/23 program", "birthday party 3/14").
+_NO_YEAR = lazy(r"\d{1,2}[/.-]\d{1,2}$|(?:\d|first|second|third|fourth|fifth|sixth|seventh|"
+                r"eighth|ninth|tenth|eleventh|twelfth|teenth|tieth)\w*\s+(?:of\s+|de\s+)?"
+                r"[a-zA-Z]+\.?$")
+_EVENT_AFTER = lazy(r"\s+(?:program|programs|party|parties|celebration|event|display|storytime|"
+                    r"cake|bash|fest|festival|reading|craft)\b", re.IGNORECASE)
+
+
+def _mask_birth_date(match: re.Match[str]) -> str:
+    """The date after a birth cue, unless a day without its year is a famous person's or a
+    party's (see ``_EVENT_AFTER``)."""
+    cue, text = match.group("cue"), match.string
+    if _NO_YEAR.match(match.group("date")) and cue.lower().startswith(("birthday", "bday")) and (
+            text[: match.start()].rstrip()[-2:] in ("'s", "’s")
+            or _EVENT_AFTER.match(text, match.end())):
+        return match.group(0)
+    return cue + "[dob]"
+
+
 OLD_AFTER_YEARS = 3  # a full date at least this many years back is treated as a birth date
 
 # --- a person's age ---------------------------------------------------------------------------
@@ -1461,7 +1486,7 @@ def _redact(text: str) -> str:
     text = _sub(LOGIN_CHANGE, login(lambda m: m.group("cue") + "[handle]"), text, has)
     text = _sub(LOGIN_BEFORE_CUE, login(_mask_login_before_cue), text, has)
     text = _sub(LOGIN_BESIDE, login(lambda m: m.group("cue") + "[handle]"), text, has)
-    text = _sub(BIRTH_CUE, lambda m: m.group("cue") + "[dob]", text, has)
+    text = _sub(BIRTH_CUE, _mask_birth_date, text, has)
     text = _sub(FULL_DATE, _mask_old_date, text, has)
     text = _sub(RURAL_ROAD, "[address]", text, has)
     if has.digit or _holds(text, ("box",)):  # (a street has its number, a PO box its word)
@@ -1541,6 +1566,8 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
         text = sub(BEFORE_IDENTIFIER, _mask_before_identifier, text)
     if has.capital:  # (a person verb's words and a name's neighbours are capitalised)
         text = spans(text, before_person_verb(text))
+    # (before the lists read what is beside it: "grace [name] came" is one name)
+    text = spans(text, initials_and_surnames(text))
     text = spans(text, find_names(text))
     named = text
     text = spans(text, opening_given_names(text))

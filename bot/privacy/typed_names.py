@@ -348,6 +348,48 @@ def family_plurals(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# An initial or two in lower case, then a surname or a masked name, then what a person does
+# ("j smith wants his holds", "jl okafor called", "k [name] called"): staff's shorthand for a
+# patron, initial first.
+INITIAL_SURNAME = lazy(
+    r"(?<![\w.'’\[-])(?P<initials>[a-z]{1,2})\.?\s+(?P<surname>\[name\]|[a-z][a-z'’-]{2,})"
+    r"(?=\s)")
+
+
+_OWNED_AFTER = lazy(
+    r"\s+(?:card|account|acct|holds?|fines?|fees?|mom|dad|kid|kids|son|daughter|wife|husband|"
+    r"books|stuff|phone|email|address|history)\b")
+
+
+# Words of one or two letters that are no one's initials ("his ex Brandon", "my bf jones").
+_NO_INITIALS = frozenset({
+    "a", "i", "o", "u", "ex", "bf", "gf", "ma", "pa", "id", "ok", "tv", "pc", "mr", "ms", "dr",
+    "st", "is", "it", "in", "on", "at", "to", "of", "or", "an", "as", "be", "by", "do", "go",
+    "he", "if", "me", "no", "so", "up", "us", "we", "am", "hi", "oh", "re", "vs", "cc", "ps",
+    "pd", "fd", "da", "mc", "dj", "sr", "jr", "mrs", "aka"})
+
+
+def initials_and_surnames(text: str) -> list[tuple[int, int]]:
+    """``j smith wants``, ``k [name] called``: a listed surname (or a masked name) after a lower-
+    case initial, with what a person does or a possessive after it; the initial is no word
+    ("a", "i", "my", "dr", "of")."""
+    spans = []
+    for match in INITIAL_SURNAME.finditer(text):
+        initials, surname = match.group("initials"), match.group("surname")
+        if initials in _NO_INITIALS or fold(initials) in FUNCTION_WORDS or fold(
+                initials) in staff_words() or initials in ordinary_words():
+            continue
+        bare = fold(surname.removesuffix("'s").removesuffix("’s"))
+        if surname != "[name]" and (bare not in name_lists()[1] or bare in ordinary_words()
+                                    or bare in staff_words()):
+            continue  # (a surname that is a word too is one here: "j smith wants", not "j wants")
+        end = match.end()
+        if surname[-2:] in ("'s", "’s") or PERSON_DOES_AFTER.match(text, end) or (
+                surname == "[name]" and _OWNED_AFTER.match(text, end)):  # (its "'s" masked)
+            spans.append((match.start(), end))
+    return spans
+
+
 # Initials in capitals, then the group the person comes from ("JT from the teen group", "MK
 # from the homework club").
 INITIALS_FROM_GROUP = lazy(
