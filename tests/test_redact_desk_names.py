@@ -25,6 +25,8 @@ from bot.privacy.redact import redact
     ("holds for hope and grace are on the shelf", "holds for [name] and [name] are on the shelf"),
     ("picking up for mark, he's sick", "picking up for [name], he's sick"),
     ("pick it up for dawn tomorrow", "pick it up for [name] tomorrow"),
+    ("hold for faith green at the front", "hold for [name] at the front"),
+    ("picking up for jordan price today", "picking up for [name] today"),
     ("lil marco from the homework club is waiting for his mom",
      "[name] from the homework club is waiting for his mom"),
     # the note's subject, set off by who they are or where they live

@@ -387,7 +387,8 @@ def cued_given_names(text: str) -> list[tuple[int, int]]:
             continue
         end = match.end()
         rest = bool(match.group("rest")) and not match.group("own") and (
-            _surname_after(match.group("surname")) if match.group("surname")
+            _surname_after(match.group("surname"), held=bool(match.group("held")))
+            if match.group("surname")
             else bool(_ENDS_HERE.match(text, match.end("rest"))))  # not "for jen a book"
         does = bool(PERSON_DOES_AFTER.match(text, end)) or bool(
             match.group("message") and MESSAGED_AFTER.match(text, end))
@@ -480,10 +481,14 @@ def _under_states() -> frozenset[str]:
     return wordlists.words("typed_names.txt")["under"]
 
 
-def _surname_after(word: str) -> bool:
+def _surname_after(word: str, *, held: bool = False) -> bool:
+    """A listed surname after a given name; after a hold or a pick-up for someone, one that is
+    an English word too ("holds for faith green", "picking up for jordan price")."""
     bare = fold(word)
-    return (bare in name_lists()[1] and not _ordinary_word(word)
-            and bare not in _DETERMINERS)
+    if bare not in name_lists()[1] or bare in _DETERMINERS:
+        return False
+    return held and bare not in COMMON_WORDS and bare not in desk_nouns() or not _ordinary_word(
+        word)
 
 
 def possessive_accounts(text: str) -> list[tuple[int, int]]:
