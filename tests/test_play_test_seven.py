@@ -1,0 +1,53 @@
+"""Play-test 7 at the desk: each case starts from the clerk's own opening line, typed into the
+terminal chat, and checks what the clerk is told to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from tests.terminal_support import chat, entering
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = Catalogue.load(ROOT)
+CSAM = "cybertipline-concern"
+
+
+def _csam_answer(library: str, opening: str, *answers: str) -> str:
+    """The chat's words for ``opening`` entered as the abuse-images situation, then ``answers``
+    to what it still asks."""
+    return "\n".join(chat(CATALOGUE, library, [*entering(CATALOGUE, library, opening, CSAM),
+                                               *answers, ""]))
+
+
+# the answers: (the images show children,) no child in danger now
+@pytest.mark.parametrize(("library", "opening", "answers"), [
+    ("mount-prospect", "patron came to the desk upset, says a stranger airdropped her a pic of "
+                       "a naked kid on her phone while she was in the reading room", ["2"]),
+    ("jackson-county", "teen patron says someone sent him a nude photo of a younger kid on "
+                       "snapchat and he doesnt know what to do", ["1", "2"]),
+    ("westmont", "a mom says her son got sent naked pics of a little girl on instagram while "
+                 "he was on the library wifi", ["1", "2"]),
+    ("calumet", "woman at the desk says some guy texted her child porn, she's shaking", ["2"]),
+])
+def test_a_patron_reporting_images_sent_to_them_is_not_the_suspect(
+        library: str, opening: str, answers: list[str]) -> None:
+    """E1: the patron who received the images came for help: the answer thanks them, asks them
+    not to forward or delete it, looks out for the sender, and never treats them as the one
+    viewing it ("don't tell the person what you saw", "where the person was sitting")."""
+    said = _csam_answer(library, opening, *answers)
+    assert "reporting child abuse images sent to them" in said, said
+    assert "Thank them for telling you" in said
+    assert "not to forward, share, screenshot or delete it" in said
+    assert "sender is still in the building" in said
+    assert "Do not tell the person what you saw" not in said
+    assert "where the person was sitting" not in said
+    assert "PAGING (immediate)" in said  # the page stays: abuse images fetch a person now
+
+
+def test_images_on_a_patrons_own_laptop_are_still_the_viewer_steps() -> None:
+    said = _csam_answer("mount-prospect", "guy on his own laptop looking at child porn", "2")
+    assert "on a patron's own device: don't touch it" in said, said
+    assert "sent to them" not in said
