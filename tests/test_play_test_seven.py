@@ -41,7 +41,7 @@ def test_a_patron_reporting_images_sent_to_them_is_not_the_suspect(
     assert "reporting child abuse images sent to them" in said, said
     assert "Thank them for telling you" in said
     assert "not to forward, share, screenshot or delete it" in said
-    assert "sender is still in the building" in said
+    assert "sender may still be in the building" in said
     assert "Do not tell the person what you saw" not in said
     assert "where the person was sitting" not in said
     assert "PAGING (immediate)" in said  # the page stays: abuse images fetch a person now
