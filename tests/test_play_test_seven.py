@@ -51,3 +51,27 @@ def test_images_on_a_patrons_own_laptop_are_still_the_viewer_steps() -> None:
     said = _csam_answer("mount-prospect", "guy on his own laptop looking at child porn", "2")
     assert "on a patron's own device: don't touch it" in said, said
     assert "sent to them" not in said
+
+
+POLICE = "law-enforcement-request"
+
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("mahomet", "officer says its an emergency, a girl is missing and may be in danger, wants to "
+                "know who had her library card last. he says he doesnt have time for our "
+                "appendix form"),
+    ("mahomet", "detective says a kid could get hurt, wants the name of who had the card, "
+                "he has no time for the form"),
+    ("mount-prospect", "cop says its an emergency, someone could be killed, wants the name on "
+                       "the card, says he doesn't want to do our request form"),
+])
+def test_an_officer_with_no_time_for_the_form_is_carried_as_refusing(library: str,
+                                                                    opening: str) -> None:
+    """E3: the signed request is a condition of the emergency release; an opening that says the
+    officer has no time for it answers the question (shown, changeable), so a clerk who types
+    "1" to everything else is never told a release may go ahead."""
+    lines = entering(CATALOGUE, library, opening, POLICE)
+    said = "\n".join(chat(CATALOGUE, library, [*lines, *["1"] * 7, "quit"]))
+    assert "→ No, the officer won't sign it or put it in writing" in said, said
+    assert "may be released" not in said
+    assert "No signed request, no release" in said
