@@ -75,3 +75,34 @@ def test_an_officer_with_no_time_for_the_form_is_carried_as_refusing(library: st
     assert "→ No, the officer won't sign it or put it in writing" in said, said
     assert "may be released" not in said
     assert "No signed request, no release" in said
+
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("mount-prospect", "FBI agent at circ with a letter, says we cant tell anyone he was here, "
+                       "wants internet logs"),
+    ("westmont", "FBI agent at the desk with a letter asking about a patron, says we can't "
+                 "tell anybody he was here"),
+    ("jackson-county", "agent handed me a letter and said nobody can know he asked, wants the "
+                       "patron's checkouts"),
+])
+def test_a_letter_that_says_tell_no_one_is_offered_as_the_gag_letter(library: str,
+                                                                      opening: str) -> None:
+    """E5: the words that say to tell no one are the national security letter (or other order to
+    tell no one) the document question offers, never read as a plain agency letter; typing the
+    number offered gives the tell-no-one steps and a page now."""
+    lines = entering(CATALOGUE, library, opening, POLICE)
+    said = "\n".join(chat(CATALOGUE, library, [*lines, "quit"]))
+    assert 'Did you mean "National security letter, FISA order, or an order to tell no one"' \
+        in said, said
+    assert "A written request or letter from the agency" not in said.split("What does the")[0]
+    said = "\n".join(chat(CATALOGUE, library, [*lines, "5", "", "quit"]))
+    assert "PAGING (immediate)" in said, said
+    assert "release nothing. Pass it on today" not in said
+
+
+def test_a_plain_agency_letter_is_still_the_letter() -> None:
+    from bot.router import prefill
+    read = prefill(CATALOGUE.flow("mount-prospect", POLICE),
+                   "officer brought a letter from the department asking for a patron's address")
+    assert [(p.question, p.choice, p.suggested) for p in read if p.question == "document"] == [
+        ("document", "written-request", False)]

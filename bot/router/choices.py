@@ -473,7 +473,10 @@ class ChoiceMatcher:
         stated = [h for h in hits if h.reading == STATED]
         positive = {h.choice for h in stated if h.phrase.fact_words[0] not in NEGATIONS}
         if positive:
-            return positive
+            # a fact said with a negation ("says we can't tell anyone") is no denial beside a
+            # choice it ``outweighs``: "a letter, says we can't tell anyone" is the gag letter
+            return positive | {h.choice for h in stated
+                               if (c := self._choice(h.choice)) and positive & set(c.outweighs)}
         return {h.choice for h in stated} | {d for h in hits if (d := self._instead(h))}
 
     def _instead(self, hit: Hit) -> str | None:
