@@ -106,3 +106,37 @@ def test_a_plain_agency_letter_is_still_the_letter() -> None:
                    "officer brought a letter from the department asking for a patron's address")
     assert [(p.question, p.choice, p.suggested) for p in read if p.question == "document"] == [
         ("document", "written-request", False)]
+
+
+THIRD_PARTY = "third-party-requests-patron-info"
+
+
+# the answers: what they ask about, where the opening leaves it to the question (whereabouts)
+@pytest.mark.parametrize(("library", "opening", "answers"), [
+    ("calumet", "a woman has an order of protection against her ex and wants to know if he's "
+                "been coming to the library and what times", []),
+    ("westmont", "lady has a protective order against her ex husband and asks if he has been "
+                 "coming in", ["1"]),
+    ("mount-prospect", "patron says her ex keeps asking staff if she comes in on tuesdays, she "
+                       "wants to know if he's been here", ["1"]),
+])
+def test_the_one_holding_the_order_is_protected_not_watched_for(
+        library: str, opening: str, answers: list[str]) -> None:
+    """E6: she holds the order and asks about him: the danger question offers that she is the
+    one protected (never read unasked: one sentence rarely says who is asking), and the
+    answer confirms nothing about him and has staff watch for him, not for her."""
+    lines = [*entering(CATALOGUE, library, opening, THIRD_PARTY), *answers]
+    said = "\n".join(chat(CATALOGUE, library, [*lines, "quit"]))
+    assert 'Did you mean "They are the one protected' in said, said
+    said = "\n".join(chat(CATALOGUE, library, [*lines, "4", "", "quit"]))
+    assert "They are the one protected: confirm nothing about the other person" in said, said
+    assert "watch for the asker" not in said
+    assert "PAGING" not in said  # told today: nobody is needed now unless he is here (911)
+
+
+def test_a_man_asking_about_the_woman_whose_order_is_against_him_is_still_avoided() -> None:
+    from bot.router import prefill
+    read = prefill(CATALOGUE.flow("mount-prospect", THIRD_PARTY),
+                   "man asking what days his ex comes in, she has a restraining order against "
+                   "him")
+    assert ("danger", "avoided") in {(p.question, p.choice) for p in read}
