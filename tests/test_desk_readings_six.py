@@ -225,8 +225,8 @@ def test_a_restraining_order_stated_is_taken_at_the_whereabouts_question() -> No
     the clerk got "Offer to pass on a message" and, after it, "offer no message"."""
     said = _said("mount-prospect", "man asks if his ex comes in here and what days, she has a "
                  "restraining order against him", "1", "1", "2")
-    assert ("I understood: Do they say someone is missing or in danger? → The person may be "
-            "avoiding them (restraining order, stalking)") in said, said[-1500:]
+    assert ("I understood: Do they say someone is missing or in danger? → The one they ask "
+            "about may be avoiding them (restraining order, stalking)") in said, said[-1500:]
     assert "Confirm nothing and offer no message" in said
     assert "pass on a message if" not in said
 
