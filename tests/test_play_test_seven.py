@@ -140,3 +140,35 @@ def test_a_man_asking_about_the_woman_whose_order_is_against_him_is_still_avoide
                    "man asking what days his ex comes in, she has a restraining order against "
                    "him")
     assert ("danger", "avoided") in {(p.question, p.choice) for p in read}
+
+
+PARENT = "parent-requests-child-records"
+
+
+@pytest.mark.parametrize("opening", [
+    "mom is legal guardian of her 25 year old disabled son, has his card, wants to know what he "
+    "has checked out",
+    "dad wants to know what his 30 year old daughter has checked out, he brought her library card",
+    "mom says her son is 19, she has his card here, wants to know what books he has out",
+])
+def test_a_parent_holding_an_adults_own_card_at_calumet_gets_its_current_checkouts(
+        opening: str) -> None:
+    """E7: Calumet .1 lets whoever presents the card learn its current checkouts; the parent's
+    steps gave "Share nothing" for the same facts the someone-else steps answered with the
+    card's checkouts. Both routes now agree: the card itself opens its current items, nothing
+    more, and without it the adult's account is theirs alone."""
+    lines = entering(CATALOGUE, "calumet", opening, PARENT)
+    said = "\n".join(chat(CATALOGUE, "calumet", [*lines, "1", "", "quit"]))
+    assert "The card is presented: you may share only what's checked out on it right now" \
+        in said, said
+    assert "Share nothing: unless you know the child is under 18" not in said
+    said = "\n".join(chat(CATALOGUE, "calumet", [*lines, "3", "", "quit"]))
+    assert "Share nothing: unless you know the child is under 18" in said, said
+    assert "court-appointed guardian changes nothing at the desk" in said
+
+
+def test_an_adults_card_opens_nothing_where_the_policy_gives_no_card_access() -> None:
+    opening = "mom wants to know what her 25 year old son has checked out, she has his card"
+    said = "\n".join(chat(CATALOGUE, "mount-prospect",
+                          [*entering(CATALOGUE, "mount-prospect", opening, PARENT), "", "quit"]))
+    assert "Share nothing: unless you know the child is under 18" in said, said
