@@ -40,10 +40,13 @@ def test_parents_known_differences(catalogue: Catalogue) -> None:
     assert row.description.startswith("The child is under 18")
     assert "card" in row.description and "checked out" in row.description
     # Calumet asks one card question (the card itself, only its number, or neither).
-    (row,) = _row(comparison, want="items-out", **{"card-itself": "yes"})
+    (row,) = _row(comparison, minor="yes", want="items-out", **{"card-itself": "yes"})
     assert row.cells["calumet"].decision == "disclose-limited"  # current items on the card
     assert "checked out on it right now" in row.cells["calumet"].headline
     assert row.cells["jackson-county"].decision == "depends"  # on who is asking
+    # An adult's own card itself opens the same at Calumet, to anyone holding it (.1).
+    (row,) = _row(comparison, minor="no", want="items-out", **{"card-itself": "yes"})
+    assert row.cells["calumet"].outcome == "card-current-items"
     (row,) = _row(comparison, want="items-out", card="presented", relationship="someone-else")
     assert row.cells["jackson-county"].decision == "withhold"
 
@@ -54,7 +57,7 @@ def test_parents_known_differences(catalogue: Catalogue) -> None:
         assert row.cells["jackson-county"].decision == "disclose-limited"
         assert row.cells["mount-prospect"].decision == "withhold"
     # Only the number, not the card itself: Calumet withholds (Jackson County takes the number).
-    (row,) = _row(comparison, want="items-out", **{"card-itself": "number-only"})
+    (row,) = _row(comparison, minor="yes", want="items-out", **{"card-itself": "number-only"})
     assert row.cells["calumet"].decision == "withhold"
 
 
@@ -71,7 +74,7 @@ def test_every_library_path_is_represented(catalogue: Catalogue) -> None:
 
 def test_same_everywhere_rows_are_not_flagged(catalogue: Catalogue) -> None:
     comparison = compare(catalogue, PARENTS)
-    (row,) = _row(comparison, want="computer")
+    (row,) = _row(comparison, minor="yes", want="computer")
     assert not row.differs and not any(row.odd(lib) for lib in row.cells)
     assert comparison.omitted_not_sure > 0
     text = to_text(comparison)
