@@ -172,3 +172,40 @@ def test_an_adults_card_opens_nothing_where_the_policy_gives_no_card_access() ->
     said = "\n".join(chat(CATALOGUE, "mount-prospect",
                           [*entering(CATALOGUE, "mount-prospect", opening, PARENT), "", "quit"]))
     assert "Share nothing: unless you know the child is under 18" in said, said
+
+
+EMERGENCY = "emergency-or-illegal-activity"
+
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("jackson-county", "mom wants her kids overdue list, she has his card, and btw theres a guy "
+                       "in the parking lot waving a knife"),
+    ("westmont", "cop wants the name of whoever had the card, also a guy in the lobby is "
+                 "threatening people with a gun"),
+    ("mount-prospect", "dad asking what his son checked out, oh and someone just collapsed in "
+                       "the bathroom"),
+])
+def test_a_danger_said_beside_another_request_is_offered_first(library: str,
+                                                               opening: str) -> None:
+    """E2: two situations in one opening: the one with a person in danger now comes first in
+    "Did you mean", in every face (the engine orders the offer)."""
+    from bot.engine.session import open_case
+
+    assert open_case(CATALOGUE, library, opening).offered[0] == EMERGENCY
+    said = "\n".join(chat(CATALOGUE, library, [opening, "quit"]))
+    offer = said[said.index("Did you mean:"):]
+    assert offer.index("Something dangerous or illegal") < offer.index("2.")
+
+
+def test_an_aside_does_not_reach_back_into_what_was_said_before_it() -> None:
+    """E2: "she has his card, and btw a guy in the parking lot…": the parking lot is where the
+    knife is, not where the card is; the card is read as presented."""
+    from bot.router import prefill
+
+    read = prefill(CATALOGUE.flow("jackson-county", PARENT),
+                   "mom wants her kids overdue list, she has his card, and btw theres a guy in "
+                   "the parking lot waving a knife")
+    assert ("card", "presented") in {(p.question, p.choice) for p in read}
+    read = prefill(CATALOGUE.flow("jackson-county", PARENT),
+                   "mom wants her kids overdue list, she has his card in the parking lot")
+    assert ("card", "presented") not in {(p.question, p.choice) for p in read if not p.suggested}

@@ -96,11 +96,37 @@ class Opening:
         not place is offered, never waved off as needing nobody)."""
         router = did_you_mean(self.result)
         if self.result.situation is not None:
-            return router
+            return self._danger_first(router)
         alerts = self.alerts
         if alerts is None:
             alerts = alerted(self.catalogue, self.library, self.text)
-        return router + tuple(s for s in alerts if s not in router)
+        return self._danger_first(router + tuple(s for s in alerts if s not in router))
+
+    def _danger_first(self, offered: tuple[str, ...]) -> tuple[str, ...]:
+        """``offered``, and once the message names a person in danger now (a danger question's
+        safety-critical answer read for one of them, stated or only offered), first the
+        situations that read it and those that open by asking about danger, in the router's
+        order: "mom wants her kid's overdue list, and btw a guy in the parking lot is waving a
+        knife" offers the danger before the parent's request (play-test 7 E2)."""
+        def names_danger(flow_id: str) -> bool:
+            nodes = self.catalogue.flow(self.library, flow_id).nodes
+            return any(
+                isinstance(question := nodes.get(read.question), Question) and question.danger
+                and (choice := question.choice(read.choice)) is not None and choice.critical
+                for read in self.prefill(flow_id))
+
+        def about_danger(flow_id: str) -> bool:
+            flow = self.catalogue.flow(self.library, flow_id)
+            first = flow.nodes.get(flow.start)
+            return isinstance(first, Question) and first.danger
+
+        if len(offered) < 2:
+            return offered
+        named = {flow_id for flow_id in offered if names_danger(flow_id)}
+        if not named:
+            return offered
+        first = named | {flow_id for flow_id in offered if about_danger(flow_id)}
+        return tuple(sorted(offered, key=lambda flow_id: flow_id not in first))
 
     @property
     def stated_date(self) -> str | None:

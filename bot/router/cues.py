@@ -37,7 +37,8 @@ STATED, DENIED, NOT_YET, DOUBTED = "stated", "denied", "not-yet", "doubted"
 ELSEWHERE = "elsewhere"
 
 # Sentences end at these (and at "but": "no warrant but a subpoena" states two things).
-_SENTENCE = re.compile(r"[.!?;\n]+|\b(?:but|however|although|though)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"[.!?;\n]+|\b(?:but|however|although|though)\b"
+                       r"|\b(?P<aside>btw|by the way|oh and|and also)\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,:()\u2014\u2013]|\s-\s")
 _ARTICLES = frozenset({"a", "an", "the"})
 # "her husband's", "Maria's": a possessive noun names an owner. Contractions are not ("it's").
@@ -682,16 +683,19 @@ def _past_opener(part: str) -> str:
 
 
 def _sentences(text: str) -> list[tuple[str, bool, bool, bool]]:
-    """The sentences of ``text``, each with whether it ends with a question mark, whether a
-    contrast ("but", "though", "however") opens it and whether a correction does. A correction's
-    opener after the first words ("has his card. wait actually it's his wife's", "has his card,
-    oh wait, not his") opens a sentence, read as a contrast: it takes back what came before."""
+    """The sentences of ``text`` (an aside, "btw", "oh and", opens one too), each with whether
+    it ends with a question mark, whether a contrast ("but", "though", "however") opens it and
+    whether a correction does. A correction's opener after the first words ("has his card.
+    wait actually it's his wife's", "has his card, oh wait, not his") opens a sentence, read
+    as a contrast: it takes back what came before."""
     out: list[tuple[str, bool, bool]] = []
     position = 0
     by_contrast = False
     for mark in _SENTENCE.finditer(text):
         out.append((text[position : mark.start()], "?" in mark.group(), by_contrast))
-        by_contrast = mark.group().strip()[:1].isalpha()
+        # "but" opens a contrast; "btw", "oh and" only open another thing said, so nothing in
+        # it reaches back ("has his card, and btw a guy in the parking lot…": play-test 7 E2)
+        by_contrast = mark.group().strip()[:1].isalpha() and not mark.group("aside")
         position = mark.end()
     out.append((text[position:], False, by_contrast))
     kept = [(piece, asked, contrast) for piece, asked, contrast in out if piece.strip()]
