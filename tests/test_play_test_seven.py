@@ -209,3 +209,20 @@ def test_an_aside_does_not_reach_back_into_what_was_said_before_it() -> None:
     read = prefill(CATALOGUE.flow("jackson-county", PARENT),
                    "mom wants her kids overdue list, she has his card in the parking lot")
     assert ("card", "presented") not in {(p.question, p.choice) for p in read if not p.suggested}
+
+
+@pytest.mark.parametrize(("library", "lines"), [
+    ("westmont", ["husband wants to know if his wife has books overdue, says they share "
+                  "everything", "1"]),  # 1: a signed release
+    ("calumet", ["reporter calling to ask if the mayor has a library card and what he reads"]),
+    ("mahomet", ["employer has a consent form signed by the patron and wants her address",
+                 "1"]),
+])
+def test_an_answer_that_says_today_pages_nobody(library: str, lines: list[str]) -> None:
+    """E12: "pass them to the Director today" is a note or an email: a request that waits for
+    the in-charge's answer fetches nobody now (it raised a prompt page, re-sent in 15
+    minutes)."""
+    said = "\n".join(chat(CATALOGUE, library, [*lines, "", "quit"]))
+    assert " today" in said, said
+    assert "nobody needs paging for this" in said, said
+    assert "PAGING" not in said
