@@ -343,6 +343,17 @@ def test_the_clerk_typing_that_nobody_is_in_danger_still_answers_it() -> None:
      "parent-requests-child-records"),
     ("mom wants her 9 year old's checkouts, his dad has the card number",
      "parent-requests-child-records"),
+    # the review's residual wordings
+    ("grandma wants her 7 year old grandson's fines, his stepdad has the card",
+     "parent-requests-child-records"),
+    ("aunt wants her 8 year old nephew's checkouts, the boy's father has the library card",
+     "parent-requests-child-records"),
+    ("grandpa wants what his 9 year old granddaughter has out, the card is with her mom",
+     "parent-requests-child-records"),
+    ("mom wants her 10 year old's fines, her ex keeps the card at his place",
+     "parent-requests-child-records"),
+    ("dad wants his 11 year old's overdue list, his older son holds the card",
+     "parent-requests-child-records"),
 ])
 def test_a_card_someone_else_holds_is_asked_never_taken(opening: str, flow: str) -> None:
     """[review 7 C2] "his mom has the card", "he has his wife's card" set the release
@@ -351,6 +362,7 @@ def test_a_card_someone_else_holds_is_asked_never_taken(opening: str, flow: str)
     said = _said("jackson-county", *entering(CATALOGUE, "jackson-county", opening, flow))
     assert "I understood: Do they have the child's library card" not in said, said[-1500:]
     assert "I understood: Have they shown it's them" not in said
+    assert 'Did you mean "Yes, they have the child' not in said
     assert "you may share" not in said.lower()
 
 
@@ -377,3 +389,15 @@ def test_a_card_named_but_not_held_never_offers_the_card(opening: str) -> None:
     said = _said("jackson-county", *lines)
     assert 'Did you mean "Yes, they have the child' not in said, said[-1500:]
     assert "you may share" not in _said("jackson-county", *lines, "1", "1").lower()
+
+
+@pytest.mark.parametrize("opening", [
+    "man on pc 3 looking at child porn, he says no child is in danger",  # review 7 C3
+    "man on pc 3 looking at child porn, no child in danger as far as he knows",
+])
+def test_the_suspects_claim_never_answers_whether_a_child_is_in_danger(opening: str) -> None:
+    """[review 7 C3, abuse images] The man's own "no child is in danger" answered the question
+    whose Yes is 911 and a page now. The way out is the clerk's answer, asked."""
+    said = _said("westmont", *entering(CATALOGUE, "westmont", opening, CSAM))
+    assert "Is a child in danger right now" in said, said[-1500:]
+    assert "I understood: Is a child in danger right now" not in said

@@ -77,16 +77,18 @@ def test_a_weapon_in_the_opening_answers_danger(opening: str) -> None:
     assert "if no one has yet" in case["outcome"]["headline"]
 
 
-# "he's alone" is asked, not read: it does not say that no child is in danger (review 6 C4)
+# "he's alone" is asked, not read: it does not say that no child is in danger (review 6 C4);
+# nor does "no child with him" in an opening, whoever says it ("he says no child is in danger":
+# review 7 C3): the way out of 911 and the page is the clerk's answer to the question
 @pytest.mark.parametrize("opening", [
     "guy on the computer is viewing child porn, no child with him",
     "man at a library computer looking at child porn, nobody in danger, no child with him",
 ])
-def test_no_child_with_him_answers_no_child_in_danger(opening: str) -> None:
+def test_no_child_with_him_in_an_opening_is_asked_not_read(opening: str) -> None:
     case = run_opening(ROOT, "westmont", opening)
     assert case["flow"] == "cybertipline-concern", case
     if (case["question"] or {}).get("id") == "images":  # "what looks like": offered, then taken
         case = run_opening(ROOT, "westmont", opening, "1")
     taken = {u["question"]: u["choice"] for u in case["prefilled"]}
-    assert taken.get("child-danger") == "no", case
-    assert "child-danger" not in case["asked"], case
+    assert taken.get("child-danger") != "no", case
+    assert (case["question"] or {}).get("id") == "child-danger", case

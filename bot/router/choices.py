@@ -558,11 +558,25 @@ class ChoiceMatcher:
 
         out = set()
         for choice_id, phrases in self._not_with.items():
+            # a thing held by the person the message opens with is the asker's ("mom has the
+            # card number on a sticky note, wants ..."); named later, someone else's ("grandma
+            # wants ..., his mom has the card": review 7 C2)
+            holders = frozenset(p[0] for p in phrases) if self._in_hand_choice(choice_id) \
+                else frozenset()
+
+            def askers(i: int, holders: frozenset[str] = holders) -> bool:
+                return all(w in holders for w in found[:i])  # only the holder's words before
+
             for phrase in phrases:  # (looked for only where its first word stands)
-                if any(free_at(i, len(phrase)) for i in at.get(phrase[0], ())):
+                if any(not (holders and askers(i)) and free_at(i, len(phrase))
+                       for i in at.get(phrase[0], ())):
                     out.add(choice_id)
                     break
         return frozenset(out)
+
+    def _in_hand_choice(self, choice_id: str) -> bool:
+        choice = self._choice(choice_id)
+        return choice is not None and choice.in_hand
 
     def _unchecked(self, hit: Hit) -> bool:
         """A Not sure hit on one of the phrases that state the question cannot be checked
