@@ -1346,20 +1346,41 @@ _NEEDS_A_SHAPE: dict[LazyPattern, LazyPattern] = {
 }
 
 
+
+class _Gate(NamedTuple):
+    """What a note must have for a rule to be run on it: one lookup per rule in ``_sub``."""
+
+    digit: bool
+    capital: bool
+    words: tuple[str, ...] | None
+    shape: LazyPattern | None
+
+
 # (by id: hashing a compiled pattern hashes its whole program, a few microseconds each time)
-_DIGIT_IDS = frozenset(map(id, _NEEDS_A_DIGIT))
-_SHAPE_BY_ID = {id(pattern): shape for pattern, shape in _NEEDS_A_SHAPE.items()}
-_CAPITAL_IDS = frozenset(map(id, _NEEDS_A_CAPITAL))
-_WORDS_BY_ID = {id(pattern): words for pattern, words in _NEEDS.items()}
+_GATES = {
+    id(pattern): _Gate(pattern in _NEEDS_A_DIGIT, pattern in _NEEDS_A_CAPITAL,
+                       _NEEDS.get(pattern), _NEEDS_A_SHAPE.get(pattern))
+    for pattern in (*_NEEDS_A_DIGIT, *_NEEDS_A_CAPITAL, *_NEEDS, *_NEEDS_A_SHAPE)}
+
+# The note the rules last asked ``_holds`` about, and its lower case: a rule that masks nothing
+# returns the very same string, so the next rule asks about it again. One entry, checked by
+# identity, and dropped when ``redact`` returns (it is staff's text: see ``bot.percall``).
+_last_lowered: tuple[str, str] | None = None
 
 
 def _holds(text: str, words: tuple[str, ...]) -> bool:
     """Whether ``text`` holds one of ``words`` (ASCII, lower case) in any case, as
     ``re.IGNORECASE`` finds them: it also takes the dotted and dotless I for i, the long s for
     s (and the Kelvin sign for k, which ``lower()`` makes k)."""
-    if not text.isascii():
-        text = text.replace("İ", "i").replace("ı", "i").replace("ſ", "s")
-    lowered = text.lower()
+    global _last_lowered
+    last = _last_lowered
+    if last is not None and last[0] is text:
+        lowered = last[1]
+    else:
+        folded = text if text.isascii() else (
+            text.replace("İ", "i").replace("ı", "i").replace("ſ", "s"))
+        lowered = folded.lower()
+        _last_lowered = (text, lowered)
     for word in words:  # noqa: SIM110 (a generator's frames cost more than the searches)
         if word in lowered:
             return True
@@ -1383,15 +1404,13 @@ _MAYBE_ALL = _Has(digit=True, capital=True)
 def _sub(pattern: LazyPattern, replace: str | Callable[[re.Match[str]], str], text: str,
          has: _Has = _MAYBE_ALL) -> str:
     """``pattern.sub(replace, text)``, unless the note cannot match it (see ``_NEEDS``)."""
-    if (not has.digit and id(pattern) in _DIGIT_IDS
-            or not has.capital and id(pattern) in _CAPITAL_IDS):
-        return text
-    needs = _WORDS_BY_ID.get(id(pattern))
-    if needs is not None and not _holds(text, needs):
-        return text
-    shape = _SHAPE_BY_ID.get(id(pattern))
-    if shape is not None and not shape.search(text):
-        return text
+    gate = _GATES.get(id(pattern))
+    if gate is not None:
+        digit, capital, words, shape = gate
+        if (digit and not has.digit or capital and not has.capital
+                or words is not None and not _holds(text, words)
+                or shape is not None and not shape.search(text)):
+            return text
     return pattern.sub(replace, text)
 
 
@@ -1409,6 +1428,7 @@ def redact(text: str) -> str:
     Never raises: a fault in a rule (a span past the text's end, say) must neither lose the
     clerk's message nor let it through unmasked, so the whole text is withheld and the fault
     logged by kind and place only (an exception's message can quote the text)."""
+    global _last_lowered
     Readings.count += 1
     try:
         with one_text():
@@ -1418,6 +1438,8 @@ def redact(text: str) -> str:
         _log.error("redaction failed (%s at %s:%s); the text is withheld",
                    type(error).__name__, Path(frame.filename).name, frame.lineno)
         return WITHHELD
+    finally:
+        _last_lowered = None  # (staff's text: no rule's memo outlives the call)
 
 
 def _redact_all(text: str) -> str:
