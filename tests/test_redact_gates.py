@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.lazyregex import LazyPattern
 from bot.privacy import redact as rules
 
 EXAMPLES = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -93,3 +94,45 @@ def test_a_note_without_a_capital_names_no_public_name() -> None:
         assert public.CAPITAL.search(text), text
 
     holds()
+
+
+
+FIRST_LETTERS = re.compile(r"\(\?=\[(?P<letters>[A-Za-z]+)\]\)")
+WITH_FIRST_LETTERS = [value for value in vars(rules).values()
+                      if isinstance(value, LazyPattern) and FIRST_LETTERS.search(value.pattern)]
+
+
+def choice_after(source: str, at: int) -> str:
+    """The bracketed choice that starts at ``at`` in a pattern's source (``(?:apt|unit)``)."""
+    depth = 0
+    for end in range(at, len(source)):
+        if source[end] == "\\":
+            continue
+        if source[end] == "(" and source[end - 1] != "\\":
+            depth += 1
+        elif source[end] == ")" and source[end - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return source[at: end + 1]
+    raise AssertionError(f"no choice after the lookahead in {source!r}")
+
+
+@pytest.mark.parametrize("pattern", WITH_FIRST_LETTERS, ids=name)
+def test_a_first_letter_lookahead_loses_no_match(pattern: LazyPattern) -> None:
+    """A rule's lookahead for its cue words' first letters (``\\b(?=[asu])(?:apt|unit|...)``) is
+    there for speed only: every cue word starts with one of its letters (so a cue word added
+    without its letter fails here), and the rule without it finds the same matches."""
+    lookahead = FIRST_LETTERS.search(pattern.pattern)
+    assert lookahead is not None
+    first = re.compile(f"[{lookahead.group('letters')}]", pattern.flags)
+    choice = re.compile(choice_after(pattern.pattern, lookahead.end()), pattern.flags)
+    without = re.compile(FIRST_LETTERS.sub("", pattern.pattern, count=1), pattern.flags)
+
+    @EXAMPLES
+    @given(st.from_regex(choice, fullmatch=True), st.from_regex(without))
+    def same(cue: str, text: str) -> None:
+        assert first.match(cue), cue
+        assert ([m.span() for m in pattern.finditer(text)]
+                == [m.span() for m in without.finditer(text)]), text
+
+    same()
