@@ -226,3 +226,17 @@ def test_an_answer_that_says_today_pages_nobody(library: str, lines: list[str]) 
     assert " today" in said, said
     assert "nobody needs paging for this" in said, said
     assert "PAGING" not in said
+
+
+@pytest.mark.parametrize("opening", [
+    "patron is mad we sent her overdue notice by text and her husband saw it, she wants to "
+    "complain",
+    "man upset that his hold notice email showed the book title to his wife, wants to file a "
+    "complaint",
+])
+def test_a_complaint_about_a_notice_is_told_the_policys_complaint_route(opening: str) -> None:
+    """E14: Jackson County VIII.1 lets a patron file written comments with the Library
+    Director, who responds: the answer to a complaint about what a notice showed says so."""
+    said = "\n".join(chat(CATALOGUE, "jackson-county", [opening, "", "quit"]))
+    assert "written comments with the Library Director" in said, said
+    assert "put a complaint in writing to our Library Director" in said
