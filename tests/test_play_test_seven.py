@@ -240,3 +240,18 @@ def test_a_complaint_about_a_notice_is_told_the_policys_complaint_route(opening:
     said = "\n".join(chat(CATALOGUE, "jackson-county", [opening, "", "quit"]))
     assert "written comments with the Library Director" in said, said
     assert "put a complaint in writing to our Library Director" in said
+
+
+@pytest.mark.parametrize(("library", "opening", "answers"), [
+    ("westmont", "a lady wants to know what the 8 year old has checked out, she's not his mom, "
+                 "she's the grandma babysitting him", []),
+    ("jackson-county", "grandma wants to know what her 9 year old grandson has checked out, she "
+                       "has his card", ["1", "1"]),
+])
+def test_what_staff_say_to_a_grandparent_never_calls_the_child_theirs(
+        library: str, opening: str, answers: list[str]) -> None:
+    """E15: the SAY line told a grandmother "your child"."""
+    lines = [*entering(CATALOGUE, library, opening, PARENT), *answers]
+    said = "\n".join(chat(CATALOGUE, library, [*lines, "", "quit"]))
+    assert "SAY:" in said, said
+    assert "your child" not in said
