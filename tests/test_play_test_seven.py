@@ -255,3 +255,24 @@ def test_what_staff_say_to_a_grandparent_never_calls_the_child_theirs(
     said = "\n".join(chat(CATALOGUE, library, [*lines, "", "quit"]))
     assert "SAY:" in said, said
     assert "your child" not in said
+
+
+@pytest.mark.parametrize(("library", "flow", "opening", "understood"), [
+    ("mount-prospect", POLICE, "Un policía pide los registros de un usuario, no tiene orden "
+     "judicial", "What does the officer have in writing? → Nothing in writing"),
+    ("westmont", POLICE, "policier au comptoir, il demande l'adresse d'un usager, il n'a pas de "
+     "mandat", "What does the officer have in writing? → Nothing in writing"),
+    ("westmont", THIRD_PARTY, "a guy says he's her boss and needs to confirm she was at the "
+     "library during work hours yesterday",
+     "What are they asking about? → Whether the person is here, was here"),
+    ("calumet", PARENT, "dad has his sons card and wants a list of everything the boy has "
+     "borrowed this year, not just whats out now",
+     "What does the parent want to know? → Past checkouts (reading history)"),
+])
+def test_a_fact_typed_in_the_opening_is_not_asked_again(library: str, flow: str, opening: str,
+                                                        understood: str) -> None:
+    """E10: the opening said it (in Spanish or French too); it is shown under "I understood",
+    not asked (a "1" answers the question before it, if any: the child is under 18)."""
+    lines = entering(CATALOGUE, library, opening, flow)
+    said = "\n".join(chat(CATALOGUE, library, [*lines, "1", "quit"]))
+    assert f"I understood: {understood}" in said, said
