@@ -238,8 +238,7 @@ def test_a_complaint_about_a_notice_is_told_the_policys_complaint_route(opening:
     """E14: Jackson County VIII.1 lets a patron file written comments with the Library
     Director, who responds: the answer to a complaint about what a notice showed says so."""
     said = "\n".join(chat(CATALOGUE, "jackson-county", [opening, "", "quit"]))
-    assert "written comments with the Library Director" in said, said
-    assert "put a complaint in writing to our Library Director" in said
+    assert "put a complaint in writing to our Library Director" in said, said
 
 
 @pytest.mark.parametrize(("library", "opening", "answers"), [
