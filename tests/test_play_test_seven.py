@@ -275,3 +275,30 @@ def test_a_fact_typed_in_the_opening_is_not_asked_again(library: str, flow: str,
     lines = entering(CATALOGUE, library, opening, flow)
     said = "\n".join(chat(CATALOGUE, library, [*lines, "1", "quit"]))
     assert f"I understood: {understood}" in said, said
+
+
+@pytest.mark.parametrize(("library", "opening"), [
+    ("westmont", "officer on phone wants patron address, says its kind of urgent? dunno if its "
+                 "an emergency really"),
+    ("mount-prospect", "cop wants to know who had pc 4, he said urgent but not sure if it's an "
+                       "emergency"),
+    ("calumet", "deputy asking for a patron's phone number, kinda urgent he says, maybe an "
+                "emergency i dont know"),
+])
+def test_a_doubted_emergency_is_never_offered_as_the_emergency(library: str,
+                                                              opening: str) -> None:
+    """E4: the officer's emergency opens a release; a clerk who doubts it in the same message
+    ("dunno if it's an emergency really") is offered Not sure, never "Yes", even beside a word
+    that alone would offer it ("urgent"). A hurried clerk types the number offered."""
+    lines = entering(CATALOGUE, library, opening, POLICE)
+    said = "\n".join(chat(CATALOGUE, library, [*lines, "nothing in writing", "quit"]))
+    assert "emergency and there's no time to get a court order?" in said, said
+    assert "Did you mean \"Yes, they say it's an emergency\"" not in said, said
+
+
+def test_urgent_alone_is_still_offered_as_the_emergency() -> None:
+    """The weak cue keeps offering the emergency when nothing doubts it (the clerk confirms)."""
+    lines = entering(CATALOGUE, "westmont", "officer on phone wants patron address, says its "
+                                            "urgent", POLICE)
+    said = "\n".join(chat(CATALOGUE, "westmont", [*lines, "nothing in writing", "quit"]))
+    assert "Did you mean \"Yes, they say it's an emergency\"? If so, type 1" in said, said

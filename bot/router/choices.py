@@ -607,7 +607,12 @@ class ChoiceMatcher:
                     or (h.reading == STATED and self._critical(h.choice))]
             maybe = {h.choice for h in weak}
             if len(maybe) == 1 and not (named - maybe):
-                return None, self._offer(max(weak, key=lambda h: h.end - h.start))
+                # a weak cue is not offered over a doubt of the same choice ("kind of urgent?
+                # dunno if it's an emergency really"): the doubt speaks for the weak cue too
+                best = max(weak, key=lambda h: h.end - h.start)
+                doubt = self._only_offers(best.phrase) and any(
+                    h.reading == DOUBTED and not self._only_offers(h.phrase) for h in weak)
+                return None, self._offer(best, doubted=doubt)
             return None, None if named else self._not_in_hand(hits)
         chosen = named.pop()
         own = [h for h in hits if h.choice == chosen and h.reading == STATED]
@@ -635,12 +640,13 @@ class ChoiceMatcher:
         assert choice is not None and choice.if_denied
         return replace(hit, choice=choice.if_denied, reading=STATED, strong=False)
 
-    def _offer(self, hit: Hit) -> Hit | None:
+    def _offer(self, hit: Hit, *, doubted: bool = False) -> Hit | None:
         """What to offer for ``hit``: its own choice, or what ``cautious`` puts in its place
         when words around it take it back ("has his card, wait, it's his wife's") or doubt it
-        ("I think she has the card number? not sure"). A phrase that only ever offers its
-        choice ("it's urgent" for an emergency) is a weak cue, not a doubt."""
-        doubted = hit.reading == DOUBTED and not self._only_offers(hit.phrase)
+        ("I think she has the card number? not sure"), or ``doubted``: ``hit`` is a weak cue and
+        another phrase of the same choice was doubted. A phrase that only ever offers its choice
+        ("it's urgent" for an emergency) is a weak cue, not a doubt."""
+        doubted = doubted or (hit.reading == DOUBTED and not self._only_offers(hit.phrase))
         offered = self.cautious(hit.choice, doubted=doubted, taken_back=hit.taken_back)
         if offered is None:
             return None
