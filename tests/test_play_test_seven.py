@@ -302,3 +302,19 @@ def test_urgent_alone_is_still_offered_as_the_emergency() -> None:
                                             "urgent", POLICE)
     said = "\n".join(chat(CATALOGUE, "westmont", [*lines, "nothing in writing", "quit"]))
     assert "Did you mean \"Yes, they say it's an emergency\"? If so, type 1" in said, said
+
+
+@pytest.mark.parametrize("opening", [
+    "teen using her mom's card, her mom lent it to her sister",
+    "kid using his dad's card, dad lent it to his brother",
+    "woman has her neighbor's card, the neighbor gave it to her son",
+])
+def test_a_card_lent_to_someone_else_is_asked_never_taken(opening: str) -> None:
+    """Review 7 C2 (lent card): lent to a person the message names is not lent to the one at
+    the desk; at Calumet a taken "lent" showed the card's current checkouts. Asked instead."""
+    flow = "lost-or-stolen-card"
+    lines = entering(CATALOGUE, "calumet", opening, flow)
+    said = "\n".join(chat(CATALOGUE, "calumet", [*lines, "quit"]))
+    assert "→ Yes, they say the card holder lent it to them" not in said, said
+    assert "Do they say the card holder let them use it?" in said, said
+    assert "checked out on the card now" not in said
