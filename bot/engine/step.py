@@ -275,7 +275,7 @@ def _suggestion(flow: Flow, question: Question, conversation: Conversation,
     denies without naming anything else ("hmm, she didn't say"). A reply about another
     question ("no warrant" asked whether it is an emergency) leaves the guess standing."""
     if not_understood:
-        hinted = suggestion(question, not_understood)  # "adults i think": Not sure offered
+        hinted = suggestion(question, not_understood)  # a hedged guess: as ``cautious`` says
         unsure = question.choice(NOT_SURE)
         if hinted is not None:
             return Understanding(question.id, hinted.id, question.ask, hinted.label,
