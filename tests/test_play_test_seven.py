@@ -15,11 +15,17 @@ CATALOGUE = Catalogue.load(ROOT)
 CSAM = "cybertipline-concern"
 
 
+def _after(library: str, opening: str, flow: str, *lines: str) -> str:
+    """The chat's words for ``opening`` entered as ``flow`` (however the router places it),
+    then ``lines`` typed to what it asks."""
+    return "\n".join(chat(CATALOGUE, library, [*entering(CATALOGUE, library, opening, flow),
+                                               *lines]))
+
+
 def _csam_answer(library: str, opening: str, *answers: str) -> str:
     """The chat's words for ``opening`` entered as the abuse-images situation, then ``answers``
     to what it still asks."""
-    return "\n".join(chat(CATALOGUE, library, [*entering(CATALOGUE, library, opening, CSAM),
-                                               *answers, ""]))
+    return _after(library, opening, CSAM, *answers, "")
 
 
 # the answers: (the images show children,) no child in danger now
@@ -70,8 +76,7 @@ def test_an_officer_with_no_time_for_the_form_is_carried_as_refusing(library: st
     """E3: the signed request is a condition of the emergency release; an opening that says the
     officer has no time for it answers the question (shown, changeable), so a clerk who types
     "1" to everything else is never told a release may go ahead."""
-    lines = entering(CATALOGUE, library, opening, POLICE)
-    said = "\n".join(chat(CATALOGUE, library, [*lines, *["1"] * 7, "quit"]))
+    said = _after(library, opening, POLICE, *["1"] * 7, "quit")
     assert "→ No, the officer won't sign it or put it in writing" in said, said
     assert "may be released" not in said
     assert "No signed request, no release" in said
@@ -90,12 +95,11 @@ def test_a_letter_that_says_tell_no_one_is_offered_as_the_gag_letter(library: st
     """E5: the words that say to tell no one are the national security letter (or other order to
     tell no one) the document question offers, never read as a plain agency letter; typing the
     number offered gives the tell-no-one steps and a page now."""
-    lines = entering(CATALOGUE, library, opening, POLICE)
-    said = "\n".join(chat(CATALOGUE, library, [*lines, "quit"]))
+    said = _after(library, opening, POLICE, "quit")
     assert 'Did you mean "National security letter, FISA order, or an order to tell no one"' \
         in said, said
     assert "A written request or letter from the agency" not in said.split("What does the")[0]
-    said = "\n".join(chat(CATALOGUE, library, [*lines, "5", "", "quit"]))
+    said = _after(library, opening, POLICE, "5", "", "quit")
     assert "PAGING (immediate)" in said, said
     assert "release nothing. Pass it on today" not in said
 
@@ -125,10 +129,9 @@ def test_the_one_holding_the_order_is_protected_not_watched_for(
     """E6: she holds the order and asks about him: the danger question offers that she is the
     one protected (never read unasked: one sentence rarely says who is asking), and the
     answer confirms nothing about him and has staff watch for him, not for her."""
-    lines = [*entering(CATALOGUE, library, opening, THIRD_PARTY), *answers]
-    said = "\n".join(chat(CATALOGUE, library, [*lines, "quit"]))
+    said = _after(library, opening, THIRD_PARTY, *answers, "quit")
     assert 'Did you mean "They are the one protected' in said, said
-    said = "\n".join(chat(CATALOGUE, library, [*lines, "4", "", "quit"]))
+    said = _after(library, opening, THIRD_PARTY, *answers, "4", "", "quit")
     assert "They are the one protected: confirm nothing about the other person" in said, said
     assert "watch for the asker" not in said
     assert "PAGING" not in said  # told today: nobody is needed now unless he is here (911)
@@ -157,20 +160,18 @@ def test_a_parent_holding_an_adults_own_card_at_calumet_gets_its_current_checkou
     steps gave "Share nothing" for the same facts the someone-else steps answered with the
     card's checkouts. Both routes now agree: the card itself opens its current items, nothing
     more, and without it the adult's account is theirs alone."""
-    lines = entering(CATALOGUE, "calumet", opening, PARENT)
-    said = "\n".join(chat(CATALOGUE, "calumet", [*lines, "1", "", "quit"]))
+    said = _after("calumet", opening, PARENT, "1", "", "quit")
     assert "The card is presented: you may share only what's checked out on it right now" \
         in said, said
     assert "Share nothing: unless you know the child is under 18" not in said
-    said = "\n".join(chat(CATALOGUE, "calumet", [*lines, "3", "", "quit"]))
+    said = _after("calumet", opening, PARENT, "3", "", "quit")
     assert "Share nothing: unless you know the child is under 18" in said, said
     assert "court-appointed guardian changes nothing at the desk" in said
 
 
 def test_an_adults_card_opens_nothing_where_the_policy_gives_no_card_access() -> None:
     opening = "mom wants to know what her 25 year old son has checked out, she has his card"
-    said = "\n".join(chat(CATALOGUE, "mount-prospect",
-                          [*entering(CATALOGUE, "mount-prospect", opening, PARENT), "", "quit"]))
+    said = _after("mount-prospect", opening, PARENT, "", "quit")
     assert "Share nothing: unless you know the child is under 18" in said, said
 
 
@@ -250,8 +251,7 @@ def test_a_complaint_about_a_notice_is_told_the_policys_complaint_route(opening:
 def test_what_staff_say_to_a_grandparent_never_calls_the_child_theirs(
         library: str, opening: str, answers: list[str]) -> None:
     """E15: the SAY line told a grandmother "your child"."""
-    lines = [*entering(CATALOGUE, library, opening, PARENT), *answers]
-    said = "\n".join(chat(CATALOGUE, library, [*lines, "", "quit"]))
+    said = _after(library, opening, PARENT, *answers, "", "quit")
     assert "SAY:" in said, said
     assert "your child" not in said
 
@@ -272,8 +272,7 @@ def test_a_fact_typed_in_the_opening_is_not_asked_again(library: str, flow: str,
                                                         understood: str) -> None:
     """E10: the opening said it (in Spanish or French too); it is shown under "I understood",
     not asked (a "1" answers the question before it, if any: the child is under 18)."""
-    lines = entering(CATALOGUE, library, opening, flow)
-    said = "\n".join(chat(CATALOGUE, library, [*lines, "1", "quit"]))
+    said = _after(library, opening, flow, "1", "quit")
     assert f"I understood: {understood}" in said, said
 
 
@@ -290,17 +289,15 @@ def test_a_doubted_emergency_is_never_offered_as_the_emergency(library: str,
     """E4: the officer's emergency opens a release; a clerk who doubts it in the same message
     ("dunno if it's an emergency really") is offered Not sure, never "Yes", even beside a word
     that alone would offer it ("urgent"). A hurried clerk types the number offered."""
-    lines = entering(CATALOGUE, library, opening, POLICE)
-    said = "\n".join(chat(CATALOGUE, library, [*lines, "nothing in writing", "quit"]))
+    said = _after(library, opening, POLICE, "nothing in writing", "quit")
     assert "emergency and there's no time to get a court order?" in said, said
     assert "Did you mean \"Yes, they say it's an emergency\"" not in said, said
 
 
 def test_urgent_alone_is_still_offered_as_the_emergency() -> None:
     """The weak cue keeps offering the emergency when nothing doubts it (the clerk confirms)."""
-    lines = entering(CATALOGUE, "westmont", "officer on phone wants patron address, says its "
-                                            "urgent", POLICE)
-    said = "\n".join(chat(CATALOGUE, "westmont", [*lines, "nothing in writing", "quit"]))
+    said = _after("westmont", "officer on phone wants patron address, says its urgent", POLICE,
+                  "nothing in writing", "quit")
     assert "Did you mean \"Yes, they say it's an emergency\"? If so, type 1" in said, said
 
 
@@ -313,8 +310,7 @@ def test_a_card_lent_to_someone_else_is_asked_never_taken(opening: str) -> None:
     """Review 7 C2 (lent card): lent to a person the message names is not lent to the one at
     the desk; at Calumet a taken "lent" showed the card's current checkouts. Asked instead."""
     flow = "lost-or-stolen-card"
-    lines = entering(CATALOGUE, "calumet", opening, flow)
-    said = "\n".join(chat(CATALOGUE, "calumet", [*lines, "quit"]))
+    said = _after("calumet", opening, flow, "quit")
     assert "→ Yes, they say the card holder lent it to them" not in said, said
     assert "Do they say the card holder let them use it?" in said, said
     assert "checked out on the card now" not in said
