@@ -20,7 +20,7 @@ over loopback. For each app the bench reports:
   requests before running listeners), p50 / p99 / max.
 * **SQL per event** (frontdesk), counted over the warm-up (the counter is off for the timed
   run): statements, transactions, commits; of the commits, one stores
-  the request before the ack, one holds the event's changes, and one after the post is
+  the request with the event's changes (the ack waits for it), and one after the post is
   **delivery bookkeeping** (the posted message's ts, the inbox row closed), shown on its own.
 
     python bench/slack_bench.py                 # 1000 events at 100/s for each app
@@ -331,7 +331,7 @@ def main() -> None:
           f"transactions, {commits:.1f} commits")
     print(f"  of which delivery bookkeeping, after the post (the posted ts, the inbox row "
           f"closed): {kept:.1f} commits, {kept_statements:.1f} statements; one commit stores "
-          f"the request before the ack")
+          f"the request with its changes, before the ack")
 
 
 if __name__ == "__main__":

@@ -157,8 +157,9 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true")
     options = parser.parse_args()
     print("SQL per Slack event (SQLite; every BEGIN counted as a transaction, reads too)")
-    print("Each event commits once before its ack (the request stored), once with its changes,")
-    print("and once after its post: delivery bookkeeping (the posted ts, the inbox row closed).")
+    print("An event (open) commits its request with its changes, then its ack; a command or a")
+    print("click commits its request before its ack, then its changes. Each commits once more")
+    print("after its post: delivery bookkeeping (the posted ts, the inbox row closed).")
     open_event(options.verbose)
     click_events(options.verbose)
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 import tomllib
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,6 +42,8 @@ from tests.escalation_support import (
     wait_until,
     write_content,
 )
+from tests.slack_support import event_body, message_event
+from tests.test_slack_crash import Server, ok_posts
 
 
 def _server_or_skip() -> None:
@@ -242,3 +246,32 @@ def test_two_instances_appending_at_once_keep_one_audit_chain(pg_url: str) -> No
     finally:
         for db in instances:
             db.dispose()
+
+
+def test_two_instances_answer_each_slack_event_once(tmp_path: Path, pg_url: str) -> None:
+    """Slack's events on PostgreSQL, through two real ``serve --http`` processes sharing the
+    database: an event is stored by its work's own commit, with its changes, and acknowledged
+    after it. Each DM is delivered to both instances at once (Slack's retry landing on the
+    other one): both deliveries get their 200, and each DM is answered exactly once."""
+    with PagingFake() as fake:
+        first = Server(tmp_path / "a", fake, db_url=pg_url).start()
+        second = Server(tmp_path / "b", fake, db_url=pg_url).start()
+        try:
+            sent = []
+            with ThreadPoolExecutor(2) as pool:
+                for n in range(8):
+                    user = f"USTAFF{n}"
+                    body = event_body(message_event(fake.dm_channel(user), user,
+                                                    "someone wants records"))
+                    answers = [f.result() for f in (
+                        pool.submit(first.send, "event", body),
+                        pool.submit(second.send, "event", body, retry=1))]
+                    assert answers == [200, 200]
+                    sent.append(body["event"]["ts"])
+            assert wait_until(lambda: len(ok_posts(fake)) >= len(sent), timeout=30)
+            time.sleep(1.5)  # a replay pass or two: nothing further may appear
+        finally:
+            first.stop()
+            second.stop()
+        assert sorted(p.thread_ts for p in ok_posts(fake)) == sorted(sent)
+        assert first.inbox() == ["done"] * len(sent)

@@ -13,6 +13,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from tests.escalation_support import (
     write_content,
 )
 from tests.slack_support import (
+    CHANNEL,
     SIGNING_SECRET,
     STAFF,
     Posted,
@@ -53,11 +55,13 @@ JSON = {"Content-Type": "application/json"}
 class Server:
     """`frontdesk serve --http` as a real process, restartable on the same database."""
 
-    def __init__(self, tmp_path: Path, fake: PagingFake):
+    def __init__(self, tmp_path: Path, fake: PagingFake, db_url: str | None = None):
+        """``db_url``: a database other instances share (by default its own SQLite file)."""
+        tmp_path.mkdir(parents=True, exist_ok=True)
         content = write_content(tmp_path / "content")
         config = tmp_path / "frontdesk.toml"
         config.write_text(config_toml() + '\n[phones]\nprivacy-in-charge = "847-555-0100"\n')
-        self.db_url = f"sqlite:///{tmp_path / 'serve.db'}"
+        self.db_url = db_url or f"sqlite:///{tmp_path / 'serve.db'}"
         self.env = subprocess_env(
             FRONTDESK_DATABASE_URL=self.db_url,
             FRONTDESK_CONTENT=str(content),
@@ -100,14 +104,20 @@ class Server:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(20)
 
-    def send(self, kind: str, payload: dict[str, Any]) -> int:
+    def send(self, kind: str, payload: dict[str, Any], *, retry: int = 0) -> int:
+        """Deliver as Slack does; ``retry``: Slack's retry number (an event delivered again,
+        signed anew: its timestamp ``retry`` seconds later than now)."""
         if kind == "event":
             body, headers = json.dumps(payload).encode(), JSON
+            if retry:
+                headers = {**JSON, "X-Slack-Retry-Num": str(retry),
+                           "X-Slack-Retry-Reason": "http_timeout"}
         elif kind == "command":
             body, headers = urlencode(payload).encode(), FORM
         else:
             body, headers = urlencode({"payload": json.dumps(payload)}).encode(), FORM
-        return http("POST", self.url + "/slack/events", body, {**sign(body), **headers}).status
+        signed = sign(body, int(time.time()) + retry)
+        return http("POST", self.url + "/slack/events", body, {**signed, **headers}).status
 
     def inbox(self) -> list[str]:
         with Database(self.db_url).engine.connect() as conn:
@@ -212,6 +222,74 @@ def test_a_dm_a_click_and_a_command_survive_a_kill_after_the_ack(tmp_path: Path)
         with Database(server.db_url).engine.connect() as conn:
             assert len(conn.execute(select(escalations.c.id)).all()) == 1
         assert server.inbox() == ["done"] * 4
+
+
+def test_an_event_killed_before_its_commit_was_never_acknowledged_and_its_retry_is_answered_once(
+    tmp_path: Path,
+) -> None:
+    """An event is stored with its changes, and acknowledged once that commit is in: a process
+    killed before it — here while it posts the channel notice that comes before the case —
+    has answered nothing and stored nothing, and Slack's retry, to the next process, opens the
+    case once."""
+    with PagingFake() as fake:
+        server = Server(tmp_path, fake).start()
+        try:
+            mention = {**message_event(CHANNEL, STAFF, "<@UBOT> someone wants records",
+                                       channel_type="channel"), "type": "app_mention"}
+            body = event_body(mention)
+            fake.stall("chat.postMessage", 30)  # the notice: never takes effect
+            answers: list[int | None] = []
+
+            def deliver() -> None:
+                try:
+                    answers.append(server.send("event", body))
+                except OSError:  # the process died with the request open: no answer
+                    answers.append(None)
+
+            sending = threading.Thread(target=deliver)
+            sending.start()
+            fake.wait_arrival("chat.postMessage")
+            server.kill()
+            sending.join(15)
+            fake.clear_stalls()
+            assert answers == [None]  # never acknowledged
+            assert server.inbox() == []  # and nothing stored: Slack still has it
+            server.start()
+            assert server.send("event", body, retry=1) == 200
+            assert wait_until(
+                lambda: any("Who is asking?" in p.text for p in ok_posts(fake)), timeout=20)
+            time.sleep(1.5)  # a replay pass or two more: nothing further may appear
+        finally:
+            server.stop()
+        texts = [p.text for p in ok_posts(fake)]
+        assert sum("This is a channel" in t for t in texts) == 1, texts
+        assert sum("Who is asking?" in t for t in texts) == 1, texts
+        assert server.inbox() == ["done"]
+
+
+def test_an_event_killed_after_its_commit_is_posted_once_and_its_retry_does_nothing(
+    tmp_path: Path,
+) -> None:
+    """Killed between the commit (its 200 has gone out) and its post: the next process posts
+    the question once from the inbox, and Slack's retry of the acknowledged event changes
+    nothing."""
+    with PagingFake() as fake:
+        server = Server(tmp_path, fake).start()
+        try:
+            dm = message_event(fake.dm_channel(STAFF), STAFF, "someone wants records")
+            body = event_body(dm)
+            crash_while_working(server, fake, "chat.postMessage", "event", body)
+            assert server.send("event", body, retry=1) == 200
+            assert wait_until(lambda: len(ok_posts(fake)) >= 1, timeout=20)
+            time.sleep(1.5)
+            assert server.send("event", body, retry=2) == 200
+            time.sleep(1.0)
+        finally:
+            server.stop()
+        posts = ok_posts(fake)
+        assert [p.thread_ts for p in posts] == [dm["ts"]], [p.text for p in posts]
+        assert "Who is asking?" in posts[0].text
+        assert server.inbox() == ["done"]
 
 
 def test_dms_killed_right_after_their_200s_are_all_answered_once(tmp_path: Path) -> None:

@@ -1,12 +1,13 @@
 """One transaction per Slack event, through the real HTTP path (signed requests, waitress, Bolt,
 SQLite, the fake Slack on 127.0.0.1).
 
-After its acknowledgement an event commits twice: once with everything it changes (the inbox
-row taken for processing, the thread, the conversation, the case trail, an outcome's page and
-its outbox rows), before anything is posted; once with its delivery bookkeeping (the ts of
-the message it posted, the page's status message, the inbox row closed). No Slack call is made
-while a write transaction is open. Before the acknowledgement there is the one commit that
-stores the request (persist before ack).
+An event commits twice: once with the request itself and everything it changes (its inbox row
+and idempotency keys, the thread, the conversation, the case trail, an outcome's page and its
+outbox rows) — before Slack gets its acknowledgement (persist before ack) and before anything
+is posted; once after its post, with its delivery bookkeeping (the ts of the message it
+posted, the page's status message, the inbox row closed). No Slack call is made while a write
+transaction is open. A click or a command still stores its request before its
+acknowledgement, and its changes after it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from bot.content.catalogue import Catalogue
 from bot.faces.slack.app import LISTENER_THREADS, web_client
 from tests.escalation_support import PagingFake
 from tests.fakeslack import FakeSlack
-from tests.slack_support import SLACK_CONTENT, STAFF, SlackBot, bot_on_test_library
+from tests.slack_support import (
+    CHANNEL,
+    SLACK_CONTENT,
+    STAFF,
+    SlackBot,
+    bot_on_test_library,
+    event_body,
+    message_event,
+)
 from tests.wiring_support import from_outbox, open_case, pagelib_bot, wait_post
 
 
@@ -108,18 +117,20 @@ def test_a_dm_that_opens_a_case_commits_its_changes_once(tmp_path: Path) -> None
         transactions = Transactions(bot)
         since = time.time()
         bot.dm(STAFF, "cop at the desk wants to know what a patron checked out")
+        acknowledged = time.time()  # the 200 is in
         question = bot.post()
         bot.wait_live(question)
         bot.settle()
-        stored, changes, bookkeeping = transactions.take()  # exactly three, in this order
+        changes, bookkeeping = transactions.take()  # exactly two, in this order
 
-        assert stored.writes("slack_inbox") and stored.writes("slack_processed")
-        for table in ("slack_inbox", "slack_threads", "conversations", "audit_events"):
+        for table in ("slack_processed", "slack_inbox", "slack_threads", "conversations",
+                      "audit_events"):
             assert changes.writes(table), f"{table} not in the event's transaction"
-        assert changes.committed is not None and changes.committed < question_posted(bot, since)
+        assert changes.committed is not None and changes.committed < acknowledged
+        assert changes.committed < question_posted(bot, since)
         assert bookkeeping.writes("slack_threads") and bookkeeping.writes("slack_inbox")
         assert not bookkeeping.writes("conversations") and not bookkeeping.writes("audit")
-        assert_no_slack_call_inside([stored, changes, bookkeeping], bot, since)
+        assert_no_slack_call_inside([changes, bookkeeping], bot, since)
         thread = bot.state.thread(question.channel, question.thread_ts)
         assert thread is not None and thread.live_ts == question.ts
         assert bot.runtime.services.slack_state.count()["threads"] == 2
@@ -127,10 +138,10 @@ def test_a_dm_that_opens_a_case_commits_its_changes_once(tmp_path: Path) -> None
 
 def test_only_the_delivery_bookkeeping_commits_without_waiting_for_the_disk(
         tmp_path: Path) -> None:
-    """The request (before the ack) and the event's changes (before the post) are on disk
-    when their commits return; the bookkeeping after the post (which message is live, the
-    inbox row closed) is not waited for: a power cut may lose it, and the replay then finds
-    the posted message in Slack (``Guide.resume``)."""
+    """The request with the event's changes (before the ack and the post) is on disk when its
+    commit returns; the bookkeeping after the post (which message is live, the inbox row
+    closed) is not waited for: a power cut may lose it, and the replay then finds the posted
+    message in Slack (``Guide.resume``)."""
     with bot_on_test_library(tmp_path) as bot:
         bot.dm("UWARM", "hello")
         bot.post()
@@ -139,11 +150,39 @@ def test_only_the_delivery_bookkeeping_commits_without_waiting_for_the_disk(
         bot.dm(STAFF, "cop at the desk wants to know what a patron checked out")
         bot.wait_live(bot.post())
         bot.settle()
-        stored, changes, bookkeeping = transactions.take()
+        changes, bookkeeping = transactions.take()
 
-        assert (stored.synchronous(), changes.synchronous()) == (2, 2)  # FULL
+        assert changes.writes("slack_inbox") and changes.synchronous() == 2  # FULL
         assert bookkeeping.synchronous() == 1  # NORMAL
         assert bookkeeping.writes("slack_inbox") and bookkeeping.writes("slack_threads")
+
+
+def test_a_retry_arriving_while_its_event_is_worked_on_waits_for_it_and_does_nothing(
+        tmp_path: Path) -> None:
+    """An event's 200 waits for the commit that stores it with its changes, so Slack may
+    retry it meanwhile. A retry reaching the process still working on the first delivery (here
+    the channel notice posted before the case opens is slow) waits for it and does nothing
+    itself: one notice, one question, both deliveries answered 200."""
+    with bot_on_test_library(tmp_path) as bot:
+        text = "<@UBOT> cop at the desk wants to know what a patron checked out"
+        mention = {**message_event(CHANNEL, STAFF, text, channel_type="channel"),
+                   "type": "app_mention"}
+        body = event_body(mention)
+        bot.fake.arrived.clear()
+        bot.fake.slow("chat.postMessage", 1.0)
+        first: list[Any] = []
+        sending = threading.Thread(target=lambda: first.append(bot.deliver("events_api", body)))
+        sending.start()
+        bot.fake.wait_arrival("chat.postMessage")
+        retry = bot.deliver("events_api", body, retry=1)
+        sending.join(10)
+        bot.settle()
+
+        assert retry.status == 200 and [r.status for r in first] == [200]
+        posts = [c.args.get("text", "") for c in bot.fake.calls_to("chat.postMessage")
+                 if c.args.get("thread_ts") == mention["ts"]]
+        assert sum("This is a channel" in t for t in posts) == 1, posts
+        assert len(posts) == 2, posts  # the notice, then the case's first question
 
 
 def question_posted(bot: SlackBot, since: float) -> float:

@@ -1,10 +1,15 @@
 """The Slack inbox: every event, slash command and click, written durably before Slack gets its
 acknowledgement, and processed exactly once.
 
-``accept`` runs before the acknowledgement: in one transaction it claims the delivery's
-idempotency keys (``slack_processed``) and stores the request (free text redacted). A busy
-database is retried with backoff within ``ACCEPT_BUDGET`` seconds, well inside Slack's three;
-if it stays busy the caller answers so that Slack retries (events) or the person is told.
+``accept`` runs before the acknowledgement of a click or a command: in one transaction it
+claims the delivery's idempotency keys (``slack_processed``) and stores the request (free text
+redacted). A busy database is retried with backoff within ``ACCEPT_BUDGET`` seconds, well
+inside Slack's three; if it stays busy the caller answers so that Slack retries (events) or
+the person is told. An Events API event is ``defer``-red instead: its keys and row are written
+by the first write transaction of its own work (``processing`` a ``Pending``), with the
+changes it makes, and its acknowledgement waits for that commit — one commit where there were
+two. A work that fails before that commit stores the request as ``accept`` would (``keep``),
+to be replayed.
 
 The process that accepted a request processes it right after the acknowledgement
 (``processing``, or ``fail``): the row is taken for processing in the same transaction as the
@@ -54,7 +59,7 @@ from bot.privacy.redact import redact
 from bot.store.database import Database
 from bot.store.outbox import claimer_dead, worker_identity
 from bot.store.slack_state import slack_processed
-from bot.store.txn import one_writer, unit, utcnow
+from bot.store.txn import after_commit, decision, one_writer, unit, utcnow
 
 log = logging.getLogger("frontdesk.inbox")
 
@@ -83,6 +88,8 @@ _CLAIM = update(slack_inbox).where(
     slack_inbox.c.id == bindparam("row"), slack_inbox.c.status == "pending",
     slack_inbox.c.owner == bindparam("me"),
 ).values(status="processing")
+_SEEN = select(slack_processed.c.key).where(
+    slack_processed.c.key.in_(bindparam("keys", expanding=True))).limit(1)
 _CLOSE = update(slack_inbox).where(
     slack_inbox.c.id == bindparam("row"), slack_inbox.c.owner == bindparam("me"),
 ).values(status="done", body="{}")
@@ -184,6 +191,54 @@ class Accepted:
     stored: dict[str, Any] | None = None
 
 
+class Duplicate(Taken):
+    """A deferred event's keys were claimed first by another delivery of it (a retry, the
+    same message as a second event, another instance): its work rolls back, undone."""
+
+
+class Pending:
+    """An event accepted but not yet stored: it is stored by the first write transaction of its
+    own work (``SlackInbox.processing``), together with the changes the work makes, and Slack
+    gets its acknowledgement only once that transaction has committed (``wait``). So an event
+    commits its request and its changes once, and nothing acknowledged is only in memory.
+
+    ``outcome`` once settled: ``new`` (stored, as ``inbox_id``), ``duplicate`` (another
+    delivery holds its keys), ``unavailable`` (it could not be stored: Slack must retry) or
+    ``none`` (no listener took it: nothing to store). Its keys are known to this process as in
+    flight until it settles, so a retry that arrives meanwhile waits for this one instead of
+    doing the work a second time."""
+
+    def __init__(self, kind: str, stored: str, clean: dict[str, Any], keys: list[str],
+                 user_id: str | None, deadline: float):
+        self.kind, self.stored, self.clean = kind, stored, clean
+        self.keys, self.user_id, self.deadline = keys, user_id, deadline
+        self.inbox_id: int | None = None
+        self.outcome: str | None = None
+        self._settled = threading.Event()
+
+    def settle(self, outcome: str) -> None:
+        """The first outcome counts; the keys are no longer in flight here."""
+        with _awaited_lock:
+            if self.outcome is not None:
+                return
+            self.outcome = outcome
+            for key in self.keys:
+                if _awaited.get(key) is self:
+                    del _awaited[key]
+        self._settled.set()
+
+    def wait(self, deadline: float | None = None) -> str | None:
+        """The outcome, waiting for it until ``deadline`` (monotonic seconds; by default its
+        own acknowledgement's); None if still undecided then."""
+        until = self.deadline if deadline is None else deadline
+        self._settled.wait(max(0.0, until - time.monotonic()))
+        return self.outcome
+
+
+_awaited: dict[str, Pending] = {}
+_awaited_lock = threading.Lock()
+
+
 @dataclass(frozen=True)
 class InboxRow:
     id: int
@@ -212,10 +267,14 @@ class SlackInbox:
     def accept(self, kind: str, body: dict[str, Any], keys: list[str],
                user_id: str | None, budget: float = ACCEPT_BUDGET) -> Accepted:
         """Claim ``keys`` and store the request, durably, within ``budget`` seconds."""
-        deadline = time.monotonic() + budget
-        delay = 0.05
         clean = (redacted(body, (), click=True) if kind == "interaction" else redacted(body))
         stored = json.dumps(clean, separators=(",", ":"))
+        return self._accept_stored(kind, stored, clean, keys, user_id, budget)
+
+    def _accept_stored(self, kind: str, stored: str, clean: dict[str, Any], keys: list[str],
+                       user_id: str | None, budget: float) -> Accepted:
+        deadline = time.monotonic() + budget
+        delay = 0.05
         while True:
             try:
                 with one_writer(self.db, wait=max(0.0, deadline - time.monotonic())):
@@ -232,6 +291,51 @@ class SlackInbox:
                 time.sleep(min(delay, left))
                 delay *= 2
 
+    def defer(self, kind: str, body: dict[str, Any], keys: list[str], user_id: str | None,
+              budget: float = ACCEPT_BUDGET) -> Pending | Accepted:
+        """An event to be stored by its own work (``Pending``), or what became of it when it
+        is a delivery seen already (``duplicate``: its keys are stored, or in flight here and
+        stored meanwhile) or cannot be checked (``unavailable``). Nothing is written."""
+        deadline = time.monotonic() + budget
+        wanted = list(dict.fromkeys(k[:200] for k in keys))
+        try:
+            with self.db.engine.connect() as conn:
+                if wanted and conn.execute(_SEEN, {"keys": wanted}).first() is not None:
+                    return Accepted("duplicate")
+        except OperationalError as exc:
+            log.error("inbox: could not check a %s: %s", kind, exc)
+            return Accepted("unavailable")
+        clean = redacted(body)
+        pending = Pending(kind, json.dumps(clean, separators=(",", ":")), clean, wanted,
+                          user_id, deadline)
+        with _awaited_lock:
+            earlier = next((_awaited[k] for k in wanted if k in _awaited), None)
+            if earlier is None:
+                for key in wanted:
+                    _awaited[key] = pending
+                return pending
+        outcome = earlier.wait(deadline)  # the same event, worked on here: never twice
+        return Accepted("duplicate" if outcome in ("new", "duplicate") else "unavailable")
+
+    def keep(self, pending: Pending) -> Accepted:
+        """A deferred event whose work failed before it was stored: stored now, as ``accept``
+        stores a request (to be replayed), so that it is acknowledged and not lost."""
+        if pending.outcome == "new" and pending.inbox_id is not None:
+            return Accepted("new", pending.inbox_id, pending.clean)
+        if pending.inbox_id is not None:  # its transaction rolled back: the row never was
+            self.end(pending.inbox_id)
+            pending.inbox_id = None
+        with _awaited_lock:  # stored under its keys by ``accept`` now, not by the work
+            for key in pending.keys:
+                if _awaited.get(key) is pending:
+                    del _awaited[key]
+        accepted = self._accept_stored(pending.kind, pending.stored, pending.clean,
+                                       pending.keys, pending.user_id,
+                                       max(0.0, pending.deadline - time.monotonic()))
+        pending.inbox_id = accepted.inbox_id
+        pending.settle(accepted.outcome)
+        return accepted
+
     def _insert(self, kind: str, stored: str, keys: list[str], user_id: str | None) -> int:
         now = utcnow()
         sqlite = self.db.dialect == "sqlite"
@@ -242,19 +346,25 @@ class SlackInbox:
                     conn.exec_driver_sql("BEGIN IMMEDIATE")
                 else:
                     conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{TRY_TIMEOUT_MS}ms'")
-                if keys:
-                    conn.execute(_CLAIM_KEYS, [
-                        {"key": k[:200], "created_at": now} for k in dict.fromkeys(keys)])
-                inbox_id = conn.execute(_STORE, {
-                    "kind": kind, "body": stored, "user_id": (user_id or "")[:64] or None,
-                    "status": "pending", "owner": self.identity, "attempts": 0,
-                    "lease_until": now + self.start_lease, "received_at": now,
-                }).inserted_primary_key[0]
+                inbox_id = self._store(conn, kind, stored, keys, user_id, now, "pending",
+                                       now + self.start_lease)
                 conn.commit()
             except BaseException:
                 conn.rollback()
                 raise
-        return int(inbox_id)
+        return inbox_id
+
+    def _store(self, conn: Connection, kind: str, stored: str, keys: list[str],
+               user_id: str | None, now: datetime, status: str, lease_until: datetime) -> int:
+        """The request's keys claimed and its row written, on ``conn`` (not committed)."""
+        if keys:
+            conn.execute(_CLAIM_KEYS, [
+                {"key": k[:200], "created_at": now} for k in dict.fromkeys(keys)])
+        return int(conn.execute(_STORE, {
+            "kind": kind, "body": stored, "user_id": (user_id or "")[:64] or None,
+            "status": status, "owner": self.identity, "attempts": 0,
+            "lease_until": lease_until, "received_at": now,
+        }).inserted_primary_key[0])
 
     # --- processing -----------------------------------------------------------------------
 
@@ -268,18 +378,49 @@ class SlackInbox:
         _in_flight.discard(self.identity, inbox_id)
 
     @contextmanager
-    def processing(self, inbox_id: int) -> Iterator[None]:
+    def processing(self, request: int | Pending) -> Iterator[None]:
         """Process our pending row: taken (``processing``) in the work's first write
         transaction, with the work's changes; closed (``done``, its body emptied: nothing typed
         is kept) in the transaction recording what the work posted. Raises ``Taken`` when the
         row is not ours or not pending (done already, or another process took it over): then
-        nothing the work wrote is kept."""
+        nothing the work wrote is kept.
 
-        def claim(conn: Connection) -> None:
-            if not self._claim(conn, inbox_id):
-                raise Taken(inbox_id)
+        A ``Pending`` event is stored (``processing``) by that first write transaction instead,
+        its keys claimed with it: its acknowledgement is let go once that commits. Raises
+        ``Duplicate`` (nothing kept) when another delivery claimed a key first."""
+        if isinstance(request, Pending):
+            pending = request
 
-        with unit(self.db, claim, lambda conn: self._close(conn, inbox_id)):
+            def claim(conn: Connection) -> None:
+                now = utcnow()
+                try:
+                    inbox_id = self._store(conn, pending.kind, pending.stored, pending.keys,
+                                           pending.user_id, now, "processing", now + WORK_LEASE)
+                except IntegrityError:
+                    raise Duplicate(pending.keys) from None
+                pending.inbox_id = inbox_id
+                self.begin(inbox_id)
+
+                def stored() -> None:
+                    pending.settle("new")
+
+                if not decision(conn).on_commit(stored):
+                    after_commit(stored)
+
+            def close(conn: Connection) -> None:
+                assert pending.inbox_id is not None
+                self._close(conn, pending.inbox_id)
+        else:
+            inbox_id = request
+
+            def claim(conn: Connection) -> None:
+                if not self._claim(conn, inbox_id):
+                    raise Taken(inbox_id)
+
+            def close(conn: Connection) -> None:
+                self._close(conn, inbox_id)
+
+        with unit(self.db, claim, close):
             yield
         self._maybe_prune(utcnow())
 

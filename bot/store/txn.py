@@ -19,9 +19,10 @@ rolls back drops what was staged and queued for after the commit inside it. What
 thread can start on them (render a page) while the commit is written to disk, and waits for
 the transaction's ``Decision`` before it acts on them.
 
-A **unit** is one request's database work (a Slack event after its acknowledgement): its
-``claim`` (taking the request for processing) is the first statement of the first write
-transaction opened inside it, so the claim and the request's state changes commit together;
+A **unit** is one request's database work (a Slack event, click or command): its ``claim``
+(taking the request for processing — or, for an event, storing it) is the first statement of
+the first write transaction opened inside it, so the claim and the request's state changes
+commit together;
 writes that only record what was delivered (``bookkeeping``: the ts of a posted message) wait
 for the unit's closing transaction, which also runs its ``close`` (the request is done). So a
 request costs one commit for its changes and one for its bookkeeping, with network calls in

@@ -10,8 +10,12 @@ authorization and every listener:
 * a request whose signature was already seen (a replay) is answered ``401``;
 * **persist before ack**: the request is written to the inbox (``bot.store.slack_inbox``)
   together with its idempotency keys (event id, message id, action timestamp, trigger id,
-  signature) before Bolt acknowledges it, so a process killed right after the ``200`` loses
-  nothing: its rows are replayed (``InboxReplayer``). An event, click or command already
+  signature) before Slack gets its acknowledgement, so a process killed right after the
+  ``200`` loses nothing: its rows are replayed (``InboxReplayer``). A click or a command is
+  written here, then acknowledged; an Events API event is written by the first commit of its
+  own work, with its changes (``Pending``), and ``InboxApp`` holds Bolt's answer until that
+  commit is in: one commit instead of two, and nothing acknowledged that is not on disk.
+  An event, click or command already
   stored — Slack's retries (``X-Slack-Retry-Num``), Socket Mode redeliveries, the same request
   on another instance — is acknowledged and dropped. A database that stays busy past the
   budget (two seconds) gets an event a ``503`` (Slack retries it), a slash command a line
@@ -49,6 +53,7 @@ from bot.faces.slack.listeners import register
 from bot.faces.slack.listeners.common import (
     ADVICE,
     INBOX,
+    PENDING,
     REPLAYED,
     STORED_TEXT,
     TAKEN,
@@ -60,7 +65,7 @@ from bot.faces.slack.listeners.common import (
 )
 from bot.faces.slack.services import Services
 from bot.ops.metrics import EVENTS, event_kind
-from bot.store.slack_inbox import SlackInbox
+from bot.store.slack_inbox import Accepted, Pending, SlackInbox
 from bot.store.slack_state import SlackState
 
 log = logging.getLogger("frontdesk.slack")
@@ -281,7 +286,15 @@ def guard(state: SlackState, advice: str = "", team_id: str | None = None,
             keys.append(signed)  # a replay finds it claimed: ``accept`` says duplicate, below
         if kind == "other":
             return next()
-        accepted = inbox.accept(kind, req.body, keys, sender(req.body))
+        if kind == "event":  # stored by its work's first commit; acknowledged after it
+            deferred = inbox.defer(kind, req.body, keys, sender(req.body))
+            if isinstance(deferred, Pending):
+                req.context[PENDING] = deferred
+                req.context[STORED_TEXT] = deferred.clean["event"].get("text")
+                return next()
+            accepted: Accepted = deferred
+        else:
+            accepted = inbox.accept(kind, req.body, keys, sender(req.body))
         if accepted.outcome == "duplicate":
             if signed and not retry and state.claimed(signed):  # the same request, twice at once
                 log.warning("replayed %s request refused", kind)
@@ -344,15 +357,38 @@ class InboxApp(App):
         try:
             response = super().dispatch(req)
         except BaseException:
+            if isinstance(pending := req.context.get(PENDING), Pending):
+                pending.settle("unavailable")  # no listener took it: nothing was stored
             if ((inbox_id := req.context.get(INBOX)) is not None and not work_scheduled()
                     and not req.context.get(TAKEN)):
                 self.inbox.end(inbox_id)  # no listener will end it: the replayer's again
             raise
+        pending = req.context.get(PENDING)
+        if isinstance(pending, Pending) and req.context.get(INBOX) is None:
+            return self.acknowledged(req, response, pending)
         inbox_id = req.context.get(INBOX)
         if inbox_id is not None and not work_scheduled() and not listened(req, response):
             self.inbox.finish(inbox_id)
             self.inbox.end(inbox_id)
         return response
+
+
+    @staticmethod
+    def acknowledged(req: BoltRequest, response: BoltResponse, pending: Pending
+                     ) -> BoltResponse:
+        """An event's acknowledgement, held until its work's first write transaction has
+        stored it with its changes (``Pending``): Bolt has answered and handed the event to its
+        listener; the answer goes out once the event is stored (or seen stored already), and
+        is a ``503`` — Slack delivers it again — when it could not be stored within the
+        budget. An event no listener took (Bolt's 404) stores nothing."""
+        if not listened(req, response):
+            pending.settle("none")
+            return response
+        outcome = pending.wait()
+        if outcome in ("new", "duplicate"):
+            return response
+        log.error("an event not stored within the acknowledgement budget: Slack retries it")
+        return BoltResponse(status=503, body="busy: retry later")
 
 
 def listened(req: BoltRequest, response: BoltResponse) -> bool:

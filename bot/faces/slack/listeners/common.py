@@ -1,7 +1,8 @@
 """What every listener module shares: acknowledge first, then do the work once.
 
-Every request is in the inbox before Slack gets its acknowledgement (the app's guard stores it);
-``once`` processes it after the acknowledgement and closes its inbox row. If the work raises,
+Every request is in the inbox before Slack gets its acknowledgement (the app's guard stores a
+click or a command; an event is stored by its own work's first commit, which its
+acknowledgement waits for); ``once`` processes it and closes its inbox row. If the work raises,
 it is retried from the inbox; once it has failed for good, the person who sent it is told, in
 a DM, to phone (the numbers from the config). A request the app could not store (the database
 stayed busy past the acknowledgement budget) is never processed from memory: the guard has
@@ -22,13 +23,16 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.store.slack_inbox import SlackInbox, Taken
+from bot.store.slack_inbox import Duplicate, Pending, SlackInbox, Taken
 from bot.store.slack_state import SlackState
 
 log = logging.getLogger("frontdesk.slack")
 
 INBOX = "frontdesk_inbox"  # set by the app's guard: the request's inbox row id
 REPLAYED = "frontdesk_replayed"  # a replayed request: when it was first received (epoch s)
+#: Set by the app's guard for an event: the ``Pending`` request, stored by its work's first
+#: write transaction (no inbox row before that), whose commit the acknowledgement waits for.
+PENDING = "frontdesk_pending"
 ADVICE = "frontdesk_phone"  # set by the app's guard: whom to phone, for a failure notice
 #: Set by the app's guard for an event: its ``text`` as the inbox stored it, redacted (its
 #: words are read by redaction once, not again when they are routed).
@@ -164,21 +168,32 @@ def once(state: SlackState, work: Callable[..., None]) -> Callable[..., None]:
         available = {"body": body, "client": client, "context": context,
                      "event": body.get("event"), "respond": respond}
         inbox_id = context.get(INBOX)
-        if inbox_id is None:  # never stored (the guard answered it): never run from memory
-            log.warning("a request without an inbox row was not processed")
-            return
+        pending = context.get(PENDING) if inbox_id is None else None
+        if inbox_id is None and not isinstance(pending, Pending):
+            log.warning("a request without an inbox row was not processed")  # never stored
+            return  # (the guard answered it): never run from memory
         try:
-            with inbox.processing(inbox_id):
+            with inbox.processing(inbox_id if pending is None else pending):
                 work(**{name: available[name] for name in wanted})
+        except Duplicate:
+            assert pending is not None
+            pending.settle("duplicate")
+            log.info("duplicate event delivery dropped: another one stored it first")
         except Taken:
             log.info("inbox row %s is already processed or taken over", inbox_id)
         except Exception as exc:
-            if inbox.fail(inbox_id, f"{type(exc).__name__}: {exc}"):
+            if pending is not None:  # failed before it was stored: stored now, to be replayed
+                inbox_id = inbox.keep(pending).inbox_id
+            if inbox_id is not None and inbox.fail(inbox_id, f"{type(exc).__name__}: {exc}"):
                 log.exception("inbox row %s failed for good", inbox_id)
                 tell_to_phone(client, body, str(context.get(ADVICE) or ""))
             raise
         finally:  # over here: a failed row is the replayer's again
-            inbox.end(inbox_id)
+            if pending is not None:
+                pending.settle("unavailable")  # unless settled already: Slack retries it
+                inbox_id = pending.inbox_id
+            if inbox_id is not None:
+                inbox.end(inbox_id)
 
     run.__name__ = f"{ONCE}{work.__name__}"  # Bolt tells lazy functions apart by name
     return run
