@@ -185,6 +185,30 @@ def test_a_retry_arriving_while_its_event_is_worked_on_waits_for_it_and_does_not
         assert len(posts) == 2, posts  # the notice, then the case's first question
 
 
+def test_an_event_arriving_while_every_listener_is_busy_is_stored_and_acknowledged_at_once(
+        tmp_path: Path) -> None:
+    """With every listener thread busy (their posts are slow), an event's work would wait its
+    turn with Slack's answer waiting on it, past the budget (a 503 and a retry): it is stored
+    before its acknowledgement instead, as a click is, and answered in its turn."""
+    text = "cop at the desk wants to know what a patron checked out"
+    with bot_on_test_library(tmp_path) as bot:
+        bot.fake.slow("chat.postMessage", 3.0, times=LISTENER_THREADS)
+        users = [f"UBUSY{n}" for n in range(LISTENER_THREADS + 1)]
+        for user in users[:-1]:
+            assert bot.deliver("events_api", event_body(
+                message_event(bot.fake.dm_channel(user), user, text))).status == 200
+        assert bot.runtime.work_left()["listeners"] == LISTENER_THREADS
+        began = time.monotonic()
+        last = bot.deliver("events_api", event_body(
+            message_event(bot.fake.dm_channel(users[-1]), users[-1], text)))
+        took = time.monotonic() - began
+        assert last.status == 200 and took < 1.0, (last.status, took)
+        bot.settle()
+        asked = {c.args.get("channel") for c in bot.fake.calls_to("chat.postMessage")}
+        assert asked == {bot.fake.dm_channel(user) for user in users}
+        assert len(bot.fake.calls_to("chat.postMessage")) == len(users)  # each once
+
+
 def question_posted(bot: SlackBot, since: float) -> float:
     return bot.fake.calls_to("chat.postMessage", lambda c: c.at >= since)[0].at
 

@@ -14,7 +14,9 @@ authorization and every listener:
   ``200`` loses nothing: its rows are replayed (``InboxReplayer``). A click or a command is
   written here, then acknowledged; an Events API event is written by the first commit of its
   own work, with its changes (``Pending``), and ``InboxApp`` holds Bolt's answer until that
-  commit is in: one commit instead of two, and nothing acknowledged that is not on disk.
+  commit is in: one commit instead of two, and nothing acknowledged that is not on disk —
+  unless every listener thread is busy (its work would wait its turn, and Slack's answer
+  with it): then it is stored here, as a click is.
   An event, click or command already
   stored — Slack's retries (``X-Slack-Retry-Num``), Socket Mode redeliveries, the same request
   on another instance — is acknowledged and dropped. A database that stays busy past the
@@ -256,10 +258,13 @@ class Guard(Middleware):
 
 
 def guard(state: SlackState, advice: str = "", team_id: str | None = None,
-          client: WebClient | None = None) -> Guard:
+          client: WebClient | None = None, defer: Callable[[], bool] | None = None) -> Guard:
     """The middleware described above. ``advice``: whom to phone (for failure notices);
     ``team_id``: the bot's workspace (a request from another one is refused with 403);
-    ``client``: for telling the sender of a click that could not be stored."""
+    ``client``: for telling the sender of a click that could not be stored; ``defer``: whether
+    an event may be left to its work's commit now (``InboxApp`` holds the answer for it; when
+    the listeners are all busy, an event's work would wait its turn with Slack's answer
+    waiting on it: it is stored before the ack instead). None: every request is stored here."""
     inbox = SlackInbox(state.db, state.identity, state.inbox_lease)
 
     def middleware(
@@ -286,7 +291,7 @@ def guard(state: SlackState, advice: str = "", team_id: str | None = None,
             keys.append(signed)  # a replay finds it claimed: ``accept`` says duplicate, below
         if kind == "other":
             return next()
-        if kind == "event":  # stored by its work's first commit; acknowledged after it
+        if kind == "event" and defer is not None and defer():  # stored by its work's commit
             deferred = inbox.defer(kind, req.body, keys, sender(req.body))
             if isinstance(deferred, Pending):
                 req.context[PENDING] = deferred
@@ -450,6 +455,7 @@ def build_app(
 ) -> InboxApp:
     """The Bolt app with every listener. Calls ``auth.test`` once to learn the bot's identity."""
     client = client or web_client(secrets)
+    listeners = ListenerExecutor(max_workers=LISTENER_THREADS)
     try:  # the workspace this bot belongs to (requests from any other are refused)
         team = client.auth_test().get("team_id")
     except SlackApiError as exc:
@@ -469,8 +475,9 @@ def build_app(
         # middleware would build them for every event in a channel, and no listener uses them.
         attaching_conversation_kwargs_enabled=False,
         # After Bolt's signature check, before anything else reads the body.
-        before_authorize=guard(services.slack_state, phone_advice(services), team, client),
-        listener_executor=ListenerExecutor(max_workers=LISTENER_THREADS),
+        before_authorize=guard(services.slack_state, phone_advice(services), team, client,
+                               defer=lambda: listeners.busy() < LISTENER_THREADS),
+        listener_executor=listeners,
     )
     register(app, services, Guide(services))
     return app
