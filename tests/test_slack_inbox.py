@@ -2,7 +2,8 @@
 
 A second connection holds SQLite's write lock while Slack delivers: a short lock only delays
 the acknowledgement (the request is stored, then answered once); a lock longer than the
-budget gets an event a 503, which Slack's retry then delivers once, and a slash command a line
+budget gets an event a 503, which is then answered once (by its own work once the lock lifts,
+or Slack's retry), and a slash command a line
 saying to try again or phone. A request whose work fails every time is given up after three
 attempts and its sender is told, in a DM, whom to phone.
 """
@@ -74,8 +75,9 @@ def test_a_busy_database_delays_the_ack_or_makes_slack_retry_and_loses_nothing(
             assert command.status == 200
             assert "too busy" in command.text and "847-555" not in command.text
             held.wait(20)
-            assert answers_in(fake, event["ts"]) == 0
-            # ... and Slack's retry, once the lock is gone, is answered once.
+            # ... and Slack's retry, once the lock is gone, is answered once: the event's own
+            # work, still waiting for the lock, may have done it by then (the retry finds it
+            # stored), or the retry does it.
             assert bot.deliver("events_api", body, retry=1).status == 200
             assert bot.deliver("events_api", body, retry=2).status == 200
             assert wait_until(lambda: answers_in(fake, event["ts"]) == 1)
