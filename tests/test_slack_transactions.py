@@ -209,6 +209,26 @@ def test_an_event_arriving_while_every_listener_is_busy_is_stored_and_acknowledg
         assert len(bot.fake.calls_to("chat.postMessage")) == len(users)  # each once
 
 
+def test_the_bots_own_message_is_acknowledged_at_once_and_stores_nothing(
+        tmp_path: Path) -> None:
+    """Slack sends the bot its own messages as events too; Bolt answers them itself, before
+    any listener (they ignore themselves). Their answer is not held for a commit no listener
+    will make: 200 at once, nothing stored."""
+    with bot_on_test_library(tmp_path) as bot:
+        channel = bot.fake.dm_channel(STAFF)
+        own = {**message_event(channel, bot.fake.bot_user_id, "What is happening?"),
+               "bot_id": bot.fake.bot_id}
+        transactions = Transactions(bot)
+        began = time.monotonic()
+        response = bot.deliver("events_api", event_body(own))
+        took = time.monotonic() - began
+        bot.settle()
+
+        assert response.status == 200 and took < 1.0, (response.status, took)
+        assert transactions.take() == []
+        assert not bot.fake.calls_to("chat.postMessage")
+
+
 def question_posted(bot: SlackBot, since: float) -> float:
     return bot.fake.calls_to("chat.postMessage", lambda c: c.at >= since)[0].at
 

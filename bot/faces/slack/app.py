@@ -64,6 +64,7 @@ from bot.faces.slack.listeners.common import (
     tell_not_taken,
     watch_work,
     work_scheduled,
+    work_submitted,
 )
 from bot.faces.slack.services import Services
 from bot.ops.metrics import EVENTS, event_kind
@@ -385,8 +386,9 @@ class InboxApp(App):
         stored it with its changes (``Pending``): Bolt has answered and handed the event to its
         listener; the answer goes out once the event is stored (or seen stored already), and
         is a ``503`` — Slack delivers it again — when it could not be stored within the
-        budget. An event no listener took (Bolt's 404) stores nothing."""
-        if not listened(req, response):
+        budget. An event no listener took (Bolt's 404, or one Bolt answered itself: the bot's
+        own message) stores nothing."""
+        if not listened(req, response) or not work_submitted():
             pending.settle("none")
             return response
         outcome = pending.wait()

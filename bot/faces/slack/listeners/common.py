@@ -58,6 +58,7 @@ class ListenerExecutor(ThreadPoolExecutor):
         self._busy_lock = threading.Lock()
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        _work.submitted = True
         if getattr(fn, "__name__", "").startswith(ONCE):
             _work.scheduled = True
         with self._busy_lock:
@@ -82,10 +83,18 @@ class ListenerExecutor(ThreadPoolExecutor):
 
 def watch_work() -> None:
     _work.scheduled = False
+    _work.submitted = False
 
 
 def work_scheduled() -> bool:
     return bool(getattr(_work, "scheduled", False))
+
+
+def work_submitted() -> bool:
+    """Whether this request handed anything to the listeners (an event's listener is Bolt's
+    own wrapper, not a ``once`` function): an event Bolt answered itself — the bot's own
+    message, which Bolt ignores — was handed nothing."""
+    return bool(getattr(_work, "submitted", False))
 
 
 def acked(state: SlackState, work: Callable[..., None],
