@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
 from bot.content.decisions import RELEASES
-from bot.content.flows import NOT_SURE, Branch, Flow, Outcome, Question
+from bot.content.flows import NOT_SURE, Branch, Choice, Flow, Outcome, Question
 from bot.content.packs import Pack
 from bot.engine.conversation import Conversation, Turn
 from bot.engine.matching import match_choice, normalise, suggestion, worded
@@ -472,12 +472,50 @@ def step(catalogue: Catalogue, conversation: Conversation, text: str,
         if reply is not None:
             return _replied(catalogue, conversation, current.question, offered, said, reply)
     choice = match_choice(current.question, said) if current.question is not None else None
+    if (earlier := _answers_earlier(catalogue, conversation, current, said, choice)) is not None:
+        return earlier
     if choice is not None and current.question is not None:
         moved = _answer(catalogue, conversation, current.question.id, choice.id, said,
                         worded=worded(current.question, said))
         return _confirmed(catalogue, conversation, current.question, choice.id, said, moved)
     return _corrected(catalogue, conversation, current, said) or view(
         catalogue, conversation, not_understood=said)  # the outcome stands: nothing caught
+
+
+def _answers_earlier(catalogue: Catalogue, conversation: Conversation, current: View,
+                     said: str, choice: Choice | None) -> View | None:
+    """A reply at a question that re-answers an earlier one instead: the words after a plain
+    yes or no ("no, not an emergency"), or the whole reply when the question on screen reads
+    nothing in it ("he says it's not an emergency"), clearly answer a question the case has
+    answered otherwise, and name nothing of the question on screen. Play-test 7 E13: that
+    "no" answered "is the person a sworn officer?" (a security guard: an immediate page) and
+    the officer's emergency stood. The question on screen is asked again if the corrected
+    case still needs it. A line with a correction's opener ("wait, actually …") is
+    ``_corrected``'s. The whole reply must read the same answer there too: in "no warrant"
+    the "no" is the words' own, not a lead to drop."""
+    question = current.question
+    if question is None or cues().corrected(said) is not None:
+        return None
+    lead = cues().lead(said)
+    if lead is None and choice is not None:
+        return None  # the reply's own words answer the question on screen
+    rest = lead[2] if lead is not None else said
+    if not rest.strip() or match_choice(question, rest) is not None or (
+            suggestion(question, rest) is not None):
+        return None
+    flow = catalogue.flow(conversation.library, conversation.flow)
+    for question_id, choice_id in reversed(current.path):
+        earlier = flow.nodes[question_id]
+        assert isinstance(earlier, Question)
+        found = match_choice(earlier, rest)
+        if found is None or found.id == choice_id:
+            continue
+        whole = match_choice(earlier, said)  # "no warrant": the "no" was the words' own
+        if whole is None or whole.id != found.id:
+            return None
+        moved = _answer(catalogue, conversation, question_id, found.id, said, worded=True)
+        return _confirmed(catalogue, conversation, earlier, found.id, said, moved)
+    return None
 
 
 def _offered(conversation: Conversation, current: View) -> str | None:

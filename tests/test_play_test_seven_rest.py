@@ -1,0 +1,67 @@
+"""Play-test 7 and review 7 leftovers at the desk (session 10): each case is typed as a clerk
+would, through the same engine every face uses, and checks what the clerk is told and who is
+paged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from tests.terminal_support import run_opening
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = Catalogue.load(ROOT)
+LIBRARIES = ["mahomet", "westmont", "calumet", "jackson-county", "mount-prospect"]
+OFFICER_EMERGENCY = "officer says its an emergency, wants the name on a library card"
+
+
+def _pages(case: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(p["action"], p["urgency"]) for p in case["pages"]]
+
+
+def _answered(case: dict[str, Any]) -> dict[str, str]:
+    """Each question's latest answer in the case's transcript."""
+    return {turn["question"]: turn["choice"] for turn in case["transcript"]}
+
+
+# --- E13: taking the danger back mid-way ----------------------------------------------------
+
+def _paged_at_the_end(case: dict[str, Any]) -> str:
+    """How urgently the case's page stands once the case is done: "none" when it raised none
+    or its last page change withdrew it."""
+    return case["pages"][-1]["urgency"] if case["pages"] else "none"
+
+
+# Jackson County has no emergency exception: the "1" already reaches the outcome, so the words
+# come after it, where only a correction's lead ("no, …") re-answers (tested there too).
+MID_WAY = [lib for lib in LIBRARIES if lib != "jackson-county"]
+
+
+@pytest.mark.parametrize(("library", "typed"), [
+    *[(lib, "no, not an emergency") for lib in LIBRARIES],
+    *[(lib, "no its not an emergency after all") for lib in LIBRARIES],
+    *[(lib, "he says it's not an emergency") for lib in MID_WAY]])
+def test_taking_the_emergency_back_corrects_the_emergency_and_its_page(
+        library: str, typed: str) -> None:
+    """E13: the opening said the officer calls it an emergency; at the next question the clerk
+    types that it is not one. That "no" is about the emergency, not a "No" to the question on
+    screen ("is the person a sworn officer?": read as a security guard, an immediate page).
+    The case follows the corrected answer: no emergency, and no page left standing at once."""
+    case = run_opening(ROOT, library, OFFICER_EMERGENCY, "1", typed)
+    assert _answered(case).get("emergency") == "no", (typed, case["transcript"])
+    assert _paged_at_the_end(case) != "immediate", (typed, case["pages"])
+    if library in MID_WAY:  # corrected before any outcome: nobody was paged for it at all
+        assert ("raised", "immediate") not in _pages(case), (typed, case["pages"])
+
+
+@pytest.mark.parametrize("typed", ["no, he's a security guard", "no"])
+def test_a_no_that_answers_the_question_on_screen_still_answers_it(typed: str) -> None:
+    """The words after the "no" name nothing else the case was told: the question on screen
+    is the one answered."""
+    case = run_opening(ROOT, "mahomet", OFFICER_EMERGENCY, "1", typed)
+    answered = _answered(case)
+    assert answered.get("sworn") == "no", case["transcript"]
+    assert answered.get("emergency") == "yes"
