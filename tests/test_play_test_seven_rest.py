@@ -65,3 +65,22 @@ def test_a_no_that_answers_the_question_on_screen_still_answers_it(typed: str) -
     answered = _answered(case)
     assert answered.get("sworn") == "no", case["transcript"]
     assert answered.get("emergency") == "yes"
+
+
+# --- review 7 m3: a first name beside the director's title ---------------------------------
+
+@pytest.mark.parametrize("opening", [
+    "officer here with a search warrant, director Sue is off today",
+    "officer here with a search warrant, our director, Sue, is off today",
+    "officer has a search warrant. Director Sue Okafor is on vacation",
+    "officer has a court order and the Library Director Ana is out sick",
+])
+def test_a_name_beside_the_directors_title_still_says_the_director_is_away(opening: str) -> None:
+    """Review 7 m3: "the director is off today" was read, "director Sue is off today" was not
+    (the name stood inside the phrase), so the absence was asked again or, worse, missed. A
+    name said with the title is no part of what is said about the title."""
+    from bot.engine.session import open_case
+
+    read = open_case(CATALOGUE, "westmont", opening).prefill("law-enforcement-request")
+    assert ("director-in", "away") in [(p.question, p.choice) for p in read], read
+

@@ -84,6 +84,7 @@ class Cues:
     rejects_offer: frozenset[tuple[str, ...]] = frozenset()
     threats: frozenset[tuple[str, ...]] = frozenset()  # yet_before cues that defer forward only
     opens_correction: LazyPattern | None = None  # any of ``corrections`` (``_any_opener``)
+    named_title: LazyPattern | None = None  # ``named_titles`` and the name after one
 
     def corrected(self, text: str) -> str | None:
         """The words after a correction's opener ("wait, actually it's a subpoena" -> "it's a
@@ -191,7 +192,7 @@ def cues() -> Cues:
                 _openers(raw["says_unsure"]), _openers(raw["hedges"]),
                 _openers(raw["corrections"]), phrases("sender_before"), phrases("elsewhere"),
                 phrases("confirms_offer"), phrases("rejects_offer"), phrases("threats"),
-                _any_opener(raw["corrections"]))
+                _any_opener(raw["corrections"]), _named_title(raw["named_titles"]))
 
 
 def _made_of(said: tuple[str, ...], group: frozenset[tuple[str, ...]]) -> bool:
@@ -607,6 +608,26 @@ class Said:
             self._cue_at(i, groups, lambda j: True) is not None for i in self._starts(groups))
 
 
+def _named_title(entries: list[str]) -> LazyPattern:
+    """A title of ``entries`` (any case) and the name said with it: one or two capitalised
+    words of two letters or more ("director Sue", "Director Sue Okafor": "I" is the clerk), or
+    the redaction's ``[name]``, set off by commas or not ("our director, Sue, is off")."""
+    titles = "|".join(_opener(entry) for entry in entries)
+    name = r"[A-Z][a-z][\w'\u2019-]*"
+    return lazy(rf"\b(?i:(?P<title>{titles}))\b(?:\s*,\s*|\s+)"
+                rf"(?:\[name\]|{name}(?:\s+{name})?)(?:\s*,)?(?=\s)")
+
+
+def without_titled_names(text: str) -> str:
+    """``text`` without the name said with a title ("director Sue is off today" reads "director
+    is off today"): a phrase about the title ("director is off") is found with the name inside
+    it (review 7 m3). The name is no fact of any question."""
+    pattern = cues().named_title
+    if pattern is None or "[" not in text and not any(c.isupper() for c in text):
+        return text
+    return pattern.sub(lambda m: m.group("title"), text)
+
+
 @dataclass(frozen=True)
 class _Part:
     """One clause of a message as written, with what ``Said.of`` reads from its raw text."""
@@ -664,7 +685,12 @@ def _cut(text: str) -> tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]:
     """The sentences of ``text`` (whether each asks, whether a contrast opens it, whether a
     correction does), each as its clauses (``_Part``). "Not his own" disowns its whole sentence
     ("the card he's holding is his wife's, not his own")."""
-    return remembered(("cut", text), lambda: tuple(
+    return remembered(("cut", text), lambda: _cut_apart(without_titled_names(text)))
+
+
+def _cut_apart(text: str) -> tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]:
+    """``_cut`` of ``text`` with the names said with titles taken out."""
+    return tuple(
         (is_question, by_contrast, correcting, tuple(
             _Part(_past_opener(part) if correcting and n == 0 else part,
                   tuple(named.group(1) for named in _KIN.finditer(part)),
@@ -673,7 +699,7 @@ def _cut(text: str) -> tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]:
                         for owner in _POSSESSIVE.finditer(part)
                         if owner.group(1).lower() not in _CONTRACTED))
             for n, part in enumerate(_CLAUSE.split(piece))))
-        for piece, is_question, by_contrast, correcting in _sentences(text)))
+        for piece, is_question, by_contrast, correcting in _sentences(text))
 
 
 def _past_opener(part: str) -> str:
