@@ -84,3 +84,41 @@ def test_a_name_beside_the_directors_title_still_says_the_director_is_away(openi
     read = open_case(CATALOGUE, "westmont", opening).prefill("law-enforcement-request")
     assert ("director-in", "away") in [(p.question, p.choice) for p in read], read
 
+
+
+# --- a word spelt right is never "corrected" --------------------------------------------------
+
+PARENT = "parent-requests-child-records"
+
+
+def test_mother_is_not_corrected_to_other() -> None:
+    """'her mother wants to know what he has out' at "what do they want to know?" was read as
+    "Something else": the question's typo correction made "mother" its word "other". A common
+    English word is spelt right; it is no misspelling of a choice's word."""
+    from bot.engine.matching import match_choice
+    from bot.router.choices import matcher
+
+    want = CATALOGUE.flow("westmont", PARENT).nodes["want"]
+    assert matcher(want).normaliser.correct("mother") == "mother"
+    found = match_choice(want, "her mother wants to know what he has out")
+    assert found is None or found.id != "other", found
+
+
+def test_a_real_misspelling_is_still_corrected() -> None:
+    from bot.router.choices import matcher
+
+    want = CATALOGUE.flow("westmont", PARENT).nodes["want"]
+    assert matcher(want).normaliser.correct("chekout") == "checkout"
+    assert matcher(want).normaliser.correct("adress") == "address"
+
+
+def test_the_common_words_hold_every_long_word_of_fakers_common_list() -> None:
+    """The shipped list is Faker's en_US common words (six letters or more) and may only grow."""
+    from faker.providers.lorem.en_US import Provider
+
+    from bot.router.text import DATA
+
+    shipped = {line.strip() for line in (DATA / "common_words.txt").read_text().splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert {w.lower() for w in Provider.word_list if len(w) >= 6 and w.isalpha()} <= shipped
+

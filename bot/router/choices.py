@@ -38,7 +38,7 @@ from bot.router.cues import (
     remembered,
     union,
 )
-from bot.router.text import NEGATIONS, Normaliser, is_content, stem, stopwords, words
+from bot.router.text import DATA, NEGATIONS, Normaliser, is_content, stem, stopwords, words
 from bot.router.text import _deletions as one_letter_cuts
 
 ACCEPT = 82.0  # below this the best fuzzy candidate is not trusted
@@ -99,6 +99,17 @@ HOLDING = frozenset({"has", "have", "hold", "brought", "gave", "got", "with", "h
 ARTICLES = frozenset({"a", "an", "the", "his", "her", "their"})  # "has his card" = "has the card"
 
 
+@cache
+def common_words() -> frozenset[str]:
+    """Common English words, stemmed (data: ``bot/data/routing/common_words.txt``): spelt
+    right, so a question's typo correction never changes one ("mother" is no "other"). Kept
+    here, not in ``bot.router.text``: the router's features do not read them (its model's
+    digest covers that module)."""
+    text = (DATA / "common_words.txt").read_text("utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#")
+                     for w in words(line))
+
+
 def _fact_words(normaliser: Normaliser, text: str) -> tuple[str, ...]:
     return tuple(w for w in normaliser.words(text) if w not in ARTICLES)
 
@@ -124,7 +135,8 @@ class ChoiceMatcher:
                 vocabulary.update(words(text))
             for text in choice.not_with:
                 vocabulary.update(words(text))
-        self.normaliser = Normaliser(vocabulary, keep=cues().vocabulary())
+        # a cue word, or a common English word spelt right ("mother"), is no misspelling
+        self.normaliser = Normaliser(vocabulary, keep=cues().vocabulary() | common_words())
         self.phrases = tuple(
             Phrase(cid, text, _answer_words(self.normaliser, text),
                    _fact_words(self.normaliser, text))
@@ -497,16 +509,18 @@ class ChoiceMatcher:
         """A misspelt phrase ("serch warant"). Every word of meaning in the answer must be
         (nearly) a word of the phrase: a phrase sharing only "no" with the answer is not a
         fuzzy match for it ("no warrant" is not "no emergency", "nothing in writing" is not
-        "no")."""
+        "no"), and a common word spelt right is like only itself."""
         best: dict[str, float] = {}
         meaning = [w for w in said.split() if is_content(w)]
         if not meaning:
             return None  # "hmm what": nothing to match
+        common = common_words()  # spelt right: like only itself ("mother" is not "other")
         for phrase, score, index in process.extract(
             said, self._joined, scorer=fuzz.WRatio, processor=None, limit=None
         ):
             own = phrase.split()
-            if not all(any(fuzz.ratio(w, o) >= WORD_LIKE for o in own) for w in meaning):
+            if not all(any(w == o or (w not in common and fuzz.ratio(w, o) >= WORD_LIKE)
+                           for o in own) for w in meaning):
                 continue
             if self._only_offers(self.phrases[index]) or self.phrases[index].thin:
                 continue
