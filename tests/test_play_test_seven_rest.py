@@ -122,3 +122,44 @@ def test_the_common_words_hold_every_long_word_of_fakers_common_list() -> None:
                if line.strip() and not line.startswith("#")}
     assert {w.lower() for w in Provider.word_list if len(w) >= 6 and w.isalpha()} <= shipped
 
+
+# --- review 7 C2 residual: the card's holder must be the one at the desk ------------------
+
+THIRD_PARTY = "third-party-requests-patron-info"
+
+
+@pytest.mark.parametrize("opening", [
+    "lady wants to know what her roommate has checked out, the roommate holds the card",
+    "woman wants to know what her sister has checked out, the card is with her sister",
+    "guy wants to know what his friend has out, his friend keeps the card",
+    "man wants to know what his brother has out, his brother's wife has the card",
+    # review 8 C1's
+    "guy wants to know what his buddy has out, buddy's got the card",
+    "woman wants her coworker's checkouts, coworker holds onto the card",
+    "person wants his friend's checkouts, friend took the card with him",
+    # more shapes: the holder named by a word of its own, before the verb or after "with"
+    "a man is asking what his cousin has borrowed. the cousin still has the library card",
+    "older lady wants to see her tenant's checkouts but the tenant carries the card",
+    "teen asking what his girlfriend has out, the card is with the girlfriend",
+    "woman wants her nephew's checkouts, nephew has got the card at school",
+    "a guy wants his landlord's list of items, landlord kept the card",
+    "caller wants her neighbour's checkouts and the neighbour has his card",
+])
+def test_a_card_someone_else_holds_is_not_offered_as_in_the_askers_hand(opening: str) -> None:
+    """Review 7 C2 residual: at Calumet presenting a card gives access to its current
+    checkouts, so "Do they have the card itself in their hand?" is a release condition. A card
+    the opening says another person holds was still offered as held ("Did you mean 'Yes, they
+    are holding the card itself'?"): one "1" away from the checkouts. It is asked plainly. The
+    holder is read from the clause (the word holding it, or after "with"), not from a list."""
+    from bot.engine.session import open_case
+
+    read = open_case(CATALOGUE, "calumet", opening).prefill(THIRD_PARTY)
+    assert ("card-itself", "yes") not in [(p.question, p.choice) for p in read], read
+
+
+def test_the_askers_own_holding_of_the_card_is_still_offered() -> None:
+    from bot.engine.session import open_case
+
+    read = open_case(CATALOGUE, "calumet", "guy wants to know what his friend has out, he has "
+                                           "his friend's card").prefill(THIRD_PARTY)
+    assert ("card-itself", "yes") in [(p.question, p.choice) for p in read], read

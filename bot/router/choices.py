@@ -97,6 +97,14 @@ class Hit:
 HOLDING = frozenset({"has", "have", "hold", "brought", "gave", "got", "with", "handed", "showed",
                      "show", "present", "presented"})
 ARTICLES = frozenset({"a", "an", "the", "his", "her", "their"})  # "has his card" = "has the card"
+# Words of holding a thing, for who holds it (``_held_by_another``), normalised: HOLDING's, and
+# keeping or taking it along ("holds onto the card", "keeps the card", "took the card with him").
+HOLDER_VERBS = HOLDING | {"hold", "keep", "kept", "took", "carry", "carried"}
+# Between a holder and the verb ("buddy *has got* the card", "the roommate *still* has it").
+_AUXILIARIES = frozenset({"is", "was", "has", "have", "had", "got", "still", "also", "already",
+                          "just", "now", "does", "did", "always"})
+# A word right before one that names a place, not a person ("the guy *at the* desk has …").
+_PLACE_BEFORE = frozenset({"at", "in", "on", "by", "from", "behind"})
 
 
 @cache
@@ -561,7 +569,7 @@ class ChoiceMatcher:
         longer phrase found for any question (``spans``, word positions) is that phrase's
         ("child" in "child porn"), not a contradiction."""
         if not self._not_with:
-            return frozenset()
+            return self._held_by_others(message)
         said = self._said(message)
         found, at = said.words, said.at
         longer = tuple(spans)
@@ -585,6 +593,44 @@ class ChoiceMatcher:
                 if any(not (holders and askers(i)) and free_at(i, len(phrase))
                        for i in at.get(phrase[0], ())):
                     out.add(choice_id)
+                    break
+        return frozenset(out | self._held_by_others(message))
+
+    def _held_by_others(self, message: str) -> frozenset[str]:
+        """The in-hand choices (a card, its number) that ``message`` names as held by someone
+        it names other than the one at the desk: "buddy's got the card", "the roommate holds
+        the card", "the card is with her sister", "friend took the card with him". The one at
+        the desk is the person the message opens with, or a pronoun ("he has his friend's
+        card"). Review 8 C1 (review 7 C2 class): the holder is read from the clause's own
+        shape, not from a list of holders."""
+        if not any(c.in_hand for c in self.question.choices) or self.question.danger:
+            return frozenset()
+        said = self._said(message)
+        words, clause = said.words, said.clause
+        # the one at the desk: named first ("guy wants …", "older lady wants …")
+        asker = frozenset([w for w in words if w not in ARTICLES][:2])
+        own = self._vocabulary
+        out = set()
+        for hit in self._read(said, specific_only=False):
+            if hit.choice in out or not self._in_hand_choice(hit.choice):
+                continue
+            span = [i for i in range(len(words)) if clause[i] == clause[hit.start]]
+            for i in span:
+                if words[i] not in HOLDER_VERBS or hit.start <= i < hit.end:
+                    continue
+                holder: str | None = None
+                if i < hit.start:  # "buddy (has) got the card": the word before the verb
+                    j = i - 1
+                    while j >= span[0] and words[j] in _AUXILIARIES:
+                        j -= 1
+                    if j >= span[0] and not (j > span[0] and words[j - 1] in _PLACE_BEFORE):
+                        holder = words[j]
+                elif words[i] == "with":  # "the card is with her sister"
+                    holder = next((words[k] for k in span if k > i and words[k] not in ARTICLES),
+                                  None)
+                if holder is not None and is_content(holder) and holder not in asker \
+                        and holder not in own:
+                    out.add(hit.choice)
                     break
         return frozenset(out)
 
