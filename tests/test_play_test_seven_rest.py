@@ -57,6 +57,37 @@ def test_taking_the_emergency_back_corrects_the_emergency_and_its_page(
         assert ("raised", "immediate") not in _pages(case), (typed, case["pages"])
 
 
+OFFICER_AT_DESK = ("police officer at desk no paperwork, says its an emergency someone could get "
+                   "hurt, wants a patrons address")
+
+
+@pytest.mark.parametrize("library", ["mount-prospect", "mahomet", "westmont", "calumet"])
+@pytest.mark.parametrize("typed", ["actually no, not an emergency",
+                                   "wait, no - he says it's not an emergency after all",
+                                   "no, not an emergency"])
+def test_taking_the_emergency_back_after_the_outcome_withdraws_its_page(
+        library: str, typed: str) -> None:
+    """Review 8 M1 (E13 at the outcome): after the emergency release and its immediate page,
+    "actually no, not an emergency" re-answered the latest question ("no" → the officer won't
+    sign) and the immediate page stayed. The words after the "no" are about the emergency: it
+    is corrected, and the page follows (withdrawn: no emergency, nothing released)."""
+    case = run_opening(ROOT, library, OFFICER_AT_DESK, *["1"] * 5, typed)
+    answered = _answered(case)
+    assert answered.get("emergency") == "no", (typed, case["transcript"])
+    assert answered.get("form") in (None, "signed"), (typed, case["transcript"])
+    assert _paged_at_the_end(case) != "immediate", (typed, case["pages"])
+
+
+@pytest.mark.parametrize("typed", ["actually no, not an emergency", "wait no, not an emergency"])
+def test_taking_the_emergency_back_with_an_opener_at_a_question(typed: str) -> None:
+    """The same correction opened with "actually" at the next question ("is the person a sworn
+    officer?") is about the emergency, not a No to the question on screen."""
+    case = run_opening(ROOT, "mahomet", OFFICER_EMERGENCY, "1", typed)
+    assert _answered(case).get("emergency") == "no", (typed, case["transcript"])
+    assert "sworn" not in _answered(case), case["transcript"]
+    assert ("raised", "immediate") not in _pages(case), case["pages"]
+
+
 @pytest.mark.parametrize("typed", ["no, he's a security guard", "no"])
 def test_a_no_that_answers_the_question_on_screen_still_answers_it(typed: str) -> None:
     """The words after the "no" name nothing else the case was told: the question on screen

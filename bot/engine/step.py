@@ -485,36 +485,56 @@ def step(catalogue: Catalogue, conversation: Conversation, text: str,
 def _answers_earlier(catalogue: Catalogue, conversation: Conversation, current: View,
                      said: str, choice: Choice | None) -> View | None:
     """A reply at a question that re-answers an earlier one instead: the words after a plain
-    yes or no ("no, not an emergency"), or the whole reply when the question on screen reads
-    nothing in it ("he says it's not an emergency"), clearly answer a question the case has
-    answered otherwise, and name nothing of the question on screen. Play-test 7 E13: that
-    "no" answered "is the person a sworn officer?" (a security guard: an immediate page) and
-    the officer's emergency stood. The question on screen is asked again if the corrected
-    case still needs it. A line with a correction's opener ("wait, actually …") is
-    ``_corrected``'s. The whole reply must read the same answer there too: in "no warrant"
-    the "no" is the words' own, not a lead to drop."""
+    yes or no ("no, not an emergency", "actually no, not an emergency"), or the whole reply
+    when the question on screen reads nothing in it ("he says it's not an emergency"), clearly
+    answer a question the case has answered otherwise, and name nothing of the question on
+    screen. Play-test 7 E13: that "no" answered "is the person a sworn officer?" (a security
+    guard: an immediate page) and the officer's emergency stood. The question on screen is
+    asked again if the corrected case still needs it. A correction's opener without a plain
+    yes or no ("wait, actually it's a subpoena") is ``_corrected``'s."""
     question = current.question
-    if question is None or cues().corrected(said) is not None:
+    if question is None:
         return None
-    lead = cues().lead(said)
-    if lead is None and choice is not None:
-        return None  # the reply's own words answer the question on screen
-    rest = lead[2] if lead is not None else said
-    if not rest.strip() or match_choice(question, rest) is not None or (
-            suggestion(question, rest) is not None):
+    opened = cues().corrected(said)
+    text = opened if opened is not None else said
+    rest = _after_lead(text)
+    if rest is None:
+        if opened is not None or choice is not None:
+            return None  # the reply's own words answer the question on screen
+        rest = said
+    if match_choice(question, rest) is not None or suggestion(question, rest) is not None:
         return None
     flow = catalogue.flow(conversation.library, conversation.flow)
+    if (found := _re_answered(flow, current, rest, text)) is None:
+        return None
+    earlier, instead = found
+    moved = _answer(catalogue, conversation, earlier.id, instead.id, said, worded=True)
+    return _confirmed(catalogue, conversation, earlier, instead.id, said, moved)
+
+
+def _after_lead(text: str) -> str | None:
+    """The words after the plain yes or no that opens ``text`` ("no, not an emergency" → "not
+    an emergency"); None when it opens with none, or says nothing after it."""
+    lead = cues().lead(text)
+    return lead[2] if lead is not None and lead[2].strip() else None
+
+
+def _re_answered(flow: Flow, current: View, rest: str, whole: str
+                 ) -> tuple[Question, Choice] | None:
+    """The latest question the case answered that ``rest`` (the words after a plain yes or no)
+    clearly answers otherwise, with that answer; ``whole`` (the words with their yes or no)
+    must read the same answer there: in "no warrant" the "no" is the words' own, not a lead
+    to drop. None when the words answer no answered question otherwise."""
     for question_id, choice_id in reversed(current.path):
         earlier = flow.nodes[question_id]
         assert isinstance(earlier, Question)
         found = match_choice(earlier, rest)
         if found is None or found.id == choice_id:
             continue
-        whole = match_choice(earlier, said)  # "no warrant": the "no" was the words' own
-        if whole is None or whole.id != found.id:
+        whole_reads = match_choice(earlier, whole)
+        if whole_reads is None or whole_reads.id != found.id:
             return None
-        moved = _answer(catalogue, conversation, question_id, found.id, said, worded=True)
-        return _confirmed(catalogue, conversation, earlier, found.id, said, moved)
+        return earlier, found
     return None
 
 
@@ -653,6 +673,14 @@ def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,
     if (retracted := _retracted(catalogue, conversation, flow, current, said, words)) is not None:
         return retracted
     releasing = current.outcome is not None and current.outcome.decision in RELEASES
+    # "actually no, not an emergency": the words after the "no" name the answer to correct,
+    # not the "no" alone, which any latest yes/no question would take (review 8 M1, E13)
+    if (rest := _after_lead(words)) is not None and (
+            found := _re_answered(flow, current, rest, words)) is not None:
+        earlier, instead = found
+        moved = _answer(catalogue, conversation, earlier.id, instead.id, said, worded=True)
+        return moved if releasing else _confirmed(catalogue, conversation, earlier, instead.id,
+                                                  said, moved)
     asked = [(current.question.id, "")] if current.question is not None else []
     for question_id, choice_id in [*asked, *reversed(current.path)]:
         question = flow.nodes[question_id]
