@@ -505,11 +505,26 @@ def _answers_earlier(catalogue: Catalogue, conversation: Conversation, current: 
     if match_choice(question, rest) is not None or suggestion(question, rest) is not None:
         return None
     flow = catalogue.flow(conversation.library, conversation.flow)
+    if _takes_back(flow, current, rest):
+        return None  # "no, and he doesn't have the court order with him": ``_retracted``'s
     if (found := _re_answered(flow, current, rest, text)) is None:
         return None
     earlier, instead = found
     moved = _answer(catalogue, conversation, earlier.id, instead.id, said, worded=True)
     return _confirmed(catalogue, conversation, earlier, instead.id, said, moved)
+
+
+def _takes_back(flow: Flow, current: View, words: str) -> bool:
+    """``words`` deny or defer an answer the case has ("he doesn't have the court order"):
+    ``_retracted`` takes it back (with the flow's ``if_denied`` answer, unconfirmed: taking a
+    release condition back needs no proof)."""
+    for question_id, choice_id in current.path:
+        earlier = flow.nodes[question_id]
+        assert isinstance(earlier, Question)
+        if any(h.choice == choice_id and h.reading != STATED
+               for h in matcher(earlier).hits(words)):
+            return True
+    return False
 
 
 def _after_lead(text: str) -> str | None:
