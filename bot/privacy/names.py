@@ -557,8 +557,8 @@ def foreign_names(text: str) -> list[tuple[int, int]]:
     words = list(_SCRIPT_WORD.finditer(text))
     for index, match in enumerate(words):
         word = match.group(0)
-        if _latin(word) or re.match(r"[\u3400-\u9fff\uac00-\ud7a3]", word):
-            continue
+        if _latin(word) or re.match(r"[\u3400-\u9fff\uac00-\ud7a3\ue000-\uf8ff]", word):
+            continue  # (a private-use character is a text redaction set aside: a mask, a title)
         bare = word[2:] if word.startswith("ال") else word
         if index and words[index - 1].group(0) in _SCRIPT_TITLES:  # السيدة فاطمة حداد
             following = words[index + 1: index + 2]

@@ -1284,6 +1284,13 @@ _SET_ASIDE = 0xE000  # private-use characters: no rule matches them
 
 WITHHELD = "[text withheld]"  # what is kept of a text redaction failed on
 
+# The masks ``redact`` writes. One already in a text is what an earlier pass decided, so it is
+# set aside like a call number: read as evidence it would take a word the first pass kept on
+# purpose into a name ("[name], Rm 14" is no "Last, First"; "이용자 [name]" no Korean full
+# name), and ``redact(redact(t))`` would differ from ``redact(t)``.
+MASK = lazy(r"\[(?:name|address|email|phone|card|ssn|mac|ip|handle|device|dob|age|description|"
+            r"plate|text withheld)\]")
+
 # A rule is not run on a note it cannot match (``_sub``): a rule that needs a digit on a note
 # without one (most desk openings), a capitalised word in a note typed in lower case, or one
 # of its cue words in a note holding none of them. No rule writes a digit, a capital or a
@@ -1461,6 +1468,8 @@ def _redact_all(text: str) -> str:
         kept.append(words)
         return chr(_SET_ASIDE + len(kept) - 1)
 
+    if "[" in text:  # (a mask holds one: most notes have none)
+        text = MASK.sub(lambda match: set_aside_all(match.group(0)), text)
     has = _Has.of(text)
     text = _sub(CATALOGUE_NUMBER, set_aside, text, has)
     if has.digit and has.capital:  # (a call number's class and its cutter's capitals)
