@@ -172,8 +172,9 @@ def other_language_word(word: str) -> bool:
 # a capitalised word, not a name.
 _VIETNAMESE_LANGUAGE = lazy(r"\b(?:tiếng|người|nước|thứ)\s+$", re.IGNORECASE)
 # Between two words of one name: spaces, "Last, First", an initial's dot, a nickname's quotes
-# or brackets (Ignatius 'Iggy' Pawlowski, Bobby (Robert) Kowalczyk), "Ravi & Sunita Patel".
-JOINER = lazy(r"^\s+$|^\s*,\s*$|^\s*\.\s+$|^\s*[)'’\"”]?\s*[('‘\"“]?\s*$|^\s*&\s*$")
+# or brackets or both (Ignatius 'Iggy' Pawlowski, Bobby (Robert) Kowalczyk, Anna ('Ania') Nowak),
+# "Ravi & Sunita Patel".
+JOINER = lazy(r"^\s+$|^\s*,\s*$|^\s*\.\s+$|^\s*[)'’\"”]{0,2}\s*[('‘\"“]{0,2}\s*$|^\s*&\s*$")
 
 
 # The folds of the text being redacted (``one_text``): every rule folds the same few hundred

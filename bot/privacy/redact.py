@@ -117,6 +117,15 @@ T = TypeVar("T")
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 _DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 EMAIL = lazy(rf"(?<![\w.!#$%&'*+/=?^`{{|}}~-]){_LOCAL}@{_DOMAIN}")
+# An email typed wrong (a doubled "@", a space beside the "@" or before the dot of its ending):
+# still an email. A space is taken only before a domain that ends as mail domains do, and
+# before its dots, not only after ("capacity. com" ends a sentence), so "@" in a sentence
+# ("meet me @ the desk", "tickets @ $5") is left.
+_MAIL_END = r"(?:com|net|org|edu|gov|mil|us|ca|uk|me|io|co|info|biz|pl|de|fr|es|mx|ph|in|ru|ua)"
+MISTYPED_EMAIL = lazy(
+    rf"(?<![\w.!#$%&'*+/=?^`{{|}}~-]){_LOCAL}"
+    rf"(?:@@{_DOMAIN}|\s?@{{1,2}}\s?(?:[A-Za-z0-9-]+(?:\.|\s\.\s?))+{_MAIL_END}(?![\w-]))",
+    re.IGNORECASE)
 SPELLED_EMAIL = lazy(
     r"\b[\w.+-]+\s*(?:\(at\)|\[at\]|\sat\s)\s*[\w-]+\s*(?:\(dot\)|\[dot\]|\sdot\s)\s*"
     r"(?:com|net|org|edu|gov|us|info|io)\b",
@@ -1309,6 +1318,7 @@ _NEEDS_A_CAPITAL = frozenset({  # a letter other than a-z (a capital, or a lette
 # than ``lower()`` does (so the rules with cues in them are not listed).
 _NEEDS: dict[LazyPattern, tuple[str, ...]] = {
     EMAIL: ("@",),
+    MISTYPED_EMAIL: ("@",),
     HANDLE: ("@",),
     IPV6: (":",),
     TAGGED_HANDLE: ("#",),
@@ -1514,6 +1524,7 @@ def _redact(text: str) -> str:
 
     has = _Has.of(text)  # (a rule that cannot match this note is not run: see ``_sub``)
     text = _sub(EMAIL, "[email]", text, has)
+    text = _sub(MISTYPED_EMAIL, "[email]", text, has)
     text = _sub(SPELLED_EMAIL, "[email]", text, has)
     if text.count(":") >= 5 or text.count("-") >= 5 or text.count(".") >= 2:  # its shapes
         text = MAC.sub("[mac]", text)
