@@ -1062,19 +1062,36 @@ def _mask_age(match: re.Match[str]) -> str:
 
 
 # --- licence plates ------------------------------------------------------------------------------
+# A plate's letters: Latin, and the Cyrillic capitals plates use (А123ВС 77); a Chinese plate
+# opens with its province's character (京A12345). Its groups are joined by a dash, a dot
+# (51F-123.45) or a space, and a group after a space is no lower-case word ("ABC 1234 on the
+# lot": "on" is the sentence going on).
+_PLATE_CHARACTER = r"[A-Za-z0-9А-ЯЁ]"
+_PLATE_WORDS = (r"plates?|tags?|licen[cs]e\s+plate|licen[cs]e|registration|reg\.?|vehicle|car|"
+                r"(?i:placa|matr[ií]cula|tablica(?:\s+rejestracyjna)?|(?:numer|nr\.?)\s+rej(?:\.|"
+                r"estracyjny)?|rejestracja|plaque|immatriculation|kennzeichen|targa|госномер|"
+                r"номерн(?:ой|ого|ым)\s+знак(?:а|ом)?|biển\s+số(?:\s+xe)?|车牌(?:号)?|車牌|번호판)")
 PLATE_CUE = lazy(
-    r"(?P<cue>\b(?:plates?|tags?|licen[cs]e\s+plate|licen[cs]e|registration|reg\.?|vehicle|car)"
+    rf"(?P<cue>\b(?:{_PLATE_WORDS})"
     r"\b(?:\s+(?:number|no\.?|#|is|was|reads|reading|of|says))*\s*[:#]?\s*"
     r"(?:(?:[A-Z]{2}|IL|illinois)\s+)?)"
     r"(?P<plate>(?!(?:with|and|the|an?|in|on|at|from|was|is|of|for|plates?|tags?|number)\b)"
-    r"(?=[A-Za-z0-9 -]*\d)[A-Za-z0-9]{1,4}(?:[ -]?[A-Za-z0-9]{1,4}){0,2})(?![\w-])",
+    rf"(?=[\w .-]*\d)[\u4e00-\u9fff]?{_PLATE_CHARACTER}{{1,4}}"
+    rf"(?:(?:[-.]|\s(?![a-z]+\b))?{_PLATE_CHARACTER}{{1,4}}){{0,2}})(?![\w-])",
 )
 # A vanity plate has no digit, but is written in capitals after a plate cue ("plate GO CUBS").
+# (or in quotes, as a plate that spells something is: 'plate reads "BOOKWRM"')
 VANITY_PLATE = lazy(
     r"(?P<cue>\b(?:[Pp]lates?|[Tt]ags?|[Ll]icen[cs]e\s+[Pp]late|[Rr]egistration)"
     r"(?:\s+(?:number|no\.?|#|is|was|reads|reading|of|says))*\s*[:#]?\s*)"
-    r"(?P<plate>(?=[A-Z0-9 -]{2,8}(?![\w-]))[A-Z0-9]{1,7}(?:[ -][A-Z0-9]{1,7})?)(?![\w-])",
+    r"(?P<plate>(?=[A-Z0-9 -]{2,8}(?![\w-]))[A-Z0-9]{1,7}(?:[ -][A-Z0-9]{1,7})?(?![\w-])"
+    r"|[\"“‘'][A-Z0-9][A-Z0-9 -]{1,9}[\"”’'](?![\w'’]))",
 )
+# A plate with the region that issued it in brackets after it ("KLM-4821 (IL)", "WX12 ABC
+# [UK]"): letters and digits both, five or more, then a region of ``plates.txt``.
+BRACKETED_PLATE = lazy(
+    r"(?<![\w-])(?P<plate>(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])[A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){0,2})"
+    r"(?P<region>\s*,?\s*[(\[]\s*(?P<name>[^\W\d_][\w. ]{0,20}?)\s*[)\]])")
 PLATE = lazy(
     r"(?<![\w-])(?:[A-Z]{2,3}[ -]?\d{3,4}|\d[A-Z]{3}\d{3}|\d{3}[ -]?[A-Z]{3}|[A-Z]\d{2}[ -]?\d{4}"
     r"|[A-Z]{2}\d{5}|\d{2}[A-Z]{2}\d{3})(?![\w-])"
@@ -1251,8 +1268,24 @@ _NOT_PLATE_LETTERS = frozenset({
     "aug", "sep", "oct", "nov", "dec", "ilcs", "usc", "cfr", "pub", "sec", "ch", "pg", "pp"})
 
 
-def _mask_vanity_plate(match: re.Match[str]) -> str:
+def _mask_bracketed_plate(match: re.Match[str]) -> str:
     plate = match.group("plate")
+    if (len(re.sub(r"[^A-Z0-9]", "", plate)) < 5
+            or match.group("name").lower().rstrip(".") not in _plate_regions()):
+        return match.group(0)
+    return "[plate]" + match.group("region")
+
+
+@cache
+def _plate_regions() -> frozenset[str]:
+    """The regions of ``plates.txt``, in lower case: a line each, and the short forms."""
+    lists = wordlists.sections("plates.txt")
+    return frozenset(line.lower() for line in lists["regions"]) | frozenset(
+        word.lower() for line in lists["codes"] for word in line.split())
+
+
+def _mask_vanity_plate(match: re.Match[str]) -> str:
+    plate = match.group("plate").strip("\"“”‘’'")
     if len(re.sub(r"[^A-Z0-9]", "", plate)) < 2 or plate.lower() in COMMON_WORDS:
         return match.group(0)
     return match.group("cue") + "[plate]"
@@ -1308,11 +1341,11 @@ MASK = lazy(r"\[(?:name|address|email|phone|card|ssn|mac|ip|handle|device|dob|ag
 _DIGIT = lazy(r"\d")  # (any script's digits, as the rules' \d)
 _NEEDS_A_DIGIT = frozenset({
     IPV4, TAGGED_HANDLE, FULL_DATE, RURAL_ROAD, ABROAD_ADDRESS, UNIT, HOUSE,
-    PARTIAL_ABROAD, SSN, PHONE, PLATE_CUE, PLATE, CARD, CARD_CUE, ID_CUE, CATALOGUE_NUMBER,
+    PARTIAL_ABROAD, SSN, PHONE, PLATE_CUE, BRACKETED_PLATE, PLATE, CARD, CARD_CUE, ID_CUE, CATALOGUE_NUMBER,
     AGE_UNIT, AGE_CUE, AGE_SAID})
 _NEEDS_A_CAPITAL = frozenset({  # a letter other than a-z (a capital, or a letter of any script)
     WEAK_CUE, RELATION_OF, READ_BY, SHORT_LAST_FIRST, SEEN_CUE, SIGN_OFF, BEFORE_IDENTIFIER,
-    PLATE})
+    PLATE, BRACKETED_PLATE})
 # Every match holds one of these (in any case); a word may be a part of the cue ("liv" of
 # lives, living). Only ASCII words: other scripts have more letters ``re.IGNORECASE`` pairs
 # than ``lower()`` does (so the rules with cues in them are not listed).
@@ -1343,7 +1376,10 @@ _NEEDS: dict[LazyPattern, tuple[str, ...]] = {
     UNIT: ("apt", "apartment", "unit", "suite", "ste"),
     PARTIAL_CUE: ("end", "last"),
     VANITY_PLATE: ("plate", "tag", "licen", "registration"),
-    PLATE_CUE: ("plate", "tag", "licen", "reg", "vehicle", "car"),
+    PLATE_CUE: ("plate", "tag", "licen", "reg", "vehicle", "car", "placa", "matr", "tablica",
+                "rej", "plaque", "immatric", "kennzeichen", "targa", "госномер", "номерн",
+                "biển", "车牌", "車牌", "번호판"),
+    BRACKETED_PLATE: ("(", "["),
     CARD_CUE: ("card", "bar", "acc", "patron", "library", "pin"),
     ID_CUE: ("pass", "id", "badge", "voucher", "locker", "permit"),
     STRONG_CUE: ("name", "goes", "signed", "aka", "a.k", "alias", "holder", "borrower",
@@ -1559,6 +1595,7 @@ def _redact(text: str) -> str:
     text = _sub(SPOKEN_PHONE, "[phone]", text, has)
     text = _sub(PLATE_CUE, _mask_plate, text, has)
     text = _sub(VANITY_PLATE, _mask_vanity_plate, text, has)
+    text = _sub(BRACKETED_PLATE, _mask_bracketed_plate, text, has)
     text = _sub(PLATE, _mask_bare_plate, text, has)
     text = _sub(CARD, _mask_card, text, has)
     text = _sub(CARD_CUE, _mask_cued_card, text, has)
