@@ -584,6 +584,26 @@ def _mask_foreign_title(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+# A Polish, Ukrainian or Russian honorific (any case ending: pana, panią, пану, господина), then
+# one or two capitalised words: a name in whatever case it is inflected ("pani Nowakowej", "u pana
+# Kowalskiego", "пана Олега"), which no name list holds in every ending.
+_SLAVIC_CAPITAL = r"[A-ZĄĆĘŁŃÓŚŹŻА-ЯЁІЇЄҐ]"
+SLAVIC_TITLE = lazy(
+    r"(?P<cue>(?<![^\W\d_])(?i:pan|pana|panu|panem|panie|pani|panią|panna|panny|pannie|panną|"
+    r"państwo|państwa|państwu|państwem|пан|пана|пану|паном|пане|пани|пані|господин|господина|"
+    r"господину|господином|госпожа|госпожи|госпоже|госпожу|госпожой)\s+)"
+    rf"(?P<words>{_SLAVIC_CAPITAL}[^\W\d_]+(?:-{_SLAVIC_CAPITAL}[^\W\d_]+)?"
+    rf"(?:\s+{_SLAVIC_CAPITAL}[^\W\d_]+(?:-{_SLAVIC_CAPITAL}[^\W\d_]+)?)?)(?![\w'’-])")
+
+
+def _mask_slavic_title(match: re.Match[str]) -> str:
+    """The words after the honorific, unless the first is a role ("pani Dyrektor")."""
+    first = match.group("words").split()[0].lower()
+    if first in wordlists.words("typed_names.txt")["slavic roles"] or fold(first) in COMMON_WORDS:
+        return match.group(0)
+    return match.group("cue") + "[name]"
+
+
 # Initials with a surname ("j.t. morales", "A. Okafor"), and a first name with an initial
 # ("tiffany w.", "Marcus T."): the listed half makes it a name whatever its case.
 INITIALS_SURNAME = lazy(
@@ -1643,6 +1663,8 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     text = sub(NAME_FIELD, _mask_name_field, text)
     if not text.isascii() or _holds(text, _FOREIGN_TITLE_WORDS):
         text = sub(FOREIGN_TITLE, _mask_foreign_title, text)
+    if _holds(text, ("pan", "пан", "пані", "господ", "госпож")):
+        text = sub(SLAVIC_TITLE, _mask_slavic_title, text)
     text = sub(ROLE_CUE, _mask_lower_name, text)
     text = spans(text, cued_given_names(text))
     text = spans(text, possessive_accounts(text))
