@@ -1110,7 +1110,8 @@ VANITY_PLATE = lazy(
 # A plate with the region that issued it in brackets after it ("KLM-4821 (IL)", "WX12 ABC
 # [UK]"): letters and digits both, five or more, then a region of ``plates.txt``.
 BRACKETED_PLATE = lazy(
-    r"(?<![\w-])(?P<plate>(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])[A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){0,2})"
+    r"(?<![\w-])(?P<plate>(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])"
+    r"[A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){0,2})"
     r"(?P<region>\s*,?\s*[(\[]\s*(?P<name>[^\W\d_][\w. ]{0,20}?)\s*[)\]])")
 PLATE = lazy(
     r"(?<![\w-])(?:[A-Z]{2,3}[ -]?\d{3,4}|\d[A-Z]{3}\d{3}|\d{3}[ -]?[A-Z]{3}|[A-Z]\d{2}[ -]?\d{4}"
@@ -1361,8 +1362,8 @@ MASK = lazy(r"\[(?:name|address|email|phone|card|ssn|mac|ip|handle|device|dob|ag
 _DIGIT = lazy(r"\d")  # (any script's digits, as the rules' \d)
 _NEEDS_A_DIGIT = frozenset({
     IPV4, TAGGED_HANDLE, FULL_DATE, RURAL_ROAD, ABROAD_ADDRESS, UNIT, HOUSE,
-    PARTIAL_ABROAD, SSN, PHONE, PLATE_CUE, BRACKETED_PLATE, PLATE, CARD, CARD_CUE, ID_CUE, CATALOGUE_NUMBER,
-    AGE_UNIT, AGE_CUE, AGE_SAID})
+    PARTIAL_ABROAD, SSN, PHONE, PLATE_CUE, BRACKETED_PLATE, PLATE, CARD, CARD_CUE, ID_CUE,
+    CATALOGUE_NUMBER, AGE_UNIT, AGE_CUE, AGE_SAID})
 _NEEDS_A_CAPITAL = frozenset({  # a letter other than a-z (a capital, or a letter of any script)
     WEAK_CUE, RELATION_OF, READ_BY, SHORT_LAST_FIRST, SEEN_CUE, SIGN_OFF, BEFORE_IDENTIFIER,
     PLATE, BRACKETED_PLATE})
