@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome
@@ -86,8 +87,32 @@ class Opening:
 
     @property
     def situation(self) -> str | None:
-        """The situation to start at once (the router is confident), or None."""
+        """The situation to start at once (the router is confident), or None: not even a
+        confident one when the message also states a person in danger now that it does not
+        read (``danger_beside``) — then both are offered, the danger first."""
+        if self.danger_beside:
+            return None
         return self.result.situation
+
+    @cached_property
+    def danger_beside(self) -> tuple[str, ...]:
+        """The situations that open by asking about danger and read a person in danger now,
+        stated (never only offered), in a message the router confidently placed elsewhere,
+        in a situation that reads no danger of its own: "a man has a gun in the lobby, and
+        his wife wants to know what he checked out" is not only the wife's request (review 8
+        C2: the gun paged nobody). Only the situations whose alert words the message names
+        are read (one of its alert words or of the words that state its danger outright is in
+        the message), so an ordinary opening costs a word search."""
+        started = self.result.situation
+        if started is None or self._opens_on_danger(started):
+            return ()
+        said = _folded(self.text)
+        beside = tuple(
+            flow_id for flow_id in sorted(self.catalogue.flows_for(self.library))
+            if flow_id != started and self._opens_on_danger(flow_id)
+            and any(_folded(word) in said for word in self._danger_words(flow_id))
+            and self._names_danger(flow_id, stated=True))
+        return beside if beside and not self._names_danger(started, stated=True) else ()
 
     @property
     def offered(self) -> tuple[str, ...]:
@@ -95,6 +120,8 @@ class Opening:
         whose alert words the message names (a police officer or an emergency the router could
         not place is offered, never waved off as needing nobody)."""
         router = did_you_mean(self.result)
+        if self.danger_beside:
+            return (*self.danger_beside, self.result.situation)
         if self.result.situation is not None:
             return self._danger_first(router)
         alerts = self.alerts
@@ -108,25 +135,38 @@ class Opening:
         situations that read it and those that open by asking about danger, in the router's
         order: "mom wants her kid's overdue list, and btw a guy in the parking lot is waving a
         knife" offers the danger before the parent's request (play-test 7 E2)."""
-        def names_danger(flow_id: str) -> bool:
-            nodes = self.catalogue.flow(self.library, flow_id).nodes
-            return any(
-                isinstance(question := nodes.get(read.question), Question) and question.danger
-                and (choice := question.choice(read.choice)) is not None and choice.critical
-                for read in self.prefill(flow_id))
-
-        def about_danger(flow_id: str) -> bool:
-            flow = self.catalogue.flow(self.library, flow_id)
-            first = flow.nodes.get(flow.start)
-            return isinstance(first, Question) and first.danger
-
         if len(offered) < 2:
             return offered
-        named = {flow_id for flow_id in offered if names_danger(flow_id)}
+        named = {flow_id for flow_id in offered if self._names_danger(flow_id)}
         if not named:
             return offered
-        first = named | {flow_id for flow_id in offered if about_danger(flow_id)}
+        first = named | {flow_id for flow_id in offered if self._opens_on_danger(flow_id)}
         return tuple(sorted(offered, key=lambda flow_id: flow_id not in first))
+
+    def _names_danger(self, flow_id: str, *, stated: bool = False) -> bool:
+        """The message reads a danger question's safety-critical answer for ``flow_id``
+        (``stated``: said outright, not only offered)."""
+        nodes = self.catalogue.flow(self.library, flow_id).nodes
+        return any(
+            isinstance(question := nodes.get(read.question), Question) and question.danger
+            and (choice := question.choice(read.choice)) is not None and choice.critical
+            and not (stated and read.suggested)
+            for read in self.prefill(flow_id))
+
+    def _danger_words(self, flow_id: str) -> tuple[str, ...]:
+        """The words that may mean a person in danger for ``flow_id``: its alert words and the
+        phrases that state its first question's safety-critical answers outright."""
+        flow = self.catalogue.flow(self.library, flow_id)
+        first = flow.nodes.get(flow.start)
+        stating = (word for choice in first.choices if choice.critical for word in choice.strong
+                   ) if isinstance(first, Question) else ()
+        return (*flow.alert_words, *stating)
+
+    def _opens_on_danger(self, flow_id: str) -> bool:
+        """``flow_id``'s first question asks whether anyone is in danger."""
+        flow = self.catalogue.flow(self.library, flow_id)
+        first = flow.nodes.get(flow.start)
+        return isinstance(first, Question) and first.danger
 
     @property
     def stated_date(self) -> str | None:
@@ -581,9 +621,9 @@ class Case:
             self.opening = opening
             self.stated_date = opening.stated_date
         self.routing = result
-        if result.situation is not None:
+        if opening.situation is not None:
             self.offered = ()
-            self.start(result.situation, result.prefill)
+            self.start(opening.situation, result.prefill)
         elif opening.offered:
             self.offered = opening.offered
         return result

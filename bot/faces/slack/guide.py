@@ -389,12 +389,12 @@ class Guide:
         first = thread.conversation is None and not thread.opening  # the case's opening words
         if first and opened is None:
             self.openings.keep(place, opening)
-        result = opening.result
-        if result.situation and self.flow(result.situation):
-            prefill = opening.prefill(result.situation)
-            self.start_flow(client, thread, place, result.situation, prefill=prefill,
+        started = opening.situation
+        if started and self.flow(started):
+            prefill = opening.prefill(started)
+            self.start_flow(client, thread, place, started, prefill=prefill,
                             stated_date=opening.stated_date,
-                            opening_facts=as_facts(result.situation, prefill))
+                            opening_facts=as_facts(started, prefill))
             return
         suggestions = [f for f in (self.flow(s) for s in opening.offered) if f]
         if suggestions:
