@@ -9,10 +9,12 @@ Each system is trained five times (``bot.router.train.out_of_fold``: stratified,
 folds are the same for every system); its out-of-fold predictions of the message-like examples
 (``calibration``) are decided with bands fitted on those same predictions, as the shipped model's
 and the bench's peer's are (``fit_bands``: the router by its gate, the peer by the background
-lead, as ``bench/router_bench.py`` fits it). Printed per system: mean utility, top-1 (in scope,
-first offer right), started (in scope, started right), declined (out of scope), conf-wrong, and
-the bands' top-1 alone (``argmax``: the best flow right, whatever the band), with its difference
-to the peer per source of examples.
+lead, as ``bench/router_bench.py`` fits it); the router's decided as it routes, not asking
+between two situations that page the same people at once for the message (``train.SAME_PAGE``,
+``same_page_rows``; ``--ask-same-page``: as before that rule). Printed per system: mean
+utility, top-1 (in scope, first offer right), started (in scope, started right), declined (out
+of scope), conf-wrong, and the bands' top-1 alone (``argmax``: the best flow right, whatever
+the band), with its difference to the peer per source of examples.
 
 ``--errors NAME``: the in-scope classes where NAME's argmax top-1 differs most from the peer's,
 and a sample of training examples one gets right and the other wrong (training data only).
@@ -34,6 +36,7 @@ from bench.router_bench import tfidf_peer  # noqa: E402
 from bot.router.router import BACKGROUND  # noqa: E402
 from bot.router.train import (  # noqa: E402
     CANDIDATES,
+    SAME_PAGE,
     SETTING,
     Setting,
     calibration,
@@ -41,6 +44,7 @@ from bot.router.train import (  # noqa: E402
     figures,
     fit_bands,
     out_of_fold,
+    same_page_rows,
     training_examples,
     vocabulary_of,
 )
@@ -76,8 +80,12 @@ def main() -> None:
     parser.add_argument("--save", type=Path, default=None,
                         help="keep each system's out-of-fold predictions here (.npy)")
     parser.add_argument("--errors", default="", help="a system to compare with the peer")
+    parser.add_argument("--ask-same-page", action="store_true",
+                        help="decide the router as before Bands.same_page: ask between two "
+                             "situations that page the same people at once")
     args = parser.parse_args()
-    examples = training_examples(default_flows())
+    flows = default_flows()
+    examples = training_examples(flows)
     vocabulary = vocabulary_of(e.text for e in examples)
     rows = calibration(examples)
     labels = [examples[i].label for i in rows]
@@ -105,8 +113,10 @@ def main() -> None:
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 np.save(cached, p)
         kept[name] = p
-        bands = fit_bands(p, classes, labels, gated=gated)
-        found = figures(p, classes, labels, bands)
+        alike = (same_page_rows(p, classes, [examples[i].text for i in rows], flows)
+                 if name != "tfidf" and SAME_PAGE and not args.ask_same_page else None)
+        bands = fit_bands(p, classes, labels, gated=gated, same_page=alike)
+        found = figures(p, classes, labels, bands, alike)
         right, in_scope = argmax_right(p, classes, labels)
         print(f"{name:<10} {found['utility']:7.3f} {found['top-1']:6.3f} {found['started']:7.3f} "
               f"{found['declined']:8.3f} {found['conf-wrong']:7.3f} "

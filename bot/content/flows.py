@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,6 +141,41 @@ class Flow:
 
     def questions(self) -> list[Question]:
         return [n for n in self.nodes.values() if isinstance(n, Question)]
+
+    def immediate_page(self, answers: Mapping[str, str]) -> frozenset[str] | None:
+        """The roles paged at once wherever ``answers`` lead without another question, or None.
+
+        Walked from the start: an answered question follows its choice, an unanswered one
+        stops the walk (a question would be asked first: None), as does a "Not sure" that
+        does not page (the engine takes it to the most cautious outcome); a branch follows
+        every arm (a library's facts are not known here, so each one must agree); an outcome
+        counts when it pages ``immediate``. The roles are the same for every path reached, or
+        None. Two situations that give the same answer for one message are two names for the
+        same first step: the router does not ask staff to choose between them
+        (``bot.router.model.decide``, ``Bands.same_page``)."""
+        found: set[frozenset[str]] = set()
+        todo, seen = [self.start], set()
+        while todo:
+            node_id = todo.pop()
+            if node_id in seen:
+                continue
+            seen.add(node_id)
+            node = self.nodes.get(node_id)
+            if isinstance(node, Question):
+                choice = node.choice(answers.get(node.id, ""))
+                if choice is None or (choice.id == NOT_SURE and not choice.pages):
+                    return None  # asked, or "Not sure" the engine takes to its most cautious
+                todo.append(choice.next)
+            elif isinstance(node, Branch):
+                todo.extend(rule.next for rule in node.rules)
+            elif isinstance(node, Outcome):
+                escalate = node.spec.get("escalate") or {}
+                if escalate.get("urgency") != "immediate" or not escalate.get("roles"):
+                    return None
+                found.add(frozenset(escalate["roles"]))
+            else:
+                return None
+        return found.pop() if len(found) == 1 else None
 
     def away(self, answers: dict[str, str]) -> frozenset[str]:
         """The roles whose holders ``answers`` say are away (choices marked ``away``)."""

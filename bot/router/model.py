@@ -40,7 +40,7 @@ import json
 import math
 import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -74,13 +74,24 @@ class Bands:
     # read as shares of the in-scope rest (``decide``) and ``background_lead`` is not used.
     # 0.0: the background-lead rule.
     gate: float = 0.0
+    # A runner-up that leads, with what the message states, to the same immediate page as the
+    # best flow (``Flow.immediate_page``: both page the same people at once) is no reason to
+    # ask "Did you mean": staff's first step is the same either way. Its score is counted with
+    # the best flow's, and the best flow starts when the sum is confident (``decide``).
+    same_page: bool = False
 
-    def to_json(self) -> dict[str, float]:
-        return {k: round(v, 4) for k, v in self.__dict__.items()}
+    def to_json(self) -> dict[str, float | bool]:
+        return {k: v if isinstance(v, bool) else round(v, 4) for k, v in self.__dict__.items()}
+
+
+# Whether the runner-up (second) leads to the same immediate page as the best flow (first), for
+# the message being decided (``Bands.same_page``).
+SamePage = Callable[[str, str], bool]
 
 
 def decide(everything: Iterable[tuple[str, float]], bands: Bands,
-           background: str) -> tuple[str, list[tuple[str, float]]]:
+           background: str, same_page: SamePage | None = None
+           ) -> tuple[str, list[tuple[str, float]]]:
     """The band for ranked scores (``background`` among them), and the flows ranked without it.
 
     * ``none`` — the best flow does not beat the background by ``background_lead``, or scores
@@ -93,23 +104,35 @@ def decide(everything: Iterable[tuple[str, float]], bands: Bands,
     scoring ``gate`` or more (or the best flow's share below ``suggest``), and the flows'
     scores are compared as shares of what the gate left in scope: the choice among flows is
     theirs alone, its margin not spent on telling desk talk apart.
+
+    With ``bands.same_page``, an ``ambiguous`` decision whose runner-up ``same_page`` says leads
+    to the best flow's immediate page is taken again with the two as one (their scores added,
+    the third flow as the runner-up): ``confident`` when the sum is, the best flow starting.
+    (``same_page`` is asked only when the sum could be confident: it reads the message.)
     """
     everything = list(everything)
     noise = dict(everything).get(background, 0.0)
     ranked = [(fid, score) for fid, score in everything if fid != background]
     top = ranked[0][1] if ranked else 0.0
     second = ranked[1][1] if len(ranked) > 1 else 0.0
+    third = ranked[2][1] if len(ranked) > 2 else 0.0
     if bands.gate:
         if noise >= bands.gate or top <= 0.0:
             return "none", ranked
-        top, runner_up = top / (1.0 - noise), second / (1.0 - noise)
+        top, second, third = (s / (1.0 - noise) for s in (top, second, third))
+        runner_up, after = second, third
         if top < bands.suggest:
             return "none", ranked
     else:
-        runner_up = max(second, noise)
+        runner_up, after = max(second, noise), max(third, noise)
         if top < noise + bands.background_lead or top < bands.suggest:
             return "none", ranked
     if top >= bands.confident and top - runner_up >= bands.margin:
+        return "confident", ranked
+    both = top + second
+    if (bands.same_page and same_page is not None and second > 0.0
+            and both >= bands.confident and both - after >= bands.margin
+            and same_page(ranked[0][0], ranked[1][0])):
         return "confident", ranked
     return "ambiguous", ranked
 

@@ -30,7 +30,11 @@ overlap_weight * overlap + likeness_weight * likeness)``, in 0..1.
 Either way the scores become a band the same way (``bot.router.model.decide``): ``none`` when the
 best flow does not beat the background by ``background_lead`` (or scores below ``suggest``);
 ``confident`` (start the flow) when it scores ``confident`` and leads the runner-up (flow or
-background) by ``margin``; otherwise ``ambiguous`` ("Did you mean").
+background) by ``margin``; otherwise ``ambiguous`` ("Did you mean"). With the trained model's
+bands (``Bands.same_page``), a runner-up that pages the same people at once as the best flow for
+what the message states (``Flow.immediate_page``: "sheriff's deputy here with a search warrant",
+police asking or papers served) is no reason to ask: the best flow starts when the two together
+are confident.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ import operator
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -381,9 +385,29 @@ class Router:
             scores = self.combine(self.signals(text))
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
-    def decide(self, everything: list[tuple[str, float]]) -> tuple[str, list[tuple[str, float]]]:
-        """The band for ranked scores, and the ranked flows (background left out)."""
-        return decide(everything, self.bands, BACKGROUND)
+    def decide(self, everything: list[tuple[str, float]], text: str | None = None
+               ) -> tuple[str, list[tuple[str, float]]]:
+        """The band for ranked scores, and the ranked flows (background left out); with the
+        message's ``text``, a runner-up leading to the same immediate page as the best flow is
+        no reason to ask (``Bands.same_page``)."""
+        return decide(everything, self.bands, BACKGROUND,
+                      None if text is None else self._same_page(text, {}))
+
+    def _same_page(self, text: str, read: dict[str, tuple[PrefilledAnswer, ...]]
+                   ) -> Callable[[str, str], bool]:
+        """Whether two flows, with what ``text`` states for each (its prefill, kept in ``read``
+        for the caller), page the same people at once before any question
+        (``Flow.immediate_page``; a suggested answer is not stated)."""
+        def page(flow_id: str) -> frozenset[str] | None:
+            if flow_id not in read:
+                read[flow_id] = prefill(self.flows[flow_id], text)
+            stated = {p.question: p.choice for p in read[flow_id] if not p.suggested}
+            return self.flows[flow_id].immediate_page(stated) if stated else None
+
+        def same(first: str, second: str) -> bool:
+            leader = page(first)
+            return leader is not None and leader == page(second)
+        return same
 
     def route(self, text: str, *, with_prefill: bool = True, redacted: str | None = None
               ) -> RouteResult:
@@ -412,7 +436,9 @@ class Router:
     def _route(self, text: str, *, with_prefill: bool, redacted: str | None = None
                ) -> RouteResult:
         said = redact(text) if redacted is None else redacted
-        band, ranked = self.decide(self.score_all(text))
+        read: dict[str, tuple[PrefilledAnswer, ...]] = {}  # prefill already worked out
+        band, ranked = decide(self.score_all(text), self.bands, BACKGROUND,
+                              self._same_page(text, read))
         top = ranked[0][1] if ranked else 0.0
         candidates = tuple(
             Candidate(fid, self.flows[fid].title, score) for fid, score in ranked[:3] if score > 0
@@ -430,12 +456,14 @@ class Router:
         filled: tuple[PrefilledAnswer, ...] = ()
         offered: tuple[tuple[str, tuple[PrefilledAnswer, ...]], ...] = ()
         dated = None
+        def read_for(flow_id: str) -> tuple[PrefilledAnswer, ...]:
+            return read[flow_id] if flow_id in read else prefill(self.flows[flow_id], text)
+
         if situation is not None and with_prefill:
-            filled = prefill(self.flows[situation], text)
+            filled = read_for(situation)
             dated = stated_start(self.flows[situation], said)
         elif with_prefill:
-            offered = tuple((c.situation, prefill(self.flows[c.situation], text))
-                            for c in suggestions)
+            offered = tuple((c.situation, read_for(c.situation)) for c in suggestions)
         with _ROUTED_LOCK:
             ROUTED[band] += 1
         return RouteResult(said, situation, min(1.0, top), band, candidates, filled, suggestions,
