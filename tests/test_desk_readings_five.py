@@ -9,7 +9,7 @@ import pytest
 
 from bot.content.catalogue import Catalogue
 from bot.engine import start, step
-from bot.router import prefill
+from bot.router import prefill, router_for
 from bot.router.choices import matcher
 from tests.terminal_support import chat
 
@@ -149,7 +149,15 @@ def test_not_sure_a_child_is_safe_calls_911_whichever_menu_entry(library: str,
     """[E15, J08] The abuse-material entry with Not sure said "pass it to the Library
     Director … if a child could be hurt, call 911 first"; the danger entry with Not sure said
     "call 911 now". Policy (Jackson County VII): staff may act at once, "including contacting
-    law enforcement authorities". Not sure is the cautious answer on both: police now."""
+    law enforcement authorities". Not sure is the cautious answer on both: police now. Where
+    the router is sure of the abuse-material situation and starts it (no menu), its danger
+    question answered Not sure is police now too."""
+    if router_for(CATALOGUE, library).route(opening).situation is not None:
+        text = "\n".join(chat(CATALOGUE, library, [opening, "not sure", "", "quit"]))
+        assert "→ Possible child sexual abuse material" in text
+        assert [line for line in text.splitlines() if line.startswith("→ ")] == [
+            "→ Possible child sexual abuse material seen in the library", "→ Call 911 now"]
+        return
     outcomes = []
     for pick in ("1", "2"):
         text = "\n".join(chat(CATALOGUE, library, [opening, pick, "not sure", "", "quit"]))
