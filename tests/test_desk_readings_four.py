@@ -10,7 +10,7 @@ import pytest
 
 from bot.content.catalogue import Catalogue
 from bot.router import PrefilledAnswer, prefill
-from tests.terminal_support import chat
+from tests.terminal_support import chat, entering
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = Catalogue.load(ROOT)
@@ -110,7 +110,9 @@ def test_a_sergeants_request_for_computer_records_is_a_police_request() -> None:
     """[D2] Through "computer records", the clerk's words were read as "Someone else: family,
     employer, lawyer, press or another patron" (from "the high school"): a withhold with a
     15-minute page during a shooting threat. A sergeant is the police; the school is a place."""
-    said = _said(chat(CATALOGUE, "mount-prospect", [SERGEANT, "2", "1", "quit"]))
+    said = _said(chat(CATALOGUE, "mount-prospect", [
+        *entering(CATALOGUE, "mount-prospect", SERGEANT, "computer-and-electronic-records"),
+        "1", "quit"]))
     assert "→ Someone else" not in said, said
     assert "Police, FBI, or another government agency" in said, said
     assert "(immediate)" in said, said
@@ -169,7 +171,8 @@ def test_a_written_police_request_is_not_read_as_nothing_in_writing() -> None:
     """[D5] The letter was read as "Nothing in writing" and the clerk told to ask the officer
     to "put your request in writing". Jackson County IV.d asks for exactly that written
     request: it goes to the Director, and nobody asks for it again."""
-    said = _said(chat(CATALOGUE, "jackson-county", [J3, "2", "quit"]))
+    said = _said(chat(CATALOGUE, "jackson-county", [
+        *entering(CATALOGUE, "jackson-county", J3, "law-enforcement-request"), "2", "quit"]))
     assert "→ Nothing in writing" not in said, said
     assert "→ A written request or letter from the agency" in said, said
     assert "Please put your request in writing" not in said, said

@@ -175,8 +175,10 @@ def test_a_line_that_replaces_the_opening_keeps_none_of_its_facts() -> None:
     """[review 6 C9] "sorry wrong one. it's a different deputy" still supplied the withdrawn
     line's court order: "I understood: What does the officer have in writing? → A court order"
     and an immediate page. The new words are the opening, read alone."""
-    said = _said("westmont", "someone from the sheriff has a court order about a patron",
-                 "sorry wrong one. it's a different deputy, he wants a patron's home address")
+    opening = "someone from the sheriff has a court order about a patron"
+    instead = "sorry wrong one. it's a different deputy, he wants a patron's home address"
+    said = _said("westmont", opening,
+                 *entering(CATALOGUE, "westmont", instead, "law-enforcement-request"))
     assert "What does the officer have in writing?" in said, said[-1500:]
     assert "→ A court order signed by a judge" not in said
     assert "PAGED" not in said
