@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
-from bot.content.decisions import RELEASES
+from bot.content.decisions import RELEASES, URGENCY_ORDER
 from bot.content.flows import NOT_SURE, Branch, Choice, Flow, Outcome, Question
 from bot.content.packs import Pack
 from bot.engine.conversation import Conversation, Turn
@@ -20,6 +20,7 @@ from bot.engine.walk import walk
 from bot.privacy.redact import redact
 from bot.router.choices import matcher
 from bot.router.cues import DENIED, NOT_YET, STATED, Said, cues
+from bot.router.prefill import PrefilledAnswer, prefill
 from bot.router.text import words as plain_words
 
 BACK_WORDS = frozenset({"back", "go back", "undo", "previous"})
@@ -553,6 +554,85 @@ def _re_answered(flow: Flow, current: View, rest: str, whole: str
     return None
 
 
+def _news(catalogue: Catalogue, conversation: Conversation, current: View,
+          said: str, *, opener: bool) -> View | None:
+    """A typed line that states, as an opening would, a fact this case already answered
+    otherwise ("oh wait, he just handed me a search warrant" after "no warrant: pass it on
+    today"; "now he says someone could get hurt" after "not urgent") corrects that answer, with
+    or without a correction's opener, after the outcome or at a question whose own words read
+    nothing of it. Play-test 8 E6: the warrant got "Noted, but that doesn't change this answer"
+    (its "search" read as what the officer wants to know) or "I didn't catch that", and no page.
+
+    The line is read whole, as the opening was (``prefill``): one stretch states one fact, so
+    "search warrant" is the paper, never also a search. A fact stated plainly re-answers its
+    question and the case walks on. A fact only hinted ("he's got a warrant": a search
+    warrant? an arrest warrant?), or one that grants a release the opening's own words withheld
+    ("no warrant", then the warrant where it opens records), puts its question back with it
+    offered: one deliberate pick, never taken from loose words. The same answer again is no
+    correction. After the outcome, a line without a correction's opener (``opener``) is news
+    only when it would page sooner than the outcome standing ("he just pulled out a warrant"
+    after "pass it on today"): "its a subpoena" typed after a warrant's page is no reason to
+    stand the page down unasked. A question is put back after the outcome only for news that
+    would fetch a person sooner: "wait, actually maybe he will sign" after "no signed request:
+    paging now" hints at a release and changes nothing."""
+    if current.question is not None and _reads_any(current.question, said):
+        return None  # the question on screen hears the line: its answer, not news
+    flow = catalogue.flow(conversation.library, conversation.flow)
+    answered = dict(current.path)
+    changed = [item for item in prefill(flow, said) if item.question in answered
+               and item.choice != answered[item.question]]
+    stated = [item for item in changed if not item.suggested] or changed[:1]
+    moved = view(catalogue, conversation)
+    put_back: tuple[Conversation, PrefilledAnswer] | None = None
+    for item in stated:
+        before = moved.conversation
+        moved = _answer(catalogue, before, item.question, item.choice, said, worded=True)
+        question = flow.nodes[item.question]
+        assert isinstance(question, Question)
+        if item.suggested or _confirmed(catalogue, before, question, item.choice, said,
+                                        moved) is not moved:
+            put_back = (before, item)  # the earliest hint on the flow's order: asked there
+            break
+    if not stated or not (opener or current.outcome is None
+                          or _sooner(current.outcome, moved)):
+        return None
+    if put_back is not None:
+        if current.outcome is not None and not _sooner(current.outcome, moved):
+            return None  # "wait, actually maybe he will sign": a hint towards a release
+        return _offered_again(catalogue, put_back[0], put_back[1], said) or moved
+    return moved
+
+
+def _sooner(standing: ResolvedOutcome, news: View) -> bool:
+    """``news`` would fetch a person sooner than the outcome ``standing``: its outcome pages
+    more urgently, or it leads to more questions where ``standing`` pages less than at once."""
+    def urgency(outcome: ResolvedOutcome) -> int:
+        escalate = outcome.escalate
+        return URGENCY_ORDER.index(escalate.urgency if escalate.pages else "none")
+    if news.outcome is None:
+        return urgency(standing) < URGENCY_ORDER.index("immediate")
+    return urgency(news.outcome) > urgency(standing)
+
+
+def _offered_again(catalogue: Catalogue, conversation: Conversation, item: PrefilledAnswer,
+                   said: str) -> View | None:
+    """``item``'s question put back to staff with ``item`` offered ("Did you mean …?"), if the
+    case then stands at it. The turn is the one a contradiction's is (CONFIRM): the answer
+    picked is not put back a second time against the opening's it replaces."""
+    turn = Turn(item.question, CONFIRM, said)
+    again = view(catalogue, conversation.without_answer(item.question, turn))
+    if again.question is None or again.question.id != item.question:
+        return None
+    return _offering(again, Understanding(item.question, item.choice, item.ask, item.label,
+                                          said, "typed"))
+
+
+def _reads_any(question: Question, said: str) -> bool:
+    """``question``'s own words read something in ``said``: an answer or a mention of one."""
+    return (match_choice(question, said) is not None or suggestion(question, said) is not None
+            or matcher(question).mentions(said))
+
+
 def _offered(conversation: Conversation, current: View) -> str | None:
     """The choice the "Did you mean …?" on screen offers for the open question, if any (a
     conversation kept before offers were recorded: what its view offers now)."""
@@ -684,7 +764,8 @@ def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,
     if words is None:  # no opener, but "no, and he doesn't have the court order with him"
         # or "he doesnt actually have it with him" takes an answer back all the same
         return (_retracted(catalogue, conversation, flow, current, said, said)
-                or _retracted_it(catalogue, conversation, flow, current, said, said))
+                or _retracted_it(catalogue, conversation, flow, current, said, said)
+                or _news(catalogue, conversation, current, said, opener=False))
     if (retracted := _retracted(catalogue, conversation, flow, current, said, words)) is not None:
         return retracted
     releasing = current.outcome is not None and current.outcome.decision in RELEASES
@@ -712,8 +793,11 @@ def _corrected(catalogue: Catalogue, conversation: Conversation, current: View,
         moved = _answer(catalogue, conversation, question_id, mentioned.id, said, worded=True)
         if releasing and (moved.outcome is None or moved.outcome.decision not in RELEASES):
             return moved
-        return None  # mentioned, but not clearly enough to move towards (or keep) a release
-    return _cannot_change(catalogue, conversation, flow, current, said, words)
+        # mentioned, but not clearly enough to move towards (or keep) a release: taken only as
+        # the whole line states it, as news is
+        return _news(catalogue, conversation, current, said, opener=True)
+    return (_news(catalogue, conversation, current, said, opener=True)
+            or _cannot_change(catalogue, conversation, flow, current, said, words))
 
 
 def _retracted(catalogue: Catalogue, conversation: Conversation, flow: Flow, current: View,

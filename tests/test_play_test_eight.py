@@ -1,0 +1,130 @@
+"""Play-test 8 at the desk: a case starts from a clerk's own opening line, then the clerk types
+what happens next, and the engine's answer is checked against the library's policy.
+
+Phrasings here are our own, not the play-test's: the rules are read from the words a clerk
+might use, never from one wording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from bot.engine import View, start, step
+from bot.engine.session import open_case
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = Catalogue.load(ROOT)
+POLICE = "law-enforcement-request"
+LIBRARIES = ("mount-prospect", "westmont", "mahomet", "jackson-county", "calumet")
+NO_WARRANT_NOT_URGENT = ("an officer wants to know a patron's home address, he has no warrant "
+                         "and says it isn't urgent")
+
+
+def _opened(library: str, opening: str, flow: str) -> View:
+    """The case ``opening`` starts as ``flow``, with what the opening stated prefilled."""
+    opened = open_case(CATALOGUE, library, opening)
+    return start(CATALOGUE, library, flow, opened.prefill(flow))
+
+
+def _typed(case: View, *lines: str) -> View:
+    for line in lines:
+        case = step(CATALOGUE, case.conversation, line)
+    return case
+
+
+def _asks_again_offering(case: View, question: str, choice: str) -> bool:
+    """The case puts ``question`` back to staff with ``choice`` offered ("Did you mean …?")."""
+    return (case.outcome is None and case.question is not None and case.question.id == question
+            and case.suggestion is not None and case.suggestion.choice == choice)
+
+
+def _pages_at_once(case: View) -> bool:
+    return (case.outcome is not None and case.outcome.escalate.pages
+            and case.outcome.escalate.urgency == "immediate")
+
+
+# --- E6: a new fact typed after the outcome, or mid-way, is a correction ---------------------
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize("news", [
+    "hang on, the officer just handed me a search warrant",
+    "ok he is back and he brought a search warrant",
+    "the deputy now has a search warrant with him",
+    "she came back with a search warrant",
+])
+def test_a_warrant_shown_after_the_outcome_reopens_the_case(library: str, news: str) -> None:
+    """E6 (critical): the warrant, typed after the "no warrant, not urgent: pass it on today"
+    outcome, re-answers what the officer has in writing. Either the case walks to the
+    warrant's outcome and pages at once, or (where the warrant opens records the opening's "no
+    warrant" withheld) the paper question is put back with the warrant offered, and taking the
+    offer pages at once. Never
+    "nothing changed", never read as what the officer wants to know."""
+    case = _opened(library, NO_WARRANT_NOT_URGENT, POLICE)
+    assert case.outcome is not None and not case.outcome.escalate.pages
+    after = _typed(case, news)
+    assert after.unchanged is None and after.not_understood is None, after
+    assert _pages_at_once(after) or _asks_again_offering(after, "document", "search-warrant"), (
+        after.outcome, after.question)
+    if after.outcome is None:  # the warrant's pick, once: the warrant's page
+        assert _pages_at_once(_typed(after, "yes")), library
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize("news", [
+    "oh and now he's got a warrant",
+    "he pulled a warrant out of his jacket",
+])
+def test_a_bare_warrant_after_the_outcome_asks_which_paper(library: str, news: str) -> None:
+    """A bare "warrant" (a search warrant? an arrest warrant?) is a weak cue for a release
+    condition: the paper question is asked again, the search warrant offered, not taken."""
+    after = _typed(_opened(library, NO_WARRANT_NOT_URGENT, POLICE), news)
+    assert _asks_again_offering(after, "document", "search-warrant"), (after.outcome,
+                                                                       after.question)
+    taken = _typed(after, "yes")  # the offer taken: the warrant's outcome, not asked again
+    assert dict(taken.path).get("document") == "search-warrant", (taken.path, taken.question)
+    assert _pages_at_once(taken) or taken.question is not None and (
+        taken.question.id != "document"), taken.question
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_a_court_order_brought_later_is_the_court_orders_outcome(library: str) -> None:
+    case = _opened(library, NO_WARRANT_NOT_URGENT, POLICE)
+    after = _typed(case, "update, the detective is back with a court order signed by a judge")
+    assert after.unchanged is None and after.not_understood is None
+    offered = after.suggestion.choice if after.suggestion is not None else None
+    assert "court-order" in (dict(after.path).get("document"), offered), (after.path,
+                                                                         after.question)
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize("news", [
+    "now he is saying a child could get hurt if we wait",
+    "he just told me somebody is going to get hurt",
+])
+def test_an_emergency_claimed_after_the_outcome_reopens_the_emergency(library: str,
+                                                                      news: str) -> None:
+    """An emergency claimed after "not urgent" re-answers the emergency question (a release
+    condition, so offered, not taken) instead of "I didn't catch that"."""
+    case = _opened(library, NO_WARRANT_NOT_URGENT, POLICE)
+    assert dict(case.path).get("emergency") == "no", case.path
+    after = _typed(case, news)
+    assert _asks_again_offering(after, "emergency", "yes"), (after.outcome, after.question)
+
+
+def test_a_warrant_typed_mid_way_re_answers_the_paper() -> None:
+    """Mid-way, at a later question that reads nothing of it, the warrant re-answers the paper
+    instead of being dropped."""
+    case = _opened("westmont", "an officer wants a patron's address and has no warrant", POLICE)
+    assert case.question is not None and case.question.id == "emergency", case.question
+    after = _typed(case, "wait he just now gave me a search warrant signed by a judge")
+    assert dict(after.path).get("document") == "search-warrant", after.path
+    assert _pages_at_once(after)
+
+
+def test_the_same_fact_again_changes_nothing() -> None:
+    """Saying again what the case already holds is no correction: the outcome stands."""
+    case = _opened("westmont", NO_WARRANT_NOT_URGENT, POLICE)
+    after = _typed(case, "to be clear he has no warrant")
+    assert after.outcome == case.outcome
