@@ -128,3 +128,28 @@ def test_the_same_fact_again_changes_nothing() -> None:
     case = _opened("westmont", NO_WARRANT_NOT_URGENT, POLICE)
     after = _typed(case, "to be clear he has no warrant")
     assert after.outcome == case.outcome
+
+
+# --- E20: a claim reported as not made is no answer --------------------------------------
+
+@pytest.mark.parametrize("library", ["mount-prospect", "westmont"])
+@pytest.mark.parametrize("opening", [
+    "cop wants to know who had a book, he didnt say it wasnt an emergency",
+    "officer wants a patron's address; she never said it wasn't urgent",
+    "deputy asking who had a book, he didn't say that it wasn't an emergency",
+])
+def test_a_double_negation_asks_whether_it_is_an_emergency(library: str, opening: str) -> None:
+    """E20: "he didn't say it wasn't an emergency" states no emergency either way: the
+    emergency question is asked (where Not sure pages at once), never answered "No"."""
+    case = _opened(library, opening, POLICE)
+    if case.question is not None and case.question.id == "document":
+        case = _typed(case, "nothing in writing")
+    assert case.outcome is None and case.question is not None, case.outcome
+    assert case.question.id == "emergency", case.question.id
+    assert "emergency" not in dict(case.path)
+
+
+def test_a_plain_denial_of_an_emergency_is_still_taken() -> None:
+    case = _opened("westmont", "officer wants a patron's address, no warrant, he says it's not "
+                   "an emergency", POLICE)
+    assert dict(case.path).get("emergency") == "no", case.path
