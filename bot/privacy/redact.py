@@ -78,6 +78,7 @@ from bot.privacy.names import (
     BOOK_SENSE_AFTER,
     COPY_OF,
     FAMILY,
+    HUMAN_DOES,
     PARTICLES,
     PERSON_DOES_AFTER,
     PLACE_WORDS,
@@ -604,6 +605,50 @@ def _mask_slavic_title(match: re.Match[str]) -> str:
     return match.group("cue") + "[name]"
 
 
+# Tagalog's personal articles (si, ni, sina, nina, kina) come before a person's name only.
+TAGALOG_ARTICLE = lazy(
+    r"(?P<cue>(?<![^\W\d_])(?:si|ni|sina|nina|kina)\s+)"
+    r"(?P<words>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(?![\w'’-])")
+
+
+def _mask_tagalog_article(match: re.Match[str]) -> str:
+    """The capitalised words after the article, unless the first is a word of English or of
+    another language ("si Lunes": a day; Spanish "si" before a capital)."""
+    first = match.group("words").split()[0]
+    if _ordinary_word(first) or other_language_word(first):
+        return match.group(0)
+    return match.group("cue") + "[name]"
+
+
+# "she is mary-kate", "this is jo-anne": two given names joined by a hyphen in lower case after
+# a clause that says who someone is.
+IS_HYPHENATED_NAME = lazy(
+    r"(?P<cue>\b(?i:she|he|this|that)\s+is\s+|\b(?i:she|he|this|that|it)['’]s\s+)"
+    r"(?P<words>[a-z]{2,}-[a-z]{2,})(?![\w'’-])")
+
+
+def _mask_hyphenated_name(match: re.Match[str]) -> str:
+    first, _ = name_lists()
+    if all(part in first and not _ordinary_word(part)
+           for part in match.group("words").split("-")):
+        return match.group("cue") + "[name]"
+    return match.group(0)
+
+
+# A person's initials, a bracket that says who they are, then what they did ("KC (the tall guy)
+# called"); an agency or an office in capitals ("FBI (two agents) called") is no one's initials.
+INITIALS_BEFORE_BRACKET = lazy(r"(?<![\w.])(?P<initials>[A-Z]{2,3})\s*\([^()]{1,60}\)")
+
+
+def _mask_initials_before_bracket(match: re.Match[str]) -> str:
+    initials = match.group("initials")
+    lower = initials.lower()
+    if (not HUMAN_DOES.match(match.string, match.end()) or _ordinary_word(lower)
+            or ".".join(lower) + "." in wordlists.words("typed_names.txt")["dotted"]):
+        return match.group(0)
+    return "[name]" + match.group(0)[len(initials):]
+
+
 # Initials with a surname ("j.t. morales", "A. Okafor"), and a first name with an initial
 # ("tiffany w.", "Marcus T."): the listed half makes it a name whatever its case.
 INITIALS_SURNAME = lazy(
@@ -884,6 +929,31 @@ def _mask_login_shape(match: re.Match[str]) -> str:
     return login
 
 
+# A login in a sign-up list, with no account cue: a time slot, then an initial or two run into a
+# listed name ("9:00 abrown, 9:30 lchen", "2pm: tnguyen"), or the login then "at" its hour
+# ("rsingh at 3"). The slot is the cue, so an English-looking start is no bar here (abrown).
+_SLOT_TIME = r"(?:\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?|\d{1,2}\s?[ap]\.?m\.?)"
+SLOT_LOGIN = lazy(
+    rf"(?<![\w:.]){_SLOT_TIME}\s*(?:[-–—:/]\s*)?(?P<login>[a-z]{{4,14}})(?![\w@'’-]|\.\w)")
+LOGIN_AT_TIME = lazy(
+    r"(?<![\w@.'’-])(?P<login>[a-z]{4,14})\s+(?:at|@)\s+"
+    r"(?:\d{1,2}:\d{2}|\d{1,2})(?:\s?[ap]\.?m\.?)?(?![\w:])")
+
+
+def _mask_slot_login(match: re.Match[str]) -> str:
+    """The login of a slot, if it is an initial or two and a listed name, and starts as no
+    English word can ("2pm chess", "3pm coding" are what the slot is for); an initial that is a
+    vowel before a listed surname is a login all the same (abrown, ejones)."""
+    login = match.group("login")
+    first, last = name_lists()
+    listed = any(login[n:] in last or login[n:] in first for n in (1, 2) if len(login) - n >= 3)
+    if (_ordinary_word(login) or not listed or _ENGLISH_ONSET.match(login) and not (
+            login[0] in "aeiou" and len(login) >= 5 and login[1:] in last)):
+        return match.group(0)
+    start, end = match.start("login") - match.start(), match.end("login") - match.start()
+    return match.group(0)[:start] + "[handle]" + match.group(0)[end:]
+
+
 # The word after an account cue is the account's login, whatever it looks like, when the cue
 # says so ("username estone12", "logged in as kbrown", "user 'jsmith'", "discord user x");
 # after a looser cue ("user", "acct") only when it is shaped like a login (see ``_login``).
@@ -1161,13 +1231,35 @@ ABROAD_ADDRESS = lazy(
     r"(?i:ul\.|ulica|al\.|aleja|calle|c/|avenida|avda\.|av\.|rua|travessa|via|viale|piazza|"
     r"corso|carrer|paseo|plaza))\s*"
     rf"(?:(?:de|del|de la|das|dos|da|do|di|della)\s+)?{_CAP}[\w'’.-]*(?:\s+{_CAP}[\w'’.-]*){{0,2}}"
-    rf",?\s+(?:n[º°o]\.?\s*)?\d{{1,5}}[A-Za-zА-Яа-я]?(?![\w])"
+    rf",?\s+(?:n[º°o]\.?\s*|(?i:д\.|дом|буд\.|будинок)\s*)?\d{{1,5}}[A-Za-zА-Яа-я]?(?![\w])"
     r"|(?<![\w-])\d{1,5}(?:\s*(?:bis|ter))?,?\s+(?i:rue|avenue|boulevard|bd|chemin|allée|impasse|"
     r"place|quai|route)\s+(?:(?:de|du|des|la|le|l'|d')\s*)*"
     rf"{_CAP}[\w'’-]*(?:\s+{_CAP}[\w'’-]*){{0,2}}"
     r"|(?<![\w-])[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm)"
     r"\s+\d{1,4}\s*[a-z]?(?![\w]))"
     rf"{_FLAT}{_TOWN}")
+# A Chinese address, from its road (路, 街, 大道 ...) and number (号) to its building, unit and
+# room ("中山路88号3单元502室"); the road's name is the Han characters before its type, not a
+# word that says where ("住在", "地址是").
+CHINESE_ADDRESS = lazy(
+    r"(?:(?![是在住址的到为為于於])[\u4e00-\u9fff]){1,6}(?:大道|大街|路|街|道|巷|胡同|里)"
+    r"\s*\d+\s*[号號弄巷](?:\s*\d+\s*(?:号|號|弄|栋|棟|幢|座|单元|單元|楼|樓|层|層|室))*")
+# A house number, a street's capitalised name with no type, and a unit after "#" ("200 N Clark
+# #5"): a US address written tersely, which the parser does not take without a street type.
+HASH_UNIT_ADDRESS = lazy(
+    r"(?<![\w.,#-])\d{1,6}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?"
+    r"(?P<street>(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*)\s*#\s?[\w-]*\d[\w-]*(?![\w-])")
+
+
+def _mask_hash_unit(match: re.Match[str]) -> str:
+    """The address, unless the number numbers a thing ("pc 12 Lab #3") or a word of the street
+    is an ordinary word ("Main Hall #5", "12 Holds #2")."""
+    if NUMBERED_THING.search(match.string, 0, match.start()) or any(
+            _ordinary_word(word) for word in match.group("street").split()):
+        return match.group(0)
+    return "[address]"
+
+
 LIVES_ON = lazy(
     r"(?P<cue>\b(?:lives|living|lived|resides|residing|staying|stays|moved|house|home|apartment)"
     r"\s+(?:on|at|off)\s+)"
@@ -1363,10 +1455,11 @@ _DIGIT = lazy(r"\d")  # (any script's digits, as the rules' \d)
 _NEEDS_A_DIGIT = frozenset({
     IPV4, TAGGED_HANDLE, FULL_DATE, RURAL_ROAD, ABROAD_ADDRESS, UNIT, HOUSE,
     PARTIAL_ABROAD, SSN, PHONE, PLATE_CUE, BRACKETED_PLATE, PLATE, CARD, CARD_CUE, ID_CUE,
-    CATALOGUE_NUMBER, AGE_UNIT, AGE_CUE, AGE_SAID})
+    CATALOGUE_NUMBER, SLOT_LOGIN, LOGIN_AT_TIME, CHINESE_ADDRESS, HASH_UNIT_ADDRESS,
+    AGE_UNIT, AGE_CUE, AGE_SAID})
 _NEEDS_A_CAPITAL = frozenset({  # a letter other than a-z (a capital, or a letter of any script)
     WEAK_CUE, RELATION_OF, READ_BY, SHORT_LAST_FIRST, SEEN_CUE, SIGN_OFF, BEFORE_IDENTIFIER,
-    PLATE, BRACKETED_PLATE})
+    PLATE, BRACKETED_PLATE, TAGALOG_ARTICLE, INITIALS_BEFORE_BRACKET})
 # Every match holds one of these (in any case); a word may be a part of the cue ("liv" of
 # lives, living). Only ASCII words: other scripts have more letters ``re.IGNORECASE`` pairs
 # than ``lower()`` does (so the rules with cues in them are not listed).
@@ -1395,6 +1488,7 @@ _NEEDS: dict[LazyPattern, tuple[str, ...]] = {
                  "line"),
     LIVES_ON: ("liv", "resid", "stay", "moved", "house", "home", "apartment"),
     UNIT: ("apt", "apartment", "unit", "suite", "ste"),
+    HASH_UNIT_ADDRESS: ("#",),
     PARTIAL_CUE: ("end", "last"),
     VANITY_PLATE: ("plate", "tag", "licen", "registration"),
     PLATE_CUE: ("plate", "tag", "licen", "reg", "vehicle", "car", "placa", "matr", "tablica",
@@ -1407,6 +1501,9 @@ _NEEDS: dict[LazyPattern, tuple[str, ...]] = {
                  "patron", "member", "customer", "pt"),
     TITLE_CUE: ("mr", "ms", "mi", "mx", "dr"),
     NAME_FIELD: ("name",),
+    TAGALOG_ARTICLE: ("si", "ni", "kina"),
+    IS_HYPHENATED_NAME: ("-",),
+    INITIALS_BEFORE_BRACKET: ("(",),
     RANK_CUE: ("det", "ofc", "sgt", "lt", "capt", "cpl", "dep", "insp", "cmdr", "supt", "prof",
                "rev", "officer", "sergeant", "lieutenant", "corporal", "trooper", "agent",
                "investigator", "chief", "constable", "judge", "pastor"),
@@ -1581,7 +1678,8 @@ def _redact(text: str) -> str:
 
     has = _Has.of(text)  # (a rule that cannot match this note is not run: see ``_sub``)
     text = _sub(EMAIL, "[email]", text, has)
-    text = _sub(MISTYPED_EMAIL, "[email]", text, has)
+    if "@" in text:  # (the gates below check again; an inline test is cheaper than a call)
+        text = _sub(MISTYPED_EMAIL, "[email]", text, has)
     text = _sub(SPELLED_EMAIL, "[email]", text, has)
     if text.count(":") >= 5 or text.count("-") >= 5 or text.count(".") >= 2:  # its shapes
         text = MAC.sub("[mac]", text)
@@ -1595,6 +1693,9 @@ def _redact(text: str) -> str:
     text = _sub(LOGIN_CUE, login(_mask_login), text, has)
     if has.digit or "_" in text:  # (a login's shape holds one or the other)
         text = LOGIN_SHAPE.sub(login(_mask_login_shape), text)
+    if has.digit:  # (a slot's time)
+        text = _sub(SLOT_LOGIN, login(_mask_slot_login), text, has)
+        text = _sub(LOGIN_AT_TIME, login(_mask_slot_login), text, has)
     text = _sub(LOGIN_CHANGE, login(lambda m: m.group("cue") + "[handle]"), text, has)
     text = _sub(LOGIN_BEFORE_CUE, login(_mask_login_before_cue), text, has)
     text = _sub(LOGIN_BESIDE, login(lambda m: m.group("cue") + "[handle]"), text, has)
@@ -1606,6 +1707,10 @@ def _redact(text: str) -> str:
     if has.digit:
         text = STREET_SHAPE.sub("[address]", text)
     text = _sub(ABROAD_ADDRESS, "[address]", text, has)
+    if has.digit and not text.isascii():
+        text = _sub(CHINESE_ADDRESS, "[address]", text, has)
+    if "#" in text:
+        text = _sub(HASH_UNIT_ADDRESS, _mask_hash_unit, text, has)
     text = _sub(LIVES_ON, lambda m: m.group("cue") + "[address]", text, has)
     text = _sub(UNIT, "[address]", text, has)
     text = _sub(HOUSE, lambda m: m.group("cue") + "[address]", text, has)
@@ -1616,7 +1721,8 @@ def _redact(text: str) -> str:
     text = _sub(SPOKEN_PHONE, "[phone]", text, has)
     text = _sub(PLATE_CUE, _mask_plate, text, has)
     text = _sub(VANITY_PLATE, _mask_vanity_plate, text, has)
-    text = _sub(BRACKETED_PLATE, _mask_bracketed_plate, text, has)
+    if "(" in text or "[" in text:
+        text = _sub(BRACKETED_PLATE, _mask_bracketed_plate, text, has)
     text = _sub(PLATE, _mask_bare_plate, text, has)
     text = _sub(CARD, _mask_card, text, has)
     text = _sub(CARD_CUE, _mask_cued_card, text, has)
@@ -1664,8 +1770,14 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     text = sub(NAME_FIELD, _mask_name_field, text)
     if not text.isascii() or _holds(text, _FOREIGN_TITLE_WORDS):
         text = sub(FOREIGN_TITLE, _mask_foreign_title, text)
-    if _holds(text, ("pan", "пан", "пані", "господ", "госпож")):
+    if _holds(text, ("pan",)) or not text.isascii() and _holds(text, ("пан", "господ", "госпож")):
         text = sub(SLAVIC_TITLE, _mask_slavic_title, text)
+    if "-" in text:
+        text = sub(IS_HYPHENATED_NAME, _mask_hyphenated_name, text)
+    if has.capital:
+        text = sub(TAGALOG_ARTICLE, _mask_tagalog_article, text)
+        if "(" in text:
+            text = sub(INITIALS_BEFORE_BRACKET, _mask_initials_before_bracket, text)
     text = sub(ROLE_CUE, _mask_lower_name, text)
     text = spans(text, cued_given_names(text))
     text = spans(text, possessive_accounts(text))
