@@ -144,6 +144,11 @@ _MONTHS = (r"(?:Jan|January|Feb|February|Mar|March|Apr|April|May|Jun|June|Jul|Ju
            r"Sep|Sept|September|Oct|October|Nov|November|Dec|December)\.?")
 DAY_RANGE = lazy(rf"\b(?=[MTWFSJAOND])(?:{_DAY}\s*[–-]\s*{_DAY}|{_MONTHS}\s*[–-]\s*{_MONTHS})"
                  r"(?![\w-])")
+# A capitalised word before a number that is a month before its day ("closed Mar 14", "due
+# June 3") or Dewey before a class ("Dewey 599"): a date and a shelf, not a person.
+BEFORE_ITS_NUMBER = lazy(
+    rf"\b(?=[JFMASOND])(?:{_MONTHS}|Sept)\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?![\w:/.-]|\.\d)"
+    r"|\bDewey(?:\s+(?:[Dd]ecimal|[Cc]lass|[Nn]umber|[Nn]o\.?))?\s+\d{3}(?:\.\d+)?(?![\w-])")
 # Words of Spanish, Portuguese, French, German, Italian and Polish that English never uses: a
 # note with two of them is written in that language, where a lower-case word that a list has as
 # a surname is far more often a word of the note's language (días, las, mayo) than a name.
@@ -170,6 +175,7 @@ def other_language_word(word: str) -> bool:
 
 # A Vietnamese language or people ("tiếng Anh", "người Pháp"), a weekday ("thứ Ba", "thứ Tư"):
 # a capitalised word, not a name.
+_A_DIGIT = lazy(r"\d")
 _VIETNAMESE_LANGUAGE = lazy(r"\b(?:tiếng|người|nước|thứ)\s+$", re.IGNORECASE)
 # Between two words of one name: spaces, "Last, First", an initial's dot, a nickname's quotes
 # or brackets or both (Ignatius 'Iggy' Pawlowski, Bobby (Robert) Kowalczyk, Anna ('Ania') Nowak),
@@ -573,8 +579,8 @@ def foreign_names(text: str) -> list[tuple[int, int]]:
                 if not re.fullmatch(r"\s+", text[end: following.start()]):
                     break
                 end = following.end()
-                if following.group(0) not in ("بن", "بنت", "ابن"):
-                    break
+                if following.group(0) not in ("بن", "بنت", "ابن", "عبد", "أبو", "ابو", "آل"):
+                    break  # (a connector takes the word after it too: محمد عبد الله)
             spans.append((match.start(), end))
     return spans
 
@@ -782,6 +788,8 @@ def find_names(text: str) -> list[tuple[int, int]]:
     other_language = _Once(
         lambda: len({m.group(0).lower() for m in _OTHER_LATIN.finditer(text)}) >= 2)
     days = [m.span() for m in DAY_RANGE.finditer(text)]
+    if _A_DIGIT.search(text):
+        days += [m.span() for m in BEFORE_ITS_NUMBER.finditer(text)]
     spans: list[tuple[int, int]] = []
     run: list[tuple[Token, str]] = []
 
@@ -789,12 +797,13 @@ def find_names(text: str) -> list[tuple[int, int]]:
         place = following is not None and (
             following.capitalised and following.bare in PLACE_WORDS
             or following.text in INSTITUTION_WORDS  # Chase bank, Acme inc
+            or following.text in PRODUCT_WORDS and len(run) == 1  # the Jenkins server
             or following.text in LOWER_PLACE_WORDS and _named_place(run))
         other = (run and (vietnamese and _VIETNAMESE_LANGUAGE.search(text[:run[0][0].start])
                           or any(s <= run[0][0].start < e for s, e in days)))
         if (run and not place and not other and not _place_or_author(text, run)
                 and not _word_opening(text, run)
-                and _is_name(run, text)):
+                and _is_name(run, text) and not _public_figure(text, run)):
             spans.append((run[0][0].start, _past_its_quote(text, run)))
         run.clear()
 
@@ -809,6 +818,9 @@ def find_names(text: str) -> list[tuple[int, int]]:
         if (kind is None and run and token.capitalised and token.bare in _STREET_TYPES
                 and _STREET_ENDS.match(text, token.end)):
             close(token)  # "Birch St branch", "Rose St.": a street, named after a person or not
+            continue
+        if run and token.text in PRODUCT_WORDS:
+            close(token)  # (a listed word: "Server" is a surname too)
             continue
         if kind is None and token.bare in PARTICLES and run:
             kind = "particle"
@@ -918,6 +930,30 @@ def _named_place(run: list[tuple[Token, str]]) -> bool:
 
 INSTITUTION_WORDS = frozenset({"bank", "inc", "llc", "corp", "co", "company", "foundation",
                                "insurance", "airlines", "motors", "pharmacy"})
+# After a name, what makes it a public figure's, not a patron's: their works on display, an
+# event held for them, then what is said of the event ("Jenny Han's books are on display", "the
+# Harry Potter marathon is Saturday", "Bad Bunny movie night on Friday"). A patron's books are
+# due, lost or on hold, never on display; "Maria Lopez movie night tickets" (a terse note: she
+# wants tickets) and "Tom Reyes marathon runner" stay names.
+PUBLIC_AFTER = lazy(
+    r"(?:['’]s)?\s+(?:(?:books?|novels?|films?|movies?|series|titles|works|albums?)\s+"
+    r"(?:are|is)\s+(?:now\s+)?(?:on|in)\s+(?:the\s+)?display"
+    r"|(?:(?:movie|film|trivia|karaoke)\s+night|marathon|read-?a-?thon|costume\s+party)"
+    r"(?=\s+(?:is|was|on|this|next|at|starts|tonight|today|tomorrow)\b|\s*[.,;!)]|\s*$)"
+    r"|tribute\s+(?:night|show|concert)|look-?alike\s+contest|author\s+visit|book\s+signing)"
+    r"\b", re.IGNORECASE)
+def _public_figure(text: str, run: list[tuple[Token, str]]) -> bool:
+    """A capitalised name with what marks a public figure's after it (``PUBLIC_AFTER``)."""
+    return (all(token.capitalised for token, _ in run)
+            and PUBLIC_AFTER.match(text, run[-1][0].end) is not None)
+
+
+# A capitalised word before one of these names a product (the Jenkins server, the Polaris kiosk,
+# the Evergreen catalog), as one before a bank names a company; two words (Jane Smith server)
+# stay a name.
+PRODUCT_WORDS = frozenset({"server", "servers", "kiosk", "kiosks", "app", "software", "catalog",
+                           "catalogue", "opac", "ils", "portal", "database", "plugin",
+                           "firmware"})
 
 
 def _word_opening(text: str, run: list[tuple[Token, str]]) -> bool:
