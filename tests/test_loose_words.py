@@ -56,9 +56,10 @@ def test_someone_elses_card_in_the_opening_still_asks_whether_it_is_the_card_its
     assert data["question"]["id"] == "card-itself"
     # the card is offered, never assumed; a plain yes then answers it
     assert data["suggestion"]["choice"] == "yes"
-    done = run("--library", "calumet", "--say", opening, "--say", "yes")
+    # (and whether the holder gave it to them, asked too: play-test 8 E17)
+    done = run("--library", "calumet", "--say", opening, "--say", "yes", "--say", "yes")
     assert done["outcome"]["id"] == "card-current-items"
-    assert "card-itself" in done["asked"]
+    assert "card-itself" in done["asked"] and "card-given" in done["asked"]
 
 
 @pytest.mark.parametrize("typed", ["she has her card", "card number on her phone"])

@@ -153,3 +153,50 @@ def test_a_plain_denial_of_an_emergency_is_still_taken() -> None:
     case = _opened("westmont", "officer wants a patron's address, no warrant, he says it's not "
                    "an emergency", POLICE)
     assert dict(case.path).get("emergency") == "no", case.path
+
+
+# --- E17: a card its holder did not give is no card presented -----------------------------
+
+OTHERS = "third-party-requests-patron-info"
+
+
+def _to_the_end(case: View, answers: dict[str, str]) -> View:
+    """``case`` answered from ``answers`` (question id → what is typed) until an outcome."""
+    for _ in range(8):
+        if case.outcome is not None:
+            break
+        assert case.question is not None
+        case = _typed(case, answers[case.question.id])
+    return case
+
+
+CARD_IN_HAND = {"want": "what's checked out now", "card-itself": "1"}
+
+
+@pytest.mark.parametrize("opening", [
+    "a man grabbed his ex wife's library card out of her bag and wants to know what she has out "
+    "right now",
+    "woman has her ex boyfriend's card, she took it when she moved out, wants to see what he has "
+    "checked out at the moment",
+    "guy is holding his ex's card, she doesn't know he has it, he wants her current checkouts",
+])
+@pytest.mark.parametrize("given", ["no", "not sure"])
+def test_a_card_its_holder_did_not_give_opens_nothing_at_calumet(opening: str,
+                                                                  given: str) -> None:
+    """E17 (critical): Calumet lets a *presented* card show its current checkouts, as the
+    holder's own control of the card. A card taken or kept without the holder's leave is asked
+    about, and No or Not sure shares nothing."""
+    case = _to_the_end(_opened("calumet", opening, OTHERS),
+                       {**CARD_IN_HAND, "card-given": given})
+    assert case.outcome is not None
+    assert case.outcome.decision not in {"disclose", "disclose-limited", "comply"}, (
+        case.outcome.id, case.path)
+    assert "card-given" in dict(case.path), case.path
+
+
+def test_a_card_the_holder_lent_still_shows_its_current_checkouts_at_calumet() -> None:
+    case = _to_the_end(_opened("calumet", "roommate came in with her friend's card, the friend "
+                               "asked her to check what's due back", OTHERS),
+                       {**CARD_IN_HAND, "card-given": "yes"})
+    assert case.outcome is not None and case.outcome.decision == "disclose-limited", (
+        case.outcome.id, case.path)
