@@ -2,6 +2,7 @@
 
     python bench/route_tail.py [--sets blind,blind2,blind3] [--repeat 5] [--share 0.02]
                                [--profile 25]
+    python bench/route_tail.py --opcodes [--sets blind,blind2,blind3]
 
 Each message is routed ``repeat`` times and keeps its least CPU time (the calling thread's: on a
 shared machine the rest is other processes' turn); the slowest ``share`` of each set is the tail.
@@ -9,6 +10,12 @@ For the tail it prints each message's CPU time split into redaction, scoring (fe
 the band) and the rest (prefill of the started or offered situations, the stated date), each part
 timed on its own and the least of ``repeat`` passes, and then a profile (cProfile, by own time)
 of routing the tail messages of every set.
+
+With ``--opcodes`` it times nothing: it counts the Python bytecode instructions each message's
+``route()`` executes (after the warm-up pass, as timed), a deterministic measure that a loaded
+machine does not blur, and prints per set their p50, mean and p99 and the split of the slowest
+``share`` into redaction, scoring and the rest. (Work done in C - regular expressions, rapidfuzz,
+numpy - is not counted: a change that moves work into C needs ``valgrind --tool=callgrind``.)
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -44,6 +52,61 @@ def least_cpu(call: Callable[[], object], repeat: int) -> float:
     return (best or 0) / 1000
 
 
+def opcodes(call: Callable[[], object]) -> int:
+    """How many bytecode instructions ``call()`` executes (``sys.settrace``, per opcode)."""
+    count = 0
+
+    def trace(frame: Any, event: str, arg: object) -> Any:
+        nonlocal count
+        if event == "call":
+            frame.f_trace_opcodes = True
+        elif event == "opcode":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        call()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def quantile(values: list[int], share: float) -> int:
+    """The ``share`` quantile of ``values`` (nearest rank, as the timing benches take p99)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def count_opcodes(router: Router, sets: list[str], share: float) -> None:
+    """Print each set's opcodes per ``route()``: p50, mean, p99 and the tail's split."""
+
+    def scored(text: str) -> Callable[[], object]:
+        def score() -> object:
+            with one_message():
+                return router.decide(router.score_all(text))
+        return score
+
+    for name in sets:
+        texts = [e.text for e in load_examples(SETS[name])]
+        for text in texts:  # the warm-up pass, as timed
+            router.route(text)
+        counted = [(opcodes(lambda t=t: router.route(t)), t) for t in texts]
+        values = [c for c, _ in counted]
+        slowest = sorted(counted, reverse=True)[: max(1, round(len(texts) * share))]
+        parts = [0, 0, 0]
+        for spent, text in slowest:
+            redacting = opcodes(lambda t=text: redact(t))
+            scoring = opcodes(scored(text))
+            for i, part in enumerate((redacting, scoring, spent - redacting - scoring)):
+                parts[i] += part
+        whole = sum(c for c, _ in slowest)
+        print(f"{name}: {len(texts)} messages, opcodes per route(): p50 {quantile(values, 0.5)}, "
+              f"mean {sum(values) / len(values):.0f}, p99 {quantile(values, 0.99)}; the slowest "
+              f"{len(slowest)}: {whole} = redaction {parts[0] / whole:.0%} + scoring "
+              f"{parts[1] / whole:.0%} + prefill and the rest {parts[2] / whole:.0%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--library", default="mount-prospect")
@@ -51,8 +114,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--share", type=float, default=0.02, help="the tail's share of a set")
     parser.add_argument("--profile", type=int, default=25, help="profile rows (0: none)")
+    parser.add_argument("--opcodes", action="store_true",
+                        help="count bytecode instructions per route() instead of timing")
     args = parser.parse_args()
     router = Router.from_catalogue(Catalogue.load(ROOT), args.library)
+    if args.opcodes:
+        count_opcodes(router, args.sets.split(","), args.share)
+        return
 
     def scored(text: str) -> Callable[[], object]:
         def score() -> object:
