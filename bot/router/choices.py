@@ -166,6 +166,10 @@ class ChoiceMatcher:
         self._negated = [(p, p.fact_words[1:]) for p in self.phrases
                          if len(p.fact_words) >= 2 and p.fact_words[0] in NEGATIONS]
         self._negated_firsts = frozenset(tail[0] for _, tail in self._negated)
+        negated_at: dict[str, list[int]] = {}  # (the word after the negation -> those phrases)
+        for index, (_, tail) in enumerate(self._negated):
+            negated_at.setdefault(tail[0], []).append(index)
+        self._negated_at = negated_at
         # the question is about a person (an age), whose naming is no shift (``_taken_back``)
         self._about_person = any(c.ages for c in question.choices)
         # Words that contradict a choice in an opening (``contradicted``), per choice id.
@@ -174,6 +178,8 @@ class ChoiceMatcher:
                                          for t in choice.not_with) if w)
             for choice in question.choices if choice.not_with
         }
+        # (the words one of them starts with: a message holding none contradicts nothing)
+        self._not_with_firsts = frozenset(p[0] for ps in self._not_with.values() for p in ps)
         # per choice id, filled on first use: its own words as typed, and their aliases
         self._own_memo: dict[str, frozenset[str]] = {}
         self._alias_memo: dict[str, frozenset[tuple[str, ...]]] = {}
@@ -221,10 +227,13 @@ class ChoiceMatcher:
         if choice is None or not choice.critical:
             return False
         typed, aliases = self._own_words(choice), self._aliases(choice)
-        said = _raw_words(text)
-        if any(w in typed and is_content(stem(w)) for w in said):
+        if not aliases:  # none of its own words normalises to several: none has an alias
             return False
-        return any(w not in typed and len(words(w)) > 1 and words(w) in aliases for w in said)
+        said = _typed_words(text)
+        if any(is_content(stem(w)) for w in typed.intersection(said)):
+            return False
+        # (an alias is several words: a word that normalises to one is in none of them)
+        return any(words(w) in aliases for w in said if w not in typed)
 
     def _aliases(self, choice: Choice) -> frozenset[tuple[str, ...]]:
         """What the choice's own words that normalise to several words become ("dad":
@@ -572,6 +581,8 @@ class ChoiceMatcher:
             return self._held_by_others(message)
         said = self._said(message)
         found, at = said.words, said.at
+        if at.keys().isdisjoint(self._not_with_firsts):  # (most messages: no not_with word)
+            return self._held_by_others(message)
         longer = tuple(spans)
 
         def free_at(i: int, size: int) -> bool:
@@ -775,8 +786,12 @@ class ChoiceMatcher:
         found = correctable_words(text)
         cuts = remembered(("short words' cuts", text), lambda: frozenset(
             cut for w in found if len(w) < 9 for cut in one_letter_cuts(w)))
-        if cuts.isdisjoint(self._near_cuts):
+        near = self._near_cuts
+        if cuts.isdisjoint(near):
             found = tuple(w for w in found if len(w) >= 9)
+        else:  # only the short words one of whose own cuts is near (as a rule one or two)
+            found = tuple(w for w in found if len(w) >= 9 or not near.isdisjoint(remembered(
+                ("cuts", w), lambda w=w: frozenset(one_letter_cuts(w)))))
         correct = self.normaliser.correct
         return tuple((w, fixed) for w in found if (fixed := correct(w)) != w)
 
@@ -801,7 +816,7 @@ class ChoiceMatcher:
                 end = start + size
                 if said.words[start:end] != phrase.fact_words:
                     continue
-                if len(set(said.clause[start:end])) != 1:
+                if said.clause[start] != said.clause[end - 1]:  # (numbered in order)
                     continue  # a phrase does not run across a comma
                 if specific_only and not phrase.specific:
                     continue
@@ -835,12 +850,13 @@ class ChoiceMatcher:
         out = []
         for h in kept:
             undone = self._taken_back(said, h, whole=False)
-            out.append(Hit(h.choice, h.phrase, h.start, h.end, h.reading,
-                           h.strong and not undone and said.clean(
-                               h.start, h.end, _hedged_alike(said, h, kept),
-                               of_danger=self.question.danger),
-                           h.taken_back or (undone and self._taken_back(
-                               said, h, whole=False, outright=True))))
+            strong = h.strong and not undone and said.clean(
+                h.start, h.end, _hedged_alike(said, h, kept), of_danger=self.question.danger)
+            taken_back = h.taken_back or (undone and self._taken_back(
+                said, h, whole=False, outright=True))
+            # (the hit as found when neither changed, as for most: a Hit costs to make)
+            out.append(h if strong is h.strong and taken_back is h.taken_back else
+                       Hit(h.choice, h.phrase, h.start, h.end, h.reading, strong, taken_back))
         return out
 
     def _is_strong(self, phrase: Phrase) -> bool:
@@ -859,10 +875,14 @@ class ChoiceMatcher:
         ``DENIAL_GAP`` words, then the rest of the phrase)."""
         found: list[Hit] = []
         at = said.at
-        if at.keys().isdisjoint(self._negated_firsts):  # (most messages and questions)
+        firsts = at.keys() & self._negated_firsts
+        if not firsts:  # (most messages and questions)
             return found
-        for phrase, tail in self._negated:
-            for start in at.get(tail[0], ()):
+        negated, by_first = self._negated, self._negated_at
+        # (only the phrases whose words after the negation the message holds, in their order)
+        for index in sorted(i for first in firsts for i in by_first[first]):
+            phrase, tail = negated[index]
+            for start in at[tail[0]]:
                 end = start + len(tail)
                 if said.words[start:end] != tail or len(set(said.clause[start:end])) != 1:
                     continue
@@ -925,6 +945,8 @@ def _without_senders(said: Said, found: list[Hit]) -> list[Hit]:
 
 def _outermost(found: list[Hit]) -> list[Hit]:
     """A phrase found inside a longer phrase that was also found does not count on its own."""
+    if len(found) < 2:  # (most questions of a message: one phrase found, or none)
+        return found
     return [
         h for h in found
         if not any(
@@ -959,6 +981,13 @@ QUALIFIERS = frozenset({
 
 def _raw_words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
+
+
+def _typed_words(text: str) -> frozenset[str]:
+    """``_raw_words(text)`` as a set, worked out once per text within a reading
+    (``remembered``) for every critical choice of every question that asks
+    ``ChoiceMatcher.aliased`` of it."""
+    return remembered(("typed words", text), lambda: frozenset(_raw_words(text)))
 
 
 @cache

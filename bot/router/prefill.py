@@ -61,12 +61,13 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
     questions = _matchers(flow)
     hits = {q.id: found.hits(message) for q, found, _ in questions}
     spans = [(h.start, h.end) for found in hits.values() for h in found]
+    inside = _inside_longer(spans)
     out: list[PrefilledAnswer] = []
     for question, matched, asks_age in questions:
         against = matched.contradicted(message, spans)
         kept = [
             h for h in hits[question.id]
-            if not any(s <= h.start and h.end <= e and e - s > h.end - h.start for s, e in spans)
+            if (h.start, h.end) not in inside
             and not _answer_only(question, h) and h.choice not in against
         ]
         # (a question none of whose choices is an age is answered by no age: not read for one)
@@ -92,6 +93,20 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
         assert hit is not None
         out.append(_item(question, hit.choice, hit.phrase.text, suggested=answer is None))
     return tuple(out)
+
+
+def _inside_longer(spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The ``spans`` that lie inside a longer one of them: (start, end) with some other span
+    starting no later and ending no earlier. One pass over them in order of start (the longest
+    first among those that start alike), keeping the furthest end so far, instead of comparing
+    every hit with every span."""
+    inside: set[tuple[int, int]] = set()
+    furthest = -1
+    for start, end in sorted(set(spans), key=lambda span: (span[0], -span[1])):
+        if furthest >= end:
+            inside.add((start, end))
+        furthest = max(furthest, end)
+    return inside
 
 
 @cache
