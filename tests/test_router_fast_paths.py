@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import random
 
+from bot.content.catalogue import Catalogue
 from bot.privacy.redact import _holds
-from bot.router.prefill import _inside_longer
+from bot.router.prefill import _inside_longer, prefill
 
 
 def _inside_longer_plainly(spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -38,3 +39,15 @@ def test_a_gated_rule_asks_whether_the_note_holds_a_word_as_the_plain_loop_did()
         lowered = (text if text.isascii() else text.replace("İ", "i").replace("ı", "i")
                    .replace("ſ", "s")).lower()
         assert _holds(text, words) == any(w in lowered for w in words), (text, words)
+
+
+def test_a_message_without_a_not_with_word_still_reads_who_holds_the_thing(
+        catalogue: Catalogue) -> None:
+    """The ``contradicted`` shortcut (no ``not_with`` word in the message) still reads whether
+    someone else holds the in-hand thing (review 8 C3): the officer's photo ID is not the
+    patron's identity check."""
+    flow = catalogue.flows_for("mount-prospect")["patron-own-records"]
+    found = prefill(flow, "Good afternoon. A uniformed officer presented his badge and photo ID "
+                          "and is asking for the home address of one of our cardholders. He "
+                          "has no paperwork of any kind.")
+    assert ("identity", "presented") not in {(p.question, p.choice) for p in found}
