@@ -29,8 +29,10 @@ from bot.engine import start, step
 from bot.escalation import EscalationService
 from bot.escalation.states import Event, IllegalTransition, State, allows, move
 from bot.faces.slack.runtime import Runtime
+from bot.store.ack_links import token_hash
 from bot.store.audit import AuditLog
-from bot.store.paging_tables import escalations, outbox
+from bot.store.paging_tables import ack_links, escalations, outbox
+from bot.store.txn import write_transaction
 from tests.channel_support import FROM, PEOPLE, T0, THREAD, ChannelRig, channel_toml
 from tests.escalation_support import CHANNEL, PagingFake, wait_until, write_content
 from tests.faketwilio import FakeTwilio
@@ -340,6 +342,24 @@ def test_links_are_signed_a_link_made_from_the_database_or_resigned_acknowledges
     assert state(rig, eid) == "triggered"
     assert rig.request("POST", f"/ack/{token}")[0] == 200
     assert state(rig, eid) == "acknowledged"
+
+
+def test_a_text_or_email_queued_again_under_its_key_issues_no_second_link(
+        rig: ChannelRig) -> None:
+    # A page already queued (a corrected case starting its level again, a retried
+    # transaction) keeps its text and email: no acknowledgement link may be issued for a
+    # message that is never sent (a live token nobody holds, a row nobody needs).
+    eid = rig.trigger("police", "warrant")
+    packet = rig.service.packet(eid)
+    assert packet is not None
+    with write_transaction(rig.db) as conn:
+        rig.service.notify.pages(conn, eid, packet, 1, 0, rig.clock(), via=("sms", "email"))
+    with rig.db.engine.connect() as conn:
+        nonces = [json.loads(p)["nonce"] for p in conn.scalars(
+            select(outbox.c.payload).where(outbox.c.method.in_(("sms", "email"))))]
+        hashes = set(conn.scalars(select(ack_links.c.token_hash)))
+    assert len(nonces) == 4  # two people, by text and by email, once each
+    assert hashes == {token_hash(n) for n in nonces}
 
 
 def test_a_public_url_without_a_link_secret_is_a_start_up_error_and_a_doctor_line(

@@ -59,12 +59,15 @@ class Notifier:
                 if not self.roles.config.person(person).contact(channel):
                     continue  # the default ladder: only people with that contact (doctor says)
                 key = f"{channel}:{escalation_id}:{level}:{repeat}:{person}"
-                nonce = ack_links.issue(conn, escalation_id=escalation_id, person=person,
-                                        channel=channel, now=now)
+                # The link is recorded only for a message queued now: one the outbox holds
+                # already (its key taken) keeps its own, and this nonce is never sent.
+                nonce = ack_links.new_nonce()
                 if enqueue(conn, self.db, key=key, kind="page", method=channel, target=person,
                            escalation_id=escalation_id, now=now,
                            payload={"escalation_id": escalation_id, "level": level,
                                     "repeat": repeat, "nonce": nonce}):
+                    ack_links.issue(conn, escalation_id=escalation_id, person=person,
+                                    channel=channel, now=now, nonce=nonce)
                     self._queued(conn, packet, escalation_id, level, repeat, person, key,
                                  channel, now)
                 reached.append(person)

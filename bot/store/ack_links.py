@@ -1,7 +1,8 @@
 """One-time acknowledgement tokens: issued with a text, email or call, redeemed once.
 
-Each message gets a nonce (256 random bits, URL-safe); the token it carries is the nonce signed
-by the channel (``bot.channels.tokens``), and only the nonce's SHA-256 is stored here, so the
+Each message gets a nonce (256 random bits, URL-safe), recorded only when its message is queued
+(one already queued under its key keeps its own); the token it carries is the nonce signed by
+the channel (``bot.channels.tokens``), and only the nonce's SHA-256 is stored here, so the
 table alone acknowledges nothing. A token is good until it is used, until ``expires_at``, or
 until its escalation stops waiting (the caller checks the escalation's state).
 """
@@ -35,15 +36,20 @@ def token_hash(nonce: str) -> str:
     return hashlib.sha256(nonce.encode()).hexdigest()
 
 
-def issue(conn: Connection, *, escalation_id: str, person: str, channel: str,
-          now: datetime) -> str:
-    """A new nonce for ``person`` to acknowledge ``escalation_id`` with, in the caller's
-    transaction (the channel signs it into the token the message carries)."""
-    token = secrets.token_urlsafe(32)
+def new_nonce() -> str:
+    """A fresh nonce (nothing stored yet): the message is queued with it first, and only a
+    message the outbox did not hold already gets its link recorded (``issue``)."""
+    return secrets.token_urlsafe(32)
+
+
+def issue(conn: Connection, *, nonce: str, escalation_id: str, person: str, channel: str,
+          now: datetime) -> None:
+    """Record ``nonce`` (``new_nonce``) as the link ``person`` may acknowledge
+    ``escalation_id`` with, in the caller's transaction (the channel signs it into the token
+    the message carries)."""
     conn.execute(insert(ack_links).values(
-        token_hash=token_hash(token), escalation_id=escalation_id, person=person,
+        token_hash=token_hash(nonce), escalation_id=escalation_id, person=person,
         channel=channel, created_at=now, expires_at=now + TOKEN_LIFETIME))
-    return token
 
 
 def look_up(db: Database, nonce: str) -> AckLink | None:
