@@ -54,6 +54,17 @@ def _sqlite_pragmas(dbapi_connection, _record, busy_ms: int = BUSY_TIMEOUT_MS,  
     cursor.close()
 
 
+def _unsynced_session(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """A server connection whose commits return before the server has flushed them to disk
+    (``synchronous_commit=off`` for its whole session: every transaction on the unsynced
+    engine). Atomic and kept when this process dies; a crash of the server itself may lose
+    the last ones, as ``synchronous=NORMAL`` does on SQLite (``Database.unsynced``)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET synchronous_commit TO off")
+    cursor.close()
+    dbapi_connection.commit()  # the DB-API opened a transaction for it: the next is clean
+
+
 class DatabaseUnavailable(ConfigError):
     """The database URL cannot be used: one line saying why (no traceback)."""
 
@@ -97,6 +108,8 @@ def open_engine(url: str, *, busy_ms: int = BUSY_TIMEOUT_MS, synced: bool = True
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", functools.partial(_sqlite_pragmas, busy_ms=busy_ms,
                                                           synced=synced))
+    elif not synced:
+        event.listen(engine, "connect", _unsynced_session)
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1" if engine.dialect.name != "sqlite"
@@ -154,12 +167,14 @@ class Database:
             return self._impatient[wait_ms]
 
     def unsynced(self) -> Engine:
-        """On a SQLite file, an engine on it whose commits return before they are synced to
-        disk (``synchronous=NORMAL`` in WAL mode: atomic, and kept when the process dies; a
-        power cut may lose the last ones), for writes that only record what was delivered,
-        which a replay finds again in Slack (the Slack face's delivery bookkeeping: a synced
-        commit costs it ~0.1 ms of CPU and milliseconds of waiting); elsewhere ``engine``."""
-        if not self._sqlite_file:
+        """An engine on the same database whose commits return before they are synced to
+        disk, for writes that only record what was delivered, which a replay finds again in
+        Slack (the Slack face's delivery bookkeeping: a synced commit costs it ~0.1 ms of CPU
+        and milliseconds of waiting). On a SQLite file ``synchronous=NORMAL`` in WAL mode, on
+        PostgreSQL ``synchronous_commit=off``: atomic, and kept when the process dies; a power
+        cut (or the server's crash) may lose the last ones. An in-memory SQLite database has
+        nothing to sync: ``engine``."""
+        if self.dialect == "sqlite" and not self._sqlite_file:
             return self.engine
         with self._impatient_lock:
             if self._unsynced is None:
