@@ -1,16 +1,22 @@
 """Delivery latency from outcome to page: p50/p99 over N escalations.
 
-    python bench/paging_bench.py [--count 200] [--database-url URL] [--interval 0.02]
+    python bench/paging_bench.py [--count 200] [--round 20] [--database-url URL] [--interval 0.2]
 
 Each escalation is triggered the way a face does on reaching an escalating outcome; the
 outbox worker runs in its own thread (as in the Slack runtime) and delivers through slack_sdk
 to the fake Slack on 127.0.0.1 (tests/fakeslack.py). The baseline, measured in the same run
-against the same fake Slack, posts the same three messages straight from the caller with
-``chat.postMessage`` — no transaction, no outbox, no worker: the floor a page cannot beat, and
-what the durable path costs on top of it is the printed ratio (issue 13's target). A second
-baseline posts over one kept-alive connection, as the worker does (no connection set up per
-post): the ratio to it is what the outbox costs beyond the post itself. Both run in the same
-process as the fake Slack, after the outbox run; the load average is printed before and after.
+against another instance of the same fake Slack, posts three messages (a one-word text each,
+not the pages' Block Kit) straight from the caller with ``chat.postMessage`` — no
+transaction, no outbox, no worker: the floor a page cannot beat, and what the durable path
+costs on top of it is the printed ratio (issue 13's target). A second baseline
+posts over one kept-alive connection, as the worker does (no connection set up per
+post): the ratio to it is what the outbox costs beyond the post itself. All three are taken in
+the same process in interleaved rounds (``--round`` escalations through the outbox, then as
+many direct posts of each kind; which goes first turns each round), the worker serving
+throughout, so a change in the machine's load falls on all three alike; the ratio is printed
+over all samples and per round (median and spread: how far one run can be trusted). The first
+escalations are untimed: the SQL per trigger() is counted on them, and the counter detached
+before anything is timed. The load average is printed before and after.
 Latency = from the trigger call to Slack receiving chat.postMessage: for the first page of
 each escalation, and for every page (two DMs to the privacy in-charge, the channel post).
 The CPU time of each ``trigger()`` in the caller's thread is printed too (p50, p90): what the
@@ -42,6 +48,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -85,30 +92,12 @@ def trigger_all(service: EscalationService, views: list, interval: float,  # typ
                                                 threading.Thread]:
     """Start ``worker`` in its own thread, then trigger one escalation per view every
     ``interval`` seconds; returns when each was triggered (time.time()) and the thread."""
-    stop = threading.Event()
-    thread = threading.Thread(target=worker.run_forever, args=(stop,), daemon=True)
-    if (contacts := worker.split_contacts()) is not None:  # as the runtime runs them
-        threading.Thread(target=contacts.run_forever, args=(stop,), daemon=True).start()
-    thread.start()
-    time.sleep(0.2)  # both serving (as in the runtime, long before the first outcome)
+    stop, thread = serve(worker)
     started: dict[str, float] = {}
     cpu: list[float] = []
-    counter = SqlCounter(service.db.engine, thread=threading.get_ident())
-    for view in views:
-        cpu_began = time.thread_time()
-        began = time.time()
-        eid = service.trigger(library="pagelib", situation="records-request",
-                              conversation=view.conversation, outcome=view.outcome,
-                              reason="outcome", asked_by="UBENCH", face="slack")
-        cpu.append(time.thread_time() - cpu_began)
-        started[eid] = began
-        time.sleep(interval)
-    print(f"SQL per trigger() (the caller's thread): {counter.take().per(len(views))}")
-    # What the code costs, apart from waiting for the disk (and less swayed by other
-    # processes than wall time): the time a page cannot beat however fast the disk.
-    print(f"CPU per trigger() (the caller's thread: building, SQL, commit, the first page it "
-          f"writes; no waiting): p50 {percentile(cpu, 50) * 1000:.2f} ms  p90 "
-          f"{percentile(cpu, 90) * 1000:.2f} ms")
+    trigger_each(service, views, interval, started, cpu)
+    print(f"CPU per trigger() (the caller's thread): p50 {percentile(cpu, 50) * 1000:.2f} ms  "
+          f"p90 {percentile(cpu, 90) * 1000:.2f} ms")
     return started, stop, thread
 
 
@@ -123,6 +112,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--interval", type=float, default=0.2,
                         help="Seconds between triggers (outcomes arriving one after another).")
+    parser.add_argument("--round", type=int, default=20,
+                        help="Escalations per round; each round is followed (or preceded) by "
+                             "as many direct posts of each baseline.")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--postgres", action="store_true",
                         help="Each run on a new database on the PostgreSQL server that "
@@ -169,56 +161,88 @@ def databases(options: argparse.Namespace, folder: Path) -> Iterator[Callable[[s
 
 
 def measure_slack(options: argparse.Namespace, folder: Path, url: str) -> None:
-    """Outcome -> Slack pages through the outbox, against direct chat.postMessage calls."""
+    """Outcome -> Slack pages through the outbox, against direct chat.postMessage calls,
+    taken in interleaved rounds (``--round`` escalations, then as many direct posts of each
+    kind, the order turning each round): what the machine's other work does to one part
+    falls on the others too, and each round's ratio says how much the figure moves."""
     catalogue = Catalogue.load(write_content(folder / "content"))
     db = Database(url)
     service = EscalationService(db, parse_config(tomllib.loads(config_toml())), catalogue)
-    views = walk(catalogue, options.count)  # walked first: only paging is timed
+    warm = max(1, min(WARM_UP, options.count // 10))
+    views = walk(catalogue, options.count + warm)  # walked first: only paging is timed
+    size = max(1, min(options.round, options.count))
+    rounds = [views[warm + i:warm + i + size] for i in range(0, options.count, size)]
 
-    with PagingFake() as fake:
-        client = WebClient(token="xoxb-bench", base_url=fake.api_url)
-        worker = OutboxWorker(db, SlackTransport(client), poll_seconds=0.25)
-        started, stop, thread = trigger_all(service, views, options.interval, worker)
-        deadline = time.monotonic() + 120
-        pages_expected = 3 * options.count
-        while time.monotonic() < deadline:
-            pages = [c for c in fake.calls_to("chat.postMessage")
-                     if c.args.get("metadata", {}).get("event_type") == "frontdesk_page"
-                     and c.response and c.response.get("ok")]
-            if len(pages) >= pages_expected:
-                break
-            time.sleep(0.05)
+    with PagingFake() as fake, PagingFake() as direct_fake, PagingFake() as kept_fake:
+        worker = OutboxWorker(db, SlackTransport(WebClient(token="xoxb-bench",
+                                                           base_url=fake.api_url)),
+                              poll_seconds=0.25)
+        stop, thread = serve(worker)
+        # Untimed: the first escalations (statements compiled, connections opened) with the
+        # SQL counted; the counter is detached before anything is timed (its listeners cost
+        # a few microseconds a statement, in the caller's thread and the worker's).
+        counter = SqlCounter(db.engines(), thread=threading.get_ident())
+        trigger_each(service, views[:warm], options.interval, {}, [])
+        print(f"SQL per trigger() (the caller's thread, {warm} untimed escalations): "
+              f"{counter.take().per(warm)}")
+        counter.detach()
+        wait_for_pages(fake, 3 * warm)
+        direct = WebClient(token="xoxb-bench", base_url=direct_fake.api_url)
+        kept = KeepAliveClient(token="xoxb-bench", base_url=kept_fake.api_url)
+        direct_posts(direct, direct_fake, 1, 0)  # the same warm-up for the baselines
+        direct_posts(kept, kept_fake, 1, 0)
+
+        started: dict[str, float] = {}
+        cpu: list[float] = []
+        per_round: list[dict[str, list[float]]] = []
+        delivered = 3 * warm
+        for number, chunk in enumerate(rounds):
+            got: dict[str, list[float]] = {"outbox": [], "direct": [], "kept": []}
+            parts = ["outbox", "direct", "kept"]
+            for part in parts[number % 3:] + parts[:number % 3]:
+                if part == "outbox":
+                    ids = trigger_each(service, chunk, options.interval, started, cpu)
+                    delivered += 3 * len(chunk)
+                    pages = wait_for_pages(fake, delivered)
+                    got["outbox"] = first_pages(pages, started, set(ids))
+                else:
+                    client, server = (direct, direct_fake) if part == "direct" else (
+                        kept, kept_fake)
+                    got[part] = direct_posts(client, server, len(chunk), options.interval)[0]
+            per_round.append(got)
         stop.set()
         thread.join(10)
+        pages = [c for c in fake.calls_to("chat.postMessage") if is_page(c)]
 
-    baseline_first, baseline_every = measure_direct_posts(options.count, options.interval)
-    kept_first, _ = measure_direct_posts(options.count, options.interval, kept_alive=True)
-
-    every: list[float] = []
-    first: dict[str, float] = {}
-    for call in pages:
-        eid = call.args["metadata"]["event_payload"]["escalation_id"]
-        latency = call.at - started[eid]
-        every.append(latency)
-        first[eid] = min(first.get(eid, latency), latency)
-    firsts = list(first.values())
+    every = [call.at - started[eid] for call in pages
+             if (eid := call.args["metadata"]["event_payload"]["escalation_id"]) in started]
+    firsts = [value for got in per_round for value in got["outbox"]]
+    baseline_first = [value for got in per_round for value in got["direct"]]
+    kept_first = [value for got in per_round for value in got["kept"]]
     ms = 1000.0
-    print(f"database: {db.dialect}; escalations: {options.count}; pages delivered: "
-          f"{len(every)}/{pages_expected}")
+    print(f"CPU per trigger() (the caller's thread: building, SQL, commit, the first page it "
+          f"writes; no waiting): p50 {percentile(cpu, 50) * ms:.2f} ms  p90 "
+          f"{percentile(cpu, 90) * ms:.2f} ms")
+    print(f"database: {db.dialect}; escalations: {options.count} timed ({warm} untimed first) "
+          f"in {len(rounds)} rounds of {size}, interleaved with the baselines; pages "
+          f"delivered: {len(pages)}/{3 * (options.count + warm)}")
     print(f"outcome -> first page:  p50 {percentile(firsts, 50) * ms:7.1f} ms   "
           f"p99 {percentile(firsts, 99) * ms:7.1f} ms   max {max(firsts) * ms:7.1f} ms")
     print(f"outcome -> every page:  p50 {percentile(every, 50) * ms:7.1f} ms   "
           f"p99 {percentile(every, 99) * ms:7.1f} ms   mean {statistics.mean(every) * ms:7.1f} ms")
     print(f"baseline (direct chat.postMessage, no outbox): first p50 "
           f"{percentile(baseline_first, 50) * ms:7.1f} ms  p99 "
-          f"{percentile(baseline_first, 99) * ms:7.1f} ms; every p50 "
-          f"{percentile(baseline_every, 50) * ms:7.1f} ms  p99 "
-          f"{percentile(baseline_every, 99) * ms:7.1f} ms")
+          f"{percentile(baseline_first, 99) * ms:7.1f} ms")
     print(f"baseline over one kept-alive connection (as the worker posts): first p50 "
           f"{percentile(kept_first, 50) * ms:7.1f} ms  p99 {percentile(kept_first, 99) * ms:7.1f}"
           f" ms; ratio outbox / kept-alive direct: first page p50 "
           f"{percentile(firsts, 50) / percentile(kept_first, 50):.1f}x")
+    ratios = sorted(percentile(got["outbox"], 50) / percentile(got["direct"], 50)
+                    for got in per_round)
     ratio = percentile(firsts, 50) / percentile(baseline_first, 50)
+    print(f"ratio outbox / direct, each round's p50s: median {statistics.median(ratios):.2f}x, "
+          f"spread {ratios[0]:.2f}x .. {ratios[-1]:.2f}x over {len(ratios)} rounds "
+          f"({' '.join(f'{r:.2f}' for r in ratios)})")
     print(f"ratio outbox / direct: first page p50 {ratio:.1f}x, p99 "
           f"{percentile(firsts, 99) / percentile(baseline_first, 99):.1f}x; target p50 <= "
           f"{TARGET_RATIO:.0f}x: {'PASS' if ratio <= TARGET_RATIO else 'FAIL'}")
@@ -228,6 +252,66 @@ def measure_slack(options: argparse.Namespace, folder: Path, url: str) -> None:
           f"{percentile(commits, 50) / percentile(baseline_first, 50):.1f}x the direct post; "
           "a page goes out only after its escalation's commit")
     db.dispose()
+
+
+#: Escalations triggered (and their SQL counted) before any is timed.
+WARM_UP = 5
+
+
+def serve(worker: OutboxWorker) -> tuple[threading.Event, threading.Thread]:
+    """Run ``worker`` (and its texts-and-email sibling, if any) in threads of their own, as
+    the runtime does, serving before the first outcome; returns the stop event and thread."""
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run_forever, args=(stop,), daemon=True)
+    if (contacts := worker.split_contacts()) is not None:
+        threading.Thread(target=contacts.run_forever, args=(stop,), daemon=True).start()
+    thread.start()
+    time.sleep(0.2)
+    return stop, thread
+
+
+def trigger_each(service: EscalationService, views: list, interval: float,  # type: ignore[type-arg]
+                 started: dict[str, float], cpu: list[float]) -> list[str]:
+    """Trigger one escalation per view every ``interval`` seconds, recording when each was
+    triggered (time.time(), as the fake Slack stamps arrivals) and the caller's CPU time."""
+    ids = []
+    for view in views:
+        cpu_began = time.thread_time()
+        began = time.time()
+        eid = service.trigger(library="pagelib", situation="records-request",
+                              conversation=view.conversation, outcome=view.outcome,
+                              reason="outcome", asked_by="UBENCH", face="slack")
+        cpu.append(time.thread_time() - cpu_began)
+        started[eid] = began
+        ids.append(eid)
+        time.sleep(interval)
+    return ids
+
+
+def is_page(call: Any) -> bool:
+    return bool(call.args.get("metadata", {}).get("event_type") == "frontdesk_page"
+                and call.response and call.response.get("ok"))
+
+
+def wait_for_pages(fake: PagingFake, expected: int, timeout: float = 120) -> list[Any]:
+    """The pages Slack accepted, once there are ``expected`` of them (or ``timeout`` passed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pages = [c for c in fake.calls_to("chat.postMessage") if is_page(c)]
+        if len(pages) >= expected or time.monotonic() > deadline:
+            return pages
+        time.sleep(0.02)
+
+
+def first_pages(pages: list[Any], started: dict[str, float], ids: set[str]) -> list[float]:
+    """From each of the escalations ``ids``'s trigger() call to Slack receiving its first page."""
+    first: dict[str, float] = {}
+    for call in pages:
+        eid = call.args["metadata"]["event_payload"]["escalation_id"]
+        if eid in ids:
+            latency = call.at - started[eid]
+            first[eid] = min(first.get(eid, latency), latency)
+    return list(first.values())
 
 
 def measure_channels(count: int, interval: float, url: str, folder: Path) -> None:
@@ -320,20 +404,27 @@ def measure_direct_posts(count: int, interval: float, *, kept_alive: bool = Fals
     """The baseline: the caller posts the three pages itself (what a page could cost at best),
     with slack_sdk's own ``WebClient`` (a connection per call), or with ``kept_alive`` over one
     kept-alive connection as the worker posts (``KeepAliveClient``)."""
-    firsts: list[float] = []
-    every: list[float] = []
     with PagingFake() as fake:
         client = (KeepAliveClient if kept_alive else WebClient)(token="xoxb-bench",
                                                                 base_url=fake.api_url)
-        for _ in range(count):
-            began = time.time()
-            for channel in ("UPIC1", "UPIC2", "CPRIV"):
-                client.chat_postMessage(channel=channel, text="page")
-            calls = fake.calls_to("chat.postMessage")[-3:]
-            latencies = [call.at - began for call in calls]
-            firsts.append(min(latencies))
-            every.extend(latencies)
-            time.sleep(interval)
+        return direct_posts(client, fake, count, interval)
+
+
+def direct_posts(client: WebClient, fake: PagingFake, count: int, interval: float
+                 ) -> tuple[list[float], list[float]]:
+    """``count`` times, the three pages posted by the caller through ``client`` to ``fake``;
+    returns the first's latency each time and every one's."""
+    firsts: list[float] = []
+    every: list[float] = []
+    for _ in range(count):
+        began = time.time()
+        for channel in ("UPIC1", "UPIC2", "CPRIV"):
+            client.chat_postMessage(channel=channel, text="page")
+        calls = fake.calls_to("chat.postMessage")[-3:]
+        latencies = [call.at - began for call in calls]
+        firsts.append(min(latencies))
+        every.extend(latencies)
+        time.sleep(interval)
     return firsts, every
 
 
