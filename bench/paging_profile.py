@@ -39,6 +39,7 @@ from bot.content.catalogue import Catalogue  # noqa: E402
 from bot.escalation import EscalationService  # noqa: E402
 from bot.store import Database  # noqa: E402
 from bot.store.outbox import Handed  # noqa: E402
+from bot.store.txn import Decision  # noqa: E402
 from tests.escalation_support import PagingFake, config_toml, write_content  # noqa: E402
 
 #: The marks, in path order: (name, what ends at it).
@@ -64,6 +65,9 @@ class Marks:
         self.by_escalation: dict[str, dict[str, float]] = defaultdict(dict)
         self.current: dict[str, float] = {}  # the caller's marks before the id is known
         self.caller = threading.get_ident()
+        #: Per transaction (its Decision), whether its first prepared post was left to the
+        #: committing thread (True) or found it committed already, written by the worker.
+        self.first_post_by_committer: dict[int, bool] = {}
 
     def mark(self, name: str, escalation_id: str | None = None) -> None:
         now = time.perf_counter()
@@ -132,6 +136,11 @@ def instrument(marks: Marks) -> None:
             marks.mark("posting", eid)
 
     wrap(SlackTransport, "post", before=posting)
+
+    def left_to_committer(result: bool, decision: Decision, *_: Any) -> None:
+        marks.first_post_by_committer.setdefault(id(decision), result)
+
+    wrap(Decision, "on_commit", after=left_to_committer)
 
 
 def main() -> None:
@@ -205,6 +214,10 @@ def profile(options: argparse.Namespace, folder: Path, url: str) -> None:
         print(f"{labels[name]:62} {p50 * ms:8.2f} {percentile(spans, 90) * ms:8.2f} "
               f"{p50 / total:6.0%} {since[name] * ms:10.2f}")
     print(f"{'outcome -> first page (end to end)':62} {total * ms:8.2f}")
+    by_committer = list(marks.first_post_by_committer.values())
+    print(f"first post of a transaction written by the committing thread as its commit returned: "
+          f"{sum(by_committer)}/{len(by_committer)} (the others were rendered too late: "
+          "written by the worker once it woke)")
     direct = percentile(baseline, 50)
     print(f"direct chat.postMessage p50 {direct * ms:.2f} ms; ratio {total / direct:.1f}x")
 
