@@ -12,11 +12,13 @@ costs on top of it is the printed ratio (issue 13's target). A second baseline
 posts over one kept-alive connection, as the worker does (no connection set up per
 post): the ratio to it is what the outbox costs beyond the post itself. All three are taken in
 the same process in interleaved rounds (``--round`` escalations through the outbox, then as
-many direct posts of each kind; which goes first turns each round), the worker serving
-throughout, so a change in the machine's load falls on all three alike; the ratio is printed
-over all samples and per round (median and spread: how far one run can be trusted). The first
-escalations are untimed: the SQL per trigger() is counted on them, and the counter detached
-before anything is timed. The load average is printed before and after.
+many direct posts of each kind; which goes first turns each round), the worker parked
+between its passes while a baseline is timed (no poll, no checkpoint: as when the baselines
+ran after it had stopped), so a change in the machine's load falls on all three alike; the
+ratio is printed over all samples and per round (median and spread: how far one run can be
+trusted). The first escalations (5; fewer below --count 50) are untimed (before, all were
+timed): the SQL per trigger() is counted on them, the counter detached before anything is
+timed. The load average is printed before and after.
 Latency = from the trigger call to Slack receiving chat.postMessage: for the first page of
 each escalation, and for every page (two DMs to the privacy in-charge, the channel post).
 The CPU time of each ``trigger()`` in the caller's thread is printed too (p50, p90): what the
@@ -177,6 +179,7 @@ def measure_slack(options: argparse.Namespace, folder: Path, url: str) -> None:
         worker = OutboxWorker(db, SlackTransport(WebClient(token="xoxb-bench",
                                                            base_url=fake.api_url)),
                               poll_seconds=0.25)
+        paused = Pause(worker)
         stop, thread = serve(worker)
         # Untimed: the first escalations (statements compiled, connections opened) with the
         # SQL counted; the counter is detached before anything is timed (its listeners cost
@@ -201,15 +204,18 @@ def measure_slack(options: argparse.Namespace, folder: Path, url: str) -> None:
             parts = ["outbox", "direct", "kept"]
             for part in parts[number % 3:] + parts[:number % 3]:
                 if part == "outbox":
+                    paused.release()
                     ids = trigger_each(service, chunk, options.interval, started, cpu)
                     delivered += 3 * len(chunk)
                     pages = wait_for_pages(fake, delivered)
                     got["outbox"] = first_pages(pages, started, set(ids))
                 else:
+                    paused.hold()  # as before, when the baselines ran after it had stopped
                     client, server = (direct, direct_fake) if part == "direct" else (
                         kept, kept_fake)
                     got[part] = direct_posts(client, server, len(chunk), options.interval)[0]
             per_round.append(got)
+        paused.release()
         stop.set()
         thread.join(10)
         pages = [c for c in fake.calls_to("chat.postMessage") if is_page(c)]
@@ -256,6 +262,37 @@ def measure_slack(options: argparse.Namespace, folder: Path, url: str) -> None:
 
 #: Escalations triggered (and their SQL counted) before any is timed.
 WARM_UP = 5
+
+
+class Pause:
+    """Parks ``worker`` between two of its passes while a baseline is timed: waiting on an
+    event, it neither polls the outbox, nor checkpoints the write-ahead log, nor wants the
+    GIL, so the baseline runs as it did when it was timed after the worker had stopped.
+    (The worker finishes what it was doing first: the round's pages and their records.)"""
+
+    def __init__(self, worker: OutboxWorker) -> None:
+        self._go = threading.Event()
+        self._go.set()
+        self._parked = threading.Event()
+        run_once = worker.run_once
+
+        def parked_between_passes() -> int:
+            if not self._go.is_set():
+                self._parked.set()
+                self._go.wait()
+            return run_once()
+
+        worker.run_once = parked_between_passes  # type: ignore[method-assign]
+
+    def hold(self, timeout: float = 30) -> None:
+        """Returns once the worker is parked (at most its poll interval after the call)."""
+        self._go.clear()
+        if not self._parked.wait(timeout):
+            sys.exit("paging_bench: the outbox worker did not pause")
+
+    def release(self) -> None:
+        self._parked.clear()
+        self._go.set()
 
 
 def serve(worker: OutboxWorker) -> tuple[threading.Event, threading.Thread]:
