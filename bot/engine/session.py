@@ -26,11 +26,11 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Protocol
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome
-from bot.content.flows import Question
+from bot.content.flows import Flow, Question
 from bot.engine.conversation import Conversation
 from bot.engine.matching import normalise
 from bot.engine.step import View
@@ -110,7 +110,8 @@ class Opening:
         beside = tuple(
             flow_id for flow_id in sorted(self.catalogue.flows_for(self.library))
             if flow_id != started and self._opens_on_danger(flow_id)
-            and any(_folded(word) in said for word in self._danger_words(flow_id))
+            and any(word in said for word in _danger_phrases(
+                self.catalogue.flow(self.library, flow_id)))
             and self._names_danger(flow_id, stated=True))
         return beside if beside and not self._names_danger(started, stated=True) else ()
 
@@ -152,15 +153,6 @@ class Opening:
             and (choice := question.choice(read.choice)) is not None and choice.critical
             and not (stated and read.suggested)
             for read in self.prefill(flow_id))
-
-    def _danger_words(self, flow_id: str) -> tuple[str, ...]:
-        """The words that may mean a person in danger for ``flow_id``: its alert words and the
-        phrases that state its first question's safety-critical answers outright."""
-        flow = self.catalogue.flow(self.library, flow_id)
-        first = flow.nodes.get(flow.start)
-        stating = (word for choice in first.choices if choice.critical for word in choice.strong
-                   ) if isinstance(first, Question) else ()
-        return (*flow.alert_words, *stating)
 
     def _opens_on_danger(self, flow_id: str) -> bool:
         """``flow_id``'s first question asks whether anyone is in danger."""
@@ -224,6 +216,18 @@ def alerted(catalogue: Catalogue, library: str, text: str) -> tuple[str, ...]:
         if hits := [p for p in places if p >= 0]:
             found.append((min(hits), flow_id))
     return tuple(flow_id for _, flow_id in sorted(found))
+
+
+@lru_cache(maxsize=256)
+def _danger_phrases(flow: Flow) -> tuple[str, ...]:
+    """The words that may mean a person in danger for ``flow``, folded as ``_folded`` folds a
+    message: its alert words and the phrases that state its first question's safety-critical
+    answers outright. Folded once per flow, not on every confident opening (``danger_beside``
+    reads them for each)."""
+    first = flow.nodes.get(flow.start)
+    stating = (word for choice in first.choices if choice.critical for word in choice.strong
+               ) if isinstance(first, Question) else ()
+    return tuple(_folded(word) for word in (*flow.alert_words, *stating))
 
 
 def did_you_mean(result: Any) -> tuple[str, ...]:
