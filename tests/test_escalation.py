@@ -452,3 +452,80 @@ def test_frontdesk_holds_lists_open_holds_with_or_without_the_list_subcommand(
         assert result.exit_code == 0, result.output
         assert hold.id in result.output and "ecpa-preservation" in result.output
         assert "Usage" not in result.output
+
+
+# --- a page corrected away before it went out ------------------------------------------------
+
+def _page_then_correct_to_nothing(rig: Rig, *, deliver_first: bool) -> str:
+    """The desk reaches the warrant outcome (it pages), then goes back to "nothing" (it pages
+    nobody); the worker delivers before the correction only with ``deliver_first``."""
+    view = rig.walk("police", "warrant")
+    eid = rig.service.handle_outcome(library="pagelib", conversation=view.conversation,
+                                     outcome=view.outcome, asked_by="UASKER", face="slack",
+                                     thread=THREAD)
+    assert eid is not None
+    if deliver_first:
+        rig.deliver()
+    for text in ("back", "nothing"):
+        view = step(rig.catalogue, view.conversation, text)
+    assert view.outcome is not None and not view.outcome.escalate.pages
+    assert rig.service.handle_outcome(library="pagelib", conversation=view.conversation,
+                                      outcome=view.outcome, asked_by="UASKER", face="slack",
+                                      thread=THREAD) is None
+    assert rig.row(eid).state == "resolved"
+    for _ in range(3):  # and any edit waiting for its page gets its turn
+        rig.deliver()
+        rig.clock.advance(seconds=30)
+    return eid
+
+
+def _outbox_status(rig: Rig, eid: str) -> dict[str, str]:
+    with rig.db.engine.connect() as conn:
+        return {r.idempotency_key: r.status for r in conn.execute(
+            select(outbox.c.idempotency_key, outbox.c.status)
+            .where(outbox.c.escalation_id == eid))}
+
+
+def test_a_slack_page_withdrawn_before_it_went_out_is_never_posted(rig: Rig) -> None:
+    eid = _page_then_correct_to_nothing(rig, deliver_first=False)
+
+    page_keys = {f"page:{eid}:1:0:{who}" for who in (*PIC_USERS, CHANNEL)}
+    assert not page_keys & set(rig.sent_keys()), rig.sent_keys()  # nobody woken
+    assert not rig.fake.calls_to("chat.update")  # no stand-down owed
+    elsewhere = [call.args for call in rig.fake.calls_to("chat.postMessage")
+                 if call.args["channel"] != "CDESK"]  # all but the asker's thread
+    assert "Stand down" not in json.dumps(elsewhere), elsewhere
+    status = _outbox_status(rig, eid)
+    assert {status[key] for key in page_keys} == {"skipped"}
+    # the edits queued for those pages end too, rather than wait for a page that never comes
+    assert {s for key, s in status.items() if key.startswith("update:")} == {"skipped"}
+    # the asker is told the case needs nobody
+    thread = [m.text for m in rig.fake.thread("CDESK", THREAD.ts)]
+    assert any("Nobody needs to act on this page" in t for t in thread), thread
+
+
+def test_a_slack_page_withdrawn_after_it_went_out_is_edited_to_stand_down(rig: Rig) -> None:
+    eid = _page_then_correct_to_nothing(rig, deliver_first=True)
+
+    page_keys = {f"page:{eid}:1:0:{who}" for who in (*PIC_USERS, CHANNEL)}
+    assert page_keys <= set(rig.sent_keys())
+    assert rig.fake.delivered_keys()[f"page:{eid}:1:0:UPIC1"] == 1
+    edits = rig.fake.calls_to("chat.update")
+    assert len(edits) == 3
+    assert all("Stand down" in json.dumps(edit.args["blocks"]) for edit in edits)
+    assert "escalation_ack" not in json.dumps([edit.args["blocks"] for edit in edits])
+
+
+def test_a_slack_page_resolved_before_it_went_out_is_never_posted(rig: Rig) -> None:
+    eid = rig.trigger("police", "warrant")
+    assert rig.service.resolve(eid, "UPIC1", "handled at the desk").status == "resolved"
+    for _ in range(3):
+        rig.deliver()
+        rig.clock.advance(seconds=30)
+
+    page_keys = {f"page:{eid}:1:0:{who}" for who in (*PIC_USERS, CHANNEL)}
+    assert not page_keys & set(rig.sent_keys()), rig.sent_keys()
+    assert not rig.fake.calls_to("chat.update")
+    status = _outbox_status(rig, eid)
+    assert {status[key] for key in page_keys} == {"skipped"}
+    assert f"notice:{eid}:UDIR1" in rig.sent_keys()  # the director still hears of it

@@ -32,7 +32,7 @@ from bot.channels.slack import messages
 from bot.channels.slack.render import edited_message, render
 from bot.channels.slack.transport import COMMIT_WAIT, NotCommitted, Posted, Transport
 from bot.escalation.records import escalation_row, page_state
-from bot.escalation.states import WAITING
+from bot.escalation.states import CALLED_OFF, WAITING
 from bot.ops.metrics import DELIVERY_FAILURES
 from bot.store.audit import append_event
 from bot.store.database import Database
@@ -285,7 +285,9 @@ class OutboxWorker:
             # Rendered now, while its transaction commits when it was handed over with it
             # (else read once the commit is known: an uncommitted escalation is not seen)
             ready = decided is COMMITTED or row.escalation_id in self._read
-            payload = render(self.db, row, self._escalation) if ready else None
+            called_off = self._called_off(row) if ready else None
+            payload = (render(self.db, row, self._escalation)
+                       if ready and called_off is None else None)
             if payload is not None and decided is not COMMITTED:
                 # Its post is made ready too, and written by the committing thread the
                 # moment the commit returns (nothing at all when it rolls back).
@@ -300,9 +302,11 @@ class OutboxWorker:
             if not _committed(decided):
                 return False
             if not ready:
-                payload = render(self.db, row, self._escalation)
+                called_off = self._called_off(row)
+                payload = (render(self.db, row, self._escalation)
+                           if called_off is None else None)
             if payload is None:
-                self.store.mark_skipped(row.id, self.identity, "escalation purged")
+                self.store.mark_skipped(row.id, self.identity, called_off or "escalation purged")
                 return False
             stage = "post"
             posted = self.transport.post(channel, payload, row.thread_ts)
@@ -315,6 +319,18 @@ class OutboxWorker:
             maybe = row.maybe_sent if stage == "lookup" else exc.maybe_sent
             self._failed_attempt(row, exc, maybe)
             return False
+
+    def _called_off(self, row: OutboxRow) -> str | None:
+        """Why a Slack page is not posted at all: its escalation was called off before the
+        page's turn (``states.CALLED_OFF``: the desk withdrew it, or someone resolved it).
+        Nobody is woken for it, and no stand-down is owed; its edits are skipped with it.
+        None for any other row (a purged escalation: ``render`` says so)."""
+        if row.kind != "page":
+            return None
+        esc = self._escalation(row.escalation_id or "")
+        if esc is None or esc.state not in CALLED_OFF:
+            return None
+        return f"escalation {esc.state} first"
 
     def _deliver_contact(self, row: OutboxRow) -> bool:
         """A text, email or call: rendered now from the escalation, a page skipped once it is

@@ -60,8 +60,14 @@ TRANSITIONS: dict[Event, tuple[frozenset[State], State]] = {
 OPEN = (State.TRIGGERED, State.ACKNOWLEDGED)
 #: States nothing moves out of but a resolve (or nothing at all): purged after retention.
 CLOSED = (State.RESOLVED, State.EXPIRED)
-#: The one state whose deadlines ``tick`` acts on and whose pages are live.
+#: The one state whose deadlines ``tick`` acts on and whose pages are live (a text, email or
+#: call not yet sent when its escalation leaves it is never sent).
 WAITING = State.TRIGGERED
+#: States in which a Slack page not yet posted is never posted (``delivery``): the page is
+#: over (a correction withdrew it, nobody is needed; or someone resolved it). Nobody is woken
+#: for it and no stand-down is owed. A page acknowledged or expired first still goes, showing
+#: that state (who is on it; that nobody acted).
+CALLED_OFF = (State.RESOLVED,)
 
 
 class IllegalTransition(RuntimeError):

@@ -387,13 +387,14 @@ class OutboxStore:
             ).limit(1)).first() is not None
 
     def sent_message(self, key: str) -> tuple[str, str] | None | bool:
-        """(channel, ts) of a sent row; None while it is not sent yet; False if it never will be."""
+        """(channel, ts) of a sent row; None while it is not sent yet; False if it never will be
+        (failed for good, or skipped: its escalation purged, or ended before its turn)."""
         with self.db.engine.connect() as conn:
             r = conn.execute(
                 select(outbox.c.status, outbox.c.result_channel, outbox.c.result_ts)
                 .where(outbox.c.idempotency_key == key)
             ).first()
-        if r is None or r.status in ("failed",):
+        if r is None or r.status in ("failed", "skipped"):
             return False
         if r.status == "sent":
             return (r.result_channel, r.result_ts) if r.result_ts else False
