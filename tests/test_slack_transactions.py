@@ -23,7 +23,8 @@ from sqlalchemy import event, text
 from bot.config import SlackSecrets
 from bot.content.catalogue import Catalogue
 from bot.faces.slack.app import LISTENER_THREADS, web_client
-from tests.escalation_support import PagingFake
+from bot.faces.slack.listeners.common import MOVING_SECONDS, ListenerExecutor
+from tests.escalation_support import PagingFake, wait_until
 from tests.fakeslack import FakeSlack
 from tests.slack_support import (
     CHANNEL,
@@ -207,6 +208,41 @@ def test_an_event_arriving_while_every_listener_is_busy_is_stored_and_acknowledg
         asked = {c.args.get("channel") for c in bot.fake.calls_to("chat.postMessage")}
         assert asked == {bot.fake.dm_channel(user) for user in users}
         assert len(bot.fake.calls_to("chat.postMessage")) == len(users)  # each once
+
+
+def test_work_behind_busy_listeners_starts_soon_only_while_the_pool_keeps_finishing() -> None:
+    """What decides whether an event's acknowledgement may wait for its work's commit: a free
+    thread; or, every thread busy, fewer waiting than there are threads and something finished
+    within MOVING_SECONDS (a burst being worked through). Threads held by slow calls with
+    nothing finishing (the test above) are not: the event is stored before its ack."""
+    now = [100.0]
+    pool = ListenerExecutor(2, clock=lambda: now[0])
+    gates = [threading.Event() for _ in range(5)]
+
+    def hold(n: int) -> None:
+        pool.submit(gates[n].wait, 10)
+
+    try:
+        assert pool.starts_soon()
+        hold(0)
+        assert pool.starts_soon()  # a thread is free
+        hold(1)
+        assert not pool.starts_soon()  # both held, nothing ever finished: maybe stuck
+        gates[0].set()
+        assert wait_until(lambda: pool.busy() == 1, timeout=5)
+        hold(2)
+        assert pool.starts_soon()  # both busy, but the pool just finished something
+        hold(3)
+        assert pool.starts_soon()  # and one waits in line
+        now[0] += MOVING_SECONDS
+        assert not pool.starts_soon()  # nothing finished since: the line may not move
+        now[0] -= MOVING_SECONDS
+        hold(4)
+        assert not pool.starts_soon()  # as many waiting as there are threads
+    finally:
+        for gate in gates:
+            gate.set()
+        pool.shutdown(wait=True)
 
 
 def test_the_bots_own_message_is_acknowledged_at_once_and_stores_nothing(

@@ -15,8 +15,10 @@ authorization and every listener:
   written here, then acknowledged; an Events API event is written by the first commit of its
   own work, with its changes (``Pending``), and ``InboxApp`` holds Bolt's answer until that
   commit is in: one commit instead of two, and nothing acknowledged that is not on disk —
-  unless every listener thread is busy (its work would wait its turn, and Slack's answer
-  with it): then it is stored here, as a click is.
+  unless its work would not start soon (every listener thread busy and either more work
+  than threads waiting already, or nothing finished for a quarter second: the threads may
+  all be held up by a slow call, and Slack's answer would wait with them;
+  ``ListenerExecutor.starts_soon``): then it is stored here, as a click is.
   An event, click or command already
   stored — Slack's retries (``X-Slack-Retry-Num``), Socket Mode redeliveries, the same request
   on another instance — is acknowledged and dropped. A database that stays busy past the
@@ -264,8 +266,8 @@ def guard(state: SlackState, advice: str = "", team_id: str | None = None,
     ``team_id``: the bot's workspace (a request from another one is refused with 403);
     ``client``: for telling the sender of a click that could not be stored; ``defer``: whether
     an event may be left to its work's commit now (``InboxApp`` holds the answer for it; when
-    the listeners are all busy, an event's work would wait its turn with Slack's answer
-    waiting on it: it is stored before the ack instead). None: every request is stored here."""
+    its work would not start soon, Slack's answer would wait with it: it is stored before the
+    ack instead). None: every request is stored here."""
     inbox = SlackInbox(state.db, state.identity, state.inbox_lease)
 
     def middleware(
@@ -478,7 +480,7 @@ def build_app(
         attaching_conversation_kwargs_enabled=False,
         # After Bolt's signature check, before anything else reads the body.
         before_authorize=guard(services.slack_state, phone_advice(services), team, client,
-                               defer=lambda: listeners.busy() < LISTENER_THREADS),
+                               defer=listeners.starts_soon),
         listener_executor=listeners,
     )
     register(app, services, Guide(services))

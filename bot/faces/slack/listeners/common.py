@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -46,16 +47,26 @@ TAKEN = "frontdesk_taken"
 _work = threading.local()
 
 
+#: Work queued behind busy listener threads starts soon only while the pool keeps finishing
+#: work: nothing finished for this long, its threads may all be stuck on a slow call.
+MOVING_SECONDS = 0.25
+
+
 class ListenerExecutor(ThreadPoolExecutor):
     """Bolt's executor for listeners. It notes, per request thread, whether the request's work
     (a ``once`` function) was scheduled, so the guard can close an inbox row that no listener
-    will process (a closed modal, an event nobody listens to), and counts the work queued or
-    running (``busy``: what a caller waiting for the app to be at rest waits on)."""
+    will process (a closed modal, an event nobody listens to), counts the work queued or
+    running (``busy``: what a caller waiting for the app to be at rest waits on), and says
+    whether work submitted now starts soon (``starts_soon``)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, max_workers: int, *args: Any,
+                 clock: Callable[[], float] = time.monotonic, **kwargs: Any) -> None:
+        super().__init__(max_workers, *args, **kwargs)
+        self.threads = max_workers
         self._busy = 0
         self._busy_lock = threading.Lock()
+        self._clock = clock
+        self._last_done = float("-inf")  # when a piece of work last finished
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         _work.submitted = True
@@ -74,6 +85,20 @@ class ListenerExecutor(ThreadPoolExecutor):
     def _done(self, _future: Future[Any] | None = None) -> None:
         with self._busy_lock:
             self._busy -= 1
+            self._last_done = self._clock()
+
+    def starts_soon(self) -> bool:
+        """Whether work submitted now starts soon: a thread is free; or no more work than
+        there are threads waits in line and the pool finished something within
+        ``MOVING_SECONDS`` (its threads are working through a burst, not all held up by a
+        slow call). What the guard asks before it lets an event's acknowledgement wait for
+        its work's first commit (``app.guard``'s ``defer``)."""
+        with self._busy_lock:
+            if self._busy < self.threads:
+                return True
+            waiting = self._busy - self.threads
+            return (waiting < self.threads
+                    and self._clock() - self._last_done < MOVING_SECONDS)
 
     def busy(self) -> int:
         """Listener functions submitted and not finished (queued or running)."""
