@@ -4,9 +4,12 @@
 
 Each escalation is triggered the way a face does on reaching an escalating outcome; the
 outbox worker runs in its own thread (as in the Slack runtime) and delivers through slack_sdk
-to the fake Slack on 127.0.0.1 (tests/fakeslack.py). The baseline, measured in the same run
-against another instance of the same fake Slack, posts three messages (a one-word text each,
-not the pages' Block Kit) straight from the caller with ``chat.postMessage`` — no
+to the fake Slack on 127.0.0.1 (tests/fakeslack.py), which runs in a process of its own (as
+Slack is not in the bot's process: serving the pages' HTTP there, it took the interpreter from
+the very trigger() and worker it was timing). The baseline, measured in the same run
+against another instance of the same fake Slack (in that same process), posts three messages
+(a one-word text each, not the pages' Block Kit) straight from the caller with
+``chat.postMessage`` — no
 transaction, no outbox, no worker: the floor a page cannot beat, and what the durable path
 costs on top of it is the printed ratio (issue 13's target). A second baseline
 posts over one kept-alive connection, as the worker does (no connection set up per
@@ -41,13 +44,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 import tomllib
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -123,7 +129,11 @@ def main() -> None:
                              "FRONTDESK_TEST_POSTGRES_URL names, dropped afterwards.")
     parser.add_argument("--no-channels", action="store_true",
                         help="Skip the texts-and-email run.")
+    parser.add_argument("--serve-fakes", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.serve_fakes:
+        serve_fakes(options.serve_fakes)
+        return
 
     folder = Path(tempfile.mkdtemp(prefix="paging-bench-"))
     print(f"load average before: {load()}")
@@ -175,7 +185,7 @@ def measure_slack(options: argparse.Namespace, folder: Path, url: str) -> None:
     size = max(1, min(options.round, options.count))
     rounds = [views[warm + i:warm + i + size] for i in range(0, options.count, size)]
 
-    with PagingFake() as fake, PagingFake() as direct_fake, PagingFake() as kept_fake:
+    with fake_slack_process(3) as (fake, direct_fake, kept_fake):
         worker = OutboxWorker(db, SlackTransport(WebClient(token="xoxb-bench",
                                                            base_url=fake.api_url)),
                               poll_seconds=0.25)
@@ -218,10 +228,9 @@ def measure_slack(options: argparse.Namespace, folder: Path, url: str) -> None:
         paused.release()
         stop.set()
         thread.join(10)
-        pages = [c for c in fake.calls_to("chat.postMessage") if is_page(c)]
+        pages = fake.pages(delivered, timeout=0)
 
-    every = [call.at - started[eid] for call in pages
-             if (eid := call.args["metadata"]["event_payload"]["escalation_id"]) in started]
+    every = [at - started[eid] for eid, at in pages if eid in started]
     firsts = [value for got in per_round for value in got["outbox"]]
     baseline_first = [value for got in per_round for value in got["direct"]]
     kept_first = [value for got in per_round for value in got["kept"]]
@@ -330,23 +339,96 @@ def is_page(call: Any) -> bool:
                 and call.response and call.response.get("ok"))
 
 
-def wait_for_pages(fake: PagingFake, expected: int, timeout: float = 120) -> list[Any]:
+Page = tuple[str, float]  # (escalation id, when Slack received it: time.time())
+
+
+class BenchFake(PagingFake):
+    """A fake Slack of the run, served in the fake's own process (``--serve-fakes``). Besides
+    the Web API it answers two calls of the bench's own, not recorded as calls:
+    ``bench.pages`` — blocks until ``count`` pages were accepted (or ``timeout`` seconds
+    passed) and returns each one's escalation and arrival time — and ``bench.last`` — the
+    arrival times of the last ``count`` ``chat.postMessage`` calls."""
+
+    def handle(self, method: str, args: dict[str, Any], token: str | None
+               ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        if method == "bench.pages":
+            return 200, {}, {"ok": True, "pages": self._pages(int(args["count"]),
+                                                              float(args["timeout"]))}
+        if method == "bench.last":
+            calls = self.calls_to("chat.postMessage")[-int(args["count"]):]
+            return 200, {}, {"ok": True, "at": [call.at for call in calls]}
+        return super().handle(method, args, token)
+
+    def _pages(self, count: int, timeout: float) -> list[Page]:
+        deadline = time.monotonic() + timeout
+        with self._changed:  # woken by every call's arrival and answer
+            while True:
+                pages = [(c.args["metadata"]["event_payload"]["escalation_id"], c.at)
+                         for c in self.calls if c.method == "chat.postMessage" and is_page(c)]
+                left = deadline - time.monotonic()
+                if len(pages) >= count or left <= 0:
+                    return pages
+                self._changed.wait(left)
+
+
+class RemoteFake:
+    """The bench's side of a ``BenchFake`` in the fake's process."""
+
+    def __init__(self, port: int) -> None:
+        self.api_url = f"http://127.0.0.1:{port}/api/"
+
+    def _call(self, method: str, **args: Any) -> dict[str, Any]:
+        request = urllib.request.Request(self.api_url + method, data=json.dumps(args).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=300) as answer:
+            return json.loads(answer.read())
+
+    def pages(self, expected: int, timeout: float = 120) -> list[Page]:
+        """The pages Slack accepted, once there are ``expected`` of them (or ``timeout``
+        passed)."""
+        return [(eid, at) for eid, at in self._call("bench.pages", count=expected,
+                                                      timeout=timeout)["pages"]]
+
+    def last_arrivals(self, count: int) -> list[float]:
+        return list(self._call("bench.last", count=count)["at"])
+
+
+@contextlib.contextmanager
+def fake_slack_process(count: int) -> Iterator[tuple[RemoteFake, ...]]:
+    """``count`` fake Slacks (``BenchFake``) served by one process of their own, stopped at
+    the end (their process exits when its standard input closes)."""
+    process = subprocess.Popen([sys.executable, __file__, "--serve-fakes", str(count)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()  # type: ignore[union-attr]
+        if not line.startswith("READY"):
+            sys.exit(f"paging_bench: the fake Slack process did not start: {line!r}")
+        yield tuple(RemoteFake(int(port)) for port in line.split()[1:])
+    finally:
+        process.stdin.close()  # type: ignore[union-attr]
+        process.wait(timeout=10)
+
+
+def serve_fakes(count: int) -> None:
+    """The fake Slack process: ``count`` ``BenchFake`` servers until standard input closes."""
+    fakes = [BenchFake().start() for _ in range(count)]
+    print("READY " + " ".join(str(fake.port) for fake in fakes), flush=True)
+    sys.stdin.read()
+    for fake in fakes:
+        fake.stop()
+
+
+def wait_for_pages(fake: RemoteFake, expected: int, timeout: float = 120) -> list[Page]:
     """The pages Slack accepted, once there are ``expected`` of them (or ``timeout`` passed)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        pages = [c for c in fake.calls_to("chat.postMessage") if is_page(c)]
-        if len(pages) >= expected or time.monotonic() > deadline:
-            return pages
-        time.sleep(0.02)
+    return fake.pages(expected, timeout)
 
 
-def first_pages(pages: list[Any], started: dict[str, float], ids: set[str]) -> list[float]:
+def first_pages(pages: list[Page], started: dict[str, float], ids: set[str]) -> list[float]:
     """From each of the escalations ``ids``'s trigger() call to Slack receiving its first page."""
     first: dict[str, float] = {}
-    for call in pages:
-        eid = call.args["metadata"]["event_payload"]["escalation_id"]
+    for eid, at in pages:
         if eid in ids:
-            latency = call.at - started[eid]
+            latency = at - started[eid]
             first[eid] = min(first.get(eid, latency), latency)
     return list(first.values())
 
@@ -441,13 +523,13 @@ def measure_direct_posts(count: int, interval: float, *, kept_alive: bool = Fals
     """The baseline: the caller posts the three pages itself (what a page could cost at best),
     with slack_sdk's own ``WebClient`` (a connection per call), or with ``kept_alive`` over one
     kept-alive connection as the worker posts (``KeepAliveClient``)."""
-    with PagingFake() as fake:
+    with fake_slack_process(1) as (fake,):
         client = (KeepAliveClient if kept_alive else WebClient)(token="xoxb-bench",
                                                                 base_url=fake.api_url)
         return direct_posts(client, fake, count, interval)
 
 
-def direct_posts(client: WebClient, fake: PagingFake, count: int, interval: float
+def direct_posts(client: WebClient, fake: RemoteFake, count: int, interval: float
                  ) -> tuple[list[float], list[float]]:
     """``count`` times, the three pages posted by the caller through ``client`` to ``fake``;
     returns the first's latency each time and every one's."""
@@ -457,8 +539,7 @@ def direct_posts(client: WebClient, fake: PagingFake, count: int, interval: floa
         began = time.time()
         for channel in ("UPIC1", "UPIC2", "CPRIV"):
             client.chat_postMessage(channel=channel, text="page")
-        calls = fake.calls_to("chat.postMessage")[-3:]
-        latencies = [call.at - began for call in calls]
+        latencies = [at - began for at in fake.last_arrivals(3)]
         firsts.append(min(latencies))
         every.extend(latencies)
         time.sleep(interval)
