@@ -31,7 +31,6 @@ from rapidfuzz import fuzz, process
 from bot.content.catalogue import Catalogue
 from bot.content.flows import Flow
 from bot.errors import Problem
-from bot.router import Router
 
 MARGIN = 0.10  # another flow this close to the trigger's own flow is a confusion
 DUPLICATE = 92.0  # ratio of two triggers' sorted normalised words at which they collide
@@ -43,6 +42,8 @@ def _line(flow: Flow, index: int) -> int:
 
 
 def _check_flows(flows: list[Flow]) -> list[Problem]:
+    from bot.router import Router  # (only when the cache misses: the router's readers are heavy)
+
     router = Router(flows)
     by_id = {f.id: f for f in flows}
     problems: list[Problem] = []

@@ -38,13 +38,14 @@ Free-text answers to questions use the same normalisation and phrases
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.cache import cached as from_cache
-from bot.cache import code_digest, files_digest
-from bot.router.choices import ChoiceMatcher, matcher
-from bot.router.prefill import PrefilledAnswer, prefill
-from bot.router.router import BANDS, Candidate, Router, RouteResult, Tuning, shipped_model
+from bot.lazypackage import lazy_exports
+
+if TYPE_CHECKING:
+    from bot.router.choices import ChoiceMatcher, matcher
+    from bot.router.prefill import PrefilledAnswer, prefill
+    from bot.router.router import BANDS, Candidate, Router, RouteResult, Tuning
 
 __all__ = [
     "BANDS",
@@ -59,6 +60,15 @@ __all__ = [
     "router_for",
 ]
 
+# Imported on first use (``bot.lazypackage``): `frontdesk check` reads choice phrases with
+# ``bot.router.text`` alone, and needs the router itself only to route triggers afresh.
+lazy_exports(__name__, {
+    "ChoiceMatcher": "bot.router.choices", "matcher": "bot.router.choices",
+    "PrefilledAnswer": "bot.router.prefill", "prefill": "bot.router.prefill",
+    **{name: "bot.router.router" for name in ("BANDS", "Candidate", "Router", "RouteResult",
+                                              "Tuning")},
+})
+
 _ROUTERS: dict[tuple[int, str], tuple[Any, Router]] = {}
 
 
@@ -66,6 +76,10 @@ def router_for(catalogue: Any, library: str) -> Router:
     """The router for ``library`` over ``catalogue``, built on first use and then reused (the
     lexical scorer's index across processes too, through ``bot.cache``, under a digest of the
     flows' files and the router's code)."""
+    from bot.cache import cached as from_cache
+    from bot.cache import code_digest, files_digest
+    from bot.router.router import Router, shipped_model
+
     key = (id(catalogue), library)
     cached = _ROUTERS.get(key)
     if cached is not None and cached[0] is catalogue:
