@@ -28,3 +28,28 @@ def test_the_name_lists_are_cached_on_disk_and_equal_the_built_ones(
     finally:
         names._name_lists.cache_clear()
         names._english_names.cache_clear()
+
+
+def test_the_word_lists_from_faker_and_nicknames_are_cached_and_equal_the_built_ones(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Faker's common words and the nicknames table come from the disk cache too (importing
+    Faker or reading the nicknames table was most of a short `frontdesk route`)."""
+    monkeypatch.setenv("FRONTDESK_CACHE", str(tmp_path))
+    loaders = (names._ordinary_words, names._nicknames, names._related_names)
+    for loader in loaders:
+        loader.cache_clear()
+    try:
+        first = [loader() for loader in loaders]
+        kept = sorted(p.name.rsplit("-", 1)[0] for p in tmp_path.glob("*.pickle"))
+        assert {"ordinary-words", "nicknames", "nickname-pairs"} <= set(kept)
+        for loader in loaders:
+            loader.cache_clear()
+        assert [loader() for loader in loaders] == first
+        assert first[0] == names._build_ordinary_words() and "about" in first[0]
+        assert first[1] == names._build_nicknames() and "kev" in first[1]
+        assert names._disk_cached("nickname-pairs", names._nickname_pairs) == (
+            names._nickname_pairs())
+        assert "robert" in first[2]["bob"] or "bob" in first[2].get("robert", ())
+    finally:
+        for loader in loaders:
+            loader.cache_clear()

@@ -329,6 +329,12 @@ def ordinary_words() -> frozenset[str]:
 
 @cache
 def _ordinary_words() -> frozenset[str]:
+    return _disk_cached("ordinary-words", _build_ordinary_words)
+
+
+def _build_ordinary_words() -> frozenset[str]:
+    # (kept on disk: importing ``faker`` imports every locale's provider, which was most of a
+    # `frontdesk route` that redacts one message)
     from faker.providers.lorem.en_US import Provider as Lorem
 
     return frozenset(fold(w) for w in Lorem.word_list) | staff_words()
@@ -383,7 +389,11 @@ def nicknames() -> frozenset[str]:
 
 @cache
 def _nicknames() -> frozenset[str]:
-    from nicknames import name_triplets
+    return _disk_cached("nicknames", _build_nicknames)
+
+
+def _build_nicknames() -> frozenset[str]:
+    from nicknames import name_triplets  # (reads its CSV through importlib.metadata: kept on disk)
 
     return frozenset(fold(name) for triplet in name_triplets()
                      for name in (triplet.name1, triplet.name2)
@@ -1161,6 +1171,13 @@ def related_names(bare: str) -> frozenset[str]:
 
 @cache
 def _related_names() -> dict[str, frozenset[str]]:
+    return {name: frozenset(n for n in names if not _names_nobody(n) and not _ordinary(n))
+            for name, names in _disk_cached("nickname-pairs", _nickname_pairs).items()}
+
+
+def _nickname_pairs() -> dict[str, frozenset[str]]:
+    """Each folded name of the ``nicknames`` package with the names it is paired with (kept on
+    disk: reading the package's table was most of redacting a first note that names someone)."""
     from nicknames import name_triplets
 
     related: dict[str, set[str]] = {}
@@ -1168,8 +1185,7 @@ def _related_names() -> dict[str, frozenset[str]]:
         one, other = fold(triplet.name1), fold(triplet.name2)
         related.setdefault(one, set()).add(other)
         related.setdefault(other, set()).add(one)
-    return {name: frozenset(n for n in names if not _names_nobody(n) and not _ordinary(n))
-            for name, names in related.items()}
+    return {name: frozenset(names) for name, names in related.items()}
 
 
 def _bare_word(word: str) -> str:
