@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.check.references import _texts
 from bot.content.catalogue import Catalogue
@@ -99,3 +101,89 @@ def test_the_plain_evaluator_refuses_what_it_does_not_cover() -> None:
     assert _plain_condition("facts.__class__") is None
     with pytest.raises(ExpressionError):
         evaluate("facts.missing", {"facts": {}})
+
+
+def test_every_real_outcome_text_with_a_condition_renders_without_compiling_jinja(
+    catalogue: Catalogue,
+) -> None:
+    """`{% if %}` / `{% elif %}` / `{% else %}` on plain conditions take the plain renderer (no
+    Jinja2 module compiled, no context per render): every such text in the bundled content."""
+    from bot.content.expressions import _plain_template
+
+    conditional = {text for pack in catalogue.packs.values()
+                   for flow in catalogue.flows_for(pack.id).values()
+                   for outcome in flow.outcomes() for text in _texts(outcome.spec)
+                   if "{%" in text}
+    assert len(conditional) > 50
+    assert [text for text in conditional if _plain_template(text) is None] == []
+
+
+@pytest.mark.parametrize("source", [
+    "Call {% if facts.counsel %}{{ facts.counsel }}{% else %}the {{ pic }}{% endif %} now.",
+    "{% if away %}Ask {{ director }}.{% elif facts.x is none %}none{% elif not facts.y %}"
+    "not y{% else %}else{% endif %}!",
+    "{%- if director not in pic -%}\n  {{ director }} and {{ pic }}\n{%- endif %} done",
+    "{% if facts.x and (facts.y or away) %}{% if facts.y == 'b' %}B{% endif %}A{% endif %}",
+    "{% if facts['x'] in ['a', 'b'] %}listed{% endif %}{{ facts.y }}",
+])
+@pytest.mark.parametrize("context", [
+    {"facts": {"counsel": "Ms. Roe", "x": "a", "y": "b"}, "pic": "pic", "away": False,
+     "director": "dir"},
+    {"facts": {"counsel": "", "x": None, "y": ""}, "pic": "the director", "away": True,
+     "director": "director"},
+    {"facts": {"counsel": None, "x": "c", "y": 0}, "pic": "p", "away": [], "director": "d"},
+])
+def test_conditional_templates_render_as_jinja_does(source: str, context: dict) -> None:
+    from bot.content.expressions import _plain_template
+
+    assert _plain_template(source) is not None
+    assert render(source, context) == _compiled_template(source).render(**context)
+
+
+@pytest.mark.parametrize("source", [
+    "{% if facts.missing %}x{% endif %}", "{% if facts.x %}{{ facts.missing }}{% endif %}",
+    "{% if not facts.x %}x{% elif facts.missing %}y{% endif %}",
+])
+def test_a_missing_fact_in_a_conditional_template_is_an_error(source: str) -> None:
+    with pytest.raises(Exception, match="missing"):  # (as Jinja2 itself says)
+        _compiled_template(source).render(facts={"x": True})
+    with pytest.raises(ExpressionError, match="facts.missing is undefined"):
+        render(source, {"facts": {"x": True}})
+
+
+@pytest.mark.parametrize("source", [
+    "{% if facts.x | length %}x{% endif %}", "{% for a in facts.x %}{{ a }}{% endfor %}",
+    "{% if facts.__class__ %}x{% endif %}", "{{ facts.x ~ 'a' }}", "{% if facts.x %}{{ 1 + 2 }}"
+    "{% endif %}",
+])
+def test_templates_beyond_plain_conditions_still_go_through_the_sandbox(source: str) -> None:
+    from bot.content.expressions import _plain_template
+
+    assert _plain_template(source) is None
+    context = {"facts": {"x": ["a", "b"]}}
+    try:
+        expected = _compiled_template(source).render(**context)
+    except Exception:
+        with pytest.raises(ExpressionError):
+            render(source, context)
+        return
+    assert render(source, context) == expected
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="{"), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_text_without_a_brace_always_parses_as_a_template(text: str) -> None:
+    """``check_syntax`` answers text without "{" without parsing it: Jinja2 agrees."""
+    from bot.content.expressions import _ENV, check_syntax
+
+    _ENV.parse(text)  # raises on a syntax error
+    assert check_syntax(text, template=True) is None
+
+
+@pytest.mark.parametrize("source", [
+    "{% if facts.x %}open", "{{ facts.x", "{% endif %}", "a {% iff x %}", "{{ }}", "{# note",
+])
+def test_broken_templates_are_still_reported(source: str) -> None:
+    from bot.content.expressions import check_syntax
+
+    assert check_syntax(source, template=True)

@@ -240,30 +240,51 @@ def _get(path: tuple[str, ...], context: dict[str, Any], source: str) -> Any:
     return value
 
 
-Part = str | tuple[str, ...]  # literal text, or a lookup path such as ("facts", "counsel")
-
-
 @cache
-def _simple_parts(source: str) -> tuple[Part, ...] | None:
-    """``source`` as literal text and plain lookups, or None when it needs the full engine.
+def _plain_template(source: str) -> Plan | None:
+    """``source`` as closures over literal text, plain lookups and ``{% if %}`` / ``{% elif %}``
+    / ``{% else %}`` on plain conditions, or None when it needs the full engine.
 
-    Most outcome text only interpolates ``{{ pic }}`` or ``{{ facts.x }}``. Rendering those by
-    lookup skips compiling a Python module per string, which is most of `frontdesk check`'s time
-    (every outcome is rendered for every library). Anything else goes through the sandbox.
+    Most outcome text only interpolates ``{{ pic }}`` or ``{{ facts.x }}``, or says one thing or
+    another on a fact (``{% if facts.counsel %}``). Rendering those by lookup skips compiling a
+    Python module per string and a Jinja2 context per render, which was most of `frontdesk
+    check`'s time (every outcome is rendered for every library). Lookups and conditions read
+    as the sandbox does (``_plan``); anything else goes through the sandbox.
     """
     tree = _parsed(source, True)
-    if isinstance(tree, str) or len(tree.body) != 1 or not isinstance(tree.body[0], nodes.Output):
+    if isinstance(tree, str):
         return None
-    parts: list[Part] = []
-    for node in tree.body[0].nodes:
-        if isinstance(node, nodes.TemplateData):
-            parts.append(node.data)
-            continue
-        try:
-            parts.append(_path(node))  # the same lookups conditions use
-        except _NotPlain:
-            return None
-    return tuple(parts)
+    try:
+        return _template_body(tree.body, source)
+    except _NotPlain:
+        return None
+
+
+def _template_body(body: list[nodes.Node], source: str) -> Plan:
+    pieces = [_template_piece(node, source) for node in body]
+    if len(pieces) == 1:
+        return pieces[0]
+    return lambda c: "".join([piece(c) for piece in pieces])
+
+
+def _template_piece(node: nodes.Node, source: str) -> Plan:
+    if isinstance(node, nodes.Output):
+        return _template_body(node.nodes, source)
+    if isinstance(node, nodes.TemplateData):
+        data = node.data
+        return lambda _c: data
+    if isinstance(node, nodes.If):
+        otherwise = _template_body(node.else_, source)
+        for elif_ in reversed(node.elif_):
+            otherwise = _either(_plan(elif_.test, source), _template_body(elif_.body, source),
+                                otherwise)
+        return _either(_plan(node.test, source), _template_body(node.body, source), otherwise)
+    path = _path(node)  # the same lookups conditions use; anything else is not plain
+    return lambda c: _lookup(path, c, source)
+
+
+def _either(test: Plan, then: Plan, otherwise: Plan) -> Plan:
+    return lambda c: then(c) if test(c) else otherwise(c)
 
 
 def _lookup(path: tuple[str, ...], context: dict[str, Any], source: str) -> str:
@@ -280,9 +301,9 @@ def render(source: str, context: dict[str, Any]) -> str:
     """Render outcome text; plain text without ``{{`` is returned as it is, cheaply."""
     if "{{" not in source and "{%" not in source:
         return source
-    parts = _simple_parts(source)
-    if parts is not None:
-        return "".join(p if isinstance(p, str) else _lookup(p, context, source) for p in parts)
+    plan = _plain_template(source)
+    if plan is not None:
+        return plan(context)
     out: list[str] = []
     size = 0
     with _bounded(f"render {source[:80]!r}"):
@@ -306,6 +327,8 @@ def _parsed(source: str, template: bool) -> nodes.Template | str:
 
 def check_syntax(source: str, *, template: bool = False) -> str | None:
     """The parse error message for ``source``, or None when it parses."""
+    if template and "{" not in source:
+        return None  # (text alone: Jinja2 reads it as it is, and most outcome text is that)
     tree = _parsed(source, template)
     return tree if isinstance(tree, str) else None
 
