@@ -11,12 +11,12 @@ from bot.content.catalogue import (
     Catalogue,
     citations_for,
     merged_outcome_spec,
-    resolve_outcome,
     validate_outcome_spec,
 )
 from bot.content.expressions import ExpressionError, check_syntax, names_used
 from bot.content.flows import Branch, Flow, Outcome, Question
 from bot.content.packs import Pack
+from bot.engine.relevance import relevance
 from bot.engine.walk import FlowError
 from bot.errors import Problem
 
@@ -121,7 +121,7 @@ def _check_outcome(pack: Pack, flow: Flow, outcome: Outcome) -> list[Problem]:
     if not citations_for(pack, spec):
         problems.append(Problem(path, line, f"{where}: resolves to no citation"))
     try:
-        resolved = resolve_outcome(pack, flow, outcome)
+        resolved = relevance(pack, flow).outcome(outcome.id)  # (resolved once: walks share it)
     except ExpressionError as exc:
         return [*problems, Problem(path, line, f"{where}: {exc}")]
     if len(resolved.headline) > 120:

@@ -28,12 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.check.paths import FlowPath, enumerate_paths
-from bot.content.catalogue import Catalogue, bundled_content_root, resolve_outcome
+from bot.content.catalogue import Catalogue, bundled_content_root
 from bot.content.expressions import ExpressionError, check_syntax, evaluate
 from bot.content.flows import Flow, Outcome, Question
 from bot.content.packs import Pack
 from bot.content.schema import validate
 from bot.content.yamlio import LineMap, load_yaml
+from bot.engine.relevance import relevance
 from bot.engine.walk import Answers, FlowError
 from bot.errors import ContentError, Problem
 
@@ -375,7 +376,8 @@ def check_safety(catalogue: Catalogue) -> list[Problem]:
                 assert isinstance(outcome, Outcome)
                 if outcome.id not in resolved_by_id:
                     try:
-                        resolved_by_id[outcome.id] = resolve_outcome(pack, flow, outcome).to_json()
+                        resolved_by_id[outcome.id] = relevance(pack, flow).outcome(
+                            outcome.id).to_json()  # (resolved once: the walks share it)
                     except (ExpressionError, KeyError):
                         resolved_by_id[outcome.id] = None  # reported by the reference checks
                 resolved = resolved_by_id[outcome.id]
