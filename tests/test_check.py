@@ -193,6 +193,13 @@ BROKEN = {
         '  "2":',
         "clause 2 says 'court order' but none of its release ways names court-order",
     ),
+    "strong-phrase": (
+        FLOW,
+        "        synonyms: [cop]\n",
+        "        synonyms: [cop]\n        critical: true\n        strong: [cops, badge]\n",
+        "- id: officer",
+        "strong phrase 'badge' is not one of the choice's synonyms",
+    ),
     "id-mismatch": (
         FLOW,
         "id: desk-request",
@@ -214,6 +221,15 @@ def test_each_check_names_file_and_line(name: str, content_copy: Path) -> None:
     assert any(Path(p.path) == path and p.line == expected_line for p in matching), (
         f"expected {path}:{expected_line}; got {[str(p) for p in matching]}"
     )
+
+
+def test_strong_phrases_that_are_the_choice_s_own_words_pass(content_copy: Path) -> None:
+    """A strong phrase is checked against the choice's id, label and synonyms as the router
+    normalises them ("Cops" is "cop"), on a choice that has strong phrases."""
+    break_file(content_copy, FLOW, "        synonyms: [cop]\n",
+               "        synonyms: [cop]\n        critical: true\n"
+               "        strong: [Cops, officer, police officers]\n")
+    assert [p for p in run_checks(content_copy).problems if "strong" in p.message] == []
 
 
 def test_cli_exits_1_with_file_line_lines(content_copy: Path) -> None:
@@ -317,6 +333,32 @@ def test_overlap_warnings_are_cached_and_recomputed_when_a_trigger_changes(
     assert len(list((tmp_path / "cache").glob("overlap-*.json"))) == 2
     assert changed == sorted(_check_flows(list(catalogue.flows.values())),
                              key=lambda p: (str(p.path), p.line, p.message))
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("topics: [records-request]", "topics: [records]", "unknown topic 'records'"),
+    ('require: "answers.document == \'court-order\'"', 'require: "answers.document =="',
+     "rule no-disclosure-without-order: require:"),
+    ("    message: records are released only on a court order\n", "",
+     "'message' is a required property"),
+])
+def test_safety_rules_are_cached_and_an_edit_is_never_answered_from_the_cache(
+        content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str,
+        message: str) -> None:
+    """The safety rules come from the disk cache while safety.yaml is unchanged; an edit to
+    it (same file, same place) is read afresh and reported, and undoing it is clean again."""
+    monkeypatch.setenv("FRONTDESK_CACHE", str(tmp_path / "cache"))
+    assert run_checks(content_copy).errors == []
+    assert len(list((tmp_path / "cache").glob("safety-rules-*.pickle"))) == 1
+    assert run_checks(content_copy).errors == []  # from the cache
+    rules = content_copy / "knowledge" / "safety.yaml"
+    clean = rules.read_text()
+    break_file(content_copy, "knowledge/safety.yaml", old, new)
+    errors = run_checks(content_copy).errors
+    assert any(message in p.message and Path(p.path) == rules for p in errors), errors
+    assert run_checks(content_copy).errors == errors  # the broken file's own cache entry
+    rules.write_text(clean)
+    assert run_checks(content_copy).errors == []
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.cache import cached, code_digest, files_digest
 from bot.check.paths import FlowPath, enumerate_paths
 from bot.content.catalogue import Catalogue, bundled_content_root
 from bot.content.expressions import ExpressionError, check_syntax, evaluate
@@ -88,14 +89,26 @@ class SafetyRules:
 
 
 def load_rules(root: Path) -> tuple[SafetyRules, list[Problem]]:
-    """The root's rules; a library's own folder without a rules file gets the bundled ones."""
+    """The root's rules; a library's own folder without a rules file gets the bundled ones.
+
+    Parsed, schema-checked and syntax-checked once, then kept in the disk cache
+    (``bot.cache``) under a digest of the file's bytes and the code that reads it: checking
+    the one document against its schema compiled a validator in every `frontdesk check`."""
     path = root / RULES_FILE
     bundled = bundled_content_root()
     if not path.exists() and not (root / "flows").is_dir() and bundled is not None:
         path = bundled / RULES_FILE
-    rules = SafetyRules(path)
     if not path.exists():
-        return rules, [Problem(path, 0, "safety rules file is missing")]
+        return SafetyRules(path), [Problem(path, 0, "safety rules file is missing")]
+    try:
+        key = files_digest([path]) + code_digest("check", "content", "errors.py")
+    except OSError:  # unreadable: the load says so, at its line
+        return _load_rules(path)
+    return cached("safety-rules", key, lambda: _load_rules(path))
+
+
+def _load_rules(path: Path) -> tuple[SafetyRules, list[Problem]]:
+    rules = SafetyRules(path)
     try:
         doc = load_yaml(path)
     except ContentError as exc:

@@ -26,8 +26,11 @@ def check_understanding(flow: Flow) -> list[Problem]:
                 problems.append(Problem(flow.path, choice.line,
                                         f"{where}: 'strong' phrases only mean something on a "
                                         "critical choice"))
+            # (the choice's own phrases are normalised only for a choice with strong ones: a
+            # few of hundreds, and normalising every label was most of check's flow checks)
             own = {words(text) for text in (choice.id.replace("-", " "), choice.label,
-                                            *choice.synonyms, *choice.answer_only)}
+                                            *choice.synonyms, *choice.answer_only)
+                   } if choice.strong else set()
             for phrase in choice.strong:
                 if words(phrase) not in own:
                     problems.append(Problem(flow.path, choice.line,
