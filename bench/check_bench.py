@@ -9,13 +9,13 @@ The older in-process CPU figure (check vs parsing the YAML alone) is kept for co
 Beside each median wall time: the median CPU time (user + system) above the floor's, which a
 shared machine's load inflates much less than the wall time.
 
-Python runs as in a user's shell: it writes each module's bytecode on first import and reuses
-it (an installed package has it from the start: pip compiles at install). A shell that sets
-PYTHONDONTWRITEBYTECODE (this team's machines do) would make every run compile frontdesk's
-own modules from source again (a quarter of `route`'s instructions at 34e19f0): the variable
-is dropped for the commands timed, unless ``--no-bytecode-cache`` asks for that older way.
+Bytecode: a shell that sets PYTHONDONTWRITEBYTECODE (this team's machines do) makes every run
+compile frontdesk's own modules from source again (a quarter of `route`'s instructions at
+34e19f0), which an installed package never does (pip compiles at install). ``--bytecode-cache``
+drops the variable for the commands timed, so they run as a user's do (bytecode written by the
+warm-up runs and reused); without it the bench measures as before. The last line says which.
 
-    python bench/check_bench.py [--repeat 5] [--packs 50] [--no-bytecode-cache]
+    python bench/check_bench.py [--repeat 5] [--packs 50] [--bytecode-cache]
 """
 
 from __future__ import annotations
@@ -72,12 +72,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--packs", type=int, default=50)
-    parser.add_argument("--no-bytecode-cache", action="store_true",
-                        help="keep PYTHONDONTWRITEBYTECODE if set (every run compiles from source)")
+    parser.add_argument("--bytecode-cache", action="store_true",
+                        help="drop PYTHONDONTWRITEBYTECODE: run with bytecode, as installed")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "FRONTDESK_CACHE": str(Path(tmp) / "cache"), "NO_COLOR": "1"}
-        if not args.no_bytecode_cache:
+        if args.bytecode_cache:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
         many = generated_content(Path(tmp) / "many", args.packs)
         commands = {

@@ -3,7 +3,8 @@
 the instructions it runs, from valgrind's callgrind (deterministic under any load, with
 PYTHONHASHSEED=0). On a shared machine wall times mean little; these counts do not move.
 
-Caches and bytecode are warmed first, as check_bench does (a user's second run).
+Caches are warmed first, as check_bench does (a user's second run); ``--bytecode-cache`` as
+check_bench's (see its docstring).
 ``--against REF`` counts a second tree in the same run: a git ref of this checkout, exported
 to a temporary folder.
 
@@ -91,8 +92,8 @@ def main() -> None:
     parser.add_argument("--instructions", action="store_true", help="also run under callgrind")
     parser.add_argument("--packs", type=int, default=50)
     parser.add_argument("--against", help="a git ref to count in the same run")
-    parser.add_argument("--no-bytecode-cache", action="store_true",
-                        help="keep PYTHONDONTWRITEBYTECODE if set (every run compiles from source)")
+    parser.add_argument("--bytecode-cache", action="store_true",
+                        help="drop PYTHONDONTWRITEBYTECODE: run with bytecode, as installed")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         many = generated_content(Path(tmp) / "many", args.packs)
@@ -105,7 +106,7 @@ def main() -> None:
             subprocess.run(["tar", "-x", "-C", str(other)], input=archive, check=True)
             trees = {args.against: other, **trees}
         results = {label: count(tree, many, Path(tmp) / f"cache-{index}", args.instructions,
-                                not args.no_bytecode_cache)
+                                args.bytecode_cache)
                    for index, (label, tree) in enumerate(trees.items())}
         shutil.rmtree(many, ignore_errors=True)
     for label, found in results.items():
