@@ -529,3 +529,27 @@ def test_a_slack_page_resolved_before_it_went_out_is_never_posted(rig: Rig) -> N
     status = _outbox_status(rig, eid)
     assert {status[key] for key in page_keys} == {"skipped"}
     assert f"notice:{eid}:UDIR1" in rig.sent_keys()  # the director still hears of it
+
+
+def test_a_levels_slack_pages_are_queued_in_one_insert_each_audited_once(rig: Rig) -> None:
+    from sqlalchemy import event
+
+    inserts: list[tuple[str, int]] = []
+
+    def count(_conn, _cursor, sql: str, params, _context, executemany: bool) -> None:  # type: ignore[no-untyped-def]
+        if sql.lstrip().upper().startswith("INSERT INTO OUTBOX"):
+            inserts.append((sql, len(params) if executemany else 1))
+
+    event.listen(rig.db.engine, "before_cursor_execute", count)
+    try:
+        eid = rig.trigger("police", "warrant")
+    finally:
+        event.remove(rig.db.engine, "before_cursor_execute", count)
+    # the three pages (two people and the channel), the director's notice, the asker's line
+    assert len(inserts) == 3, inserts
+    with rig.db.engine.connect() as conn:
+        queued = conn.execute(select(audit_events.c.data).where(
+            audit_events.c.kind == "page.queued")).scalars().all()
+    assert sorted(json.loads(data)["key"] for data in queued) == sorted(
+        f"page:{eid}:1:0:{who}" for who in (*PIC_USERS, CHANNEL))
+    assert rig.deliver() == 5

@@ -19,7 +19,7 @@ from bot.escalation.roles import DIRECTOR, Roles
 from bot.store import ack_links
 from bot.store.audit import append_event
 from bot.store.database import Database
-from bot.store.outbox import enqueue
+from bot.store.outbox import Message, enqueue, enqueue_all
 from bot.store.paging import reached_through, slack_page_keys
 from bot.store.txn import Transaction
 
@@ -44,16 +44,19 @@ class Notifier:
         """
         reached: list[str] = []  # everyone paged at this level, this time or already before
         for channel in via:
-            if channel == "slack":
-                for recipient in self.roles.recipients(level, packet):
-                    key = f"page:{escalation_id}:{level}:{repeat}:{recipient}"
-                    if enqueue(conn, self.db, key=key, kind="page", target=recipient,
-                               escalation_id=escalation_id, now=now,
-                               payload={"render": "page", "escalation_id": escalation_id,
-                                        "level": level, "repeat": repeat}):
-                        self._queued(conn, packet, escalation_id, level, repeat, recipient,
-                                     key, channel, now)
-                    reached.append(recipient)
+            if channel == "slack":  # every recipient's page in one insert
+                recipients = self.roles.recipients(level, packet)
+                pages = [Message(f"page:{escalation_id}:{level}:{repeat}:{recipient}", "page",
+                                 recipient, {"render": "page", "escalation_id": escalation_id,
+                                             "level": level, "repeat": repeat},
+                                 escalation_id=escalation_id)
+                         for recipient in recipients]
+                queued = enqueue_all(conn, self.db, pages, now)
+                for page in pages:
+                    if page.key in queued:
+                        self._queued(conn, packet, escalation_id, level, repeat, page.target,
+                                     page.key, channel, now)
+                reached.extend(recipients)
                 continue
             for person in self.roles.people(level, packet):
                 if not self.roles.config.person(person).contact(channel):

@@ -94,42 +94,84 @@ def _row(r: Any) -> OutboxRow:
                      as_utc(r.created_at))  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class Message:
+    """One message to queue (``enqueue_all``): its idempotency key, kind, recipient, what
+    to render, and for a reply or an edit its thread or the message it edits."""
+
+    key: str
+    kind: str
+    target: str
+    payload: dict[str, Any]
+    escalation_id: str | None = None
+    method: str = "post"
+    thread_ts: str | None = None
+    ref_key: str | None = None
+
+
 def enqueue(conn: Connection, db: Database, *, key: str, kind: str, target: str,
             payload: dict[str, Any], now: datetime, escalation_id: str | None = None,
             method: str = "post", thread_ts: str | None = None,
             ref_key: str | None = None) -> bool:
     """Queue one message in the caller's transaction; a key already queued is left alone
-    (False).
+    (False). As ``enqueue_all``."""
+    return bool(enqueue_all(conn, db, [Message(key, kind, target, payload, escalation_id,
+                                               method, thread_ts, ref_key)], now))
 
-    When a worker of this process serves ``db`` and takes ``method`` (``OutboxStore.serve``),
-    the row is written already claimed by it, under its lease, and handed to it as the
-    transaction commits: the first send needs no claim transaction of its own. It is handed
-    once every write of the transaction is made, with its escalation as the transaction
-    leaves it, so the worker renders the page while the commit reaches the disk; it sends
-    only once the transaction's ``Decision`` says it committed (and forgets the row if it
-    rolled back). Should this process die first, the row is another worker's once the claim
-    is found dead or the lease runs out, and, as for any claimed row, looked for before it is
-    sent again."""
-    values = dict(
-        idempotency_key=key, escalation_id=escalation_id, kind=kind, method=method,
-        target=target, thread_ts=thread_ts, ref_key=ref_key, payload=json.dumps(payload),
-        status="pending", attempts=0, maybe_sent=False, next_attempt_at=now, created_at=now,
-    )
-    taker = _taker(db, method, now) if in_write_transaction(conn) else None
-    if taker is not None:
-        lease_until = taker.clock() + taker.lease
-        values.update(status="sending", claimed_by=taker.identity, lease_until=lease_until,
-                      attempts=1)
-    r = conn.execute(_ENQUEUE[db.dialect == "postgresql"], values).first()
-    if r is None:
-        return False
-    if taker is not None:
-        row = OutboxRow(r.id, key, escalation_id, kind, method, target, thread_ts, ref_key,
-                        json.loads(values["payload"]), 1, False, as_utc(now))  # type: ignore[arg-type]
-        handing = staged(conn, "outbox_handed", functools.partial(_hand, conn), last=True)
-        assert handing is not None  # conn is the open write transaction's (checked above)
-        handing.append((taker, row, lease_until))
-    return True
+
+def enqueue_all(conn: Connection, db: Database, messages: list[Message],
+                now: datetime) -> set[str]:
+    """Queue ``messages`` in the caller's transaction, in one INSERT; keys already queued
+    are left alone. Returns the keys queued now.
+
+    When a worker of this process serves ``db`` and takes a message's method
+    (``OutboxStore.serve``), its row is written already claimed by it, under its lease, and
+    handed to it as the transaction commits: the first send needs no claim transaction of its
+    own. It is handed once every write of the transaction is made, with its escalation as the
+    transaction leaves it, so the worker renders the page while the commit reaches the disk;
+    it sends only once the transaction's ``Decision`` says it committed (and forgets the row
+    if it rolled back). Should this process die first, the row is another worker's once the
+    claim is found dead or the lease runs out, and, as for any claimed row, looked for before
+    it is sent again."""
+    if not messages:
+        return set()
+    in_transaction = in_write_transaction(conn)
+    rows: list[dict[str, Any]] = []
+    takers: dict[str, tuple[Handed, datetime]] = {}  # by key: who it is claimed for, until
+    for message in messages:
+        values: dict[str, Any] = dict(
+            idempotency_key=message.key, escalation_id=message.escalation_id,
+            kind=message.kind, method=message.method, target=message.target,
+            thread_ts=message.thread_ts, ref_key=message.ref_key,
+            payload=json.dumps(message.payload), status="pending", attempts=0,
+            maybe_sent=False, next_attempt_at=now, created_at=now, claimed_by=None,
+            lease_until=None)
+        taker = _taker(db, message.method, now) if in_transaction else None
+        if taker is not None:
+            lease_until = taker.clock() + taker.lease
+            values.update(status="sending", claimed_by=taker.identity, lease_until=lease_until,
+                          attempts=1)
+            takers[message.key] = (taker, lease_until)
+        rows.append(values)
+    insert = _ENQUEUE[db.dialect == "postgresql"]
+    result = conn.execute(insert, rows[0] if len(rows) == 1 else rows)
+    queued = {r.idempotency_key: r.id for r in result}
+    if takers:
+        handing = None
+        for message, values in zip(messages, rows, strict=True):
+            if message.key not in queued or message.key not in takers:
+                continue
+            taker, lease_until = takers[message.key]
+            row = OutboxRow(queued[message.key], message.key, message.escalation_id,
+                            message.kind, message.method, message.target, message.thread_ts,
+                            message.ref_key, json.loads(values["payload"]), 1, False,
+                            as_utc(now))  # type: ignore[arg-type]
+            if handing is None:
+                handing = staged(conn, "outbox_handed", functools.partial(_hand, conn),
+                                 last=True)
+                assert handing is not None  # conn is the open write transaction's (above)
+            handing.append((taker, row, lease_until))
+    return set(queued)
 
 
 def _hand(conn: Connection, entries: list[tuple[Handed, OutboxRow, datetime]]) -> None:
@@ -147,7 +189,8 @@ def _hand(conn: Connection, entries: list[tuple[Handed, OutboxRow, datetime]]) -
 #: once: its values travel as parameters, so SQLAlchemy compiles it once per process.
 _ENQUEUE = {
     pg: (postgresql if pg else sqlite).insert(outbox)
-    .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(outbox.c.id)
+    .on_conflict_do_nothing(index_elements=["idempotency_key"])
+    .returning(outbox.c.id, outbox.c.idempotency_key)
     for pg in (False, True)
 }
 
