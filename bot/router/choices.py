@@ -166,10 +166,6 @@ class ChoiceMatcher:
         self._negated = [(p, p.fact_words[1:]) for p in self.phrases
                          if len(p.fact_words) >= 2 and p.fact_words[0] in NEGATIONS]
         self._negated_firsts = frozenset(tail[0] for _, tail in self._negated)
-        negated_at: dict[str, list[int]] = {}  # (the word after the negation -> those phrases)
-        for index, (_, tail) in enumerate(self._negated):
-            negated_at.setdefault(tail[0], []).append(index)
-        self._negated_at = negated_at
         # the question is about a person (an age), whose naming is no shift (``_taken_back``)
         self._about_person = any(c.ages for c in question.choices)
         # Words that contradict a choice in an opening (``contradicted``), per choice id.
@@ -786,12 +782,8 @@ class ChoiceMatcher:
         found = correctable_words(text)
         cuts = remembered(("short words' cuts", text), lambda: frozenset(
             cut for w in found if len(w) < 9 for cut in one_letter_cuts(w)))
-        near = self._near_cuts
-        if cuts.isdisjoint(near):
+        if cuts.isdisjoint(self._near_cuts):
             found = tuple(w for w in found if len(w) >= 9)
-        else:  # only the short words one of whose own cuts is near (as a rule one or two)
-            found = tuple(w for w in found if len(w) >= 9 or not near.isdisjoint(remembered(
-                ("cuts", w), lambda w=w: frozenset(one_letter_cuts(w)))))
         correct = self.normaliser.correct
         return tuple((w, fixed) for w in found if (fixed := correct(w)) != w)
 
@@ -875,14 +867,10 @@ class ChoiceMatcher:
         ``DENIAL_GAP`` words, then the rest of the phrase)."""
         found: list[Hit] = []
         at = said.at
-        firsts = at.keys() & self._negated_firsts
-        if not firsts:  # (most messages and questions)
+        if at.keys().isdisjoint(self._negated_firsts):  # (most messages and questions)
             return found
-        negated, by_first = self._negated, self._negated_at
-        # (only the phrases whose words after the negation the message holds, in their order)
-        for index in sorted(i for first in firsts for i in by_first[first]):
-            phrase, tail = negated[index]
-            for start in at[tail[0]]:
+        for phrase, tail in self._negated:
+            for start in at.get(tail[0], ()):
                 end = start + len(tail)
                 if said.words[start:end] != tail or len(set(said.clause[start:end])) != 1:
                     continue

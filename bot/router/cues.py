@@ -496,27 +496,26 @@ class Said:
 
         # (the words ``near`` holds: the phrase's clause, or its sentence, then the one after)
         own = self._run(self.sentence, sentence) if whole else self._run(self.clause, clause)
-        then = self._run(self.sentence, after)
+        scope = [i for i in (*own, *self._run(self.sentence, after)) if not start <= i < end]
         owners = self.owners
-        clauses, words = self.clause, self.words
-        if owners and (disowned := self._owned[1]) and any(
-                clauses[i] in disowned for i in (*own, *then) if not start <= i < end):
+        if owners and any((self.clause[i], "", False) in owners for i in scope):
             return True  # "showed id, it isn't hers"
         states = union(c.contrast, c.defeats)
+        # (a cue is looked for only at a word one starts with: most words start none; with no
+        # owner named, a word that starts none changes nothing)
         stating, naming = _by_first(states), _by_first(c.others)
-        owned = self._owned[0] if owners else {}
-        # (only the words that start a cue or are owned can take it back: most words are
-        # neither, and a message's are found once for every phrase and question)
-        scope = [i for i in self._marked if (i in own or i in then) and not start <= i < end]
+        if not owners:
+            words = self.words
+            scope = [i for i in scope if words[i] in stating or words[i] in naming]
         for i in scope:
-            word = words[i]
+            word = self.words[i]
             if word in stating and self._cue_at(i, states, near, outside=(start, end)) is not None:
                 return True
             if about_person:
                 continue
             in_contrast = self.sentence[i] == after
-            owner = owned.get((clauses[i], word))
-            if owner and (in_contrast or not all(owner)):
+            owner = [o for o in owners if o[:2] == (self.clause[i], word)] if owners else None
+            if owner and (in_contrast or not all(o[2] for o in owner)):
                 return True  # "it's his brother's", not "someone's life is in danger"
             named = whole or (self.clause[i], word) in self.kin
             if word in naming and (i < start or in_contrast) and named and self._cue_at(
@@ -524,28 +523,6 @@ class Said:
                     not outright or in_contrast or sentence in self.corrects):
                 return True  # "her son has the card", not "lent it to her son"
         return False
-
-    @cached_property
-    def _owned(self) -> tuple[dict[tuple[int, str], tuple[bool, ...]], frozenset[int]]:
-        """``owners`` by (clause, word), each with whether words follow it, and the clauses
-        that disown ("it isn't hers"): looked up for every word ``_taken_back`` reads."""
-        by_word: dict[tuple[int, str], list[bool]] = {}
-        for clause, word, more in self.owners:
-            by_word.setdefault((clause, word), []).append(more)
-        return ({key: tuple(mores) for key, mores in by_word.items()},
-                frozenset(clause for clause, word, more in self.owners
-                          if (clause, word, more) == (clause, "", False)))
-
-    @cached_property
-    def _marked(self) -> tuple[int, ...]:
-        """The positions, in order, of the words that start a contrast, a defeating state or
-        another person (``Cues.contrast``, ``defeats``, ``others``) or that an owner names:
-        the only words ``_taken_back`` can be taken back by."""
-        c = cues()
-        stating, naming = _by_first(union(c.contrast, c.defeats)), _by_first(c.others)
-        owned = self._owned[0] if self.owners else {}
-        return tuple(i for i, word in enumerate(self.words) if word in stating
-                     or word in naming or (self.clause[i], word) in owned)
 
     def elsewhere(self, start: int, end: int) -> bool:
         """The phrase at ``start:end`` names a thing that is not in hand: its sentence, or a
