@@ -9,10 +9,12 @@ its edge cases. (``bench/route_identity.py`` checks the whole router on every in
 from __future__ import annotations
 
 import random
+import unicodedata
 
 from bot.content.catalogue import Catalogue
 from bot.privacy.redact import _holds
 from bot.router.prefill import _inside_longer, prefill
+from bot.router.text import _deletions, _expand, _slang, _slang_lengths, _typos, _unaccented
 
 
 def _inside_longer_plainly(spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -51,3 +53,67 @@ def test_a_message_without_a_not_with_word_still_reads_who_holds_the_thing(
                           "and is asking for the home address of one of our cardholders. He "
                           "has no paperwork of any kind.")
     assert ("identity", "presented") not in {(p.question, p.choice) for p in found}
+
+
+def _deletions_plainly(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+
+
+def test_a_words_one_letter_cuts_are_those_the_plain_loop_makes() -> None:
+    for word in ("", "a", "ab", "aa", "warrant", "subpoena", "investigator", "ñandú", "警察局"):
+        assert _deletions(word) == _deletions_plainly(word), word
+
+
+def _unaccented_plainly(text: str) -> str:
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def test_accents_go_as_the_plain_loop_drops_them() -> None:
+    for text in ("plain ascii", "policía", "Policjant pyta, jakie książki wypożyczał",
+                 "Quelqu'un vient de me remettre une citation à comparaître", "ﬁne ＡＢＣ",
+                 "e\u0301 a\u0308 o\u20dd", "李伟 이서연 Иван ناصر", "tầng hỏng Nguyễn"):
+        assert _unaccented(text) == _unaccented_plainly(text), text
+
+
+def _expand_plainly(words: list[str]) -> list[str]:
+    """``_expand`` without its first test (no word of the clause starts a slang key)."""
+    typos = _typos()
+    words = [typos.get(w, w) for w in words]
+    table, longer = _slang()[0], _slang_lengths()
+    out: list[str] = []
+    i, count = 0, len(words)
+    while i < count:
+        word = words[i]
+        for size in longer.get(word, ()):
+            if size <= count - i and (replacement := table.get(tuple(words[i:i + size]))
+                                      ) is not None:
+                break
+        else:
+            size = 1
+            replacement = table.get((word,))
+            if replacement is None and word.endswith("s"):
+                replacement = table.get((word[:-1],))
+        if replacement is None:
+            out.append(word)
+            i += 1
+        else:
+            out.extend(replacement)
+            i += size
+    return out
+
+
+def test_slang_is_expanded_as_the_plain_loop_expands_it() -> None:
+    keys = list(_slang()[0])
+    pool = sorted({w for key in keys for w in key} | {key[0] + "s" for key in keys if key}
+                  | set(_typos()) | {"the", "officer", "wants", "records", "s", "cards"})
+    rng = random.Random(8)
+    for _ in range(2000):
+        words = [rng.choice(pool) for _ in range(rng.randrange(0, 7))]
+        if rng.random() < 0.5:  # a whole key, somewhere in the clause
+            at = rng.randrange(0, len(words) + 1)
+            words[at:at] = list(rng.choice(keys))
+        assert _expand(words) == _expand_plainly(words), words
+    assert _expand(["cops", "here"]) != ["cops", "here"]  # a plural of a key is expanded

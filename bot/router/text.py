@@ -31,6 +31,8 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from functools import cache
 from importlib.resources import files
+from itertools import compress, repeat
+from operator import add, not_
 from typing import Any
 
 import yaml
@@ -152,7 +154,8 @@ def _unaccented(text: str) -> str:
     if text.isascii():
         return text
     text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
+    # (each character kept unless it combines, chosen in C: no Python step per character)
+    return "".join(compress(text, map(not_, map(unicodedata.combining, text))))
 
 
 _ANY_SCRIPT_WORD = re.compile(r"[^\W_]+")
@@ -178,10 +181,21 @@ def _slang_lengths() -> dict[str, tuple[int, ...]]:
     return {word: tuple(sorted(sizes, reverse=True)) for word, sizes in found.items()}
 
 
+@cache
+def _slang_openers() -> frozenset[str]:
+    """Every word at which ``_expand`` may replace something: the first word of each slang
+    key, and each one-word key with an "s" after it ("cops")."""
+    keys = _slang()[0]
+    return frozenset({key[0] for key in keys if key}
+                     | {key[0] + "s" for key in keys if len(key) == 1})
+
+
 def _expand(words: list[str]) -> list[str]:
     """Typos fixed, then slang expanded, the longest key first where several start alike."""
     typos = _typos()
     words = [typos.get(w, w) for w in words]
+    if _slang_openers().isdisjoint(words):  # (most clauses and words: no slang to expand)
+        return words
     table, longer = _slang()[0], _slang_lengths()
     out: list[str] = []
     i, count = 0, len(words)
@@ -244,8 +258,23 @@ def correctable(word: str) -> bool:
 
 
 def _deletions(word: str) -> set[str]:
-    """``word`` and every string made by dropping one of its letters."""
-    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+    """``word`` and every string made by dropping one of its letters (each ``word[:i] +
+    word[i + 1:]``, cut and joined in C: no Python step per letter)."""
+    size = len(word)
+    return {word, *map(add, map(word.__getitem__, map(slice, range(size))),
+                       map(word.__getitem__, map(slice, range(1, size + 1), repeat(None))))}
+
+
+def word_cuts(word: str) -> set[str]:
+    """``_deletions(word)``, worked out once per call (``one_message``) for every normaliser
+    that looks the word up."""
+    memo = _CALL_MEMO.get()
+    if memo is None:
+        return _deletions(word)
+    cuts = memo.get(("deletions", word))
+    if cuts is None:
+        cuts = memo["deletions", word] = _deletions(word)
+    return cuts  # type: ignore[no-any-return]
 
 
 class Normaliser:
@@ -315,12 +344,7 @@ class Normaliser:
                         near.setdefault(cut, []).append(known)
             self._near = near
         index = self._near
-        memo = _CALL_MEMO.get()  # a word's deletions, once per call for every normaliser
-        cuts = memo.get(("deletions", word)) if memo is not None else None
-        if cuts is None:
-            cuts = _deletions(word)
-            if memo is not None:
-                memo["deletions", word] = cuts
+        cuts = word_cuts(word)
         if index.keys().isdisjoint(cuts):  # (most words: none is near, in one C-level pass)
             return []
         return sorted({known for cut in cuts for known in index.get(cut, ())})
