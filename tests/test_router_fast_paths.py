@@ -9,10 +9,17 @@ its edge cases. (``bench/route_identity.py`` checks the whole router on every in
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.content.catalogue import Catalogue
 from bot.privacy.redact import _holds
+from bot.router import cues
 from bot.router.prefill import _inside_longer, prefill
 from bot.router.text import _deletions, _expand, _slang, _slang_lengths, _typos, _unaccented
 
@@ -117,3 +124,49 @@ def test_slang_is_expanded_as_the_plain_loop_expands_it() -> None:
             words[at:at] = list(rng.choice(keys))
         assert _expand(words) == _expand_plainly(words), words
     assert _expand(["cops", "here"]) != ["cops", "here"]  # a plural of a key is expanded
+
+
+# The sentence and clause patterns as they were written before their first-letter lookaheads
+# (``bot.router.cues``): each must find exactly what its plain form finds.
+_PLAIN_CUES = {
+    "_SENTENCE": (r"[.!?;\n]+|\b(?:but|however|although|though)\b"
+                  r"|\b(?P<aside>btw|by the way|oh and|and also)\b"),
+    "_DISOWNED": (r"\b(?:not|isn['\u2019]?t|is not|aren['\u2019]?t|wasn['\u2019]?t)\s+"
+                  r"(?:his|hers|theirs|her own|his own|their own|yours|mine)\b"
+                  r"(?!\s+(?:mom|mum|mother|dad|father|parent|guardian|wife|husband|son|"
+                  r"daughter|kid|child|sister|brother|grand\w*|aunt|uncle|girlfriend|"
+                  r"boyfriend|partner|friend|sitter|babysitter|nanny)s?\b)"),
+    "_KIN": r"\b(?:his|her|their|my|your|our|the|that|this)\s+([A-Za-z]+)",
+}
+
+
+def _found(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], tuple[Any, ...]]]:
+    return [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("name", sorted(_PLAIN_CUES))
+def test_a_first_letter_lookahead_finds_what_the_plain_pattern_finds(name: str) -> None:
+    fast = getattr(cues, name)
+    plain = re.compile(_PLAIN_CUES[name], fast.flags)
+    pieces = st.one_of(st.from_regex(plain), st.sampled_from(
+        [" ", ", ", ". ", "Her ", "NOT HIS ", "İs not ", "ſ", "\u212a", "Though ", "oh And "]),
+        st.text(max_size=6))
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(pieces, max_size=6).map("".join))
+    def same(text: str) -> None:
+        assert _found(fast, text) == _found(plain, text), text
+
+    same()
+    for text in ("The officer has HIS card, but it isn't his. Oh and btw her son's here; THOUGH "
+                 "not his own!", "the man's wife's card\u2019s not hers", "by the way"):
+        assert _found(fast, text) == _found(plain, text), text
+
+
+def test_a_clause_without_an_apostrophe_names_no_owner() -> None:
+    for text in ("her husband's card is here", "Maria\u2019s card, not his own", "its cover",
+                 "the card it's not his"):
+        plain = [(m.group(1), bool(text[m.end():].strip()))
+                 for m in cues._POSSESSIVE.finditer(text)
+                 if m.group(1).lower() not in cues._CONTRACTED]
+        assert cues._clauses(text, False)[0].owners == tuple(plain), text

@@ -37,21 +37,25 @@ STATED, DENIED, NOT_YET, DOUBTED = "stated", "denied", "not-yet", "doubted"
 ELSEWHERE = "elsewhere"
 
 # Sentences end at these (and at "but": "no warrant but a subpoena" states two things).
-_SENTENCE = re.compile(r"[.!?;\n]+|\b(?:but|however|although|though)\b"
-                       r"|\b(?P<aside>btw|by the way|oh and|and also)\b", re.IGNORECASE)
+# (The lookahead holds the first character of every alternative: a case-insensitive
+# alternation is tried branch by branch at every position, the lookahead once.)
+_SENTENCE = re.compile(r"(?=[.!?;\nbhato])(?:[.!?;\n]+|\b(?:but|however|although|though)\b"
+                       r"|\b(?P<aside>btw|by the way|oh and|and also)\b)", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,:()\u2014\u2013]|\s-\s")
 _ARTICLES = frozenset({"a", "an", "the"})
 # "her husband's", "Maria's": a possessive noun names an owner. Contractions are not ("it's").
 _POSSESSIVE = re.compile(r"\b([A-Za-z]+)['\u2019]s\b")
 # "it isn't hers", "not his own": the thing belongs to someone else.
-_DISOWNED = re.compile(r"\b(?:not|isn['\u2019]?t|is not|aren['\u2019]?t|wasn['\u2019]?t)\s+"
+_DISOWNED = re.compile(r"\b(?=[niaw])(?:not|isn['\u2019]?t|is not|aren['\u2019]?t|"
+                       r"wasn['\u2019]?t)\s+"
                        r"(?:his|hers|theirs|her own|his own|their own|yours|mine)\b"
                        # "she's not his mom": who she is to him, not whose a thing is
                        r"(?!\s+(?:mom|mum|mother|dad|father|parent|guardian|wife|husband|son|"
                        r"daughter|kid|child|sister|brother|grand\w*|aunt|uncle|girlfriend|"
                        r"boyfriend|partner|friend|sitter|babysitter|nanny)s?\b)", re.I)
 # "*her* son", "*the* boy": a person named as someone's relative, or one already mentioned
-_KIN = re.compile(r"\b(?:his|her|their|my|your|our|the|that|this)\s+([A-Za-z]+)", re.I)
+_KIN = re.compile(r"\b(?=[htmyo])(?:his|her|their|my|your|our|the|that|this)\s+([A-Za-z]+)",
+                  re.I)
 _CONTRACTED = frozenset({"it", "that", "he", "she", "what", "there", "who", "here", "where",
                          "let", "how", "this", "why", "when"})
 
@@ -692,16 +696,23 @@ def _cut(text: str) -> tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]:
 
 def _cut_apart(text: str) -> tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]:
     """``_cut`` of ``text`` with the names said with titles taken out."""
+    return tuple((is_question, by_contrast, correcting, _clauses(piece, correcting))
+                 for piece, is_question, by_contrast, correcting in _sentences(text))
+
+
+def _clauses(piece: str, correcting: bool) -> tuple[_Part, ...]:
+    """The clauses of one sentence (``_cut_apart``). Whether the sentence disowns is searched
+    once for all of them; a clause without an apostrophe names no owner (not searched)."""
+    disowned = bool(_DISOWNED.search(piece))
     return tuple(
-        (is_question, by_contrast, correcting, tuple(
-            _Part(_past_opener(part) if correcting and n == 0 else part,
-                  tuple(named.group(1) for named in _KIN.finditer(part)),
-                  bool(_DISOWNED.search(piece)),
-                  tuple((owner.group(1), bool(part[owner.end():].strip()))
-                        for owner in _POSSESSIVE.finditer(part)
-                        if owner.group(1).lower() not in _CONTRACTED))
-            for n, part in enumerate(_CLAUSE.split(piece))))
-        for piece, is_question, by_contrast, correcting in _sentences(text))
+        _Part(_past_opener(part) if correcting and n == 0 else part,
+              tuple(named.group(1) for named in _KIN.finditer(part)),
+              disowned,
+              tuple((owner.group(1), bool(part[owner.end():].strip()))
+                    for owner in _POSSESSIVE.finditer(part)
+                    if owner.group(1).lower() not in _CONTRACTED)
+              if "'" in part or "\u2019" in part else ())
+        for n, part in enumerate(_CLAUSE.split(piece)))
 
 
 def _past_opener(part: str) -> str:
