@@ -31,7 +31,12 @@ after the targets, how often a declined message still offered its closest flow (
 in scope, the right one; out of scope, any) — not counted in top-1 or declined;
 latency p50/p99 per message after one warm-up pass (wall time), and the p99 of the calling
 thread's CPU time (``cpu p99``: on a shared machine the wall time's tail is mostly other
-processes' turn on the CPU).
+processes' turn on the CPU). The router's three times are of ``route()`` as every face calls it:
+redaction and prefill included, where a peer's are of its classification alone. The last column,
+``cls cpu p99``, is the CPU p99 of classification alone for every system: for the router rows
+the scores and their band (``Router.decide(Router.score_all(text))``, no redaction, no prefill:
+the work a peer's ``predict_proba`` and band do), timed in the same passes; for a peer, its own
+``cpu p99`` again. Compare the peers with the router on that column; the targets read ``p99``.
 
 Targets (issue 13): top-1 >= 95 % on blind and >= 93 % on blind2, confidently wrong <= 2 %,
 out-of-scope declined >= 95 %, p99 <= 1 ms, ahead of both peers on top-1.
@@ -91,13 +96,19 @@ class Score:
     misses: tuple[str, ...]
     closest_right: float = 0.0  # in scope, declined, its right flow offered as the closest
     closest_offered: float = 0.0  # out of scope, declined, yet a flow offered as the closest
+    # CPU p99 of the classification alone (the router: no redaction, no prefill; a peer: all of
+    # its decision, so its ``cpu_p99_us``): the work the peers' times are of
+    classify_cpu_p99_us: float = 0.0
 
 
 def measure(decide_one: Callable[[str], Decision], examples: list[Example], repeat: int,
             decide_many: Callable[[list[str]], list[Decision]] | None = None,
-            timed: int | None = None) -> Score:
+            timed: int | None = None,
+            classify: Callable[[str], object] | None = None) -> Score:
     """``decide_many``: the same decisions for a whole set at once (a peer that batches);
-    ``timed``: time only this many messages of the set (a slow peer)."""
+    ``timed``: time only this many messages of the set (a slow peer); ``classify``: the
+    system's classification alone, when its decision does more (the router), timed on each
+    message right after the whole decision."""
     if decide_many is not None:
         decisions = decide_many([e.text for e in examples])
         for example in examples[:timed]:  # the warm-up pass
@@ -106,16 +117,23 @@ def measure(decide_one: Callable[[str], Decision], examples: list[Example], repe
         decisions = [decide_one(e.text) for e in examples]  # also the warm-up pass
     timings: list[float] = []
     cpu: list[float] = []
+    classifying: list[float] = []
     for _ in range(repeat):
         for example in examples[:timed]:
             start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
             decide_one(example.text)
             cpu.append((time.thread_time_ns() - start_cpu) / 1000)
             timings.append((time.perf_counter_ns() - start) / 1000)
+            if classify is not None:
+                start_cpu = time.thread_time_ns()
+                classify(example.text)
+                classifying.append((time.thread_time_ns() - start_cpu) / 1000)
     timings.sort()
     cpu.sort()
+    classifying.sort()
     timings = timings or [0.0]
     cpu = cpu or [0.0]
+    classifying = classifying or cpu  # (a peer: its decision is its classification)
     pairs = list(zip(examples, decisions, strict=True))
     in_scope = [(e, d) for e, d in pairs if e.situation]
     out_scope = [(e, d) for e, d in pairs if not e.situation]
@@ -134,10 +152,23 @@ def measure(decide_one: Callable[[str], Decision], examples: list[Example], repe
         p50_us=timings[len(timings) // 2],
         p99_us=timings[min(len(timings) - 1, int(len(timings) * 0.99))],
         cpu_p99_us=cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))],
+        classify_cpu_p99_us=classifying[min(len(classifying) - 1, int(len(classifying) * 0.99))],
         misses=misses,
         closest_right=sum(e.accepts(d.closest) for e, d in in_scope) / max(1, len(in_scope)),
         closest_offered=sum(d.closest is not None for _, d in out_scope) / max(1, len(out_scope)),
     )
+
+
+def router_classifier(router: Router) -> Callable[[str], object]:
+    """The router's classification alone, as the peers classify: the scores of the message as
+    typed and their band (no redaction, no prefill, no reading for ``Bands.same_page``)."""
+    from bot.router.text import one_message
+
+    def classify(text: str) -> object:
+        with one_message():
+            return router.decide(router.score_all(text))
+
+    return classify
 
 
 def router_decider(router: Router) -> Callable[[str], Decision]:
@@ -239,6 +270,7 @@ class System:
     repeat_cap: int | None = None  # timed passes at most (MiniLM: one)
     timed: int | None = None  # messages timed per set at most (MiniLM: 50)
     note: str = ""
+    classify: Callable[[str], object] | None = None  # see ``measure``
 
 
 def peer(name: str, make: Callable[[], Any], examples: Sequence[Training],
@@ -262,9 +294,11 @@ def systems(catalogue: Catalogue, library: str, peers: Sequence[str]) -> list[Sy
     lexical = Router.from_catalogue(catalogue, library, trained=False)
     found = [
         System("router", router_decider(router),
-               note=f"router: bands {router.bands.to_json()} (shipped)"),
-        System("router, no rapidfuzz", router_decider(plain)),
-        System("lexical (untrained)", router_decider(lexical)),
+               note=f"router: bands {router.bands.to_json()} (shipped)",
+               classify=router_classifier(router)),
+        System("router, no rapidfuzz", router_decider(plain), classify=router_classifier(plain)),
+        System("lexical (untrained)", router_decider(lexical),
+               classify=router_classifier(lexical)),
     ]
     examples = training_examples(catalogue.flows_for(library).values())
     if "tfidf" in peers:
@@ -322,11 +356,11 @@ def cpu_split(router: Router, texts: list[str], repeat: int) -> str:
 def row(name: str, s: Score) -> str:
     return (f"{name:<26} {s.top1:7.1%} {s.started_right:8.1%} {s.declined:9.1%} "
             f"{s.confidently_wrong:10.1%} {s.p50_us / 1000:8.3f} {s.p99_us / 1000:8.3f} "
-            f"{s.cpu_p99_us / 1000:8.3f}")
+            f"{s.cpu_p99_us / 1000:8.3f} {s.classify_cpu_p99_us / 1000:11.3f}")
 
 
 HEADER = (f"{'':<26} {'top-1':>7} {'started':>8} {'declined':>9} {'conf-wrong':>10} "
-          f"{'p50 ms':>8} {'p99 ms':>8} {'cpu p99':>8}")
+          f"{'p50 ms':>8} {'p99 ms':>8} {'cpu p99':>8} {'cls cpu p99':>11}")
 
 
 def main() -> None:
@@ -356,7 +390,8 @@ def main() -> None:
         print(HEADER)
         for system in found:
             repeat = min(args.repeat, system.repeat_cap or args.repeat)
-            score = measure(system.decider, examples, repeat, system.decide_many, system.timed)
+            score = measure(system.decider, examples, repeat, system.decide_many, system.timed,
+                            system.classify)
             results[name, system.name] = score
             print(row(system.name, score))
         if args.misses:
