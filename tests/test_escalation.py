@@ -499,9 +499,15 @@ def test_a_slack_page_withdrawn_before_it_went_out_is_never_posted(rig: Rig) -> 
     assert {status[key] for key in page_keys} == {"skipped"}
     # the edits queued for those pages end too, rather than wait for a page that never comes
     assert {s for key, s in status.items() if key.startswith("update:")} == {"skipped"}
-    # the asker is told the case needs nobody
+    # the asker is told the case needs nobody, and never that someone was paged
     thread = [m.text for m in rig.fake.thread("CDESK", THREAD.ts)]
     assert any("Nobody needs to act on this page" in t for t in thread), thread
+    assert not any("Paged" in t for t in thread), thread
+    # nor is the director told that a page is under way (review 9 M1): nobody was paged
+    assert status[f"notice:{eid}:UDIR1"] == "skipped"
+    assert status[f"status:{eid}:paged:1:0"] == "skipped"
+    assert not [call for call in rig.fake.calls_to("chat.postMessage")
+                if call.args["channel"] == "DUDIR1" or "being paged" in json.dumps(call.args)]
 
 
 def test_a_slack_page_withdrawn_after_it_went_out_is_edited_to_stand_down(rig: Rig) -> None:
@@ -528,7 +534,10 @@ def test_a_slack_page_resolved_before_it_went_out_is_never_posted(rig: Rig) -> N
     assert not rig.fake.calls_to("chat.update")
     status = _outbox_status(rig, eid)
     assert {status[key] for key in page_keys} == {"skipped"}
-    assert f"notice:{eid}:UDIR1" in rig.sent_keys()  # the director still hears of it
+    # nobody was paged: the director is not told a page is under way, nor the asker that
+    # someone was paged (review 9 M1)
+    assert status[f"notice:{eid}:UDIR1"] == "skipped"
+    assert status[f"status:{eid}:paged:1:0"] == "skipped"
 
 
 def test_a_levels_slack_pages_are_queued_in_one_insert_each_audited_once(rig: Rig) -> None:

@@ -321,16 +321,23 @@ class OutboxWorker:
             return False
 
     def _called_off(self, row: OutboxRow) -> str | None:
-        """Why a Slack page is not posted at all: its escalation was called off before the
-        page's turn (``states.CALLED_OFF``: the desk withdrew it, or someone resolved it).
-        Nobody is woken for it, and no stand-down is owed; its edits are skipped with it.
-        None for any other row (a purged escalation: ``render`` says so)."""
-        if row.kind != "page":
+        """Why a Slack page, or a message saying one is under way, is not posted at all: its
+        escalation was called off before the row's turn (``states.CALLED_OFF``: the desk
+        withdrew it, or someone resolved it). A page is then skipped (nobody is woken, no
+        stand-down is owed; its edits are skipped with it). The director's notice and the
+        asker's "Paged …" line are skipped when no page of it went out (nor may have): they
+        would say that someone is being paged when nobody was. None for any other row (a
+        purged escalation: ``render`` says so)."""
+        says_paging = row.kind == "notice" or (
+            row.kind == "status" and row.payload.get("event") == "paged")
+        if row.kind != "page" and not says_paging:
             return None
         esc = self._escalation(row.escalation_id or "")
         if esc is None or esc.state not in CALLED_OFF:
             return None
-        return f"escalation {esc.state} first"
+        if says_paging and self.store.page_went_out(esc.id):
+            return None
+        return f"escalation {esc.state} first" + (", no page went out" if says_paging else "")
 
     def _deliver_contact(self, row: OutboxRow) -> bool:
         """A text, email or call: rendered now from the escalation, a page skipped once it is

@@ -418,16 +418,19 @@ class OutboxStore:
     def mark_failed(self, row_id: int, worker: str, error: str, then: Any = None) -> bool:
         return self._settle(row_id, worker, dict(status="failed", last_error=error[:500]), then)
 
-    def page_went_out(self, escalation_id: str, method: str, target: str) -> bool:
-        """Whether a page of the escalation through ``method`` reached ``target``, or may
-        have (in flight, or an attempt whose outcome is unknown): what a stand-down stands
-        down."""
+    def page_went_out(self, escalation_id: str, method: str | None = None,
+                      target: str | None = None) -> bool:
+        """Whether a page of the escalation (through ``method``, to ``target``, when given)
+        went out, or may have (in flight, or an attempt whose outcome is unknown): what a
+        stand-down stands down, and what makes "someone is being paged" true."""
+        where = [outbox.c.escalation_id == escalation_id, outbox.c.kind == "page",
+                 or_(outbox.c.status.in_(("sent", "sending")), outbox.c.maybe_sent)]
+        if method is not None:
+            where.append(outbox.c.method == method)
+        if target is not None:
+            where.append(outbox.c.target == target)
         with self.db.engine.connect() as conn:
-            return conn.execute(select(outbox.c.id).where(
-                outbox.c.escalation_id == escalation_id, outbox.c.kind == "page",
-                outbox.c.method == method, outbox.c.target == target,
-                or_(outbox.c.status.in_(("sent", "sending")), outbox.c.maybe_sent),
-            ).limit(1)).first() is not None
+            return conn.execute(select(outbox.c.id).where(*where).limit(1)).first() is not None
 
     def sent_message(self, key: str) -> tuple[str, str] | None | bool:
         """(channel, ts) of a sent row; None while it is not sent yet; False if it never will be
