@@ -16,6 +16,10 @@ utility, top-1 (in scope, first offer right), started (in scope, started right),
 of scope), conf-wrong, and the bands' top-1 alone (``argmax``: the best flow right, whatever
 the band), with its difference to the peer per source of examples.
 
+``--by-writer``: the folds are the writers (``train.writer_folds``: each training phrases file and
+the labelled set held out in turn), as an unseen set's writer is new; the figures are then
+printed per writer too.
+
 ``--errors NAME``: the in-scope classes where NAME's argmax top-1 differs most from the peer's,
 and a sample of training examples one gets right and the other wrong (training data only).
 """
@@ -80,6 +84,8 @@ def main() -> None:
     parser.add_argument("--save", type=Path, default=None,
                         help="keep each system's out-of-fold predictions here (.npy)")
     parser.add_argument("--errors", default="", help="a system to compare with the peer")
+    parser.add_argument("--by-writer", action="store_true",
+                        help="hold out one writer's file at a time, not five stratified folds")
     parser.add_argument("--ask-same-page", action="store_true",
                         help="decide the router as before Bands.same_page: ask between two "
                              "situations that page the same people at once")
@@ -102,12 +108,13 @@ def main() -> None:
     for name in chosen:
         make, gated, about = systems(vocabulary)[name]
         started = time.perf_counter()
-        cached = args.save / f"{name}.npy" if args.save else None
+        suffix = ".writer" if args.by_writer else ""
+        cached = args.save / f"{name}{suffix}.npy" if args.save else None
         if cached is not None and cached.is_file():
             p = np.load(cached)
             classes = sorted({e.label for e in examples})
         else:
-            probabilities, classes = out_of_fold(examples, make)
+            probabilities, classes = out_of_fold(examples, make, by_writer=args.by_writer)
             p = probabilities[rows]
             if cached is not None:
                 cached.parent.mkdir(parents=True, exist_ok=True)
@@ -122,6 +129,15 @@ def main() -> None:
               f"{found['declined']:8.3f} {found['conf-wrong']:7.3f} "
               f"{right[in_scope].mean():6.3f}  {bands.to_json()} "
               f"({time.perf_counter() - started:.0f} s)\n{'':<6}{about}", flush=True)
+        if args.by_writer:
+            writers = [examples[i].origin for i in rows]
+            for writer in sorted(set(writers)):
+                mine = [j for j, w in enumerate(writers) if w == writer]
+                part = figures(p[mine], classes, [labels[j] for j in mine], bands,
+                               None if alike is None else [alike[j] for j in mine])
+                outside = sum(labels[j] == BACKGROUND for j in mine)
+                print(f"{'':<6}{writer:<28} {len(mine) - outside:5} in, {outside:4} out: "
+                      + ", ".join(f"{k} {v:.3f}" for k, v in part.items()), flush=True)
     if args.errors and "tfidf" in kept and args.errors in kept:
         classes = sorted({e.label for e in examples})
         ours, in_scope = argmax_right(kept[args.errors], classes, labels)

@@ -30,6 +30,7 @@ from bot.router.router import BACKGROUND
 from bot.router.text import DATA
 from bot.router.train import (
     DECLINED_FLOOR,
+    Example,
     LinearClassifier,
     band_fits,
     fit_bands,
@@ -39,6 +40,7 @@ from bot.router.train import (
     stale,
     training_examples,
     write,
+    writer_folds,
 )
 
 
@@ -246,3 +248,26 @@ def test_gated_bands_decline_by_the_gate_and_start_by_the_flows_shares() -> None
     assert kinds[:40] == ["started right"] * 40  # under the gate, shares 0.9 / 0.1: started
     assert set(kinds[40:70]) <= {"offered right", "offered wrong"}  # coin tosses: asked
     assert kinds[70:] == ["declined"] * 60
+
+
+def test_writer_folds_hold_out_one_writers_file_at_a_time_and_always_learn_the_rest() -> None:
+    """``--by-writer`` cross-validation: each message-like file (a training phrases file, the
+    labelled set) is one fold's test set and nobody else's; the flows' phrases and the
+    background are in every fold's training, never tested."""
+    examples = [
+        Example("police want records", "law-enforcement-request", "flow"),
+        Example("printer jammed again", BACKGROUND, "background"),
+        Example("cop at the desk asking who had this book", "law-enforcement-request",
+                "phrases", "training_phrases.yaml"),
+        Example("are we open monday", BACKGROUND, "phrases", "training_phrases.yaml"),
+        Example("the reporter wants to know who reads what", "media-inquiry", "phrases",
+                "training_phrases3.yaml"),
+        Example("mom wants her kid's list", "parent-requests-child-records", "labelled",
+                "labelled.yaml"),
+    ]
+    folds = writer_folds(examples)
+    assert [sorted(test) for _train, test in folds] == [[5], [2, 3], [4]]
+    for train, test in folds:
+        assert {0, 1} <= set(train)
+        assert not set(train) & set(test)
+        assert set(train) | set(test) == set(range(len(examples)))

@@ -138,17 +138,21 @@ class Example:
     text: str
     label: str  # a flow id, or BACKGROUND
     source: str  # "flow", "background", "phrases" or "labelled"
+    # the file it came from (a training phrases file is one writer's): ``by_writer`` holds
+    # out one at a time; not digested, the text, class and source say what is learnt
+    origin: str = ""
 
 
 def read_labelled(path: Path, source: str) -> list[Example]:
-    """A ``{situation or out-of-scope: [text or {text, also}]}`` file as examples."""
+    """A ``{situation or out-of-scope: [text or {text, also}]}`` file as examples (``origin``:
+    the file's name)."""
     data = yaml.safe_load(path.read_text("utf-8")) or {}
     examples = []
     for key, items in data.items():
         label = BACKGROUND if key == OUT_OF_SCOPE else str(key)
         for item in items or ():
             text = item["text"] if isinstance(item, dict) else str(item)
-            examples.append(Example(text, label, source))
+            examples.append(Example(text, label, source, path.name))
     return examples
 
 
@@ -440,11 +444,12 @@ def fit(matrix: Any, labels: Sequence[str], c: float,
 
 
 def out_of_fold(examples: Sequence[Example], make: Callable[[], Any],
-                folds: int = FOLDS) -> tuple[Any, list[str]]:
+                folds: int = FOLDS, *, by_writer: bool = False) -> tuple[Any, list[str]]:
     """Every example's class probabilities from a model fitted without its fold.
 
     ``make()`` returns a fresh classifier with ``fit(texts, labels)`` and
     ``predict_proba(texts)`` and a ``classes_`` list (the same for every system measured).
+    ``by_writer``: the folds are the writers (``writer_folds``), not ``folds`` stratified ones.
     """
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
@@ -453,12 +458,30 @@ def out_of_fold(examples: Sequence[Example], make: Callable[[], Any],
     labels = [e.label for e in examples]
     classes = sorted(set(labels))
     result = np.zeros((len(examples), len(classes)))
-    for train, test in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(texts, labels):
+    splits = (writer_folds(examples) if by_writer else
+              StratifiedKFold(folds, shuffle=True, random_state=SEED).split(texts, labels))
+    for train, test in splits:
         model = make().fit([texts[i] for i in train], [labels[i] for i in train])
         probabilities = model.predict_proba([texts[i] for i in test])
         columns = [classes.index(c) for c in model.classes_]
         result[np.ix_(test, columns)] = probabilities
     return result, classes
+
+
+def writer_folds(examples: Sequence[Example]) -> list[tuple[list[int], list[int]]]:
+    """(train, test) rows holding out one writer's messages at a time: each file of the
+    message-like examples (``calibration``: a training phrases file, the labelled set) is one
+    writer's; the flows' own phrases and the background are always learnt from. A held-out
+    writer's words and habits are new to the model, as an unseen set's are, where stratified
+    folds mix every writer's messages into training (``bench/router_cv.py --by-writer``)."""
+    rows = calibration(examples)
+    writers = sorted({examples[i].origin for i in rows})
+    splits = []
+    for writer in writers:
+        test = [i for i in rows if examples[i].origin == writer]
+        held = set(test)
+        splits.append(([i for i in range(len(examples)) if i not in held], test))
+    return splits
 
 
 IN_SCOPE = "in-scope"  # the gate's other class (two stages)
