@@ -23,7 +23,7 @@ from bot.engine import start, step
 from bot.escalation import EscalationService, ThreadRef
 from bot.store import Database
 from bot.store.audit import AuditLog
-from bot.store.outbox import OutboxStore, enqueue
+from bot.store.outbox import Message, OutboxStore, enqueue, enqueue_all
 from bot.store.paging_tables import outbox
 from bot.store.txn import utcnow, write_transaction
 from tests.escalation_support import PagingFake, config_toml, wait_until, write_content
@@ -630,3 +630,40 @@ def test_the_log_is_checkpointed_by_the_idle_worker_not_by_a_commit(
         live.halt()
     with live.db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT length(x) FROM filler").scalar() == 5300000
+
+
+def test_a_message_queued_twice_in_one_call_is_one_row_handed_and_posted_once(
+        tmp_path: Path, fake: PagingFake) -> None:
+    """A recipient listed twice (``director = ["UDIR1", "UDIR1"]`` is accepted as config)
+    makes two messages with one key in one ``enqueue_all``: one row, handed to the serving
+    worker once, posted once (review 9 C3: it was handed, and posted, twice)."""
+    live = serving(Live(tmp_path, fake))
+    try:
+        page = Message("page:x:2:0:UDIR1", "page", "UDIR1", {"text": "page"})
+        with write_transaction(live.db) as conn:
+            queued = enqueue_all(conn, live.db, [page, page], utcnow())
+        assert queued == {page.key}
+        assert wait_until(live.drained, timeout=10)
+        time.sleep(0.3)  # a second hand-over would be posted by now
+    finally:
+        live.halt()
+    assert len(fake.calls_to("chat.postMessage")) == 1
+
+
+def test_a_director_listed_twice_is_paged_once_at_level_two(
+        tmp_path: Path, fake: PagingFake) -> None:
+    live = Live(tmp_path, fake)
+    config = parse_config(tomllib.loads(config_toml(immediate=1,
+                                                    director=("UDIR1", "UDIR1"))))
+    live.service = EscalationService(live.db, config, live.catalogue)
+    live.run()
+    try:
+        [eid] = live.trigger(1)
+        time.sleep(1.5)  # the level's second (immediate=1)
+        assert live.service.tick() >= 1
+        assert wait_until(live.drained, timeout=20)
+        time.sleep(0.3)
+    finally:
+        live.halt()
+    assert fake.delivered_keys()[f"page:{eid}:2:0:UDIR1"] == 1
+    assert_exactly_once(live)

@@ -54,6 +54,7 @@ class Notifier:
                 queued = enqueue_all(conn, self.db, pages, now)
                 for page in pages:
                     if page.key in queued:
+                        queued.discard(page.key)  # (a recipient listed twice: audited once)
                         self._queued(conn, packet, escalation_id, level, repeat, page.target,
                                      page.key, channel, now)
                 reached.extend(recipients)

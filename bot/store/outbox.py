@@ -135,6 +135,11 @@ def enqueue_all(conn: Connection, db: Database, messages: list[Message],
     it is sent again."""
     if not messages:
         return set()
+    # (one message per key, the first: a recipient listed twice is one row, handed once)
+    unique: dict[str, Message] = {}
+    for message in messages:
+        unique.setdefault(message.key, message)
+    messages = list(unique.values())
     in_transaction = in_write_transaction(conn)
     rows: list[dict[str, Any]] = []
     takers: dict[str, tuple[Handed, datetime]] = {}  # by key: who it is claimed for, until
