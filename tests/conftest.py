@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from bot.content.catalogue import Catalogue
 from bot.privacy.redact import redact
@@ -14,6 +15,12 @@ from bot.privacy.redact import redact
 # deadline-timed property test pays for it.
 # (the lists of other scripts too; the given names a person cue asks for, the nicknames table)
 redact("warm up: Анна, 李静, 김민지; checked out by kev, told Katherine Lund")
+
+# Property tests assert behaviour, never speed (speed lives in bench/): no per-example
+# deadline, which on a loaded machine failed test_card_numbers_never_survive at 205-273 ms an
+# example with nothing wrong in what it checks.
+settings.register_profile("frontdesk", deadline=None)
+settings.load_profile("frontdesk")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "content"
