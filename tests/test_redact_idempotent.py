@@ -65,12 +65,22 @@ def test_two_canary_notes_together_redacted_twice_are_redacted_once(
     # the accented surname is part of what says the note is Spanish (its words are no names)
     "Xochitl Ramírez, nacida 15/09/1999, necesita una tarjeta nueva lost card, patron is "
     "Fatima Zahra El-Amin, verified DOB 1994-02-17",
-    # a name the first pass left, found on the second once the first name is a mask
-    "Can I tell Bill Moss's mother what he owes? he's 22\ncan someone call back Deepak "
-    "Raghunathan at 847-555-0190 ext 12",
 ])
 def test_a_known_gap_redacted_twice_is_redacted_once(text: str) -> None:
     once = redact(text)
+    assert redact(once) == once
+
+
+# (a known gap until session 11: the first pass took the question for Title Case, its "I" and
+# "Bill" capitalised mid-sentence, and left the second name, which the second pass found once
+# "Bill" was a mask; see tests/test_redact_staff_questions.py)
+@pytest.mark.parametrize("text", [
+    "Can I tell Bill Moss's mother what he owes? he's 22\ncan someone call back Deepak "
+    "Raghunathan at 847-555-0190 ext 12",
+])
+def test_a_closed_gap_redacted_twice_is_redacted_once(text: str) -> None:
+    once = redact(text)
+    assert "Raghunathan" not in once
     assert redact(once) == once
 
 

@@ -727,6 +727,15 @@ def _tokens(text: str) -> Iterator[Token]:
         yield Token(start, end, match.group(0), _starts_sentence(text, start))
 
 
+# Words English capitalises in any sentence (the pronoun I, the days, the months, a title's
+# abbreviation): capitalised mid-sentence, they say nothing of Title Case.
+ALWAYS_CAPITALISED = frozenset({
+    "i", "i'm", "im", "i'll", "i'd", "i've",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+    "mr", "mrs", "ms", "dr",
+})
 # Pronouns, articles and determiners: never a word of a name, even where a list has them (He).
 FUNCTION_WORDS = frozenset({
     "i", "he", "she", "they", "we", "you", "it", "him", "her", "them", "his", "hers", "their",
@@ -791,9 +800,12 @@ def find_names(text: str) -> list[tuple[int, int]]:
     vietnamese = len(_VIETNAMESE.findall(text)) >= 2  # its names are written capitalised
     # In Title Case text (a heading, a form's name) capitals say nothing about names: it shows
     # in ordinary words capitalised mid-sentence ("Request for Confidential Information Form").
+    # A word English always capitalises (I, Monday, Mr) is no such sign, but in a sentence
+    # ("Can I tell ..."; a note in capitals keeps its count: "WHAT DO I DO").
     # (both worked out only when a word's evidence asks: most notes never do)
     title_case = _Once(lambda: sum(t.capitalised and not t.sentence_start and not t.shouting
                                    and (t.bare in ordinary_words() or t.bare in PLACE_WORDS)
+                                   and (shouting_text or t.bare not in ALWAYS_CAPITALISED)
                                    for t in tokens) >= 2)
     other_language = _Once(
         lambda: len({m.group(0).lower() for m in _OTHER_LATIN.finditer(text)}) >= 2)
