@@ -318,10 +318,16 @@ READ_BY = lazy(
 # summers"): the word after a rank is a listed name (a surname) whatever its case; after a role
 # word, a listed first name and a listed surname side by side (``_mask_lower_name``).
 RANK_CUE = lazy(
-    r"(?P<cue>\b(?=[doslciprtajDOSLCIPRTAJ])"
+    r"(?P<cue>\b(?=[doslciprtajmnbkhDOSLCIPRTAJMNBKH])"
     r"(?:(?P<short>det|ofc|sgt|lt|capt|cpl|dep|insp|cmdr|supt|prof|rev)|detective|"
     r"officer|sergeant|lieutenant|captain|corporal|deputy|trooper|agent|inspector|"
-    r"investigator|chief|constable|professor|judge|pastor)\.?\s+)"
+    r"investigator|chief|constable|professor|judge|pastor|"
+    # a title of a job or an office, written before a person's given name in chat ("director
+    # sue", "ask manager tom"): see ``_mask_rank``
+    r"(?P<role>director|manager|supervisor|librarian|coordinator|administrator|clerk|trustee|"
+    r"principal|teacher|coach|nurse|mayor|alderman|alderwoman|councilman|councilwoman|"
+    r"councilor|councillor|counselor|counsellor|caseworker|rabbi|imam|dean|bishop|"
+    r"superintendent))\.?\s+)"
     rf"(?P<words>{_WORD}(?:\s+{_WORD})?)",
     re.IGNORECASE)
 ROLE_CUE = lazy(
@@ -756,6 +762,15 @@ _NOT_AFTER_RANK = PRONOUNS | {
     "by", "for", "who", "de", "le", "la"}
 
 
+# Words after a name that is an English word too, after a job's title, that say it is the name
+# ("director sue about it", "manager tom off today"): a verb, a pronoun or a preposition, where
+# a noun would make the two words one thing ("librarian grace period").
+_ROLE_NAME_BEFORE = _NOT_AFTER_RANK | {
+    "about", "into", "over", "after", "before", "until", "till", "off", "out", "away", "up",
+    "down", "today", "tomorrow", "yesterday", "tonight", "this", "that", "should", "could",
+    "would", "might", "must", "does", "doesn't", "didn't", "won't", "can't", "isn't"}
+
+
 def _mask_spelled(match: re.Match[str]) -> str:
     """A name spelled out has three different letters at least ("I I I I" is no name)."""
     letters = {c.lower() for c in match.group(0) if c.isalpha()}
@@ -766,6 +781,25 @@ def _mask_rank(match: re.Match[str]) -> str:
     """``det hunter``: the listed word after a rank; ``officer john smith``: both words."""
     words = match.group("words").split()
     bare = fold(words[0])
+    if match.group("role"):
+        # after a job's title, a word the first-name list has, in any case ("director sue",
+        # "manager Tom"), though it is an English word too (sue, kim, tom), or a listed
+        # surname that is none ("councilwoman ortiz"); not a word a sentence goes on with
+        # ("director will call", "manager said") or an ordinary one ("director approval",
+        # "coach bus", "nurse practitioner"); a name that is an English word too only where a
+        # person's name ends: before what a person does, a verb or the clause's end ("director
+        # sue is off", "ask manager tom."), not before a noun ("librarian grace period")
+        name = fold(words[0].removesuffix("'s").removesuffix("’s"))
+        after = match.start("words") + len(words[0])
+        if (bare in _NOT_AFTER_RANK or _ordinary_word(words[0])
+                or not (listed_name(words[0], first_only=True)
+                        or listed_name(words[0]) and name not in english_names())
+                or name in english_names() and len(words[0]) == len(name)
+                and not (_ENDS_HERE.match(match.string, after)
+                         or PERSON_DOES_AFTER.match(match.string, after)
+                         or len(words) == 2 and (fold(words[1]) in _ROLE_NAME_BEFORE
+                                                 or listed_name(words[1])))):
+            return match.group(0)
     # an abbreviated rank is a title (lt. day, det hunter): a listed word after it is a name
     # even when it is also a staff word; after a rank written out, only a name that is none
     if not (listed_name(words[0]) or match.group("short") and bare not in _NOT_AFTER_RANK
@@ -1506,7 +1540,10 @@ _NEEDS: dict[LazyPattern, tuple[str, ...]] = {
     INITIALS_BEFORE_BRACKET: ("(",),
     RANK_CUE: ("det", "ofc", "sgt", "lt", "capt", "cpl", "dep", "insp", "cmdr", "supt", "prof",
                "rev", "officer", "sergeant", "lieutenant", "corporal", "trooper", "agent",
-               "investigator", "chief", "constable", "judge", "pastor"),
+               "investigator", "chief", "constable", "judge", "pastor", "director", "manager",
+               "supervisor", "librarian", "coordinator", "administrator", "clerk", "trustee",
+               "principal", "teacher", "coach", "nurse", "mayor", "alder", "council",
+               "counsel", "caseworker", "rabbi", "imam", "dean", "bishop", "superintendent"),
     RELATION_OF: ("of",),
     ROLE_CUE: ("patron", "kid", "child", "son", "daughter", "husband", "wife", "mom", "mother",
                "dad", "father", "brother", "sister", "boy", "girl", "teen", "man", "guy", "lady",
