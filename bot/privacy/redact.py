@@ -317,18 +317,22 @@ READ_BY = lazy(
 # A rank or a role word, then a name in lower case ("det hunter", "lt. day", "patron bill
 # summers"): the word after a rank is a listed name (a surname) whatever its case; after a role
 # word, a listed first name and a listed surname side by side (``_mask_lower_name``).
+_RANKS = (r"detective|officer|sergeant|lieutenant|captain|corporal|deputy|trooper|agent|"
+          r"inspector|investigator|chief|constable|professor|judge|pastor")
+_SHORT_RANKS = r"det|ofc|sgt|lt|capt|cpl|dep|insp|cmdr|supt|prof|rev"
+# a title of a job or an office, written before a person's given name in chat ("director sue",
+# "ask manager tom"): see ``_mask_rank``
+_JOB_TITLES = (r"director|manager|supervisor|librarian|coordinator|administrator|clerk|trustee|"
+               r"principal|teacher|coach|nurse|mayor|alderman|alderwoman|councilman|"
+               r"councilwoman|councilor|councillor|counselor|counsellor|caseworker|rabbi|imam|"
+               r"dean|bishop|superintendent")
+# (a word after the title is never the next title: "the director and officer mike" leaves
+# "officer mike" to its own match)
+_NOT_A_TITLE = rf"(?!(?:{_SHORT_RANKS}|{_RANKS}|{_JOB_TITLES})\b)"
 RANK_CUE = lazy(
     r"(?P<cue>\b(?=[doslciprtajmnbkhDOSLCIPRTAJMNBKH])"
-    r"(?:(?P<short>det|ofc|sgt|lt|capt|cpl|dep|insp|cmdr|supt|prof|rev)|detective|"
-    r"officer|sergeant|lieutenant|captain|corporal|deputy|trooper|agent|inspector|"
-    r"investigator|chief|constable|professor|judge|pastor|"
-    # a title of a job or an office, written before a person's given name in chat ("director
-    # sue", "ask manager tom"): see ``_mask_rank``
-    r"(?P<role>director|manager|supervisor|librarian|coordinator|administrator|clerk|trustee|"
-    r"principal|teacher|coach|nurse|mayor|alderman|alderwoman|councilman|councilwoman|"
-    r"councilor|councillor|counselor|counsellor|caseworker|rabbi|imam|dean|bishop|"
-    r"superintendent))\.?\s+)"
-    rf"(?P<words>{_WORD}(?:\s+{_WORD})?)",
+    rf"(?:(?P<short>{_SHORT_RANKS})|{_RANKS}|(?P<role>{_JOB_TITLES}))\.?\s+)"
+    rf"(?P<words>{_NOT_A_TITLE}{_WORD}(?:\s+{_NOT_A_TITLE}{_WORD})?)",
     re.IGNORECASE)
 ROLE_CUE = lazy(
     r"(?P<cue>\b(?:patron|patrons|kid|child|husband|wife|boy|girl|teen|man|woman|guy|lady|"
