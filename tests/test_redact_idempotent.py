@@ -61,10 +61,8 @@ def test_two_canary_notes_together_redacted_twice_are_redacted_once(
                    "by a name the first pass masks, so the second pass reads the note otherwise")
 @pytest.mark.parametrize("text", [
     # about half Latin letters, half another script: the count of letters decides the script
+    # (left: deciding it from what is not a name needs the names first)
     "Jane Q. Doe is asking about her holds أحمد المنصوري يسأل عن بطاقته المفقودة",
-    # the accented surname is part of what says the note is Spanish (its words are no names)
-    "Xochitl Ramírez, nacida 15/09/1999, necesita una tarjeta nueva lost card, patron is "
-    "Fatima Zahra El-Amin, verified DOB 1994-02-17",
 ])
 def test_a_known_gap_redacted_twice_is_redacted_once(text: str) -> None:
     once = redact(text)
@@ -74,13 +72,17 @@ def test_a_known_gap_redacted_twice_is_redacted_once(text: str) -> None:
 # (a known gap until session 11: the first pass took the question for Title Case, its "I" and
 # "Bill" capitalised mid-sentence, and left the second name, which the second pass found once
 # "Bill" was a mask; see tests/test_redact_staff_questions.py)
-@pytest.mark.parametrize("text", [
-    "Can I tell Bill Moss's mother what he owes? he's 22\ncan someone call back Deepak "
-    "Raghunathan at 847-555-0190 ext 12",
+# (and one more: "El" of "El-Amin" was the second Spanish word that kept "una tarjeta" a phrase,
+# until "El-Amin" was a mask; see tests/test_redact_other_language_words.py)
+@pytest.mark.parametrize(("text", "gone"), [
+    ("Can I tell Bill Moss's mother what he owes? he's 22\ncan someone call back Deepak "
+     "Raghunathan at 847-555-0190 ext 12", "Raghunathan"),
+    ("Xochitl Ramírez, nacida 15/09/1999, necesita una tarjeta nueva lost card, patron is "
+     "Fatima Zahra El-Amin, verified DOB 1994-02-17", "El-Amin"),
 ])
-def test_a_closed_gap_redacted_twice_is_redacted_once(text: str) -> None:
+def test_a_closed_gap_redacted_twice_is_redacted_once(text: str, gone: str) -> None:
     once = redact(text)
-    assert "Raghunathan" not in once
+    assert gone not in once
     assert redact(once) == once
 
 

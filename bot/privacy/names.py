@@ -829,11 +829,12 @@ def find_names(text: str) -> list[tuple[int, int]]:
             spans.append((run[0][0].start, _past_its_quote(text, run)))
         run.clear()
 
-    for token in tokens:
+    for index, token in enumerate(tokens):
         kind = _evidence(token, shouting_text)
         if kind == "foreign":
             kind = _foreign_evidence(token) if foreign else "strong"
-        if kind == "listed" and (vietnamese or other_language()):
+        if kind == "listed" and (vietnamese or other_language()
+                                 or _other_language_alone(tokens, index)):
             kind = None
         if kind in ("proper", "initialcap") and title_case():
             kind = None
@@ -865,6 +866,18 @@ def find_names(text: str) -> list[tuple[int, int]]:
         run.append((token, kind))
     close(None)
     return spans + foreign_names(text) if foreign else spans
+
+
+def _other_language_alone(tokens: list[Token], index: int) -> bool:
+    """``tokens[index]``, in lower case, is a word of another language English never uses
+    (``_OTHER_LATIN``: una, pour, nicht) that a list has as a name, and no listed surname
+    follows it: that word, even with no second one to say the note's language ("necesita una
+    tarjeta nueva"), not a name ("una smith called" is one)."""
+    if _OTHER_LATIN.fullmatch(tokens[index].text) is None:
+        return False
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return not (following is not None and following.text.islower()
+                and following.bare in name_lists()[1])
 
 
 # After a street's abbreviated type: a word in lower case, a clause's end, not a capitalised
