@@ -156,9 +156,10 @@ class TerminalChat:
                 if normalise(text) in (flow.id, normalise(flow.title)):
                     return self.case.start(flow.id)
             result = self.case.route(text)
-            if result.situation is not None and not self.case.choosing:
-                self.say(f"→ {self.catalogue.flow(self.library, result.situation).title}")
+            if not self.case.choosing:  # started: routed with confidence, or picked by its id
                 assert self.case.view is not None
+                started = self.case.view.conversation.flow
+                self.say(f"→ {self.catalogue.flow(self.library, started).title}")
                 return self.case.view
             self.offer(result, kept=offered)
 
