@@ -76,9 +76,10 @@ DESIGN_CANARY = "quokka"  # no redactor masks it: found anywhere, text was kept,
 class Clerk:
     """A ``read`` for the terminal chat that plays every situation of the menu in turn, reading
     what the chat last said to know where it is: at the menu it types the opening (routed as it
-    is), then the situation's name (so each is played whatever the router made of it); at a
-    question the free words first, then the first choice; at an outcome a correction, a note,
-    then Enter. It ends with a page raised by hand, and quits."""
+    is: a case it starts is played through), then the situation's id (so each is played whatever
+    the router made of the opening); at a question the free words first, then the first choice;
+    at an outcome a correction, a note, then Enter. It ends with a page raised by hand, and
+    quits."""
 
     def __init__(self, flows: list[str]) -> None:
         self.flows = flows
@@ -95,37 +96,45 @@ class Clerk:
         return self.plan.send(new)
 
     def _plan(self) -> Any:
+        def at_menu(new: str) -> bool:
+            return any(words in new for words in (
+                "What is happening at the desk?", "Did you mean", "pick a number",
+                "Another situation?"))
+
+        def play(new: str) -> Any:
+            """A case from its first question to Enter after its outcome."""
+            steps = 0
+            while AFTER_OUTCOME not in new and steps < 40:
+                steps += 1
+                if "Which answer do you want to change?" in new:
+                    new = yield "1"
+                elif "When did it happen?" in new:
+                    new = yield "today"
+                elif steps % 2:
+                    new = yield AT_A_QUESTION
+                else:
+                    new = yield "1"
+            assert AFTER_OUTCOME in new, new[-2000:]
+            new = yield CORRECTION
+            for _ in range(40):  # answer what the correction asks, until an outcome again
+                if AFTER_OUTCOME in new:
+                    break
+                new = yield "1"
+            new = yield NOTE_AFTER
+            while AFTER_OUTCOME not in new and not at_menu(new):
+                new = yield "1"
+            return (yield "")  # Enter: the case is done
+
         def lines() -> Any:
             new = yield  # (primed below)
             for flow_id in self.flows:
                 new = yield OPENING  # routed: a case starts, or a list is offered
-                steps = 0
-                if "What is happening at the desk?" in new or "Did you mean" in new or (
-                        "pick a number" in new) or "Another situation?" in new:
-                    new = yield flow_id  # the situation by its id, as the menu takes it
-                while AFTER_OUTCOME not in new and steps < 40:
-                    steps += 1
-                    if "Which answer do you want to change?" in new:
-                        new = yield "1"
-                    elif "When did it happen?" in new:
-                        new = yield "today"
-                    elif steps % 2:
-                        new = yield AT_A_QUESTION
-                    else:
-                        new = yield "1"
-                assert AFTER_OUTCOME in new, new[-2000:]
-                new = yield CORRECTION
-                for _ in range(40):  # answer what the correction asks, until an outcome again
-                    if AFTER_OUTCOME in new:
-                        break
-                    new = yield "1"
-                new = yield NOTE_AFTER
-                while AFTER_OUTCOME not in new and "What is happening" not in new:
-                    new = yield "1"
-                new = yield ""  # Enter: the case is done
+                if not at_menu(new):  # the opening started a case: play it too
+                    new = yield from play(new)
+                new = yield flow_id  # then the situation by its id, as the menu takes it
+                new = yield from play(new)
             new = yield "page"
             new = yield PAGE_QUESTION
-            yield "quit"
             while True:
                 yield "quit"
 
@@ -169,6 +178,9 @@ def play_everything(database_url: str, directory: Path, slack: PagingFake, twili
                          say=clerk.say, user_id=f"terminal:{library}",
                          escalations=service).run()
             assert clerk.said[-1] == "Bye.", clerk.said[-20:]
+            played = {stored.conversation.flow for stored in ConversationStore(db).recent(
+                f"terminal:{library}", limit=1000)}
+            assert played >= set(flows), set(flows) - played  # every situation, by its id
             channels = Channels.from_config(
                 config, ChannelSecrets(twilio_auth_token="twilio-test", link_secret="s"),
                 timeout=5)
