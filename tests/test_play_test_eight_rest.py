@@ -1,0 +1,125 @@
+"""Play-test 8's open findings at the desk (session 11): a case starts from a clerk's own
+opening line, then the clerk types what happens next, checked against each library's policy.
+
+Phrasings here are our own, not the play-test's: the rules are read from the words a clerk
+might use, never from one wording; clean look-alikes that must not change sit beside them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.content.catalogue import Catalogue
+from bot.engine import View, start, step
+from bot.engine.session import open_case
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = Catalogue.load(ROOT)
+LIBRARIES = ("mount-prospect", "westmont", "mahomet", "jackson-county", "calumet")
+CSAM = "cybertipline-concern"
+
+
+def _opened(library: str, opening: str, flow: str) -> View:
+    """The case ``opening`` starts as ``flow``, with what the opening stated prefilled."""
+    opened = open_case(CATALOGUE, library, opening)
+    return start(CATALOGUE, library, flow, opened.prefill(flow))
+
+
+def _typed(case: View, *lines: str) -> View:
+    for line in lines:
+        case = step(CATALOGUE, case.conversation, line)
+    return case
+
+
+def _pages(case: View) -> bool:
+    return case.outcome is not None and case.outcome.escalate.pages
+
+
+# --- E15: an adult looking at images of adults is no abuse images and no page ---------------
+
+ADULTS_AT_ADULT_MATERIAL = [
+    "guy watching porn on computer 5, they're all adults",
+    "patron viewing regular porn at the public computers",
+    "man on pc 3 looking at adult porn",
+    "a woman is watching adult videos on the library computer",
+]
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize("opening", ADULTS_AT_ADULT_MATERIAL)
+def test_adults_at_adult_material_is_asked_once_and_pages_nobody(library: str,
+                                                                 opening: str) -> None:
+    """E15: before, the images question had no answer for it, and Not sure paged the
+    in-charge at once. Now the clerk's pick of "Adults only" (or its words) pages nobody. The
+    opening alone never takes it (a way out of the abuse-images steps is the clerk's answer:
+    "they're all adults" may be the man's claim): the question is asked, nothing paged yet."""
+    case = _opened(library, opening, CSAM)
+    assert case.outcome is None and case.question is not None
+    assert case.question.id == "images"
+    for answer in ("adults only", "they're all adults", "3"):
+        done = _typed(case, answer)
+        assert done.outcome is not None, (answer, done.question)
+        assert done.outcome.id == "adults-viewing-adult", answer
+        assert not _pages(done), answer
+        assert "nobody needs paging" in done.outcome.headline
+
+
+@pytest.mark.parametrize("opening", [
+    "man watching regular porn on pc 3",
+    "adult porn on a public pc, adults only",
+    "guy on computer 2 looking at adult sites",
+])
+def test_adults_said_in_the_opening_are_only_offered(opening: str) -> None:
+    """Words for adult material in the opening offer "Adults only" ("Did you mean …?"), never
+    take it, at every library."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, CSAM)
+        assert case.outcome is None and case.question is not None
+        assert case.question.id == "images"
+        assert case.suggestion is not None and case.suggestion.choice == "adults", library
+
+
+@pytest.mark.parametrize("opening", [
+    "someone is looking at porn on the computer, not sure if she's 18",
+    "man watching adult porn, the girl looks young",
+    "regular porn on pc 4 but one of the girls might be 16",
+    "guy looking at porn of teens on the library computer",
+    "adult site on screen 6, the women look really young",
+])
+def test_a_doubt_about_age_is_never_offered_the_adults_way_out(opening: str) -> None:
+    """Anyone who may be under 18 makes them images of children: a doubt about age in the
+    opening never offers or takes "Adults only"."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, CSAM)
+        taken = {t.choice for t in case.conversation.transcript if t.question == "images"}
+        assert "adults" not in taken, library
+        offered = case.suggestion.choice if case.suggestion is not None else None
+        assert offered != "adults", library
+
+
+@pytest.mark.parametrize("answer", [
+    "adults but one of them looks young",
+    "not sure if she's 18",
+    "adults i think",
+    "adults, maybe one is 17",
+    "adult porn with a teen girl",
+])
+def test_a_doubt_about_age_typed_at_the_question_is_never_the_adults_way_out(answer: str) -> None:
+    """Typed at the images question, an answer that doubts anyone's age is never "Adults
+    only": it is Not sure (treated as children: the page at once) or asked again."""
+    for library in LIBRARIES:
+        case = _typed(_opened(library, "guy watching porn on computer 5", CSAM), answer)
+        taken = {t.choice for t in case.conversation.transcript if t.question == "images"}
+        assert "adults" not in taken, (library, taken)
+        assert case.outcome is None or case.outcome.id != "adults-viewing-adult"
+
+
+@pytest.mark.parametrize("opening", ["guy looking at child porn on pc 2",
+                                     "kid porn on the library computer",
+                                     "pics of naked kids on computer 4"])
+def test_images_of_children_still_page_at_once(opening: str) -> None:
+    """Look-alikes that must not change: images of children are the abuse-images steps."""
+    for library in LIBRARIES:
+        case = _typed(_opened(library, opening, CSAM), "no", "1")
+        assert case.outcome is not None and case.outcome.escalate.urgency == "immediate", library
