@@ -283,24 +283,28 @@ def test_a_police_opening_in_another_language_is_offered_police_not_waved_off(
 LEGAL = "legal-document-served"
 
 
-@pytest.mark.parametrize(("library", "opening", "away_step"), [
+@pytest.mark.parametrize(("library", "opening", "away_step", "answers"), [
     ("mahomet", "deputy sheriff has a court order signed by a judge for patron records, our "
      "director is on leave for the month",  # the clerk's line
-     "The Director is away today: keep it out of sight for them and give it to no one else."),
+     "The Director is away today: keep it out of sight for them and give it to no one else.",
+     ("2",)),
+    # (a subpoena: is anyone waiting or a reply due today? play-test 8 E8) either way
     ("mahomet", "got a subpoena for a patrons records, the director is on vacation this week",
-     "The Director is away today: keep it out of sight for them"),
+     "The Director is away today: keep it out of sight for them", ("2", "1")),
+    ("mahomet", "got a subpoena for a patrons records, the director is on vacation this week",
+     "The Director is away today: keep it out of sight for them", ("2", "2")),
     ("westmont", "sheriffs deputy just handed me a court order for a patrons records. director "
      "is out sick today and im the only full timer here, the rest are pages",  # E12
      "give it to the staff member in charge of the library in person today, not to a mailbox "
-     "or inbox (if that is you today, it is yours to receive)"),
+     "or inbox (if that is you today, it is yours to receive)", ("2",)),
 ])
 def test_steps_after_the_director_is_away_never_send_it_to_them_in_person(
-        library: str, opening: str, away_step: str) -> None:
+        library: str, opening: str, away_step: str, answers: tuple[str, ...]) -> None:
     """[PT6 E9, E12] With the Director typed as away, step 1 still read "Hand it to them in
     person today … If the Director is away, keep it out of sight". The away case typed leads,
     and the absent person is never the one it is handed to; at Westmont the staff member in
     charge may be the clerk typing."""
-    said = _said(library, *entering(CATALOGUE, library, opening, LEGAL), "2")
+    said = _said(library, *entering(CATALOGUE, library, opening, LEGAL), *answers)
     outcome = said[said.rindex("→"):]
     assert away_step in outcome, said[-1800:]
     assert "Hand it to them in person today" not in outcome

@@ -123,3 +123,57 @@ def test_images_of_children_still_page_at_once(opening: str) -> None:
     for library in LIBRARIES:
         case = _typed(_opened(library, opening, CSAM), "no", "1")
         assert case.outcome is not None and case.outcome.escalate.urgency == "immediate", library
+
+
+# --- E8: a subpoena nobody is waiting on pages nobody -----------------------------------------
+
+PAPERS = "legal-document-served"
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize("opening", [
+    "this subpoena came in the mail",
+    "we got a subpoena by certified mail asking for a patron's records",
+    "a subpoena for our computer logs was emailed to the library",
+    "someone faxed over a subpoena for circulation records",
+])
+def test_a_subpoena_nobody_waits_on_pages_nobody(library: str, opening: str) -> None:
+    """E8: a subpoena allows time for counsel. Mailed, emailed or faxed, it goes to the person
+    who receives it on the working day: nobody paged, nothing released, and the way it came is
+    not asked again. Before, every subpoena paged (prompt)."""
+    case = _opened(library, opening, PAPERS)
+    if case.outcome is None:  # the gag question is the one left: the paper says nothing of it
+        assert case.question is not None and case.question.id == "gag", case.question
+        case = _typed(case, "no")
+    assert case.outcome is not None, case.question
+    assert not _pages(case), case.outcome.id
+    assert case.outcome.decision in ("refer", "withhold")
+    assert "nobody needs paging" in case.outcome.headline
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize("opening", [
+    "process server just handed me a subpoena and he is waiting at the desk",
+    "a deputy brought a subpoena and wants the records now",
+    "we got a subpoena that says the reply is due today",
+])
+def test_a_subpoena_someone_waits_on_still_pages(library: str, opening: str) -> None:
+    """Look-alikes that must not change: someone at the desk waiting, or a reply due today,
+    needs the person who receives it now (the page, prompt)."""
+    case = _opened(library, opening, PAPERS)
+    if case.outcome is None and case.question is not None and case.question.id == "gag":
+        case = _typed(case, "no")
+    if case.outcome is None and case.question is not None and case.question.id == "waiting":
+        case = _typed(case, "yes")
+    assert case.outcome is not None, case.question
+    assert _pages(case), case.outcome.id
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_a_subpoena_with_no_word_of_how_it_came_asks_whether_anyone_waits(library: str) -> None:
+    """Nothing said of how it came: the question is asked (its answer decides the page)."""
+    case = _typed(_opened(library, "we were served with a subpoena", PAPERS), "no")
+    assert case.outcome is None and case.question is not None
+    assert case.question.id == "waiting"
+    assert not _pages(_typed(case, "no, it came by mail"))
+    assert _pages(_typed(case, "yes, he's still here"))
