@@ -177,3 +177,97 @@ def test_a_subpoena_with_no_word_of_how_it_came_asks_whether_anyone_waits(librar
     assert case.question.id == "waiting"
     assert not _pages(_typed(case, "no, it came by mail"))
     assert _pages(_typed(case, "yes, he's still here"))
+
+
+# --- E2: a threat made now with a weapon in hand is read, not asked again ----------------------
+
+DANGER = "emergency-or-illegal-activity"
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize("opening", [
+    "a patron is threatening staff with a knife",
+    "guy threatened me with a knife at the desk",
+    "he's threatening people, he pulled a knife",
+    "man at the computers threatening another patron with a gun",
+    "she is threatening the librarian, she has a knife",
+])
+def test_a_threat_with_a_weapon_in_hand_is_danger_now(library: str, opening: str) -> None:
+    """E2: "threatening" was read as a promise of a thing to come ("threatening to come back
+    with a gun"), so a knife held while threatening someone now was only offered, and "Is anyone
+    in danger right now?" asked again. A threat made to someone, weapon named, is the danger:
+    911 and the page at once, nothing asked."""
+    case = _opened(library, opening, DANGER)
+    assert case.outcome is not None, (case.question, case.suggestion)
+    assert case.outcome.escalate.urgency == "immediate"
+    assert "911" in case.outcome.headline
+
+
+@pytest.mark.parametrize("opening", [
+    "guy was threatening to come back with a gun",
+    "he threatened to bring a knife tomorrow",
+    "patron threatening to come back later with a knife",
+    "a man said he has a gun at home and is threatening to use it",
+])
+def test_a_threat_of_a_weapon_to_come_is_still_only_offered(opening: str) -> None:
+    """Look-alikes that must not change: a weapon promised ("threatening to come back with a
+    gun") or elsewhere is no weapon here now: the danger question is asked (a threat of
+    violence still pages, through the clerk's answer)."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, DANGER)
+        assert case.outcome is None and case.question is not None, library
+        assert case.question.id == "danger", library
+
+
+@pytest.mark.parametrize("opening", [
+    "the officer is threatening us with a court order if we don't give him the address",
+    "deputy threatening to get a warrant for the computer logs",
+])
+def test_a_paper_threatened_is_still_a_promise(opening: str) -> None:
+    """Of a paper a threat is a promise (review 6 C6): never read as the paper in hand."""
+    for library in LIBRARIES:
+        opened = open_case(CATALOGUE, library, opening)
+        read = {(p.question, p.choice) for p in opened.prefill("law-enforcement-request")
+                if not p.suggested}
+        assert ("document", "court-order") not in read and (
+            "document", "search-warrant") not in read, (library, read)
+
+
+POLICE = "law-enforcement-request"
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize("opening", [
+    "officer is here asking for a patron's address, says someone's life is in danger",
+    "a cop wants to know who used computer 4, he says someone's life is in danger",
+    "detective says a girl's life is at risk and needs the patron's phone number",
+])
+def test_an_officers_stated_danger_to_life_is_offered_for_the_emergency(library: str,
+                                                                       opening: str) -> None:
+    """E2: an officer's "someone's life is in danger" was read for the imminent-danger question
+    only; the emergency question ("Does the officer say it's an emergency and there's no time
+    to get a court order?") was asked bare. A life in danger does not say there is no time for
+    a court order, and the emergency is a release condition: it is offered there ("Did you mean
+    …?"), never taken. The danger question is never asked; a plain yes to the offer takes it."""
+    case = _typed(_opened(library, opening, POLICE), "nothing in writing")
+    asked = []
+    while case.outcome is None and case.question is not None and len(asked) < 6:
+        asked.append(case.question.id)
+        assert case.question.id != "danger", (library, asked)
+        if case.question.id == "emergency":
+            assert case.suggestion is not None and case.suggestion.choice == "yes", library
+            taken = _typed(case, "yes")
+            assert taken.question is None or taken.question.id != "emergency", library
+        case = _typed(case, "not sure")
+
+
+@pytest.mark.parametrize("opening", [
+    "officer says someone might be in danger, wants a patron address",
+    "a deputy wants a patron's address, asks if anyone's life is in danger around here?",
+])
+def test_an_officers_hedged_danger_is_still_asked(opening: str) -> None:
+    """Look-alikes that must not change: a hedged or asked danger answers no release condition."""
+    for library in LIBRARIES:
+        opened = open_case(CATALOGUE, library, opening)
+        taken = {p.question for p in opened.prefill(POLICE) if not p.suggested}
+        assert "emergency" not in taken and "danger" not in taken, (library, taken)

@@ -816,7 +816,8 @@ class ChoiceMatcher:
                     continue  # "arrest warrant", "passed out flyers": not the choice's thing
                 if _denies_something_else(said, phrase, end):
                     continue  # "no warrant" at the emergency question: not "no emergency"
-                reading = said.reading(start, end)
+                reading = (said.danger_reading(start, end) if self.question.danger
+                           else said.reading(start, end))
                 if phrase.fact_words[0] in NEGATIONS and reading != DOUBTED:
                     reading = STATED  # "no warrant" is itself the fact
                 if self._only_offers(phrase):

@@ -317,6 +317,26 @@ class Said:
         ``doubted`` (a hedge in its clause, or a clause that asks: "is this card stolen?")."""
         return self._once(("reading", start, end), lambda: self._reading(start, end))
 
+    def danger_reading(self, start: int, end: int) -> str:
+        """``reading`` of a phrase that answers whether someone is in danger: a threat made
+        now, to someone (``threat_now``: "threatening staff with a knife"), defers nothing, as
+        a threat after the phrase does not (``clean``); "threatening to come back with a gun"
+        still does. Of a paper a threat stays a promise ("threatening us with a court order")."""
+        read = self.reading(start, end)
+        if read != NOT_YET:
+            return read
+        c = cues()
+        if self._before(start, c.yet_before, threats_now=False) or self._after(end, c.yet_after):
+            return NOT_YET
+        return STATED
+
+    def threat_now(self, i: int) -> bool:
+        """Word ``i`` is a threat cue made to someone now, not one of a thing to come: it is not
+        followed by "to" ("threatening *staff* with a knife", not "threatening *to* come
+        back")."""
+        return (self.words[i],) in cues().threats and (
+            i + 1 >= len(self.words) or self.words[i + 1] != "to")
+
     def _reading(self, start: int, end: int) -> str:
         if self.clause[start] in self.asked or self._doubt(
                 start, end, lambda i: self.clause[i] == self.clause[start]):
@@ -356,6 +376,7 @@ class Said:
         return not any(
             self._cue_at(i, before if i < start else after, same) is not None
             for i in self._starts(before) if not start <= i < end
+            and not (of_danger and i < start and self.threat_now(i))
         )
 
     def _doubt(self, start: int, end: int, within,
@@ -422,9 +443,11 @@ class Said:
                 return None
         return None
 
-    def _before(self, start: int, group: frozenset[tuple[str, ...]]) -> bool:
+    def _before(self, start: int, group: frozenset[tuple[str, ...]], *,
+                threats_now: bool = True) -> bool:
         """A cue ends within ``REACH`` words before ``start``, in the same clause, with no
-        scope end or word of holding between ("asked for the records, has a warrant")."""
+        scope end or word of holding between ("asked for the records, has a warrant").
+        ``threats_now=False``: a threat made to someone now (``threat_now``) is no such cue."""
         c = cues()
         clause = self.clause[start] if start < len(self.clause) else -1
         ends = _by_last(group)
@@ -437,7 +460,7 @@ class Said:
                     continue
                 if first >= 0 and self.words[first : j + 1] == cue and all(
                     self.clause[k] == clause for k in range(first, j + 1)
-                ):
+                ) and (threats_now or not self.threat_now(first)):
                     return True
             if self.words[j] in c.holding:
                 # "never had a warrant", "does not have a warrant": a cue just before still counts
