@@ -6,30 +6,13 @@ might use, never from one wording; clean look-alikes that must not change sit be
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bot.content.catalogue import Catalogue
-from bot.engine import View, start, step
+from bot.engine import View
 from bot.engine.session import open_case
+from tests.test_play_test_eight import CATALOGUE, LIBRARIES, _opened, _typed
 
-ROOT = Path(__file__).resolve().parents[1]
-CATALOGUE = Catalogue.load(ROOT)
-LIBRARIES = ("mount-prospect", "westmont", "mahomet", "jackson-county", "calumet")
 CSAM = "cybertipline-concern"
-
-
-def _opened(library: str, opening: str, flow: str) -> View:
-    """The case ``opening`` starts as ``flow``, with what the opening stated prefilled."""
-    opened = open_case(CATALOGUE, library, opening)
-    return start(CATALOGUE, library, flow, opened.prefill(flow))
-
-
-def _typed(case: View, *lines: str) -> View:
-    for line in lines:
-        case = step(CATALOGUE, case.conversation, line)
-    return case
 
 
 def _pages(case: View) -> bool:
