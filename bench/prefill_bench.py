@@ -42,6 +42,11 @@ def main() -> int:
           f"{result.items} phrasings ({sum(i.tricky for i in items)} negated or hedged)")
     for skipped in result.skipped:
         print(f"  skipped {skipped}")
+    if result.unlabelled:
+        print("takes of questions the set has no labels for (not scored): "
+              f"{len(result.unlabelled)}")
+        for taken in result.unlabelled if args.misses else ():
+            print(f"  unlabelled {taken}")
     print("\nper answer:")
     for key in sorted(result.per_answer):
         print("  " + line(key, result.per_answer[key]))
