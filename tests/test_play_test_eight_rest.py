@@ -48,6 +48,32 @@ def test_adults_at_adult_material_is_asked_once_and_pages_nobody(library: str,
         assert "nobody needs paging" in done.outcome.headline
 
 
+@pytest.mark.parametrize("answer", [
+    "he says they're all adults",
+    "he told me they're all adults",
+    "the guy said everyone is an adult",
+    "patron insists they're all adults",
+    "according to him they're all adults",
+    "he swears they're all adults",
+    "she said only adults",
+    "adults only?",
+    "all adults??",
+    "all grown ups?",
+    # our own
+    "he claimed they were all adults",
+    "apparently they're all adults",
+    "the man promised me everyone in it is an adult",
+])
+def test_someone_elses_word_or_a_question_is_never_the_adults_way_out(answer: str) -> None:
+    """Review 9 (gate item 1): the viewer's claim relayed, or "adults only?" asked back, is no
+    observation of the clerk's: never "Adults only" (asked again)."""
+    for library in LIBRARIES:
+        case = _typed(_opened(library, "guy watching porn on computer 5", CSAM), answer)
+        assert case.outcome is None or case.outcome.id != "adults-viewing-adult", library
+        taken = {t.choice for t in case.conversation.transcript if t.question == "images"}
+        assert "adults" not in taken, (library, taken)
+
+
 @pytest.mark.parametrize("opening", [
     "man watching regular porn on pc 3",
     "adult porn on a public pc, adults only",
@@ -122,16 +148,42 @@ PAPERS = "legal-document-served"
 ])
 def test_a_subpoena_nobody_waits_on_pages_nobody(library: str, opening: str) -> None:
     """E8: a subpoena allows time for counsel. Mailed, emailed or faxed, it goes to the person
-    who receives it on the working day: nobody paged, nothing released, and the way it came is
-    not asked again. Before, every subpoena paged (prompt)."""
+    who receives it on the working day: nobody paged, nothing released. How it came is offered
+    for "is anyone waiting?", never taken (review 9: the same opening may say someone waits);
+    the clerk's "no" takes it. Before, every subpoena paged (prompt)."""
     case = _opened(library, opening, PAPERS)
-    if case.outcome is None:  # the gag question is the one left: the paper says nothing of it
-        assert case.question is not None and case.question.id == "gag", case.question
+    if case.outcome is None and case.question is not None and case.question.id == "gag":
         case = _typed(case, "no")
+    assert case.outcome is None and case.question is not None, case.outcome
+    assert case.question.id == "waiting"
+    assert case.suggestion is not None and case.suggestion.choice == "no"
+    case = _typed(case, "no")
     assert case.outcome is not None, case.question
     assert not _pages(case), case.outcome.id
     assert case.outcome.decision in ("refer", "withhold")
     assert "nobody needs paging" in case.outcome.headline
+
+
+@pytest.mark.parametrize("opening", [
+    "a subpoena was emailed and their attorney is on the phone waiting",
+    "officer mailed us a subpoena but he's at the desk now asking about it",
+    "deputy emailed a subpoena and is standing at the desk",
+    "faxed subpoena, the lawyer wants the records by 3 today",
+    "subpoena mailed to us, the officer came back for the records",
+    "subpoena in the mail, hearing is this afternoon",
+    "subpoena came in the mail, it's due tomorrow",
+    # our own
+    "the subpoena was faxed over and the process server is still here",
+    "emailed subpoena says we have to respond tonight",
+    "got a subpoena by certified mail, the detective is back asking for it now",
+])
+def test_how_a_subpoena_came_is_never_taken_for_nobody_waiting(opening: str) -> None:
+    """Review 9 (gate item 2): mailed, emailed or faxed beside someone present or a reply due
+    today or tomorrow never answers "nobody is waiting": not taken, not offered."""
+    for library in LIBRARIES:
+        opened = open_case(CATALOGUE, library, opening)
+        read = {(p.question, p.choice) for p in opened.prefill(PAPERS)}
+        assert ("waiting", "no") not in read, (library, read)
 
 
 @pytest.mark.parametrize("library", LIBRARIES)
@@ -158,7 +210,9 @@ def test_a_subpoena_with_no_word_of_how_it_came_asks_whether_anyone_waits(librar
     case = _typed(_opened(library, "we were served with a subpoena", PAPERS), "no")
     assert case.outcome is None and case.question is not None
     assert case.question.id == "waiting"
-    assert not _pages(_typed(case, "no, it came by mail"))
+    for answer in ("no", "nobody is waiting", "2"):
+        done = _typed(case, answer)
+        assert done.outcome is not None and not _pages(done), (library, answer)
     assert _pages(_typed(case, "yes, he's still here"))
 
 

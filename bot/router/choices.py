@@ -200,6 +200,8 @@ class ChoiceMatcher:
                      if p.fact_words == full and not self._only_offers(p)}
         if len(by_phrase) == 1:  # the answer is one of the choice's own phrases, word for word
             found = self._choice(by_phrase.pop())
+            if found is not None and found.critical and "?" in answer:
+                return None  # "adults only?": asked back, it states nothing (review 9)
             return None if found is not None and self.aliased(found.id, answer) else found
         if cues().unsure(answer):  # "not sure, it just says urgent": the cautious choice
             # "not sure, an adult is with her i think": the danger is offered (``suggestion``)
