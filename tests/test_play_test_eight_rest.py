@@ -34,18 +34,21 @@ ADULTS_AT_ADULT_MATERIAL = [
 def test_adults_at_adult_material_is_asked_once_and_pages_nobody(library: str,
                                                                  opening: str) -> None:
     """E15: before, the images question had no answer for it, and Not sure paged the
-    in-charge at once. Now the clerk's pick of "Adults only" (or its words) pages nobody. The
-    opening alone never takes it (a way out of the abuse-images steps is the clerk's answer:
-    "they're all adults" may be the man's claim): the question is asked, nothing paged yet."""
+    in-charge at once. Now the clerk's pick of "Adults only" (its number) pages nobody. No
+    words take it, in the opening or typed ("they're all adults" may be the man's claim: review
+    6 C5's rule, the lead's decision on review 9's gate): the question is asked, nothing paged
+    yet, and typed words at most offer it."""
     case = _opened(library, opening, CSAM)
     assert case.outcome is None and case.question is not None
     assert case.question.id == "images"
-    for answer in ("adults only", "they're all adults", "3"):
-        done = _typed(case, answer)
-        assert done.outcome is not None, (answer, done.question)
-        assert done.outcome.id == "adults-viewing-adult", answer
-        assert not _pages(done), answer
-        assert "nobody needs paging" in done.outcome.headline
+    done = _typed(case, "3")
+    assert done.outcome is not None and done.outcome.id == "adults-viewing-adult"
+    assert not _pages(done)
+    assert "nobody needs paging" in done.outcome.headline
+    for answer in ("adults only", "they're all adults", "all adults"):
+        typed = _typed(case, answer)
+        assert typed.outcome is None and typed.question is not None, answer
+        assert typed.question.id == "images", answer
 
 
 @pytest.mark.parametrize("answer", [
@@ -63,6 +66,9 @@ def test_adults_at_adult_material_is_asked_once_and_pages_nobody(library: str,
     "he claimed they were all adults",
     "apparently they're all adults",
     "the man promised me everyone in it is an adult",
+    "the patron goes they're all adults",
+    "the guy reckons they're all adults",
+    "she thinks they're all adults",
 ])
 def test_someone_elses_word_or_a_question_is_never_the_adults_way_out(answer: str) -> None:
     """Review 9 (gate item 1): the viewer's claim relayed, or "adults only?" asked back, is no
@@ -71,7 +77,7 @@ def test_someone_elses_word_or_a_question_is_never_the_adults_way_out(answer: st
         case = _typed(_opened(library, "guy watching porn on computer 5", CSAM), answer)
         assert case.outcome is None or case.outcome.id != "adults-viewing-adult", library
         taken = {t.choice for t in case.conversation.transcript if t.question == "images"}
-        assert "adults" not in taken, (library, taken)
+        assert "images-of-adults-only" not in taken, (library, taken)
 
 
 @pytest.mark.parametrize("opening", [
@@ -86,7 +92,8 @@ def test_adults_said_in_the_opening_are_only_offered(opening: str) -> None:
         case = _opened(library, opening, CSAM)
         assert case.outcome is None and case.question is not None
         assert case.question.id == "images"
-        assert case.suggestion is not None and case.suggestion.choice == "adults", library
+        assert case.suggestion is not None, library
+        assert case.suggestion.choice == "images-of-adults-only", library
 
 
 @pytest.mark.parametrize("opening", [
@@ -102,9 +109,9 @@ def test_a_doubt_about_age_is_never_offered_the_adults_way_out(opening: str) -> 
     for library in LIBRARIES:
         case = _opened(library, opening, CSAM)
         taken = {t.choice for t in case.conversation.transcript if t.question == "images"}
-        assert "adults" not in taken, library
+        assert "images-of-adults-only" not in taken, library
         offered = case.suggestion.choice if case.suggestion is not None else None
-        assert offered != "adults", library
+        assert offered != "images-of-adults-only", library
 
 
 @pytest.mark.parametrize("answer", [
@@ -120,7 +127,7 @@ def test_a_doubt_about_age_typed_at_the_question_is_never_the_adults_way_out(ans
     for library in LIBRARIES:
         case = _typed(_opened(library, "guy watching porn on computer 5", CSAM), answer)
         taken = {t.choice for t in case.conversation.transcript if t.question == "images"}
-        assert "adults" not in taken, (library, taken)
+        assert "images-of-adults-only" not in taken, (library, taken)
         assert case.outcome is None or case.outcome.id != "adults-viewing-adult"
 
 
