@@ -45,7 +45,8 @@ class Notifier:
         reached: list[str] = []  # everyone paged at this level, this time or already before
         for channel in via:
             if channel == "slack":  # every recipient's page in one insert
-                recipients = self.roles.recipients(level, packet)
+                # (a person listed twice in the config is paged, audited and named once)
+                recipients = list(dict.fromkeys(self.roles.recipients(level, packet)))
                 pages = [Message(f"page:{escalation_id}:{level}:{repeat}:{recipient}", "page",
                                  recipient, {"render": "page", "escalation_id": escalation_id,
                                              "level": level, "repeat": repeat},
@@ -54,7 +55,6 @@ class Notifier:
                 queued = enqueue_all(conn, self.db, pages, now)
                 for page in pages:
                     if page.key in queued:
-                        queued.discard(page.key)  # (a recipient listed twice: audited once)
                         self._queued(conn, packet, escalation_id, level, repeat, page.target,
                                      page.key, channel, now)
                 reached.extend(recipients)
