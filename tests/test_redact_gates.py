@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.lazyregex import LazyPattern
+from bot.privacy import public
 from bot.privacy import redact as rules
 
 EXAMPLES = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -29,7 +30,8 @@ def texts_matching(pattern: re.Pattern[str], alphabet: st.SearchStrategy[str] | 
 
 
 def name(pattern: re.Pattern[str]) -> str:
-    return next(key for key, value in vars(rules).items() if value is pattern)
+    return next(key for module in (rules, public) for key, value in vars(module).items()
+                if value is pattern)
 
 
 @pytest.mark.parametrize("pattern", list(rules._NEEDS), ids=name)
@@ -98,7 +100,7 @@ def test_a_note_without_a_capital_names_no_public_name() -> None:
 
 
 FIRST_LETTERS = re.compile(r"\(\?=\[(?P<letters>[A-Za-z]+)\]\)")
-WITH_FIRST_LETTERS = [value for value in vars(rules).values()
+WITH_FIRST_LETTERS = [value for module in (rules, public) for value in vars(module).values()
                       if isinstance(value, LazyPattern) and FIRST_LETTERS.search(value.pattern)]
 
 

@@ -75,13 +75,15 @@ _WORK_BEFORE = lazy(
     r"facts|materials?|resources)\s+(?:by|about|on|of)"
     r")\s+(?:the\s+)?$",
     re.IGNORECASE)
+# (Each of the two choices below opens with a lookahead for its words' first letters: a
+# case-insensitive choice of words is tried word by word at every position, the lookahead once.)
 _CATALOGUE_NOTE = lazy(
-    r"\b(?:call\s+(?:number|no)|shelf|shelved|shelving|aisle|collection|section|"
+    r"\b(?=[csatewdrb])(?:call\s+(?:number|no)|shelf|shelved|shelving|aisle|collection|section|"
     r"catalog(?:u?ing|ue|ed)?|translations?|editions?|weeded|weeding|display|reading\s+list|"
     r"book\s+club)\b", re.IGNORECASE)
 _PATRON_NOTE = lazy(
-    r"\b(?:patrons?|holds?|card|account|acct|fines?|fees?|phone|address|email|he|she|his|her|"
-    r"him|they|them|their|customer|member|borrower|mom|dad|son|daughter|wife|husband|kid|"
+    r"\b(?=[phcafestmbdwkl])(?:patrons?|holds?|card|account|acct|fines?|fees?|phone|address|"
+    r"email|he|she|his|her|him|they|them|their|customer|member|borrower|mom|dad|son|daughter|wife|husband|kid|"
     r"child|lives|born|dob|wants|called|came\s+in|asked\s+(?:us|me|for\s+(?:his|her)))\b",
     re.IGNORECASE)
 
@@ -146,10 +148,11 @@ def public_spans(text: str) -> list[tuple[int, int]]:
     if not CAPITAL.search(text):  # (most desk notes, typed in lower case)
         return []
     # (an official at the desk as a patron, or their family, is a patron like any other)
-    spans: list[tuple[int, int]] = [] if _PATRON_NOTE.search(text) else [
+    patron = _PATRON_NOTE.search(text) is not None  # (searched once for both uses)
+    spans: list[tuple[int, int]] = [] if patron else [
         match.span() for match in OFFICIAL.finditer(text)
         if not _PERSON_CUE_BEFORE.search(text[: match.start()])]
-    catalogue = bool(_CATALOGUE_NOTE.search(text)) and not _PATRON_NOTE.search(text)
+    catalogue = not patron and bool(_CATALOGUE_NOTE.search(text))
     for section in ("works", "events", "organisations", "people"):
         found = list(_pattern(section).finditer(text))
         as_person = {match.group(0) for match in found
