@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from bot.content.catalogue import Catalogue
 from bot.privacy.redact import _holds
-from bot.router import cues
+from bot.router import ages, cues
 from bot.router.prefill import _inside_longer, prefill
 from bot.router.text import _deletions, _expand, _slang, _slang_lengths, _typos, _unaccented
 
@@ -161,6 +161,59 @@ def test_a_first_letter_lookahead_finds_what_the_plain_pattern_finds(name: str) 
     for text in ("The officer has HIS card, but it isn't his. Oh and btw her son's here; THOUGH "
                  "not his own!", "the man's wife's card\u2019s not hers", "by the way"):
         assert _found(fast, text) == _found(plain, text), text
+
+
+# The age readers' patterns as they were written before their first-character lookaheads
+# (``bot.router.ages``): each must find exactly what its plain form finds.
+_N, _NOT, _M = ages._NUMBER, ages._NOT_AGE, ages._MASKED
+_PLAIN_AGES = {
+    "_AGE_AFTER": (r"(?<![\w.])" + _N + r"\s*-?\s*(?:years?|yrs?|y\s*/\s*o|yo|yr\s*old|y\.o\.?)"
+                   r"(?![a-z])"),
+    "_AGE_BEFORE": (r"(?:['\u2019]s|\b(?:he|she)s|\btheyre|\bthey\s+are|\bis|\bwas|\baged?|"
+                    r"\bturned|\bturns|\bjust|\b(?:could|might|may|must)\s+be)"
+                    r"\s+(?:only\s+|just\s+)?" + _N + _NOT),
+    "_FUTURE_BEFORE": (r"\b(?:turns|turning|will\s+be|(?:gonna|going\s+to)\s+be|almost|nearly|"
+                       r"about\s+to\s+(?:turn|be)|not\s+yet|not\s+quite)\s+" + _N
+                       + r"(?!\s+today)" + _NOT),
+    "_FUTURE_AFTER": (r"(?<![\w.])" + _N + r"\s+(?:next|this\s+coming|in\s+(?:a|an|one|two|"
+                      r"three|a\s+few|\d+)\s+(?:day|week|month)|soon|on\s+(?:her|his|their)\s+"
+                      r"(?:next\s+)?birthday)\b"),
+    "_ALTERNATIVES": (r"(?:" + _N + r"|" + _M + r")\s*(?:or|to|/|-|,\s*(?:or|maybe|possibly|"
+                      r"probably))\s*(?:maybe\s+|possibly\s+|probably\s+|even\s+)?(?:" + _N
+                      + r"|" + _M + r")(?![-\d:/.,]\d)" + _NOT),
+    "_GUESSED": (r"\b(?:about|around|roughly|approximately|maybe|probably|like)\s+" + _N
+                 + r"|" + _N + r"\s*-?ish\b|" + _N + r"\s+or\s+so\b|\?"),
+}
+_AGE_PIECES = [" ", ", ", ". ", "? ", "-", "/", "[age] ", "17", "1234", "٣", "Seven", "ſix",
+               "ſeventeen", "\u212a", "İs ", "canine ", "teen", "He's ", "theyre ", "they are ",
+               "turns ", "WILL BE ", "not quite ", "almost ", "about ", "maybe ", "or so", "ish",
+               " years old", " yo", " y/o", " next week", " soon", " or ", " today", "5:30",
+               " dollars", "twenty", "eleven ", "the "]
+
+
+@pytest.mark.parametrize("name", sorted(_PLAIN_AGES))
+def test_an_age_pattern_with_lookaheads_finds_what_the_plain_pattern_finds(name: str) -> None:
+    """Same spans and groups (``guessed``'s pattern: the same numbers; its question mark is
+    tried first, where no other choice can start)."""
+    fast = getattr(ages, name)
+    plain = re.compile(_PLAIN_AGES[name], fast.flags)
+    pieces = st.one_of(st.from_regex(plain), st.sampled_from(_AGE_PIECES), st.text(max_size=5))
+
+    def found(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], Any]]:
+        if name != "_GUESSED":
+            return _found(pattern, text)
+        return [(span, [g for g in groups if g is not None]) for span, groups in
+                _found(pattern, text)]  # (its two number groups are one now: none is read)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(pieces, max_size=7).map("".join))
+    def same(text: str) -> None:
+        assert found(fast, text) == found(plain, text), text
+
+    same()
+    for text in ("she's 17 or 18? he's ſeventeen, turns 18 next week; [age] or 17, about 16ish",
+                 "THEY ARE 12 years old, canine 10 or so, it was 5:30, maybe 19, 7 or so, Fİve"):
+        assert found(fast, text) == found(plain, text), text
 
 
 def test_a_clause_without_an_apostrophe_names_no_owner() -> None:

@@ -34,24 +34,32 @@ _WORDS = {
 }
 _NUMBER = (r"(\d{1,3}(?!\d)|(?:" + "|".join(sorted(_WORDS, key=len, reverse=True))
            + r")(?![a-z]))")
+# (Speed, not meaning: a case-insensitive choice of words is entered word by word at every
+# position a search tries, so each pattern below first looks at the characters there: a
+# number's first two (a digit, or a number word's first and second letters: ``_AT_A_NUMBER``),
+# a cue word's first (``(?=[...])``), or a word's start (``\b``) before a lookbehind for one.
+# Same matches: tests/test_router_fast_paths.py compares them with the plain patterns.)
+_AT_A_NUMBER = (r"(?=\d|[" + "".join(sorted({word[0] for word in _WORDS})) + "]["
+                + "".join(sorted({word[1] for word in _WORDS})) + "])")
 # Not an age: a time, a sum, a fraction or a date ("is 5:30", "is 10 dollars", "is 3/4").
 _NOT_AGE = (r"(?![\d:/.,]\d|\s*(?:am|pm|percent|%|dollars|bucks|cents|o'?clock|minutes|"
             r"hours|days|books|items|titles)\b)(?![a-z])")
 _AGE_AFTER = lazy(
-    r"(?<![\w.])" + _NUMBER
+    r"\b" + _AT_A_NUMBER + r"(?<![\w.])" + _NUMBER
     + r"\s*-?\s*(?:years?|yrs?|y\s*/\s*o|yo|yr\s*old|y\.o\.?)(?![a-z])", re.IGNORECASE)
 _AGE_BEFORE = lazy(
-    r"(?:['’]s|\b(?:he|she)s|\btheyre|\bthey\s+are|\bis|\bwas|\baged?|\bturned|\bturns|\bjust"
-    r"|\b(?:could|might|may|must)\s+be)"
-    r"\s+(?:only\s+|just\s+)?" + _NUMBER + _NOT_AGE,
+    r"(?:['’]s|\b(?=[hstiwajcm])(?:(?:he|she)s|theyre|they\s+are|is|was|aged?|turned|turns|just"
+    r"|(?:could|might|may|must)\s+be))"
+    r"\s+(?:only\s+|just\s+)?" + _AT_A_NUMBER + _NUMBER + _NOT_AGE,
     re.IGNORECASE)
 # A birthday still to come: the age now is one less ("turns 18 next week", "almost 18").
 _FUTURE_BEFORE = lazy(
-    r"\b(?:turns|turning|will\s+be|(?:gonna|going\s+to)\s+be|almost|nearly|about\s+to\s+(?:turn|be)"
-    r"|not\s+yet|not\s+quite)\s+" + _NUMBER + r"(?!\s+today)" + _NOT_AGE,
+    r"\b(?=[twgan])(?:turns|turning|will\s+be|(?:gonna|going\s+to)\s+be|almost|nearly|"
+    r"about\s+to\s+(?:turn|be)|not\s+yet|not\s+quite)\s+" + _NUMBER + r"(?!\s+today)" + _NOT_AGE,
     re.IGNORECASE)
 _FUTURE_AFTER = lazy(
-    r"(?<![\w.])" + _NUMBER + r"\s+(?:next|this\s+coming|in\s+(?:a|an|one|two|three|a\s+few|\d+)"
+    r"\b" + _AT_A_NUMBER + r"(?<![\w.])" + _NUMBER
+    + r"\s+(?:next|this\s+coming|in\s+(?:a|an|one|two|three|a\s+few|\d+)"
     r"\s+(?:day|week|month)|soon|on\s+(?:her|his|their)\s+(?:next\s+)?birthday)\b",
     re.IGNORECASE)
 # A second age straight after a stated one: "she's 17 or 18", "he's 17, maybe 18" (both count).
@@ -66,7 +74,8 @@ _OR_BEFORE = lazy(r"(?<![\w.:/$])" + _NUMBER + r"\s*(?:or|to|-|/|,)\s*"
 # no age).
 _MASKED = r"\[age\]"
 _ALTERNATIVES = lazy(
-    r"(?:" + _NUMBER + r"|" + _MASKED + r")\s*(?:or|to|/|-|,\s*(?:or|maybe|possibly|probably))"
+    r"(?:" + _AT_A_NUMBER + _NUMBER + r"|" + _MASKED
+    + r")\s*(?:or|to|/|-|,\s*(?:or|maybe|possibly|probably))"
     r"\s*(?:maybe\s+|possibly\s+|probably\s+|even\s+)?(?:" + _NUMBER + r"|" + _MASKED
     + r")(?![-\d:/.,]\d)" + _NOT_AGE, re.IGNORECASE)
 # Two ages given as a range: "17 or 18", "16-17" (both count, so they may disagree).
@@ -266,9 +275,9 @@ def age_sentences(text: str) -> list[str]:
 
 
 # A guess said at the number itself ("about 16", "16ish", "16 or so"), or a sentence that asks.
-_GUESSED = lazy(r"\b(?:about|around|roughly|approximately|maybe|probably|like)\s+" + _NUMBER
-                + r"|" + _NUMBER + r"\s*-?ish\b|" + _NUMBER + r"\s+or\s+so\b|\?",
-                re.IGNORECASE)
+_GUESSED = lazy(r"\?|\b(?=[armpl])(?:about|around|roughly|approximately|maybe|probably|like)\s+"
+                + _NUMBER + r"|" + _AT_A_NUMBER + _NUMBER + r"(?:\s*-?ish\b|\s+or\s+so\b)",
+                re.IGNORECASE)  # (one number group where two were: ``guessed`` reads none)
 
 
 def guessed(sentence: str) -> bool:
