@@ -54,7 +54,8 @@ def _queued(service: EscalationService) -> set[tuple[str, str]]:
 def test_m2_the_director_on_vacation_names_and_pages_the_staff_member_in_charge(
         tmp_path: Path, catalogue: Catalogue) -> None:
     service = _service(tmp_path, catalogue, ("U0INCHARGE",))
-    said = "\n".join(chat(catalogue, "westmont", [M2, "no", ""], escalations=service))
+    said = "\n".join(chat(catalogue, "westmont", [M2, "he is waiting", "no", ""],
+                          escalations=service))
     assert ("I understood: Is the director at the library today to take it? → No, the director "
             "is away") in said
     assert ("The Library Director is away today: give it to the staff member in charge of the "
@@ -82,7 +83,7 @@ def test_with_the_director_in_the_director_is_paged_as_before(
     service = _service(tmp_path, catalogue, ("U0INCHARGE",))
     said = "\n".join(chat(catalogue, "westmont",
                           ["a process server just handed me a court order for a patron records",
-                           "no", "yes, she's here", ""], escalations=service))
+                           "he is waiting", "no", "yes, she's here", ""], escalations=service))
     assert "Is the director at the library today to take it?" in said
     assert "PAGED (prompt): the Library Director — <@U0DIRECTOR>." in said
     assert "is away today" not in said
@@ -92,7 +93,8 @@ def test_with_the_director_in_the_director_is_paged_as_before(
 def test_a_roster_without_a_stand_in_still_pages_the_privacy_in_charge(
         tmp_path: Path, catalogue: Catalogue) -> None:
     service = _service(tmp_path, catalogue, ())
-    said = "\n".join(chat(catalogue, "westmont", [M2, "no", ""], escalations=service))
+    said = "\n".join(chat(catalogue, "westmont", [M2, "he is waiting", "no", ""],
+                          escalations=service))
     assert "PAGED (prompt): the Library Director — <@U0DIRECTOR>." in said
     assert ("page", "U0DIRECTOR") in _queued(service)
     warned = stand_in(parse_config(tomllib.loads(_roster(()))), None)  # type: ignore[arg-type]
@@ -117,7 +119,8 @@ def test_the_stand_in_may_not_silence_a_page_meant_for_the_director(
     pre-checks too, and the page keeps climbing."""
     service = _service(tmp_path, catalogue, ("U0INCHARGE",))
     chat(catalogue, "westmont",
-         ["a process server just handed me a court order for a patron records", "no",
+         ["a process server just handed me a court order for a patron records",
+          "he is waiting", "no",
           "yes, she's here", ""], escalations=service)
     assert ("page", "U0INCHARGE") not in _queued(service)
     escalation = _page_to(service, "U0DIRECTOR")
@@ -132,7 +135,7 @@ def test_the_stand_in_may_not_silence_a_page_meant_for_the_director(
 def test_the_stand_in_may_act_on_the_page_that_went_to_them(
         tmp_path: Path, catalogue: Catalogue) -> None:
     service = _service(tmp_path, catalogue, ("U0INCHARGE",))
-    chat(catalogue, "westmont", [M2, "no", ""], escalations=service)
+    chat(catalogue, "westmont", [M2, "he is waiting", "no", ""], escalations=service)
     escalation = _page_to(service, "U0INCHARGE")
     assert service.can_act("U0INCHARGE", escalation)
     assert service.can_act("U0DIRECTOR", escalation)  # the Director may always take it back
@@ -146,7 +149,7 @@ def test_the_stand_in_may_act_on_the_page_that_went_to_them(
 def test_the_absence_is_read_from_the_opening(away: str) -> None:
     case = run_opening(ROOT, "westmont",
                        f"a deputy brought a court order signed by a judge for a patron's "
-                       f"records{away}", "no")
+                       f"records{away}", "he is waiting", "no")
     assert case["outcome"]["id"] == "court-order-route"
     assert case["pages"][0]["roles"] == ["stand-in"]
     assert "director-in" not in case["asked"]
@@ -156,9 +159,9 @@ def test_the_absence_is_read_from_the_opening(away: str) -> None:
 def test_where_no_stand_in_is_declared_the_absence_is_never_asked(library: str) -> None:
     case = run_opening(ROOT, library,
                        "a process server just handed me a court order for a patron records",
-                       "no")
+                       "he is waiting", "no")
     assert "director-in" not in case["asked"]
-    case = run_opening(ROOT, library, M2, "no")
+    case = run_opening(ROOT, library, M2, "he is waiting", "no")
     assert case["pages"][0]["roles"] == ["privacy-in-charge"]
     steps = " ".join(case["outcome"]["do"])
     assert "is away today: give it to the" not in steps  # no stand-in the policy does not name
@@ -210,7 +213,7 @@ def test_jackson_countys_delegate_stands_in_for_a_director_on_leave() -> None:
     of the library's management team.'"""
     case = run_opening(ROOT, "jackson-county",
                        "process server handed me a court order for a patron's records, the "
-                       "director is on leave", "no")
+                       "director is on leave", "he is waiting", "no")
     assert case["outcome"]["id"] == "court-order-route"
     assert case["pages"][0]["roles"] == ["stand-in"]
     assert ("The Library Director is away today: give it to the designated members of the "
@@ -226,11 +229,11 @@ COURT_ORDER = "a process server just handed me a court order for a patron's reco
 def test_someone_elses_absence_in_the_opening_is_not_the_directors(someone_away: str) -> None:
     """Review4 M2: "on vacation", "out of town", "out sick" said of the patron, the suspect or
     a supervisor say nothing of the Director: the question is asked, not answered "away"."""
-    case = run_opening(ROOT, "westmont", f"{COURT_ORDER}, {someone_away}", "no")
+    case = run_opening(ROOT, "westmont", f"{COURT_ORDER}, {someone_away}", "he is waiting", "no")
     assert case["flow"] == "legal-document-served"
     assert case["status"] == "asking" and case["asked"][-1] == "director-in"
     assert not case["pages"]
-    case = run_opening(ROOT, "westmont", f"{COURT_ORDER}, {someone_away}", "no",
+    case = run_opening(ROOT, "westmont", f"{COURT_ORDER}, {someone_away}", "he is waiting", "no",
                        "yes, she's here")
     assert case["pages"][0]["roles"] == ["privacy-in-charge"]
 
@@ -239,7 +242,7 @@ def test_someone_elses_absence_in_the_opening_is_not_the_directors(someone_away:
 def test_the_bare_absence_words_answer_the_director_question(answer: str) -> None:
     """Typed as the answer to "Is the director at the library today?", the same words are
     said of the Director: the stand-in is paged."""
-    case = run_opening(ROOT, "westmont", COURT_ORDER, "no", answer)
+    case = run_opening(ROOT, "westmont", COURT_ORDER, "he is waiting", "no", answer)
     assert "director-in" in case["asked"]
     assert case["outcome"]["id"] == "court-order-route"
     assert case["pages"][0]["roles"] == ["stand-in"]
@@ -255,7 +258,8 @@ def test_correcting_whether_the_director_is_in_re_targets_the_open_page(
     """Review4 C1: the same outcome, now paging the other person, updates the open page: the
     person now named is paged (the stand-in flag recomputed), no second page is raised."""
     service = _service(tmp_path, catalogue, ("U0INCHARGE",))
-    said = "\n".join(chat(catalogue, "westmont", [COURT_ORDER, "no", first, correction, ""],
+    said = "\n".join(chat(catalogue, "westmont",
+                          [COURT_ORDER, "he is waiting", "no", first, correction, ""],
                           escalations=service))
     queued = _queued(service)
     assert ("page", was_paged) in queued and ("page", now_paged) in queued
@@ -266,7 +270,7 @@ def test_correcting_whether_the_director_is_in_re_targets_the_open_page(
     assert stand_in is (now_paged == "U0INCHARGE")
     assert service.can_act(now_paged, escalation)
     assert "updated: the desk corrected the case" in said
-    case = run_opening(ROOT, "westmont", COURT_ORDER, "no", first, correction)
+    case = run_opening(ROOT, "westmont", COURT_ORDER, "he is waiting", "no", first, correction)
     assert [(p["action"], p["roles"]) for p in case["pages"]] == [
         ("raised", ["stand-in" if was_paged == "U0INCHARGE" else "privacy-in-charge"]),
         ("updated", ["stand-in" if now_paged == "U0INCHARGE" else "privacy-in-charge"])]

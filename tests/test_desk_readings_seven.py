@@ -287,7 +287,12 @@ LEGAL = "legal-document-served"
     ("mahomet", "deputy sheriff has a court order signed by a judge for patron records, our "
      "director is on leave for the month",  # the clerk's line
      "The Director is away today: keep it out of sight for them and give it to no one else.",
-     ("2",)),
+     ("2", "2")),
+    # (a court order: someone waiting, or nobody: play-test 8 E11, E8) either way
+    ("mahomet", "deputy sheriff has a court order signed by a judge for patron records, our "
+     "director is on leave for the month",
+     "The Director is away today: keep it out of sight for them and give it to no one else.",
+     ("3", "2")),
     # (a subpoena: is anyone waiting or a reply due today? play-test 8 E8) either way
     ("mahomet", "got a subpoena for a patrons records, the director is on vacation this week",
      "The Director is away today: keep it out of sight for them", ("2", "1")),
@@ -296,7 +301,7 @@ LEGAL = "legal-document-served"
     ("westmont", "sheriffs deputy just handed me a court order for a patrons records. director "
      "is out sick today and im the only full timer here, the rest are pages",  # E12
      "give it to the staff member in charge of the library in person today, not to a mailbox "
-     "or inbox (if that is you today, it is yours to receive)", ("2",)),
+     "or inbox (if that is you today, it is yours to receive)", ("2", "2")),
 ])
 def test_steps_after_the_director_is_away_never_send_it_to_them_in_person(
         library: str, opening: str, away_step: str, answers: tuple[str, ...]) -> None:

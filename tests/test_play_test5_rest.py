@@ -54,16 +54,19 @@ def test_the_scripted_face_reports_the_running_hold_too() -> None:
     assert case["hold_due"]["days_left"] == 2 and case["hold_due"]["kind"] == "footage-evidence"
 
 
-@pytest.mark.parametrize("opening", [
-    "police officer here with a search warrant and the director is out today",
-    "officer has a search warrant for our computers, the director is on vacation",
-    "detective with a court order for a patron's records, director is out sick",
+@pytest.mark.parametrize(("opening", "answers"), [
+    ("police officer here with a search warrant and the director is out today", ("1", "2")),
+    ("officer has a search warrant for our computers, the director is on vacation", ("1", "2")),
+    # (a court order: carried out now, waited on, or due today? play-test 8 E11, E8) waited on
+    ("detective with a court order for a patron's records, director is out sick",
+     ("1", "2", "2")),
 ])
-def test_the_director_away_where_the_policy_names_no_stand_in_says_so(opening: str) -> None:
+def test_the_director_away_where_the_policy_names_no_stand_in_says_so(
+        opening: str, answers: tuple[str, ...]) -> None:
     """E3 (Mahomet, M10): "directors out sick today" was ignored; the policy names no one to
     act for the Director ("must be directed to the Director"), and the answer must say so
     instead of inventing a stand-in."""
-    case = run_opening(ROOT, "mahomet", opening, "1", "2")
+    case = run_opening(ROOT, "mahomet", opening, *answers)
     steps = " ".join(case["outcome"]["do"])
     assert "names no one to act for the Director" in steps, case["outcome"]
     assert "V-A.3" in [c["clause"] for c in case["outcome"]["citations"]]

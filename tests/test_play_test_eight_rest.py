@@ -315,3 +315,47 @@ def test_an_officers_hedged_danger_is_still_asked(opening: str) -> None:
         opened = open_case(CATALOGUE, library, opening)
         taken = {p.question for p in opened.prefill(POLICE) if not p.suggested}
         assert "emergency" not in taken and "danger" not in taken, (library, taken)
+
+
+# --- E11: a court order being carried out now is "now", not "today" ---------------------------
+
+CARRIED_OUT_NOW = [
+    "federal agents are here executing a court order, they want to take the public computers",
+    "officers with a judge's order are searching the staff room right now",
+    "the sheriff is boxing up our computers with a court order",
+    "police came with a court order and are going through the circulation files",
+]
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize("opening", CARRIED_OUT_NOW)
+def test_a_court_order_carried_out_now_pages_at_once(library: str, opening: str) -> None:
+    """E11 (Jackson County): agents executing a court order got "get it to the Library Director
+    today". Being carried out, it is not obstructed and the person who acts is paged at once,
+    nothing asked: the carrying out is read from the opening like a warrant, wherever the
+    words for it stand."""
+    case = _opened(library, opening, PAPERS)
+    assert case.outcome is not None, case.question
+    assert case.outcome.id == "order-executed"
+    assert case.outcome.escalate.urgency == "immediate"
+    assert "don't block it" in case.outcome.headline
+
+
+@pytest.mark.parametrize("opening", [
+    "court order executed yesterday, what do we log",
+    "a court order was carried out here last week, do we tell the patron?",
+    "officers searched the building with a court order the other day",
+    "officers say they will be searching the building with a court order tomorrow",
+    "if officers ever come to execute a court order what do we do?",
+    "officers have a court order and might search the server",
+])
+def test_a_court_order_carried_out_in_the_past_or_to_come_never_pages_at_once(
+        opening: str) -> None:
+    """The now of E11 is read as the warrant's is (the cues' doubt_critical and promise words):
+    carried out yesterday, last week or tomorrow, or only maybe, it is at most offered; the
+    clerk is asked, nothing is paged yet."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, PAPERS)
+        assert case.outcome is None and case.question is not None, (library, case.outcome)
+        taken = {t.choice for t in case.conversation.transcript if t.question == "timing"}
+        assert "carried-out" not in taken, (library, taken)
