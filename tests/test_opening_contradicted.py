@@ -88,6 +88,7 @@ def test_a_hedged_reply_is_offered_not_sure(catalogue: Catalogue) -> None:
     not to tell anyone?" was not caught at all; a guess is offered as Not sure, never taken."""
     said = "\n".join(chat(catalogue, "jackson-county", [
         "a court order came in the mail for a patron's records",
+        "3",  # nobody waiting (play-test 8 E11, E8: asked first of a court order)
         "i think so? they said so, i didnt read it all", "", "quit"]))
     assert 'I didn\'t catch "i think so? they said so, i didnt read it all"' in said
     assert 'Did you mean "Not sure"? If so, type 3.' in said

@@ -359,3 +359,50 @@ def test_a_court_order_carried_out_in_the_past_or_to_come_never_pages_at_once(
         assert case.outcome is None and case.question is not None, (library, case.outcome)
         taken = {t.choice for t in case.conversation.transcript if t.question == "timing"}
         assert "carried-out" not in taken, (library, taken)
+
+
+# --- E8 for a court order: mailed, nobody waiting, pages nobody -------------------------------
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize("opening", [
+    "a court order came in the mail for a patron's records",
+    "got a court order by certified mail, reply due in 30 days",
+    "deputy handed me a court order for patron records and left",
+])
+def test_a_court_order_nobody_waits_on_pages_nobody(library: str, opening: str) -> None:
+    """No policy of the five sends a court order on at once, only to whom: with nobody waiting
+    and nothing due today or tomorrow it goes to that person on the working day. How it came
+    only offers "nobody waiting" (review 9 gate item 2's rule): the clerk's pick (its number)
+    takes it, then the gag question, and the Director's absence where it is asked."""
+    case = _opened(library, opening, PAPERS)
+    assert case.outcome is None and case.question is not None
+    assert case.question.id == "timing", case.question.id
+    done = _typed(case, "3", "no")
+    while done.outcome is None and done.question is not None and done.question.id == "director-in":
+        done = _typed(done, "1")
+    assert done.outcome is not None and done.outcome.id == "court-order-route-later", library
+    assert not _pages(done)
+    assert "nobody needs paging" in done.outcome.headline
+
+
+@pytest.mark.parametrize("opening", [
+    "court order for records, the deputy is waiting at the desk",
+    "court order emailed over, they want the records by tomorrow",
+    "court order came in the mail, the hearing is tomorrow",
+])
+def test_a_court_order_someone_waits_on_or_due_soon_still_pages(opening: str) -> None:
+    """Someone waiting, or a reply due today or tomorrow: the prompt page stays (never the
+    working day), whatever the paper's way in."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, PAPERS)
+        # ("tomorrow" in its sentence may leave the paper only offered: picked by its number)
+        answers = ["3"] if case.question is not None and case.question.id == "document" else []
+        case = _typed(case, *answers)
+        if case.question is not None and case.question.id == "timing":
+            case = _typed(case, "2")
+        done = _typed(case, "no")
+        while done.outcome is None and done.question is not None:
+            done = _typed(done, "1")
+        assert done.outcome is not None and done.outcome.id == "court-order-route", (
+            library, done.outcome)
+        assert done.outcome.escalate.urgency == "prompt", library

@@ -18,7 +18,8 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from bot.content.flows import NOT_SURE, Flow, Question
+from bot.content.expressions import names_used
+from bot.content.flows import NOT_SURE, Branch, Flow, Question
 from bot.router.ages import age_choice, age_hint, age_sentences, guessed, past
 from bot.router.choices import ChoiceMatcher, Hit, matcher
 from bot.router.cues import one_reading
@@ -85,7 +86,8 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
             out.append(_item(question, hint[0], hint[1], suggested=True))
             continue
         answer, suggestion = matched.decide(kept)
-        if answer is None and suggestion is not None and _as_if_unsure(question, suggestion):
+        if answer is None and suggestion is not None and _as_if_unsure(flow, question,
+                                                                       suggestion):
             answer, suggestion = suggestion, None
         if answer is None and suggestion is None:
             continue
@@ -153,15 +155,26 @@ def _answer_only(question: Question, hit: Hit) -> bool:
     return choice is not None and hit.phrase.text in choice.answer_only
 
 
-def _as_if_unsure(question: Question, hit: Hit) -> bool:
+def _as_if_unsure(flow: Flow, question: Question, hit: Hit) -> bool:
     """A hedged choice ("what looks like child porn") that goes where the question's Not sure
     goes, and pages as it does: whichever was meant, the outcome is the same, so the question
-    is not asked. Never a safety-critical choice: a hedge never sets one."""
+    is not asked. Never a safety-critical choice: a hedge never sets one; never at a question
+    a branch reads further on (``answers.<id>``), where the two go on alike and end apart (a
+    court order "by certified mail" only offers "nobody waiting": taken, it paged nobody)."""
     choice, unsure = question.choice(hit.choice), question.choice(NOT_SURE)
     if hit.choice == NOT_SURE:  # a hedge that offers Not sure itself stays an offer
         return False
     return (choice is not None and unsure is not None and not choice.critical and unsure.pages
-            and choice.next == unsure.next and set(choice.topics) == set(unsure.topics))
+            and choice.next == unsure.next and set(choice.topics) == set(unsure.topics)
+            and question.id not in _read_by_branches(flow))
+
+
+@cache
+def _read_by_branches(flow: Flow) -> frozenset[str]:
+    """The questions whose answers a branch of ``flow`` reads (once per flow)."""
+    return frozenset(name for node in flow.nodes.values() if isinstance(node, Branch)
+                     for rule in node.rules if rule.when
+                     for name in names_used(rule.when, "answers"))
 
 
 def _item(question: Question, choice_id: str, said: str, *, suggested: bool) -> PrefilledAnswer:

@@ -116,7 +116,7 @@ class Score:
 # sets are labelled for it.
 ADDED_AFTER_THE_SETS = frozenset({
     ("legal-document-served", "waiting"),  # play-test 8 E8 (session 11)
-    ("legal-document-served", "timing"),  # play-test 8 E11 (session 12)
+    ("legal-document-served", "timing"),  # play-test 8 E11, a court order by mail (session 12)
 })
 
 
