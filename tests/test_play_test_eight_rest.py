@@ -406,3 +406,43 @@ def test_a_court_order_someone_waits_on_or_due_soon_still_pages(opening: str) ->
         assert done.outcome is not None and done.outcome.id == "court-order-route", (
             library, done.outcome)
         assert done.outcome.escalate.urgency == "prompt", library
+
+
+# --- review 9 m5: a picture of a weapon is no weapon at the desk ------------------------------
+
+EMERGENCY = "emergency-or-illegal-activity"
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize("opening", [
+    "threatening staff on facebook with a gun emoji",
+    "someone keeps sending our teen librarian knife emojis",
+    "a guy has a photo of a gun on his phone and is showing kids",
+    "patron posted a pic of his knife and tagged the branch manager",
+])
+def test_a_pictured_weapon_is_asked_about_not_read_as_one(library: str, opening: str) -> None:
+    """Review 9 m5: "threatening staff on facebook with a gun emoji" was read as a weapon at
+    the desk (911, "get away from the danger"). A word of depiction beside the weapon (cues.yaml
+    depicted_after, depicted_before) makes it a picture: the danger question is asked, nothing
+    is taken, and the clerk's answer decides (a threat made online is still the "violence"
+    answer's 911 further on)."""
+    case = _opened(library, opening, EMERGENCY)
+    assert case.outcome is None and case.question is not None, case.outcome
+    assert case.question.id == "danger"
+    taken = {t.choice for t in case.conversation.transcript if t.question == "danger"}
+    assert not taken, taken
+
+
+@pytest.mark.parametrize("opening", [
+    "guy with a knife by the picture books",
+    "man in the lobby waving a gun, someone took a photo of him",
+    "patron threatening staff with a knife",
+    "he has a gun and a photo of the librarian",
+])
+def test_a_weapon_beside_a_word_of_pictures_is_still_danger_now(opening: str) -> None:
+    """Look-alikes: the word of a picture elsewhere in the message ("picture books", "took a
+    photo of him") leaves the weapon read: 911 and the page at once."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, EMERGENCY)
+        assert case.outcome is not None and case.outcome.id == "danger-now", (library, opening)
+        assert case.outcome.escalate.urgency == "immediate"

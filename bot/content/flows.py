@@ -45,6 +45,9 @@ class Choice:
     # A condition only a thing given, shown or read out now meets: "her card is at home",
     # "in the car" or "says he has it" is not it (bot/router/cues.py ``Said.elsewhere``).
     in_hand: bool = False
+    # A thing that must be here, not a picture of it: "threatening staff on facebook with a gun
+    # emoji", "a photo of a knife" state no such choice (bot/router/cues.py ``Said.depicted``).
+    not_pictured: bool = False
     ages: tuple[int, int] | None = None  # the ages (inclusive) a stated age answers with this
     # Only on "Not sure": how staff can find out, and whether not knowing is itself a reason
     # to fetch a person (then ``next`` is followed; otherwise the most cautious outcome).
@@ -219,6 +222,7 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
                     if_not_yet=c.get("if_not_yet"),
                     outweighs=tuple(c.get("outweighs", ())),
                     in_hand=bool(c.get("in_hand", False)),
+                    not_pictured=bool(c.get("not_pictured", False)),
                     ages=_ages(c.get("ages")),
                     find_out=c.get("find_out", ""),
                     pages=bool(c.get("pages", False)),

@@ -186,6 +186,8 @@ class ChoiceMatcher:
         # (looked up for every phrase found: a dictionary, not Question.choice's scan)
         self._choices_by_id = {c.id: c for c in reversed(question.choices)}  # the first wins
         self._strong_phrases = frozenset(id(p) for p in self.phrases if self._is_strong(p))
+        # choices a picture of whose thing states nothing ("gun emoji": ``Said.depicted``)
+        self._not_pictured = frozenset(c.id for c in question.choices if c.not_pictured)
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -816,6 +818,8 @@ class ChoiceMatcher:
                     continue
                 if said.other_kind(start) or said.takes_object(start, end):
                     continue  # "arrest warrant", "passed out flyers": not the choice's thing
+                if phrase.choice in self._not_pictured and said.depicted(start, end):
+                    continue  # "a gun emoji", "a photo of a knife": no weapon here
                 if _denies_something_else(said, phrase, end):
                     continue  # "no warrant" at the emergency question: not "no emergency"
                 reading = (said.danger_reading(start, end) if self.question.danger

@@ -89,6 +89,8 @@ class Cues:
     threats: frozenset[tuple[str, ...]] = frozenset()  # yet_before cues that defer forward only
     opens_correction: LazyPattern | None = None  # any of ``corrections`` (``_any_opener``)
     named_title: LazyPattern | None = None  # ``named_titles`` and the name after one
+    depicted_after: frozenset[str] = frozenset()  # "a gun *emoji*": a picture of the thing
+    depicted_before: frozenset[tuple[str, ...]] = frozenset()  # "a *photo of* a knife"
 
     def corrected(self, text: str) -> str | None:
         """The words after a correction's opener ("wait, actually it's a subpoena" -> "it's a
@@ -196,7 +198,8 @@ def cues() -> Cues:
                 _openers(raw["says_unsure"]), _openers(raw["hedges"]),
                 _openers(raw["corrections"]), phrases("sender_before"), phrases("elsewhere"),
                 phrases("confirms_offer"), phrases("rejects_offer"), phrases("threats"),
-                _any_opener(raw["corrections"]), _named_title(raw["named_titles"]))
+                _any_opener(raw["corrections"]), _named_title(raw["named_titles"]),
+                single("depicted_after"), phrases("depicted_before"))
 
 
 def _made_of(said: tuple[str, ...], group: frozenset[tuple[str, ...]]) -> bool:
@@ -574,6 +577,32 @@ class Said:
         before = start - 1
         return (before >= 0 and self.clause[before] == self.clause[start]
                 and self.words[before] in cues().other_kind)
+
+    def depicted(self, start: int, end: int) -> bool:
+        """The phrase at ``start:end`` names a picture or symbol of the thing, not the thing
+        (read for a choice the flow marks ``not_pictured``: a weapon here, never images that
+        are themselves the matter):
+        a word of ``depicted_after`` right after it ("threatening staff on facebook with a gun
+        *emoji*": review 9 m5, read as a weapon at the desk) or a cue of ``depicted_before``
+        ending at most two words before it ("a *photo of* a (big) knife"; the words between
+        no scope end), in its clause."""
+        c = cues()
+        clause = self.clause[start]
+        if end < len(self.words) and self.clause[end] == clause and (
+                self.words[end] in c.depicted_after):
+            return True
+        ends = _by_last(c.depicted_before)
+        for last in range(start - 1, max(-1, start - 4), -1):
+            if self.clause[last] != clause:
+                return False
+            for cue in ends.get(self.words[last], ()):
+                first = last - len(cue) + 1
+                if first >= 0 and self.words[first:last + 1] == cue and (
+                        self.clause[first] == clause):
+                    return True
+            if self.words[last] in c.scope_ends:
+                return False
+        return False
 
     def sender(self, start: int) -> bool:
         """A cue of who sent or issued something ends at most two words before ``start``, in
