@@ -446,3 +446,50 @@ def test_a_weapon_beside_a_word_of_pictures_is_still_danger_now(opening: str) ->
         case = _opened(library, opening, EMERGENCY)
         assert case.outcome is not None and case.outcome.id == "danger-now", (library, opening)
         assert case.outcome.escalate.urgency == "immediate"
+
+
+# --- review 8 m6: a warrant asked about ahead is no warrant here ------------------------------
+
+ASKED_AHEAD = [
+    "what do we do if police ever come with a warrant?",
+    "what should I do if a cop shows up with a search warrant",
+    "hypothetically, if officers come with a search warrant what's the procedure?",
+    "what's our policy if we get a court order in the mail?",
+    "in case the police come with a warrant, who do we call?",
+]
+
+
+@pytest.mark.parametrize("opening", ASKED_AHEAD)
+def test_a_paper_asked_about_ahead_is_never_taken_nor_offered_and_its_way_out_pages_nobody(
+        opening: str) -> None:
+    """Review 8 m6: the warrant asked about ahead was offered ("Did you mean 'A search
+    warrant'? type 2"), and the hurried "2" paged the in-charge at once. Asked ahead, no paper
+    of legal process is taken or offered; the clerk's pick of "Nothing is happening now"
+    (its number) says what the policy says and pages nobody."""
+    for library in LIBRARIES:
+        for flow in (POLICE, PAPERS):
+            case = _opened(library, opening, flow)
+            assert case.outcome is None and case.question is not None, (library, flow)
+            assert case.question.id == "document"
+            offered = case.suggestion.choice if case.suggestion is not None else None
+            assert offered in (None, "asking-ahead", "not-sure"), (library, flow, offered)
+            ahead = [c.id for c in case.question.choices].index("asking-ahead") + 1
+            done = _typed(case, str(ahead))
+            assert done.outcome is not None and done.outcome.id == "asking-ahead"
+            assert not _pages(done), (library, flow)
+
+
+@pytest.mark.parametrize("opening", [
+    "cop just came in, what do we do if he has a warrant?",
+    "what do we do? police are here with a warrant",
+    "what happens now, officers are searching the office with a search warrant",
+])
+def test_a_paper_here_now_is_never_offered_as_asked_ahead(opening: str) -> None:
+    """Look-alikes: a word of someone here or now beside the asking keeps the way out from
+    being offered; a search warrant stated now still pages at once."""
+    for library in LIBRARIES:
+        for flow in (POLICE, PAPERS):
+            case = _opened(library, opening, flow)
+            assert case.suggestion is None or case.suggestion.choice != "asking-ahead"
+            taken = {t.choice for t in case.conversation.transcript if t.question == "document"}
+            assert "asking-ahead" not in taken, (library, flow)
