@@ -361,6 +361,50 @@ def test_a_court_order_carried_out_in_the_past_or_to_come_never_pages_at_once(
         assert "carried-out" not in taken, (library, taken)
 
 
+@pytest.mark.parametrize("opening", [
+    # review 13's gate: the clerk's own doing, with or without "I"
+    "process server gave us a court order for patron records, I'm taking the order up to the "
+    "director",
+    "process server just handed me a court order for a patron's records, I'm going through it "
+    "now to find the reply date",
+    "a court order came for patron records, I'm searching for the director",
+    "got a court order for a patron's checkout records, removing the staples to make a copy for "
+    "the director",
+    # our own
+    "court order came in, searching for the director now",
+    "we're going through the court order to see what it wants",
+    "deputy left a court order, I am searching the office for the director's key",
+])
+def test_the_clerks_own_doing_is_never_a_court_order_carried_out(opening: str) -> None:
+    """Carrying out is the officers' doing (done_by in the flow): the clerk's own searching or
+    going through, said with "I" or "we" or with no one named, is never read as the order
+    carried out (it was: an immediate page, the Director alongside). The timing question is
+    asked, nothing offered."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, PAPERS)
+        assert case.outcome is None and case.question is not None, (library, case.outcome)
+        assert case.question.id == "timing", (library, case.question.id)
+        assert case.suggestion is None or case.suggestion.choice != "carried-out", library
+
+
+@pytest.mark.parametrize("answer", [
+    "I'm taking the order up to the director's office",
+    "I'm going through it now",
+    "we are searching for the reply date",
+    "no, I'm just taking the order to the director",
+])
+def test_the_clerks_own_doing_typed_at_the_timing_question_is_not_carried_out(
+        answer: str) -> None:
+    """Typed as the answer to "Are officers carrying it out now…?", the clerk's own doing is
+    neither taken nor offered as carried out (review 13's gate: "I'm taking the order up…"
+    was taken, an immediate page)."""
+    for library in LIBRARIES:
+        case = _typed(_opened(library, "a court order was handed to me", PAPERS), answer)
+        taken = {t.choice for t in case.conversation.transcript if t.question == "timing"}
+        assert "carried-out" not in taken, (library, taken)
+        assert case.suggestion is None or case.suggestion.choice != "carried-out", library
+
+
 # --- E8 for a court order: mailed, nobody waiting, pages nobody -------------------------------
 
 @pytest.mark.parametrize("library", LIBRARIES)

@@ -48,6 +48,11 @@ class Choice:
     # A thing that must be here, not a picture of it: "threatening staff on facebook with a gun
     # emoji", "a photo of a knife" state no such choice (bot/router/cues.py ``Said.depicted``).
     not_pictured: bool = False
+    # An act of others (officers carrying out an order): in an opening it is read only with one
+    # of these, who does it, in its sentence ("deputies are searching the staff room", not the
+    # clerk's "court order came, searching for the director"); said of the clerk anywhere ("I'm
+    # going through it": cues.yaml speaker_before) it states nothing (bot/router/choices.py).
+    done_by: tuple[str, ...] = ()
     ages: tuple[int, int] | None = None  # the ages (inclusive) a stated age answers with this
     # Only on "Not sure": how staff can find out, and whether not knowing is itself a reason
     # to fetch a person (then ``next`` is followed; otherwise the most cautious outcome).
@@ -223,6 +228,7 @@ def _node(node_id: str, spec: LineMap, line: int) -> Node:
                     outweighs=tuple(c.get("outweighs", ())),
                     in_hand=bool(c.get("in_hand", False)),
                     not_pictured=bool(c.get("not_pictured", False)),
+                    done_by=tuple(c.get("done_by", ())),
                     ages=_ages(c.get("ages")),
                     find_out=c.get("find_out", ""),
                     pages=bool(c.get("pages", False)),

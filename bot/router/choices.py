@@ -188,6 +188,10 @@ class ChoiceMatcher:
         self._strong_phrases = frozenset(id(p) for p in self.phrases if self._is_strong(p))
         # choices a picture of whose thing states nothing ("gun emoji": ``Said.depicted``)
         self._not_pictured = frozenset(c.id for c in question.choices if c.not_pictured)
+        # per choice that is an act of others, who does it (normalised): ``hits``, ``_read``
+        self._done_by = {
+            c.id: frozenset(w for w in (_fact_words(self.normaliser, t) for t in c.done_by) if w)
+            for c in question.choices if c.done_by}
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -565,11 +569,21 @@ class ChoiceMatcher:
         for hit in self._read(said, specific_only=True):
             if hit.choice == NOT_SURE and not self._unchecked(hit):
                 continue
+            if hit.choice in self._done_by and not self._doer_named(said, hit):
+                continue  # "court order came, searching for the director": nobody else does it
             if hit.choice not in aliased:
                 aliased[hit.choice] = self.aliased(hit.choice, message)
             if not aliased[hit.choice]:
                 kept.append(hit)
         return _after_correction(said, kept)
+
+    def _doer_named(self, said: Said, hit: Hit) -> bool:
+        """One of the choice's ``done_by`` (who does it: officers, agents, deputies) is said in
+        the sentence of ``hit``'s phrase."""
+        sentence = said.sentence[hit.start]
+        own = [w for i, w in enumerate(said.words) if said.sentence[i] == sentence]
+        return any(own[i:i + len(doer)] == list(doer)
+                   for doer in self._done_by[hit.choice] for i in range(len(own)))
 
     def contradicted(self, message: str, spans: Iterable[tuple[int, int]] = ()) -> frozenset[str]:
         """The choices one of whose ``not_with`` words ``message`` also says ("he's alone"
@@ -820,6 +834,8 @@ class ChoiceMatcher:
                     continue  # "arrest warrant", "passed out flyers": not the choice's thing
                 if phrase.choice in self._not_pictured and said.depicted(start, end):
                     continue  # "a gun emoji", "a photo of a knife": no weapon here
+                if phrase.choice in self._done_by and said.by_speaker(start):
+                    continue  # "I'm going through it": the clerk's doing, not the officers'
                 if _denies_something_else(said, phrase, end):
                     continue  # "no warrant" at the emergency question: not "no emergency"
                 reading = (said.danger_reading(start, end) if self.question.danger

@@ -91,6 +91,7 @@ class Cues:
     named_title: LazyPattern | None = None  # ``named_titles`` and the name after one
     depicted_after: frozenset[str] = frozenset()  # "a gun *emoji*": a picture of the thing
     depicted_before: frozenset[tuple[str, ...]] = frozenset()  # "a *photo of* a knife"
+    speaker_before: frozenset[tuple[str, ...]] = frozenset()  # "*I'm* searching for her"
 
     def corrected(self, text: str) -> str | None:
         """The words after a correction's opener ("wait, actually it's a subpoena" -> "it's a
@@ -199,7 +200,8 @@ def cues() -> Cues:
                 _openers(raw["corrections"]), phrases("sender_before"), phrases("elsewhere"),
                 phrases("confirms_offer"), phrases("rejects_offer"), phrases("threats"),
                 _any_opener(raw["corrections"]), _named_title(raw["named_titles"]),
-                single("depicted_after"), phrases("depicted_before"))
+                single("depicted_after"), phrases("depicted_before"),
+                phrases("speaker_before"))
 
 
 def _made_of(said: tuple[str, ...], group: frozenset[tuple[str, ...]]) -> bool:
@@ -603,6 +605,13 @@ class Said:
             if self.words[last] in c.scope_ends:
                 return False
         return False
+
+    def by_speaker(self, start: int) -> bool:
+        """The phrase at ``start`` is the clerk's own doing: a ``speaker_before`` cue ends
+        before it in its clause ("*I'm* going through it to find the date"), within reach and
+        with no scope end or word of holding between."""
+        return self._once(("speaker", start),
+                          lambda: self._before(start, cues().speaker_before))
 
     def sender(self, start: int) -> bool:
         """A cue of who sent or issued something ends at most two words before ``start``, in
