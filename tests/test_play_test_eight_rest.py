@@ -537,3 +537,22 @@ def test_a_paper_here_now_is_never_offered_as_asked_ahead(opening: str) -> None:
             assert case.suggestion is None or case.suggestion.choice != "asking-ahead"
             taken = {t.choice for t in case.conversation.transcript if t.question == "document"}
             assert "asking-ahead" not in taken, (library, flow)
+
+
+@pytest.mark.parametrize("opening", [
+    # review 13 (minor, after the gate): the doer named nearer than the clerk does it
+    "court order: I'm watching the deputies searching the staff room right now",
+    "we have agents searching the building with a court order",
+    # our own
+    "I see two officers going through the files, they have a court order",
+    "me and a coworker are here while deputies are boxing up the computers with a court order",
+])
+def test_officers_named_nearer_than_the_clerk_carry_it_out(opening: str) -> None:
+    """The clerk's "I'm" or "we have" before officers named at work is no clerk's doing: the
+    officers nearer the words of carrying out do it, read as at once (the reviewer found these
+    asked, nothing offered, after the gate fix)."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, PAPERS)
+        assert case.outcome is not None and case.outcome.id == "order-executed", (
+            library, case.question.id if case.question else None)
+        assert case.outcome.escalate.urgency == "immediate"

@@ -834,7 +834,8 @@ class ChoiceMatcher:
                     continue  # "arrest warrant", "passed out flyers": not the choice's thing
                 if phrase.choice in self._not_pictured and said.depicted(start, end):
                     continue  # "a gun emoji", "a photo of a knife": no weapon here
-                if phrase.choice in self._done_by and said.by_speaker(start):
+                if phrase.choice in self._done_by and said.by_speaker(
+                        start, self._done_by[phrase.choice]):
                     continue  # "I'm going through it": the clerk's doing, not the officers'
                 if _denies_something_else(said, phrase, end):
                     continue  # "no warrant" at the emergency question: not "no emergency"

@@ -606,12 +606,32 @@ class Said:
                 return False
         return False
 
-    def by_speaker(self, start: int) -> bool:
+    def by_speaker(self, start: int,
+                   doers: frozenset[tuple[str, ...]] = frozenset()) -> bool:
         """The phrase at ``start`` is the clerk's own doing: a ``speaker_before`` cue ends
         before it in its clause ("*I'm* going through it to find the date"), within reach and
-        with no scope end or word of holding between."""
-        return self._once(("speaker", start),
-                          lambda: self._before(start, cues().speaker_before))
+        with no scope end or word of holding between, and none of ``doers`` (who else may do
+        it) is named nearer ("I'm watching the *deputies* searching the staff room", "we have
+        *agents* searching": review 13)."""
+        return self._once(("speaker", start, doers), lambda: self._by_speaker(start, doers))
+
+    def _by_speaker(self, start: int, doers: frozenset[tuple[str, ...]]) -> bool:
+        c = cues()
+        clause = self.clause[start]
+        speakers, others = _by_last(c.speaker_before), _by_last(doers)
+        for j in range(start - 1, max(-1, start - 1 - REACH), -1):
+            if self.clause[j] != clause or self.words[j] in c.scope_ends:
+                return False
+
+            def ends_here(group: dict[str, tuple[tuple[str, ...], ...]], j: int = j) -> bool:
+                return any(j - len(cue) + 1 >= 0 and self.words[j - len(cue) + 1 : j + 1] == cue
+                           for cue in group.get(self.words[j], ()))
+
+            if ends_here(others):
+                return False  # the nearest one named does it
+            if ends_here(speakers):
+                return self._before(start, c.speaker_before)
+        return False
 
     def sender(self, start: int) -> bool:
         """A cue of who sent or issued something ends at most two words before ``start``, in
