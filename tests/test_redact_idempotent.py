@@ -46,32 +46,23 @@ LATIN_NOTES = [note for note in NOTES if _latin_only(note)]
 
 
 # (derandomize: the same 300 pairs every run, so the property cannot pass or fail by chance; of
-# random pairs about one in 3,000 hits a known gap below)
+# random pairs about one in 3,000 hit a gap closed below)
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(first=st.sampled_from(LATIN_NOTES), join=st.sampled_from(JOINS),
        second=st.sampled_from(LATIN_NOTES))
 def test_two_canary_notes_together_redacted_twice_are_redacted_once(
         first: str, join: str, second: str) -> None:
-    """(Both in Latin letters: see the known gaps below.)"""
+    """(Both in Latin letters: a note half in another script is tested below.)"""
     once = redact(first + join + second)
-    assert redact(once) == once
-
-
-@pytest.mark.xfail(strict=True, reason="known gap: what decides how a note is read is carried "
-                   "by a name the first pass masks, so the second pass reads the note otherwise")
-@pytest.mark.parametrize("text", [
-    # about half Latin letters, half another script: the count of letters decides the script
-    # (left: deciding it from what is not a name needs the names first)
-    "Jane Q. Doe is asking about her holds أحمد المنصوري يسأل عن بطاقته المفقودة",
-])
-def test_a_known_gap_redacted_twice_is_redacted_once(text: str) -> None:
-    once = redact(text)
     assert redact(once) == once
 
 
 # (a known gap until session 11: the first pass took the question for Title Case, its "I" and
 # "Bill" capitalised mid-sentence, and left the second name, which the second pass found once
 # "Bill" was a mask; see tests/test_redact_staff_questions.py)
+# (and one more: a note about half in Latin letters, half in Arabic, was read by its count of
+# letters, which the first pass's masks changed; since session 12 a clause of three words or more
+# in another script is read as a note in that script is, whatever the count)
 # (and one more: "El" of "El-Amin" was the second Spanish word that kept "una tarjeta" a phrase,
 # until "El-Amin" was a mask; see tests/test_redact_other_language_words.py)
 @pytest.mark.parametrize(("text", "gone"), [
@@ -79,6 +70,7 @@ def test_a_known_gap_redacted_twice_is_redacted_once(text: str) -> None:
      "Raghunathan at 847-555-0190 ext 12", "Raghunathan"),
     ("Xochitl Ramírez, nacida 15/09/1999, necesita una tarjeta nueva lost card, patron is "
      "Fatima Zahra El-Amin, verified DOB 1994-02-17", "El-Amin"),
+    ("Jane Q. Doe is asking about her holds أحمد المنصوري يسأل عن بطاقته المفقودة", "المنصوري"),
 ])
 def test_a_closed_gap_redacted_twice_is_redacted_once(text: str, gone: str) -> None:
     once = redact(text)

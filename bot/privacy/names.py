@@ -486,6 +486,26 @@ def _mostly_other_script(text: str) -> bool:
                for c in letters) * 2 > len(letters)
 
 
+CLAUSE_WORDS = 3  # words of another script side by side that make a clause in it, not a name
+
+
+def _other_script_clauses(tokens: list[Token], text: str) -> set[int]:
+    """The indexes of ``tokens`` in runs of ``CLAUSE_WORDS`` or more words of a script other
+    than Latin, only spaces between them."""
+    found: set[int] = set()
+    run: list[int] = []
+    for index, token in enumerate(tokens + [None]):  # type: ignore[list-item]
+        if (token is not None and token.text != "[name]" and _foreign_script(token.text)
+                and (not run or not text[tokens[run[-1]].end: token.start].strip())):
+            run.append(index)
+            continue
+        if len(run) >= CLAUSE_WORDS:
+            found.update(run)
+        run = [index] if token is not None and token.text != "[name]" and _foreign_script(
+            token.text) else []
+    return found
+
+
 def _foreign_evidence(token: Token) -> str | None:
     """In a note written in another script: a capitalised word (Cyrillic, Greek) is evidence
     as a capitalised Latin word is (a listed name strong, another only beside one); a word of
@@ -797,6 +817,10 @@ def find_names(text: str) -> list[tuple[int, int]]:
     # A word of an uncased script (العلي, 이서연, 张伟) in an English note is a name; in a note
     # written in that script, only the names its lists know are (``foreign_names``).
     foreign = not text.isascii() and _mostly_other_script(text)
+    # In a note mostly in Latin letters, a clause in another script (three of its words side by
+    # side: "… أحمد المنصوري يسأل عن بطاقته") is read as a note in that script is: its names from
+    # the lists, not its every word. (So the note reads alike once its names are masks.)
+    clauses = set() if foreign or text.isascii() else _other_script_clauses(tokens, text)
     vietnamese = len(_VIETNAMESE.findall(text)) >= 2  # its names are written capitalised
     # In Title Case text (a heading, a form's name) capitals say nothing about names: it shows
     # in ordinary words capitalised mid-sentence ("Request for Confidential Information Form").
@@ -832,7 +856,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
     for index, token in enumerate(tokens):
         kind = _evidence(token, shouting_text)
         if kind == "foreign":
-            kind = _foreign_evidence(token) if foreign else "strong"
+            kind = _foreign_evidence(token) if foreign or index in clauses else "strong"
         if kind == "listed" and (vietnamese or other_language()
                                  or _other_language_alone(tokens, index)):
             kind = None
@@ -865,7 +889,12 @@ def find_names(text: str) -> list[tuple[int, int]]:
                 close(None)  # (a dot joins an initial or a rank to a name, not two sentences)
         run.append((token, kind))
     close(None)
-    return spans + foreign_names(text) if foreign else spans
+    if foreign:
+        return spans + foreign_names(text)
+    if clauses:
+        starts = {tokens[i].start for i in clauses}
+        return spans + [(start, end) for start, end in foreign_names(text) if start in starts]
+    return spans
 
 
 def _other_language_alone(tokens: list[Token], index: int) -> bool:
