@@ -53,3 +53,20 @@ def test_the_word_lists_from_faker_and_nicknames_are_cached_and_equal_the_built_
     finally:
         for loader in loaders:
             loader.cache_clear()
+
+
+def test_the_nickname_table_asked_for_while_a_list_loads_is_not_kept_built_from_no_lists(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line logged while this thread loads a list (Faker's debug lines) is redacted, and asks
+    for the nickname table: it gets none for that line, and the table built afterwards leaves out
+    the everyday words as always ("bill" is no mention of a William)."""
+    monkeypatch.setattr(names, "_READY", {})  # as in a fresh process: no list loaded yet
+    names._related_names.cache_clear()
+    try:
+        monkeypatch.setattr(names._THIS_THREAD, "loading", True, raising=False)
+        assert names.related_names("william") == frozenset()
+        monkeypatch.setattr(names._THIS_THREAD, "loading", False)
+        related = names.related_names("william")
+        assert "billy" in related and "bill" not in related
+    finally:
+        names._related_names.cache_clear()

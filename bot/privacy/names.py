@@ -1207,25 +1207,34 @@ def mentions_again(text: str, masked: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _names_nobody(bare: str) -> bool:
+def _names_nobody(bare: str, first_names: frozenset[str] | None = None) -> bool:
     """Too short, a pronoun, an article, a particle or a staff word: never a word of a name to
     look for again (``the`` of "the Garcias", ``de`` of "de la Cruz", ``will`` and ``may``).
     A place word is looked for again only if it is a given name (River, Lane), not the end of
     a name that is a place's word too ("Destiny Church is a patron, not the church")."""
     return (len(bare) < 2 or bare in FUNCTION_WORDS or bare in staff_words()
-            or bare in PARTICLES or bare in PLACE_WORDS and bare not in name_lists()[0])
+            or bare in PARTICLES or bare in PLACE_WORDS
+            and bare not in (name_lists()[0] if first_names is None else first_names))
 
 
 def related_names(bare: str) -> frozenset[str]:
     """The nicknames of given name ``bare`` and the names it is a nickname of (``pat``:
     patricia, patrick; ``robert``: rob, bobby), folded, everyday words (``bill``) and words
     that name nobody left out. (The table is the package's data, so no typed name is kept.)"""
-    return _related_names().get(bare, frozenset())
+    return _loaded(_related_names, _NO_RELATED).get(bare, frozenset())
+
+
+_NO_RELATED: dict[str, frozenset[str]] = {}
 
 
 @cache
 def _related_names() -> dict[str, frozenset[str]]:
-    return {name: frozenset(n for n in names if not _names_nobody(n) and not _ordinary(n))
+    # (built from the lists' own loaders, not through ``_loaded``: asked while this thread loads
+    # a list, ``_loaded`` gives empty lists, and a table built from them would keep "bill" as
+    # William's for the life of the process)
+    first, ordinary = _name_lists()[0], _ordinary_words()
+    return {name: frozenset(n for n in names
+                            if not _names_nobody(n, first) and n not in ordinary)
             for name, names in _disk_cached("nickname-pairs", _nickname_pairs).items()}
 
 
