@@ -42,7 +42,27 @@ LOCALES = (
     "en", "en_US", "en_GB", "en_IE", "en_IN", "en_CA", "en_NZ", "ga_IE", "es", "es_ES", "es_MX",
     "es_CO", "es_AR", "pt_BR", "pt_PT", "fr_FR", "de_DE", "it_IT", "pl_PL", "vi_VN", "tr_TR",
     "nl_NL", "sv_SE", "cs_CZ", "ro_RO", "ja_JP", "zh_CN", "zh_TW", "yo_NG", "zu_ZA", "tw_GH",
+    # Arabic given names and surnames as they are written in Latin letters (Pakistani, Algerian
+    # French and Hausa spellings: Youssef, Abdelkader, Zainab)
+    "en_PK", "fr_DZ", "ha_NG",
 )
+# Faker's lists in Cyrillic, romanised (``romanised``) as staff type them: Oleksandr, Dmytro,
+# Yuliia, Svetlana Ivanova.
+ROMANISED_LOCALES = ("uk_UA", "ru_RU")
+# How each Cyrillic letter is written in Latin ones: Ukraine's national system and Russia's
+# passport and BGN spellings, each way staff see (Yuliia and Yulia, Mykhailo and Mikhail are
+# spelled in their own lists). A letter with several ways gives the name once for each.
+_ROMAN = {
+    "а": ("a",), "б": ("b",), "в": ("v",), "г": ("h", "g"), "ґ": ("g",), "д": ("d",),
+    "е": ("e", "ye"), "ё": ("e", "yo"), "є": ("ye", "ie"), "ж": ("zh",), "з": ("z",),
+    "и": ("y", "i"), "і": ("i",), "ї": ("yi", "i"), "й": ("y", "i", ""), "к": ("k",),
+    "л": ("l",), "м": ("m",), "н": ("n",), "о": ("o",), "п": ("p",), "р": ("r",), "с": ("s",),
+    "т": ("t",), "у": ("u",), "ф": ("f",), "х": ("kh", "h"), "ц": ("ts",), "ч": ("ch",),
+    "ш": ("sh",), "щ": ("shch", "sch"), "ъ": ("",), "ы": ("y",), "ь": ("",), "э": ("e",),
+    "ю": ("yu", "iu"), "я": ("ya", "ia"), "'": ("",), "’": ("",),
+}
+_MOST_SPELLINGS = 24  # (a long name with many such letters: its first spellings are enough)
+
 PARTICLES = frozenset({
     "de", "del", "della", "der", "di", "da", "das", "do", "dos", "du", "la", "le", "van", "von",
     "bin", "binti", "ibn", "al", "el", "st", "mac", "mc", "ben", "y", "e", "ter", "ten", "o",
@@ -310,8 +330,26 @@ def _build_name_lists() -> tuple[frozenset[str], frozenset[str]]:
             continue
         target.update(fold(n) for n in value if isinstance(n, str) and n and _latin(n)
                       and " " not in n)
+    for attribute, value in person_lists(ROMANISED_LOCALES):
+        target = (first if attribute.startswith("first_names") else last
+                  if attribute.startswith("last_names") else None)
+        if target is not None:
+            target.update(spelling for n in value if isinstance(n, str) and " " not in n
+                          for spelling in romanised(n))
     more = wordlists.words("more_names.txt")  # the short forms and names the lists lack
     return frozenset(first | more["given"]), frozenset(last | more["surnames"])
+
+
+def romanised(name: str) -> frozenset[str]:
+    """The Latin spellings of a Cyrillic ``name``, folded (Юлія: yuliia, yulia, iuliia, ...;
+    Дмитро: dmytro, dmitro). Empty if a letter has no spelling in ``_ROMAN``."""
+    spellings = [""]
+    for letter in name.lower():
+        ways = _ROMAN.get(letter)
+        if ways is None:
+            return frozenset()
+        spellings = [s + way for s in spellings for way in ways][:_MOST_SPELLINGS]
+    return frozenset(s for s in spellings if len(s) >= 3)
 
 
 @cache
