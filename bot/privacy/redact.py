@@ -434,6 +434,98 @@ def cued_given_names(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Where only a person's name can stand, so a given name there is one even when it is also an
+# everyday word (bill, hope, grace, mark) or written in lower case (review 9 m1):
+# * after a person's title or role, a job's or a colleague's ("director bill is out",
+#   "supervisor kim call me back", "our director, sue, said", "my boss mark said"), before what a
+#   person does, a verb with its object, the clause's end, or set off by commas;
+# * as whom a message is for ("Should I tell Bill that", "ask Will to", "told grace the",
+#   "let Hope know");
+# * as who is reported ("said bill was here", "per dawn, the officer"), or beside their family
+#   ("ruby and her mom").
+# The title's words: the job titles of ``RANK_CUE``, and the words for a colleague, a helper or
+# whoever heads a team (``_PEOPLE_AT_WORK``).
+_PEOPLE_AT_WORK = (r"boss|coworker|co-worker|colleague|assistant|aide|head|lead|guard|custodian|"
+                   r"janitor|volunteer|intern|tech|technician|specialist|receptionist|"
+                   r"security|shelver|page|staffer|neighbou?r|friend")
+TITLE_SLOT = lazy(
+    r"(?<![\w'’-])(?=[a-zA-Z])(?i:"
+    rf"(?P<title>{_JOB_TITLES}|{_RANKS}|{_PEOPLE_AT_WORK})(?P<comma>\s*,)?\s+)"
+    rf"(?!(?:{_JOB_TITLES}|{_RANKS}|{_PEOPLE_AT_WORK})\b)"  # (head librarian, security guard)
+    r"(?P<word>[A-Za-z][a-z]+)(?![\w'’-])")
+MESSAGE_SLOT = lazy(
+    r"\b(?=[tTaArRlLcCpPwWeE])(?i:tell|tells|telling|told|ask|asks|asking|remind|reminded|let|"
+    r"call|page|warn|warned|text|texted|email|emailed)\s+(?P<word>[A-Za-z][a-z]+)(?![\w'’-])")
+REPORTED_SLOT = lazy(
+    r"(?:\b(?=[spac])(?:said|says|saying|per|according\s+to|claims|claimed)\s+|^|(?<=[.!?]\s))"
+    r"(?P<word>[a-z][a-z]+)(?![\w'’-])")
+# What follows a name in those slots: what a person does, a verb with its object ("kim call me
+# back"), or the clause's end.
+_VERB_AND_OBJECT = lazy(r"\s+[a-z]{2,}\s+(?:me|us|him|her|them|you)\b")
+_BESIDE_FAMILY = lazy(rf"\s+(?:and|&|with)\s+(?:his|her|their)\s+(?:{FAMILY}|mum|kids?|friend)\b")
+# Words a slot can hold that never name anyone there ("ask will I", "tell may"): modals, and
+# the desk's roles and teams that a list has as names ("ask page to shelve", "tell security").
+_MODALS = frozenset({"will", "may", "can", "must", "might", "shall"})
+_DESK_ROLES = frozenset({"page", "pages", "security", "staff", "admin", "reference", "circ",
+                         "circulation", "youth", "teen", "adult", "desk", "tech", "it"})
+
+
+def slot_given_names(text: str) -> list[tuple[int, int]]:
+    """Given names where only a name can stand (``TITLE_SLOT``, ``MESSAGE_SLOT``,
+    ``REPORTED_SLOT``): any listed first name or nickname, in any case, though it is an English
+    word too; the same word elsewhere ("bill the patron", "will you call", "grace period",
+    "mark it missing") is left to the other rules, which keep it."""
+    first_names = name_lists()[0]
+    plain, worded = given_names()
+    spans: list[tuple[int, int]] = []
+
+    def given(word: str) -> bool:
+        bare = fold(word)
+        if bare in _MODALS:  # only capitalised ("Ask Will to", not "ask will I")
+            return word[:1].isupper() and bare in worded
+        return (bare not in PRONOUNS and bare not in _NOT_AFTER_RANK and bare not in _DESK_ROLES
+                and (bare in plain or bare in worded or bare in first_names))
+
+    for match in TITLE_SLOT.finditer(text):
+        word, end = match.group("word"), match.end()
+        if not given(word):
+            continue
+        set_off = bool(match.group("comma")) and text[end: end + 1] == ","
+        if (set_off or PERSON_DOES_AFTER.match(text, end) or HUMAN_DOES.match(text, end)
+                or _VERB_AND_OBJECT.match(text, end) or _ENDS_HERE.match(text, end)
+                and not _desk_noun_after(text, end)):
+            spans.append(match.span("word"))
+    for match in MESSAGE_SLOT.finditer(text):
+        word, end = match.group("word"), match.end()
+        if given(word) and MESSAGED_AFTER.match(text, end):
+            spans.append(match.span("word"))
+    for match in REPORTED_SLOT.finditer(text):
+        word, end = match.group("word"), match.end()
+        if not given(word) or word in COMMON_WORDS and not HUMAN_DOES.match(text, end):
+            continue
+        if (HUMAN_DOES.match(text, end) or _BESIDE_FAMILY.match(text, end)
+                or text[end: end + 1] == "," and match.group(0).startswith("per")):
+            spans.append(match.span("word"))
+    return spans
+
+
+# "big tony", "Big Mike", "don Chuy", "doña Carmen", "Lil Dre": a nickname's first word goes
+# with the name it is before (masked whole), and a listed given name after "big" is one in
+# lower case too, unless it is an English word ("a big mark on the page").
+NICKNAME_BEFORE = lazy(r"(?<![\w'’-])(?i:big|lil|don|doña|dona)\s+(?=\[name\])")
+BIG_NAME = lazy(r"(?<![\w'’-])(?:big|lil)\s+(?P<word>[a-z]{3,})(?![\w'’-])")
+
+
+def big_given_names(text: str) -> list[tuple[int, int]]:
+    """``big kev``: a listed given name after "big" or "lil"; one that is an English word too
+    ("big tony", "big mark") only before what a person does or their family."""
+    plain = given_names()[0]
+    worded = given_names()[1]
+    return [match.span() for match in BIG_NAME.finditer(text)
+            if fold(match.group("word")) in plain or fold(match.group("word")) in worded
+            and (HUMAN_DOES.match(text, match.end()) or _BESIDE_FAMILY.match(text, match.end()))]
+
+
 # A desk word after a given name that is also a word: that word, not a person ("christian
 # fiction", "grace period").
 _NEXT_WORD = lazy(r"\s+([a-z]+)\b")
@@ -1821,6 +1913,7 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
             text = sub(INITIALS_BEFORE_BRACKET, _mask_initials_before_bracket, text)
     text = sub(ROLE_CUE, _mask_lower_name, text)
     text = spans(text, cued_given_names(text))
+    text = spans(text, slot_given_names(text) + big_given_names(text))
     text = spans(text, possessive_accounts(text))
     # (before a list takes "jen'd" whole, or 'lucas "moose' without its closing quote)
     text = spans(text, owned_given_names(text) + quoted_nicknames(text) + vietnamese_names(text)
@@ -1845,6 +1938,8 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
             break
         text = spans(text, paired)
     text = sub(NICKNAME, _mask_nickname, text)
+    if "[name]" in text:
+        text = NICKNAME_BEFORE.sub("", text)  # ("Big [name]": the nickname's first word too)
     text = spans(text, _in_a_login(text, logins))
     if masked:
         if has.capital:
