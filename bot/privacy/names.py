@@ -883,6 +883,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             or following.text in INSTITUTION_WORDS  # Chase bank, Acme inc
             or following.text in PRODUCT_WORDS and len(run) == 1  # the Jenkins server
             or following.text in LOWER_PLACE_WORDS and _named_place(run))
+        place = place or bool(run) and _named_room(text, run)
         other = (run and (vietnamese and _VIETNAMESE_LANGUAGE.search(text[:run[0][0].start])
                           or any(s <= run[0][0].start < e for s, e in days)))
         if (run and not place and not other and not _place_or_author(text, run)
@@ -933,6 +934,21 @@ def find_names(text: str) -> list[tuple[int, int]]:
         starts = {tokens[i].start for i in clauses}
         return spans + [(start, end) for start, end in foreign_names(text) if start in starts]
     return spans
+
+
+# A room named after a person, its kind between the name and "Room" ("the Harold Washington
+# Reading Room", "the Maya Angelou Children's Room", "the Sue Johnson Study Room").
+_ROOM_AFTER = lazy(r"(?:\s+[A-Z][a-z]+(?:['’]s)?){1,2}\s+(?:Rooms?|Lounge|Auditorium|Gallery|"
+                   r"Studio|Suite|Annex|Center|Centre|Hall|Garden|Wing)\b")
+_THE_BEFORE = lazy(r"\b[Tt]he\s+$")
+
+
+def _named_room(text: str, run: list[tuple[Token, str]]) -> bool:
+    """After "the", a capitalised name, then a room's kind and its word (``_ROOM_AFTER``)."""
+    first = run[0][0]
+    return (all(token.capitalised for token, _ in run)
+            and _THE_BEFORE.search(text, max(0, first.start - 5), first.start) is not None
+            and _ROOM_AFTER.match(text, run[-1][0].end) is not None)
 
 
 def _other_language_alone(tokens: list[Token], index: int) -> bool:

@@ -231,6 +231,14 @@ ID_CUE = lazy(
     r"(?P<id>[A-Za-z]{0,3}-?\d(?:[ -]?\d){2,}[A-Za-z]?)(?![\w-])",
     re.IGNORECASE,
 )
+# A passport's number after its word, in the languages of the desk ("passport no. AB1234567",
+# "her passport # is 533380006", "pasaporte: G12345678"): letters and digits, read whole before
+# the card, phone and SSN rules would take its digits and leave its letters.
+PASSPORT = lazy(
+    r"(?P<cue>\b(?=[pPrR])(?i:passport|pasaporte|passeport|passaporto|passaporte|reisepass|"
+    r"paszport)(?:\s*(?:number|num|no\.?|n[º°o]\.?|número|numero|#|is|was|es|:))*\s*#?\s*)"
+    r"(?P<id>[A-Za-z]{0,2}\d{6,9}[A-Za-z]?)(?![\w-])")
+_LETTERS_OF_A_NUMBER = lazy(r"(?<![\w\[-])[A-Z]{1,2}\[card\]")
 # A rural or county road ("1045 County Rd 7, Ashford", "22 State Route 9", "N4512 Hwy K",
 # "RR 3 Box 112"), which the street parser does not know, with the town after it.
 RURAL_ROAD = lazy(
@@ -466,6 +474,8 @@ _BESIDE_FAMILY = lazy(rf"\s+(?:and|&|with)\s+(?:his|her|their)\s+(?:{FAMILY}|mum
 # Words a slot can hold that never name anyone there ("ask will I", "tell may"): modals, and
 # the desk's roles and teams that a list has as names ("ask page to shelve", "tell security").
 _MODALS = frozenset({"will", "may", "can", "must", "might", "shall"})
+_TITLE_WORDS = frozenset(f"{_JOB_TITLES}|{_RANKS}|{_PEOPLE_AT_WORK}".split("|")) | {
+    "neighbor", "neighbour"}
 _DESK_ROLES = frozenset({"page", "pages", "security", "staff", "admin", "reference", "circ",
                          "circulation", "youth", "teen", "adult", "desk", "tech", "it"})
 
@@ -484,6 +494,7 @@ def slot_given_names(text: str) -> list[tuple[int, int]]:
         if bare in _MODALS:  # only capitalised ("Ask Will to", not "ask will I")
             return word[:1].isupper() and bare in worded
         return (bare not in PRONOUNS and bare not in _NOT_AFTER_RANK and bare not in _DESK_ROLES
+                and bare not in _TITLE_WORDS  # ("boss wants the stats")
                 and (bare in plain or bare in worded or bare in first_names))
 
     for match in TITLE_SLOT.finditer(text):
@@ -1288,12 +1299,13 @@ def _mask_age(match: re.Match[str]) -> str:
 # lot": "on" is the sentence going on).
 _PLATE_CHARACTER = r"[A-Za-z0-9А-ЯЁ]"
 _PLATE_WORDS = (r"plates?|tags?|licen[cs]e\s+plate|licen[cs]e|registration|reg\.?|vehicle|car|"
-                r"(?i:placa|matr[ií]cula|tablica(?:\s+rejestracyjna)?|(?:numer|nr\.?)\s+rej(?:\.|"
+                r"(?i:placas?|matr[ií]cula|tablica(?:\s+rejestracyjna)?|(?:numer|nr\.?)\s+rej(?:\.|"
                 r"estracyjny)?|rejestracja|plaque|immatriculation|kennzeichen|targa|госномер|"
                 r"номерн(?:ой|ого|ым)\s+знак(?:а|ом)?|biển\s+số(?:\s+xe)?|车牌(?:号)?|車牌|번호판)")
 PLATE_CUE = lazy(
     rf"(?P<cue>\b(?:{_PLATE_WORDS})"
-    r"\b(?:\s+(?:number|no\.?|#|is|was|reads|reading|of|says))*\s*[:#]?\s*"
+    r"\b(?:\s+(?:number|no\.?|#|is|was|reads|reading|of|says|es|era|son|número|numero))*"
+    r"\s*[:#]?\s*"
     r"(?:(?:[A-Z]{2}|IL|illinois)\s+)?)"
     r"(?P<plate>(?!(?:with|and|the|an?|in|on|at|from|was|is|of|for|plates?|tags?|number)\b)"
     rf"(?=[\w .-]*\d)[\u4e00-\u9fff]?{_PLATE_CHARACTER}{{1,4}}"
@@ -1314,7 +1326,10 @@ BRACKETED_PLATE = lazy(
     r"[A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){0,2})"
     r"(?P<region>\s*,?\s*[(\[]\s*(?P<name>[^\W\d_][\w. ]{0,20}?)\s*[)\]])")
 PLATE = lazy(
-    r"(?<![\w-])(?:[A-Z]{2,3}[ -]?\d{3,4}|\d[A-Z]{3}\d{3}|\d{3}[ -]?[A-Z]{3}|[A-Z]\d{2}[ -]?\d{4}"
+    # (Mexico's first, three letters, three digits and a letter, or two pairs of digits: the US
+    # shape would take its first two groups)
+    r"(?<![\w-])(?:[A-Z]{3}([- ])\d{3}\1[A-Z]|[A-Z]{3}-\d{2}-\d{2}"
+    r"|[A-Z]{2,3}[ -]?\d{3,4}|\d[A-Z]{3}\d{3}|\d{3}[ -]?[A-Z]{3}|[A-Z]\d{2}[ -]?\d{4}"
     r"|[A-Z]{2}\d{5}|\d{2}[A-Z]{2}\d{3})(?![\w-])"
 )
 
@@ -1368,6 +1383,17 @@ ABROAD_ADDRESS = lazy(
     r"|(?<![\w-])[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm)"
     r"\s+\d{1,4}\s*[a-z]?(?![\w]))"
     rf"{_FLAT}{_TOWN}")
+# A Danish, Norwegian, Swedish, Dutch or Finnish address: the street's type is the end of its
+# name (Nørregade, Storgata, Drottninggatan, Keizersgracht), then its number, a floor and side
+# ("2. th.", "st. tv", "4. sal"), and a postcode and town ("1165 København K", "1015 CJ
+# Amsterdam", "111 51 Stockholm").
+NORTH_ADDRESS = lazy(
+    r"(?<![\w-])[A-ZÆØÅÄÖ][\wæøåäöé-]*(?:gade|vej|gate|gata|gatan|vägen|veien|vei|stræde|"
+    r"straede|torv|plads|gracht|straat|laan|kade|plein|singel|dijk|katu|tie)"
+    r"\s+\d{1,4}\s*[A-Za-z]?(?![\w])"
+    r"(?:,?\s*(?:\d{1,2}\.\s*(?:th|tv|mf|sal)|st|kl)\.?(?:\s*(?:th|tv|mf)\b\.?)?)?"
+    rf"(?:,?\s*(?:\d{{4}}\s?[A-Z]{{2}}|\d{{3}}\s\d{{2}}|\d{{4}})\s+{_CAP}[\w'’-]*"
+    r"(?:\s+[A-ZÆØÅ](?![\w]))?)?")
 # A Chinese address, from its road (路, 街, 大道 ...) and number (号) to its building, unit and
 # room ("中山路88号3单元502室"); the road's name is the Han characters before its type, not a
 # word that says where ("住在", "地址是").
@@ -1840,6 +1866,8 @@ def _redact(text: str) -> str:
     if has.digit:
         text = STREET_SHAPE.sub("[address]", text)
     text = _sub(ABROAD_ADDRESS, "[address]", text, has)
+    if has.digit:
+        text = _sub(NORTH_ADDRESS, "[address]", text, has)
     if has.digit and not text.isascii():
         text = _sub(CHINESE_ADDRESS, "[address]", text, has)
     if "#" in text:
@@ -1849,6 +1877,8 @@ def _redact(text: str) -> str:
     text = _sub(HOUSE, lambda m: m.group("cue") + "[address]", text, has)
     text = _sub(PARTIAL_CUE, _mask_cued_card, text, has)
     text = _sub(PARTIAL_ABROAD, _mask_cued_card, text, has)
+    if has.digit:
+        text = _sub(PASSPORT, lambda m: m.group("cue") + "[card]", text, has)
     text = _sub(SSN, "[ssn]", text, has)
     text = _sub(PHONE, _mask_phone, text, has)
     text = _sub(SPOKEN_PHONE, "[phone]", text, has)
@@ -1858,6 +1888,8 @@ def _redact(text: str) -> str:
         text = _sub(BRACKETED_PLATE, _mask_bracketed_plate, text, has)
     text = _sub(PLATE, _mask_bare_plate, text, has)
     text = _sub(CARD, _mask_card, text, has)
+    if "[card]" in text:  # (a passport's or an id's letters glued to its digits: "X[card]")
+        text = _LETTERS_OF_A_NUMBER.sub("[card]", text)
     text = _sub(CARD_CUE, _mask_cued_card, text, has)
     text = _sub(ID_CUE, lambda m: m.group("cue") + "[card]", text, has)
     return _mask_ages(describe(_mask_names(text, logins, has)), has)
