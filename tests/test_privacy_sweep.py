@@ -50,7 +50,7 @@ from tests.escalation_support import (
 )
 from tests.faketwilio import FakeTwilio
 from tests.mailserver import MailServer
-from tests.test_privacy_blind_canary import every_table, found, printable_runs
+from tests.test_privacy_blind_canary import RUN_IDS, every_table, found, printable_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = Catalogue.load(ROOT)
@@ -276,3 +276,122 @@ def test_the_clerk_reaches_every_outcome_it_plays() -> None:
     assert clerk.read("> ") == OPENING
     assert clerk.read("> ") == AT_A_QUESTION
     assert clerk.read("> ") == "1"
+
+
+# --- the Slack face (review 9 m2) ----------------------------------------------------------
+# The same identifiers typed where staff type in Slack, at every library with the bundled
+# content: the slash command's text and a DM (openings, routed in memory), every situation
+# picked from the menu and played with free words typed in its thread before each answer
+# (clicked: the first button), a correction and a note in the thread after the outcome, a page
+# raised and resolved with a note. The app runs whole against the fake Slack by its base URL
+# (its inbox stores each request before it is acknowledged), nothing of ours patched; the sinks
+# as above, the Slack inbox's rows among every table's.
+
+SLACK_STEPS = 30  # clicks at most in one case (the longest flow asks far fewer)
+
+
+def _latest_with_buttons(bot: Any, channel: str, thread_ts: str) -> Any:
+    """The bot's newest message in the thread that still has buttons, or None."""
+    from tests.slack_support import buttons
+
+    for message in reversed(bot.fake.thread(channel, thread_ts)):
+        if message.user != STAFF_USER and buttons(message.blocks):
+            return message
+    return None
+
+
+STAFF_USER = "USTAFF"
+
+
+def play_slack(library: str, directory: Path, fake: Any) -> list[tuple[str, str]]:
+    """Every situation of ``library`` played through the Slack face (see above); its sinks."""
+    from tests.escalation_support import CHANNEL, PIC_USERS
+    from tests.slack_support import Posted, SlackBot, buttons
+
+    directory.mkdir()
+    roles = sorted(CATALOGUE.pack(library).roles)
+    settings = {
+        "library": library,
+        "database_url": f"sqlite:///{directory / 'frontdesk.db'}",
+        "roles": {role: list(PIC_USERS) for role in roles},
+        "escalation": {"channel": CHANNEL,
+                       "ack_timeout_seconds": {"immediate": 180, "prompt": 900}, "repeat": 2},
+    }
+    bot = SlackBot.start(fake, CATALOGUE, directory, config=settings)
+    assert bot.runtime.start_worker()
+    try:
+        bot.command(STAFF_USER, OPENING)
+        bot.dm(STAFF_USER, OPENING)
+        bot.settle()
+        for index in range(len(sorted(CATALOGUE.flows_for(library)))):
+            since = len(fake.calls_to("chat.postMessage"))
+            bot.command(STAFF_USER)
+            bot.settle()
+            picker = next(Posted.of(c) for c in fake.calls_to("chat.postMessage")[since:]
+                          if buttons(c.args.get("blocks") or []))
+            choices = [b for b in buttons(picker.blocks) if b.get("value") != "other"]
+            if index >= len(choices):
+                break
+            label = choices[index]["text"]["text"]
+            bot.click(STAFF_USER, picker, label)
+            bot.settle()
+            channel, thread = picker.channel, picker.thread_ts or picker.ts
+            for _ in range(SLACK_STEPS):
+                bot.reply(STAFF_USER, channel, thread, AT_A_QUESTION)
+                bot.settle()
+                message = _latest_with_buttons(bot, channel, thread)
+                if message is None:
+                    break
+                first = buttons(message.blocks)[0]["text"]["text"]
+                bot.click(STAFF_USER, Posted(channel, message.ts, thread, message.text,
+                                             message.blocks), first)
+                bot.settle()
+            bot.reply(STAFF_USER, channel, thread, CORRECTION)
+            bot.reply(STAFF_USER, channel, thread, NOTE_AFTER)
+            bot.settle()
+        service = bot.runtime.services.escalations
+        escalation = service.trigger(
+            library=library, situation=None, conversation=None, outcome=None,
+            reason="unrouted", asked_by=STAFF_USER, face="slack", thread=None,
+            question=PAGE_QUESTION)
+        for page in service.open_escalations():
+            service.acknowledge(page.id, PIC_USERS[0])
+            service.resolve(page.id, PIC_USERS[0], RESOLVE_NOTE)
+        assert escalation
+        bot.settle()
+    finally:
+        bot.stop()
+    db = Database(settings["database_url"])
+    try:
+        sinks = [(f"table {name} ({library})", rows) for name, rows in every_table(db).items()]
+        sinks.append((f"audit export ({library})", AuditLog(db).export_csv()))
+    finally:
+        db.dispose()
+    sinks += [(f"{path.name} ({library})", printable_runs(path.read_bytes()))
+              for path in sorted(directory.glob("frontdesk.db*"))]
+    return sinks
+
+
+def test_the_slack_face_at_every_library_leaves_no_identifier_anywhere(tmp_path: Path) -> None:
+    with debug_log(tmp_path / "frontdesk.log") as log_file, PagingFake() as fake:
+        sinks: list[tuple[str, str]] = []
+        for library in LIBRARIES:
+            sinks += play_slack(library, tmp_path / library, fake)
+        sinks += [(f"Slack {c.method}", json.dumps(c.args, ensure_ascii=False))
+                  for c in fake.calls]
+        clicks = len([c for c in fake.calls if c.method == "chat.update"])
+        staff_dm = fake.dm_channel(STAFF_USER)
+        # (the face echoes the opening, redacted, to the asker who typed it, in their own DM:
+        # Slack's copy of their own words, not one we keep; anywhere else it is kept text)
+        to_others = [(f"Slack {c.method} to {c.args.get('channel')}",
+                      json.dumps(c.args, ensure_ascii=False)) for c in fake.calls
+                     if c.args.get("channel") != staff_dm]
+    sinks.append(("the log", log_file.read_text("utf-8")))
+    # (ids that differ from run to run: a UUID's group can spell "4417")
+    sinks = [(name, RUN_IDS.sub("<id>", text)) for name, text in sinks]
+    inbox = [text for name, text in sinks if name.startswith("table slack_inbox")]
+    assert inbox and all(text for text in inbox)  # the face's inbox rows were read
+    assert clicks > 5 * len(LIBRARIES)  # cases were played through, not only opened
+    assert leaks(sinks, IDENTIFIERS) == {}
+    kept = [(name, text) for name, text in sinks if not name.startswith("Slack ")]
+    assert leaks(kept + to_others, [DESIGN_CANARY]) == {}

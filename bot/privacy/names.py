@@ -44,8 +44,11 @@ LOCALES = (
     "nl_NL", "sv_SE", "cs_CZ", "ro_RO", "ja_JP", "zh_CN", "zh_TW", "yo_NG", "zu_ZA", "tw_GH",
     # Arabic given names and surnames as they are written in Latin letters (Pakistani, Algerian
     # French and Hausa spellings: Youssef, Abdelkader, Zainab)
-    "en_PK", "fr_DZ", "ha_NG",
 )
+# ... whose shortest names are as often words of the languages of the desk (Tagalog "ilan",
+# "kada"): only their names of five letters or more are added (Hamza, Zainab, Youssef).
+ARABIC_LOCALES = ("en_PK", "fr_DZ", "ha_NG")
+_SHORTEST_ADDED = 5
 # Faker's lists in Cyrillic, romanised (``romanised``) as staff type them: Oleksandr, Dmytro,
 # Yuliia, Svetlana Ivanova.
 ROMANISED_LOCALES = ("uk_UA", "ru_RU")
@@ -330,6 +333,11 @@ def _build_name_lists() -> tuple[frozenset[str], frozenset[str]]:
             continue
         target.update(fold(n) for n in value if isinstance(n, str) and n and _latin(n)
                       and " " not in n)
+    for attribute, value in person_lists(ARABIC_LOCALES):
+        target = first if "first" in attribute else last if "last" in attribute else None
+        if target is not None and "name" in attribute:
+            target.update(fold(n) for n in value if isinstance(n, str) and _latin(n)
+                          and " " not in n and len(n) >= _SHORTEST_ADDED)
     for attribute, value in person_lists(ROMANISED_LOCALES):
         target = (first if attribute.startswith("first_names") else last
                   if attribute.startswith("last_names") else None)

@@ -458,14 +458,15 @@ _PEOPLE_AT_WORK = (r"boss|coworker|co-worker|colleague|assistant|aide|head|lead|
                    r"security|shelver|page|staffer|neighbou?r|friend")
 TITLE_SLOT = lazy(
     r"(?<![\w'’-])(?=[a-zA-Z])(?i:"
-    rf"(?P<title>{_JOB_TITLES}|{_RANKS}|{_PEOPLE_AT_WORK})(?P<comma>\s*,)?\s+)"
+    rf"(?P<title>{_JOB_TITLES}|{_PEOPLE_AT_WORK})(?P<comma>\s*,)?\s+)"
     rf"(?!(?:{_JOB_TITLES}|{_RANKS}|{_PEOPLE_AT_WORK})\b)"  # (head librarian, security guard)
     r"(?P<word>[A-Za-z][a-z]+)(?![\w'’-])")
 MESSAGE_SLOT = lazy(
     r"\b(?=[tTaArRlLcCpPwWeE])(?i:tell|tells|telling|told|ask|asks|asking|remind|reminded|let|"
     r"call|page|warn|warned|text|texted|email|emailed)\s+(?P<word>[A-Za-z][a-z]+)(?![\w'’-])")
 REPORTED_SLOT = lazy(
-    r"(?:\b(?=[spac])(?:said|says|saying|per|according\s+to|claims|claimed)\s+|^|(?<=[.!?]\s))"
+    r"(?:(?P<said>\b(?=[spac])(?:said|says|saying|per|according\s+to|claims|claimed)\s+)|^"
+    r"|(?<=[.!?]\s))"
     r"(?P<word>[a-z][a-z]+)(?![\w'’-])")
 # What follows a name in those slots: what a person does, a verb with its object ("kim call me
 # back"), or the clause's end.
@@ -474,6 +475,12 @@ _BESIDE_FAMILY = lazy(rf"\s+(?:and|&|with)\s+(?:his|her|their)\s+(?:{FAMILY}|mum
 # Words a slot can hold that never name anyone there ("ask will I", "tell may"): modals, and
 # the desk's roles and teams that a list has as names ("ask page to shelve", "tell security").
 _MODALS = frozenset({"will", "may", "can", "must", "might", "shall"})
+# Words for a person that a list has as a name ("guy says", "lady wants", "son is asking",
+# "asking us to"): who someone is, never their name.
+_PERSON_NOUNS = frozenset(f"{FAMILY}".split("|")) | {
+    "guy", "guys", "lady", "ladies", "man", "woman", "kid", "boy", "girl", "teen", "baby",
+    "child", "parent", "wife", "husband", "gentleman", "sir", "madam", "lawyer", "attorney",
+    "judge", "doctor", "patron", "customer", "member", "user", "cop", "us", "me", "mum"}
 _TITLE_WORDS = frozenset(f"{_JOB_TITLES}|{_RANKS}|{_PEOPLE_AT_WORK}".split("|")) | {
     "neighbor", "neighbour"}
 _DESK_ROLES = frozenset({"page", "pages", "security", "staff", "admin", "reference", "circ",
@@ -494,7 +501,7 @@ def slot_given_names(text: str) -> list[tuple[int, int]]:
         if bare in _MODALS:  # only capitalised ("Ask Will to", not "ask will I")
             return word[:1].isupper() and bare in worded
         return (bare not in PRONOUNS and bare not in _NOT_AFTER_RANK and bare not in _DESK_ROLES
-                and bare not in _TITLE_WORDS  # ("boss wants the stats")
+                and bare not in _TITLE_WORDS and bare not in _PERSON_NOUNS  # ("guy says")
                 and (bare in plain or bare in worded or bare in first_names))
 
     for match in TITLE_SLOT.finditer(text):
@@ -512,9 +519,11 @@ def slot_given_names(text: str) -> list[tuple[int, int]]:
             spans.append(match.span("word"))
     for match in REPORTED_SLOT.finditer(text):
         word, end = match.group("word"), match.end()
-        if not given(word) or word in COMMON_WORDS and not HUMAN_DOES.match(text, end):
-            continue
-        if (HUMAN_DOES.match(text, end) or _BESIDE_FAMILY.match(text, end)
+        if not given(word) or word in COMMON_WORDS and (
+                not HUMAN_DOES.match(text, end) or not match.group("said")):
+            continue  # (a staff word opening a sentence is that word: "page said")
+        if (HUMAN_DOES.match(text, end) and (match.group("said") or fold(word) in plain)
+                or _BESIDE_FAMILY.match(text, end)
                 or text[end: end + 1] == "," and match.group(0).startswith("per")):
             spans.append(match.span("word"))
     return spans
