@@ -891,12 +891,12 @@ def find_names(text: str) -> list[tuple[int, int]]:
             or following.text in INSTITUTION_WORDS  # Chase bank, Acme inc
             or following.text in PRODUCT_WORDS and len(run) == 1  # the Jenkins server
             or following.text in LOWER_PLACE_WORDS and _named_place(run))
-        place = place or bool(run) and _named_room(text, run)
         other = (run and (vietnamese and _VIETNAMESE_LANGUAGE.search(text[:run[0][0].start])
                           or any(s <= run[0][0].start < e for s, e in days)))
         if (run and not place and not other and not _place_or_author(text, run)
                 and not _word_opening(text, run)
-                and _is_name(run, text) and not _public_figure(text, run)):
+                and _is_name(run, text) and not _public_figure(text, run)
+                and not _named_room(text, run)):
             spans.append((run[0][0].start, _past_its_quote(text, run)))
         run.clear()
 
