@@ -244,6 +244,15 @@ def test_redaction_is_idempotent(before: str, card: str, email: str, phone: str,
     assert redact(once) == once
 
 
+def test_a_handle_is_never_read_glued_to_a_mask() -> None:
+    """Hypothesis found it (session 12): an email whose one-digit local part the card rule took
+    ("000000 0@A.UPS": its domain a public word, so no email) left "[card]@A.UPS", and a second
+    pass read "@A" as a handle glued to the mask."""
+    once = redact("cop patron named Aaa 000000 0@A.UPS (200) 200-0000")
+    assert redact(once) == once
+    assert redact("[name] @jdoe99 on insta") == "[name] [handle] on insta"
+
+
 # --- names without a cue, addresses, dates of birth, plates, network identifiers ---------------
 
 

@@ -1067,7 +1067,8 @@ def _mask_cued_card(match: re.Match[str]) -> str:
 # --- network and social identifiers ----------------------------------------------------------
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1?\d?\d)"
 IPV4 = lazy(rf"(?<![\d.])(?:{_OCTET}\.){{3}}{_OCTET}(?![\d.])")
-HANDLE = lazy(r"(?<![\w@<&])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b")
+# (not glued to a mask set aside, "[card]@A.UPS": the first pass kept that "@" as no handle)
+HANDLE = lazy(r"(?<![\w@<&\uE000-\uF8FF])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b")
 # A device's hardware address (a4-5e-60-c2-11-9f, 3C:22:FB:91:0A:7E, a45e.60c2.119f) and an
 # IPv6 address, full or shortened with "::" (a clock time has neither shape).
 MAC = lazy(
