@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -20,7 +21,10 @@ redact("warm up: Анна, 李静, 김민지; checked out by kev, told Katherine
 # deadline, which on a loaded machine failed test_card_numbers_never_survive at 205-273 ms an
 # example with nothing wrong in what it checks.
 settings.register_profile("frontdesk", deadline=None)
-settings.load_profile("frontdesk")
+# In CI the same examples every run (derandomize): a landing must not pass or fail by chance;
+# on a developer's machine the properties keep exploring, and what they find becomes a test.
+settings.register_profile("frontdesk-ci", deadline=None, derandomize=True)
+settings.load_profile("frontdesk-ci" if os.environ.get("CI") else "frontdesk")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "content"
