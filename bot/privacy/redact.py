@@ -210,7 +210,7 @@ PARTIAL_CUE = lazy(
 # auf 7730", "заканчивается на 8812", "尾号是 5521", "끝자리 1234" (uncased scripts have no word
 # boundary, so their cues stand alone).
 PARTIAL_ABROAD = lazy(
-    r"(?P<cue>(?:\b(?:termin(?:a|an|ando|ad[ao]|e|ent|ant)|acaba(?:n)?|finit|finissant|"
+    r"(?P<cue>(?:\b(?=[aefktзко])(?:termin(?:a|an|ando|ad[ao]|e|ent|ant)|acaba(?:n)?|finit|finissant|"
     r"endet|endend|kończy\s+się|konczy\s+sie|końcówka|kết\s+thúc|закінчується|"
     r"заканчивается|оканчивается|кончается)\s*(?:en|em|con|com|par|auf|mit|in|na|на|bằng)?\b"
     r"|尾号|尾數|尾数|后四位|後四位|末尾|下4桁|下四桁|끝자리|끝번호)"
@@ -351,8 +351,16 @@ ROLE_CUE = lazy(
 # A cue that says a person follows (``person``: "checked out by", "hold it for", "patron",
 # "told") admits any given name; a looser one ("for", "from", "with", "called") asks more of a
 # name that is also a word. See ``cued_given_names``.
+# (Its cue words' first two letters, for speed: see ``SPOKEN_PHONE``. Its first-letter lookahead
+# still let the engine into its choice of ~100 cue words at most words' starts: "the", "is",
+# "her"... The first letter is taken as written, the second in any case the choice takes.)
+_PERSON_CUE_FIRST_TWO = (
+    r"(?=[aA](?i:[cs]|\s)|[bB](?i:[aeor])|[cC](?i:[ah])|[dD](?i:[er])|[eE](?i:[mv])"
+    r"|[fF](?i:[ior])|[gG](?i:[ai])|[hH](?i:[eio])|[iI](?i:[st])|[kK](?i:e)|[lL](?i:[aei])"
+    r"|[mM](?i:e)|[nN](?i:o)|[oO](?i:n)|[pP](?i:[ailtu])|[rR](?i:e)|[sS](?i:[aehit])"
+    r"|[tT](?i:[eho])|[wW](?i:[ai]))")
 PERSON_CUE = lazy(
-    r"(?P<cue>\b(?=[cCrRpPbBdDsSoOhHaAfFtTwWgGlLmMkKiIeEnN])(?i:(?P<person>"
+    r"(?P<cue>\b" + _PERSON_CUE_FIRST_TWO + r"(?i:(?P<person>"
     # "card is under", "it's under", "holds are all under": whose name an account is in
     r"(?P<owner>(?:it|that|this|everything|they|cards?|accounts?|acct|holds?|fines?|stuff|"
     r"reservation|request|hotspot|laptop|device)(?:['’]s|['’]re|\s+(?:is|are|was|were|"
@@ -1372,10 +1380,11 @@ _ADDRESS_LABELS = frozenset({
 })
 # A street needs a house number, a name, and a street type or a ZIP code; a PO box its number.
 _MAYBE_ADDRESS = lazy(r"\d+\s*[A-Za-z]|\bbox\b", re.IGNORECASE)
-_STREET_TYPE = (r"(?i:street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|"
-                r"place|pl|way|parkway|pkwy|terrace|ter|terr|circle|cir|highway|hwy|trail|trl|"
-                r"square|sq|plaza|plz|row|path|pike|alley|aly|crossing|xing|expressway|expy|"
-                r"freeway|fwy|loop|run|point|pt|ridge|rdg|route|rte|turnpike|tpke)\.?")
+_STREET_TYPE = (r"(?i:(?=[abcdefhlprstwx])(?:street|st|avenue|ave|av|road|rd|boulevard|blvd|"
+                r"drive|dr|lane|ln|court|ct|place|pl|way|parkway|pkwy|terrace|ter|terr|circle|"
+                r"cir|highway|hwy|trail|trl|square|sq|plaza|plz|row|path|pike|alley|aly|"
+                r"crossing|xing|expressway|expy|freeway|fwy|loop|run|point|pt|ridge|rdg|route|"
+                r"rte|turnpike|tpke))\.?")
 STREET_TYPE = lazy(_STREET_TYPE)
 ZIP = lazy(r"\d{5}(?:-\d{4})?")
 # A house number, a street's name (no word of a sentence's) and its type: an address however
@@ -1400,8 +1409,8 @@ _FLAT = (r"(?:\s*,?\s*(?:кв\.?|квартира|м\.|m\.|apt\.?|piso|dpto\.?|a
          r"wohnung|whg\.?|lok\.?|int\.?)\s*\d+[A-Za-zА-Яа-я]?)?"
          r"(?:\s*,?\s*\d{1,2}\s*[º°ª]\s*[A-Za-z]?)?")
 _TOWN = rf"(?:,\s*(?:\d{{2}}-?\d{{3}}\s+|\d{{4,5}}\s+)?{_CAP}[\w'’-]+(?:\s+{_CAP}[\w'’-]+)?)?"
-ABROAD_ADDRESS = lazy(
-    r"(?:\b(?:вул\.|вулиця|ул\.|улица|просп\.|проспект|пров\.|пер\.|переулок|бул\.|бульвар|"
+ABROAD_ADDRESS = lazy(  # (each form opens a word: \b, then its first characters, for speed)
+    r"\b(?=[\dA-ZÄÖÜacprtuvбвпу])(?:\b(?:вул\.|вулиця|ул\.|улица|просп\.|проспект|пров\.|пер\.|переулок|бул\.|бульвар|"
     r"(?i:ul\.|ulica|al\.|aleja|calle|c/|avenida|avda\.|av\.|rua|travessa|via|viale|piazza|"
     r"corso|carrer|paseo|plaza))\s*"
     rf"(?:(?:de|del|de la|das|dos|da|do|di|della)\s+)?{_CAP}[\w'’.-]*(?:\s+{_CAP}[\w'’.-]*){{0,2}}"
@@ -1593,9 +1602,11 @@ def _mask_vanity_plate(match: re.Match[str]) -> str:
 # (a library's item barcodes do not start with 2, its patron cards do), a call number, an
 # invoice or order number. They are set aside before the rules run and put back after.
 CATALOGUE_NUMBER = lazy(
-    r"(?P<cue>\b(?:(?i:isbn(?:-?1[03])?|issn|oclc|lccn|upc|invoice|inv\.?|purchase\s+order|"
-    r"order|tracking|call\s+(?:number|no\.?|#))|PO|P\.O\.)\s*(?:#|:|no\.?|number)?\s*"
-    r"|(?i:\bitems?(?:\s+(?:barcode|number|no\.?|#))?)\s*[:#]?\s*(?=[013-9]))"
+    # (both cues open a word: \b, then their first letters, for speed)
+    r"(?P<cue>\b(?=[ciloptuCILOPTUİı])(?:(?:(?i:isbn(?:-?1[03])?|issn|oclc|lccn|upc|invoice|"
+    r"inv\.?|purchase\s+order|order|tracking|call\s+(?:number|no\.?|#))|PO|P\.O\.)"
+    r"\s*(?:#|:|no\.?|number)?\s*"
+    r"|(?i:\bitems?(?:\s+(?:barcode|number|no\.?|#))?)\s*[:#]?\s*(?=[013-9])))"
     r"(?P<number>\d[\dXx-]{4,}[\dXx]|\d(?:[ -]?\d){5,})(?![\w-])")
 # A Dewey call number with its cutter ("973.932 OBA", "791.4572 SHE"; "(863 GAR)" in brackets,
 # or after a call-number or shelf cue): a shelf's address, not a phone number or a plate. A
