@@ -21,6 +21,7 @@ from bot.engine import start, step
 from bot.escalation import EscalationService, ThreadRef
 from bot.faces.terminal.paging import describe_page
 from bot.store import Database
+from bot.store.outbox import OutboxStore
 from bot.store.paging_tables import audit_events, escalations, holds, outbox
 from tests.escalation_support import (
     CHANNEL,
@@ -160,6 +161,10 @@ def test_levels_timeouts_and_repeats_until_expired(rig: Rig) -> None:
         assert rig.service.tick() == 1
         row = rig.row(eid)
         steps.append((row.level, row.repeat))
+        # each rung's pages go out in its turn (the worker takes seconds, a rung minutes): a
+        # page not out when its escalation expires is never posted (review 9 m3; the test
+        # used to deliver them all after the expiry)
+        rig.deliver()
     assert steps == [(2, 0), (1, 1), (2, 1), (1, 2), (2, 2)]
     rig.clock.advance(seconds=180)
     assert rig.service.tick() == 1
@@ -538,6 +543,105 @@ def test_a_slack_page_resolved_before_it_went_out_is_never_posted(rig: Rig) -> N
     # someone was paged (review 9 M1)
     assert status[f"notice:{eid}:UDIR1"] == "skipped"
     assert status[f"status:{eid}:paged:1:0"] == "skipped"
+
+
+def _outbox_skips(rig: Rig, eid: str) -> dict[str, str]:
+    """Why each skipped row of the escalation was skipped, by its key."""
+    with rig.db.engine.connect() as conn:
+        return {r.idempotency_key: r.last_error for r in conn.execute(
+            select(outbox.c.idempotency_key, outbox.c.last_error)
+            .where(outbox.c.escalation_id == eid, outbox.c.status == "skipped"))}
+
+
+def test_a_slack_page_acknowledged_before_it_went_out_wakes_nobody(rig: Rig) -> None:
+    """Review 9 m3: someone is on it before the worker's turn (a text answered first, say),
+    so the Slack pages not yet posted are never posted, as a text or an email is not
+    (states.WAITING, one rule for every channel), and nothing edits them. Nor are the
+    director's notice and the asker's "Paged …" line (nobody was paged through Slack); the
+    asker is told who is on it."""
+    eid = rig.trigger("police", "warrant")
+    assert rig.service.acknowledge(eid, "UPIC1").status == "acknowledged"
+    for _ in range(3):  # and any edit waiting for its page gets its turn
+        rig.deliver()
+        rig.clock.advance(seconds=30)
+
+    page_keys = {f"page:{eid}:1:0:{who}" for who in (*PIC_USERS, CHANNEL)}
+    assert not page_keys & set(rig.sent_keys()), rig.sent_keys()
+    skips = _outbox_skips(rig, eid)
+    assert {skips[key] for key in page_keys} == {"escalation acknowledged first"}
+    assert {why for key, why in skips.items() if key.startswith("update:")} == {
+        "the page was never sent"}
+    assert not [call for call in rig.fake.calls_to("chat.update")
+                if call.args["channel"] != "CDESK"]  # no page to edit
+    assert skips[f"notice:{eid}:UDIR1"] == skips[f"status:{eid}:paged:1:0"] == (
+        "escalation acknowledged first, no page went out")
+    thread = [m.text for m in rig.fake.thread("CDESK", THREAD.ts)]
+    assert thread and "UPIC1" in thread[-1], thread
+
+
+def test_a_slack_page_whose_escalation_expired_before_its_turn_wakes_nobody(rig: Rig) -> None:
+    """Review 9 m3: Slack was out while the ladder ran on and the page expired. The later
+    rungs' pages, queued while it waited and not posted before it expired, are not posted
+    once Slack is back (they would wake people for a page already given up on); the pages
+    that went out are edited to show it expired, and the asker is told nobody acted."""
+    eid = rig.trigger("police", "warrant")  # immediate: 180 s per level, repeat = 2
+    rig.deliver()
+    rig.fake.fail("chat.postMessage", times=1000, status=503)  # any may have gone out
+    for _ in range(6):
+        rig.clock.advance(seconds=180)
+        assert rig.service.tick() == 1
+        rig.deliver()
+    assert rig.row(eid).state == "expired"
+    edited = [call for call in rig.fake.calls_to("chat.update")  # Slack took edits all along
+              if call.args["channel"] != "CDESK"]
+    rig.fake.reset()  # Slack takes posts again
+    for _ in range(3):
+        rig.clock.advance(seconds=60)
+        rig.deliver()
+
+    first = {f"page:{eid}:1:0:{who}" for who in (*PIC_USERS, CHANNEL)}
+    later = {f"page:{eid}:2:2:UDIR1", f"page:{eid}:1:2:UPIC2"}
+    skips = _outbox_skips(rig, eid)
+    assert {skips[key] for key in later} == {"escalation expired first"}
+    assert not first & set(skips)
+    # nor is the asker told those rungs are being paged: their pages never went out
+    assert {why for key, why in skips.items() if key.startswith(f"status:{eid}:paged:")} == {
+        "escalation expired first, no page went out"}
+    assert f"status:{eid}:paged:1:0" not in skips
+    assert not later & set(rig.sent_keys())
+    edited += [call for call in rig.fake.calls_to("chat.update")
+               if call.args["channel"] != "CDESK"]
+    assert len(edited) == len(first)  # only the pages that went out
+    assert all("expired" in json.dumps(call.args["blocks"]) for call in edited)
+    thread = [m.text for m in rig.fake.thread("CDESK", THREAD.ts)]
+    assert "Phone the Library Director at the number on the staff sheet" in thread[-1]
+
+
+def test_a_slack_page_that_may_have_gone_out_is_looked_for_before_it_is_skipped(
+        rig: Rig) -> None:
+    """A 5xx may hide a post Slack took, so the page counts as one that may have gone out
+    (a stand-down, "someone is being paged") until it is looked for. Acknowledged meanwhile,
+    it is looked for first; found nowhere, it is skipped and no longer counts as out."""
+    eid = rig.trigger("police", "warrant")
+    rig.fake.fail("chat.postMessage", times=5, status=503)
+    rig.deliver()
+    store = OutboxStore(rig.db)
+    assert store.page_went_out(eid, rung=(1, 0))
+    assert rig.service.acknowledge(eid, "UPIC1").status == "acknowledged"
+    for _ in range(3):
+        rig.clock.advance(seconds=30)
+        rig.deliver()
+
+    assert rig.fake.calls_to("conversations.history") or rig.fake.calls_to(
+        "conversations.replies")
+    skips = _outbox_skips(rig, eid)
+    assert {skips[f"page:{eid}:1:0:{who}"] for who in (*PIC_USERS, CHANNEL)} == {
+        "escalation acknowledged first"}
+    assert not store.page_went_out(eid)
+    # the notice and the asker's line waited for the look-ups, whatever their order: nobody
+    # was paged through Slack
+    assert skips[f"notice:{eid}:UDIR1"] == skips[f"status:{eid}:paged:1:0"] == (
+        "escalation acknowledged first, no page went out")
 
 
 def test_a_levels_slack_pages_are_queued_in_one_insert_each_audited_once(rig: Rig) -> None:

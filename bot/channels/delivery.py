@@ -9,8 +9,9 @@ for the message by the idempotency key in its metadata (``conversations.history`
 Rows whose ``method`` names a contact channel (``sms``, ``email``, ``voice``) go through
 ``bot.channels`` the same way: rendered at delivery from the escalation, looked for with the
 provider first when an earlier attempt may have gone out, and skipped when the escalation was
-acknowledged before their turn. When a Slack page cannot get through (Slack unreachable, or
-the page failed for good) the worker calls ``failover`` so the other channels go at once.
+no longer waiting at their turn (``states.WAITING``: the rule Slack's pages follow too). When
+a Slack page cannot get through (Slack unreachable, or the page failed for good) the worker
+calls ``failover`` so the other channels go at once.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from bot.channels.slack import messages
 from bot.channels.slack.render import edited_message, render
 from bot.channels.slack.transport import COMMIT_WAIT, NotCommitted, Posted, Transport
 from bot.escalation.records import escalation_row, page_state
-from bot.escalation.states import CALLED_OFF, WAITING
+from bot.escalation.states import WAITING
 from bot.ops.metrics import DELIVERY_FAILURES
 from bot.store.audit import append_event
 from bot.store.database import Database
@@ -61,6 +62,9 @@ HANDED_METHODS = (CONTACT_METHODS, False)
 #: At most this many sent messages wait for their record (one commit for the lot), and at
 #: most this many due rows are claimed together (one commit for the lot).
 SETTLE_BATCH = 16
+#: Why the director's notice or the asker's "Paged …" line of a page no longer waiting waits:
+#: whether it is posted depends on whether a page of it went out (``_called_off``).
+LOOKING_FOR_PAGES = "waiting for its pages to be looked for"
 #: An idle worker checkpoints the database's write-ahead log at most this often.
 CHECKPOINT_SECONDS = 1.0
 
@@ -165,10 +169,14 @@ class OutboxWorker:
                 if served is None:
                     self._record_sent()
                     now = self.clock()
+                    claimed = self.store.claim_many(self.identity, now, self.lease,
+                                                    self.methods, limit=SETTLE_BATCH)
+                    # Pages first: a claimed page counts as one that may have gone out until
+                    # it is tried, and a notice, a "Paged …" line or a stand-down claimed with
+                    # it asks whether it went (``_called_off``, ``_deliver_contact``).
                     self._claimed.extend(
                         Served(row, now + self.lease, None, COMMITTED)
-                        for row in self.store.claim_many(self.identity, now, self.lease,
-                                                         self.methods, limit=SETTLE_BATCH))
+                        for row in sorted(claimed, key=lambda row: row.kind != "page"))
                     served = self._next_claimed()
                 if served is None:
                     break
@@ -305,8 +313,14 @@ class OutboxWorker:
                 called_off = self._called_off(row)
                 payload = (render(self.db, row, self._escalation)
                            if called_off is None else None)
+            if called_off is LOOKING_FOR_PAGES:  # as an edit waits for its page
+                self.store.mark_retry(row.id, self.identity, self.clock() + timedelta(seconds=2),
+                                      called_off, maybe_sent=row.maybe_sent)
+                return False
             if payload is None:
-                self.store.mark_skipped(row.id, self.identity, called_off or "escalation purged")
+                # not out: an earlier attempt that may have been was looked for above
+                self.store.mark_skipped(row.id, self.identity, called_off or "escalation purged",
+                                        not_out=True)
                 return False
             stage = "post"
             posted = self.transport.post(channel, payload, row.thread_ts)
@@ -321,23 +335,30 @@ class OutboxWorker:
             return False
 
     def _called_off(self, row: OutboxRow) -> str | None:
-        """Why a Slack page, or a message saying one is under way, is not posted at all: its
-        escalation was called off before the row's turn (``states.CALLED_OFF``: the desk
-        withdrew it, or someone resolved it). A page is then skipped (nobody is woken, no
-        stand-down is owed; its edits are skipped with it). The director's notice and the
-        asker's "Paged …" line are skipped when no page of it went out (nor may have): they
-        would say that someone is being paged when nobody was. None for any other row (a
-        purged escalation: ``render`` says so)."""
-        says_paging = row.kind == "notice" or (
-            row.kind == "status" and row.payload.get("event") == "paged")
-        if row.kind != "page" and not says_paging:
+        """Why a Slack page, or a message saying one is under way, is not posted at all. A page
+        goes only while its escalation is waiting (``states.WAITING``, the rule every channel's
+        page follows): one acknowledged, resolved, withdrawn or expired before its turn wakes
+        nobody and owes no stand-down (its edits are skipped with it; one that may have gone
+        out was looked for first). The director's notice and the asker's "Paged …" line of a
+        page no longer waiting are skipped when no page of it (of that rung, for the line)
+        went out nor may have: they would say that someone is being paged when nobody was
+        (``LOOKING_FOR_PAGES`` while a page that may have is yet to be looked for: the row
+        waits). None for any other row (a purged escalation: ``render`` says so)."""
+        paged_line = row.kind == "status" and row.payload.get("event") == "paged"
+        if row.kind not in ("page", "notice") and not paged_line:
             return None
         esc = self._escalation(row.escalation_id or "")
-        if esc is None or esc.state not in CALLED_OFF:
+        if esc is None or esc.state == WAITING:
             return None
-        if says_paging and self.store.page_went_out(esc.id):
+        if row.kind == "page":
+            return f"escalation {esc.state} first"
+        rung = (int(row.payload["level"]), int(row.payload["repeat"])) if paged_line else None
+        went_out = self.store.page_went_out(esc.id, rung=rung, unsettled=None)
+        if went_out is None:  # a page that may have gone out is yet to be looked for
+            return LOOKING_FOR_PAGES
+        if went_out:
             return None
-        return f"escalation {esc.state} first" + (", no page went out" if says_paging else "")
+        return f"escalation {esc.state} first, no page went out"
 
     def _deliver_contact(self, row: OutboxRow) -> bool:
         """A text, email or call: rendered now from the escalation, a page skipped once it is

@@ -60,14 +60,13 @@ TRANSITIONS: dict[Event, tuple[frozenset[State], State]] = {
 OPEN = (State.TRIGGERED, State.ACKNOWLEDGED)
 #: States nothing moves out of but a resolve (or nothing at all): purged after retention.
 CLOSED = (State.RESOLVED, State.EXPIRED)
-#: The one state whose deadlines ``tick`` acts on and whose pages are live (a text, email or
-#: call not yet sent when its escalation leaves it is never sent).
+#: The one state whose deadlines ``tick`` acts on and whose pages are live. A page not yet sent
+#: when its escalation leaves it (acknowledged: someone is on it; resolved or withdrawn; expired:
+#: the ladder ran out) is never sent, whatever its channel (Slack, text, email or call): it would
+#: wake someone for a page that is over, and no stand-down is owed for it. Nor is the
+#: director's notice or the asker's "Paged …" line when none of its pages went out (review 9
+#: m3; ``delivery``).
 WAITING = State.TRIGGERED
-#: States in which a Slack page not yet posted is never posted (``delivery``): the page is
-#: over (a correction withdrew it, nobody is needed; or someone resolved it). Nobody is woken
-#: for it and no stand-down is owed. A page acknowledged or expired first still goes, showing
-#: that state (who is on it; that nobody acted).
-CALLED_OFF = (State.RESOLVED,)
 
 
 class IllegalTransition(RuntimeError):

@@ -417,25 +417,41 @@ class OutboxStore:
             status="pending", next_attempt_at=when, last_error=error[:500], maybe_sent=maybe_sent,
         ))
 
-    def mark_skipped(self, row_id: int, worker: str, why: str) -> bool:
-        return self._settle(row_id, worker, dict(status="skipped", last_error=why[:500]))
+    def mark_skipped(self, row_id: int, worker: str, why: str, *, not_out: bool = False) -> bool:
+        """Skip the row for good. ``not_out``: it is known not to have reached anyone (a
+        look-up for an earlier attempt found nothing), so it no longer counts as a page that
+        may have gone out (``page_went_out``)."""
+        values: dict[str, Any] = dict(status="skipped", last_error=why[:500])
+        if not_out:
+            values["maybe_sent"] = False
+        return self._settle(row_id, worker, values)
 
     def mark_failed(self, row_id: int, worker: str, error: str, then: Any = None) -> bool:
         return self._settle(row_id, worker, dict(status="failed", last_error=error[:500]), then)
 
     def page_went_out(self, escalation_id: str, method: str | None = None,
-                      target: str | None = None) -> bool:
-        """Whether a page of the escalation (through ``method``, to ``target``, when given)
-        went out, or may have (in flight, or an attempt whose outcome is unknown): what a
-        stand-down stands down, and what makes "someone is being paged" true."""
+                      target: str | None = None, *, rung: tuple[int, int] | None = None,
+                      unsettled: bool | None = True) -> bool | None:
+        """Whether a page of the escalation (through ``method``, to ``target``, at ``rung``:
+        its level and repeat, when given) went out, or may have (in flight, or an attempt
+        whose outcome is unknown): what a stand-down stands down, and what makes "someone is
+        being paged" true. A page still to be retried whose last attempt may have gone out
+        answers ``unsettled`` (True: it may have; None for a caller that waits for the
+        look-up its next attempt makes first) unless another page settles it."""
         where = [outbox.c.escalation_id == escalation_id, outbox.c.kind == "page",
                  or_(outbox.c.status.in_(("sent", "sending")), outbox.c.maybe_sent)]
         if method is not None:
             where.append(outbox.c.method == method)
         if target is not None:
             where.append(outbox.c.target == target)
+        if rung is not None:  # a page's key: {channel}:{escalation}:{level}:{repeat}:{person}
+            where.append(outbox.c.idempotency_key.like(
+                f"%:{escalation_id}:{rung[0]}:{rung[1]}:%"))
         with self.db.engine.connect() as conn:
-            return conn.execute(select(outbox.c.id).where(*where).limit(1)).first() is not None
+            statuses = set(conn.scalars(select(outbox.c.status).where(*where).distinct()))
+        if statuses <= {"pending"}:
+            return unsettled if statuses else False
+        return True
 
     def sent_message(self, key: str) -> tuple[str, str] | None | bool:
         """(channel, ts) of a sent row; None while it is not sent yet; False if it never will be
