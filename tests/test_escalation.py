@@ -556,9 +556,10 @@ def _outbox_skips(rig: Rig, eid: str) -> dict[str, str]:
 def test_a_slack_page_acknowledged_before_it_went_out_wakes_nobody(rig: Rig) -> None:
     """Review 9 m3: someone is on it before the worker's turn (a text answered first, say),
     so the Slack pages not yet posted are never posted, as a text or an email is not
-    (states.WAITING, one rule for every channel), and nothing edits them. Nor are the
-    director's notice and the asker's "Paged …" line (nobody was paged through Slack); the
-    asker is told who is on it."""
+    (states.WAITING, one rule for every channel), and nothing edits them. Nor is the asker's
+    "Paged …" line (nobody was paged through Slack); the asker is told who is on it. The
+    director still hears of the case (review 13: only a page called off before anyone was
+    paged spares the director the notice)."""
     eid = rig.trigger("police", "warrant")
     assert rig.service.acknowledge(eid, "UPIC1").status == "acknowledged"
     for _ in range(3):  # and any edit waiting for its page gets its turn
@@ -573,8 +574,8 @@ def test_a_slack_page_acknowledged_before_it_went_out_wakes_nobody(rig: Rig) -> 
         "the page was never sent"}
     assert not [call for call in rig.fake.calls_to("chat.update")
                 if call.args["channel"] != "CDESK"]  # no page to edit
-    assert skips[f"notice:{eid}:UDIR1"] == skips[f"status:{eid}:paged:1:0"] == (
-        "escalation acknowledged first, no page went out")
+    assert skips[f"status:{eid}:paged:1:0"] == "escalation acknowledged first, no page went out"
+    assert f"notice:{eid}:UDIR1" in rig.sent_keys()
     thread = [m.text for m in rig.fake.thread("CDESK", THREAD.ts)]
     assert thread and "UPIC1" in thread[-1], thread
 
@@ -617,6 +618,43 @@ def test_a_slack_page_whose_escalation_expired_before_its_turn_wakes_nobody(rig:
     assert "Phone the Library Director at the number on the staff sheet" in thread[-1]
 
 
+def test_a_page_slack_never_took_before_it_expired_still_reaches_those_paged_first(
+        rig: Rig) -> None:
+    """Review 13's gate: Slack is out from the first moment through the whole ladder, and the
+    page expires with nobody having seen it. Once Slack is back, those the page went to
+    first each get it once (late, showing it expired, no button to click), the director gets
+    the notice once, and the asker is told no page reached anyone; the later rungs' pages
+    and their "Paged …" lines are not posted (they would page again for what is over)."""
+    eid = rig.trigger("police", "warrant")  # immediate: 180 s per level, repeat = 2
+    rig.fake.fail("chat.postMessage", times=1000, status=503)
+    rig.deliver()
+    for _ in range(6):
+        rig.clock.advance(seconds=180)
+        assert rig.service.tick() == 1
+        rig.deliver()
+    assert rig.row(eid).state == "expired"
+    rig.fake.reset()  # Slack takes posts again
+    for _ in range(4):
+        rig.clock.advance(seconds=60)
+        rig.deliver()
+
+    sent = rig.sent_keys()
+    for who in PIC_USERS:
+        assert [key for key in sent if key.endswith(f":{who}")] == [f"page:{eid}:1:0:{who}"]
+    assert [key for key in sent if key.endswith(":UDIR1")] == [f"notice:{eid}:UDIR1"]
+    pages = [call.args for call in rig.fake.calls_to("chat.postMessage")
+             if call.args.get("metadata", {}).get("event_type") == "frontdesk_page"]
+    assert len(pages) == len(PIC_USERS) + 1  # and the channel's
+    assert all("xpired" in json.dumps(page["blocks"]) for page in pages), pages
+    assert "escalation_ack" not in json.dumps(pages)
+    skips = _outbox_skips(rig, eid)
+    assert {key for key in skips if key.startswith("page:")} == {
+        key for key in _outbox_status(rig, eid) if key.startswith("page:")
+        and not key.startswith(f"page:{eid}:1:0:")}
+    thread = [m.text for m in rig.fake.thread("CDESK", THREAD.ts)]
+    assert any("No page reached anyone before the page expired" in t for t in thread), thread
+    assert sum("Paged" in t or "now paging" in t for t in thread) == 1, thread
+
 def test_a_slack_page_that_may_have_gone_out_is_looked_for_before_it_is_skipped(
         rig: Rig) -> None:
     """A 5xx may hide a post Slack took, so the page counts as one that may have gone out
@@ -638,10 +676,9 @@ def test_a_slack_page_that_may_have_gone_out_is_looked_for_before_it_is_skipped(
     assert {skips[f"page:{eid}:1:0:{who}"] for who in (*PIC_USERS, CHANNEL)} == {
         "escalation acknowledged first"}
     assert not store.page_went_out(eid)
-    # the notice and the asker's line waited for the look-ups, whatever their order: nobody
-    # was paged through Slack
-    assert skips[f"notice:{eid}:UDIR1"] == skips[f"status:{eid}:paged:1:0"] == (
-        "escalation acknowledged first, no page went out")
+    # the asker's line waited for the look-ups, whatever their order: nobody was paged
+    # through Slack
+    assert skips[f"status:{eid}:paged:1:0"] == "escalation acknowledged first, no page went out"
 
 
 def test_a_levels_slack_pages_are_queued_in_one_insert_each_audited_once(rig: Rig) -> None:

@@ -33,7 +33,7 @@ from bot.channels.slack import messages
 from bot.channels.slack.render import edited_message, render
 from bot.channels.slack.transport import COMMIT_WAIT, NotCommitted, Posted, Transport
 from bot.escalation.records import escalation_row, page_state
-from bot.escalation.states import WAITING
+from bot.escalation.states import CALLED_OFF, OWED, WAITING
 from bot.ops.metrics import DELIVERY_FAILURES
 from bot.store.audit import append_event
 from bot.store.database import Database
@@ -314,8 +314,8 @@ class OutboxWorker:
                 payload = (render(self.db, row, self._escalation)
                            if called_off is None else None)
             if called_off is LOOKING_FOR_PAGES:  # as an edit waits for its page
-                self.store.mark_retry(row.id, self.identity, self.clock() + timedelta(seconds=2),
-                                      called_off, maybe_sent=row.maybe_sent)
+                self.store.mark_waiting(row.id, self.identity,
+                                        self.clock() + timedelta(seconds=2), called_off)
                 return False
             if payload is None:
                 # not out: an earlier attempt that may have been was looked for above
@@ -335,24 +335,35 @@ class OutboxWorker:
             return False
 
     def _called_off(self, row: OutboxRow) -> str | None:
-        """Why a Slack page, or a message saying one is under way, is not posted at all. A page
-        goes only while its escalation is waiting (``states.WAITING``, the rule every channel's
-        page follows): one acknowledged, resolved, withdrawn or expired before its turn wakes
-        nobody and owes no stand-down (its edits are skipped with it; one that may have gone
-        out was looked for first). The director's notice and the asker's "Paged …" line of a
-        page no longer waiting are skipped when no page of it (of that rung, for the line)
-        went out nor may have: they would say that someone is being paged when nobody was
-        (``LOOKING_FOR_PAGES`` while a page that may have is yet to be looked for: the row
-        waits). None for any other row (a purged escalation: ``render`` says so)."""
+        """Why a Slack page, or a message saying one is under way, is not posted at all.
+
+        A page goes while its escalation is waiting (``states.WAITING``, the rule every
+        channel's page follows): one acknowledged, resolved, withdrawn or expired before its
+        turn wakes nobody and owes no stand-down (its edits are skipped with it; one that may
+        have gone out was looked for first) — except a page of the escalation's first rung
+        once it expired (``states.OWED``): posted late, showing it expired, so that those it
+        paged first learn of the case. The asker's "Paged …" line of a rung whose pages do
+        not go is skipped when none of them went out (nor may have), and the director's
+        notice of a page called off (``states.CALLED_OFF``) when none of its pages did: they
+        would say that someone is being paged when nobody was (``LOOKING_FOR_PAGES`` while a
+        page that may have is yet to be looked for: the row waits). None for any other row
+        (a purged escalation: ``render`` says so)."""
         paged_line = row.kind == "status" and row.payload.get("event") == "paged"
         if row.kind not in ("page", "notice") and not paged_line:
             return None
         esc = self._escalation(row.escalation_id or "")
         if esc is None or esc.state == WAITING:
             return None
-        if row.kind == "page":
-            return f"escalation {esc.state} first"
-        rung = (int(row.payload["level"]), int(row.payload["repeat"])) if paged_line else None
+        if row.kind == "notice":
+            if esc.state not in CALLED_OFF:
+                return None
+            rung = None
+        else:
+            rung = (int(row.payload["level"]), int(row.payload["repeat"]))
+            if esc.state in OWED and rung == self.store.first_rung(esc.id):
+                return None
+            if row.kind == "page":
+                return f"escalation {esc.state} first"
         went_out = self.store.page_went_out(esc.id, rung=rung, unsettled=None)
         if went_out is None:  # a page that may have gone out is yet to be looked for
             return LOOKING_FOR_PAGES
@@ -406,8 +417,8 @@ class OutboxWorker:
             return self._deliver_status_edit(row)
         ref = self.store.sent_message(row.ref_key or "")
         if ref is None:  # the page itself is not out yet: edit it once it is
-            self.store.mark_retry(row.id, self.identity, self.clock() + timedelta(seconds=2),
-                                  "waiting for the page to be sent", maybe_sent=False)
+            self.store.mark_waiting(row.id, self.identity, self.clock() + timedelta(seconds=2),
+                                    "waiting for the page to be sent")
             return False
         if ref is False:
             self.store.mark_skipped(row.id, self.identity, "the page was never sent")

@@ -313,6 +313,9 @@ def _advance(service: Core, conn: Transaction, row: Record, now: datetime,
                                  expired_at=now, next_action_at=None, updated_at=now)
         notify.asker(conn, row.id, thread_of(row), "expired", {
             "event": "expired", "nobody_reachable": bool(dead and not anyone),
+            # none known to have reached anyone (Slack out all along): not "nobody answered"
+            "none_delivered": not any(page.status == "sent"
+                                      for page in paging.pages_of(conn, row.id)),
             "if_no_answer": packet.get("if_no_answer") or roles.if_no_answer(row.library)}, now)
         notify.expired_in_channel(conn, row.id, now)
         notify.page_edits(conn, row.id, "expired", now)

@@ -62,11 +62,19 @@ OPEN = (State.TRIGGERED, State.ACKNOWLEDGED)
 CLOSED = (State.RESOLVED, State.EXPIRED)
 #: The one state whose deadlines ``tick`` acts on and whose pages are live. A page not yet sent
 #: when its escalation leaves it (acknowledged: someone is on it; resolved or withdrawn; expired:
-#: the ladder ran out) is never sent, whatever its channel (Slack, text, email or call): it would
-#: wake someone for a page that is over, and no stand-down is owed for it. Nor is the
-#: director's notice or the asker's "Paged …" line when none of its pages went out (review 9
-#: m3; ``delivery``).
+#: the ladder ran out) is not sent, whatever its channel: it would wake someone again for a page
+#: that is over, and no stand-down is owed for it (review 9 m3) — but for ``OWED``.
 WAITING = State.TRIGGERED
+#: States in which the Slack pages of an escalation's first rung are still posted, late,
+#: showing that state: it expired with nobody acting, and those it paged first must learn of the
+#: case even if no page reached them in time (Slack out through the whole ladder: review 13's
+#: gate). Its later rungs' pages are not (they would page again for what is over), nor are texts,
+#: emails or calls, which cannot show that it expired (they would ask for an acknowledgement).
+OWED = (State.EXPIRED,)
+#: States in which the director's notice is not posted when no page of the escalation went out
+#: (nor may have): the page was called off — withdrawn, or resolved — before anyone was paged
+#: (review 9 M1). Acknowledged or expired, the director still hears of the case.
+CALLED_OFF = (State.RESOLVED,)
 
 
 class IllegalTransition(RuntimeError):

@@ -417,6 +417,25 @@ class OutboxStore:
             status="pending", next_attempt_at=when, last_error=error[:500], maybe_sent=maybe_sent,
         ))
 
+    def mark_waiting(self, row_id: int, worker: str, when: datetime, why: str) -> bool:
+        """Put the row back until ``when``: it waits for another row (its page to be sent, or
+        looked for), which is no attempt of its own, so its claim is not counted (else a
+        long wait would leave its first real failure final). What it may have sent stays."""
+        return self._settle(row_id, worker, dict(
+            status="pending", next_attempt_at=when, last_error=why[:500],
+            attempts=outbox.c.attempts - 1))
+
+    def first_rung(self, escalation_id: str) -> tuple[int, int] | None:
+        """The level and repeat of the escalation's first pages (those it opened with)."""
+        with self.db.engine.connect() as conn:
+            key = conn.scalar(select(outbox.c.idempotency_key).where(
+                outbox.c.escalation_id == escalation_id, outbox.c.kind == "page")
+                .order_by(outbox.c.id).limit(1))
+        if key is None:  # a page's key: {channel}:{escalation}:{level}:{repeat}:{person}
+            return None
+        _, _, level, repeat, _ = key.split(":", 4)
+        return int(level), int(repeat)
+
     def mark_skipped(self, row_id: int, worker: str, why: str, *, not_out: bool = False) -> bool:
         """Skip the row for good. ``not_out``: it is known not to have reached anyone (a
         look-up for an earlier attempt found nothing), so it no longer counts as a page that

@@ -98,6 +98,8 @@ def status_text(status: dict[str, Any], packet: dict[str, Any]) -> str:
         return f"🛑 {escape(status['note'])}. Nobody needs to act on this page."
     if event == "expired":
         what = ("No page could be delivered to anyone" if status.get("nobody_reachable")
+                else "No page reached anyone before the page expired"
+                if status.get("none_delivered")
                 else "Nobody acknowledged the page in time")
         return f"⚠️ {what}. What to do next: {escape(status['if_no_answer'])}"
     if event == "undelivered":
