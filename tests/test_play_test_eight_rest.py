@@ -500,6 +500,8 @@ ASKED_AHEAD = [
     "hypothetically, if officers come with a search warrant what's the procedure?",
     "what's our policy if we get a court order in the mail?",
     "in case the police come with a warrant, who do we call?",
+    "if a deputy ever shows up with a search warrant who do I call?",
+    "if the sheriff comes with a court order, what do we do",
 ]
 
 
