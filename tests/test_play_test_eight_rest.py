@@ -374,6 +374,12 @@ def test_a_court_order_carried_out_in_the_past_or_to_come_never_pages_at_once(
     "court order came in, searching for the director now",
     "we're going through the court order to see what it wants",
     "deputy left a court order, I am searching the office for the director's key",
+    # review 13, after landing: an officer named earlier in the sentence is not who searches
+    "the deputy gave us a court order for patron records, now searching for the director",
+    "officer handed over a court order for records, going through it to find the date",
+    # our own
+    "agent dropped off a court order and left, going through it now for the deadline",
+    "the sheriff sent a court order; searching the files for the patron's name now",
 ])
 def test_the_clerks_own_doing_is_never_a_court_order_carried_out(opening: str) -> None:
     """Carrying out is the officers' doing (done_by in the flow): the clerk's own searching or

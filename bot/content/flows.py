@@ -48,10 +48,11 @@ class Choice:
     # A thing that must be here, not a picture of it: "threatening staff on facebook with a gun
     # emoji", "a photo of a knife" state no such choice (bot/router/cues.py ``Said.depicted``).
     not_pictured: bool = False
-    # An act of others (officers carrying out an order): in an opening it is read only with one
-    # of these, who does it, in its sentence ("deputies are searching the staff room", not the
-    # clerk's "court order came, searching for the director"); said of the clerk anywhere ("I'm
-    # going through it": cues.yaml speaker_before) it states nothing (bot/router/choices.py).
+    # An act of others (officers carrying out an order): in an opening it is read only when the
+    # nearest who before it in its clause is one of these ("deputies are searching the staff
+    # room", not the clerk's "the deputy gave us a court order, now searching for the director");
+    # said of the clerk ("I'm going through it": cues.yaml speaker_before) it states nothing,
+    # typed too (bot/router/cues.py ``Said.who_does``).
     done_by: tuple[str, ...] = ()
     ages: tuple[int, int] | None = None  # the ages (inclusive) a stated age answers with this
     # Only on "Not sure": how staff can find out, and whether not knowing is itself a reason

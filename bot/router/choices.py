@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 from bot.content.flows import NOT_SURE, Choice, Question
 from bot.router.cues import (
     DENIED,
+    DOER,
     DOUBTED,
     ELSEWHERE,
     NOT_YET,
@@ -569,21 +570,14 @@ class ChoiceMatcher:
         for hit in self._read(said, specific_only=True):
             if hit.choice == NOT_SURE and not self._unchecked(hit):
                 continue
-            if hit.choice in self._done_by and not self._doer_named(said, hit):
-                continue  # "court order came, searching for the director": nobody else does it
+            if hit.choice in self._done_by and said.who_does(
+                    hit.start, self._done_by[hit.choice]) != DOER:
+                continue  # "court order came, searching for the director": no officer does it
             if hit.choice not in aliased:
                 aliased[hit.choice] = self.aliased(hit.choice, message)
             if not aliased[hit.choice]:
                 kept.append(hit)
         return _after_correction(said, kept)
-
-    def _doer_named(self, said: Said, hit: Hit) -> bool:
-        """One of the choice's ``done_by`` (who does it: officers, agents, deputies) is said in
-        the sentence of ``hit``'s phrase."""
-        sentence = said.sentence[hit.start]
-        own = [w for i, w in enumerate(said.words) if said.sentence[i] == sentence]
-        return any(own[i:i + len(doer)] == list(doer)
-                   for doer in self._done_by[hit.choice] for i in range(len(own)))
 
     def contradicted(self, message: str, spans: Iterable[tuple[int, int]] = ()) -> frozenset[str]:
         """The choices one of whose ``not_with`` words ``message`` also says ("he's alone"

@@ -28,6 +28,8 @@ from bot.router.text import correctable, is_content, read_data, words
 REACH = 5  # a cue before a phrase reaches it across at most this many words
 SHORT_REACH = 3  # ... a determiner ("no", "without") across this many
 REACH_AFTER = 3  # a cue after a phrase: "warrant not yet", "warrant is pending"
+WHO_REACH = 8  # who does a thing: the nearest named, back through its clause ("police came
+# with a court order and are going through the files")
 
 V = TypeVar("V")
 
@@ -35,6 +37,8 @@ STATED, DENIED, NOT_YET, DOUBTED = "stated", "denied", "not-yet", "doubted"
 # A thing that must be in hand, said to be elsewhere or only claimed ("her card is at home",
 # "says he has it"): neither taken nor offered (``Said.elsewhere``).
 ELSEWHERE = "elsewhere"
+# Who a phrase says does it (``Said.who_does``): someone the flow names, or the clerk.
+DOER, SPEAKER = "doer", "speaker"
 
 # Sentences end at these (and at "but": "no warrant but a subpoena" states two things).
 # (The lookahead holds the first character of every alternative: a case-insensitive
@@ -608,30 +612,30 @@ class Said:
 
     def by_speaker(self, start: int,
                    doers: frozenset[tuple[str, ...]] = frozenset()) -> bool:
-        """The phrase at ``start`` is the clerk's own doing: a ``speaker_before`` cue ends
-        before it in its clause ("*I'm* going through it to find the date"), within reach and
-        with no scope end or word of holding between, and none of ``doers`` (who else may do
-        it) is named nearer ("I'm watching the *deputies* searching the staff room", "we have
-        *agents* searching": review 13)."""
-        return self._once(("speaker", start, doers), lambda: self._by_speaker(start, doers))
+        """The phrase at ``start`` is the clerk's own doing: the nearest who before it in its
+        clause is a ``speaker_before`` cue ("*I'm* going through it to find the date"), not one
+        of ``doers`` ("I'm watching the *deputies* searching the staff room": review 13)."""
+        return self.who_does(start, doers) == SPEAKER
 
-    def _by_speaker(self, start: int, doers: frozenset[tuple[str, ...]]) -> bool:
-        c = cues()
+    def who_does(self, start: int, doers: frozenset[tuple[str, ...]]) -> str | None:
+        """Who the words at ``start`` are said of: the nearest, reading back through their
+        clause (at most ``WHO_REACH`` words, across "and": "police came with a court order and
+        are going through the files"), of ``doers`` (``DOER``) or of the clerk (``SPEAKER``:
+        cues.yaml speaker_before); None when the clause names neither ("court order came,
+        going through it to find the date": review 13, after the gate)."""
+        return self._once(("who", start, doers), lambda: self._who_does(start, doers))
+
+    def _who_does(self, start: int, doers: frozenset[tuple[str, ...]]) -> str | None:
         clause = self.clause[start]
-        speakers, others = _by_last(c.speaker_before), _by_last(doers)
-        for j in range(start - 1, max(-1, start - 1 - REACH), -1):
-            if self.clause[j] != clause or self.words[j] in c.scope_ends:
-                return False
-
-            def ends_here(group: dict[str, tuple[tuple[str, ...], ...]], j: int = j) -> bool:
-                return any(j - len(cue) + 1 >= 0 and self.words[j - len(cue) + 1 : j + 1] == cue
-                           for cue in group.get(self.words[j], ()))
-
-            if ends_here(others):
-                return False  # the nearest one named does it
-            if ends_here(speakers):
-                return self._before(start, c.speaker_before)
-        return False
+        groups = ((DOER, _by_last(doers)), (SPEAKER, _by_last(cues().speaker_before)))
+        for j in range(start - 1, max(-1, start - 1 - WHO_REACH), -1):
+            if self.clause[j] != clause:
+                return None
+            for who, ends in groups:
+                if any(j - len(cue) + 1 >= 0 and self.words[j - len(cue) + 1 : j + 1] == cue
+                       for cue in ends.get(self.words[j], ())):
+                    return who
+        return None
 
     def sender(self, start: int) -> bool:
         """A cue of who sent or issued something ends at most two words before ``start``, in
