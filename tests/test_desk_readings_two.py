@@ -232,7 +232,7 @@ def test_an_offer_quotes_no_words_the_clerk_did_not_type() -> None:
     said = "\n".join(chat(CATALOGUE, "jackson-county", [str(number), "a warrant, i think"]))
     assert "You mentioned" not in said
     # a hedged warrant offers the doubt (play-test 6 E3), named as the choice it is
-    assert 'Did you mean "Not sure / can\'t tell what it is"? If so, type 10.' in said, said[-700:]
+    assert 'Did you mean "Not sure / can\'t tell what it is"? If so, type 9.' in said, said[-700:]
 
 
 def test_change_with_one_answer_takes_an_answer_to_it() -> None:
