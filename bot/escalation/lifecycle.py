@@ -27,7 +27,7 @@ from bot.escalation.records import ThreadRef, new_id, thread_of
 from bot.escalation.states import INITIAL, WAITING, Event, move
 from bot.store import paging
 from bot.store.audit import append_event
-from bot.store.outbox import ring
+from bot.store.outbox import batched, ring
 from bot.store.paging import Record
 from bot.store.txn import Transaction, as_utc, write_transaction
 
@@ -82,11 +82,12 @@ def open_escalation(service: Core, conn: Transaction, dedupe: str,
             packet["hold_passed"] = {**outcome.hold, **span}
         if hold_id or due <= now:
             paging.update_escalation(conn, escalation_id, packet=json.dumps(packet))
-    paged, via = _page(service, conn, escalation_id, packet, level, 0, now, sending)
-    if level == 1:
-        service.notify.director_notices(conn, escalation_id, packet, conversation_id, now)
-    service.notify.asker(conn, escalation_id, thread, f"paged:{level}:0",
-                         service.notify.paged(level, 0, paged, via), now)
+    with batched(conn, service.db):  # the Slack pages, the notice and the line: one INSERT
+        paged, via = _page(service, conn, escalation_id, packet, level, 0, now, sending)
+        if level == 1:
+            service.notify.director_notices(conn, escalation_id, packet, conversation_id, now)
+        service.notify.asker(conn, escalation_id, thread, f"paged:{level}:0",
+                             service.notify.paged(level, 0, paged, via), now)
     return escalation_id
 
 

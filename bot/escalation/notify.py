@@ -19,7 +19,7 @@ from bot.escalation.roles import DIRECTOR, Roles
 from bot.store import ack_links
 from bot.store.audit import append_event
 from bot.store.database import Database
-from bot.store.outbox import Message, enqueue, enqueue_all
+from bot.store.outbox import Message, enqueue, enqueue_then
 from bot.store.paging import reached_through, slack_page_keys
 from bot.store.txn import Transaction
 
@@ -52,11 +52,14 @@ class Notifier:
                                              "level": level, "repeat": repeat},
                                  escalation_id=escalation_id)
                          for recipient in recipients]
-                queued = enqueue_all(conn, self.db, pages, now)
-                for page in pages:
-                    if page.key in queued:
-                        self._queued(conn, packet, escalation_id, level, repeat, page.target,
-                                     page.key, channel, now)
+                def audited(queued: set[str], pages: list[Message] = pages,
+                            channel: str = channel) -> None:
+                    for page in pages:
+                        if page.key in queued:
+                            self._queued(conn, packet, escalation_id, level, repeat,
+                                         page.target, page.key, channel, now)
+
+                enqueue_then(conn, self.db, pages, now, audited)
                 reached.extend(recipients)
                 continue
             for person in self.roles.people(level, packet):
@@ -89,12 +92,15 @@ class Notifier:
         """The director hears of every escalation as soon as it opens (not a page: no buttons)."""
         for director in self.roles.config.members(DIRECTOR):
             key = f"notice:{escalation_id}:{director}"
-            enqueue(conn, self.db, key=key, kind="notice", target=director,
-                    escalation_id=escalation_id, now=now,
-                    payload={"render": "notice", "escalation_id": escalation_id})
-            append_event(conn, self.db, "notice.queued", library=packet["library"],
-                         escalation_id=escalation_id, conversation_id=conversation_id, at=now,
-                         data={"recipient": director, "key": key})
+
+            def audited(_queued: set[str], director: str = director, key: str = key) -> None:
+                append_event(conn, self.db, "notice.queued", library=packet["library"],
+                             escalation_id=escalation_id, conversation_id=conversation_id,
+                             at=now, data={"recipient": director, "key": key})
+
+            enqueue_then(conn, self.db, [Message(
+                key, "notice", director, {"render": "notice", "escalation_id": escalation_id},
+                escalation_id=escalation_id)], now, audited)
 
     def asker(self, conn: Transaction, escalation_id: str, thread: ThreadRef | None, event: str,
               status: dict[str, Any], now: datetime) -> None:
@@ -105,9 +111,10 @@ class Notifier:
         if thread is None:
             return
         key = f"status:{escalation_id}:{event}"
-        enqueue(conn, self.db, key=key, kind="status", target=thread.channel,
-                thread_ts=thread.ts, escalation_id=escalation_id, now=now,
-                payload={"render": "status", "escalation_id": escalation_id, **status})
+        enqueue_then(conn, self.db, [Message(
+            key, "status", thread.channel,
+            {"render": "status", "escalation_id": escalation_id, **status},
+            escalation_id=escalation_id, thread_ts=thread.ts)], now)
 
     def undelivered(self, conn: Transaction, escalation_id: str, thread: ThreadRef | None,
                     recipient: str, error: str, packet: dict[str, Any], now: datetime) -> None:

@@ -16,8 +16,10 @@ import threading
 import uuid
 import weakref
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -177,6 +179,64 @@ def enqueue_all(conn: Connection, db: Database, messages: list[Message],
                 assert handing is not None  # conn is the open write transaction's (above)
             handing.append((taker, row, lease_until))
     return set(queued)
+
+
+#: Told the keys of its messages queued now (a key queued already is left alone).
+OnQueued = Callable[[set[str]], None]
+
+
+@dataclass
+class _Batch:
+    """The messages of a ``batched`` block, by caller: written together when it ends."""
+
+    conn: Connection
+    db: Database
+    parts: list[tuple[list[Message], datetime, OnQueued | None]] = field(default_factory=list)
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("frontdesk_outbox_batch", default=None)
+
+
+def enqueue_then(conn: Connection, db: Database, messages: list[Message], now: datetime,
+                 then: OnQueued | None = None) -> None:
+    """Queue ``messages`` in the caller's transaction, as ``enqueue_all``; ``then`` is told
+    the keys queued now. Inside ``batched`` on ``conn`` they wait for the block's end, to be
+    written with every other message of the block in one INSERT (``then`` told then, in
+    the order the messages came); otherwise they are written (and ``then`` told) at once."""
+    batch = _batch.get()
+    if batch is None or batch.conn is not conn:
+        queued = enqueue_all(conn, db, messages, now)
+        if then is not None:
+            then(queued)
+        return
+    batch.parts.append((messages, now, then))
+
+
+@contextmanager
+def batched(conn: Connection, db: Database) -> Iterator[None]:
+    """A block whose messages (``enqueue_then``) are queued in one INSERT when it ends
+    (one per distinct ``now``), not one per caller: an escalation's first pages, the
+    director's notice and the asker's line. Nothing inside may read them back before the end;
+    ``enqueue`` and ``enqueue_all`` (whose callers use what was queued at once) still write
+    at once. When the block raises, nothing of it is queued. Joins a batch open on ``conn``."""
+    outer = _batch.get()
+    if outer is not None and outer.conn is conn:
+        yield
+        return
+    batch = _Batch(conn, db)
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    nows = list(dict.fromkeys(now for _, now, _ in batch.parts))
+    queued: set[str] = set()
+    for now in nows:
+        queued |= enqueue_all(conn, db, [m for messages, at, _ in batch.parts if at == now
+                                         for m in messages], now)
+    for messages, _, then in batch.parts:
+        if then is not None:
+            then(queued & {message.key for message in messages})
 
 
 def _hand(conn: Connection, entries: list[tuple[Handed, OutboxRow, datetime]]) -> None:
