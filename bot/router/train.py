@@ -64,7 +64,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Messages as staff type them (each file's header says who wrote it: all but the team's blind, from
 # the situations' titles and descriptions alone; the team's, dangers disclosed at the desk)
 PHRASES = ("training_phrases.yaml", "training_phrases3.yaml", "training_phrases4.yaml",
-           "training_phrases7.yaml", "training_phrases8.yaml", "training_phrases_team.yaml")
+           "training_phrases7.yaml", "training_phrases8.yaml", "training_phrases12.yaml",
+           "training_phrases_team.yaml")
 TRAINED_BACKGROUND = "background_trained.txt"  # desk talk with privacy words: the model only
 LABELLED = ROOT / "tests" / "routing" / "labelled.yaml"
 OUT_OF_SCOPE = "out-of-scope"
