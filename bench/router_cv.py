@@ -20,6 +20,13 @@ the band), with its difference to the peer per source of examples.
 the labelled set held out in turn), as an unseen set's writer is new; the figures are then
 printed per writer too.
 
+``--bands-from`` (with ``--by-writer``): which predictions each held-out writer's bands are fitted
+on. ``same`` (the default): the by-writer predictions themselves, every writer's included (the
+bands have seen the writer they decide). ``stratified``: the five stratified folds' predictions,
+as the bands were shipped until session 12 (what a new writer met). ``others``: the by-writer
+predictions of the other writers only (nested: what a new writer meets when the bands are fitted
+by writer, ``train.BANDS_BY_WRITER``). The figures are then pooled over the writers.
+
 ``--errors NAME``: the in-scope classes where NAME's argmax top-1 differs most from the peer's,
 and a sample of training examples one gets right and the other wrong (training data only).
 """
@@ -42,12 +49,14 @@ from bot.router.train import (  # noqa: E402
     CANDIDATES,
     SAME_PAGE,
     SETTING,
+    UTILITY,
     Setting,
     calibration,
     default_flows,
     figures,
     fit_bands,
     out_of_fold,
+    outcomes,
     same_page_rows,
     training_examples,
     vocabulary_of,
@@ -75,6 +84,35 @@ def argmax_right(p: Any, classes: list[str], labels: list[str]) -> Any:
     return flows.argmax(axis=1) == truth, truth != bg
 
 
+def pooled(kinds: list[str], labels: list[str]) -> dict[str, float]:
+    """``train.figures``'s rates of decisions already made (``train.outcomes``' kinds)."""
+    inside = [k for k, label in zip(kinds, labels, strict=True) if label != BACKGROUND]
+    outside = [k for k, label in zip(kinds, labels, strict=True) if label == BACKGROUND]
+    return {"utility": sum(UTILITY[k] for k in kinds) / len(kinds),
+            "top-1": sum(k.endswith(" right") for k in inside) / max(1, len(inside)),
+            "started": inside.count("started right") / max(1, len(inside)),
+            "declined": outside.count("declined") / max(1, len(outside)),
+            "conf-wrong": (inside.count("started wrong") + outside.count("started"))
+            / len(kinds)}
+
+
+def writer_bands(p: Any, classes: list[str], labels: list[str], writers: list[str],
+                 gated: bool, alike: list[bool] | None, source: str,
+                 stratified: Any = None, alike_stratified: list[bool] | None = None
+                 ) -> dict[str, Any]:
+    """Per writer, the bands its held-out predictions ``p`` are decided with (``--bands-from``:
+    fitted on ``stratified`` predictions, or on the other writers' rows of ``p``)."""
+    if source == "stratified":
+        shipped = fit_bands(stratified, classes, labels, gated=gated, same_page=alike_stratified)
+        return dict.fromkeys(writers, shipped)
+    found = {}
+    for writer in sorted(set(writers)):
+        rest = [j for j, w in enumerate(writers) if w != writer]
+        found[writer] = fit_bands(p[rest], classes, [labels[j] for j in rest], gated=gated,
+                                  same_page=None if alike is None else [alike[j] for j in rest])
+    return found
+
+
 def main() -> None:
     import numpy as np
 
@@ -89,7 +127,13 @@ def main() -> None:
     parser.add_argument("--ask-same-page", action="store_true",
                         help="decide the router as before Bands.same_page: ask between two "
                              "situations that page the same people at once")
+    parser.add_argument("--bands-from", choices=("same", "stratified", "others"),
+                        default="same",
+                        help="with --by-writer: the predictions each writer's bands are fitted "
+                             "on (see the docstring)")
     args = parser.parse_args()
+    if args.bands_from != "same" and not args.by_writer:
+        parser.error("--bands-from needs --by-writer")
     flows = default_flows()
     examples = training_examples(flows)
     vocabulary = vocabulary_of(e.text for e in examples)
@@ -129,7 +173,40 @@ def main() -> None:
               f"{found['declined']:8.3f} {found['conf-wrong']:7.3f} "
               f"{right[in_scope].mean():6.3f}  {bands.to_json()} "
               f"({time.perf_counter() - started:.0f} s)\n{'':<6}{about}", flush=True)
-        if args.by_writer:
+        if args.by_writer and args.bands_from != "same":
+            writers = [examples[i].origin for i in rows]
+            stratified = alike_stratified = None
+            if args.bands_from == "stratified":
+                cached = args.save / f"{name}.npy" if args.save else None
+                if cached is not None and cached.is_file():
+                    stratified = np.load(cached)
+                else:
+                    stratified = out_of_fold(examples, make)[0][rows]
+                    if cached is not None:
+                        np.save(cached, stratified)
+                alike_stratified = (same_page_rows(stratified, classes,
+                                                   [examples[i].text for i in rows], flows)
+                                    if alike is not None else None)
+            chosen_bands = writer_bands(p, classes, labels, writers, gated, alike,
+                                        args.bands_from, stratified, alike_stratified)
+            kinds = [""] * len(rows)
+            for writer, bands_of in chosen_bands.items():
+                mine = [j for j, w in enumerate(writers) if w == writer]
+                decided = outcomes(p[mine], classes, [labels[j] for j in mine], bands_of,
+                                   None if alike is None else [alike[j] for j in mine])
+                for j, kind in zip(mine, decided, strict=True):
+                    kinds[j] = kind
+                part = pooled(decided, [labels[j] for j in mine])
+                outside = sum(labels[j] == BACKGROUND for j in mine)
+                print(f"{'':<6}{writer:<28} {len(mine) - outside:5} in, {outside:4} out: "
+                      + ", ".join(f"{k} {v:.3f}" for k, v in part.items())
+                      + f"  (gate {bands_of.gate:g}, confident {bands_of.confident:g}, "
+                        f"margin {bands_of.margin:g}, suggest {bands_of.suggest:g}, "
+                        f"lead {bands_of.background_lead:g})", flush=True)
+            print(f"{'':<6}pooled, bands from {args.bands_from}: "
+                  + ", ".join(f"{k} {v:.3f}" for k, v in pooled(kinds, labels).items()),
+                  flush=True)
+        elif args.by_writer:
             writers = [examples[i].origin for i in rows]
             for writer in sorted(set(writers)):
                 mine = [j for j, w in enumerate(writers) if w == writer]

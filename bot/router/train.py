@@ -198,7 +198,8 @@ def inputs_digest(examples: Sequence[Example]) -> str:
         digest.update((here / name).read_bytes())
     digest.update(f"{SETTING} folds={FOLDS} seed={SEED} "
                   f"bootstraps={BOOTSTRAPS} {sorted(UTILITY.items())} "
-                  f"declined_floor={DECLINED_FLOOR} same_page={SAME_PAGE}".encode())
+                  f"declined_floor={DECLINED_FLOOR} same_page={SAME_PAGE}"
+                  f"{' bands_by_writer' if BANDS_BY_WRITER else ''}".encode())
     return digest.hexdigest()
 
 
@@ -236,6 +237,11 @@ def outcomes(probabilities: Any, classes: Sequence[str], labels: Sequence[str],
 
 
 BOOTSTRAPS = 25  # resamples of the out-of-fold predictions the bands are fitted on
+# The out-of-fold predictions the bands are fitted on hold out a writer at a time
+# (``writer_folds``), not five stratified folds: a new message comes from a writer the model never
+# read, and stratified folds mix every writer's habits into training (``bench/router_cv.py
+# --by-writer --bands-from``).
+BANDS_BY_WRITER = False
 # Shipped bands do not ask between two situations that page the same people at once for the
 # message (``Bands.same_page``): the fit and the figures count it (``same_page_rows``).
 SAME_PAGE = True
@@ -557,10 +563,13 @@ def calibration(examples: Sequence[Example]) -> list[int]:
 
 
 def fitted_bands(examples: Sequence[Example], make: Callable[[], Any], *,
-                 gated: bool = False, flows: Iterable[Flow] | None = None) -> Bands:
+                 gated: bool = False, flows: Iterable[Flow] | None = None,
+                 by_writer: bool | None = None) -> Bands:
     """Bands fitted on ``make``'s out-of-fold predictions of the message-like examples; with
-    ``flows``, deciding as the router does with ``Bands.same_page``."""
-    probabilities, classes = out_of_fold(examples, make)
+    ``flows``, deciding as the router does with ``Bands.same_page``. ``by_writer`` (default
+    ``BANDS_BY_WRITER``): the predictions of models that never saw the row's writer."""
+    probabilities, classes = out_of_fold(
+        examples, make, by_writer=BANDS_BY_WRITER if by_writer is None else by_writer)
     rows = calibration(examples)
     p = probabilities[rows]
     alike = (same_page_rows(p, classes, [examples[i].text for i in rows], flows)
