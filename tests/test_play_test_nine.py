@@ -1,0 +1,110 @@
+"""Play-test 9's open findings at the desk (session 12): a case starts from a clerk's own
+opening line, then the clerk types what happens next, checked against each library's policy.
+
+Phrasings are our own beside the play-test's, so the rules are read from the words a clerk
+might use, never from one wording; look-alikes that must not change sit beside them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import View
+from tests.test_play_test_eight import CATALOGUE, LIBRARIES, _opened, _typed
+
+POLICE = "law-enforcement-request"
+PAPERS = "legal-document-served"
+assert CATALOGUE is not None
+
+
+def _number_of(case: View, choice: str) -> str:
+    assert case.question is not None
+    return str([c.id for c in case.question.choices].index(choice) + 1)
+
+
+# --- P9-1: a search warrant already carried out, the officers gone ----------------------------
+
+CARRIED_OUT_EARLIER = [
+    # the play-test's
+    "last week a cop came in with a warrant and took one of the computers, what should I have "
+    "done?",
+    "the police were here yesterday with a search warrant, they already left with copies of the "
+    "sign-up sheets",
+    # our own
+    "two deputies came in yesterday with a search warrant and took the sign-in logs",
+    "officers served a search warrant the other day and have left with a laptop, who do I tell?",
+    "an FBI agent had a search warrant last week, he is gone now... wait, what should we have done",
+]
+
+
+@pytest.mark.parametrize("opening", CARRIED_OUT_EARLIER)
+def test_a_warrant_already_carried_out_is_never_taken_and_its_answer_pages_today(
+        opening: str) -> None:
+    """P9-1: once the clerk confirmed "A search warrant", the officers long gone got an
+    immediate page with "ask the officers to wait" and "I won't stand in your way". Neither
+    the warrant nor the warrant carried out is taken from the opening (the question is
+    asked); the clerk's pick of "already carried out" (its number) pages the in-charge to
+    follow up today (prompt), with no steps for officers present."""
+    for library in LIBRARIES:
+        for flow in (POLICE, PAPERS):
+            case = _opened(library, opening, flow)
+            assert case.outcome is None and case.question is not None, (library, flow)
+            assert case.question.id == "document", (library, flow)
+            # (the warrant may still be offered: unsure, its immediate page stays the default)
+            done = _typed(case, _number_of(case, "warrant-earlier"))
+            assert done.outcome is not None and done.outcome.id == "warrant-earlier"
+            assert done.outcome.escalate.pages and done.outcome.escalate.urgency == "prompt"
+            text = " ".join((*done.outcome.do, done.outcome.say)).lower()
+            assert "wait a few minutes" not in text and "stand in your way" not in text
+
+
+@pytest.mark.parametrize("answer", ["they already left", "they left", "it already happened",
+                                    "they are gone", "it was already carried out"])
+def test_the_clerk_typing_that_they_have_left_picks_or_is_offered_the_warrant_carried_out(
+        answer: str) -> None:
+    """Typed at the question, the officers gone pick (or, said loosely, offer) the warrant
+    carried out: never the warrant's immediate page."""
+    for library in LIBRARIES:
+        for flow in (POLICE, PAPERS):
+            case = _typed(_opened(library, "cop with a warrant, what should I have done", flow),
+                          answer)
+            picked = case.outcome is not None and case.outcome.id == "warrant-earlier"
+            offered = case.suggestion is not None and case.suggestion.choice == "warrant-earlier"
+            assert picked or offered, (library, flow, answer)
+
+
+@pytest.mark.parametrize("opening", [
+    "officers are here with a search warrant",
+    "cop with a search warrant took the computers",
+    "agents with a search warrant already took two computers and are going for the server",
+    "officer here with a search warrant, he took the sign in sheets and is waiting",
+    "officers left a copy of the search warrant with me and went to the computer lab",
+    "two officers just walked in with a search warrant for the computers",
+    "officers are here with a search warrant, the patron has left",
+])
+def test_a_warrant_carried_out_now_still_pages_at_once_with_nothing_asked(opening: str) -> None:
+    """Look-alikes: a warrant here now keeps its immediate page, asked no more than before
+    (taken from the opening: "took", "already took", "left a copy" are said of officers still
+    here)."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, POLICE)
+        assert case.outcome is not None and case.outcome.escalate.urgency == "immediate", \
+            (library, opening)
+        taken = {t.choice for t in case.conversation.transcript if t.question == "document"}
+        assert taken == {"search-warrant"}, (library, taken)
+
+
+@pytest.mark.parametrize("opening", [
+    "police came yesterday and are back now with a search warrant",
+    "search warrant served yesterday, the officers are back today to take more",
+    "officers with a search warrant left with the laptops an hour ago, what now",
+    "i think they left?",
+])
+def test_the_past_beside_someone_here_now_is_never_offered(opening: str) -> None:
+    """Words of someone here or now beside the past keep "already carried out" from being
+    offered: unsure, the warrant and its immediate page stay the default."""
+    for library in LIBRARIES:
+        for flow in (POLICE, PAPERS):
+            case = _opened(library, opening, flow)
+            assert case.suggestion is None or case.suggestion.choice != "warrant-earlier"
+            taken = {t.choice for t in case.conversation.transcript if t.question == "document"}
+            assert "warrant-earlier" not in taken, (library, flow)
