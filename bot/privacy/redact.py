@@ -417,11 +417,17 @@ def cued_given_names(text: str) -> list[tuple[int, int]]:
     word (hope, bill) and a person's doing or the rest of a name follows. A staff or place
     word that is also a name (will, may, april; lane, park) is one only after a person cue,
     with a person's doing or a surname after it ("patron will asked", "patron lane asked")."""
-    spans = []
+    spans: list[tuple[int, int]] = []
+    # The word after a cue is a given name, or an account is under someone: a note with
+    # neither is done after one look at its words (the cue pattern, tried at every word's
+    # start, cost the redactor more than any other)
+    plain, worded = given_names()
+    if _given_names_joined(plain, worded).isdisjoint(_letter_runs(text)) and not _holds(
+            text, ("under", "belongs")):
+        return spans
     for match in PERSON_CUE.finditer(text):
         word = match.group("word")
         bare = fold(word)
-        plain, worded = given_names()
         if bare not in plain and bare not in worded:
             if match.group("owner") and _owners_name(text, match):  # "card is under okafor"
                 spans.append((match.start("word"), match.end()))
@@ -479,12 +485,15 @@ REPORTED_SLOT = lazy(
 # every character cost the redactor a twentieth of its time)
 _SENTENCE_END = lazy(r"[.!?]\s(?=[a-z])")
 _OPENING_WORD = lazy(r"(?P<word>[a-z][a-z]+)(?![\w'’-])")
-# The words each slot needs in the note (a quick test on its lower case first: most notes have
-# none of them).
-_TITLE_CUES = tuple(sorted({w.replace("u?", "")
-                            for w in f"{_JOB_TITLES}|{_PEOPLE_AT_WORK}".split("|")}))
-_MESSAGE_CUES = ("tell", "told", "ask", "remind", "let", "call", "page", "warn", "text", "email")
-_SAID_CUES = ("said", "says", "saying", "per", "according", "claim")
+# The words each slot needs in the note, as the note's runs of letters in lower case
+# (``_letter_runs``) hold them: a title ("co-worker" is two runs),
+# a word of a message, a word of reporting.
+_TITLE_CUES = frozenset(run for title in f"{_JOB_TITLES}|{_PEOPLE_AT_WORK}".split("|")
+                        for run in title.replace("u?", "").split("-"))
+_MESSAGE_CUES = frozenset({"tell", "tells", "telling", "told", "ask", "asks", "asking", "remind",
+                           "reminded", "let", "call", "page", "warn", "warned", "text", "texted",
+                           "email", "emailed"})
+_SAID_CUES = frozenset({"said", "says", "saying", "per", "according", "claims", "claimed"})
 # What follows a name in those slots: what a person does, a verb with its object ("kim call me
 # back"), or the clause's end.
 _VERB_AND_OBJECT = lazy(r"\s+[a-z]{2,}\s+(?:me|us|him|her|them|you)\b")
@@ -512,6 +521,13 @@ def slot_given_names(text: str) -> list[tuple[int, int]]:
     first_names = name_lists()[0]
     plain, worded = given_names()
     spans: list[tuple[int, int]] = []
+    # Every slot holds a word ``given`` takes: a note with none (four in five) is done after
+    # one look at its words (the rules tried on every note cost route() a thirtieth of its time)
+    runs = _letter_runs(text)
+    if _slot_names(plain, worded, first_names).isdisjoint(runs) and (
+            _MODALS.isdisjoint(runs) or not _MODALS & worded
+            or not _CAPITAL_MODALS.search(text)):
+        return spans
 
     def given(word: str) -> bool:
         bare = fold(word)
@@ -521,7 +537,7 @@ def slot_given_names(text: str) -> list[tuple[int, int]]:
                 and bare not in _TITLE_WORDS and bare not in _PERSON_NOUNS  # ("guy says")
                 and (bare in plain or bare in worded or bare in first_names))
 
-    titles = TITLE_SLOT.finditer(text) if _holds(text, _TITLE_CUES) else ()
+    titles = TITLE_SLOT.finditer(text) if not _TITLE_CUES.isdisjoint(runs) else ()
     for match in titles:
         word, end = match.group("word"), match.end()
         if not given(word):
@@ -531,13 +547,13 @@ def slot_given_names(text: str) -> list[tuple[int, int]]:
                 or _VERB_AND_OBJECT.match(text, end) or _ENDS_HERE.match(text, end)
                 and not _desk_noun_after(text, end)):
             spans.append(match.span("word"))
-    messages = MESSAGE_SLOT.finditer(text) if _holds(text, _MESSAGE_CUES) else ()
+    messages = MESSAGE_SLOT.finditer(text) if not _MESSAGE_CUES.isdisjoint(runs) else ()
     for match in messages:
         word, end = match.group("word"), match.end()
         if given(word) and MESSAGED_AFTER.match(text, end):
             spans.append(match.span("word"))
     reported: list[re.Match[str]] = (
-        list(REPORTED_SLOT.finditer(text)) if _holds(text, _SAID_CUES) else [])
+        list(REPORTED_SLOT.finditer(text)) if not _SAID_CUES.isdisjoint(runs) else [])
     for start in [0] + [m.end() for m in _SENTENCE_END.finditer(text)]:
         if (opening := _OPENING_WORD.match(text, start)) is not None:
             reported.append(opening)
@@ -552,6 +568,56 @@ def slot_given_names(text: str) -> list[tuple[int, int]]:
                 or text[end: end + 1] == "," and match.group(0).startswith("per")):
             spans.append(match.span("word"))
     return spans
+
+
+_LETTER_RUN = lazy(r"[a-z]+")
+_CAPITAL_MODALS = lazy(r"\b(?:Will|May|Can|Must|Might|Shall)\b")
+# (the last lists ``_slot_names`` was built from, by identity, and what it built)
+_slot_names_built: tuple[tuple[frozenset[str], ...], frozenset[str]] = ((), frozenset())
+
+
+# The note ``_letter_runs`` last read, and its runs (dropped with ``_last_lowered``).
+_last_runs: tuple[str, list[str]] | None = None
+
+
+def _letter_runs(text: str) -> list[str]:
+    """The runs of ASCII letters of ``text`` in lower case, as ``_lowered`` makes it (so a word
+    a rule finds in any case is one of them, or a part of one joined by a hyphen)."""
+    global _last_runs
+    last = _last_runs
+    if last is not None and last[0] is text:
+        return last[1]
+    runs = _LETTER_RUN.findall(_lowered(text))
+    _last_runs = (text, runs)
+    return runs
+
+
+def _given_names_joined(plain: frozenset[str], worded: frozenset[str]) -> frozenset[str]:
+    """``plain | worded``, joined once (and again only if the lists change)."""
+    global _given_joined
+    lists, joined = _given_joined
+    if len(lists) != 2 or lists[0] is not plain or lists[1] is not worded:
+        joined = plain | worded
+        _given_joined = ((plain, worded), joined)
+    return joined
+
+
+_given_joined: tuple[tuple[frozenset[str], ...], frozenset[str]] = ((), frozenset())
+
+
+def _slot_names(plain: frozenset[str], worded: frozenset[str],
+                first_names: frozenset[str]) -> frozenset[str]:
+    """The words in lower case that ``slot_given_names``' ``given`` takes, but the modals
+    (taken only capitalised): built once from the lists (and again only if they change: a
+    note redacted while they load gets empty ones)."""
+    global _slot_names_built
+    lists, built = _slot_names_built
+    if len(lists) != 3 or any(a is not b for a, b in zip(lists, (plain, worded, first_names),
+                                                         strict=True)):
+        built = frozenset((plain | worded | first_names) - PRONOUNS - _NOT_AFTER_RANK
+                          - _DESK_ROLES - _TITLE_WORDS - _PERSON_NOUNS - _MODALS)
+        _slot_names_built = ((plain, worded, first_names), built)
+    return built
 
 
 # "big tony", "Big Mike", "don Chuy", "doña Carmen", "Lil Dre": a nickname's first word goes
@@ -1746,19 +1812,26 @@ _GATES = {
 _last_lowered: tuple[str, str] | None = None
 
 
+def _lowered(text: str) -> str:
+    """``text`` in lower case as ``re.IGNORECASE`` reads it: the dotted and dotless I are i,
+    the long s is s (and the Kelvin sign k, which ``lower()`` makes k); kept for the next rule
+    that asks about the same note (``_last_lowered``)."""
+    global _last_lowered
+    last = _last_lowered
+    if last is not None and last[0] is text:
+        return last[1]
+    folded = text if text.isascii() else (
+        text.replace("İ", "i").replace("ı", "i").replace("ſ", "s"))
+    lowered = folded.lower()
+    _last_lowered = (text, lowered)
+    return lowered
+
+
 def _holds(text: str, words: tuple[str, ...]) -> bool:
     """Whether ``text`` holds one of ``words`` (ASCII, lower case) in any case, as
     ``re.IGNORECASE`` finds them: it also takes the dotted and dotless I for i, the long s for
     s (and the Kelvin sign for k, which ``lower()`` makes k)."""
-    global _last_lowered
-    last = _last_lowered
-    if last is not None and last[0] is text:
-        lowered = last[1]
-    else:
-        folded = text if text.isascii() else (
-            text.replace("İ", "i").replace("ı", "i").replace("ſ", "s"))
-        lowered = folded.lower()
-        _last_lowered = (text, lowered)
+    lowered = _lowered(text)
     for word in words:  # noqa: SIM110 (a generator's frames cost more than the searches)
         if word in lowered:
             return True
@@ -1806,7 +1879,7 @@ def redact(text: str) -> str:
     Never raises: a fault in a rule (a span past the text's end, say) must neither lose the
     clerk's message nor let it through unmasked, so the whole text is withheld and the fault
     logged by kind and place only (an exception's message can quote the text)."""
-    global _last_lowered
+    global _last_lowered, _last_runs
     Readings.count += 1
     try:
         with one_text():
@@ -1817,7 +1890,7 @@ def redact(text: str) -> str:
                    type(error).__name__, Path(frame.filename).name, frame.lineno)
         return WITHHELD
     finally:
-        _last_lowered = None  # (staff's text: no rule's memo outlives the call)
+        _last_lowered = _last_runs = None  # (staff's text: no rule's memo outlives the call)
 
 
 def _redact_all(text: str) -> str:
