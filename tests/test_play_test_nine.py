@@ -129,3 +129,46 @@ def test_the_past_beside_someone_here_now_is_never_offered(opening: str) -> None
             assert case.suggestion is None or case.suggestion.choice != "warrant-earlier"
             taken = {t.choice for t in case.conversation.transcript if t.question == "document"}
             assert "warrant-earlier" not in taken, (library, flow)
+
+
+# --- P9-4: danger stated in the opening, only suggested -------------------------------------
+
+EMERGENCY = "emergency-or-illegal-activity"
+
+
+@pytest.mark.parametrize("opening", [
+    # the play-test's
+    "an older man collapsed by the magazines and he isn't breathing",
+    "a man in the lobby is threatening to shoot people, he has a gun",
+    "a man in the lobby is screaming he's going to shoot people, he has a gun",
+    # our own
+    "lady in the restroom isnt breathing",
+    "a kid stopped breathing in the children's room",
+    "guy yelling he's gonna shoot everyone, he has a gun",
+    "she's going to call the police, he has a knife",
+])
+def test_danger_stated_plainly_is_911_and_the_page_at_once(opening: str) -> None:
+    """P9-4: "isn't breathing" was not found (its "isn't" read as a denial of "collapsed"
+    beside it), and a threat or a "going to" in an earlier clause deferred the gun a man has
+    in a clause of its own: only offered, one more step before 911."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, EMERGENCY)
+        assert case.outcome is not None and case.outcome.id == "danger-now", (library, opening)
+        assert case.outcome.escalate.urgency == "immediate"
+
+
+@pytest.mark.parametrize("opening", [
+    "he's going to come back with a gun",
+    "he's gonna come back tomorrow, he has a gun",
+    "he's going to come back, he has a gun",
+    "patron threatened to come back tomorrow, he has a gun at home",
+    "he's going to get a gun",
+    "he isn't breathing?",
+])
+def test_danger_to_come_or_asked_about_is_still_asked(opening: str) -> None:
+    """Look-alikes: a weapon to come (in its own clause or with a time), at home, or a question
+    is not taken: the danger question is asked (the clerk's Yes pages at once)."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, EMERGENCY)
+        taken = {t.choice for t in case.conversation.transcript if t.question == "danger"}
+        assert "yes" not in taken, (library, opening)

@@ -378,14 +378,18 @@ class Said:
             return False
         same = lambda j: self.sentence[j] == sentence  # noqa: E731
         # a denial, promise or deferral anywhere in the sentence ("search warrant, he will
-        # have it by tonight"); a threat only before the phrase ("threatening to come back
-        # with a gun"): "pulled a knife and is threatening the librarian" defers no knife
+        # have it by tonight"); a threat only before the phrase and in its clause ("threatening
+        # to come back with a gun"): "pulled a knife and is threatening the librarian" defers no
+        # knife, nor does "threatening to shoot people, he has a gun" the gun he has in a clause
+        # of its own (play-test 9 P9-4)
         before = union(c.denied_before, c.yet_before, c.yet_after)
         after = _without(before, c.threats) if of_danger else before
         return not any(
             self._cue_at(i, before if i < start else after, same) is not None
             for i in self._starts(before) if not start <= i < end
-            and not (of_danger and i < start and self.threat_now(i))
+            and not (of_danger and i < start and (self.threat_now(i) or (
+                self.clause[i] != self.clause[start]
+                and self._cue_at(i, c.threats, same) is not None)))
         )
 
     def _doubt(self, start: int, end: int, within,
