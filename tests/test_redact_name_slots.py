@@ -86,3 +86,34 @@ def test_privacy13s_own_canary_set_gets_no_worse() -> None:
 
 MISSED_AT_MOST = 0
 CHANGED_AT_MOST = 4
+
+
+OWN14 = Path(__file__).parent / "privacy" / "own_canary14.yaml"
+
+
+def test_privacy14s_own_canary_set_gets_no_worse() -> None:
+    """privacy14's own set (tests/privacy/own_canary14.yaml): lone names before a person's
+    verb, Colombian addresses, an SSN's last four in brackets, a British "neighbour" before a
+    name; at most as many missed and clean notes changed as when it landed."""
+    items = yaml.safe_load(OWN14.read_text("utf-8"))
+    missed = [(item["text"], i) for item in items for i in item["identifiers"]
+              if found(i, redact(item["text"]))]
+    changed = [item["text"] for item in items
+               if not item["identifiers"] and redact(item["text"]) != item["text"]]
+    assert len(missed) <= 6, missed
+    assert len(changed) <= 6, changed
+
+
+@pytest.mark.parametrize(("note", "kept"), [
+    ("my neighbour bill called about his holds", "bill"),
+    ("she read me her ssn (7734) over the phone", "7734"),
+    ("he lives at Calle 8 #45-12, Bogotá now", "45-12"),
+])
+def test_neighbour_ssn_last_four_and_colombian_address_are_masked(note: str, kept: str) -> None:
+    assert kept not in redact(note)
+
+
+@pytest.mark.parametrize("note", ["the calle 8 bus stop is closed", "room 12 #4-5 is booked",
+                                  "the ssn field (optional) is gone from the form"])
+def test_look_alikes_of_those_stay(note: str) -> None:
+    assert redact(note) == note

@@ -218,6 +218,11 @@ PARTIAL_ABROAD = lazy(
     r"(?P<digits>\d(?:[ -]?\d){2,})(?!\d)",
     re.IGNORECASE,
 )
+# The last four of a social security number in brackets after its word ("ssn (7734)", "social
+# security # [0912]").
+SSN_LAST_FOUR = lazy(
+    r"(?P<cue>\b(?i:ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?|soc\.?\s+sec\.?)\s*"
+    r"[(\[]\s*)\d{4}(?=\s*[)\]])")
 # A social security number, whole or with its first digits hidden ("xxx-xx-4409", "***-**-4409"):
 # the last four are the part people are asked for, and the part that identifies.
 SSN = lazy(r"(?<![\w-])(?:\d{3}|[xX*#•]{3})([- ]?)(?:\d{2}|[xX*#•]{2})\1\d{4}(?![\w-])")
@@ -486,10 +491,11 @@ REPORTED_SLOT = lazy(
 _SENTENCE_END = lazy(r"[.!?]\s(?=[a-z])")
 _OPENING_WORD = lazy(r"(?P<word>[a-z][a-z]+)(?![\w'’-])")
 # The words each slot needs in the note, as the note's runs of letters in lower case
-# (``_letter_runs``) hold them: a title ("co-worker" is two runs),
+# (``_letter_runs``) hold them: a title ("co-worker" is two runs; "neighbour" and "neighbor"),
 # a word of a message, a word of reporting.
 _TITLE_CUES = frozenset(run for title in f"{_JOB_TITLES}|{_PEOPLE_AT_WORK}".split("|")
-                        for run in title.replace("u?", "").split("-"))
+                        for spelling in (title.replace("u?", ""), title.replace("u?", "u"))
+                        for run in spelling.split("-"))
 _MESSAGE_CUES = frozenset({"tell", "tells", "telling", "told", "ask", "asks", "asking", "remind",
                            "reminded", "let", "call", "page", "warn", "warned", "text", "texted",
                            "email", "emailed"})
@@ -1487,6 +1493,14 @@ ABROAD_ADDRESS = lazy(  # (each form opens a word: \b, then its first characters
     r"|(?<![\w-])[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm)"
     r"\s+\d{1,4}\s*[a-z]?(?![\w]))"
     rf"{_FLAT}{_TOWN}")
+# A Colombian address: the street's type and number, "#" (or "No.") and the crossing street's
+# number, a dash and the house's ("Calle 8 #45-12", "Cra. 15 No. 93-60", "Av 68 # 22A - 31"),
+# then the town ("Bogotá").
+ANDEAN_ADDRESS = lazy(
+    r"(?<![\w-])(?i:calle|carrera|cra\.?|cr\.?|kr\.?|cl\.?|avenida|av\.?|transversal|tv\.?|"
+    r"diagonal|dg\.?)\s*\d{1,3}\s?[A-Za-z]?(?:\s+(?i:bis|sur))?\s*(?:#|(?i:n[º°o])\.?)\s*"
+    r"\d{1,3}\s?[A-Za-z]?\s*[-–]\s*\d{1,3}(?![\w])"
+    rf"(?:,?\s*{_CAP}[\w'’-]*)?")
 # A Danish, Norwegian, Swedish, Dutch or Finnish address: the street's type is the end of its
 # name (Nørregade, Storgata, Drottninggatan, Keizersgracht), then its number, a floor and side
 # ("2. th.", "st. tv", "4. sal"), and a postcode and town ("1165 København K", "1015 CJ
@@ -1981,6 +1995,7 @@ def _redact(text: str) -> str:
     text = _sub(ABROAD_ADDRESS, "[address]", text, has)
     if has.digit:
         text = _sub(NORTH_ADDRESS, "[address]", text, has)
+        text = ANDEAN_ADDRESS.sub("[address]", text)
     if has.digit and not text.isascii():
         text = _sub(CHINESE_ADDRESS, "[address]", text, has)
     if "#" in text:
@@ -1989,6 +2004,8 @@ def _redact(text: str) -> str:
     text = _sub(UNIT, "[address]", text, has)
     text = _sub(HOUSE, lambda m: m.group("cue") + "[address]", text, has)
     text = _sub(PARTIAL_CUE, _mask_cued_card, text, has)
+    if has.digit and _holds(text, ("ss", "soc")):
+        text = SSN_LAST_FOUR.sub(_mask_cued_card, text)
     text = _sub(PARTIAL_ABROAD, _mask_cued_card, text, has)
     if has.digit:
         text = _sub(PASSPORT, lambda m: m.group("cue") + "[card]", text, has)
