@@ -172,3 +172,63 @@ def test_danger_to_come_or_asked_about_is_still_asked(opening: str) -> None:
         case = _opened(library, opening, EMERGENCY)
         taken = {t.choice for t in case.conversation.transcript if t.question == "danger"}
         assert "yes" not in taken, (library, opening)
+
+
+# --- P9-5: questions the opening already answered ---------------------------------------------
+
+
+def _answered(case: View, question: str) -> str | None:
+    return next((t.choice for t in case.conversation.transcript if t.question == question), None)
+
+
+def test_who_had_the_book_before_her_is_read_as_who_had_an_item() -> None:
+    """P9-5 (Calumet): "she just wants to know who had the book before her" asked what she
+    wants; it says it."""
+    for opening in ("the patron is not in danger, she just wants to know who had the book "
+                    "before her", "a man wants to know who had the book before him"):
+        for library in LIBRARIES:
+            case = _opened(library, opening, "third-party-requests-patron-info")
+            assert _answered(case, "want") == "who-had-item", (library, opening)
+
+
+@pytest.mark.parametrize(("opening", "what"), [
+    ("we got a FOIA request asking for a list of all our cardholders", "patron-records"),
+    ("FOIA request for a list of cardholders", "patron-records"),
+    # look-alikes: numbers stay numbers
+    ("FOIA request for how many cardholders we have", "statistics"),
+    ("foia for the number of cardholders", "statistics"),
+])
+def test_a_list_of_cardholders_is_about_patrons_and_their_number_is_not(opening: str,
+                                                                        what: str) -> None:
+    """P9-5 (Calumet): a list of all the cardholders asked what was wanted."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, "public-records-request")
+        assert _answered(case, "what") == what, (library, opening)
+
+
+@pytest.mark.parametrize("opening", [
+    "a sheriff's deputy dropped off a subpoena and said he'll be back tomorrow morning to pick "
+    "up the records",
+    "process server left a subpoena, he'll be back this afternoon to pick them up",
+])
+def test_someone_coming_back_for_the_records_offers_someone_waiting(opening: str) -> None:
+    """P9-5 (Mount Prospect): "he'll be back tomorrow morning to pick up the records" asked
+    whether anyone waits with nothing offered. Now offered (never taken: the clerk's answer
+    pages), wherever the question is asked."""
+    asked = 0
+    for library in LIBRARIES:
+        case = _typed(_opened(library, opening, PAPERS), "no")  # the gag question
+        if case.question is not None and case.question.id == "waiting":
+            asked += 1
+            assert case.suggestion is not None and case.suggestion.choice == "yes", library
+            assert _answered(case, "waiting") is None
+    assert asked
+
+
+def test_coming_back_beside_the_post_offers_nothing() -> None:
+    """Look-alike: mailed, and someone (the director) back tomorrow: neither is offered."""
+    for library in LIBRARIES:
+        case = _typed(_opened(library, "subpoena came in the mail, the director will be back "
+                              "tomorrow", PAPERS), "no")
+        if case.question is not None and case.question.id == "waiting":
+            assert case.suggestion is None or case.suggestion.choice != "yes", library
