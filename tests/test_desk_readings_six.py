@@ -17,6 +17,7 @@ CATALOGUE = Catalogue.load(ROOT)
 PARENT = "parent-requests-child-records"
 LE = "law-enforcement-request"
 THIRD = "third-party-requests-patron-info"
+CAMERAS = "security-camera-footage"
 CARD_RELEASE = "you may share what's checked out or overdue"
 FINES_RELEASE = "They have told you they are the child's parent or legal guardian"
 
@@ -141,8 +142,9 @@ def test_not_his_own_still_takes_a_card_back() -> None:
 def test_a_plain_yes_between_the_questions_yes_and_an_offered_caretaker_is_asked() -> None:
     """[E8] "yes" at "Is the person asking the child's parent or legal guardian?" with the
     caretaker offered could mean either: asked plainly, not guessed."""
-    said = _said("mahomet", "a lady wants to know how much her 10 yr old owes in fines. oh wait "
-                 "shes not his mom, shes the babysitter who brings him in", "1", "yes")
+    opening = ("a lady wants to know how much her 10 yr old owes in fines. oh wait shes not his "
+               "mom, shes the babysitter who brings him in")
+    said = _said("mahomet", *entering(CATALOGUE, "mahomet", opening, PARENT), "yes")
     assert f'Did you mean "{CARETAKER}"? If so, type 2.' in said
     assert f'"Yes" could mean "Yes, a parent or legal guardian" or "{CARETAKER}"' in said
     assert FINES_RELEASE not in said
@@ -245,20 +247,21 @@ def test_a_correction_opener_is_no_fact() -> None:
 MONITORING = "Cameras will not be used for the purposes of routinely monitoring staff performance"
 
 
-@pytest.mark.parametrize("lines", [
-    ["my supervisor asked me to pull up last weeks camera recordings to check whether a "
-     "coworker has been taking long lunches", "2", "1", "1"],
-    ["manager wants me to look at the security video to see what time a staff member has been "
-     "coming in every morning", "1", "1", "3", "coming in late"],
-    ["can i check the camera footage to see if my coworker is really working at the back desk",
-     "checking on her work"],
+@pytest.mark.parametrize(("opening", "replies"), [
+    ("my supervisor asked me to pull up last weeks camera recordings to check whether a "
+     "coworker has been taking long lunches", ["1", "1"]),
+    ("manager wants me to look at the security video to see what time a staff member has been "
+     "coming in every morning", ["1", "3", "coming in late"]),
+    ("can i check the camera footage to see if my coworker is really working at the back desk",
+     ["checking on her work"]),
 ])
-def test_footage_to_check_on_a_coworker_is_ruled_out_at_mahomet(lines: list[str]) -> None:
+def test_footage_to_check_on_a_coworker_is_ruled_out_at_mahomet(opening: str,
+                                                                  replies: list[str]) -> None:
     """[E4] Mahomet V-B: "Cameras will not be used for the purposes of routinely monitoring
     staff performance or for staff evaluation." The bot told the clerk to have the Director
     review the recording instead. The purpose is asked (never read from the opening: "who took
     her lunch from the staff fridge" is a theft), answered by number or in words."""
-    said = _said("mahomet", *lines, "policy")
+    said = _said("mahomet", *entering(CATALOGUE, "mahomet", opening, CAMERAS), *replies, "policy")
     assert "What is the footage wanted for?" in said
     assert "Your policy says cameras are not used to monitor staff" in said, said[-1500:]
     assert "so they can review and save the recording" not in said
