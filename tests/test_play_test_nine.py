@@ -232,3 +232,62 @@ def test_coming_back_beside_the_post_offers_nothing() -> None:
                               "tomorrow", PAPERS), "no")
         if case.question is not None and case.question.id == "waiting":
             assert case.suggestion is None or case.suggestion.choice != "yes", library
+
+
+# --- P9-2: a police letter is no legal process ----------------------------------------------
+
+POLICE_LETTERS = [
+    # the play-test's
+    "the officer doesn't have a warrant or a subpoena, just a letter from his chief asking for a "
+    "patron's records",
+    # our own
+    "police department sent a letter asking for a patron's records, no subpoena or court order",
+    "a deputy handed me a letter from the sheriff asking who used computer 4 last tuesday",
+]
+
+
+@pytest.mark.parametrize("opening", POLICE_LETTERS)
+def test_a_police_letter_among_the_papers_goes_the_written_requests_way_and_pages_nobody(
+        opening: str) -> None:
+    """P9-2: taken as legal papers, "What kind of paper is it?" had no answer for a letter from
+    the police, and "Not sure" paged the in-charge at once. The clerk's pick of the police
+    letter (its number) goes the way the police request's written request goes: the emergency
+    asked where the policy lets the library help in one, then nothing released and nobody
+    paged (Jackson County: the letter is the written request its policy asks for)."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, PAPERS)
+        done = case  # (a letter named plainly is taken from the opening)
+        if case.question is not None and case.question.id == "document":
+            done = _typed(case, _number_of(case, "police-letter"))
+        if done.outcome is None:
+            assert done.question is not None and done.question.id == "letter-emergency", library
+            done = _typed(done, "no")
+        assert done.outcome is not None and not done.outcome.escalate.pages, library
+        expected = ("police-letter-in-hand" if library == "jackson-county"
+                    else "police-letter-needs-court-order")
+        assert done.outcome.id == expected, library
+
+
+@pytest.mark.parametrize("answer", ["a letter from his chief", "police letter",
+                                    "letter on department letterhead"])
+def test_the_clerk_typing_a_police_letter_picks_it(answer: str) -> None:
+    for library in LIBRARIES:
+        case = _typed(_opened(library, "officer dropped off some paper for a patron's records",
+                              PAPERS), answer)
+        taken = {t.choice for t in case.conversation.transcript if t.question == "document"}
+        assert taken == {"police-letter"}, (library, answer, taken)
+
+
+@pytest.mark.parametrize(("opening", "not_taken"), [
+    ("FBI letter saying we can't tell anyone, wants the wifi logs", "police-letter"),
+    ("lawyer sent a letter asking for a patron's records", "police-letter"),
+    ("officer brought a subpoena and a letter from his chief", "police-letter"),
+])
+def test_a_letter_that_is_more_than_a_police_letter_is_never_taken_as_one(
+        opening: str, not_taken: str) -> None:
+    """Look-alikes: a letter that says to tell no one, a lawyer's letter, or a letter beside a
+    subpoena is never taken as the plain police letter (which pages nobody)."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, PAPERS)
+        taken = {t.choice for t in case.conversation.transcript if t.question == "document"}
+        assert not_taken not in taken, (library, opening, taken)
