@@ -291,3 +291,31 @@ def test_a_letter_that_is_more_than_a_police_letter_is_never_taken_as_one(
         case = _opened(library, opening, PAPERS)
         taken = {t.choice for t in case.conversation.transcript if t.question == "document"}
         assert not_taken not in taken, (library, opening, taken)
+
+
+@pytest.mark.parametrize(("flow", "opening"), [
+    # review 13's (gate on P9-2)
+    (PAPERS, "police letter demanding records, says it's an emergency, a child is missing"),
+    (POLICE, "officer here with a written request letter, says a child is missing and it's an "
+             "emergency, wants to know who was on computer 3"),
+    # our own
+    (PAPERS, "a deputy brought a letter from the sheriff, says someone's life is in danger"),
+])
+def test_an_emergency_claimed_with_a_letter_pages_at_once_at_every_library(flow: str,
+                                                                         opening: str) -> None:
+    """Review 13 (gate on P9-2): the letter path asked the officer's emergency only where the
+    policy has an emergency release: at Jackson County an emergency claimed with a letter paged
+    nobody. Now asked everywhere; Yes pages the in-charge at once, nothing released by the
+    clerk."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, flow)
+        if case.question is not None and case.question.id == "document":
+            letter = "police-letter" if flow == PAPERS else "written-request"
+            case = _typed(case, _number_of(case, letter))
+        if case.outcome is None:
+            assert case.question is not None
+            assert case.question.id in ("letter-emergency", "emergency"), library
+            case = _typed(case, "yes")
+        assert case.outcome is not None and case.outcome.escalate.urgency == "immediate", \
+            (library, flow, case.outcome.id if case.outcome else None)
+        assert case.outcome.decision in ("refer", "withhold"), library
