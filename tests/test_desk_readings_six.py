@@ -301,9 +301,12 @@ def test_a_letter_at_the_desk_asks_the_emergency_where_the_policy_has_one(librar
 
 
 def test_a_letter_at_a_library_without_an_emergency_release_is_passed_on() -> None:
+    """Jackson County has no emergency release, yet the emergency is asked with a letter too
+    (review 13's gate on desk18, session 12): an emergency claimed pages at once; with none, the
+    written request is passed on."""
     opening = "officer at desk has just a letter from his department asking for a patrons records"
-    said = _said("jackson-county", *entering(CATALOGUE, "jackson-county", opening, LE))
-    assert "Does the officer say it's an emergency" not in said
+    said = _said("jackson-county", *entering(CATALOGUE, "jackson-county", opening, LE), "no")
+    assert "Does the officer say it's an emergency" in said
     assert "The written request is what your policy asks for" in said
 
 

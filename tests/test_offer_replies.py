@@ -116,16 +116,21 @@ def test_a_plain_yes_takes_an_offer_that_is_no_yes_or_no(catalogue: Catalogue,
 OFF_DUTY = "a cop, but he's off duty, just curious what his neighbor has been checking out"
 
 
+def _into_police(catalogue: Catalogue, opening: str) -> list[str]:
+    """Into the police request whichever way the retrained router places the opening."""
+    return entering(catalogue, "westmont", opening, "law-enforcement-request")
+
+
 def test_no_to_an_offered_no_is_that_no(catalogue: Catalogue) -> None:
     """"Did you mean 'No, nobody is said to be in danger'?" → "no": the same answer."""
-    said = _said(catalogue, "westmont", OFF_DUTY, "no")
+    said = _said(catalogue, "westmont", *_into_police(catalogue, OFF_DUTY), "no")
     assert "→ No, nobody is said to be in danger" in said
     assert "All right, not" not in said
 
 
 def test_yes_to_an_offered_no_danger_never_drops_the_danger(catalogue: Catalogue) -> None:
     """A yes there may mean "yes, someone is in danger": asked plainly, never taken as safe."""
-    said = _said(catalogue, "westmont", OFF_DUTY, "yes")
+    said = _said(catalogue, "westmont", *_into_police(catalogue, OFF_DUTY), "yes")
     assert "→ No, nobody is said to be in danger" not in said
     assert "Please type the number of the one you mean" in said
 
