@@ -137,7 +137,9 @@ J10 = ("mom wants to see what her son checked out, she has his card. hes a senio
 def test_an_age_on_either_side_of_the_line_is_offered_as_not_sure() -> None:
     """[D6] "idk how old, maybe 17 or 18" offered "Yes, the child is under 18", the answer
     that opens Jackson County's release (IV.c): a stressed clerk types the number offered."""
-    said = _said(chat(CATALOGUE, "jackson-county", [J10, "quit"]))
+    said = _said(chat(CATALOGUE, "jackson-county",
+                      [*entering(CATALOGUE, "jackson-county", J10,
+                                 "parent-requests-child-records"), "quit"]))
     assert 'Did you mean "Yes' not in said, said
     assert 'Did you mean "Not sure"' in said, said
 

@@ -49,7 +49,7 @@ def test_a_hedged_release_condition_offers_not_sure_and_a_yes_releases_nothing(
     the child's card or card number"?` and one "yes" released the account (Jackson County
     IV.c "must provide the child's library card or card number"; Mahomet V-A "only … to the
     parent or legal guardian"). The doubt is offered; a yes to it withholds."""
-    said = _said(library, opening, *replies)
+    said = _said(library, *entering(CATALOGUE, library, opening, PARENT), *replies)
     assert 'Did you mean "Not sure"?' in said, said[-1500:]
     assert 'Did you mean "Yes, they have' not in said
     assert 'Did you mean "Yes, a parent or legal guardian"?' not in said
@@ -355,7 +355,7 @@ def test_other_libraries_police_path_has_no_vii_step() -> None:
 def test_gag_words_never_hint_a_plain_letter(opening: str, hint: str | None) -> None:
     """[E11] "said I cant tell anyone incl my boss" hinted "A written request or letter from
     the agency" instead of the order to tell no one (choosing 5 gave the right answer)."""
-    said = _said("mount-prospect", opening, "2")  # "Did you mean": police
+    said = _said("mount-prospect", *entering(CATALOGUE, "mount-prospect", opening, LE))
     assert "What does the officer have in writing?" in said
     assert 'Did you mean "A written request or letter from the agency' not in said, said[-1500:]
     if hint is not None:
