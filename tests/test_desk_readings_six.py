@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.catalogue import Catalogue
+from bot.engine.session import open_case
 from bot.router import prefill
 from tests.terminal_support import chat, entering
 
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = Catalogue.load(ROOT)
 PARENT = "parent-requests-child-records"
 LE = "law-enforcement-request"
+PAPERS = "legal-document-served"
 THIRD = "third-party-requests-patron-info"
 CAMERAS = "security-camera-footage"
 CARD_RELEASE = "you may share what's checked out or overdue"
@@ -354,10 +356,17 @@ def test_other_libraries_police_path_has_no_vii_step() -> None:
 ])
 def test_gag_words_never_hint_a_plain_letter(opening: str, hint: str | None) -> None:
     """[E11] "said I cant tell anyone incl my boss" hinted "A written request or letter from
-    the agency" instead of the order to tell no one (choosing 5 gave the right answer)."""
-    said = _said("mount-prospect", *entering(CATALOGUE, "mount-prospect", opening, LE))
-    assert "What does the officer have in writing?" in said
+    the agency" instead of the order to tell no one (choosing 5 gave the right answer). An
+    agent's letter with a gag may be placed as the police request or as papers served (session
+    12's retrain starts the first opening as papers served, E1's reading): in either, the
+    document question never hints a plain letter (the papers' police letter included)."""
+    opened = open_case(CATALOGUE, "mount-prospect", opening)
+    flow = LE if LE in (opened.result.situation, *opened.offered) else PAPERS
+    said = _said("mount-prospect", *entering(CATALOGUE, "mount-prospect", opening, flow))
+    question = {LE: "What does the officer have in writing?", PAPERS: "What kind of paper is it?"}
+    assert question[flow] in said, said[-1500:]
     assert 'Did you mean "A written request or letter from the agency' not in said, said[-1500:]
+    assert 'Did you mean "A letter from police or an agency' not in said, said[-1500:]
     if hint is not None:
         assert f'Did you mean "{hint}"?' in said
 
