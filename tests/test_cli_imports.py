@@ -44,9 +44,12 @@ def test_route_imports_neither_the_engine_nor_prometheus() -> None:
     read by ``bot.ops.metrics`` at each scrape)."""
     result = subprocess.run([sys.executable, "-c", PROBE.format(
         args=["route", "--json", "cop at the desk wants records"],
-        heavy=("prometheus_client", "bot"))], capture_output=True, text=True, timeout=120)
+        heavy=("prometheus_client", "jinja2", "bot"))], capture_output=True, text=True,
+        timeout=120)
     imported = json.loads(result.stderr.strip().splitlines()[-1])
     assert "prometheus_client" not in imported
+    # nor Jinja2 (~80 ms of a route's start; session 12's prefill imported it for one question)
+    assert "jinja2" not in imported
     assert not [m for m in imported if m.startswith(("bot.engine", "bot.config", "bot.ops"))]
 
 

@@ -18,7 +18,6 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from bot.content.expressions import names_used
 from bot.content.flows import NOT_SURE, Branch, Flow, Question
 from bot.router.ages import age_choice, age_hint, age_sentences, guessed, past
 from bot.router.choices import ChoiceMatcher, Hit, matcher
@@ -171,7 +170,12 @@ def _as_if_unsure(flow: Flow, question: Question, hit: Hit) -> bool:
 
 @cache
 def _read_by_branches(flow: Flow) -> frozenset[str]:
-    """The questions whose answers a branch of ``flow`` reads (once per flow)."""
+    """The questions whose answers a branch of ``flow`` reads (once per flow).
+
+    (Imported here: the expressions module brings Jinja2, which ``frontdesk route`` and a warm
+    start otherwise never load; only a hedged answer ever asks this.)"""
+    from bot.content.expressions import names_used
+
     return frozenset(name for node in flow.nodes.values() if isinstance(node, Branch)
                      for rule in node.rules if rule.when
                      for name in names_used(rule.when, "answers"))
