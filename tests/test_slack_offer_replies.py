@@ -40,10 +40,10 @@ def _thread(bot: SlackBot, opening: str, *replies: str, pick: str | None = None)
     """Everything the bot posted or updated in the thread, as text."""
     ts = bot.dm(STAFF, opening)
     first = bot.post()
-    if pick is not None:
-        bot.click(STAFF, first, pick)
-    elif any(b.get("text", {}).get("text") == CHILD for b in buttons(first.blocks)):
-        bot.click(STAFF, first, CHILD)  # the router may offer it among others: pick it
+    offered = [b.get("text", {}).get("text") for b in buttons(first.blocks)]
+    wanted = pick or CHILD
+    if wanted in offered:  # the router may offer it among others: pick it (or it started it)
+        bot.click(STAFF, first, wanted)
     for reply in replies:
         bot.settle()
         bot.dm(STAFF, reply, thread_ts=ts)
