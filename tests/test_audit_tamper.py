@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, update
 
+from bot.channels.slack.checkpoints import checkpoint_task
 from bot.escalation.retention import purge
 from bot.store import Database
 from bot.store.audit import (
     GENESIS,
     AuditLog,
-    checkpoint_task,
     event_hash,
     read_checkpoints,
 )

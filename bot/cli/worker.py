@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot.channels import Channels
 from bot.channels.delivery import OutboxWorker
 from bot.channels.slack import SlackTransport
+from bot.channels.slack.checkpoints import checkpoint_task
 from bot.cli.common import (
     clear_errors,
     config_option,
@@ -34,7 +35,6 @@ from bot.faces.slack.http import HttpServer
 from bot.ops.health import Operations
 from bot.ops.logs import announce
 from bot.ops.logs import configure as configure_logging
-from bot.store.audit import checkpoint_task
 
 
 @click.command()

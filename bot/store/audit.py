@@ -33,9 +33,8 @@ import io
 import json
 import os
 import threading
-import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -266,21 +265,6 @@ class AuditLog:
             return None
         return Checkpoint(seq, digest, _time(utcnow())).signed(audit_key())
 
-    def post_checkpoint(self, point: Checkpoint, channel: str) -> bool:
-        """Queue ``point`` for the escalation ``channel`` (outside this database once sent:
-        anyone there can compare it with ``frontdesk audit verify``); once per head."""
-        from bot.channels.slack.messages import text_message  # the outbox's message shape
-        from bot.store.outbox import enqueue
-
-        key = f"checkpoint:{point.seq}:{point.hash[:16]}"
-        text = (f"🔏 Audit checkpoint: event {point.seq}, chain head `{point.hash}` at "
-                f"{point.at}" + (f", HMAC `{point.mac}`" if point.mac else "") + ". Keep this "
-                "message: `frontdesk audit verify` can be compared with it.")
-        with write_transaction(self.db) as conn:
-            return enqueue(conn, self.db, key=key, kind="checkpoint", target=channel,
-                           now=utcnow(), payload=text_message("checkpoint", text, key=key,
-                                                              escalation_id=None))
-
     # --- verification -------------------------------------------------------------------------
 
     def verify(self, checkpoints: Path | None = None) -> VerifyReport:
@@ -367,46 +351,6 @@ class AuditLog:
                              row.conversation_id or "", row.escalation_id or "", row.actor or "",
                              row.data if row.data is not None else "[purged]", row.hash])
         return out.getvalue()
-
-
-CHECKPOINT_EVERY_SECONDS = 300.0
-# The escalation channel is where pages land: an hourly anchor there (when the head moved) keeps
-# it readable; the file takes the five-minute ones.
-POST_EVERY_SECONDS = 3600.0
-
-
-def checkpoint_task(database: Database, path: Path | None = None,
-                    every_seconds: float = CHECKPOINT_EVERY_SECONDS,
-                    channel: str | None = None,
-                    post_every_seconds: float = POST_EVERY_SECONDS) -> Callable[[], None]:
-    """A scheduler task: the head to ``path`` (default ``FRONTDESK_AUDIT_CHECKPOINTS``) at most
-    every ``every_seconds`` and, when Slack is configured, to the escalation ``channel`` at most
-    every ``post_every_seconds`` (queued in the outbox, so it is delivered like a page); only
-    when the head moved. Does nothing when neither is set. Each instance writes its own file: a
-    checkpoint from any of them anchors the one shared chain."""
-    target = path or checkpoints_path()
-    log = AuditLog(database)
-    wrote = [float("-inf")]
-    posted = [time.monotonic()]  # the channel's first anchor an interval after start
-
-    def due(last: list[float], every: float) -> bool:
-        return time.monotonic() - last[0] >= every
-
-    def run() -> None:
-        to_file = target is not None and due(wrote, every_seconds)
-        to_channel = channel is not None and due(posted, post_every_seconds)
-        if not (to_file or to_channel) or log.head()[0] == 0:
-            return  # nothing due, or nothing to anchor yet (looked at again next tick)
-        if to_file and target is not None:
-            log.checkpoint(target)
-            wrote[0] = time.monotonic()
-        if to_channel and channel is not None:
-            point = log.current()
-            if point is not None:
-                log.post_checkpoint(point, channel)
-            posted[0] = time.monotonic()
-
-    return run
 
 
 def read_checkpoints(path: Path) -> list[Checkpoint]:

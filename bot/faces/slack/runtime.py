@@ -21,6 +21,7 @@ from slack_sdk import WebClient
 from bot.channels import Channels
 from bot.channels.delivery import OutboxWorker
 from bot.channels.slack import SlackTransport
+from bot.channels.slack.checkpoints import checkpoint_task
 from bot.channels.web import ChannelWeb
 from bot.config import ChannelSecrets, Config, ConfigError, SlackSecrets, load_config
 from bot.content.catalogue import Catalogue
@@ -34,7 +35,6 @@ from bot.faces.slack.socket import SocketRunner
 from bot.faces.slack.weekly import weekly_digest_job
 from bot.ops.health import Operations, SlackCheck, WebApiProbe, socket_check
 from bot.store import Database
-from bot.store.audit import checkpoint_task
 from bot.store.outbox import OutboxStore
 from bot.store.txn import utcnow
 
