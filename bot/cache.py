@@ -13,6 +13,7 @@ run code as that user.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -32,9 +33,13 @@ def folder() -> Path:
     return Path(os.environ.get("FRONTDESK_CACHE") or platformdirs.user_cache_dir("frontdesk"))
 
 
+@functools.cache
 def code_digest(*packages: str) -> bytes:
     """The bytes of frontdesk's own source and data files under ``packages`` (e.g. "content",
-    "data/privacy")."""
+    "data/privacy"), read once per process: the digest names the code this process runs. Read
+    again at each call, a process still running the old code while the package is upgraded (or a
+    test run while its files are edited) would file what its old code built under the new code's
+    key, and every later process would load that stale value."""
     digest = hashlib.sha256(__version__.encode())
     root = files("bot")
     for package in packages:  # ("data/privacy": a folder below one, part by part)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,3 +72,26 @@ def test_a_cached_router_routes_as_a_fresh_one(content: Path) -> None:
         a, b = fresh.route(text), cached.route(text)
         assert (a.situation, a.band, a.candidates, a.prefill) == (
             b.situation, b.band, b.candidates, b.prefill), text
+
+
+def test_the_code_digest_names_the_code_this_process_runs(tmp_path: Path) -> None:
+    """A process keeps the digest of the code it loaded: its package edited (upgraded) under it,
+    it does not file what its old code builds under the new code's key, which every later
+    process would then load; a new process sees the edit."""
+    package = tmp_path / "bot"
+    shutil.copytree(ROOT / "bot", package, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    edited = package / "content" / "flows.py"
+    script = (
+        "import sys; from pathlib import Path; from bot.cache import code_digest\n"
+        "before = code_digest('content')\n"
+        "path = Path(sys.argv[1]); path.write_text(path.read_text() + '\\n# upgraded\\n')\n"
+        "print(before.hex(), code_digest('content').hex())\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-c", script, str(edited)], capture_output=True,
+                         text=True, env=env, cwd=tmp_path, check=True)
+    before, during = run.stdout.split()
+    assert before == during
+    after = subprocess.run([sys.executable, "-c", "from bot.cache import code_digest; "
+                            "print(code_digest('content').hex())"], capture_output=True,
+                           text=True, env=env, cwd=tmp_path, check=True).stdout.strip()
+    assert after != before
