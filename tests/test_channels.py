@@ -204,6 +204,29 @@ def test_an_immediate_page_goes_by_slack_text_and_email_at_once_and_calls_two_mi
     assert "dana.cruz@example.org" in str(rig.mail.wait_for(3)[-1]["To"])
 
 
+def test_the_first_rungs_pages_are_queued_and_audited_in_the_ladders_order(
+        rig: ChannelRig) -> None:
+    """Review 13 m: with a text or an email in the escalation's first rung, its page.queued
+    came before the Slack pages' (theirs waited for the block's one INSERT, the text's was
+    written at once): the audit trail follows the ladder, channel by channel, as the rung
+    lists them, each with its acknowledgement link."""
+    eid = rig.trigger("police", "warrant")
+    first = rig.service.roles.ladder("immediate")[0].via
+    assert len(first) > 1 and first[0] == "slack"  # the rung this test is about
+    vias = [event["via"] for event in audit(rig, "page.queued")]
+    assert list(dict.fromkeys(vias)) == list(first), vias
+    assert vias == sorted(vias, key=first.index), vias
+    kinds = [r.kind for r in AuditLog(rig.db).rows() if r.escalation_id == eid]
+    assert kinds.index("notice.queued") > max(
+        i for i, kind in enumerate(kinds) if kind == "page.queued"), kinds
+    with rig.db.engine.connect() as conn:
+        links = conn.execute(select(ack_links.c.channel, ack_links.c.person).where(
+            ack_links.c.escalation_id == eid)).all()
+    contacts = [(e["via"], e["recipient"]) for e in audit(rig, "page.queued")
+                if e["via"] != "slack"]
+    assert sorted(links) == sorted(contacts) and contacts
+
+
 def test_pressing_1_on_the_call_acknowledges_and_it_shows_everywhere(rig: ChannelRig) -> None:
     eid = rig.trigger("police", "warrant")
     rig.deliver()

@@ -69,14 +69,21 @@ class Notifier:
                 # The link is recorded only for a message queued now: one the outbox holds
                 # already (its key taken) keeps its own, and this nonce is never sent.
                 nonce = ack_links.new_nonce()
-                if enqueue(conn, self.db, key=key, kind="page", method=channel, target=person,
-                           escalation_id=escalation_id, now=now,
-                           payload={"escalation_id": escalation_id, "level": level,
-                                    "repeat": repeat, "nonce": nonce}):
-                    ack_links.issue(conn, escalation_id=escalation_id, person=person,
-                                    channel=channel, now=now, nonce=nonce)
-                    self._queued(conn, packet, escalation_id, level, repeat, person, key,
-                                 channel, now)
+
+                def issued(queued: set[str], person: str = person, key: str = key,
+                           nonce: str = nonce, channel: str = channel) -> None:
+                    if key in queued:
+                        ack_links.issue(conn, escalation_id=escalation_id, person=person,
+                                        channel=channel, now=now, nonce=nonce)
+                        self._queued(conn, packet, escalation_id, level, repeat, person, key,
+                                     channel, now)
+
+                # Queued (and audited) as the Slack pages are: inside ``batched`` (a new
+                # escalation's first rung) after them, so page.queued follows the ladder.
+                enqueue_then(conn, self.db, [Message(
+                    key, "page", person, {"escalation_id": escalation_id, "level": level,
+                                          "repeat": repeat, "nonce": nonce},
+                    escalation_id=escalation_id, method=channel)], now, issued)
                 reached.append(person)
         return list(dict.fromkeys(reached))
 
