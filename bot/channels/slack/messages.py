@@ -207,21 +207,37 @@ def state_line(state: dict[str, Any], acked_via: str | None = None) -> str:
     return ""
 
 
-def notice_message(packet: dict[str, Any], *, escalation_id: str, key: str) -> dict[str, Any]:
-    """The director's automatic notice: the same packet, no buttons (it is not a page)."""
+#: How the director's notice says a page it arrives after has ended (``notice_message``).
+NOTICE_ENDED: dict[str, str] = {State.ACKNOWLEDGED: "was acknowledged",
+                                 State.RESOLVED: "was resolved",
+                                 State.EXPIRED: "expired with nobody acknowledging"}
+
+
+def notice_message(packet: dict[str, Any], *, escalation_id: str, key: str,
+                   state: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The director's automatic notice: the same packet, no buttons (it is not a page).
+    ``state`` (``records.page_state``): how the escalation stands when the notice is posted.
+    One posted after the page ended (Slack was out until then: review 13) says how it ended,
+    not that someone "is being paged"."""
+    title = role_titles(packet)[0]
+    ended = NOTICE_ENDED.get(str(state.get("state"))) if state is not None else None
+    if state is None or ended is None:
+        line = (f"the {title} is being paged. You will be paged if nobody acknowledges in "
+                "time.")
+        short = f"the {title} is being paged."
+    else:
+        line = f"the {title} was paged. {state_line(state, packet.get('acked_via'))}"
+        short = f"the {title} was paged; the page {ended}."
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=_cut(
             f"For your information: {packet.get('situation_title') or 'question from the desk'}",
             150))),
         ContextBlock(elements=[MarkdownTextObject(
-            text=f"Escalation `{escalation_id}` · the {role_titles(packet)[0]} is being paged. "
-                 "You will be paged if nobody acknowledges in time."
-        )]),
+            text=f"Escalation `{escalation_id}` · {line}")]),
         *packet_blocks(packet),
     ]
     situation = escape(packet.get("situation_title") or "question")
-    return {"text": f"Notice: escalation {escalation_id} ({situation}) — the "
-                    f"{role_titles(packet)[0]} is being paged.",
+    return {"text": f"Notice: escalation {escalation_id} ({situation}) — {short}",
             "blocks": [b.to_dict() for b in blocks],
             "metadata": metadata("notice", key, escalation_id)}
 

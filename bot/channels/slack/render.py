@@ -51,7 +51,8 @@ def render(db: Database, row: OutboxRow,
                                      level=int(payload["level"]),
                                      repeat=int(payload["repeat"]), state=page_state(esc))
     if what == "notice":
-        return messages.notice_message(packet, escalation_id=esc.id, key=row.key)
+        return messages.notice_message(packet, escalation_id=esc.id, key=row.key,
+                                       state=page_state(esc))
     if what == "expired-channel":
         text = (f"⚠️ Escalation `{esc.id}` "
                 f"({escape(packet.get('situation_title') or 'question')}) expired: nobody "
