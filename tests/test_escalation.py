@@ -655,6 +655,65 @@ def test_a_page_slack_never_took_before_it_expired_still_reaches_those_paged_fir
     assert any("No page reached anyone before the page expired" in t for t in thread), thread
     assert sum("Paged" in t or "now paging" in t for t in thread) == 1, thread
 
+def test_after_an_outage_through_expiry_the_thread_reads_in_order_and_the_notice_says_so(
+        rig: Rig) -> None:
+    """Review 13 minors. Slack is out from the first moment until after the page expired,
+    the worker backing off as it does in service (base 20 s, up to 5 minutes), so the first
+    "Paged …" line's next try is minutes away when the expiry line's is seconds away: the
+    asker still reads "Paged …" first, then that it expired (a line waits for the earlier
+    lines of its thread and makes them due now). The director's notice, posted late, says
+    the page expired with nobody acknowledging, not that someone "is being paged"."""
+    rig.worker.base_backoff = 20.0
+    eid = rig.trigger("police", "warrant")
+    rig.fake.fail("chat.postMessage", times=1000, status=503)
+    rig.deliver()
+    for _ in range(6):
+        rig.clock.advance(seconds=180)
+        assert rig.service.tick() == 1
+        rig.deliver()
+    assert rig.row(eid).state == "expired"
+    with rig.db.engine.connect() as conn:
+        paged_due = conn.scalar(select(outbox.c.next_attempt_at).where(
+            outbox.c.idempotency_key == f"status:{eid}:paged:1:0"))
+    # what made the order flip: the earlier line's next try is minutes away (the later
+    # line's own backoff had it tried within seconds)
+    assert paged_due.replace(tzinfo=UTC) > rig.clock.now + timedelta(seconds=90)
+    rig.fake.reset()  # Slack takes posts again
+    for _ in range(8):  # the longest backoff is 5 minutes (+20 %)
+        rig.clock.advance(seconds=60)
+        rig.deliver()
+
+    thread = [m.text for m in rig.fake.thread("CDESK", THREAD.ts) if m.ts != THREAD.ts]
+    assert len(thread) == 2, thread
+    assert thread[0].startswith("📟 Paged the Privacy Officer"), thread
+    assert "No page reached anyone before the page expired" in thread[1], thread
+    notice = rig.fake.calls_to("chat.postMessage", lambda c: c.args["metadata"]["event_type"]
+                               == "frontdesk_notice")
+    assert len(notice) == 1
+    said = notice[0].args["text"] + json.dumps(notice[0].args["blocks"])
+    assert "being paged" not in said and "will be paged" not in said, said
+    assert "the page expired with nobody acknowledging" in notice[0].args["text"]
+    assert f"expired at {format_utc(rig.row(eid).expired_at)}" in said, said
+
+
+def test_a_line_waits_for_the_earlier_lines_of_its_thread_not_for_another_workers_claim(
+        rig: Rig) -> None:
+    """The thread's order is kept only for what this worker can send: an earlier line
+    another worker is sending (its claim may hang) never holds up a later one, e.g. the
+    asker's "did not get through, phone now"."""
+    eid = rig.trigger("police", "warrant")
+    with rig.db.engine.begin() as conn:
+        conn.execute(outbox.update().where(outbox.c.escalation_id == eid).values(
+            status="sending", claimed_by="otherhost:1:dead", lease_until=T0 + timedelta(
+                minutes=5)))
+        conn.execute(outbox.update().where(outbox.c.idempotency_key.like("page:%")).values(
+            status="sent"))
+    rig.service.acknowledge(eid, "UPIC1")  # queues the asker's "Acknowledged …" line
+    rig.deliver()
+    thread = [m.text for m in rig.fake.thread("CDESK", THREAD.ts) if m.ts != THREAD.ts]
+    assert len(thread) == 1 and thread[0].startswith("✅ Acknowledged"), thread
+
+
 def test_a_slack_page_that_may_have_gone_out_is_looked_for_before_it_is_skipped(
         rig: Rig) -> None:
     """A 5xx may hide a post Slack took, so the page counts as one that may have gone out

@@ -65,6 +65,10 @@ SETTLE_BATCH = 16
 #: Why the director's notice or the asker's "Paged …" line of a page no longer waiting waits:
 #: whether it is posted depends on whether a page of it went out (``_called_off``).
 LOOKING_FOR_PAGES = "waiting for its pages to be looked for"
+#: How long a line waits for an earlier line of its thread to go first (``_deliver``).
+THREAD_ORDER_WAIT = timedelta(seconds=0.5)
+#: Why it waits.
+WAITING_FOR_EARLIER = "waiting for an earlier message of its thread"
 #: An idle worker checkpoints the database's write-ahead log at most this often.
 CHECKPOINT_SECONDS = 1.0
 
@@ -174,9 +178,11 @@ class OutboxWorker:
                     # Pages first: a claimed page counts as one that may have gone out until
                     # it is tried, and a notice, a "Paged …" line or a stand-down claimed with
                     # it asks whether it went (``_called_off``, ``_deliver_contact``).
+                    # Then in the order they were queued (a thread's lines: ``_behind``).
                     self._claimed.extend(
                         Served(row, now + self.lease, None, COMMITTED)
-                        for row in sorted(claimed, key=lambda row: row.kind != "page"))
+                        for row in sorted(claimed, key=lambda row: (row.kind != "page",
+                                                                    row.id)))
                     served = self._next_claimed()
                 if served is None:
                     break
@@ -282,6 +288,8 @@ class OutboxWorker:
                 return self._deliver_update(row)
             if row.method in CONTACT_METHODS:
                 return self._deliver_contact(row)
+            if row.thread_ts is not None and self._behind(row, decided):
+                return False
             channel = self.transport.channel_for(row.target)
             if row.maybe_sent:
                 oldest = row.created_at.timestamp() - 60
@@ -333,6 +341,24 @@ class OutboxWorker:
             maybe = row.maybe_sent if stage == "lookup" else exc.maybe_sent
             self._failed_attempt(row, exc, maybe)
             return False
+
+    def _behind(self, row: OutboxRow, decided: Decision) -> bool:
+        """Whether ``row``, a reply in a thread (the asker's lines), waits for a message
+        queued before it to that thread (``OutboxStore.ahead_in_thread``): the lines of a
+        thread go in the order they were queued, as they were written (after a Slack outage
+        through expiry, the expiry line's retry came minutes before the "Paged …" line's and
+        was read first: review 13). It is put back until the earlier one's next try, and a
+        moment more, no attempt counted; it does not hurry the earlier one, whose attempts
+        would then run out faster while Slack is still down."""
+        sent = {done.id for done, _, _ in self._unrecorded}
+        ahead = self.store.ahead_in_thread(row, self.identity, sent)
+        if ahead is None:
+            return False
+        if _committed(decided):  # (one whose transaction rolled back is nobody's)
+            self.store.mark_waiting(row.id, self.identity,
+                                    max(ahead, self.clock()) + THREAD_ORDER_WAIT,
+                                    WAITING_FOR_EARLIER)
+        return True
 
     def _called_off(self, row: OutboxRow) -> str | None:
         """Why a Slack page, or a message saying one is under way, is not posted at all.

@@ -16,7 +16,7 @@ import threading
 import uuid
 import weakref
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -484,6 +484,26 @@ class OutboxStore:
         return self._settle(row_id, worker, dict(
             status="pending", next_attempt_at=when, last_error=why[:500],
             attempts=outbox.c.attempts - 1))
+
+    def ahead_in_thread(self, row: OutboxRow, worker: str,
+                        sent: Collection[int] = ()) -> datetime | None:
+        """When a message queued before ``row`` to the same thread (the asker's lines:
+        "Paged …", then "expired") is next tried, if one has yet to go: pending (its next
+        attempt's time), or claimed by ``worker`` and not among ``sent`` (sent by it, not
+        yet recorded: now). None when none holds ``row`` up. One another worker is sending
+        does not (it is on its way, and a hung claim must not delay an urgent line)."""
+        if row.thread_ts is None:
+            return None
+        query = select(outbox.c.id, outbox.c.status, outbox.c.claimed_by,
+                       outbox.c.next_attempt_at, outbox.c.lease_until).where(
+            outbox.c.status.in_(("pending", "sending")), outbox.c.target == row.target,
+            outbox.c.thread_ts == row.thread_ts, outbox.c.method == row.method,
+            outbox.c.id < row.id)
+        with self.db.engine.connect() as conn:
+            times = [as_utc(r.next_attempt_at if r.status == "pending" else r.lease_until)
+                     for r in conn.execute(query)
+                     if r.status == "pending" or (r.claimed_by == worker and r.id not in sent)]
+        return min(times) if times else None  # type: ignore[type-var]
 
     def first_rung(self, escalation_id: str) -> tuple[int, int] | None:
         """The level and repeat of the escalation's first pages (those it opened with)."""
