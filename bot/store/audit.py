@@ -44,6 +44,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from bot.store.database import Database
 from bot.store.paging_tables import audit_events, audit_head
+from bot.store.prepared import run
 from bot.store.txn import as_utc, locked, staged, utcnow, write_transaction
 
 GENESIS = "0" * 64
@@ -147,17 +148,17 @@ def _chain(conn: Connection, db: Database, events: list[dict[str, Any]]) -> None
     key = audit_key()
     if (known := _known_heads.get(db)) is not None:
         rows, head = _linked(events, known, key)
-        moved = conn.execute(_MOVE_KNOWN_HEAD, {
+        moved = run(conn, _MOVE_KNOWN_HEAD, {
             "new_seq": head[0], "new_hash": head[1], "old_seq": known[0], "old_hash": known[1],
         }).rowcount
         if moved == 1:
-            conn.execute(_INSERT_EVENTS, rows)
+            run(conn, _INSERT_EVENTS, rows)
             _known_heads.set(db, head)
             return
     found = conn.execute(locked(_HEAD, db)).one()
     rows, head = _linked(events, (found.seq, found.hash), key)
-    conn.execute(_INSERT_EVENTS, rows)
-    conn.execute(_MOVE_HEAD, {"new_seq": head[0], "new_hash": head[1]})
+    run(conn, _INSERT_EVENTS, rows)
+    run(conn, _MOVE_HEAD, {"new_seq": head[0], "new_hash": head[1]})
     # Remembered before the commit: a rollback leaves it ahead of the table, which the next
     # append's conditional UPDATE finds (no row moved) and reads the head instead.
     _known_heads.set(db, head)

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.engine.conversation import Conversation
 from bot.store.database import Database
+from bot.store.prepared import run
 from bot.store.schema import conversations
 from bot.store.txn import utcnow, write_transaction
 
@@ -85,7 +86,7 @@ class ConversationStore:
         # One atomic upsert (INSERT … ON CONFLICT DO UPDATE, in both SQLite and PostgreSQL):
         # update-then-insert lets two instances saving a new conversation at once collide.
         with write_transaction(self.db) as conn:  # the event's transaction, when one is open
-            conn.execute(_UPSERTS[self.db.dialect],
+            run(conn, _UPSERTS[self.db.dialect],
                          {"id": conversation.id, "created_at": values["updated_at"], **values})
 
     def load(self, conversation_id: str) -> StoredConversation | None:

@@ -29,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.store import paging
 from bot.store.database import Database
 from bot.store.paging_tables import outbox
+from bot.store.prepared import run
 from bot.store.txn import (
     Decision,
     after_commit,
@@ -161,7 +162,7 @@ def enqueue_all(conn: Connection, db: Database, messages: list[Message],
             takers[message.key] = (taker, lease_until)
         rows.append(values)
     insert = _ENQUEUE[db.dialect == "postgresql"]
-    result = conn.execute(insert, rows[0] if len(rows) == 1 else rows)
+    result = run(conn, insert, rows[0] if len(rows) == 1 else rows)
     queued = {r.idempotency_key: r.id for r in result}
     if takers:
         handing = None

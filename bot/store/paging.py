@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.store.database import Database
 from bot.store.ops_tables import status_messages
 from bot.store.paging_tables import escalations, holds, outbox
+from bot.store.prepared import run
 from bot.store.txn import kept_in, locked
 
 Record = Row[Any]
@@ -73,7 +74,7 @@ def escalation_with_key(conn: Connection, dedupe_key: str) -> str | None:
 def insert_escalation(conn: Connection, db: Database, **values: Any) -> bool:
     """Insert the escalation; False (and nothing written) when its ``dedupe_key`` is taken —
     on PostgreSQL after waiting for the instance that took it to commit."""
-    inserted = conn.execute(_INSERT_ESCALATION[db.dialect == "postgresql"], values).first() \
+    inserted = run(conn, _INSERT_ESCALATION[db.dialect == "postgresql"], values).first() \
         is not None
     if inserted and (written := kept_in(conn, _WRITTEN)) is not None:
         written[values["id"]] = {name: values.get(name) for name in _COLUMNS}
@@ -91,7 +92,7 @@ _UPDATE_ESCALATION = update(escalations).where(escalations.c.id == bindparam("es
 
 def update_escalation(conn: Connection, escalation_id: str, **values: Any) -> None:
     """Set ``values`` (columns by name) on the escalation."""
-    conn.execute(_UPDATE_ESCALATION, {"escalation_id": escalation_id, **values})
+    run(conn, _UPDATE_ESCALATION, {"escalation_id": escalation_id, **values})
     if (written := kept_in(conn, _WRITTEN)) is not None and escalation_id in written:
         written[escalation_id].update((k, v) for k, v in values.items() if k in _COLUMNS)
 

@@ -58,6 +58,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from bot.privacy.redact import redact
 from bot.store.database import Database
 from bot.store.outbox import claimer_dead, worker_identity
+from bot.store.prepared import run
 from bot.store.slack_state import slack_processed
 from bot.store.txn import after_commit, decision, one_writer, unit, utcnow
 
@@ -83,7 +84,7 @@ slack_inbox = Table(
 
 # The statements every event runs, built once (compiled once; values bound at execution).
 _CLAIM_KEYS = insert(slack_processed)
-_STORE = insert(slack_inbox)
+_STORE = insert(slack_inbox).returning(slack_inbox.c.id)  # (the id, on every database)
 _CLAIM = update(slack_inbox).where(
     slack_inbox.c.id == bindparam("row"), slack_inbox.c.status == "pending",
     slack_inbox.c.owner == bindparam("me"),
@@ -358,13 +359,13 @@ class SlackInbox:
                user_id: str | None, now: datetime, status: str, lease_until: datetime) -> int:
         """The request's keys claimed and its row written, on ``conn`` (not committed)."""
         if keys:
-            conn.execute(_CLAIM_KEYS, [
+            run(conn, _CLAIM_KEYS, [
                 {"key": k[:200], "created_at": now} for k in dict.fromkeys(keys)])
-        return int(conn.execute(_STORE, {
+        return int(run(conn, _STORE, {
             "kind": kind, "body": stored, "user_id": (user_id or "")[:64] or None,
             "status": status, "owner": self.identity, "attempts": 0,
             "lease_until": lease_until, "received_at": now,
-        }).inserted_primary_key[0])
+        }).scalar_one())
 
     # --- processing -----------------------------------------------------------------------
 
@@ -425,12 +426,12 @@ class SlackInbox:
         self._maybe_prune(utcnow())
 
     def _claim(self, conn: Connection, inbox_id: int) -> bool:
-        changed = conn.execute(_CLAIM, {"row": inbox_id, "me": self.identity,
+        changed = run(conn, _CLAIM, {"row": inbox_id, "me": self.identity,
                                         "lease_until": utcnow() + WORK_LEASE}).rowcount
         return changed == 1
 
     def _close(self, conn: Connection, inbox_id: int) -> None:
-        conn.execute(_CLOSE, {"row": inbox_id, "me": self.identity, "done_at": utcnow()})
+        run(conn, _CLOSE, {"row": inbox_id, "me": self.identity, "done_at": utcnow()})
 
     def finish(self, inbox_id: int) -> None:
         """Done without processing (no listener works on it): the body is emptied."""

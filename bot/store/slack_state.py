@@ -42,6 +42,7 @@ from bot.engine.conversation import Conversation
 from bot.store.conversations import state_json
 from bot.store.database import Database
 from bot.store.outbox import worker_identity
+from bot.store.prepared import run
 from bot.store.txn import as_utc, bookkeeping, read_connection, utcnow, write_transaction
 
 metadata = MetaData()
@@ -205,7 +206,7 @@ class SlackState:
             "updated_at": stamp,
         }
         with write_transaction(self.db) as conn:  # the event's transaction, when one is open
-            created = conn.execute(_NEW_THREAD[self.db.dialect], values).first() is not None
+            created = run(conn, _NEW_THREAD[self.db.dialect], values).first() is not None
         if created:
             return _thread({**values, "updated_at": stamp})
         found = self.thread(channel, thread_ts)
@@ -230,7 +231,7 @@ class SlackState:
             "updated_at": utcnow(),
         }
         with write_transaction(self.db) as conn:
-            changed = conn.execute(_AT_REV, {**self._at_rev(thread), **values}).rowcount
+            changed = run(conn, _AT_REV, {**self._at_rev(thread), **values}).rowcount
         if changed != 1:
             return None
         return SlackThread(
@@ -253,7 +254,7 @@ class SlackState:
         screen stay current, and the reply to the offer ("yes") is read against it."""
         keys = {**self._at_rev(thread), "state": state_json(conversation)}
         with write_transaction(self.db) as conn:
-            changed = conn.execute(_AT_REV, keys).rowcount
+            changed = run(conn, _AT_REV, keys).rowcount
         if changed != 1:
             return None
         return replace(thread, conversation=conversation)
@@ -262,7 +263,7 @@ class SlackState:
         """Remember which message carries the current buttons (only if the rev still holds).
         Delivery bookkeeping: inside a request's unit it is written with the unit's close."""
         keys = {**self._at_rev(thread), "live_ts": live_ts}
-        bookkeeping(self.db, lambda conn: conn.execute(_AT_REV, keys))
+        bookkeeping(self.db, lambda conn: run(conn, _AT_REV, keys))
 
     def count(self) -> dict[str, int]:
         """Row counts (for tests and health checks)."""
