@@ -64,8 +64,14 @@ def checkpoints_path() -> Path | None:
     return Path(path) if path else None
 
 
+#: ``json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``, the
+#: encoder made once: ``dumps`` with any option builds a new one per call (every audit event
+#: encodes twice: its data and its fields).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _canonical(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(data)
 
 
 def _digest(text: str | None) -> str:

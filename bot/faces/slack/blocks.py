@@ -131,8 +131,13 @@ def chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
     return pieces
 
 
+#: ``json.dumps(data, separators=(",", ":"), sort_keys=True)`` with the encoder made once
+#: (``dumps`` with an option builds one per call; a question has a button per answer).
+_VALUE = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
+
+
 def value(**data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"), sort_keys=True)
+    return _VALUE.encode(data)
 
 
 def parse_value(raw: str | None) -> dict[str, Any]:
