@@ -65,7 +65,9 @@ PARTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                                                ("escalation/service.py", "trigger"))),
     ("  audit chain (hashing, at the commit)", (("store/audit.py", "_chain"),)),
     ("write transactions (all threads)", (("store/txn.py", "write_transaction"),)),
-    ("SQLAlchemy execute (all threads)", (("sqlalchemy/engine/base.py", "execute"),)),
+    # (``bot.store.prepared`` sends the hot statements through ``exec_driver_sql``)
+    ("SQLAlchemy execute (all threads)", (("sqlalchemy/engine/base.py", "execute"),
+                                          ("sqlalchemy/engine/base.py", "exec_driver_sql"))),
     ("  of which sqlite3 cursor", (("sqlalchemy/engine/default.py", "do_execute"),
                                    ("sqlalchemy/engine/default.py", "do_executemany"))),
     ("commits", (("sqlalchemy/engine/base.py", "commit"),)),
