@@ -657,12 +657,14 @@ def test_a_page_slack_never_took_before_it_expired_still_reaches_those_paged_fir
 
 def test_after_an_outage_through_expiry_the_thread_reads_in_order_and_the_notice_says_so(
         rig: Rig) -> None:
-    """Review 13 minors. Slack is out from the first moment until after the page expired,
-    the worker backing off as it does in service (base 20 s, up to 5 minutes), so the first
-    "Paged …" line's next try is minutes away when the expiry line's is seconds away: the
-    asker still reads "Paged …" first, then that it expired (a line waits for the earlier
-    lines of its thread and makes them due now). The director's notice, posted late, says
-    the page expired with nobody acknowledging, not that someone "is being paged"."""
+    """Review 13 minors, and review 14's gate. Slack is out from the first moment until after
+    the page expired, the worker backing off as it does in service (base 20 s, up to 5
+    minutes), so the first "Paged …" line's next try is minutes away when the expiry line's
+    is seconds away. Once Slack is back the asker reads "Paged …" first, then that the page
+    expired and whom to phone, within the expiry line's own backoff (the earlier lines, and
+    the look-ups of pages they wait for, are tried on its turn): not minutes later. The
+    director's notice, posted late, says the page expired with nobody acknowledging, not
+    that someone "is being paged"."""
     rig.worker.base_backoff = 20.0
     eid = rig.trigger("police", "warrant")
     rig.fake.fail("chat.postMessage", times=1000, status=503)
@@ -673,20 +675,30 @@ def test_after_an_outage_through_expiry_the_thread_reads_in_order_and_the_notice
         rig.deliver()
     assert rig.row(eid).state == "expired"
     with rig.db.engine.connect() as conn:
-        paged_due = conn.scalar(select(outbox.c.next_attempt_at).where(
-            outbox.c.idempotency_key == f"status:{eid}:paged:1:0"))
-    # what made the order flip: the earlier line's next try is minutes away (the later
-    # line's own backoff had it tried within seconds)
-    assert paged_due.replace(tzinfo=UTC) > rig.clock.now + timedelta(seconds=90)
+        due = dict(conn.execute(select(outbox.c.idempotency_key, outbox.c.next_attempt_at)
+                                .where(outbox.c.escalation_id == eid)).all())
+    # what made the order flip: the earlier line's next try is minutes away, the expiry
+    # line's within its first backoff
+    assert due[f"status:{eid}:paged:1:0"].replace(tzinfo=UTC) > rig.clock.now + timedelta(
+        seconds=90)
+    assert due[f"status:{eid}:expired"].replace(tzinfo=UTC) < rig.clock.now + timedelta(
+        seconds=30)
     rig.fake.reset()  # Slack takes posts again
-    for _ in range(8):  # the longest backoff is 5 minutes (+20 %)
-        rig.clock.advance(seconds=60)
+    waited = 0
+    while not any("expired" in m.text for m in rig.fake.thread("CDESK", THREAD.ts)):
+        assert waited < 60, "the expiry line is still not in the asker's thread"
+        rig.clock.advance(seconds=5)
+        waited += 5
         rig.deliver()
 
     thread = [m.text for m in rig.fake.thread("CDESK", THREAD.ts) if m.ts != THREAD.ts]
     assert len(thread) == 2, thread
     assert thread[0].startswith("📟 Paged the Privacy Officer"), thread
     assert "No page reached anyone before the page expired" in thread[1], thread
+    for _ in range(8):  # and nothing else comes to the thread later (the later rungs' lines)
+        rig.clock.advance(seconds=60)
+        rig.deliver()
+    assert len([m for m in rig.fake.thread("CDESK", THREAD.ts) if m.ts != THREAD.ts]) == 2
     notice = rig.fake.calls_to("chat.postMessage", lambda c: c.args["metadata"]["event_type"]
                                == "frontdesk_notice")
     assert len(notice) == 1

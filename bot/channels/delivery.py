@@ -65,7 +65,8 @@ SETTLE_BATCH = 16
 #: Why the director's notice or the asker's "Paged …" line of a page no longer waiting waits:
 #: whether it is posted depends on whether a page of it went out (``_called_off``).
 LOOKING_FOR_PAGES = "waiting for its pages to be looked for"
-#: How long a line waits for an earlier line of its thread to go first (``_deliver``).
+#: How long a line waits for an earlier line of its thread that goes first in this pass, or
+#: waits for its pages' look-ups (``_behind``).
 THREAD_ORDER_WAIT = timedelta(seconds=0.5)
 #: Why it waits.
 WAITING_FOR_EARLIER = "waiting for an earlier message of its thread"
@@ -133,6 +134,10 @@ class OutboxWorker:
         # Rows claimed from the table together (one transaction) and not tried yet; those
         # left when a pass ends are pending again (``_release_claimed``).
         self._claimed: deque[Served] = deque()
+        # A try made on a later line's turn that failed (``_behind``): that line's failure too;
+        # and the lines tried on its turn that wait for their pages' look-ups.
+        self._hurried_failure: DeliveryError | None = None
+        self._looking: list[OutboxRow] = []
         self.store.recover(self.identity, self.clock())
 
     def split_contacts(self) -> OutboxWorker | None:
@@ -150,6 +155,8 @@ class OutboxWorker:
         sibling._unrecorded = []
         sibling._read = {}
         sibling._claimed = deque()
+        sibling._hurried_failure = None
+        sibling._looking = []
         sibling.methods = (CONTACT_METHODS, True)
         self.methods = (CONTACT_METHODS, False)
         return sibling
@@ -274,7 +281,8 @@ class OutboxWorker:
         delay = min(self.max_backoff, self.base_backoff * (2 ** max(0, attempts - 1)))
         return delay * random.uniform(0.8, 1.2)
 
-    def _deliver(self, row: OutboxRow, decided: Decision = COMMITTED) -> bool:
+    def _deliver(self, row: OutboxRow, decided: Decision = COMMITTED, *,
+                 hurried: bool = False) -> bool:
         """Send ``row``. One handed over before its transaction's commit returned
         (``decided``) is rendered meanwhile and its post made ready, written by the
         committing thread the moment the commit returns (``SlackTransport.post(after=)``):
@@ -288,7 +296,7 @@ class OutboxWorker:
                 return self._deliver_update(row)
             if row.method in CONTACT_METHODS:
                 return self._deliver_contact(row)
-            if row.thread_ts is not None and self._behind(row, decided):
+            if row.thread_ts is not None and not hurried and self._behind(row, decided):
                 return False
             channel = self.transport.channel_for(row.target)
             if row.maybe_sent:
@@ -324,6 +332,8 @@ class OutboxWorker:
             if called_off is LOOKING_FOR_PAGES:  # as an edit waits for its page
                 self.store.mark_waiting(row.id, self.identity,
                                         self.clock() + timedelta(seconds=2), called_off)
+                if hurried:  # its pages are looked for now too (``_behind``)
+                    self._looking.append(row)
                 return False
             if payload is None:
                 # not out: an earlier attempt that may have been was looked for above
@@ -339,26 +349,67 @@ class OutboxWorker:
                 return False
             # After a lookup that found nothing, only this post's own outcome counts.
             maybe = row.maybe_sent if stage == "lookup" else exc.maybe_sent
-            self._failed_attempt(row, exc, maybe)
+            self._failed_attempt(row, exc, maybe, counted=not hurried)
             return False
 
     def _behind(self, row: OutboxRow, decided: Decision) -> bool:
-        """Whether ``row``, a reply in a thread (the asker's lines), waits for a message
-        queued before it to that thread (``OutboxStore.ahead_in_thread``): the lines of a
-        thread go in the order they were queued, as they were written (after a Slack outage
-        through expiry, the expiry line's retry came minutes before the "Paged …" line's and
-        was read first: review 13). It is put back until the earlier one's next try, and a
-        moment more, no attempt counted; it does not hurry the earlier one, whose attempts
-        would then run out faster while Slack is still down."""
+        """Whether ``row``, a reply in a thread (the asker's lines), is held back by a message
+        queued before it to that thread: the lines of a thread go in the order they were
+        queued (after a Slack outage through expiry, the expiry line's retry came minutes
+        before the "Paged …" line's and was read first: review 13). What must go (or be
+        settled) before ``row`` is tried now, on its turn, whatever its own next try's time,
+        none of those tries counted against it: the earlier lines free to take
+        (``OutboxStore.take_ahead``), and for a line that waits to learn whether a page of
+        its rung went out, those pages' look-ups (``OutboxStore.take_unsettled_pages``). So
+        ``row`` goes as soon as Slack takes posts again (held until the earlier ones' own
+        backoff, the "phone now" line waited minutes: review 14's gate). When one of them
+        fails, ``row`` takes that failure as its own attempt (it would have met the same
+        Slack): its backoff paces the next tries of all. One held by this worker (it goes
+        later in this pass) puts ``row`` back for ``THREAD_ORDER_WAIT``; one another worker is
+        sending holds nothing up."""
         sent = {done.id for done, _, _ in self._unrecorded}
-        ahead = self.store.ahead_in_thread(row, self.identity, sent)
-        if ahead is None:
-            return False
-        if _committed(decided):  # (one whose transaction rolled back is nobody's)
-            self.store.mark_waiting(row.id, self.identity,
-                                    max(ahead, self.clock()) + THREAD_ORDER_WAIT,
+        taken, held = self.store.take_ahead(row, self.identity, self.clock(), self.lease, sent)
+        if not taken and not held:
+            return False  # the usual case: nothing ahead (one read)
+        self._hurried_failure, self._looking = None, []
+        self._hurry(taken)
+        looking, self._looking = self._looking, []
+        if looking and self._hurried_failure is None:  # their pages looked for, then again
+            for line in looking:
+                self._hurry(self.store.take_unsettled_pages(
+                    line.escalation_id or "", (int(line.payload["level"]),
+                                               int(line.payload["repeat"])),
+                    self.identity, self.clock(), self.lease))
+            sent = {done.id for done, _, _ in self._unrecorded}
+            self._hurry(self.store.take_ahead(row, self.identity, self.clock(), self.lease,
+                                              sent)[0])
+            self._looking = []
+        failure, self._hurried_failure = self._hurried_failure, None
+        sent = {done.id for done, _, _ in self._unrecorded}
+        if not self.store.ahead_in_thread(row, self.identity, self.clock(), sent):
+            return False  # every earlier one went (or is settled): row goes now
+        if not _committed(decided):  # (one whose transaction rolled back is nobody's)
+            return True
+        if failure is not None:
+            self._failed_attempt(row, DeliveryError(
+                f"an earlier message of its thread did not go: {failure}",
+                retryable=failure.retryable, retry_after=failure.retry_after), row.maybe_sent)
+        else:
+            self.store.mark_waiting(row.id, self.identity, self.clock() + THREAD_ORDER_WAIT,
                                     WAITING_FOR_EARLIER)
         return True
+
+    def _hurry(self, rows: list[OutboxRow]) -> None:
+        """Try ``rows`` (taken for another row's turn) one after another, none counted, until
+        one fails (Slack is still down) or Slack asks to wait; the rest pending again."""
+        untried = []
+        for row in rows:
+            if self._hurried_failure is not None or time.monotonic() < self._paused_until:
+                untried.append(row.id)
+            else:
+                self._deliver(row, hurried=True)
+        if untried:  # as if never taken
+            self.store.release(untried, self.identity)
 
     def _called_off(self, row: OutboxRow) -> str | None:
         """Why a Slack page, or a message saying one is under way, is not posted at all.
@@ -516,11 +567,16 @@ class OutboxWorker:
                                    "found_existing": recovered, "worker": self.identity})
         return record
 
-    def _failed_attempt(self, row: OutboxRow, exc: DeliveryError, maybe_sent: bool) -> None:
+    def _failed_attempt(self, row: OutboxRow, exc: DeliveryError, maybe_sent: bool, *,
+                        counted: bool = True) -> None:
+        """``row``'s try failed: tried again later, or failed for good (its attempts spent,
+        or an error no retry mends). ``counted=False``: a try on another row's turn
+        (``_behind``), which spends none of its attempts."""
         # What went out before this failure is on record before it counts what got through.
         self._record_sent()
         DELIVERY_FAILURES.labels(row.method if row.method in CONTACT_METHODS else "slack").inc()
-        final = not (exc.retryable and row.attempts < self.max_attempts)
+        attempts = row.attempts if counted else row.attempts - 1
+        final = not (exc.retryable and attempts < self.max_attempts)
         if (self.failover and row.kind == "page" and row.method == "post" and row.escalation_id
                 and (final or exc.unreachable)):
             try:  # Slack cannot take the page: the other channels go now, not at their rung
@@ -528,16 +584,19 @@ class OutboxWorker:
             except Exception:
                 log.exception("failover for %s failed", row.escalation_id)
         if not final:
+            if not counted:  # still ahead of the line whose turn it took
+                self._hurried_failure = exc
             if exc.retry_after is not None:
                 delay = exc.retry_after
                 if row.method not in CONTACT_METHODS:  # Slack's limit is per app: wait it out
                     self._paused_until = time.monotonic() + delay
             else:
-                delay = self._backoff(row.attempts)
+                delay = self._backoff(attempts)
             self.stats.retried += 1
             log.warning("delivery %s: %s; retrying in %.1fs", row.key, exc, delay)
             self.store.mark_retry(row.id, self.identity,
-                                  self.clock() + timedelta(seconds=delay), str(exc), maybe_sent)
+                                  self.clock() + timedelta(seconds=delay), str(exc), maybe_sent,
+                                  counted=counted)
             return
 
         def record(conn: Transaction, current: OutboxRow, error: str = str(exc)) -> None:

@@ -438,14 +438,20 @@ class OutboxStore:
                  .limit(limit))
         with write_transaction(self.db) as conn:
             found = conn.execute(locked(query, self.db, skip_locked=True)).all()
-            if not found:
-                return []
-            # A row taken over from a claimer that may have reached its person: look first.
-            conn.execute(update(outbox).where(outbox.c.id.in_([r.id for r in found])).values(
-                status="sending", claimed_by=worker, lease_until=now + lease,
-                attempts=outbox.c.attempts + 1,
-                maybe_sent=or_(outbox.c.maybe_sent, outbox.c.status == "sending"),
-            ))
+            return self._claimed(conn, found, worker, now, lease)
+
+    @staticmethod
+    def _claimed(conn: Connection, found: list[Any], worker: str, now: datetime,
+                 lease: timedelta) -> list[OutboxRow]:
+        """The rows ``found`` (read locked) claimed for ``worker``, an attempt counted."""
+        if not found:
+            return []
+        # A row taken over from a claimer that may have reached its person: look first.
+        conn.execute(update(outbox).where(outbox.c.id.in_([r.id for r in found])).values(
+            status="sending", claimed_by=worker, lease_until=now + lease,
+            attempts=outbox.c.attempts + 1,
+            maybe_sent=or_(outbox.c.maybe_sent, outbox.c.status == "sending"),
+        ))
         return [OutboxRow(**{**_row(r).__dict__, "attempts": r.attempts + 1,
                              "maybe_sent": bool(r.maybe_sent or r.status == "sending")})
                 for r in found]
@@ -473,10 +479,14 @@ class OutboxStore:
         ), then)
 
     def mark_retry(self, row_id: int, worker: str, when: datetime, error: str,
-                   maybe_sent: bool) -> bool:
-        return self._settle(row_id, worker, dict(
-            status="pending", next_attempt_at=when, last_error=error[:500], maybe_sent=maybe_sent,
-        ))
+                   maybe_sent: bool, *, counted: bool = True) -> bool:
+        """To be tried again at ``when``; ``counted=False``: the claim's attempt does not count
+        (a try made on another row's turn: ``OutboxWorker._behind``)."""
+        values: dict[str, Any] = dict(status="pending", next_attempt_at=when,
+                                      last_error=error[:500], maybe_sent=maybe_sent)
+        if not counted:
+            values["attempts"] = outbox.c.attempts - 1
+        return self._settle(row_id, worker, values)
 
     def mark_waiting(self, row_id: int, worker: str, when: datetime, why: str) -> bool:
         """Put the row back until ``when``: it waits for another row (its page to be sent, or
@@ -486,25 +496,70 @@ class OutboxStore:
             status="pending", next_attempt_at=when, last_error=why[:500],
             attempts=outbox.c.attempts - 1))
 
-    def ahead_in_thread(self, row: OutboxRow, worker: str,
-                        sent: Collection[int] = ()) -> datetime | None:
-        """When a message queued before ``row`` to the same thread (the asker's lines:
-        "Paged …", then "expired") is next tried, if one has yet to go: pending (its next
-        attempt's time), or claimed by ``worker`` and not among ``sent`` (sent by it, not
-        yet recorded: now). None when none holds ``row`` up. One another worker is sending
-        does not (it is on its way, and a hung claim must not delay an urgent line)."""
-        if row.thread_ts is None:
-            return None
-        query = select(outbox.c.id, outbox.c.status, outbox.c.claimed_by,
-                       outbox.c.next_attempt_at, outbox.c.lease_until).where(
-            outbox.c.status.in_(("pending", "sending")), outbox.c.target == row.target,
-            outbox.c.thread_ts == row.thread_ts, outbox.c.method == row.method,
-            outbox.c.id < row.id)
+    def _in_thread_before(self, row: OutboxRow) -> list[Any]:
+        """The messages queued before ``row`` to its thread (the asker's lines) not settled
+        yet: pending or being sent."""
         with self.db.engine.connect() as conn:
-            times = [as_utc(r.next_attempt_at if r.status == "pending" else r.lease_until)
-                     for r in conn.execute(query)
-                     if r.status == "pending" or (r.claimed_by == worker and r.id not in sent)]
-        return min(times) if times else None  # type: ignore[type-var]
+            return list(conn.execute(select(
+                outbox.c.id, outbox.c.status, outbox.c.claimed_by, outbox.c.lease_until,
+            ).where(outbox.c.status.in_(("pending", "sending")), outbox.c.target == row.target,
+                    outbox.c.thread_ts == row.thread_ts, outbox.c.method == row.method,
+                    outbox.c.id < row.id)))
+
+    @staticmethod
+    def _free(r: Any, now: datetime) -> bool:
+        """Free to take: pending, or claimed by a worker whose lease ran out (``claim_many``)."""
+        return r.status == "pending" or as_utc(r.lease_until) <= now  # type: ignore[operator]
+
+    def ahead_in_thread(self, row: OutboxRow, worker: str, now: datetime,
+                        sent: Collection[int] = ()) -> bool:
+        """Whether a message queued before ``row`` to the same thread (the asker's lines:
+        "Paged …", then "expired") has yet to go: free to take, or claimed by ``worker`` and
+        not among ``sent`` (sent by it, not yet recorded). One another worker is sending
+        holds nothing up (it is on its way, and a hung claim must not delay an urgent line)."""
+        return row.thread_ts is not None and any(
+            self._free(r, now) or (r.claimed_by == worker and r.id not in sent)
+            for r in self._in_thread_before(row))
+
+    def take_ahead(self, row: OutboxRow, worker: str, now: datetime, lease: timedelta,
+                   sent: Collection[int] = ()) -> tuple[list[OutboxRow], bool]:
+        """The messages queued before ``row`` to the same thread that are free to take, taken
+        for ``worker`` now whatever their next try's time (as ``claim_many`` takes a due row),
+        oldest first, for it to send before ``row``; and whether one is held by ``worker``
+        itself (claimed, not tried yet nor among ``sent``: it goes in this pass). None of this
+        is written when nothing is ahead of ``row`` (one read: the usual case)."""
+        if row.thread_ts is None:
+            return [], False
+        ahead = self._in_thread_before(row)
+        free = [r.id for r in ahead if self._free(r, now)]
+        held = any(not self._free(r, now) and r.claimed_by == worker and r.id not in sent
+                   for r in ahead)
+        if not free:
+            return [], held
+        query = select(outbox).where(outbox.c.id.in_(free), or_(
+            outbox.c.status == "pending",
+            and_(outbox.c.status == "sending", outbox.c.lease_until <= now),
+        )).order_by(outbox.c.id)
+        with write_transaction(self.db) as conn:
+            found = conn.execute(locked(query, self.db, skip_locked=True)).all()
+            return self._claimed(conn, found, worker, now, lease), held
+
+    def take_unsettled_pages(self, escalation_id: str, rung: tuple[int, int], worker: str,
+                             now: datetime, lease: timedelta) -> list[OutboxRow]:
+        """The Slack pages of the escalation's ``rung`` (level, repeat) still to be tried
+        whose earlier attempt may have reached someone, taken for ``worker`` now: their next
+        try looks for them first, which settles whether a page of the rung went out
+        (``page_went_out``)."""
+        query = select(outbox).where(
+            outbox.c.escalation_id == escalation_id, outbox.c.kind == "page",
+            outbox.c.method == "post", outbox.c.maybe_sent,
+            outbox.c.idempotency_key.like(f"%:{escalation_id}:{rung[0]}:{rung[1]}:%"),
+            or_(outbox.c.status == "pending",
+                and_(outbox.c.status == "sending", outbox.c.lease_until <= now)),
+        ).order_by(outbox.c.id)
+        with write_transaction(self.db) as conn:
+            found = conn.execute(locked(query, self.db, skip_locked=True)).all()
+            return self._claimed(conn, found, worker, now, lease)
 
     def first_rung(self, escalation_id: str) -> tuple[int, int] | None:
         """The level and repeat of the escalation's first pages (those it opened with)."""
