@@ -182,3 +182,68 @@ def test_a_lookahead_for_first_characters_loses_no_match(rule: str) -> None:
     same()
     for text in _PIECES:
         assert found(fast.compiled, text + "dawn") == found(plain, text + "dawn"), text
+
+
+# The gates of session 13 (privacy15), each proved with the rule's own matches: a note the
+# gate turns away holds none.
+def test_every_spoken_phone_number_holds_seven_digit_words() -> None:
+    @EXAMPLES
+    @given(texts_matching(rules.SPOKEN_PHONE.compiled))
+    def holds(text: str) -> None:
+        rules._last_runs = None
+        assert rules._digit_words(text) >= rules._SPOKEN_AT_LEAST, text
+
+    holds()
+    rules._last_runs = None
+    assert rules._digit_words("four one five, five five five, oh one nine two") == 10
+    assert rules.redact("call four one five five five five oh one nine two") == "call [phone]"
+
+
+def test_every_name_spelled_out_passes_its_gate() -> None:
+    @EXAMPLES
+    @given(texts_matching(rules.SPELLED_OUT.compiled))
+    def holds(text: str) -> None:
+        assert ("-" in text or text.count(".") >= 3
+                or rules._SPACED_CAPITALS.search(text)), text
+
+    holds()
+
+
+@pytest.mark.parametrize("note", [
+    "j smith wants his holds", "jl okafor called", "k. garcia asked", "tj lopez's card",
+    "the kid said j smith wants them", "ok so a j smith called"])
+def test_lower_case_initials_pass_their_gate(note: str) -> None:
+    from bot.privacy.typed_names import initials_and_surnames
+
+    rules._last_runs = None
+    assert initials_and_surnames(note) and rules._maybe_initials(note), note
+    assert "smith" not in rules.redact(note) and "okafor" not in rules.redact(note)
+
+
+@EXAMPLES
+@given(st.lists(st.sampled_from(["j", "tj", "a", "my", "of", "smith", "okafor", "wants", "the",
+                                 "[name]", "k.", " ", "  ", "'s", "called", "is", "x"]),
+                max_size=8).map(" ".join))
+def test_initials_the_gate_turns_away_are_none(note: str) -> None:
+    from bot.privacy.typed_names import initials_and_surnames
+
+    rules._last_runs = None
+    if not rules._maybe_initials(note):
+        assert initials_and_surnames(note) == [], note
+    rules._last_runs = None
+
+
+@EXAMPLES
+@given(st.lists(st.sampled_from(["kev", "rose", "mark", "will", "jen", "priya", "asked", "wants",
+                                 "the", "book", ".", "!", "hope", "came in", "'s", "s", "desk"]),
+                max_size=8).map(" ".join))
+def test_openings_the_gate_turns_away_are_none(note: str) -> None:
+    """A note whose runs of letters hold no listed given name opens with no person's name."""
+    from bot.privacy.names import given_names
+    from bot.privacy.typed_names import opening_given_names
+
+    rules._last_runs = None
+    plain, worded = given_names()
+    if rules._given_names_joined(plain, worded).isdisjoint(rules._letter_runs(note)):
+        assert opening_given_names(note) == [], note
+    rules._last_runs = None

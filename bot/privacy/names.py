@@ -856,8 +856,10 @@ class _Once:
         return self._value
 
 
-def find_names(text: str) -> list[tuple[int, int]]:
-    """Character spans of the names in ``text`` (already free of emails and numbers)."""
+def find_names(text: str, *, digit: bool = True) -> list[tuple[int, int]]:
+    """Character spans of the names in ``text`` (already free of emails and numbers).
+    ``digit``: False when the caller knows the note has no digit (a month's day is not
+    looked for)."""
     tokens = list(_tokens(text))
     shouting_text = sum(t.shouting for t in tokens) * 2 > len(tokens)
     # A word of an uncased script (العلي, 이서연, 张伟) in an English note is a name; in a note
@@ -867,7 +869,8 @@ def find_names(text: str) -> list[tuple[int, int]]:
     # side: "… أحمد المنصوري يسأل عن بطاقته") is read as a note in that script is: its names from
     # the lists, not its every word. (So the note reads alike once its names are masks.)
     clauses = set() if foreign or text.isascii() else _other_script_clauses(tokens, text)
-    vietnamese = len(_VIETNAMESE.findall(text)) >= 2  # its names are written capitalised
+    # its names are written capitalised (and with letters no ASCII note has)
+    vietnamese = not text.isascii() and len(_VIETNAMESE.findall(text)) >= 2
     # In Title Case text (a heading, a form's name) capitals say nothing about names: it shows
     # in ordinary words capitalised mid-sentence ("Request for Confidential Information Form").
     # A word English always capitalises (I, Monday, Mr) is no such sign, but in a sentence
@@ -879,8 +882,9 @@ def find_names(text: str) -> list[tuple[int, int]]:
                                    for t in tokens) >= 2)
     other_language = _Once(
         lambda: len({m.group(0).lower() for m in _OTHER_LATIN.finditer(text)}) >= 2)
-    days = [m.span() for m in DAY_RANGE.finditer(text)]
-    if _A_DIGIT.search(text):
+    # (a range of days or months has its dash; a month's day its digits)
+    days = [m.span() for m in DAY_RANGE.finditer(text)] if "-" in text or "–" in text else []
+    if digit and _A_DIGIT.search(text):
         days += [m.span() for m in BEFORE_ITS_NUMBER.finditer(text)]
     spans: list[tuple[int, int]] = []
     run: list[tuple[Token, str]] = []
@@ -1094,6 +1098,10 @@ def _word_opening(text: str, run: list[tuple[Token, str]]) -> bool:
     return bool(re.match(r"\s+[a-z]", after)) and not _DOES.match(after)
 
 
+_WORD_BEFORE = lazy(r"([^\W\d_]+)\.?\s+$")
+_WORD_BEFORE_WITHIN = 120
+
+
 def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
     """The run names a place (it starts with, or follows, a capitalised place prefix: New York,
     Mount Prospect), a work (after a capitalised "The" mid-sentence) or a work's author (``a
@@ -1102,7 +1110,9 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
     before = text[: first.start]
     if first.capitalised and first.bare in PLACE_PREFIXES and len(run) > 1:
         return True
-    previous = re.search(r"([^\W\d_]+)\.?\s+$", before)
+    # (the word right before the run: searched for in the last stretch of the note only, a
+    # word being far shorter; searched from its start, each run read the whole note again)
+    previous = _WORD_BEFORE.search(before, max(0, len(before) - _WORD_BEFORE_WITHIN))
     if previous and (previous.group(1)[:1].isupper() and fold(previous.group(1)) in PLACE_PREFIXES
                      or previous.group(1).lower() in ROOM_BEFORE):
         return True

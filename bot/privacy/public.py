@@ -143,9 +143,10 @@ OFFICIAL = lazy(
 CAPITAL = lazy(r"[^\W\d_a-z]")
 
 
-def public_spans(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` names a listed work, organisation or person as a topic (see above)."""
-    if not CAPITAL.search(text):  # (most desk notes, typed in lower case)
+def public_spans(text: str, *, capital: bool | None = None) -> list[tuple[int, int]]:
+    """Where ``text`` names a listed work, organisation or person as a topic (see above).
+    ``capital``: whether the note has a capital, if the caller has looked already."""
+    if not (CAPITAL.search(text) if capital is None else capital):  # (most notes: lower case)
         return []
     # (an official at the desk as a patron, or their family, is a patron like any other)
     patron = _PATRON_NOTE.search(text) is not None  # (searched once for both uses)

@@ -78,6 +78,7 @@ from bot.privacy.names import (
     BOOK_SENSE_AFTER,
     COPY_OF,
     FAMILY,
+    FUNCTION_WORDS,
     HUMAN_DOES,
     PARTICLES,
     PERSON_DOES_AFTER,
@@ -99,6 +100,7 @@ from bot.privacy.names import (
 )
 from bot.privacy.public import CAPITAL, public_spans
 from bot.privacy.typed_names import (
+    NO_INITIALS,
     dotted_initials,
     family_plurals,
     initials_and_surnames,
@@ -180,7 +182,17 @@ def _spoken(at_least: int) -> str:
 # first letters: with IGNORECASE the engine tries every word of the choice at every word
 # boundary, and the lookahead turns away most boundaries with one test of a letter. It changes
 # no match: tests/test_redact_gates.py compares each rule with and without it.)
-SPOKEN_PHONE = lazy(rf"\b(?=[defnostz]){_spoken(7)}\b", re.IGNORECASE)
+_SPOKEN_AT_LEAST = 7
+SPOKEN_PHONE = lazy(rf"\b(?=[defnostz]){_spoken(_SPOKEN_AT_LEAST)}\b", re.IGNORECASE)
+_DIGIT_WORDS = frozenset(_DIGIT_WORD[3:-1].split("|"))
+
+
+def _digit_words(text: str) -> int:
+    """How many of the note's runs of letters are digit words: every word of a phone number
+    read out is one whole (``[\\s,.-]`` or a word's edge on each side), so a note with fewer
+    than seven holds none, and is not searched for one (the rule, tried at every word's start,
+    was a pass over every note)."""
+    return sum(run in _DIGIT_WORDS for run in _letter_runs(text))
 
 # --- card numbers --------------------------------------------------------------------------
 CARD = lazy(r"(?<!\d)\d(?:[ -]?\d){5,}(?!\d)")
@@ -586,6 +598,14 @@ _slot_names_built: tuple[tuple[frozenset[str], ...], frozenset[str]] = ((), froz
 _last_runs: tuple[str, list[str]] | None = None
 
 
+def _maybe_initials(text: str) -> bool:
+    """Whether a run of letters of the note could be the lower-case initials
+    ``initials_and_surnames`` takes: one or two letters, no word it leaves ("a", "my", "of")."""
+    ordinary = ordinary_words()
+    return any(len(run) <= 2 and run not in NO_INITIALS and run not in FUNCTION_WORDS
+               and run not in ordinary for run in _letter_runs(text))
+
+
 def _letter_runs(text: str) -> list[str]:
     """The runs of ASCII letters of ``text`` in lower case, as ``_lowered`` makes it (so a word
     a rule finds in any case is one of them, or a part of one joined by a hyphen)."""
@@ -882,6 +902,7 @@ _NOT_INITIALS = frozenset({"a.m.", "p.m.", "e.g.", "i.e.", "u.s.", "u.k.", "a.k.
 SHORT_LAST_FIRST = lazy(
     r"(?<![\w-])(?P<last>[A-Z]{2,}(?:[-'’][A-Z]+)?),\s+(?P<first>[A-Z][a-z][\w'’-]*)")
 # A name spelled out letter by letter ("d-o-l-o-r-e-s", "R O S A", "k.o.w.a.l").
+_SPACED_CAPITALS = lazy(r"[A-Z] [A-Z] [A-Z] [A-Z]")  # (SPELLED_OUT's second form needs them)
 SPELLED_OUT = lazy(
     r"(?<![\w-])(?:[A-Za-z](?:-[A-Za-z]){2,}|[A-Z](?: [A-Z]){3,}|[A-Za-z](?:\.[A-Za-z]){3,}\.?)"
     r"(?![\w-])")
@@ -1924,10 +1945,13 @@ def _redact_all(text: str) -> str:
     text = _sub(CATALOGUE_NUMBER, set_aside, text, has)
     if has.digit and has.capital:  # (a call number's class and its cutter's capitals)
         text = CALL_NUMBER.sub(lambda match: _call_number(match, set_aside_all), text)
-    for start, end in sorted(public_spans(text), reverse=True):  # Stephen King books
-        kept.append(text[start:end])
+    # (the note's capitals, as read once above: a number set aside takes none away)
+    for start, end in sorted(public_spans(text, capital=has.capital), reverse=True):
+        kept.append(text[start:end])  # Stephen King books
         text = text[:start] + chr(_SET_ASIDE + len(kept) - 1) + text[end:]
-    text = _redact(text)
+    # what the note has is read again only if something was set aside (it may have taken the
+    # note's only digit or capital); each read is a pass over the whole note
+    text = _redact(text, has if not kept else None)
     for index, number in enumerate(kept):
         text = text.replace(chr(_SET_ASIDE + index), number)
     return text
@@ -1950,7 +1974,7 @@ def redact_values(value: T, known: Container[str] = frozenset()) -> T:
     return value
 
 
-def _redact(text: str) -> str:
+def _redact(text: str, has: _Has | None = None) -> str:
     logins: list[str] = []  # the logins masked: a name in one is the patron's (dmitri.v)
 
     def login(mask: Callable[[re.Match[str]], str]) -> Callable[[re.Match[str]], str]:
@@ -1962,7 +1986,8 @@ def _redact(text: str) -> str:
             return out
         return recorded
 
-    has = _Has.of(text)  # (a rule that cannot match this note is not run: see ``_sub``)
+    if has is None:  # (a rule that cannot match this note is not run: see ``_sub``)
+        has = _Has.of(text)
     text = _sub(EMAIL, "[email]", text, has)
     if "@" in text:  # (the gates below check again; an inline test is cheaper than a call)
         text = _sub(MISTYPED_EMAIL, "[email]", text, has)
@@ -2011,7 +2036,8 @@ def _redact(text: str) -> str:
         text = _sub(PASSPORT, lambda m: m.group("cue") + "[card]", text, has)
     text = _sub(SSN, "[ssn]", text, has)
     text = _sub(PHONE, _mask_phone, text, has)
-    text = _sub(SPOKEN_PHONE, "[phone]", text, has)
+    if _digit_words(text) >= _SPOKEN_AT_LEAST:  # (each of its words is a run of letters)
+        text = _sub(SPOKEN_PHONE, "[phone]", text, has)
     text = _sub(PLATE_CUE, _mask_plate, text, has)
     text = _sub(VANITY_PLATE, _mask_vanity_plate, text, has)
     if "(" in text or "[" in text:
@@ -2053,7 +2079,10 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
         masked.extend(text[start:end] for start, end in found)
         return _mask_spans(text, found, "[name]")
 
-    text = sub(SPELLED_OUT, _mask_spelled, text)
+    # (a name spelled out has dashes, three dots or four capitals in a row: a note without
+    # is not searched for one)
+    if "-" in text or text.count(".") >= 3 or has.capital and _SPACED_CAPITALS.search(text):
+        text = sub(SPELLED_OUT, _mask_spelled, text)
     text = spans(text, dotted_initials(text))  # (before a cue takes "K" of "for K.L.")
     text = sub(STRONG_CUE, lambda m: _mask_words(m, strong=True), text)
     text = sub(TITLE_CUE, lambda m: _mask_words(m, strong=True), text)
@@ -2090,10 +2119,15 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     if has.capital:  # (a person verb's words and a name's neighbours are capitalised)
         text = spans(text, before_person_verb(text))
     # (before the lists read what is beside it: "grace [name] came" is one name)
-    text = spans(text, initials_and_surnames(text))
-    text = spans(text, find_names(text))
+    if _maybe_initials(text):
+        text = spans(text, initials_and_surnames(text))
+    text = spans(text, find_names(text, digit=has.digit))
     named = text
-    text = spans(text, opening_given_names(text))
+    plain, worded = given_names()
+    # (only a listed given name opens a note as a person: a note holding none, nine in ten,
+    # is not searched)
+    if not _given_names_joined(plain, worded).isdisjoint(_letter_runs(text)):
+        text = spans(text, opening_given_names(text))
     for _ in range(3):  # (each name masked joins the next: "[name], jen and rosa")
         paired = paired_given_names(text)
         if not paired:

@@ -362,7 +362,7 @@ _OWNED_AFTER = lazy(
 
 
 # Words of one or two letters that are no one's initials ("his ex Brandon", "my bf jones").
-_NO_INITIALS = frozenset({
+NO_INITIALS = frozenset({
     "a", "i", "o", "u", "ex", "bf", "gf", "ma", "pa", "id", "ok", "tv", "pc", "mr", "ms", "dr",
     "st", "is", "it", "in", "on", "at", "to", "of", "or", "an", "as", "be", "by", "do", "go",
     "he", "if", "me", "no", "so", "up", "us", "we", "am", "hi", "oh", "re", "vs", "cc", "ps",
@@ -376,7 +376,7 @@ def initials_and_surnames(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in INITIAL_SURNAME.finditer(text):
         initials, surname = match.group("initials"), match.group("surname")
-        if initials in _NO_INITIALS or fold(initials) in FUNCTION_WORDS or fold(
+        if initials in NO_INITIALS or fold(initials) in FUNCTION_WORDS or fold(
                 initials) in staff_words() or initials in ordinary_words():
             continue
         bare = fold(surname.removesuffix("'s").removesuffix("’s"))
