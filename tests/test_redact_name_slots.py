@@ -85,7 +85,7 @@ def test_privacy13s_own_canary_set_gets_no_worse() -> None:
 
 
 MISSED_AT_MOST = 0
-CHANGED_AT_MOST = 4
+CHANGED_AT_MOST = 3
 
 
 OWN14 = Path(__file__).parent / "privacy" / "own_canary14.yaml"
@@ -100,8 +100,25 @@ def test_privacy14s_own_canary_set_gets_no_worse() -> None:
               if found(i, redact(item["text"]))]
     changed = [item["text"] for item in items
                if not item["identifiers"] and redact(item["text"]) != item["text"]]
-    assert len(missed) <= 6, missed
-    assert len(changed) <= 6, changed
+    assert len(missed) <= 0, missed
+    assert len(changed) <= 0, changed
+
+
+OWN15 = Path(__file__).parent / "privacy" / "own_canary15.yaml"
+
+
+def test_privacy15s_own_canary_set_gets_no_worse() -> None:
+    """privacy15's own set (tests/privacy/own_canary15.yaml): lone names no list knows before
+    a person's doing, families by a surname no list knows, a number in brackets; the desk's
+    teams, vendors, officials, authors after "by" and "de", rooms named after people left as
+    written. At most as many missed and clean notes changed as when it landed."""
+    items = yaml.safe_load(OWN15.read_text("utf-8"))
+    missed = [(item["text"], i) for item in items for i in item["identifiers"]
+              if found(i, redact(item["text"]))]
+    changed = [item["text"] for item in items
+               if not item["identifiers"] and redact(item["text"]) != item["text"]]
+    assert len(missed) <= 0, missed
+    assert len(changed) <= 0, changed
 
 
 @pytest.mark.parametrize(("note", "kept"), [

@@ -402,6 +402,48 @@ def _english_words() -> frozenset[str]:
                      if w.islower())
 
 
+def english_word(bare: str) -> bool:
+    """``bare`` (folded) is an English word in lower case, or an inflection of one (``lost``,
+    ``logs``, ``upsets``): the dictionary, kept on disk as one sorted text with an index by the
+    first two letters, so a process that asks reads it in a few milliseconds (the word lists
+    as a set took a tenth of a second), and a word is looked up in its stretch of the text."""
+    blob, index = _loaded(_english_dictionary, _NO_DICTIONARY)
+    if not blob:
+        return False
+
+    def known(word: str) -> bool:
+        span = index.get(word[:2])
+        return span is not None and blob.find(f"\n{word}\n", span[0], span[1]) >= 0
+
+    return known(bare) or any(bare.endswith(end) and known(bare[: -len(end)] + base)
+                              for end, base in _INFLECTIONS if len(bare) > len(end) + 2)
+
+
+_NO_DICTIONARY: tuple[str, dict[str, tuple[int, int]]] = ("", {})
+
+
+@cache
+def _english_dictionary() -> tuple[str, dict[str, tuple[int, int]]]:
+    return _disk_cached("english-dictionary", _build_english_dictionary)
+
+
+def _build_english_dictionary() -> tuple[str, dict[str, tuple[int, int]]]:
+    """The English words, sorted, one a line between newlines, and where each first two
+    letters' words start and end in that text."""
+    words = sorted(_english_words())
+    _english_words.cache_clear()
+    index: dict[str, tuple[int, int]] = {}
+    parts = ["\n"]
+    at = 0
+    for word in words:
+        start = at  # (the newline before the word)
+        at += len(word) + 1
+        parts.append(word + "\n")
+        first, last = index.get(word[:2], (start, at + 1))
+        index[word[:2]] = (first, at + 1)
+    return "".join(parts), index
+
+
 # How an English word is inflected (the lists hold only its base form): weeks, hedges, berries,
 # walked, riding, baker.
 _INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
@@ -834,9 +876,14 @@ def before_person_verb(text: str) -> list[tuple[int, int]]:
         listed = [w in first_names or w in surnames or _listed(w) for w in words]
         unnamed = [w for w, known in zip(words, listed, strict=True)
                    if not known and (w in ordinary_words() or w in PLACE_WORDS) or _paper(w)]
-        if any(listed) and not unnamed and words[0] not in PLACE_PREFIXES:
-            spans.append(match.span("words"))
+        if any(listed) and not unnamed and words[0] not in PLACE_PREFIXES and not (
+                NEW_BOOK_BEFORE.search(text, max(0, match.start() - 30), match.start())
+                and _A_BOOK_IS.match(text, match.end())):
+            spans.append(match.span("words"))  # (not "the new Kristin Hannah is in")
     return spans
+
+
+_A_BOOK_IS = lazy(r"\s+(?:is|was|came)\b")
 
 
 class _Once:
@@ -952,6 +999,7 @@ def find_names(text: str, *, digit: bool = True) -> list[tuple[int, int]]:
 # Reading Room", "the Maya Angelou Children's Room", "the Sue Johnson Study Room").
 _ROOM_AFTER = lazy(r"(?:\s+[A-Z][a-z]+(?:['’]s)?){1,2}\s+(?:Rooms?|Lounge|Auditorium|Gallery|"
                    r"Studio|Suite|Annex|Center|Centre|Hall|Garden|Wing)\b")
+ROOM_NAMED_AFTER = _ROOM_AFTER
 _THE_BEFORE = lazy(r"\b[Tt]he\s+$")
 
 
@@ -1124,6 +1172,9 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
         return True  # "The Rose Garden room", "The Little Prince": not "The Garcias"
     if _in_quoted_title(text, first.start):
         return True  # 'Where the Crawdads Sing'
+    if (len(run) >= 2 and _BY_A_NAME_AFTER.match(text, run[-1][0].end)
+            and _a_title(text[first.start: run[-1][0].end])):
+        return True  # "Demon Copperhead by ...": the title, before its author
     # (the cues below end with the word right before the run: it says which to try)
     word_before = previous.group(1).lower() if previous else ""
     near = before[-120:]
@@ -1145,11 +1196,54 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
     if end == before:
         return False
     if end[-2:].lower() == "by":
-        return bool(AUTHOR_BEFORE.search(before) or TITLE_BY.search(before))
+        return bool(AUTHOR_BEFORE.search(before) or TITLE_BY.search(before)
+                    or _title_case_by(before))
     return (end[-3:].lower() == "and" or end[-2:].lower() == "or" or end[-1:] == "&") and bool(
         AUTHORS_LIST.search(before))
 
 
+# A title in Title Case before "by" ("Fourth Wing by ...", "Lessons in Chemistry by ..."):
+# two capitalised words at least, with a title's small words between them.
+TITLE_CASE_BY = lazy(
+    r"(?<![\w'’-])(?P<title>[A-Z][\w'’-]*(?:\s+(?:(?:of|the|and|in|a|an|to|for|on|at|with|from|"
+    r"or|is|my|your|our|we|i|you)\s+)*[A-Z][\w'’-]*){1,6})\s+by\s+$")
+
+
+def _title_case_by(before: str) -> bool:
+    """``before`` ends with a title in Title Case and "by": its capitalised words are no given
+    name that is no English word too ("Maria Lopez by ..." is a person; "Fourth Wing by" a
+    title), no staff word ("Hold Slip"), no doing ("Checked", "Signed", "Requested": "Renewed
+    For Jane by ...")."""
+    found = TITLE_CASE_BY.search(before, max(0, len(before) - 120))
+    return found is not None and _a_title(found.group("title"))
+
+
+# The desk's papers and records, which a person signs or fills in ("Hold Slip by ...", "Incident
+# Report by ..."): no book's title.
+_PAPERWORK = frozenset({
+    "slip", "slips", "form", "forms", "receipt", "receipts", "note", "notes", "request",
+    "requests", "list", "report", "reports", "log", "logs", "sheet", "notice", "letter", "record",
+    "records", "file", "ticket", "label", "sticker", "flyer", "sign", "email", "message", "memo",
+    "statement", "complaint", "application", "waiver", "card", "agreement", "incident"})
+
+
+def _a_title(title: str) -> bool:
+    """The capitalised words of ``title`` can be a book's (see ``_title_case_by``): one of
+    them at least is in no name list and no staff word ("Fourth", "Lessons": "Jane Smith" and
+    "Rose Garden" may be someone's, "Hold Slip" is the desk's), and none is a doing, initials
+    or a paper of the desk's (``_PAPERWORK``)."""
+    first_names = name_lists()[0]
+    unlisted = False
+    for word in re.findall(r"[A-Z][\w'’-]*", title):
+        bare = fold(_bare_word(word))
+        if (bare in first_names and bare not in english_names() or bare.endswith("ed")
+                or word.isupper() and len(word) > 1 or bare in _PAPERWORK):
+            return False
+        unlisted = unlisted or not _listed(bare) and bare not in staff_words()
+    return unlisted
+
+
+_BY_A_NAME_AFTER = lazy(r"\s+by\s+[A-Z\ue000-\uf8ff]")  # (a listed author set aside)
 _QUOTED = lazy(r"[\"“'‘«]([^\"”'’»]{3,80})[\"”'’»]")
 _SMALL_WORDS = frozenset({"the", "a", "an", "of", "to", "and", "in", "on", "for", "with",
                           "from", "at", "by", "or", "is", "are"})

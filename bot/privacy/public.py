@@ -88,6 +88,14 @@ _PATRON_NOTE = lazy(
     re.IGNORECASE)
 
 
+# _PATRON_NOTE without the words an office's call or request has too (called, wants).
+_PATRON_NOTE_BUT_CALLS = lazy(
+    r"\b(?=[phcafestmbdwkl])(?:patrons?|holds?|card|account|acct|fines?|fees?|phone|address|"
+    r"email|he|she|his|her|him|they|them|their|customer|member|borrower|mom|dad|son|daughter|"
+    r"wife|husband|kid|child|lives|born|dob|came\s+in|asked\s+(?:us|me|for\s+(?:his|her)))\b",
+    re.IGNORECASE)
+
+
 # After a one-word listed name: a capitalised word then what a person does, or a person's doing.
 _PERSON_AFTER_ONE_WORD = lazy(
     r"(?:\s+[A-Z][\w'’-]+)?(?:\s+(?:asked|asks|wants|wanted|said|says|told|called|came|"
@@ -122,8 +130,15 @@ def _lists() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def _vendors() -> frozenset[str]:
+    return frozenset(_lists()["vendors"])
+
+
+@cache
 def _pattern(section: str) -> re.Pattern[str]:
-    names = sorted(_lists()[section], key=len, reverse=True)  # the longest form first
+    # (the vendors are organisations read in their own way: one pattern, one pass for both)
+    listed = _lists()[section] + (_lists()["vendors"] if section == "organisations" else ())
+    names = sorted(listed, key=len, reverse=True)  # the longest form first
     # (not the start of a name with an apostrophe: "Dell'Acqua" is no Dell)
     return re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, names))
                       + r")(?![\w-]|['’](?!s\b)\w)")
@@ -134,7 +149,8 @@ OFFICIAL = lazy(
     r"\b(?:Mayor|Governor|Gov\.|Lieutenant\s+Governor|Lt\.\s+Gov\.|Senator|Sen\.|"
     r"(?:Vice\s+)?President|Congressman|Congresswoman|Congressperson|Representative|Rep\.|"
     r"Alderman|Alderwoman|Alderperson|Ald\.|Commissioner|Secretary|Attorney\s+General|"
-    r"State(?:'s|s)?\s+Attorney|Comptroller|Treasurer)\s+"
+    r"State(?:'s|s)?\s+Attorney|Comptroller|Treasurer|(?:Chief\s+)?Judge|Justice|Magistrate|"
+    r"Sheriff)\s+"
     r"(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’-]*){0,2})")
 
 
@@ -150,15 +166,21 @@ def public_spans(text: str, *, capital: bool | None = None) -> list[tuple[int, i
         return []
     # (an official at the desk as a patron, or their family, is a patron like any other)
     patron = _PATRON_NOTE.search(text) is not None  # (searched once for both uses)
-    spans: list[tuple[int, int]] = [] if patron else [
+    # (an office calling or wanting something is the office at work: "Governor Pritzker's
+    # office called", "Judge Alvarez wants the file"; a note about the official's own account
+    # still says so with its other words)
+    official = not patron or not _PATRON_NOTE_BUT_CALLS.search(text)
+    spans: list[tuple[int, int]] = [
         match.span() for match in OFFICIAL.finditer(text)
-        if not _PERSON_CUE_BEFORE.search(text[: match.start()])]
+        if not _PERSON_CUE_BEFORE.search(text[: match.start()])] if official else []
     catalogue = not patron and bool(_CATALOGUE_NOTE.search(text))
+    vendors = _vendors()
     for section in ("works", "events", "organisations", "people"):
-        found = list(_pattern(section).finditer(text))
+        found = list(_pattern(section).finditer(text))  # (organisations: vendors' too)
         as_person = {match.group(0) for match in found
-                     if not _a_topic(text, match, person=section == "people",
-                                     catalogue=catalogue)}
+                     if not (_a_vendor(text, match) if match.group(0) in vendors else _a_topic(
+                         text, match, person=section == "people", catalogue=catalogue)
+                             or section == "people" and _after_a_work(text, match, spans))}
         for match in found:
             if match.group(0) in as_person:
                 continue  # named as a person once: every mention of the name is the person's
@@ -169,6 +191,37 @@ def public_spans(text: str, *, capital: bool | None = None) -> list[tuple[int, i
             if not any(start < end and match.start() < stop for start, stop in spans):
                 spans.append((match.start(), end))
     return spans
+
+
+# A vendor's name that is a person's too (Otis, Ingram) is the vendor before what it sends
+# or does for the library, or after where an order goes.
+_VENDOR_AFTER = lazy(
+    r"(?:['’]s)?\s+(?:tech|techs|technician|rep|representative|guy|truck|van|crew|delivery|"
+    r"deliveries|order|orders|invoice|shipment|shipments|service|elevator|elevators|account|"
+    r"catalog|contract|install|inspection|boxes|box|carts?|standing\s+order)\b", re.IGNORECASE)
+_VENDOR_BEFORE = lazy(
+    r"\b(?:from|through|via|with|to|call|called|email|emailed|ordered\s+from|order\s+from)\s+$",
+    re.IGNORECASE)
+
+
+def _a_vendor(text: str, match: re.Match[str]) -> bool:
+    """A name of ``public_names.txt`` [vendors] is the vendor only beside what says so."""
+    before = text[max(0, match.start() - 30): match.start()]
+    return not _PERSON_CUE_BEFORE.search(before) and (
+        _VENDOR_AFTER.match(text, match.end()) is not None
+        or _VENDOR_BEFORE.search(before) is not None
+        and not _PERSON_AFTER_ONE_WORD.match(text, match.end()))
+
+
+# A listed person right after a listed work and the word for its author: "Cien años de
+# soledad de García Márquez", "Les Misérables by Victor Hugo".
+_AUTHOR_OF_A_WORK = lazy(r"\s+(?:by|de|von|par|di|da|od|của)\s+$", re.IGNORECASE)
+
+
+def _after_a_work(text: str, match: re.Match[str], spans: list[tuple[int, int]]) -> bool:
+    return not _PERSON_CUE_BEFORE.search(text[: match.start()]) and any(
+        end <= match.start() and _AUTHOR_OF_A_WORK.fullmatch(text, end, match.start())
+        for _, end in spans)
 
 
 def _a_topic(text: str, match: re.Match[str], *, person: bool, catalogue: bool) -> bool:

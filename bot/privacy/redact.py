@@ -75,6 +75,7 @@ from bot.lazyregex import LazyPattern, lazy
 from bot.privacy import wordlists
 from bot.privacy.descriptions import describe
 from bot.privacy.names import (
+    ALWAYS_CAPITALISED,
     BOOK_SENSE_AFTER,
     COPY_OF,
     FAMILY,
@@ -82,11 +83,14 @@ from bot.privacy.names import (
     HUMAN_DOES,
     PARTICLES,
     PERSON_DOES_AFTER,
+    PLACE_PREFIXES,
     PLACE_WORDS,
+    ROOM_NAMED_AFTER,
     before_person_verb,
     beside_a_name,
     desk_nouns,
     english_names,
+    english_word,
     find_names,
     fold,
     given_names,
@@ -653,6 +657,96 @@ NICKNAME_BEFORE = lazy(r"(?<![\w'’-])(?i:big|lil|don|doña|dona)\s+(?=\[name\]
 BIG_NAME = lazy(r"(?<![\w'’-])(?:big|lil)\s+(?P<word>[a-z]{3,})(?![\w'’-])")
 
 
+# A lone capitalised word no name list has, right before what only a person does ("Priyanka
+# asked if", "Oluwaseun wants", "so Tendai said", "Ji-hoon asked"): a name the lists lack, not
+# the desk's word for someone ("Maintenance called", "Parents asked", "Caller said"). The word
+# opens the note or a sentence, or follows a word in lower case: a capitalised word before it
+# makes a run of names, ``find_names``' and ``before_person_verb``'s. (A given name with a
+# particle's capital inside, DeShawn, McKenzie; or two joined by a hyphen, Seo-yeon.)
+# (a capital first, for speed: the engine skips to the note's capitals)
+LONE_NAME = lazy(
+    r"[^\W\d_a-z](?<![\w'’.-].)[^\W\d_]+(?:-[^\W\d_]+)?(?![\w'’-])"
+    rf"(?={HUMAN_DOES.pattern})")
+# How the desk's words for a person or a body end, which a name the lists lack seldom does:
+# an agent (Caller, Counselor, Librarian, Tenant, Resident, Councilman, Trustee, Hostess), a
+# word built as English ones are (Maintenance, Management); and their plurals (see
+# ``_desk_word``: Parents, Officers, Residents).
+_NOT_A_NAME_ENDING = lazy(
+    r"(?:er|or|ian|ist|ant|ent|man|men|ee|ess|ance|ence|ity|ment|ness|tion|sion|ing|ed|ly|"
+    r"ogy|ive|ous|ery|ary|ory|ship|hood|ure)$")
+_WORD_BEFORE_IT = lazy(r"([^\W\d_]+)\.?\s*[,:]?\s+$")
+
+
+@cache
+def _not_people() -> frozenset[str]:
+    """Words that open a note before what a person does and name no one (``typed_names.txt``
+    [not people]: the desk's teams, agencies, vendors, kin words)."""
+    return wordlists.words("typed_names.txt")["not people"]
+
+
+def lone_names(text: str) -> list[tuple[int, int]]:
+    """``Priyanka asked``: see ``LONE_NAME``. Only a word no name list has (a listed one is the
+    other rules'), no ordinary, staff, place or title word, none ending as the desk's words do
+    (``_NOT_A_NAME_ENDING``) and none of ``_not_people``."""
+    spans = []
+    for match in LONE_NAME.finditer(text):
+        word = match.group(0)
+        first, *rest = word.split("-")
+        if not word[0].isupper() or rest and not rest[0].isalpha():
+            continue  # (a letter of a script without capitals)
+        parts = [fold(part) for part in word.split("-")]
+        if any(in_name_lists(part) or _desk_word(part, english=False) for part in parts) or all(
+                english_word(part) for part in parts):
+            continue  # (Co-worker, Ex-wife; not Ji-hoon, though "hoon" is a word)
+        if not first[1:].islower() and not any(  # DeShawn, McKenzie
+                parts[0].startswith(particle) and first[len(particle):][:1].isupper()
+                for particle in _INNER_CAPITAL_PARTICLES):
+            continue  # (OverDrive, YouTube, PayPal, FBI: a maker's name or initials)
+        before = _WORD_BEFORE_IT.search(text, max(0, match.start() - 40), match.start())
+        if before is not None and _runs_on(before.group(1)):
+            continue
+        spans.append(match.span())
+    return spans
+
+
+# Particles that a given name or a surname carries with a capital after them (DeShawn, LaToya,
+# McKenzie, DiAngelo, VanDyke).
+_INNER_CAPITAL_PARTICLES = ("mc", "mac", "de", "da", "la", "le", "di", "du", "van", "von", "o")
+# Words before a capitalised one that make it part of a name of a thing or a place ("the"
+# begins a title or a team: "the Cubs"; "of" and "de" are inside a name: "Friends of Xyz").
+_RUN_ON = frozenset({"the", "of", "de", "del", "la", "le", "von", "van", "at", "in", "on"})
+
+
+def _runs_on(word: str) -> bool:
+    """The word before a capitalised one makes them one name of a place, a team or a thing: a
+    capitalised word no ordinary one ("Youth Services", "Des Plaines", "Rolling Meadows"; not
+    "Also", "Today", "FYI"), a place's prefix ("Mount"), "the", "of", "de" ("the Cubs")."""
+    bare = fold(word)
+    if bare in PLACE_PREFIXES or bare in _RUN_ON:
+        return True
+    return (word[:1].isupper() and not word.isupper() and bare not in COMMON_WORDS
+            and bare not in ordinary_words() and bare not in FUNCTION_WORDS)
+
+
+def _desk_word(bare: str, *, plural: bool = True, english: bool = True) -> bool:
+    """A word of the desk's, not a name the lists lack: too short, an ordinary, staff, place,
+    title or kin word, one of ``_not_people``, a word ending as they do
+    (``_NOT_A_NAME_ENDING``), an English word ("Lost", "Upset", "Paperwork"), or the plural of
+    one ("Parents", "Deputies", "Witnesses"; a listed surname's plural is a family, "Nguyens")."""
+    if (len(bare) < 2 or bare in COMMON_WORDS or bare in ordinary_words()
+            or bare in PLACE_WORDS or bare in FUNCTION_WORDS or bare in ALWAYS_CAPITALISED
+            or bare in _TITLE_WORDS or bare in _PERSON_NOUNS or bare in _DESK_ROLES
+            or bare in _not_people() or _NOT_A_NAME_ENDING.search(bare)
+            or english and english_word(bare)):
+        return True
+    if not plural or not bare.endswith("s"):
+        return False
+    singulars = [bare[:-1], bare[:-2] if bare.endswith("es") else "",
+                 bare[:-3] + "y" if bare.endswith("ies") else ""]
+    return any(_desk_word(one, plural=False, english=english) for one in singulars
+               if len(one) >= 2)
+
+
 def big_given_names(text: str) -> list[tuple[int, int]]:
     """``big kev``: a listed given name after "big" or "lil"; one that is an English word too
     ("big tony", "big mark") only before what a person does or their family."""
@@ -1068,6 +1162,9 @@ def _mask_initials_surname(match: re.Match[str]) -> str:
     return "[name]"
 
 
+_THE_BEFORE = lazy(r"\b[Tt]he\s+$")
+
+
 # Whose a thing is, or whom it is for, right before a name.
 OWNER_BEFORE = lazy(
     r"\b(?:belongs?\s+to|belonged\s+to|under|for|tell|told|patron|cardholder|named|called|"
@@ -1078,6 +1175,9 @@ OWNER_BEFORE = lazy(
 def _mask_first_initial(match: re.Match[str]) -> str:
     if match.group("initial") in "ai" or not listed_name(match.group("name"), first_only=True):
         return match.group(0)
+    if (match.group("initial").isupper() and ROOM_NAMED_AFTER.match(match.string, match.end())
+            and _THE_BEFORE.search(match.string, max(0, match.start() - 5), match.start())):
+        return match.group(0)  # "the Ida B. Wells Study Room": a room named after a person
     return "[name]"
 
 
@@ -2048,7 +2148,15 @@ def _redact(text: str, has: _Has | None = None) -> str:
         text = _LETTERS_OF_A_NUMBER.sub("[card]", text)
     text = _sub(CARD_CUE, _mask_cued_card, text, has)
     text = _sub(ID_CUE, lambda m: m.group("cue") + "[card]", text, has)
-    return _mask_ages(describe(_mask_names(text, logins, has)), has)
+    text = _mask_ages(describe(_mask_names(text, logins, has)), has)
+    # a number written in brackets is masked in them once ("card [card]", not "[[card]]")
+    return _IN_BRACKETS.sub(r"\1", text) if "[[" in text else text
+
+
+# A mask made inside a note's own brackets (a mask the note already held is set aside, so is
+# not read here: redacting twice changes nothing).
+_IN_BRACKETS = lazy(r"\[(\[(?:email|phone|card|ssn|mac|ip|handle|device|dob|age|plate|address|"
+                    r"name|description)\])\]")
 
 
 def _mask_ages(text: str, has: _Has = _MAYBE_ALL) -> str:
@@ -2108,7 +2216,8 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     text = spans(text, possessive_accounts(text))
     # (before a list takes "jen'd" whole, or 'lucas "moose' without its closing quote)
     text = spans(text, owned_given_names(text) + quoted_nicknames(text) + vietnamese_names(text)
-                 + korean_names(text) + initials_from_a_group(text) + family_plurals(text))
+                 + korean_names(text) + initials_from_a_group(text)
+                 + family_plurals(text, _desk_word))
     text = sub(INITIALS_SURNAME, _mask_initials_surname, text)
     text = sub(FIRST_INITIAL, _mask_first_initial, text)
     text = sub(SHORT_LAST_FIRST, _mask_short_last_first, text)
@@ -2117,7 +2226,7 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     if has.digit or "[" in text:  # (what it names is a number or a mask)
         text = sub(BEFORE_IDENTIFIER, _mask_before_identifier, text)
     if has.capital:  # (a person verb's words and a name's neighbours are capitalised)
-        text = spans(text, before_person_verb(text))
+        text = spans(text, before_person_verb(text) + lone_names(text))
     # (before the lists read what is beside it: "grace [name] came" is one name)
     if _maybe_initials(text):
         text = spans(text, initials_and_surnames(text))

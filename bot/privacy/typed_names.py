@@ -25,6 +25,7 @@ outside the span where they say nothing of who it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 from bot.lazyregex import lazy
@@ -316,14 +317,25 @@ _FAMILY_HAS = lazy(
 _FAMILY_ONLY_PEOPLE_DO = lazy(
     r"\s+(?:want|wanted|asked|called|owe|owed|came\s+in|are\s+here|were\s+here|live|lived|"
     r"moved|signed)\b")
+# Whom a thing is for or by, before "the" and a family's name ("holds for the Delacroixes",
+# "checked out by the Abernethys", "call the Oyelarans").
+FAMILY_FOR_BEFORE = lazy(
+    r"\b(?:(?:holds?|cards?|accounts?|fines?|fees?|items?|books?|pickups?|reservations?)\s+"
+    r"(?:for|of|under)|(?:checked\s+out|requested|reserved|returned|renewed|picked\s+up|"
+    r"placed|borrowed)\s+by|belongs?\s+to|call|called|tell|told|email|emailed|text|texted|"
+    r"ask|asked|remind|banned|warned|helped)\s+$", re.IGNORECASE)
 _WORK_WORDS = lazy(
     r"\s+(?:dvds?|cds?|books?|episodes?|albums?|songs?|box\s+set|series|movies?|films?|show|"
     r"seasons?|records?|vinyl|comics?|collection|display)\b")
 
 
-def family_plurals(text: str) -> list[tuple[int, int]]:
+def family_plurals(text: str, desk_word: Callable[[str], bool] | None = None,
+                   ) -> list[tuple[int, int]]:
     """``the Hendersons' fines``: a listed surname (no English word) in the plural, owning
-    something or doing something, is a family's name."""
+    something or doing something, is a family's name. So is a surname no list has ("the
+    Delacroixes came in", "holds for the Abernethys") where only a family stands: before what
+    only people do or have, or after whom a thing is for or by, unless ``desk_word`` says
+    the word is the desk's (the Trustees, the Feds, the Scouts)."""
     if "he " not in text and "oth " not in text:
         return []
     spans = []
@@ -333,17 +345,25 @@ def family_plurals(text: str) -> list[tuple[int, int]]:
         stems = [word[:-1]] + ([word[:-2]] if word.endswith("es") else [])
         listed = [stem for stem in stems if stem in surnames and stem not in ordinary_words()
                   and stem not in PLACE_WORDS]
-        if not listed:
-            continue
         after = match.end()
         if _WORK_WORDS.match(text, after):
+            continue
+        if not listed:
+            if desk_word is not None and not any(
+                    desk_word(stem) or stem in surnames or stem in name_lists()[0]
+                    for stem in [word, *stems]) and (
+                    _FAMILY_ONLY_PEOPLE_DO.match(text, after)
+                    or match.group("own") and _FAMILY_HAS.match(text, after)
+                    or FAMILY_FOR_BEFORE.search(text, max(0, match.start() - 40),
+                                                match.start())):
+                spans.append(match.span("word"))
             continue
         if any(stem not in english_names() for stem in listed):  # the Hendersons, the Garcias
             found = match.group("own") or _FAMILY_DOES.match(text, after)
         else:  # a surname that is a word too (the Smiths, the Browns): what only people have or do
             found = (_FAMILY_HAS.match(text, after) if match.group("own")
                      else _FAMILY_ONLY_PEOPLE_DO.match(text, after))
-        if found:
+        if found or FAMILY_FOR_BEFORE.search(text, max(0, match.start() - 40), match.start()):
             spans.append(match.span("word"))
     return spans
 
