@@ -247,3 +247,41 @@ def test_openings_the_gate_turns_away_are_none(note: str) -> None:
     if rules._given_names_joined(plain, worded).isdisjoint(rules._letter_runs(note)):
         assert opening_given_names(note) == [], note
     rules._last_runs = None
+
+
+@EXAMPLES
+@given(st.lists(st.sampled_from(["kev", "jane", "doe", "kowalczyk", "will", "page", "park", "the",
+                                 "asked", "garcia", "maria", "rose", "mark", "smith", "lopez",
+                                 "wants", "holds", "for", "and", ",", ".", "(", "x", "[phone]",
+                                 "patron", "called", "okafor", "hope"]),
+                max_size=9).map(" ".join))
+def test_a_lower_case_note_the_name_gate_turns_away_has_no_name_to_find(note: str) -> None:
+    """``_no_names_to_find``: ``find_names`` finds nothing in a note it turns away."""
+    from bot.privacy.names import find_names
+
+    rules._last_runs = None
+    if rules._no_names_to_find(note, rules._Has.of(note)):
+        assert find_names(note) == [], note
+    rules._last_runs = None
+
+
+def test_the_other_language_words_lookahead_loses_no_match() -> None:
+    """``names._OTHER_LATIN`` tries its words only where one of their first letters stands:
+    it finds what the choice alone finds, on texts of its own words in odd cases."""
+    from bot.privacy import names
+
+    fast = names._OTHER_LATIN.compiled
+    plain = re.compile(fast.pattern.replace("(?=[acdefhijlmnopqsuv])", "", 1), fast.flags)
+    assert plain.pattern != fast.pattern
+    words = re.search(r"\(\?:(.*)\)\\b", plain.pattern).group(1).split("|")
+    assert all(re.match("[acdefhijlmnopqsuv]", word) for word in words)
+    pieces = st.one_of(st.sampled_from(words), st.sampled_from(words).map(str.upper),
+                       st.sampled_from([" ", "-", "'", "İ", "ſ", "K", "ı", "x"]))
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(pieces, max_size=8).map("".join))
+    def same(text: str) -> None:
+        assert ([m.span() for m in fast.finditer(text)]
+                == [m.span() for m in plain.finditer(text)]), text
+
+    same()

@@ -175,9 +175,9 @@ BEFORE_ITS_NUMBER = lazy(
 # Words of Spanish, Portuguese, French, German, Italian and Polish that English never uses: a
 # note with two of them is written in that language, where a lower-case word that a list has as
 # a surname is far more often a word of the note's language (días, las, mayo) than a name.
-_OTHER_LATIN = lazy(
-    r"\b(?:el|en|se|los|las|que|del|una|por|para|está|esta|pero|muy|hay|fue|nada|ningún|"
-    r"não|uma|com|mais|você|est|les|des|"
+_OTHER_LATIN = lazy(  # (its words' first letters first, for speed: see redact.SPOKEN_PHONE)
+    r"\b(?=[acdefhijlmnopqsuv])(?:el|en|se|los|las|que|del|una|por|para|está|esta|pero|muy|"
+    r"hay|fue|nada|ningún|não|uma|com|mais|você|est|les|des|"
     r"une|pour|dans|avec|pas|und|ist|nicht|ein|eine|mit|auf|che|non|sono|della|się|nie|jest|"
     r"czy|oraz)\b", re.IGNORECASE)
 # Function words of Spanish and Vietnamese that a name list has as a name (con, su; kia): in
@@ -886,6 +886,27 @@ def before_person_verb(text: str) -> list[tuple[int, int]]:
 _A_BOOK_IS = lazy(r"\s+(?:is|was|came)\b")
 
 
+def lower_case_names() -> frozenset[str]:
+    """The words ``_evidence`` reads as a listed name when written in lower case ASCII
+    (``kowalczyk``, ``jane``; not ``will``, ``page`` or ``park``): a note in lower case ASCII
+    letters without a hyphen, an apostrophe or a mask, holding none of them as a word, has no
+    run ``find_names`` masks (its every word's evidence is none). Built from the lists once,
+    and again only if they change (a note redacted while they load sees empty lists)."""
+    global _lower_case_built
+    first, last = name_lists()
+    ordinary = ordinary_words()
+    lists, built = _lower_case_built
+    if len(lists) != 3 or lists[0] is not first or lists[1] is not last or lists[2] is not (
+            ordinary):
+        built = frozenset((first | last) - PARTICLES - ordinary - PLACE_WORDS - staff_words()
+                          - ROOM_BEFORE - FOREIGN_FUNCTION_WORDS)
+        _lower_case_built = ((first, last, ordinary), built)
+    return built
+
+
+_lower_case_built: tuple[tuple[frozenset[str], ...], frozenset[str]] = ((), frozenset())
+
+
 class _Once:
     """``work()``, worked out at the first call and kept for the next: a note's facts that only
     some of its words ask about (``functools.cache`` made afresh for every note cost more to
@@ -1150,6 +1171,27 @@ _WORD_BEFORE = lazy(r"([^\W\d_]+)\.?\s+$")
 _WORD_BEFORE_WITHIN = 120
 
 
+def _word_before(before: str) -> re.Match[str] | None:
+    """``_WORD_BEFORE.search(before)``: the word, then a dot perhaps, then the spaces that end
+    ``before``. Matched where it can only start, not searched for: tried at every position,
+    each try read on to the end of the note (a thirtieth of the redactor, on long notes). The
+    word is no longer than ``_WORD_BEFORE_WITHIN``: looked for in the stretch that long."""
+    at = len(before)
+    while at and before[at - 1].isspace():
+        at -= 1
+    if at == len(before) or not at:
+        return None
+    if before[at - 1] == ".":
+        at -= 1
+    start = at
+    floor = max(0, at - _WORD_BEFORE_WITHIN)
+    while start > floor and _WORD_CHARACTER.match(before, start - 1):
+        start -= 1
+    return _WORD_BEFORE.match(before, start) if start < at else None
+
+
+_WORD_CHARACTER = lazy(r"[^\W\d_]")
+
 def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
     """The run names a place (it starts with, or follows, a capitalised place prefix: New York,
     Mount Prospect), a work (after a capitalised "The" mid-sentence) or a work's author (``a
@@ -1160,7 +1202,7 @@ def _place_or_author(text: str, run: list[tuple[Token, str]]) -> bool:
         return True
     # (the word right before the run: searched for in the last stretch of the note only, a
     # word being far shorter; searched from its start, each run read the whole note again)
-    previous = _WORD_BEFORE.search(before, max(0, len(before) - _WORD_BEFORE_WITHIN))
+    previous = _word_before(before)
     if previous and (previous.group(1)[:1].isupper() and fold(previous.group(1)) in PLACE_PREFIXES
                      or previous.group(1).lower() in ROOM_BEFORE):
         return True

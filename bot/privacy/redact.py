@@ -96,6 +96,7 @@ from bot.privacy.names import (
     given_names,
     in_name_lists,
     listed_name,
+    lower_case_names,
     mentions_again,
     name_lists,
     one_text,
@@ -602,6 +603,15 @@ _slot_names_built: tuple[tuple[frozenset[str], ...], frozenset[str]] = ((), froz
 _last_runs: tuple[str, list[str]] | None = None
 
 
+def _no_names_to_find(text: str, has: _Has) -> bool:
+    """``find_names`` would find nothing: the note is in lower case ASCII (no capital since
+    the rules began: none writes one), has no hyphen, apostrophe or mask to join words into
+    one, and none of its words is a name in lower case (``lower_case_names``). Half the desk's
+    openings; their words were each made a token and weighed (a third of the redactor)."""
+    return (not has.capital and text.isascii() and "-" not in text and "'" not in text
+            and "[name]" not in text and lower_case_names().isdisjoint(_letter_runs(text)))
+
+
 def _maybe_initials(text: str) -> bool:
     """Whether a run of letters of the note could be the lower-case initials
     ``initials_and_surnames`` takes: one or two letters, no word it leaves ("a", "my", "of")."""
@@ -664,8 +674,8 @@ BIG_NAME = lazy(r"(?<![\w'’-])(?:big|lil)\s+(?P<word>[a-z]{3,})(?![\w'’-])")
 # makes a run of names, ``find_names``' and ``before_person_verb``'s. (A given name with a
 # particle's capital inside, DeShawn, McKenzie; or two joined by a hyphen, Seo-yeon.)
 # (a capital first, for speed: the engine skips to the note's capitals)
-LONE_NAME = lazy(
-    r"[^\W\d_a-z](?<![\w'’.-].)[^\W\d_]+(?:-[^\W\d_]+)?(?![\w'’-])"
+LONE_NAME = lazy(  # (a Latin capital: Łukasz, Élodie; its case is checked in lone_names)
+    r"[A-ZÀ-ÖØ-ÞĀ-ž](?<![\w'’.-].)[^\W\d_]+(?:-[^\W\d_]+)?(?![\w'’-])"
     rf"(?={HUMAN_DOES.pattern})")
 # How the desk's words for a person or a body end, which a name the lists lack seldom does:
 # an agent (Caller, Counselor, Librarian, Tenant, Resident, Councilman, Trustee, Hostess), a
@@ -2230,7 +2240,8 @@ def _mask_names(text: str, logins: list[str] = [],  # noqa: B006 (never changed)
     # (before the lists read what is beside it: "grace [name] came" is one name)
     if _maybe_initials(text):
         text = spans(text, initials_and_surnames(text))
-    text = spans(text, find_names(text, digit=has.digit))
+    if not _no_names_to_find(text, has):
+        text = spans(text, find_names(text, digit=has.digit))
     named = text
     plain, worded = given_names()
     # (only a listed given name opens a note as a person: a note holding none, nine in ten,
