@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,8 +21,19 @@ from hypothesis import strategies as st
 from bot.content.catalogue import Catalogue
 from bot.privacy.redact import _holds
 from bot.router import ages, cues
+from bot.router.choices import DENIAL_GAP, ChoiceMatcher, Hit, matcher
+from bot.router.cues import DOUBTED, STATED, correctable_words
 from bot.router.prefill import _inside_longer, prefill
-from bot.router.text import _deletions, _expand, _slang, _slang_lengths, _typos, _unaccented
+from bot.router.text import (
+    _deletions,
+    _expand,
+    _slang,
+    _slang_lengths,
+    _typos,
+    _unaccented,
+    one_message,
+)
+from tests.routing.labelled import load_examples
 
 
 def _inside_longer_plainly(spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -223,3 +235,106 @@ def test_a_clause_without_an_apostrophe_names_no_owner() -> None:
                  for m in cues._POSSESSIVE.finditer(text)
                  if m.group(1).lower() not in cues._CONTRACTED]
         assert cues._clauses(text, False)[0].owners == tuple(plain), text
+
+
+def test_a_text_without_a_capital_or_a_bracket_loses_no_titled_name() -> None:
+    """``without_titled_names`` skips its pattern for a text lower case leaves as it is and
+    without "[": the same text as the pattern's own pass, names taken out where there are."""
+    pattern = cues.cues().named_title
+    assert pattern is not None
+
+    def plainly(text: str) -> str:
+        return pattern.sub(lambda m: m.group("title"), text)
+
+    pieces = st.one_of(st.sampled_from(
+        ["director ", "Director ", "DIRECTOR ", "Sue ", "sue ", "[name] ", "Okafor", ", ",
+         " is off", "İ", "ǅ", "Ω ", "\u212a", "ß", " "]), st.text(max_size=5))
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(pieces, max_size=7).map("".join))
+    def same(text: str) -> None:
+        assert cues.without_titled_names(text) == plainly(text), text
+
+    same()
+    for text in ("our director Sue Okafor is off", "our director, [name], is off",
+                 "director sue is off", "ΔΙΕΥΘΥΝΤΗΣ Sue", "the director is off today"):
+        assert cues.without_titled_names(text) == plainly(text), text
+    assert cues.without_titled_names("our director Sue is off") == "our director is off"
+
+
+def _messages() -> list[str]:
+    """Openings with denials, things held and words of every kind (the labelled and blind
+    routing sets), and a few made to meet the shortcuts' edges."""
+    root = Path(__file__).resolve().parent / "routing"
+    found = [e.text for name in ("labelled.yaml", "heldout_blind.yaml", "heldout_blind3.yaml")
+             for e in load_examples(root / name)]
+    return [*found, "no warrant, no court order, without any subpoena, not an emergency",
+            "his mom has the card, he's alone, no adult with her, she is not his mom",
+            "Policjant pyta o ksiazki; investigatr wants the recrods, subpeona maybe", ""]
+
+
+def _denials_plainly(matched: ChoiceMatcher, said: cues.Said) -> list[Any]:
+    """The loop ``_denials`` replaced: every denial phrase of the question, in order."""
+    found = []
+    for phrase, tail in matched._negated:
+        for start in said.at.get(tail[0], ()):
+            end = start + len(tail)
+            if said.words[start:end] != tail or len(set(said.clause[start:end])) != 1:
+                continue
+            cue = said.denial_before(start, DENIAL_GAP)
+            if cue is None:
+                continue
+            reading = DOUBTED if said.reading(start, end) == DOUBTED else STATED
+            found.append(Hit(phrase.choice, phrase, cue, end, reading, False))
+    return found
+
+
+def _contradicted_plainly(matched: ChoiceMatcher, message: str,
+                          spans: list[tuple[int, int]]) -> frozenset[str]:
+    """The loop ``contradicted`` replaced: every ``not_with`` phrase of every choice."""
+    said = matched._said(message)
+    found, at = said.words, said.at
+    out = set()
+    for choice_id, phrases in matched._not_with.items():
+        holders = (frozenset(p[0] for p in phrases) if matched._in_hand_choice(choice_id)
+                   else frozenset())
+        for phrase in phrases:
+            for i in at.get(phrase[0], ()):
+                asker = bool(holders) and all(w in holders for w in found[:i])
+                inside = any(s <= i and i + len(phrase) <= e and e - s > len(phrase)
+                             for s, e in spans)
+                if not asker and found[i:i + len(phrase)] == phrase and not inside:
+                    out.add(choice_id)
+    return frozenset(out | matched._held_by_others(message))
+
+
+def _corrections_plainly(matched: ChoiceMatcher, message: str) -> tuple[tuple[str, str], ...]:
+    """Every correctable word of the message through the question's normaliser."""
+    correct = matched.normaliser.correct
+    return tuple((w, fixed) for w in correctable_words(message)
+                 if (fixed := correct(w)) != w)
+
+
+def test_denials_contradictions_and_corrections_are_those_the_plain_loops_find(
+        catalogue: Catalogue) -> None:
+    """``_denials`` and ``contradicted`` look only at the phrases whose word the message holds,
+    ``_corrections`` only at the words no question keeps as they are: the same as looking at
+    every phrase and word, for every question of every situation."""
+    flows = catalogue.flows_for("mount-prospect").values()
+    matchers = [matcher(q) for flow in flows for q in flow.questions()]
+    checked = {"denials": 0, "contradicted": 0, "corrections": 0}
+    for message in _messages():
+        with one_message(), cues.one_reading():
+            for matched in matchers:
+                said = matched._said(message)
+                denials = matched._denials(said)
+                assert denials == _denials_plainly(matched, said), message
+                spans = [(h.start, h.end) for h in matched.hits(message)]
+                against = matched.contradicted(message, spans)
+                assert against == _contradicted_plainly(matched, message, spans), message
+                corrections = matched._corrections(message)
+                assert corrections == _corrections_plainly(matched, message), message
+                checked["denials"] += bool(denials)
+                checked["contradicted"] += bool(against)
+                checked["corrections"] += bool(corrections)
+    assert all(checked.values()), checked  # each shortcut met something to find

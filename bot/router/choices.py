@@ -119,6 +119,14 @@ def common_words() -> frozenset[str]:
                      for w in words(line))
 
 
+@cache
+def kept_words() -> frozenset[str]:
+    """The words no question's normaliser corrects (its ``keep``): every cue word, and the
+    common English words spelt right ("mother"). One set for every question, so a message's
+    words that are among them are set aside once (``_uncommon_words``), not by each question."""
+    return frozenset(cues().vocabulary() | common_words())
+
+
 def _fact_words(normaliser: Normaliser, text: str) -> tuple[str, ...]:
     return tuple(w for w in normaliser.words(text) if w not in ARTICLES)
 
@@ -145,7 +153,7 @@ class ChoiceMatcher:
             for text in choice.not_with:
                 vocabulary.update(words(text))
         # a cue word, or a common English word spelt right ("mother"), is no misspelling
-        self.normaliser = Normaliser(vocabulary, keep=cues().vocabulary() | common_words())
+        self.normaliser = Normaliser(vocabulary, keep=kept_words())
         self.phrases = tuple(
             Phrase(cid, text, _answer_words(self.normaliser, text),
                    _fact_words(self.normaliser, text))
@@ -166,7 +174,12 @@ class ChoiceMatcher:
         # ("without any warrant"), with the words after the negation (``_denials``)
         self._negated = [(p, p.fact_words[1:]) for p in self.phrases
                          if len(p.fact_words) >= 2 and p.fact_words[0] in NEGATIONS]
-        self._negated_firsts = frozenset(tail[0] for _, tail in self._negated)
+        # (where each starts, by the word after its negation: ``_denials`` looks only at those
+        # whose word the message holds, in this order)
+        negated_at: dict[str, list[int]] = {}
+        for k, (_, tail) in enumerate(self._negated):
+            negated_at.setdefault(tail[0], []).append(k)
+        self._negated_at = {first: tuple(ks) for first, ks in negated_at.items()}
         # the question is about a person (an age), whose naming is no shift (``_taken_back``)
         self._about_person = any(c.ages for c in question.choices)
         # Words that contradict a choice in an opening (``contradicted``), per choice id.
@@ -177,6 +190,13 @@ class ChoiceMatcher:
         }
         # (the words one of them starts with: a message holding none contradicts nothing)
         self._not_with_firsts = frozenset(p[0] for ps in self._not_with.values() for p in ps)
+        # (choice id, phrase) by the phrase's first word: ``contradicted`` looks only at those
+        # whose first word the message holds
+        not_with_at: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for choice_id, phrases in self._not_with.items():
+            for phrase in phrases:
+                not_with_at.setdefault(phrase[0], []).append((choice_id, phrase))
+        self._not_with_at = {first: tuple(found) for first, found in not_with_at.items()}
         # per choice id, filled on first use: its own words as typed, and their aliases
         self._own_memo: dict[str, frozenset[str]] = {}
         self._alias_memo: dict[str, frozenset[tuple[str, ...]]] = {}
@@ -186,6 +206,11 @@ class ChoiceMatcher:
                 self._by_first_fact.setdefault(phrase.fact_words[0], []).append(phrase)
         # (looked up for every phrase found: a dictionary, not Question.choice's scan)
         self._choices_by_id = {c.id: c for c in reversed(question.choices)}  # the first wins
+        # per choice, the first words of its phrases when the choice is a thing in hand (whose
+        # holder may open the message: ``contradicted``), else none
+        self._not_with_holders = {
+            choice_id: frozenset(p[0] for p in phrases) if self._in_hand_choice(choice_id)
+            else frozenset() for choice_id, phrases in self._not_with.items()}
         self._strong_phrases = frozenset(id(p) for p in self.phrases if self._is_strong(p))
         # choices a picture of whose thing states nothing ("gun emoji": ``Said.depicted``)
         self._not_pictured = frozenset(c.id for c in question.choices if c.not_pictured)
@@ -193,6 +218,10 @@ class ChoiceMatcher:
         self._done_by = {
             c.id: frozenset(w for w in (_fact_words(self.normaliser, t) for t in c.done_by) if w)
             for c in question.choices if c.done_by}
+        # an in-hand choice of a question about no danger: only then is a thing held by others
+        # (``_held_by_others``), read for every message otherwise
+        self._holds_things = (any(c.in_hand for c in question.choices)
+                              and not question.danger)
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -598,21 +627,22 @@ class ChoiceMatcher:
                 s <= i and i + size <= e and e - s > size for s, e in longer)
 
         out = set()
-        for choice_id, phrases in self._not_with.items():
-            # a thing held by the person the message opens with is the asker's ("mom has the
-            # card number on a sticky note, wants ..."); named later, someone else's ("grandma
-            # wants ..., his mom has the card": review 7 C2)
-            holders = frozenset(p[0] for p in phrases) if self._in_hand_choice(choice_id) \
-                else frozenset()
+        # (only the phrases whose first word the message holds, looked for where it stands)
+        for first in at.keys() & self._not_with_at.keys():
+            for choice_id, phrase in self._not_with_at[first]:
+                if choice_id in out:
+                    continue
+                # a thing held by the person the message opens with is the asker's ("mom has
+                # the card number on a sticky note, wants ..."); named later, someone else's
+                # ("grandma wants ..., his mom has the card": review 7 C2)
+                holders = self._not_with_holders[choice_id]
 
-            def askers(i: int, holders: frozenset[str] = holders) -> bool:
-                return all(w in holders for w in found[:i])  # only the holder's words before
+                def askers(i: int, holders: frozenset[str] = holders) -> bool:
+                    return all(w in holders for w in found[:i])  # only the holder's words before
 
-            for phrase in phrases:  # (looked for only where its first word stands)
                 if any(not (holders and askers(i)) and free_at(i, len(phrase))
-                       for i in at.get(phrase[0], ())):
+                       for i in at[first]):
                     out.add(choice_id)
-                    break
         return frozenset(out | self._held_by_others(message))
 
     def _held_by_others(self, message: str) -> frozenset[str]:
@@ -622,7 +652,7 @@ class ChoiceMatcher:
         the desk is the person the message opens with, or a pronoun ("he has his friend's
         card"). Review 8 C1 (review 7 C2 class): the holder is read from the clause's own
         shape, not from a list of holders."""
-        if not any(c.in_hand for c in self.question.choices) or self.question.danger:
+        if not self._holds_things:
             return frozenset()
         said = self._said(message)
         words, clause = said.words, said.clause
@@ -767,6 +797,10 @@ class ChoiceMatcher:
         """``self.question.choice(choice_id)``."""
         return self._choices_by_id.get(choice_id)
 
+    def choice(self, choice_id: str) -> Choice | None:
+        """``self.question.choice(choice_id)``, in one lookup (prefill asks it of every hit)."""
+        return self._choices_by_id.get(choice_id)
+
     def _critical(self, choice_id: str) -> bool:
         choice = self._choice(choice_id)
         return choice is not None and choice.critical
@@ -778,21 +812,26 @@ class ChoiceMatcher:
         """``text`` cut and normalised for this question (``Said.of``). Within one reading of a
         message (``one_reading``: routing it, prefilling it) the questions whose normalisers
         correct its words alike share one: their words differ only where one corrects a
-        misspelling (most messages have none a question's words are near)."""
+        misspelling (most messages have none a question's words are near). Each question
+        works out its own once per reading (``hits``, ``contradicted`` and the rest ask)."""
         if not reading_memo_active():
             return Said.of(text, self._normalised)
-        return Said.of(text, self._normalised, key=self._corrections(text))
+        return remembered(("said for", self, text), lambda: Said.of(
+            text, self._normalised, key=self._corrections(text)))
 
     def _corrections(self, text: str) -> tuple[tuple[str, str], ...]:
         """(word, its correction) for each of ``correctable_words(text)`` that this question's
-        normaliser changes, in order: what sets its reading of ``text`` apart (``_said``). The
-        words of fewer than nine letters, corrected only to a known word one edit away, are
-        looked up all at once: when none of the strings they make with at most one letter
-        dropped is one the vocabulary's words make (``_near_cuts``), none is corrected, and
-        only the longer words are looked at one by one (for most questions and messages: a
-        dozen lookups fewer per question)."""
-        found = correctable_words(text)
-        cuts = remembered(("short words' cuts", text), lambda: frozenset(
+        normaliser changes, in order: what sets its reading of ``text`` apart (``_said``). Only
+        the words outside ``kept_words`` can change (set aside once per message for every
+        question: most of a message's long words are common ones). Those of fewer than nine
+        letters, corrected only to a known word one edit away, are looked up all at once: when
+        none of the strings they make with at most one letter dropped is one the vocabulary's
+        words make (``_near_cuts``), none is corrected, and only the longer words are looked at
+        one by one (for most questions and messages: a dozen lookups fewer per question)."""
+        found = _uncommon_words(text)
+        if not found:  # (most messages: every long word is a common or cue word)
+            return ()
+        cuts = remembered(("uncommon short words' cuts", text), lambda: frozenset(
             cut for w in found if len(w) < 9 for cut in one_letter_cuts(w)))
         if cuts.isdisjoint(self._near_cuts):
             found = tuple(w for w in found if len(w) >= 9)
@@ -885,10 +924,14 @@ class ChoiceMatcher:
         ``DENIAL_GAP`` words, then the rest of the phrase)."""
         found: list[Hit] = []
         at = said.at
-        if at.keys().isdisjoint(self._negated_firsts):  # (most messages and questions)
+        present = at.keys() & self._negated_at.keys()
+        if not present:  # (most messages and questions)
             return found
-        for phrase, tail in self._negated:
-            for start in at.get(tail[0], ()):
+        # (the phrases whose word after the negation the message holds, in their order)
+        order = sorted(k for first in present for k in self._negated_at[first])
+        negated = self._negated
+        for phrase, tail in map(negated.__getitem__, order):
+            for start in at[tail[0]]:
                 end = start + len(tail)
                 if said.words[start:end] != tail or len(set(said.clause[start:end])) != 1:
                     continue
@@ -983,6 +1026,13 @@ QUALIFIERS = frozenset({
     "arrest", "copy", "photo", "phone", "screen", "number", "only", "just", "fake", "old",
     "doubtful", "probably", "perhaps", "supposedly", "allegedly",
 })
+
+
+def _uncommon_words(text: str) -> tuple[str, ...]:
+    """``correctable_words(text)`` outside ``kept_words`` (which no question corrects), in
+    order, worked out once per text within a reading for every question's ``_corrections``."""
+    return remembered(("uncommon words", text), lambda: tuple(
+        w for w in correctable_words(text) if w not in kept_words()))
 
 
 def _raw_words(text: str) -> list[str]:

@@ -68,7 +68,7 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
         kept = [
             h for h in hits[question.id]
             if (h.start, h.end) not in inside
-            and not _answer_only(question, h) and h.choice not in against
+            and not _answer_only(matched, h) and h.choice not in against
         ]
         # (a question none of whose choices is an age is answered by no age: not read for one)
         by_age = age_choice(question, message) if asks_age else None
@@ -147,10 +147,10 @@ def _counts_from_stated_date(flow: Flow) -> bool:
                for o in flow.outcomes())
 
 
-def _answer_only(question: Question, hit: Hit) -> bool:
+def _answer_only(matched: ChoiceMatcher, hit: Hit) -> bool:
     """A phrase that answers only as a typed answer ("on vacation"): in an opening it may be
     said of anyone ("the patron is on vacation")."""
-    choice = question.choice(hit.choice)
+    choice = matched.choice(hit.choice)
     return choice is not None and hit.phrase.text in choice.answer_only
 
 
