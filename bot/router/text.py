@@ -66,7 +66,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 def stem(word: str) -> str:
     """A deliberately small suffix stripper: enough to meet plurals and verb forms."""
-    if len(word) <= 3 or word.isdigit():
+    # (every suffix below ends in s, d, g or e: a word ending otherwise, most, is left at once)
+    if len(word) <= 3 or word[-1] not in "sdge" or word.isdigit():
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -193,7 +194,7 @@ def _slang_openers() -> frozenset[str]:
 def _expand(words: list[str]) -> list[str]:
     """Typos fixed, then slang expanded, the longest key first where several start alike."""
     typos = _typos()
-    words = [typos.get(w, w) for w in words]
+    words = list(map(typos.get, words, words))  # (each word, or its fix: no Python step each)
     if _slang_openers().isdisjoint(words):  # (most clauses and words: no slang to expand)
         return words
     table, longer = _slang()[0], _slang_lengths()
@@ -300,7 +301,8 @@ class Normaliser:
         return dict(self._fixes or {})
 
     def correct(self, word: str) -> str:
-        if word in self.vocabulary or word in self.keep or not correctable(word):
+        # (``correctable``'s length first: most words are short, and need no lookup)
+        if len(word) < 6 or word in self.vocabulary or word in self.keep or not is_content(word):
             return word
         memo: dict[Any, Any] | None = self._fixes
         key: object = word
