@@ -31,7 +31,9 @@ from bot.router.text import (
     _slang_lengths,
     _typos,
     _unaccented,
+    _undouble,
     one_message,
+    stem,
 )
 from tests.routing.labelled import load_examples
 
@@ -338,3 +340,40 @@ def test_denials_contradictions_and_corrections_are_those_the_plain_loops_find(
                 checked["contradicted"] += bool(against)
                 checked["corrections"] += bool(corrections)
     assert all(checked.values()), checked  # each shortcut met something to find
+
+
+def _stem_plainly(word: str) -> str:
+    """The stemmer as written before its last-letter test (``bot.router.text.stem``)."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("ied") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("sses"):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ing") and len(word) >= 6:
+        word = _undouble(word[:-3])
+    elif word.endswith("ed") and len(word) >= 5:
+        word = _undouble(word[:-2])
+    if word.endswith("e") and len(word) >= 5:
+        word = word[:-1]
+    return word
+
+
+def test_a_word_is_stemmed_as_the_plain_stemmer_stems_it() -> None:
+    words = ["", "a", "is", "bus", "cops", "records", "asking", "served", "stopping", "tied",
+             "ladies", "classes", "status", "this", "judge", "judges", "warrant", "42", "123s",
+             "running", "filled", "hopped", "e", "see", "sees", "agreed", "kissing", "policia"]
+    letters = st.text(alphabet="abdegilnorsuyz1", max_size=9)
+
+    @settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(letters)
+    def same(word: str) -> None:
+        assert stem(word) == _stem_plainly(word), word
+
+    same()
+    for word in words:
+        assert stem(word) == _stem_plainly(word), word
