@@ -195,13 +195,18 @@ def _expand(words: list[str]) -> list[str]:
     """Typos fixed, then slang expanded, the longest key first where several start alike."""
     typos = _typos()
     words = list(map(typos.get, words, words))  # (each word, or its fix: no Python step each)
-    if _slang_openers().isdisjoint(words):  # (most clauses and words: no slang to expand)
+    openers = _slang_openers()
+    if openers.isdisjoint(words):  # (most clauses and words: no slang to expand)
         return words
     table, longer = _slang()[0], _slang_lengths()
     out: list[str] = []
     i, count = 0, len(words)
     while i < count:
         word = words[i]
+        if word not in openers:  # (most words of a clause with slang: nothing starts there)
+            out.append(word)
+            i += 1
+            continue
         for size in longer.get(word, ()):
             if size <= count - i and (replacement := table.get(tuple(words[i:i + size]))
                                       ) is not None:
