@@ -310,6 +310,11 @@ class Said:
                    frozenset(corrects))
 
     @cached_property
+    def _owned(self) -> frozenset[tuple[int, str]]:
+        """(clause, word) of each owner named (``owners`` without whether words follow)."""
+        return frozenset(owner[:2] for owner in self.owners)
+
+    @cached_property
     def at(self) -> dict[str, tuple[int, ...]]:
         """Where each word stands (its positions in ``words``, in order): worked out once for
         the questions that share this reading."""
@@ -441,7 +446,11 @@ class Said:
 
     def denial_before(self, start: int, gap: int) -> int | None:
         """Where a denial cue starts, if one ends at most ``gap`` words before ``start`` in the
-        same clause with no scope end or word of holding between; else None."""
+        same clause with no scope end or word of holding between; else None. (Once per
+        reading: every denial phrase of every question that shares it asks of the same word.)"""
+        return self._once(("denial before", start, gap), lambda: self._denial_before(start, gap))
+
+    def _denial_before(self, start: int, gap: int) -> int | None:
         c = cues()
         clause = self.clause[start]
         ends = _by_last(c.denied_before)
@@ -544,9 +553,13 @@ class Said:
         # (a cue is looked for only at a word one starts with: most words start none; with no
         # owner named, a word that starts none changes nothing)
         stating, naming = _by_first(states), _by_first(c.others)
+        words = self.words
         if not owners:
-            words = self.words
             scope = [i for i in scope if words[i] in stating or words[i] in naming]
+        else:  # (or is an owner named in its clause: any other word changes nothing either)
+            owned, clauses = self._owned, self.clause
+            scope = [i for i in scope if words[i] in stating or words[i] in naming
+                     or (clauses[i], words[i]) in owned]
         for i in scope:
             word = self.words[i]
             if word in stating and self._cue_at(i, states, near, outside=(start, end)) is not None:
