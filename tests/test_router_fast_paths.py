@@ -377,3 +377,11 @@ def test_a_word_is_stemmed_as_the_plain_stemmer_stems_it() -> None:
     same()
     for word in words:
         assert stem(word) == _stem_plainly(word), word
+
+
+def test_a_question_with_no_phrase_found_decides_nothing(catalogue: Catalogue) -> None:
+    """Prefill skips ``contradicted`` and ``decide`` for a question none of whose phrases the
+    message holds: ``decide`` of no hits is no answer and no suggestion, for every question."""
+    for flow in catalogue.flows_for("mount-prospect").values():
+        for question in flow.questions():
+            assert matcher(question).decide([]) == (None, None), (flow.id, question.id)

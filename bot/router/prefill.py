@@ -64,12 +64,16 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
     inside = _inside_longer(spans)
     out: list[PrefilledAnswer] = []
     for question, matched, asks_age in questions:
-        against = matched.contradicted(message, spans)
-        kept = [
-            h for h in hits[question.id]
-            if (h.start, h.end) not in inside
-            and not _answer_only(matched, h) and h.choice not in against
-        ]
+        found = hits[question.id]
+        kept: list[Hit] = []
+        if found:  # (most questions: the message holds none of their phrases, nothing to
+            # contradict, and nothing to decide below: ``decide([])`` is (None, None))
+            against = matched.contradicted(message, spans)
+            kept = [
+                h for h in found
+                if (h.start, h.end) not in inside
+                and not _answer_only(matched, h) and h.choice not in against
+            ]
         # (a question none of whose choices is an age is answered by no age: not read for one)
         by_age = age_choice(question, message) if asks_age else None
         if by_age is not None:  # a stated age outweighs words ("my kid, he's 20")
@@ -83,6 +87,8 @@ def _prefill(flow: Flow, message: str) -> tuple[PrefilledAnswer, ...]:
         # "in high school": a senior can be 18
         if asks_age and (hint := age_hint(question, message)):
             out.append(_item(question, hint[0], hint[1], suggested=True))
+            continue
+        if not kept:
             continue
         answer, suggestion = matched.decide(kept)
         if answer is None and suggestion is not None and _as_if_unsure(flow, question,
