@@ -329,6 +329,10 @@ def test_denials_contradictions_and_corrections_are_those_the_plain_loops_find(
         with one_message(), cues.one_reading():
             for matched in matchers:
                 said = matched._said(message)
+                assert said == cues.Said.of(message, matched._normalised), message
+                assert all(list(said.clause_of(i)) == [j for j in range(len(said.words))
+                                                       if said.clause[j] == said.clause[i]]
+                           for i in range(len(said.words))), message
                 denials = matched._denials(said)
                 assert denials == _denials_plainly(matched, said), message
                 spans = [(h.start, h.end) for h in matched.hits(message)]

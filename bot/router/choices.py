@@ -131,6 +131,11 @@ def _fact_words(normaliser: Normaliser, text: str) -> tuple[str, ...]:
     return tuple(w for w in normaliser.words(text) if w not in ARTICLES)
 
 
+def _plain_fact_words(text: str) -> tuple[str, ...]:
+    """``_fact_words`` of a normaliser that corrects none of ``text``'s words."""
+    return tuple(w for w in words(text) if w not in ARTICLES)
+
+
 def _answer_words(normaliser: Normaliser, text: str) -> tuple[str, ...]:
     """Normalised words minus filler, keeping negations: 'a parent' and 'parent' meet."""
     filler = stopwords()
@@ -655,7 +660,7 @@ class ChoiceMatcher:
         if not self._holds_things:
             return frozenset()
         said = self._said(message)
-        words, clause = said.words, said.clause
+        words = said.words
         # the one at the desk: named first ("guy wants …", "older lady wants …")
         asker = frozenset([w for w in words if w not in ARTICLES][:2])
         own = self._vocabulary
@@ -663,7 +668,7 @@ class ChoiceMatcher:
         for hit in self._read(said, specific_only=False):
             if hit.choice in out or not self._in_hand_choice(hit.choice):
                 continue
-            span = [i for i in range(len(words)) if clause[i] == clause[hit.start]]
+            span = said.clause_of(hit.start)
             for i in span:
                 if words[i] not in HOLDER_VERBS or hit.start <= i < hit.end:
                     continue
@@ -816,8 +821,23 @@ class ChoiceMatcher:
         works out its own once per reading (``hits``, ``contradicted`` and the rest ask)."""
         if not reading_memo_active():
             return Said.of(text, self._normalised)
-        return remembered(("said for", self, text), lambda: Said.of(
-            text, self._normalised, key=self._corrections(text)))
+        return remembered(("said for", self, text), lambda: self._said_once(text))
+
+    def _said_once(self, text: str) -> Said:
+        """``_said`` within a reading. The key, this question's corrections of the words
+        ``Said.of`` normalises (``correctable_words``: every other word it leaves as it is),
+        also normalises them: each piece's words with those fixes, articles dropped, as
+        ``_normalised`` makes them (a dictionary lookup per word, not a correction)."""
+        key = self._corrections(text)
+        if not key:  # (most questions: no word of the message is corrected)
+            return Said.of(text, _plain_fact_words, key=key)
+        fixes = dict(key)
+
+        def normalise(piece: str) -> tuple[str, ...]:
+            found = words(piece)
+            return tuple(w for w in map(fixes.get, found, found) if w not in ARTICLES)
+
+        return Said.of(text, normalise, key=key)
 
     def _corrections(self, text: str) -> tuple[tuple[str, str], ...]:
         """(word, its correction) for each of ``correctable_words(text)`` that this question's

@@ -427,6 +427,10 @@ class Said:
     def _memo(self) -> dict[Hashable, object]:
         return {}
 
+    def clause_of(self, i: int) -> range:
+        """The positions of the words of word ``i``'s clause (one run: ``_run``)."""
+        return self._run(self.clause, self.clause[i])
+
     def _run(self, numbers: tuple[int, ...], number: int) -> range:
         """The positions of the words of sentence or clause ``number`` (``numbers``:
         ``self.sentence`` or ``self.clause``, which ``Said.of`` numbers in order, so that each
