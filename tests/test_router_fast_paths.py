@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from bot.content.catalogue import Catalogue
 from bot.privacy.redact import _holds
-from bot.router import ages, cues
+from bot.router import ages, cues, dates
 from bot.router.choices import DENIAL_GAP, ChoiceMatcher, Hit, matcher
 from bot.router.cues import DOUBTED, STATED, correctable_words
 from bot.router.prefill import _inside_longer, prefill
@@ -389,3 +389,37 @@ def test_a_question_with_no_phrase_found_decides_nothing(catalogue: Catalogue) -
     for flow in catalogue.flows_for("mount-prospect").values():
         for question in flow.questions():
             assert matcher(question).decide([]) == (None, None), (flow.id, question.id)
+
+
+# The date readers' patterns as they were written before their first-character lookaheads
+# (``bot.router.dates``): each must find exactly what its plain form finds.
+_PLAIN_DATES = {
+    "_AGO": dates._COUNT + r"\s+(day|week|fortnight|month|year)s?\s+(?:ago|back|before)\b",
+    "_LAST": r"\b(?:last|past|previous)\s+(week|month|year|night|weekend)\b",
+    "_YESTERDAY": r"\b(?:the\s+day\s+before\s+yesterday|yesterday|yday)\b",
+    "_WEEKDAY": (r"\b(?:(last|this\s+past|past|on)\s+)?(" + "|".join(dates._DAYS) + r")\b"),
+    "_MONTH_DAY": (r"\b" + dates._MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b"),
+}
+_DATE_PIECES = [" ", ", ", ". ", "3", "12", "٣", "a ", "A COUPLE OF ", "several ", "few ", "ſeven ",
+                "days", " weeks", " month", " ago", " BACK", " before", "last ", "paſt ",
+                "previous ", "this past ", "on ", "Monday", "friday", "yday", "Yesterday",
+                "the day before ", "Sept", "sept.", "Nov ", "march ", "\u212a", "İ", "th", "2026"]
+
+
+@pytest.mark.parametrize("name", sorted(_PLAIN_DATES))
+def test_a_date_pattern_with_lookaheads_finds_what_the_plain_pattern_finds(name: str) -> None:
+    fast = getattr(dates, name)
+    plain = re.compile(_PLAIN_DATES[name], fast.flags)
+    pieces = st.one_of(st.from_regex(plain), st.sampled_from(_DATE_PIECES), st.text(max_size=5))
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(pieces, max_size=7).map("".join))
+    def same(text: str) -> None:
+        assert _found(fast, text) == _found(plain, text), text
+        if name == "_AGO" and _found(plain, text):  # its pre-check never skips a match
+            assert dates._AGO_END.search(text), text
+
+    same()
+    for text in ("a couple of weeks ago, LAST Friday, the day before yesterday, Sept 3rd 2025",
+                 "5 days back; 28 days before; a fortnight ago; this past monday; ſix days ago"):
+        assert _found(fast, text) == _found(plain, text), text

@@ -22,19 +22,34 @@ _COUNT_WORDS = {
 }
 _COUNT = r"(\d{1,3}|" + "|".join(sorted((re.escape(w) for w in _COUNT_WORDS), key=len,
                                         reverse=True)) + r")"
-_AGO = re.compile(_COUNT + r"\s+(day|week|fortnight|month|year)s?\s+(?:ago|back|before)\b",
-                  re.IGNORECASE)
-_LAST = re.compile(r"\b(?:last|past|previous)\s+(week|month|year|night|weekend)\b", re.IGNORECASE)
-_YESTERDAY = re.compile(r"\b(?:the\s+day\s+before\s+yesterday|yesterday|yday)\b", re.IGNORECASE)
+# (Speed, not meaning: a case-insensitive choice of words is entered word by word at every
+# position a search tries, so each pattern below first looks at the character there, in a
+# lookahead of the first characters its words can start with (``_first``): a message with a
+# stated date is routed ~0.7 M instructions faster. Same matches: tests/test_router_fast_paths.py
+# compares them with the plain patterns.)
+def _first(words: list[str], digits: bool = False) -> str:
+    """A lookahead for the first characters of ``words`` (and a digit)."""
+    return "(?=[" + (r"\d" if digits else "") + "".join(sorted({w[0] for w in words})) + "])"
+
+
+_AGO = re.compile(_first(list(_COUNT_WORDS), digits=True) + _COUNT
+                  + r"\s+(day|week|fortnight|month|year)s?\s+(?:ago|back|before)\b", re.IGNORECASE)
+# what every ``_AGO`` match ends with: a text without it is not searched for one
+_AGO_END = re.compile(r"(?=[ab])(?:ago|back|before)\b", re.IGNORECASE)
+_LAST = re.compile(r"\b(?=[lp])(?:last|past|previous)\s+(week|month|year|night|weekend)\b",
+                   re.IGNORECASE)
+_YESTERDAY = re.compile(r"\b(?=[ty])(?:the\s+day\s+before\s+yesterday|yesterday|yday)\b",
+                        re.IGNORECASE)
 _DAYS = [d.lower() for d in calendar.day_name]
-_WEEKDAY = re.compile(r"\b(?:(last|this\s+past|past|on)\s+)?(" + "|".join(_DAYS) + r")\b",
+_WEEKDAY = re.compile(r"\b" + _first(["last", "this", "past", "on", *_DAYS])
+                      + r"(?:(last|this\s+past|past|on)\s+)?(" + "|".join(_DAYS) + r")\b",
                       re.IGNORECASE)
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 _MONTHS["sept"] = 9
 _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_MONTH_DAY = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b",
-                        re.IGNORECASE)
+_MONTH_DAY = re.compile(r"\b" + _first(list(_MONTHS)) + _MONTH
+                        + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b", re.IGNORECASE)
 _DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH
                         + r"(?:,?\s+(\d{4}))?\b", re.IGNORECASE)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -51,7 +66,7 @@ def stated_date(text: str, today: date) -> tuple[date, str] | None:
 
 def _dates(text: str, today: date) -> list[tuple[date, str]]:
     out: list[tuple[date, str]] = []
-    for m in _AGO.finditer(text):
+    for m in _AGO.finditer(text) if _AGO_END.search(text) else ():
         count = _count(m.group(1))
         unit = m.group(2).lower()
         out.append((_back(today, count, unit), m.group(0)))
