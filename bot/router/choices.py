@@ -539,7 +539,10 @@ class ChoiceMatcher:
         phrase ("no warrant") and the ``if_denied`` choice of a denied phrase ("lacks a
         warrant"). "A subpoena, not a warrant" is a subpoena."""
         stated = [h for h in hits if h.reading == STATED]
-        positive = {h.choice for h in stated if h.phrase.fact_words[0] not in NEGATIONS}
+        # (what leaves a question unchecked is no denial, however it is worded: "a detective,
+        # I haven't seen a badge" is not a detective alone)
+        positive = {h.choice for h in stated if h.phrase.fact_words[0] not in NEGATIONS
+                    or h.choice == NOT_SURE}
         if positive:
             # a fact said with a negation ("says we can't tell anyone") is no denial beside a
             # choice it ``outweighs``: "a letter, says we can't tell anyone" is the gag letter
@@ -894,6 +897,8 @@ class ChoiceMatcher:
                     continue  # "no warrant" at the emergency question: not "no emergency"
                 reading = (said.danger_reading(start, end) if self.question.danger
                            else said.reading(start, end))
+                if reading == DENIED and phrase.fact_words[0] in _VERB_NEGATIONS:
+                    continue  # "doesn't say we can't tell anyone": one denial undoes the other
                 if phrase.fact_words[0] in NEGATIONS and reading != DOUBTED:
                     reading = STATED  # "no warrant" is itself the fact
                 if self._only_offers(phrase):
@@ -957,6 +962,13 @@ class ChoiceMatcher:
                     continue
                 cue = said.denial_before(start, DENIAL_GAP)
                 if cue is None:
+                    continue
+                if phrase.fact_words[0] in _VERB_NEGATIONS and (
+                        said.words[cue] not in _VERB_NEGATIONS
+                        or not cues().holding.isdisjoint(said.words[cue:start])
+                        or said.reading(cue, end) == DENIED):
+                    # "nothing about telling anyone", "don't have to tell anyone", "doesn't
+                    # say not to tell anyone": none of them says the verb's denial
                     continue
                 reading = DOUBTED if said.reading(start, end) == DOUBTED else STATED
                 found.append(Hit(phrase.choice, phrase, cue, end, reading, False))
@@ -1025,6 +1037,15 @@ def _outermost(found: list[Hit]) -> list[Hit]:
         )
     ]
 
+
+# Negations of a verb ("can't tell anyone", "not to tell anyone"): a denial before one undoes
+# it ("doesn't say we can't tell anyone", "nobody said not to"), and it is said another way only
+# with another such ("don't tell anyone"), never with a negation of a thing ("nothing about
+# telling anyone", "left without telling anyone"). A negation of a thing said twice only
+# stresses it ("didn't have no warrant"): "no", "nothing", "without", "nobody"... are not these.
+_VERB_NEGATIONS = frozenset(stem(word) for word in (
+    "not", "dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "cant", "cannot",
+    "wont", "hasnt", "havent", "hadnt", "never"))
 
 # Typed answers that may select a safety-critical choice (a release condition, danger, abuse
 # material) are refused when they carry any of these: a question, a denial, a promise or a
