@@ -378,7 +378,7 @@ class Said:
         if sentence in self.questions:
             return False
         if self._doubt(start, end, lambda i: self.clause[i] not in excused, c.doubt) or (
-                self._doubt(start, end, lambda i: True, c.doubt_critical)
+                self._doubt(start, end, self._not_dating_a_thing, c.doubt_critical)
                 or self._before(start, c.caution_before)):
             return False
         same = lambda j: self.sentence[j] == sentence  # noqa: E731
@@ -396,6 +396,17 @@ class Said:
                 self.clause[i] != self.clause[start]
                 and self._cue_at(i, c.threats, same) is not None)))
         )
+
+    def _not_dating_a_thing(self, i: int) -> bool:
+        """Word ``i`` does not say when a thing was recorded or made: "*yesterday's* video",
+        "footage *from last night*", "video from 2 days *ago*" date the recording asked for,
+        not the fact ("police investigating a hit and run want yesterday's video" is an
+        investigation now). A past cue with one of its words so placed is no doubt."""
+        words = self.words
+        return not ((self.clause[i], words[i], True) in self.owners
+                    or (i > 0 and words[i - 1] == "from" and self.clause[i - 1] == self.clause[i])
+                    or (i > 2 and words[i - 3] == "from" and words[i - 2].isdigit()
+                        and self.clause[i - 3] == self.clause[i]))
 
     def _doubt(self, start: int, end: int, within,
                group: frozenset[tuple[str, ...]] | None = None) -> bool:
