@@ -1,0 +1,198 @@
+"""Session 13's desk items (desk19): a case starts from a clerk's own opening line, then the clerk
+types what happens next, checked against each library's policy.
+
+1. A paper said to forbid telling anyone, among the legal papers: the federal (gag) order is
+   offered as it is in the police request, and the gag question is answered by it.
+2. P9-5's rest: police investigating a crime want recorded footage (the day the footage was
+   recorded doubts nothing); a detective is a sworn officer, unless on the phone, unseen, or a
+   private or store detective.
+5. Negations: a denial before a negated phrase undoes it ("doesn't say we can't tell anyone"),
+   and a negation of a thing is no way of saying a negated verb ("nothing about telling anyone").
+
+Phrasings are our own beside the ones the items quote, and look-alikes that must not change sit
+beside them: the rules are read from words a clerk might use, never from one wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import View
+from bot.router import prefill
+from tests.test_play_test_eight import CATALOGUE, LIBRARIES, _opened, _typed
+
+POLICE = "law-enforcement-request"
+PAPERS = "legal-document-served"
+CAMERAS = "security-camera-footage"
+
+
+def _number_of(case: View, choice: str) -> str:
+    assert case.question is not None
+    return str([c.id for c in case.question.choices].index(choice) + 1)
+
+
+def _read(library: str, flow: str, text: str) -> dict[str, tuple[str, bool]]:
+    """{question: (choice, only offered)} that ``text`` answers in ``flow`` at ``library``."""
+    return {p.question: (p.choice, p.suggested)
+            for p in prefill(CATALOGUE.flow(library, flow), text)}
+
+
+# --- 1. a paper that says to tell no one, among the legal papers ------------------------------
+
+TOLD_TO_TELL_NO_ONE = [
+    # the item's
+    "we got served papers, they said we are not allowed to tell anyone",
+    # our own
+    "a man dropped off legal papers and said we can't tell anyone about it",
+    "process server left papers, the letter says we're not to tell anyone",
+    "two guys handed me some paperwork and told me I cannot tell anyone",
+    "got legal papers in the mail, it says nobody can know we got it",
+]
+
+
+@pytest.mark.parametrize("opening", TOLD_TO_TELL_NO_ONE)
+def test_papers_said_to_forbid_telling_anyone_offer_the_federal_order(opening: str) -> None:
+    """Item 1: the police request offered "an order to tell no one" for these words, the legal
+    papers offered nothing, so a hurried clerk had to find it among nine answers. Now it is
+    offered (never taken: it is a release-deciding answer), and its number pages the in-charge
+    at once, with the library's own words on the gag: Jackson County warns of gag orders (II.2),
+    the other four are silent and say federal law may forbid telling."""
+    for library in LIBRARIES:
+        case = _opened(library, opening, PAPERS)
+        assert case.outcome is None and case.question is not None
+        assert case.question.id == "document", library
+        assert case.suggestion is not None and case.suggestion.choice == "federal-order", library
+        done = _typed(case, _number_of(case, "federal-order"))
+        assert done.outcome is not None, library
+        expected = "gag-noted" if library == "jackson-county" else "gag-policy-silent"
+        assert done.outcome.id == expected, (library, done.outcome.id)
+        assert done.outcome.escalate.pages and done.outcome.escalate.urgency == "immediate"
+
+
+@pytest.mark.parametrize(("opening", "paper"), [
+    ("subpoena came, it says we cannot tell anyone", "subpoena"),
+    ("a subpoena, he said we are not to tell anyone, not even the director", "subpoena"),
+    ("they served a subpoena and said don't tell anyone", "subpoena"),
+    ("we got a court order in the mail and it says we are not allowed to tell anyone",
+     "court-order"),
+])
+def test_a_paper_said_to_forbid_telling_anyone_answers_the_gag_question(
+        opening: str, paper: str) -> None:
+    """Item 1: "a subpoena, says we can't tell anyone" asked "Does it say the library must not
+    tell anyone?" after it. The gag is answered by the opening (shown under "I understood",
+    changeable); a gag pages at once wherever the paper goes, at every library."""
+    for library in LIBRARIES:
+        read = _read(library, PAPERS, opening)
+        assert read.get("gag") == ("yes", False), (library, read)
+        case = _opened(library, opening, PAPERS)
+        # the paper where it is only offered, a court order's timing, the Director's
+        # whereabouts where a stand-in is named: never the gag again
+        answers = {"document": paper, "timing": "nobody-waiting", "director-in": "in"}
+        while case.outcome is None:
+            assert case.question is not None and case.question.id in answers, library
+            case = _typed(case, _number_of(case, answers.pop(case.question.id)))
+        assert case.outcome.id in ("gag-noted", "gag-policy-silent"), (library, case.outcome.id)
+        assert case.outcome.escalate.urgency == "immediate"
+
+
+@pytest.mark.parametrize("opening", [
+    "the subpoena doesn't say we can't tell anyone",
+    "a subpoena came in, it doesn't say anything about not telling anyone",
+    "lawyer letter, nothing about telling anyone",
+    "nobody said we can't tell anyone, it's a subpoena",
+    "he left without telling anyone, it's a subpoena",
+    "we don't have to tell anyone about this subpoena",
+    "I was not told not to tell anyone, it's a subpoena",
+])
+def test_a_gag_denied_or_never_said_is_no_gag(opening: str) -> None:
+    """Item 5: a denial before a negated phrase undoes it, and "nothing about", "without",
+    "don't have to" are no way of saying "can't tell anyone": none of these answers the gag
+    with Yes nor offers the federal order."""
+    for library in ("westmont", "jackson-county"):
+        for flow in (PAPERS, POLICE):
+            read = _read(library, flow, opening)
+            assert read.get("gag", ("",))[0] != "yes", (library, flow, read)
+            assert read.get("document", ("",))[0] != "federal-order", (library, flow, read)
+
+
+def test_stressed_denial_of_a_thing_stays_a_denial() -> None:
+    """Item 5: two negations of a thing only stress it ("didn't have no warrant"); the
+    undoing above is for negated verbs only."""
+    for library in LIBRARIES:
+        for text in ("officer didn't have no warrant, wants circ records",
+                     "cop ain't got no warrant, wants to know what a patron checked out"):
+            assert _read(library, POLICE, text).get("document") == ("none", False), text
+
+
+# --- 2. P9-5: an investigation named; a detective -------------------------------------------
+
+INVESTIGATING = [
+    # the item's
+    "police investigating a hit and run want yesterday's parking lot video",
+    # our own
+    "detective investigating a theft wants to see the camera footage from last night",
+    "a sheriff's deputy investigating an assault wants last week's recordings from the front door",
+    "detective working a case wants video from 2 days ago",
+    "officer with a case number wants the recording from last Tuesday",
+]
+
+
+@pytest.mark.parametrize("opening", INVESTIGATING)
+def test_police_investigating_a_crime_answer_the_investigation_question(opening: str) -> None:
+    """P9-5: "yesterday's video" or "footage from last night" says when the footage was
+    recorded, not that the investigation is past: the investigation was only offered and asked.
+    Where the policy shares footage with police for an active investigation (Mahomet V-B.3)
+    it is answered; the outcome still hands nothing over at the desk (the in-charge does)."""
+    read = _read("mahomet", CAMERAS, opening)
+    assert read.get("investigation") == ("yes", False), read
+    case = _opened("mahomet", opening, CAMERAS)
+    if case.outcome is None:
+        assert case.question is not None and case.question.id == "request"
+        case = _typed(case, _number_of(case, "view-or-copy"))
+    assert case.outcome is not None and case.outcome.id == "police-investigation"
+    assert case.outcome.decision == "refer"
+    assert "Do not play back, show, copy" in " ".join(case.outcome.never)
+
+
+@pytest.mark.parametrize("opening", [
+    "officers were here yesterday investigating, they want the video",
+    "police want footage but I don't think there's an investigation",
+    "officer wants video, not sure if it's an investigation",
+    "cop wants the lobby video, it's for his own reasons",
+])
+def test_an_investigation_in_the_past_doubted_or_denied_is_not_taken(opening: str) -> None:
+    """P9-5 look-alikes: officers investigating yesterday, a doubt, or a personal matter are
+    never read as an investigation now."""
+    assert _read("mahomet", CAMERAS, opening).get("investigation") != ("yes", False)
+
+
+@pytest.mark.parametrize("opening", [
+    "a detective says it's an emergency, a kid is missing and he needs the name of whoever "
+    "used computer 3",
+    "two detectives here, say someone's life is in danger, they want the name of the man on pc 5",
+    "police detective at the desk says it is an emergency, wants the name of whoever used pc 2",
+])
+def test_a_detective_here_is_a_sworn_officer(opening: str) -> None:
+    """P9-5: a detective is a sworn officer. The emergency question still comes first where
+    the opening leaves it open, and every answer of the sworn question pages at once: taking
+    it releases nothing (the danger, what is wanted and any signed form are still asked)."""
+    for library in LIBRARIES:
+        read = _read(library, POLICE, opening)
+        assert read.get("sworn") == ("yes", False), (library, read)
+        assert read.get("form", ("",))[0] != "signed"
+
+
+@pytest.mark.parametrize(("opening", "expected"), [
+    ("detective on the phone says it's an emergency, wants a patron's address", "not-sure"),
+    ("a detective called the desk, emergency, wants an address", "not-sure"),
+    ("detective is here but I haven't seen a badge, says it's an emergency", "not-sure"),
+    ("a guy claiming to be a detective says it's an emergency", "not-sure"),
+    ("private detective wants to know what a patron checked out, says it's urgent", "no"),
+    ("store detective from the mall wants a patron's name, emergency he says", "no"),
+])
+def test_a_detective_unseen_or_private_is_not_taken_as_sworn(opening: str, expected: str) -> None:
+    """P9-5 look-alikes: a detective on the phone, one whose badge nobody saw, or one who only
+    claims to be, stays unchecked (Not sure, the cautious answer, which pages); a private or
+    store detective is no sworn officer."""
+    for library in LIBRARIES:
+        read = _read(library, POLICE, opening)
+        assert read.get("sworn", ("",))[0] == expected, (library, read)
