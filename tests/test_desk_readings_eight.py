@@ -196,3 +196,20 @@ def test_a_detective_unseen_or_private_is_not_taken_as_sworn(opening: str, expec
     for library in LIBRARIES:
         read = _read(library, POLICE, opening)
         assert read.get("sworn", ("",))[0] == expected, (library, read)
+
+
+# --- 5. a paper claimed but not seen ----------------------------------------------------------
+
+@pytest.mark.parametrize("opening", [
+    "officer says it's an emergency, says he has a subpoena but I didn't see it",
+    "cop has a subpoena, he won't show it to me, wants circ records",
+    "the deputy says he has a subpoena, I haven't seen it, it's urgent",
+])
+def test_a_subpoena_claimed_but_not_seen_is_not_taken(opening: str) -> None:
+    """Item 5 probe: "says he has a subpoena but I didn't see it" took the subpoena, whose
+    outcome pages the in-charge only promptly and asks nothing more, not even the emergency said
+    beside it. A paper nobody saw is asked; one in hand is still taken."""
+    for library in LIBRARIES:
+        assert _read(library, POLICE, opening).get("document", ("",))[0] != "subpoena", library
+        assert _read(library, POLICE, "cop has a subpoena, wants circ records").get(
+            "document") == ("subpoena", False)
