@@ -897,7 +897,8 @@ class ChoiceMatcher:
                     continue  # "no warrant" at the emergency question: not "no emergency"
                 reading = (said.danger_reading(start, end) if self.question.danger
                            else said.reading(start, end))
-                if reading == DENIED and phrase.fact_words[0] in _VERB_NEGATIONS:
+                if reading == DENIED and phrase.fact_words[0] in _VERB_NEGATIONS and (
+                        not self.question.danger):  # ("no one knows why he isn't breathing")
                     continue  # "doesn't say we can't tell anyone": one denial undoes the other
                 if phrase.fact_words[0] in NEGATIONS and reading != DOUBTED:
                     reading = STATED  # "no warrant" is itself the fact
@@ -963,12 +964,13 @@ class ChoiceMatcher:
                 cue = said.denial_before(start, DENIAL_GAP)
                 if cue is None:
                     continue
-                if phrase.fact_words[0] in _VERB_NEGATIONS and (
-                        said.words[cue] not in _VERB_NEGATIONS
+                if phrase.fact_words[0] in _VERB_NEGATIONS and not self.question.danger and (
+                        said.words[cue] in _THING_NEGATIONS
                         or not cues().holding.isdisjoint(said.words[cue:start])
                         or said.reading(cue, end) == DENIED):
                     # "nothing about telling anyone", "don't have to tell anyone", "doesn't
-                    # say not to tell anyone": none of them says the verb's denial
+                    # say not to tell anyone": none of them says the verb's denial ("nobody
+                    # can find her child" does)
                     continue
                 reading = DOUBTED if said.reading(start, end) == DOUBTED else STATED
                 found.append(Hit(phrase.choice, phrase, cue, end, reading, False))
@@ -1039,13 +1041,16 @@ def _outermost(found: list[Hit]) -> list[Hit]:
 
 
 # Negations of a verb ("can't tell anyone", "not to tell anyone"): a denial before one undoes
-# it ("doesn't say we can't tell anyone", "nobody said not to"), and it is said another way only
-# with another such ("don't tell anyone"), never with a negation of a thing ("nothing about
-# telling anyone", "left without telling anyone"). A negation of a thing said twice only
-# stresses it ("didn't have no warrant"): "no", "nothing", "without", "nobody"... are not these.
+# it ("doesn't say we can't tell anyone", "nobody said not to"), and it is never said another
+# way with a negation of a mere thing (``_THING_NEGATIONS``: "nothing about telling anyone",
+# "left without telling anyone") or of having ("don't have to tell anyone"). A negation of a
+# thing said twice only stresses it ("didn't have no warrant"): "no", "nothing", "without"...
+# are not these. Never on a question about danger, where the cautious reading is the danger
+# ("no one knows why he isn't breathing", "nobody can find him").
 _VERB_NEGATIONS = frozenset(stem(word) for word in (
     "not", "dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "cant", "cannot",
     "wont", "hasnt", "havent", "hadnt", "never"))
+_THING_NEGATIONS = frozenset(stem(word) for word in ("nothing", "without", "none", "zero"))
 
 # Typed answers that may select a safety-critical choice (a release condition, danger, abuse
 # material) are refused when they carry any of these: a question, a denial, a promise or a
