@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from bot.lazyregex import LazyPattern, lazy
 from bot.percall import PerCall
-from bot.router.text import correctable, is_content, read_data, words
+from bot.router.text import correctable, is_content, read_data, undotted, words
 
 REACH = 5  # a cue before a phrase reaches it across at most this many words
 SHORT_REACH = 3  # ... a determiner ("no", "without") across this many
@@ -809,8 +809,9 @@ def correctable_words(text: str) -> tuple[str, ...]:
 def _cut(text: str) -> tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]:
     """The sentences of ``text`` (whether each asks, whether a contrast opens it, whether a
     correction does), each as its clauses (``_Part``). "Not his own" disowns its whole sentence
-    ("the card he's holding is his wife's, not his own")."""
-    return remembered(("cut", text), lambda: _cut_apart(without_titled_names(text)))
+    ("the card he's holding is his wife's, not his own"). A dotted abbreviation's dots end no
+    sentence ("the F.B.I. agent has no warrant" is one)."""
+    return remembered(("cut", text), lambda: _cut_apart(without_titled_names(undotted(text))))
 
 
 def _cut_apart(text: str) -> tuple[tuple[bool, bool, bool, tuple[_Part, ...]], ...]:

@@ -4,9 +4,9 @@ Every string the router compares — a staff message, a flow's trigger, title an
 choice's label and synonyms — goes through the same steps, so both sides meet on the same words:
 
 1. redaction placeholders (``[card]``, ``[name]``...) are dropped: they carry no meaning;
-2. lower case, accents removed, ``'ll`` spelled "will", possessive ``'s`` dropped, ``w/`` and
-   ``w/o`` spelled out, an abbreviation made a verb ("OD'd") spelled "oded", so it does not
-   read "odd";
+2. a dotted abbreviation made one word ("F.B.I." -> "FBI"); lower case, accents removed,
+   ``'ll`` spelled "will", possessive ``'s`` dropped, ``w/`` and ``w/o`` spelled out, an
+   abbreviation made a verb ("OD'd") spelled "oded", so it does not read "odd";
 3. split into words on anything that is not a letter or digit;
 4. known misspellings fixed (data: ``bot/data/routing/typos.yaml``);
 5. slang and abbreviations expanded (data: ``bot/data/routing/slang.yaml``), longest match first;
@@ -62,6 +62,22 @@ _WITHOUT = re.compile(r"\bw/o\b")
 _WILL = re.compile(r"\b(\w+)['’]ll\b")  # "they'll" is "they will", not "theyll" ("he'll": "hell")
 _WITH = re.compile(r"\bw/")
 _WORD = re.compile(r"[a-z0-9]+")
+# "F.B.I.", "N.S.L.", "n.s.l", "P.D.": single letters with dots between them are one word ("fbi",
+# "nsl", which the slang then reads), not a word per letter (each letter was, and "N.S.L." said
+# nothing). Not a letter run inside a longer dotted name ("www.a.b") nor a word's end ("left.I").
+_DOTTED = re.compile(r"(?<![\w.])[a-z](?:\.[a-z])+\.?(?!\w)", re.IGNORECASE)
+
+
+def undotted(text: str) -> str:
+    """``text`` with each dotted abbreviation written as one word ("the F.B.I. agent" -> "the
+    FBI agent"); a text without one is returned as it is."""
+    if "." not in text:
+        return text
+    return _DOTTED.sub(_without_dots, text)
+
+
+def _without_dots(found: re.Match[str]) -> str:
+    return found.group().replace(".", "")
 
 
 def stem(word: str) -> str:
@@ -134,6 +150,8 @@ def _split(text: str) -> list[str]:
     # none of the scans, for most of what staff type)
     if "[" in text:
         text = _PLACEHOLDER.sub(" ", text)
+    if "." in text:
+        text = _DOTTED.sub(_without_dots, text)
     if "'" in text or "’" in text:
         text = _ABBREVIATION_PAST.sub(r"\1ed", text)
     text = _unaccented(text.lower())  # (may make an apostrophe: a full-width one is decomposed)
@@ -166,7 +184,7 @@ def plain_words(text: str) -> list[str]:
     """Steps 1-3 only, in any script: the words of ``text`` lower-cased, accents removed, not
     stemmed or expanded (what the router's character pieces are cut from). Letters outside
     a-z are kept (Chinese, Korean, Russian, Arabic...), a run of unspaced script as one word."""
-    text = _PLACEHOLDER.sub(" ", text)
+    text = undotted(_PLACEHOLDER.sub(" ", text))
     text = _APOSTROPHE.sub("", _unaccented(text.lower()))
     return _ANY_SCRIPT_WORD.findall(text)
 
