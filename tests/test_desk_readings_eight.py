@@ -213,3 +213,22 @@ def test_a_subpoena_claimed_but_not_seen_is_not_taken(opening: str) -> None:
         assert _read(library, POLICE, opening).get("document", ("",))[0] != "subpoena", library
         assert _read(library, POLICE, "cop has a subpoena, wants circ records").get(
             "document") == ("subpoena", False)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("the letter says we can't tell anyone", "yes"),
+    ("not allowed to tell anyone", "yes"),
+    ("it doesn't say we can't tell anyone", None),
+    ("it doesn't say anything about that", "no"),
+])
+def test_the_gag_typed_at_its_question(typed: str, expected: str | None) -> None:
+    """Item 1: typed at the gag question the same words answer it; "it doesn't say we can't
+    tell anyone" (a no, then words that name the gag) is no Yes: asked again."""
+    for library in ("westmont", "jackson-county"):
+        case = _opened(library, "a subpoena came in the mail", PAPERS)
+        assert case.question is not None and case.question.id == "gag", library
+        after = _typed(case, typed)
+        if expected is None:
+            assert after.question is not None and after.question.id == "gag", (library, typed)
+        else:
+            assert after.conversation.answer_map.get("gag") == expected, (library, typed)
