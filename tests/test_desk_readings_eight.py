@@ -130,7 +130,7 @@ INVESTIGATING = [
     "police investigating a hit and run want yesterday's parking lot video",
     # our own
     "detective investigating a theft wants to see the camera footage from last night",
-    "a sheriff's deputy investigating an assault wants last week's recordings from the front door",
+    "a sheriff's deputy investigating an assault wants last week's video from the front door",
     "detective working a case wants video from 2 days ago",
     "officer with a case number wants the recording from last Tuesday",
 ]
@@ -232,3 +232,29 @@ def test_the_gag_typed_at_its_question(typed: str, expected: str | None) -> None
             assert after.question is not None and after.question.id == "gag", (library, typed)
         else:
             assert after.conversation.answer_map.get("gag") == expected, (library, typed)
+
+
+@pytest.mark.parametrize(("library", "flow", "opening", "question", "expected"), [
+    # a negation of a thing right before the words still says the negated verb
+    ("westmont", PAPERS, "subpoena came, nothing due today", "waiting",
+     ("no", False)),
+    ("westmont", POLICE, "officer wants a name, nothing urgent, no warrant", "emergency",
+     ("no", False)),
+])
+def test_a_negated_thing_right_before_still_reads(library: str, flow: str, opening: str,
+                                                  question: str, expected: tuple) -> None:
+    """Item 5 look-alikes: "nothing due today" is "not due today", "nothing urgent" is "not
+    urgent"; only "nothing about …" or "without …" is no way of saying a negated verb."""
+    assert _read(library, flow, opening).get(question) == expected
+
+
+@pytest.mark.parametrize("opening", [
+    "mom has her son's card from last week, wants his holds",
+    "dad has his daughter's card from yesterday and wants last month's records",
+])
+def test_a_past_word_dating_no_recording_still_doubts(opening: str) -> None:
+    """P9-5 look-alikes: only a recording dated ("yesterday's video") is no doubt; a card "from
+    last week" is offered as before, never taken for a release."""
+    for library in LIBRARIES:
+        read = _read(library, "parent-requests-child-records", opening)
+        assert read.get("card", ("", True))[1] or read.get("card") is None, (library, read)

@@ -965,7 +965,8 @@ class ChoiceMatcher:
                 if cue is None:
                     continue
                 if phrase.fact_words[0] in _VERB_NEGATIONS and not self.question.danger and (
-                        said.words[cue] in _THING_NEGATIONS
+                        (said.words[cue] in _THING_NEGATIONS and (
+                            cue + 1 < start or said.words[cue] == "without"))
                         or not cues().holding.isdisjoint(said.words[cue:start])
                         or said.reading(cue, end) == DENIED):
                     # "nothing about telling anyone", "don't have to tell anyone", "doesn't
@@ -1043,7 +1044,8 @@ def _outermost(found: list[Hit]) -> list[Hit]:
 # Negations of a verb ("can't tell anyone", "not to tell anyone"): a denial before one undoes
 # it ("doesn't say we can't tell anyone", "nobody said not to"), and it is never said another
 # way with a negation of a mere thing (``_THING_NEGATIONS``: "nothing about telling anyone",
-# "left without telling anyone") or of having ("don't have to tell anyone"). A negation of a
+# "left without telling anyone"; "nothing due today" is "not due today": right before it, only
+# "without" is not) or of having ("don't have to tell anyone"). A negation of a
 # thing said twice only stresses it ("didn't have no warrant"): "no", "nothing", "without"...
 # are not these. Never on a question about danger, where the cautious reading is the danger
 # ("no one knows why he isn't breathing", "nobody can find him").

@@ -60,6 +60,11 @@ _DISOWNED = re.compile(r"\b(?=[niaw])(?:not|isn['\u2019]?t|is not|aren['\u2019]?
 # "*her* son", "*the* boy": a person named as someone's relative, or one already mentioned
 _KIN = re.compile(r"\b(?=[htmyo])(?:his|her|their|my|your|our|the|that|this)\s+([A-Za-z]+)",
                   re.I)
+# What a camera records: a past word dating one of these dates the recording
+# (``Said._not_dating_a_thing``), normalised as every word is. Not "recordings": it is "records"
+# once stemmed, and "last month's records" may be a patron's (nor "security", cctv's slang).
+_RECORDED = frozenset(words("footage video videos tape tapes clip clips cctv camera cameras dvr")
+                      ) - frozenset(words("records security"))
 _CONTRACTED = frozenset({"it", "that", "he", "she", "what", "there", "who", "here", "where",
                          "let", "how", "this", "why", "when"})
 
@@ -398,15 +403,21 @@ class Said:
         )
 
     def _not_dating_a_thing(self, i: int) -> bool:
-        """Word ``i`` does not say when a thing was recorded or made: "*yesterday's* video",
-        "footage *from last night*", "video from 2 days *ago*" date the recording asked for,
-        not the fact ("police investigating a hit and run want yesterday's video" is an
-        investigation now). A past cue with one of its words so placed is no doubt."""
-        words = self.words
-        return not ((self.clause[i], words[i], True) in self.owners
-                    or (i > 0 and words[i - 1] == "from" and self.clause[i - 1] == self.clause[i])
-                    or (i > 2 and words[i - 3] == "from" and words[i - 2].isdigit()
-                        and self.clause[i - 3] == self.clause[i]))
+        """Word ``i`` does not say when a recording asked for was made: "*yesterday's* video",
+        "footage *from last night*", "video from 2 days *ago*" date the footage, not the fact
+        ("police investigating a hit and run want yesterday's video" is an investigation now).
+        A past cue with one of its words so placed is no doubt. Only of a recording
+        (``_RECORDED``): a card or a permission "from last week" stays doubted, as before."""
+        words, clause = self.words, self.clause
+
+        def recorded(j: int) -> bool:
+            return 0 <= j < len(words) and clause[j] == clause[i] and words[j] in _RECORDED
+
+        if (clause[i], words[i], True) in self.owners:  # "yesterday's (parking lot) video"
+            return not any(recorded(j) for j in range(i + 1, i + 4))
+        at = i - 1 if i > 0 and words[i - 1] == "from" else (
+            i - 3 if i > 2 and words[i - 3] == "from" and words[i - 2].isdigit() else -1)
+        return not (at > 0 and clause[at] == clause[i] and recorded(at - 1))
 
     def _doubt(self, start: int, end: int, within,
                group: frozenset[tuple[str, ...]] | None = None) -> bool:
