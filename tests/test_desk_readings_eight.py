@@ -258,3 +258,14 @@ def test_a_past_word_dating_no_recording_still_doubts(opening: str) -> None:
     for library in LIBRARIES:
         read = _read(library, "parent-requests-child-records", opening)
         assert read.get("card", ("", True))[1] or read.get("card") is None, (library, read)
+
+
+@pytest.mark.parametrize("opening", [
+    "a guy says he's a detective, says it's an emergency",
+    "a woman at the desk says she is a detective, it's an emergency",
+])
+def test_someone_who_says_they_are_a_detective_is_not_checked(opening: str) -> None:
+    """P9-5 look-alike (review 2: "yes, he says he is a detective" is asked again): their word
+    for who they are leaves the sworn question unchecked (Not sure: it pages)."""
+    for library in LIBRARIES:
+        assert _read(library, POLICE, opening).get("sworn", ("",))[0] != "yes", library
