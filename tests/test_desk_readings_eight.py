@@ -4,8 +4,8 @@ types what happens next, checked against each library's policy.
 1. A paper said to forbid telling anyone, among the legal papers: the federal (gag) order is
    offered as it is in the police request, and the gag question is answered by it.
 2. P9-5's rest: police investigating a crime want recorded footage (the day the footage was
-   recorded doubts nothing); a detective is a sworn officer, unless on the phone, unseen, or a
-   private or store detective.
+   recorded doubts nothing); a detective named is no sworn officer checked (the badge is to be
+   seen: gate-desk19-2), and a private or store detective is no sworn officer.
 5. Negations: a denial before a negated phrase undoes it ("doesn't say we can't tell anyone"),
    and a negation of a thing is no way of saying a negated verb ("nothing about telling anyone").
 
@@ -170,15 +170,52 @@ def test_an_investigation_in_the_past_doubted_or_denied_is_not_taken(opening: st
     "used computer 3",
     "two detectives here, say someone's life is in danger, they want the name of the man on pc 5",
     "police detective at the desk says it is an emergency, wants the name of whoever used pc 2",
+    # gate-desk19-2's five: each took sworn=Yes at 47641f3
+    "someone dressed in plain clothes says hes a police detective, kid missing, wants the name "
+    "of who used pc 3",
+    "woman says shes with the police, a detective, kid missing, wants the name of who used pc 3",
+    "a guy flashed something and said detective, kid missing, wants who used pc 3",
+    "detective showed me a business card, needs the name of whoever used pc 3, kid missing",
+    "a detective is here, kid missing, needs the name of who used pc 3",
 ])
-def test_a_detective_here_is_a_sworn_officer(opening: str) -> None:
-    """P9-5: a detective is a sworn officer. The emergency question still comes first where
-    the opening leaves it open, and every answer of the sworn question pages at once: taking
-    it releases nothing (the danger, what is wanted and any signed form are still asked)."""
+def test_a_detective_named_is_no_sworn_officer_checked(opening: str) -> None:
+    """gate-desk19-2: a word for the person is no check of the sworn-officer condition (75 ILCS
+    70's emergency release), as "a police officer is here" is none: the sworn question is never
+    taken from it, and after the paper and the emergency the clerk is asked it (where the policy
+    has an emergency release)."""
     for library in LIBRARIES:
         read = _read(library, POLICE, opening)
+        assert read.get("sworn") != ("yes", False), (library, read)
+        case = _typed(_opened(library, opening, POLICE), "nothing in writing")
+        if case.question is not None and case.question.id == "emergency":
+            case = _typed(case, "yes")
+        assert dict(case.conversation.answers).get("sworn") is None, (library, opening)
+        if case.outcome is None:  # (Jackson County has no emergency release: it ends at once)
+            assert case.question is not None and case.question.id == "sworn", library
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("a detective", "not-sure"), ("police detective", "not-sure"),
+    ("yes, he says he is a detective", None), ("a private detective", "no"),
+    ("he showed me his badge", "yes"),
+])
+def test_typed_at_the_sworn_question(typed: str, expected: str | None) -> None:
+    """gate-desk19-2, typed: a word for who they are is no badge seen (Not sure, which pages);
+    their own word is asked again; a private detective is no sworn officer."""
+    for library in ("mount-prospect", "westmont", "mahomet", "calumet"):
+        case = _typed(_opened(library, "officer at the desk asking who used pc 2", POLICE),
+                      "nothing in writing", "yes")
+        assert case.question is not None and case.question.id == "sworn", library
+        case = _typed(case, typed)
+        assert dict(case.conversation.answers).get("sworn") == expected, (library, typed)
+
+
+def test_a_badge_seen_is_still_taken() -> None:
+    """The other side: words that say the clerk saw the badge still answer the sworn question."""
+    for library in LIBRARIES:
+        read = _read(library, POLICE, "a detective showed me his badge, says it's an emergency, "
+                     "a kid is missing, wants the name of whoever used pc 3")
         assert read.get("sworn") == ("yes", False), (library, read)
-        assert read.get("form", ("",))[0] != "signed"
 
 
 @pytest.mark.parametrize(("opening", "expected"), [
