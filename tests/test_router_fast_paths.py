@@ -284,7 +284,7 @@ def _denials_plainly(matched: ChoiceMatcher, said: cues.Said) -> list[Any]:
             if said.words[start:end] != tail or len(set(said.clause[start:end])) != 1:
                 continue
             cue = said.denial_before(start, DENIAL_GAP)
-            if cue is None:
+            if cue is None or matched._no_verb_denial(said, phrase, cue, start, end):
                 continue
             reading = DOUBTED if said.reading(start, end) == DOUBTED else STATED
             found.append(Hit(phrase.choice, phrase, cue, end, reading, False))

@@ -964,18 +964,23 @@ class ChoiceMatcher:
                 cue = said.denial_before(start, DENIAL_GAP)
                 if cue is None:
                     continue
-                if phrase.fact_words[0] in _VERB_NEGATIONS and not self.question.danger and (
-                        (said.words[cue] in _THING_NEGATIONS and (
-                            cue + 1 < start or said.words[cue] == "without"))
-                        or not cues().holding.isdisjoint(said.words[cue:start])
-                        or said.reading(cue, end) == DENIED):
-                    # "nothing about telling anyone", "don't have to tell anyone", "doesn't
-                    # say not to tell anyone": none of them says the verb's denial ("nobody
-                    # can find her child" does)
+                if self._no_verb_denial(said, phrase, cue, start, end):
                     continue
                 reading = DOUBTED if said.reading(start, end) == DOUBTED else STATED
                 found.append(Hit(phrase.choice, phrase, cue, end, reading, False))
         return found
+
+    def _no_verb_denial(self, said: Said, phrase: Phrase, cue: int, start: int,
+                        end: int) -> bool:
+        """A negated verb's phrase ("can't tell anyone") found after a denial cue that does not
+        say it: "nothing about telling anyone", "don't have to tell anyone", "doesn't say not
+        to tell anyone" ("nobody can find her child" does; questions about danger are left as
+        they read). Its own method so the plain loop the tests compare with asks the same."""
+        return (phrase.fact_words[0] in _VERB_NEGATIONS and not self.question.danger and (
+            (said.words[cue] in _THING_NEGATIONS and (
+                cue + 1 < start or said.words[cue] == "without"))
+            or not cues().holding.isdisjoint(said.words[cue:start])
+            or said.reading(cue, end) == DENIED))
 
 
 def _hedged_alike(said: Said, hit: Hit, found: list[Hit]) -> frozenset[int]:
