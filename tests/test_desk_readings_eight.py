@@ -306,3 +306,27 @@ def test_someone_who_says_they_are_a_detective_is_not_checked(opening: str) -> N
     for who they are leaves the sworn question unchecked (Not sure: it pages)."""
     for library in LIBRARIES:
         assert _read(library, POLICE, opening).get("sworn", ("",))[0] != "yes", library
+
+
+@pytest.mark.parametrize("opening", [
+    "an officer wants the video from the investigation from last year, the case is closed",
+    "police want footage for an investigation that's over now",
+    "detective wants the lobby video, the investigation was dropped",
+    "cop wants camera footage from the hit and run case, they closed the case last month",
+    "officer investigating wants the parking lot video, but the case got closed",
+    "an officer wants video for an investigation, the case was solved already",
+    "police want the footage, investigation's over but they want it for the file",
+])
+def test_a_closed_case_is_no_active_investigation(opening: str) -> None:
+    """P10-7: Mahomet V-B.3 gives police recordings "in support of active investigations"; a
+    case said to be closed, over, dropped or solved never takes that condition (it is asked)."""
+    for library in LIBRARIES:
+        read = _read(library, CAMERAS, opening)
+        assert read.get("investigation") != ("yes", False), (library, read)
+
+
+def test_an_open_investigation_is_still_taken() -> None:
+    """P10-7's other side: an investigation said outright, with nothing closing it, is taken."""
+    for opening in ("police investigating a hit and run want yesterday's parking lot video",
+                    "officer wants the video for an active investigation, case number 123"):
+        assert _read("mahomet", CAMERAS, opening).get("investigation") == ("yes", False)
