@@ -20,6 +20,16 @@ def test_accents_go_and_other_scripts_stay() -> None:
     assert words("[name] has a card") == words("has a card")
 
 
+def test_a_word_keeps_its_vowel_signs_and_a_korean_syllable_stays_one_letter() -> None:
+    # a Devanagari vowel sign is not a letter to ``\w``: "पुलिस" (police) was three one-letter
+    # words; a Korean syllable came out as its two or three letters (accents dropped by NFKD)
+    assert plain_words("पुलिस वाले पूछ रहे हैं।") == ["पुलिस", "वाले", "पूछ", "रहे", "हैं"]
+    assert plain_words("ਪੁਲਿਸ ਆਈ") == ["ਪੁਲਿਸ", "ਆਈ"]
+    assert plain_words("경찰이 왔어요") == ["경찰이", "왔어요"]
+    assert [len(word) for word in plain_words("경찰이 왔어요")] == [3, 3]
+    assert plain_words("Công an đến") == ["cong", "an", "đen"]  # Latin accents still go
+
+
 def test_slang_of_several_words_is_taken_longest_first_and_alone_otherwise() -> None:
     assert words("her step dad is here") == words("her stepfather is here")
     assert words("step on it") == ("step", "on", "it")  # no key of two words starts here

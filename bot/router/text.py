@@ -178,15 +178,24 @@ def _unaccented(text: str) -> str:
 
 
 _ANY_SCRIPT_WORD = re.compile(r"[^\W_]+")
+# ... and in a script whose vowels are signs written on a consonant (Devanagari to Sinhala, Thai,
+# Lao, Tibetan, Myanmar, Khmer; the Devanagari dandas, full stops, left out): a sign is not a
+# letter to ``\w``, so "पुलिस" (police) was cut into three one-letter words at its vowels
+_MARKED_SCRIPT_WORD = re.compile(
+    r"(?:[^\W_]|[\u0900-\u0963\u0966-\u0dff\u0e00-\u109f\u1780-\u17ff])+")
 
 
 def plain_words(text: str) -> list[str]:
     """Steps 1-3 only, in any script: the words of ``text`` lower-cased, accents removed, not
     stemmed or expanded (what the router's character pieces are cut from). Letters outside
-    a-z are kept (Chinese, Korean, Russian, Arabic...), a run of unspaced script as one word."""
+    a-z are kept (Chinese, Korean, Russian, Arabic...), a run of unspaced script as one word:
+    a word keeps its vowel signs (Hindi), and a Korean syllable taken apart into its letters
+    to drop accents is put back together (NFC), so its pieces are of syllables, as typed."""
     text = undotted(_PLACEHOLDER.sub(" ", text))
     text = _APOSTROPHE.sub("", _unaccented(text.lower()))
-    return _ANY_SCRIPT_WORD.findall(text)
+    if text.isascii():
+        return _ANY_SCRIPT_WORD.findall(text)
+    return _MARKED_SCRIPT_WORD.findall(unicodedata.normalize("NFC", text))
 
 
 @cache

@@ -7,7 +7,7 @@ What it learns from (``training_examples``), each a (text, class) pair:
 * ordinary desk talk (``bot/data/routing/background.txt``, and ``background_trained.txt``: desk
   talk that uses privacy words, kept from the lexical scorer), the class that is never started;
 * the extra training phrases (``bot/data/routing/training_phrases*.yaml``), written as staff
-  would type them, out-of-scope desk talk and non-English openings included (five sets written
+  would type them, out-of-scope desk talk and non-English openings included (eight sets written
   blind, one by the team: each file's header says which);
 * the labelled tuning set (``tests/routing/labelled.yaml``).
 
@@ -65,7 +65,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # the situations' titles and descriptions alone; the team's, dangers disclosed at the desk)
 PHRASES = ("training_phrases.yaml", "training_phrases3.yaml", "training_phrases4.yaml",
            "training_phrases7.yaml", "training_phrases8.yaml", "training_phrases12.yaml",
-           "training_phrases13.yaml", "training_phrases_team.yaml")
+           "training_phrases13.yaml", "training_phrases14.yaml", "training_phrases_team.yaml")
 TRAINED_BACKGROUND = "background_trained.txt"  # desk talk with privacy words: the model only
 LABELLED = ROOT / "tests" / "routing" / "labelled.yaml"
 OUT_OF_SCOPE = "out-of-scope"
