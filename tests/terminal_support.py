@@ -37,7 +37,9 @@ def chat(catalogue: Catalogue, library: str, lines: Iterable[str], **options: An
 
 def entering(catalogue: Catalogue, library: str, opening: str, flow: str) -> list[str]:
     """The lines a clerk types to get from ``opening`` into ``flow``: the opening alone when the
-    router starts ``flow``, with the menu's number for ``flow`` when it asks "Did you mean".
+    router starts ``flow``, with the menu's number for ``flow`` when it asks "Did you mean",
+    and with ``flow``'s title when it declines the opening without offering ``flow`` (the clerk
+    picks it from the list of every situation; a pick keeps what the opening stated).
     A test about what happens inside a situation then holds whichever way a retrained router
     places the opening; the router's own tests pin how it places it."""
     from bot.engine.session import open_case
@@ -45,6 +47,8 @@ def entering(catalogue: Catalogue, library: str, opening: str, flow: str) -> lis
     opened = open_case(catalogue, library, opening)
     if opened.result.situation == flow:
         return [opening]
+    if opened.result.band == "none" and flow not in opened.offered:
+        return [opening, catalogue.flow(library, flow).title]
     assert flow in opened.offered, (opening, flow, opened.result.situation, opened.offered)
     return [opening, str(opened.offered.index(flow) + 1)]
 
