@@ -64,10 +64,11 @@ def test_granting_a_hedged_release_condition_is_confirmed_as_the_doubt_it_was() 
     opening was unsure; giving it again takes it (staff checked)."""
     opening = ("parent at desk wants to see what her kid (13) checked out, I think she has the "
                "card number? not sure, she's looking in her phone")
-    said = _said("jackson-county", opening, "1", "1")
+    entered = entering(CATALOGUE, "jackson-county", opening, PARENT)
+    said = _said("jackson-county", *entered, "1", "1")
     assert "Your first message wasn't sure about" in said
     assert CARD_RELEASE not in said
-    checked = _said("jackson-county", opening, "1", "1", "1", "1")
+    checked = _said("jackson-county", *entered, "1", "1", "1", "1")
     assert CARD_RELEASE in checked
 
 
