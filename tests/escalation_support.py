@@ -99,7 +99,7 @@ nodes:
       say: We will keep the records; someone will contact you.
       cite: [preservation]
       escalate: {roles: [privacy-in-charge], urgency: prompt}
-      hold: {kind: ecpa-preservation, days: 90, renewal_days: 90, counts_from: stated-date}
+      hold: {kind: ecpa-preservation, days: 90, renewal_days: 90, counts_from: request-date}
   refuse:
     outcome:
       headline: Politely decline

@@ -292,7 +292,8 @@ def test_the_opening_messages_date_is_kept_echoed_and_changeable(catalogue: Cata
     assert view.conversation.stated_date == result.stated_date.date
     assert [u.question for u in view.understood][-1] == "stated-date"
     out = "\n".join(chat(catalogue, LIBRARY, [text, "change", "2", "5 days ago", "", "quit"]))
-    assert "I understood: When it happened (a hold's deadline counts from this day) →" in out
+    assert ("I understood: When did the request come in? (a hold's deadline counts from this "
+            "day) →") in out
     # Only flows with a hold counting from a stated date read dates at all.
     assert router_for(catalogue, LIBRARY).route(
         "cop asking about a patron who was here last week").stated_date is None

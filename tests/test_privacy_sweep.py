@@ -108,7 +108,7 @@ class Clerk:
                 steps += 1
                 if "Which answer do you want to change?" in new:
                     new = yield "1"
-                elif "When did it happen?" in new:
+                elif "'today' to count from today" in new:  # the day a hold counts from
                     new = yield "today"
                 elif steps % 2:
                     new = yield AT_A_QUESTION

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,19 @@ from bot.errors import ContentError, Problem
 
 NOT_SURE = "not-sure"
 DECISIONS = ("withhold", "disclose", "disclose-limited", "comply", "report", "refer")
+# The days a hold's deadline can count from besides today (``counts_from`` of an outcome's
+# hold): the day of the thing kept (``stated-date``: footage is overwritten so many days after
+# it was recorded) or the day the request came in (``request-date``: a preservation duty runs
+# from the request, never from the date of the records). Which one is the hold's own property;
+# the router reads each from the opening message its own way (``bot.router.dates.READERS``).
+DATED_STARTS = frozenset({"stated-date", "request-date"})
+# The day's question, where a hold counting from a day names none (``date_ask``).
+DATE_ASK = "When did it happen?"
+
+
+def counts_from_a_day(hold: Mapping[str, Any] | None) -> bool:
+    """``hold`` (an outcome's) counts from a day the case gives, not from today."""
+    return bool(hold) and hold.get("counts_from") in DATED_STARTS  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
@@ -150,6 +164,14 @@ class Flow:
 
     def questions(self) -> list[Question]:
         return [n for n in self.nodes.values() if isinstance(n, Question)]
+
+    @cached_property
+    def dated_hold(self) -> dict[str, Any] | None:
+        """The hold of this flow that counts from a day the case gives (one kind of day per
+        flow: ``load_flow`` checks), or None: which day the opening message is read for, and
+        what the clerk is asked about it (``date_ask``)."""
+        return next((dict(o.spec["hold"]) for o in self.outcomes()
+                     if counts_from_a_day(o.spec.get("hold"))), None)
 
     def immediate_page(self, answers: Mapping[str, str]) -> frozenset[str] | None:
         """The roles paged at once wherever ``answers`` lead without another question, or None.
@@ -290,6 +312,14 @@ def load_flow(path: Path) -> Flow:
                     )
                 )
             seen.add(choice.id)
+    dated = {(o.spec["hold"]["counts_from"], o.spec["hold"].get("date_ask", DATE_ASK)): o
+             for o in nodes.values()
+             if isinstance(o, Outcome) and counts_from_a_day(o.spec.get("hold"))}
+    if len(dated) > 1:  # a case keeps one day: every hold of the flow must count from it
+        problems.append(Problem(path, max(o.line for o in dated.values()),
+                                "holds count from different days (counts_from, date_ask): "
+                                + ", ".join(sorted(f"{o.id}: {k[0]}" for k, o in
+                                                   dated.items()))))
     if problems:
         raise ContentError(problems)
     return Flow(

@@ -12,7 +12,16 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
 from bot.content.decisions import RELEASES, URGENCY_ORDER
-from bot.content.flows import NOT_SURE, Branch, Choice, Flow, Outcome, Question
+from bot.content.flows import (
+    DATE_ASK,
+    NOT_SURE,
+    Branch,
+    Choice,
+    Flow,
+    Outcome,
+    Question,
+    counts_from_a_day,
+)
 from bot.content.packs import Pack
 from bot.engine.conversation import Conversation, Turn
 from bot.engine.matching import match_choice, normalise, suggestion, worded
@@ -34,7 +43,7 @@ CONFIRM = "confirm"  # a turn that put an answer contradicting the opening back 
 CONTRADICTED = "contradicted"  # an Understanding: the opening's answer, offered to keep
 DECLINED = "declined"  # a turn that turned down the "Did you mean …?" offer: asked again
 AMBIGUOUS = "ambiguous"  # a turn, and its Understanding: a plain yes that could mean two choices
-STATED_DATE_ASK = "When it happened (a hold's deadline counts from this day)"
+STATED_DATE_ASK = "{ask} (a hold's deadline counts from this day)"  # the flow's date_ask
 
 
 @dataclass(frozen=True)
@@ -95,8 +104,9 @@ def hold_passed(hold: dict | None, stated_date: str | None,  # type: ignore[type
                 today: date | None = None) -> HoldPassed | None:
     """The hold ``hold`` (an outcome's) if it counts from ``stated_date`` and its days had run
     out by ``today`` (UTC); else None."""
-    if not hold or hold.get("counts_from") != "stated-date" or not stated_date:
+    if not counts_from_a_day(hold) or not stated_date:
         return None
+    assert hold is not None
     start = date.fromisoformat(stated_date)
     ran_out = start + timedelta(days=int(hold["days"]))
     if ran_out > (today or datetime.now(UTC).date()):
@@ -136,8 +146,8 @@ def hold_due(outcome: ResolvedOutcome, stated_date: str | None,
     if not hold or outcome.escalate.pages:
         return None
     now = today or datetime.now(UTC).date()
-    counted = (date.fromisoformat(stated_date)
-               if hold.get("counts_from") == "stated-date" and stated_date else now)
+    counted = date.fromisoformat(stated_date) if counts_from_a_day(hold) and stated_date \
+        else now
     due = counted + timedelta(days=int(hold["days"]))
     if due <= now:
         return None
@@ -248,7 +258,7 @@ def _understood(flow: Flow, conversation: Conversation,
            for q, c, ask, label in _prefilled_on_path(flow, conversation, path, pack)]
     if conversation.stated_date:
         day = date.fromisoformat(conversation.stated_date)
-        out.append(Understanding(STATED_DATE, conversation.stated_date, STATED_DATE_ASK,
+        out.append(Understanding(STATED_DATE, conversation.stated_date, date_ask(flow),
                                  f"{day:%A} {day.day} {day:%B %Y}", "", "opening"))
     last = conversation.transcript[-1] if conversation.transcript else None
     if last is not None and last.worded and (last.question, last.choice) in _standing(
@@ -260,6 +270,14 @@ def _understood(flow: Flow, conversation: Conversation,
         out.append(Understanding(question.id, choice.id, question.ask, choice.label, last.said,
                                  "typed"))
     return tuple(out)
+
+
+def date_ask(flow: Flow) -> str:
+    """What the day the case gives is, as the clerk reads it beside that day: the flow's hold
+    says which day its deadline counts from ("When did the request come in?" for a
+    preservation, "When was it recorded?" for footage)."""
+    hold = flow.dated_hold or {}
+    return STATED_DATE_ASK.format(ask=hold.get("date_ask", DATE_ASK))
 
 
 def _said(conversation: Conversation, question_id: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from bot.content.flows import counts_from_a_day
 from bot.escalation.records import AckResult, dedupe_key, format_utc, new_id
 from bot.escalation.roles import Roles, row_to_act_on
 from bot.store import paging
@@ -34,10 +35,11 @@ def reminder_times(now: datetime, due: datetime) -> tuple[datetime, datetime]:
 
 
 def hold_start(hold: dict[str, Any], stated_date: str | None, now: datetime) -> datetime:
-    """When ``hold``'s deadline counts from: the day the case says it happened (a preservation
-    request made last month, footage recorded 5 days ago) when the hold counts from a stated
-    date (``counts_from: stated-date``) and the case gave a past one; otherwise ``now``."""
-    if hold.get("counts_from") != "stated-date" or not stated_date:
+    """When ``hold``'s deadline counts from: the day the case gives (a preservation request
+    made last month: ``counts_from: request-date``; footage recorded 5 days ago:
+    ``stated-date``) when the hold counts from such a day and the case gave a past one;
+    otherwise ``now``."""
+    if not counts_from_a_day(hold) or not stated_date:
         return now
     day = date.fromisoformat(stated_date)
     if day >= now.date():
@@ -93,11 +95,11 @@ class Holds:
 
     def redate(self, conn: Transaction, row: Record, hold: dict[str, Any],
                stated_date: str | None, actor: str, now: datetime) -> dict[str, str] | None:
-        """Count an active hold again from the day the corrected case gives (``counts_from:
-        stated-date`` only): its deadline and reminders move; a deadline now already past ends
-        it as ``hold.passed``. Returns the new span (``id`` too while the hold stays active);
-        None when the day it counts from is unchanged."""
-        if hold.get("counts_from") != "stated-date":
+        """Count an active hold again from the day the corrected case gives (a hold counting
+        from such a day only: ``counts_from_a_day``): its deadline and reminders move; a
+        deadline now already past ends it as ``hold.passed``. Returns the new span (``id`` too
+        while the hold stays active); None when the day it counts from is unchanged."""
+        if not counts_from_a_day(hold):
             return None
         began = hold_start(hold, stated_date, now)
         if began.date() == as_utc(row.started_at).date():  # type: ignore[arg-type]

@@ -1,18 +1,31 @@
 """Dates in what staff wrote: "last month", "5 days ago", "yesterday", "on Monday", "Nov 3".
 
-A preservation request made last month runs 90 days from last month, and footage is kept for so
-many days from the day it was recorded: a hold that counts from a stated date
-(``counts_from: stated-date`` in the flow) starts on the date the opening message gives, not
-on the day staff asked the bot. Only past dates count (a date in the future is a deadline, not
-a start); when the message gives several, the earliest is taken, so a deadline comes early
-rather than late, and staff see it and can change it.
+A hold counts from one day, and which day is a property of the hold, declared in its flow
+(``counts_from``); each kind has its reader here (``READERS``):
+
+- ``stated-date``: the day of the thing kept. Footage is overwritten so many days after it
+  was recorded, so its hold counts from the recording ("footage from 5 days ago"). When the
+  message gives several dates the earliest is taken: that deadline comes early rather than late
+  (footage gone before the hold ends is lost), and staff see it and can change it.
+- ``request-date``: the day the request came in. A preservation duty (18 U.S.C. 2703(f): 90
+  days, 90 more on renewal) runs from the request, so a date of the records ("the logs from
+  last tuesday", "yesterday's sign-ins") never starts it: counted from there it would end
+  before the duty does. Only a date said of the request ("the letter came last monday",
+  "asked us last month") is taken; failing one, the hold counts from today.
+
+Only past dates count (a date in the future is a deadline, not a start). Which words tie a
+date to the records or to the request is data (``bot/data/routing/dates.yaml``).
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
+from functools import cache
+
+from bot.router.text import read_data
 
 _UNITS = {"day": 1, "week": 7, "fortnight": 14}
 _COUNT_WORDS = {
@@ -58,41 +71,125 @@ _SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b")  # US order
 
 def stated_date(text: str, today: date) -> tuple[date, str] | None:
     """The earliest past date ``text`` gives and the words that gave it, or None."""
-    found = [(day, words) for day, words in _dates(text, today) if day <= today]
+    found = [(day, words) for day, words, _ in _dates(text, today) if day <= today]
     if not found:
         return None
     return min(found, key=lambda item: item[0])
 
 
-def _dates(text: str, today: date) -> list[tuple[date, str]]:
-    out: list[tuple[date, str]] = []
+def request_date(text: str, today: date) -> tuple[date, str] | None:
+    """The earliest past date ``text`` says of the request itself, and its words; None when it
+    dates only the records asked for ("preserve the logs from last tuesday": counted from
+    today) or gives no date."""
+    found = [(day, words) for day, words, span in _dates(text, today)
+             if day <= today and _of_request(text, span)]
+    if not found:
+        return None
+    return min(found, key=lambda item: item[0])
+
+
+# The reader of each ``counts_from`` that counts from a day the message gives (a flow's hold).
+READERS: dict[str, Callable[[str, date], tuple[date, str] | None]] = {
+    "stated-date": stated_date,
+    "request-date": request_date,
+}
+
+
+def _dates(text: str, today: date) -> list[tuple[date, str, tuple[int, int]]]:
+    """Every date ``text`` gives: (the day, its words, where they stand in ``text``)."""
+    out: list[tuple[date, str, tuple[int, int]]] = []
     for m in _AGO.finditer(text) if _AGO_END.search(text) else ():
         count = _count(m.group(1))
         unit = m.group(2).lower()
-        out.append((_back(today, count, unit), m.group(0)))
+        out.append((_back(today, count, unit), m.group(0), m.span()))
     for m in _LAST.finditer(text):
         unit = m.group(1).lower()
         back = {"night": timedelta(days=1), "weekend": timedelta(days=(today.weekday() + 2) % 7
                                                                    or 7)}.get(unit)
-        out.append((today - back if back else _back(today, 1, unit), m.group(0)))
+        out.append((today - back if back else _back(today, 1, unit), m.group(0), m.span()))
     for m in _YESTERDAY.finditer(text):
         out.append((today - timedelta(days=2 if "before" in m.group(0).lower() else 1),
-                    m.group(0)))
+                    m.group(0), m.span()))
     for m in _WEEKDAY.finditer(text):
         wanted = _DAYS.index(m.group(2).lower())
         back = (today.weekday() - wanted) % 7 or 7
-        out.append((today - timedelta(days=back), m.group(0)))
+        out.append((today - timedelta(days=back), m.group(0), m.span()))
     for m in _MONTH_DAY.finditer(text):
         out += _calendar(today, _MONTHS[m.group(1).lower()], int(m.group(2)), m.group(3),
-                         m.group(0))
+                         m.group(0), m.span())
     for m in _DAY_MONTH.finditer(text):
         out += _calendar(today, _MONTHS[m.group(2).lower()], int(m.group(1)), m.group(3),
-                         m.group(0))
+                         m.group(0), m.span())
     for m in _ISO.finditer(text):
-        out += _calendar(today, int(m.group(2)), int(m.group(3)), m.group(1), m.group(0))
+        out += _calendar(today, int(m.group(2)), int(m.group(3)), m.group(1), m.group(0),
+                         m.span())
     for m in _SLASHED.finditer(text):
-        out += _calendar(today, int(m.group(1)), int(m.group(2)), m.group(3), m.group(0))
+        out += _calendar(today, int(m.group(1)), int(m.group(2)), m.group(3), m.group(0),
+                         m.span())
     return out
+
+
+# --- which thing a date is said of ---------------------------------------------------------
+
+_WORD = re.compile(r"[a-z0-9]+(?:[-'\u2019][a-z0-9]+)*")
+_CLAUSE_END = re.compile(r"[,.;:!?\n()]|\s[-\u2013\u2014]\s|\bbut\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"\s*['\u2019]s?\b")
+_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "a", "an", "its", "their",
+                          "his", "her", "our", "your", "my"})
+
+
+@cache
+def _ties() -> dict[str, frozenset[tuple[str, ...]]]:
+    """The word lists of ``dates.yaml``, each entry as its words."""
+    raw = read_data("dates.yaml")
+    return {key: frozenset(tuple(_WORD.findall(str(entry).lower())) for entry in raw[key])
+            for key in ("records_before", "origin_before", "request_nouns", "request_words")}
+
+
+def _ends_with(said: list[str], group: frozenset[tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The phrase of ``group`` that ``said`` ends with (the longest), else None."""
+    found = [p for p in group if p and len(p) <= len(said) and tuple(said[-len(p):]) == p]
+    return max(found, key=len) if found else None
+
+
+def _of_request(text: str, span: tuple[int, int]) -> bool:
+    """The date at ``span`` of ``text`` is said of the request: not tied to the records by the
+    words right before it (``records_before``: "the logs *from* last tuesday") or by a
+    possessive ("yesterday's logs"), and its clause has a word of the request ("came",
+    "asked", "the letter"). A date said at the end of a clause with no tie is the verb's:
+    "asked us to preserve the logs last month" asked last month."""
+    ties = _ties()
+    start, end = span
+    clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    ahead = _CLAUSE_END.search(text, end)
+    clause_end = ahead.start() if ahead else len(text)
+    before = _WORD.findall(text[clause_start:start].lower())
+    after = _WORD.findall(text[end:clause_end].lower())
+    if (owned := _POSSESSIVE.match(text, end)) and owned.end() > end:
+        # "yesterday's logs" is the records', "last week's letter" the request's
+        rest = _WORD.findall(text[owned.end():clause_end].lower())
+        return _starts_with(rest, ties["request_nouns"])
+    bare = before[:-1] if before and before[-1] in _DETERMINERS else before
+    for said in (before, bare):
+        tie = _ends_with(said, ties["records_before"])
+        if tie is not None:
+            # "the letter from last week": from the request; "the logs from last week": of them
+            ahead_of_tie = said[:len(said) - len(tie)]
+            while ahead_of_tie and ahead_of_tie[-1] in _DETERMINERS:
+                ahead_of_tie.pop()
+            return tie in ties["origin_before"] and (
+                _ends_with(ahead_of_tie, ties["request_nouns"]) is not None)
+    clause = before + _WORD.findall(text[start:end].lower()) + after
+    return any(_contains(clause, phrase) for phrase in ties["request_words"])
+
+
+def _starts_with(said: list[str], group: frozenset[tuple[str, ...]]) -> bool:
+    return any(p and tuple(said[:len(p)]) == p for p in group)
+
+
+def _contains(said: list[str], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(tuple(said[i:i + size]) == phrase for i in range(len(said) - size + 1))
 
 
 def _count(token: str) -> int:
@@ -108,14 +205,15 @@ def _back(today: date, count: int, unit: str) -> date:
     return date(year, month + 1, min(today.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def _calendar(today: date, month: int, day: int, year: str | None,
-              words: str) -> list[tuple[date, str]]:
+def _calendar(today: date, month: int, day: int, year: str | None, words: str,
+              span: tuple[int, int]) -> list[tuple[date, str, tuple[int, int]]]:
     """A calendar date; without a year, the latest one not after today."""
     try:
         if year:
             full = int(year) + (2000 if len(year) == 2 else 0)
-            return [(date(full, month, day), words)]
+            return [(date(full, month, day), words, span)]
         this_year = date(today.year, month, day)
-        return [(this_year if this_year <= today else date(today.year - 1, month, day), words)]
+        return [(this_year if this_year <= today else date(today.year - 1, month, day), words,
+                 span)]
     except ValueError:  # "13/45", "Feb 30": not a date
         return []

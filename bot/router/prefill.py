@@ -22,7 +22,7 @@ from bot.content.flows import NOT_SURE, Branch, Flow, Question
 from bot.router.ages import age_choice, age_hint, age_sentences, guessed, past
 from bot.router.choices import ChoiceMatcher, Hit, matcher
 from bot.router.cues import one_reading
-from bot.router.dates import stated_date
+from bot.router.dates import READERS
 from bot.router.text import one_message
 
 # "the card or the number" beside an age is no doubt about the age ("17 or 18" is two ages).
@@ -127,7 +127,8 @@ def _matchers(flow: Flow) -> tuple[tuple[Question, ChoiceMatcher, bool], ...]:
 
 @dataclass(frozen=True)
 class StatedDate:
-    """The day the opening message says it happened, for a hold that counts from it."""
+    """The day the opening message gives for the flow's hold to count from: the day of the
+    thing kept, or the day the request came in, as the hold declares (``counts_from``)."""
 
     date: str  # ISO date
     said: str  # the words that gave it ("last month", "5 days ago")
@@ -137,20 +138,16 @@ class StatedDate:
 
 
 def stated_start(flow: Flow, message: str, today: date | None = None) -> StatedDate | None:
-    """The past date ``message`` gives, when ``flow`` has a hold counting from a stated date
-    (``counts_from: stated-date``): "asked us to preserve it last month" starts the 90 days
-    last month, not today."""
-    if not _counts_from_stated_date(flow):
+    """The past date ``message`` gives for ``flow``'s hold to count from, read as the hold
+    declares (``counts_from``: ``bot.router.dates.READERS``): "asked us to preserve it last
+    month" starts a preservation's 90 days last month; "preserve the logs from last tuesday"
+    starts them today (the request's day, not the records'); "footage from 5 days ago" starts
+    the footage's days 5 days ago. None for a flow with no such hold."""
+    hold = flow.dated_hold
+    if hold is None:
         return None
-    found = stated_date(message, today or date.today())
+    found = READERS[hold["counts_from"]](message, today or date.today())
     return StatedDate(found[0].isoformat(), found[1]) if found else None
-
-
-@cache
-def _counts_from_stated_date(flow: Flow) -> bool:
-    """``flow`` has a hold counting from a stated date (worked out once per flow)."""
-    return any((o.spec.get("hold") or {}).get("counts_from") == "stated-date"
-               for o in flow.outcomes())
 
 
 def _answer_only(matched: ChoiceMatcher, hit: Hit) -> bool:

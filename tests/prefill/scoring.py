@@ -141,8 +141,7 @@ def is_critical(flow: Flow, question: str, choice: str) -> bool:
 
 
 def _holds_from_a_stated_date(flow: Flow) -> bool:
-    return any((o.spec.get("hold") or {}).get("counts_from") == "stated-date"
-               for o in flow.outcomes())
+    return flow.dated_hold is not None
 
 
 def score(catalogue: Catalogue, items: list[Item]) -> Score:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.content.catalogue import Catalogue, ResolvedOutcome
-from bot.content.flows import Question
+from bot.content.flows import DATE_ASK, Question
 from bot.engine import View
 from bot.engine.matching import match_choice, normalise, worded
 from bot.engine.session import (
@@ -313,9 +313,12 @@ class TerminalChat:
         return self.case.answer(question.id, choice.id, said, worded=worded(question, said))
 
     def change_date(self, view: View) -> View:
-        """Correct the day the case says it happened (a hold's deadline counts from it)."""
-        self.say("When did it happen? (e.g. 'last month', '5 days ago', '2026-11-03'; "
-                 "'today' to count from today)")
+        """Correct the day the case gives (a hold's deadline counts from it), asked as the
+        flow's hold names that day ("When did the request come in?")."""
+        flow = self.catalogue.flow(self.library, view.conversation.flow)
+        hold = flow.dated_hold or {}
+        self.say(f"{hold.get('date_ask', DATE_ASK)} (e.g. 'last month', '5 days ago', "
+                 "'2026-11-03'; 'today' to count from today)")
         said = self.ask("> ").strip()
         if normalise(said) == "today":
             return self.case.restate_date(None)
