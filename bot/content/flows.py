@@ -20,6 +20,10 @@ DECISIONS = ("withhold", "disclose", "disclose-limited", "comply", "report", "re
 # from the request, never from the date of the records). Which one is the hold's own property;
 # the router reads each from the opening message its own way (``bot.router.dates.READERS``).
 DATED_STARTS = frozenset({"stated-date", "request-date"})
+# The days never assumed to be today when the message gives none: a recording may be weeks old
+# (footage recorded earlier is overwritten sooner), so the clerk is asked it; a request with
+# no day said is, at the desk, today's.
+ASKED_WHEN_UNSAID = frozenset({"stated-date"})
 # The day's question, where a hold counting from a day names none (``date_ask``).
 DATE_ASK = "When did it happen?"
 

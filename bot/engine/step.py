@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.content.catalogue import Catalogue, ResolvedOutcome, resolve_outcome
 from bot.content.decisions import RELEASES, URGENCY_ORDER
 from bot.content.flows import (
+    ASKED_WHEN_UNSAID,
     DATE_ASK,
     NOT_SURE,
     Branch,
@@ -125,17 +126,26 @@ class HoldDue:
     days: int
     due: str  # ISO date
     days_left: int
+    # The hold's day question when the case gave no day and the hold never assumes today
+    # (``ASKED_WHEN_UNSAID``: footage recorded earlier runs out sooner): the deadline is only
+    # today's, and the clerk is asked the day (P10-5b).
+    ask: str | None = None
 
     @property
     def notice(self) -> str:
         end = date.fromisoformat(self.due)
         left = "1 day" if self.days_left == 1 else f"{self.days_left} days"
+        if self.ask:
+            return (f"{self.ask} Nothing you wrote says, so I counted from today: the "
+                    f"{self.kind} hold runs {self.days} days, to {end:%A} {end.day} {end:%B %Y} "
+                    f"at the latest. Anything from an earlier day runs out sooner: find out the "
+                    f"day and pass it on today.")
         return (f"Deadline: the {self.kind} hold runs {self.days} days, to {end:%A} {end.day} "
                 f"{end:%B %Y} ({left} left). Pass this on today so nothing is lost.")
 
     def to_json(self) -> dict[str, object]:
         return {"kind": self.kind, "days": self.days, "due": self.due,
-                "days_left": self.days_left}
+                "days_left": self.days_left, **({"ask": self.ask} if self.ask else {})}
 
 
 def hold_due(outcome: ResolvedOutcome, stated_date: str | None,
@@ -151,7 +161,9 @@ def hold_due(outcome: ResolvedOutcome, stated_date: str | None,
     due = counted + timedelta(days=int(hold["days"]))
     if due <= now:
         return None
-    return HoldDue(str(hold["kind"]), int(hold["days"]), due.isoformat(), (due - now).days)
+    unsaid = not stated_date and hold.get("counts_from") in ASKED_WHEN_UNSAID
+    return HoldDue(str(hold["kind"]), int(hold["days"]), due.isoformat(), (due - now).days,
+                   str(hold.get("date_ask", DATE_ASK)) if unsaid else None)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from bot.engine.session import (
     offered_pick,
     wants_change,
 )
-from bot.engine.step import STATED_DATE, Understanding
+from bot.engine.step import STATED_DATE, Understanding, date_ask
 from bot.faces.terminal.render import (
     Para,
     Screenful,
@@ -277,6 +277,10 @@ class TerminalChat:
         flow = self.catalogue.flow(self.library, view.conversation.flow)
         answered = [(flow.nodes[q], c) for q, c in view.path]
         dated = next((u for u in view.understood if u.question == STATED_DATE), None)
+        if dated is None and view.hold_due and view.hold_due.ask:
+            # no day given, asked in the deadline notice: the day can be given here
+            dated = Understanding(STATED_DATE, "", date_ask(flow), "not given (counted from "
+                                  "today)", "", "opening")
         if not answered and dated is None:
             self.say("Nothing answered yet to change.")
             return view
@@ -384,6 +388,8 @@ class TerminalChat:
             self.say(view.hold_passed.warning)
         if view.hold_due:
             self.say(view.hold_due.notice)
+            if view.hold_due.ask:
+                self.say("(Type 'change' to give the day.)")
         if view.find_out:
             self.say(f"You weren't sure, so this is the most cautious answer. To find out: "
                      f"{view.find_out} Then type 'back' and answer.")
