@@ -4,9 +4,13 @@ A hold counts from one day, and which day is a property of the hold, declared in
 (``counts_from``); each kind has its reader here (``READERS``):
 
 - ``stated-date``: the day of the thing kept. Footage is overwritten so many days after it
-  was recorded, so its hold counts from the recording ("footage from 5 days ago"). When the
-  message gives several dates the earliest is taken: that deadline comes early rather than late
-  (footage gone before the hold ends is lost), and staff see it and can change it.
+  was recorded, so its hold counts from the recording, and only a date said of the recording
+  is taken ("yesterday's video", "footage from last night", "the video of monday", "recorded
+  on the 3rd", "footage of last friday's break-in"). A date of the crime, the case or the
+  investigation is not ("a detective working a break-in from last month wants yesterday's
+  video" was recorded yesterday: taken as last month, the footage was called gone and no
+  deadline was kept, P10-5b). When none dates the recording, or those that do disagree, none
+  is taken: the clerk is asked when it was recorded.
 - ``request-date``: the day the request came in. A preservation duty (18 U.S.C. 2703(f): 90
   days, 90 more on renewal) runs from the request, so a date of the records ("the logs from
   last tuesday", "yesterday's sign-ins") never starts it: counted from there it would end
@@ -66,6 +70,11 @@ _MONTH_DAY = re.compile(r"\b" + _first(list(_MONTHS)) + _MONTH
 _DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH
                         + r"(?:,?\s+(\d{4}))?\b", re.IGNORECASE)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# "the 3rd": a day of this month (or the last, if still ahead), only where nothing after it
+# makes it the 3rd of something else ("the 3rd floor", "the 2nd computer")
+_ORDINAL = re.compile(r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b(?=\s*(?:$|[,.;:!?)\n]|(?:at|around|about"
+                      r"|in|and|or|to|through|thru|until|till|when|between|from|so|but|please"
+                      r"|(?:of\s+)?this\s+month)\b))", re.IGNORECASE)
 _SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b")  # US order: month/day
 
 
@@ -75,6 +84,25 @@ def stated_date(text: str, today: date) -> tuple[date, str] | None:
     if not found:
         return None
     return min(found, key=lambda item: item[0])
+
+
+def recording_date(text: str, today: date) -> tuple[date, str] | None:
+    """The past day ``text`` says the footage asked for was recorded, and its words; None
+    when no date is said of the recording, or the dates said of it disagree (then the clerk
+    is asked: a wrong early day would call the footage gone and keep no deadline). Days that
+    span or list the recordings ("footage between nov 1 and nov 3") give the first day."""
+    found = sorted(((span, day, words) for day, words, span in _dates(text, today)
+                    if day <= today and dates_the_recording(text, span)),
+                   key=lambda item: item[0])
+    if not found:
+        return None
+    if len({day for _, day, _ in found}) > 1 and not all(
+            _ends_with(_WORD.findall(text[:span[0]].lower()), _ties()["range_before"])
+            for span, _, _ in found[1:]):
+        return None  # "yesterday's video of last month's break-in": which day? ask
+    # a span or list of days ("between nov 1 and nov 3"): the first day runs out first
+    _, day, words = min(found, key=lambda item: item[1])
+    return day, words
 
 
 def request_date(text: str, today: date) -> tuple[date, str] | None:
@@ -90,7 +118,7 @@ def request_date(text: str, today: date) -> tuple[date, str] | None:
 
 # The reader of each ``counts_from`` that counts from a day the message gives (a flow's hold).
 READERS: dict[str, Callable[[str, date], tuple[date, str] | None]] = {
-    "stated-date": stated_date,
+    "stated-date": recording_date,
     "request-date": request_date,
 }
 
@@ -123,6 +151,11 @@ def _dates(text: str, today: date) -> list[tuple[date, str, tuple[int, int]]]:
     for m in _ISO.finditer(text):
         out += _calendar(today, int(m.group(2)), int(m.group(3)), m.group(1), m.group(0),
                          m.span())
+    for m in _ORDINAL.finditer(text):
+        day = int(m.group(1))
+        months_back = 0 if day <= today.day else 1
+        year, month = divmod(today.year * 12 + today.month - 1 - months_back, 12)
+        out += _calendar(today, month + 1, day, str(year), m.group(0), m.span())
     for m in _SLASHED.finditer(text):
         out += _calendar(today, int(m.group(1)), int(m.group(2)), m.group(3), m.group(0),
                          m.span())
@@ -143,7 +176,9 @@ def _ties() -> dict[str, frozenset[tuple[str, ...]]]:
     """The word lists of ``dates.yaml``, each entry as its words."""
     raw = read_data("dates.yaml")
     return {key: frozenset(tuple(_WORD.findall(str(entry).lower())) for entry in raw[key])
-            for key in ("records_before", "origin_before", "request_nouns", "request_words")}
+            for key in ("records_before", "origin_before", "request_nouns", "request_words",
+                        "recording_nouns", "recording_verbs", "recording_before", "shows_before",
+                        "other_things", "range_before")}
 
 
 def _ends_with(said: list[str], group: frozenset[tuple[str, ...]]) -> tuple[str, ...] | None:
@@ -181,6 +216,84 @@ def _of_request(text: str, span: tuple[int, int]) -> bool:
                 _ends_with(ahead_of_tie, ties["request_nouns"]) is not None)
     clause = before + _WORD.findall(text[start:end].lower()) + after
     return any(_contains(clause, phrase) for phrase in ties["request_words"])
+
+
+_RECORDING_REACH = 6  # words back from a date to the recording it is said of
+
+
+def dates_the_recording(text: str, span: tuple[int, int]) -> bool:
+    """The date at ``span`` of ``text`` says when the footage asked for was recorded: tied by
+    a word right before it ("from", "of", "on", ``recording_before``) to a recording named
+    shortly before ("footage *from* last night", "the video *of* monday"), or to an event
+    that recording shows ("footage of the break-in *from* last week"), or after a recording
+    verb ("recorded on the 3rd"); or possessive of a recording ("*yesterday's* lobby video").
+    Not when what it is said of is another thing (``other_things``): "a break-in from last
+    month", "the investigation from last year", "last month's case". A date tied to nothing
+    ("it happened last night") dates nothing here: the clerk is asked."""
+    ties = _ties()
+    start, end = span
+    clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    ahead = _CLAUSE_END.search(text, end)
+    clause_end = ahead.start() if ahead else len(text)
+    said_before = _WORD.findall(text[clause_start:start].lower())
+    before = list(said_before)
+    while before and before[-1] in _DETERMINERS:
+        before.pop()
+    tie = _ends_with(before, ties["recording_before"])
+    said = _said_of(before[:len(before) - len(tie)] if tie else before, tied=tie is not None)
+    if said is not None:
+        return said
+    # "yesterday's lobby video", "the 11/30 footage", "monday video": the date names the
+    # recording after it (a possessive, a few words ahead; else right ahead, or after "the":
+    # "called yesterday about the footage" is the call's)
+    owned = _POSSESSIVE.match(text, end)
+    named_from = owned.end() if owned else end
+    possessive = named_from > end
+    rest = _WORD.findall(text[named_from:clause_end].lower())
+    reach = 4 if possessive else 3 if len(before) < len(said_before) else 1
+    rest = rest[:reach]
+    for i in range(len(rest)):
+        if _ends_with(rest[:i + 1], ties["other_things"]):
+            return False
+        if _ends_with(rest[:i + 1], ties["recording_nouns"]):
+            return True
+    return False
+
+
+def _said_of(before: list[str], *, tied: bool) -> bool | None:
+    """Walking back from a date over ``before`` (the words ahead of it, its tie taken off):
+    True at a recording verb, or a recording noun when the date is tied to it; False at
+    another thing, unless a recording shows it ("video *of* the break-in"); None when neither
+    is near."""
+    ties = _ties()
+    for back in range(len(before), max(len(before) - _RECORDING_REACH, 0), -1):
+        said = before[:back]
+        if _ends_with(said, ties["recording_verbs"]):
+            return True
+        if tied and _ends_with(said, ties["recording_nouns"]):
+            return True
+        thing = _ends_with(said, ties["other_things"])
+        if thing:
+            if _shown(said[:len(said) - len(thing)]):
+                return True  # "footage of the (car) break-in (from) two days ago"
+            # tied to the thing ("a break-in from last month"): its date; else not said of it
+            # ("investigating a robbery ... tuesday's tape")
+            return False if tied else None
+    return None
+
+
+def _shown(ahead: list[str]) -> bool:
+    """``ahead`` (the words before a thing such as a break-in) ends with a recording that shows
+    it: "footage *of the* (car) break-in"; a word or two may describe the thing."""
+    ties = _ties()
+    for described in range(3):
+        said = ahead[:len(ahead) - described] if described else list(ahead)
+        while said and said[-1] in _DETERMINERS:
+            said.pop()
+        shows = _ends_with(said, ties["shows_before"])
+        if shows and _ends_with(said[:len(said) - len(shows)], ties["recording_nouns"]):
+            return True
+    return False
 
 
 def _starts_with(said: list[str], group: frozenset[tuple[str, ...]]) -> bool:
