@@ -106,6 +106,8 @@ RECORDINGS = [
     ("the police came yesterday for footage of the car break in two days ago", 2),
     ("officer wants footage between nov 1 and nov 3", 37),  # a span: its first day runs out first
     ("a sergeant asked last week for the tape from last thursday", 5),
+    ("need the footage from about 2 weeks ago for a police report", 14),
+    ("detective wants the clip from yesterday afternoon", 1),
     # our own: no day said of the recording (a crime's, a request's, a floor), or days that
     # disagree: none taken, the clerk is asked
     ("police want the footage, the incident was last friday", None),

@@ -178,7 +178,7 @@ def _ties() -> dict[str, frozenset[tuple[str, ...]]]:
     return {key: frozenset(tuple(_WORD.findall(str(entry).lower())) for entry in raw[key])
             for key in ("records_before", "origin_before", "request_nouns", "request_words",
                         "recording_nouns", "recording_verbs", "recording_before", "shows_before",
-                        "other_things", "range_before")}
+                        "other_things", "range_before", "roughly")}
 
 
 def _ends_with(said: list[str], group: frozenset[tuple[str, ...]]) -> tuple[str, ...] | None:
@@ -237,8 +237,8 @@ def dates_the_recording(text: str, span: tuple[int, int]) -> bool:
     clause_end = ahead.start() if ahead else len(text)
     said_before = _WORD.findall(text[clause_start:start].lower())
     before = list(said_before)
-    while before and before[-1] in _DETERMINERS:
-        before.pop()
+    while before and (before[-1] in _DETERMINERS or (before[-1],) in ties["roughly"]):
+        before.pop()  # "footage from (about) 2 weeks ago"
     tie = _ends_with(before, ties["recording_before"])
     said = _said_of(before[:len(before) - len(tie)] if tie else before, tied=tie is not None)
     if said is not None:
