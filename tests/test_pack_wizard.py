@@ -576,7 +576,8 @@ def test_a_footage_hold_runs_out_when_the_packs_stated_footage_is_overwritten(
     flow = Catalogue.load(ROOT).flows["security-camera-footage"]
     for outcome_id in ("police-investigation", "save-evidence"):
         hold = resolve_outcome(made, flow, flow.nodes[outcome_id]).hold
-        assert hold == {"kind": "footage-evidence", "days": 21, "counts_from": "stated-date"}
+        assert hold == {"kind": "footage-evidence", "days": 21, "counts_from": "stated-date",
+                        "date_ask": "When was it recorded?"}  # (the day it counts from: P10-5)
         assert resolve_outcome(model, flow, flow.nodes[outcome_id]).hold["days"] == 30
 
 
