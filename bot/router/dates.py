@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import cache
@@ -128,10 +129,10 @@ def _dates(text: str, today: date) -> list[tuple[date, str, tuple[int, int]]]:
     out: list[tuple[date, str, tuple[int, int]]] = []
     for m in _AGO.finditer(text) if _AGO_END.search(text) else ():
         count = _count(m.group(1))
-        unit = m.group(2).lower()
+        unit = _folded(m.group(2))
         out.append((_back(today, count, unit), m.group(0), m.span()))
     for m in _LAST.finditer(text):
-        unit = m.group(1).lower()
+        unit = _folded(m.group(1))
         back = {"night": timedelta(days=1), "weekend": timedelta(days=(today.weekday() + 2) % 7
                                                                    or 7)}.get(unit)
         out.append((today - back if back else _back(today, 1, unit), m.group(0), m.span()))
@@ -139,14 +140,14 @@ def _dates(text: str, today: date) -> list[tuple[date, str, tuple[int, int]]]:
         out.append((today - timedelta(days=2 if "before" in m.group(0).lower() else 1),
                     m.group(0), m.span()))
     for m in _WEEKDAY.finditer(text):
-        wanted = _DAYS.index(m.group(2).lower())
+        wanted = _DAYS.index(_folded(m.group(2)))
         back = (today.weekday() - wanted) % 7 or 7
         out.append((today - timedelta(days=back), m.group(0), m.span()))
     for m in _MONTH_DAY.finditer(text):
-        out += _calendar(today, _MONTHS[m.group(1).lower()], int(m.group(2)), m.group(3),
+        out += _calendar(today, _MONTHS[_folded(m.group(1))], int(m.group(2)), m.group(3),
                          m.group(0), m.span())
     for m in _DAY_MONTH.finditer(text):
-        out += _calendar(today, _MONTHS[m.group(2).lower()], int(m.group(1)), m.group(3),
+        out += _calendar(today, _MONTHS[_folded(m.group(2))], int(m.group(1)), m.group(3),
                          m.group(0), m.span())
     for m in _ISO.finditer(text):
         out += _calendar(today, int(m.group(2)), int(m.group(3)), m.group(1), m.group(0),
@@ -305,8 +306,19 @@ def _contains(said: list[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(said[i:i + size]) == phrase for i in range(len(said) - size + 1))
 
 
+def _folded(word: str) -> str:
+    """``word`` as the tables spell it. The patterns match case-insensitively, and Python's
+    ``re`` then also matches letters that only fold to ASCII ones ("\u017f" long s for "s", the
+    Kelvin sign for "k", a dotted capital I for "i"): looked up as typed, such a word raised
+    instead of giving its date."""
+    if word.isascii():
+        return word.lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", word)
+                   if not unicodedata.combining(c)).lower()
+
+
 def _count(token: str) -> int:
-    token = " ".join(token.lower().split())
+    token = " ".join(_folded(token).split())
     return int(token) if token.isdigit() else _COUNT_WORDS[token]
 
 
