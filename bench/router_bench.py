@@ -73,6 +73,7 @@ SETS = {
     "blind4": ROOT / "tests" / "routing" / "heldout_blind4.yaml",
     "blind5": ROOT / "tests" / "routing" / "heldout_blind5.yaml",
     "blind6": ROOT / "tests" / "routing" / "heldout_blind6.yaml",
+    "blind7": ROOT / "tests" / "routing" / "heldout_blind7.yaml",
 }
 TARGETS = {"blind": 0.95, "blind2": 0.93}
 PEER_C = 10.0  # the peers' logistic regression C (the router's is in model.json)
