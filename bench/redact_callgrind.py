@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import yaml
 from redact_bench import unpack  # this folder is on sys.path when run as a script
-from route_callgrind import _totals, openings, quantile
+from route_callgrind import callgrind, counts_per_text, openings, quantile
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,23 +59,8 @@ def run(tree: Path, texts: list[str], folder: Path) -> list[int]:
     command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--dump-before=os_getppid",
                f"--callgrind-out-file={folder / 'cg.out'}", sys.executable, "-c", RUNNER,
                str(tree), str(given), str(go)]
-    with tempfile.TemporaryDirectory() as cache:
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True, env={**os.environ, "PYTHONHASHSEED": "0",
-                                                 "FRONTDESK_CACHE": cache})
-        assert child.stdout is not None
-        if child.stdout.readline().strip() == "ready":
-            subprocess.run(["callgrind_control", "-i", "on", str(child.pid)], check=True,
-                           capture_output=True)
-            go.touch()
-        _, errors = child.communicate()
-    if child.returncode:
-        raise SystemExit(f"callgrind on {tree} failed:\n{errors[-1500:]}")
-    dumps = sorted(folder.glob("cg.out.*"), key=lambda p: int(p.suffix[1:]))
-    counts = [_totals(p) for p in dumps][1:]  # (dump 1: the wait)
-    if len(counts) != len(texts):
-        raise SystemExit(f"expected {len(texts)} dumps after the first, found {len(counts)}")
-    return counts
+    callgrind(tree, command, go)
+    return counts_per_text(folder, len(texts))
 
 
 def main() -> None:

@@ -87,6 +87,16 @@ def run(tree: Path, texts: list[str], folder: Path, profile: Path | None) -> lis
         trigger.insert(0, "--zero-before=os_getpid")
     command = ["valgrind", "--tool=callgrind", *trigger, sys.executable, "-c", RUNNER, str(tree),
                "profile" if profile else "each", str(ROOT), str(given), str(go)]
+    callgrind(tree, command, go)
+    if profile is not None:  # (the pass's dump is profile.1; profile itself, the exit's)
+        profile.with_name(profile.name + ".1").replace(profile)
+        return []
+    return counts_per_text(folder, len(texts))
+
+
+def callgrind(tree: Path, command: list[str], go: Path) -> None:
+    """Run ``command`` (valgrind and a runner) with its own content cache; once the runner says
+    "ready", switch callgrind's instrumentation on and make the file ``go`` it waits for."""
     with tempfile.TemporaryDirectory() as cache:  # each tree builds its own cached content
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True, env={**os.environ, "PYTHONHASHSEED": "0",
@@ -99,15 +109,15 @@ def run(tree: Path, texts: list[str], folder: Path, profile: Path | None) -> lis
         _, errors = child.communicate()
     if child.returncode:
         raise SystemExit(f"callgrind on {tree} failed:\n{errors[-1500:]}")
-    if profile is not None:  # (the pass's dump is profile.1; profile itself, the exit's)
-        profile.with_name(profile.name + ".1").replace(profile)
-        return []
+
+
+def counts_per_text(folder: Path, texts: int) -> list[int]:
+    """Instructions per text from ``folder``'s dumps: dump 1 is the wait for the file, dump
+    k + 1 the k-th text's."""
     dumps = sorted(folder.glob("cg.out.*"), key=lambda p: int(p.suffix[1:]))
-    totals = [_totals(p) for p in dumps]
-    # dump 1: the wait for the file; dump k + 1: the k-th message's route()
-    counts = totals[1:]
-    if len(counts) != len(texts):
-        raise SystemExit(f"expected {len(texts)} dumps after the first, found {len(counts)}")
+    counts = [_totals(p) for p in dumps][1:]
+    if len(counts) != texts:
+        raise SystemExit(f"expected {texts} dumps after the first, found {len(counts)}")
     return counts
 
 
